@@ -1,0 +1,101 @@
+//===- AST.cpp - Names of AST enums, Expr::clone, diagnostics -------------===//
+#include "faattn/Spec/AST.h"
+#include "faattn/Spec/Spec.h"
+
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace faattn::spec {
+
+const char *typeName(Type t) {
+  switch (t) {
+  case Type::Unknown: return "unknown";
+  case Type::Bool: return "bool";
+  case Type::I32: return "i32";
+  case Type::F32: return "f32";
+  }
+  return "?";
+}
+
+const char *builtinName(Builtin b) {
+  switch (b) {
+  case Builtin::Score: return "score";
+  case Builtin::Batch: return "b";
+  case Builtin::Head: return "h";
+  case Builtin::QIdx: return "q_idx";
+  case Builtin::KVIdx: return "kv_idx";
+  case Builtin::SeqQ: return "seq_q";
+  case Builtin::SeqKV: return "seq_kv";
+  }
+  return "?";
+}
+
+const char *dtypeName(DType d) {
+  switch (d) {
+  case DType::F16: return "f16";
+  case DType::BF16: return "bf16";
+  case DType::E4M3: return "e4m3";
+  }
+  return "?";
+}
+
+const char *layoutName(Layout l) { return l == Layout::BSHD ? "bshd" : "bhsd"; }
+
+const char *modeName(Mode m) {
+  switch (m) {
+  case Mode::Forward: return "forward";
+  case Mode::Backward: return "backward";
+  case Mode::Decode: return "decode";
+  }
+  return "?";
+}
+
+const char *targetName(Target t) { return t == Target::SM80 ? "sm_80" : "sm_90a"; }
+
+const char *scheduleName(Schedule s) {
+  switch (s) {
+  case Schedule::Auto: return "auto";
+  case Schedule::Cooperative: return "cooperative";
+  case Schedule::Pingpong: return "pingpong";
+  }
+  return "?";
+}
+
+const char *dimName(Dim d) {
+  switch (d) {
+  case Dim::Batch: return "batch";
+  case Dim::Heads: return "heads";
+  case Dim::KVHeads: return "kv_heads";
+  case Dim::Seq: return "seq";
+  case Dim::SeqQ: return "seq_q";
+  case Dim::SeqKV: return "seq_kv";
+  }
+  return "?";
+}
+
+std::unique_ptr<Expr> Expr::clone() const {
+  auto e = std::make_unique<Expr>(kind, loc);
+  e->type = type;
+  e->ival = ival;
+  e->fval = fval;
+  e->bval = bval;
+  e->name = name;
+  e->builtin = builtin;
+  e->binop = binop;
+  e->unop = unop;
+  e->func = func;
+  for (const ExprPtr &a : args)
+    e->args.push_back(a->clone());
+  return e;
+}
+
+void Diagnostics::error(llvm::SMLoc loc, const llvm::Twine &msg) {
+  ++errors;
+  sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error, msg);
+}
+
+void Diagnostics::note(llvm::SMLoc loc, const llvm::Twine &msg) {
+  sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Note, msg);
+}
+
+} // namespace faattn::spec

@@ -1,0 +1,3 @@
+// placeholder filled below
+#include <gtest/gtest.h>
+TEST(Spec, Placeholder) { EXPECT_TRUE(true); }
