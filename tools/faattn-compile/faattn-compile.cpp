@@ -6,7 +6,11 @@
 // anything: a spec with an error leaves the output directory untouched.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Spec/Spec.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -24,7 +28,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Summary, SpecJson };
+enum class Emit { Summary, SpecJson, MLIR };
 
 cl::OptionCategory category("faattn-compile options");
 cl::list<std::string> inputs(cl::Positional, cl::desc("<spec.fa>..."), cl::OneOrMore,
@@ -35,7 +39,8 @@ cl::opt<Emit> emit("emit", cl::desc("What to produce"), cl::init(Emit::Summary),
                    cl::values(clEnumValN(Emit::Summary, "summary",
                                          "one line per kernel (default)"),
                               clEnumValN(Emit::SpecJson, "spec-json",
-                                         "canonical JSON of each kernel's spec")),
+                                         "canonical JSON of each kernel's spec"),
+                              clEnumValN(Emit::MLIR, "mlir", "the faattn dialect IR")),
                    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"),
                                 cl::value_desc("name"), cl::cat(category));
@@ -104,7 +109,33 @@ int main(int argc, char **argv) {
         return 1;
       }
 
-  // 2. Produce.
+  // 2. Lower. Every kernel is built and verified before anything is written.
+  mlir::DialectRegistry registry;
+  registerFAAttnDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (emit == Emit::MLIR) {
+    module = buildModule(ctx, kernels, sm);
+    if (mlir::failed(mlir::verify(*module)))
+      return fail("internal error: the IR built from the spec does not verify");
+  }
+  auto moduleText = [&](llvm::StringRef name) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (name.empty())
+      module->print(os);
+    else
+      module->lookupSymbol(name)->print(os);
+    return text;
+  };
+
+  // 3. Produce.
+  if (emit == Emit::MLIR) {
+    if (outDir.empty()) {
+      llvm::outs() << moduleText("");
+      return 0;
+    }
+  }
   if (outDir.empty()) {
     for (const spec::KernelSpec &k : kernels) {
       if (emit == Emit::Summary)
@@ -122,8 +153,14 @@ int main(int argc, char **argv) {
       continue;
     }
     llvm::SmallString<256> path(outDir);
-    llvm::sys::path::append(path, k.name + ".spec.json");
-    std::string text = specDocument(k).dump(2) + "\n";
+    std::string text;
+    if (emit == Emit::MLIR) {
+      llvm::sys::path::append(path, k.name + ".mlir");
+      text = moduleText(k.name);
+    } else {
+      llvm::sys::path::append(path, k.name + ".spec.json");
+      text = specDocument(k).dump(2) + "\n";
+    }
     // writeToOutput writes a temporary file and renames it into place.
     if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
           os << text;

@@ -1,0 +1,245 @@
+//===- SpecToIR.cpp - Checked specs to the faattn dialect -----------------===//
+#include "faattn/Frontend/SpecToIR.h"
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Spec/Spec.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+
+namespace faattn {
+
+void registerFAAttnDialects(DialectRegistry &registry) {
+  registry.insert<FAAttnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect>();
+}
+
+namespace {
+
+class Builder {
+public:
+  Builder(MLIRContext &ctx, llvm::SourceMgr &sm) : ctx(ctx), sm(sm), b(&ctx) {}
+
+  Location loc(llvm::SMLoc l) {
+    if (!l.isValid())
+      return b.getUnknownLoc();
+    unsigned id = sm.FindBufferContainingLoc(l);
+    if (!id)
+      return b.getUnknownLoc();
+    auto [line, col] = sm.getLineAndColumn(l, id);
+    return FileLineColLoc::get(&ctx, sm.getMemoryBuffer(id)->getBufferIdentifier(), line, col);
+  }
+
+  Type elementType(spec::DType d) {
+    switch (d) {
+    case spec::DType::F16: return b.getF16Type();
+    case spec::DType::BF16: return b.getBF16Type();
+    case spec::DType::E4M3: return b.getType<Float8E4M3FNType>();
+    }
+    return {};
+  }
+
+  /// Q/K/V/out: (batch, seq, heads, dim) for bshd, (batch, heads, seq, dim) for bhsd.
+  MemRefType qkvType(const spec::KernelSpec &k, int64_t heads, int64_t dim, Type elt) {
+    int64_t dyn = ShapedType::kDynamic;
+    SmallVector<int64_t> shape = k.layout == spec::Layout::BSHD
+                                     ? SmallVector<int64_t>{dyn, dyn, heads, dim}
+                                     : SmallVector<int64_t>{dyn, heads, dyn, dim};
+    return MemRefType::get(shape, elt);
+  }
+
+  MemRefType paramType(const spec::KernelSpec &k, const spec::ParamDecl &p) {
+    SmallVector<int64_t> shape;
+    for (spec::Dim d : p.shape)
+      shape.push_back(d == spec::Dim::Heads     ? k.headsQ
+                      : d == spec::Dim::KVHeads ? k.headsKV
+                                                : ShapedType::kDynamic);
+    Type elt = p.elemType == spec::Type::I32 ? Type(b.getI32Type()) : Type(b.getF32Type());
+    return MemRefType::get(shape, elt);
+  }
+
+  void buildKernel(ModuleOp module, const spec::KernelSpec &k);
+
+private:
+  /// Emits `e` at the builder's insertion point; `args` are the region's
+  /// block arguments (score first when `hasScore`).
+  Value emit(const spec::Expr &e, Block &block, bool hasScore);
+
+  MLIRContext &ctx;
+  llvm::SourceMgr &sm;
+  OpBuilder b;
+  /// Position of each param among the kernel's params (declaration order).
+  std::map<std::string, unsigned> paramIndex;
+};
+
+Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
+  using K = spec::Expr::Kind;
+  Location l = loc(e.loc);
+  unsigned idxBase = hasScore ? 1 : 0;
+  auto arg = [&](spec::Builtin bi) -> Value {
+    switch (bi) {
+    case spec::Builtin::Score: return block.getArgument(0);
+    case spec::Builtin::Batch: return block.getArgument(idxBase + 0);
+    case spec::Builtin::Head: return block.getArgument(idxBase + 1);
+    case spec::Builtin::QIdx: return block.getArgument(idxBase + 2);
+    case spec::Builtin::KVIdx: return block.getArgument(idxBase + 3);
+    case spec::Builtin::SeqQ: return block.getArgument(idxBase + 4);
+    case spec::Builtin::SeqKV: return block.getArgument(idxBase + 5);
+    }
+    return {};
+  };
+  switch (e.kind) {
+  case K::IntLit: return arith::ConstantIntOp::create(b, l, b.getI32Type(), e.ival);
+  case K::FloatLit: return arith::ConstantOp::create(b, l, b.getF32FloatAttr(e.fval));
+  case K::BoolLit: return arith::ConstantIntOp::create(b, l, b.getI1Type(), e.bval);
+  case K::Builtin: return arg(e.builtin);
+  case K::ToF32:
+    return arith::SIToFPOp::create(b, l, b.getF32Type(), emit(*e.args[0], block, hasScore));
+  case K::Param: {
+    // Params follow the index arguments, in declaration order.
+    unsigned pos = idxBase + AttentionOp::kNumIndexArgs;
+    // The spec resolved the name; find its position among the block args by
+    // the function's param order (kept in the op's operand order).
+    pos += paramIndex.at(e.name);
+    Value mem = block.getArgument(pos);
+    SmallVector<Value> indices;
+    for (const spec::ExprPtr &a : e.args)
+      indices.push_back(
+          arith::IndexCastOp::create(b, l, b.getIndexType(), emit(*a, block, hasScore)));
+    return memref::LoadOp::create(b, l, mem, indices);
+  }
+  case K::Unary: {
+    Value x = emit(*e.args[0], block, hasScore);
+    if (e.unop == spec::UnOp::Not)
+      return arith::XOrIOp::create(b, l, x, arith::ConstantIntOp::create(b, l, b.getI1Type(), 1));
+    if (e.type == spec::Type::F32)
+      return arith::NegFOp::create(b, l, x);
+    return arith::SubIOp::create(b, l, arith::ConstantIntOp::create(b, l, b.getI32Type(), 0), x);
+  }
+  case K::Binary: {
+    Value x = emit(*e.args[0], block, hasScore), y = emit(*e.args[1], block, hasScore);
+    bool isFloat = e.args[0]->type == spec::Type::F32;
+    using BO = spec::BinOp;
+    auto cmp = [&](arith::CmpFPredicate fp, arith::CmpIPredicate ip) -> Value {
+      if (isFloat)
+        return arith::CmpFOp::create(b, l, fp, x, y);
+      return arith::CmpIOp::create(b, l, ip, x, y);
+    };
+    switch (e.binop) {
+    case BO::Add: return isFloat ? Value(arith::AddFOp::create(b, l, x, y)) : arith::AddIOp::create(b, l, x, y);
+    case BO::Sub: return isFloat ? Value(arith::SubFOp::create(b, l, x, y)) : arith::SubIOp::create(b, l, x, y);
+    case BO::Mul: return isFloat ? Value(arith::MulFOp::create(b, l, x, y)) : arith::MulIOp::create(b, l, x, y);
+    case BO::Div: return isFloat ? Value(arith::DivFOp::create(b, l, x, y)) : arith::DivSIOp::create(b, l, x, y);
+    case BO::Rem: return arith::RemSIOp::create(b, l, x, y);
+    case BO::Lt: return cmp(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+    case BO::Le: return cmp(arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle);
+    case BO::Gt: return cmp(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+    case BO::Ge: return cmp(arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge);
+    case BO::Eq: return cmp(arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
+    case BO::Ne: return cmp(arith::CmpFPredicate::UNE, arith::CmpIPredicate::ne);
+    case BO::And: return arith::AndIOp::create(b, l, x, y);
+    case BO::Or: return arith::OrIOp::create(b, l, x, y);
+    }
+    return {};
+  }
+  case K::Call: {
+    SmallVector<Value> a;
+    for (const spec::ExprPtr &x : e.args)
+      a.push_back(emit(*x, block, hasScore));
+    bool isFloat = e.type == spec::Type::F32;
+    switch (e.func) {
+    case spec::Func::Tanh: return math::TanhOp::create(b, l, a[0]);
+    case spec::Func::Exp: return math::ExpOp::create(b, l, a[0]);
+    case spec::Func::Exp2: return math::Exp2Op::create(b, l, a[0]);
+    case spec::Func::Log: return math::LogOp::create(b, l, a[0]);
+    case spec::Func::Abs: return isFloat ? Value(math::AbsFOp::create(b, l, a[0])) : math::AbsIOp::create(b, l, a[0]);
+    case spec::Func::Min: return isFloat ? Value(arith::MinimumFOp::create(b, l, a[0], a[1])) : arith::MinSIOp::create(b, l, a[0], a[1]);
+    case spec::Func::Max: return isFloat ? Value(arith::MaximumFOp::create(b, l, a[0], a[1])) : arith::MaxSIOp::create(b, l, a[0], a[1]);
+    case spec::Func::Where: return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
+    case spec::Func::Window: break; // desugared by Sema
+    }
+    return {};
+  }
+  case K::Name: break; // resolved by Sema
+  }
+  llvm_unreachable("unchecked expression reached the IR frontend");
+}
+
+void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
+  Location l = loc(k.loc);
+  Type elt = elementType(k.dtype);
+  // FP8 kernels read e4m3 and write bf16.
+  Type outElt = k.dtype == spec::DType::E4M3 ? b.getBF16Type() : elt;
+  SmallVector<Type> argTypes = {qkvType(k, k.headsQ, k.headDimQK, elt),
+                                qkvType(k, k.headsKV, k.headDimQK, elt),
+                                qkvType(k, k.headsKV, k.headDimV, elt),
+                                qkvType(k, k.headsQ, k.headDimV, outElt)};
+  if (k.returnLse)
+    argTypes.push_back(MemRefType::get({ShapedType::kDynamic, k.headsQ, ShapedType::kDynamic},
+                                       b.getF32Type()));
+  paramIndex.clear();
+  SmallVector<Type> paramTypes;
+  for (const spec::ParamDecl &p : k.params) {
+    paramIndex[p.name] = paramTypes.size();
+    paramTypes.push_back(paramType(k, p));
+  }
+  llvm::append_range(argTypes, paramTypes);
+
+  b.setInsertionPointToEnd(module.getBody());
+  auto fn = func::FuncOp::create(b, l, k.name, b.getFunctionType(argTypes, {}));
+  fn->setAttr("faattn.kernel", b.getUnitAttr());
+  fn->setAttr("faattn.target", b.getStringAttr(spec::targetName(k.target)));
+  fn->setAttr("faattn.spec_hash", b.getStringAttr(spec::specHash(k)));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+
+  unsigned nFixed = k.returnLse ? 5 : 4;
+  Value lse = k.returnLse ? entry->getArgument(4) : Value();
+  SmallVector<Value> params(entry->getArguments().drop_front(nFixed));
+  auto mode = k.mode == spec::Mode::Forward    ? Mode::forward
+              : k.mode == spec::Mode::Backward ? Mode::backward
+                                               : Mode::decode;
+  auto layout = k.layout == spec::Layout::BSHD ? Layout::bshd : Layout::bhsd;
+  auto attn = AttentionOp::create(b, l, entry->getArgument(0), entry->getArgument(1),
+                                  entry->getArgument(2), entry->getArgument(3), lse, params,
+                                  k.headsQ, k.headsKV, k.scale, mode, layout);
+  if (k.varlen)
+    attn.setVarlen(true);
+  if (k.pagedKVPage)
+    attn.setPagedKvPage(*k.pagedKVPage);
+
+  auto fillRegion = [&](Region &region, const spec::Expr &expr, bool hasScore) {
+    SmallVector<Type> types;
+    if (hasScore)
+      types.push_back(b.getF32Type());
+    types.append(AttentionOp::kNumIndexArgs, b.getI32Type());
+    llvm::append_range(types, paramTypes);
+    Block *block = b.createBlock(&region, {}, types, SmallVector<Location>(types.size(), l));
+    Value v = emit(expr, *block, hasScore);
+    YieldOp::create(b, loc(expr.loc), v);
+  };
+  fillRegion(attn.getScore(), *k.score, /*hasScore=*/true);
+  if (k.mask)
+    fillRegion(attn.getMask(), *k.mask, /*hasScore=*/false);
+  b.setInsertionPointToEnd(entry);
+  func::ReturnOp::create(b, l);
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, const std::vector<spec::KernelSpec> &kernels,
+                                  llvm::SourceMgr &sm) {
+  ctx.loadDialect<FAAttnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect>();
+  Builder builder(ctx, sm);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
+  for (const spec::KernelSpec &k : kernels)
+    builder.buildKernel(*module, k);
+  return module;
+}
+
+} // namespace faattn

@@ -1,0 +1,25 @@
+//===- FAAttn.h - The faattn dialect ----------------------------*- C++ -*-===//
+#ifndef FAATTN_DIALECT_FAATTN_IR_FAATTN_H
+#define FAATTN_DIALECT_FAATTN_IR_FAATTN_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "faattn/Dialect/FAAttn/IR/FAAttnDialect.h.inc"
+#include "faattn/Dialect/FAAttn/IR/FAAttnEnums.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "faattn/Dialect/FAAttn/IR/FAAttnTypes.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "faattn/Dialect/FAAttn/IR/FAAttnAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "faattn/Dialect/FAAttn/IR/FAAttnOps.h.inc"
+
+#endif // FAATTN_DIALECT_FAATTN_IR_FAATTN_H
