@@ -1,0 +1,193 @@
+// RUN: faattn-opt %s -split-input-file -verify-diagnostics
+
+func.func @kv_heads_not_dividing(%q: memref<?x?x6x64xf16>, %k: memref<?x?x4x64xf16>, %v: memref<?x?x4x64xf16>, %o: memref<?x?x6x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op num_heads (6) must be a multiple of num_kv_heads (4)}}
+  faattn.attention q(%q : memref<?x?x6x64xf16>) k(%k : memref<?x?x4x64xf16>) v(%v : memref<?x?x4x64xf16>) out(%o : memref<?x?x6x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 6 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @zero_heads(%q: memref<?x?x4x64xf16>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op attribute 'num_kv_heads' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 0 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @rank(%q: memref<?x4x64xf16>, %k: memref<?x?x4x64xf16>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q' must be a 4-D memref, got 'memref<?x4x64xf16>'}}
+  faattn.attention q(%q : memref<?x4x64xf16>) k(%k : memref<?x?x4x64xf16>) v(%k : memref<?x?x4x64xf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @dynamic_head_dim(%q: memref<?x?x4x?xf16>, %k: memref<?x?x4x64xf16>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q' must have a static head dimension}}
+  faattn.attention q(%q : memref<?x?x4x?xf16>) k(%k : memref<?x?x4x64xf16>) v(%k : memref<?x?x4x64xf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @wrong_heads(%q: memref<?x?x4x64xf16>, %k: memref<?x?x2x64xf16>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'k' has 2 heads, expected 4}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%k : memref<?x?x2x64xf16>) v(%k : memref<?x?x2x64xf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @int_elements(%q: memref<?x?x4x64xi8>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q' must have a float element type}}
+  faattn.attention q(%q : memref<?x?x4x64xi8>) k(%q : memref<?x?x4x64xi8>) v(%q : memref<?x?x4x64xi8>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @mixed_inputs(%q: memref<?x?x4x64xf16>, %k: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q', 'k' and 'v' must have the same element type}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%k : memref<?x?x4x64xbf16>) v(%k : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @qk_dims(%q: memref<?x?x4x64xf16>, %k: memref<?x?x4x128xf16>, %o: memref<?x?x4x128xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q' and 'k' head dims differ: 64 vs 128}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%k : memref<?x?x4x128xf16>) v(%k : memref<?x?x4x128xf16>) out(%o : memref<?x?x4x128xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @v_out_dims(%q: memref<?x?x4x64xf16>, %o: memref<?x?x4x128xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'v' and 'out' head dims differ: 64 vs 128}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%o : memref<?x?x4x128xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @lse_type(%q: memref<?x?x4x64xf16>, %lse: memref<?x4xf32>) {
+  // expected-error @+1 {{'faattn.attention' op 'lse' must be a 3-D f32 memref (batch, heads, seq_q), got 'memref<?x4xf32>'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) lse(%lse : memref<?x4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @page(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op paged_kv_page must be positive}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, paged_kv_page = 0 : i64} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @score_args(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'score' region must take ('f32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32')}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @score_yield(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'score' region must yield 'f32', got 'i32'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %qi : i32
+  }
+  return
+}
+
+// -----
+
+func.func @mask_yield(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'mask' region must yield 'i1', got 'i32'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %qi : i32
+  }
+  return
+}
+
+// -----
+
+func.func @mask_params(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
+  // expected-error @+1 {{'faattn.attention' op 'mask' region must take ('i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'memref<4xf32>')}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %t = arith.constant true
+    faattn.yield %t : i1
+  }
+  return
+}
+
+// -----
+
+func.func @yield_outside() {
+  %c = arith.constant 1.0 : f32
+  // expected-error @+1 {{'faattn.yield' op expects parent op 'faattn.attention'}}
+  faattn.yield %c : f32
+}
+
+// -----
+
+// expected-error @+1 {{tile must be 2-D, got rank 3}}
+func.func @tile_rank(%a: !faattn.tile<2x2x2xf32>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{tile element type must be an integer or float, got 'index'}}
+func.func @tile_elt(%a: !faattn.tile<2x2xindex>) {
+  return
+}

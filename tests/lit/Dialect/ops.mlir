@@ -1,0 +1,65 @@
+// RUN: faattn-opt %s | FileCheck %s
+// RUN: faattn-opt %s | faattn-opt | FileCheck %s
+// RUN: faattn-opt %s -mlir-print-op-generic | faattn-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @softcap_gqa
+func.func @softcap_gqa(%q: memref<?x?x32x128xbf16>, %k: memref<?x?x8x128xbf16>,
+                       %v: memref<?x?x8x128xbf16>, %o: memref<?x?x32x128xbf16>,
+                       %lse: memref<?x32x?xf32>) {
+  // CHECK: faattn.attention q(%{{.*}} : memref<?x?x32x128xbf16>) k(%{{.*}} : memref<?x?x8x128xbf16>) v(%{{.*}} : memref<?x?x8x128xbf16>) out(%{{.*}} : memref<?x?x32x128xbf16>) lse(%{{.*}} : memref<?x32x?xf32>)
+  // CHECK-SAME: layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 32 : i64, num_kv_heads = 8 : i64, scale = 1.250000e-01 : f32
+  // CHECK-NEXT: ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+  // CHECK: math.tanh
+  // CHECK: faattn.yield %{{.*}} : f32
+  // CHECK: } mask {
+  // CHECK-NEXT: ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+  // CHECK: faattn.yield %{{.*}} : i1
+  faattn.attention q(%q : memref<?x?x32x128xbf16>) k(%k : memref<?x?x8x128xbf16>)
+      v(%v : memref<?x?x8x128xbf16>) out(%o : memref<?x?x32x128xbf16>)
+      lse(%lse : memref<?x32x?xf32>)
+      attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>,
+                  num_heads = 32 : i64, num_kv_heads = 8 : i64, scale = 0.125 : f32}
+  score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %c = arith.constant 50.0 : f32
+    %d = arith.divf %s, %c : f32
+    %t = math.tanh %d : f32
+    %r = arith.mulf %c, %t : f32
+    faattn.yield %r : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    faattn.yield %m : i1
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @params_no_mask_bhsd
+func.func @params_no_mask_bhsd(%q: memref<?x4x?x64xf16>, %k: memref<?x4x?x64xf16>,
+                               %v: memref<?x4x?x64xf16>, %o: memref<?x4x?x64xf16>,
+                               %slopes: memref<4xf32>) {
+  // CHECK: params(%{{.*}} : memref<4xf32>)
+  // CHECK-SAME: layout = #faattn.layout<bhsd>, mode = #faattn.mode<decode>
+  // CHECK-SAME: paged_kv_page = 64 : i64
+  // CHECK-SAME: varlen
+  // CHECK-NOT: mask
+  // CHECK: return
+  faattn.attention q(%q : memref<?x4x?x64xf16>) k(%k : memref<?x4x?x64xf16>)
+      v(%v : memref<?x4x?x64xf16>) out(%o : memref<?x4x?x64xf16>)
+      params(%slopes : memref<4xf32>)
+      attributes {layout = #faattn.layout<bhsd>, mode = #faattn.mode<decode>,
+                  num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 0.125 : f32,
+                  paged_kv_page = 64 : i64, varlen}
+  score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %p: memref<4xf32>):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @tile_types
+// CHECK-SAME: !faattn.tile<128x64xf32>
+// CHECK-SAME: !faattn.tile<64x128xbf16, "smem">
+func.func @tile_types(%a: !faattn.tile<128x64xf32>, %b: !faattn.tile<64x128xbf16, "smem">) {
+  return
+}
