@@ -211,6 +211,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     attn.setVarlen(true);
   if (k.pagedKVPage)
     attn.setPagedKvPage(*k.pagedKVPage);
+  if (k.tileM)
+    attn.setTile(ArrayRef<int64_t>{*k.tileM, *k.tileN});
 
   auto fillRegion = [&](Region &region, const spec::Expr &expr, bool hasScore) {
     SmallVector<Type> types;

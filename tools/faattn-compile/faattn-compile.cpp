@@ -6,11 +6,14 @@
 // anything: a spec with an error leaves the output directory untouched.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -44,13 +47,32 @@ cl::opt<Emit> emit("emit", cl::desc("What to produce"), cl::init(Emit::Summary),
                    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"),
                                 cl::value_desc("name"), cl::cat(category));
+/// --stop-after=<pass>. LLVM's codegen already owns a cl::opt of that name,
+/// so main() takes this one out of argv before the command line is parsed.
+std::string stopAfter;
+cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                              cl::desc("Print the IR after every pass (to stderr)"),
+                              cl::cat(category));
+cl::opt<std::string> referenceShape(
+    "reference-shape", cl::init("4096x4096"), cl::value_desc("SQxSKV"),
+    cl::desc("seq_q x seq_kv at which the block counts are reported (default 4096x4096)"),
+    cl::cat(category));
+
+/// The passes of the pipeline, in order, by their flag.
+const char *const kPipeline[] = {"faattn-tile", "faattn-mask-analysis"};
+
+std::unique_ptr<mlir::Pass> createPass(llvm::StringRef name) {
+  if (name == "faattn-tile")
+    return faattn::createFAAttnTile();
+  return faattn::createFAAttnMaskAnalysis();
+}
 
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "faattn-compile") << msg << "\n";
   return 1;
 }
 
-std::string summaryLine(const spec::KernelSpec &k) {
+std::string summaryLine(const spec::KernelSpec &k, mlir::ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << k.name << ": " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype)
@@ -58,6 +80,18 @@ std::string summaryLine(const spec::KernelSpec &k) {
      << k.headDimV << " target=" << spec::targetName(k.target)
      << " mask=" << (k.mask ? "yes" : "none") << " params=" << k.params.size()
      << " hash=" << spec::specHash(k).substr(0, 16);
+  auto fn = module.lookupSymbol<mlir::func::FuncOp>(k.name);
+  faattn::AttentionOp op;
+  fn.walk([&](faattn::AttentionOp a) { op = a; });
+  if (auto tile = op.getTile())
+    os << " tile=" << (*tile)[0] << "x" << (*tile)[1];
+  if (auto counts = op->getAttrOfType<mlir::DictionaryAttr>("block_counts")) {
+    auto get = [&](const char *n) {
+      return mlir::cast<mlir::IntegerAttr>(counts.get(n)).getInt();
+    };
+    os << " blocks@" << referenceShape << ": empty=" << get("empty")
+       << " partial=" << get("partial") << " full=" << get("full");
+  }
   return s;
 }
 
@@ -69,8 +103,20 @@ nlohmann::json specDocument(const spec::KernelSpec &k) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  std::vector<char *> args;
+  for (int i = 0; i < argc; ++i) {
+    llvm::StringRef a(argv[i]);
+    if (i > 0 && (a.consume_front("--stop-after=") || a.consume_front("-stop-after=")))
+      stopAfter = a.str();
+    else
+      args.push_back(argv[i]);
+  }
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "faattn-compile: attention specs to GPU kernels\n");
+  cl::extrahelp stopAfterHelp(
+      "\n  --stop-after=<pass>  stop the pipeline after this pass (faattn-tile, "
+      "faattn-mask-analysis)\n");
+  cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
+                              "faattn-compile: attention specs to GPU kernels\n");
 
   // 1. Read, parse and check everything.
   llvm::SourceMgr sm;
@@ -113,11 +159,36 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
   mlir::MLIRContext ctx(registry);
+  int64_t refQ = 0, refKV = 0;
+  {
+    auto [a, b] = llvm::StringRef(referenceShape).split('x');
+    if (a.getAsInteger(10, refQ) || b.getAsInteger(10, refKV) || refQ <= 0 || refKV <= 0)
+      return fail("--reference-shape must be SQxSKV with positive sizes, got '" +
+                  referenceShape + "'");
+  }
+  if (!stopAfter.empty() && !llvm::is_contained(kPipeline, stopAfter))
+    return fail("unknown pass '" + stopAfter +
+                "' for --stop-after (expected faattn-tile or faattn-mask-analysis)");
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (emit == Emit::MLIR) {
+  if (emit != Emit::SpecJson) {
     module = buildModule(ctx, kernels, sm);
     if (mlir::failed(mlir::verify(*module)))
       return fail("internal error: the IR built from the spec does not verify");
+    for (auto fn : module->getOps<mlir::func::FuncOp>())
+      fn->setAttr("faattn.reference_shape",
+                  mlir::DenseI64ArrayAttr::get(&ctx, {refQ, refKV}));
+    mlir::PassManager pm(&ctx);
+    if (printIRAfterAll) {
+      ctx.disableMultithreading();
+      pm.enableIRPrinting();
+    }
+    for (const char *name : kPipeline) {
+      pm.addNestedPass<mlir::func::FuncOp>(createPass(name));
+      if (stopAfter == name)
+        break;
+    }
+    if (mlir::failed(pm.run(*module)))
+      return fail("internal error: the pass pipeline failed");
   }
   auto moduleText = [&](llvm::StringRef name) {
     std::string text;
@@ -139,7 +210,7 @@ int main(int argc, char **argv) {
   if (outDir.empty()) {
     for (const spec::KernelSpec &k : kernels) {
       if (emit == Emit::Summary)
-        llvm::outs() << summaryLine(k) << "\n";
+        llvm::outs() << summaryLine(k, *module) << "\n";
       else
         llvm::outs() << specDocument(k).dump(2) << "\n";
     }
@@ -149,7 +220,7 @@ int main(int argc, char **argv) {
     return fail("cannot create output directory '" + outDir + "': " + ec.message());
   for (const spec::KernelSpec &k : kernels) {
     if (emit == Emit::Summary) {
-      llvm::outs() << summaryLine(k) << "\n";
+      llvm::outs() << summaryLine(k, *module) << "\n";
       continue;
     }
     llvm::SmallString<256> path(outDir);

@@ -191,3 +191,14 @@ func.func @tile_rank(%a: !faattn.tile<2x2x2xf32>) {
 func.func @tile_elt(%a: !faattn.tile<2x2xindex>) {
   return
 }
+
+// -----
+
+func.func @bad_tile(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op tile must be two positive sizes [block_m, block_n]}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, tile = array<i64: 128, 0>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}

@@ -167,6 +167,10 @@ LogicalResult AttentionOp::verify() {
   }
   if (auto page = getPagedKvPage(); page && *page <= 0)
     return emitOpError() << "paged_kv_page must be positive";
+  if (auto tile = getTile()) {
+    if (tile->size() != 2 || (*tile)[0] <= 0 || (*tile)[1] <= 0)
+      return emitOpError() << "tile must be two positive sizes [block_m, block_n]";
+  }
   return success();
 }
 

@@ -39,7 +39,8 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     FAAttn_ModeAttr:$mode,
     FAAttn_LayoutAttr:$layout,
     UnitAttr:$varlen,
-    OptionalAttr<I64Attr>:$paged_kv_page
+    OptionalAttr<I64Attr>:$paged_kv_page,
+    OptionalAttr<DenseI64ArrayAttr>:$tile
   );
   let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask);
   let assemblyFormat = [{

@@ -1,0 +1,45 @@
+//===- MaskIntervals.h - Interval analysis of mask regions ------*- C++ -*-===//
+#ifndef FAATTN_ANALYSIS_MASKINTERVALS_H
+#define FAATTN_ANALYSIS_MASKINTERVALS_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+namespace faattn {
+
+/// A closed integer interval; `unknown()` covers every value.
+struct Interval {
+  int64_t lo, hi;
+  static Interval point(int64_t v) { return {v, v}; }
+  static Interval unknown();
+  bool isUnknown() const;
+  bool operator==(const Interval &o) const { return lo == o.lo && hi == o.hi; }
+};
+
+/// What the mask is over a whole block of (q_idx, kv_idx).
+enum class BlockClass { Empty, Partial, Full };
+
+/// Ranges of the mask region's index arguments over one block.
+struct BlockRanges {
+  Interval batch, head, qIdx, kvIdx, seqQ, seqKV;
+};
+
+/// Evaluates the mask region of `op` over `ranges` by interval arithmetic on
+/// its arith/math ops (anything else, params included, is unknown) and says
+/// whether the mask is false everywhere, true everywhere or neither. An op
+/// without a mask is Full everywhere. Sound: Empty and Full are never wrong;
+/// Partial may be pessimistic for masks that interval arithmetic cannot see
+/// through (data-dependent ones).
+BlockClass classifyBlock(AttentionOp op, const BlockRanges &ranges);
+
+struct BlockCounts {
+  int64_t empty = 0, partial = 0, full = 0;
+};
+
+/// Classifies every (q-block, kv-block) of a seqQ x seqKV problem with the
+/// op's tile sizes (blocks at the sequence ends are clipped).
+BlockCounts countBlocks(AttentionOp op, int64_t blockM, int64_t blockN, int64_t seqQ,
+                        int64_t seqKV);
+
+} // namespace faattn
+
+#endif // FAATTN_ANALYSIS_MASKINTERVALS_H

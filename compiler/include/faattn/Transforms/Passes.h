@@ -1,0 +1,18 @@
+//===- Passes.h - faattn's passes -------------------------------*- C++ -*-===//
+#ifndef FAATTN_TRANSFORMS_PASSES_H
+#define FAATTN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace faattn {
+
+#define GEN_PASS_DECL
+#include "faattn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "faattn/Transforms/Passes.h.inc"
+
+} // namespace faattn
+
+#endif // FAATTN_TRANSFORMS_PASSES_H
