@@ -13,17 +13,34 @@
 namespace faattn::spec {
 
 bool checkUtf8(llvm::StringRef buf, Diagnostics &diag) {
+  // Well-formed UTF-8 (Unicode 15, table 3-7): no overlong forms, no
+  // surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
   const auto *p = reinterpret_cast<const unsigned char *>(buf.begin());
   const auto *end = reinterpret_cast<const unsigned char *>(buf.end());
   while (p < end) {
     unsigned char c = *p;
-    int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                           : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (c == 0xC0 || c == 0xC1 || c > 0xF4)
-      extra = -1;
+    int extra = -1;
+    unsigned char lo2 = 0x80, hi2 = 0xBF; // allowed range of the second byte
+    if (c < 0x80) {
+      extra = 0;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0)
+        lo2 = 0xA0;
+      if (c == 0xED)
+        hi2 = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0)
+        lo2 = 0x90;
+      if (c == 0xF4)
+        hi2 = 0x8F;
+    }
     bool ok = extra >= 0 && end - p > extra;
     for (int i = 1; ok && i <= extra; ++i)
-      ok = (p[i] & 0xC0) == 0x80;
+      ok = i == 1 ? (p[1] >= lo2 && p[1] <= hi2) : (p[i] & 0xC0) == 0x80;
     if (!ok) {
       diag.error(llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(p)),
                  "invalid UTF-8 byte 0x" + llvm::utohexstr(c, /*LowerCase=*/false, 2));
@@ -63,7 +80,7 @@ Token Lexer::lexNumber(const char *start, bool nl) {
       continue;
     }
     if ((c == '+' || c == '-') && (cur[-1] == 'e' || cur[-1] == 'E') &&
-        cur - 1 > start && llvm::isDigit(cur[-2])) {
+        cur - 1 > start && (llvm::isDigit(cur[-2]) || cur[-2] == '.')) {
       ++cur;
       continue;
     }
@@ -97,7 +114,9 @@ Token Lexer::lexNumber(const char *start, bool nl) {
     errno = 0;
     double v = std::strtod(str.c_str(), &endp);
     if (endp == str.c_str() + str.size()) {
-      if (!std::isfinite(v) || std::fabs(v) > FLT_MAX)
+      // Range-check the value as an f32 (after rounding), so that the
+      // shortest text of FLT_MAX, which the canonical form prints, reads back.
+      if (!std::isfinite(static_cast<float>(v)))
         return error(start, "floating-point literal '" + s + "' is out of range for f32");
       t.kind = Tok::Float;
       t.fval = v;

@@ -177,7 +177,7 @@ bool Parser::parseEnum(const char *what, const char *expected,
         next();
         return true;
       }
-  if (tok.kind == Tok::Eof || tok.kind == Tok::Error)
+  if (tok.kind != Tok::Ident)
     return fail(llvm::Twine("expected ") + what + " (" + expected + "), found " + describe());
   return fail(llvm::Twine("unknown ") + what + " '" + tok.text + "' (expected " + expected + ")");
 }

@@ -130,6 +130,10 @@ std::optional<double> constValue(const Expr &e) {
       if (*b == 0)
         return std::nullopt;
       return e.type == Type::I32 ? std::trunc(*a / *b) : *a / *b;
+    case BinOp::Rem:
+      if (*b == 0)
+        return std::nullopt;
+      return std::fmod(*a, *b); // C's remainder: the sign of the dividend
     default: return std::nullopt;
     }
   }
@@ -211,6 +215,20 @@ Type Checker::checkExpr(ExprPtr &e) {
       if (!isNumeric(t))
         return error(e->loc, llvm::Twine("operator '-' expects a numeric operand, got ") +
                                  typeName(t));
+      // A negated literal is a literal: `-2` and `-2.0` canonicalize like `2`.
+      Expr &x = *e->args[0];
+      if (x.kind == Expr::Kind::IntLit && x.ival <= INT32_MAX) {
+        x.ival = -x.ival;
+        x.loc = e->loc;
+        e = std::move(e->args[0]);
+        return t;
+      }
+      if (x.kind == Expr::Kind::FloatLit) {
+        x.fval = -x.fval;
+        x.loc = e->loc;
+        e = std::move(e->args[0]);
+        return t;
+      }
       return e->type = t;
     }
     if (t != Type::Bool)
@@ -468,8 +486,9 @@ void Checker::run() {
                       "and v), got " +
                           llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
   }
-  if (k.schedule == Schedule::Pingpong && k.target != Target::SM90a)
-    diag.error(valueLoc("schedule"), "schedule = pingpong requires target = sm_90a");
+  if (k.schedule != Schedule::Auto && k.target != Target::SM90a)
+    diag.error(valueLoc("schedule"), llvm::Twine("schedule = ") + scheduleName(k.schedule) +
+                                         " requires target = sm_90a");
   if (k.pagedKVPage) {
     int p = *k.pagedKVPage;
     if (k.mode == Mode::Backward)
