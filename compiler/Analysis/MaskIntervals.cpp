@@ -187,10 +187,10 @@ private:
 
 } // namespace
 
-BlockClass classifyBlock(AttentionOp op, const BlockRanges &r) {
-  if (!op.hasMask())
+BlockClass classifyBlock(Region &mask, const BlockRanges &r) {
+  if (mask.empty())
     return BlockClass::Full;
-  Block &block = op.getMask().front();
+  Block &block = mask.front();
   Evaluator ev;
   Interval args[AttentionOp::kNumIndexArgs] = {r.batch, r.head, r.qIdx, r.kvIdx, r.seqQ, r.seqKV};
   for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
@@ -205,19 +205,19 @@ BlockClass classifyBlock(AttentionOp op, const BlockRanges &r) {
   return BlockClass::Partial;
 }
 
-BlockCounts countBlocks(AttentionOp op, int64_t blockM, int64_t blockN, int64_t seqQ,
-                        int64_t seqKV) {
+BlockCounts countBlocks(Region &mask, int64_t numHeads, int64_t blockM, int64_t blockN,
+                        int64_t seqQ, int64_t seqKV) {
   BlockCounts counts;
   BlockRanges r;
   r.batch = {0, kBig};
-  r.head = {0, static_cast<int64_t>(op.getNumHeads()) - 1};
+  r.head = {0, numHeads - 1};
   r.seqQ = Interval::point(seqQ);
   r.seqKV = Interval::point(seqKV);
   for (int64_t q0 = 0; q0 < seqQ; q0 += blockM) {
     r.qIdx = {q0, std::min(q0 + blockM, seqQ) - 1};
     for (int64_t k0 = 0; k0 < seqKV; k0 += blockN) {
       r.kvIdx = {k0, std::min(k0 + blockN, seqKV) - 1};
-      switch (classifyBlock(op, r)) {
+      switch (classifyBlock(mask, r)) {
       case BlockClass::Empty: ++counts.empty; break;
       case BlockClass::Partial: ++counts.partial; break;
       case BlockClass::Full: ++counts.full; break;
@@ -225,6 +225,216 @@ BlockCounts countBlocks(AttentionOp op, int64_t blockM, int64_t blockN, int64_t 
     }
   }
   return counts;
+}
+
+//===----------------------------------------------------------------------===//
+// The same analysis as code, for ranges known only at run time
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Emits interval arithmetic. An integer value is a (lo, hi) pair of i64 SSA
+/// values or unknown; an i1 is a (mayBeTrue, mayBeFalse) pair. Only what is
+/// exact and overflow-free on i64 is tracked: sums and differences of i32
+/// ranges, products and quotients by constants, min/max, comparisons and
+/// boolean logic. Everything else is unknown, which is always sound.
+class ClassifierEmitter {
+public:
+  ClassifierEmitter(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  using Pair = std::pair<Value, Value>;
+
+  void setRange(Value v, Pair p) { ranges[v] = p; }
+
+  Pair boolOf(Value v) {
+    auto it = bools.find(v);
+    if (it != bools.end())
+      return it->second;
+    Value t = cst1(true);
+    return {t, t};
+  }
+
+  void visit(Operation *op) {
+    llvm::TypeSwitch<Operation *>(op)
+        .Case([&](arith::ConstantOp c) {
+          auto i = dyn_cast<IntegerAttr>(c.getValue());
+          if (!i)
+            return;
+          if (c.getType().isInteger(1)) {
+            bool v = !i.getValue().isZero();
+            bools[c] = {cst1(v), cst1(!v)};
+          } else {
+            Value x = cst64(i.getValue().getSExtValue());
+            ranges[c] = {x, x};
+          }
+        })
+        .Case([&](arith::AddIOp o) {
+          if (auto [x, y] = operands(o); x && y)
+            ranges[o] = {add(x->first, y->first), add(x->second, y->second)};
+        })
+        .Case([&](arith::SubIOp o) {
+          if (auto [x, y] = operands(o); x && y)
+            ranges[o] = {sub(x->first, y->second), sub(x->second, y->first)};
+        })
+        .Case([&](arith::MulIOp o) { scaleByConstant(o, /*divide=*/false); })
+        .Case([&](arith::DivSIOp o) { scaleByConstant(o, /*divide=*/true); })
+        .Case([&](arith::MinSIOp o) {
+          if (auto [x, y] = operands(o); x && y)
+            ranges[o] = {arith::MinSIOp::create(b, loc, x->first, y->first),
+                         arith::MinSIOp::create(b, loc, x->second, y->second)};
+        })
+        .Case([&](arith::MaxSIOp o) {
+          if (auto [x, y] = operands(o); x && y)
+            ranges[o] = {arith::MaxSIOp::create(b, loc, x->first, y->first),
+                         arith::MaxSIOp::create(b, loc, x->second, y->second)};
+        })
+        .Case([&](arith::CmpIOp c) { compare(c); })
+        .Case([&](arith::AndIOp o) {
+          if (!o.getType().isInteger(1))
+            return;
+          auto [xt, xf] = boolOf(o.getLhs());
+          auto [yt, yf] = boolOf(o.getRhs());
+          bools[o] = {andI(xt, yt), orI(xf, yf)};
+        })
+        .Case([&](arith::OrIOp o) {
+          if (!o.getType().isInteger(1))
+            return;
+          auto [xt, xf] = boolOf(o.getLhs());
+          auto [yt, yf] = boolOf(o.getRhs());
+          bools[o] = {orI(xt, yt), andI(xf, yf)};
+        })
+        .Case([&](arith::XOrIOp o) {
+          if (!o.getType().isInteger(1))
+            return;
+          auto [xt, xf] = boolOf(o.getLhs());
+          auto [yt, yf] = boolOf(o.getRhs());
+          bools[o] = {orI(andI(xt, yf), andI(xf, yt)), orI(andI(xt, yt), andI(xf, yf))};
+        })
+        .Case([&](arith::SelectOp s) {
+          auto [ct, cf] = boolOf(s.getCondition());
+          if (s.getType().isInteger(1)) {
+            auto [xt, xf] = boolOf(s.getTrueValue());
+            auto [yt, yf] = boolOf(s.getFalseValue());
+            bools[s] = {orI(andI(ct, xt), andI(cf, yt)), orI(andI(ct, xf), andI(cf, yf))};
+            return;
+          }
+          auto x = range(s.getTrueValue()), y = range(s.getFalseValue());
+          if (!x || !y)
+            return;
+          // Either branch may be taken: the union (exact when the condition is known).
+          Value lo = arith::MinSIOp::create(b, loc, x->first, y->first);
+          Value hi = arith::MaxSIOp::create(b, loc, x->second, y->second);
+          Value onlyT = andI(ct, notI(cf)), onlyF = andI(cf, notI(ct));
+          lo = arith::SelectOp::create(b, loc, onlyT, x->first,
+                                       arith::SelectOp::create(b, loc, onlyF, y->first, lo));
+          hi = arith::SelectOp::create(b, loc, onlyT, x->second,
+                                       arith::SelectOp::create(b, loc, onlyF, y->second, hi));
+          ranges[s] = {lo, hi};
+        })
+        .Case<arith::IndexCastOp, arith::ExtSIOp>([&](Operation *o) {
+          if (auto x = range(o->getOperand(0)))
+            ranges[o->getResult(0)] = *x;
+          else if (bools.count(o->getOperand(0)))
+            bools[o->getResult(0)] = bools[o->getOperand(0)];
+        })
+        .Default([](Operation *) {});
+  }
+
+private:
+  std::optional<Pair> range(Value v) {
+    auto it = ranges.find(v);
+    if (it == ranges.end())
+      return std::nullopt;
+    return it->second;
+  }
+  std::pair<std::optional<Pair>, std::optional<Pair>> operands(Operation *o) {
+    return {range(o->getOperand(0)), range(o->getOperand(1))};
+  }
+  std::optional<int64_t> constantOf(Value v) {
+    if (auto c = v.getDefiningOp<arith::ConstantOp>())
+      if (auto i = dyn_cast<IntegerAttr>(c.getValue()))
+        return i.getValue().getSExtValue();
+    return std::nullopt;
+  }
+  void scaleByConstant(Operation *o, bool divide) {
+    Value lhs = o->getOperand(0), rhs = o->getOperand(1);
+    std::optional<int64_t> c = constantOf(rhs);
+    Value other = lhs;
+    if (!c && !divide) {
+      c = constantOf(lhs);
+      other = rhs;
+    }
+    auto x = range(other);
+    if (!c || !x || (divide && *c == 0))
+      return;
+    Value k = cst64(*c);
+    auto f = [&](Value v) -> Value {
+      if (divide)
+        return arith::DivSIOp::create(b, loc, v, k);
+      return arith::MulIOp::create(b, loc, v, k);
+    };
+    // Both are monotone in the range's ends; a negative constant swaps them.
+    if (*c >= 0)
+      ranges[o->getResult(0)] = {f(x->first), f(x->second)};
+    else
+      ranges[o->getResult(0)] = {f(x->second), f(x->first)};
+  }
+  void compare(arith::CmpIOp c) {
+    auto x = range(c.getLhs()), y = range(c.getRhs());
+    if (!x || !y)
+      return;
+    using P = arith::CmpIPredicate;
+    auto cmp = [&](P p, Value l, Value r) -> Value { return arith::CmpIOp::create(b, loc, p, l, r); };
+    auto [xl, xh] = *x;
+    auto [yl, yh] = *y;
+    Pair res;
+    switch (c.getPredicate()) {
+    case P::slt: res = {cmp(P::slt, xl, yh), cmp(P::sge, xh, yl)}; break;
+    case P::sle: res = {cmp(P::sle, xl, yh), cmp(P::sgt, xh, yl)}; break;
+    case P::sgt: res = {cmp(P::sgt, xh, yl), cmp(P::sle, xl, yh)}; break;
+    case P::sge: res = {cmp(P::sge, xh, yl), cmp(P::slt, xl, yh)}; break;
+    case P::eq:
+    case P::ne: {
+      Value disjoint = orI(cmp(P::slt, xh, yl), cmp(P::slt, yh, xl));
+      Value samePoint = andI(andI(cmp(P::eq, xl, xh), cmp(P::eq, yl, yh)), cmp(P::eq, xl, yl));
+      Value mayEq = notI(disjoint), mayNe = notI(samePoint);
+      res = c.getPredicate() == P::eq ? Pair{mayEq, mayNe} : Pair{mayNe, mayEq};
+      break;
+    }
+    default: return; // unsigned predicates: unknown
+    }
+    bools[c] = res;
+  }
+  Value cst64(int64_t v) { return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v); }
+  Value cst1(bool v) { return arith::ConstantIntOp::create(b, loc, b.getI1Type(), v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value andI(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value orI(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value notI(Value x) { return arith::XOrIOp::create(b, loc, x, cst1(true)); }
+
+  OpBuilder &b;
+  Location loc;
+  llvm::DenseMap<Value, Pair> ranges;
+  llvm::DenseMap<Value, Pair> bools;
+};
+
+} // namespace
+
+std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &mask,
+                                            ArrayRef<std::pair<Value, Value>> args) {
+  ClassifierEmitter em(b, loc);
+  if (mask.empty()) {
+    Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+    Value f = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+    return {t, f};
+  }
+  Block &block = mask.front();
+  for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
+    em.setRange(block.getArgument(i), args[i]);
+  for (Operation &o : block.without_terminator())
+    em.visit(&o);
+  return em.boolOf(cast<YieldOp>(block.getTerminator()).getValue());
 }
 
 } // namespace faattn

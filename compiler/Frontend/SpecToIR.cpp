@@ -22,7 +22,8 @@ namespace {
 
 class Builder {
 public:
-  Builder(MLIRContext &ctx, llvm::SourceMgr &sm) : ctx(ctx), sm(sm), b(&ctx) {}
+  Builder(MLIRContext &ctx, llvm::SourceMgr &sm, bool f32Storage)
+      : ctx(ctx), sm(sm), b(&ctx), f32Storage(f32Storage) {}
 
   Location loc(llvm::SMLoc l) {
     if (!l.isValid())
@@ -35,6 +36,8 @@ public:
   }
 
   Type elementType(spec::DType d) {
+    if (f32Storage)
+      return b.getF32Type();
     switch (d) {
     case spec::DType::F16: return b.getF16Type();
     case spec::DType::BF16: return b.getBF16Type();
@@ -72,6 +75,7 @@ private:
   MLIRContext &ctx;
   llvm::SourceMgr &sm;
   OpBuilder b;
+  bool f32Storage;
   /// Position of each param among the kernel's params (declaration order).
   std::map<std::string, unsigned> paramIndex;
 };
@@ -173,7 +177,7 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   Location l = loc(k.loc);
   Type elt = elementType(k.dtype);
   // FP8 kernels read e4m3 and write bf16.
-  Type outElt = k.dtype == spec::DType::E4M3 ? b.getBF16Type() : elt;
+  Type outElt = k.dtype == spec::DType::E4M3 && !f32Storage ? b.getBF16Type() : elt;
   SmallVector<Type> argTypes = {qkvType(k, k.headsQ, k.headDimQK, elt),
                                 qkvType(k, k.headsKV, k.headDimQK, elt),
                                 qkvType(k, k.headsKV, k.headDimV, elt),
@@ -234,10 +238,10 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
 } // namespace
 
 OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, const std::vector<spec::KernelSpec> &kernels,
-                                  llvm::SourceMgr &sm) {
+                                  llvm::SourceMgr &sm, bool f32Storage) {
   ctx.loadDialect<FAAttnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect>();
-  Builder builder(ctx, sm);
+  Builder builder(ctx, sm, f32Storage);
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
   for (const spec::KernelSpec &k : kernels)
     builder.buildKernel(*module, k);

@@ -1,8 +1,33 @@
 //===- MaskAnalysis.cpp - faattn-mask-analysis -----------------------------===//
+//
+// Splits each KV loop (scf.for {faattn.kv_loop}) by what the mask is over
+// each KV block of the CTA's Q block:
+//
+//   scan:  classify every KV block (interval analysis of the mask region,
+//          emitted as code: b, h and the sequence lengths are exact at run
+//          time) -> the range [lo, hi) of non-empty blocks and the range
+//          [flo, fhi) of full ones
+//   [lo, flo)   masked      (partial blocks before the full ones)
+//   [flo, fhi)  no mask     (full blocks: the tile_mask op is removed)
+//   [fhi, hi)   masked      (partial blocks after, and the sequence tail)
+//
+// Blocks outside [lo, hi) are never visited. When the full blocks are not
+// contiguous (a mask interval arithmetic cannot order), every block of
+// [lo, hi) runs masked, which is always correct. A kernel without a mask
+// needs no scan: all blocks but the tail are full.
+//
+// For a function with `faattn.reference_shape = array<i64: seq_q, seq_kv>`
+// the pass also records on the grid `faattn.block_counts = {empty, full,
+// partial}`: the same classification at that shape, at compile time.
+//
+//===----------------------------------------------------------------------===//
 #include "faattn/Analysis/MaskIntervals.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace faattn {
@@ -15,6 +40,97 @@ using namespace mlir;
 namespace faattn {
 namespace {
 
+struct Splitter {
+  OpBuilder b;
+  Location loc;
+  Splitter(Operation *at) : b(at), loc(at->getLoc()) {}
+
+  Value i64(Value v) {
+    if (v.getType().isIndex())
+      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+    return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
+  }
+  Value c64(int64_t v) { return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v); }
+  Value index(Value v) { return arith::IndexCastOp::create(b, loc, b.getIndexType(), v); }
+  Value select(Value c, Value x, Value y) { return arith::SelectOp::create(b, loc, c, x, y); }
+
+  /// Emits the scan; returns (lo, flo, fhi, hi) as index values.
+  std::array<Value, 4> scan(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn) {
+    Value nkb = i64(loop.getUpperBound());
+    Value seqQ = i64(mask.getSeqQ()), seqKV = i64(mask.getSeqKv());
+    Value bn64 = c64(bn), one = c64(1);
+    if (mask.getRegion().empty()) {
+      // Only the bounds: blocks entirely inside seq_kv are full.
+      Value nFull = arith::DivSIOp::create(b, loc, seqKV, bn64);
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      return {zero, zero, index(nFull), loop.getUpperBound()};
+    }
+    Value bat = i64(mask.getBatch()), head = i64(mask.getHead());
+    Value q0 = i64(mask.getRow0());
+    Value q1 = arith::SubIOp::create(
+        b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, q0, c64(bm)), seqQ),
+        one);
+    Value minusOne = c64(-1), zero = c64(0);
+    auto scanLoop = scf::ForOp::create(b, loc, zero, nkb, one,
+                                       ValueRange{nkb, minusOne, nkb, minusOne, zero});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(scanLoop.getBody());
+      Value kb = scanLoop.getInductionVar();
+      auto it = scanLoop.getRegionIterArgs();
+      Value k0 = arith::MulIOp::create(b, loc, kb, bn64);
+      Value kEnd = arith::AddIOp::create(b, loc, k0, bn64);
+      Value k1 = arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
+      auto [mayTrue, mayFalse] = emitBlockClassifier(
+          b, loc, mask.getRegion(),
+          {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}});
+      Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
+      Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+      Value full = arith::AndIOp::create(
+          b, loc, arith::XOrIOp::create(b, loc, mayFalse, t), inBounds);
+      Value firstNE = select(mayTrue, arith::MinSIOp::create(b, loc, it[0], kb), it[0]);
+      Value lastNE = select(mayTrue, kb, it[1]);
+      Value firstFull = select(full, arith::MinSIOp::create(b, loc, it[2], kb), it[2]);
+      Value lastFull = select(full, kb, it[3]);
+      Value count = arith::AddIOp::create(
+          b, loc, it[4], arith::ExtUIOp::create(b, loc, b.getI64Type(), full));
+      scf::YieldOp::create(b, loc, ValueRange{firstNE, lastNE, firstFull, lastFull, count});
+    }
+    auto r = scanLoop.getResults();
+    Value lo = r[0];
+    Value hi = arith::MaxSIOp::create(b, loc, arith::AddIOp::create(b, loc, r[1], one), lo);
+    Value span = arith::SubIOp::create(b, loc, arith::AddIOp::create(b, loc, r[3], one), r[2]);
+    Value contiguous = arith::AndIOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, r[4], zero),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, r[4], span));
+    Value flo = select(contiguous, r[2], hi);
+    Value fhi = select(contiguous, arith::AddIOp::create(b, loc, r[3], one), hi);
+    return {index(lo), index(flo), index(fhi), index(hi)};
+  }
+
+  scf::ForOp cloneRange(scf::ForOp loop, Value lb, Value ub, ValueRange init, StringRef kind) {
+    auto copy = cast<scf::ForOp>(b.clone(*loop));
+    copy.getLowerBoundMutable().assign(lb);
+    copy.getUpperBoundMutable().assign(ub);
+    copy.getInitArgsMutable().assign(init);
+    copy->setAttr("faattn.kv_loop", b.getStringAttr(kind));
+    return copy;
+  }
+
+  void split(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn) {
+    auto [lo, flo, fhi, hi] = scan(loop, mask, bm, bn);
+    scf::ForOp before = cloneRange(loop, lo, flo, loop.getInitArgs(), "masked");
+    scf::ForOp full = cloneRange(loop, flo, fhi, before.getResults(), "full");
+    scf::ForOp after = cloneRange(loop, fhi, hi, full.getResults(), "masked");
+    full.walk([](TileMaskOp m) {
+      m.getResult().replaceAllUsesWith(m.getInput());
+      m.erase();
+    });
+    loop.replaceAllUsesWith(after.getResults());
+    loop.erase();
+  }
+};
+
 struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
@@ -24,24 +140,41 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
                         "sizes";
       return signalPassFailure();
     }
-    WalkResult res = fn.walk([&](AttentionOp op) {
-      auto tile = op.getTile();
-      if (!tile) {
-        op.emitOpError() << "has no tile sizes; run faattn-tile first";
-        return WalkResult::interrupt();
-      }
-      if (!shape)
-        return WalkResult::advance();
-      BlockCounts c = countBlocks(op, (*tile)[0], (*tile)[1], shape[0], shape[1]);
-      Builder b(op.getContext());
-      op->setAttr("block_counts",
-                  b.getDictionaryAttr({b.getNamedAttr("empty", b.getI64IntegerAttr(c.empty)),
-                                       b.getNamedAttr("full", b.getI64IntegerAttr(c.full)),
-                                       b.getNamedAttr("partial", b.getI64IntegerAttr(c.partial))}));
-      return WalkResult::advance();
+    SmallVector<scf::ForOp> loops;
+    fn.walk([&](scf::ForOp loop) {
+      if (auto kind = loop->getAttr("faattn.kv_loop"); kind && isa<UnitAttr>(kind))
+        loops.push_back(loop); // not yet split
     });
-    if (res.wasInterrupted())
-      signalPassFailure();
+    for (scf::ForOp loop : loops) {
+      SmallVector<TileMaskOp> masks;
+      loop.getBody()->walk([&](TileMaskOp m) { masks.push_back(m); });
+      if (masks.size() != 1) {
+        loop.emitError() << "KV loop must hold exactly one faattn.tile_mask, found "
+                         << masks.size();
+        return signalPassFailure();
+      }
+      TileMaskOp mask = masks.front();
+      ArrayRef<int64_t> tile = mask.getInput().getType().getShape();
+      if (shape)
+        report(loop, mask, tile[0], tile[1], shape[0], shape[1]);
+      Splitter(loop).split(loop, mask, tile[0], tile[1]);
+    }
+  }
+
+  void report(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn, int64_t sq, int64_t skv) {
+    auto grid = loop->getParentOfType<scf::ForallOp>();
+    Operation *holder = grid ? grid.getOperation() : loop.getOperation();
+    int64_t heads = 1 << 20; // unknown: a large range
+    if (grid && grid.getRank() >= 2)
+      if (auto h = getConstantIntValue(grid.getMixedUpperBound()[1]))
+        heads = *h;
+    BlockCounts c = countBlocks(mask.getRegion(), heads, bm, bn, sq, skv);
+    Builder b(loop.getContext());
+    holder->setAttr("faattn.block_counts",
+                    b.getDictionaryAttr({b.getNamedAttr("empty", b.getI64IntegerAttr(c.empty)),
+                                         b.getNamedAttr("full", b.getI64IntegerAttr(c.full)),
+                                         b.getNamedAttr("partial",
+                                                        b.getI64IntegerAttr(c.partial))}));
   }
 };
 

@@ -1,6 +1,33 @@
-//===- Tile.cpp - faattn-tile: block sizes of every attention op ----------===//
+//===- Tile.cpp - faattn-tile: the grid and the KV loop --------------------===//
+//
+// Rewrites each forward/decode `faattn.attention` into the blocked algorithm
+// (FlashAttention's, FA2 loop order):
+//
+//   scf.forall (%b, %h, %qb) in (batch, heads, ceil(seq_q / BM)) {   // the grid
+//     Q tile = rows [qb*BM, qb*BM + BM) of head h
+//     scf.for %kb = 0 to ceil(seq_kv / BN) iter_args(acc, m, l) {     // the KV loop
+//       S = Q K^T; S = score(S); S = mask(S); (acc, m, l) = softmax_update(S, V, ...)
+//     }
+//     (O, lse) = softmax_finalize(acc, m, l); store O (and lse)
+//   }
+//
+// The block sizes come from the spec's `tile = MxN` or a default per target
+// and head dim; they are recorded as `tile` on the op before it is rewritten
+// (faattn-mask-analysis and the report read them back from the tile types).
+// Backward ops only get their block sizes: the backward algorithm is not
+// materialized yet.
+//
+//===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+#include <limits>
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTILE
@@ -33,6 +60,101 @@ std::pair<int64_t, int64_t> defaultTile(StringRef target, int64_t headDim) {
   return {128, 80};
 }
 
+/// True when the score region returns the score unchanged.
+bool isIdentityScore(AttentionOp op) {
+  Block &block = op.getScore().front();
+  auto yield = cast<YieldOp>(block.getTerminator());
+  return yield.getValue() == block.getArgument(0);
+}
+
+void materialize(AttentionOp op) {
+  ArrayRef<int64_t> tile = *op.getTile();
+  int64_t bm = tile[0], bn = tile[1];
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Layout layout = op.getLayout();
+  unsigned seqDim = layout == Layout::bshd ? 1 : 2;
+  auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto toI32 = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
+  };
+  Type f32 = b.getF32Type();
+  auto tileTy = [](int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); };
+  auto memTy = [](Value v) { return cast<MemRefType>(v.getType()); };
+
+  Value batch = memref::DimOp::create(b, loc, op.getQ(), 0);
+  Value seqQ = memref::DimOp::create(b, loc, op.getQ(), seqDim);
+  Value seqKV = memref::DimOp::create(b, loc, op.getK(), seqDim);
+  Value numQBlocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
+  Value numKVBlocks = arith::CeilDivUIOp::create(b, loc, seqKV, cIdx(bn));
+  Value seqQ32 = toI32(seqQ), seqKV32 = toI32(seqKV);
+
+  bool identity = isIdentityScore(op);
+  float scale = op.getScale().convertToFloat();
+  float log2e = static_cast<float>(M_LOG2E);
+  // Without a score modification the softmax scale folds into exp2's argument.
+  float scaleLog2 = identity ? scale * log2e : log2e;
+
+  SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(op.getNumHeads()), numQBlocks};
+  auto grid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
+  grid->setAttr("faattn.grid", b.getUnitAttr());
+  b.setInsertionPoint(grid.getBody()->getTerminator());
+  Value bIdx = grid.getInductionVar(0), hIdx = grid.getInductionVar(1);
+  Value qBlock = grid.getInductionVar(2);
+  Value hKV = arith::DivUIOp::create(b, loc, hIdx, cIdx(op.getGroupSize()));
+  Value row0 = arith::MulIOp::create(b, loc, qBlock, cIdx(bm));
+  Value b32 = toI32(bIdx), h32 = toI32(hIdx), row32 = toI32(row0);
+
+  int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
+  Type inElt = memTy(op.getQ()).getElementType();
+  auto layoutAttr = op.getLayoutAttr();
+  Value qTile = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), bIdx, hIdx, row0,
+                                   layoutAttr);
+  float negInf = -std::numeric_limits<float>::infinity();
+  Value acc0 = TileSplatOp::create(b, loc, tileTy(bm, dv, f32), b.getF32FloatAttr(0));
+  Value m0 = TileSplatOp::create(b, loc, tileTy(bm, 1, f32), b.getF32FloatAttr(negInf));
+  Value l0 = TileSplatOp::create(b, loc, tileTy(bm, 1, f32), b.getF32FloatAttr(0));
+
+  auto kvLoop = scf::ForOp::create(b, loc, cIdx(0), numKVBlocks, cIdx(1),
+                                   ValueRange{acc0, m0, l0});
+  kvLoop->setAttr("faattn.kv_loop", b.getUnitAttr());
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(kvLoop.getBody());
+    Value col0 = arith::MulIOp::create(b, loc, kvLoop.getInductionVar(), cIdx(bn));
+    Value col32 = toI32(col0);
+    Value kTile = TileLoadOp::create(b, loc, tileTy(bn, dqk, inElt), op.getK(), bIdx, hKV,
+                                     col0, layoutAttr);
+    Value s = TileDotOp::create(b, loc, tileTy(bm, bn, f32), qTile, kTile,
+                                /*transpose_rhs=*/b.getUnitAttr());
+    if (!identity) {
+      auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale), s, b32,
+                                       h32, row32, col32, seqQ32, seqKV32, op.getParams());
+      score.getRegion().takeBody(op.getScore());
+      s = score;
+    }
+    auto mask = TileMaskOp::create(b, loc, s.getType(), s, b32, h32, row32, col32, seqQ32,
+                                   seqKV32, op.getParams());
+    mask.getRegion().takeBody(op.getMask());
+    Value vTile = TileLoadOp::create(b, loc, tileTy(bn, dv, inElt), op.getV(), bIdx, hKV,
+                                     col0, layoutAttr);
+    Block *body = kvLoop.getBody();
+    auto update = SoftmaxUpdateOp::create(
+        b, loc, TypeRange(kvLoop.getResultTypes()), mask.getResult(), vTile,
+        body->getArgument(1), body->getArgument(2), body->getArgument(3),
+        b.getF32FloatAttr(scaleLog2));
+    scf::YieldOp::create(b, loc, update.getResults());
+  }
+  Type outElt = memTy(op.getOut()).getElementType();
+  auto fin = SoftmaxFinalizeOp::create(b, loc, tileTy(bm, dv, outElt), tileTy(bm, 1, f32),
+                                       kvLoop.getResult(0), kvLoop.getResult(1),
+                                       kvLoop.getResult(2), b.getF32FloatAttr(scaleLog2));
+  TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), bIdx, hIdx, row0, layoutAttr);
+  if (Value lse = op.getLse())
+    TileStoreOp::create(b, loc, fin.getLse(), lse, bIdx, hIdx, row0, layoutAttr);
+  op.erase();
+}
+
 struct TilePass : impl::FAAttnTileBase<TilePass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
@@ -42,12 +164,16 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
       fn.emitError() << "unknown faattn.target '" << t << "' (expected sm_90a or sm_80)";
       return signalPassFailure();
     }
-    fn.walk([&](AttentionOp op) {
-      if (op.getTile())
-        return; // the spec's `tile = MxN` override
-      auto [m, n] = defaultTile(t, std::max(op.getHeadDimQK(), op.getHeadDimV()));
-      op.setTile(ArrayRef<int64_t>{m, n});
-    });
+    SmallVector<AttentionOp> ops;
+    fn.walk([&](AttentionOp op) { ops.push_back(op); });
+    for (AttentionOp op : ops) {
+      if (!op.getTile()) { // else: the spec's `tile = MxN` override
+        auto [m, n] = defaultTile(t, std::max(op.getHeadDimQK(), op.getHeadDimV()));
+        op.setTile(ArrayRef<int64_t>{m, n});
+      }
+      if (op.getMode() != Mode::backward)
+        materialize(op);
+    }
   }
 };
 

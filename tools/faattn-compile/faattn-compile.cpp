@@ -81,11 +81,19 @@ std::string summaryLine(const spec::KernelSpec &k, mlir::ModuleOp module) {
      << " mask=" << (k.mask ? "yes" : "none") << " params=" << k.params.size()
      << " hash=" << spec::specHash(k).substr(0, 16);
   auto fn = module.lookupSymbol<mlir::func::FuncOp>(k.name);
-  faattn::AttentionOp op;
-  fn.walk([&](faattn::AttentionOp a) { op = a; });
-  if (auto tile = op.getTile())
-    os << " tile=" << (*tile)[0] << "x" << (*tile)[1];
-  if (auto counts = op->getAttrOfType<mlir::DictionaryAttr>("block_counts")) {
+  faattn::TileDotOp qk; // the first dot is S = Q K^T: its shape is the tile
+  fn.walk([&](faattn::TileDotOp d) {
+    if (!qk)
+      qk = d;
+  });
+  if (qk)
+    os << " tile=" << qk.getType().getShape()[0] << "x" << qk.getType().getShape()[1];
+  mlir::DictionaryAttr counts;
+  fn.walk([&](mlir::Operation *o) {
+    if (auto c = o->getAttrOfType<mlir::DictionaryAttr>("faattn.block_counts"))
+      counts = c;
+  });
+  if (counts) {
     auto get = [&](const char *n) {
       return mlir::cast<mlir::IntegerAttr>(counts.get(n)).getInt();
     };

@@ -23,22 +23,32 @@ struct BlockRanges {
   Interval batch, head, qIdx, kvIdx, seqQ, seqKV;
 };
 
-/// Evaluates the mask region of `op` over `ranges` by interval arithmetic on
-/// its arith/math ops (anything else, params included, is unknown) and says
-/// whether the mask is false everywhere, true everywhere or neither. An op
-/// without a mask is Full everywhere. Sound: Empty and Full are never wrong;
-/// Partial may be pessimistic for masks that interval arithmetic cannot see
-/// through (data-dependent ones).
-BlockClass classifyBlock(AttentionOp op, const BlockRanges &ranges);
+/// Evaluates a mask region (arguments b, h, q_idx, kv_idx, seq_q, seq_kv,
+/// params...; yields i1) over `ranges` by interval arithmetic on its arith and
+/// math ops (anything else, params included, is unknown) and says whether the
+/// mask is false everywhere, true everywhere or neither. An empty region is
+/// Full everywhere. Sound: Empty and Full are never wrong; Partial may be
+/// pessimistic for masks that interval arithmetic cannot see through
+/// (data-dependent ones).
+BlockClass classifyBlock(mlir::Region &mask, const BlockRanges &ranges);
 
 struct BlockCounts {
   int64_t empty = 0, partial = 0, full = 0;
 };
 
-/// Classifies every (q-block, kv-block) of a seqQ x seqKV problem with the
-/// op's tile sizes (blocks at the sequence ends are clipped).
-BlockCounts countBlocks(AttentionOp op, int64_t blockM, int64_t blockN, int64_t seqQ,
-                        int64_t seqKV);
+/// Classifies every (q-block, kv-block) of a seqQ x seqKV problem with
+/// blockM x blockN tiles and `numHeads` heads (blocks at the sequence ends
+/// are clipped).
+BlockCounts countBlocks(mlir::Region &mask, int64_t numHeads, int64_t blockM, int64_t blockN,
+                        int64_t seqQ, int64_t seqKV);
+
+/// Emits code that classifies one block at run time, the same analysis with
+/// the block's ranges as SSA values: `args` are (lo, hi) i64 pairs for b, h,
+/// q_idx, kv_idx, seq_q, seq_kv. Returns (mayBeTrue, mayBeFalse) as i1
+/// values: the block is empty when !mayBeTrue and full when !mayBeFalse.
+std::pair<mlir::Value, mlir::Value>
+emitBlockClassifier(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &mask,
+                    llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> args);
 
 } // namespace faattn
 

@@ -21,9 +21,12 @@ void registerFAAttnDialects(mlir::DialectRegistry &registry);
 /// function takes (q, k, v, out[, lse], params...) memrefs and holds one
 /// `faattn.attention` whose regions compute the spec's score and mask.
 /// Source locations point into `sm` (file:line:col of the spec).
+/// With `f32Storage`, Q, K, V and the output are f32 whatever the spec's
+/// dtype: the CPU numerics checks run the algorithm in f32 against a float64
+/// reference.
 mlir::OwningOpRef<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                                               const std::vector<spec::KernelSpec> &kernels,
-                                              llvm::SourceMgr &sm);
+                                              llvm::SourceMgr &sm, bool f32Storage = false);
 
 } // namespace faattn
 

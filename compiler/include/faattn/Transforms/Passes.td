@@ -5,6 +5,8 @@
 include "mlir/Pass/PassBase.td"
 
 def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
   let summary = "Choose the block sizes (block_m x block_n) of every attention op";
   let description = [{
     Sets `tile = array<i64: block_m, block_n>` on each `faattn.attention`: the
@@ -16,16 +18,47 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
 }
 
 def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
-  let summary = "Classify (q-block, kv-block) pairs as empty, partial or full";
+  let summary = "Split the KV loop into masked and mask-free ranges; skip empty blocks";
   let description = [{
-    Interval analysis of the mask region over the index ranges of a block:
-    a block whose mask is false everywhere is empty (never visited), true
-    everywhere is full (no mask code), anything else partial. Params (data
-    dependent masks such as document ids) are unknown, so blocks that depend
-    on them are partial. For the reference shape in the function's
-    `faattn.reference_shape = array<i64: seq_q, seq_kv>` the pass records
-    `block_counts = {empty, partial, full}` on the op. Needs `tile`.
+    Interval analysis of the mask region over a (q-block, kv-block): false
+    everywhere is empty (never visited), true everywhere and inside seq_kv is
+    full (runs without the tile_mask), anything else partial. Each KV loop
+    becomes a scan that classifies its blocks at run time (b, h and the
+    sequence lengths are then exact) and three loops over [lo, flo) masked,
+    [flo, fhi) full, [fhi, hi) masked. Params are unknown to the analysis, so
+    blocks that depend on them are partial. With the function attribute
+    `faattn.reference_shape = array<i64: seq_q, seq_kv>` the pass also
+    records `faattn.block_counts = {empty, full, partial}` for that shape on
+    the grid. Runs after faattn-tile.
   }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
+}
+
+def FAAttnOnlineSoftmax : Pass<"faattn-online-softmax", "::mlir::func::FuncOp"> {
+  let summary = "Decompose the online softmax into row reductions, maps and P*V";
+  let description = [{
+    Rewrites faattn.softmax_update into: row max, new running max, exponents
+    exp2(fma(s, scale_log2, -base)) with the softmax scale folded into that
+    one multiply-add, the rescale factor alpha, row sums, P converted to V's
+    element type, P*V and acc' = fma(acc, alpha, PV); faattn.softmax_finalize
+    into out = l > 0 ? acc / l : 0 and lse = l > 0 ? (m t + log2 l) ln 2 :
+    -inf. Rows that see only masked scores yield 0 and -inf, never NaN.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
+def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "CPU path: tiles to tensors, tile ops to linalg and tensor ops";
+  let description = [{
+    Lowers the tile-level IR (after faattn-online-softmax) for execution on
+    the CPU: tile values become tensors, tile ops become linalg.generic /
+    linalg.fill / tensor.generate and scalar loops for stores. Upstream
+    one-shot bufferization and loop lowering take it to LLVM. Score and mask
+    code runs only for in-range (q_idx, kv_idx).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 #endif // FAATTN_TRANSFORMS_PASSES_TD

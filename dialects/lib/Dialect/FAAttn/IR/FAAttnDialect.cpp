@@ -102,18 +102,11 @@ void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, V
   state.addRegion(); // mask
 }
 
+static void setIndexRegionArgNames(Region &region, bool hasScore,
+                                   OpAsmSetValueNameFn setName);
+
 void AttentionOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
-  if (region.empty())
-    return;
-  Block &block = region.front();
-  static const char *const names[kNumIndexArgs] = {"b", "h", "q_idx", "kv_idx", "seq_q",
-                                                   "seq_kv"};
-  unsigned i = 0;
-  if (&region == &getScore() && block.getNumArguments() > 0)
-    setName(block.getArgument(i++), "score");
-  for (const char *n : names)
-    if (i < block.getNumArguments())
-      setName(block.getArgument(i++), n);
+  setIndexRegionArgNames(region, &region == &getScore(), setName);
 }
 
 int64_t AttentionOp::getHeadDimQK() {
@@ -174,32 +167,189 @@ LogicalResult AttentionOp::verify() {
   return success();
 }
 
+/// Checks a score or mask region: arguments ([leading], b, h, q_idx, kv_idx,
+/// seq_q, seq_kv, params...) and a faattn.yield of `yielded`.
+static LogicalResult verifyIndexRegion(Operation *op, Region &region, StringRef name,
+                                       Type leading, Type yielded, TypeRange paramTypes) {
+  Builder b(op->getContext());
+  SmallVector<Type> expected;
+  if (leading)
+    expected.push_back(leading);
+  expected.append(AttentionOp::kNumIndexArgs, b.getI32Type());
+  llvm::append_range(expected, paramTypes);
+  Block &block = region.front();
+  if (block.getArgumentTypes() != ArrayRef<Type>(expected)) {
+    InFlightDiagnostic diag = op->emitOpError() << "'" << name << "' region must take (";
+    llvm::interleaveComma(expected, diag);
+    return diag << ")";
+  }
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return op->emitOpError() << "'" << name << "' region must end with faattn.yield";
+  if (yield.getValue().getType() != yielded)
+    return op->emitOpError() << "'" << name << "' region must yield " << yielded << ", got "
+                             << yield.getValue().getType();
+  return success();
+}
+
+static void setIndexRegionArgNames(Region &region, bool hasScore,
+                                   OpAsmSetValueNameFn setName) {
+  if (region.empty())
+    return;
+  Block &block = region.front();
+  static const char *const names[AttentionOp::kNumIndexArgs] = {"b", "h", "q_idx", "kv_idx",
+                                                                "seq_q", "seq_kv"};
+  unsigned i = 0;
+  if (hasScore && block.getNumArguments() > 0)
+    setName(block.getArgument(i++), "score");
+  for (const char *n : names)
+    if (i < block.getNumArguments())
+      setName(block.getArgument(i++), n);
+}
+
 LogicalResult AttentionOp::verifyRegions() {
   Builder b(getContext());
-  auto checkRegion = [&](Region &region, const char *name, Type leading,
-                         Type yielded) -> LogicalResult {
-    SmallVector<Type> expected;
-    if (leading)
-      expected.push_back(leading);
-    expected.append(kNumIndexArgs, b.getI32Type());
-    llvm::append_range(expected, getParams().getTypes());
-    Block &block = region.front();
-    if (block.getArgumentTypes() != ArrayRef<Type>(expected)) {
-      InFlightDiagnostic diag = emitOpError() << "'" << name << "' region must take (";
-      llvm::interleaveComma(expected, diag);
-      return diag << ")";
-    }
-    auto yield = dyn_cast<YieldOp>(block.getTerminator());
-    if (!yield)
-      return emitOpError() << "'" << name << "' region must end with faattn.yield";
-    if (yield.getValue().getType() != yielded)
-      return emitOpError() << "'" << name << "' region must yield " << yielded << ", got "
-                           << yield.getValue().getType();
-    return success();
+  if (failed(verifyIndexRegion(*this, getScore(), "score", b.getF32Type(), b.getF32Type(),
+                               getParams().getTypes())))
+    return failure();
+  if (hasMask() && failed(verifyIndexRegion(*this, getMask(), "mask", Type(), b.getI1Type(),
+                                            getParams().getTypes())))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tile ops
+//===----------------------------------------------------------------------===//
+
+static TileType tileOf(Value v) { return cast<TileType>(v.getType()); }
+
+/// The shape a tile must have to hold rows of `mem` (see TileLoadOp).
+static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile) {
+  if (mem.getRank() != 4 && mem.getRank() != 3)
+    return op->emitOpError() << "needs a 4-D (Q/K/V/O) or 3-D (LSE) memref, got " << mem;
+  int64_t cols = mem.getRank() == 4 ? mem.getShape().back() : 1;
+  if (tile.getShape()[1] != cols)
+    return op->emitOpError() << "tile must have " << cols << " columns, got " << tile;
+  if (tile.getElementType() != mem.getElementType())
+    return op->emitOpError() << "tile and memref element types differ: "
+                             << tile.getElementType() << " vs " << mem.getElementType();
+  return success();
+}
+
+LogicalResult TileLoadOp::verify() {
+  return verifyRowsTile(*this, getMem().getType(), getResult().getType());
+}
+
+LogicalResult TileStoreOp::verify() {
+  return verifyRowsTile(*this, getMem().getType(), getValue().getType());
+}
+
+LogicalResult TileSplatOp::verify() {
+  if (!isa<FloatType>(getResult().getType().getElementType()))
+    return emitOpError() << "needs a float tile";
+  return success();
+}
+
+LogicalResult TileDotOp::verify() {
+  TileType a = getLhs().getType(), b = getRhs().getType(), c = getResult().getType();
+  int64_t k = b.getShape()[getTransposeRhs() ? 1 : 0];
+  int64_t n = b.getShape()[getTransposeRhs() ? 0 : 1];
+  if (a.getShape()[1] != k)
+    return emitOpError() << "contraction sizes differ: " << a.getShape()[1] << " vs " << k;
+  if (c.getShape()[0] != a.getShape()[0] || c.getShape()[1] != n || !c.getElementType().isF32())
+    return emitOpError() << "result must be a " << a.getShape()[0] << "x" << n
+                         << " f32 tile, got " << c;
+  if (!isa<FloatType>(a.getElementType()) || !isa<FloatType>(b.getElementType()))
+    return emitOpError() << "operands must be float tiles";
+  return success();
+}
+
+LogicalResult TileReduceOp::verify() {
+  TileType in = getInput().getType(), out = getResult().getType();
+  if (!in.getElementType().isF32() || !out.getElementType().isF32())
+    return emitOpError() << "reduces f32 tiles only";
+  if (out.getShape()[0] != in.getShape()[0] || out.getShape()[1] != 1)
+    return emitOpError() << "result must be " << in.getShape()[0] << "x1, got " << out;
+  return success();
+}
+
+LogicalResult TileMapOp::verifyRegions() {
+  TileType res = getResult().getType();
+  Block &block = getBody().front();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError() << "region must take one scalar per input (" << getInputs().size()
+                         << "), got " << block.getNumArguments();
+  for (auto [i, in] : llvm::enumerate(getInputs())) {
+    TileType t = tileOf(in);
+    if (t.getShape()[0] != res.getShape()[0] ||
+        (t.getShape()[1] != res.getShape()[1] && t.getShape()[1] != 1))
+      return emitOpError() << "input #" << i << " (" << t << ") must be "
+                           << res.getShape()[0] << "x" << res.getShape()[1] << " or "
+                           << res.getShape()[0] << "x1";
+    if (block.getArgument(i).getType() != t.getElementType())
+      return emitOpError() << "region argument #" << i << " must be " << t.getElementType();
+  }
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield || yield.getValue().getType() != res.getElementType())
+    return emitOpError() << "region must yield " << res.getElementType();
+  return success();
+}
+
+template <typename Op>
+static LogicalResult verifyIndexedTileOp(Op op, bool isScore) {
+  if (op.getInput().getType() != op.getResult().getType() ||
+      !op.getInput().getType().getElementType().isF32())
+    return op.emitOpError() << "input and result must be the same f32 tile";
+  Builder b(op.getContext());
+  if (op.getRegion().empty())
+    return success(); // only a mask may be empty (the score region is sized 1)
+  return verifyIndexRegion(op, op.getRegion(), isScore ? "score" : "mask",
+                           isScore ? Type(b.getF32Type()) : Type(),
+                           isScore ? Type(b.getF32Type()) : Type(b.getI1Type()),
+                           op.getParams().getTypes());
+}
+
+LogicalResult TileScoreOp::verifyRegions() { return verifyIndexedTileOp(*this, true); }
+LogicalResult TileMaskOp::verifyRegions() { return verifyIndexedTileOp(*this, false); }
+
+void TileScoreOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
+  setIndexRegionArgNames(region, /*hasScore=*/true, setName);
+}
+void TileMaskOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
+  setIndexRegionArgNames(region, /*hasScore=*/false, setName);
+}
+
+LogicalResult SoftmaxUpdateOp::verify() {
+  TileType s = getScores().getType(), v = getV().getType(), acc = getAcc().getType();
+  TileType m = getRowMax().getType(), l = getRowSum().getType();
+  int64_t rows = s.getShape()[0];
+  auto isRowVector = [&](TileType t) {
+    return t.getShape()[0] == rows && t.getShape()[1] == 1 && t.getElementType().isF32();
   };
-  if (failed(checkRegion(getScore(), "score", b.getF32Type(), b.getF32Type())))
-    return failure();
-  if (hasMask() && failed(checkRegion(getMask(), "mask", Type(), b.getI1Type())))
-    return failure();
+  if (!s.getElementType().isF32() || !acc.getElementType().isF32())
+    return emitOpError() << "scores and accumulator must be f32";
+  if (v.getShape()[0] != s.getShape()[1])
+    return emitOpError() << "v must have " << s.getShape()[1] << " rows, got " << v;
+  if (acc.getShape()[0] != rows || acc.getShape()[1] != v.getShape()[1])
+    return emitOpError() << "accumulator must be " << rows << "x" << v.getShape()[1];
+  if (!isRowVector(m) || !isRowVector(l))
+    return emitOpError() << "row max and row sum must be " << rows << "x1 f32 tiles";
+  if (getNewAcc().getType() != acc || getNewRowMax().getType() != m ||
+      getNewRowSum().getType() != l)
+    return emitOpError() << "results must have the types of acc, row_max and row_sum";
+  return success();
+}
+
+LogicalResult SoftmaxFinalizeOp::verify() {
+  TileType acc = getAcc().getType(), out = getOut().getType();
+  int64_t rows = acc.getShape()[0];
+  for (Value v : {getRowMax(), getRowSum(), getLse()}) {
+    TileType t = tileOf(v);
+    if (t.getShape()[0] != rows || t.getShape()[1] != 1 || !t.getElementType().isF32())
+      return emitOpError() << "row max, row sum and lse must be " << rows << "x1 f32 tiles";
+  }
+  if (out.getShape() != acc.getShape() || !isa<FloatType>(out.getElementType()))
+    return emitOpError() << "out must be a float tile of the accumulator's shape";
   return success();
 }

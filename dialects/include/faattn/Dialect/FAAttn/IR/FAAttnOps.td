@@ -73,10 +73,178 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
 }
 
 def FAAttn_YieldOp : FAAttn_Op<"yield", [Pure, Terminator,
-    ParentOneOf<["AttentionOp"]>]> {
-  let summary = "Yields the value of a score or mask region";
+    ParentOneOf<["AttentionOp", "TileScoreOp", "TileMaskOp", "TileMapOp"]>]> {
+  let summary = "Yields the value of a score, mask or map region";
   let arguments = (ins AnyType:$value);
   let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// Tile-level ops: the blocked algorithm, one CTA's view
+//===----------------------------------------------------------------------===//
+
+def FAAttn_Tile : Type<CPred<"::llvm::isa<::faattn::TileType>($_self)">, "faattn tile",
+                       "::faattn::TileType">;
+
+def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
+    MemoryEffects<[MemRead]>]> {
+  let summary = "Load a block of rows of one head";
+  let description = [{
+    `tile[r, d] = mem[batch, row0 + r, head, d]` for a 4-D Q/K/V memref in
+    `layout` order; rows at or past the memref's sequence size read as 0.
+    For a 3-D (batch, heads, seq) memref the tile is Rx1 and
+    `tile[r, 0] = mem[batch, head, row0 + r]`.
+  }];
+  let arguments = (ins AnyMemRef:$mem, Index:$batch, Index:$head, Index:$row0,
+                       FAAttn_LayoutAttr:$layout);
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = [{
+    $mem `[` $batch `,` $head `,` $row0 `]` $layout attr-dict `:` type($mem) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "Store a block of rows of one head (rows inside the sequence only)";
+  let description = [{ The inverse of `faattn.tile_load`; rows at or past the
+    sequence size are not written. }];
+  let arguments = (ins FAAttn_Tile:$value, AnyMemRef:$mem, Index:$batch, Index:$head,
+                       Index:$row0, FAAttn_LayoutAttr:$layout);
+  let assemblyFormat = [{
+    $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout attr-dict `:` type($value) `,` type($mem)
+  }];
+  let hasVerifier = 1;
+}
+
+def FAAttn_TileSplatOp : FAAttn_Op<"tile_splat", [Pure]> {
+  let summary = "A tile with every element equal to `value`";
+  let arguments = (ins F32Attr:$value);
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def FAAttn_TileDotOp : FAAttn_Op<"tile_dot", [Pure]> {
+  let summary = "Matrix product of two tiles with f32 accumulation";
+  let description = [{
+    `result = lhs * rhs` (`lhs * rhs^T` with `transpose_rhs`), products and
+    sums in f32 whatever the operands' element type.
+  }];
+  let arguments = (ins FAAttn_Tile:$lhs, FAAttn_Tile:$rhs, UnitAttr:$transpose_rhs);
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def FAAttn_ReduceKind : I32EnumAttr<"ReduceKind", "row reduction", [
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"sum", 1>]> {
+  let cppNamespace = "::faattn";
+  let genSpecializedAttr = 0;
+}
+def FAAttn_ReduceKindAttr : EnumAttr<FAAttn_Dialect, FAAttn_ReduceKind, "reduce"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def FAAttn_TileReduceOp : FAAttn_Op<"tile_reduce", [Pure]> {
+  let summary = "Reduce each row of an MxN f32 tile to an Mx1 tile";
+  let arguments = (ins FAAttn_Tile:$input, FAAttn_ReduceKindAttr:$kind);
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def FAAttn_TileMapOp : FAAttn_Op<"tile_map", [
+    RecursiveMemoryEffects, SingleBlock]> {
+  let summary = "Elementwise function of tiles, with Mx1 tiles broadcast along rows";
+  let description = [{
+    `result[r, c] = region(in_0[r, c'], in_1[r, c'], ...)` where `c'` is `c`
+    for an MxN input and 0 for an Mx1 input. The region takes one scalar per
+    input and yields one scalar of the result's element type.
+  }];
+  let arguments = (ins Variadic<FAAttn_Tile>:$inputs);
+  let results = (outs FAAttn_Tile:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` type($inputs) `->` type($result) $body
+  }];
+  let hasRegionVerifier = 1;
+}
+
+class FAAttn_IndexedTileOp<string mnemonic, dag extraArgs> : FAAttn_Op<mnemonic, [
+    IsolatedFromAbove, RecursiveMemoryEffects, AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let arguments = !con(extraArgs, (ins FAAttn_Tile:$input, I32:$batch, I32:$head, I32:$row0,
+                       I32:$col0, I32:$seq_q, I32:$seq_kv, Variadic<AnyMemRef>:$params));
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = [{
+    $input `at` `[` $batch `,` $head `,` $row0 `,` $col0 `]`
+    `seq` `[` $seq_q `,` $seq_kv `]`
+    (`params` `(` $params^ `:` type($params) `)`)?
+    attr-dict `:` type($input) $region
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def FAAttn_TileScoreOp : FAAttn_IndexedTileOp<"tile_score", (ins F32Attr:$scale)> {
+  let summary = "Apply the spec's score modification to a block of scores";
+  let description = [{
+    `result[r, c] = region(scale * input[r, c], batch, head, row0 + r,
+    col0 + c, seq_q, seq_kv, params...)`: the attention op's score region,
+    moved here by faattn-tile.
+  }];
+  let regions = (region SizedRegion<1>:$region);
+}
+
+def FAAttn_TileMaskOp : FAAttn_IndexedTileOp<"tile_mask", (ins)> {
+  let summary = "Set masked and out-of-range scores of a block to -inf";
+  let description = [{
+    `result[r, c] = keep ? input[r, c] : -inf` with
+    `keep = col0 + c < seq_kv && region(batch, head, row0 + r, col0 + c,
+    seq_q, seq_kv, params...)`. An empty region keeps every in-range column.
+    faattn-mask-analysis removes the op from blocks it proves full.
+  }];
+  let regions = (region MaxSizedRegion<1>:$region);
+}
+
+def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,
+    AllTypesMatch<["acc", "new_acc"]>, AllTypesMatch<["row_max", "row_sum", "new_row_max",
+    "new_row_sum"]>]> {
+  let summary = "One step of the online softmax over a block of KV";
+  let description = [{
+    With `t = scale_log2` (the factor that takes scores to the log2 domain):
+      m' = max(m, rowmax(s));  base = (m' == -inf) ? 0 : m' * t
+      p = exp2(s * t - base);  alpha = exp2(m * t - base)
+      l' = alpha * l + rowsum(p);  acc' = alpha * acc + p * v
+    Rows whose scores are all -inf keep m = -inf, l = 0 and acc = 0.
+  }];
+  let arguments = (ins FAAttn_Tile:$scores, FAAttn_Tile:$v, FAAttn_Tile:$acc,
+                       FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum, F32Attr:$scale_log2);
+  let results = (outs FAAttn_Tile:$new_acc, FAAttn_Tile:$new_row_max,
+                      FAAttn_Tile:$new_row_sum);
+  let assemblyFormat = [{
+    $scores `,` $v `,` $acc `,` $row_max `,` $row_sum attr-dict `:`
+    type($scores) `,` type($v) `,` type($acc) `,` type($row_max)
+  }];
+  let hasVerifier = 1;
+}
+
+def FAAttn_SoftmaxFinalizeOp : FAAttn_Op<"softmax_finalize", [Pure,
+    AllTypesMatch<["row_max", "row_sum", "lse"]>]> {
+  let summary = "Normalize the accumulator and compute the log-sum-exp";
+  let description = [{
+    `out = l > 0 ? acc / l : 0` converted to the result's element type;
+    `lse = l > 0 ? (m * scale_log2 + log2(l)) * ln(2) : -inf` (natural log).
+  }];
+  let arguments = (ins FAAttn_Tile:$acc, FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum,
+                       F32Attr:$scale_log2);
+  let results = (outs FAAttn_Tile:$out, FAAttn_Tile:$lse);
+  let assemblyFormat = [{
+    $acc `,` $row_max `,` $row_sum attr-dict `:` type($acc) `,` type($row_max) `->` type($out)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // FAATTN_OPS_TD

@@ -1,0 +1,328 @@
+//===- TilesToLinalg.cpp - faattn-tiles-to-linalg --------------------------===//
+//
+// The CPU path: tile values become tensors and tile ops become linalg /
+// tensor ops, which upstream bufferization and loop lowering take to LLVM.
+//
+//   tile_load   -> tensor.generate (rows past the sequence read as 0)
+//   tile_store  -> loops of tensor.extract + memref.store (rows inside only)
+//   tile_splat  -> linalg.fill
+//   tile_dot    -> linalg.generic (m, n, k), f32 products and sums
+//   tile_reduce -> linalg.generic with a reduction over columns
+//   tile_map    -> linalg.generic, the region inlined; Mx1 inputs broadcast
+//   tile_score  -> linalg.generic with linalg.index for (q_idx, kv_idx)
+//   tile_mask   -> same, keep ? x : -inf, with kv_idx < seq_kv
+//
+// The score and mask code is only evaluated for in-range (q_idx, kv_idx):
+// it may read params indexed by them (document ids), which must not be read
+// out of bounds.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <limits>
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNTILESTOLINALG
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+RankedTensorType tensorOf(Type t) {
+  auto s = cast<ShapedType>(t);
+  return RankedTensorType::get(s.getShape(), s.getElementType());
+}
+
+Value cIdx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value zeroOf(OpBuilder &b, Location loc, Type t) {
+  if (isa<FloatType>(t))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, 0.0));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, 0));
+}
+
+Value filled(OpBuilder &b, Location loc, RankedTensorType t, Value value) {
+  Value empty = tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+/// Memref indices of (batch, head, row, col) for a 4-D Q/K/V/O memref in
+/// `layout` order or a 3-D (batch, head, seq) LSE memref.
+SmallVector<Value> memIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
+                              Value col) {
+  if (t.getRank() == 3)
+    return {bat, head, row};
+  if (layout == Layout::bshd)
+    return {bat, row, head, col};
+  return {bat, head, row, col};
+}
+
+unsigned seqDimOf(MemRefType t, Layout layout) {
+  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
+}
+
+Value lowerLoad(OpBuilder &b, TileLoadOp op) {
+  Location loc = op.getLoc();
+  auto memTy = op.getMem().getType();
+  RankedTensorType resTy = tensorOf(op.getType());
+  Value seq = memref::DimOp::create(b, loc, op.getMem(), seqDimOf(memTy, op.getLayout()));
+  auto gen = tensor::GenerateOp::create(
+      b, loc, resTy, ValueRange{}, [&](OpBuilder &b, Location loc, ValueRange ij) {
+        Value row = arith::AddIOp::create(b, loc, op.getRow0(), ij[0]);
+        Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
+        auto ifOp = scf::IfOp::create(
+            b, loc, inside,
+            [&](OpBuilder &b, Location loc) {
+              Value v = memref::LoadOp::create(
+                  b, loc, op.getMem(),
+                  memIndices(memTy, op.getLayout(), op.getBatch(), op.getHead(), row, ij[1]));
+              scf::YieldOp::create(b, loc, v);
+            },
+            [&](OpBuilder &b, Location loc) {
+              scf::YieldOp::create(b, loc, zeroOf(b, loc, resTy.getElementType()));
+            });
+        tensor::YieldOp::create(b, loc, ifOp.getResult(0));
+      });
+  return gen;
+}
+
+void lowerStore(OpBuilder &b, TileStoreOp op) {
+  Location loc = op.getLoc();
+  auto memTy = op.getMem().getType();
+  ArrayRef<int64_t> shape = op.getValue().getType().getShape();
+  Value seq = memref::DimOp::create(b, loc, op.getMem(), seqDimOf(memTy, op.getLayout()));
+  Value left = arith::SubIOp::create(b, loc, seq, op.getRow0());
+  Value rows = arith::MinSIOp::create(b, loc, left, cIdx(b, loc, shape[0]));
+  Value tensor = op.getValue(); // already a tensor
+  scf::ForOp::create(b, loc, cIdx(b, loc, 0), rows, cIdx(b, loc, 1), ValueRange{},
+                     [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+                       Value row = arith::AddIOp::create(b, loc, op.getRow0(), i);
+                       scf::ForOp::create(
+                           b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
+                           ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
+                             Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
+                             memref::StoreOp::create(b, loc, v, op.getMem(),
+                                                     memIndices(memTy, op.getLayout(),
+                                                                op.getBatch(), op.getHead(), row,
+                                                                j));
+                             scf::YieldOp::create(b, loc);
+                           });
+                       scf::YieldOp::create(b, loc);
+                     });
+}
+
+Value lowerDot(OpBuilder &b, TileDotOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType resTy = tensorOf(op.getType());
+  Value init = filled(b, loc, resTy, zeroOf(b, loc, b.getF32Type()));
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(3, 0, {m, k}, ctx),
+      op.getTransposeRhs() ? AffineMap::get(3, 0, {n, k}, ctx) : AffineMap::get(3, 0, {k, n}, ctx),
+      AffineMap::get(3, 0, {m, n}, ctx)};
+  SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                            utils::IteratorType::parallel,
+                                            utils::IteratorType::reduction};
+  auto gen = linalg::GenericOp::create(
+      b, loc, TypeRange{resTy}, ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init}, maps,
+      iters, [&](OpBuilder &b, Location loc, ValueRange a) {
+        auto toF32 = [&](Value v) -> Value {
+          if (v.getType().isF32())
+            return v;
+          return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+        };
+        Value prod = arith::MulFOp::create(b, loc, toF32(a[0]), toF32(a[1]));
+        linalg::YieldOp::create(b, loc, Value(arith::AddFOp::create(b, loc, a[2], prod)));
+      });
+  return gen.getResult(0);
+}
+
+Value lowerReduce(OpBuilder &b, TileReduceOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType resTy = tensorOf(op.getType());
+  bool isMax = op.getKind() == ReduceKind::max;
+  Value initValue = arith::ConstantOp::create(
+      b, loc, b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity() : 0.0f));
+  Value init = filled(b, loc, resTy, initValue);
+  AffineExpr r, c;
+  bindDims(ctx, r, c);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {r, c}, ctx),
+                                 AffineMap::get(2, 0, {r, getAffineConstantExpr(0, ctx)}, ctx)};
+  auto gen = linalg::GenericOp::create(
+      b, loc, TypeRange{resTy}, ValueRange{op.getInput()}, ValueRange{init}, maps,
+      {utils::IteratorType::parallel, utils::IteratorType::reduction},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Value v = isMax ? Value(arith::MaximumFOp::create(b, loc, a[0], a[1]))
+                        : Value(arith::AddFOp::create(b, loc, a[0], a[1]));
+        linalg::YieldOp::create(b, loc, v);
+      });
+  return gen.getResult(0);
+}
+
+/// A 2-D elementwise linalg.generic over `inputs` (MxN, or Mx1 broadcast)
+/// whose body `fn` gets (row index, column index, scalars...).
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType resTy, ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, Value, Value, ValueRange)> fn) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr r, c;
+  bindDims(ctx, r, c);
+  AffineMap identity = AffineMap::get(2, 0, {r, c}, ctx);
+  AffineMap column = AffineMap::get(2, 0, {r, getAffineConstantExpr(0, ctx)}, ctx);
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(cast<ShapedType>(in.getType()).getShape()[1] == 1 && resTy.getShape()[1] != 1
+                       ? column
+                       : identity);
+  maps.push_back(identity);
+  Value init = tensor::EmptyOp::create(b, loc, resTy.getShape(), resTy.getElementType());
+  auto gen = linalg::GenericOp::create(
+      b, loc, TypeRange{resTy}, inputs, ValueRange{init}, maps,
+      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Value i = linalg::IndexOp::create(b, loc, 0);
+        Value j = linalg::IndexOp::create(b, loc, 1);
+        linalg::YieldOp::create(b, loc, fn(b, loc, i, j, a.drop_back()));
+      });
+  return gen.getResult(0);
+}
+
+/// Clones the single block of `region` at the builder, with its arguments
+/// mapped to `args`; returns the value its faattn.yield yields.
+Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
+  IRMapping map;
+  Block &block = region.front();
+  map.map(block.getArguments(), args);
+  for (Operation &o : block.without_terminator())
+    b.clone(o, map);
+  return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
+}
+
+Value lowerMap(OpBuilder &b, TileMapOp op) {
+  return elementwise(b, op.getLoc(), tensorOf(op.getType()), op.getInputs(),
+                     [&](OpBuilder &b, Location, Value, Value, ValueRange a) {
+                       return inlineRegion(b, op.getBody(), a);
+                     });
+}
+
+/// tile_score / tile_mask: the spec's region evaluated at (q_idx, kv_idx)
+/// = (row0 + i, col0 + j), only where both are inside the sequences.
+template <typename Op>
+Value lowerIndexed(OpBuilder &b, Op op, bool isScore) {
+  Location loc = op.getLoc();
+  float negInf = -std::numeric_limits<float>::infinity();
+  return elementwise(
+      b, loc, tensorOf(op.getType()), ValueRange{op.getInput()},
+      [&](OpBuilder &b, Location loc, Value i, Value j, ValueRange a) -> Value {
+        Type i32 = b.getI32Type();
+        Value q = arith::AddIOp::create(b, loc, op.getRow0(),
+                                        arith::IndexCastOp::create(b, loc, i32, i));
+        Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
+                                         arith::IndexCastOp::create(b, loc, i32, j));
+        Value kvInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, kv, op.getSeqKv());
+        Value inside = arith::AndIOp::create(
+            b, loc, kvInside,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, op.getSeqQ()));
+        Value x = a[0];
+        SmallVector<Value> args;
+        Value scaled;
+        if (isScore) {
+          scaled = arith::MulFOp::create(
+              b, loc, x, arith::ConstantOp::create(b, loc, cast<TileScoreOp>(op.getOperation()).getScaleAttr()));
+          args.push_back(scaled);
+        }
+        args.append({op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()});
+        llvm::append_range(args, op.getParams());
+        Value outside = isScore ? scaled : arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+        Value value;
+        if (op.getRegion().empty()) {
+          value = inside; // a mask without a region: only the bounds
+        } else {
+          auto ifOp = scf::IfOp::create(
+              b, loc, inside,
+              [&](OpBuilder &b, Location loc) {
+                scf::YieldOp::create(b, loc, inlineRegion(b, op.getRegion(), args));
+              },
+              [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, outside); });
+          value = ifOp.getResult(0);
+        }
+        if (isScore)
+          return value;
+        Value minusInf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(negInf));
+        // Rows past seq_q are never stored: only the column bound matters for them.
+        Value keep = op.getRegion().empty() ? kvInside : value;
+        return arith::SelectOp::create(b, loc, keep, x, minusInf);
+      });
+}
+
+struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    // 1. Loop-carried tiles become tensors in place (same shapes).
+    fn.walk([&](scf::ForOp loop) {
+      for (BlockArgument arg : loop.getRegionIterArgs())
+        if (isa<TileType>(arg.getType()))
+          arg.setType(tensorOf(arg.getType()));
+      for (OpResult res : loop->getResults())
+        if (isa<TileType>(res.getType()))
+          res.setType(tensorOf(res.getType()));
+    });
+    // 2. Tile ops, in program order (producers before their users).
+    SmallVector<Operation *> ops;
+    fn.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isa<FAAttnDialect>(op->getDialect()) && !isa<YieldOp>(op) &&
+          !op->getParentOfType<TileMapOp>() && !op->getParentOfType<TileScoreOp>() &&
+          !op->getParentOfType<TileMaskOp>())
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      OpBuilder b(op);
+      Value repl;
+      if (auto o = dyn_cast<TileLoadOp>(op))
+        repl = lowerLoad(b, o);
+      else if (auto o = dyn_cast<TileStoreOp>(op))
+        lowerStore(b, o);
+      else if (auto o = dyn_cast<TileSplatOp>(op))
+        repl = filled(b, o.getLoc(), tensorOf(o.getType()),
+                      arith::ConstantOp::create(b, o.getLoc(), o.getValueAttr()));
+      else if (auto o = dyn_cast<TileDotOp>(op))
+        repl = lowerDot(b, o);
+      else if (auto o = dyn_cast<TileReduceOp>(op))
+        repl = lowerReduce(b, o);
+      else if (auto o = dyn_cast<TileMapOp>(op))
+        repl = lowerMap(b, o);
+      else if (auto o = dyn_cast<TileScoreOp>(op))
+        repl = lowerIndexed(b, o, /*isScore=*/true);
+      else if (auto o = dyn_cast<TileMaskOp>(op))
+        repl = lowerIndexed(b, o, /*isScore=*/false);
+      else {
+        op->emitOpError() << "cannot be lowered to linalg: run faattn-tile and "
+                             "faattn-online-softmax first";
+        return signalPassFailure();
+      }
+      if (repl)
+        op->getResult(0).replaceAllUsesWith(repl);
+      op->erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace faattn

@@ -1,0 +1,147 @@
+//===- OnlineSoftmax.cpp - faattn-online-softmax ---------------------------===//
+//
+// Decomposes faattn.softmax_update / faattn.softmax_finalize into tile ops:
+// row reductions, elementwise maps and the P*V product. The softmax scale is
+// already folded into `scale_log2` (faattn-tile), so each exponent is one
+// multiply-add feeding exp2: exp2(fma(s, t, -base)).
+//
+// Fully masked rows: their running max stays -inf; the base is then 0 so
+// that exp2(-inf * t - 0) = 0 and no -inf - -inf = NaN appears; finalize
+// turns l = 0 into out = 0 and lse = -inf.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+#include <limits>
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNONLINESOFTMAX
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// result = map(inputs) with the scalar body `fn`.
+Value map(OpBuilder &b, Location loc, TileType resultType, ValueRange inputs, BodyFn fn) {
+  auto op = TileMapOp::create(b, loc, resultType, inputs);
+  SmallVector<Type> argTypes;
+  for (Value v : inputs)
+    argTypes.push_back(cast<TileType>(v.getType()).getElementType());
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = b.createBlock(&op.getBody(), {}, argTypes,
+                               SmallVector<Location>(argTypes.size(), loc));
+  YieldOp::create(b, loc, fn(b, loc, block->getArguments()));
+  return op;
+}
+
+Value cstF32(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(static_cast<float>(v)));
+}
+
+void decompose(SoftmaxUpdateOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  float t = op.getScaleLog2().convertToFloat();
+  TileType sTy = op.getScores().getType(), rowTy = op.getRowMax().getType();
+  TileType accTy = op.getAcc().getType(), vTy = op.getV().getType();
+  float negInf = -std::numeric_limits<float>::infinity();
+
+  Value rowMax = TileReduceOp::create(b, loc, rowTy, op.getScores(), ReduceKind::max);
+  Value mNew = map(b, loc, rowTy, {op.getRowMax(), rowMax}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::MaximumFOp::create(b, l, a[0], a[1]);
+  });
+  // base = m' * t, or 0 for a row that has seen only masked scores.
+  Value base = map(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value isNegInf = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
+    Value scaled = arith::MulFOp::create(b, l, a[0], cstF32(b, l, t));
+    return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), scaled);
+  });
+  auto expScaled = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value negBase = arith::NegFOp::create(b, l, a[1]);
+    return math::Exp2Op::create(b, l, math::FmaOp::create(b, l, a[0], cstF32(b, l, t), negBase));
+  };
+  Value p = map(b, loc, sTy, {op.getScores(), base}, expScaled);
+  Value alpha = map(b, loc, rowTy, {op.getRowMax(), base}, expScaled);
+  Value rowSum = TileReduceOp::create(b, loc, rowTy, p, ReduceKind::sum);
+  Value lNew = map(b, loc, rowTy, {op.getRowSum(), alpha, rowSum},
+                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                     return math::FmaOp::create(b, l, a[0], a[1], a[2]);
+                   });
+  // P feeds the second product in V's element type (bf16/f16 on the GPU).
+  Value pIn = p;
+  if (vTy.getElementType() != sTy.getElementType())
+    pIn = map(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},
+              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                return arith::TruncFOp::create(b, l, vTy.getElementType(), a[0]);
+              });
+  Value pv = TileDotOp::create(b, loc, accTy, pIn, op.getV(), /*transpose_rhs=*/nullptr);
+  Value accNew = map(b, loc, accTy, {op.getAcc(), alpha, pv},
+                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                       return math::FmaOp::create(b, l, a[0], a[1], a[2]);
+                     });
+  op.getNewAcc().replaceAllUsesWith(accNew);
+  op.getNewRowMax().replaceAllUsesWith(mNew);
+  op.getNewRowSum().replaceAllUsesWith(lNew);
+  op.erase();
+}
+
+void decompose(SoftmaxFinalizeOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  float t = op.getScaleLog2().convertToFloat();
+  TileType outTy = op.getOut().getType(), rowTy = op.getRowMax().getType();
+  Type outElt = outTy.getElementType();
+  Value out = map(b, loc, outTy, {op.getAcc(), op.getRowSum()},
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
+                                                       cstF32(b, l, 0));
+                    Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+                    Value v = arith::SelectOp::create(b, l, some, q, cstF32(b, l, 0));
+                    if (outElt != v.getType())
+                      v = arith::TruncFOp::create(b, l, outElt, v);
+                    return v;
+                  });
+  Value lse = map(b, loc, rowTy, {op.getRowMax(), op.getRowSum()},
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
+                                                       cstF32(b, l, 0));
+                    Value log2Sum = math::FmaOp::create(b, l, a[0], cstF32(b, l, t),
+                                                        math::Log2Op::create(b, l, a[1]));
+                    Value ln = arith::MulFOp::create(b, l, log2Sum, cstF32(b, l, M_LN2));
+                    return arith::SelectOp::create(
+                        b, l, some, ln, cstF32(b, l, -std::numeric_limits<float>::infinity()));
+                  });
+  op.getOut().replaceAllUsesWith(out);
+  op.getLse().replaceAllUsesWith(lse);
+  op.erase();
+}
+
+struct OnlineSoftmaxPass : impl::FAAttnOnlineSoftmaxBase<OnlineSoftmaxPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<SoftmaxUpdateOp, SoftmaxFinalizeOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto u = dyn_cast<SoftmaxUpdateOp>(op))
+        decompose(u);
+      else
+        decompose(cast<SoftmaxFinalizeOp>(op));
+    }
+  }
+};
+
+} // namespace
+} // namespace faattn
