@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Frontend/SpecToIR.h"
+#include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Spec/Spec.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -58,13 +59,12 @@ cl::opt<std::string> referenceShape(
     cl::desc("seq_q x seq_kv at which the block counts are reported (default 4096x4096)"),
     cl::cat(category));
 
-/// The passes of the pipeline, in order, by their flag.
-const char *const kPipeline[] = {"faattn-tile", "faattn-mask-analysis"};
-
-std::unique_ptr<mlir::Pass> createPass(llvm::StringRef name) {
-  if (name == "faattn-tile")
-    return faattn::createFAAttnTile();
-  return faattn::createFAAttnMaskAnalysis();
+/// The pipeline's stages for --stop-after: the frontend, then each pass.
+std::string stageList() {
+  std::string s = "frontend";
+  for (llvm::StringRef name : faattn::algorithmPassNames())
+    s += ", " + name.str();
+  return s;
 }
 
 int fail(const llvm::Twine &msg) {
@@ -120,9 +120,8 @@ int main(int argc, char **argv) {
       args.push_back(argv[i]);
   }
   cl::HideUnrelatedOptions(category);
-  cl::extrahelp stopAfterHelp(
-      "\n  --stop-after=<pass>  stop the pipeline after this pass (faattn-tile, "
-      "faattn-mask-analysis)\n");
+  std::string stopAfterText = "\n  --stop-after=<stage>  stop after this stage (" + stageList() + ")\n";
+  cl::extrahelp stopAfterHelp(stopAfterText.c_str());
   cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
                               "faattn-compile: attention specs to GPU kernels\n");
 
@@ -174,9 +173,10 @@ int main(int argc, char **argv) {
       return fail("--reference-shape must be SQxSKV with positive sizes, got '" +
                   referenceShape + "'");
   }
-  if (!stopAfter.empty() && !llvm::is_contained(kPipeline, stopAfter))
-    return fail("unknown pass '" + stopAfter +
-                "' for --stop-after (expected faattn-tile or faattn-mask-analysis)");
+  if (!stopAfter.empty() && stopAfter != "frontend" &&
+      !llvm::is_contained(faattn::algorithmPassNames(), stopAfter))
+    return fail("unknown stage '" + stopAfter + "' for --stop-after (expected " + stageList() +
+                ")");
   mlir::OwningOpRef<mlir::ModuleOp> module;
   if (emit != Emit::SpecJson) {
     module = buildModule(ctx, kernels, sm);
@@ -190,11 +190,8 @@ int main(int argc, char **argv) {
       ctx.disableMultithreading();
       pm.enableIRPrinting();
     }
-    for (const char *name : kPipeline) {
-      pm.addNestedPass<mlir::func::FuncOp>(createPass(name));
-      if (stopAfter == name)
-        break;
-    }
+    if (stopAfter != "frontend")
+      faattn::addAlgorithmPasses(pm, stopAfter);
     if (mlir::failed(pm.run(*module)))
       return fail("internal error: the pass pipeline failed");
   }

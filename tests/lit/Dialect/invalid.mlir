@@ -174,7 +174,7 @@ func.func @mask_params(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
 
 func.func @yield_outside() {
   %c = arith.constant 1.0 : f32
-  // expected-error @+1 {{'faattn.yield' op expects parent op 'faattn.attention'}}
+  // expected-error @+1 {{'faattn.yield' op expects parent op to be one of 'faattn.attention, faattn.tile_score, faattn.tile_mask, faattn.tile_map'}}
   faattn.yield %c : f32
 }
 

@@ -1,10 +1,12 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tile -verify-diagnostics | FileCheck %s
 
+// Block sizes: the Q K^T product of the KV loop is a block_m x block_n tile.
+
 // FlashAttention-3 shape for head dim 64
 // CHECK-LABEL: func.func @h64_sm90(
-// CHECK: tile = array<i64: 192, 128>
-func.func @h64_sm90(%q: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_90a"} {
-  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%q : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%v : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <192x128xf32>
+func.func @h64_sm90(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -14,9 +16,9 @@ func.func @h64_sm90(%q: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>) attrib
 // -----
 
 // CHECK-LABEL: func.func @h128_sm90(
-// CHECK: tile = array<i64: 128, 128>
-func.func @h128_sm90(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
-  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%q : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+func.func @h128_sm90(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -27,9 +29,9 @@ func.func @h128_sm90(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) att
 
 // the larger of the qk and v head dims decides
 // CHECK-LABEL: func.func @mla_sm90(
-// CHECK: tile = array<i64: 128, 96>
-func.func @mla_sm90(%q: memref<?x?x4x192xbf16>, %v: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
-  faattn.attention q(%q : memref<?x?x4x192xbf16>) k(%q : memref<?x?x4x192xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x96xf32>
+func.func @mla_sm90(%q: memref<?x?x4x192xbf16>, %k: memref<?x?x4x192xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x192xbf16>) k(%k : memref<?x?x4x192xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -39,9 +41,9 @@ func.func @mla_sm90(%q: memref<?x?x4x192xbf16>, %v: memref<?x?x4x128xbf16>) attr
 // -----
 
 // CHECK-LABEL: func.func @h256_sm90(
-// CHECK: tile = array<i64: 128, 80>
-func.func @h256_sm90(%q: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
-  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%q : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%v : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x80xf32>
+func.func @h256_sm90(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -51,9 +53,9 @@ func.func @h256_sm90(%q: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>) att
 // -----
 
 // CHECK-LABEL: func.func @h64_sm80(
-// CHECK: tile = array<i64: 128, 128>
-func.func @h64_sm80(%q: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_80"} {
-  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%q : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%v : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+func.func @h64_sm80(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_80"} {
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -63,9 +65,9 @@ func.func @h64_sm80(%q: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>) attrib
 // -----
 
 // CHECK-LABEL: func.func @h128_sm80(
-// CHECK: tile = array<i64: 128, 64>
-func.func @h128_sm80(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_80"} {
-  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%q : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x64xf32>
+func.func @h128_sm80(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_80"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -75,9 +77,9 @@ func.func @h128_sm80(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) att
 // -----
 
 // CHECK-LABEL: func.func @h256_sm80(
-// CHECK: tile = array<i64: 64, 64>
-func.func @h256_sm80(%q: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_80"} {
-  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%q : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%v : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <64x64xf32>
+func.func @h256_sm80(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_80"} {
+  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -88,9 +90,9 @@ func.func @h256_sm80(%q: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>) att
 
 // no faattn.target: sm_90a
 // CHECK-LABEL: func.func @no_target(
-// CHECK: tile = array<i64: 128, 128>
-func.func @no_target(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attributes {} {
-  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%q : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+func.func @no_target(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -101,9 +103,85 @@ func.func @no_target(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) att
 
 // The spec's override is kept.
 // CHECK-LABEL: func.func @override(
-// CHECK: tile = array<i64: 64, 32>
-func.func @override(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
-  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%q : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, tile = array<i64: 64, 32>} score {
+// CHECK: faattn.tile_dot {{.*}} -> <64x32xf32>
+func.func @override(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, tile = array<i64: 64, 32>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The backward algorithm is not materialized yet: the op only gets its block sizes.
+// CHECK-LABEL: func.func @backward(
+// CHECK: faattn.attention {{.*}}mode = #faattn.mode<backward>{{.*}}tile = array<i64: 128, 128>
+func.func @backward(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The whole structure, GQA 8:2 with a mask and a score modification.
+// CHECK-LABEL: func.func @structure(
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: memref<?x?x8x64xbf16>, %[[K:[a-z0-9]+]]: memref<?x?x2x64xbf16>, %[[V:[a-z0-9]+]]: memref<?x?x2x32xbf16>, %[[O:[a-z0-9]+]]: memref<?x?x8x32xbf16>, %[[LSE:[a-z0-9]+]]: memref<?x8x?xf32>, %[[P:[a-z0-9]+]]: memref<8xf32>
+// CHECK-DAG: %[[B:.*]] = memref.dim %[[Q]], %c0
+// CHECK-DAG: %[[SQ:.*]] = memref.dim %[[Q]], %c1
+// CHECK-DAG: %[[SKV:.*]] = memref.dim %[[K]], %c1
+// CHECK: %[[NQ:.*]] = arith.ceildivui %[[SQ]], %c64
+// CHECK: %[[NKV:.*]] = arith.ceildivui %[[SKV]], %c32
+// CHECK: scf.forall (%[[BI:.*]], %[[HI:.*]], %[[QB:.*]]) in (%[[B]], 8, %[[NQ]]) {
+// CHECK:   %[[HKV:.*]] = arith.divui %[[HI]], %c4
+// CHECK:   %[[ROW:.*]] = arith.muli %[[QB]], %c64
+// CHECK:   %[[QT:.*]] = faattn.tile_load %[[Q]][%[[BI]], %[[HI]], %[[ROW]]] <bshd> : memref<?x?x8x64xbf16> -> <64x64xbf16>
+// CHECK:   faattn.tile_splat 0.000000e+00 : <64x32xf32>
+// CHECK:   faattn.tile_splat 0xFF800000 : <64x1xf32>
+// CHECK:   faattn.tile_splat 0.000000e+00 : <64x1xf32>
+// CHECK:   %[[R:.*]]:3 = scf.for %[[KB:.*]] = %{{.*}} to %[[NKV]] step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}})
+// CHECK:     %[[COL:.*]] = arith.muli %[[KB]], %c32
+// CHECK:     %[[KT:.*]] = faattn.tile_load %[[K]][%[[BI]], %[[HKV]], %[[COL]]] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+// CHECK:     %[[S:.*]] = faattn.tile_dot %[[QT]], %[[KT]] {transpose_rhs} : <64x64xbf16>, <32x64xbf16> -> <64x32xf32>
+// CHECK:     %[[S1:.*]] = faattn.tile_score %[[S]] at[{{.*}}] seq[{{.*}}] params(%[[P]] : memref<8xf32>) {scale = 1.250000e-01 : f32}
+// CHECK:       math.tanh
+// CHECK:     %[[S2:.*]] = faattn.tile_mask %[[S1]] at[{{.*}}] seq[{{.*}}] params(%[[P]] : memref<8xf32>)
+// CHECK:       arith.cmpi sge
+// CHECK:     %[[VT:.*]] = faattn.tile_load %[[V]][%[[BI]], %[[HKV]], %[[COL]]] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16>
+// Without a score modification the scale would be folded here; with one, scale_log2 = log2(e).
+// CHECK:     faattn.softmax_update %[[S2]], %[[VT]], %[[ACC]], %[[M]], %[[L]] {scale_log2 = 1.44269502 : f32}
+// CHECK:   } {faattn.kv_loop}
+// CHECK:   %out, %lse = faattn.softmax_finalize %[[R]]#0, %[[R]]#1, %[[R]]#2 {scale_log2 = 1.44269502 : f32} : <64x32xf32>, <64x1xf32> -> <64x32xbf16>
+// CHECK:   faattn.tile_store %out, %[[O]][%[[BI]], %[[HI]], %[[ROW]]] <bshd>
+// CHECK:   faattn.tile_store %lse, %[[LSE]][%[[BI]], %[[HI]], %[[ROW]]] <bshd>
+// CHECK: } {faattn.grid}
+// CHECK-NOT: faattn.attention
+func.func @structure(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x32xbf16>, %o: memref<?x?x8x32xbf16>, %lse: memref<?x8x?xf32>, %p: memref<8xf32>) attributes {faattn.target = "sm_80"} {
+  faattn.attention q(%q : memref<?x?x8x64xbf16>) k(%k : memref<?x?x2x64xbf16>) v(%v : memref<?x?x2x32xbf16>) out(%o : memref<?x?x8x32xbf16>) lse(%lse : memref<?x8x?xf32>) params(%p : memref<8xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 0.125 : f32, tile = array<i64: 64, 32>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<8xf32>):
+    %t = math.tanh %s : f32
+    faattn.yield %t : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<8xf32>):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    faattn.yield %m : i1
+  }
+  return
+}
+
+// -----
+
+// Identity score: no tile_score, and the softmax scale folds into scale_log2 = scale * log2(e).
+// CHECK-LABEL: func.func @folded_scale(
+// CHECK-NOT: faattn.tile_score
+// CHECK: faattn.tile_mask %{{.*}} : <128x128xf32>
+// CHECK-NOT: ^bb0
+// CHECK: faattn.softmax_update {{.*}}{scale_log2 = 0.180336878 : f32}
+func.func @folded_scale(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 0.125 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
@@ -113,8 +191,8 @@ func.func @override(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attr
 // -----
 
 // expected-error @+1 {{unknown faattn.target 'sm_75' (expected sm_90a or sm_80)}}
-func.func @bad_target(%q: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_75"} {
-  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%q : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%v : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+func.func @bad_target(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_75"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }

@@ -173,18 +173,20 @@ def FAAttn_TileMapOp : FAAttn_Op<"tile_map", [
   let hasRegionVerifier = 1;
 }
 
+defvar FAAttn_IndexedTileFormat = [{
+    $input `at` `[` $batch `,` $head `,` $row0 `,` $col0 `]`
+    `seq` `[` $seq_q `,` $seq_kv `]`
+    (`params` `(` $params^ `:` type($params) `)`)?
+    attr-dict `:` type($input)
+  }];
+
 class FAAttn_IndexedTileOp<string mnemonic, dag extraArgs> : FAAttn_Op<mnemonic, [
     IsolatedFromAbove, RecursiveMemoryEffects, AllTypesMatch<["input", "result"]>,
     DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
   let arguments = !con(extraArgs, (ins FAAttn_Tile:$input, I32:$batch, I32:$head, I32:$row0,
                        I32:$col0, I32:$seq_q, I32:$seq_kv, Variadic<AnyMemRef>:$params));
   let results = (outs FAAttn_Tile:$result);
-  let assemblyFormat = [{
-    $input `at` `[` $batch `,` $head `,` $row0 `,` $col0 `]`
-    `seq` `[` $seq_q `,` $seq_kv `]`
-    (`params` `(` $params^ `:` type($params) `)`)?
-    attr-dict `:` type($input) $region
-  }];
+  let assemblyFormat = FAAttn_IndexedTileFormat # "$region";
   let hasRegionVerifier = 1;
 }
 
@@ -207,6 +209,7 @@ def FAAttn_TileMaskOp : FAAttn_IndexedTileOp<"tile_mask", (ins)> {
     faattn-mask-analysis removes the op from blocks it proves full.
   }];
   let regions = (region MaxSizedRegion<1>:$region);
+  let assemblyFormat = FAAttn_IndexedTileFormat # "($region^)?";
 }
 
 def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,

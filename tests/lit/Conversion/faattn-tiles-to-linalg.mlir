@@ -1,0 +1,90 @@
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-linalg | FileCheck %s
+
+// CHECK-DAG: #[[$LHS:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$RHST:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+
+// CHECK-LABEL: func.func @ops(
+func.func @ops(%q: memref<?x?x2x32xf32>, %o: memref<?x2x?x32xf32>, %doc: memref<?xi32>, %b: index,
+               %h: index, %r: index, %b32: i32, %h32: i32, %r32: i32, %c32: i32, %sq: i32, %skv: i32) {
+  // Rows past the sequence read as 0.
+  // CHECK: %[[SEQ:.*]] = memref.dim %{{.*}}, %c1 : memref<?x?x2x32xf32>
+  // CHECK: %[[QT:.*]] = tensor.generate  {
+  // CHECK: ^bb0(%[[I:.*]]: index, %[[J:.*]]: index):
+  // CHECK:   %[[ROW:.*]] = arith.addi %{{.*}}, %[[I]] : index
+  // CHECK:   %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[SEQ]] : index
+  // CHECK:   scf.if %[[IN]] -> (f32) {
+  // CHECK:     memref.load %{{.*}}[%{{.*}}, %[[ROW]], %{{.*}}, %[[J]]] : memref<?x?x2x32xf32>
+  // CHECK: } : tensor<16x32xf32>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> : memref<?x?x2x32xf32> -> <16x32xf32>
+  // Q K^T: (m, n, k) with the right operand read as (n, k).
+  // CHECK: %[[S:.*]] = linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHST]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[QT]], %[[QT]] : tensor<16x32xf32>, tensor<16x32xf32>)
+  %s = faattn.tile_dot %qt, %qt {transpose_rhs} : <16x32xf32>, <16x32xf32> -> <16x16xf32>
+  // The mask runs only in range; out of range or masked is -inf.
+  // CHECK: %[[MS:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<16x16xf32>)
+  // CHECK:   linalg.index 0
+  // CHECK:   linalg.index 1
+  // CHECK:   %[[KVIN:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+  // CHECK:   %[[IN2:.*]] = arith.andi %[[KVIN]], %{{.*}} : i1
+  // CHECK:   %[[KEEP:.*]] = scf.if %[[IN2]] -> (i1) {
+  // CHECK:     memref.load %{{.*}}[%{{.*}}] : memref<?xi32>
+  // CHECK:   } else {
+  // CHECK:     scf.yield %false : i1
+  // CHECK:   arith.select %[[KEEP]], %{{.*}}, %cst{{.*}} : f32
+  %s2 = faattn.tile_mask %s at[%b32, %h32, %r32, %c32] seq[%sq, %skv] params(%doc : memref<?xi32>) : <16x16xf32> {
+  ^bb0(%bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32, %d: memref<?xi32>):
+    %i0 = arith.index_cast %qi : i32 to index
+    %i1 = arith.index_cast %ki : i32 to index
+    %d0 = memref.load %d[%i0] : memref<?xi32>
+    %d1 = memref.load %d[%i1] : memref<?xi32>
+    %m = arith.cmpi eq, %d0, %d1 : i32
+    faattn.yield %m : i1
+  }
+  // CHECK: %[[INIT:.*]] = linalg.fill ins(%cst{{.*}} : f32) outs(%{{.*}} : tensor<16x1xf32>)
+  // CHECK: %[[MX:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$COL]]], iterator_types = ["parallel", "reduction"]} ins(%[[MS]] : tensor<16x16xf32>) outs(%[[INIT]] : tensor<16x1xf32>)
+  // CHECK:   arith.maximumf
+  %mx = faattn.tile_reduce <max> %s2 : <16x16xf32> -> <16x1xf32>
+  // Mx1 operands of a map are broadcast along the row.
+  // CHECK: %[[E:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$COL]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[MS]], %[[MX]] : tensor<16x16xf32>, tensor<16x1xf32>)
+  // CHECK:   arith.subf
+  // CHECK:   linalg.yield
+  %e = faattn.tile_map %s2, %mx : !faattn.tile<16x16xf32>, !faattn.tile<16x1xf32> -> <16x16xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %d = arith.subf %x, %y : f32
+    faattn.yield %d : f32
+  }
+  %pv = faattn.tile_dot %e, %qt : <16x16xf32>, <16x32xf32> -> <16x32xf32>
+  // Only the rows inside the sequence are stored (bhsd: the sequence is dim 2).
+  // CHECK: %[[OSEQ:.*]] = memref.dim %{{.*}}, %c2 : memref<?x2x?x32xf32>
+  // CHECK: %[[LEFT:.*]] = arith.subi %[[OSEQ]], %{{.*}} : index
+  // CHECK: %[[ROWS:.*]] = arith.minsi %[[LEFT]], %c16 : index
+  // CHECK: scf.for %{{.*}} = %c0 to %[[ROWS]] step %c1{{.*}} {
+  // CHECK:   scf.for
+  // CHECK:     tensor.extract
+  // CHECK:     memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<?x2x?x32xf32>
+  faattn.tile_store %pv, %o[%b, %h, %r] <bhsd> : <16x32xf32>, memref<?x2x?x32xf32>
+  return
+}
+
+// -----
+
+// Loop-carried tiles become loop-carried tensors.
+// CHECK-LABEL: func.func @loop(
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<16x1xf32>) {
+func.func @loop(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %init = faattn.tile_splat 0.0 : <16x1xf32>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %init) -> (!faattn.tile<16x1xf32>) {
+    %next = faattn.tile_map %acc : !faattn.tile<16x1xf32> -> <16x1xf32> {
+    ^bb0(%x: f32):
+      %one = arith.constant 1.0 : f32
+      %y = arith.addf %x, %one : f32
+      faattn.yield %y : f32
+    }
+    scf.yield %next : !faattn.tile<16x1xf32>
+  }
+  return
+}

@@ -1,0 +1,198 @@
+// RUN: faattn-opt %s -split-input-file -verify-diagnostics
+
+func.func @load_cols(%q: memref<?x?x2x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op tile must have 32 columns, got '!faattn.tile<16x16xbf16>'}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x?x2x32xbf16> -> <16x16xbf16>
+  return
+}
+
+// -----
+
+func.func @load_elt(%q: memref<?x?x2x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op tile and memref element types differ: 'f16' vs 'bf16'}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x?x2x32xbf16> -> <16x32xf16>
+  return
+}
+
+// -----
+
+func.func @load_rank(%q: memref<?x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op needs a 4-D (Q/K/V/O) or 3-D (LSE) memref, got 'memref<?x32xbf16>'}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @store_lse(%t: !faattn.tile<16x2xf32>, %lse: memref<?x2x?xf32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op tile must have 1 columns, got '!faattn.tile<16x2xf32>'}}
+  faattn.tile_store %t, %lse[%i, %i, %i] <bshd> : <16x2xf32>, memref<?x2x?xf32>
+  return
+}
+
+// -----
+
+func.func @splat_int() {
+  // expected-error @+1 {{'faattn.tile_splat' op needs a float tile}}
+  %t = faattn.tile_splat 0.0 : <16x2xi32>
+  return
+}
+
+// -----
+
+func.func @dot_k(%a: !faattn.tile<16x32xbf16>, %b: !faattn.tile<16x16xbf16>) {
+  // expected-error @+1 {{'faattn.tile_dot' op contraction sizes differ: 32 vs 16}}
+  %t = faattn.tile_dot %a, %b : <16x32xbf16>, <16x16xbf16> -> <16x16xf32>
+  return
+}
+
+// -----
+
+func.func @dot_result(%a: !faattn.tile<16x32xbf16>, %b: !faattn.tile<8x32xbf16>) {
+  // expected-error @+1 {{'faattn.tile_dot' op result must be a 16x8 f32 tile, got '!faattn.tile<16x8xbf16>'}}
+  %t = faattn.tile_dot %a, %b {transpose_rhs} : <16x32xbf16>, <8x32xbf16> -> <16x8xbf16>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%a: !faattn.tile<16x32xf32>) {
+  // expected-error @+1 {{'faattn.tile_reduce' op result must be 16x1, got '!faattn.tile<16x2xf32>'}}
+  %t = faattn.tile_reduce <sum> %a : <16x32xf32> -> <16x2xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_type(%a: !faattn.tile<16x32xbf16>) {
+  // expected-error @+1 {{'faattn.tile_reduce' op reduces f32 tiles only}}
+  %t = faattn.tile_reduce <sum> %a : <16x32xbf16> -> <16x1xf32>
+  return
+}
+
+// -----
+
+func.func @map_shape(%a: !faattn.tile<16x32xf32>, %b: !faattn.tile<16x2xf32>) {
+  // expected-error @+1 {{'faattn.tile_map' op input #1 ('!faattn.tile<16x2xf32>') must be 16x32 or 16x1}}
+  %t = faattn.tile_map %a, %b : !faattn.tile<16x32xf32>, !faattn.tile<16x2xf32> -> <16x32xf32> {
+  ^bb0(%x: f32, %y: f32):
+    faattn.yield %x : f32
+  }
+  return
+}
+
+// -----
+
+func.func @map_args(%a: !faattn.tile<16x32xf32>) {
+  // expected-error @+1 {{'faattn.tile_map' op region must take one scalar per input (1), got 2}}
+  %t = faattn.tile_map %a : !faattn.tile<16x32xf32> -> <16x32xf32> {
+  ^bb0(%x: f32, %y: f32):
+    faattn.yield %x : f32
+  }
+  return
+}
+
+// -----
+
+func.func @map_arg_type(%a: !faattn.tile<16x32xf32>) {
+  // expected-error @+1 {{'faattn.tile_map' op region argument #0 must be 'f32'}}
+  %t = faattn.tile_map %a : !faattn.tile<16x32xf32> -> <16x32xf32> {
+  ^bb0(%x: f16):
+    %e = arith.extf %x : f16 to f32
+    faattn.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+func.func @map_yield(%a: !faattn.tile<16x32xf32>) {
+  // expected-error @+1 {{'faattn.tile_map' op region must yield 'bf16'}}
+  %t = faattn.tile_map %a : !faattn.tile<16x32xf32> -> <16x32xbf16> {
+  ^bb0(%x: f32):
+    faattn.yield %x : f32
+  }
+  return
+}
+
+// -----
+
+func.func @score_elt(%a: !faattn.tile<16x32xbf16>, %i: i32) {
+  // expected-error @+1 {{'faattn.tile_score' op input and result must be the same f32 tile}}
+  %t = faattn.tile_score %a at[%i, %i, %i, %i] seq[%i, %i] {scale = 1.0 : f32} : <16x32xbf16> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %k: i32, %sq: i32, %skv: i32):
+    faattn.yield %x : f32
+  }
+  return
+}
+
+// -----
+
+func.func @mask_yield(%a: !faattn.tile<16x32xf32>, %i: i32) {
+  // expected-error @+1 {{'faattn.tile_mask' op 'mask' region must yield 'i1', got 'i32'}}
+  %t = faattn.tile_mask %a at[%i, %i, %i, %i] seq[%i, %i] : <16x32xf32> {
+  ^bb0(%b: i32, %h: i32, %q: i32, %k: i32, %sq: i32, %skv: i32):
+    faattn.yield %q : i32
+  }
+  return
+}
+
+// -----
+
+func.func @mask_params(%a: !faattn.tile<16x32xf32>, %i: i32, %p: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.tile_mask' op 'mask' region must take ('i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'memref<?xi32>')}}
+  %t = faattn.tile_mask %a at[%i, %i, %i, %i] seq[%i, %i] params(%p : memref<?xi32>) : <16x32xf32> {
+  ^bb0(%b: i32, %h: i32, %q: i32, %k: i32, %sq: i32, %skv: i32):
+    %c = arith.constant true
+    faattn.yield %c : i1
+  }
+  return
+}
+
+// -----
+
+func.func @update_v(%s: !faattn.tile<16x16xf32>, %v: !faattn.tile<8x32xbf16>, %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op v must have 16 rows, got '!faattn.tile<8x32xbf16>'}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x16xf32>, <8x32xbf16>, <16x32xf32>, <16x1xf32>
+  return
+}
+
+// -----
+
+func.func @update_acc(%s: !faattn.tile<16x16xf32>, %v: !faattn.tile<16x32xbf16>, %acc: !faattn.tile<16x16xf32>, %m: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op accumulator must be 16x32}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x16xf32>, <16x32xbf16>, <16x16xf32>, <16x1xf32>
+  return
+}
+
+// -----
+
+func.func @update_rows(%s: !faattn.tile<16x16xf32>, %v: !faattn.tile<16x32xbf16>, %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<8x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op row max and row sum must be 16x1 f32 tiles}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <8x1xf32>
+  return
+}
+
+// -----
+
+func.func @update_scores(%s: !faattn.tile<16x16xbf16>, %v: !faattn.tile<16x32xbf16>, %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op scores and accumulator must be f32}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x16xbf16>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  return
+}
+
+// -----
+
+func.func @finalize_rows(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<8x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_finalize' op row max, row sum and lse must be 16x1 f32 tiles}}
+  %o, %l = faattn.softmax_finalize %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x32xf32>, <8x1xf32> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @finalize_out(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_finalize' op out must be a float tile of the accumulator's shape}}
+  %o, %l = faattn.softmax_finalize %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x32xf32>, <16x1xf32> -> <16x16xbf16>
+  return
+}

@@ -1,0 +1,55 @@
+// RUN: faattn-opt %s | FileCheck %s
+// RUN: faattn-opt %s | faattn-opt | FileCheck %s
+// RUN: faattn-opt %s -mlir-print-op-generic | faattn-opt | FileCheck %s
+
+// One CTA's work for a 16x16 block with a score modification, a mask and
+// the decomposed pieces, as the algorithm passes write them.
+// CHECK-LABEL: func.func @cta
+func.func @cta(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xbf16>, %lse: memref<?x2x?xf32>,
+               %p: memref<2xf32>, %b: index, %h: index, %r: index, %b32: i32, %h32: i32,
+               %r32: i32, %c32: i32, %sq: i32, %skv: i32) {
+  // CHECK: %[[Q:.*]] = faattn.tile_load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> : memref<?x?x2x32xbf16> -> <16x32xbf16>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> : memref<?x?x2x32xbf16> -> <16x32xbf16>
+  // CHECK: faattn.tile_dot %[[Q]], %[[Q]] {transpose_rhs} : <16x32xbf16>, <16x32xbf16> -> <16x16xf32>
+  %s = faattn.tile_dot %qt, %qt {transpose_rhs} : <16x32xbf16>, <16x32xbf16> -> <16x16xf32>
+  // CHECK: faattn.tile_score %{{.*}} at[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] seq[%{{.*}}, %{{.*}}] params(%{{.*}} : memref<2xf32>) {scale = 1.250000e-01 : f32} : <16x16xf32> {
+  // CHECK-NEXT: ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32, %{{.*}}: memref<2xf32>):
+  %s1 = faattn.tile_score %s at[%b32, %h32, %r32, %c32] seq[%sq, %skv] params(%p : memref<2xf32>) {scale = 0.125 : f32} : <16x16xf32> {
+  ^bb0(%x: f32, %bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32, %pp: memref<2xf32>):
+    %t = math.tanh %x : f32
+    faattn.yield %t : f32
+  }
+  // CHECK: faattn.tile_mask %{{.*}} at[{{.*}}] seq[{{.*}}] : <16x16xf32> {
+  // CHECK-NEXT: ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+  %s2 = faattn.tile_mask %s1 at[%b32, %h32, %r32, %c32] seq[%sq, %skv] : <16x16xf32> {
+  ^bb0(%bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    faattn.yield %m : i1
+  }
+  // A tile_mask without a region applies only the bound kv_idx < seq_kv.
+  // CHECK: faattn.tile_mask %{{.*}} : <16x16xf32>
+  // CHECK-NOT: ^bb0
+  %s3 = faattn.tile_mask %s2 at[%b32, %h32, %r32, %c32] seq[%sq, %skv] : <16x16xf32>
+  // CHECK: faattn.tile_splat 0xFF800000 : <16x1xf32>
+  %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+  %l0 = faattn.tile_splat 0.0 : <16x1xf32>
+  %acc0 = faattn.tile_splat 0.0 : <16x32xf32>
+  // CHECK: faattn.tile_reduce <max> %{{.*}} : <16x16xf32> -> <16x1xf32>
+  %mx = faattn.tile_reduce <max> %s3 : <16x16xf32> -> <16x1xf32>
+  // CHECK: faattn.tile_map %{{.*}}, %{{.*}} : !faattn.tile<16x16xf32>, !faattn.tile<16x1xf32> -> <16x16xf32> {
+  %e = faattn.tile_map %s3, %mx : !faattn.tile<16x16xf32>, !faattn.tile<16x1xf32> -> <16x16xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %d = arith.subf %x, %y : f32
+    %ex = math.exp2 %d : f32
+    faattn.yield %ex : f32
+  }
+  // CHECK: faattn.softmax_update %{{.*}}, %[[Q]], %{{.*}}, %{{.*}}, %{{.*}} {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  %acc, %m, %l = faattn.softmax_update %e, %qt, %acc0, %m0, %l0 {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  // CHECK: %out, %lse = faattn.softmax_finalize %{{.*}}, %{{.*}}, %{{.*}} {scale_log2 = 1.44269502 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
+  %out, %ls = faattn.softmax_finalize %acc, %m, %l {scale_log2 = 1.44269502 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
+  // CHECK: faattn.tile_store %out, %{{.*}}[{{.*}}] <bshd> : <16x32xbf16>, memref<?x?x2x32xbf16>
+  faattn.tile_store %out, %o[%b, %h, %r] <bshd> : <16x32xbf16>, memref<?x?x2x32xbf16>
+  // CHECK: faattn.tile_store %lse, %{{.*}}[{{.*}}] <bshd> : <16x1xf32>, memref<?x2x?xf32>
+  faattn.tile_store %ls, %lse[%b, %h, %r] <bshd> : <16x1xf32>, memref<?x2x?xf32>
+  return
+}

@@ -1,0 +1,61 @@
+// RUN: faattn-opt %s -faattn-online-softmax | FileCheck %s
+
+// CHECK-LABEL: func.func @update(
+// CHECK-SAME: %[[S:.*]]: !faattn.tile<16x8xf32>, %[[V:.*]]: !faattn.tile<8x32xbf16>, %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>)
+func.func @update(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc: !faattn.tile<16x32xf32>,
+                  %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>)
+    -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+  // m' = max(m, rowmax(s))
+  // CHECK: %[[RM:.*]] = faattn.tile_reduce <max> %[[S]] : <16x8xf32> -> <16x1xf32>
+  // CHECK: %[[MN:.*]] = faattn.tile_map %[[M]], %[[RM]]
+  // CHECK:   arith.maximumf
+  // base = m' == -inf ? 0 : m' * t
+  // CHECK: %[[BASE:.*]] = faattn.tile_map %[[MN]]
+  // CHECK:   %[[NI:.*]] = arith.cmpf oeq, %{{.*}}, %cst{{.*}} : f32
+  // CHECK:   arith.mulf %{{.*}}, %cst{{.*}} : f32
+  // CHECK:   arith.select %[[NI]]
+  // p = exp2(fma(s, t, -base)): the scale folded into one multiply-add
+  // CHECK: %[[P:.*]] = faattn.tile_map %[[S]], %[[BASE]] : !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
+  // CHECK:   %[[NB:.*]] = arith.negf
+  // CHECK:   %[[C:.*]] = arith.constant 2.500000e-01 : f32
+  // CHECK:   %[[FMA:.*]] = math.fma %{{.*}}, %[[C]], %[[NB]] : f32
+  // CHECK:   math.exp2 %[[FMA]] : f32
+  // alpha = exp2(fma(m, t, -base))
+  // CHECK: %[[ALPHA:.*]] = faattn.tile_map %[[M]], %[[BASE]]
+  // CHECK:   math.exp2
+  // l' = fma(l, alpha, rowsum(p))
+  // CHECK: %[[RS:.*]] = faattn.tile_reduce <sum> %[[P]]
+  // CHECK: %[[LN:.*]] = faattn.tile_map %[[L]], %[[ALPHA]], %[[RS]]
+  // CHECK:   math.fma
+  // P in V's element type, then acc' = fma(acc, alpha, P V)
+  // CHECK: %[[PB:.*]] = faattn.tile_map %[[P]] : !faattn.tile<16x8xf32> -> <16x8xbf16>
+  // CHECK:   arith.truncf %{{.*}} : f32 to bf16
+  // CHECK: %[[PV:.*]] = faattn.tile_dot %[[PB]], %[[V]] : <16x8xbf16>, <8x32xbf16> -> <16x32xf32>
+  // CHECK: %[[AN:.*]] = faattn.tile_map %[[ACC]], %[[ALPHA]], %[[PV]]
+  // CHECK:   math.fma
+  // CHECK: return %[[AN]], %[[MN]], %[[LN]]
+  // CHECK-NOT: faattn.softmax_update
+  %a, %mm, %ll = faattn.softmax_update %s, %v, %acc, %m, %l {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xbf16>, <16x32xf32>, <16x1xf32>
+  return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+}
+
+// CHECK-LABEL: func.func @finalize(
+// CHECK-SAME: %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>)
+func.func @finalize(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>)
+    -> (!faattn.tile<16x32xf16>, !faattn.tile<16x1xf32>) {
+  // out = l > 0 ? acc / l : 0, in the output's element type
+  // CHECK: %[[OUT:.*]] = faattn.tile_map %[[ACC]], %[[L]] : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf16>
+  // CHECK:   %[[SOME:.*]] = arith.cmpf ogt
+  // CHECK:   %[[Q:.*]] = arith.divf
+  // CHECK:   %[[SEL:.*]] = arith.select %[[SOME]], %[[Q]], %{{.*}} : f32
+  // CHECK:   arith.truncf %[[SEL]] : f32 to f16
+  // lse = l > 0 ? fma(m, t, log2 l) * ln 2 : -inf
+  // CHECK: %[[LSE:.*]] = faattn.tile_map %[[M]], %[[L]]
+  // CHECK:   math.log2
+  // CHECK:   math.fma
+  // CHECK:   arith.constant 0.693147182 : f32
+  // CHECK:   arith.constant 0xFF800000 : f32
+  // CHECK: return %[[OUT]], %[[LSE]]
+  %o, %lse = faattn.softmax_finalize %acc, %m, %l {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf16>
+  return %o, %lse : !faattn.tile<16x32xf16>, !faattn.tile<16x1xf32>
+}
