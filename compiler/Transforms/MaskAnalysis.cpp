@@ -54,16 +54,17 @@ struct Splitter {
   Value index(Value v) { return arith::IndexCastOp::create(b, loc, b.getIndexType(), v); }
   Value select(Value c, Value x, Value y) { return arith::SelectOp::create(b, loc, c, x, y); }
 
-  /// Emits the scan; returns (lo, flo, fhi, hi) as index values.
+  /// Emits the scan over the loop's blocks [lb, ub); returns (lo, flo, fhi,
+  /// hi) as index values with lb <= lo <= flo <= fhi <= hi <= ub.
   std::array<Value, 4> scan(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn) {
-    Value nkb = i64(loop.getUpperBound());
+    Value lb = i64(loop.getLowerBound()), nkb = i64(loop.getUpperBound());
     Value seqQ = i64(mask.getSeqQ()), seqKV = i64(mask.getSeqKv());
     Value bn64 = c64(bn), one = c64(1);
     if (mask.getRegion().empty()) {
       // Only the bounds: blocks entirely inside seq_kv are full.
       Value nFull = arith::DivSIOp::create(b, loc, seqKV, bn64);
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      return {zero, zero, index(nFull), loop.getUpperBound()};
+      Value fhi = arith::MaxSIOp::create(b, loc, arith::MinSIOp::create(b, loc, nFull, nkb), lb);
+      return {index(lb), index(lb), index(fhi), loop.getUpperBound()};
     }
     Value bat = i64(mask.getBatch()), head = i64(mask.getHead());
     Value q0 = i64(mask.getRow0());
@@ -71,7 +72,7 @@ struct Splitter {
         b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, q0, c64(bm)), seqQ),
         one);
     Value minusOne = c64(-1), zero = c64(0);
-    auto scanLoop = scf::ForOp::create(b, loc, zero, nkb, one,
+    auto scanLoop = scf::ForOp::create(b, loc, lb, nkb, one,
                                        ValueRange{nkb, minusOne, nkb, minusOne, zero});
     {
       OpBuilder::InsertionGuard guard(b);
@@ -97,7 +98,7 @@ struct Splitter {
       scf::YieldOp::create(b, loc, ValueRange{firstNE, lastNE, firstFull, lastFull, count});
     }
     auto r = scanLoop.getResults();
-    Value lo = r[0];
+    Value lo = arith::MaxSIOp::create(b, loc, r[0], lb); // r[0] is ub when all are empty
     Value hi = arith::MaxSIOp::create(b, loc, arith::AddIOp::create(b, loc, r[1], one), lo);
     Value span = arith::SubIOp::create(b, loc, arith::AddIOp::create(b, loc, r[3], one), r[2]);
     Value contiguous = arith::AndIOp::create(

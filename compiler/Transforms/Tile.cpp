@@ -98,6 +98,8 @@ void materialize(AttentionOp op) {
   SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(op.getNumHeads()), numQBlocks};
   auto grid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
   grid->setAttr("faattn.grid", b.getUnitAttr());
+  if (op.getMode() == Mode::decode)
+    grid->setAttr("faattn.decode", b.getUnitAttr()); // for faattn-split-kv
   b.setInsertionPoint(grid.getBody()->getTerminator());
   Value bIdx = grid.getInductionVar(0), hIdx = grid.getInductionVar(1);
   Value qBlock = grid.getInductionVar(2);

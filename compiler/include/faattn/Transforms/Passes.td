@@ -34,6 +34,24 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
 
+def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
+  let summary = "Decode mode: split the KV range over CTAs and combine (Flash-Decoding)";
+  let description = [{
+    For each decode grid made by faattn-tile: a fourth grid dimension of
+    S = min(KV blocks, max-splits) splits, each running the KV loop over its
+    chunk of blocks and writing a normalized partial O and its LSE (f32) to
+    a workspace; then a combine grid that merges the partials with weights
+    exp(lse_s - max lse) and writes O (and LSE). Rows that no split sees
+    yield 0 and -inf. Runs right after faattn-tile.
+  }];
+  let options = [
+    Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
+           "Most CTAs one (batch, head, q-block) is split over">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
+}
+
 def FAAttnOnlineSoftmax : Pass<"faattn-online-softmax", "::mlir::func::FuncOp"> {
   let summary = "Decompose the online softmax into row reductions, maps and P*V";
   let description = [{

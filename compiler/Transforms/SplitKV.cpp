@@ -1,0 +1,243 @@
+//===- SplitKV.cpp - faattn-split-kv: Flash-Decoding -----------------------===//
+//
+// Decode kernels have few query rows and a long KV sequence: one CTA per
+// (batch, head, q-block) leaves most of the GPU idle. This pass splits each
+// decode grid's KV range over `num_splits` CTAs (Flash-Decoding):
+//
+//   scf.forall (b, h, qb, s) in (B, H, nqb, S) {       // the split grid
+//     KV loop over blocks [s * chunk, min((s + 1) * chunk, nkb))
+//     partial O (f32, normalized) and partial LSE -> workspace[b * S + s]
+//   }
+//   scf.forall (b, h, qb) in (B, H, nqb) {            // the combine
+//     m = max_s lse_s;  w_s = exp(lse_s - m)
+//     O = sum_s w_s O_s / sum_s w_s;  lse = m + log(sum_s w_s)
+//   }
+//
+// S = min(nkb, max-splits) and chunk = ceil(nkb / S) are computed at run
+// time. A split that sees no kept key for a row has lse -inf and weight 0;
+// a row with no kept key at all gets O = 0 and lse = -inf. The workspace is
+// a memref.alloc in the function, freed by the buffer deallocation pipeline
+// on the CPU path (the GPU runtime will pass a workspace in instead).
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+#include <limits>
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNSPLITKV
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+Value cstF32(OpBuilder &b, Location loc, float v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+Value map(OpBuilder &b, Location loc, TileType resultType, ValueRange inputs,
+          function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  auto op = TileMapOp::create(b, loc, resultType, inputs);
+  SmallVector<Type> argTypes;
+  for (Value v : inputs)
+    argTypes.push_back(cast<TileType>(v.getType()).getElementType());
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = b.createBlock(&op.getBody(), {}, argTypes,
+                               SmallVector<Location>(argTypes.size(), loc));
+  YieldOp::create(b, loc, fn(b, loc, block->getArguments()));
+  return op;
+}
+
+struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
+  using FAAttnSplitKVBase::FAAttnSplitKVBase;
+
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> grids;
+    getOperation().walk([&](scf::ForallOp g) {
+      if (g->hasAttr("faattn.decode"))
+        grids.push_back(g);
+    });
+    for (scf::ForallOp grid : grids)
+      if (failed(split(grid)))
+        return signalPassFailure();
+  }
+
+  LogicalResult split(scf::ForallOp grid) {
+    Block *body = grid.getBody();
+    scf::ForOp kvLoop;
+    SoftmaxFinalizeOp fin;
+    for (Operation &op : *body) {
+      if (auto f = dyn_cast<scf::ForOp>(op); f && f->hasAttr("faattn.kv_loop"))
+        kvLoop = f;
+      if (auto f = dyn_cast<SoftmaxFinalizeOp>(op))
+        fin = f;
+    }
+    if (!kvLoop || !fin || grid.getRank() != 3)
+      return grid.emitError() << "faattn-split-kv expects the grid of faattn-tile (one KV loop "
+                                 "and one softmax_finalize); run it right after faattn-tile";
+    TileStoreOp outStore, lseStore;
+    for (Operation *user : fin.getOut().getUsers())
+      outStore = dyn_cast<TileStoreOp>(user);
+    for (Operation *user : fin.getLse().getUsers())
+      lseStore = dyn_cast<TileStoreOp>(user);
+    if (!outStore)
+      return grid.emitError() << "decode grid without an output store";
+    Value lseMem = lseStore ? lseStore.getMem() : Value();
+
+    Location loc = grid.getLoc();
+    OpBuilder b(grid);
+    auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    Value out = outStore.getMem();
+    auto outTy = cast<MemRefType>(out.getType());
+    Layout layout = outStore.getLayout();
+    TileType accTy = cast<TileType>(fin.getAcc().getType());
+    TileType rowTy = cast<TileType>(fin.getRowMax().getType());
+    int64_t bm = accTy.getShape()[0], dv = accTy.getShape()[1];
+    int64_t heads = outTy.getShape()[layout == Layout::bshd ? 2 : 1];
+    unsigned seqDim = layout == Layout::bshd ? 1 : 2;
+
+    // Number of splits and the workspace: partial O as a bshd (B * S, Sq, H, Dv)
+    // f32 tensor and partial LSE as (B * S, H, Sq), so that tile_load/store apply.
+    Value nkb = kvLoop.getUpperBound();
+    Value splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
+    splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
+    Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
+    Value batch = grid.getUpperBound(b)[0];
+    Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
+    Value rowsOfSplits = arith::MulIOp::create(b, loc, batch, splits);
+    int64_t dyn = ShapedType::kDynamic;
+    auto partTy = MemRefType::get({dyn, dyn, heads, dv}, b.getF32Type());
+    auto lsePartTy = MemRefType::get({dyn, heads, dyn}, b.getF32Type());
+    Value oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
+    Value lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
+
+    // 1. The split grid: the old body under a fourth induction variable.
+    SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
+    ubs.push_back(splits);
+    auto splitGrid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
+    splitGrid->setAttr("faattn.grid", b.getUnitAttr());
+    splitGrid->setAttr("faattn.split_kv", b.getUnitAttr());
+    Block *newBody = splitGrid.getBody();
+    newBody->getOperations().splice(newBody->begin(), body->getOperations(), body->begin(),
+                                    std::prev(body->end()));
+    for (unsigned i = 0; i < 3; ++i)
+      body->getArgument(i).replaceAllUsesWith(newBody->getArgument(i));
+    Value s = newBody->getArgument(3);
+    Value bIdx = newBody->getArgument(0), hIdx = newBody->getArgument(1);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(kvLoop);
+      Value lo = arith::MulIOp::create(b, loc, s, chunk);
+      Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, chunk), nkb);
+      kvLoop.getLowerBoundMutable().assign(lo);
+      kvLoop.getUpperBoundMutable().assign(hi);
+      // The partial results stay f32 and go to the workspace.
+      b.setInsertionPoint(fin);
+      auto partial = SoftmaxFinalizeOp::create(b, loc, TypeRange{accTy, rowTy}, fin.getAcc(),
+                                               fin.getRowMax(), fin.getRowSum(),
+                                               fin.getScaleLog2Attr());
+      Value row = outStore.getRow0();
+      b.setInsertionPoint(outStore);
+      Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits), s);
+      TileStoreOp::create(b, loc, partial.getOut(), oPart, part, hIdx, row,
+                          LayoutAttr::get(b.getContext(), Layout::bshd));
+      TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, hIdx, row,
+                          LayoutAttr::get(b.getContext(), Layout::bshd));
+      outStore.erase();
+      if (lseStore)
+        lseStore.erase();
+      fin.erase();
+    }
+
+    // 2. The combine grid.
+    b.setInsertionPoint(grid);
+    b.setInsertionPointAfter(splitGrid);
+    SmallVector<OpFoldResult> combineUbs = grid.getMixedUpperBound();
+    auto combine = scf::ForallOp::create(b, loc, combineUbs, ValueRange{}, std::nullopt);
+    combine->setAttr("faattn.split_kv_combine", b.getUnitAttr());
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(combine.getBody()->getTerminator());
+      Value cb = combine.getInductionVar(0), ch = combine.getInductionVar(1);
+      Value row = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(bm));
+      float negInf = -std::numeric_limits<float>::infinity();
+      Value m0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(negInf));
+      Value l0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(0));
+      Value acc0 = TileSplatOp::create(b, loc, accTy, b.getF32FloatAttr(0));
+      auto loop = scf::ForOp::create(b, loc, cIdx(0), splits, cIdx(1), ValueRange{acc0, m0, l0});
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(loop.getBody());
+        Value acc = loop.getRegionIterArgs()[0], m = loop.getRegionIterArgs()[1];
+        Value l = loop.getRegionIterArgs()[2];
+        Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, cb, splits),
+                                           loop.getInductionVar());
+        auto bshd = LayoutAttr::get(b.getContext(), Layout::bshd);
+        Value o = TileLoadOp::create(b, loc, accTy, oPart, part, ch, row, bshd);
+        Value lse = TileLoadOp::create(b, loc, rowTy, lsePart, part, ch, row, bshd);
+        Value mNew = map(b, loc, rowTy, {m, lse}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MaximumFOp::create(b, l, a[0], a[1]);
+        });
+        // base = m' unless every split so far saw nothing (then 0: no -inf - -inf).
+        Value base = map(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value isNegInf =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
+          return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), a[0]);
+        });
+        auto expDiff = [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+        };
+        Value alpha = map(b, loc, rowTy, {m, base}, expDiff);
+        Value w = map(b, loc, rowTy, {lse, base}, expDiff);
+        Value lNew = map(b, loc, rowTy, {l, alpha, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return math::FmaOp::create(b, l, a[0], a[1], a[2]);
+        });
+        Value accNew = map(b, loc, accTy, {acc, alpha, w, o},
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
+                             return math::FmaOp::create(b, l, a[2], a[3], scaled);
+                           });
+        scf::YieldOp::create(b, loc, ValueRange{accNew, mNew, lNew});
+      }
+      Value acc = loop.getResult(0), m = loop.getResult(1), l = loop.getResult(2);
+      Type outElt = outTy.getElementType();
+      Value o = map(b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
+                    [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
+                      Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
+                                                         cstF32(b, lc, 0));
+                      Value v = arith::SelectOp::create(
+                          b, lc, some, arith::DivFOp::create(b, lc, a[0], a[1]), cstF32(b, lc, 0));
+                      if (v.getType() != outElt)
+                        v = arith::TruncFOp::create(b, lc, outElt, v);
+                      return v;
+                    });
+      TileStoreOp::create(b, loc, o, out, cb, ch, row, LayoutAttr::get(b.getContext(), layout));
+      if (lseMem) {
+        Value lse = map(b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
+          Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
+                                             cstF32(b, lc, 0));
+          Value v = arith::AddFOp::create(b, lc, a[0], math::LogOp::create(b, lc, a[1]));
+          return arith::SelectOp::create(b, lc, some, v, cstF32(b, lc, negInf));
+        });
+        TileStoreOp::create(b, loc, lse, lseMem, cb, ch, row,
+                            LayoutAttr::get(b.getContext(), layout));
+      }
+    }
+    // No dealloc here: the buffer deallocation pipeline places it.
+    grid.erase();
+    return success();
+  }
+};
+
+} // namespace
+} // namespace faattn
