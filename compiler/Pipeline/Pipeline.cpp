@@ -27,8 +27,9 @@ using namespace mlir;
 namespace faattn {
 
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
-  static const llvm::StringRef names[] = {"faattn-tile", "faattn-split-kv",
-                                          "faattn-mask-analysis", "faattn-online-softmax"};
+  static const llvm::StringRef names[] = {"faattn-tile", "faattn-loop-order",
+                                          "faattn-split-kv", "faattn-mask-analysis",
+                                          "faattn-online-softmax"};
   return names;
 }
 
@@ -39,6 +40,8 @@ bool addAlgorithmPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
   for (llvm::StringRef name : algorithmPassNames()) {
     if (name == "faattn-tile")
       fn.addPass(createFAAttnTile());
+    else if (name == "faattn-loop-order")
+      fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv")
       fn.addPass(createFAAttnSplitKV());
     else if (name == "faattn-mask-analysis")

@@ -49,6 +49,9 @@ cl::list<std::string> shapes("shape", cl::desc("b=B,seq_q=SQ,seq_kv=SKV (repeata
 cl::opt<double> tolerance("tolerance", cl::init(1e-5),
                           cl::desc("Largest relative L2 error accepted (default 1e-5)"),
                           cl::cat(category));
+cl::opt<std::string> loopOrder("loop-order", cl::init(""),
+                              cl::desc("Set faattn.loop_order (q-outer or kv-outer)"),
+                              cl::value_desc("order"), cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
 
@@ -256,8 +259,11 @@ int main(int argc, char **argv) {
     std::vector<spec::KernelSpec> one;
     one.push_back(std::move(const_cast<spec::KernelSpec &>(k)));
     mlir::OwningOpRef<mlir::ModuleOp> module = buildModule(ctx, one, sm, /*f32Storage=*/true);
-    for (auto fn : module->getOps<mlir::func::FuncOp>())
+    for (auto fn : module->getOps<mlir::func::FuncOp>()) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
+      if (!loopOrder.empty())
+        fn->setAttr("faattn.loop_order", mlir::StringAttr::get(&ctx, loopOrder));
+    }
     mlir::PassManager pm(&ctx);
     addAlgorithmPasses(pm);
     addCpuLoweringPasses(pm);

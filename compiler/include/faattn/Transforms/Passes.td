@@ -34,6 +34,21 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
 
+def FAAttnLoopOrder : Pass<"faattn-loop-order", "::mlir::func::FuncOp"> {
+  let summary = "Order the Q-block and KV-block loops (FA2 q-outer or FA1 kv-outer)";
+  let description = [{
+    Reads the function attribute `faattn.loop_order`: "q-outer" (the
+    default, FlashAttention-2's order, as faattn-tile builds it) leaves the
+    IR alone; "kv-outer" (FlashAttention-1's order, the backward's column
+    order) rewrites each forward grid into an init grid, a (batch, head)
+    grid with the KV loop outside and the Q-block loop inside and the
+    running state in memory, and a finalize grid. Runs right after
+    faattn-tile.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
   let summary = "Decode mode: split the KV range over CTAs and combine (Flash-Decoding)";
   let description = [{
