@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -245,6 +246,8 @@ public:
   using Pair = std::pair<Value, Value>;
 
   void setRange(Value v, Pair p) { ranges[v] = p; }
+  /// The param memref a region argument stands for.
+  void setMemref(Value arg, Value actual) { memrefs[arg] = actual; }
 
   Pair boolOf(Value v) {
     auto it = bools.find(v);
@@ -337,10 +340,32 @@ public:
           else if (bools.count(o->getOperand(0)))
             bools[o->getResult(0)] = bools[o->getOperand(0)];
         })
+        .Case([&](memref::LoadOp load) { loadAtPoint(load); })
         .Default([](Operation *) {});
   }
 
 private:
+  /// A param read at indices that are single values over the whole block
+  /// (b, h, constants: prefix[b], slopes[h]) is read at run time; its value
+  /// is then exact. Reads indexed by q_idx or kv_idx stay unknown.
+  void loadAtPoint(memref::LoadOp load) {
+    if (!load.getType().isSignlessInteger(32))
+      return;
+    SmallVector<Value> indices;
+    for (Value i : load.getIndices()) {
+      auto r = range(i);
+      if (!r || r->first != r->second) // not the same SSA value at both ends
+        return;
+      indices.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), r->first));
+    }
+    auto mem = memrefs.find(load.getMemRef());
+    if (mem == memrefs.end())
+      return;
+    Value v = memref::LoadOp::create(b, loc, mem->second, indices);
+    Value v64 = arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
+    ranges[load] = {v64, v64};
+  }
+
   std::optional<Pair> range(Value v) {
     auto it = ranges.find(v);
     if (it == ranges.end())
@@ -417,12 +442,14 @@ private:
   Location loc;
   llvm::DenseMap<Value, Pair> ranges;
   llvm::DenseMap<Value, Pair> bools;
+  llvm::DenseMap<Value, Value> memrefs;
 };
 
 } // namespace
 
 std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &mask,
-                                            ArrayRef<std::pair<Value, Value>> args) {
+                                            ArrayRef<std::pair<Value, Value>> args,
+                                            ValueRange params) {
   ClassifierEmitter em(b, loc);
   if (mask.empty()) {
     Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
@@ -432,6 +459,9 @@ std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &
   Block &block = mask.front();
   for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
     em.setRange(block.getArgument(i), args[i]);
+  for (auto [arg, actual] :
+       llvm::zip(block.getArguments().drop_front(AttentionOp::kNumIndexArgs), params))
+    em.setMemref(arg, actual);
   for (Operation &o : block.without_terminator())
     em.visit(&o);
   return em.boolOf(cast<YieldOp>(block.getTerminator()).getValue());

@@ -84,7 +84,8 @@ struct Splitter {
       Value k1 = arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
       auto [mayTrue, mayFalse] = emitBlockClassifier(
           b, loc, mask.getRegion(),
-          {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}});
+          {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
+          mask.getParams());
       Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
       Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
       Value full = arith::AndIOp::create(

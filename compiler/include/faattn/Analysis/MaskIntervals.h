@@ -44,11 +44,15 @@ BlockCounts countBlocks(mlir::Region &mask, int64_t numHeads, int64_t blockM, in
 
 /// Emits code that classifies one block at run time, the same analysis with
 /// the block's ranges as SSA values: `args` are (lo, hi) i64 pairs for b, h,
-/// q_idx, kv_idx, seq_q, seq_kv. Returns (mayBeTrue, mayBeFalse) as i1
-/// values: the block is empty when !mayBeTrue and full when !mayBeFalse.
+/// q_idx, kv_idx, seq_q, seq_kv, and `params` the memrefs the region's param
+/// arguments stand for. At run time b and h are exact, and an i32 param read
+/// at such single-valued indices (prefix[b]) is read and exact too. Returns
+/// (mayBeTrue, mayBeFalse) as i1 values: the block is empty when !mayBeTrue
+/// and full when !mayBeFalse.
 std::pair<mlir::Value, mlir::Value>
 emitBlockClassifier(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &mask,
-                    llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> args);
+                    llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> args,
+                    mlir::ValueRange params);
 
 } // namespace faattn
 
