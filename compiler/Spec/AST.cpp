@@ -89,13 +89,29 @@ std::unique_ptr<Expr> Expr::clone() const {
   return e;
 }
 
+/// Prints like SourceMgr::PrintMessage, but with every non-ASCII byte of the
+/// echoed source line shown as '?': SourceMgr omits the caret line under a
+/// line with non-ASCII text, and would echo invalid bytes raw. Columns count
+/// bytes, so the caret stays under the byte the message is about.
+static void print(llvm::SourceMgr &sm, llvm::raw_ostream &os, llvm::SMLoc loc,
+                  llvm::SourceMgr::DiagKind kind, const llvm::Twine &msg) {
+  llvm::SMDiagnostic d = sm.GetMessage(loc, kind, msg);
+  std::string line = d.getLineContents().str();
+  for (char &c : line)
+    if (static_cast<unsigned char>(c) >= 0x80)
+      c = '?';
+  llvm::SMDiagnostic clean(sm, d.getLoc(), d.getFilename(), d.getLineNo(), d.getColumnNo(),
+                           d.getKind(), d.getMessage(), line, d.getRanges(), d.getFixIts());
+  clean.print(nullptr, os, /*ShowColors=*/false);
+}
+
 void Diagnostics::error(llvm::SMLoc loc, const llvm::Twine &msg) {
   ++errors;
-  sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Error, msg);
+  print(sm, os, loc, llvm::SourceMgr::DK_Error, msg);
 }
 
 void Diagnostics::note(llvm::SMLoc loc, const llvm::Twine &msg) {
-  sm.PrintMessage(os, loc, llvm::SourceMgr::DK_Note, msg);
+  print(sm, os, loc, llvm::SourceMgr::DK_Note, msg);
 }
 
 } // namespace faattn::spec

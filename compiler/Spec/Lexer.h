@@ -32,7 +32,10 @@ struct Token {
 class Lexer {
 public:
   Lexer(llvm::StringRef buffer, Diagnostics &diag)
-      : buf(buffer), cur(buffer.begin()), diag(diag) {}
+      : buf(buffer), cur(buffer.begin()), diag(diag) {
+    if (buffer.starts_with("\xEF\xBB\xBF")) // a UTF-8 byte order mark, as some editors write
+      cur += 3;
+  }
   Token next();
   /// The location just past the last byte (for "unexpected end of file").
   llvm::SMLoc endLoc() const { return llvm::SMLoc::getFromPointer(buf.end()); }

@@ -58,7 +58,7 @@ private:
   bool parseKernel(KernelSpec &k);
   bool parseStatement(KernelSpec &k);
   bool parseParam(KernelSpec &k);
-  bool parseIntPair(const char *key, int &a, int &b);
+  bool parseIntPair(const char *key, int &a, int &b, KernelSpec &k, const char *secondKey);
   bool parseInt(const char *what, int &v);
   bool parseBoolFlag(const char *key, bool &v);
   template <typename E>
@@ -142,12 +142,14 @@ bool Parser::parseInt(const char *what, int &v) {
   return true;
 }
 
-bool Parser::parseIntPair(const char *key, int &a, int &b) {
+/// `A` or `A : B`; records where B was written under `secondKey`.
+bool Parser::parseIntPair(const char *key, int &a, int &b, KernelSpec &k, const char *secondKey) {
   if (!parseInt(key, a))
     return false;
   b = a;
   if (tok.kind == Tok::Colon) {
     next();
+    k.valueLocs[secondKey] = tok.loc();
     if (!parseInt(key, b))
       return false;
   }
@@ -235,9 +237,9 @@ bool Parser::parseStatement(KernelSpec &k) {
   k.valueLocs[key] = tok.loc();
 
   if (key == "heads")
-    return parseIntPair("heads", k.headsQ, k.headsKV);
+    return parseIntPair("heads", k.headsQ, k.headsKV, k, "heads.kv");
   if (key == "head_dim")
-    return parseIntPair("head_dim", k.headDimQK, k.headDimV);
+    return parseIntPair("head_dim", k.headDimQK, k.headDimV, k, "head_dim.v");
   if (key == "dtype")
     return parseEnum<DType>("dtype", "f16, bf16 or e4m3",
                             {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}},
@@ -276,10 +278,15 @@ bool Parser::parseStatement(KernelSpec &k) {
     return true;
   }
   if (key == "scale") {
+    float sign = 1;
+    if (tok.kind == Tok::Minus) { // refused by the checks, with a clearer message
+      sign = -1;
+      next();
+    }
     if (tok.kind == Tok::Int)
-      k.scale = static_cast<float>(tok.ival);
+      k.scale = sign * static_cast<float>(tok.ival);
     else if (tok.kind == Tok::Float)
-      k.scale = static_cast<float>(tok.fval);
+      k.scale = sign * static_cast<float>(tok.fval);
     else
       return fail("expected a number for scale, found " + describe());
     k.scaleGiven = true;

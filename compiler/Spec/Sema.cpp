@@ -48,6 +48,9 @@ bool isReservedName(llvm::StringRef n) {
          n == "causal" || n == "param" || n == "kernel";
 }
 
+/// More query heads than any model uses; keeps grid sizes far from limits.
+constexpr int kMaxHeads = 1024;
+
 bool isNumeric(Type t) { return t == Type::I32 || t == Type::F32; }
 
 const char *opSpelling(BinOp op) {
@@ -141,6 +144,20 @@ std::optional<double> constValue(const Expr &e) {
   }
 }
 
+/// "; did you mean 'x'?" for the closest candidate, or nothing.
+std::string suggestion(const std::string &n, const std::vector<std::string> &candidates) {
+  std::string best;
+  unsigned bestDist = n.size() > 3 ? 3 : 2;
+  for (const std::string &cand : candidates) {
+    unsigned d = llvm::StringRef(cand).edit_distance(n);
+    if (d < bestDist && d < cand.size()) {
+      bestDist = d;
+      best = cand;
+    }
+  }
+  return best.empty() ? std::string() : "; did you mean '" + best + "'?";
+}
+
 class Checker {
 public:
   Checker(KernelSpec &k, Diagnostics &diag) : k(k), diag(diag) {}
@@ -165,7 +182,8 @@ private:
     auto it = k.valueLocs.find(key);
     return it != k.valueLocs.end() ? it->second : k.loc;
   }
-  void checkHeadDim(int d);
+  void checkHeadDim(int d, llvm::SMLoc loc);
+  void checkMask();
 
   KernelSpec &k;
   Diagnostics &diag;
@@ -264,22 +282,11 @@ Type Checker::checkName(ExprPtr &e) {
     return checkParam(e);
   if (lookupFunc(n))
     return error(e->loc, "function '" + n + "' must be called with arguments");
-  // Suggest the closest visible name.
   std::vector<std::string> names = {"score", "b", "h", "q_idx", "kv_idx", "seq_q",
                                     "seq_kv", "causal", "true", "false"};
   for (const ParamDecl &p : k.params)
     names.push_back(p.name);
-  std::string best;
-  unsigned bestDist = n.size() > 3 ? 3 : 2;
-  for (const std::string &cand : names) {
-    unsigned d = llvm::StringRef(cand).edit_distance(n);
-    if (d < bestDist && d < cand.size()) {
-      bestDist = d;
-      best = cand;
-    }
-  }
-  return error(e->loc, "undefined name '" + n + "'" +
-                           (best.empty() ? std::string() : "; did you mean '" + best + "'?"));
+  return error(e->loc, "undefined name '" + n + "'" + suggestion(n, names));
 }
 
 Type Checker::checkParam(ExprPtr &e) {
@@ -287,7 +294,10 @@ Type Checker::checkParam(ExprPtr &e) {
   if (!p) {
     if (lookupBuiltin(e->name) || e->name == "causal")
       return error(e->loc, "'" + e->name + "' is not a param and cannot be indexed");
-    return error(e->loc, "undefined param '" + e->name + "'");
+    std::vector<std::string> names;
+    for (const ParamDecl &d : k.params)
+      names.push_back(d.name);
+    return error(e->loc, "undefined param '" + e->name + "'" + suggestion(e->name, names));
   }
   e->kind = Expr::Kind::Param;
   if (e->args.size() != p->shape.size())
@@ -439,8 +449,7 @@ Type Checker::checkBinary(ExprPtr &e) {
   return Type::Unknown;
 }
 
-void Checker::checkHeadDim(int d) {
-  llvm::SMLoc loc = valueLoc("head_dim");
+void Checker::checkHeadDim(int d, llvm::SMLoc loc) {
   if (d < 1 || d > 512)
     diag.error(loc, "head_dim must be between 1 and 512, got " + llvm::Twine(d));
   else if (d % 8 != 0)
@@ -458,18 +467,22 @@ void Checker::run() {
 
   if (k.keyLocs.count("heads")) {
     llvm::SMLoc loc = valueLoc("heads");
-    if (k.headsQ <= 0 || k.headsKV <= 0)
-      diag.error(loc, "heads must be positive, got " + llvm::Twine(k.headsQ) + ":" +
-                          llvm::Twine(k.headsKV));
+    if (k.headsQ <= 0)
+      diag.error(loc, "heads must be positive, got " + llvm::Twine(k.headsQ));
+    else if (k.headsQ > kMaxHeads)
+      diag.error(loc, "heads must be at most " + llvm::Twine(kMaxHeads) + ", got " +
+                          llvm::Twine(k.headsQ));
+    else if (k.headsKV <= 0)
+      diag.error(valueLoc("heads.kv"), "KV heads must be positive, got " + llvm::Twine(k.headsKV));
     else if (k.headsQ % k.headsKV != 0)
       diag.error(loc, "query heads (" + llvm::Twine(k.headsQ) +
                           ") must be a multiple of KV heads (" + llvm::Twine(k.headsKV) + ")");
   }
   if (k.keyLocs.count("head_dim")) {
     unsigned before = diag.errorCount();
-    checkHeadDim(k.headDimQK);
+    checkHeadDim(k.headDimQK, valueLoc("head_dim"));
     if (k.headDimV != k.headDimQK && diag.errorCount() == before)
-      checkHeadDim(k.headDimV);
+      checkHeadDim(k.headDimV, valueLoc("head_dim.v"));
   }
 
   // Target and dtype.
@@ -526,27 +539,36 @@ void Checker::run() {
       }
   }
 
-  // Expressions.
+  // Expressions, in the order they were written (so are their errors).
+  bool maskFirst = k.score && k.mask &&
+                   k.mask->loc.getPointer() < k.score->loc.getPointer();
+  if (maskFirst)
+    checkMask();
   if (k.score) {
     inScore = true;
     Type t = checkExpr(k.score);
     inScore = false;
     if (t == Type::Bool)
-      diag.error(k.score->loc, "score must be an f32 expression, got bool");
+      diag.error(valueLoc("score"), "score must be an f32 expression, got bool");
     else if (t == Type::I32)
       toF32(k.score);
   } else {
     k.score = makeBuiltin(Builtin::Score, k.loc);
     k.score->type = Type::F32;
   }
-  if (k.mask) {
-    Type t = checkExpr(k.mask);
-    if (t == Type::I32 || t == Type::F32)
-      diag.error(k.mask->loc, llvm::Twine("mask must be a boolean expression, got ") +
-                                  typeName(t));
-    else if (t == Type::Bool && k.mask->kind == Expr::Kind::BoolLit && k.mask->bval)
-      k.mask.reset(); // `mask = true` is no mask
-  }
+  if (!maskFirst)
+    checkMask();
+}
+
+void Checker::checkMask() {
+  if (!k.mask)
+    return;
+  Type t = checkExpr(k.mask);
+  if (t == Type::I32 || t == Type::F32)
+    diag.error(valueLoc("mask"), llvm::Twine("mask must be a boolean expression, got ") +
+                                     typeName(t));
+  else if (t == Type::Bool && k.mask->kind == Expr::Kind::BoolLit && k.mask->bval)
+    k.mask.reset(); // `mask = true` is no mask
 }
 
 } // namespace

@@ -221,6 +221,13 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
+  if (emit == Emit::Summary) { // the summary always goes to stdout; -o has nothing to hold
+    for (const spec::KernelSpec &k : kernels)
+      llvm::outs() << summaryLine(k, *module) << "\n";
+    return 0;
+  }
+  if (llvm::sys::fs::exists(outDir) && !llvm::sys::fs::is_directory(outDir))
+    return fail("output path '" + outDir + "' exists and is not a directory");
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail("cannot create output directory '" + outDir + "': " + ec.message());
   for (const spec::KernelSpec &k : kernels) {
@@ -242,7 +249,7 @@ int main(int argc, char **argv) {
           os << text;
           return llvm::Error::success();
         }))
-      return fail("cannot write '" + path + "': " + llvm::toString(std::move(err)));
+      return fail(llvm::toString(std::move(err))); // names the path already
   }
   return 0;
 }
