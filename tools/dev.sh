@@ -38,6 +38,7 @@ build() {
 }
 
 case "${1:-}" in
+  deps) install_deps ;;
   build) build ;;
   specs)
     build
@@ -48,7 +49,7 @@ case "${1:-}" in
     ctest --test-dir "$BUILD_DIR" --output-on-failure
     ;;
   *)
-    echo "usage: bash tools/dev.sh specs|test|build" >&2
+    echo "usage: bash tools/dev.sh specs|test|build|deps" >&2
     exit 2
     ;;
 esac

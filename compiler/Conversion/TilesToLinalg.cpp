@@ -17,6 +17,7 @@
 // out of bounds.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Conversion/TileScalar.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -204,71 +205,28 @@ Value elementwise(OpBuilder &b, Location loc, RankedTensorType resTy, ValueRange
   return gen.getResult(0);
 }
 
-/// Clones the single block of `region` at the builder, with its arguments
-/// mapped to `args`; returns the value its faattn.yield yields.
-Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
-  IRMapping map;
-  Block &block = region.front();
-  map.map(block.getArguments(), args);
-  for (Operation &o : block.without_terminator())
-    b.clone(o, map);
-  return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
-}
-
 Value lowerMap(OpBuilder &b, TileMapOp op) {
   return elementwise(b, op.getLoc(), tensorOf(op.getType()), op.getInputs(),
                      [&](OpBuilder &b, Location, Value, Value, ValueRange a) {
-                       return inlineRegion(b, op.getBody(), a);
+                       return emitMapElement(b, op, a);
                      });
 }
 
-/// tile_score / tile_mask: the spec's region evaluated at (q_idx, kv_idx)
-/// = (row0 + i, col0 + j), only where both are inside the sequences.
+/// tile_score / tile_mask: element (i, j) is at (q_idx, kv_idx) = (row0 + i, col0 + j).
 template <typename Op>
-Value lowerIndexed(OpBuilder &b, Op op, bool isScore) {
-  Location loc = op.getLoc();
-  float negInf = -std::numeric_limits<float>::infinity();
+Value lowerIndexed(OpBuilder &b, Op op) {
   return elementwise(
-      b, loc, tensorOf(op.getType()), ValueRange{op.getInput()},
+      b, op.getLoc(), tensorOf(op.getType()), ValueRange{op.getInput()},
       [&](OpBuilder &b, Location loc, Value i, Value j, ValueRange a) -> Value {
         Type i32 = b.getI32Type();
         Value q = arith::AddIOp::create(b, loc, op.getRow0(),
                                         arith::IndexCastOp::create(b, loc, i32, i));
         Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
                                          arith::IndexCastOp::create(b, loc, i32, j));
-        Value kvInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, kv, op.getSeqKv());
-        Value inside = arith::AndIOp::create(
-            b, loc, kvInside,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, op.getSeqQ()));
-        Value x = a[0];
-        SmallVector<Value> args;
-        Value scaled;
-        if (isScore) {
-          scaled = arith::MulFOp::create(
-              b, loc, x, arith::ConstantOp::create(b, loc, cast<TileScoreOp>(op.getOperation()).getScaleAttr()));
-          args.push_back(scaled);
-        }
-        args.append({op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()});
-        llvm::append_range(args, op.getParams());
-        Value outside = isScore ? scaled : arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
-        Value value;
-        if (op.getRegion().empty()) {
-          value = inside; // a mask without a region: only the bounds
-        } else {
-          auto ifOp = scf::IfOp::create(
-              b, loc, inside,
-              [&](OpBuilder &b, Location loc) {
-                scf::YieldOp::create(b, loc, inlineRegion(b, op.getRegion(), args));
-              },
-              [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, outside); });
-          value = ifOp.getResult(0);
-        }
-        if (isScore)
-          return value;
-        Value minusInf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(negInf));
-        // Rows past seq_q are never stored: only the column bound matters for them.
-        Value keep = op.getRegion().empty() ? kvInside : value;
-        return arith::SelectOp::create(b, loc, keep, x, minusInf);
+        if constexpr (std::is_same_v<Op, TileScoreOp>)
+          return emitScoreElement(b, op, q, kv, a[0]);
+        else
+          return emitMaskElement(b, op, q, kv, a[0]);
       });
 }
 
@@ -309,9 +267,9 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
       else if (auto o = dyn_cast<TileMapOp>(op))
         repl = lowerMap(b, o);
       else if (auto o = dyn_cast<TileScoreOp>(op))
-        repl = lowerIndexed(b, o, /*isScore=*/true);
+        repl = lowerIndexed(b, o);
       else if (auto o = dyn_cast<TileMaskOp>(op))
-        repl = lowerIndexed(b, o, /*isScore=*/false);
+        repl = lowerIndexed(b, o);
       else {
         op->emitOpError() << "cannot be lowered to linalg: run faattn-tile and "
                              "faattn-online-softmax first";

@@ -237,15 +237,29 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
 
 } // namespace
 
-OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, const std::vector<spec::KernelSpec> &kernels,
-                                  llvm::SourceMgr &sm, bool f32Storage) {
+static OwningOpRef<ModuleOp> build(MLIRContext &ctx,
+                                    llvm::ArrayRef<const spec::KernelSpec *> kernels,
+                                    llvm::SourceMgr &sm, bool f32Storage) {
   ctx.loadDialect<FAAttnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect>();
   Builder builder(ctx, sm, f32Storage);
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&ctx));
-  for (const spec::KernelSpec &k : kernels)
-    builder.buildKernel(*module, k);
+  for (const spec::KernelSpec *k : kernels)
+    builder.buildKernel(*module, *k);
   return module;
+}
+
+OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, const std::vector<spec::KernelSpec> &kernels,
+                                  llvm::SourceMgr &sm, bool f32Storage) {
+  SmallVector<const spec::KernelSpec *> ptrs;
+  for (const spec::KernelSpec &k : kernels)
+    ptrs.push_back(&k);
+  return build(ctx, ptrs, sm, f32Storage);
+}
+
+OwningOpRef<ModuleOp> buildKernelModule(MLIRContext &ctx, const spec::KernelSpec &kernel,
+                                        llvm::SourceMgr &sm, bool f32Storage) {
+  return build(ctx, {&kernel}, sm, f32Storage);
 }
 
 } // namespace faattn

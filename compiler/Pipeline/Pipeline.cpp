@@ -1,16 +1,28 @@
 //===- Pipeline.cpp - faattn's pass pipelines ------------------------------===//
 #include "faattn/Pipeline/Pipeline.h"
 
+#include "faattn/Frontend/SpecToIR.h"
+#include "faattn/Target/PTX.h"
 #include "faattn/Transforms/Passes.h"
 
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
@@ -21,6 +33,8 @@
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "mlir/Pass/PassManager.h"
 
 using namespace mlir;
 
@@ -33,7 +47,8 @@ llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
   return names;
 }
 
-bool addAlgorithmPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
+bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
+  llvm::StringRef stopAfter = options.stopAfter;
   if (!stopAfter.empty() && !llvm::is_contained(algorithmPassNames(), stopAfter))
     return false;
   OpPassManager &fn = pm.nest<func::FuncOp>();
@@ -42,8 +57,10 @@ bool addAlgorithmPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
       fn.addPass(createFAAttnTile());
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
-    else if (name == "faattn-split-kv")
-      fn.addPass(createFAAttnSplitKV());
+    else if (name == "faattn-split-kv") {
+      if (options.splitKV)
+        fn.addPass(createFAAttnSplitKV());
+    }
     else if (name == "faattn-mask-analysis")
       fn.addPass(createFAAttnMaskAnalysis());
     else
@@ -74,6 +91,71 @@ void addCpuLoweringPasses(OpPassManager &pm) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void addGpuLoweringPasses(OpPassManager &pm) {
+  pm.addPass(createFAAttnTilesToGPU());
+  OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
+  g.addPass(createLowerAffinePass());
+  g.addPass(createSCFToControlFlowPass());
+  g.addPass(memref::createExpandStridedMetadataPass());
+  g.addPass(createLowerAffinePass());
+  g.addPass(createConvertGpuOpsToNVVMOps());
+  g.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void registerGpuDialects(DialectRegistry &registry) {
+  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect, cf::ControlFlowDialect>();
+  // convert-gpu-to-nvvm lowers the other dialects through their
+  // ConvertToLLVMPatternInterface: register the ones the kernels use.
+  arith::registerConvertArithToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertFuncToLLVMInterface(registry);
+  index::registerConvertIndexToLLVMInterface(registry);
+  registerConvertMathToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  registerConvertNVVMToLLVMInterface(registry);
+  ub::registerConvertUBToLLVMInterface(registry);
+  registerPTXTranslations(registry);
+}
+
+llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
+                                        llvm::SourceMgr &sm, bool printIR) {
+  auto fail = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "kernel '" + k.name + "': " + msg);
+  };
+  if (k.mode == spec::Mode::Backward)
+    return fail("mode = backward has no GPU code yet");
+  OwningOpRef<ModuleOp> module = buildKernelModule(ctx, k, sm);
+  PassManager pm(&ctx);
+  if (printIR) {
+    ctx.disableMultithreading();
+    pm.enableIRPrinting();
+  }
+  addAlgorithmPasses(pm, {/*stopAfter=*/"", /*splitKV=*/false});
+  addGpuLoweringPasses(pm);
+  if (failed(pm.run(*module)))
+    return fail("the GPU pipeline failed");
+  auto gpuModules = module->getOps<gpu::GPUModuleOp>();
+  if (gpuModules.empty())
+    return fail("the GPU pipeline made no gpu.module");
+  gpu::GPUModuleOp gpuModule = *gpuModules.begin();
+  GpuKernel kernel;
+  kernel.name = k.name;
+  kernel.chip = spec::targetName(k.target);
+  if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name))
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.block_m"))
+      kernel.blockM = a.getInt();
+  if (kernel.blockM <= 0)
+    return fail("the GPU kernel has no block size");
+  PTXOptions options;
+  options.chip = kernel.chip;
+  llvm::Expected<std::string> ptx = emitPTX(gpuModule, options);
+  if (!ptx)
+    return fail(llvm::toString(ptx.takeError()));
+  kernel.ptx = std::move(*ptx);
+  return kernel;
 }
 
 void registerCpuDialects(DialectRegistry &registry) {

@@ -333,8 +333,11 @@ double evalExpr(const spec::Expr &e, const Env &env) { return eval(e, env).asDou
 void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vector<double> &q,
                const std::vector<double> &k, const std::vector<double> &v,
                const std::vector<ParamValue> &params, std::vector<double> &out,
-               std::vector<double> &lse, uint64_t *undefinedOps) {
+               std::vector<double> &lse, uint64_t *undefinedOps,
+               const std::vector<char> *onlyRows) {
   const int64_t B = shape.batch, Sq = shape.seqQ, Skv = shape.seqKV;
+  if (onlyRows && onlyRows->size() != static_cast<size_t>(Sq))
+    fatal("onlyRows must have seq_q entries");
   const int64_t Hq = spec.headsQ, Hkv = spec.headsKV;
   const int64_t Dqk = spec.headDimQK, Dv = spec.headDimV;
 
@@ -385,6 +388,8 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
       env.h = static_cast<int32_t>(h);
       const int64_t hkv = h / group;
       for (int64_t i = 0; i < Sq; ++i) {
+        if (onlyRows && !(*onlyRows)[i])
+          continue;
         env.qIdx = static_cast<int32_t>(i);
         const double *qRow = &q[((b * Sq + i) * Hq + h) * Dqk];
 

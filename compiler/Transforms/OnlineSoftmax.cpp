@@ -78,9 +78,12 @@ void decompose(SoftmaxUpdateOp op) {
                    [](OpBuilder &b, Location l, ValueRange a) -> Value {
                      return math::FmaOp::create(b, l, a[0], a[1], a[2]);
                    });
-  // P feeds the second product in V's element type (bf16/f16 on the GPU).
+  // P feeds the second product in V's element type when that is a 16-bit
+  // float (bf16/f16, as the tensor cores take it); e4m3 P needs per-block
+  // scales (the FP8 layout pass), so P stays f32 here.
   Value pIn = p;
-  if (vTy.getElementType() != sTy.getElementType())
+  if (vTy.getElementType() != sTy.getElementType() &&
+      vTy.getElementType().getIntOrFloatBitWidth() == 16)
     pIn = map(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},
               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                 return arith::TruncFOp::create(b, l, vTy.getElementType(), a[0]);

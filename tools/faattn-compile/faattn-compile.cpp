@@ -12,7 +12,13 @@
 #include "faattn/Spec/Spec.h"
 #include "faattn/Transforms/Passes.h"
 
+#include "faattn/Target/PTX.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/Program.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -32,7 +38,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Summary, SpecJson, MLIR };
+enum class Emit { Summary, SpecJson, MLIR, PTX };
 
 cl::OptionCategory category("faattn-compile options");
 cl::list<std::string> inputs(cl::Positional, cl::desc("<spec.fa>..."), cl::OneOrMore,
@@ -44,7 +50,9 @@ cl::opt<Emit> emit("emit", cl::desc("What to produce"), cl::init(Emit::Summary),
                                          "one line per kernel (default)"),
                               clEnumValN(Emit::SpecJson, "spec-json",
                                          "canonical JSON of each kernel's spec"),
-                              clEnumValN(Emit::MLIR, "mlir", "the faattn dialect IR")),
+                              clEnumValN(Emit::MLIR, "mlir", "the faattn dialect IR"),
+                              clEnumValN(Emit::PTX, "ptx",
+                                         "PTX + metadata JSON (+ cubin when ptxas is on PATH)")),
                    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"),
                                 cl::value_desc("name"), cl::cat(category));
@@ -108,6 +116,198 @@ nlohmann::json specDocument(const spec::KernelSpec &k) {
 }
 
 } // namespace
+
+/// ptxas's resource report ("Used 40 registers, ... 8 bytes spill stores").
+nlohmann::json parsePtxasReport(llvm::StringRef text) {
+  nlohmann::json r = nlohmann::json::object();
+  auto number = [&](llvm::StringRef line, llvm::StringRef before) -> std::optional<int64_t> {
+    size_t at = line.find(before);
+    if (at == llvm::StringRef::npos)
+      return std::nullopt;
+    llvm::StringRef head = line.take_front(at).rtrim();
+    size_t space = head.find_last_of(" ,:");
+    int64_t v;
+    if (head.drop_front(space + 1).getAsInteger(10, v))
+      return std::nullopt;
+    return v;
+  };
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    if (auto v = number(line, " registers"))
+      r["registers"] = *v;
+    if (auto v = number(line, " bytes smem"))
+      r["shared_bytes"] = *v;
+    if (auto v = number(line, " bytes stack frame"))
+      r["stack_bytes"] = *v;
+    if (auto v = number(line, " bytes spill stores"))
+      r["spill_stores"] = *v;
+    if (auto v = number(line, " bytes spill loads"))
+      r["spill_loads"] = *v;
+  }
+  return r;
+}
+
+struct Artifact {
+  std::string file, text;
+};
+
+/// Runs ptxas (when on PATH) on `ptx`; fills `cubin` and returns the report.
+std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip,
+                                       std::string &cubin, std::string &errors) {
+  auto ptxas = llvm::sys::findProgramByName("ptxas");
+  if (!ptxas)
+    ptxas = llvm::sys::findProgramByName("ptxas", {"/usr/local/cuda/bin"});
+  if (!ptxas)
+    return std::nullopt;
+  llvm::SmallString<128> in, out, log;
+  if (llvm::sys::fs::createTemporaryFile("faattn", "ptx", in) ||
+      llvm::sys::fs::createTemporaryFile("faattn", "cubin", out) ||
+      llvm::sys::fs::createTemporaryFile("faattn", "log", log)) {
+    errors = "cannot create temporary files for ptxas";
+    return nlohmann::json();
+  }
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(in);
+    llvm::sys::fs::remove(out);
+    llvm::sys::fs::remove(log);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(in, ec);
+    os << ptx;
+  }
+  std::string arch = "-arch=" + chip.str();
+  llvm::StringRef args[] = {*ptxas, arch, "-v", "-o", out, in};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),
+                                                llvm::StringRef(log)};
+  int rc = llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt, redirects);
+  auto logText = llvm::MemoryBuffer::getFile(log);
+  std::string report = logText ? (*logText)->getBuffer().str() : "";
+  if (rc != 0) {
+    errors = "ptxas failed (" + std::to_string(rc) + "): " + report;
+    return nlohmann::json();
+  }
+  auto bin = llvm::MemoryBuffer::getFile(out, /*IsText=*/false);
+  if (bin)
+    cubin = (*bin)->getBuffer().str();
+  return parsePtxasReport(report);
+}
+
+const char *dtypeText(mlir::Type t) {
+  if (t.isF32()) return "f32";
+  if (t.isF16()) return "f16";
+  if (t.isBF16()) return "bf16";
+  if (t.isInteger(32)) return "i32";
+  if (llvm::isa<mlir::Float8E4M3FNType>(t)) return "e4m3";
+  return "?";
+}
+
+/// --emit=ptx: each kernel through the algorithm passes and the GPU (SIMT)
+/// path to PTX, with a metadata JSON; everything is produced before anything
+/// is written.
+int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm) {
+  mlir::DialectRegistry registry;
+  registerFAAttnDialects(registry);
+  faattn::registerGpuDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  std::vector<Artifact> artifacts;
+  for (const spec::KernelSpec &k : kernels) {
+    if (k.mode == spec::Mode::Backward) {
+      llvm::WithColor::warning(llvm::errs(), "faattn-compile")
+          << "kernel '" << k.name << "': mode = backward has no GPU code yet; skipped\n";
+      continue;
+    }
+    llvm::Expected<faattn::GpuKernel> kernel = faattn::compileForGpu(ctx, k, sm, printIRAfterAll);
+    if (!kernel)
+      return fail(llvm::toString(kernel.takeError()));
+    int64_t blockM = kernel->blockM;
+    const std::string *ptx = &kernel->ptx;
+    struct {
+      std::string chip;
+    } options{kernel->chip};
+    nlohmann::json params = nlohmann::json::array();
+    auto addParam = [&](const std::string &name, int64_t rank, const char *dtype,
+                        nlohmann::json shape) {
+      params.push_back({{"name", name}, {"rank", rank}, {"dtype", dtype}, {"shape", shape}});
+    };
+    bool bshd = k.layout == spec::Layout::BSHD;
+    auto qkv = [&](int64_t heads, int64_t dim, const char *seq) {
+      return bshd ? nlohmann::json::array({"batch", seq, heads, dim})
+                  : nlohmann::json::array({"batch", heads, seq, dim});
+    };
+    const char *inType = spec::dtypeName(k.dtype);
+    const char *outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
+    addParam("q", 4, inType, qkv(k.headsQ, k.headDimQK, "seq_q"));
+    addParam("k", 4, inType, qkv(k.headsKV, k.headDimQK, "seq_kv"));
+    addParam("v", 4, inType, qkv(k.headsKV, k.headDimV, "seq_kv"));
+    addParam("out", 4, outType, qkv(k.headsQ, k.headDimV, "seq_q"));
+    if (k.returnLse)
+      addParam("lse", 3, "f32", nlohmann::json::array({"batch", k.headsQ, "seq_q"}));
+    for (const spec::ParamDecl &p : k.params) {
+      nlohmann::json shape = nlohmann::json::array();
+      for (spec::Dim d : p.shape)
+        shape.push_back(d == spec::Dim::Heads     ? nlohmann::json(k.headsQ)
+                        : d == spec::Dim::KVHeads ? nlohmann::json(k.headsKV)
+                                                  : nlohmann::json(spec::dimName(d)));
+      addParam("param:" + p.name, static_cast<int64_t>(p.shape.size()),
+               spec::typeName(p.elemType), shape);
+    }
+    (void)dtypeText;
+    nlohmann::json meta = {
+        {"kernel", k.name},
+        {"entry", k.name},
+        {"spec_hash", spec::specHash(k)},
+        {"target", spec::targetName(k.target)},
+        {"mapping", "simt"},
+        {"ptx", k.name + ".ptx"},
+        {"launch",
+         {{"grid", {"batch", "heads", "ceil(seq_q / block_m)"}},
+          {"block", {blockM, 1, 1}},
+          {"block_m", blockM},
+          {"dynamic_shared_bytes", 0}}},
+        {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
+                "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
+                "(i64), in the order of 'params'"},
+        {"params", params},
+        {"cubin", nullptr},
+        {"resources", nullptr},
+    };
+    std::string cubin, ptxasErrors;
+    if (auto report = runPtxas(*ptx, options.chip, cubin, ptxasErrors)) {
+      if (!ptxasErrors.empty())
+        return fail("kernel '" + k.name + "': " + ptxasErrors);
+      meta["cubin"] = k.name + ".cubin";
+      meta["resources"] = *report;
+      artifacts.push_back({k.name + ".cubin", cubin});
+    }
+    artifacts.push_back({k.name + ".ptx", *ptx});
+    artifacts.push_back({k.name + ".json", meta.dump(2) + "\n"});
+  }
+  if (outDir.empty()) {
+    for (const Artifact &a : artifacts)
+      if (llvm::StringRef(a.file).ends_with(".ptx"))
+        llvm::outs() << a.text;
+    return 0;
+  }
+  if (llvm::sys::fs::exists(outDir) && !llvm::sys::fs::is_directory(outDir))
+    return fail("output path '" + outDir + "' exists and is not a directory");
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    return fail("cannot create output directory '" + outDir + "': " + ec.message());
+  for (const Artifact &a : artifacts) {
+    llvm::SmallString<256> path(outDir);
+    llvm::sys::path::append(path, a.file);
+    if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+          os << a.text;
+          return llvm::Error::success();
+        }))
+      return fail(llvm::toString(std::move(err)));
+  }
+  for (const spec::KernelSpec &k : kernels)
+    if (k.mode != spec::Mode::Backward)
+      llvm::outs() << k.name << ": " << outDir << "/" << k.name << ".ptx\n";
+  return 0;
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -177,6 +377,8 @@ int main(int argc, char **argv) {
       !llvm::is_contained(faattn::algorithmPassNames(), stopAfter))
     return fail("unknown stage '" + stopAfter + "' for --stop-after (expected " + stageList() +
                 ")");
+  if (emit == Emit::PTX)
+    return emitPTXFiles(kernels, sm);
   mlir::OwningOpRef<mlir::ModuleOp> module;
   if (emit != Emit::SpecJson) {
     module = buildModule(ctx, kernels, sm);
@@ -191,7 +393,7 @@ int main(int argc, char **argv) {
       pm.enableIRPrinting();
     }
     if (stopAfter != "frontend")
-      faattn::addAlgorithmPasses(pm, stopAfter);
+      faattn::addAlgorithmPasses(pm, {stopAfter});
     if (mlir::failed(pm.run(*module)))
       return fail("internal error: the pass pipeline failed");
   }

@@ -14,6 +14,7 @@
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Reference/Reference.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/runtime/CudaDriver.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -30,18 +31,26 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace faattn;
+namespace cuda = faattn::cuda;
 namespace cl = llvm::cl;
 
 namespace {
 
 cl::OptionCategory category("faattn-run options");
 cl::opt<std::string> input(cl::Positional, cl::desc("<spec.fa>"), cl::Required, cl::cat(category));
-cl::opt<bool> cpu("cpu", cl::desc("Run on the CPU (the only target of this tool so far)"),
+cl::opt<bool> cpu("cpu", cl::desc("Run on the CPU (f32 storage and compute)"),
                   cl::cat(category));
+cl::opt<bool> gpu("gpu", cl::desc("Run on the GPU (the spec's dtype; through the CUDA driver)"),
+                  cl::cat(category));
+cl::opt<unsigned> benchIters("bench", cl::init(0),
+                             cl::desc("Also time each GPU run: median of N launches (CUDA events)"),
+                             cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"), cl::value_desc("name"),
                                 cl::cat(category));
 cl::list<std::string> shapes("shape", cl::desc("b=B,seq_q=SQ,seq_kv=SKV (repeatable)"),
@@ -214,14 +223,363 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, const re
   return ok;
 }
 
+//===----------------------------------------------------------------------===//
+// GPU
+//===----------------------------------------------------------------------===//
+
+uint16_t toBF16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if (std::isnan(f))
+    return 0x7FC0;
+  bits += 0x7FFF + ((bits >> 16) & 1); // round to nearest even
+  return static_cast<uint16_t>(bits >> 16);
+}
+float fromBF16(uint16_t h) {
+  uint32_t bits = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+uint16_t toF16(float f) {
+  _Float16 h = static_cast<_Float16>(f);
+  uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+float fromF16(uint16_t bits) {
+  _Float16 h;
+  std::memcpy(&h, &bits, 2);
+  return static_cast<float>(h);
+}
+/// e4m3fn: bias 7, 3 mantissa bits, max 448, S.1111.111 NaN.
+float fromE4M3(uint8_t b) {
+  int exp = (b >> 3) & 15, mant = b & 7;
+  if (exp == 15 && mant == 7)
+    return std::numeric_limits<float>::quiet_NaN();
+  float mag = exp == 0 ? mant * std::ldexp(1.0f, -9) : (8 + mant) * std::ldexp(1.0f, exp - 10);
+  return (b & 0x80) ? -mag : mag;
+}
+uint8_t toE4M3(float f) {
+  // Nearest of the 127 finite magnitudes (ties to even code), saturating.
+  static std::vector<float> mags = [] {
+    std::vector<float> m;
+    for (int b = 0; b < 127; ++b)
+      m.push_back(fromE4M3(uint8_t(b)));
+    return m;
+  }();
+  float a = std::min(std::fabs(f), 448.0f);
+  auto it = std::lower_bound(mags.begin(), mags.end(), a);
+  int hi = static_cast<int>(std::min<size_t>(it - mags.begin(), 126)), lo = std::max(hi - 1, 0);
+  float dl = a - mags[lo], dh = mags[hi] - a;
+  int code = dl < dh ? lo : dh < dl ? hi : ((lo & 1) ? hi : lo);
+  return static_cast<uint8_t>(code | (std::signbit(f) ? 0x80 : 0));
+}
+
+/// Device buffer of a tensor in the kernel's element type.
+struct DeviceTensor {
+  const cuda::Driver *driver = nullptr;
+  CUdeviceptr ptr = 0;
+  size_t bytes = 0;
+  ~DeviceTensor() {
+    if (ptr)
+      driver->memFree(ptr);
+  }
+};
+
+size_t elementBytes(spec::DType d) { return d == spec::DType::E4M3 ? 1 : 2; }
+
+/// Encodes doubles as `dtype` and returns the decoded values (what the kernel sees).
+std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d, std::vector<double> &seen) {
+  std::vector<uint8_t> bytes(x.size() * elementBytes(d));
+  seen.resize(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    float f = static_cast<float>(x[i]);
+    if (d == spec::DType::E4M3) {
+      bytes[i] = toE4M3(f);
+      seen[i] = fromE4M3(bytes[i]);
+    } else {
+      uint16_t h = d == spec::DType::BF16 ? toBF16(f) : toF16(f);
+      std::memcpy(&bytes[2 * i], &h, 2);
+      seen[i] = d == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+    }
+  }
+  return bytes;
+}
+
+/// The relative L2 error a kernel of this output type must stay under (DESIGN.md).
+double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2; }
+
+bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
+                 const spec::KernelSpec &k, const ref::Shape &shape, uint64_t seedBase) {
+  int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
+  int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
+  spec::DType inType = k.dtype;
+  spec::DType outType = k.dtype == spec::DType::E4M3 ? spec::DType::BF16 : k.dtype;
+  std::vector<double> q, kk, v;
+  std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
+  std::vector<uint8_t> kb = encode(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2), inType, kk);
+  std::vector<uint8_t> vb = encode(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3), inType, v);
+  // Inputs in the kernel's layout: reorder the bshd bytes element by element.
+  auto relayout = [&](const std::vector<uint8_t> &bshd, int64_t s, int64_t h, int64_t dd) {
+    if (k.layout == spec::Layout::BSHD)
+      return bshd;
+    size_t eb = elementBytes(inType);
+    std::vector<uint8_t> out(bshd.size());
+    for (int64_t i = 0; i < B; ++i)
+      for (int64_t j = 0; j < s; ++j)
+        for (int64_t m = 0; m < h; ++m)
+          std::memcpy(&out[(((i * h + m) * s + j) * dd) * eb], &bshd[(((i * s + j) * h + m) * dd) * eb],
+                      dd * eb);
+    return out;
+  };
+  std::vector<ref::ParamValue> params;
+  for (size_t i = 0; i < k.params.size(); ++i)
+    params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
+
+  std::vector<std::unique_ptr<DeviceTensor>> buffers;
+  auto upload = [&](const void *data, size_t bytes) -> CUdeviceptr {
+    auto t = std::make_unique<DeviceTensor>();
+    t->driver = &d;
+    t->bytes = bytes;
+    if (llvm::Error e = d.check(d.memAlloc(&t->ptr, std::max<size_t>(bytes, 16)), "cuMemAlloc")) {
+      llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+      exit(1);
+    }
+    if (data && bytes)
+      if (llvm::Error e = d.check(d.memcpyHtoD(t->ptr, data, bytes), "cuMemcpyHtoD")) {
+        llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+        exit(1);
+      }
+    CUdeviceptr p = t->ptr;
+    buffers.push_back(std::move(t));
+    return p;
+  };
+  std::vector<uint8_t> ql = relayout(qb, SQ, HQ, DQK), kl = relayout(kb, SKV, HKV, DQK),
+                       vl = relayout(vb, SKV, HKV, DV);
+  size_t outBytes = B * SQ * HQ * DV * elementBytes(outType);
+  std::vector<uint8_t> poisonOut(outBytes, 0xFF); // NaN in bf16 and f16
+  std::vector<float> poisonLse(B * HQ * SQ, std::numeric_limits<float>::quiet_NaN());
+  CUdeviceptr qp = upload(ql.data(), ql.size()), kp = upload(kl.data(), kl.size()),
+              vp = upload(vl.data(), vl.size()), op = upload(poisonOut.data(), outBytes);
+  CUdeviceptr lp = k.returnLse ? upload(poisonLse.data(), poisonLse.size() * 4) : 0;
+
+  // Kernel parameters: each memref as its expanded descriptor.
+  std::vector<int64_t> words;
+  std::vector<size_t> starts;
+  auto memref = [&](CUdeviceptr p, llvm::ArrayRef<int64_t> sizes) {
+    starts.push_back(words.size());
+    words.push_back(static_cast<int64_t>(p));
+    words.push_back(static_cast<int64_t>(p));
+    words.push_back(0);
+    llvm::append_range(words, sizes);
+    std::vector<int64_t> strides(sizes.size(), 1);
+    for (int i = static_cast<int>(sizes.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * sizes[i + 1];
+    llvm::append_range(words, strides);
+  };
+  memref(qp, dimsOf(k, k.layout, B, SQ, HQ, DQK));
+  memref(kp, dimsOf(k, k.layout, B, SKV, HKV, DQK));
+  memref(vp, dimsOf(k, k.layout, B, SKV, HKV, DV));
+  memref(op, dimsOf(k, k.layout, B, SQ, HQ, DV));
+  if (k.returnLse)
+    memref(lp, {B, HQ, SQ});
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::vector<int32_t> i32;
+    std::vector<float> f32;
+    CUdeviceptr p;
+    if (k.params[i].elemType == spec::Type::I32) {
+      i32.assign(params[i].data.begin(), params[i].data.end());
+      p = upload(i32.data(), i32.size() * 4);
+    } else {
+      f32.assign(params[i].data.begin(), params[i].data.end());
+      p = upload(f32.data(), f32.size() * 4);
+    }
+    memref(p, params[i].dims);
+  }
+  std::vector<void *> argPtrs;
+  for (int64_t &w : words)
+    argPtrs.push_back(&w);
+
+  unsigned gridZ = static_cast<unsigned>((SQ + gk.blockM - 1) / gk.blockM);
+  auto launch = [&]() {
+    return d.check(d.launchKernel(fn, static_cast<unsigned>(B), static_cast<unsigned>(HQ), gridZ,
+                                  static_cast<unsigned>(gk.blockM), 1, 1, 0, nullptr,
+                                  argPtrs.data(), nullptr),
+                   "cuLaunchKernel");
+  };
+  if (llvm::Error e = launch()) {
+    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+    return false;
+  }
+  if (llvm::Error e = d.check(d.ctxSynchronize(), "kernel execution")) {
+    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+    return false;
+  }
+  std::vector<uint8_t> outRaw(outBytes);
+  std::vector<float> lseRaw(poisonLse.size());
+  if (llvm::Error e = d.check(d.memcpyDtoH(outRaw.data(), op, outBytes), "cuMemcpyDtoH")) {
+    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+    return false;
+  }
+  if (k.returnLse)
+    if (llvm::Error e = d.check(d.memcpyDtoH(lseRaw.data(), lp, lseRaw.size() * 4), "cuMemcpyDtoH")) {
+      llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+      return false;
+    }
+  std::vector<float> outF(B * SQ * HQ * DV);
+  for (size_t i = 0; i < outF.size(); ++i) {
+    uint16_t h;
+    std::memcpy(&h, &outRaw[2 * i], 2);
+    outF[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+  }
+  // Large problems are checked on a sample of query rows (the first and last
+  // 16 and 32 spread between; rows are independent): the float64 reference
+  // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element is
+  // still checked for the NaN poison.
+  std::vector<char> rows(SQ, 1);
+  bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
+  if (sampled) {
+    std::fill(rows.begin(), rows.end(), 0);
+    for (int64_t i = 0; i < std::min<int64_t>(16, SQ); ++i)
+      rows[i] = rows[SQ - 1 - i] = 1;
+    for (int64_t i = 0; i < 32; ++i)
+      rows[(i * SQ) / 32] = 1;
+  }
+  bool unwritten = false;
+  for (float f : outF)
+    unwritten |= std::isnan(f);
+  std::vector<double> refOut, refLse;
+  uint64_t undefinedOps = 0;
+  ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps,
+                 sampled ? &rows : nullptr);
+  std::vector<double> out = fromLayout(outF, k.layout, B, SQ, HQ, DV);
+  std::vector<double> lseAll(lseRaw.begin(), lseRaw.end());
+  if (sampled) { // keep the sampled rows only
+    std::vector<double> o, ro, l, rl;
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t i = 0; i < SQ; ++i) {
+        if (!rows[i])
+          continue;
+        for (int64_t h = 0; h < HQ; ++h) {
+          for (int64_t c = 0; c < DV; ++c) {
+            size_t at = ((b * SQ + i) * HQ + h) * DV + c;
+            o.push_back(out[at]);
+            ro.push_back(refOut[at]);
+          }
+          size_t li = (b * HQ + h) * SQ + i;
+          l.push_back(lseAll[li]);
+          rl.push_back(refLse[li]);
+        }
+      }
+    out.swap(o), refOut.swap(ro), lseAll.swap(l), refLse.swap(rl);
+  }
+  double err = unwritten ? INFINITY : ref::relL2(out, refOut);
+  double lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
+  double tol = gpuTolerance(outType);
+  bool ok = err <= tol && lseErr <= tol;
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV
+               << llvm::format(": rel_l2=%.3g", err);
+  if (k.returnLse)
+    llvm::outs() << llvm::format(" lse_rel_l2=%.3g", lseErr);
+  llvm::outs() << llvm::format(" (tolerance %.0e%s)", tol, sampled ? ", sampled rows" : "");
+  if (unwritten)
+    llvm::outs() << " UNWRITTEN-OUTPUT";
+  if (benchIters > 0) {
+    CUevent start, stop;
+    d.eventCreate(&start, 0);
+    d.eventCreate(&stop, 0);
+    std::vector<float> times;
+    for (unsigned i = 0; i < 3; ++i) // warm-up
+      (void)launch();
+    for (unsigned i = 0; i < benchIters; ++i) {
+      d.eventRecord(start, nullptr);
+      (void)launch();
+      d.eventRecord(stop, nullptr);
+      d.eventSynchronize(stop);
+      float ms = 0;
+      d.eventElapsedTime(&ms, start, stop);
+      times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    double ms = times[times.size() / 2];
+    double flops = 4.0 * B * HQ * SQ * SKV * DQK; // FlashAttention convention (no mask discount)
+    llvm::outs() << llvm::format(" median=%.3f ms (%.2f TFLOP/s dense-equivalent)", ms,
+                                 flops / ms / 1e9);
+    d.eventDestroy(start);
+    d.eventDestroy(stop);
+  }
+  llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
+  return ok;
+}
+
+int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
+           const std::vector<ref::Shape> &shapeList) {
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return fail(llvm::toString(driver.takeError()));
+  auto device = cuda::Device::open();
+  if (!device)
+    return fail(llvm::toString(device.takeError()));
+  const cuda::Driver &d = *driver;
+  llvm::outs() << "device: " << device->name << " (sm_" << device->major << device->minor
+               << ", " << device->multiprocessors << " SMs)\n";
+  mlir::DialectRegistry registry;
+  registerFAAttnDialects(registry);
+  registerGpuDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  unsigned failures = 0, ran = 0;
+  for (const spec::KernelSpec &k : kernels) {
+    if (!onlyKernel.empty() && k.name != onlyKernel)
+      continue;
+    if (k.mode == spec::Mode::Backward) {
+      llvm::outs() << k.name << ": SKIP (mode = backward is not executable yet)\n";
+      continue;
+    }
+    int needMajor = k.target == spec::Target::SM90a ? 9 : 8;
+    if (device->major < needMajor) {
+      llvm::outs() << k.name << ": SKIP (" << spec::targetName(k.target) << " needs compute capability "
+                   << needMajor << ".0, the device has " << device->major << "." << device->minor << ")\n";
+      continue;
+    }
+    llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
+    if (!gk) {
+      ++failures;
+      fail(llvm::toString(gk.takeError()));
+      continue;
+    }
+    CUmodule mod;
+    CUfunction fn;
+    if (llvm::Error e = d.check(d.moduleLoadData(&mod, gk->ptx.c_str()), "cuModuleLoadData")) {
+      ++failures;
+      fail("kernel '" + k.name + "': " + llvm::toString(std::move(e)));
+      continue;
+    }
+    if (llvm::Error e = d.check(d.moduleGetFunction(&fn, mod, gk->name.c_str()), "cuModuleGetFunction")) {
+      ++failures;
+      fail("kernel '" + k.name + "': " + llvm::toString(std::move(e)));
+      continue;
+    }
+    for (const ref::Shape &shape : shapeList) {
+      ++ran;
+      if (!runGpuShape(d, fn, *gk, k, shape, seed * 1000003ull))
+        ++failures;
+    }
+    d.moduleUnload(mod);
+  }
+  if (!onlyKernel.empty() && ran == 0 && failures == 0)
+    return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");
+  return failures ? 1 : 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "faattn-run: execute compiled specs and check them\n");
-  if (!cpu)
-    return fail("only --cpu execution is available so far");
+  if (cpu == gpu)
+    return fail("choose one of --cpu and --gpu");
   std::vector<ref::Shape> shapeList;
   for (const std::string &s : shapes) {
     auto parsed = parseShape(s);
@@ -241,6 +599,9 @@ int main(int argc, char **argv) {
   if (!kernels)
     return 1;
 
+  if (gpu)
+    return runGpu(*kernels, sm, shapeList);
+
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   mlir::DialectRegistry registry;
@@ -256,9 +617,7 @@ int main(int argc, char **argv) {
       llvm::outs() << k.name << ": SKIP (mode = backward is not executable yet)\n";
       continue;
     }
-    std::vector<spec::KernelSpec> one;
-    one.push_back(std::move(const_cast<spec::KernelSpec &>(k)));
-    mlir::OwningOpRef<mlir::ModuleOp> module = buildModule(ctx, one, sm, /*f32Storage=*/true);
+    mlir::OwningOpRef<mlir::ModuleOp> module = buildKernelModule(ctx, k, sm, /*f32Storage=*/true);
     for (auto fn : module->getOps<mlir::func::FuncOp>()) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
       if (!loopOrder.empty())
@@ -269,7 +628,7 @@ int main(int argc, char **argv) {
     addCpuLoweringPasses(pm);
     if (mlir::failed(pm.run(*module))) {
       ++failures;
-      fail("kernel '" + one[0].name + "' failed to lower for the CPU");
+      fail("kernel '" + k.name + "' failed to lower for the CPU");
       continue;
     }
     auto optimize = mlir::makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0,
@@ -279,12 +638,12 @@ int main(int argc, char **argv) {
     auto engine = mlir::ExecutionEngine::create(*module, options);
     if (!engine) {
       ++failures;
-      fail("kernel '" + one[0].name + "': " + llvm::toString(engine.takeError()));
+      fail("kernel '" + k.name + "': " + llvm::toString(engine.takeError()));
       continue;
     }
     for (const ref::Shape &shape : shapeList) {
       ++ran;
-      if (!runShape(**engine, one[0], shape, seed * 1000003ull))
+      if (!runShape(**engine, k, shape, seed * 1000003ull))
         ++failures;
     }
   }

@@ -28,6 +28,11 @@ mlir::OwningOpRef<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                                               const std::vector<spec::KernelSpec> &kernels,
                                               llvm::SourceMgr &sm, bool f32Storage = false);
 
+/// The module of one kernel (see buildModule).
+mlir::OwningOpRef<mlir::ModuleOp> buildKernelModule(mlir::MLIRContext &ctx,
+                                                    const spec::KernelSpec &kernel,
+                                                    llvm::SourceMgr &sm, bool f32Storage = false);
+
 } // namespace faattn
 
 #endif // FAATTN_FRONTEND_SPECTOIR_H

@@ -6,8 +6,19 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "faattn/Spec/AST.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace llvm {
+class SourceMgr;
+}
+
 namespace mlir {
 class DialectRegistry;
+class MLIRContext;
 }
 
 namespace faattn {
@@ -15,19 +26,47 @@ namespace faattn {
 /// The target-independent algorithm passes, in pipeline order, by flag.
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames();
 
-/// Adds the algorithm passes (nested on func.func) up to and including
-/// `stopAfter` (all of them when empty). Returns false when `stopAfter` names
-/// no algorithm pass.
-bool addAlgorithmPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "");
+struct AlgorithmOptions {
+  /// Stop after this pass (all of them when empty).
+  llvm::StringRef stopAfter;
+  /// faattn-split-kv for decode kernels. The GPU (SIMT) path maps one grid
+  /// per kernel and runs decode kernels unsplit for now.
+  bool splitKV = true;
+};
+
+/// Adds the algorithm passes (nested on func.func). Returns false when
+/// `stopAfter` names no algorithm pass.
+bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options = {});
 
 /// The CPU path after the algorithm passes: faattn-tiles-to-linalg, one-shot
 /// bufferization, deallocation, loops, and conversion to the LLVM dialect.
 void addCpuLoweringPasses(mlir::OpPassManager &pm);
 
+/// The GPU (SIMT) path after the algorithm passes: faattn-tiles-to-gpu, then
+/// the gpu.module to the NVVM/LLVM dialects (ready for faattn::emitPTX).
+void addGpuLoweringPasses(mlir::OpPassManager &pm);
+
+/// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
+void registerGpuDialects(mlir::DialectRegistry &registry);
+
 /// Registers what the CPU path needs beyond registerFAAttnDialects: linalg,
 /// tensor, bufferization and their bufferization models, the LLVM dialect
 /// and its translation.
 void registerCpuDialects(mlir::DialectRegistry &registry);
+
+/// A kernel compiled for the GPU.
+struct GpuKernel {
+  std::string name;  // the PTX entry
+  std::string chip;  // sm_90a or sm_80
+  std::string ptx;
+  int64_t blockM = 0; // threads per CTA and query rows per CTA
+};
+
+/// The spec through the algorithm passes (decode unsplit), the GPU (SIMT)
+/// path and the NVPTX backend. `ctx` must have registerFAAttnDialects and
+/// registerGpuDialects. `printIR` enables --print-ir-after-all.
+llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,
+                                        llvm::SourceMgr &sm, bool printIR = false);
 
 } // namespace faattn
 

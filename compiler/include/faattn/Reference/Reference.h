@@ -86,11 +86,14 @@ double evalExpr(const spec::Expr &e, const Env &env);
 /// NaN or +inf scores propagate (to NaN) as they would in the kernel.
 /// `params` are in the order of spec.params with dims == paramDims(). Sizes
 /// that do not match are a fatal error. If `undefinedOps` is given it receives
-/// the count of undefined expression operations (see Env::undefinedOps).
+/// the count of undefined expression operations (see Env::undefinedOps). With
+/// `onlyRows` (seq_q flags), only the flagged query rows are computed (the
+/// others stay 0): a cheap check of large problems, rows being independent.
 void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vector<double> &q,
                const std::vector<double> &k, const std::vector<double> &v,
                const std::vector<ParamValue> &params, std::vector<double> &out,
-               std::vector<double> &lse, uint64_t *undefinedOps = nullptr);
+               std::vector<double> &lse, uint64_t *undefinedOps = nullptr,
+               const std::vector<char> *onlyRows = nullptr);
 
 /// Relative L2 error ||a - b|| / ||b||, or the absolute ||a - b|| when
 /// ||b|| == 0. Returns +inf if either vector holds a NaN, or an infinity that

@@ -94,4 +94,21 @@ def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp">
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FAAttnTilesToGPU : Pass<"faattn-tiles-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "GPU path (SIMT): each kernel's grid to a gpu.func, a thread per Q row";
+  let description = [{
+    Moves each kernel's (batch, head, q-block) grid into a kernel `gpu.func`
+    of `gpu.module @faattn_kernels` (block ids x, y, z = batch, head,
+    q-block; block_m threads). Row tiles become per-thread private buffers
+    (one row each), K and V tiles shared-memory buffers filled cooperatively
+    between barriers, and the tile ops per-thread loops. A correct baseline
+    on CUDA cores; the Hopper tensor-core passes replace it. Runs after
+    faattn-online-softmax. The kernel keeps the function's signature (memref
+    arguments) and gets `faattn.block_m` and `known_block_size`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // FAATTN_TRANSFORMS_PASSES_TD

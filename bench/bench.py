@@ -1,0 +1,97 @@
+"""faattn and its peers in one run on one GPU.
+
+Times faattn's kernels (faattn-run --gpu --bench: CUDA events, median) and PyTorch's SDPA
+(cuDNN and flash backends) and FlexAttention (triton.testing.do_bench, median) on the same
+shapes, and writes one JSON with the device, date, commit, ceilings and one row per shape.
+FLOP convention (FlashAttention): fwd = 4 * B * H * S_q * S_kv * D, halved when causal.
+"""
+import argparse, datetime, json, math, os, re, subprocess, sys
+
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from triton.testing import do_bench
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--faattn-run", required=True)
+ap.add_argument("--out", required=True)
+ap.add_argument("--iters", type=int, default=20)
+args = ap.parse_args()
+
+dev = "cuda"
+torch.manual_seed(0)
+
+
+def ceilings():
+    a = torch.randn(8192, 8192, device=dev, dtype=torch.bfloat16)
+    b = torch.randn(8192, 8192, device=dev, dtype=torch.bfloat16)
+    ms = do_bench(lambda: a @ b, warmup=50, rep=300, return_mode="median")
+    x = torch.empty(2 * 1024**3, device=dev, dtype=torch.uint8)
+    y = torch.empty_like(x)
+    ms2 = do_bench(lambda: y.copy_(x), warmup=20, rep=200, return_mode="median")
+    return {"bf16_gemm_tflops": 2 * 8192**3 / ms / 1e9, "copy_tbps": 2 * x.numel() / ms2 / 1e9}
+
+
+def faattn_ms(spec, kernel, B, S):
+    """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics)."""
+    cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S}",
+           f"--bench={args.iters}"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    m = re.search(r"rel_l2=(\S+).*median=(\S+) ms", p.stdout)
+    if not m:
+        return None, None, (p.stdout + p.stderr)[-300:]
+    return float(m[2]), float(m[1]), None
+
+
+def peer_ms(fn):
+    try:
+        fn()
+        torch.cuda.synchronize()
+        return do_bench(fn, warmup=10, rep=50, return_mode="median")
+    except Exception as e:  # a backend that refuses the shape
+        return None
+
+
+rows = []
+# The issue's grid: bf16, 16k tokens, hidden 2048; plus a smaller grid that runs quickly.
+grid = [(64, 1024), (128, 1024), (128, 4096), (256, 1024)]
+for D, S in grid:
+    H = 2048 // D
+    B = max(1, 16384 // S)
+    for causal in (False, True):
+        spec = "specs/causal.fa" if causal else "specs/mha.fa"
+        kernel = "causal" if causal else "mha"
+        if D != 128:
+            spec, kernel = ("specs/head-dims.fa", "hd64_causal") if D == 64 else ("specs/head-dims.fa", "hd256")
+            if (D == 64) != causal:
+                continue  # the catalogue has hd64 causal and hd256 non-causal
+        specH = {"mha": 16, "causal": 16, "hd64_causal": 32, "hd256": 8}[kernel]
+        if specH != H:
+            continue
+        flops = 4 * B * H * S * S * D / (2 if causal else 1)
+        ms, err, failure = faattn_ms(spec, kernel, B, S)
+        q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16) for _ in range(3))
+        peers = {}
+        for name, be in (("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION), ("sdpa_flash", SDPBackend.FLASH_ATTENTION)):
+            def run(be=be):
+                with sdpa_kernel([be]):
+                    return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            t = peer_ms(run)
+            peers[name] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+        row = {"spec": kernel, "mode": "forward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
+               "S_kv": S, "D": D, "causal": causal,
+               "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
+               "peers": peers, "rel_err": err}
+        if ms and peers["sdpa_flash"]["ms"]:
+            row["ratio_vs_sdpa_flash"] = peers["sdpa_flash"]["ms"] / ms
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+        del q, k, v
+        torch.cuda.empty_cache()
+
+commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or os.environ.get("FAATTN_COMMIT", "unknown")
+doc = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
+       "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
+       "ceilings": ceilings(), "rows": rows}
+json.dump(doc, open(args.out, "w"), indent=1)
+print(f"wrote {args.out}: {len(rows)} rows")

@@ -1,0 +1,79 @@
+//===- TileScalar.cpp - One element of an elementwise tile op --------------===//
+#include "faattn/Conversion/TileScalar.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace faattn {
+
+Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
+  IRMapping map;
+  Block &block = region.front();
+  map.map(block.getArguments(), args);
+  for (Operation &o : block.without_terminator())
+    b.clone(o, map);
+  return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
+}
+
+Value emitMapElement(OpBuilder &b, TileMapOp op, ValueRange scalars) {
+  return inlineRegion(b, op.getBody(), scalars);
+}
+
+namespace {
+
+/// (kv < seq_kv, q < seq_q && kv < seq_kv)
+std::pair<Value, Value> inRange(OpBuilder &b, Location loc, Value q, Value kv, Value seqQ,
+                                Value seqKV) {
+  Value kvInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, kv, seqKV);
+  Value qInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, seqQ);
+  return {kvInside, arith::AndIOp::create(b, loc, kvInside, qInside)};
+}
+
+/// `inside ? region(args) : outside`, the region only evaluated inside.
+Value guardedRegion(OpBuilder &b, Location loc, Value inside, Region &region, ValueRange args,
+                    Value outside) {
+  auto ifOp = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &b, Location loc) {
+        scf::YieldOp::create(b, loc, inlineRegion(b, region, args));
+      },
+      [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, outside); });
+  return ifOp.getResult(0);
+}
+
+} // namespace
+
+Value emitScoreElement(OpBuilder &b, TileScoreOp op, Value q, Value kv, Value x) {
+  Location loc = op.getLoc();
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
+  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
+  (void)kvInside;
+  SmallVector<Value> args = {scaled,        op.getBatch(), op.getHead(), q, kv,
+                             op.getSeqQ(), op.getSeqKv()};
+  llvm::append_range(args, op.getParams());
+  return guardedRegion(b, loc, inside, op.getRegion(), args, scaled);
+}
+
+Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x) {
+  Location loc = op.getLoc();
+  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
+  Value keep = kvInside; // rows past seq_q are never stored: only columns matter
+  if (!op.getRegion().empty()) {
+    SmallVector<Value> args = {op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()};
+    llvm::append_range(args, op.getParams());
+    keep = guardedRegion(b, loc, inside, op.getRegion(), args,
+                         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0));
+  }
+  Value minusInf = arith::ConstantOp::create(
+      b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  return arith::SelectOp::create(b, loc, keep, x, minusInf);
+}
+
+} // namespace faattn

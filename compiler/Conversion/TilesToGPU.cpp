@@ -1,0 +1,580 @@
+//===- TilesToGPU.cpp - faattn-tiles-to-gpu: a SIMT mapping of the tiles ---===//
+//
+// The first GPU path: each kernel's grid becomes a `gpu.func` in the module's
+// `gpu.module @faattn_kernels`, one CTA per grid point (block ids x, y, z =
+// the grid's induction variables) and one thread per row of the Q block:
+//
+//   * row tiles (every tile whose rows are the CTA's query rows: Q, S, P,
+//     the accumulator, running max and sum) live in each thread's private
+//     memory, one row per thread: memref<N x T>, per-thread loops;
+//   * shared tiles (K and V blocks: tile_load results used only as the
+//     right operand of tile_dot) live in shared memory, loaded cooperatively
+//     between two barriers;
+//   * loop-carried tiles get one buffer each; a yield copies into it.
+//
+// This is a correct, simple mapping (CUDA-core FMAs, no tensor cores); the
+// Hopper passes replace it with wgmma fragments and TMA. Kernels with more
+// than one grid (decode split-KV, kv-outer loop order) are not mapped yet.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Conversion/TileScalar.h"
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <limits>
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNTILESTOGPU
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+Value cIdx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// for (i = lb; i < ub; i += step) body(i)
+void forLoop(OpBuilder &b, Location loc, Value lb, Value ub, Value step,
+             function_ref<void(OpBuilder &, Value)> body) {
+  scf::ForOp::create(b, loc, lb, ub, step, ValueRange{},
+                     [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+                       body(b, i);
+                       scf::YieldOp::create(b, loc);
+                     });
+}
+
+unsigned seqDimOf(MemRefType t, Layout layout) {
+  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
+}
+
+SmallVector<Value> memIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
+                              Value col) {
+  if (t.getRank() == 3)
+    return {bat, head, row};
+  if (layout == Layout::bshd)
+    return {bat, row, head, col};
+  return {bat, head, row, col};
+}
+
+/// e4m3 (1 sign, 4 exponent bits with bias 7, 3 mantissa bits, no
+/// infinities, S.1111.111 = NaN) to f32 with integer and float ops: the LLVM
+/// lowering has no fp8 conversions on this path.
+Value decodeE4M3(OpBuilder &b, Location loc, Value v) {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto c = [&](int64_t x) -> Value { return arith::ConstantIntOp::create(b, loc, i32, x); };
+  auto cf = [&](float x) -> Value { return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(x)); };
+  Value bits = arith::ExtUIOp::create(b, loc, i32, arith::BitcastOp::create(b, loc, b.getI8Type(), v));
+  Value sign = arith::ShRUIOp::create(b, loc, bits, c(7));
+  Value exp = arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, bits, c(3)), c(15));
+  Value mant = arith::AndIOp::create(b, loc, bits, c(7));
+  Value mantF = arith::UIToFPOp::create(b, loc, f32, mant);
+  // normal: (8 + m) * 2^(e - 10); subnormal (e = 0): m * 2^-9
+  Value normal = arith::MulFOp::create(
+      b, loc, arith::AddFOp::create(b, loc, mantF, cf(8)),
+      math::Exp2Op::create(b, loc, arith::SIToFPOp::create(b, loc, f32, arith::SubIOp::create(b, loc, exp, c(10)))));
+  Value sub = arith::MulFOp::create(b, loc, mantF, cf(1.0f / 512));
+  Value isSub = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, exp, c(0));
+  Value mag = arith::SelectOp::create(b, loc, isSub, sub, normal);
+  Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      arith::AndIOp::create(b, loc, bits, c(127)), c(127));
+  mag = arith::SelectOp::create(b, loc, isNan, cf(std::numeric_limits<float>::quiet_NaN()), mag);
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, c(0));
+  return arith::SelectOp::create(b, loc, neg, arith::NegFOp::create(b, loc, mag), mag);
+}
+
+Value extToF32(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  if (isa<Float8E4M3FNType>(v.getType()))
+    return decodeE4M3(b, loc, v);
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+Value zeroOf(OpBuilder &b, Location loc, Type t) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, 0.0));
+}
+
+class SimtLowering {
+public:
+  SimtLowering(gpu::GPUFuncOp fn, int64_t threads) : fn(fn), threads(threads) {}
+
+  LogicalResult run() {
+    Block &entry = fn.getBody().front();
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    Location loc = fn.getLoc();
+    tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    tid32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), tid);
+    allocPoint = tid32.getDefiningOp();
+    // Shared tiles: loads whose every use is the right operand of a dot.
+    fn.walk([&](TileLoadOp load) {
+      bool onlyRhs = !load->use_empty();
+      for (OpOperand &use : load->getUses()) {
+        auto dot = dyn_cast<TileDotOp>(use.getOwner());
+        onlyRhs &= dot && use.getOperandNumber() == 1;
+      }
+      if (onlyRhs)
+        shared.insert(load.getResult());
+    });
+    if (failed(convertBlock(entry)))
+      return failure();
+    // Converted ops may still use each other (and a rewritten loop's old
+    // block arguments): drop every reference first, then erase.
+    for (Operation *op : toErase)
+      op->dropAllReferences();
+    for (Operation *op : toErase) {
+      op->dropAllUses();
+      op->erase();
+    }
+    return success();
+  }
+
+private:
+  /// A per-thread row buffer for `t` (rows must be the CTA's query rows).
+  FailureOr<Value> rowBuffer(Operation *at, TileType t) {
+    if (t.getShape()[0] != threads)
+      return at->emitError() << "the GPU (SIMT) mapping needs every row tile to have "
+                             << threads << " rows, got " << t;
+    OpBuilder b(allocPoint->getBlock(), std::next(allocPoint->getIterator()));
+    return Value(memref::AllocaOp::create(
+        b, fn.getLoc(), MemRefType::get({t.getShape()[1]}, t.getElementType())));
+  }
+
+  /// True when every use of `earlier` comes before `later` (so that `later`
+  /// may overwrite its buffer: its load starts with a barrier).
+  static bool allUsesBefore(Value earlier, Operation *later) {
+    for (Operation *user : earlier.getUsers()) {
+      bool ordered = false;
+      for (Operation *at = later; at; at = at->getParentOp()) {
+        if (Operation *anc = at->getBlock()->findAncestorOpInBlock(*user)) {
+          ordered = anc != at && anc->isBeforeInBlock(at);
+          break;
+        }
+      }
+      if (!ordered)
+        return false;
+    }
+    return true;
+  }
+
+  /// A shared-memory buffer for `load`: reuses one of the same type whose
+  /// tiles are all dead by then (K of this block and V of the last, ...).
+  Value sharedBuffer(TileLoadOp load) {
+    TileType t = load.getType();
+    for (auto &[buffer, users] : sharedPool) {
+      auto type = cast<MemRefType>(buffer.getType());
+      if (type.getShape() != t.getShape() || type.getElementType() != t.getElementType())
+        continue;
+      if (llvm::all_of(users, [&](Value v) { return allUsesBefore(v, load); })) {
+        users.push_back(load.getResult());
+        return buffer;
+      }
+    }
+    auto space = gpu::AddressSpaceAttr::get(fn.getContext(), gpu::AddressSpace::Workgroup);
+    auto type = MemRefType::get(t.getShape(), t.getElementType(), MemRefLayoutAttrInterface(),
+                                space);
+    Value buffer = fn.addWorkgroupAttribution(type, fn.getLoc());
+    sharedPool.push_back({buffer, {load.getResult()}});
+    return buffer;
+  }
+
+  /// The row buffer of a tile value (row tiles only).
+  Value buf(Value tile) { return buffers.lookup(tile); }
+
+  void copy(OpBuilder &b, Location loc, Value from, Value to, int64_t n) {
+    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
+      memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, from, c), to, c);
+    });
+  }
+
+  LogicalResult define(Operation *op, Value tile) {
+    FailureOr<Value> b = rowBuffer(op, cast<TileType>(tile.getType()));
+    if (failed(b))
+      return failure();
+    buffers[tile] = *b;
+    return success();
+  }
+
+  LogicalResult convertBlock(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      if (failed(convert(&op)))
+        return failure();
+    }
+    return success();
+  }
+
+  LogicalResult convert(Operation *op) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    if (auto load = dyn_cast<TileLoadOp>(op))
+      return shared.count(load.getResult()) ? sharedLoad(b, load) : rowLoad(b, load);
+    if (auto store = dyn_cast<TileStoreOp>(op))
+      return rowStore(b, store);
+    if (auto splat = dyn_cast<TileSplatOp>(op)) {
+      if (failed(define(op, splat)))
+        return failure();
+      Value v = arith::ConstantOp::create(b, loc, splat.getValueAttr());
+      Value dst = buf(splat);
+      int64_t n = splat.getType().getShape()[1];
+      forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1),
+              [&](OpBuilder &b, Value c) { memref::StoreOp::create(b, loc, v, dst, c); });
+      toErase.push_back(op);
+      return success();
+    }
+    if (auto dot = dyn_cast<TileDotOp>(op))
+      return convertDot(b, dot);
+    if (auto red = dyn_cast<TileReduceOp>(op))
+      return convertReduce(b, red);
+    if (auto map = dyn_cast<TileMapOp>(op))
+      return elementwise(b, op, map.getInputs(), [&](OpBuilder &b, Value, ValueRange x) {
+        return emitMapElement(b, map, x);
+      });
+    if (auto score = dyn_cast<TileScoreOp>(op))
+      return elementwise(b, op, ValueRange{score.getInput()},
+                         [&](OpBuilder &b, Value col, ValueRange x) {
+                           return emitScoreElement(b, score, qIndex(b, score.getRow0()),
+                                                   kvIndex(b, score.getCol0(), col), x[0]);
+                         });
+    if (auto mask = dyn_cast<TileMaskOp>(op))
+      return elementwise(b, op, ValueRange{mask.getInput()},
+                         [&](OpBuilder &b, Value col, ValueRange x) {
+                           return emitMaskElement(b, mask, qIndex(b, mask.getRow0()),
+                                                  kvIndex(b, mask.getCol0(), col), x[0]);
+                         });
+    if (auto loop = dyn_cast<scf::ForOp>(op))
+      return convertLoop(loop);
+    if (isa<FAAttnDialect>(op->getDialect()))
+      return op->emitOpError() << "has no GPU (SIMT) lowering; run faattn-online-softmax first";
+    for (Region &r : op->getRegions())
+      for (Block &blk : r)
+        if (failed(convertBlock(blk)))
+          return failure();
+    return success();
+  }
+
+  Value qIndex(OpBuilder &b, Value row0) {
+    return arith::AddIOp::create(b, fn.getLoc(), row0, tid32);
+  }
+  Value kvIndex(OpBuilder &b, Value col0, Value col) {
+    Location loc = fn.getLoc();
+    return arith::AddIOp::create(b, loc, col0,
+                                 arith::IndexCastOp::create(b, loc, b.getI32Type(), col));
+  }
+
+  /// result[c] = fn(c, inputs[c] or inputs[0] for Mx1 inputs), per thread.
+  LogicalResult elementwise(OpBuilder &b, Operation *op, ValueRange inputs,
+                            function_ref<Value(OpBuilder &, Value, ValueRange)> fnBody) {
+    Value res = op->getResult(0);
+    if (failed(define(op, res)))
+      return failure();
+    Location loc = op->getLoc();
+    int64_t n = cast<TileType>(res.getType()).getShape()[1];
+    Value dst = buf(res);
+    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
+      SmallVector<Value> x;
+      for (Value in : inputs) {
+        Value idx = cast<TileType>(in.getType()).getShape()[1] == 1 ? cIdx(b, loc, 0) : c;
+        x.push_back(memref::LoadOp::create(b, loc, buf(in), idx));
+      }
+      memref::StoreOp::create(b, loc, fnBody(b, c, x), dst, c);
+    });
+    toErase.push_back(op);
+    return success();
+  }
+
+  LogicalResult rowLoad(OpBuilder &b, TileLoadOp load) {
+    if (failed(define(load, load)))
+      return failure();
+    Location loc = load.getLoc();
+    auto memTy = load.getMem().getType();
+    int64_t cols = load.getType().getShape()[1];
+    Value seq = memref::DimOp::create(b, loc, load.getMem(), seqDimOf(memTy, load.getLayout()));
+    Value row = arith::AddIOp::create(b, loc, load.getRow0(), tid);
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
+    Value dst = buf(load);
+    Type elt = load.getType().getElementType();
+    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
+      auto ifOp = scf::IfOp::create(
+          b, loc, inside,
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{memref::LoadOp::create(b, loc, load.getMem(),
+                                                  memIndices(memTy, load.getLayout(),
+                                                             load.getBatch(), load.getHead(), row,
+                                                             c))});
+          },
+          [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, zeroOf(b, loc, elt)); });
+      memref::StoreOp::create(b, loc, ifOp.getResult(0), dst, c);
+    });
+    toErase.push_back(load);
+    return success();
+  }
+
+  LogicalResult sharedLoad(OpBuilder &b, TileLoadOp load) {
+    Location loc = load.getLoc();
+    TileType t = load.getType();
+    int64_t rows = t.getShape()[0], cols = t.getShape()[1];
+    Value sh = sharedBuffer(load);
+    sharedBuffers[load.getResult()] = sh;
+    auto memTy = load.getMem().getType();
+    Value seq = memref::DimOp::create(b, loc, load.getMem(), seqDimOf(memTy, load.getLayout()));
+    gpu::BarrierOp::create(b, loc); // no thread still reads the previous block
+    forLoop(b, loc, tid, cIdx(b, loc, rows * cols), cIdx(b, loc, threads), [&](OpBuilder &b, Value i) {
+      Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, loc, cols));
+      Value c = arith::RemUIOp::create(b, loc, i, cIdx(b, loc, cols));
+      Value row = arith::AddIOp::create(b, loc, load.getRow0(), r);
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
+      auto ifOp = scf::IfOp::create(
+          b, loc, inside,
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{memref::LoadOp::create(b, loc, load.getMem(),
+                                                  memIndices(memTy, load.getLayout(),
+                                                             load.getBatch(), load.getHead(), row,
+                                                             c))});
+          },
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(b, loc, zeroOf(b, loc, t.getElementType()));
+          });
+      memref::StoreOp::create(b, loc, ifOp.getResult(0), sh, ValueRange{r, c});
+    });
+    gpu::BarrierOp::create(b, loc); // the block is complete
+    toErase.push_back(load);
+    return success();
+  }
+
+  LogicalResult rowStore(OpBuilder &b, TileStoreOp store) {
+    Location loc = store.getLoc();
+    auto memTy = store.getMem().getType();
+    int64_t cols = store.getValue().getType().getShape()[1];
+    Value seq = memref::DimOp::create(b, loc, store.getMem(), seqDimOf(memTy, store.getLayout()));
+    Value row = arith::AddIOp::create(b, loc, store.getRow0(), tid);
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
+    Value src = buf(store.getValue());
+    if (!src)
+      return store.emitOpError() << "stores a tile with no per-thread buffer";
+    scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
+      forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
+        memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, c), store.getMem(),
+                                memIndices(memTy, store.getLayout(), store.getBatch(),
+                                           store.getHead(), row, c));
+      });
+      scf::YieldOp::create(b, loc);
+    });
+    toErase.push_back(store);
+    return success();
+  }
+
+  LogicalResult convertDot(OpBuilder &b, TileDotOp dot) {
+    Location loc = dot.getLoc();
+    Value rhs = sharedBuffers.lookup(dot.getRhs());
+    Value lhs = buf(dot.getLhs());
+    if (!rhs || !lhs)
+      return dot.emitOpError() << "the GPU (SIMT) mapping needs a row-tile left operand and a "
+                                  "shared (K/V) right operand";
+    if (failed(define(dot, dot)))
+      return failure();
+    TileType a = dot.getLhs().getType();
+    int64_t k = a.getShape()[1], n = dot.getType().getShape()[1];
+    bool transposed = dot.getTransposeRhs();
+    Value dst = buf(dot);
+    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), [&](OpBuilder &b, Value j) {
+      auto inner = scf::ForOp::create(
+          b, loc, cIdx(b, loc, 0), cIdx(b, loc, k), cIdx(b, loc, 1),
+          ValueRange{zeroOf(b, loc, b.getF32Type())},
+          [&](OpBuilder &b, Location loc, Value kk, ValueRange acc) {
+            Value x = extToF32(b, loc, memref::LoadOp::create(b, loc, lhs, kk));
+            Value y = extToF32(b, loc, memref::LoadOp::create(
+                                           b, loc, rhs, transposed ? ValueRange{j, kk}
+                                                                   : ValueRange{kk, j}));
+            scf::YieldOp::create(b, loc, ValueRange{math::FmaOp::create(b, loc, x, y, acc[0])});
+          });
+      memref::StoreOp::create(b, loc, inner.getResult(0), dst, j);
+    });
+    toErase.push_back(dot);
+    return success();
+  }
+
+  LogicalResult convertReduce(OpBuilder &b, TileReduceOp red) {
+    Location loc = red.getLoc();
+    if (failed(define(red, red)))
+      return failure();
+    bool isMax = red.getKind() == ReduceKind::max;
+    int64_t n = red.getInput().getType().getShape()[1];
+    Value src = buf(red.getInput());
+    Value init = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity() : 0.0f));
+    auto loop = scf::ForOp::create(
+        b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), ValueRange{init},
+        [&](OpBuilder &b, Location loc, Value c, ValueRange acc) {
+          Value x = memref::LoadOp::create(b, loc, src, c);
+          Value r = isMax ? Value(arith::MaximumFOp::create(b, loc, acc[0], x))
+                          : Value(arith::AddFOp::create(b, loc, acc[0], x));
+          scf::YieldOp::create(b, loc, r);
+        });
+    memref::StoreOp::create(b, loc, loop.getResult(0), buf(red), cIdx(b, loc, 0));
+    toErase.push_back(red);
+    return success();
+  }
+
+  /// A loop carrying tiles: one buffer per carried tile, initialized before
+  /// the loop, written by a copy at the yield, read after the loop.
+  LogicalResult convertLoop(scf::ForOp loop) {
+    SmallVector<unsigned> tileArgs;
+    for (auto [i, t] : llvm::enumerate(loop.getResultTypes()))
+      if (isa<TileType>(t))
+        tileArgs.push_back(i);
+    if (tileArgs.empty())
+      return convertBlock(*loop.getBody());
+    Location loc = loop.getLoc();
+    OpBuilder b(loop);
+    DenseMap<unsigned, Value> carried;
+    for (unsigned i : tileArgs) {
+      Value init = loop.getInitArgs()[i];
+      FailureOr<Value> dst = rowBuffer(loop, cast<TileType>(init.getType()));
+      if (failed(dst))
+        return failure();
+      copy(b, loc, buf(init), *dst, cast<TileType>(init.getType()).getShape()[1]);
+      carried[i] = *dst;
+      buffers[loop.getRegionIterArgs()[i]] = *dst;
+    }
+    if (failed(convertBlock(*loop.getBody())))
+      return failure();
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    {
+      OpBuilder yb(yield);
+      for (unsigned i : tileArgs) {
+        Value src = buf(yield.getOperand(i));
+        if (src != carried[i])
+          copy(yb, loc, src, carried[i],
+               cast<TileType>(yield.getOperand(i).getType()).getShape()[1]);
+      }
+    }
+    // The same loop without the tile values.
+    SmallVector<Value> inits;
+    SmallVector<unsigned> kept;
+    for (unsigned i = 0; i < loop.getNumResults(); ++i)
+      if (!carried.count(i)) {
+        kept.push_back(i);
+        inits.push_back(loop.getInitArgs()[i]);
+      }
+    auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
+                                      loop.getStep(), inits);
+    newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+    Block *newBody = newLoop.getBody();
+    if (!newBody->empty())
+      newBody->getTerminator()->erase();
+    newBody->getOperations().splice(newBody->end(), loop.getBody()->getOperations());
+    loop.getInductionVar().replaceAllUsesWith(newLoop.getInductionVar());
+    for (auto [n, i] : llvm::enumerate(kept))
+      loop.getRegionIterArgs()[i].replaceAllUsesWith(newLoop.getRegionIterArgs()[n]);
+    SmallVector<Value> yielded;
+    for (unsigned i : kept)
+      yielded.push_back(yield.getOperand(i));
+    OpBuilder(yield).create<scf::YieldOp>(loc, yielded);
+    yield.erase();
+    for (unsigned i : tileArgs)
+      buffers[loop.getResult(i)] = carried[i];
+    for (auto [n, i] : llvm::enumerate(kept))
+      loop.getResult(i).replaceAllUsesWith(newLoop.getResult(n));
+    toErase.push_back(loop);
+    return success();
+  }
+
+  gpu::GPUFuncOp fn;
+  int64_t threads;
+  Value tid, tid32;
+  Operation *allocPoint = nullptr;
+  DenseSet<Value> shared;
+  DenseMap<Value, Value> buffers, sharedBuffers;
+  SmallVector<std::pair<Value, SmallVector<Value>>> sharedPool;
+  SmallVector<Operation *> toErase;
+};
+
+struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels;
+    for (auto fn : module.getOps<func::FuncOp>())
+      kernels.push_back(fn);
+    gpu::GPUModuleOp gpuModule;
+    for (func::FuncOp fn : kernels) {
+      SmallVector<scf::ForallOp> grids;
+      fn.walk([&](scf::ForallOp g) {
+        if (g->hasAttr("faattn.grid"))
+          grids.push_back(g);
+      });
+      if (grids.empty())
+        continue;
+      if (grids.size() != 1 || grids.front().getRank() != 3 ||
+          !llvm::hasSingleElement(fn.getBody()) || fn.getBody().front().getTerminator() !=
+                                                       grids.front()->getNextNode()) {
+        fn.emitError() << "the GPU (SIMT) path maps one (batch, head, q-block) grid per kernel; "
+                          "this kernel has another shape (decode split-KV or kv-outer loop "
+                          "order), which is CPU-only for now";
+        return signalPassFailure();
+      }
+      if (!gpuModule) {
+        OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+        gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "faattn_kernels");
+        module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), b.getUnitAttr());
+      }
+      if (failed(outline(fn, grids.front(), gpuModule)))
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult outline(func::FuncOp fn, scf::ForallOp grid, gpu::GPUModuleOp gpuModule) {
+    // The block size: the rows of the CTA's Q block (the first tile_load).
+    int64_t rows = 0;
+    grid.walk([&](TileLoadOp load) {
+      if (!rows)
+        rows = load.getType().getShape()[0];
+    });
+    if (rows <= 0 || rows > 1024)
+      return fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
+    OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
+    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getName(), fn.getFunctionType());
+    gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    gfn.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({static_cast<int32_t>(rows), 1, 1}));
+    for (NamedAttribute attr : fn->getDiscardableAttrs())
+      if (attr.getName().getValue().starts_with("faattn."))
+        gfn->setAttr(attr.getName(), attr.getValue());
+    gfn->setAttr("faattn.block_m", b.getI64IntegerAttr(rows));
+    Block &entry = gfn.getBody().front();
+    OpBuilder eb = OpBuilder::atBlockEnd(&entry);
+    IRMapping map;
+    map.map(fn.getArguments(), entry.getArguments());
+    for (Operation &op : fn.getBody().front()) {
+      if (&op == grid.getOperation())
+        break;
+      eb.clone(op, map);
+    }
+    gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
+    for (unsigned i = 0; i < 3; ++i)
+      map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, grid.getLoc(), dims[i]));
+    for (Operation &op : grid.getBody()->without_terminator())
+      eb.clone(op, map);
+    gpu::ReturnOp::create(eb, fn.getLoc());
+    if (failed(SimtLowering(gfn, rows).run()))
+      return failure();
+    fn.erase();
+    return success();
+  }
+};
+
+} // namespace
+} // namespace faattn

@@ -1,0 +1,35 @@
+//===- TileScalar.h - One element of an elementwise tile op -----*- C++ -*-===//
+//
+// The scalar semantics of tile_map, tile_score and tile_mask, shared by every
+// lowering (CPU linalg bodies, GPU per-thread loops): given the element's
+// inputs (and for score/mask its absolute q_idx and kv_idx), emit the value.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_CONVERSION_TILESCALAR_H
+#define FAATTN_CONVERSION_TILESCALAR_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+namespace faattn {
+
+/// Clones the single block of `region` at the builder with its arguments
+/// mapped to `args`; returns the value its faattn.yield yields.
+mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args);
+
+/// tile_map: the region applied to one element's input scalars.
+mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange scalars);
+
+/// tile_score at (q, kv) (i32 absolute indices) of input scalar x: the
+/// region of scale * x. Evaluated only when q < seq_q and kv < seq_kv, since
+/// it may read params indexed by them; otherwise scale * x.
+mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, mlir::Value q, mlir::Value kv,
+                             mlir::Value x);
+
+/// tile_mask at (q, kv): x if kv < seq_kv and the region (evaluated only in
+/// range) keeps it, else -inf.
+mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, mlir::Value q, mlir::Value kv,
+                            mlir::Value x);
+
+} // namespace faattn
+
+#endif // FAATTN_CONVERSION_TILESCALAR_H

@@ -1,0 +1,31 @@
+//===- PTX.h - LLVM -> PTX for the faattn GPU kernels -----------*- C++ -*-===//
+#ifndef FAATTN_TARGET_PTX_H
+#define FAATTN_TARGET_PTX_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace faattn {
+
+struct PTXOptions {
+  std::string chip = "sm_90a";    // sm_90a or sm_80
+  std::string features = "+ptx80"; // the PTX ISA version
+  /// libdevice bitcode, linked when the kernel calls __nv_* math functions.
+  std::string libdevice = "/usr/local/cuda/nvvm/libdevice/libdevice.10.bc";
+  unsigned optLevel = 3;
+};
+
+/// Translates a gpu.module already lowered to the LLVM/NVVM dialects into LLVM
+/// IR, links libdevice if needed, optimizes it (O3, with NVVMReflect) and runs
+/// the NVPTX backend: the PTX text, in memory.
+llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp module, const PTXOptions &options);
+
+/// Registers the translations emitPTX needs (builtin, LLVM, NVVM, GPU).
+void registerPTXTranslations(mlir::DialectRegistry &registry);
+
+} // namespace faattn
+
+#endif // FAATTN_TARGET_PTX_H

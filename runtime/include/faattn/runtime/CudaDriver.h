@@ -1,0 +1,67 @@
+//===- CudaDriver.h - The CUDA driver API, loaded at run time ---*- C++ -*-===//
+//
+// faattn has no link-time dependency on CUDA: libcuda.so.1 is opened with
+// dlopen and its entry points resolved on first use. Every call returns an
+// llvm::Error (never aborts) naming the call and the driver's message.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_RUNTIME_CUDADRIVER_H
+#define FAATTN_RUNTIME_CUDADRIVER_H
+
+#include <cuda.h> // types and constants only; nothing is linked
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace faattn::cuda {
+
+/// The driver's entry points. `get()` loads the library once; it fails with
+/// a clear message when there is no driver.
+struct Driver {
+  CUresult (*init)(unsigned);
+  CUresult (*deviceGetCount)(int *);
+  CUresult (*deviceGet)(CUdevice *, int);
+  CUresult (*deviceGetAttribute)(int *, CUdevice_attribute, CUdevice);
+  CUresult (*deviceGetName)(char *, int, CUdevice);
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*ctxSetCurrent)(CUcontext);
+  CUresult (*ctxSynchronize)();
+  CUresult (*moduleLoadData)(CUmodule *, const void *);
+  CUresult (*moduleUnload)(CUmodule);
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*funcSetAttribute)(CUfunction, CUfunction_attribute, int);
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, CUstream, void **, void **);
+  CUresult (*memAlloc)(CUdeviceptr *, size_t);
+  CUresult (*memFree)(CUdeviceptr);
+  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t);
+  CUresult (*eventCreate)(CUevent *, unsigned);
+  CUresult (*eventDestroy)(CUevent);
+  CUresult (*eventRecord)(CUevent, CUstream);
+  CUresult (*eventSynchronize)(CUevent);
+  CUresult (*eventElapsedTime)(float *, CUevent, CUevent);
+  CUresult (*getErrorString)(CUresult, const char **);
+
+  /// The loaded driver, or why it cannot be loaded (no libcuda.so.1, a
+  /// missing entry point, cuInit failing).
+  static llvm::Expected<const Driver &> get();
+
+  /// `llvm::Error` for a failed call: "<what>: <driver message> (<code>)".
+  llvm::Error check(CUresult result, llvm::StringRef what) const;
+};
+
+/// A device with a current (primary) context.
+struct Device {
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  int major = 0, minor = 0, multiprocessors = 0;
+  std::string name;
+
+  /// The first GPU; fails when there is none.
+  static llvm::Expected<Device> open(int ordinal = 0);
+};
+
+} // namespace faattn::cuda
+
+#endif // FAATTN_RUNTIME_CUDADRIVER_H

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the static bundle that runs on the GPU machine (which has the CUDA driver, ptxas and
+# libdevice but no MLIR/LLVM): faattn-compile and faattn-run with MLIR and LLVM linked
+# statically, stripped and xz-compressed, under bundle/bin (about 37 MB; tools/gpu-suite.sh
+# unpacks and runs them from the repository root).
+#
+#   bash tools/bundle.sh            # -> bundle/bin/faattn-{compile,run}.xz
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/dev.sh deps
+BUILD=${STATIC_BUILD_DIR:-build-static}
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 -DFAATTN_STATIC=ON
+fi
+cmake --build "$BUILD" --target faattn-compile faattn-run
+# Stripped and xz-compressed: the device tool carries at most 64 MiB.
+rm -rf bundle && mkdir -p bundle/bin
+for t in faattn-compile faattn-run; do
+  strip -o "bundle/bin/$t" "$BUILD/bin/$t"
+  xz -T2 -6 "bundle/bin/$t"
+done
+du -sh bundle bundle/bin/*

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The GPU machine's one command: runs the GPU test suite and the benchmarks from the static
+# bundle (tools/bundle.sh builds it on a CPU machine; the GPU machine has the CUDA driver,
+# ptxas, libdevice and PyTorch but no MLIR/LLVM) and writes the results under $OUT.
+#
+#   bash tools/gpu-suite.sh [bundle-dir]        # default: bundle
+#
+# Writes: $OUT/gpu-tests.txt (one line per kernel and shape), $OUT/sanitizer.txt,
+# $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUNDLE=${1:-bundle}
+OUT=${OUT:-/tmp/faattn-gpu-out}
+mkdir -p "$OUT"
+for xz in "$BUNDLE"/bin/*.xz; do
+  [ -e "$xz" ] || continue
+  bin="/tmp/faattn-bundle/$(basename "${xz%.xz}")"
+  mkdir -p /tmp/faattn-bundle && xz -dc "$xz" > "$bin" && chmod +x "$bin"
+done
+[ -d /tmp/faattn-bundle ] && BUNDLE_BIN=/tmp/faattn-bundle || BUNDLE_BIN="$PWD/$BUNDLE/bin"
+export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
+RUN="$BUNDLE_BIN/faattn-run"
+nvidia-smi -L | tee "$OUT/device.txt"
+
+echo "== GPU numerics: every spec at odd shapes"
+: > "$OUT/gpu-tests.txt"
+status=0
+for spec in specs/*.fa; do
+  "$RUN" --gpu "$spec" \
+    --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=8,seq_q=1000,seq_kv=1000 \
+    --shape b=1,seq_q=4097,seq_kv=4097 \
+    --shape b=2,seq_q=1000,seq_kv=4097 \
+    --shape b=1,seq_q=4097,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa; do
+  "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
+    2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+echo "== compute-sanitizer (memcheck, racecheck)"
+: > "$OUT/sanitizer.txt"
+for tool in memcheck racecheck; do
+  compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/causal.fa \
+    --shape b=2,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
+  echo "$tool exit=$?" | tee -a "$OUT/sanitizer.txt"
+done
+
+echo "== benchmarks"
+python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
+
+python3 - "$OUT" <<'PY'
+import json, re, sys, os
+out = sys.argv[1]
+cases = []
+for line in open(os.path.join(out, "gpu-tests.txt")):
+    m = re.match(r"(\S+) b=(\d+) seq_q=(\d+) seq_kv=(\d+): rel_l2=(\S+)(?: lse_rel_l2=(\S+))?.* (PASS|FAIL)$", line.strip())
+    if m:
+        cases.append({"kernel": m[1], "b": int(m[2]), "seq_q": int(m[3]), "seq_kv": int(m[4]),
+                      "rel_l2": float(m[5]), "lse_rel_l2": float(m[6]) if m[6] else None, "pass": m[7] == "PASS"})
+passed = sum(c["pass"] for c in cases)
+bench = json.load(open(os.path.join(out, "bench.json"))) if os.path.exists(os.path.join(out, "bench.json")) else {}
+bench["tests"] = {"passed": passed, "failed": len(cases) - passed, "cases": cases}
+bench["sanitizer"] = open(os.path.join(out, "sanitizer.txt")).read()[-4000:]
+json.dump(bench, open(os.path.join(out, "results.json"), "w"), indent=1)
+print(f"{passed} passed, {len(cases) - passed} failed")
+PY
+exit $status
