@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the static bundle that runs on the GPU machine (which has the CUDA driver, ptxas and
-# libdevice but no MLIR/LLVM): faattn-compile and faattn-run with MLIR and LLVM linked
-# statically, stripped and xz-compressed, under bundle/bin (about 37 MB; tools/gpu-suite.sh
+# libdevice but no MLIR/LLVM): faattn-run and faattn-quickstart with MLIR and LLVM linked
+# statically, stripped and xz-compressed, under bundle/bin (about 40 MB; tools/gpu-suite.sh
 # unpacks and runs them from the repository root).
 #
-#   bash tools/bundle.sh            # -> bundle/bin/faattn-{compile,run}.xz
+#   bash tools/bundle.sh            # -> bundle/bin/faattn-{run,quickstart}.xz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/dev.sh deps
@@ -13,10 +13,11 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 -DFAATTN_STATIC=ON
 fi
-cmake --build "$BUILD" --target faattn-compile faattn-run
+TOOLS="faattn-run faattn-quickstart"
+cmake --build "$BUILD" --target $TOOLS
 # Stripped and xz-compressed: the device tool carries at most 64 MiB.
 rm -rf bundle && mkdir -p bundle/bin
-for t in faattn-compile faattn-run; do
+for t in $TOOLS; do
   strip -o "bundle/bin/$t" "$BUILD/bin/$t"
   xz -T2 -6 "bundle/bin/$t"
 done

@@ -1,0 +1,187 @@
+//===- faattn.h - faattn's C++ API ------------------------------*- C++ -*-===//
+//
+//   faattn::Runtime rt;                                // loads the CUDA driver lazily
+//   auto kernel = rt.compile(specText);                // JIT, cached in memory and on disk
+//   if (!kernel) { report(kernel.error()); ... }
+//   faattn::LaunchArgs args;
+//   args.q = {qPtr, faattn::DType::BF16, {B, S, H, D}}; // ... k, v, out
+//   faattn::Status s = kernel->launch(args, stream);
+//
+// Nothing here aborts the host process: every failure (a bad spec, no
+// driver, no GPU, a wrong shape, out of memory) comes back as a Status.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_FAATTN_H
+#define FAATTN_FAATTN_H
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace faattn {
+
+/// Success, or a message saying what failed and why.
+class Status {
+public:
+  static Status ok() { return Status(); }
+  static Status error(std::string message) { return Status(std::move(message)); }
+  bool isOk() const { return !failed; }
+  explicit operator bool() const { return !failed; }
+  const std::string &message() const { return msg; }
+
+private:
+  Status() = default;
+  explicit Status(std::string m) : failed(true), msg(std::move(m)) {}
+  bool failed = false;
+  std::string msg;
+};
+
+/// A value or the Status of why there is none.
+template <typename T>
+class Result {
+public:
+  Result(T value) : val(std::move(value)), st(Status::ok()) {}
+  Result(Status status) : st(std::move(status)) {}
+  explicit operator bool() const { return val.has_value(); }
+  T &operator*() { return *val; }
+  T *operator->() { return &*val; }
+  const T &operator*() const { return *val; }
+  const T *operator->() const { return &*val; }
+  const Status &status() const { return st; }
+  const std::string &error() const { return st.message(); }
+
+private:
+  std::optional<T> val;
+  Status st;
+};
+
+enum class DType { F16, BF16, E4M3, F32, I32 };
+const char *dtypeName(DType d);
+
+/// A tensor in device memory: pointer, element type, shape and strides (in
+/// elements; empty = contiguous row-major).
+struct Tensor {
+  void *data = nullptr;
+  DType dtype = DType::BF16;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;
+};
+
+/// The tensors of one launch. Q, K, V and out follow the spec's layout
+/// (bshd: batch, seq, heads, head_dim; bhsd: batch, heads, seq, head_dim);
+/// lse is (batch, heads, seq_q) f32 when the spec has return_lse; params are
+/// given by name.
+struct LaunchArgs {
+  Tensor q, k, v, out;
+  std::optional<Tensor> lse;
+  std::vector<std::pair<std::string, Tensor>> params;
+};
+
+/// What the compiler produced for one kernel (the disk cache stores it).
+struct CompiledKernel {
+  std::string name;   // the PTX entry
+  std::string target; // sm_90a or sm_80
+  std::string ptx;
+  int64_t blockM = 0; // threads per CTA and query rows per CTA
+};
+
+struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)
+
+/// A compiled kernel, ready to launch. Copies share the loaded module.
+class Kernel {
+public:
+  const std::string &name() const;
+  const CompiledKernel &compiled() const;
+  /// Checks `args` against the spec (ranks, shapes, dtypes, head counts,
+  /// contiguity, null and misaligned pointers) and launches on `stream`
+  /// (a CUstream; nullptr = the default stream).
+  Status launch(const LaunchArgs &args, void *stream = nullptr) const;
+  /// Only the checks of launch(), without a GPU.
+  Status validate(const LaunchArgs &args) const;
+
+  struct State;
+  explicit Kernel(std::shared_ptr<State> s) : state(std::move(s)) {}
+
+private:
+  std::shared_ptr<State> state;
+};
+
+struct RuntimeOptions {
+  /// The disk cache: $FAATTN_CACHE_DIR, else ~/.cache/faattn. Empty string
+  /// disables it.
+  std::optional<std::string> cacheDir;
+  /// Replaces the compiler (tests): the spec text and kernel name in, the
+  /// compiled kernel (or an error) out.
+  std::function<Result<CompiledKernel>(const std::string &specText, const std::string &kernel)>
+      compiler;
+};
+
+/// Compiles specs at run time. Kernels are cached in memory (thread-safe: one
+/// compile per key even under concurrent requests) and on disk (shared
+/// between processes: one compile per key, files written to a temporary and
+/// renamed, checksums verified on read; a corrupt entry is a miss; an
+/// unwritable directory falls back to memory with one warning).
+class Runtime {
+public:
+  explicit Runtime(RuntimeOptions options = {});
+  ~Runtime();
+  Runtime(const Runtime &) = delete;
+  Runtime &operator=(const Runtime &) = delete;
+
+  /// Compiles the kernel named `kernel` (or the only one) of `specText`.
+  Result<Kernel> compile(const std::string &specText, const std::string &kernel = "");
+  /// The same from a spec file.
+  Result<Kernel> compileFile(const std::string &path, const std::string &kernel = "");
+
+  /// Statistics (tests): compiles run by this process, memory and disk hits.
+  struct Stats {
+    int compiles = 0, memoryHits = 0, diskHits = 0;
+  };
+  Stats stats() const;
+  /// The cache directory in use ("" when the disk cache is off).
+  std::string cacheDir() const;
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl;
+};
+
+/// Device memory through the same dynamically loaded driver (for callers
+/// without their own CUDA runtime: examples and tests).
+class DeviceBuffer {
+public:
+  static Result<DeviceBuffer> allocate(size_t bytes);
+  DeviceBuffer(DeviceBuffer &&other) noexcept : ptr(other.ptr), size(other.size) {
+    other.ptr = 0;
+  }
+  DeviceBuffer &operator=(DeviceBuffer &&) = delete;
+  ~DeviceBuffer();
+  void *data() const { return reinterpret_cast<void *>(ptr); }
+  size_t bytes() const { return size; }
+  Status upload(const void *host, size_t bytes);
+  Status download(void *host, size_t bytes) const;
+
+private:
+  DeviceBuffer(uint64_t p, size_t n) : ptr(p), size(n) {}
+  uint64_t ptr = 0;
+  size_t size = 0;
+};
+
+/// Waits for the device (the current context) to finish its work.
+Status synchronize();
+
+/// The cache key of a kernel: SHA-256 of its canonical spec JSON, the
+/// compiler version and the target.
+std::string cacheKey(const std::string &canonicalSpecJson, const std::string &target);
+
+/// faattn's compiler version (part of every cache key).
+const char *compilerVersion();
+
+} // namespace faattn
+
+#endif // FAATTN_FAATTN_H

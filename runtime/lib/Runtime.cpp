@@ -1,0 +1,611 @@
+//===- Runtime.cpp - Runtime::compile, the kernel caches, Kernel::launch --===//
+#include "faattn/faattn.h"
+
+#include "faattn/Frontend/SpecToIR.h"
+#include "faattn/Pipeline/Pipeline.h"
+#include "faattn/Spec/Spec.h"
+#include "faattn/runtime/CudaDriver.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <future>
+#include <map>
+#include <mutex>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace faattn {
+
+const char *compilerVersion() { return "faattn-0.1-simt"; }
+
+const char *dtypeName(DType d) {
+  switch (d) {
+  case DType::F16: return "f16";
+  case DType::BF16: return "bf16";
+  case DType::E4M3: return "e4m3";
+  case DType::F32: return "f32";
+  case DType::I32: return "i32";
+  }
+  return "?";
+}
+
+static std::string sha256Hex(llvm::StringRef data) {
+  auto digest = llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data.data()), data.size()));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+std::string cacheKey(const std::string &canonicalSpecJson, const std::string &target) {
+  return sha256Hex(canonicalSpecJson + "\n" + compilerVersion() + "\n" + target);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel
+//===----------------------------------------------------------------------===//
+
+struct ParamInfo {
+  std::string name;
+  DType dtype;
+  std::vector<spec::Dim> shape;
+};
+
+struct KernelInfo {
+  int64_t headsQ = 0, headsKV = 0, headDimQK = 0, headDimV = 0;
+  DType dtype = DType::BF16, outDtype = DType::BF16;
+  bool bshd = true, returnLse = false;
+  int computeMajor = 9;
+  std::vector<ParamInfo> params;
+};
+
+struct Kernel::State {
+  CompiledKernel compiled;
+  KernelInfo info;
+  std::mutex loadMutex; // the module is loaded on first launch
+  CUmodule module = nullptr;
+  CUfunction function = nullptr;
+  ~State() {
+    if (module)
+      if (auto d = cuda::Driver::get())
+        d->moduleUnload(module);
+  }
+};
+
+const std::string &Kernel::name() const { return state->compiled.name; }
+const CompiledKernel &Kernel::compiled() const { return state->compiled; }
+
+namespace {
+
+struct Dims {
+  int64_t b = 0, s = 0, h = 0, d = 0;
+};
+
+Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
+                   size_t rank) {
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + kernel + "': tensor '" + what + "' " + msg);
+  };
+  if (t.shape.size() != rank)
+    return fail("must have rank " + std::to_string(rank) + ", got " +
+                std::to_string(t.shape.size()));
+  if (t.dtype != dtype)
+    return fail("must be " + std::string(dtypeName(dtype)) + ", got " + dtypeName(t.dtype));
+  for (int64_t s : t.shape)
+    if (s <= 0)
+      return fail("has an empty or negative dimension");
+  if (!t.data)
+    return fail("has a null pointer");
+  if (reinterpret_cast<uintptr_t>(t.data) % 16 != 0)
+    return fail("is not 16-byte aligned");
+  if (!t.strides.empty()) {
+    if (t.strides.size() != rank)
+      return fail("has " + std::to_string(t.strides.size()) + " strides for rank " +
+                  std::to_string(rank));
+    int64_t expect = 1;
+    for (size_t i = rank; i-- > 0;) {
+      if (t.strides[i] != expect)
+        return fail("must be contiguous (row-major strides)");
+      expect *= t.shape[i];
+    }
+  }
+  return Status::ok();
+}
+
+Dims dimsOf(const Tensor &t, bool bshd) {
+  if (bshd)
+    return {t.shape[0], t.shape[1], t.shape[2], t.shape[3]};
+  return {t.shape[0], t.shape[2], t.shape[1], t.shape[3]};
+}
+
+} // namespace
+
+Status Kernel::validate(const LaunchArgs &a) const {
+  const KernelInfo &k = state->info;
+  const std::string &name = state->compiled.name;
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + name + "': " + msg);
+  };
+  struct {
+    const char *what;
+    const Tensor &t;
+    DType dtype;
+  } tensors[] = {{"q", a.q, k.dtype}, {"k", a.k, k.dtype}, {"v", a.v, k.dtype},
+                 {"out", a.out, k.outDtype}};
+  for (auto &[what, t, dtype] : tensors)
+    if (Status s = checkTensor(name, what, t, dtype, 4); !s)
+      return s;
+  Dims q = dimsOf(a.q, k.bshd), kk = dimsOf(a.k, k.bshd), v = dimsOf(a.v, k.bshd),
+       o = dimsOf(a.out, k.bshd);
+  auto heads = [&](const char *what, int64_t got, int64_t want) -> Status {
+    if (got == want)
+      return Status::ok();
+    return fail("tensor '" + std::string(what) + "' has " + std::to_string(got) +
+                " heads, the spec has " + std::to_string(want));
+  };
+  for (Status s : {heads("q", q.h, k.headsQ), heads("k", kk.h, k.headsKV),
+                   heads("v", v.h, k.headsKV), heads("out", o.h, k.headsQ)})
+    if (!s)
+      return s;
+  auto dim = [&](const char *what, int64_t got, int64_t want) -> Status {
+    if (got == want)
+      return Status::ok();
+    return fail("tensor '" + std::string(what) + "' has head_dim " + std::to_string(got) +
+                ", the spec has " + std::to_string(want));
+  };
+  for (Status s : {dim("q", q.d, k.headDimQK), dim("k", kk.d, k.headDimQK),
+                   dim("v", v.d, k.headDimV), dim("out", o.d, k.headDimV)})
+    if (!s)
+      return s;
+  if (kk.b != q.b || v.b != q.b || o.b != q.b)
+    return fail("q, k, v and out must have the same batch size");
+  if (v.s != kk.s)
+    return fail("k and v must have the same sequence length");
+  if (o.s != q.s)
+    return fail("out must have q's sequence length");
+  if (q.s > INT32_MAX || kk.s > INT32_MAX)
+    return fail("sequence lengths must fit in 32 bits");
+  if (k.returnLse) {
+    if (!a.lse)
+      return fail("the spec has return_lse: tensor 'lse' (batch, heads, seq_q) f32 is missing");
+    if (Status s = checkTensor(name, "lse", *a.lse, DType::F32, 3); !s)
+      return s;
+    if (a.lse->shape != std::vector<int64_t>{q.b, k.headsQ, q.s})
+      return fail("tensor 'lse' must have shape (batch, heads, seq_q)");
+  } else if (a.lse) {
+    return fail("the spec has no return_lse, but an 'lse' tensor was given");
+  }
+  for (const auto &given : a.params)
+    if (std::none_of(k.params.begin(), k.params.end(),
+                     [&](const ParamInfo &p) { return p.name == given.first; }))
+      return fail("the spec has no param '" + given.first + "'");
+  for (const ParamInfo &p : k.params) {
+    auto it = std::find_if(a.params.begin(), a.params.end(),
+                           [&](const auto &x) { return x.first == p.name; });
+    if (it == a.params.end())
+      return fail("param '" + p.name + "' is missing");
+    std::string what = "param " + p.name;
+    if (Status s = checkTensor(name, what.c_str(), it->second, p.dtype, p.shape.size()); !s)
+      return s;
+    for (size_t i = 0; i < p.shape.size(); ++i) {
+      int64_t want = 0;
+      switch (p.shape[i]) {
+      case spec::Dim::Batch: want = q.b; break;
+      case spec::Dim::Heads: want = k.headsQ; break;
+      case spec::Dim::KVHeads: want = k.headsKV; break;
+      case spec::Dim::Seq: want = std::max(q.s, kk.s); break;
+      case spec::Dim::SeqQ: want = q.s; break;
+      case spec::Dim::SeqKV: want = kk.s; break;
+      }
+      if (it->second.shape[i] != want)
+        return fail("param '" + p.name + "' dimension " + std::to_string(i) + " (" +
+                    spec::dimName(p.shape[i]) + ") must be " + std::to_string(want) + ", got " +
+                    std::to_string(it->second.shape[i]));
+    }
+  }
+  return Status::ok();
+}
+
+Status Kernel::launch(const LaunchArgs &a, void *stream) const {
+  if (Status s = validate(a); !s)
+    return s;
+  State &st = *state;
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
+  };
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return fail(llvm::toString(driver.takeError()));
+  const cuda::Driver &d = *driver;
+  {
+    std::lock_guard<std::mutex> lock(st.loadMutex);
+    if (!st.function) {
+      auto device = cuda::Device::open();
+      if (!device)
+        return fail(llvm::toString(device.takeError()));
+      if (device->major < st.info.computeMajor)
+        return fail(st.compiled.target + " needs compute capability " +
+                    std::to_string(st.info.computeMajor) + ".0; the GPU (" + device->name +
+                    ") has " + std::to_string(device->major) + "." +
+                    std::to_string(device->minor));
+      if (llvm::Error e = d.check(d.moduleLoadData(&st.module, st.compiled.ptx.c_str()),
+                                  "cuModuleLoadData"))
+        return fail(llvm::toString(std::move(e)));
+      if (llvm::Error e = d.check(
+              d.moduleGetFunction(&st.function, st.module, st.compiled.name.c_str()),
+              "cuModuleGetFunction"))
+        return fail(llvm::toString(std::move(e)));
+    }
+  }
+  // Each memref as its expanded descriptor (see the metadata's "abi").
+  std::vector<int64_t> words;
+  auto memref = [&](const Tensor &t) {
+    words.push_back(reinterpret_cast<int64_t>(t.data));
+    words.push_back(reinterpret_cast<int64_t>(t.data));
+    words.push_back(0);
+    for (int64_t s : t.shape)
+      words.push_back(s);
+    std::vector<int64_t> strides(t.shape.size(), 1);
+    for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * t.shape[i + 1];
+    for (int64_t s : strides)
+      words.push_back(s);
+  };
+  memref(a.q);
+  memref(a.k);
+  memref(a.v);
+  memref(a.out);
+  if (a.lse)
+    memref(*a.lse);
+  for (const ParamInfo &p : st.info.params)
+    for (const auto &[pname, t] : a.params)
+      if (pname == p.name)
+        memref(t);
+  std::vector<void *> argPtrs;
+  for (int64_t &w : words)
+    argPtrs.push_back(&w);
+  Dims q = dimsOf(a.q, st.info.bshd);
+  int64_t blocks = (q.s + st.compiled.blockM - 1) / st.compiled.blockM;
+  if (q.b > 65535 * 32768 || blocks > 65535)
+    return fail("the grid (" + std::to_string(q.b) + ", " + std::to_string(q.h) + ", " +
+                std::to_string(blocks) + ") is too large");
+  if (llvm::Error e = d.check(
+          d.launchKernel(st.function, static_cast<unsigned>(q.b), static_cast<unsigned>(q.h),
+                         static_cast<unsigned>(blocks), static_cast<unsigned>(st.compiled.blockM),
+                         1, 1, 0, static_cast<CUstream>(stream), argPtrs.data(), nullptr),
+          "cuLaunchKernel"))
+    return fail(llvm::toString(std::move(e)));
+  return Status::ok();
+}
+
+//===----------------------------------------------------------------------===//
+// Runtime and the caches
+//===----------------------------------------------------------------------===//
+
+struct Runtime::Impl {
+  RuntimeOptions options;
+  std::string dir; // "" = no disk cache
+  bool diskWarned = false;
+  mutable std::mutex mutex;
+  std::map<std::string, std::shared_future<Result<CompiledKernel>>> memory;
+  Stats stats;
+
+  Result<CompiledKernel> compileSpec(const std::string &text, const std::string &kernel);
+  Result<CompiledKernel> diskOrCompile(const std::string &key, const std::string &text,
+                                       const std::string &kernel);
+  void warnDisk(const std::string &why) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!diskWarned)
+      llvm::errs() << "faattn: warning: the disk cache is off (" << why
+                   << "); kernels are cached in memory only\n";
+    diskWarned = true;
+    dir.clear();
+  }
+};
+
+Runtime::Runtime(RuntimeOptions options) : impl(std::make_unique<Impl>()) {
+  impl->options = std::move(options);
+  if (impl->options.cacheDir) {
+    impl->dir = *impl->options.cacheDir;
+  } else if (const char *env = std::getenv("FAATTN_CACHE_DIR")) {
+    impl->dir = env;
+  } else if (const char *home = std::getenv("HOME")) {
+    llvm::SmallString<256> p(home);
+    llvm::sys::path::append(p, ".cache", "faattn");
+    impl->dir = std::string(p);
+  }
+  if (!impl->dir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(impl->dir))
+      impl->warnDisk("cannot create '" + impl->dir + "': " + ec.message());
+}
+
+Runtime::~Runtime() = default;
+
+Runtime::Stats Runtime::stats() const {
+  std::lock_guard<std::mutex> lock(impl->mutex);
+  return impl->stats;
+}
+
+std::string Runtime::cacheDir() const {
+  std::lock_guard<std::mutex> lock(impl->mutex);
+  return impl->dir;
+}
+
+Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
+                                                  const std::string &kernel) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.compiles;
+  }
+  if (options.compiler)
+    return options.compiler(text, kernel);
+  llvm::SourceMgr sm;
+  std::string diags;
+  auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
+  if (!kernels)
+    return Status::error("spec error:\n" + diags);
+  for (const spec::KernelSpec &k : *kernels) {
+    if (k.name != kernel)
+      continue;
+    mlir::DialectRegistry registry;
+    registerFAAttnDialects(registry);
+    registerGpuDialects(registry);
+    mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
+    llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
+    if (!gk)
+      return Status::error(llvm::toString(gk.takeError()));
+    return CompiledKernel{gk->name, gk->chip, gk->ptx, gk->blockM};
+  }
+  return Status::error("no kernel named '" + kernel + "'");
+}
+
+namespace {
+
+/// The disk entry: a header line, a JSON line (name, target, block_m, the
+/// PTX's size and SHA-256), then the PTX.
+std::string serialize(const CompiledKernel &k) {
+  nlohmann::json meta = {{"name", k.name},
+                         {"target", k.target},
+                         {"block_m", k.blockM},
+                         {"ptx_bytes", k.ptx.size()},
+                         {"ptx_sha256", sha256Hex(k.ptx)}};
+  return "faattn-cache 1\n" + meta.dump() + "\n" + k.ptx;
+}
+
+std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
+  if (!data.consume_front("faattn-cache 1\n"))
+    return std::nullopt;
+  auto [line, rest] = data.split('\n');
+  nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
+  if (meta.is_discarded() || !meta.is_object() || !meta.contains("ptx_bytes") ||
+      !meta.contains("ptx_sha256") || !meta.contains("name") || !meta.contains("target") ||
+      !meta.contains("block_m") || !meta["ptx_bytes"].is_number_unsigned())
+    return std::nullopt;
+  if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
+      sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
+    return std::nullopt; // truncated or corrupt: a miss
+  CompiledKernel k;
+  k.name = meta["name"].get<std::string>();
+  k.target = meta["target"].get<std::string>();
+  k.blockM = meta["block_m"].get<int64_t>();
+  k.ptx = rest.str();
+  return k;
+}
+
+/// An exclusive lock on a file for the life of the object (flock: released
+/// by the kernel if the process dies).
+struct FileLock {
+  int fd = -1;
+  explicit FileLock(const std::string &path) {
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && ::flock(fd, LOCK_EX) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ~FileLock() {
+    if (fd >= 0) {
+      ::flock(fd, LOCK_UN);
+      ::close(fd);
+    }
+  }
+};
+
+} // namespace
+
+Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
+                                                    const std::string &text,
+                                                    const std::string &kernel) {
+  std::string d;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    d = dir;
+  }
+  if (d.empty())
+    return compileSpec(text, kernel);
+  llvm::SmallString<256> path(d), lockPath(d);
+  llvm::sys::path::append(path, key + ".faattn");
+  llvm::sys::path::append(lockPath, key + ".lock");
+  // One compile per key across processes: the first takes the lock and
+  // compiles, the others wait and then read its file.
+  FileLock lock{std::string(lockPath)};
+  if (lock.fd < 0) {
+    warnDisk("cannot lock '" + std::string(lockPath) + "'");
+    return compileSpec(text, kernel);
+  }
+  if (auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false))
+    if (auto k = deserialize((*buf)->getBuffer())) {
+      std::lock_guard<std::mutex> g(mutex);
+      ++stats.diskHits;
+      return *k;
+    }
+  Result<CompiledKernel> compiled = compileSpec(text, kernel);
+  if (!compiled)
+    return compiled;
+  std::string data = serialize(*compiled);
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << data;
+        return llvm::Error::success();
+      }))
+    warnDisk(llvm::toString(std::move(err)));
+  return compiled;
+}
+
+Result<Kernel> Runtime::compile(const std::string &text, const std::string &kernelName) {
+  // Parse and check first: bad specs fail fast, and the checked spec gives the
+  // cache key and the launch-time shape checks.
+  llvm::SourceMgr sm;
+  std::string diags;
+  auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
+  if (!kernels)
+    return Status::error("spec error:\n" + diags);
+  const spec::KernelSpec *k = nullptr;
+  std::string names;
+  for (const spec::KernelSpec &c : *kernels) {
+    names += (names.empty() ? "" : ", ") + c.name;
+    if (kernelName.empty() ? kernels->size() == 1 : c.name == kernelName)
+      k = &c;
+  }
+  if (!k) {
+    if (kernelName.empty())
+      return Status::error("the spec has " + std::to_string(kernels->size()) +
+                           " kernels (" + names + "); name the one to compile");
+    return Status::error("the spec has no kernel named '" + kernelName + "' (it has " + names +
+                         ")");
+  }
+  std::string key = cacheKey(spec::canonicalJson(*k).dump(), spec::targetName(k->target));
+
+  std::shared_future<Result<CompiledKernel>> future;
+  std::promise<Result<CompiledKernel>> promise;
+  bool owner = false;
+  {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    auto it = impl->memory.find(key);
+    if (it != impl->memory.end()) {
+      future = it->second;
+      ++impl->stats.memoryHits;
+    } else {
+      future = promise.get_future().share();
+      impl->memory.emplace(key, future);
+      owner = true;
+    }
+  }
+  if (owner) {
+    Result<CompiledKernel> r = impl->diskOrCompile(key, text, k->name);
+    if (!r) { // do not cache failures: a later call may succeed
+      std::lock_guard<std::mutex> lock(impl->mutex);
+      impl->memory.erase(key);
+    }
+    promise.set_value(std::move(r));
+  }
+  const Result<CompiledKernel> &compiled = future.get();
+  if (!compiled)
+    return compiled.status();
+
+  auto state = std::make_shared<Kernel::State>();
+  state->compiled = *compiled;
+  KernelInfo &info = state->info;
+  info.headsQ = k->headsQ;
+  info.headsKV = k->headsKV;
+  info.headDimQK = k->headDimQK;
+  info.headDimV = k->headDimV;
+  auto dt = [](spec::DType d) {
+    return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
+  };
+  info.dtype = dt(k->dtype);
+  info.outDtype = k->dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
+  info.bshd = k->layout == spec::Layout::BSHD;
+  info.returnLse = k->returnLse;
+  info.computeMajor = k->target == spec::Target::SM90a ? 9 : 8;
+  for (const spec::ParamDecl &p : k->params)
+    info.params.push_back(
+        {p.name, p.elemType == spec::Type::I32 ? DType::I32 : DType::F32, p.shape});
+  return Kernel(state);
+}
+
+Result<Kernel> Runtime::compileFile(const std::string &path, const std::string &kernel) {
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buf)
+    return Status::error("cannot open '" + path + "': " + buf.getError().message());
+  return compile((*buf)->getBuffer().str(), kernel);
+}
+
+//===----------------------------------------------------------------------===//
+// DeviceBuffer
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<const cuda::Driver &> currentDriver() {
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return driver.takeError();
+  static std::once_flag once;
+  static std::string failure;
+  std::call_once(once, [] {
+    auto device = cuda::Device::open(); // makes the primary context current
+    if (!device)
+      failure = llvm::toString(device.takeError());
+  });
+  if (!failure.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), failure);
+  return *driver;
+}
+
+Result<DeviceBuffer> DeviceBuffer::allocate(size_t bytes) {
+  auto d = currentDriver();
+  if (!d)
+    return Status::error(llvm::toString(d.takeError()));
+  CUdeviceptr p = 0;
+  if (llvm::Error e = d->check(d->memAlloc(&p, std::max<size_t>(bytes, 1)), "cuMemAlloc"))
+    return Status::error(llvm::toString(std::move(e)));
+  return DeviceBuffer(p, bytes);
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (ptr)
+    if (auto d = cuda::Driver::get())
+      d->memFree(ptr);
+}
+
+Status DeviceBuffer::upload(const void *host, size_t bytes) {
+  if (bytes > size)
+    return Status::error("upload of " + std::to_string(bytes) + " bytes into a buffer of " +
+                         std::to_string(size));
+  auto d = currentDriver();
+  if (!d)
+    return Status::error(llvm::toString(d.takeError()));
+  if (llvm::Error e = d->check(d->memcpyHtoD(ptr, host, bytes), "cuMemcpyHtoD"))
+    return Status::error(llvm::toString(std::move(e)));
+  return Status::ok();
+}
+
+Status DeviceBuffer::download(void *host, size_t bytes) const {
+  if (bytes > size)
+    return Status::error("download of " + std::to_string(bytes) + " bytes from a buffer of " +
+                         std::to_string(size));
+  auto d = currentDriver();
+  if (!d)
+    return Status::error(llvm::toString(d.takeError()));
+  if (llvm::Error e = d->check(d->memcpyDtoH(host, ptr, bytes), "cuMemcpyDtoH"))
+    return Status::error(llvm::toString(std::move(e)));
+  return Status::ok();
+}
+
+Status synchronize() {
+  auto d = currentDriver();
+  if (!d)
+    return Status::error(llvm::toString(d.takeError()));
+  if (llvm::Error e = d->check(d->ctxSynchronize(), "cuCtxSynchronize"))
+    return Status::error(llvm::toString(std::move(e)));
+  return Status::ok();
+}
+
+} // namespace faattn

@@ -1,0 +1,336 @@
+//===- RuntimeTest.cpp - Runtime caches and launch validation (no GPU) ----===//
+#include "faattn/faattn.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <dlfcn.h>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace faattn;
+
+namespace {
+
+const char *kSpec = R"(
+kernel causal { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; return_lse
+  param slopes : f32[heads]
+  score = score - slopes[h] * (q_idx - kv_idx) }
+)";
+
+/// A fresh, empty directory under the test's temporary directory.
+std::string freshDir(const std::string &name) {
+  fs::path p = fs::temp_directory_path() / ("faattn-runtime-test-" + std::to_string(getpid())) / name;
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p.string();
+}
+
+/// A stand-in compiler: counts its calls and returns a recognizable "PTX".
+RuntimeOptions fakeOptions(const std::string &dir, std::atomic<int> *calls = nullptr,
+                           int sleepMs = 0) {
+  RuntimeOptions o;
+  o.cacheDir = dir;
+  o.compiler = [calls, sleepMs](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    if (calls)
+      ++*calls;
+    if (sleepMs)
+      std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+    return CompiledKernel{name, "sm_90a", "// fake ptx of " + name + "\n", 128};
+  };
+  return o;
+}
+
+std::vector<fs::path> entries(const std::string &dir) {
+  std::vector<fs::path> out;
+  for (auto &e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".faattn")
+      out.push_back(e.path());
+  return out;
+}
+
+TEST(RuntimeCache, ConcurrentThreadsCompileOnce) {
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(freshDir("threads"), &calls, /*sleepMs=*/100));
+  std::vector<std::thread> threads;
+  std::vector<std::string> ptx(8);
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      auto k = rt.compile(kSpec);
+      if (k) {
+        ++ok;
+        ptx[i] = k->compiled().ptx;
+      }
+    });
+  for (auto &t : threads)
+    t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(rt.stats().compiles, 1);
+  EXPECT_EQ(rt.stats().memoryHits, 7);
+  for (const std::string &p : ptx)
+    EXPECT_EQ(p, "// fake ptx of causal\n");
+}
+
+TEST(RuntimeCache, ConcurrentProcessesCompileOnceAndWriteOneValidFile) {
+  std::string dir = freshDir("processes");
+  std::string log = dir + "/../compiles.log";
+  fs::remove(log);
+  std::vector<pid_t> children;
+  for (int i = 0; i < 4; ++i) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      RuntimeOptions o;
+      o.cacheDir = dir;
+      o.compiler = [&](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+        std::ofstream(log, std::ios::app) << getpid() << "\n";
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return CompiledKernel{name, "sm_90a", "// ptx\n", 128};
+      };
+      Runtime rt(o);
+      auto k = rt.compile(kSpec);
+      _exit(k && k->compiled().ptx == "// ptx\n" ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::ifstream in(log);
+  int lines = 0;
+  for (std::string l; std::getline(in, l);)
+    ++lines;
+  EXPECT_EQ(lines, 1) << "exactly one process compiles";
+  ASSERT_EQ(entries(dir).size(), 1u);
+  // A new process reads the file: a disk hit, no compile.
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(kSpec);
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(rt.stats().diskHits, 1);
+  EXPECT_EQ(k->compiled().ptx, "// ptx\n");
+}
+
+TEST(RuntimeCache, TruncatedOrCorruptEntryIsRecompiled) {
+  std::string dir = freshDir("corrupt");
+  {
+    Runtime rt(fakeOptions(dir));
+    ASSERT_TRUE(rt.compile(kSpec));
+  }
+  auto files = entries(dir);
+  ASSERT_EQ(files.size(), 1u);
+  fs::path entry = files[0];
+  auto size = fs::file_size(entry);
+  // Truncated.
+  fs::resize_file(entry, size / 2);
+  {
+    std::atomic<int> calls{0};
+    Runtime rt(fakeOptions(dir, &calls));
+    auto k = rt.compile(kSpec);
+    ASSERT_TRUE(k) << k.error();
+    EXPECT_EQ(calls.load(), 1);
+    EXPECT_EQ(rt.stats().diskHits, 0);
+    EXPECT_EQ(fs::file_size(entry), size) << "the entry is rewritten whole";
+  }
+  // One byte of the PTX flipped: the checksum no longer matches.
+  {
+    std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size - 3));
+    f.put('#');
+  }
+  {
+    std::atomic<int> calls{0};
+    Runtime rt(fakeOptions(dir, &calls));
+    ASSERT_TRUE(rt.compile(kSpec));
+    EXPECT_EQ(calls.load(), 1);
+  }
+  // Intact: a disk hit.
+  {
+    std::atomic<int> calls{0};
+    Runtime rt(fakeOptions(dir, &calls));
+    ASSERT_TRUE(rt.compile(kSpec));
+    EXPECT_EQ(calls.load(), 0);
+    EXPECT_EQ(rt.stats().diskHits, 1);
+  }
+}
+
+TEST(RuntimeCache, UnusableDirectoryFallsBackToMemory) {
+  // Not creatable even as root (tests may run as root, where chmod does not bite).
+  std::atomic<int> calls{0};
+  testing::internal::CaptureStderr();
+  Runtime rt(fakeOptions("/proc/faattn-cache-test", &calls));
+  auto a = rt.compile(kSpec);
+  auto b = rt.compile(kSpec);
+  std::string err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(a) << a.error();
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(rt.stats().memoryHits, 1);
+  EXPECT_EQ(rt.cacheDir(), "");
+  EXPECT_NE(err.find("faattn: warning: the disk cache is off (cannot create '/proc/faattn-cache-test'"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("warning", err.find("warning") + 1), std::string::npos) << "warned once";
+}
+
+TEST(RuntimeCache, KeyDependsOnSpecAndTarget) {
+  EXPECT_EQ(cacheKey("{\"a\":1}", "sm_90a"), cacheKey("{\"a\":1}", "sm_90a"));
+  EXPECT_NE(cacheKey("{\"a\":1}", "sm_90a"), cacheKey("{\"a\":2}", "sm_90a"));
+  EXPECT_NE(cacheKey("{\"a\":1}", "sm_90a"), cacheKey("{\"a\":1}", "sm_80"));
+  EXPECT_EQ(cacheKey("x", "sm_90a").size(), 64u);
+  // Whitespace and comments of the spec do not change the key: the same entry is found.
+  std::string dir = freshDir("key");
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  ASSERT_TRUE(rt.compile("kernel k { heads = 4; head_dim = 64 }"));
+  ASSERT_TRUE(rt.compile("# same\nkernel k {\n  head_dim = 64\n  heads = 4 : 4\n}\n"));
+  EXPECT_EQ(calls.load(), 1);
+  ASSERT_TRUE(rt.compile("kernel k { heads = 4; head_dim = 128 }"));
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(RuntimeCache, FailuresAreNotCached) {
+  int n = 0;
+  RuntimeOptions o;
+  o.cacheDir = freshDir("failures");
+  o.compiler = [&](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    if (n++ == 0)
+      return Status::error("transient failure");
+    return CompiledKernel{name, "sm_90a", "// ptx\n", 128};
+  };
+  Runtime rt(o);
+  auto a = rt.compile(kSpec);
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error(), "transient failure");
+  EXPECT_TRUE(rt.compile(kSpec));
+}
+
+TEST(RuntimeCompile, SpecErrorsAreReturned) {
+  Runtime rt(fakeOptions(freshDir("errors")));
+  auto k = rt.compile("kernel k { heads = 8 : 3; head_dim = 64 }");
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error().rfind("spec error:\n<spec>:1:20: error: query heads (8) must be a multiple "
+                            "of KV heads (3)", 0),
+            0u)
+      << k.error();
+  auto two = rt.compile("kernel a { heads = 1; head_dim = 8 }\nkernel b { heads = 1; head_dim = 8 }");
+  ASSERT_FALSE(two);
+  EXPECT_EQ(two.error(), "the spec has 2 kernels (a, b); name the one to compile");
+  auto missing = rt.compile(kSpec, "nope");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), "the spec has no kernel named 'nope' (it has causal)");
+  auto file = rt.compileFile("/nonexistent/spec.fa");
+  ASSERT_FALSE(file);
+  EXPECT_EQ(file.error(), "cannot open '/nonexistent/spec.fa': No such file or directory");
+}
+
+// ---- Launch validation ------------------------------------------------------
+
+alignas(64) char gBuffer[1 << 12];
+
+struct ValidArgs {
+  LaunchArgs a;
+  ValidArgs() {
+    void *p = gBuffer;
+    a.q = {p, DType::BF16, {2, 100, 8, 64}};
+    a.k = {p, DType::BF16, {2, 77, 2, 64}};
+    a.v = {p, DType::BF16, {2, 77, 2, 64}};
+    a.out = {p, DType::BF16, {2, 100, 8, 64}};
+    a.lse = Tensor{p, DType::F32, {2, 8, 100}};
+    a.params = {{"slopes", Tensor{p, DType::F32, {8}}}};
+  }
+};
+
+class RuntimeValidate : public testing::Test {
+protected:
+  void SetUp() override {
+    rt = std::make_unique<Runtime>(fakeOptions(freshDir("validate")));
+    auto k = rt->compile(kSpec);
+    ASSERT_TRUE(k) << k.error();
+    kernel = std::make_unique<Kernel>(*k);
+  }
+  std::string error(const LaunchArgs &a) { return kernel->validate(a).message(); }
+  std::unique_ptr<Runtime> rt;
+  std::unique_ptr<Kernel> kernel;
+};
+
+TEST_F(RuntimeValidate, ValidArgumentsPass) {
+  ValidArgs v;
+  EXPECT_TRUE(kernel->validate(v.a).isOk()) << kernel->validate(v.a).message();
+}
+
+TEST_F(RuntimeValidate, EveryErrorHasItsMessage) {
+  const std::string pre = "launch of kernel 'causal': ";
+  auto with = [](auto edit) {
+    ValidArgs v;
+    edit(v.a);
+    return v.a;
+  };
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.shape = {2, 100, 8}; })),
+            pre + "tensor 'q' must have rank 4, got 3");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.dtype = DType::F16; })),
+            pre + "tensor 'k' must be bf16, got f16");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.v.shape[2] = 4; })),
+            pre + "tensor 'v' has 4 heads, the spec has 2");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.shape[2] = 4; a.out.shape[2] = 4; })),
+            pre + "tensor 'q' has 4 heads, the spec has 8");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[3] = 128; })),
+            pre + "tensor 'k' has head_dim 128, the spec has 64");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.out.data = nullptr; })),
+            pre + "tensor 'out' has a null pointer");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.data = gBuffer + 8; })),
+            pre + "tensor 'q' is not 16-byte aligned");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.strides = {51200, 64, 6400, 1}; })),
+            pre + "tensor 'q' must be contiguous (row-major strides)");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[1] = 0; a.v.shape[1] = 0; })),
+            pre + "tensor 'k' has an empty or negative dimension");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[0] = 3; a.v.shape[0] = 3; })),
+            pre + "q, k, v and out must have the same batch size");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.v.shape[1] = 78; })),
+            pre + "k and v must have the same sequence length");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.out.shape[1] = 99; })),
+            pre + "out must have q's sequence length");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.lse.reset(); })),
+            pre + "the spec has return_lse: tensor 'lse' (batch, heads, seq_q) f32 is missing");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.lse->shape = {2, 8, 99}; })),
+            pre + "tensor 'lse' must have shape (batch, heads, seq_q)");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params.clear(); })),
+            pre + "param 'slopes' is missing");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params.push_back({"bias", a.params[0].second}); })),
+            pre + "the spec has no param 'bias'");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params[0].second.shape = {4}; })),
+            pre + "param 'slopes' dimension 0 (heads) must be 8, got 4");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params[0].second.dtype = DType::I32; })),
+            pre + "tensor 'param slopes' must be f32, got i32");
+}
+
+TEST_F(RuntimeValidate, LaunchWithoutADriverIsAnErrorNotACrash) {
+  if (void *h = dlopen("libcuda.so.1", RTLD_NOW)) {
+    dlclose(h);
+    GTEST_SKIP() << "a CUDA driver is installed here";
+  }
+  ValidArgs v;
+  Status s = kernel->launch(v.a);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message().rfind("launch of kernel 'causal': cannot load the CUDA driver "
+                              "(libcuda.so.1): ",
+                              0),
+            0u)
+      << s.message();
+  // Validation comes first.
+  v.a.q.data = nullptr;
+  EXPECT_EQ(kernel->launch(v.a).message(), "launch of kernel 'causal': tensor 'q' has a null pointer");
+}
+
+} // namespace
