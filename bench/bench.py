@@ -32,9 +32,10 @@ def ceilings():
     return {"bf16_gemm_tflops": 2 * 8192**3 / ms / 1e9, "copy_tbps": 2 * x.numel() / ms2 / 1e9}
 
 
-def faattn_ms(spec, kernel, B, S):
+def faattn_ms(spec, kernel, B, S, S_kv=None):
     """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics)."""
-    cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S}",
+    S_kv = S if S_kv is None else S_kv
+    cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S_kv}",
            f"--bench={args.iters}"]
     p = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"rel_l2=(\S+).*median=(\S+) ms", p.stdout)
@@ -84,6 +85,28 @@ for D, S in grid:
                "peers": peers, "rel_err": err}
         if ms and peers["sdpa_flash"]["ms"]:
             row["ratio_vs_sdpa_flash"] = peers["sdpa_flash"]["ms"] / ms
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+        del q, k, v
+        torch.cuda.empty_cache()
+
+# Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
+# TB/s of K and V read. (faattn's GPU path runs decode unsplit for now.)
+for B in (1, 8):
+    for S in (4096, 16384, 65536):
+        Hq, Hkv, D = 32, 8, 128
+        kv_bytes = 2 * B * Hkv * S * D * 2
+        ms, err, failure = faattn_ms("specs/decode-paged.fa", "decode_paged", B, 1, S)
+        q = torch.randn(B, Hq, 1, D, device=dev, dtype=torch.bfloat16)
+        k, v = (torch.randn(B, Hkv, S, D, device=dev, dtype=torch.bfloat16) for _ in range(2))
+        t = peer_ms(lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True))
+        row = {"spec": "decode_paged", "mode": "decode", "dtype": "bf16", "B": B, "H": Hq, "H_kv": Hkv,
+               "S_q": 1, "S_kv": S, "D": D, "causal": False,
+               "faattn": {"ms": ms, "us": ms * 1e3 if ms else None, "tbps": kv_bytes / ms / 1e9 if ms else None,
+                          "error": failure},
+               "peers": {"sdpa_default": {"ms": t, "us": t * 1e3 if t else None,
+                                          "tbps": kv_bytes / t / 1e9 if t else None}},
+               "rel_err": err}
         print(json.dumps(row), flush=True)
         rows.append(row)
         del q, k, v

@@ -23,10 +23,10 @@ RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
 PARTS=${GPU_SUITE_PARTS:-tests quickstart sanitizer bench}
+status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
 : > "$OUT/gpu-tests.txt"
-status=0
 for spec in specs/*.fa; do
   "$RUN" --gpu "$spec" \
     --shape b=1,seq_q=1,seq_kv=1 \
