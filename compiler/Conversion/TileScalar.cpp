@@ -2,6 +2,7 @@
 #include "faattn/Conversion/TileScalar.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -11,6 +12,40 @@
 using namespace mlir;
 
 namespace faattn {
+
+unsigned tileSeqDim(MemRefType t, Layout layout) {
+  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
+}
+
+SmallVector<Value> tileMemIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
+                                  Value col) {
+  if (t.getRank() == 3)
+    return {bat, head, row};
+  if (layout == Layout::bshd)
+    return {bat, row, head, col};
+  return {bat, head, row, col};
+}
+
+Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, Value row, Value col, Value seq) {
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
+  Type elt = load.getType().getElementType();
+  auto ifOp = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &b, Location loc) {
+        Value v = memref::LoadOp::create(
+            b, loc, load.getMem(),
+            tileMemIndices(load.getMem().getType(), load.getLayout(), load.getBatch(),
+                           load.getHead(), row, col));
+        scf::YieldOp::create(b, loc, v);
+      },
+      [&](OpBuilder &b, Location loc) {
+        Value zero = isa<FloatType>(elt)
+                         ? Value(arith::ConstantOp::create(b, loc, b.getFloatAttr(elt, 0.0)))
+                         : Value(arith::ConstantOp::create(b, loc, b.getIntegerAttr(elt, 0)));
+        scf::YieldOp::create(b, loc, zero);
+      });
+  return ifOp.getResult(0);
+}
 
 Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
   IRMapping map;

@@ -55,19 +55,6 @@ void forLoop(OpBuilder &b, Location loc, Value lb, Value ub, Value step,
                      });
 }
 
-unsigned seqDimOf(MemRefType t, Layout layout) {
-  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
-}
-
-SmallVector<Value> memIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
-                              Value col) {
-  if (t.getRank() == 3)
-    return {bat, head, row};
-  if (layout == Layout::bshd)
-    return {bat, row, head, col};
-  return {bat, head, row, col};
-}
-
 /// e4m3 (1 sign, 4 exponent bits with bias 7, 3 mantissa bits, no
 /// infinities, S.1111.111 = NaN) to f32 with integer and float ops: the LLVM
 /// lowering has no fp8 conversions on this path.
@@ -297,26 +284,13 @@ private:
     if (failed(define(load, load)))
       return failure();
     Location loc = load.getLoc();
-    auto memTy = load.getMem().getType();
     int64_t cols = load.getType().getShape()[1];
-    Value seq = memref::DimOp::create(b, loc, load.getMem(), seqDimOf(memTy, load.getLayout()));
+    Value seq = memref::DimOp::create(b, loc, load.getMem(),
+                                      tileSeqDim(load.getMem().getType(), load.getLayout()));
     Value row = arith::AddIOp::create(b, loc, load.getRow0(), tid);
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
     Value dst = buf(load);
-    Type elt = load.getType().getElementType();
     forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
-      auto ifOp = scf::IfOp::create(
-          b, loc, inside,
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(
-                b, loc,
-                ValueRange{memref::LoadOp::create(b, loc, load.getMem(),
-                                                  memIndices(memTy, load.getLayout(),
-                                                             load.getBatch(), load.getHead(), row,
-                                                             c))});
-          },
-          [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, zeroOf(b, loc, elt)); });
-      memref::StoreOp::create(b, loc, ifOp.getResult(0), dst, c);
+      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, row, c, seq), dst, c);
     });
     toErase.push_back(load);
     return success();
@@ -328,28 +302,14 @@ private:
     int64_t rows = t.getShape()[0], cols = t.getShape()[1];
     Value sh = sharedBuffer(load);
     sharedBuffers[load.getResult()] = sh;
-    auto memTy = load.getMem().getType();
-    Value seq = memref::DimOp::create(b, loc, load.getMem(), seqDimOf(memTy, load.getLayout()));
+    Value seq = memref::DimOp::create(b, loc, load.getMem(),
+                                      tileSeqDim(load.getMem().getType(), load.getLayout()));
     gpu::BarrierOp::create(b, loc); // no thread still reads the previous block
     forLoop(b, loc, tid, cIdx(b, loc, rows * cols), cIdx(b, loc, threads), [&](OpBuilder &b, Value i) {
       Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, loc, cols));
       Value c = arith::RemUIOp::create(b, loc, i, cIdx(b, loc, cols));
       Value row = arith::AddIOp::create(b, loc, load.getRow0(), r);
-      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
-      auto ifOp = scf::IfOp::create(
-          b, loc, inside,
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(
-                b, loc,
-                ValueRange{memref::LoadOp::create(b, loc, load.getMem(),
-                                                  memIndices(memTy, load.getLayout(),
-                                                             load.getBatch(), load.getHead(), row,
-                                                             c))});
-          },
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(b, loc, zeroOf(b, loc, t.getElementType()));
-          });
-      memref::StoreOp::create(b, loc, ifOp.getResult(0), sh, ValueRange{r, c});
+      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, row, c, seq), sh, ValueRange{r, c});
     });
     gpu::BarrierOp::create(b, loc); // the block is complete
     toErase.push_back(load);
@@ -360,7 +320,7 @@ private:
     Location loc = store.getLoc();
     auto memTy = store.getMem().getType();
     int64_t cols = store.getValue().getType().getShape()[1];
-    Value seq = memref::DimOp::create(b, loc, store.getMem(), seqDimOf(memTy, store.getLayout()));
+    Value seq = memref::DimOp::create(b, loc, store.getMem(), tileSeqDim(memTy, store.getLayout()));
     Value row = arith::AddIOp::create(b, loc, store.getRow0(), tid);
     Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
     Value src = buf(store.getValue());
@@ -369,7 +329,7 @@ private:
     scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
       forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
         memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, c), store.getMem(),
-                                memIndices(memTy, store.getLayout(), store.getBatch(),
+                                tileMemIndices(memTy, store.getLayout(), store.getBatch(),
                                            store.getHead(), row, c));
       });
       scf::YieldOp::create(b, loc);

@@ -62,51 +62,22 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType t, Value value) {
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
-/// Memref indices of (batch, head, row, col) for a 4-D Q/K/V/O memref in
-/// `layout` order or a 3-D (batch, head, seq) LSE memref.
-SmallVector<Value> memIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
-                              Value col) {
-  if (t.getRank() == 3)
-    return {bat, head, row};
-  if (layout == Layout::bshd)
-    return {bat, row, head, col};
-  return {bat, head, row, col};
-}
-
-unsigned seqDimOf(MemRefType t, Layout layout) {
-  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
-}
-
 Value lowerLoad(OpBuilder &b, TileLoadOp op) {
   Location loc = op.getLoc();
-  auto memTy = op.getMem().getType();
-  RankedTensorType resTy = tensorOf(op.getType());
-  Value seq = memref::DimOp::create(b, loc, op.getMem(), seqDimOf(memTy, op.getLayout()));
-  auto gen = tensor::GenerateOp::create(
-      b, loc, resTy, ValueRange{}, [&](OpBuilder &b, Location loc, ValueRange ij) {
+  Value seq = memref::DimOp::create(b, loc, op.getMem(),
+                                    tileSeqDim(op.getMem().getType(), op.getLayout()));
+  return tensor::GenerateOp::create(
+      b, loc, tensorOf(op.getType()), ValueRange{}, [&](OpBuilder &b, Location loc, ValueRange ij) {
         Value row = arith::AddIOp::create(b, loc, op.getRow0(), ij[0]);
-        Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
-        auto ifOp = scf::IfOp::create(
-            b, loc, inside,
-            [&](OpBuilder &b, Location loc) {
-              Value v = memref::LoadOp::create(
-                  b, loc, op.getMem(),
-                  memIndices(memTy, op.getLayout(), op.getBatch(), op.getHead(), row, ij[1]));
-              scf::YieldOp::create(b, loc, v);
-            },
-            [&](OpBuilder &b, Location loc) {
-              scf::YieldOp::create(b, loc, zeroOf(b, loc, resTy.getElementType()));
-            });
-        tensor::YieldOp::create(b, loc, ifOp.getResult(0));
+        tensor::YieldOp::create(b, loc, loadOrZero(b, loc, op, row, ij[1], seq));
       });
-  return gen;
 }
 
 void lowerStore(OpBuilder &b, TileStoreOp op) {
   Location loc = op.getLoc();
   auto memTy = op.getMem().getType();
   ArrayRef<int64_t> shape = op.getValue().getType().getShape();
-  Value seq = memref::DimOp::create(b, loc, op.getMem(), seqDimOf(memTy, op.getLayout()));
+  Value seq = memref::DimOp::create(b, loc, op.getMem(), tileSeqDim(memTy, op.getLayout()));
   Value left = arith::SubIOp::create(b, loc, seq, op.getRow0());
   Value rows = arith::MinSIOp::create(b, loc, left, cIdx(b, loc, shape[0]));
   Value tensor = op.getValue(); // already a tensor
@@ -118,7 +89,7 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
                            ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
                              Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
                              memref::StoreOp::create(b, loc, v, op.getMem(),
-                                                     memIndices(memTy, op.getLayout(),
+                                                     tileMemIndices(memTy, op.getLayout(),
                                                                 op.getBatch(), op.getHead(), row,
                                                                 j));
                              scf::YieldOp::create(b, loc);

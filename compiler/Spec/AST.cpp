@@ -30,6 +30,21 @@ const char *builtinName(Builtin b) {
   return "?";
 }
 
+const char *funcName(Func f) {
+  switch (f) {
+  case Func::Tanh: return "tanh";
+  case Func::Exp: return "exp";
+  case Func::Exp2: return "exp2";
+  case Func::Log: return "log";
+  case Func::Abs: return "abs";
+  case Func::Min: return "min";
+  case Func::Max: return "max";
+  case Func::Where: return "where";
+  case Func::Window: return "window";
+  }
+  return "?";
+}
+
 const char *dtypeName(DType d) {
   switch (d) {
   case DType::F16: return "f16";

@@ -42,21 +42,6 @@ const char *binopName(BinOp op) {
   return "?";
 }
 
-const char *funcSpelling(Func f) {
-  switch (f) {
-  case Func::Tanh: return "tanh";
-  case Func::Exp: return "exp";
-  case Func::Exp2: return "exp2";
-  case Func::Log: return "log";
-  case Func::Abs: return "abs";
-  case Func::Min: return "min";
-  case Func::Max: return "max";
-  case Func::Where: return "where";
-  case Func::Window: return "window";
-  }
-  return "?";
-}
-
 void printExpr(const Expr &e, std::string &out) {
   auto list = [&](const char *head) {
     out += '(';
@@ -82,7 +67,7 @@ void printExpr(const Expr &e, std::string &out) {
     return;
   case Expr::Kind::Unary: list(e.unop == UnOp::Neg ? "neg" : "not"); return;
   case Expr::Kind::Binary: list(binopName(e.binop)); return;
-  case Expr::Kind::Call: list(funcSpelling(e.func)); return;
+  case Expr::Kind::Call: list(funcName(e.func)); return;
   case Expr::Kind::ToF32: list("f32"); return;
   }
 }

@@ -72,21 +72,6 @@ const char *opSpelling(BinOp op) {
   return "?";
 }
 
-const char *funcName(Func f) {
-  switch (f) {
-  case Func::Tanh: return "tanh";
-  case Func::Exp: return "exp";
-  case Func::Exp2: return "exp2";
-  case Func::Log: return "log";
-  case Func::Abs: return "abs";
-  case Func::Min: return "min";
-  case Func::Max: return "max";
-  case Func::Where: return "where";
-  case Func::Window: return "window";
-  }
-  return "?";
-}
-
 ExprPtr makeBuiltin(Builtin b, llvm::SMLoc loc) {
   auto e = std::make_unique<Expr>(Expr::Kind::Builtin, loc);
   e->builtin = b;

@@ -30,21 +30,6 @@ using namespace mlir;
 namespace faattn {
 namespace {
 
-using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// result = map(inputs) with the scalar body `fn`.
-Value map(OpBuilder &b, Location loc, TileType resultType, ValueRange inputs, BodyFn fn) {
-  auto op = TileMapOp::create(b, loc, resultType, inputs);
-  SmallVector<Type> argTypes;
-  for (Value v : inputs)
-    argTypes.push_back(cast<TileType>(v.getType()).getElementType());
-  OpBuilder::InsertionGuard guard(b);
-  Block *block = b.createBlock(&op.getBody(), {}, argTypes,
-                               SmallVector<Location>(argTypes.size(), loc));
-  YieldOp::create(b, loc, fn(b, loc, block->getArguments()));
-  return op;
-}
-
 Value cstF32(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(static_cast<float>(v)));
 }
@@ -58,11 +43,11 @@ void decompose(SoftmaxUpdateOp op) {
   float negInf = -std::numeric_limits<float>::infinity();
 
   Value rowMax = TileReduceOp::create(b, loc, rowTy, op.getScores(), ReduceKind::max);
-  Value mNew = map(b, loc, rowTy, {op.getRowMax(), rowMax}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+  Value mNew = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), rowMax}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
     return arith::MaximumFOp::create(b, l, a[0], a[1]);
   });
   // base = m' * t, or 0 for a row that has seen only masked scores.
-  Value base = map(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+  Value base = TileMapOp::create(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     Value isNegInf = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
     Value scaled = arith::MulFOp::create(b, l, a[0], cstF32(b, l, t));
     return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), scaled);
@@ -71,10 +56,10 @@ void decompose(SoftmaxUpdateOp op) {
     Value negBase = arith::NegFOp::create(b, l, a[1]);
     return math::Exp2Op::create(b, l, math::FmaOp::create(b, l, a[0], cstF32(b, l, t), negBase));
   };
-  Value p = map(b, loc, sTy, {op.getScores(), base}, expScaled);
-  Value alpha = map(b, loc, rowTy, {op.getRowMax(), base}, expScaled);
+  Value p = TileMapOp::create(b, loc, sTy, {op.getScores(), base}, expScaled);
+  Value alpha = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), base}, expScaled);
   Value rowSum = TileReduceOp::create(b, loc, rowTy, p, ReduceKind::sum);
-  Value lNew = map(b, loc, rowTy, {op.getRowSum(), alpha, rowSum},
+  Value lNew = TileMapOp::create(b, loc, rowTy, {op.getRowSum(), alpha, rowSum},
                    [](OpBuilder &b, Location l, ValueRange a) -> Value {
                      return math::FmaOp::create(b, l, a[0], a[1], a[2]);
                    });
@@ -84,12 +69,12 @@ void decompose(SoftmaxUpdateOp op) {
   Value pIn = p;
   if (vTy.getElementType() != sTy.getElementType() &&
       vTy.getElementType().getIntOrFloatBitWidth() == 16)
-    pIn = map(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},
+    pIn = TileMapOp::create(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},
               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                 return arith::TruncFOp::create(b, l, vTy.getElementType(), a[0]);
               });
   Value pv = TileDotOp::create(b, loc, accTy, pIn, op.getV(), /*transpose_rhs=*/nullptr);
-  Value accNew = map(b, loc, accTy, {op.getAcc(), alpha, pv},
+  Value accNew = TileMapOp::create(b, loc, accTy, {op.getAcc(), alpha, pv},
                      [](OpBuilder &b, Location l, ValueRange a) -> Value {
                        return math::FmaOp::create(b, l, a[0], a[1], a[2]);
                      });
@@ -105,7 +90,7 @@ void decompose(SoftmaxFinalizeOp op) {
   float t = op.getScaleLog2().convertToFloat();
   TileType outTy = op.getOut().getType(), rowTy = op.getRowMax().getType();
   Type outElt = outTy.getElementType();
-  Value out = map(b, loc, outTy, {op.getAcc(), op.getRowSum()},
+  Value out = TileMapOp::create(b, loc, outTy, {op.getAcc(), op.getRowSum()},
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                     Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
                                                        cstF32(b, l, 0));
@@ -115,7 +100,7 @@ void decompose(SoftmaxFinalizeOp op) {
                       v = arith::TruncFOp::create(b, l, outElt, v);
                     return v;
                   });
-  Value lse = map(b, loc, rowTy, {op.getRowMax(), op.getRowSum()},
+  Value lse = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), op.getRowSum()},
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                     Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
                                                        cstF32(b, l, 0));

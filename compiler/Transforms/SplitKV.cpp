@@ -45,19 +45,6 @@ Value cstF32(OpBuilder &b, Location loc, float v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
 }
 
-Value map(OpBuilder &b, Location loc, TileType resultType, ValueRange inputs,
-          function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
-  auto op = TileMapOp::create(b, loc, resultType, inputs);
-  SmallVector<Type> argTypes;
-  for (Value v : inputs)
-    argTypes.push_back(cast<TileType>(v.getType()).getElementType());
-  OpBuilder::InsertionGuard guard(b);
-  Block *block = b.createBlock(&op.getBody(), {}, argTypes,
-                               SmallVector<Location>(argTypes.size(), loc));
-  YieldOp::create(b, loc, fn(b, loc, block->getArguments()));
-  return op;
-}
-
 struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
   using FAAttnSplitKVBase::FAAttnSplitKVBase;
 
@@ -185,11 +172,11 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         auto bshd = LayoutAttr::get(b.getContext(), Layout::bshd);
         Value o = TileLoadOp::create(b, loc, accTy, oPart, part, ch, row, bshd);
         Value lse = TileLoadOp::create(b, loc, rowTy, lsePart, part, ch, row, bshd);
-        Value mNew = map(b, loc, rowTy, {m, lse}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value mNew = TileMapOp::create(b, loc, rowTy, {m, lse}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::MaximumFOp::create(b, l, a[0], a[1]);
         });
         // base = m' unless every split so far saw nothing (then 0: no -inf - -inf).
-        Value base = map(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value base = TileMapOp::create(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value isNegInf =
               arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
           return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), a[0]);
@@ -197,12 +184,12 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         auto expDiff = [](OpBuilder &b, Location l, ValueRange a) -> Value {
           return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
         };
-        Value alpha = map(b, loc, rowTy, {m, base}, expDiff);
-        Value w = map(b, loc, rowTy, {lse, base}, expDiff);
-        Value lNew = map(b, loc, rowTy, {l, alpha, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value alpha = TileMapOp::create(b, loc, rowTy, {m, base}, expDiff);
+        Value w = TileMapOp::create(b, loc, rowTy, {lse, base}, expDiff);
+        Value lNew = TileMapOp::create(b, loc, rowTy, {l, alpha, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
           return math::FmaOp::create(b, l, a[0], a[1], a[2]);
         });
-        Value accNew = map(b, loc, accTy, {acc, alpha, w, o},
+        Value accNew = TileMapOp::create(b, loc, accTy, {acc, alpha, w, o},
                            [](OpBuilder &b, Location l, ValueRange a) -> Value {
                              Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
                              return math::FmaOp::create(b, l, a[2], a[3], scaled);
@@ -211,7 +198,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       }
       Value acc = loop.getResult(0), m = loop.getResult(1), l = loop.getResult(2);
       Type outElt = outTy.getElementType();
-      Value o = map(b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
+      Value o = TileMapOp::create(b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
                     [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
                       Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
                                                          cstF32(b, lc, 0));
@@ -223,7 +210,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                     });
       TileStoreOp::create(b, loc, o, out, cb, ch, row, LayoutAttr::get(b.getContext(), layout));
       if (lseMem) {
-        Value lse = map(b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
+        Value lse = TileMapOp::create(b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
           Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
                                              cstF32(b, lc, 0));
           Value v = arith::AddFOp::create(b, lc, a[0], math::LogOp::create(b, lc, a[1]));

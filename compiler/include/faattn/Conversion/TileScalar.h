@@ -12,6 +12,19 @@
 
 namespace faattn {
 
+/// The sequence dimension of a tile_load/tile_store memref: 1 (bshd) or 2
+/// (bhsd) for Q/K/V/O, 2 for the (batch, heads, seq) LSE.
+unsigned tileSeqDim(mlir::MemRefType type, Layout layout);
+
+/// The memref indices of element (row, col) of a tile of (batch, head) rows.
+llvm::SmallVector<mlir::Value> tileMemIndices(mlir::MemRefType type, Layout layout,
+                                              mlir::Value batch, mlir::Value head,
+                                              mlir::Value row, mlir::Value col);
+
+/// mem[indices of (row, col)] when row < seq, else 0 (rows past the sequence).
+mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load, mlir::Value row,
+                       mlir::Value col, mlir::Value seq);
+
 /// Clones the single block of `region` at the builder with its arguments
 /// mapped to `args`; returns the value its faattn.yield yields.
 mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args);

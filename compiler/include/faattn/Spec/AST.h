@@ -28,6 +28,7 @@ enum class BinOp { Add, Sub, Mul, Div, Rem, Lt, Le, Gt, Ge, Eq, Ne, And, Or };
 enum class UnOp { Neg, Not };
 /// Built-in functions; Window is sugar that Sema rewrites away.
 enum class Func { Tanh, Exp, Exp2, Log, Abs, Min, Max, Where, Window };
+const char *funcName(Func f);
 
 /// Names that expressions can read without declaring them.
 enum class Builtin { Score, Batch, Head, QIdx, KVIdx, SeqQ, SeqKV };

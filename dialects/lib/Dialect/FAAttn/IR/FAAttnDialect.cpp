@@ -274,6 +274,21 @@ LogicalResult TileReduceOp::verify() {
   return success();
 }
 
+void TileMapOp::build(OpBuilder &b, OperationState &state, TileType resultType,
+                      ValueRange inputs,
+                      function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  state.addOperands(inputs);
+  state.addTypes(resultType);
+  Region *region = state.addRegion();
+  SmallVector<Type> argTypes;
+  for (Value v : inputs)
+    argTypes.push_back(cast<TileType>(v.getType()).getElementType());
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = b.createBlock(region, {}, argTypes,
+                               SmallVector<Location>(argTypes.size(), state.location));
+  YieldOp::create(b, state.location, body(b, state.location, block->getArguments()));
+}
+
 LogicalResult TileMapOp::verifyRegions() {
   TileType res = getResult().getType();
   Block &block = getBody().front();

@@ -171,6 +171,12 @@ def FAAttn_TileMapOp : FAAttn_Op<"tile_map", [
     $inputs attr-dict `:` type($inputs) `->` type($result) $body
   }];
   let hasRegionVerifier = 1;
+  let builders = [
+    // The region from a callback that gets the input scalars and returns the
+    // result scalar (the faattn.yield is added).
+    OpBuilder<(ins "::faattn::TileType":$resultType, "::mlir::ValueRange":$inputs,
+      "::llvm::function_ref<::mlir::Value(::mlir::OpBuilder &, ::mlir::Location, ::mlir::ValueRange)>":$body)>
+  ];
 }
 
 defvar FAAttn_IndexedTileFormat = [{
