@@ -22,7 +22,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests quickstart sanitizer bench}
+PARTS=${GPU_SUITE_PARTS:-tests variants quickstart sanitizer bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -36,7 +36,13 @@ for spec in specs/*.fa; do
     --shape b=1,seq_q=4097,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
-for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa; do
+fi
+if [[ " $PARTS " == *" variants "* ]]; then
+echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_random_specs.py)"
+for seed in 1 2 3 4 5 6 7 8; do
+  python3 tests/cpu/gen_random_specs.py "$seed" 20 > "/tmp/faattn-random-$seed.fa"
+done
+for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa /tmp/faattn-random-*.fa; do
   "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
     2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

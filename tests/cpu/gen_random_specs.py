@@ -1,0 +1,51 @@
+"""Random valid specs for differential testing: score and mask expressions built from every
+name, operator and function of the language, random GQA ratios, head dims and tile sizes.
+
+usage: gen_random_specs.py SEED COUNT > specs.fa
+
+faattn-run then compares each compiled kernel with the float64 reference evaluated from the
+same spec (CPU: ctest cpu-random; GPU: tools/gpu-suite.sh). A failure is either a compiler bug
+or an expression that is ill-conditioned in f32 (a large constant added to the score, say):
+look at the kernel before blaming either.
+"""
+import random, sys
+random.seed(int(sys.argv[1]))
+I = ["q_idx", "kv_idx", "b", "h", "seq_q", "seq_kv"]
+def iexpr(d):
+    if d <= 0 or random.random() < 0.3:
+        return random.choice(I + [str(random.randint(0, 40))])
+    r = random.random()
+    if r < 0.3: return f"({iexpr(d-1)} {random.choice(['+','-','*'])} {iexpr(d-1)})"
+    if r < 0.4: return f"({iexpr(d-1)} / {random.randint(1,7)})"
+    if r < 0.5: return f"({iexpr(d-1)} % {random.randint(1,7)})"
+    if r < 0.6: return f"abs({iexpr(d-1)})"
+    if r < 0.7: return f"min({iexpr(d-1)}, {iexpr(d-1)})"
+    if r < 0.8: return f"max({iexpr(d-1)}, {iexpr(d-1)})"
+    if r < 0.9: return f"where({bexpr(d-1)}, {iexpr(d-1)}, {iexpr(d-1)})"
+    return f"-{iexpr(d-1)}"
+def bexpr(d):
+    if d <= 0 or random.random() < 0.2:
+        return random.choice(["causal", "true", f"window({random.randint(0,30)}, {random.randint(0,30)})", f"{iexpr(0)} < {iexpr(0)}"])
+    r = random.random()
+    if r < 0.5: return f"({iexpr(d-1)} {random.choice(['<','<=','>','>=','==','!='])} {iexpr(d-1)})"
+    if r < 0.7: return f"({bexpr(d-1)} && {bexpr(d-1)})"
+    if r < 0.85: return f"({bexpr(d-1)} || {bexpr(d-1)})"
+    return f"!({bexpr(d-1)})"
+def fexpr(d):
+    if d <= 0 or random.random() < 0.3:
+        return random.choice(["score", "score", f"{random.uniform(-2,2):.3f}", iexpr(1)])
+    r = random.random()
+    if r < 0.3: return f"({fexpr(d-1)} {random.choice(['+','-','*'])} {fexpr(d-1)})"
+    if r < 0.4: return f"({fexpr(d-1)} / {random.choice(['2.0','3.5','-1.5'])})"
+    if r < 0.5: return f"tanh({fexpr(d-1)})"
+    if r < 0.6: return f"exp2(min({fexpr(d-1)}, 4.0))"
+    if r < 0.7: return f"log(abs({fexpr(d-1)}) + 1.0)"
+    if r < 0.8: return f"where({bexpr(d-1)}, {fexpr(d-1)}, {fexpr(d-1)})"
+    if r < 0.9: return f"max({fexpr(d-1)}, {fexpr(d-1)})"
+    return f"-{fexpr(d-1)}"
+for n in range(int(sys.argv[2])):
+    t = random.choice(["16x16", "16x32", "32x16", "32x32", "64x16"])
+    hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
+    print(f"kernel k{n} {{ heads = {hq} : {hkv}; head_dim = {random.choice([8,16,32])}; tile = {t}; return_lse")
+    print(f"  score = {fexpr(3)}")
+    print(f"  mask = {bexpr(3)} }}")

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Differential test: random specs (fixed seeds) on the CPU against the float64 reference.
+# usage: run-random.sh <faattn-run> <work-dir>
+set -euo pipefail
+run=$1 work=$2
+here=$(dirname "$0")
+mkdir -p "$work"
+for seed in 1 2 3 4; do
+  python3 "$here/gen_random_specs.py" "$seed" 20 > "$work/random-$seed.fa"
+  "$run" --cpu "$work/random-$seed.fa" --shape b=2,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
+done
