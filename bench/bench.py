@@ -1,8 +1,8 @@
 """faattn and its peers in one run on one GPU.
 
-Times faattn's kernels (faattn-run --gpu --bench: CUDA events, median) and PyTorch's SDPA
-(cuDNN and flash backends) and FlexAttention (triton.testing.do_bench, median) on the same
-shapes, and writes one JSON with the device, date, commit, ceilings and one row per shape.
+Times faattn's kernels (faattn-bench = faattn-run --gpu --bench: CUDA events, median, inputs
+rotated beyond L2) and PyTorch's SDPA (cuDNN and flash backends) and FlexAttention
+(torch.compile'd, triton.testing.do_bench, median) on the same shapes, and writes one JSON with the device, date, commit, ceilings and one row per shape.
 FLOP convention (FlashAttention): fwd = 4 * B * H * S_q * S_kv * D, halved when causal.
 """
 import argparse, datetime, json, math, os, re, subprocess, sys
@@ -53,6 +53,24 @@ def peer_ms(fn):
         return None
 
 
+try:
+    from torch.nn.attention.flex_attention import create_block_mask, flex_attention
+    flex_compiled = torch.compile(flex_attention, dynamic=False)
+except Exception:  # an older PyTorch
+    flex_compiled = None
+
+
+def flex_ms(q, k, v, causal):
+    if flex_compiled is None:
+        return None
+    try:
+        S = q.shape[2]
+        bm = create_block_mask(lambda b, h, i, j: i >= j, None, None, S, S, device=dev) if causal else None
+        return peer_ms(lambda: flex_compiled(q, k, v, block_mask=bm))
+    except Exception:
+        return None
+
+
 rows = []
 # The issue's grid: bf16, 16k tokens, hidden 2048; plus a smaller grid that runs quickly.
 grid = [(64, 1024), (128, 1024), (128, 4096), (256, 1024)]
@@ -79,6 +97,8 @@ for D, S in grid:
                     return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
             t = peer_ms(run)
             peers[name] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+        t = flex_ms(q, k, v, causal)
+        peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
         row = {"spec": kernel, "mode": "forward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
                "S_kv": S, "D": D, "causal": causal,
                "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
