@@ -41,9 +41,9 @@ using namespace mlir;
 namespace faattn {
 
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
-  static const llvm::StringRef names[] = {"faattn-tile", "faattn-loop-order",
-                                          "faattn-split-kv", "faattn-mask-analysis",
-                                          "faattn-online-softmax"};
+  static const llvm::StringRef names[] = {"faattn-tile",           "faattn-loop-order",
+                                          "faattn-split-kv",       "faattn-mask-analysis",
+                                          "faattn-online-softmax", "faattn-assign-layouts"};
   return names;
 }
 
@@ -63,8 +63,10 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     }
     else if (name == "faattn-mask-analysis")
       fn.addPass(createFAAttnMaskAnalysis());
-    else
+    else if (name == "faattn-online-softmax")
       fn.addPass(createFAAttnOnlineSoftmax());
+    else
+      fn.addPass(createFAAttnAssignLayouts());
     if (name == stopAfter)
       break;
   }

@@ -196,3 +196,52 @@ func.func @finalize_out(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32
   %o, %l = faattn.softmax_finalize %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x32xf32>, <16x1xf32> -> <16x16xbf16>
   return
 }
+
+// -----
+
+// expected-error @+1 {{warpgroups must be between 1 and 4, got 0}}
+func.func @acc_wg(%a: !faattn.tile<64x64xf32, #faattn.wgmma_acc<warpgroups = 0>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_acc tile has 64 rows per warpgroup: expected 128 rows, got 64}}
+func.func @acc_rows(%a: !faattn.tile<64x64xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_acc tile holds f32, got 'bf16'}}
+func.func @acc_type(%a: !faattn.tile<64x64xbf16, #faattn.wgmma_acc<warpgroups = 1>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_a tile holds 16-bit elements, got 'f32'}}
+func.func @a_type(%a: !faattn.tile<64x64xf32, #faattn.wgmma_a<warpgroups = 1>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{swizzle must be 0, 32, 64 or 128 bytes, got 48}}
+func.func @swizzle(%a: !faattn.tile<64x64xbf16, #faattn.smem<swizzle = 48, stages = 1>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{stages must be between 1 and 8, got 9}}
+func.func @stages(%a: !faattn.tile<64x64xbf16, #faattn.smem<swizzle = 128, stages = 9>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a 128-byte swizzled tile needs rows of a multiple of 128 bytes, got 64}}
+func.func @row_bytes(%a: !faattn.tile<64x32xbf16, #faattn.smem<swizzle = 128, stages = 1>>) {
+  return
+}

@@ -80,6 +80,19 @@ def FAAttnOnlineSoftmax : Pass<"faattn-online-softmax", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def FAAttnAssignLayouts : Pass<"faattn-assign-layouts", "::mlir::func::FuncOp"> {
+  let summary = "sm_90a: choose each tile's home and thread mapping (wgmma fragments, swizzled smem)";
+  let description = [{
+    Sets the encoding of every tile of an sm_90a grid whose block_m is a
+    multiple of 64: Q, K and V tiles in 128-byte-swizzled shared memory (K and
+    V in a 2-stage ring), S, P, the accumulator and the row statistics as
+    wgmma accumulator fragments (one warpgroup per 64 rows), P in 16 bits as
+    the register A operand of the P V product, the 16-bit O in shared memory
+    for the epilogue. Other targets and shapes are left alone. Runs after
+    faattn-online-softmax.
+  }];
+}
+
 def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp"> {
   let summary = "CPU path: tiles to tensors, tile ops to linalg and tensor ops";
   let description = [{

@@ -37,6 +37,33 @@ void FAAttnDialect::initialize() {
 }
 
 //===----------------------------------------------------------------------===//
+// Layout encodings
+//===----------------------------------------------------------------------===//
+
+LogicalResult WgmmaAccLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                         int64_t warpgroups) {
+  if (warpgroups < 1 || warpgroups > 4)
+    return emitError() << "warpgroups must be between 1 and 4, got " << warpgroups;
+  return success();
+}
+
+LogicalResult WgmmaOperandALayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                              int64_t warpgroups) {
+  if (warpgroups < 1 || warpgroups > 4)
+    return emitError() << "warpgroups must be between 1 and 4, got " << warpgroups;
+  return success();
+}
+
+LogicalResult SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                       int64_t swizzle, int64_t stages) {
+  if (swizzle != 0 && swizzle != 32 && swizzle != 64 && swizzle != 128)
+    return emitError() << "swizzle must be 0, 32, 64 or 128 bytes, got " << swizzle;
+  if (stages < 1 || stages > 8)
+    return emitError() << "stages must be between 1 and 8, got " << stages;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // TileType
 //===----------------------------------------------------------------------===//
 
@@ -76,6 +103,26 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!elementType.isIntOrFloat())
     return emitError() << "tile element type must be an integer or float, got "
                        << elementType;
+  if (auto acc = llvm::dyn_cast_or_null<WgmmaAccLayoutAttr>(encoding)) {
+    if (shape[0] != 64 * acc.getWarpgroups())
+      return emitError() << "a wgmma_acc tile has 64 rows per warpgroup: expected "
+                         << 64 * acc.getWarpgroups() << " rows, got " << shape[0];
+    if (!elementType.isF32())
+      return emitError() << "a wgmma_acc tile holds f32, got " << elementType;
+  }
+  if (auto a = llvm::dyn_cast_or_null<WgmmaOperandALayoutAttr>(encoding)) {
+    if (shape[0] != 64 * a.getWarpgroups())
+      return emitError() << "a wgmma_a tile has 64 rows per warpgroup: expected "
+                         << 64 * a.getWarpgroups() << " rows, got " << shape[0];
+    if (elementType.getIntOrFloatBitWidth() != 16)
+      return emitError() << "a wgmma_a tile holds 16-bit elements, got " << elementType;
+  }
+  if (auto sh = llvm::dyn_cast_or_null<SharedLayoutAttr>(encoding)) {
+    int64_t rowBytes = shape[1] * elementType.getIntOrFloatBitWidth() / 8;
+    if (sh.getSwizzle() && rowBytes % sh.getSwizzle() != 0)
+      return emitError() << "a " << sh.getSwizzle() << "-byte swizzled tile needs rows of a "
+                         << "multiple of " << sh.getSwizzle() << " bytes, got " << rowBytes;
+  }
   return success();
 }
 

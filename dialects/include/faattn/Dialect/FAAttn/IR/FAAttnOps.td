@@ -4,6 +4,7 @@
 
 include "faattn/Dialect/FAAttn/IR/FAAttnDialect.td"
 include "faattn/Dialect/FAAttn/IR/FAAttnTypes.td"
+include "faattn/Dialect/FAAttn/IR/FAAttnAttrs.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
