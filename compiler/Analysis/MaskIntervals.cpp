@@ -104,7 +104,24 @@ public:
   }
   void set(Value v, Interval i) { values[v] = i; }
 
+  /// The mask code is i32 arithmetic that wraps: a range that leaves i32
+  /// could wrap anywhere, so it becomes the whole i32 range (unknown).
+  void wrapToI32(Operation *op) {
+    for (Value r : op->getResults()) {
+      auto it = values.find(r);
+      if (it == values.end() || !r.getType().isInteger(32))
+        continue;
+      if (it->second.lo < INT32_MIN || it->second.hi > INT32_MAX)
+        it->second = {INT32_MIN, INT32_MAX};
+    }
+  }
+
   void visit(Operation *op) {
+    visitOp(op);
+    wrapToI32(op);
+  }
+
+  void visitOp(Operation *op) {
     auto bin = [&](auto fn) { set(op->getResult(0), fn(get(op->getOperand(0)), get(op->getOperand(1)))); };
     bool isI1 = op->getNumResults() == 1 && op->getResult(0).getType().isInteger(1);
     llvm::TypeSwitch<Operation *>(op)
@@ -258,6 +275,22 @@ public:
   }
 
   void visit(Operation *op) {
+    visitOp(op);
+    // The mask code is i32 arithmetic that wraps (the i64 ranges here do not):
+    // a range that leaves i32 becomes the whole i32 range, which is sound.
+    for (Value r : op->getResults()) {
+      auto it = ranges.find(r);
+      if (it == ranges.end() || !r.getType().isInteger(32) || r.getDefiningOp<arith::ConstantOp>())
+        continue;
+      auto [lo, hi] = it->second;
+      Value fits = andI(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, lo, cst64(INT32_MIN)),
+                        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, hi, cst64(INT32_MAX)));
+      it->second = {arith::SelectOp::create(b, loc, fits, lo, cst64(INT32_MIN)),
+                    arith::SelectOp::create(b, loc, fits, hi, cst64(INT32_MAX))};
+    }
+  }
+
+  void visitOp(Operation *op) {
     llvm::TypeSwitch<Operation *>(op)
         .Case([&](arith::ConstantOp c) {
           auto i = dyn_cast<IntegerAttr>(c.getValue());

@@ -141,6 +141,16 @@ private:
   /// True when every use of `earlier` comes before `later` (so that `later`
   /// may overwrite its buffer: its load starts with a barrier).
   static bool allUsesBefore(Value earlier, Operation *later) {
+    // A loop around `later` that does not define `earlier` but uses it would
+    // read it again in its next iteration, after `later` overwrote it.
+    Operation *def = earlier.getDefiningOp();
+    for (Operation *loop = later->getParentOp(); loop; loop = loop->getParentOp()) {
+      if (!isa<scf::ForOp>(loop) || loop->isProperAncestor(def))
+        continue;
+      for (Operation *user : earlier.getUsers())
+        if (loop->isProperAncestor(user))
+          return false;
+    }
     for (Operation *user : earlier.getUsers()) {
       bool ordered = false;
       for (Operation *at = later; at; at = at->getParentOp()) {
@@ -414,6 +424,13 @@ private:
     if (failed(convertBlock(*loop.getBody())))
       return failure();
     auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    // The yield copies run one after another: a yield that passes one carried
+    // tile into another's place would read an already overwritten buffer.
+    for (unsigned i : tileArgs)
+      for (unsigned j : tileArgs)
+        if (i != j && buf(yield.getOperand(i)) == carried[j])
+          return loop.emitError() << "the GPU (SIMT) mapping does not support a loop that "
+                                     "permutes its carried tiles";
     {
       OpBuilder yb(yield);
       for (unsigned i : tileArgs) {

@@ -568,6 +568,11 @@ bool check(std::vector<KernelSpec> &kernels, Diagnostics &diag) {
         break;
       }
     Checker(kernels[i], diag).run();
+    // Params in name order from here on: the canonical form lists them so,
+    // and the kernel ABI (IR arguments, launch packing) follows it, so that
+    // specs that differ only in declaration order share one compiled kernel.
+    std::stable_sort(kernels[i].params.begin(), kernels[i].params.end(),
+                     [](const ParamDecl &a, const ParamDecl &b) { return a.name < b.name; });
   }
   return diag.errorCount() == before;
 }

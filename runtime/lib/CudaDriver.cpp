@@ -32,6 +32,8 @@ llvm::Expected<const Driver &> Driver::get() {
     load(driver.deviceGetName, "cuDeviceGetName");
     load(driver.primaryCtxRetain, "cuDevicePrimaryCtxRetain");
     load(driver.ctxSetCurrent, "cuCtxSetCurrent");
+    load(driver.ctxGetCurrent, "cuCtxGetCurrent");
+    load(driver.ctxGetDevice, "cuCtxGetDevice");
     load(driver.ctxSynchronize, "cuCtxSynchronize");
     load(driver.moduleLoadData, "cuModuleLoadData");
     load(driver.moduleUnload, "cuModuleUnload");
@@ -95,6 +97,30 @@ llvm::Expected<Device> Device::open(int ordinal) {
     return std::move(err);
   if (auto err = d.check(d.ctxSetCurrent(dev.context), "cuCtxSetCurrent"))
     return std::move(err);
+  return dev;
+}
+
+llvm::Expected<Device> Device::current() {
+  auto driver = Driver::get();
+  if (!driver)
+    return driver.takeError();
+  const Driver &d = *driver;
+  CUcontext ctx = nullptr;
+  if (auto err = d.check(d.ctxGetCurrent(&ctx), "cuCtxGetCurrent"))
+    return std::move(err);
+  if (!ctx)
+    return open();
+  Device dev;
+  dev.context = ctx;
+  if (auto err = d.check(d.ctxGetDevice(&dev.device), "cuCtxGetDevice"))
+    return std::move(err);
+  char name[256] = {0};
+  d.deviceGetName(name, sizeof(name) - 1, dev.device);
+  dev.name = name;
+  d.deviceGetAttribute(&dev.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev.device);
+  d.deviceGetAttribute(&dev.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev.device);
+  d.deviceGetAttribute(&dev.multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                       dev.device);
   return dev;
 }
 

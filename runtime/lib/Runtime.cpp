@@ -27,7 +27,8 @@
 
 namespace faattn {
 
-const char *compilerVersion() { return "faattn-0.1-simt"; }
+// Part of every cache key: bump it whenever generated code or its ABI changes.
+const char *compilerVersion() { return "faattn-0.2-simt"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -71,13 +72,13 @@ struct KernelInfo {
 struct Kernel::State {
   CompiledKernel compiled;
   KernelInfo info;
-  std::mutex loadMutex; // the module is loaded on first launch
-  CUmodule module = nullptr;
-  CUfunction function = nullptr;
+  /// The module, loaded on the first launch in each CUDA context.
+  std::mutex loadMutex;
+  std::map<CUcontext, std::pair<CUmodule, CUfunction>> loaded;
   ~State() {
-    if (module)
-      if (auto d = cuda::Driver::get())
-        d->moduleUnload(module);
+    if (auto d = cuda::Driver::get())
+      for (auto &[ctx, mf] : loaded)
+        d->moduleUnload(mf.first); // (a context destroyed meanwhile returns an error: ignored)
   }
 };
 
@@ -184,10 +185,15 @@ Status Kernel::validate(const LaunchArgs &a) const {
   } else if (a.lse) {
     return fail("the spec has no return_lse, but an 'lse' tensor was given");
   }
-  for (const auto &given : a.params)
+  for (size_t i = 0; i < a.params.size(); ++i) {
+    const std::string &given = a.params[i].first;
     if (std::none_of(k.params.begin(), k.params.end(),
-                     [&](const ParamInfo &p) { return p.name == given.first; }))
-      return fail("the spec has no param '" + given.first + "'");
+                     [&](const ParamInfo &p) { return p.name == given; }))
+      return fail("the spec has no param '" + given + "'");
+    for (size_t j = 0; j < i; ++j)
+      if (a.params[j].first == given)
+        return fail("param '" + given + "' is given twice");
+  }
   for (const ParamInfo &p : k.params) {
     auto it = std::find_if(a.params.begin(), a.params.end(),
                            [&](const auto &x) { return x.first == p.name; });
@@ -226,24 +232,34 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   if (!driver)
     return fail(llvm::toString(driver.takeError()));
   const cuda::Driver &d = *driver;
+  // The caller's current context (or the first GPU's primary context when
+  // the thread has none); the module is loaded once per context.
+  auto device = cuda::Device::current();
+  if (!device)
+    return fail(llvm::toString(device.takeError()));
+  CUfunction function = nullptr;
   {
     std::lock_guard<std::mutex> lock(st.loadMutex);
-    if (!st.function) {
-      auto device = cuda::Device::open();
-      if (!device)
-        return fail(llvm::toString(device.takeError()));
+    auto it = st.loaded.find(device->context);
+    if (it != st.loaded.end()) {
+      function = it->second.second;
+    } else {
       if (device->major < st.info.computeMajor)
         return fail(st.compiled.target + " needs compute capability " +
                     std::to_string(st.info.computeMajor) + ".0; the GPU (" + device->name +
                     ") has " + std::to_string(device->major) + "." +
                     std::to_string(device->minor));
-      if (llvm::Error e = d.check(d.moduleLoadData(&st.module, st.compiled.ptx.c_str()),
+      CUmodule module = nullptr;
+      if (llvm::Error e = d.check(d.moduleLoadData(&module, st.compiled.ptx.c_str()),
                                   "cuModuleLoadData"))
         return fail(llvm::toString(std::move(e)));
       if (llvm::Error e = d.check(
-              d.moduleGetFunction(&st.function, st.module, st.compiled.name.c_str()),
-              "cuModuleGetFunction"))
+              d.moduleGetFunction(&function, module, st.compiled.name.c_str()),
+              "cuModuleGetFunction")) {
+        d.moduleUnload(module);
         return fail(llvm::toString(std::move(e)));
+      }
+      st.loaded[device->context] = {module, function};
     }
   }
   // Each memref as its expanded descriptor (see the metadata's "abi").
@@ -279,7 +295,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     return fail("the grid (" + std::to_string(q.b) + ", " + std::to_string(q.h) + ", " +
                 std::to_string(blocks) + ") is too large");
   if (llvm::Error e = d.check(
-          d.launchKernel(st.function, static_cast<unsigned>(q.b), static_cast<unsigned>(q.h),
+          d.launchKernel(function, static_cast<unsigned>(q.b), static_cast<unsigned>(q.h),
                          static_cast<unsigned>(blocks), static_cast<unsigned>(st.compiled.blockM),
                          1, 1, 0, static_cast<CUstream>(stream), argPtrs.data(), nullptr),
           "cuLaunchKernel"))
@@ -373,11 +389,15 @@ namespace {
 /// The disk entry: a header line, a JSON line (name, target, block_m, the
 /// PTX's size and SHA-256), then the PTX.
 std::string serialize(const CompiledKernel &k) {
-  nlohmann::json meta = {{"name", k.name},
-                         {"target", k.target},
-                         {"block_m", k.blockM},
-                         {"ptx_bytes", k.ptx.size()},
-                         {"ptx_sha256", sha256Hex(k.ptx)}};
+  std::string ptxSha = sha256Hex(k.ptx);
+  nlohmann::json meta = {
+      {"name", k.name},
+      {"target", k.target},
+      {"block_m", k.blockM},
+      {"ptx_bytes", k.ptx.size()},
+      {"ptx_sha256", ptxSha},
+      {"entry_sha256", sha256Hex(k.name + "\n" + k.target + "\n" + std::to_string(k.blockM) +
+                                 "\n" + ptxSha)}};
   return "faattn-cache 1\n" + meta.dump() + "\n" + k.ptx;
 }
 
@@ -386,13 +406,24 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
     return std::nullopt;
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
-  if (meta.is_discarded() || !meta.is_object() || !meta.contains("ptx_bytes") ||
-      !meta.contains("ptx_sha256") || !meta.contains("name") || !meta.contains("target") ||
-      !meta.contains("block_m") || !meta["ptx_bytes"].is_number_unsigned())
+  // Every field checked for its type before it is read (get<> would throw).
+  auto isString = [&](const char *key) { return meta.contains(key) && meta[key].is_string(); };
+  if (meta.is_discarded() || !meta.is_object() || !isString("name") || !isString("target") ||
+      !isString("ptx_sha256") || !isString("entry_sha256") || !meta.contains("ptx_bytes") ||
+      !meta["ptx_bytes"].is_number_unsigned() || !meta.contains("block_m") ||
+      !meta["block_m"].is_number_integer())
+    return std::nullopt;
+  int64_t blockM = meta["block_m"].get<int64_t>();
+  if (blockM < 1 || blockM > 1024)
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
     return std::nullopt; // truncated or corrupt: a miss
+  // The header fields are covered too (a corrupt block_m would launch wrongly).
+  std::string fields = meta["name"].get<std::string>() + "\n" + meta["target"].get<std::string>() +
+                       "\n" + std::to_string(blockM) + "\n" + meta["ptx_sha256"].get<std::string>();
+  if (sha256Hex(fields) != meta["entry_sha256"].get<std::string>())
+    return std::nullopt;
   CompiledKernel k;
   k.name = meta["name"].get<std::string>();
   k.target = meta["target"].get<std::string>();
@@ -500,7 +531,14 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
     }
   }
   if (owner) {
-    Result<CompiledKernel> r = impl->diskOrCompile(key, text, k->name);
+    // Whatever happens, the promise gets a value and a failure leaves no
+    // entry behind: waiters must never see a broken promise.
+    Result<CompiledKernel> r = Status::error("internal error while compiling '" + k->name + "'");
+    try {
+      r = impl->diskOrCompile(key, text, k->name);
+    } catch (const std::exception &e) {
+      r = Status::error("internal error while compiling '" + k->name + "': " + e.what());
+    }
     if (!r) { // do not cache failures: a later call may succeed
       std::lock_guard<std::mutex> lock(impl->mutex);
       impl->memory.erase(key);
@@ -543,19 +581,15 @@ Result<Kernel> Runtime::compileFile(const std::string &path, const std::string &
 // DeviceBuffer
 //===----------------------------------------------------------------------===//
 
+/// The driver, with a current context on the calling thread (the first GPU's
+/// primary context when the thread has none).
 static llvm::Expected<const cuda::Driver &> currentDriver() {
   auto driver = cuda::Driver::get();
   if (!driver)
     return driver.takeError();
-  static std::once_flag once;
-  static std::string failure;
-  std::call_once(once, [] {
-    auto device = cuda::Device::open(); // makes the primary context current
-    if (!device)
-      failure = llvm::toString(device.takeError());
-  });
-  if (!failure.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), failure);
+  auto device = cuda::Device::current();
+  if (!device)
+    return device.takeError();
   return *driver;
 }
 

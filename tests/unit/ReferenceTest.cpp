@@ -337,9 +337,10 @@ TEST(ReferenceAttention, ScoreAndBatchParamsMatchBruteForce) {
   const KernelSpec &k = p->kernel();
   Shape s{3, 5, 9};
   Layout L(k, s);
-  std::vector<ParamValue> params = {randomParam(k, k.params[0], s, 41),
-                                    randomParam(k, k.params[1], s, 42)};
-  const auto &slopes = params[0].data, &prefix = params[1].data;
+  // In the checked spec's (name) order: prefix, slopes.
+  std::vector<ParamValue> params = {randomParam(k, *k.findParam("prefix"), s, 42),
+                                    randomParam(k, *k.findParam("slopes"), s, 41)};
+  const auto &prefix = params[0].data, &slopes = params[1].data;
   auto q = randomTensor(L.qSize(), 43), kk = randomTensor(L.kSize(), 44),
        v = randomTensor(L.vSize(), 45);
   std::vector<double> out, lse, wantOut, wantLse;
@@ -511,11 +512,15 @@ TEST_F(ReferenceEval, ParamReads) {
   ASSERT_PARSED(p);
   const KernelSpec &k = p->kernel();
   Shape s{2, 3, 4};
+  // Checked specs list their params by name (the canonical and ABI order): bias, c, doc.
+  ASSERT_EQ(k.params[0].name, "bias");
+  ASSERT_EQ(k.params[1].name, "c");
+  ASSERT_EQ(k.params[2].name, "doc");
   std::vector<ParamValue> params = {
-      {{4}, {0, 0, 1, 2}}, {{2, 2}, {0.5, 0.25, 0.125, 0.0625}}, {{}, {2.0}}};
-  ASSERT_EQ(paramDims(k, k.params[0], s), std::vector<int64_t>{4});
-  ASSERT_EQ(paramDims(k, k.params[1], s), (std::vector<int64_t>{2, 2}));
-  ASSERT_TRUE(paramDims(k, k.params[2], s).empty());
+      {{2, 2}, {0.5, 0.25, 0.125, 0.0625}}, {{}, {2.0}}, {{4}, {0, 0, 1, 2}}};
+  ASSERT_EQ(paramDims(k, *k.findParam("doc"), s), std::vector<int64_t>{4});
+  ASSERT_EQ(paramDims(k, *k.findParam("bias"), s), (std::vector<int64_t>{2, 2}));
+  ASSERT_TRUE(paramDims(k, *k.findParam("c"), s).empty());
   Env env;
   env.kernel = &k;
   env.params = &params;
@@ -592,16 +597,16 @@ TEST(ReferenceRandom, ParamShapesAndValues) {
   ASSERT_PARSED(p);
   const KernelSpec &k = p->kernel();
   Shape s{3, 7, 30};
-  EXPECT_EQ(paramDims(k, k.params[0], s), std::vector<int64_t>{30}); // seq = max(7, 30)
-  EXPECT_EQ(paramDims(k, k.params[1], s), std::vector<int64_t>{7});
-  EXPECT_EQ(paramDims(k, k.params[2], s), std::vector<int64_t>{3});
-  EXPECT_EQ(paramDims(k, k.params[3], s), std::vector<int64_t>{8});
-  EXPECT_EQ(paramDims(k, k.params[4], s), (std::vector<int64_t>{2, 30}));
-  EXPECT_TRUE(paramDims(k, k.params[5], s).empty());
+  EXPECT_EQ(paramDims(k, *k.findParam("doc"), s), std::vector<int64_t>{30}); // seq = max(7, 30)
+  EXPECT_EQ(paramDims(k, *k.findParam("docq"), s), std::vector<int64_t>{7});
+  EXPECT_EQ(paramDims(k, *k.findParam("prefix"), s), std::vector<int64_t>{3});
+  EXPECT_EQ(paramDims(k, *k.findParam("slopes"), s), std::vector<int64_t>{8});
+  EXPECT_EQ(paramDims(k, *k.findParam("kvb"), s), (std::vector<int64_t>{2, 30}));
+  EXPECT_TRUE(paramDims(k, *k.findParam("n"), s).empty());
 
   // Document ids: 0, then steps of 0 or 1, documents of 1..10 tokens.
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    ParamValue doc = randomParam(k, k.params[0], s, seed);
+    ParamValue doc = randomParam(k, *k.findParam("doc"), s, seed);
     ASSERT_EQ(doc.dims, std::vector<int64_t>{30});
     ASSERT_EQ(doc.data.size(), 30u);
     EXPECT_EQ(doc.data[0], 0.0);
@@ -617,13 +622,13 @@ TEST(ReferenceRandom, ParamShapesAndValues) {
       }
     }
   }
-  ParamValue doc = randomParam(k, k.params[0], s, 1);
+  ParamValue doc = randomParam(k, *k.findParam("doc"), s, 1);
   EXPECT_GE(doc.data.back(), 2.0) << "30 tokens in documents of at most 10: at least 3 documents";
-  EXPECT_EQ(doc.data, randomParam(k, k.params[0], s, 1).data);
+  EXPECT_EQ(doc.data, randomParam(k, *k.findParam("doc"), s, 1).data);
 
   std::set<double> prefixes;
   for (uint64_t seed = 0; seed < 50; ++seed)
-    for (double x : randomParam(k, k.params[2], s, seed).data) {
+    for (double x : randomParam(k, *k.findParam("prefix"), s, seed).data) {
       EXPECT_GE(x, 0.0);
       EXPECT_LE(x, 30.0);
       EXPECT_EQ(x, std::floor(x));
@@ -631,7 +636,7 @@ TEST(ReferenceRandom, ParamShapesAndValues) {
     }
   EXPECT_GT(prefixes.size(), 10u);
 
-  ParamValue slopes = randomParam(k, k.params[3], s, 3);
+  ParamValue slopes = randomParam(k, *k.findParam("slopes"), s, 3);
   ASSERT_EQ(slopes.data.size(), 8u);
   for (double x : slopes.data) {
     EXPECT_GE(x, 0.01);
@@ -639,9 +644,9 @@ TEST(ReferenceRandom, ParamShapesAndValues) {
     EXPECT_EQ(x, double(float(x))) << "f32 params are exact f32 values";
   }
 
-  for (int idx : {4, 5}) {
-    ParamValue other = randomParam(k, k.params[idx], s, 4);
-    EXPECT_EQ(other.data.size(), idx == 4 ? 60u : 1u);
+  for (const char *name : {"kvb", "n"}) {
+    ParamValue other = randomParam(k, *k.findParam(name), s, 4);
+    EXPECT_EQ(other.data.size(), std::string(name) == "kvb" ? 60u : 1u);
     for (double x : other.data)
       EXPECT_TRUE(x == 0 || x == 1 || x == 2 || x == 3) << x;
   }

@@ -334,3 +334,61 @@ TEST_F(RuntimeValidate, LaunchWithoutADriverIsAnErrorNotACrash) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
+  std::string dir = freshDir("malformed");
+  {
+    Runtime rt(fakeOptions(dir));
+    ASSERT_TRUE(rt.compile(kSpec));
+  }
+  fs::path entry = entries(dir).at(0);
+  std::ifstream in(entry, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  size_t nl1 = data.find('\n'), nl2 = data.find('\n', nl1 + 1);
+  std::string header = data.substr(0, nl1 + 1), json = data.substr(nl1 + 1, nl2 - nl1 - 1),
+              ptx = data.substr(nl2 + 1);
+  auto replace = [&](std::string from, std::string to) {
+    std::string j = json;
+    size_t at = j.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos)
+      j.replace(at, from.size(), to);
+    return j;
+  };
+  // Wrong types, a zero block size, a block size that does not match its checksum, not JSON.
+  for (std::string bad : {replace("\"name\":\"causal\"", "\"name\":1"),
+                          replace("\"block_m\":128", "\"block_m\":\"x\""),
+                          replace("\"block_m\":128", "\"block_m\":0"),
+                          replace("\"block_m\":128", "\"block_m\":64"),
+                          std::string("{not json")}) {
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << header << bad << "\n" << ptx;
+    std::atomic<int> calls{0};
+    Runtime rt(fakeOptions(dir, &calls));
+    auto k = rt.compile(kSpec);
+    ASSERT_TRUE(k) << bad << ": " << k.error();
+    EXPECT_EQ(calls.load(), 1) << bad << ": a malformed entry must be recompiled";
+    EXPECT_EQ(k->compiled().blockM, 128) << bad;
+  }
+}
+
+TEST(RuntimeCache, ParamDeclarationOrderSharesOneKernel) {
+  // Params are passed in name order (the canonical order), so both spellings have one ABI.
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(freshDir("param-order"), &calls));
+  ASSERT_TRUE(rt.compile("kernel k { heads = 4; head_dim = 64\n param z : f32[heads]\n"
+                         " param a : i32[seq]\n score = score + z[h] * a[kv_idx] }"));
+  ASSERT_TRUE(rt.compile("kernel k { heads = 4; head_dim = 64\n param a : i32[seq]\n"
+                         " param z : f32[heads]\n score = score + z[h] * a[kv_idx] }"));
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_F(RuntimeValidate, ParamGivenTwice) {
+  ValidArgs v;
+  v.a.params.push_back(v.a.params[0]);
+  EXPECT_EQ(error(v.a), "launch of kernel 'causal': param 'slopes' is given twice");
+}
+
+} // namespace

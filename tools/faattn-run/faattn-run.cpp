@@ -406,7 +406,7 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
   std::vector<std::vector<void *>> rotatedPtrs;
   if (benchIters > 0) {
     double inputBytes = double(ql.size() + kl.size() + vl.size());
-    int copies = static_cast<int>(std::min(8.0, std::ceil(2 * 50e6 / inputBytes)));
+    int copies = static_cast<int>(std::min(64.0, std::ceil(2 * 50e6 / inputBytes)));
     for (int c = 1; c < copies; ++c) {
       std::vector<int64_t> w = words;
       CUdeviceptr ptrs[3] = {upload(ql.data(), ql.size()), upload(kl.data(), kl.size()),
@@ -457,8 +457,8 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
   }
   // Large problems are checked on a sample of query rows (the first and last
   // 16 and 32 spread between; rows are independent): the float64 reference
-  // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element is
-  // still checked for the NaN poison.
+  // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
+  // out and LSE is still checked for the NaN poison.
   std::vector<char> rows(SQ, 1);
   bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
   if (sampled) {
@@ -471,6 +471,9 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
   bool unwritten = false;
   for (float f : outF)
     unwritten |= std::isnan(f);
+  if (k.returnLse)
+    for (float f : lseRaw)
+      unwritten |= std::isnan(f); // -inf is a valid LSE, NaN is the poison
   std::vector<double> refOut, refLse;
   uint64_t undefinedOps = 0;
   ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps,
@@ -525,7 +528,8 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
     }
     std::sort(times.begin(), times.end());
     double ms = times[times.size() / 2];
-    double flops = 4.0 * B * HQ * SQ * SKV * DQK; // FlashAttention convention (no mask discount)
+    // FlashAttention's convention (no mask discount): 2 B H Sq Skv (Dqk + Dv).
+    double flops = 2.0 * B * HQ * SQ * SKV * (DQK + DV);
     double kvBytes = double(kl.size() + vl.size());
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f", ms, kvBytes / ms / 1e9);
     llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",

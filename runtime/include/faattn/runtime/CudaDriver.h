@@ -25,6 +25,8 @@ struct Driver {
   CUresult (*deviceGetName)(char *, int, CUdevice);
   CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
   CUresult (*ctxSetCurrent)(CUcontext);
+  CUresult (*ctxGetCurrent)(CUcontext *);
+  CUresult (*ctxGetDevice)(CUdevice *);
   CUresult (*ctxSynchronize)();
   CUresult (*moduleLoadData)(CUmodule *, const void *);
   CUresult (*moduleUnload)(CUmodule);
@@ -58,8 +60,13 @@ struct Device {
   int major = 0, minor = 0, multiprocessors = 0;
   std::string name;
 
-  /// The first GPU; fails when there is none.
+  /// The first GPU; fails when there is none. Makes its primary context
+  /// current on the calling thread.
   static llvm::Expected<Device> open(int ordinal = 0);
+
+  /// The calling thread's current context and its device; when the thread
+  /// has none, the first GPU's primary context is made current.
+  static llvm::Expected<Device> current();
 };
 
 } // namespace faattn::cuda
