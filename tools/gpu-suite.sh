@@ -83,6 +83,11 @@ for line in open(os.path.join(out, "gpu-tests.txt")):
                       "rel_l2": float(m[5]), "lse_rel_l2": float(m[6]) if m[6] else None, "pass": m[7] == "PASS"})
 passed = sum(c["pass"] for c in cases)
 bench = json.load(open(os.path.join(out, "bench.json"))) if os.path.exists(os.path.join(out, "bench.json")) else {}
+if "device" not in bench:  # no benchmark in this run: say where and when the tests ran
+    import datetime
+    name = open(os.path.join(out, "device.txt")).read().split(":")[1].split("(")[0].strip()
+    bench = {"device": name, "date": datetime.date.today().isoformat(),
+             "commit": os.environ.get("FAATTN_COMMIT", "unknown"), **bench}
 bench["tests"] = {"passed": passed, "failed": len(cases) - passed, "cases": cases}
 bench["sanitizer"] = open(os.path.join(out, "sanitizer.txt")).read()[-4000:]
 json.dump(bench, open(os.path.join(out, "results.json"), "w"), indent=1)
