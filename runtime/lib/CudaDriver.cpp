@@ -73,6 +73,17 @@ llvm::Error Driver::check(CUresult result, llvm::StringRef what) const {
                ")");
 }
 
+/// Name, compute capability and SM count of `dev.device`.
+static void describe(const Driver &d, Device &dev) {
+  char name[256] = {0};
+  d.deviceGetName(name, sizeof(name) - 1, dev.device);
+  dev.name = name;
+  d.deviceGetAttribute(&dev.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev.device);
+  d.deviceGetAttribute(&dev.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev.device);
+  d.deviceGetAttribute(&dev.multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                       dev.device);
+}
+
 llvm::Expected<Device> Device::open(int ordinal) {
   auto driver = Driver::get();
   if (!driver)
@@ -86,13 +97,7 @@ llvm::Expected<Device> Device::open(int ordinal) {
   Device dev;
   if (auto err = d.check(d.deviceGet(&dev.device, ordinal), "cuDeviceGet"))
     return std::move(err);
-  char name[256] = {0};
-  d.deviceGetName(name, sizeof(name) - 1, dev.device);
-  dev.name = name;
-  d.deviceGetAttribute(&dev.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev.device);
-  d.deviceGetAttribute(&dev.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev.device);
-  d.deviceGetAttribute(&dev.multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-                       dev.device);
+  describe(d, dev);
   if (auto err = d.check(d.primaryCtxRetain(&dev.context, dev.device), "cuDevicePrimaryCtxRetain"))
     return std::move(err);
   if (auto err = d.check(d.ctxSetCurrent(dev.context), "cuCtxSetCurrent"))
@@ -114,13 +119,7 @@ llvm::Expected<Device> Device::current() {
   dev.context = ctx;
   if (auto err = d.check(d.ctxGetDevice(&dev.device), "cuCtxGetDevice"))
     return std::move(err);
-  char name[256] = {0};
-  d.deviceGetName(name, sizeof(name) - 1, dev.device);
-  dev.name = name;
-  d.deviceGetAttribute(&dev.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev.device);
-  d.deviceGetAttribute(&dev.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev.device);
-  d.deviceGetAttribute(&dev.multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-                       dev.device);
+  describe(d, dev);
   return dev;
 }
 

@@ -109,33 +109,40 @@ struct Descriptor {
   }
 };
 
-/// Reorders a bshd tensor (b, s, h, d) into the kernel's layout.
-std::vector<float> toLayout(const std::vector<double> &bshd, spec::Layout layout, int64_t b,
-                            int64_t s, int64_t h, int64_t d) {
-  std::vector<float> out(bshd.size());
+/// The index in `layout` order of element (i, j, k, l) of a (b, s, h, d) tensor.
+int64_t layoutIndex(spec::Layout layout, int64_t i, int64_t j, int64_t k, int64_t l, int64_t s,
+                    int64_t h, int64_t d) {
+  return layout == spec::Layout::BSHD ? ((i * s + j) * h + k) * d + l
+                                      : ((i * h + k) * s + j) * d + l;
+}
+
+/// Copies between bshd order (the reference's) and the kernel's layout.
+template <typename To, typename From>
+std::vector<To> relayout(const std::vector<From> &x, spec::Layout layout, int64_t b, int64_t s,
+                         int64_t h, int64_t d, bool toKernel) {
+  std::vector<To> out(x.size());
   for (int64_t i = 0; i < b; ++i)
     for (int64_t j = 0; j < s; ++j)
       for (int64_t k = 0; k < h; ++k)
         for (int64_t l = 0; l < d; ++l) {
-          int64_t src = ((i * s + j) * h + k) * d + l;
-          int64_t dst = layout == spec::Layout::BSHD ? src : ((i * h + k) * s + j) * d + l;
-          out[dst] = static_cast<float>(bshd[src]);
+          int64_t bshd = ((i * s + j) * h + k) * d + l;
+          int64_t kernel = layoutIndex(layout, i, j, k, l, s, h, d);
+          if (toKernel)
+            out[kernel] = static_cast<To>(x[bshd]);
+          else
+            out[bshd] = static_cast<To>(x[kernel]);
         }
   return out;
 }
 
+std::vector<float> toLayout(const std::vector<double> &bshd, spec::Layout layout, int64_t b,
+                            int64_t s, int64_t h, int64_t d) {
+  return relayout<float>(bshd, layout, b, s, h, d, /*toKernel=*/true);
+}
+
 std::vector<double> fromLayout(const std::vector<float> &x, spec::Layout layout, int64_t b,
                                int64_t s, int64_t h, int64_t d) {
-  std::vector<double> out(x.size());
-  for (int64_t i = 0; i < b; ++i)
-    for (int64_t j = 0; j < s; ++j)
-      for (int64_t k = 0; k < h; ++k)
-        for (int64_t l = 0; l < d; ++l) {
-          int64_t dst = ((i * s + j) * h + k) * d + l;
-          int64_t src = layout == spec::Layout::BSHD ? dst : ((i * h + k) * s + j) * d + l;
-          out[dst] = x[src];
-        }
-  return out;
+  return relayout<double>(x, layout, b, s, h, d, /*toKernel=*/false);
 }
 
 std::vector<int64_t> dimsOf(const spec::KernelSpec &k, spec::Layout layout, int64_t b, int64_t s,
