@@ -14,6 +14,7 @@
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Reference/Reference.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/faattn.h"
 #include "faattn/runtime/CudaDriver.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -283,17 +284,6 @@ uint8_t toE4M3(float f) {
   return static_cast<uint8_t>(code | (std::signbit(f) ? 0x80 : 0));
 }
 
-/// Device buffer of a tensor in the kernel's element type.
-struct DeviceTensor {
-  const cuda::Driver *driver = nullptr;
-  CUdeviceptr ptr = 0;
-  size_t bytes = 0;
-  ~DeviceTensor() {
-    if (ptr)
-      driver->memFree(ptr);
-  }
-};
-
 size_t elementBytes(spec::DType d) { return d == spec::DType::E4M3 ? 1 : 2; }
 
 /// Encodes doubles as `dtype` and returns the decoded values (what the kernel sees).
@@ -317,8 +307,12 @@ std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d, std::ve
 /// The relative L2 error a kernel of this output type must stay under (DESIGN.md).
 double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2; }
 
-bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
-                 const spec::KernelSpec &k, const ref::Shape &shape, uint64_t seedBase) {
+DType apiType(spec::DType d) {
+  return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
+}
+
+bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
+                 const ref::Shape &shape, uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   spec::DType inType = k.dtype;
@@ -344,116 +338,77 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
   for (size_t i = 0; i < k.params.size(); ++i)
     params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
 
-  std::vector<std::unique_ptr<DeviceTensor>> buffers;
-  auto upload = [&](const void *data, size_t bytes) -> CUdeviceptr {
-    auto t = std::make_unique<DeviceTensor>();
-    t->driver = &d;
-    t->bytes = bytes;
-    if (llvm::Error e = d.check(d.memAlloc(&t->ptr, std::max<size_t>(bytes, 16)), "cuMemAlloc")) {
-      llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+  // Device memory and the launch go through the public runtime API
+  // (faattn.h), so that every GPU test also tests Kernel::launch.
+  std::vector<DeviceBuffer> buffers;
+  auto upload = [&](const void *data, size_t bytes) -> void * {
+    auto b = DeviceBuffer::allocate(std::max<size_t>(bytes, 16));
+    if (!b) {
+      llvm::errs() << "faattn-run: error: " << b.error() << "\n";
       exit(1);
     }
     if (data && bytes)
-      if (llvm::Error e = d.check(d.memcpyHtoD(t->ptr, data, bytes), "cuMemcpyHtoD")) {
-        llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+      if (Status s = b->upload(data, bytes); !s) {
+        llvm::errs() << "faattn-run: error: " << s.message() << "\n";
         exit(1);
       }
-    CUdeviceptr p = t->ptr;
-    buffers.push_back(std::move(t));
-    return p;
+    buffers.push_back(std::move(*b));
+    return buffers.back().data();
   };
+  buffers.reserve(16 + 3 * 64 + params.size());
   std::vector<uint8_t> ql = relayout(qb, SQ, HQ, DQK), kl = relayout(kb, SKV, HKV, DQK),
                        vl = relayout(vb, SKV, HKV, DV);
   size_t outBytes = B * SQ * HQ * DV * elementBytes(outType);
   std::vector<uint8_t> poisonOut(outBytes, 0xFF); // NaN in bf16 and f16
   std::vector<float> poisonLse(B * HQ * SQ, std::numeric_limits<float>::quiet_NaN());
-  CUdeviceptr qp = upload(ql.data(), ql.size()), kp = upload(kl.data(), kl.size()),
-              vp = upload(vl.data(), vl.size()), op = upload(poisonOut.data(), outBytes);
-  CUdeviceptr lp = k.returnLse ? upload(poisonLse.data(), poisonLse.size() * 4) : 0;
-
-  // Kernel parameters: each memref as its expanded descriptor.
-  std::vector<int64_t> words;
-  std::vector<size_t> starts;
-  auto memref = [&](CUdeviceptr p, llvm::ArrayRef<int64_t> sizes) {
-    starts.push_back(words.size());
-    words.push_back(static_cast<int64_t>(p));
-    words.push_back(static_cast<int64_t>(p));
-    words.push_back(0);
-    llvm::append_range(words, sizes);
-    std::vector<int64_t> strides(sizes.size(), 1);
-    for (int i = static_cast<int>(sizes.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * sizes[i + 1];
-    llvm::append_range(words, strides);
-  };
-  memref(qp, dimsOf(k, k.layout, B, SQ, HQ, DQK));
-  memref(kp, dimsOf(k, k.layout, B, SKV, HKV, DQK));
-  memref(vp, dimsOf(k, k.layout, B, SKV, HKV, DV));
-  memref(op, dimsOf(k, k.layout, B, SQ, HQ, DV));
+  DType inT = apiType(inType), outT = apiType(outType);
+  LaunchArgs args;
+  args.q = {upload(ql.data(), ql.size()), inT, dimsOf(k, k.layout, B, SQ, HQ, DQK)};
+  args.k = {upload(kl.data(), kl.size()), inT, dimsOf(k, k.layout, B, SKV, HKV, DQK)};
+  args.v = {upload(vl.data(), vl.size()), inT, dimsOf(k, k.layout, B, SKV, HKV, DV)};
+  args.out = {upload(poisonOut.data(), outBytes), outT, dimsOf(k, k.layout, B, SQ, HQ, DV)};
   if (k.returnLse)
-    memref(lp, {B, HQ, SQ});
+    args.lse = Tensor{upload(poisonLse.data(), poisonLse.size() * 4), DType::F32, {B, HQ, SQ}};
   for (size_t i = 0; i < params.size(); ++i) {
-    std::vector<int32_t> i32;
-    std::vector<float> f32;
-    CUdeviceptr p;
-    if (k.params[i].elemType == spec::Type::I32) {
-      i32.assign(params[i].data.begin(), params[i].data.end());
-      p = upload(i32.data(), i32.size() * 4);
-    } else {
-      f32.assign(params[i].data.begin(), params[i].data.end());
-      p = upload(f32.data(), f32.size() * 4);
-    }
-    memref(p, params[i].dims);
+    bool isI32 = k.params[i].elemType == spec::Type::I32;
+    std::vector<int32_t> i32(params[i].data.begin(), params[i].data.end());
+    std::vector<float> f32(params[i].data.begin(), params[i].data.end());
+    void *p = isI32 ? upload(i32.data(), i32.size() * 4) : upload(f32.data(), f32.size() * 4);
+    args.params.push_back({k.params[i].name, Tensor{p, isI32 ? DType::I32 : DType::F32,
+                                                    params[i].dims}});
   }
-  std::vector<void *> argPtrs;
-  for (int64_t &w : words)
-    argPtrs.push_back(&w);
   // For timing: more copies of Q, K and V, rotated between launches so that
   // the inputs of consecutive launches together exceed L2 (50 MB on H100/H200).
-  std::vector<std::vector<int64_t>> rotated;
-  std::vector<std::vector<void *>> rotatedPtrs;
+  std::vector<LaunchArgs> copies = {args};
   if (benchIters > 0) {
     double inputBytes = double(ql.size() + kl.size() + vl.size());
-    int copies = static_cast<int>(std::min(64.0, std::ceil(2 * 50e6 / inputBytes)));
-    for (int c = 1; c < copies; ++c) {
-      std::vector<int64_t> w = words;
-      CUdeviceptr ptrs[3] = {upload(ql.data(), ql.size()), upload(kl.data(), kl.size()),
-                             upload(vl.data(), vl.size())};
-      for (int t = 0; t < 3; ++t)
-        w[starts[t]] = w[starts[t] + 1] = static_cast<int64_t>(ptrs[t]);
-      rotated.push_back(std::move(w));
-    }
-    for (auto &w : rotated) {
-      rotatedPtrs.emplace_back();
-      for (int64_t &x : w)
-        rotatedPtrs.back().push_back(&x);
+    int n = static_cast<int>(std::min(64.0, std::ceil(2 * 50e6 / inputBytes)));
+    for (int c = 1; c < n; ++c) {
+      LaunchArgs a = args;
+      a.q.data = upload(ql.data(), ql.size());
+      a.k.data = upload(kl.data(), kl.size());
+      a.v.data = upload(vl.data(), vl.size());
+      copies.push_back(std::move(a));
     }
   }
-
-  unsigned gridZ = static_cast<unsigned>((SQ + gk.blockM - 1) / gk.blockM);
-  auto launch = [&](size_t copy = 0) {
-    void **params = copy == 0 ? argPtrs.data() : rotatedPtrs[copy - 1].data();
-    return d.check(d.launchKernel(fn, static_cast<unsigned>(B), static_cast<unsigned>(HQ), gridZ,
-                                  static_cast<unsigned>(gk.blockM), 1, 1, 0, nullptr, params,
-                                  nullptr),
-                   "cuLaunchKernel");
-  };
-  if (llvm::Error e = launch()) {
-    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+  auto launch = [&](size_t copy = 0) { return kernel.launch(copies[copy]); };
+  if (Status s = launch(); !s) {
+    llvm::errs() << "faattn-run: error: " << s.message() << "\n";
     return false;
   }
-  if (llvm::Error e = d.check(d.ctxSynchronize(), "kernel execution")) {
-    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+  if (Status s = synchronize(); !s) {
+    llvm::errs() << "faattn-run: error: kernel execution: " << s.message() << "\n";
     return false;
   }
   std::vector<uint8_t> outRaw(outBytes);
   std::vector<float> lseRaw(poisonLse.size());
-  if (llvm::Error e = d.check(d.memcpyDtoH(outRaw.data(), op, outBytes), "cuMemcpyDtoH")) {
-    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+  if (Status s = buffers[3].download(outRaw.data(), outBytes); !s) {
+    llvm::errs() << "faattn-run: error: " << s.message() << "\n";
     return false;
   }
   if (k.returnLse)
-    if (llvm::Error e = d.check(d.memcpyDtoH(lseRaw.data(), lp, lseRaw.size() * 4), "cuMemcpyDtoH")) {
-      llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(e)) << "\n";
+    if (Status s = buffers[4].download(lseRaw.data(), lseRaw.size() * 4); !s) {
+      llvm::errs() << "faattn-run: error: " << s.message() << "\n";
       return false;
     }
   std::vector<float> outF(B * SQ * HQ * DV);
@@ -526,7 +481,7 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
       (void)launch();
     for (unsigned i = 0; i < benchIters; ++i) {
       d.eventRecord(start, nullptr);
-      (void)launch(i % (rotated.size() + 1));
+      (void)launch(i % copies.size());
       d.eventRecord(stop, nullptr);
       d.eventSynchronize(stop);
       float ms = 0;
@@ -540,7 +495,7 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
     double kvBytes = double(kl.size() + vl.size());
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f", ms, kvBytes / ms / 1e9);
     llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",
-                                 flops / ms / 1e9, rotated.size() + 1);
+                                 flops / ms / 1e9, copies.size());
     d.eventDestroy(start);
     d.eventDestroy(stop);
   }
@@ -548,21 +503,19 @@ bool runGpuShape(const cuda::Driver &d, CUfunction fn, const GpuKernel &gk,
   return ok;
 }
 
-int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
+int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
            const std::vector<ref::Shape> &shapeList) {
   auto driver = cuda::Driver::get();
   if (!driver)
     return fail(llvm::toString(driver.takeError()));
-  auto device = cuda::Device::open();
+  auto device = cuda::Device::current();
   if (!device)
     return fail(llvm::toString(device.takeError()));
-  const cuda::Driver &d = *driver;
   llvm::outs() << "device: " << device->name << " (sm_" << device->major << device->minor
                << ", " << device->multiprocessors << " SMs)\n";
-  mlir::DialectRegistry registry;
-  registerFAAttnDialects(registry);
-  registerGpuDialects(registry);
-  mlir::MLIRContext ctx(registry);
+  RuntimeOptions options;
+  options.cacheDir = ""; // compile every time: this tool tests the compiler
+  Runtime rt(options);
   unsigned failures = 0, ran = 0;
   for (const spec::KernelSpec &k : kernels) {
     if (!onlyKernel.empty() && k.name != onlyKernel)
@@ -577,30 +530,17 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
                    << needMajor << ".0, the device has " << device->major << "." << device->minor << ")\n";
       continue;
     }
-    llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
-    if (!gk) {
+    Result<Kernel> kernel = rt.compile(specText.str(), k.name);
+    if (!kernel) {
       ++failures;
-      fail(llvm::toString(gk.takeError()));
-      continue;
-    }
-    CUmodule mod;
-    CUfunction fn;
-    if (llvm::Error e = d.check(d.moduleLoadData(&mod, gk->ptx.c_str()), "cuModuleLoadData")) {
-      ++failures;
-      fail("kernel '" + k.name + "': " + llvm::toString(std::move(e)));
-      continue;
-    }
-    if (llvm::Error e = d.check(d.moduleGetFunction(&fn, mod, gk->name.c_str()), "cuModuleGetFunction")) {
-      ++failures;
-      fail("kernel '" + k.name + "': " + llvm::toString(std::move(e)));
+      fail(kernel.error());
       continue;
     }
     for (const ref::Shape &shape : shapeList) {
       ++ran;
-      if (!runGpuShape(d, fn, *gk, k, shape, seed * 1000003ull))
+      if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull))
         ++failures;
     }
-    d.moduleUnload(mod);
   }
   if (!onlyKernel.empty() && ran == 0 && failures == 0)
     return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");
@@ -635,7 +575,7 @@ int main(int argc, char **argv) {
     return 1;
 
   if (gpu)
-    return runGpu(*kernels, sm, shapeList);
+    return runGpu(*kernels, sm.getMemoryBuffer(id)->getBuffer(), shapeList);
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
