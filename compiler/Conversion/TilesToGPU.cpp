@@ -295,12 +295,10 @@ private:
       return failure();
     Location loc = load.getLoc();
     int64_t cols = load.getType().getShape()[1];
-    Value seq = memref::DimOp::create(b, loc, load.getMem(),
-                                      tileSeqDim(load.getMem().getType(), load.getLayout()));
-    Value row = arith::AddIOp::create(b, loc, load.getRow0(), tid);
+    RowAddress at = tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), tid));
     Value dst = buf(load);
     forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
-      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, row, c, seq), dst, c);
+      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), dst, c);
     });
     toErase.push_back(load);
     return success();
@@ -312,14 +310,12 @@ private:
     int64_t rows = t.getShape()[0], cols = t.getShape()[1];
     Value sh = sharedBuffer(load);
     sharedBuffers[load.getResult()] = sh;
-    Value seq = memref::DimOp::create(b, loc, load.getMem(),
-                                      tileSeqDim(load.getMem().getType(), load.getLayout()));
     gpu::BarrierOp::create(b, loc); // no thread still reads the previous block
     forLoop(b, loc, tid, cIdx(b, loc, rows * cols), cIdx(b, loc, threads), [&](OpBuilder &b, Value i) {
       Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, loc, cols));
       Value c = arith::RemUIOp::create(b, loc, i, cIdx(b, loc, cols));
-      Value row = arith::AddIOp::create(b, loc, load.getRow0(), r);
-      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, row, c, seq), sh, ValueRange{r, c});
+      RowAddress at = tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), r));
+      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), sh, ValueRange{r, c});
     });
     gpu::BarrierOp::create(b, loc); // the block is complete
     toErase.push_back(load);
@@ -330,17 +326,15 @@ private:
     Location loc = store.getLoc();
     auto memTy = store.getMem().getType();
     int64_t cols = store.getValue().getType().getShape()[1];
-    Value seq = memref::DimOp::create(b, loc, store.getMem(), tileSeqDim(memTy, store.getLayout()));
-    Value row = arith::AddIOp::create(b, loc, store.getRow0(), tid);
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, seq);
     Value src = buf(store.getValue());
     if (!src)
       return store.emitOpError() << "stores a tile with no per-thread buffer";
-    scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
+    RowAddress at = tileRowAddress(b, loc, store, arith::AddIOp::create(b, loc, store.getRow0(), tid));
+    scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
       forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
         memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, c), store.getMem(),
-                                tileMemIndices(memTy, store.getLayout(), store.getBatch(),
-                                           store.getHead(), row, c));
+                                tileMemIndices(memTy, store.getLayout(), at.batch,
+                                           store.getHead(), at.row, c));
       });
       scf::YieldOp::create(b, loc);
     });
@@ -461,7 +455,10 @@ private:
     SmallVector<Value> yielded;
     for (unsigned i : kept)
       yielded.push_back(yield.getOperand(i));
-    OpBuilder(yield).create<scf::YieldOp>(loc, yielded);
+    {
+      OpBuilder yb(yield);
+      scf::YieldOp::create(yb, loc, yielded);
+    }
     yield.erase();
     for (unsigned i : tileArgs)
       buffers[loop.getResult(i)] = carried[i];

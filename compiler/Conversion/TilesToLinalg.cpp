@@ -64,38 +64,36 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType t, Value value) {
 
 Value lowerLoad(OpBuilder &b, TileLoadOp op) {
   Location loc = op.getLoc();
-  Value seq = memref::DimOp::create(b, loc, op.getMem(),
-                                    tileSeqDim(op.getMem().getType(), op.getLayout()));
   return tensor::GenerateOp::create(
       b, loc, tensorOf(op.getType()), ValueRange{}, [&](OpBuilder &b, Location loc, ValueRange ij) {
         Value row = arith::AddIOp::create(b, loc, op.getRow0(), ij[0]);
-        tensor::YieldOp::create(b, loc, loadOrZero(b, loc, op, row, ij[1], seq));
+        RowAddress at = tileRowAddress(b, loc, op, row);
+        tensor::YieldOp::create(b, loc, loadOrZero(b, loc, op, at, ij[1]));
       });
 }
 
 void lowerStore(OpBuilder &b, TileStoreOp op) {
   Location loc = op.getLoc();
-  auto memTy = op.getMem().getType();
   ArrayRef<int64_t> shape = op.getValue().getType().getShape();
-  Value seq = memref::DimOp::create(b, loc, op.getMem(), tileSeqDim(memTy, op.getLayout()));
-  Value left = arith::SubIOp::create(b, loc, seq, op.getRow0());
-  Value rows = arith::MinSIOp::create(b, loc, left, cIdx(b, loc, shape[0]));
   Value tensor = op.getValue(); // already a tensor
-  scf::ForOp::create(b, loc, cIdx(b, loc, 0), rows, cIdx(b, loc, 1), ValueRange{},
-                     [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-                       Value row = arith::AddIOp::create(b, loc, op.getRow0(), i);
-                       scf::ForOp::create(
-                           b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
-                           ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
-                             Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
-                             memref::StoreOp::create(b, loc, v, op.getMem(),
-                                                     tileMemIndices(memTy, op.getLayout(),
-                                                                op.getBatch(), op.getHead(), row,
-                                                                j));
-                             scf::YieldOp::create(b, loc);
-                           });
-                       scf::YieldOp::create(b, loc);
-                     });
+  scf::ForOp::create(
+      b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[0]), cIdx(b, loc, 1), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+        RowAddress at = tileRowAddress(b, loc, op, arith::AddIOp::create(b, loc, op.getRow0(), i));
+        scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
+          scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
+                             ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
+                               Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
+                               memref::StoreOp::create(
+                                   b, loc, v, op.getMem(),
+                                   tileMemIndices(op.getMem().getType(), op.getLayout(), at.batch,
+                                                  op.getHead(), at.row, j));
+                               scf::YieldOp::create(b, loc);
+                             });
+          scf::YieldOp::create(b, loc);
+        });
+        scf::YieldOp::create(b, loc);
+      });
 }
 
 Value lowerDot(OpBuilder &b, TileDotOp op) {

@@ -47,6 +47,7 @@ public:
   }
 
   /// Q/K/V/out: (batch, seq, heads, dim) for bshd, (batch, heads, seq, dim) for bhsd.
+  /// (varlen: batch 1, every sequence packed; paged K/V: (pages, page, ...)).
   MemRefType qkvType(const spec::KernelSpec &k, int64_t heads, int64_t dim, Type elt) {
     int64_t dyn = ShapedType::kDynamic;
     SmallVector<int64_t> shape = k.layout == spec::Layout::BSHD
@@ -185,6 +186,20 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   if (k.returnLse)
     argTypes.push_back(MemRefType::get({ShapedType::kDynamic, k.headsQ, ShapedType::kDynamic},
                                        b.getF32Type()));
+  // The sequence operands (faattn.attention's cu_seqlens_q, cu_seqlens_kv,
+  // block_table, seqlens_kv), in that order, before the params.
+  int64_t dyn = ShapedType::kDynamic;
+  Type lens = MemRefType::get({dyn}, b.getI32Type());
+  unsigned nSeq = 0;
+  if (k.varlen)
+    argTypes.push_back(lens), ++nSeq;
+  if (k.varlen && !k.pagedKVPage)
+    argTypes.push_back(lens), ++nSeq;
+  if (k.pagedKVPage) {
+    argTypes.push_back(MemRefType::get({dyn, dyn}, b.getI32Type()));
+    argTypes.push_back(lens);
+    nSeq += 2;
+  }
   paramIndex.clear();
   SmallVector<Type> paramTypes;
   for (const spec::ParamDecl &p : k.params) {
@@ -201,15 +216,27 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 
-  unsigned nFixed = k.returnLse ? 5 : 4;
-  Value lse = k.returnLse ? entry->getArgument(4) : Value();
-  SmallVector<Value> params(entry->getArguments().drop_front(nFixed));
+  unsigned next = 4;
+  Value lse = k.returnLse ? entry->getArgument(next++) : Value();
+  SequenceOperands seqs;
+  if (k.varlen)
+    seqs.cuSeqlensQ = entry->getArgument(next++);
+  if (k.varlen && !k.pagedKVPage)
+    seqs.cuSeqlensKV = entry->getArgument(next++);
+  if (k.pagedKVPage) {
+    seqs.blockTable = entry->getArgument(next++);
+    seqs.seqlensKV = entry->getArgument(next++);
+  }
+  assert(next == (k.returnLse ? 5u : 4u) + nSeq && "sequence operands out of order");
+  (void)nSeq;
+  SmallVector<Value> params(entry->getArguments().drop_front(next));
   auto mode = k.mode == spec::Mode::Forward    ? Mode::forward
               : k.mode == spec::Mode::Backward ? Mode::backward
                                                : Mode::decode;
   auto layout = k.layout == spec::Layout::BSHD ? Layout::bshd : Layout::bhsd;
   auto attn = AttentionOp::create(b, l, entry->getArgument(0), entry->getArgument(1),
-                                  entry->getArgument(2), entry->getArgument(3), lse, params,
+                                  entry->getArgument(2), entry->getArgument(3), lse, seqs,
+                                  params,
                                   k.headsQ, k.headsKV, k.scale, mode, layout);
   if (k.varlen)
     attn.setVarlen(true);

@@ -366,6 +366,18 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
     expectSize(name.c_str(), params[i].data.size(), product(params[i].dims));
   }
 
+  auto checkLens = [&](const std::vector<int64_t> &lens, int64_t max, const char *what) {
+    if (lens.empty())
+      return;
+    if (lens.size() != static_cast<size_t>(B))
+      fatal(llvm::Twine(what) + " must have one length per batch");
+    for (int64_t n : lens)
+      if (n < 0 || n > max)
+        fatal(llvm::Twine(what) + " has a length outside [0, " + llvm::Twine(max) + "]");
+  };
+  checkLens(shape.lensQ, Sq, "lensQ");
+  checkLens(shape.lensKV, Skv, "lensKV");
+
   out.assign(static_cast<size_t>(B * Sq * Hq * Dv), 0.0);
   lse.assign(static_cast<size_t>(B * Hq * Sq), 0.0);
 
@@ -384,10 +396,15 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
 
   for (int64_t b = 0; b < B; ++b) {
     env.b = static_cast<int32_t>(b);
+    // This sequence's lengths (ragged batches: the rows after them stay 0).
+    const int64_t sq = shape.lensQ.empty() ? Sq : shape.lensQ[b];
+    const int64_t skv = shape.lensKV.empty() ? Skv : shape.lensKV[b];
+    env.seqQ = static_cast<int32_t>(sq);
+    env.seqKV = static_cast<int32_t>(skv);
     for (int64_t h = 0; h < Hq; ++h) {
       env.h = static_cast<int32_t>(h);
       const int64_t hkv = h / group;
-      for (int64_t i = 0; i < Sq; ++i) {
+      for (int64_t i = 0; i < sq; ++i) {
         if (onlyRows && !(*onlyRows)[i])
           continue;
         env.qIdx = static_cast<int32_t>(i);
@@ -396,7 +413,7 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
         // Scores of the kept keys, and their maximum.
         double rowMax = negInf;
         bool anyKept = false;
-        for (int64_t j = 0; j < Skv; ++j) {
+        for (int64_t j = 0; j < skv; ++j) {
           env.kvIdx = static_cast<int32_t>(j);
           kept[j] = !spec.mask || evalExpr(*spec.mask, env) != 0;
           if (!kept[j])
@@ -424,7 +441,7 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
         // Softmax with max subtraction: weights exp(s_j - max) in (0, 1].
         double sum = 0;
         std::fill(acc.begin(), acc.end(), 0.0);
-        for (int64_t j = 0; j < Skv; ++j) {
+        for (int64_t j = 0; j < skv; ++j) {
           if (!kept[j])
             continue;
           double w = std::exp(s[j] - rowMax);

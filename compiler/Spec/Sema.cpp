@@ -524,6 +524,18 @@ void Checker::run() {
       }
   }
 
+  // varlen and paged KV restart q_idx / kv_idx in every sequence and give each
+  // its own length: a param laid out along a sequence has no extent then.
+  if (k.varlen || k.pagedKVPage)
+    for (const ParamDecl &p : k.params)
+      for (Dim d : p.shape)
+        if (d == Dim::Seq || d == Dim::SeqQ || d == Dim::SeqKV) {
+          diag.error(p.loc, "param '" + p.name + "' has a " + dimName(d) +
+                                " dimension, which " + (k.varlen ? "varlen" : "paged_kv") +
+                                " kernels do not support (each sequence has its own length)");
+          break;
+        }
+
   // Expressions, in the order they were written (so are their errors).
   bool maskFirst = k.score && k.mask &&
                    k.mask->loc.getPointer() < k.score->loc.getPointer();

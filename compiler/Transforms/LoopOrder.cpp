@@ -79,6 +79,11 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
       else if (auto l = dyn_cast<TileLoadOp>(op); l && !qLoad)
         qLoad = l;
     }
+    bool perSequence = false;
+    grid.walk([&](TileLoadOp l) { perSequence |= l.getLimit() || l.getPageTable(); });
+    if (perSequence)
+      return grid.emitError() << "faattn-loop-order: kv-outer does not support varlen or "
+                                 "paged_kv kernels";
     auto isZero = [](Value v) { return getConstantIntValue(v) == std::optional<int64_t>(0); };
     auto isOne = [](Value v) { return getConstantIntValue(v) == std::optional<int64_t>(1); };
     if (!kvLoop || !fin || !qLoad || grid.getRank() != 3 || !isZero(kvLoop.getLowerBound()) ||

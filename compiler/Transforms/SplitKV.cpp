@@ -54,9 +54,16 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       if (g->hasAttr("faattn.decode"))
         grids.push_back(g);
     });
-    for (scf::ForallOp grid : grids)
+    for (scf::ForallOp grid : grids) {
+      // varlen decode stays unsplit (correct, one CTA per q-block): the
+      // combine grid would need each sequence's row range again.
+      bool packedQ = false;
+      grid.walk([&](TileStoreOp st) { packedQ |= static_cast<bool>(st.getOffset()); });
+      if (packedQ)
+        continue;
       if (failed(split(grid)))
         return signalPassFailure();
+    }
   }
 
   LogicalResult split(scf::ForallOp grid) {
@@ -95,7 +102,17 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
 
     // Number of splits and the workspace: partial O as a bshd (B * S, Sq, H, Dv)
     // f32 tensor and partial LSE as (B * S, H, Sq), so that tile_load/store apply.
-    Value nkb = kvLoop.getUpperBound();
+    // Dense K/V: the KV block count is the same for every CTA (defined above
+    // the grid). Paged K/V: each CTA's count is min(bound, its own) (see
+    // faattn-tile); the splits divide the bound, each split stops at the
+    // CTA's count.
+    Value nkb = kvLoop.getUpperBound(), nkbLocal = nkb;
+    if (grid->isAncestor(nkb.getParentRegion()->getParentOp())) {
+      auto min = nkb.getDefiningOp<arith::MinUIOp>();
+      if (!min || grid->isAncestor(min.getLhs().getParentRegion()->getParentOp()))
+        return grid.emitError() << "faattn-split-kv expects the KV loop bound of faattn-tile";
+      nkb = min.getLhs();
+    }
     Value splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
     splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
     Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
@@ -125,7 +142,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(kvLoop);
       Value lo = arith::MulIOp::create(b, loc, s, chunk);
-      Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, chunk), nkb);
+      Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, chunk), nkbLocal);
       kvLoop.getLowerBoundMutable().assign(lo);
       kvLoop.getUpperBoundMutable().assign(hi);
       // The partial results stay f32 and go to the workspace.

@@ -28,6 +28,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTILE
@@ -82,11 +83,22 @@ void materialize(AttentionOp op) {
   auto tileTy = [](int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); };
   auto memTy = [](Value v) { return cast<MemRefType>(v.getType()); };
 
-  Value batch = memref::DimOp::create(b, loc, op.getQ(), 0);
+  Value cuQ = op.getCuSeqlensQ(), cuKV = op.getCuSeqlensKv();
+  Value table = op.getBlockTable(), lensKV = op.getSeqlensKv();
+  std::optional<int64_t> page = op.getPagedKvPage();
+  // varlen: the batch is the number of sequences; Q's rows are all of them.
+  Value batch = cuQ ? arith::SubIOp::create(b, loc, memref::DimOp::create(b, loc, cuQ, 0),
+                                            cIdx(1)).getResult()
+                    : memref::DimOp::create(b, loc, op.getQ(), 0).getResult();
   Value seqQ = memref::DimOp::create(b, loc, op.getQ(), seqDim);
-  Value seqKV = memref::DimOp::create(b, loc, op.getK(), seqDim);
+  // Dense K/V: one KV block count for every CTA. Otherwise its bound (the
+  // packed rows, or the block table's capacity); each CTA takes its own.
+  Value kvRows = page ? arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, table, 1),
+                                              cIdx(*page)).getResult()
+                      : memref::DimOp::create(b, loc, op.getK(), seqDim).getResult();
   Value numQBlocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
-  Value numKVBlocks = arith::CeilDivUIOp::create(b, loc, seqKV, cIdx(bn));
+  Value numKVBlocks = arith::CeilDivUIOp::create(b, loc, kvRows, cIdx(bn));
+  Value seqKV = kvRows;
   Value seqQ32 = toI32(seqQ), seqKV32 = toI32(seqKV);
 
   bool identity = isIdentityScore(op);
@@ -106,12 +118,71 @@ void materialize(AttentionOp op) {
   Value hKV = arith::DivUIOp::create(b, loc, hIdx, cIdx(op.getGroupSize()));
   Value row0 = arith::MulIOp::create(b, loc, qBlock, cIdx(bm));
   Value b32 = toI32(bIdx), h32 = toI32(hIdx), row32 = toI32(row0);
+  auto layoutAttr = op.getLayoutAttr();
+
+  // Per-sequence start and length (varlen, paged KV), as index values
+  // clamped to >= 0 (and paged lengths to the table's capacity) so that
+  // malformed lengths never make a loop run wild; the loads and stores
+  // check every position against the memrefs besides.
+  Value qBatch = bIdx, kvBatch = bIdx, qStart, kvStart, qLimit, kvLimit;
+  auto readLen = [&](Value mem, Value at) -> Value {
+    Value i = memref::LoadOp::create(b, loc, mem, at);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
+  };
+  auto clampedDiff = [&](Value hi, Value lo) -> Value {
+    Value d = arith::SubIOp::create(b, loc, hi, lo);
+    Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, cIdx(0));
+    return arith::SelectOp::create(b, loc, neg, cIdx(0), d);
+  };
+  Value bNext = cuQ || cuKV ? arith::AddIOp::create(b, loc, bIdx, cIdx(1)).getResult() : Value();
+  if (cuQ) {
+    qBatch = cIdx(0);
+    qStart = readLen(cuQ, bIdx);
+    qLimit = clampedDiff(readLen(cuQ, bNext), qStart);
+    seqQ32 = toI32(qLimit);
+  }
+  if (cuKV) {
+    kvBatch = cIdx(0);
+    kvStart = readLen(cuKV, bIdx);
+    kvLimit = clampedDiff(readLen(cuKV, bNext), kvStart);
+  } else if (lensKV) {
+    Value len = readLen(lensKV, bIdx);
+    kvLimit = arith::MinSIOp::create(b, loc, clampedDiff(len, cIdx(0)), kvRows);
+  }
+  if (kvLimit) {
+    seqKV32 = toI32(kvLimit);
+    // This CTA's KV blocks: none for a q-block past its sequence's end.
+    Value local = arith::CeilDivUIOp::create(b, loc, kvLimit, cIdx(bn));
+    if (qLimit) {
+      Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, row0, qLimit);
+      local = arith::SelectOp::create(b, loc, past, cIdx(0), local);
+    }
+    // min(bound, local): faattn-split-kv splits by the bound (defined above
+    // the grid), each CTA stops at its own count.
+    numKVBlocks = arith::MinUIOp::create(b, loc, numKVBlocks, local);
+  }
+  auto setRows = [&](auto rowOp, Value start, Value limit) {
+    if (start)
+      rowOp.getOffsetMutable().assign(start);
+    if (limit)
+      rowOp.getLimitMutable().assign(limit);
+  };
+  auto kvLoad = [&](TileType type, Value mem, Value col0) -> Value {
+    auto load = TileLoadOp::create(b, loc, type, mem, kvBatch, hKV, col0, layoutAttr);
+    setRows(load, kvStart, kvLimit);
+    if (table) {
+      load.getPageTableMutable().assign(table);
+      load.setPageSize(*page);
+    }
+    return load;
+  };
 
   int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
   Type inElt = memTy(op.getQ()).getElementType();
-  auto layoutAttr = op.getLayoutAttr();
-  Value qTile = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), bIdx, hIdx, row0,
-                                   layoutAttr);
+  auto qLoad = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), qBatch, hIdx, row0,
+                                  layoutAttr);
+  setRows(qLoad, qStart, qLimit);
+  Value qTile = qLoad;
   float negInf = -std::numeric_limits<float>::infinity();
   Value acc0 = TileSplatOp::create(b, loc, tileTy(bm, dv, f32), b.getF32FloatAttr(0));
   Value m0 = TileSplatOp::create(b, loc, tileTy(bm, 1, f32), b.getF32FloatAttr(negInf));
@@ -125,8 +196,7 @@ void materialize(AttentionOp op) {
     b.setInsertionPointToStart(kvLoop.getBody());
     Value col0 = arith::MulIOp::create(b, loc, kvLoop.getInductionVar(), cIdx(bn));
     Value col32 = toI32(col0);
-    Value kTile = TileLoadOp::create(b, loc, tileTy(bn, dqk, inElt), op.getK(), bIdx, hKV,
-                                     col0, layoutAttr);
+    Value kTile = kvLoad(tileTy(bn, dqk, inElt), op.getK(), col0);
     Value s = TileDotOp::create(b, loc, tileTy(bm, bn, f32), qTile, kTile,
                                 /*transpose_rhs=*/b.getUnitAttr());
     if (!identity) {
@@ -138,8 +208,7 @@ void materialize(AttentionOp op) {
     auto mask = TileMaskOp::create(b, loc, s.getType(), s, b32, h32, row32, col32, seqQ32,
                                    seqKV32, op.getParams());
     mask.getRegion().takeBody(op.getMask());
-    Value vTile = TileLoadOp::create(b, loc, tileTy(bn, dv, inElt), op.getV(), bIdx, hKV,
-                                     col0, layoutAttr);
+    Value vTile = kvLoad(tileTy(bn, dv, inElt), op.getV(), col0);
     Block *body = kvLoop.getBody();
     auto update = SoftmaxUpdateOp::create(
         b, loc, TypeRange(kvLoop.getResultTypes()), mask.getResult(), vTile,
@@ -151,9 +220,13 @@ void materialize(AttentionOp op) {
   auto fin = SoftmaxFinalizeOp::create(b, loc, tileTy(bm, dv, outElt), tileTy(bm, 1, f32),
                                        kvLoop.getResult(0), kvLoop.getResult(1),
                                        kvLoop.getResult(2), b.getF32FloatAttr(scaleLog2));
-  TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), bIdx, hIdx, row0, layoutAttr);
-  if (Value lse = op.getLse())
-    TileStoreOp::create(b, loc, fin.getLse(), lse, bIdx, hIdx, row0, layoutAttr);
+  auto outStore = TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), qBatch, hIdx, row0,
+                                      layoutAttr);
+  setRows(outStore, qStart, qLimit);
+  if (Value lse = op.getLse()) {
+    auto lseStore = TileStoreOp::create(b, loc, fin.getLse(), lse, qBatch, hIdx, row0, layoutAttr);
+    setRows(lseStore, qStart, qLimit);
+  }
   op.erase();
 }
 

@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.2-simt"; }
+const char *compilerVersion() { return "faattn-0.3-simt"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -65,6 +65,8 @@ struct KernelInfo {
   int64_t headsQ = 0, headsKV = 0, headDimQK = 0, headDimV = 0;
   DType dtype = DType::BF16, outDtype = DType::BF16;
   bool bshd = true, returnLse = false;
+  bool varlen = false;
+  int64_t page = 0; // paged_kv's page size; 0 when K/V are dense
   int computeMajor = 9;
   std::vector<ParamInfo> params;
 };
@@ -92,7 +94,7 @@ struct Dims {
 };
 
 Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
-                   size_t rank) {
+                   size_t rank, uintptr_t alignment = 16) {
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + kernel + "': tensor '" + what + "' " + msg);
   };
@@ -106,8 +108,8 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
       return fail("has an empty or negative dimension");
   if (!t.data)
     return fail("has a null pointer");
-  if (reinterpret_cast<uintptr_t>(t.data) % 16 != 0)
-    return fail("is not 16-byte aligned");
+  if (reinterpret_cast<uintptr_t>(t.data) % alignment != 0)
+    return fail("is not " + std::to_string(alignment) + "-byte aligned");
   if (!t.strides.empty()) {
     if (t.strides.size() != rank)
       return fail("has " + std::to_string(t.strides.size()) + " strides for rank " +
@@ -122,10 +124,20 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
   return Status::ok();
 }
 
+/// (batch, seq, heads, dim) of a Q/K/V/out tensor; a packed (varlen) rank-3
+/// tensor has batch 1.
 Dims dimsOf(const Tensor &t, bool bshd) {
+  if (t.shape.size() == 3)
+    return bshd ? Dims{1, t.shape[0], t.shape[1], t.shape[2]}
+                : Dims{1, t.shape[1], t.shape[0], t.shape[2]};
   if (bshd)
     return {t.shape[0], t.shape[1], t.shape[2], t.shape[3]};
   return {t.shape[0], t.shape[2], t.shape[1], t.shape[3]};
+}
+
+/// The number of sequences of a launch (validated args).
+int64_t batchOf(const LaunchArgs &a, bool bshd) {
+  return a.cuSeqlensQ ? a.cuSeqlensQ->shape[0] - 1 : dimsOf(a.q, bshd).b;
 }
 
 } // namespace
@@ -142,9 +154,14 @@ Status Kernel::validate(const LaunchArgs &a) const {
     DType dtype;
   } tensors[] = {{"q", a.q, k.dtype}, {"k", a.k, k.dtype}, {"v", a.v, k.dtype},
                  {"out", a.out, k.outDtype}};
-  for (auto &[what, t, dtype] : tensors)
-    if (Status s = checkTensor(name, what, t, dtype, 4); !s)
+  // varlen packs Q and out (and K, V unless paged) into rank-3 tensors.
+  bool paged = k.page > 0;
+  size_t qRank = k.varlen ? 3 : 4, kvRank = k.varlen && !paged ? 3 : 4;
+  for (auto &[what, t, dtype] : tensors) {
+    bool isKV = what[0] == 'k' || what[0] == 'v';
+    if (Status s = checkTensor(name, what, t, dtype, isKV ? kvRank : qRank); !s)
       return s;
+  }
   Dims q = dimsOf(a.q, k.bshd), kk = dimsOf(a.k, k.bshd), v = dimsOf(a.v, k.bshd),
        o = dimsOf(a.out, k.bshd);
   auto heads = [&](const char *what, int64_t got, int64_t want) -> Status {
@@ -167,21 +184,72 @@ Status Kernel::validate(const LaunchArgs &a) const {
                    dim("v", v.d, k.headDimV), dim("out", o.d, k.headDimV)})
     if (!s)
       return s;
-  if (kk.b != q.b || v.b != q.b || o.b != q.b)
+
+  // The sequence tensors: exactly those the spec needs.
+  struct SeqTensor {
+    const char *what;
+    const std::optional<Tensor> &t;
+    bool wanted;
+    const char *why;
+    size_t rank;
+  } seqTensors[] = {
+      {"cu_seqlens_q", a.cuSeqlensQ, k.varlen, "varlen", 1},
+      {"cu_seqlens_kv", a.cuSeqlensKV, k.varlen && !paged, "varlen without paged_kv", 1},
+      {"block_table", a.blockTable, paged, "paged_kv", 2},
+      {"seqlens_kv", a.seqlensKV, paged, "paged_kv", 1}};
+  for (const SeqTensor &st : seqTensors) {
+    if (st.wanted && !st.t)
+      return fail(std::string("the spec has ") + st.why + ": tensor '" + st.what +
+                  "' is missing");
+    if (!st.wanted && st.t)
+      return fail(std::string("tensor '") + st.what + "' is only for " + st.why +
+                  " specs, this one is not");
+    if (st.t)
+      if (Status s = checkTensor(name, st.what, *st.t, DType::I32, st.rank, 4); !s)
+        return s;
+  }
+  if (k.varlen && a.cuSeqlensQ->shape[0] < 2)
+    return fail("tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
+  int64_t batch = batchOf(a, k.bshd);
+  if (k.varlen && !paged && a.cuSeqlensKV->shape[0] != batch + 1)
+    return fail("tensors 'cu_seqlens_q' and 'cu_seqlens_kv' must have the same length");
+  if (paged) {
+    if (a.blockTable->shape[0] != batch || a.seqlensKV->shape[0] != batch)
+      return fail("tensors 'block_table' (batch, max_pages) and 'seqlens_kv' (batch) must "
+                  "have the batch size, " + std::to_string(batch));
+    if (kk.s != k.page || v.s != k.page)
+      return fail("tensors 'k' and 'v' must hold pages of " + std::to_string(k.page) +
+                  " rows (the spec's paged_kv), got " + std::to_string(kk.s));
+    if (kk.b != v.b)
+      return fail("k and v must have the same number of pages");
+  } else {
+    if (!k.varlen && kk.b != q.b)
+      return fail("q, k, v and out must have the same batch size");
+    if (v.s != kk.s)
+      return fail("k and v must have the same sequence length");
+  }
+  if (!k.varlen && (v.b != kk.b || o.b != q.b))
     return fail("q, k, v and out must have the same batch size");
-  if (v.s != kk.s)
-    return fail("k and v must have the same sequence length");
   if (o.s != q.s)
     return fail("out must have q's sequence length");
   if (q.s > INT32_MAX || kk.s > INT32_MAX)
     return fail("sequence lengths must fit in 32 bits");
+  if (!k.varlen && a.maxSeqlenQ != 0)
+    return fail("maxSeqlenQ is only for varlen specs, this one is not");
+  if (a.maxSeqlenQ < 0 || a.maxSeqlenQ > q.s)
+    return fail("maxSeqlenQ must be between 0 and total_q (" + std::to_string(q.s) + "), got " +
+                std::to_string(a.maxSeqlenQ));
   if (k.returnLse) {
+    const char *lseShape = k.varlen ? "(heads, total_q)" : "(batch, heads, seq_q)";
     if (!a.lse)
-      return fail("the spec has return_lse: tensor 'lse' (batch, heads, seq_q) f32 is missing");
-    if (Status s = checkTensor(name, "lse", *a.lse, DType::F32, 3); !s)
+      return fail("the spec has return_lse: tensor 'lse' " + std::string(lseShape) +
+                  " f32 is missing");
+    if (Status s = checkTensor(name, "lse", *a.lse, DType::F32, k.varlen ? 2 : 3); !s)
       return s;
-    if (a.lse->shape != std::vector<int64_t>{q.b, k.headsQ, q.s})
-      return fail("tensor 'lse' must have shape (batch, heads, seq_q)");
+    std::vector<int64_t> want = k.varlen ? std::vector<int64_t>{k.headsQ, q.s}
+                                         : std::vector<int64_t>{q.b, k.headsQ, q.s};
+    if (a.lse->shape != want)
+      return fail("tensor 'lse' must have shape " + std::string(lseShape));
   } else if (a.lse) {
     return fail("the spec has no return_lse, but an 'lse' tensor was given");
   }
@@ -205,7 +273,7 @@ Status Kernel::validate(const LaunchArgs &a) const {
     for (size_t i = 0; i < p.shape.size(); ++i) {
       int64_t want = 0;
       switch (p.shape[i]) {
-      case spec::Dim::Batch: want = q.b; break;
+      case spec::Dim::Batch: want = batch; break;
       case spec::Dim::Heads: want = k.headsQ; break;
       case spec::Dim::KVHeads: want = k.headsKV; break;
       case spec::Dim::Seq: want = std::max(q.s, kk.s); break;
@@ -264,24 +332,34 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   }
   // Each memref as its expanded descriptor (see the metadata's "abi").
   std::vector<int64_t> words;
-  auto memref = [&](const Tensor &t) {
+  // Packed (varlen) tensors get the kernel's leading batch dimension of 1.
+  auto memref = [&](const Tensor &t, bool packed = false) {
+    std::vector<int64_t> shape = t.shape;
+    if (packed)
+      shape.insert(shape.begin(), 1);
     words.push_back(reinterpret_cast<int64_t>(t.data));
     words.push_back(reinterpret_cast<int64_t>(t.data));
     words.push_back(0);
-    for (int64_t s : t.shape)
+    for (int64_t s : shape)
       words.push_back(s);
-    std::vector<int64_t> strides(t.shape.size(), 1);
-    for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * t.shape[i + 1];
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
     for (int64_t s : strides)
       words.push_back(s);
   };
-  memref(a.q);
-  memref(a.k);
-  memref(a.v);
-  memref(a.out);
+  bool varlen = st.info.varlen, pagedKV = st.info.page > 0;
+  memref(a.q, varlen);
+  memref(a.k, varlen && !pagedKV);
+  memref(a.v, varlen && !pagedKV);
+  memref(a.out, varlen);
   if (a.lse)
-    memref(*a.lse);
+    memref(*a.lse, varlen);
+  // The sequence tensors, in the kernel's order (before the params).
+  for (const std::optional<Tensor> *t : {&a.cuSeqlensQ, &a.cuSeqlensKV, &a.blockTable,
+                                         &a.seqlensKV})
+    if (*t)
+      memref(**t);
   for (const ParamInfo &p : st.info.params)
     for (const auto &[pname, t] : a.params)
       if (pname == p.name)
@@ -289,13 +367,16 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   std::vector<void *> argPtrs;
   for (int64_t &w : words)
     argPtrs.push_back(&w);
+  // The grid: (batch, heads, q-blocks of the longest query sequence).
   Dims q = dimsOf(a.q, st.info.bshd);
-  int64_t blocks = (q.s + st.compiled.blockM - 1) / st.compiled.blockM;
-  if (q.b > 65535 * 32768 || blocks > 65535)
-    return fail("the grid (" + std::to_string(q.b) + ", " + std::to_string(q.h) + ", " +
+  int64_t batch = batchOf(a, st.info.bshd);
+  int64_t rows = varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
+  int64_t blocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
+  if (batch > 65535 * 32768 || blocks > 65535)
+    return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
                 std::to_string(blocks) + ") is too large");
   if (llvm::Error e = d.check(
-          d.launchKernel(function, static_cast<unsigned>(q.b), static_cast<unsigned>(q.h),
+          d.launchKernel(function, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
                          static_cast<unsigned>(blocks), static_cast<unsigned>(st.compiled.blockM),
                          1, 1, 0, static_cast<CUstream>(stream), argPtrs.data(), nullptr),
           "cuLaunchKernel"))
@@ -563,6 +644,8 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   info.outDtype = k->dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
   info.bshd = k->layout == spec::Layout::BSHD;
   info.returnLse = k->returnLse;
+  info.varlen = k->varlen;
+  info.page = k->pagedKVPage.value_or(0);
   info.computeMajor = k->target == spec::Target::SM90a ? 9 : 8;
   for (const spec::ParamDecl &p : k->params)
     info.params.push_back(

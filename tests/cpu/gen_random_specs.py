@@ -1,5 +1,6 @@
 """Random valid specs for differential testing: score and mask expressions built from every
-name, operator and function of the language, random GQA ratios, head dims and tile sizes.
+name, operator and function of the language, random GQA ratios, head dims and tile sizes,
+layouts, decode mode, varlen and paged KV.
 
 usage: gen_random_specs.py SEED COUNT > specs.fa
 
@@ -46,6 +47,11 @@ def fexpr(d):
 for n in range(int(sys.argv[2])):
     t = random.choice(["16x16", "16x32", "32x16", "32x32", "64x16"])
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
-    print(f"kernel k{n} {{ heads = {hq} : {hkv}; head_dim = {random.choice([8,16,32])}; tile = {t}; return_lse")
+    extra = ""
+    if random.random() < 0.3: extra += "; layout = bhsd"
+    if random.random() < 0.15: extra += "; mode = decode"
+    if random.random() < 0.2: extra += "; varlen"
+    if random.random() < 0.2: extra += f"; paged_kv(page = {random.choice([16, 32, 48])})"
+    print(f"kernel k{n} {{ heads = {hq} : {hkv}; head_dim = {random.choice([8,16,32])}; tile = {t}; return_lse{extra}")
     print(f"  score = {fexpr(3)}")
     print(f"  mask = {bexpr(3)} }}")

@@ -7,5 +7,5 @@ here=$(dirname "$0")
 mkdir -p "$work"
 for seed in 1 2 3 4; do
   python3 "$here/gen_random_specs.py" "$seed" 20 > "$work/random-$seed.fa"
-  "$run" --cpu "$work/random-$seed.fa" --shape b=2,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
+  "$run" --cpu "$work/random-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
 done

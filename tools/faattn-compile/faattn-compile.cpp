@@ -167,7 +167,7 @@ std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip
     errors = "cannot create temporary files for ptxas";
     return nlohmann::json();
   }
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(in);
     llvm::sys::fs::remove(out);
     llvm::sys::fs::remove(log);
@@ -232,18 +232,34 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
       params.push_back({{"name", name}, {"rank", rank}, {"dtype", dtype}, {"shape", shape}});
     };
     bool bshd = k.layout == spec::Layout::BSHD;
-    auto qkv = [&](int64_t heads, int64_t dim, const char *seq) {
-      return bshd ? nlohmann::json::array({"batch", seq, heads, dim})
-                  : nlohmann::json::array({"batch", heads, seq, dim});
+    // The kernel's view of each tensor (varlen: batch 1, every sequence
+    // packed; paged K/V: pages of `page` rows).
+    auto qkv = [&](const char *batch, int64_t heads, int64_t dim, nlohmann::json seq) {
+      return bshd ? nlohmann::json::array({batch, seq, heads, dim})
+                  : nlohmann::json::array({batch, heads, seq, dim});
     };
     const char *inType = spec::dtypeName(k.dtype);
     const char *outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
-    addParam("q", 4, inType, qkv(k.headsQ, k.headDimQK, "seq_q"));
-    addParam("k", 4, inType, qkv(k.headsKV, k.headDimQK, "seq_kv"));
-    addParam("v", 4, inType, qkv(k.headsKV, k.headDimV, "seq_kv"));
-    addParam("out", 4, outType, qkv(k.headsQ, k.headDimV, "seq_q"));
+    const char *qBatch = k.varlen ? "1" : "batch";
+    const char *qSeq = k.varlen ? "total_q" : "seq_q";
+    nlohmann::json kvSeq = k.pagedKVPage ? nlohmann::json(*k.pagedKVPage)
+                           : k.varlen    ? nlohmann::json("total_kv")
+                                         : nlohmann::json("seq_kv");
+    const char *kvBatch = k.pagedKVPage ? "num_pages" : k.varlen ? "1" : "batch";
+    addParam("q", 4, inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq));
+    addParam("k", 4, inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq));
+    addParam("v", 4, inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq));
+    addParam("out", 4, outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq));
     if (k.returnLse)
-      addParam("lse", 3, "f32", nlohmann::json::array({"batch", k.headsQ, "seq_q"}));
+      addParam("lse", 3, "f32", nlohmann::json::array({qBatch, k.headsQ, qSeq}));
+    if (k.varlen)
+      addParam("cu_seqlens_q", 1, "i32", nlohmann::json::array({"batch + 1"}));
+    if (k.varlen && !k.pagedKVPage)
+      addParam("cu_seqlens_kv", 1, "i32", nlohmann::json::array({"batch + 1"}));
+    if (k.pagedKVPage) {
+      addParam("block_table", 2, "i32", nlohmann::json::array({"batch", "max_pages"}));
+      addParam("seqlens_kv", 1, "i32", nlohmann::json::array({"batch"}));
+    }
     for (const spec::ParamDecl &p : k.params) {
       nlohmann::json shape = nlohmann::json::array();
       for (spec::Dim d : p.shape)
@@ -262,7 +278,8 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
         {"mapping", "simt"},
         {"ptx", k.name + ".ptx"},
         {"launch",
-         {{"grid", {"batch", "heads", "ceil(seq_q / block_m)"}},
+         {{"grid", {"batch", "heads",
+                    k.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"}},
           {"block", {blockM, 1, 1}},
           {"block_m", blockM},
           {"dynamic_shared_bytes", 0}}},

@@ -110,56 +110,213 @@ struct Descriptor {
   }
 };
 
-/// The index in `layout` order of element (i, j, k, l) of a (b, s, h, d) tensor.
-int64_t layoutIndex(spec::Layout layout, int64_t i, int64_t j, int64_t k, int64_t l, int64_t s,
-                    int64_t h, int64_t d) {
-  return layout == spec::Layout::BSHD ? ((i * s + j) * h + k) * d + l
-                                      : ((i * h + k) * s + j) * d + l;
+/// Where each sequence's rows live in the kernel's tensors: dense (batch,
+/// seq), packed along one sequence (varlen, cu_seqlens) or in pages (paged
+/// KV, block table). The data is generated dense and padded, (batch, seq_q or
+/// seq_kv, heads, dim) in bshd order; this says where row i of sequence b
+/// goes, and holds the index tensors the kernel reads.
+struct Placement {
+  int64_t batch = 0;
+  std::vector<int64_t> lensQ, lensKV; // per sequence (empty: dense)
+  int64_t qPhysBatch = 0, qPhysSeq = 0, kvPhysBatch = 0, kvPhysSeq = 0;
+  std::vector<int32_t> cuQ, cuKV, table, seqlensKV;
+  int64_t maxPages = 0, page = 0, maxSeqlenQ = 0;
+
+  std::pair<int64_t, int64_t> qAt(int64_t b, int64_t i) const {
+    return cuQ.empty() ? std::pair{b, i} : std::pair<int64_t, int64_t>{0, cuQ[b] + i};
+  }
+  std::pair<int64_t, int64_t> kvAt(int64_t b, int64_t j) const {
+    if (page)
+      return {table[b * maxPages + j / page], j % page};
+    return cuKV.empty() ? std::pair{b, j} : std::pair<int64_t, int64_t>{0, cuKV[b] + j};
+  }
+  int64_t lenQ(int64_t b, int64_t seqQ) const { return lensQ.empty() ? seqQ : lensQ[b]; }
+  int64_t lenKV(int64_t b, int64_t seqKV) const { return lensKV.empty() ? seqKV : lensKV[b]; }
+};
+
+/// Ragged lengths in [1, max] (sequence 0 has the maximum; with 3 or more
+/// sequences, sequence 2 has no keys at all when `allowEmpty`), and the
+/// placement of every row.
+Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed) {
+  Placement p;
+  int64_t B = shape.batch;
+  p.batch = B;
+  uint64_t state = seed * 0x9E3779B97F4A7C15ull + 12345;
+  auto draw = [&](int64_t max) { // uniform in [1, max]
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return 1 + static_cast<int64_t>((state >> 33) % static_cast<uint64_t>(max));
+  };
+  auto lengths = [&](int64_t max, bool allowEmpty) {
+    std::vector<int64_t> lens(B);
+    for (int64_t b = 0; b < B; ++b)
+      lens[b] = b == 0 ? max : (b == 2 && allowEmpty) ? 0 : draw(max);
+    return lens;
+  };
+  auto offsets = [](const std::vector<int64_t> &lens) {
+    std::vector<int32_t> cu = {0};
+    for (int64_t n : lens)
+      cu.push_back(static_cast<int32_t>(cu.back() + n));
+    return cu;
+  };
+  p.qPhysBatch = B, p.qPhysSeq = shape.seqQ, p.kvPhysBatch = B, p.kvPhysSeq = shape.seqKV;
+  if (k.varlen) {
+    p.lensQ = lengths(shape.seqQ, /*allowEmpty=*/false);
+    p.cuQ = offsets(p.lensQ);
+    p.qPhysBatch = 1, p.qPhysSeq = p.cuQ.back();
+    p.maxSeqlenQ = *std::max_element(p.lensQ.begin(), p.lensQ.end());
+  }
+  if (k.varlen || k.pagedKVPage)
+    p.lensKV = lengths(shape.seqKV, /*allowEmpty=*/true);
+  if (k.varlen && !k.pagedKVPage) {
+    p.cuKV = offsets(p.lensKV);
+    p.kvPhysBatch = 1, p.kvPhysSeq = std::max<int64_t>(p.cuKV.back(), 1);
+  }
+  if (k.pagedKVPage) {
+    // Each sequence's pages scattered over a shuffled pool with two spare
+    // pages; table entries past a sequence's length point at other
+    // sequences' pages (a kernel that reads past seqlens_kv is caught).
+    p.page = *k.pagedKVPage;
+    p.maxPages = (shape.seqKV + p.page - 1) / p.page;
+    int64_t used = 0;
+    for (int64_t n : p.lensKV)
+      used += (n + p.page - 1) / p.page;
+    int64_t pool = used + 2;
+    std::vector<int32_t> perm(pool);
+    for (int64_t i = 0; i < pool; ++i)
+      perm[i] = static_cast<int32_t>(i);
+    for (int64_t i = pool - 1; i > 0; --i)
+      std::swap(perm[i], perm[draw(i + 1) - 1]);
+    p.table.assign(B * p.maxPages, 0);
+    int64_t next = 0;
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t pg = 0; pg < p.maxPages; ++pg)
+        p.table[b * p.maxPages + pg] = pg * p.page < p.lensKV[b]
+                                           ? perm[next++]
+                                           : static_cast<int32_t>(draw(pool) - 1);
+    p.seqlensKV.assign(p.lensKV.begin(), p.lensKV.end());
+    p.kvPhysBatch = pool, p.kvPhysSeq = p.page;
+  }
+  shape.lensQ = p.lensQ;
+  shape.lensKV = p.lensKV;
+  return p;
 }
 
-/// Copies between bshd order (the reference's) and the kernel's layout.
-template <typename To, typename From>
-std::vector<To> relayout(const std::vector<From> &x, spec::Layout layout, int64_t b, int64_t s,
-                         int64_t h, int64_t d, bool toKernel) {
-  std::vector<To> out(x.size());
-  for (int64_t i = 0; i < b; ++i)
-    for (int64_t j = 0; j < s; ++j)
-      for (int64_t k = 0; k < h; ++k)
-        for (int64_t l = 0; l < d; ++l) {
-          int64_t bshd = ((i * s + j) * h + k) * d + l;
-          int64_t kernel = layoutIndex(layout, i, j, k, l, s, h, d);
-          if (toKernel)
-            out[kernel] = static_cast<To>(x[bshd]);
-          else
-            out[bshd] = static_cast<To>(x[kernel]);
-        }
+/// " varlen(q: 3,1,7 kv: ...)" / " paged(...)": the ragged lengths of a run.
+std::string describe(const Placement &p) {
+  auto list = [](const std::vector<int64_t> &v) {
+    std::string s;
+    for (size_t i = 0; i < v.size() && i < 8; ++i)
+      s += (i ? "," : "") + std::to_string(v[i]);
+    return s + (v.size() > 8 ? ",..." : "");
+  };
+  std::string s;
+  if (!p.lensQ.empty())
+    s += " lens_q=" + list(p.lensQ);
+  if (!p.lensKV.empty())
+    s += " lens_kv=" + list(p.lensKV);
+  if (p.page)
+    s += " pages=" + std::to_string(p.kvPhysBatch) + "x" + std::to_string(p.page);
+  return s;
+}
+
+/// The element index in `layout` order of (b, s, h, d) in a (B, S, H, D) tensor.
+int64_t layoutIndex(spec::Layout layout, int64_t b, int64_t s, int64_t h, int64_t d, int64_t S,
+                    int64_t H, int64_t D) {
+  return layout == spec::Layout::BSHD ? ((b * S + s) * H + h) * D + d
+                                      : ((b * H + h) * S + s) * D + d;
+}
+
+/// Copies the rows of dense padded bshd data (`eb`-byte elements, (batch,
+/// seq, heads, dim)) to their places in a physical tensor, or back
+/// (`toPhysical` false: rows past a sequence's length become 0).
+void moveRows(std::vector<uint8_t> &dense, std::vector<uint8_t> &phys, size_t eb,
+              const Placement &p, bool isQ, int64_t seq, int64_t heads, int64_t dim,
+              spec::Layout layout, bool toPhysical) {
+  int64_t physSeq = isQ ? p.qPhysSeq : p.kvPhysSeq;
+  if (!toPhysical)
+    std::fill(dense.begin(), dense.end(), 0);
+  for (int64_t b = 0; b < p.batch; ++b) {
+    int64_t len = isQ ? p.lenQ(b, seq) : p.lenKV(b, seq);
+    for (int64_t i = 0; i < len; ++i) {
+      auto [pb, ps] = isQ ? p.qAt(b, i) : p.kvAt(b, i);
+      for (int64_t h = 0; h < heads; ++h) {
+        uint8_t *d = &dense[(((b * seq + i) * heads + h) * dim) * eb];
+        uint8_t *x = &phys[layoutIndex(layout, pb, ps, h, 0, physSeq, heads, dim) * eb];
+        if (toPhysical)
+          std::memcpy(x, d, dim * eb);
+        else
+          std::memcpy(d, x, dim * eb);
+      }
+    }
+  }
+}
+
+template <typename T>
+std::vector<uint8_t> asBytes(const std::vector<T> &x) {
+  std::vector<uint8_t> out(x.size() * sizeof(T));
+  std::memcpy(out.data(), x.data(), out.size());
   return out;
 }
 
-std::vector<float> toLayout(const std::vector<double> &bshd, spec::Layout layout, int64_t b,
-                            int64_t s, int64_t h, int64_t d) {
-  return relayout<float>(bshd, layout, b, s, h, d, /*toKernel=*/true);
+template <typename T>
+std::vector<T> fromBytes(const std::vector<uint8_t> &x) {
+  std::vector<T> out(x.size() / sizeof(T));
+  std::memcpy(out.data(), x.data(), x.size());
+  return out;
 }
 
-std::vector<double> fromLayout(const std::vector<float> &x, spec::Layout layout, int64_t b,
-                               int64_t s, int64_t h, int64_t d) {
-  return relayout<double>(x, layout, b, s, h, d, /*toKernel=*/false);
+/// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;
+/// the rest (unused pages) holds `fill`.
+std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Placement &p,
+                                bool isQ, int64_t seq, int64_t heads, int64_t dim,
+                                spec::Layout layout, const std::vector<uint8_t> &fill) {
+  int64_t n = (isQ ? p.qPhysBatch * p.qPhysSeq : p.kvPhysBatch * p.kvPhysSeq) * heads * dim;
+  std::vector<uint8_t> phys(n * eb);
+  for (size_t i = 0; i < phys.size(); ++i)
+    phys[i] = fill.empty() ? 0 : fill[i % fill.size()];
+  moveRows(dense, phys, eb, p, isQ, seq, heads, dim, layout, /*toPhysical=*/true);
+  return phys;
 }
 
-std::vector<int64_t> dimsOf(const spec::KernelSpec &k, spec::Layout layout, int64_t b, int64_t s,
-                            int64_t h, int64_t d) {
-  (void)k;
+/// The dense padded (batch, seq_q, heads, dim) view of a physical Q-side tensor.
+std::vector<uint8_t> fromPhysical(std::vector<uint8_t> phys, size_t eb, const Placement &p,
+                                  int64_t seq, int64_t heads, int64_t dim, spec::Layout layout) {
+  std::vector<uint8_t> dense(p.batch * seq * heads * dim * eb);
+  moveRows(dense, phys, eb, p, /*isQ=*/true, seq, heads, dim, layout, /*toPhysical=*/false);
+  return dense;
+}
+
+/// The physical shape of a Q/out (`isQ`) or K/V tensor as the kernel's
+/// memref sees it (varlen: batch 1; paged: pages).
+std::vector<int64_t> physDims(const Placement &p, bool isQ, int64_t heads, int64_t dim,
+                              spec::Layout layout) {
+  int64_t b = isQ ? p.qPhysBatch : p.kvPhysBatch, s = isQ ? p.qPhysSeq : p.kvPhysSeq;
   if (layout == spec::Layout::BSHD)
-    return {b, s, h, d};
-  return {b, h, s, d};
+    return {b, s, heads, dim};
+  return {b, heads, s, dim};
+}
+
+/// The dense (batch, heads, seq_q) LSE from the physical one ((1, heads,
+/// total_q) when varlen); rows past a sequence's length are 0.
+std::vector<double> lseFromPhysical(const std::vector<float> &phys, const Placement &p,
+                                    int64_t seqQ, int64_t heads) {
+  std::vector<double> lse(p.batch * heads * seqQ, 0.0);
+  for (int64_t b = 0; b < p.batch; ++b)
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t i = 0; i < p.lenQ(b, seqQ); ++i) {
+        auto [pb, ps] = p.qAt(b, i);
+        lse[(b * heads + h) * seqQ + i] = phys[(pb * heads + h) * p.qPhysSeq + ps];
+      }
+  return lse;
 }
 
 /// Runs kernel `k` (compiled in `engine`) at `shape`; returns false on a
 /// numerics failure.
-bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, const ref::Shape &shape,
+bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Shape shape,
               uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
+  Placement place = ::place(k, shape, seedBase);
   auto round = [](std::vector<double> v) {
     for (double &x : v)
       x = static_cast<float>(x); // the kernel sees f32 inputs
@@ -172,22 +329,40 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, const re
   for (size_t i = 0; i < k.params.size(); ++i)
     params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
 
-  std::vector<float> qf = toLayout(q, k.layout, B, SQ, HQ, DQK);
-  std::vector<float> kf = toLayout(kk, k.layout, B, SKV, HKV, DQK);
-  std::vector<float> vf = toLayout(v, k.layout, B, SKV, HKV, DV);
+  // Physical tensors: unused pages hold random values, outputs NaN.
+  auto f32Bytes = [](const std::vector<double> &x) {
+    return asBytes(std::vector<float>(x.begin(), x.end()));
+  };
+  std::vector<uint8_t> garbage = f32Bytes(ref::randomTensor(997, seedBase + 4));
   const float poison = std::numeric_limits<float>::quiet_NaN();
-  std::vector<float> of(B * SQ * HQ * DV, poison);
-  std::vector<float> lsef(B * HQ * SQ, poison);
+  std::vector<float> qf = fromBytes<float>(
+      toPhysical(f32Bytes(q), 4, place, true, SQ, HQ, DQK, k.layout, {}));
+  std::vector<float> kf = fromBytes<float>(
+      toPhysical(f32Bytes(kk), 4, place, false, SKV, HKV, DQK, k.layout, garbage));
+  std::vector<float> vf = fromBytes<float>(
+      toPhysical(f32Bytes(v), 4, place, false, SKV, HKV, DV, k.layout, garbage));
+  std::vector<float> of(place.qPhysBatch * place.qPhysSeq * HQ * DV, poison);
+  std::vector<float> lsef(place.qPhysBatch * HQ * place.qPhysSeq, poison);
   // Params in their declared element types (f32 or i32).
   std::vector<std::vector<float>> pf32;
   std::vector<std::vector<int32_t>> pi32;
-  std::vector<Descriptor> descs = {
-      Descriptor(qf.data(), dimsOf(k, k.layout, B, SQ, HQ, DQK)),
-      Descriptor(kf.data(), dimsOf(k, k.layout, B, SKV, HKV, DQK)),
-      Descriptor(vf.data(), dimsOf(k, k.layout, B, SKV, HKV, DV)),
-      Descriptor(of.data(), dimsOf(k, k.layout, B, SQ, HQ, DV))};
+  std::vector<int32_t> cuQ = place.cuQ, cuKV = place.cuKV, table = place.table,
+                       seqlens = place.seqlensKV;
+  std::vector<Descriptor> descs = {Descriptor(qf.data(), physDims(place, true, HQ, DQK, k.layout)),
+                                   Descriptor(kf.data(), physDims(place, false, HKV, DQK, k.layout)),
+                                   Descriptor(vf.data(), physDims(place, false, HKV, DV, k.layout)),
+                                   Descriptor(of.data(), physDims(place, true, HQ, DV, k.layout))};
   if (k.returnLse)
-    descs.emplace_back(lsef.data(), llvm::ArrayRef<int64_t>{B, HQ, SQ});
+    descs.emplace_back(lsef.data(), llvm::ArrayRef<int64_t>{place.qPhysBatch, HQ, place.qPhysSeq});
+  // The sequence tensors, in the kernel's order (before the params).
+  if (k.varlen)
+    descs.emplace_back(cuQ.data(), llvm::ArrayRef<int64_t>{B + 1});
+  if (k.varlen && !k.pagedKVPage)
+    descs.emplace_back(cuKV.data(), llvm::ArrayRef<int64_t>{B + 1});
+  if (k.pagedKVPage) {
+    descs.emplace_back(table.data(), llvm::ArrayRef<int64_t>{B, place.maxPages});
+    descs.emplace_back(seqlens.data(), llvm::ArrayRef<int64_t>{B});
+  }
   pf32.reserve(params.size());
   pi32.reserve(params.size());
   for (size_t i = 0; i < params.size(); ++i) {
@@ -208,25 +383,32 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, const re
     llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(err)) << "\n";
     return false;
   }
+  bool unwritten = std::any_of(of.begin(), of.end(), [](float f) { return std::isnan(f); });
+  if (k.returnLse)
+    unwritten |= std::any_of(lsef.begin(), lsef.end(), [](float f) { return std::isnan(f); });
 
   std::vector<double> refOut, refLse;
   uint64_t undefinedOps = 0;
   ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps);
-  std::vector<double> out = fromLayout(of, k.layout, B, SQ, HQ, DV);
-  double err = ref::relL2(out, refOut);
+  std::vector<float> outDense =
+      fromBytes<float>(fromPhysical(asBytes(of), 4, place, SQ, HQ, DV, k.layout));
+  std::vector<double> out(outDense.begin(), outDense.end());
+  double err = unwritten ? INFINITY : ref::relL2(out, refOut);
   double maxAbs = 0;
   for (size_t i = 0; i < out.size(); ++i)
     maxAbs = std::max(maxAbs, std::isnan(out[i]) ? INFINITY : std::fabs(out[i] - refOut[i]));
   double lseErr = 0;
   if (k.returnLse)
-    lseErr = ref::relL2(std::vector<double>(lsef.begin(), lsef.end()), refLse);
+    lseErr = ref::relL2(lseFromPhysical(lsef, place, SQ, HQ), refLse);
   bool ok = err <= tolerance && lseErr <= tolerance;
-  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << llvm::format(": max_abs_err=%.3g rel_l2=%.3g", maxAbs, err);
   if (k.returnLse)
     llvm::outs() << llvm::format(" lse_rel_l2=%.3g", lseErr);
   if (undefinedOps)
     llvm::outs() << " (reference saw " << undefinedOps << " undefined i32 ops)";
+  if (unwritten)
+    llvm::outs() << " UNWRITTEN-OUTPUT";
   llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
   return ok;
 }
@@ -312,7 +494,7 @@ DType apiType(spec::DType d) {
 }
 
 bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
-                 const ref::Shape &shape, uint64_t seedBase) {
+                 ref::Shape shape, uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   spec::DType inType = k.dtype;
@@ -321,19 +503,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
   std::vector<uint8_t> kb = encode(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2), inType, kk);
   std::vector<uint8_t> vb = encode(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3), inType, v);
-  // Inputs in the kernel's layout: reorder the bshd bytes element by element.
-  auto relayout = [&](const std::vector<uint8_t> &bshd, int64_t s, int64_t h, int64_t dd) {
-    if (k.layout == spec::Layout::BSHD)
-      return bshd;
-    size_t eb = elementBytes(inType);
-    std::vector<uint8_t> out(bshd.size());
-    for (int64_t i = 0; i < B; ++i)
-      for (int64_t j = 0; j < s; ++j)
-        for (int64_t m = 0; m < h; ++m)
-          std::memcpy(&out[(((i * h + m) * s + j) * dd) * eb], &bshd[(((i * s + j) * h + m) * dd) * eb],
-                      dd * eb);
-    return out;
-  };
+  Placement place = ::place(k, shape, seedBase);
   std::vector<ref::ParamValue> params;
   for (size_t i = 0; i < k.params.size(); ++i)
     params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
@@ -356,26 +526,60 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     return buffers.back().data();
   };
   buffers.reserve(16 + 3 * 64 + params.size());
-  std::vector<uint8_t> ql = relayout(qb, SQ, HQ, DQK), kl = relayout(kb, SKV, HKV, DQK),
-                       vl = relayout(vb, SKV, HKV, DV);
-  size_t outBytes = B * SQ * HQ * DV * elementBytes(outType);
+  // Inputs in the kernel's layout and placement (unused pages: random).
+  size_t eb = elementBytes(inType);
+  std::vector<double> unusedSeen;
+  std::vector<uint8_t> garbage = encode(ref::randomTensor(997, seedBase + 4), inType, unusedSeen);
+  std::vector<uint8_t> ql = toPhysical(qb, eb, place, true, SQ, HQ, DQK, k.layout, {});
+  std::vector<uint8_t> kl = toPhysical(kb, eb, place, false, SKV, HKV, DQK, k.layout, garbage);
+  std::vector<uint8_t> vl = toPhysical(vb, eb, place, false, SKV, HKV, DV, k.layout, garbage);
+  size_t outEb = elementBytes(outType);
+  size_t outBytes = place.qPhysBatch * place.qPhysSeq * HQ * DV * outEb;
   std::vector<uint8_t> poisonOut(outBytes, 0xFF); // NaN in bf16 and f16
-  std::vector<float> poisonLse(B * HQ * SQ, std::numeric_limits<float>::quiet_NaN());
+  std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq,
+                               std::numeric_limits<float>::quiet_NaN());
   DType inT = apiType(inType), outT = apiType(outType);
+  // The public API's shapes: varlen tensors are rank 3 (no batch dimension).
+  auto apiDims = [&](bool isQ, int64_t heads, int64_t dim) {
+    std::vector<int64_t> dims = physDims(place, isQ, heads, dim, k.layout);
+    if (k.varlen && (isQ || !k.pagedKVPage))
+      dims.erase(dims.begin());
+    return dims;
+  };
   LaunchArgs args;
-  args.q = {upload(ql.data(), ql.size()), inT, dimsOf(k, k.layout, B, SQ, HQ, DQK)};
-  args.k = {upload(kl.data(), kl.size()), inT, dimsOf(k, k.layout, B, SKV, HKV, DQK)};
-  args.v = {upload(vl.data(), vl.size()), inT, dimsOf(k, k.layout, B, SKV, HKV, DV)};
-  args.out = {upload(poisonOut.data(), outBytes), outT, dimsOf(k, k.layout, B, SQ, HQ, DV)};
-  if (k.returnLse)
-    args.lse = Tensor{upload(poisonLse.data(), poisonLse.size() * 4), DType::F32, {B, HQ, SQ}};
+  args.q = {upload(ql.data(), ql.size()), inT, apiDims(true, HQ, DQK), {}};
+  args.k = {upload(kl.data(), kl.size()), inT, apiDims(false, HKV, DQK), {}};
+  args.v = {upload(vl.data(), vl.size()), inT, apiDims(false, HKV, DV), {}};
+  args.out = {upload(poisonOut.data(), outBytes), outT, apiDims(true, HQ, DV), {}};
+  void *lsePtr = nullptr;
+  if (k.returnLse) {
+    lsePtr = upload(poisonLse.data(), poisonLse.size() * 4);
+    args.lse = Tensor{lsePtr, DType::F32,
+                      k.varlen ? std::vector<int64_t>{HQ, place.qPhysSeq}
+                               : std::vector<int64_t>{B, HQ, SQ},
+                      {}};
+  }
+  auto i32Tensor = [&](const std::vector<int32_t> &x, std::vector<int64_t> dims) {
+    return Tensor{upload(x.data(), x.size() * 4), DType::I32, std::move(dims), {}};
+  };
+  if (k.varlen) {
+    args.cuSeqlensQ = i32Tensor(place.cuQ, {B + 1});
+    args.maxSeqlenQ = place.maxSeqlenQ;
+  }
+  if (k.varlen && !k.pagedKVPage)
+    args.cuSeqlensKV = i32Tensor(place.cuKV, {B + 1});
+  if (k.pagedKVPage) {
+    args.blockTable = i32Tensor(place.table, {B, place.maxPages});
+    args.seqlensKV = i32Tensor(place.seqlensKV, {B});
+  }
+  void *outPtr = args.out.data;
   for (size_t i = 0; i < params.size(); ++i) {
     bool isI32 = k.params[i].elemType == spec::Type::I32;
     std::vector<int32_t> i32(params[i].data.begin(), params[i].data.end());
     std::vector<float> f32(params[i].data.begin(), params[i].data.end());
     void *p = isI32 ? upload(i32.data(), i32.size() * 4) : upload(f32.data(), f32.size() * 4);
     args.params.push_back({k.params[i].name, Tensor{p, isI32 ? DType::I32 : DType::F32,
-                                                    params[i].dims}});
+                                                    params[i].dims, {}}});
   }
   // For timing: more copies of Q, K and V, rotated between launches so that
   // the inputs of consecutive launches together exceed L2 (50 MB on H100/H200).
@@ -402,21 +606,39 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   }
   std::vector<uint8_t> outRaw(outBytes);
   std::vector<float> lseRaw(poisonLse.size());
-  if (Status s = buffers[3].download(outRaw.data(), outBytes); !s) {
+  auto download = [&](void *ptr, void *host, size_t bytes) {
+    for (const DeviceBuffer &b : buffers)
+      if (b.data() == ptr)
+        return b.download(host, bytes);
+    return Status::error("no buffer at the output's address");
+  };
+  if (Status s = download(outPtr, outRaw.data(), outBytes); !s) {
     llvm::errs() << "faattn-run: error: " << s.message() << "\n";
     return false;
   }
   if (k.returnLse)
-    if (Status s = buffers[4].download(lseRaw.data(), lseRaw.size() * 4); !s) {
+    if (Status s = download(lsePtr, lseRaw.data(), lseRaw.size() * 4); !s) {
       llvm::errs() << "faattn-run: error: " << s.message() << "\n";
       return false;
     }
-  std::vector<float> outF(B * SQ * HQ * DV);
-  for (size_t i = 0; i < outF.size(); ++i) {
-    uint16_t h;
-    std::memcpy(&h, &outRaw[2 * i], 2);
-    outF[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
-  }
+  // Every physical element is a row of some sequence: none may keep the poison.
+  bool unwritten = false;
+  auto decodeOut = [&](const std::vector<uint8_t> &raw) {
+    std::vector<float> f(raw.size() / outEb);
+    for (size_t i = 0; i < f.size(); ++i) {
+      uint16_t h;
+      std::memcpy(&h, &raw[2 * i], 2);
+      f[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+    }
+    return f;
+  };
+  for (float f : decodeOut(outRaw))
+    unwritten |= std::isnan(f);
+  if (k.returnLse)
+    for (float f : lseRaw)
+      unwritten |= std::isnan(f); // -inf is a valid LSE, NaN is the poison
+  std::vector<float> outF =
+      decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
   // Large problems are checked on a sample of query rows (the first and last
   // 16 and 32 spread between; rows are independent): the float64 reference
   // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
@@ -430,18 +652,13 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     for (int64_t i = 0; i < 32; ++i)
       rows[(i * SQ) / 32] = 1;
   }
-  bool unwritten = false;
-  for (float f : outF)
-    unwritten |= std::isnan(f);
-  if (k.returnLse)
-    for (float f : lseRaw)
-      unwritten |= std::isnan(f); // -inf is a valid LSE, NaN is the poison
   std::vector<double> refOut, refLse;
   uint64_t undefinedOps = 0;
   ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps,
                  sampled ? &rows : nullptr);
-  std::vector<double> out = fromLayout(outF, k.layout, B, SQ, HQ, DV);
-  std::vector<double> lseAll(lseRaw.begin(), lseRaw.end());
+  std::vector<double> out(outF.begin(), outF.end());
+  std::vector<double> lseAll =
+      k.returnLse ? lseFromPhysical(lseRaw, place, SQ, HQ) : std::vector<double>(B * HQ * SQ, 0);
   if (sampled) { // keep the sampled rows only
     std::vector<double> o, ro, l, rl;
     for (int64_t b = 0; b < B; ++b)
@@ -465,7 +682,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   double lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
   double tol = gpuTolerance(outType);
   bool ok = err <= tol && lseErr <= tol;
-  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)
     llvm::outs() << llvm::format(" lse_rel_l2=%.3g", lseErr);
@@ -490,9 +707,16 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     }
     std::sort(times.begin(), times.end());
     double ms = times[times.size() / 2];
-    // FlashAttention's convention (no mask discount): 2 B H Sq Skv (Dqk + Dv).
-    double flops = 2.0 * B * HQ * SQ * SKV * (DQK + DV);
-    double kvBytes = double(kl.size() + vl.size());
+    // FlashAttention's convention (no mask discount): 2 H Sq Skv (Dqk + Dv)
+    // summed over the sequences.
+    double flops = 0;
+    for (int64_t b = 0; b < B; ++b)
+      flops += 2.0 * HQ * place.lenQ(b, SQ) * place.lenKV(b, SKV) * (DQK + DV);
+    // The K/V bytes the kernel has to read (every sequence's rows).
+    double kvRows = 0;
+    for (int64_t b = 0; b < B; ++b)
+      kvRows += place.lenKV(b, SKV);
+    double kvBytes = kvRows * HKV * (DQK + DV) * eb;
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f", ms, kvBytes / ms / 1e9);
     llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",
                                  flops / ms / 1e9, copies.size());
@@ -563,7 +787,7 @@ int main(int argc, char **argv) {
     shapeList.push_back(*parsed);
   }
   if (shapeList.empty())
-    shapeList.push_back({2, 300, 517});
+    shapeList.push_back(ref::Shape{2, 300, 517, {}, {}});
 
   llvm::SourceMgr sm;
   auto buf = llvm::MemoryBuffer::getFile(input, /*IsText=*/true);

@@ -75,10 +75,30 @@ struct Tensor {
 /// (bshd: batch, seq, heads, head_dim; bhsd: batch, heads, seq, head_dim);
 /// lse is (batch, heads, seq_q) f32 when the spec has return_lse; params are
 /// given by name.
+///
+/// varlen specs: Q and out hold every sequence packed, rank 3 (bshd:
+/// total_q, heads, head_dim; bhsd: heads, total_q, head_dim), and so do K
+/// and V (total_kv) unless the spec is also paged; cuSeqlensQ / cuSeqlensKV
+/// are (batch + 1) i32 offsets (sequence b is rows [cu[b], cu[b+1])); lse is
+/// (heads, total_q). maxSeqlenQ, the longest query sequence, sizes the grid
+/// (0: total_q, always enough but launches idle blocks).
+///
+/// paged_kv specs: K and V are pages, (num_pages, page, kv_heads, head_dim)
+/// in bshd or (num_pages, kv_heads, page, head_dim) in bhsd; blockTable is
+/// (batch, max_pages) i32 (sequence b's page p is physical page
+/// blockTable[b, p]) and seqlensKV is (batch) i32, each sequence's KV length.
+///
+/// The contents of these index tensors stay on the device and are not
+/// checked at launch; the kernel never reads or writes outside the given
+/// tensors whatever they hold (a page number or offset out of range reads as
+/// zeros, a length past the block table's capacity is cut to it).
 struct LaunchArgs {
   Tensor q, k, v, out;
   std::optional<Tensor> lse;
   std::vector<std::pair<std::string, Tensor>> params;
+  std::optional<Tensor> cuSeqlensQ, cuSeqlensKV; // varlen
+  int64_t maxSeqlenQ = 0;                        // varlen
+  std::optional<Tensor> blockTable, seqlensKV;   // paged_kv
 };
 
 /// What the compiler produced for one kernel (the disk cache stores it).

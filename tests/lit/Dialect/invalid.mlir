@@ -121,6 +121,83 @@ func.func @page(%q: memref<?x?x4x64xf16>) {
 
 // -----
 
+func.func @varlen_no_cu(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op needs 'cu_seqlens_q' (varlen)}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, varlen} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @varlen_no_cu_kv(%q: memref<?x?x4x64xf16>, %c: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op needs 'cu_seqlens_kv' (varlen without paged KV)}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) cu_seqlens_q(%c : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, varlen} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @cu_without_varlen(%q: memref<?x?x4x64xf16>, %c: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op has 'cu_seqlens_q', which only varlen takes}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) cu_seqlens_q(%c : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @cu_kv_with_pages(%q: memref<?x?x4x64xf16>, %c: memref<?xi32>, %t: memref<?x?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op has 'cu_seqlens_kv', which only varlen without paged KV takes}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) cu_seqlens_q(%c : memref<?xi32>) cu_seqlens_kv(%c : memref<?xi32>) block_table(%t : memref<?x?xi32>) seqlens_kv(%c : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, varlen, paged_kv_page = 64 : i64} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @paged_no_table(%q: memref<?x?x4x64xf16>, %c: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op needs 'block_table' (paged KV)}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) seqlens_kv(%c : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, paged_kv_page = 64 : i64} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @table_type(%q: memref<?x?x4x64xf16>, %c: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op 'block_table' must be a 2-D i32 memref, got 'memref<?xi32>'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) block_table(%c : memref<?xi32>) seqlens_kv(%c : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, paged_kv_page = 64 : i64} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @cu_type(%q: memref<?x?x4x64xf16>, %c: memref<?xf32>, %d: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op 'cu_seqlens_q' must be a 1-D i32 memref, got 'memref<?xf32>'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) cu_seqlens_q(%c : memref<?xf32>) cu_seqlens_kv(%d : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, varlen} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 func.func @score_args(%q: memref<?x?x4x64xf16>) {
   // expected-error @+1 {{'faattn.attention' op 'score' region must take ('f32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32')}}
   faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {

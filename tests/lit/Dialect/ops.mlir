@@ -34,11 +34,14 @@ func.func @softcap_gqa(%q: memref<?x?x32x128xbf16>, %k: memref<?x?x8x128xbf16>,
   return
 }
 
+// varlen Q (cu_seqlens_q) with paged K/V (block_table, seqlens_kv).
 // CHECK-LABEL: func.func @params_no_mask_bhsd
 func.func @params_no_mask_bhsd(%q: memref<?x4x?x64xf16>, %k: memref<?x4x?x64xf16>,
                                %v: memref<?x4x?x64xf16>, %o: memref<?x4x?x64xf16>,
-                               %slopes: memref<4xf32>) {
-  // CHECK: params(%{{.*}} : memref<4xf32>)
+                               %cuq: memref<?xi32>, %table: memref<?x?xi32>,
+                               %lens: memref<?xi32>, %slopes: memref<4xf32>) {
+  // CHECK: cu_seqlens_q(%{{.*}} : memref<?xi32>) block_table(%{{.*}} : memref<?x?xi32>) seqlens_kv(%{{.*}} : memref<?xi32>)
+  // CHECK-SAME: params(%{{.*}} : memref<4xf32>)
   // CHECK-SAME: layout = #faattn.layout<bhsd>, mode = #faattn.mode<decode>
   // CHECK-SAME: paged_kv_page = 64 : i64
   // CHECK-SAME: varlen
@@ -46,6 +49,8 @@ func.func @params_no_mask_bhsd(%q: memref<?x4x?x64xf16>, %k: memref<?x4x?x64xf16
   // CHECK: return
   faattn.attention q(%q : memref<?x4x?x64xf16>) k(%k : memref<?x4x?x64xf16>)
       v(%v : memref<?x4x?x64xf16>) out(%o : memref<?x4x?x64xf16>)
+      cu_seqlens_q(%cuq : memref<?xi32>) block_table(%table : memref<?x?xi32>)
+      seqlens_kv(%lens : memref<?xi32>)
       params(%slopes : memref<4xf32>)
       attributes {layout = #faattn.layout<bhsd>, mode = #faattn.mode<decode>,
                   num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 0.125 : f32,

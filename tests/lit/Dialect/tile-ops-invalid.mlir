@@ -245,3 +245,43 @@ func.func @stages(%a: !faattn.tile<64x64xbf16, #faattn.smem<swizzle = 128, stage
 func.func @row_bytes(%a: !faattn.tile<64x32xbf16, #faattn.smem<swizzle = 128, stages = 1>>) {
   return
 }
+
+// -----
+
+func.func @pages_without_size(%k: memref<?x64x2x32xbf16>, %t: memref<?x?xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op 'pages' and 'page_size' go together}}
+  %x = faattn.tile_load %k[%i, %i, %i] <bshd> pages(%t : memref<?x?xi32>) : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @pages_table_type(%k: memref<?x64x2x32xbf16>, %t: memref<?xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op page table must be a 2-D i32 memref, got 'memref<?xi32>'}}
+  %x = faattn.tile_load %k[%i, %i, %i] <bshd> pages(%t : memref<?xi32>) {page_size = 64 : i64} : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @pages_size(%k: memref<?x64x2x32xbf16>, %t: memref<?x?xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op page_size must be positive}}
+  %x = faattn.tile_load %k[%i, %i, %i] <bshd> pages(%t : memref<?x?xi32>) {page_size = 0 : i64} : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @pages_and_offset(%k: memref<?x64x2x32xbf16>, %t: memref<?x?xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op takes 'offset' or 'pages', not both}}
+  %x = faattn.tile_load %k[%i, %i, %i] <bshd> offset %i pages(%t : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @pages_of_lse(%l: memref<?x2x?xf32>, %t: memref<?x?xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op reads pages of a 4-D memref only}}
+  %x = faattn.tile_load %l[%i, %i, %i] <bshd> pages(%t : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x2x?xf32> -> <16x1xf32>
+  return
+}

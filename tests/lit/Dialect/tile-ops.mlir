@@ -53,3 +53,17 @@ func.func @cta(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xbf16>, %lse: memre
   faattn.tile_store %ls, %lse[%b, %h, %r] <bshd> : <16x1xf32>, memref<?x2x?xf32>
   return
 }
+
+// Rows that are not one dense range: packed (offset, limit) and paged.
+// CHECK-LABEL: func.func @sequences
+func.func @sequences(%q: memref<1x?x2x32xbf16>, %k: memref<?x64x2x32xbf16>,
+                     %table: memref<?x?xi32>, %b: index, %h: index, %r: index,
+                     %start: index, %len: index) {
+  // CHECK: faattn.tile_load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> offset %{{.*}} limit %{{.*}} : memref<1x?x2x32xbf16> -> <16x32xbf16>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> offset %start limit %len : memref<1x?x2x32xbf16> -> <16x32xbf16>
+  // CHECK: faattn.tile_load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> limit %{{.*}} pages(%{{.*}} : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  %kt = faattn.tile_load %k[%b, %h, %r] <bshd> limit %len pages(%table : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x64x2x32xbf16> -> <16x32xbf16>
+  // CHECK: faattn.tile_store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> offset %{{.*}} limit %{{.*}} : <16x32xbf16>, memref<1x?x2x32xbf16>
+  faattn.tile_store %kt, %q[%b, %h, %r] <bshd> offset %start limit %len : <16x32xbf16>, memref<1x?x2x32xbf16>
+  return
+}

@@ -21,9 +21,24 @@ llvm::SmallVector<mlir::Value> tileMemIndices(mlir::MemRefType type, Layout layo
                                               mlir::Value batch, mlir::Value head,
                                               mlir::Value row, mlir::Value col);
 
-/// mem[indices of (row, col)] when row < seq, else 0 (rows past the sequence).
-mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load, mlir::Value row,
-                       mlir::Value col, mlir::Value seq);
+/// Where row `row` (counted from its sequence's start) of a tile_load or
+/// tile_store lives: the memref's batch and sequence indices, and whether the
+/// row exists (inside the sequence's limit, the page table and the memref).
+/// A paged row reads the page table (guarded: never out of its bounds).
+struct RowAddress {
+  mlir::Value inside; ///< i1
+  mlir::Value batch;  ///< index: the memref's batch (for pages: the page)
+  mlir::Value row;    ///< index: the memref's sequence position
+};
+RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
+                          mlir::Value row);
+RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileStoreOp store,
+                          mlir::Value row);
+
+/// Element `col` of the row at `at`, or 0 when the row does not exist.
+mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
+                       const RowAddress &at, mlir::Value col);
+
 
 /// Clones the single block of `region` at the builder with its arguments
 /// mapped to `args`; returns the value its faattn.yield yields.

@@ -8,8 +8,9 @@
 // Conventions:
 //  * Q, K, V and the output are always (batch, seq, head, dim), row-major,
 //    whatever the spec's `layout` says; callers transpose bhsd data.
-//  * Every row of the batch has the full seqQ / seqKV length (no varlen, no
-//    paging): a varlen or paged test compares one sequence at a time.
+//  * Tensors are dense (batch, seq, ...); ragged batches (varlen, paged KV)
+//    give per-batch lengths in Shape and pad each sequence to seqQ / seqKV:
+//    callers pack or page the data themselves.
 //  * Inputs are taken at face value. A kernel reads bf16/f16/e4m3 and f32
 //    params, so to compare like with like, round the inputs to the kernel's
 //    element type before giving them to the reference.
@@ -29,6 +30,12 @@ namespace faattn::ref {
 /// The launch-time sizes; heads and head dims come from the spec.
 struct Shape {
   int64_t batch = 1, seqQ = 1, seqKV = 1;
+  /// Ragged batches (varlen, paged KV): when not empty, one length per batch,
+  /// each at most seqQ / seqKV. Sequence b then has lensQ[b] query rows and
+  /// lensKV[b] keys (the first ones of its seqQ / seqKV rows; the others are
+  /// ignored, and out and lse stay 0 for them); seq_q and seq_kv in the
+  /// spec's expressions are these lengths.
+  std::vector<int64_t> lensQ, lensKV;
 };
 
 /// A param's values as float64 (i32 params hold integers), row-major over its

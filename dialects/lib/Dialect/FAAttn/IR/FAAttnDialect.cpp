@@ -131,14 +131,22 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
 //===----------------------------------------------------------------------===//
 
 void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, Value v,
-                        Value out, Value lse, ValueRange params, int64_t numHeads,
-                        int64_t numKVHeads, float scale, Mode mode, Layout layout) {
+                        Value out, Value lse, SequenceOperands seqs, ValueRange params,
+                        int64_t numHeads, int64_t numKVHeads, float scale, Mode mode,
+                        Layout layout) {
   state.addOperands({q, k, v, out});
-  if (lse)
-    state.addOperands(lse);
+  auto optional = [&](Value v) -> int32_t {
+    if (v)
+      state.addOperands(v);
+    return v ? 1 : 0;
+  };
+  int32_t hasLse = optional(lse), hasCuQ = optional(seqs.cuSeqlensQ),
+          hasCuKV = optional(seqs.cuSeqlensKV), hasTable = optional(seqs.blockTable),
+          hasLens = optional(seqs.seqlensKV);
   state.addOperands(params);
   state.getOrAddProperties<Properties>().operandSegmentSizes = {
-      1, 1, 1, 1, lse ? 1 : 0, static_cast<int32_t>(params.size())};
+      1, 1, 1, 1, hasLse, hasCuQ, hasCuKV, hasTable, hasLens,
+      static_cast<int32_t>(params.size())};
   Properties &props = state.getOrAddProperties<Properties>();
   props.num_heads = b.getI64IntegerAttr(numHeads);
   props.num_kv_heads = b.getI64IntegerAttr(numKVHeads);
@@ -207,6 +215,31 @@ LogicalResult AttentionOp::verify() {
   }
   if (auto page = getPagedKvPage(); page && *page <= 0)
     return emitOpError() << "paged_kv_page must be positive";
+  // The sequence operands: present exactly when varlen / paged KV need them.
+  bool varlen = getVarlen(), paged = getPagedKvPage().has_value();
+  struct SeqOperand {
+    const char *name;
+    Value value;
+    bool wanted;
+    int64_t rank;
+    const char *why;
+  } seqOperands[] = {
+      {"cu_seqlens_q", getCuSeqlensQ(), varlen, 1, "varlen"},
+      {"cu_seqlens_kv", getCuSeqlensKv(), varlen && !paged, 1, "varlen without paged KV"},
+      {"block_table", getBlockTable(), paged, 2, "paged KV"},
+      {"seqlens_kv", getSeqlensKv(), paged, 1, "paged KV"}};
+  for (const SeqOperand &o : seqOperands) {
+    if (o.wanted && !o.value)
+      return emitOpError() << "needs '" << o.name << "' (" << o.why << ")";
+    if (!o.wanted && o.value)
+      return emitOpError() << "has '" << o.name << "', which only " << o.why << " takes";
+    if (!o.value)
+      continue;
+    auto t = cast<MemRefType>(o.value.getType());
+    if (t.getRank() != o.rank || !t.getElementType().isInteger(32))
+      return emitOpError() << "'" << o.name << "' must be a " << o.rank << "-D i32 memref, got "
+                           << t;
+  }
   if (auto tile = getTile()) {
     if (tile->size() != 2 || (*tile)[0] <= 0 || (*tile)[1] <= 0)
       return emitOpError() << "tile must be two positive sizes [block_m, block_n]";
@@ -285,7 +318,22 @@ static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile
 }
 
 LogicalResult TileLoadOp::verify() {
-  return verifyRowsTile(*this, getMem().getType(), getResult().getType());
+  if (failed(verifyRowsTile(*this, getMem().getType(), getResult().getType())))
+    return failure();
+  if (static_cast<bool>(getPageTable()) != getPageSize().has_value())
+    return emitOpError() << "'pages' and 'page_size' go together";
+  if (Value table = getPageTable()) {
+    auto t = cast<MemRefType>(table.getType());
+    if (t.getRank() != 2 || !t.getElementType().isInteger(32))
+      return emitOpError() << "page table must be a 2-D i32 memref, got " << t;
+    if (*getPageSize() <= 0)
+      return emitOpError() << "page_size must be positive";
+    if (getOffset())
+      return emitOpError() << "takes 'offset' or 'pages', not both";
+    if (getMem().getType().getRank() != 4)
+      return emitOpError() << "reads pages of a 4-D memref only";
+  }
+  return success();
 }
 
 LogicalResult TileStoreOp::verify() {

@@ -19,6 +19,15 @@
 #define GET_ATTRDEF_CLASSES
 #include "faattn/Dialect/FAAttn/IR/FAAttnAttrs.h.inc"
 
+namespace faattn {
+/// The operands of `faattn.attention` that describe sequences which are not
+/// one dense (batch, seq) range: varlen's cumulative lengths and paged KV's
+/// block table and lengths. Null when absent.
+struct SequenceOperands {
+  mlir::Value cuSeqlensQ, cuSeqlensKV, blockTable, seqlensKV;
+};
+} // namespace faattn
+
 #define GET_OP_CLASSES
 #include "faattn/Dialect/FAAttn/IR/FAAttnOps.h.inc"
 

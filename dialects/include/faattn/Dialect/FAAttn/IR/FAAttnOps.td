@@ -25,6 +25,17 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     bhsd: batch, head, seq, dim). `lse`, when present, is (batch, heads,
     seq_q) f32. `params` are the spec's extra tensors.
 
+    With `varlen`, Q, `out` (and K, V unless paged) hold every sequence
+    packed along the sequence dimension with a batch dimension of 1;
+    `cu_seqlens_q` / `cu_seqlens_kv` (batch + 1 i32 offsets) say where each
+    sequence starts and ends, and the batch size is `size(cu_seqlens_q) - 1`.
+    `lse` is then (1, heads, total_q). With `paged_kv_page = P`, K and V are
+    pages (num_pages, P, kv_heads, dim) in layout order, `block_table`
+    (batch, max_pages) i32 maps a sequence's page number to a physical page
+    and `seqlens_kv` (batch) i32 gives each sequence's KV length (clamped to
+    the table's capacity max_pages * P). q_idx and kv_idx count from each
+    sequence's start; seq_q and seq_kv are that sequence's lengths.
+
     Both regions receive (b, h, q_idx, kv_idx, seq_q, seq_kv) as i32 and the
     params as memrefs; the score region receives the scaled score (f32)
     first and yields an f32, the mask region yields an i1. An empty mask
@@ -33,6 +44,10 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
   let arguments = (ins
     AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v, AnyMemRef:$out,
     Optional<AnyMemRef>:$lse,
+    Optional<AnyMemRef>:$cu_seqlens_q,
+    Optional<AnyMemRef>:$cu_seqlens_kv,
+    Optional<AnyMemRef>:$block_table,
+    Optional<AnyMemRef>:$seqlens_kv,
     Variadic<AnyMemRef>:$params,
     ConfinedAttr<I64Attr, [IntPositive]>:$num_heads,
     ConfinedAttr<I64Attr, [IntPositive]>:$num_kv_heads,
@@ -48,6 +63,10 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     `q` `(` $q `:` type($q) `)` `k` `(` $k `:` type($k) `)`
     `v` `(` $v `:` type($v) `)` `out` `(` $out `:` type($out) `)`
     (`lse` `(` $lse^ `:` type($lse) `)`)?
+    (`cu_seqlens_q` `(` $cu_seqlens_q^ `:` type($cu_seqlens_q) `)`)?
+    (`cu_seqlens_kv` `(` $cu_seqlens_kv^ `:` type($cu_seqlens_kv) `)`)?
+    (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
+    (`seqlens_kv` `(` $seqlens_kv^ `:` type($seqlens_kv) `)`)?
     (`params` `(` $params^ `:` type($params) `)`)?
     attr-dict-with-keyword `score` $score (`mask` $mask^)?
   }];
@@ -57,6 +76,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
   let builders = [
     OpBuilder<(ins "::mlir::Value":$q, "::mlir::Value":$k, "::mlir::Value":$v,
                    "::mlir::Value":$out, "::mlir::Value":$lse,
+                   "::faattn::SequenceOperands":$seqs,
                    "::mlir::ValueRange":$params, "int64_t":$numHeads,
                    "int64_t":$numKVHeads, "float":$scale, "::faattn::Mode":$mode,
                    "::faattn::Layout":$layout)>
@@ -88,34 +108,63 @@ def FAAttn_Tile : Type<CPred<"::llvm::isa<::faattn::TileType>($_self)">, "faattn
                        "::faattn::TileType">;
 
 def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
-    MemoryEffects<[MemRead]>]> {
+    AttrSizedOperandSegments, MemoryEffects<[MemRead]>]> {
   let summary = "Load a block of rows of one head";
   let description = [{
     `tile[r, d] = mem[batch, row0 + r, head, d]` for a 4-D Q/K/V memref in
     `layout` order; rows at or past the memref's sequence size read as 0.
     For a 3-D (batch, heads, seq) memref the tile is Rx1 and
     `tile[r, 0] = mem[batch, head, row0 + r]`.
+
+    Sequences that are not one dense row range (varlen, paged KV): with
+    `limit`, rows `j = row0 + r` at or past `limit` read as 0; with `offset`,
+    row `j` is at `offset + j` of the memref's sequence dimension; with
+    `pages(table)` and `page_size = P`, row `j` of sequence `batch` is slot
+    `j % P` of page `table[batch, j / P]` (the memref's batch dimension
+    counts pages). An element whose position falls outside the memref or
+    the table reads as 0, whatever the offsets and tables say.
   }];
   let arguments = (ins AnyMemRef:$mem, Index:$batch, Index:$head, Index:$row0,
-                       FAAttn_LayoutAttr:$layout);
+                       Optional<Index>:$offset, Optional<Index>:$limit,
+                       Optional<AnyMemRef>:$page_table,
+                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$page_size);
   let results = (outs FAAttn_Tile:$result);
   let assemblyFormat = [{
-    $mem `[` $batch `,` $head `,` $row0 `]` $layout attr-dict `:` type($mem) `->` type($result)
+    $mem `[` $batch `,` $head `,` $row0 `]` $layout
+    (`offset` $offset^)? (`limit` $limit^)?
+    (`pages` `(` $page_table^ `:` type($page_table) `)`)?
+    attr-dict `:` type($mem) `->` type($result)
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$mem, "::mlir::Value":$batch,
+                   "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
+    [{ build($_builder, $_state, result, mem, batch, head, row0, ::mlir::Value(),
+             ::mlir::Value(), ::mlir::Value(), layout, ::mlir::IntegerAttr()); }]>
+  ];
 }
 
 def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
-    MemoryEffects<[MemWrite]>]> {
+    AttrSizedOperandSegments, MemoryEffects<[MemWrite]>]> {
   let summary = "Store a block of rows of one head (rows inside the sequence only)";
-  let description = [{ The inverse of `faattn.tile_load`; rows at or past the
-    sequence size are not written. }];
+  let description = [{ The inverse of `faattn.tile_load` (without pages):
+    rows at or past the sequence size (`limit` when given) are not written,
+    nor rows whose position (`offset + j`) falls outside the memref. }];
   let arguments = (ins FAAttn_Tile:$value, AnyMemRef:$mem, Index:$batch, Index:$head,
-                       Index:$row0, FAAttn_LayoutAttr:$layout);
+                       Index:$row0, Optional<Index>:$offset, Optional<Index>:$limit,
+                       FAAttn_LayoutAttr:$layout);
   let assemblyFormat = [{
-    $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout attr-dict `:` type($value) `,` type($mem)
+    $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout
+    (`offset` $offset^)? (`limit` $limit^)?
+    attr-dict `:` type($value) `,` type($mem)
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$value, "::mlir::Value":$mem, "::mlir::Value":$batch,
+                   "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
+    [{ build($_builder, $_state, value, mem, batch, head, row0, ::mlir::Value(),
+             ::mlir::Value(), layout); }]>
+  ];
 }
 
 def FAAttn_TileSplatOp : FAAttn_Op<"tile_splat", [Pure]> {
