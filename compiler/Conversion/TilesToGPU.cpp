@@ -13,8 +13,10 @@
 //   * loop-carried tiles get one buffer each; a yield copies into it.
 //
 // This is a correct, simple mapping (CUDA-core FMAs, no tensor cores); the
-// Hopper passes replace it with wgmma fragments and TMA. Kernels with more
-// than one grid (decode split-KV, kv-outer loop order) are not mapped yet.
+// Hopper passes replace it with wgmma fragments and TMA. A split-KV decode
+// function (faattn-split-kv with workspace-args) becomes two kernels, `name`
+// (grid (batch, head, q-block * splits + split)) and `name`_combine; the
+// kv-outer loop order (several grids and a state in memory) stays CPU-only.
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/TileScalar.h"
@@ -25,9 +27,11 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <limits>
 
@@ -486,19 +490,36 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
       kernels.push_back(fn);
     gpu::GPUModuleOp gpuModule;
     for (func::FuncOp fn : kernels) {
+      // The function: a preamble (sizes), then its grids: one (batch, head,
+      // q-block) grid, or a split-KV grid (batch, head, q-block, split) and
+      // its combine grid. Each grid becomes one kernel.
       SmallVector<scf::ForallOp> grids;
-      fn.walk([&](scf::ForallOp g) {
-        if (g->hasAttr("faattn.grid"))
+      bool other = !llvm::hasSingleElement(fn.getBody());
+      bool seenGrid = false;
+      for (Operation &op : fn.getBody().front()) {
+        auto g = dyn_cast<scf::ForallOp>(op);
+        if (g && (g->hasAttr("faattn.grid") || g->hasAttr("faattn.split_kv_combine"))) {
           grids.push_back(g);
-      });
-      if (grids.empty())
+          seenGrid = true;
+        } else if (g || (seenGrid && !isa<func::ReturnOp>(op)) ||
+                   (!seenGrid && !isMemoryEffectFree(&op))) {
+          // Another loop nest, work between or after the grids, or a
+          // preamble that is more than sizes (each kernel recomputes them).
+          other = true;
+        }
+      }
+      if (grids.empty() && !other)
         continue;
-      if (grids.size() != 1 || grids.front().getRank() != 3 ||
-          !llvm::hasSingleElement(fn.getBody()) || fn.getBody().front().getTerminator() !=
-                                                       grids.front()->getNextNode()) {
-        fn.emitError() << "the GPU (SIMT) path maps one (batch, head, q-block) grid per kernel; "
-                          "this kernel has another shape (decode split-KV or kv-outer loop "
-                          "order), which is CPU-only for now";
+      bool plain = grids.size() == 1 && grids[0].getRank() == 3 &&
+                   !grids[0]->hasAttr("faattn.split_kv");
+      bool split = grids.size() == 2 && grids[0]->hasAttr("faattn.split_kv") &&
+                   grids[0].getRank() == 4 && grids[1]->hasAttr("faattn.split_kv_combine") &&
+                   grids[1].getRank() == 3;
+      if (other || (!plain && !split)) {
+        fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
+                          "grid and its combine grid, per kernel; this kernel has another shape "
+                          "(kv-outer loop order, or a split-KV workspace allocated in the "
+                          "function), which is CPU-only";
         return signalPassFailure();
       }
       if (!gpuModule) {
@@ -506,12 +527,17 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "faattn_kernels");
         module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), b.getUnitAttr());
       }
-      if (failed(outline(fn, grids.front(), gpuModule)))
-        return signalPassFailure();
+      for (auto [i, grid] : llvm::enumerate(grids)) {
+        std::string name = fn.getName().str() + (i == 0 ? "" : "_combine");
+        if (failed(outline(fn, grid, name, gpuModule)))
+          return signalPassFailure();
+      }
+      fn.erase();
     }
   }
 
-  LogicalResult outline(func::FuncOp fn, scf::ForallOp grid, gpu::GPUModuleOp gpuModule) {
+  LogicalResult outline(func::FuncOp fn, scf::ForallOp grid, StringRef name,
+                        gpu::GPUModuleOp gpuModule) {
     // The block size: the rows of the CTA's Q block (the first tile_load).
     int64_t rows = 0;
     grid.walk([&](TileLoadOp load) {
@@ -521,7 +547,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
     if (rows <= 0 || rows > 1024)
       return fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
     OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
-    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getName(), fn.getFunctionType());
+    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), name, fn.getFunctionType());
     gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     gfn.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({static_cast<int32_t>(rows), 1, 1}));
     for (NamedAttribute attr : fn->getDiscardableAttrs())
@@ -532,21 +558,29 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
     OpBuilder eb = OpBuilder::atBlockEnd(&entry);
     IRMapping map;
     map.map(fn.getArguments(), entry.getArguments());
+    // The preamble (everything but the grids) computes the sizes each grid uses.
     for (Operation &op : fn.getBody().front()) {
       if (&op == grid.getOperation())
         break;
-      eb.clone(op, map);
+      if (!isa<scf::ForallOp>(op))
+        eb.clone(op, map);
     }
+    Location loc = grid.getLoc();
     gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
     for (unsigned i = 0; i < 3; ++i)
-      map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, grid.getLoc(), dims[i]));
+      map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, loc, dims[i]));
+    if (grid.getRank() == 4) {
+      // Split-KV: block z = q-block * splits + split.
+      Value z = map.lookup(grid.getInductionVar(2));
+      Value splits = getValueOrCreateConstantIndexOp(eb, loc, grid.getMixedUpperBound()[3]);
+      splits = map.lookupOrDefault(splits);
+      map.map(grid.getInductionVar(2), arith::DivUIOp::create(eb, loc, z, splits));
+      map.map(grid.getInductionVar(3), arith::RemUIOp::create(eb, loc, z, splits));
+    }
     for (Operation &op : grid.getBody()->without_terminator())
       eb.clone(op, map);
     gpu::ReturnOp::create(eb, fn.getLoc());
-    if (failed(SimtLowering(gfn, rows).run()))
-      return failure();
-    fn.erase();
-    return success();
+    return SimtLowering(gfn, rows).run();
   }
 };
 

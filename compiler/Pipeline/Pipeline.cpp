@@ -58,8 +58,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv") {
-      if (options.splitKV)
-        fn.addPass(createFAAttnSplitKV());
+      if (options.splitKV) {
+        FAAttnSplitKVOptions o;
+        o.workspaceArgs = options.splitKVWorkspaceArgs;
+        fn.addPass(createFAAttnSplitKV(o));
+      }
     }
     else if (name == "faattn-mask-analysis")
       fn.addPass(createFAAttnMaskAnalysis());
@@ -135,7 +138,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     ctx.disableMultithreading();
     pm.enableIRPrinting();
   }
-  addAlgorithmPasses(pm, {/*stopAfter=*/"", /*splitKV=*/false});
+  addAlgorithmPasses(pm, {/*stopAfter=*/"", /*splitKV=*/true, /*splitKVWorkspaceArgs=*/true});
   addGpuLoweringPasses(pm);
   if (failed(pm.run(*module)))
     return fail("the GPU pipeline failed");
@@ -146,9 +149,21 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   GpuKernel kernel;
   kernel.name = k.name;
   kernel.chip = spec::targetName(k.target);
-  if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name))
+  if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name)) {
     if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.block_m"))
       kernel.blockM = a.getInt();
+    if (auto split = fn->getAttrOfType<DictionaryAttr>("faattn.split_kv")) {
+      auto get = [&](llvm::StringRef key) {
+        auto a = split.getAs<IntegerAttr>(key);
+        return a ? a.getInt() : 0;
+      };
+      kernel.blockN = get("block_n");
+      kernel.maxSplits = get("max_splits");
+      if (kernel.blockN <= 0 || kernel.maxSplits <= 0 ||
+          !gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_combine"))
+        return fail("the split-KV kernel has no combine entry or no block sizes");
+    }
+  }
   if (kernel.blockM <= 0)
     return fail("the GPU kernel has no block size");
   PTXOptions options;

@@ -24,6 +24,7 @@
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -43,6 +44,16 @@ namespace {
 
 Value cstF32(OpBuilder &b, Location loc, float v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+/// The KV block size of a KV loop: the rows of the K tile its dot reads.
+int64_t kvBlockSize(scf::ForOp kvLoop) {
+  int64_t bn = 0;
+  kvLoop.walk([&](TileDotOp dot) {
+    if (!bn && dot.getTransposeRhs())
+      bn = cast<TileType>(dot.getRhs().getType()).getShape()[0];
+  });
+  return bn;
 }
 
 struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
@@ -113,17 +124,40 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         return grid.emitError() << "faattn-split-kv expects the KV loop bound of faattn-tile";
       nkb = min.getLhs();
     }
-    Value splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
-    splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
-    Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
     Value batch = grid.getUpperBound(b)[0];
-    Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
-    Value rowsOfSplits = arith::MulIOp::create(b, loc, batch, splits);
     int64_t dyn = ShapedType::kDynamic;
     auto partTy = MemRefType::get({dyn, dyn, heads, dv}, b.getF32Type());
     auto lsePartTy = MemRefType::get({dyn, heads, dyn}, b.getF32Type());
-    Value oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
-    Value lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
+    Value splits, oPart, lsePart;
+    if (workspaceArgs) {
+      // The runtime's workspace: S = its rows / batch (at least 1).
+      auto fn = grid->getParentOfType<func::FuncOp>();
+      if (fn->hasAttr("faattn.split_kv"))
+        return grid.emitError() << "faattn-split-kv with workspace-args splits one decode grid "
+                                   "per function";
+      unsigned n = fn.getNumArguments();
+      if (failed(fn.insertArgument(n, partTy, {}, loc)) ||
+          failed(fn.insertArgument(n + 1, lsePartTy, {}, loc)))
+        return grid.emitError() << "cannot add the workspace arguments";
+      oPart = fn.getArgument(n);
+      lsePart = fn.getArgument(n + 1);
+      Value rows = memref::DimOp::create(b, loc, oPart, 0);
+      splits = arith::DivUIOp::create(b, loc, rows, arith::MaxUIOp::create(b, loc, batch, cIdx(1)));
+      splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
+      fn->setAttr("faattn.split_kv",
+                  b.getDictionaryAttr({b.getNamedAttr("block_n", b.getI64IntegerAttr(
+                                                                     kvBlockSize(kvLoop))),
+                                       b.getNamedAttr("max_splits",
+                                                      b.getI64IntegerAttr(maxSplits))}));
+    } else {
+      splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
+      splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
+      Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
+      Value rowsOfSplits = arith::MulIOp::create(b, loc, batch, splits);
+      oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
+      lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
+    }
+    Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
 
     // 1. The split grid: the old body under a fourth induction variable.
     SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();

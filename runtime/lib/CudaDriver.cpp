@@ -42,6 +42,8 @@ llvm::Expected<const Driver &> Driver::get() {
     load(driver.launchKernel, "cuLaunchKernel");
     load(driver.memAlloc, "cuMemAlloc_v2");
     load(driver.memFree, "cuMemFree_v2");
+    load(driver.memAllocAsync, "cuMemAllocAsync");
+    load(driver.memFreeAsync, "cuMemFreeAsync");
     load(driver.memcpyHtoD, "cuMemcpyHtoD_v2");
     load(driver.memcpyDtoH, "cuMemcpyDtoH_v2");
     load(driver.eventCreate, "cuEventCreate");

@@ -74,13 +74,19 @@ struct KernelInfo {
 struct Kernel::State {
   CompiledKernel compiled;
   KernelInfo info;
-  /// The module, loaded on the first launch in each CUDA context.
+  /// The module, loaded on the first launch in each CUDA context, with its
+  /// entry (and the combine entry of a split-KV kernel).
+  struct Loaded {
+    CUmodule module = nullptr;
+    CUfunction main = nullptr, combine = nullptr;
+    int multiprocessors = 0;
+  };
   std::mutex loadMutex;
-  std::map<CUcontext, std::pair<CUmodule, CUfunction>> loaded;
+  std::map<CUcontext, Loaded> loaded;
   ~State() {
     if (auto d = cuda::Driver::get())
-      for (auto &[ctx, mf] : loaded)
-        d->moduleUnload(mf.first); // (a context destroyed meanwhile returns an error: ignored)
+      for (auto &[ctx, l] : loaded)
+        d->moduleUnload(l.module); // (a context destroyed meanwhile returns an error: ignored)
   }
 };
 
@@ -305,29 +311,34 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   auto device = cuda::Device::current();
   if (!device)
     return fail(llvm::toString(device.takeError()));
-  CUfunction function = nullptr;
+  State::Loaded entry;
   {
     std::lock_guard<std::mutex> lock(st.loadMutex);
     auto it = st.loaded.find(device->context);
     if (it != st.loaded.end()) {
-      function = it->second.second;
+      entry = it->second;
     } else {
       if (device->major < st.info.computeMajor)
         return fail(st.compiled.target + " needs compute capability " +
                     std::to_string(st.info.computeMajor) + ".0; the GPU (" + device->name +
                     ") has " + std::to_string(device->major) + "." +
                     std::to_string(device->minor));
-      CUmodule module = nullptr;
-      if (llvm::Error e = d.check(d.moduleLoadData(&module, st.compiled.ptx.c_str()),
+      if (llvm::Error e = d.check(d.moduleLoadData(&entry.module, st.compiled.ptx.c_str()),
                                   "cuModuleLoadData"))
         return fail(llvm::toString(std::move(e)));
-      if (llvm::Error e = d.check(
-              d.moduleGetFunction(&function, module, st.compiled.name.c_str()),
-              "cuModuleGetFunction")) {
-        d.moduleUnload(module);
+      std::string combineName = st.compiled.name + "_combine";
+      llvm::Error e = d.check(
+          d.moduleGetFunction(&entry.main, entry.module, st.compiled.name.c_str()),
+          "cuModuleGetFunction");
+      if (!e && st.compiled.maxSplits > 0)
+        e = d.check(d.moduleGetFunction(&entry.combine, entry.module, combineName.c_str()),
+                    "cuModuleGetFunction(" + combineName + ")");
+      if (e) {
+        d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
       }
-      st.loaded[device->context] = {module, function};
+      entry.multiprocessors = device->multiprocessors;
+      st.loaded[device->context] = entry;
     }
   }
   // Each memref as its expanded descriptor (see the metadata's "abi").
@@ -364,24 +375,82 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     for (const auto &[pname, t] : a.params)
       if (pname == p.name)
         memref(t);
-  std::vector<void *> argPtrs;
-  for (int64_t &w : words)
-    argPtrs.push_back(&w);
   // The grid: (batch, heads, q-blocks of the longest query sequence).
   Dims q = dimsOf(a.q, st.info.bshd);
   int64_t batch = batchOf(a, st.info.bshd);
   int64_t rows = varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
   int64_t blocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
-  if (batch > 65535 * 32768 || blocks > 65535)
+  int64_t splits = st.compiled.maxSplits > 0 ? numSplits(a, entry.multiprocessors) : 1;
+  if (batch > 65535 * 32768 || blocks * splits > 65535)
     return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
-                std::to_string(blocks) + ") is too large");
-  if (llvm::Error e = d.check(
-          d.launchKernel(function, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
-                         static_cast<unsigned>(blocks), static_cast<unsigned>(st.compiled.blockM),
-                         1, 1, 0, static_cast<CUstream>(stream), argPtrs.data(), nullptr),
-          "cuLaunchKernel"))
+                std::to_string(blocks * splits) + ") is too large");
+  CUstream cuStream = static_cast<CUstream>(stream);
+  auto run = [&](CUfunction fn, int64_t z) -> Status {
+    std::vector<void *> argPtrs;
+    for (int64_t &w : words)
+      argPtrs.push_back(&w);
+    if (llvm::Error e = d.check(
+            d.launchKernel(fn, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
+                           static_cast<unsigned>(z), static_cast<unsigned>(st.compiled.blockM), 1,
+                           1, 0, cuStream, argPtrs.data(), nullptr),
+            "cuLaunchKernel"))
+      return fail(llvm::toString(std::move(e)));
+    return Status::ok();
+  };
+  if (st.compiled.maxSplits == 0)
+    return run(entry.main, blocks);
+
+  // Split-KV: partial O (batch * splits, seq_q, heads, dim_v) and LSE
+  // (batch * splits, heads, seq_q) in f32, allocated and freed in stream
+  // order (the pool makes repeated launches cheap), then the split grid and
+  // the combine grid.
+  int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
+  int64_t oElems = parts * q.s * heads * dv, lseElems = parts * heads * q.s;
+  CUdeviceptr workspace = 0;
+  size_t bytes = static_cast<size_t>(oElems + lseElems) * sizeof(float);
+  if (llvm::Error e = d.check(d.memAllocAsync(&workspace, bytes, cuStream), "cuMemAllocAsync"))
+    return fail("split-KV workspace of " + std::to_string(bytes) + " bytes: " +
+                llvm::toString(std::move(e)));
+  Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
+  Tensor lsePart{reinterpret_cast<void *>(workspace + oElems * sizeof(float)), DType::F32,
+                 {parts, heads, q.s}, {}};
+  memref(oPart);
+  memref(lsePart);
+  Status launched = run(entry.main, blocks * splits);
+  if (launched)
+    launched = run(entry.combine, blocks);
+  if (llvm::Error e = d.check(d.memFreeAsync(workspace, cuStream), "cuMemFreeAsync"); e && launched)
     return fail(llvm::toString(std::move(e)));
-  return Status::ok();
+  return launched;
+}
+
+int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
+  const State &st = *state;
+  if (st.compiled.maxSplits <= 0 || st.compiled.blockN <= 0)
+    return 1;
+  // KV blocks: the dense length, or the block table's capacity (paged).
+  Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
+  int64_t kvRows = st.info.page > 0 ? a.blockTable->shape[1] * st.info.page : kv.s;
+  int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
+  int64_t ctas = batchOf(a, st.info.bshd) * q.h *
+                 ((q.s + st.compiled.blockM - 1) / st.compiled.blockM);
+  // Flash-Decoding's choice: enough CTAs to fill the SMs (waves as full as
+  // possible), no more splits than KV blocks. Already a wave or more: 1.
+  int64_t sms = std::max(multiprocessors, 1);
+  int64_t most = std::max<int64_t>(1, std::min(st.compiled.maxSplits, kvBlocks));
+  if (ctas >= sms)
+    return 1;
+  double best = 0;
+  std::vector<double> eff(most + 1, 0);
+  for (int64_t s = 1; s <= most; ++s) {
+    double waves = double(ctas * s) / sms;
+    eff[s] = waves / std::ceil(waves);
+    best = std::max(best, eff[s]);
+  }
+  for (int64_t s = 1; s <= most; ++s)
+    if (eff[s] >= 0.85 * best)
+      return s;
+  return most;
 }
 
 //===----------------------------------------------------------------------===//
@@ -460,7 +529,7 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
     if (!gk)
       return Status::error(llvm::toString(gk.takeError()));
-    return CompiledKernel{gk->name, gk->chip, gk->ptx, gk->blockM};
+    return CompiledKernel{gk->name, gk->chip, gk->ptx, gk->blockM, gk->blockN, gk->maxSplits};
   }
   return Status::error("no kernel named '" + kernel + "'");
 }
@@ -469,21 +538,31 @@ namespace {
 
 /// The disk entry: a header line, a JSON line (name, target, block_m, the
 /// PTX's size and SHA-256), then the PTX.
+/// The header fields that decide how a kernel is launched, hashed (a
+/// corrupt block size would launch wrongly).
+std::string entryFields(const std::string &name, const std::string &target, int64_t blockM,
+                        int64_t blockN, int64_t maxSplits, const std::string &ptxSha) {
+  return name + "\n" + target + "\n" + std::to_string(blockM) + "\n" + std::to_string(blockN) +
+         "\n" + std::to_string(maxSplits) + "\n" + ptxSha;
+}
+
 std::string serialize(const CompiledKernel &k) {
   std::string ptxSha = sha256Hex(k.ptx);
   nlohmann::json meta = {
       {"name", k.name},
       {"target", k.target},
       {"block_m", k.blockM},
+      {"block_n", k.blockN},
+      {"max_splits", k.maxSplits},
       {"ptx_bytes", k.ptx.size()},
       {"ptx_sha256", ptxSha},
-      {"entry_sha256", sha256Hex(k.name + "\n" + k.target + "\n" + std::to_string(k.blockM) +
-                                 "\n" + ptxSha)}};
-  return "faattn-cache 1\n" + meta.dump() + "\n" + k.ptx;
+      {"entry_sha256",
+       sha256Hex(entryFields(k.name, k.target, k.blockM, k.blockN, k.maxSplits, ptxSha))}};
+  return "faattn-cache 2\n" + meta.dump() + "\n" + k.ptx;
 }
 
 std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
-  if (!data.consume_front("faattn-cache 1\n"))
+  if (!data.consume_front("faattn-cache 2\n"))
     return std::nullopt;
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
@@ -491,24 +570,30 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   auto isString = [&](const char *key) { return meta.contains(key) && meta[key].is_string(); };
   if (meta.is_discarded() || !meta.is_object() || !isString("name") || !isString("target") ||
       !isString("ptx_sha256") || !isString("entry_sha256") || !meta.contains("ptx_bytes") ||
-      !meta["ptx_bytes"].is_number_unsigned() || !meta.contains("block_m") ||
-      !meta["block_m"].is_number_integer())
+      !meta["ptx_bytes"].is_number_unsigned())
     return std::nullopt;
-  int64_t blockM = meta["block_m"].get<int64_t>();
-  if (blockM < 1 || blockM > 1024)
+  for (const char *key : {"block_m", "block_n", "max_splits"})
+    if (!meta.contains(key) || !meta[key].is_number_integer())
+      return std::nullopt;
+  int64_t blockM = meta["block_m"].get<int64_t>(), blockN = meta["block_n"].get<int64_t>(),
+          maxSplits = meta["max_splits"].get<int64_t>();
+  if (blockM < 1 || blockM > 1024 || blockN < 0 || maxSplits < 0 || maxSplits > 1024)
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
     return std::nullopt; // truncated or corrupt: a miss
   // The header fields are covered too (a corrupt block_m would launch wrongly).
-  std::string fields = meta["name"].get<std::string>() + "\n" + meta["target"].get<std::string>() +
-                       "\n" + std::to_string(blockM) + "\n" + meta["ptx_sha256"].get<std::string>();
+  std::string fields =
+      entryFields(meta["name"].get<std::string>(), meta["target"].get<std::string>(), blockM,
+                  blockN, maxSplits, meta["ptx_sha256"].get<std::string>());
   if (sha256Hex(fields) != meta["entry_sha256"].get<std::string>())
     return std::nullopt;
   CompiledKernel k;
   k.name = meta["name"].get<std::string>();
   k.target = meta["target"].get<std::string>();
-  k.blockM = meta["block_m"].get<int64_t>();
+  k.blockM = blockM;
+  k.blockN = blockN;
+  k.maxSplits = maxSplits;
   k.ptx = rest.str();
   return k;
 }

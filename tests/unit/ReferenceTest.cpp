@@ -326,6 +326,47 @@ TEST(ReferenceAttention, DocumentMaskMatchesBruteForce) {
   EXPECT_LT(relL2(lse, wantLse), 1e-13);
 }
 
+// Ragged batches (varlen, paged KV): sequence b has lensQ[b] rows and lensKV[b]
+// keys of its padded seqQ / seqKV; seq_q and seq_kv are those lengths (here in
+// a bottom-right causal mask and a score that reads b), and rows past the
+// lengths stay 0. Against the brute force with the same per-sequence lengths.
+TEST(ReferenceAttention, RaggedBatchesUseEachSequencesLengths) {
+  auto p = parse("kernel ragged { heads = 2; head_dim = 8\n"
+                 "  score = score + 0.25 * b\n"
+                 "  mask = q_idx + seq_kv - seq_q >= kv_idx }");
+  ASSERT_PARSED(p);
+  const KernelSpec &k = p->kernel();
+  Shape s{3, 9, 11};
+  s.lensQ = {9, 4, 6};
+  s.lensKV = {11, 7, 0};
+  Layout L(k, s);
+  auto q = randomTensor(L.qSize(), 41), kk = randomTensor(L.kSize(), 42),
+       v = randomTensor(L.vSize(), 43);
+  std::vector<double> out, lse, wantOut, wantLse;
+  attention(k, s, q, kk, v, {}, out, lse);
+  Shape dense{3, 9, 11};
+  bruteForce(
+      k, dense, q, kk, v,
+      [&](int64_t b, int64_t, int64_t i, int64_t j) {
+        return i < s.lensQ[b] && j < s.lensKV[b] && i + s.lensKV[b] - s.lensQ[b] >= j;
+      },
+      [](double x, int64_t b, int64_t, int64_t, int64_t) { return x + 0.25 * double(b); },
+      wantOut, wantLse);
+  // Rows past a sequence's length: 0 in the reference (the brute force
+  // gives them -inf LSE as rows that keep nothing).
+  for (int64_t b = 0; b < 3; ++b)
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t i = s.lensQ[b]; i < 9; ++i) {
+        EXPECT_EQ(lse[L.lse(b, h, i)], 0.0);
+        wantLse[L.lse(b, h, i)] = 0.0;
+      }
+  EXPECT_LT(relL2(out, wantOut), 1e-13);
+  EXPECT_LT(relL2(lse, wantLse), 1e-13);
+  // Sequence 2 has no keys: its rows are 0 with LSE -inf.
+  EXPECT_EQ(lse[L.lse(2, 0, 0)], -kInf);
+  EXPECT_EQ(out[L.out(2, 0, 0, 0)], 0.0);
+}
+
 // A score param and a [batch] param, with seq_q != seq_kv: ALiBi slopes plus a
 // prefix-LM mask, against the brute force.
 TEST(ReferenceAttention, ScoreAndBatchParamsMatchBruteForce) {

@@ -392,3 +392,154 @@ TEST_F(RuntimeValidate, ParamGivenTwice) {
 }
 
 } // namespace
+
+// ---- varlen and paged KV: the sequence tensors -----------------------------
+
+namespace {
+
+/// A kernel of `spec` from the stand-in compiler, with `edit` applied to what
+/// it returns (block sizes, split-KV).
+Kernel fakeKernel(const std::string &dir, const char *spec,
+                  std::function<void(CompiledKernel &)> edit = nullptr) {
+  RuntimeOptions o;
+  o.cacheDir = dir;
+  o.compiler = [edit](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    CompiledKernel k{name, "sm_90a", "// fake ptx\n", 64};
+    if (edit)
+      edit(k);
+    return k;
+  };
+  Runtime rt(o);
+  auto k = rt.compile(spec);
+  EXPECT_TRUE(k) << k.error();
+  return *k;
+}
+
+const char *kVarlen = "kernel vl { heads = 8 : 2; head_dim = 64; varlen; mask = causal; return_lse }";
+const char *kPaged = "kernel pg { mode = decode; heads = 8 : 2; head_dim = 64; paged_kv(page = 32) }";
+
+/// 3 sequences packed into 100 query rows and 77 KV rows.
+LaunchArgs varlenArgs() {
+  void *p = gBuffer;
+  LaunchArgs a;
+  a.q = {p, DType::BF16, {100, 8, 64}};
+  a.k = {p, DType::BF16, {77, 2, 64}};
+  a.v = {p, DType::BF16, {77, 2, 64}};
+  a.out = {p, DType::BF16, {100, 8, 64}};
+  a.lse = Tensor{p, DType::F32, {8, 100}};
+  a.cuSeqlensQ = Tensor{p, DType::I32, {4}};
+  a.cuSeqlensKV = Tensor{p, DType::I32, {4}};
+  a.maxSeqlenQ = 60;
+  return a;
+}
+
+/// 2 sequences of up to 4 pages of 32 rows, from a pool of 9 pages.
+LaunchArgs pagedArgs() {
+  void *p = gBuffer;
+  LaunchArgs a;
+  a.q = {p, DType::BF16, {2, 1, 8, 64}};
+  a.k = {p, DType::BF16, {9, 32, 2, 64}};
+  a.v = {p, DType::BF16, {9, 32, 2, 64}};
+  a.out = {p, DType::BF16, {2, 1, 8, 64}};
+  a.blockTable = Tensor{p, DType::I32, {2, 4}};
+  a.seqlensKV = Tensor{p, DType::I32, {2}};
+  return a;
+}
+
+template <typename Edit>
+std::string errorOf(const Kernel &k, LaunchArgs a, Edit edit) {
+  edit(a);
+  return k.validate(a).message();
+}
+
+TEST(RuntimeValidateSequences, Varlen) {
+  Kernel k = fakeKernel(freshDir("varlen"), kVarlen);
+  EXPECT_TRUE(k.validate(varlenArgs()).isOk()) << k.validate(varlenArgs()).message();
+  const std::string pre = "launch of kernel 'vl': ";
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.q.shape = {1, 100, 8, 64}; }),
+            pre + "tensor 'q' must have rank 3, got 4");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ.reset(); }),
+            pre + "the spec has varlen: tensor 'cu_seqlens_q' is missing");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensKV->shape = {3}; }),
+            pre + "tensors 'cu_seqlens_q' and 'cu_seqlens_kv' must have the same length");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->shape = {1}; }),
+            pre + "tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->dtype = DType::F32; }),
+            pre + "tensor 'cu_seqlens_q' must be i32, got f32");
+  // Index tensors need 4-byte alignment only.
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 4; }), "");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 2; }),
+            pre + "tensor 'cu_seqlens_q' is not 4-byte aligned");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.blockTable = a.q; }),
+            pre + "tensor 'block_table' is only for paged_kv specs, this one is not");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.lse->shape = {2, 8, 100}; }),
+            pre + "tensor 'lse' must have rank 2, got 3");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.lse->shape = {8, 99}; }),
+            pre + "tensor 'lse' must have shape (heads, total_q)");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.maxSeqlenQ = 101; }),
+            pre + "maxSeqlenQ must be between 0 and total_q (100), got 101");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.v.shape[0] = 78; }),
+            pre + "k and v must have the same sequence length");
+}
+
+TEST(RuntimeValidateSequences, Paged) {
+  Kernel k = fakeKernel(freshDir("paged"), kPaged);
+  EXPECT_TRUE(k.validate(pagedArgs()).isOk()) << k.validate(pagedArgs()).message();
+  const std::string pre = "launch of kernel 'pg': ";
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.k.shape[1] = 64; a.v.shape[1] = 64; }),
+            pre + "tensors 'k' and 'v' must hold pages of 32 rows (the spec's paged_kv), got 64");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.v.shape[0] = 8; }),
+            pre + "k and v must have the same number of pages");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.seqlensKV.reset(); }),
+            pre + "the spec has paged_kv: tensor 'seqlens_kv' is missing");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.blockTable->shape = {3, 4}; }),
+            pre + "tensors 'block_table' (batch, max_pages) and 'seqlens_kv' (batch) must have "
+                  "the batch size, 2");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.blockTable->shape = {8}; }),
+            pre + "tensor 'block_table' must have rank 2, got 1");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.cuSeqlensQ = a.seqlensKV; }),
+            pre + "tensor 'cu_seqlens_q' is only for varlen specs, this one is not");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.maxSeqlenQ = 1; }),
+            pre + "maxSeqlenQ is only for varlen specs, this one is not");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.out.shape[0] = 3; }),
+            pre + "q, k, v and out must have the same batch size");
+}
+
+TEST(RuntimeSplitKV, NumberOfSplits) {
+  Kernel split = fakeKernel(freshDir("splits"), kPaged, [](CompiledKernel &k) {
+    k.blockN = 32;
+    k.maxSplits = 16;
+  });
+  LaunchArgs a = pagedArgs(); // 2 x 8 = 16 CTAs; 4 pages of 32 = 4 KV blocks of 32
+  // On 132 SMs: at most 4 splits (the KV blocks); waves 16s/132 grow with s,
+  // so the best is s = 4 (0.485) and the first within 85% of it is s = 4.
+  EXPECT_EQ(split.numSplits(a, 132), 4);
+  // A table of 64 pages (64 blocks): up to 16 splits; the efficiency 16s/132
+  // peaks at s = 8 (128 CTAs, 0.97); the first s >= 0.85 * 0.97 * 132 / 16 = 6.8 is 7.
+  a.blockTable->shape = {2, 64};
+  EXPECT_EQ(split.numSplits(a, 132), 7);
+  // A full wave already: no split.
+  EXPECT_EQ(split.numSplits(a, 16), 1);
+  // Not a split-KV kernel.
+  Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
+  EXPECT_EQ(plain.numSplits(a, 132), 1);
+}
+
+TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
+  std::string dir = freshDir("split-disk");
+  auto edit = [](CompiledKernel &k) {
+    k.blockN = 128;
+    k.maxSplits = 16;
+  };
+  fakeKernel(dir, kPaged, edit);
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(kPaged);
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(rt.stats().diskHits, 1);
+  EXPECT_EQ(k->compiled().blockN, 128);
+  EXPECT_EQ(k->compiled().maxSplits, 16);
+}
+
+} // namespace

@@ -270,6 +270,13 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                spec::typeName(p.elemType), shape);
     }
     (void)dtypeText;
+    bool split = kernel->maxSplits > 0;
+    if (split) { // faattn-split-kv's workspace, allocated by the runtime
+      addParam("workspace:o", 4, "f32",
+               nlohmann::json::array({"batch * splits", "seq_q", k.headsQ, k.headDimV}));
+      addParam("workspace:lse", 3, "f32",
+               nlohmann::json::array({"batch * splits", k.headsQ, "seq_q"}));
+    }
     nlohmann::json meta = {
         {"kernel", k.name},
         {"entry", k.name},
@@ -283,6 +290,15 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
           {"block", {blockM, 1, 1}},
           {"block_m", blockM},
           {"dynamic_shared_bytes", 0}}},
+        {"split_kv",
+         split ? nlohmann::json{{"combine_entry", k.name + "_combine"},
+                                {"block_n", kernel->blockN},
+                                {"max_splits", kernel->maxSplits},
+                                {"splits", "1 to max_splits, chosen at launch; the kernels read "
+                                           "it from workspace:o's first dimension / batch"},
+                                {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
+                                {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
+               : nlohmann::json(nullptr)},
         {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
                 "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
                 "(i64), in the order of 'params'"},

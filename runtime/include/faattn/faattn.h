@@ -65,6 +65,9 @@ const char *dtypeName(DType d);
 /// A tensor in device memory: pointer, element type, shape and strides (in
 /// elements; empty = contiguous row-major).
 struct Tensor {
+  Tensor() = default;
+  Tensor(void *data, DType dtype, std::vector<int64_t> shape, std::vector<int64_t> strides = {})
+      : data(data), dtype(dtype), shape(std::move(shape)), strides(std::move(strides)) {}
   void *data = nullptr;
   DType dtype = DType::BF16;
   std::vector<int64_t> shape;
@@ -107,6 +110,10 @@ struct CompiledKernel {
   std::string target; // sm_90a or sm_80
   std::string ptx;
   int64_t blockM = 0; // threads per CTA and query rows per CTA
+  /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
+  /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
+  /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
+  int64_t blockN = 0, maxSplits = 0;
 };
 
 struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)
@@ -122,6 +129,9 @@ public:
   Status launch(const LaunchArgs &args, void *stream = nullptr) const;
   /// Only the checks of launch(), without a GPU.
   Status validate(const LaunchArgs &args) const;
+  /// Split-KV kernels: the number of splits launch() uses for `args` on a
+  /// GPU with `multiprocessors` SMs (1 for other kernels). Validated args.
+  int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
 
   struct State;
   explicit Kernel(std::shared_ptr<State> s) : state(std::move(s)) {}

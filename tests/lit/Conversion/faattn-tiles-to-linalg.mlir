@@ -89,3 +89,31 @@ func.func @loop(%n: index) {
   }
   return
 }
+
+// -----
+
+// A paged load: row j is slot j % 64 of page table[b, j / 64]; the table is
+// read only when j is below the limit and inside the table, and the page
+// must be one of the memref's (an unsigned compare also rejects negatives).
+// CHECK-LABEL: func.func @paged(
+// CHECK-SAME: %[[K:[a-z0-9]+]]: memref<?x64x2x32xf32>, %[[T:[a-z0-9]+]]: memref<?x?xi32>
+func.func @paged(%k: memref<?x64x2x32xf32>, %table: memref<?x?xi32>, %o: memref<?x?x2x32xf32>,
+                 %b: index, %h: index, %r: index, %len: index) {
+  // CHECK: tensor.generate
+  // CHECK:   %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+  // CHECK:   %[[PNO:.*]] = arith.divui %[[ROW]], %c64
+  // CHECK:   %[[LIM:.*]] = arith.cmpi ult, %[[ROW]], %{{.*}} : index
+  // CHECK:   %[[OK:.*]] = arith.andi %[[LIM]], %{{.*}} : i1
+  // CHECK:   %[[PAGE:.*]] = scf.if %[[OK]] -> (index) {
+  // CHECK:     memref.load %[[T]][%{{.*}}, %[[PNO]]] : memref<?x?xi32>
+  // CHECK:   %[[NP:.*]] = memref.dim %[[K]], %c0
+  // CHECK:   arith.cmpi ult, %[[PAGE]], %[[NP]] : index
+  // CHECK:   %[[SLOT:.*]] = arith.remui %[[ROW]], %c64
+  // CHECK:   scf.if %{{.*}} -> (f32) {
+  // CHECK:     memref.load %[[K]][%[[PAGE]], %[[SLOT]], %{{.*}}, %{{.*}}] : memref<?x64x2x32xf32>
+  // CHECK:   } else {
+  // CHECK:     scf.yield %cst
+  %t = faattn.tile_load %k[%b, %h, %r] <bshd> limit %len pages(%table : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x64x2x32xf32> -> <16x32xf32>
+  faattn.tile_store %t, %o[%b, %h, %r] <bshd> : <16x32xf32>, memref<?x?x2x32xf32>
+  return
+}

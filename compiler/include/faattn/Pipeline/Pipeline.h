@@ -29,9 +29,11 @@ llvm::ArrayRef<llvm::StringRef> algorithmPassNames();
 struct AlgorithmOptions {
   /// Stop after this pass (all of them when empty).
   llvm::StringRef stopAfter;
-  /// faattn-split-kv for decode kernels. The GPU (SIMT) path maps one grid
-  /// per kernel and runs decode kernels unsplit for now.
+  /// faattn-split-kv for decode kernels.
   bool splitKV = true;
+  /// Its workspace (and number of splits) from the runtime, as function
+  /// arguments (the GPU path), instead of a memref.alloc (the CPU path).
+  bool splitKVWorkspaceArgs = false;
 };
 
 /// Adds the algorithm passes (nested on func.func). Returns false when
@@ -60,9 +62,13 @@ struct GpuKernel {
   std::string chip;  // sm_90a or sm_80
   std::string ptx;
   int64_t blockM = 0; // threads per CTA and query rows per CTA
+  /// Split-KV decode (maxSplits > 0): entries `name` (the split grid) and
+  /// `name`_combine, a workspace from the runtime (faattn-split-kv).
+  int64_t blockN = 0, maxSplits = 0;
 };
 
-/// The spec through the algorithm passes (decode unsplit), the GPU (SIMT)
+/// The spec through the algorithm passes (decode split over a runtime
+/// workspace), the GPU (SIMT)
 /// path and the NVPTX backend. `ctx` must have registerFAAttnDialects and
 /// registerGpuDialects. `printIR` enables --print-ir-after-all.
 llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,

@@ -58,10 +58,21 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     a workspace; then a combine grid that merges the partials with weights
     exp(lse_s - max lse) and writes O (and LSE). Rows that no split sees
     yield 0 and -inf. Runs right after faattn-tile.
+
+    By default the workspace is a memref.alloc and S is computed in the
+    function (the CPU path). With `workspace-args` (the GPU path) the
+    workspace is two arguments appended to the function, partial O
+    (batch * S, seq_q, heads, dim_v) and partial LSE (batch * S, heads,
+    seq_q), both f32, allocated by the runtime, which chooses S (1 to
+    max-splits) from the GPU's size: the kernel reads S from the workspace's
+    first dimension. The function gets `faattn.split_kv = {block_n,
+    max_splits}` for the runtime. varlen decode grids stay unsplit.
   }];
   let options = [
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
-           "Most CTAs one (batch, head, q-block) is split over">
+           "Most CTAs one (batch, head, q-block) is split over">,
+    Option<"workspaceArgs", "workspace-args", "bool", /*default=*/"false",
+           "Take the workspace (and so S) as function arguments">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
