@@ -36,12 +36,20 @@ def faattn_ms(spec, kernel, B, S, S_kv=None):
     """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics)."""
     S_kv = S if S_kv is None else S_kv
     cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S_kv}",
-           f"--bench={args.iters}"]
+           f"--bench={args.iters}", "--uniform-lengths"]
     p = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"rel_l2=(\S+).*median=(\S+) ms", p.stdout)
     if not m:
         return None, None, (p.stdout + p.stderr)[-300:]
     return float(m[2]), float(m[1]), None
+
+
+def faattn_splits(spec, kernel, B, S, S_kv):
+    """The number of KV splits faattn-run reports for a split-KV kernel (None otherwise)."""
+    cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S_kv}",
+           "--uniform-lengths"]
+    m = re.search(r"splits=(\d+)", subprocess.run(cmd, capture_output=True, text=True).stdout)
+    return int(m[1]) if m else None
 
 
 def peer_ms(fn):
@@ -111,7 +119,8 @@ for D, S in grid:
         torch.cuda.empty_cache()
 
 # Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
-# TB/s of K and V read. (faattn's GPU path runs decode unsplit for now.)
+# TB/s of K and V read. faattn: split-KV (Flash-Decoding) over a paged cache, every
+# sequence at the full length (--uniform-lengths).
 for B in (1, 8):
     for S in (4096, 16384, 65536):
         Hq, Hkv, D = 32, 8, 128
@@ -123,6 +132,7 @@ for B in (1, 8):
         row = {"spec": "decode_paged", "mode": "decode", "dtype": "bf16", "B": B, "H": Hq, "H_kv": Hkv,
                "S_q": 1, "S_kv": S, "D": D, "causal": False,
                "faattn": {"ms": ms, "us": ms * 1e3 if ms else None, "tbps": kv_bytes / ms / 1e9 if ms else None,
+                          "splits": faattn_splits("specs/decode-paged.fa", "decode_paged", B, 1, S) if ms else None,
                           "error": failure},
                "peers": {"sdpa_default": {"ms": t, "us": t * 1e3 if t else None,
                                           "tbps": kv_bytes / t / 1e9 if t else None}},

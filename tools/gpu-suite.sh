@@ -59,10 +59,13 @@ fi
 if [[ " $PARTS " == *" sanitizer "* ]]; then
 echo "== compute-sanitizer (memcheck, racecheck)"
 : > "$OUT/sanitizer.txt"
+# A forward kernel, varlen, and split-KV decode over a paged cache (two kernels, a workspace).
 for tool in memcheck racecheck; do
-  compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/causal.fa \
-    --shape b=2,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
-  echo "$tool exit=$?" | tee -a "$OUT/sanitizer.txt"
+  for spec in specs/causal.fa specs/varlen.fa specs/decode-paged.fa; do
+    compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
+      --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$tool $spec exit=$?" | tee -a "$OUT/sanitizer.txt"
+  done
 done
 
 fi
@@ -77,10 +80,14 @@ import json, re, sys, os
 out = sys.argv[1]
 cases = []
 for line in open(os.path.join(out, "gpu-tests.txt")):
-    m = re.match(r"(\S+) b=(\d+) seq_q=(\d+) seq_kv=(\d+): rel_l2=(\S+)(?: lse_rel_l2=(\S+))?.* (PASS|FAIL)$", line.strip())
+    # "<kernel> b=.. seq_q=.. seq_kv=..[ lens_q=.. lens_kv=.. pages=..]: rel_l2=..[ lse_rel_l2=..] ... PASS|FAIL"
+    m = re.match(r"(\S+) b=(\d+) seq_q=(\d+) seq_kv=(\d+)( [^:]*)?: rel_l2=(\S+)(?: lse_rel_l2=(\S+))?.* (PASS|FAIL)$", line.strip())
     if m:
         cases.append({"kernel": m[1], "b": int(m[2]), "seq_q": int(m[3]), "seq_kv": int(m[4]),
-                      "rel_l2": float(m[5]), "lse_rel_l2": float(m[6]) if m[6] else None, "pass": m[7] == "PASS"})
+                      "ragged": m[5].strip() if m[5] else None,
+                      "rel_l2": float(m[6]), "lse_rel_l2": float(m[7]) if m[7] else None, "pass": m[8] == "PASS"})
+    elif "error:" in line:  # a kernel that did not compile or launch is a failed case too
+        cases.append({"kernel": None, "error": line.strip(), "pass": False})
 passed = sum(c["pass"] for c in cases)
 bench = json.load(open(os.path.join(out, "bench.json"))) if os.path.exists(os.path.join(out, "bench.json")) else {}
 if "device" not in bench:  # no benchmark in this run: say where and when the tests ran

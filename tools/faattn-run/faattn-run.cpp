@@ -64,6 +64,11 @@ cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::value_desc("order"), cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
+cl::opt<bool> uniformLengths(
+    "uniform-lengths",
+    cl::desc("varlen / paged_kv: every sequence at the full seq_q / seq_kv (default: ragged "
+             "lengths, one sequence empty; for benchmarks)"),
+    cl::cat(category));
 
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "faattn-run") << msg << "\n";
@@ -135,8 +140,8 @@ struct Placement {
 };
 
 /// Ragged lengths in [1, max] (sequence 0 has the maximum; with 3 or more
-/// sequences, sequence 2 has no keys at all when `allowEmpty`), and the
-/// placement of every row.
+/// sequences, sequence 2 has no keys at all when `allowEmpty`), or all at
+/// the maximum with --uniform-lengths, and the placement of every row.
 Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed) {
   Placement p;
   int64_t B = shape.batch;
@@ -149,7 +154,7 @@ Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed) {
   auto lengths = [&](int64_t max, bool allowEmpty) {
     std::vector<int64_t> lens(B);
     for (int64_t b = 0; b < B; ++b)
-      lens[b] = b == 0 ? max : (b == 2 && allowEmpty) ? 0 : draw(max);
+      lens[b] = b == 0 || uniformLengths ? max : (b == 2 && allowEmpty) ? 0 : draw(max);
     return lens;
   };
   auto offsets = [](const std::vector<int64_t> &lens) {
@@ -682,8 +687,12 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   double lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
   double tol = gpuTolerance(outType);
   bool ok = err <= tol && lseErr <= tol;
+  std::string splits;
+  if (kernel.compiled().maxSplits > 0)
+    if (auto dev = cuda::Device::current())
+      splits = " splits=" + std::to_string(kernel.numSplits(args, dev->multiprocessors));
   llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
-               << llvm::format(": rel_l2=%.3g", err);
+               << splits << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)
     llvm::outs() << llvm::format(" lse_rel_l2=%.3g", lseErr);
   llvm::outs() << llvm::format(" (tolerance %.0e%s)", tol, sampled ? ", sampled rows" : "");
