@@ -33,7 +33,9 @@ for spec in specs/*.fa; do
     --shape b=8,seq_q=1000,seq_kv=1000 \
     --shape b=1,seq_q=4097,seq_kv=4097 \
     --shape b=2,seq_q=1000,seq_kv=4097 \
-    --shape b=1,seq_q=4097,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+    --shape b=1,seq_q=4097,seq_kv=1000 \
+    --shape b=1,seq_q=1,seq_kv=4097 \
+    --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 fi
