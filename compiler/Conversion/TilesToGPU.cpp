@@ -19,6 +19,7 @@
 // kv-outer loop order (several grids and a state in memory) stays CPU-only.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Conversion/GpuOutline.h"
 #include "faattn/Conversion/TileScalar.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
@@ -488,99 +489,31 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
     SmallVector<func::FuncOp> kernels;
     for (auto fn : module.getOps<func::FuncOp>())
       kernels.push_back(fn);
-    gpu::GPUModuleOp gpuModule;
     for (func::FuncOp fn : kernels) {
-      // The function: a preamble (sizes), then its grids: one (batch, head,
-      // q-block) grid, or a split-KV grid (batch, head, q-block, split) and
-      // its combine grid. Each grid becomes one kernel.
-      SmallVector<scf::ForallOp> grids;
-      bool other = !llvm::hasSingleElement(fn.getBody());
-      bool seenGrid = false;
-      for (Operation &op : fn.getBody().front()) {
-        auto g = dyn_cast<scf::ForallOp>(op);
-        if (g && (g->hasAttr("faattn.grid") || g->hasAttr("faattn.split_kv_combine"))) {
-          grids.push_back(g);
-          seenGrid = true;
-        } else if (g || (seenGrid && !isa<func::ReturnOp>(op)) ||
-                   (!seenGrid && !isMemoryEffectFree(&op))) {
-          // Another loop nest, work between or after the grids, or a
-          // preamble that is more than sizes (each kernel recomputes them).
-          other = true;
-        }
-      }
-      if (grids.empty() && !other)
-        continue;
-      bool plain = grids.size() == 1 && grids[0].getRank() == 3 &&
-                   !grids[0]->hasAttr("faattn.split_kv");
-      bool split = grids.size() == 2 && grids[0]->hasAttr("faattn.split_kv") &&
-                   grids[0].getRank() == 4 && grids[1]->hasAttr("faattn.split_kv_combine") &&
-                   grids[1].getRank() == 3;
-      if (other || (!plain && !split)) {
-        fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
-                          "grid and its combine grid, per kernel; this kernel has another shape "
-                          "(kv-outer loop order, or a split-KV workspace allocated in the "
-                          "function), which is CPU-only";
+      FailureOr<SmallVector<scf::ForallOp>> grids = kernelGrids(fn);
+      if (failed(grids))
         return signalPassFailure();
-      }
-      if (!gpuModule) {
-        OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-        gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "faattn_kernels");
-        module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), b.getUnitAttr());
-      }
-      for (auto [i, grid] : llvm::enumerate(grids)) {
-        std::string name = fn.getName().str() + (i == 0 ? "" : "_combine");
-        if (failed(outline(fn, grid, name, gpuModule)))
+      if (grids->empty())
+        continue;
+      gpu::GPUModuleOp gpuModule = kernelModule(module);
+      for (auto [i, grid] : llvm::enumerate(*grids)) {
+        // The block size: the rows of the CTA's Q block (the first tile_load).
+        int64_t rows = 0;
+        grid.walk([&](TileLoadOp load) {
+          if (!rows)
+            rows = load.getType().getShape()[0];
+        });
+        if (rows <= 0 || rows > 1024) {
+          fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
+          return signalPassFailure();
+        }
+        gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, i), gpuModule, rows);
+        gfn->setAttr("faattn.block_m", OpBuilder(gfn).getI64IntegerAttr(rows));
+        if (failed(SimtLowering(gfn, rows).run()))
           return signalPassFailure();
       }
       fn.erase();
     }
-  }
-
-  LogicalResult outline(func::FuncOp fn, scf::ForallOp grid, StringRef name,
-                        gpu::GPUModuleOp gpuModule) {
-    // The block size: the rows of the CTA's Q block (the first tile_load).
-    int64_t rows = 0;
-    grid.walk([&](TileLoadOp load) {
-      if (!rows)
-        rows = load.getType().getShape()[0];
-    });
-    if (rows <= 0 || rows > 1024)
-      return fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
-    OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
-    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), name, fn.getFunctionType());
-    gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-    gfn.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({static_cast<int32_t>(rows), 1, 1}));
-    for (NamedAttribute attr : fn->getDiscardableAttrs())
-      if (attr.getName().getValue().starts_with("faattn."))
-        gfn->setAttr(attr.getName(), attr.getValue());
-    gfn->setAttr("faattn.block_m", b.getI64IntegerAttr(rows));
-    Block &entry = gfn.getBody().front();
-    OpBuilder eb = OpBuilder::atBlockEnd(&entry);
-    IRMapping map;
-    map.map(fn.getArguments(), entry.getArguments());
-    // The preamble (everything but the grids) computes the sizes each grid uses.
-    for (Operation &op : fn.getBody().front()) {
-      if (&op == grid.getOperation())
-        break;
-      if (!isa<scf::ForallOp>(op))
-        eb.clone(op, map);
-    }
-    Location loc = grid.getLoc();
-    gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
-    for (unsigned i = 0; i < 3; ++i)
-      map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, loc, dims[i]));
-    if (grid.getRank() == 4) {
-      // Split-KV: block z = q-block * splits + split.
-      Value z = map.lookup(grid.getInductionVar(2));
-      Value splits = getValueOrCreateConstantIndexOp(eb, loc, grid.getMixedUpperBound()[3]);
-      splits = map.lookupOrDefault(splits);
-      map.map(grid.getInductionVar(2), arith::DivUIOp::create(eb, loc, z, splits));
-      map.map(grid.getInductionVar(3), arith::RemUIOp::create(eb, loc, z, splits));
-    }
-    for (Operation &op : grid.getBody()->without_terminator())
-      eb.clone(op, map);
-    gpu::ReturnOp::create(eb, fn.getLoc());
-    return SimtLowering(gfn, rows).run();
   }
 };
 

@@ -14,6 +14,7 @@
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -99,6 +100,8 @@ void addCpuLoweringPasses(OpPassManager &pm) {
 }
 
 void addGpuLoweringPasses(OpPassManager &pm) {
+  // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
+  pm.addPass(createFAAttnTilesToWGMMA());
   pm.addPass(createFAAttnTilesToGPU());
   OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
   g.addPass(createLowerAffinePass());
@@ -106,11 +109,15 @@ void addGpuLoweringPasses(OpPassManager &pm) {
   g.addPass(memref::createExpandStridedMetadataPass());
   g.addPass(createLowerAffinePass());
   g.addPass(createConvertGpuOpsToNVVMOps());
+  // NVVM ops written as PTX (wgmma.mma_async) to inline assembly.
+  g.addPass(createConvertNVVMToLLVMPass());
   g.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void registerGpuDialects(DialectRegistry &registry) {
-  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect, cf::ControlFlowDialect>();
+  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect, cf::ControlFlowDialect,
+                  vector::VectorDialect>();
+  vector::registerConvertVectorToLLVMInterface(registry);
   // convert-gpu-to-nvvm lowers the other dialects through their
   // ConvertToLLVMPatternInterface: register the ones the kernels use.
   arith::registerConvertArithToLLVMInterface(registry);
@@ -152,6 +159,13 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name)) {
     if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.block_m"))
       kernel.blockM = a.getInt();
+    kernel.threads = kernel.blockM;
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.threads"))
+      kernel.threads = a.getInt();
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.dynamic_shared_bytes"))
+      kernel.sharedBytes = a.getInt();
+    if (auto a = fn->getAttrOfType<StringAttr>("faattn.mapping"))
+      kernel.mapping = a.getValue().str();
     if (auto split = fn->getAttrOfType<DictionaryAttr>("faattn.split_kv")) {
       auto get = [&](llvm::StringRef key) {
         auto a = split.getAs<IntegerAttr>(key);

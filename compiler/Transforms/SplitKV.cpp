@@ -152,12 +152,14 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     } else {
       splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
       splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
+    }
+    Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
+    if (!workspaceArgs) {
       Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
       Value rowsOfSplits = arith::MulIOp::create(b, loc, batch, splits);
       oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
       lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
     }
-    Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
 
     // 1. The split grid: the old body under a fourth induction variable.
     SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();

@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.3-simt"; }
+const char *compilerVersion() { return "faattn-0.4-wgmma"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -337,6 +337,17 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
       }
+      // More than 48 KB of dynamic shared memory is an opt-in per function.
+      if (!e && st.compiled.sharedBytes > 48 * 1024)
+        e = d.check(d.funcSetAttribute(entry.main,
+                                       CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                       static_cast<int>(st.compiled.sharedBytes)),
+                    "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, " +
+                        std::to_string(st.compiled.sharedBytes) + ")");
+      if (e) {
+        d.moduleUnload(entry.module);
+        return fail(llvm::toString(std::move(e)));
+      }
       entry.multiprocessors = device->multiprocessors;
       st.loaded[device->context] = entry;
     }
@@ -385,14 +396,16 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
                 std::to_string(blocks * splits) + ") is too large");
   CUstream cuStream = static_cast<CUstream>(stream);
+  int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
+  int64_t shared = st.compiled.sharedBytes;
   auto run = [&](CUfunction fn, int64_t z) -> Status {
     std::vector<void *> argPtrs;
     for (int64_t &w : words)
       argPtrs.push_back(&w);
     if (llvm::Error e = d.check(
             d.launchKernel(fn, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
-                           static_cast<unsigned>(z), static_cast<unsigned>(st.compiled.blockM), 1,
-                           1, 0, cuStream, argPtrs.data(), nullptr),
+                           static_cast<unsigned>(z), static_cast<unsigned>(threads), 1, 1,
+                           static_cast<unsigned>(shared), cuStream, argPtrs.data(), nullptr),
             "cuLaunchKernel"))
       return fail(llvm::toString(std::move(e)));
     return Status::ok();
@@ -529,7 +542,12 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
     if (!gk)
       return Status::error(llvm::toString(gk.takeError()));
-    return CompiledKernel{gk->name, gk->chip, gk->ptx, gk->blockM, gk->blockN, gk->maxSplits};
+    CompiledKernel ck{gk->name, gk->chip, gk->ptx, gk->blockM};
+    ck.threads = gk->threads;
+    ck.sharedBytes = gk->sharedBytes;
+    ck.blockN = gk->blockN;
+    ck.maxSplits = gk->maxSplits;
+    return ck;
   }
   return Status::error("no kernel named '" + kernel + "'");
 }
@@ -540,11 +558,16 @@ namespace {
 /// PTX's size and SHA-256), then the PTX.
 /// The header fields that decide how a kernel is launched, hashed (a
 /// corrupt block size would launch wrongly).
-std::string entryFields(const std::string &name, const std::string &target, int64_t blockM,
-                        int64_t blockN, int64_t maxSplits, const std::string &ptxSha) {
-  return name + "\n" + target + "\n" + std::to_string(blockM) + "\n" + std::to_string(blockN) +
-         "\n" + std::to_string(maxSplits) + "\n" + ptxSha;
+std::string entryFields(const std::string &name, const std::string &target,
+                        const std::vector<int64_t> &sizes, const std::string &ptxSha) {
+  std::string s = name + "\n" + target + "\n";
+  for (int64_t x : sizes)
+    s += std::to_string(x) + "\n";
+  return s + ptxSha;
 }
+
+/// The launch sizes of an entry, in the order of entryFields and the JSON keys.
+const char *const kSizeKeys[] = {"block_m", "threads", "shared_bytes", "block_n", "max_splits"};
 
 std::string serialize(const CompiledKernel &k) {
   std::string ptxSha = sha256Hex(k.ptx);
@@ -552,12 +575,16 @@ std::string serialize(const CompiledKernel &k) {
       {"name", k.name},
       {"target", k.target},
       {"block_m", k.blockM},
+      {"threads", k.threads},
+      {"shared_bytes", k.sharedBytes},
       {"block_n", k.blockN},
       {"max_splits", k.maxSplits},
       {"ptx_bytes", k.ptx.size()},
       {"ptx_sha256", ptxSha},
       {"entry_sha256",
-       sha256Hex(entryFields(k.name, k.target, k.blockM, k.blockN, k.maxSplits, ptxSha))}};
+       sha256Hex(entryFields(k.name, k.target,
+                             {k.blockM, k.threads, k.sharedBytes, k.blockN, k.maxSplits},
+                             ptxSha))}};
   return "faattn-cache 2\n" + meta.dump() + "\n" + k.ptx;
 }
 
@@ -572,26 +599,32 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
       !isString("ptx_sha256") || !isString("entry_sha256") || !meta.contains("ptx_bytes") ||
       !meta["ptx_bytes"].is_number_unsigned())
     return std::nullopt;
-  for (const char *key : {"block_m", "block_n", "max_splits"})
+  std::vector<int64_t> sizes;
+  for (const char *key : kSizeKeys) {
     if (!meta.contains(key) || !meta[key].is_number_integer())
       return std::nullopt;
-  int64_t blockM = meta["block_m"].get<int64_t>(), blockN = meta["block_n"].get<int64_t>(),
-          maxSplits = meta["max_splits"].get<int64_t>();
-  if (blockM < 1 || blockM > 1024 || blockN < 0 || maxSplits < 0 || maxSplits > 1024)
+    sizes.push_back(meta[key].get<int64_t>());
+  }
+  int64_t blockM = sizes[0], threads = sizes[1], sharedBytes = sizes[2], blockN = sizes[3],
+          maxSplits = sizes[4];
+  if (blockM < 1 || blockM > 1024 || threads < 0 || threads > 1024 || sharedBytes < 0 ||
+      sharedBytes > (1 << 20) || blockN < 0 || maxSplits < 0 || maxSplits > 1024)
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
     return std::nullopt; // truncated or corrupt: a miss
   // The header fields are covered too (a corrupt block_m would launch wrongly).
-  std::string fields =
-      entryFields(meta["name"].get<std::string>(), meta["target"].get<std::string>(), blockM,
-                  blockN, maxSplits, meta["ptx_sha256"].get<std::string>());
+  std::string fields = entryFields(meta["name"].get<std::string>(),
+                                   meta["target"].get<std::string>(), sizes,
+                                   meta["ptx_sha256"].get<std::string>());
   if (sha256Hex(fields) != meta["entry_sha256"].get<std::string>())
     return std::nullopt;
   CompiledKernel k;
   k.name = meta["name"].get<std::string>();
   k.target = meta["target"].get<std::string>();
   k.blockM = blockM;
+  k.threads = threads;
+  k.sharedBytes = sharedBytes;
   k.blockN = blockN;
   k.maxSplits = maxSplits;
   k.ptx = rest.str();

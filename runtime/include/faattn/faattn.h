@@ -109,7 +109,9 @@ struct CompiledKernel {
   std::string name;   // the PTX entry
   std::string target; // sm_90a or sm_80
   std::string ptx;
-  int64_t blockM = 0; // threads per CTA and query rows per CTA
+  int64_t blockM = 0;      // query rows per CTA
+  int64_t threads = 0;     // threads per CTA (0: blockM)
+  int64_t sharedBytes = 0; // dynamic shared memory per CTA
   /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
   /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
   /// (batch, heads, q_blocks)), with a workspace the runtime allocates.

@@ -61,7 +61,10 @@ struct GpuKernel {
   std::string name;  // the PTX entry
   std::string chip;  // sm_90a or sm_80
   std::string ptx;
-  int64_t blockM = 0; // threads per CTA and query rows per CTA
+  int64_t blockM = 0;      // query rows per CTA
+  int64_t threads = 0;     // threads per CTA (the SIMT mapping: blockM)
+  int64_t sharedBytes = 0; // dynamic shared memory per CTA
+  std::string mapping = "simt"; // "simt" or "wgmma"
   /// Split-KV decode (maxSplits > 0): entries `name` (the split grid) and
   /// `name`_combine, a workspace from the runtime (faattn-split-kv).
   int64_t blockN = 0, maxSplits = 0;

@@ -118,6 +118,27 @@ def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp">
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
+  let summary = "GPU path on Hopper tensor cores: wgmma products, fragments in registers";
+  let description = [{
+    For each sm_90a kernel with one (batch, head, q-block) grid whose tiles
+    wgmma can take (bf16/f16, block_m a multiple of 64, head dims and
+    block_n multiples of 16 up to 256): a kernel `gpu.func` of block_m / 64
+    warpgroups. Accumulator-shaped tiles become per-thread vectors in wgmma's
+    m64nNk16 fragment layout; Q, K, V (transposed) and P go to dynamic shared
+    memory in the canonical K-major layout; both products are chains of
+    `nvvm.wgmma.mma_async` (fenced, committed, waited); row reductions use
+    quad shuffles. The kernel gets `faattn.block_m`, `faattn.threads` and
+    `faattn.dynamic_shared_bytes`. Kernels it cannot map (and split-KV
+    decode) are left for faattn-tiles-to-gpu, marked `faattn.wgmma_skipped`
+    with the reason. Runs after faattn-online-softmax.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
+}
+
 def FAAttnTilesToGPU : Pass<"faattn-tiles-to-gpu", "::mlir::ModuleOp"> {
   let summary = "GPU path (SIMT): each kernel's grid to a gpu.func, a thread per Q row";
   let description = [{

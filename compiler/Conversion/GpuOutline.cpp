@@ -1,0 +1,99 @@
+//===- GpuOutline.cpp - Kernel functions' grids to gpu.func ----------------===//
+#include "faattn/Conversion/GpuOutline.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace faattn {
+
+FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
+  SmallVector<scf::ForallOp> grids;
+  bool other = !llvm::hasSingleElement(fn.getBody());
+  bool seenGrid = false;
+  for (Operation &op : fn.getBody().front()) {
+    auto g = dyn_cast<scf::ForallOp>(op);
+    if (g && (g->hasAttr("faattn.grid") || g->hasAttr("faattn.split_kv_combine"))) {
+      grids.push_back(g);
+      seenGrid = true;
+    } else if (g || (seenGrid && !isa<func::ReturnOp>(op)) ||
+               (!seenGrid && !isMemoryEffectFree(&op))) {
+      // Another loop nest, work between or after the grids, or a preamble
+      // that is more than sizes (each kernel recomputes them).
+      other = true;
+    }
+  }
+  if (grids.empty() && !other)
+    return grids;
+  bool plain = grids.size() == 1 && grids[0].getRank() == 3 &&
+               !grids[0]->hasAttr("faattn.split_kv");
+  bool split = grids.size() == 2 && grids[0]->hasAttr("faattn.split_kv") &&
+               grids[0].getRank() == 4 && grids[1]->hasAttr("faattn.split_kv_combine") &&
+               grids[1].getRank() == 3;
+  if (other || (!plain && !split)) {
+    fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
+                      "grid and its combine grid, per kernel; this kernel has another shape "
+                      "(kv-outer loop order, or a split-KV workspace allocated in the "
+                      "function), which is CPU-only";
+    return failure();
+  }
+  return grids;
+}
+
+gpu::GPUModuleOp kernelModule(ModuleOp module) {
+  for (auto m : module.getOps<gpu::GPUModuleOp>())
+    if (m.getName() == "faattn_kernels")
+      return m;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "faattn_kernels");
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), b.getUnitAttr());
+  return gpuModule;
+}
+
+std::string kernelName(func::FuncOp fn, unsigned index) {
+  return fn.getName().str() + (index == 0 ? "" : "_combine");
+}
+
+gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
+                           gpu::GPUModuleOp gpuModule, int64_t threads) {
+  OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
+  auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), name, fn.getFunctionType());
+  gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  gfn.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+  for (NamedAttribute attr : fn->getDiscardableAttrs())
+    if (attr.getName().getValue().starts_with("faattn."))
+      gfn->setAttr(attr.getName(), attr.getValue());
+  Block &entry = gfn.getBody().front();
+  OpBuilder eb = OpBuilder::atBlockEnd(&entry);
+  IRMapping map;
+  map.map(fn.getArguments(), entry.getArguments());
+  // The preamble (everything but the grids) computes the sizes each grid uses.
+  for (Operation &op : fn.getBody().front()) {
+    if (&op == grid.getOperation())
+      break;
+    if (!isa<scf::ForallOp>(op))
+      eb.clone(op, map);
+  }
+  Location loc = grid.getLoc();
+  gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
+  for (unsigned i = 0; i < 3; ++i)
+    map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, loc, dims[i]));
+  if (grid.getRank() == 4) {
+    // Split-KV: block z = q-block * splits + split.
+    Value z = map.lookup(grid.getInductionVar(2));
+    Value splits = getValueOrCreateConstantIndexOp(eb, loc, grid.getMixedUpperBound()[3]);
+    splits = map.lookupOrDefault(splits);
+    map.map(grid.getInductionVar(2), arith::DivUIOp::create(eb, loc, z, splits));
+    map.map(grid.getInductionVar(3), arith::RemUIOp::create(eb, loc, z, splits));
+  }
+  for (Operation &op : grid.getBody()->without_terminator())
+    eb.clone(op, map);
+  gpu::ReturnOp::create(eb, fn.getLoc());
+  return gfn;
+}
+
+} // namespace faattn

@@ -1,0 +1,42 @@
+//===- GpuOutline.h - Kernel functions' grids to gpu.func -------*- C++ -*-===//
+//
+// Shared by the GPU lowerings (faattn-tiles-to-wgmma, faattn-tiles-to-gpu):
+// finding the grids of a kernel function and moving each into a kernel
+// gpu.func of `gpu.module @faattn_kernels`, block ids standing for the grid's
+// induction variables. The lowering of the tile ops inside is theirs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_CONVERSION_GPUOUTLINE_H
+#define FAATTN_CONVERSION_GPUOUTLINE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace faattn {
+
+/// The grids of kernel function `fn`, one GPU kernel each: a (batch, head,
+/// q-block) grid, or a split-KV grid (batch, head, q-block, split) and its
+/// combine grid, after a preamble without memory effects (sizes). Empty when
+/// `fn` has no grid; an error (emitted on `fn`) for any other shape.
+mlir::FailureOr<llvm::SmallVector<mlir::scf::ForallOp>> kernelGrids(mlir::func::FuncOp fn);
+
+/// `gpu.module @faattn_kernels` of `module`, created (and `module` marked a
+/// GPU container) on first use.
+mlir::gpu::GPUModuleOp kernelModule(mlir::ModuleOp module);
+
+/// A kernel gpu.func `name` with `fn`'s signature and faattn.* attributes and
+/// `threads` threads: the preamble, then `grid`'s body with block ids x, y, z
+/// for its induction variables (a split grid: z = q-block * splits + split).
+mlir::gpu::GPUFuncOp outlineGrid(mlir::func::FuncOp fn, mlir::scf::ForallOp grid,
+                                 llvm::StringRef name, mlir::gpu::GPUModuleOp gpuModule,
+                                 int64_t threads);
+
+/// The kernel name of grid `index` of a function: the function's name, then
+/// `<name>_combine` for a split-KV combine grid.
+std::string kernelName(mlir::func::FuncOp fn, unsigned index);
+
+} // namespace faattn
+
+#endif // FAATTN_CONVERSION_GPUOUTLINE_H
