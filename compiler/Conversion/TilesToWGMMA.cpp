@@ -347,19 +347,57 @@ private:
     int64_t base = (isQ ? qAt : isV ? vAt : kAt) / 2;
     // No thread may still read the previous block (wgmma waits before the barrier).
     gpu::BarrierOp::create(b, loc);
-    scf::ForOp::create(
-        b, loc, tid, cIdx(b, rows * cols), cIdx(b, threads), ValueRange{},
-        [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-          Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, cols));
-          Value c = arith::RemUIOp::create(b, loc, i, cIdx(b, cols));
-          RowAddress at = tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), r));
-          Value v = loadOrZero(b, loc, load, at, c);
-          // (row, col) of the operand: V is stored transposed.
-          Value orow = isV ? c : r, ocol = isV ? r : c;
-          int64_t ocols = isV ? rows : cols;
-          smemStore(b, v, coreIndex(b, base, orow, ocol, ocols));
-          scf::YieldOp::create(b, loc);
-        });
+    // Chunks of 8 elements along the head dim: one 16-byte load each (the
+    // tensors are 16-byte aligned and head dims multiples of 16), stored as
+    // one core-matrix row (Q, K) or spread over 8 rows (V, transposed).
+    auto chunkTy = VectorType::get({8}, t.getElementType());
+    int64_t chunks = cols / 8;
+    auto copyChunk = [&](OpBuilder &b, Location loc, Value i) {
+          Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
+          Value c = arith::MulIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)), cIdx(b, 8));
+          RowAddress at =
+              tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), r));
+          auto read = scf::IfOp::create(
+              b, loc, at.inside,
+              [&](OpBuilder &b, Location loc) {
+                Value v = vector::LoadOp::create(
+                    b, loc, chunkTy, load.getMem(),
+                    tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch,
+                                   load.getHead(), at.row, c),
+                    /*nontemporal=*/false, llvm::MaybeAlign(16));
+                scf::YieldOp::create(b, loc, v);
+              },
+              [&](OpBuilder &b, Location loc) {
+                Value zero = arith::ConstantOp::create(
+                    b, loc, b.getFloatAttr(t.getElementType(), 0.0));
+                scf::YieldOp::create(b, loc,
+                                     ValueRange{vector::BroadcastOp::create(b, loc, chunkTy, zero)});
+              });
+          Value v = read.getResult(0);
+          if (!isV) {
+            vector::StoreOp::create(b, loc, v, smem, coreIndex(b, base, r, c, cols),
+                                    /*nontemporal=*/false, llvm::MaybeAlign(16));
+          } else {
+            for (int64_t e = 0; e < 8; ++e) {
+              Value d = arith::AddIOp::create(b, loc, c, cIdx(b, e));
+              smemStore(b, vector::ExtractOp::create(b, loc, v, e), coreIndex(b, base, d, r, rows));
+            }
+          }
+    };
+    // Four chunks per thread and iteration when they divide evenly: their
+    // loads are issued before the first store waits (more would spill).
+    int64_t total = rows * chunks;
+    int64_t unroll = total % (4 * threads) == 0 ? 4 : 1;
+    scf::ForOp::create(b, loc, tid, cIdx(b, total), cIdx(b, unroll * threads), ValueRange{},
+                       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+                         for (int64_t k = 0; k < unroll; ++k)
+                           copyChunk(b, loc,
+                                     k ? arith::AddIOp::create(b, loc, i, cIdx(b, k * threads))
+                                           .getResult()
+                                       : i);
+                         scf::YieldOp::create(b, loc);
+                       });
     asyncVisible(b, loc);
     toErase.push_back(load);
     return success();
@@ -418,10 +456,18 @@ private:
       Value pv = frag.lookup(dot.getLhs());
       if (!pv)
         return dot.emitOpError() << "P has no fragments";
+      // Elements i and i + 1 are neighbours in a row: one 4-byte store.
       TileType pt = dot.getLhs().getType();
-      for (int64_t i = 0; i < elems(pt); ++i)
-        smemStore(b, vector::ExtractOp::create(b, loc, pv, i),
-                  coreIndex(b, pAt / 2, rowOf(b, pt, i), colOf(b, i), kdim));
+      auto pairTy = VectorType::get({2}, p.elt);
+      for (int64_t i = 0; i < elems(pt); i += 2) {
+        Value pair = vector::FromElementsOp::create(
+            b, loc, pairTy,
+            ValueRange{vector::ExtractOp::create(b, loc, pv, i),
+                       vector::ExtractOp::create(b, loc, pv, i + 1)});
+        vector::StoreOp::create(b, loc, pair, smem,
+                                coreIndex(b, pAt / 2, rowOf(b, pt, i), colOf(b, i), kdim),
+                                /*nontemporal=*/false, llvm::MaybeAlign(4));
+      }
       asyncVisible(b, loc);
       aAt = pAt;
       bAt = vAt;
