@@ -16,7 +16,10 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--faattn-run", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--iters", type=int, default=20)
+ap.add_argument("--parts", default="grid,variants,decode",
+                help="which rows: grid (the Hopper issue's grid), variants (vs FlexAttention), decode")
 args = ap.parse_args()
+parts = set(args.parts.split(","))
 
 dev = "cuda"
 torch.manual_seed(0)
@@ -68,60 +71,101 @@ except Exception:  # an older PyTorch
     flex_compiled = None
 
 
-def flex_ms(q, k, v, causal):
+def flex_ms(q, k, v, mask_mod=None, score_mod=None):
+    """FlexAttention (compiled) with a block mask from mask_mod and/or a score_mod."""
     if flex_compiled is None:
         return None
     try:
         S = q.shape[2]
-        bm = create_block_mask(lambda b, h, i, j: i >= j, None, None, S, S, device=dev) if causal else None
-        return peer_ms(lambda: flex_compiled(q, k, v, block_mask=bm))
-    except Exception:
+        bm = create_block_mask(mask_mod, None, None, S, S, device=dev) if mask_mod else None
+        return peer_ms(lambda: flex_compiled(q, k, v, score_mod=score_mod, block_mask=bm))
+    except Exception as e:
+        print(f"flex failed: {e}", file=sys.stderr)
         return None
 
 
-rows = []
-# The issue's grid: bf16, 16k tokens, hidden 2048; plus a smaller grid that runs quickly.
-grid = [(64, 1024), (128, 1024), (128, 4096), (256, 1024)]
-for D, S in grid:
+def causal_mask(b, h, i, j):
+    return i >= j
+
+
+def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, density=None):
+    """One forward row: faattn (bench/grid.fa), SDPA cuDNN + flash (plain and causal shapes
+    only), FlexAttention. `density` scales the FLOPs of masked variants beyond causal."""
     H = 2048 // D
     B = max(1, 16384 // S)
-    for causal in (False, True):
-        spec = "specs/causal.fa" if causal else "specs/mha.fa"
-        kernel = "causal" if causal else "mha"
-        if D != 128:
-            spec, kernel = ("specs/head-dims.fa", "hd64_causal") if D == 64 else ("specs/head-dims.fa", "hd256")
-            if (D == 64) != causal:
-                continue  # the catalogue has hd64 causal and hd256 non-causal
-        specH = {"mha": 16, "causal": 16, "hd64_causal": 32, "hd256": 8}[kernel]
-        if specH != H:
-            continue
-        flops = 4 * B * H * S * S * D / (2 if causal else 1)
-        ms, err, failure = faattn_ms(spec, kernel, B, S)
-        q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16) for _ in range(3))
-        peers = {}
+    flops = 4 * B * H * S * S * D / (2 if causal else 1)
+    ms, err, failure = faattn_ms("bench/grid.fa", kernel, B, S)
+    q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16) for _ in range(3))
+    peers = {}
+    if sdpa:
         for name, be in (("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION), ("sdpa_flash", SDPBackend.FLASH_ATTENTION)):
             def run(be=be):
                 with sdpa_kernel([be]):
                     return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
             t = peer_ms(run)
             peers[name] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
-        t = flex_ms(q, k, v, causal)
-        peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
-        row = {"spec": kernel, "mode": "forward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
-               "S_kv": S, "D": D, "causal": causal,
-               "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
-               "peers": peers, "rel_err": err}
-        if ms and peers["sdpa_flash"]["ms"]:
-            row["ratio_vs_sdpa_flash"] = peers["sdpa_flash"]["ms"] / ms
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-        del q, k, v
-        torch.cuda.empty_cache()
+    t = flex_ms(q, k, v, flex_mask, flex_score)
+    peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+    row = {"spec": kernel, "mode": "forward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
+           "S_kv": S, "D": D, "causal": causal,
+           "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
+           "peers": peers, "rel_err": err}
+    for peer in ("sdpa_flash", "sdpa_cudnn", "flex"):
+        if ms and peers.get(peer, {}).get("ms"):
+            row[f"ratio_vs_{peer}"] = peers[peer]["ms"] / ms
+    print(json.dumps(row), flush=True)
+    rows.append(row)
+    del q, k, v
+    torch.cuda.empty_cache()
+
+
+rows = []
+if "grid" in parts:
+    # The Hopper issue's grid: bf16, 16k tokens, hidden 2048.
+    for D in (64, 128, 256):
+        for S in (1024, 4096, 16384):
+            for causal in (False, True):
+                forward_row(f"g{D}{'c' if causal else ''}", D, S, causal,
+                            causal_mask if causal else None)
+
+if "variants" in parts:
+    # The variant specs at head_dim 128 against FlexAttention (TFLOP/s with the causal
+    # halving for the causal ones, the full count for the window: FlashAttention's
+    # convention counts the nominal work, not the kept pairs).
+    slopes = torch.rand(16, device=dev) * 0.99 + 0.01
+
+    def alibi_score(score, b, h, i, j):
+        return score - slopes[h] * (i - j)
+
+    def softcap_score(score, b, h, i, j):
+        return 50.0 * torch.tanh(score / 50.0)
+
+    def window_mask(b, h, i, j):
+        return (i >= j) & (i - j < 1024)
+
+    for S in (4096, 16384):
+        # Documents of random lengths 1..S/3 (the distribution faattn-run draws; not the
+        # same documents).
+        g = torch.Generator().manual_seed(S)
+        lens, total = [], 0
+        while total < S:
+            n = int(torch.randint(1, max(2, S // 3 + 1), (1,), generator=g))
+            lens.append(min(n, S - total))
+            total += lens[-1]
+        doc = torch.repeat_interleave(torch.arange(len(lens)), torch.tensor(lens)).to(dev)
+
+        def document_mask(b, h, i, j):
+            return (doc[i] == doc[j]) & (i >= j)
+
+        forward_row("window1024", 128, S, False, window_mask, sdpa=False)
+        forward_row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False)
+        forward_row("softcap", 128, S, True, causal_mask, softcap_score, sdpa=False)
+        forward_row("document", 128, S, True, document_mask, sdpa=False)
 
 # Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
 # TB/s of K and V read. faattn: split-KV (Flash-Decoding) over a paged cache, every
 # sequence at the full length (--uniform-lengths).
-for B in (1, 8):
+for B in ((1, 8) if "decode" in parts else ()):
     for S in (4096, 16384, 65536):
         Hq, Hkv, D = 32, 8, 128
         kv_bytes = 2 * B * Hkv * S * D * 2

@@ -182,6 +182,15 @@ public:
                                        arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
     threads = p.bm * 2;
 
+    // V's block load next to K's: one copy phase (one barrier pair) for both.
+    for (TileLoadOp v : p.v)
+      for (TileLoadOp k : p.k)
+        if (k->getBlock() == v->getBlock() && k->isBeforeInBlock(v) &&
+            llvm::all_of(v->getOperands(), [&](Value x) {
+              Operation *def = x.getDefiningOp();
+              return !def || def->getBlock() != k->getBlock() || def->isBeforeInBlock(k);
+            }))
+          v->moveAfter(k);
     if (failed(convertBlock(entry)))
       return failure();
     for (Operation *op : llvm::reverse(toErase))
@@ -345,8 +354,13 @@ private:
     TileType t = load.getType();
     int64_t rows = t.getShape()[0], cols = t.getShape()[1];
     int64_t base = (isQ ? qAt : isV ? vAt : kAt) / 2;
-    // No thread may still read the previous block (wgmma waits before the barrier).
-    gpu::BarrierOp::create(b, loc);
+    // No thread may still read the previous block (wgmma waits before the
+    // barrier); a load right after another shares its copy phase.
+    if (!inCopyPhase)
+      gpu::BarrierOp::create(b, loc);
+    auto next = dyn_cast_or_null<TileLoadOp>(load->getNextNode());
+    inCopyPhase = next && (llvm::is_contained(p.k, next) || llvm::is_contained(p.v, next) ||
+                           next == p.q);
     // Chunks of 8 elements along the head dim: one 16-byte load each (the
     // tensors are 16-byte aligned and head dims multiples of 16), stored as
     // one core-matrix row (Q, K) or spread over 8 rows (V, transposed).
@@ -398,7 +412,8 @@ private:
                                        : i);
                          scf::YieldOp::create(b, loc);
                        });
-    asyncVisible(b, loc);
+    if (!inCopyPhase)
+      asyncVisible(b, loc);
     toErase.push_back(load);
     return success();
   }
@@ -585,6 +600,8 @@ private:
   Plan p;
   Type f32;
   int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, pAt = 0, threads = 0;
+  /// The load being converted is followed by another (same copy phase).
+  bool inCopyPhase = false;
   Value smem, smemBase, tid, wgIdx, rowBase, colBase, quadLeader;
   DenseMap<Value, Value> frag;
   SmallVector<Operation *> toErase;
