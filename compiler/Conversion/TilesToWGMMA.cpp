@@ -54,12 +54,6 @@ using namespace mlir;
 namespace faattn {
 namespace {
 
-/// Byte offset of element (r, c) of an R x C tile (C the reduction dim) in
-/// the canonical no-swizzle K-major layout.
-int64_t coreOffsetBytes(int64_t r, int64_t c, int64_t cols, int64_t eltBytes) {
-  return ((r / 8) * (cols / 8) + c / 8) * 128 + (r % 8) * 16 + (c % 8) * eltBytes;
-}
-
 /// What the pass found in a kernel's grid, or why it cannot map it.
 struct Plan {
   int64_t bm = 0;            // query rows per CTA (a multiple of 64)
@@ -114,6 +108,12 @@ Plan analyze(Operation *root) {
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
     if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.elt)
       return no("K and V blocks differ");
+  // Q, K, V^T and P must fit the 227 KB a CTA can opt in to.
+  auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
+  int64_t smemBytes = rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) +
+                      rounded(p.dv * p.bn * 2) + rounded(p.bm * p.bn * 2);
+  if (smemBytes > 232448)
+    return no("the tiles need " + Twine(smemBytes) + " bytes of shared memory, more than 232448");
   // Every other tile: the CTA's rows, M x N or M x 1.
   bool ok = true;
   grid->walk([&](Operation *op) {
@@ -228,7 +228,9 @@ private:
   /// Element i of input `in` for element i of an M x N result (M x 1: its row).
   Value element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn) {
     int64_t at = inTy.getShape()[1] == 1 && !resultIsColumn ? (i % 4) / 2 : i;
-    return vector::ExtractOp::create(b, fn.getLoc(), frag.lookup(in), at);
+    Value v = frag.lookup(in);
+    assert(v && "a tile operand without fragments (checked by analyze)");
+    return vector::ExtractOp::create(b, fn.getLoc(), v, at);
   }
 
   LogicalResult convertBlock(Block &block) {
@@ -414,6 +416,7 @@ private:
                        });
     if (!inCopyPhase)
       asyncVisible(b, loc);
+    copiedSincePV = true;
     toErase.push_back(load);
     return success();
   }
@@ -467,10 +470,15 @@ private:
       aAt = qAt;
       bAt = kAt;
     } else { // P V: A = P (bm x bn), B = V^T (dv x bn)
-      // The P fragments to shared memory (each warpgroup its own rows).
+      // The P fragments to shared memory (each warpgroup its own rows). The
+      // previous P V must be done reading it: a copy phase since then has a
+      // barrier after every thread's wait; without one, a barrier here.
       Value pv = frag.lookup(dot.getLhs());
       if (!pv)
         return dot.emitOpError() << "P has no fragments";
+      if (!copiedSincePV)
+        gpu::BarrierOp::create(b, loc);
+      copiedSincePV = false;
       // Elements i and i + 1 are neighbours in a row: one 4-byte store.
       TileType pt = dot.getLhs().getType();
       auto pairTy = VectorType::get({2}, p.elt);
@@ -602,6 +610,8 @@ private:
   int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, pAt = 0, threads = 0;
   /// The load being converted is followed by another (same copy phase).
   bool inCopyPhase = false;
+  /// A copy phase (with its barriers) came after the last P V.
+  bool copiedSincePV = true;
   Value smem, smemBase, tid, wgIdx, rowBase, colBase, quadLeader;
   DenseMap<Value, Value> frag;
   SmallVector<Operation *> toErase;

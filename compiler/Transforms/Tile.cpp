@@ -136,16 +136,23 @@ void materialize(AttentionOp op) {
     return arith::SelectOp::create(b, loc, neg, cIdx(0), d);
   };
   Value bNext = cuQ || cuKV ? arith::AddIOp::create(b, loc, bIdx, cIdx(1)).getResult() : Value();
+  // A packed sequence never reaches past the memref's rows: rows that are not
+  // there are not part of it (rather than zeros the softmax would count).
+  auto withinRows = [&](Value len, Value start, Value mem) -> Value {
+    Value rows = memref::DimOp::create(b, loc, mem, seqDim);
+    Value from = arith::MinUIOp::create(b, loc, start, rows);
+    return arith::MinUIOp::create(b, loc, len, arith::SubIOp::create(b, loc, rows, from));
+  };
   if (cuQ) {
     qBatch = cIdx(0);
     qStart = readLen(cuQ, bIdx);
-    qLimit = clampedDiff(readLen(cuQ, bNext), qStart);
+    qLimit = withinRows(clampedDiff(readLen(cuQ, bNext), qStart), qStart, op.getQ());
     seqQ32 = toI32(qLimit);
   }
   if (cuKV) {
     kvBatch = cIdx(0);
     kvStart = readLen(cuKV, bIdx);
-    kvLimit = clampedDiff(readLen(cuKV, bNext), kvStart);
+    kvLimit = withinRows(clampedDiff(readLen(cuKV, bNext), kvStart), kvStart, op.getK());
   } else if (lensKV) {
     Value len = readLen(lensKV, bIdx);
     kvLimit = arith::MinSIOp::create(b, loc, clampedDiff(len, cIdx(0)), kvRows);

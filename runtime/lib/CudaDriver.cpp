@@ -42,8 +42,9 @@ llvm::Expected<const Driver &> Driver::get() {
     load(driver.launchKernel, "cuLaunchKernel");
     load(driver.memAlloc, "cuMemAlloc_v2");
     load(driver.memFree, "cuMemFree_v2");
-    load(driver.memAllocAsync, "cuMemAllocAsync");
-    load(driver.memFreeAsync, "cuMemFreeAsync");
+    // Optional (CUDA 11.2+): split-KV falls back to cuMemAlloc without them.
+    driver.memAllocAsync = reinterpret_cast<decltype(driver.memAllocAsync)>(dlsym(lib, "cuMemAllocAsync"));
+    driver.memFreeAsync = reinterpret_cast<decltype(driver.memFreeAsync)>(dlsym(lib, "cuMemFreeAsync"));
     load(driver.memcpyHtoD, "cuMemcpyHtoD_v2");
     load(driver.memcpyDtoH, "cuMemcpyDtoH_v2");
     load(driver.eventCreate, "cuEventCreate");

@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.4-wgmma"; }
+const char *compilerVersion() { return "faattn-0.5-wgmma"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -421,7 +421,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   int64_t oElems = parts * q.s * heads * dv, lseElems = parts * heads * q.s;
   CUdeviceptr workspace = 0;
   size_t bytes = static_cast<size_t>(oElems + lseElems) * sizeof(float);
-  if (llvm::Error e = d.check(d.memAllocAsync(&workspace, bytes, cuStream), "cuMemAllocAsync"))
+  // Stream-ordered when the driver has it (CUDA 11.2+), else a plain allocation.
+  bool async = d.memAllocAsync && d.memFreeAsync;
+  if (llvm::Error e = async ? d.check(d.memAllocAsync(&workspace, bytes, cuStream), "cuMemAllocAsync")
+                            : d.check(d.memAlloc(&workspace, bytes), "cuMemAlloc"))
     return fail("split-KV workspace of " + std::to_string(bytes) + " bytes: " +
                 llvm::toString(std::move(e)));
   Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
@@ -432,14 +435,19 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   Status launched = run(entry.main, blocks * splits);
   if (launched)
     launched = run(entry.combine, blocks);
-  if (llvm::Error e = d.check(d.memFreeAsync(workspace, cuStream), "cuMemFreeAsync"); e && launched)
-    return fail(llvm::toString(std::move(e)));
+  // (cuMemFree waits for the kernels; the async free is ordered after them.)
+  llvm::Error freed = async ? d.check(d.memFreeAsync(workspace, cuStream), "cuMemFreeAsync")
+                            : d.check(d.memFree(workspace), "cuMemFree");
+  if (freed && launched)
+    return fail(llvm::toString(std::move(freed)));
+  llvm::consumeError(std::move(freed));
   return launched;
 }
 
 int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
-  if (st.compiled.maxSplits <= 0 || st.compiled.blockN <= 0)
+  if (st.compiled.maxSplits <= 0 || st.compiled.blockN <= 0 ||
+      (st.info.page > 0 && !a.blockTable))
     return 1;
   // KV blocks: the dense length, or the block table's capacity (paged).
   Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
@@ -566,6 +574,16 @@ std::string entryFields(const std::string &name, const std::string &target,
   return s + ptxSha;
 }
 
+/// Launch sizes a kernel can have (from the compiler, a replacement
+/// compiler or a disk entry): a block of at most 1024 threads, at most
+/// 227 KB of shared memory, block_n for split-KV.
+bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
+                      int64_t maxSplits) {
+  return blockM >= 1 && blockM <= 1024 && threads >= 0 && threads <= 1024 && sharedBytes >= 0 &&
+         sharedBytes <= 232448 && blockN >= 0 && blockN <= 1024 && maxSplits >= 0 &&
+         maxSplits <= 1024 && (maxSplits == 0 || blockN > 0);
+}
+
 /// The launch sizes of an entry, in the order of entryFields and the JSON keys.
 const char *const kSizeKeys[] = {"block_m", "threads", "shared_bytes", "block_n", "max_splits"};
 
@@ -607,8 +625,7 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   }
   int64_t blockM = sizes[0], threads = sizes[1], sharedBytes = sizes[2], blockN = sizes[3],
           maxSplits = sizes[4];
-  if (blockM < 1 || blockM > 1024 || threads < 0 || threads > 1024 || sharedBytes < 0 ||
-      sharedBytes > (1 << 20) || blockN < 0 || maxSplits < 0 || maxSplits > 1024)
+  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits))
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
@@ -747,6 +764,11 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   const Result<CompiledKernel> &compiled = future.get();
   if (!compiled)
     return compiled.status();
+  if (!launchSizesValid(compiled->blockM, compiled->threads, compiled->sharedBytes,
+                        compiled->blockN, compiled->maxSplits))
+    return Status::error("kernel '" + compiled->name + "' has invalid launch sizes (block_m " +
+                         std::to_string(compiled->blockM) + ", threads " +
+                         std::to_string(compiled->threads) + ")");
 
   auto state = std::make_shared<Kernel::State>();
   state->compiled = *compiled;

@@ -543,3 +543,19 @@ TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RuntimeCompile, InvalidLaunchSizesFromACompilerAreAnError) {
+  RuntimeOptions o;
+  o.cacheDir = "";
+  o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    return CompiledKernel{name, "sm_90a", "// ptx\n", 0}; // block_m 0 would divide by zero
+  };
+  Runtime rt(o);
+  auto k = rt.compile(kSpec);
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error(), "kernel 'causal' has invalid launch sizes (block_m 0, threads 0)");
+}
+
+} // namespace
