@@ -72,9 +72,8 @@ Plan analyze(Operation *root) {
     p.whyNot = why.str();
     return p;
   };
-  Operation *grid = root;
   SmallVector<TileDotOp> dots;
-  grid->walk([&](TileDotOp d) { dots.push_back(d); });
+  root->walk([&](TileDotOp d) { dots.push_back(d); });
   if (dots.empty())
     return no("no tile_dot");
   for (TileDotOp dot : dots) {
@@ -116,7 +115,7 @@ Plan analyze(Operation *root) {
     return no("the tiles need " + Twine(smemBytes) + " bytes of shared memory, more than 232448");
   // Every other tile: the CTA's rows, M x N or M x 1.
   bool ok = true;
-  grid->walk([&](Operation *op) {
+  root->walk([&](Operation *op) {
     if (isa<TileLoadOp>(op))
       return;
     for (Value r : op->getResults())
