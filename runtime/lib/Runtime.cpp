@@ -154,20 +154,19 @@ Status Kernel::validate(const LaunchArgs &a) const {
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + name + "': " + msg);
   };
+  // varlen packs Q and out (and K, V unless paged) into rank-3 tensors.
+  bool paged = k.page > 0;
+  size_t qRank = k.varlen ? 3 : 4, kvRank = k.varlen && !paged ? 3 : 4;
   struct {
     const char *what;
     const Tensor &t;
     DType dtype;
-  } tensors[] = {{"q", a.q, k.dtype}, {"k", a.k, k.dtype}, {"v", a.v, k.dtype},
-                 {"out", a.out, k.outDtype}};
-  // varlen packs Q and out (and K, V unless paged) into rank-3 tensors.
-  bool paged = k.page > 0;
-  size_t qRank = k.varlen ? 3 : 4, kvRank = k.varlen && !paged ? 3 : 4;
-  for (auto &[what, t, dtype] : tensors) {
-    bool isKV = what[0] == 'k' || what[0] == 'v';
-    if (Status s = checkTensor(name, what, t, dtype, isKV ? kvRank : qRank); !s)
+    size_t rank;
+  } tensors[] = {{"q", a.q, k.dtype, qRank}, {"k", a.k, k.dtype, kvRank},
+                 {"v", a.v, k.dtype, kvRank}, {"out", a.out, k.outDtype, qRank}};
+  for (auto &[what, t, dtype, rank] : tensors)
+    if (Status s = checkTensor(name, what, t, dtype, rank); !s)
       return s;
-  }
   Dims q = dimsOf(a.q, k.bshd), kk = dimsOf(a.k, k.bshd), v = dimsOf(a.v, k.bshd),
        o = dimsOf(a.out, k.bshd);
   auto heads = [&](const char *what, int64_t got, int64_t want) -> Status {
