@@ -63,10 +63,123 @@ struct Plan {
   SmallVector<TileLoadOp> v; // right operands of P V
   int64_t d = 0, dv = 0, bn = 0;
   std::string whyNot;
+
+  // The TMA pipeline (when tmaWhyNot is empty): Q, K and V blocks are
+  // copied by the tensor-memory accelerator, K and V into a ring of
+  // `stages` buffers filled ahead of the consumers.
+  std::string tmaWhyNot;
+  SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
+  int64_t stages = 0;
+  TileStoreOp oStore; // O through shared memory and a TMA store (or null)
 };
 
+/// Bytes of shared memory the plain (thread-copied) pipeline needs.
+int64_t copyPipelineBytes(const Plan &p) {
+  auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
+  return rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) + rounded(p.dv * p.bn * 2);
+}
+
+/// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
+/// 1024 to align the swizzled tiles, Q (reused for O when it is as wide), the
+/// ring, O when wider than Q, and the mbarriers.
+int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
+  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2;
+  if (p.dv > p.d)
+    bytes += p.bm * p.dv * 2;
+  return bytes + 8 * (1 + 3 * stages);
+}
+
+int64_t swizzleOf(Type t) {
+  auto enc = dyn_cast_or_null<SharedLayoutAttr>(cast<TileType>(t).getEncoding());
+  return enc ? enc.getSwizzle() : 0;
+}
+
+/// Why the kernel cannot take the TMA pipeline ("" when it can); fills the
+/// plan's TMA fields.
+std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
+  Block &entry = fn.getBody().front();
+  auto isArg = [&](Value mem, unsigned i) {
+    auto a = dyn_cast<BlockArgument>(mem);
+    return a && a.getOwner() == &entry && a.getArgNumber() == i;
+  };
+  auto plain = [](auto op) { return !op.getOffset() && !op.getLimit(); };
+  if (!plain(p.q) || p.q.getPageTable() || !isArg(p.q.getMem(), 0))
+    return "Q is not a block of the q argument";
+  for (TileLoadOp l : p.k)
+    if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 1))
+      return "a K block is not a block of the k argument (varlen or paged)";
+  for (TileLoadOp l : p.v)
+    if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 2))
+      return "a V block is not a block of the v argument (varlen or paged)";
+  if (p.d % 64 != 0 || p.dv % 64 != 0)
+    return "head dims are not multiples of 64 (128-byte swizzled rows)";
+  if (swizzleOf(p.q.getType()) != 128 || swizzleOf(p.k.front().getType()) != 128 ||
+      swizzleOf(p.v.front().getType()) != 128)
+    return "the Q, K or V tile is not 128-byte swizzled";
+  if (p.bn % 8 != 0)
+    return "block_n is not a multiple of 8";
+  if (p.k.size() != p.v.size())
+    return "K and V blocks are not loaded in pairs";
+  // Each KV loop: one K and one V block at row iv * block_n of the same
+  // (batch, head), both loop-invariant; the loops run one after another over
+  // consecutive block ranges, so that the producer can number the blocks.
+  auto rowIsBlock = [&](TileLoadOp l, scf::ForOp loop) {
+    auto mul = l.getRow0().getDefiningOp<arith::MulIOp>();
+    if (!mul)
+      return false;
+    Value iv = loop.getInductionVar();
+    for (auto [x, y] : {std::pair{mul.getLhs(), mul.getRhs()}, {mul.getRhs(), mul.getLhs()}})
+      if (x == iv && getConstantIntValue(y) == p.bn)
+        return true;
+    return false;
+  };
+  for (size_t i = 0; i < p.k.size(); ++i) {
+    TileLoadOp k = p.k[i], v = p.v[i];
+    auto loop = dyn_cast<scf::ForOp>(k->getParentOp());
+    if (!loop || loop->getBlock() != &entry || v->getParentOp() != loop.getOperation() ||
+        !k->isBeforeInBlock(v))
+      return "a K/V pair is not loaded in a KV loop of the kernel body";
+    if (getConstantIntValue(loop.getStep()) != 1)
+      return "a KV loop's step is not 1";
+    if (!rowIsBlock(k, loop) || !rowIsBlock(v, loop))
+      return "a K/V block's row is not the loop's block index times block_n";
+    for (Value x : {k.getBatch(), k.getHead(), v.getBatch(), v.getHead()})
+      if (!loop.isDefinedOutsideOfLoop(x))
+        return "a K/V block's batch or head changes inside its loop";
+    if (k.getBatch() != p.k.front().getBatch() || k.getHead() != p.k.front().getHead() ||
+        v.getBatch() != p.k.front().getBatch() || v.getHead() != p.k.front().getHead())
+      return "K/V blocks of different heads";
+    if (i > 0 && !p.kvLoops.back()->isBeforeInBlock(loop))
+      return "KV loops out of order";
+    p.kvLoops.push_back(loop);
+  }
+  for (size_t i = 1; i < p.kvLoops.size(); ++i)
+    if (p.kvLoops[i].getLowerBound() != p.kvLoops[i - 1].getUpperBound())
+      return "the KV loops do not cover consecutive block ranges";
+  scf::ForOp first = p.kvLoops.front();
+  for (Value bound : {first.getLowerBound(), p.kvLoops.back().getUpperBound()})
+    if (Operation *def = bound.getDefiningOp())
+      if (def->getBlock() != &entry || !def->isBeforeInBlock(first))
+        return "the KV range is not known before the first KV loop";
+  // As many K/V buffers as the tiles ask for and shared memory holds.
+  auto enc = cast<SharedLayoutAttr>(p.k.front().getType().getEncoding());
+  for (p.stages = std::max<int64_t>(enc.getStages(), 1); p.stages > 1; --p.stages)
+    if (tmaPipelineBytes(p, p.stages) <= 232448)
+      break;
+  if (tmaPipelineBytes(p, p.stages) > 232448)
+    return "the TMA tiles need more than 232448 bytes of shared memory";
+  // O in 16 bits, swizzled, stored as one block of the out argument.
+  fn.walk([&](TileStoreOp st) {
+    TileType t = st.getValue().getType();
+    if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
+        t.getElementType() == p.elt && swizzleOf(t) == 128)
+      p.oStore = st;
+  });
+  return "";
+}
+
 /// The plan for the tile ops under `root` (a grid's body, outlined).
-Plan analyze(Operation *root) {
+Plan analyze(gpu::GPUFuncOp root) {
   Plan p;
   auto no = [&](const Twine &why) {
     p.whyNot = why.str();
@@ -107,12 +220,6 @@ Plan analyze(Operation *root) {
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
     if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.elt)
       return no("K and V blocks differ");
-  // Q, K, V^T and P must fit the 227 KB a CTA can opt in to.
-  auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
-  int64_t smemBytes = rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) +
-                      rounded(p.dv * p.bn * 2) + rounded(p.bm * p.bn * 2);
-  if (smemBytes > 232448)
-    return no("the tiles need " + Twine(smemBytes) + " bytes of shared memory, more than 232448");
   // Every other tile: the CTA's rows, M x N or M x 1.
   bool ok = true;
   root->walk([&](Operation *op) {
@@ -127,12 +234,23 @@ Plan analyze(Operation *root) {
   });
   if (!ok)
     return no("a tile is not the CTA's rows");
+  p.tmaWhyNot = analyzeTma(p, root);
+  if (!p.tmaWhyNot.empty()) {
+    p.kvLoops.clear();
+    p.oStore = nullptr;
+    // Q, K and V^T must fit the 227 KB a CTA can opt in to.
+    if (copyPipelineBytes(p) > 232448)
+      return no("the tiles need " + Twine(copyPipelineBytes(p)) +
+                " bytes of shared memory, more than 232448");
+  }
   return p;
 }
 
 class WgmmaLowering {
 public:
-  WgmmaLowering(gpu::GPUFuncOp fn, Plan plan) : fn(fn), p(std::move(plan)) {}
+  WgmmaLowering(gpu::GPUFuncOp fn, Plan plan) : fn(fn), p(std::move(plan)) {
+    tma = p.tmaWhyNot.empty();
+  }
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
@@ -141,27 +259,49 @@ public:
     Block &entry = fn.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
     Location loc = fn.getLoc();
+    MLIRContext *ctx = b.getContext();
     f32 = b.getF32Type();
     int64_t eb = 2;
-    // Shared memory: Q, K, V^T and P, 128-byte aligned.
-    auto place = [&](int64_t bytes) {
+    auto place = [&](int64_t bytes, int64_t align) {
+      total = (total + align - 1) / align * align;
       int64_t at = total;
-      total += (bytes + 127) / 128 * 128;
+      total += bytes;
       return at;
     };
-    qAt = place(p.bm * p.d * eb);
-    kAt = place(p.bn * p.d * eb);
-    vAt = place(p.dv * p.bn * eb);
-    pAt = place(p.bm * p.bn * eb);
-    auto ws = gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+    if (tma) {
+      // Swizzled tiles start at 1024-byte boundaries (the swizzle repeats
+      // every 8 rows of 128 bytes); the base is aligned at run time.
+      qAt = place(p.bm * p.d * eb, 1024);
+      kAt = place(p.stages * p.bn * p.d * eb, 1024);
+      vAt = place(p.stages * p.bn * p.dv * eb, 1024);
+      oAt = p.dv <= p.d ? qAt : place(p.bm * p.dv * eb, 1024);
+      barAt = place(8 * (1 + 3 * p.stages), 8);
+      total += 1024;
+    } else {
+      qAt = place(p.bm * p.d * eb, 128);
+      kAt = place(p.bn * p.d * eb, 128);
+      vAt = place(p.dv * p.bn * eb, 128);
+    }
+    auto ws = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), ws);
     Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesTy);
     int64_t elems = total / eb;
     auto eltTy = MemRefType::get({elems}, p.elt, MemRefLayoutAttrInterface(), ws);
     smem = memref::ViewOp::create(b, loc, eltTy, raw, cIdx(b, 0), ValueRange{});
-    // The shared-memory address of the buffer (for the wgmma descriptors).
+    // The shared-memory address of the buffer (for descriptors and TMA).
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
     smemBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+    padElems = cIdx(b, 0);
+    if (tma) {
+      Value aligned = arith::AndIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, smemBase, c64(b, 1023)), c64(b, ~int64_t(1023)));
+      padElems = arith::DivUIOp::create(
+          b, loc,
+          arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                     arith::SubIOp::create(b, loc, aligned, smemBase)),
+          cIdx(b, 2));
+      smemBase = aligned;
+    }
 
     tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     Value wg = arith::DivUIOp::create(b, loc, tid, cIdx(b, 128));
@@ -179,17 +319,44 @@ public:
                                     cIdx(b, 2));
     quadLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                        arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
+    laneLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, 0));
+    producer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
     threads = p.bm * 2;
 
-    // V's block load next to K's: one copy phase (one barrier pair) for both.
-    for (TileLoadOp v : p.v)
-      for (TileLoadOp k : p.k)
-        if (k->getBlock() == v->getBlock() && k->isBeforeInBlock(v) &&
-            llvm::all_of(v->getOperands(), [&](Value x) {
-              Operation *def = x.getDefiningOp();
-              return !def || def->getBlock() != k->getBlock() || def->isBeforeInBlock(k);
-            }))
-          v->moveAfter(k);
+    if (tma) {
+      // The tensor maps (q, k, v, out) are the last four arguments.
+      auto ptrTy = LLVM::LLVMPointerType::get(ctx);
+      unsigned n = fn.getNumArguments();
+      for (unsigned i = 0; i < 4; ++i)
+        fn.insertArgument(n + i, ptrTy, DictionaryAttr::get(ctx), loc);
+      for (unsigned i = 0; i < 4; ++i)
+        tmap[i] = entry.getArgument(n + i);
+      // The mbarriers: Q full; per stage K full, V full, and empty (one
+      // arrival per consumer warp).
+      ifThen(b, loc, producer, [&](OpBuilder &b) {
+        auto init = [&](Value bar, int64_t count) {
+          NVVM::MBarrierInitOp::create(b, loc, bar, c32(b, count), Value());
+        };
+        init(qFull(b), 1);
+        for (int64_t s = 0; s < p.stages; ++s) {
+          init(fullK(b, cIdx(b, s)), 1);
+          init(fullV(b, cIdx(b, s)), 1);
+          init(empty(b, cIdx(b, s)), threads / 32);
+        }
+        NVVM::FenceMbarrierInitOp::create(b, loc);
+      });
+      gpu::BarrierOp::create(b, loc);
+    } else {
+      // V's block load next to K's: one copy phase (one barrier pair) for both.
+      for (TileLoadOp v : p.v)
+        for (TileLoadOp k : p.k)
+          if (k->getBlock() == v->getBlock() && k->isBeforeInBlock(v) &&
+              llvm::all_of(v->getOperands(), [&](Value x) {
+                Operation *def = x.getDefiningOp();
+                return !def || def->getBlock() != k->getBlock() || def->isBeforeInBlock(k);
+              }))
+            v->moveAfter(k);
+    }
     if (failed(convertBlock(entry)))
       return failure();
     for (Operation *op : llvm::reverse(toErase))
@@ -207,6 +374,101 @@ private:
   }
   Value c32(OpBuilder &b, int64_t v) {
     return arith::ConstantIntOp::create(b, fn.getLoc(), b.getI32Type(), v);
+  }
+  Value c64(OpBuilder &b, int64_t v) {
+    return arith::ConstantIntOp::create(b, fn.getLoc(), b.getI64Type(), v);
+  }
+  Value i32(OpBuilder &b, Value index) {
+    return arith::IndexCastOp::create(b, fn.getLoc(), b.getI32Type(), index);
+  }
+  static void ifThen(OpBuilder &b, Location loc, Value cond,
+                     function_ref<void(OpBuilder &)> body) {
+    scf::IfOp::create(b, loc, cond, [&](OpBuilder &b, Location loc) {
+      body(b);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+
+  /// A shared-memory pointer `bytes` (an index value) past the aligned base.
+  Value sharedPtr(OpBuilder &b, Value bytes) {
+    Location loc = fn.getLoc();
+    Value addr = arith::AddIOp::create(
+        b, loc, smemBase, arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes));
+    return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), addr);
+  }
+  Value barrier(OpBuilder &b, int64_t first, Value stage) {
+    Value at = arith::AddIOp::create(b, fn.getLoc(), cIdx(b, barAt + 8 * first),
+                                     arith::MulIOp::create(b, fn.getLoc(), stage, cIdx(b, 8)));
+    return sharedPtr(b, at);
+  }
+  Value qFull(OpBuilder &b) { return sharedPtr(b, cIdx(b, barAt)); }
+  Value fullK(OpBuilder &b, Value s) { return barrier(b, 1, s); }
+  Value fullV(OpBuilder &b, Value s) { return barrier(b, 1 + p.stages, s); }
+  Value empty(OpBuilder &b, Value s) { return barrier(b, 1 + 2 * p.stages, s); }
+
+  /// Every thread waits for phase `parity` (an i32 0/1) of `bar`.
+  void wait(OpBuilder &b, Value bar, Value parity) {
+    NVVM::MBarrierTryWaitParityOp::create(b, fn.getLoc(), bar, parity, c32(b, 0x989680));
+  }
+
+  /// TMA copies of a block of `rows` rows (64-column boxes, 128-byte
+  /// swizzled) of tensor map `map` at (row, head, batch) into shared memory
+  /// at byte `at`, completing on `bar`.
+  void tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t rows, Value at, Value row,
+               Value head, Value batch, Value bar) {
+    Location loc = fn.getLoc();
+    for (int64_t c = 0; c < cols / 64; ++c) {
+      Value dst = sharedPtr(b, arith::AddIOp::create(b, loc, at, cIdx(b, c * rows * 128)));
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          b, loc, dst, map, ValueRange{c32(b, 64 * c), row, i32(b, head), i32(b, batch)}, bar,
+          ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true,
+          NVVM::CTAGroupKindAttr(), Value());
+    }
+  }
+
+  /// The producer (thread 0) starts block `seq` of the KV sequence: it waits
+  /// until the consumers released the stage's previous block, then TMA-loads
+  /// K and V into the stage.
+  void issueKV(OpBuilder &b, Value seq) {
+    Location loc = fn.getLoc();
+    Value S = cIdx(b, p.stages);
+    Value s = arith::RemUIOp::create(b, loc, seq, S);
+    Value use = arith::DivUIOp::create(b, loc, seq, S);
+    Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, S);
+    ifThen(b, loc, reused, [&](OpBuilder &b) {
+      Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
+      wait(b, empty(b, s), i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
+    });
+    Value j = arith::AddIOp::create(b, loc, kvFirst, seq);
+    Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
+    TileLoadOp k = p.k.front(), v = p.v.front();
+    Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
+                                       arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
+    Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
+                                       arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullK(b, s), c32(b, p.bn * p.d * 2),
+                                           NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+    tmaLoad(b, tmap[1], p.d, p.bn, kDst, row, k.getHead(), k.getBatch(), fullK(b, s));
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullV(b, s), c32(b, p.bn * p.dv * 2),
+                                           NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+    tmaLoad(b, tmap[2], p.dv, p.bn, vDst, row, v.getHead(), v.getBatch(), fullV(b, s));
+  }
+
+  /// Before the first KV loop: the first stages - 1 blocks are started and
+  /// Q is waited for.
+  void prologue(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    kvFirst = p.kvLoops.front().getLowerBound();
+    Value last = p.kvLoops.back().getUpperBound();
+    Value n = arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, last, kvFirst), kvFirst);
+    kvCount = n;
+    for (int64_t i = 0; i + 1 < p.stages; ++i) {
+      Value go = arith::AndIOp::create(
+          b, loc, producer,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cIdx(b, i), n));
+      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i)); });
+    }
+    wait(b, qFull(b), c32(b, 0));
   }
 
   /// Elements per thread of a tile: N / 2 for M x N, 2 for M x 1.
@@ -243,9 +505,9 @@ private:
     OpBuilder b(op);
     Location loc = op->getLoc();
     if (auto load = dyn_cast<TileLoadOp>(op))
-      return convertLoad(b, load);
+      return tma ? convertLoadTma(b, load) : convertLoad(b, load);
     if (auto store = dyn_cast<TileStoreOp>(op))
-      return convertStore(b, store);
+      return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
     if (auto splat = dyn_cast<TileSplatOp>(op)) {
       Value v = arith::ConstantOp::create(b, loc, splat.getValueAttr());
       frag[splat] = vector::BroadcastOp::create(b, loc, vecOf(splat.getType()), v);
@@ -286,9 +548,8 @@ private:
   /// (q_idx, kv_idx) of fragment element i as i32.
   std::pair<Value, Value> indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i) {
     Location loc = fn.getLoc();
-    auto i32 = [&](Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); };
-    Value q = arith::AddIOp::create(b, loc, row0, i32(rowOf(b, t, i)));
-    Value kv = arith::AddIOp::create(b, loc, col0, i32(colOf(b, i)));
+    Value q = arith::AddIOp::create(b, loc, row0, i32(b, rowOf(b, t, i)));
+    Value kv = arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)));
     return {q, kv};
   }
 
@@ -338,10 +599,39 @@ private:
     return success();
   }
 
-  /// Stores `value` (an element of type elt) at element offset `at` of the
-  /// shared buffer.
-  void smemStore(OpBuilder &b, Value value, Value at) {
-    memref::StoreOp::create(b, fn.getLoc(), value, smem, at);
+  /// The TMA pipeline's loads. Q: the producer starts it (waited for in the
+  /// prologue). K (first in its loop): the producer starts block
+  /// seq + stages - 1, then every thread waits for block seq's K. V: its
+  /// stage is recorded; P V waits for it.
+  LogicalResult convertLoadTma(OpBuilder &b, TileLoadOp load) {
+    Location loc = load.getLoc();
+    if (load == p.q) {
+      ifThen(b, loc, producer, [&](OpBuilder &b) {
+        NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(b), c32(b, p.bm * p.d * 2),
+                                               NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+        tmaLoad(b, tmap[0], p.d, p.bm, cIdx(b, qAt), i32(b, load.getRow0()), load.getHead(),
+                load.getBatch(), qFull(b));
+      });
+    } else if (llvm::is_contained(p.k, load)) {
+      if (!kvIv)
+        return load.emitOpError() << "K block outside a KV loop";
+      Value seq = arith::SubIOp::create(b, loc, kvIv, kvFirst);
+      Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
+      Value go = arith::AndIOp::create(
+          b, loc, producer,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
+      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead); });
+      Value S = cIdx(b, p.stages);
+      stage = arith::RemUIOp::create(b, loc, seq, S);
+      parity = i32(b, arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, seq, S),
+                                             cIdx(b, 2)));
+      wait(b, fullK(b, stage), parity);
+      NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+    } else if (!llvm::is_contained(p.v, load)) {
+      return load.emitOpError() << "is not a Q, K or V block";
+    }
+    toErase.push_back(load);
+    return success();
   }
 
   /// The cooperative load of a Q/K/V block into its shared-memory layout:
@@ -396,7 +686,8 @@ private:
           } else {
             for (int64_t e = 0; e < 8; ++e) {
               Value d = arith::AddIOp::create(b, loc, c, cIdx(b, e));
-              smemStore(b, vector::ExtractOp::create(b, loc, v, e), coreIndex(b, base, d, r, rows));
+              memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, e), smem,
+                                      coreIndex(b, base, d, r, rows));
             }
           }
     };
@@ -415,7 +706,6 @@ private:
                        });
     if (!inCopyPhase)
       asyncVisible(b, loc);
-    copiedSincePV = true;
     toErase.push_back(load);
     return success();
   }
@@ -433,28 +723,103 @@ private:
     return add(add(add(mul(core, 64), mul(rem(r, 8), 8)), rem(c, 8)), cIdx(b, base));
   }
 
-  /// Shared-memory writes by the threads, then the tensor cores read them.
+  /// Shared-memory writes by the threads, then the tensor cores (or TMA)
+  /// read them.
   void asyncVisible(OpBuilder &b, Location loc) {
     NVVM::FenceProxyOp::create(b, loc, NVVM::ProxyKind::async_shared,
                                NVVM::SharedSpaceAttr::get(b.getContext(), NVVM::SharedSpace::shared_cta));
     gpu::BarrierOp::create(b, loc);
   }
 
-  /// The wgmma descriptor of the tile at byte `at` (+ `extra` bytes, an index
-  /// value) whose rows have `cols` reduction elements.
-  Value descriptor(OpBuilder &b, int64_t at, Value extra, int64_t cols) {
+  /// A wgmma shared-memory descriptor: start address `addr` (i64, bytes),
+  /// leading and stride byte offsets, swizzle mode (0: none, 1: 128 bytes).
+  Value descriptor(OpBuilder &b, Value addr, int64_t lbo, int64_t sbo, int64_t swizzle) {
     Location loc = fn.getLoc();
-    Type i64 = b.getI64Type();
-    auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
-    Value addr = arith::AddIOp::create(b, loc, smemBase, c64(at));
+    // bits 0-13: address >> 4; 16-29: LBO >> 4; 32-45: SBO >> 4; 62-63: swizzle.
+    Value start = arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, addr, c64(b, 4)),
+                                        c64(b, 0x3FFF));
+    int64_t fields = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (swizzle << 62);
+    return arith::OrIOp::create(b, loc, start, c64(b, fields));
+  }
+  /// smemBase + at + extra (an optional index value), as i64.
+  Value address(OpBuilder &b, int64_t at, Value extra) {
+    Location loc = fn.getLoc();
+    Value addr = arith::AddIOp::create(b, loc, smemBase, c64(b, at));
     if (extra)
-      addr = arith::AddIOp::create(b, loc, addr, arith::IndexCastOp::create(b, loc, i64, extra));
-    int64_t lbo = 128, sbo = (cols / 8) * 128;
-    // bits 0-13: address >> 4; 16-29: LBO >> 4; 32-45: SBO >> 4; 62-63: swizzle (0: none).
-    Value start = arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, addr, c64(4)),
-                                        c64(0x3FFF));
-    int64_t fields = ((lbo >> 4) << 16) | ((sbo >> 4) << 32);
-    return arith::OrIOp::create(b, loc, start, c64(fields));
+      addr = arith::AddIOp::create(b, loc, addr,
+                                   arith::IndexCastOp::create(b, loc, b.getI64Type(), extra));
+    return addr;
+  }
+
+  /// The descriptors of k-step `k` (16 reduction elements) of A (this
+  /// warpgroup's 64 rows) and B for result = lhs * rhs^T (Q K^T) or lhs * rhs
+  /// (P V; B only, A comes from registers).
+  std::pair<Value, Value> descriptors(OpBuilder &b, bool qk, int64_t k, int64_t kdim) {
+    Location loc = fn.getLoc();
+    if (!tma) {
+      // Canonical K-major without swizzle: core matrices of 8 x 16 bytes,
+      // LBO 128 (next 8 reduction elements), SBO (kdim / 8) * 128 (next 8
+      // rows); k-step k is two core matrices (256 bytes) on.
+      int64_t sbo = (kdim / 8) * 128;
+      Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 8 * sbo));
+      Value descA = qk ? descriptor(b, address(b, qAt + k * 256, aRows), 128, sbo, 0) : Value();
+      Value descB = descriptor(b, address(b, (qk ? kAt : vAt) + k * 256, Value()), 128, sbo, 0);
+      return {descA, descB};
+    }
+    // 128-byte swizzle: the tile is stored as column chunks of 64 elements
+    // (one TMA box each), rows of 128 bytes, SBO 1024 (next 8 rows).
+    if (qk) {
+      // K-major A (Q) and B (K): k-step k is in chunk k / 4, 32 bytes per step.
+      int64_t inChunk = (k / 4), step = (k % 4) * 32;
+      Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * 128));
+      Value descA =
+          descriptor(b, address(b, qAt + inChunk * p.bm * 128 + step, aRows), 16, 1024, 1);
+      Value kStage = arith::MulIOp::create(b, loc, stage, cIdx(b, p.bn * p.d * 2));
+      Value descB =
+          descriptor(b, address(b, kAt + inChunk * p.bn * 128 + step, kStage), 16, 1024, 1);
+      return {descA, descB};
+    }
+    // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (2048
+    // bytes) on; LBO is the distance between 64-column chunks.
+    Value vStage = arith::MulIOp::create(b, loc, stage, cIdx(b, p.bn * p.dv * 2));
+    Value descB = descriptor(b, address(b, vAt + k * 2048, vStage), p.bn * 128, 1024, 1);
+    return {Value(), descB};
+  }
+
+  /// One wgmma with A from registers (four 32-bit registers of 16-bit
+  /// pairs), B from shared memory: acc (+)= A * B. NVVM's op takes A from
+  /// shared memory only, so this one is inline PTX.
+  Value wgmmaRS(OpBuilder &b, Value acc, ArrayRef<Value> a, Value descB, int64_t n,
+                bool accumulate, bool transposeB) {
+    Location loc = fn.getLoc();
+    int64_t m = n / 2;
+    std::string type = p.elt.isBF16() ? "bf16" : "f16";
+    std::string asmStr = "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(2 * m + 5) +
+                         ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) +
+                         "k16.f32." + type + "." + type + " {";
+    std::string constraints;
+    for (int64_t i = 0; i < m; ++i) {
+      asmStr += (i ? ", $" : "$") + std::to_string(i);
+      constraints += (i ? ",=f" : "=f");
+    }
+    asmStr += "}, {$" + std::to_string(2 * m) + ", $" + std::to_string(2 * m + 1) + ", $" +
+              std::to_string(2 * m + 2) + ", $" + std::to_string(2 * m + 3) + "}, $" +
+              std::to_string(2 * m + 4) + ", p, 1, 1, " + (transposeB ? "1" : "0") + ";\n}\n";
+    SmallVector<Value> operands;
+    for (int64_t i = 0; i < m; ++i) {
+      operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+      constraints += "," + std::to_string(i);
+    }
+    for (Value r : a)
+      operands.push_back(r);
+    operands.push_back(descB);
+    operands.push_back(c32(b, accumulate ? 1 : 0));
+    constraints += ",r,r,r,r,l,r";
+    auto op = LLVM::InlineAsmOp::create(
+        b, loc, acc.getType(), operands, asmStr, constraints, /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
+    return op.getResult(0);
   }
 
   /// result = lhs * rhs^T (Q K^T) or lhs * rhs (P V) on wgmma.
@@ -464,55 +829,54 @@ private:
     TileType res = dot.getType();
     int64_t n = res.getShape()[1];
     int64_t kdim = dot.getLhs().getType().getShape()[1];
-    int64_t aAt, bAt;
-    if (dot.getTransposeRhs()) { // Q K^T: A = Q (bm x d), B = K (bn x d)
-      aAt = qAt;
-      bAt = kAt;
-    } else { // P V: A = P (bm x bn), B = V^T (dv x bn)
-      // The P fragments to shared memory (each warpgroup its own rows). The
-      // previous P V must be done reading it: a copy phase since then has a
-      // barrier after every thread's wait; without one, a barrier here.
-      Value pv = frag.lookup(dot.getLhs());
-      if (!pv)
-        return dot.emitOpError() << "P has no fragments";
-      if (!copiedSincePV)
-        gpu::BarrierOp::create(b, loc);
-      copiedSincePV = false;
-      // Elements i and i + 1 are neighbours in a row: one 4-byte store.
-      TileType pt = dot.getLhs().getType();
-      auto pairTy = VectorType::get({2}, p.elt);
-      for (int64_t i = 0; i < elems(pt); i += 2) {
-        Value pair = vector::FromElementsOp::create(
-            b, loc, pairTy,
-            ValueRange{vector::ExtractOp::create(b, loc, pv, i),
-                       vector::ExtractOp::create(b, loc, pv, i + 1)});
-        vector::StoreOp::create(b, loc, pair, smem,
-                                coreIndex(b, pAt / 2, rowOf(b, pt, i), colOf(b, i), kdim),
-                                /*nontemporal=*/false, llvm::MaybeAlign(4));
-      }
-      asyncVisible(b, loc);
-      aAt = pAt;
-      bAt = vAt;
-    }
-    // This warpgroup's 64 rows of A: 8 core-matrix rows per 64 rows.
-    Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 8 * (kdim / 8) * 128));
+    bool qk = dot.getTransposeRhs();
     auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
     Value acc = LLVM::ZeroOp::create(b, loc, structTy);
+    Value pFrag;
+    if (!qk) {
+      pFrag = frag.lookup(dot.getLhs());
+      if (!pFrag)
+        return dot.emitOpError() << "P has no fragments";
+      if (tma) {
+        wait(b, fullV(b, stage), parity);
+        NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+      }
+    }
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
     for (int64_t k = 0; k < kdim / 16; ++k) {
-      // The next 16 reduction elements: two core matrices (256 bytes) on.
-      Value descA = descriptor(b, aAt + k * 256, aRows, kdim);
-      Value descB = descriptor(b, bAt + k * 256, Value(), kdim);
-      acc = NVVM::WgmmaMmaAsyncOp::create(
-          b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
-          wgType, NVVM::WGMMATypes::f32,
-          k == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
-          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
-          NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
+      auto [descA, descB] = descriptors(b, qk, k, kdim);
+      if (qk) {
+        acc = NVVM::WgmmaMmaAsyncOp::create(
+            b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
+            wgType, NVVM::WGMMATypes::f32,
+            k == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+            NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+            NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
+        continue;
+      }
+      // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A
+      // fragment of columns [16k, 16k + 16), packed in pairs.
+      SmallVector<Value> regs;
+      for (int64_t r = 0; r < 4; ++r) {
+        Value pair = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, p.elt),
+            ValueRange{vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r),
+                       vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r + 1)});
+        Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
+        regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
+      }
+      acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0, /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    if (!qk && tma) {
+      // The stage's K and V are read: one arrival per warp frees it.
+      ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
+        NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage), Value(),
+                                       NVVM::MemScopeKindAttr(), BoolAttr());
+      });
+    }
     SmallVector<Value> out;
     for (int64_t i = 0; i < n / 2; ++i)
       out.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
@@ -535,32 +899,82 @@ private:
         Value row = arith::AddIOp::create(b, loc, store.getRow0(), rowOf(b, t, i));
         RowAddress at = tileRowAddress(b, loc, store, row);
         Value col = column ? cIdx(b, 0) : colOf(b, i);
-        scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
+        ifThen(b, loc, at.inside, [&](OpBuilder &b) {
           memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, i),
                                   store.getMem(),
                                   tileMemIndices(store.getMem().getType(), store.getLayout(),
                                                  at.batch, store.getHead(), at.row, col));
-          scf::YieldOp::create(b, loc);
         });
       }
     };
-    if (column) {
-      scf::IfOp::create(b, loc, quadLeader, [&](OpBuilder &b, Location loc) {
-        body(b);
-        scf::YieldOp::create(b, loc);
-      });
-    } else {
+    if (column)
+      ifThen(b, loc, quadLeader, body);
+    else
       body(b);
+    toErase.push_back(store);
+    return success();
+  }
+
+  /// O through shared memory: each warpgroup writes its rows (pairs of
+  /// elements, 128-byte swizzled like the TMA box) over its own rows of Q
+  /// (or O's own buffer), then one TMA store per 64 columns writes the
+  /// block; TMA drops the rows past the sequence.
+  LogicalResult convertStoreTma(OpBuilder &b, TileStoreOp store) {
+    Location loc = store.getLoc();
+    TileType t = store.getValue().getType();
+    Value v = frag.lookup(store.getValue());
+    if (!v)
+      return store.emitOpError() << "stores a tile with no fragments";
+    auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+    auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+    auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+    auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
+    auto pairTy = VectorType::get({2}, p.elt);
+    for (int64_t i = 0; i < elems(t); i += 2) {
+      Value r = rowOf(b, t, i), c = colOf(b, i);
+      // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
+      // (c % 64) / 8 XOR r % 8.
+      Value unit = arith::XOrIOp::create(b, loc, div(rem(c, 64), 8), rem(r, 8));
+      Value byte = add(add(mul(div(c, 64), p.bm * 128), mul(r, 128)),
+                       add(mul(unit, 16), mul(rem(c, 8), 2)));
+      Value at = add(add(div(byte, 2), cIdx(b, oAt / 2)), padElems);
+      Value pair = vector::FromElementsOp::create(
+          b, loc, pairTy,
+          ValueRange{vector::ExtractOp::create(b, loc, v, i),
+                     vector::ExtractOp::create(b, loc, v, i + 1)});
+      vector::StoreOp::create(b, loc, pair, smem, at, /*nontemporal=*/false,
+                              llvm::MaybeAlign(4));
     }
+    asyncVisible(b, loc);
+    ifThen(b, loc, producer, [&](OpBuilder &b) {
+      for (int64_t c = 0; c < p.dv / 64; ++c)
+        NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+            b, loc, tmap[3], sharedPtr(b, cIdx(b, oAt + c * p.bm * 128)),
+            ValueRange{c32(b, 64 * c), i32(b, store.getRow0()), i32(b, store.getHead()),
+                       i32(b, store.getBatch())},
+            Value(), NVVM::TMAStoreModeAttr(), Value());
+      NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+      // Shared memory must outlive the store's reads.
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0), b.getUnitAttr());
+    });
     toErase.push_back(store);
     return success();
   }
 
   /// A loop carrying tiles carries their fragment vectors instead.
   LogicalResult convertLoop(scf::ForOp loop) {
+    bool isKV = tma && llvm::is_contained(p.kvLoops, loop);
+    if (isKV && loop == p.kvLoops.front()) {
+      OpBuilder b(loop);
+      prologue(b);
+    }
     bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
-    if (!any)
-      return convertBlock(*loop.getBody());
+    if (!any) {
+      kvIv = isKV ? loop.getInductionVar() : Value();
+      LogicalResult r = convertBlock(*loop.getBody());
+      kvIv = Value();
+      return r;
+    }
     Location loc = loop.getLoc();
     OpBuilder b(loop);
     SmallVector<Value> inits;
@@ -583,8 +997,10 @@ private:
         oldArg.replaceAllUsesWith(newArg);
     }
     auto yield = cast<scf::YieldOp>(newBody->getTerminator());
+    kvIv = isKV ? newLoop.getInductionVar() : Value();
     if (failed(convertBlock(*newBody)))
       return failure();
+    kvIv = Value();
     SmallVector<Value> yielded;
     for (Value v : yield.getOperands())
       yielded.push_back(isa<TileType>(v.getType()) ? frag.lookup(v) : v);
@@ -605,13 +1021,18 @@ private:
 
   gpu::GPUFuncOp fn;
   Plan p;
+  bool tma = false;
   Type f32;
-  int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, pAt = 0, threads = 0;
+  int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, oAt = 0, barAt = 0, threads = 0;
   /// The load being converted is followed by another (same copy phase).
   bool inCopyPhase = false;
-  /// A copy phase (with its barriers) came after the last P V.
-  bool copiedSincePV = true;
-  Value smem, smemBase, tid, wgIdx, rowBase, colBase, quadLeader;
+  Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer;
+  /// The tensor maps of q, k, v and out (TMA pipeline).
+  Value tmap[4];
+  /// The KV sequence: its first block index, its length, the induction
+  /// variable of the KV loop being converted, and the current block's ring
+  /// stage (index) and phase parity (i32).
+  Value kvFirst, kvCount, kvIv, stage, parity;
   DenseMap<Value, Value> frag;
   SmallVector<Operation *> toErase;
 };
@@ -646,7 +1067,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn.erase();
         continue;
       }
-      int64_t bm = plan.bm;
+      int64_t bm = plan.bm, bn = plan.bn;
+      std::string tmaWhyNot = plan.tmaWhyNot;
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(2 * bm), 1, 1}));
       WgmmaLowering lowering(gfn, std::move(plan));
@@ -657,6 +1079,13 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr("faattn.threads", b.getI64IntegerAttr(2 * bm));
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
+      if (tmaWhyNot.empty()) {
+        // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
+        gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));
+        gfn->setAttr("faattn.tma_block_n", b.getI64IntegerAttr(bn));
+      } else {
+        gfn->setAttr("faattn.tma_skipped", b.getStringAttr(tmaWhyNot));
+      }
       fn.erase();
     }
   }

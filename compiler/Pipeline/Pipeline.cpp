@@ -109,6 +109,7 @@ void addGpuLoweringPasses(OpPassManager &pm) {
   g.addPass(memref::createExpandStridedMetadataPass());
   g.addPass(createLowerAffinePass());
   g.addPass(createConvertGpuOpsToNVVMOps());
+  g.addPass(createFAAttnTensorMapArgs());
   // NVVM ops written as PTX (wgmma.mma_async) to inline assembly.
   g.addPass(createConvertNVVMToLLVMPass());
   g.addPass(createReconcileUnrealizedCastsPass());
@@ -164,6 +165,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
       kernel.threads = a.getInt();
     if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.dynamic_shared_bytes"))
       kernel.sharedBytes = a.getInt();
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.tma_block_n"))
+      kernel.tmaBlockN = a.getInt();
     if (auto a = fn->getAttrOfType<StringAttr>("faattn.mapping"))
       kernel.mapping = a.getValue().str();
     if (auto split = fn->getAttrOfType<DictionaryAttr>("faattn.split_kv")) {

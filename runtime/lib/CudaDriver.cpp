@@ -45,6 +45,8 @@ llvm::Expected<const Driver &> Driver::get() {
     // Optional (CUDA 11.2+): split-KV falls back to cuMemAlloc without them.
     driver.memAllocAsync = reinterpret_cast<decltype(driver.memAllocAsync)>(dlsym(lib, "cuMemAllocAsync"));
     driver.memFreeAsync = reinterpret_cast<decltype(driver.memFreeAsync)>(dlsym(lib, "cuMemFreeAsync"));
+    driver.tensorMapEncodeTiled = reinterpret_cast<decltype(driver.tensorMapEncodeTiled)>(
+        dlsym(lib, "cuTensorMapEncodeTiled"));
     load(driver.memcpyHtoD, "cuMemcpyHtoD_v2");
     load(driver.memcpyDtoH, "cuMemcpyDtoH_v2");
     load(driver.eventCreate, "cuEventCreate");

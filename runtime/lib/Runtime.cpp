@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.5-wgmma"; }
+const char *compilerVersion() { return "faattn-0.6-tma"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -394,6 +394,41 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   if (batch > 65535 * 32768 || blocks * splits > 65535)
     return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
                 std::to_string(blocks * splits) + ") is too large");
+  // The TMA pipeline's tensor maps, after the memrefs: q, k, v and out as
+  // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of 64
+  // columns (128 bytes, swizzled) by block_m (q, out) or block_n (k, v) rows;
+  // rows past a sequence read as zeros and are not written.
+  CUtensorMap maps[4]; // 64-byte aligned by its type
+  std::vector<void *> mapPtrs;
+  if (st.compiled.tmaBlockN > 0) {
+    if (!d.tensorMapEncodeTiled)
+      return fail("the CUDA driver has no cuTensorMapEncodeTiled (CUDA 12 or later)");
+    const Tensor *tensors[4] = {&a.q, &a.k, &a.v, &a.out};
+    const char *names[4] = {"q", "k", "v", "out"};
+    for (int i = 0; i < 4; ++i) {
+      const Tensor &t = *tensors[i];
+      Dims x = dimsOf(t, st.info.bshd);
+      // Element strides of seq, heads and batch in the contiguous layout.
+      int64_t seqStride = st.info.bshd ? x.h * x.d : x.d;
+      int64_t headStride = st.info.bshd ? x.d : x.s * x.d;
+      cuuint64_t dims[4] = {cuuint64_t(x.d), cuuint64_t(std::max<int64_t>(x.s, 1)),
+                            cuuint64_t(x.h), cuuint64_t(x.b)};
+      cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
+                               cuuint64_t(x.s * x.h * x.d * 2)};
+      int64_t rows = i == 0 || i == 3 ? st.compiled.blockM : st.compiled.tmaBlockN;
+      cuuint32_t box[4] = {64, cuuint32_t(rows), 1, 1};
+      cuuint32_t elementStrides[4] = {1, 1, 1, 1};
+      CUresult r = d.tensorMapEncodeTiled(
+          &maps[i],
+          t.dtype == DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+          4, t.data, dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
+          CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+          CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+      if (llvm::Error e = d.check(r, std::string("cuTensorMapEncodeTiled(") + names[i] + ")"))
+        return fail(llvm::toString(std::move(e)));
+      mapPtrs.push_back(&maps[i]);
+    }
+  }
   CUstream cuStream = static_cast<CUstream>(stream);
   int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
   int64_t shared = st.compiled.sharedBytes;
@@ -401,6 +436,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     std::vector<void *> argPtrs;
     for (int64_t &w : words)
       argPtrs.push_back(&w);
+    argPtrs.insert(argPtrs.end(), mapPtrs.begin(), mapPtrs.end());
     if (llvm::Error e = d.check(
             d.launchKernel(fn, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
                            static_cast<unsigned>(z), static_cast<unsigned>(threads), 1, 1,
@@ -554,6 +590,7 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     ck.sharedBytes = gk->sharedBytes;
     ck.blockN = gk->blockN;
     ck.maxSplits = gk->maxSplits;
+    ck.tmaBlockN = gk->tmaBlockN;
     return ck;
   }
   return Status::error("no kernel named '" + kernel + "'");
@@ -577,14 +614,16 @@ std::string entryFields(const std::string &name, const std::string &target,
 /// compiler or a disk entry): a block of at most 1024 threads, at most
 /// 227 KB of shared memory, block_n for split-KV.
 bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
-                      int64_t maxSplits) {
+                      int64_t maxSplits, int64_t tmaBlockN) {
   return blockM >= 1 && blockM <= 1024 && threads >= 0 && threads <= 1024 && sharedBytes >= 0 &&
          sharedBytes <= 232448 && blockN >= 0 && blockN <= 1024 && maxSplits >= 0 &&
-         maxSplits <= 1024 && (maxSplits == 0 || blockN > 0);
+         maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) && tmaBlockN >= 0 &&
+         tmaBlockN <= 256 && (tmaBlockN == 0 || (blockM <= 256 && maxSplits == 0));
 }
 
 /// The launch sizes of an entry, in the order of entryFields and the JSON keys.
-const char *const kSizeKeys[] = {"block_m", "threads", "shared_bytes", "block_n", "max_splits"};
+const char *const kSizeKeys[] = {"block_m",  "threads",    "shared_bytes",
+                                 "block_n",  "max_splits", "tma_block_n"};
 
 std::string serialize(const CompiledKernel &k) {
   std::string ptxSha = sha256Hex(k.ptx);
@@ -596,17 +635,19 @@ std::string serialize(const CompiledKernel &k) {
       {"shared_bytes", k.sharedBytes},
       {"block_n", k.blockN},
       {"max_splits", k.maxSplits},
+      {"tma_block_n", k.tmaBlockN},
       {"ptx_bytes", k.ptx.size()},
       {"ptx_sha256", ptxSha},
       {"entry_sha256",
        sha256Hex(entryFields(k.name, k.target,
-                             {k.blockM, k.threads, k.sharedBytes, k.blockN, k.maxSplits},
+                             {k.blockM, k.threads, k.sharedBytes, k.blockN, k.maxSplits,
+                              k.tmaBlockN},
                              ptxSha))}};
-  return "faattn-cache 2\n" + meta.dump() + "\n" + k.ptx;
+  return "faattn-cache 3\n" + meta.dump() + "\n" + k.ptx;
 }
 
 std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
-  if (!data.consume_front("faattn-cache 2\n"))
+  if (!data.consume_front("faattn-cache 3\n"))
     return std::nullopt;
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
@@ -623,8 +664,8 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
     sizes.push_back(meta[key].get<int64_t>());
   }
   int64_t blockM = sizes[0], threads = sizes[1], sharedBytes = sizes[2], blockN = sizes[3],
-          maxSplits = sizes[4];
-  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits))
+          maxSplits = sizes[4], tmaBlockN = sizes[5];
+  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits, tmaBlockN))
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
@@ -643,6 +684,7 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   k.sharedBytes = sharedBytes;
   k.blockN = blockN;
   k.maxSplits = maxSplits;
+  k.tmaBlockN = tmaBlockN;
   k.ptx = rest.str();
   return k;
 }
@@ -764,7 +806,7 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   if (!compiled)
     return compiled.status();
   if (!launchSizesValid(compiled->blockM, compiled->threads, compiled->sharedBytes,
-                        compiled->blockN, compiled->maxSplits))
+                        compiled->blockN, compiled->maxSplits, compiled->tmaBlockN))
     return Status::error("kernel '" + compiled->name + "' has invalid launch sizes (block_m " +
                          std::to_string(compiled->blockM) + ", threads " +
                          std::to_string(compiled->threads) + ")");

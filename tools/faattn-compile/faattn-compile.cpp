@@ -299,6 +299,16 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                                 {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
                                 {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
                : nlohmann::json(nullptr)},
+        {"tma",
+         kernel->tmaBlockN > 0
+             ? nlohmann::json{{"tensor_maps", {"q", "k", "v", "out"}},
+                              {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
+                              {"box", {{"q", {64, blockM}}, {"k", {64, kernel->tmaBlockN}},
+                                       {"v", {64, kernel->tmaBlockN}}, {"out", {64, blockM}}}},
+                              {"swizzle", 128},
+                              {"passing", "CUtensorMap (128 bytes) by value after the memref "
+                                          "parameters, in this order"}}
+             : nlohmann::json(nullptr)},
         {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
                 "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
                 "(i64), in the order of 'params'"},

@@ -116,6 +116,11 @@ struct CompiledKernel {
   /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
   /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
   int64_t blockN = 0, maxSplits = 0;
+  /// The TMA pipeline when tmaBlockN > 0: the kernel takes four tensor maps
+  /// (q, k, v, out) after its other arguments, built at each launch (boxes of
+  /// 64 columns x blockM rows for q and out, x tmaBlockN rows for k and v,
+  /// 128-byte swizzle).
+  int64_t tmaBlockN = 0;
 };
 
 struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)

@@ -68,6 +68,10 @@ struct GpuKernel {
   /// Split-KV decode (maxSplits > 0): entries `name` (the split grid) and
   /// `name`_combine, a workspace from the runtime (faattn-split-kv).
   int64_t blockN = 0, maxSplits = 0;
+  /// The TMA pipeline (tmaBlockN > 0): four tensor maps (q, k, v, out; 64
+  /// columns, 128-byte swizzle; block_m rows for q and out, tmaBlockN for k
+  /// and v) follow the memref arguments.
+  int64_t tmaBlockN = 0;
 };
 
 /// The spec through the algorithm passes (decode split over a runtime

@@ -12,7 +12,7 @@ namespace faattn {
 
 struct PTXOptions {
   std::string chip = "sm_90a";    // sm_90a or sm_80
-  std::string features = "+ptx80"; // the PTX ISA version
+  std::string features = "+ptx86"; // the PTX ISA version (8.6: cp.async.bulk.tensor to shared::cta)
   /// libdevice bitcode, linked when the kernel calls __nv_* math functions.
   std::string libdevice = "/usr/local/cuda/nvvm/libdevice/libdevice.10.bc";
   unsigned optLevel = 3;

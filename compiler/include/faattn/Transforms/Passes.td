@@ -119,24 +119,50 @@ def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp">
 }
 
 def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
-  let summary = "GPU path on Hopper tensor cores: wgmma products, fragments in registers";
+  let summary = "GPU path on Hopper tensor cores: wgmma products, TMA loads, fragments in registers";
   let description = [{
     For each sm_90a kernel with one (batch, head, q-block) grid whose tiles
     wgmma can take (bf16/f16, block_m a multiple of 64, head dims and
     block_n multiples of 16 up to 256): a kernel `gpu.func` of block_m / 64
     warpgroups. Accumulator-shaped tiles become per-thread vectors in wgmma's
-    m64nNk16 fragment layout; Q, K, V (transposed) and P go to dynamic shared
-    memory in the canonical K-major layout; both products are chains of
-    `nvvm.wgmma.mma_async` (fenced, committed, waited); row reductions use
-    quad shuffles. The kernel gets `faattn.block_m`, `faattn.threads` and
-    `faattn.dynamic_shared_bytes`. Kernels it cannot map (and split-KV
-    decode) are left for faattn-tiles-to-gpu, marked `faattn.wgmma_skipped`
-    with the reason. Runs after faattn-online-softmax.
+    m64nNk16 fragment layout; Q K^T is a chain of `nvvm.wgmma.mma_async` from
+    two shared-memory descriptors, P V a chain of register-A wgmma (inline
+    PTX) with P's fragments packed in pairs; row reductions use quad shuffles.
+
+    The TMA pipeline, when the tiles carry 128-byte swizzled layouts
+    (faattn-assign-layouts) and Q, K, V are plain blocks of the arguments
+    (not varlen, not paged): four tensor-map arguments (q, k, v, out;
+    `faattn.tensor_maps`, marked grid constants by faattn-tensor-map-args)
+    are appended; Q is loaded once by TMA, K and V by TMA into a ring of
+    `stages` buffers with mbarrier full (K, V) and empty phases, thread 0
+    loading block i + stages - 1 while block i is computed; V is read as an
+    MN-major B operand; O goes through shared memory (swizzled) and a TMA
+    store. Otherwise (`faattn.tma_skipped` says why) the threads copy Q, K
+    and V^T into the unswizzled canonical layout between barriers.
+
+    The kernel gets `faattn.block_m`, `faattn.threads`,
+    `faattn.dynamic_shared_bytes` (and `faattn.tma_block_n`). Kernels it
+    cannot map (and split-KV decode) are left for faattn-tiles-to-gpu,
+    marked `faattn.wgmma_skipped` with the reason. Runs after
+    faattn-online-softmax.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect",
                            "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
+}
+
+def FAAttnTensorMapArgs : Pass<"faattn-tensor-map-args", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Marks the trailing tensor-map arguments of lowered kernels as grid constants";
+  let description = [{
+    After convert-gpu-to-nvvm: each `llvm.func` with `faattn.tensor_maps = N`
+    gets, on its last N arguments (pointers), `llvm.byval =
+    !llvm.array<128 x i8>`, `llvm.align = 64` and `nvvm.grid_constant`: the
+    launch copies each 128-byte CUtensorMap into the parameter space and
+    cp.async.bulk.tensor reads it from there (the gpu.func lowering does not
+    keep these argument attributes, hence this pass).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
 }
 
 def FAAttnTilesToGPU : Pass<"faattn-tiles-to-gpu", "::mlir::ModuleOp"> {
