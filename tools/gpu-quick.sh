@@ -23,7 +23,8 @@ if [[ "$PARTS" == *" tests "* ]]; then
       --shape b=2,seq_q=1000,seq_kv=4097 --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/quick-tests.txt"
     [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: $spec" | tee -a "$OUT/quick-tests.txt"; }
   done
-  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt") failed: $(grep -c -v ' PASS$' "$OUT/quick-tests.txt")"
+  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
+    "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
 fi
 if [[ "$PARTS" == *" bench "* ]]; then
   for k in g64 g64c g128 g128c g256 g256c window1024 alibi softcap document; do

@@ -28,7 +28,7 @@ if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
 : > "$OUT/gpu-tests.txt"
 for spec in specs/*.fa; do
-  "$RUN" --gpu "$spec" \
+  timeout 300 "$RUN" --gpu "$spec" \
     --shape b=1,seq_q=1,seq_kv=1 \
     --shape b=8,seq_q=1000,seq_kv=1000 \
     --shape b=1,seq_q=4097,seq_kv=4097 \
@@ -45,7 +45,7 @@ for seed in 1 2 3 4 5 6 7 8; do
   python3 tests/cpu/gen_random_specs.py "$seed" 20 > "/tmp/faattn-random-$seed.fa"
 done
 for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa /tmp/faattn-random-*.fa; do
-  "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
+  timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
     2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
@@ -64,7 +64,7 @@ echo "== compute-sanitizer (memcheck, racecheck)"
 # A forward kernel, varlen, and split-KV decode over a paged cache (two kernels, a workspace).
 for tool in memcheck racecheck; do
   for spec in specs/causal.fa specs/varlen.fa specs/decode-paged.fa; do
-    compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
+    timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
       --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool $spec exit=$?" | tee -a "$OUT/sanitizer.txt"
   done

@@ -518,6 +518,8 @@ private:
       return convertDot(b, dot);
     if (auto red = dyn_cast<TileReduceOp>(op))
       return convertReduce(b, red);
+    if (fused.contains(op))
+      return success(); // computed by the P V it was fused into
     if (auto map = dyn_cast<TileMapOp>(op))
       return elementwise(b, op, map.getInputs(), [&](OpBuilder &b, int64_t, ValueRange x) {
         return emitMapElement(b, map, x);
@@ -832,6 +834,18 @@ private:
     bool qk = dot.getTransposeRhs();
     auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
     Value acc = LLVM::ZeroOp::create(b, loc, structTy);
+    // O's update o * alpha + P V: the wgmma chain accumulates onto o * alpha
+    // (one accumulator live instead of two).
+    TileMapOp update = qk ? TileMapOp() : rescaleOf(dot);
+    if (update) {
+      for (int64_t i = 0; i < n / 2; ++i) {
+        Value o = element(b, update.getInputs()[0], cast<TileType>(update.getInputs()[0].getType()),
+                          i, false);
+        Value alpha = element(b, update.getInputs()[1],
+                              cast<TileType>(update.getInputs()[1].getType()), i, false);
+        acc = LLVM::InsertValueOp::create(b, loc, acc, arith::MulFOp::create(b, loc, o, alpha), i);
+      }
+    }
     Value pFrag;
     if (!qk) {
       pFrag = frag.lookup(dot.getLhs());
@@ -866,7 +880,7 @@ private:
         Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
         regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
       }
-      acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0, /*transposeB=*/tma);
+      acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0 || update, /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
@@ -880,9 +894,37 @@ private:
     SmallVector<Value> out;
     for (int64_t i = 0; i < n / 2; ++i)
       out.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
-    frag[dot] = vector::FromElementsOp::create(b, loc, vecOf(res), out);
+    Value result = vector::FromElementsOp::create(b, loc, vecOf(res), out);
+    if (update) {
+      frag[update] = result;
+      fused.insert(update);
+      toErase.push_back(update);
+    } else {
+      frag[dot] = result;
+    }
     toErase.push_back(dot);
     return success();
+  }
+
+  /// The tile_map that is P V's only use when it computes o * alpha + P V
+  /// (math.fma of its first two inputs and the product, o and P V of the
+  /// same type, alpha a row or a full tile); null otherwise.
+  static TileMapOp rescaleOf(TileDotOp dot) {
+    if (!dot->hasOneUse())
+      return {};
+    auto map = dyn_cast<TileMapOp>(*dot->user_begin());
+    if (!map || map.getInputs().size() != 3 || map.getInputs()[2] != dot.getResult() ||
+        map.getInputs()[0] == dot.getResult() || map.getInputs()[1] == dot.getResult() ||
+        map.getType() != dot.getType() || map.getInputs()[0].getType() != dot.getType())
+      return {};
+    Block &body = map.getBody().front();
+    auto yield = dyn_cast<YieldOp>(body.getTerminator());
+    auto fma = yield ? yield.getValue().getDefiningOp<math::FmaOp>() : math::FmaOp();
+    if (!fma || &body.front() != fma.getOperation() ||
+        fma.getA() != body.getArgument(0) || fma.getB() != body.getArgument(1) ||
+        fma.getC() != body.getArgument(2))
+      return {};
+    return map;
   }
 
   /// O (M x N) or LSE (M x 1) from the fragments; rows outside the sequence
@@ -1034,6 +1076,8 @@ private:
   /// stage (index) and phase parity (i32).
   Value kvFirst, kvCount, kvIv, stage, parity;
   DenseMap<Value, Value> frag;
+  /// O updates folded into their P V (see rescaleOf).
+  llvm::SmallPtrSet<Operation *, 4> fused;
   SmallVector<Operation *> toErase;
 };
 
@@ -1068,6 +1112,20 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         continue;
       }
       int64_t bm = plan.bm, bn = plan.bn;
+      // The last q-blocks first: under a causal mask they have the most KV
+      // blocks, and starting them first shortens the grid's tail.
+      gfn.walk([&](gpu::BlockIdOp id) {
+        if (id.getDimension() != gpu::Dimension::z)
+          return;
+        OpBuilder rb(id);
+        rb.setInsertionPointAfter(id);
+        Location loc = id.getLoc();
+        Value count = gpu::GridDimOp::create(rb, loc, gpu::Dimension::z);
+        Value last = arith::SubIOp::create(rb, loc, count,
+                                           arith::ConstantIndexOp::create(rb, loc, 1));
+        auto reversed = arith::SubIOp::create(rb, loc, last, id);
+        id.getResult().replaceAllUsesExcept(reversed, reversed);
+      });
       std::string tmaWhyNot = plan.tmaWhyNot;
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(2 * bm), 1, 1}));
