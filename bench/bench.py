@@ -16,6 +16,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--faattn-run", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--iters", type=int, default=20)
+ap.add_argument("--grid-flex", action="store_true",
+                help="also time FlexAttention on the grid rows (the Hopper issue compares the grid "
+                     "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
                 help="which rows: grid (the Hopper issue's grid), variants (vs FlexAttention), decode")
 args = ap.parse_args()
@@ -94,7 +97,7 @@ def causal_mask(b, h, i, j):
     return i >= j
 
 
-def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, window=None):
+def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, window=None, flex=True):
     """One forward row: faattn (bench/grid.fa), SDPA cuDNN + flash (plain and causal shapes
     only), FlexAttention. FLOPs: FlashAttention's convention (halved when causal); a sliding
     window counts the (q, kv) pairs it keeps."""
@@ -114,8 +117,9 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
                     return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
             t = peer_ms(run)
             peers[name] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
-    t = flex_ms(q, k, v, flex_mask, flex_score)
-    peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+    if flex:
+        t = flex_ms(q, k, v, flex_mask, flex_score)
+        peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
     row = {"spec": kernel, "mode": "forward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
            "S_kv": S, "D": D, "causal": causal,
            "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
@@ -136,7 +140,7 @@ if "grid" in parts:
         for S in (1024, 4096, 16384):
             for causal in (False, True):
                 forward_row(f"g{D}{'c' if causal else ''}", D, S, causal,
-                            causal_mask if causal else None)
+                            causal_mask if causal else None, flex=args.grid_flex)
 
 if "variants" in parts:
     # The variant specs at head_dim 128 against FlexAttention (TFLOP/s with the causal

@@ -4,7 +4,13 @@
 # costs a minute, not the session), then times faattn alone on the Hopper issue's grid
 # (bench/grid.fa at 16k tokens). Writes $OUT/quick-tests.txt and $OUT/quick-bench.txt.
 #
-#   bash tools/gpu-quick.sh [tests] [bench]
+#   bash tools/gpu-quick.sh [tests] [variants] [tuning-tests] [bench] [tuning] [sass] [sanitizer]
+#
+# variants: the lit variant specs (documents, windows, fully masked rows, ...) and random specs
+# at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
+# set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
+# per sequence; sass: HGMMA and local-memory counts of the cubins in bundle/cubin (compiled on
+# the CPU machine); sanitizer: memcheck and racecheck of a TMA kernel and a pingpong kernel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/faattn-gpu-out}
@@ -26,6 +32,34 @@ if [[ "$PARTS" == *" tests "* ]]; then
   echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
     "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
 fi
+if [[ "$PARTS" == *" variants "* ]]; then
+  python3 tests/cpu/gen_random_specs.py 1 20 > /tmp/faattn-random-1.fa
+  for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa /tmp/faattn-random-1.fa; do
+    timeout 300 faattn-run --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
+      --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=3000 2>&1 | tee -a "$OUT/quick-tests.txt"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: $spec" | tee -a "$OUT/quick-tests.txt"; }
+  done
+  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
+    "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
+fi
+if [[ "$PARTS" == *" tuning-tests "* ]]; then
+  for k in $(sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa); do
+    timeout 40 faattn-run --gpu bench/tuning.fa --kernel=$k --shape b=2,seq_q=1000,seq_kv=1000 \
+      --shape b=1,seq_q=777,seq_kv=1500 --shape b=3,seq_q=2,seq_kv=300 2>&1 | tee -a "$OUT/quick-tests.txt"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: tuning $k" | tee -a "$OUT/quick-tests.txt"; }
+  done
+  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
+    "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
+fi
+if [[ "$PARTS" == *" tuning "* ]]; then
+  for k in $(sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa); do
+    for s in 4096 16384; do
+      b=$((16384 / s))
+      timeout 60 faattn-run --gpu bench/tuning.fa --kernel=$k --shape=b=$b,seq_q=$s,seq_kv=$s \
+        --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$k s=$s: /" | tee -a "$OUT/quick-tuning.txt"
+    done
+  done
+fi
 if [[ "$PARTS" == *" bench "* ]]; then
   for k in g64 g64c g128 g128c g256 g256c window1024 alibi softcap document; do
     for s in 1024 4096 16384; do
@@ -33,6 +67,24 @@ if [[ "$PARTS" == *" bench "* ]]; then
       timeout 60 faattn-run --gpu bench/grid.fa --kernel=$k --shape=b=$b,seq_q=$s,seq_kv=$s \
         --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$k s=$s: /" | tee -a "$OUT/quick-bench.txt"
     done
+  done
+fi
+if [[ "$PARTS" == *" sass "* ]]; then
+  for c in bundle/cubin/*.cubin; do
+    cuobjdump --dump-sass "$c" > "/tmp/$(basename "$c").sass" 2>&1
+    echo "$(basename "$c"): HGMMA=$(grep -c HGMMA "/tmp/$(basename "$c").sass")" \
+      "LDL=$(grep -c 'LDL' "/tmp/$(basename "$c").sass") STL=$(grep -c 'STL' "/tmp/$(basename "$c").sass")" \
+      "$(grep -o 'HGMMA\.[0-9x]*\.[A-Z0-9.]*' "/tmp/$(basename "$c").sass" | sort | uniq -c | tr '\n' ' ')" \
+      | tee -a "$OUT/sass.txt"
+  done
+fi
+if [[ "$PARTS" == *" sanitizer "* ]]; then
+  for run in "memcheck specs/document-mask.fa" "racecheck specs/document-mask.fa" \
+             "memcheck bench/tuning.fa --kernel=g128c_pp" "racecheck bench/tuning.fa --kernel=g128c_pp"; do
+    set -- $run
+    timeout 120 compute-sanitizer --tool "$1" --error-exitcode 3 faattn-run --gpu "${@:2}" \
+      --shape b=2,seq_q=300,seq_kv=400 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$run exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
 fi
 exit $status

@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -258,7 +259,8 @@ namespace {
 /// boolean logic. Everything else is unknown, which is always sound.
 class ClassifierEmitter {
 public:
-  ClassifierEmitter(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+  ClassifierEmitter(OpBuilder &b, Location loc, OpBuilder *hoist)
+      : b(b), loc(loc), hoist(hoist) {}
 
   using Pair = std::pair<Value, Value>;
 
@@ -380,23 +382,97 @@ public:
 private:
   /// A param read at indices that are single values over the whole block
   /// (b, h, constants: prefix[b], slopes[h]) is read at run time; its value
-  /// is then exact. Reads indexed by q_idx or kv_idx stay unknown.
+  /// is then exact. A read with one index that is a range over the block
+  /// (doc[q_idx], doc[kv_idx]) takes the minimum and maximum of the param
+  /// over that range, read at run time too (loadOverRange).
   void loadAtPoint(memref::LoadOp load) {
     if (!load.getType().isSignlessInteger(32))
       return;
-    SmallVector<Value> indices;
-    for (Value i : load.getIndices()) {
-      auto r = range(i);
-      if (!r || r->first != r->second) // not the same SSA value at both ends
-        return;
-      indices.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), r->first));
-    }
     auto mem = memrefs.find(load.getMemRef());
     if (mem == memrefs.end())
       return;
+    SmallVector<Pair> idx;
+    int ranged = -1;
+    for (auto [d, i] : llvm::enumerate(load.getIndices())) {
+      auto r = range(i);
+      if (!r)
+        return;
+      if (r->first != r->second) { // not the same SSA value at both ends
+        if (ranged >= 0)
+          return; // two ranged indices: unknown
+        ranged = d;
+      }
+      idx.push_back(*r);
+    }
+    if (ranged >= 0)
+      return loadOverRange(load, mem->second, idx, ranged);
+    SmallVector<Value> indices;
+    for (Pair r : idx)
+      indices.push_back(arith::IndexCastOp::create(b, loc, b.getIndexType(), r.first));
     Value v = memref::LoadOp::create(b, loc, mem->second, indices);
     Value v64 = arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
     ranges[load] = {v64, v64};
+  }
+
+  /// Whether `v` is defined outside the block the classifier is emitted into
+  /// (so that code depending only on such values can run before it).
+  bool invariant(Value v) {
+    Block *here = b.getInsertionBlock();
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner() != here;
+    Operation *def = v.getDefiningOp();
+    for (Operation *op = def; op; op = op->getParentOp())
+      if (op->getBlock() == here)
+        return false;
+    return true;
+  }
+
+  /// The range of `mem[idx]` where index `d` runs over [lo, hi] and the
+  /// others are single values: a loop reads the param over the range and
+  /// keeps its minimum and maximum. Unknown (the whole i32 range) when the
+  /// range is empty or leaves the param's bounds. Emitted before the
+  /// classifier's block (the scan) when the range does not depend on it:
+  /// the Q block's rows are the same for every KV block.
+  void loadOverRange(memref::LoadOp load, Value mem, ArrayRef<Pair> idx, unsigned d) {
+    bool hoistable = hoist && llvm::all_of(idx, [&](Pair r) {
+      return invariant(r.first) && invariant(r.second);
+    });
+    OpBuilder &e = hoistable ? *hoist : b;
+    auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(e, loc, e.getI64Type(), v); };
+    auto toIndex = [&](Value v) {
+      return arith::IndexCastOp::create(e, loc, e.getIndexType(), v).getResult();
+    };
+    auto [lo, hi] = idx[d];
+    Value size = arith::IndexCastOp::create(
+        e, loc, e.getI64Type(), memref::DimOp::create(e, loc, mem, d));
+    using P = arith::CmpIPredicate;
+    Value inside = arith::AndIOp::create(
+        e, loc,
+        arith::AndIOp::create(e, loc, arith::CmpIOp::create(e, loc, P::sge, lo, c64(0)),
+                              arith::CmpIOp::create(e, loc, P::slt, hi, size)),
+        arith::CmpIOp::create(e, loc, P::sle, lo, hi));
+    // An empty loop when the range is not inside.
+    Value first = arith::SelectOp::create(e, loc, inside, lo, c64(0));
+    Value end = arith::SelectOp::create(e, loc, inside, arith::AddIOp::create(e, loc, hi, c64(1)),
+                                        c64(0));
+    Value minInit = c64(INT32_MAX), maxInit = c64(INT32_MIN);
+    auto loop = scf::ForOp::create(
+        e, loc, toIndex(first), toIndex(end), arith::ConstantIndexOp::create(e, loc, 1),
+        ValueRange{minInit, maxInit}, [&](OpBuilder &lb, Location loc, Value i, ValueRange it) {
+          SmallVector<Value> indices;
+          for (auto [k, r] : llvm::enumerate(idx))
+            indices.push_back(k == d ? i
+                                     : arith::IndexCastOp::create(lb, loc, lb.getIndexType(),
+                                                                  r.first)
+                                           .getResult());
+          Value v = arith::ExtSIOp::create(lb, loc, lb.getI64Type(),
+                                           memref::LoadOp::create(lb, loc, mem, indices));
+          scf::YieldOp::create(lb, loc,
+                               ValueRange{arith::MinSIOp::create(lb, loc, it[0], v),
+                                          arith::MaxSIOp::create(lb, loc, it[1], v)});
+        });
+    ranges[load] = {arith::SelectOp::create(e, loc, inside, loop.getResult(0), minInit),
+                    arith::SelectOp::create(e, loc, inside, loop.getResult(1), maxInit)};
   }
 
   std::optional<Pair> range(Value v) {
@@ -476,14 +552,15 @@ private:
   llvm::DenseMap<Value, Pair> ranges;
   llvm::DenseMap<Value, Pair> bools;
   llvm::DenseMap<Value, Value> memrefs;
+  OpBuilder *hoist;
 };
 
 } // namespace
 
 std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &mask,
                                             ArrayRef<std::pair<Value, Value>> args,
-                                            ValueRange params) {
-  ClassifierEmitter em(b, loc);
+                                            ValueRange params, OpBuilder *hoist) {
+  ClassifierEmitter em(b, loc, hoist);
   if (mask.empty()) {
     Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
     Value f = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);

@@ -41,6 +41,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <limits>
 
@@ -71,12 +72,25 @@ struct Plan {
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
   int64_t stages = 0;
   TileStoreOp oStore; // O through shared memory and a TMA store (or null)
+  int64_t scanBytes = 0; // the block scans' cross-warp slots
 };
+
+/// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
+/// warp and reduction; see WgmmaLowering::convertScan).
+int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t bm) {
+  int64_t bytes = 0;
+  fn.walk([&](scf::ParallelOp par) {
+    if (par->hasAttr("faattn.block_scan"))
+      bytes += 8 * (bm * 2 / 32) * par.getNumReductions();
+  });
+  return bytes;
+}
 
 /// Bytes of shared memory the plain (thread-copied) pipeline needs.
 int64_t copyPipelineBytes(const Plan &p) {
   auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
-  return rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) + rounded(p.dv * p.bn * 2);
+  return rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) + rounded(p.dv * p.bn * 2) +
+         p.scanBytes;
 }
 
 /// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
@@ -86,7 +100,7 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2;
   if (p.dv > p.d)
     bytes += p.bm * p.dv * 2;
-  return bytes + 8 * (1 + 3 * stages);
+  return bytes + 8 * (1 + 3 * stages) + p.scanBytes;
 }
 
 int64_t swizzleOf(Type t) {
@@ -234,6 +248,7 @@ Plan analyze(gpu::GPUFuncOp root) {
   });
   if (!ok)
     return no("a tile is not the CTA's rows");
+  p.scanBytes = scanSlotBytes(root, p.bm);
   p.tmaWhyNot = analyzeTma(p, root);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
@@ -248,9 +263,13 @@ Plan analyze(gpu::GPUFuncOp root) {
 
 class WgmmaLowering {
 public:
-  WgmmaLowering(gpu::GPUFuncOp fn, Plan plan) : fn(fn), p(std::move(plan)) {
+  WgmmaLowering(gpu::GPUFuncOp fn, Plan plan, bool pingpong) : fn(fn), p(std::move(plan)) {
     tma = p.tmaWhyNot.empty();
+    this->pingpong = pingpong && tma && p.bm == 128;
   }
+
+  /// Whether the two warpgroups take turns at the tensor cores.
+  bool isPingpong() const { return pingpong; }
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
@@ -276,12 +295,18 @@ public:
       vAt = place(p.stages * p.bn * p.dv * eb, 1024);
       oAt = p.dv <= p.d ? qAt : place(p.bm * p.dv * eb, 1024);
       barAt = place(8 * (1 + 3 * p.stages), 8);
-      total += 1024;
     } else {
       qAt = place(p.bm * p.d * eb, 128);
       kAt = place(p.bn * p.d * eb, 128);
       vAt = place(p.dv * p.bn * eb, 128);
     }
+    // The block scans' cross-warp slots: one i64 per warp and reduction.
+    fn.walk([&](scf::ParallelOp par) {
+      if (isCtaScan(par))
+        scanSlots[par] = place(8 * (p.bm * 2 / 32) * par.getNumReductions(), 8);
+    });
+    if (tma)
+      total += 1024; // the base is aligned to 1024 bytes at run time
     auto ws = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), ws);
     Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesTy);
@@ -469,6 +494,30 @@ private:
       ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i)); });
     }
     wait(b, qFull(b), c32(b, 0));
+    if (pingpong) {
+      // Warpgroup 0 takes the first turn.
+      ifThen(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, wgIdx, cIdx(b, 1)),
+             [&](OpBuilder &b) { passTurn(b, cIdx(b, 0)); });
+    }
+  }
+
+  /// Pingpong (two warpgroups): before issuing a product, a warpgroup waits
+  /// for its turn (named barrier 1 + its index, 256 threads: its own 128
+  /// wait, the other's 128 arrive); after issuing, it passes the turn. The
+  /// tensor cores then run one warpgroup's products while the other does
+  /// its softmax.
+  void takeTurn(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    Value id = i32(b, arith::AddIOp::create(b, loc, wgIdx, cIdx(b, 1)));
+    NVVM::BarrierOp::create(b, loc, TypeRange{}, id, c32(b, 256), {}, Value());
+  }
+  void passTurn(OpBuilder &b, Value otherWg) {
+    Location loc = fn.getLoc();
+    Value id = i32(b, arith::AddIOp::create(b, loc, otherWg, cIdx(b, 1)));
+    NVVM::BarrierArriveOp::create(b, loc, id, c32(b, 256));
+  }
+  Value otherWarpgroup(OpBuilder &b) {
+    return arith::SubIOp::create(b, fn.getLoc(), cIdx(b, 1), wgIdx);
   }
 
   /// Elements per thread of a tile: N / 2 for M x N, 2 for M x 1.
@@ -538,6 +587,8 @@ private:
       });
     if (auto loop = dyn_cast<scf::ForOp>(op))
       return convertLoop(loop);
+    if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
+      return convertScan(par);
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no wgmma lowering";
     for (Region &r : op->getRegions())
@@ -856,6 +907,9 @@ private:
         NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
       }
     }
+    bool turn = pingpong && kvIv;
+    if (turn)
+      takeTurn(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
     for (int64_t k = 0; k < kdim / 16; ++k) {
@@ -883,6 +937,8 @@ private:
       acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0 || update, /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    if (turn)
+      passTurn(b, otherWarpgroup(b));
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     if (!qk && tma) {
       // The stage's K and V are read: one arrival per warp frees it.
@@ -1003,12 +1059,114 @@ private:
     return success();
   }
 
+  /// A block scan of faattn-mask-analysis (a one-dimensional scf.parallel
+  /// with reductions) in the kernel's body, where every thread reaches it.
+  bool isCtaScan(scf::ParallelOp par) {
+    return par->hasAttr("faattn.block_scan") && par.getNumLoops() == 1 &&
+           par->getBlock() == &fn.getBody().front();
+  }
+
+  /// The scan's blocks spread over the CTA's threads: each thread reduces
+  /// the blocks lb + tid, lb + tid + threads, ... with the scan's own
+  /// reduction regions, then the partial results are combined across each
+  /// warp (xor shuffles) and across warps (one slot per warp in shared
+  /// memory, read by every thread after a barrier).
+  LogicalResult convertScan(scf::ParallelOp par) {
+    Location loc = par.getLoc();
+    OpBuilder b(par);
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    // Combines x and y with reduction i's region.
+    auto combine = [&](OpBuilder &b, unsigned i, Value x, Value y) {
+      Block &r = reduce.getReductions()[i].front();
+      IRMapping map;
+      map.map(r.getArgument(0), x);
+      map.map(r.getArgument(1), y);
+      for (Operation &op : r.without_terminator())
+        b.clone(op, map);
+      return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
+    };
+    Value step = par.getStep()[0];
+    Value first = arith::AddIOp::create(b, loc, par.getLowerBound()[0],
+                                        arith::MulIOp::create(b, loc, tid, step));
+    Value stride = arith::MulIOp::create(b, loc, step, cIdx(b, threads));
+    auto loop = scf::ForOp::create(
+        b, loc, first, par.getUpperBound()[0], stride, par.getInitVals(),
+        [&](OpBuilder &b, Location loc, Value iv, ValueRange it) {
+          IRMapping map;
+          map.map(par.getInductionVars()[0], iv);
+          for (Operation &op : par.getBody()->without_terminator())
+            b.clone(op, map);
+          SmallVector<Value> next;
+          for (auto [i, v] : llvm::enumerate(reduce.getOperands()))
+            next.push_back(combine(b, i, it[i], map.lookupOrDefault(v)));
+          scf::YieldOp::create(b, loc, next);
+        });
+    int64_t warps = threads / 32, at = scanSlots.lookup(par);
+    unsigned n = par.getNumReductions();
+    Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, 32));
+    auto slot = [&](OpBuilder &b, Value w, unsigned i) {
+      Value byte = arith::AddIOp::create(
+          b, loc, cIdx(b, at + 8 * i),
+          arith::MulIOp::create(b, loc, w, cIdx(b, 8 * n)));
+      return sharedPtr(b, byte);
+    };
+    SmallVector<Value> partial;
+    for (unsigned i = 0; i < n; ++i) {
+      Value v = loop.getResult(i);
+      if (!v.getType().isInteger(64))
+        return par.emitOpError() << "block scan reduces a " << v.getType() << ", not an i64";
+      for (int64_t offset : {16, 8, 4, 2, 1}) {
+        // 64 bits as two 32-bit shuffles.
+        Value lo = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
+        Value hi = arith::TruncIOp::create(
+            b, loc, b.getI32Type(), arith::ShRUIOp::create(b, loc, v, c64(b, 32)));
+        auto shfl = [&](Value x) {
+          return gpu::ShuffleOp::create(b, loc, x, c32(b, offset), c32(b, 32),
+                                        gpu::ShuffleMode::XOR)
+              .getShuffleResult();
+        };
+        Value other = arith::OrIOp::create(
+            b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(lo)),
+            arith::ShLIOp::create(b, loc,
+                                  arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(hi)),
+                                  c64(b, 32)));
+        v = combine(b, i, v, other);
+      }
+      partial.push_back(v);
+    }
+    ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
+      for (unsigned i = 0; i < n; ++i)
+        LLVM::StoreOp::create(b, loc, partial[i], slot(b, warp, i), /*alignment=*/8);
+    });
+    gpu::BarrierOp::create(b, loc);
+    for (unsigned i = 0; i < n; ++i) {
+      Value acc;
+      for (int64_t w = 0; w < warps; ++w) {
+        Value x = LLVM::LoadOp::create(b, loc, b.getI64Type(), slot(b, cIdx(b, w), i),
+                                       /*alignment=*/8);
+        acc = acc ? combine(b, i, acc, x) : x;
+      }
+      par.getResult(i).replaceAllUsesWith(acc);
+    }
+    toErase.push_back(par);
+    return success();
+  }
+
   /// A loop carrying tiles carries their fragment vectors instead.
   LogicalResult convertLoop(scf::ForOp loop) {
     bool isKV = tma && llvm::is_contained(p.kvLoops, loop);
     if (isKV && loop == p.kvLoops.front()) {
       OpBuilder b(loop);
       prologue(b);
+    }
+    if (pingpong && isKV && loop == p.kvLoops.back()) {
+      // Warpgroup 1's last turn passed to warpgroup 0 is taken here, so that
+      // no named barrier is left half-arrived.
+      OpBuilder b(loop);
+      b.setInsertionPointAfter(loop);
+      ifThen(b, loop.getLoc(),
+             arith::CmpIOp::create(b, loop.getLoc(), arith::CmpIPredicate::eq, wgIdx, cIdx(b, 0)),
+             [&](OpBuilder &b) { takeTurn(b); });
     }
     bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
     if (!any) {
@@ -1063,7 +1221,7 @@ private:
 
   gpu::GPUFuncOp fn;
   Plan p;
-  bool tma = false;
+  bool tma = false, pingpong = false;
   Type f32;
   int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, oAt = 0, barAt = 0, threads = 0;
   /// The load being converted is followed by another (same copy phase).
@@ -1076,6 +1234,8 @@ private:
   /// stage (index) and phase parity (i32).
   Value kvFirst, kvCount, kvIv, stage, parity;
   DenseMap<Value, Value> frag;
+  /// The block scans spread over the CTA, and their slots' byte offsets.
+  DenseMap<Operation *, int64_t> scanSlots;
   /// O updates folded into their P V (see rescaleOf).
   llvm::SmallPtrSet<Operation *, 4> fused;
   SmallVector<Operation *> toErase;
@@ -1129,7 +1289,9 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       std::string tmaWhyNot = plan.tmaWhyNot;
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(2 * bm), 1, 1}));
-      WgmmaLowering lowering(gfn, std::move(plan));
+      auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
+      bool pingpong = schedule && schedule.getValue() == "pingpong";
+      WgmmaLowering lowering(gfn, std::move(plan), pingpong);
       if (failed(lowering.run()))
         return signalPassFailure();
       // tanh (softcapping) on the SFU: tanh.approx.f32, relative error at
@@ -1152,6 +1314,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr("faattn.threads", b.getI64IntegerAttr(2 * bm));
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
+      gfn->setAttr("faattn.schedule",
+                   b.getStringAttr(lowering.isPingpong() ? "pingpong" : "cooperative"));
       if (tmaWhyNot.empty()) {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
         gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));

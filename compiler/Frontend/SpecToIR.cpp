@@ -213,6 +213,11 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   fn->setAttr("faattn.kernel", b.getUnitAttr());
   fn->setAttr("faattn.target", b.getStringAttr(spec::targetName(k.target)));
   fn->setAttr("faattn.spec_hash", b.getStringAttr(spec::specHash(k)));
+  // Tuning overrides the GPU passes read (absent: the compiler chooses).
+  if (k.schedule != spec::Schedule::Auto)
+    fn->setAttr("faattn.schedule", b.getStringAttr(spec::scheduleName(k.schedule)));
+  if (k.stages)
+    fn->setAttr("faattn.stages", b.getI64IntegerAttr(*k.stages));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 

@@ -4,7 +4,8 @@
 // elements map to threads, and records it as the tile type's encoding:
 //
 //   Q tile (tile_load, left operand of Q K^T)   #faattn.smem<swizzle, stages = 1>
-//   K, V tiles (tile_load, right dot operands)  #faattn.smem<swizzle, stages = 2>
+//   K, V tiles (tile_load, right dot operands)  #faattn.smem<swizzle, stages = S>
+//     (S: the function's faattn.stages, the spec's `stages`; default 2)
 //   S, P, the O accumulator, row max / sum,
 //   LSE (f32, block_m rows)                     #faattn.wgmma_acc<warpgroups = block_m / 64>
 //   P in 16 bits (left operand of P V)          #faattn.wgmma_a<warpgroups = ...>
@@ -63,13 +64,18 @@ struct AssignLayoutsPass : impl::FAAttnAssignLayoutsBase<AssignLayoutsPass> {
     auto target = fn->getAttrOfType<StringAttr>("faattn.target");
     if (target && target.getValue() != "sm_90a")
       return;
+    // K/V ring depth: the spec's `stages`, else 2 (faattn-tiles-to-wgmma
+    // lowers it when shared memory cannot hold it).
+    int64_t stages = 2;
+    if (auto s = fn->getAttrOfType<IntegerAttr>("faattn.stages"))
+      stages = s.getInt();
     fn.walk([&](scf::ForallOp grid) {
       if (grid->hasAttr("faattn.grid"))
-        assign(grid);
+        assign(grid, stages);
     });
   }
 
-  void assign(scf::ForallOp grid) {
+  void assign(scf::ForallOp grid, int64_t stages) {
     int64_t rows = 0;
     grid.walk([&](TileLoadOp load) {
       if (!rows && roleOf(load) == Role::DotLhs)
@@ -88,7 +94,7 @@ struct AssignLayoutsPass : impl::FAAttnAssignLayoutsBase<AssignLayoutsPass> {
       Role role = roleOf(v);
       unsigned bits = t.getElementType().getIntOrFloatBitWidth();
       if (isLoad && role == Role::DotRhs)
-        enc = SharedLayoutAttr::get(ctx, swizzleFor(t), 2);
+        enc = SharedLayoutAttr::get(ctx, swizzleFor(t), stages);
       else if (isLoad && role == Role::DotLhs)
         enc = SharedLayoutAttr::get(ctx, swizzleFor(t), 1);
       else if (t.getShape()[0] != rows)

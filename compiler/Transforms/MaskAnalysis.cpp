@@ -72,32 +72,48 @@ struct Splitter {
         b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, q0, c64(bm)), seqQ),
         one);
     Value minusOne = c64(-1), zero = c64(0);
-    auto scanLoop = scf::ForOp::create(b, loc, lb, nkb, one,
-                                       ValueRange{nkb, minusOne, nkb, minusOne, zero});
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(scanLoop.getBody());
-      Value kb = scanLoop.getInductionVar();
-      auto it = scanLoop.getRegionIterArgs();
-      Value k0 = arith::MulIOp::create(b, loc, kb, bn64);
-      Value kEnd = arith::AddIOp::create(b, loc, k0, bn64);
-      Value k1 = arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
-      auto [mayTrue, mayFalse] = emitBlockClassifier(
-          b, loc, mask.getRegion(),
-          {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
-          mask.getParams());
-      Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
-      Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
-      Value full = arith::AndIOp::create(
-          b, loc, arith::XOrIOp::create(b, loc, mayFalse, t), inBounds);
-      Value firstNE = select(mayTrue, arith::MinSIOp::create(b, loc, it[0], kb), it[0]);
-      Value lastNE = select(mayTrue, kb, it[1]);
-      Value firstFull = select(full, arith::MinSIOp::create(b, loc, it[2], kb), it[2]);
-      Value lastFull = select(full, kb, it[3]);
-      Value count = arith::AddIOp::create(
-          b, loc, it[4], arith::ExtUIOp::create(b, loc, b.getI64Type(), full));
-      scf::YieldOp::create(b, loc, ValueRange{firstNE, lastNE, firstFull, lastFull, count});
-    }
+    // One classification per block, independent of the others: an
+    // scf.parallel whose five results are reductions (first and last
+    // non-empty block, first and last full block, number of full blocks).
+    // The CPU and SIMT paths run it as a loop; the wgmma path spreads the
+    // blocks over the CTA's threads.
+    OpBuilder hoist = b; // before the scan: its loop-invariant param ranges
+    auto scanLoop = scf::ParallelOp::create(
+        b, loc, ValueRange{index(lb)}, ValueRange{index(nkb)}, ValueRange{index(one)},
+        ValueRange{nkb, minusOne, nkb, minusOne, zero},
+        [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange) {
+          Value kb = arith::IndexCastOp::create(b, loc, b.getI64Type(), ivs[0]);
+          Value k0 = arith::MulIOp::create(b, loc, kb, bn64);
+          Value kEnd = arith::AddIOp::create(b, loc, k0, bn64);
+          Value k1 =
+              arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
+          auto [mayTrue, mayFalse] = emitBlockClassifier(
+              b, loc, mask.getRegion(),
+              {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
+              mask.getParams(), &hoist);
+          Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
+          Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+          Value full = arith::AndIOp::create(
+              b, loc, arith::XOrIOp::create(b, loc, mayFalse, t), inBounds);
+          auto pick = [&](Value c, Value x, Value y) {
+            return arith::SelectOp::create(b, loc, c, x, y).getResult();
+          };
+          Value parts[5] = {pick(mayTrue, kb, nkb), pick(mayTrue, kb, minusOne),
+                            pick(full, kb, nkb), pick(full, kb, minusOne),
+                            arith::ExtUIOp::create(b, loc, b.getI64Type(), full)};
+          auto reduce = scf::ReduceOp::create(b, loc, ValueRange(parts));
+          for (int i = 0; i < 5; ++i) {
+            // The builder gave each region a block of two arguments.
+            Block *blk = &reduce.getReductions()[i].front();
+            b.setInsertionPointToEnd(blk);
+            Value x = blk->getArgument(0), y = blk->getArgument(1);
+            Value r = i == 4 ? arith::AddIOp::create(b, loc, x, y).getResult()
+                      : i % 2 == 0 ? arith::MinSIOp::create(b, loc, x, y).getResult()
+                                   : arith::MaxSIOp::create(b, loc, x, y).getResult();
+            scf::ReduceReturnOp::create(b, loc, r);
+          }
+        });
+    scanLoop->setAttr("faattn.block_scan", b.getUnitAttr());
     auto r = scanLoop.getResults();
     Value lo = arith::MaxSIOp::create(b, loc, r[0], lb); // r[0] is ub when all are empty
     Value hi = arith::MaxSIOp::create(b, loc, arith::AddIOp::create(b, loc, r[1], one), lo);

@@ -46,13 +46,17 @@ BlockCounts countBlocks(mlir::Region &mask, int64_t numHeads, int64_t blockM, in
 /// the block's ranges as SSA values: `args` are (lo, hi) i64 pairs for b, h,
 /// q_idx, kv_idx, seq_q, seq_kv, and `params` the memrefs the region's param
 /// arguments stand for. At run time b and h are exact, and an i32 param read
-/// at such single-valued indices (prefix[b]) is read and exact too. Returns
+/// at such single-valued indices (prefix[b]) is read and exact too; one read
+/// with a single ranged index (doc[kv_idx]) is the minimum and maximum of the
+/// param over the range, read by a loop. Such a loop whose range does not
+/// depend on the block being classified goes to `hoist` when given (the Q
+/// block's rows are the same for every KV block of a scan). Returns
 /// (mayBeTrue, mayBeFalse) as i1 values: the block is empty when !mayBeTrue
 /// and full when !mayBeFalse.
 std::pair<mlir::Value, mlir::Value>
 emitBlockClassifier(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &mask,
                     llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> args,
-                    mlir::ValueRange params);
+                    mlir::ValueRange params, mlir::OpBuilder *hoist = nullptr);
 
 } // namespace faattn
 
