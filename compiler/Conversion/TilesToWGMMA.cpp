@@ -1059,6 +1059,26 @@ private:
     return success();
   }
 
+  /// An i64 as two 32-bit shuffles: xor with `offset`, or from lane
+  /// `offset` (mode idx).
+  Value shuffle64(OpBuilder &b, Value v, int64_t offset, gpu::ShuffleMode mode) {
+    Location loc = fn.getLoc();
+    auto shfl = [&](Value x) {
+      return gpu::ShuffleOp::create(b, loc, x, c32(b, offset), c32(b, 32), mode)
+          .getShuffleResult();
+    };
+    Value lo = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
+    Value hi = arith::TruncIOp::create(b, loc, b.getI32Type(),
+                                       arith::ShRUIOp::create(b, loc, v, c64(b, 32)));
+    return arith::OrIOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(lo)),
+        arith::ShLIOp::create(b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(hi)),
+                              c64(b, 32)));
+  }
+  Value broadcastLane0(OpBuilder &b, Value v) {
+    return shuffle64(b, v, 0, gpu::ShuffleMode::IDX);
+  }
+
   /// A block scan of faattn-mask-analysis (a one-dimensional scf.parallel
   /// with reductions) in the kernel's body, where every thread reaches it.
   bool isCtaScan(scf::ParallelOp par) {
@@ -1115,23 +1135,8 @@ private:
       Value v = loop.getResult(i);
       if (!v.getType().isInteger(64))
         return par.emitOpError() << "block scan reduces a " << v.getType() << ", not an i64";
-      for (int64_t offset : {16, 8, 4, 2, 1}) {
-        // 64 bits as two 32-bit shuffles.
-        Value lo = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
-        Value hi = arith::TruncIOp::create(
-            b, loc, b.getI32Type(), arith::ShRUIOp::create(b, loc, v, c64(b, 32)));
-        auto shfl = [&](Value x) {
-          return gpu::ShuffleOp::create(b, loc, x, c32(b, offset), c32(b, 32),
-                                        gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-        };
-        Value other = arith::OrIOp::create(
-            b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(lo)),
-            arith::ShLIOp::create(b, loc,
-                                  arith::ExtUIOp::create(b, loc, b.getI64Type(), shfl(hi)),
-                                  c64(b, 32)));
-        v = combine(b, i, v, other);
-      }
+      for (int64_t offset : {16, 8, 4, 2, 1})
+        v = combine(b, i, v, shuffle64(b, v, offset, gpu::ShuffleMode::XOR));
       partial.push_back(v);
     }
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
@@ -1146,7 +1151,11 @@ private:
                                        /*alignment=*/8);
         acc = acc ? combine(b, i, acc, x) : x;
       }
-      par.getResult(i).replaceAllUsesWith(acc);
+      // Every thread holds the same value now, but ptxas cannot know it:
+      // broadcast from lane 0, which it knows is warp-uniform, so that the
+      // KV loops' bounds, block indices and the descriptors and TMA
+      // coordinates derived from them stay in uniform registers.
+      par.getResult(i).replaceAllUsesWith(broadcastLane0(b, acc));
     }
     toErase.push_back(par);
     return success();
