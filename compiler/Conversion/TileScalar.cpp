@@ -6,6 +6,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <limits>
 #include <optional>
@@ -104,13 +105,73 @@ Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &
   return ifOp.getResult(0);
 }
 
-Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
+Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMapping *pre) {
   IRMapping map;
   Block &block = region.front();
   map.map(block.getArguments(), args);
-  for (Operation &o : block.without_terminator())
+  for (Operation &o : block.without_terminator()) {
+    if (pre && o.getNumResults() > 0 &&
+        llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); })) {
+      for (Value r : o.getResults())
+        map.map(r, pre->lookup(r));
+      continue;
+    }
     b.clone(o, map);
+  }
   return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
+}
+
+IRMapping hoistUniform(OpBuilder &b, Operation *tileOp) {
+  IRMapping pre;
+  Region *region = nullptr;
+  SmallVector<Value> uniformArgs; // (region argument, value)
+  DenseSet<Value> varying;        // region arguments that change per element
+  if (auto score = dyn_cast<TileScoreOp>(tileOp)) {
+    region = &score.getRegion();
+    if (region->empty())
+      return pre;
+    Block &blk = region->front();
+    // (score, b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
+    varying.insert(blk.getArgument(0));
+    varying.insert(blk.getArgument(3));
+    varying.insert(blk.getArgument(4));
+    Value actual[] = {Value(), score.getBatch(), score.getHead(), Value(), Value(),
+                      score.getSeqQ(), score.getSeqKv()};
+    for (unsigned i = 0; i < blk.getNumArguments(); ++i)
+      if (!varying.contains(blk.getArgument(i)))
+        pre.map(blk.getArgument(i), i < 7 ? actual[i] : score.getParams()[i - 7]);
+  } else if (auto mask = dyn_cast<TileMaskOp>(tileOp)) {
+    region = &mask.getRegion();
+    if (region->empty())
+      return pre;
+    Block &blk = region->front();
+    // (b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
+    varying.insert(blk.getArgument(2));
+    varying.insert(blk.getArgument(3));
+    Value actual[] = {mask.getBatch(), mask.getHead(), Value(), Value(), mask.getSeqQ(),
+                      mask.getSeqKv()};
+    for (unsigned i = 0; i < blk.getNumArguments(); ++i)
+      if (!varying.contains(blk.getArgument(i)))
+        pre.map(blk.getArgument(i), i < 6 ? actual[i] : mask.getParams()[i - 6]);
+  } else {
+    return pre;
+  }
+  Block &blk = region->front();
+  for (Operation &o : blk.without_terminator()) {
+    bool uniform = o.getNumRegions() == 0 && o.getNumResults() > 0 &&
+                   (isPure(&o) || isa<memref::LoadOp>(o)) &&
+                   llvm::all_of(o.getOperands(), [&](Value v) { return pre.contains(v); });
+    if (uniform)
+      b.clone(o, pre);
+  }
+  // Only the ops' results are wanted: drop the argument entries, which the
+  // per-element inlining maps itself.
+  IRMapping results;
+  for (Operation &o : blk.without_terminator())
+    for (Value r : o.getResults())
+      if (pre.contains(r))
+        results.map(r, pre.lookup(r));
+  return results;
 }
 
 Value emitMapElement(OpBuilder &b, TileMapOp op, ValueRange scalars) {
@@ -129,11 +190,11 @@ std::pair<Value, Value> inRange(OpBuilder &b, Location loc, Value q, Value kv, V
 
 /// `inside ? region(args) : outside`, the region only evaluated inside.
 Value guardedRegion(OpBuilder &b, Location loc, Value inside, Region &region, ValueRange args,
-                    Value outside) {
+                    Value outside, const IRMapping *pre) {
   auto ifOp = scf::IfOp::create(
       b, loc, inside,
       [&](OpBuilder &b, Location loc) {
-        scf::YieldOp::create(b, loc, inlineRegion(b, region, args));
+        scf::YieldOp::create(b, loc, inlineRegion(b, region, args, pre));
       },
       [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, outside); });
   return ifOp.getResult(0);
@@ -141,7 +202,8 @@ Value guardedRegion(OpBuilder &b, Location loc, Value inside, Region &region, Va
 
 } // namespace
 
-Value emitScoreElement(OpBuilder &b, TileScoreOp op, Value q, Value kv, Value x) {
+Value emitScoreElement(OpBuilder &b, TileScoreOp op, Value q, Value kv, Value x,
+                       const IRMapping *pre) {
   Location loc = op.getLoc();
   Value scaled =
       arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
@@ -150,10 +212,11 @@ Value emitScoreElement(OpBuilder &b, TileScoreOp op, Value q, Value kv, Value x)
   SmallVector<Value> args = {scaled,        op.getBatch(), op.getHead(), q, kv,
                              op.getSeqQ(), op.getSeqKv()};
   llvm::append_range(args, op.getParams());
-  return guardedRegion(b, loc, inside, op.getRegion(), args, scaled);
+  return guardedRegion(b, loc, inside, op.getRegion(), args, scaled, pre);
 }
 
-Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x) {
+Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x,
+                      const IRMapping *pre) {
   Location loc = op.getLoc();
   auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
   Value keep = kvInside; // rows past seq_q are never stored: only columns matter
@@ -161,7 +224,7 @@ Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x) {
     SmallVector<Value> args = {op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()};
     llvm::append_range(args, op.getParams());
     keep = guardedRegion(b, loc, inside, op.getRegion(), args,
-                         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0));
+                         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0), pre);
   }
   Value minusInf = arith::ConstantOp::create(
       b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));

@@ -42,7 +42,9 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
+#include <cmath>
 #include <limits>
 
 namespace faattn {
@@ -573,18 +575,24 @@ private:
       return elementwise(b, op, map.getInputs(), [&](OpBuilder &b, int64_t, ValueRange x) {
         return emitMapElement(b, map, x);
       });
-    if (auto score = dyn_cast<TileScoreOp>(op))
+    // Score and mask code per fragment element; what depends on neither the
+    // element's score nor its indices (slopes[h]) once per tile.
+    if (auto score = dyn_cast<TileScoreOp>(op)) {
+      IRMapping pre = hoistUniform(b, op);
       return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                    ValueRange x) {
         auto [q, kv] = indices(b, score.getType(), score.getRow0(), score.getCol0(), i);
-        return emitScoreElement(b, score, q, kv, x[0]);
+        return emitScoreElement(b, score, q, kv, x[0], &pre);
       });
-    if (auto mask = dyn_cast<TileMaskOp>(op))
+    }
+    if (auto mask = dyn_cast<TileMaskOp>(op)) {
+      IRMapping pre = hoistUniform(b, op);
       return elementwise(b, op, ValueRange{mask.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                  ValueRange x) {
         auto [q, kv] = indices(b, mask.getType(), mask.getRow0(), mask.getCol0(), i);
-        return emitMaskElement(b, mask, q, kv, x[0]);
+        return emitMaskElement(b, mask, q, kv, x[0], &pre);
       });
+    }
     if (auto loop = dyn_cast<scf::ForOp>(op))
       return convertLoop(loop);
     if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
@@ -1280,7 +1288,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn.erase();
         continue;
       }
-      int64_t bm = plan.bm, bn = plan.bn;
+      int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv;
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail.
       gfn.walk([&](gpu::BlockIdOp id) {
@@ -1306,6 +1314,57 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // tanh (softcapping) on the SFU: tanh.approx.f32, relative error at
       // most 2^-11, below the bf16 rounding of P (2^-8) it feeds; libdevice's
       // tanhf is a long instruction sequence per score element.
+      // f32 division (a score modification's `score / 50.0`, O / l): LLVM's
+      // fdiv is IEEE div.rn.f32, a range check and a slow-path call per
+      // element. A constant divisor becomes a product with its reciprocal
+      // (within 1.5 ulp); others div.full.f32 (within 2 ulp, no branch),
+      // as Triton's `/` does.
+      gfn.walk([&](arith::DivFOp div) {
+        if (!div.getType().isF32())
+          return;
+        OpBuilder db(div);
+        Location loc = div.getLoc();
+        Value result;
+        FloatAttr c;
+        if (matchPattern(div.getRhs(), m_Constant(&c)) && std::isnormal(c.getValueAsDouble())) {
+          float r = 1.0f / static_cast<float>(c.getValueAsDouble());
+          if (std::isnormal(r))
+            result = arith::MulFOp::create(
+                db, loc, div.getLhs(),
+                arith::ConstantOp::create(db, loc, db.getF32FloatAttr(r)));
+        }
+        if (!result)
+          result = LLVM::InlineAsmOp::create(
+                       db, loc, db.getF32Type(), ValueRange{div.getLhs(), div.getRhs()},
+                       "div.full.f32 $0, $1, $2;", "=f,f,f", /*has_side_effects=*/false,
+                       /*is_align_stack=*/false, LLVM::TailCallKind::None,
+                       LLVM::AsmDialectAttr::get(db.getContext(), LLVM::AsmDialect::AD_ATT),
+                       ArrayAttr())
+                       .getResult(0);
+        div.replaceAllUsesWith(result);
+        div.erase();
+      });
+      // exp2 (the online softmax's, with the scale folded in): ex2.approx.ftz
+      // (results below 2^-126 flush to 0, far below what P's bf16 rounding
+      // keeps next to the row maximum's 1); libdevice's exp2f is ex2.approx
+      // with a range fix-up (a compare and two multiplies per element). Not
+      // for head dims up to 64 with 128-row tiles: there libdevice's version
+      // fits in 128 registers a thread (two CTAs per SM, measured at
+      // f076142: 1.3x the one-CTA kernel at 1k tokens), the shorter one
+      // lets ptxas keep more exponentials in flight and takes 164.
+      bool twoCtasPerSM = d <= 64 && dv <= 64 && bm == 128;
+      gfn.walk([&](math::Exp2Op exp2) {
+        if (!exp2.getType().isF32() || twoCtasPerSM)
+          return;
+        OpBuilder eb(exp2);
+        // The intrinsic, not inline PTX: LLVM schedules it like any other op
+        // (inline asm here raised head_dim 64's registers from 128 to 164).
+        auto asmOp = LLVM::CallIntrinsicOp::create(
+            eb, exp2.getLoc(), eb.getF32Type(), eb.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"),
+            ValueRange{exp2.getOperand()});
+        exp2.replaceAllUsesWith(asmOp.getResult(0));
+        exp2.erase();
+      });
       gfn.walk([&](math::TanhOp tanh) {
         if (!tanh.getType().isF32())
           return;

@@ -41,8 +41,19 @@ mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
 
 
 /// Clones the single block of `region` at the builder with its arguments
-/// mapped to `args`; returns the value its faattn.yield yields.
-mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args);
+/// mapped to `args`; returns the value its faattn.yield yields. Ops whose
+/// results `pre` already maps (see hoistUniform) are not cloned again.
+mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args,
+                         const mlir::IRMapping *pre = nullptr);
+
+/// The ops of a tile_score or tile_mask region that depend on neither the
+/// score nor q_idx / kv_idx (constants, b, h, the sequence lengths, params
+/// read at such indices: slopes[h]), cloned once at the builder, so that
+/// a lowering evaluating the region per element computes them once per tile
+/// instead. Returns the mapping of their results, for emitScoreElement /
+/// emitMaskElement. Safe for the loads among them: a tile op that runs has
+/// at least one element in range, which reads the same address.
+mlir::IRMapping hoistUniform(mlir::OpBuilder &b, mlir::Operation *tileOp);
 
 /// tile_map: the region applied to one element's input scalars.
 mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange scalars);
@@ -51,12 +62,12 @@ mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange sc
 /// region of scale * x. Evaluated only when q < seq_q and kv < seq_kv, since
 /// it may read params indexed by them; otherwise scale * x.
 mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, mlir::Value q, mlir::Value kv,
-                             mlir::Value x);
+                             mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
 /// tile_mask at (q, kv): x if kv < seq_kv and the region (evaluated only in
 /// range) keeps it, else -inf.
 mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, mlir::Value q, mlir::Value kv,
-                            mlir::Value x);
+                            mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
 } // namespace faattn
 
