@@ -121,57 +121,137 @@ Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMappin
   return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
 }
 
-IRMapping hoistUniform(OpBuilder &b, Operation *tileOp) {
-  IRMapping pre;
+ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
   Region *region = nullptr;
-  SmallVector<Value> uniformArgs; // (region argument, value)
-  DenseSet<Value> varying;        // region arguments that change per element
+  Block *blk = nullptr;
+  Value q, kv;
   if (auto score = dyn_cast<TileScoreOp>(tileOp)) {
     region = &score.getRegion();
     if (region->empty())
-      return pre;
-    Block &blk = region->front();
+      return;
+    blk = &region->front();
     // (score, b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
-    varying.insert(blk.getArgument(0));
-    varying.insert(blk.getArgument(3));
-    varying.insert(blk.getArgument(4));
     Value actual[] = {Value(), score.getBatch(), score.getHead(), Value(), Value(),
                       score.getSeqQ(), score.getSeqKv()};
-    for (unsigned i = 0; i < blk.getNumArguments(); ++i)
-      if (!varying.contains(blk.getArgument(i)))
-        pre.map(blk.getArgument(i), i < 7 ? actual[i] : score.getParams()[i - 7]);
+    for (unsigned i = 0; i < blk->getNumArguments(); ++i)
+      if (i != 0 && i != 3 && i != 4)
+        args.map(blk->getArgument(i), i < 7 ? actual[i] : score.getParams()[i - 7]);
+    q = blk->getArgument(3);
+    kv = blk->getArgument(4);
+    seqQ = score.getSeqQ();
+    seqKV = score.getSeqKv();
   } else if (auto mask = dyn_cast<TileMaskOp>(tileOp)) {
     region = &mask.getRegion();
     if (region->empty())
-      return pre;
-    Block &blk = region->front();
+      return;
+    blk = &region->front();
     // (b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
-    varying.insert(blk.getArgument(2));
-    varying.insert(blk.getArgument(3));
     Value actual[] = {mask.getBatch(), mask.getHead(), Value(), Value(), mask.getSeqQ(),
                       mask.getSeqKv()};
-    for (unsigned i = 0; i < blk.getNumArguments(); ++i)
-      if (!varying.contains(blk.getArgument(i)))
-        pre.map(blk.getArgument(i), i < 6 ? actual[i] : mask.getParams()[i - 6]);
+    for (unsigned i = 0; i < blk->getNumArguments(); ++i)
+      if (i != 2 && i != 3)
+        args.map(blk->getArgument(i), i < 6 ? actual[i] : mask.getParams()[i - 6]);
+    q = blk->getArgument(2);
+    kv = blk->getArgument(3);
+    seqQ = mask.getSeqQ();
+    seqKV = mask.getSeqKv();
   } else {
-    return pre;
+    return;
   }
-  Block &blk = region->front();
-  for (Operation &o : blk.without_terminator()) {
-    bool uniform = o.getNumRegions() == 0 && o.getNumResults() > 0 &&
+  qArg = q;
+  kvArg = kv;
+  // What each value depends on: bit 0 the query index, bit 1 the key index,
+  // bit 2 the score (or anything that cannot be hoisted).
+  DenseMap<Value, unsigned> dep;
+  for (BlockArgument a : blk->getArguments())
+    dep[a] = a == q ? 1 : a == kv ? 2 : args.contains(a) ? 0 : 4;
+  for (Operation &o : blk->without_terminator()) {
+    unsigned d = 0;
+    for (Value v : o.getOperands())
+      d |= dep.lookup(v);
+    bool movable = o.getNumRegions() == 0 && o.getNumResults() > 0 &&
                    (isPure(&o) || isa<memref::LoadOp>(o)) &&
-                   llvm::all_of(o.getOperands(), [&](Value v) { return pre.contains(v); });
-    if (uniform)
-      b.clone(o, pre);
-  }
-  // Only the ops' results are wanted: drop the argument entries, which the
-  // per-element inlining maps itself.
-  IRMapping results;
-  for (Operation &o : blk.without_terminator())
+                   llvm::all_of(o.getResultTypes(), [](Type t) { return t.isIntOrIndexOrFloat(); });
+    if (!movable)
+      d |= 4;
     for (Value r : o.getResults())
-      if (pre.contains(r))
-        results.map(r, pre.lookup(r));
-  return results;
+      dep[r] = d;
+    if (d == 0)
+      uniformOps.push_back(&o);
+    else if (d == 1)
+      rowOps.push_back(&o);
+    else if (d == 2)
+      colOps.push_back(&o);
+  }
+}
+
+void ElementCode::emitUniform(OpBuilder &b) {
+  IRMapping map = args;
+  for (Operation *o : uniformOps)
+    b.clone(*o, map);
+  for (Operation *o : uniformOps)
+    for (Value r : o->getResults())
+      uniform.map(r, map.lookup(r));
+}
+
+IRMapping ElementCode::emitPart(OpBuilder &b, ArrayRef<Operation *> ops, Value arg, Value index,
+                                Value bound) {
+  IRMapping part;
+  if (ops.empty())
+    return part;
+  Location loc = tileOp->getLoc();
+  SmallVector<Value> results;
+  SmallVector<Type> types;
+  for (Operation *o : ops)
+    for (Value r : o->getResults()) {
+      results.push_back(r);
+      types.push_back(r.getType());
+    }
+  // Evaluated only inside the sequence, as the element code is.
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, bound);
+  auto ifOp = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &b, Location loc) {
+        IRMapping map = args;
+        for (auto [k, v] : uniform.getValueMap())
+          map.map(k, v);
+        map.map(arg, index);
+        for (Operation *o : ops)
+          b.clone(*o, map);
+        SmallVector<Value> out;
+        for (Value r : results)
+          out.push_back(map.lookup(r));
+        scf::YieldOp::create(b, loc, out);
+      },
+      [&](OpBuilder &b, Location loc) {
+        SmallVector<Value> zeros;
+        for (Type t : types)
+          zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(t)));
+        scf::YieldOp::create(b, loc, zeros);
+      });
+  for (auto [r, v] : llvm::zip(results, ifOp.getResults()))
+    part.map(r, v);
+  return part;
+}
+
+IRMapping ElementCode::forElement(OpBuilder &b, int64_t rowKey, Value q, int64_t colKey,
+                                  Value kv) {
+  IRMapping pre = uniform;
+  if (!rowOps.empty()) {
+    auto it = rows.find(rowKey);
+    if (it == rows.end())
+      it = rows.try_emplace(rowKey, emitPart(b, rowOps, qArg, q, seqQ)).first;
+    for (auto [k, v] : it->second.getValueMap())
+      pre.map(k, v);
+  }
+  if (!colOps.empty()) {
+    auto it = cols.find(colKey);
+    if (it == cols.end())
+      it = cols.try_emplace(colKey, emitPart(b, colOps, kvArg, kv, seqKV)).first;
+    for (auto [k, v] : it->second.getValueMap())
+      pre.map(k, v);
+  }
+  return pre;
 }
 
 Value emitMapElement(OpBuilder &b, TileMapOp op, ValueRange scalars) {

@@ -576,20 +576,26 @@ private:
         return emitMapElement(b, map, x);
       });
     // Score and mask code per fragment element; what depends on neither the
-    // element's score nor its indices (slopes[h]) once per tile.
+    // element's score nor its indices (slopes[h]) once per tile, what
+    // depends on its row or column alone (doc[q_idx], doc[kv_idx]) once per
+    // row (2 a thread) or column (N / 4).
     if (auto score = dyn_cast<TileScoreOp>(op)) {
-      IRMapping pre = hoistUniform(b, op);
+      ElementCode code(op);
+      code.emitUniform(b);
       return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                    ValueRange x) {
         auto [q, kv] = indices(b, score.getType(), score.getRow0(), score.getCol0(), i);
+        IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
         return emitScoreElement(b, score, q, kv, x[0], &pre);
       });
     }
     if (auto mask = dyn_cast<TileMaskOp>(op)) {
-      IRMapping pre = hoistUniform(b, op);
+      ElementCode code(op);
+      code.emitUniform(b);
       return elementwise(b, op, ValueRange{mask.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                  ValueRange x) {
         auto [q, kv] = indices(b, mask.getType(), mask.getRow0(), mask.getCol0(), i);
+        IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
         return emitMaskElement(b, mask, q, kv, x[0], &pre);
       });
     }
@@ -605,6 +611,11 @@ private:
           return failure();
     return success();
   }
+
+  /// Which of a thread's rows (0, 1) and columns fragment element i of an
+  /// M x N tile is in (see rowOf, colOf).
+  static int64_t rowKey(int64_t i) { return (i % 4) / 2; }
+  static int64_t colKey(int64_t i) { return 2 * (i / 4) + i % 2; }
 
   /// (q_idx, kv_idx) of fragment element i as i32.
   std::pair<Value, Value> indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i) {

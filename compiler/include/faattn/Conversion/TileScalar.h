@@ -10,6 +10,8 @@
 
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
+#include "mlir/IR/IRMapping.h"
+
 namespace faattn {
 
 /// The sequence dimension of a tile_load/tile_store memref: 1 (bshd) or 2
@@ -42,18 +44,46 @@ mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
 
 /// Clones the single block of `region` at the builder with its arguments
 /// mapped to `args`; returns the value its faattn.yield yields. Ops whose
-/// results `pre` already maps (see hoistUniform) are not cloned again.
+/// results `pre` already maps (see ElementCode) are not cloned again.
 mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args,
                          const mlir::IRMapping *pre = nullptr);
 
-/// The ops of a tile_score or tile_mask region that depend on neither the
-/// score nor q_idx / kv_idx (constants, b, h, the sequence lengths, params
-/// read at such indices: slopes[h]), cloned once at the builder, so that
-/// a lowering evaluating the region per element computes them once per tile
-/// instead. Returns the mapping of their results, for emitScoreElement /
-/// emitMaskElement. Safe for the loads among them: a tile op that runs has
-/// at least one element in range, which reads the same address.
-mlir::IRMapping hoistUniform(mlir::OpBuilder &b, mlir::Operation *tileOp);
+/// The code of a tile_score or tile_mask region split by what it depends
+/// on, for a lowering that evaluates the region per element of a tile whose
+/// elements share rows and columns (a wgmma fragment: a thread's 64 elements
+/// lie in 2 rows and 32 columns):
+///   * uniform ops (constants, b, h, the sequence lengths, params read at
+///     such indices: slopes[h]) once per tile (emitUniform);
+///   * ops of q_idx alone (doc[q_idx]) once per distinct row, and ops of
+///     kv_idx alone (doc[kv_idx]) once per distinct column, each guarded by
+///     its index being inside the sequence (forElement);
+///   * the rest per element (emitScoreElement / emitMaskElement with the
+///     mapping forElement returns).
+/// The loads among the hoisted ops read only addresses the per-element code
+/// reads: a tile that runs has an in-range element in each in-range row
+/// (its first column) and each in-range column (its first row).
+class ElementCode {
+public:
+  explicit ElementCode(mlir::Operation *tileOp);
+  /// The uniform ops, at the builder (before the elements).
+  void emitUniform(mlir::OpBuilder &b);
+  /// The mapping for an element in row `rowKey` (query index q) and column
+  /// `colKey` (key index kv): the uniform results and that row's and
+  /// column's, emitted at the builder the first time a key is seen.
+  mlir::IRMapping forElement(mlir::OpBuilder &b, int64_t rowKey, mlir::Value q, int64_t colKey,
+                             mlir::Value kv);
+
+private:
+  mlir::IRMapping emitPart(mlir::OpBuilder &b, llvm::ArrayRef<mlir::Operation *> ops,
+                           mlir::Value arg, mlir::Value index, mlir::Value bound);
+
+  mlir::Operation *tileOp;
+  mlir::IRMapping args; // region arguments -> the op's uniform operands
+  mlir::Value qArg, kvArg, seqQ, seqKV;
+  llvm::SmallVector<mlir::Operation *> uniformOps, rowOps, colOps;
+  mlir::IRMapping uniform;
+  llvm::DenseMap<int64_t, mlir::IRMapping> rows, cols;
+};
 
 /// tile_map: the region applied to one element's input scalars.
 mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange scalars);
