@@ -199,7 +199,11 @@ for B in ((1, 8) if "decode" in parts else ()):
         del q, k, v
         torch.cuda.empty_cache()
 
-commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or os.environ.get("FAATTN_COMMIT", "unknown")
+# The commit the faattn binaries were built from: bundle/COMMIT (tools/bundle.sh), else git.
+commit_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bundle", "COMMIT")
+commit = (open(commit_file).read().strip() if os.path.exists(commit_file) else
+          subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+          or "unknown")
 doc = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
        "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
        "ceilings": ceilings(), "rows": rows}

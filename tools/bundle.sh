@@ -21,4 +21,7 @@ for t in $TOOLS; do
   strip -o "bundle/bin/$t" "$BUILD/bin/$t"
   xz -T2 -6 "bundle/bin/$t"
 done
+# The commit the binaries are built from (bench/bench.py records it; git on the GPU machine
+# may not see the session's commits), "-dirty" when the tree had uncommitted changes.
+{ git rev-parse --short HEAD; git diff --quiet HEAD -- . ':!bench/results' || echo dirty; } | paste -sd- > bundle/COMMIT
 du -sh bundle bundle/bin/*

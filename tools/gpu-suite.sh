@@ -96,7 +96,9 @@ if "device" not in bench:  # no benchmark in this run: say where and when the te
     import datetime
     name = open(os.path.join(out, "device.txt")).read().split(":")[1].split("(")[0].strip()
     bench = {"device": name, "date": datetime.date.today().isoformat(),
-             "commit": os.environ.get("FAATTN_COMMIT", "unknown"), **bench}
+             "commit": os.environ.get("FAATTN_COMMIT") or
+                       (open("bundle/COMMIT").read().strip() if os.path.exists("bundle/COMMIT") else "unknown"),
+             **bench}
 bench["tests"] = {"passed": passed, "failed": len(cases) - passed, "cases": cases}
 bench["sanitizer"] = open(os.path.join(out, "sanitizer.txt")).read()[-4000:]
 json.dump(bench, open(os.path.join(out, "results.json"), "w"), indent=1)
