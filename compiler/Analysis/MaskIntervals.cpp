@@ -471,8 +471,10 @@ private:
                                ValueRange{arith::MinSIOp::create(lb, loc, it[0], v),
                                           arith::MaxSIOp::create(lb, loc, it[1], v)});
         });
-    ranges[load] = {arith::SelectOp::create(e, loc, inside, loop.getResult(0), minInit),
-                    arith::SelectOp::create(e, loc, inside, loop.getResult(1), maxInit)};
+    // Outside: the whole i32 range (the loop's start values, an empty
+    // interval, would make every comparison with it look certain).
+    ranges[load] = {arith::SelectOp::create(e, loc, inside, loop.getResult(0), c64(INT32_MIN)),
+                    arith::SelectOp::create(e, loc, inside, loop.getResult(1), c64(INT32_MAX))};
   }
 
   std::optional<Pair> range(Value v) {

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <limits>
@@ -140,6 +141,8 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     kv = blk->getArgument(4);
     seqQ = score.getSeqQ();
     seqKV = score.getSeqKv();
+    row0 = score.getRow0();
+    col0 = score.getCol0();
   } else if (auto mask = dyn_cast<TileMaskOp>(tileOp)) {
     region = &mask.getRegion();
     if (region->empty())
@@ -155,6 +158,8 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     kv = blk->getArgument(3);
     seqQ = mask.getSeqQ();
     seqKV = mask.getSeqKv();
+    row0 = mask.getRow0();
+    col0 = mask.getCol0();
   } else {
     return;
   }
@@ -169,8 +174,22 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     unsigned d = 0;
     for (Value v : o.getOperands())
       d |= dep.lookup(v);
+    // Movable out of the element's guard: no regions, scalar results, no
+    // side effects and no undefined behaviour on any operand. arith's
+    // remainders and floor/ceil divisions are Pure but undefined for a zero
+    // divisor (and INT_MIN / -1): only with a constant divisor other than 0
+    // and -1. The loads read addresses the element code reads (see the
+    // class comment).
+    auto safeDivisor = [](Value d) {
+      APInt c;
+      return matchPattern(d, m_ConstantInt(&c)) && !c.isZero() && !c.isAllOnes();
+    };
+    bool definedEverywhere =
+        !isa<arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp, arith::CeilDivSIOp,
+             arith::CeilDivUIOp>(o) ||
+        safeDivisor(o.getOperand(1));
     bool movable = o.getNumRegions() == 0 && o.getNumResults() > 0 &&
-                   (isPure(&o) || isa<memref::LoadOp>(o)) &&
+                   ((isPure(&o) && definedEverywhere) || isa<memref::LoadOp>(o)) &&
                    llvm::all_of(o.getResultTypes(), [](Type t) { return t.isIntOrIndexOrFloat(); });
     if (!movable)
       d |= 4;
@@ -186,12 +205,48 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
 }
 
 void ElementCode::emitUniform(OpBuilder &b) {
-  IRMapping map = args;
-  for (Operation *o : uniformOps)
-    b.clone(*o, map);
-  for (Operation *o : uniformOps)
-    for (Value r : o->getResults())
-      uniform.map(r, map.lookup(r));
+  // Constants as they are; the rest only when the tile has an element in
+  // range (its first row and column), as the element code does.
+  SmallVector<Operation *> guarded;
+  for (Operation *o : uniformOps) {
+    if (o->hasTrait<OpTrait::ConstantLike>()) {
+      Operation *c = b.clone(*o);
+      for (auto [r, v] : llvm::zip(o->getResults(), c->getResults()))
+        uniform.map(r, v);
+    } else {
+      guarded.push_back(o);
+    }
+  }
+  if (guarded.empty())
+    return;
+  Location loc = tileOp->getLoc();
+  Value inside = arith::AndIOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row0, seqQ),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col0, seqKV));
+  SmallVector<Value> results;
+  for (Operation *o : guarded)
+    llvm::append_range(results, o->getResults());
+  auto ifOp = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &b, Location loc) {
+        IRMapping map = args;
+        for (auto [k, v] : uniform.getValueMap())
+          map.map(k, v);
+        for (Operation *o : guarded)
+          b.clone(*o, map);
+        SmallVector<Value> out;
+        for (Value r : results)
+          out.push_back(map.lookup(r));
+        scf::YieldOp::create(b, loc, out);
+      },
+      [&](OpBuilder &b, Location loc) {
+        SmallVector<Value> zeros;
+        for (Value r : results)
+          zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(r.getType())));
+        scf::YieldOp::create(b, loc, zeros);
+      });
+  for (auto [r, v] : llvm::zip(results, ifOp.getResults()))
+    uniform.map(r, v);
 }
 
 IRMapping ElementCode::emitPart(OpBuilder &b, ArrayRef<Operation *> ops, Value arg, Value index,

@@ -579,6 +579,10 @@ private:
     // element's score nor its indices (slopes[h]) once per tile, what
     // depends on its row or column alone (doc[q_idx], doc[kv_idx]) once per
     // row (2 a thread) or column (N / 4).
+    if (isa<TileScoreOp, TileMaskOp>(op) &&
+        cast<TileType>(op->getResult(0).getType()).getShape()[1] == 1)
+      return op->emitOpError() << "on an M x 1 tile has no wgmma lowering (rowKey / colKey "
+                                  "assume M x N fragments)";
     if (auto score = dyn_cast<TileScoreOp>(op)) {
       ElementCode code(op);
       code.emitUniform(b);
@@ -1100,6 +1104,10 @@ private:
 
   /// A block scan of faattn-mask-analysis (a one-dimensional scf.parallel
   /// with reductions) in the kernel's body, where every thread reaches it.
+  /// Each thread starts from the scan's initial values, which is right
+  /// because faattn-mask-analysis makes them identities of their reductions
+  /// (the block count under min, -1 under max, 0 under add): a contract of
+  /// the faattn.block_scan attribute.
   bool isCtaScan(scf::ParallelOp par) {
     return par->hasAttr("faattn.block_scan") && par.getNumLoops() == 1 &&
            par->getBlock() == &fn.getBody().front();

@@ -113,6 +113,8 @@ struct Splitter {
             scf::ReduceReturnOp::create(b, loc, r);
           }
         });
+    // faattn.block_scan: the initial values are identities of their
+    // reductions (the wgmma path starts every thread from them).
     scanLoop->setAttr("faattn.block_scan", b.getUnitAttr());
     auto r = scanLoop.getResults();
     Value lo = arith::MaxSIOp::create(b, loc, r[0], lb); // r[0] is ub when all are empty

@@ -53,7 +53,8 @@ mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRa
 /// elements share rows and columns (a wgmma fragment: a thread's 64 elements
 /// lie in 2 rows and 32 columns):
 ///   * uniform ops (constants, b, h, the sequence lengths, params read at
-///     such indices: slopes[h]) once per tile (emitUniform);
+///     such indices: slopes[h]) once per tile, when its first element is in
+///     range (emitUniform);
 ///   * ops of q_idx alone (doc[q_idx]) once per distinct row, and ops of
 ///     kv_idx alone (doc[kv_idx]) once per distinct column, each guarded by
 ///     its index being inside the sequence (forElement);
@@ -79,7 +80,7 @@ private:
 
   mlir::Operation *tileOp;
   mlir::IRMapping args; // region arguments -> the op's uniform operands
-  mlir::Value qArg, kvArg, seqQ, seqKV;
+  mlir::Value qArg, kvArg, seqQ, seqKV, row0, col0;
   llvm::SmallVector<mlir::Operation *> uniformOps, rowOps, colOps;
   mlir::IRMapping uniform;
   llvm::DenseMap<int64_t, mlir::IRMapping> rows, cols;
