@@ -1352,13 +1352,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                 db, loc, div.getLhs(),
                 arith::ConstantOp::create(db, loc, db.getF32FloatAttr(r)));
         }
-        if (!result)
-          result = LLVM::InlineAsmOp::create(
-                       db, loc, db.getF32Type(), ValueRange{div.getLhs(), div.getRhs()},
-                       "div.full.f32 $0, $1, $2;", "=f,f,f", /*has_side_effects=*/false,
-                       /*is_align_stack=*/false, LLVM::TailCallKind::None,
-                       LLVM::AsmDialectAttr::get(db.getContext(), LLVM::AsmDialect::AD_ATT),
-                       ArrayAttr())
+        if (!result) // the intrinsic of div.full.f32 (LLVM schedules it, unlike inline PTX)
+          result = LLVM::CallIntrinsicOp::create(db, loc, db.getF32Type(),
+                                                 db.getStringAttr("llvm.nvvm.div.full"),
+                                                 ValueRange{div.getLhs(), div.getRhs()})
                        .getResult(0);
         div.replaceAllUsesWith(result);
         div.erase();
