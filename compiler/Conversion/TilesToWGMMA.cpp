@@ -1376,7 +1376,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         // The intrinsic, not inline PTX: LLVM schedules it like any other op
         // (inline asm here raised head_dim 64's registers from 128 to 164).
         auto asmOp = LLVM::CallIntrinsicOp::create(
-            eb, exp2.getLoc(), eb.getF32Type(), eb.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"),
+            eb, exp2.getLoc(), eb.getF32Type(), eb.getStringAttr("llvm.nvvm.ex2.approx.ftz.f32"),
             ValueRange{exp2.getOperand()});
         exp2.replaceAllUsesWith(asmOp.getResult(0));
         exp2.erase();
