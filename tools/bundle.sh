@@ -21,6 +21,15 @@ for t in $TOOLS; do
   strip -o "bundle/bin/$t" "$BUILD/bin/$t"
   xz -T2 -6 "bundle/bin/$t"
 done
+# Cubins of the benchmark kernels for the GPU machine's SASS check (tools/gpu-quick.sh sass:
+# cuobjdump is there, not here), from the development build's faattn-compile when it exists.
+DEV_COMPILE=${BUILD_DIR:-build}/bin/faattn-compile
+if [ -x "$DEV_COMPILE" ]; then
+  mkdir -p bundle/cubin /tmp/faattn-cubin-$$
+  "$DEV_COMPILE" --emit=ptx -o /tmp/faattn-cubin-$$ bench/grid.fa > /dev/null &&
+    cp /tmp/faattn-cubin-$$/*.cubin bundle/cubin/
+  rm -rf /tmp/faattn-cubin-$$
+fi
 # The commit the binaries are built from (bench/bench.py records it; git on the GPU machine
 # may not see the session's commits), "-dirty" when the tree had uncommitted changes.
 { git rev-parse --short HEAD; git diff --quiet HEAD -- . ':!bench/results' || echo dirty; } | paste -sd- > bundle/COMMIT
