@@ -9,22 +9,29 @@
 //     warpgroup (warp w = t / 32, lane l) holds, for fragment element i,
 //       row = 16 w + l / 4 + 8 ((i % 4) / 2),  col = 8 (i / 4) + 2 (l % 4) + i % 2
 //     (Mx1 tiles: its two rows); each such tile is one vector per thread;
-//   * the operands of the two products live in shared memory in wgmma's
-//     canonical K-major layout without swizzle (8 x 8 core matrices of 16-bit
-//     elements, 128 bytes each; core matrix (r / 8, c / 8) of an R x C tile at
-//     ((r / 8) (C / 8) + c / 8) * 128 bytes): Q (BM x D), K (BN x D), V
-//     transposed (Dv x BN) and P (BM x BN), filled by all threads between
-//     barriers, made visible to the tensor cores with fence.proxy.async;
-//   * Q K^T and P V are chains of wgmma.mma_async (k = 16 each) from two
-//     shared-memory descriptors, then commit and wait;
+//   * the TMA pipeline (head dims multiples of 64, dense Q/K/V blocks): Q, K
+//     and V are copied by cp.async.bulk.tensor into 128-byte-swizzled
+//     shared memory, K and V into a ring of `stages` buffers with mbarrier
+//     full / empty phases (thread 0 issues the loads ahead); otherwise all
+//     threads copy 16-byte chunks into the canonical no-swizzle K-major
+//     layout between barriers (V transposed);
+//   * Q K^T is a chain of wgmma.mma_async (k = 16 each) from two
+//     shared-memory descriptors; P V takes P from registers and accumulates
+//     onto O * alpha;
 //   * score, mask and softmax code runs on fragment elements with their own
-//     (q_idx, kv_idx); row reductions finish with two quad shuffles;
-//   * O and LSE are stored from the fragments.
+//     (q_idx, kv_idx), what depends on neither once per tile and what
+//     depends on one of them once per row or column (ElementCode); row
+//     reductions finish with two quad shuffles;
+//   * the mask analysis' block scan (an scf.parallel of reductions) is
+//     spread over the CTA's threads;
+//   * O goes out through swizzled shared memory and a TMA store (else from
+//     the fragments), LSE from the fragments;
+//   * schedule = pingpong: the two warpgroups take turns at the tensor cores.
 //
-// What is not here yet (the Hopper issue's next steps): TMA loads into a
-// multi-stage mbarrier ring, swizzled layouts, P from registers, warp
-// specialization. A kernel this pass cannot map (another dtype, a tile shape
-// wgmma does not take, split-KV decode) is left to faattn-tiles-to-gpu.
+// What is not here yet: a producer warp with setmaxnreg, the next block's
+// Q K^T issued before this block's softmax, FP8. A kernel this pass cannot
+// map (another dtype, a tile shape wgmma does not take, split-KV decode) is
+// left to faattn-tiles-to-gpu.
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/GpuOutline.h"

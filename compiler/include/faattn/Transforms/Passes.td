@@ -25,8 +25,13 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
     full (runs without the tile_mask), anything else partial. Each KV loop
     becomes a scan that classifies its blocks at run time (b, h and the
     sequence lengths are then exact) and three loops over [lo, flo) masked,
-    [flo, fhi) full, [fhi, hi) masked. Params are unknown to the analysis, so
-    blocks that depend on them are partial. With the function attribute
+    [flo, fhi) full, [fhi, hi) masked. The scan is an `scf.parallel
+    {faattn.block_scan}` whose results are reductions with identity initial
+    values (the wgmma path spreads it over the CTA's threads). At compile
+    time params are unknown (blocks that depend on them are partial); at run
+    time an i32 param read at single-valued indices is read, and one read at
+    a ranged index (doc[kv_idx]) is the param's minimum and maximum over the
+    range. With the function attribute
     `faattn.reference_shape = array<i64: seq_q, seq_kv>` the pass also
     records `faattn.block_counts = {empty, full, partial}` for that shape on
     the grid. Runs after faattn-tile.
@@ -140,8 +145,19 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     store. Otherwise (`faattn.tma_skipped` says why) the threads copy Q, K
     and V^T into the unswizzled canonical layout between barriers.
 
+    The mask analysis' block scan becomes a thread-strided loop, warp
+    shuffles and one shared-memory slot per warp, its results broadcast from
+    lane 0 (warp-uniform for ptxas). Score and mask regions run per fragment
+    element, their uniform, row-only and column-only parts once per tile,
+    row and column; f32 division by a constant becomes a product with its
+    reciprocal, other f32 division div.full, exp2 ex2.approx.ftz (not for
+    head dims <= 64 with 128-row tiles), tanh tanh.approx. The function
+    attribute `faattn.schedule = "pingpong"` makes the two warpgroups of a
+    128-row TMA kernel take turns at the tensor cores (named barriers).
+
     The kernel gets `faattn.block_m`, `faattn.threads`,
-    `faattn.dynamic_shared_bytes` (and `faattn.tma_block_n`). Kernels it
+    `faattn.dynamic_shared_bytes`, `faattn.schedule` (and
+    `faattn.tma_block_n`). Kernels it
     cannot map (and split-KV decode) are left for faattn-tiles-to-gpu,
     marked `faattn.wgmma_skipped` with the reason. Runs after
     faattn-online-softmax.
