@@ -82,15 +82,19 @@ struct Plan {
   int64_t stages = 0;
   TileStoreOp oStore; // O through shared memory and a TMA store (or null)
   int64_t scanBytes = 0; // the block scans' cross-warp slots
+  // A producer warpgroup (warpgroup 0: TMA) before the block_m / 64 consumer
+  // warpgroups (schedule = cooperative, on the TMA pipeline).
+  bool warpSpecialized = false;
+  int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
 /// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
 /// warp and reduction; see WgmmaLowering::convertScan).
-int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t bm) {
+int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
   int64_t bytes = 0;
   fn.walk([&](scf::ParallelOp par) {
     if (par->hasAttr("faattn.block_scan"))
-      bytes += 8 * (bm * 2 / 32) * par.getNumReductions();
+      bytes += 8 * (threads / 32) * par.getNumReductions();
   });
   return bytes;
 }
@@ -201,8 +205,9 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   return "";
 }
 
-/// The plan for the tile ops under `root` (a grid's body, outlined).
-Plan analyze(gpu::GPUFuncOp root) {
+/// The plan for the tile ops under `root` (a grid's body, outlined);
+/// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   Plan p;
   auto no = [&](const Twine &why) {
     p.whyNot = why.str();
@@ -257,8 +262,10 @@ Plan analyze(gpu::GPUFuncOp root) {
   });
   if (!ok)
     return no("a tile is not the CTA's rows");
-  p.scanBytes = scanSlotBytes(root, p.bm);
+  // The slots for the larger thread count; the TMA check counts them.
+  p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
   p.tmaWhyNot = analyzeTma(p, root);
+  p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
     p.oStore = nullptr;
@@ -274,11 +281,16 @@ class WgmmaLowering {
 public:
   WgmmaLowering(gpu::GPUFuncOp fn, Plan plan, bool pingpong) : fn(fn), p(std::move(plan)) {
     tma = p.tmaWhyNot.empty();
-    this->pingpong = pingpong && tma && p.bm == 128;
+    warpSpec = p.warpSpecialized;
+    this->pingpong = pingpong && tma && p.bm == 128 && !warpSpec;
   }
 
-  /// Whether the two warpgroups take turns at the tensor cores.
-  bool isPingpong() const { return pingpong; }
+  /// The schedule the kernel got: "pingpong" (the two warpgroups take turns
+  /// at the tensor cores), "cooperative" (a producer warpgroup issues the
+  /// loads) or "inline-producer" (thread 0 of the consumers issues them).
+  StringRef schedule() const {
+    return pingpong ? "pingpong" : warpSpec ? "cooperative" : "inline-producer";
+  }
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
@@ -310,17 +322,18 @@ public:
       vAt = place(p.dv * p.bn * eb, 128);
     }
     // The block scans' cross-warp slots: one i64 per warp and reduction.
+    threads = p.threads();
     fn.walk([&](scf::ParallelOp par) {
       if (isCtaScan(par))
-        scanSlots[par] = place(8 * (p.bm * 2 / 32) * par.getNumReductions(), 8);
+        scanSlots[par] = place(8 * (threads / 32) * par.getNumReductions(), 8);
     });
     if (tma)
       total += 1024; // the base is aligned to 1024 bytes at run time
-    auto ws = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), ws);
+    auto wgSpace = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), wgSpace);
     Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesTy);
     int64_t elems = total / eb;
-    auto eltTy = MemRefType::get({elems}, p.elt, MemRefLayoutAttrInterface(), ws);
+    auto eltTy = MemRefType::get({elems}, p.elt, MemRefLayoutAttrInterface(), wgSpace);
     smem = memref::ViewOp::create(b, loc, eltTy, raw, cIdx(b, 0), ValueRange{});
     // The shared-memory address of the buffer (for descriptors and TMA).
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
@@ -339,6 +352,13 @@ public:
 
     tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     Value wg = arith::DivUIOp::create(b, loc, tid, cIdx(b, 128));
+    if (warpSpec) {
+      // Warpgroup 0 produces; consumer warpgroup c is warpgroup c + 1 (the
+      // producer's own value is unused: clamped to 0).
+      Value consumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, wg, cIdx(b, 1));
+      wg = arith::SelectOp::create(b, loc, consumer,
+                                   arith::SubIOp::create(b, loc, wg, cIdx(b, 1)), cIdx(b, 0));
+    }
     Value inWg = arith::RemUIOp::create(b, loc, tid, cIdx(b, 128));
     Value warp = arith::DivUIOp::create(b, loc, inWg, cIdx(b, 32));
     Value lane = arith::RemUIOp::create(b, loc, inWg, cIdx(b, 32));
@@ -355,7 +375,10 @@ public:
                                        arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
     laneLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, 0));
     producer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
-    threads = p.bm * 2;
+    // The thread that stores O by TMA: the first consumer thread.
+    storeLeader = warpSpec ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 128))
+                           .getResult()
+                     : producer;
 
     if (tma) {
       // The tensor maps (q, k, v, out) are the last four arguments.
@@ -375,7 +398,7 @@ public:
         for (int64_t s = 0; s < p.stages; ++s) {
           init(fullK(b, cIdx(b, s)), 1);
           init(fullV(b, cIdx(b, s)), 1);
-          init(empty(b, cIdx(b, s)), threads / 32);
+          init(empty(b, cIdx(b, s)), 2 * p.bm / 32); // the consumer warps
         }
         NVVM::FenceMbarrierInitOp::create(b, loc);
       });
@@ -393,6 +416,15 @@ public:
     }
     if (failed(convertBlock(entry)))
       return failure();
+    if (consumerBranch) {
+      // Everything after the role split is the consumers' code.
+      Operation *yield = consumerBranch.elseBlock()->getTerminator();
+      for (Operation *op = consumerBranch->getNextNode(); op && op != entry.getTerminator();) {
+        Operation *next = op->getNextNode();
+        op->moveBefore(yield);
+        op = next;
+      }
+    }
     for (Operation *op : llvm::reverse(toErase))
       op->dropAllReferences();
     for (Operation *op : toErase) {
@@ -489,13 +521,15 @@ private:
   }
 
   /// Before the first KV loop: the first stages - 1 blocks are started and
-  /// Q is waited for.
+  /// Q is waited for. Warp-specialized: the roles split here instead.
   void prologue(OpBuilder &b) {
     Location loc = fn.getLoc();
     kvFirst = p.kvLoops.front().getLowerBound();
     Value last = p.kvLoops.back().getUpperBound();
     Value n = arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, last, kvFirst), kvFirst);
     kvCount = n;
+    if (warpSpec)
+      return splitRoles(b);
     for (int64_t i = 0; i + 1 < p.stages; ++i) {
       Value go = arith::AndIOp::create(
           b, loc, producer,
@@ -508,6 +542,29 @@ private:
       ifThen(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, wgIdx, cIdx(b, 1)),
              [&](OpBuilder &b) { passTurn(b, cIdx(b, 0)); });
     }
+  }
+
+  /// Warp-specialized: warpgroup 0 gives up registers (setmaxnreg 24) and
+  /// its thread 0 loads every KV block of the CTA into the ring, waiting for
+  /// each stage's release; the consumers take registers (240: 24 x 128 +
+  /// 240 x 256 fit the 64K) and wait for Q. The consumers' code (everything
+  /// after this point) is moved into the else branch at the end of run().
+  void splitRoles(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    Value isProducer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, cIdx(b, 128));
+    consumerBranch = scf::IfOp::create(b, loc, isProducer, /*withElseRegion=*/true);
+    OpBuilder pb = consumerBranch.getThenBodyBuilder();
+    NVVM::SetMaxRegisterOp::create(pb, loc, 24, NVVM::SetMaxRegisterAction::decrease);
+    ifThen(pb, loc, producer, [&](OpBuilder &b) {
+      scf::ForOp::create(b, loc, cIdx(b, 0), kvCount, cIdx(b, 1), ValueRange{},
+                         [&](OpBuilder &b, Location loc, Value seq, ValueRange) {
+                           issueKV(b, seq);
+                           scf::YieldOp::create(b, loc);
+                         });
+    });
+    OpBuilder cb = consumerBranch.getElseBodyBuilder();
+    NVVM::SetMaxRegisterOp::create(cb, loc, 240, NVVM::SetMaxRegisterAction::increase);
+    wait(cb, qFull(cb), c32(cb, 0));
   }
 
   /// Pingpong (two warpgroups): before issuing a product, a warpgroup waits
@@ -699,11 +756,13 @@ private:
       if (!kvIv)
         return load.emitOpError() << "K block outside a KV loop";
       Value seq = arith::SubIOp::create(b, loc, kvIv, kvFirst);
-      Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
-      Value go = arith::AndIOp::create(
-          b, loc, producer,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
-      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead); });
+      if (!warpSpec) { // else the producer warpgroup has them all in flight
+        Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
+        Value go = arith::AndIOp::create(
+            b, loc, producer,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
+        ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead); });
+      }
       Value S = cIdx(b, p.stages);
       stage = arith::RemUIOp::create(b, loc, seq, S);
       parity = i32(b, arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, seq, S),
@@ -811,7 +870,10 @@ private:
   void asyncVisible(OpBuilder &b, Location loc) {
     NVVM::FenceProxyOp::create(b, loc, NVVM::ProxyKind::async_shared,
                                NVVM::SharedSpaceAttr::get(b.getContext(), NVVM::SharedSpace::shared_cta));
-    gpu::BarrierOp::create(b, loc);
+    if (warpSpec) // the consumers alone (named barrier 3): the producer is not there
+      NVVM::BarrierOp::create(b, loc, TypeRange{}, c32(b, 3), c32(b, 2 * p.bm), {}, Value());
+    else
+      gpu::BarrierOp::create(b, loc);
   }
 
   /// A wgmma shared-memory descriptor: start address `addr` (i64, bytes),
@@ -1074,7 +1136,7 @@ private:
                               llvm::MaybeAlign(4));
     }
     asyncVisible(b, loc);
-    ifThen(b, loc, producer, [&](OpBuilder &b) {
+    ifThen(b, loc, storeLeader, [&](OpBuilder &b) {
       for (int64_t c = 0; c < p.dv / 64; ++c)
         NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
             b, loc, tmap[3], sharedPtr(b, cIdx(b, oAt + c * p.bm * 128)),
@@ -1264,12 +1326,15 @@ private:
 
   gpu::GPUFuncOp fn;
   Plan p;
-  bool tma = false, pingpong = false;
+  bool tma = false, pingpong = false, warpSpec = false;
+  /// Warp-specialized: the role split (then: producer, else: consumers).
+  scf::IfOp consumerBranch;
   Type f32;
   int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, oAt = 0, barAt = 0, threads = 0;
   /// The load being converted is followed by another (same copy phase).
   bool inCopyPhase = false;
-  Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer;
+  Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer,
+      storeLeader;
   /// The tensor maps of q, k, v and out (TMA pipeline).
   Value tmap[4];
   /// The KV sequence: its first block index, its length, the induction
@@ -1308,13 +1373,16 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gpu::GPUModuleOp gpuModule = kernelModule(module);
       gpu::GPUFuncOp gfn =
           outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule, /*threads=*/0);
-      Plan plan = analyze(gfn);
+      auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
+      bool pingpong = schedule && schedule.getValue() == "pingpong";
+      bool cooperative = schedule && schedule.getValue() == "cooperative";
+      Plan plan = analyze(gfn, cooperative);
       if (!plan.whyNot.empty()) {
         skip(plan.whyNot);
         gfn.erase();
         continue;
       }
-      int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv;
+      int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv, threads = plan.threads();
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail.
       gfn.walk([&](gpu::BlockIdOp id) {
@@ -1331,9 +1399,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       });
       std::string tmaWhyNot = plan.tmaWhyNot;
       OpBuilder ab(gfn);
-      gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(2 * bm), 1, 1}));
-      auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
-      bool pingpong = schedule && schedule.getValue() == "pingpong";
+      gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
       WgmmaLowering lowering(gfn, std::move(plan), pingpong);
       if (failed(lowering.run()))
         return signalPassFailure();
@@ -1402,11 +1468,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       });
       OpBuilder b(gfn);
       gfn->setAttr("faattn.block_m", b.getI64IntegerAttr(bm));
-      gfn->setAttr("faattn.threads", b.getI64IntegerAttr(2 * bm));
+      gfn->setAttr("faattn.threads", b.getI64IntegerAttr(threads));
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
-      gfn->setAttr("faattn.schedule",
-                   b.getStringAttr(lowering.isPingpong() ? "pingpong" : "cooperative"));
+      gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
       if (tmaWhyNot.empty()) {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
         gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));
