@@ -28,8 +28,11 @@
 //     the fragments), LSE from the fragments;
 //   * schedule = pingpong: the two warpgroups take turns at the tensor cores.
 //
-// What is not here yet: a producer warp with setmaxnreg, the next block's
-// Q K^T issued before this block's softmax, FP8. A kernel this pass cannot
+//   * schedule = cooperative: a producer warpgroup (setmaxnreg) issues the
+//     loads, the two consumer warpgroups compute.
+//
+// What is not here yet: the next block's Q K^T issued before this block's
+// softmax, FP8. A kernel this pass cannot
 // map (another dtype, a tile shape wgmma does not take, split-KV decode) is
 // left to faattn-tiles-to-gpu.
 //
@@ -266,6 +269,8 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
   p.tmaWhyNot = analyzeTma(p, root);
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
+  if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
+    p.scanBytes = scanSlotBytes(root, 2 * p.bm);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
     p.oStore = nullptr;
@@ -417,13 +422,21 @@ public:
     if (failed(convertBlock(entry)))
       return failure();
     if (consumerBranch) {
-      // Everything after the role split is the consumers' code.
+      // Everything after the role split is the consumers' code; a CTA-wide
+      // barrier there would wait for the producer warpgroup forever.
       Operation *yield = consumerBranch.elseBlock()->getTerminator();
       for (Operation *op = consumerBranch->getNextNode(); op && op != entry.getTerminator();) {
         Operation *next = op->getNextNode();
         op->moveBefore(yield);
         op = next;
       }
+      WalkResult r = consumerBranch.getElseRegion().walk([](gpu::BarrierOp bar) {
+        bar.emitOpError() << "in the consumers of a warp-specialized kernel (the producer "
+                             "warpgroup never reaches it)";
+        return WalkResult::interrupt();
+      });
+      if (r.wasInterrupted())
+        return failure();
     }
     for (Operation *op : llvm::reverse(toErase))
       op->dropAllReferences();
@@ -547,8 +560,13 @@ private:
   /// Warp-specialized: warpgroup 0 gives up registers (setmaxnreg 24) and
   /// its thread 0 loads every KV block of the CTA into the ring, waiting for
   /// each stage's release; the consumers take registers (240: 24 x 128 +
-  /// 240 x 256 fit the 64K) and wait for Q. The consumers' code (everything
-  /// after this point) is moved into the else branch at the end of run().
+  /// 240 x 256 = 64512, exactly the pool of 168 registers x 384 threads the
+  /// kernel starts with: nvvm.minctasm = 1 makes ptxas fix that count) and
+  /// wait for Q. The producer issues the KV range's kvCount blocks, the
+  /// consumers' loops cover the same consecutive range (analyzeTma checks
+  /// it; faattn-mask-analysis orders lo <= flo <= fhi <= hi). The
+  /// consumers' code (everything after this point) is moved into the else
+  /// branch at the end of run(); no CTA-wide barrier may follow the split.
   void splitRoles(OpBuilder &b) {
     Location loc = fn.getLoc();
     Value isProducer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, cIdx(b, 128));
@@ -1383,6 +1401,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         continue;
       }
       int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv, threads = plan.threads();
+      bool warpSpec = plan.warpSpecialized;
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail.
       gfn.walk([&](gpu::BlockIdOp id) {
@@ -1441,7 +1460,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // fits in 128 registers a thread (two CTAs per SM, measured at
       // f076142: 1.3x the one-CTA kernel at 1k tokens), the shorter one
       // lets ptxas keep more exponentials in flight and takes 164.
-      bool twoCtasPerSM = d <= 64 && dv <= 64 && bm == 128;
+      bool twoCtasPerSM = !warpSpec && d <= 64 && dv <= 64 && bm == 128;
       gfn.walk([&](math::Exp2Op exp2) {
         if (!exp2.getType().isF32() || twoCtasPerSM)
           return;
@@ -1472,6 +1491,11 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
       gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
+      // setmaxnreg needs a register count fixed at entry: .minnctapersm 1
+      // with .maxntid 384 gives 168 (without it ptxas ignores setmaxnreg
+      // when the kernel needs fewer, C7508, and serializes the wgmmas).
+      if (warpSpec)
+        gfn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
       if (tmaWhyNot.empty()) {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
         gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));
