@@ -22,51 +22,56 @@ chmod +x /tmp/faattn-bundle/*
 export PATH="/tmp/faattn-bundle:/usr/local/cuda/bin:$PATH"
 PARTS=" ${*:-tests bench} "
 status=0
-if [[ "$PARTS" == *" tests "* ]]; then
-  for spec in specs/*.fa; do
-    timeout 120 faattn-run --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 \
-      --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=1000 \
-      --shape b=2,seq_q=1000,seq_kv=4097 --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/quick-tests.txt"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: $spec" | tee -a "$OUT/quick-tests.txt"; }
-  done
+# One faattn-run --gpu check under a time limit, its lines into quick-tests.txt.
+check() { # label, seconds, faattn-run arguments...
+  local label=$1 limit=$2
+  shift 2
+  timeout "$limit" faattn-run --gpu "$@" 2>&1 | tee -a "$OUT/quick-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: $label" | tee -a "$OUT/quick-tests.txt"; }
+}
+tally() {
   echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
     "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
+}
+# One kernel timed at 16k tokens per row (batch * seq = 16384), its last line into $1.
+timed() { # output file, spec, kernel, seq
+  local b=$((16384 / $4))
+  timeout 60 faattn-run --gpu "$2" --kernel="$3" --shape=b=$b,seq_q=$4,seq_kv=$4 \
+    --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$3 s=$4: /" | tee -a "$OUT/$1"
+}
+tuning_kernels() { sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa; }
+
+if [[ "$PARTS" == *" tests "* ]]; then
+  for spec in specs/*.fa; do
+    check "$spec" 120 "$spec" --shape b=1,seq_q=1,seq_kv=1 \
+      --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=1000 \
+      --shape b=2,seq_q=1000,seq_kv=4097 --shape b=3,seq_q=2,seq_kv=3000
+  done
+  tally
 fi
 if [[ "$PARTS" == *" variants "* ]]; then
   python3 tests/cpu/gen_random_specs.py 1 20 > /tmp/faattn-random-1.fa
   for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa /tmp/faattn-random-1.fa; do
-    timeout 300 faattn-run --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
-      --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=3000 2>&1 | tee -a "$OUT/quick-tests.txt"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: $spec" | tee -a "$OUT/quick-tests.txt"; }
+    check "$spec" 300 "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
+      --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=3000
   done
-  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
-    "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
+  tally
 fi
 if [[ "$PARTS" == *" tuning-tests "* ]]; then
-  for k in $(sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa); do
-    timeout 40 faattn-run --gpu bench/tuning.fa --kernel=$k --shape b=2,seq_q=1000,seq_kv=1000 \
-      --shape b=1,seq_q=777,seq_kv=1500 --shape b=3,seq_q=2,seq_kv=300 2>&1 | tee -a "$OUT/quick-tests.txt"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; echo "FAILED or timed out: tuning $k" | tee -a "$OUT/quick-tests.txt"; }
+  for k in $(tuning_kernels); do
+    check "tuning $k" 40 bench/tuning.fa --kernel=$k --shape b=2,seq_q=1000,seq_kv=1000 \
+      --shape b=1,seq_q=777,seq_kv=1500 --shape b=3,seq_q=2,seq_kv=300
   done
-  echo "passed: $(grep -c ' PASS$' "$OUT/quick-tests.txt")" \
-    "failed: $(grep -c -E ' FAIL$|error:|FAILED or timed out' "$OUT/quick-tests.txt")"
+  tally
 fi
 if [[ "$PARTS" == *" tuning "* ]]; then
-  for k in $(sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa); do
-    for s in 4096 16384; do
-      b=$((16384 / s))
-      timeout 60 faattn-run --gpu bench/tuning.fa --kernel=$k --shape=b=$b,seq_q=$s,seq_kv=$s \
-        --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$k s=$s: /" | tee -a "$OUT/quick-tuning.txt"
-    done
+  for k in $(tuning_kernels); do
+    for s in 4096 16384; do timed quick-tuning.txt bench/tuning.fa $k $s; done
   done
 fi
 if [[ "$PARTS" == *" bench "* ]]; then
   for k in g64 g64c g128 g128c g256 g256c window1024 alibi softcap document; do
-    for s in 1024 4096 16384; do
-      b=$((16384 / s))
-      timeout 60 faattn-run --gpu bench/grid.fa --kernel=$k --shape=b=$b,seq_q=$s,seq_kv=$s \
-        --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$k s=$s: /" | tee -a "$OUT/quick-bench.txt"
-    done
+    for s in 1024 4096 16384; do timed quick-bench.txt bench/grid.fa $k $s; done
   done
 fi
 if [[ "$PARTS" == *" sass "* ]]; then

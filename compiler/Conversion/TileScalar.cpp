@@ -223,70 +223,53 @@ void ElementCode::emitUniform(OpBuilder &b) {
   Value inside = arith::AndIOp::create(
       b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row0, seqQ),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col0, seqKV));
-  SmallVector<Value> results;
-  for (Operation *o : guarded)
-    llvm::append_range(results, o->getResults());
-  auto ifOp = scf::IfOp::create(
-      b, loc, inside,
-      [&](OpBuilder &b, Location loc) {
-        IRMapping map = args;
-        for (auto [k, v] : uniform.getValueMap())
-          map.map(k, v);
-        for (Operation *o : guarded)
-          b.clone(*o, map);
-        SmallVector<Value> out;
-        for (Value r : results)
-          out.push_back(map.lookup(r));
-        scf::YieldOp::create(b, loc, out);
-      },
-      [&](OpBuilder &b, Location loc) {
-        SmallVector<Value> zeros;
-        for (Value r : results)
-          zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(r.getType())));
-        scf::YieldOp::create(b, loc, zeros);
-      });
-  for (auto [r, v] : llvm::zip(results, ifOp.getResults()))
-    uniform.map(r, v);
+  IRMapping results = emitGuarded(b, inside, guarded, IRMapping());
+  for (auto [k, v] : results.getValueMap())
+    uniform.map(k, v);
 }
 
 IRMapping ElementCode::emitPart(OpBuilder &b, ArrayRef<Operation *> ops, Value arg, Value index,
                                 Value bound) {
-  IRMapping part;
-  if (ops.empty())
-    return part;
-  Location loc = tileOp->getLoc();
-  SmallVector<Value> results;
-  SmallVector<Type> types;
-  for (Operation *o : ops)
-    for (Value r : o->getResults()) {
-      results.push_back(r);
-      types.push_back(r.getType());
-    }
   // Evaluated only inside the sequence, as the element code is.
-  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, bound);
+  Value inside =
+      arith::CmpIOp::create(b, tileOp->getLoc(), arith::CmpIPredicate::slt, index, bound);
+  IRMapping extra;
+  extra.map(arg, index);
+  return emitGuarded(b, inside, ops, extra);
+}
+
+IRMapping ElementCode::emitGuarded(OpBuilder &b, Value inside, ArrayRef<Operation *> ops,
+                                   const IRMapping &extra) {
+  IRMapping results;
+  if (ops.empty())
+    return results;
+  Location loc = tileOp->getLoc();
+  SmallVector<Value> values;
+  for (Operation *o : ops)
+    llvm::append_range(values, o->getResults());
   auto ifOp = scf::IfOp::create(
       b, loc, inside,
       [&](OpBuilder &b, Location loc) {
         IRMapping map = args;
-        for (auto [k, v] : uniform.getValueMap())
-          map.map(k, v);
-        map.map(arg, index);
+        for (const IRMapping *m : {static_cast<const IRMapping *>(&uniform), &extra})
+          for (auto [k, v] : m->getValueMap())
+            map.map(k, v);
         for (Operation *o : ops)
           b.clone(*o, map);
         SmallVector<Value> out;
-        for (Value r : results)
+        for (Value r : values)
           out.push_back(map.lookup(r));
         scf::YieldOp::create(b, loc, out);
       },
       [&](OpBuilder &b, Location loc) {
         SmallVector<Value> zeros;
-        for (Type t : types)
-          zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(t)));
+        for (Value r : values)
+          zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(r.getType())));
         scf::YieldOp::create(b, loc, zeros);
       });
-  for (auto [r, v] : llvm::zip(results, ifOp.getResults()))
-    part.map(r, v);
-  return part;
+  for (auto [r, v] : llvm::zip(values, ifOp.getResults()))
+    results.map(r, v);
+  return results;
 }
 
 IRMapping ElementCode::forElement(OpBuilder &b, int64_t rowKey, Value q, int64_t colKey,

@@ -93,11 +93,14 @@ struct Plan {
 
 /// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
 /// warp and reduction; see WgmmaLowering::convertScan).
+int64_t scanSlotBytes(scf::ParallelOp scan, int64_t threads) {
+  return 8 * (threads / 32) * scan.getNumReductions();
+}
 int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
   int64_t bytes = 0;
   fn.walk([&](scf::ParallelOp par) {
     if (par->hasAttr("faattn.block_scan"))
-      bytes += 8 * (threads / 32) * par.getNumReductions();
+      bytes += scanSlotBytes(par, threads);
   });
   return bytes;
 }
@@ -330,7 +333,7 @@ public:
     threads = p.threads();
     fn.walk([&](scf::ParallelOp par) {
       if (isCtaScan(par))
-        scanSlots[par] = place(8 * (threads / 32) * par.getNumReductions(), 8);
+        scanSlots[par] = place(scanSlotBytes(par, threads), 8);
     });
     if (tma)
       total += 1024; // the base is aligned to 1024 bytes at run time

@@ -77,6 +77,11 @@ public:
 private:
   mlir::IRMapping emitPart(mlir::OpBuilder &b, llvm::ArrayRef<mlir::Operation *> ops,
                            mlir::Value arg, mlir::Value index, mlir::Value bound);
+  /// `ops` cloned under `inside` (the region's arguments, the uniform
+  /// results and `extra` mapped), zeros otherwise; maps their results to the
+  /// scf.if's.
+  mlir::IRMapping emitGuarded(mlir::OpBuilder &b, mlir::Value inside,
+                              llvm::ArrayRef<mlir::Operation *> ops, const mlir::IRMapping &extra);
 
   mlir::Operation *tileOp;
   mlir::IRMapping args; // region arguments -> the op's uniform operands
