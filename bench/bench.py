@@ -5,7 +5,7 @@ rotated beyond L2) and PyTorch's SDPA (cuDNN and flash backends) and FlexAttenti
 (torch.compile'd, triton.testing.do_bench, median) on the same shapes, and writes one JSON with the device, date, commit, ceilings and one row per shape.
 FLOP convention (FlashAttention): fwd = 4 * B * H * S_q * S_kv * D, halved when causal.
 """
-import argparse, datetime, json, math, os, re, subprocess, sys
+import argparse, datetime, json, math, os, re, struct, subprocess, sys, tempfile
 
 import torch
 import torch.nn.functional as F
@@ -38,12 +38,21 @@ def ceilings():
     return {"bf16_gemm_tflops": 2 * 8192**3 / ms / 1e9, "copy_tbps": 2 * x.numel() / ms2 / 1e9}
 
 
-def faattn_ms(spec, kernel, B, S, S_kv=None):
-    """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics)."""
+def faattn_ms(spec, kernel, B, S, S_kv=None, params=None):
+    """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics).
+    params: name -> tensor (int32 or float32), handed over with --param NAME=FILE so that
+    faattn sees the values the peers see (document ids, slopes)."""
     S_kv = S if S_kv is None else S_kv
     cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S_kv}",
            f"--bench={args.iters}", "--uniform-lengths"]
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, t in (params or {}).items():
+            path = os.path.join(tmp, name)
+            values = t.detach().flatten().tolist()
+            with open(path, "wb") as f:
+                f.write(struct.pack(f"<{len(values)}{'i' if t.dtype == torch.int32 else 'f'}", *values))
+            cmd.append(f"--param={name}={path}")
+        p = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"rel_l2=(\S+).*median=(\S+) ms", p.stdout)
     if not m:
         return None, None, (p.stdout + p.stderr)[-300:]
@@ -97,7 +106,8 @@ def causal_mask(b, h, i, j):
     return i >= j
 
 
-def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, window=None, flex=True):
+def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, window=None, flex=True,
+                params=None):
     """One forward row: faattn (bench/grid.fa), SDPA cuDNN + flash (plain and causal shapes
     only), FlexAttention. FLOPs: FlashAttention's convention (halved when causal); a sliding
     window counts the (q, kv) pairs it keeps."""
@@ -107,7 +117,7 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
     if window:
         pairs = sum(min(i + 1, window) for i in range(S))
         flops = 4 * B * H * pairs * D
-    ms, err, failure = faattn_ms("bench/grid.fa", kernel, B, S)
+    ms, err, failure = faattn_ms("bench/grid.fa", kernel, B, S, params=params)
     q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16) for _ in range(3))
     peers = {}
     if sdpa:
@@ -124,6 +134,8 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
            "S_kv": S, "D": D, "causal": causal,
            "faattn": {"ms": ms, "tflops": flops / ms / 1e9 if ms else None, "error": failure},
            "peers": peers, "rel_err": err}
+    if params:
+        row["same_params"] = sorted(params)  # faattn read the peers' values of these
     for peer in ("sdpa_flash", "sdpa_cudnn", "flex"):
         if ms and peers.get(peer, {}).get("ms"):
             row[f"ratio_vs_{peer}"] = peers[peer]["ms"] / ms
@@ -157,23 +169,24 @@ if "variants" in parts:
         return (i >= j) & (i - j < 1024)
 
     for S in (4096, 16384):
-        # Documents of random lengths 1..S/3 (the distribution faattn-run draws; not the
-        # same documents).
+        # Documents of random lengths 1..S/3; faattn gets the same ids (--param).
         g = torch.Generator().manual_seed(S)
         lens, total = [], 0
         while total < S:
             n = int(torch.randint(1, max(2, S // 3 + 1), (1,), generator=g))
             lens.append(min(n, S - total))
             total += lens[-1]
-        doc = torch.repeat_interleave(torch.arange(len(lens)), torch.tensor(lens)).to(dev)
+        doc = torch.repeat_interleave(torch.arange(len(lens), dtype=torch.int32),
+                                      torch.tensor(lens)).to(dev)
 
         def document_mask(b, h, i, j):
             return (doc[i] == doc[j]) & (i >= j)
 
         forward_row("window1024", 128, S, False, window_mask, sdpa=False, window=1024)
-        forward_row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False)
+        forward_row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False,
+                    params={"slopes": slopes})
         forward_row("softcap", 128, S, True, causal_mask, softcap_score, sdpa=False)
-        forward_row("document", 128, S, True, document_mask, sdpa=False)
+        forward_row("document", 128, S, True, document_mask, sdpa=False, params={"doc": doc})
 
 # Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
 # TB/s of K and V read. faattn: split-KV (Flash-Decoding) over a paged cache, every

@@ -10,7 +10,8 @@
 # at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
 # per sequence; sass: HGMMA and local-memory counts of the cubins in bundle/cubin (compiled on
-# the CPU machine); sanitizer: memcheck and racecheck of a TMA kernel and a pingpong kernel.
+# the CPU machine); sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel and a
+# warp-specialized (cooperative) kernel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/faattn-gpu-out}
@@ -85,7 +86,8 @@ if [[ "$PARTS" == *" sass "* ]]; then
 fi
 if [[ "$PARTS" == *" sanitizer "* ]]; then
   for run in "memcheck specs/document-mask.fa" "racecheck specs/document-mask.fa" \
-             "memcheck bench/tuning.fa --kernel=g128c_pp" "racecheck bench/tuning.fa --kernel=g128c_pp"; do
+             "memcheck bench/tuning.fa --kernel=g128c_pp" "racecheck bench/tuning.fa --kernel=g128c_pp" \
+             "memcheck bench/tuning.fa --kernel=g128c_ws" "racecheck bench/tuning.fa --kernel=g128c_ws"; do
     set -- $run
     timeout 120 compute-sanitizer --tool "$1" --error-exitcode 3 faattn-run --gpu "${@:2}" \
       --shape b=2,seq_q=300,seq_kv=400 >> "$OUT/sanitizer.txt" 2>&1

@@ -17,4 +17,6 @@ config.test_exec_root = os.path.join(os.path.dirname(site), "out")
 
 config.environment["PATH"] = os.pathsep.join(
     [config.faattn_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+import sys
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%specs", os.path.join(config.faattn_src_dir, "specs")))

@@ -23,7 +23,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -69,6 +71,12 @@ cl::opt<bool> uniformLengths(
     cl::desc("varlen / paged_kv: every sequence at the full seq_q / seq_kv (default: ragged "
              "lengths, one sequence empty; for benchmarks)"),
     cl::cat(category));
+cl::list<std::string> paramFiles(
+    "param",
+    cl::desc("NAME=FILE: the param's values from FILE (raw little-endian int32 or float32, "
+             "its declared type, row-major, as many as its dims hold at the shape) instead of "
+             "random ones, so that a benchmark and its peers see the same inputs (repeatable)"),
+    cl::value_desc("name=file"), cl::cat(category));
 
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "faattn-run") << msg << "\n";
@@ -317,6 +325,46 @@ std::vector<double> lseFromPhysical(const std::vector<float> &phys, const Placem
 
 /// Runs kernel `k` (compiled in `engine`) at `shape`; returns false on a
 /// numerics failure.
+/// The kernel's params at `shape`: each from its --param file, or random.
+/// Returns the problem (an unknown name, an unreadable file, a size that is not
+/// the param's) as an error.
+llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec &k,
+                                                          const ref::Shape &shape,
+                                                          uint64_t seedBase) {
+  std::vector<ref::ParamValue> params;
+  for (size_t i = 0; i < k.params.size(); ++i)
+    params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
+  for (llvm::StringRef option : paramFiles) {
+    auto [name, path] = option.split('=');
+    if (name.empty() || path.empty())
+      return llvm::createStringError("--param must be NAME=FILE, got '" + option + "'");
+    const spec::ParamDecl *decl = k.findParam(name.str());
+    if (!decl)
+      return llvm::createStringError("--param " + name + ": kernel '" + k.name +
+                                     "' has no param named '" + name + "'");
+    auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+    if (!buf)
+      return llvm::createStringError("--param " + name + ": cannot open '" + path +
+                                     "': " + buf.getError().message());
+    ref::ParamValue &value = params[decl - k.params.data()];
+    size_t need = value.data.size() * 4;
+    llvm::StringRef bytes = (*buf)->getBuffer();
+    bool isI32 = decl->elemType == spec::Type::I32;
+    if (bytes.size() != need)
+      return llvm::createStringError(
+          "--param " + name + ": '" + path + "' holds " + std::to_string(bytes.size()) +
+          " bytes; at b=" + std::to_string(shape.batch) + ",seq_q=" + std::to_string(shape.seqQ) +
+          ",seq_kv=" + std::to_string(shape.seqKV) + " it needs " + std::to_string(need) + " (" +
+          std::to_string(value.data.size()) + (isI32 ? " int32" : " float32") + " values)");
+    for (size_t j = 0; j < value.data.size(); ++j) {
+      uint32_t word = llvm::support::endian::read32le(bytes.data() + 4 * j);
+      value.data[j] = isI32 ? static_cast<double>(static_cast<int32_t>(word))
+                            : static_cast<double>(llvm::bit_cast<float>(word));
+    }
+  }
+  return params;
+}
+
 bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Shape shape,
               uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
@@ -330,9 +378,12 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   std::vector<double> q = round(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1));
   std::vector<double> kk = round(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2));
   std::vector<double> v = round(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3));
-  std::vector<ref::ParamValue> params;
-  for (size_t i = 0; i < k.params.size(); ++i)
-    params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
+  auto loaded = kernelParams(k, shape, seedBase);
+  if (!loaded) {
+    fail(llvm::toString(loaded.takeError()));
+    return false;
+  }
+  std::vector<ref::ParamValue> params = std::move(*loaded);
 
   // Physical tensors: unused pages hold random values, outputs NaN.
   auto f32Bytes = [](const std::vector<double> &x) {
@@ -509,9 +560,12 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   std::vector<uint8_t> kb = encode(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2), inType, kk);
   std::vector<uint8_t> vb = encode(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3), inType, v);
   Placement place = ::place(k, shape, seedBase);
-  std::vector<ref::ParamValue> params;
-  for (size_t i = 0; i < k.params.size(); ++i)
-    params.push_back(ref::randomParam(k, k.params[i], shape, seedBase + 10 + i));
+  auto loaded = kernelParams(k, shape, seedBase);
+  if (!loaded) {
+    fail(llvm::toString(loaded.takeError()));
+    return false;
+  }
+  std::vector<ref::ParamValue> params = std::move(*loaded);
 
   // Device memory and the launch go through the public runtime API
   // (faattn.h), so that every GPU test also tests Kernel::launch.
