@@ -122,6 +122,23 @@ Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMappin
   return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
 }
 
+namespace {
+
+/// Pure and defined for every operand value. arith's remainders and
+/// floor/ceil divisions are Pure but undefined for a zero divisor (and
+/// INT_MIN / -1): only with a constant divisor other than 0 and -1.
+bool definedEverywhere(Operation &o) {
+  auto safeDivisor = [](Value d) {
+    APInt c;
+    return matchPattern(d, m_ConstantInt(&c)) && !c.isZero() && !c.isAllOnes();
+  };
+  return isPure(&o) && (!isa<arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp,
+                              arith::CeilDivSIOp, arith::CeilDivUIOp>(o) ||
+                        safeDivisor(o.getOperand(1)));
+}
+
+} // namespace
+
 ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
   Region *region = nullptr;
   Block *blk = nullptr;
@@ -175,21 +192,10 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     for (Value v : o.getOperands())
       d |= dep.lookup(v);
     // Movable out of the element's guard: no regions, scalar results, no
-    // side effects and no undefined behaviour on any operand. arith's
-    // remainders and floor/ceil divisions are Pure but undefined for a zero
-    // divisor (and INT_MIN / -1): only with a constant divisor other than 0
-    // and -1. The loads read addresses the element code reads (see the
-    // class comment).
-    auto safeDivisor = [](Value d) {
-      APInt c;
-      return matchPattern(d, m_ConstantInt(&c)) && !c.isZero() && !c.isAllOnes();
-    };
-    bool definedEverywhere =
-        !isa<arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp, arith::CeilDivSIOp,
-             arith::CeilDivUIOp>(o) ||
-        safeDivisor(o.getOperand(1));
+    // side effects and no undefined behaviour on any operand. The loads read
+    // addresses the element code reads (see the class comment).
     bool movable = o.getNumRegions() == 0 && o.getNumResults() > 0 &&
-                   ((isPure(&o) && definedEverywhere) || isa<memref::LoadOp>(o)) &&
+                   (definedEverywhere(o) || isa<memref::LoadOp>(o)) &&
                    llvm::all_of(o.getResultTypes(), [](Type t) { return t.isIntOrIndexOrFloat(); });
     if (!movable)
       d |= 4;
@@ -306,9 +312,30 @@ std::pair<Value, Value> inRange(OpBuilder &b, Location loc, Value q, Value kv, V
   return {kvInside, arith::AndIOp::create(b, loc, kvInside, qInside)};
 }
 
-/// `inside ? region(args) : outside`, the region only evaluated inside.
+/// Whether the region's per-element code (its ops that `pre` does not
+/// provide) may run at any (q, kv): ops defined everywhere only, so no
+/// param read (which may be out of bounds outside the sequence) and no
+/// integer division by a value that may be 0. Such code needs
+/// no bounds guard; what it yields outside the sequence is discarded: a
+/// column past seq_kv by the mask (every block that has one is masked), a
+/// row past seq_q by the store.
+bool speculatable(Region &region, const IRMapping *pre) {
+  for (Operation &o : region.front().without_terminator()) {
+    if (pre && o.getNumResults() > 0 &&
+        llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); }))
+      continue;
+    if (!definedEverywhere(o))
+      return false;
+  }
+  return true;
+}
+
+/// `inside ? region(args) : outside`, the region only evaluated inside; or,
+/// when its code is speculatable, region(args) for every element.
 Value guardedRegion(OpBuilder &b, Location loc, Value inside, Region &region, ValueRange args,
                     Value outside, const IRMapping *pre) {
+  if (speculatable(region, pre))
+    return inlineRegion(b, region, args, pre);
   auto ifOp = scf::IfOp::create(
       b, loc, inside,
       [&](OpBuilder &b, Location loc) {
@@ -341,8 +368,11 @@ Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x,
   if (!op.getRegion().empty()) {
     SmallVector<Value> args = {op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()};
     llvm::append_range(args, op.getParams());
-    keep = guardedRegion(b, loc, inside, op.getRegion(), args,
-                         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0), pre);
+    if (speculatable(op.getRegion(), pre)) // no guard; columns past seq_kv still dropped
+      keep = arith::AndIOp::create(b, loc, kvInside, inlineRegion(b, op.getRegion(), args, pre));
+    else
+      keep = guardedRegion(b, loc, inside, op.getRegion(), args,
+                           arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0), pre);
   }
   Value minusInf = arith::ConstantOp::create(
       b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));

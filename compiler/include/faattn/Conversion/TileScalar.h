@@ -95,13 +95,16 @@ private:
 mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange scalars);
 
 /// tile_score at (q, kv) (i32 absolute indices) of input scalar x: the
-/// region of scale * x. Evaluated only when q < seq_q and kv < seq_kv, since
-/// it may read params indexed by them; otherwise scale * x.
+/// region of scale * x. When its per-element code (what `pre` does not
+/// provide) reads a param or may divide by zero, it is evaluated only when
+/// q < seq_q and kv < seq_kv (otherwise scale * x); pure code runs
+/// unguarded, since a column past seq_kv is masked and a row past seq_q is
+/// never stored.
 mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, mlir::Value q, mlir::Value kv,
                              mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
 /// tile_mask at (q, kv): x if kv < seq_kv and the region (evaluated only in
-/// range) keeps it, else -inf.
+/// range, unless its per-element code is pure) keeps it, else -inf.
 mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, mlir::Value q, mlir::Value kv,
                             mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
