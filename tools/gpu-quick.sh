@@ -40,7 +40,8 @@ timed() { # output file, spec, kernel, seq
   timeout 60 faattn-run --gpu "$2" --kernel="$3" --shape=b=$b,seq_q=$4,seq_kv=$4 \
     --bench=20 --uniform-lengths 2>&1 | tail -1 | sed "s/^/$3 s=$4: /" | tee -a "$OUT/$1"
 }
-tuning_kernels() { sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa; }
+# KERNELS="a b" limits tuning-tests and tuning to those kernels of bench/tuning.fa.
+tuning_kernels() { if [ -n "${KERNELS:-}" ]; then echo $KERNELS; else sed -n 's/^kernel \([a-z0-9_]*\).*/\1/p' bench/tuning.fa; fi; }
 
 if [[ "$PARTS" == *" tests "* ]]; then
   for spec in specs/*.fa; do
