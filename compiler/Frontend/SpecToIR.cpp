@@ -79,7 +79,26 @@ private:
   bool f32Storage;
   /// Position of each param among the kernel's params (declaration order).
   std::map<std::string, unsigned> paramIndex;
+  std::map<std::string, const spec::ParamDecl *> paramDecls;
 };
+
+/// Whether index expression `e` of a param read lies inside dim `d` for
+/// every element the score and mask code runs for: b in a batch dim, h in
+/// a heads dim, q_idx in a seq_q or seq (max(seq_q, seq_kv)) dim, kv_idx in
+/// a seq_kv or seq dim.
+bool insideByConstruction(const spec::Expr &e, spec::Dim d) {
+  if (e.kind != spec::Expr::Kind::Builtin)
+    return false;
+  using B = spec::Builtin;
+  using D = spec::Dim;
+  switch (e.builtin) {
+  case B::Batch: return d == D::Batch;
+  case B::Head: return d == D::Heads;
+  case B::QIdx: return d == D::SeqQ || d == D::Seq;
+  case B::KVIdx: return d == D::SeqKV || d == D::Seq;
+  default: return false;
+  }
+}
 
 Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
   using K = spec::Expr::Kind;
@@ -111,11 +130,30 @@ Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
     // the function's param order (kept in the op's operand order).
     pos += paramIndex.at(e.name);
     Value mem = block.getArgument(pos);
+    const spec::ParamDecl &decl = *paramDecls.at(e.name);
+    // A read outside the param yields 0 (as in the reference). An index
+    // that cannot leave its dim where the code runs (score and mask code
+    // runs for b < batch, h < heads, q_idx < seq_q, kv_idx < seq_kv) is
+    // read as it is; any other is checked against the dim and clamped to
+    // 0, so that the load never leaves the buffer.
     SmallVector<Value> indices;
-    for (const spec::ExprPtr &a : e.args)
-      indices.push_back(
-          arith::IndexCastOp::create(b, l, b.getIndexType(), emit(*a, block, hasScore)));
-    return memref::LoadOp::create(b, l, mem, indices);
+    Value inBounds;
+    for (auto [d, a] : llvm::enumerate(e.args)) {
+      Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(), emit(*a, block, hasScore));
+      if (!insideByConstruction(*a, decl.shape[d])) {
+        Value inDim = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, idx,
+                                            memref::DimOp::create(b, l, mem, d));
+        idx = arith::SelectOp::create(b, l, inDim, idx,
+                                      arith::ConstantIndexOp::create(b, l, 0));
+        inBounds = inBounds ? arith::AndIOp::create(b, l, inBounds, inDim).getResult() : inDim;
+      }
+      indices.push_back(idx);
+    }
+    Value value = memref::LoadOp::create(b, l, mem, indices);
+    if (!inBounds)
+      return value;
+    return arith::SelectOp::create(b, l, inBounds, value,
+                                   arith::ConstantOp::create(b, l, b.getZeroAttr(value.getType())));
   }
   case K::Unary: {
     Value x = emit(*e.args[0], block, hasScore);
@@ -201,9 +239,11 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     nSeq += 2;
   }
   paramIndex.clear();
+  paramDecls.clear();
   SmallVector<Type> paramTypes;
   for (const spec::ParamDecl &p : k.params) {
     paramIndex[p.name] = paramTypes.size();
+    paramDecls[p.name] = &p;
     paramTypes.push_back(paramType(k, p));
   }
   llvm::append_range(argTypes, paramTypes);

@@ -61,11 +61,12 @@ struct Env {
   const spec::KernelSpec *kernel = nullptr;
   const std::vector<ParamValue> *params = nullptr;
   /// Incremented for every operation whose result the compiled code leaves
-  /// undefined: i32 `/` or `%` by zero, INT32_MIN / -1 and INT32_MIN % -1, and
-  /// a param read out of its bounds. Such an operation yields a fixed value
-  /// (0 for division/remainder by zero and for the read, INT32_MIN for
-  /// INT32_MIN / -1, 0 for INT32_MIN % -1), so the reference keeps going, but a
-  /// test should not compare a kernel against a result with undefinedOps > 0.
+  /// undefined: i32 `/` or `%` by zero, INT32_MIN / -1 and INT32_MIN % -1.
+  /// Such an operation yields a fixed value (0 for division/remainder by
+  /// zero, INT32_MIN for INT32_MIN / -1, 0 for INT32_MIN % -1), so the
+  /// reference keeps going, but a test should not compare a kernel against a
+  /// result with undefinedOps > 0. A param read outside the param is defined:
+  /// it yields 0, in the reference and in the compiled code.
   mutable uint64_t undefinedOps = 0;
 };
 
