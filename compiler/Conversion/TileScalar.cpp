@@ -126,8 +126,11 @@ namespace {
 
 /// Pure and defined for every operand value. arith's remainders and
 /// floor/ceil divisions are Pure but undefined for a zero divisor (and
-/// INT_MIN / -1): only with a constant divisor other than 0 and -1.
+/// INT_MIN / -1): only with a constant divisor other than 0 and -1. An op
+/// with regions is not (isPure looks into them, this check does not).
 bool definedEverywhere(Operation &o) {
+  if (o.getNumRegions() != 0)
+    return false;
   auto safeDivisor = [](Value d) {
     APInt c;
     return matchPattern(d, m_ConstantInt(&c)) && !c.isZero() && !c.isAllOnes();
@@ -368,7 +371,9 @@ Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x,
   if (!op.getRegion().empty()) {
     SmallVector<Value> args = {op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()};
     llvm::append_range(args, op.getParams());
-    if (speculatable(op.getRegion(), pre)) // no guard; columns past seq_kv still dropped
+    // No guard; columns past seq_kv still dropped. (An and, not a select:
+    // nothing definedEverywhere admits yields poison.)
+    if (speculatable(op.getRegion(), pre))
       keep = arith::AndIOp::create(b, loc, kvInside, inlineRegion(b, op.getRegion(), args, pre));
     else
       keep = guardedRegion(b, loc, inside, op.getRegion(), args,
