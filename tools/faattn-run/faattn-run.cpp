@@ -323,8 +323,6 @@ std::vector<double> lseFromPhysical(const std::vector<float> &phys, const Placem
   return lse;
 }
 
-/// Runs kernel `k` (compiled in `engine`) at `shape`; returns false on a
-/// numerics failure.
 /// The kernel's params at `shape`: each from its --param file, or random.
 /// Returns the problem (an unknown name, an unreadable file, a size that is not
 /// the param's) as an error.
@@ -365,6 +363,8 @@ llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec
   return params;
 }
 
+/// Runs kernel `k` (compiled in `engine`) at `shape`; returns false on a
+/// numerics failure.
 bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Shape shape,
               uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
