@@ -106,13 +106,19 @@ Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &
   return ifOp.getResult(0);
 }
 
+/// Whether `pre` already maps every result of `o` (hoisted out of the
+/// element code).
+static bool providedBy(const IRMapping *pre, Operation &o) {
+  return pre && o.getNumResults() > 0 &&
+         llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); });
+}
+
 Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMapping *pre) {
   IRMapping map;
   Block &block = region.front();
   map.map(block.getArguments(), args);
   for (Operation &o : block.without_terminator()) {
-    if (pre && o.getNumResults() > 0 &&
-        llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); })) {
+    if (providedBy(pre, o)) {
       for (Value r : o.getResults())
         map.map(r, pre->lookup(r));
       continue;
@@ -143,46 +149,32 @@ bool definedEverywhere(Operation &o) {
 } // namespace
 
 ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
-  Region *region = nullptr;
   Block *blk = nullptr;
   Value q, kv;
-  if (auto score = dyn_cast<TileScoreOp>(tileOp)) {
-    region = &score.getRegion();
-    if (region->empty())
+  // The region's arguments: [score,] b, h, q_idx, kv_idx, seq_q, seq_kv,
+  // params... (`first` is b's position).
+  auto init = [&](auto op, unsigned first) {
+    if (op.getRegion().empty())
       return;
-    blk = &region->front();
-    // (score, b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
-    Value actual[] = {Value(), score.getBatch(), score.getHead(), Value(), Value(),
-                      score.getSeqQ(), score.getSeqKv()};
-    for (unsigned i = 0; i < blk->getNumArguments(); ++i)
-      if (i != 0 && i != 3 && i != 4)
-        args.map(blk->getArgument(i), i < 7 ? actual[i] : score.getParams()[i - 7]);
-    q = blk->getArgument(3);
-    kv = blk->getArgument(4);
-    seqQ = score.getSeqQ();
-    seqKV = score.getSeqKv();
-    row0 = score.getRow0();
-    col0 = score.getCol0();
-  } else if (auto mask = dyn_cast<TileMaskOp>(tileOp)) {
-    region = &mask.getRegion();
-    if (region->empty())
-      return;
-    blk = &region->front();
-    // (b, h, q_idx, kv_idx, seq_q, seq_kv, params...)
-    Value actual[] = {mask.getBatch(), mask.getHead(), Value(), Value(), mask.getSeqQ(),
-                      mask.getSeqKv()};
-    for (unsigned i = 0; i < blk->getNumArguments(); ++i)
-      if (i != 2 && i != 3)
-        args.map(blk->getArgument(i), i < 6 ? actual[i] : mask.getParams()[i - 6]);
-    q = blk->getArgument(2);
-    kv = blk->getArgument(3);
-    seqQ = mask.getSeqQ();
-    seqKV = mask.getSeqKv();
-    row0 = mask.getRow0();
-    col0 = mask.getCol0();
-  } else {
+    blk = &op.getRegion().front();
+    Value actual[] = {op.getBatch(), op.getHead(), Value(), Value(), op.getSeqQ(), op.getSeqKv()};
+    for (unsigned i = first; i < blk->getNumArguments(); ++i)
+      if (i != first + 2 && i != first + 3)
+        args.map(blk->getArgument(i),
+                 i < first + 6 ? actual[i - first] : op.getParams()[i - first - 6]);
+    q = blk->getArgument(first + 2);
+    kv = blk->getArgument(first + 3);
+    seqQ = op.getSeqQ();
+    seqKV = op.getSeqKv();
+    row0 = op.getRow0();
+    col0 = op.getCol0();
+  };
+  if (auto score = dyn_cast<TileScoreOp>(tileOp))
+    init(score, 1);
+  else if (auto mask = dyn_cast<TileMaskOp>(tileOp))
+    init(mask, 0);
+  if (!blk)
     return;
-  }
   qArg = q;
   kvArg = kv;
   // What each value depends on: bit 0 the query index, bit 1 the key index,
@@ -324,8 +316,7 @@ std::pair<Value, Value> inRange(OpBuilder &b, Location loc, Value q, Value kv, V
 /// row past seq_q by the store.
 bool speculatable(Region &region, const IRMapping *pre) {
   for (Operation &o : region.front().without_terminator()) {
-    if (pre && o.getNumResults() > 0 &&
-        llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); }))
+    if (providedBy(pre, o))
       continue;
     if (!definedEverywhere(o))
       return false;

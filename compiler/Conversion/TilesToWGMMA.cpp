@@ -32,9 +32,9 @@
 //     loads, the two consumer warpgroups compute.
 //
 // What is not here yet: the next block's Q K^T issued before this block's
-// softmax, FP8. A kernel this pass cannot
-// map (another dtype, a tile shape wgmma does not take, split-KV decode) is
-// left to faattn-tiles-to-gpu.
+// softmax, FP8, a persistent grid. A kernel this pass cannot map (another
+// dtype, a tile shape wgmma does not take, split-KV decode) is left to
+// faattn-tiles-to-gpu.
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/GpuOutline.h"
