@@ -259,10 +259,19 @@ namespace {
 /// boolean logic. Everything else is unknown, which is always sound.
 class ClassifierEmitter {
 public:
-  ClassifierEmitter(OpBuilder &b, Location loc, OpBuilder *hoist)
-      : b(b), loc(loc), hoist(hoist) {}
-
   using Pair = std::pair<Value, Value>;
+
+  /// `blockReads`: whether ranged param reads that depend on the block are
+  /// emitted (otherwise they are unknown and `skippedReads` says so).
+  /// `hoisted` keeps the reads emitted to `hoist`, shared by the emitters of
+  /// one classification so that each is read once.
+  /// `root`: the block the classification is emitted into (its reads whose
+  /// indices are defined outside it may go to `hoist`).
+  ClassifierEmitter(OpBuilder &b, Location loc, OpBuilder *hoist, Block *root, bool blockReads,
+                    llvm::DenseMap<Operation *, Pair> &hoisted)
+      : b(b), loc(loc), hoist(hoist), root(root), blockReads(blockReads), hoisted(hoisted) {}
+
+  bool skippedReads = false;
 
   void setRange(Value v, Pair p) { ranges[v] = p; }
   /// The param memref a region argument stands for.
@@ -417,7 +426,7 @@ private:
   /// Whether `v` is defined outside the block the classifier is emitted into
   /// (so that code depending only on such values can run before it).
   bool invariant(Value v) {
-    Block *here = b.getInsertionBlock();
+    Block *here = root;
     if (auto arg = dyn_cast<BlockArgument>(v))
       return arg.getOwner() != here;
     Operation *def = v.getDefiningOp();
@@ -437,6 +446,14 @@ private:
     bool hoistable = hoist && llvm::all_of(idx, [&](Pair r) {
       return invariant(r.first) && invariant(r.second);
     });
+    if (hoistable && hoisted.count(load)) {
+      ranges[load] = hoisted.lookup(load);
+      return;
+    }
+    if (!hoistable && !blockReads) {
+      skippedReads = true;
+      return;
+    }
     OpBuilder &e = hoistable ? *hoist : b;
     auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(e, loc, e.getI64Type(), v); };
     auto toIndex = [&](Value v) {
@@ -456,25 +473,40 @@ private:
     Value end = arith::SelectOp::create(e, loc, inside, arith::AddIOp::create(e, loc, hi, c64(1)),
                                         c64(0));
     Value minInit = c64(INT32_MAX), maxInit = c64(INT32_MIN);
-    auto loop = scf::ForOp::create(
-        e, loc, toIndex(first), toIndex(end), arith::ConstantIndexOp::create(e, loc, 1),
-        ValueRange{minInit, maxInit}, [&](OpBuilder &lb, Location loc, Value i, ValueRange it) {
+    // Every element is independent of the others: an scf.parallel whose two
+    // results (minimum, maximum) are reductions. faattn.range_reduce: the
+    // initial values are identities of their reductions and the body only
+    // reads memory, so a lowering may spread the elements over a warp's
+    // lanes and read in-range elements more than once (TilesToWGMMA does).
+    auto loop = scf::ParallelOp::create(
+        e, loc, ValueRange{toIndex(first)}, ValueRange{toIndex(end)},
+        ValueRange{arith::ConstantIndexOp::create(e, loc, 1)}, ValueRange{minInit, maxInit},
+        [&](OpBuilder &lb, Location loc, ValueRange ivs, ValueRange) {
           SmallVector<Value> indices;
           for (auto [k, r] : llvm::enumerate(idx))
-            indices.push_back(k == d ? i
+            indices.push_back(k == d ? ivs[0]
                                      : arith::IndexCastOp::create(lb, loc, lb.getIndexType(),
                                                                   r.first)
                                            .getResult());
           Value v = arith::ExtSIOp::create(lb, loc, lb.getI64Type(),
                                            memref::LoadOp::create(lb, loc, mem, indices));
-          scf::YieldOp::create(lb, loc,
-                               ValueRange{arith::MinSIOp::create(lb, loc, it[0], v),
-                                          arith::MaxSIOp::create(lb, loc, it[1], v)});
+          auto reduce = scf::ReduceOp::create(lb, loc, ValueRange{v, v});
+          for (int i = 0; i < 2; ++i) {
+            Block *blk = &reduce.getReductions()[i].front();
+            OpBuilder rb = OpBuilder::atBlockEnd(blk);
+            Value x = blk->getArgument(0), y = blk->getArgument(1);
+            Value r = i == 0 ? arith::MinSIOp::create(rb, loc, x, y).getResult()
+                             : arith::MaxSIOp::create(rb, loc, x, y).getResult();
+            scf::ReduceReturnOp::create(rb, loc, r);
+          }
         });
+    loop->setAttr("faattn.range_reduce", e.getUnitAttr());
     // Outside: the whole i32 range (the loop's start values, an empty
     // interval, would make every comparison with it look certain).
     ranges[load] = {arith::SelectOp::create(e, loc, inside, loop.getResult(0), c64(INT32_MIN)),
                     arith::SelectOp::create(e, loc, inside, loop.getResult(1), c64(INT32_MAX))};
+    if (hoistable)
+      hoisted[load] = ranges[load];
   }
 
   std::optional<Pair> range(Value v) {
@@ -555,6 +587,9 @@ private:
   llvm::DenseMap<Value, Pair> bools;
   llvm::DenseMap<Value, Value> memrefs;
   OpBuilder *hoist;
+  Block *root;
+  bool blockReads;
+  llvm::DenseMap<Operation *, Pair> &hoisted;
 };
 
 } // namespace
@@ -562,21 +597,46 @@ private:
 std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &mask,
                                             ArrayRef<std::pair<Value, Value>> args,
                                             ValueRange params, OpBuilder *hoist) {
-  ClassifierEmitter em(b, loc, hoist);
   if (mask.empty()) {
     Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
     Value f = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
     return {t, f};
   }
   Block &block = mask.front();
-  for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
-    em.setRange(block.getArgument(i), args[i]);
-  for (auto [arg, actual] :
-       llvm::zip(block.getArguments().drop_front(AttentionOp::kNumIndexArgs), params))
-    em.setMemref(arg, actual);
-  for (Operation &o : block.without_terminator())
-    em.visit(&o);
-  return em.boolOf(cast<YieldOp>(block.getTerminator()).getValue());
+  llvm::DenseMap<Operation *, ClassifierEmitter::Pair> hoisted;
+  Block *root = b.getInsertionBlock();
+  auto classify = [&](OpBuilder &b, bool blockReads, bool *skipped) {
+    ClassifierEmitter em(b, loc, hoist, root, blockReads, hoisted);
+    for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
+      em.setRange(block.getArgument(i), args[i]);
+    for (auto [arg, actual] :
+         llvm::zip(block.getArguments().drop_front(AttentionOp::kNumIndexArgs), params))
+      em.setMemref(arg, actual);
+    for (Operation &o : block.without_terminator())
+      em.visit(&o);
+    if (skipped)
+      *skipped = em.skippedReads;
+    return em.boolOf(cast<YieldOp>(block.getTerminator()).getValue());
+  };
+  // First without the reads over the block's ranges (a loop each): what
+  // needs no param decides most blocks of most masks (causal documents:
+  // every block above the diagonal is empty whatever the ids). The reads
+  // run only for the blocks left undecided.
+  bool skipped = false;
+  auto [mayTrue, mayFalse] = classify(b, /*blockReads=*/false, &skipped);
+  if (!skipped)
+    return {mayTrue, mayFalse};
+  Value undecided = arith::AndIOp::create(b, loc, mayTrue, mayFalse);
+  // Created before its regions are filled, so that what the reads' indices
+  // are computed from inside it is seen as inside `root` (not hoisted).
+  auto refine = scf::IfOp::create(b, loc, TypeRange{b.getI1Type(), b.getI1Type()}, undecided,
+                                  /*withElseRegion=*/true);
+  OpBuilder tb = OpBuilder::atBlockEnd(refine.thenBlock());
+  auto [t, f] = classify(tb, /*blockReads=*/true, nullptr);
+  scf::YieldOp::create(tb, loc, ValueRange{t, f});
+  OpBuilder eb = OpBuilder::atBlockEnd(refine.elseBlock());
+  scf::YieldOp::create(eb, loc, ValueRange{mayTrue, mayFalse});
+  return {refine.getResult(0), refine.getResult(1)};
 }
 
 } // namespace faattn

@@ -393,7 +393,7 @@ public:
       auto ptrTy = LLVM::LLVMPointerType::get(ctx);
       unsigned n = fn.getNumArguments();
       for (unsigned i = 0; i < 4; ++i)
-        fn.insertArgument(n + i, ptrTy, DictionaryAttr::get(ctx), loc);
+        (void)fn.insertArgument(n + i, ptrTy, DictionaryAttr::get(ctx), loc);
       for (unsigned i = 0; i < 4; ++i)
         tmap[i] = entry.getArgument(n + i);
       // The mbarriers: Q full; per stage K full, V full, and empty (one
@@ -692,6 +692,12 @@ private:
       return convertLoop(loop);
     if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
       return convertScan(par);
+    if (auto par = dyn_cast<scf::ParallelOp>(op);
+        par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &fn.getBody().front()) {
+      // Hoisted before a scan (the Q block's rows): every thread reaches it.
+      toErase.push_back(par);
+      return convertRangeReduce(par);
+    }
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no wgmma lowering";
     for (Region &r : op->getRegions())
@@ -1203,29 +1209,34 @@ private:
            par->getBlock() == &fn.getBody().front();
   }
 
-  /// The scan's blocks spread over the CTA's threads: each thread reduces
-  /// the blocks lb + tid, lb + tid + threads, ... with the scan's own
-  /// reduction regions, then the partial results are combined across each
-  /// warp (xor shuffles) and across warps (one slot per warp in shared
-  /// memory, read by every thread after a barrier).
+  /// Combines x and y with reduction i of `reduce` (an scf.parallel's).
+  static Value combine(OpBuilder &b, scf::ReduceOp reduce, unsigned i, Value x, Value y) {
+    Block &r = reduce.getReductions()[i].front();
+    IRMapping map;
+    map.map(r.getArgument(0), x);
+    map.map(r.getArgument(1), y);
+    for (Operation &op : r.without_terminator())
+      b.clone(op, map);
+    return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
+  }
+
+  /// The scan's blocks spread over the CTA's warps: warp w reduces the
+  /// blocks lb + w, lb + w + warps, ... with the scan's own reduction
+  /// regions, its lanes sharing each block's param reads (the
+  /// faattn.range_reduce loops of the classifier, spread over the lanes by
+  /// convertRangeReduce), so that every lane of a warp holds the same
+  /// partial result; the warps' partials are combined through one slot per
+  /// warp in shared memory, read by every thread after a barrier.
   LogicalResult convertScan(scf::ParallelOp par) {
     Location loc = par.getLoc();
     OpBuilder b(par);
     auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
-    // Combines x and y with reduction i's region.
-    auto combine = [&](OpBuilder &b, unsigned i, Value x, Value y) {
-      Block &r = reduce.getReductions()[i].front();
-      IRMapping map;
-      map.map(r.getArgument(0), x);
-      map.map(r.getArgument(1), y);
-      for (Operation &op : r.without_terminator())
-        b.clone(op, map);
-      return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
-    };
+    int64_t warps = threads / 32, at = scanSlots.lookup(par);
+    Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, 32));
     Value step = par.getStep()[0];
     Value first = arith::AddIOp::create(b, loc, par.getLowerBound()[0],
-                                        arith::MulIOp::create(b, loc, tid, step));
-    Value stride = arith::MulIOp::create(b, loc, step, cIdx(b, threads));
+                                        arith::MulIOp::create(b, loc, warp, step));
+    Value stride = arith::MulIOp::create(b, loc, step, cIdx(b, warps));
     auto loop = scf::ForOp::create(
         b, loc, first, par.getUpperBound()[0], stride, par.getInitVals(),
         [&](OpBuilder &b, Location loc, Value iv, ValueRange it) {
@@ -1235,30 +1246,33 @@ private:
             b.clone(op, map);
           SmallVector<Value> next;
           for (auto [i, v] : llvm::enumerate(reduce.getOperands()))
-            next.push_back(combine(b, i, it[i], map.lookupOrDefault(v)));
+            next.push_back(combine(b, reduce, i, it[i], map.lookupOrDefault(v)));
           scf::YieldOp::create(b, loc, next);
         });
-    int64_t warps = threads / 32, at = scanSlots.lookup(par);
+    SmallVector<scf::ParallelOp> reads;
+    loop.walk([&](scf::ParallelOp r) {
+      if (r->hasAttr("faattn.range_reduce"))
+        reads.push_back(r);
+    });
+    for (scf::ParallelOp r : reads) {
+      if (failed(convertRangeReduce(r)))
+        return failure();
+      r.erase();
+    }
     unsigned n = par.getNumReductions();
-    Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, 32));
     auto slot = [&](OpBuilder &b, Value w, unsigned i) {
       Value byte = arith::AddIOp::create(
           b, loc, cIdx(b, at + 8 * i),
           arith::MulIOp::create(b, loc, w, cIdx(b, 8 * n)));
       return sharedPtr(b, byte);
     };
-    SmallVector<Value> partial;
-    for (unsigned i = 0; i < n; ++i) {
-      Value v = loop.getResult(i);
-      if (!v.getType().isInteger(64))
-        return par.emitOpError() << "block scan reduces a " << v.getType() << ", not an i64";
-      for (int64_t offset : {16, 8, 4, 2, 1})
-        v = combine(b, i, v, shuffle64(b, v, offset, gpu::ShuffleMode::XOR));
-      partial.push_back(v);
-    }
+    for (unsigned i = 0; i < n; ++i)
+      if (!loop.getResult(i).getType().isInteger(64))
+        return par.emitOpError() << "block scan reduces a " << loop.getResult(i).getType()
+                                 << ", not an i64";
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       for (unsigned i = 0; i < n; ++i)
-        LLVM::StoreOp::create(b, loc, partial[i], slot(b, warp, i), /*alignment=*/8);
+        LLVM::StoreOp::create(b, loc, loop.getResult(i), slot(b, warp, i), /*alignment=*/8);
     });
     gpu::BarrierOp::create(b, loc);
     for (unsigned i = 0; i < n; ++i) {
@@ -1266,7 +1280,7 @@ private:
       for (int64_t w = 0; w < warps; ++w) {
         Value x = LLVM::LoadOp::create(b, loc, b.getI64Type(), slot(b, cIdx(b, w), i),
                                        /*alignment=*/8);
-        acc = acc ? combine(b, i, acc, x) : x;
+        acc = acc ? combine(b, reduce, i, acc, x) : x;
       }
       // Every thread holds the same value now, but ptxas cannot know it:
       // broadcast from lane 0, which it knows is warp-uniform, so that the
@@ -1276,6 +1290,81 @@ private:
     }
     toErase.push_back(par);
     return success();
+  }
+
+  /// A faattn.range_reduce loop of the mask classifier (a one-dimensional
+  /// scf.parallel of i64 reductions over a param's elements, whose initial
+  /// values are identities and whose body only reads) where a whole warp
+  /// reaches it with the same bounds: the warp's lanes take the elements
+  /// lb + lane, lb + lane + 32, ..., kUnroll of them a trip so that their
+  /// reads are in flight together (lanes past the end read element lb and
+  /// contribute the identity), then combine across the warp with xor
+  /// shuffles. Every lane ends with the whole range's result. The caller
+  /// erases `par`.
+  LogicalResult convertRangeReduce(scf::ParallelOp par) {
+    constexpr int64_t kUnroll = 4;
+    Location loc = par.getLoc();
+    OpBuilder b(par);
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    for (Value v : par.getInitVals())
+      if (!v.getType().isInteger(64))
+        return par.emitOpError() << "range reduction of a " << v.getType() << ", not an i64";
+    Value lb = par.getLowerBound()[0], ub = par.getUpperBound()[0], step = par.getStep()[0];
+    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, 32));
+    auto loop = scf::ForOp::create(
+        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, 32 * kUnroll)),
+        par.getInitVals(), [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
+          SmallVector<Value> acc(it);
+          for (int64_t u = 0; u < kUnroll; ++u) {
+            Value i = arith::AddIOp::create(
+                b, loc, base,
+                arith::MulIOp::create(
+                    b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, 32 * u)), step));
+            Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
+            IRMapping map;
+            map.map(par.getInductionVars()[0], arith::SelectOp::create(b, loc, valid, i, lb));
+            for (Operation &op : par.getBody()->without_terminator())
+              b.clone(op, map);
+            for (auto [k, v] : llvm::enumerate(reduce.getOperands())) {
+              Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
+                                                par.getInitVals()[k]);
+              acc[k] = combine(b, reduce, k, acc[k], x);
+            }
+          }
+          scf::YieldOp::create(b, loc, acc);
+        });
+    for (unsigned k = 0; k < par.getNumReductions(); ++k) {
+      Value v = loop.getResult(k);
+      bool narrow = minMaxOfI32(par, k);
+      for (int64_t offset : {16, 8, 4, 2, 1}) {
+        Value other;
+        if (narrow) { // one 32-bit shuffle instead of two
+          Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
+          Value s32 = gpu::ShuffleOp::create(b, loc, v32, c32(b, offset), c32(b, 32),
+                                             gpu::ShuffleMode::XOR)
+                          .getShuffleResult();
+          other = arith::ExtSIOp::create(b, loc, b.getI64Type(), s32);
+        } else {
+          other = shuffle64(b, v, offset, gpu::ShuffleMode::XOR);
+        }
+        v = combine(b, reduce, k, v, other);
+      }
+      par.getResult(k).replaceAllUsesWith(v);
+    }
+    return success();
+  }
+
+  /// Whether reduction k of `par` is a signed minimum or maximum of i32
+  /// values sign-extended to i64 from an initial value in the i32 range: its
+  /// partial results then fit in 32 bits.
+  static bool minMaxOfI32(scf::ParallelOp par, unsigned k) {
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    auto ext = reduce.getOperands()[k].getDefiningOp<arith::ExtSIOp>();
+    Block &r = reduce.getReductions()[k].front();
+    auto init = getConstantIntValue(par.getInitVals()[k]);
+    return ext && ext.getIn().getType().isInteger(32) && init && *init >= INT32_MIN &&
+           *init <= INT32_MAX && r.getOperations().size() == 2 &&
+           isa<arith::MinSIOp, arith::MaxSIOp>(r.front());
   }
 
   /// A loop carrying tiles carries their fragment vectors instead.
