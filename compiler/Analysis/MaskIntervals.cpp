@@ -261,15 +261,16 @@ class ClassifierEmitter {
 public:
   using Pair = std::pair<Value, Value>;
 
-  /// `blockReads`: whether ranged param reads that depend on the block are
-  /// emitted (otherwise they are unknown and `skippedReads` says so).
+  /// `readsEnabled`: the ranged param reads that depend on the block run
+  /// only where this i1 holds (an empty range otherwise, which is unknown);
+  /// without it they are not emitted (unknown) and `skippedReads` says so.
   /// `hoisted` keeps the reads emitted to `hoist`, shared by the emitters of
   /// one classification so that each is read once.
   /// `root`: the block the classification is emitted into (its reads whose
   /// indices are defined outside it may go to `hoist`).
-  ClassifierEmitter(OpBuilder &b, Location loc, OpBuilder *hoist, Block *root, bool blockReads,
-                    llvm::DenseMap<Operation *, Pair> &hoisted)
-      : b(b), loc(loc), hoist(hoist), root(root), blockReads(blockReads), hoisted(hoisted) {}
+  ClassifierEmitter(OpBuilder &b, Location loc, OpBuilder *hoist, Block *root,
+                    Value readsEnabled, llvm::DenseMap<Operation *, Pair> &hoisted)
+      : b(b), loc(loc), hoist(hoist), root(root), readsEnabled(readsEnabled), hoisted(hoisted) {}
 
   bool skippedReads = false;
 
@@ -450,7 +451,7 @@ private:
       ranges[load] = hoisted.lookup(load);
       return;
     }
-    if (!hoistable && !blockReads) {
+    if (!hoistable && !readsEnabled) {
       skippedReads = true;
       return;
     }
@@ -468,7 +469,9 @@ private:
         arith::AndIOp::create(e, loc, arith::CmpIOp::create(e, loc, P::sge, lo, c64(0)),
                               arith::CmpIOp::create(e, loc, P::slt, hi, size)),
         arith::CmpIOp::create(e, loc, P::sle, lo, hi));
-    // An empty loop when the range is not inside.
+    if (!hoistable)
+      inside = arith::AndIOp::create(e, loc, inside, readsEnabled);
+    // An empty loop when the range is not inside (or not enabled).
     Value first = arith::SelectOp::create(e, loc, inside, lo, c64(0));
     Value end = arith::SelectOp::create(e, loc, inside, arith::AddIOp::create(e, loc, hi, c64(1)),
                                         c64(0));
@@ -588,7 +591,7 @@ private:
   llvm::DenseMap<Value, Value> memrefs;
   OpBuilder *hoist;
   Block *root;
-  bool blockReads;
+  Value readsEnabled;
   llvm::DenseMap<Operation *, Pair> &hoisted;
 };
 
@@ -605,8 +608,8 @@ std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &
   Block &block = mask.front();
   llvm::DenseMap<Operation *, ClassifierEmitter::Pair> hoisted;
   Block *root = b.getInsertionBlock();
-  auto classify = [&](OpBuilder &b, bool blockReads, bool *skipped) {
-    ClassifierEmitter em(b, loc, hoist, root, blockReads, hoisted);
+  auto classify = [&](Value readsEnabled, bool *skipped) {
+    ClassifierEmitter em(b, loc, hoist, root, readsEnabled, hoisted);
     for (unsigned i = 0; i < AttentionOp::kNumIndexArgs; ++i)
       em.setRange(block.getArgument(i), args[i]);
     for (auto [arg, actual] :
@@ -621,22 +624,16 @@ std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &
   // First without the reads over the block's ranges (a loop each): what
   // needs no param decides most blocks of most masks (causal documents:
   // every block above the diagonal is empty whatever the ids). The reads
-  // run only for the blocks left undecided.
+  // run only for the blocks left undecided; for the others their ranges are
+  // empty (no branch: the code stays convergent for a lowering that spreads
+  // a range over several threads), and the refined result is then the
+  // first, which was sound.
   bool skipped = false;
-  auto [mayTrue, mayFalse] = classify(b, /*blockReads=*/false, &skipped);
+  auto [mayTrue, mayFalse] = classify(Value(), &skipped);
   if (!skipped)
     return {mayTrue, mayFalse};
   Value undecided = arith::AndIOp::create(b, loc, mayTrue, mayFalse);
-  // Created before its regions are filled, so that what the reads' indices
-  // are computed from inside it is seen as inside `root` (not hoisted).
-  auto refine = scf::IfOp::create(b, loc, TypeRange{b.getI1Type(), b.getI1Type()}, undecided,
-                                  /*withElseRegion=*/true);
-  OpBuilder tb = OpBuilder::atBlockEnd(refine.thenBlock());
-  auto [t, f] = classify(tb, /*blockReads=*/true, nullptr);
-  scf::YieldOp::create(tb, loc, ValueRange{t, f});
-  OpBuilder eb = OpBuilder::atBlockEnd(refine.elseBlock());
-  scf::YieldOp::create(eb, loc, ValueRange{mayTrue, mayFalse});
-  return {refine.getResult(0), refine.getResult(1)};
+  return classify(undecided, nullptr);
 }
 
 } // namespace faattn

@@ -696,7 +696,7 @@ private:
         par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &fn.getBody().front()) {
       // Hoisted before a scan (the Q block's rows): every thread reaches it.
       toErase.push_back(par);
-      return convertRangeReduce(par);
+      return convertRangeReduce(par, /*lanes=*/32);
     }
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no wgmma lowering";
@@ -1220,42 +1220,65 @@ private:
     return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
   }
 
-  /// The scan's blocks spread over the CTA's warps: warp w reduces the
-  /// blocks lb + w, lb + w + warps, ... with the scan's own reduction
-  /// regions, its lanes sharing each block's param reads (the
-  /// faattn.range_reduce loops of the classifier, spread over the lanes by
-  /// convertRangeReduce), so that every lane of a warp holds the same
-  /// partial result; the warps' partials are combined through one slot per
-  /// warp in shared memory, read by every thread after a barrier.
+  /// Lanes that share one KV block's param reads in a block scan (a group):
+  /// each keeps 16 reads in flight (convertRangeReduce), so that a group
+  /// reads a 128-wide block's ids in one trip, then combines them in 3
+  /// shuffle steps; a warp classifies 4 blocks at once.
+  static constexpr int64_t kScanLanes = 8;
+
+  /// The scan's blocks spread over the CTA. Without param reads over a
+  /// range each thread classifies blocks (lanes = 1); with them
+  /// (faattn.range_reduce loops in the classifier) a group of kScanLanes
+  /// lanes classifies one block together, sharing its reads
+  /// (convertRangeReduce), so that every lane of a group holds the group's
+  /// partial result. Warp w takes the blocks lb + (w * groups + g) * step,
+  /// then every warps * groups blocks, group g of its lanes each; the trip
+  /// count is the same for the whole warp (a group past the end classifies
+  /// block lb and contributes the identities) so that the shuffles stay
+  /// convergent. The groups' partials are combined across the warp (xor
+  /// shuffles), then across warps (one slot per warp in shared memory, read
+  /// by every thread after a barrier).
   LogicalResult convertScan(scf::ParallelOp par) {
     Location loc = par.getLoc();
     OpBuilder b(par);
     auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    bool reads = false;
+    par.getBody()->walk([&](scf::ParallelOp r) { reads |= r->hasAttr("faattn.range_reduce"); });
+    int64_t lanes = reads ? kScanLanes : 1, groups = 32 / lanes;
     int64_t warps = threads / 32, at = scanSlots.lookup(par);
     Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, 32));
-    Value step = par.getStep()[0];
-    Value first = arith::AddIOp::create(b, loc, par.getLowerBound()[0],
-                                        arith::MulIOp::create(b, loc, warp, step));
-    Value stride = arith::MulIOp::create(b, loc, step, cIdx(b, warps));
+    Value group = arith::DivUIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, tid, cIdx(b, 32)), cIdx(b, lanes));
+    Value lb = par.getLowerBound()[0], ub = par.getUpperBound()[0], step = par.getStep()[0];
+    Value first = arith::AddIOp::create(
+        b, loc, lb,
+        arith::MulIOp::create(b, loc, arith::MulIOp::create(b, loc, warp, cIdx(b, groups)),
+                              step));
+    Value stride = arith::MulIOp::create(b, loc, step, cIdx(b, warps * groups));
     auto loop = scf::ForOp::create(
-        b, loc, first, par.getUpperBound()[0], stride, par.getInitVals(),
-        [&](OpBuilder &b, Location loc, Value iv, ValueRange it) {
+        b, loc, first, ub, stride, par.getInitVals(),
+        [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
+          Value kb = arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, group, step));
+          Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, kb, ub);
           IRMapping map;
-          map.map(par.getInductionVars()[0], iv);
+          map.map(par.getInductionVars()[0], arith::SelectOp::create(b, loc, valid, kb, lb));
           for (Operation &op : par.getBody()->without_terminator())
             b.clone(op, map);
           SmallVector<Value> next;
-          for (auto [i, v] : llvm::enumerate(reduce.getOperands()))
-            next.push_back(combine(b, reduce, i, it[i], map.lookupOrDefault(v)));
+          for (auto [i, v] : llvm::enumerate(reduce.getOperands())) {
+            Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
+                                              par.getInitVals()[i]);
+            next.push_back(combine(b, reduce, i, it[i], x));
+          }
           scf::YieldOp::create(b, loc, next);
         });
-    SmallVector<scf::ParallelOp> reads;
+    SmallVector<scf::ParallelOp> rangeReads;
     loop.walk([&](scf::ParallelOp r) {
       if (r->hasAttr("faattn.range_reduce"))
-        reads.push_back(r);
+        rangeReads.push_back(r);
     });
-    for (scf::ParallelOp r : reads) {
-      if (failed(convertRangeReduce(r)))
+    for (scf::ParallelOp r : rangeReads) {
+      if (failed(convertRangeReduce(r, lanes)))
         return failure();
       r.erase();
     }
@@ -1266,13 +1289,18 @@ private:
           arith::MulIOp::create(b, loc, w, cIdx(b, 8 * n)));
       return sharedPtr(b, byte);
     };
-    for (unsigned i = 0; i < n; ++i)
-      if (!loop.getResult(i).getType().isInteger(64))
-        return par.emitOpError() << "block scan reduces a " << loop.getResult(i).getType()
-                                 << ", not an i64";
+    SmallVector<Value> partial;
+    for (unsigned i = 0; i < n; ++i) {
+      Value v = loop.getResult(i);
+      if (!v.getType().isInteger(64))
+        return par.emitOpError() << "block scan reduces a " << v.getType() << ", not an i64";
+      for (int64_t offset = 16; offset >= lanes; offset /= 2)
+        v = combine(b, reduce, i, v, shuffle64(b, v, offset, gpu::ShuffleMode::XOR));
+      partial.push_back(v);
+    }
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       for (unsigned i = 0; i < n; ++i)
-        LLVM::StoreOp::create(b, loc, loop.getResult(i), slot(b, warp, i), /*alignment=*/8);
+        LLVM::StoreOp::create(b, loc, partial[i], slot(b, warp, i), /*alignment=*/8);
     });
     gpu::BarrierOp::create(b, loc);
     for (unsigned i = 0; i < n; ++i) {
@@ -1294,15 +1322,16 @@ private:
 
   /// A faattn.range_reduce loop of the mask classifier (a one-dimensional
   /// scf.parallel of i64 reductions over a param's elements, whose initial
-  /// values are identities and whose body only reads) where a whole warp
-  /// reaches it with the same bounds: the warp's lanes take the elements
-  /// lb + lane, lb + lane + 32, ..., kUnroll of them a trip so that their
-  /// reads are in flight together (lanes past the end read element lb and
-  /// contribute the identity), then combine across the warp with xor
-  /// shuffles. Every lane ends with the whole range's result. The caller
-  /// erases `par`.
-  LogicalResult convertRangeReduce(scf::ParallelOp par) {
-    constexpr int64_t kUnroll = 4;
+  /// values are identities and whose body only reads) reached by aligned
+  /// groups of `lanes` lanes (a power of two dividing 32), the same bounds
+  /// within a group and every lane of the warp at the end: lane l of a group
+  /// takes the elements lb + l, lb + l + lanes, ..., 128 / lanes of them a
+  /// trip so that its reads are in flight together (past the end it reads
+  /// element lb and contributes the identity), then the group combines with
+  /// xor shuffles. Every lane of the group ends with the whole range's
+  /// result. The caller erases `par`.
+  LogicalResult convertRangeReduce(scf::ParallelOp par, int64_t lanes) {
+    int64_t unroll = std::max<int64_t>(1, 128 / lanes);
     Location loc = par.getLoc();
     OpBuilder b(par);
     auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
@@ -1310,16 +1339,16 @@ private:
       if (!v.getType().isInteger(64))
         return par.emitOpError() << "range reduction of a " << v.getType() << ", not an i64";
     Value lb = par.getLowerBound()[0], ub = par.getUpperBound()[0], step = par.getStep()[0];
-    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, 32));
+    Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, lanes));
     auto loop = scf::ForOp::create(
-        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, 32 * kUnroll)),
+        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)),
         par.getInitVals(), [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
           SmallVector<Value> acc(it);
-          for (int64_t u = 0; u < kUnroll; ++u) {
+          for (int64_t u = 0; u < unroll; ++u) {
             Value i = arith::AddIOp::create(
                 b, loc, base,
                 arith::MulIOp::create(
-                    b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, 32 * u)), step));
+                    b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
             Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
             IRMapping map;
             map.map(par.getInductionVars()[0], arith::SelectOp::create(b, loc, valid, i, lb));
@@ -1336,7 +1365,7 @@ private:
     for (unsigned k = 0; k < par.getNumReductions(); ++k) {
       Value v = loop.getResult(k);
       bool narrow = minMaxOfI32(par, k);
-      for (int64_t offset : {16, 8, 4, 2, 1}) {
+      for (int64_t offset = lanes / 2; offset >= 1; offset /= 2) {
         Value other;
         if (narrow) { // one 32-bit shuffle instead of two
           Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
