@@ -21,8 +21,12 @@ ap.add_argument("--grid-flex", action="store_true",
                      "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
                 help="which rows: grid (the Hopper issue's grid), variants (vs FlexAttention), decode")
+ap.add_argument("--specs", default="",
+                help="only the rows of these specs (comma-separated names: g128c,document); all "
+                     "rows of the chosen parts when empty")
 args = ap.parse_args()
 parts = set(args.parts.split(","))
+only_specs = set(filter(None, args.specs.split(",")))
 
 dev = "cuda"
 torch.manual_seed(0)
@@ -111,6 +115,8 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
     """One forward row: faattn (bench/grid.fa), SDPA cuDNN + flash (plain and causal shapes
     only), FlexAttention. FLOPs: FlashAttention's convention (halved when causal); a sliding
     window counts the (q, kv) pairs it keeps."""
+    if only_specs and kernel not in only_specs:
+        return
     H = 2048 // D
     B = max(1, 16384 // S)
     flops = 4 * B * H * S * S * D / (2 if causal else 1)
