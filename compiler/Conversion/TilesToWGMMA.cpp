@@ -55,7 +55,6 @@
 #include "mlir/IR/Matchers.h"
 
 #include <cmath>
-#include <memory>
 #include <limits>
 
 namespace faattn {
@@ -670,7 +669,8 @@ private:
       return op->emitOpError() << "on an M x 1 tile has no wgmma lowering (rowKey / colKey "
                                   "assume M x N fragments)";
     if (auto score = dyn_cast<TileScoreOp>(op)) {
-      ElementCode &code = elementCodeOf(b, op);
+      ElementCode code(op);
+      code.emitUniform(b);
       return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                    ValueRange x) {
         auto [q, kv] = indices(b, score.getType(), score.getRow0(), score.getCol0(), i);
@@ -679,7 +679,8 @@ private:
       });
     }
     if (auto mask = dyn_cast<TileMaskOp>(op)) {
-      ElementCode &code = elementCodeOf(b, op);
+      ElementCode code(op);
+      code.emitUniform(b);
       return elementwise(b, op, ValueRange{mask.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                  ValueRange x) {
         auto [q, kv] = indices(b, mask.getType(), mask.getRow0(), mask.getCol0(), i);
@@ -710,55 +711,6 @@ private:
   /// M x N tile is in (see rowOf, colOf).
   static int64_t rowKey(int64_t i) { return (i % 4) / 2; }
   static int64_t colKey(int64_t i) { return 2 * (i / 4) + i % 2; }
-
-  /// The score or mask op's element code (TileScalar's ElementCode), its
-  /// uniform part emitted at `b` the first time it is asked for.
-  ElementCode &elementCodeOf(OpBuilder &b, Operation *op) {
-    auto &code = elementCode[op];
-    if (!code) {
-      code = std::make_unique<ElementCode>(op);
-      code->emitUniform(b);
-    }
-    return *code;
-  }
-
-  /// Emits at `b` the element code of the score and mask ops that S = Q K^T
-  /// feeds (directly, or the mask through the score) which depends on the
-  /// tile, a row or a column alone (slopes[h], doc[q_idx], doc[kv_idx]):
-  /// called between the product's commit and its wait, so that such reads
-  /// are in flight while the tensor cores run instead of after them. Their
-  /// operands (the block's row0 / col0, the params) are defined before the
-  /// product; the elements' own code stays after it.
-  void prefetchElementCode(OpBuilder &b, TileDotOp qk) {
-    SmallVector<Operation *> ops;
-    for (Operation *user : qk->getUsers()) {
-      if (isa<TileScoreOp>(user))
-        for (Operation *next : user->getUsers())
-          if (isa<TileMaskOp>(next))
-            ops.push_back(next);
-      if (isa<TileScoreOp, TileMaskOp>(user))
-        ops.insert(ops.begin(), user);
-    }
-    for (Operation *op : ops) {
-      auto t = cast<TileType>(op->getResult(0).getType());
-      if (t.getShape()[1] == 1)
-        continue; // not lowered (convert says why)
-      Value row0, col0;
-      if (auto score = dyn_cast<TileScoreOp>(op)) {
-        row0 = score.getRow0();
-        col0 = score.getCol0();
-      } else {
-        auto mask = cast<TileMaskOp>(op);
-        row0 = mask.getRow0();
-        col0 = mask.getCol0();
-      }
-      ElementCode &code = elementCodeOf(b, op);
-      for (int64_t i = 0; i < elems(t); ++i) {
-        auto [q, kv] = indices(b, t, row0, col0, i);
-        (void)code.forElement(b, rowKey(i), q, colKey(i), kv);
-      }
-    }
-  }
 
   /// (q_idx, kv_idx) of fragment element i as i32.
   std::pair<Value, Value> indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i) {
@@ -1106,8 +1058,6 @@ private:
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     if (turn)
       passTurn(b, otherWarpgroup(b));
-    if (qk)
-      prefetchElementCode(b, dot);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     if (!qk && tma) {
       // The stage's K and V are read: one arrival per warp frees it.
@@ -1531,8 +1481,6 @@ private:
   /// stage (index) and phase parity (i32).
   Value kvFirst, kvCount, kvIv, stage, parity;
   DenseMap<Value, Value> frag;
-  /// The score and mask ops' element code, once emitted (elementCodeOf).
-  DenseMap<Operation *, std::unique_ptr<ElementCode>> elementCode;
   /// The block scans spread over the CTA, and their slots' byte offsets.
   DenseMap<Operation *, int64_t> scanSlots;
   /// O updates folded into their P V (see rescaleOf).
