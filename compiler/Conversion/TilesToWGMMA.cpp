@@ -23,7 +23,8 @@
 //     depends on one of them once per row or column (ElementCode); row
 //     reductions finish with two quad shuffles;
 //   * the mask analysis' block scan (an scf.parallel of reductions) is
-//     spread over the CTA's threads;
+//     spread over the CTA's threads, groups of 8 lanes sharing a block when
+//     its classifier reads a param over a range (faattn.range_reduce);
 //   * O goes out through swizzled shared memory and a TMA store (else from
 //     the fragments), LSE from the fragments;
 //   * schedule = pingpong: the two warpgroups take turns at the tensor cores.

@@ -48,11 +48,14 @@ BlockCounts countBlocks(mlir::Region &mask, int64_t numHeads, int64_t blockM, in
 /// arguments stand for. At run time b and h are exact, and an i32 param read
 /// at such single-valued indices (prefix[b]) is read and exact too; one read
 /// with a single ranged index (doc[kv_idx]) is the minimum and maximum of the
-/// param over the range, read by a loop. Such a loop whose range does not
-/// depend on the block being classified goes to `hoist` when given (the Q
-/// block's rows are the same for every KV block of a scan). Returns
-/// (mayBeTrue, mayBeFalse) as i1 values: the block is empty when !mayBeTrue
-/// and full when !mayBeFalse.
+/// param over the range, read by an scf.parallel of two reductions
+/// (faattn.range_reduce: identities as initial values, a body that only
+/// reads). Such a read whose range does not depend on the block being
+/// classified goes to `hoist` when given (the Q block's rows are the same for
+/// every KV block of a scan). The others run only when the classification
+/// without them leaves the block undecided (their range is empty otherwise:
+/// no branch). Returns (mayBeTrue, mayBeFalse) as i1 values: the block is
+/// empty when !mayBeTrue and full when !mayBeFalse.
 std::pair<mlir::Value, mlir::Value>
 emitBlockClassifier(mlir::OpBuilder &b, mlir::Location loc, mlir::Region &mask,
                     llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> args,

@@ -31,7 +31,9 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
     time params are unknown (blocks that depend on them are partial); at run
     time an i32 param read at single-valued indices is read, and one read at
     a ranged index (doc[kv_idx]) is the param's minimum and maximum over the
-    range. With the function attribute
+    range (an `scf.parallel {faattn.range_reduce}` of min and max from their
+    identities, read only for the blocks the mask leaves undecided without
+    it; the wgmma path spreads it over lanes). With the function attribute
     `faattn.reference_shape = array<i64: seq_q, seq_kv>` the pass also
     records `faattn.block_counts = {empty, full, partial}` for that shape on
     the grid. Runs after faattn-tile.
