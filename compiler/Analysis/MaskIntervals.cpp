@@ -428,11 +428,12 @@ private:
   /// (so that code depending only on such values can run before it).
   bool invariant(Value v) {
     Block *here = root;
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      return arg.getOwner() != here;
-    Operation *def = v.getDefiningOp();
-    for (Operation *op = def; op; op = op->getParentOp())
-      if (op->getBlock() == here)
+    Block *blk = isa<BlockArgument>(v) ? cast<BlockArgument>(v).getOwner()
+                                       : v.getDefiningOp()->getBlock();
+    // Defined in `root` or in a block nested in it (walking out through the
+    // ops that hold each block).
+    for (; blk; blk = blk->getParentOp() ? blk->getParentOp()->getBlock() : nullptr)
+      if (blk == here)
         return false;
     return true;
   }
@@ -626,8 +627,9 @@ std::pair<Value, Value> emitBlockClassifier(OpBuilder &b, Location loc, Region &
   // every block above the diagonal is empty whatever the ids). The reads
   // run only for the blocks left undecided; for the others their ranges are
   // empty (no branch: the code stays convergent for a lowering that spreads
-  // a range over several threads), and the refined result is then the
-  // first, which was sound.
+  // a range over several threads), and the refined result is then at least
+  // as precise as the first (every step is monotone in its ranges), and
+  // sound either way.
   bool skipped = false;
   auto [mayTrue, mayFalse] = classify(Value(), &skipped);
   if (!skipped)
