@@ -5,13 +5,15 @@
 # (bench/grid.fa at 16k tokens). Writes $OUT/quick-tests.txt and $OUT/quick-bench.txt.
 #
 #   bash tools/gpu-quick.sh [tests] [variants] [tuning-tests] [bench] [tuning] [sass] [sanitizer]
+#                           [scan-cost]
 #
 # variants: the lit variant specs (documents, windows, fully masked rows, ...) and random specs
 # at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
 # per sequence; sass: HGMMA and local-memory counts of the cubins in bundle/cubin (compiled on
 # the CPU machine); sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel and a
-# warp-specialized (cooperative) kernel.
+# warp-specialized (cooperative) kernel; scan-cost: bench/experiments/scan-cost.sh (the document
+# kernel's run-time block scan against kernels with the same products and no scan).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/faattn-gpu-out}
@@ -94,5 +96,8 @@ if [[ "$PARTS" == *" sanitizer "* ]]; then
       --shape b=2,seq_q=300,seq_kv=400 >> "$OUT/sanitizer.txt" 2>&1
     echo "$run exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
+fi
+if [[ "$PARTS" == *" scan-cost "* ]]; then
+  OUT="$OUT" bash bench/experiments/scan-cost.sh > /dev/null || status=1
 fi
 exit $status
