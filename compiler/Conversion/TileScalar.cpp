@@ -276,20 +276,19 @@ IRMapping ElementCode::emitGuarded(OpBuilder &b, Value inside, ArrayRef<Operatio
 IRMapping ElementCode::forElement(OpBuilder &b, int64_t rowKey, Value q, int64_t colKey,
                                   Value kv) {
   IRMapping pre = uniform;
-  if (!rowOps.empty()) {
-    auto it = rows.find(rowKey);
-    if (it == rows.end())
-      it = rows.try_emplace(rowKey, emitPart(b, rowOps, qArg, q, seqQ)).first;
+  // The row's (or column's) part, emitted the first time its key is seen.
+  auto add = [&](llvm::DenseMap<int64_t, IRMapping> &parts, ArrayRef<Operation *> ops,
+                 int64_t key, Value arg, Value index, Value bound) {
+    if (ops.empty())
+      return;
+    auto it = parts.find(key);
+    if (it == parts.end())
+      it = parts.try_emplace(key, emitPart(b, ops, arg, index, bound)).first;
     for (auto [k, v] : it->second.getValueMap())
       pre.map(k, v);
-  }
-  if (!colOps.empty()) {
-    auto it = cols.find(colKey);
-    if (it == cols.end())
-      it = cols.try_emplace(colKey, emitPart(b, colOps, kvArg, kv, seqKV)).first;
-    for (auto [k, v] : it->second.getValueMap())
-      pre.map(k, v);
-  }
+  };
+  add(rows, rowOps, rowKey, qArg, q, seqQ);
+  add(cols, colOps, colKey, kvArg, kv, seqKV);
   return pre;
 }
 

@@ -1179,14 +1179,16 @@ private:
     return success();
   }
 
-  /// An i64 as two 32-bit shuffles: xor with `offset`, or from lane
+  /// A 32-bit value across the warp: xor with `offset`, or from lane
   /// `offset` (mode idx).
+  Value shuffle32(OpBuilder &b, Value x, int64_t offset, gpu::ShuffleMode mode) {
+    return gpu::ShuffleOp::create(b, fn.getLoc(), x, c32(b, offset), c32(b, 32), mode)
+        .getShuffleResult();
+  }
+  /// An i64 as two 32-bit shuffles.
   Value shuffle64(OpBuilder &b, Value v, int64_t offset, gpu::ShuffleMode mode) {
     Location loc = fn.getLoc();
-    auto shfl = [&](Value x) {
-      return gpu::ShuffleOp::create(b, loc, x, c32(b, offset), c32(b, 32), mode)
-          .getShuffleResult();
-    };
+    auto shfl = [&](Value x) { return shuffle32(b, x, offset, mode); };
     Value lo = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
     Value hi = arith::TruncIOp::create(b, loc, b.getI32Type(),
                                        arith::ShRUIOp::create(b, loc, v, c64(b, 32)));
@@ -1219,6 +1221,28 @@ private:
     for (Operation &op : r.without_terminator())
       b.clone(op, map);
     return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
+  }
+
+  /// One step of a reduction loop standing in for `par` (an scf.parallel
+  /// whose initial values are identities): `par`'s body at `index` when
+  /// `valid`, else at its lower bound with the identities contributed, so
+  /// that every lane runs the same code; returns `acc` combined with it.
+  SmallVector<Value> accumulateAt(OpBuilder &b, scf::ParallelOp par, Value index, Value valid,
+                                  ValueRange acc) {
+    Location loc = par.getLoc();
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    IRMapping map;
+    map.map(par.getInductionVars()[0],
+            arith::SelectOp::create(b, loc, valid, index, par.getLowerBound()[0]));
+    for (Operation &op : par.getBody()->without_terminator())
+      b.clone(op, map);
+    SmallVector<Value> next;
+    for (auto [k, v] : llvm::enumerate(reduce.getOperands())) {
+      Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
+                                        par.getInitVals()[k]);
+      next.push_back(combine(b, reduce, k, acc[k], x));
+    }
+    return next;
   }
 
   /// Lanes that share one KV block's param reads in a block scan (a group):
@@ -1261,17 +1285,7 @@ private:
         [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
           Value kb = arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, group, step));
           Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, kb, ub);
-          IRMapping map;
-          map.map(par.getInductionVars()[0], arith::SelectOp::create(b, loc, valid, kb, lb));
-          for (Operation &op : par.getBody()->without_terminator())
-            b.clone(op, map);
-          SmallVector<Value> next;
-          for (auto [i, v] : llvm::enumerate(reduce.getOperands())) {
-            Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
-                                              par.getInitVals()[i]);
-            next.push_back(combine(b, reduce, i, it[i], x));
-          }
-          scf::YieldOp::create(b, loc, next);
+          scf::YieldOp::create(b, loc, accumulateAt(b, par, kb, valid, it));
         });
     SmallVector<scf::ParallelOp> rangeReads;
     loop.walk([&](scf::ParallelOp r) {
@@ -1351,15 +1365,7 @@ private:
                 arith::MulIOp::create(
                     b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
             Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
-            IRMapping map;
-            map.map(par.getInductionVars()[0], arith::SelectOp::create(b, loc, valid, i, lb));
-            for (Operation &op : par.getBody()->without_terminator())
-              b.clone(op, map);
-            for (auto [k, v] : llvm::enumerate(reduce.getOperands())) {
-              Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
-                                                par.getInitVals()[k]);
-              acc[k] = combine(b, reduce, k, acc[k], x);
-            }
+            acc = accumulateAt(b, par, i, valid, acc);
           }
           scf::YieldOp::create(b, loc, acc);
         });
@@ -1370,10 +1376,8 @@ private:
         Value other;
         if (narrow) { // one 32-bit shuffle instead of two
           Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
-          Value s32 = gpu::ShuffleOp::create(b, loc, v32, c32(b, offset), c32(b, 32),
-                                             gpu::ShuffleMode::XOR)
-                          .getShuffleResult();
-          other = arith::ExtSIOp::create(b, loc, b.getI64Type(), s32);
+          other = arith::ExtSIOp::create(b, loc, b.getI64Type(),
+                                         shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
         } else {
           other = shuffle64(b, v, offset, gpu::ShuffleMode::XOR);
         }
