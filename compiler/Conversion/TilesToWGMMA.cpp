@@ -83,6 +83,10 @@ struct Plan {
   // `stages` buffers filled ahead of the consumers.
   std::string tmaWhyNot;
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
+  // faattn-peel-diagonal's head loop (kvLoops.front()), if any: its block c
+  // is ring block 0, loaded whether or not the loop runs (before the block
+  // scan when c is known there); the other loops' blocks follow from 1.
+  scf::ForOp head;
   int64_t stages = 0;
   TileStoreOp oStore; // O through shared memory and a TMA store (or null)
   int64_t scanBytes = 0; // the block scans' cross-warp slots
@@ -187,11 +191,22 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "KV loops out of order";
     p.kvLoops.push_back(loop);
   }
-  for (size_t i = 1; i < p.kvLoops.size(); ++i)
+  if (p.kvLoops.front()->hasAttr("faattn.kv_head")) {
+    p.head = p.kvLoops.front();
+    if (p.kvLoops.size() < 2)
+      return "a head KV loop without the loops it was peeled from";
+    if (p.head.getLowerBound() == p.head.getUpperBound())
+      return "the head KV loop's bounds are equal";
+  }
+  size_t rest = p.head ? 1 : 0;
+  for (size_t i = rest + 1; i < p.kvLoops.size(); ++i)
     if (p.kvLoops[i].getLowerBound() != p.kvLoops[i - 1].getUpperBound())
       return "the KV loops do not cover consecutive block ranges";
   scf::ForOp first = p.kvLoops.front();
-  for (Value bound : {first.getLowerBound(), p.kvLoops.back().getUpperBound()})
+  SmallVector<Value> bounds{p.kvLoops[rest].getLowerBound(), p.kvLoops.back().getUpperBound()};
+  if (p.head)
+    bounds.append({p.head.getLowerBound(), p.head.getUpperBound()});
+  for (Value bound : bounds)
     if (Operation *def = bound.getDefiningOp())
       if (def->getBlock() != &entry || !def->isBeforeInBlock(first))
         return "the KV range is not known before the first KV loop";
@@ -509,10 +524,22 @@ private:
     }
   }
 
-  /// The producer (thread 0) starts block `seq` of the KV sequence: it waits
+  /// The KV block index of ring block `seq`: the head block c first when
+  /// there is a head loop, then the consecutive range from kvFirst.
+  Value blockOf(OpBuilder &b, Value seq) {
+    Location loc = fn.getLoc();
+    if (!p.head)
+      return arith::AddIOp::create(b, loc, kvFirst, seq);
+    Value rest = arith::SubIOp::create(b, loc, arith::AddIOp::create(b, loc, kvFirst, seq),
+                                       cIdx(b, 1));
+    Value isHead = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, seq, cIdx(b, 0));
+    return arith::SelectOp::create(b, loc, isHead, p.head.getLowerBound(), rest);
+  }
+
+  /// The producer (thread 0) starts ring block `seq`, KV block `j`: it waits
   /// until the consumers released the stage's previous block, then TMA-loads
   /// K and V into the stage.
-  void issueKV(OpBuilder &b, Value seq) {
+  void issueKV(OpBuilder &b, Value seq, Value j) {
     Location loc = fn.getLoc();
     Value S = cIdx(b, p.stages);
     Value s = arith::RemUIOp::create(b, loc, seq, S);
@@ -522,7 +549,6 @@ private:
       Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
       wait(b, empty(b, s), i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
     });
-    Value j = arith::AddIOp::create(b, loc, kvFirst, seq);
     Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
     TileLoadOp k = p.k.front(), v = p.v.front();
     Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
@@ -537,21 +563,44 @@ private:
     tmaLoad(b, tmap[2], p.dv, p.bn, vDst, row, v.getHead(), v.getBatch(), fullV(b, s));
   }
 
+  /// The head block's loads, as soon as its index is known (the Q block's
+  /// load and the mbarriers' initialization come first): ring block 0,
+  /// always loaded (not warp-specialized: that producer issues every block).
+  void speculateHead(OpBuilder &b) {
+    if (!p.head || warpSpec || headIssued)
+      return;
+    headIssued = true;
+    ifThen(b, fn.getLoc(), producer,
+           [&](OpBuilder &b) { issueKV(b, cIdx(b, 0), p.head.getLowerBound()); });
+  }
+  /// Whether `v` is defined before `op` (in its block or above it).
+  static bool definedBefore(Value v, Operation *op) {
+    Operation *def = v.getDefiningOp();
+    while (def && def->getBlock() != op->getBlock())
+      def = def->getParentOp();
+    return !def || def->isBeforeInBlock(op);
+  }
+
   /// Before the first KV loop: the first stages - 1 blocks are started and
   /// Q is waited for. Warp-specialized: the roles split here instead.
   void prologue(OpBuilder &b) {
     Location loc = fn.getLoc();
-    kvFirst = p.kvLoops.front().getLowerBound();
+    size_t rest = p.head ? 1 : 0;
+    kvFirst = p.kvLoops[rest].getLowerBound();
     Value last = p.kvLoops.back().getUpperBound();
     Value n = arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, last, kvFirst), kvFirst);
-    kvCount = n;
+    // The head block is ring block 0; the rest's iv - kvFirst is one more.
+    kvCount = p.head ? arith::AddIOp::create(b, loc, n, cIdx(b, 1)).getResult() : n;
+    restOrigin =
+        p.head ? arith::SubIOp::create(b, loc, kvFirst, cIdx(b, 1)).getResult() : kvFirst;
     if (warpSpec)
       return splitRoles(b);
-    for (int64_t i = 0; i + 1 < p.stages; ++i) {
+    speculateHead(b); // where the head's index was not known earlier
+    for (int64_t i = p.head ? 1 : 0; i + 1 < p.stages; ++i) {
       Value go = arith::AndIOp::create(
           b, loc, producer,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cIdx(b, i), n));
-      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i)); });
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cIdx(b, i), kvCount));
+      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i), blockOf(b, cIdx(b, i))); });
     }
     wait(b, qFull(b), c32(b, 0));
     if (pingpong) {
@@ -580,7 +629,7 @@ private:
     ifThen(pb, loc, producer, [&](OpBuilder &b) {
       scf::ForOp::create(b, loc, cIdx(b, 0), kvCount, cIdx(b, 1), ValueRange{},
                          [&](OpBuilder &b, Location loc, Value seq, ValueRange) {
-                           issueKV(b, seq);
+                           issueKV(b, seq, blockOf(b, seq));
                            scf::YieldOp::create(b, loc);
                          });
     });
@@ -632,9 +681,16 @@ private:
   }
 
   LogicalResult convertBlock(Block &block) {
-    for (Operation &op : llvm::make_early_inc_range(block))
+    for (Operation &op : llvm::make_early_inc_range(block)) {
       if (failed(convert(&op)))
         return failure();
+      // The head block's loads right after its index, once Q's are issued.
+      if (p.head && qIssued && !headIssued && p.head.getLowerBound().getDefiningOp() == &op) {
+        OpBuilder b(op.getContext());
+        b.setInsertionPointAfter(&op);
+        speculateHead(b);
+      }
+    }
     return success();
   }
 
@@ -767,6 +823,40 @@ private:
     return success();
   }
 
+  /// The producer starts ring block seq + stages - 1 when there is one (the
+  /// head block, ring block 0, was started before).
+  void issueAhead(OpBuilder &b, Value seq) {
+    Location loc = fn.getLoc();
+    Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
+    Value go = arith::AndIOp::create(
+        b, loc, producer, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
+    if (p.head && p.stages == 1)
+      go = arith::AndIOp::create(
+          b, loc, go, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, ahead, cIdx(b, 0)));
+    ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
+  }
+
+  /// After the head loop: when it did not run (the scan did not find its
+  /// block the last one), ring block 0 is waited out and released as if
+  /// consumed, and the block the producer would have started then is
+  /// started.
+  void drainHead(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    Value missed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         p.head.getLowerBound(), p.head.getUpperBound());
+    ifThen(b, loc, missed, [&](OpBuilder &b) {
+      if (!warpSpec)
+        issueAhead(b, cIdx(b, 0));
+      wait(b, fullK(b, cIdx(b, 0)), c32(b, 0));
+      wait(b, fullV(b, cIdx(b, 0)), c32(b, 0));
+      NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+      ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
+        NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, cIdx(b, 0)), Value(),
+                                       NVVM::MemScopeKindAttr(), BoolAttr());
+      });
+    });
+  }
+
   /// The TMA pipeline's loads. Q: the producer starts it (waited for in the
   /// prologue). K (first in its loop): the producer starts block
   /// seq + stages - 1, then every thread waits for block seq's K. V: its
@@ -780,17 +870,15 @@ private:
         tmaLoad(b, tmap[0], p.d, p.bm, cIdx(b, qAt), i32(b, load.getRow0()), load.getHead(),
                 load.getBatch(), qFull(b));
       });
+      qIssued = true;
+      if (p.head && definedBefore(p.head.getLowerBound(), load))
+        speculateHead(b);
     } else if (llvm::is_contained(p.k, load)) {
       if (!kvIv)
         return load.emitOpError() << "K block outside a KV loop";
-      Value seq = arith::SubIOp::create(b, loc, kvIv, kvFirst);
-      if (!warpSpec) { // else the producer warpgroup has them all in flight
-        Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
-        Value go = arith::AndIOp::create(
-            b, loc, producer,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
-        ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead); });
-      }
+      Value seq = arith::SubIOp::create(b, loc, kvIv, seqOrigin);
+      if (!warpSpec) // else the producer warpgroup has them all in flight
+        issueAhead(b, seq);
       Value S = cIdx(b, p.stages);
       stage = arith::RemUIOp::create(b, loc, seq, S);
       parity = i32(b, arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, seq, S),
@@ -1417,6 +1505,13 @@ private:
              arith::CmpIOp::create(b, loop.getLoc(), arith::CmpIPredicate::eq, wgIdx, cIdx(b, 0)),
              [&](OpBuilder &b) { takeTurn(b); });
     }
+    if (isKV)
+      seqOrigin = loop == p.head ? p.head.getLowerBound() : restOrigin;
+    if (isKV && loop == p.head) {
+      OpBuilder b(loop);
+      b.setInsertionPointAfter(loop);
+      drainHead(b);
+    }
     bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
     if (!any) {
       kvIv = isKV ? loop.getInductionVar() : Value();
@@ -1481,10 +1576,14 @@ private:
       storeLeader;
   /// The tensor maps of q, k, v and out (TMA pipeline).
   Value tmap[4];
-  /// The KV sequence: its first block index, its length, the induction
-  /// variable of the KV loop being converted, and the current block's ring
-  /// stage (index) and phase parity (i32).
-  Value kvFirst, kvCount, kvIv, stage, parity;
+  /// The KV sequence: the first block index of its consecutive range, its
+  /// length (ring blocks, the head's included), the induction variable of
+  /// the KV loop being converted, what it is counted from (iv - seqOrigin
+  /// is its ring block: the head's c, else kvFirst, less one after a head),
+  /// and the current block's ring stage (index) and phase parity (i32).
+  Value kvFirst, kvCount, restOrigin, kvIv, seqOrigin, stage, parity;
+  /// Whether Q's and the head block's loads are issued yet.
+  bool qIssued = false, headIssued = false;
   DenseMap<Value, Value> frag;
   /// The block scans spread over the CTA, and their slots' byte offsets.
   DenseMap<Operation *, int64_t> scanSlots;

@@ -42,9 +42,10 @@ using namespace mlir;
 namespace faattn {
 
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
-  static const llvm::StringRef names[] = {"faattn-tile",           "faattn-loop-order",
-                                          "faattn-split-kv",       "faattn-mask-analysis",
-                                          "faattn-online-softmax", "faattn-assign-layouts"};
+  static const llvm::StringRef names[] = {
+      "faattn-tile",          "faattn-loop-order",     "faattn-split-kv",
+      "faattn-mask-analysis", "faattn-peel-diagonal",  "faattn-online-softmax",
+      "faattn-assign-layouts"};
   return names;
 }
 
@@ -67,6 +68,8 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     }
     else if (name == "faattn-mask-analysis")
       fn.addPass(createFAAttnMaskAnalysis());
+    else if (name == "faattn-peel-diagonal")
+      fn.addPass(createFAAttnPeelDiagonal());
     else if (name == "faattn-online-softmax")
       fn.addPass(createFAAttnOnlineSoftmax());
     else

@@ -41,6 +41,23 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
 
+def FAAttnPeelDiagonal : Pass<"faattn-peel-diagonal", "::mlir::func::FuncOp"> {
+  let summary = "Visit the KV block of the Q block's last row first, chosen before the block scan";
+  let description = [{
+    For each KV loop faattn-mask-analysis split after a block scan ([lo, flo)
+    masked, [flo, fhi) full, [fhi, hi) masked): the candidate c = the KV block
+    holding the Q block's last row (clamped to the loop's blocks) is computed
+    before the scan, from the Q block alone; after the scan, a head loop
+    `scf.for [c, c + hit) {faattn.kv_head}` (masked) runs first when the scan
+    found c the last non-empty block (hit = lo < hi && hi - 1 == c), and the
+    three ranges end at c instead of hi. The same blocks are visited, each
+    once. The wgmma path starts the head block's K/V loads before the scan
+    and waits them out on a miss. Loops without a scan are left alone. Runs
+    after faattn-mask-analysis.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
+}
+
 def FAAttnLoopOrder : Pass<"faattn-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Order the Q-block and KV-block loops (FA2 q-outer or FA1 kv-outer)";
   let description = [{
