@@ -83,10 +83,13 @@ struct Plan {
   // `stages` buffers filled ahead of the consumers.
   std::string tmaWhyNot;
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
-  // faattn-peel-diagonal's head loop (kvLoops.front()), if any: its block c
-  // is ring block 0, loaded whether or not the loop runs (before the block
-  // scan when c is known there); the other loops' blocks follow from 1.
+  // faattn-peel-diagonal's head (kvLoops.front() {faattn.kv_head}, whose
+  // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is
+  // ring block 0, loaded whether or not the loop's early iteration runs
+  // (before the block scan when headBlock is known there); blocks headLo...
+  // follow from ring block 1.
   scf::ForOp head;
+  Value headBlock, headLo;
   int64_t stages = 0;
   TileStoreOp oStore; // O through shared memory and a TMA store (or null)
   int64_t scanBytes = 0; // the block scans' cross-warp slots
@@ -161,11 +164,27 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   // Each KV loop: one K and one V block at row iv * block_n of the same
   // (batch, head), both loop-invariant; the loops run one after another over
   // consecutive block ranges, so that the producer can number the blocks.
+  auto headOf = [&](scf::ForOp loop) -> arith::SelectOp {
+    // block = select(iv < lo, c, iv), the body's first op.
+    if (!loop->hasAttr("faattn.kv_head") || loop.getBody()->getOperations().size() < 2)
+      return {};
+    auto cmp = dyn_cast<arith::CmpIOp>(loop.getBody()->front());
+    auto sel = dyn_cast_or_null<arith::SelectOp>(cmp ? cmp->getNextNode() : nullptr);
+    Value iv = loop.getInductionVar();
+    if (!cmp || !sel || cmp.getPredicate() != arith::CmpIPredicate::slt || cmp.getLhs() != iv ||
+        sel.getCondition() != cmp || sel.getFalseValue() != iv ||
+        !loop.isDefinedOutsideOfLoop(cmp.getRhs()) ||
+        !loop.isDefinedOutsideOfLoop(sel.getTrueValue()))
+      return {};
+    return sel;
+  };
   auto rowIsBlock = [&](TileLoadOp l, scf::ForOp loop) {
     auto mul = l.getRow0().getDefiningOp<arith::MulIOp>();
     if (!mul)
       return false;
     Value iv = loop.getInductionVar();
+    if (arith::SelectOp sel = headOf(loop))
+      iv = sel;
     for (auto [x, y] : {std::pair{mul.getLhs(), mul.getRhs()}, {mul.getRhs(), mul.getLhs()}})
       if (x == iv && getConstantIntValue(y) == p.bn)
         return true;
@@ -191,21 +210,23 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "KV loops out of order";
     p.kvLoops.push_back(loop);
   }
-  if (p.kvLoops.front()->hasAttr("faattn.kv_head")) {
-    p.head = p.kvLoops.front();
-    if (p.kvLoops.size() < 2)
-      return "a head KV loop without the loops it was peeled from";
-    if (p.head.getLowerBound() == p.head.getUpperBound())
-      return "the head KV loop's bounds are equal";
-  }
-  size_t rest = p.head ? 1 : 0;
-  for (size_t i = rest + 1; i < p.kvLoops.size(); ++i)
+  for (size_t i = 1; i < p.kvLoops.size(); ++i)
     if (p.kvLoops[i].getLowerBound() != p.kvLoops[i - 1].getUpperBound())
       return "the KV loops do not cover consecutive block ranges";
   scf::ForOp first = p.kvLoops.front();
-  SmallVector<Value> bounds{p.kvLoops[rest].getLowerBound(), p.kvLoops.back().getUpperBound()};
-  if (p.head)
-    bounds.append({p.head.getLowerBound(), p.head.getUpperBound()});
+  SmallVector<Value> bounds{first.getLowerBound(), p.kvLoops.back().getUpperBound()};
+  for (size_t i = 1; i < p.kvLoops.size(); ++i)
+    if (p.kvLoops[i]->hasAttr("faattn.kv_head"))
+      return "a head KV loop after the first";
+  if (first->hasAttr("faattn.kv_head")) {
+    arith::SelectOp sel = headOf(first);
+    if (!sel)
+      return "the head KV loop's block is not `iv < lo ? c : iv`";
+    p.head = first;
+    p.headBlock = sel.getTrueValue();
+    p.headLo = cast<arith::CmpIOp>(sel.getCondition().getDefiningOp()).getRhs();
+    bounds.append({p.headBlock, p.headLo});
+  }
   for (Value bound : bounds)
     if (Operation *def = bound.getDefiningOp())
       if (def->getBlock() != &entry || !def->isBeforeInBlock(first))
@@ -524,16 +545,15 @@ private:
     }
   }
 
-  /// The KV block index of ring block `seq`: the head block c first when
-  /// there is a head loop, then the consecutive range from kvFirst.
+  /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
+  /// the head block first (ring block 0), then headLo, headLo + 1, ...
   Value blockOf(OpBuilder &b, Value seq) {
     Location loc = fn.getLoc();
+    Value j = arith::AddIOp::create(b, loc, seqOrigin, seq);
     if (!p.head)
-      return arith::AddIOp::create(b, loc, kvFirst, seq);
-    Value rest = arith::SubIOp::create(b, loc, arith::AddIOp::create(b, loc, kvFirst, seq),
-                                       cIdx(b, 1));
+      return j;
     Value isHead = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, seq, cIdx(b, 0));
-    return arith::SelectOp::create(b, loc, isHead, p.head.getLowerBound(), rest);
+    return arith::SelectOp::create(b, loc, isHead, p.headBlock, j);
   }
 
   /// The producer (thread 0) starts ring block `seq`, KV block `j`: it waits
@@ -571,7 +591,7 @@ private:
       return;
     headIssued = true;
     ifThen(b, fn.getLoc(), producer,
-           [&](OpBuilder &b) { issueKV(b, cIdx(b, 0), p.head.getLowerBound()); });
+           [&](OpBuilder &b) { issueKV(b, cIdx(b, 0), p.headBlock); });
   }
   /// Whether `v` is defined before `op` (in its block or above it).
   static bool definedBefore(Value v, Operation *op) {
@@ -585,13 +605,13 @@ private:
   /// Q is waited for. Warp-specialized: the roles split here instead.
   void prologue(OpBuilder &b) {
     Location loc = fn.getLoc();
-    size_t rest = p.head ? 1 : 0;
-    kvFirst = p.kvLoops[rest].getLowerBound();
+    // With a head, ring block 0 is the head block whether or not the first
+    // loop's early iteration runs; block headLo is ring block 1.
+    Value kvFirst = p.head ? p.headLo : p.kvLoops.front().getLowerBound();
     Value last = p.kvLoops.back().getUpperBound();
     Value n = arith::SubIOp::create(b, loc, arith::MaxSIOp::create(b, loc, last, kvFirst), kvFirst);
-    // The head block is ring block 0; the rest's iv - kvFirst is one more.
     kvCount = p.head ? arith::AddIOp::create(b, loc, n, cIdx(b, 1)).getResult() : n;
-    restOrigin =
+    seqOrigin =
         p.head ? arith::SubIOp::create(b, loc, kvFirst, cIdx(b, 1)).getResult() : kvFirst;
     if (warpSpec)
       return splitRoles(b);
@@ -685,7 +705,7 @@ private:
       if (failed(convert(&op)))
         return failure();
       // The head block's loads right after its index, once Q's are issued.
-      if (p.head && qIssued && !headIssued && p.head.getLowerBound().getDefiningOp() == &op) {
+      if (p.head && qIssued && !headIssued && p.headBlock.getDefiningOp() == &op) {
         OpBuilder b(op.getContext());
         b.setInsertionPointAfter(&op);
         speculateHead(b);
@@ -836,14 +856,14 @@ private:
     ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
   }
 
-  /// After the head loop: when it did not run (the scan did not find its
-  /// block the last one), ring block 0 is waited out and released as if
-  /// consumed, and the block the producer would have started then is
-  /// started.
+  /// Before the head loop: when its early iteration will not run (the scan
+  /// did not find the head block the last one), ring block 0 is waited out
+  /// and released as if consumed, and the block the producer would have
+  /// started then is started.
   void drainHead(OpBuilder &b) {
     Location loc = fn.getLoc();
-    Value missed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                         p.head.getLowerBound(), p.head.getUpperBound());
+    Value missed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                         p.head.getLowerBound(), p.headLo);
     ifThen(b, loc, missed, [&](OpBuilder &b) {
       if (!warpSpec)
         issueAhead(b, cIdx(b, 0));
@@ -871,12 +891,13 @@ private:
                 load.getBatch(), qFull(b));
       });
       qIssued = true;
-      if (p.head && definedBefore(p.head.getLowerBound(), load))
+      if (p.head && definedBefore(p.headBlock, load))
         speculateHead(b);
     } else if (llvm::is_contained(p.k, load)) {
       if (!kvIv)
         return load.emitOpError() << "K block outside a KV loop";
       Value seq = arith::SubIOp::create(b, loc, kvIv, seqOrigin);
+      // The head loop's early iteration (iv = headLo - 1) is ring block 0.
       if (!warpSpec) // else the producer warpgroup has them all in flight
         issueAhead(b, seq);
       Value S = cIdx(b, p.stages);
@@ -1495,6 +1516,8 @@ private:
     if (isKV && loop == p.kvLoops.front()) {
       OpBuilder b(loop);
       prologue(b);
+      if (loop == p.head)
+        drainHead(b);
     }
     if (pingpong && isKV && loop == p.kvLoops.back()) {
       // Warpgroup 1's last turn passed to warpgroup 0 is taken here, so that
@@ -1504,13 +1527,6 @@ private:
       ifThen(b, loop.getLoc(),
              arith::CmpIOp::create(b, loop.getLoc(), arith::CmpIPredicate::eq, wgIdx, cIdx(b, 0)),
              [&](OpBuilder &b) { takeTurn(b); });
-    }
-    if (isKV)
-      seqOrigin = loop == p.head ? p.head.getLowerBound() : restOrigin;
-    if (isKV && loop == p.head) {
-      OpBuilder b(loop);
-      b.setInsertionPointAfter(loop);
-      drainHead(b);
     }
     bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
     if (!any) {
@@ -1576,12 +1592,12 @@ private:
       storeLeader;
   /// The tensor maps of q, k, v and out (TMA pipeline).
   Value tmap[4];
-  /// The KV sequence: the first block index of its consecutive range, its
-  /// length (ring blocks, the head's included), the induction variable of
-  /// the KV loop being converted, what it is counted from (iv - seqOrigin
-  /// is its ring block: the head's c, else kvFirst, less one after a head),
-  /// and the current block's ring stage (index) and phase parity (i32).
-  Value kvFirst, kvCount, restOrigin, kvIv, seqOrigin, stage, parity;
+  /// The KV sequence: its length (ring blocks, the head block's included),
+  /// what the KV loops' induction variables count from (iv - seqOrigin is
+  /// the ring block: the first loop's lower bound, or headLo - 1 with a
+  /// head), the induction variable of the KV loop being converted, and the
+  /// current block's ring stage (index) and phase parity (i32).
+  Value kvCount, seqOrigin, kvIv, stage, parity;
   /// Whether Q's and the head block's loads are issued yet.
   bool qIssued = false, headIssued = false;
   DenseMap<Value, Value> frag;

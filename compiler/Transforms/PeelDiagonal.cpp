@@ -14,19 +14,24 @@
 //       documents, prefix-LM past the prefix) keeps;
 //
 // and, after the scan, visits c first when the scan found it the last
-// non-empty block (hit = lo < hi && hi - 1 == c):
+// non-empty block (hit = lo < hi && hi - 1 == c), as one more iteration at
+// the front of the first masked loop (no copy of the loop body):
 //
-//   [c, c + hit)   masked  {faattn.kv_head}
-//   [lo, flo')     masked     flo' = min(flo, hi'), fhi' = min(fhi, hi'),
-//   [flo', fhi')   full       hi' = hit ? c : hi
-//   [fhi', hi')    masked
+//   [lo - hit, flo')  masked {faattn.kv_head}: block = iv < lo ? c : iv
+//   [flo', fhi')      full     flo' = min(flo, hi'), fhi' = min(fhi, hi'),
+//   [fhi', hi')       masked   hi' = hit ? c : hi
 //
 // The blocks visited are the scan's [lo, hi) either way, each once (the
 // online softmax does not depend on the order); c runs masked even when it
-// is full. The head loop's lower bound is defined before the scan: the wgmma
-// path issues c's K/V loads there and, on a miss, waits the copy out
-// (faattn-tiles-to-wgmma). Loops without a scan (no mask region: the ranges
-// are known without reading anything) are left alone.
+// is full. c is defined before the scan: the wgmma path issues its K/V
+// loads there and, on a miss, waits the copy out (faattn-tiles-to-wgmma).
+// Only scans that read memory (params: doc[kv_idx], prefix[b]) are worth
+// it; those that read nothing (causal, windows) are short, and loops
+// without a scan (no mask region) have nothing to hide.
+//
+// (A separate head loop, a fourth copy of the masked body, was measured
+// first: with it ptxas gave the document kernel's loops worse code, 8% and
+// 19% slower at 4k and 16k; PERFORMANCE.md step 12.)
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
@@ -110,7 +115,7 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     SmallVector<scf::ForOp> firsts;
     getOperation().walk([&](scf::ForOp loop) {
       if (kindOf(loop) == "masked" && !loop->hasAttr("faattn.kv_head"))
-        firsts.push_back(loop);
+        firsts.push_back(loop); // peeled already otherwise
     });
     for (scf::ForOp first : firsts)
       peel(first);
@@ -121,9 +126,6 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     auto full = dyn_cast_or_null<scf::ForOp>(first->getNextNode());
     if (!full || kindOf(full) != "full")
       return;
-    if (auto prev = dyn_cast_or_null<scf::ForOp>(first->getPrevNode());
-        prev && prev->hasAttr("faattn.kv_head"))
-      return; // peeled already
     auto after = dyn_cast_or_null<scf::ForOp>(full->getNextNode());
     if (!after || kindOf(after) != "masked")
       return;
@@ -177,18 +179,20 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     Value hiR = arith::SelectOp::create(b, loc, hit, c, hi);
     Value floR = arith::MinSIOp::create(b, loc, flo, hiR);
     Value fhiR = arith::MinSIOp::create(b, loc, fhi, hiR);
-    Value cEnd = arith::SelectOp::create(b, loc, hit, arith::AddIOp::create(b, loc, c, idx(1)), c);
-
-    auto head = cast<scf::ForOp>(b.clone(*first));
-    head.getLowerBoundMutable().assign(c);
-    head.getUpperBoundMutable().assign(cEnd);
-    head->setAttr("faattn.kv_head", b.getUnitAttr());
-    first.getInitArgsMutable().assign(head.getResults());
+    // The first masked loop starts one early on a hit; that iteration is c's.
+    Value lbR = arith::SelectOp::create(b, loc, hit, arith::SubIOp::create(b, loc, lo, idx(1)), lo);
+    first.getLowerBoundMutable().assign(lbR);
     first.getUpperBoundMutable().assign(floR);
     full.getLowerBoundMutable().assign(floR);
     full.getUpperBoundMutable().assign(fhiR);
     after.getLowerBoundMutable().assign(fhiR);
     after.getUpperBoundMutable().assign(hiR);
+    Value iv = first.getInductionVar();
+    OpBuilder bb = OpBuilder::atBlockBegin(first.getBody());
+    Value early = arith::CmpIOp::create(bb, loc, arith::CmpIPredicate::slt, iv, lo);
+    auto block = arith::SelectOp::create(bb, loc, early, c, iv);
+    iv.replaceAllUsesExcept(block, llvm::SmallPtrSet<Operation *, 2>{early.getDefiningOp(), block});
+    first->setAttr("faattn.kv_head", b.getUnitAttr());
   }
 };
 
