@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.8-scan-lanes"; }
+const char *compilerVersion() { return "faattn-0.9-peel-diagonal"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
