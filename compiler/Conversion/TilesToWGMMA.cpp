@@ -22,6 +22,10 @@
 //     (q_idx, kv_idx), what depends on neither once per tile and what
 //     depends on one of them once per row or column (ElementCode); row
 //     reductions finish with two quad shuffles;
+//   * faattn-peel-diagonal's head block (known before the block scan) is
+//     ring block 0: the producer starts its K/V loads right after Q's,
+//     under the scan; when the first KV loop does not take it (the scan
+//     found another last block), it is waited out and released;
 //   * the mask analysis' block scan (an scf.parallel of reductions) is
 //     spread over the CTA's threads, groups of 8 lanes sharing a block when
 //     its classifier reads a param over a range (faattn.range_reduce);

@@ -44,16 +44,18 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
 def FAAttnPeelDiagonal : Pass<"faattn-peel-diagonal", "::mlir::func::FuncOp"> {
   let summary = "Visit the KV block of the Q block's last row first, chosen before the block scan";
   let description = [{
-    For each KV loop faattn-mask-analysis split after a block scan ([lo, flo)
-    masked, [flo, fhi) full, [fhi, hi) masked): the candidate c = the KV block
-    holding the Q block's last row (clamped to the loop's blocks) is computed
-    before the scan, from the Q block alone; after the scan, a head loop
-    `scf.for [c, c + hit) {faattn.kv_head}` (masked) runs first when the scan
-    found c the last non-empty block (hit = lo < hi && hi - 1 == c), and the
+    For each KV loop faattn-mask-analysis split after a block scan that reads
+    memory (params: doc[kv_idx], prefix[b]) into [lo, flo) masked, [flo, fhi)
+    full, [fhi, hi) masked: the candidate c = the KV block holding the Q
+    block's last row (clamped to the loop's blocks) is computed before the
+    scan, from the Q block alone; after the scan, when the scan found c the
+    last non-empty block (hit = lo < hi && hi - 1 == c), the first masked
+    loop starts one iteration early, at lo - 1, and that iteration's block
+    is c (`block = iv < lo ? c : iv`; the loop gets `faattn.kv_head`); the
     three ranges end at c instead of hi. The same blocks are visited, each
-    once. The wgmma path starts the head block's K/V loads before the scan
-    and waits them out on a miss. Loops without a scan are left alone. Runs
-    after faattn-mask-analysis.
+    once. The wgmma path starts c's K/V loads before the scan and waits them
+    out on a miss. Scans that read nothing and loops without a scan are left
+    alone. Runs after faattn-mask-analysis.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
