@@ -23,9 +23,10 @@
 //     depends on one of them once per row or column (ElementCode); row
 //     reductions finish with two quad shuffles;
 //   * faattn-peel-diagonal's head block (known before the block scan) is
-//     ring block 0: the producer starts its K/V loads right after Q's,
-//     under the scan; when the first KV loop does not take it (the scan
-//     found another last block), it is waited out and released;
+//     ring block 0: thread 0 starts its K/V loads right after Q's, under
+//     the scan (cooperative: the producer warpgroup, after the scan, with
+//     the others); when the first KV loop does not take it (the scan found
+//     another last block), it is waited out and released;
 //   * the mask analysis' block scan (an scf.parallel of reductions) is
 //     spread over the CTA's threads, groups of 8 lanes sharing a block when
 //     its classifier reads a param over a range (faattn.range_reduce);
@@ -202,6 +203,8 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "a K/V pair is not loaded in a KV loop of the kernel body";
     if (getConstantIntValue(loop.getStep()) != 1)
       return "a KV loop's step is not 1";
+    if (loop->hasAttr("faattn.kv_head") && !headOf(loop))
+      return "the head KV loop's block is not `iv < lo ? c : iv`";
     if (!rowIsBlock(k, loop) || !rowIsBlock(v, loop))
       return "a K/V block's row is not the loop's block index times block_n";
     for (Value x : {k.getBatch(), k.getHead(), v.getBatch(), v.getHead()})
@@ -223,9 +226,7 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     if (p.kvLoops[i]->hasAttr("faattn.kv_head"))
       return "a head KV loop after the first";
   if (first->hasAttr("faattn.kv_head")) {
-    arith::SelectOp sel = headOf(first);
-    if (!sel)
-      return "the head KV loop's block is not `iv < lo ? c : iv`";
+    arith::SelectOp sel = headOf(first); // checked above
     p.head = first;
     p.headBlock = sel.getTrueValue();
     p.headLo = cast<arith::CmpIOp>(sel.getCondition().getDefiningOp()).getRhs();
@@ -317,6 +318,8 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
+    p.head = nullptr;
+    p.headBlock = p.headLo = Value();
     p.oStore = nullptr;
     // Q, K and V^T must fit the 227 KB a CTA can opt in to.
     if (copyPipelineBytes(p) > 232448)
@@ -605,8 +608,19 @@ private:
     return !def || def->isBeforeInBlock(op);
   }
 
-  /// Before the first KV loop: the first stages - 1 blocks are started and
-  /// Q is waited for. Warp-specialized: the roles split here instead.
+  /// Whether what the head block's loads need (its index, K's and V's
+  /// batch and head) is defined before `op`.
+  bool headOperandsBefore(Operation *op) const {
+    TileLoadOp k = p.k.front(), v = p.v.front();
+    return llvm::all_of(ValueRange{p.headBlock, k.getBatch(), k.getHead(), v.getBatch(),
+                                   v.getHead()},
+                        [&](Value x) { return definedBefore(x, op); });
+  }
+
+  /// Before the first KV loop: ring blocks [0, stages - 1) are started
+  /// (with a head, block 0 was started before, as early as its index and
+  /// K/V's batch and head were known) and Q is waited for. Warp-specialized:
+  /// the roles split here instead.
   void prologue(OpBuilder &b) {
     Location loc = fn.getLoc();
     // With a head, ring block 0 is the head block whether or not the first
@@ -639,9 +653,11 @@ private:
   /// each stage's release; the consumers take registers (240: 24 x 128 +
   /// 240 x 256 = 64512, exactly the pool of 168 registers x 384 threads the
   /// kernel starts with: nvvm.minctasm = 1 makes ptxas fix that count) and
-  /// wait for Q. The producer issues the KV range's kvCount blocks, the
+  /// wait for Q. The producer issues the KV range's kvCount blocks (with a
+  /// head, ring block 0 is the head block: after the scan here), the
   /// consumers' loops cover the same consecutive range (analyzeTma checks
-  /// it; faattn-mask-analysis orders lo <= flo <= fhi <= hi). The
+  /// it; faattn-mask-analysis orders lo <= flo <= fhi <= hi) and consume
+  /// ring block 0 by the first loop's early iteration or the drain. The
   /// consumers' code (everything after this point) is moved into the else
   /// branch at the end of run(); no CTA-wide barrier may follow the split.
   void splitRoles(OpBuilder &b) {
@@ -709,7 +725,8 @@ private:
       if (failed(convert(&op)))
         return failure();
       // The head block's loads right after its index, once Q's are issued.
-      if (p.head && qIssued && !headIssued && p.headBlock.getDefiningOp() == &op) {
+      if (p.head && qIssued && !headIssued && p.headBlock.getDefiningOp() == &op &&
+          op.getNextNode() && headOperandsBefore(op.getNextNode())) {
         OpBuilder b(op.getContext());
         b.setInsertionPointAfter(&op);
         speculateHead(b);
@@ -895,7 +912,7 @@ private:
                 load.getBatch(), qFull(b));
       });
       qIssued = true;
-      if (p.head && definedBefore(p.headBlock, load))
+      if (p.head && headOperandsBefore(load))
         speculateHead(b);
     } else if (llvm::is_contained(p.k, load)) {
       if (!kvIv)

@@ -24,7 +24,8 @@
 // The blocks visited are the scan's [lo, hi) either way, each once (the
 // online softmax does not depend on the order); c runs masked even when it
 // is full. c is defined before the scan: the wgmma path issues its K/V
-// loads there and, on a miss, waits the copy out (faattn-tiles-to-wgmma).
+// loads there (cooperative: its producer warpgroup, after the scan) and, on
+// a miss, waits the copy out (faattn-tiles-to-wgmma).
 // Only scans that read memory (params: doc[kv_idx], prefix[b]) are worth
 // it; those that read nothing (causal, windows) are short, and loops
 // without a scan (no mask region) have nothing to hide.
@@ -41,6 +42,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace faattn {
@@ -129,6 +131,9 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     auto after = dyn_cast_or_null<scf::ForOp>(full->getNextNode());
     if (!after || kindOf(after) != "masked")
       return;
+    auto stepOne = [](scf::ForOp l) { return getConstantIntValue(l.getStep()) == 1; };
+    if (!stepOne(first) || !stepOne(full) || !stepOne(after))
+      return; // lo - 1 below is the iteration before lo
     if (first.getUpperBound() != full.getLowerBound() ||
         full.getUpperBound() != after.getLowerBound() ||
         !llvm::equal(full.getInitArgs(), first.getResults()) ||
@@ -148,6 +153,8 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     // The candidate, from the Q block and the scan's block range only.
     Value row0 = mask.getRow0(), seqQ = mask.getSeqQ();
     Value lb = scan.getLowerBound()[0], ub = scan.getUpperBound()[0];
+    if (!first.isDefinedOutsideOfLoop(row0) || !first.isDefinedOutsideOfLoop(seqQ))
+      return; // c must not depend on the loop
     OpBuilder b(first);
     setAfterDefs(b, first->getBlock(), {row0, seqQ, lb, ub});
     Location loc = first.getLoc();
