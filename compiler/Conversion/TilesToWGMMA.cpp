@@ -724,8 +724,9 @@ private:
     for (Operation &op : llvm::make_early_inc_range(block)) {
       if (failed(convert(&op)))
         return failure();
-      // The head block's loads right after its index, once Q's are issued.
-      if (p.head && qIssued && !headIssued && p.headBlock.getDefiningOp() == &op &&
+      // The head block's loads as soon as Q's are issued and what they need
+      // is defined (its index, K's and V's batch and head).
+      if (p.head && qIssued && !headIssued && &block == &fn.getBody().front() &&
           op.getNextNode() && headOperandsBefore(op.getNextNode())) {
         OpBuilder b(op.getContext());
         b.setInsertionPointAfter(&op);
@@ -911,9 +912,7 @@ private:
         tmaLoad(b, tmap[0], p.d, p.bm, cIdx(b, qAt), i32(b, load.getRow0()), load.getHead(),
                 load.getBatch(), qFull(b));
       });
-      qIssued = true;
-      if (p.head && headOperandsBefore(load))
-        speculateHead(b);
+      qIssued = true; // the head block's loads may follow (convertBlock)
     } else if (llvm::is_contained(p.k, load)) {
       if (!kvIv)
         return load.emitOpError() << "K block outside a KV loop";
