@@ -59,9 +59,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Transforms/RegionUtils.h"
-#include "llvm/ADT/SetVector.h"
 
 #include <cmath>
 #include <limits>
@@ -469,10 +466,6 @@ public:
               }))
             v->moveAfter(k);
     }
-    fn.walk([&](scf::ParallelOp par) {
-      if (isCtaScan(par))
-        gatherRangeReads(par);
-    });
     if (failed(convertBlock(entry)))
       return failure();
     if (consumerBranch) {
@@ -802,7 +795,7 @@ private:
         par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &fn.getBody().front()) {
       // Hoisted before a scan (the Q block's rows): every thread reaches it.
       toErase.push_back(par);
-      return convertRangeReduces(par, /*lanes=*/32);
+      return convertRangeReduce(par, /*lanes=*/32);
     }
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no wgmma lowering";
@@ -1359,41 +1352,26 @@ private:
     return map.lookup(cast<scf::ReduceReturnOp>(r.getTerminator()).getResult());
   }
 
-  /// `par`'s body (an scf.parallel's, which only reads) cloned at `index`
-  /// when `valid`, else at its lower bound; returns the values it reduces.
-  SmallVector<Value> readAt(OpBuilder &b, scf::ParallelOp par, Value index, Value valid) {
-    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
-    IRMapping map;
-    map.map(par.getInductionVars()[0],
-            arith::SelectOp::create(b, par.getLoc(), valid, index, par.getLowerBound()[0]));
-    for (Operation &op : par.getBody()->without_terminator())
-      b.clone(op, map);
-    SmallVector<Value> read;
-    for (Value v : reduce.getOperands())
-      read.push_back(map.lookupOrDefault(v));
-    return read;
-  }
-
-  /// `acc` combined with what readAt returned (the identities, `par`'s
-  /// initial values, where not `valid`).
-  SmallVector<Value> accumulate(OpBuilder &b, scf::ParallelOp par, Value valid, ValueRange read,
-                                ValueRange acc) {
-    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
-    SmallVector<Value> next;
-    for (auto [k, x] : llvm::enumerate(read)) {
-      Value v = arith::SelectOp::create(b, par.getLoc(), valid, x, par.getInitVals()[k]);
-      next.push_back(combine(b, reduce, k, acc[k], v));
-    }
-    return next;
-  }
-
   /// One step of a reduction loop standing in for `par` (an scf.parallel
   /// whose initial values are identities): `par`'s body at `index` when
   /// `valid`, else at its lower bound with the identities contributed, so
   /// that every lane runs the same code; returns `acc` combined with it.
   SmallVector<Value> accumulateAt(OpBuilder &b, scf::ParallelOp par, Value index, Value valid,
                                   ValueRange acc) {
-    return accumulate(b, par, valid, readAt(b, par, index, valid), acc);
+    Location loc = par.getLoc();
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    IRMapping map;
+    map.map(par.getInductionVars()[0],
+            arith::SelectOp::create(b, loc, valid, index, par.getLowerBound()[0]));
+    for (Operation &op : par.getBody()->without_terminator())
+      b.clone(op, map);
+    SmallVector<Value> next;
+    for (auto [k, v] : llvm::enumerate(reduce.getOperands())) {
+      Value x = arith::SelectOp::create(b, loc, valid, map.lookupOrDefault(v),
+                                        par.getInitVals()[k]);
+      next.push_back(combine(b, reduce, k, acc[k], x));
+    }
+    return next;
   }
 
   /// Lanes that share one KV block's param reads in a block scan (a group):
@@ -1443,20 +1421,10 @@ private:
       if (r->hasAttr("faattn.range_reduce"))
         rangeReads.push_back(r);
     });
-    // Adjacent reads of one param row (gatherRangeReads put them together)
-    // go out in one loop.
-    SmallVector<SmallVector<scf::ParallelOp>> together;
     for (scf::ParallelOp r : rangeReads) {
-      if (together.empty() || together.back().back()->getNextNode() != r ||
-          !sameParamRow(together.back().front(), r))
-        together.emplace_back();
-      together.back().push_back(r);
-    }
-    for (ArrayRef<scf::ParallelOp> group : together) {
-      if (failed(convertRangeReduces(group, lanes)))
+      if (failed(convertRangeReduce(r, lanes)))
         return failure();
-      for (scf::ParallelOp r : group)
-        r.erase();
+      r.erase();
     }
     unsigned n = par.getNumReductions();
     auto slot = [&](OpBuilder &b, Value w, unsigned i) {
@@ -1496,218 +1464,57 @@ private:
     return success();
   }
 
-  /// faattn.range_reduce loops of the mask classifier (each a
-  /// one-dimensional scf.parallel of i64 reductions over a param's elements,
-  /// whose initial values are identities and whose body only reads), adjacent
-  /// in one block and reading one param row (sameParamRow), reached by
-  /// aligned groups of `lanes` lanes (a power of two dividing 32), the same
-  /// bounds within a group and every lane of the warp at the end. One loop
-  /// reads them all: on trip t lane l of a group takes each range's elements
-  /// lb + (t * 128 + l) * step, lb + (t * 128 + l + lanes) * step, ..., 128 /
-  /// lanes of them, so that the reads of every range are in flight together
-  /// (one memory round trip however many ranges), then the group combines
-  /// each with xor shuffles. Past a range's end a lane reads its element lb
-  /// and contributes the identity: in bounds, because faattn-mask-analysis
-  /// makes a range either inside the param or [0, 0) (and the loop runs only
-  /// when one range of the row is non-empty: the row then has an element 0).
-  /// Every lane of the group ends with each range's result. The caller
-  /// erases the loops.
-  LogicalResult convertRangeReduces(ArrayRef<scf::ParallelOp> group, int64_t lanes) {
-    int64_t chunk = lanes * std::max<int64_t>(1, 128 / lanes);
-    scf::ParallelOp front = group.front();
-    Location loc = front.getLoc();
-    OpBuilder b(front);
-    SmallVector<Value> inits;
-    for (scf::ParallelOp par : group)
-      for (Value v : par.getInitVals()) {
-        if (!v.getType().isInteger(64))
-          return par.emitOpError() << "range reduction of a " << v.getType() << ", not an i64";
-        inits.push_back(v);
-      }
+  /// A faattn.range_reduce loop of the mask classifier (a one-dimensional
+  /// scf.parallel of i64 reductions over a param's elements, whose initial
+  /// values are identities and whose body only reads) reached by aligned
+  /// groups of `lanes` lanes (a power of two dividing 32), the same bounds
+  /// within a group and every lane of the warp at the end: lane l of a group
+  /// takes the elements lb + l, lb + l + lanes, ..., 128 / lanes of them a
+  /// trip so that its reads are in flight together (past the end it reads
+  /// element lb and contributes the identity), then the group combines with
+  /// xor shuffles. Every lane of the group ends with the whole range's
+  /// result. The caller erases `par`.
+  LogicalResult convertRangeReduce(scf::ParallelOp par, int64_t lanes) {
+    int64_t unroll = std::max<int64_t>(1, 128 / lanes);
+    Location loc = par.getLoc();
+    OpBuilder b(par);
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    for (Value v : par.getInitVals())
+      if (!v.getType().isInteger(64))
+        return par.emitOpError() << "range reduction of a " << v.getType() << ", not an i64";
+    Value lb = par.getLowerBound()[0], ub = par.getUpperBound()[0], step = par.getStep()[0];
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, lanes));
-    // Trips: the most any range needs (ceil(max(ub - lb, 0) / (step * chunk))).
-    Value trips = cIdx(b, 0);
-    for (scf::ParallelOp par : group) {
-      Value len = arith::MaxSIOp::create(
-          b, loc,
-          arith::SubIOp::create(b, loc, par.getUpperBound()[0], par.getLowerBound()[0]),
-          cIdx(b, 0));
-      Value per = arith::MulIOp::create(b, loc, par.getStep()[0], cIdx(b, chunk));
-      trips = arith::MaxSIOp::create(b, loc, trips, arith::CeilDivSIOp::create(b, loc, len, per));
-    }
     auto loop = scf::ForOp::create(
-        b, loc, cIdx(b, 0), trips, cIdx(b, 1), inits,
-        [&](OpBuilder &b, Location loc, Value t, ValueRange it) {
-          // Every read first, then the reductions.
-          SmallVector<std::tuple<scf::ParallelOp, Value, SmallVector<Value>>> reads;
-          for (scf::ParallelOp par : group) {
-            Value lb = par.getLowerBound()[0], step = par.getStep()[0];
-            for (int64_t u = 0; u < chunk / lanes; ++u) {
-              Value k = arith::AddIOp::create(
-                  b, loc, arith::MulIOp::create(b, loc, t, cIdx(b, chunk)),
-                  arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)));
-              Value i = arith::AddIOp::create(b, loc, lb, arith::MulIOp::create(b, loc, k, step));
-              Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
-                                                  par.getUpperBound()[0]);
-              reads.emplace_back(par, valid, readAt(b, par, i, valid));
-            }
+        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)),
+        par.getInitVals(), [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
+          SmallVector<Value> acc(it);
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value i = arith::AddIOp::create(
+                b, loc, base,
+                arith::MulIOp::create(
+                    b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
+            Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
+            acc = accumulateAt(b, par, i, valid, acc);
           }
-          SmallVector<Value> next;
-          unsigned at = 0;
-          for (scf::ParallelOp par : group) {
-            unsigned n = par.getNumReductions();
-            SmallVector<Value> acc(it.slice(at, n));
-            for (auto &[r, valid, read] : reads)
-              if (r == par)
-                acc = accumulate(b, par, valid, read, acc);
-            llvm::append_range(next, acc);
-            at += n;
-          }
-          scf::YieldOp::create(b, loc, next);
+          scf::YieldOp::create(b, loc, acc);
         });
-    unsigned at = 0;
-    for (scf::ParallelOp par : group) {
-      auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
-      for (unsigned k = 0; k < par.getNumReductions(); ++k) {
-        Value v = loop.getResult(at + k);
-        bool narrow = minMaxOfI32(par, k);
-        for (int64_t offset = lanes / 2; offset >= 1; offset /= 2) {
-          Value other;
-          if (narrow) { // one 32-bit shuffle instead of two
-            Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
-            other = arith::ExtSIOp::create(b, loc, b.getI64Type(),
-                                           shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
-          } else {
-            other = shuffle64(b, v, offset, gpu::ShuffleMode::XOR);
-          }
-          v = combine(b, reduce, k, v, other);
+    for (unsigned k = 0; k < par.getNumReductions(); ++k) {
+      Value v = loop.getResult(k);
+      bool narrow = minMaxOfI32(par, k);
+      for (int64_t offset = lanes / 2; offset >= 1; offset /= 2) {
+        Value other;
+        if (narrow) { // one 32-bit shuffle instead of two
+          Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
+          other = arith::ExtSIOp::create(b, loc, b.getI64Type(),
+                                         shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
+        } else {
+          other = shuffle64(b, v, offset, gpu::ShuffleMode::XOR);
         }
-        par.getResult(k).replaceAllUsesWith(v);
+        v = combine(b, reduce, k, v, other);
       }
-      at += par.getNumReductions();
+      par.getResult(k).replaceAllUsesWith(v);
     }
     return success();
-  }
-
-  /// The param read of a faattn.range_reduce loop's body: its one
-  /// memref.load (null when it has another shape).
-  static memref::LoadOp rangeRead(scf::ParallelOp par) {
-    memref::LoadOp load;
-    for (Operation &op : par.getBody()->without_terminator()) {
-      if (auto l = dyn_cast<memref::LoadOp>(op)) {
-        if (load)
-          return {};
-        load = l;
-      } else if (!isMemoryEffectFree(&op)) {
-        return {};
-      }
-    }
-    return load;
-  }
-
-  /// Whether two range reductions read one row of one param: the same
-  /// memref, and at every index but their induction variables the same value
-  /// (defined outside them, or an index_cast of one).
-  static bool sameParamRow(scf::ParallelOp x, scf::ParallelOp y) {
-    memref::LoadOp lx = rangeRead(x), ly = rangeRead(y);
-    if (!lx || !ly || lx.getMemref() != ly.getMemref())
-      return false;
-    auto outer = [](scf::ParallelOp par, Value v) -> Value {
-      if (v == par.getInductionVars()[0])
-        return {};
-      if (auto cast = v.getDefiningOp<arith::IndexCastOp>();
-          cast && par->isAncestor(cast))
-        v = cast.getIn();
-      Operation *def = v.getDefiningOp();
-      return def && par->isAncestor(def) ? Value() : v;
-    };
-    for (auto [ix, iy] : llvm::zip_equal(lx.getIndices(), ly.getIndices())) {
-      bool ivx = ix == x.getInductionVars()[0], ivy = iy == y.getInductionVars()[0];
-      if (ivx != ivy)
-        return false;
-      if (ivx)
-        continue;
-      Value ox = outer(x, ix), oy = outer(y, iy);
-      if (!ox || ox != oy)
-        return false;
-    }
-    return true;
-  }
-
-  /// The block scan's param reads, gathered so that they go out together
-  /// (convertRangeReduces: one memory round trip instead of one per range).
-  /// A range reduction faattn-mask-analysis hoisted before the scan (the Q
-  /// block's ids, the same for every KV block) moves back into the scan's
-  /// body when nothing but the scan uses it, with the pure ops between it
-  /// and the scan that use it: every trip of the scan then re-reads those
-  /// ids (L1 hits) in the round trip of its KV blocks' ids, instead of a
-  /// round trip of its own before the scan. Then each range reduction of the
-  /// body moves up, with the pure ops its operands need, to just after the
-  /// previous one, when neither it nor they depend on that one.
-  void gatherRangeReads(scf::ParallelOp scan) {
-    Block &entry = fn.getBody().front();
-    Block *body = scan.getBody();
-    SmallVector<scf::ParallelOp> hoisted;
-    for (Operation &op : entry) {
-      if (&op == scan.getOperation())
-        break;
-      if (auto r = dyn_cast<scf::ParallelOp>(op); r && r->hasAttr("faattn.range_reduce"))
-        hoisted.push_back(r);
-    }
-    for (scf::ParallelOp r : hoisted) {
-      // r and the pure ops before the scan that (transitively) use it; every
-      // other use inside the scan's body.
-      llvm::SetVector<Operation *> slice;
-      slice.insert(r);
-      bool sinkable = true;
-      for (size_t i = 0; i < slice.size() && sinkable; ++i)
-        for (Operation *user : slice[i]->getUsers()) {
-          if (user != scan && scan->isAncestor(user))
-            continue;
-          sinkable = user->getBlock() == &entry && user->isBeforeInBlock(scan) &&
-                     user->getNumRegions() == 0 && isMemoryEffectFree(user);
-          if (!sinkable)
-            break;
-          slice.insert(user);
-        }
-      if (!sinkable)
-        continue;
-      SmallVector<Operation *> ops(slice.begin(), slice.end());
-      llvm::sort(ops, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
-      Operation *anchor = &body->front();
-      for (Operation *op : ops)
-        op->moveBefore(anchor);
-    }
-    SmallVector<scf::ParallelOp> reads;
-    for (Operation &op : *body)
-      if (auto r = dyn_cast<scf::ParallelOp>(op); r && r->hasAttr("faattn.range_reduce"))
-        reads.push_back(r);
-    for (size_t i = 1; i < reads.size(); ++i) {
-      Operation *prev = reads[i - 1];
-      // What reads[i] needs from between prev and it: pure ops only, and
-      // not prev's results.
-      llvm::SetVector<Operation *> needs;
-      SmallVector<Value> work(reads[i]->getOperands());
-      llvm::SetVector<Value> above;
-      getUsedValuesDefinedAbove(reads[i]->getRegions(), above);
-      llvm::append_range(work, above);
-      bool movable = true;
-      while (!work.empty() && movable) {
-        Operation *def = work.pop_back_val().getDefiningOp();
-        if (!def || def->getBlock() != body || def->isBeforeInBlock(prev) || needs.contains(def))
-          continue;
-        movable = def != prev && def->getNumRegions() == 0 && isMemoryEffectFree(def);
-        needs.insert(def);
-        llvm::append_range(work, def->getOperands());
-      }
-      if (!movable)
-        continue;
-      SmallVector<Operation *> ops(needs.begin(), needs.end());
-      llvm::sort(ops, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
-      for (Operation *op : ops)
-        op->moveBefore(prev);
-      reads[i]->moveAfter(prev);
-    }
   }
 
   /// Whether reduction k of `par` is a signed minimum or maximum of i32
