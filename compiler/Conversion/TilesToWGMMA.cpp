@@ -1470,40 +1470,75 @@ private:
   /// groups of `lanes` lanes (a power of two dividing 32), the same bounds
   /// within a group and every lane of the warp at the end: lane l of a group
   /// takes the elements lb + l, lb + l + lanes, ..., 128 / lanes of them a
-  /// trip so that its reads are in flight together (past the end it reads
-  /// element lb and contributes the identity), then the group combines with
-  /// xor shuffles. Every lane of the group ends with the whole range's
-  /// result. The caller erases `par`.
+  /// trip so that its reads are in flight together (past the end: see
+  /// below), then the group combines with xor shuffles. Every lane of the
+  /// group ends with the whole range's result. The caller erases `par`.
   LogicalResult convertRangeReduce(scf::ParallelOp par, int64_t lanes) {
     int64_t unroll = std::max<int64_t>(1, 128 / lanes);
     Location loc = par.getLoc();
     OpBuilder b(par);
     auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    unsigned n = par.getNumReductions();
     for (Value v : par.getInitVals())
       if (!v.getType().isInteger(64))
         return par.emitOpError() << "range reduction of a " << v.getType() << ", not an i64";
     Value lb = par.getLowerBound()[0], ub = par.getUpperBound()[0], step = par.getStep()[0];
+    // Minima and maxima do not change when an element is read twice: past
+    // the end a lane re-reads the range's last element (the loop body runs
+    // only for a non-empty range) instead of selecting an identity for each
+    // reduction, and those of sign-extended i32 values run on the i32 values
+    // (one 32-bit min, not a 64-bit compare and select). Else every element
+    // past the end reads element lb and contributes the identities.
+    bool idempotent = getConstantIntValue(step) == 1;
+    for (unsigned k = 0; k < n; ++k)
+      idempotent &= isMinOrMax(par, k);
+    SmallVector<bool> narrow;
+    SmallVector<Value> inits;
+    for (unsigned k = 0; k < n; ++k) {
+      narrow.push_back(idempotent && minMaxOfI32(par, k));
+      Value init = par.getInitVals()[k];
+      inits.push_back(narrow[k] ? arith::TruncIOp::create(b, loc, b.getI32Type(), init) : init);
+    }
+    Value last = idempotent ? arith::SubIOp::create(b, loc, ub, cIdx(b, 1)).getResult() : Value();
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, lanes));
     auto loop = scf::ForOp::create(
-        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)),
-        par.getInitVals(), [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
+        b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)), inits,
+        [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
           SmallVector<Value> acc(it);
           for (int64_t u = 0; u < unroll; ++u) {
             Value i = arith::AddIOp::create(
                 b, loc, base,
                 arith::MulIOp::create(
                     b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
-            Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
-            acc = accumulateAt(b, par, i, valid, acc);
+            if (!idempotent) {
+              Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
+              acc = accumulateAt(b, par, i, valid, acc);
+              continue;
+            }
+            IRMapping map;
+            map.map(par.getInductionVars()[0], arith::MinSIOp::create(b, loc, i, last));
+            for (Operation &op : par.getBody()->without_terminator())
+              b.clone(op, map);
+            for (unsigned k = 0; k < n; ++k) {
+              Value x = map.lookupOrDefault(reduce.getOperands()[k]);
+              acc[k] = narrow[k] ? minOrMaxI32(b, loc, reduce, k, acc[k],
+                                               x.getDefiningOp<arith::ExtSIOp>().getIn())
+                                 : combine(b, reduce, k, acc[k], x);
+            }
           }
           scf::YieldOp::create(b, loc, acc);
         });
-    for (unsigned k = 0; k < par.getNumReductions(); ++k) {
+    for (unsigned k = 0; k < n; ++k) {
       Value v = loop.getResult(k);
-      bool narrow = minMaxOfI32(par, k);
-      for (int64_t offset = lanes / 2; offset >= 1; offset /= 2) {
+      if (narrow[k]) {
+        for (int64_t offset = lanes / 2; offset >= 1; offset /= 2)
+          v = minOrMaxI32(b, loc, reduce, k, v, shuffle32(b, v, offset, gpu::ShuffleMode::XOR));
+        v = arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
+      }
+      bool i32Values = !narrow[k] && minMaxOfI32(par, k);
+      for (int64_t offset = lanes / 2; !narrow[k] && offset >= 1; offset /= 2) {
         Value other;
-        if (narrow) { // one 32-bit shuffle instead of two
+        if (i32Values) { // one 32-bit shuffle instead of two
           Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
           other = arith::ExtSIOp::create(b, loc, b.getI64Type(),
                                          shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
@@ -1515,6 +1550,27 @@ private:
       par.getResult(k).replaceAllUsesWith(v);
     }
     return success();
+  }
+
+  /// Whether reduction k of `par` is a minimum or maximum of its two
+  /// operands (idempotent: min(x, x) = x).
+  static bool isMinOrMax(scf::ParallelOp par, unsigned k) {
+    auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+    Block &r = reduce.getReductions()[k].front();
+    Operation &op = r.front();
+    return r.getOperations().size() == 2 &&
+           isa<arith::MinSIOp, arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp>(op) &&
+           llvm::is_contained(op.getOperands(), r.getArgument(0)) &&
+           llvm::is_contained(op.getOperands(), r.getArgument(1));
+  }
+
+  /// Reduction k of `reduce` (a signed minimum or maximum: minMaxOfI32) on
+  /// two i32 values.
+  static Value minOrMaxI32(OpBuilder &b, Location loc, scf::ReduceOp reduce, unsigned k, Value x,
+                           Value y) {
+    if (isa<arith::MinSIOp>(reduce.getReductions()[k].front().front()))
+      return arith::MinSIOp::create(b, loc, x, y);
+    return arith::MaxSIOp::create(b, loc, x, y);
   }
 
   /// Whether reduction k of `par` is a signed minimum or maximum of i32
