@@ -1501,22 +1501,36 @@ private:
     }
     Value last = idempotent ? arith::SubIOp::create(b, loc, ub, cIdx(b, 1)).getResult() : Value();
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, lanes));
+    Value lane32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), lane);
     auto loop = scf::ForOp::create(
         b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)), inits,
         [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
           SmallVector<Value> acc(it);
+          // Idempotent: element base + min(l + lanes * u, span), the offset in
+          // 32 bits (span = min(last - base, lanes * unroll - 1) once a trip).
+          Value span32;
+          if (idempotent)
+            span32 = arith::IndexCastOp::create(
+                b, loc, b.getI32Type(),
+                arith::MinSIOp::create(b, loc, arith::SubIOp::create(b, loc, last, base),
+                                       cIdx(b, lanes * unroll - 1)));
           for (int64_t u = 0; u < unroll; ++u) {
-            Value i = arith::AddIOp::create(
-                b, loc, base,
-                arith::MulIOp::create(
-                    b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
             if (!idempotent) {
+              Value i = arith::AddIOp::create(
+                  b, loc, base,
+                  arith::MulIOp::create(
+                      b, loc, arith::AddIOp::create(b, loc, lane, cIdx(b, lanes * u)), step));
               Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, ub);
               acc = accumulateAt(b, par, i, valid, acc);
               continue;
             }
+            Value off32 = arith::MinSIOp::create(
+                b, loc, arith::AddIOp::create(b, loc, lane32, c32(b, lanes * u)), span32);
             IRMapping map;
-            map.map(par.getInductionVars()[0], arith::MinSIOp::create(b, loc, i, last));
+            map.map(par.getInductionVars()[0],
+                    arith::AddIOp::create(
+                        b, loc, base,
+                        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), off32)));
             for (Operation &op : par.getBody()->without_terminator())
               b.clone(op, map);
             for (unsigned k = 0; k < n; ++k) {

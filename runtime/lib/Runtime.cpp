@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.10-range-reads"; }
+const char *compilerVersion() { return "faattn-0.11-range-reads-32"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
