@@ -1544,22 +1544,15 @@ private:
         });
     for (unsigned k = 0; k < n; ++k) {
       Value v = loop.getResult(k);
-      if (narrow[k]) {
+      if (minMaxOfI32(par, k)) { // 32-bit shuffles and min / max
+        Value v32 = narrow[k] ? v : arith::TruncIOp::create(b, loc, b.getI32Type(), v);
         for (int64_t offset = lanes / 2; offset >= 1; offset /= 2)
-          v = minOrMaxI32(b, loc, reduce, k, v, shuffle32(b, v, offset, gpu::ShuffleMode::XOR));
-        v = arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
-      }
-      bool i32Values = !narrow[k] && minMaxOfI32(par, k);
-      for (int64_t offset = lanes / 2; !narrow[k] && offset >= 1; offset /= 2) {
-        Value other;
-        if (i32Values) { // one 32-bit shuffle instead of two
-          Value v32 = arith::TruncIOp::create(b, loc, b.getI32Type(), v);
-          other = arith::ExtSIOp::create(b, loc, b.getI64Type(),
-                                         shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
-        } else {
-          other = shuffle64(b, v, offset, gpu::ShuffleMode::XOR);
-        }
-        v = combine(b, reduce, k, v, other);
+          v32 = minOrMaxI32(b, loc, reduce, k, v32,
+                            shuffle32(b, v32, offset, gpu::ShuffleMode::XOR));
+        v = arith::ExtSIOp::create(b, loc, b.getI64Type(), v32);
+      } else {
+        for (int64_t offset = lanes / 2; offset >= 1; offset /= 2)
+          v = combine(b, reduce, k, v, shuffle64(b, v, offset, gpu::ShuffleMode::XOR));
       }
       par.getResult(k).replaceAllUsesWith(v);
     }
