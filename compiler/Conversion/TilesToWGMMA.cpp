@@ -1501,7 +1501,8 @@ private:
     }
     Value last = idempotent ? arith::SubIOp::create(b, loc, ub, cIdx(b, 1)).getResult() : Value();
     Value lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, lanes));
-    Value lane32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), lane);
+    Value lane32 =
+        idempotent ? arith::IndexCastOp::create(b, loc, b.getI32Type(), lane).getResult() : Value();
     auto loop = scf::ForOp::create(
         b, loc, lb, ub, arith::MulIOp::create(b, loc, step, cIdx(b, lanes * unroll)), inits,
         [&](OpBuilder &b, Location loc, Value base, ValueRange it) {
@@ -1509,11 +1510,11 @@ private:
           // Idempotent: element base + min(l + lanes * u, span), the offset in
           // 32 bits (span = min(last - base, lanes * unroll - 1) once a trip).
           Value span32;
-          if (idempotent)
-            span32 = arith::IndexCastOp::create(
-                b, loc, b.getI32Type(),
-                arith::MinSIOp::create(b, loc, arith::SubIOp::create(b, loc, last, base),
-                                       cIdx(b, lanes * unroll - 1)));
+          if (idempotent) {
+            Value left = arith::SubIOp::create(b, loc, last, base);
+            Value span = arith::MinSIOp::create(b, loc, left, cIdx(b, lanes * unroll - 1));
+            span32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), span);
+          }
           for (int64_t u = 0; u < unroll; ++u) {
             if (!idempotent) {
               Value i = arith::AddIOp::create(
@@ -1560,7 +1561,7 @@ private:
   }
 
   /// Whether reduction k of `par` is a minimum or maximum of its two
-  /// operands (idempotent: min(x, x) = x).
+  /// operands, returned (idempotent: min(x, x) = x).
   static bool isMinOrMax(scf::ParallelOp par, unsigned k) {
     auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
     Block &r = reduce.getReductions()[k].front();
@@ -1568,7 +1569,8 @@ private:
     return r.getOperations().size() == 2 &&
            isa<arith::MinSIOp, arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp>(op) &&
            llvm::is_contained(op.getOperands(), r.getArgument(0)) &&
-           llvm::is_contained(op.getOperands(), r.getArgument(1));
+           llvm::is_contained(op.getOperands(), r.getArgument(1)) &&
+           r.getTerminator()->getOperand(0) == op.getResult(0);
   }
 
   /// Reduction k of `reduce` (a signed minimum or maximum: minMaxOfI32) on
@@ -1589,7 +1591,7 @@ private:
     Block &r = reduce.getReductions()[k].front();
     auto init = getConstantIntValue(par.getInitVals()[k]);
     return ext && ext.getIn().getType().isInteger(32) && init && *init >= INT32_MIN &&
-           *init <= INT32_MAX && r.getOperations().size() == 2 &&
+           *init <= INT32_MAX && isMinOrMax(par, k) &&
            isa<arith::MinSIOp, arith::MaxSIOp>(r.front());
   }
 
