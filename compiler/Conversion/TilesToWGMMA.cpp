@@ -603,8 +603,8 @@ private:
   /// Whether `v` is defined before `op` (in its block or above it).
   static bool definedBefore(Value v, Operation *op) {
     Operation *def = v.getDefiningOp();
-    while (def && def->getBlock() != op->getBlock())
-      def = def->getParentOp();
+    if (def)
+      def = op->getBlock()->findAncestorOpInBlock(*def);
     return !def || def->isBeforeInBlock(op);
   }
 

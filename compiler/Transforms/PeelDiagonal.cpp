@@ -101,8 +101,8 @@ void setAfterDefs(OpBuilder &b, Block *block, ValueRange values) {
   Operation *last = nullptr;
   for (Value v : values) {
     Operation *def = v.getDefiningOp();
-    while (def && def->getBlock() != block)
-      def = def->getParentOp();
+    if (def)
+      def = block->findAncestorOpInBlock(*def);
     if (def && (!last || last->isBeforeInBlock(def)))
       last = def;
   }

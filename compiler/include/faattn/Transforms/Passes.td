@@ -54,8 +54,9 @@ def FAAttnPeelDiagonal : Pass<"faattn-peel-diagonal", "::mlir::func::FuncOp"> {
     is c (`block = iv < lo ? c : iv`; the loop gets `faattn.kv_head`); the
     three ranges end at c instead of hi. The same blocks are visited, each
     once. The wgmma path starts c's K/V loads before the scan (cooperative:
-    with the other blocks, after it) and waits them out on a miss. Scans that read nothing and loops without a scan are left
-    alone. Runs after faattn-mask-analysis.
+    with the other blocks, after it) and waits them out on a miss. Scans
+    that read nothing and loops without a scan are left alone. Runs after
+    faattn-mask-analysis.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
