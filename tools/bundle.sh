@@ -21,14 +21,17 @@ for t in $TOOLS; do
   strip -o "bundle/bin/$t" "$BUILD/bin/$t"
   xz -T2 -6 "bundle/bin/$t"
 done
-# Cubins of the benchmark kernels for the GPU machine's SASS check (tools/gpu-quick.sh sass:
-# cuobjdump is there, not here), from the development build's faattn-compile when it exists.
+# The catalogue's and the benchmark grid's kernels (PTX, cubin, metadata) for the GPU machine's
+# SASS and ptxas checks (tools/gpu-quick.sh sass: cuobjdump is there, not here), from the
+# development build's faattn-compile when it exists: bundle/kernels.tar.xz, specs/ and grid/.
 DEV_COMPILE=${BUILD_DIR:-build}/bin/faattn-compile
 if [ -x "$DEV_COMPILE" ]; then
-  mkdir -p bundle/cubin /tmp/faattn-cubin-$$
-  "$DEV_COMPILE" --emit=ptx -o /tmp/faattn-cubin-$$ bench/grid.fa > /dev/null &&
-    cp /tmp/faattn-cubin-$$/*.cubin bundle/cubin/
-  rm -rf /tmp/faattn-cubin-$$
+  k=/tmp/faattn-kernels-$$
+  rm -rf "$k" && mkdir -p "$k/specs" "$k/grid"
+  "$DEV_COMPILE" --emit=ptx -o "$k/specs" specs/*.fa > /dev/null 2>&1 &&
+    "$DEV_COMPILE" --emit=ptx -o "$k/grid" bench/grid.fa > /dev/null &&
+    tar -C "$k" -cJf bundle/kernels.tar.xz specs grid
+  rm -rf "$k"
 fi
 # The commit the binaries are built from (bench/bench.py records it; git on the GPU machine
 # may not see the session's commits), "-dirty" when the tree had uncommitted changes.

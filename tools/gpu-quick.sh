@@ -7,11 +7,13 @@
 #   bash tools/gpu-quick.sh [tests] [variants] [tuning-tests] [bench] [tuning] [sass] [sanitizer]
 #                           [scan-cost]
 #
-# variants: the lit variant specs (documents, windows, fully masked rows, ...) and random specs
-# at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
+# variants: the lit variant specs (documents, windows, fully masked rows, ..., and the
+# tensor-core ones of tests/lit/cpu/hopper.fa) and random specs (SIMT-sized and hopper) at odd
+# shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
-# per sequence; sass: HGMMA and local-memory counts of the cubins in bundle/cubin (compiled on
-# the CPU machine); sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel and a
+# per sequence; sass: HGMMA inside a loop and no local memory in the SASS of every catalogue
+# and grid kernel (compiled on the CPU machine, bundle/kernels.tar.xz), and this machine's
+# ptxas report of their PTX; sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel and a
 # warp-specialized (cooperative) kernel; scan-cost: bench/experiments/scan-cost.sh (the document
 # kernel's run-time block scan against kernels with the same products and no scan).
 set -uo pipefail
@@ -55,7 +57,9 @@ if [[ "$PARTS" == *" tests "* ]]; then
 fi
 if [[ "$PARTS" == *" variants "* ]]; then
   python3 tests/cpu/gen_random_specs.py 1 20 > /tmp/faattn-random-1.fa
-  for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa /tmp/faattn-random-1.fa; do
+  python3 tests/cpu/gen_random_specs.py 1 20 hopper > /tmp/faattn-random-hopper-1.fa
+  for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa \
+      /tmp/faattn-random-1.fa /tmp/faattn-random-hopper-1.fa; do
     check "$spec" 300 "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
       --shape b=2,seq_q=1000,seq_kv=1000 --shape b=1,seq_q=4097,seq_kv=3000
   done
@@ -79,13 +83,25 @@ if [[ "$PARTS" == *" bench "* ]]; then
   done
 fi
 if [[ "$PARTS" == *" sass "* ]]; then
-  for c in bundle/cubin/*.cubin; do
-    cuobjdump --dump-sass "$c" > "/tmp/$(basename "$c").sass" 2>&1
-    echo "$(basename "$c"): HGMMA=$(grep -c HGMMA "/tmp/$(basename "$c").sass")" \
-      "LDL=$(grep -c 'LDL' "/tmp/$(basename "$c").sass") STL=$(grep -c 'STL' "/tmp/$(basename "$c").sass")" \
-      "$(grep -o 'HGMMA\.[0-9x]*\.[A-Z0-9.]*' "/tmp/$(basename "$c").sass" | sort | uniq -c | tr '\n' ' ')" \
+  # The kernels of specs/ and bench/grid.fa compiled on the CPU machine (bundle/kernels.tar.xz):
+  # HGMMA inside a loop of every wgmma kernel and no local memory (tools/sass-check.py), and
+  # this machine's ptxas on their PTX (registers, spills).
+  rm -rf /tmp/faattn-kernels && mkdir -p /tmp/faattn-kernels
+  tar -xJf bundle/kernels.tar.xz -C /tmp/faattn-kernels
+  for json in /tmp/faattn-kernels/*/*.json; do
+    dir=$(dirname "$json") name=$(basename "$json" .json) group=$(basename "$(dirname "$json")")
+    read -r arch mapping < <(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['target'], m['mapping'])" "$json")
+    expect=(); [ "$mapping" = wgmma ] && expect=(--expect-loop "$name")
+    cuobjdump --dump-sass "$dir/$name.cubin" | python3 tools/sass-check.py --label "$group/" "${expect[@]}" \
       | tee -a "$OUT/sass.txt"
+    [ "${PIPESTATUS[1]}" -eq 0 ] || status=1
+    ptxas -arch="$arch" -v -o /dev/null "$dir/$name.ptx" 2> "/tmp/$name.ptxas.txt" || status=1
+    echo "$group/$name: $(grep -o 'Used [0-9]* registers' "/tmp/$name.ptxas.txt" | tail -1)," \
+      "$(grep -o '[0-9]* bytes spill stores, [0-9]* bytes spill loads' "/tmp/$name.ptxas.txt" | tail -1)" \
+      | tee -a "$OUT/ptxas.txt"
+    ! grep -qE '[1-9][0-9]* bytes spill' "/tmp/$name.ptxas.txt" || status=1
   done
+  ptxas --version | tail -1 >> "$OUT/ptxas.txt"
 fi
 if [[ "$PARTS" == *" sanitizer "* ]]; then
   for run in "memcheck specs/document-mask.fa" "racecheck specs/document-mask.fa" \

@@ -44,7 +44,12 @@ echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_ran
 for seed in 1 2 3 4 5 6 7 8; do
   python3 tests/cpu/gen_random_specs.py "$seed" 20 > "/tmp/faattn-random-$seed.fa"
 done
-for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa /tmp/faattn-random-*.fa; do
+# Random kernels of the tensor-core path (wgmma + TMA) too.
+for seed in 1 2 3 4; do
+  python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
+done
+for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa \
+    tests/lit/cpu/hopper.fa /tmp/faattn-random-*.fa; do
   timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
     2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -61,9 +66,10 @@ fi
 if [[ " $PARTS " == *" sanitizer "* ]]; then
 echo "== compute-sanitizer (memcheck, racecheck)"
 : > "$OUT/sanitizer.txt"
-# A forward kernel, varlen, and split-KV decode over a paged cache (two kernels, a workspace).
+# Forward kernels (TMA pipeline: causal, GQA with the LSE, the document block scan), varlen
+# (thread-copied), and split-KV decode over a paged cache (two kernels, a workspace).
 for tool in memcheck racecheck; do
-  for spec in specs/causal.fa specs/varlen.fa specs/decode-paged.fa; do
+  for spec in specs/causal.fa specs/gqa.fa specs/document-mask.fa specs/varlen.fa specs/decode-paged.fa; do
     timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
       --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool $spec exit=$?" | tee -a "$OUT/sanitizer.txt"

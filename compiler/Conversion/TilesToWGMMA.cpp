@@ -347,6 +347,10 @@ public:
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
 
+  /// The K/V ring's depth (TMA pipeline; 0 for the thread-copied one): the
+  /// spec's `stages`, fewer when they do not fit in shared memory.
+  int64_t stages() const { return tma ? p.stages : 0; }
+
   LogicalResult run() {
     Block &entry = fn.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -1817,6 +1821,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
       gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
+      if (lowering.stages() > 0)
+        gfn->setAttr("faattn.ring_stages", b.getI64IntegerAttr(lowering.stages()));
       // setmaxnreg needs a register count fixed at entry: .minnctapersm 1
       // with .maxntid 384 gives 168 (without it ptxas ignores setmaxnreg
       // when the kernel needs fewer, C7508, and serializes the wgmmas).

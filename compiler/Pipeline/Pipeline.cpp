@@ -172,6 +172,13 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
       kernel.tmaBlockN = a.getInt();
     if (auto a = fn->getAttrOfType<StringAttr>("faattn.mapping"))
       kernel.mapping = a.getValue().str();
+    if (auto a = fn->getAttrOfType<StringAttr>("faattn.schedule"); a && kernel.mapping == "wgmma")
+      kernel.schedule = a.getValue().str();
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.ring_stages"))
+      kernel.stages = a.getInt();
+    for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
+      if (auto a = fn->getAttrOfType<StringAttr>(why))
+        kernel.fallback = a.getValue().str();
     if (auto split = fn->getAttrOfType<DictionaryAttr>("faattn.split_kv")) {
       auto get = [&](llvm::StringRef key) {
         auto a = split.getAs<IntegerAttr>(key);

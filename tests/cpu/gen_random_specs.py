@@ -2,7 +2,11 @@
 name, operator and function of the language, random GQA ratios, head dims and tile sizes,
 layouts, decode mode, varlen and paged KV.
 
-usage: gen_random_specs.py SEED COUNT > specs.fa
+usage: gen_random_specs.py SEED COUNT [hopper] > specs.fa
+
+hopper: kernels the sm_90a compiler maps to wgmma with the TMA pipeline (bf16 or f16, head
+dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV), so that
+the GPU suite's random specs reach the tensor-core code too.
 
 faattn-run then compares each compiled kernel with the float64 reference evaluated from the
 same spec (CPU: ctest cpu-random; GPU: tools/gpu-suite.sh). A failure is either a compiler bug
@@ -44,7 +48,17 @@ def fexpr(d):
     if r < 0.8: return f"where({bexpr(d-1)}, {fexpr(d-1)}, {fexpr(d-1)})"
     if r < 0.9: return f"max({fexpr(d-1)}, {fexpr(d-1)})"
     return f"-{fexpr(d-1)}"
-for n in range(int(sys.argv[2])):
+hopper = len(sys.argv) > 3 and sys.argv[3] == "hopper"
+for n in range(int(sys.argv[2])) if hopper else []:
+    hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
+    d = random.choice(["64", "128", "192 : 128", "256"])
+    extra = f"; dtype = {random.choice(['bf16', 'f16'])}"
+    if random.random() < 0.3: extra += "; layout = bhsd"
+    if random.random() < 0.5: extra += "; return_lse"
+    print(f"kernel h{n} {{ heads = {hq} : {hkv}; head_dim = {d}{extra}")
+    print(f"  score = {fexpr(3)}")
+    print(f"  mask = {bexpr(3)} }}")
+for n in range(int(sys.argv[2])) if not hopper else []:
     t = random.choice(["16x16", "16x32", "32x16", "32x32", "64x16"])
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = ""

@@ -9,3 +9,7 @@ for seed in 1 2 3 4; do
   python3 "$here/gen_random_specs.py" "$seed" 20 > "$work/random-$seed.fa"
   "$run" --cpu "$work/random-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
 done
+# Kernels of the sm_90a tensor-core path (their CPU code is the same for any mapping, but the
+# specs are the ones the GPU suite runs there).
+python3 "$here/gen_random_specs.py" 1 20 hopper > "$work/random-hopper-1.fa"
+"$run" --cpu "$work/random-hopper-1.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every forward/decode spec of the catalogue to PTX, assembled by ptxas for its target
-# (-arch=sm_90a or sm_80). Runs on CPU machines: ptxas is in /usr/local/cuda/bin there.
+# Every forward/decode spec of the catalogue (and each extra spec file: the benchmark and
+# tuning kernels) to PTX, assembled by ptxas for its target (-arch=sm_90a or sm_80), with no
+# register spills. Runs on CPU machines: ptxas is in /usr/local/cuda/bin there.
 # usage: ptx-specs.sh <faattn-compile> <specs-dir> <work-dir> [more spec files...]
 set -euo pipefail
 compile=$1 specs=$2 work=$3
@@ -10,21 +11,33 @@ if ! command -v ptxas >/dev/null; then
   echo "ptxas not found (expected in /usr/local/cuda/bin)"
   exit 1
 fi
-rm -rf "$work" && mkdir -p "$work"
-"$compile" --emit=ptx "$specs"/*.fa "$@" -o "$work"
+rm -rf "$work" && mkdir -p "$work/specs"
+"$compile" --emit=ptx "$specs"/*.fa -o "$work/specs"
+# Each extra file on its own: kernel names are unique within a compilation, not across the
+# catalogue and the benchmarks (bench/grid.fa has its own alibi).
+for extra in "$@"; do
+  mkdir -p "$work/$(basename "$extra" .fa)"
+  "$compile" --emit=ptx "$extra" -o "$work/$(basename "$extra" .fa)"
+done
 n=0
-for json in "$work"/*.json; do
-  name=$(basename "$json" .json)
+for json in "$work"/*/*.json; do
+  dir=$(dirname "$json") name=$(basename "$json" .json)
   arch=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['target'])" "$json")
-  ptxas -arch="$arch" -o "$work/$name.check.cubin" "$work/$name.ptx" 2> "$work/$name.ptxas.txt"
-  grep -q "^\.target $arch" "$work/$name.ptx"
+  ptxas -arch="$arch" -v -o "$dir/$name.check.cubin" "$dir/$name.ptx" 2> "$dir/$name.ptxas.txt"
+  grep -q "^\.target $arch" "$dir/$name.ptx"
   # setmaxnreg that ptxas ignores (C7508) or wgmma it serializes (C7510, C7520) is a
   # silent loss of what the compiler meant: fail.
-  if grep -E "C7508|C7510|C7520" "$work/$name.ptxas.txt"; then
+  if grep -E "C7508|C7510|C7520" "$dir/$name.ptxas.txt"; then
     echo "ptxas dropped or serialized what $name asks for"
     exit 1
   fi
+  # Spills to local memory (any nonzero "bytes spill stores/loads") fail too.
+  if grep -E "[1-9][0-9]* bytes spill (stores|loads)" "$dir/$name.ptxas.txt"; then
+    echo "$(basename "$dir")/$name spills registers"
+    exit 1
+  fi
+  grep -q "bytes spill stores" "$dir/$name.ptxas.txt" # ptxas -v reported on it
   n=$((n + 1))
 done
-echo "$n kernels assembled by ptxas"
+echo "$n kernels assembled by ptxas, none spilling"
 [ "$n" -gt 0 ]

@@ -283,6 +283,11 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
         {"spec_hash", spec::specHash(k)},
         {"target", spec::targetName(k.target)},
         {"mapping", kernel->mapping},
+        {"schedule", kernel->schedule.empty() ? nlohmann::json(nullptr)
+                                              : nlohmann::json(kernel->schedule)},
+        {"stages", kernel->stages > 0 ? nlohmann::json(kernel->stages) : nlohmann::json(nullptr)},
+        {"fallback", kernel->fallback.empty() ? nlohmann::json(nullptr)
+                                              : nlohmann::json(kernel->fallback)},
         {"ptx", k.name + ".ptx"},
         {"launch",
          {{"grid", {"batch", "heads",

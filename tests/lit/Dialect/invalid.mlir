@@ -249,6 +249,17 @@ func.func @mask_params(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
 
 // -----
 
+func.func @score_terminator(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'score' region must end with faattn.yield}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    ub.unreachable
+  }
+  return
+}
+
+// -----
+
 func.func @yield_outside() {
   %c = arith.constant 1.0 : f32
   // expected-error @+1 {{'faattn.yield' op expects parent op to be one of 'faattn.attention, faattn.tile_score, faattn.tile_mask, faattn.tile_map'}}

@@ -56,6 +56,14 @@ func.func @dot_result(%a: !faattn.tile<16x32xbf16>, %b: !faattn.tile<8x32xbf16>)
 
 // -----
 
+func.func @dot_int(%a: !faattn.tile<16x32xi8>, %b: !faattn.tile<32x16xi8>) {
+  // expected-error @+1 {{'faattn.tile_dot' op operands must be float tiles}}
+  %t = faattn.tile_dot %a, %b : <16x32xi8>, <32x16xi8> -> <16x16xf32>
+  return
+}
+
+// -----
+
 func.func @reduce_shape(%a: !faattn.tile<16x32xf32>) {
   // expected-error @+1 {{'faattn.tile_reduce' op result must be 16x1, got '!faattn.tile<16x2xf32>'}}
   %t = faattn.tile_reduce <sum> %a : <16x32xf32> -> <16x2xf32>
@@ -215,6 +223,13 @@ func.func @acc_rows(%a: !faattn.tile<64x64xf32, #faattn.wgmma_acc<warpgroups = 2
 
 // expected-error @+1 {{a wgmma_acc tile holds f32, got 'bf16'}}
 func.func @acc_type(%a: !faattn.tile<64x64xbf16, #faattn.wgmma_acc<warpgroups = 1>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_a tile has 64 rows per warpgroup: expected 128 rows, got 64}}
+func.func @a_rows(%a: !faattn.tile<64x64xbf16, #faattn.wgmma_a<warpgroups = 2>>) {
   return
 }
 

@@ -72,6 +72,13 @@ struct GpuKernel {
   /// columns, 128-byte swizzle; block_m rows for q and out, tmaBlockN for k
   /// and v) follow the memref arguments.
   int64_t tmaBlockN = 0;
+  /// The wgmma mapping's warpgroup schedule ("inline-producer", "pingpong"
+  /// or "cooperative") and K/V ring depth (the TMA pipeline's; 0 without).
+  std::string schedule;
+  int64_t stages = 0;
+  /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
+  /// it did, or when it was never a candidate: split-KV decode).
+  std::string fallback;
 };
 
 /// The spec through the algorithm passes (decode split over a runtime

@@ -178,9 +178,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     128-row TMA kernel take turns at the tensor cores (named barriers).
 
     The kernel gets `faattn.block_m`, `faattn.threads`,
-    `faattn.dynamic_shared_bytes`, `faattn.schedule` (and
-    `faattn.tma_block_n`). Kernels it
-    cannot map (and split-KV decode) are left for faattn-tiles-to-gpu,
+    `faattn.dynamic_shared_bytes`, `faattn.schedule` (and, with the TMA
+    pipeline, `faattn.tma_block_n` and `faattn.ring_stages`: the spec's
+    `stages`, fewer when they do not fit; without it `faattn.tma_skipped`
+    with the reason). Kernels it cannot map (and split-KV decode) are left for faattn-tiles-to-gpu,
     marked `faattn.wgmma_skipped` with the reason. Runs after
     faattn-online-softmax.
   }];

@@ -1,0 +1,124 @@
+// RUN: faattn-opt %s -split-input-file -faattn-split-kv=workspace-args=true -verify-diagnostics
+// (workspace-args only matters to the last case; the others fail before it.)
+
+// A decode grid that is not faattn-tile's: no KV loop, no softmax_finalize.
+func.func @no_kv_loop() {
+  // expected-error @+1 {{faattn-split-kv expects the grid of faattn-tile (one KV loop and one softmax_finalize); run it right after faattn-tile}}
+  scf.forall (%b, %h, %qb) in (1, 8, 1) {
+  } {faattn.decode, faattn.grid}
+  return
+}
+
+// -----
+
+// The grid's output is never stored.
+func.func @no_output_store(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %batch = memref.dim %q, %c0 : memref<?x?x8x64xbf16>
+  %skv = memref.dim %k, %c1 : memref<?x?x2x64xbf16>
+  %nkb = arith.ceildivui %skv, %c64 : index
+  // expected-error @+1 {{decode grid without an output store}}
+  scf.forall (%b, %h, %qb) in (%batch, 8, 1) {
+    %c4 = arith.constant 4 : index
+    %hk = arith.divui %h, %c4 : index
+    %qt = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xbf16>
+  } {faattn.decode, faattn.grid}
+  return
+}
+
+// -----
+
+// The KV loop's bound is computed inside the grid, and not as the min of a
+// bound from above the grid (paged K/V): not faattn-tile's.
+func.func @kv_bound_in_grid(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %batch = memref.dim %q, %c0 : memref<?x?x8x64xbf16>
+  %skv = memref.dim %k, %c1 : memref<?x?x2x64xbf16>
+  // expected-error @+1 {{faattn-split-kv expects the KV loop bound of faattn-tile}}
+  scf.forall (%b, %h, %qb) in (%batch, 8, 1) {
+    %nkb = arith.ceildivui %skv, %c64 : index
+    %c4 = arith.constant 4 : index
+    %hk = arith.divui %h, %c4 : index
+    %qt = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xbf16>
+    faattn.tile_store %out, %o[%b, %h, %c0] <bshd> : <16x64xbf16>, memref<?x?x8x64xbf16>
+  } {faattn.decode, faattn.grid}
+  return
+}
+
+// -----
+
+// With workspace-args the function's workspace arguments belong to one split
+// grid: the first decode grid splits, the second is an error.
+func.func @two_decode_grids(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %batch = memref.dim %q, %c0 : memref<?x?x8x64xbf16>
+  %skv = memref.dim %k, %c1 : memref<?x?x2x64xbf16>
+  %nkb = arith.ceildivui %skv, %c64 : index
+  scf.forall (%b, %h, %qb) in (%batch, 8, 1) {
+    %hk = arith.divui %h, %c4 : index
+    %qt = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xbf16>
+    faattn.tile_store %out, %o[%b, %h, %c0] <bshd> : <16x64xbf16>, memref<?x?x8x64xbf16>
+  } {faattn.decode, faattn.grid}
+  // expected-error @+1 {{faattn-split-kv with workspace-args splits one decode grid per function}}
+  scf.forall (%b, %h, %qb) in (%batch, 8, 1) {
+    %hk = arith.divui %h, %c4 : index
+    %qt = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xbf16>
+    faattn.tile_store %out, %o[%b, %h, %c0] <bshd> : <16x64xbf16>, memref<?x?x8x64xbf16>
+  } {faattn.decode, faattn.grid}
+  return
+}
