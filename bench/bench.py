@@ -21,6 +21,9 @@ ap.add_argument("--grid-flex", action="store_true",
                      "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
                 help="which rows: grid (the Hopper issue's grid), variants (vs FlexAttention), decode")
+ap.add_argument("--faattn-spec", default="bench/grid.fa",
+                help="the spec file of faattn's grid and variant kernels (the same kernel names "
+                     "as bench/grid.fa: an A/B of a tuning key over every row)")
 ap.add_argument("--specs", default="",
                 help="only the rows of these specs (comma-separated names: g128c,document); all "
                      "rows of the chosen parts when empty")
@@ -123,7 +126,7 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
     if window:
         pairs = sum(min(i + 1, window) for i in range(S))
         flops = 4 * B * H * pairs * D
-    ms, err, failure = faattn_ms("bench/grid.fa", kernel, B, S, params=params)
+    ms, err, failure = faattn_ms(args.faattn_spec, kernel, B, S, params=params)
     q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16) for _ in range(3))
     peers = {}
     if sdpa:
@@ -225,6 +228,6 @@ commit = (open(commit_file).read().strip() if os.path.exists(commit_file) else
           or "unknown")
 doc = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
        "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
-       "ceilings": ceilings(), "rows": rows}
+       "faattn_spec": args.faattn_spec, "ceilings": ceilings(), "rows": rows}
 json.dump(doc, open(args.out, "w"), indent=1)
 print(f"wrote {args.out}: {len(rows)} rows")

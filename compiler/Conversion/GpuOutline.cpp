@@ -59,7 +59,7 @@ std::string kernelName(func::FuncOp fn, unsigned index) {
 }
 
 gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
-                           gpu::GPUModuleOp gpuModule, int64_t threads) {
+                           gpu::GPUModuleOp gpuModule, int64_t threads, bool persistent) {
   OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
   auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), name, fn.getFunctionType());
   gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
@@ -79,6 +79,38 @@ gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
       eb.clone(op, map);
   }
   Location loc = grid.getLoc();
+  if (persistent && grid.getRank() == 3) {
+    Value ub[3];
+    for (unsigned i = 0; i < 3; ++i)
+      ub[i] = map.lookupOrDefault(
+          getValueOrCreateConstantIndexOp(eb, loc, grid.getMixedUpperBound()[i]));
+    Value xy = arith::MulIOp::create(eb, loc, ub[0], ub[1]);
+    Value tiles = arith::MulIOp::create(eb, loc, xy, ub[2]);
+    Value zero = arith::ConstantIndexOp::create(eb, loc, 0);
+    Value first = gpu::BlockIdOp::create(eb, loc, gpu::Dimension::x);
+    Type index = eb.getIndexType();
+    auto loop = scf::WhileOp::create(eb, loc, TypeRange{index, index, index},
+                                     ValueRange{first, zero, zero});
+    loop->setAttr("faattn.tile_loop", eb.getUnitAttr());
+    Block *before = eb.createBlock(&loop.getBefore(), {}, {index, index, index}, {loc, loc, loc});
+    Value more = arith::CmpIOp::create(eb, loc, arith::CmpIPredicate::ult, before->getArgument(0),
+                                       tiles);
+    scf::ConditionOp::create(eb, loc, more, before->getArguments());
+    Block *after = eb.createBlock(&loop.getAfter(), {}, {index, index, index}, {loc, loc, loc});
+    Value t = after->getArgument(0);
+    Value zRev = arith::DivUIOp::create(eb, loc, t, xy);
+    Value rest = arith::RemUIOp::create(eb, loc, t, xy);
+    Value last = arith::SubIOp::create(eb, loc, ub[2], arith::ConstantIndexOp::create(eb, loc, 1));
+    map.map(grid.getInductionVar(0), arith::RemUIOp::create(eb, loc, rest, ub[0]));
+    map.map(grid.getInductionVar(1), arith::DivUIOp::create(eb, loc, rest, ub[0]));
+    map.map(grid.getInductionVar(2), arith::SubIOp::create(eb, loc, last, zRev));
+    for (Operation &op : grid.getBody()->without_terminator())
+      eb.clone(op, map);
+    scf::YieldOp::create(eb, loc, ValueRange{tiles, after->getArgument(1), after->getArgument(2)});
+    eb.setInsertionPointAfter(loop);
+    gpu::ReturnOp::create(eb, fn.getLoc());
+    return gfn;
+  }
   gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
   for (unsigned i = 0; i < 3; ++i)
     map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, loc, dims[i]));

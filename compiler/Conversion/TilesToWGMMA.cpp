@@ -101,8 +101,26 @@ struct Plan {
   // A producer warpgroup (warpgroup 0: TMA) before the block_m / 64 consumer
   // warpgroups (schedule = cooperative, on the TMA pipeline).
   bool warpSpecialized = false;
+  // A persistent grid (outlineGrid's tile loop): 8 bytes of shared memory
+  // for the next tile's index.
+  bool persistent = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
+
+/// The persistent grid's tile loop (outlineGrid's `faattn.tile_loop`), or null.
+scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn) {
+  for (auto w : fn.getBody().front().getOps<scf::WhileOp>())
+    if (w->hasAttr("faattn.tile_loop"))
+      return w;
+  return {};
+}
+
+/// The block that holds the grid's body: the tile loop's with a persistent
+/// grid, else the kernel's entry.
+Block &gridBody(gpu::GPUFuncOp fn) {
+  scf::WhileOp loop = tileLoopOf(fn);
+  return loop ? loop.getAfter().front() : fn.getBody().front();
+}
 
 /// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
 /// warp and reduction; see WgmmaLowering::convertScan).
@@ -122,14 +140,14 @@ int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
 int64_t copyPipelineBytes(const Plan &p) {
   auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
   return rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) + rounded(p.dv * p.bn * 2) +
-         p.scanBytes;
+         p.scanBytes + (p.persistent ? 8 : 0);
 }
 
 /// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
 /// 1024 to align the swizzled tiles, Q (reused for O when it is as wide), the
 /// ring, O when wider than Q, and the mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
-  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2;
+  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 + (p.persistent ? 8 : 0);
   if (p.dv > p.d)
     bytes += p.bm * p.dv * 2;
   return bytes + 8 * (1 + 3 * stages) + p.scanBytes;
@@ -144,6 +162,7 @@ int64_t swizzleOf(Type t) {
 /// plan's TMA fields.
 std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   Block &entry = fn.getBody().front();
+  Block &body = gridBody(fn);
   auto isArg = [&](Value mem, unsigned i) {
     auto a = dyn_cast<BlockArgument>(mem);
     return a && a.getOwner() == &entry && a.getArgNumber() == i;
@@ -198,7 +217,7 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   for (size_t i = 0; i < p.k.size(); ++i) {
     TileLoadOp k = p.k[i], v = p.v[i];
     auto loop = dyn_cast<scf::ForOp>(k->getParentOp());
-    if (!loop || loop->getBlock() != &entry || v->getParentOp() != loop.getOperation() ||
+    if (!loop || loop->getBlock() != &body || v->getParentOp() != loop.getOperation() ||
         !k->isBeforeInBlock(v))
       return "a K/V pair is not loaded in a KV loop of the kernel body";
     if (getConstantIntValue(loop.getStep()) != 1)
@@ -234,7 +253,7 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   }
   for (Value bound : bounds)
     if (Operation *def = bound.getDefiningOp())
-      if (def->getBlock() != &entry || !def->isBeforeInBlock(first))
+      if (def->getBlock() != &body || !def->isBeforeInBlock(first))
         return "the KV range is not known before the first KV loop";
   // As many K/V buffers as the tiles ask for and shared memory holds.
   auto enc = cast<SharedLayoutAttr>(p.k.front().getType().getEncoding());
@@ -310,6 +329,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   });
   if (!ok)
     return no("a tile is not the CTA's rows");
+  p.persistent = static_cast<bool>(tileLoopOf(root));
   // The slots for the larger thread count; the TMA check counts them.
   p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
   p.tmaWhyNot = analyzeTma(p, root);
@@ -332,6 +352,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
 class WgmmaLowering {
 public:
   WgmmaLowering(gpu::GPUFuncOp fn, Plan plan, bool pingpong) : fn(fn), p(std::move(plan)) {
+    tileLoop = tileLoopOf(fn);
     tma = p.tmaWhyNot.empty();
     warpSpec = p.warpSpecialized;
     this->pingpong = pingpong && tma && p.bm == 128 && !warpSpec;
@@ -346,6 +367,10 @@ public:
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
+
+  /// Whether the grid is persistent (a tile loop; the last kernel argument
+  /// is the tile counter).
+  bool persistent() const { return static_cast<bool>(tileLoop); }
 
   /// The K/V ring's depth (TMA pipeline; 0 for the thread-copied one): the
   /// spec's `stages`, fewer when they do not fit in shared memory.
@@ -383,6 +408,11 @@ public:
       if (isCtaScan(par))
         scanSlots[par] = place(scanSlotBytes(par, threads), 8);
     });
+    // Persistent: the next tile's index (two i32 slots, by the tile count's
+    // parity: a slot is rewritten two tiles later, after every thread has
+    // passed the epilogue barrier that follows its read).
+    if (tileLoop)
+      nextAt = place(8, 8);
     if (tma)
       total += 1024; // the base is aligned to 1024 bytes at run time
     auto wgSpace = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -436,6 +466,15 @@ public:
                            .getResult()
                      : producer;
 
+    if (tileLoop) {
+      // The tile counter (a zeroed i32 in global memory), after the memrefs
+      // (and before the tensor maps, which faattn-tensor-map-args expects last).
+      unsigned n = fn.getNumArguments();
+      (void)fn.insertArgument(n, LLVM::LLVMPointerType::get(ctx, 1), DictionaryAttr::get(ctx), loc);
+      tileCounter = entry.getArgument(n);
+      ringBase = tileLoop.getAfterArguments()[1];
+      tileNo = tileLoop.getAfterArguments()[2];
+    }
     if (tma) {
       // The tensor maps (q, k, v, out) are the last four arguments.
       auto ptrTy = LLVM::LLVMPointerType::get(ctx);
@@ -541,6 +580,80 @@ private:
     NVVM::MBarrierTryWaitParityOp::create(b, fn.getLoc(), bar, parity, c32(b, 0x989680));
   }
 
+  /// Ring block `seq` of this tile counted over the CTA's tiles (a
+  /// persistent grid continues the ring from one tile to the next).
+  Value globalSeq(OpBuilder &b, Value seq) {
+    return ringBase ? arith::AddIOp::create(b, fn.getLoc(), seq, ringBase).getResult() : seq;
+  }
+  /// The stage (index) and phase parity (i32) of global ring block g.
+  Value stageOf(OpBuilder &b, Value g) {
+    return arith::RemUIOp::create(b, fn.getLoc(), g, cIdx(b, p.stages));
+  }
+  Value parityOf(OpBuilder &b, Value g) {
+    Location loc = fn.getLoc();
+    return i32(b, arith::RemUIOp::create(
+                      b, loc, arith::DivUIOp::create(b, loc, g, cIdx(b, p.stages)), cIdx(b, 2)));
+  }
+  /// The phase of Q's barrier this tile waits for: the CTA's tile count mod 2.
+  Value qPhase(OpBuilder &b) {
+    if (!tileNo)
+      return c32(b, 0);
+    return i32(b, arith::RemUIOp::create(b, fn.getLoc(), tileNo, cIdx(b, 2)));
+  }
+  /// Persistent: the next tile slot of this tile (by the tile count's parity).
+  Value nextSlot(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    Value at = arith::AddIOp::create(
+        b, loc, cIdx(b, nextAt),
+        arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, tileNo, cIdx(b, 2)),
+                              cIdx(b, 4)));
+    return sharedPtr(b, at);
+  }
+  /// Persistent: the store leader takes a tile number from the counter (the
+  /// value before its increment); store it with storeNext before a CTA barrier.
+  Value fetchNext(OpBuilder &b) {
+    Location loc = fn.getLoc();
+    auto fetch = scf::IfOp::create(b, loc, TypeRange{b.getI32Type()}, storeLeader,
+                                   /*withElseRegion=*/true);
+    OpBuilder tb = fetch.getThenBodyBuilder();
+    Value old = LLVM::AtomicRMWOp::create(tb, loc, LLVM::AtomicBinOp::add, tileCounter,
+                                          c32(tb, 1), LLVM::AtomicOrdering::monotonic);
+    scf::YieldOp::create(tb, loc, old);
+    OpBuilder eb = fetch.getElseBodyBuilder();
+    scf::YieldOp::create(eb, loc, ValueRange{c32(eb, 0)});
+    nextFetched = true;
+    return fetch.getResult(0);
+  }
+  void storeNext(OpBuilder &b, Value fetched) {
+    ifThen(b, fn.getLoc(), storeLeader, [&](OpBuilder &b) {
+      LLVM::StoreOp::create(b, fn.getLoc(), fetched, nextSlot(b), /*alignment=*/4);
+    });
+  }
+
+  /// The tile loop: its body converted, then the next tile (the grid's size
+  /// plus the fetched number: every CTA starts at its block id), the ring
+  /// continued past this tile's blocks and the tile count.
+  LogicalResult convertTileLoop() {
+    Block &body = tileLoop.getAfter().front();
+    if (failed(convertBlock(body)))
+      return failure();
+    auto yield = cast<scf::YieldOp>(body.getTerminator());
+    OpBuilder b(yield);
+    Location loc = yield.getLoc();
+    if (!nextFetched) { // no epilogue barrier to share: one of its own
+      storeNext(b, fetchNext(b));
+      gpu::BarrierOp::create(b, loc);
+    }
+    Value n = LLVM::LoadOp::create(b, loc, b.getI32Type(), nextSlot(b), /*alignment=*/4);
+    Value next = arith::AddIOp::create(
+        b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
+        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), n));
+    Value ring = kvCount ? arith::AddIOp::create(b, loc, ringBase, kvCount).getResult() : ringBase;
+    Value tiles = arith::AddIOp::create(b, loc, tileNo, cIdx(b, 1));
+    yield->setOperands(ValueRange{next, ring, tiles});
+    return success();
+  }
+
   /// TMA copies of a block of `rows` rows (64-column boxes, 128-byte
   /// swizzled) of tensor map `map` at (row, head, batch) into shared memory
   /// at byte `at`, completing on `bar`.
@@ -573,9 +686,10 @@ private:
   void issueKV(OpBuilder &b, Value seq, Value j) {
     Location loc = fn.getLoc();
     Value S = cIdx(b, p.stages);
-    Value s = arith::RemUIOp::create(b, loc, seq, S);
-    Value use = arith::DivUIOp::create(b, loc, seq, S);
-    Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, S);
+    Value g = globalSeq(b, seq);
+    Value s = arith::RemUIOp::create(b, loc, g, S);
+    Value use = arith::DivUIOp::create(b, loc, g, S);
+    Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, g, S);
     ifThen(b, loc, reused, [&](OpBuilder &b) {
       Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
       wait(b, empty(b, s), i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
@@ -644,7 +758,7 @@ private:
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cIdx(b, i), kvCount));
       ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i), blockOf(b, cIdx(b, i))); });
     }
-    wait(b, qFull(b), c32(b, 0));
+    wait(b, qFull(b), qPhase(b));
     if (pingpong) {
       // Warpgroup 0 takes the first turn.
       ifThen(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, wgIdx, cIdx(b, 1)),
@@ -679,7 +793,7 @@ private:
     });
     OpBuilder cb = consumerBranch.getElseBodyBuilder();
     NVVM::SetMaxRegisterOp::create(cb, loc, 240, NVVM::SetMaxRegisterAction::increase);
-    wait(cb, qFull(cb), c32(cb, 0));
+    wait(cb, qFull(cb), qPhase(cb));
   }
 
   /// Pingpong (two warpgroups): before issuing a product, a warpgroup waits
@@ -730,7 +844,7 @@ private:
         return failure();
       // The head block's loads as soon as Q's are issued and what they need
       // is defined (its index, K's and V's batch and head).
-      if (p.head && qIssued && !headIssued && &block == &fn.getBody().front() &&
+      if (p.head && qIssued && !headIssued && &block == &gridBody(fn) &&
           op.getNextNode() && headOperandsBefore(op.getNextNode())) {
         OpBuilder b(op.getContext());
         b.setInsertionPointAfter(&op);
@@ -793,10 +907,12 @@ private:
     }
     if (auto loop = dyn_cast<scf::ForOp>(op))
       return convertLoop(loop);
+    if (op == tileLoop.getOperation())
+      return convertTileLoop();
     if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
       return convertScan(par);
     if (auto par = dyn_cast<scf::ParallelOp>(op);
-        par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &fn.getBody().front()) {
+        par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &gridBody(fn)) {
       // Hoisted before a scan (the Q block's rows): every thread reaches it.
       toErase.push_back(par);
       return convertRangeReduce(par, /*lanes=*/32);
@@ -893,11 +1009,16 @@ private:
     ifThen(b, loc, missed, [&](OpBuilder &b) {
       if (!warpSpec)
         issueAhead(b, cIdx(b, 0));
-      wait(b, fullK(b, cIdx(b, 0)), c32(b, 0));
-      wait(b, fullV(b, cIdx(b, 0)), c32(b, 0));
+      // Ring block 0: stage 0, phase 0 (a persistent grid: where the ring
+      // stands after the CTA's earlier tiles).
+      auto stage0 = [&](OpBuilder &b) { return ringBase ? stageOf(b, ringBase) : cIdx(b, 0); };
+      auto phase0 = [&](OpBuilder &b) { return ringBase ? parityOf(b, ringBase) : c32(b, 0); };
+      Value s = stage0(b);
+      wait(b, fullK(b, s), phase0(b));
+      wait(b, fullV(b, stage0(b)), phase0(b));
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
       ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
-        NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, cIdx(b, 0)), Value(),
+        NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
                                        NVVM::MemScopeKindAttr(), BoolAttr());
       });
     });
@@ -924,10 +1045,9 @@ private:
       // The head loop's early iteration (iv = headLo - 1) is ring block 0.
       if (!warpSpec) // else the producer warpgroup has them all in flight
         issueAhead(b, seq);
-      Value S = cIdx(b, p.stages);
-      stage = arith::RemUIOp::create(b, loc, seq, S);
-      parity = i32(b, arith::RemUIOp::create(b, loc, arith::DivUIOp::create(b, loc, seq, S),
-                                             cIdx(b, 2)));
+      Value g = globalSeq(b, seq);
+      stage = stageOf(b, g);
+      parity = parityOf(b, g);
       wait(b, fullK(b, stage), parity);
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
     } else if (!llvm::is_contained(p.v, load)) {
@@ -1281,6 +1401,9 @@ private:
     auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
     auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
     auto pairTy = VectorType::get({2}, p.elt);
+    // Persistent: the next tile's number is fetched before O's writes (its
+    // latency under them) and published before the barrier they end with.
+    Value fetched = tileLoop ? fetchNext(b) : Value();
     for (int64_t i = 0; i < elems(t); i += 2) {
       Value r = rowOf(b, t, i), c = colOf(b, i);
       // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
@@ -1296,6 +1419,8 @@ private:
       vector::StoreOp::create(b, loc, pair, smem, at, /*nontemporal=*/false,
                               llvm::MaybeAlign(4));
     }
+    if (fetched)
+      storeNext(b, fetched);
     asyncVisible(b, loc);
     ifThen(b, loc, storeLeader, [&](OpBuilder &b) {
       for (int64_t c = 0; c < p.dv / 64; ++c)
@@ -1342,7 +1467,7 @@ private:
   /// the faattn.block_scan attribute.
   bool isCtaScan(scf::ParallelOp par) {
     return par->hasAttr("faattn.block_scan") && par.getNumLoops() == 1 &&
-           par->getBlock() == &fn.getBody().front();
+           par->getBlock() == &gridBody(fn);
   }
 
   /// Combines x and y with reduction i of `reduce` (an scf.parallel's).
@@ -1671,6 +1796,14 @@ private:
   gpu::GPUFuncOp fn;
   Plan p;
   bool tma = false, pingpong = false, warpSpec = false;
+  /// A persistent grid: the tile loop, its ring-block and tile counts (the
+  /// ring's blocks and the Q barrier's phases continue across tiles), the
+  /// tile counter argument and the next tile's slots; whether this tile's
+  /// epilogue fetched the next tile (else the end of the body does).
+  scf::WhileOp tileLoop;
+  Value ringBase, tileNo, tileCounter;
+  int64_t nextAt = 0;
+  bool nextFetched = false;
   /// Warp-specialized: the role split (then: producer, else: consumers).
   scf::IfOp consumerBranch;
   Type f32;
@@ -1719,11 +1852,15 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       }
       // The plan is made on the outlined kernel (its ops are the ones lowered).
       gpu::GPUModuleOp gpuModule = kernelModule(module);
-      gpu::GPUFuncOp gfn =
-          outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule, /*threads=*/0);
       auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
       bool pingpong = schedule && schedule.getValue() == "pingpong";
       bool cooperative = schedule && schedule.getValue() == "cooperative";
+      // grid = persistent: a CTA per SM looping over the tiles (not with the
+      // cooperative schedule's producer warpgroup, which the spec refuses).
+      auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
+      bool persistent = launchGrid && launchGrid.getValue() == "persistent" && !cooperative;
+      gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
+                                       /*threads=*/0, persistent);
       Plan plan = analyze(gfn, cooperative);
       if (!plan.whyNot.empty()) {
         skip(plan.whyNot);
@@ -1821,6 +1958,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
       gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
       gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
+      if (lowering.persistent())
+        gfn->setAttr("faattn.persistent", b.getUnitAttr());
       if (lowering.stages() > 0)
         gfn->setAttr("faattn.ring_stages", b.getI64IntegerAttr(lowering.stages()));
       // setmaxnreg needs a register count fixed at entry: .minnctapersm 1

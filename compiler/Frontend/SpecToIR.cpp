@@ -258,6 +258,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     fn->setAttr("faattn.schedule", b.getStringAttr(spec::scheduleName(k.schedule)));
   if (k.stages)
     fn->setAttr("faattn.stages", b.getI64IntegerAttr(*k.stages));
+  if (k.grid == spec::Grid::Persistent)
+    fn->setAttr("faattn.launch_grid", b.getStringAttr(spec::gridName(k.grid)));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 

@@ -176,6 +176,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
       kernel.schedule = a.getValue().str();
     if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.ring_stages"))
       kernel.stages = a.getInt();
+    kernel.persistent = fn->hasAttr("faattn.persistent");
     for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
       if (auto a = fn->getAttrOfType<StringAttr>(why))
         kernel.fallback = a.getValue().str();

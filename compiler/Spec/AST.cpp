@@ -76,6 +76,8 @@ const char *scheduleName(Schedule s) {
   return "?";
 }
 
+const char *gridName(Grid g) { return g == Grid::Persistent ? "persistent" : "default"; }
+
 const char *dimName(Dim d) {
   switch (d) {
   case Dim::Batch: return "batch";

@@ -100,6 +100,9 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
       {"stages", k.stages ? json(*k.stages) : json(nullptr)},
       {"tile", k.tileM ? json::array({*k.tileM, *k.tileN}) : json(nullptr)},
   };
+  // Only when set: every spec without it keeps the hash it had before the key existed.
+  if (k.grid != Grid::Default)
+    tuning["grid"] = gridName(k.grid);
   return json{
       {"format", 1},
       {"name", k.name},

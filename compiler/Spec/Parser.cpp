@@ -22,7 +22,7 @@ constexpr int kMaxExprNodes = 2000;
 
 const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
-                             "stages", "schedule", "return_lse", "varlen",
+                             "stages", "schedule", "grid", "return_lse", "varlen",
                              "paged_kv", "param"};
 
 class Parser {
@@ -262,6 +262,9 @@ bool Parser::parseStatement(KernelSpec &k) {
                                 {"cooperative", Schedule::Cooperative},
                                 {"pingpong", Schedule::Pingpong}},
                                k.schedule);
+  if (key == "grid")
+    return parseEnum<Grid>("grid", "default or persistent",
+                           {{"default", Grid::Default}, {"persistent", Grid::Persistent}}, k.grid);
   if (key == "stages") {
     int s = 0;
     if (!parseInt("stages", s))

@@ -487,6 +487,18 @@ void Checker::run() {
   if (k.schedule != Schedule::Auto && k.target != Target::SM90a)
     diag.error(valueLoc("schedule"), llvm::Twine("schedule = ") + scheduleName(k.schedule) +
                                          " requires target = sm_90a");
+  if (k.grid == Grid::Persistent) {
+    if (k.target != Target::SM90a)
+      diag.error(valueLoc("grid"), "grid = persistent requires target = sm_90a");
+    else if (k.mode != Mode::Forward)
+      diag.error(valueLoc("grid"), llvm::Twine("grid = persistent requires mode = forward, got ") +
+                                       modeName(k.mode));
+    else if (k.schedule == Schedule::Cooperative)
+      diag.error(valueLoc("grid"),
+                 "grid = persistent is not supported with schedule = cooperative yet");
+    else if (k.varlen)
+      diag.error(valueLoc("grid"), "grid = persistent is not supported with varlen yet");
+  }
   if (k.pagedKVPage) {
     int p = *k.pagedKVPage;
     if (k.mode == Mode::Backward)

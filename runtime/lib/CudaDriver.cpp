@@ -47,6 +47,9 @@ llvm::Expected<const Driver &> Driver::get() {
     driver.memFreeAsync = reinterpret_cast<decltype(driver.memFreeAsync)>(dlsym(lib, "cuMemFreeAsync"));
     driver.tensorMapEncodeTiled = reinterpret_cast<decltype(driver.tensorMapEncodeTiled)>(
         dlsym(lib, "cuTensorMapEncodeTiled"));
+    load(driver.memsetD32Async, "cuMemsetD32Async");
+    load(driver.occupancyMaxActiveBlocksPerMultiprocessor,
+         "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     load(driver.memcpyHtoD, "cuMemcpyHtoD_v2");
     load(driver.memcpyDtoH, "cuMemcpyDtoH_v2");
     load(driver.eventCreate, "cuEventCreate");

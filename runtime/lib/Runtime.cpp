@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.11-range-reads-32"; }
+const char *compilerVersion() { return "faattn-0.12-persistent-grid"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -80,6 +80,7 @@ struct Kernel::State {
     CUmodule module = nullptr;
     CUfunction main = nullptr, combine = nullptr;
     int multiprocessors = 0;
+    int ctasPerSM = 1; // a persistent kernel's CTAs an SM holds at once
   };
   std::mutex loadMutex;
   std::map<CUcontext, Loaded> loaded;
@@ -343,6 +344,17 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
                                        static_cast<int>(st.compiled.sharedBytes)),
                     "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, " +
                         std::to_string(st.compiled.sharedBytes) + ")");
+      // A persistent grid launches as many CTAs as the SMs hold at once.
+      if (!e && st.compiled.persistent) {
+        e = d.check(d.occupancyMaxActiveBlocksPerMultiprocessor(
+                        &entry.ctasPerSM, entry.main,
+                        static_cast<int>(st.compiled.threads > 0 ? st.compiled.threads
+                                                                 : st.compiled.blockM),
+                        static_cast<size_t>(st.compiled.sharedBytes)),
+                    "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+        if (!e && entry.ctasPerSM < 1)
+          e = llvm::createStringError("the kernel fits no CTA on an SM");
+      }
       if (e) {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
@@ -432,19 +444,50 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   CUstream cuStream = static_cast<CUstream>(stream);
   int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
   int64_t shared = st.compiled.sharedBytes;
+  CUdeviceptr tileCounter = 0; // a persistent grid's, after the memrefs
   auto run = [&](CUfunction fn, int64_t z) -> Status {
     std::vector<void *> argPtrs;
     for (int64_t &w : words)
       argPtrs.push_back(&w);
+    unsigned grid[3] = {static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
+                        static_cast<unsigned>(z)};
+    if (tileCounter) {
+      argPtrs.push_back(&tileCounter);
+      int64_t tiles = batch * q.h * z;
+      int64_t resident = int64_t(std::max(entry.multiprocessors, 1)) * entry.ctasPerSM;
+      grid[0] = static_cast<unsigned>(std::min(tiles, resident));
+      grid[1] = grid[2] = 1;
+    }
     argPtrs.insert(argPtrs.end(), mapPtrs.begin(), mapPtrs.end());
     if (llvm::Error e = d.check(
-            d.launchKernel(fn, static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
-                           static_cast<unsigned>(z), static_cast<unsigned>(threads), 1, 1,
+            d.launchKernel(fn, grid[0], grid[1], grid[2], static_cast<unsigned>(threads), 1, 1,
                            static_cast<unsigned>(shared), cuStream, argPtrs.data(), nullptr),
             "cuLaunchKernel"))
       return fail(llvm::toString(std::move(e)));
     return Status::ok();
   };
+  if (st.compiled.persistent) {
+    if (batch * q.h * blocks == 0)
+      return run(entry.main, blocks); // an empty grid: cuLaunchKernel's error, as without
+    // The tile counter: zeroed in stream order before the launch and freed
+    // after it, one per launch (launches on other streams run at once).
+    bool async = d.memAllocAsync && d.memFreeAsync;
+    if (llvm::Error e = async ? d.check(d.memAllocAsync(&tileCounter, 4, cuStream),
+                                        "cuMemAllocAsync")
+                              : d.check(d.memAlloc(&tileCounter, 4), "cuMemAlloc"))
+      return fail("the tile counter: " + llvm::toString(std::move(e)));
+    Status launched = Status::ok();
+    if (llvm::Error e = d.check(d.memsetD32Async(tileCounter, 0, 1, cuStream), "cuMemsetD32Async"))
+      launched = fail(llvm::toString(std::move(e)));
+    else
+      launched = run(entry.main, blocks);
+    llvm::Error freed = async ? d.check(d.memFreeAsync(tileCounter, cuStream), "cuMemFreeAsync")
+                              : d.check(d.memFree(tileCounter), "cuMemFree");
+    if (freed && launched)
+      return fail(llvm::toString(std::move(freed)));
+    llvm::consumeError(std::move(freed));
+    return launched;
+  }
   if (st.compiled.maxSplits == 0)
     return run(entry.main, blocks);
 
@@ -591,6 +634,7 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     ck.blockN = gk->blockN;
     ck.maxSplits = gk->maxSplits;
     ck.tmaBlockN = gk->tmaBlockN;
+    ck.persistent = gk->persistent;
     return ck;
   }
   return Status::error("no kernel named '" + kernel + "'");
@@ -614,7 +658,9 @@ std::string entryFields(const std::string &name, const std::string &target,
 /// compiler or a disk entry): a block of at most 1024 threads, at most
 /// 227 KB of shared memory, block_n for split-KV.
 bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
-                      int64_t maxSplits, int64_t tmaBlockN) {
+                      int64_t maxSplits, int64_t tmaBlockN, int64_t persistent) {
+  if (persistent != 0 && (persistent != 1 || maxSplits != 0))
+    return false;
   return blockM >= 1 && blockM <= 1024 && threads >= 0 && threads <= 1024 && sharedBytes >= 0 &&
          sharedBytes <= 232448 && blockN >= 0 && blockN <= 1024 && maxSplits >= 0 &&
          maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) && tmaBlockN >= 0 &&
@@ -622,8 +668,8 @@ bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int6
 }
 
 /// The launch sizes of an entry, in the order of entryFields and the JSON keys.
-const char *const kSizeKeys[] = {"block_m",  "threads",    "shared_bytes",
-                                 "block_n",  "max_splits", "tma_block_n"};
+const char *const kSizeKeys[] = {"block_m",  "threads",    "shared_bytes", "block_n",
+                                 "max_splits", "tma_block_n", "persistent"};
 
 std::string serialize(const CompiledKernel &k) {
   std::string ptxSha = sha256Hex(k.ptx);
@@ -636,18 +682,19 @@ std::string serialize(const CompiledKernel &k) {
       {"block_n", k.blockN},
       {"max_splits", k.maxSplits},
       {"tma_block_n", k.tmaBlockN},
+      {"persistent", k.persistent ? 1 : 0},
       {"ptx_bytes", k.ptx.size()},
       {"ptx_sha256", ptxSha},
       {"entry_sha256",
        sha256Hex(entryFields(k.name, k.target,
                              {k.blockM, k.threads, k.sharedBytes, k.blockN, k.maxSplits,
-                              k.tmaBlockN},
+                              k.tmaBlockN, k.persistent ? 1 : 0},
                              ptxSha))}};
-  return "faattn-cache 3\n" + meta.dump() + "\n" + k.ptx;
+  return "faattn-cache 4\n" + meta.dump() + "\n" + k.ptx;
 }
 
 std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
-  if (!data.consume_front("faattn-cache 3\n"))
+  if (!data.consume_front("faattn-cache 4\n"))
     return std::nullopt;
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
@@ -664,8 +711,8 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
     sizes.push_back(meta[key].get<int64_t>());
   }
   int64_t blockM = sizes[0], threads = sizes[1], sharedBytes = sizes[2], blockN = sizes[3],
-          maxSplits = sizes[4], tmaBlockN = sizes[5];
-  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits, tmaBlockN))
+          maxSplits = sizes[4], tmaBlockN = sizes[5], persistent = sizes[6];
+  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits, tmaBlockN, persistent))
     return std::nullopt;
   if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
       sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
@@ -685,6 +732,7 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   k.blockN = blockN;
   k.maxSplits = maxSplits;
   k.tmaBlockN = tmaBlockN;
+  k.persistent = persistent != 0;
   k.ptx = rest.str();
   return k;
 }
@@ -806,7 +854,8 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   if (!compiled)
     return compiled.status();
   if (!launchSizesValid(compiled->blockM, compiled->threads, compiled->sharedBytes,
-                        compiled->blockN, compiled->maxSplits, compiled->tmaBlockN))
+                        compiled->blockN, compiled->maxSplits, compiled->tmaBlockN,
+                        compiled->persistent ? 1 : 0))
     return Status::error("kernel '" + compiled->name + "' has invalid launch sizes (block_m " +
                          std::to_string(compiled->blockM) + ", threads " +
                          std::to_string(compiled->threads) + ")");

@@ -381,6 +381,14 @@ TEST(SpecHash, IsSha256OfTheCompactCanonicalJson) {
             R"("name":"k","paged_kv":null,"params":[],"return_lse":false,)"
             R"("scale":"0.088388346","score":"score","target":"sm_90a",)"
             R"("tuning":{"schedule":"auto","stages":null,"tile":null},"varlen":false})");
+  // grid = persistent is in the tuning object only when set: specs without it keep their hash.
+  auto pp = parseText("kernel k { heads = 16; head_dim = 128; grid = persistent }");
+  ASSERT_TRUE(pp->kernels) << pp->diags;
+  EXPECT_EQ(canonicalJson(pp->kernels->front())["tuning"].dump(),
+            R"({"grid":"persistent","schedule":"auto","stages":null,"tile":null})");
+  auto pd = parseText("kernel k { heads = 16; head_dim = 128; grid = default }");
+  ASSERT_TRUE(pd->kernels) << pd->diags;
+  EXPECT_EQ(specHash(pd->kernels->front()), specHash(k));
   EXPECT_EQ(specHash(k), "a0c2c18546a3afe916c3a1a768f8424fa667c0593ba9ec88c53b122cbeb38a1c");
 }
 
@@ -633,6 +641,18 @@ TEST(SpecDiagnostics, ExactFirstLine) {
             "bad.fa:1:48: error: dtype e4m3 is not supported with mode = backward");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; schedule = pingpong; target = sm_80 }"),
             "bad.fa:1:51: error: schedule = pingpong requires target = sm_90a");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; grid = persistent; target = sm_80 }"),
+            "bad.fa:1:47: error: grid = persistent requires target = sm_90a");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; grid = persistent; mode = decode }"),
+            "bad.fa:1:47: error: grid = persistent requires mode = forward, got decode");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; schedule = cooperative; "
+                    "grid = persistent }"),
+            "bad.fa:1:71: error: grid = persistent is not supported with schedule = "
+            "cooperative yet");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; varlen; grid = persistent }"),
+            "bad.fa:1:55: error: grid = persistent is not supported with varlen yet");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; grid = dynamic }"),
+            "bad.fa:1:47: error: unknown grid 'dynamic' (expected default or persistent)");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; paged_kv(page = 40) }"),
             "bad.fa:1:56: error: paged_kv page size must be a multiple of 16 between 16 and "
             "1024, got 40");

@@ -290,11 +290,26 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                                               : nlohmann::json(kernel->fallback)},
         {"ptx", k.name + ".ptx"},
         {"launch",
-         {{"grid", {"batch", "heads",
-                    k.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"}},
+         {{"grid",
+           kernel->persistent
+               ? nlohmann::json::array(
+                     {"min(batch * heads * ceil(seq_q / block_m), multiprocessors * "
+                      "ctas_per_multiprocessor)",
+                      1, 1})
+               : nlohmann::json::array(
+                     {"batch", "heads",
+                      k.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"})},
           {"block", {kernel->threads, 1, 1}},
           {"block_m", blockM},
           {"dynamic_shared_bytes", kernel->sharedBytes}}},
+        {"persistent",
+         kernel->persistent
+             ? nlohmann::json{{"tile_counter",
+                               "a zeroed i32 in global memory for each launch, passed after "
+                               "the memref parameters (before the tensor maps)"},
+                              {"tiles", "batch * heads * ceil(seq_q / block_m), the last "
+                                        "q-blocks first"}}
+             : nlohmann::json(nullptr)},
         {"split_kv",
          split ? nlohmann::json{{"combine_entry", k.name + "_combine"},
                                 {"block_n", kernel->blockN},

@@ -121,6 +121,11 @@ struct CompiledKernel {
   /// 64 columns x blockM rows for q and out, x tmaBlockN rows for k and v,
   /// 128-byte swizzle).
   int64_t tmaBlockN = 0;
+  /// A persistent grid (`grid = persistent`): about one CTA per SM (as many
+  /// as fit at once), each taking q-tiles from a tile counter, a zeroed i32
+  /// the runtime allocates for every launch and passes after the memrefs
+  /// (before the tensor maps).
+  bool persistent = false;
 };
 
 struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)

@@ -29,9 +29,17 @@ mlir::gpu::GPUModuleOp kernelModule(mlir::ModuleOp module);
 /// A kernel gpu.func `name` with `fn`'s signature and faattn.* attributes and
 /// `threads` threads: the preamble, then `grid`'s body with block ids x, y, z
 /// for its induction variables (a split grid: z = q-block * splits + split).
+///
+/// `persistent` (a plain grid only): the body runs in a loop over the grid's
+/// tiles instead, `scf.while` marked `faattn.tile_loop` over (tile, ring,
+/// count) from (block id x, 0, 0) while tile < batch * heads * q-blocks;
+/// tile t is (x, y, z) = (t % X, t / X % Y, Z - 1 - t / (X Y)) (the last
+/// q-blocks first, the order in which the hardware starts a plain grid's
+/// CTAs). The body yields (the tile count, ring, count): the lowering that
+/// takes the loop sets the next tile and its own counters.
 mlir::gpu::GPUFuncOp outlineGrid(mlir::func::FuncOp fn, mlir::scf::ForallOp grid,
                                  llvm::StringRef name, mlir::gpu::GPUModuleOp gpuModule,
-                                 int64_t threads);
+                                 int64_t threads, bool persistent = false);
 
 /// The kernel name of grid `index` of a function: the function's name, then
 /// `<name>_combine` for a split-KV combine grid.

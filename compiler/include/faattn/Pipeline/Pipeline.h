@@ -76,6 +76,10 @@ struct GpuKernel {
   /// or "cooperative") and K/V ring depth (the TMA pipeline's; 0 without).
   std::string schedule;
   int64_t stages = 0;
+  /// A persistent grid (`grid = persistent` on the wgmma path): a CTA per
+  /// SM slot taking q-tiles from a zeroed i32 counter, an argument after
+  /// the memrefs (see CompiledKernel::persistent).
+  bool persistent = false;
   /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
   /// it did, or when it was never a candidate: split-KV decode).
   std::string fallback;

@@ -70,11 +70,14 @@ enum class Layout { BSHD, BHSD };
 enum class Mode { Forward, Backward, Decode };
 enum class Target { SM80, SM90a };
 enum class Schedule { Auto, Cooperative, Pingpong };
+/// The launch grid: one CTA per q-tile, or one per SM taking tiles in turn.
+enum class Grid { Default, Persistent };
 const char *dtypeName(DType d);
 const char *layoutName(Layout l);
 const char *modeName(Mode m);
 const char *targetName(Target t);
 const char *scheduleName(Schedule s);
+const char *gridName(Grid g);
 
 /// A dimension of a param's shape, named after a launch-time size.
 enum class Dim { Batch, Heads, KVHeads, Seq, SeqQ, SeqKV };
@@ -112,6 +115,7 @@ struct KernelSpec {
   std::optional<int> tileM, tileN;
   std::optional<int> stages;
   Schedule schedule = Schedule::Auto;
+  Grid grid = Grid::Default;
 
   /// Where each key was written (for diagnostics); keyed by the key's name.
   std::map<std::string, llvm::SMLoc> keyLocs;
