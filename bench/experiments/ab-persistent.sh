@@ -2,7 +2,7 @@
 # Same-session A/B of `grid = persistent` (PERFORMANCE.md step 16): bench/bench.py's rows with
 # bench/grid.fa as it is and with every kernel of it persistent (the same kernels, names and
 # peers), interleaved by part so that clock drift falls on both. PARTS (default "variants")
-# picks bench.py's parts. JSON into $OUT/ab-{default,persistent}-<part>.json, the rows' lines
+# picks bench.py's parts, SPECS (default all) its rows. JSON into $OUT/ab-{default,persistent}-<part>.json, the rows' lines
 # into $OUT/ab-persistent.txt. Needs the bundle unpacked (tools/gpu-quick.sh none).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +20,7 @@ for part in ${PARTS:-variants}; do
   for variant in default persistent; do
     spec=bench/grid.fa; [ "$variant" = persistent ] && spec=/tmp/grid-persistent.fa
     FAATTN_CACHE_DIR=/tmp/cache-ab-$variant timeout 290 python3 bench/bench.py --faattn-run "$RUN" \
-      --faattn-spec "$spec" --parts "$part" --out "$OUT/ab-$variant-$part.json" 2>&1 |
+      --faattn-spec "$spec" --parts "$part" --specs "${SPECS:-}" --out "$OUT/ab-$variant-$part.json" 2>&1 |
       grep '"spec"' | sed "s/^/$variant $part: /" | tee -a "$OUT/ab-persistent.txt"
   done
 done
