@@ -1855,8 +1855,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
       bool pingpong = schedule && schedule.getValue() == "pingpong";
       bool cooperative = schedule && schedule.getValue() == "cooperative";
-      // grid = persistent: a CTA per SM looping over the tiles (not with the
-      // cooperative schedule's producer warpgroup, which the spec refuses).
+      // grid = persistent: a CTA per SM looping over the tiles (the inline
+      // producer schedule only: the spec refuses the others).
       auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
       bool persistent = launchGrid && launchGrid.getValue() == "persistent" && !cooperative;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,

@@ -493,9 +493,9 @@ void Checker::run() {
     else if (k.mode != Mode::Forward)
       diag.error(valueLoc("grid"), llvm::Twine("grid = persistent requires mode = forward, got ") +
                                        modeName(k.mode));
-    else if (k.schedule == Schedule::Cooperative)
-      diag.error(valueLoc("grid"),
-                 "grid = persistent is not supported with schedule = cooperative yet");
+    else if (k.schedule != Schedule::Auto)
+      diag.error(valueLoc("grid"), llvm::Twine("grid = persistent is not supported with schedule = ") +
+                                       scheduleName(k.schedule) + " yet");
     else if (k.varlen)
       diag.error(valueLoc("grid"), "grid = persistent is not supported with varlen yet");
   }

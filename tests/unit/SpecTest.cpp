@@ -649,6 +649,8 @@ TEST(SpecDiagnostics, ExactFirstLine) {
                     "grid = persistent }"),
             "bad.fa:1:71: error: grid = persistent is not supported with schedule = "
             "cooperative yet");
+  EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; schedule = pingpong; grid = persistent }"),
+            "bad.fa:1:68: error: grid = persistent is not supported with schedule = pingpong yet");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; varlen; grid = persistent }"),
             "bad.fa:1:55: error: grid = persistent is not supported with varlen yet");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; grid = dynamic }"),
