@@ -546,6 +546,40 @@ TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
 
 namespace {
 
+TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
+  std::string dir = freshDir("persistent-disk");
+  auto edit = [](CompiledKernel &k) {
+    k.threads = 256;
+    k.tmaBlockN = 128;
+    k.persistent = true;
+  };
+  fakeKernel(dir, kSpec, edit);
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(kSpec);
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(rt.stats().diskHits, 1);
+  EXPECT_TRUE(k->compiled().persistent);
+  EXPECT_EQ(k->compiled().tmaBlockN, 128);
+}
+
+TEST(RuntimePersistent, APersistentSplitKVKernelIsInvalid) {
+  RuntimeOptions o;
+  o.cacheDir = "";
+  o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+    k.blockN = 64;
+    k.maxSplits = 8;
+    k.persistent = true; // one grid over q-tiles cannot also be split over the KV sequence
+    return k;
+  };
+  Runtime rt(o);
+  auto k = rt.compile(kSpec);
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error(), "kernel 'causal' has invalid launch sizes (block_m 64, threads 0)");
+}
+
 TEST(RuntimeCompile, InvalidLaunchSizesFromACompilerAreAnError) {
   RuntimeOptions o;
   o.cacheDir = "";
