@@ -251,10 +251,16 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     p.headLo = cast<arith::CmpIOp>(sel.getCondition().getDefiningOp()).getRhs();
     bounds.append({p.headBlock, p.headLo});
   }
+  // Known before the first KV loop: defined in the body before it, or (a
+  // persistent grid) in the kernel's preamble before the tile loop.
+  scf::WhileOp tileLoop = tileLoopOf(fn);
   for (Value bound : bounds)
-    if (Operation *def = bound.getDefiningOp())
-      if (def->getBlock() != &body || !def->isBeforeInBlock(first))
+    if (Operation *def = bound.getDefiningOp()) {
+      bool inBody = def->getBlock() == &body && def->isBeforeInBlock(first);
+      bool inPreamble = tileLoop && def->getBlock() == &entry && def->isBeforeInBlock(tileLoop);
+      if (!inBody && !inPreamble)
         return "the KV range is not known before the first KV loop";
+    }
   // As many K/V buffers as the tiles ask for and shared memory holds.
   auto enc = cast<SharedLayoutAttr>(p.k.front().getType().getEncoding());
   for (p.stages = std::max<int64_t>(enc.getStages(), 1); p.stages > 1; --p.stages)
@@ -1403,7 +1409,8 @@ private:
     auto pairTy = VectorType::get({2}, p.elt);
     // Persistent: the next tile's number is fetched before O's writes (its
     // latency under them) and published before the barrier they end with.
-    Value fetched = tileLoop ? fetchNext(b) : Value();
+    Value fetched =
+        tileLoop && store->getBlock() == &gridBody(fn) ? fetchNext(b) : Value();
     for (int64_t i = 0; i < elems(t); i += 2) {
       Value r = rowOf(b, t, i), c = colOf(b, i);
       // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
@@ -1858,7 +1865,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // grid = persistent: a CTA per SM looping over the tiles (the inline
       // producer schedule only: the spec refuses the others).
       auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
-      bool persistent = launchGrid && launchGrid.getValue() == "persistent" && !cooperative;
+      bool persistent =
+          launchGrid && launchGrid.getValue() == "persistent" && !cooperative && !pingpong;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
                                        /*threads=*/0, persistent);
       Plan plan = analyze(gfn, cooperative);

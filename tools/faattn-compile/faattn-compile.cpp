@@ -326,8 +326,11 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                               {"box", {{"q", {64, blockM}}, {"k", {64, kernel->tmaBlockN}},
                                        {"v", {64, kernel->tmaBlockN}}, {"out", {64, blockM}}}},
                               {"swizzle", 128},
-                              {"passing", "CUtensorMap (128 bytes) by value after the memref "
-                                          "parameters, in this order"}}
+                              {"passing", kernel->persistent
+                                              ? "CUtensorMap (128 bytes) by value after the memref "
+                                                "parameters and the tile counter, in this order"
+                                              : "CUtensorMap (128 bytes) by value after the memref "
+                                                "parameters, in this order"}}
              : nlohmann::json(nullptr)},
         {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
                 "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
