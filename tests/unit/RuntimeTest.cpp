@@ -358,11 +358,14 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
       j.replace(at, from.size(), to);
     return j;
   };
-  // Wrong types, a zero block size, a block size that does not match its checksum, not JSON.
+  // Wrong types, a zero block size, a block size that does not match its checksum, a
+  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), not JSON.
   for (std::string bad : {replace("\"name\":\"causal\"", "\"name\":1"),
                           replace("\"block_m\":128", "\"block_m\":\"x\""),
                           replace("\"block_m\":128", "\"block_m\":0"),
                           replace("\"block_m\":128", "\"block_m\":64"),
+                          replace("\"persistent\":0", "\"persistent\":2"),
+                          replace("\"persistent\":0,", ""),
                           std::string("{not json")}) {
     std::ofstream(entry, std::ios::binary | std::ios::trunc) << header << bad << "\n" << ptx;
     std::atomic<int> calls{0};
@@ -372,6 +375,28 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
     EXPECT_EQ(calls.load(), 1) << bad << ": a malformed entry must be recompiled";
     EXPECT_EQ(k->compiled().blockM, 128) << bad;
   }
+}
+
+TEST(RuntimeCache, AnEntryOfFormat3IsAMiss) {
+  // Format 3 had no persistent flag: its entries are recompiled, not launched as format 4.
+  std::string dir = freshDir("format3");
+  {
+    Runtime rt(fakeOptions(dir));
+    ASSERT_TRUE(rt.compile(kSpec));
+  }
+  fs::path entry = entries(dir).at(0);
+  std::ifstream in(entry, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  ASSERT_EQ(data.rfind("faattn-cache 4\n", 0), 0u);
+  data.replace(0, 15, "faattn-cache 3\n");
+  std::ofstream(entry, std::ios::binary | std::ios::trunc) << data;
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(kSpec);
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(rt.stats().diskHits, 0);
 }
 
 TEST(RuntimeCache, ParamDeclarationOrderSharesOneKernel) {
