@@ -688,14 +688,18 @@ private:
 
   /// The producer (thread 0) starts ring block `seq`, KV block `j`: it waits
   /// until the consumers released the stage's previous block, then TMA-loads
-  /// K and V into the stage.
+  /// K and V into the stage. Only a previous block of this tile (seq >= stages)
+  /// is waited for: with a persistent grid, one of an earlier tile was
+  /// released before that tile's closing CTA barrier, which the producer has
+  /// passed. (Waiting for it as well, a spin in thread 0 before the tile's
+  /// first wgmma, makes ptxas serialize every wgmma of the kernel: C7520.)
   void issueKV(OpBuilder &b, Value seq, Value j) {
     Location loc = fn.getLoc();
     Value S = cIdx(b, p.stages);
     Value g = globalSeq(b, seq);
     Value s = arith::RemUIOp::create(b, loc, g, S);
     Value use = arith::DivUIOp::create(b, loc, g, S);
-    Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, g, S);
+    Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, S);
     ifThen(b, loc, reused, [&](OpBuilder &b) {
       Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
       wait(b, empty(b, s), i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
