@@ -115,13 +115,6 @@ scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn) {
   return {};
 }
 
-/// The block that holds the grid's body: the tile loop's with a persistent
-/// grid, else the kernel's entry.
-Block &gridBody(gpu::GPUFuncOp fn) {
-  scf::WhileOp loop = tileLoopOf(fn);
-  return loop ? loop.getAfter().front() : fn.getBody().front();
-}
-
 /// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
 /// warp and reduction; see WgmmaLowering::convertScan).
 int64_t scanSlotBytes(scf::ParallelOp scan, int64_t threads) {
@@ -147,7 +140,8 @@ int64_t copyPipelineBytes(const Plan &p) {
 /// 1024 to align the swizzled tiles, Q (reused for O when it is as wide), the
 /// ring, O when wider than Q, and the mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
-  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 + (p.persistent ? 8 : 0);
+  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 +
+                  (p.persistent ? 8 : 0);
   if (p.dv > p.d)
     bytes += p.bm * p.dv * 2;
   return bytes + 8 * (1 + 3 * stages) + p.scanBytes;
@@ -162,7 +156,8 @@ int64_t swizzleOf(Type t) {
 /// plan's TMA fields.
 std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   Block &entry = fn.getBody().front();
-  Block &body = gridBody(fn);
+  scf::WhileOp tileLoop = tileLoopOf(fn);
+  Block &body = tileLoop ? tileLoop.getAfter().front() : entry;
   auto isArg = [&](Value mem, unsigned i) {
     auto a = dyn_cast<BlockArgument>(mem);
     return a && a.getOwner() == &entry && a.getArgNumber() == i;
@@ -253,7 +248,6 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   }
   // Known before the first KV loop: defined in the body before it, or (a
   // persistent grid) in the kernel's preamble before the tile loop.
-  scf::WhileOp tileLoop = tileLoopOf(fn);
   for (Value bound : bounds)
     if (Operation *def = bound.getDefiningOp()) {
       bool inBody = def->getBlock() == &body && def->isBeforeInBlock(first);
@@ -374,8 +368,8 @@ public:
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
 
-  /// Whether the grid is persistent (a tile loop; the last kernel argument
-  /// is the tile counter).
+  /// Whether the grid is persistent (a tile loop; the tile counter is an
+  /// argument after the memrefs, before the tensor maps).
   bool persistent() const { return static_cast<bool>(tileLoop); }
 
   /// The K/V ring's depth (TMA pipeline; 0 for the thread-copied one): the
@@ -585,6 +579,9 @@ private:
   void wait(OpBuilder &b, Value bar, Value parity) {
     NVVM::MBarrierTryWaitParityOp::create(b, fn.getLoc(), bar, parity, c32(b, 0x989680));
   }
+
+  /// The block of the grid's body (the tile loop's with a persistent grid).
+  Block &gridBlock() { return tileLoop ? tileLoop.getAfter().front() : fn.getBody().front(); }
 
   /// Ring block `seq` of this tile counted over the CTA's tiles (a
   /// persistent grid continues the ring from one tile to the next).
@@ -854,7 +851,7 @@ private:
         return failure();
       // The head block's loads as soon as Q's are issued and what they need
       // is defined (its index, K's and V's batch and head).
-      if (p.head && qIssued && !headIssued && &block == &gridBody(fn) &&
+      if (p.head && qIssued && !headIssued && &block == &gridBlock() &&
           op.getNextNode() && headOperandsBefore(op.getNextNode())) {
         OpBuilder b(op.getContext());
         b.setInsertionPointAfter(&op);
@@ -922,7 +919,7 @@ private:
     if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
       return convertScan(par);
     if (auto par = dyn_cast<scf::ParallelOp>(op);
-        par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &gridBody(fn)) {
+        par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &gridBlock()) {
       // Hoisted before a scan (the Q block's rows): every thread reaches it.
       toErase.push_back(par);
       return convertRangeReduce(par, /*lanes=*/32);
@@ -1414,7 +1411,7 @@ private:
     // Persistent: the next tile's number is fetched before O's writes (its
     // latency under them) and published before the barrier they end with.
     Value fetched =
-        tileLoop && store->getBlock() == &gridBody(fn) ? fetchNext(b) : Value();
+        tileLoop && store->getBlock() == &gridBlock() ? fetchNext(b) : Value();
     for (int64_t i = 0; i < elems(t); i += 2) {
       Value r = rowOf(b, t, i), c = colOf(b, i);
       // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
@@ -1478,7 +1475,7 @@ private:
   /// the faattn.block_scan attribute.
   bool isCtaScan(scf::ParallelOp par) {
     return par->hasAttr("faattn.block_scan") && par.getNumLoops() == 1 &&
-           par->getBlock() == &gridBody(fn);
+           par->getBlock() == &gridBlock();
   }
 
   /// Combines x and y with reduction i of `reduce` (an scf.parallel's).

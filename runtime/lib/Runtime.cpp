@@ -466,60 +466,62 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return fail(llvm::toString(std::move(e)));
     return Status::ok();
   };
+  // A device buffer for one launch, zeroed when asked: allocated and freed in
+  // stream order when the driver has it (CUDA 11.2+; the pool makes repeated
+  // launches cheap), else a plain allocation (cuMemFree waits for the
+  // kernels; the async free is ordered after them).
+  auto withBuffer = [&](size_t bytes, const std::string &what, bool zero,
+                        llvm::function_ref<Status(CUdeviceptr)> body) -> Status {
+    bool async = d.memAllocAsync && d.memFreeAsync;
+    CUdeviceptr buffer = 0;
+    if (llvm::Error e = async ? d.check(d.memAllocAsync(&buffer, bytes, cuStream), "cuMemAllocAsync")
+                              : d.check(d.memAlloc(&buffer, bytes), "cuMemAlloc"))
+      return fail(what + ": " + llvm::toString(std::move(e)));
+    Status done = Status::ok();
+    if (llvm::Error e = zero ? d.check(d.memsetD32Async(buffer, 0, bytes / 4, cuStream),
+                                       "cuMemsetD32Async")
+                             : llvm::Error::success())
+      done = fail(llvm::toString(std::move(e)));
+    else
+      done = body(buffer);
+    llvm::Error freed = async ? d.check(d.memFreeAsync(buffer, cuStream), "cuMemFreeAsync")
+                              : d.check(d.memFree(buffer), "cuMemFree");
+    if (freed && done)
+      return fail(llvm::toString(std::move(freed)));
+    llvm::consumeError(std::move(freed));
+    return done;
+  };
   if (st.compiled.persistent) {
     if (batch * q.h * blocks == 0)
       return run(entry.main, blocks); // an empty grid: cuLaunchKernel's error, as without
-    // The tile counter: zeroed in stream order before the launch and freed
-    // after it, one per launch (launches on other streams run at once).
-    bool async = d.memAllocAsync && d.memFreeAsync;
-    if (llvm::Error e = async ? d.check(d.memAllocAsync(&tileCounter, 4, cuStream),
-                                        "cuMemAllocAsync")
-                              : d.check(d.memAlloc(&tileCounter, 4), "cuMemAlloc"))
-      return fail("the tile counter: " + llvm::toString(std::move(e)));
-    Status launched = Status::ok();
-    if (llvm::Error e = d.check(d.memsetD32Async(tileCounter, 0, 1, cuStream), "cuMemsetD32Async"))
-      launched = fail(llvm::toString(std::move(e)));
-    else
-      launched = run(entry.main, blocks);
-    llvm::Error freed = async ? d.check(d.memFreeAsync(tileCounter, cuStream), "cuMemFreeAsync")
-                              : d.check(d.memFree(tileCounter), "cuMemFree");
-    if (freed && launched)
-      return fail(llvm::toString(std::move(freed)));
-    llvm::consumeError(std::move(freed));
-    return launched;
+    // The tile counter, one per launch (launches on other streams run at once).
+    return withBuffer(4, "the tile counter", /*zero=*/true, [&](CUdeviceptr counter) {
+      tileCounter = counter;
+      return run(entry.main, blocks);
+    });
   }
   if (st.compiled.maxSplits == 0)
     return run(entry.main, blocks);
 
   // Split-KV: partial O (batch * splits, seq_q, heads, dim_v) and LSE
-  // (batch * splits, heads, seq_q) in f32, allocated and freed in stream
-  // order (the pool makes repeated launches cheap), then the split grid and
-  // the combine grid.
+  // (batch * splits, heads, seq_q) in f32, then the split grid and the
+  // combine grid.
   int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
   int64_t oElems = parts * q.s * heads * dv, lseElems = parts * heads * q.s;
-  CUdeviceptr workspace = 0;
   size_t bytes = static_cast<size_t>(oElems + lseElems) * sizeof(float);
-  // Stream-ordered when the driver has it (CUDA 11.2+), else a plain allocation.
-  bool async = d.memAllocAsync && d.memFreeAsync;
-  if (llvm::Error e = async ? d.check(d.memAllocAsync(&workspace, bytes, cuStream), "cuMemAllocAsync")
-                            : d.check(d.memAlloc(&workspace, bytes), "cuMemAlloc"))
-    return fail("split-KV workspace of " + std::to_string(bytes) + " bytes: " +
-                llvm::toString(std::move(e)));
-  Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
-  Tensor lsePart{reinterpret_cast<void *>(workspace + oElems * sizeof(float)), DType::F32,
-                 {parts, heads, q.s}, {}};
-  memref(oPart);
-  memref(lsePart);
-  Status launched = run(entry.main, blocks * splits);
-  if (launched)
-    launched = run(entry.combine, blocks);
-  // (cuMemFree waits for the kernels; the async free is ordered after them.)
-  llvm::Error freed = async ? d.check(d.memFreeAsync(workspace, cuStream), "cuMemFreeAsync")
-                            : d.check(d.memFree(workspace), "cuMemFree");
-  if (freed && launched)
-    return fail(llvm::toString(std::move(freed)));
-  llvm::consumeError(std::move(freed));
-  return launched;
+  return withBuffer(bytes, "split-KV workspace of " + std::to_string(bytes) + " bytes",
+                    /*zero=*/false, [&](CUdeviceptr workspace) {
+                      Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32,
+                                   {parts, q.s, heads, dv}, {}};
+                      Tensor lsePart{reinterpret_cast<void *>(workspace + oElems * sizeof(float)),
+                                     DType::F32, {parts, heads, q.s}, {}};
+                      memref(oPart);
+                      memref(lsePart);
+                      Status launched = run(entry.main, blocks * splits);
+                      if (launched)
+                        launched = run(entry.combine, blocks);
+                      return launched;
+                    });
 }
 
 int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {

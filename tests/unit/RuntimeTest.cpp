@@ -337,16 +337,24 @@ TEST_F(RuntimeValidate, LaunchWithoutADriverIsAnErrorNotACrash) {
 
 namespace {
 
-TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
-  std::string dir = freshDir("malformed");
+/// The disk entry of kSpec after a compile into `dir`.
+fs::path cachedEntry(const std::string &dir) {
   {
     Runtime rt(fakeOptions(dir));
-    ASSERT_TRUE(rt.compile(kSpec));
+    EXPECT_TRUE(rt.compile(kSpec));
   }
-  fs::path entry = entries(dir).at(0);
-  std::ifstream in(entry, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  in.close();
+  return entries(dir).at(0);
+}
+
+std::string readFile(const fs::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
+  std::string dir = freshDir("malformed");
+  fs::path entry = cachedEntry(dir);
+  std::string data = readFile(entry);
   size_t nl1 = data.find('\n'), nl2 = data.find('\n', nl1 + 1);
   std::string header = data.substr(0, nl1 + 1), json = data.substr(nl1 + 1, nl2 - nl1 - 1),
               ptx = data.substr(nl2 + 1);
@@ -380,14 +388,8 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
 TEST(RuntimeCache, AnEntryOfFormat3IsAMiss) {
   // Format 3 had no persistent flag: its entries are recompiled, not launched as format 4.
   std::string dir = freshDir("format3");
-  {
-    Runtime rt(fakeOptions(dir));
-    ASSERT_TRUE(rt.compile(kSpec));
-  }
-  fs::path entry = entries(dir).at(0);
-  std::ifstream in(entry, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  in.close();
+  fs::path entry = cachedEntry(dir);
+  std::string data = readFile(entry);
   ASSERT_EQ(data.rfind("faattn-cache 4\n", 0), 0u);
   data.replace(0, 15, "faattn-cache 3\n");
   std::ofstream(entry, std::ios::binary | std::ios::trunc) << data;
