@@ -13,8 +13,10 @@
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
 # per sequence; sass: HGMMA inside a loop and no local memory in the SASS of every catalogue
 # and grid kernel (compiled on the CPU machine, bundle/kernels.tar.xz), and this machine's
-# ptxas report of their PTX; sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel and a
-# warp-specialized (cooperative) kernel; scan-cost: bench/experiments/scan-cost.sh (the document
+# ptxas report of their PTX; sanitizer: memcheck and racecheck of a TMA kernel, a pingpong kernel, a
+# warp-specialized (cooperative) kernel and a persistent one (16 x 12 = 192 tiles on 132 CTAs at
+# 1 x 1500, so that some CTA runs two tiles through one ring); scan-cost:
+# bench/experiments/scan-cost.sh (the document
 # kernel's run-time block scan against kernels with the same products and no scan).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -106,10 +108,13 @@ fi
 if [[ "$PARTS" == *" sanitizer "* ]]; then
   for run in "memcheck specs/document-mask.fa" "racecheck specs/document-mask.fa" \
              "memcheck bench/tuning.fa --kernel=g128c_pp" "racecheck bench/tuning.fa --kernel=g128c_pp" \
-             "memcheck bench/tuning.fa --kernel=g128c_ws" "racecheck bench/tuning.fa --kernel=g128c_ws"; do
+             "memcheck bench/tuning.fa --kernel=g128c_ws" "racecheck bench/tuning.fa --kernel=g128c_ws" \
+             "memcheck bench/tuning.fa --kernel=document_persist --shape=b=1,seq_q=1500,seq_kv=1000" \
+             "racecheck bench/tuning.fa --kernel=document_persist --shape=b=1,seq_q=1500,seq_kv=1000"; do
     set -- $run
+    [[ "$run" == *--shape* ]] || set -- "$@" --shape=b=2,seq_q=300,seq_kv=400
     timeout 120 compute-sanitizer --tool "$1" --error-exitcode 3 faattn-run --gpu "${@:2}" \
-      --shape b=2,seq_q=300,seq_kv=400 >> "$OUT/sanitizer.txt" 2>&1
+      >> "$OUT/sanitizer.txt" 2>&1
     echo "$run exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
 fi
