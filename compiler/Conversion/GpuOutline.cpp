@@ -58,8 +58,40 @@ std::string kernelName(func::FuncOp fn, unsigned index) {
   return fn.getName().str() + (index == 0 ? "" : "_combine");
 }
 
+std::array<Value, 3> tileCoords(OpBuilder &b, Location loc, Value t, Value batches,
+                                Value heads, Value pairs, Value qBlocks, int64_t sectionTiles) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v).getResult(); };
+  if (sectionTiles == 0) {
+    Value zRev = arith::DivUIOp::create(b, loc, t, pairs);
+    Value rest = arith::RemUIOp::create(b, loc, t, pairs);
+    Value last = arith::SubIOp::create(b, loc, qBlocks, c(1));
+    return {arith::RemUIOp::create(b, loc, rest, batches),
+            arith::DivUIOp::create(b, loc, rest, batches),
+            arith::SubIOp::create(b, loc, last, zRev)};
+  }
+  // G = 2^floor(log2(max(1, sectionTiles / qBlocks))), at most the pairs.
+  Value g = arith::MaxUIOp::create(b, loc, arith::DivUIOp::create(b, loc, c(sectionTiles), qBlocks),
+                                   c(1));
+  // Every bit below the highest set, then the highest alone (g < 2^32).
+  for (int64_t shift : {1, 2, 4, 8, 16})
+    g = arith::OrIOp::create(b, loc, g, arith::ShRUIOp::create(b, loc, g, c(shift)));
+  g = arith::SubIOp::create(b, loc, g, arith::ShRUIOp::create(b, loc, g, c(1)));
+  g = arith::MinUIOp::create(b, loc, g, pairs);
+  Value perSection = arith::MulIOp::create(b, loc, g, qBlocks);
+  Value section = arith::DivUIOp::create(b, loc, t, perSection);
+  Value r = arith::RemUIOp::create(b, loc, t, perSection);
+  Value first = arith::MulIOp::create(b, loc, section, g);
+  Value size = arith::MinUIOp::create(b, loc, g, arith::SubIOp::create(b, loc, pairs, first));
+  Value pair = arith::AddIOp::create(b, loc, first, arith::RemUIOp::create(b, loc, r, size));
+  Value zRev = arith::DivUIOp::create(b, loc, r, size);
+  Value last = arith::SubIOp::create(b, loc, qBlocks, c(1));
+  return {arith::DivUIOp::create(b, loc, pair, heads), arith::RemUIOp::create(b, loc, pair, heads),
+          arith::SubIOp::create(b, loc, last, zRev)};
+}
+
 gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
-                           gpu::GPUModuleOp gpuModule, int64_t threads, bool persistent) {
+                           gpu::GPUModuleOp gpuModule, int64_t threads, bool persistent,
+                           int64_t sectionTiles) {
   OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
   auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), name, fn.getFunctionType());
   gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
@@ -97,13 +129,10 @@ gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
                                        tiles);
     scf::ConditionOp::create(eb, loc, more, before->getArguments());
     Block *after = eb.createBlock(&loop.getAfter(), {}, {index, index, index}, {loc, loc, loc});
-    Value t = after->getArgument(0);
-    Value zRev = arith::DivUIOp::create(eb, loc, t, xy);
-    Value rest = arith::RemUIOp::create(eb, loc, t, xy);
-    Value last = arith::SubIOp::create(eb, loc, ub[2], arith::ConstantIndexOp::create(eb, loc, 1));
-    map.map(grid.getInductionVar(0), arith::RemUIOp::create(eb, loc, rest, ub[0]));
-    map.map(grid.getInductionVar(1), arith::DivUIOp::create(eb, loc, rest, ub[0]));
-    map.map(grid.getInductionVar(2), arith::SubIOp::create(eb, loc, last, zRev));
+    std::array<Value, 3> tile =
+        tileCoords(eb, loc, after->getArgument(0), ub[0], ub[1], xy, ub[2], sectionTiles);
+    for (unsigned i = 0; i < 3; ++i)
+      map.map(grid.getInductionVar(i), tile[i]);
     for (Operation &op : grid.getBody()->without_terminator())
       eb.clone(op, map);
     scf::YieldOp::create(eb, loc, ValueRange{tiles, after->getArgument(1), after->getArgument(2)});
@@ -112,6 +141,25 @@ gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
     return gfn;
   }
   gpu::Dimension dims[3] = {gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
+  if (sectionTiles > 0 && grid.getRank() == 3) {
+    // The CTA's place in the hardware's start order, x fastest.
+    Value id[3], count[3];
+    for (unsigned i = 0; i < 3; ++i) {
+      id[i] = gpu::BlockIdOp::create(eb, loc, dims[i]);
+      count[i] = gpu::GridDimOp::create(eb, loc, dims[i]);
+    }
+    Value yz = arith::AddIOp::create(eb, loc, id[1], arith::MulIOp::create(eb, loc, count[1], id[2]));
+    Value t = arith::AddIOp::create(eb, loc, id[0], arith::MulIOp::create(eb, loc, count[0], yz));
+    Value pairs = arith::MulIOp::create(eb, loc, count[0], count[1]);
+    std::array<Value, 3> tile =
+        tileCoords(eb, loc, t, count[0], count[1], pairs, count[2], sectionTiles);
+    for (unsigned i = 0; i < 3; ++i)
+      map.map(grid.getInductionVar(i), tile[i]);
+    for (Operation &op : grid.getBody()->without_terminator())
+      eb.clone(op, map);
+    gpu::ReturnOp::create(eb, fn.getLoc());
+    return gfn;
+  }
   for (unsigned i = 0; i < 3; ++i)
     map.map(grid.getInductionVar(i), gpu::BlockIdOp::create(eb, loc, dims[i]));
   if (grid.getRank() == 4) {

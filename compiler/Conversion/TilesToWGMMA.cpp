@@ -107,6 +107,30 @@ struct Plan {
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
+/// The L2 share the K and V of the tiles running at once may take (H100 and
+/// H200 have 50 MB of L2; Q and O stream through the rest).
+constexpr int64_t kL2SectionBytes = 32 << 20;
+
+/// tile_order = l2_sections: how many q-blocks' worth of K and V rows (block_m
+/// rows of d + dv elements, what a (batch, head) pair of self-attention reads
+/// per q-block) fit kL2SectionBytes; 0 when the grid has no Q K^T and P V.
+int64_t l2SectionTiles(scf::ForallOp grid) {
+  int64_t bm = 0, d = 0, dv = 0, bytes = 0;
+  grid.walk([&](TileDotOp dot) {
+    if (dot.getTransposeRhs()) {
+      auto q = cast<TileType>(dot.getLhs().getType());
+      bm = q.getShape()[0];
+      d = q.getShape()[1];
+      bytes = q.getElementType().getIntOrFloatBitWidth() / 8;
+    } else {
+      dv = cast<TileType>(dot.getRhs().getType()).getShape()[1];
+    }
+  });
+  if (bm == 0 || dv == 0 || bytes == 0)
+    return 0;
+  return std::max<int64_t>(1, kL2SectionBytes / (bm * (d + dv) * bytes));
+}
+
 /// The persistent grid's tile loop (outlineGrid's `faattn.tile_loop`), or null.
 scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn) {
   for (auto w : fn.getBody().front().getOps<scf::WhileOp>())
@@ -1868,8 +1892,13 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
       bool persistent =
           launchGrid && launchGrid.getValue() == "persistent" && !cooperative && !pingpong;
+      // The tiles' order: heavy first unless the spec asks for L2 sections.
+      auto order = fn->getAttrOfType<StringAttr>("faattn.tile_order");
+      int64_t sectionTiles = order && order.getValue() == "l2_sections"
+                                 ? l2SectionTiles(grids->front())
+                                 : 0;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
-                                       /*threads=*/0, persistent);
+                                       /*threads=*/0, persistent, sectionTiles);
       Plan plan = analyze(gfn, cooperative);
       if (!plan.whyNot.empty()) {
         skip(plan.whyNot);
@@ -1879,9 +1908,13 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv, threads = plan.threads();
       bool warpSpec = plan.warpSpecialized;
       // The last q-blocks first: under a causal mask they have the most KV
-      // blocks, and starting them first shortens the grid's tail.
+      // blocks, and starting them first shortens the grid's tail (L2
+      // sections and the persistent tile loop order the tiles themselves).
+      gfn->setAttr("faattn.tile_order",
+                   StringAttr::get(gfn.getContext(),
+                                   sectionTiles > 0 ? "l2_sections" : "heavy_first"));
       gfn.walk([&](gpu::BlockIdOp id) {
-        if (id.getDimension() != gpu::Dimension::z)
+        if (id.getDimension() != gpu::Dimension::z || sectionTiles > 0 || persistent)
           return;
         OpBuilder rb(id);
         rb.setInsertionPointAfter(id);

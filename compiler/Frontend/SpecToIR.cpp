@@ -260,6 +260,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     fn->setAttr("faattn.stages", b.getI64IntegerAttr(*k.stages));
   if (k.grid == spec::Grid::Persistent)
     fn->setAttr("faattn.launch_grid", b.getStringAttr(spec::gridName(k.grid)));
+  if (k.tileOrder != spec::TileOrder::Auto)
+    fn->setAttr("faattn.tile_order", b.getStringAttr(spec::tileOrderName(k.tileOrder)));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 

@@ -177,6 +177,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.ring_stages"))
       kernel.stages = a.getInt();
     kernel.persistent = fn->hasAttr("faattn.persistent");
+    if (auto a = fn->getAttrOfType<StringAttr>("faattn.tile_order"); a && kernel.mapping == "wgmma")
+      kernel.tileOrder = a.getValue().str();
     for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
       if (auto a = fn->getAttrOfType<StringAttr>(why))
         kernel.fallback = a.getValue().str();

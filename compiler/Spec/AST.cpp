@@ -78,6 +78,15 @@ const char *scheduleName(Schedule s) {
 
 const char *gridName(Grid g) { return g == Grid::Persistent ? "persistent" : "default"; }
 
+const char *tileOrderName(TileOrder o) {
+  switch (o) {
+  case TileOrder::Auto: return "auto";
+  case TileOrder::HeavyFirst: return "heavy_first";
+  case TileOrder::L2Sections: return "l2_sections";
+  }
+  return "?";
+}
+
 const char *dimName(Dim d) {
   switch (d) {
   case Dim::Batch: return "batch";

@@ -103,6 +103,8 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
   // Only when set: every spec without it keeps the hash it had before the key existed.
   if (k.grid != Grid::Default)
     tuning["grid"] = gridName(k.grid);
+  if (k.tileOrder != TileOrder::Auto)
+    tuning["tile_order"] = tileOrderName(k.tileOrder);
   return json{
       {"format", 1},
       {"name", k.name},

@@ -22,7 +22,7 @@ constexpr int kMaxExprNodes = 2000;
 
 const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
-                             "stages", "schedule", "grid", "return_lse", "varlen",
+                             "stages", "schedule", "grid", "tile_order", "return_lse", "varlen",
                              "paged_kv", "param"};
 
 class Parser {
@@ -265,6 +265,12 @@ bool Parser::parseStatement(KernelSpec &k) {
   if (key == "grid")
     return parseEnum<Grid>("grid", "default or persistent",
                            {{"default", Grid::Default}, {"persistent", Grid::Persistent}}, k.grid);
+  if (key == "tile_order")
+    return parseEnum<TileOrder>("tile_order", "auto, heavy_first or l2_sections",
+                                {{"auto", TileOrder::Auto},
+                                 {"heavy_first", TileOrder::HeavyFirst},
+                                 {"l2_sections", TileOrder::L2Sections}},
+                                k.tileOrder);
   if (key == "stages") {
     int s = 0;
     if (!parseInt("stages", s))

@@ -499,6 +499,16 @@ void Checker::run() {
     else if (k.varlen)
       diag.error(valueLoc("grid"), "grid = persistent is not supported with varlen yet");
   }
+  if (k.tileOrder != TileOrder::Auto) {
+    if (k.target != Target::SM90a)
+      diag.error(valueLoc("tile_order"), llvm::Twine("tile_order = ") +
+                                             tileOrderName(k.tileOrder) +
+                                             " requires target = sm_90a");
+    else if (k.mode != Mode::Forward)
+      diag.error(valueLoc("tile_order"), llvm::Twine("tile_order = ") +
+                                             tileOrderName(k.tileOrder) +
+                                             " requires mode = forward, got " + modeName(k.mode));
+  }
   if (k.pagedKVPage) {
     int p = *k.pagedKVPage;
     if (k.mode == Mode::Backward)

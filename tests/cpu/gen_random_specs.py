@@ -5,8 +5,8 @@ layouts, decode mode, varlen and paged KV.
 usage: gen_random_specs.py SEED COUNT [hopper] > specs.fa
 
 hopper: kernels the sm_90a compiler maps to wgmma with the TMA pipeline (bf16 or f16, head
-dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV), so that
-the GPU suite's random specs reach the tensor-core code too.
+dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV; some in
+L2-section tile order), so that the GPU suite's random specs reach the tensor-core code too.
 
 faattn-run then compares each compiled kernel with the float64 reference evaluated from the
 same spec (CPU: ctest cpu-random; GPU: tools/gpu-suite.sh). A failure is either a compiler bug
@@ -55,6 +55,7 @@ for n in range(int(sys.argv[2])) if hopper else []:
     extra = f"; dtype = {random.choice(['bf16', 'f16'])}"
     if random.random() < 0.3: extra += "; layout = bhsd"
     if random.random() < 0.5: extra += "; return_lse"
+    if random.random() < 0.3: extra += "; tile_order = l2_sections"
     print(f"kernel h{n} {{ heads = {hq} : {hkv}; head_dim = {d}{extra}")
     print(f"  score = {fexpr(3)}")
     print(f"  mask = {bexpr(3)} }}")

@@ -386,6 +386,14 @@ TEST(SpecHash, IsSha256OfTheCompactCanonicalJson) {
   ASSERT_TRUE(pp->kernels) << pp->diags;
   EXPECT_EQ(canonicalJson(pp->kernels->front())["tuning"].dump(),
             R"({"grid":"persistent","schedule":"auto","stages":null,"tile":null})");
+  // Likewise tile_order (auto is the compiler's choice: not in the object, the same hash).
+  auto po = parseText("kernel k { heads = 16; head_dim = 128; tile_order = l2_sections }");
+  ASSERT_TRUE(po->kernels) << po->diags;
+  EXPECT_EQ(canonicalJson(po->kernels->front())["tuning"].dump(),
+            R"({"schedule":"auto","stages":null,"tile":null,"tile_order":"l2_sections"})");
+  auto pa = parseText("kernel k { heads = 16; head_dim = 128; tile_order = auto }");
+  ASSERT_TRUE(pa->kernels) << pa->diags;
+  EXPECT_EQ(specHash(pa->kernels->front()), specHash(k));
   auto pd = parseText("kernel k { heads = 16; head_dim = 128; grid = default }");
   ASSERT_TRUE(pd->kernels) << pd->diags;
   EXPECT_EQ(specHash(pd->kernels->front()), specHash(k));

@@ -286,6 +286,8 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
         {"schedule", kernel->schedule.empty() ? nlohmann::json(nullptr)
                                               : nlohmann::json(kernel->schedule)},
         {"stages", kernel->stages > 0 ? nlohmann::json(kernel->stages) : nlohmann::json(nullptr)},
+        {"tile_order", kernel->tileOrder.empty() ? nlohmann::json(nullptr)
+                                                 : nlohmann::json(kernel->tileOrder)},
         {"fallback", kernel->fallback.empty() ? nlohmann::json(nullptr)
                                               : nlohmann::json(kernel->fallback)},
         {"ptx", k.name + ".ptx"},
@@ -307,8 +309,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
              ? nlohmann::json{{"tile_counter",
                                "a zeroed i32 in global memory for each launch, passed after "
                                "the memref parameters (before the tensor maps)"},
-                              {"tiles", "batch * heads * ceil(seq_q / block_m), the last "
-                                        "q-blocks first"}}
+                              {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
              : nlohmann::json(nullptr)},
         {"split_kv",
          split ? nlohmann::json{{"combine_entry", k.name + "_combine"},

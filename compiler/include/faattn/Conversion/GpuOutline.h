@@ -14,6 +14,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <array>
+
 namespace faattn {
 
 /// The grids of kernel function `fn`, one GPU kernel each: a (batch, head,
@@ -33,13 +35,35 @@ mlir::gpu::GPUModuleOp kernelModule(mlir::ModuleOp module);
 /// `persistent` (a plain grid only): the body runs in a loop over the grid's
 /// tiles instead, `scf.while` marked `faattn.tile_loop` over (tile, ring,
 /// count) from (block id x, 0, 0) while tile < batch * heads * q-blocks;
-/// tile t is (x, y, z) = (t % X, t / X % Y, Z - 1 - t / (X Y)) (the last
-/// q-blocks first, the order in which the hardware starts a plain grid's
-/// CTAs). The body yields (the tile count, ring, count): the lowering that
-/// takes the loop sets the next tile and its own counters.
+/// tile t is tileCoords(t). The body yields (the tile count, ring, count):
+/// the lowering that takes the loop sets the next tile and its own counters.
+///
+/// `sectionTiles` > 0 (a plain grid only): the tiles in L2-section order
+/// (tileCoords), a plain grid's CTA taking tile x + X (y + Y z), the order in
+/// which the hardware starts them; 0: block ids x, y, z (a persistent grid:
+/// the heavy-first order).
 mlir::gpu::GPUFuncOp outlineGrid(mlir::func::FuncOp fn, mlir::scf::ForallOp grid,
                                  llvm::StringRef name, mlir::gpu::GPUModuleOp gpuModule,
-                                 int64_t threads, bool persistent = false);
+                                 int64_t threads, bool persistent = false,
+                                 int64_t sectionTiles = 0);
+
+/// The (batch, head, q-block) of tile `t` of a (batches, heads, qBlocks)
+/// grid (pairs = batches * heads) taken in order t = 0, 1, ...:
+///   * sectionTiles == 0, heavy first: (t % X, t / X % Y, Z - 1 - t / (X Y)),
+///     the last q-blocks of every (batch, head) first (under a causal mask
+///     they have the most KV blocks: starting them first shortens the tail);
+///   * sectionTiles > 0, L2 sections: the (batch, head) pairs p = head +
+///     heads * batch in sections of G = the largest power of two <=
+///     max(1, sectionTiles / qBlocks) pairs (the last section may be
+///     smaller); a section's tiles one after the other, in it the pairs
+///     fastest and the q-blocks last first. The CTAs running at once then
+///     share the K and V of one section (sectionTiles: how many q-blocks'
+///     worth of K and V rows fit the L2 share), where heavy first has every
+///     pair's K and V in flight and reads them from DRAM once per q-block.
+std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
+                                      mlir::Value batches, mlir::Value heads,
+                                      mlir::Value pairs, mlir::Value qBlocks,
+                                      int64_t sectionTiles);
 
 /// The kernel name of grid `index` of a function: the function's name, then
 /// `<name>_combine` for a split-KV combine grid.

@@ -80,6 +80,9 @@ struct GpuKernel {
   /// SM slot taking q-tiles from a zeroed i32 counter, an argument after
   /// the memrefs (see CompiledKernel::persistent).
   bool persistent = false;
+  /// The order the wgmma mapping's tiles are taken in ("heavy_first" or
+  /// "l2_sections", see tileCoords in GpuOutline.h; "" on the SIMT path).
+  std::string tileOrder;
   /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
   /// it did, or when it was never a candidate: split-KV decode).
   std::string fallback;

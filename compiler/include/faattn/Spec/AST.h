@@ -72,12 +72,17 @@ enum class Target { SM80, SM90a };
 enum class Schedule { Auto, Cooperative, Pingpong };
 /// The launch grid: one CTA per q-tile, or one per SM taking tiles in turn.
 enum class Grid { Default, Persistent };
+/// The order in which a sm_90a kernel's CTAs (or a persistent CTA's turns) take the
+/// (batch, head, q-block) tiles: the compiler's choice, the last q-blocks of every
+/// (batch, head) first, or sections of (batch, head) pairs whose K and V fit in L2.
+enum class TileOrder { Auto, HeavyFirst, L2Sections };
 const char *dtypeName(DType d);
 const char *layoutName(Layout l);
 const char *modeName(Mode m);
 const char *targetName(Target t);
 const char *scheduleName(Schedule s);
 const char *gridName(Grid g);
+const char *tileOrderName(TileOrder o);
 
 /// A dimension of a param's shape, named after a launch-time size.
 enum class Dim { Batch, Heads, KVHeads, Seq, SeqQ, SeqKV };
@@ -116,6 +121,7 @@ struct KernelSpec {
   std::optional<int> stages;
   Schedule schedule = Schedule::Auto;
   Grid grid = Grid::Default;
+  TileOrder tileOrder = TileOrder::Auto;
 
   /// Where each key was written (for diagnostics); keyed by the key's name.
   std::map<std::string, llvm::SMLoc> keyLocs;
