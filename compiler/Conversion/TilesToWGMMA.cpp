@@ -35,10 +35,15 @@
 //   * schedule = pingpong: the two warpgroups take turns at the tensor cores.
 //
 //   * schedule = cooperative: a producer warpgroup (setmaxnreg) issues the
-//     loads, the two consumer warpgroups compute.
+//     loads, the two consumer warpgroups compute;
+//   * grid = persistent: outlineGrid's tile loop, the ring and Q's phases
+//     continued across tiles, the next tile from a counter in the epilogue;
+//   * the tiles' order: heavy first (block id z reversed) or, with
+//     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h).
 //
 // What is not here yet: the next block's Q K^T issued before this block's
-// softmax, FP8, a persistent grid. A kernel this pass cannot map (another
+// softmax, the next tile's loads before this tile's epilogue (persistent),
+// FP8. A kernel this pass cannot map (another
 // dtype, a tile shape wgmma does not take, split-KV decode) is left to
 // faattn-tiles-to-gpu.
 //
