@@ -70,8 +70,9 @@ std::array<Value, 3> tileCoords(OpBuilder &b, Location loc, Value t, Value batch
             arith::SubIOp::create(b, loc, last, zRev)};
   }
   // G = 2^floor(log2(max(1, sectionTiles / qBlocks))), at most the pairs.
-  Value g = arith::MaxUIOp::create(b, loc, arith::DivUIOp::create(b, loc, c(sectionTiles), qBlocks),
-                                   c(1));
+  // (One op per statement: the order the ops are created in is the IR's.)
+  Value g = arith::DivUIOp::create(b, loc, c(sectionTiles), qBlocks);
+  g = arith::MaxUIOp::create(b, loc, g, c(1));
   // Every bit below the highest set, then the highest alone (g < 2^32).
   for (int64_t shift : {1, 2, 4, 8, 16})
     g = arith::OrIOp::create(b, loc, g, arith::ShRUIOp::create(b, loc, g, c(shift)));

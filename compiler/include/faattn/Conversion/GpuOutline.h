@@ -38,10 +38,11 @@ mlir::gpu::GPUModuleOp kernelModule(mlir::ModuleOp module);
 /// tile t is tileCoords(t). The body yields (the tile count, ring, count):
 /// the lowering that takes the loop sets the next tile and its own counters.
 ///
-/// `sectionTiles` > 0 (a plain grid only): the tiles in L2-section order
-/// (tileCoords), a plain grid's CTA taking tile x + X (y + Y z), the order in
-/// which the hardware starts them; 0: block ids x, y, z (a persistent grid:
-/// the heavy-first order).
+/// `sectionTiles` > 0: the tiles in L2-section order (tileCoords), a plain
+/// grid's CTA taking tile x + X (y + Y z), the order in which the hardware
+/// starts them, a persistent grid's turn tile t; 0: a plain grid's block ids
+/// x, y, z as they are (the wgmma lowering reverses z: heavy first), a
+/// persistent grid's tiles heavy first.
 mlir::gpu::GPUFuncOp outlineGrid(mlir::func::FuncOp fn, mlir::scf::ForallOp grid,
                                  llvm::StringRef name, mlir::gpu::GPUModuleOp gpuModule,
                                  int64_t threads, bool persistent = false,
