@@ -442,6 +442,20 @@ Kernel fakeKernel(const std::string &dir, const char *spec,
   return *k;
 }
 
+/// `spec`'s kernel as a fresh runtime loads it from the disk entry that
+/// fakeKernel(dir, spec, edit) wrote: no compiler call, one disk hit.
+Kernel reloaded(const std::string &dir, const char *spec,
+                std::function<void(CompiledKernel &)> edit) {
+  fakeKernel(dir, spec, std::move(edit));
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(spec);
+  EXPECT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_EQ(rt.stats().diskHits, 1);
+  return *k;
+}
+
 const char *kVarlen = "kernel vl { heads = 8 : 2; head_dim = 64; varlen; mask = causal; return_lse }";
 const char *kPaged = "kernel pg { mode = decode; heads = 8 : 2; head_dim = 64; paged_kv(page = 32) }";
 
@@ -558,15 +572,9 @@ TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
     k.blockN = 128;
     k.maxSplits = 16;
   };
-  fakeKernel(dir, kPaged, edit);
-  std::atomic<int> calls{0};
-  Runtime rt(fakeOptions(dir, &calls));
-  auto k = rt.compile(kPaged);
-  ASSERT_TRUE(k) << k.error();
-  EXPECT_EQ(calls.load(), 0);
-  EXPECT_EQ(rt.stats().diskHits, 1);
-  EXPECT_EQ(k->compiled().blockN, 128);
-  EXPECT_EQ(k->compiled().maxSplits, 16);
+  Kernel k = reloaded(dir, kPaged, edit);
+  EXPECT_EQ(k.compiled().blockN, 128);
+  EXPECT_EQ(k.compiled().maxSplits, 16);
 }
 
 } // namespace
@@ -580,15 +588,9 @@ TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
     k.tmaBlockN = 128;
     k.persistent = true;
   };
-  fakeKernel(dir, kSpec, edit);
-  std::atomic<int> calls{0};
-  Runtime rt(fakeOptions(dir, &calls));
-  auto k = rt.compile(kSpec);
-  ASSERT_TRUE(k) << k.error();
-  EXPECT_EQ(calls.load(), 0);
-  EXPECT_EQ(rt.stats().diskHits, 1);
-  EXPECT_TRUE(k->compiled().persistent);
-  EXPECT_EQ(k->compiled().tmaBlockN, 128);
+  Kernel k = reloaded(dir, kSpec, edit);
+  EXPECT_TRUE(k.compiled().persistent);
+  EXPECT_EQ(k.compiled().tmaBlockN, 128);
 }
 
 TEST(RuntimePersistent, APersistentSplitKVKernelIsInvalid) {
