@@ -40,14 +40,55 @@ using namespace mlir;
 namespace faattn {
 namespace {
 
+/// True when the score region returns the score unchanged.
+bool isIdentityScore(AttentionOp op) {
+  Block &block = op.getScore().front();
+  auto yield = cast<YieldOp>(block.getTerminator());
+  return yield.getValue() == block.getArgument(0);
+}
+
+/// True when the mask region is exactly q_idx >= kv_idx (`mask = causal`, or
+/// kv_idx <= q_idx).
+bool isCausalMask(AttentionOp op) {
+  if (!op.hasMask())
+    return false;
+  Block &block = op.getMask().front();
+  auto yield = cast<YieldOp>(block.getTerminator());
+  auto cmp = yield.getValue().getDefiningOp<arith::CmpIOp>();
+  if (!cmp || &block.front() != cmp.getOperation() || cmp->getNextNode() != yield)
+    return false;
+  Value q = block.getArgument(2), kv = block.getArgument(3);
+  return (cmp.getPredicate() == arith::CmpIPredicate::sge && cmp.getLhs() == q &&
+          cmp.getRhs() == kv) ||
+         (cmp.getPredicate() == arith::CmpIPredicate::sle && cmp.getLhs() == kv &&
+          cmp.getRhs() == q);
+}
+
+/// A dense forward kernel of the sm_90a tensor-core path with the plain
+/// score, no mask or the causal one, Q/K/V in 16 bits, the default schedule
+/// and grid: the kernels the tuned defaults below were measured on
+/// (docs/PERFORMANCE.md, step 18).
+bool isPlainHopperForward(AttentionOp op, StringRef target) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  if (fn && (fn->hasAttr("faattn.schedule") || fn->hasAttr("faattn.launch_grid")))
+    return false;
+  auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
+  return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
+         !op.getPagedKvPage() && elt.getIntOrFloatBitWidth() == 16 && isIdentityScore(op) &&
+         (!op.hasMask() || isCausalMask(op));
+}
+
 /// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
 /// multiple of the 64-row wgmma M, block_n bounded by the registers the S and
 /// O accumulators take, as in FlashAttention-3, but block_m 128 (two
 /// warpgroups, 255 registers a thread) rather than FA3's 192 for d <= 64:
 /// faattn-tiles-to-wgmma keeps every tile in registers and three warpgroups
-/// (168 registers a thread) spill with a score or mask of any size. sm_80
-/// follows FlashAttention-2's.
-std::pair<int64_t, int64_t> defaultTile(StringRef target, int64_t headDim) {
+/// (168 registers a thread) spill with a score or mask of any size. Head dim
+/// 128 without a mask takes FA3's block_n = 176 (measured 9-17% faster than
+/// 128 on an H200, step 18); with a mask 128 (FA3's too), so that the
+/// diagonal blocks stay few. sm_80 follows FlashAttention-2's.
+std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
+  int64_t headDim = std::max(op.getHeadDimQK(), op.getHeadDimV());
   if (target == "sm_80") {
     if (headDim <= 64)
       return {128, 128};
@@ -55,18 +96,14 @@ std::pair<int64_t, int64_t> defaultTile(StringRef target, int64_t headDim) {
       return {128, 64};
     return {64, 64};
   }
-  if (headDim <= 128)
-    return {128, 128};
+  if (headDim <= 128) {
+    bool wide = isPlainHopperForward(op, target) && !op.hasMask() &&
+                op.getHeadDimQK() == 128 && op.getHeadDimV() == 128;
+    return {128, wide ? 176 : 128};
+  }
   if (headDim <= 192)
     return {128, 96};
   return {128, 80};
-}
-
-/// True when the score region returns the score unchanged.
-bool isIdentityScore(AttentionOp op) {
-  Block &block = op.getScore().front();
-  auto yield = cast<YieldOp>(block.getTerminator());
-  return yield.getValue() == block.getArgument(0);
 }
 
 void materialize(AttentionOp op) {
@@ -251,9 +288,14 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     fn.walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops) {
       if (!op.getTile()) { // else: the spec's `tile = MxN` override
-        auto [m, n] = defaultTile(t, std::max(op.getHeadDimQK(), op.getHeadDimV()));
+        auto [m, n] = defaultTile(op, t);
         op.setTile(ArrayRef<int64_t>{m, n});
       }
+      // tile_order = auto: L2 sections for the plain kernels of the default
+      // grid (measured faster there, slower for the window, ALiBi and document
+      // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise.
+      if (!fn->hasAttr("faattn.tile_order") && isPlainHopperForward(op, t))
+        fn->setAttr("faattn.tile_order", StringAttr::get(fn.getContext(), "l2_sections"));
       if (op.getMode() != Mode::backward)
         materialize(op);
     }

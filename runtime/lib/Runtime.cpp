@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.13-persistent-no-cross-tile-wait"; }
+const char *compilerVersion() { return "faattn-0.14-tuned-defaults"; }
 
 const char *dtypeName(DType d) {
   switch (d) {

@@ -15,8 +15,11 @@ func.func @h64_sm90(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: me
 
 // -----
 
+// Head dim 128 without a mask: 128x176 (FlashAttention-3's block_n), and the plain
+// kernels' tile order is L2 sections.
 // CHECK-LABEL: func.func @h128_sm90(
-// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+// CHECK-SAME: faattn.tile_order = "l2_sections"
+// CHECK: faattn.tile_dot {{.*}} -> <128x176xf32>
 func.func @h128_sm90(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
@@ -90,7 +93,7 @@ func.func @h256_sm80(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v:
 
 // no faattn.target: sm_90a
 // CHECK-LABEL: func.func @no_target(
-// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+// CHECK: faattn.tile_dot {{.*}} -> <128x176xf32>
 func.func @no_target(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
@@ -177,11 +180,193 @@ func.func @structure(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: m
 // Identity score: no tile_score, and the softmax scale folds into scale_log2 = scale * log2(e).
 // CHECK-LABEL: func.func @folded_scale(
 // CHECK-NOT: faattn.tile_score
-// CHECK: faattn.tile_mask %{{.*}} : <128x128xf32>
+// CHECK: faattn.tile_mask %{{.*}} : <128x176xf32>
 // CHECK-NOT: ^bb0
 // CHECK: faattn.softmax_update {{.*}}{scale_log2 = 0.180336878 : f32}
 func.func @folded_scale(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 0.125 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The causal mask (q_idx >= kv_idx, or kv_idx <= q_idx): 128x128 (the diagonal blocks stay
+// few), L2 sections.
+// CHECK-LABEL: func.func @h128_causal(
+// CHECK-SAME: faattn.tile_order = "l2_sections"
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_causal(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    faattn.yield %m : i1
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_causal_flipped(
+// CHECK-SAME: faattn.tile_order = "l2_sections"
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_causal_flipped(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sle, %ki, %qi : i32
+    faattn.yield %m : i1
+  }
+  return
+}
+
+// -----
+
+// Any other mask, a score modification, another schedule or grid, an explicit order, sm_80
+// or 8-bit inputs: 128x128 and the function's attributes as they were (heavy first).
+// CHECK-LABEL: func.func @h128_window(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_window(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    %d = arith.subi %qi, %ki : i32
+    %c = arith.constant 64 : i32
+    %w = arith.cmpi slt, %d, %c : i32
+    %a = arith.andi %m, %w : i1
+    faattn.yield %a : i1
+  }
+  return
+}
+
+// -----
+
+// kv_idx >= q_idx is not the causal mask.
+// CHECK-LABEL: func.func @h128_anticausal(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_anticausal(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sge, %ki, %qi : i32
+    faattn.yield %m : i1
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_score(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_score(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %c = arith.constant 2.0 : f32
+    %t = arith.mulf %s, %c : f32
+    faattn.yield %t : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_pingpong(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_pingpong(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a", faattn.schedule = "pingpong"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_persistent(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_persistent(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a", faattn.launch_grid = "persistent"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_heavy_first(
+// CHECK-SAME: faattn.tile_order = "heavy_first"
+// CHECK: faattn.tile_dot {{.*}} -> <128x176xf32>
+
+func.func @h128_heavy_first(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a", faattn.tile_order = "heavy_first"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_sm80_plain(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x64xf32>
+
+func.func @h128_sm80_plain(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_80"} {
+  faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @h128_e4m3(
+// CHECK-NOT: tile_order
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h128_e4m3(%q: memref<?x?x4x128xf8E4M3FN>, %k: memref<?x?x4x128xf8E4M3FN>, %v: memref<?x?x4x128xf8E4M3FN>, %o: memref<?x?x4x128xf8E4M3FN>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x128xf8E4M3FN>) k(%k : memref<?x?x4x128xf8E4M3FN>) v(%v : memref<?x?x4x128xf8E4M3FN>) out(%o : memref<?x?x4x128xf8E4M3FN>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Head dim 64 without a mask: 128x128, L2 sections.
+// CHECK-LABEL: func.func @h64_plain(
+// CHECK-SAME: faattn.tile_order = "l2_sections"
+// CHECK: faattn.tile_dot {{.*}} -> <128x128xf32>
+
+func.func @h64_plain(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }
