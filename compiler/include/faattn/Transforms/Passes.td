@@ -11,9 +11,14 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
   let description = [{
     Sets `tile = array<i64: block_m, block_n>` on each `faattn.attention`: the
     spec's `tile = MxN` when it gave one, otherwise the default for the head
-    dim and the function's `faattn.target` (sm_90a or sm_80). The grid is
+    dim and the function's `faattn.target` (sm_90a or sm_80; 128x176 for a
+    plain sm_90a kernel of head dim 128 without a mask). The grid is
     (batch, head, ceil(seq_q / block_m)); each CTA walks the KV sequence in
-    blocks of block_n.
+    blocks of block_n. For `tile_order = auto` (no `faattn.tile_order` on the
+    function) a plain kernel (sm_90a, forward, dense, 16-bit, the score
+    unchanged, no mask or exactly q_idx >= kv_idx, the default schedule and
+    grid) gets `faattn.tile_order = "l2_sections"`; the others keep none
+    (heavy first).
   }];
 }
 
