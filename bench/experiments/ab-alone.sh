@@ -20,15 +20,7 @@ IFS='|' read -r -a entries <<< "${VARIANTS:?NAME=KEYS|...}"
 names=(default)
 for entry in "${entries[@]}"; do
   name=${entry%%=*} key=${entry#*=}
-  KEY="$key" NAME="$name" python3 - <<'PY'
-import os, re
-key, name = os.environ["KEY"], os.environ["NAME"]
-text = open("bench/grid.fa").read()
-# Each kernel's closing brace (the last '}' before the next kernel or the end) gets the keys.
-out = re.sub(r"\}(\s*(?:#[^\n]*\n\s*)*(?=kernel|\Z))", lambda m: "; " + key + " }" + m.group(1), text)
-assert out.count(key) == text.count("kernel "), "one key per kernel"
-open(f"/tmp/grid-{name}.fa", "w").write(out)
-PY
+  python3 bench/experiments/grid-with-key.py "$key" "/tmp/grid-$name.fa" || exit 2
   names+=("$name")
 done
 for k in ${KERNELS:-g128 g256 g64 g128c g256c g64c window1024 alibi softcap document}; do

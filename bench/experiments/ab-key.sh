@@ -11,15 +11,7 @@ OUT=${OUT:-/tmp/faattn-gpu-out}
 RUN=/tmp/faattn-bundle/faattn-run
 KEY=${KEY:-grid = persistent}
 NAME=${NAME:-$(echo "${KEY#*=}" | tr -d ' ')}
-KEY="$KEY" NAME="$NAME" python3 - <<'PY'
-import os, re
-key, name = os.environ["KEY"], os.environ["NAME"]
-text = open("bench/grid.fa").read()
-# Each kernel's closing brace (the last '}' before the next kernel or the end) gets the key.
-out = re.sub(r"\}(\s*(?:#[^\n]*\n\s*)*(?=kernel|\Z))", lambda m: "; " + key + " }" + m.group(1), text)
-assert out.count(key) == text.count("kernel "), "one key per kernel"
-open(f"/tmp/grid-{name}.fa", "w").write(out)
-PY
+python3 bench/experiments/grid-with-key.py "$KEY" "/tmp/grid-$NAME.fa" || exit 2
 for part in ${PARTS:-variants}; do
   for variant in default "$NAME"; do
     spec=bench/grid.fa; [ "$variant" = default ] || spec=/tmp/grid-$NAME.fa
