@@ -74,7 +74,7 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
     return false;
   auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
   return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
-         !op.getPagedKvPage() && elt.getIntOrFloatBitWidth() == 16 && isIdentityScore(op) &&
+         !op.getPagedKvPage() && (elt.isBF16() || elt.isF16()) && isIdentityScore(op) &&
          (!op.hasMask() || isCausalMask(op));
 }
 
@@ -85,8 +85,9 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
 /// faattn-tiles-to-wgmma keeps every tile in registers and three warpgroups
 /// (168 registers a thread) spill with a score or mask of any size. Head dim
 /// 128 without a mask takes FA3's block_n = 176 (measured 9-17% faster than
-/// 128 on an H200, step 18); with a mask 128 (FA3's too), so that the
-/// diagonal blocks stay few. sm_80 follows FlashAttention-2's.
+/// 128 on an H200, docs/PERFORMANCE.md step 18); with a mask 128 (FA3's too:
+/// 176 under the causal mask measured 10% slower at 1k, even at 4k and 16k).
+/// sm_80 follows FlashAttention-2's.
 std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
   int64_t headDim = std::max(op.getHeadDimQK(), op.getHeadDimV());
   if (target == "sm_80") {
