@@ -497,6 +497,15 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         continue;
       gpu::GPUModuleOp gpuModule = kernelModule(module);
       for (auto [i, grid] : llvm::enumerate(*grids)) {
+        auto pipelined = grid.walk([](scf::ForOp loop) {
+          return loop->hasAttr("faattn.pipelined") ? WalkResult::interrupt()
+                                                   : WalkResult::advance();
+        });
+        if (pipelined.wasInterrupted()) {
+          fn.emitError() << "faattn-pipeline-kv's rotated KV loops are not lowered to the GPU "
+                            "yet (the CPU path runs them)";
+          return signalPassFailure();
+        }
         // The block size: the rows of the CTA's Q block (the first tile_load).
         int64_t rows = 0;
         grid.walk([&](TileLoadOp load) {

@@ -72,8 +72,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       fn.addPass(createFAAttnPeelDiagonal());
     else if (name == "faattn-online-softmax")
       fn.addPass(createFAAttnOnlineSoftmax());
-    else
+    else {
       fn.addPass(createFAAttnAssignLayouts());
+      if (options.pipelineKV) // on the laid-out tiles: the carried P and alpha keep theirs
+        fn.addPass(createFAAttnPipelineKV());
+    }
     if (name == stopAfter)
       break;
   }

@@ -64,6 +64,10 @@ cl::opt<double> tolerance("tolerance", cl::init(1e-5),
 cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::desc("Set faattn.loop_order (q-outer or kv-outer)"),
                               cl::value_desc("order"), cl::cat(category));
+cl::opt<bool> pipelineKV(
+    "pipeline-kv",
+    cl::desc("--cpu: run faattn-pipeline-kv (block j - 1's P V after block j's Q K^T)"),
+    cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
 cl::opt<bool> uniformLengths(
@@ -861,6 +865,9 @@ int main(int argc, char **argv) {
   if (!kernels)
     return 1;
 
+  if (gpu && pipelineKV)
+    return fail("--pipeline-kv runs on the CPU path only (the GPU lowerings do not take the "
+                "rotated KV loops yet)");
   if (gpu)
     return runGpu(*kernels, sm.getMemoryBuffer(id)->getBuffer(), shapeList);
 
@@ -886,7 +893,9 @@ int main(int argc, char **argv) {
         fn->setAttr("faattn.loop_order", mlir::StringAttr::get(&ctx, loopOrder));
     }
     mlir::PassManager pm(&ctx);
-    addAlgorithmPasses(pm);
+    AlgorithmOptions algorithm;
+    algorithm.pipelineKV = pipelineKV;
+    addAlgorithmPasses(pm, algorithm);
     addCpuLoweringPasses(pm);
     if (mlir::failed(pm.run(*module))) {
       ++failures;

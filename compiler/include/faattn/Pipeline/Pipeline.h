@@ -34,6 +34,9 @@ struct AlgorithmOptions {
   /// Its workspace (and number of splits) from the runtime, as function
   /// arguments (the GPU path), instead of a memref.alloc (the CPU path).
   bool splitKVWorkspaceArgs = false;
+  /// faattn-pipeline-kv after faattn-assign-layouts (the CPU path only so
+  /// far: the GPU lowerings do not take the rotated KV loops yet).
+  bool pipelineKV = false;
 };
 
 /// Adds the algorithm passes (nested on func.func). Returns false when

@@ -123,6 +123,22 @@ def FAAttnOnlineSoftmax : Pass<"faattn-online-softmax", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def FAAttnPipelineKV : Pass<"faattn-pipeline-kv", "::mlir::func::FuncOp"> {
+  let summary = "Software-pipeline the KV loops: block j - 1's P V after block j's Q K^T";
+  let description = [{
+    After faattn-assign-layouts, rotates each KV loop (`faattn.kv_loop`) so
+    that iteration j computes O_{j-1} = fma(O_{j-2}, alpha_{j-1}, P_{j-1}
+    V_{j-1}) right after S_j = Q K_j^T, before block j's softmax
+    (FlashAttention-3's GEMM-softmax pipelining: the product runs on the
+    tensor cores under the softmax); the loop carries alpha, P and the block
+    index, starting from alpha = 1, P = 0 (the first iteration's product
+    adds 0), and the last block's product follows the loop. Opt-in
+    (faattn-run --cpu --pipeline-kv); the GPU lowerings do not take the
+    rotated loop yet.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::math::MathDialect"];
+}
+
 def FAAttnAssignLayouts : Pass<"faattn-assign-layouts", "::mlir::func::FuncOp"> {
   let summary = "sm_90a: choose each tile's home and thread mapping (wgmma fragments, swizzled smem)";
   let description = [{

@@ -1,0 +1,245 @@
+//===- PipelineKV.cpp - faattn-pipeline-kv: P V under the next softmax -----===//
+//
+// Software pipelining of the KV loops (FlashAttention-3's GEMM-softmax
+// pipelining, docs/PERFORMANCE.md step 19), on the tile IR after
+// faattn-online-softmax and faattn-assign-layouts (the carried P and alpha
+// start from splats of their laid-out types). Iteration j of a KV loop computes
+//
+//   S_j = Q K_j^T; (m_j, l_j, alpha_j, P_j) = softmax(S_j, m_{j-1}, l_{j-1})
+//   O_j = fma(O_{j-1}, alpha_j, P_j V_j)
+//
+// After the pass the product of block j - 1 moves into iteration j, right
+// after S_j = Q K_j^T, so that on the tensor cores it runs while block j's
+// softmax does:
+//
+//   scf.for j iter_args(O, m, l, alpha', P', j') {     // O = O_{j-2}
+//     S_j = Q K_j^T
+//     O_{j-1} = fma(O, alpha', P' V_{j'})                // block j - 1's product
+//     (m_j, l_j, alpha_j, P_j) = softmax(S_j, m, l)
+//     yield O_{j-1}, m_j, l_j, alpha_j, P_j, j
+//   }
+//   O = fma(O, alpha', P' V_{j'})                         // the last block's
+//
+// The loop starts from alpha' = 1, P' = 0, j' = the loop's lower bound: its
+// first iteration's product adds 0 and an empty loop's epilogue leaves O as
+// it was (V_{j'} is a loaded block, or rows past the sequence that read as
+// 0), so no prologue and no guard are needed. m and l are untouched: only O's
+// update moves. Each KV loop (faattn-mask-analysis' masked / full / masked
+// ranges, the head block's loop) is pipelined on its own.
+//
+// Opt-in (AlgorithmOptions::pipelineKV; faattn-run --cpu --pipeline-kv) and
+// run on the CPU path only so far: the rotated loops are marked
+// `faattn.pipelined`, which faattn-tiles-to-wgmma and faattn-tiles-to-gpu
+// refuse (the deferred wgmma waits and the V stage of ring block seq - 1 of
+// step 19 are not written yet).
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNPIPELINEKV
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+/// What the pass moves in one KV loop: the P V product, O's update
+/// fma(O, alpha, P V) and the V block's load, with the position of O among
+/// the loop's carried values.
+struct Stage {
+  Value iv; // the loop's induction variable
+  TileLoadOp vLoad;
+  TileDotOp pv;
+  TileMapOp update;
+  unsigned oIndex = 0;
+  /// The ops of the body the V load's operands are computed by (its row from
+  /// the induction variable), in program order; cloned for block j'.
+  SmallVector<Operation *> vSlice;
+};
+
+/// The KV loop's stage, or failure with the reason (a loop that is not the
+/// materialized online softmax of faattn-tile and faattn-online-softmax).
+FailureOr<Stage> findStage(scf::ForOp loop, std::string &why) {
+  Stage st;
+  st.iv = loop.getInductionVar();
+  Block *body = loop.getBody();
+  for (Operation &op : *body) {
+    auto dot = dyn_cast<TileDotOp>(op);
+    if (!dot || dot.getTransposeRhs())
+      continue;
+    if (st.pv) {
+      why = "more than one P V product";
+      return failure();
+    }
+    st.pv = dot;
+  }
+  if (!st.pv) {
+    why = "no P V product";
+    return failure();
+  }
+  st.vLoad = st.pv.getRhs().getDefiningOp<TileLoadOp>();
+  if (!st.vLoad || st.vLoad->getBlock() != body || !st.vLoad->hasOneUse()) {
+    why = "V is not a block loaded in the loop for P V only";
+    return failure();
+  }
+  if (!st.pv->hasOneUse()) {
+    why = "P V has more than one use";
+    return failure();
+  }
+  st.update = dyn_cast<TileMapOp>(*st.pv->user_begin());
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  auto isFma = [&](TileMapOp map) {
+    if (!map || map.getInputs().size() != 3 || map.getInputs()[2] != st.pv.getResult())
+      return false;
+    Block &mb = map.getBody().front();
+    auto fma = cast<YieldOp>(mb.getTerminator()).getValue().getDefiningOp<math::FmaOp>();
+    return fma && &mb.front() == fma.getOperation() && fma.getA() == mb.getArgument(0) &&
+           fma.getB() == mb.getArgument(1) && fma.getC() == mb.getArgument(2);
+  };
+  if (!isFma(st.update) || !st.update->hasOneUse() ||
+      *st.update->user_begin() != yield.getOperation()) {
+    why = "O's update is not fma(O, alpha, P V) yielded as is";
+    return failure();
+  }
+  auto o = dyn_cast<BlockArgument>(st.update.getInputs()[0]);
+  if (!o || o.getOwner() != body || o.getArgNumber() == 0) {
+    why = "O's update does not read the carried O";
+    return failure();
+  }
+  st.oIndex = o.getArgNumber() - 1;
+  if (yield.getOperand(st.oIndex) != st.update.getResult() || !o.hasOneUse()) {
+    why = "the carried O is read or yielded elsewhere";
+    return failure();
+  }
+  // The V load's operands: the body ops they come from (the row from the
+  // induction variable); nothing with side effects.
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> work(st.vLoad->getOperands());
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != body || slice.contains(def))
+      continue;
+    if (!isPure(def)) {
+      why = "V's position is computed by an op with side effects";
+      return failure();
+    }
+    slice.insert(def);
+    llvm::append_range(work, def->getOperands());
+  }
+  for (Operation &op : *body)
+    if (slice.contains(&op))
+      st.vSlice.push_back(&op);
+  return st;
+}
+
+/// Clones the stage for block `j` with P, alpha and O given: the V load's
+/// slice, the load, P V and O's update; returns the updated O.
+Value cloneStage(OpBuilder &b, Stage st, Value j, Value p, Value alpha, Value o) {
+  IRMapping map;
+  map.map(st.iv, j);
+  for (Operation *op : st.vSlice)
+    b.clone(*op, map);
+  b.clone(*st.vLoad, map);
+  map.map(st.pv.getLhs(), p);
+  b.clone(*st.pv, map);
+  map.map(st.update.getInputs()[0], o);
+  map.map(st.update.getInputs()[1], alpha);
+  return b.clone(*st.update, map)->getResult(0);
+}
+
+LogicalResult pipeline(scf::ForOp loop) {
+  std::string why;
+  FailureOr<Stage> found = findStage(loop, why);
+  if (failed(found))
+    return loop.emitError() << "faattn-pipeline-kv: " << why;
+  Stage st = *found;
+  Location loc = loop.getLoc();
+  Block *body = loop.getBody();
+  Value pOld = st.pv.getLhs(), alphaOld = st.update.getInputs()[1];
+  auto pTy = cast<TileType>(pOld.getType()), alphaTy = cast<TileType>(alphaOld.getType());
+
+  OpBuilder b(loop);
+  SmallVector<Value> inits(loop.getInitArgs());
+  inits.push_back(TileSplatOp::create(b, loc, alphaTy, b.getF32FloatAttr(1.0f)));
+  inits.push_back(TileSplatOp::create(b, loc, pTy, b.getF32FloatAttr(0.0f)));
+  inits.push_back(loop.getLowerBound());
+  auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
+                                    loop.getStep(), inits);
+  newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+  newLoop->setAttr("faattn.pipelined", b.getUnitAttr());
+  Block *newBody = newLoop.getBody();
+  if (!newBody->empty())
+    newBody->getTerminator()->erase();
+  unsigned n = loop.getNumRegionIterArgs();
+  ValueRange carried = newLoop.getRegionIterArgs();
+  Value alphaPrev = carried[n], pPrev = carried[n + 1], jPrev = carried[n + 2];
+
+  // The body as it was but O's update and V's load; block j - 1's product
+  // right after this block's Q K^T (the first product in the body).
+  IRMapping map;
+  map.map(loop.getInductionVar(), newLoop.getInductionVar());
+  for (unsigned i = 0; i < n; ++i)
+    map.map(loop.getRegionIterArgs()[i], carried[i]);
+  OpBuilder nb = OpBuilder::atBlockEnd(newBody);
+  Value oNext;
+  bool placed = false;
+  for (Operation &op : body->without_terminator()) {
+    if (&op == st.vLoad.getOperation() || &op == st.pv.getOperation() ||
+        &op == st.update.getOperation())
+      continue;
+    nb.clone(op, map);
+    auto dot = dyn_cast<TileDotOp>(op);
+    if (!placed && dot && dot.getTransposeRhs()) {
+      oNext = cloneStage(nb, st, jPrev, pPrev, alphaPrev, carried[st.oIndex]);
+      placed = true;
+    }
+  }
+  if (!placed)
+    return loop.emitError() << "faattn-pipeline-kv: no Q K^T product before P V";
+  SmallVector<Value> yielded;
+  for (auto [i, v] : llvm::enumerate(body->getTerminator()->getOperands()))
+    yielded.push_back(i == st.oIndex ? oNext : map.lookupOrDefault(v));
+  yielded.push_back(map.lookup(alphaOld));
+  yielded.push_back(map.lookup(pOld));
+  yielded.push_back(newLoop.getInductionVar());
+  scf::YieldOp::create(nb, loc, yielded);
+
+  // The last block's product after the loop.
+  b.setInsertionPointAfter(newLoop);
+  Value oLast = cloneStage(b, st, newLoop.getResult(n + 2), newLoop.getResult(n + 1),
+                           newLoop.getResult(n), newLoop.getResult(st.oIndex));
+  for (unsigned i = 0; i < n; ++i)
+    loop.getResult(i).replaceAllUsesWith(i == st.oIndex ? oLast : newLoop.getResult(i));
+  loop.erase();
+  return success();
+}
+
+struct PipelineKVPass : impl::FAAttnPipelineKVBase<PipelineKVPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr("faattn.kv_loop") && !loop->hasAttr("faattn.pipelined"))
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      if (failed(pipeline(loop)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace faattn

@@ -1,0 +1,69 @@
+// RUN: faattn-opt %s -split-input-file -faattn-pipeline-kv -verify-diagnostics
+
+// A KV loop the pass cannot rotate is an error naming why (faattn-online-softmax's loops
+// have one P V product, V loaded for it alone, O updated by fma(O, alpha, P V)).
+
+func.func @no_pv(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  // expected-error @+1 {{faattn-pipeline-kv: no P V product}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
+    scf.yield %a : !faattn.tile<64x64xf32>
+  } {faattn.kv_loop = "full"}
+  return
+}
+
+// -----
+
+func.func @v_not_loaded(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  %p = faattn.tile_splat 0.0 : <64x32xbf16>
+  %v = faattn.tile_splat 0.0 : <32x64xbf16>
+  // expected-error @+1 {{faattn-pipeline-kv: V is not a block loaded in the loop for P V only}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
+    %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    scf.yield %pv : !faattn.tile<64x64xf32>
+  } {faattn.kv_loop = "full"}
+  return
+}
+
+// -----
+
+func.func @not_fma(%vmem: memref<?x?x2x64xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  %p = faattn.tile_splat 0.0 : <64x32xbf16>
+  // expected-error @+1 {{faattn-pipeline-kv: O's update is not fma(O, alpha, P V) yielded as is}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
+    %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+    %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    %sum = faattn.tile_map %a, %pv : !faattn.tile<64x64xf32>, !faattn.tile<64x64xf32> -> <64x64xf32> {
+    ^bb0(%x: f32, %y: f32):
+      %s = arith.addf %x, %y : f32
+      faattn.yield %s : f32
+    }
+    scf.yield %sum : !faattn.tile<64x64xf32>
+  } {faattn.kv_loop = "full"}
+  return
+}
+
+// -----
+
+func.func @two_pv(%vmem: memref<?x?x2x64xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  %p = faattn.tile_splat 0.0 : <64x32xbf16>
+  // expected-error @+1 {{faattn-pipeline-kv: more than one P V product}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
+    %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+    %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    %pv2 = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    scf.yield %pv2 : !faattn.tile<64x64xf32>
+  } {faattn.kv_loop = "full"}
+  return
+}
