@@ -41,9 +41,11 @@
 //   * the tiles' order: heavy first (block id z reversed) or, with
 //     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h).
 //
-// What is not here yet: the next block's Q K^T issued before this block's
-// softmax, the next tile's loads before this tile's epilogue (persistent),
-// FP8. A kernel this pass cannot map (another
+// What is not here yet: faattn-pipeline-kv's rotated KV loops (block j - 1's
+// P V issued after block j's Q K^T, under its softmax: each product's wait
+// before its result's first use, V from ring block seq - 1; such a kernel is
+// left to faattn-tiles-to-gpu, which refuses it), the next tile's loads
+// before this tile's epilogue (persistent), FP8. A kernel this pass cannot map (another
 // dtype, a tile shape wgmma does not take, split-KV decode) is left to
 // faattn-tiles-to-gpu.
 //
