@@ -22,8 +22,9 @@
 //
 // The loop starts from alpha' = 1, P' = 0, j' = the loop's lower bound: its
 // first iteration's product adds 0 and an empty loop's epilogue leaves O as
-// it was (V_{j'} is a loaded block, or rows past the sequence that read as
-// 0), so no prologue and no guard are needed. m and l are untouched: only O's
+// it was, so no prologue and no guard are needed. Those two products read V
+// with its limit at its first row (all of it reads as 0): a block the kernel
+// would not visit, which may hold anything, adds exactly 0. m and l are untouched: only O's
 // update moves. Each KV loop (faattn-mask-analysis' masked / full / masked
 // ranges, the head block's loop) is pipelined on its own.
 //
@@ -44,7 +45,11 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 #include "llvm/ADT/SetVector.h"
+
+#include <limits>
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNPIPELINEKV
@@ -106,8 +111,9 @@ FailureOr<Stage> findStage(scf::ForOp loop, std::string &why) {
       return false;
     Block &mb = map.getBody().front();
     auto fma = cast<YieldOp>(mb.getTerminator()).getValue().getDefiningOp<math::FmaOp>();
-    return fma && &mb.front() == fma.getOperation() && fma.getA() == mb.getArgument(0) &&
-           fma.getB() == mb.getArgument(1) && fma.getC() == mb.getArgument(2);
+    return fma && &mb.front() == fma.getOperation() && fma->getNextNode() == mb.getTerminator() &&
+           fma.getA() == mb.getArgument(0) && fma.getB() == mb.getArgument(1) &&
+           fma.getC() == mb.getArgument(2);
   };
   if (!isFma(st.update) || !st.update->hasOneUse() ||
       *st.update->user_begin() != yield.getOperation()) {
@@ -130,11 +136,15 @@ FailureOr<Stage> findStage(scf::ForOp loop, std::string &why) {
   SmallVector<Value> work(st.vLoad->getOperands());
   while (!work.empty()) {
     Value v = work.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == body && v != st.iv) {
+      why = "V's position depends on a carried value";
+      return failure();
+    }
     Operation *def = v.getDefiningOp();
     if (!def || def->getBlock() != body || slice.contains(def))
       continue;
-    if (!isPure(def)) {
-      why = "V's position is computed by an op with side effects";
+    if (!isPure(def) || def->getNumRegions() != 0) {
+      why = "V's position is computed by an op with side effects or regions";
       return failure();
     }
     slice.insert(def);
@@ -143,17 +153,52 @@ FailureOr<Stage> findStage(scf::ForOp loop, std::string &why) {
   for (Operation &op : *body)
     if (slice.contains(&op))
       st.vSlice.push_back(&op);
+  // This block's P and alpha are carried to the next iteration: they must be
+  // computed here (P V's own P and alpha, not values from outside the loop).
+  for (Value v : {Value(st.pv.getLhs()), st.update.getInputs()[1]}) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != body) {
+      why = "P or alpha is not computed in the loop";
+      return failure();
+    }
+  }
+  bool qkFirst = false;
+  for (Operation &op : *body) {
+    if (&op == st.pv.getOperation())
+      break;
+    if (auto dot = dyn_cast<TileDotOp>(op); dot && dot.getTransposeRhs())
+      qkFirst = true;
+  }
+  if (!qkFirst) {
+    why = "no Q K^T product before P V";
+    return failure();
+  }
+  if (getConstantIntValue(loop.getStep()) != 1) {
+    why = "the loop's step is not 1";
+    return failure();
+  }
   return st;
 }
 
 /// Clones the stage for block `j` with P, alpha and O given: the V load's
-/// slice, the load, P V and O's update; returns the updated O.
-Value cloneStage(OpBuilder &b, Stage st, Value j, Value p, Value alpha, Value o) {
+/// slice, the load, P V and O's update; returns the updated O. When `none`
+/// (an i1) holds there is no block j (the loop's first iteration, or an
+/// empty loop's epilogue: P is 0): the V load's limit is then its first row,
+/// so that it reads 0 and 0 * V stays 0 whatever the memory holds there.
+Value cloneStage(OpBuilder &b, Stage st, Value j, Value none, Value p, Value alpha, Value o) {
+  Location loc = st.vLoad.getLoc();
   IRMapping map;
   map.map(st.iv, j);
   for (Operation *op : st.vSlice)
     b.clone(*op, map);
-  b.clone(*st.vLoad, map);
+  Value limit = st.vLoad.getLimit() ? map.lookupOrDefault(st.vLoad.getLimit())
+                                    // rows past the memref read as 0 already
+                                    : arith::ConstantIndexOp::create(
+                                          b, loc, std::numeric_limits<int64_t>::max());
+  Value limited =
+      arith::SelectOp::create(b, loc, none, map.lookupOrDefault(st.vLoad.getRow0()), limit);
+  auto v = cast<TileLoadOp>(b.clone(*st.vLoad, map));
+  v.getLimitMutable().assign(limited);
   map.map(st.pv.getLhs(), p);
   b.clone(*st.pv, map);
   map.map(st.update.getInputs()[0], o);
@@ -204,12 +249,12 @@ LogicalResult pipeline(scf::ForOp loop) {
     nb.clone(op, map);
     auto dot = dyn_cast<TileDotOp>(op);
     if (!placed && dot && dot.getTransposeRhs()) {
-      oNext = cloneStage(nb, st, jPrev, pPrev, alphaPrev, carried[st.oIndex]);
+      Value first = arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::eq,
+                                          newLoop.getInductionVar(), loop.getLowerBound());
+      oNext = cloneStage(nb, st, jPrev, first, pPrev, alphaPrev, carried[st.oIndex]);
       placed = true;
     }
   }
-  if (!placed)
-    return loop.emitError() << "faattn-pipeline-kv: no Q K^T product before P V";
   SmallVector<Value> yielded;
   for (auto [i, v] : llvm::enumerate(body->getTerminator()->getOperands()))
     yielded.push_back(i == st.oIndex ? oNext : map.lookupOrDefault(v));
@@ -220,7 +265,9 @@ LogicalResult pipeline(scf::ForOp loop) {
 
   // The last block's product after the loop.
   b.setInsertionPointAfter(newLoop);
-  Value oLast = cloneStage(b, st, newLoop.getResult(n + 2), newLoop.getResult(n + 1),
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, loop.getLowerBound(),
+                                      loop.getUpperBound());
+  Value oLast = cloneStage(b, st, newLoop.getResult(n + 2), empty, newLoop.getResult(n + 1),
                            newLoop.getResult(n), newLoop.getResult(st.oIndex));
   for (unsigned i = 0; i < n; ++i)
     loop.getResult(i).replaceAllUsesWith(i == st.oIndex ? oLast : newLoop.getResult(i));

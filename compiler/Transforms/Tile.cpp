@@ -70,7 +70,9 @@ bool isCausalMask(AttentionOp op) {
 /// (docs/PERFORMANCE.md, step 18).
 bool isPlainHopperForward(AttentionOp op, StringRef target) {
   auto fn = op->getParentOfType<func::FuncOp>();
-  if (fn && (fn->hasAttr("faattn.schedule") || fn->hasAttr("faattn.launch_grid")))
+  auto order = fn ? fn->getAttrOfType<StringAttr>("faattn.loop_order") : StringAttr();
+  if (fn && (fn->hasAttr("faattn.schedule") || fn->hasAttr("faattn.launch_grid") ||
+             (order && order.getValue() != "q-outer")))
     return false;
   auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
   return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
@@ -287,16 +289,18 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     }
     SmallVector<AttentionOp> ops;
     fn.walk([&](AttentionOp op) { ops.push_back(op); });
+    // tile_order = auto: L2 sections for the plain kernels of the default
+    // grid (measured faster there, slower for the window, ALiBi and document
+    // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The
+    // order is the function's: every attention op in it must be plain.
+    if (!ops.empty() && !fn->hasAttr("faattn.tile_order") &&
+        llvm::all_of(ops, [&](AttentionOp op) { return isPlainHopperForward(op, t); }))
+      fn->setAttr("faattn.tile_order", StringAttr::get(fn.getContext(), "l2_sections"));
     for (AttentionOp op : ops) {
       if (!op.getTile()) { // else: the spec's `tile = MxN` override
         auto [m, n] = defaultTile(op, t);
         op.setTile(ArrayRef<int64_t>{m, n});
       }
-      // tile_order = auto: L2 sections for the plain kernels of the default
-      // grid (measured faster there, slower for the window, ALiBi and document
-      // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise.
-      if (!fn->hasAttr("faattn.tile_order") && isPlainHopperForward(op, t))
-        fn->setAttr("faattn.tile_order", StringAttr::get(fn.getContext(), "l2_sections"));
       if (op.getMode() != Mode::backward)
         materialize(op);
     }

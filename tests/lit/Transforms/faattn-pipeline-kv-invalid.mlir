@@ -67,3 +67,53 @@ func.func @two_pv(%vmem: memref<?x?x2x64xbf16>, %n: index) {
   } {faattn.kv_loop = "full"}
   return
 }
+
+// -----
+
+// P computed outside the loop: it could not be carried as this block's.
+func.func @p_outside(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  %p = faattn.tile_splat 0.0 : <64x32xbf16>
+  %q = faattn.tile_splat 0.0 : <64x64xbf16>
+  %alpha = faattn.tile_splat 1.0 : <64x1xf32>
+  // expected-error @+1 {{faattn-pipeline-kv: P or alpha is not computed in the loop}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
+    %k = faattn.tile_load %kmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+    %s = faattn.tile_dot %q, %k {transpose_rhs} : <64x64xbf16>, <32x64xbf16> -> <64x32xf32>
+    %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+    %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    %u = faattn.tile_map %a, %alpha, %pv : !faattn.tile<64x64xf32>, !faattn.tile<64x1xf32>, !faattn.tile<64x64xf32> -> <64x64xf32> {
+    ^bb0(%x: f32, %y: f32, %z: f32):
+      %f = math.fma %x, %y, %z : f32
+      faattn.yield %f : f32
+    }
+    scf.yield %u : !faattn.tile<64x64xf32>
+  } {faattn.kv_loop = "full"}
+  return
+}
+
+// -----
+
+// V's row from a carried value: block j - 1's row could not be recomputed in iteration j.
+func.func @v_row_carried(%vmem: memref<?x?x2x64xbf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o = faattn.tile_splat 0.0 : <64x64xf32>
+  // expected-error @+1 {{faattn-pipeline-kv: V's position depends on a carried value}}
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o, %row = %c0) -> (!faattn.tile<64x64xf32>, index) {
+    %p = faattn.tile_splat 0.0 : <64x32xbf16>
+    %alpha = faattn.tile_splat 1.0 : <64x1xf32>
+    %v = faattn.tile_load %vmem[%c0, %c0, %row] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
+    %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
+    %u = faattn.tile_map %a, %alpha, %pv : !faattn.tile<64x64xf32>, !faattn.tile<64x1xf32>, !faattn.tile<64x64xf32> -> <64x64xf32> {
+    ^bb0(%x: f32, %y: f32, %z: f32):
+      %f = math.fma %x, %y, %z : f32
+      faattn.yield %f : f32
+    }
+    %next = arith.addi %row, %c1 : index
+    scf.yield %u, %next : !faattn.tile<64x64xf32>, index
+  } {faattn.kv_loop = "full"}
+  return
+}
