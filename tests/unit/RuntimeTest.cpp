@@ -47,6 +47,19 @@ RuntimeOptions fakeOptions(const std::string &dir, std::atomic<int> *calls = nul
   return o;
 }
 
+/// `spec` compiled by a fresh runtime on `dir`, checking how it got there: `compiles`
+/// compiler calls and `diskHits` disk hits.
+Result<Kernel> compileFresh(const std::string &dir, int compiles, int64_t diskHits,
+                            const char *spec = kSpec) {
+  std::atomic<int> calls{0};
+  Runtime rt(fakeOptions(dir, &calls));
+  auto k = rt.compile(spec);
+  EXPECT_TRUE(k) << k.error();
+  EXPECT_EQ(calls.load(), compiles);
+  EXPECT_EQ(rt.stats().diskHits, diskHits);
+  return k;
+}
+
 std::vector<fs::path> entries(const std::string &dir) {
   std::vector<fs::path> out;
   for (auto &e : fs::directory_iterator(dir))
@@ -113,12 +126,8 @@ TEST(RuntimeCache, ConcurrentProcessesCompileOnceAndWriteOneValidFile) {
   EXPECT_EQ(lines, 1) << "exactly one process compiles";
   ASSERT_EQ(entries(dir).size(), 1u);
   // A new process reads the file: a disk hit, no compile.
-  std::atomic<int> calls{0};
-  Runtime rt(fakeOptions(dir, &calls));
-  auto k = rt.compile(kSpec);
-  ASSERT_TRUE(k) << k.error();
-  EXPECT_EQ(calls.load(), 0);
-  EXPECT_EQ(rt.stats().diskHits, 1);
+  auto k = compileFresh(dir, 0, 1);
+  ASSERT_TRUE(k);
   EXPECT_EQ(k->compiled().ptx, "// ptx\n");
 }
 
@@ -134,35 +143,17 @@ TEST(RuntimeCache, TruncatedOrCorruptEntryIsRecompiled) {
   auto size = fs::file_size(entry);
   // Truncated.
   fs::resize_file(entry, size / 2);
-  {
-    std::atomic<int> calls{0};
-    Runtime rt(fakeOptions(dir, &calls));
-    auto k = rt.compile(kSpec);
-    ASSERT_TRUE(k) << k.error();
-    EXPECT_EQ(calls.load(), 1);
-    EXPECT_EQ(rt.stats().diskHits, 0);
-    EXPECT_EQ(fs::file_size(entry), size) << "the entry is rewritten whole";
-  }
+  ASSERT_TRUE(compileFresh(dir, 1, 0));
+  EXPECT_EQ(fs::file_size(entry), size) << "the entry is rewritten whole";
   // One byte of the PTX flipped: the checksum no longer matches.
   {
     std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(size - 3));
     f.put('#');
   }
-  {
-    std::atomic<int> calls{0};
-    Runtime rt(fakeOptions(dir, &calls));
-    ASSERT_TRUE(rt.compile(kSpec));
-    EXPECT_EQ(calls.load(), 1);
-  }
+  ASSERT_TRUE(compileFresh(dir, 1, 0));
   // Intact: a disk hit.
-  {
-    std::atomic<int> calls{0};
-    Runtime rt(fakeOptions(dir, &calls));
-    ASSERT_TRUE(rt.compile(kSpec));
-    EXPECT_EQ(calls.load(), 0);
-    EXPECT_EQ(rt.stats().diskHits, 1);
-  }
+  ASSERT_TRUE(compileFresh(dir, 0, 1));
 }
 
 TEST(RuntimeCache, UnusableDirectoryFallsBackToMemory) {
@@ -393,12 +384,7 @@ TEST(RuntimeCache, AnEntryOfFormat3IsAMiss) {
   ASSERT_EQ(data.rfind("faattn-cache 4\n", 0), 0u);
   data.replace(0, 15, "faattn-cache 3\n");
   std::ofstream(entry, std::ios::binary | std::ios::trunc) << data;
-  std::atomic<int> calls{0};
-  Runtime rt(fakeOptions(dir, &calls));
-  auto k = rt.compile(kSpec);
-  ASSERT_TRUE(k) << k.error();
-  EXPECT_EQ(calls.load(), 1);
-  EXPECT_EQ(rt.stats().diskHits, 0);
+  ASSERT_TRUE(compileFresh(dir, 1, 0));
 }
 
 TEST(RuntimeCache, ParamDeclarationOrderSharesOneKernel) {
@@ -447,13 +433,7 @@ Kernel fakeKernel(const std::string &dir, const char *spec,
 Kernel reloaded(const std::string &dir, const char *spec,
                 std::function<void(CompiledKernel &)> edit) {
   fakeKernel(dir, spec, std::move(edit));
-  std::atomic<int> calls{0};
-  Runtime rt(fakeOptions(dir, &calls));
-  auto k = rt.compile(spec);
-  EXPECT_TRUE(k) << k.error();
-  EXPECT_EQ(calls.load(), 0);
-  EXPECT_EQ(rt.stats().diskHits, 1);
-  return *k;
+  return *compileFresh(dir, 0, 1, spec);
 }
 
 const char *kVarlen = "kernel vl { heads = 8 : 2; head_dim = 64; varlen; mask = causal; return_lse }";
