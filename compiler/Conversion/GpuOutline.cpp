@@ -58,6 +58,14 @@ std::string kernelName(func::FuncOp fn, unsigned index) {
   return fn.getName().str() + (index == 0 ? "" : "_combine");
 }
 
+bool hasPipelinedKVLoop(Operation *root) {
+  return root
+      ->walk([](scf::ForOp loop) {
+        return loop->hasAttr("faattn.pipelined") ? WalkResult::interrupt() : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 std::array<Value, 3> tileCoords(OpBuilder &b, Location loc, Value t, Value batches,
                                 Value heads, Value pairs, Value qBlocks, int64_t sectionTiles) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v).getResult(); };

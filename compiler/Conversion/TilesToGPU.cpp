@@ -497,11 +497,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         continue;
       gpu::GPUModuleOp gpuModule = kernelModule(module);
       for (auto [i, grid] : llvm::enumerate(*grids)) {
-        auto pipelined = grid.walk([](scf::ForOp loop) {
-          return loop->hasAttr("faattn.pipelined") ? WalkResult::interrupt()
-                                                   : WalkResult::advance();
-        });
-        if (pipelined.wasInterrupted()) {
+        if (hasPipelinedKVLoop(grid)) {
           fn.emitError() << "faattn-pipeline-kv's rotated KV loops are not lowered to the GPU "
                             "yet (the CPU path runs them)";
           return signalPassFailure();

@@ -311,10 +311,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
     p.whyNot = why.str();
     return p;
   };
-  if (root->walk([](scf::ForOp loop) {
-            return loop->hasAttr("faattn.pipelined") ? WalkResult::interrupt()
-                                                     : WalkResult::advance();
-          }).wasInterrupted())
+  if (hasPipelinedKVLoop(root))
     return no("faattn-pipeline-kv's rotated KV loops are not lowered to wgmma yet");
   SmallVector<TileDotOp> dots;
   root->walk([&](TileDotOp d) { dots.push_back(d); });

@@ -70,6 +70,10 @@ std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, ml
 /// `<name>_combine` for a split-KV combine grid.
 std::string kernelName(mlir::func::FuncOp fn, unsigned index);
 
+/// Whether `root` holds a KV loop rotated by faattn-pipeline-kv (marked
+/// `faattn.pipelined`), which neither GPU lowering takes yet.
+bool hasPipelinedKVLoop(mlir::Operation *root);
+
 } // namespace faattn
 
 #endif // FAATTN_CONVERSION_GPUOUTLINE_H
