@@ -4,12 +4,13 @@
 # costs a minute, not the session), then times faattn alone on the Hopper issue's grid
 # (bench/grid.fa at 16k tokens). Writes $OUT/quick-tests.txt and $OUT/quick-bench.txt.
 #
-#   bash tools/gpu-quick.sh [tests] [variants] [tuning-tests] [bench] [tuning] [sass] [sanitizer]
-#                           [scan-cost]
+#   bash tools/gpu-quick.sh [tests] [variants] [overlap] [tuning-tests] [bench] [tuning] [sass]
+#                           [sanitizer] [scan-cost]
 #
 # variants: the lit variant specs (documents, windows, fully masked rows, ..., and the
 # tensor-core ones of tests/lit/cpu/hopper.fa) and random specs (SIMT-sized and hopper) at odd
-# shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
+# shapes; overlap: the catalogue, variant, hopper and random hopper specs with overlap = softmax
+# where they can take it, at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
 # per sequence; sass: HGMMA inside a loop and no local memory in the SASS of every catalogue
 # and grid kernel (compiled on the CPU machine, bundle/kernels.tar.xz), and this machine's
@@ -67,6 +68,23 @@ if [[ "$PARTS" == *" variants "* ]]; then
   done
   tally
 fi
+if [[ "$PARTS" == *" overlap "* ]]; then
+  # overlap = softmax on every kernel of the catalogue and the variant and random hopper specs
+  # that can take it (tools/spec-with-key.py --tma-forward), at the tests' and variants' shapes.
+  python3 tests/cpu/gen_random_specs.py 2 20 hopper > /tmp/faattn-random-hopper-2.fa
+  mkdir -p /tmp/faattn-overlap
+  for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa \
+      /tmp/faattn-random-hopper-2.fa; do
+    ov=/tmp/faattn-overlap/$(basename "$spec")
+    python3 tools/spec-with-key.py "overlap = softmax" "$spec" "$ov" --tma-forward \
+      | tee -a "$OUT/quick-tests.txt"
+    grep -q "overlap = softmax" "$ov" || continue
+    check "$ov" 300 "$ov" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
+      --shape b=1,seq_q=77,seq_kv=161 --shape b=2,seq_q=1000,seq_kv=1000 \
+      --shape b=1,seq_q=4097,seq_kv=3000 --shape b=3,seq_q=2,seq_kv=3000
+  done
+  tally
+fi
 if [[ "$PARTS" == *" tuning-tests "* ]]; then
   for k in $(tuning_kernels); do
     check "tuning $k" 40 bench/tuning.fa --kernel=$k --shape b=2,seq_q=1000,seq_kv=1000 \
@@ -110,7 +128,11 @@ if [[ "$PARTS" == *" sanitizer "* ]]; then
              "memcheck bench/tuning.fa --kernel=g128c_pp" "racecheck bench/tuning.fa --kernel=g128c_pp" \
              "memcheck bench/tuning.fa --kernel=g128c_ws" "racecheck bench/tuning.fa --kernel=g128c_ws" \
              "memcheck bench/tuning.fa --kernel=document_persist --shape=b=1,seq_q=1500,seq_kv=1000" \
-             "racecheck bench/tuning.fa --kernel=document_persist --shape=b=1,seq_q=1500,seq_kv=1000"; do
+             "racecheck bench/tuning.fa --kernel=document_persist --shape=b=1,seq_q=1500,seq_kv=1000" \
+             "memcheck bench/tuning.fa --kernel=g128c_ovpp" "racecheck bench/tuning.fa --kernel=g128c_ovpp" \
+             "memcheck bench/tuning.fa --kernel=document_ovws" "racecheck bench/tuning.fa --kernel=document_ovws" \
+             "memcheck bench/tuning.fa --kernel=g128c_ovpersist --shape=b=1,seq_q=1500,seq_kv=1000" \
+             "racecheck bench/tuning.fa --kernel=g128c_ovpersist --shape=b=1,seq_q=1500,seq_kv=1000"; do
     set -- $run
     [[ "$run" == *--shape* ]] || set -- "$@" --shape=b=2,seq_q=300,seq_kv=400
     timeout 120 compute-sanitizer --tool "$1" --error-exitcode 3 faattn-run --gpu "${@:2}" \

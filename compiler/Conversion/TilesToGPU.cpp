@@ -498,8 +498,11 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
       gpu::GPUModuleOp gpuModule = kernelModule(module);
       for (auto [i, grid] : llvm::enumerate(*grids)) {
         if (hasPipelinedKVLoop(grid)) {
-          fn.emitError() << "faattn-pipeline-kv's rotated KV loops are not lowered to the GPU "
-                            "yet (the CPU path runs them)";
+          // faattn-tiles-to-wgmma lowers them where it takes the kernel.
+          auto why = fn->getAttrOfType<StringAttr>("faattn.wgmma_skipped");
+          fn.emitError() << "overlap = softmax (faattn-pipeline-kv's rotated KV loops) needs the "
+                            "wgmma TMA pipeline, which this kernel cannot take: "
+                         << (why ? why.getValue() : StringRef("no wgmma lowering"));
           return signalPassFailure();
         }
         // The block size: the rows of the CTA's Q block (the first tile_load).

@@ -68,6 +68,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace faattn {
@@ -87,6 +88,12 @@ struct Plan {
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
   SmallVector<TileLoadOp> v; // right operands of P V
+  // faattn-pipeline-kv's rotated KV loops (all of them or none): block
+  // j - 1's P V in iteration j, after block j's Q K^T, and each loop's last
+  // product after it (vAfter: those V blocks, one per loop, also in v). K
+  // and V then have empty barriers of their own.
+  bool pipelined = false;
+  SmallVector<TileLoadOp> vAfter;
   int64_t d = 0, dv = 0, bn = 0;
   std::string whyNot;
 
@@ -175,7 +182,7 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
                   (p.persistent ? 8 : 0);
   if (p.dv > p.d)
     bytes += p.bm * p.dv * 2;
-  return bytes + 8 * (1 + 3 * stages) + p.scanBytes;
+  return bytes + 8 * (1 + (p.pipelined ? 4 : 3) * stages) + p.scanBytes;
 }
 
 int64_t swizzleOf(Type t) {
@@ -194,13 +201,23 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     return a && a.getOwner() == &entry && a.getArgNumber() == i;
   };
   auto plain = [](auto op) { return !op.getOffset() && !op.getLimit(); };
+  // faattn-pipeline-kv's V loads have the limit select(none, row, max) (the
+  // first iteration's and an empty loop's product read 0 on the CPU path);
+  // the TMA pipeline reads the block as it is (P is 0 there: it adds 0).
+  auto plainV = [&](TileLoadOp v) {
+    if (!p.pipelined || v.getOffset() || !v.getLimit())
+      return plain(v);
+    auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
+    return sel && sel.getTrueValue() == v.getRow0() &&
+           getConstantIntValue(sel.getFalseValue()) == std::numeric_limits<int64_t>::max();
+  };
   if (!plain(p.q) || p.q.getPageTable() || !isArg(p.q.getMem(), 0))
     return "Q is not a block of the q argument";
   for (TileLoadOp l : p.k)
     if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 1))
       return "a K block is not a block of the k argument (varlen or paged)";
   for (TileLoadOp l : p.v)
-    if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 2))
+    if (!plainV(l) || l.getPageTable() || !isArg(l.getMem(), 2))
       return "a V block is not a block of the v argument (varlen or paged)";
   if (p.d % 64 != 0 || p.dv % 64 != 0)
     return "head dims are not multiples of 64 (128-byte swizzled rows)";
@@ -209,7 +226,10 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     return "the Q, K or V tile is not 128-byte swizzled";
   if (p.bn % 8 != 0)
     return "block_n is not a multiple of 8";
-  if (p.k.size() != p.v.size())
+  SmallVector<TileLoadOp> vIn; // the V block of each KV loop's body
+  for (TileLoadOp v : p.v)
+    (isa<scf::ForOp>(v->getParentOp()) ? vIn : p.vAfter).push_back(v);
+  if (p.k.size() != vIn.size() || p.vAfter.size() != (p.pipelined ? p.k.size() : 0))
     return "K and V blocks are not loaded in pairs";
   // Each KV loop: one K and one V block at row iv * block_n of the same
   // (batch, head), both loop-invariant; the loops run one after another over
@@ -228,20 +248,36 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return {};
     return sel;
   };
-  auto rowIsBlock = [&](TileLoadOp l, scf::ForOp loop) {
+  // Whether l's row is block `idx` (iv, or faattn-pipeline-kv's carried
+  // index or its loop's result) times block_n; in the head loop the block is
+  // `idx < lo ? c : idx` (the loop's own select for iv, a clone of it else).
+  auto rowIsBlockOf = [&](TileLoadOp l, scf::ForOp loop, Value idx) {
     auto mul = l.getRow0().getDefiningOp<arith::MulIOp>();
     if (!mul)
       return false;
-    Value iv = loop.getInductionVar();
-    if (arith::SelectOp sel = headOf(loop))
-      iv = sel;
+    arith::SelectOp head = headOf(loop);
+    auto isBlock = [&](Value x) {
+      if (!head)
+        return x == idx;
+      if (idx == loop.getInductionVar())
+        return x == head.getResult();
+      auto sel = x.getDefiningOp<arith::SelectOp>();
+      auto cmp = sel ? sel.getCondition().getDefiningOp<arith::CmpIOp>() : arith::CmpIOp();
+      auto headCmp = cast<arith::CmpIOp>(head.getCondition().getDefiningOp());
+      return cmp && cmp.getPredicate() == arith::CmpIPredicate::slt && cmp.getLhs() == idx &&
+             cmp.getRhs() == headCmp.getRhs() && sel.getFalseValue() == idx &&
+             sel.getTrueValue() == head.getTrueValue();
+    };
     for (auto [x, y] : {std::pair{mul.getLhs(), mul.getRhs()}, {mul.getRhs(), mul.getLhs()}})
-      if (x == iv && getConstantIntValue(y) == p.bn)
+      if (isBlock(x) && getConstantIntValue(y) == p.bn)
         return true;
     return false;
   };
+  auto rowIsBlock = [&](TileLoadOp l, scf::ForOp loop) {
+    return rowIsBlockOf(l, loop, loop.getInductionVar());
+  };
   for (size_t i = 0; i < p.k.size(); ++i) {
-    TileLoadOp k = p.k[i], v = p.v[i];
+    TileLoadOp k = p.k[i], v = vIn[i];
     auto loop = dyn_cast<scf::ForOp>(k->getParentOp());
     if (!loop || loop->getBlock() != &body || v->getParentOp() != loop.getOperation() ||
         !k->isBeforeInBlock(v))
@@ -250,14 +286,37 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "a KV loop's step is not 1";
     if (loop->hasAttr("faattn.kv_head") && !headOf(loop))
       return "the head KV loop's block is not `iv < lo ? c : iv`";
-    if (!rowIsBlock(k, loop) || !rowIsBlock(v, loop))
+    if (loop->hasAttr("faattn.pipelined") != p.pipelined)
+      return "some KV loops are rotated by faattn-pipeline-kv, some not";
+    SmallVector<TileLoadOp> vs{v};
+    if (p.pipelined) {
+      // Block j' (the last carried value: the lower bound, then iv) in the
+      // body; after the loop, its result's block (the loop's last product).
+      TileLoadOp after = p.vAfter[i];
+      auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+      if (loop.getNumRegionIterArgs() == 0 ||
+          yield.getOperands().back() != loop.getInductionVar() ||
+          loop.getInitArgs().back() != loop.getLowerBound() ||
+          !rowIsBlockOf(v, loop, loop.getRegionIterArgs().back()))
+        return "a rotated KV loop's V block is not the carried block index times block_n";
+      if (after->getBlock() != &body || !loop->isBeforeInBlock(after) ||
+          (i + 1 < p.k.size() && !after->isBeforeInBlock(p.k[i + 1]->getParentOp())) ||
+          !rowIsBlockOf(after, loop, loop.getResults().back()))
+        return "a rotated KV loop's last V block does not follow it";
+      vs.push_back(after);
+    } else if (!rowIsBlock(v, loop)) {
       return "a K/V block's row is not the loop's block index times block_n";
-    for (Value x : {k.getBatch(), k.getHead(), v.getBatch(), v.getHead()})
-      if (!loop.isDefinedOutsideOfLoop(x))
-        return "a K/V block's batch or head changes inside its loop";
-    if (k.getBatch() != p.k.front().getBatch() || k.getHead() != p.k.front().getHead() ||
-        v.getBatch() != p.k.front().getBatch() || v.getHead() != p.k.front().getHead())
-      return "K/V blocks of different heads";
+    }
+    if (!rowIsBlock(k, loop))
+      return "a K/V block's row is not the loop's block index times block_n";
+    for (TileLoadOp l : vs)
+      for (Value x : {k.getBatch(), k.getHead(), l.getBatch(), l.getHead()})
+        if (!loop.isDefinedOutsideOfLoop(x))
+          return "a K/V block's batch or head changes inside its loop";
+    for (TileLoadOp l : vs)
+      if (k.getBatch() != p.k.front().getBatch() || k.getHead() != p.k.front().getHead() ||
+          l.getBatch() != p.k.front().getBatch() || l.getHead() != p.k.front().getHead())
+        return "K/V blocks of different heads";
     if (i > 0 && !p.kvLoops.back()->isBeforeInBlock(loop))
       return "KV loops out of order";
     p.kvLoops.push_back(loop);
@@ -293,6 +352,8 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       break;
   if (tmaPipelineBytes(p, p.stages) > 232448)
     return "the TMA tiles need more than 232448 bytes of shared memory";
+  if (p.pipelined && p.stages < 2)
+    return "faattn-pipeline-kv's loops need two K/V stages, shared memory holds one";
   // O in 16 bits, swizzled, stored as one block of the out argument.
   fn.walk([&](TileStoreOp st) {
     TileType t = st.getValue().getType();
@@ -311,8 +372,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
     p.whyNot = why.str();
     return p;
   };
-  if (hasPipelinedKVLoop(root))
-    return no("faattn-pipeline-kv's rotated KV loops are not lowered to wgmma yet");
+  p.pipelined = hasPipelinedKVLoop(root);
   SmallVector<TileDotOp> dots;
   root->walk([&](TileDotOp d) { dots.push_back(d); });
   if (dots.empty())
@@ -369,6 +429,9 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
+  if (!p.tmaWhyNot.empty() && p.pipelined)
+    return no("faattn-pipeline-kv's rotated KV loops need the TMA pipeline, which this kernel "
+              "cannot take: " + p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
     p.head = nullptr;
@@ -429,7 +492,7 @@ public:
       kAt = place(p.stages * p.bn * p.d * eb, 1024);
       vAt = place(p.stages * p.bn * p.dv * eb, 1024);
       oAt = p.dv <= p.d ? qAt : place(p.bm * p.dv * eb, 1024);
-      barAt = place(8 * (1 + 3 * p.stages), 8);
+      barAt = place(8 * (1 + (p.pipelined ? 4 : 3) * p.stages), 8);
     } else {
       qAt = place(p.bm * p.d * eb, 128);
       kAt = place(p.bn * p.d * eb, 128);
@@ -517,7 +580,7 @@ public:
       for (unsigned i = 0; i < 4; ++i)
         tmap[i] = entry.getArgument(n + i);
       // The mbarriers: Q full; per stage K full, V full, and empty (one
-      // arrival per consumer warp).
+      // arrival per consumer warp; rotated loops: K's, then V's own).
       ifThen(b, loc, producer, [&](OpBuilder &b) {
         auto init = [&](Value bar, int64_t count) {
           NVVM::MBarrierInitOp::create(b, loc, bar, c32(b, count), Value());
@@ -528,6 +591,8 @@ public:
           init(fullV(b, cIdx(b, s)), 1);
           init(empty(b, cIdx(b, s)), 2 * p.bm / 32); // the consumer warps
         }
+        for (int64_t s = 0; p.pipelined && s < p.stages; ++s)
+          init(emptyV(b, cIdx(b, s)), 2 * p.bm / 32);
         NVVM::FenceMbarrierInitOp::create(b, loc);
       });
       gpu::BarrierOp::create(b, loc);
@@ -606,7 +671,20 @@ private:
   Value qFull(OpBuilder &b) { return sharedPtr(b, cIdx(b, barAt)); }
   Value fullK(OpBuilder &b, Value s) { return barrier(b, 1, s); }
   Value fullV(OpBuilder &b, Value s) { return barrier(b, 1 + p.stages, s); }
+  /// The stage's release: its K and V (rotated loops: its K only).
   Value empty(OpBuilder &b, Value s) { return barrier(b, 1 + 2 * p.stages, s); }
+  /// Rotated loops: the release of the stage's V (after block j's P V, in
+  /// iteration j + 1), apart from its K's (after Q K_j^T).
+  Value emptyV(OpBuilder &b, Value s) { return barrier(b, 1 + 3 * p.stages, s); }
+  /// One arrival per warp on `bar` (its lane 0, after the warp's reads).
+  void release(OpBuilder &b, Value bar, Value cond = Value()) {
+    Location loc = fn.getLoc();
+    Value who = cond ? arith::AndIOp::create(b, loc, laneLeader, cond).getResult() : laneLeader;
+    ifThen(b, loc, who, [&](OpBuilder &b) {
+      NVVM::MBarrierArriveOp::create(b, loc, Type(), bar, Value(), NVVM::MemScopeKindAttr(),
+                                     BoolAttr());
+    });
+  }
 
   /// Every thread waits for phase `parity` (an i32 0/1) of `bar`.
   void wait(OpBuilder &b, Value bar, Value parity) {
@@ -723,29 +801,45 @@ private:
   /// released before that tile's closing CTA barrier, which the producer has
   /// passed. (Waiting for it as well, a spin in thread 0 before the tile's
   /// first wgmma, makes ptxas serialize every wgmma of the kernel: C7520.)
-  void issueKV(OpBuilder &b, Value seq, Value j) {
+  ///
+  /// Rotated loops (K and V with empty barriers of their own): `withK` /
+  /// `withV` pick the blocks to load, each after its own release.
+  void issueKV(OpBuilder &b, Value seq, Value j, bool withK = true, bool withV = true) {
     Location loc = fn.getLoc();
     Value S = cIdx(b, p.stages);
     Value g = globalSeq(b, seq);
     Value s = arith::RemUIOp::create(b, loc, g, S);
     Value use = arith::DivUIOp::create(b, loc, g, S);
     Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, S);
-    ifThen(b, loc, reused, [&](OpBuilder &b) {
-      Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
-      wait(b, empty(b, s), i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
-    });
+    auto awaitFree = [&](bool ofV) {
+      ifThen(b, loc, reused, [&](OpBuilder &b) {
+        Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
+        wait(b, ofV ? emptyV(b, s) : empty(b, s),
+             i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
+      });
+    };
+    if (!p.pipelined)
+      awaitFree(/*ofV=*/false);
     Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
     TileLoadOp k = p.k.front(), v = p.v.front();
     Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
                                        arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
     Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
                                        arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullK(b, s), c32(b, p.bn * p.d * 2),
-                                           NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    tmaLoad(b, tmap[1], p.d, p.bn, kDst, row, k.getHead(), k.getBatch(), fullK(b, s));
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullV(b, s), c32(b, p.bn * p.dv * 2),
-                                           NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    tmaLoad(b, tmap[2], p.dv, p.bn, vDst, row, v.getHead(), v.getBatch(), fullV(b, s));
+    if (withK) {
+      if (p.pipelined)
+        awaitFree(/*ofV=*/false);
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullK(b, s), c32(b, p.bn * p.d * 2),
+                                             NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+      tmaLoad(b, tmap[1], p.d, p.bn, kDst, row, k.getHead(), k.getBatch(), fullK(b, s));
+    }
+    if (withV) {
+      if (p.pipelined)
+        awaitFree(/*ofV=*/true);
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullV(b, s), c32(b, p.bn * p.dv * 2),
+                                             NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+      tmaLoad(b, tmap[2], p.dv, p.bn, vDst, row, v.getHead(), v.getBatch(), fullV(b, s));
+    }
   }
 
   /// The head block's loads, as soon as its index is known (the Q block's
@@ -880,6 +974,10 @@ private:
 
   LogicalResult convertBlock(Block &block) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
+      if (!inFlight.empty()) {
+        OpBuilder b(&op);
+        awaitBefore(b, &op);
+      }
       if (failed(convert(&op)))
         return failure();
       // The head block's loads as soon as Q's are issued and what they need
@@ -902,7 +1000,11 @@ private:
     if (auto store = dyn_cast<TileStoreOp>(op))
       return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
     if (auto splat = dyn_cast<TileSplatOp>(op)) {
-      Value v = arith::ConstantOp::create(b, loc, splat.getValueAttr());
+      // In the tile's element type (faattn-pipeline-kv's P = 0 is bf16/f16).
+      Type elt = splat.getType().getElementType();
+      auto attr = cast<FloatAttr>(splat.getValueAttr());
+      Value v = arith::ConstantOp::create(
+          b, loc, attr.getType() == elt ? attr : b.getFloatAttr(elt, attr.getValueAsDouble()));
       frag[splat] = vector::BroadcastOp::create(b, loc, vecOf(splat.getType()), v);
       toErase.push_back(op);
       return success();
@@ -1026,7 +1128,12 @@ private:
   }
 
   /// The producer starts ring block seq + stages - 1 when there is one (the
-  /// head block, ring block 0, was started before).
+  /// head block, ring block 0, was started before). Rotated loops: K of that
+  /// block (its stage's K was freed by Q K_{seq-1}^T) and V of block
+  /// seq + stages - 2 (its stage's V was freed by P V_{seq-2}, in the last
+  /// iteration; P V_{seq-1}, which frees the next, runs in this one, after
+  /// the producer would have had to wait for it): every V block is started
+  /// a block after its K, one iteration before its product.
   void issueAhead(OpBuilder &b, Value seq) {
     Location loc = fn.getLoc();
     Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
@@ -1035,7 +1142,24 @@ private:
     if (p.head && p.stages == 1)
       go = arith::AndIOp::create(
           b, loc, go, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, ahead, cIdx(b, 0)));
-    ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
+    if (!p.pipelined) {
+      ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
+      return;
+    }
+    ifThen(b, loc, go, [&](OpBuilder &b) {
+      issueKV(b, ahead, blockOf(b, ahead), /*withK=*/true, /*withV=*/false);
+    });
+    // Blocks [0, stages - 1) were started whole by the prologue.
+    Value behind = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 2));
+    Value goV = arith::AndIOp::create(
+        b, loc,
+        arith::AndIOp::create(
+            b, loc, producer,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, cIdx(b, 1))),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, behind, kvCount));
+    ifThen(b, loc, goV, [&](OpBuilder &b) {
+      issueKV(b, behind, blockOf(b, behind), /*withK=*/false, /*withV=*/true);
+    });
   }
 
   /// Before the head loop: when its early iteration will not run (the scan
@@ -1061,6 +1185,8 @@ private:
         NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
                                        NVVM::MemScopeKindAttr(), BoolAttr());
       });
+      if (p.pipelined)
+        release(b, emptyV(b, stage0(b)));
     });
   }
 
@@ -1092,9 +1218,34 @@ private:
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
     } else if (!llvm::is_contained(p.v, load)) {
       return load.emitOpError() << "is not a Q, K or V block";
+    } else if (p.pipelined) {
+      // Rotated loops: V of block j' (the carried index in the loop, the
+      // loop's result after it), ring block j' - seqOrigin; in the loop a
+      // product of a block before this one (else the first iteration's,
+      // of P = 0, on this block's V) and after it the loop's last, if the
+      // loop ran.
+      Value j = blockIndexOf(load);
+      Value g = globalSeq(b, arith::SubIOp::create(b, loc, j, seqOrigin));
+      vStage = stageOf(b, g);
+      vParity = parityOf(b, g);
+      vEarlier = kvIv ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, j, kvIv).getResult()
+                      : Value();
+      vLoop = kvIv ? scf::ForOp() : j.getDefiningOp<scf::ForOp>();
+      if (!kvIv && !vLoop)
+        return load.emitOpError() << "a rotated loop's last V block, not from the loop's index";
     }
     toErase.push_back(load);
     return success();
+  }
+
+  /// The block index of a V block of a rotated loop (analyzeTma checked its
+  /// row: j * block_n, or the head's `j < lo ? c : j` times block_n).
+  Value blockIndexOf(TileLoadOp v) const {
+    auto mul = v.getRow0().getDefiningOp<arith::MulIOp>();
+    Value x = getConstantIntValue(mul.getRhs()) == p.bn ? mul.getLhs() : mul.getRhs();
+    if (auto sel = x.getDefiningOp<arith::SelectOp>())
+      return sel.getFalseValue();
+    return x;
   }
 
   /// The cooperative load of a Q/K/V block into its shared-memory layout:
@@ -1219,8 +1370,9 @@ private:
 
   /// The descriptors of k-step `k` (16 reduction elements) of A (this
   /// warpgroup's 64 rows) and B for result = lhs * rhs^T (Q K^T) or lhs * rhs
-  /// (P V; B only, A comes from registers).
-  std::pair<Value, Value> descriptors(OpBuilder &b, bool qk, int64_t k, int64_t kdim) {
+  /// (P V; B only, A comes from registers); `ring` is the ring stage (TMA).
+  std::pair<Value, Value> descriptors(OpBuilder &b, bool qk, int64_t k, int64_t kdim,
+                                      Value ring) {
     Location loc = fn.getLoc();
     if (!tma) {
       // Canonical K-major without swizzle: core matrices of 8 x 16 bytes,
@@ -1240,15 +1392,15 @@ private:
       Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * 128));
       Value descA =
           descriptor(b, address(b, qAt + inChunk * p.bm * 128 + step, aRows), 16, 1024, 1);
-      Value kStage = arith::MulIOp::create(b, loc, stage, cIdx(b, p.bn * p.d * 2));
+      Value kStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.d * 2));
       Value descB =
           descriptor(b, address(b, kAt + inChunk * p.bn * 128 + step, kStage), 16, 1024, 1);
       return {descA, descB};
     }
     // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (2048
     // bytes) on; LBO is the distance between 64-column chunks.
-    Value vStage = arith::MulIOp::create(b, loc, stage, cIdx(b, p.bn * p.dv * 2));
-    Value descB = descriptor(b, address(b, vAt + k * 2048, vStage), p.bn * 128, 1024, 1);
+    Value vBytes = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.dv * 2));
+    Value descB = descriptor(b, address(b, vAt + k * 2048, vBytes), p.bn * 128, 1024, 1);
     return {Value(), descB};
   }
 
@@ -1288,7 +1440,12 @@ private:
     return op.getResult(0);
   }
 
-  /// result = lhs * rhs^T (Q K^T) or lhs * rhs (P V) on wgmma.
+  /// result = lhs * rhs^T (Q K^T) or lhs * rhs (P V) on wgmma. A product is
+  /// waited for at once, except in a rotated KV loop (faattn-pipeline-kv):
+  /// there Q K_j^T and P V_{j-1} are issued back to back and each is waited
+  /// for before its result's first use (awaitBefore), Q K^T's under P V,
+  /// P V's under block j's softmax; a rotated loop's last product, after
+  /// it, runs only if the loop did (its V block is not loaded else).
   LogicalResult convertDot(OpBuilder &b, TileDotOp dot) {
     Location loc = dot.getLoc();
     MLIRContext *ctx = b.getContext();
@@ -1296,62 +1453,125 @@ private:
     int64_t n = res.getShape()[1];
     int64_t kdim = dot.getLhs().getType().getShape()[1];
     bool qk = dot.getTransposeRhs();
+    bool rotated = p.pipelined && tma && kvIv;       // in a rotated loop: deferred
+    bool last = p.pipelined && tma && !kvIv && !qk; // a rotated loop's last product
+    if (!rotated && !inFlight.empty())
+      retire(b, inFlight.back().group, nullptr);
     auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
-    Value acc = LLVM::ZeroOp::create(b, loc, structTy);
+    Value acc;
     // O's update o * alpha + P V: the wgmma chain accumulates onto o * alpha
     // (one accumulator live instead of two).
     TileMapOp update = qk ? TileMapOp() : rescaleOf(dot);
-    if (update) {
-      for (int64_t i = 0; i < n / 2; ++i) {
-        Value o = element(b, update.getInputs()[0], cast<TileType>(update.getInputs()[0].getType()),
-                          i, false);
-        Value alpha = element(b, update.getInputs()[1],
-                              cast<TileType>(update.getInputs()[1].getType()), i, false);
-        acc = LLVM::InsertValueOp::create(b, loc, acc, arith::MulFOp::create(b, loc, o, alpha), i);
-      }
-    }
+    if (update)
+      acc = preScaled.lookup(dot);
+    if (!acc)
+      acc = update ? scaledAccumulator(b, update, structTy)
+                   : LLVM::ZeroOp::create(b, loc, structTy).getResult();
+    // A rotated loop's P V accumulates onto o * alpha computed before Q K^T
+    // is issued: ptxas waits for the Q K^T in flight before an instruction
+    // that writes an accumulator of a wgmma (C7517, measured on block j - 1's
+    // o * alpha between the two issues), so it comes first.
+    if (rotated && qk)
+      for (Operation *op = dot->getNextNode(); op; op = op->getNextNode())
+        if (auto pv = dyn_cast<TileDotOp>(op); pv && !pv.getTransposeRhs()) {
+          TileMapOp up = rescaleOf(pv);
+          if (up && definedBefore(up.getInputs()[0], dot) && definedBefore(up.getInputs()[1], dot))
+            preScaled[pv] = scaledAccumulator(
+                b, up,
+                LLVM::LLVMStructType::getLiteral(
+                    ctx, SmallVector<Type>(pv.getType().getShape()[1] / 2, f32)));
+          break;
+        }
     Value pFrag;
     if (!qk) {
       pFrag = frag.lookup(dot.getLhs());
       if (!pFrag)
         return dot.emitOpError() << "P has no fragments";
-      if (tma) {
-        wait(b, fullV(b, stage), parity);
+    }
+    // The rotated loops' P V reads its own block's stage (block j - 1's).
+    Value ring = !qk && p.pipelined ? vStage : stage;
+    Value ringParity = !qk && p.pipelined ? vParity : parity;
+    // Pingpong: a warpgroup's turn covers its products of the iteration (both
+    // of them in a rotated loop).
+    bool take = pingpong && kvIv && (!rotated || qk);
+    bool pass = pingpong && kvIv && (!rotated || !qk);
+    auto issue = [&](OpBuilder &b, Value acc) {
+      if (!qk && tma) {
+        wait(b, fullV(b, ring), ringParity);
         NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
       }
-    }
-    bool turn = pingpong && kvIv;
-    if (turn)
-      takeTurn(b);
-    NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-    for (int64_t k = 0; k < kdim / 16; ++k) {
-      auto [descA, descB] = descriptors(b, qk, k, kdim);
-      if (qk) {
-        acc = NVVM::WgmmaMmaAsyncOp::create(
-            b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
-            wgType, NVVM::WGMMATypes::f32,
-            k == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
-            NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
-            NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
-        continue;
+      if (take)
+        takeTurn(b);
+      NVVM::WgmmaFenceAlignedOp::create(b, loc);
+      auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+      for (int64_t k = 0; k < kdim / 16; ++k) {
+        auto [descA, descB] = descriptors(b, qk, k, kdim, ring);
+        if (qk) {
+          acc = NVVM::WgmmaMmaAsyncOp::create(
+              b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
+              wgType, NVVM::WGMMATypes::f32,
+              k == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+              NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+              NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
+          continue;
+        }
+        // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A
+        // fragment of columns [16k, 16k + 16), packed in pairs.
+        SmallVector<Value> regs;
+        for (int64_t r = 0; r < 4; ++r) {
+          Value pair = vector::FromElementsOp::create(
+              b, loc, VectorType::get({2}, p.elt),
+              ValueRange{vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r),
+                         vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r + 1)});
+          Value word =
+              vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
+          regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
+        }
+        acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0 || update, /*transposeB=*/tma);
       }
-      // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A
-      // fragment of columns [16k, 16k + 16), packed in pairs.
-      SmallVector<Value> regs;
-      for (int64_t r = 0; r < 4; ++r) {
-        Value pair = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2}, p.elt),
-            ValueRange{vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r),
-                       vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r + 1)});
-        Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
-        regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
-      }
-      acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0 || update, /*transposeB=*/tma);
+      NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+      if (pass)
+        passTurn(b, otherWarpgroup(b));
+      return acc;
+    };
+    Value result = update ? update.getResult() : dot.getResult();
+    if (update) {
+      fused.insert(update);
+      toErase.push_back(update);
     }
-    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-    if (turn)
-      passTurn(b, otherWarpgroup(b));
+    toErase.push_back(dot);
+    if (rotated) {
+      // In flight until awaitBefore retires it: then Q K^T's stage frees its
+      // K, P V's its V (not the first iteration's product: that block's own
+      // V, read again by the next iteration's).
+      acc = issue(b, acc);
+      Value at = stage, earlier = vEarlier;
+      std::function<void(OpBuilder &)> done = [this, qk, at, earlier, ring](OpBuilder &b) {
+        if (qk)
+          release(b, empty(b, at));
+        else
+          release(b, emptyV(b, ring), earlier);
+      };
+      inFlight.push_back({result, acc, res, nextGroup++, std::move(done)});
+      return success();
+    }
+    if (last) {
+      // The loop's last block's product: only if the loop ran, then its V is
+      // released like the loop's.
+      Value ran = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, vLoop.getLowerBound(),
+                                        vLoop.getUpperBound());
+      auto guard = scf::IfOp::create(b, loc, TypeRange{structTy}, ran, /*withElseRegion=*/true);
+      OpBuilder tb = guard.getThenBodyBuilder();
+      Value out = issue(tb, acc);
+      NVVM::WgmmaWaitGroupSyncOp::create(tb, loc, 0);
+      release(tb, emptyV(tb, ring));
+      scf::YieldOp::create(tb, loc, out);
+      OpBuilder eb = guard.getElseBodyBuilder();
+      scf::YieldOp::create(eb, loc, acc);
+      frag[result] = fragmentsOf(b, guard.getResult(0), res);
+      return success();
+    }
+    acc = issue(b, acc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     if (!qk && tma) {
       // The stage's K and V are read: one arrival per warp frees it.
@@ -1360,19 +1580,119 @@ private:
                                        NVVM::MemScopeKindAttr(), BoolAttr());
       });
     }
-    SmallVector<Value> out;
-    for (int64_t i = 0; i < n / 2; ++i)
-      out.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
-    Value result = vector::FromElementsOp::create(b, loc, vecOf(res), out);
-    if (update) {
-      frag[update] = result;
-      fused.insert(update);
-      toErase.push_back(update);
-    } else {
-      frag[dot] = result;
-    }
-    toErase.push_back(dot);
+    frag[result] = fragmentsOf(b, acc, res);
     return success();
+  }
+
+  /// o * alpha of O's update fma(o, alpha, P V), as a wgmma accumulator.
+  Value scaledAccumulator(OpBuilder &b, TileMapOp update, Type structTy) {
+    Location loc = fn.getLoc();
+    Value acc = LLVM::ZeroOp::create(b, loc, structTy);
+    auto oTy = cast<TileType>(update.getInputs()[0].getType());
+    auto alphaTy = cast<TileType>(update.getInputs()[1].getType());
+    for (int64_t i = 0; i < elems(oTy); ++i) {
+      Value o = element(b, update.getInputs()[0], oTy, i, false);
+      Value alpha = element(b, update.getInputs()[1], alphaTy, i, false);
+      acc = LLVM::InsertValueOp::create(b, loc, acc, arith::MulFOp::create(b, loc, o, alpha), i);
+    }
+    return acc;
+  }
+
+  /// The fragment vector of an accumulator (an LLVM struct of f32).
+  Value fragmentsOf(OpBuilder &b, Value acc, TileType t) {
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < elems(t); ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, fn.getLoc(), acc, i));
+    return vector::FromElementsOp::create(b, fn.getLoc(), vecOf(t), out);
+  }
+
+  /// f32 values through an empty inline asm that has side effects (CUTLASS's
+  /// warpgroup_fence_operand): their uses stay after what comes before it
+  /// (a wgmma.wait_group), whatever LLVM would move; no instruction in SASS.
+  SmallVector<Value> fenced(OpBuilder &b, ValueRange values) {
+    Location loc = fn.getLoc();
+    std::string constraints;
+    for (size_t i = 0; i < values.size(); ++i)
+      constraints += i ? ",=f" : "=f";
+    for (size_t i = 0; i < values.size(); ++i)
+      constraints += "," + std::to_string(i);
+    auto ty = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                               SmallVector<Type>(values.size(), f32));
+    auto op = LLVM::InlineAsmOp::create(
+        b, loc, ty, values, "", constraints, /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
+    SmallVector<Value> out;
+    for (size_t i = 0; i < values.size(); ++i)
+      out.push_back(LLVM::ExtractValueOp::create(b, loc, op.getResult(0), i));
+    return out;
+  }
+
+  /// A product issued and not waited for yet (rotated loops): the tile its
+  /// result stands for, the accumulator, its wgmma group number and what
+  /// follows its completion (a stage's release).
+  struct InFlight {
+    Value result;
+    Value acc;
+    TileType type;
+    int64_t group;
+    std::function<void(OpBuilder &)> done;
+  };
+
+  /// Before `op` (in a rotated loop): the products whose results it reads
+  /// retired, and all of them before a terminator or control flow (no group
+  /// crosses a region boundary) and before an op that computes a wgmma A
+  /// operand: the next P is computed once the product reading the last one
+  /// is done (FA3's order), so that two P's are never live at once; the
+  /// tiles it reads pass a register fence after that wait, which keeps the
+  /// new P's conversions after it.
+  void awaitBefore(OpBuilder &b, Operation *op) {
+    bool makesA = llvm::any_of(op->getResultTypes(), [](Type t) {
+      auto tt = dyn_cast<TileType>(t);
+      return tt && isa_and_nonnull<WgmmaOperandALayoutAttr>(tt.getEncoding());
+    });
+    bool all = makesA || op->hasTrait<OpTrait::IsTerminator>() ||
+               (op->getNumRegions() > 0 && !isa<FAAttnDialect>(op->getDialect()));
+    int64_t upTo = -1;
+    for (InFlight &f : inFlight)
+      if (all || llvm::is_contained(op->getOperands(), f.result))
+        upTo = std::max(upTo, f.group);
+    if (upTo >= 0)
+      retire(b, upTo, makesA ? op : nullptr);
+  }
+
+  /// Waits for the products up to group `upTo` (wgmma.wait_group: the
+  /// younger ones stay in flight), runs what follows each and gives their
+  /// results fragments; then fences the f32 tiles `reader` reads.
+  void retire(OpBuilder &b, int64_t upTo, Operation *reader) {
+    Location loc = fn.getLoc();
+    int64_t younger = llvm::count_if(inFlight, [&](const InFlight &f) { return f.group > upTo; });
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, younger);
+    SmallVector<InFlight> left;
+    for (InFlight &f : inFlight) {
+      if (f.group > upTo) {
+        left.push_back(std::move(f));
+        continue;
+      }
+      f.done(b);
+      SmallVector<Value> values;
+      for (int64_t i = 0; i < elems(f.type); ++i)
+        values.push_back(LLVM::ExtractValueOp::create(b, loc, f.acc, i));
+      frag[f.result] = vector::FromElementsOp::create(b, loc, vecOf(f.type), fenced(b, values));
+    }
+    inFlight = std::move(left);
+    if (!reader)
+      return;
+    for (Value in : reader->getOperands()) {
+      auto t = dyn_cast<TileType>(in.getType());
+      Value v = frag.lookup(in);
+      if (!t || !v || !t.getElementType().isF32())
+        continue;
+      SmallVector<Value> values;
+      for (int64_t i = 0; i < elems(t); ++i)
+        values.push_back(vector::ExtractOp::create(b, loc, v, i));
+      frag[in] = vector::FromElementsOp::create(b, loc, vecOf(t), fenced(b, values));
+    }
   }
 
   /// The tile_map that is P V's only use when it computes o * alpha + P V
@@ -1861,6 +2181,17 @@ private:
   /// head), the induction variable of the KV loop being converted, and the
   /// current block's ring stage (index) and phase parity (i32).
   Value kvCount, seqOrigin, kvIv, stage, parity;
+  /// Rotated loops: the V block being read (its stage and phase parity),
+  /// in the loop whether it is a block before this iteration's (an i1),
+  /// after the loop the loop itself.
+  Value vStage, vParity, vEarlier;
+  scf::ForOp vLoop;
+  /// Rotated loops: the products in flight, in issue order, and the next
+  /// product's group number.
+  SmallVector<InFlight> inFlight;
+  int64_t nextGroup = 0;
+  /// Rotated loops: P V's accumulator o * alpha, computed before Q K^T's issue.
+  DenseMap<Operation *, Value> preScaled;
   /// Whether Q's and the head block's loads are issued yet.
   bool qIssued = false, headIssued = false;
   DenseMap<Value, Value> frag;

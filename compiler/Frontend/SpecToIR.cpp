@@ -262,6 +262,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     fn->setAttr("faattn.launch_grid", b.getStringAttr(spec::gridName(k.grid)));
   if (k.tileOrder != spec::TileOrder::Auto)
     fn->setAttr("faattn.tile_order", b.getStringAttr(spec::tileOrderName(k.tileOrder)));
+  if (k.overlap != spec::Overlap::Auto)
+    fn->setAttr("faattn.overlap", b.getStringAttr(spec::overlapName(k.overlap)));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 

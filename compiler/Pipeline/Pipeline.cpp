@@ -74,8 +74,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       fn.addPass(createFAAttnOnlineSoftmax());
     else {
       fn.addPass(createFAAttnAssignLayouts());
-      if (options.pipelineKV) // on the laid-out tiles: the carried P and alpha keep theirs
-        fn.addPass(createFAAttnPipelineKV());
+      // On the laid-out tiles (the carried P and alpha keep theirs): every
+      // kernel with options.pipelineKV, else those with `overlap = softmax`.
+      FAAttnPipelineKVOptions pipelined;
+      pipelined.markedOnly = !options.pipelineKV;
+      fn.addPass(createFAAttnPipelineKV(pipelined));
     }
     if (name == stopAfter)
       break;

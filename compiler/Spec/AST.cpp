@@ -87,6 +87,15 @@ const char *tileOrderName(TileOrder o) {
   return "?";
 }
 
+const char *overlapName(Overlap o) {
+  switch (o) {
+  case Overlap::Auto: return "auto";
+  case Overlap::None: return "none";
+  case Overlap::Softmax: return "softmax";
+  }
+  return "?";
+}
+
 const char *dimName(Dim d) {
   switch (d) {
   case Dim::Batch: return "batch";

@@ -105,6 +105,8 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
     tuning["grid"] = gridName(k.grid);
   if (k.tileOrder != TileOrder::Auto)
     tuning["tile_order"] = tileOrderName(k.tileOrder);
+  if (k.overlap != Overlap::Auto)
+    tuning["overlap"] = overlapName(k.overlap);
   return json{
       {"format", 1},
       {"name", k.name},

@@ -22,7 +22,8 @@ constexpr int kMaxExprNodes = 2000;
 
 const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
-                             "stages", "schedule", "grid", "tile_order", "return_lse", "varlen",
+                             "stages", "schedule", "grid", "tile_order", "overlap",
+                             "return_lse", "varlen",
                              "paged_kv", "param"};
 
 class Parser {
@@ -271,6 +272,12 @@ bool Parser::parseStatement(KernelSpec &k) {
                                  {"heavy_first", TileOrder::HeavyFirst},
                                  {"l2_sections", TileOrder::L2Sections}},
                                 k.tileOrder);
+  if (key == "overlap")
+    return parseEnum<Overlap>("overlap", "auto, none or softmax",
+                              {{"auto", Overlap::Auto},
+                               {"none", Overlap::None},
+                               {"softmax", Overlap::Softmax}},
+                              k.overlap);
   if (key == "stages") {
     int s = 0;
     if (!parseInt("stages", s))

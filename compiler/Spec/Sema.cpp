@@ -509,6 +509,25 @@ void Checker::run() {
                                              tileOrderName(k.tileOrder) +
                                              " requires mode = forward, got " + modeName(k.mode));
   }
+  if (k.overlap == Overlap::Softmax) {
+    // faattn-pipeline-kv's loops are lowered on the wgmma TMA pipeline only.
+    llvm::SMLoc loc = valueLoc("overlap");
+    if (k.target != Target::SM90a)
+      diag.error(loc, "overlap = softmax requires target = sm_90a");
+    else if (k.mode != Mode::Forward)
+      diag.error(loc, llvm::Twine("overlap = softmax requires mode = forward, got ") +
+                          modeName(k.mode));
+    else if (k.dtype == DType::E4M3)
+      diag.error(loc, "overlap = softmax is not supported with dtype e4m3 yet");
+    else if (k.varlen)
+      diag.error(loc, "overlap = softmax is not supported with varlen yet");
+    else if (k.pagedKVPage)
+      diag.error(loc, "overlap = softmax is not supported with paged_kv yet");
+    else if (k.headDimQK % 64 != 0 || k.headDimV % 64 != 0)
+      diag.error(loc, "overlap = softmax requires head dims that are multiples of 64 (the TMA "
+                      "pipeline), got " +
+                          llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
+  }
   if (k.pagedKVPage) {
     int p = *k.pagedKVPage;
     if (k.mode == Mode::Backward)

@@ -276,7 +276,11 @@ LogicalResult pipeline(scf::ForOp loop) {
 }
 
 struct PipelineKVPass : impl::FAAttnPipelineKVBase<PipelineKVPass> {
+  using FAAttnPipelineKVBase::FAAttnPipelineKVBase;
   void runOnOperation() override {
+    auto overlap = getOperation()->getAttrOfType<StringAttr>("faattn.overlap");
+    if (markedOnly && !(overlap && overlap.getValue() == "softmax"))
+      return;
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
       if (loop->hasAttr("faattn.kv_loop") && !loop->hasAttr("faattn.pipelined"))

@@ -25,9 +25,10 @@ for json in "$work"/*/*.json; do
   arch=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['target'])" "$json")
   ptxas -arch="$arch" -v -o "$dir/$name.check.cubin" "$dir/$name.ptx" 2> "$dir/$name.ptxas.txt"
   grep -q "^\.target $arch" "$dir/$name.ptx"
-  # setmaxnreg that ptxas ignores (C7508) or wgmma it serializes (C7510, C7520) is a
+  # setmaxnreg that ptxas ignores (C7508), wgmma it serializes (C7510, C7520) or a wait it
+  # injects before a wgmma result is read (C7517, faattn meant the wait elsewhere) is a
   # silent loss of what the compiler meant: fail.
-  if grep -E "C7508|C7510|C7520" "$dir/$name.ptxas.txt"; then
+  if grep -E "C7508|C7510|C7517|C7520" "$dir/$name.ptxas.txt"; then
     echo "ptxas dropped or serialized what $name asks for"
     exit 1
   fi

@@ -76,6 +76,10 @@ enum class Grid { Default, Persistent };
 /// (batch, head, q-block) tiles: the compiler's choice, the last q-blocks of every
 /// (batch, head) first, or sections of (batch, head) pairs whose K and V fit in L2.
 enum class TileOrder { Auto, HeavyFirst, L2Sections };
+/// What a sm_90a forward kernel's tensor-core products overlap within a warpgroup:
+/// the compiler's choice (none so far), nothing, or the next block's softmax
+/// (faattn-pipeline-kv: block j - 1's P V under block j's softmax, FA3's order).
+enum class Overlap { Auto, None, Softmax };
 const char *dtypeName(DType d);
 const char *layoutName(Layout l);
 const char *modeName(Mode m);
@@ -83,6 +87,7 @@ const char *targetName(Target t);
 const char *scheduleName(Schedule s);
 const char *gridName(Grid g);
 const char *tileOrderName(TileOrder o);
+const char *overlapName(Overlap o);
 
 /// A dimension of a param's shape, named after a launch-time size.
 enum class Dim { Batch, Heads, KVHeads, Seq, SeqQ, SeqKV };
@@ -122,6 +127,7 @@ struct KernelSpec {
   Schedule schedule = Schedule::Auto;
   Grid grid = Grid::Default;
   TileOrder tileOrder = TileOrder::Auto;
+  Overlap overlap = Overlap::Auto;
 
   /// Where each key was written (for diagnostics); keyed by the key's name.
   std::map<std::string, llvm::SMLoc> keyLocs;

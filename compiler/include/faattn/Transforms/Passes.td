@@ -132,10 +132,17 @@ def FAAttnPipelineKV : Pass<"faattn-pipeline-kv", "::mlir::func::FuncOp"> {
     (FlashAttention-3's GEMM-softmax pipelining: the product runs on the
     tensor cores under the softmax); the loop carries alpha, P and the block
     index, starting from alpha = 1, P = 0 (the first iteration's product
-    adds 0), and the last block's product follows the loop. Opt-in
-    (faattn-run --cpu --pipeline-kv); the GPU lowerings do not take the
-    rotated loop yet.
+    adds 0), and the last block's product follows the loop. Opt-in: the
+    spec's `overlap = softmax` (with marked-only, the compiler's pipeline:
+    the functions marked `faattn.overlap = "softmax"`), faattn-run --cpu
+    --pipeline-kv (every kernel). faattn-tiles-to-wgmma lowers the rotated
+    loops on its TMA pipeline (each product waited for before its result's
+    first use); faattn-tiles-to-gpu refuses them.
   }];
+  let options = [
+    Option<"markedOnly", "marked-only", "bool", /*default=*/"false",
+           "Only the functions marked faattn.overlap = \"softmax\" (else every one)">,
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::math::MathDialect"];
 }
 
