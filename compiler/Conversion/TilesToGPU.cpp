@@ -500,8 +500,9 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         if (hasPipelinedKVLoop(grid)) {
           // faattn-tiles-to-wgmma lowers them where it takes the kernel.
           auto why = fn->getAttrOfType<StringAttr>("faattn.wgmma_skipped");
-          fn.emitError() << "overlap = softmax (faattn-pipeline-kv's rotated KV loops) needs the "
-                            "wgmma TMA pipeline, which this kernel cannot take: "
+          fn.emitError() << "overlap = softmax (faattn-pipeline-kv's rotated KV loops) is "
+                            "lowered on the wgmma TMA pipeline only, which this kernel does not "
+                            "take: "
                          << (why ? why.getValue() : StringRef("no wgmma lowering"));
           return signalPassFailure();
         }

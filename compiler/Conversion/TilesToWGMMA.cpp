@@ -353,7 +353,7 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   if (tmaPipelineBytes(p, p.stages) > 232448)
     return "the TMA tiles need more than 232448 bytes of shared memory";
   if (p.pipelined && p.stages < 2)
-    return "faattn-pipeline-kv's loops need two K/V stages, shared memory holds one";
+    return "rotated KV loops need two K/V stages, shared memory holds one";
   // O in 16 bits, swizzled, stored as one block of the out argument.
   fn.walk([&](TileStoreOp st) {
     TileType t = st.getValue().getType();
@@ -429,9 +429,8 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
-  if (!p.tmaWhyNot.empty() && p.pipelined)
-    return no("faattn-pipeline-kv's rotated KV loops need the TMA pipeline, which this kernel "
-              "cannot take: " + p.tmaWhyNot);
+  if (!p.tmaWhyNot.empty() && p.pipelined) // rotated loops: the TMA pipeline only
+    return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();
     p.head = nullptr;
