@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.14-tuned-defaults"; }
+const char *compilerVersion() { return "faattn-0.15-overlap"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
