@@ -471,6 +471,9 @@ public:
   /// spec's `stages`, fewer when they do not fit in shared memory.
   int64_t stages() const { return tma ? p.stages : 0; }
 
+  /// Whether the KV loops are faattn-pipeline-kv's (P V under the softmax).
+  bool overlapsSoftmax() const { return p.pipelined; }
+
   LogicalResult run() {
     Block &entry = fn.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -2343,6 +2346,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn->setAttr("faattn.persistent", b.getUnitAttr());
       if (lowering.stages() > 0)
         gfn->setAttr("faattn.ring_stages", b.getI64IntegerAttr(lowering.stages()));
+      if (lowering.overlapsSoftmax())
+        gfn->setAttr("faattn.overlap", b.getStringAttr("softmax"));
       // setmaxnreg needs a register count fixed at entry: .minnctapersm 1
       // with .maxntid 384 gives 168 (without it ptxas ignores setmaxnreg
       // when the kernel needs fewer, C7508, and serializes the wgmmas).

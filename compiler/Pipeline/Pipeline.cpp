@@ -185,6 +185,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     kernel.persistent = fn->hasAttr("faattn.persistent");
     if (auto a = fn->getAttrOfType<StringAttr>("faattn.tile_order"); a && kernel.mapping == "wgmma")
       kernel.tileOrder = a.getValue().str();
+    if (auto a = fn->getAttrOfType<StringAttr>("faattn.overlap"); a && kernel.mapping == "wgmma")
+      kernel.overlap = a.getValue().str();
     for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
       if (auto a = fn->getAttrOfType<StringAttr>(why))
         kernel.fallback = a.getValue().str();

@@ -288,6 +288,8 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
         {"stages", kernel->stages > 0 ? nlohmann::json(kernel->stages) : nlohmann::json(nullptr)},
         {"tile_order", kernel->tileOrder.empty() ? nlohmann::json(nullptr)
                                                  : nlohmann::json(kernel->tileOrder)},
+        {"overlap", kernel->overlap.empty() ? nlohmann::json(nullptr)
+                                            : nlohmann::json(kernel->overlap)},
         {"fallback", kernel->fallback.empty() ? nlohmann::json(nullptr)
                                               : nlohmann::json(kernel->fallback)},
         {"ptx", k.name + ".ptx"},

@@ -86,6 +86,9 @@ struct GpuKernel {
   /// The order the wgmma mapping's tiles are taken in ("heavy_first" or
   /// "l2_sections", see tileCoords in GpuOutline.h; "" on the SIMT path).
   std::string tileOrder;
+  /// What the wgmma mapping's products overlap within a warpgroup:
+  /// "softmax" (faattn-pipeline-kv's rotated loops), "" for nothing.
+  std::string overlap;
   /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
   /// it did, or when it was never a candidate: split-KV decode).
   std::string fallback;
