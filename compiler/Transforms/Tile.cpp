@@ -289,23 +289,9 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     }
     SmallVector<AttentionOp> ops;
     fn.walk([&](AttentionOp op) { ops.push_back(op); });
-    // overlap = auto: the producer warpgroup (schedule = cooperative) and
-    // block j - 1's P V under block j's softmax (faattn-pipeline-kv) for the
-    // plain kernels with their default tiles at head dim 256, and at head dim
-    // 128 under the causal mask: measured 11-20% faster at 16k tokens, 1-4%
-    // at 4k (one -1.6%) on an H200; slower without a mask at head dim 128, at
-    // head dim 64 and for the ALiBi, window and document kernels
-    // (docs/PERFORMANCE.md step 20). Set before the choices below, which then
-    // see a kernel with a schedule (heavy first, the 128-wide block).
-    auto overlapWins = [&](AttentionOp op) {
-      int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
-      return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
-             (d == 256 || (d == 128 && op.hasMask()));
-    };
-    if (!ops.empty() && !fn->hasAttr("faattn.overlap") && llvm::all_of(ops, overlapWins)) {
-      fn->setAttr("faattn.schedule", StringAttr::get(fn.getContext(), "cooperative"));
-      fn->setAttr("faattn.overlap", StringAttr::get(fn.getContext(), "softmax"));
-    }
+    // overlap = auto is none: cooperative + softmax overlap was measured
+    // 9-13% faster at 16k tokens for the plain head dim 256 and causal head
+    // dim 128 kernels and 16-21% slower at 1k (docs/PERFORMANCE.md step 20).
     // tile_order = auto: L2 sections for the plain kernels of the default
     // grid (measured faster there, slower for the window, ALiBi and document
     // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The
