@@ -394,6 +394,18 @@ TEST(SpecHash, IsSha256OfTheCompactCanonicalJson) {
   auto pa = parseText("kernel k { heads = 16; head_dim = 128; tile_order = auto }");
   ASSERT_TRUE(pa->kernels) << pa->diags;
   EXPECT_EQ(specHash(pa->kernels->front()), specHash(k));
+  // Likewise overlap: auto leaves the hash alone, none and softmax are kernels of their own.
+  auto ov = parseText("kernel k { heads = 16; head_dim = 128; overlap = softmax }");
+  ASSERT_TRUE(ov->kernels) << ov->diags;
+  EXPECT_EQ(canonicalJson(ov->kernels->front())["tuning"].dump(),
+            R"({"overlap":"softmax","schedule":"auto","stages":null,"tile":null})");
+  auto on = parseText("kernel k { heads = 16; head_dim = 128; overlap = none }");
+  ASSERT_TRUE(on->kernels) << on->diags;
+  EXPECT_NE(specHash(on->kernels->front()), specHash(ov->kernels->front()));
+  EXPECT_NE(specHash(on->kernels->front()), specHash(k));
+  auto oa = parseText("kernel k { heads = 16; head_dim = 128; overlap = auto }");
+  ASSERT_TRUE(oa->kernels) << oa->diags;
+  EXPECT_EQ(specHash(oa->kernels->front()), specHash(k));
   auto pd = parseText("kernel k { heads = 16; head_dim = 128; grid = default }");
   ASSERT_TRUE(pd->kernels) << pd->diags;
   EXPECT_EQ(specHash(pd->kernels->front()), specHash(k));

@@ -66,7 +66,8 @@ cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::value_desc("order"), cl::cat(category));
 cl::opt<bool> pipelineKV(
     "pipeline-kv",
-    cl::desc("--cpu: run faattn-pipeline-kv (block j - 1's P V after block j's Q K^T)"),
+    cl::desc("--cpu: run faattn-pipeline-kv (block j - 1's P V after block j's Q K^T) on every "
+             "kernel (a spec's overlap = softmax asks for it per kernel)"),
     cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
@@ -866,8 +867,8 @@ int main(int argc, char **argv) {
     return 1;
 
   if (gpu && pipelineKV)
-    return fail("--pipeline-kv runs on the CPU path only (the GPU lowerings do not take the "
-                "rotated KV loops yet)");
+    return fail("--pipeline-kv runs on the CPU path only (on the GPU a spec asks for the "
+                "rotated KV loops with overlap = softmax)");
   if (gpu)
     return runGpu(*kernels, sm.getMemoryBuffer(id)->getBuffer(), shapeList);
 
