@@ -185,7 +185,10 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     kernel.persistent = fn->hasAttr("faattn.persistent");
     if (auto a = fn->getAttrOfType<StringAttr>("faattn.tile_order"); a && kernel.mapping == "wgmma")
       kernel.tileOrder = a.getValue().str();
-    if (auto a = fn->getAttrOfType<StringAttr>("faattn.overlap"); a && kernel.mapping == "wgmma")
+    // The kernel function carries the spec's key too (overlap = none): what
+    // counts is what the wgmma lowering did.
+    if (auto a = fn->getAttrOfType<StringAttr>("faattn.overlap");
+        a && a.getValue() == "softmax" && kernel.mapping == "wgmma")
       kernel.overlap = a.getValue().str();
     for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
       if (auto a = fn->getAttrOfType<StringAttr>(why))
