@@ -828,20 +828,22 @@ private:
                                        arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
     Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
                                        arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
-    if (withK) {
+    // K's (ofV false) or V's block: its bytes expected on its full barrier, then its copies.
+    auto start = [&](bool ofV) {
       if (p.pipelined)
-        awaitFree(/*ofV=*/false);
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullK(b, s), c32(b, p.bn * p.d * 2),
+        awaitFree(ofV);
+      auto full = [&] { return ofV ? fullV(b, s) : fullK(b, s); };
+      int64_t cols = ofV ? p.dv : p.d;
+      TileLoadOp block = ofV ? v : k;
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * 2),
                                              NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-      tmaLoad(b, tmap[1], p.d, p.bn, kDst, row, k.getHead(), k.getBatch(), fullK(b, s));
-    }
-    if (withV) {
-      if (p.pipelined)
-        awaitFree(/*ofV=*/true);
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), fullV(b, s), c32(b, p.bn * p.dv * 2),
-                                             NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-      tmaLoad(b, tmap[2], p.dv, p.bn, vDst, row, v.getHead(), v.getBatch(), fullV(b, s));
-    }
+      tmaLoad(b, tmap[ofV ? 2 : 1], cols, p.bn, ofV ? vDst : kDst, row, block.getHead(),
+              block.getBatch(), full());
+    };
+    if (withK)
+      start(/*ofV=*/false);
+    if (withV)
+      start(/*ofV=*/true);
   }
 
   /// The head block's loads, as soon as its index is known (the Q block's
