@@ -22,7 +22,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests variants quickstart sanitizer bench}
+PARTS=${GPU_SUITE_PARTS:-tests variants overlap quickstart sanitizer bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -56,6 +56,25 @@ for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decod
 done
 
 fi
+if [[ " $PARTS " == *" overlap "* ]]; then
+echo "== GPU numerics: overlap = softmax (faattn-pipeline-kv's rotated loops) wherever it applies"
+mkdir -p /tmp/faattn-overlap
+for seed in 1 2 3 4; do
+  [ -f "/tmp/faattn-random-hopper-$seed.fa" ] ||
+    python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
+done
+for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa \
+    /tmp/faattn-random-hopper-*.fa; do
+  ov=/tmp/faattn-overlap/$(basename "$spec")
+  python3 tools/spec-with-key.py "overlap = softmax" "$spec" "$ov" --tma-forward
+  grep -q "overlap = softmax" "$ov" || continue
+  timeout 300 "$RUN" --gpu "$ov" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
+    --shape b=1,seq_q=77,seq_kv=161 --shape b=2,seq_q=1000,seq_kv=4097 \
+    --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+fi
 if [[ " $PARTS " == *" quickstart "* ]]; then
 echo "== the C++ API (examples/quickstart.cpp): a cold compile, then the disk cache"
 export FAATTN_CACHE_DIR=/tmp/faattn-cache-$$
@@ -74,6 +93,10 @@ for tool in memcheck racecheck; do
       --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool $spec exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
+  # overlap = softmax with the cooperative producer and the document mask's head block.
+  timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu bench/tuning.fa \
+    --kernel=document_ovws --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
+  echo "$tool bench/tuning.fa:document_ovws exit=$?" | tee -a "$OUT/sanitizer.txt"
 done
 
 fi
