@@ -39,14 +39,17 @@
 //   * grid = persistent: outlineGrid's tile loop, the ring and Q's phases
 //     continued across tiles, the next tile from a counter in the epilogue;
 //   * the tiles' order: heavy first (block id z reversed) or, with
-//     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h).
+//     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h);
+//   * faattn-pipeline-kv's rotated KV loops (overlap = softmax, the TMA
+//     pipeline with two or more stages): Q K_j^T and P V_{j-1} issued back to
+//     back, each waited for before its result's first use (awaitBefore,
+//     retire), K and V with empty barriers of their own, V from ring block
+//     j' - seqOrigin, each loop's last product after it if the loop ran.
 //
-// What is not here yet: faattn-pipeline-kv's rotated KV loops (block j - 1's
-// P V issued after block j's Q K^T, under its softmax: each product's wait
-// before its result's first use, V from ring block seq - 1; such a kernel is
-// left to faattn-tiles-to-gpu, which refuses it), the next tile's loads
-// before this tile's epilogue (persistent), FP8. A kernel this pass cannot map (another
-// dtype, a tile shape wgmma does not take, split-KV decode) is left to
+// What is not here yet: skipping the rotated loops' first product (of P = 0),
+// the next tile's loads before this tile's epilogue (persistent), FP8. A
+// kernel this pass cannot map (another dtype, a tile shape wgmma does not
+// take, split-KV decode) is left to
 // faattn-tiles-to-gpu.
 //
 //===----------------------------------------------------------------------===//

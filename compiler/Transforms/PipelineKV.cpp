@@ -28,11 +28,12 @@
 // update moves. Each KV loop (faattn-mask-analysis' masked / full / masked
 // ranges, the head block's loop) is pipelined on its own.
 //
-// Opt-in (AlgorithmOptions::pipelineKV; faattn-run --cpu --pipeline-kv) and
-// run on the CPU path only so far: the rotated loops are marked
-// `faattn.pipelined`, which faattn-tiles-to-wgmma and faattn-tiles-to-gpu
-// refuse (the deferred wgmma waits and the V stage of ring block seq - 1 of
-// step 19 are not written yet).
+// Opt-in: the spec's `overlap = softmax` (the function's faattn.overlap; the
+// compiler's pipeline runs the pass marked-only), or every kernel with
+// AlgorithmOptions::pipelineKV (faattn-run --cpu --pipeline-kv). The rotated
+// loops are marked `faattn.pipelined`; faattn-tiles-to-wgmma lowers them on
+// its TMA pipeline (docs/PERFORMANCE.md step 20), faattn-tiles-to-gpu refuses
+// them.
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"

@@ -71,7 +71,8 @@ std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, ml
 std::string kernelName(mlir::func::FuncOp fn, unsigned index);
 
 /// Whether `root` holds a KV loop rotated by faattn-pipeline-kv (marked
-/// `faattn.pipelined`), which neither GPU lowering takes yet.
+/// `faattn.pipelined`): faattn-tiles-to-wgmma lowers such a kernel on its TMA
+/// pipeline only, faattn-tiles-to-gpu refuses it.
 bool hasPipelinedKVLoop(mlir::Operation *root);
 
 } // namespace faattn

@@ -204,6 +204,11 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     head dims <= 64 with 128-row tiles), tanh tanh.approx. The function
     attribute `faattn.schedule = "pingpong"` makes the two warpgroups of a
     128-row TMA kernel take turns at the tensor cores (named barriers).
+    faattn-pipeline-kv's rotated KV loops (`faattn.pipelined`) take the TMA
+    pipeline only (two or more stages): block j's Q K^T and block j - 1's
+    P V are issued back to back and each is waited for before its result's
+    first use; K and V get empty barriers of their own; the kernel gets
+    `faattn.overlap = "softmax"`.
 
     The kernel gets `faattn.block_m`, `faattn.threads`,
     `faattn.dynamic_shared_bytes`, `faattn.schedule` (and, with the TMA
