@@ -1,5 +1,6 @@
 """A spec file with tuning statements added to its kernels: the same kernels and names, for GPU
-runs of a key over a whole test file (tools/gpu-quick.sh overlap).
+runs of a key over a whole test file (tools/gpu-quick.sh and gpu-suite.sh overlap) and for the
+A/B scripts' variants of bench/grid.fa (bench/experiments/ab-key.sh, ab-alone.sh).
 
     python3 tools/spec-with-key.py "overlap = softmax" IN.fa OUT.fa [--tma-forward]
 

@@ -20,7 +20,7 @@ IFS='|' read -r -a entries <<< "${VARIANTS:?NAME=KEYS|...}"
 names=(default)
 for entry in "${entries[@]}"; do
   name=${entry%%=*} key=${entry#*=}
-  python3 bench/experiments/grid-with-key.py "$key" "/tmp/grid-$name.fa" || exit 2
+  python3 tools/spec-with-key.py "$key" bench/grid.fa "/tmp/grid-$name.fa" || exit 2
   names+=("$name")
 done
 for k in ${KERNELS:-g128 g256 g64 g128c g256c g64c window1024 alibi softcap document}; do

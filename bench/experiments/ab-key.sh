@@ -11,7 +11,7 @@ OUT=${OUT:-/tmp/faattn-gpu-out}
 RUN=/tmp/faattn-bundle/faattn-run
 KEY=${KEY:-grid = persistent}
 NAME=${NAME:-$(echo "${KEY#*=}" | tr -d ' ')}
-python3 bench/experiments/grid-with-key.py "$KEY" "/tmp/grid-$NAME.fa" || exit 2
+python3 tools/spec-with-key.py "$KEY" bench/grid.fa "/tmp/grid-$NAME.fa" || exit 2
 for part in ${PARTS:-variants}; do
   for variant in default "$NAME"; do
     spec=bench/grid.fa; [ "$variant" = default ] || spec=/tmp/grid-$NAME.fa

@@ -91,12 +91,11 @@ struct Plan {
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
   SmallVector<TileLoadOp> v; // right operands of P V
-  // faattn-pipeline-kv's rotated KV loops (all of them or none): block
-  // j - 1's P V in iteration j, after block j's Q K^T, and each loop's last
-  // product after it (vAfter: those V blocks, one per loop, also in v). K
-  // and V then have empty barriers of their own.
+  // faattn-pipeline-kv's rotated KV loops (all of them or none; the TMA
+  // pipeline only): block j - 1's P V in iteration j, after block j's Q K^T,
+  // and each loop's last product after it (its V block, also in v). K and V
+  // then have empty barriers of their own.
   bool pipelined = false;
-  SmallVector<TileLoadOp> vAfter;
   int64_t d = 0, dv = 0, bn = 0;
   std::string whyNot;
 
@@ -229,10 +228,12 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     return "the Q, K or V tile is not 128-byte swizzled";
   if (p.bn % 8 != 0)
     return "block_n is not a multiple of 8";
-  SmallVector<TileLoadOp> vIn; // the V block of each KV loop's body
+  // The V block of each KV loop's body and (rotated loops) of each loop's
+  // last product, after it.
+  SmallVector<TileLoadOp> vIn, vAfter;
   for (TileLoadOp v : p.v)
-    (isa<scf::ForOp>(v->getParentOp()) ? vIn : p.vAfter).push_back(v);
-  if (p.k.size() != vIn.size() || p.vAfter.size() != (p.pipelined ? p.k.size() : 0))
+    (isa<scf::ForOp>(v->getParentOp()) ? vIn : vAfter).push_back(v);
+  if (p.k.size() != vIn.size() || vAfter.size() != (p.pipelined ? p.k.size() : 0))
     return "K and V blocks are not loaded in pairs";
   // Each KV loop: one K and one V block at row iv * block_n of the same
   // (batch, head), both loop-invariant; the loops run one after another over
@@ -295,7 +296,7 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     if (p.pipelined) {
       // Block j' (the last carried value: the lower bound, then iv) in the
       // body; after the loop, its result's block (the loop's last product).
-      TileLoadOp after = p.vAfter[i];
+      TileLoadOp after = vAfter[i];
       auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
       if (loop.getNumRegionIterArgs() == 0 ||
           yield.getOperands().back() != loop.getInductionVar() ||
@@ -312,14 +313,14 @@ std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     }
     if (!rowIsBlock(k, loop))
       return "a K/V block's row is not the loop's block index times block_n";
-    for (TileLoadOp l : vs)
+    for (TileLoadOp l : vs) {
       for (Value x : {k.getBatch(), k.getHead(), l.getBatch(), l.getHead()})
         if (!loop.isDefinedOutsideOfLoop(x))
           return "a K/V block's batch or head changes inside its loop";
-    for (TileLoadOp l : vs)
       if (k.getBatch() != p.k.front().getBatch() || k.getHead() != p.k.front().getHead() ||
           l.getBatch() != p.k.front().getBatch() || l.getHead() != p.k.front().getHead())
         return "K/V blocks of different heads";
+    }
     if (i > 0 && !p.kvLoops.back()->isBeforeInBlock(loop))
       return "KV loops out of order";
     p.kvLoops.push_back(loop);
@@ -1460,8 +1461,8 @@ private:
     int64_t n = res.getShape()[1];
     int64_t kdim = dot.getLhs().getType().getShape()[1];
     bool qk = dot.getTransposeRhs();
-    bool rotated = p.pipelined && tma && kvIv;       // in a rotated loop: deferred
-    bool last = p.pipelined && tma && !kvIv && !qk; // a rotated loop's last product
+    bool rotated = p.pipelined && kvIv;       // in a rotated loop: deferred
+    bool last = p.pipelined && !kvIv && !qk; // a rotated loop's last product
     if (!rotated && !inFlight.empty())
       retire(b, inFlight.back().group, nullptr);
     auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
