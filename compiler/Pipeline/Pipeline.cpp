@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -55,8 +56,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     return false;
   OpPassManager &fn = pm.nest<func::FuncOp>();
   for (llvm::StringRef name : algorithmPassNames()) {
-    if (name == "faattn-tile")
-      fn.addPass(createFAAttnTile());
+    if (name == "faattn-tile") {
+      FAAttnTileOptions o;
+      o.longKV = options.longKV;
+      fn.addPass(createFAAttnTile(o));
+    }
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv") {
@@ -141,23 +145,40 @@ void registerGpuDialects(DialectRegistry &registry) {
   registerPTXTranslations(registry);
 }
 
-llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
-                                        llvm::SourceMgr &sm, bool printIR) {
+namespace {
+
+/// One build of `k`: the algorithm passes (faattn-tile's long-kv when
+/// `longKV`), the GPU lowering and the NVPTX backend. `longKVFrom` gets the
+/// function's faattn.long_kv_alternative (0 when it has none).
+llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
+                                      llvm::SourceMgr &sm, bool printIR, bool longKV,
+                                      int64_t &longKVFrom) {
   auto fail = [&](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': " + msg);
   };
-  if (k.mode == spec::Mode::Backward)
-    return fail("mode = backward has no GPU code yet");
   OwningOpRef<ModuleOp> module = buildKernelModule(ctx, k, sm);
-  PassManager pm(&ctx);
+  // Two pass managers: what the algorithm passes decided (the long-KV
+  // alternative) is read between them.
+  PassManager algorithm(&ctx), lowering(&ctx);
   if (printIR) {
     ctx.disableMultithreading();
-    pm.enableIRPrinting();
+    algorithm.enableIRPrinting();
+    lowering.enableIRPrinting();
   }
-  addAlgorithmPasses(pm, {/*stopAfter=*/"", /*splitKV=*/true, /*splitKVWorkspaceArgs=*/true});
-  addGpuLoweringPasses(pm);
-  if (failed(pm.run(*module)))
+  AlgorithmOptions algorithmOptions;
+  algorithmOptions.splitKVWorkspaceArgs = true;
+  algorithmOptions.longKV = longKV;
+  addAlgorithmPasses(algorithm, algorithmOptions);
+  addGpuLoweringPasses(lowering);
+  if (failed(algorithm.run(*module)))
+    return fail("the GPU pipeline failed");
+  longKVFrom = 0;
+  module->walk([&](func::FuncOp fn) {
+    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.long_kv_alternative"))
+      longKVFrom = a.getInt();
+  });
+  if (failed(lowering.run(*module)))
     return fail("the GPU pipeline failed");
   auto gpuModules = module->getOps<gpu::GPUModuleOp>();
   if (gpuModules.empty())
@@ -213,6 +234,35 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
   kernel.ptx = std::move(*ptx);
+  return kernel;
+}
+
+} // namespace
+
+llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
+                                        llvm::SourceMgr &sm, bool printIR) {
+  if (k.mode == spec::Mode::Backward)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "kernel '" + k.name + "': mode = backward has no GPU code yet");
+  int64_t longKVFrom = 0, unused = 0;
+  llvm::Expected<GpuKernel> kernel = buildForGpu(ctx, k, sm, printIR, false, longKVFrom);
+  if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma")
+    return kernel;
+  // overlap = auto's shape-dependent choice: the long-KV build, launched from
+  // seq_kv = longKVFrom. It must take the rotated loops (faattn-tile chose it
+  // for kernels that do): anything else is a compiler bug, reported as such.
+  llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true, unused);
+  if (!longKV)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the long-KV build (overlap = auto): " +
+                                       llvm::toString(longKV.takeError()));
+  if (longKV->overlap != "softmax")
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "kernel '" + k.name + "': the long-KV build (overlap = auto) did not take the rotated "
+        "KV loops" + (longKV->fallback.empty() ? "" : ": " + longKV->fallback));
+  longKV->minSeqKV = longKVFrom;
+  kernel->alternatives.push_back(std::move(*longKV));
   return kernel;
 }
 

@@ -80,6 +80,10 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
          (!op.hasMask() || isCausalMask(op));
 }
 
+/// The shortest KV sequence the long-kv build of a kernel is launched for
+/// (docs/PERFORMANCE.md step 21: where it starts to win).
+constexpr int64_t kLongKVFrom = 4096;
+
 /// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
 /// multiple of the 64-row wgmma M, block_n bounded by the registers the S and
 /// O accumulators take, as in FlashAttention-3, but block_m 128 (two
@@ -279,6 +283,7 @@ void materialize(AttentionOp op) {
 }
 
 struct TilePass : impl::FAAttnTileBase<TilePass> {
+  using FAAttnTileBase::FAAttnTileBase;
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
     auto target = fn->getAttrOfType<StringAttr>("faattn.target");
@@ -289,9 +294,31 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     }
     SmallVector<AttentionOp> ops;
     fn.walk([&](AttentionOp op) { ops.push_back(op); });
-    // overlap = auto is none: cooperative + softmax overlap was measured
-    // 9-13% faster at 16k tokens for the plain head dim 256 and causal head
-    // dim 128 kernels and 16-21% slower at 1k (docs/PERFORMANCE.md step 20).
+    // overlap = auto: a shape-dependent choice. Cooperative warp
+    // specialization with block j - 1's P V under block j's softmax
+    // (faattn-pipeline-kv) was measured 9-13% faster at 16k tokens for the
+    // plain head dim 256 and causal head dim 128 kernels with their default
+    // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21). Such
+    // a function is marked faattn.long_kv_alternative = the shortest KV
+    // sequence the other build is launched for; the compiler builds it again
+    // with long-kv, which gives it the two keys (set before the choices below,
+    // which then see a kernel with a schedule: heavy first, 128-wide blocks),
+    // and the runtime picks one of the two at each launch.
+    auto longKVWins = [&](AttentionOp op) {
+      int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
+      return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
+             (d == 256 || (d == 128 && isCausalMask(op)));
+    };
+    if (!ops.empty() && !fn->hasAttr("faattn.overlap") && llvm::all_of(ops, longKVWins)) {
+      MLIRContext *ctx = fn.getContext();
+      if (longKV) {
+        fn->setAttr("faattn.schedule", StringAttr::get(ctx, "cooperative"));
+        fn->setAttr("faattn.overlap", StringAttr::get(ctx, "softmax"));
+      } else {
+        fn->setAttr("faattn.long_kv_alternative",
+                    IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
+      }
+    }
     // tile_order = auto: L2 sections for the plain kernels of the default
     // grid (measured faster there, slower for the window, ALiBi and document
     // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The

@@ -28,7 +28,7 @@
 namespace faattn {
 
 // Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.15-overlap"; }
+const char *compilerVersion() { return "faattn-0.16-long-kv"; }
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -84,6 +84,11 @@ struct Kernel::State {
   };
   std::mutex loadMutex;
   std::map<CUcontext, Loaded> loaded;
+  /// compiled.alternatives, each with its own loaded modules (same info).
+  std::vector<std::shared_ptr<State>> alternatives;
+  /// The build for validated args: the last alternative whose minSeqKV the
+  /// launch's KV sequence reaches (dense K/V only), else this one.
+  State &forArgs(const LaunchArgs &a);
   ~State() {
     if (auto d = cuda::Driver::get())
       for (auto &[ctx, l] : loaded)
@@ -295,10 +300,25 @@ Status Kernel::validate(const LaunchArgs &a) const {
   return Status::ok();
 }
 
+Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
+  State *chosen = this;
+  if (!info.varlen && info.page == 0) {
+    int64_t seqKV = dimsOf(a.k, info.bshd).s;
+    for (const std::shared_ptr<State> &alt : alternatives)
+      if (seqKV >= alt->compiled.minSeqKV)
+        chosen = alt.get();
+  }
+  return *chosen;
+}
+
+const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a) const {
+  return state->forArgs(a).compiled;
+}
+
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   if (Status s = validate(a); !s)
     return s;
-  State &st = *state;
+  State &st = state->forArgs(a);
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
   };
@@ -630,13 +650,24 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
     if (!gk)
       return Status::error(llvm::toString(gk.takeError()));
-    CompiledKernel ck{gk->name, gk->chip, gk->ptx, gk->blockM};
-    ck.threads = gk->threads;
-    ck.sharedBytes = gk->sharedBytes;
-    ck.blockN = gk->blockN;
-    ck.maxSplits = gk->maxSplits;
-    ck.tmaBlockN = gk->tmaBlockN;
-    ck.persistent = gk->persistent;
+    auto convert = [](const GpuKernel &g) {
+      CompiledKernel ck;
+      ck.name = g.name;
+      ck.target = g.chip;
+      ck.ptx = g.ptx;
+      ck.blockM = g.blockM;
+      ck.threads = g.threads;
+      ck.sharedBytes = g.sharedBytes;
+      ck.blockN = g.blockN;
+      ck.maxSplits = g.maxSplits;
+      ck.tmaBlockN = g.tmaBlockN;
+      ck.persistent = g.persistent;
+      ck.minSeqKV = g.minSeqKV;
+      return ck;
+    };
+    CompiledKernel ck = convert(*gk);
+    for (const GpuKernel &alt : gk->alternatives)
+      ck.alternatives.push_back(convert(alt));
     return ck;
   }
   return Status::error("no kernel named '" + kernel + "'");
@@ -644,10 +675,11 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
 
 namespace {
 
-/// The disk entry: a header line, a JSON line (name, target, block_m, the
-/// PTX's size and SHA-256), then the PTX.
-/// The header fields that decide how a kernel is launched, hashed (a
-/// corrupt block size would launch wrongly).
+/// The disk entry: a header line, then the kernel and each of its
+/// alternatives as a JSON line (name, target, launch sizes, the PTX's size
+/// and SHA-256) followed by that PTX.
+/// The fields that decide how a kernel is launched, hashed (a corrupt block
+/// size would launch wrongly).
 std::string entryFields(const std::string &name, const std::string &target,
                         const std::vector<int64_t> &sizes, const std::string &ptxSha) {
   std::string s = name + "\n" + target + "\n";
@@ -669,35 +701,69 @@ bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int6
          tmaBlockN <= 256 && (tmaBlockN == 0 || (blockM <= 256 && maxSplits == 0));
 }
 
-/// The launch sizes of an entry, in the order of entryFields and the JSON keys.
-const char *const kSizeKeys[] = {"block_m",  "threads",    "shared_bytes", "block_n",
-                                 "max_splits", "tma_block_n", "persistent"};
+constexpr size_t kMaxAlternatives = 8;
 
-std::string serialize(const CompiledKernel &k) {
-  std::string ptxSha = sha256Hex(k.ptx);
-  nlohmann::json meta = {
-      {"name", k.name},
-      {"target", k.target},
-      {"block_m", k.blockM},
-      {"threads", k.threads},
-      {"shared_bytes", k.sharedBytes},
-      {"block_n", k.blockN},
-      {"max_splits", k.maxSplits},
-      {"tma_block_n", k.tmaBlockN},
-      {"persistent", k.persistent ? 1 : 0},
-      {"ptx_bytes", k.ptx.size()},
-      {"ptx_sha256", ptxSha},
-      {"entry_sha256",
-       sha256Hex(entryFields(k.name, k.target,
-                             {k.blockM, k.threads, k.sharedBytes, k.blockN, k.maxSplits,
-                              k.tmaBlockN, k.persistent ? 1 : 0},
-                             ptxSha))}};
-  return "faattn-cache 4\n" + meta.dump() + "\n" + k.ptx;
+/// Why a compiled kernel cannot be launched ("" when it can): its launch
+/// sizes and its alternatives' (ascending minSeqKV > 0, none of their own,
+/// the same entry and target).
+std::string invalidReason(const CompiledKernel &k) {
+  auto sizes = [](const CompiledKernel &c) {
+    if (launchSizesValid(c.blockM, c.threads, c.sharedBytes, c.blockN, c.maxSplits, c.tmaBlockN,
+                         c.persistent ? 1 : 0))
+      return std::string();
+    return "kernel '" + c.name + "' has invalid launch sizes (block_m " +
+           std::to_string(c.blockM) + ", threads " + std::to_string(c.threads) + ")";
+  };
+  if (std::string why = sizes(k); !why.empty())
+    return why;
+  if (k.minSeqKV != 0 || k.alternatives.size() > kMaxAlternatives)
+    return "kernel '" + k.name + "' has invalid alternatives";
+  int64_t last = 0;
+  for (const CompiledKernel &alt : k.alternatives) {
+    if (std::string why = sizes(alt); !why.empty())
+      return why;
+    if (alt.minSeqKV <= last || !alt.alternatives.empty() || alt.name != k.name ||
+        alt.target != k.target || alt.maxSplits != 0 || k.maxSplits != 0)
+      return "kernel '" + k.name + "' has invalid alternatives";
+    last = alt.minSeqKV;
+  }
+  return "";
 }
 
-std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
-  if (!data.consume_front("faattn-cache 4\n"))
-    return std::nullopt;
+/// The launch sizes of an entry, in the order of entryFields and the JSON
+/// keys; "alternatives" is their number after the kernel (0 in each of them).
+const char *const kSizeKeys[] = {"block_m",     "threads",    "shared_bytes", "block_n",
+                                 "max_splits",  "tma_block_n", "persistent",  "min_seq_kv",
+                                 "alternatives"};
+
+constexpr llvm::StringLiteral kCacheHeader = "faattn-cache 5\n";
+
+void serializeEntry(const CompiledKernel &k, int64_t alternatives, std::string &out) {
+  std::string ptxSha = sha256Hex(k.ptx);
+  std::vector<int64_t> sizes = {k.blockM,    k.threads,   k.sharedBytes,
+                                k.blockN,    k.maxSplits, k.tmaBlockN,
+                                k.persistent ? 1 : 0, k.minSeqKV, alternatives};
+  nlohmann::json meta = {{"name", k.name},
+                         {"target", k.target},
+                         {"ptx_bytes", k.ptx.size()},
+                         {"ptx_sha256", ptxSha},
+                         {"entry_sha256", sha256Hex(entryFields(k.name, k.target, sizes, ptxSha))}};
+  for (size_t i = 0; i < sizes.size(); ++i)
+    meta[kSizeKeys[i]] = sizes[i];
+  out += meta.dump() + "\n" + k.ptx;
+}
+
+std::string serialize(const CompiledKernel &k) {
+  std::string out = kCacheHeader.str();
+  serializeEntry(k, static_cast<int64_t>(k.alternatives.size()), out);
+  for (const CompiledKernel &alt : k.alternatives)
+    serializeEntry(alt, 0, out);
+  return out;
+}
+
+/// One entry from the front of `data` (consumed), and its number of
+/// alternatives; nullopt when it is malformed, truncated or corrupt.
+std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, int64_t &alternatives) {
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
   // Every field checked for its type before it is read (get<> would throw).
@@ -712,13 +778,12 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
       return std::nullopt;
     sizes.push_back(meta[key].get<int64_t>());
   }
-  int64_t blockM = sizes[0], threads = sizes[1], sharedBytes = sizes[2], blockN = sizes[3],
-          maxSplits = sizes[4], tmaBlockN = sizes[5], persistent = sizes[6];
-  if (!launchSizesValid(blockM, threads, sharedBytes, blockN, maxSplits, tmaBlockN, persistent))
-    return std::nullopt;
-  if (rest.size() != meta["ptx_bytes"].get<size_t>() ||
-      sha256Hex(rest) != meta["ptx_sha256"].get<std::string>())
-    return std::nullopt; // truncated or corrupt: a miss
+  size_t ptxBytes = meta["ptx_bytes"].get<size_t>();
+  if (rest.size() < ptxBytes)
+    return std::nullopt; // truncated
+  llvm::StringRef ptx = rest.take_front(ptxBytes);
+  if (sha256Hex(ptx) != meta["ptx_sha256"].get<std::string>())
+    return std::nullopt; // corrupt: a miss
   // The header fields are covered too (a corrupt block_m would launch wrongly).
   std::string fields = entryFields(meta["name"].get<std::string>(),
                                    meta["target"].get<std::string>(), sizes,
@@ -728,14 +793,37 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   CompiledKernel k;
   k.name = meta["name"].get<std::string>();
   k.target = meta["target"].get<std::string>();
-  k.blockM = blockM;
-  k.threads = threads;
-  k.sharedBytes = sharedBytes;
-  k.blockN = blockN;
-  k.maxSplits = maxSplits;
-  k.tmaBlockN = tmaBlockN;
-  k.persistent = persistent != 0;
-  k.ptx = rest.str();
+  k.blockM = sizes[0];
+  k.threads = sizes[1];
+  k.sharedBytes = sizes[2];
+  k.blockN = sizes[3];
+  k.maxSplits = sizes[4];
+  k.tmaBlockN = sizes[5];
+  if (sizes[6] != 0 && sizes[6] != 1)
+    return std::nullopt;
+  k.persistent = sizes[6] != 0;
+  k.minSeqKV = sizes[7];
+  alternatives = sizes[8];
+  k.ptx = ptx.str();
+  data = rest.drop_front(ptxBytes);
+  return k;
+}
+
+std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
+  if (!data.consume_front(kCacheHeader))
+    return std::nullopt;
+  int64_t alternatives = 0, none = 0;
+  std::optional<CompiledKernel> k = deserializeEntry(data, alternatives);
+  if (!k || alternatives < 0 || alternatives > int64_t(kMaxAlternatives))
+    return std::nullopt;
+  for (int64_t i = 0; i < alternatives; ++i) {
+    std::optional<CompiledKernel> alt = deserializeEntry(data, none);
+    if (!alt || none != 0)
+      return std::nullopt;
+    k->alternatives.push_back(std::move(*alt));
+  }
+  if (!data.empty() || !invalidReason(*k).empty())
+    return std::nullopt; // trailing bytes, or sizes that cannot launch
   return k;
 }
 
@@ -855,12 +943,8 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   const Result<CompiledKernel> &compiled = future.get();
   if (!compiled)
     return compiled.status();
-  if (!launchSizesValid(compiled->blockM, compiled->threads, compiled->sharedBytes,
-                        compiled->blockN, compiled->maxSplits, compiled->tmaBlockN,
-                        compiled->persistent ? 1 : 0))
-    return Status::error("kernel '" + compiled->name + "' has invalid launch sizes (block_m " +
-                         std::to_string(compiled->blockM) + ", threads " +
-                         std::to_string(compiled->threads) + ")");
+  if (std::string why = invalidReason(*compiled); !why.empty())
+    return Status::error(why);
 
   auto state = std::make_shared<Kernel::State>();
   state->compiled = *compiled;
@@ -882,6 +966,12 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   for (const spec::ParamDecl &p : k->params)
     info.params.push_back(
         {p.name, p.elemType == spec::Type::I32 ? DType::I32 : DType::F32, p.shape});
+  for (const CompiledKernel &alt : compiled->alternatives) {
+    auto altState = std::make_shared<Kernel::State>();
+    altState->compiled = alt;
+    altState->info = info;
+    state->alternatives.push_back(std::move(altState));
+  }
   return Kernel(state);
 }
 

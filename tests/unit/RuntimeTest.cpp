@@ -358,13 +358,16 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
     return j;
   };
   // Wrong types, a zero block size, a block size that does not match its checksum, a
-  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), not JSON.
+  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), an
+  // alternative announced but missing, a main kernel with a minimum KV length, not JSON.
   for (std::string bad : {replace("\"name\":\"causal\"", "\"name\":1"),
                           replace("\"block_m\":128", "\"block_m\":\"x\""),
                           replace("\"block_m\":128", "\"block_m\":0"),
                           replace("\"block_m\":128", "\"block_m\":64"),
                           replace("\"persistent\":0", "\"persistent\":2"),
                           replace("\"persistent\":0,", ""),
+                          replace("\"alternatives\":0", "\"alternatives\":1"),
+                          replace("\"min_seq_kv\":0", "\"min_seq_kv\":4096"),
                           std::string("{not json")}) {
     std::ofstream(entry, std::ios::binary | std::ios::trunc) << header << bad << "\n" << ptx;
     std::atomic<int> calls{0};
@@ -376,13 +379,13 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
   }
 }
 
-TEST(RuntimeCache, AnEntryOfFormat3IsAMiss) {
-  // Format 3 had no persistent flag: its entries are recompiled, not launched as format 4.
-  std::string dir = freshDir("format3");
+TEST(RuntimeCache, AnEntryOfFormat4IsAMiss) {
+  // Format 4 had no alternatives: its entries are recompiled, not launched as format 5.
+  std::string dir = freshDir("format4");
   fs::path entry = cachedEntry(dir);
   std::string data = readFile(entry);
-  ASSERT_EQ(data.rfind("faattn-cache 4\n", 0), 0u);
-  data.replace(0, 15, "faattn-cache 3\n");
+  ASSERT_EQ(data.rfind("faattn-cache 5\n", 0), 0u);
+  data.replace(0, 15, "faattn-cache 4\n");
   std::ofstream(entry, std::ios::binary | std::ios::trunc) << data;
   ASSERT_TRUE(compileFresh(dir, 1, 0));
 }
@@ -599,6 +602,120 @@ TEST(RuntimeCompile, InvalidLaunchSizesFromACompilerAreAnError) {
   auto k = rt.compile(kSpec);
   ASSERT_FALSE(k);
   EXPECT_EQ(k.error(), "kernel 'causal' has invalid launch sizes (block_m 0, threads 0)");
+}
+
+} // namespace
+
+// ---- shape-dependent alternatives (overlap = auto's long-KV build) --------
+
+namespace {
+
+/// Two alternatives of the stand-in kernel, told apart by their PTX and block_m.
+void withAlternatives(CompiledKernel &k) {
+  k.tmaBlockN = 128;
+  for (int64_t from : {4096, 8192}) {
+    CompiledKernel alt{k.name, k.target, "// long ptx " + std::to_string(from) + "\n", 128};
+    alt.threads = 384;
+    alt.tmaBlockN = 128;
+    alt.minSeqKV = from;
+    k.alternatives.push_back(alt);
+  }
+}
+
+TEST(RuntimeAlternatives, LaunchTakesTheLastOneTheKVLengthReaches) {
+  Kernel k = fakeKernel(freshDir("alternatives"), kSpec, withAlternatives);
+  ValidArgs v;
+  auto chosen = [&](int64_t seqKV) {
+    v.a.k.shape[1] = v.a.v.shape[1] = seqKV;
+    EXPECT_TRUE(k.validate(v.a)) << k.validate(v.a).message();
+    return k.compiledFor(v.a).ptx;
+  };
+  EXPECT_EQ(chosen(77), "// fake ptx\n");
+  EXPECT_EQ(chosen(4095), "// fake ptx\n");
+  EXPECT_EQ(chosen(4096), "// long ptx 4096\n");
+  EXPECT_EQ(chosen(8191), "// long ptx 4096\n");
+  EXPECT_EQ(chosen(8192), "// long ptx 8192\n");
+  EXPECT_EQ(chosen(100000), "// long ptx 8192\n");
+  // The query length does not choose.
+  v.a.q.shape[1] = v.a.out.shape[1] = 5000;
+  v.a.lse->shape[2] = 5000;
+  EXPECT_EQ(chosen(77), "// fake ptx\n");
+  // compiled() stays the kernel itself, with its alternatives.
+  EXPECT_EQ(k.compiled().minSeqKV, 0);
+  ASSERT_EQ(k.compiled().alternatives.size(), 2u);
+  EXPECT_EQ(k.compiled().alternatives[1].minSeqKV, 8192);
+}
+
+TEST(RuntimeAlternatives, VarlenAndPagedKernelsTakeTheKernelItself) {
+  // The compiler gives these none (overlap = softmax needs dense K/V); were they given,
+  // the KV length of a launch is not one number.
+  Kernel vl = fakeKernel(freshDir("alternatives-varlen"), kVarlen, withAlternatives);
+  LaunchArgs a = varlenArgs();
+  a.k.shape[0] = a.v.shape[0] = 10000;
+  ASSERT_TRUE(vl.validate(a)) << vl.validate(a).message();
+  EXPECT_EQ(vl.compiledFor(a).ptx, "// fake ptx\n");
+}
+
+TEST(RuntimeAlternatives, DiskEntryKeepsThem) {
+  std::string dir = freshDir("alternatives-disk");
+  Kernel k = reloaded(dir, kSpec, withAlternatives);
+  ASSERT_EQ(k.compiled().alternatives.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const CompiledKernel &alt = k.compiled().alternatives[i];
+    EXPECT_EQ(alt.minSeqKV, i == 0 ? 4096 : 8192);
+    EXPECT_EQ(alt.threads, 384);
+    EXPECT_EQ(alt.tmaBlockN, 128);
+    EXPECT_EQ(alt.ptx, "// long ptx " + std::to_string(alt.minSeqKV) + "\n");
+  }
+  ValidArgs v;
+  v.a.k.shape[1] = v.a.v.shape[1] = 9000;
+  EXPECT_EQ(k.compiledFor(v.a).ptx, "// long ptx 8192\n");
+}
+
+TEST(RuntimeAlternatives, ACorruptOrTruncatedAlternativeIsAMiss) {
+  std::string dir = freshDir("alternatives-corrupt");
+  fakeKernel(dir, kSpec, withAlternatives);
+  fs::path entry = entries(dir).at(0);
+  std::string data = readFile(entry);
+  size_t at = data.find("// long ptx 8192");
+  ASSERT_NE(at, std::string::npos);
+  // A flipped byte in the last alternative's PTX, the entry cut inside it, a byte after it.
+  std::string flipped = data, cut = data.substr(0, at + 4), longer = data + "x";
+  flipped[at + 3] = 'L';
+  for (const std::string &bad : {flipped, cut, longer}) {
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << bad;
+    ASSERT_TRUE(compileFresh(dir, 1, 0));
+  }
+}
+
+TEST(RuntimeAlternatives, InvalidOnesFromACompilerAreAnError) {
+  auto errorOf = [](std::function<void(CompiledKernel &)> edit) {
+    RuntimeOptions o;
+    o.cacheDir = "";
+    o.compiler = [edit](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+      CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+      withAlternatives(k);
+      edit(k);
+      return k;
+    };
+    Runtime rt(o);
+    auto k = rt.compile(kSpec);
+    return k ? std::string("compiled") : k.error();
+  };
+  const std::string invalid = "kernel 'causal' has invalid alternatives";
+  EXPECT_EQ(errorOf([](CompiledKernel &) {}), "compiled");
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { std::swap(k.alternatives[0], k.alternatives[1]); }),
+            invalid); // not ascending
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { k.alternatives[0].minSeqKV = 0; }), invalid);
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { k.minSeqKV = 1; }), invalid);
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { k.alternatives[1].name = "other"; }), invalid);
+  EXPECT_EQ(errorOf([](CompiledKernel &k) {
+              CompiledKernel copy = k;
+              k.alternatives[0].alternatives.push_back(copy);
+            }),
+            invalid); // nested
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { k.alternatives[1].blockM = 0; }),
+            "kernel 'causal' has invalid launch sizes (block_m 0, threads 384)");
 }
 
 } // namespace

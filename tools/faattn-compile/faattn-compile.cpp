@@ -212,6 +212,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
   faattn::registerGpuDialects(registry);
   mlir::MLIRContext ctx(registry);
   std::vector<Artifact> artifacts;
+  std::vector<std::string> written; // what is printed after writing
   for (const spec::KernelSpec &k : kernels) {
     if (k.mode == spec::Mode::Backward) {
       llvm::WithColor::warning(llvm::errs(), "faattn-compile")
@@ -221,11 +222,6 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
     llvm::Expected<faattn::GpuKernel> kernel = faattn::compileForGpu(ctx, k, sm, printIRAfterAll);
     if (!kernel)
       return fail(llvm::toString(kernel.takeError()));
-    int64_t blockM = kernel->blockM;
-    const std::string *ptx = &kernel->ptx;
-    struct {
-      std::string chip;
-    } options{kernel->chip};
     nlohmann::json params = nlohmann::json::array();
     auto addParam = [&](const std::string &name, int64_t rank, const char *dtype,
                         nlohmann::json shape) {
@@ -270,32 +266,30 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                spec::typeName(p.elemType), shape);
     }
     (void)dtypeText;
-    bool split = kernel->maxSplits > 0;
-    if (split) { // faattn-split-kv's workspace, allocated by the runtime
+    if (kernel->maxSplits > 0) { // faattn-split-kv's workspace, allocated by the runtime
       addParam("workspace:o", 4, "f32",
                nlohmann::json::array({"batch * splits", "seq_q", k.headsQ, k.headDimV}));
       addParam("workspace:lse", 3, "f32",
                nlohmann::json::array({"batch * splits", k.headsQ, "seq_q"}));
     }
-    nlohmann::json meta = {
-        {"kernel", k.name},
-        {"entry", k.name},
-        {"spec_hash", spec::specHash(k)},
-        {"target", spec::targetName(k.target)},
-        {"mapping", kernel->mapping},
-        {"schedule", kernel->schedule.empty() ? nlohmann::json(nullptr)
-                                              : nlohmann::json(kernel->schedule)},
-        {"stages", kernel->stages > 0 ? nlohmann::json(kernel->stages) : nlohmann::json(nullptr)},
-        {"tile_order", kernel->tileOrder.empty() ? nlohmann::json(nullptr)
-                                                 : nlohmann::json(kernel->tileOrder)},
-        {"overlap", kernel->overlap.empty() ? nlohmann::json(nullptr)
-                                            : nlohmann::json(kernel->overlap)},
-        {"fallback", kernel->fallback.empty() ? nlohmann::json(nullptr)
-                                              : nlohmann::json(kernel->fallback)},
-        {"ptx", k.name + ".ptx"},
-        {"launch",
-         {{"grid",
-           kernel->persistent
+    // What is particular to one build of the kernel: its mapping, launch,
+    // PTX file (and cubin with ptxas' report when ptxas is on PATH).
+    auto describe = [&](const faattn::GpuKernel &g, const std::string &file,
+                        nlohmann::json &out) -> bool {
+      int64_t bm = g.blockM;
+      auto orNull = [](const std::string &v) {
+        return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+      };
+      out["mapping"] = g.mapping;
+      out["schedule"] = orNull(g.schedule);
+      out["stages"] = g.stages > 0 ? nlohmann::json(g.stages) : nlohmann::json(nullptr);
+      out["tile_order"] = orNull(g.tileOrder);
+      out["overlap"] = orNull(g.overlap);
+      out["fallback"] = orNull(g.fallback);
+      out["ptx"] = file + ".ptx";
+      out["launch"] = {
+          {"grid",
+           g.persistent
                ? nlohmann::json::array(
                      {"min(batch * heads * ceil(seq_q / block_m), multiprocessors * "
                       "ctas_per_multiprocessor)",
@@ -303,54 +297,81 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                : nlohmann::json::array(
                      {"batch", "heads",
                       k.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"})},
-          {"block", {kernel->threads, 1, 1}},
-          {"block_m", blockM},
-          {"dynamic_shared_bytes", kernel->sharedBytes}}},
-        {"persistent",
-         kernel->persistent
-             ? nlohmann::json{{"tile_counter",
-                               "a zeroed i32 in global memory for each launch, passed after "
-                               "the memref parameters (before the tensor maps)"},
-                              {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
-             : nlohmann::json(nullptr)},
-        {"split_kv",
-         split ? nlohmann::json{{"combine_entry", k.name + "_combine"},
-                                {"block_n", kernel->blockN},
-                                {"max_splits", kernel->maxSplits},
-                                {"splits", "1 to max_splits, chosen at launch; the kernels read "
-                                           "it from workspace:o's first dimension / batch"},
-                                {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
-                                {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
-               : nlohmann::json(nullptr)},
-        {"tma",
-         kernel->tmaBlockN > 0
-             ? nlohmann::json{{"tensor_maps", {"q", "k", "v", "out"}},
-                              {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
-                              {"box", {{"q", {64, blockM}}, {"k", {64, kernel->tmaBlockN}},
-                                       {"v", {64, kernel->tmaBlockN}}, {"out", {64, blockM}}}},
-                              {"swizzle", 128},
-                              {"passing", kernel->persistent
-                                              ? "CUtensorMap (128 bytes) by value after the memref "
-                                                "parameters and the tile counter, in this order"
-                                              : "CUtensorMap (128 bytes) by value after the memref "
-                                                "parameters, in this order"}}
-             : nlohmann::json(nullptr)},
+          {"block", {g.threads, 1, 1}},
+          {"block_m", bm},
+          {"dynamic_shared_bytes", g.sharedBytes}};
+      out["persistent"] =
+          g.persistent
+              ? nlohmann::json{{"tile_counter",
+                                "a zeroed i32 in global memory for each launch, passed after "
+                                "the memref parameters (before the tensor maps)"},
+                               {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
+              : nlohmann::json(nullptr);
+      out["split_kv"] =
+          g.maxSplits > 0
+              ? nlohmann::json{{"combine_entry", k.name + "_combine"},
+                               {"block_n", g.blockN},
+                               {"max_splits", g.maxSplits},
+                               {"splits", "1 to max_splits, chosen at launch; the kernels read "
+                                          "it from workspace:o's first dimension / batch"},
+                               {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
+                               {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
+              : nlohmann::json(nullptr);
+      out["tma"] =
+          g.tmaBlockN > 0
+              ? nlohmann::json{{"tensor_maps", {"q", "k", "v", "out"}},
+                               {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
+                               {"box", {{"q", {64, bm}}, {"k", {64, g.tmaBlockN}},
+                                        {"v", {64, g.tmaBlockN}}, {"out", {64, bm}}}},
+                               {"swizzle", 128},
+                               {"passing", g.persistent
+                                               ? "CUtensorMap (128 bytes) by value after the "
+                                                 "memref parameters and the tile counter, in "
+                                                 "this order"
+                                               : "CUtensorMap (128 bytes) by value after the "
+                                                 "memref parameters, in this order"}}
+              : nlohmann::json(nullptr);
+      out["cubin"] = nullptr;
+      out["resources"] = nullptr;
+      std::string cubin, ptxasErrors;
+      if (auto report = runPtxas(g.ptx, g.chip, cubin, ptxasErrors)) {
+        if (!ptxasErrors.empty()) {
+          fail("kernel '" + k.name + "': " + ptxasErrors);
+          return false;
+        }
+        out["cubin"] = file + ".cubin";
+        out["resources"] = *report;
+        artifacts.push_back({file + ".cubin", cubin});
+      }
+      artifacts.push_back({file + ".ptx", g.ptx});
+      return true;
+    };
+    nlohmann::json meta = {
+        {"kernel", k.name},
+        {"entry", k.name},
+        {"spec_hash", spec::specHash(k)},
+        {"target", spec::targetName(k.target)},
         {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
                 "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
                 "(i64), in the order of 'params'"},
         {"params", params},
-        {"cubin", nullptr},
-        {"resources", nullptr},
     };
-    std::string cubin, ptxasErrors;
-    if (auto report = runPtxas(*ptx, options.chip, cubin, ptxasErrors)) {
-      if (!ptxasErrors.empty())
-        return fail("kernel '" + k.name + "': " + ptxasErrors);
-      meta["cubin"] = k.name + ".cubin";
-      meta["resources"] = *report;
-      artifacts.push_back({k.name + ".cubin", cubin});
+    if (!describe(*kernel, k.name, meta))
+      return 1;
+    written.push_back(k.name + ": " + outDir + "/" + k.name + ".ptx");
+    // overlap = auto's shape-dependent builds: the same entry, parameters and
+    // ABI in their own PTX, launched instead from seq_kv >= min_seq_kv.
+    nlohmann::json alternatives = nlohmann::json::array();
+    for (const faattn::GpuKernel &alt : kernel->alternatives) {
+      nlohmann::json a = {{"min_seq_kv", alt.minSeqKV}};
+      if (!describe(alt, k.name + ".kv" + std::to_string(alt.minSeqKV), a))
+        return 1;
+      alternatives.push_back(std::move(a));
+      written.push_back(k.name + ": " + outDir + "/" + k.name + ".kv" +
+                        std::to_string(alt.minSeqKV) + ".ptx (launched from seq_kv " +
+                        std::to_string(alt.minSeqKV) + ")");
     }
-    artifacts.push_back({k.name + ".ptx", *ptx});
+    meta["alternatives"] = std::move(alternatives);
     artifacts.push_back({k.name + ".json", meta.dump(2) + "\n"});
   }
   if (outDir.empty()) {
@@ -372,9 +393,8 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
         }))
       return fail(llvm::toString(std::move(err)));
   }
-  for (const spec::KernelSpec &k : kernels)
-    if (k.mode != spec::Mode::Backward)
-      llvm::outs() << k.name << ": " << outDir << "/" << k.name << ".ptx\n";
+  for (const std::string &line : written)
+    llvm::outs() << line << "\n";
   return 0;
 }
 

@@ -750,6 +750,9 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   if (kernel.compiled().maxSplits > 0)
     if (auto dev = cuda::Device::current())
       splits = " splits=" + std::to_string(kernel.numSplits(args, dev->multiprocessors));
+  // overlap = auto's long-KV build, when the launch took it.
+  if (int64_t from = kernel.compiledFor(args).minSeqKV; from > 0)
+    splits += " build=long-kv(seq_kv>=" + std::to_string(from) + ")";
   llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << splits << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)

@@ -126,6 +126,13 @@ struct CompiledKernel {
   /// the runtime allocates for every launch and passes after the memrefs
   /// (before the tensor maps).
   bool persistent = false;
+  /// Shape-dependent builds of the same spec (`overlap = auto`: a long-KV
+  /// build, cooperative with the softmax overlap). launch() takes the last
+  /// whose minSeqKV is at most the launch's KV sequence length, else this
+  /// kernel. Ascending minSeqKV, each > 0; an alternative has none of its own.
+  std::vector<CompiledKernel> alternatives{};
+  /// As an alternative: the shortest KV sequence it is launched for.
+  int64_t minSeqKV = 0;
 };
 
 struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)
@@ -135,6 +142,9 @@ class Kernel {
 public:
   const std::string &name() const;
   const CompiledKernel &compiled() const;
+  /// The build launch() takes for `args` (validated args): compiled() or one
+  /// of its alternatives.
+  const CompiledKernel &compiledFor(const LaunchArgs &args) const;
   /// Checks `args` against the spec (ranks, shapes, dtypes, head counts,
   /// contiguity, null and misaligned pointers) and launches on `stream`
   /// (a CUstream; nullptr = the default stream).

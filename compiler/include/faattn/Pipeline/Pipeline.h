@@ -11,6 +11,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace llvm {
 class SourceMgr;
@@ -37,6 +38,9 @@ struct AlgorithmOptions {
   /// faattn-pipeline-kv after faattn-assign-layouts (the CPU path only so
   /// far: the GPU lowerings do not take the rotated KV loops yet).
   bool pipelineKV = false;
+  /// faattn-tile's long-kv: the long-KV build of the kernels that have one
+  /// (`overlap = auto`'s shape-dependent choice).
+  bool longKV = false;
 };
 
 /// Adds the algorithm passes (nested on func.func). Returns false when
@@ -92,6 +96,12 @@ struct GpuKernel {
   /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
   /// it did, or when it was never a candidate: split-KV decode).
   std::string fallback;
+  /// Shape-dependent builds of the same spec (`overlap = auto`: the long-KV
+  /// build, cooperative with the softmax overlap), each launched instead of
+  /// this kernel from a KV sequence of minSeqKV rows; ascending minSeqKV.
+  std::vector<GpuKernel> alternatives;
+  /// As an alternative: the shortest KV sequence it is launched for.
+  int64_t minSeqKV = 0;
 };
 
 /// The spec through the algorithm passes (decode split over a runtime

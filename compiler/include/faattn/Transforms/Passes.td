@@ -19,7 +19,19 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
     unchanged, no mask or exactly q_idx >= kv_idx, the default schedule and
     grid) gets `faattn.tile_order = "l2_sections"`; the others keep none
     (heavy first).
+
+    `overlap = auto` (no `faattn.overlap`) is a shape-dependent choice for
+    the plain kernels at head dim 256 and the causal ones at head dim 128
+    (default tiles): the function gets `faattn.long_kv_alternative = N`, the
+    shortest KV sequence from which a second build is expected faster; with
+    `long-kv` the pass makes that build instead, marking the function
+    `faattn.schedule = "cooperative"` and `faattn.overlap = "softmax"` (which
+    then takes 128-wide blocks, heavy first).
   }];
+  let options = [
+    Option<"longKV", "long-kv", "bool", /*default=*/"false",
+           "Build the long-KV alternative of the functions that have one">
+  ];
 }
 
 def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
