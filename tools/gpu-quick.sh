@@ -4,13 +4,14 @@
 # costs a minute, not the session), then times faattn alone on the Hopper issue's grid
 # (bench/grid.fa at 16k tokens). Writes $OUT/quick-tests.txt and $OUT/quick-bench.txt.
 #
-#   bash tools/gpu-quick.sh [tests] [variants] [overlap] [tuning-tests] [bench] [tuning] [sass]
-#                           [sanitizer] [scan-cost]
+#   bash tools/gpu-quick.sh [tests] [variants] [overlap] [long-kv] [tuning-tests] [bench] [tuning]
+#                           [sass] [sanitizer] [scan-cost]
 #
 # variants: the lit variant specs (documents, windows, fully masked rows, ..., and the
 # tensor-core ones of tests/lit/cpu/hopper.fa) and random specs (SIMT-sized and hopper) at odd
 # shapes; overlap: the catalogue, variant, hopper and random hopper specs with overlap = softmax
-# where they can take it, at odd shapes; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
+# where they can take it, at odd shapes; long-kv: the kernels with overlap = auto's long-KV
+# build at KV lengths on both sides of where the runtime switches to it; tuning-tests: every kernel of bench/tuning.fa (schedules, ring depths and tiles
 # set by hand) at odd shapes, each under 40 s; tuning: those kernels timed at 4k and 16k tokens
 # per sequence; sass: HGMMA inside a loop and no local memory in the SASS of every catalogue
 # and grid kernel (compiled on the CPU machine, bundle/kernels.tar.xz), and this machine's
@@ -85,6 +86,21 @@ if [[ "$PARTS" == *" overlap "* ]]; then
   done
   tally
 fi
+if [[ "$PARTS" == *" long-kv "* ]]; then
+  # overlap = auto's long-KV builds (the runtime launches them from seq_kv 4096): every kernel
+  # that has one (causal, gqa_causal, mqa, hd256, the grid's g128c, g256 and g256c, hopper.fa's
+  # sections_gqa_causal_lse with its LSE) at KV lengths on both sides of the threshold, odd
+  # ones included; faattn-run's line says build=long-kv(...) when the launch took it.
+  for spec in specs/causal.fa specs/gqa.fa specs/mqa.fa specs/head-dims.fa bench/grid.fa \
+      tests/lit/cpu/hopper.fa; do
+    check "$spec" 300 "$spec" --shape b=1,seq_q=300,seq_kv=4095 --shape b=1,seq_q=300,seq_kv=4096 \
+      --shape b=2,seq_q=1000,seq_kv=4099 --shape b=1,seq_q=1,seq_kv=8192 \
+      --shape b=1,seq_q=4500,seq_kv=4500
+  done
+  echo "launches of a long-KV build: $(grep -c 'build=long-kv' "$OUT/quick-tests.txt")" \
+    | tee -a "$OUT/quick-tests.txt"
+  tally
+fi
 if [[ "$PARTS" == *" tuning-tests "* ]]; then
   for k in $(tuning_kernels); do
     check "tuning $k" 40 bench/tuning.fa --kernel=$k --shape b=2,seq_q=1000,seq_kv=1000 \
@@ -108,18 +124,29 @@ if [[ "$PARTS" == *" sass "* ]]; then
   # this machine's ptxas on their PTX (registers, spills).
   rm -rf /tmp/faattn-kernels && mkdir -p /tmp/faattn-kernels
   tar -xJf bundle/kernels.tar.xz -C /tmp/faattn-kernels
+  # Each kernel and each of its shape-dependent alternatives (NAME.kvN.ptx, the same entry).
+  list_builds() {
+    python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(m['kernel'], m['kernel'], m['target'], m['mapping'])
+for a in m.get('alternatives', []):
+    print(a['ptx'][:-len('.ptx')], m['kernel'], m['target'], a['mapping'])" "$1"
+  }
   for json in /tmp/faattn-kernels/*/*.json; do
-    dir=$(dirname "$json") name=$(basename "$json" .json) group=$(basename "$(dirname "$json")")
-    read -r arch mapping < <(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['target'], m['mapping'])" "$json")
-    expect=(); [ "$mapping" = wgmma ] && expect=(--expect-loop "$name")
-    cuobjdump --dump-sass "$dir/$name.cubin" | python3 tools/sass-check.py --label "$group/" "${expect[@]}" \
-      | tee -a "$OUT/sass.txt"
-    [ "${PIPESTATUS[1]}" -eq 0 ] || status=1
-    ptxas -arch="$arch" -v -o /dev/null "$dir/$name.ptx" 2> "/tmp/$name.ptxas.txt" || status=1
-    echo "$group/$name: $(grep -o 'Used [0-9]* registers' "/tmp/$name.ptxas.txt" | tail -1)," \
-      "$(grep -o '[0-9]* bytes spill stores, [0-9]* bytes spill loads' "/tmp/$name.ptxas.txt" | tail -1)" \
-      | tee -a "$OUT/ptxas.txt"
-    ! grep -qE '[1-9][0-9]* bytes spill' "/tmp/$name.ptxas.txt" || status=1
+    dir=$(dirname "$json") group=$(basename "$(dirname "$json")")
+    while read -r name entry arch mapping; do
+      expect=(); [ "$mapping" = wgmma ] && expect=(--expect-loop "$entry")
+      label="$group/"; [ "$name" = "$entry" ] || label="$group/$name:"
+      cuobjdump --dump-sass "$dir/$name.cubin" | python3 tools/sass-check.py --label "$label" "${expect[@]}" \
+        | tee -a "$OUT/sass.txt"
+      [ "${PIPESTATUS[1]}" -eq 0 ] || status=1
+      ptxas -arch="$arch" -v -o /dev/null "$dir/$name.ptx" 2> "/tmp/$name.ptxas.txt" || status=1
+      echo "$group/$name: $(grep -o 'Used [0-9]* registers' "/tmp/$name.ptxas.txt" | tail -1)," \
+        "$(grep -o '[0-9]* bytes spill stores, [0-9]* bytes spill loads' "/tmp/$name.ptxas.txt" | tail -1)" \
+        | tee -a "$OUT/ptxas.txt"
+      ! grep -qE '[1-9][0-9]* bytes spill' "/tmp/$name.ptxas.txt" || status=1
+    done < <(list_builds "$json")
   done
   ptxas --version | tail -1 >> "$OUT/ptxas.txt"
 fi
@@ -132,7 +159,8 @@ if [[ "$PARTS" == *" sanitizer "* ]]; then
              "memcheck bench/tuning.fa --kernel=g128c_ovpp" "racecheck bench/tuning.fa --kernel=g128c_ovpp" \
              "memcheck bench/tuning.fa --kernel=document_ovws" "racecheck bench/tuning.fa --kernel=document_ovws" \
              "memcheck bench/tuning.fa --kernel=g128c_ovpersist --shape=b=1,seq_q=1500,seq_kv=1000" \
-             "racecheck bench/tuning.fa --kernel=g128c_ovpersist --shape=b=1,seq_q=1500,seq_kv=1000"; do
+             "racecheck bench/tuning.fa --kernel=g128c_ovpersist --shape=b=1,seq_q=1500,seq_kv=1000" \
+             "memcheck bench/grid.fa --kernel=g256c --shape=b=1,seq_q=4100,seq_kv=4100"; do
     set -- $run
     [[ "$run" == *--shape* ]] || set -- "$@" --shape=b=2,seq_q=300,seq_kv=400
     timeout 120 compute-sanitizer --tool "$1" --error-exitcode 3 faattn-run --gpu "${@:2}" \
