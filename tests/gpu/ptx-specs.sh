@@ -20,9 +20,9 @@ for extra in "$@"; do
   "$compile" --emit=ptx "$extra" -o "$work/$(basename "$extra" .fa)"
 done
 n=0
-for json in "$work"/*/*.json; do
-  dir=$(dirname "$json") name=$(basename "$json" .json)
-  arch=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['target'])" "$json")
+# One PTX file (dir, name without .ptx, target) through ptxas -v.
+check() {
+  local dir=$1 name=$2 arch=$3
   ptxas -arch="$arch" -v -o "$dir/$name.check.cubin" "$dir/$name.ptx" 2> "$dir/$name.ptxas.txt"
   grep -q "^\.target $arch" "$dir/$name.ptx"
   # setmaxnreg that ptxas ignores (C7508), wgmma it serializes (C7510, C7520) or a wait it
@@ -39,6 +39,19 @@ for json in "$work"/*/*.json; do
   fi
   grep -q "bytes spill stores" "$dir/$name.ptxas.txt" # ptxas -v reported on it
   n=$((n + 1))
+}
+# Each kernel and each of its shape-dependent builds (overlap = auto's NAME.kvN.ptx).
+builds() {
+  python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))
+for ptx in [m['ptx']] + [a['ptx'] for a in m.get('alternatives', [])]:
+    print(ptx[:-len('.ptx')], m['target'])" "$1"
+}
+for json in "$work"/*/*.json; do
+  while read -r name arch; do
+    check "$(dirname "$json")" "$name" "$arch"
+  done < <(builds "$json")
 done
 echo "$n kernels assembled by ptxas, none spilling"
 [ "$n" -gt 0 ]
