@@ -97,6 +97,10 @@ for tool in memcheck racecheck; do
   timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu bench/tuning.fa \
     --kernel=document_ovws --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
   echo "$tool bench/tuning.fa:document_ovws exit=$?" | tee -a "$OUT/sanitizer.txt"
+  # overlap = auto's long-KV build (launched from seq_kv 4096), head dim 256 without a mask.
+  timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/head-dims.fa \
+    --kernel=hd256 --shape b=1,seq_q=130,seq_kv=4100 >> "$OUT/sanitizer.txt" 2>&1
+  echo "$tool specs/head-dims.fa:hd256 (long-KV build) exit=$?" | tee -a "$OUT/sanitizer.txt"
 done
 
 fi
