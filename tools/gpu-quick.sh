@@ -88,9 +88,9 @@ if [[ "$PARTS" == *" overlap "* ]]; then
 fi
 if [[ "$PARTS" == *" long-kv "* ]]; then
   # overlap = auto's long-KV builds (the runtime launches them from seq_kv 4096): every kernel
-  # that has one (causal, gqa_causal, mqa, hd256, the grid's g128c, g256 and g256c, hopper.fa's
-  # sections_gqa_causal_lse with its LSE) at KV lengths on both sides of the threshold, odd
-  # ones included; faattn-run's line says build=long-kv(...) when the launch took it.
+  # that has one (causal, gqa_causal, mqa, hd256, the grid's g128c, g256 and g256c) and the
+  # other kernels of those files at KV lengths on both sides of the threshold, odd ones
+  # included; faattn-run's line says build=long-kv(...) when the launch took it.
   for spec in specs/causal.fa specs/gqa.fa specs/mqa.fa specs/head-dims.fa bench/grid.fa \
       tests/lit/cpu/hopper.fa; do
     check "$spec" 300 "$spec" --shape b=1,seq_q=300,seq_kv=4095 --shape b=1,seq_q=300,seq_kv=4096 \
@@ -135,6 +135,7 @@ for a in m.get('alternatives', []):
   }
   for json in /tmp/faattn-kernels/*/*.json; do
     dir=$(dirname "$json") group=$(basename "$(dirname "$json")")
+    list=$(list_builds "$json") || { status=1; echo "unreadable: $json" | tee -a "$OUT/sass.txt"; }
     while read -r name entry arch mapping; do
       expect=(); [ "$mapping" = wgmma ] && expect=(--expect-loop "$entry")
       label="$group/"; [ "$name" = "$entry" ] || label="$group/$name:"
@@ -146,7 +147,7 @@ for a in m.get('alternatives', []):
         "$(grep -o '[0-9]* bytes spill stores, [0-9]* bytes spill loads' "/tmp/$name.ptxas.txt" | tail -1)" \
         | tee -a "$OUT/ptxas.txt"
       ! grep -qE '[1-9][0-9]* bytes spill' "/tmp/$name.ptxas.txt" || status=1
-    done < <(list_builds "$json")
+    done <<< "$list"
   done
   ptxas --version | tail -1 >> "$OUT/ptxas.txt"
 fi

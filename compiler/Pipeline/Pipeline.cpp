@@ -252,14 +252,18 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   // seq_kv = longKVFrom. It must take the rotated loops (faattn-tile chose it
   // for kernels that do): anything else is a compiler bug, reported as such.
   llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true, unused);
-  if (!longKV)
+  if (!longKV) { // "kernel 'x': ..." from buildForGpu
+    std::string why = llvm::toString(longKV.takeError());
+    llvm::StringRef rest(why);
+    rest.consume_front("kernel '" + k.name + "': ");
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the long-KV build (overlap = auto): " +
-                                       llvm::toString(longKV.takeError()));
+                                   "kernel '" + k.name + "': its long-KV build (overlap = auto): " +
+                                       rest);
+  }
   if (longKV->overlap != "softmax")
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "kernel '" + k.name + "': the long-KV build (overlap = auto) did not take the rotated "
+        "kernel '" + k.name + "': its long-KV build (overlap = auto) did not take the rotated "
         "KV loops" + (longKV->fallback.empty() ? "" : ": " + longKV->fallback));
   longKV->minSeqKV = longKVFrom;
   kernel->alternatives.push_back(std::move(*longKV));

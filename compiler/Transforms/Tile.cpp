@@ -81,7 +81,8 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
 }
 
 /// The shortest KV sequence the long-kv build of a kernel is launched for
-/// (docs/PERFORMANCE.md step 21: where it starts to win).
+/// (docs/PERFORMANCE.md step 21: where it starts to win). Cache entries keep
+/// it: a change needs a new compilerVersion() (runtime/lib/Runtime.cpp).
 constexpr int64_t kLongKVFrom = 4096;
 
 /// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
@@ -302,14 +303,19 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     // a function is marked faattn.long_kv_alternative = the shortest KV
     // sequence the other build is launched for; the compiler builds it again
     // with long-kv, which gives it the two keys (set before the choices below,
-    // which then see a kernel with a schedule: heavy first, 128-wide blocks),
-    // and the runtime picks one of the two at each launch.
+    // which then see a kernel with a schedule: heavy first; the tiles stay the
+    // defaults of these head dims), and the runtime picks one of the two at
+    // each launch. Only the measured kernels: no tuning key of the spec's
+    // (tile, stages, tile_order, overlap; schedule and grid make a kernel not
+    // plain) — `stages = 1`, for one, has no ring for the rotated loops.
     auto longKVWins = [&](AttentionOp op) {
       int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
       return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
              (d == 256 || (d == 128 && isCausalMask(op)));
     };
-    if (!ops.empty() && !fn->hasAttr("faattn.overlap") && llvm::all_of(ops, longKVWins)) {
+    bool tuned = fn->hasAttr("faattn.overlap") || fn->hasAttr("faattn.stages") ||
+                 fn->hasAttr("faattn.tile_order");
+    if (!ops.empty() && !tuned && llvm::all_of(ops, longKVWins)) {
       MLIRContext *ctx = fn.getContext();
       if (longKV) {
         fn->setAttr("faattn.schedule", StringAttr::get(ctx, "cooperative"));

@@ -302,7 +302,7 @@ Status Kernel::validate(const LaunchArgs &a) const {
 
 Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
   State *chosen = this;
-  if (!info.varlen && info.page == 0) {
+  if (!alternatives.empty() && !info.varlen && info.page == 0 && a.k.shape.size() == 4) {
     int64_t seqKV = dimsOf(a.k, info.bshd).s;
     for (const std::shared_ptr<State> &alt : alternatives)
       if (seqKV >= alt->compiled.minSeqKV)
@@ -738,7 +738,11 @@ const char *const kSizeKeys[] = {"block_m",     "threads",    "shared_bytes", "b
 
 constexpr llvm::StringLiteral kCacheHeader = "faattn-cache 5\n";
 
-void serializeEntry(const CompiledKernel &k, int64_t alternatives, std::string &out) {
+/// One entry; an alternative's checksum covers the main kernel's PTX checksum
+/// too (`parentSha`; "" for the main kernel), so that entries of two cache
+/// files do not mix.
+void serializeEntry(const CompiledKernel &k, int64_t alternatives, const std::string &parentSha,
+                    std::string &out) {
   std::string ptxSha = sha256Hex(k.ptx);
   std::vector<int64_t> sizes = {k.blockM,    k.threads,   k.sharedBytes,
                                 k.blockN,    k.maxSplits, k.tmaBlockN,
@@ -747,7 +751,8 @@ void serializeEntry(const CompiledKernel &k, int64_t alternatives, std::string &
                          {"target", k.target},
                          {"ptx_bytes", k.ptx.size()},
                          {"ptx_sha256", ptxSha},
-                         {"entry_sha256", sha256Hex(entryFields(k.name, k.target, sizes, ptxSha))}};
+                         {"entry_sha256",
+                          sha256Hex(entryFields(k.name, k.target, sizes, ptxSha + parentSha))}};
   for (size_t i = 0; i < sizes.size(); ++i)
     meta[kSizeKeys[i]] = sizes[i];
   out += meta.dump() + "\n" + k.ptx;
@@ -755,15 +760,17 @@ void serializeEntry(const CompiledKernel &k, int64_t alternatives, std::string &
 
 std::string serialize(const CompiledKernel &k) {
   std::string out = kCacheHeader.str();
-  serializeEntry(k, static_cast<int64_t>(k.alternatives.size()), out);
+  serializeEntry(k, static_cast<int64_t>(k.alternatives.size()), "", out);
+  std::string mainSha = sha256Hex(k.ptx);
   for (const CompiledKernel &alt : k.alternatives)
-    serializeEntry(alt, 0, out);
+    serializeEntry(alt, 0, mainSha, out);
   return out;
 }
 
 /// One entry from the front of `data` (consumed), and its number of
 /// alternatives; nullopt when it is malformed, truncated or corrupt.
-std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, int64_t &alternatives) {
+std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, const std::string &parentSha,
+                                              int64_t &alternatives) {
   auto [line, rest] = data.split('\n');
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
   // Every field checked for its type before it is read (get<> would throw).
@@ -787,7 +794,7 @@ std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, int64_t &a
   // The header fields are covered too (a corrupt block_m would launch wrongly).
   std::string fields = entryFields(meta["name"].get<std::string>(),
                                    meta["target"].get<std::string>(), sizes,
-                                   meta["ptx_sha256"].get<std::string>());
+                                   meta["ptx_sha256"].get<std::string>() + parentSha);
   if (sha256Hex(fields) != meta["entry_sha256"].get<std::string>())
     return std::nullopt;
   CompiledKernel k;
@@ -813,11 +820,12 @@ std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
   if (!data.consume_front(kCacheHeader))
     return std::nullopt;
   int64_t alternatives = 0, none = 0;
-  std::optional<CompiledKernel> k = deserializeEntry(data, alternatives);
+  std::optional<CompiledKernel> k = deserializeEntry(data, "", alternatives);
   if (!k || alternatives < 0 || alternatives > int64_t(kMaxAlternatives))
     return std::nullopt;
+  std::string mainSha = sha256Hex(k->ptx);
   for (int64_t i = 0; i < alternatives; ++i) {
-    std::optional<CompiledKernel> alt = deserializeEntry(data, none);
+    std::optional<CompiledKernel> alt = deserializeEntry(data, mainSha, none);
     if (!alt || none != 0)
       return std::nullopt;
     k->alternatives.push_back(std::move(*alt));
@@ -875,8 +883,8 @@ Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
       return *k;
     }
   Result<CompiledKernel> compiled = compileSpec(text, kernel);
-  if (!compiled)
-    return compiled;
+  if (!compiled || !invalidReason(*compiled).empty())
+    return compiled; // Runtime::compile reports it; nothing that cannot launch is written
   std::string data = serialize(*compiled);
   if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
         os << data;

@@ -49,9 +49,10 @@ for ptx in [m['ptx']] + [a['ptx'] for a in m.get('alternatives', [])]:
     print(ptx[:-len('.ptx')], m['target'])" "$1"
 }
 for json in "$work"/*/*.json; do
+  list=$(builds "$json") # a bad JSON fails here (set -e), not by skipping the kernel
   while read -r name arch; do
     check "$(dirname "$json")" "$name" "$arch"
-  done < <(builds "$json")
+  done <<< "$list"
 done
 echo "$n kernels assembled by ptxas, none spilling"
 [ "$n" -gt 0 ]

@@ -2,6 +2,10 @@
 #include "faattn/faattn.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SHA256.h"
 
 #include <atomic>
 #include <chrono>
@@ -358,16 +362,13 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
     return j;
   };
   // Wrong types, a zero block size, a block size that does not match its checksum, a
-  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), an
-  // alternative announced but missing, a main kernel with a minimum KV length, not JSON.
+  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), not JSON.
   for (std::string bad : {replace("\"name\":\"causal\"", "\"name\":1"),
                           replace("\"block_m\":128", "\"block_m\":\"x\""),
                           replace("\"block_m\":128", "\"block_m\":0"),
                           replace("\"block_m\":128", "\"block_m\":64"),
                           replace("\"persistent\":0", "\"persistent\":2"),
                           replace("\"persistent\":0,", ""),
-                          replace("\"alternatives\":0", "\"alternatives\":1"),
-                          replace("\"min_seq_kv\":0", "\"min_seq_kv\":4096"),
                           std::string("{not json")}) {
     std::ofstream(entry, std::ios::binary | std::ios::trunc) << header << bad << "\n" << ptx;
     std::atomic<int> calls{0};
@@ -654,6 +655,17 @@ TEST(RuntimeAlternatives, VarlenAndPagedKernelsTakeTheKernelItself) {
   a.k.shape[0] = a.v.shape[0] = 10000;
   ASSERT_TRUE(vl.validate(a)) << vl.validate(a).message();
   EXPECT_EQ(vl.compiledFor(a).ptx, "// fake ptx\n");
+  Kernel pg = fakeKernel(freshDir("alternatives-paged"), kPaged, withAlternatives);
+  LaunchArgs p = pagedArgs();
+  p.blockTable->shape = {2, 200}; // 200 pages of 32 rows: 6400 >= 4096
+  ASSERT_TRUE(pg.validate(p)) << pg.validate(p).message();
+  EXPECT_EQ(pg.compiledFor(p).ptx, "// fake ptx\n");
+}
+
+TEST(RuntimeAlternatives, CompiledForUnvalidatedArgsDoesNotReadPastK) {
+  Kernel k = fakeKernel(freshDir("alternatives-rank"), kSpec, withAlternatives);
+  LaunchArgs a; // k has rank 0
+  EXPECT_EQ(k.compiledFor(a).ptx, "// fake ptx\n");
 }
 
 TEST(RuntimeAlternatives, DiskEntryKeepsThem) {
@@ -672,20 +684,121 @@ TEST(RuntimeAlternatives, DiskEntryKeepsThem) {
   EXPECT_EQ(k.compiledFor(v.a).ptx, "// long ptx 8192\n");
 }
 
-TEST(RuntimeAlternatives, ACorruptOrTruncatedAlternativeIsAMiss) {
+/// A disk entry cut into its lines: the header, then (JSON, PTX) per build.
+struct EntryParts {
+  std::string header;
+  std::vector<std::pair<std::string, std::string>> builds;
+  std::string join() const {
+    std::string s = header;
+    for (const auto &[json, ptx] : builds)
+      s += json + "\n" + ptx;
+    return s;
+  }
+};
+
+EntryParts splitEntry(const std::string &data) {
+  EntryParts e;
+  size_t at = data.find('\n') + 1;
+  e.header = data.substr(0, at);
+  while (at < data.size()) {
+    size_t nl = data.find('\n', at);
+    std::string json = data.substr(at, nl - at);
+    size_t bytes = nlohmann::json::parse(json)["ptx_bytes"].get<size_t>();
+    e.builds.push_back({json, data.substr(nl + 1, bytes)});
+    at = nl + 1 + bytes;
+  }
+  return e;
+}
+
+std::string sha256Hex(const std::string &s) {
+  return llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(s)), /*LowerCase=*/true);
+}
+
+/// `json` with `key` set to `value` and its entry checksum made again as the runtime
+/// makes it (name, target, the launch sizes, the PTX's checksum and, for an alternative,
+/// the main kernel's): what a bug in the writer, not corruption, would leave.
+std::string resigned(const std::string &json, const char *key, int64_t value,
+                     const std::string &mainPtx) {
+  nlohmann::json m = nlohmann::json::parse(json);
+  m[key] = value;
+  std::string fields = m["name"].get<std::string>() + "\n" + m["target"].get<std::string>() + "\n";
+  for (const char *k : {"block_m", "threads", "shared_bytes", "block_n", "max_splits",
+                        "tma_block_n", "persistent", "min_seq_kv", "alternatives"})
+    fields += std::to_string(m[k].get<int64_t>()) + "\n";
+  fields += m["ptx_sha256"].get<std::string>() + (mainPtx.empty() ? "" : sha256Hex(mainPtx));
+  m["entry_sha256"] = sha256Hex(fields);
+  return m.dump();
+}
+
+TEST(RuntimeAlternatives, ACorruptTruncatedOrMisassembledEntryIsAMiss) {
   std::string dir = freshDir("alternatives-corrupt");
   fakeKernel(dir, kSpec, withAlternatives);
   fs::path entry = entries(dir).at(0);
   std::string data = readFile(entry);
+  EntryParts parts = splitEntry(data);
+  ASSERT_EQ(parts.builds.size(), 3u);
+  ASSERT_EQ(parts.join(), data);
+  const std::string mainPtx = parts.builds[0].second;
+  // The resigning helper agrees with the runtime: an unchanged field resigned loads.
+  {
+    EntryParts same = parts;
+    same.builds[2].first = resigned(same.builds[2].first, "min_seq_kv", 8192, mainPtx);
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << same.join();
+    ASSERT_TRUE(compileFresh(dir, 0, 1));
+  }
+  std::vector<std::string> bad;
+  // Corruption: a flipped byte in the last alternative's PTX, the entry cut inside it or
+  // right before it (two announced, one there), a byte after the last.
   size_t at = data.find("// long ptx 8192");
   ASSERT_NE(at, std::string::npos);
-  // A flipped byte in the last alternative's PTX, the entry cut inside it, a byte after it.
-  std::string flipped = data, cut = data.substr(0, at + 4), longer = data + "x";
+  std::string flipped = data;
   flipped[at + 3] = 'L';
-  for (const std::string &bad : {flipped, cut, longer}) {
-    std::ofstream(entry, std::ios::binary | std::ios::trunc) << bad;
-    ASSERT_TRUE(compileFresh(dir, 1, 0));
+  bad.push_back(flipped);
+  bad.push_back(data.substr(0, at + 4));
+  EntryParts dropped = parts;
+  dropped.builds.pop_back();
+  bad.push_back(dropped.join());
+  bad.push_back(data + "x");
+  // Entries with valid checksums that cannot launch: alternatives out of order, one with
+  // alternatives of its own, a main kernel with a minimum KV length, an alternative from
+  // another cache file (another main kernel's).
+  EntryParts swapped = parts;
+  std::swap(swapped.builds[1], swapped.builds[2]);
+  bad.push_back(swapped.join());
+  EntryParts nested = parts;
+  nested.builds[1].first = resigned(nested.builds[1].first, "alternatives", 1, mainPtx);
+  bad.push_back(nested.join());
+  EntryParts mainFrom = parts;
+  mainFrom.builds[0].first = resigned(mainFrom.builds[0].first, "min_seq_kv", 4096, "");
+  bad.push_back(mainFrom.join());
+  std::string other = freshDir("alternatives-other");
+  fakeKernel(other, kSpec, [](CompiledKernel &k) {
+    withAlternatives(k);
+    k.ptx = "// another main kernel\n";
+  });
+  EntryParts spliced = parts;
+  spliced.builds[2] = splitEntry(readFile(entries(other).at(0))).builds[2];
+  bad.push_back(spliced.join());
+  for (size_t i = 0; i < bad.size(); ++i) {
+    std::ofstream(entry, std::ios::binary | std::ios::trunc) << bad[i];
+    ASSERT_TRUE(compileFresh(dir, 1, 0)) << "case " << i;
   }
+}
+
+TEST(RuntimeAlternatives, AnInvalidCompileWritesNothing) {
+  std::string dir = freshDir("alternatives-unwritten");
+  RuntimeOptions o;
+  o.cacheDir = dir;
+  o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+    withAlternatives(k);
+    CompiledKernel copy = k;
+    k.alternatives[0].alternatives.push_back(copy); // nested: the disk format has no place
+    return k;
+  };
+  Runtime rt(o);
+  ASSERT_FALSE(rt.compile(kSpec));
+  EXPECT_TRUE(entries(dir).empty());
 }
 
 TEST(RuntimeAlternatives, InvalidOnesFromACompilerAreAnError) {

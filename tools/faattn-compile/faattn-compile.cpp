@@ -274,7 +274,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
     }
     // What is particular to one build of the kernel: its mapping, launch,
     // PTX file (and cubin with ptxas' report when ptxas is on PATH).
-    auto describe = [&](const faattn::GpuKernel &g, const std::string &file,
+    auto describe = [&](const faattn::GpuKernel &g, const std::string &file, const char *what,
                         nlohmann::json &out) -> bool {
       int64_t bm = g.blockM;
       auto orNull = [](const std::string &v) {
@@ -336,7 +336,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
       std::string cubin, ptxasErrors;
       if (auto report = runPtxas(g.ptx, g.chip, cubin, ptxasErrors)) {
         if (!ptxasErrors.empty()) {
-          fail("kernel '" + k.name + "': " + ptxasErrors);
+          fail("kernel '" + k.name + "'" + what + ": " + ptxasErrors);
           return false;
         }
         out["cubin"] = file + ".cubin";
@@ -356,7 +356,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                 "(i64), in the order of 'params'"},
         {"params", params},
     };
-    if (!describe(*kernel, k.name, meta))
+    if (!describe(*kernel, k.name, "", meta))
       return 1;
     written.push_back(k.name + ": " + outDir + "/" + k.name + ".ptx");
     // overlap = auto's shape-dependent builds: the same entry, parameters and
@@ -364,7 +364,8 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
     nlohmann::json alternatives = nlohmann::json::array();
     for (const faattn::GpuKernel &alt : kernel->alternatives) {
       nlohmann::json a = {{"min_seq_kv", alt.minSeqKV}};
-      if (!describe(alt, k.name + ".kv" + std::to_string(alt.minSeqKV), a))
+      if (!describe(alt, k.name + ".kv" + std::to_string(alt.minSeqKV),
+                    " (its long-KV build, overlap = auto)", a))
         return 1;
       alternatives.push_back(std::move(a));
       written.push_back(k.name + ": " + outDir + "/" + k.name + ".kv" +

@@ -5,7 +5,7 @@
 // sm_90a kernels at head dim 256, and the causal ones at head dim 128, with their default
 // tiles are marked with the shortest KV sequence from which their long-KV build is
 // launched; with long-kv the pass makes that build (cooperative warpgroups, the softmax
-// overlap, which then are not plain: heavy first, 128-wide blocks at head dim 128).
+// overlap, which then are not plain: heavy first; the tiles stay these head dims' defaults).
 // DEFAULT-LABEL: func.func @d256(
 // DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
 // DEFAULT-NOT: faattn.schedule
@@ -232,6 +232,44 @@ func.func @d256_sm80(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v:
 
 func.func @d256_128(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The spec's stages (1: no ring for the rotated loops).
+// DEFAULT-LABEL: func.func @d256_stages1(
+// DEFAULT-NOT: long_kv_alternative
+// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG-LABEL: func.func @d256_stages1(
+// LONG-NOT: long_kv_alternative
+// LONG-NOT: faattn.overlap = "softmax"
+// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+
+func.func @d256_stages1(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.stages = 1 : i64, faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The spec's tile_order.
+// DEFAULT-LABEL: func.func @d256_order(
+// DEFAULT-NOT: long_kv_alternative
+// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG-LABEL: func.func @d256_order(
+// LONG-NOT: long_kv_alternative
+// LONG-NOT: faattn.overlap = "softmax"
+// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+
+func.func @d256_order(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
+  faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }

@@ -35,8 +35,9 @@ struct AlgorithmOptions {
   /// Its workspace (and number of splits) from the runtime, as function
   /// arguments (the GPU path), instead of a memref.alloc (the CPU path).
   bool splitKVWorkspaceArgs = false;
-  /// faattn-pipeline-kv after faattn-assign-layouts (the CPU path only so
-  /// far: the GPU lowerings do not take the rotated KV loops yet).
+  /// faattn-pipeline-kv on every kernel after faattn-assign-layouts
+  /// (faattn-run --cpu --pipeline-kv); else only on those marked
+  /// `overlap = softmax` (the wgmma TMA pipeline lowers them).
   bool pipelineKV = false;
   /// faattn-tile's long-kv: the long-KV build of the kernels that have one
   /// (`overlap = auto`'s shape-dependent choice).
@@ -105,8 +106,9 @@ struct GpuKernel {
 };
 
 /// The spec through the algorithm passes (decode split over a runtime
-/// workspace), the GPU (SIMT)
-/// path and the NVPTX backend. `ctx` must have registerFAAttnDialects and
+/// workspace), the GPU lowerings (wgmma or SIMT) and the NVPTX backend; for
+/// the kernels faattn-tile marks (`overlap = auto`), a second build with
+/// faattn-tile's long-kv as `alternatives` (an error there fails the compile). `ctx` must have registerFAAttnDialects and
 /// registerGpuDialects. `printIR` enables --print-ir-after-all.
 llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,
                                         llvm::SourceMgr &sm, bool printIR = false);

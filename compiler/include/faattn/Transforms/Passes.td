@@ -22,11 +22,11 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
 
     `overlap = auto` (no `faattn.overlap`) is a shape-dependent choice for
     the plain kernels at head dim 256 and the causal ones at head dim 128
-    (default tiles): the function gets `faattn.long_kv_alternative = N`, the
-    shortest KV sequence from which a second build is expected faster; with
-    `long-kv` the pass makes that build instead, marking the function
-    `faattn.schedule = "cooperative"` and `faattn.overlap = "softmax"` (which
-    then takes 128-wide blocks, heavy first).
+    (default tiles, no `faattn.stages` or `faattn.tile_order`): the function
+    gets `faattn.long_kv_alternative = N`, the shortest KV sequence from which
+    a second build is expected faster; with `long-kv` the pass makes that
+    build instead, marking the function `faattn.schedule = "cooperative"` and
+    `faattn.overlap = "softmax"` (which then takes its tiles heavy first).
   }];
   let options = [
     Option<"longKV", "long-kv", "bool", /*default=*/"false",
