@@ -99,6 +99,15 @@ if [[ "$PARTS" == *" long-kv "* ]]; then
   done
   echo "launches of a long-KV build: $(grep -c 'build=long-kv' "$OUT/quick-tests.txt")" \
     | tee -a "$OUT/quick-tests.txt"
+  # The disk cache (format 5) with a long-KV build: the second process loads both builds and
+  # launches each (seq_kv 4100 and 1000).
+  rm -rf /tmp/faattn-cache-long
+  for i in 1 2; do
+    check "disk cache, process $i" 120 bench/grid.fa --kernel=g256c --cache-dir=/tmp/faattn-cache-long \
+      --shape b=1,seq_q=300,seq_kv=4100 --shape b=1,seq_q=300,seq_kv=1000
+  done
+  grep -q '^g256c: from the disk cache (1 shape-dependent builds more)$' "$OUT/quick-tests.txt" ||
+    { status=1; echo "FAILED: no disk hit with the long-KV build" | tee -a "$OUT/quick-tests.txt"; }
   tally
 fi
 if [[ "$PARTS" == *" tuning-tests "* ]]; then

@@ -76,6 +76,11 @@ cl::opt<bool> uniformLengths(
     cl::desc("varlen / paged_kv: every sequence at the full seq_q / seq_kv (default: ragged "
              "lengths, one sequence empty; for benchmarks)"),
     cl::cat(category));
+cl::opt<std::string> cacheDir(
+    "cache-dir", cl::init(""),
+    cl::desc("--gpu: the runtime's disk cache in this directory (default: none, every kernel "
+             "compiled); prints where each kernel came from"),
+    cl::value_desc("dir"), cl::cat(category));
 cl::list<std::string> paramFiles(
     "param",
     cl::desc("NAME=FILE: the param's values from FILE (raw little-endian int32 or float32, "
@@ -809,7 +814,8 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
   llvm::outs() << "device: " << device->name << " (sm_" << device->major << device->minor
                << ", " << device->multiprocessors << " SMs)\n";
   RuntimeOptions options;
-  options.cacheDir = ""; // compile every time: this tool tests the compiler
+  options.cacheDir = cacheDir.getValue(); // default "": compile every time (this tool tests
+                                          // the compiler)
   Runtime rt(options);
   unsigned failures = 0, ran = 0;
   for (const spec::KernelSpec &k : kernels) {
@@ -825,7 +831,12 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
                    << needMajor << ".0, the device has " << device->major << "." << device->minor << ")\n";
       continue;
     }
+    int diskHits = rt.stats().diskHits;
     Result<Kernel> kernel = rt.compile(specText.str(), k.name);
+    if (kernel && !cacheDir.empty())
+      llvm::outs() << k.name << ": "
+                   << (rt.stats().diskHits > diskHits ? "from the disk cache" : "compiled") << " ("
+                   << kernel->compiled().alternatives.size() << " shape-dependent builds more)\n";
     if (!kernel) {
       ++failures;
       fail(kernel.error());
