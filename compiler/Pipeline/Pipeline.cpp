@@ -148,11 +148,11 @@ void registerGpuDialects(DialectRegistry &registry) {
 namespace {
 
 /// One build of `k`: the algorithm passes (faattn-tile's long-kv when
-/// `longKV`), the GPU lowering and the NVPTX backend. `longKVFrom` gets the
-/// function's faattn.long_kv_alternative (0 when it has none).
+/// `longKV`), the GPU lowering and the NVPTX backend. `longKVFrom`, when
+/// given, gets the function's faattn.long_kv_alternative (0 when it has none).
 llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
                                       llvm::SourceMgr &sm, bool printIR, bool longKV,
-                                      int64_t &longKVFrom) {
+                                      int64_t *longKVFrom = nullptr) {
   auto fail = [&](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': " + msg);
@@ -173,11 +173,13 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   addGpuLoweringPasses(lowering);
   if (failed(algorithm.run(*module)))
     return fail("the GPU pipeline failed");
-  longKVFrom = 0;
-  module->walk([&](func::FuncOp fn) {
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.long_kv_alternative"))
-      longKVFrom = a.getInt();
-  });
+  if (longKVFrom) {
+    *longKVFrom = 0;
+    module->walk([&](func::FuncOp fn) {
+      if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.long_kv_alternative"))
+        *longKVFrom = a.getInt();
+    });
+  }
   if (failed(lowering.run(*module)))
     return fail("the GPU pipeline failed");
   auto gpuModules = module->getOps<gpu::GPUModuleOp>();
@@ -244,14 +246,14 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   if (k.mode == spec::Mode::Backward)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': mode = backward has no GPU code yet");
-  int64_t longKVFrom = 0, unused = 0;
-  llvm::Expected<GpuKernel> kernel = buildForGpu(ctx, k, sm, printIR, false, longKVFrom);
+  int64_t longKVFrom = 0;
+  llvm::Expected<GpuKernel> kernel = buildForGpu(ctx, k, sm, printIR, false, &longKVFrom);
   if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma")
     return kernel;
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
   // seq_kv = longKVFrom. It must take the rotated loops (faattn-tile chose it
   // for kernels that do): anything else is a compiler bug, reported as such.
-  llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true, unused);
+  llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true);
   if (!longKV) { // "kernel 'x': ..." from buildForGpu
     std::string why = llvm::toString(longKV.takeError());
     llvm::StringRef rest(why);

@@ -382,33 +382,20 @@ TEST(SpecHash, IsSha256OfTheCompactCanonicalJson) {
             R"("scale":"0.088388346","score":"score","target":"sm_90a",)"
             R"("tuning":{"schedule":"auto","stages":null,"tile":null},"varlen":false})");
   // grid = persistent is in the tuning object only when set: specs without it keep their hash.
-  auto pp = parseText("kernel k { heads = 16; head_dim = 128; grid = persistent }");
-  ASSERT_TRUE(pp->kernels) << pp->diags;
-  EXPECT_EQ(canonicalJson(pp->kernels->front())["tuning"].dump(),
+  auto tuningOf = [](const char *stmts) { return jsonOf(kernelWith(stmts))["tuning"].dump(); };
+  EXPECT_EQ(tuningOf("grid = persistent"),
             R"({"grid":"persistent","schedule":"auto","stages":null,"tile":null})");
   // Likewise tile_order (auto is the compiler's choice: not in the object, the same hash).
-  auto po = parseText("kernel k { heads = 16; head_dim = 128; tile_order = l2_sections }");
-  ASSERT_TRUE(po->kernels) << po->diags;
-  EXPECT_EQ(canonicalJson(po->kernels->front())["tuning"].dump(),
+  EXPECT_EQ(tuningOf("tile_order = l2_sections"),
             R"({"schedule":"auto","stages":null,"tile":null,"tile_order":"l2_sections"})");
-  auto pa = parseText("kernel k { heads = 16; head_dim = 128; tile_order = auto }");
-  ASSERT_TRUE(pa->kernels) << pa->diags;
-  EXPECT_EQ(specHash(pa->kernels->front()), specHash(k));
+  EXPECT_EQ(hashOf(kernelWith("tile_order = auto")), specHash(k));
   // Likewise overlap: auto leaves the hash alone, none and softmax are kernels of their own.
-  auto ov = parseText("kernel k { heads = 16; head_dim = 128; overlap = softmax }");
-  ASSERT_TRUE(ov->kernels) << ov->diags;
-  EXPECT_EQ(canonicalJson(ov->kernels->front())["tuning"].dump(),
+  EXPECT_EQ(tuningOf("overlap = softmax"),
             R"({"overlap":"softmax","schedule":"auto","stages":null,"tile":null})");
-  auto on = parseText("kernel k { heads = 16; head_dim = 128; overlap = none }");
-  ASSERT_TRUE(on->kernels) << on->diags;
-  EXPECT_NE(specHash(on->kernels->front()), specHash(ov->kernels->front()));
-  EXPECT_NE(specHash(on->kernels->front()), specHash(k));
-  auto oa = parseText("kernel k { heads = 16; head_dim = 128; overlap = auto }");
-  ASSERT_TRUE(oa->kernels) << oa->diags;
-  EXPECT_EQ(specHash(oa->kernels->front()), specHash(k));
-  auto pd = parseText("kernel k { heads = 16; head_dim = 128; grid = default }");
-  ASSERT_TRUE(pd->kernels) << pd->diags;
-  EXPECT_EQ(specHash(pd->kernels->front()), specHash(k));
+  EXPECT_NE(hashOf(kernelWith("overlap = none")), hashOf(kernelWith("overlap = softmax")));
+  EXPECT_NE(hashOf(kernelWith("overlap = none")), specHash(k));
+  EXPECT_EQ(hashOf(kernelWith("overlap = auto")), specHash(k));
+  EXPECT_EQ(hashOf(kernelWith("grid = default")), specHash(k));
   EXPECT_EQ(specHash(k), "a0c2c18546a3afe916c3a1a768f8424fa667c0593ba9ec88c53b122cbeb38a1c");
 }
 

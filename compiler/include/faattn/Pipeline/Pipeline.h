@@ -108,8 +108,9 @@ struct GpuKernel {
 /// The spec through the algorithm passes (decode split over a runtime
 /// workspace), the GPU lowerings (wgmma or SIMT) and the NVPTX backend; for
 /// the kernels faattn-tile marks (`overlap = auto`), a second build with
-/// faattn-tile's long-kv as `alternatives` (an error there fails the compile). `ctx` must have registerFAAttnDialects and
-/// registerGpuDialects. `printIR` enables --print-ir-after-all.
+/// faattn-tile's long-kv as `alternatives` (an error there fails the
+/// compile). `ctx` must have registerFAAttnDialects and registerGpuDialects.
+/// `printIR` enables --print-ir-after-all.
 llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,
                                         llvm::SourceMgr &sm, bool printIR = false);
 
