@@ -1,0 +1,98 @@
+//===- KernelState.h - What a Kernel holds (runtime-private) ----*- C++ -*-===//
+//
+// Kernel::State: the compiled kernel, the checked spec's shape the launch
+// checks read (KernelInfo), and the modules loaded per CUDA context. Also the
+// launch's sizes read under the spec's layout (Dims), and the check of a
+// compiled kernel's launch sizes, which the compile and the disk cache share.
+// Private to runtime/lib.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_RUNTIME_LIB_KERNELSTATE_H
+#define FAATTN_RUNTIME_LIB_KERNELSTATE_H
+
+#include "faattn/faattn.h"
+
+#include "faattn/Spec/Spec.h"
+#include "faattn/runtime/CudaDriver.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace faattn {
+
+struct ParamInfo {
+  std::string name;
+  DType dtype;
+  std::vector<spec::Dim> shape;
+};
+
+struct KernelInfo {
+  int64_t headsQ = 0, headsKV = 0, headDimQK = 0, headDimV = 0;
+  DType dtype = DType::BF16, outDtype = DType::BF16;
+  bool bshd = true, returnLse = false;
+  bool varlen = false;
+  int64_t page = 0; // paged_kv's page size; 0 when K/V are dense
+  int computeMajor = 9;
+  std::vector<ParamInfo> params;
+};
+
+struct Kernel::State {
+  CompiledKernel compiled;
+  KernelInfo info;
+  /// The module, loaded on the first launch in each CUDA context, with its
+  /// entry (and the combine entry of a split-KV kernel).
+  struct Loaded {
+    CUmodule module = nullptr;
+    CUfunction main = nullptr, combine = nullptr;
+    int multiprocessors = 0;
+    int ctasPerSM = 1; // a persistent kernel's CTAs an SM holds at once
+  };
+  std::mutex loadMutex;
+  std::map<CUcontext, Loaded> loaded;
+  /// compiled.alternatives, each with its own loaded modules (same info).
+  std::vector<std::shared_ptr<State>> alternatives;
+  /// The build for validated args: the last alternative whose minSeqKV the
+  /// launch's KV sequence reaches (dense K/V only), else this one.
+  State &forArgs(const LaunchArgs &a);
+  ~State() {
+    if (auto d = cuda::Driver::get())
+      for (auto &[ctx, l] : loaded)
+        d->moduleUnload(l.module); // (a context destroyed meanwhile returns an error: ignored)
+  }
+};
+
+/// (batch, seq, heads, dim) of a Q/K/V/out tensor.
+struct Dims {
+  int64_t b = 0, s = 0, h = 0, d = 0;
+};
+
+/// The Dims of a Q/K/V/out tensor in the spec's layout; a packed (varlen)
+/// rank-3 tensor has batch 1.
+inline Dims dimsOf(const Tensor &t, bool bshd) {
+  if (t.shape.size() == 3)
+    return bshd ? Dims{1, t.shape[0], t.shape[1], t.shape[2]}
+                : Dims{1, t.shape[1], t.shape[0], t.shape[2]};
+  if (bshd)
+    return {t.shape[0], t.shape[1], t.shape[2], t.shape[3]};
+  return {t.shape[0], t.shape[2], t.shape[1], t.shape[3]};
+}
+
+/// The number of sequences of a launch (validated args).
+inline int64_t batchOf(const LaunchArgs &a, bool bshd) {
+  return a.cuSeqlensQ ? a.cuSeqlensQ->shape[0] - 1 : dimsOf(a.q, bshd).b;
+}
+
+/// The most alternatives a compiled kernel may have.
+constexpr size_t kMaxAlternatives = 8;
+
+/// Why a compiled kernel (from the compiler, a replacement compiler or a
+/// disk entry) cannot be launched ("" when it can): its launch sizes and its
+/// alternatives' (LaunchArgs.cpp).
+std::string invalidReason(const CompiledKernel &k);
+
+} // namespace faattn
+
+#endif // FAATTN_RUNTIME_LIB_KERNELSTATE_H

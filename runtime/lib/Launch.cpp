@@ -1,0 +1,296 @@
+//===- Launch.cpp - Kernel::launch ----------------------------------------===//
+//
+// A validated launch: the build for its KV length (overlap = auto's
+// alternatives), the module loaded once per CUDA context, the arguments
+// packed as the kernel's memref descriptors (and TMA tensor maps), and the
+// grid launched; persistent grids get a tile counter, split-KV kernels a
+// workspace and their combine grid (Kernel::numSplits).
+//
+//===----------------------------------------------------------------------===//
+#include "KernelState.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace faattn {
+
+const std::string &Kernel::name() const { return state->compiled.name; }
+const CompiledKernel &Kernel::compiled() const { return state->compiled; }
+
+Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
+  State *chosen = this;
+  if (!alternatives.empty() && !info.varlen && info.page == 0 && a.k.shape.size() == 4) {
+    int64_t seqKV = dimsOf(a.k, info.bshd).s;
+    for (const std::shared_ptr<State> &alt : alternatives)
+      if (seqKV >= alt->compiled.minSeqKV)
+        chosen = alt.get();
+  }
+  return *chosen;
+}
+
+const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a) const {
+  return state->forArgs(a).compiled;
+}
+
+Status Kernel::launch(const LaunchArgs &a, void *stream) const {
+  if (Status s = validate(a); !s)
+    return s;
+  State &st = state->forArgs(a);
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
+  };
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return fail(llvm::toString(driver.takeError()));
+  const cuda::Driver &d = *driver;
+  // The caller's current context (or the first GPU's primary context when
+  // the thread has none); the module is loaded once per context.
+  auto device = cuda::Device::current();
+  if (!device)
+    return fail(llvm::toString(device.takeError()));
+  State::Loaded entry;
+  {
+    std::lock_guard<std::mutex> lock(st.loadMutex);
+    auto it = st.loaded.find(device->context);
+    if (it != st.loaded.end()) {
+      entry = it->second;
+    } else {
+      if (device->major < st.info.computeMajor)
+        return fail(st.compiled.target + " needs compute capability " +
+                    std::to_string(st.info.computeMajor) + ".0; the GPU (" + device->name +
+                    ") has " + std::to_string(device->major) + "." +
+                    std::to_string(device->minor));
+      if (llvm::Error e = d.check(d.moduleLoadData(&entry.module, st.compiled.ptx.c_str()),
+                                  "cuModuleLoadData"))
+        return fail(llvm::toString(std::move(e)));
+      std::string combineName = st.compiled.name + "_combine";
+      llvm::Error e = d.check(
+          d.moduleGetFunction(&entry.main, entry.module, st.compiled.name.c_str()),
+          "cuModuleGetFunction");
+      if (!e && st.compiled.maxSplits > 0)
+        e = d.check(d.moduleGetFunction(&entry.combine, entry.module, combineName.c_str()),
+                    "cuModuleGetFunction(" + combineName + ")");
+      if (e) {
+        d.moduleUnload(entry.module);
+        return fail(llvm::toString(std::move(e)));
+      }
+      // More than 48 KB of dynamic shared memory is an opt-in per function.
+      if (!e && st.compiled.sharedBytes > 48 * 1024)
+        e = d.check(d.funcSetAttribute(entry.main,
+                                       CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                       static_cast<int>(st.compiled.sharedBytes)),
+                    "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, " +
+                        std::to_string(st.compiled.sharedBytes) + ")");
+      // A persistent grid launches as many CTAs as the SMs hold at once.
+      if (!e && st.compiled.persistent) {
+        e = d.check(d.occupancyMaxActiveBlocksPerMultiprocessor(
+                        &entry.ctasPerSM, entry.main,
+                        static_cast<int>(st.compiled.threads > 0 ? st.compiled.threads
+                                                                 : st.compiled.blockM),
+                        static_cast<size_t>(st.compiled.sharedBytes)),
+                    "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+        if (!e && entry.ctasPerSM < 1)
+          e = llvm::createStringError("the kernel fits no CTA on an SM");
+      }
+      if (e) {
+        d.moduleUnload(entry.module);
+        return fail(llvm::toString(std::move(e)));
+      }
+      entry.multiprocessors = device->multiprocessors;
+      st.loaded[device->context] = entry;
+    }
+  }
+  // Each memref as its expanded descriptor (see the metadata's "abi").
+  std::vector<int64_t> words;
+  // Packed (varlen) tensors get the kernel's leading batch dimension of 1.
+  auto memref = [&](const Tensor &t, bool packed = false) {
+    std::vector<int64_t> shape = t.shape;
+    if (packed)
+      shape.insert(shape.begin(), 1);
+    words.push_back(reinterpret_cast<int64_t>(t.data));
+    words.push_back(reinterpret_cast<int64_t>(t.data));
+    words.push_back(0);
+    for (int64_t s : shape)
+      words.push_back(s);
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+    for (int64_t s : strides)
+      words.push_back(s);
+  };
+  bool varlen = st.info.varlen, pagedKV = st.info.page > 0;
+  memref(a.q, varlen);
+  memref(a.k, varlen && !pagedKV);
+  memref(a.v, varlen && !pagedKV);
+  memref(a.out, varlen);
+  if (a.lse)
+    memref(*a.lse, varlen);
+  // The sequence tensors, in the kernel's order (before the params).
+  for (const std::optional<Tensor> *t : {&a.cuSeqlensQ, &a.cuSeqlensKV, &a.blockTable,
+                                         &a.seqlensKV})
+    if (*t)
+      memref(**t);
+  for (const ParamInfo &p : st.info.params)
+    for (const auto &[pname, t] : a.params)
+      if (pname == p.name)
+        memref(t);
+  // The grid: (batch, heads, q-blocks of the longest query sequence).
+  Dims q = dimsOf(a.q, st.info.bshd);
+  int64_t batch = batchOf(a, st.info.bshd);
+  int64_t rows = varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
+  int64_t blocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
+  int64_t splits = st.compiled.maxSplits > 0 ? numSplits(a, entry.multiprocessors) : 1;
+  if (batch > 65535 * 32768 || blocks * splits > 65535)
+    return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
+                std::to_string(blocks * splits) + ") is too large");
+  // The TMA pipeline's tensor maps, after the memrefs: q, k, v and out as
+  // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of 64
+  // columns (128 bytes, swizzled) by block_m (q, out) or block_n (k, v) rows;
+  // rows past a sequence read as zeros and are not written.
+  CUtensorMap maps[4]; // 64-byte aligned by its type
+  std::vector<void *> mapPtrs;
+  if (st.compiled.tmaBlockN > 0) {
+    if (!d.tensorMapEncodeTiled)
+      return fail("the CUDA driver has no cuTensorMapEncodeTiled (CUDA 12 or later)");
+    const Tensor *tensors[4] = {&a.q, &a.k, &a.v, &a.out};
+    const char *names[4] = {"q", "k", "v", "out"};
+    for (int i = 0; i < 4; ++i) {
+      const Tensor &t = *tensors[i];
+      Dims x = dimsOf(t, st.info.bshd);
+      // Element strides of seq, heads and batch in the contiguous layout.
+      int64_t seqStride = st.info.bshd ? x.h * x.d : x.d;
+      int64_t headStride = st.info.bshd ? x.d : x.s * x.d;
+      cuuint64_t dims[4] = {cuuint64_t(x.d), cuuint64_t(std::max<int64_t>(x.s, 1)),
+                            cuuint64_t(x.h), cuuint64_t(x.b)};
+      cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
+                               cuuint64_t(x.s * x.h * x.d * 2)};
+      int64_t rows = i == 0 || i == 3 ? st.compiled.blockM : st.compiled.tmaBlockN;
+      cuuint32_t box[4] = {64, cuuint32_t(rows), 1, 1};
+      cuuint32_t elementStrides[4] = {1, 1, 1, 1};
+      CUresult r = d.tensorMapEncodeTiled(
+          &maps[i],
+          t.dtype == DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+          4, t.data, dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
+          CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+          CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+      if (llvm::Error e = d.check(r, std::string("cuTensorMapEncodeTiled(") + names[i] + ")"))
+        return fail(llvm::toString(std::move(e)));
+      mapPtrs.push_back(&maps[i]);
+    }
+  }
+  CUstream cuStream = static_cast<CUstream>(stream);
+  int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
+  int64_t shared = st.compiled.sharedBytes;
+  CUdeviceptr tileCounter = 0; // a persistent grid's, after the memrefs
+  auto run = [&](CUfunction fn, int64_t z) -> Status {
+    std::vector<void *> argPtrs;
+    for (int64_t &w : words)
+      argPtrs.push_back(&w);
+    unsigned grid[3] = {static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
+                        static_cast<unsigned>(z)};
+    if (tileCounter) {
+      argPtrs.push_back(&tileCounter);
+      int64_t tiles = batch * q.h * z;
+      int64_t resident = int64_t(std::max(entry.multiprocessors, 1)) * entry.ctasPerSM;
+      grid[0] = static_cast<unsigned>(std::min(tiles, resident));
+      grid[1] = grid[2] = 1;
+    }
+    argPtrs.insert(argPtrs.end(), mapPtrs.begin(), mapPtrs.end());
+    if (llvm::Error e = d.check(
+            d.launchKernel(fn, grid[0], grid[1], grid[2], static_cast<unsigned>(threads), 1, 1,
+                           static_cast<unsigned>(shared), cuStream, argPtrs.data(), nullptr),
+            "cuLaunchKernel"))
+      return fail(llvm::toString(std::move(e)));
+    return Status::ok();
+  };
+  // A device buffer for one launch, zeroed when asked: allocated and freed in
+  // stream order when the driver has it (CUDA 11.2+; the pool makes repeated
+  // launches cheap), else a plain allocation (cuMemFree waits for the
+  // kernels; the async free is ordered after them).
+  auto withBuffer = [&](size_t bytes, const std::string &what, bool zero,
+                        llvm::function_ref<Status(CUdeviceptr)> body) -> Status {
+    bool async = d.memAllocAsync && d.memFreeAsync;
+    CUdeviceptr buffer = 0;
+    if (llvm::Error e = async ? d.check(d.memAllocAsync(&buffer, bytes, cuStream), "cuMemAllocAsync")
+                              : d.check(d.memAlloc(&buffer, bytes), "cuMemAlloc"))
+      return fail(what + ": " + llvm::toString(std::move(e)));
+    Status done = Status::ok();
+    if (llvm::Error e = zero ? d.check(d.memsetD32Async(buffer, 0, bytes / 4, cuStream),
+                                       "cuMemsetD32Async")
+                             : llvm::Error::success())
+      done = fail(llvm::toString(std::move(e)));
+    else
+      done = body(buffer);
+    llvm::Error freed = async ? d.check(d.memFreeAsync(buffer, cuStream), "cuMemFreeAsync")
+                              : d.check(d.memFree(buffer), "cuMemFree");
+    if (freed && done)
+      return fail(llvm::toString(std::move(freed)));
+    llvm::consumeError(std::move(freed));
+    return done;
+  };
+  if (st.compiled.persistent) {
+    if (batch * q.h * blocks == 0)
+      return run(entry.main, blocks); // an empty grid: cuLaunchKernel's error, as without
+    // The tile counter, one per launch (launches on other streams run at once).
+    return withBuffer(4, "the tile counter", /*zero=*/true, [&](CUdeviceptr counter) {
+      tileCounter = counter;
+      return run(entry.main, blocks);
+    });
+  }
+  if (st.compiled.maxSplits == 0)
+    return run(entry.main, blocks);
+
+  // Split-KV: partial O (batch * splits, seq_q, heads, dim_v) and LSE
+  // (batch * splits, heads, seq_q) in f32, then the split grid and the
+  // combine grid.
+  int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
+  int64_t oElems = parts * q.s * heads * dv, lseElems = parts * heads * q.s;
+  size_t bytes = static_cast<size_t>(oElems + lseElems) * sizeof(float);
+  return withBuffer(bytes, "split-KV workspace of " + std::to_string(bytes) + " bytes",
+                    /*zero=*/false, [&](CUdeviceptr workspace) {
+                      Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32,
+                                   {parts, q.s, heads, dv}, {}};
+                      Tensor lsePart{reinterpret_cast<void *>(workspace + oElems * sizeof(float)),
+                                     DType::F32, {parts, heads, q.s}, {}};
+                      memref(oPart);
+                      memref(lsePart);
+                      Status launched = run(entry.main, blocks * splits);
+                      if (launched)
+                        launched = run(entry.combine, blocks);
+                      return launched;
+                    });
+}
+
+int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
+  const State &st = *state;
+  if (st.compiled.maxSplits <= 0 || st.compiled.blockN <= 0 ||
+      (st.info.page > 0 && !a.blockTable))
+    return 1;
+  // KV blocks: the dense length, or the block table's capacity (paged).
+  Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
+  int64_t kvRows = st.info.page > 0 ? a.blockTable->shape[1] * st.info.page : kv.s;
+  int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
+  int64_t ctas = batchOf(a, st.info.bshd) * q.h *
+                 ((q.s + st.compiled.blockM - 1) / st.compiled.blockM);
+  // Flash-Decoding's choice: enough CTAs to fill the SMs (waves as full as
+  // possible), no more splits than KV blocks. Already a wave or more: 1.
+  int64_t sms = std::max(multiprocessors, 1);
+  int64_t most = std::max<int64_t>(1, std::min(st.compiled.maxSplits, kvBlocks));
+  if (ctas >= sms)
+    return 1;
+  double best = 0;
+  std::vector<double> eff(most + 1, 0);
+  for (int64_t s = 1; s <= most; ++s) {
+    double waves = double(ctas * s) / sms;
+    eff[s] = waves / std::ceil(waves);
+    best = std::max(best, eff[s]);
+  }
+  for (int64_t s = 1; s <= most; ++s)
+    if (eff[s] >= 0.85 * best)
+      return s;
+  return most;
+}
+
+} // namespace faattn

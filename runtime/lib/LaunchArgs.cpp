@@ -1,0 +1,243 @@
+//===- LaunchArgs.cpp - The checks before a launch ------------------------===//
+//
+// Kernel::validate: a launch's tensors, sequence tensors and params against
+// the checked spec (ranks, dtypes, head counts and dims, batch and sequence
+// consistency, null, misaligned and non-contiguous pointers). And
+// invalidReason: the launch sizes of a compiled kernel and its alternatives,
+// from whatever produced them (the compiler, a replacement compiler, a disk
+// entry), checked before they are used.
+//
+//===----------------------------------------------------------------------===//
+#include "KernelState.h"
+
+#include <algorithm>
+
+namespace faattn {
+
+namespace {
+
+Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
+                   size_t rank, uintptr_t alignment = 16) {
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + kernel + "': tensor '" + what + "' " + msg);
+  };
+  if (t.shape.size() != rank)
+    return fail("must have rank " + std::to_string(rank) + ", got " +
+                std::to_string(t.shape.size()));
+  if (t.dtype != dtype)
+    return fail("must be " + std::string(dtypeName(dtype)) + ", got " + dtypeName(t.dtype));
+  for (int64_t s : t.shape)
+    if (s <= 0)
+      return fail("has an empty or negative dimension");
+  if (!t.data)
+    return fail("has a null pointer");
+  if (reinterpret_cast<uintptr_t>(t.data) % alignment != 0)
+    return fail("is not " + std::to_string(alignment) + "-byte aligned");
+  if (!t.strides.empty()) {
+    if (t.strides.size() != rank)
+      return fail("has " + std::to_string(t.strides.size()) + " strides for rank " +
+                  std::to_string(rank));
+    int64_t expect = 1;
+    for (size_t i = rank; i-- > 0;) {
+      if (t.strides[i] != expect)
+        return fail("must be contiguous (row-major strides)");
+      expect *= t.shape[i];
+    }
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+Status Kernel::validate(const LaunchArgs &a) const {
+  const KernelInfo &k = state->info;
+  const std::string &name = state->compiled.name;
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + name + "': " + msg);
+  };
+  // varlen packs Q and out (and K, V unless paged) into rank-3 tensors.
+  bool paged = k.page > 0;
+  size_t qRank = k.varlen ? 3 : 4, kvRank = k.varlen && !paged ? 3 : 4;
+  struct {
+    const char *what;
+    const Tensor &t;
+    DType dtype;
+    size_t rank;
+  } tensors[] = {{"q", a.q, k.dtype, qRank}, {"k", a.k, k.dtype, kvRank},
+                 {"v", a.v, k.dtype, kvRank}, {"out", a.out, k.outDtype, qRank}};
+  for (auto &[what, t, dtype, rank] : tensors)
+    if (Status s = checkTensor(name, what, t, dtype, rank); !s)
+      return s;
+  Dims q = dimsOf(a.q, k.bshd), kk = dimsOf(a.k, k.bshd), v = dimsOf(a.v, k.bshd),
+       o = dimsOf(a.out, k.bshd);
+  auto heads = [&](const char *what, int64_t got, int64_t want) -> Status {
+    if (got == want)
+      return Status::ok();
+    return fail("tensor '" + std::string(what) + "' has " + std::to_string(got) +
+                " heads, the spec has " + std::to_string(want));
+  };
+  for (Status s : {heads("q", q.h, k.headsQ), heads("k", kk.h, k.headsKV),
+                   heads("v", v.h, k.headsKV), heads("out", o.h, k.headsQ)})
+    if (!s)
+      return s;
+  auto dim = [&](const char *what, int64_t got, int64_t want) -> Status {
+    if (got == want)
+      return Status::ok();
+    return fail("tensor '" + std::string(what) + "' has head_dim " + std::to_string(got) +
+                ", the spec has " + std::to_string(want));
+  };
+  for (Status s : {dim("q", q.d, k.headDimQK), dim("k", kk.d, k.headDimQK),
+                   dim("v", v.d, k.headDimV), dim("out", o.d, k.headDimV)})
+    if (!s)
+      return s;
+
+  // The sequence tensors: exactly those the spec needs.
+  struct SeqTensor {
+    const char *what;
+    const std::optional<Tensor> &t;
+    bool wanted;
+    const char *why;
+    size_t rank;
+  } seqTensors[] = {
+      {"cu_seqlens_q", a.cuSeqlensQ, k.varlen, "varlen", 1},
+      {"cu_seqlens_kv", a.cuSeqlensKV, k.varlen && !paged, "varlen without paged_kv", 1},
+      {"block_table", a.blockTable, paged, "paged_kv", 2},
+      {"seqlens_kv", a.seqlensKV, paged, "paged_kv", 1}};
+  for (const SeqTensor &st : seqTensors) {
+    if (st.wanted && !st.t)
+      return fail(std::string("the spec has ") + st.why + ": tensor '" + st.what +
+                  "' is missing");
+    if (!st.wanted && st.t)
+      return fail(std::string("tensor '") + st.what + "' is only for " + st.why +
+                  " specs, this one is not");
+    if (st.t)
+      if (Status s = checkTensor(name, st.what, *st.t, DType::I32, st.rank, 4); !s)
+        return s;
+  }
+  if (k.varlen && a.cuSeqlensQ->shape[0] < 2)
+    return fail("tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
+  int64_t batch = batchOf(a, k.bshd);
+  if (k.varlen && !paged && a.cuSeqlensKV->shape[0] != batch + 1)
+    return fail("tensors 'cu_seqlens_q' and 'cu_seqlens_kv' must have the same length");
+  if (paged) {
+    if (a.blockTable->shape[0] != batch || a.seqlensKV->shape[0] != batch)
+      return fail("tensors 'block_table' (batch, max_pages) and 'seqlens_kv' (batch) must "
+                  "have the batch size, " + std::to_string(batch));
+    if (kk.s != k.page || v.s != k.page)
+      return fail("tensors 'k' and 'v' must hold pages of " + std::to_string(k.page) +
+                  " rows (the spec's paged_kv), got " + std::to_string(kk.s));
+    if (kk.b != v.b)
+      return fail("k and v must have the same number of pages");
+  } else {
+    if (!k.varlen && kk.b != q.b)
+      return fail("q, k, v and out must have the same batch size");
+    if (v.s != kk.s)
+      return fail("k and v must have the same sequence length");
+  }
+  if (!k.varlen && (v.b != kk.b || o.b != q.b))
+    return fail("q, k, v and out must have the same batch size");
+  if (o.s != q.s)
+    return fail("out must have q's sequence length");
+  if (q.s > INT32_MAX || kk.s > INT32_MAX)
+    return fail("sequence lengths must fit in 32 bits");
+  if (!k.varlen && a.maxSeqlenQ != 0)
+    return fail("maxSeqlenQ is only for varlen specs, this one is not");
+  if (a.maxSeqlenQ < 0 || a.maxSeqlenQ > q.s)
+    return fail("maxSeqlenQ must be between 0 and total_q (" + std::to_string(q.s) + "), got " +
+                std::to_string(a.maxSeqlenQ));
+  if (k.returnLse) {
+    const char *lseShape = k.varlen ? "(heads, total_q)" : "(batch, heads, seq_q)";
+    if (!a.lse)
+      return fail("the spec has return_lse: tensor 'lse' " + std::string(lseShape) +
+                  " f32 is missing");
+    if (Status s = checkTensor(name, "lse", *a.lse, DType::F32, k.varlen ? 2 : 3); !s)
+      return s;
+    std::vector<int64_t> want = k.varlen ? std::vector<int64_t>{k.headsQ, q.s}
+                                         : std::vector<int64_t>{q.b, k.headsQ, q.s};
+    if (a.lse->shape != want)
+      return fail("tensor 'lse' must have shape " + std::string(lseShape));
+  } else if (a.lse) {
+    return fail("the spec has no return_lse, but an 'lse' tensor was given");
+  }
+  for (size_t i = 0; i < a.params.size(); ++i) {
+    const std::string &given = a.params[i].first;
+    if (std::none_of(k.params.begin(), k.params.end(),
+                     [&](const ParamInfo &p) { return p.name == given; }))
+      return fail("the spec has no param '" + given + "'");
+    for (size_t j = 0; j < i; ++j)
+      if (a.params[j].first == given)
+        return fail("param '" + given + "' is given twice");
+  }
+  for (const ParamInfo &p : k.params) {
+    auto it = std::find_if(a.params.begin(), a.params.end(),
+                           [&](const auto &x) { return x.first == p.name; });
+    if (it == a.params.end())
+      return fail("param '" + p.name + "' is missing");
+    std::string what = "param " + p.name;
+    if (Status s = checkTensor(name, what.c_str(), it->second, p.dtype, p.shape.size()); !s)
+      return s;
+    for (size_t i = 0; i < p.shape.size(); ++i) {
+      int64_t want = 0;
+      switch (p.shape[i]) {
+      case spec::Dim::Batch: want = batch; break;
+      case spec::Dim::Heads: want = k.headsQ; break;
+      case spec::Dim::KVHeads: want = k.headsKV; break;
+      case spec::Dim::Seq: want = std::max(q.s, kk.s); break;
+      case spec::Dim::SeqQ: want = q.s; break;
+      case spec::Dim::SeqKV: want = kk.s; break;
+      }
+      if (it->second.shape[i] != want)
+        return fail("param '" + p.name + "' dimension " + std::to_string(i) + " (" +
+                    spec::dimName(p.shape[i]) + ") must be " + std::to_string(want) + ", got " +
+                    std::to_string(it->second.shape[i]));
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
+
+/// Launch sizes a kernel can have (from the compiler, a replacement
+/// compiler or a disk entry): a block of at most 1024 threads, at most
+/// 227 KB of shared memory, block_n for split-KV.
+bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
+                      int64_t maxSplits, int64_t tmaBlockN, int64_t persistent) {
+  if (persistent != 0 && (persistent != 1 || maxSplits != 0))
+    return false;
+  return blockM >= 1 && blockM <= 1024 && threads >= 0 && threads <= 1024 && sharedBytes >= 0 &&
+         sharedBytes <= 232448 && blockN >= 0 && blockN <= 1024 && maxSplits >= 0 &&
+         maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) && tmaBlockN >= 0 &&
+         tmaBlockN <= 256 && (tmaBlockN == 0 || (blockM <= 256 && maxSplits == 0));
+}
+
+} // namespace
+
+/// Why a compiled kernel cannot be launched ("" when it can): its launch
+/// sizes and its alternatives' (ascending minSeqKV > 0, none of their own,
+/// the same entry and target).
+std::string invalidReason(const CompiledKernel &k) {
+  auto sizes = [](const CompiledKernel &c) {
+    if (launchSizesValid(c.blockM, c.threads, c.sharedBytes, c.blockN, c.maxSplits, c.tmaBlockN,
+                         c.persistent ? 1 : 0))
+      return std::string();
+    return "kernel '" + c.name + "' has invalid launch sizes (block_m " +
+           std::to_string(c.blockM) + ", threads " + std::to_string(c.threads) + ")";
+  };
+  if (std::string why = sizes(k); !why.empty())
+    return why;
+  if (k.minSeqKV != 0 || k.alternatives.size() > kMaxAlternatives)
+    return "kernel '" + k.name + "' has invalid alternatives";
+  int64_t last = 0;
+  for (const CompiledKernel &alt : k.alternatives) {
+    if (std::string why = sizes(alt); !why.empty())
+      return why;
+    if (alt.minSeqKV <= last || !alt.alternatives.empty() || alt.name != k.name ||
+        alt.target != k.target || alt.maxSplits != 0 || k.maxSplits != 0)
+      return "kernel '" + k.name + "' has invalid alternatives";
+    last = alt.minSeqKV;
+  }
+  return "";
+}
+
+
+} // namespace faattn
