@@ -1,0 +1,219 @@
+//===- RuntimeLaunchTest.cpp - Launch checks and launch sizes (no GPU) ------===//
+//
+// Kernel::validate on dense, varlen and paged kernels (every error with its
+// message), a launch without a driver, the split-KV count
+// (Kernel::numSplits), and the split-KV and persistent launch sizes through
+// a disk entry.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeTestSupport.h"
+
+#include <dlfcn.h>
+
+using namespace faattn;
+using namespace faattn::runtime_test;
+
+namespace {
+
+class RuntimeValidate : public testing::Test {
+protected:
+  void SetUp() override {
+    rt = std::make_unique<Runtime>(fakeOptions(freshDir("validate")));
+    auto k = rt->compile(kSpec);
+    ASSERT_TRUE(k) << k.error();
+    kernel = std::make_unique<Kernel>(*k);
+  }
+  std::string error(const LaunchArgs &a) { return kernel->validate(a).message(); }
+  std::unique_ptr<Runtime> rt;
+  std::unique_ptr<Kernel> kernel;
+};
+
+TEST_F(RuntimeValidate, ValidArgumentsPass) {
+  ValidArgs v;
+  EXPECT_TRUE(kernel->validate(v.a).isOk()) << kernel->validate(v.a).message();
+}
+
+TEST_F(RuntimeValidate, EveryErrorHasItsMessage) {
+  const std::string pre = "launch of kernel 'causal': ";
+  auto with = [](auto edit) {
+    ValidArgs v;
+    edit(v.a);
+    return v.a;
+  };
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.shape = {2, 100, 8}; })),
+            pre + "tensor 'q' must have rank 4, got 3");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.dtype = DType::F16; })),
+            pre + "tensor 'k' must be bf16, got f16");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.v.shape[2] = 4; })),
+            pre + "tensor 'v' has 4 heads, the spec has 2");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.shape[2] = 4; a.out.shape[2] = 4; })),
+            pre + "tensor 'q' has 4 heads, the spec has 8");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[3] = 128; })),
+            pre + "tensor 'k' has head_dim 128, the spec has 64");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.out.data = nullptr; })),
+            pre + "tensor 'out' has a null pointer");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.data = gBuffer + 8; })),
+            pre + "tensor 'q' is not 16-byte aligned");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.q.strides = {51200, 64, 6400, 1}; })),
+            pre + "tensor 'q' must be contiguous (row-major strides)");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[1] = 0; a.v.shape[1] = 0; })),
+            pre + "tensor 'k' has an empty or negative dimension");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.k.shape[0] = 3; a.v.shape[0] = 3; })),
+            pre + "q, k, v and out must have the same batch size");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.v.shape[1] = 78; })),
+            pre + "k and v must have the same sequence length");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.out.shape[1] = 99; })),
+            pre + "out must have q's sequence length");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.lse.reset(); })),
+            pre + "the spec has return_lse: tensor 'lse' (batch, heads, seq_q) f32 is missing");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.lse->shape = {2, 8, 99}; })),
+            pre + "tensor 'lse' must have shape (batch, heads, seq_q)");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params.clear(); })),
+            pre + "param 'slopes' is missing");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params.push_back({"bias", a.params[0].second}); })),
+            pre + "the spec has no param 'bias'");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params[0].second.shape = {4}; })),
+            pre + "param 'slopes' dimension 0 (heads) must be 8, got 4");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.params[0].second.dtype = DType::I32; })),
+            pre + "tensor 'param slopes' must be f32, got i32");
+}
+
+TEST_F(RuntimeValidate, LaunchWithoutADriverIsAnErrorNotACrash) {
+  if (void *h = dlopen("libcuda.so.1", RTLD_NOW)) {
+    dlclose(h);
+    GTEST_SKIP() << "a CUDA driver is installed here";
+  }
+  ValidArgs v;
+  Status s = kernel->launch(v.a);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message().rfind("launch of kernel 'causal': cannot load the CUDA driver "
+                              "(libcuda.so.1): ",
+                              0),
+            0u)
+      << s.message();
+  // Validation comes first.
+  v.a.q.data = nullptr;
+  EXPECT_EQ(kernel->launch(v.a).message(), "launch of kernel 'causal': tensor 'q' has a null pointer");
+}
+
+TEST_F(RuntimeValidate, ParamGivenTwice) {
+  ValidArgs v;
+  v.a.params.push_back(v.a.params[0]);
+  EXPECT_EQ(error(v.a), "launch of kernel 'causal': param 'slopes' is given twice");
+}
+
+// ---- varlen and paged KV: the sequence tensors -----------------------------
+
+TEST(RuntimeValidateSequences, Varlen) {
+  Kernel k = fakeKernel(freshDir("varlen"), kVarlen);
+  EXPECT_TRUE(k.validate(varlenArgs()).isOk()) << k.validate(varlenArgs()).message();
+  const std::string pre = "launch of kernel 'vl': ";
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.q.shape = {1, 100, 8, 64}; }),
+            pre + "tensor 'q' must have rank 3, got 4");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ.reset(); }),
+            pre + "the spec has varlen: tensor 'cu_seqlens_q' is missing");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensKV->shape = {3}; }),
+            pre + "tensors 'cu_seqlens_q' and 'cu_seqlens_kv' must have the same length");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->shape = {1}; }),
+            pre + "tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->dtype = DType::F32; }),
+            pre + "tensor 'cu_seqlens_q' must be i32, got f32");
+  // Index tensors need 4-byte alignment only.
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 4; }), "");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 2; }),
+            pre + "tensor 'cu_seqlens_q' is not 4-byte aligned");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.blockTable = a.q; }),
+            pre + "tensor 'block_table' is only for paged_kv specs, this one is not");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.lse->shape = {2, 8, 100}; }),
+            pre + "tensor 'lse' must have rank 2, got 3");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.lse->shape = {8, 99}; }),
+            pre + "tensor 'lse' must have shape (heads, total_q)");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.maxSeqlenQ = 101; }),
+            pre + "maxSeqlenQ must be between 0 and total_q (100), got 101");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.v.shape[0] = 78; }),
+            pre + "k and v must have the same sequence length");
+}
+
+TEST(RuntimeValidateSequences, Paged) {
+  Kernel k = fakeKernel(freshDir("paged"), kPaged);
+  EXPECT_TRUE(k.validate(pagedArgs()).isOk()) << k.validate(pagedArgs()).message();
+  const std::string pre = "launch of kernel 'pg': ";
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.k.shape[1] = 64; a.v.shape[1] = 64; }),
+            pre + "tensors 'k' and 'v' must hold pages of 32 rows (the spec's paged_kv), got 64");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.v.shape[0] = 8; }),
+            pre + "k and v must have the same number of pages");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.seqlensKV.reset(); }),
+            pre + "the spec has paged_kv: tensor 'seqlens_kv' is missing");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.blockTable->shape = {3, 4}; }),
+            pre + "tensors 'block_table' (batch, max_pages) and 'seqlens_kv' (batch) must have "
+                  "the batch size, 2");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.blockTable->shape = {8}; }),
+            pre + "tensor 'block_table' must have rank 2, got 1");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.cuSeqlensQ = a.seqlensKV; }),
+            pre + "tensor 'cu_seqlens_q' is only for varlen specs, this one is not");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.maxSeqlenQ = 1; }),
+            pre + "maxSeqlenQ is only for varlen specs, this one is not");
+  EXPECT_EQ(errorOf(k, pagedArgs(), [](LaunchArgs &a) { a.out.shape[0] = 3; }),
+            pre + "q, k, v and out must have the same batch size");
+}
+
+TEST(RuntimeSplitKV, NumberOfSplits) {
+  Kernel split = fakeKernel(freshDir("splits"), kPaged, [](CompiledKernel &k) {
+    k.blockN = 32;
+    k.maxSplits = 16;
+  });
+  LaunchArgs a = pagedArgs(); // 2 x 8 = 16 CTAs; 4 pages of 32 = 4 KV blocks of 32
+  // On 132 SMs: at most 4 splits (the KV blocks); waves 16s/132 grow with s,
+  // so the best is s = 4 (0.485) and the first within 85% of it is s = 4.
+  EXPECT_EQ(split.numSplits(a, 132), 4);
+  // A table of 64 pages (64 blocks): up to 16 splits; the efficiency 16s/132
+  // peaks at s = 8 (128 CTAs, 0.97); the first s >= 0.85 * 0.97 * 132 / 16 = 6.8 is 7.
+  a.blockTable->shape = {2, 64};
+  EXPECT_EQ(split.numSplits(a, 132), 7);
+  // A full wave already: no split.
+  EXPECT_EQ(split.numSplits(a, 16), 1);
+  // Not a split-KV kernel.
+  Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
+  EXPECT_EQ(plain.numSplits(a, 132), 1);
+}
+
+TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
+  std::string dir = freshDir("split-disk");
+  auto edit = [](CompiledKernel &k) {
+    k.blockN = 128;
+    k.maxSplits = 16;
+  };
+  Kernel k = reloaded(dir, kPaged, edit);
+  EXPECT_EQ(k.compiled().blockN, 128);
+  EXPECT_EQ(k.compiled().maxSplits, 16);
+}
+
+TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
+  std::string dir = freshDir("persistent-disk");
+  auto edit = [](CompiledKernel &k) {
+    k.threads = 256;
+    k.tmaBlockN = 128;
+    k.persistent = true;
+  };
+  Kernel k = reloaded(dir, kSpec, edit);
+  EXPECT_TRUE(k.compiled().persistent);
+  EXPECT_EQ(k.compiled().tmaBlockN, 128);
+}
+
+TEST(RuntimePersistent, APersistentSplitKVKernelIsInvalid) {
+  RuntimeOptions o;
+  o.cacheDir = "";
+  o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+    k.blockN = 64;
+    k.maxSplits = 8;
+    k.persistent = true; // one grid over q-tiles cannot also be split over the KV sequence
+    return k;
+  };
+  Runtime rt(o);
+  auto k = rt.compile(kSpec);
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error(), "kernel 'causal' has invalid launch sizes (block_m 64, threads 0)");
+}
+
+} // namespace
