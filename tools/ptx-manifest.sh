@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The PTX manifest: a SHA-256 per PTX file of every kernel faattn generates from specs/,
+# bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), committed
+# as tests/ptx-manifest.txt. CI (ctest's ptx-manifest) checks that the compiler still generates
+# exactly these files; a change of generated code is then visible in review: the commit that
+# makes it updates the manifest and says why.
+#
+#   tools/ptx-manifest.sh check  [faattn-compile]   differences are listed, exit 1
+#   tools/ptx-manifest.sh update [faattn-compile]   rewrites tests/ptx-manifest.txt
+#
+# faattn-compile defaults to ${BUILD_DIR:-build}/bin/faattn-compile. The hashes are of the
+# PTX text as written; they hold for the LLVM/MLIR 22 build of Debian 12 the project uses (the
+# manifest's header names the version it was made with: another LLVM may emit other PTX).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-}
+compile=${2:-$root/${BUILD_DIR:-build}/bin/faattn-compile}
+manifest=$root/tests/ptx-manifest.txt
+case "$mode" in
+  check | update) ;;
+  *)
+    echo "usage: tools/ptx-manifest.sh check|update [faattn-compile]" >&2
+    exit 2
+    ;;
+esac
+if [ ! -x "$compile" ]; then
+  echo "ptx-manifest: no faattn-compile at $compile (build first)" >&2
+  exit 2
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The catalogue in one compilation (its kernel names are unique there); each benchmark file on
+# its own (bench/grid.fa has an alibi of its own).
+mkdir -p "$work/specs" "$work/grid" "$work/tuning"
+"$compile" --emit=ptx -o "$work/specs" "$root"/specs/*.fa > /dev/null
+"$compile" --emit=ptx -o "$work/grid" "$root/bench/grid.fa" > /dev/null
+"$compile" --emit=ptx -o "$work/tuning" "$root/bench/tuning.fa" > /dev/null
+current=$work/manifest.txt
+{
+  echo "# PTX of every kernel of specs/, bench/grid.fa and bench/tuning.fa (tools/ptx-manifest.sh)."
+  echo "# Made with LLVM $(llvm-config-22 --version 2>/dev/null || echo '(llvm-config-22 not found)')"
+  (cd "$work" && find specs grid tuning -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
+     awk '{ print $2, $1 }')
+} > "$current"
+kernels=$(grep -vc '^#' "$current")
+if [ "$kernels" -eq 0 ]; then
+  echo "ptx-manifest: faattn-compile wrote no PTX" >&2
+  exit 1
+fi
+if [ "$mode" = update ]; then
+  cp "$current" "$manifest"
+  echo "ptx-manifest: $kernels PTX files written to tests/ptx-manifest.txt"
+  exit 0
+fi
+if [ ! -f "$manifest" ]; then
+  echo "ptx-manifest: tests/ptx-manifest.txt is missing (tools/ptx-manifest.sh update)" >&2
+  exit 1
+fi
+# Compare the hashes only (the header names the tools it was made with).
+if ! diff <(grep -v '^#' "$manifest") <(grep -v '^#' "$current") > "$work/diff"; then
+  echo "ptx-manifest: generated PTX differs from tests/ptx-manifest.txt"
+  echo "('<' the manifest, '>' this build; a deliberate codegen change updates the manifest"
+  echo " with tools/ptx-manifest.sh update in the same commit and says why):"
+  cat "$work/diff"
+  exit 1
+fi
+echo "ptx-manifest: $kernels PTX files identical to tests/ptx-manifest.txt"
