@@ -1,0 +1,400 @@
+//===- GpuRun.cpp - faattn-run --gpu: run kernels through the runtime -----===//
+//
+// Each kernel compiled by faattn::Runtime and launched through the public API
+// (faattn.h) on inputs encoded in the spec's dtype (bf16, f16, e4m3), outputs
+// poisoned with NaN; out and LSE compared with the float64 reference (on a
+// sample of rows for large problems), and with --bench the median of N
+// launches.
+//
+//===----------------------------------------------------------------------===//
+#include "FaattnRun.h"
+#include "Placement.h"
+
+#include "faattn/faattn.h"
+#include "faattn/runtime/CudaDriver.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace faattn::run {
+
+namespace {
+
+uint16_t toBF16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if (std::isnan(f))
+    return 0x7FC0;
+  bits += 0x7FFF + ((bits >> 16) & 1); // round to nearest even
+  return static_cast<uint16_t>(bits >> 16);
+}
+float fromBF16(uint16_t h) {
+  uint32_t bits = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+uint16_t toF16(float f) {
+  _Float16 h = static_cast<_Float16>(f);
+  uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+float fromF16(uint16_t bits) {
+  _Float16 h;
+  std::memcpy(&h, &bits, 2);
+  return static_cast<float>(h);
+}
+/// e4m3fn: bias 7, 3 mantissa bits, max 448, S.1111.111 NaN.
+float fromE4M3(uint8_t b) {
+  int exp = (b >> 3) & 15, mant = b & 7;
+  if (exp == 15 && mant == 7)
+    return std::numeric_limits<float>::quiet_NaN();
+  float mag = exp == 0 ? mant * std::ldexp(1.0f, -9) : (8 + mant) * std::ldexp(1.0f, exp - 10);
+  return (b & 0x80) ? -mag : mag;
+}
+uint8_t toE4M3(float f) {
+  // Nearest of the 127 finite magnitudes (ties to even code), saturating.
+  static std::vector<float> mags = [] {
+    std::vector<float> m;
+    for (int b = 0; b < 127; ++b)
+      m.push_back(fromE4M3(uint8_t(b)));
+    return m;
+  }();
+  float a = std::min(std::fabs(f), 448.0f);
+  auto it = std::lower_bound(mags.begin(), mags.end(), a);
+  int hi = static_cast<int>(std::min<size_t>(it - mags.begin(), 126)), lo = std::max(hi - 1, 0);
+  float dl = a - mags[lo], dh = mags[hi] - a;
+  int code = dl < dh ? lo : dh < dl ? hi : ((lo & 1) ? hi : lo);
+  return static_cast<uint8_t>(code | (std::signbit(f) ? 0x80 : 0));
+}
+
+size_t elementBytes(spec::DType d) { return d == spec::DType::E4M3 ? 1 : 2; }
+
+/// Encodes doubles as `dtype` and returns the decoded values (what the kernel sees).
+std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d, std::vector<double> &seen) {
+  std::vector<uint8_t> bytes(x.size() * elementBytes(d));
+  seen.resize(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    float f = static_cast<float>(x[i]);
+    if (d == spec::DType::E4M3) {
+      bytes[i] = toE4M3(f);
+      seen[i] = fromE4M3(bytes[i]);
+    } else {
+      uint16_t h = d == spec::DType::BF16 ? toBF16(f) : toF16(f);
+      std::memcpy(&bytes[2 * i], &h, 2);
+      seen[i] = d == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+    }
+  }
+  return bytes;
+}
+
+/// The relative L2 error a kernel of this output type must stay under (DESIGN.md).
+double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2; }
+
+DType apiType(spec::DType d) {
+  return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
+}
+
+bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
+                 ref::Shape shape, uint64_t seedBase) {
+  int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
+  int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
+  spec::DType inType = k.dtype;
+  spec::DType outType = k.dtype == spec::DType::E4M3 ? spec::DType::BF16 : k.dtype;
+  std::vector<double> q, kk, v;
+  std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
+  std::vector<uint8_t> kb = encode(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2), inType, kk);
+  std::vector<uint8_t> vb = encode(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3), inType, v);
+  Placement place = run::place(k, shape, seedBase, uniformLengths);
+  auto loaded = kernelParams(k, shape, seedBase);
+  if (!loaded) {
+    fail(llvm::toString(loaded.takeError()));
+    return false;
+  }
+  std::vector<ref::ParamValue> params = std::move(*loaded);
+
+  // Device memory and the launch go through the public runtime API
+  // (faattn.h), so that every GPU test also tests Kernel::launch.
+  std::vector<DeviceBuffer> buffers;
+  auto upload = [&](const void *data, size_t bytes) -> void * {
+    auto b = DeviceBuffer::allocate(std::max<size_t>(bytes, 16));
+    if (!b) {
+      llvm::errs() << "faattn-run: error: " << b.error() << "\n";
+      exit(1);
+    }
+    if (data && bytes)
+      if (Status s = b->upload(data, bytes); !s) {
+        llvm::errs() << "faattn-run: error: " << s.message() << "\n";
+        exit(1);
+      }
+    buffers.push_back(std::move(*b));
+    return buffers.back().data();
+  };
+  buffers.reserve(16 + 3 * 64 + params.size());
+  // Inputs in the kernel's layout and placement (unused pages: random).
+  size_t eb = elementBytes(inType);
+  std::vector<double> unusedSeen;
+  std::vector<uint8_t> garbage = encode(ref::randomTensor(997, seedBase + 4), inType, unusedSeen);
+  std::vector<uint8_t> ql = toPhysical(qb, eb, place, true, SQ, HQ, DQK, k.layout, {});
+  std::vector<uint8_t> kl = toPhysical(kb, eb, place, false, SKV, HKV, DQK, k.layout, garbage);
+  std::vector<uint8_t> vl = toPhysical(vb, eb, place, false, SKV, HKV, DV, k.layout, garbage);
+  size_t outEb = elementBytes(outType);
+  size_t outBytes = place.qPhysBatch * place.qPhysSeq * HQ * DV * outEb;
+  std::vector<uint8_t> poisonOut(outBytes, 0xFF); // NaN in bf16 and f16
+  std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq,
+                               std::numeric_limits<float>::quiet_NaN());
+  DType inT = apiType(inType), outT = apiType(outType);
+  // The public API's shapes: varlen tensors are rank 3 (no batch dimension).
+  auto apiDims = [&](bool isQ, int64_t heads, int64_t dim) {
+    std::vector<int64_t> dims = physDims(place, isQ, heads, dim, k.layout);
+    if (k.varlen && (isQ || !k.pagedKVPage))
+      dims.erase(dims.begin());
+    return dims;
+  };
+  LaunchArgs args;
+  args.q = {upload(ql.data(), ql.size()), inT, apiDims(true, HQ, DQK), {}};
+  args.k = {upload(kl.data(), kl.size()), inT, apiDims(false, HKV, DQK), {}};
+  args.v = {upload(vl.data(), vl.size()), inT, apiDims(false, HKV, DV), {}};
+  args.out = {upload(poisonOut.data(), outBytes), outT, apiDims(true, HQ, DV), {}};
+  void *lsePtr = nullptr;
+  if (k.returnLse) {
+    lsePtr = upload(poisonLse.data(), poisonLse.size() * 4);
+    args.lse = Tensor{lsePtr, DType::F32,
+                      k.varlen ? std::vector<int64_t>{HQ, place.qPhysSeq}
+                               : std::vector<int64_t>{B, HQ, SQ},
+                      {}};
+  }
+  auto i32Tensor = [&](const std::vector<int32_t> &x, std::vector<int64_t> dims) {
+    return Tensor{upload(x.data(), x.size() * 4), DType::I32, std::move(dims), {}};
+  };
+  if (k.varlen) {
+    args.cuSeqlensQ = i32Tensor(place.cuQ, {B + 1});
+    args.maxSeqlenQ = place.maxSeqlenQ;
+  }
+  if (k.varlen && !k.pagedKVPage)
+    args.cuSeqlensKV = i32Tensor(place.cuKV, {B + 1});
+  if (k.pagedKVPage) {
+    args.blockTable = i32Tensor(place.table, {B, place.maxPages});
+    args.seqlensKV = i32Tensor(place.seqlensKV, {B});
+  }
+  void *outPtr = args.out.data;
+  for (size_t i = 0; i < params.size(); ++i) {
+    bool isI32 = k.params[i].elemType == spec::Type::I32;
+    std::vector<int32_t> i32(params[i].data.begin(), params[i].data.end());
+    std::vector<float> f32(params[i].data.begin(), params[i].data.end());
+    void *p = isI32 ? upload(i32.data(), i32.size() * 4) : upload(f32.data(), f32.size() * 4);
+    args.params.push_back({k.params[i].name, Tensor{p, isI32 ? DType::I32 : DType::F32,
+                                                    params[i].dims, {}}});
+  }
+  // For timing: more copies of Q, K and V, rotated between launches so that
+  // the inputs of consecutive launches together exceed L2 (50 MB on H100/H200).
+  std::vector<LaunchArgs> copies = {args};
+  if (benchIters > 0) {
+    double inputBytes = double(ql.size() + kl.size() + vl.size());
+    int n = static_cast<int>(std::min(64.0, std::ceil(2 * 50e6 / inputBytes)));
+    for (int c = 1; c < n; ++c) {
+      LaunchArgs a = args;
+      a.q.data = upload(ql.data(), ql.size());
+      a.k.data = upload(kl.data(), kl.size());
+      a.v.data = upload(vl.data(), vl.size());
+      copies.push_back(std::move(a));
+    }
+  }
+  auto launch = [&](size_t copy = 0) { return kernel.launch(copies[copy]); };
+  if (Status s = launch(); !s) {
+    llvm::errs() << "faattn-run: error: " << s.message() << "\n";
+    return false;
+  }
+  if (Status s = synchronize(); !s) {
+    llvm::errs() << "faattn-run: error: kernel execution: " << s.message() << "\n";
+    return false;
+  }
+  std::vector<uint8_t> outRaw(outBytes);
+  std::vector<float> lseRaw(poisonLse.size());
+  auto download = [&](void *ptr, void *host, size_t bytes) {
+    for (const DeviceBuffer &b : buffers)
+      if (b.data() == ptr)
+        return b.download(host, bytes);
+    return Status::error("no buffer at the output's address");
+  };
+  if (Status s = download(outPtr, outRaw.data(), outBytes); !s) {
+    llvm::errs() << "faattn-run: error: " << s.message() << "\n";
+    return false;
+  }
+  if (k.returnLse)
+    if (Status s = download(lsePtr, lseRaw.data(), lseRaw.size() * 4); !s) {
+      llvm::errs() << "faattn-run: error: " << s.message() << "\n";
+      return false;
+    }
+  // Every physical element is a row of some sequence: none may keep the poison.
+  bool unwritten = false;
+  auto decodeOut = [&](const std::vector<uint8_t> &raw) {
+    std::vector<float> f(raw.size() / outEb);
+    for (size_t i = 0; i < f.size(); ++i) {
+      uint16_t h;
+      std::memcpy(&h, &raw[2 * i], 2);
+      f[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+    }
+    return f;
+  };
+  for (float f : decodeOut(outRaw))
+    unwritten |= std::isnan(f);
+  if (k.returnLse)
+    for (float f : lseRaw)
+      unwritten |= std::isnan(f); // -inf is a valid LSE, NaN is the poison
+  std::vector<float> outF =
+      decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
+  // Large problems are checked on a sample of query rows (the first and last
+  // 16 and 32 spread between; rows are independent): the float64 reference
+  // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
+  // out and LSE is still checked for the NaN poison.
+  std::vector<char> rows(SQ, 1);
+  bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
+  if (sampled) {
+    std::fill(rows.begin(), rows.end(), 0);
+    for (int64_t i = 0; i < std::min<int64_t>(16, SQ); ++i)
+      rows[i] = rows[SQ - 1 - i] = 1;
+    for (int64_t i = 0; i < 32; ++i)
+      rows[(i * SQ) / 32] = 1;
+  }
+  std::vector<double> refOut, refLse;
+  uint64_t undefinedOps = 0;
+  ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps,
+                 sampled ? &rows : nullptr);
+  std::vector<double> out(outF.begin(), outF.end());
+  std::vector<double> lseAll =
+      k.returnLse ? lseFromPhysical(lseRaw, place, SQ, HQ) : std::vector<double>(B * HQ * SQ, 0);
+  if (sampled) { // keep the sampled rows only
+    std::vector<double> o, ro, l, rl;
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t i = 0; i < SQ; ++i) {
+        if (!rows[i])
+          continue;
+        for (int64_t h = 0; h < HQ; ++h) {
+          for (int64_t c = 0; c < DV; ++c) {
+            size_t at = ((b * SQ + i) * HQ + h) * DV + c;
+            o.push_back(out[at]);
+            ro.push_back(refOut[at]);
+          }
+          size_t li = (b * HQ + h) * SQ + i;
+          l.push_back(lseAll[li]);
+          rl.push_back(refLse[li]);
+        }
+      }
+    out.swap(o), refOut.swap(ro), lseAll.swap(l), refLse.swap(rl);
+  }
+  double err = unwritten ? INFINITY : ref::relL2(out, refOut);
+  double lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
+  double tol = gpuTolerance(outType);
+  bool ok = err <= tol && lseErr <= tol;
+  std::string splits;
+  if (kernel.compiled().maxSplits > 0)
+    if (auto dev = cuda::Device::current())
+      splits = " splits=" + std::to_string(kernel.numSplits(args, dev->multiprocessors));
+  // overlap = auto's long-KV build, when the launch took it.
+  if (int64_t from = kernel.compiledFor(args).minSeqKV; from > 0)
+    splits += " build=long-kv(seq_kv>=" + std::to_string(from) + ")";
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
+               << splits << llvm::format(": rel_l2=%.3g", err);
+  if (k.returnLse)
+    llvm::outs() << llvm::format(" lse_rel_l2=%.3g", lseErr);
+  llvm::outs() << llvm::format(" (tolerance %.0e%s)", tol, sampled ? ", sampled rows" : "");
+  if (unwritten)
+    llvm::outs() << " UNWRITTEN-OUTPUT";
+  if (benchIters > 0) {
+    CUevent start, stop;
+    d.eventCreate(&start, 0);
+    d.eventCreate(&stop, 0);
+    std::vector<float> times;
+    for (unsigned i = 0; i < 3; ++i) // warm-up
+      (void)launch();
+    for (unsigned i = 0; i < benchIters; ++i) {
+      d.eventRecord(start, nullptr);
+      (void)launch(i % copies.size());
+      d.eventRecord(stop, nullptr);
+      d.eventSynchronize(stop);
+      float ms = 0;
+      d.eventElapsedTime(&ms, start, stop);
+      times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    double ms = times[times.size() / 2];
+    // FlashAttention's convention (no mask discount): 2 H Sq Skv (Dqk + Dv)
+    // summed over the sequences.
+    double flops = 0;
+    for (int64_t b = 0; b < B; ++b)
+      flops += 2.0 * HQ * place.lenQ(b, SQ) * place.lenKV(b, SKV) * (DQK + DV);
+    // The K/V bytes the kernel has to read (every sequence's rows).
+    double kvRows = 0;
+    for (int64_t b = 0; b < B; ++b)
+      kvRows += place.lenKV(b, SKV);
+    double kvBytes = kvRows * HKV * (DQK + DV) * eb;
+    llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f", ms, kvBytes / ms / 1e9);
+    llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",
+                                 flops / ms / 1e9, copies.size());
+    d.eventDestroy(start);
+    d.eventDestroy(stop);
+  }
+  llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
+  return ok;
+}
+
+} // namespace
+
+int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
+           const std::vector<ref::Shape> &shapeList) {
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return fail(llvm::toString(driver.takeError()));
+  auto device = cuda::Device::current();
+  if (!device)
+    return fail(llvm::toString(device.takeError()));
+  llvm::outs() << "device: " << device->name << " (sm_" << device->major << device->minor
+               << ", " << device->multiprocessors << " SMs)\n";
+  RuntimeOptions options;
+  options.cacheDir = cacheDir.getValue(); // default "": compile every time (this tool tests
+                                          // the compiler)
+  Runtime rt(options);
+  unsigned failures = 0, ran = 0;
+  for (const spec::KernelSpec &k : kernels) {
+    if (!onlyKernel.empty() && k.name != onlyKernel)
+      continue;
+    if (k.mode == spec::Mode::Backward) {
+      llvm::outs() << k.name << ": SKIP (mode = backward is not executable yet)\n";
+      continue;
+    }
+    int needMajor = k.target == spec::Target::SM90a ? 9 : 8;
+    if (device->major < needMajor) {
+      llvm::outs() << k.name << ": SKIP (" << spec::targetName(k.target) << " needs compute capability "
+                   << needMajor << ".0, the device has " << device->major << "." << device->minor << ")\n";
+      continue;
+    }
+    int diskHits = rt.stats().diskHits;
+    Result<Kernel> kernel = rt.compile(specText.str(), k.name);
+    if (kernel && !cacheDir.empty())
+      llvm::outs() << k.name << ": "
+                   << (rt.stats().diskHits > diskHits ? "from the disk cache" : "compiled") << " ("
+                   << kernel->compiled().alternatives.size() << " shape-dependent builds more)\n";
+    if (!kernel) {
+      ++failures;
+      fail(kernel.error());
+      continue;
+    }
+    for (const ref::Shape &shape : shapeList) {
+      ++ran;
+      if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull))
+        ++failures;
+    }
+  }
+  if (!onlyKernel.empty() && ran == 0 && failures == 0)
+    return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");
+  return failures ? 1 : 0;
+}
+
+} // namespace faattn::run
