@@ -3,6 +3,7 @@
 
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Target/PTX.h"
+#include "faattn/Conversion/Passes.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -117,6 +118,8 @@ void addGpuLoweringPasses(OpPassManager &pm) {
   pm.addPass(createFAAttnTilesToWGMMA());
   pm.addPass(createFAAttnTilesToGPU());
   OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
+  // The tensor-core kernels' f32 math on the SFU (faattn.mapping = "wgmma").
+  g.addPass(createFAAttnFastMath());
   g.addPass(createLowerAffinePass());
   g.addPass(createSCFToControlFlowPass());
   g.addPass(memref::createExpandStridedMetadataPass());

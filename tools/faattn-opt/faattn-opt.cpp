@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Frontend/SpecToIR.h"
+#include "faattn/Conversion/Passes.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -16,6 +17,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   faattn::registerFAAttnPasses();
+  faattn::registerFAAttnConversionPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -22,7 +22,7 @@
 #include "faattn/Conversion/GpuOutline.h"
 #include "faattn/Conversion/TileScalar.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
-#include "faattn/Transforms/Passes.h"
+#include "faattn/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -38,7 +38,7 @@
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTILESTOGPU
-#include "faattn/Transforms/Passes.h.inc"
+#include "faattn/Conversion/Passes.h.inc"
 } // namespace faattn
 
 using namespace mlir;

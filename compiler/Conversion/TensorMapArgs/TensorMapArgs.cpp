@@ -8,7 +8,7 @@
 // lowered llvm.func.
 //
 //===----------------------------------------------------------------------===//
-#include "faattn/Transforms/Passes.h"
+#include "faattn/Conversion/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -16,7 +16,7 @@
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTENSORMAPARGS
-#include "faattn/Transforms/Passes.h.inc"
+#include "faattn/Conversion/Passes.h.inc"
 } // namespace faattn
 
 using namespace mlir;

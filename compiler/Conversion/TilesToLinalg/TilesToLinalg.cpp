@@ -19,7 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/TileScalar.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
-#include "faattn/Transforms/Passes.h"
+#include "faattn/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -34,7 +34,7 @@
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTILESTOLINALG
-#include "faattn/Transforms/Passes.h.inc"
+#include "faattn/Conversion/Passes.h.inc"
 } // namespace faattn
 
 using namespace mlir;

@@ -1,0 +1,188 @@
+//===- TilesToWGMMA.cpp - faattn-tiles-to-wgmma: Hopper tensor cores -------===//
+//
+// The pass: for each kernel with one grid on sm_90a it outlines the grid to
+// a gpu.func, makes the resource plan (compiler/Target/Hopper/ResourcePlan.h)
+// and, when wgmma takes the kernel, lowers it with WgmmaLowering (the
+// templates of templates/hopper/ and the building blocks of
+// compiler/Target/Hopper/), then records what the kernel got as attributes
+// of the gpu.func (block_m, threads, shared memory, schedule, ring depth,
+// tensor maps) for the launch metadata. A kernel it cannot map is left to
+// faattn-tiles-to-gpu with the reason in faattn.wgmma_skipped.
+//
+// The sm_90a forward path: each kernel's (batch, head, q-block) grid becomes
+// a gpu.func of BM / 64 warpgroups (warpgroup g owns query rows [64g, 64g +
+// 64)), and the tiles are mapped as the wgmma instructions want them:
+//
+//   * accumulator-shaped tiles (S, P, O and the Mx1 row statistics) live in
+//     registers, as wgmma's m64nNk16 accumulator fragments: thread t of a
+//     warpgroup (warp w = t / 32, lane l) holds, for fragment element i,
+//       row = 16 w + l / 4 + 8 ((i % 4) / 2),  col = 8 (i / 4) + 2 (l % 4) + i % 2
+//     (Mx1 tiles: its two rows); each such tile is one vector per thread;
+//   * the TMA pipeline (head dims multiples of 64, dense Q/K/V blocks): Q, K
+//     and V are copied by cp.async.bulk.tensor into 128-byte-swizzled
+//     shared memory, K and V into a ring of `stages` buffers with mbarrier
+//     full / empty phases (thread 0 issues the loads ahead); otherwise all
+//     threads copy 16-byte chunks into the canonical no-swizzle K-major
+//     layout between barriers (V transposed);
+//   * Q K^T is a chain of wgmma.mma_async (k = 16 each) from two
+//     shared-memory descriptors; P V takes P from registers and accumulates
+//     onto O * alpha;
+//   * score, mask and softmax code runs on fragment elements with their own
+//     (q_idx, kv_idx), what depends on neither once per tile and what
+//     depends on one of them once per row or column (ElementCode); row
+//     reductions finish with two quad shuffles;
+//   * faattn-peel-diagonal's head block (known before the block scan) is
+//     ring block 0: thread 0 starts its K/V loads right after Q's, under
+//     the scan (cooperative: the producer warpgroup, after the scan, with
+//     the others); when the first KV loop does not take it (the scan found
+//     another last block), it is waited out and released;
+//   * the mask analysis' block scan (an scf.parallel of reductions) is
+//     spread over the CTA's threads, groups of 8 lanes sharing a block when
+//     its classifier reads a param over a range (faattn.range_reduce);
+//   * O goes out through swizzled shared memory and a TMA store (else from
+//     the fragments), LSE from the fragments;
+//   * schedule = pingpong: the two warpgroups take turns at the tensor cores.
+//
+//   * schedule = cooperative: a producer warpgroup (setmaxnreg) issues the
+//     loads, the two consumer warpgroups compute;
+//   * grid = persistent: outlineGrid's tile loop, the ring and Q's phases
+//     continued across tiles, the next tile from a counter in the epilogue;
+//   * the tiles' order: heavy first (block id z reversed) or, with
+//     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h);
+//   * faattn-pipeline-kv's rotated KV loops (overlap = softmax, the TMA
+//     pipeline with two or more stages): Q K_j^T and P V_{j-1} issued back to
+//     back, each waited for before its result's first use (awaitBefore,
+//     retire), K and V with empty barriers of their own, V from ring block
+//     j' - seqOrigin, each loop's last product after it if the loop ran.
+//
+// What is not here yet: skipping the rotated loops' first product (of P = 0),
+// the next tile's loads before this tile's epilogue (persistent), FP8. A
+// kernel this pass cannot map (another dtype, a tile shape wgmma does not
+// take, split-KV decode) is left to
+// faattn-tiles-to-gpu.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "faattn/Conversion/Passes.h"
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNTILESTOWGMMA
+#include "faattn/Conversion/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+using hopper::Plan;
+using hopper::WgmmaLowering;
+
+struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels;
+    for (auto fn : module.getOps<func::FuncOp>())
+      kernels.push_back(fn);
+    for (func::FuncOp fn : kernels) {
+      FailureOr<SmallVector<scf::ForallOp>> grids = kernelGrids(fn);
+      if (failed(grids))
+        return signalPassFailure();
+      if (grids->size() != 1)
+        continue; // no grid, or split-KV: faattn-tiles-to-gpu
+      auto target = fn->getAttrOfType<StringAttr>("faattn.target");
+      auto skip = [&](StringRef why) {
+        fn->setAttr("faattn.wgmma_skipped", StringAttr::get(fn.getContext(), why));
+      };
+      if (target && target.getValue() != "sm_90a") {
+        skip("target is not sm_90a");
+        continue;
+      }
+      // The plan is made on the outlined kernel (its ops are the ones lowered).
+      gpu::GPUModuleOp gpuModule = kernelModule(module);
+      auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
+      bool pingpong = schedule && schedule.getValue() == "pingpong";
+      bool cooperative = schedule && schedule.getValue() == "cooperative";
+      // grid = persistent: a CTA per SM looping over the tiles (the inline
+      // producer schedule only: the spec refuses the others).
+      auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
+      bool persistent =
+          launchGrid && launchGrid.getValue() == "persistent" && !cooperative && !pingpong;
+      // The tiles' order: heavy first unless the spec asks for L2 sections.
+      auto order = fn->getAttrOfType<StringAttr>("faattn.tile_order");
+      int64_t sectionTiles = order && order.getValue() == "l2_sections"
+                                 ? hopper::l2SectionTiles(grids->front())
+                                 : 0;
+      gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
+                                       /*threads=*/0, persistent, sectionTiles);
+      Plan plan = hopper::analyze(gfn, cooperative);
+      if (!plan.whyNot.empty()) {
+        skip(plan.whyNot);
+        gfn.erase();
+        continue;
+      }
+      int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv, threads = plan.threads();
+      bool warpSpec = plan.warpSpecialized;
+      // The last q-blocks first: under a causal mask they have the most KV
+      // blocks, and starting them first shortens the grid's tail (L2
+      // sections and the persistent tile loop order the tiles themselves).
+      gfn->setAttr("faattn.tile_order",
+                   StringAttr::get(gfn.getContext(),
+                                   sectionTiles > 0 ? "l2_sections" : "heavy_first"));
+      gfn.walk([&](gpu::BlockIdOp id) {
+        if (id.getDimension() != gpu::Dimension::z || sectionTiles > 0 || persistent)
+          return;
+        OpBuilder rb(id);
+        rb.setInsertionPointAfter(id);
+        Location loc = id.getLoc();
+        Value count = gpu::GridDimOp::create(rb, loc, gpu::Dimension::z);
+        Value last = arith::SubIOp::create(rb, loc, count,
+                                           arith::ConstantIndexOp::create(rb, loc, 1));
+        auto reversed = arith::SubIOp::create(rb, loc, last, id);
+        id.getResult().replaceAllUsesExcept(reversed, reversed);
+      });
+      std::string tmaWhyNot = plan.tmaWhyNot;
+      OpBuilder ab(gfn);
+      gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+      WgmmaLowering lowering(gfn, std::move(plan), pingpong);
+      if (failed(lowering.run()))
+        return signalPassFailure();
+      // Fast math (faattn-fast-math, after this pass) keeps libdevice's exp2
+      // for head dims up to 64 with 128-row tiles: there it fits in 128
+      // registers a thread, two CTAs per SM (measured at f076142: 1.3x the
+      // one-CTA kernel at 1k tokens); the approximation's shorter code lets
+      // ptxas keep more exponentials in flight and takes 164.
+      if (!warpSpec && d <= 64 && dv <= 64 && bm == 128)
+        gfn->setAttr("faattn.ctas_per_sm", OpBuilder(gfn).getI64IntegerAttr(2));
+      OpBuilder b(gfn);
+      gfn->setAttr("faattn.block_m", b.getI64IntegerAttr(bm));
+      gfn->setAttr("faattn.threads", b.getI64IntegerAttr(threads));
+      gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
+      gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
+      gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
+      if (lowering.persistent())
+        gfn->setAttr("faattn.persistent", b.getUnitAttr());
+      if (lowering.stages() > 0)
+        gfn->setAttr("faattn.ring_stages", b.getI64IntegerAttr(lowering.stages()));
+      if (lowering.overlapsSoftmax())
+        gfn->setAttr("faattn.overlap", b.getStringAttr("softmax"));
+      // setmaxnreg needs a register count fixed at entry: .minnctapersm 1
+      // with .maxntid 384 gives 168 (without it ptxas ignores setmaxnreg
+      // when the kernel needs fewer, C7508, and serializes the wgmmas).
+      if (warpSpec)
+        gfn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+      if (tmaWhyNot.empty()) {
+        // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
+        gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));
+        gfn->setAttr("faattn.tma_block_n", b.getI64IntegerAttr(bn));
+      } else {
+        gfn->setAttr("faattn.tma_skipped", b.getStringAttr(tmaWhyNot));
+      }
+      fn.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace faattn

@@ -1,0 +1,262 @@
+//===- WgmmaLowering.cpp - the tile ops on wgmma fragments ----------------===//
+//
+// The walk of faattn-tiles-to-wgmma over an outlined kernel: each tile op
+// becomes code on wgmma m64nNk16 accumulator fragments. Thread t of a
+// warpgroup (warp w = t / 32, lane l) holds, for fragment element i,
+//   row = 16 w + l / 4 + 8 ((i % 4) / 2),  col = 8 (i / 4) + 2 (l % 4) + i % 2
+// (an M x 1 tile: its two rows); each tile is one vector per thread. Score
+// and mask code runs per element with its own (q_idx, kv_idx), what depends
+// on neither once per tile and what depends on one once per row or column
+// (ElementCode); row reductions finish with two quad shuffles; loops carry
+// fragment vectors. Loads, products and stores are the templates'
+// (templates/hopper/), the block scan compiler/Target/Hopper/BlockScan.cpp's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+namespace faattn {
+namespace hopper {
+
+bool WgmmaLowering::headOperandsBefore(Operation *op) const {
+  TileLoadOp k = p.k.front(), v = p.v.front();
+  return llvm::all_of(ValueRange{p.headBlock, k.getBatch(), k.getHead(), v.getBatch(),
+                                 v.getHead()},
+                      [&](Value x) { return definedBefore(x, op); });
+}
+
+Value WgmmaLowering::rowOf(OpBuilder &b, TileType t, int64_t i) {
+  int64_t plus = t.getShape()[1] == 1 ? 8 * i : 8 * ((i % 4) / 2);
+  return plus ? arith::AddIOp::create(b, fn.getLoc(), rowBase, cIdx(b, plus)).getResult()
+              : rowBase;
+}
+
+Value WgmmaLowering::colOf(OpBuilder &b, int64_t i) {
+  return arith::AddIOp::create(b, fn.getLoc(), colBase, cIdx(b, 8 * (i / 4) + i % 2));
+}
+
+Value WgmmaLowering::element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn) {
+  int64_t at = inTy.getShape()[1] == 1 && !resultIsColumn ? (i % 4) / 2 : i;
+  Value v = frag.lookup(in);
+  assert(v && "a tile operand without fragments (checked by analyze)");
+  return vector::ExtractOp::create(b, fn.getLoc(), v, at);
+}
+
+LogicalResult WgmmaLowering::convertBlock(Block &block) {
+  for (Operation &op : llvm::make_early_inc_range(block)) {
+    if (!inFlight.empty()) {
+      OpBuilder b(&op);
+      awaitBefore(b, &op);
+    }
+    if (failed(convert(&op)))
+      return failure();
+    // The head block's loads as soon as Q's are issued and what they need
+    // is defined (its index, K's and V's batch and head).
+    if (p.head && qIssued && !headIssued && &block == &gridBlock() &&
+        op.getNextNode() && headOperandsBefore(op.getNextNode())) {
+      OpBuilder b(op.getContext());
+      b.setInsertionPointAfter(&op);
+      speculateHead(b);
+    }
+  }
+  return success();
+}
+
+LogicalResult WgmmaLowering::convert(Operation *op) {
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  if (auto load = dyn_cast<TileLoadOp>(op))
+    return tma ? convertLoadTma(b, load) : convertLoad(b, load);
+  if (auto store = dyn_cast<TileStoreOp>(op))
+    return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
+  if (auto splat = dyn_cast<TileSplatOp>(op)) {
+    // In the tile's element type (faattn-pipeline-kv's P = 0 is bf16/f16).
+    Type elt = splat.getType().getElementType();
+    auto attr = cast<FloatAttr>(splat.getValueAttr());
+    Value v = arith::ConstantOp::create(
+        b, loc, attr.getType() == elt ? attr : b.getFloatAttr(elt, attr.getValueAsDouble()));
+    frag[splat] = vector::BroadcastOp::create(b, loc, vecOf(splat.getType()), v);
+    toErase.push_back(op);
+    return success();
+  }
+  if (auto dot = dyn_cast<TileDotOp>(op))
+    return convertDot(b, dot);
+  if (auto red = dyn_cast<TileReduceOp>(op))
+    return convertReduce(b, red);
+  if (fused.contains(op))
+    return success(); // computed by the P V it was fused into
+  if (auto map = dyn_cast<TileMapOp>(op))
+    return elementwise(b, op, map.getInputs(), [&](OpBuilder &b, int64_t, ValueRange x) {
+      return emitMapElement(b, map, x);
+    });
+  // Score and mask code per fragment element; what depends on neither the
+  // element's score nor its indices (slopes[h]) once per tile, what
+  // depends on its row or column alone (doc[q_idx], doc[kv_idx]) once per
+  // row (2 a thread) or column (N / 4).
+  if (isa<TileScoreOp, TileMaskOp>(op) &&
+      cast<TileType>(op->getResult(0).getType()).getShape()[1] == 1)
+    return op->emitOpError() << "on an M x 1 tile has no wgmma lowering (rowKey / colKey "
+                                "assume M x N fragments)";
+  if (auto score = dyn_cast<TileScoreOp>(op)) {
+    ElementCode code(op);
+    code.emitUniform(b);
+    return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
+                                                                 ValueRange x) {
+      auto [q, kv] = indices(b, score.getType(), score.getRow0(), score.getCol0(), i);
+      IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
+      return emitScoreElement(b, score, q, kv, x[0], &pre);
+    });
+  }
+  if (auto mask = dyn_cast<TileMaskOp>(op)) {
+    ElementCode code(op);
+    code.emitUniform(b);
+    return elementwise(b, op, ValueRange{mask.getInput()}, [&](OpBuilder &b, int64_t i,
+                                                               ValueRange x) {
+      auto [q, kv] = indices(b, mask.getType(), mask.getRow0(), mask.getCol0(), i);
+      IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
+      return emitMaskElement(b, mask, q, kv, x[0], &pre);
+    });
+  }
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return convertLoop(loop);
+  if (op == tileLoop.getOperation())
+    return convertTileLoop();
+  if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
+    return convertScan(par);
+  if (auto par = dyn_cast<scf::ParallelOp>(op);
+      par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &gridBlock()) {
+    // Hoisted before a scan (the Q block's rows): every thread reaches it.
+    toErase.push_back(par);
+    return convertRangeReduce(par, /*lanes=*/32);
+  }
+  if (isa<FAAttnDialect>(op->getDialect()))
+    return op->emitOpError() << "has no wgmma lowering";
+  for (Region &r : op->getRegions())
+    for (Block &blk : r)
+      if (failed(convertBlock(blk)))
+        return failure();
+  return success();
+}
+
+std::pair<Value, Value> WgmmaLowering::indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i) {
+  Location loc = fn.getLoc();
+  Value q = arith::AddIOp::create(b, loc, row0, i32(b, rowOf(b, t, i)));
+  Value kv = arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)));
+  return {q, kv};
+}
+
+LogicalResult WgmmaLowering::elementwise(OpBuilder &b, Operation *op, ValueRange inputs,
+                          function_ref<Value(OpBuilder &, int64_t, ValueRange)> body) {
+  auto resTy = cast<TileType>(op->getResult(0).getType());
+  bool column = resTy.getShape()[1] == 1;
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < elems(resTy); ++i) {
+    SmallVector<Value> x;
+    for (Value in : inputs)
+      x.push_back(element(b, in, cast<TileType>(in.getType()), i, column));
+    out.push_back(body(b, i, x));
+  }
+  frag[op->getResult(0)] = vector::FromElementsOp::create(b, op->getLoc(), vecOf(resTy), out);
+  toErase.push_back(op);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertReduce(OpBuilder &b, TileReduceOp red) {
+  Location loc = red.getLoc();
+  bool isMax = red.getKind() == ReduceKind::max;
+  TileType in = red.getInput().getType();
+  auto combine = [&](Value x, Value y) -> Value {
+    return isMax ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                 : Value(arith::AddFOp::create(b, loc, x, y));
+  };
+  SmallVector<Value> rows;
+  for (int64_t r = 0; r < 2; ++r) {
+    Value acc;
+    for (int64_t i = 0; i < elems(in); ++i) {
+      if ((i % 4) / 2 != r)
+        continue;
+      Value x = vector::ExtractOp::create(b, loc, frag.lookup(red.getInput()), i);
+      acc = acc ? combine(acc, x) : x;
+    }
+    // The row's other elements are in the three other threads of the quad.
+    for (int64_t offset : {1, 2}) {
+      auto shfl = gpu::ShuffleOp::create(b, loc, acc, c32(b, offset), c32(b, 32),
+                                         gpu::ShuffleMode::XOR);
+      acc = combine(acc, shfl.getShuffleResult());
+    }
+    rows.push_back(acc);
+  }
+  frag[red] = vector::FromElementsOp::create(b, loc, vecOf(red.getType()), rows);
+  toErase.push_back(red);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
+  bool isKV = tma && llvm::is_contained(p.kvLoops, loop);
+  if (isKV && loop == p.kvLoops.front()) {
+    OpBuilder b(loop);
+    prologue(b);
+    if (loop == p.head)
+      drainHead(b);
+  }
+  if (pingpong && isKV && loop == p.kvLoops.back()) {
+    // Warpgroup 1's last turn passed to warpgroup 0 is taken here, so that
+    // no named barrier is left half-arrived.
+    OpBuilder b(loop);
+    b.setInsertionPointAfter(loop);
+    ifThen(b, loop.getLoc(),
+           arith::CmpIOp::create(b, loop.getLoc(), arith::CmpIPredicate::eq, wgIdx, cIdx(b, 0)),
+           [&](OpBuilder &b) { takeTurn(b); });
+  }
+  bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
+  if (!any) {
+    kvIv = isKV ? loop.getInductionVar() : Value();
+    LogicalResult r = convertBlock(*loop.getBody());
+    kvIv = Value();
+    return r;
+  }
+  Location loc = loop.getLoc();
+  OpBuilder b(loop);
+  SmallVector<Value> inits;
+  for (Value init : loop.getInitArgs())
+    inits.push_back(isa<TileType>(init.getType()) ? frag.lookup(init) : init);
+  if (llvm::is_contained(inits, Value()))
+    return loop.emitError() << "a carried tile has no fragments";
+  auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
+                                    loop.getStep(), inits);
+  newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+  Block *newBody = newLoop.getBody();
+  if (!newBody->empty())
+    newBody->getTerminator()->erase();
+  newBody->getOperations().splice(newBody->end(), loop.getBody()->getOperations());
+  loop.getInductionVar().replaceAllUsesWith(newLoop.getInductionVar());
+  for (auto [oldArg, newArg] : llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs())) {
+    if (isa<TileType>(oldArg.getType()))
+      frag[oldArg] = newArg;
+    else
+      oldArg.replaceAllUsesWith(newArg);
+  }
+  auto yield = cast<scf::YieldOp>(newBody->getTerminator());
+  kvIv = isKV ? newLoop.getInductionVar() : Value();
+  if (failed(convertBlock(*newBody)))
+    return failure();
+  kvIv = Value();
+  SmallVector<Value> yielded;
+  for (Value v : yield.getOperands())
+    yielded.push_back(isa<TileType>(v.getType()) ? frag.lookup(v) : v);
+  {
+    OpBuilder yb(yield);
+    scf::YieldOp::create(yb, loc, yielded);
+  }
+  yield.erase();
+  for (auto [oldRes, newRes] : llvm::zip(loop.getResults(), newLoop.getResults())) {
+    if (isa<TileType>(oldRes.getType()))
+      frag[oldRes] = newRes;
+    else
+      oldRes.replaceAllUsesWith(newRes);
+  }
+  toErase.push_back(loop);
+  return success();
+}
+
+} // namespace hopper
+} // namespace faattn

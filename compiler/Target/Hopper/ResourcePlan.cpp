@@ -1,0 +1,357 @@
+//===- ResourcePlan.cpp - the Hopper resource plan of a forward kernel ----===//
+//
+// analyze() finds Q, K and V in the two products of attention, checks the
+// tile shapes wgmma takes, and analyzeTma() whether the TMA pipeline applies:
+// Q, K and V as blocks of the kernel's arguments, head dims in 128-byte rows,
+// K/V pairs in KV loops over consecutive block ranges (so that a producer can
+// number the blocks), the K/V ring's depth that the shared-memory budget
+// (TargetInfo) holds. What does not fit gets a reason, which the pass writes
+// on the function (faattn.wgmma_skipped / faattn.tma_skipped).
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Target/Hopper/ResourcePlan.h"
+#include "faattn/Conversion/GpuOutline.h"
+#include "faattn/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
+#include <limits>
+
+namespace faattn {
+namespace hopper {
+
+
+/// The L2 share the K and V of the tiles running at once may take (of
+/// TargetInfo's 50 MB on H100 and H200; Q and O stream through the rest).
+constexpr int64_t kL2SectionBytes = 32 << 20;
+static_assert(kL2SectionBytes < kSM90a.l2Bytes, "the L2 sections fit the L2");
+
+/// The shared memory a CTA may opt in to.
+constexpr int64_t kSharedCap = kSM90a.maxSharedBytesPerBlock;
+
+/// tile_order = l2_sections: how many q-blocks' worth of K and V rows (block_m
+/// rows of d + dv elements, what a (batch, head) pair of self-attention reads
+/// per q-block) fit kL2SectionBytes; 0 when the grid has no Q K^T and P V.
+int64_t l2SectionTiles(scf::ForallOp grid) {
+  int64_t bm = 0, d = 0, dv = 0, bytes = 0;
+  grid.walk([&](TileDotOp dot) {
+    if (dot.getTransposeRhs()) {
+      auto q = cast<TileType>(dot.getLhs().getType());
+      bm = q.getShape()[0];
+      d = q.getShape()[1];
+      bytes = q.getElementType().getIntOrFloatBitWidth() / 8;
+    } else {
+      dv = cast<TileType>(dot.getRhs().getType()).getShape()[1];
+    }
+  });
+  if (bm == 0 || dv == 0 || bytes == 0)
+    return 0;
+  return std::max<int64_t>(1, kL2SectionBytes / (bm * (d + dv) * bytes));
+}
+
+/// The persistent grid's tile loop (outlineGrid's `faattn.tile_loop`), or null.
+scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn) {
+  for (auto w : fn.getBody().front().getOps<scf::WhileOp>())
+    if (w->hasAttr("faattn.tile_loop"))
+      return w;
+  return {};
+}
+
+/// Bytes of the cross-warp slots of the kernel's block scans (one i64 per
+/// warp and reduction; see WgmmaLowering::convertScan).
+int64_t scanSlotBytes(scf::ParallelOp scan, int64_t threads) {
+  return 8 * (threads / 32) * scan.getNumReductions();
+}
+int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
+  int64_t bytes = 0;
+  fn.walk([&](scf::ParallelOp par) {
+    if (par->hasAttr("faattn.block_scan"))
+      bytes += scanSlotBytes(par, threads);
+  });
+  return bytes;
+}
+
+/// Bytes of shared memory the plain (thread-copied) pipeline needs.
+int64_t copyPipelineBytes(const Plan &p) {
+  auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
+  return rounded(p.bm * p.d * 2) + rounded(p.bn * p.d * 2) + rounded(p.dv * p.bn * 2) +
+         p.scanBytes + (p.persistent ? 8 : 0);
+}
+
+/// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
+/// 1024 to align the swizzled tiles, Q (reused for O when it is as wide), the
+/// ring, O when wider than Q, and the mbarriers.
+int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
+  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 +
+                  (p.persistent ? 8 : 0);
+  if (p.dv > p.d)
+    bytes += p.bm * p.dv * 2;
+  return bytes + 8 * (1 + (p.pipelined ? 4 : 3) * stages) + p.scanBytes;
+}
+
+static int64_t swizzleOf(Type t) {
+  auto enc = dyn_cast_or_null<SharedLayoutAttr>(cast<TileType>(t).getEncoding());
+  return enc ? enc.getSwizzle() : 0;
+}
+
+/// Why the kernel cannot take the TMA pipeline ("" when it can); fills the
+/// plan's TMA fields.
+static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
+  Block &entry = fn.getBody().front();
+  scf::WhileOp tileLoop = tileLoopOf(fn);
+  Block &body = tileLoop ? tileLoop.getAfter().front() : entry;
+  auto isArg = [&](Value mem, unsigned i) {
+    auto a = dyn_cast<BlockArgument>(mem);
+    return a && a.getOwner() == &entry && a.getArgNumber() == i;
+  };
+  auto plain = [](auto op) { return !op.getOffset() && !op.getLimit(); };
+  // faattn-pipeline-kv's V loads have the limit select(none, row, max) (the
+  // first iteration's and an empty loop's product read 0 on the CPU path);
+  // the TMA pipeline reads the block as it is (P is 0 there: it adds 0).
+  auto plainV = [&](TileLoadOp v) {
+    if (!p.pipelined || v.getOffset() || !v.getLimit())
+      return plain(v);
+    auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
+    return sel && sel.getTrueValue() == v.getRow0() &&
+           getConstantIntValue(sel.getFalseValue()) == std::numeric_limits<int64_t>::max();
+  };
+  if (!plain(p.q) || p.q.getPageTable() || !isArg(p.q.getMem(), 0))
+    return "Q is not a block of the q argument";
+  for (TileLoadOp l : p.k)
+    if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 1))
+      return "a K block is not a block of the k argument (varlen or paged)";
+  for (TileLoadOp l : p.v)
+    if (!plainV(l) || l.getPageTable() || !isArg(l.getMem(), 2))
+      return "a V block is not a block of the v argument (varlen or paged)";
+  if (p.d % 64 != 0 || p.dv % 64 != 0)
+    return "head dims are not multiples of 64 (128-byte swizzled rows)";
+  if (swizzleOf(p.q.getType()) != 128 || swizzleOf(p.k.front().getType()) != 128 ||
+      swizzleOf(p.v.front().getType()) != 128)
+    return "the Q, K or V tile is not 128-byte swizzled";
+  if (p.bn % 8 != 0)
+    return "block_n is not a multiple of 8";
+  // The V block of each KV loop's body and (rotated loops) of each loop's
+  // last product, after it.
+  SmallVector<TileLoadOp> vIn, vAfter;
+  for (TileLoadOp v : p.v)
+    (isa<scf::ForOp>(v->getParentOp()) ? vIn : vAfter).push_back(v);
+  if (p.k.size() != vIn.size() || vAfter.size() != (p.pipelined ? p.k.size() : 0))
+    return "K and V blocks are not loaded in pairs";
+  // Each KV loop: one K and one V block at row iv * block_n of the same
+  // (batch, head), both loop-invariant; the loops run one after another over
+  // consecutive block ranges, so that the producer can number the blocks.
+  auto headOf = [&](scf::ForOp loop) -> arith::SelectOp {
+    // block = select(iv < lo, c, iv), the body's first op.
+    if (!loop->hasAttr("faattn.kv_head") || loop.getBody()->getOperations().size() < 2)
+      return {};
+    auto cmp = dyn_cast<arith::CmpIOp>(loop.getBody()->front());
+    auto sel = dyn_cast_or_null<arith::SelectOp>(cmp ? cmp->getNextNode() : nullptr);
+    Value iv = loop.getInductionVar();
+    if (!cmp || !sel || cmp.getPredicate() != arith::CmpIPredicate::slt || cmp.getLhs() != iv ||
+        sel.getCondition() != cmp || sel.getFalseValue() != iv ||
+        !loop.isDefinedOutsideOfLoop(cmp.getRhs()) ||
+        !loop.isDefinedOutsideOfLoop(sel.getTrueValue()))
+      return {};
+    return sel;
+  };
+  // Whether l's row is block `idx` (iv, or faattn-pipeline-kv's carried
+  // index or its loop's result) times block_n; in the head loop the block is
+  // `idx < lo ? c : idx` (the loop's own select for iv, a clone of it else).
+  auto rowIsBlockOf = [&](TileLoadOp l, scf::ForOp loop, Value idx) {
+    auto mul = l.getRow0().getDefiningOp<arith::MulIOp>();
+    if (!mul)
+      return false;
+    arith::SelectOp head = headOf(loop);
+    auto isBlock = [&](Value x) {
+      if (!head)
+        return x == idx;
+      if (idx == loop.getInductionVar())
+        return x == head.getResult();
+      auto sel = x.getDefiningOp<arith::SelectOp>();
+      auto cmp = sel ? sel.getCondition().getDefiningOp<arith::CmpIOp>() : arith::CmpIOp();
+      auto headCmp = cast<arith::CmpIOp>(head.getCondition().getDefiningOp());
+      return cmp && cmp.getPredicate() == arith::CmpIPredicate::slt && cmp.getLhs() == idx &&
+             cmp.getRhs() == headCmp.getRhs() && sel.getFalseValue() == idx &&
+             sel.getTrueValue() == head.getTrueValue();
+    };
+    for (auto [x, y] : {std::pair{mul.getLhs(), mul.getRhs()}, {mul.getRhs(), mul.getLhs()}})
+      if (isBlock(x) && getConstantIntValue(y) == p.bn)
+        return true;
+    return false;
+  };
+  auto rowIsBlock = [&](TileLoadOp l, scf::ForOp loop) {
+    return rowIsBlockOf(l, loop, loop.getInductionVar());
+  };
+  for (size_t i = 0; i < p.k.size(); ++i) {
+    TileLoadOp k = p.k[i], v = vIn[i];
+    auto loop = dyn_cast<scf::ForOp>(k->getParentOp());
+    if (!loop || loop->getBlock() != &body || v->getParentOp() != loop.getOperation() ||
+        !k->isBeforeInBlock(v))
+      return "a K/V pair is not loaded in a KV loop of the kernel body";
+    if (getConstantIntValue(loop.getStep()) != 1)
+      return "a KV loop's step is not 1";
+    if (loop->hasAttr("faattn.kv_head") && !headOf(loop))
+      return "the head KV loop's block is not `iv < lo ? c : iv`";
+    if (loop->hasAttr("faattn.pipelined") != p.pipelined)
+      return "some KV loops are rotated by faattn-pipeline-kv, some not";
+    SmallVector<TileLoadOp> vs{v};
+    if (p.pipelined) {
+      // Block j' (the last carried value: the lower bound, then iv) in the
+      // body; after the loop, its result's block (the loop's last product).
+      TileLoadOp after = vAfter[i];
+      auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+      if (loop.getNumRegionIterArgs() == 0 ||
+          yield.getOperands().back() != loop.getInductionVar() ||
+          loop.getInitArgs().back() != loop.getLowerBound() ||
+          !rowIsBlockOf(v, loop, loop.getRegionIterArgs().back()))
+        return "a rotated KV loop's V block is not the carried block index times block_n";
+      if (after->getBlock() != &body || !loop->isBeforeInBlock(after) ||
+          (i + 1 < p.k.size() && !after->isBeforeInBlock(p.k[i + 1]->getParentOp())) ||
+          !rowIsBlockOf(after, loop, loop.getResults().back()))
+        return "a rotated KV loop's last V block does not follow it";
+      vs.push_back(after);
+    } else if (!rowIsBlock(v, loop)) {
+      return "a K/V block's row is not the loop's block index times block_n";
+    }
+    if (!rowIsBlock(k, loop))
+      return "a K/V block's row is not the loop's block index times block_n";
+    for (TileLoadOp l : vs) {
+      for (Value x : {k.getBatch(), k.getHead(), l.getBatch(), l.getHead()})
+        if (!loop.isDefinedOutsideOfLoop(x))
+          return "a K/V block's batch or head changes inside its loop";
+      if (k.getBatch() != p.k.front().getBatch() || k.getHead() != p.k.front().getHead() ||
+          l.getBatch() != p.k.front().getBatch() || l.getHead() != p.k.front().getHead())
+        return "K/V blocks of different heads";
+    }
+    if (i > 0 && !p.kvLoops.back()->isBeforeInBlock(loop))
+      return "KV loops out of order";
+    p.kvLoops.push_back(loop);
+  }
+  for (size_t i = 1; i < p.kvLoops.size(); ++i)
+    if (p.kvLoops[i].getLowerBound() != p.kvLoops[i - 1].getUpperBound())
+      return "the KV loops do not cover consecutive block ranges";
+  scf::ForOp first = p.kvLoops.front();
+  SmallVector<Value> bounds{first.getLowerBound(), p.kvLoops.back().getUpperBound()};
+  for (size_t i = 1; i < p.kvLoops.size(); ++i)
+    if (p.kvLoops[i]->hasAttr("faattn.kv_head"))
+      return "a head KV loop after the first";
+  if (first->hasAttr("faattn.kv_head")) {
+    arith::SelectOp sel = headOf(first); // checked above
+    p.head = first;
+    p.headBlock = sel.getTrueValue();
+    p.headLo = cast<arith::CmpIOp>(sel.getCondition().getDefiningOp()).getRhs();
+    bounds.append({p.headBlock, p.headLo});
+  }
+  // Known before the first KV loop: defined in the body before it, or (a
+  // persistent grid) in the kernel's preamble before the tile loop.
+  for (Value bound : bounds)
+    if (Operation *def = bound.getDefiningOp()) {
+      bool inBody = def->getBlock() == &body && def->isBeforeInBlock(first);
+      bool inPreamble = tileLoop && def->getBlock() == &entry && def->isBeforeInBlock(tileLoop);
+      if (!inBody && !inPreamble)
+        return "the KV range is not known before the first KV loop";
+    }
+  // As many K/V buffers as the tiles ask for and shared memory holds.
+  auto enc = cast<SharedLayoutAttr>(p.k.front().getType().getEncoding());
+  for (p.stages = std::max<int64_t>(enc.getStages(), 1); p.stages > 1; --p.stages)
+    if (tmaPipelineBytes(p, p.stages) <= kSharedCap)
+      break;
+  if (tmaPipelineBytes(p, p.stages) > kSharedCap)
+    return "the TMA tiles need more than " + std::to_string(kSharedCap) +
+           " bytes of shared memory";
+  if (p.pipelined && p.stages < 2)
+    return "rotated KV loops need two K/V stages, shared memory holds one";
+  // O in 16 bits, swizzled, stored as one block of the out argument.
+  fn.walk([&](TileStoreOp st) {
+    TileType t = st.getValue().getType();
+    if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
+        t.getElementType() == p.elt && swizzleOf(t) == 128)
+      p.oStore = st;
+  });
+  return "";
+}
+
+/// The plan for the tile ops under `root` (a grid's body, outlined);
+/// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
+  Plan p;
+  auto no = [&](const Twine &why) {
+    p.whyNot = why.str();
+    return p;
+  };
+  p.pipelined = hasPipelinedKVLoop(root);
+  SmallVector<TileDotOp> dots;
+  root->walk([&](TileDotOp d) { dots.push_back(d); });
+  if (dots.empty())
+    return no("no tile_dot");
+  for (TileDotOp dot : dots) {
+    auto rhs = dot.getRhs().getDefiningOp<TileLoadOp>();
+    if (!rhs || !rhs->hasOneUse())
+      return no("a dot's right operand is not a block load of its own");
+    (dot.getTransposeRhs() ? p.k : p.v).push_back(rhs);
+    if (dot.getTransposeRhs()) {
+      auto lhs = dot.getLhs().getDefiningOp<TileLoadOp>();
+      if (!lhs || (p.q && lhs != p.q))
+        return no("Q K^T's left operand is not the Q block");
+      p.q = lhs;
+    } else if (dot.getLhs().getDefiningOp<TileLoadOp>()) {
+      return no("P V's left operand is a load");
+    }
+  }
+  if (!p.q || p.k.empty() || p.v.empty())
+    return no("not the two products of attention");
+  TileType qt = p.q.getType();
+  p.bm = qt.getShape()[0];
+  p.d = qt.getShape()[1];
+  p.elt = qt.getElementType();
+  p.bn = p.k.front().getType().getShape()[0];
+  p.dv = p.v.front().getType().getShape()[1];
+  if (!p.elt.isBF16() && !p.elt.isF16())
+    return no("element type is not bf16 or f16");
+  if (p.bm % 64 != 0 || p.bm > 256)
+    return no("block_m is not 64, 128, 192 or 256");
+  if (p.d % 16 != 0 || p.bn % 16 != 0 || p.dv % 16 != 0 || p.bn > 256 || p.dv > 256)
+    return no("head dims and block_n must be multiples of 16, at most 256");
+  for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
+    if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.elt)
+      return no("K and V blocks differ");
+  // Every other tile: the CTA's rows, M x N or M x 1.
+  bool ok = true;
+  root->walk([&](Operation *op) {
+    if (isa<TileLoadOp>(op))
+      return;
+    for (Value r : op->getResults())
+      if (auto t = dyn_cast<TileType>(r.getType()))
+        ok &= t.getShape()[0] == p.bm &&
+              (t.getShape()[1] == 1 || t.getShape()[1] % 8 == 0);
+    if (isa<TileStoreOp>(op))
+      ok &= cast<TileType>(op->getOperand(0).getType()).getShape()[0] == p.bm;
+  });
+  if (!ok)
+    return no("a tile is not the CTA's rows");
+  p.persistent = static_cast<bool>(tileLoopOf(root));
+  // The slots for the larger thread count; the TMA check counts them.
+  p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
+  p.tmaWhyNot = analyzeTma(p, root);
+  p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
+  if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
+    p.scanBytes = scanSlotBytes(root, 2 * p.bm);
+  if (!p.tmaWhyNot.empty() && p.pipelined) // rotated loops: the TMA pipeline only
+    return no(p.tmaWhyNot);
+  if (!p.tmaWhyNot.empty()) {
+    p.kvLoops.clear();
+    p.head = nullptr;
+    p.headBlock = p.headLo = Value();
+    p.oStore = nullptr;
+    // Q, K and V^T must fit the 227 KB a CTA can opt in to.
+    if (copyPipelineBytes(p) > kSharedCap)
+      return no("the tiles need " + Twine(copyPipelineBytes(p)) +
+                " bytes of shared memory, more than " + Twine(kSharedCap));
+  }
+  return p;
+}
+
+} // namespace hopper
+} // namespace faattn

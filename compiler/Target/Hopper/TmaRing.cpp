@@ -1,0 +1,137 @@
+//===- TmaRing.cpp - the TMA ring: mbarriers, phases, bulk tensor copies ---===//
+//
+// The K/V ring of the Hopper kernels: `stages` buffers of K and V in shared
+// memory, filled by cp.async.bulk.tensor from the tensor maps (64-column
+// boxes, 128-byte swizzle) and guarded by mbarriers:
+//   Q full, K full[s], V full[s]: one arrival (the producer's expect-tx with
+//     the block's bytes) plus the copies' transaction bytes;
+//   empty[s] (rotated loops: empty[s] for K and emptyV[s] for V): one
+//     arrival per consumer warp after its last read of the stage.
+// Global ring block g (counted over a persistent CTA's tiles) is stage
+// g % stages at phase parity (g / stages) % 2; issueKV waits for the
+// stage's previous use to be released before reusing it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+namespace faattn {
+namespace hopper {
+
+Value WgmmaLowering::sharedPtr(OpBuilder &b, Value bytes) {
+  Location loc = fn.getLoc();
+  Value addr = arith::AddIOp::create(
+      b, loc, smemBase, arith::IndexCastOp::create(b, loc, b.getI64Type(), bytes));
+  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), addr);
+}
+
+Value WgmmaLowering::barrier(OpBuilder &b, int64_t first, Value stage) {
+  Value at = arith::AddIOp::create(b, fn.getLoc(), cIdx(b, barAt + 8 * first),
+                                   arith::MulIOp::create(b, fn.getLoc(), stage, cIdx(b, 8)));
+  return sharedPtr(b, at);
+}
+
+void WgmmaLowering::release(OpBuilder &b, Value bar, Value cond) {
+  Location loc = fn.getLoc();
+  Value who = cond ? arith::AndIOp::create(b, loc, laneLeader, cond).getResult() : laneLeader;
+  ifThen(b, loc, who, [&](OpBuilder &b) {
+    NVVM::MBarrierArriveOp::create(b, loc, Type(), bar, Value(), NVVM::MemScopeKindAttr(),
+                                   BoolAttr());
+  });
+}
+
+void WgmmaLowering::wait(OpBuilder &b, Value bar, Value parity) {
+  NVVM::MBarrierTryWaitParityOp::create(b, fn.getLoc(), bar, parity, c32(b, 0x989680));
+}
+
+Value WgmmaLowering::globalSeq(OpBuilder &b, Value seq) {
+  return ringBase ? arith::AddIOp::create(b, fn.getLoc(), seq, ringBase).getResult() : seq;
+}
+
+Value WgmmaLowering::stageOf(OpBuilder &b, Value g) {
+  return arith::RemUIOp::create(b, fn.getLoc(), g, cIdx(b, p.stages));
+}
+
+Value WgmmaLowering::parityOf(OpBuilder &b, Value g) {
+  Location loc = fn.getLoc();
+  return i32(b, arith::RemUIOp::create(
+                    b, loc, arith::DivUIOp::create(b, loc, g, cIdx(b, p.stages)), cIdx(b, 2)));
+}
+
+Value WgmmaLowering::qPhase(OpBuilder &b) {
+  if (!tileNo)
+    return c32(b, 0);
+  return i32(b, arith::RemUIOp::create(b, fn.getLoc(), tileNo, cIdx(b, 2)));
+}
+
+void WgmmaLowering::tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t rows, Value at, Value row,
+             Value head, Value batch, Value bar) {
+  Location loc = fn.getLoc();
+  for (int64_t c = 0; c < cols / 64; ++c) {
+    Value dst = sharedPtr(b, arith::AddIOp::create(b, loc, at, cIdx(b, c * rows * 128)));
+    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+        b, loc, dst, map, ValueRange{c32(b, 64 * c), row, i32(b, head), i32(b, batch)}, bar,
+        ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true,
+        NVVM::CTAGroupKindAttr(), Value());
+  }
+}
+
+Value WgmmaLowering::blockOf(OpBuilder &b, Value seq) {
+  Location loc = fn.getLoc();
+  Value j = arith::AddIOp::create(b, loc, seqOrigin, seq);
+  if (!p.head)
+    return j;
+  Value isHead = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, seq, cIdx(b, 0));
+  return arith::SelectOp::create(b, loc, isHead, p.headBlock, j);
+}
+
+void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool withV) {
+  Location loc = fn.getLoc();
+  Value S = cIdx(b, p.stages);
+  Value g = globalSeq(b, seq);
+  Value s = arith::RemUIOp::create(b, loc, g, S);
+  Value use = arith::DivUIOp::create(b, loc, g, S);
+  Value reused = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, S);
+  auto awaitFree = [&](bool ofV) {
+    ifThen(b, loc, reused, [&](OpBuilder &b) {
+      Value prev = arith::SubIOp::create(b, loc, use, cIdx(b, 1));
+      wait(b, ofV ? emptyV(b, s) : empty(b, s),
+           i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
+    });
+  };
+  if (!p.pipelined)
+    awaitFree(/*ofV=*/false);
+  Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
+  TileLoadOp k = p.k.front(), v = p.v.front();
+  Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
+                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
+  Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
+                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
+  // K's (ofV false) or V's block: its bytes expected on its full barrier, then its copies.
+  auto start = [&](bool ofV) {
+    if (p.pipelined)
+      awaitFree(ofV);
+    auto full = [&] { return ofV ? fullV(b, s) : fullK(b, s); };
+    int64_t cols = ofV ? p.dv : p.d;
+    TileLoadOp block = ofV ? v : k;
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * 2),
+                                           NVVM::MemScopeKindAttr(), BoolAttr(), Value());
+    tmaLoad(b, tmap[ofV ? 2 : 1], cols, p.bn, ofV ? vDst : kDst, row, block.getHead(),
+            block.getBatch(), full());
+  };
+  if (withK)
+    start(/*ofV=*/false);
+  if (withV)
+    start(/*ofV=*/true);
+}
+
+void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {
+  NVVM::FenceProxyOp::create(b, loc, NVVM::ProxyKind::async_shared,
+                             NVVM::SharedSpaceAttr::get(b.getContext(), NVVM::SharedSpace::shared_cta));
+  if (warpSpec) // the consumers alone (named barrier 3): the producer is not there
+    NVVM::BarrierOp::create(b, loc, TypeRange{}, c32(b, 3), c32(b, 2 * p.bm), {}, Value());
+  else
+    gpu::BarrierOp::create(b, loc);
+}
+
+} // namespace hopper
+} // namespace faattn

@@ -1,0 +1,132 @@
+//===- Passes.td - faattn's conversion passes ---------------*- tablegen -*-===//
+//
+// The passes that lower tile-level IR to a target: the CPU path
+// (faattn-tiles-to-linalg) and the GPU paths (faattn-tiles-to-wgmma on
+// Hopper tensor cores with faattn-fast-math, faattn-tiles-to-gpu on CUDA
+// cores, faattn-tensor-map-args after convert-gpu-to-nvvm). Each lives in
+// compiler/Conversion/<Name>/, as mlir/lib/Conversion/XToY has it; the
+// target-independent passes are in faattn/Transforms/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_CONVERSION_PASSES_TD
+#define FAATTN_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "CPU path: tiles to tensors, tile ops to linalg and tensor ops";
+  let description = [{
+    Lowers the tile-level IR (after faattn-online-softmax) for execution on
+    the CPU: tile values become tensors, tile ops become linalg.generic /
+    linalg.fill / tensor.generate and scalar loops for stores. Upstream
+    one-shot bufferization and loop lowering take it to LLVM. Score and mask
+    code runs only for in-range (q_idx, kv_idx).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
+  let summary = "GPU path on Hopper tensor cores: wgmma products, TMA loads, fragments in registers";
+  let description = [{
+    For each sm_90a kernel with one (batch, head, q-block) grid whose tiles
+    wgmma can take (bf16/f16, block_m a multiple of 64, head dims and
+    block_n multiples of 16 up to 256): a kernel `gpu.func` of block_m / 64
+    warpgroups. Accumulator-shaped tiles become per-thread vectors in wgmma's
+    m64nNk16 fragment layout; Q K^T is a chain of `nvvm.wgmma.mma_async` from
+    two shared-memory descriptors, P V a chain of register-A wgmma (inline
+    PTX) with P's fragments packed in pairs; row reductions use quad shuffles.
+
+    The TMA pipeline, when the tiles carry 128-byte swizzled layouts
+    (faattn-assign-layouts) and Q, K, V are plain blocks of the arguments
+    (not varlen, not paged): four tensor-map arguments (q, k, v, out;
+    `faattn.tensor_maps`, marked grid constants by faattn-tensor-map-args)
+    are appended; Q is loaded once by TMA, K and V by TMA into a ring of
+    `stages` buffers with mbarrier full (K, V) and empty phases, thread 0
+    loading block i + stages - 1 while block i is computed; V is read as an
+    MN-major B operand; O goes through shared memory (swizzled) and a TMA
+    store. Otherwise (`faattn.tma_skipped` says why) the threads copy Q, K
+    and V^T into the unswizzled canonical layout between barriers.
+
+    The mask analysis' block scan becomes a thread-strided loop, warp
+    shuffles and one shared-memory slot per warp, its results broadcast from
+    lane 0 (warp-uniform for ptxas). Score and mask regions run per fragment
+    element, their uniform, row-only and column-only parts once per tile,
+    row and column (the SFU's short math forms are faattn-fast-math's; a
+    kernel of head dims <= 64 with 128-row tiles is marked
+    `faattn.ctas_per_sm = 2`, which keeps libdevice's exp2 there). The function
+    attribute `faattn.schedule = "pingpong"` makes the two warpgroups of a
+    128-row TMA kernel take turns at the tensor cores (named barriers).
+    faattn-pipeline-kv's rotated KV loops (`faattn.pipelined`) take the TMA
+    pipeline only (two or more stages): block j's Q K^T and block j - 1's
+    P V are issued back to back and each is waited for before its result's
+    first use; K and V get empty barriers of their own; the kernel gets
+    `faattn.overlap = "softmax"`.
+
+    The kernel gets `faattn.block_m`, `faattn.threads`,
+    `faattn.dynamic_shared_bytes`, `faattn.schedule` (and, with the TMA
+    pipeline, `faattn.tma_block_n` and `faattn.ring_stages`: the spec's
+    `stages`, fewer when they do not fit; without it `faattn.tma_skipped`
+    with the reason). Kernels it cannot map (and split-KV decode) are left for faattn-tiles-to-gpu,
+    marked `faattn.wgmma_skipped` with the reason. Runs after
+    faattn-online-softmax. The resource plan is compiler/Target/Hopper/
+    ResourcePlan.cpp's, the kernel's parts are the templates of
+    templates/hopper/ (mainloop, schedules, epilogue) built from
+    compiler/Target/Hopper/'s TMA ring, wgmma builder and block scan.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
+}
+
+
+def FAAttnFastMath : Pass<"faattn-fast-math", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Hopper tensor-core kernels: f32 divide, exp2 and tanh on the SFU's short forms";
+  let description = [{
+    For each `gpu.func` that faattn-tiles-to-wgmma lowered
+    (`faattn.mapping = "wgmma"`): f32 `arith.divf` by a constant becomes a
+    product with its reciprocal (within 1.5 ulp), other f32 division the
+    `llvm.nvvm.div.full` intrinsic (div.full.f32, within 2 ulp); f32
+    `math.exp2` becomes `llvm.nvvm.ex2.approx.ftz.f32`, except in kernels
+    marked `faattn.ctas_per_sm = 2` (head dims up to 64 with 128-row tiles:
+    libdevice's exp2f fits two CTAs per SM there); f32 `math.tanh` becomes
+    `tanh.approx.f32` (inline PTX). Other kernels (the SIMT path) keep IEEE
+    math. Runs after faattn-tiles-to-wgmma, before convert-gpu-to-nvvm.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::arith::ArithDialect"];
+}
+
+def FAAttnTensorMapArgs : Pass<"faattn-tensor-map-args", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Marks the trailing tensor-map arguments of lowered kernels as grid constants";
+  let description = [{
+    After convert-gpu-to-nvvm: each `llvm.func` with `faattn.tensor_maps = N`
+    gets, on its last N arguments (pointers), `llvm.byval =
+    !llvm.array<128 x i8>`, `llvm.align = 64` and `nvvm.grid_constant`: the
+    launch copies each 128-byte CUtensorMap into the parameter space and
+    cp.async.bulk.tensor reads it from there (the gpu.func lowering does not
+    keep these argument attributes, hence this pass).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
+}
+
+def FAAttnTilesToGPU : Pass<"faattn-tiles-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "GPU path (SIMT): each kernel's grid to a gpu.func, a thread per Q row";
+  let description = [{
+    Moves each kernel's (batch, head, q-block) grid into a kernel `gpu.func`
+    of `gpu.module @faattn_kernels` (block ids x, y, z = batch, head,
+    q-block; block_m threads). Row tiles become per-thread private buffers
+    (one row each), K and V tiles shared-memory buffers filled cooperatively
+    between barriers, and the tile ops per-thread loops. A correct baseline
+    on CUDA cores; the Hopper tensor-core passes replace it. Runs after
+    faattn-online-softmax. The kernel keeps the function's signature (memref
+    arguments) and gets `faattn.block_m` and `known_block_size`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+
+#endif // FAATTN_CONVERSION_PASSES_TD

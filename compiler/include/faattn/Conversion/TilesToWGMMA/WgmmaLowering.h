@@ -1,0 +1,472 @@
+//===- WgmmaLowering.h - the Hopper lowering of one kernel ------*- C++ -*-===//
+//
+// faattn-tiles-to-wgmma lowers one outlined kernel (a gpu.func of tile ops)
+// with one WgmmaLowering. Its state (shared-memory offsets, thread indices,
+// the ring's position, the fragments of each tile) is shared by the units
+// that build the kernel, each in its own file, declared below in sections
+// named after them:
+//
+//   compiler/Conversion/TilesToWGMMA/WgmmaLowering.cpp  the walk over the tile
+//       ops; elementwise code, reductions and loops on wgmma fragments
+//   templates/hopper/ForwardMainloop.cpp   the forward kernel's skeleton and
+//       mainloop (Q once; the K/V ring; Q K^T; softmax; P V)
+//   templates/hopper/InlineProducer.cpp, Cooperative.cpp, Pingpong.cpp  the
+//       warpgroup schedules, each with its barrier protocol in its header
+//   templates/hopper/Epilogue.cpp          O and LSE out; the persistent loop
+//   compiler/Target/Hopper/TmaRing.cpp     mbarriers, phases, TMA copies
+//   compiler/Target/Hopper/WgmmaBuilder.cpp descriptors, wgmma, wait/retire
+//   compiler/Target/Hopper/BlockScan.cpp   the mask analysis' block scan
+//
+// The plan it lowers by (tile shapes, the ring's depth, the shared-memory
+// budget, the schedule's preconditions) is compiler/Target/Hopper/
+// ResourcePlan.h's. Private to the Hopper lowering: nothing outside the files
+// above includes this header.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_CONVERSION_TILESTOWGMMA_WGMMALOWERING_H
+#define FAATTN_CONVERSION_TILESTOWGMMA_WGMMALOWERING_H
+
+#include "faattn/Conversion/GpuOutline.h"
+#include "faattn/Conversion/TileScalar.h"
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Target/Hopper/ResourcePlan.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+#include <functional>
+
+namespace faattn {
+namespace hopper {
+
+using namespace mlir;
+
+/// The lowering of one outlined kernel by its plan (see the file comment).
+class WgmmaLowering {
+public:
+  WgmmaLowering(gpu::GPUFuncOp fn, Plan plan, bool pingpong) : fn(fn), p(std::move(plan)) {
+    tileLoop = tileLoopOf(fn);
+    tma = p.tmaWhyNot.empty();
+    warpSpec = p.warpSpecialized;
+    this->pingpong = pingpong && tma && p.bm == 128 && !warpSpec;
+  }
+
+  /// The schedule the kernel got: "pingpong" (the two warpgroups take turns
+  /// at the tensor cores), "cooperative" (a producer warpgroup issues the
+  /// loads) or "inline-producer" (thread 0 of the consumers issues them).
+  StringRef schedule() const {
+    return pingpong ? "pingpong" : warpSpec ? "cooperative" : "inline-producer";
+  }
+
+  /// The dynamic shared memory the kernel needs, in bytes.
+  int64_t sharedBytes() const { return total; }
+
+  /// Whether the grid is persistent (a tile loop; the tile counter is an
+  /// argument after the memrefs, before the tensor maps).
+  bool persistent() const { return static_cast<bool>(tileLoop); }
+
+  /// The K/V ring's depth (TMA pipeline; 0 for the thread-copied one): the
+  /// spec's `stages`, fewer when they do not fit in shared memory.
+  int64_t stages() const { return tma ? p.stages : 0; }
+
+  /// Whether the KV loops are faattn-pipeline-kv's (P V under the softmax).
+  bool overlapsSoftmax() const { return p.pipelined; }
+
+  LogicalResult run();
+
+private:
+  // ---- Constants and control flow ----
+  static Value cIdx(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, b.getUnknownLoc(), v);
+  }
+  Value c32(OpBuilder &b, int64_t v) {
+    return arith::ConstantIntOp::create(b, fn.getLoc(), b.getI32Type(), v);
+  }
+  Value c64(OpBuilder &b, int64_t v) {
+    return arith::ConstantIntOp::create(b, fn.getLoc(), b.getI64Type(), v);
+  }
+  Value i32(OpBuilder &b, Value index) {
+    return arith::IndexCastOp::create(b, fn.getLoc(), b.getI32Type(), index);
+  }
+  static void ifThen(OpBuilder &b, Location loc, Value cond,
+                     function_ref<void(OpBuilder &)> body) {
+    scf::IfOp::create(b, loc, cond, [&](OpBuilder &b, Location loc) {
+      body(b);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+  /// Elements per thread of a tile: N / 2 for M x N, 2 for M x 1.
+  static int64_t elems(TileType t) {
+    return t.getShape()[1] == 1 ? 2 : t.getShape()[1] / 2;
+  }
+  /// Whether `v` is defined before `op` (in its block or above it).
+  static bool definedBefore(Value v, Operation *op) {
+    Operation *def = v.getDefiningOp();
+    if (def)
+      def = op->getBlock()->findAncestorOpInBlock(*def);
+    return !def || def->isBeforeInBlock(op);
+  }
+
+  // ---- compiler/Conversion/TilesToWGMMA/WgmmaLowering.cpp ----
+  // The tile ops on fragments: the walk, elementwise code, reductions, loops.
+
+  /// The block of the grid's body (the tile loop's with a persistent grid).
+  Block &gridBlock() { return tileLoop ? tileLoop.getAfter().front() : fn.getBody().front(); }
+  VectorType vecOf(TileType t) { return VectorType::get({elems(t)}, t.getElementType()); }
+  /// Which of a thread's rows (0, 1) and columns fragment element i of an
+  /// M x N tile is in (see rowOf, colOf).
+  static int64_t rowKey(int64_t i) { return (i % 4) / 2; }
+  static int64_t colKey(int64_t i) { return 2 * (i / 4) + i % 2; }
+  /// Whether what the head block's loads need (its index, K's and V's
+  /// batch and head) is defined before `op`.
+  bool headOperandsBefore(Operation *op) const;
+  /// The row (within the CTA's block) and column of fragment element i.
+  Value rowOf(OpBuilder &b, TileType t, int64_t i);
+  Value colOf(OpBuilder &b, int64_t i);
+  /// Element i of input `in` for element i of an M x N result (M x 1: its row).
+  Value element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn);
+  LogicalResult convertBlock(Block &block);
+  LogicalResult convert(Operation *op);
+  /// (q_idx, kv_idx) of fragment element i as i32.
+  std::pair<Value, Value> indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i);
+  LogicalResult elementwise(OpBuilder &b, Operation *op, ValueRange inputs,
+                            function_ref<Value(OpBuilder &, int64_t, ValueRange)> body);
+  LogicalResult convertReduce(OpBuilder &b, TileReduceOp red);
+  /// A loop carrying tiles carries their fragment vectors instead.
+  LogicalResult convertLoop(scf::ForOp loop);
+
+  // ---- templates/hopper/ForwardMainloop.cpp ----
+  // The forward kernel (shared memory, roles, barriers) and its mainloop:
+  // Q once, the K/V ring, Q K^T, softmax, P V (run() is above).
+
+  /// Before the first KV loop: ring blocks [0, stages - 1) are started
+  /// (with a head, block 0 was started before, as early as its index and
+  /// K/V's batch and head were known) and Q is waited for. Warp-specialized:
+  /// the roles split here instead.
+  void prologue(OpBuilder &b);
+  /// The TMA pipeline's loads. Q: the producer starts it (waited for in the
+  /// prologue). K (first in its loop): the producer starts block
+  /// seq + stages - 1, then every thread waits for block seq's K. V: its
+  /// stage is recorded; P V waits for it.
+  LogicalResult convertLoadTma(OpBuilder &b, TileLoadOp load);
+  /// The block index of a V block of a rotated loop (analyzeTma checked its
+  /// row: j * block_n, or the head's `j < lo ? c : j` times block_n).
+  Value blockIndexOf(TileLoadOp v) const;
+  /// The cooperative load of a Q/K/V block into its shared-memory layout:
+  /// Q and K as (rows, dim), V transposed as (dim, rows).
+  LogicalResult convertLoad(OpBuilder &b, TileLoadOp load);
+  /// Element index in the shared buffer of (r, c) of a tile with `cols`
+  /// columns whose first element is at element `base`.
+  Value coreIndex(OpBuilder &b, int64_t base, Value r, Value c, int64_t cols);
+  /// result = lhs * rhs^T (Q K^T) or lhs * rhs (P V) on wgmma. A product is
+  /// waited for at once, except in a rotated KV loop (faattn-pipeline-kv):
+  /// there Q K_j^T and P V_{j-1} are issued back to back and each is waited
+  /// for before its result's first use (awaitBefore), Q K^T's under P V,
+  /// P V's under block j's softmax; a rotated loop's last product, after
+  /// it, runs only if the loop did (its V block is not loaded else).
+  LogicalResult convertDot(OpBuilder &b, TileDotOp dot);
+  /// o * alpha of O's update fma(o, alpha, P V), as a wgmma accumulator.
+  Value scaledAccumulator(OpBuilder &b, TileMapOp update, Type structTy);
+  /// The tile_map that is P V's only use when it computes o * alpha + P V
+  /// (math.fma of its first two inputs and the product, o and P V of the
+  /// same type, alpha a row or a full tile); null otherwise.
+  static TileMapOp rescaleOf(TileDotOp dot);
+
+  // ---- templates/hopper/InlineProducer.cpp ----
+  // Schedule inline-producer: thread 0 of the consumers issues the loads ahead.
+
+  /// The head block's loads, as soon as its index is known (the Q block's
+  /// load and the mbarriers' initialization come first): ring block 0,
+  /// always loaded (not warp-specialized: that producer issues every block).
+  void speculateHead(OpBuilder &b);
+  /// The producer starts ring block seq + stages - 1 when there is one (the
+  /// head block, ring block 0, was started before). Rotated loops: K of that
+  /// block (its stage's K was freed by Q K_{seq-1}^T) and V of block
+  /// seq + stages - 2 (its stage's V was freed by P V_{seq-2}, in the last
+  /// iteration; P V_{seq-1}, which frees the next, runs in this one, after
+  /// the producer would have had to wait for it): every V block is started
+  /// a block after its K, one iteration before its product.
+  void issueAhead(OpBuilder &b, Value seq);
+  /// Before the head loop: when its early iteration will not run (the scan
+  /// did not find the head block the last one), ring block 0 is waited out
+  /// and released as if consumed, and the block the producer would have
+  /// started then is started.
+  void drainHead(OpBuilder &b);
+
+  // ---- templates/hopper/Cooperative.cpp ----
+  // Schedule cooperative: a producer warpgroup (setmaxnreg) before the consumers.
+
+  /// Warp-specialized: warpgroup 0 gives up registers (setmaxnreg 24) and
+  /// its thread 0 loads every KV block of the CTA into the ring, waiting for
+  /// each stage's release; the consumers take registers (240: 24 x 128 +
+  /// 240 x 256 = 64512, exactly the pool of 168 registers x 384 threads the
+  /// kernel starts with: nvvm.minctasm = 1 makes ptxas fix that count) and
+  /// wait for Q. The producer issues the KV range's kvCount blocks (with a
+  /// head, ring block 0 is the head block: after the scan here), the
+  /// consumers' loops cover the same consecutive range (analyzeTma checks
+  /// it; faattn-mask-analysis orders lo <= flo <= fhi <= hi) and consume
+  /// ring block 0 by the first loop's early iteration or the drain. The
+  /// consumers' code (everything after this point) is moved into the else
+  /// branch at the end of run(); no CTA-wide barrier may follow the split.
+  void splitRoles(OpBuilder &b);
+
+  // ---- templates/hopper/Pingpong.cpp ----
+  // Schedule pingpong: the two warpgroups take turns at the tensor cores.
+
+  /// Pingpong (two warpgroups): before issuing a product, a warpgroup waits
+  /// for its turn (named barrier 1 + its index, 256 threads: its own 128
+  /// wait, the other's 128 arrive); after issuing, it passes the turn. The
+  /// tensor cores then run one warpgroup's products while the other does
+  /// its softmax.
+  void takeTurn(OpBuilder &b);
+  void passTurn(OpBuilder &b, Value otherWg);
+  Value otherWarpgroup(OpBuilder &b);
+
+  // ---- templates/hopper/Epilogue.cpp ----
+  // The epilogue: O through shared memory and TMA (or from the fragments),
+  // LSE, the persistent tile loop.
+
+  /// Persistent: the next tile slot of this tile (by the tile count's parity).
+  Value nextSlot(OpBuilder &b);
+  /// Persistent: the store leader takes a tile number from the counter (the
+  /// value before its increment); store it with storeNext before a CTA barrier.
+  Value fetchNext(OpBuilder &b);
+  void storeNext(OpBuilder &b, Value fetched);
+  /// The tile loop: its body converted, then the next tile (the grid's size
+  /// plus the fetched number: every CTA starts at its block id), the ring
+  /// continued past this tile's blocks and the tile count.
+  LogicalResult convertTileLoop();
+  /// O (M x N) or LSE (M x 1) from the fragments; rows outside the sequence
+  /// are not written. Each LSE row is written by the quad's first thread.
+  LogicalResult convertStore(OpBuilder &b, TileStoreOp store);
+  /// O through shared memory: each warpgroup writes its rows (pairs of
+  /// elements, 128-byte swizzled like the TMA box) over its own rows of Q
+  /// (or O's own buffer), then one TMA store per 64 columns writes the
+  /// block; TMA drops the rows past the sequence.
+  LogicalResult convertStoreTma(OpBuilder &b, TileStoreOp store);
+
+  // ---- compiler/Target/Hopper/TmaRing.cpp ----
+  // The TMA ring: mbarriers, full/empty phases, expect-tx, bulk tensor copies.
+
+  Value qFull(OpBuilder &b) { return sharedPtr(b, cIdx(b, barAt)); }
+  Value fullK(OpBuilder &b, Value s) { return barrier(b, 1, s); }
+  Value fullV(OpBuilder &b, Value s) { return barrier(b, 1 + p.stages, s); }
+  /// The stage's release: its K and V (rotated loops: its K only).
+  Value empty(OpBuilder &b, Value s) { return barrier(b, 1 + 2 * p.stages, s); }
+  /// Rotated loops: the release of the stage's V (after block j's P V, in
+  /// iteration j + 1), apart from its K's (after Q K_j^T).
+  Value emptyV(OpBuilder &b, Value s) { return barrier(b, 1 + 3 * p.stages, s); }
+  /// A shared-memory pointer `bytes` (an index value) past the aligned base.
+  Value sharedPtr(OpBuilder &b, Value bytes);
+  Value barrier(OpBuilder &b, int64_t first, Value stage);
+  /// One arrival per warp on `bar` (its lane 0, after the warp's reads).
+  void release(OpBuilder &b, Value bar, Value cond = Value());
+  /// Every thread waits for phase `parity` (an i32 0/1) of `bar`.
+  void wait(OpBuilder &b, Value bar, Value parity);
+  /// Ring block `seq` of this tile counted over the CTA's tiles (a
+  /// persistent grid continues the ring from one tile to the next).
+  Value globalSeq(OpBuilder &b, Value seq);
+  /// The stage (index) and phase parity (i32) of global ring block g.
+  Value stageOf(OpBuilder &b, Value g);
+  Value parityOf(OpBuilder &b, Value g);
+  /// The phase of Q's barrier this tile waits for: the CTA's tile count mod 2.
+  Value qPhase(OpBuilder &b);
+  /// TMA copies of a block of `rows` rows (64-column boxes, 128-byte
+  /// swizzled) of tensor map `map` at (row, head, batch) into shared memory
+  /// at byte `at`, completing on `bar`.
+  void tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t rows, Value at, Value row,
+               Value head, Value batch, Value bar);
+  /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
+  /// the head block first (ring block 0), then headLo, headLo + 1, ...
+  Value blockOf(OpBuilder &b, Value seq);
+  /// The producer (thread 0) starts ring block `seq`, KV block `j`: it waits
+  /// until the consumers released the stage's previous block, then TMA-loads
+  /// K and V into the stage. Only a previous block of this tile (seq >= stages)
+  /// is waited for: with a persistent grid, one of an earlier tile was
+  /// released before that tile's closing CTA barrier, which the producer has
+  /// passed. (Waiting for it as well, a spin in thread 0 before the tile's
+  /// first wgmma, makes ptxas serialize every wgmma of the kernel: C7520.)
+  ///
+  /// Rotated loops (K and V with empty barriers of their own): `withK` /
+  /// `withV` pick the blocks to load, each after its own release.
+  void issueKV(OpBuilder &b, Value seq, Value j, bool withK = true, bool withV = true);
+  /// Shared-memory writes by the threads, then the tensor cores (or TMA)
+  /// read them.
+  void asyncVisible(OpBuilder &b, Location loc);
+
+  // ---- compiler/Target/Hopper/WgmmaBuilder.cpp ----
+  // The wgmma builder: descriptors, SS/RS forms, fences, commit/wait and retire.
+
+  /// A wgmma shared-memory descriptor: start address `addr` (i64, bytes),
+  /// leading and stride byte offsets, swizzle mode (0: none, 1: 128 bytes).
+  Value descriptor(OpBuilder &b, Value addr, int64_t lbo, int64_t sbo, int64_t swizzle);
+  /// smemBase + at + extra (an optional index value), as i64.
+  Value address(OpBuilder &b, int64_t at, Value extra);
+  /// The descriptors of k-step `k` (16 reduction elements) of A (this
+  /// warpgroup's 64 rows) and B for result = lhs * rhs^T (Q K^T) or lhs * rhs
+  /// (P V; B only, A comes from registers); `ring` is the ring stage (TMA).
+  std::pair<Value, Value> descriptors(OpBuilder &b, bool qk, int64_t k, int64_t kdim,
+                                      Value ring);
+  /// One wgmma with A from registers (four 32-bit registers of 16-bit
+  /// pairs), B from shared memory: acc (+)= A * B. NVVM's op takes A from
+  /// shared memory only, so this one is inline PTX.
+  Value wgmmaRS(OpBuilder &b, Value acc, ArrayRef<Value> a, Value descB, int64_t n,
+                bool accumulate, bool transposeB);
+  /// The fragment vector of an accumulator (an LLVM struct of f32).
+  Value fragmentsOf(OpBuilder &b, Value acc, TileType t);
+  /// f32 values through an empty inline asm that has side effects (CUTLASS's
+  /// warpgroup_fence_operand): their uses stay after what comes before it
+  /// (a wgmma.wait_group), whatever LLVM would move; no instruction in SASS.
+  SmallVector<Value> fenced(OpBuilder &b, ValueRange values);
+  /// Before `op` (in a rotated loop): the products whose results it reads
+  /// retired, and all of them before a terminator or control flow (no group
+  /// crosses a region boundary) and before an op that computes a wgmma A
+  /// operand: the next P is computed once the product reading the last one
+  /// is done (FA3's order), so that two P's are never live at once; the
+  /// tiles it reads pass a register fence after that wait, which keeps the
+  /// new P's conversions after it.
+  void awaitBefore(OpBuilder &b, Operation *op);
+  /// Waits for the products up to group `upTo` (wgmma.wait_group: the
+  /// younger ones stay in flight), runs what follows each and gives their
+  /// results fragments; then fences the f32 tiles `reader` reads.
+  void retire(OpBuilder &b, int64_t upTo, Operation *reader);
+
+  // ---- compiler/Target/Hopper/BlockScan.cpp ----
+  // The block scan over the CTA and the range reductions of its classifier.
+
+  /// A 32-bit value across the warp: xor with `offset`, or from lane
+  /// `offset` (mode idx).
+  Value shuffle32(OpBuilder &b, Value x, int64_t offset, gpu::ShuffleMode mode);
+  /// An i64 as two 32-bit shuffles.
+  Value shuffle64(OpBuilder &b, Value v, int64_t offset, gpu::ShuffleMode mode);
+  Value broadcastLane0(OpBuilder &b, Value v);
+  /// A block scan of faattn-mask-analysis (a one-dimensional scf.parallel
+  /// with reductions) in the kernel's body, where every thread reaches it.
+  /// Each thread starts from the scan's initial values, which is right
+  /// because faattn-mask-analysis makes them identities of their reductions
+  /// (the block count under min, -1 under max, 0 under add): a contract of
+  /// the faattn.block_scan attribute.
+  bool isCtaScan(scf::ParallelOp par);
+  /// Combines x and y with reduction i of `reduce` (an scf.parallel's).
+  static Value combine(OpBuilder &b, scf::ReduceOp reduce, unsigned i, Value x, Value y);
+  /// One step of a reduction loop standing in for `par` (an scf.parallel
+  /// whose initial values are identities): `par`'s body at `index` when
+  /// `valid`, else at its lower bound with the identities contributed, so
+  /// that every lane runs the same code; returns `acc` combined with it.
+  SmallVector<Value> accumulateAt(OpBuilder &b, scf::ParallelOp par, Value index, Value valid,
+                                  ValueRange acc);
+  /// The scan's blocks spread over the CTA. Without param reads over a
+  /// range each thread classifies blocks (lanes = 1); with them
+  /// (faattn.range_reduce loops in the classifier) a group of kScanLanes
+  /// lanes classifies one block together, sharing its reads
+  /// (convertRangeReduce), so that every lane of a group holds the group's
+  /// partial result. Warp w takes the blocks lb + (w * groups + g) * step,
+  /// then every warps * groups blocks, group g of its lanes each; the trip
+  /// count is the same for the whole warp (a group past the end classifies
+  /// block lb and contributes the identities) so that the shuffles stay
+  /// convergent. The groups' partials are combined across the warp (xor
+  /// shuffles), then across warps (one slot per warp in shared memory, read
+  /// by every thread after a barrier).
+  LogicalResult convertScan(scf::ParallelOp par);
+  /// A faattn.range_reduce loop of the mask classifier (a one-dimensional
+  /// scf.parallel of i64 reductions over a param's elements, whose initial
+  /// values are identities and whose body only reads) reached by aligned
+  /// groups of `lanes` lanes (a power of two dividing 32), the same bounds
+  /// within a group and every lane of the warp at the end: lane l of a group
+  /// takes the elements lb + l, lb + l + lanes, ..., 128 / lanes of them a
+  /// trip so that its reads are in flight together (past the end: see
+  /// below), then the group combines with xor shuffles. Every lane of the
+  /// group ends with the whole range's result. The caller erases `par`.
+  LogicalResult convertRangeReduce(scf::ParallelOp par, int64_t lanes);
+  /// Whether reduction k of `par` is a minimum or maximum of its two
+  /// operands, returned (idempotent: min(x, x) = x).
+  static bool isMinOrMax(scf::ParallelOp par, unsigned k);
+  /// Reduction k of `reduce` (a signed minimum or maximum: minMaxOfI32) on
+  /// two i32 values.
+  static Value minOrMaxI32(OpBuilder &b, Location loc, scf::ReduceOp reduce, unsigned k, Value x,
+                           Value y);
+  /// Whether reduction k of `par` is a signed minimum or maximum of i32
+  /// values sign-extended to i64 from an initial value in the i32 range: its
+  /// partial results then fit in 32 bits.
+  static bool minMaxOfI32(scf::ParallelOp par, unsigned k);
+
+  // ---- State ----
+
+  /// A product issued and not waited for yet (rotated loops): the tile its
+  /// result stands for, the accumulator, its wgmma group number and what
+  /// follows its completion (a stage's release).
+  struct InFlight {
+    Value result;
+    Value acc;
+    TileType type;
+    int64_t group;
+    std::function<void(OpBuilder &)> done;
+  };
+
+  /// Lanes that share one KV block's param reads in a block scan (a group):
+  /// each keeps 16 reads in flight (convertRangeReduce), so that a group
+  /// reads a 128-wide block's ids in one trip, then combines them in 3
+  /// shuffle steps; a warp classifies 4 blocks at once.
+  static constexpr int64_t kScanLanes = 8;
+
+  gpu::GPUFuncOp fn;
+  Plan p;
+  bool tma = false, pingpong = false, warpSpec = false;
+  /// A persistent grid: the tile loop, its ring-block and tile counts (the
+  /// ring's blocks and the Q barrier's phases continue across tiles), the
+  /// tile counter argument and the next tile's slots; whether this tile's
+  /// epilogue fetched the next tile (else the end of the body does).
+  scf::WhileOp tileLoop;
+  Value ringBase, tileNo, tileCounter;
+  int64_t nextAt = 0;
+  bool nextFetched = false;
+  /// Warp-specialized: the role split (then: producer, else: consumers).
+  scf::IfOp consumerBranch;
+  Type f32;
+  int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, oAt = 0, barAt = 0, threads = 0;
+  /// The load being converted is followed by another (same copy phase).
+  bool inCopyPhase = false;
+  Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer,
+      storeLeader;
+  /// The tensor maps of q, k, v and out (TMA pipeline).
+  Value tmap[4];
+  /// The KV sequence: its length (ring blocks, the head block's included),
+  /// what the KV loops' induction variables count from (iv - seqOrigin is
+  /// the ring block: the first loop's lower bound, or headLo - 1 with a
+  /// head), the induction variable of the KV loop being converted, and the
+  /// current block's ring stage (index) and phase parity (i32).
+  Value kvCount, seqOrigin, kvIv, stage, parity;
+  /// Rotated loops: the V block being read (its stage and phase parity),
+  /// in the loop whether it is a block before this iteration's (an i1),
+  /// after the loop the loop itself.
+  Value vStage, vParity, vEarlier;
+  scf::ForOp vLoop;
+  /// Rotated loops: the products in flight, in issue order, and the next
+  /// product's group number.
+  SmallVector<InFlight> inFlight;
+  int64_t nextGroup = 0;
+  /// Rotated loops: P V's accumulator o * alpha, computed before Q K^T's issue.
+  DenseMap<Operation *, Value> preScaled;
+  /// Whether Q's and the head block's loads are issued yet.
+  bool qIssued = false, headIssued = false;
+  DenseMap<Value, Value> frag;
+  /// The block scans spread over the CTA, and their slots' byte offsets.
+  DenseMap<Operation *, int64_t> scanSlots;
+  /// O updates folded into their P V (see rescaleOf).
+  llvm::SmallPtrSet<Operation *, 4> fused;
+  SmallVector<Operation *> toErase;
+};
+
+} // namespace hopper
+} // namespace faattn
+
+#endif // FAATTN_CONVERSION_TILESTOWGMMA_WGMMALOWERING_H

@@ -1,0 +1,94 @@
+//===- ResourcePlan.h - what a Hopper kernel needs, and whether it fits -*- C++ -*-===//
+//
+// The resource plan of a forward kernel on sm_90a: which tile loads are Q, K
+// and V, the tile shapes (block_m, block_n, head dims), whether the TMA
+// pipeline applies (and why not), the K/V ring's depth that shared memory
+// holds, the KV loops the producer numbers its blocks over, the schedule's
+// preconditions and the shared-memory budget. The limits come from
+// TargetInfo (faattn/Target/TargetInfo.h). The templates (templates/hopper/)
+// lower a kernel by this plan; faattn-tiles-to-wgmma makes it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_TARGET_HOPPER_RESOURCEPLAN_H
+#define FAATTN_TARGET_HOPPER_RESOURCEPLAN_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <string>
+
+namespace faattn {
+namespace hopper {
+
+using namespace mlir;
+
+/// What the pass found in a kernel's grid, or why it cannot map it.
+struct Plan {
+  int64_t bm = 0;            // query rows per CTA (a multiple of 64)
+  Type elt;                  // bf16 or f16
+  TileLoadOp q;              // the Q block: left operand of the first dot
+  SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
+  SmallVector<TileLoadOp> v; // right operands of P V
+  // faattn-pipeline-kv's rotated KV loops (all of them or none; the TMA
+  // pipeline only): block j - 1's P V in iteration j, after block j's Q K^T,
+  // and each loop's last product after it (its V block, also in v). K and V
+  // then have empty barriers of their own.
+  bool pipelined = false;
+  int64_t d = 0, dv = 0, bn = 0;
+  std::string whyNot;
+
+  // The TMA pipeline (when tmaWhyNot is empty): Q, K and V blocks are
+  // copied by the tensor-memory accelerator, K and V into a ring of
+  // `stages` buffers filled ahead of the consumers.
+  std::string tmaWhyNot;
+  SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
+  // faattn-peel-diagonal's head (kvLoops.front() {faattn.kv_head}, whose
+  // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is
+  // ring block 0, loaded whether or not the loop's early iteration runs
+  // (before the block scan when headBlock is known there); blocks headLo...
+  // follow from ring block 1.
+  scf::ForOp head;
+  Value headBlock, headLo;
+  int64_t stages = 0;
+  TileStoreOp oStore; // O through shared memory and a TMA store (or null)
+  int64_t scanBytes = 0; // the block scans' cross-warp slots
+  // A producer warpgroup (warpgroup 0: TMA) before the block_m / 64 consumer
+  // warpgroups (schedule = cooperative, on the TMA pipeline).
+  bool warpSpecialized = false;
+  // A persistent grid (outlineGrid's tile loop): 8 bytes of shared memory
+  // for the next tile's index.
+  bool persistent = false;
+  int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
+};
+
+/// tile_order = l2_sections: how many q-blocks' worth of K and V rows (block_m
+/// rows of d + dv elements, what a (batch, head) pair of self-attention reads
+/// per q-block) fit the L2 share the tiles running at once may take; 0 when
+/// the grid has no Q K^T and P V.
+int64_t l2SectionTiles(scf::ForallOp grid);
+
+/// The persistent grid's tile loop (outlineGrid's `faattn.tile_loop`), or null.
+scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn);
+
+/// Bytes of the cross-warp slots of a block scan, and of all of the kernel's
+/// (one i64 per warp and reduction; see WgmmaLowering::convertScan).
+int64_t scanSlotBytes(scf::ParallelOp scan, int64_t threads);
+int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads);
+
+/// Bytes of shared memory the plain (thread-copied) pipeline needs.
+int64_t copyPipelineBytes(const Plan &p);
+
+/// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers.
+int64_t tmaPipelineBytes(const Plan &p, int64_t stages);
+
+/// The plan for the tile ops under `root` (a grid's body, outlined);
+/// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
+/// `whyNot` is set when wgmma cannot take the kernel.
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized);
+
+} // namespace hopper
+} // namespace faattn
+
+#endif // FAATTN_TARGET_HOPPER_RESOURCEPLAN_H

@@ -1,0 +1,156 @@
+//===- Epilogue.cpp - template: the forward kernel's epilogue -------------===//
+//
+// O and LSE out of the fragments, and the persistent grid's next tile.
+//
+// O through TMA (the plan's oStore: O in 16 bits, 128-byte swizzled, one
+// block of the out argument): each warpgroup writes its rows in pairs into
+// Q's buffer (or O's own when wider), swizzled like the TMA box; then a
+// fence.proxy.async and a barrier (named barrier 3 among the consumers of a
+// cooperative kernel), and the store leader (the first consumer thread)
+// issues one bulk tensor store per 64 columns, commits and waits for the
+// group's reads. TMA drops the rows past the sequence.
+// Otherwise O from the fragments with each row's address checked; LSE (an
+// M x 1 tile) by the first thread of each quad.
+//
+// Persistent grid (grid = persistent): the store leader fetches the next
+// tile's number (atomic add on the tile counter argument) before O's writes
+// and publishes it in a shared slot by the tile count's parity, before the
+// epilogue's barrier; the tile loop continues at grid size + that number,
+// the ring and Q's phase continued across tiles.
+//
+// Needs from the plan: oStore, bm, dv, elt, persistent.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+namespace faattn {
+namespace hopper {
+
+Value WgmmaLowering::nextSlot(OpBuilder &b) {
+  Location loc = fn.getLoc();
+  Value at = arith::AddIOp::create(
+      b, loc, cIdx(b, nextAt),
+      arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, tileNo, cIdx(b, 2)),
+                            cIdx(b, 4)));
+  return sharedPtr(b, at);
+}
+
+Value WgmmaLowering::fetchNext(OpBuilder &b) {
+  Location loc = fn.getLoc();
+  auto fetch = scf::IfOp::create(b, loc, TypeRange{b.getI32Type()}, storeLeader,
+                                 /*withElseRegion=*/true);
+  OpBuilder tb = fetch.getThenBodyBuilder();
+  Value old = LLVM::AtomicRMWOp::create(tb, loc, LLVM::AtomicBinOp::add, tileCounter,
+                                        c32(tb, 1), LLVM::AtomicOrdering::monotonic);
+  scf::YieldOp::create(tb, loc, old);
+  OpBuilder eb = fetch.getElseBodyBuilder();
+  scf::YieldOp::create(eb, loc, ValueRange{c32(eb, 0)});
+  nextFetched = true;
+  return fetch.getResult(0);
+}
+
+void WgmmaLowering::storeNext(OpBuilder &b, Value fetched) {
+  ifThen(b, fn.getLoc(), storeLeader, [&](OpBuilder &b) {
+    LLVM::StoreOp::create(b, fn.getLoc(), fetched, nextSlot(b), /*alignment=*/4);
+  });
+}
+
+LogicalResult WgmmaLowering::convertTileLoop() {
+  Block &body = tileLoop.getAfter().front();
+  if (failed(convertBlock(body)))
+    return failure();
+  auto yield = cast<scf::YieldOp>(body.getTerminator());
+  OpBuilder b(yield);
+  Location loc = yield.getLoc();
+  if (!nextFetched) { // no epilogue barrier to share: one of its own
+    storeNext(b, fetchNext(b));
+    gpu::BarrierOp::create(b, loc);
+  }
+  Value n = LLVM::LoadOp::create(b, loc, b.getI32Type(), nextSlot(b), /*alignment=*/4);
+  Value next = arith::AddIOp::create(
+      b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
+      arith::IndexCastUIOp::create(b, loc, b.getIndexType(), n));
+  Value ring = kvCount ? arith::AddIOp::create(b, loc, ringBase, kvCount).getResult() : ringBase;
+  Value tiles = arith::AddIOp::create(b, loc, tileNo, cIdx(b, 1));
+  yield->setOperands(ValueRange{next, ring, tiles});
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
+  Location loc = store.getLoc();
+  TileType t = store.getValue().getType();
+  Value v = frag.lookup(store.getValue());
+  if (!v)
+    return store.emitOpError() << "stores a tile with no fragments";
+  bool column = t.getShape()[1] == 1;
+  auto body = [&](OpBuilder &b) {
+    for (int64_t i = 0; i < elems(t); ++i) {
+      Value row = arith::AddIOp::create(b, loc, store.getRow0(), rowOf(b, t, i));
+      RowAddress at = tileRowAddress(b, loc, store, row);
+      Value col = column ? cIdx(b, 0) : colOf(b, i);
+      ifThen(b, loc, at.inside, [&](OpBuilder &b) {
+        memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, i),
+                                store.getMem(),
+                                tileMemIndices(store.getMem().getType(), store.getLayout(),
+                                               at.batch, store.getHead(), at.row, col));
+      });
+    }
+  };
+  if (column)
+    ifThen(b, loc, quadLeader, body);
+  else
+    body(b);
+  toErase.push_back(store);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertStoreTma(OpBuilder &b, TileStoreOp store) {
+  Location loc = store.getLoc();
+  TileType t = store.getValue().getType();
+  Value v = frag.lookup(store.getValue());
+  if (!v)
+    return store.emitOpError() << "stores a tile with no fragments";
+  auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+  auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
+  auto pairTy = VectorType::get({2}, p.elt);
+  // Persistent: the next tile's number is fetched before O's writes (its
+  // latency under them) and published before the barrier they end with.
+  Value fetched =
+      tileLoop && store->getBlock() == &gridBlock() ? fetchNext(b) : Value();
+  for (int64_t i = 0; i < elems(t); i += 2) {
+    Value r = rowOf(b, t, i), c = colOf(b, i);
+    // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
+    // (c % 64) / 8 XOR r % 8.
+    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, 64), 8), rem(r, 8));
+    Value byte = add(add(mul(div(c, 64), p.bm * 128), mul(r, 128)),
+                     add(mul(unit, 16), mul(rem(c, 8), 2)));
+    Value at = add(add(div(byte, 2), cIdx(b, oAt / 2)), padElems);
+    Value pair = vector::FromElementsOp::create(
+        b, loc, pairTy,
+        ValueRange{vector::ExtractOp::create(b, loc, v, i),
+                   vector::ExtractOp::create(b, loc, v, i + 1)});
+    vector::StoreOp::create(b, loc, pair, smem, at, /*nontemporal=*/false,
+                            llvm::MaybeAlign(4));
+  }
+  if (fetched)
+    storeNext(b, fetched);
+  asyncVisible(b, loc);
+  ifThen(b, loc, storeLeader, [&](OpBuilder &b) {
+    for (int64_t c = 0; c < p.dv / 64; ++c)
+      NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+          b, loc, tmap[3], sharedPtr(b, cIdx(b, oAt + c * p.bm * 128)),
+          ValueRange{c32(b, 64 * c), i32(b, store.getRow0()), i32(b, store.getHead()),
+                     i32(b, store.getBatch())},
+          Value(), NVVM::TMAStoreModeAttr(), Value());
+    NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+    // Shared memory must outlive the store's reads.
+    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0), b.getUnitAttr());
+  });
+  toErase.push_back(store);
+  return success();
+}
+
+} // namespace hopper
+} // namespace faattn
