@@ -7,6 +7,7 @@
 // workspace and their combine grid (Kernel::numSplits).
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Target/TargetInfo.h"
 #include "KernelState.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -76,8 +77,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
       }
-      // More than 48 KB of dynamic shared memory is an opt-in per function.
-      if (!e && st.compiled.sharedBytes > 48 * 1024)
+      // More than the default (48 KB) of dynamic shared memory is an opt-in
+      // per function.
+      if (!e && st.compiled.sharedBytes > kSM90a.defaultSharedBytesPerBlock)
         e = d.check(d.funcSetAttribute(entry.main,
                                        CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                        static_cast<int>(st.compiled.sharedBytes)),
@@ -167,7 +169,8 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
                                cuuint64_t(x.s * x.h * x.d * 2)};
       int64_t rows = i == 0 || i == 3 ? st.compiled.blockM : st.compiled.tmaBlockN;
-      cuuint32_t box[4] = {64, cuuint32_t(rows), 1, 1};
+      // Boxes of 64 columns: one 128-byte swizzled row of 16-bit elements.
+      cuuint32_t box[4] = {cuuint32_t(kSM90a.tmaMaxSwizzleBytes / 2), cuuint32_t(rows), 1, 1};
       cuuint32_t elementStrides[4] = {1, 1, 1, 1};
       CUresult r = d.tensorMapEncodeTiled(
           &maps[i],

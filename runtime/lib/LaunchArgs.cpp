@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelState.h"
+#include "faattn/Target/TargetInfo.h"
 
 #include <algorithm>
 
@@ -198,16 +199,19 @@ Status Kernel::validate(const LaunchArgs &a) const {
 namespace {
 
 /// Launch sizes a kernel can have (from the compiler, a replacement
-/// compiler or a disk entry): a block of at most 1024 threads, at most
-/// 227 KB of shared memory, block_n for split-KV.
+/// compiler or a disk entry): a block of at most 1024 threads, at most the
+/// shared memory any target lets a CTA take (TargetInfo), block_n for
+/// split-KV, a TMA block_n within one box.
 bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
                       int64_t maxSplits, int64_t tmaBlockN, int64_t persistent) {
   if (persistent != 0 && (persistent != 1 || maxSplits != 0))
     return false;
-  return blockM >= 1 && blockM <= 1024 && threads >= 0 && threads <= 1024 && sharedBytes >= 0 &&
-         sharedBytes <= 232448 && blockN >= 0 && blockN <= 1024 && maxSplits >= 0 &&
-         maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) && tmaBlockN >= 0 &&
-         tmaBlockN <= 256 && (tmaBlockN == 0 || (blockM <= 256 && maxSplits == 0));
+  return blockM >= 1 && blockM <= 1024 && threads >= 0 &&
+         threads <= kSM90a.maxThreadsPerBlock && sharedBytes >= 0 &&
+         sharedBytes <= kMaxSharedBytesAnyTarget && blockN >= 0 && blockN <= 1024 &&
+         maxSplits >= 0 && maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) &&
+         tmaBlockN >= 0 && tmaBlockN <= kSM90a.tmaMaxBoxElements &&
+         (tmaBlockN == 0 || (blockM <= kSM90a.tmaMaxBoxElements && maxSplits == 0));
 }
 
 } // namespace
