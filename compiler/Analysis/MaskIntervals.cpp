@@ -1,4 +1,5 @@
 //===- MaskIntervals.cpp - Interval analysis of mask regions --------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Analysis/MaskIntervals.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -504,7 +505,7 @@ private:
             scf::ReduceReturnOp::create(rb, loc, r);
           }
         });
-    loop->setAttr("faattn.range_reduce", e.getUnitAttr());
+    loop->setAttr(FAAttnDialect::getRangeReduceAttrName(), e.getUnitAttr());
     // Outside: the whole i32 range (the loop's start values, an empty
     // interval, would make every comparison with it look certain).
     ranges[load] = {arith::SelectOp::create(e, loc, inside, loop.getResult(0), c64(INT32_MIN)),

@@ -1,4 +1,5 @@
 //===- GpuOutline.cpp - Kernel functions' grids to gpu.func ----------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/GpuOutline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,7 +18,7 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
   bool seenGrid = false;
   for (Operation &op : fn.getBody().front()) {
     auto g = dyn_cast<scf::ForallOp>(op);
-    if (g && (g->hasAttr("faattn.grid") || g->hasAttr("faattn.split_kv_combine"))) {
+    if (g && (g->hasAttr(FAAttnDialect::getGridAttrName()) || g->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()))) {
       grids.push_back(g);
       seenGrid = true;
     } else if (g || (seenGrid && !isa<func::ReturnOp>(op)) ||
@@ -30,9 +31,9 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
   if (grids.empty() && !other)
     return grids;
   bool plain = grids.size() == 1 && grids[0].getRank() == 3 &&
-               !grids[0]->hasAttr("faattn.split_kv");
-  bool split = grids.size() == 2 && grids[0]->hasAttr("faattn.split_kv") &&
-               grids[0].getRank() == 4 && grids[1]->hasAttr("faattn.split_kv_combine") &&
+               !grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName());
+  bool split = grids.size() == 2 && grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName()) &&
+               grids[0].getRank() == 4 && grids[1]->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()) &&
                grids[1].getRank() == 3;
   if (other || (!plain && !split)) {
     fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
@@ -61,7 +62,7 @@ std::string kernelName(func::FuncOp fn, unsigned index) {
 bool hasPipelinedKVLoop(Operation *root) {
   return root
       ->walk([](scf::ForOp loop) {
-        return loop->hasAttr("faattn.pipelined") ? WalkResult::interrupt() : WalkResult::advance();
+        return loop->hasAttr(FAAttnDialect::getPipelinedAttrName()) ? WalkResult::interrupt() : WalkResult::advance();
       })
       .wasInterrupted();
 }
@@ -132,7 +133,7 @@ gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
     Type index = eb.getIndexType();
     auto loop = scf::WhileOp::create(eb, loc, TypeRange{index, index, index},
                                      ValueRange{first, zero, zero});
-    loop->setAttr("faattn.tile_loop", eb.getUnitAttr());
+    loop->setAttr(FAAttnDialect::getTileLoopAttrName(), eb.getUnitAttr());
     Block *before = eb.createBlock(&loop.getBefore(), {}, {index, index, index}, {loc, loc, loc});
     Value more = arith::CmpIOp::create(eb, loc, arith::CmpIPredicate::ult, before->getArgument(0),
                                        tiles);

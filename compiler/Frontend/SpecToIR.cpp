@@ -250,20 +250,20 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn = func::FuncOp::create(b, l, k.name, b.getFunctionType(argTypes, {}));
-  fn->setAttr("faattn.kernel", b.getUnitAttr());
-  fn->setAttr("faattn.target", b.getStringAttr(spec::targetName(k.target)));
-  fn->setAttr("faattn.spec_hash", b.getStringAttr(spec::specHash(k)));
+  fn->setAttr(FAAttnDialect::getKernelAttrName(), b.getUnitAttr());
+  fn->setAttr(FAAttnDialect::getTargetAttrName(), b.getStringAttr(spec::targetName(k.target)));
+  fn->setAttr(FAAttnDialect::getSpecHashAttrName(), b.getStringAttr(spec::specHash(k)));
   // Tuning overrides the GPU passes read (absent: the compiler chooses).
   if (k.schedule != spec::Schedule::Auto)
-    fn->setAttr("faattn.schedule", b.getStringAttr(spec::scheduleName(k.schedule)));
+    fn->setAttr(FAAttnDialect::getScheduleAttrName(), b.getStringAttr(spec::scheduleName(k.schedule)));
   if (k.stages)
-    fn->setAttr("faattn.stages", b.getI64IntegerAttr(*k.stages));
+    fn->setAttr(FAAttnDialect::getStagesAttrName(), b.getI64IntegerAttr(*k.stages));
   if (k.grid == spec::Grid::Persistent)
-    fn->setAttr("faattn.launch_grid", b.getStringAttr(spec::gridName(k.grid)));
+    fn->setAttr(FAAttnDialect::getLaunchGridAttrName(), b.getStringAttr(spec::gridName(k.grid)));
   if (k.tileOrder != spec::TileOrder::Auto)
-    fn->setAttr("faattn.tile_order", b.getStringAttr(spec::tileOrderName(k.tileOrder)));
+    fn->setAttr(FAAttnDialect::getTileOrderAttrName(), b.getStringAttr(spec::tileOrderName(k.tileOrder)));
   if (k.overlap != spec::Overlap::Auto)
-    fn->setAttr("faattn.overlap", b.getStringAttr(spec::overlapName(k.overlap)));
+    fn->setAttr(FAAttnDialect::getOverlapAttrName(), b.getStringAttr(spec::overlapName(k.overlap)));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 

@@ -1,9 +1,11 @@
 //===- Pipeline.cpp - faattn's pass pipelines ------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Pipeline/Pipeline.h"
 
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Target/PTX.h"
 #include "faattn/Conversion/Passes.h"
+#include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -47,7 +49,7 @@ llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
   static const llvm::StringRef names[] = {
       "faattn-tile",          "faattn-loop-order",     "faattn-split-kv",
       "faattn-mask-analysis", "faattn-peel-diagonal",  "faattn-online-softmax",
-      "faattn-assign-layouts"};
+      "faattn-assign-layouts", "faattn-pipeline-kv"};
   return names;
 }
 
@@ -77,8 +79,9 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       fn.addPass(createFAAttnPeelDiagonal());
     else if (name == "faattn-online-softmax")
       fn.addPass(createFAAttnOnlineSoftmax());
-    else {
+    else if (name == "faattn-assign-layouts")
       fn.addPass(createFAAttnAssignLayouts());
+    else {
       // On the laid-out tiles (the carried P and alpha keep theirs): every
       // kernel with options.pipelineKV, else those with `overlap = softmax`.
       FAAttnPipelineKVOptions pipelined;
@@ -179,7 +182,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   if (longKVFrom) {
     *longKVFrom = 0;
     module->walk([&](func::FuncOp fn) {
-      if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.long_kv_alternative"))
+      if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getLongKvAlternativeAttrName()))
         *longKVFrom = a.getInt();
     });
   }
@@ -191,35 +194,37 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   gpu::GPUModuleOp gpuModule = *gpuModules.begin();
   GpuKernel kernel;
   kernel.name = k.name;
-  kernel.chip = spec::targetName(k.target);
+  kernel.target = spec::targetName(k.target);
+  kernel.varlen = k.varlen;
   if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name)) {
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.block_m"))
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()))
       kernel.blockM = a.getInt();
     kernel.threads = kernel.blockM;
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.threads"))
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getThreadsAttrName()))
       kernel.threads = a.getInt();
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.dynamic_shared_bytes"))
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getDynamicSharedBytesAttrName()))
       kernel.sharedBytes = a.getInt();
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.tma_block_n"))
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getTmaBlockNAttrName()))
       kernel.tmaBlockN = a.getInt();
-    if (auto a = fn->getAttrOfType<StringAttr>("faattn.mapping"))
+    if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getMappingAttrName()))
       kernel.mapping = a.getValue().str();
-    if (auto a = fn->getAttrOfType<StringAttr>("faattn.schedule"); a && kernel.mapping == "wgmma")
+    if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getScheduleAttrName()); a && kernel.mapping == "wgmma")
       kernel.schedule = a.getValue().str();
-    if (auto a = fn->getAttrOfType<IntegerAttr>("faattn.ring_stages"))
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getRingStagesAttrName()))
       kernel.stages = a.getInt();
-    kernel.persistent = fn->hasAttr("faattn.persistent");
-    if (auto a = fn->getAttrOfType<StringAttr>("faattn.tile_order"); a && kernel.mapping == "wgmma")
+    kernel.persistent = fn->hasAttr(FAAttnDialect::getPersistentAttrName());
+    if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTileOrderAttrName()); a && kernel.mapping == "wgmma")
       kernel.tileOrder = a.getValue().str();
     // The kernel function carries the spec's key too (overlap = none): what
     // counts is what the wgmma lowering did.
-    if (auto a = fn->getAttrOfType<StringAttr>("faattn.overlap");
+    if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getOverlapAttrName());
         a && a.getValue() == "softmax" && kernel.mapping == "wgmma")
       kernel.overlap = a.getValue().str();
-    for (const char *why : {"faattn.wgmma_skipped", "faattn.tma_skipped"})
+    for (llvm::StringRef why :
+         {FAAttnDialect::getWgmmaSkippedAttrName(), FAAttnDialect::getTmaSkippedAttrName()})
       if (auto a = fn->getAttrOfType<StringAttr>(why))
         kernel.fallback = a.getValue().str();
-    if (auto split = fn->getAttrOfType<DictionaryAttr>("faattn.split_kv")) {
+    if (auto split = fn->getAttrOfType<DictionaryAttr>(FAAttnDialect::getSplitKvAttrName())) {
       auto get = [&](llvm::StringRef key) {
         auto a = split.getAs<IntegerAttr>(key);
         return a ? a.getInt() : 0;
@@ -233,8 +238,23 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   }
   if (kernel.blockM <= 0)
     return fail("the GPU kernel has no block size");
+  // The argument list of the ABI is the lowered kernel's: a difference is a
+  // compiler bug (the frontend, faattn-split-kv or the lowering moved an
+  // argument without KernelABI's kernelArgs).
+  kernel.args = kernelArgs(k, kernel.maxSplits > 0);
+  for (const std::string &entry :
+       {k.name, kernel.maxSplits > 0 ? k.name + "_combine" : std::string()}) {
+    auto fn = entry.empty() ? LLVM::LLVMFuncOp() : gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(entry);
+    if (fn && static_cast<int64_t>(fn.getNumArguments()) != kernel.llvmParams())
+      return fail("the GPU kernel '" + entry + "' has " + llvm::Twine(fn.getNumArguments()) +
+                  " parameters, its ABI " + llvm::Twine(kernel.llvmParams()));
+  }
+  if (!launchSizesValid(kernel))
+    return fail("the GPU kernel's launch sizes are out of range (block_m " +
+                llvm::Twine(kernel.blockM) + ", threads " + llvm::Twine(kernel.threads) +
+                ", shared memory " + llvm::Twine(kernel.sharedBytes) + ")");
   PTXOptions options;
-  options.chip = kernel.chip;
+  options.chip = kernel.target;
   llvm::Expected<std::string> ptx = emitPTX(gpuModule, options);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));

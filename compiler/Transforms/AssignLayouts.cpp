@@ -61,16 +61,16 @@ int64_t swizzleFor(TileType t) {
 struct AssignLayoutsPass : impl::FAAttnAssignLayoutsBase<AssignLayoutsPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    auto target = fn->getAttrOfType<StringAttr>("faattn.target");
+    auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
     if (target && target.getValue() != "sm_90a")
       return;
     // K/V ring depth: the spec's `stages`, else 2 (faattn-tiles-to-wgmma
     // lowers it when shared memory cannot hold it).
     int64_t stages = 2;
-    if (auto s = fn->getAttrOfType<IntegerAttr>("faattn.stages"))
+    if (auto s = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getStagesAttrName()))
       stages = s.getInt();
     fn.walk([&](scf::ForallOp grid) {
-      if (grid->hasAttr("faattn.grid"))
+      if (grid->hasAttr(FAAttnDialect::getGridAttrName()))
         assign(grid, stages);
     });
   }

@@ -45,7 +45,7 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
     StringRef order = "q-outer";
-    if (auto attr = fn->getAttr("faattn.loop_order")) {
+    if (auto attr = fn->getAttr(FAAttnDialect::getLoopOrderAttrName())) {
       auto s = dyn_cast<StringAttr>(attr);
       if (!s || (s.getValue() != "q-outer" && s.getValue() != "kv-outer")) {
         fn.emitError() << "faattn.loop_order must be \"q-outer\" or \"kv-outer\"";
@@ -57,8 +57,8 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
       return;
     SmallVector<scf::ForallOp> grids;
     fn.walk([&](scf::ForallOp g) {
-      if (g->hasAttr("faattn.grid") && !g->hasAttr("faattn.decode") &&
-          !g->hasAttr("faattn.split_kv"))
+      if (g->hasAttr(FAAttnDialect::getGridAttrName()) && !g->hasAttr(FAAttnDialect::getDecodeAttrName()) &&
+          !g->hasAttr(FAAttnDialect::getSplitKvAttrName()))
         grids.push_back(g);
     });
     for (scf::ForallOp g : grids)
@@ -72,7 +72,7 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
     SoftmaxFinalizeOp fin;
     TileLoadOp qLoad;
     for (Operation &op : *body) {
-      if (auto f = dyn_cast<scf::ForOp>(op); f && f->hasAttr("faattn.kv_loop"))
+      if (auto f = dyn_cast<scf::ForOp>(op); f && f->hasAttr(FAAttnDialect::getKvLoopAttrName()))
         kvLoop = f;
       else if (auto f = dyn_cast<SoftmaxFinalizeOp>(op))
         fin = f;
@@ -141,7 +141,7 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
     splatL = kvLoop.getInitArgs()[2];
 
     // 1. init: state = splats.
-    auto init = newGrid(ubs, "faattn.loop_order_init");
+    auto init = newGrid(ubs, FAAttnDialect::getLoopOrderInitAttrName());
     {
       OpBuilder ib(init.getBody()->getTerminator());
       IRMapping map;
@@ -157,15 +157,15 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
                           row, bshd);
     }
     // 2. main: (b, h) grid, KV outer, Q inner.
-    auto main = newGrid({ubs[0], ubs[1]}, "faattn.grid");
-    main->setAttr("faattn.kv_outer", b.getUnitAttr());
+    auto main = newGrid({ubs[0], ubs[1]}, FAAttnDialect::getGridAttrName());
+    main->setAttr(FAAttnDialect::getKvOuterAttrName(), b.getUnitAttr());
     {
       OpBuilder mb(main.getBody()->getTerminator());
       // faattn-tile's KV loop runs from 0 to a block count defined outside the grid.
       auto outer = scf::ForOp::create(mb, loc, arith::ConstantIndexOp::create(mb, loc, 0),
                                       kvLoop.getUpperBound(),
                                       arith::ConstantIndexOp::create(mb, loc, 1));
-      outer->setAttr("faattn.kv_loop_outer", mb.getUnitAttr());
+      outer->setAttr(FAAttnDialect::getKvLoopOuterAttrName(), mb.getUnitAttr());
       OpBuilder ob = OpBuilder::atBlockTerminator(outer.getBody());
       auto inner = scf::ForOp::create(ob, loc, arith::ConstantIndexOp::create(ob, loc, 0),
                                       numQBlocks, arith::ConstantIndexOp::create(ob, loc, 1));
@@ -195,7 +195,7 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
       TileStoreOp::create(qb, loc, map.lookup(yield.getOperand(2)), lState, bi, hi, row, bshd);
     }
     // 3. final: finalize each q-block's state and store O (and LSE).
-    auto final = newGrid(ubs, "faattn.loop_order_final");
+    auto final = newGrid(ubs, FAAttnDialect::getLoopOrderFinalAttrName());
     {
       OpBuilder fb(final.getBody()->getTerminator());
       IRMapping map;

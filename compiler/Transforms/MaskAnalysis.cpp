@@ -115,7 +115,7 @@ struct Splitter {
         });
     // faattn.block_scan: the initial values are identities of their
     // reductions (the wgmma path starts every thread from them).
-    scanLoop->setAttr("faattn.block_scan", b.getUnitAttr());
+    scanLoop->setAttr(FAAttnDialect::getBlockScanAttrName(), b.getUnitAttr());
     auto r = scanLoop.getResults();
     Value lo = arith::MaxSIOp::create(b, loc, r[0], lb); // r[0] is ub when all are empty
     Value hi = arith::MaxSIOp::create(b, loc, arith::AddIOp::create(b, loc, r[1], one), lo);
@@ -133,7 +133,7 @@ struct Splitter {
     copy.getLowerBoundMutable().assign(lb);
     copy.getUpperBoundMutable().assign(ub);
     copy.getInitArgsMutable().assign(init);
-    copy->setAttr("faattn.kv_loop", b.getStringAttr(kind));
+    copy->setAttr(FAAttnDialect::getKvLoopAttrName(), b.getStringAttr(kind));
     return copy;
   }
 
@@ -154,7 +154,7 @@ struct Splitter {
 struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    auto shape = fn->getAttrOfType<DenseI64ArrayAttr>("faattn.reference_shape");
+    auto shape = fn->getAttrOfType<DenseI64ArrayAttr>(FAAttnDialect::getReferenceShapeAttrName());
     if (shape && (shape.size() != 2 || shape[0] <= 0 || shape[1] <= 0)) {
       fn.emitError() << "faattn.reference_shape must be array<i64: seq_q, seq_kv> of positive "
                         "sizes";
@@ -162,7 +162,7 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
     }
     SmallVector<scf::ForOp> loops;
     fn.walk([&](scf::ForOp loop) {
-      if (auto kind = loop->getAttr("faattn.kv_loop"); kind && isa<UnitAttr>(kind))
+      if (auto kind = loop->getAttr(FAAttnDialect::getKvLoopAttrName()); kind && isa<UnitAttr>(kind))
         loops.push_back(loop); // not yet split
     });
     for (scf::ForOp loop : loops) {
@@ -190,7 +190,7 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
         heads = *h;
     BlockCounts c = countBlocks(mask.getRegion(), heads, bm, bn, sq, skv);
     Builder b(loop.getContext());
-    holder->setAttr("faattn.block_counts",
+    holder->setAttr(FAAttnDialect::getBlockCountsAttrName(),
                     b.getDictionaryAttr({b.getNamedAttr("empty", b.getI64IntegerAttr(c.empty)),
                                          b.getNamedAttr("full", b.getI64IntegerAttr(c.full)),
                                          b.getNamedAttr("partial",

@@ -56,7 +56,7 @@ namespace faattn {
 namespace {
 
 StringRef kindOf(scf::ForOp loop) {
-  auto kind = loop->getAttrOfType<StringAttr>("faattn.kv_loop");
+  auto kind = loop->getAttrOfType<StringAttr>(FAAttnDialect::getKvLoopAttrName());
   return kind ? kind.getValue() : StringRef();
 }
 
@@ -68,7 +68,7 @@ scf::ParallelOp scanOf(Value v) {
     Operation *def = work.pop_back_val().getDefiningOp();
     if (!def || !seen.insert(def).second)
       continue;
-    if (auto par = dyn_cast<scf::ParallelOp>(def); par && par->hasAttr("faattn.block_scan"))
+    if (auto par = dyn_cast<scf::ParallelOp>(def); par && par->hasAttr(FAAttnDialect::getBlockScanAttrName()))
       return par;
     if (def->getNumRegions() == 0)
       llvm::append_range(work, def->getOperands());
@@ -81,7 +81,7 @@ scf::ParallelOp scanOf(Value v) {
 bool readsMemory(scf::ParallelOp scan) {
   auto isRead = [](Operation *op) {
     return op && (isa<memref::LoadOp>(op) ||
-                  (isa<scf::ParallelOp>(op) && op->hasAttr("faattn.range_reduce")));
+                  (isa<scf::ParallelOp>(op) && op->hasAttr(FAAttnDialect::getRangeReduceAttrName())));
   };
   WalkResult r = scan.getBody()->walk([&](Operation *op) {
     if (isRead(op))
@@ -116,7 +116,7 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
   void runOnOperation() override {
     SmallVector<scf::ForOp> firsts;
     getOperation().walk([&](scf::ForOp loop) {
-      if (kindOf(loop) == "masked" && !loop->hasAttr("faattn.kv_head"))
+      if (kindOf(loop) == "masked" && !loop->hasAttr(FAAttnDialect::getKvHeadAttrName()))
         firsts.push_back(loop); // peeled already otherwise
     });
     for (scf::ForOp first : firsts)
@@ -199,7 +199,7 @@ struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
     Value early = arith::CmpIOp::create(bb, loc, arith::CmpIPredicate::slt, iv, lo);
     auto block = arith::SelectOp::create(bb, loc, early, c, iv);
     iv.replaceAllUsesExcept(block, llvm::SmallPtrSet<Operation *, 2>{early.getDefiningOp(), block});
-    first->setAttr("faattn.kv_head", b.getUnitAttr());
+    first->setAttr(FAAttnDialect::getKvHeadAttrName(), b.getUnitAttr());
   }
 };
 

@@ -226,7 +226,7 @@ LogicalResult pipeline(scf::ForOp loop) {
   auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
                                     loop.getStep(), inits);
   newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
-  newLoop->setAttr("faattn.pipelined", b.getUnitAttr());
+  newLoop->setAttr(FAAttnDialect::getPipelinedAttrName(), b.getUnitAttr());
   Block *newBody = newLoop.getBody();
   if (!newBody->empty())
     newBody->getTerminator()->erase();
@@ -279,12 +279,12 @@ LogicalResult pipeline(scf::ForOp loop) {
 struct PipelineKVPass : impl::FAAttnPipelineKVBase<PipelineKVPass> {
   using FAAttnPipelineKVBase::FAAttnPipelineKVBase;
   void runOnOperation() override {
-    auto overlap = getOperation()->getAttrOfType<StringAttr>("faattn.overlap");
+    auto overlap = getOperation()->getAttrOfType<StringAttr>(FAAttnDialect::getOverlapAttrName());
     if (markedOnly && !(overlap && overlap.getValue() == "softmax"))
       return;
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
-      if (loop->hasAttr("faattn.kv_loop") && !loop->hasAttr("faattn.pipelined"))
+      if (loop->hasAttr(FAAttnDialect::getKvLoopAttrName()) && !loop->hasAttr(FAAttnDialect::getPipelinedAttrName()))
         loops.push_back(loop);
     });
     for (scf::ForOp loop : loops)

@@ -62,7 +62,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
   void runOnOperation() override {
     SmallVector<scf::ForallOp> grids;
     getOperation().walk([&](scf::ForallOp g) {
-      if (g->hasAttr("faattn.decode"))
+      if (g->hasAttr(FAAttnDialect::getDecodeAttrName()))
         grids.push_back(g);
     });
     for (scf::ForallOp grid : grids) {
@@ -82,7 +82,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     scf::ForOp kvLoop;
     SoftmaxFinalizeOp fin;
     for (Operation &op : *body) {
-      if (auto f = dyn_cast<scf::ForOp>(op); f && f->hasAttr("faattn.kv_loop"))
+      if (auto f = dyn_cast<scf::ForOp>(op); f && f->hasAttr(FAAttnDialect::getKvLoopAttrName()))
         kvLoop = f;
       if (auto f = dyn_cast<SoftmaxFinalizeOp>(op))
         fin = f;
@@ -132,7 +132,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     if (workspaceArgs) {
       // The runtime's workspace: S = its rows / batch (at least 1).
       auto fn = grid->getParentOfType<func::FuncOp>();
-      if (fn->hasAttr("faattn.split_kv"))
+      if (fn->hasAttr(FAAttnDialect::getSplitKvAttrName()))
         return grid.emitError() << "faattn-split-kv with workspace-args splits one decode grid "
                                    "per function";
       unsigned n = fn.getNumArguments();
@@ -144,7 +144,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       Value rows = memref::DimOp::create(b, loc, oPart, 0);
       splits = arith::DivUIOp::create(b, loc, rows, arith::MaxUIOp::create(b, loc, batch, cIdx(1)));
       splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
-      fn->setAttr("faattn.split_kv",
+      fn->setAttr(FAAttnDialect::getSplitKvAttrName(),
                   b.getDictionaryAttr({b.getNamedAttr("block_n", b.getI64IntegerAttr(
                                                                      kvBlockSize(kvLoop))),
                                        b.getNamedAttr("max_splits",
@@ -165,8 +165,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
     ubs.push_back(splits);
     auto splitGrid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
-    splitGrid->setAttr("faattn.grid", b.getUnitAttr());
-    splitGrid->setAttr("faattn.split_kv", b.getUnitAttr());
+    splitGrid->setAttr(FAAttnDialect::getGridAttrName(), b.getUnitAttr());
+    splitGrid->setAttr(FAAttnDialect::getSplitKvAttrName(), b.getUnitAttr());
     Block *newBody = splitGrid.getBody();
     newBody->getOperations().splice(newBody->begin(), body->getOperations(), body->begin(),
                                     std::prev(body->end()));
@@ -204,7 +204,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     b.setInsertionPointAfter(splitGrid);
     SmallVector<OpFoldResult> combineUbs = grid.getMixedUpperBound();
     auto combine = scf::ForallOp::create(b, loc, combineUbs, ValueRange{}, std::nullopt);
-    combine->setAttr("faattn.split_kv_combine", b.getUnitAttr());
+    combine->setAttr(FAAttnDialect::getSplitKvCombineAttrName(), b.getUnitAttr());
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(combine.getBody()->getTerminator());

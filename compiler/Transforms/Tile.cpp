@@ -70,8 +70,8 @@ bool isCausalMask(AttentionOp op) {
 /// (docs/PERFORMANCE.md, step 18).
 bool isPlainHopperForward(AttentionOp op, StringRef target) {
   auto fn = op->getParentOfType<func::FuncOp>();
-  auto order = fn ? fn->getAttrOfType<StringAttr>("faattn.loop_order") : StringAttr();
-  if (fn && (fn->hasAttr("faattn.schedule") || fn->hasAttr("faattn.launch_grid") ||
+  auto order = fn ? fn->getAttrOfType<StringAttr>(FAAttnDialect::getLoopOrderAttrName()) : StringAttr();
+  if (fn && (fn->hasAttr(FAAttnDialect::getScheduleAttrName()) || fn->hasAttr(FAAttnDialect::getLaunchGridAttrName()) ||
              (order && order.getValue() != "q-outer")))
     return false;
   auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
@@ -155,9 +155,9 @@ void materialize(AttentionOp op) {
 
   SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(op.getNumHeads()), numQBlocks};
   auto grid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
-  grid->setAttr("faattn.grid", b.getUnitAttr());
+  grid->setAttr(FAAttnDialect::getGridAttrName(), b.getUnitAttr());
   if (op.getMode() == Mode::decode)
-    grid->setAttr("faattn.decode", b.getUnitAttr()); // for faattn-split-kv
+    grid->setAttr(FAAttnDialect::getDecodeAttrName(), b.getUnitAttr()); // for faattn-split-kv
   b.setInsertionPoint(grid.getBody()->getTerminator());
   Value bIdx = grid.getInductionVar(0), hIdx = grid.getInductionVar(1);
   Value qBlock = grid.getInductionVar(2);
@@ -243,7 +243,7 @@ void materialize(AttentionOp op) {
 
   auto kvLoop = scf::ForOp::create(b, loc, cIdx(0), numKVBlocks, cIdx(1),
                                    ValueRange{acc0, m0, l0});
-  kvLoop->setAttr("faattn.kv_loop", b.getUnitAttr());
+  kvLoop->setAttr(FAAttnDialect::getKvLoopAttrName(), b.getUnitAttr());
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kvLoop.getBody());
@@ -287,7 +287,7 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
   using FAAttnTileBase::FAAttnTileBase;
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    auto target = fn->getAttrOfType<StringAttr>("faattn.target");
+    auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
     StringRef t = target ? target.getValue() : StringRef("sm_90a");
     if (t != "sm_90a" && t != "sm_80") {
       fn.emitError() << "unknown faattn.target '" << t << "' (expected sm_90a or sm_80)";
@@ -313,15 +313,15 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
       return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
              (d == 256 || (d == 128 && isCausalMask(op)));
     };
-    bool tuned = fn->hasAttr("faattn.overlap") || fn->hasAttr("faattn.stages") ||
-                 fn->hasAttr("faattn.tile_order");
+    bool tuned = fn->hasAttr(FAAttnDialect::getOverlapAttrName()) || fn->hasAttr(FAAttnDialect::getStagesAttrName()) ||
+                 fn->hasAttr(FAAttnDialect::getTileOrderAttrName());
     if (!ops.empty() && !tuned && llvm::all_of(ops, longKVWins)) {
       MLIRContext *ctx = fn.getContext();
       if (longKV) {
-        fn->setAttr("faattn.schedule", StringAttr::get(ctx, "cooperative"));
-        fn->setAttr("faattn.overlap", StringAttr::get(ctx, "softmax"));
+        fn->setAttr(FAAttnDialect::getScheduleAttrName(), StringAttr::get(ctx, "cooperative"));
+        fn->setAttr(FAAttnDialect::getOverlapAttrName(), StringAttr::get(ctx, "softmax"));
       } else {
-        fn->setAttr("faattn.long_kv_alternative",
+        fn->setAttr(FAAttnDialect::getLongKvAlternativeAttrName(),
                     IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
       }
     }
@@ -329,9 +329,9 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
     // grid (measured faster there, slower for the window, ALiBi and document
     // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The
     // order is the function's: every attention op in it must be plain.
-    if (!ops.empty() && !fn->hasAttr("faattn.tile_order") &&
+    if (!ops.empty() && !fn->hasAttr(FAAttnDialect::getTileOrderAttrName()) &&
         llvm::all_of(ops, [&](AttentionOp op) { return isPlainHopperForward(op, t); }))
-      fn->setAttr("faattn.tile_order", StringAttr::get(fn.getContext(), "l2_sections"));
+      fn->setAttr(FAAttnDialect::getTileOrderAttrName(), StringAttr::get(fn.getContext(), "l2_sections"));
     for (AttentionOp op : ops) {
       if (!op.getTile()) { // else: the spec's `tile = MxN` override
         auto [m, n] = defaultTile(op, t);

@@ -1,16 +1,18 @@
 //===- DiskCache.cpp - The disk cache's format, checksums and lock --------===//
 //
-// A disk entry (format `faattn-cache 5`) is a header line, then the kernel
-// and each of its alternatives as a JSON line (name, target, the launch
-// sizes, the PTX's size and SHA-256, and a checksum over those fields)
-// followed by that PTX. Reading checks every field's type, both checksums
-// and the launch sizes, and that the entry ends after its last alternative:
-// anything else is a miss. FileLock is the flock that serialises compiles of
+// A disk entry (format `faattn-cache N`, N the kernel ABI's version) is a
+// header line, then the kernel and each of its alternatives as a JSON line
+// (the ABI's JSON form, faattn/Target/KernelABIJson.h; the PTX's size and
+// SHA-256; a checksum over those) followed by that PTX. Reading checks every
+// field's type, both checksums, that the ABI is exactly the JSON form of the
+// kernel it describes, the launch sizes, and that the entry ends after its
+// last alternative: anything else is a miss. FileLock is the flock that serialises compiles of
 // one key across processes.
 //
 //===----------------------------------------------------------------------===//
 #include "DiskCache.h"
 #include "KernelState.h"
+#include "faattn/Target/KernelABIJson.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
@@ -31,41 +33,33 @@ std::string sha256Hex(llvm::StringRef data) {
 
 namespace {
 
-/// The fields that decide how a kernel is launched, hashed (a corrupt block
-/// size would launch wrongly).
-std::string entryFields(const std::string &name, const std::string &target,
-                        const std::vector<int64_t> &sizes, const std::string &ptxSha) {
-  std::string s = name + "\n" + target + "\n";
-  for (int64_t x : sizes)
-    s += std::to_string(x) + "\n";
-  return s + ptxSha;
+/// The disk entry's header: the format is the kernel ABI's JSON form, so its
+/// version is the ABI's.
+const std::string &cacheHeader() {
+  static const std::string header = "faattn-cache " + std::to_string(kKernelABIVersion) + "\n";
+  return header;
 }
 
-/// The launch sizes of an entry, in the order of entryFields and the JSON
-/// keys; "alternatives" is their number after the kernel (0 in each of them).
-const char *const kSizeKeys[] = {"block_m",     "threads",    "shared_bytes", "block_n",
-                                 "max_splits",  "tma_block_n", "persistent",  "min_seq_kv",
-                                 "alternatives"};
+/// The checksum of an entry: its ABI's JSON form (a corrupt block size would
+/// launch wrongly), its PTX's checksum and the main kernel's (`parentSha`, ""
+/// for the main kernel: an alternative's entry covers the main PTX too, so
+/// that entries of two cache files do not mix).
+std::string entrySha(const nlohmann::json &abi, const std::string &ptxSha,
+                     const std::string &parentSha) {
+  return sha256Hex(abi.dump() + "\n" + ptxSha + "\n" + parentSha);
+}
 
-constexpr llvm::StringLiteral kCacheHeader = "faattn-cache 5\n";
-
-/// One entry; an alternative's checksum covers the main kernel's PTX checksum
-/// too (`parentSha`; "" for the main kernel), so that entries of two cache
-/// files do not mix.
+/// One entry: a JSON line (the ABI, the PTX's size and checksum, the number
+/// of alternatives that follow, the entry's checksum), then the PTX.
 void serializeEntry(const CompiledKernel &k, int64_t alternatives, const std::string &parentSha,
                     std::string &out) {
   std::string ptxSha = sha256Hex(k.ptx);
-  std::vector<int64_t> sizes = {k.blockM,    k.threads,   k.sharedBytes,
-                                k.blockN,    k.maxSplits, k.tmaBlockN,
-                                k.persistent ? 1 : 0, k.minSeqKV, alternatives};
-  nlohmann::json meta = {{"name", k.name},
-                         {"target", k.target},
+  nlohmann::json abi = kernelToJson(k);
+  nlohmann::json meta = {{"abi", abi},
+                         {"alternatives", alternatives},
                          {"ptx_bytes", k.ptx.size()},
                          {"ptx_sha256", ptxSha},
-                         {"entry_sha256",
-                          sha256Hex(entryFields(k.name, k.target, sizes, ptxSha + parentSha))}};
-  for (size_t i = 0; i < sizes.size(); ++i)
-    meta[kSizeKeys[i]] = sizes[i];
+                         {"entry_sha256", entrySha(abi, ptxSha, parentSha)}};
   out += meta.dump() + "\n" + k.ptx;
 }
 
@@ -77,43 +71,29 @@ std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, const std:
   nlohmann::json meta = nlohmann::json::parse(line.str(), nullptr, /*allow_exceptions=*/false);
   // Every field checked for its type before it is read (get<> would throw).
   auto isString = [&](const char *key) { return meta.contains(key) && meta[key].is_string(); };
-  if (meta.is_discarded() || !meta.is_object() || !isString("name") || !isString("target") ||
+  if (meta.is_discarded() || !meta.is_object() || meta.size() != 5 || !meta.contains("abi") ||
       !isString("ptx_sha256") || !isString("entry_sha256") || !meta.contains("ptx_bytes") ||
-      !meta["ptx_bytes"].is_number_unsigned())
+      !meta["ptx_bytes"].is_number_unsigned() || !meta.contains("alternatives") ||
+      !meta["alternatives"].is_number_integer())
     return std::nullopt;
-  std::vector<int64_t> sizes;
-  for (const char *key : kSizeKeys) {
-    if (!meta.contains(key) || !meta[key].is_number_integer())
-      return std::nullopt;
-    sizes.push_back(meta[key].get<int64_t>());
-  }
   size_t ptxBytes = meta["ptx_bytes"].get<size_t>();
   if (rest.size() < ptxBytes)
     return std::nullopt; // truncated
   llvm::StringRef ptx = rest.take_front(ptxBytes);
-  if (sha256Hex(ptx) != meta["ptx_sha256"].get<std::string>())
+  std::string ptxSha = meta["ptx_sha256"].get<std::string>();
+  if (sha256Hex(ptx) != ptxSha)
     return std::nullopt; // corrupt: a miss
-  // The header fields are covered too (a corrupt block_m would launch wrongly).
-  std::string fields = entryFields(meta["name"].get<std::string>(),
-                                   meta["target"].get<std::string>(), sizes,
-                                   meta["ptx_sha256"].get<std::string>() + parentSha);
-  if (sha256Hex(fields) != meta["entry_sha256"].get<std::string>())
+  // The ABI is covered too (a corrupt block_m would launch wrongly).
+  if (entrySha(meta["abi"], ptxSha, parentSha) != meta["entry_sha256"].get<std::string>())
+    return std::nullopt;
+  std::string why;
+  std::optional<KernelABI> abi = kernelFromJson(meta["abi"], why);
+  if (!abi)
     return std::nullopt;
   CompiledKernel k;
-  k.name = meta["name"].get<std::string>();
-  k.target = meta["target"].get<std::string>();
-  k.blockM = sizes[0];
-  k.threads = sizes[1];
-  k.sharedBytes = sizes[2];
-  k.blockN = sizes[3];
-  k.maxSplits = sizes[4];
-  k.tmaBlockN = sizes[5];
-  if (sizes[6] != 0 && sizes[6] != 1)
-    return std::nullopt;
-  k.persistent = sizes[6] != 0;
-  k.minSeqKV = sizes[7];
-  alternatives = sizes[8];
+  static_cast<KernelABI &>(k) = std::move(*abi);
   k.ptx = ptx.str();
+  alternatives = meta["alternatives"].get<int64_t>();
   data = rest.drop_front(ptxBytes);
   return k;
 }
@@ -121,7 +101,7 @@ std::optional<CompiledKernel> deserializeEntry(llvm::StringRef &data, const std:
 } // namespace
 
 std::string serialize(const CompiledKernel &k) {
-  std::string out = kCacheHeader.str();
+  std::string out = cacheHeader();
   serializeEntry(k, static_cast<int64_t>(k.alternatives.size()), "", out);
   std::string mainSha = sha256Hex(k.ptx);
   for (const CompiledKernel &alt : k.alternatives)
@@ -130,7 +110,7 @@ std::string serialize(const CompiledKernel &k) {
 }
 
 std::optional<CompiledKernel> deserialize(llvm::StringRef data) {
-  if (!data.consume_front(kCacheHeader))
+  if (!data.consume_front(cacheHeader()))
     return std::nullopt;
   int64_t alternatives = 0, none = 0;
   std::optional<CompiledKernel> k = deserializeEntry(data, "", alternatives);

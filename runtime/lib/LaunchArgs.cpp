@@ -196,33 +196,12 @@ Status Kernel::validate(const LaunchArgs &a) const {
   return Status::ok();
 }
 
-namespace {
-
-/// Launch sizes a kernel can have (from the compiler, a replacement
-/// compiler or a disk entry): a block of at most 1024 threads, at most the
-/// shared memory any target lets a CTA take (TargetInfo), block_n for
-/// split-KV, a TMA block_n within one box.
-bool launchSizesValid(int64_t blockM, int64_t threads, int64_t sharedBytes, int64_t blockN,
-                      int64_t maxSplits, int64_t tmaBlockN, int64_t persistent) {
-  if (persistent != 0 && (persistent != 1 || maxSplits != 0))
-    return false;
-  return blockM >= 1 && blockM <= 1024 && threads >= 0 &&
-         threads <= kSM90a.maxThreadsPerBlock && sharedBytes >= 0 &&
-         sharedBytes <= kMaxSharedBytesAnyTarget && blockN >= 0 && blockN <= 1024 &&
-         maxSplits >= 0 && maxSplits <= 1024 && (maxSplits == 0 || blockN > 0) &&
-         tmaBlockN >= 0 && tmaBlockN <= kSM90a.tmaMaxBoxElements &&
-         (tmaBlockN == 0 || (blockM <= kSM90a.tmaMaxBoxElements && maxSplits == 0));
-}
-
-} // namespace
-
 /// Why a compiled kernel cannot be launched ("" when it can): its launch
 /// sizes and its alternatives' (ascending minSeqKV > 0, none of their own,
 /// the same entry and target).
 std::string invalidReason(const CompiledKernel &k) {
   auto sizes = [](const CompiledKernel &c) {
-    if (launchSizesValid(c.blockM, c.threads, c.sharedBytes, c.blockN, c.maxSplits, c.tmaBlockN,
-                         c.persistent ? 1 : 0))
+    if (launchSizesValid(c)) // KernelABI's bounds
       return std::string();
     return "kernel '" + c.name + "' has invalid launch sizes (block_m " +
            std::to_string(c.blockM) + ", threads " + std::to_string(c.threads) + ")";

@@ -32,8 +32,15 @@
 
 namespace faattn {
 
-// Part of every cache key: bump it whenever generated code or its ABI changes.
-const char *compilerVersion() { return "faattn-0.16-long-kv"; }
+// Part of every cache key, derived, never bumped by hand: the kernel ABI's
+// version (faattn/Target/KernelABI.h) and the hash of the PTX manifest
+// (tests/ptx-manifest.txt, which every commit that changes generated code
+// updates; CMake passes its SHA-256 in).
+const char *compilerVersion() {
+  static const std::string version = "faattn-abi" + std::to_string(kKernelABIVersion) + "-ptx" +
+                                     std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16);
+  return version.c_str();
+}
 
 const char *dtypeName(DType d) {
   switch (d) {
@@ -122,25 +129,8 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
   llvm::Expected<GpuKernel> gk = compileForGpu(ctx, k, sm);
   if (!gk)
     return Status::error(llvm::toString(gk.takeError()));
-  auto convert = [](const GpuKernel &g) {
-    CompiledKernel ck;
-    ck.name = g.name;
-    ck.target = g.chip;
-    ck.ptx = g.ptx;
-    ck.blockM = g.blockM;
-    ck.threads = g.threads;
-    ck.sharedBytes = g.sharedBytes;
-    ck.blockN = g.blockN;
-    ck.maxSplits = g.maxSplits;
-    ck.tmaBlockN = g.tmaBlockN;
-    ck.persistent = g.persistent;
-    ck.minSeqKV = g.minSeqKV;
-    return ck;
-  };
-  CompiledKernel ck = convert(*gk);
-  for (const GpuKernel &alt : gk->alternatives)
-    ck.alternatives.push_back(convert(alt));
-  return ck;
+  // The compiler's kernel is the runtime's (one struct: faattn/Target/KernelABI.h).
+  return std::move(*gk);
 }
 
 Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,

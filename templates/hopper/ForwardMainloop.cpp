@@ -374,7 +374,10 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   TileType res = dot.getType();
   int64_t n = res.getShape()[1];
   int64_t kdim = dot.getLhs().getType().getShape()[1];
-  bool qk = dot.getTransposeRhs();
+  // The product's form by its A operand's layout encoding (the plan checked
+  // both): in shared memory, SS (Q K^T, K-major B); a wgmma A fragment in
+  // registers, RS (P V, MN-major B).
+  bool qk = isa<SharedLayoutAttr>(dot.getLhs().getType().getEncoding());
   bool rotated = p.pipelined && kvIv;       // in a rotated loop: deferred
   bool last = p.pipelined && !kvIv && !qk; // a rotated loop's last product
   if (!rotated && !inFlight.empty())
@@ -395,7 +398,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   // o * alpha between the two issues), so it comes first.
   if (rotated && qk)
     for (Operation *op = dot->getNextNode(); op; op = op->getNextNode())
-      if (auto pv = dyn_cast<TileDotOp>(op); pv && !pv.getTransposeRhs()) {
+      if (auto pv = dyn_cast<TileDotOp>(op);
+          pv && isa<WgmmaOperandALayoutAttr>(pv.getLhs().getType().getEncoding())) {
         TileMapOp up = rescaleOf(pv);
         if (up && definedBefore(up.getInputs()[0], dot) && definedBefore(up.getInputs()[1], dot))
           preScaled[pv] = scaledAccumulator(

@@ -22,7 +22,8 @@ namespace {
 void withAlternatives(CompiledKernel &k) {
   k.tmaBlockN = 128;
   for (int64_t from : {4096, 8192}) {
-    CompiledKernel alt{k.name, k.target, "// long ptx " + std::to_string(from) + "\n", 128};
+    CompiledKernel alt = fakeCompiled(k.name, "// long ptx " + std::to_string(from) + "\n", 128);
+    alt.target = k.target;
     alt.threads = 384;
     alt.tmaBlockN = 128;
     alt.minSeqKV = from;
@@ -121,19 +122,16 @@ std::string sha256Hex(const std::string &s) {
   return llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(s)), /*LowerCase=*/true);
 }
 
-/// `json` with `key` set to `value` and its entry checksum made again as the runtime
-/// makes it (name, target, the launch sizes, the PTX's checksum and, for an alternative,
-/// the main kernel's): what a bug in the writer, not corruption, would leave.
+/// `json` with `key` (the entry's "alternatives", or the ABI's "min_seq_kv") set to `value`
+/// and its entry checksum made again as the runtime makes it (the ABI's JSON form, the PTX's
+/// checksum and, for an alternative, the main kernel's): what a bug in the writer, not
+/// corruption, would leave.
 std::string resigned(const std::string &json, const char *key, int64_t value,
                      const std::string &mainPtx) {
   nlohmann::json m = nlohmann::json::parse(json);
-  m[key] = value;
-  std::string fields = m["name"].get<std::string>() + "\n" + m["target"].get<std::string>() + "\n";
-  for (const char *k : {"block_m", "threads", "shared_bytes", "block_n", "max_splits",
-                        "tma_block_n", "persistent", "min_seq_kv", "alternatives"})
-    fields += std::to_string(m[k].get<int64_t>()) + "\n";
-  fields += m["ptx_sha256"].get<std::string>() + (mainPtx.empty() ? "" : sha256Hex(mainPtx));
-  m["entry_sha256"] = sha256Hex(fields);
+  (std::string(key) == "alternatives" ? m : m["abi"])[key] = value;
+  m["entry_sha256"] = sha256Hex(m["abi"].dump() + "\n" + m["ptx_sha256"].get<std::string>() +
+                                "\n" + (mainPtx.empty() ? "" : sha256Hex(mainPtx)));
   return m.dump();
 }
 
@@ -197,7 +195,7 @@ TEST(RuntimeAlternatives, AnInvalidCompileWritesNothing) {
   RuntimeOptions o;
   o.cacheDir = dir;
   o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
-    CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+    CompiledKernel k = fakeCompiled(name, "// ptx\n", 64);
     withAlternatives(k);
     CompiledKernel copy = k;
     k.alternatives[0].alternatives.push_back(copy); // nested: the disk format has no place
@@ -213,7 +211,7 @@ TEST(RuntimeAlternatives, InvalidOnesFromACompilerAreAnError) {
     RuntimeOptions o;
     o.cacheDir = "";
     o.compiler = [edit](const std::string &, const std::string &name) -> Result<CompiledKernel> {
-      CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+      CompiledKernel k = fakeCompiled(name, "// ptx\n", 64);
       withAlternatives(k);
       edit(k);
       return k;

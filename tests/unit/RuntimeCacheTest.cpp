@@ -54,7 +54,7 @@ TEST(RuntimeCache, ConcurrentProcessesCompileOnceAndWriteOneValidFile) {
       o.compiler = [&](const std::string &, const std::string &name) -> Result<CompiledKernel> {
         std::ofstream(log, std::ios::app) << getpid() << "\n";
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        return CompiledKernel{name, "sm_90a", "// ptx\n", 128};
+        return fakeCompiled(name, "// ptx\n", 128);
       };
       Runtime rt(o);
       auto k = rt.compile(kSpec);
@@ -146,7 +146,7 @@ TEST(RuntimeCache, FailuresAreNotCached) {
   o.compiler = [&](const std::string &, const std::string &name) -> Result<CompiledKernel> {
     if (n++ == 0)
       return Status::error("transient failure");
-    return CompiledKernel{name, "sm_90a", "// ptx\n", 128};
+    return fakeCompiled(name, "// ptx\n", 128);
   };
   Runtime rt(o);
   auto a = rt.compile(kSpec);
@@ -199,13 +199,15 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
     return j;
   };
   // Wrong types, a zero block size, a block size that does not match its checksum, a
-  // persistent flag that is not 0 or 1, no persistent flag (format 3's fields), not JSON.
-  for (std::string bad : {replace("\"name\":\"causal\"", "\"name\":1"),
+  // persistent field that is not null or an object, no persistent field, an unknown key,
+  // not JSON.
+  for (std::string bad : {replace("\"entry\":\"causal\"", "\"entry\":1"),
                           replace("\"block_m\":128", "\"block_m\":\"x\""),
                           replace("\"block_m\":128", "\"block_m\":0"),
                           replace("\"block_m\":128", "\"block_m\":64"),
-                          replace("\"persistent\":0", "\"persistent\":2"),
-                          replace("\"persistent\":0,", ""),
+                          replace("\"persistent\":null", "\"persistent\":2"),
+                          replace("\"persistent\":null,", ""),
+                          replace("\"abi\":{", "\"abi\":{\"extra\":1,"),
                           std::string("{not json")}) {
     std::ofstream(entry, std::ios::binary | std::ios::trunc) << header << bad << "\n" << ptx;
     std::atomic<int> calls{0};
@@ -217,13 +219,15 @@ TEST(RuntimeCache, MalformedHeadersAreMissesNotCrashes) {
   }
 }
 
-TEST(RuntimeCache, AnEntryOfFormat4IsAMiss) {
-  // Format 4 had no alternatives: its entries are recompiled, not launched as format 5.
-  std::string dir = freshDir("format4");
+TEST(RuntimeCache, AnEntryOfAnotherKernelABIIsAMiss) {
+  // The entry's format is the kernel ABI's version: an entry of another ABI (format 5 had
+  // the launch sizes as flat keys) is recompiled, not launched.
+  std::string dir = freshDir("format5");
   fs::path entry = cachedEntry(dir);
   std::string data = readFile(entry);
-  ASSERT_EQ(data.rfind("faattn-cache 5\n", 0), 0u);
-  data.replace(0, 15, "faattn-cache 4\n");
+  std::string header = "faattn-cache " + std::to_string(kKernelABIVersion) + "\n";
+  ASSERT_EQ(data.rfind(header, 0), 0u);
+  data.replace(0, header.size(), "faattn-cache 5\n");
   std::ofstream(entry, std::ios::binary | std::ios::trunc) << data;
   ASSERT_TRUE(compileFresh(dir, 1, 0));
 }
@@ -243,7 +247,7 @@ TEST(RuntimeCompile, InvalidLaunchSizesFromACompilerAreAnError) {
   RuntimeOptions o;
   o.cacheDir = "";
   o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
-    return CompiledKernel{name, "sm_90a", "// ptx\n", 0}; // block_m 0 would divide by zero
+    return fakeCompiled(name, "// ptx\n", 0); // block_m 0 would divide by zero
   };
   Runtime rt(o);
   auto k = rt.compile(kSpec);

@@ -204,7 +204,7 @@ TEST(RuntimePersistent, APersistentSplitKVKernelIsInvalid) {
   RuntimeOptions o;
   o.cacheDir = "";
   o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
-    CompiledKernel k{name, "sm_90a", "// ptx\n", 64};
+    CompiledKernel k = fakeCompiled(name, "// ptx\n", 64);
     k.blockN = 64;
     k.maxSplits = 8;
     k.persistent = true; // one grid over q-tiles cannot also be split over the KV sequence

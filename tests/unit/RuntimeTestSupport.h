@@ -40,6 +40,17 @@ inline std::string freshDir(const std::string &name) {
   return p.string();
 }
 
+/// A compiled kernel for the stand-in compilers: entry `name`, `ptx`, block_m.
+inline CompiledKernel fakeCompiled(const std::string &name, const std::string &ptx,
+                                   int64_t blockM) {
+  CompiledKernel k;
+  k.name = name;
+  k.target = "sm_90a";
+  k.ptx = ptx;
+  k.blockM = blockM;
+  return k;
+}
+
 /// A stand-in compiler: counts its calls and returns a recognizable "PTX".
 inline RuntimeOptions fakeOptions(const std::string &dir, std::atomic<int> *calls = nullptr,
                            int sleepMs = 0) {
@@ -50,7 +61,7 @@ inline RuntimeOptions fakeOptions(const std::string &dir, std::atomic<int> *call
       ++*calls;
     if (sleepMs)
       std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
-    return CompiledKernel{name, "sm_90a", "// fake ptx of " + name + "\n", 128};
+    return fakeCompiled(name, "// fake ptx of " + name + "\n", 128);
   };
   return o;
 }
@@ -103,7 +114,7 @@ inline Kernel fakeKernel(const std::string &dir, const char *spec,
   RuntimeOptions o;
   o.cacheDir = dir;
   o.compiler = [edit](const std::string &, const std::string &name) -> Result<CompiledKernel> {
-    CompiledKernel k{name, "sm_90a", "// fake ptx\n", 64};
+    CompiledKernel k = fakeCompiled(name, "// fake ptx\n", 64);
     if (edit)
       edit(k);
     return k;

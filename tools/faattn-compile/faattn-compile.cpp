@@ -10,6 +10,7 @@
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "faattn/Target/PTX.h"
@@ -98,7 +99,7 @@ std::string summaryLine(const spec::KernelSpec &k, mlir::ModuleOp module) {
     os << " tile=" << qk.getType().getShape()[0] << "x" << qk.getType().getShape()[1];
   mlir::DictionaryAttr counts;
   fn.walk([&](mlir::Operation *o) {
-    if (auto c = o->getAttrOfType<mlir::DictionaryAttr>("faattn.block_counts"))
+    if (auto c = o->getAttrOfType<mlir::DictionaryAttr>(FAAttnDialect::getBlockCountsAttrName()))
       counts = c;
   });
   if (counts) {
@@ -194,15 +195,6 @@ std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip
   return parsePtxasReport(report);
 }
 
-const char *dtypeText(mlir::Type t) {
-  if (t.isF32()) return "f32";
-  if (t.isF16()) return "f16";
-  if (t.isBF16()) return "bf16";
-  if (t.isInteger(32)) return "i32";
-  if (llvm::isa<mlir::Float8E4M3FNType>(t)) return "e4m3";
-  return "?";
-}
-
 /// --emit=ptx: each kernel through the algorithm passes and the GPU (SIMT)
 /// path to PTX, with a metadata JSON; everything is produced before anything
 /// is written.
@@ -222,119 +214,17 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
     llvm::Expected<faattn::GpuKernel> kernel = faattn::compileForGpu(ctx, k, sm, printIRAfterAll);
     if (!kernel)
       return fail(llvm::toString(kernel.takeError()));
-    nlohmann::json params = nlohmann::json::array();
-    auto addParam = [&](const std::string &name, int64_t rank, const char *dtype,
-                        nlohmann::json shape) {
-      params.push_back({{"name", name}, {"rank", rank}, {"dtype", dtype}, {"shape", shape}});
-    };
-    bool bshd = k.layout == spec::Layout::BSHD;
-    // The kernel's view of each tensor (varlen: batch 1, every sequence
-    // packed; paged K/V: pages of `page` rows).
-    auto qkv = [&](const char *batch, int64_t heads, int64_t dim, nlohmann::json seq) {
-      return bshd ? nlohmann::json::array({batch, seq, heads, dim})
-                  : nlohmann::json::array({batch, heads, seq, dim});
-    };
-    const char *inType = spec::dtypeName(k.dtype);
-    const char *outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
-    const char *qBatch = k.varlen ? "1" : "batch";
-    const char *qSeq = k.varlen ? "total_q" : "seq_q";
-    nlohmann::json kvSeq = k.pagedKVPage ? nlohmann::json(*k.pagedKVPage)
-                           : k.varlen    ? nlohmann::json("total_kv")
-                                         : nlohmann::json("seq_kv");
-    const char *kvBatch = k.pagedKVPage ? "num_pages" : k.varlen ? "1" : "batch";
-    addParam("q", 4, inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq));
-    addParam("k", 4, inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq));
-    addParam("v", 4, inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq));
-    addParam("out", 4, outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq));
-    if (k.returnLse)
-      addParam("lse", 3, "f32", nlohmann::json::array({qBatch, k.headsQ, qSeq}));
-    if (k.varlen)
-      addParam("cu_seqlens_q", 1, "i32", nlohmann::json::array({"batch + 1"}));
-    if (k.varlen && !k.pagedKVPage)
-      addParam("cu_seqlens_kv", 1, "i32", nlohmann::json::array({"batch + 1"}));
-    if (k.pagedKVPage) {
-      addParam("block_table", 2, "i32", nlohmann::json::array({"batch", "max_pages"}));
-      addParam("seqlens_kv", 1, "i32", nlohmann::json::array({"batch"}));
-    }
-    for (const spec::ParamDecl &p : k.params) {
-      nlohmann::json shape = nlohmann::json::array();
-      for (spec::Dim d : p.shape)
-        shape.push_back(d == spec::Dim::Heads     ? nlohmann::json(k.headsQ)
-                        : d == spec::Dim::KVHeads ? nlohmann::json(k.headsKV)
-                                                  : nlohmann::json(spec::dimName(d)));
-      addParam("param:" + p.name, static_cast<int64_t>(p.shape.size()),
-               spec::typeName(p.elemType), shape);
-    }
-    (void)dtypeText;
-    if (kernel->maxSplits > 0) { // faattn-split-kv's workspace, allocated by the runtime
-      addParam("workspace:o", 4, "f32",
-               nlohmann::json::array({"batch * splits", "seq_q", k.headsQ, k.headDimV}));
-      addParam("workspace:lse", 3, "f32",
-               nlohmann::json::array({"batch * splits", k.headsQ, "seq_q"}));
-    }
-    // What is particular to one build of the kernel: its mapping, launch,
-    // PTX file (and cubin with ptxas' report when ptxas is on PATH).
+    // Each build's metadata: the kernel ABI's JSON form (faattn/Target/
+    // KernelABIJson.h: arguments, launch, mapping), its PTX file, and its
+    // cubin with ptxas' report when ptxas is on PATH.
     auto describe = [&](const faattn::GpuKernel &g, const std::string &file, const char *what,
                         nlohmann::json &out) -> bool {
-      int64_t bm = g.blockM;
-      auto orNull = [](const std::string &v) {
-        return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
-      };
-      out["mapping"] = g.mapping;
-      out["schedule"] = orNull(g.schedule);
-      out["stages"] = g.stages > 0 ? nlohmann::json(g.stages) : nlohmann::json(nullptr);
-      out["tile_order"] = orNull(g.tileOrder);
-      out["overlap"] = orNull(g.overlap);
-      out["fallback"] = orNull(g.fallback);
+      out.update(faattn::kernelToJson(g));
       out["ptx"] = file + ".ptx";
-      out["launch"] = {
-          {"grid",
-           g.persistent
-               ? nlohmann::json::array(
-                     {"min(batch * heads * ceil(seq_q / block_m), multiprocessors * "
-                      "ctas_per_multiprocessor)",
-                      1, 1})
-               : nlohmann::json::array(
-                     {"batch", "heads",
-                      k.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"})},
-          {"block", {g.threads, 1, 1}},
-          {"block_m", bm},
-          {"dynamic_shared_bytes", g.sharedBytes}};
-      out["persistent"] =
-          g.persistent
-              ? nlohmann::json{{"tile_counter",
-                                "a zeroed i32 in global memory for each launch, passed after "
-                                "the memref parameters (before the tensor maps)"},
-                               {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
-              : nlohmann::json(nullptr);
-      out["split_kv"] =
-          g.maxSplits > 0
-              ? nlohmann::json{{"combine_entry", k.name + "_combine"},
-                               {"block_n", g.blockN},
-                               {"max_splits", g.maxSplits},
-                               {"splits", "1 to max_splits, chosen at launch; the kernels read "
-                                          "it from workspace:o's first dimension / batch"},
-                               {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
-                               {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
-              : nlohmann::json(nullptr);
-      out["tma"] =
-          g.tmaBlockN > 0
-              ? nlohmann::json{{"tensor_maps", {"q", "k", "v", "out"}},
-                               {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
-                               {"box", {{"q", {64, bm}}, {"k", {64, g.tmaBlockN}},
-                                        {"v", {64, g.tmaBlockN}}, {"out", {64, bm}}}},
-                               {"swizzle", 128},
-                               {"passing", g.persistent
-                                               ? "CUtensorMap (128 bytes) by value after the "
-                                                 "memref parameters and the tile counter, in "
-                                                 "this order"
-                                               : "CUtensorMap (128 bytes) by value after the "
-                                                 "memref parameters, in this order"}}
-              : nlohmann::json(nullptr);
       out["cubin"] = nullptr;
       out["resources"] = nullptr;
       std::string cubin, ptxasErrors;
-      if (auto report = runPtxas(g.ptx, g.chip, cubin, ptxasErrors)) {
+      if (auto report = runPtxas(g.ptx, g.target, cubin, ptxasErrors)) {
         if (!ptxasErrors.empty()) {
           fail("kernel '" + k.name + "'" + what + ": " + ptxasErrors);
           return false;
@@ -346,16 +236,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
       artifacts.push_back({file + ".ptx", g.ptx});
       return true;
     };
-    nlohmann::json meta = {
-        {"kernel", k.name},
-        {"entry", k.name},
-        {"spec_hash", spec::specHash(k)},
-        {"target", spec::targetName(k.target)},
-        {"abi", "each memref parameter is passed as its expanded MLIR descriptor: allocated "
-                "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
-                "(i64), in the order of 'params'"},
-        {"params", params},
-    };
+    nlohmann::json meta = {{"kernel", k.name}, {"spec_hash", spec::specHash(k)}};
     if (!describe(*kernel, k.name, "", meta))
       return 1;
     written.push_back(k.name + ": " + outDir + "/" + k.name + ".ptx");
@@ -363,7 +244,7 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
     // ABI in their own PTX, launched instead from seq_kv >= min_seq_kv.
     nlohmann::json alternatives = nlohmann::json::array();
     for (const faattn::GpuKernel &alt : kernel->alternatives) {
-      nlohmann::json a = {{"min_seq_kv", alt.minSeqKV}};
+      nlohmann::json a = nlohmann::json::object();
       if (!describe(alt, k.name + ".kv" + std::to_string(alt.minSeqKV),
                     " (its long-KV build, overlap = auto)", a))
         return 1;
@@ -475,7 +356,7 @@ int main(int argc, char **argv) {
     if (mlir::failed(mlir::verify(*module)))
       return fail("internal error: the IR built from the spec does not verify");
     for (auto fn : module->getOps<mlir::func::FuncOp>())
-      fn->setAttr("faattn.reference_shape",
+      fn->setAttr(FAAttnDialect::getReferenceShapeAttrName(),
                   mlir::DenseI64ArrayAttr::get(&ctx, {refQ, refKV}));
     mlir::PassManager pm(&ctx);
     if (printIRAfterAll) {

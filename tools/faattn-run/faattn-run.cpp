@@ -13,6 +13,7 @@
 // placement of varlen and paged rows is in Placement.cpp.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "FaattnRun.h"
 #include "Placement.h"
 
@@ -340,7 +341,7 @@ int main(int argc, char **argv) {
     for (auto fn : module->getOps<mlir::func::FuncOp>()) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
       if (!loopOrder.empty())
-        fn->setAttr("faattn.loop_order", mlir::StringAttr::get(&ctx, loopOrder));
+        fn->setAttr(FAAttnDialect::getLoopOrderAttrName(), mlir::StringAttr::get(&ctx, loopOrder));
     }
     mlir::PassManager pm(&ctx);
     AlgorithmOptions algorithm;

@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -47,10 +48,10 @@ namespace {
 struct FastMathPass : impl::FAAttnFastMathBase<FastMathPass> {
   void runOnOperation() override {
     for (auto gfn : getOperation().getOps<gpu::GPUFuncOp>()) {
-      auto mapping = gfn->getAttrOfType<StringAttr>("faattn.mapping");
+      auto mapping = gfn->getAttrOfType<StringAttr>(FAAttnDialect::getMappingAttrName());
       if (!mapping || mapping.getValue() != "wgmma")
         continue;
-      auto ctas = gfn->getAttrOfType<IntegerAttr>("faattn.ctas_per_sm");
+      auto ctas = gfn->getAttrOfType<IntegerAttr>(FAAttnDialect::getCtasPerSmAttrName());
       bool twoCtasPerSM = ctas && ctas.getInt() == 2;
       gfn.walk([&](arith::DivFOp div) {
         if (!div.getType().isF32())

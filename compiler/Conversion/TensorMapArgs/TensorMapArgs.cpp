@@ -8,6 +8,7 @@
 // lowered llvm.func.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -27,7 +28,7 @@ namespace {
 struct TensorMapArgsPass : impl::FAAttnTensorMapArgsBase<TensorMapArgsPass> {
   void runOnOperation() override {
     getOperation().walk([&](LLVM::LLVMFuncOp fn) {
-      auto count = fn->getAttrOfType<IntegerAttr>("faattn.tensor_maps");
+      auto count = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getTensorMapsAttrName());
       if (!count)
         return;
       int64_t n = count.getInt();

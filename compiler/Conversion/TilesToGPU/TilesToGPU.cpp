@@ -499,7 +499,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
       for (auto [i, grid] : llvm::enumerate(*grids)) {
         if (hasPipelinedKVLoop(grid)) {
           // faattn-tiles-to-wgmma lowers them where it takes the kernel.
-          auto why = fn->getAttrOfType<StringAttr>("faattn.wgmma_skipped");
+          auto why = fn->getAttrOfType<StringAttr>(FAAttnDialect::getWgmmaSkippedAttrName());
           fn.emitError() << "overlap = softmax (faattn-pipeline-kv's rotated KV loops) is "
                             "lowered on the wgmma TMA pipeline only, which this kernel does not "
                             "take: "
@@ -517,7 +517,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
           return signalPassFailure();
         }
         gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, i), gpuModule, rows);
-        gfn->setAttr("faattn.block_m", OpBuilder(gfn).getI64IntegerAttr(rows));
+        gfn->setAttr(FAAttnDialect::getBlockMAttrName(), OpBuilder(gfn).getI64IntegerAttr(rows));
         if (failed(SimtLowering(gfn, rows).run()))
           return signalPassFailure();
       }

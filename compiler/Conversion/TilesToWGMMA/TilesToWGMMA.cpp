@@ -63,6 +63,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
 #include "faattn/Conversion/Passes.h"
 
@@ -91,9 +92,9 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         return signalPassFailure();
       if (grids->size() != 1)
         continue; // no grid, or split-KV: faattn-tiles-to-gpu
-      auto target = fn->getAttrOfType<StringAttr>("faattn.target");
+      auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
       auto skip = [&](StringRef why) {
-        fn->setAttr("faattn.wgmma_skipped", StringAttr::get(fn.getContext(), why));
+        fn->setAttr(FAAttnDialect::getWgmmaSkippedAttrName(), StringAttr::get(fn.getContext(), why));
       };
       if (target && target.getValue() != "sm_90a") {
         skip("target is not sm_90a");
@@ -101,22 +102,24 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       }
       // The plan is made on the outlined kernel (its ops are the ones lowered).
       gpu::GPUModuleOp gpuModule = kernelModule(module);
-      auto schedule = fn->getAttrOfType<StringAttr>("faattn.schedule");
+      auto schedule = fn->getAttrOfType<StringAttr>(FAAttnDialect::getScheduleAttrName());
       bool pingpong = schedule && schedule.getValue() == "pingpong";
       bool cooperative = schedule && schedule.getValue() == "cooperative";
       // grid = persistent: a CTA per SM looping over the tiles (the inline
       // producer schedule only: the spec refuses the others).
-      auto launchGrid = fn->getAttrOfType<StringAttr>("faattn.launch_grid");
+      auto launchGrid = fn->getAttrOfType<StringAttr>(FAAttnDialect::getLaunchGridAttrName());
       bool persistent =
           launchGrid && launchGrid.getValue() == "persistent" && !cooperative && !pingpong;
       // The tiles' order: heavy first unless the spec asks for L2 sections.
-      auto order = fn->getAttrOfType<StringAttr>("faattn.tile_order");
+      auto order = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTileOrderAttrName());
       int64_t sectionTiles = order && order.getValue() == "l2_sections"
                                  ? hopper::l2SectionTiles(grids->front())
                                  : 0;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
                                        /*threads=*/0, persistent, sectionTiles);
       Plan plan = hopper::analyze(gfn, cooperative);
+      if (plan.invalid)
+        return signalPassFailure();
       if (!plan.whyNot.empty()) {
         skip(plan.whyNot);
         gfn.erase();
@@ -127,7 +130,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail (L2
       // sections and the persistent tile loop order the tiles themselves).
-      gfn->setAttr("faattn.tile_order",
+      gfn->setAttr(FAAttnDialect::getTileOrderAttrName(),
                    StringAttr::get(gfn.getContext(),
                                    sectionTiles > 0 ? "l2_sections" : "heavy_first"));
       gfn.walk([&](gpu::BlockIdOp id) {
@@ -154,19 +157,19 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // one-CTA kernel at 1k tokens); the approximation's shorter code lets
       // ptxas keep more exponentials in flight and takes 164.
       if (!warpSpec && d <= 64 && dv <= 64 && bm == 128)
-        gfn->setAttr("faattn.ctas_per_sm", OpBuilder(gfn).getI64IntegerAttr(2));
+        gfn->setAttr(FAAttnDialect::getCtasPerSmAttrName(), OpBuilder(gfn).getI64IntegerAttr(2));
       OpBuilder b(gfn);
-      gfn->setAttr("faattn.block_m", b.getI64IntegerAttr(bm));
-      gfn->setAttr("faattn.threads", b.getI64IntegerAttr(threads));
-      gfn->setAttr("faattn.dynamic_shared_bytes", b.getI64IntegerAttr(lowering.sharedBytes()));
-      gfn->setAttr("faattn.mapping", b.getStringAttr("wgmma"));
-      gfn->setAttr("faattn.schedule", b.getStringAttr(lowering.schedule()));
+      gfn->setAttr(FAAttnDialect::getBlockMAttrName(), b.getI64IntegerAttr(bm));
+      gfn->setAttr(FAAttnDialect::getThreadsAttrName(), b.getI64IntegerAttr(threads));
+      gfn->setAttr(FAAttnDialect::getDynamicSharedBytesAttrName(), b.getI64IntegerAttr(lowering.sharedBytes()));
+      gfn->setAttr(FAAttnDialect::getMappingAttrName(), b.getStringAttr("wgmma"));
+      gfn->setAttr(FAAttnDialect::getScheduleAttrName(), b.getStringAttr(lowering.schedule()));
       if (lowering.persistent())
-        gfn->setAttr("faattn.persistent", b.getUnitAttr());
+        gfn->setAttr(FAAttnDialect::getPersistentAttrName(), b.getUnitAttr());
       if (lowering.stages() > 0)
-        gfn->setAttr("faattn.ring_stages", b.getI64IntegerAttr(lowering.stages()));
+        gfn->setAttr(FAAttnDialect::getRingStagesAttrName(), b.getI64IntegerAttr(lowering.stages()));
       if (lowering.overlapsSoftmax())
-        gfn->setAttr("faattn.overlap", b.getStringAttr("softmax"));
+        gfn->setAttr(FAAttnDialect::getOverlapAttrName(), b.getStringAttr("softmax"));
       // setmaxnreg needs a register count fixed at entry: .minnctapersm 1
       // with .maxntid 384 gives 168 (without it ptxas ignores setmaxnreg
       // when the kernel needs fewer, C7508, and serializes the wgmmas).
@@ -174,10 +177,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
       if (tmaWhyNot.empty()) {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
-        gfn->setAttr("faattn.tensor_maps", b.getI64IntegerAttr(4));
-        gfn->setAttr("faattn.tma_block_n", b.getI64IntegerAttr(bn));
+        gfn->setAttr(FAAttnDialect::getTensorMapsAttrName(), b.getI64IntegerAttr(4));
+        gfn->setAttr(FAAttnDialect::getTmaBlockNAttrName(), b.getI64IntegerAttr(bn));
       } else {
-        gfn->setAttr("faattn.tma_skipped", b.getStringAttr(tmaWhyNot));
+        gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }
       fn.erase();
     }

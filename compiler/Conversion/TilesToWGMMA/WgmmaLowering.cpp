@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
 namespace faattn {
 namespace hopper {
@@ -123,7 +124,7 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
     return convertScan(par);
   if (auto par = dyn_cast<scf::ParallelOp>(op);
-      par && par->hasAttr("faattn.range_reduce") && par->getBlock() == &gridBlock()) {
+      par && par->hasAttr(FAAttnDialect::getRangeReduceAttrName()) && par->getBlock() == &gridBlock()) {
     // Hoisted before a scan (the Q block's rows): every thread reaches it.
     toErase.push_back(par);
     return convertRangeReduce(par, /*lanes=*/32);

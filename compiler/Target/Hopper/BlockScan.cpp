@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
 namespace faattn {
 namespace hopper {
@@ -38,7 +39,7 @@ Value WgmmaLowering::broadcastLane0(OpBuilder &b, Value v) {
 }
 
 bool WgmmaLowering::isCtaScan(scf::ParallelOp par) {
-  return par->hasAttr("faattn.block_scan") && par.getNumLoops() == 1 &&
+  return par->hasAttr(FAAttnDialect::getBlockScanAttrName()) && par.getNumLoops() == 1 &&
          par->getBlock() == &gridBlock();
 }
 
@@ -75,7 +76,7 @@ LogicalResult WgmmaLowering::convertScan(scf::ParallelOp par) {
   OpBuilder b(par);
   auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
   bool reads = false;
-  par.getBody()->walk([&](scf::ParallelOp r) { reads |= r->hasAttr("faattn.range_reduce"); });
+  par.getBody()->walk([&](scf::ParallelOp r) { reads |= r->hasAttr(FAAttnDialect::getRangeReduceAttrName()); });
   int64_t lanes = reads ? kScanLanes : 1, groups = 32 / lanes;
   int64_t warps = threads / 32, at = scanSlots.lookup(par);
   Value warp = arith::DivUIOp::create(b, loc, tid, cIdx(b, 32));
@@ -96,7 +97,7 @@ LogicalResult WgmmaLowering::convertScan(scf::ParallelOp par) {
       });
   SmallVector<scf::ParallelOp> rangeReads;
   loop.walk([&](scf::ParallelOp r) {
-    if (r->hasAttr("faattn.range_reduce"))
+    if (r->hasAttr(FAAttnDialect::getRangeReduceAttrName()))
       rangeReads.push_back(r);
   });
   for (scf::ParallelOp r : rangeReads) {

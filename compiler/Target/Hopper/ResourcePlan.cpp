@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/Hopper/ResourcePlan.h"
 #include "faattn/Conversion/GpuOutline.h"
 #include "faattn/Target/TargetInfo.h"
@@ -54,7 +55,7 @@ int64_t l2SectionTiles(scf::ForallOp grid) {
 /// The persistent grid's tile loop (outlineGrid's `faattn.tile_loop`), or null.
 scf::WhileOp tileLoopOf(gpu::GPUFuncOp fn) {
   for (auto w : fn.getBody().front().getOps<scf::WhileOp>())
-    if (w->hasAttr("faattn.tile_loop"))
+    if (w->hasAttr(FAAttnDialect::getTileLoopAttrName()))
       return w;
   return {};
 }
@@ -67,7 +68,7 @@ int64_t scanSlotBytes(scf::ParallelOp scan, int64_t threads) {
 int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
   int64_t bytes = 0;
   fn.walk([&](scf::ParallelOp par) {
-    if (par->hasAttr("faattn.block_scan"))
+    if (par->hasAttr(FAAttnDialect::getBlockScanAttrName()))
       bytes += scanSlotBytes(par, threads);
   });
   return bytes;
@@ -144,7 +145,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   // consecutive block ranges, so that the producer can number the blocks.
   auto headOf = [&](scf::ForOp loop) -> arith::SelectOp {
     // block = select(iv < lo, c, iv), the body's first op.
-    if (!loop->hasAttr("faattn.kv_head") || loop.getBody()->getOperations().size() < 2)
+    if (!loop->hasAttr(FAAttnDialect::getKvHeadAttrName()) || loop.getBody()->getOperations().size() < 2)
       return {};
     auto cmp = dyn_cast<arith::CmpIOp>(loop.getBody()->front());
     auto sel = dyn_cast_or_null<arith::SelectOp>(cmp ? cmp->getNextNode() : nullptr);
@@ -192,9 +193,9 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "a K/V pair is not loaded in a KV loop of the kernel body";
     if (getConstantIntValue(loop.getStep()) != 1)
       return "a KV loop's step is not 1";
-    if (loop->hasAttr("faattn.kv_head") && !headOf(loop))
+    if (loop->hasAttr(FAAttnDialect::getKvHeadAttrName()) && !headOf(loop))
       return "the head KV loop's block is not `iv < lo ? c : iv`";
-    if (loop->hasAttr("faattn.pipelined") != p.pipelined)
+    if (loop->hasAttr(FAAttnDialect::getPipelinedAttrName()) != p.pipelined)
       return "some KV loops are rotated by faattn-pipeline-kv, some not";
     SmallVector<TileLoadOp> vs{v};
     if (p.pipelined) {
@@ -235,9 +236,9 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   scf::ForOp first = p.kvLoops.front();
   SmallVector<Value> bounds{first.getLowerBound(), p.kvLoops.back().getUpperBound()};
   for (size_t i = 1; i < p.kvLoops.size(); ++i)
-    if (p.kvLoops[i]->hasAttr("faattn.kv_head"))
+    if (p.kvLoops[i]->hasAttr(FAAttnDialect::getKvHeadAttrName()))
       return "a head KV loop after the first";
-  if (first->hasAttr("faattn.kv_head")) {
+  if (first->hasAttr(FAAttnDialect::getKvHeadAttrName())) {
     arith::SelectOp sel = headOf(first); // checked above
     p.head = first;
     p.headBlock = sel.getTrueValue();
@@ -286,18 +287,58 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   root->walk([&](TileDotOp d) { dots.push_back(d); });
   if (dots.empty())
     return no("no tile_dot");
+  // What a kernel that wgmma cannot take at all looks like, before its
+  // layouts: K and V of another element type, a CTA not of 64-row warpgroups
+  // (faattn-assign-layouts gives neither layout encodings).
   for (TileDotOp dot : dots) {
+    Type kv = dot.getRhs().getType().getElementType();
+    if (!kv.isBF16() && !kv.isF16())
+      return no("element type is not bf16 or f16");
+    int64_t rows = dot.getType().getShape()[0];
+    if (rows % 64 != 0 || rows > 256)
+      return no("block_m is not 64, 128, 192 or 256");
+  }
+  // Each product's form comes from its operands' layout encodings
+  // (faattn-assign-layouts), as Triton lowers by #nvidia_mma / #nvmma_shared:
+  // A in shared memory (#faattn.smem, a loaded block: Q) makes an SS wgmma
+  // with a K-major B (the transposed right operand: K); A in registers
+  // (#faattn.wgmma_a: P) an RS wgmma with an MN-major B (V); B is a shared
+  // block and the result a #faattn.wgmma_acc accumulator of the CTA's
+  // warpgroups. A product without them is an error, not a guess.
+  auto encodingOf = [](Value v) { return cast<TileType>(v.getType()).getEncoding(); };
+  for (TileDotOp dot : dots) {
+    Attribute a = encodingOf(dot.getLhs()), b = encodingOf(dot.getRhs()),
+              c = encodingOf(dot.getResult());
+    if (!a || !b || !c) {
+      dot.emitOpError() << "has an operand or result without a layout encoding (the wgmma "
+                           "lowering reads the layouts faattn-assign-layouts assigns)";
+      p.invalid = true;
+      return no("a product without layout encodings");
+    }
+    auto acc = dyn_cast<WgmmaAccLayoutAttr>(c);
+    if (!acc || acc.getWarpgroups() * 64 != dot.getType().getShape()[0])
+      return no("a product's result is not a wgmma accumulator of the CTA's warpgroups");
+    if (!isa<SharedLayoutAttr>(b))
+      return no("a product's B operand is not in shared memory");
     auto rhs = dot.getRhs().getDefiningOp<TileLoadOp>();
     if (!rhs || !rhs->hasOneUse())
       return no("a dot's right operand is not a block load of its own");
-    (dot.getTransposeRhs() ? p.k : p.v).push_back(rhs);
-    if (dot.getTransposeRhs()) {
+    if (isa<SharedLayoutAttr>(a)) { // SS: Q K^T
+      if (!dot.getTransposeRhs())
+        return no("a product with A in shared memory takes a K-major B (a transposed right "
+                  "operand)");
       auto lhs = dot.getLhs().getDefiningOp<TileLoadOp>();
       if (!lhs || (p.q && lhs != p.q))
         return no("Q K^T's left operand is not the Q block");
       p.q = lhs;
-    } else if (dot.getLhs().getDefiningOp<TileLoadOp>()) {
-      return no("P V's left operand is a load");
+      p.k.push_back(rhs);
+    } else if (isa<WgmmaOperandALayoutAttr>(a)) { // RS: P V
+      if (dot.getTransposeRhs())
+        return no("a product with A in registers takes an MN-major B (a right operand as "
+                  "loaded)");
+      p.v.push_back(rhs);
+    } else {
+      return no("a product's A operand is neither in shared memory nor a wgmma A fragment");
     }
   }
   if (!p.q || p.k.empty() || p.v.empty())

@@ -14,6 +14,7 @@
 #ifndef FAATTN_FAATTN_H
 #define FAATTN_FAATTN_H
 
+#include "faattn/Target/KernelABI.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -104,36 +105,10 @@ struct LaunchArgs {
   std::optional<Tensor> blockTable, seqlensKV;   // paged_kv
 };
 
-/// What the compiler produced for one kernel (the disk cache stores it).
-struct CompiledKernel {
-  std::string name;   // the PTX entry
-  std::string target; // sm_90a or sm_80
-  std::string ptx;
-  int64_t blockM = 0;      // query rows per CTA
-  int64_t threads = 0;     // threads per CTA (0: blockM)
-  int64_t sharedBytes = 0; // dynamic shared memory per CTA
-  /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
-  /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
-  /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
-  int64_t blockN = 0, maxSplits = 0;
-  /// The TMA pipeline when tmaBlockN > 0: the kernel takes four tensor maps
-  /// (q, k, v, out) after its other arguments, built at each launch (boxes of
-  /// 64 columns x blockM rows for q and out, x tmaBlockN rows for k and v,
-  /// 128-byte swizzle).
-  int64_t tmaBlockN = 0;
-  /// A persistent grid (`grid = persistent`): about one CTA per SM (as many
-  /// as fit at once), each taking q-tiles from a tile counter, a zeroed i32
-  /// the runtime allocates for every launch and passes after the memrefs
-  /// (before the tensor maps).
-  bool persistent = false;
-  /// Shape-dependent builds of the same spec (`overlap = auto`: a long-KV
-  /// build, cooperative with the softmax overlap). launch() takes the last
-  /// whose minSeqKV is at most the launch's KV sequence length, else this
-  /// kernel. Ascending minSeqKV, each > 0; an alternative has none of its own.
-  std::vector<CompiledKernel> alternatives{};
-  /// As an alternative: the shortest KV sequence it is launched for.
-  int64_t minSeqKV = 0;
-};
+/// What the compiler produced for one kernel (the disk cache stores it):
+/// CompiledKernel, its ABI, launch and PTX, is defined with the kernel ABI in
+/// faattn/Target/KernelABI.h, the one struct the compiler, faattn-compile's
+/// metadata, the disk cache and the launch share.
 
 struct KernelInfo; // the checked spec's shape (heads, dims, dtype, params)
 

@@ -2,6 +2,7 @@
 #ifndef FAATTN_PIPELINE_PIPELINE_H
 #define FAATTN_PIPELINE_PIPELINE_H
 
+#include "faattn/Target/KernelABI.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -64,46 +65,10 @@ void registerGpuDialects(mlir::DialectRegistry &registry);
 /// and its translation.
 void registerCpuDialects(mlir::DialectRegistry &registry);
 
-/// A kernel compiled for the GPU.
-struct GpuKernel {
-  std::string name;  // the PTX entry
-  std::string chip;  // sm_90a or sm_80
-  std::string ptx;
-  int64_t blockM = 0;      // query rows per CTA
-  int64_t threads = 0;     // threads per CTA (the SIMT mapping: blockM)
-  int64_t sharedBytes = 0; // dynamic shared memory per CTA
-  std::string mapping = "simt"; // "simt" or "wgmma"
-  /// Split-KV decode (maxSplits > 0): entries `name` (the split grid) and
-  /// `name`_combine, a workspace from the runtime (faattn-split-kv).
-  int64_t blockN = 0, maxSplits = 0;
-  /// The TMA pipeline (tmaBlockN > 0): four tensor maps (q, k, v, out; 64
-  /// columns, 128-byte swizzle; block_m rows for q and out, tmaBlockN for k
-  /// and v) follow the memref arguments.
-  int64_t tmaBlockN = 0;
-  /// The wgmma mapping's warpgroup schedule ("inline-producer", "pingpong"
-  /// or "cooperative") and K/V ring depth (the TMA pipeline's; 0 without).
-  std::string schedule;
-  int64_t stages = 0;
-  /// A persistent grid (`grid = persistent` on the wgmma path): a CTA per
-  /// SM slot taking q-tiles from a zeroed i32 counter, an argument after
-  /// the memrefs (see CompiledKernel::persistent).
-  bool persistent = false;
-  /// The order the wgmma mapping's tiles are taken in ("heavy_first" or
-  /// "l2_sections", see tileCoords in GpuOutline.h; "" on the SIMT path).
-  std::string tileOrder;
-  /// What the wgmma mapping's products overlap within a warpgroup:
-  /// "softmax" (faattn-pipeline-kv's rotated loops), "" for nothing.
-  std::string overlap;
-  /// Why the kernel did not get the wgmma mapping or its TMA pipeline ("" when
-  /// it did, or when it was never a candidate: split-KV decode).
-  std::string fallback;
-  /// Shape-dependent builds of the same spec (`overlap = auto`: the long-KV
-  /// build, cooperative with the softmax overlap), each launched instead of
-  /// this kernel from a KV sequence of minSeqKV rows; ascending minSeqKV.
-  std::vector<GpuKernel> alternatives;
-  /// As an alternative: the shortest KV sequence it is launched for.
-  int64_t minSeqKV = 0;
-};
+/// What compileForGpu produces: the kernel's ABI and launch, its PTX and its
+/// shape-dependent builds (faattn/Target/KernelABI.h; the runtime's disk
+/// cache stores this same struct).
+using GpuKernel = CompiledKernel;
 
 /// The spec through the algorithm passes (decode split over a runtime
 /// workspace), the GPU lowerings (wgmma or SIMT) and the NVPTX backend; for

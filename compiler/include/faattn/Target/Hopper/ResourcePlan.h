@@ -38,6 +38,9 @@ struct Plan {
   bool pipelined = false;
   int64_t d = 0, dv = 0, bn = 0;
   std::string whyNot;
+  // The kernel is malformed for this lowering (an error was emitted): a
+  // product without layout encodings.
+  bool invalid = false;
 
   // The TMA pipeline (when tmaWhyNot is empty): Q, K and V blocks are
   // copied by the tensor-memory accelerator, K and V into a ring of

@@ -15,6 +15,159 @@ def FAAttn_Dialect : Dialect {
     the output, extra params, and the score modification and mask as regions.
     Algorithm passes rewrite it into tile-level ops on `!faattn.tile` values.
   }];
+  let extraClassDeclaration = [{
+    // The discardable attributes faattn's passes and tools put on and read
+    // from ops of other dialects (func.func, gpu.func, scf loops), named
+    // here once, as NVVMDialect::getKernelFuncAttrName() names nvvm.kernel.
+    /// `faattn.kernel`: on a kernel's func.func: made by the frontend from a spec kernel.
+    static constexpr ::llvm::StringLiteral getKernelAttrName() {
+      return ::llvm::StringLiteral("faattn.kernel");
+    }
+    /// `faattn.spec_hash`: on a kernel's func.func: the spec's content hash.
+    static constexpr ::llvm::StringLiteral getSpecHashAttrName() {
+      return ::llvm::StringLiteral("faattn.spec_hash");
+    }
+    /// `faattn.target`: on a kernel's func.func: the target (sm_90a, sm_80).
+    static constexpr ::llvm::StringLiteral getTargetAttrName() {
+      return ::llvm::StringLiteral("faattn.target");
+    }
+    /// `faattn.schedule`: the warpgroup schedule asked for (func.func) or got (gpu.func).
+    static constexpr ::llvm::StringLiteral getScheduleAttrName() {
+      return ::llvm::StringLiteral("faattn.schedule");
+    }
+    /// `faattn.launch_grid`: on a kernel's func.func: the spec's grid (persistent).
+    static constexpr ::llvm::StringLiteral getLaunchGridAttrName() {
+      return ::llvm::StringLiteral("faattn.launch_grid");
+    }
+    /// `faattn.tile_order`: the tiles' order: asked for (func.func) or got (gpu.func).
+    static constexpr ::llvm::StringLiteral getTileOrderAttrName() {
+      return ::llvm::StringLiteral("faattn.tile_order");
+    }
+    /// `faattn.overlap`: softmax overlap (faattn-pipeline-kv): asked for or got.
+    static constexpr ::llvm::StringLiteral getOverlapAttrName() {
+      return ::llvm::StringLiteral("faattn.overlap");
+    }
+    /// `faattn.stages`: the spec's K/V ring depth.
+    static constexpr ::llvm::StringLiteral getStagesAttrName() {
+      return ::llvm::StringLiteral("faattn.stages");
+    }
+    /// `faattn.loop_order`: kv-outer (FA1) or q-outer loop order.
+    static constexpr ::llvm::StringLiteral getLoopOrderAttrName() {
+      return ::llvm::StringLiteral("faattn.loop_order");
+    }
+    /// `faattn.long_kv_alternative`: seq_kv from which the long-KV build is launched.
+    static constexpr ::llvm::StringLiteral getLongKvAlternativeAttrName() {
+      return ::llvm::StringLiteral("faattn.long_kv_alternative");
+    }
+    /// `faattn.reference_shape`: the shape faattn-mask-analysis reports block counts at.
+    static constexpr ::llvm::StringLiteral getReferenceShapeAttrName() {
+      return ::llvm::StringLiteral("faattn.reference_shape");
+    }
+    /// `faattn.block_counts`: faattn-mask-analysis' empty / partial / full block counts.
+    static constexpr ::llvm::StringLiteral getBlockCountsAttrName() {
+      return ::llvm::StringLiteral("faattn.block_counts");
+    }
+    /// `faattn.grid`: on an scf.forall: a kernel grid.
+    static constexpr ::llvm::StringLiteral getGridAttrName() {
+      return ::llvm::StringLiteral("faattn.grid");
+    }
+    /// `faattn.decode`: on a grid: a decode grid (for faattn-split-kv).
+    static constexpr ::llvm::StringLiteral getDecodeAttrName() {
+      return ::llvm::StringLiteral("faattn.decode");
+    }
+    /// `faattn.kv_loop`: on an scf.for: a KV loop.
+    static constexpr ::llvm::StringLiteral getKvLoopAttrName() {
+      return ::llvm::StringLiteral("faattn.kv_loop");
+    }
+    /// `faattn.kv_head`: on a KV loop: faattn-peel-diagonal's head loop.
+    static constexpr ::llvm::StringLiteral getKvHeadAttrName() {
+      return ::llvm::StringLiteral("faattn.kv_head");
+    }
+    /// `faattn.kv_outer`: on a grid: the kv-outer main grid.
+    static constexpr ::llvm::StringLiteral getKvOuterAttrName() {
+      return ::llvm::StringLiteral("faattn.kv_outer");
+    }
+    /// `faattn.kv_loop_outer`: on an scf.for: the kv-outer KV loop.
+    static constexpr ::llvm::StringLiteral getKvLoopOuterAttrName() {
+      return ::llvm::StringLiteral("faattn.kv_loop_outer");
+    }
+    /// `faattn.loop_order_init`: on a grid: the kv-outer init grid.
+    static constexpr ::llvm::StringLiteral getLoopOrderInitAttrName() {
+      return ::llvm::StringLiteral("faattn.loop_order_init");
+    }
+    /// `faattn.loop_order_final`: on a grid: the kv-outer finalize grid.
+    static constexpr ::llvm::StringLiteral getLoopOrderFinalAttrName() {
+      return ::llvm::StringLiteral("faattn.loop_order_final");
+    }
+    /// `faattn.split_kv`: on a grid: faattn-split-kv's split grid.
+    static constexpr ::llvm::StringLiteral getSplitKvAttrName() {
+      return ::llvm::StringLiteral("faattn.split_kv");
+    }
+    /// `faattn.split_kv_combine`: on a grid: faattn-split-kv's combine grid.
+    static constexpr ::llvm::StringLiteral getSplitKvCombineAttrName() {
+      return ::llvm::StringLiteral("faattn.split_kv_combine");
+    }
+    /// `faattn.pipelined`: on a KV loop: rotated by faattn-pipeline-kv.
+    static constexpr ::llvm::StringLiteral getPipelinedAttrName() {
+      return ::llvm::StringLiteral("faattn.pipelined");
+    }
+    /// `faattn.block_scan`: on an scf.parallel: faattn-mask-analysis' block scan.
+    static constexpr ::llvm::StringLiteral getBlockScanAttrName() {
+      return ::llvm::StringLiteral("faattn.block_scan");
+    }
+    /// `faattn.range_reduce`: on an scf.parallel: a range reduction of a scan's classifier.
+    static constexpr ::llvm::StringLiteral getRangeReduceAttrName() {
+      return ::llvm::StringLiteral("faattn.range_reduce");
+    }
+    /// `faattn.tile_loop`: on an scf.while: the persistent grid's tile loop.
+    static constexpr ::llvm::StringLiteral getTileLoopAttrName() {
+      return ::llvm::StringLiteral("faattn.tile_loop");
+    }
+    /// `faattn.mapping`: on a gpu.func: wgmma or simt.
+    static constexpr ::llvm::StringLiteral getMappingAttrName() {
+      return ::llvm::StringLiteral("faattn.mapping");
+    }
+    /// `faattn.wgmma_skipped`: on a func.func: why faattn-tiles-to-wgmma left it.
+    static constexpr ::llvm::StringLiteral getWgmmaSkippedAttrName() {
+      return ::llvm::StringLiteral("faattn.wgmma_skipped");
+    }
+    /// `faattn.tma_skipped`: on a gpu.func: why the TMA pipeline was not taken.
+    static constexpr ::llvm::StringLiteral getTmaSkippedAttrName() {
+      return ::llvm::StringLiteral("faattn.tma_skipped");
+    }
+    /// `faattn.block_m`: on a gpu.func: query rows per CTA.
+    static constexpr ::llvm::StringLiteral getBlockMAttrName() {
+      return ::llvm::StringLiteral("faattn.block_m");
+    }
+    /// `faattn.threads`: on a gpu.func: threads per CTA.
+    static constexpr ::llvm::StringLiteral getThreadsAttrName() {
+      return ::llvm::StringLiteral("faattn.threads");
+    }
+    /// `faattn.dynamic_shared_bytes`: on a gpu.func: dynamic shared memory in bytes.
+    static constexpr ::llvm::StringLiteral getDynamicSharedBytesAttrName() {
+      return ::llvm::StringLiteral("faattn.dynamic_shared_bytes");
+    }
+    /// `faattn.persistent`: on a gpu.func: a persistent grid (tile counter argument).
+    static constexpr ::llvm::StringLiteral getPersistentAttrName() {
+      return ::llvm::StringLiteral("faattn.persistent");
+    }
+    /// `faattn.ring_stages`: on a gpu.func: the K/V ring's depth.
+    static constexpr ::llvm::StringLiteral getRingStagesAttrName() {
+      return ::llvm::StringLiteral("faattn.ring_stages");
+    }
+    /// `faattn.tensor_maps`: on a gpu.func / llvm.func: trailing tensor-map arguments.
+    static constexpr ::llvm::StringLiteral getTensorMapsAttrName() {
+      return ::llvm::StringLiteral("faattn.tensor_maps");
+    }
+    /// `faattn.tma_block_n`: on a gpu.func: block_n of the K/V tensor maps.
+    static constexpr ::llvm::StringLiteral getTmaBlockNAttrName() {
+      return ::llvm::StringLiteral("faattn.tma_block_n");
+    }
+    /// `faattn.ctas_per_sm`: on a gpu.func: the resource plan's CTAs per SM.
+    static constexpr ::llvm::StringLiteral getCtasPerSmAttrName() {
+      return ::llvm::StringLiteral("faattn.ctas_per_sm");
+    }
+  }];
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

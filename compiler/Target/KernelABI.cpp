@@ -1,0 +1,259 @@
+//===- KernelABI.cpp - a kernel's arguments, launch checks and JSON form --===//
+//
+// kernelArgs: the memref arguments of a spec's kernel in the order the
+// frontend (compiler/Frontend/SpecToIR.cpp) and faattn-split-kv give the
+// kernel function, which compileForGpu checks against the lowered kernel's
+// parameter count (KernelABI::llvmParams). kernelToJson / kernelFromJson:
+// the one JSON form (faattn-compile's NAME.json, the disk cache's entries).
+// launchSizesValid: the bounds the runtime launches within.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Target/KernelABIJson.h"
+#include "faattn/Spec/AST.h"
+#include "faattn/Target/TargetInfo.h"
+
+#include <algorithm>
+
+namespace faattn {
+
+int64_t KernelABI::llvmParams() const {
+  int64_t n = 0;
+  for (const KernelArg &a : args)
+    n += 3 + 2 * a.rank();
+  return n + (persistent ? 1 : 0) + tensorMaps();
+}
+
+bool launchSizesValid(const KernelABI &a) {
+  if (a.persistent && a.maxSplits != 0)
+    return false;
+  return a.blockM >= 1 && a.blockM <= 1024 && a.threads >= 0 &&
+         a.threads <= kSM90a.maxThreadsPerBlock && a.sharedBytes >= 0 &&
+         a.sharedBytes <= kMaxSharedBytesAnyTarget && a.blockN >= 0 && a.blockN <= 1024 &&
+         a.maxSplits >= 0 && a.maxSplits <= 1024 && (a.maxSplits == 0 || a.blockN > 0) &&
+         a.tmaBlockN >= 0 && a.tmaBlockN <= kSM90a.tmaMaxBoxElements &&
+         (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements && a.maxSplits == 0)) &&
+         a.stages >= 0 && a.minSeqKV >= 0;
+}
+
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
+  std::vector<KernelArg> args;
+  auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape) {
+    args.push_back({std::move(name), std::move(dtype), std::move(shape)});
+  };
+  auto num = [](int64_t x) { return std::to_string(x); };
+  bool bshd = k.layout == spec::Layout::BSHD;
+  // The kernel's view of each tensor (varlen: batch 1, every sequence
+  // packed; paged K/V: pages of `page` rows).
+  auto qkv = [&](std::string batch, int64_t heads, int64_t dim, std::string seq) {
+    return bshd ? std::vector<std::string>{batch, seq, num(heads), num(dim)}
+                : std::vector<std::string>{batch, num(heads), seq, num(dim)};
+  };
+  std::string inType = spec::dtypeName(k.dtype);
+  std::string outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
+  std::string qBatch = k.varlen ? "1" : "batch";
+  std::string qSeq = k.varlen ? "total_q" : "seq_q";
+  std::string kvSeq = k.pagedKVPage ? num(*k.pagedKVPage) : k.varlen ? "total_kv" : "seq_kv";
+  std::string kvBatch = k.pagedKVPage ? "num_pages" : k.varlen ? "1" : "batch";
+  add("q", inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq));
+  add("k", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq));
+  add("v", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq));
+  add("out", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq));
+  if (k.returnLse)
+    add("lse", "f32", {qBatch, num(k.headsQ), qSeq});
+  if (k.varlen)
+    add("cu_seqlens_q", "i32", {"batch + 1"});
+  if (k.varlen && !k.pagedKVPage)
+    add("cu_seqlens_kv", "i32", {"batch + 1"});
+  if (k.pagedKVPage) {
+    add("block_table", "i32", {"batch", "max_pages"});
+    add("seqlens_kv", "i32", {"batch"});
+  }
+  for (const spec::ParamDecl &p : k.params) {
+    std::vector<std::string> shape;
+    for (spec::Dim d : p.shape)
+      shape.push_back(d == spec::Dim::Heads     ? num(k.headsQ)
+                      : d == spec::Dim::KVHeads ? num(k.headsKV)
+                                                : std::string(spec::dimName(d)));
+    add("param:" + p.name, spec::typeName(p.elemType), shape);
+  }
+  if (splitKV) { // faattn-split-kv's workspace, allocated by the runtime
+    add("workspace:o", "f32", {"batch * splits", "seq_q", num(k.headsQ), num(k.headDimV)});
+    add("workspace:lse", "f32", {"batch * splits", num(k.headsQ), "seq_q"});
+  }
+  return args;
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+bool isNumber(const std::string &s) {
+  return !s.empty() && s.size() < 19 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+json extentJson(const std::string &s) {
+  return isNumber(s) ? json(std::stoll(s)) : json(s);
+}
+
+json orNull(const std::string &v) { return v.empty() ? json(nullptr) : json(v); }
+
+} // namespace
+
+json kernelToJson(const KernelABI &g) {
+  json params = json::array();
+  for (const KernelArg &a : g.args) {
+    json shape = json::array();
+    for (const std::string &e : a.shape)
+      shape.push_back(extentJson(e));
+    params.push_back({{"name", a.name}, {"rank", a.rank()}, {"dtype", a.dtype}, {"shape", shape}});
+  }
+  json out;
+  out["abi_version"] = kKernelABIVersion;
+  out["entry"] = g.name;
+  out["target"] = g.target;
+  out["abi"] = "each memref parameter is passed as its expanded MLIR descriptor: allocated "
+               "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
+               "(i64), in the order of 'params'";
+  out["params"] = params;
+  out["varlen"] = g.varlen;
+  out["mapping"] = g.mapping;
+  out["schedule"] = orNull(g.schedule);
+  out["stages"] = g.stages > 0 ? json(g.stages) : json(nullptr);
+  out["tile_order"] = orNull(g.tileOrder);
+  out["overlap"] = orNull(g.overlap);
+  out["fallback"] = orNull(g.fallback);
+  out["min_seq_kv"] = g.minSeqKV;
+  out["launch"] = {
+      {"grid", g.persistent
+                   ? json::array({"min(batch * heads * ceil(seq_q / block_m), multiprocessors * "
+                                  "ctas_per_multiprocessor)",
+                                  1, 1})
+                   : json::array({"batch", "heads",
+                                  g.varlen ? "ceil(max_seqlen_q / block_m)"
+                                           : "ceil(seq_q / block_m)"})},
+      {"block", {g.threads, 1, 1}},
+      {"block_m", g.blockM},
+      {"dynamic_shared_bytes", g.sharedBytes}};
+  out["persistent"] =
+      g.persistent
+          ? json{{"tile_counter", "a zeroed i32 in global memory for each launch, passed after "
+                                  "the memref parameters (before the tensor maps)"},
+                 {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
+          : json(nullptr);
+  out["split_kv"] =
+      g.maxSplits > 0
+          ? json{{"combine_entry", g.name + "_combine"},
+                 {"block_n", g.blockN},
+                 {"max_splits", g.maxSplits},
+                 {"splits", "1 to max_splits, chosen at launch; the kernels read it from "
+                            "workspace:o's first dimension / batch"},
+                 {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
+                 {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
+          : json(nullptr);
+  out["tma"] =
+      g.tmaBlockN > 0
+          ? json{{"tensor_maps", {"q", "k", "v", "out"}},
+                 {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
+                 {"box",
+                  {{"q", {64, g.blockM}},
+                   {"k", {64, g.tmaBlockN}},
+                   {"v", {64, g.tmaBlockN}},
+                   {"out", {64, g.blockM}}}},
+                 {"swizzle", 128},
+                 {"passing", g.persistent ? "CUtensorMap (128 bytes) by value after the memref "
+                                            "parameters and the tile counter, in this order"
+                                          : "CUtensorMap (128 bytes) by value after the memref "
+                                            "parameters, in this order"}}
+          : json(nullptr);
+  return out;
+}
+
+std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
+  auto no = [&](const std::string &reason) -> std::optional<KernelABI> {
+    why = reason;
+    return std::nullopt;
+  };
+  if (!j.is_object())
+    return no("not a JSON object");
+  if (!j.contains("abi_version") || !j["abi_version"].is_number_integer() ||
+      j["abi_version"].get<int64_t>() != kKernelABIVersion)
+    return no("not of kernel ABI version " + std::to_string(kKernelABIVersion));
+  auto str = [&](const json &o, const char *key, std::string &to, bool nullable) {
+    if (!o.contains(key))
+      return false;
+    if (nullable && o[key].is_null())
+      return to.clear(), true;
+    if (!o[key].is_string())
+      return false;
+    to = o[key].get<std::string>();
+    return !(nullable && to.empty());
+  };
+  auto integer = [&](const json &o, const char *key, int64_t &to) {
+    if (!o.contains(key) || !o[key].is_number_integer())
+      return false;
+    to = o[key].get<int64_t>();
+    return true;
+  };
+  KernelABI a;
+  if (!str(j, "entry", a.name, false) || !str(j, "target", a.target, false) ||
+      !str(j, "mapping", a.mapping, false) || !str(j, "schedule", a.schedule, true) ||
+      !str(j, "tile_order", a.tileOrder, true) || !str(j, "overlap", a.overlap, true) ||
+      !str(j, "fallback", a.fallback, true) || !integer(j, "min_seq_kv", a.minSeqKV))
+    return no("a name, target or build field is missing or not a string");
+  if (!j.contains("varlen") || !j["varlen"].is_boolean())
+    return no("varlen is missing or not a boolean");
+  a.varlen = j["varlen"].get<bool>();
+  if (j.contains("stages") && !j["stages"].is_null() && !integer(j, "stages", a.stages))
+    return no("stages is not an integer");
+  if (!j.contains("params") || !j["params"].is_array())
+    return no("params is missing");
+  for (const json &p : j["params"]) {
+    KernelArg arg;
+    if (!p.is_object() || !str(p, "name", arg.name, false) ||
+        !str(p, "dtype", arg.dtype, false) || !p.contains("shape") || !p["shape"].is_array())
+      return no("a parameter is malformed");
+    for (const json &e : p["shape"]) {
+      if (e.is_number_integer() && e.get<int64_t>() >= 0)
+        arg.shape.push_back(std::to_string(e.get<int64_t>()));
+      else if (e.is_string() && !isNumber(e.get<std::string>()))
+        arg.shape.push_back(e.get<std::string>());
+      else
+        return no("a parameter's shape is malformed");
+    }
+    a.args.push_back(std::move(arg));
+  }
+  const json *launch = j.contains("launch") && j["launch"].is_object() ? &j["launch"] : nullptr;
+  if (!launch || !integer(*launch, "block_m", a.blockM) ||
+      !integer(*launch, "dynamic_shared_bytes", a.sharedBytes) || !launch->contains("block") ||
+      !(*launch)["block"].is_array() || (*launch)["block"].empty() ||
+      !(*launch)["block"][0].is_number_integer())
+    return no("launch is malformed");
+  a.threads = (*launch)["block"][0].get<int64_t>();
+  if (!j.contains("persistent") || !(j["persistent"].is_null() || j["persistent"].is_object()))
+    return no("persistent is malformed");
+  a.persistent = j["persistent"].is_object();
+  if (!j.contains("split_kv") || !(j["split_kv"].is_null() || j["split_kv"].is_object()))
+    return no("split_kv is malformed");
+  if (j["split_kv"].is_object() && (!integer(j["split_kv"], "block_n", a.blockN) ||
+                                    !integer(j["split_kv"], "max_splits", a.maxSplits)))
+    return no("split_kv is malformed");
+  if (!j.contains("tma") || !(j["tma"].is_null() || j["tma"].is_object()))
+    return no("tma is malformed");
+  if (j["tma"].is_object()) {
+    const json &t = j["tma"];
+    if (!t.contains("box") || !t["box"].is_object() || !t["box"].contains("k") ||
+        !t["box"]["k"].is_array() || t["box"]["k"].size() != 2 ||
+        !t["box"]["k"][1].is_number_integer())
+      return no("tma is malformed");
+    a.tmaBlockN = t["box"]["k"][1].get<int64_t>();
+  }
+  // Everything else the form holds is derived from these fields: it must be
+  // what they give (no unknown key, no edited text).
+  if (kernelToJson(a) != j)
+    return no("fields that do not match the kernel they describe");
+  return a;
+}
+
+} // namespace faattn

@@ -1,0 +1,118 @@
+//===- KernelABI.h - the one definition of a kernel's ABI -------*- C++ -*-===//
+//
+// What a compiled faattn kernel takes and how it is launched, in one struct
+// that travels unchanged from the compiler to the runtime:
+//
+//   compileForGpu (compiler/Pipeline) fills a CompiledKernel from the lowered
+//   kernel's attributes and kernelArgs(); faattn-compile writes its JSON form
+//   (kernelToJson) as NAME.json; the runtime launches it and its disk cache
+//   stores that same JSON form beside the PTX (kernelFromJson reads it back,
+//   every field type-checked).
+//
+// Argument order (kernelArgs is its one definition; the PTX parameters are
+// in this order):
+//   1. q, k, v, out (rank 4, in the spec's layout), then lse (rank 3) with
+//      return_lse;
+//   2. the sequence operands: cu_seqlens_q (varlen), cu_seqlens_kv (varlen,
+//      not paged), block_table and seqlens_kv (paged_kv);
+//   3. the params, in the spec's (sorted) order;
+//   4. split-KV decode: the workspace, workspace:o then workspace:lse;
+//   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
+//   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by
+//      value, 128 bytes each.
+// Items 1-4 are memrefs, each passed as its expanded MLIR descriptor
+// (allocated pointer, aligned pointer, offset, sizes[rank], strides[rank]).
+//
+// Header of std only: the runtime's public header includes it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_TARGET_KERNELABI_H
+#define FAATTN_TARGET_KERNELABI_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace faattn {
+
+/// The ABI's version: bump it whenever the argument order, the launch rules
+/// or the JSON form change. The runtime's disk cache derives its format and
+/// its keys from it (compilerVersion(), the entry header), so an entry of
+/// another ABI is never read.
+inline constexpr int kKernelABIVersion = 6;
+
+/// One memref argument (items 1-4 of the order above).
+struct KernelArg {
+  std::string name;  // q k v out lse | cu_seqlens_q ... | param:NAME | workspace:o ...
+  std::string dtype; // bf16 f16 e4m3 f32 i32
+  /// Each extent: a number ("8") or what it stands for ("batch", "seq_q",
+  /// "batch + 1", "batch * splits").
+  std::vector<std::string> shape;
+  int64_t rank() const { return static_cast<int64_t>(shape.size()); }
+  bool operator==(const KernelArg &o) const {
+    return name == o.name && dtype == o.dtype && shape == o.shape;
+  }
+};
+
+/// A kernel's ABI and launch: everything the runtime needs besides the PTX.
+struct KernelABI {
+  std::string name;   // the PTX entry (split-KV: also name + "_combine")
+  std::string target; // sm_90a or sm_80
+  /// The memref arguments, in order; the tile counter and tensor maps
+  /// follow (persistent, tmaBlockN).
+  std::vector<KernelArg> args;
+  /// Varlen: the grid's q-blocks come from the launch's max_seqlen_q.
+  bool varlen = false;
+  int64_t blockM = 0;      // query rows per CTA
+  int64_t threads = 0;     // threads per CTA (0: blockM)
+  int64_t sharedBytes = 0; // dynamic shared memory per CTA
+  /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
+  /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
+  /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
+  int64_t blockN = 0, maxSplits = 0;
+  /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
+  /// after the other arguments, built at each launch (boxes of 64 columns x
+  /// blockM rows for q and out, x tmaBlockN rows for k and v, 128-byte
+  /// swizzle).
+  int64_t tmaBlockN = 0;
+  /// A persistent grid (`grid = persistent`): about one CTA per SM (as many
+  /// as fit at once), each taking q-tiles from the tile counter.
+  bool persistent = false;
+  /// What the build is (reported; not needed to launch): "simt" or "wgmma",
+  /// the warpgroup schedule, the K/V ring's depth, the tiles' order, what
+  /// the products overlap ("softmax"), why wgmma or TMA was not taken.
+  std::string mapping = "simt";
+  std::string schedule;
+  int64_t stages = 0;
+  std::string tileOrder, overlap, fallback;
+  /// As a shape-dependent build (overlap = auto): the shortest KV sequence
+  /// it is launched for; 0 for a kernel's main build.
+  int64_t minSeqKV = 0;
+
+  /// The number of tensor maps after the memrefs (0 or 4).
+  int64_t tensorMaps() const { return tmaBlockN > 0 ? 4 : 0; }
+  /// The kernel's number of LLVM-level parameters: 3 + 2 * rank a memref,
+  /// one for the tile counter and one per tensor map.
+  int64_t llvmParams() const;
+};
+
+/// A kernel as the compiler produced it and the runtime launches it (the
+/// disk cache stores it): its ABI, its PTX and its shape-dependent builds.
+struct CompiledKernel : KernelABI {
+  std::string ptx;
+  /// Shape-dependent builds of the same spec (`overlap = auto`: a long-KV
+  /// build, cooperative with the softmax overlap). launch() takes the last
+  /// whose minSeqKV is at most the launch's KV sequence length, else this
+  /// kernel. Ascending minSeqKV, each > 0; an alternative has none of its own.
+  std::vector<CompiledKernel> alternatives{};
+};
+
+/// Whether `abi`'s launch sizes can be launched: a block of at most 1024
+/// threads, at most the shared memory a target allows (TargetInfo), block_n
+/// for split-KV, a TMA block_n within one box, a persistent grid without
+/// split-KV.
+bool launchSizesValid(const KernelABI &abi);
+
+} // namespace faattn
+
+#endif // FAATTN_TARGET_KERNELABI_H

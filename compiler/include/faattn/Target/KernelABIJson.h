@@ -1,0 +1,40 @@
+//===- KernelABIJson.h - a kernel ABI's JSON form and its arguments -*- C++ -*-===//
+//
+// The JSON form of a KernelABI (faattn-compile's NAME.json, the disk cache's
+// entries) and kernelArgs(), the one definition of a kernel's memref
+// arguments from its spec. See KernelABI.h for the order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_TARGET_KERNELABIJSON_H
+#define FAATTN_TARGET_KERNELABIJSON_H
+
+#include "faattn/Target/KernelABI.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace faattn {
+namespace spec {
+struct KernelSpec;
+} // namespace spec
+
+/// The memref arguments of `k`'s kernel, in order (items 1-4 of
+/// KernelABI.h's list); `splitKV`: with faattn-split-kv's workspace.
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV);
+
+/// The JSON form of `abi`: abi_version, entry, target, params (the memref
+/// arguments), varlen, launch (grid, block, block_m, dynamic_shared_bytes),
+/// persistent, split_kv, tma (null when absent; their text says how each is
+/// passed), mapping, schedule, stages, tile_order, overlap, fallback,
+/// min_seq_kv. Deterministic (keys sorted).
+nlohmann::json kernelToJson(const KernelABI &abi);
+
+/// The ABI of a JSON form; nullopt (with `why`) unless `j` is exactly
+/// kernelToJson of the ABI it describes: every field present and of its
+/// type, nothing else, the derived text consistent. Never throws.
+std::optional<KernelABI> kernelFromJson(const nlohmann::json &j, std::string &why);
+
+} // namespace faattn
+
+#endif // FAATTN_TARGET_KERNELABIJSON_H

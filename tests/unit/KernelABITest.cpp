@@ -1,0 +1,169 @@
+//===- KernelABITest.cpp - the kernel ABI's arguments and JSON form -------===//
+//
+// Tests faattn/Target/KernelABIJson.h: kernelArgs for each kind of kernel
+// (dense, GQA with LSE and params, varlen, paged, split-KV), the JSON form's
+// round trip, and kernelFromJson's refusals.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Spec/Spec.h"
+#include "faattn/Target/KernelABIJson.h"
+
+#include "llvm/Support/SourceMgr.h"
+
+#include <gtest/gtest.h>
+
+using namespace faattn;
+using nlohmann::json;
+
+namespace {
+
+/// The memref arguments of the one kernel of `text`, as "name:dtype[shape,...]".
+std::vector<std::string> argsOf(const std::string &text, bool splitKV = false) {
+  llvm::SourceMgr sm;
+  std::string diags;
+  auto kernels = spec::parseAndCheckText(sm, text, "abi.fa", diags);
+  EXPECT_TRUE(kernels && kernels->size() == 1) << diags;
+  std::vector<std::string> out;
+  if (!kernels || kernels->size() != 1)
+    return out;
+  for (const KernelArg &a : kernelArgs(kernels->front(), splitKV)) {
+    std::string s = a.name + ":" + a.dtype + "[";
+    for (size_t i = 0; i < a.shape.size(); ++i)
+      s += (i ? "," : "") + a.shape[i];
+    out.push_back(s + "]");
+  }
+  return out;
+}
+
+using Args = std::vector<std::string>;
+
+/// A kernel ABI with every field set away from its default.
+KernelABI fullAbi() {
+  KernelABI a;
+  a.name = "k";
+  a.target = "sm_90a";
+  a.args = {{"q", "bf16", {"batch", "seq_q", "8", "128"}},
+            {"param:slopes", "f32", {"8"}},
+            {"param:doc", "i32", {"seq"}}};
+  a.blockM = 128;
+  a.threads = 384;
+  a.sharedBytes = 200704;
+  a.tmaBlockN = 128;
+  a.mapping = "wgmma";
+  a.schedule = "cooperative";
+  a.stages = 2;
+  a.tileOrder = "heavy_first";
+  a.overlap = "softmax";
+  a.minSeqKV = 4096;
+  return a;
+}
+
+} // namespace
+
+TEST(KernelABI, ArgumentsOfADenseKernel) {
+  EXPECT_EQ(argsOf("kernel k { heads = 8; head_dim = 128; dtype = f16 }"),
+            (Args{"q:f16[batch,seq_q,8,128]", "k:f16[batch,seq_kv,8,128]",
+                  "v:f16[batch,seq_kv,8,128]", "out:f16[batch,seq_q,8,128]"}));
+}
+
+TEST(KernelABI, ArgumentsInTheSpecsLayoutWithLseAndParamsInNameOrder) {
+  // GQA, bhsd, return_lse; params in name order whatever their declaration order.
+  EXPECT_EQ(argsOf("kernel k { heads = 8 : 2; head_dim = 192 : 128; layout = bhsd\n"
+                   "return_lse = true\n param z : f32[heads]\n param a : i32[seq]\n"
+                   "score = score - z[h] * a[q_idx] }"),
+            (Args{"q:bf16[batch,8,seq_q,192]", "k:bf16[batch,2,seq_kv,192]",
+                  "v:bf16[batch,2,seq_kv,128]", "out:bf16[batch,8,seq_q,128]",
+                  "lse:f32[batch,8,seq_q]", "param:a:i32[seq]", "param:z:f32[8]"}));
+}
+
+TEST(KernelABI, ArgumentsOfVarlenAndPagedKernels) {
+  EXPECT_EQ(argsOf("kernel k { heads = 4; head_dim = 64; varlen = true }"),
+            (Args{"q:bf16[1,total_q,4,64]", "k:bf16[1,total_kv,4,64]", "v:bf16[1,total_kv,4,64]",
+                  "out:bf16[1,total_q,4,64]", "cu_seqlens_q:i32[batch + 1]",
+                  "cu_seqlens_kv:i32[batch + 1]"}));
+  EXPECT_EQ(argsOf("kernel k { heads = 4; head_dim = 64; mode = decode; paged_kv(page = 16) }",
+                   /*splitKV=*/true),
+            (Args{"q:bf16[batch,seq_q,4,64]", "k:bf16[num_pages,16,4,64]",
+                  "v:bf16[num_pages,16,4,64]", "out:bf16[batch,seq_q,4,64]",
+                  "block_table:i32[batch,max_pages]", "seqlens_kv:i32[batch]",
+                  "workspace:o:f32[batch * splits,seq_q,4,64]",
+                  "workspace:lse:f32[batch * splits,4,seq_q]"}));
+}
+
+TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {
+  KernelABI a = fullAbi(); // ranks 4, 1, 1: 11 + 5 + 5, and four tensor maps
+  EXPECT_EQ(a.llvmParams(), 11 + 5 + 5 + 4);
+  a.persistent = true;
+  a.schedule = "inline-producer";
+  EXPECT_EQ(a.llvmParams(), 11 + 5 + 5 + 1 + 4);
+  a.tmaBlockN = 0;
+  EXPECT_EQ(a.llvmParams(), 11 + 5 + 5 + 1);
+}
+
+TEST(KernelABI, JsonRoundTrips) {
+  for (KernelABI a : {fullAbi(), KernelABI{}}) {
+    if (a.name.empty()) { // a SIMT split-KV decode kernel, varlen fields unset
+      a.name = "d";
+      a.target = "sm_80";
+      a.blockM = 64;
+      a.blockN = 64;
+      a.maxSplits = 16;
+      a.varlen = true;
+    }
+    json j = kernelToJson(a);
+    EXPECT_EQ(j["abi_version"], kKernelABIVersion);
+    std::string why;
+    std::optional<KernelABI> back = kernelFromJson(j, why);
+    ASSERT_TRUE(back) << why << "\n" << j.dump(2);
+    EXPECT_EQ(kernelToJson(*back), j);
+    EXPECT_EQ(back->args, a.args);
+    EXPECT_EQ(back->threads, a.threads);
+    EXPECT_EQ(back->tmaBlockN, a.tmaBlockN);
+    EXPECT_EQ(back->maxSplits, a.maxSplits);
+    EXPECT_EQ(back->minSeqKV, a.minSeqKV);
+    EXPECT_EQ(back->varlen, a.varlen);
+  }
+}
+
+TEST(KernelABI, JsonOfAnotherFormIsRefused) {
+  json good = kernelToJson(fullAbi());
+  auto refused = [&](json j, const std::string &why) {
+    std::string got;
+    EXPECT_FALSE(kernelFromJson(j, got)) << j.dump();
+    EXPECT_EQ(got, why);
+  };
+  json j = good;
+  j["abi_version"] = kKernelABIVersion - 1;
+  refused(j, "not of kernel ABI version " + std::to_string(kKernelABIVersion));
+  j = good;
+  j["launch"]["block_m"] = "128";
+  refused(j, "launch is malformed");
+  j = good;
+  j["extra"] = 1;
+  refused(j, "fields that do not match the kernel they describe");
+  j = good;
+  j["tma"]["box"]["q"] = {64, 64}; // the Q box is block_m's
+  refused(j, "fields that do not match the kernel they describe");
+  j = good;
+  j["params"][0]["shape"][2] = "8"; // a number as text
+  refused(j, "a parameter's shape is malformed");
+  j = good;
+  j["schedule"] = "";
+  refused(j, "a name, target or build field is missing or not a string");
+  refused(json::array(), "not a JSON object");
+}
+
+TEST(KernelABI, LaunchSizesWithinTheTargets) {
+  KernelABI a = fullAbi();
+  EXPECT_TRUE(launchSizesValid(a));
+  a.sharedBytes = 232448 + 1; // TargetInfo's cap on sm_90a
+  EXPECT_FALSE(launchSizesValid(a));
+  a = fullAbi();
+  a.tmaBlockN = 257; // one TMA box is at most 256 rows
+  EXPECT_FALSE(launchSizesValid(a));
+  a = fullAbi();
+  a.persistent = true;
+  a.blockN = 64;
+  a.maxSplits = 2; // a persistent grid has no split-KV
+  EXPECT_FALSE(launchSizesValid(a));
+}
