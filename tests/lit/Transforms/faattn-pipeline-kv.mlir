@@ -1,7 +1,6 @@
 // faattn-pipeline-kv on the kernels of tests/lit/Pipeline/pipeline-faattn-pipeline-kv.fa after
 // faattn-assign-layouts (faattn-compile --emit=mlir --stop-after=faattn-online-softmax, then
-// faattn-opt -faattn-assign-layouts: the compiler's --stop-after=faattn-assign-layouts runs this
-// pass too, with marked-only).
+// faattn-opt -faattn-assign-layouts), before any KV loop is rotated.
 // RUN: faattn-opt %s -faattn-pipeline-kv | FileCheck %s
 // RUN: faattn-opt %s -faattn-pipeline-kv -faattn-pipeline-kv | FileCheck %s --check-prefix=ONCE
 // With marked-only (the compiler's pipeline) only the kernels with overlap = softmax:
