@@ -5,6 +5,7 @@
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Target/PTX.h"
 #include "faattn/Conversion/Passes.h"
+#include "faattn/Target/Passes.h"
 #include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -47,7 +48,7 @@ namespace faattn {
 
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
   static const llvm::StringRef names[] = {
-      "faattn-tile",          "faattn-loop-order",     "faattn-split-kv",
+      "faattn-tune",          "faattn-tile",           "faattn-loop-order",     "faattn-split-kv",
       "faattn-mask-analysis", "faattn-peel-diagonal",  "faattn-online-softmax",
       "faattn-assign-layouts", "faattn-pipeline-kv"};
   return names;
@@ -59,11 +60,13 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     return false;
   OpPassManager &fn = pm.nest<func::FuncOp>();
   for (llvm::StringRef name : algorithmPassNames()) {
-    if (name == "faattn-tile") {
-      FAAttnTileOptions o;
+    if (name == "faattn-tune") {
+      FAAttnTuneOptions o;
       o.longKV = options.longKV;
-      fn.addPass(createFAAttnTile(o));
+      fn.addPass(createFAAttnTune(o));
     }
+    else if (name == "faattn-tile")
+      fn.addPass(createFAAttnTile());
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv") {
@@ -153,7 +156,7 @@ void registerGpuDialects(DialectRegistry &registry) {
 
 namespace {
 
-/// One build of `k`: the algorithm passes (faattn-tile's long-kv when
+/// One build of `k`: the algorithm passes (faattn-tune's long-kv when
 /// `longKV`), the GPU lowering and the NVPTX backend. `longKVFrom`, when
 /// given, gets the function's faattn.long_kv_alternative (0 when it has none).
 llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
@@ -274,7 +277,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma")
     return kernel;
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
-  // seq_kv = longKVFrom. It must take the rotated loops (faattn-tile chose it
+  // seq_kv = longKVFrom. It must take the rotated loops (faattn-tune chose it
   // for kernels that do): anything else is a compiler bug, reported as such.
   llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true);
   if (!longKV) { // "kernel 'x': ..." from buildForGpu

@@ -11,13 +11,13 @@
 //     (O, lse) = softmax_finalize(acc, m, l); store O (and lse)
 //   }
 //
-// The block sizes come from the spec's `tile = MxN` or a default per target
-// and head dim; they are recorded as `tile` on the op before it is rewritten
-// (faattn-mask-analysis and the report read them back from the tile types).
-// Backward ops only get their block sizes: the backward algorithm is not
-// materialized yet.
+// The block sizes are the op's `tile` (the spec's `tile = MxN`, or what the
+// per-target tuning table of faattn-tune chose); faattn-mask-analysis and the
+// report read them back from the tile types. Backward ops keep their op: the
+// backward algorithm is not materialized yet.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Analysis/AttentionRegions.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -39,80 +39,6 @@ using namespace mlir;
 
 namespace faattn {
 namespace {
-
-/// True when the score region returns the score unchanged.
-bool isIdentityScore(AttentionOp op) {
-  Block &block = op.getScore().front();
-  auto yield = cast<YieldOp>(block.getTerminator());
-  return yield.getValue() == block.getArgument(0);
-}
-
-/// True when the mask region is exactly q_idx >= kv_idx (`mask = causal`, or
-/// kv_idx <= q_idx).
-bool isCausalMask(AttentionOp op) {
-  if (!op.hasMask())
-    return false;
-  Block &block = op.getMask().front();
-  auto yield = cast<YieldOp>(block.getTerminator());
-  auto cmp = yield.getValue().getDefiningOp<arith::CmpIOp>();
-  if (!cmp || &block.front() != cmp.getOperation() || cmp->getNextNode() != yield)
-    return false;
-  Value q = block.getArgument(2), kv = block.getArgument(3);
-  return (cmp.getPredicate() == arith::CmpIPredicate::sge && cmp.getLhs() == q &&
-          cmp.getRhs() == kv) ||
-         (cmp.getPredicate() == arith::CmpIPredicate::sle && cmp.getLhs() == kv &&
-          cmp.getRhs() == q);
-}
-
-/// A dense forward kernel of the sm_90a tensor-core path with the plain
-/// score, no mask or the causal one, Q/K/V in 16 bits, the default schedule
-/// and grid: the kernels the tuned defaults below were measured on
-/// (docs/PERFORMANCE.md, step 18).
-bool isPlainHopperForward(AttentionOp op, StringRef target) {
-  auto fn = op->getParentOfType<func::FuncOp>();
-  auto order = fn ? fn->getAttrOfType<StringAttr>(FAAttnDialect::getLoopOrderAttrName()) : StringAttr();
-  if (fn && (fn->hasAttr(FAAttnDialect::getScheduleAttrName()) || fn->hasAttr(FAAttnDialect::getLaunchGridAttrName()) ||
-             (order && order.getValue() != "q-outer")))
-    return false;
-  auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
-  return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
-         !op.getPagedKvPage() && (elt.isBF16() || elt.isF16()) && isIdentityScore(op) &&
-         (!op.hasMask() || isCausalMask(op));
-}
-
-/// The shortest KV sequence the long-kv build of a kernel is launched for
-/// (docs/PERFORMANCE.md step 21: where it starts to win). Cache entries keep
-/// it: a change needs a new compilerVersion() (runtime/lib/Runtime.cpp).
-constexpr int64_t kLongKVFrom = 4096;
-
-/// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
-/// multiple of the 64-row wgmma M, block_n bounded by the registers the S and
-/// O accumulators take, as in FlashAttention-3, but block_m 128 (two
-/// warpgroups, 255 registers a thread) rather than FA3's 192 for d <= 64:
-/// faattn-tiles-to-wgmma keeps every tile in registers and three warpgroups
-/// (168 registers a thread) spill with a score or mask of any size. Head dim
-/// 128 without a mask takes FA3's block_n = 176 (measured 9-17% faster than
-/// 128 on an H200, docs/PERFORMANCE.md step 18); with a mask 128 (FA3's too:
-/// 176 under the causal mask measured 10% slower at 1k, even at 4k and 16k).
-/// sm_80 follows FlashAttention-2's.
-std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
-  int64_t headDim = std::max(op.getHeadDimQK(), op.getHeadDimV());
-  if (target == "sm_80") {
-    if (headDim <= 64)
-      return {128, 128};
-    if (headDim <= 128)
-      return {128, 64};
-    return {64, 64};
-  }
-  if (headDim <= 128) {
-    bool wide = isPlainHopperForward(op, target) && !op.hasMask() &&
-                op.getHeadDimQK() == 128 && op.getHeadDimV() == 128;
-    return {128, wide ? 176 : 128};
-  }
-  if (headDim <= 192)
-    return {128, 96};
-  return {128, 80};
-}
 
 void materialize(AttentionOp op) {
   ArrayRef<int64_t> tile = *op.getTile();
@@ -284,58 +210,13 @@ void materialize(AttentionOp op) {
 }
 
 struct TilePass : impl::FAAttnTileBase<TilePass> {
-  using FAAttnTileBase::FAAttnTileBase;
   void runOnOperation() override {
-    func::FuncOp fn = getOperation();
-    auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
-    StringRef t = target ? target.getValue() : StringRef("sm_90a");
-    if (t != "sm_90a" && t != "sm_80") {
-      fn.emitError() << "unknown faattn.target '" << t << "' (expected sm_90a or sm_80)";
-      return signalPassFailure();
-    }
     SmallVector<AttentionOp> ops;
-    fn.walk([&](AttentionOp op) { ops.push_back(op); });
-    // overlap = auto: a shape-dependent choice. Cooperative warp
-    // specialization with block j - 1's P V under block j's softmax
-    // (faattn-pipeline-kv) was measured 9-13% faster at 16k tokens for the
-    // plain head dim 256 and causal head dim 128 kernels with their default
-    // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21). Such
-    // a function is marked faattn.long_kv_alternative = the shortest KV
-    // sequence the other build is launched for; the compiler builds it again
-    // with long-kv, which gives it the two keys (set before the choices below,
-    // which then see a kernel with a schedule: heavy first; the tiles stay the
-    // defaults of these head dims), and the runtime picks one of the two at
-    // each launch. Only the measured kernels: no tuning key of the spec's
-    // (tile, stages, tile_order, overlap; schedule and grid make a kernel not
-    // plain) — `stages = 1`, for one, has no ring for the rotated loops.
-    auto longKVWins = [&](AttentionOp op) {
-      int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
-      return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
-             (d == 256 || (d == 128 && isCausalMask(op)));
-    };
-    bool tuned = fn->hasAttr(FAAttnDialect::getOverlapAttrName()) || fn->hasAttr(FAAttnDialect::getStagesAttrName()) ||
-                 fn->hasAttr(FAAttnDialect::getTileOrderAttrName());
-    if (!ops.empty() && !tuned && llvm::all_of(ops, longKVWins)) {
-      MLIRContext *ctx = fn.getContext();
-      if (longKV) {
-        fn->setAttr(FAAttnDialect::getScheduleAttrName(), StringAttr::get(ctx, "cooperative"));
-        fn->setAttr(FAAttnDialect::getOverlapAttrName(), StringAttr::get(ctx, "softmax"));
-      } else {
-        fn->setAttr(FAAttnDialect::getLongKvAlternativeAttrName(),
-                    IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
-      }
-    }
-    // tile_order = auto: L2 sections for the plain kernels of the default
-    // grid (measured faster there, slower for the window, ALiBi and document
-    // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The
-    // order is the function's: every attention op in it must be plain.
-    if (!ops.empty() && !fn->hasAttr(FAAttnDialect::getTileOrderAttrName()) &&
-        llvm::all_of(ops, [&](AttentionOp op) { return isPlainHopperForward(op, t); }))
-      fn->setAttr(FAAttnDialect::getTileOrderAttrName(), StringAttr::get(fn.getContext(), "l2_sections"));
+    getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops) {
-      if (!op.getTile()) { // else: the spec's `tile = MxN` override
-        auto [m, n] = defaultTile(op, t);
-        op.setTile(ArrayRef<int64_t>{m, n});
+      if (!op.getTile()) {
+        op.emitOpError() << "has no tile (block sizes): faattn-tune chooses them";
+        return signalPassFailure();
       }
       if (op.getMode() != Mode::backward)
         materialize(op);

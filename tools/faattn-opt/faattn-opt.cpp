@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Conversion/Passes.h"
+#include "faattn/Target/Passes.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   faattn::registerFAAttnPasses();
   faattn::registerFAAttnConversionPasses();
+  faattn::registerFAAttnTargetPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -40,7 +40,7 @@ struct AlgorithmOptions {
   /// (faattn-run --cpu --pipeline-kv); else only on those marked
   /// `overlap = softmax` (the wgmma TMA pipeline lowers them).
   bool pipelineKV = false;
-  /// faattn-tile's long-kv: the long-KV build of the kernels that have one
+  /// faattn-tune's long-kv: the long-KV build of the kernels that have one
   /// (`overlap = auto`'s shape-dependent choice).
   bool longKV = false;
 };
@@ -72,8 +72,8 @@ using GpuKernel = CompiledKernel;
 
 /// The spec through the algorithm passes (decode split over a runtime
 /// workspace), the GPU lowerings (wgmma or SIMT) and the NVPTX backend; for
-/// the kernels faattn-tile marks (`overlap = auto`), a second build with
-/// faattn-tile's long-kv as `alternatives` (an error there fails the
+/// the kernels faattn-tune marks (`overlap = auto`), a second build with
+/// faattn-tune's long-kv as `alternatives` (an error there fails the
 /// compile). `ctx` must have registerFAAttnDialects and registerGpuDialects.
 /// `printIR` enables --print-ir-after-all.
 llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,

@@ -7,31 +7,15 @@ include "mlir/Pass/PassBase.td"
 def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
-  let summary = "Choose the block sizes (block_m x block_n) of every attention op";
+  let summary = "Materialize the grid and the KV loop of every attention op at its block sizes";
   let description = [{
-    Sets `tile = array<i64: block_m, block_n>` on each `faattn.attention`: the
-    spec's `tile = MxN` when it gave one, otherwise the default for the head
-    dim and the function's `faattn.target` (sm_90a or sm_80; 128x176 for a
-    plain sm_90a kernel of head dim 128 without a mask). The grid is
+    Rewrites each forward / decode `faattn.attention` into the blocked
+    algorithm at the block sizes its `tile = array<i64: block_m, block_n>`
+    gives (the spec's `tile = MxN`, or what faattn-tune chose): the grid is
     (batch, head, ceil(seq_q / block_m)); each CTA walks the KV sequence in
-    blocks of block_n. For `tile_order = auto` (no `faattn.tile_order` on the
-    function) a plain kernel (sm_90a, forward, dense, 16-bit, the score
-    unchanged, no mask or exactly q_idx >= kv_idx, the default schedule and
-    grid) gets `faattn.tile_order = "l2_sections"`; the others keep none
-    (heavy first).
-
-    `overlap = auto` (no `faattn.overlap`) is a shape-dependent choice for
-    the plain kernels at head dim 256 and the causal ones at head dim 128
-    (default tiles, no `faattn.stages` or `faattn.tile_order`): the function
-    gets `faattn.long_kv_alternative = N`, the shortest KV sequence from which
-    a second build is expected faster; with `long-kv` the pass makes that
-    build instead, marking the function `faattn.schedule = "cooperative"` and
-    `faattn.overlap = "softmax"` (which then takes its tiles heavy first).
+    blocks of block_n. An op without a tile is an error (faattn-tune runs
+    first). Backward ops are not materialized yet.
   }];
-  let options = [
-    Option<"longKV", "long-kv", "bool", /*default=*/"false",
-           "Build the long-KV alternative of the functions that have one">
-  ];
 }
 
 def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
@@ -158,17 +142,5 @@ def FAAttnPipelineKV : Pass<"faattn-pipeline-kv", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::math::MathDialect"];
 }
 
-def FAAttnAssignLayouts : Pass<"faattn-assign-layouts", "::mlir::func::FuncOp"> {
-  let summary = "sm_90a: choose each tile's home and thread mapping (wgmma fragments, swizzled smem)";
-  let description = [{
-    Sets the encoding of every tile of an sm_90a grid whose block_m is a
-    multiple of 64: Q, K and V tiles in 128-byte-swizzled shared memory (K and
-    V in a 2-stage ring), S, P, the accumulator and the row statistics as
-    wgmma accumulator fragments (one warpgroup per 64 rows), P in 16 bits as
-    the register A operand of the P V product, the 16-bit O in shared memory
-    for the epilogue. Other targets and shapes are left alone. Runs after
-    faattn-online-softmax.
-  }];
-}
 
 #endif // FAATTN_TRANSFORMS_PASSES_TD

@@ -1,5 +1,5 @@
-// RUN: faattn-opt %s -split-input-file -faattn-tile | FileCheck %s --check-prefix=DEFAULT
-// RUN: faattn-opt %s -split-input-file -faattn-tile=long-kv=true | FileCheck %s --check-prefix=LONG
+// RUN: faattn-opt %s -split-input-file -faattn-tune | FileCheck %s --check-prefix=DEFAULT
+// RUN: faattn-opt %s -split-input-file -faattn-tune=long-kv=true | FileCheck %s --check-prefix=LONG
 
 // overlap = auto's shape-dependent choice (docs/PERFORMANCE.md steps 20-21): the plain
 // sm_90a kernels at head dim 256, and the causal ones at head dim 128, with their default
@@ -10,13 +10,13 @@
 // DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: tile_order
 // LONG-SAME: faattn.overlap = "softmax", faattn.schedule = "cooperative"
 // LONG-NOT: tile_order
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -32,13 +32,13 @@ func.func @d256(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memr
 // DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_causal(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: tile_order
 // LONG-SAME: faattn.overlap = "softmax", faattn.schedule = "cooperative"
 // LONG-NOT: tile_order
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_causal(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -58,13 +58,13 @@ func.func @d256_causal(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %
 // DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x128xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
 // LONG-LABEL: func.func @d128_causal(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: tile_order
 // LONG-SAME: faattn.overlap = "softmax", faattn.schedule = "cooperative"
 // LONG-NOT: tile_order
-// LONG: faattn.tile_dot {{.*}} -> <128x128xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 128>
 
 func.func @d128_causal(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -83,11 +83,11 @@ func.func @d128_causal(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %
 // Head dim 128 without a mask: measured slower with the overlap (4% at 16k).
 // DEFAULT-LABEL: func.func @d128(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x176xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 176>
 // LONG-LABEL: func.func @d128(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x176xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 176>
 
 func.func @d128(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -102,11 +102,11 @@ func.func @d128(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memr
 // Head dim 64: slower (one CTA an SM).
 // DEFAULT-LABEL: func.func @d64_causal(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x128xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
 // LONG-LABEL: func.func @d64_causal(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x128xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 128>
 
 func.func @d64_causal(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xbf16>) v(%v : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -125,11 +125,11 @@ func.func @d64_causal(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: 
 // Another mask (q_idx > kv_idx; windows, documents: slower).
 // DEFAULT-LABEL: func.func @d128_strict(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x128xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
 // LONG-LABEL: func.func @d128_strict(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x128xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 128>
 
 func.func @d128_strict(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x128xbf16>) k(%k : memref<?x?x4x128xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -148,11 +148,11 @@ func.func @d128_strict(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %
 // The spec's overlap = none (or softmax): the user's choice, no alternative.
 // DEFAULT-LABEL: func.func @d256_overlap_none(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_overlap_none(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_overlap_none(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.overlap = "none", faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -167,11 +167,11 @@ func.func @d256_overlap_none(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf
 // A schedule of the spec's: not plain.
 // DEFAULT-LABEL: func.func @d256_pingpong(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_pingpong(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_pingpong(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.schedule = "pingpong", faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -186,11 +186,11 @@ func.func @d256_pingpong(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>,
 // The spec's tile: not the measured kernel.
 // DEFAULT-LABEL: func.func @d256_tile(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x64xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 64>
 // LONG-LABEL: func.func @d256_tile(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x64xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 64>
 
 func.func @d256_tile(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32, tile = array<i64: 128, 64>} score {
@@ -205,11 +205,11 @@ func.func @d256_tile(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v:
 // sm_80: no tensor-core pipeline.
 // DEFAULT-LABEL: func.func @d256_sm80(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <64x64xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 64, 64>
 // LONG-LABEL: func.func @d256_sm80(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <64x64xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 64, 64>
 
 func.func @d256_sm80(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_80"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -224,11 +224,11 @@ func.func @d256_sm80(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v:
 // Head dims 256 : 128: not measured.
 // DEFAULT-LABEL: func.func @d256_128(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_128(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_128(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x128xbf16>, %o: memref<?x?x4x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x128xbf16>) out(%o : memref<?x?x4x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -243,11 +243,11 @@ func.func @d256_128(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: 
 // The spec's stages (1: no ring for the rotated loops).
 // DEFAULT-LABEL: func.func @d256_stages1(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_stages1(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_stages1(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.stages = 1 : i64, faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
@@ -262,11 +262,11 @@ func.func @d256_stages1(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, 
 // The spec's tile_order.
 // DEFAULT-LABEL: func.func @d256_order(
 // DEFAULT-NOT: long_kv_alternative
-// DEFAULT: faattn.tile_dot {{.*}} -> <128x80xf32>
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
 // LONG-LABEL: func.func @d256_order(
 // LONG-NOT: long_kv_alternative
 // LONG-NOT: faattn.overlap = "softmax"
-// LONG: faattn.tile_dot {{.*}} -> <128x80xf32>
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 80>
 
 func.func @d256_order(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memref<?x?x4x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x4x256xbf16>) v(%v : memref<?x?x4x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {

@@ -18,13 +18,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
-#include "faattn/Transforms/Passes.h"
+#include "faattn/Target/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNASSIGNLAYOUTS
-#include "faattn/Transforms/Passes.h.inc"
+#include "faattn/Target/Passes.h.inc"
 } // namespace faattn
 
 using namespace mlir;

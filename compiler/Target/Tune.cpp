@@ -1,0 +1,144 @@
+//===- Tune.cpp - faattn-tune: the per-target tuning table -----------------===//
+//
+// What was measured to be fastest, per target, written as attributes that
+// the passes after it only read (faattn-tile materializes the block sizes,
+// the wgmma lowering takes the tile order, compileForGpu the long-KV build):
+//
+//   sm_90a (Hopper)   block sizes by head dim (FA3's, block_m 128), 128x176
+//                     for plain head dim 128; L2-section tile order for the
+//                     plain kernels; the long-KV build (cooperative +
+//                     softmax overlap) of the plain head dim 256 and causal
+//                     head dim 128 kernels from seq_kv 4096
+//   sm_80 (Ampere)    FlashAttention-2's block sizes
+//
+// Each entry names the docs/PERFORMANCE.md step that measured it. A new
+// target or a new tuning decision goes here, not into faattn-tile.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Analysis/AttentionRegions.h"
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Target/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNTUNE
+#include "faattn/Target/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+/// A dense forward kernel of the sm_90a tensor-core path with the plain
+/// score, no mask or the causal one, Q/K/V in 16 bits, the default schedule
+/// and grid: the kernels the tuned defaults below were measured on
+/// (docs/PERFORMANCE.md, step 18).
+bool isPlainHopperForward(AttentionOp op, StringRef target) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  auto order = fn ? fn->getAttrOfType<StringAttr>(FAAttnDialect::getLoopOrderAttrName()) : StringAttr();
+  if (fn && (fn->hasAttr(FAAttnDialect::getScheduleAttrName()) || fn->hasAttr(FAAttnDialect::getLaunchGridAttrName()) ||
+             (order && order.getValue() != "q-outer")))
+    return false;
+  auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
+  return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
+         !op.getPagedKvPage() && (elt.isBF16() || elt.isF16()) && isIdentityScore(op) &&
+         (!op.hasMask() || isCausalMask(op));
+}
+
+/// The shortest KV sequence the long-kv build of a kernel is launched for
+/// (docs/PERFORMANCE.md step 21: where it starts to win). Cache entries keep
+/// it (the kernel ABI's min_seq_kv); a change changes the generated kernels'
+/// metadata, not their PTX.
+constexpr int64_t kLongKVFrom = 4096;
+
+/// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
+/// multiple of the 64-row wgmma M, block_n bounded by the registers the S and
+/// O accumulators take, as in FlashAttention-3, but block_m 128 (two
+/// warpgroups, 255 registers a thread) rather than FA3's 192 for d <= 64:
+/// faattn-tiles-to-wgmma keeps every tile in registers and three warpgroups
+/// (168 registers a thread) spill with a score or mask of any size. Head dim
+/// 128 without a mask takes FA3's block_n = 176 (measured 9-17% faster than
+/// 128 on an H200, docs/PERFORMANCE.md step 18); with a mask 128 (FA3's too:
+/// 176 under the causal mask measured 10% slower at 1k, even at 4k and 16k).
+/// sm_80 follows FlashAttention-2's.
+std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
+  int64_t headDim = std::max(op.getHeadDimQK(), op.getHeadDimV());
+  if (target == "sm_80") {
+    if (headDim <= 64)
+      return {128, 128};
+    if (headDim <= 128)
+      return {128, 64};
+    return {64, 64};
+  }
+  if (headDim <= 128) {
+    bool wide = isPlainHopperForward(op, target) && !op.hasMask() &&
+                op.getHeadDimQK() == 128 && op.getHeadDimV() == 128;
+    return {128, wide ? 176 : 128};
+  }
+  if (headDim <= 192)
+    return {128, 96};
+  return {128, 80};
+}
+
+struct TunePass : impl::FAAttnTuneBase<TunePass> {
+  using FAAttnTuneBase::FAAttnTuneBase;
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
+    StringRef t = target ? target.getValue() : StringRef("sm_90a");
+    if (t != "sm_90a" && t != "sm_80") {
+      fn.emitError() << "unknown faattn.target '" << t << "' (expected sm_90a or sm_80)";
+      return signalPassFailure();
+    }
+    SmallVector<AttentionOp> ops;
+    fn.walk([&](AttentionOp op) { ops.push_back(op); });
+    // overlap = auto: a shape-dependent choice. Cooperative warp
+    // specialization with block j - 1's P V under block j's softmax
+    // (faattn-pipeline-kv) was measured 9-13% faster at 16k tokens for the
+    // plain head dim 256 and causal head dim 128 kernels with their default
+    // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21). Such
+    // a function is marked faattn.long_kv_alternative = the shortest KV
+    // sequence the other build is launched for; the compiler builds it again
+    // with long-kv, which gives it the two keys (set before the choices below,
+    // which then see a kernel with a schedule: heavy first; the tiles stay the
+    // defaults of these head dims), and the runtime picks one of the two at
+    // each launch. Only the measured kernels: no tuning key of the spec's
+    // (tile, stages, tile_order, overlap; schedule and grid make a kernel not
+    // plain) — `stages = 1`, for one, has no ring for the rotated loops.
+    auto longKVWins = [&](AttentionOp op) {
+      int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
+      return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
+             (d == 256 || (d == 128 && isCausalMask(op)));
+    };
+    bool tuned = fn->hasAttr(FAAttnDialect::getOverlapAttrName()) || fn->hasAttr(FAAttnDialect::getStagesAttrName()) ||
+                 fn->hasAttr(FAAttnDialect::getTileOrderAttrName());
+    if (!ops.empty() && !tuned && llvm::all_of(ops, longKVWins)) {
+      MLIRContext *ctx = fn.getContext();
+      if (longKV) {
+        fn->setAttr(FAAttnDialect::getScheduleAttrName(), StringAttr::get(ctx, "cooperative"));
+        fn->setAttr(FAAttnDialect::getOverlapAttrName(), StringAttr::get(ctx, "softmax"));
+      } else {
+        fn->setAttr(FAAttnDialect::getLongKvAlternativeAttrName(),
+                    IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
+      }
+    }
+    // tile_order = auto: L2 sections for the plain kernels of the default
+    // grid (measured faster there, slower for the window, ALiBi and document
+    // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The
+    // order is the function's: every attention op in it must be plain.
+    if (!ops.empty() && !fn->hasAttr(FAAttnDialect::getTileOrderAttrName()) &&
+        llvm::all_of(ops, [&](AttentionOp op) { return isPlainHopperForward(op, t); }))
+      fn->setAttr(FAAttnDialect::getTileOrderAttrName(), StringAttr::get(fn.getContext(), "l2_sections"));
+    for (AttentionOp op : ops) {
+      if (!op.getTile()) { // else: the spec's `tile = MxN` override
+        auto [m, n] = defaultTile(op, t);
+        op.setTile(ArrayRef<int64_t>{m, n});
+      }
+    }
+  }
+};
+
+} // namespace
+} // namespace faattn
