@@ -57,7 +57,7 @@ done
 
 fi
 if [[ " $PARTS " == *" overlap "* ]]; then
-echo "== GPU numerics: overlap = softmax (faattn-pipeline-kv's rotated loops) wherever it applies"
+echo "== GPU numerics: overlap = softmax (faattn-overlap-softmax's rotated loops) wherever it applies"
 mkdir -p /tmp/faattn-overlap
 for seed in 1 2 3 4; do
   [ -f "/tmp/faattn-random-hopper-$seed.fa" ] ||

@@ -59,10 +59,10 @@ std::string kernelName(func::FuncOp fn, unsigned index) {
   return fn.getName().str() + (index == 0 ? "" : "_combine");
 }
 
-bool hasPipelinedKVLoop(Operation *root) {
+bool hasRotatedKVLoop(Operation *root) {
   return root
       ->walk([](scf::ForOp loop) {
-        return loop->hasAttr(FAAttnDialect::getPipelinedAttrName()) ? WalkResult::interrupt() : WalkResult::advance();
+        return loop->hasAttr(FAAttnDialect::getRotatedAttrName()) ? WalkResult::interrupt() : WalkResult::advance();
       })
       .wasInterrupted();
 }

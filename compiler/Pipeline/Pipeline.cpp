@@ -49,8 +49,8 @@ namespace faattn {
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
   static const llvm::StringRef names[] = {
       "faattn-tune",          "faattn-tile",           "faattn-loop-order",     "faattn-split-kv",
-      "faattn-mask-analysis", "faattn-peel-diagonal",  "faattn-online-softmax",
-      "faattn-assign-layouts", "faattn-pipeline-kv"};
+      "faattn-mask-analysis", "faattn-kv-head",  "faattn-online-softmax",
+      "faattn-assign-layouts", "faattn-overlap-softmax"};
   return names;
 }
 
@@ -78,18 +78,18 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     }
     else if (name == "faattn-mask-analysis")
       fn.addPass(createFAAttnMaskAnalysis());
-    else if (name == "faattn-peel-diagonal")
-      fn.addPass(createFAAttnPeelDiagonal());
+    else if (name == "faattn-kv-head")
+      fn.addPass(createFAAttnKVHead());
     else if (name == "faattn-online-softmax")
       fn.addPass(createFAAttnOnlineSoftmax());
     else if (name == "faattn-assign-layouts")
       fn.addPass(createFAAttnAssignLayouts());
     else {
       // On the laid-out tiles (the carried P and alpha keep theirs): every
-      // kernel with options.pipelineKV, else those with `overlap = softmax`.
-      FAAttnPipelineKVOptions pipelined;
-      pipelined.markedOnly = !options.pipelineKV;
-      fn.addPass(createFAAttnPipelineKV(pipelined));
+      // kernel with options.overlapSoftmax, else those with `overlap = softmax`.
+      FAAttnOverlapSoftmaxOptions overlap;
+      overlap.markedOnly = !options.overlapSoftmax;
+      fn.addPass(createFAAttnOverlapSoftmax(overlap));
     }
     if (name == stopAfter)
       break;

@@ -510,7 +510,7 @@ void Checker::run() {
                                              " requires mode = forward, got " + modeName(k.mode));
   }
   if (k.overlap == Overlap::Softmax) {
-    // faattn-pipeline-kv's loops are lowered on the wgmma TMA pipeline only.
+    // faattn-overlap-softmax's loops are lowered on the wgmma TMA pipeline only.
     llvm::SMLoc loc = valueLoc("overlap");
     if (k.target != Target::SM90a)
       diag.error(loc, "overlap = softmax requires target = sm_90a");

@@ -96,7 +96,7 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     fn.walk([&](AttentionOp op) { ops.push_back(op); });
     // overlap = auto: a shape-dependent choice. Cooperative warp
     // specialization with block j - 1's P V under block j's softmax
-    // (faattn-pipeline-kv) was measured 9-13% faster at 16k tokens for the
+    // (faattn-overlap-softmax) was measured 9-13% faster at 16k tokens for the
     // plain head dim 256 and causal head dim 128 kernels with their default
     // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21). Such
     // a function is marked faattn.long_kv_alternative = the shortest KV

@@ -27,13 +27,13 @@
 //   score / mask / online softmax on S's fragments (WgmmaLowering.cpp);
 //   V: wait V full[stage]; O = O * alpha + P V (wgmma, P from registers),
 //      then one arrival per warp on empty[stage].
-// faattn-pipeline-kv's rotated loops issue Q K_j^T and P V_{j-1} back to
+// faattn-overlap-softmax's rotated loops issue Q K_j^T and P V_{j-1} back to
 // back and retire each before its result's first use (WgmmaBuilder.cpp).
 // Without TMA (head dims not multiples of 64, varlen, paged) the threads
 // copy Q, K and V^T into the unswizzled canonical layout between barriers.
 //
 // Needs from the plan: q, k, v, bm, bn, d, dv, elt, stages, kvLoops, head,
-// pipelined, warpSpecialized, persistent, scanBytes, oStore.
+// rotated, warpSpecialized, persistent, scanBytes, oStore.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,7 +61,7 @@ LogicalResult WgmmaLowering::run() {
     kAt = place(p.stages * p.bn * p.d * eb, 1024);
     vAt = place(p.stages * p.bn * p.dv * eb, 1024);
     oAt = p.dv <= p.d ? qAt : place(p.bm * p.dv * eb, 1024);
-    barAt = place(8 * (1 + (p.pipelined ? 4 : 3) * p.stages), 8);
+    barAt = place(8 * (1 + (p.rotated ? 4 : 3) * p.stages), 8);
   } else {
     qAt = place(p.bm * p.d * eb, 128);
     kAt = place(p.bn * p.d * eb, 128);
@@ -160,7 +160,7 @@ LogicalResult WgmmaLowering::run() {
         init(fullV(b, cIdx(b, s)), 1);
         init(empty(b, cIdx(b, s)), 2 * p.bm / 32); // the consumer warps
       }
-      for (int64_t s = 0; p.pipelined && s < p.stages; ++s)
+      for (int64_t s = 0; p.rotated && s < p.stages; ++s)
         init(emptyV(b, cIdx(b, s)), 2 * p.bm / 32);
       NVVM::FenceMbarrierInitOp::create(b, loc);
     });
@@ -255,7 +255,7 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
   } else if (!llvm::is_contained(p.v, load)) {
     return load.emitOpError() << "is not a Q, K or V block";
-  } else if (p.pipelined) {
+  } else if (p.rotated) {
     // Rotated loops: V of block j' (the carried index in the loop, the
     // loop's result after it), ring block j' - seqOrigin; in the loop a
     // product of a block before this one (else the first iteration's,
@@ -378,8 +378,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   // both): in shared memory, SS (Q K^T, K-major B); a wgmma A fragment in
   // registers, RS (P V, MN-major B).
   bool qk = isa<SharedLayoutAttr>(dot.getLhs().getType().getEncoding());
-  bool rotated = p.pipelined && kvIv;       // in a rotated loop: deferred
-  bool last = p.pipelined && !kvIv && !qk; // a rotated loop's last product
+  bool rotated = p.rotated && kvIv;       // in a rotated loop: deferred
+  bool last = p.rotated && !kvIv && !qk; // a rotated loop's last product
   if (!rotated && !inFlight.empty())
     retire(b, inFlight.back().group, nullptr);
   auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
@@ -415,8 +415,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
       return dot.emitOpError() << "P has no fragments";
   }
   // The rotated loops' P V reads its own block's stage (block j - 1's).
-  Value ring = !qk && p.pipelined ? vStage : stage;
-  Value ringParity = !qk && p.pipelined ? vParity : parity;
+  Value ring = !qk && p.rotated ? vStage : stage;
+  Value ringParity = !qk && p.rotated ? vParity : parity;
   // Pingpong: a warpgroup's turn covers its products of the iteration (both
   // of them in a rotated loop).
   bool take = pingpong && kvIv && (!rotated || qk);

@@ -14,11 +14,11 @@
 // waited for). Rotated loops (overlap = softmax): K of block seq + stages - 1
 // and V of block seq + stages - 2, each after its own empty barrier.
 //
-// faattn-peel-diagonal's head block is ring block 0, started as soon as its
+// faattn-kv-head's head block is ring block 0, started as soon as its
 // index is known (speculateHead, under the block scan); if the head loop's
 // early iteration does not run, drainHead waits it out and releases it.
 //
-// Needs from the plan: stages, pipelined, head / headBlock / headLo.
+// Needs from the plan: stages, rotated, head / headBlock / headLo.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,7 +42,7 @@ void WgmmaLowering::issueAhead(OpBuilder &b, Value seq) {
   if (p.head && p.stages == 1)
     go = arith::AndIOp::create(
         b, loc, go, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, ahead, cIdx(b, 0)));
-  if (!p.pipelined) {
+  if (!p.rotated) {
     ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
     return;
   }
@@ -81,7 +81,7 @@ void WgmmaLowering::drainHead(OpBuilder &b) {
       NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
                                      NVVM::MemScopeKindAttr(), BoolAttr());
     });
-    if (p.pipelined)
+    if (p.rotated)
       release(b, emptyV(b, stage0(b)));
   });
 }

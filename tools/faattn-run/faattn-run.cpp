@@ -70,9 +70,9 @@ cl::opt<double> tolerance("tolerance", cl::init(1e-5),
 cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::desc("Set faattn.loop_order (q-outer or kv-outer)"),
                               cl::value_desc("order"), cl::cat(category));
-cl::opt<bool> pipelineKV(
-    "pipeline-kv",
-    cl::desc("--cpu: run faattn-pipeline-kv (block j - 1's P V after block j's Q K^T) on every "
+cl::opt<bool> overlapSoftmax(
+    "overlap-softmax",
+    cl::desc("--cpu: run faattn-overlap-softmax (block j - 1's P V after block j's Q K^T) on every "
              "kernel (a spec's overlap = softmax asks for it per kernel)"),
     cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
@@ -316,8 +316,8 @@ int main(int argc, char **argv) {
   if (!kernels)
     return 1;
 
-  if (gpu && pipelineKV)
-    return fail("--pipeline-kv runs on the CPU path only (on the GPU a spec asks for the "
+  if (gpu && overlapSoftmax)
+    return fail("--overlap-softmax runs on the CPU path only (on the GPU a spec asks for the "
                 "rotated KV loops with overlap = softmax)");
   if (gpu)
     return runGpu(*kernels, sm.getMemoryBuffer(id)->getBuffer(), shapeList);
@@ -345,7 +345,7 @@ int main(int argc, char **argv) {
     }
     mlir::PassManager pm(&ctx);
     AlgorithmOptions algorithm;
-    algorithm.pipelineKV = pipelineKV;
+    algorithm.overlapSoftmax = overlapSoftmax;
     addAlgorithmPasses(pm, algorithm);
     addCpuLoweringPasses(pm);
     if (mlir::failed(pm.run(*module))) {

@@ -20,7 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/GpuOutline.h"
-#include "faattn/Conversion/TileScalar.h"
+#include "faattn/Conversion/ElementCode.h"
+#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/Passes.h"
 
@@ -497,10 +498,10 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         continue;
       gpu::GPUModuleOp gpuModule = kernelModule(module);
       for (auto [i, grid] : llvm::enumerate(*grids)) {
-        if (hasPipelinedKVLoop(grid)) {
+        if (hasRotatedKVLoop(grid)) {
           // faattn-tiles-to-wgmma lowers them where it takes the kernel.
           auto why = fn->getAttrOfType<StringAttr>(FAAttnDialect::getWgmmaSkippedAttrName());
-          fn.emitError() << "overlap = softmax (faattn-pipeline-kv's rotated KV loops) is "
+          fn.emitError() << "overlap = softmax (faattn-overlap-softmax's rotated KV loops) is "
                             "lowered on the wgmma TMA pipeline only, which this kernel does not "
                             "take: "
                          << (why ? why.getValue() : StringRef("no wgmma lowering"));

@@ -17,7 +17,8 @@
 // out of bounds.
 //
 //===----------------------------------------------------------------------===//
-#include "faattn/Conversion/TileScalar.h"
+#include "faattn/Conversion/ElementCode.h"
+#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/Passes.h"
 

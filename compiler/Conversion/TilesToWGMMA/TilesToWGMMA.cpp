@@ -31,7 +31,7 @@
 //     (q_idx, kv_idx), what depends on neither once per tile and what
 //     depends on one of them once per row or column (ElementCode); row
 //     reductions finish with two quad shuffles;
-//   * faattn-peel-diagonal's head block (known before the block scan) is
+//   * faattn-kv-head's head block (known before the block scan) is
 //     ring block 0: thread 0 starts its K/V loads right after Q's, under
 //     the scan (cooperative: the producer warpgroup, after the scan, with
 //     the others); when the first KV loop does not take it (the scan found
@@ -49,7 +49,7 @@
 //     continued across tiles, the next tile from a counter in the epilogue;
 //   * the tiles' order: heavy first (block id z reversed) or, with
 //     tile_order = l2_sections, outlineGrid's L2 sections (GpuOutline.h);
-//   * faattn-pipeline-kv's rotated KV loops (overlap = softmax, the TMA
+//   * faattn-overlap-softmax's rotated KV loops (overlap = softmax, the TMA
 //     pipeline with two or more stages): Q K_j^T and P V_{j-1} issued back to
 //     back, each waited for before its result's first use (awaitBefore,
 //     retire), K and V with empty barriers of their own, V from ring block

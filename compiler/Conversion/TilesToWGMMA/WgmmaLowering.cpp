@@ -70,7 +70,7 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   if (auto store = dyn_cast<TileStoreOp>(op))
     return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
   if (auto splat = dyn_cast<TileSplatOp>(op)) {
-    // In the tile's element type (faattn-pipeline-kv's P = 0 is bf16/f16).
+    // In the tile's element type (faattn-overlap-softmax's P = 0 is bf16/f16).
     Type elt = splat.getType().getElementType();
     auto attr = cast<FloatAttr>(splat.getValueAttr());
     Value v = arith::ConstantOp::create(

@@ -89,7 +89,7 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
                   (p.persistent ? 8 : 0);
   if (p.dv > p.d)
     bytes += p.bm * p.dv * 2;
-  return bytes + 8 * (1 + (p.pipelined ? 4 : 3) * stages) + p.scanBytes;
+  return bytes + 8 * (1 + (p.rotated ? 4 : 3) * stages) + p.scanBytes;
 }
 
 static int64_t swizzleOf(Type t) {
@@ -108,11 +108,11 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     return a && a.getOwner() == &entry && a.getArgNumber() == i;
   };
   auto plain = [](auto op) { return !op.getOffset() && !op.getLimit(); };
-  // faattn-pipeline-kv's V loads have the limit select(none, row, max) (the
+  // faattn-overlap-softmax's V loads have the limit select(none, row, max) (the
   // first iteration's and an empty loop's product read 0 on the CPU path);
   // the TMA pipeline reads the block as it is (P is 0 there: it adds 0).
   auto plainV = [&](TileLoadOp v) {
-    if (!p.pipelined || v.getOffset() || !v.getLimit())
+    if (!p.rotated || v.getOffset() || !v.getLimit())
       return plain(v);
     auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
     return sel && sel.getTrueValue() == v.getRow0() &&
@@ -138,7 +138,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   SmallVector<TileLoadOp> vIn, vAfter;
   for (TileLoadOp v : p.v)
     (isa<scf::ForOp>(v->getParentOp()) ? vIn : vAfter).push_back(v);
-  if (p.k.size() != vIn.size() || vAfter.size() != (p.pipelined ? p.k.size() : 0))
+  if (p.k.size() != vIn.size() || vAfter.size() != (p.rotated ? p.k.size() : 0))
     return "K and V blocks are not loaded in pairs";
   // Each KV loop: one K and one V block at row iv * block_n of the same
   // (batch, head), both loop-invariant; the loops run one after another over
@@ -157,7 +157,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return {};
     return sel;
   };
-  // Whether l's row is block `idx` (iv, or faattn-pipeline-kv's carried
+  // Whether l's row is block `idx` (iv, or faattn-overlap-softmax's carried
   // index or its loop's result) times block_n; in the head loop the block is
   // `idx < lo ? c : idx` (the loop's own select for iv, a clone of it else).
   auto rowIsBlockOf = [&](TileLoadOp l, scf::ForOp loop, Value idx) {
@@ -195,10 +195,10 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "a KV loop's step is not 1";
     if (loop->hasAttr(FAAttnDialect::getKvHeadAttrName()) && !headOf(loop))
       return "the head KV loop's block is not `iv < lo ? c : iv`";
-    if (loop->hasAttr(FAAttnDialect::getPipelinedAttrName()) != p.pipelined)
-      return "some KV loops are rotated by faattn-pipeline-kv, some not";
+    if (loop->hasAttr(FAAttnDialect::getRotatedAttrName()) != p.rotated)
+      return "some KV loops are rotated by faattn-overlap-softmax, some not";
     SmallVector<TileLoadOp> vs{v};
-    if (p.pipelined) {
+    if (p.rotated) {
       // Block j' (the last carried value: the lower bound, then iv) in the
       // body; after the loop, its result's block (the loop's last product).
       TileLoadOp after = vAfter[i];
@@ -262,7 +262,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   if (tmaPipelineBytes(p, p.stages) > kSharedCap)
     return "the TMA tiles need more than " + std::to_string(kSharedCap) +
            " bytes of shared memory";
-  if (p.pipelined && p.stages < 2)
+  if (p.rotated && p.stages < 2)
     return "rotated KV loops need two K/V stages, shared memory holds one";
   // O in 16 bits, swizzled, stored as one block of the out argument.
   fn.walk([&](TileStoreOp st) {
@@ -282,7 +282,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
     p.whyNot = why.str();
     return p;
   };
-  p.pipelined = hasPipelinedKVLoop(root);
+  p.rotated = hasRotatedKVLoop(root);
   SmallVector<TileDotOp> dots;
   root->walk([&](TileDotOp d) { dots.push_back(d); });
   if (dots.empty())
@@ -379,7 +379,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
-  if (!p.tmaWhyNot.empty() && p.pipelined) // rotated loops: the TMA pipeline only
+  if (!p.tmaWhyNot.empty() && p.rotated) // rotated loops: the TMA pipeline only
     return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.kvLoops.clear();

@@ -98,7 +98,7 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
            i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
     });
   };
-  if (!p.pipelined)
+  if (!p.rotated)
     awaitFree(/*ofV=*/false);
   Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
   TileLoadOp k = p.k.front(), v = p.v.front();
@@ -108,7 +108,7 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
                                      arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
   // K's (ofV false) or V's block: its bytes expected on its full barrier, then its copies.
   auto start = [&](bool ofV) {
-    if (p.pipelined)
+    if (p.rotated)
       awaitFree(ofV);
     auto full = [&] { return ofV ? fullV(b, s) : fullK(b, s); };
     int64_t cols = ofV ? p.dv : p.d;

@@ -10,7 +10,7 @@
 // need two.
 // kernel ov_one_stage { heads = 2; head_dim = 256; tile = 128x128; overlap = softmax }
 module attributes {gpu.container_module} {
-  // expected-error @+1 {{overlap = softmax (faattn-pipeline-kv's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: rotated KV loops need two K/V stages, shared memory holds one}}
+  // expected-error @+1 {{overlap = softmax (faattn-overlap-softmax's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: rotated KV loops need two K/V stages, shared memory holds one}}
   func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xbf16>, %arg2: memref<?x?x2x256xbf16>, %arg3: memref<?x?x2x256xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections", faattn.wgmma_skipped = "rotated KV loops need two K/V stages, shared memory holds one"} {
     %c0 = arith.constant 0 : index
     %dim = memref.dim %arg0, %c0 : memref<?x?x2x256xbf16>
@@ -115,7 +115,7 @@ module attributes {gpu.container_module} {
           faattn.yield %71 : bf16
         }
         scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %26 = arith.cmpi sge, %20, %21 : index
       %c128_8 = arith.constant 128 : index
       %27 = arith.muli %25#5, %c128_8 : index
@@ -192,7 +192,7 @@ module attributes {gpu.container_module} {
           faattn.yield %70 : bf16
         }
         scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-      } {faattn.kv_loop = "full", faattn.pipelined}
+      } {faattn.kv_loop = "full", faattn.rotated}
       %35 = arith.cmpi sge, %21, %22 : index
       %c128_9 = arith.constant 128 : index
       %36 = arith.muli %34#5, %c128_9 : index
@@ -270,7 +270,7 @@ module attributes {gpu.container_module} {
           faattn.yield %71 : bf16
         }
         scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %44 = arith.cmpi sge, %22, %1 : index
       %c128_11 = arith.constant 128 : index
       %45 = arith.muli %43#5, %c128_11 : index
@@ -319,7 +319,7 @@ module attributes {gpu.container_module} {
 // 32-row tiles have no wgmma lowering at all.
 // kernel ov_small { heads = 2; head_dim = 64; tile = 32x32; overlap = softmax }
 module attributes {gpu.container_module} {
-  // expected-error @+1 {{overlap = softmax (faattn-pipeline-kv's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: block_m is not 64, 128, 192 or 256}}
+  // expected-error @+1 {{overlap = softmax (faattn-overlap-softmax's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: block_m is not 64, 128, 192 or 256}}
   func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x2x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections", faattn.wgmma_skipped = "block_m is not 64, 128, 192 or 256"} {
     %c0 = arith.constant 0 : index
     %dim = memref.dim %arg0, %c0 : memref<?x?x2x64xbf16>
@@ -424,7 +424,7 @@ module attributes {gpu.container_module} {
           faattn.yield %71 : bf16
         }
         scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %26 = arith.cmpi sge, %20, %21 : index
       %c32_8 = arith.constant 32 : index
       %27 = arith.muli %25#5, %c32_8 : index
@@ -501,7 +501,7 @@ module attributes {gpu.container_module} {
           faattn.yield %70 : bf16
         }
         scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-      } {faattn.kv_loop = "full", faattn.pipelined}
+      } {faattn.kv_loop = "full", faattn.rotated}
       %35 = arith.cmpi sge, %21, %22 : index
       %c32_9 = arith.constant 32 : index
       %36 = arith.muli %34#5, %c32_9 : index
@@ -579,7 +579,7 @@ module attributes {gpu.container_module} {
           faattn.yield %71 : bf16
         }
         scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %44 = arith.cmpi sge, %22, %1 : index
       %c32_11 = arith.constant 32 : index
       %45 = arith.muli %43#5, %c32_11 : index
@@ -626,11 +626,11 @@ module attributes {gpu.container_module} {
 // -----
 
 // The TMA pipeline numbers the blocks over all KV loops: rotated ones and plain ones do not mix
-// (kernel ov, the full loop's faattn.pipelined mark dropped by hand before faattn-tiles-to-wgmma).
+// (kernel ov, the full loop's faattn.rotated mark dropped by hand before faattn-tiles-to-wgmma).
 // kernel ov { heads = 4 : 2; head_dim = 64; tile = 128x64; mask = causal; overlap = softmax }
 module attributes {gpu.container_module} {
-  // expected-error @+1 {{overlap = softmax (faattn-pipeline-kv's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: some KV loops are rotated by faattn-pipeline-kv, some not}}
-  func.func @ov_mixed(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections", faattn.wgmma_skipped = "some KV loops are rotated by faattn-pipeline-kv, some not"} {
+  // expected-error @+1 {{overlap = softmax (faattn-overlap-softmax's rotated KV loops) is lowered on the wgmma TMA pipeline only, which this kernel does not take: some KV loops are rotated by faattn-overlap-softmax, some not}}
+  func.func @ov_mixed(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections", faattn.wgmma_skipped = "some KV loops are rotated by faattn-overlap-softmax, some not"} {
     %c0 = arith.constant 0 : index
     %dim = memref.dim %arg0, %c0 : memref<?x?x4x64xbf16>
     %c1 = arith.constant 1 : index
@@ -798,7 +798,7 @@ module attributes {gpu.container_module} {
           faattn.yield %90 : bf16
         }
         scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %45 = arith.cmpi sge, %38, %39 : index
       %c64_6 = arith.constant 64 : index
       %46 = arith.muli %44#5, %c64_6 : index
@@ -957,7 +957,7 @@ module attributes {gpu.container_module} {
           faattn.yield %90 : bf16
         }
         scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-      } {faattn.kv_loop = "masked", faattn.pipelined}
+      } {faattn.kv_loop = "masked", faattn.rotated}
       %63 = arith.cmpi sge, %40, %41 : index
       %c64_9 = arith.constant 64 : index
       %64 = arith.muli %62#5, %c64_9 : index

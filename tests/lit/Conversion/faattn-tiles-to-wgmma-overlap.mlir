@@ -1,4 +1,4 @@
-// overlap = softmax: faattn-tiles-to-wgmma's lowering of faattn-pipeline-kv's rotated KV loops
+// overlap = softmax: faattn-tiles-to-wgmma's lowering of faattn-overlap-softmax's rotated KV loops
 // (docs/PERFORMANCE.md step 20). The input: the kernels of
 // tests/lit/Pipeline/pipeline-faattn-tiles-to-wgmma-overlap.fa through the algorithm pipeline
 // (faattn-compile --emit=mlir --kernel=NAME), one split each.
@@ -49,7 +49,7 @@
 // CHECK-NEXT:        nvvm.mbarrier.arrive %{{[0-9]+}} :
 // CHECK:           arith.truncf {{.*}} to bf16
 // CHECK:           scf.yield {{.*}} : vector<32xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<32xbf16>, index
-// CHECK-NEXT:    } {faattn.kv_loop = "masked", faattn.pipelined}
+// CHECK-NEXT:    } {faattn.kv_loop = "masked", faattn.rotated}
 // The loop's last product after it, only if the loop ran (its V is not loaded else):
 // CHECK:         %[[RAN:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:    scf.if %[[RAN]] -> (!llvm.struct<(f32, f32,
@@ -60,8 +60,8 @@
 // CHECK-NEXT:      nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK:           nvvm.mbarrier.arrive %{{[0-9]+}} :
 // CHECK:         } else {
-// CHECK:         } {faattn.kv_loop = "full", faattn.pipelined}
-// CHECK:         } {faattn.kv_loop = "masked", faattn.pipelined}
+// CHECK:         } {faattn.kv_loop = "full", faattn.rotated}
+// CHECK:         } {faattn.kv_loop = "masked", faattn.rotated}
 // CHECK:         scf.if %{{.*}} -> (!llvm.struct<(f32, f32,
 // CHECK:         gpu.return
 func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
@@ -232,7 +232,7 @@ func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2:
         faattn.yield %90 : bf16
       }
       scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %45 = arith.cmpi sge, %38, %39 : index
     %c64_6 = arith.constant 64 : index
     %46 = arith.muli %44#5, %c64_6 : index
@@ -309,7 +309,7 @@ func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2:
         faattn.yield %89 : bf16
       }
       scf.yield %80, %82, %87, %85, %88, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %54 = arith.cmpi sge, %39, %40 : index
     %c64_7 = arith.constant 64 : index
     %55 = arith.muli %53#5, %c64_7 : index
@@ -391,7 +391,7 @@ func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2:
         faattn.yield %90 : bf16
       }
       scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %63 = arith.cmpi sge, %40, %41 : index
     %c64_9 = arith.constant 64 : index
     %64 = arith.muli %62#5, %c64_9 : index
@@ -434,7 +434,7 @@ func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2:
 
 // -----
 
-// faattn-peel-diagonal's head block (the document mask's) is ring block 0, released with its K
+// faattn-kv-head's head block (the document mask's) is ring block 0, released with its K
 // and V barriers when the head loop's early iteration does not run:
 // kernel ov_head { heads = 2; head_dim = 64; tile = 128x64
 //   param doc : i32[seq]
@@ -448,7 +448,7 @@ func.func @ov(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2:
 // HEAD-NEXT:    }
 // HEAD-NEXT:  }
 // HEAD-NEXT:  scf.for {{.*}} -> (vector<32xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<32xbf16>, index) {
-// HEAD:       } {faattn.kv_head, faattn.kv_loop = "masked", faattn.pipelined}
+// HEAD:       } {faattn.kv_head, faattn.kv_loop = "masked", faattn.rotated}
 func.func @ov_head(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x2x64xbf16>, %arg4: memref<?xi32>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x2x64xbf16>
@@ -773,7 +773,7 @@ func.func @ov_head(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %
         faattn.yield %128 : bf16
       }
       scf.yield %118, %121, %126, %124, %127, %arg8 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_head, faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_head, faattn.kv_loop = "masked", faattn.rotated}
     %77 = arith.cmpi sge, %73, %70 : index
     %78 = arith.cmpi slt, %76#5, %61 : index
     %79 = arith.select %78, %33, %76#5 : index
@@ -852,7 +852,7 @@ func.func @ov_head(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %
         faattn.yield %123 : bf16
       }
       scf.yield %114, %116, %121, %119, %122, %arg8 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %88 = arith.cmpi sge, %70, %71 : index
     %c64_23 = arith.constant 64 : index
     %89 = arith.muli %87#5, %c64_23 : index
@@ -940,7 +940,7 @@ func.func @ov_head(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %
         faattn.yield %124 : bf16
       }
       scf.yield %114, %117, %122, %120, %123, %arg8 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %97 = arith.cmpi sge, %71, %69 : index
     %c64_25 = arith.constant 64 : index
     %98 = arith.muli %96#5, %c64_25 : index
@@ -999,7 +999,7 @@ func.func @ov_head(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %
 // PP:           nvvm.barrier.arrive id = %{{.*}} number_of_threads = %c256_i32
 // PP-NEXT:      nvvm.wgmma.wait.group.sync.aligned 1
 // PP-NOT:       nvvm.barrier
-// PP:         } {faattn.kv_loop = "masked", faattn.pipelined}
+// PP:         } {faattn.kv_loop = "masked", faattn.rotated}
 func.func @ov_pp(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %arg2: memref<?x?x4x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.schedule = "pingpong", faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x4x64xbf16>
@@ -1104,7 +1104,7 @@ func.func @ov_pp(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %26 = arith.cmpi sge, %20, %21 : index
     %c64_7 = arith.constant 64 : index
     %27 = arith.muli %25#5, %c64_7 : index
@@ -1181,7 +1181,7 @@ func.func @ov_pp(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %70 : bf16
       }
       scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %35 = arith.cmpi sge, %21, %22 : index
     %c64_8 = arith.constant 64 : index
     %36 = arith.muli %34#5, %c64_8 : index
@@ -1259,7 +1259,7 @@ func.func @ov_pp(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %44 = arith.cmpi sge, %22, %1 : index
     %c64_10 = arith.constant 64 : index
     %45 = arith.muli %43#5, %c64_10 : index
@@ -1324,7 +1324,7 @@ func.func @ov_pp(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
 // WS:         scf.for {{.*}} -> (vector<32xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<32xbf16>, index) {
 // WS:           nvvm.wgmma.wait.group.sync.aligned 1
 // WS:           nvvm.wgmma.wait.group.sync.aligned 0
-// WS:         } {faattn.kv_loop = "full", faattn.pipelined}
+// WS:         } {faattn.kv_loop = "full", faattn.rotated}
 func.func @ov_ws(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %arg2: memref<?x?x4x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.schedule = "cooperative", faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x4x64xbf16>
@@ -1429,7 +1429,7 @@ func.func @ov_ws(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %26 = arith.cmpi sge, %20, %21 : index
     %c64_7 = arith.constant 64 : index
     %27 = arith.muli %25#5, %c64_7 : index
@@ -1506,7 +1506,7 @@ func.func @ov_ws(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %70 : bf16
       }
       scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %35 = arith.cmpi sge, %21, %22 : index
     %c64_8 = arith.constant 64 : index
     %36 = arith.muli %34#5, %c64_8 : index
@@ -1584,7 +1584,7 @@ func.func @ov_ws(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %44 = arith.cmpi sge, %22, %1 : index
     %c64_10 = arith.constant 64 : index
     %45 = arith.muli %43#5, %c64_10 : index
@@ -1634,7 +1634,7 @@ func.func @ov_ws(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x4x64xbf16>, %ar
 // kernel ov_one_stage { heads = 2; head_dim = 256; tile = 128x128; overlap = softmax }
 // SKIP-LABEL: func.func @ov_one_stage(
 // SKIP-SAME: faattn.wgmma_skipped = "rotated KV loops need two K/V stages, shared memory holds one"
-// SKIP: } {faattn.kv_loop = "masked", faattn.pipelined}
+// SKIP: } {faattn.kv_loop = "masked", faattn.rotated}
 // SKIP-NOT: gpu.func
 func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xbf16>, %arg2: memref<?x?x2x256xbf16>, %arg3: memref<?x?x2x256xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
@@ -1740,7 +1740,7 @@ func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xb
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %26 = arith.cmpi sge, %20, %21 : index
     %c128_8 = arith.constant 128 : index
     %27 = arith.muli %25#5, %c128_8 : index
@@ -1817,7 +1817,7 @@ func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xb
         faattn.yield %70 : bf16
       }
       scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %35 = arith.cmpi sge, %21, %22 : index
     %c128_9 = arith.constant 128 : index
     %36 = arith.muli %34#5, %c128_9 : index
@@ -1895,7 +1895,7 @@ func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xb
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<128x256xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x128xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %44 = arith.cmpi sge, %22, %1 : index
     %c128_11 = arith.constant 128 : index
     %45 = arith.muli %43#5, %c128_11 : index
@@ -1942,7 +1942,7 @@ func.func @ov_one_stage(%arg0: memref<?x?x2x256xbf16>, %arg1: memref<?x?x2x256xb
 // kernel ov_small { heads = 2; head_dim = 64; tile = 32x32; overlap = softmax }
 // SKIP-LABEL: func.func @ov_small(
 // SKIP-SAME: faattn.wgmma_skipped = "block_m is not 64, 128, 192 or 256"
-// SKIP: faattn.pipelined}
+// SKIP: faattn.rotated}
 // SKIP-NOT: gpu.func
 func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x2x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
@@ -2048,7 +2048,7 @@ func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %26 = arith.cmpi sge, %20, %21 : index
     %c32_8 = arith.constant 32 : index
     %27 = arith.muli %25#5, %c32_8 : index
@@ -2125,7 +2125,7 @@ func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
         faattn.yield %70 : bf16
       }
       scf.yield %61, %63, %68, %66, %69, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-    } {faattn.kv_loop = "full", faattn.pipelined}
+    } {faattn.kv_loop = "full", faattn.rotated}
     %35 = arith.cmpi sge, %21, %22 : index
     %c32_9 = arith.constant 32 : index
     %36 = arith.muli %34#5, %c32_9 : index
@@ -2203,7 +2203,7 @@ func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
         faattn.yield %71 : bf16
       }
       scf.yield %61, %64, %69, %67, %70, %arg7 : !faattn.tile<32x64xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x1xf32>, !faattn.tile<32x32xbf16>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %44 = arith.cmpi sge, %22, %1 : index
     %c32_11 = arith.constant 32 : index
     %45 = arith.muli %43#5, %c32_11 : index
@@ -2247,9 +2247,9 @@ func.func @ov_small(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
 // -----
 
 // The TMA pipeline numbers the blocks over all KV loops: rotated ones and plain ones do not mix.
-// Kernel ov with the full loop's faattn.pipelined mark dropped by hand.
+// Kernel ov with the full loop's faattn.rotated mark dropped by hand.
 // SKIP-LABEL: func.func @ov_mixed(
-// SKIP-SAME: faattn.wgmma_skipped = "some KV loops are rotated by faattn-pipeline-kv, some not"
+// SKIP-SAME: faattn.wgmma_skipped = "some KV loops are rotated by faattn-overlap-softmax, some not"
 // SKIP-NOT: gpu.func
 func.func @ov_mixed(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
@@ -2419,7 +2419,7 @@ func.func @ov_mixed(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
         faattn.yield %90 : bf16
       }
       scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %45 = arith.cmpi sge, %38, %39 : index
     %c64_6 = arith.constant 64 : index
     %46 = arith.muli %44#5, %c64_6 : index
@@ -2578,7 +2578,7 @@ func.func @ov_mixed(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, 
         faattn.yield %90 : bf16
       }
       scf.yield %80, %83, %88, %86, %89, %arg7 : !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x64xbf16, #faattn.wgmma_a<warpgroups = 2>>, index
-    } {faattn.kv_loop = "masked", faattn.pipelined}
+    } {faattn.kv_loop = "masked", faattn.rotated}
     %63 = arith.cmpi sge, %40, %41 : index
     %c64_9 = arith.constant 64 : index
     %64 = arith.muli %62#5, %c64_9 : index

@@ -1641,7 +1641,7 @@ func.func @cap(%arg0: memref<?x?x2x128xbf16>, %arg1: memref<?x?x2x128xbf16>, %ar
 // CHECK-LABEL: gpu.func @docs(
 // CHECK-SAME: %[[DOC:[a-z0-9]+]]: memref<?xi32>
 // CHECK-SAME: %[[DMQ:[a-z0-9]+]]: !llvm.ptr, %[[DMK:[a-z0-9]+]]: !llvm.ptr, %[[DMV:[a-z0-9]+]]: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr) kernel
-// Q by TMA, then at once the head KV block (faattn-peel-diagonal: the block of the Q block's
+// Q by TMA, then at once the head KV block (faattn-kv-head: the block of the Q block's
 // last row), ring block 0: its index needs no scan result, so its K and V load under the scan.
 // CHECK:       nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[DMQ]]
 // CHECK-NOT:   memref.load

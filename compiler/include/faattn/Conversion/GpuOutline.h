@@ -70,10 +70,10 @@ std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, ml
 /// `<name>_combine` for a split-KV combine grid.
 std::string kernelName(mlir::func::FuncOp fn, unsigned index);
 
-/// Whether `root` holds a KV loop rotated by faattn-pipeline-kv (marked
-/// `faattn.pipelined`): faattn-tiles-to-wgmma lowers such a kernel on its TMA
+/// Whether `root` holds a KV loop rotated by faattn-overlap-softmax (marked
+/// `faattn.rotated`): faattn-tiles-to-wgmma lowers such a kernel on its TMA
 /// pipeline only, faattn-tiles-to-gpu refuses it.
-bool hasPipelinedKVLoop(mlir::Operation *root);
+bool hasRotatedKVLoop(mlir::Operation *root);
 
 } // namespace faattn
 

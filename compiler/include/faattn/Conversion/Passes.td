@@ -58,7 +58,7 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     `faattn.ctas_per_sm = 2`, which keeps libdevice's exp2 there). The function
     attribute `faattn.schedule = "pingpong"` makes the two warpgroups of a
     128-row TMA kernel take turns at the tensor cores (named barriers).
-    faattn-pipeline-kv's rotated KV loops (`faattn.pipelined`) take the TMA
+    faattn-overlap-softmax's rotated KV loops (`faattn.rotated`) take the TMA
     pipeline only (two or more stages): block j's Q K^T and block j - 1's
     P V are issued back to back and each is waited for before its result's
     first use; K and V get empty barriers of their own; the kernel gets

@@ -36,10 +36,10 @@ struct AlgorithmOptions {
   /// Its workspace (and number of splits) from the runtime, as function
   /// arguments (the GPU path), instead of a memref.alloc (the CPU path).
   bool splitKVWorkspaceArgs = false;
-  /// faattn-pipeline-kv on every kernel after faattn-assign-layouts
-  /// (faattn-run --cpu --pipeline-kv); else only on those marked
+  /// faattn-overlap-softmax on every kernel after faattn-assign-layouts
+  /// (faattn-run --cpu --overlap-softmax); else only on those marked
   /// `overlap = softmax` (the wgmma TMA pipeline lowers them).
-  bool pipelineKV = false;
+  bool overlapSoftmax = false;
   /// faattn-tune's long-kv: the long-KV build of the kernels that have one
   /// (`overlap = auto`'s shape-dependent choice).
   bool longKV = false;

@@ -78,7 +78,7 @@ enum class Grid { Default, Persistent };
 enum class TileOrder { Auto, HeavyFirst, L2Sections };
 /// What a sm_90a forward kernel's tensor-core products overlap within a warpgroup:
 /// the compiler's choice (none so far), nothing, or the next block's softmax
-/// (faattn-pipeline-kv: block j - 1's P V under block j's softmax, FA3's order).
+/// (faattn-overlap-softmax: block j - 1's P V under block j's softmax, FA3's order).
 enum class Overlap { Auto, None, Softmax };
 const char *dtypeName(DType d);
 const char *layoutName(Layout l);

@@ -42,7 +42,7 @@ def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
 
-def FAAttnPeelDiagonal : Pass<"faattn-peel-diagonal", "::mlir::func::FuncOp"> {
+def FAAttnKVHead : Pass<"faattn-kv-head", "::mlir::func::FuncOp"> {
   let summary = "Visit the KV block of the Q block's last row first, chosen before the block scan";
   let description = [{
     For each KV loop faattn-mask-analysis split after a block scan that reads
@@ -119,7 +119,7 @@ def FAAttnOnlineSoftmax : Pass<"faattn-online-softmax", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
-def FAAttnPipelineKV : Pass<"faattn-pipeline-kv", "::mlir::func::FuncOp"> {
+def FAAttnOverlapSoftmax : Pass<"faattn-overlap-softmax", "::mlir::func::FuncOp"> {
   let summary = "Software-pipeline the KV loops: block j - 1's P V after block j's Q K^T";
   let description = [{
     After faattn-assign-layouts, rotates each KV loop (`faattn.kv_loop`) so
@@ -131,7 +131,7 @@ def FAAttnPipelineKV : Pass<"faattn-pipeline-kv", "::mlir::func::FuncOp"> {
     adds 0), and the last block's product follows the loop. Opt-in: the
     spec's `overlap = softmax` (with marked-only, the compiler's pipeline:
     the functions marked `faattn.overlap = "softmax"`), faattn-run --cpu
-    --pipeline-kv (every kernel). faattn-tiles-to-wgmma lowers the rotated
+    --overlap-softmax (every kernel). faattn-tiles-to-wgmma lowers the rotated
     loops on its TMA pipeline (each product waited for before its result's
     first use); faattn-tiles-to-gpu refuses them.
   }];

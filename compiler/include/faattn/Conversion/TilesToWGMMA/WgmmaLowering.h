@@ -27,7 +27,8 @@
 #define FAATTN_CONVERSION_TILESTOWGMMA_WGMMALOWERING_H
 
 #include "faattn/Conversion/GpuOutline.h"
-#include "faattn/Conversion/TileScalar.h"
+#include "faattn/Conversion/ElementCode.h"
+#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/Hopper/ResourcePlan.h"
 
@@ -78,8 +79,8 @@ public:
   /// spec's `stages`, fewer when they do not fit in shared memory.
   int64_t stages() const { return tma ? p.stages : 0; }
 
-  /// Whether the KV loops are faattn-pipeline-kv's (P V under the softmax).
-  bool overlapsSoftmax() const { return p.pipelined; }
+  /// Whether the KV loops are faattn-overlap-softmax's (P V under the softmax).
+  bool overlapsSoftmax() const { return p.rotated; }
 
   LogicalResult run();
 
@@ -168,7 +169,7 @@ private:
   /// columns whose first element is at element `base`.
   Value coreIndex(OpBuilder &b, int64_t base, Value r, Value c, int64_t cols);
   /// result = lhs * rhs^T (Q K^T) or lhs * rhs (P V) on wgmma. A product is
-  /// waited for at once, except in a rotated KV loop (faattn-pipeline-kv):
+  /// waited for at once, except in a rotated KV loop (faattn-overlap-softmax):
   /// there Q K_j^T and P V_{j-1} are issued back to back and each is waited
   /// for before its result's first use (awaitBefore), Q K^T's under P V,
   /// P V's under block j's softmax; a rotated loop's last product, after

@@ -31,11 +31,11 @@ struct Plan {
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
   SmallVector<TileLoadOp> v; // right operands of P V
-  // faattn-pipeline-kv's rotated KV loops (all of them or none; the TMA
+  // faattn-overlap-softmax's rotated KV loops (all of them or none; the TMA
   // pipeline only): block j - 1's P V in iteration j, after block j's Q K^T,
   // and each loop's last product after it (its V block, also in v). K and V
   // then have empty barriers of their own.
-  bool pipelined = false;
+  bool rotated = false;
   int64_t d = 0, dv = 0, bn = 0;
   std::string whyNot;
   // The kernel is malformed for this lowering (an error was emitted): a
@@ -47,7 +47,7 @@ struct Plan {
   // `stages` buffers filled ahead of the consumers.
   std::string tmaWhyNot;
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
-  // faattn-peel-diagonal's head (kvLoops.front() {faattn.kv_head}, whose
+  // faattn-kv-head's head (kvLoops.front() {faattn.kv_head}, whose
   // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is
   // ring block 0, loaded whether or not the loop's early iteration runs
   // (before the block scan when headBlock is known there); blocks headLo...

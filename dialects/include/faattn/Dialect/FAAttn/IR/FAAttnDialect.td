@@ -43,7 +43,7 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTileOrderAttrName() {
       return ::llvm::StringLiteral("faattn.tile_order");
     }
-    /// `faattn.overlap`: softmax overlap (faattn-pipeline-kv): asked for or got.
+    /// `faattn.overlap`: softmax overlap (faattn-overlap-softmax): asked for or got.
     static constexpr ::llvm::StringLiteral getOverlapAttrName() {
       return ::llvm::StringLiteral("faattn.overlap");
     }
@@ -79,7 +79,7 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getKvLoopAttrName() {
       return ::llvm::StringLiteral("faattn.kv_loop");
     }
-    /// `faattn.kv_head`: on a KV loop: faattn-peel-diagonal's head loop.
+    /// `faattn.kv_head`: on a KV loop: faattn-kv-head's head loop.
     static constexpr ::llvm::StringLiteral getKvHeadAttrName() {
       return ::llvm::StringLiteral("faattn.kv_head");
     }
@@ -107,9 +107,9 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getSplitKvCombineAttrName() {
       return ::llvm::StringLiteral("faattn.split_kv_combine");
     }
-    /// `faattn.pipelined`: on a KV loop: rotated by faattn-pipeline-kv.
-    static constexpr ::llvm::StringLiteral getPipelinedAttrName() {
-      return ::llvm::StringLiteral("faattn.pipelined");
+    /// `faattn.rotated`: on a KV loop: rotated by faattn-overlap-softmax.
+    static constexpr ::llvm::StringLiteral getRotatedAttrName() {
+      return ::llvm::StringLiteral("faattn.rotated");
     }
     /// `faattn.block_scan`: on an scf.parallel: faattn-mask-analysis' block scan.
     static constexpr ::llvm::StringLiteral getBlockScanAttrName() {

@@ -1,12 +1,12 @@
-// faattn-peel-diagonal: the KV block of the Q block's last row is chosen before the block
+// faattn-kv-head: the KV block of the Q block's last row is chosen before the block
 // scan and visited first when the scan finds it the last non-empty block.
-// The input: the kernels of tests/lit/Pipeline/pipeline-faattn-peel-diagonal.fa after
+// The input: the kernels of tests/lit/Pipeline/pipeline-faattn-kv-head.fa after
 // faattn-mask-analysis (faattn-compile --emit=mlir --stop-after=faattn-mask-analysis).
 //
-// RUN: faattn-opt %s -split-input-file -faattn-peel-diagonal | FileCheck %s
+// RUN: faattn-opt %s -split-input-file -faattn-kv-head | FileCheck %s
 // Idempotent: a second run finds the split peeled already (the same checks hold).
-// RUN: faattn-opt %s -split-input-file -faattn-peel-diagonal -faattn-peel-diagonal | FileCheck %s
-// RUN: faattn-opt %s -split-input-file -faattn-peel-diagonal | FileCheck %s --check-prefix=KVOUTER
+// RUN: faattn-opt %s -split-input-file -faattn-kv-head -faattn-kv-head | FileCheck %s
+// RUN: faattn-opt %s -split-input-file -faattn-kv-head | FileCheck %s --check-prefix=KVOUTER
 
 // kernel documents { heads = 4; head_dim = 128
 //   param doc : i32[seq]

@@ -1,46 +1,19 @@
-//===- TileScalar.h - One element of an elementwise tile op -----*- C++ -*-===//
+//===- ElementCode.h - one element of an elementwise tile op ----*- C++ -*-===//
 //
 // The scalar semantics of tile_map, tile_score and tile_mask, shared by every
-// lowering (CPU linalg bodies, GPU per-thread loops): given the element's
-// inputs (and for score/mask its absolute q_idx and kv_idx), emit the value.
+// lowering (CPU linalg bodies, GPU per-thread loops, wgmma fragments): given
+// the element's inputs (and for score/mask its absolute q_idx and kv_idx),
+// emit the value; ElementCode splits a region's code by what it depends on.
 //
 //===----------------------------------------------------------------------===//
-#ifndef FAATTN_CONVERSION_TILESCALAR_H
-#define FAATTN_CONVERSION_TILESCALAR_H
+#ifndef FAATTN_CONVERSION_ELEMENTCODE_H
+#define FAATTN_CONVERSION_ELEMENTCODE_H
 
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
 #include "mlir/IR/IRMapping.h"
 
 namespace faattn {
-
-/// The sequence dimension of a tile_load/tile_store memref: 1 (bshd) or 2
-/// (bhsd) for Q/K/V/O, 2 for the (batch, heads, seq) LSE.
-unsigned tileSeqDim(mlir::MemRefType type, Layout layout);
-
-/// The memref indices of element (row, col) of a tile of (batch, head) rows.
-llvm::SmallVector<mlir::Value> tileMemIndices(mlir::MemRefType type, Layout layout,
-                                              mlir::Value batch, mlir::Value head,
-                                              mlir::Value row, mlir::Value col);
-
-/// Where row `row` (counted from its sequence's start) of a tile_load or
-/// tile_store lives: the memref's batch and sequence indices, and whether the
-/// row exists (inside the sequence's limit, the page table and the memref).
-/// A paged row reads the page table (guarded: never out of its bounds).
-struct RowAddress {
-  mlir::Value inside; ///< i1
-  mlir::Value batch;  ///< index: the memref's batch (for pages: the page)
-  mlir::Value row;    ///< index: the memref's sequence position
-};
-RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
-                          mlir::Value row);
-RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileStoreOp store,
-                          mlir::Value row);
-
-/// Element `col` of the row at `at`, or 0 when the row does not exist.
-mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
-                       const RowAddress &at, mlir::Value col);
-
 
 /// Clones the single block of `region` at the builder with its arguments
 /// mapped to `args`; returns the value its faattn.yield yields. Ops whose
@@ -110,4 +83,4 @@ mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, mlir::Value q, ml
 
 } // namespace faattn
 
-#endif // FAATTN_CONVERSION_TILESCALAR_H
+#endif // FAATTN_CONVERSION_ELEMENTCODE_H

@@ -1,4 +1,4 @@
-//===- PeelDiagonal.cpp - faattn-peel-diagonal -----------------------------===//
+//===- KVHead.cpp - faattn-kv-head: the head KV block before the scan -----===//
 //
 // Moves one KV block to the front of a scanned KV range, so that its load
 // can start before the block scan ends. faattn-mask-analysis leaves each
@@ -46,7 +46,7 @@
 #include "mlir/IR/Builders.h"
 
 namespace faattn {
-#define GEN_PASS_DEF_FAATTNPEELDIAGONAL
+#define GEN_PASS_DEF_FAATTNKVHEAD
 #include "faattn/Transforms/Passes.h.inc"
 } // namespace faattn
 
@@ -112,7 +112,7 @@ void setAfterDefs(OpBuilder &b, Block *block, ValueRange values) {
     b.setInsertionPointToStart(block);
 }
 
-struct PeelDiagonalPass : impl::FAAttnPeelDiagonalBase<PeelDiagonalPass> {
+struct KVHeadPass : impl::FAAttnKVHeadBase<KVHeadPass> {
   void runOnOperation() override {
     SmallVector<scf::ForOp> firsts;
     getOperation().walk([&](scf::ForOp loop) {

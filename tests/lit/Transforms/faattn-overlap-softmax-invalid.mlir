@@ -1,4 +1,4 @@
-// RUN: faattn-opt %s -split-input-file -faattn-pipeline-kv -verify-diagnostics
+// RUN: faattn-opt %s -split-input-file -faattn-overlap-softmax -verify-diagnostics
 
 // A KV loop the pass cannot rotate is an error naming why (faattn-online-softmax's loops
 // have one P V product, V loaded for it alone, O updated by fma(O, alpha, P V)).
@@ -7,7 +7,7 @@ func.func @no_pv(%n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
-  // expected-error @+1 {{faattn-pipeline-kv: no P V product}}
+  // expected-error @+1 {{faattn-overlap-softmax: no P V product}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     scf.yield %a : !faattn.tile<64x64xf32>
   } {faattn.kv_loop = "full"}
@@ -22,7 +22,7 @@ func.func @v_not_loaded(%n: index) {
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %p = faattn.tile_splat 0.0 : <64x32xbf16>
   %v = faattn.tile_splat 0.0 : <32x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: V is not a block loaded in the loop for P V only}}
+  // expected-error @+1 {{faattn-overlap-softmax: V is not a block loaded in the loop for P V only}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
     scf.yield %pv : !faattn.tile<64x64xf32>
@@ -37,7 +37,7 @@ func.func @not_fma(%vmem: memref<?x?x2x64xbf16>, %n: index) {
   %c1 = arith.constant 1 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %p = faattn.tile_splat 0.0 : <64x32xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: O's update is not fma(O, alpha, P V) yielded as is}}
+  // expected-error @+1 {{faattn-overlap-softmax: O's update is not fma(O, alpha, P V) yielded as is}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
     %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
@@ -58,7 +58,7 @@ func.func @two_pv(%vmem: memref<?x?x2x64xbf16>, %n: index) {
   %c1 = arith.constant 1 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %p = faattn.tile_splat 0.0 : <64x32xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: more than one P V product}}
+  // expected-error @+1 {{faattn-overlap-softmax: more than one P V product}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
     %pv = faattn.tile_dot %p, %v : <64x32xbf16>, <32x64xbf16> -> <64x64xf32>
@@ -78,7 +78,7 @@ func.func @p_outside(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64xbf16>,
   %p = faattn.tile_splat 0.0 : <64x32xbf16>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
   %alpha = faattn.tile_splat 1.0 : <64x1xf32>
-  // expected-error @+1 {{faattn-pipeline-kv: P or alpha is not computed in the loop}}
+  // expected-error @+1 {{faattn-overlap-softmax: P or alpha is not computed in the loop}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %k = faattn.tile_load %kmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>
     %s = faattn.tile_dot %q, %k {transpose_rhs} : <64x64xbf16>, <32x64xbf16> -> <64x32xf32>
@@ -101,7 +101,7 @@ func.func @v_row_carried(%vmem: memref<?x?x2x64xbf16>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
-  // expected-error @+1 {{faattn-pipeline-kv: V's position depends on a carried value}}
+  // expected-error @+1 {{faattn-overlap-softmax: V's position depends on a carried value}}
   %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o, %row = %c0) -> (!faattn.tile<64x64xf32>, index) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -126,7 +126,7 @@ func.func @no_qk(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64xbf16>, %ro
   %c2 = arith.constant 2 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: no Q K^T product before P V}}
+  // expected-error @+1 {{faattn-overlap-softmax: no Q K^T product before P V}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -150,7 +150,7 @@ func.func @step_two(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64xbf16>, 
   %c2 = arith.constant 2 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: the loop's step is not 1}}
+  // expected-error @+1 {{faattn-overlap-softmax: the loop's step is not 1}}
   %r = scf.for %i = %c0 to %n step %c2 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -176,7 +176,7 @@ func.func @o_not_carried(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64xbf
   %c2 = arith.constant 2 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: O's update does not read the carried O}}
+  // expected-error @+1 {{faattn-overlap-softmax: O's update does not read the carried O}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -202,7 +202,7 @@ func.func @o_read_elsewhere(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64
   %c2 = arith.constant 2 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: the carried O is read or yielded elsewhere}}
+  // expected-error @+1 {{faattn-overlap-softmax: the carried O is read or yielded elsewhere}}
   %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o, %b = %o) -> (!faattn.tile<64x64xf32>, !faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -228,7 +228,7 @@ func.func @row_from_memory(%vmem: memref<?x?x2x64xbf16>, %kmem: memref<?x?x2x64x
   %c2 = arith.constant 2 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
   %q = faattn.tile_splat 0.0 : <64x64xbf16>
-  // expected-error @+1 {{faattn-pipeline-kv: V's position is computed by an op with side effects or regions}}
+  // expected-error @+1 {{faattn-overlap-softmax: V's position is computed by an op with side effects or regions}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o) -> (!faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %alpha = faattn.tile_splat 1.0 : <64x1xf32>
@@ -253,7 +253,7 @@ func.func @pv_two_uses(%vmem: memref<?x?x2x64xbf16>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %o = faattn.tile_splat 0.0 : <64x64xf32>
-  // expected-error @+1 {{faattn-pipeline-kv: P V has more than one use}}
+  // expected-error @+1 {{faattn-overlap-softmax: P V has more than one use}}
   %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%a = %o, %b = %o) -> (!faattn.tile<64x64xf32>, !faattn.tile<64x64xf32>) {
     %p = faattn.tile_splat 0.0 : <64x32xbf16>
     %v = faattn.tile_load %vmem[%c0, %c0, %i] <bshd> : memref<?x?x2x64xbf16> -> <32x64xbf16>

@@ -1,4 +1,4 @@
-//===- PipelineKV.cpp - faattn-pipeline-kv: P V under the next softmax -----===//
+//===- OverlapSoftmax.cpp - faattn-overlap-softmax: P V under the softmax -===//
 //
 // Software pipelining of the KV loops (FlashAttention-3's GEMM-softmax
 // pipelining, docs/PERFORMANCE.md step 19), on the tile IR after
@@ -26,12 +26,12 @@
 // with its limit at its first row (all of it reads as 0): a block the kernel
 // would not visit, which may hold anything, adds exactly 0. m and l are untouched: only O's
 // update moves. Each KV loop (faattn-mask-analysis' masked / full / masked
-// ranges, the head block's loop) is pipelined on its own.
+// ranges, the head block's loop) is rotated on its own.
 //
 // Opt-in: the spec's `overlap = softmax` (the function's faattn.overlap; the
 // compiler's pipeline runs the pass marked-only), or every kernel with
-// AlgorithmOptions::pipelineKV (faattn-run --cpu --pipeline-kv). The rotated
-// loops are marked `faattn.pipelined`; faattn-tiles-to-wgmma lowers them on
+// AlgorithmOptions::overlapSoftmax (faattn-run --cpu --overlap-softmax). The rotated
+// loops are marked `faattn.rotated`; faattn-tiles-to-wgmma lowers them on
 // its TMA pipeline (docs/PERFORMANCE.md step 20), faattn-tiles-to-gpu refuses
 // them.
 //
@@ -53,7 +53,7 @@
 #include <limits>
 
 namespace faattn {
-#define GEN_PASS_DEF_FAATTNPIPELINEKV
+#define GEN_PASS_DEF_FAATTNOVERLAPSOFTMAX
 #include "faattn/Transforms/Passes.h.inc"
 } // namespace faattn
 
@@ -211,7 +211,7 @@ LogicalResult pipeline(scf::ForOp loop) {
   std::string why;
   FailureOr<Stage> found = findStage(loop, why);
   if (failed(found))
-    return loop.emitError() << "faattn-pipeline-kv: " << why;
+    return loop.emitError() << "faattn-overlap-softmax: " << why;
   Stage st = *found;
   Location loc = loop.getLoc();
   Block *body = loop.getBody();
@@ -226,7 +226,7 @@ LogicalResult pipeline(scf::ForOp loop) {
   auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
                                     loop.getStep(), inits);
   newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
-  newLoop->setAttr(FAAttnDialect::getPipelinedAttrName(), b.getUnitAttr());
+  newLoop->setAttr(FAAttnDialect::getRotatedAttrName(), b.getUnitAttr());
   Block *newBody = newLoop.getBody();
   if (!newBody->empty())
     newBody->getTerminator()->erase();
@@ -276,15 +276,15 @@ LogicalResult pipeline(scf::ForOp loop) {
   return success();
 }
 
-struct PipelineKVPass : impl::FAAttnPipelineKVBase<PipelineKVPass> {
-  using FAAttnPipelineKVBase::FAAttnPipelineKVBase;
+struct OverlapSoftmaxPass : impl::FAAttnOverlapSoftmaxBase<OverlapSoftmaxPass> {
+  using FAAttnOverlapSoftmaxBase::FAAttnOverlapSoftmaxBase;
   void runOnOperation() override {
     auto overlap = getOperation()->getAttrOfType<StringAttr>(FAAttnDialect::getOverlapAttrName());
     if (markedOnly && !(overlap && overlap.getValue() == "softmax"))
       return;
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(FAAttnDialect::getKvLoopAttrName()) && !loop->hasAttr(FAAttnDialect::getPipelinedAttrName()))
+      if (loop->hasAttr(FAAttnDialect::getKvLoopAttrName()) && !loop->hasAttr(FAAttnDialect::getRotatedAttrName()))
         loops.push_back(loop);
     });
     for (scf::ForOp loop : loops)

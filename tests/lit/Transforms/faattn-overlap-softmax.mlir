@@ -1,10 +1,10 @@
-// faattn-pipeline-kv on the kernels of tests/lit/Pipeline/pipeline-faattn-pipeline-kv.fa after
+// faattn-overlap-softmax on the kernels of tests/lit/Pipeline/pipeline-faattn-overlap-softmax.fa after
 // faattn-assign-layouts (faattn-compile --emit=mlir --stop-after=faattn-online-softmax, then
 // faattn-opt -faattn-assign-layouts), before any KV loop is rotated.
-// RUN: faattn-opt %s -faattn-pipeline-kv | FileCheck %s
-// RUN: faattn-opt %s -faattn-pipeline-kv -faattn-pipeline-kv | FileCheck %s --check-prefix=ONCE
+// RUN: faattn-opt %s -faattn-overlap-softmax | FileCheck %s
+// RUN: faattn-opt %s -faattn-overlap-softmax -faattn-overlap-softmax | FileCheck %s --check-prefix=ONCE
 // With marked-only (the compiler's pipeline) only the kernels with overlap = softmax:
-// RUN: faattn-opt %s -faattn-pipeline-kv=marked-only=1 | FileCheck %s --check-prefix=MARKED
+// RUN: faattn-opt %s -faattn-overlap-softmax=marked-only=1 | FileCheck %s --check-prefix=MARKED
 
 // GQA 4 : 2, causal, 64 x 32 tiles: three KV loops (masked, full, masked), each rotated.
 // kernel gqa { heads = 4 : 2; head_dim = 64; tile = 64x32; mask = causal; return_lse }
@@ -31,7 +31,7 @@
 // CHECK:        %[[PN:.*]] = faattn.tile_map %{{.*}} -> <64x32xbf16, #faattn.wgmma_a<warpgroups = 1>>
 // O is block j''s update; this block's alpha, P and index go to the next iteration:
 // CHECK:        scf.yield %[[ON]], %{{.*}}, %{{.*}}, %{{.*}}, %[[PN]], %[[IV]] :
-// CHECK-NEXT: } {faattn.kv_loop = "masked", faattn.pipelined}
+// CHECK-NEXT: } {faattn.kv_loop = "masked", faattn.rotated}
 // After the loop, the last block's product (an empty loop's: P = 0 and V read as 0):
 // CHECK:      %[[EMPTY:.*]] = arith.cmpi sge, %[[LB]], %{{.*}} : index
 // CHECK:      %[[LROW:.*]] = arith.muli %[[L]]#5, %c32{{[_0-9]*}} : index
@@ -41,9 +41,9 @@
 // CHECK-NEXT: %[[OL:.*]] = faattn.tile_map %[[L]]#0, %[[L]]#3, %[[PVL]] :
 // The next loop starts from that O:
 // CHECK:      scf.for %{{.*}} iter_args(%{{[a-z0-9]+}} = %[[OL]], %{{[a-z0-9]+}} = %[[L]]#1, %{{[a-z0-9]+}} = %[[L]]#2,
-// CHECK:      } {faattn.kv_loop = "full", faattn.pipelined}
+// CHECK:      } {faattn.kv_loop = "full", faattn.rotated}
 // CHECK:      %[[L3:.*]]:6 = scf.for
-// CHECK:      } {faattn.kv_loop = "masked", faattn.pipelined}
+// CHECK:      } {faattn.kv_loop = "masked", faattn.rotated}
 // The last loop's last product, then O and the LSE are stored:
 // CHECK:      faattn.tile_dot %[[L3]]#4, %{{.*}} :
 // CHECK:      faattn.tile_store
@@ -54,7 +54,7 @@
 // ONCE-COUNT-3: iter_args({{[^)]*}}) -> (!faattn.tile<64x64xf32, #faattn.wgmma_acc<warpgroups = 1>>, !faattn.tile<64x1xf32, #faattn.wgmma_acc<warpgroups = 1>>, !faattn.tile<64x1xf32, #faattn.wgmma_acc<warpgroups = 1>>, !faattn.tile<64x1xf32, #faattn.wgmma_acc<warpgroups = 1>>, !faattn.tile<64x32xbf16, #faattn.wgmma_a<warpgroups = 1>>, index) {
 // ONCE-NOT: scf.for
 // MARKED-LABEL: func.func @gqa(
-// MARKED-NOT:   faattn.pipelined
+// MARKED-NOT:   faattn.rotated
 func.func @gqa(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>, %arg4: memref<?x4x?xf32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x4x64xbf16>
@@ -372,7 +372,7 @@ func.func @gqa(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2
 // CHECK-LABEL: func.func @marked(
 // ONCE-LABEL: func.func @marked(
 // MARKED-LABEL: func.func @marked(
-// MARKED:       } {faattn.kv_loop = "full", faattn.pipelined}
+// MARKED:       } {faattn.kv_loop = "full", faattn.rotated}
 func.func @marked(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x2x64xbf16>) attributes {faattn.kernel, faattn.overlap = "softmax", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x2x64xbf16>
@@ -618,7 +618,7 @@ func.func @marked(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %a
 
 // kernel unmarked { heads = 2; head_dim = 64; tile = 128x64; overlap = none }
 // MARKED-LABEL: func.func @unmarked(
-// MARKED-NOT:   faattn.pipelined
+// MARKED-NOT:   faattn.rotated
 func.func @unmarked(%arg0: memref<?x?x2x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x2x64xbf16>) attributes {faattn.kernel, faattn.overlap = "none", faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "l2_sections"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x2x64xbf16>

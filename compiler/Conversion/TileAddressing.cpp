@@ -1,0 +1,107 @@
+//===- TileAddressing.cpp - where a tile's rows and elements live ---------===//
+//
+// See faattn/Conversion/TileAddressing.h.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Conversion/TileAddressing.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+
+namespace faattn {
+
+unsigned tileSeqDim(MemRefType t, Layout layout) {
+  return t.getRank() == 3 ? 2 : layout == Layout::bshd ? 1 : 2;
+}
+
+SmallVector<Value> tileMemIndices(MemRefType t, Layout layout, Value bat, Value head, Value row,
+                                  Value col) {
+  if (t.getRank() == 3)
+    return {bat, head, row};
+  if (layout == Layout::bshd)
+    return {bat, row, head, col};
+  return {bat, head, row, col};
+}
+
+namespace {
+
+RowAddress rowAddress(OpBuilder &b, Location loc, Value mem, Layout layout, Value batch,
+                      Value row, Value offset, Value limit, Value table,
+                      std::optional<int64_t> pageSize) {
+  auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto ult = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
+  auto both = [&](Value x, Value y) -> Value { return arith::AndIOp::create(b, loc, x, y); };
+  auto memTy = cast<MemRefType>(mem.getType());
+  Value seqSize = memref::DimOp::create(b, loc, mem, tileSeqDim(memTy, layout));
+  if (!table) {
+    // Dense or packed rows: at offset + row, below the limit and the memref's size.
+    Value at = offset ? arith::AddIOp::create(b, loc, offset, row).getResult() : row;
+    Value inside = ult(at, seqSize);
+    if (limit)
+      inside = both(ult(row, limit), inside);
+    return {inside, batch, at};
+  }
+  // Paged rows: slot row % P of page table[batch, row / P].
+  Value p = cIdx(*pageSize);
+  Value pageNo = arith::DivUIOp::create(b, loc, row, p);
+  Value inTable = both(ult(pageNo, memref::DimOp::create(b, loc, table, 1)),
+                       ult(batch, memref::DimOp::create(b, loc, table, 0)));
+  if (limit)
+    inTable = both(ult(row, limit), inTable);
+  auto read = scf::IfOp::create(
+      b, loc, inTable,
+      [&](OpBuilder &b, Location loc) {
+        Value page = memref::LoadOp::create(b, loc, table, ValueRange{batch, pageNo});
+        scf::YieldOp::create(b, loc,
+                             ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(), page)});
+      },
+      [&](OpBuilder &b, Location loc) {
+        scf::YieldOp::create(b, loc, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
+      });
+  Value page = read.getResult(0);
+  // A negative page is huge as an unsigned index: outside too.
+  Value inside = both(inTable, ult(page, memref::DimOp::create(b, loc, mem, 0)));
+  Value slot = arith::RemUIOp::create(b, loc, row, p);
+  inside = both(inside, ult(slot, seqSize));
+  return {inside, page, slot};
+}
+
+} // namespace
+
+RowAddress tileRowAddress(OpBuilder &b, Location loc, TileLoadOp load, Value row) {
+  return rowAddress(b, loc, load.getMem(), load.getLayout(), load.getBatch(), row,
+                    load.getOffset(), load.getLimit(), load.getPageTable(), load.getPageSize());
+}
+
+RowAddress tileRowAddress(OpBuilder &b, Location loc, TileStoreOp store, Value row) {
+  return rowAddress(b, loc, store.getMem(), store.getLayout(), store.getBatch(), row,
+                    store.getOffset(), store.getLimit(), Value(), std::nullopt);
+}
+
+Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &at, Value col) {
+  Type elt = load.getType().getElementType();
+  auto ifOp = scf::IfOp::create(
+      b, loc, at.inside,
+      [&](OpBuilder &b, Location loc) {
+        Value v = memref::LoadOp::create(
+            b, loc, load.getMem(),
+            tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, load.getHead(),
+                           at.row, col));
+        scf::YieldOp::create(b, loc, v);
+      },
+      [&](OpBuilder &b, Location loc) {
+        Value zero = isa<FloatType>(elt)
+                         ? Value(arith::ConstantOp::create(b, loc, b.getFloatAttr(elt, 0.0)))
+                         : Value(arith::ConstantOp::create(b, loc, b.getIntegerAttr(elt, 0)));
+        scf::YieldOp::create(b, loc, zero);
+      });
+  return ifOp.getResult(0);
+}
+
+} // namespace faattn

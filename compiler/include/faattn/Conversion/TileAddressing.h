@@ -1,0 +1,47 @@
+//===- TileAddressing.h - where a tile's rows and elements live -*- C++ -*-===//
+//
+// The addressing of tile_load / tile_store rows that every lowering shares
+// (CPU linalg bodies, the SIMT and wgmma GPU paths): the memref indices of a
+// tile element, and where a row of a (packed, limited or paged) sequence
+// lives and whether it exists; every position is checked against the
+// memref's sizes and the page table, so an out-of-range read gives 0 and an
+// out-of-range write is dropped.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_CONVERSION_TILEADDRESSING_H
+#define FAATTN_CONVERSION_TILEADDRESSING_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+namespace faattn {
+
+/// The sequence dimension of a tile_load/tile_store memref: 1 (bshd) or 2
+/// (bhsd) for Q/K/V/O, 2 for the (batch, heads, seq) LSE.
+unsigned tileSeqDim(mlir::MemRefType type, Layout layout);
+
+/// The memref indices of element (row, col) of a tile of (batch, head) rows.
+llvm::SmallVector<mlir::Value> tileMemIndices(mlir::MemRefType type, Layout layout,
+                                              mlir::Value batch, mlir::Value head,
+                                              mlir::Value row, mlir::Value col);
+
+/// Where row `row` (counted from its sequence's start) of a tile_load or
+/// tile_store lives: the memref's batch and sequence indices, and whether the
+/// row exists (inside the sequence's limit, the page table and the memref).
+/// A paged row reads the page table (guarded: never out of its bounds).
+struct RowAddress {
+  mlir::Value inside; ///< i1
+  mlir::Value batch;  ///< index: the memref's batch (for pages: the page)
+  mlir::Value row;    ///< index: the memref's sequence position
+};
+RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
+                          mlir::Value row);
+RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileStoreOp store,
+                          mlir::Value row);
+
+/// Element `col` of the row at `at`, or 0 when the row does not exist.
+mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
+                       const RowAddress &at, mlir::Value col);
+
+} // namespace faattn
+
+#endif // FAATTN_CONVERSION_TILEADDRESSING_H
