@@ -2,8 +2,9 @@
 //
 // Runtime::compile: the spec parsed and checked once, its cache key, the
 // memory cache (one compile per key, concurrent callers wait on a shared
-// future), then the disk cache (DiskCache.h: read under the key's lock, else
-// compile and write) or the compiler, and the Kernel with the checked spec's
+// future), then the disk cache (DiskCache.h: a trusted directory only; read
+// under the key's lock, else compile and write; read-only when the directory
+// or the lock cannot be written or the lock is held too long) or the compiler, and the Kernel with the checked spec's
 // shape for the launch checks. Also dtypeName, compilerVersion and cacheKey.
 //
 //===----------------------------------------------------------------------===//
@@ -29,6 +30,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace faattn {
 
@@ -64,6 +66,8 @@ std::string cacheKey(const std::string &canonicalSpecJson, const std::string &ta
 struct Runtime::Impl {
   RuntimeOptions options;
   std::string dir; // "" = no disk cache
+  bool readOnly = false; // the directory's owner cannot write it: read, never write
+  int64_t lockTimeoutMs = 10000;
   bool diskWarned = false;
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Result<CompiledKernel>>> memory;
@@ -88,18 +92,40 @@ struct Runtime::Impl {
 
 Runtime::Runtime(RuntimeOptions options) : impl(std::make_unique<Impl>()) {
   impl->options = std::move(options);
+  if (impl->options.lockTimeoutMs) {
+    impl->lockTimeoutMs = *impl->options.lockTimeoutMs;
+  } else if (const char *env = std::getenv("FAATTN_CACHE_LOCK_TIMEOUT_MS")) {
+    char *end = nullptr;
+    long long ms = std::strtoll(env, &end, 10);
+    if (*env && end && !*end && ms >= 0)
+      impl->lockTimeoutMs = ms;
+  }
+  auto nonEmpty = [](const char *v) { return v && *v; };
   if (impl->options.cacheDir) {
     impl->dir = *impl->options.cacheDir;
   } else if (const char *env = std::getenv("FAATTN_CACHE_DIR")) {
     impl->dir = env;
-  } else if (const char *home = std::getenv("HOME")) {
+  } else if (const char *xdg = std::getenv("XDG_CACHE_HOME");
+             nonEmpty(xdg) && llvm::sys::path::is_absolute(xdg)) {
+    llvm::SmallString<256> p(xdg);
+    llvm::sys::path::append(p, "faattn");
+    impl->dir = std::string(p);
+  } else if (const char *home = std::getenv("HOME"); nonEmpty(home)) {
     llvm::SmallString<256> p(home);
     llvm::sys::path::append(p, ".cache", "faattn");
     impl->dir = std::string(p);
   }
-  if (!impl->dir.empty())
-    if (std::error_code ec = llvm::sys::fs::create_directories(impl->dir))
-      impl->warnDisk("cannot create '" + impl->dir + "': " + ec.message());
+  if (impl->dir.empty())
+    return;
+  // Created for the current user only (0700); an existing directory is not
+  // changed, only checked.
+  if (std::error_code ec = llvm::sys::fs::create_directories(
+          impl->dir, /*IgnoreExisting=*/true, llvm::sys::fs::perms::owner_all)) {
+    impl->warnDisk("cannot create '" + impl->dir + "': " + ec.message());
+    return;
+  }
+  if (std::string why = untrustedDirReason(impl->dir, impl->readOnly); !why.empty())
+    impl->warnDisk(why);
 }
 
 Runtime::~Runtime() = default;
@@ -138,9 +164,11 @@ Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
                                                     const spec::KernelSpec &k,
                                                     llvm::SourceMgr &sm) {
   std::string d;
+  bool writable;
   {
     std::lock_guard<std::mutex> lock(mutex);
     d = dir;
+    writable = !readOnly;
   }
   if (d.empty())
     return compileSpec(text, k, sm);
@@ -148,22 +176,26 @@ Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
   llvm::sys::path::append(path, key + ".faattn");
   llvm::sys::path::append(lockPath, key + ".lock");
   // One compile per key across processes: the first takes the lock and
-  // compiles, the others wait and then read its file.
-  FileLock lock{std::string(lockPath)};
-  if (lock.fd < 0) {
-    warnDisk("cannot lock '" + std::string(lockPath) + "'");
-    return compileSpec(text, k, sm);
+  // compiles, the others wait (up to lockTimeoutMs) and then read its file.
+  // A read-only cache takes no lock. A lock that cannot be created (a
+  // read-only directory, a symlink) makes this key read-only; one held too
+  // long, too: compiled here and nothing written. Entries are replaced by a
+  // rename, so reading without the lock never sees half an entry.
+  std::optional<FileLock> lock;
+  if (writable) {
+    lock.emplace(std::string(lockPath), lockTimeoutMs);
+    writable = lock->fd >= 0;
   }
-  if (auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false))
-    if (auto k = deserialize((*buf)->getBuffer())) {
+  if (std::optional<std::string> data = readEntry(std::string(path)))
+    if (auto cached = deserialize(*data, key, k.name)) {
       std::lock_guard<std::mutex> g(mutex);
       ++stats.diskHits;
-      return *k;
+      return *cached;
     }
   Result<CompiledKernel> compiled = compileSpec(text, k, sm);
-  if (!compiled || !invalidReason(*compiled).empty())
+  if (!compiled || !invalidReason(*compiled).empty() || !writable)
     return compiled; // Runtime::compile reports it; nothing that cannot launch is written
-  std::string data = serialize(*compiled);
+  std::string data = serialize(*compiled, key, k.name);
   if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
         os << data;
         return llvm::Error::success();

@@ -138,9 +138,16 @@ private:
 };
 
 struct RuntimeOptions {
-  /// The disk cache: $FAATTN_CACHE_DIR, else ~/.cache/faattn. Empty string
-  /// disables it.
+  /// The disk cache: $FAATTN_CACHE_DIR, else $XDG_CACHE_HOME/faattn, else
+  /// ~/.cache/faattn (created 0700). Empty string disables it. A directory
+  /// that is a symlink, is not owned by the current user, or that group or
+  /// others can write is not used (one warning; kernels stay in memory); one
+  /// its owner cannot write is used read-only.
   std::optional<std::string> cacheDir;
+  /// How long a compile waits for another process's lock on the same cache
+  /// key before it compiles without the cache (nothing written). Unset:
+  /// $FAATTN_CACHE_LOCK_TIMEOUT_MS, else 10000 ms.
+  std::optional<int64_t> lockTimeoutMs;
   /// Replaces the compiler (tests): the spec text and kernel name in, the
   /// compiled kernel (or an error) out.
   std::function<Result<CompiledKernel>(const std::string &specText, const std::string &kernel)>
