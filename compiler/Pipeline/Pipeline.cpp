@@ -119,22 +119,39 @@ void addCpuLoweringPasses(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void addGpuLoweringPasses(OpPassManager &pm) {
+llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames() {
+  static const llvm::StringRef names[] = {"faattn-tiles-to-wgmma", "faattn-tiles-to-gpu",
+                                          "faattn-fast-math", "faattn-tensor-map-args"};
+  return names;
+}
+
+bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
+  if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
+    return false;
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
   pm.addPass(createFAAttnTilesToWGMMA());
+  if (stopAfter == "faattn-tiles-to-wgmma")
+    return true;
   pm.addPass(createFAAttnTilesToGPU());
+  if (stopAfter == "faattn-tiles-to-gpu")
+    return true;
   OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
   // The tensor-core kernels' f32 math on the SFU (faattn.mapping = "wgmma").
   g.addPass(createFAAttnFastMath());
+  if (stopAfter == "faattn-fast-math")
+    return true;
   g.addPass(createLowerAffinePass());
   g.addPass(createSCFToControlFlowPass());
   g.addPass(memref::createExpandStridedMetadataPass());
   g.addPass(createLowerAffinePass());
   g.addPass(createConvertGpuOpsToNVVMOps());
   g.addPass(createFAAttnTensorMapArgs());
+  if (stopAfter == "faattn-tensor-map-args")
+    return true;
   // NVVM ops written as PTX (wgmma.mma_async) to inline assembly.
   g.addPass(createConvertNVVMToLLVMPass());
   g.addPass(createReconcileUnrealizedCastsPass());
+  return true;
 }
 
 void registerGpuDialects(DialectRegistry &registry) {

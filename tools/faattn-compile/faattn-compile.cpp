@@ -73,6 +73,8 @@ std::string stageList() {
   std::string s = "frontend";
   for (llvm::StringRef name : faattn::algorithmPassNames())
     s += ", " + name.str();
+  for (llvm::StringRef name : faattn::gpuLoweringPassNames())
+    s += ", " + name.str();
   return s;
 }
 
@@ -336,6 +338,11 @@ int main(int argc, char **argv) {
   // 2. Lower. Every kernel is built and verified before anything is written.
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
+  // A GPU lowering pass as the stage: the algorithm passes as the GPU build
+  // runs them (the split-KV workspace as arguments), then the lowering up to it.
+  bool gpuStage = llvm::is_contained(faattn::gpuLoweringPassNames(), stopAfter);
+  if (gpuStage)
+    faattn::registerGpuDialects(registry);
   mlir::MLIRContext ctx(registry);
   int64_t refQ = 0, refKV = 0;
   {
@@ -344,7 +351,7 @@ int main(int argc, char **argv) {
       return fail("--reference-shape must be SQxSKV with positive sizes, got '" +
                   referenceShape + "'");
   }
-  if (!stopAfter.empty() && stopAfter != "frontend" &&
+  if (!stopAfter.empty() && stopAfter != "frontend" && !gpuStage &&
       !llvm::is_contained(faattn::algorithmPassNames(), stopAfter))
     return fail("unknown stage '" + stopAfter + "' for --stop-after (expected " + stageList() +
                 ")");
@@ -363,8 +370,14 @@ int main(int argc, char **argv) {
       ctx.disableMultithreading();
       pm.enableIRPrinting();
     }
-    if (stopAfter != "frontend")
+    if (gpuStage) {
+      faattn::AlgorithmOptions gpu;
+      gpu.splitKVWorkspaceArgs = true;
+      faattn::addAlgorithmPasses(pm, gpu);
+      faattn::addGpuLoweringPasses(pm, stopAfter);
+    } else if (stopAfter != "frontend") {
       faattn::addAlgorithmPasses(pm, {stopAfter});
+    }
     if (mlir::failed(pm.run(*module)))
       return fail("internal error: the pass pipeline failed");
   }

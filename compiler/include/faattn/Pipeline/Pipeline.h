@@ -53,9 +53,16 @@ bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options
 /// bufferization, deallocation, loops, and conversion to the LLVM dialect.
 void addCpuLoweringPasses(mlir::OpPassManager &pm);
 
-/// The GPU (SIMT) path after the algorithm passes: faattn-tiles-to-gpu, then
-/// the gpu.module to the NVVM/LLVM dialects (ready for faattn::emitPTX).
-void addGpuLoweringPasses(mlir::OpPassManager &pm);
+/// The GPU lowering passes faattn's own, in order (the upstream conversions
+/// run between them): the names --stop-after takes after the algorithm's.
+llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames();
+
+/// The GPU paths after the algorithm passes (run with splitKVWorkspaceArgs):
+/// faattn-tiles-to-wgmma, faattn-tiles-to-gpu, then the gpu.module to the
+/// NVVM/LLVM dialects (faattn-fast-math, ..., faattn-tensor-map-args; ready
+/// for faattn::emitPTX); up to `stopAfter` when it names one of
+/// gpuLoweringPassNames() (false when it names none).
+bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "");
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
 void registerGpuDialects(mlir::DialectRegistry &registry);
