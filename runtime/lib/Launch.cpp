@@ -122,22 +122,49 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     for (int64_t s : strides)
       words.push_back(s);
   };
-  bool varlen = st.info.varlen, pagedKV = st.info.page > 0;
-  memref(a.q, varlen);
-  memref(a.k, varlen && !pagedKV);
-  memref(a.v, varlen && !pagedKV);
-  memref(a.out, varlen);
-  if (a.lse)
-    memref(*a.lse, varlen);
-  // The sequence tensors, in the kernel's order (before the params).
-  for (const std::optional<Tensor> *t : {&a.cuSeqlensQ, &a.cuSeqlensKV, &a.blockTable,
-                                         &a.seqlensKV})
-    if (*t)
-      memref(**t);
-  for (const ParamInfo &p : st.info.params)
-    for (const auto &[pname, t] : a.params)
-      if (pname == p.name)
-        memref(t);
+  bool varlen = st.info.varlen;
+  // The memref arguments in the kernel ABI's order (KernelABI::args, from
+  // kernelArgs; the split-KV workspace, last, is appended below). A packed
+  // (varlen) tensor is one whose ABI shape has one more dimension, a
+  // leading 1, than the tensor passed.
+  const std::vector<KernelArg> &abiArgs = st.compiled.args;
+  if (abiArgs.empty())
+    return fail("kernel '" + st.compiled.name + "' has no argument list (its kernel ABI)");
+  for (const KernelArg &arg : abiArgs) {
+    llvm::StringRef name = arg.name;
+    const Tensor *t = nullptr;
+    if (name == "q")
+      t = &a.q;
+    else if (name == "k")
+      t = &a.k;
+    else if (name == "v")
+      t = &a.v;
+    else if (name == "out")
+      t = &a.out;
+    else if (name == "lse")
+      t = a.lse ? &*a.lse : nullptr;
+    else if (name == "cu_seqlens_q")
+      t = a.cuSeqlensQ ? &*a.cuSeqlensQ : nullptr;
+    else if (name == "cu_seqlens_kv")
+      t = a.cuSeqlensKV ? &*a.cuSeqlensKV : nullptr;
+    else if (name == "block_table")
+      t = a.blockTable ? &*a.blockTable : nullptr;
+    else if (name == "seqlens_kv")
+      t = a.seqlensKV ? &*a.seqlensKV : nullptr;
+    else if (name.consume_front("param:")) {
+      for (const auto &[pname, pt] : a.params)
+        if (pname == name)
+          t = &pt;
+    } else if (name.starts_with("workspace:")) {
+      continue; // allocated per launch, appended after the others
+    }
+    if (!t) // validate() checked every argument the spec needs
+      return fail("kernel '" + st.compiled.name + "': no tensor for its argument '" + arg.name +
+                  "'");
+    bool packed = arg.rank() == static_cast<int64_t>(t->shape.size()) + 1 &&
+                  !arg.shape.empty() && arg.shape.front() == "1";
+    memref(*t, packed);
+  }
   // The grid: (batch, heads, q-blocks of the longest query sequence).
   Dims q = dimsOf(a.q, st.info.bshd);
   int64_t batch = batchOf(a, st.info.bshd);
