@@ -39,9 +39,30 @@ struct KernelInfo {
   std::vector<ParamInfo> params;
 };
 
+/// One memref argument of the kernel ABI (CompiledKernel::args), resolved
+/// once per kernel to the LaunchArgs tensor it is packed from, so that a
+/// launch packs its arguments without matching names.
+struct ArgSlot {
+  enum Kind : uint8_t {
+    Q, K, V, Out, Lse, CuSeqlensQ, CuSeqlensKV, BlockTable, SeqlensKV,
+    Param,     // KernelInfo::params[param]
+    Workspace, // split-KV's, allocated per launch and appended last
+    Unknown    // names no tensor of the spec: the launch fails (as it did by name)
+  };
+  Kind kind = Unknown;
+  int32_t param = -1;
+  /// A packed (varlen) tensor: the ABI's shape has one more dimension than
+  /// the tensor passed, a leading 1.
+  size_t rank = 0;
+  bool leadingOne = false;
+};
+
 struct Kernel::State {
   CompiledKernel compiled;
   KernelInfo info;
+  /// compiled.args resolved (resolveArgs(), when the kernel is made).
+  std::vector<ArgSlot> argSlots;
+  void resolveArgs();
   /// The module, loaded on the first launch in each CUDA context, with its
   /// entry (and the combine entry of a split-KV kernel).
   struct Loaded {
@@ -84,6 +105,15 @@ inline Dims dimsOf(const Tensor &t, bool bshd) {
 inline int64_t batchOf(const LaunchArgs &a, bool bshd) {
   return a.cuSeqlensQ ? a.cuSeqlensQ->shape[0] - 1 : dimsOf(a.q, bshd).b;
 }
+
+/// Kernel::validate's checks; `paramTensors`, when given, receives the
+/// tensor of each KernelInfo::params entry, in that order (LaunchArgs.cpp).
+Status validateLaunch(Kernel::State &st, const LaunchArgs &a,
+                      std::vector<const Tensor *> *paramTensors);
+
+/// The most persistent tiles a launch may have: the kernel's tile counter is
+/// a 32-bit integer that ends past the last tile by one per CTA.
+constexpr int64_t kMaxPersistentTiles = int64_t(1) << 30;
 
 /// The most alternatives a compiled kernel may have.
 constexpr size_t kMaxAlternatives = 8;

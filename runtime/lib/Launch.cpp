@@ -11,6 +11,7 @@
 #include "KernelState.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,12 +32,42 @@ Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
   return *chosen;
 }
 
+void Kernel::State::resolveArgs() {
+  argSlots.clear();
+  for (const KernelArg &arg : compiled.args) {
+    llvm::StringRef name = arg.name;
+    ArgSlot slot;
+    slot.rank = arg.shape.size();
+    slot.leadingOne = !arg.shape.empty() && arg.shape.front() == "1";
+    slot.kind = llvm::StringSwitch<ArgSlot::Kind>(name)
+                    .Case("q", ArgSlot::Q)
+                    .Case("k", ArgSlot::K)
+                    .Case("v", ArgSlot::V)
+                    .Case("out", ArgSlot::Out)
+                    .Case("lse", ArgSlot::Lse)
+                    .Case("cu_seqlens_q", ArgSlot::CuSeqlensQ)
+                    .Case("cu_seqlens_kv", ArgSlot::CuSeqlensKV)
+                    .Case("block_table", ArgSlot::BlockTable)
+                    .Case("seqlens_kv", ArgSlot::SeqlensKV)
+                    .StartsWith("workspace:", ArgSlot::Workspace)
+                    .Default(ArgSlot::Unknown);
+    if (name.consume_front("param:"))
+      for (size_t i = 0; i < info.params.size(); ++i)
+        if (info.params[i].name == name) {
+          slot.kind = ArgSlot::Param;
+          slot.param = static_cast<int32_t>(i);
+        }
+    argSlots.push_back(slot);
+  }
+}
+
 const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a) const {
   return state->forArgs(a).compiled;
 }
 
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
-  if (Status s = validate(a); !s)
+  std::vector<const Tensor *> paramTensors; // KernelInfo::params' tensors
+  if (Status s = validateLaunch(*state, a, &paramTensors); !s)
     return s;
   State &st = state->forArgs(a);
   auto fail = [&](const std::string &msg) {
@@ -124,46 +155,33 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   };
   bool varlen = st.info.varlen;
   // The memref arguments in the kernel ABI's order (KernelABI::args, from
-  // kernelArgs; the split-KV workspace, last, is appended below). A packed
-  // (varlen) tensor is one whose ABI shape has one more dimension, a
-  // leading 1, than the tensor passed.
-  const std::vector<KernelArg> &abiArgs = st.compiled.args;
-  if (abiArgs.empty())
+  // kernelArgs, resolved to tensors once per kernel: State::argSlots; the
+  // split-KV workspace, last, is appended below). A packed (varlen) tensor is
+  // one whose ABI shape has one more dimension, a leading 1, than the tensor
+  // passed.
+  if (st.argSlots.empty())
     return fail("kernel '" + st.compiled.name + "' has no argument list (its kernel ABI)");
-  for (const KernelArg &arg : abiArgs) {
-    llvm::StringRef name = arg.name;
+  for (size_t i = 0; i < st.argSlots.size(); ++i) {
+    const ArgSlot &slot = st.argSlots[i];
     const Tensor *t = nullptr;
-    if (name == "q")
-      t = &a.q;
-    else if (name == "k")
-      t = &a.k;
-    else if (name == "v")
-      t = &a.v;
-    else if (name == "out")
-      t = &a.out;
-    else if (name == "lse")
-      t = a.lse ? &*a.lse : nullptr;
-    else if (name == "cu_seqlens_q")
-      t = a.cuSeqlensQ ? &*a.cuSeqlensQ : nullptr;
-    else if (name == "cu_seqlens_kv")
-      t = a.cuSeqlensKV ? &*a.cuSeqlensKV : nullptr;
-    else if (name == "block_table")
-      t = a.blockTable ? &*a.blockTable : nullptr;
-    else if (name == "seqlens_kv")
-      t = a.seqlensKV ? &*a.seqlensKV : nullptr;
-    else if (name.consume_front("param:")) {
-      for (const auto &[pname, pt] : a.params)
-        if (pname == name)
-          t = &pt;
-    } else if (name.starts_with("workspace:")) {
-      continue; // allocated per launch, appended after the others
+    switch (slot.kind) {
+    case ArgSlot::Q: t = &a.q; break;
+    case ArgSlot::K: t = &a.k; break;
+    case ArgSlot::V: t = &a.v; break;
+    case ArgSlot::Out: t = &a.out; break;
+    case ArgSlot::Lse: t = a.lse ? &*a.lse : nullptr; break;
+    case ArgSlot::CuSeqlensQ: t = a.cuSeqlensQ ? &*a.cuSeqlensQ : nullptr; break;
+    case ArgSlot::CuSeqlensKV: t = a.cuSeqlensKV ? &*a.cuSeqlensKV : nullptr; break;
+    case ArgSlot::BlockTable: t = a.blockTable ? &*a.blockTable : nullptr; break;
+    case ArgSlot::SeqlensKV: t = a.seqlensKV ? &*a.seqlensKV : nullptr; break;
+    case ArgSlot::Param: t = paramTensors[slot.param]; break;
+    case ArgSlot::Workspace: continue; // allocated per launch, appended after the others
+    case ArgSlot::Unknown: break;
     }
     if (!t) // validate() checked every argument the spec needs
-      return fail("kernel '" + st.compiled.name + "': no tensor for its argument '" + arg.name +
-                  "'");
-    bool packed = arg.rank() == static_cast<int64_t>(t->shape.size()) + 1 &&
-                  !arg.shape.empty() && arg.shape.front() == "1";
-    memref(*t, packed);
+      return fail("kernel '" + st.compiled.name + "': no tensor for its argument '" +
+                  st.compiled.args[i].name + "'");
+    memref(*t, slot.leadingOne && slot.rank == t->shape.size() + 1);
   }
   // The grid: (batch, heads, q-blocks of the longest query sequence).
   Dims q = dimsOf(a.q, st.info.bshd);
@@ -276,8 +294,13 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   // (batch * splits, heads, seq_q) in f32, then the split grid and the
   // combine grid.
   int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
-  int64_t oElems = parts * q.s * heads * dv, lseElems = parts * heads * q.s;
-  size_t bytes = static_cast<size_t>(oElems + lseElems) * sizeof(float);
+  int64_t oElems = 0, lseElems = 0, total = 0;
+  if (__builtin_mul_overflow(parts * q.s, heads * dv, &oElems) ||
+      __builtin_mul_overflow(parts * q.s, heads, &lseElems) ||
+      __builtin_add_overflow(oElems, lseElems, &total) ||
+      __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
+    return fail("the split-KV workspace's size overflows 64 bits");
+  size_t bytes = static_cast<size_t>(total);
   return withBuffer(bytes, "split-KV workspace of " + std::to_string(bytes) + " bytes",
                     /*zero=*/false, [&](CUdeviceptr workspace) {
                       Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32,
@@ -300,7 +323,9 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
     return 1;
   // KV blocks: the dense length, or the block table's capacity (paged).
   Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
-  int64_t kvRows = st.info.page > 0 ? a.blockTable->shape[1] * st.info.page : kv.s;
+  int64_t kvRows = kv.s;
+  if (st.info.page > 0 && __builtin_mul_overflow(a.blockTable->shape[1], st.info.page, &kvRows))
+    kvRows = INT64_MAX - st.compiled.blockN; // as many KV blocks as can be: maxSplits bounds it
   int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
   int64_t ctas = batchOf(a, st.info.bshd) * q.h *
                  ((q.s + st.compiled.blockM - 1) / st.compiled.blockM);

@@ -17,6 +17,25 @@ namespace faattn {
 
 namespace {
 
+size_t elementBytes(DType d) {
+  switch (d) {
+  case DType::E4M3: return 1;
+  case DType::F16:
+  case DType::BF16: return 2;
+  case DType::F32:
+  case DType::I32: return 4;
+  }
+  return 4;
+}
+
+/// The bytes `t` spans (shape positive, its product checked by checkTensor).
+uint64_t bytesOf(const Tensor &t) {
+  uint64_t n = elementBytes(t.dtype);
+  for (int64_t s : t.shape)
+    n *= uint64_t(s);
+  return n;
+}
+
 Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
                    size_t rank, uintptr_t alignment = 16) {
   auto fail = [&](const std::string &msg) {
@@ -30,19 +49,28 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
   for (int64_t s : t.shape)
     if (s <= 0)
       return fail("has an empty or negative dimension");
+  // The size in bytes, overflow-checked: it must fit in 63 bits (a pointer
+  // offset) and within the address space after the pointer.
+  int64_t bytes = int64_t(elementBytes(dtype));
+  for (int64_t s : t.shape)
+    if (__builtin_mul_overflow(bytes, s, &bytes))
+      return fail("is too large: its size in bytes overflows 64 bits");
   if (!t.data)
     return fail("has a null pointer");
   if (reinterpret_cast<uintptr_t>(t.data) % alignment != 0)
     return fail("is not " + std::to_string(alignment) + "-byte aligned");
+  if (uint64_t(bytes) > UINTPTR_MAX - reinterpret_cast<uintptr_t>(t.data))
+    return fail("ends past the end of the address space");
   if (!t.strides.empty()) {
     if (t.strides.size() != rank)
       return fail("has " + std::to_string(t.strides.size()) + " strides for rank " +
                   std::to_string(rank));
-    int64_t expect = 1;
+    int64_t expect = 1; // cannot overflow: the product was checked above
     for (size_t i = rank; i-- > 0;) {
       if (t.strides[i] != expect)
         return fail("must be contiguous (row-major strides)");
-      expect *= t.shape[i];
+      if (i > 0)
+        expect *= t.shape[i];
     }
   }
   return Status::ok();
@@ -51,8 +79,13 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
 } // namespace
 
 Status Kernel::validate(const LaunchArgs &a) const {
-  const KernelInfo &k = state->info;
-  const std::string &name = state->compiled.name;
+  return validateLaunch(*state, a, nullptr);
+}
+
+Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
+                      std::vector<const Tensor *> *paramTensors) {
+  const KernelInfo &k = state.info;
+  const std::string &name = state.compiled.name;
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + name + "': " + msg);
   };
@@ -160,20 +193,28 @@ Status Kernel::validate(const LaunchArgs &a) const {
   } else if (a.lse) {
     return fail("the spec has no return_lse, but an 'lse' tensor was given");
   }
+  // Each given param: which of the spec's it is (-1: none), in one pass.
+  std::vector<int> given(a.params.size(), -1), of(k.params.size(), -1);
   for (size_t i = 0; i < a.params.size(); ++i) {
-    const std::string &given = a.params[i].first;
-    if (std::none_of(k.params.begin(), k.params.end(),
-                     [&](const ParamInfo &p) { return p.name == given; }))
-      return fail("the spec has no param '" + given + "'");
-    for (size_t j = 0; j < i; ++j)
-      if (a.params[j].first == given)
-        return fail("param '" + given + "' is given twice");
+    const std::string &g = a.params[i].first;
+    for (size_t j = 0; j < k.params.size(); ++j)
+      if (k.params[j].name == g)
+        given[i] = int(j);
+    if (given[i] < 0)
+      return fail("the spec has no param '" + g + "'");
+    if (of[given[i]] >= 0)
+      return fail("param '" + g + "' is given twice");
+    of[given[i]] = int(i);
   }
-  for (const ParamInfo &p : k.params) {
-    auto it = std::find_if(a.params.begin(), a.params.end(),
-                           [&](const auto &x) { return x.first == p.name; });
-    if (it == a.params.end())
+  if (paramTensors)
+    paramTensors->assign(k.params.size(), nullptr);
+  for (size_t pi = 0; pi < k.params.size(); ++pi) {
+    const ParamInfo &p = k.params[pi];
+    if (of[pi] < 0)
       return fail("param '" + p.name + "' is missing");
+    auto it = a.params.begin() + of[pi];
+    if (paramTensors)
+      (*paramTensors)[pi] = &it->second;
     std::string what = "param " + p.name;
     if (Status s = checkTensor(name, what.c_str(), it->second, p.dtype, p.shape.size()); !s)
       return s;
@@ -192,6 +233,49 @@ Status Kernel::validate(const LaunchArgs &a) const {
                     spec::dimName(p.shape[i]) + ") must be " + std::to_string(want) + ", got " +
                     std::to_string(it->second.shape[i]));
     }
+  }
+
+  // The outputs (out, lse) must not share memory with any other tensor:
+  // the kernel reads its inputs while it writes them.
+  std::vector<std::pair<std::string, const Tensor *>> inputs = {
+      {"q", &a.q}, {"k", &a.k}, {"v", &a.v}};
+  for (const std::optional<Tensor> *t : {&a.cuSeqlensQ, &a.cuSeqlensKV, &a.blockTable,
+                                         &a.seqlensKV})
+    if (*t)
+      inputs.emplace_back(t == &a.cuSeqlensQ    ? "cu_seqlens_q"
+                          : t == &a.cuSeqlensKV ? "cu_seqlens_kv"
+                          : t == &a.blockTable  ? "block_table"
+                                                : "seqlens_kv",
+                          &**t);
+  for (const auto &[pname, t] : a.params)
+    inputs.emplace_back("param " + pname, &t);
+  auto overlap = [](const Tensor &x, const Tensor &y) {
+    uintptr_t x0 = reinterpret_cast<uintptr_t>(x.data), y0 = reinterpret_cast<uintptr_t>(y.data);
+    return x0 < y0 + bytesOf(y) && y0 < x0 + bytesOf(x);
+  };
+  std::vector<std::pair<std::string, const Tensor *>> outputs = {{"out", &a.out}};
+  if (a.lse)
+    outputs.emplace_back("lse", &*a.lse);
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    for (const auto &[what, t] : inputs)
+      if (overlap(*outputs[o].second, *t))
+        return fail("tensor '" + outputs[o].first + "' overlaps tensor '" + what +
+                    "' (an output must not share memory with another tensor)");
+    if (o > 0 && overlap(*outputs[o].second, a.out))
+      return fail("tensor 'lse' overlaps tensor 'out' (an output must not share memory with "
+                  "another tensor)");
+  }
+
+  // A persistent grid counts its tiles in 32 bits.
+  const CompiledKernel &build = state.forArgs(a).compiled;
+  if (build.persistent && build.blockM > 0) {
+    int64_t rows = k.varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
+    int64_t tiles = 0;
+    if (__builtin_mul_overflow(batch, q.h, &tiles) ||
+        __builtin_mul_overflow(tiles, (rows + build.blockM - 1) / build.blockM, &tiles) ||
+        tiles > kMaxPersistentTiles)
+      return fail("the persistent grid has more than " + std::to_string(kMaxPersistentTiles) +
+                  " tiles (batch * heads * q-blocks), the most its 32-bit tile counter counts");
   }
   return Status::ok();
 }

@@ -12,6 +12,7 @@
 
 #include "DiskCache.h"
 #include "KernelState.h"
+#include "faattn/runtime/FileIO.h"
 
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Pipeline/Pipeline.h"
@@ -195,12 +196,13 @@ Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
   Result<CompiledKernel> compiled = compileSpec(text, k, sm);
   if (!compiled || !invalidReason(*compiled).empty() || !writable)
     return compiled; // Runtime::compile reports it; nothing that cannot launch is written
-  std::string data = serialize(*compiled, key, k.name);
-  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-        os << data;
-        return llvm::Error::success();
-      }))
-    warnDisk(llvm::toString(std::move(err)));
+  // Every write is checked (a full disk is a warning, never an exit) and a
+  // failed one leaves nothing behind: the entry is written to a temporary
+  // and renamed into place.
+  if (std::string why = io::writeFileAtomic(std::string(path), serialize(*compiled, key, k.name),
+                                            0600);
+      !why.empty())
+    warnDisk(why);
   return compiled;
 }
 
@@ -284,20 +286,25 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   for (const spec::ParamDecl &p : k->params)
     info.params.push_back(
         {p.name, p.elemType == spec::Type::I32 ? DType::I32 : DType::F32, p.shape});
+  // The ABI's arguments resolved to tensors once, here, not at each launch.
+  state->resolveArgs();
   for (const CompiledKernel &alt : compiled->alternatives) {
     auto altState = std::make_shared<Kernel::State>();
     altState->compiled = alt;
     altState->info = info;
+    altState->resolveArgs();
     state->alternatives.push_back(std::move(altState));
   }
   return Kernel(state);
 }
 
 Result<Kernel> Runtime::compileFile(const std::string &path, const std::string &kernel) {
-  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buf)
-    return Status::error("cannot open '" + path + "': " + buf.getError().message());
-  return compile((*buf)->getBuffer().str(), kernel);
+  // A regular file of at most kMaxSpecBytes: a FIFO, a device or a
+  // directory is refused, never blocked on or read without end.
+  std::string text;
+  if (std::string why = io::readRegularFile(path, spec::kMaxSpecBytes, text); !why.empty())
+    return Status::error(why);
+  return compile(text, kernel);
 }
 
 } // namespace faattn

@@ -94,16 +94,19 @@ inline std::string readFile(const fs::path &path) {
 
 alignas(64) inline char gBuffer[1 << 12];
 
+/// A distinct fake device address per tensor (never dereferenced: the launch
+/// checks only compare addresses), so that no output overlaps an input.
+inline void *region(int i) { return reinterpret_cast<void *>(uintptr_t(i + 1) << 36); }
+
 struct ValidArgs {
   LaunchArgs a;
   ValidArgs() {
-    void *p = gBuffer;
-    a.q = {p, DType::BF16, {2, 100, 8, 64}};
-    a.k = {p, DType::BF16, {2, 77, 2, 64}};
-    a.v = {p, DType::BF16, {2, 77, 2, 64}};
-    a.out = {p, DType::BF16, {2, 100, 8, 64}};
-    a.lse = Tensor{p, DType::F32, {2, 8, 100}};
-    a.params = {{"slopes", Tensor{p, DType::F32, {8}}}};
+    a.q = {region(0), DType::BF16, {2, 100, 8, 64}};
+    a.k = {region(1), DType::BF16, {2, 77, 2, 64}};
+    a.v = {region(2), DType::BF16, {2, 77, 2, 64}};
+    a.out = {region(3), DType::BF16, {2, 100, 8, 64}};
+    a.lse = Tensor{region(4), DType::F32, {2, 8, 100}};
+    a.params = {{"slopes", Tensor{region(5), DType::F32, {8}}}};
   }
 };
 
@@ -140,29 +143,27 @@ inline const char *const kPaged =
 
 /// 3 sequences packed into 100 query rows and 77 KV rows.
 inline LaunchArgs varlenArgs() {
-  void *p = gBuffer;
   LaunchArgs a;
-  a.q = {p, DType::BF16, {100, 8, 64}};
-  a.k = {p, DType::BF16, {77, 2, 64}};
-  a.v = {p, DType::BF16, {77, 2, 64}};
-  a.out = {p, DType::BF16, {100, 8, 64}};
-  a.lse = Tensor{p, DType::F32, {8, 100}};
-  a.cuSeqlensQ = Tensor{p, DType::I32, {4}};
-  a.cuSeqlensKV = Tensor{p, DType::I32, {4}};
+  a.q = {region(0), DType::BF16, {100, 8, 64}};
+  a.k = {region(1), DType::BF16, {77, 2, 64}};
+  a.v = {region(2), DType::BF16, {77, 2, 64}};
+  a.out = {region(3), DType::BF16, {100, 8, 64}};
+  a.lse = Tensor{region(4), DType::F32, {8, 100}};
+  a.cuSeqlensQ = Tensor{region(5), DType::I32, {4}};
+  a.cuSeqlensKV = Tensor{region(6), DType::I32, {4}};
   a.maxSeqlenQ = 60;
   return a;
 }
 
 /// 2 sequences of up to 4 pages of 32 rows, from a pool of 9 pages.
 inline LaunchArgs pagedArgs() {
-  void *p = gBuffer;
   LaunchArgs a;
-  a.q = {p, DType::BF16, {2, 1, 8, 64}};
-  a.k = {p, DType::BF16, {9, 32, 2, 64}};
-  a.v = {p, DType::BF16, {9, 32, 2, 64}};
-  a.out = {p, DType::BF16, {2, 1, 8, 64}};
-  a.blockTable = Tensor{p, DType::I32, {2, 4}};
-  a.seqlensKV = Tensor{p, DType::I32, {2}};
+  a.q = {region(0), DType::BF16, {2, 1, 8, 64}};
+  a.k = {region(1), DType::BF16, {9, 32, 2, 64}};
+  a.v = {region(2), DType::BF16, {9, 32, 2, 64}};
+  a.out = {region(3), DType::BF16, {2, 1, 8, 64}};
+  a.blockTable = Tensor{region(4), DType::I32, {2, 4}};
+  a.seqlensKV = Tensor{region(5), DType::I32, {2}};
   return a;
 }
 

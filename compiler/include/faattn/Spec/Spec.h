@@ -30,6 +30,11 @@ private:
   unsigned errors = 0;
 };
 
+/// The longest kernel name (it is the PTX entry and names output files).
+constexpr size_t kMaxKernelNameLength = 128;
+/// The largest spec file the tools and the runtime read.
+constexpr int64_t kMaxSpecBytes = int64_t(64) << 20;
+
 /// Parses the syntax of every kernel in buffer `bufferID`. Stops at the first
 /// syntax error. Names are left unresolved (see check()).
 std::optional<std::vector<KernelSpec>> parse(unsigned bufferID, Diagnostics &diag);
