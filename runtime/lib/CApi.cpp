@@ -1,0 +1,462 @@
+//===- CApi.cpp - faattn's C ABI over the runtime -------------------------===//
+//
+// faattn_c.h: the runtime (compile through the memory and disk caches,
+// launch checks, launch) behind plain C functions for ctypes, plus the CPU
+// execution path (the algorithm passes, the CPU lowering and MLIR's
+// ExecutionEngine, as faattn-run --cpu builds it) so that a binding can run a
+// kernel on host tensors. Every failure is a status and a message; no C++
+// exception or abort crosses the boundary.
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/faattn_c.h"
+#include "faattn/faattn.h"
+
+#include "faattn/Frontend/SpecToIR.h"
+#include "faattn/Pipeline/Pipeline.h"
+#include "faattn/Spec/Spec.h"
+#include "faattn/runtime/CudaDriver.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace faattn;
+
+struct faattn_runtime {
+  std::unique_ptr<Runtime> rt;
+  std::string cacheDir;
+};
+
+namespace {
+
+/// The CPU build of a kernel: its context, module and JIT.
+struct CpuEngine {
+  std::unique_ptr<mlir::MLIRContext> ctx;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+} // namespace
+
+struct faattn_kernel {
+  Kernel kernel;
+  std::string specText, info;
+  spec::Mode mode = spec::Mode::Forward;
+  DType dtype = DType::BF16; // the spec's storage type
+  bool varlen = false, paged = false, returnLse = false;
+  std::mutex cpuMutex;
+  std::unique_ptr<CpuEngine> cpu;
+  std::string cpuError; // why the CPU build failed (kept: it would fail again)
+  explicit faattn_kernel(Kernel k) : kernel(std::move(k)) {}
+};
+
+namespace {
+
+thread_local std::string lastError;
+
+int32_t fail(std::string message) {
+  lastError = std::move(message);
+  return 1;
+}
+
+bool toDType(int32_t code, DType &out) {
+  switch (code) {
+  case FAATTN_F16: out = DType::F16; return true;
+  case FAATTN_BF16: out = DType::BF16; return true;
+  case FAATTN_E4M3: out = DType::E4M3; return true;
+  case FAATTN_F32: out = DType::F32; return true;
+  case FAATTN_I32: out = DType::I32; return true;
+  }
+  return false;
+}
+
+/// A C tensor as a runtime Tensor; false (and lastError) for a bad dtype or rank.
+bool toTensor(const char *what, const faattn_tensor *t, Tensor &out) {
+  if (!t)
+    return fail(std::string("tensor '") + what + "' is missing"), false;
+  DType d;
+  if (!toDType(t->dtype, d))
+    return fail(std::string("tensor '") + what + "' has an unknown dtype code " +
+                std::to_string(t->dtype)),
+           false;
+  if (t->rank < 0 || t->rank > FAATTN_C_MAX_RANK)
+    return fail(std::string("tensor '") + what + "' has rank " + std::to_string(t->rank) +
+                " (at most " + std::to_string(FAATTN_C_MAX_RANK) + ")"),
+           false;
+  out = Tensor(t->data, d, std::vector<int64_t>(t->shape, t->shape + t->rank));
+  if (t->has_strides)
+    out.strides.assign(t->strides, t->strides + t->rank);
+  return true;
+}
+
+bool toOptional(const char *what, const faattn_tensor *t, std::optional<Tensor> &out) {
+  if (!t)
+    return true;
+  Tensor x;
+  if (!toTensor(what, t, x))
+    return false;
+  out = std::move(x);
+  return true;
+}
+
+bool toLaunchArgs(const faattn_args *a, LaunchArgs &out) {
+  if (!a)
+    return fail("no launch arguments"), false;
+  if (!toTensor("q", a->q, out.q) || !toTensor("k", a->k, out.k) ||
+      !toTensor("v", a->v, out.v) || !toTensor("out", a->out, out.out) ||
+      !toOptional("lse", a->lse, out.lse) ||
+      !toOptional("cu_seqlens_q", a->cu_seqlens_q, out.cuSeqlensQ) ||
+      !toOptional("cu_seqlens_kv", a->cu_seqlens_kv, out.cuSeqlensKV) ||
+      !toOptional("block_table", a->block_table, out.blockTable) ||
+      !toOptional("seqlens_kv", a->seqlens_kv, out.seqlensKV))
+    return false;
+  out.maxSeqlenQ = a->max_seqlen_q;
+  if (a->num_params < 0 || (a->num_params > 0 && (!a->param_names || !a->params)))
+    return fail("bad param list"), false;
+  for (int32_t i = 0; i < a->num_params; ++i) {
+    if (!a->param_names[i])
+      return fail("param " + std::to_string(i) + " has no name"), false;
+    std::string name = a->param_names[i];
+    Tensor t;
+    if (!toTensor(("param " + name).c_str(), &a->params[i], t))
+      return false;
+    out.params.emplace_back(std::move(name), std::move(t));
+  }
+  return true;
+}
+
+const char *dtypeJson(spec::DType d) {
+  return d == spec::DType::F16 ? "f16" : d == spec::DType::BF16 ? "bf16" : "e4m3";
+}
+
+/// The checked spec of `kernel` in `text` (parsed into `sm`), or null.
+std::optional<std::vector<spec::KernelSpec>> parseSpec(llvm::SourceMgr &sm,
+                                                       const std::string &text,
+                                                       std::string &diags) {
+  return spec::parseAndCheckText(sm, text, "<spec>", diags);
+}
+
+const spec::KernelSpec *findKernel(const std::vector<spec::KernelSpec> &ks,
+                                   const std::string &name) {
+  for (const spec::KernelSpec &k : ks)
+    if (k.name == name)
+      return &k;
+  return nullptr;
+}
+
+std::string infoJson(const spec::KernelSpec &k) {
+  nlohmann::json j;
+  j["name"] = k.name;
+  j["heads_q"] = k.headsQ;
+  j["heads_kv"] = k.headsKV;
+  j["head_dim_qk"] = k.headDimQK;
+  j["head_dim_v"] = k.headDimV;
+  j["dtype"] = dtypeJson(k.dtype);
+  j["out_dtype"] = k.dtype == spec::DType::E4M3 ? "bf16" : dtypeJson(k.dtype);
+  j["layout"] = spec::layoutName(k.layout);
+  j["mode"] = spec::modeName(k.mode);
+  j["target"] = spec::targetName(k.target);
+  j["scale"] = k.scale;
+  j["return_lse"] = k.returnLse;
+  j["varlen"] = k.varlen;
+  j["page"] = k.pagedKVPage.value_or(0);
+  nlohmann::json params = nlohmann::json::array();
+  for (const spec::ParamDecl &p : k.params) {
+    nlohmann::json dims = nlohmann::json::array();
+    for (spec::Dim d : p.shape)
+      dims.push_back(spec::dimName(d));
+    params.push_back({{"name", p.name},
+                      {"dtype", p.elemType == spec::Type::I32 ? "i32" : "f32"},
+                      {"dims", dims}});
+  }
+  j["params"] = params;
+  j["hash"] = spec::specHash(k);
+  j["canonical"] = spec::canonicalJson(k);
+  return j.dump();
+}
+
+/// A strided memref descriptor as the LLVM lowering expects: {allocated,
+/// aligned, offset, sizes[rank], strides[rank]} (contiguous strides).
+struct Descriptor {
+  std::vector<int64_t> words;
+  Descriptor(void *data, const std::vector<int64_t> &sizes) {
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(0);
+    words.insert(words.end(), sizes.begin(), sizes.end());
+    std::vector<int64_t> strides(sizes.size(), 1);
+    for (int i = static_cast<int>(sizes.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * sizes[i + 1];
+    words.insert(words.end(), strides.begin(), strides.end());
+  }
+};
+
+/// Builds the CPU engine of `k` (under its mutex); false with lastError.
+bool buildCpu(faattn_kernel &k) {
+  if (k.cpu)
+    return true;
+  if (!k.cpuError.empty())
+    return fail(k.cpuError), false;
+  auto failBuild = [&](std::string msg) {
+    k.cpuError = std::move(msg);
+    return fail(k.cpuError), false;
+  };
+  static std::once_flag nativeTarget;
+  std::call_once(nativeTarget, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  llvm::SourceMgr sm;
+  std::string diags;
+  auto kernels = parseSpec(sm, k.specText, diags);
+  const spec::KernelSpec *ks = kernels ? findKernel(*kernels, k.kernel.name()) : nullptr;
+  if (!ks)
+    return failBuild("kernel '" + k.kernel.name() + "': the spec no longer checks:\n" + diags);
+  if (ks->mode == spec::Mode::Backward)
+    return failBuild("kernel '" + ks->name +
+                     "' has mode = backward, which is not executable yet");
+  auto cpu = std::make_unique<CpuEngine>();
+  mlir::DialectRegistry registry;
+  registerFAAttnDialects(registry);
+  registerCpuDialects(registry);
+  cpu->ctx = std::make_unique<mlir::MLIRContext>(registry);
+  cpu->ctx->disableMultithreading(); // one kernel; no thread pool per engine
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      buildKernelModule(*cpu->ctx, *ks, sm, /*f32Storage=*/true);
+  if (!module)
+    return failBuild("kernel '" + ks->name + "' could not be built for the CPU");
+  for (auto fn : module->getOps<mlir::func::FuncOp>())
+    fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(cpu->ctx.get()));
+  mlir::PassManager pm(cpu->ctx.get());
+  addAlgorithmPasses(pm);
+  addCpuLoweringPasses(pm);
+  if (mlir::failed(pm.run(*module)))
+    return failBuild("kernel '" + ks->name + "' failed to lower for the CPU");
+  mlir::ExecutionEngineOptions options;
+  auto optimize = mlir::makeOptimizingTransformer(2, 0, nullptr);
+  options.transformer = optimize;
+  auto engine = mlir::ExecutionEngine::create(*module, options);
+  if (!engine)
+    return failBuild("kernel '" + ks->name + "': " + llvm::toString(engine.takeError()));
+  cpu->engine = std::move(*engine);
+  k.cpu = std::move(cpu);
+  return true;
+}
+
+/// The CPU memref shape of a runtime tensor: varlen's packed rank-3 tensors
+/// (and the rank-2 LSE) get the leading batch of 1 the CPU kernel has.
+std::vector<int64_t> cpuShape(const Tensor &t, bool packed) {
+  std::vector<int64_t> s = t.shape;
+  if (packed)
+    s.insert(s.begin(), 1);
+  return s;
+}
+
+} // namespace
+
+extern "C" {
+
+int32_t faattn_abi_version(void) { return FAATTN_C_ABI_VERSION; }
+
+const char *faattn_compiler_version(void) { return compilerVersion(); }
+
+const char *faattn_last_error(void) { return lastError.c_str(); }
+
+faattn_runtime *faattn_runtime_create(const char *cacheDir) {
+  try {
+    RuntimeOptions options;
+    if (cacheDir)
+      options.cacheDir = std::string(cacheDir);
+    auto *r = new faattn_runtime;
+    r->rt = std::make_unique<Runtime>(std::move(options));
+    r->cacheDir = r->rt->cacheDir();
+    return r;
+  } catch (const std::exception &e) {
+    fail(std::string("cannot create the runtime: ") + e.what());
+    return nullptr;
+  }
+}
+
+void faattn_runtime_destroy(faattn_runtime *rt) { delete rt; }
+
+const char *faattn_runtime_cache_dir(faattn_runtime *rt) {
+  return rt ? rt->cacheDir.c_str() : "";
+}
+
+void faattn_runtime_stats(faattn_runtime *rt, int32_t *compiles, int32_t *memoryHits,
+                          int32_t *diskHits) {
+  Runtime::Stats s = rt ? rt->rt->stats() : Runtime::Stats{};
+  if (compiles)
+    *compiles = s.compiles;
+  if (memoryHits)
+    *memoryHits = s.memoryHits;
+  if (diskHits)
+    *diskHits = s.diskHits;
+}
+
+faattn_kernel *faattn_compile(faattn_runtime *rt, const char *specText, const char *kernel) {
+  if (!rt || !specText) {
+    fail("faattn_compile: no runtime or no spec text");
+    return nullptr;
+  }
+  try {
+    std::string text = specText, name = kernel ? kernel : "";
+    Result<Kernel> compiled = rt->rt->compile(text, name);
+    if (!compiled) {
+      fail(compiled.error());
+      return nullptr;
+    }
+    llvm::SourceMgr sm;
+    std::string diags;
+    auto kernels = parseSpec(sm, text, diags);
+    const spec::KernelSpec *ks = kernels ? findKernel(*kernels, compiled->name()) : nullptr;
+    if (!ks) {
+      fail("kernel '" + compiled->name() + "': the spec does not check again:\n" + diags);
+      return nullptr;
+    }
+    auto *k = new faattn_kernel(*compiled);
+    k->specText = std::move(text);
+    k->info = infoJson(*ks);
+    k->mode = ks->mode;
+    k->dtype = ks->dtype == spec::DType::F16    ? DType::F16
+               : ks->dtype == spec::DType::E4M3 ? DType::E4M3
+                                                : DType::BF16;
+    k->varlen = ks->varlen;
+    k->paged = ks->pagedKVPage.has_value();
+    k->returnLse = ks->returnLse;
+    return k;
+  } catch (const std::exception &e) {
+    fail(std::string("internal error while compiling: ") + e.what());
+    return nullptr;
+  }
+}
+
+void faattn_kernel_destroy(faattn_kernel *k) { delete k; }
+
+const char *faattn_kernel_info(faattn_kernel *k) { return k ? k->info.c_str() : "{}"; }
+
+int32_t faattn_validate(faattn_kernel *k, const faattn_args *args) {
+  if (!k)
+    return fail("no kernel");
+  LaunchArgs a;
+  if (!toLaunchArgs(args, a))
+    return 1;
+  if (Status s = k->kernel.validate(a); !s)
+    return fail(s.message());
+  return 0;
+}
+
+int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device, void *stream) {
+  if (!k)
+    return fail("no kernel");
+  try {
+    LaunchArgs a;
+    if (!toLaunchArgs(args, a))
+      return 1;
+    if (Status s = k->kernel.validate(a); !s)
+      return fail(s.message());
+    // The device's primary context (the one PyTorch's runtime uses) current
+    // on this thread, so that the kernel's module is loaded there.
+    auto driver = cuda::Driver::get();
+    if (!driver)
+      return fail(llvm::toString(driver.takeError()));
+    const cuda::Driver &d = *driver;
+    CUdevice dev;
+    if (llvm::Error err = d.check(d.deviceGet(&dev, device), "cuDeviceGet"))
+      return fail(llvm::toString(std::move(err)));
+    static std::mutex ctxMutex;
+    static std::map<int32_t, CUcontext> contexts; // retained once per device
+    CUcontext ctx = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(ctxMutex);
+      auto it = contexts.find(device);
+      if (it == contexts.end()) {
+        if (llvm::Error err = d.check(d.primaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain"))
+          return fail(llvm::toString(std::move(err)));
+        contexts[device] = ctx;
+      } else {
+        ctx = it->second;
+      }
+    }
+    if (llvm::Error err = d.check(d.ctxSetCurrent(ctx), "cuCtxSetCurrent"))
+      return fail(llvm::toString(std::move(err)));
+    if (Status s = k->kernel.launch(a, stream); !s)
+      return fail(s.message());
+    return 0;
+  } catch (const std::exception &e) {
+    return fail(std::string("internal error in the launch: ") + e.what());
+  }
+}
+
+int32_t faattn_run_cpu(faattn_kernel *k, const faattn_args *args) {
+  if (!k)
+    return fail("no kernel");
+  try {
+    LaunchArgs a;
+    if (!toLaunchArgs(args, a))
+      return 1;
+    const std::string &name = k->kernel.name();
+    for (const Tensor *t : {&a.q, &a.k, &a.v, &a.out}) {
+      if (t->dtype != DType::F32)
+        return fail("kernel '" + name + "': the CPU path takes f32 q, k, v and out, got " +
+                    dtypeName(t->dtype));
+      if (!t->strides.empty())
+        return fail("kernel '" + name + "': the CPU path takes contiguous tensors");
+    }
+    // The runtime's checks, with the storage taken as the spec's dtype.
+    LaunchArgs checked = a;
+    DType in = k->dtype;
+    checked.q.dtype = checked.k.dtype = checked.v.dtype = in;
+    checked.out.dtype = in == DType::E4M3 ? DType::BF16 : in;
+    if (Status s = k->kernel.validate(checked); !s)
+      return fail(s.message());
+    std::lock_guard<std::mutex> lock(k->cpuMutex);
+    if (!buildCpu(*k))
+      return 1;
+    bool packedQ = k->varlen, packedKV = k->varlen && !k->paged;
+    std::vector<Descriptor> descs = {Descriptor(a.q.data, cpuShape(a.q, packedQ)),
+                                     Descriptor(a.k.data, cpuShape(a.k, packedKV)),
+                                     Descriptor(a.v.data, cpuShape(a.v, packedKV)),
+                                     Descriptor(a.out.data, cpuShape(a.out, packedQ))};
+    if (k->returnLse)
+      descs.emplace_back(a.lse->data, cpuShape(*a.lse, packedQ));
+    if (a.cuSeqlensQ)
+      descs.emplace_back(a.cuSeqlensQ->data, a.cuSeqlensQ->shape);
+    if (a.cuSeqlensKV)
+      descs.emplace_back(a.cuSeqlensKV->data, a.cuSeqlensKV->shape);
+    if (a.blockTable) {
+      descs.emplace_back(a.blockTable->data, a.blockTable->shape);
+      descs.emplace_back(a.seqlensKV->data, a.seqlensKV->shape);
+    }
+    // Params in the spec's order (validate checked that each is given once).
+    nlohmann::json info = nlohmann::json::parse(k->info);
+    for (const auto &p : info["params"]) {
+      for (const auto &[pname, t] : a.params)
+        if (pname == p["name"].get<std::string>())
+          descs.emplace_back(t.data, t.shape);
+    }
+    std::vector<void *> descPtrs, packed;
+    for (Descriptor &d : descs)
+      descPtrs.push_back(d.words.data());
+    for (void *&p : descPtrs)
+      packed.push_back(&p);
+    if (llvm::Error err = k->cpu->engine->invokePacked("_mlir_ciface_" + name, packed))
+      return fail("kernel '" + name + "': " + llvm::toString(std::move(err)));
+    return 0;
+  } catch (const std::exception &e) {
+    return fail(std::string("internal error in the CPU run: ") + e.what());
+  }
+}
+
+} // extern "C"
