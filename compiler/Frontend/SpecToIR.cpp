@@ -3,6 +3,8 @@
 
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/Target/KernelABIIR.h"
+#include "faattn/Target/KernelABIJson.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -33,37 +35,6 @@ public:
       return b.getUnknownLoc();
     auto [line, col] = sm.getLineAndColumn(l, id);
     return FileLineColLoc::get(&ctx, sm.getMemoryBuffer(id)->getBufferIdentifier(), line, col);
-  }
-
-  Type elementType(spec::DType d) {
-    if (f32Storage)
-      return b.getF32Type();
-    switch (d) {
-    case spec::DType::F16: return b.getF16Type();
-    case spec::DType::BF16: return b.getBF16Type();
-    case spec::DType::E4M3: return b.getType<Float8E4M3FNType>();
-    }
-    return {};
-  }
-
-  /// Q/K/V/out: (batch, seq, heads, dim) for bshd, (batch, heads, seq, dim) for bhsd.
-  /// (varlen: batch 1, every sequence packed; paged K/V: (pages, page, ...)).
-  MemRefType qkvType(const spec::KernelSpec &k, int64_t heads, int64_t dim, Type elt) {
-    int64_t dyn = ShapedType::kDynamic;
-    SmallVector<int64_t> shape = k.layout == spec::Layout::BSHD
-                                     ? SmallVector<int64_t>{dyn, dyn, heads, dim}
-                                     : SmallVector<int64_t>{dyn, heads, dyn, dim};
-    return MemRefType::get(shape, elt);
-  }
-
-  MemRefType paramType(const spec::KernelSpec &k, const spec::ParamDecl &p) {
-    SmallVector<int64_t> shape;
-    for (spec::Dim d : p.shape)
-      shape.push_back(d == spec::Dim::Heads     ? k.headsQ
-                      : d == spec::Dim::KVHeads ? k.headsKV
-                                                : ShapedType::kDynamic);
-    Type elt = p.elemType == spec::Type::I32 ? Type(b.getI32Type()) : Type(b.getF32Type());
-    return MemRefType::get(shape, elt);
   }
 
   void buildKernel(ModuleOp module, const spec::KernelSpec &k);
@@ -214,29 +185,15 @@ Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
 
 void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   Location l = loc(k.loc);
-  Type elt = elementType(k.dtype);
-  // FP8 kernels read e4m3 and write bf16.
-  Type outElt = k.dtype == spec::DType::E4M3 && !f32Storage ? b.getBF16Type() : elt;
-  SmallVector<Type> argTypes = {qkvType(k, k.headsQ, k.headDimQK, elt),
-                                qkvType(k, k.headsKV, k.headDimQK, elt),
-                                qkvType(k, k.headsKV, k.headDimV, elt),
-                                qkvType(k, k.headsQ, k.headDimV, outElt)};
-  if (k.returnLse)
-    argTypes.push_back(MemRefType::get({ShapedType::kDynamic, k.headsQ, ShapedType::kDynamic},
-                                       b.getF32Type()));
-  // The sequence operands (faattn.attention's cu_seqlens_q, cu_seqlens_kv,
-  // block_table, seqlens_kv), in that order, before the params.
-  int64_t dyn = ShapedType::kDynamic;
-  Type lens = MemRefType::get({dyn}, b.getI32Type());
-  unsigned nSeq = 0;
-  if (k.varlen)
-    argTypes.push_back(lens), ++nSeq;
-  if (k.varlen && !k.pagedKVPage)
-    argTypes.push_back(lens), ++nSeq;
-  if (k.pagedKVPage) {
-    argTypes.push_back(MemRefType::get({dyn, dyn}, b.getI32Type()));
-    argTypes.push_back(lens);
-    nSeq += 2;
+  // The signature is the kernel ABI's argument list (KernelABI.h: q, k, v,
+  // out, lse, the sequence operands, the params; the split-KV workspace is
+  // faattn-split-kv's to add).
+  std::vector<KernelArg> abiArgs = kernelArgs(k, /*splitKV=*/false);
+  SmallVector<Type> argTypes;
+  std::map<std::string, unsigned> position;
+  for (const KernelArg &a : abiArgs) {
+    position[a.name] = argTypes.size();
+    argTypes.push_back(kernelArgType(&ctx, a, f32Storage));
   }
   paramIndex.clear();
   paramDecls.clear();
@@ -244,9 +201,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   for (const spec::ParamDecl &p : k.params) {
     paramIndex[p.name] = paramTypes.size();
     paramDecls[p.name] = &p;
-    paramTypes.push_back(paramType(k, p));
+    paramTypes.push_back(argTypes[position.at("param:" + p.name)]);
   }
-  llvm::append_range(argTypes, paramTypes);
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn = func::FuncOp::create(b, l, k.name, b.getFunctionType(argTypes, {}));
@@ -267,26 +223,23 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
 
-  unsigned next = 4;
-  Value lse = k.returnLse ? entry->getArgument(next++) : Value();
+  auto arg = [&](const char *name) -> Value {
+    auto it = position.find(name);
+    return it == position.end() ? Value() : entry->getArgument(it->second);
+  };
   SequenceOperands seqs;
-  if (k.varlen)
-    seqs.cuSeqlensQ = entry->getArgument(next++);
-  if (k.varlen && !k.pagedKVPage)
-    seqs.cuSeqlensKV = entry->getArgument(next++);
-  if (k.pagedKVPage) {
-    seqs.blockTable = entry->getArgument(next++);
-    seqs.seqlensKV = entry->getArgument(next++);
-  }
-  assert(next == (k.returnLse ? 5u : 4u) + nSeq && "sequence operands out of order");
-  (void)nSeq;
-  SmallVector<Value> params(entry->getArguments().drop_front(next));
+  seqs.cuSeqlensQ = arg("cu_seqlens_q");
+  seqs.cuSeqlensKV = arg("cu_seqlens_kv");
+  seqs.blockTable = arg("block_table");
+  seqs.seqlensKV = arg("seqlens_kv");
+  SmallVector<Value> params;
+  for (const spec::ParamDecl &p : k.params)
+    params.push_back(entry->getArgument(position.at("param:" + p.name)));
   auto mode = k.mode == spec::Mode::Forward    ? Mode::forward
               : k.mode == spec::Mode::Backward ? Mode::backward
                                                : Mode::decode;
   auto layout = k.layout == spec::Layout::BSHD ? Layout::bshd : Layout::bhsd;
-  auto attn = AttentionOp::create(b, l, entry->getArgument(0), entry->getArgument(1),
-                                  entry->getArgument(2), entry->getArgument(3), lse, seqs,
+  auto attn = AttentionOp::create(b, l, arg("q"), arg("k"), arg("v"), arg("out"), arg("lse"), seqs,
                                   params,
                                   k.headsQ, k.headsKV, k.scale, mode, layout);
   if (k.varlen)

@@ -1,9 +1,11 @@
 //===- KernelABI.cpp - a kernel's arguments, launch checks and JSON form --===//
 //
-// kernelArgs: the memref arguments of a spec's kernel in the order the
-// frontend (compiler/Frontend/SpecToIR.cpp) and faattn-split-kv give the
-// kernel function, which compileForGpu checks against the lowered kernel's
-// parameter count (KernelABI::llvmParams). kernelToJson / kernelFromJson:
+// kernelArgs: the memref arguments of a spec's kernel, in order. The frontend
+// (compiler/Frontend/SpecToIR.cpp) builds the kernel function's signature
+// from it and faattn-split-kv its workspace arguments from
+// splitKVWorkspaceArgs (both through KernelABIIR.h's kernelArgType);
+// compileForGpu checks the lowered kernel's parameter count against it
+// (KernelABI::llvmParams). kernelToJson / kernelFromJson:
 // the one JSON form (faattn-compile's NAME.json, the disk cache's entries).
 // launchSizesValid: the bounds the runtime launches within.
 //
@@ -36,51 +38,63 @@ bool launchSizesValid(const KernelABI &a) {
          a.stages >= 0 && a.minSeqKV >= 0;
 }
 
+std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV) {
+  std::string h = std::to_string(headsQ), d = std::to_string(headDimV);
+  return {{"workspace:o", "f32", {"batch * splits", "seq_q", h, d}, {2, 3}},
+          {"workspace:lse", "f32", {"batch * splits", h, "seq_q"}, {1}}};
+}
+
 std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
   std::vector<KernelArg> args;
-  auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape) {
-    args.push_back({std::move(name), std::move(dtype), std::move(shape)});
+  auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape,
+                 std::vector<int64_t> staticDims) {
+    args.push_back({std::move(name), std::move(dtype), std::move(shape), std::move(staticDims)});
   };
   auto num = [](int64_t x) { return std::to_string(x); };
   bool bshd = k.layout == spec::Layout::BSHD;
   // The kernel's view of each tensor (varlen: batch 1, every sequence
-  // packed; paged K/V: pages of `page` rows).
+  // packed; paged K/V: pages of `page` rows); static: heads and head dim.
   auto qkv = [&](std::string batch, int64_t heads, int64_t dim, std::string seq) {
     return bshd ? std::vector<std::string>{batch, seq, num(heads), num(dim)}
                 : std::vector<std::string>{batch, num(heads), seq, num(dim)};
   };
+  std::vector<int64_t> qkvStatic = bshd ? std::vector<int64_t>{2, 3} : std::vector<int64_t>{1, 3};
   std::string inType = spec::dtypeName(k.dtype);
   std::string outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
   std::string qBatch = k.varlen ? "1" : "batch";
   std::string qSeq = k.varlen ? "total_q" : "seq_q";
   std::string kvSeq = k.pagedKVPage ? num(*k.pagedKVPage) : k.varlen ? "total_kv" : "seq_kv";
   std::string kvBatch = k.pagedKVPage ? "num_pages" : k.varlen ? "1" : "batch";
-  add("q", inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq));
-  add("k", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq));
-  add("v", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq));
-  add("out", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq));
+  add("q", inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq), qkvStatic);
+  add("k", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq), qkvStatic);
+  add("v", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq), qkvStatic);
+  add("out", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq), qkvStatic);
   if (k.returnLse)
-    add("lse", "f32", {qBatch, num(k.headsQ), qSeq});
+    add("lse", "f32", {qBatch, num(k.headsQ), qSeq}, {1});
   if (k.varlen)
-    add("cu_seqlens_q", "i32", {"batch + 1"});
+    add("cu_seqlens_q", "i32", {"batch + 1"}, {});
   if (k.varlen && !k.pagedKVPage)
-    add("cu_seqlens_kv", "i32", {"batch + 1"});
+    add("cu_seqlens_kv", "i32", {"batch + 1"}, {});
   if (k.pagedKVPage) {
-    add("block_table", "i32", {"batch", "max_pages"});
-    add("seqlens_kv", "i32", {"batch"});
+    add("block_table", "i32", {"batch", "max_pages"}, {});
+    add("seqlens_kv", "i32", {"batch"}, {});
   }
   for (const spec::ParamDecl &p : k.params) {
     std::vector<std::string> shape;
-    for (spec::Dim d : p.shape)
+    std::vector<int64_t> staticDims;
+    for (spec::Dim d : p.shape) {
+      bool heads = d == spec::Dim::Heads || d == spec::Dim::KVHeads;
+      if (heads)
+        staticDims.push_back(static_cast<int64_t>(shape.size()));
       shape.push_back(d == spec::Dim::Heads     ? num(k.headsQ)
                       : d == spec::Dim::KVHeads ? num(k.headsKV)
                                                 : std::string(spec::dimName(d)));
-    add("param:" + p.name, spec::typeName(p.elemType), shape);
+    }
+    add("param:" + p.name, spec::typeName(p.elemType), shape, staticDims);
   }
-  if (splitKV) { // faattn-split-kv's workspace, allocated by the runtime
-    add("workspace:o", "f32", {"batch * splits", "seq_q", num(k.headsQ), num(k.headDimV)});
-    add("workspace:lse", "f32", {"batch * splits", num(k.headsQ), "seq_q"});
-  }
+  if (splitKV) // faattn-split-kv's workspace, allocated by the runtime
+    for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
+      args.push_back(std::move(a));
   return args;
 }
 
@@ -107,7 +121,11 @@ json kernelToJson(const KernelABI &g) {
     json shape = json::array();
     for (const std::string &e : a.shape)
       shape.push_back(extentJson(e));
-    params.push_back({{"name", a.name}, {"rank", a.rank()}, {"dtype", a.dtype}, {"shape", shape}});
+    params.push_back({{"name", a.name},
+                      {"rank", a.rank()},
+                      {"dtype", a.dtype},
+                      {"shape", shape},
+                      {"static", a.staticDims}});
   }
   json out;
   out["abi_version"] = kKernelABIVersion;
@@ -115,7 +133,8 @@ json kernelToJson(const KernelABI &g) {
   out["target"] = g.target;
   out["abi"] = "each memref parameter is passed as its expanded MLIR descriptor: allocated "
                "pointer, aligned pointer, offset (i64), sizes[rank] (i64), strides[rank] "
-               "(i64), in the order of 'params'";
+               "(i64), in the order of 'params'; 'static' lists the extents the kernel is "
+               "compiled for";
   out["params"] = params;
   out["varlen"] = g.varlen;
   out["mapping"] = g.mapping;
@@ -221,6 +240,15 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
         arg.shape.push_back(e.get<std::string>());
       else
         return no("a parameter's shape is malformed");
+    }
+    if (!p.contains("static") || !p["static"].is_array())
+      return no("a parameter's static extents are missing");
+    for (const json &e : p["static"]) {
+      if (!e.is_number_integer() || e.get<int64_t>() < 0 || e.get<int64_t>() >= arg.rank() ||
+          (!arg.staticDims.empty() && e.get<int64_t>() <= arg.staticDims.back()) ||
+          !isNumber(arg.shape[e.get<int64_t>()]))
+        return no("a parameter's static extents are malformed");
+      arg.staticDims.push_back(e.get<int64_t>());
     }
     a.args.push_back(std::move(arg));
   }

@@ -21,6 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Target/KernelABIIR.h"
+#include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -125,9 +127,10 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       nkb = min.getLhs();
     }
     Value batch = grid.getUpperBound(b)[0];
-    int64_t dyn = ShapedType::kDynamic;
-    auto partTy = MemRefType::get({dyn, dyn, heads, dv}, b.getF32Type());
-    auto lsePartTy = MemRefType::get({dyn, heads, dyn}, b.getF32Type());
+    // The workspace's types are the kernel ABI's (the runtime allocates it).
+    std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv);
+    MemRefType partTy = kernelArgType(b.getContext(), workspace[0]);
+    MemRefType lsePartTy = kernelArgType(b.getContext(), workspace[1]);
     Value splits, oPart, lsePart;
     if (workspaceArgs) {
       // The runtime's workspace: S = its rows / batch (at least 1).

@@ -12,12 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace faattn;
 using nlohmann::json;
 
 namespace {
 
-/// The memref arguments of the one kernel of `text`, as "name:dtype[shape,...]".
+/// The memref arguments of the one kernel of `text`, as "name:dtype[shape,...]",
+/// a static extent (KernelArg::staticDims) written "=N".
 std::vector<std::string> argsOf(const std::string &text, bool splitKV = false) {
   llvm::SourceMgr sm;
   std::string diags;
@@ -28,8 +31,11 @@ std::vector<std::string> argsOf(const std::string &text, bool splitKV = false) {
     return out;
   for (const KernelArg &a : kernelArgs(kernels->front(), splitKV)) {
     std::string s = a.name + ":" + a.dtype + "[";
-    for (size_t i = 0; i < a.shape.size(); ++i)
-      s += (i ? "," : "") + a.shape[i];
+    for (size_t i = 0; i < a.shape.size(); ++i) {
+      bool isStatic = std::find(a.staticDims.begin(), a.staticDims.end(),
+                                static_cast<int64_t>(i)) != a.staticDims.end();
+      s += (i ? "," : "") + std::string(isStatic ? "=" : "") + a.shape[i];
+    }
     out.push_back(s + "]");
   }
   return out;
@@ -42,9 +48,9 @@ KernelABI fullAbi() {
   KernelABI a;
   a.name = "k";
   a.target = "sm_90a";
-  a.args = {{"q", "bf16", {"batch", "seq_q", "8", "128"}},
-            {"param:slopes", "f32", {"8"}},
-            {"param:doc", "i32", {"seq"}}};
+  a.args = {{"q", "bf16", {"batch", "seq_q", "8", "128"}, {2, 3}},
+            {"param:slopes", "f32", {"8"}, {0}},
+            {"param:doc", "i32", {"seq"}, {}}};
   a.blockM = 128;
   a.threads = 384;
   a.sharedBytes = 200704;
@@ -62,8 +68,8 @@ KernelABI fullAbi() {
 
 TEST(KernelABI, ArgumentsOfADenseKernel) {
   EXPECT_EQ(argsOf("kernel k { heads = 8; head_dim = 128; dtype = f16 }"),
-            (Args{"q:f16[batch,seq_q,8,128]", "k:f16[batch,seq_kv,8,128]",
-                  "v:f16[batch,seq_kv,8,128]", "out:f16[batch,seq_q,8,128]"}));
+            (Args{"q:f16[batch,seq_q,=8,=128]", "k:f16[batch,seq_kv,=8,=128]",
+                  "v:f16[batch,seq_kv,=8,=128]", "out:f16[batch,seq_q,=8,=128]"}));
 }
 
 TEST(KernelABI, ArgumentsInTheSpecsLayoutWithLseAndParamsInNameOrder) {
@@ -71,23 +77,23 @@ TEST(KernelABI, ArgumentsInTheSpecsLayoutWithLseAndParamsInNameOrder) {
   EXPECT_EQ(argsOf("kernel k { heads = 8 : 2; head_dim = 192 : 128; layout = bhsd\n"
                    "return_lse = true\n param z : f32[heads]\n param a : i32[seq]\n"
                    "score = score - z[h] * a[q_idx] }"),
-            (Args{"q:bf16[batch,8,seq_q,192]", "k:bf16[batch,2,seq_kv,192]",
-                  "v:bf16[batch,2,seq_kv,128]", "out:bf16[batch,8,seq_q,128]",
-                  "lse:f32[batch,8,seq_q]", "param:a:i32[seq]", "param:z:f32[8]"}));
+            (Args{"q:bf16[batch,=8,seq_q,=192]", "k:bf16[batch,=2,seq_kv,=192]",
+                  "v:bf16[batch,=2,seq_kv,=128]", "out:bf16[batch,=8,seq_q,=128]",
+                  "lse:f32[batch,=8,seq_q]", "param:a:i32[seq]", "param:z:f32[=8]"}));
 }
 
 TEST(KernelABI, ArgumentsOfVarlenAndPagedKernels) {
   EXPECT_EQ(argsOf("kernel k { heads = 4; head_dim = 64; varlen = true }"),
-            (Args{"q:bf16[1,total_q,4,64]", "k:bf16[1,total_kv,4,64]", "v:bf16[1,total_kv,4,64]",
-                  "out:bf16[1,total_q,4,64]", "cu_seqlens_q:i32[batch + 1]",
+            (Args{"q:bf16[1,total_q,=4,=64]", "k:bf16[1,total_kv,=4,=64]", "v:bf16[1,total_kv,=4,=64]",
+                  "out:bf16[1,total_q,=4,=64]", "cu_seqlens_q:i32[batch + 1]",
                   "cu_seqlens_kv:i32[batch + 1]"}));
   EXPECT_EQ(argsOf("kernel k { heads = 4; head_dim = 64; mode = decode; paged_kv(page = 16) }",
                    /*splitKV=*/true),
-            (Args{"q:bf16[batch,seq_q,4,64]", "k:bf16[num_pages,16,4,64]",
-                  "v:bf16[num_pages,16,4,64]", "out:bf16[batch,seq_q,4,64]",
+            (Args{"q:bf16[batch,seq_q,=4,=64]", "k:bf16[num_pages,16,=4,=64]",
+                  "v:bf16[num_pages,16,=4,=64]", "out:bf16[batch,seq_q,=4,=64]",
                   "block_table:i32[batch,max_pages]", "seqlens_kv:i32[batch]",
-                  "workspace:o:f32[batch * splits,seq_q,4,64]",
-                  "workspace:lse:f32[batch * splits,4,seq_q]"}));
+                  "workspace:o:f32[batch * splits,seq_q,=4,=64]",
+                  "workspace:lse:f32[batch * splits,=4,seq_q]"}));
 }
 
 TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {
@@ -147,6 +153,15 @@ TEST(KernelABI, JsonOfAnotherFormIsRefused) {
   j = good;
   j["params"][0]["shape"][2] = "8"; // a number as text
   refused(j, "a parameter's shape is malformed");
+  j = good;
+  j["params"][2]["static"] = {0}; // param:doc's extent is the launch's ("seq")
+  refused(j, "a parameter's static extents are malformed");
+  j = good;
+  j["params"][0]["static"] = {3, 2}; // not ascending
+  refused(j, "a parameter's static extents are malformed");
+  j = good;
+  j["params"][1].erase("static");
+  refused(j, "a parameter's static extents are missing");
   j = good;
   j["schedule"] = "";
   refused(j, "a name, target or build field is missing or not a string");

@@ -39,7 +39,7 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 6;
+inline constexpr int kKernelABIVersion = 7;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -48,9 +48,15 @@ struct KernelArg {
   /// Each extent: a number ("8") or what it stands for ("batch", "seq_q",
   /// "batch + 1", "batch * splits").
   std::vector<std::string> shape;
+  /// The extents the kernel is compiled for (indices into `shape`,
+  /// ascending; each a number): the head counts and head dims. The kernel's
+  /// memref type is static there and dynamic elsewhere: every other extent
+  /// is the launch's, a number included (a packed tensor's batch of 1, a
+  /// page's rows), and is read from the descriptor.
+  std::vector<int64_t> staticDims;
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   bool operator==(const KernelArg &o) const {
-    return name == o.name && dtype == o.dtype && shape == o.shape;
+    return name == o.name && dtype == o.dtype && shape == o.shape && staticDims == o.staticDims;
   }
 };
 

@@ -23,6 +23,12 @@ struct KernelSpec;
 /// KernelABI.h's list); `splitKV`: with faattn-split-kv's workspace.
 std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV);
 
+/// faattn-split-kv's workspace arguments (item 4 of KernelABI.h's list) for
+/// a kernel of `headsQ` query heads and V head dim `headDimV`: partial O as
+/// a bshd (batch * splits, seq_q, heads, dim_v) f32 tensor and partial LSE
+/// as (batch * splits, heads, seq_q).
+std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV);
+
 /// The JSON form of `abi`: abi_version, entry, target, params (the memref
 /// arguments), varlen, launch (grid, block, block_m, dynamic_shared_bytes),
 /// persistent, split_kv, tma (null when absent; their text says how each is
