@@ -1,0 +1,117 @@
+"""faattn from PyTorch.
+
+    import faattn
+    attn = faattn.compile("specs/softcap.fa", kernel="gemma2_local")
+    out = attn(q, k, v)                    # q: (batch, heads, seq, head_dim), as SDPA takes it
+
+`faattn.compile` compiles one kernel of a spec (text or a path) through the
+runtime's memory and disk caches and returns a Kernel; calling it runs the
+torch op faattn::attention (torch.compile traces it without a graph break):
+on CUDA tensors the kernel is launched on the current stream of the tensors'
+device; on CPU tensors it runs through faattn's CPU execution path (f32
+compute; f32 tensors are accepted there besides the spec's dtype).
+"""
+import os
+import threading
+
+import torch
+
+from . import _lib, _op
+from ._lib import FaattnError
+
+__all__ = ["compile", "Kernel", "FaattnError", "runtime", "library_path"]
+__version__ = "0.1.0"
+
+_runtime = None
+_runtime_lock = threading.Lock()
+
+
+def runtime():
+    """The process's faattn runtime (its memory cache; the disk cache at
+    $FAATTN_CACHE_DIR, else $XDG_CACHE_HOME/faattn, else ~/.cache/faattn)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = _lib.Runtime()
+        return _runtime
+
+
+def library_path():
+    """Where libfaattn_c.so was loaded from."""
+    return _lib.lib().path
+
+
+def _spec_text(spec):
+    if isinstance(spec, os.PathLike):
+        path = os.fspath(spec)
+    elif isinstance(spec, str) and "{" not in spec:
+        path = spec  # no kernel body: a path
+    else:
+        return spec
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise FaattnError(f"cannot open '{path}': {e.strerror}") from None
+
+
+class Kernel:
+    """A compiled faattn kernel, callable on torch tensors."""
+
+    def __init__(self, ckernel):
+        self._c = ckernel
+        self.info = ckernel.info
+        self.name = self.info["name"]
+        self.param_names = tuple(p["name"] for p in self.info["params"])
+        # One id per spec content: the same kernel compiled twice is one op target.
+        self.id = f"{self.name}:{self.info['hash']}"
+
+    def __repr__(self):
+        i = self.info
+        return (f"faattn.Kernel({self.name}: {i['mode']} {i['dtype']} heads={i['heads_q']}:"
+                f"{i['heads_kv']} head_dim={i['head_dim_qk']}:{i['head_dim_v']} "
+                f"layout={i['layout']} params={list(self.param_names)})")
+
+    def __call__(self, q, k, v, *, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
+                 block_table=None, seqlens_kv=None, return_lse=None, **params):
+        """out, or (out, lse) when return_lse (default: the spec's return_lse).
+
+        q (batch, heads, seq_q, head_dim) and k, v (batch, kv_heads, seq_kv,
+        head_dim), in memory as the spec's layout; varlen: (heads, total,
+        head_dim) with cu_seqlens_q / cu_seqlens_kv (batch + 1, int32) and
+        max_seqlen_q; paged_kv: k, v (num_pages, kv_heads, page, head_dim)
+        with block_table (batch, max_pages) and seqlens_kv (batch), int32.
+        The spec's params by name. lse is (batch, heads, seq_q) float32
+        ((heads, total_q) for varlen)."""
+        if return_lse is None:
+            return_lse = self.info["return_lse"]
+        if return_lse and not self.info["return_lse"]:
+            raise FaattnError(f"launch of kernel '{self.name}': return_lse=True needs a spec "
+                              "with return_lse")
+        for n in params:
+            if n not in self.param_names:
+                raise FaattnError(f"launch of kernel '{self.name}': the spec has no param '{n}'")
+        missing = [n for n in self.param_names if n not in params]
+        if missing:
+            raise FaattnError(f"launch of kernel '{self.name}': param '{missing[0]}' is missing")
+        out, lse = torch.ops.faattn.attention(
+            self.id, q, k, v, [params[n] for n in self.param_names], cu_seqlens_q,
+            cu_seqlens_kv, int(max_seqlen_q or 0), block_table, seqlens_kv)
+        return (out, lse) if return_lse else out
+
+
+_kernels_lock = threading.Lock()
+
+
+def compile(spec, kernel=None):
+    """Compiles kernel `kernel` (None: the spec's only one) of `spec`, a spec's
+    text or a path to a .fa file, through the runtime's memory and disk caches.
+    Raises FaattnError with the compiler's diagnostics on a bad spec."""
+    ck = runtime().compile(_spec_text(spec), kernel)
+    k = Kernel(ck)
+    with _kernels_lock:
+        known = _op.KERNELS.get(k.id)
+        if known is not None:
+            return known
+        _op.KERNELS[k.id] = k
+    return k

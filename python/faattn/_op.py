@@ -1,0 +1,232 @@
+"""The torch op: faattn::attention (and faattn::attention_backward).
+
+Registered with torch.library.custom_op, with a fake implementation, so that
+torch.compile(fullgraph=True) traces a model that calls it as one opaque node.
+The kernel is named by a string, the id faattn.compile registered it under.
+
+Tensors are taken as PyTorch's SDPA and FlexAttention take them, heads before
+the sequence: q (batch, heads, seq_q, head_dim), k and v (batch, kv_heads,
+seq_kv, head_dim); varlen: (heads, total, head_dim); paged K/V: (num_pages,
+kv_heads, page, head_dim). Their memory must be the spec's layout: bshd
+(batch, seq, heads, head_dim contiguous, which is what .view(b, s, h, d)
+.transpose(1, 2) of a projection gives) or bhsd (contiguous as given).
+"""
+from typing import List, Optional, Tuple
+
+import torch
+
+from . import _lib
+from ._lib import FaattnError
+
+# id -> faattn.Kernel (faattn/__init__.py fills it).
+KERNELS = {}
+
+_TORCH_CODES = {
+    torch.float16: _lib.F16,
+    torch.bfloat16: _lib.BF16,
+    torch.float32: _lib.F32,
+    torch.int32: _lib.I32,
+}
+if hasattr(torch, "float8_e4m3fn"):
+    _TORCH_CODES[torch.float8_e4m3fn] = _lib.E4M3
+_SPEC_TORCH = {"f16": torch.float16, "bf16": torch.bfloat16, "f32": torch.float32}
+if hasattr(torch, "float8_e4m3fn"):
+    _SPEC_TORCH["e4m3"] = torch.float8_e4m3fn
+
+
+def dtype_name(dt):
+    code = _TORCH_CODES.get(dt)
+    return _lib.DTYPE_NAMES[code] if code is not None else str(dt).replace("torch.", "")
+
+
+def _kernel(kid):
+    k = KERNELS.get(kid)
+    if k is None:
+        raise FaattnError(f"no faattn kernel registered as '{kid}' (compile it with faattn.compile "
+                          "in this process first)")
+    return k
+
+
+def _fail(info, msg):
+    return FaattnError(f"launch of kernel '{info['name']}': {msg}")
+
+
+def _ranks(info):
+    """(q/out rank, k/v rank)."""
+    paged = info["page"] > 0
+    return (3 if info["varlen"] else 4), (3 if info["varlen"] and not paged else 4)
+
+
+def _physical(info, what, t, rank):
+    """The view of logical (heads-first) `t` in the spec's layout, refused unless
+    that view is contiguous (the layout read from the strides)."""
+    if t.dim() != rank:
+        raise _fail(info, f"tensor '{what}' must have rank {rank}, got {t.dim()}")
+    hd, sd = rank - 3, rank - 2  # heads and sequence dims of the logical form
+    bshd = t.transpose(hd, sd)
+    phys, other = (bshd, t) if info["layout"] == "bshd" else (t, bshd)
+    if phys.is_contiguous():
+        return phys
+    got = ("laid out " + ("bhsd" if info["layout"] == "bshd" else "bshd") + " in memory"
+           if other.is_contiguous() else "neither bshd nor bhsd in memory")
+    form = ("(heads, seq, head_dim)" if rank == 3 else "(batch, heads, seq, head_dim)")
+    raise _fail(info, f"tensor '{what}' {form} of shape {tuple(t.shape)} and strides "
+                f"{tuple(t.stride())} is {got}; the spec's layout = {info['layout']} needs "
+                f"{'the heads and sequence dims transposed from a contiguous tensor' if info['layout'] == 'bshd' else 'a contiguous tensor'}"
+                f" (x.transpose({hd}, {sd}).contiguous().transpose({hd}, {sd}) for bshd, "
+                f"x.contiguous() for bhsd)")
+
+
+def _logical(info, phys, rank):
+    hd, sd = rank - 3, rank - 2
+    return phys.transpose(hd, sd) if info["layout"] == "bshd" else phys
+
+
+def _out_dtype(info, q):
+    if q.device.type == "cpu" and q.dtype == torch.float32:
+        return torch.float32
+    return _SPEC_TORCH[info["out_dtype"]]
+
+
+def _outputs(info, q_phys, q_dtype, rank, device, empty):
+    """out (logical view of a physical tensor) and lse, allocated by `empty`."""
+    out_phys_shape = list(q_phys.shape)
+    out_phys_shape[-1] = info["head_dim_v"]
+    out = _logical(info, empty(out_phys_shape, dtype=q_dtype, device=device), rank)
+    if info["return_lse"]:
+        b_h_s = ([info["heads_q"], q_phys.shape[0 if info["layout"] == "bshd" else 1]]
+                 if info["varlen"] else
+                 [q_phys.shape[0], info["heads_q"],
+                  q_phys.shape[1 if info["layout"] == "bshd" else 2]])
+        lse = empty(b_h_s, dtype=torch.float32, device=device)
+    else:
+        lse = empty([0], dtype=torch.float32, device=device)
+    return out, lse
+
+
+def _code(info, what, t, expect=None):
+    code = _TORCH_CODES.get(t.dtype)
+    if code is None:
+        raise _fail(info, f"tensor '{what}' must be {expect or 'a faattn dtype'}, got "
+                    f"{dtype_name(t.dtype)}")
+    return code
+
+
+def _index(info, what, t, device):
+    if t is None:
+        return None
+    if t.device != device:
+        raise _fail(info, f"tensor '{what}' is on {t.device}, q on {device}")
+    if not t.is_contiguous():
+        raise _fail(info, f"tensor '{what}' must be contiguous (row-major strides)")
+    return _lib.make_tensor(t.data_ptr(), _code(info, what, t, "i32"), t.shape)
+
+
+@torch.library.custom_op("faattn::attention", mutates_args=())
+def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+              params: List[torch.Tensor], cu_seqlens_q: Optional[torch.Tensor],
+              cu_seqlens_kv: Optional[torch.Tensor], max_seqlen_q: int,
+              block_table: Optional[torch.Tensor], seqlens_kv: Optional[torch.Tensor]
+              ) -> Tuple[torch.Tensor, torch.Tensor]:
+    kern = _kernel(kernel)
+    info = kern.info
+    rq, rkv = _ranks(info)
+    qp, kp, vp = (_physical(info, "q", q, rq), _physical(info, "k", k, rkv),
+                  _physical(info, "v", v, rkv))
+    device = q.device
+    for what, t in (("k", k), ("v", v)) + tuple(
+            (f"param {n}", p) for n, p in zip(kern.param_names, params)):
+        if t.device != device:
+            raise _fail(info, f"tensor '{what}' is on {t.device}, q on {device}")
+    spec_dt = info["dtype"]
+    cpu = device.type == "cpu"
+    codes = {}
+    for what, t in (("q", q), ("k", k), ("v", v)):
+        codes[what] = _code(info, what, t, spec_dt)
+        # The CPU path computes in f32: f32 tensors are taken there (checked as the spec's dtype).
+        if cpu and t.dtype == torch.float32:
+            codes[what] = _TORCH_CODES[_SPEC_TORCH[spec_dt]]
+    out, lse = _outputs(info, qp, _out_dtype(info, q), rq, device, torch.empty)
+    out_phys = _physical(info, "out", out, rq)
+    out_code = _TORCH_CODES[_SPEC_TORCH[info["out_dtype"]]]
+    ptensors = []
+    for name, p in zip(kern.param_names, params):
+        if not p.is_contiguous():
+            raise _fail(info, f"tensor 'param {name}' must be contiguous (row-major strides)")
+        ptensors.append((name, _lib.make_tensor(p.data_ptr(), _code(info, f"param {name}", p),
+                                                p.shape)))
+    idx = dict(cu_seqlens_q=_index(info, "cu_seqlens_q", cu_seqlens_q, device),
+               cu_seqlens_kv=_index(info, "cu_seqlens_kv", cu_seqlens_kv, device),
+               block_table=_index(info, "block_table", block_table, device),
+               seqlens_kv=_index(info, "seqlens_kv", seqlens_kv, device))
+    lse_t = (_lib.make_tensor(lse.data_ptr(), _lib.F32, lse.shape) if info["return_lse"]
+             else None)
+
+    def t(x, code):
+        return _lib.make_tensor(x.data_ptr(), code, x.shape)
+
+    # The runtime's checks on the tensors as given (both devices: the same messages).
+    kern._c.validate(_lib.make_args(
+        t(qp, codes["q"]), t(kp, codes["k"]), t(vp, codes["v"]), t(out_phys, out_code), lse_t,
+        max_seqlen_q=max_seqlen_q, params=ptensors, **idx))
+    if not cpu:
+        with torch.cuda.device(device):
+            stream = torch.cuda.current_stream(device).cuda_stream
+            kern._c.launch(_lib.make_args(
+                t(qp, codes["q"]), t(kp, codes["k"]), t(vp, codes["v"]), t(out_phys, out_code),
+                lse_t, max_seqlen_q=max_seqlen_q, params=ptensors, **idx),
+                device.index if device.index is not None else torch.cuda.current_device(),
+                stream)
+        return out, lse
+    # CPU: f32 copies in the spec's layout, the CPU execution path, the result cast back.
+    q32, k32, v32 = (x.to(torch.float32).contiguous() for x in (qp, kp, vp))
+    o32 = out_phys if out_phys.dtype == torch.float32 else torch.empty(
+        out_phys.shape, dtype=torch.float32)
+    kern._c.run_cpu(_lib.make_args(
+        t(q32, _lib.F32), t(k32, _lib.F32), t(v32, _lib.F32), t(o32, _lib.F32), lse_t,
+        max_seqlen_q=max_seqlen_q, params=ptensors, **idx))
+    if o32 is not out_phys:
+        out_phys.copy_(o32)
+    return out, lse
+
+
+@attention.register_fake
+def _(kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_table,
+      seqlens_kv):
+    info = _kernel(kernel).info
+    rq, _ = _ranks(info)
+    qp = _physical(info, "q", q, rq) if q.dim() == rq else None
+    if qp is None:
+        raise _fail(info, f"tensor 'q' must have rank {rq}, got {q.dim()}")
+    return _outputs(info, qp, _out_dtype(info, q), rq, q.device, torch.empty)
+
+
+@torch.library.custom_op("faattn::attention_backward", mutates_args=())
+def attention_backward(kernel: str, grad_out: torch.Tensor, q: torch.Tensor, k: torch.Tensor,
+                       v: torch.Tensor, out: torch.Tensor
+                       ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    name = _kernel(kernel).info["name"]
+    raise FaattnError(f"faattn: kernel '{name}' has no backward yet: gradients through faattn "
+                      "need a `mode = backward` kernel, which the runtime cannot launch yet "
+                      "(run the forward under torch.no_grad(), or use SDPA/FlexAttention for "
+                      "training)")
+
+
+@attention_backward.register_fake
+def _(kernel, grad_out, q, k, v, out):
+    return torch.empty_like(q), torch.empty_like(k), torch.empty_like(v)
+
+
+def _setup_context(ctx, inputs, output):
+    kernel, q, k, v = inputs[:4]
+    ctx.kernel = kernel
+    ctx.save_for_backward(q, k, v, output[0])
+
+
+def _backward(ctx, grad_out, grad_lse):
+    q, k, v, out = ctx.saved_tensors
+    dq, dk, dv = attention_backward(ctx.kernel, grad_out, q, k, v, out)
+    return None, dq, dk, dv, None, None, None, None, None, None
+
+
+attention.register_autograd(_backward, setup_context=_setup_context)
