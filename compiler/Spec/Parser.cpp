@@ -111,6 +111,10 @@ bool Parser::parseKernel(KernelSpec &k) {
     return fail("expected a kernel name after 'kernel', found " + describe());
   k.name = tok.text.str();
   k.loc = tok.loc();
+  // The name is the PTX entry and names output files (<name>.kv<N>.cubin).
+  if (k.name.size() > kMaxKernelNameLength)
+    return fail("kernel name is " + std::to_string(k.name.size()) + " characters long; at most " +
+                std::to_string(kMaxKernelNameLength) + " are allowed");
   next();
   k.bodyLoc = tok.loc();
   if (!expect(Tok::LBrace, "'{' after the kernel name"))

@@ -551,18 +551,19 @@ void Checker::run() {
     k.scale = static_cast<float>(1.0 / std::sqrt(double(k.headDimQK)));
 
   // Params.
+  // (A hash map from name to first declaration: linear in the params.)
+  llvm::StringMap<size_t> firstParam;
   for (size_t i = 0; i < k.params.size(); ++i) {
     const ParamDecl &p = k.params[i];
     if (isReservedName(p.name)) {
       diag.error(p.loc, "param name '" + p.name + "' is reserved");
       continue;
     }
-    for (size_t j = 0; j < i; ++j)
-      if (k.params[j].name == p.name) {
-        diag.error(p.loc, "duplicate param '" + p.name + "'");
-        diag.note(k.params[j].loc, "previous declaration is here");
-        break;
-      }
+    auto [it, inserted] = firstParam.try_emplace(p.name, i);
+    if (!inserted) {
+      diag.error(p.loc, "duplicate param '" + p.name + "'");
+      diag.note(k.params[it->second].loc, "previous declaration is here");
+    }
   }
 
   // varlen and paged KV restart q_idx / kv_idx in every sequence and give each
@@ -613,13 +614,15 @@ void Checker::checkMask() {
 
 bool check(std::vector<KernelSpec> &kernels, Diagnostics &diag) {
   unsigned before = diag.errorCount();
+  // Duplicate names through a hash map (name to first definition): a spec
+  // of many kernels is checked in linear time.
+  llvm::StringMap<size_t> first;
   for (size_t i = 0; i < kernels.size(); ++i) {
-    for (size_t j = 0; j < i; ++j)
-      if (kernels[j].name == kernels[i].name) {
-        diag.error(kernels[i].loc, "duplicate kernel name '" + kernels[i].name + "'");
-        diag.note(kernels[j].loc, "previous definition is here");
-        break;
-      }
+    auto [it, inserted] = first.try_emplace(kernels[i].name, i);
+    if (!inserted) {
+      diag.error(kernels[i].loc, "duplicate kernel name '" + kernels[i].name + "'");
+      diag.note(kernels[it->second].loc, "previous definition is here");
+    }
     Checker(kernels[i], diag).run();
     // Params in name order from here on: the canonical form lists them so,
     // and the kernel ABI (IR arguments, launch packing) follows it, so that

@@ -14,11 +14,15 @@
 #include "faattn/Transforms/Passes.h"
 
 #include "faattn/Target/PTX.h"
+#include "faattn/runtime/FileIO.h"
+
+#include "Output.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Program.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
@@ -151,9 +155,7 @@ nlohmann::json parsePtxasReport(llvm::StringRef text) {
   return r;
 }
 
-struct Artifact {
-  std::string file, text;
-};
+using Artifact = faattn::compile::OutputFile;
 
 /// Runs ptxas (when on PATH) on `ptx`; fills `cubin` and returns the report.
 std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip,
@@ -164,9 +166,12 @@ std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip
   if (!ptxas)
     return std::nullopt;
   llvm::SmallString<128> in, out, log;
-  if (llvm::sys::fs::createTemporaryFile("faattn", "ptx", in) ||
+  int inFD = -1;
+  if (llvm::sys::fs::createTemporaryFile("faattn", "ptx", inFD, in) ||
       llvm::sys::fs::createTemporaryFile("faattn", "cubin", out) ||
       llvm::sys::fs::createTemporaryFile("faattn", "log", log)) {
+    if (inFD >= 0)
+      ::close(inFD);
     errors = "cannot create temporary files for ptxas";
     return nlohmann::json();
   }
@@ -176,9 +181,14 @@ std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip
     llvm::sys::fs::remove(log);
   });
   {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(in, ec);
-    os << ptx;
+    // Checked: a full disk is an error here, never an exit.
+    std::string why = faattn::io::writeAll(inFD, ptx.data(), ptx.size());
+    if (::close(inFD) != 0 && why.empty())
+      why = std::strerror(errno);
+    if (!why.empty()) {
+      errors = "cannot write '" + std::string(in) + "' for ptxas: " + why;
+      return nlohmann::json();
+    }
   }
   std::string arch = "-arch=" + chip.str();
   llvm::StringRef args[] = {*ptxas, arch, "-v", "-o", out, in};
@@ -266,24 +276,15 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
   }
   if (llvm::sys::fs::exists(outDir) && !llvm::sys::fs::is_directory(outDir))
     return fail("output path '" + outDir + "' exists and is not a directory");
-  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
-    return fail("cannot create output directory '" + outDir + "': " + ec.message());
-  for (const Artifact &a : artifacts) {
-    llvm::SmallString<256> path(outDir);
-    llvm::sys::path::append(path, a.file);
-    if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-          os << a.text;
-          return llvm::Error::success();
-        }))
-      return fail(llvm::toString(std::move(err)));
-  }
+  // All or nothing (Output.h).
+  if (std::string why = faattn::compile::writeOutputs(outDir, artifacts); !why.empty())
+    return fail(why);
   for (const std::string &line : written)
     llvm::outs() << line << "\n";
   return 0;
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
+int run(int argc, char **argv) {
   std::vector<char *> args;
   for (int i = 0; i < argc; ++i) {
     llvm::StringRef a(argv[i]);
@@ -303,13 +304,17 @@ int main(int argc, char **argv) {
   std::vector<spec::KernelSpec> kernels;
   bool ok = true;
   for (const std::string &path : inputs) {
-    auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-    if (!buf) {
-      fail("cannot open '" + path + "': " + buf.getError().message());
+    // A regular file of at most kMaxSpecBytes: a FIFO, a device or a
+    // directory is refused, never blocked on or read without end.
+    std::string text;
+    if (std::string why = faattn::io::readRegularFile(path, spec::kMaxSpecBytes, text);
+        !why.empty()) {
+      fail(why);
       ok = false;
       continue;
     }
-    unsigned id = sm.AddNewSourceBuffer(std::move(*buf), llvm::SMLoc());
+    unsigned id =
+        sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, path), llvm::SMLoc());
     auto parsed = spec::parseAndCheck(sm, id, llvm::errs());
     if (!parsed) {
       ok = false;
@@ -326,14 +331,15 @@ int main(int argc, char **argv) {
       return fail("no kernel named '" + onlyKernel + "' in the input");
   }
   // Names must be unique across all inputs too: they name output files.
+  // (A hash map from name to first definition: linear in the kernels.)
+  llvm::StringMap<size_t> firstKernel;
   for (size_t i = 0; i < kernels.size(); ++i)
-    for (size_t j = 0; j < i; ++j)
-      if (kernels[i].name == kernels[j].name) {
-        spec::Diagnostics diag(sm, llvm::errs());
-        diag.error(kernels[i].loc, "duplicate kernel name '" + kernels[i].name + "'");
-        diag.note(kernels[j].loc, "previous definition is here");
-        return 1;
-      }
+    if (auto [it, inserted] = firstKernel.try_emplace(kernels[i].name, i); !inserted) {
+      spec::Diagnostics diag(sm, llvm::errs());
+      diag.error(kernels[i].loc, "duplicate kernel name '" + kernels[i].name + "'");
+      diag.note(kernels[it->second].loc, "previous definition is here");
+      return 1;
+    }
 
   // 2. Lower. Every kernel is built and verified before anything is written.
   mlir::DialectRegistry registry;
@@ -414,28 +420,30 @@ int main(int argc, char **argv) {
   }
   if (llvm::sys::fs::exists(outDir) && !llvm::sys::fs::is_directory(outDir))
     return fail("output path '" + outDir + "' exists and is not a directory");
-  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
-    return fail("cannot create output directory '" + outDir + "': " + ec.message());
+  std::vector<Artifact> files;
   for (const spec::KernelSpec &k : kernels) {
-    if (emit == Emit::Summary) {
-      llvm::outs() << summaryLine(k, *module) << "\n";
-      continue;
-    }
-    llvm::SmallString<256> path(outDir);
-    std::string text;
-    if (emit == Emit::MLIR) {
-      llvm::sys::path::append(path, k.name + ".mlir");
-      text = moduleText(k.name);
-    } else {
-      llvm::sys::path::append(path, k.name + ".spec.json");
-      text = specDocument(k).dump(2) + "\n";
-    }
-    // writeToOutput writes a temporary file and renames it into place.
-    if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-          os << text;
-          return llvm::Error::success();
-        }))
-      return fail(llvm::toString(std::move(err))); // names the path already
+    if (emit == Emit::MLIR)
+      files.push_back({k.name + ".mlir", moduleText(k.name)});
+    else
+      files.push_back({k.name + ".spec.json", specDocument(k).dump(2) + "\n"});
   }
+  // All or nothing (Output.h): a temporary directory renamed into place.
+  if (std::string why = faattn::compile::writeOutputs(outDir, files); !why.empty())
+    return fail(why);
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  int rc = run(argc, argv);
+  // Standard output is checked too (a full disk, a closed pipe): an error,
+  // never LLVM's "IO failure on output stream" abort.
+  llvm::outs().flush();
+  if (std::error_code ec = llvm::outs().error()) {
+    llvm::outs().clear_error();
+    fail("cannot write to standard output: " + ec.message());
+    rc = 1;
+  }
+  llvm::errs().clear_error();
+  return rc;
 }

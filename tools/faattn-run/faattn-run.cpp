@@ -21,6 +21,7 @@
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Reference/Reference.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/runtime/FileIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -116,17 +117,21 @@ llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec
     if (!decl)
       return llvm::createStringError("--param " + name + ": kernel '" + k.name +
                                      "' has no param named '" + name + "'");
-    auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
-    if (!buf)
-      return llvm::createStringError("--param " + name + ": cannot open '" + path +
-                                     "': " + buf.getError().message());
     ref::ParamValue &value = params[decl - k.params.data()];
     size_t need = value.data.size() * 4;
-    llvm::StringRef bytes = (*buf)->getBuffer();
     bool isI32 = decl->elemType == spec::Type::I32;
-    if (bytes.size() != need)
+    // A regular file read up to the size it must have: a FIFO, a device or
+    // a directory is refused without blocking on it or reading it.
+    std::string data;
+    int64_t size = -1;
+    std::string why = io::readRegularFile(path.str(), int64_t(need), data, &size);
+    if (!why.empty() && !(size >= 0 && size_t(size) > need))
+      return llvm::createStringError("--param " + name + ": " + why);
+    llvm::StringRef bytes = data;
+    if (!why.empty() || bytes.size() != need)
       return llvm::createStringError(
-          "--param " + name + ": '" + path + "' holds " + std::to_string(bytes.size()) +
+          "--param " + name + ": '" + path + "' holds " +
+          std::to_string(why.empty() ? bytes.size() : size_t(size)) +
           " bytes; at b=" + std::to_string(shape.batch) + ",seq_q=" + std::to_string(shape.seqQ) +
           ",seq_kv=" + std::to_string(shape.seqKV) + " it needs " + std::to_string(need) + " (" +
           std::to_string(value.data.size()) + (isI32 ? " int32" : " float32") + " values)");
@@ -143,28 +148,92 @@ llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec
 
 namespace {
 
-std::optional<ref::Shape> parseShape(llvm::StringRef text) {
+/// --shape's text as a shape, or the error: each of b, seq_q and seq_kv
+/// exactly once, positive, at most INT32_MAX.
+llvm::Expected<ref::Shape> parseShape(llvm::StringRef text) {
+  auto error = [&](const llvm::Twine &msg) {
+    return llvm::createStringError("--shape '" + text + "': " + msg);
+  };
   ref::Shape s;
-  bool seenQ = false, seenKV = false;
+  const char *keys[3] = {"b", "seq_q", "seq_kv"};
+  int64_t *fields[3] = {&s.batch, &s.seqQ, &s.seqKV};
+  bool seen[3] = {false, false, false};
   llvm::SmallVector<llvm::StringRef> parts;
   text.split(parts, ',');
   for (llvm::StringRef part : parts) {
     auto [key, value] = part.split('=');
+    int i = key == "b" ? 0 : key == "seq_q" ? 1 : key == "seq_kv" ? 2 : -1;
     int64_t v;
-    if (value.getAsInteger(10, v) || v <= 0)
-      return std::nullopt;
-    if (key == "b")
-      s.batch = v;
-    else if (key == "seq_q")
-      s.seqQ = v, seenQ = true;
-    else if (key == "seq_kv")
-      s.seqKV = v, seenKV = true;
-    else
-      return std::nullopt;
+    if (i < 0 || value.getAsInteger(10, v) || v <= 0)
+      return llvm::createStringError(
+          "--shape must be b=B,seq_q=SQ,seq_kv=SKV with positive sizes, got '" + text + "'");
+    if (seen[i])
+      return error("key '" + llvm::Twine(keys[i]) + "' is given twice");
+    if (v > INT32_MAX)
+      return error(llvm::Twine(keys[i]) + "=" + llvm::Twine(v) + " is larger than " +
+                   llvm::Twine(INT32_MAX));
+    seen[i] = true;
+    *fields[i] = v;
   }
-  if (!seenQ || !seenKV)
-    return std::nullopt;
+  for (int i = 0; i < 3; ++i)
+    if (!seen[i])
+      return error("key '" + llvm::Twine(keys[i]) + "' is missing (b=B,seq_q=SQ,seq_kv=SKV)");
   return s;
+}
+
+/// The most elements faattn-run gives one tensor (its host copies are
+/// float64): a larger shape is an error, not an allocation that fails.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
+
+/// Whether kernel `k`'s tensors at `shape` stay within kMaxTensorElements,
+/// with checked arithmetic; "" or the error.
+std::string checkShapeSize(const spec::KernelSpec &k, const ref::Shape &s,
+                           llvm::StringRef text) {
+  auto product = [](std::initializer_list<int64_t> xs) -> std::optional<int64_t> {
+    int64_t n = 1;
+    for (int64_t x : xs)
+      if (__builtin_mul_overflow(n, x, &n))
+        return std::nullopt;
+    return n;
+  };
+  auto check = [&](const std::string &what, const char *formula,
+                   std::optional<int64_t> n) -> std::string {
+    if (n && *n <= kMaxTensorElements)
+      return "";
+    return "--shape '" + text.str() + "': kernel '" + k.name + "': " + what + " (" + formula +
+           ") would hold more than " + std::to_string(kMaxTensorElements) + " elements";
+  };
+  int64_t b = s.batch, sq = s.seqQ, skv = s.seqKV;
+  struct {
+    std::string what;
+    const char *formula;
+    std::optional<int64_t> n;
+  } tensors[] = {
+      {"q", "b * seq_q * heads * head_dim", product({b, sq, k.headsQ, k.headDimQK})},
+      {"k", "b * seq_kv * kv_heads * head_dim", product({b, skv, k.headsKV, k.headDimQK})},
+      {"v", "b * seq_kv * kv_heads * head_dim_v", product({b, skv, k.headsKV, k.headDimV})},
+      {"out", "b * seq_q * heads * head_dim_v", product({b, sq, k.headsQ, k.headDimV})}};
+  for (auto &t : tensors)
+    if (std::string why = check(t.what, t.formula, t.n); !why.empty())
+      return why;
+  for (const spec::ParamDecl &p : k.params) {
+    std::optional<int64_t> n = 1;
+    for (spec::Dim d : p.shape) {
+      int64_t x = 1;
+      switch (d) {
+      case spec::Dim::Batch: x = b; break;
+      case spec::Dim::Heads: x = k.headsQ; break;
+      case spec::Dim::KVHeads: x = k.headsKV; break;
+      case spec::Dim::Seq: x = std::max(sq, skv); break;
+      case spec::Dim::SeqQ: x = sq; break;
+      case spec::Dim::SeqKV: x = skv; break;
+      }
+      n = n ? product({*n, x}) : std::nullopt;
+    }
+    if (std::string why = check("param " + p.name, "its dims", n); !why.empty())
+      return why;
+  }
+  return "";
 }
 
 /// A strided memref descriptor of any rank, laid out as the LLVM lowering
@@ -291,8 +360,9 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
 
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
+namespace {
+
+int runMain(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "faattn-run: execute compiled specs and check them\n");
   if (cpu == gpu)
@@ -301,20 +371,31 @@ int main(int argc, char **argv) {
   for (const std::string &s : shapes) {
     auto parsed = parseShape(s);
     if (!parsed)
-      return fail("--shape must be b=B,seq_q=SQ,seq_kv=SKV with positive sizes, got '" + s + "'");
+      return fail(llvm::toString(parsed.takeError()));
     shapeList.push_back(*parsed);
   }
   if (shapeList.empty())
     shapeList.push_back(ref::Shape{2, 300, 517, {}, {}});
 
+  // A regular file of at most kMaxSpecBytes: a FIFO, a device or a directory
+  // is refused, never blocked on or read without end.
   llvm::SourceMgr sm;
-  auto buf = llvm::MemoryBuffer::getFile(input, /*IsText=*/true);
-  if (!buf)
-    return fail("cannot open '" + input + "': " + buf.getError().message());
-  unsigned id = sm.AddNewSourceBuffer(std::move(*buf), llvm::SMLoc());
+  std::string text;
+  if (std::string why = io::readRegularFile(input, spec::kMaxSpecBytes, text); !why.empty())
+    return fail(why);
+  unsigned id =
+      sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, input), llvm::SMLoc());
   auto kernels = spec::parseAndCheck(sm, id, llvm::errs());
   if (!kernels)
     return 1;
+  // Every tensor of every kernel at every shape within bounds, checked
+  // before anything is allocated.
+  for (const spec::KernelSpec &k : *kernels)
+    if (onlyKernel.empty() || k.name == onlyKernel)
+      for (size_t i = 0; i < shapeList.size(); ++i)
+        if (std::string why = checkShapeSize(k, shapeList[i], shapes.empty() ? "b=2,seq_q=300,seq_kv=517" : shapes[i]);
+            !why.empty())
+          return fail(why);
 
   if (gpu && overlapSoftmax)
     return fail("--overlap-softmax runs on the CPU path only (on the GPU a spec asks for the "
@@ -372,4 +453,27 @@ int main(int argc, char **argv) {
   if (!onlyKernel.empty() && ran == 0 && failures == 0)
     return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");
   return failures ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  int rc = 1;
+  try {
+    rc = runMain(argc, argv);
+  } catch (const std::bad_alloc &) {
+    fail("out of memory (a shape too large for this machine?)");
+    rc = 1;
+  }
+  // Standard output is checked too (a full disk, a closed pipe): an error,
+  // never LLVM's "IO failure on output stream" abort.
+  llvm::outs().flush();
+  if (std::error_code ec = llvm::outs().error()) {
+    llvm::outs().clear_error();
+    fail("cannot write to standard output: " + ec.message());
+    rc = 1;
+  }
+  llvm::errs().clear_error();
+  return rc;
 }
