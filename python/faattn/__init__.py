@@ -66,6 +66,13 @@ class Kernel:
         # One id per spec content: the same kernel compiled twice is one op target.
         self.id = f"{self.name}:{self.info['hash']}"
 
+    # A compiled kernel is immutable: copy.deepcopy(model) shares it.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __repr__(self):
         i = self.info
         return (f"faattn.Kernel({self.name}: {i['mode']} {i['dtype']} heads={i['heads_q']}:"

@@ -153,6 +153,13 @@ class CKernel:
         if getattr(self, "_h", None) and _lib is not None:
             _lib.faattn_kernel_destroy(self._h)
 
+    # One owner per handle: copies are the same kernel (a copied handle would be freed twice).
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def _call(self, fn, args, *extra):
         if fn(self._h, ctypes.byref(args), *extra) != 0:
             raise FaattnError(last_error())

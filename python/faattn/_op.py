@@ -218,15 +218,18 @@ def _(kernel, grad_out, q, k, v, out):
 
 
 def _setup_context(ctx, inputs, output):
-    kernel, q, k, v = inputs[:4]
+    kernel, q, k, v, params = inputs[:5]
     ctx.kernel = kernel
+    ctx.num_inputs, ctx.num_params = len(inputs), len(params)
     ctx.save_for_backward(q, k, v, output[0])
 
 
 def _backward(ctx, grad_out, grad_lse):
     q, k, v, out = ctx.saved_tensors
     dq, dk, dv = attention_backward(ctx.kernel, grad_out, q, k, v, out)
-    return None, dq, dk, dv, None, None, None, None, None, None
+    grads = [None] * ctx.num_inputs
+    grads[1:5] = [dq, dk, dv, [None] * ctx.num_params]  # the params' come with the backward
+    return tuple(grads)
 
 
 attention.register_autograd(_backward, setup_context=_setup_context)
