@@ -9,9 +9,9 @@
 //     partial O (f32, normalized) and partial LSE -> workspace[b * S + s]
 //   }
 //   scf.forall (b, h, qb) in (B, H, nqb) {            // the combine
-//     m = max_s lse_s;  w_s = exp(lse_s - m)
-//     O = sum_s w_s O_s / sum_s w_s;  lse = m + log(sum_s w_s)
-//   }
+//     m = max_s lse_s;  w_s = exp(lse_s - m)           // (the template
+//     O = sum_s w_s O_s / sum_s w_s;  lse = m + log(sum_s w_s)   // in
+//   }                                  // templates/common/SplitKVCombine.h)
 //
 // S = min(nkb, max-splits) and chunk = ceil(nkb / S) are computed at run
 // time. A split that sees no kept key for a row has lse -inf and weight 0;
@@ -24,15 +24,14 @@
 #include "faattn/Target/KernelABIIR.h"
 #include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
+#include "templates/common/SplitKVCombine.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
-#include <limits>
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNSPLITKV
@@ -43,10 +42,6 @@ using namespace mlir;
 
 namespace faattn {
 namespace {
-
-Value cstF32(OpBuilder &b, Location loc, float v) {
-  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-}
 
 /// The KV block size of a KV loop: the rows of the K tile its dot reads.
 int64_t kvBlockSize(scf::ForOp kvLoop) {
@@ -109,7 +104,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     Layout layout = outStore.getLayout();
     TileType accTy = cast<TileType>(fin.getAcc().getType());
     TileType rowTy = cast<TileType>(fin.getRowMax().getType());
-    int64_t bm = accTy.getShape()[0], dv = accTy.getShape()[1];
+    int64_t dv = accTy.getShape()[1];
     int64_t heads = outTy.getShape()[layout == Layout::bshd ? 2 : 1];
     unsigned seqDim = layout == Layout::bshd ? 1 : 2;
 
@@ -202,80 +197,10 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       fin.erase();
     }
 
-    // 2. The combine grid.
-    b.setInsertionPoint(grid);
+    // 2. The combine grid (templates/common/SplitKVCombine.h).
     b.setInsertionPointAfter(splitGrid);
-    SmallVector<OpFoldResult> combineUbs = grid.getMixedUpperBound();
-    auto combine = scf::ForallOp::create(b, loc, combineUbs, ValueRange{}, std::nullopt);
-    combine->setAttr(FAAttnDialect::getSplitKvCombineAttrName(), b.getUnitAttr());
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(combine.getBody()->getTerminator());
-      Value cb = combine.getInductionVar(0), ch = combine.getInductionVar(1);
-      Value row = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(bm));
-      float negInf = -std::numeric_limits<float>::infinity();
-      Value m0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(negInf));
-      Value l0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(0));
-      Value acc0 = TileSplatOp::create(b, loc, accTy, b.getF32FloatAttr(0));
-      auto loop = scf::ForOp::create(b, loc, cIdx(0), splits, cIdx(1), ValueRange{acc0, m0, l0});
-      {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        Value acc = loop.getRegionIterArgs()[0], m = loop.getRegionIterArgs()[1];
-        Value l = loop.getRegionIterArgs()[2];
-        Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, cb, splits),
-                                           loop.getInductionVar());
-        auto bshd = LayoutAttr::get(b.getContext(), Layout::bshd);
-        Value o = TileLoadOp::create(b, loc, accTy, oPart, part, ch, row, bshd);
-        Value lse = TileLoadOp::create(b, loc, rowTy, lsePart, part, ch, row, bshd);
-        Value mNew = TileMapOp::create(b, loc, rowTy, {m, lse}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::MaximumFOp::create(b, l, a[0], a[1]);
-        });
-        // base = m' unless every split so far saw nothing (then 0: no -inf - -inf).
-        Value base = TileMapOp::create(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value isNegInf =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
-          return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), a[0]);
-        });
-        auto expDiff = [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-        };
-        Value alpha = TileMapOp::create(b, loc, rowTy, {m, base}, expDiff);
-        Value w = TileMapOp::create(b, loc, rowTy, {lse, base}, expDiff);
-        Value lNew = TileMapOp::create(b, loc, rowTy, {l, alpha, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return math::FmaOp::create(b, l, a[0], a[1], a[2]);
-        });
-        Value accNew = TileMapOp::create(b, loc, accTy, {acc, alpha, w, o},
-                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                             Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
-                             return math::FmaOp::create(b, l, a[2], a[3], scaled);
-                           });
-        scf::YieldOp::create(b, loc, ValueRange{accNew, mNew, lNew});
-      }
-      Value acc = loop.getResult(0), m = loop.getResult(1), l = loop.getResult(2);
-      Type outElt = outTy.getElementType();
-      Value o = TileMapOp::create(b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
-                    [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-                      Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
-                                                         cstF32(b, lc, 0));
-                      Value v = arith::SelectOp::create(
-                          b, lc, some, arith::DivFOp::create(b, lc, a[0], a[1]), cstF32(b, lc, 0));
-                      if (v.getType() != outElt)
-                        v = arith::TruncFOp::create(b, lc, outElt, v);
-                      return v;
-                    });
-      TileStoreOp::create(b, loc, o, out, cb, ch, row, LayoutAttr::get(b.getContext(), layout));
-      if (lseMem) {
-        Value lse = TileMapOp::create(b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-          Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
-                                             cstF32(b, lc, 0));
-          Value v = arith::AddFOp::create(b, lc, a[0], math::LogOp::create(b, lc, a[1]));
-          return arith::SelectOp::create(b, lc, some, v, cstF32(b, lc, negInf));
-        });
-        TileStoreOp::create(b, loc, lse, lseMem, cb, ch, row,
-                            LayoutAttr::get(b.getContext(), layout));
-      }
-    }
+    buildSplitKVCombine(b, loc, grid.getMixedUpperBound(),
+                        {splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy});
     // No dealloc here: the buffer deallocation pipeline places it.
     grid.erase();
     return success();

@@ -1,0 +1,54 @@
+//===- SplitKVCombine.h - template: the split-KV combine --------*- C++ -*-===//
+//
+// The combine of split-KV decode (Flash-Decoding), built as tile IR by
+// faattn-split-kv and lowered by any target's tile lowering (today the SIMT
+// one, compiler/Conversion/TilesToGPU, as the kernel `name`_combine).
+//
+// Grid and roles. One CTA per (batch b, head h, q-block qb): the grid
+// (batch, heads, q_blocks) of the split grid without its split dimension.
+// Every row of the q-block is independent; no barrier, no shared memory
+// beyond what the tile lowering uses for its own tiles.
+//
+// Phases. (1) A loop over the S splits that merges each split's partial
+// result in order, with the online softmax's rule: the running maximum m of
+// the partial LSEs, the weight of the rows so far rescaled by exp(m - m'),
+// the split's weight exp(lse_s - m'). (2) O = acc / l (0 where l = 0: no
+// split saw a key) in the output's element type, and LSE = m + log(l)
+// (-inf where l = 0) when the kernel returns it.
+//
+// Needs: the workspace the split grid wrote (partial O as bshd (B * S, Sq,
+// H, Dv) f32 and partial LSE as (B * S, H, Sq), row b * S + s for split s:
+// KernelABI.h's workspace:o and workspace:lse), the number of splits S (an
+// index value), the out and lse memrefs with their layout, and the tile
+// shapes of the split grid's accumulator (block_m x Dv) and rows (block_m x
+// 1).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_TEMPLATES_SPLITKVCOMBINE_H
+#define FAATTN_TEMPLATES_SPLITKVCOMBINE_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace faattn {
+
+/// What the combine reads and writes (see the file comment).
+struct SplitKVCombineOperands {
+  mlir::Value splits;            // S (index)
+  mlir::Value oPart, lsePart;    // the workspace
+  mlir::Value out, lse;          // lse: null without return_lse
+  Layout layout;                 // out's and lse's
+  TileType accTy, rowTy;         // block_m x Dv and block_m x 1, f32
+};
+
+/// Builds the combine grid after the insertion point of `b`: an scf.forall
+/// over `gridUpperBounds` (batch, heads, q_blocks) marked
+/// faattn.split_kv_combine, and returns it.
+mlir::scf::ForallOp buildSplitKVCombine(mlir::OpBuilder &b, mlir::Location loc,
+                                        llvm::ArrayRef<mlir::OpFoldResult> gridUpperBounds,
+                                        const SplitKVCombineOperands &ops);
+
+} // namespace faattn
+
+#endif // FAATTN_TEMPLATES_SPLITKVCOMBINE_H
