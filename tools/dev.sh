@@ -12,7 +12,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(cmake ninja-build ccache clang-22 libclang-rt-22-dev
           libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libzstd-dev
-          nlohmann-json3-dev libgtest-dev python3)
+          nlohmann-json3-dev libgtest-dev python3 python3-venv)
 
 install_deps() {
   local missing=()
@@ -37,6 +37,16 @@ build() {
   cmake --build "$BUILD_DIR"
 }
 
+# The Python package's test dependencies in $BUILD_DIR/venv (ctest's `python` entry uses it):
+# torch and pytest from PyPI, then the package itself (pip install . copies the built library).
+python_deps() {
+  local venv="$BUILD_DIR/venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import torch, pytest" 2>/dev/null ||
+    "$venv/bin/pip" install -q --progress-bar off torch pytest
+  BUILD_DIR="$BUILD_DIR" "$venv/bin/pip" install -q --no-deps --force-reinstall .
+}
+
 case "${1:-}" in
   deps) install_deps ;;
   build) build ;;
@@ -46,7 +56,8 @@ case "${1:-}" in
     ;;
   test)
     build
-    ctest --test-dir "$BUILD_DIR" --output-on-failure
+    python_deps
+    FAATTN_REQUIRE_TORCH=1 ctest --test-dir "$BUILD_DIR" --output-on-failure
     ;;
   *)
     echo "usage: bash tools/dev.sh specs|test|build|deps" >&2
