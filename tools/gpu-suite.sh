@@ -6,13 +6,14 @@
 #   bash tools/gpu-suite.sh [bundle-dir]        # default: bundle
 #
 # Writes: $OUT/gpu-tests.txt (one line per kernel and shape), $OUT/quickstart.txt, $OUT/sanitizer.txt,
-# $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json.
+# $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json,
+# $OUT/python-tests.txt (the Python package's pytest suite on CUDA tensors: part `python`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
 OUT=${OUT:-/tmp/faattn-gpu-out}
 mkdir -p "$OUT"
-for xz in "$BUNDLE"/bin/*.xz; do
+for xz in "$BUNDLE"/bin/*.xz "$BUNDLE"/lib/*.xz; do
   [ -e "$xz" ] || continue
   bin="/tmp/faattn-bundle/$(basename "${xz%.xz}")"
   mkdir -p /tmp/faattn-bundle && xz -dc "$xz" > "$bin" && chmod +x "$bin"
@@ -22,7 +23,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests variants overlap quickstart sanitizer bench}
+PARTS=${GPU_SUITE_PARTS:-tests variants overlap quickstart sanitizer python bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -103,6 +104,22 @@ for tool in memcheck racecheck; do
   echo "$tool specs/head-dims.fa:hd256 (long-KV build) exit=$?" | tee -a "$OUT/sanitizer.txt"
 done
 
+fi
+if [[ " $PARTS " == *" python "* ]]; then
+echo "== the Python package: pytest on CUDA tensors (tests/python)"
+LIB="$BUNDLE_BIN/libfaattn_c.so"
+[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
+{
+  python3 -c "import pytest" 2>/dev/null ||
+    python3 -m pip install -q --no-index --find-links "$BUNDLE/wheels" --target /tmp/faattn-pytest pytest
+  if [ ! -f "$LIB" ]; then
+    echo "error: no libfaattn_c.so in the bundle (BUNDLE_PARTS must include python)"; false
+  else
+    PYTHONPATH="/tmp/faattn-pytest${PYTHONPATH:+:$PYTHONPATH}" FAATTN_TEST_DEVICE=cuda \
+      FAATTN_REQUIRE_TORCH=1 timeout 1200 bash tests/python/run.sh "$LIB" python3 -rxs
+  fi
+} 2>&1 | tee "$OUT/python-tests.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 if [[ " $PARTS " == *" bench "* ]]; then
 echo "== benchmarks"
