@@ -122,7 +122,11 @@ def _index(info, what, t, device):
     return _lib.make_tensor(t.data_ptr(), _code(info, what, t, "i32"), t.shape)
 
 
-@torch.library.custom_op("faattn::attention", mutates_args=())
+# The inputs' strides are the layout the kernel reads: compilers must pass them unchanged.
+_TAGS = tuple(getattr(torch.Tag, t) for t in ("needs_exact_strides",) if hasattr(torch.Tag, t))
+
+
+@torch.library.custom_op("faattn::attention", mutates_args=(), tags=_TAGS)
 def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
               params: List[torch.Tensor], cu_seqlens_q: Optional[torch.Tensor],
               cu_seqlens_kv: Optional[torch.Tensor], max_seqlen_q: int,
