@@ -19,5 +19,5 @@ if ! "$py" -c "import torch, pytest" 2>/dev/null; then
   exit 77
 fi
 cd "$(dirname "$0")/../.."
-export FAATTN_LIBRARY="$lib" PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1 FAATTN_LIBRARY="$lib" PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}"
 exec "$py" -m pytest -q -p no:cacheprovider tests/python "${@:3}"

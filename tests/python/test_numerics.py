@@ -191,3 +191,23 @@ def test_paged_decode():
         want, want_lse = reference(q[b:b + 1], rows.transpose(0, 1)[None], vrows.transpose(0, 1)[None])
         assert rel_l2(out[b:b + 1], want) < TOLERANCE[dt], b
         assert rel_l2(lse[b:b + 1], want_lse) < 1e-3, b
+
+
+@pytest.mark.skipif(DEVICE != "cuda", reason="streams are CUDA's")
+def test_runs_on_the_current_stream():
+    attn = faattn.compile(GEMMA)
+    g = torch.Generator().manual_seed(8)
+    q0, k, v = (bshd_randn(2, 300, h, 64, torch.bfloat16, g) for h in (4, 2, 2))
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        # q is written at the end of a long chain on the side stream: a kernel launched on any
+        # other stream would read it before it is there.
+        busy = torch.randn(4096, 4096, device="cuda")
+        for _ in range(30):
+            busy = (busy @ busy) * 1e-3
+        q = q0 + 0 * busy.sum().nan_to_num()
+        out = attn(q, k, v)
+    side.synchronize()
+    want, _ = reference(q0, k, v, score_mod=softcap(30.0), mask_mod=causal_window(48))
+    assert rel_l2(out, want) < TOLERANCE[torch.bfloat16]
