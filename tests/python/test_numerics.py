@@ -211,3 +211,21 @@ def test_runs_on_the_current_stream():
     side.synchronize()
     want, _ = reference(q0, k, v, score_mod=softcap(30.0), mask_mod=causal_window(48))
     assert rel_l2(out, want) < TOLERANCE[torch.bfloat16]
+
+
+@pytest.mark.parametrize("spec_dtype,dv", [("f16", 32), ("e4m3", 64)])
+def test_spec_dtypes_and_head_dims(spec_dtype, dv):
+    # f16 with a V head dim of 32 under a Q/K head dim of 64 (as MLA's 192 : 128); FP8 inputs
+    # (equal head dims, the only e4m3 form) with a bf16 out.
+    attn = faattn.compile(f"""kernel dt_{spec_dtype} {{ heads = 4 : 1; head_dim = 64 : {dv}
+      dtype = {spec_dtype}; mask = causal }}""")
+    torch_dt = {"f16": torch.float16, "e4m3": torch.float8_e4m3fn}[spec_dtype]
+    g = torch.Generator().manual_seed(9)
+    q = bshd_randn(2, 70, 4, 64, torch.float32, g).to(torch_dt)
+    k = bshd_randn(2, 90, 1, 64, torch.float32, g).to(torch_dt)
+    v = bshd_randn(2, 90, 1, dv, torch.float32, g).to(torch_dt)
+    out = attn(q, k, v)
+    out_dt = torch.float16 if spec_dtype == "f16" else torch.bfloat16
+    assert out.shape == (2, 4, 70, dv) and out.dtype == out_dt
+    want, _ = reference(q, k, v, mask_mod=lambda b, h, qi, ki: qi >= ki)
+    assert rel_l2(out, want) < TOLERANCE[out_dt]
