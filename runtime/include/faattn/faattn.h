@@ -96,6 +96,21 @@ struct Tensor {
 /// checked at launch; the kernel never reads or writes outside the given
 /// tensors whatever they hold (a page number or offset out of range reads as
 /// zeros, a length past the block table's capacity is cut to it).
+///
+/// What launch() checks and what it cannot (docs/RELIABILITY.md): it checks
+/// every shape, dtype, rank, stride, null or misaligned pointer, each
+/// tensor's size in bytes (overflow-checked, within the address space), that
+/// out and lse share no byte with any other tensor, and a persistent grid's
+/// tile count (at most 2^30: its 32-bit tile counter). It reads no device
+/// memory, so it cannot check: that each pointer really holds as many bytes
+/// as its shape says; that maxSeqlenQ is at least the longest sequence of
+/// cuSeqlensQ (the grid has ceil(maxSeqlenQ / block_m) q-blocks: a longer
+/// sequence's rows past them are not computed and out keeps what it held
+/// there); that cuSeqlensQ / cuSeqlensKV ascend from 0 to total_q /
+/// total_kv; that block table entries are page numbers below num_pages and
+/// seqlensKV entries within the table's capacity (all read safely, as said
+/// above, but the result is then not attention over the caller's data); and
+/// that params hold what the spec means (document ids, slopes).
 struct LaunchArgs {
   Tensor q, k, v, out;
   std::optional<Tensor> lse;
