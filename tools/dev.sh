@@ -43,7 +43,7 @@ python_deps() {
   local venv="$BUILD_DIR/venv"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/python" -c "import torch, pytest" 2>/dev/null ||
-    "$venv/bin/pip" install -q --progress-bar off torch pytest
+    "$venv/bin/pip" install -q --progress-bar off torch pytest numpy
   BUILD_DIR="$BUILD_DIR" "$venv/bin/pip" install -q --no-deps --force-reinstall .
 }
 
