@@ -40,6 +40,12 @@ def test_spec_error_carries_the_diagnostic():
                             "                     ^\n")
 
 
+def test_spec_with_two_kernels_needs_a_name():
+    with raises("the spec has 2 kernels (one, two); name the one to compile"):
+        faattn.compile("kernel one { heads = 2; head_dim = 32 }\n"
+                       "kernel two { heads = 2; head_dim = 64 }")
+
+
 def test_unknown_kernel_and_missing_file():
     with raises("the spec has no kernel named 'nope' (it has errs)"):
         faattn.compile(SPEC, kernel="nope")

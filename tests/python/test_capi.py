@@ -1,0 +1,76 @@
+"""The C ABI (libfaattn_c.so) on inputs the Python layer never builds: every failure is a
+status and a message, never a crash."""
+import ctypes
+
+import pytest
+
+import faattn
+from faattn import _lib
+
+SPEC = b"kernel c { heads = 2; head_dim = 32; dtype = bf16 }"
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return _lib.lib()
+
+
+@pytest.fixture(scope="module")
+def kernel(lib):
+    k = lib.faattn_compile(faattn.runtime()._h, SPEC, None)
+    assert k
+    yield k
+    lib.faattn_kernel_destroy(k)
+
+
+def tensor(dtype=_lib.BF16, shape=(1, 8, 2, 32), data=64):
+    return _lib.make_tensor(data, dtype, shape)
+
+
+def test_version(lib):
+    assert lib.faattn_abi_version() == _lib.ABI_VERSION
+    assert lib.faattn_compiler_version().decode().startswith("faattn-abi")
+
+
+def test_null_runtime_and_text(lib):
+    assert not lib.faattn_compile(None, SPEC, None)
+    assert _lib.last_error() == "faattn_compile: no runtime or no spec text"
+    assert not lib.faattn_compile(faattn.runtime()._h, None, None)
+    assert _lib.last_error() == "faattn_compile: no runtime or no spec text"
+
+
+def test_null_kernel_and_args(lib, kernel):
+    assert lib.faattn_validate(None, None) == 1
+    assert _lib.last_error() == "no kernel"
+    assert lib.faattn_validate(kernel, None) == 1
+    assert _lib.last_error() == "no launch arguments"
+    assert lib.faattn_kernel_info(None) == b"{}"
+
+
+def test_missing_tensor(lib, kernel):
+    args = _lib.make_args(tensor(), None, tensor(), tensor())
+    assert lib.faattn_validate(kernel, ctypes.byref(args)) == 1
+    assert _lib.last_error() == "tensor 'k' is missing"
+
+
+def test_bad_dtype_code_and_rank(lib, kernel):
+    args = _lib.make_args(tensor(dtype=17), tensor(), tensor(), tensor())
+    assert lib.faattn_validate(kernel, ctypes.byref(args)) == 1
+    assert _lib.last_error() == "tensor 'q' has an unknown dtype code 17"
+    bad = tensor()
+    bad.rank = 9
+    args = _lib.make_args(tensor(), bad, tensor(), tensor())
+    assert lib.faattn_run_cpu(kernel, ctypes.byref(args)) == 1
+    assert _lib.last_error() == "tensor 'k' has rank 9 (at most 8)"
+
+
+def test_cpu_path_wants_f32(lib, kernel):
+    args = _lib.make_args(tensor(), tensor(), tensor(), tensor())
+    assert lib.faattn_run_cpu(kernel, ctypes.byref(args)) == 1
+    assert _lib.last_error() == "kernel 'c': the CPU path takes f32 q, k, v and out, got bf16"
+
+
+def test_null_pointer_is_the_runtime_check(lib, kernel):
+    args = _lib.make_args(tensor(data=None), tensor(), tensor(), tensor())
+    assert lib.faattn_validate(kernel, ctypes.byref(args)) == 1
+    assert _lib.last_error() == "launch of kernel 'c': tensor 'q' has a null pointer"
