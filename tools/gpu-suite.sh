@@ -23,7 +23,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests variants overlap quickstart sanitizer python bench}
+PARTS=${GPU_SUITE_PARTS:-tests variants overlap semantics quickstart sanitizer python bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -75,6 +75,28 @@ for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa \
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
+fi
+if [[ " $PARTS " == *" semantics "* ]]; then
+echo "== GPU numerics: i32 division by 0 / INT_MIN by -1, and NaN propagation (docs/spec-language.md)"
+sem=/tmp/faattn-semantics && mkdir -p $sem
+for n in 77 300 4097; do
+  python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%df' % n, *[float('nan') if i == 20 else 0.25 for i in range(n)]))" $sem/bad$n $n
+  python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%di' % n, *[(i % 5) - 1 for i in range(n)]))" $sem/d$n $n
+done
+semrun() { timeout 300 "$RUN" --gpu "$@" 2>&1 | tee -a "$OUT/gpu-tests.txt"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; }
+semrun tests/lit/cpu/division.fa --kernel=div_by_mod --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+semrun tests/lit/cpu/division.fa --kernel=div_by_mod_simt --shape b=2,seq_q=100,seq_kv=77
+semrun tests/lit/cpu/division.fa --kernel=int_min --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+for k in div_by_param div_by_param_simt; do
+  semrun tests/lit/cpu/division.fa --kernel=$k --shape b=2,seq_q=100,seq_kv=77 --param d=$sem/d77
+  semrun tests/lit/cpu/division.fa --kernel=$k --shape b=1,seq_q=1000,seq_kv=4097 --param d=$sem/d4097
+done
+for k in nan_causal nan_simt; do
+  semrun tests/lit/cpu/nan.fa --kernel=$k --shape b=2,seq_q=100,seq_kv=77 --param bad=$sem/bad77
+  semrun tests/lit/cpu/nan.fa --kernel=$k --shape b=1,seq_q=1000,seq_kv=4097 --param bad=$sem/bad4097
+done
+semrun tests/lit/cpu/nan.fa --kernel=nan_decode --shape b=2,seq_q=1,seq_kv=300 --param bad=$sem/bad300
+semrun tests/lit/cpu/nan.fa --kernel=nan_decode --shape b=2,seq_q=1,seq_kv=4097 --param bad=$sem/bad4097
 fi
 if [[ " $PARTS " == *" quickstart "* ]]; then
 echo "== the C++ API (examples/quickstart.cpp): a cold compile, then the disk cache"

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -43,6 +44,8 @@ private:
   /// Emits `e` at the builder's insertion point; `args` are the region's
   /// block arguments (score first when `hasScore`).
   Value emit(const spec::Expr &e, Block &block, bool hasScore);
+  /// i32 x / y (or x % y) as the spec language defines it for every y.
+  Value divideI32(Location l, Value x, Value y, bool remainder);
 
   MLIRContext &ctx;
   llvm::SourceMgr &sm;
@@ -69,6 +72,29 @@ bool insideByConstruction(const spec::Expr &e, spec::Dim d) {
   case B::KVIdx: return d == D::SeqKV || d == D::Seq;
   default: return false;
   }
+}
+
+Value Builder::divideI32(Location l, Value x, Value y, bool remainder) {
+  // docs/spec-language.md defines i32 `/` and `%` for every operand:
+  // x / 0 = 0 and x % 0 = x; INT_MIN / -1 = INT_MIN (wraps) and x % -1 = 0.
+  // So (x / y) * y + x % y = x always, and no path traps (SIGFPE on the
+  // CPU) or leaves it unspecified (the GPU).
+  auto c = [&](int64_t v) -> Value { return arith::ConstantIntOp::create(b, l, b.getI32Type(), v); };
+  APInt divisor;
+  if (matchPattern(y, m_ConstantInt(&divisor)) && !divisor.isZero()) {
+    if (!divisor.isAllOnes()) // the common case, e.g. q_idx / 64: the plain op
+      return remainder ? Value(arith::RemSIOp::create(b, l, x, y))
+                       : Value(arith::DivSIOp::create(b, l, x, y));
+    return remainder ? c(0) : Value(arith::SubIOp::create(b, l, c(0), x)); // wraps at INT_MIN
+  }
+  Value isZero = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, y, c(0));
+  Value isMinusOne = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, y, c(-1));
+  Value safe = arith::SelectOp::create(b, l, arith::OrIOp::create(b, l, isZero, isMinusOne), c(1), y);
+  if (remainder) // x % 1 = 0 stands for x % -1
+    return arith::SelectOp::create(b, l, isZero, x, arith::RemSIOp::create(b, l, x, safe));
+  Value quotient = arith::SelectOp::create(b, l, isMinusOne, arith::SubIOp::create(b, l, c(0), x),
+                                           arith::DivSIOp::create(b, l, x, safe));
+  return arith::SelectOp::create(b, l, isZero, c(0), quotient);
 }
 
 Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
@@ -147,8 +173,8 @@ Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
     case BO::Add: return isFloat ? Value(arith::AddFOp::create(b, l, x, y)) : arith::AddIOp::create(b, l, x, y);
     case BO::Sub: return isFloat ? Value(arith::SubFOp::create(b, l, x, y)) : arith::SubIOp::create(b, l, x, y);
     case BO::Mul: return isFloat ? Value(arith::MulFOp::create(b, l, x, y)) : arith::MulIOp::create(b, l, x, y);
-    case BO::Div: return isFloat ? Value(arith::DivFOp::create(b, l, x, y)) : arith::DivSIOp::create(b, l, x, y);
-    case BO::Rem: return arith::RemSIOp::create(b, l, x, y);
+    case BO::Div: return isFloat ? Value(arith::DivFOp::create(b, l, x, y)) : divideI32(l, x, y, false);
+    case BO::Rem: return divideI32(l, x, y, true);
     case BO::Lt: return cmp(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
     case BO::Le: return cmp(arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle);
     case BO::Gt: return cmp(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);

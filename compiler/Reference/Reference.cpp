@@ -71,7 +71,11 @@ int32_t divI32(int32_t a, int32_t b, const Env &env) {
 }
 
 int32_t remI32(int32_t a, int32_t b, const Env &env) {
-  if (b == 0 || (a == kI32Min && b == -1)) {
+  if (b == 0) {
+    ++env.undefinedOps;
+    return a;
+  }
+  if (a == kI32Min && b == -1) {
     ++env.undefinedOps;
     return 0;
   }
@@ -424,7 +428,9 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
           env.score = scale * dot;
           // A checked spec always has a score expression; a hand-built one may not.
           s[j] = spec.score ? evalExpr(*spec.score, env) : env.score;
-          if (s[j] > rowMax) // NaN never wins; it propagates through exp below
+          // The maximum propagates NaN (arith.maximumf, as in the kernel):
+          // a NaN score makes the whole row NaN through exp(s - max) below.
+          if (std::isnan(s[j]) || s[j] > rowMax)
             rowMax = s[j];
         }
 
@@ -465,8 +471,11 @@ double relL2(const std::vector<double> &a, const std::vector<double> &b) {
   const double inf = std::numeric_limits<double>::infinity();
   double diff2 = 0, ref2 = 0;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::isnan(a[i]) || std::isnan(b[i]))
-      return inf;
+    if (std::isnan(a[i]) || std::isnan(b[i])) {
+      if (std::isnan(a[i]) != std::isnan(b[i])) // NaN on one side only
+        return inf;
+      continue; // NaN on both sides (a NaN input propagated): equal, left out of the norms
+    }
     if (std::isinf(a[i]) || std::isinf(b[i])) {
       if (a[i] != b[i]) // one infinite, or opposite infinities
         return inf;

@@ -9,6 +9,12 @@
 // that exp2(-inf * t - 0) = 0 and no -inf - -inf = NaN appears; finalize
 // turns l = 0 into out = 0 and lse = -inf.
 //
+// NaN is never hidden: a NaN score (a NaN or inf in Q or K, or from the
+// score expression) makes the row's max NaN (maximumf propagates it), so
+// its base, every p and l are NaN, and finalize, which tests l == 0 (false
+// for NaN) rather than l > 0, gives out = NaN and lse = NaN. Only l == 0, a
+// row that kept no key (or only -inf scores), gives 0 and -inf.
+//
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
@@ -92,23 +98,23 @@ void decompose(SoftmaxFinalizeOp op) {
   Type outElt = outTy.getElementType();
   Value out = TileMapOp::create(b, loc, outTy, {op.getAcc(), op.getRowSum()},
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                    Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
+                    Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                                        cstF32(b, l, 0));
                     Value q = arith::DivFOp::create(b, l, a[0], a[1]);
-                    Value v = arith::SelectOp::create(b, l, some, q, cstF32(b, l, 0));
+                    Value v = arith::SelectOp::create(b, l, none, cstF32(b, l, 0), q);
                     if (outElt != v.getType())
                       v = arith::TruncFOp::create(b, l, outElt, v);
                     return v;
                   });
   Value lse = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), op.getRowSum()},
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                    Value some = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[1],
+                    Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                                        cstF32(b, l, 0));
                     Value log2Sum = math::FmaOp::create(b, l, a[0], cstF32(b, l, t),
                                                         math::Log2Op::create(b, l, a[1]));
                     Value ln = arith::MulFOp::create(b, l, log2Sum, cstF32(b, l, M_LN2));
                     return arith::SelectOp::create(
-                        b, l, some, ln, cstF32(b, l, -std::numeric_limits<float>::infinity()));
+                        b, l, none, cstF32(b, l, -std::numeric_limits<float>::infinity()), ln);
                   });
   op.getOut().replaceAllUsesWith(out);
   op.getLse().replaceAllUsesWith(lse);

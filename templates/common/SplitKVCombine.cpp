@@ -85,10 +85,10 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   Value o = TileMapOp::create(
       b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
       [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-        Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
+        Value none = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OEQ, a[1],
                                            cstF32(b, lc, 0));
-        Value v = arith::SelectOp::create(b, lc, some, arith::DivFOp::create(b, lc, a[0], a[1]),
-                                          cstF32(b, lc, 0));
+        Value v = arith::SelectOp::create(b, lc, none, cstF32(b, lc, 0),
+                                          arith::DivFOp::create(b, lc, a[0], a[1]));
         if (v.getType() != outElt)
           v = arith::TruncFOp::create(b, lc, outElt, v);
         return v;
@@ -98,10 +98,10 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   if (ops.lse) {
     Value lse = TileMapOp::create(
         b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-          Value some = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OGT, a[1],
+          Value none = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OEQ, a[1],
                                              cstF32(b, lc, 0));
           Value v = arith::AddFOp::create(b, lc, a[0], math::LogOp::create(b, lc, a[1]));
-          return arith::SelectOp::create(b, lc, some, v, cstF32(b, lc, negInf));
+          return arith::SelectOp::create(b, lc, none, cstF32(b, lc, negInf), v);
         });
     TileStoreOp::create(b, loc, lse, ops.lse, cb, ch, row, layout);
   }

@@ -16,6 +16,10 @@
 // split saw a key) in the output's element type, and LSE = m + log(l)
 // (-inf where l = 0) when the kernel returns it.
 //
+// No split is dropped: a split whose partial is NaN (a NaN it saw) has LSE
+// NaN, which makes m, its weight and so O and LSE NaN; only l == 0 (every
+// split kept nothing) gives 0 and -inf.
+//
 // Needs: the workspace the split grid wrote (partial O as bshd (B * S, Sq,
 // H, Dv) f32 and partial LSE as (B * S, H, Sq), row b * S + s for split s:
 // KernelABI.h's workspace:o and workspace:lse), the number of splits S (an

@@ -249,6 +249,42 @@ TEST(ReferenceAttention, FullyMaskedRows) {
     EXPECT_EQ(l, -kInf);
 }
 
+// (4b) NaN is never hidden: a NaN in K at key 2 makes every row that keeps key 2
+// NaN (out and lse), as SDPA's math backend does; causal rows 0 and 1 do not
+// keep it and stay finite; an inf in Q makes its row NaN (inf - inf); rows that
+// keep nothing stay exactly 0 / -inf.
+TEST(ReferenceAttention, NaNAndInfInputsPropagateToTheRowsTheyReach) {
+  auto p = parse("kernel c { heads = 1; head_dim = 8; mask = q_idx >= kv_idx && q_idx != 5 }");
+  ASSERT_PARSED(p);
+  const KernelSpec &k = p->kernel();
+  Shape s{1, 6, 6};
+  Layout L(k, s);
+  auto q = randomTensor(L.qSize(), 41), kk = randomTensor(L.kSize(), 42),
+       v = randomTensor(L.vSize(), 43);
+  kk[L.k(0, 2, 0, 3)] = kNaN;
+  std::vector<double> out, lse;
+  attention(k, s, q, kk, v, {}, out, lse);
+  for (int64_t i = 0; i < 6; ++i) {
+    bool reached = i >= 2 && i != 5;
+    if (i == 5) {
+      EXPECT_EQ(lse[L.lse(0, 0, i)], -kInf);
+      for (int64_t d = 0; d < L.dv; ++d)
+        EXPECT_EQ(out[L.out(0, i, 0, d)], 0.0);
+      continue;
+    }
+    EXPECT_EQ(std::isnan(lse[L.lse(0, 0, i)]), reached) << "row " << i;
+    for (int64_t d = 0; d < L.dv; ++d)
+      EXPECT_EQ(std::isnan(out[L.out(0, i, 0, d)]), reached) << "row " << i << " d " << d;
+  }
+  kk = randomTensor(L.kSize(), 42);
+  q[L.q(0, 1, 0, 0)] = kInf;
+  attention(k, s, q, kk, v, {}, out, lse);
+  EXPECT_TRUE(std::isnan(lse[L.lse(0, 0, 1)]));
+  EXPECT_TRUE(std::isnan(out[L.out(0, 1, 0, 0)]));
+  EXPECT_TRUE(std::isfinite(lse[L.lse(0, 0, 0)]));
+  EXPECT_TRUE(std::isfinite(lse[L.lse(0, 0, 2)]));
+}
+
 // (5) GQA 6:2: query head h reads kv head h / 3. Each kv head g has constant
 // keys 0.1 (g + 1) and values 10 (g + 1), and Q is all ones, so
 // out = 10 (h/3 + 1) and lse = log(Skv) + scale * Dqk * 0.1 (h/3 + 1).
@@ -484,13 +520,24 @@ TEST_F(ReferenceEval, I32ArithmeticWraps) {
   EXPECT_EQ(lastUndefined, 0u);
 }
 
-TEST_F(ReferenceEval, UndefinedOperationsAreCounted) {
+TEST_F(ReferenceEval, DivisionByZeroAndOverflowAreDefinedAndCounted) {
+  // docs/spec-language.md: x / 0 = 0, x % 0 = x, INT_MIN / -1 = INT_MIN,
+  // INT_MIN % -1 = 0 (so (x / y) * y + x % y = x for every y).
   EXPECT_EQ(score("10 / q_idx", at(0, 0)), 0.0);
   EXPECT_EQ(lastUndefined, 1u);
-  EXPECT_EQ(score("10 % q_idx + 10 / q_idx", at(0, 0)), 0.0);
+  EXPECT_EQ(score("-7 % q_idx", at(0, 0)), -7.0);
+  EXPECT_EQ(lastUndefined, 1u);
+  EXPECT_EQ(score("10 % q_idx + 10 / q_idx", at(0, 0)), 10.0);
   EXPECT_EQ(lastUndefined, 2u);
   EXPECT_EQ(score("(q_idx - 2147483647 - 1) / -1", at(0, 0)), -2147483648.0);
   EXPECT_EQ(lastUndefined, 1u);
+  EXPECT_EQ(score("(q_idx - 2147483647 - 1) % (kv_idx - 1)", at(0, 0)), 0.0);
+  EXPECT_EQ(lastUndefined, 1u);
+  for (int32_t y : {0, -1, 1, 3, -3})
+    for (int32_t x : {-2147483647 - 1, -7, 0, 7, 2147483647})
+      EXPECT_EQ(score("q_idx / kv_idx * kv_idx + q_idx % kv_idx", at(x, y)),
+                static_cast<double>(x))
+          << x << " and " << y;
   EXPECT_EQ(score("10 / q_idx", at(3, 0)), 3.0);
   EXPECT_EQ(lastUndefined, 0u);
   // Only the operands that decide the result are evaluated.
@@ -593,10 +640,13 @@ TEST(ReferenceRelL2, Basics) {
   EXPECT_DOUBLE_EQ(relL2({3, 4}, {0, 0}), 5.0);
   EXPECT_EQ(relL2({0, 0}, {0, 0}), 0.0);
   EXPECT_EQ(relL2({}, {}), 0.0);
-  // NaN anywhere: +inf.
+  // NaN on one side only: +inf. NaN at the same position on both sides (a
+  // NaN input propagated as the reference propagates it): equal.
   EXPECT_EQ(relL2({kNaN, 4}, b), kInf);
   EXPECT_EQ(relL2(b, {3, kNaN}), kInf);
-  EXPECT_EQ(relL2({kNaN}, {kNaN}), kInf);
+  EXPECT_EQ(relL2({kNaN}, {kNaN}), 0.0);
+  EXPECT_EQ(relL2({kNaN, 4}, {kNaN, 4}), 0.0);
+  EXPECT_EQ(relL2({kNaN, 4}, {3, kNaN}), kInf);
   // The same infinity on both sides is equal (masked lse rows); a lone or
   // opposite infinity is an infinite error.
   EXPECT_DOUBLE_EQ(relL2({3, 5, -kInf}, {3, 4, -kInf}), 0.2);

@@ -16,6 +16,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,25 @@ extern llvm::cl::opt<std::string> onlyKernel;
 extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;
 extern llvm::cl::opt<std::string> cacheDir;
+
+/// The poison the outputs hold before a launch: signaling NaNs, which no
+/// arithmetic produces (an operation on a NaN quiets it), so that an output
+/// still holding the exact pattern was not written, while a NaN the kernel
+/// computed (a NaN input propagated) is told apart and compared with the
+/// reference's NaN.
+inline constexpr uint32_t kPoisonF32 = 0xFFA5A5A5u; // f32 (CPU out and LSE, GPU LSE)
+inline constexpr uint16_t kPoisonBF16 = 0xFFA5;     // bf16 out
+inline constexpr uint16_t kPoisonF16 = 0xFD5A;      // f16 out
+inline float poisonF32() {
+  float f;
+  std::memcpy(&f, &kPoisonF32, 4);
+  return f;
+}
+inline bool isPoisonF32(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits == kPoisonF32;
+}
 
 /// Reports `msg` as faattn-run's error; returns the exit status 1.
 int fail(const llvm::Twine &msg);

@@ -146,9 +146,12 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   std::vector<uint8_t> vl = toPhysical(vb, eb, place, false, SKV, HKV, DV, k.layout, garbage);
   size_t outEb = elementBytes(outType);
   size_t outBytes = place.qPhysBatch * place.qPhysSeq * HQ * DV * outEb;
-  std::vector<uint8_t> poisonOut(outBytes, 0xFF); // NaN in bf16 and f16
-  std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq,
-                               std::numeric_limits<float>::quiet_NaN());
+  // The poison: signaling NaNs (FaattnRun.h), never a NaN the kernel computes.
+  const uint16_t poison16 = outType == spec::DType::BF16 ? kPoisonBF16 : kPoisonF16;
+  std::vector<uint8_t> poisonOut(outBytes);
+  for (size_t i = 0; i + 1 < outBytes; i += 2)
+    std::memcpy(&poisonOut[i], &poison16, 2);
+  std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq, poisonF32());
   DType inT = apiType(inType), outT = apiType(outType);
   // The public API's shapes: varlen tensors are rank 3 (no batch dimension).
   auto apiDims = [&](bool isQ, int64_t heads, int64_t dim) {
@@ -243,17 +246,20 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     }
     return f;
   };
-  for (float f : decodeOut(outRaw))
-    unwritten |= std::isnan(f);
+  for (size_t i = 0; i + 1 < outRaw.size(); i += 2) {
+    uint16_t h;
+    std::memcpy(&h, &outRaw[i], 2);
+    unwritten |= h == poison16;
+  }
   if (k.returnLse)
     for (float f : lseRaw)
-      unwritten |= std::isnan(f); // -inf is a valid LSE, NaN is the poison
+      unwritten |= isPoisonF32(f); // -inf and a computed NaN are LSEs, the poison is not
   std::vector<float> outF =
       decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
   // Large problems are checked on a sample of query rows (the first and last
   // 16 and 32 spread between; rows are independent): the float64 reference
   // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
-  // out and LSE is still checked for the NaN poison.
+  // out and LSE is still checked for the poison.
   std::vector<char> rows(SQ, 1);
   bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
   if (sampled) {

@@ -43,18 +43,22 @@ func.func @update(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc:
 // CHECK-SAME: %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>)
 func.func @finalize(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>)
     -> (!faattn.tile<16x32xf16>, !faattn.tile<16x1xf32>) {
-  // out = l > 0 ? acc / l : 0, in the output's element type
+  // out = l == 0 ? 0 : acc / l, in the output's element type (l == 0, not l > 0: a NaN l
+  // gives a NaN out, never a 0 that looks like a fully masked row)
   // CHECK: %[[OUT:.*]] = faattn.tile_map %[[ACC]], %[[L]] : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf16>
-  // CHECK:   %[[SOME:.*]] = arith.cmpf ogt
+  // CHECK:   %[[NONE:.*]] = arith.cmpf oeq
   // CHECK:   %[[Q:.*]] = arith.divf
-  // CHECK:   %[[SEL:.*]] = arith.select %[[SOME]], %[[Q]], %{{.*}} : f32
+  // CHECK:   %[[SEL:.*]] = arith.select %[[NONE]], %{{.*}}, %[[Q]] : f32
   // CHECK:   arith.truncf %[[SEL]] : f32 to f16
-  // lse = l > 0 ? fma(m, t, log2 l) * ln 2 : -inf
+  // lse = l == 0 ? -inf : fma(m, t, log2 l) * ln 2
   // CHECK: %[[LSE:.*]] = faattn.tile_map %[[M]], %[[L]]
+  // CHECK:   %[[NONE2:.*]] = arith.cmpf oeq
   // CHECK:   math.log2
   // CHECK:   math.fma
   // CHECK:   arith.constant 0.693147182 : f32
-  // CHECK:   arith.constant 0xFF800000 : f32
+  // CHECK:   %[[LN:.*]] = arith.mulf
+  // CHECK:   %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+  // CHECK:   arith.select %[[NONE2]], %[[NEGINF]], %[[LN]] : f32
   // CHECK: return %[[OUT]], %[[LSE]]
   %o, %lse = faattn.softmax_finalize %acc, %m, %l {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf16>
   return %o, %lse : !faattn.tile<16x32xf16>, !faattn.tile<16x1xf32>

@@ -60,13 +60,12 @@ struct Env {
   /// when the expression reads no param.
   const spec::KernelSpec *kernel = nullptr;
   const std::vector<ParamValue> *params = nullptr;
-  /// Incremented for every operation whose result the compiled code leaves
-  /// undefined: i32 `/` or `%` by zero, INT32_MIN / -1 and INT32_MIN % -1.
-  /// Such an operation yields a fixed value (0 for division/remainder by
-  /// zero, INT32_MIN for INT32_MIN / -1, 0 for INT32_MIN % -1), so the
-  /// reference keeps going, but a test should not compare a kernel against a
-  /// result with undefinedOps > 0. A param read outside the param is defined:
-  /// it yields 0, in the reference and in the compiled code.
+  /// Incremented for every i32 `/` or `%` that takes one of the special
+  /// cases docs/spec-language.md defines (C leaves them undefined): by zero
+  /// (x / 0 = 0, x % 0 = x), INT32_MIN / -1 (= INT32_MIN) and INT32_MIN % -1
+  /// (= 0). The compiled code gives the same values on every path; the
+  /// count is reported, not an error. A param read outside the param is
+  /// defined too: it yields 0, in the reference and in the compiled code.
   mutable uint64_t undefinedOps = 0;
 };
 
@@ -104,10 +103,11 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
                const std::vector<char> *onlyRows = nullptr);
 
 /// Relative L2 error ||a - b|| / ||b||, or the absolute ||a - b|| when
-/// ||b|| == 0. Returns +inf if either vector holds a NaN, or an infinity that
-/// the other does not hold at the same position; positions where both hold the
-/// same infinity (e.g. the lse of a fully masked row) count as equal and are
-/// left out of both norms. Sizes that differ are a fatal error.
+/// ||b|| == 0. Returns +inf if either vector holds a NaN or an infinity that
+/// the other does not hold at the same position; positions where both hold
+/// NaN (a NaN input propagated) or the same infinity (e.g. the lse of a fully
+/// masked row) count as equal and are left out of both norms. Sizes that
+/// differ are a fatal error.
 double relL2(const std::vector<double> &a, const std::vector<double> &b);
 
 /// `n` deterministic pseudo-random values, uniform in [lo, hi), never exactly
