@@ -16,6 +16,7 @@
 #include "faattn/Target/PTX.h"
 #include "faattn/runtime/FileIO.h"
 
+#include "Explain.h"
 #include "Output.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -71,6 +72,13 @@ cl::opt<std::string> referenceShape(
     "reference-shape", cl::init("4096x4096"), cl::value_desc("SQxSKV"),
     cl::desc("seq_q x seq_kv at which the block counts are reported (default 4096x4096)"),
     cl::cat(category));
+cl::opt<bool> explain("explain",
+                      cl::desc("Describe what the compiler decided at --shape: the block map, "
+                               "tiles, schedule, registers and builds (text to stdout; with -o, "
+                               "<kernel>.explain.txt and <kernel>.explain.svg)"),
+                      cl::cat(category));
+cl::opt<std::string> explainShape("shape", cl::desc("The problem size --explain describes"),
+                                  cl::value_desc("b=B,seq_q=SQ,seq_kv=SKV"), cl::cat(category));
 
 /// The pipeline's stages for --stop-after: the frontend, then each pass.
 std::string stageList() {
@@ -299,6 +307,13 @@ int run(int argc, char **argv) {
   cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
                               "faattn-compile: attention specs to GPU kernels\n");
 
+  faattn::compile::ExplainShape shape; // --explain (Explain.h)
+  if (std::string why = faattn::compile::checkExplainOptions(
+          explain, explainShape.getNumOccurrences() > 0, explainShape,
+          emit.getNumOccurrences() > 0, !stopAfter.empty(), shape);
+      !why.empty())
+    return fail(why);
+
   // 1. Read, parse and check everything.
   llvm::SourceMgr sm;
   std::vector<spec::KernelSpec> kernels;
@@ -340,6 +355,13 @@ int run(int argc, char **argv) {
       diag.note(kernels[it->second].loc, "previous definition is here");
       return 1;
     }
+
+  if (explain) {
+    if (std::string why = faattn::compile::runExplain(kernels, sm, shape, outDir, llvm::outs());
+        !why.empty())
+      return fail(why);
+    return 0;
+  }
 
   // 2. Lower. Every kernel is built and verified before anything is written.
   mlir::DialectRegistry registry;
