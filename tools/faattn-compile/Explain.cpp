@@ -37,6 +37,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/Format.h"
+#include "faattn/runtime/FileIO.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -157,22 +160,82 @@ std::string describeParam(const spec::ParamDecl &p, const ref::ParamValue &v) {
   for (size_t i = 0; i < v.dims.size(); ++i)
     os << (i ? ", " : "") << v.dims[i];
   os << "]): ";
+  auto value = [&](double x) {
+    if (p.elemType == spec::Type::I32)
+      os << static_cast<int64_t>(x);
+    else
+      os << llvm::format("%g", x);
+  };
   if (v.data.size() <= 8) {
-    for (size_t i = 0; i < v.data.size(); ++i)
-      os << (i ? " " : "") << v.data[i];
+    for (size_t i = 0; i < v.data.size(); ++i) {
+      os << (i ? " " : "");
+      value(v.data[i]);
+    }
     return s;
   }
   auto [lo, hi] = std::minmax_element(v.data.begin(), v.data.end());
   std::set<double> distinct(v.data.begin(), v.data.end());
-  os << v.data.size() << " values in [" << *lo << ", " << *hi << "], " << distinct.size()
-     << " distinct";
+  os << v.data.size() << " values in [";
+  value(*lo);
+  os << ", ";
+  value(*hi);
+  os << "], " << distinct.size() << " distinct";
   if (std::is_sorted(v.data.begin(), v.data.end()))
     os << ", non-decreasing";
   return s;
 }
 
+/// The kernel's params at the shape: random (faattn-run's seeds, seed base
+/// 0), those named by --param from their files. `given` gets, per param,
+/// whether it came from a file. "" or the error.
+std::string kernelParams(const spec::KernelSpec &k, const ref::Shape &shape,
+                         const std::vector<std::string> &paramFiles,
+                         std::vector<ref::ParamValue> &params, std::vector<bool> &given) {
+  for (size_t i = 0; i < k.params.size(); ++i)
+    params.push_back(ref::randomParam(k, k.params[i], shape, 10 + i));
+  given.assign(k.params.size(), false);
+  for (llvm::StringRef option : paramFiles) {
+    auto [name, path] = option.split('=');
+    const spec::ParamDecl *decl = k.findParam(name.str());
+    if (!decl)
+      continue; // another kernel's (runExplain checked that one has it)
+    ref::ParamValue &value = params[decl - k.params.data()];
+    given[decl - k.params.data()] = true;
+    size_t need = value.data.size() * 4;
+    bool isI32 = decl->elemType == spec::Type::I32;
+    std::string data;
+    int64_t size = -1;
+    std::string why = io::readRegularFile(path.str(), int64_t(need), data, &size);
+    if (!why.empty() && !(size >= 0 && size_t(size) > need))
+      return "--param " + name.str() + ": " + why;
+    if (!why.empty() || data.size() != need)
+      return "--param " + name.str() + ": '" + path.str() + "' holds " +
+             std::to_string(why.empty() ? data.size() : size_t(size)) + " bytes; kernel '" +
+             k.name + "' at b=" + std::to_string(shape.batch) + ",seq_q=" +
+             std::to_string(shape.seqQ) + ",seq_kv=" + std::to_string(shape.seqKV) +
+             " needs " + std::to_string(need) + " (" + std::to_string(value.data.size()) +
+             (isI32 ? " int32" : " float32") + " values)";
+    for (size_t j = 0; j < value.data.size(); ++j) {
+      uint32_t word = llvm::support::endian::read32le(data.data() + 4 * j);
+      value.data[j] = isI32 ? static_cast<double>(static_cast<int32_t>(word))
+                            : static_cast<double>(llvm::bit_cast<float>(word));
+    }
+  }
+  return "";
+}
+
+/// Whether an i32 param's values never decrease and step by at most 1 (the
+/// packed document ids whose block ranges the run-time scan reads exactly).
+bool sortedGapFree(const ref::ParamValue &v) {
+  for (size_t i = 1; i < v.data.size(); ++i)
+    if (v.data[i] < v.data[i - 1] || v.data[i] > v.data[i - 1] + 1)
+      return false;
+  return true;
+}
+
 /// The block map of `e`'s launched build: e.cls, e.run, e.source, e.notes.
-std::string blockMap(KernelExplain &e, mlir::Region &mask) {
+std::string blockMap(KernelExplain &e, mlir::Region &mask,
+                     const std::vector<std::string> &paramFiles) {
   const spec::KernelSpec &k = *e.spec;
   const BuildFacts &build = e.builds[e.launched];
   const int64_t sq = e.shape.seqQ, skv = e.shape.seqKV, bm = build.bm, bn = build.bn;
@@ -218,9 +281,10 @@ std::string blockMap(KernelExplain &e, mlir::Region &mask) {
   rshape.batch = e.shape.batch;
   rshape.seqQ = sq;
   rshape.seqKV = skv;
-  for (size_t i = 0; i < k.params.size(); ++i) // faattn-run's seeds (seed base 0)
-    params.push_back(ref::randomParam(k, k.params[i], rshape, 10 + i));
+  std::vector<bool> given;
   if (hasMask && exactFits) {
+    if (std::string why = kernelParams(k, rshape, paramFiles, params, given); !why.empty())
+      return why;
     ref::Env env;
     env.kernel = &k;
     env.params = &params;
@@ -301,13 +365,18 @@ std::string blockMap(KernelExplain &e, mlir::Region &mask) {
                          "computes for these params at " + where +
                          ", evaluated here element by element with the float64 reference "
                          "evaluator (ref::evalExpr)");
-      e.source.push_back("params are RANDOM (ref::randomParam, faattn-run's seeds):");
-      for (size_t i = 0; i < k.params.size(); ++i)
-        e.source.push_back("  " + describeParam(k.params[i], params[i]));
+      for (size_t i = 0; i < k.params.size(); ++i) {
+        std::string d = (given[i] ? "  GIVEN (--param): " : "  RANDOM (ref::randomParam, "
+                                                              "faattn-run's seed): ") +
+                        describeParam(k.params[i], params[i]);
+        if (k.params[i].elemType == spec::Type::I32 && params[i].data.size() > 8)
+          d += sortedGapFree(params[i]) ? ", steps of at most 1" : ", NOT sorted and gap-free";
+        e.source.push_back(d);
+      }
       e.source.push_back("the scan reads each param's min and max over the block (interval "
                          "arithmetic): exact for params read at b or h and for sorted, "
-                         "gap-free document ids (as drawn here); for other ids it skips at most "
-                         "this much (it is sound)");
+                         "gap-free document ids; for other ids it skips at most this much (it "
+                         "is sound)");
       e.source.push_back(without);
     }
   }
@@ -360,7 +429,8 @@ std::string explainSpan(int64_t from, int64_t to) {
 }
 
 std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
-                           const ExplainShape &shape, std::vector<Explanation> &out) {
+                           const ExplainShape &shape, const std::vector<std::string> &paramFiles,
+                           std::vector<Explanation> &out) {
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
   registerGpuDialects(registry);
@@ -412,7 +482,9 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
         e.notes.push_back("the " + b.label + " build's CTA takes " +
                           std::to_string(b.kernel->blockM) + " query rows, faattn-tile's tile " +
                           std::to_string(b.bm));
-    if (std::string why = blockMap(e, findMask(*modules[e.launched]).getRegion()); !why.empty())
+    if (std::string why =
+            blockMap(e, findMask(*modules[e.launched]).getRegion(), paramFiles);
+        !why.empty())
       return why;
     if (k.varlen || k.pagedKVPage)
       e.notes.push_back(std::string(k.varlen ? "varlen" : "paged_kv") +
@@ -432,9 +504,12 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
 }
 
 std::string checkExplainOptions(bool explain, bool shapeGiven, llvm::StringRef shapeText,
-                                bool emitGiven, bool stopAfterGiven, ExplainShape &shape) {
+                                bool paramsGiven, bool emitGiven, bool stopAfterGiven,
+                                ExplainShape &shape) {
   if (!explain)
-    return shapeGiven ? "--shape is only used with --explain" : "";
+    return shapeGiven    ? "--shape is only used with --explain"
+           : paramsGiven ? "--param is only used with --explain"
+                         : "";
   if (emitGiven || stopAfterGiven)
     return "--explain cannot be combined with --emit or --stop-after";
   if (!shapeGiven)
@@ -443,10 +518,19 @@ std::string checkExplainOptions(bool explain, bool shapeGiven, llvm::StringRef s
 }
 
 std::string runExplain(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
-                       const ExplainShape &shape, const std::string &outDir,
-                       llvm::raw_ostream &os) {
+                       const ExplainShape &shape, const std::vector<std::string> &paramFiles,
+                       const std::string &outDir, llvm::raw_ostream &os) {
+  for (llvm::StringRef option : paramFiles) {
+    auto [name, path] = option.split('=');
+    if (name.empty() || path.empty())
+      return "--param must be NAME=FILE, got '" + option.str() + "'";
+    std::string n = name.str();
+    if (llvm::none_of(kernels,
+                      [&](const spec::KernelSpec &k) { return k.findParam(n) != nullptr; }))
+      return "--param " + name.str() + ": no kernel has a param named '" + name.str() + "'";
+  }
   std::vector<Explanation> all;
-  if (std::string why = explainKernels(kernels, sm, shape, all); !why.empty())
+  if (std::string why = explainKernels(kernels, sm, shape, paramFiles, all); !why.empty())
     return why;
   if (outDir.empty()) {
     for (size_t i = 0; i < all.size(); ++i)

@@ -46,21 +46,27 @@ struct Explanation {
 };
 
 /// The command line's consistency: --explain needs --shape, --shape needs
-/// --explain, neither goes with --emit or --stop-after. "" or the error.
+/// --explain, and so does --param; --explain goes with neither --emit nor
+/// --stop-after. "" or the error.
 std::string checkExplainOptions(bool explain, bool shapeGiven, llvm::StringRef shapeText,
-                                bool emitGiven, bool stopAfterGiven, ExplainShape &shape);
+                                bool paramsGiven, bool emitGiven, bool stopAfterGiven,
+                                ExplainShape &shape);
 
 /// --explain's whole run: explainKernels, then the text of every kernel to
 /// `os` (no -o), or <kernel>.explain.txt and .svg into `outDir`, all or
 /// nothing, with one line per kernel naming them. "" or the error.
 std::string runExplain(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
-                       const ExplainShape &shape, const std::string &outDir,
-                       llvm::raw_ostream &os);
+                       const ExplainShape &shape, const std::vector<std::string> &paramFiles,
+                       const std::string &outDir, llvm::raw_ostream &os);
 
 /// Compiles each kernel for the GPU and explains it at `shape`. Backward
-/// kernels are skipped with a warning (no GPU code). Returns "" or the error.
+/// kernels are skipped with a warning (no GPU code). `paramFiles` are
+/// faattn-run's --param NAME=FILE (raw little-endian int32 / float32), for
+/// the kernels that declare NAME; the other params are random. Returns "" or
+/// the error.
 std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
-                           const ExplainShape &shape, std::vector<Explanation> &out);
+                           const ExplainShape &shape, const std::vector<std::string> &paramFiles,
+                           std::vector<Explanation> &out);
 
 } // namespace faattn::compile
 

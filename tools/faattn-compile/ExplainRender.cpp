@@ -46,7 +46,7 @@ std::string resources(const BuildFacts &b) {
       return b.resources.contains(key) ? b.resources[key].get<int64_t>() : 0;
     };
     os << get("registers") << " registers/thread, " << get("shared_bytes")
-       << " bytes static shared memory, " << get("stack_bytes") << " bytes stack, spills "
+       << " bytes static shared memory (ptxas), " << get("stack_bytes") << " bytes stack, spills "
        << get("spill_stores") << " stores / " << get("spill_loads") << " loads (bytes)";
   }
   os << "; dynamic shared memory " << b.kernel->sharedBytes << " bytes";
@@ -59,9 +59,11 @@ std::string mappingLine(const CompiledKernel &k) {
   os << (k.mapping == "wgmma" ? "wgmma (Hopper tensor cores)" : "simt") << ", ";
   if (k.mapping == "wgmma")
     os << "schedule " << (k.schedule.empty() ? "inline-producer" : k.schedule) << ", ";
-  os << k.threads << " threads/CTA, stages " << k.stages << ", tile order "
-     << (k.tileOrder.empty() ? "heavy-first" : k.tileOrder) << ", "
-     << (k.persistent ? "persistent grid" : "one CTA per tile (not persistent)")
+  os << k.threads << " threads/CTA, ";
+  if (k.mapping == "wgmma")
+    os << "stages " << k.stages << ", tile order "
+       << (k.tileOrder.empty() ? "heavy_first" : k.tileOrder) << ", ";
+  os << (k.persistent ? "persistent grid" : "one CTA per tile (not persistent)")
      << ", overlap " << (k.overlap.empty() ? "none" : k.overlap);
   if (k.tmaBlockN > 0)
     os << ", TMA loads (K/V box " << k.tmaBlockN << " rows)";

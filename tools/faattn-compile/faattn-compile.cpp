@@ -79,6 +79,11 @@ cl::opt<bool> explain("explain",
                       cl::cat(category));
 cl::opt<std::string> explainShape("shape", cl::desc("The problem size --explain describes"),
                                   cl::value_desc("b=B,seq_q=SQ,seq_kv=SKV"), cl::cat(category));
+cl::list<std::string> explainParams(
+    "param",
+    cl::desc("--explain: NAME=FILE, the param's values from FILE (raw little-endian int32 or "
+             "float32, as faattn-run's --param) instead of random ones (repeatable)"),
+    cl::value_desc("name=file"), cl::cat(category));
 
 /// The pipeline's stages for --stop-after: the frontend, then each pass.
 std::string stageList() {
@@ -309,7 +314,7 @@ int run(int argc, char **argv) {
 
   faattn::compile::ExplainShape shape; // --explain (Explain.h)
   if (std::string why = faattn::compile::checkExplainOptions(
-          explain, explainShape.getNumOccurrences() > 0, explainShape,
+          explain, explainShape.getNumOccurrences() > 0, explainShape, !explainParams.empty(),
           emit.getNumOccurrences() > 0, !stopAfter.empty(), shape);
       !why.empty())
     return fail(why);
@@ -357,7 +362,8 @@ int run(int argc, char **argv) {
     }
 
   if (explain) {
-    if (std::string why = faattn::compile::runExplain(kernels, sm, shape, outDir, llvm::outs());
+    if (std::string why = faattn::compile::runExplain(kernels, sm, shape, explainParams,
+                                                           outDir, llvm::outs());
         !why.empty())
       return fail(why);
     return 0;
