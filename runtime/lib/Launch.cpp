@@ -294,9 +294,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   // (batch * splits, heads, seq_q) in f32, then the split grid and the
   // combine grid.
   int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
-  int64_t oElems = 0, lseElems = 0, total = 0;
-  if (__builtin_mul_overflow(parts * q.s, heads * dv, &oElems) ||
-      __builtin_mul_overflow(parts * q.s, heads, &lseElems) ||
+  int64_t rowsAll = 0, oElems = 0, lseElems = 0, total = 0;
+  if (__builtin_mul_overflow(parts, q.s, &rowsAll) ||
+      __builtin_mul_overflow(rowsAll, heads * dv, &oElems) ||
+      __builtin_mul_overflow(rowsAll, heads, &lseElems) ||
       __builtin_add_overflow(oElems, lseElems, &total) ||
       __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
     return fail("the split-KV workspace's size overflows 64 bits");
