@@ -195,22 +195,24 @@ std::string xml(llvm::StringRef t) {
 /// `text` cut into lines of at most `width` characters at spaces.
 std::vector<std::string> wrap(const std::string &text, size_t width) {
   std::vector<std::string> lines;
-  std::string line;
-  size_t i = 0;
+  size_t indent = text.find_first_not_of(' ');
+  indent = indent == std::string::npos ? 0 : indent;
+  std::string line = text.substr(0, indent);
+  size_t i = indent;
   while (i < text.size()) {
     size_t j = text.find(' ', i);
     if (j == std::string::npos)
       j = text.size();
     std::string word = text.substr(i, j - i);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
+    if (line.size() > indent && line.size() + 1 + word.size() > width) {
       lines.push_back(line);
-      line = "    " + word;
+      line = std::string(indent + 4, ' ') + word;
     } else {
-      line += (line.empty() ? "" : " ") + word;
+      line += (line.size() > indent ? " " : "") + word;
     }
     i = j + 1;
   }
-  if (!line.empty())
+  if (line.size() > indent)
     lines.push_back(line);
   return lines;
 }
@@ -254,7 +256,7 @@ std::string renderSvg(const KernelExplain &e) {
     add("build " + b.label + (i == e.launched ? " (launched at this shape)" : "") +
             ": tile block_m=" + std::to_string(b.bm) + " x block_n=" + std::to_string(b.bn),
         true);
-    add("  " + mappingLine(*b.kernel));
+    add("  mapping: " + mappingLine(*b.kernel));
     add("  warps: " + warpRoles(*b.kernel));
     if (!b.kernel->fallback.empty())
       add("  SIMT fallback: " + b.kernel->fallback);
@@ -273,10 +275,15 @@ std::string renderSvg(const KernelExplain &e) {
     add("note: " + n);
 
   const int lineH = 15, top = 22, left = 70;
-  int64_t side = std::max(e.nq, e.nk);
-  int cell = static_cast<int>(std::clamp<int64_t>(640 / side, 1, 24));
+  // Cells in proportion to the tile (block_n keys wide, block_m rows high),
+  // the map within 640 pixels, a cell's longer side at most 24.
+  double scale = std::min(640.0 / static_cast<double>(e.nk * lb.bn),
+                          640.0 / static_cast<double>(e.nq * lb.bm));
+  scale = std::min(scale, 24.0 / static_cast<double>(std::max(lb.bm, lb.bn)));
+  int cw = std::max(1, static_cast<int>(scale * static_cast<double>(lb.bn)));
+  int ch = std::max(1, static_cast<int>(scale * static_cast<double>(lb.bm)));
   int mapTop = top + static_cast<int>(lines.size()) * lineH + 40;
-  int mapW = static_cast<int>(e.nk) * cell, mapH = static_cast<int>(e.nq) * cell;
+  int mapW = static_cast<int>(e.nk) * cw, mapH = static_cast<int>(e.nq) * ch;
   int legendTop = mapTop + mapH + 24;
   int width = std::max(900, left + mapW + 40);
   int height = legendTop + 5 * 18 + 20;
@@ -295,42 +302,44 @@ std::string renderSvg(const KernelExplain &e) {
        << (lines[i].second ? " font-weight=\"bold\"" : "") << " xml:space=\"preserve\">"
        << xml(lines[i].first) << "</text>\n";
   // Axes: a tick every `step` blocks, at least 40 pixels apart.
-  int64_t step = 1;
-  while (step * cell < 40)
-    step *= 2;
-  os << "<text x=\"" << left << "\" y=\"" << mapTop - 22 << "\">kv-block (" << lb.bn
-     << " keys each) &#8594;</text>\n";
-  os << "<text x=\"12\" y=\"" << mapTop - 8 << "\">q-block</text>\n";
-  for (int64_t kb = 0; kb < e.nk; kb += step)
-    os << "<text x=\"" << left + kb * cell << "\" y=\"" << mapTop - 6 << "\" font-size=\"9\">"
+  int64_t stepK = 1, stepQ = 1;
+  while (stepK * cw < 40)
+    stepK *= 2;
+  while (stepQ * ch < 20)
+    stepQ *= 2;
+  os << "<text x=\"" << left << "\" y=\"" << mapTop - 22 << "\">columns: kv-blocks ("
+     << lb.bn << " keys each) &#8594;   rows: q-blocks (" << lb.bm
+     << " query rows each) &#8595;</text>\n";
+  for (int64_t kb = 0; kb < e.nk; kb += stepK)
+    os << "<text x=\"" << left + kb * cw << "\" y=\"" << mapTop - 6 << "\" font-size=\"9\">"
        << kb << "</text>\n";
-  for (int64_t qb = 0; qb < e.nq; qb += step)
-    os << "<text x=\"" << left - 6 << "\" y=\"" << mapTop + qb * cell + std::min(cell, 10)
+  for (int64_t qb = 0; qb < e.nq; qb += stepQ)
+    os << "<text x=\"" << left - 6 << "\" y=\"" << mapTop + qb * ch + std::min(ch, 10)
        << "\" font-size=\"9\" text-anchor=\"end\">" << qb << "</text>\n";
   os << "</g>\n<g shape-rendering=\"crispEdges\">\n";
   // The cells, as runs of one style per row.
   for (int64_t qb = 0; qb < e.nq; ++qb) {
     int64_t kb = 0;
     while (kb < e.nk) {
-      char ch = cellChar(e.cls[qb * e.nk + kb], e.run[qb * e.nk + kb]);
+      char c = cellChar(e.cls[qb * e.nk + kb], e.run[qb * e.nk + kb]);
       int64_t end = kb + 1;
-      while (end < e.nk && cellChar(e.cls[qb * e.nk + end], e.run[qb * e.nk + end]) == ch)
+      while (end < e.nk && cellChar(e.cls[qb * e.nk + end], e.run[qb * e.nk + end]) == c)
         ++end;
-      os << "<rect x=\"" << left + kb * cell << "\" y=\"" << mapTop + qb * cell
-         << "\" width=\"" << (end - kb) * cell << "\" height=\"" << cell << "\" fill=\""
+      os << "<rect x=\"" << left + kb * cw << "\" y=\"" << mapTop + qb * ch
+         << "\" width=\"" << (end - kb) * cw << "\" height=\"" << ch << "\" fill=\""
          << styleOf(e.cls[qb * e.nk + kb], e.run[qb * e.nk + kb]).fill << "\"/>\n";
       kb = end;
     }
   }
   // Grid lines between blocks when the cells are large enough to see them.
-  if (cell >= 6) {
+  if (std::min(cw, ch) >= 6) {
     os << "<g stroke=\"white\" stroke-width=\"1\">\n";
     for (int64_t kb = 1; kb < e.nk; ++kb)
-      os << "<line x1=\"" << left + kb * cell << "\" y1=\"" << mapTop << "\" x2=\""
-         << left + kb * cell << "\" y2=\"" << mapTop + mapH << "\"/>\n";
+      os << "<line x1=\"" << left + kb * cw << "\" y1=\"" << mapTop << "\" x2=\""
+         << left + kb * cw << "\" y2=\"" << mapTop + mapH << "\"/>\n";
     for (int64_t qb = 1; qb < e.nq; ++qb)
-      os << "<line x1=\"" << left << "\" y1=\"" << mapTop + qb * cell << "\" x2=\""
-         << left + mapW << "\" y2=\"" << mapTop + qb * cell << "\"/>\n";
+      os << "<line x1=\"" << left << "\" y1=\"" << mapTop + qb * ch << "\" x2=\""
+         << left + mapW << "\" y2=\"" << mapTop + qb * ch << "\"/>\n";
     os << "</g>\n";
   }
   os << "<rect x=\"" << left << "\" y=\"" << mapTop << "\" width=\"" << mapW
