@@ -121,17 +121,24 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
 
   // Device memory and the launch go through the public runtime API
   // (faattn.h), so that every GPU test also tests Kernel::launch.
+  // A failed allocation or copy is reported once and fails this shape (the
+  // launch below is not attempted): never an exit from the middle of a run.
   std::vector<DeviceBuffer> buffers;
+  bool uploadFailed = false;
   auto upload = [&](const void *data, size_t bytes) -> void * {
+    if (uploadFailed)
+      return nullptr;
     auto b = DeviceBuffer::allocate(std::max<size_t>(bytes, 16));
     if (!b) {
       llvm::errs() << "faattn-run: error: " << b.error() << "\n";
-      exit(1);
+      uploadFailed = true;
+      return nullptr;
     }
     if (data && bytes)
       if (Status s = b->upload(data, bytes); !s) {
         llvm::errs() << "faattn-run: error: " << s.message() << "\n";
-        exit(1);
+        uploadFailed = true;
+        return nullptr;
       }
     buffers.push_back(std::move(*b));
     return buffers.back().data();
@@ -209,6 +216,8 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
       copies.push_back(std::move(a));
     }
   }
+  if (uploadFailed)
+    return false;
   auto launch = [&](size_t copy = 0) { return kernel.launch(copies[copy]); };
   if (Status s = launch(); !s) {
     llvm::errs() << "faattn-run: error: " << s.message() << "\n";
