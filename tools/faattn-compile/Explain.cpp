@@ -493,7 +493,8 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
     if (kernel->maxSplits > 0)
       e.notes.push_back("split-KV decode: the KV blocks are divided among up to " +
                         std::to_string(kernel->maxSplits) +
-                        " splits chosen at launch from the GPU's SM count, then combined");
+                        " splits chosen at launch from the GPU's SM count, then combined; "
+                        "each split scans its own blocks (this map is the unsplit row's)");
     Explanation x;
     x.kernel = k.name;
     x.text = renderText(e);
