@@ -28,22 +28,24 @@
 namespace faattn {
 namespace hopper {
 
-void WgmmaLowering::splitRoles(OpBuilder &b) {
-  Location loc = fn.getLoc();
-  Value isProducer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, cIdx(b, 128));
-  consumerBranch = scf::IfOp::create(b, loc, isProducer, /*withElseRegion=*/true);
-  OpBuilder pb = consumerBranch.getThenBodyBuilder();
+void CooperativeSchedule::startRing(OpBuilder &b) {
+  Location loc = L.fn.getLoc();
+  auto cIdx = [](OpBuilder &b, int64_t v) { return WgmmaLowering::cIdx(b, v); };
+  Value isProducer =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, L.tid, cIdx(b, 128));
+  L.consumerBranch = scf::IfOp::create(b, loc, isProducer, /*withElseRegion=*/true);
+  OpBuilder pb = L.consumerBranch.getThenBodyBuilder();
   NVVM::SetMaxRegisterOp::create(pb, loc, 24, NVVM::SetMaxRegisterAction::decrease);
-  ifThen(pb, loc, producer, [&](OpBuilder &b) {
-    scf::ForOp::create(b, loc, cIdx(b, 0), kvCount, cIdx(b, 1), ValueRange{},
+  L.ifThen(pb, loc, L.producer, [&](OpBuilder &b) {
+    scf::ForOp::create(b, loc, cIdx(b, 0), L.kvCount, cIdx(b, 1), ValueRange{},
                        [&](OpBuilder &b, Location loc, Value seq, ValueRange) {
-                         issueKV(b, seq, blockOf(b, seq));
+                         L.issueKV(b, seq, L.blockOf(b, seq));
                          scf::YieldOp::create(b, loc);
                        });
   });
-  OpBuilder cb = consumerBranch.getElseBodyBuilder();
+  OpBuilder cb = L.consumerBranch.getElseBodyBuilder();
   NVVM::SetMaxRegisterOp::create(cb, loc, 240, NVVM::SetMaxRegisterAction::increase);
-  wait(cb, qFull(cb), qPhase(cb));
+  L.wait(cb, L.qFull(cb), L.qPhase(cb));
 }
 
 } // namespace hopper

@@ -41,6 +41,15 @@
 namespace faattn {
 namespace hopper {
 
+std::unique_ptr<WarpgroupSchedule> makeSchedule(WgmmaLowering &lowering, bool warpSpecialized,
+                                                bool pingpong) {
+  if (warpSpecialized)
+    return std::make_unique<CooperativeSchedule>(lowering);
+  if (pingpong)
+    return std::make_unique<PingpongSchedule>(lowering);
+  return std::make_unique<InlineProducerSchedule>(lowering);
+}
+
 LogicalResult WgmmaLowering::run() {
   Block &entry = fn.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -214,21 +223,30 @@ void WgmmaLowering::prologue(OpBuilder &b) {
   kvCount = p.head ? arith::AddIOp::create(b, loc, n, cIdx(b, 1)).getResult() : n;
   seqOrigin =
       p.head ? arith::SubIOp::create(b, loc, kvFirst, cIdx(b, 1)).getResult() : kvFirst;
-  if (warpSpec)
-    return splitRoles(b);
-  speculateHead(b); // where the head's index was not known earlier
-  for (int64_t i = p.head ? 1 : 0; i + 1 < p.stages; ++i) {
-    Value go = arith::AndIOp::create(
-        b, loc, producer,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cIdx(b, i), kvCount));
-    ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, cIdx(b, i), blockOf(b, cIdx(b, i))); });
-  }
-  wait(b, qFull(b), qPhase(b));
-  if (pingpong) {
-    // Warpgroup 0 takes the first turn.
-    ifThen(b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, wgIdx, cIdx(b, 1)),
-           [&](OpBuilder &b) { passTurn(b, cIdx(b, 0)); });
-  }
+  sched->startRing(b);
+}
+
+void WgmmaLowering::drainHead(OpBuilder &b) {
+  Location loc = fn.getLoc();
+  Value missed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                       p.head.getLowerBound(), p.headLo);
+  ifThen(b, loc, missed, [&](OpBuilder &b) {
+    sched->issueAhead(b, cIdx(b, 0));
+    // Ring block 0: stage 0, phase 0 (a persistent grid: where the ring
+    // stands after the CTA's earlier tiles).
+    auto stage0 = [&](OpBuilder &b) { return ringBase ? stageOf(b, ringBase) : cIdx(b, 0); };
+    auto phase0 = [&](OpBuilder &b) { return ringBase ? parityOf(b, ringBase) : c32(b, 0); };
+    Value s = stage0(b);
+    wait(b, fullK(b, s), phase0(b));
+    wait(b, fullV(b, stage0(b)), phase0(b));
+    NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+    ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
+      NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
+                                     NVVM::MemScopeKindAttr(), BoolAttr());
+    });
+    if (p.rotated)
+      release(b, emptyV(b, stage0(b)));
+  });
 }
 
 LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
@@ -246,8 +264,7 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
       return load.emitOpError() << "K block outside a KV loop";
     Value seq = arith::SubIOp::create(b, loc, kvIv, seqOrigin);
     // The head loop's early iteration (iv = headLo - 1) is ring block 0.
-    if (!warpSpec) // else the producer warpgroup has them all in flight
-      issueAhead(b, seq);
+    sched->issueAhead(b, seq); // cooperative: the producer warpgroup has them all in flight
     Value g = globalSeq(b, seq);
     stage = stageOf(b, g);
     parity = parityOf(b, g);
@@ -419,15 +436,15 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   Value ringParity = !qk && p.rotated ? vParity : parity;
   // Pingpong: a warpgroup's turn covers its products of the iteration (both
   // of them in a rotated loop).
-  bool take = pingpong && kvIv && (!rotated || qk);
-  bool pass = pingpong && kvIv && (!rotated || !qk);
+  bool take = kvIv && (!rotated || qk);
+  bool pass = kvIv && (!rotated || !qk);
   auto issue = [&](OpBuilder &b, Value acc) {
     if (!qk && tma) {
       wait(b, fullV(b, ring), ringParity);
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
     }
     if (take)
-      takeTurn(b);
+      sched->beforeProducts(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
     for (int64_t k = 0; k < kdim / 16; ++k) {
@@ -457,7 +474,7 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     if (pass)
-      passTurn(b, otherWarpgroup(b));
+      sched->afterProducts(b);
     return acc;
   };
   Value result = update ? update.getResult() : dot.getResult();

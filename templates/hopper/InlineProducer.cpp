@@ -15,8 +15,9 @@
 // and V of block seq + stages - 2, each after its own empty barrier.
 //
 // faattn-kv-head's head block is ring block 0, started as soon as its
-// index is known (speculateHead, under the block scan); if the head loop's
-// early iteration does not run, drainHead waits it out and releases it.
+// index is known (startHead, under the block scan); if the head loop's
+// early iteration does not run, the mainloop's drainHead waits it out and
+// releases it (and issueAhead(0) starts the block it would have).
 //
 // Needs from the plan: stages, rotated, head / headBlock / headLo.
 //
@@ -26,16 +27,33 @@
 namespace faattn {
 namespace hopper {
 
-void WgmmaLowering::speculateHead(OpBuilder &b) {
-  if (!p.head || warpSpec || headIssued)
+void InlineProducerSchedule::startHead(OpBuilder &b) {
+  if (!L.p.head || L.headIssued)
     return;
-  headIssued = true;
-  ifThen(b, fn.getLoc(), producer,
-         [&](OpBuilder &b) { issueKV(b, cIdx(b, 0), p.headBlock); });
+  L.headIssued = true;
+  L.ifThen(b, L.fn.getLoc(), L.producer,
+           [&](OpBuilder &b) { L.issueKV(b, L.cIdx(b, 0), L.p.headBlock); });
 }
 
-void WgmmaLowering::issueAhead(OpBuilder &b, Value seq) {
-  Location loc = fn.getLoc();
+void InlineProducerSchedule::startRing(OpBuilder &b) {
+  Location loc = L.fn.getLoc();
+  const Plan &p = L.p;
+  startHead(b); // where the head's index was not known earlier
+  for (int64_t i = p.head ? 1 : 0; i + 1 < p.stages; ++i) {
+    Value go = arith::AndIOp::create(
+        b, loc, L.producer,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, L.cIdx(b, i), L.kvCount));
+    L.ifThen(b, loc, go,
+             [&](OpBuilder &b) { L.issueKV(b, L.cIdx(b, i), L.blockOf(b, L.cIdx(b, i))); });
+  }
+  L.wait(b, L.qFull(b), L.qPhase(b));
+}
+
+void InlineProducerSchedule::issueAhead(OpBuilder &b, Value seq) {
+  Location loc = L.fn.getLoc();
+  const Plan &p = L.p;
+  Value producer = L.producer, kvCount = L.kvCount;
+  auto cIdx = [](OpBuilder &b, int64_t v) { return WgmmaLowering::cIdx(b, v); };
   Value ahead = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 1));
   Value go = arith::AndIOp::create(
       b, loc, producer, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, ahead, kvCount));
@@ -43,11 +61,11 @@ void WgmmaLowering::issueAhead(OpBuilder &b, Value seq) {
     go = arith::AndIOp::create(
         b, loc, go, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, ahead, cIdx(b, 0)));
   if (!p.rotated) {
-    ifThen(b, loc, go, [&](OpBuilder &b) { issueKV(b, ahead, blockOf(b, ahead)); });
+    L.ifThen(b, loc, go, [&](OpBuilder &b) { L.issueKV(b, ahead, L.blockOf(b, ahead)); });
     return;
   }
-  ifThen(b, loc, go, [&](OpBuilder &b) {
-    issueKV(b, ahead, blockOf(b, ahead), /*withK=*/true, /*withV=*/false);
+  L.ifThen(b, loc, go, [&](OpBuilder &b) {
+    L.issueKV(b, ahead, L.blockOf(b, ahead), /*withK=*/true, /*withV=*/false);
   });
   // Blocks [0, stages - 1) were started whole by the prologue.
   Value behind = arith::AddIOp::create(b, loc, seq, cIdx(b, p.stages - 2));
@@ -57,32 +75,8 @@ void WgmmaLowering::issueAhead(OpBuilder &b, Value seq) {
           b, loc, producer,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, seq, cIdx(b, 1))),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, behind, kvCount));
-  ifThen(b, loc, goV, [&](OpBuilder &b) {
-    issueKV(b, behind, blockOf(b, behind), /*withK=*/false, /*withV=*/true);
-  });
-}
-
-void WgmmaLowering::drainHead(OpBuilder &b) {
-  Location loc = fn.getLoc();
-  Value missed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                       p.head.getLowerBound(), p.headLo);
-  ifThen(b, loc, missed, [&](OpBuilder &b) {
-    if (!warpSpec)
-      issueAhead(b, cIdx(b, 0));
-    // Ring block 0: stage 0, phase 0 (a persistent grid: where the ring
-    // stands after the CTA's earlier tiles).
-    auto stage0 = [&](OpBuilder &b) { return ringBase ? stageOf(b, ringBase) : cIdx(b, 0); };
-    auto phase0 = [&](OpBuilder &b) { return ringBase ? parityOf(b, ringBase) : c32(b, 0); };
-    Value s = stage0(b);
-    wait(b, fullK(b, s), phase0(b));
-    wait(b, fullV(b, stage0(b)), phase0(b));
-    NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
-    ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
-      NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
-                                     NVVM::MemScopeKindAttr(), BoolAttr());
-    });
-    if (p.rotated)
-      release(b, emptyV(b, stage0(b)));
+  L.ifThen(b, loc, goV, [&](OpBuilder &b) {
+    L.issueKV(b, behind, L.blockOf(b, behind), /*withK=*/false, /*withV=*/true);
   });
 }
 

@@ -7,9 +7,10 @@
 //
 // Barriers. Named barrier 1 + g (256 threads) is warpgroup g's turn: before
 // issuing its products of an iteration warpgroup g waits on it (its 128
-// threads; takeTurn), the other warpgroup's 128 arrive on it after issuing
-// theirs (passTurn). Phases: warpgroup 1 passes the first turn to warpgroup
-// 0 before the first KV loop (prologue); after the last KV loop warpgroup 0
+// threads; beforeProducts), the other warpgroup's 128 arrive on it after
+// issuing theirs (afterProducts). Phases: warpgroup 1 passes the first turn
+// to warpgroup 0 before the first KV loop (startRing); after the last KV loop
+// (afterKVLoops) warpgroup 0
 // takes the turn warpgroup 1 passed last, so that no named barrier is left
 // half-arrived. A rotated loop's turn covers both of its products.
 //
@@ -21,20 +22,42 @@
 namespace faattn {
 namespace hopper {
 
-void WgmmaLowering::takeTurn(OpBuilder &b) {
-  Location loc = fn.getLoc();
-  Value id = i32(b, arith::AddIOp::create(b, loc, wgIdx, cIdx(b, 1)));
-  NVVM::BarrierOp::create(b, loc, TypeRange{}, id, c32(b, 256), {}, Value());
+void PingpongSchedule::takeTurn(OpBuilder &b) {
+  Location loc = L.fn.getLoc();
+  Value id = L.i32(b, arith::AddIOp::create(b, loc, L.wgIdx, WgmmaLowering::cIdx(b, 1)));
+  NVVM::BarrierOp::create(b, loc, TypeRange{}, id, L.c32(b, 256), {}, Value());
 }
 
-void WgmmaLowering::passTurn(OpBuilder &b, Value otherWg) {
-  Location loc = fn.getLoc();
-  Value id = i32(b, arith::AddIOp::create(b, loc, otherWg, cIdx(b, 1)));
-  NVVM::BarrierArriveOp::create(b, loc, id, c32(b, 256));
+void PingpongSchedule::passTurn(OpBuilder &b, Value wg) {
+  Location loc = L.fn.getLoc();
+  Value id = L.i32(b, arith::AddIOp::create(b, loc, wg, WgmmaLowering::cIdx(b, 1)));
+  NVVM::BarrierArriveOp::create(b, loc, id, L.c32(b, 256));
 }
 
-Value WgmmaLowering::otherWarpgroup(OpBuilder &b) {
-  return arith::SubIOp::create(b, fn.getLoc(), cIdx(b, 1), wgIdx);
+void PingpongSchedule::startRing(OpBuilder &b) {
+  InlineProducerSchedule::startRing(b);
+  // Warpgroup 0 takes the first turn.
+  Location loc = L.fn.getLoc();
+  L.ifThen(b, loc,
+           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, L.wgIdx,
+                                 WgmmaLowering::cIdx(b, 1)),
+           [&](OpBuilder &b) { passTurn(b, WgmmaLowering::cIdx(b, 0)); });
+}
+
+void PingpongSchedule::beforeProducts(OpBuilder &b) { takeTurn(b); }
+
+void PingpongSchedule::afterProducts(OpBuilder &b) {
+  passTurn(b, arith::SubIOp::create(b, L.fn.getLoc(), WgmmaLowering::cIdx(b, 1), L.wgIdx));
+}
+
+void PingpongSchedule::afterKVLoops(OpBuilder &b) {
+  // Warpgroup 1's last turn passed to warpgroup 0 is taken here, so that no
+  // named barrier is left half-arrived.
+  Location loc = L.fn.getLoc();
+  L.ifThen(b, loc,
+           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, L.wgIdx,
+                                 WgmmaLowering::cIdx(b, 0)),
+           [&](OpBuilder &b) { takeTurn(b); });
 }
 
 } // namespace hopper

@@ -56,7 +56,7 @@ LogicalResult WgmmaLowering::convertBlock(Block &block) {
         op.getNextNode() && headOperandsBefore(op.getNextNode())) {
       OpBuilder b(op.getContext());
       b.setInsertionPointAfter(&op);
-      speculateHead(b);
+      sched->startHead(b);
     }
   }
   return success();
@@ -199,14 +199,10 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
     if (loop == p.head)
       drainHead(b);
   }
-  if (pingpong && isKV && loop == p.kvLoops.back()) {
-    // Warpgroup 1's last turn passed to warpgroup 0 is taken here, so that
-    // no named barrier is left half-arrived.
+  if (isKV && loop == p.kvLoops.back()) {
     OpBuilder b(loop);
     b.setInsertionPointAfter(loop);
-    ifThen(b, loop.getLoc(),
-           arith::CmpIOp::create(b, loop.getLoc(), arith::CmpIPredicate::eq, wgIdx, cIdx(b, 0)),
-           [&](OpBuilder &b) { takeTurn(b); });
+    sched->afterKVLoops(b);
   }
   bool any = llvm::any_of(loop.getResultTypes(), [](Type t) { return isa<TileType>(t); });
   if (!any) {

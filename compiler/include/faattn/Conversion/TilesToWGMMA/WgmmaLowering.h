@@ -11,7 +11,9 @@
 //   templates/hopper/ForwardMainloop.cpp   the forward kernel's skeleton and
 //       mainloop (Q once; the K/V ring; Q K^T; softmax; P V)
 //   templates/hopper/InlineProducer.cpp, Cooperative.cpp, Pingpong.cpp  the
-//       warpgroup schedules, each with its barrier protocol in its header
+//       warpgroup schedules: classes of their own behind the hooks of
+//       templates/hopper/Schedule.h, each with its barrier protocol in its
+//       header (they are friends: they build with the units below)
 //   templates/hopper/Epilogue.cpp          O and LSE out; the persistent loop
 //   compiler/Target/Hopper/TmaRing.cpp     mbarriers, phases, TMA copies
 //   compiler/Target/Hopper/WgmmaBuilder.cpp descriptors, wgmma, wait/retire
@@ -31,6 +33,7 @@
 #include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/Hopper/ResourcePlan.h"
+#include "templates/hopper/Schedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -58,15 +61,14 @@ public:
     tileLoop = tileLoopOf(fn);
     tma = p.tmaWhyNot.empty();
     warpSpec = p.warpSpecialized;
-    this->pingpong = pingpong && tma && p.bm == 128 && !warpSpec;
+    sched = makeSchedule(*this, warpSpec, pingpong && tma && p.bm == 128 && !warpSpec);
   }
 
-  /// The schedule the kernel got: "pingpong" (the two warpgroups take turns
-  /// at the tensor cores), "cooperative" (a producer warpgroup issues the
-  /// loads) or "inline-producer" (thread 0 of the consumers issues them).
-  StringRef schedule() const {
-    return pingpong ? "pingpong" : warpSpec ? "cooperative" : "inline-producer";
-  }
+  /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
+  /// (the two warpgroups take turns at the tensor cores), "cooperative" (a
+  /// producer warpgroup issues the loads) or "inline-producer" (thread 0 of
+  /// the consumers issues them).
+  StringRef schedule() const { return sched->name(); }
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
@@ -85,6 +87,11 @@ public:
   LogicalResult run();
 
 private:
+  // The schedules build with the units below (templates/hopper/Schedule.h).
+  friend class InlineProducerSchedule;
+  friend class CooperativeSchedule;
+  friend class PingpongSchedule;
+
   // ---- Constants and control flow ----
   static Value cIdx(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, b.getUnknownLoc(), v);
@@ -175,62 +182,17 @@ private:
   /// P V's under block j's softmax; a rotated loop's last product, after
   /// it, runs only if the loop did (its V block is not loaded else).
   LogicalResult convertDot(OpBuilder &b, TileDotOp dot);
+  /// Before the head loop: when its early iteration will not run (the scan
+  /// did not find the head block the last one), ring block 0 is waited out
+  /// and released as if consumed, and the block the schedule's producer
+  /// would have started then is started (WarpgroupSchedule::issueAhead).
+  void drainHead(OpBuilder &b);
   /// o * alpha of O's update fma(o, alpha, P V), as a wgmma accumulator.
   Value scaledAccumulator(OpBuilder &b, TileMapOp update, Type structTy);
   /// The tile_map that is P V's only use when it computes o * alpha + P V
   /// (math.fma of its first two inputs and the product, o and P V of the
   /// same type, alpha a row or a full tile); null otherwise.
   static TileMapOp rescaleOf(TileDotOp dot);
-
-  // ---- templates/hopper/InlineProducer.cpp ----
-  // Schedule inline-producer: thread 0 of the consumers issues the loads ahead.
-
-  /// The head block's loads, as soon as its index is known (the Q block's
-  /// load and the mbarriers' initialization come first): ring block 0,
-  /// always loaded (not warp-specialized: that producer issues every block).
-  void speculateHead(OpBuilder &b);
-  /// The producer starts ring block seq + stages - 1 when there is one (the
-  /// head block, ring block 0, was started before). Rotated loops: K of that
-  /// block (its stage's K was freed by Q K_{seq-1}^T) and V of block
-  /// seq + stages - 2 (its stage's V was freed by P V_{seq-2}, in the last
-  /// iteration; P V_{seq-1}, which frees the next, runs in this one, after
-  /// the producer would have had to wait for it): every V block is started
-  /// a block after its K, one iteration before its product.
-  void issueAhead(OpBuilder &b, Value seq);
-  /// Before the head loop: when its early iteration will not run (the scan
-  /// did not find the head block the last one), ring block 0 is waited out
-  /// and released as if consumed, and the block the producer would have
-  /// started then is started.
-  void drainHead(OpBuilder &b);
-
-  // ---- templates/hopper/Cooperative.cpp ----
-  // Schedule cooperative: a producer warpgroup (setmaxnreg) before the consumers.
-
-  /// Warp-specialized: warpgroup 0 gives up registers (setmaxnreg 24) and
-  /// its thread 0 loads every KV block of the CTA into the ring, waiting for
-  /// each stage's release; the consumers take registers (240: 24 x 128 +
-  /// 240 x 256 = 64512, exactly the pool of 168 registers x 384 threads the
-  /// kernel starts with: nvvm.minctasm = 1 makes ptxas fix that count) and
-  /// wait for Q. The producer issues the KV range's kvCount blocks (with a
-  /// head, ring block 0 is the head block: after the scan here), the
-  /// consumers' loops cover the same consecutive range (analyzeTma checks
-  /// it; faattn-mask-analysis orders lo <= flo <= fhi <= hi) and consume
-  /// ring block 0 by the first loop's early iteration or the drain. The
-  /// consumers' code (everything after this point) is moved into the else
-  /// branch at the end of run(); no CTA-wide barrier may follow the split.
-  void splitRoles(OpBuilder &b);
-
-  // ---- templates/hopper/Pingpong.cpp ----
-  // Schedule pingpong: the two warpgroups take turns at the tensor cores.
-
-  /// Pingpong (two warpgroups): before issuing a product, a warpgroup waits
-  /// for its turn (named barrier 1 + its index, 256 threads: its own 128
-  /// wait, the other's 128 arrive); after issuing, it passes the turn. The
-  /// tensor cores then run one warpgroup's products while the other does
-  /// its softmax.
-  void takeTurn(OpBuilder &b);
-  void passTurn(OpBuilder &b, Value otherWg);
-  Value otherWarpgroup(OpBuilder &b);
 
   // ---- templates/hopper/Epilogue.cpp ----
   // The epilogue: O through shared memory and TMA (or from the fragments),
@@ -421,7 +383,9 @@ private:
 
   gpu::GPUFuncOp fn;
   Plan p;
-  bool tma = false, pingpong = false, warpSpec = false;
+  bool tma = false, warpSpec = false;
+  /// The warpgroup schedule (InlineProducer, Cooperative or Pingpong).
+  std::unique_ptr<WarpgroupSchedule> sched;
   /// A persistent grid: the tile loop, its ring-block and tile counts (the
   /// ring's blocks and the Q barrier's phases continue across tiles), the
   /// tile counter argument and the next tile's slots; whether this tile's
