@@ -40,6 +40,7 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "faattn/runtime/FileIO.h"
+#include "common/ShapeArg.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -50,30 +51,12 @@
 namespace faattn::compile {
 
 std::string parseExplainShape(llvm::StringRef text, ExplainShape &s) {
-  auto error = [&](const llvm::Twine &msg) { return ("--shape '" + text + "': " + msg).str(); };
-  const char *keys[3] = {"b", "seq_q", "seq_kv"};
-  int64_t *fields[3] = {&s.batch, &s.seqQ, &s.seqKV};
-  bool seen[3] = {false, false, false};
-  llvm::SmallVector<llvm::StringRef> parts;
-  text.split(parts, ',');
-  for (llvm::StringRef part : parts) {
-    auto [key, value] = part.split('=');
-    int i = key == "b" ? 0 : key == "seq_q" ? 1 : key == "seq_kv" ? 2 : -1;
-    int64_t v;
-    if (i < 0 || value.getAsInteger(10, v) || v <= 0)
-      return "--shape must be b=B,seq_q=SQ,seq_kv=SKV with positive sizes, got '" + text.str() +
-             "'";
-    if (seen[i])
-      return error("key '" + llvm::Twine(keys[i]) + "' is given twice");
-    if (v > INT32_MAX)
-      return error(llvm::Twine(keys[i]) + "=" + llvm::Twine(v) + " is larger than " +
-                   llvm::Twine(INT32_MAX));
-    seen[i] = true;
-    *fields[i] = v;
-  }
-  for (int i = 0; i < 3; ++i)
-    if (!seen[i])
-      return error("key '" + llvm::Twine(keys[i]) + "' is missing (b=B,seq_q=SQ,seq_kv=SKV)");
+  llvm::Expected<ref::Shape> shape = parseShapeArg(text); // faattn-run's parser
+  if (!shape)
+    return llvm::toString(shape.takeError());
+  s.batch = shape->batch;
+  s.seqQ = shape->seqQ;
+  s.seqKV = shape->seqKV;
   return "";
 }
 

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "FaattnRun.h"
+#include "common/ShapeArg.h"
 #include "Placement.h"
 
 #include "faattn/Frontend/SpecToIR.h"
@@ -147,39 +148,6 @@ llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec
 } // namespace faattn::run
 
 namespace {
-
-/// --shape's text as a shape, or the error: each of b, seq_q and seq_kv
-/// exactly once, positive, at most INT32_MAX.
-llvm::Expected<ref::Shape> parseShape(llvm::StringRef text) {
-  auto error = [&](const llvm::Twine &msg) {
-    return llvm::createStringError("--shape '" + text + "': " + msg);
-  };
-  ref::Shape s;
-  const char *keys[3] = {"b", "seq_q", "seq_kv"};
-  int64_t *fields[3] = {&s.batch, &s.seqQ, &s.seqKV};
-  bool seen[3] = {false, false, false};
-  llvm::SmallVector<llvm::StringRef> parts;
-  text.split(parts, ',');
-  for (llvm::StringRef part : parts) {
-    auto [key, value] = part.split('=');
-    int i = key == "b" ? 0 : key == "seq_q" ? 1 : key == "seq_kv" ? 2 : -1;
-    int64_t v;
-    if (i < 0 || value.getAsInteger(10, v) || v <= 0)
-      return llvm::createStringError(
-          "--shape must be b=B,seq_q=SQ,seq_kv=SKV with positive sizes, got '" + text + "'");
-    if (seen[i])
-      return error("key '" + llvm::Twine(keys[i]) + "' is given twice");
-    if (v > INT32_MAX)
-      return error(llvm::Twine(keys[i]) + "=" + llvm::Twine(v) + " is larger than " +
-                   llvm::Twine(INT32_MAX));
-    seen[i] = true;
-    *fields[i] = v;
-  }
-  for (int i = 0; i < 3; ++i)
-    if (!seen[i])
-      return error("key '" + llvm::Twine(keys[i]) + "' is missing (b=B,seq_q=SQ,seq_kv=SKV)");
-  return s;
-}
 
 /// The most elements faattn-run gives one tensor (its host copies are
 /// float64): a larger shape is an error, not an allocation that fails.
@@ -372,7 +340,7 @@ int runMain(int argc, char **argv) {
     return fail("choose one of --cpu and --gpu");
   std::vector<ref::Shape> shapeList;
   for (const std::string &s : shapes) {
-    auto parsed = parseShape(s);
+    auto parsed = faattn::parseShapeArg(s);
     if (!parsed)
       return fail(llvm::toString(parsed.takeError()));
     shapeList.push_back(*parsed);
