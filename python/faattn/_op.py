@@ -169,19 +169,20 @@ def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
     def t(x, code):
         return _lib.make_tensor(x.data_ptr(), code, x.shape)
 
-    # The runtime's checks on the tensors as given (both devices: the same messages).
-    kern._c.validate(_lib.make_args(
+    args = _lib.make_args(
         t(qp, codes["q"]), t(kp, codes["k"]), t(vp, codes["v"]), t(out_phys, out_code), lse_t,
-        max_seqlen_q=max_seqlen_q, params=ptensors, **idx))
+        max_seqlen_q=max_seqlen_q, params=ptensors, **idx)
     if not cpu:
+        # The launch runs the runtime's checks itself (the same messages as validate).
         with torch.cuda.device(device):
             stream = torch.cuda.current_stream(device).cuda_stream
-            kern._c.launch(_lib.make_args(
-                t(qp, codes["q"]), t(kp, codes["k"]), t(vp, codes["v"]), t(out_phys, out_code),
-                lse_t, max_seqlen_q=max_seqlen_q, params=ptensors, **idx),
-                device.index if device.index is not None else torch.cuda.current_device(),
-                stream)
+            kern._c.launch(args,
+                           device.index if device.index is not None
+                           else torch.cuda.current_device(),
+                           stream)
         return out, lse
+    # The runtime's checks on the tensors as given (the CPU path below takes f32 copies).
+    kern._c.validate(args)
     # CPU: f32 copies in the spec's layout, the CPU execution path, the result cast back.
     q32, k32, v32 = (x.to(torch.float32).contiguous() for x in (qp, kp, vp))
     o32 = out_phys if out_phys.dtype == torch.float32 else torch.empty(

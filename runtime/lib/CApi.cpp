@@ -364,8 +364,8 @@ int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device,
     LaunchArgs a;
     if (!toLaunchArgs(args, a))
       return 1;
-    if (Status s = k->kernel.validate(a); !s)
-      return fail(s.message());
+    // Kernel::launch validates the arguments itself (the same messages as
+    // faattn_validate): no second pass here.
     // The device's primary context (the one PyTorch's runtime uses) current
     // on this thread, so that the kernel's module is loaded there.
     auto driver = cuda::Driver::get();
