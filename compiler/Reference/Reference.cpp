@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Reference/Reference.h"
+#include "ReferenceInternal.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -15,15 +16,47 @@
 #include <string>
 
 namespace faattn::ref {
+
+//===----------------------------------------------------------------------===//
+// Helpers shared with ReferenceBackward.cpp (ReferenceInternal.h)
+//===----------------------------------------------------------------------===//
+
+void detail::fatal(const llvm::Twine &msg) {
+  llvm::report_fatal_error("faattn reference: " + msg);
+}
+
+double detail::minimumF(double a, double b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (a == b) // equal, or +0 and -0
+    return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+
+double detail::maximumF(double a, double b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+int64_t detail::product(const std::vector<int64_t> &dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
 namespace {
 
+using detail::fatal;
+using detail::maximumF;
+using detail::minimumF;
+using detail::product;
 using spec::BinOp;
 using spec::Expr;
 using spec::Type;
-
-[[noreturn]] void fatal(const llvm::Twine &msg) {
-  llvm::report_fatal_error("faattn reference: " + msg);
-}
 
 //===----------------------------------------------------------------------===//
 // Values and 32-bit integer arithmetic
@@ -82,24 +115,6 @@ int32_t remI32(int32_t a, int32_t b, const Env &env) {
   return a % b; // C++ remainder has the sign of the dividend
 }
 
-/// IEEE 754-2019 minimum/maximum (arith.minimumf/maximumf): NaN propagates,
-/// -0 is less than +0.
-double minimumF(double a, double b) {
-  if (std::isnan(a) || std::isnan(b))
-    return std::numeric_limits<double>::quiet_NaN();
-  if (a == b) // equal, or +0 and -0
-    return std::signbit(a) ? a : b;
-  return a < b ? a : b;
-}
-
-double maximumF(double a, double b) {
-  if (std::isnan(a) || std::isnan(b))
-    return std::numeric_limits<double>::quiet_NaN();
-  if (a == b)
-    return std::signbit(a) ? b : a;
-  return a > b ? a : b;
-}
-
 //===----------------------------------------------------------------------===//
 // The expression interpreter
 //===----------------------------------------------------------------------===//
@@ -119,37 +134,13 @@ Value evalBuiltin(spec::Builtin b, const Env &env) {
   fatal("unknown builtin");
 }
 
-/// Reads `name[args...]`. An index outside the param's dims is counted as
-/// undefined and reads 0.
+/// Reads `name[args...]`; a read outside the param's dims yields 0.
 Value evalParam(const Expr &e, const Env &env) {
-  if (!env.kernel || !env.params)
-    fatal("expression reads param '" + e.name + "' but the Env has no params");
-  const auto &decls = env.kernel->params;
-  size_t pos = 0;
-  while (pos < decls.size() && decls[pos].name != e.name)
-    ++pos;
-  if (pos == decls.size())
-    fatal("undeclared param '" + e.name + "'");
-  if (pos >= env.params->size())
-    fatal("no value for param '" + e.name + "'");
-  const spec::ParamDecl &decl = decls[pos];
-  const ParamValue &pv = (*env.params)[pos];
-  if (pv.dims.size() != e.args.size())
-    fatal("param '" + e.name + "' has " + llvm::Twine(pv.dims.size()) + " dims but is read with " +
-          llvm::Twine(e.args.size()) + " indices");
-
-  // Row-major flat index; evaluate every index even after one is out of bounds.
-  int64_t flat = 0;
-  bool inBounds = true;
-  for (size_t d = 0; d < e.args.size(); ++d) {
-    int32_t idx = eval(*e.args[d], env).i;
-    if (idx < 0 || idx >= pv.dims[d])
-      inBounds = false;
-    flat = flat * pv.dims[d] + idx;
-  }
-  if (!inBounds || flat < 0 || static_cast<size_t>(flat) >= pv.data.size()) // reads 0
+  detail::ParamRead at = detail::locateParam(e, env);
+  const spec::ParamDecl &decl = env.kernel->params[at.param];
+  if (at.element < 0) // reads 0
     return decl.elemType == Type::I32 ? Value::ofI32(0) : Value::ofF32(0);
-  double x = pv.data[flat];
+  double x = (*env.params)[at.param].data[at.element];
   if (decl.elemType == Type::I32)
     return Value::ofI32(wrap(static_cast<int64_t>(x)));
   return Value::ofF32(x);
@@ -301,45 +292,42 @@ private:
   uint64_t state;
 };
 
-int64_t product(const std::vector<int64_t> &dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
 } // namespace
 
-//===----------------------------------------------------------------------===//
-// Public API
-//===----------------------------------------------------------------------===//
+detail::ParamRead detail::locateParam(const Expr &e, const Env &env) {
+  if (!env.kernel || !env.params)
+    fatal("expression reads param '" + e.name + "' but the Env has no params");
+  const auto &decls = env.kernel->params;
+  size_t pos = 0;
+  while (pos < decls.size() && decls[pos].name != e.name)
+    ++pos;
+  if (pos == decls.size())
+    fatal("undeclared param '" + e.name + "'");
+  if (pos >= env.params->size())
+    fatal("no value for param '" + e.name + "'");
+  const ParamValue &pv = (*env.params)[pos];
+  if (pv.dims.size() != e.args.size())
+    fatal("param '" + e.name + "' has " + llvm::Twine(pv.dims.size()) + " dims but is read with " +
+          llvm::Twine(e.args.size()) + " indices");
 
-std::vector<int64_t> paramDims(const spec::KernelSpec &k, const spec::ParamDecl &p,
-                               const Shape &shape) {
-  std::vector<int64_t> dims;
-  for (spec::Dim d : p.shape) {
-    switch (d) {
-    case spec::Dim::Batch: dims.push_back(shape.batch); break;
-    case spec::Dim::Heads: dims.push_back(k.headsQ); break;
-    case spec::Dim::KVHeads: dims.push_back(k.headsKV); break;
-    case spec::Dim::Seq: dims.push_back(std::max(shape.seqQ, shape.seqKV)); break;
-    case spec::Dim::SeqQ: dims.push_back(shape.seqQ); break;
-    case spec::Dim::SeqKV: dims.push_back(shape.seqKV); break;
-    }
+  // Row-major flat index; evaluate every index even after one is out of bounds.
+  int64_t flat = 0;
+  bool inBounds = true;
+  for (size_t d = 0; d < e.args.size(); ++d) {
+    int32_t idx = eval(*e.args[d], env).i;
+    if (idx < 0 || idx >= pv.dims[d])
+      inBounds = false;
+    flat = flat * pv.dims[d] + idx;
   }
-  return dims;
+  if (!inBounds || flat < 0 || static_cast<size_t>(flat) >= pv.data.size())
+    return {pos, -1};
+  return {pos, flat};
 }
 
-double evalExpr(const spec::Expr &e, const Env &env) { return eval(e, env).asDouble(); }
-
-void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vector<double> &q,
-               const std::vector<double> &k, const std::vector<double> &v,
-               const std::vector<ParamValue> &params, std::vector<double> &out,
-               std::vector<double> &lse, uint64_t *undefinedOps,
-               const std::vector<char> *onlyRows) {
+void detail::checkInputs(const spec::KernelSpec &spec, const Shape &shape,
+                         const std::vector<double> &q, const std::vector<double> &k,
+                         const std::vector<double> &v, const std::vector<ParamValue> &params) {
   const int64_t B = shape.batch, Sq = shape.seqQ, Skv = shape.seqKV;
-  if (onlyRows && onlyRows->size() != static_cast<size_t>(Sq))
-    fatal("onlyRows must have seq_q entries");
   const int64_t Hq = spec.headsQ, Hkv = spec.headsKV;
   const int64_t Dqk = spec.headDimQK, Dv = spec.headDimV;
 
@@ -379,6 +367,42 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
   };
   checkLens(shape.lensQ, Sq, "lensQ");
   checkLens(shape.lensKV, Skv, "lensKV");
+}
+
+//===----------------------------------------------------------------------===//
+// Public API
+//===----------------------------------------------------------------------===//
+
+std::vector<int64_t> paramDims(const spec::KernelSpec &k, const spec::ParamDecl &p,
+                               const Shape &shape) {
+  std::vector<int64_t> dims;
+  for (spec::Dim d : p.shape) {
+    switch (d) {
+    case spec::Dim::Batch: dims.push_back(shape.batch); break;
+    case spec::Dim::Heads: dims.push_back(k.headsQ); break;
+    case spec::Dim::KVHeads: dims.push_back(k.headsKV); break;
+    case spec::Dim::Seq: dims.push_back(std::max(shape.seqQ, shape.seqKV)); break;
+    case spec::Dim::SeqQ: dims.push_back(shape.seqQ); break;
+    case spec::Dim::SeqKV: dims.push_back(shape.seqKV); break;
+    }
+  }
+  return dims;
+}
+
+double evalExpr(const spec::Expr &e, const Env &env) { return eval(e, env).asDouble(); }
+
+void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vector<double> &q,
+               const std::vector<double> &k, const std::vector<double> &v,
+               const std::vector<ParamValue> &params, std::vector<double> &out,
+               std::vector<double> &lse, uint64_t *undefinedOps,
+               const std::vector<char> *onlyRows) {
+  const int64_t B = shape.batch, Sq = shape.seqQ, Skv = shape.seqKV;
+  if (onlyRows && onlyRows->size() != static_cast<size_t>(Sq))
+    fatal("onlyRows must have seq_q entries");
+  const int64_t Hq = spec.headsQ, Hkv = spec.headsKV;
+  const int64_t Dqk = spec.headDimQK, Dv = spec.headDimV;
+
+  detail::checkInputs(spec, shape, q, k, v, params);
 
   out.assign(static_cast<size_t>(B * Sq * Hq * Dv), 0.0);
   lse.assign(static_cast<size_t>(B * Hq * Sq), 0.0);

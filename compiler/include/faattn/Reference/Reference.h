@@ -11,6 +11,7 @@
 //  * Tensors are dense (batch, seq, ...); ragged batches (varlen, paged KV)
 //    give per-batch lengths in Shape and pad each sequence to seqQ / seqKV:
 //    callers pack or page the data themselves.
+//  * The gradients of attention() are in ReferenceBackward.h.
 //  * Inputs are taken at face value. A kernel reads bf16/f16/e4m3 and f32
 //    params, so to compare like with like, round the inputs to the kernel's
 //    element type before giving them to the reference.
