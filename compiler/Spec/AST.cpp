@@ -1,7 +1,8 @@
-//===- AST.cpp - Names of AST enums, Expr::clone, diagnostics -------------===//
+//===- AST.cpp - Names of AST enums, Expr::clone, backwardOf, diagnostics -===//
 #include "faattn/Spec/AST.h"
 #include "faattn/Spec/Spec.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -122,6 +123,37 @@ std::unique_ptr<Expr> Expr::clone() const {
   for (const ExprPtr &a : args)
     e->args.push_back(a->clone());
   return e;
+}
+
+KernelSpec backwardOf(const KernelSpec &k) {
+  KernelSpec b;
+  b.name = k.name;
+  b.loc = k.loc;
+  b.bodyLoc = k.bodyLoc;
+  b.headsQ = k.headsQ;
+  b.headsKV = k.headsKV;
+  b.headDimQK = k.headDimQK;
+  b.headDimV = k.headDimV;
+  b.dtype = k.dtype;
+  b.layout = k.layout;
+  b.mode = Mode::Backward;
+  b.target = k.target;
+  b.scale = k.scale;
+  b.scaleGiven = k.scaleGiven;
+  b.score = k.score ? k.score->clone() : nullptr;
+  b.mask = k.mask ? k.mask->clone() : nullptr;
+  b.params = k.params;
+  b.varlen = k.varlen;
+  b.pagedKVPage = k.pagedKVPage;
+  // Where the kept keys were written; the flag, return_lse and the tuning
+  // keys are not the backward's.
+  static const std::string dropped[] = {"backward", "return_lse", "tile",       "stages",
+                                        "schedule", "grid",       "tile_order", "overlap"};
+  for (const auto *locs : {&k.keyLocs, &k.valueLocs})
+    for (const auto &[key, loc] : *locs)
+      if (!llvm::is_contained(dropped, key))
+        (locs == &k.keyLocs ? b.keyLocs : b.valueLocs)[key] = loc;
+  return b;
 }
 
 /// Prints like SourceMgr::PrintMessage, but with every non-ASCII byte of the

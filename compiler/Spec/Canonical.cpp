@@ -93,7 +93,11 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
     json shape = json::array();
     for (Dim d : p->shape)
       shape.push_back(dimName(d));
-    params.push_back({{"name", p->name}, {"type", typeName(p->elemType)}, {"shape", shape}});
+    json param = {{"name", p->name}, {"type", typeName(p->elemType)}, {"shape", shape}};
+    // Only when set, as "backward" below: the hashes of specs without it stay.
+    if (p->requiresGrad)
+      param["requires_grad"] = true;
+    params.push_back(param);
   }
   json tuning = {
       {"schedule", scheduleName(k.schedule)},
@@ -107,7 +111,7 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
     tuning["tile_order"] = tileOrderName(k.tileOrder);
   if (k.overlap != Overlap::Auto)
     tuning["overlap"] = overlapName(k.overlap);
-  return json{
+  json j{
       {"format", 1},
       {"name", k.name},
       {"heads", {{"q", k.headsQ}, {"kv", k.headsKV}}},
@@ -125,6 +129,9 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
       {"paged_kv", k.pagedKVPage ? json{{"page", *k.pagedKVPage}} : json(nullptr)},
       {"tuning", tuning},
   };
+  if (k.backward)
+    j["backward"] = true;
+  return j;
 }
 
 std::string specHash(const KernelSpec &k) {

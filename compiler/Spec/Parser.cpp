@@ -23,7 +23,7 @@ constexpr int kMaxExprNodes = 2000;
 const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
                              "stages", "schedule", "grid", "tile_order", "overlap",
-                             "return_lse", "varlen",
+                             "return_lse", "backward", "varlen",
                              "paged_kv", "param"};
 
 class Parser {
@@ -219,6 +219,8 @@ bool Parser::parseStatement(KernelSpec &k) {
 
   if (key == "return_lse")
     return parseBoolFlag("return_lse", k.returnLse);
+  if (key == "backward")
+    return parseBoolFlag("backward", k.backward);
   if (key == "varlen")
     return parseBoolFlag("varlen", k.varlen);
   if (key == "paged_kv") {
@@ -356,6 +358,14 @@ bool Parser::parseParam(KernelSpec &k) {
         return false;
       break;
     }
+  }
+  // A name on the same line that is not a key is an attribute of the param.
+  if (tok.kind == Tok::Ident && !tok.newlineBefore && !llvm::is_contained(kKeys, tok.text)) {
+    if (tok.text != "requires_grad")
+      return fail("unknown param attribute '" + tok.text + "' (expected requires_grad)");
+    p.requiresGrad = true;
+    p.gradLoc = tok.loc();
+    next();
   }
   k.params.push_back(std::move(p));
   return true;

@@ -169,6 +169,9 @@ private:
   }
   void checkHeadDim(int d, llvm::SMLoc loc);
   void checkMask();
+  /// The `requires_grad` params: f32, a kernel with a backward, read by the
+  /// score where a gradient flows (after the score is checked).
+  void checkGradients(bool scoreOk);
 
   KernelSpec &k;
   Diagnostics &diag;
@@ -477,6 +480,8 @@ void Checker::run() {
       diag.error(loc, "dtype e4m3 requires target = sm_90a");
     else if (k.mode == Mode::Backward)
       diag.error(loc, "dtype e4m3 is not supported with mode = backward");
+    else if (k.backward && k.mode == Mode::Forward) // on another mode the flag is the error
+      diag.error(loc, "dtype e4m3 is not supported with backward");
     else if (k.keyLocs.count("head_dim") &&
              (k.headDimQK != k.headDimV ||
               (k.headDimQK != 64 && k.headDimQK != 128 && k.headDimQK != 256)))
@@ -532,10 +537,23 @@ void Checker::run() {
     int p = *k.pagedKVPage;
     if (k.mode == Mode::Backward)
       diag.error(k.keyLocs["paged_kv"], "paged_kv is not supported with mode = backward");
+    else if (k.backward && k.mode == Mode::Forward)
+      diag.error(k.keyLocs["paged_kv"], "paged_kv is not supported with backward");
     else if (p < 16 || p > 1024 || p % 16 != 0)
       diag.error(valueLoc("paged_kv"),
                  "paged_kv page size must be a multiple of 16 between 16 and 1024, got " +
                      llvm::Twine(p));
+  }
+  // A forward kernel that yields its backward writes the LSE the backward reads.
+  if (k.backward) {
+    if (k.mode != Mode::Forward)
+      diag.error(k.keyLocs["backward"],
+                 llvm::Twine("backward requires mode = forward, got ") + modeName(k.mode));
+    else if (k.keyLocs.count("return_lse") && !k.returnLse)
+      diag.error(k.keyLocs["return_lse"],
+                 "backward writes the LSE (its backward reads it), but return_lse = false");
+    else
+      k.returnLse = true;
   }
   if (k.tileM) {
     auto bad = [](int t) { return t < 16 || t > 256 || t % 16 != 0; };
@@ -583,10 +601,12 @@ void Checker::run() {
                    k.mask->loc.getPointer() < k.score->loc.getPointer();
   if (maskFirst)
     checkMask();
+  bool scoreOk = true;
   if (k.score) {
     inScore = true;
     Type t = checkExpr(k.score);
     inScore = false;
+    scoreOk = t == Type::F32 || t == Type::I32;
     if (t == Type::Bool)
       diag.error(valueLoc("score"), "score must be an f32 expression, got bool");
     else if (t == Type::I32)
@@ -597,6 +617,70 @@ void Checker::run() {
   }
   if (!maskFirst)
     checkMask();
+  checkGradients(scoreOk);
+}
+
+/// How an expression reads param `name`: not at all, only where nothing is
+/// differentiated (a comparison, a condition, an i32 conversion), or along
+/// a path of f32 arithmetic and functions to its value.
+enum class Read { None, NoGradient, Differentiable };
+
+Read combine(Read a, Read b) { return a > b ? a : b; }
+
+Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
+  Read r = Read::None;
+  if (e.kind == Expr::Kind::Param && e.name == name)
+    r = differentiable && e.type == Type::F32 ? Read::Differentiable : Read::NoGradient;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    // Gradients flow into the f32 operands of + - * /, unary -, the f32
+    // functions and min / max, and into the branches of where (not its
+    // condition); into nothing else (comparisons, && || !, %, indices,
+    // conversions from i32).
+    bool through = differentiable && e.type == Type::F32;
+    switch (e.kind) {
+    case Expr::Kind::Binary:
+      through &= e.binop == BinOp::Add || e.binop == BinOp::Sub || e.binop == BinOp::Mul ||
+                 e.binop == BinOp::Div;
+      break;
+    case Expr::Kind::Unary: through &= e.unop == UnOp::Neg; break;
+    case Expr::Kind::Call: through &= e.func != Func::Where || i > 0; break;
+    default: through = false; break; // a param's indices, an i32 conversion
+    }
+    r = combine(r, readsParam(*e.args[i], name, through));
+  }
+  return r;
+}
+
+void Checker::checkGradients(bool scoreOk) {
+  for (const ParamDecl &p : k.params) {
+    if (!p.requiresGrad || isReservedName(p.name))
+      continue; // a reserved name is an error already
+    if (p.elemType != Type::F32) {
+      diag.error(p.gradLoc, "param '" + p.name + "' is " + typeName(p.elemType) +
+                                " and cannot require a gradient (only f32 params can)");
+      continue;
+    }
+    if (k.mode != Mode::Backward && !k.backward) {
+      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but kernel '" + k.name +
+                                "' has no backward (add 'backward', or set mode = backward)");
+      continue;
+    }
+    if (!scoreOk)
+      continue; // the score's errors are reported already
+    Read r = readsParam(*k.score, p.name, /*differentiable=*/true);
+    if (r == Read::Differentiable)
+      continue;
+    if (r == Read::NoGradient)
+      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but the score reads it "
+                                "only where nothing is differentiated (comparisons, conditions)");
+    else if (k.mask && readsParam(*k.mask, p.name, false) != Read::None)
+      diag.error(p.gradLoc, "param '" + p.name +
+                                "' requires a gradient, but only the mask reads it, and masks "
+                                "have no gradient");
+    else
+      diag.error(p.gradLoc,
+                 "param '" + p.name + "' requires a gradient, but the score does not read it");
+  }
 }
 
 void Checker::checkMask() {

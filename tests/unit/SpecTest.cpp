@@ -481,3 +481,50 @@ TEST(SpecDefaults, SeveralKernelsInOneFile) {
 }
 
 } // namespace
+
+// One spec, both directions (docs/spec-language.md, `backward` and `requires_grad`).
+TEST(SpecBackward, TheFlagImpliesTheLseAndReachesTheJson) {
+  json j = jsonOf("kernel k { heads = 16; head_dim = 128; backward\n"
+                  "  param t : f32 requires_grad\n  param u : f32\n  score = score * t * u }");
+  EXPECT_EQ(j["backward"], true);
+  EXPECT_EQ(j["return_lse"], true);
+  EXPECT_EQ(j["params"][0], json({{"name", "t"}, {"requires_grad", true}, {"shape", json::array()},
+                                  {"type", "f32"}}));
+  EXPECT_EQ(j["params"][1], json({{"name", "u"}, {"shape", json::array()}, {"type", "f32"}}));
+  // Neither key when not set, so that every older spec keeps its hash.
+  json plain = jsonOf(kernelWith("backward = false"));
+  EXPECT_FALSE(plain.contains("backward"));
+  EXPECT_EQ(plain["return_lse"], false);
+}
+
+TEST(SpecBackward, BackwardOfIsTheKernelWrittenWithModeBackward) {
+  // The forward, with tuning keys of its own, and the backward written out.
+  auto fwd = parseText("kernel alibi { heads = 16 : 4; head_dim = 128; dtype = f16\n"
+                       "  layout = bhsd; scale = 0.5; tile = 128x64; stages = 3; backward\n"
+                       "  param slopes : f32[heads] requires_grad\n"
+                       "  param doc : i32[seq]\n"
+                       "  score = score - slopes[h] * abs(q_idx - kv_idx)\n"
+                       "  mask = causal && doc[q_idx] == doc[kv_idx] }");
+  auto bwd = parseText("kernel alibi { heads = 16 : 4; head_dim = 128; dtype = f16\n"
+                       "  layout = bhsd; scale = 0.5; mode = backward\n"
+                       "  param doc : i32[seq]\n"
+                       "  param slopes : f32[heads] requires_grad\n"
+                       "  score = score - slopes[h] * abs(q_idx - kv_idx)\n"
+                       "  mask = q_idx >= kv_idx && doc[q_idx] == doc[kv_idx] }");
+  ASSERT_TRUE(fwd->kernels) << fwd->diags;
+  ASSERT_TRUE(bwd->kernels) << bwd->diags;
+  const KernelSpec &f = fwd->kernels->front();
+  KernelSpec derived = backwardOf(f);
+  EXPECT_EQ(derived.mode, Mode::Backward);
+  EXPECT_FALSE(derived.backward);
+  EXPECT_FALSE(derived.returnLse);
+  EXPECT_FALSE(derived.tileM.has_value());
+  EXPECT_FALSE(derived.stages.has_value());
+  EXPECT_EQ(canonicalJson(derived), canonicalJson(bwd->kernels->front()));
+  EXPECT_EQ(specHash(derived), specHash(bwd->kernels->front()));
+  // The forward is untouched (its expressions were cloned, not moved).
+  EXPECT_EQ(f.mode, Mode::Forward);
+  ASSERT_TRUE(f.score && f.mask);
+  EXPECT_EQ(canonicalExpr(*f.score), canonicalExpr(*derived.score));
+  EXPECT_NE(specHash(f), specHash(derived));
+}

@@ -98,6 +98,9 @@ struct ParamDecl {
   Type elemType = Type::F32; // F32 or I32
   std::vector<Dim> shape;    // empty: scalar
   llvm::SMLoc loc;
+  /// `requires_grad`: the kernel's backward computes this param's gradient.
+  bool requiresGrad = false;
+  llvm::SMLoc gradLoc; // where `requires_grad` was written
 };
 
 struct KernelSpec {
@@ -120,6 +123,9 @@ struct KernelSpec {
   ExprPtr mask;
   std::vector<ParamDecl> params;
   bool returnLse = false;
+  /// The `backward` flag of a forward kernel: it also yields its backward
+  /// (backwardOf() in Spec.h) and so writes the LSE (Sema sets returnLse).
+  bool backward = false;
   bool varlen = false;
   std::optional<int> pagedKVPage;
   std::optional<int> tileM, tileN;

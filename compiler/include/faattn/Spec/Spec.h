@@ -54,6 +54,14 @@ std::optional<std::vector<KernelSpec>>
 parseAndCheckText(llvm::SourceMgr &sm, llvm::StringRef text,
                   llvm::StringRef bufferName, std::string &diagText);
 
+/// The backward kernel of checked forward kernel `k` (the one a forward
+/// kernel with the `backward` flag yields): `k` with mode = backward, the
+/// same name, shapes, dtype, layout, target, scale, score, mask, params
+/// (with their requires_grad) and varlen; without the flag, return_lse and
+/// the tuning keys (they tune the forward). Its canonical form, and so its
+/// hash, is that of the same kernel written with `mode = backward`.
+KernelSpec backwardOf(const KernelSpec &k);
+
 /// The canonical form: an S-expression of a checked expression.
 std::string canonicalExpr(const Expr &e);
 /// The canonical JSON of a checked kernel: stable key order, every default
