@@ -20,7 +20,8 @@ ap.add_argument("--grid-flex", action="store_true",
                 help="also time FlexAttention on the grid rows (the Hopper issue compares the grid "
                      "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
-                help="which rows: grid (the Hopper issue's grid), variants (vs FlexAttention), decode")
+                help="which rows: grid (the Hopper issue's grid), headdims (head dims 32, 80, "
+                     "96, 112, 160, 192 at 16k tokens), variants (vs FlexAttention), decode")
 ap.add_argument("--faattn-spec", default="bench/grid.fa",
                 help="the spec file of faattn's grid and variant kernels (the same kernel names "
                      "as bench/grid.fa: an A/B of a tuning key over every row)")
@@ -120,7 +121,7 @@ def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, win
     window counts the (q, kv) pairs it keeps."""
     if only_specs and kernel not in only_specs:
         return
-    H = 2048 // D
+    H = 2048 // D  # g80: 25 heads (the spec's), hidden 2000
     B = max(1, 16384 // S)
     flops = 4 * B * H * S * S * D / (2 if causal else 1)
     if window:
@@ -162,6 +163,13 @@ if "grid" in parts:
             for causal in (False, True):
                 forward_row(f"g{D}{'c' if causal else ''}", D, S, causal,
                             causal_mask if causal else None, flex=args.grid_flex)
+
+if "headdims" in parts:
+    # Issue 25's head-dim table: 16k tokens, heads = 2048 // head_dim.
+    for D in (32, 80, 96, 112, 160, 192):
+        for causal in (False, True):
+            forward_row(f"g{D}{'c' if causal else ''}", D, 16384, causal,
+                        causal_mask if causal else None, flex=args.grid_flex)
 
 if "variants" in parts:
     # The variant specs at head_dim 128 against FlexAttention (TFLOP/s with the causal

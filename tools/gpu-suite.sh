@@ -39,6 +39,13 @@ for spec in specs/*.fa; do
     --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
+echo "== GPU numerics: every head dim of the TMA path (tests/lit/cpu/head-dims.fa)"
+timeout 400 "$RUN" --gpu tests/lit/cpu/head-dims.fa \
+  --shape b=1,seq_q=1,seq_kv=1 \
+  --shape b=2,seq_q=1000,seq_kv=777 \
+  --shape b=1,seq_q=4097,seq_kv=4097 \
+  --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 if [[ " $PARTS " == *" variants "* ]]; then
 echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_random_specs.py)"
@@ -124,6 +131,12 @@ for tool in memcheck racecheck; do
   timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/head-dims.fa \
     --kernel=hd256 --shape b=1,seq_q=130,seq_kv=4100 >> "$OUT/sanitizer.txt" 2>&1
   echo "$tool specs/head-dims.fa:hd256 (long-KV build) exit=$?" | tee -a "$OUT/sanitizer.txt"
+  # The 32- and 64-byte swizzles (head dims 80 and 96 : 64) and the LSE at head dim 80.
+  for k in hd80 hd96v64 hd80_f16_lse; do
+    timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+      tests/lit/cpu/head-dims.fa --kernel=$k --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$tool tests/lit/cpu/head-dims.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
+  done
 done
 
 fi

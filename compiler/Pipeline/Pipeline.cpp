@@ -42,6 +42,12 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+#include <optional>
+#include <thread>
+
 using namespace mlir;
 
 namespace faattn {
@@ -174,16 +180,20 @@ void registerGpuDialects(DialectRegistry &registry) {
 namespace {
 
 /// One build of `k`: the algorithm passes (faattn-tune's long-kv when
-/// `longKV`), the GPU lowering and the NVPTX backend. `longKVFrom`, when
-/// given, gets the function's faattn.long_kv_alternative (0 when it has none).
+/// `longKV`), the GPU lowering and the NVPTX backend. `afterAlgorithm`, when
+/// given, is called after the algorithm passes with the function's
+/// faattn.long_kv_alternative (0 when it has none), before the lowering.
 llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
                                       llvm::SourceMgr &sm, bool printIR, bool longKV,
-                                      int64_t *longKVFrom = nullptr) {
+                                      TimingScope &timing,
+                                      llvm::function_ref<void(int64_t)> afterAlgorithm = {}) {
   auto fail = [&](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': " + msg);
   };
+  TimingScope frontend = timing.nest("frontend (spec to faattn IR)");
   OwningOpRef<ModuleOp> module = buildKernelModule(ctx, k, sm);
+  frontend.stop();
   // Two pass managers: what the algorithm passes decided (the long-KV
   // alternative) is read between them.
   PassManager algorithm(&ctx), lowering(&ctx);
@@ -197,17 +207,26 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   algorithmOptions.longKV = longKV;
   addAlgorithmPasses(algorithm, algorithmOptions);
   addGpuLoweringPasses(lowering);
+  TimingScope algorithmTime = timing.nest("algorithm passes");
+  if (algorithmTime)
+    algorithm.enableTiming(algorithmTime);
   if (failed(algorithm.run(*module)))
     return fail("the GPU pipeline failed");
-  if (longKVFrom) {
-    *longKVFrom = 0;
+  algorithmTime.stop();
+  if (afterAlgorithm) {
+    int64_t longKVFrom = 0;
     module->walk([&](func::FuncOp fn) {
       if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getLongKvAlternativeAttrName()))
-        *longKVFrom = a.getInt();
+        longKVFrom = a.getInt();
     });
+    afterAlgorithm(longKVFrom);
   }
+  TimingScope loweringTime = timing.nest("GPU lowering passes");
+  if (loweringTime)
+    lowering.enableTiming(loweringTime);
   if (failed(lowering.run(*module)))
     return fail("the GPU pipeline failed");
+  loweringTime.stop();
   auto gpuModules = module->getOps<gpu::GPUModuleOp>();
   if (gpuModules.empty())
     return fail("the GPU pipeline made no gpu.module");
@@ -226,6 +245,11 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       kernel.sharedBytes = a.getInt();
     if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getTmaBlockNAttrName()))
       kernel.tmaBlockN = a.getInt();
+    if (auto a = fn->getAttrOfType<DenseI64ArrayAttr>(FAAttnDialect::getTmaSwizzleAttrName());
+        a && a.size() == 2) {
+      kernel.tmaSwizzleQK = a[0];
+      kernel.tmaSwizzleV = a[1];
+    }
     if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getMappingAttrName()))
       kernel.mapping = a.getValue().str();
     if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getScheduleAttrName()); a && kernel.mapping == "wgmma")
@@ -275,6 +299,8 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
                 ", shared memory " + llvm::Twine(kernel.sharedBytes) + ")");
   PTXOptions options;
   options.chip = kernel.target;
+  TimingScope ptxTime = timing.nest("PTX (LLVM)");
+  options.timing = &ptxTime;
   llvm::Expected<std::string> ptx = emitPTX(gpuModule, options);
   if (!ptx)
     return fail(llvm::toString(ptx.takeError()));
@@ -285,18 +311,57 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
 } // namespace
 
 llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
-                                        llvm::SourceMgr &sm, bool printIR) {
+                                        llvm::SourceMgr &sm, bool printIR, TimingScope *timing) {
+  TimingScope none;
+  TimingScope &root = timing ? *timing : none;
   if (k.mode == spec::Mode::Backward)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': mode = backward has no GPU code yet");
-  int64_t longKVFrom = 0;
-  llvm::Expected<GpuKernel> kernel = buildForGpu(ctx, k, sm, printIR, false, &longKVFrom);
-  if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma")
-    return kernel;
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
-  // seq_kv = longKVFrom. It must take the rotated loops (faattn-tune chose it
-  // for kernels that do): anything else is a compiler bug, reported as such.
-  llvm::Expected<GpuKernel> longKV = buildForGpu(ctx, k, sm, printIR, true);
+  // seq_kv = longKVFrom. Known once the main build's algorithm passes ran
+  // (faattn-tune marks the function), it is built from then on in a thread
+  // of its own, in a context of its own (the caller's may be
+  // single-threaded), while the main build lowers: the two cost about one
+  // build's time, not two (docs/PERFORMANCE.md, compile time). The spec's
+  // source buffer is only read by then (its line table was built by the
+  // main build's frontend). With printIR the builds run in series, their IR
+  // printed one after the other.
+  int64_t longKVFrom = 0;
+  std::unique_ptr<MLIRContext> longKVCtx;
+  std::optional<llvm::Expected<GpuKernel>> longKVBuild;
+  std::thread worker;
+  TimingScope longKVTime;
+  auto buildLongKV = [&, printIR] {
+    longKVBuild.emplace(buildForGpu(*longKVCtx, k, sm, printIR, true, longKVTime));
+    longKVTime.stop();
+  };
+  auto start = [&](int64_t from) {
+    longKVFrom = from;
+    if (from <= 0)
+      return;
+    if (k.loc.isValid())
+      (void)sm.getLineAndColumn(k.loc); // the buffer's line table, before the thread reads it
+    longKVCtx = std::make_unique<MLIRContext>(ctx.getDialectRegistry(),
+                                              MLIRContext::Threading::DISABLED);
+    longKVTime = root.nest("long-KV build (overlap = auto)");
+    if (!printIR)
+      worker = std::thread(buildLongKV);
+  };
+  TimingScope mainTime = root.nest("build");
+  llvm::Expected<GpuKernel> kernel = buildForGpu(ctx, k, sm, printIR, false, mainTime, start);
+  mainTime.stop();
+  if (worker.joinable())
+    worker.join();
+  else if (longKVCtx)
+    buildLongKV();
+  if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma") {
+    if (longKVBuild && !*longKVBuild)
+      llvm::consumeError(longKVBuild->takeError()); // not needed: the main build decides
+    return kernel;
+  }
+  // It must take the rotated loops (faattn-tune chose it for kernels that
+  // do): anything else is a compiler bug, reported as such.
+  llvm::Expected<GpuKernel> &longKV = *longKVBuild;
   if (!longKV) { // "kernel 'x': ..." from buildForGpu
     std::string why = llvm::toString(longKV.takeError());
     llvm::StringRef rest(why);

@@ -26,6 +26,10 @@ int64_t KernelABI::llvmParams() const {
   return n + (persistent ? 1 : 0) + tensorMaps();
 }
 
+static bool tmaSwizzleValid(int64_t bytes) {
+  return bytes == 32 || bytes == 64 || bytes == kSM90a.tmaMaxSwizzleBytes;
+}
+
 bool launchSizesValid(const KernelABI &a) {
   if (a.persistent && a.maxSplits != 0)
     return false;
@@ -34,7 +38,9 @@ bool launchSizesValid(const KernelABI &a) {
          a.sharedBytes <= kMaxSharedBytesAnyTarget && a.blockN >= 0 && a.blockN <= 1024 &&
          a.maxSplits >= 0 && a.maxSplits <= 1024 && (a.maxSplits == 0 || a.blockN > 0) &&
          a.tmaBlockN >= 0 && a.tmaBlockN <= kSM90a.tmaMaxBoxElements &&
-         (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements && a.maxSplits == 0)) &&
+         (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements && a.maxSplits == 0 &&
+                               tmaSwizzleValid(a.tmaSwizzleQK) &&
+                               tmaSwizzleValid(a.tmaSwizzleV))) &&
          a.stages >= 0 && a.minSeqKV >= 0;
 }
 
@@ -176,11 +182,15 @@ json kernelToJson(const KernelABI &g) {
           ? json{{"tensor_maps", {"q", "k", "v", "out"}},
                  {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
                  {"box",
-                  {{"q", {64, g.blockM}},
-                   {"k", {64, g.tmaBlockN}},
-                   {"v", {64, g.tmaBlockN}},
-                   {"out", {64, g.blockM}}}},
-                 {"swizzle", 128},
+                  {{"q", {g.tmaSwizzleQK / 2, g.blockM}},
+                   {"k", {g.tmaSwizzleQK / 2, g.tmaBlockN}},
+                   {"v", {g.tmaSwizzleV / 2, g.tmaBlockN}},
+                   {"out", {g.tmaSwizzleV / 2, g.blockM}}}},
+                 {"swizzle",
+                  {{"q", g.tmaSwizzleQK},
+                   {"k", g.tmaSwizzleQK},
+                   {"v", g.tmaSwizzleV},
+                   {"out", g.tmaSwizzleV}}},
                  {"passing", g.persistent ? "CUtensorMap (128 bytes) by value after the memref "
                                             "parameters and the tile counter, in this order"
                                           : "CUtensorMap (128 bytes) by value after the memref "
@@ -273,7 +283,9 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
     const json &t = j["tma"];
     if (!t.contains("box") || !t["box"].is_object() || !t["box"].contains("k") ||
         !t["box"]["k"].is_array() || t["box"]["k"].size() != 2 ||
-        !t["box"]["k"][1].is_number_integer())
+        !t["box"]["k"][1].is_number_integer() || !t.contains("swizzle") ||
+        !t["swizzle"].is_object() || !integer(t["swizzle"], "k", a.tmaSwizzleQK) ||
+        !integer(t["swizzle"], "v", a.tmaSwizzleV))
       return no("tma is malformed");
     a.tmaBlockN = t["box"]["k"][1].get<int64_t>();
   }

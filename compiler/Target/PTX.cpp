@@ -43,6 +43,9 @@ llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp gpuModule, const PTXO
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
   });
+  mlir::TimingScope none;
+  mlir::TimingScope &timing = opts.timing ? *opts.timing : none;
+  mlir::TimingScope stage = timing.nest("translate to LLVM IR");
   llvm::LLVMContext ctx;
   std::unique_ptr<llvm::Module> module =
       mlir::translateModuleToLLVMIR(gpuModule, ctx, gpuModule.getName());
@@ -65,9 +68,13 @@ llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp gpuModule, const PTXO
   bool needsLibdevice = llvm::any_of(module->functions(), [](const llvm::Function &f) {
     return f.isDeclaration() && f.getName().starts_with("__nv_");
   });
+  stage.stop();
   if (needsLibdevice) {
+    stage = timing.nest("link libdevice");
     llvm::SMDiagnostic diag;
-    std::unique_ptr<llvm::Module> libdevice = llvm::parseIRFile(opts.libdevice, diag, ctx);
+    // Read lazily: the link materializes only the functions the kernel calls
+    // (a few of libdevice's hundreds), not the whole library.
+    std::unique_ptr<llvm::Module> libdevice = llvm::getLazyIRFileModule(opts.libdevice, diag, ctx);
     if (!libdevice)
       return error("cannot read libdevice '" + opts.libdevice + "': " + diag.getMessage());
     libdevice->setTargetTriple(triple);
@@ -77,8 +84,10 @@ llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp gpuModule, const PTXO
       return error("cannot link libdevice into the kernel module");
   }
 
+  stage.stop();
   // Optimize (the NVPTX callbacks add NVVMReflect, which resolves libdevice's
   // __nvvm_reflect queries).
+  stage = timing.nest("LLVM optimizer (O" + std::to_string(opts.optLevel) + ")");
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -96,6 +105,8 @@ llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp gpuModule, const PTXO
   llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
   mpm.run(*module, mam);
 
+  stage.stop();
+  stage = timing.nest("NVPTX backend");
   std::string ptx;
   {
     llvm::raw_string_ostream os(ptx);

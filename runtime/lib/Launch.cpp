@@ -193,9 +193,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
                 std::to_string(blocks * splits) + ") is too large");
   // The TMA pipeline's tensor maps, after the memrefs: q, k, v and out as
-  // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of 64
-  // columns (128 bytes, swizzled) by block_m (q, out) or block_n (k, v) rows;
-  // rows past a sequence read as zeros and are not written.
+  // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of
+  // swizzle / 2 columns (one swizzled row: 128, 64 or 32 bytes, the
+  // compiled kernel's for q/k and for v/out) by block_m (q, out) or block_n
+  // (k, v) rows; rows past a sequence read as zeros and are not written.
   CUtensorMap maps[4]; // 64-byte aligned by its type
   std::vector<void *> mapPtrs;
   if (st.compiled.tmaBlockN > 0) {
@@ -214,14 +215,18 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
                                cuuint64_t(x.s * x.h * x.d * 2)};
       int64_t rows = i == 0 || i == 3 ? st.compiled.blockM : st.compiled.tmaBlockN;
-      // Boxes of 64 columns: one 128-byte swizzled row of 16-bit elements.
-      cuuint32_t box[4] = {cuuint32_t(kSM90a.tmaMaxSwizzleBytes / 2), cuuint32_t(rows), 1, 1};
+      int64_t swizzle = i < 2 ? st.compiled.tmaSwizzleQK : st.compiled.tmaSwizzleV;
+      // Boxes of one swizzled row of 16-bit elements.
+      cuuint32_t box[4] = {cuuint32_t(swizzle / 2), cuuint32_t(rows), 1, 1};
       cuuint32_t elementStrides[4] = {1, 1, 1, 1};
       CUresult r = d.tensorMapEncodeTiled(
           &maps[i],
           t.dtype == DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
           4, t.data, dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
-          CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+          swizzle == 128  ? CU_TENSOR_MAP_SWIZZLE_128B
+          : swizzle == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
+                          : CU_TENSOR_MAP_SWIZZLE_32B,
+          CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
           CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
       if (llvm::Error e = d.check(r, std::string("cuTensorMapEncodeTiled(") + names[i] + ")"))
         return fail(llvm::toString(std::move(e)));

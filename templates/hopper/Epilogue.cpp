@@ -119,12 +119,17 @@ LogicalResult WgmmaLowering::convertStoreTma(OpBuilder &b, TileStoreOp store) {
   // latency under them) and published before the barrier they end with.
   Value fetched =
       tileLoop && store->getBlock() == &gridBlock() ? fetchNext(b) : Value();
+  // V's swizzle S (128, 64 or 32 bytes): chunks of S / 2 columns, rows of
+  // S bytes, S / 16 units of 16 bytes a row; the unit is XORed with bits 7...
+  // of the row's offset in the 8 S-byte pattern (CUTLASS's Swizzle<log2(S / 16), 4, 3>).
+  int64_t s = p.swizzleV, chunk = s / 2;
   for (int64_t i = 0; i < elems(t); i += 2) {
     Value r = rowOf(b, t, i), c = colOf(b, i);
-    // Byte (r, c): chunk c / 64, row r of 128 bytes, 16-byte unit
-    // (c % 64) / 8 XOR r % 8.
-    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, 64), 8), rem(r, 8));
-    Value byte = add(add(mul(div(c, 64), p.bm * 128), mul(r, 128)),
+    // Byte (r, c): chunk c / (S / 2), row r of S bytes, 16-byte unit
+    // (c % (S / 2)) / 8 XOR (r / (128 / S)) % (S / 16).
+    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, chunk), 8),
+                                       rem(div(r, 128 / s), s / 16));
+    Value byte = add(add(mul(div(c, chunk), p.bm * s), mul(r, s)),
                      add(mul(unit, 16), mul(rem(c, 8), 2)));
     Value at = add(add(div(byte, 2), cIdx(b, oAt / 2)), padElems);
     Value pair = vector::FromElementsOp::create(
@@ -138,10 +143,10 @@ LogicalResult WgmmaLowering::convertStoreTma(OpBuilder &b, TileStoreOp store) {
     storeNext(b, fetched);
   asyncVisible(b, loc);
   ifThen(b, loc, storeLeader, [&](OpBuilder &b) {
-    for (int64_t c = 0; c < p.dv / 64; ++c)
+    for (int64_t c = 0; c < p.dv / chunk; ++c)
       NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
-          b, loc, tmap[3], sharedPtr(b, cIdx(b, oAt + c * p.bm * 128)),
-          ValueRange{c32(b, 64 * c), i32(b, store.getRow0()), i32(b, store.getHead()),
+          b, loc, tmap[3], sharedPtr(b, cIdx(b, oAt + c * p.bm * s)),
+          ValueRange{c32(b, chunk * c), i32(b, store.getRow0()), i32(b, store.getHead()),
                      i32(b, store.getBatch())},
           Value(), NVVM::TMAStoreModeAttr(), Value());
     NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);

@@ -255,8 +255,8 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     ifThen(b, loc, producer, [&](OpBuilder &b) {
       NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(b), c32(b, p.bm * p.d * 2),
                                              NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-      tmaLoad(b, tmap[0], p.d, p.bm, cIdx(b, qAt), i32(b, load.getRow0()), load.getHead(),
-              load.getBatch(), qFull(b));
+      tmaLoad(b, tmap[0], p.d, p.swizzleQK, p.bm, cIdx(b, qAt), i32(b, load.getRow0()),
+              load.getHead(), load.getBatch(), qFull(b));
     });
     qIssued = true; // the head block's loads may follow (convertBlock)
   } else if (llvm::is_contained(p.k, load)) {

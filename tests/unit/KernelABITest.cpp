@@ -55,6 +55,8 @@ KernelABI fullAbi() {
   a.threads = 384;
   a.sharedBytes = 200704;
   a.tmaBlockN = 128;
+  a.tmaSwizzleQK = 128; // head dim 128: 256-byte rows
+  a.tmaSwizzleV = 64;   // as a head dim of 96 would have it (192-byte rows)
   a.mapping = "wgmma";
   a.schedule = "cooperative";
   a.stages = 2;
@@ -125,6 +127,8 @@ TEST(KernelABI, JsonRoundTrips) {
     EXPECT_EQ(back->args, a.args);
     EXPECT_EQ(back->threads, a.threads);
     EXPECT_EQ(back->tmaBlockN, a.tmaBlockN);
+    EXPECT_EQ(back->tmaSwizzleQK, a.tmaSwizzleQK);
+    EXPECT_EQ(back->tmaSwizzleV, a.tmaSwizzleV);
     EXPECT_EQ(back->maxSplits, a.maxSplits);
     EXPECT_EQ(back->minSeqKV, a.minSeqKV);
     EXPECT_EQ(back->varlen, a.varlen);
@@ -151,6 +155,12 @@ TEST(KernelABI, JsonOfAnotherFormIsRefused) {
   j["tma"]["box"]["q"] = {64, 64}; // the Q box is block_m's
   refused(j, "fields that do not match the kernel they describe");
   j = good;
+  j["tma"]["box"]["v"][0] = 64; // V's box is one 64-byte swizzled row: 32 columns
+  refused(j, "fields that do not match the kernel they describe");
+  j = good;
+  j["tma"]["swizzle"].erase("v");
+  refused(j, "tma is malformed");
+  j = good;
   j["params"][0]["shape"][2] = "8"; // a number as text
   refused(j, "a parameter's shape is malformed");
   j = good;
@@ -176,6 +186,14 @@ TEST(KernelABI, LaunchSizesWithinTheTargets) {
   a = fullAbi();
   a.tmaBlockN = 257; // one TMA box is at most 256 rows
   EXPECT_FALSE(launchSizesValid(a));
+  for (int64_t swizzle : {0, 16, 96, 256}) { // the tensor maps take 32, 64 or 128 bytes
+    a = fullAbi();
+    a.tmaSwizzleV = swizzle;
+    EXPECT_FALSE(launchSizesValid(a)) << swizzle;
+  }
+  a = fullAbi();
+  a.tmaSwizzleQK = 32;
+  EXPECT_TRUE(launchSizesValid(a));
   a = fullAbi();
   a.persistent = true;
   a.blockN = 64;

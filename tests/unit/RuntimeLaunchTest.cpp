@@ -193,6 +193,7 @@ TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
   auto edit = [](CompiledKernel &k) {
     k.threads = 256;
     k.tmaBlockN = 128;
+    k.tmaSwizzleQK = k.tmaSwizzleV = 128;
     k.persistent = true;
   };
   Kernel k = reloaded(dir, kSpec, edit);

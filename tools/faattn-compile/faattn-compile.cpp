@@ -60,6 +60,11 @@ cl::opt<Emit> emit("emit", cl::desc("What to produce"), cl::init(Emit::Summary),
                               clEnumValN(Emit::PTX, "ptx",
                                          "PTX + metadata JSON (+ cubin when ptxas is on PATH)")),
                    cl::cat(category));
+cl::opt<bool> timeStages(
+    "time",
+    cl::desc("With --emit=ptx: print the time of each stage to stderr (parsing, the frontend, "
+             "every pass, LLVM's optimizer, the NVPTX backend, ptxas; per kernel and build)"),
+    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"),
                                 cl::value_desc("name"), cl::cat(category));
 /// --stop-after=<pass>. LLVM's codegen already owns a cl::opt of that name,
@@ -223,7 +228,8 @@ std::optional<nlohmann::json> runPtxas(llvm::StringRef ptx, llvm::StringRef chip
 /// --emit=ptx: each kernel through the algorithm passes and the GPU (SIMT)
 /// path to PTX, with a metadata JSON; everything is produced before anything
 /// is written.
-int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm) {
+int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
+                 mlir::TimingScope &timing) {
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
   faattn::registerGpuDialects(registry);
@@ -236,7 +242,9 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
           << "kernel '" << k.name << "': mode = backward has no GPU code yet; skipped\n";
       continue;
     }
-    llvm::Expected<faattn::GpuKernel> kernel = faattn::compileForGpu(ctx, k, sm, printIRAfterAll);
+    mlir::TimingScope kernelTime = timing.nest("kernel " + k.name);
+    llvm::Expected<faattn::GpuKernel> kernel =
+        faattn::compileForGpu(ctx, k, sm, printIRAfterAll, &kernelTime);
     if (!kernel)
       return fail(llvm::toString(kernel.takeError()));
     // Each build's metadata: the kernel ABI's JSON form (faattn/Target/
@@ -249,7 +257,10 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
       out["cubin"] = nullptr;
       out["resources"] = nullptr;
       std::string cubin, ptxasErrors;
-      if (auto report = runPtxas(g.ptx, g.target, cubin, ptxasErrors)) {
+      mlir::TimingScope ptxasTime = kernelTime.nest(std::string("ptxas") + what);
+      auto report = runPtxas(g.ptx, g.target, cubin, ptxasErrors);
+      ptxasTime.stop();
+      if (report) {
         if (!ptxasErrors.empty()) {
           fail("kernel '" + k.name + "'" + what + ": " + ptxasErrors);
           return false;
@@ -319,6 +330,14 @@ int run(int argc, char **argv) {
       !why.empty())
     return fail(why);
 
+  if (timeStages && emit != Emit::PTX)
+    return fail("--time times the GPU build: use it with --emit=ptx");
+  // Stage times (--time), printed to stderr when the manager goes.
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timeStages);
+  mlir::TimingScope rootTime = timingManager.getRootScope();
+  mlir::TimingScope parseTime = rootTime.nest("parse and check");
+
   // 1. Read, parse and check everything.
   llvm::SourceMgr sm;
   std::vector<spec::KernelSpec> kernels;
@@ -345,6 +364,7 @@ int run(int argc, char **argv) {
   }
   if (!ok)
     return 1;
+  parseTime.stop();
   if (!onlyKernel.empty()) {
     llvm::erase_if(kernels, [](const spec::KernelSpec &k) { return k.name != onlyKernel; });
     if (kernels.empty())
@@ -390,7 +410,7 @@ int run(int argc, char **argv) {
     return fail("unknown stage '" + stopAfter + "' for --stop-after (expected " + stageList() +
                 ")");
   if (emit == Emit::PTX)
-    return emitPTXFiles(kernels, sm);
+    return emitPTXFiles(kernels, sm, rootTime);
   mlir::OwningOpRef<mlir::ModuleOp> module;
   if (emit != Emit::SpecJson) {
     module = buildModule(ctx, kernels, sm);

@@ -18,9 +18,11 @@
 //     warpgroup (warp w = t / 32, lane l) holds, for fragment element i,
 //       row = 16 w + l / 4 + 8 ((i % 4) / 2),  col = 8 (i / 4) + 2 (l % 4) + i % 2
 //     (Mx1 tiles: its two rows); each such tile is one vector per thread;
-//   * the TMA pipeline (head dims multiples of 64, dense Q/K/V blocks): Q, K
-//     and V are copied by cp.async.bulk.tensor into 128-byte-swizzled
-//     shared memory, K and V into a ring of `stages` buffers with mbarrier
+//   * the TMA pipeline (dense Q/K/V blocks, any head dim that is a multiple
+//     of 16): Q, K and V are copied by cp.async.bulk.tensor into shared
+//     memory swizzled in 128-, 64- or 32-byte rows (the largest that divides
+//     a row of the head dim: faattn-assign-layouts' encoding; the kernel
+//     records both swizzles in faattn.tma_swizzle for the tensor maps), K and V into a ring of `stages` buffers with mbarrier
 //     full / empty phases (thread 0 issues the loads ahead); otherwise all
 //     threads copy 16-byte chunks into the canonical no-swizzle K-major
 //     layout between barriers (V transposed);
@@ -146,6 +148,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         id.getResult().replaceAllUsesExcept(reversed, reversed);
       });
       std::string tmaWhyNot = plan.tmaWhyNot;
+      int64_t swizzleQK = plan.swizzleQK, swizzleV = plan.swizzleV;
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
       WgmmaLowering lowering(gfn, std::move(plan), pingpong);
@@ -179,6 +182,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
         gfn->setAttr(FAAttnDialect::getTensorMapsAttrName(), b.getI64IntegerAttr(4));
         gfn->setAttr(FAAttnDialect::getTmaBlockNAttrName(), b.getI64IntegerAttr(bn));
+        gfn->setAttr(FAAttnDialect::getTmaSwizzleAttrName(),
+                     b.getDenseI64ArrayAttr({swizzleQK, swizzleV}));
       } else {
         gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }

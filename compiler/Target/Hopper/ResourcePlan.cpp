@@ -2,7 +2,9 @@
 //
 // analyze() finds Q, K and V in the two products of attention, checks the
 // tile shapes wgmma takes, and analyzeTma() whether the TMA pipeline applies:
-// Q, K and V as blocks of the kernel's arguments, head dims in 128-byte rows,
+// Q, K and V as blocks of the kernel's arguments, rows swizzled in 128-, 64- or
+// 32-byte chunks (the largest that divides a row: every head dim that is a
+// multiple of 16),
 // K/V pairs in KV loops over consecutive block ranges (so that a producer can
 // number the blocks), the K/V ring's depth that the shared-memory budget
 // (TargetInfo) holds. What does not fit gets a reason, which the pass writes
@@ -126,11 +128,15 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   for (TileLoadOp l : p.v)
     if (!plainV(l) || l.getPageTable() || !isArg(l.getMem(), 2))
       return "a V block is not a block of the v argument (varlen or paged)";
-  if (p.d % 64 != 0 || p.dv % 64 != 0)
-    return "head dims are not multiples of 64 (128-byte swizzled rows)";
-  if (swizzleOf(p.q.getType()) != 128 || swizzleOf(p.k.front().getType()) != 128 ||
-      swizzleOf(p.v.front().getType()) != 128)
-    return "the Q, K or V tile is not 128-byte swizzled";
+  // Every head dim that is a multiple of 16 (analyze checked it) has rows
+  // of a multiple of 32 bytes: 128-, 64- or 32-byte swizzled chunks.
+  p.swizzleQK = swizzleOf(p.q.getType());
+  p.swizzleV = swizzleOf(p.v.front().getType());
+  if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != p.swizzleQK)
+    return "the Q, K or V tile is not swizzled (32, 64 or 128 bytes), or Q and K differ";
+  for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
+    if (swizzleOf(l.getType()) != (llvm::is_contained(p.k, l) ? p.swizzleQK : p.swizzleV))
+      return "the K or V blocks are swizzled differently";
   if (p.bn % 8 != 0)
     return "block_n is not a multiple of 8";
   // The V block of each KV loop's body and (rotated loops) of each loop's
@@ -268,7 +274,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   fn.walk([&](TileStoreOp st) {
     TileType t = st.getValue().getType();
     if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
-        t.getElementType() == p.elt && swizzleOf(t) == 128)
+        t.getElementType() == p.elt && swizzleOf(t) == p.swizzleV)
       p.oStore = st;
   });
   return "";

@@ -1,8 +1,9 @@
 //===- TmaRing.cpp - the TMA ring: mbarriers, phases, bulk tensor copies ---===//
 //
 // The K/V ring of the Hopper kernels: `stages` buffers of K and V in shared
-// memory, filled by cp.async.bulk.tensor from the tensor maps (64-column
-// boxes, 128-byte swizzle) and guarded by mbarriers:
+// memory, filled by cp.async.bulk.tensor from the tensor maps (boxes of
+// swizzle / 2 columns, the 128-, 64- or 32-byte swizzle of the plan) and
+// guarded by mbarriers:
 //   Q full, K full[s], V full[s]: one arrival (the producer's expect-tx with
 //     the block's bytes) plus the copies' transaction bytes;
 //   empty[s] (rotated loops: empty[s] for K and emptyV[s] for V): one
@@ -63,13 +64,14 @@ Value WgmmaLowering::qPhase(OpBuilder &b) {
   return i32(b, arith::RemUIOp::create(b, fn.getLoc(), tileNo, cIdx(b, 2)));
 }
 
-void WgmmaLowering::tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t rows, Value at, Value row,
-             Value head, Value batch, Value bar) {
+void WgmmaLowering::tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t swizzle, int64_t rows,
+                            Value at, Value row, Value head, Value batch, Value bar) {
   Location loc = fn.getLoc();
-  for (int64_t c = 0; c < cols / 64; ++c) {
-    Value dst = sharedPtr(b, arith::AddIOp::create(b, loc, at, cIdx(b, c * rows * 128)));
+  int64_t chunk = swizzle / 2; // 16-bit elements per box row
+  for (int64_t c = 0; c < cols / chunk; ++c) {
+    Value dst = sharedPtr(b, arith::AddIOp::create(b, loc, at, cIdx(b, c * rows * swizzle)));
     NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, dst, map, ValueRange{c32(b, 64 * c), row, i32(b, head), i32(b, batch)}, bar,
+        b, loc, dst, map, ValueRange{c32(b, chunk * c), row, i32(b, head), i32(b, batch)}, bar,
         ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true,
         NVVM::CTAGroupKindAttr(), Value());
   }
@@ -115,8 +117,8 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     TileLoadOp block = ofV ? v : k;
     NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * 2),
                                            NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    tmaLoad(b, tmap[ofV ? 2 : 1], cols, p.bn, ofV ? vDst : kDst, row, block.getHead(),
-            block.getBatch(), full());
+    tmaLoad(b, tmap[ofV ? 2 : 1], cols, ofV ? p.swizzleV : p.swizzleQK, p.bn, ofV ? vDst : kDst,
+            row, block.getHead(), block.getBatch(), full());
   };
   if (withK)
     start(/*ofV=*/false);

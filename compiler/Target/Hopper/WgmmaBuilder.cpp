@@ -24,6 +24,15 @@ Value WgmmaLowering::descriptor(OpBuilder &b, Value addr, int64_t lbo, int64_t s
   return arith::OrIOp::create(b, loc, start, c64(b, fields));
 }
 
+int64_t WgmmaLowering::swizzleMode(int64_t bytes) {
+  switch (bytes) {
+  case 128: return 1;
+  case 64: return 2;
+  case 32: return 3;
+  default: return 0;
+  }
+}
+
 Value WgmmaLowering::address(OpBuilder &b, int64_t at, Value extra) {
   Location loc = fn.getLoc();
   Value addr = arith::AddIOp::create(b, loc, smemBase, c64(b, at));
@@ -46,23 +55,25 @@ std::pair<Value, Value> WgmmaLowering::descriptors(OpBuilder &b, bool qk, int64_
     Value descB = descriptor(b, address(b, (qk ? kAt : vAt) + k * 256, Value()), 128, sbo, 0);
     return {descA, descB};
   }
-  // 128-byte swizzle: the tile is stored as column chunks of 64 elements
-  // (one TMA box each), rows of 128 bytes, SBO 1024 (next 8 rows).
+  // Swizzled TMA tiles (S = 128, 64 or 32 bytes): the tile is stored as
+  // column chunks of S / 2 elements (one TMA box each), rows of S bytes,
+  // SBO 8 S (the next 8 rows: the swizzle pattern's repeat).
   if (qk) {
-    // K-major A (Q) and B (K): k-step k is in chunk k / 4, 32 bytes per step.
-    int64_t inChunk = (k / 4), step = (k % 4) * 32;
-    Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * 128));
-    Value descA =
-        descriptor(b, address(b, qAt + inChunk * p.bm * 128 + step, aRows), 16, 1024, 1);
+    // K-major A (Q) and B (K): S / 32 k-steps of 32 bytes per chunk.
+    int64_t s = p.swizzleQK, mode = swizzleMode(s);
+    int64_t chunk = k / (s / 32), step = (k % (s / 32)) * 32;
+    Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * s));
+    Value descA = descriptor(b, address(b, qAt + chunk * p.bm * s + step, aRows), 16, 8 * s, mode);
     Value kStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.d * 2));
-    Value descB =
-        descriptor(b, address(b, kAt + inChunk * p.bn * 128 + step, kStage), 16, 1024, 1);
+    Value descB = descriptor(b, address(b, kAt + chunk * p.bn * s + step, kStage), 16, 8 * s, mode);
     return {descA, descB};
   }
-  // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (2048
-  // bytes) on; LBO is the distance between 64-column chunks.
+  // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (16 S
+  // bytes) on; LBO is the distance between column chunks, SBO the next 8 rows.
+  int64_t s = p.swizzleV;
   Value vBytes = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.dv * 2));
-  Value descB = descriptor(b, address(b, vAt + k * 2048, vBytes), p.bn * 128, 1024, 1);
+  Value descB =
+      descriptor(b, address(b, vAt + k * 16 * s, vBytes), p.bn * s, 8 * s, swizzleMode(s));
   return {Value(), descB};
 }
 

@@ -12,9 +12,9 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=SUM
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=BADHEAD
 
-// A causal kernel with head_dim 32: rows of 64 bytes, so not the TMA pipeline
-// (128-byte swizzle); block_m 128 = two warpgroups (256 threads), block_n 32.
-// kernel wg { heads = 4 : 2; head_dim = 32; tile = 128x32; mask = causal; return_lse
+// A causal varlen kernel with head_dim 32: its Q block is a packed sequence's, so not the TMA
+// pipeline (thread copies); block_m 128 = two warpgroups (256 threads), block_n 32.
+// kernel wg { heads = 4 : 2; head_dim = 32; tile = 128x32; mask = causal; return_lse; varlen
 //   tile_order = heavy_first }
 // CHECK-LABEL: gpu.func @wg(
 // CHECK-SAME: kernel
@@ -25,7 +25,7 @@
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.schedule = "inline-producer"
 // CHECK-SAME: faattn.threads = 256 : i64
-// CHECK-SAME: faattn.tma_skipped = "head dims are not multiples of 64 (128-byte swizzled rows)"
+// CHECK-SAME: faattn.tma_skipped = "Q is not a block of the q argument"
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK:     %[[RAW:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK:     %[[SMEM:.*]] = memref.view %[[RAW]]
@@ -62,314 +62,356 @@
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
 // CHECK:     gpu.return
 // CHECK-NOT: faattn.tile
-func.func @wg(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "heavy_first"} {
+func.func @wg(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?xi32>, %arg6: memref<?xi32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "heavy_first"} {
   %c0 = arith.constant 0 : index
-  %dim = memref.dim %arg0, %c0 : memref<?x?x4x32xbf16>
+  %dim = memref.dim %arg5, %c0 : memref<?xi32>
   %c1 = arith.constant 1 : index
-  %dim_0 = memref.dim %arg0, %c1 : memref<?x?x4x32xbf16>
-  %c1_1 = arith.constant 1 : index
-  %dim_2 = memref.dim %arg1, %c1_1 : memref<?x?x2x32xbf16>
+  %0 = arith.subi %dim, %c1 : index
+  %c1_0 = arith.constant 1 : index
+  %dim_1 = memref.dim %arg0, %c1_0 : memref<?x?x4x32xbf16>
+  %c1_2 = arith.constant 1 : index
+  %dim_3 = memref.dim %arg1, %c1_2 : memref<?x?x2x32xbf16>
   %c128 = arith.constant 128 : index
-  %0 = arith.ceildivui %dim_0, %c128 : index
+  %1 = arith.ceildivui %dim_1, %c128 : index
   %c32 = arith.constant 32 : index
-  %1 = arith.ceildivui %dim_2, %c32 : index
-  %2 = arith.index_cast %dim_0 : index to i32
-  %3 = arith.index_cast %dim_2 : index to i32
-  scf.forall (%arg5, %arg6, %arg7) in (%dim, 4, %0) {
+  %2 = arith.ceildivui %dim_3, %c32 : index
+  %3 = arith.index_cast %dim_1 : index to i32
+  %4 = arith.index_cast %dim_3 : index to i32
+  scf.forall (%arg7, %arg8, %arg9) in (%0, 4, %1) {
     %c2 = arith.constant 2 : index
-    %4 = arith.divui %arg6, %c2 : index
-    %c128_3 = arith.constant 128 : index
-    %5 = arith.muli %arg7, %c128_3 : index
-    %6 = arith.index_cast %arg5 : index to i32
-    %7 = arith.index_cast %arg6 : index to i32
-    %8 = arith.index_cast %5 : index to i32
-    %9 = faattn.tile_load %arg0[%arg5, %arg6, %5] <bshd> : memref<?x?x4x32xbf16> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>
-    %10 = faattn.tile_splat 0.000000e+00 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %11 = faattn.tile_splat 0xFF800000 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %12 = faattn.tile_splat 0.000000e+00 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %c0_4 = arith.constant 0 : index
+    %5 = arith.divui %arg8, %c2 : index
+    %c128_4 = arith.constant 128 : index
+    %6 = arith.muli %arg9, %c128_4 : index
+    %7 = arith.index_cast %arg7 : index to i32
+    %8 = arith.index_cast %arg8 : index to i32
+    %9 = arith.index_cast %6 : index to i32
     %c1_5 = arith.constant 1 : index
-    %13 = arith.index_cast %c0_4 : index to i64
-    %14 = arith.index_cast %1 : index to i64
-    %15 = arith.extsi %2 : i32 to i64
-    %16 = arith.extsi %3 : i32 to i64
+    %10 = arith.addi %arg7, %c1_5 : index
+    %c0_6 = arith.constant 0 : index
+    %11 = memref.load %arg5[%arg7] : memref<?xi32>
+    %12 = arith.index_cast %11 : i32 to index
+    %13 = memref.load %arg5[%10] : memref<?xi32>
+    %14 = arith.index_cast %13 : i32 to index
+    %15 = arith.subi %14, %12 : index
+    %c0_7 = arith.constant 0 : index
+    %16 = arith.cmpi slt, %15, %c0_7 : index
+    %c0_8 = arith.constant 0 : index
+    %17 = arith.select %16, %c0_8, %15 : index
+    %c1_9 = arith.constant 1 : index
+    %dim_10 = memref.dim %arg0, %c1_9 : memref<?x?x4x32xbf16>
+    %18 = arith.minui %12, %dim_10 : index
+    %19 = arith.subi %dim_10, %18 : index
+    %20 = arith.minui %17, %19 : index
+    %21 = arith.index_cast %20 : index to i32
+    %c0_11 = arith.constant 0 : index
+    %22 = memref.load %arg6[%arg7] : memref<?xi32>
+    %23 = arith.index_cast %22 : i32 to index
+    %24 = memref.load %arg6[%10] : memref<?xi32>
+    %25 = arith.index_cast %24 : i32 to index
+    %26 = arith.subi %25, %23 : index
+    %c0_12 = arith.constant 0 : index
+    %27 = arith.cmpi slt, %26, %c0_12 : index
+    %c0_13 = arith.constant 0 : index
+    %28 = arith.select %27, %c0_13, %26 : index
+    %c1_14 = arith.constant 1 : index
+    %dim_15 = memref.dim %arg1, %c1_14 : memref<?x?x2x32xbf16>
+    %29 = arith.minui %23, %dim_15 : index
+    %30 = arith.subi %dim_15, %29 : index
+    %31 = arith.minui %28, %30 : index
+    %32 = arith.index_cast %31 : index to i32
+    %c32_16 = arith.constant 32 : index
+    %33 = arith.ceildivui %31, %c32_16 : index
+    %34 = arith.cmpi uge, %6, %20 : index
+    %c0_17 = arith.constant 0 : index
+    %35 = arith.select %34, %c0_17, %33 : index
+    %36 = arith.minui %2, %35 : index
+    %37 = faattn.tile_load %arg0[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : memref<?x?x4x32xbf16> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>
+    %38 = faattn.tile_splat 0.000000e+00 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %39 = faattn.tile_splat 0xFF800000 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %40 = faattn.tile_splat 0.000000e+00 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %c0_18 = arith.constant 0 : index
+    %c1_19 = arith.constant 1 : index
+    %41 = arith.index_cast %c0_18 : index to i64
+    %42 = arith.index_cast %36 : index to i64
+    %43 = arith.extsi %21 : i32 to i64
+    %44 = arith.extsi %32 : i32 to i64
     %c32_i64 = arith.constant 32 : i64
     %c1_i64 = arith.constant 1 : i64
-    %17 = arith.extsi %6 : i32 to i64
-    %18 = arith.extsi %7 : i32 to i64
-    %19 = arith.extsi %8 : i32 to i64
+    %45 = arith.extsi %7 : i32 to i64
+    %46 = arith.extsi %8 : i32 to i64
+    %47 = arith.extsi %9 : i32 to i64
     %c128_i64 = arith.constant 128 : i64
-    %20 = arith.addi %19, %c128_i64 : i64
-    %21 = arith.minsi %20, %15 : i64
-    %22 = arith.subi %21, %c1_i64 : i64
+    %48 = arith.addi %47, %c128_i64 : i64
+    %49 = arith.minsi %48, %43 : i64
+    %50 = arith.subi %49, %c1_i64 : i64
     %c-1_i64 = arith.constant -1 : i64
     %c0_i64 = arith.constant 0 : i64
-    %23 = arith.index_cast %13 : i64 to index
-    %24 = arith.index_cast %14 : i64 to index
-    %25 = arith.index_cast %c1_i64 : i64 to index
-    %26:5 = scf.parallel (%arg8) = (%23) to (%24) step (%25) init (%14, %c-1_i64, %14, %c-1_i64, %c0_i64) -> (i64, i64, i64, i64, i64) {
-      %47 = arith.index_cast %arg8 : index to i64
-      %48 = arith.muli %47, %c32_i64 : i64
-      %49 = arith.addi %48, %c32_i64 : i64
-      %50 = arith.minsi %49, %16 : i64
-      %51 = arith.subi %50, %c1_i64 : i64
-      %52 = arith.cmpi sge, %22, %48 : i64
-      %53 = arith.cmpi slt, %19, %51 : i64
-      %54 = arith.cmpi sle, %49, %16 : i64
+    %51 = arith.index_cast %41 : i64 to index
+    %52 = arith.index_cast %42 : i64 to index
+    %53 = arith.index_cast %c1_i64 : i64 to index
+    %54:5 = scf.parallel (%arg10) = (%51) to (%52) step (%53) init (%42, %c-1_i64, %42, %c-1_i64, %c0_i64) -> (i64, i64, i64, i64, i64) {
+      %75 = arith.index_cast %arg10 : index to i64
+      %76 = arith.muli %75, %c32_i64 : i64
+      %77 = arith.addi %76, %c32_i64 : i64
+      %78 = arith.minsi %77, %44 : i64
+      %79 = arith.subi %78, %c1_i64 : i64
+      %80 = arith.cmpi sge, %50, %76 : i64
+      %81 = arith.cmpi slt, %47, %79 : i64
+      %82 = arith.cmpi sle, %77, %44 : i64
       %true = arith.constant true
-      %55 = arith.xori %53, %true : i1
-      %56 = arith.andi %55, %54 : i1
-      %57 = arith.select %52, %47, %14 : i64
-      %58 = arith.select %52, %47, %c-1_i64 : i64
-      %59 = arith.select %56, %47, %14 : i64
-      %60 = arith.select %56, %47, %c-1_i64 : i64
-      %61 = arith.extui %56 : i1 to i64
-      scf.reduce(%57, %58, %59, %60, %61 : i64, i64, i64, i64, i64) {
-      ^bb0(%arg9: i64, %arg10: i64):
-        %62 = arith.minsi %arg9, %arg10 : i64
-        scf.reduce.return %62 : i64
+      %83 = arith.xori %81, %true : i1
+      %84 = arith.andi %83, %82 : i1
+      %85 = arith.select %80, %75, %42 : i64
+      %86 = arith.select %80, %75, %c-1_i64 : i64
+      %87 = arith.select %84, %75, %42 : i64
+      %88 = arith.select %84, %75, %c-1_i64 : i64
+      %89 = arith.extui %84 : i1 to i64
+      scf.reduce(%85, %86, %87, %88, %89 : i64, i64, i64, i64, i64) {
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.minsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg9: i64, %arg10: i64):
-        %62 = arith.maxsi %arg9, %arg10 : i64
-        scf.reduce.return %62 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.maxsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg9: i64, %arg10: i64):
-        %62 = arith.minsi %arg9, %arg10 : i64
-        scf.reduce.return %62 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.minsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg9: i64, %arg10: i64):
-        %62 = arith.maxsi %arg9, %arg10 : i64
-        scf.reduce.return %62 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.maxsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg9: i64, %arg10: i64):
-        %62 = arith.addi %arg9, %arg10 : i64
-        scf.reduce.return %62 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.addi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }
     } {faattn.block_scan}
-    %27 = arith.maxsi %26#0, %13 : i64
-    %28 = arith.addi %26#1, %c1_i64 : i64
-    %29 = arith.maxsi %28, %27 : i64
-    %30 = arith.addi %26#3, %c1_i64 : i64
-    %31 = arith.subi %30, %26#2 : i64
-    %32 = arith.cmpi sgt, %26#4, %c0_i64 : i64
-    %33 = arith.cmpi eq, %26#4, %31 : i64
-    %34 = arith.andi %32, %33 : i1
-    %35 = arith.select %34, %26#2, %29 : i64
-    %36 = arith.addi %26#3, %c1_i64 : i64
-    %37 = arith.select %34, %36, %29 : i64
-    %38 = arith.index_cast %27 : i64 to index
-    %39 = arith.index_cast %35 : i64 to index
-    %40 = arith.index_cast %37 : i64 to index
-    %41 = arith.index_cast %29 : i64 to index
-    %42:3 = scf.for %arg8 = %38 to %39 step %c1_5 iter_args(%arg9 = %10, %arg10 = %11, %arg11 = %12) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_6 = arith.constant 32 : index
-      %47 = arith.muli %arg8, %c32_6 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %50 = faattn.tile_dot %9, %49 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %51 = faattn.tile_mask %50 at[%6, %7, %8, %48] seq[%2, %3] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+    %55 = arith.maxsi %54#0, %41 : i64
+    %56 = arith.addi %54#1, %c1_i64 : i64
+    %57 = arith.maxsi %56, %55 : i64
+    %58 = arith.addi %54#3, %c1_i64 : i64
+    %59 = arith.subi %58, %54#2 : i64
+    %60 = arith.cmpi sgt, %54#4, %c0_i64 : i64
+    %61 = arith.cmpi eq, %54#4, %59 : i64
+    %62 = arith.andi %60, %61 : i1
+    %63 = arith.select %62, %54#2, %57 : i64
+    %64 = arith.addi %54#3, %c1_i64 : i64
+    %65 = arith.select %62, %64, %57 : i64
+    %66 = arith.index_cast %55 : i64 to index
+    %67 = arith.index_cast %63 : i64 to index
+    %68 = arith.index_cast %65 : i64 to index
+    %69 = arith.index_cast %57 : i64 to index
+    %70:3 = scf.for %arg10 = %66 to %67 step %c1_19 iter_args(%arg11 = %38, %arg12 = %39, %arg13 = %40) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_mask %78 at[%7, %8, %9, %76] seq[%21, %32] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
       ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
-        %63 = arith.cmpi sge, %q_idx, %kv_idx : i32
-        faattn.yield %63 : i1
+        %91 = arith.cmpi sge, %q_idx, %kv_idx : i32
+        faattn.yield %91 : i1
       }
-      %52 = faattn.tile_load %arg2[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %53 = faattn.tile_reduce <max> %51 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %54 = faattn.tile_map %arg10, %53 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.maximumf %arg12, %arg13 : f32
-        faattn.yield %63 : f32
+      %80 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %81 = faattn.tile_reduce <max> %79 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %82 = faattn.tile_map %arg12, %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.maximumf %arg14, %arg15 : f32
+        faattn.yield %91 : f32
       }
-      %55 = faattn.tile_map %54 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
+      %83 = faattn.tile_map %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %63 = arith.cmpf oeq, %arg12, %cst : f32
-        %cst_7 = arith.constant 0.255034864 : f32
-        %64 = arith.mulf %arg12, %cst_7 : f32
-        %cst_8 = arith.constant 0.000000e+00 : f32
-        %65 = arith.select %63, %cst_8, %64 : f32
-        faattn.yield %65 : f32
+        %91 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %92 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %93 = arith.select %91, %cst_22, %92 : f32
+        faattn.yield %93 : f32
       }
-      %56 = faattn.tile_map %51, %55 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.negf %arg13 : f32
+      %84 = faattn.tile_map %79, %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg12, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
       }
-      %57 = faattn.tile_map %arg10, %55 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.negf %arg13 : f32
+      %85 = faattn.tile_map %arg12, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg12, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
       }
-      %58 = faattn.tile_reduce <sum> %56 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %59 = faattn.tile_map %arg11, %57, %58 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %63 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %63 : f32
+      %86 = faattn.tile_reduce <sum> %84 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %87 = faattn.tile_map %arg13, %85, %86 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
       }
-      %60 = faattn.tile_map %56 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
-        %63 = arith.truncf %arg12 : f32 to bf16
-        faattn.yield %63 : bf16
+      %88 = faattn.tile_map %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %91 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %91 : bf16
       }
-      %61 = faattn.tile_dot %60, %52 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %62 = faattn.tile_map %arg9, %57, %61 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %63 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %63 : f32
+      %89 = faattn.tile_dot %88, %80 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %90 = faattn.tile_map %arg11, %85, %89 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
       }
-      scf.yield %62, %54, %59 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      scf.yield %90, %82, %87 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
     } {faattn.kv_loop = "masked"}
-    %43:3 = scf.for %arg8 = %39 to %40 step %c1_5 iter_args(%arg9 = %42#0, %arg10 = %42#1, %arg11 = %42#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_6 = arith.constant 32 : index
-      %47 = arith.muli %arg8, %c32_6 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %50 = faattn.tile_dot %9, %49 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %51 = faattn.tile_load %arg2[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %52 = faattn.tile_reduce <max> %50 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %53 = faattn.tile_map %arg10, %52 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %62 = arith.maximumf %arg12, %arg13 : f32
-        faattn.yield %62 : f32
+    %71:3 = scf.for %arg10 = %67 to %68 step %c1_19 iter_args(%arg11 = %70#0, %arg12 = %70#1, %arg13 = %70#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %80 = faattn.tile_reduce <max> %78 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %81 = faattn.tile_map %arg12, %80 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.maximumf %arg14, %arg15 : f32
+        faattn.yield %90 : f32
       }
-      %54 = faattn.tile_map %53 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
+      %82 = faattn.tile_map %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %62 = arith.cmpf oeq, %arg12, %cst : f32
-        %cst_7 = arith.constant 0.255034864 : f32
-        %63 = arith.mulf %arg12, %cst_7 : f32
-        %cst_8 = arith.constant 0.000000e+00 : f32
-        %64 = arith.select %62, %cst_8, %63 : f32
-        faattn.yield %64 : f32
+        %90 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %91 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %92 = arith.select %90, %cst_22, %91 : f32
+        faattn.yield %92 : f32
       }
-      %55 = faattn.tile_map %50, %54 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %62 = arith.negf %arg13 : f32
+      %83 = faattn.tile_map %78, %82 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %63 = math.fma %arg12, %cst, %62 : f32
-        %64 = math.exp2 %63 : f32
-        faattn.yield %64 : f32
+        %91 = math.fma %arg14, %cst, %90 : f32
+        %92 = math.exp2 %91 : f32
+        faattn.yield %92 : f32
       }
-      %56 = faattn.tile_map %arg10, %54 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %62 = arith.negf %arg13 : f32
+      %84 = faattn.tile_map %arg12, %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %63 = math.fma %arg12, %cst, %62 : f32
-        %64 = math.exp2 %63 : f32
-        faattn.yield %64 : f32
+        %91 = math.fma %arg14, %cst, %90 : f32
+        %92 = math.exp2 %91 : f32
+        faattn.yield %92 : f32
       }
-      %57 = faattn.tile_reduce <sum> %55 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %58 = faattn.tile_map %arg11, %56, %57 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %62 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %62 : f32
+      %85 = faattn.tile_reduce <sum> %83 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %86 = faattn.tile_map %arg13, %84, %85 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %90 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %90 : f32
       }
-      %59 = faattn.tile_map %55 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
-        %62 = arith.truncf %arg12 : f32 to bf16
-        faattn.yield %62 : bf16
+      %87 = faattn.tile_map %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %90 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %90 : bf16
       }
-      %60 = faattn.tile_dot %59, %51 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %61 = faattn.tile_map %arg9, %56, %60 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %62 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %62 : f32
+      %88 = faattn.tile_dot %87, %79 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %89 = faattn.tile_map %arg11, %84, %88 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %90 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %90 : f32
       }
-      scf.yield %61, %53, %58 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      scf.yield %89, %81, %86 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
     } {faattn.kv_loop = "full"}
-    %44:3 = scf.for %arg8 = %40 to %41 step %c1_5 iter_args(%arg9 = %43#0, %arg10 = %43#1, %arg11 = %43#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_6 = arith.constant 32 : index
-      %47 = arith.muli %arg8, %c32_6 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %50 = faattn.tile_dot %9, %49 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %51 = faattn.tile_mask %50 at[%6, %7, %8, %48] seq[%2, %3] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+    %72:3 = scf.for %arg10 = %68 to %69 step %c1_19 iter_args(%arg11 = %71#0, %arg12 = %71#1, %arg13 = %71#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_mask %78 at[%7, %8, %9, %76] seq[%21, %32] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
       ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
-        %63 = arith.cmpi sge, %q_idx, %kv_idx : i32
-        faattn.yield %63 : i1
+        %91 = arith.cmpi sge, %q_idx, %kv_idx : i32
+        faattn.yield %91 : i1
       }
-      %52 = faattn.tile_load %arg2[%arg5, %4, %47] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %53 = faattn.tile_reduce <max> %51 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %54 = faattn.tile_map %arg10, %53 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.maximumf %arg12, %arg13 : f32
-        faattn.yield %63 : f32
+      %80 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %81 = faattn.tile_reduce <max> %79 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %82 = faattn.tile_map %arg12, %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.maximumf %arg14, %arg15 : f32
+        faattn.yield %91 : f32
       }
-      %55 = faattn.tile_map %54 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
+      %83 = faattn.tile_map %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %63 = arith.cmpf oeq, %arg12, %cst : f32
-        %cst_7 = arith.constant 0.255034864 : f32
-        %64 = arith.mulf %arg12, %cst_7 : f32
-        %cst_8 = arith.constant 0.000000e+00 : f32
-        %65 = arith.select %63, %cst_8, %64 : f32
-        faattn.yield %65 : f32
+        %91 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %92 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %93 = arith.select %91, %cst_22, %92 : f32
+        faattn.yield %93 : f32
       }
-      %56 = faattn.tile_map %51, %55 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.negf %arg13 : f32
+      %84 = faattn.tile_map %79, %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg12, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
       }
-      %57 = faattn.tile_map %arg10, %55 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32):
-        %63 = arith.negf %arg13 : f32
+      %85 = faattn.tile_map %arg12, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg12, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
       }
-      %58 = faattn.tile_reduce <sum> %56 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %59 = faattn.tile_map %arg11, %57, %58 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %63 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %63 : f32
+      %86 = faattn.tile_reduce <sum> %84 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %87 = faattn.tile_map %arg13, %85, %86 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
       }
-      %60 = faattn.tile_map %56 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg12: f32):
-        %63 = arith.truncf %arg12 : f32 to bf16
-        faattn.yield %63 : bf16
+      %88 = faattn.tile_map %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %91 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %91 : bf16
       }
-      %61 = faattn.tile_dot %60, %52 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %62 = faattn.tile_map %arg9, %57, %61 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg12: f32, %arg13: f32, %arg14: f32):
-        %63 = math.fma %arg12, %arg13, %arg14 : f32
-        faattn.yield %63 : f32
+      %89 = faattn.tile_dot %88, %80 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %90 = faattn.tile_map %arg11, %85, %89 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
       }
-      scf.yield %62, %54, %59 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      scf.yield %90, %82, %87 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
     } {faattn.kv_loop = "masked"}
-    %45 = faattn.tile_map %44#0, %44#2 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>> {
-    ^bb0(%arg8: f32, %arg9: f32):
+    %73 = faattn.tile_map %72#0, %72#2 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>> {
+    ^bb0(%arg10: f32, %arg11: f32):
       %cst = arith.constant 0.000000e+00 : f32
-      %47 = arith.cmpf ogt, %arg9, %cst : f32
-      %48 = arith.divf %arg8, %arg9 : f32
-      %cst_6 = arith.constant 0.000000e+00 : f32
-      %49 = arith.select %47, %48, %cst_6 : f32
-      %50 = arith.truncf %49 : f32 to bf16
-      faattn.yield %50 : bf16
+      %75 = arith.cmpf oeq, %arg11, %cst : f32
+      %76 = arith.divf %arg10, %arg11 : f32
+      %cst_20 = arith.constant 0.000000e+00 : f32
+      %77 = arith.select %75, %cst_20, %76 : f32
+      %78 = arith.truncf %77 : f32 to bf16
+      faattn.yield %78 : bf16
     }
-    %46 = faattn.tile_map %44#1, %44#2 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-    ^bb0(%arg8: f32, %arg9: f32):
+    %74 = faattn.tile_map %72#1, %72#2 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+    ^bb0(%arg10: f32, %arg11: f32):
       %cst = arith.constant 0.000000e+00 : f32
-      %47 = arith.cmpf ogt, %arg9, %cst : f32
-      %cst_6 = arith.constant 0.255034864 : f32
-      %48 = math.log2 %arg9 : f32
-      %49 = math.fma %arg8, %cst_6, %48 : f32
-      %cst_7 = arith.constant 0.693147182 : f32
-      %50 = arith.mulf %49, %cst_7 : f32
-      %cst_8 = arith.constant 0xFF800000 : f32
-      %51 = arith.select %47, %50, %cst_8 : f32
-      faattn.yield %51 : f32
+      %75 = arith.cmpf oeq, %arg11, %cst : f32
+      %cst_20 = arith.constant 0.255034864 : f32
+      %76 = math.log2 %arg11 : f32
+      %77 = math.fma %arg10, %cst_20, %76 : f32
+      %cst_21 = arith.constant 0.693147182 : f32
+      %78 = arith.mulf %77, %cst_21 : f32
+      %cst_22 = arith.constant 0xFF800000 : f32
+      %79 = arith.select %75, %cst_22, %78 : f32
+      faattn.yield %79 : f32
     }
-    faattn.tile_store %45, %arg3[%arg5, %arg6, %5] <bshd> : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, memref<?x?x4x32xbf16>
-    faattn.tile_store %46, %arg4[%arg5, %arg6, %5] <bshd> : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, memref<?x4x?xf32>
+    faattn.tile_store %73, %arg3[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, memref<?x?x4x32xbf16>
+    faattn.tile_store %74, %arg4[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, memref<?x4x?xf32>
   } {faattn.block_counts = {empty = 1984 : i64, full = 1984 : i64, partial = 128 : i64}, faattn.grid}
   return
 }

@@ -4,6 +4,7 @@
 
 #include "faattn/Target/KernelABI.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -82,9 +83,12 @@ using GpuKernel = CompiledKernel;
 /// the kernels faattn-tune marks (`overlap = auto`), a second build with
 /// faattn-tune's long-kv as `alternatives` (an error there fails the
 /// compile). `ctx` must have registerFAAttnDialects and registerGpuDialects.
-/// `printIR` enables --print-ir-after-all.
+/// `printIR` enables --print-ir-after-all. With `timing`, each stage (the
+/// frontend, every pass, LLVM's optimizer, the NVPTX backend; the long-KV
+/// build apart) is timed under it (faattn-compile --time).
 llvm::Expected<GpuKernel> compileForGpu(mlir::MLIRContext &ctx, const spec::KernelSpec &kernel,
-                                        llvm::SourceMgr &sm, bool printIR = false);
+                                        llvm::SourceMgr &sm, bool printIR = false,
+                                        mlir::TimingScope *timing = nullptr);
 
 } // namespace faattn
 

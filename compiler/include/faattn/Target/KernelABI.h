@@ -19,7 +19,7 @@
 //   4. split-KV decode: the workspace, workspace:o then workspace:lse;
 //   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
 //   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by
-//      value, 128 bytes each.
+//      value, 128 bytes each (boxes and swizzles: KernelABI::tmaBlockN).
 // Items 1-4 are memrefs, each passed as its expanded MLIR descriptor
 // (allocated pointer, aligned pointer, offset, sizes[rank], strides[rank]).
 //
@@ -39,7 +39,7 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 7;
+inline constexpr int kKernelABIVersion = 8;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -77,10 +77,13 @@ struct KernelABI {
   /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
   int64_t blockN = 0, maxSplits = 0;
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
-  /// after the other arguments, built at each launch (boxes of 64 columns x
-  /// blockM rows for q and out, x tmaBlockN rows for k and v, 128-byte
-  /// swizzle).
+  /// after the other arguments, built at each launch: boxes of swizzle / 2
+  /// columns (one swizzled row of 16-bit elements) x blockM rows for q and
+  /// out, x tmaBlockN rows for k and v; q and k with tmaSwizzleQK, v and out
+  /// with tmaSwizzleV (bytes: 128, 64 or 32, the largest dividing a row of
+  /// the head dim).
   int64_t tmaBlockN = 0;
+  int64_t tmaSwizzleQK = 0, tmaSwizzleV = 0;
   /// A persistent grid (`grid = persistent`): about one CTA per SM (as many
   /// as fit at once), each taking q-tiles from the tile counter.
   bool persistent = false;

@@ -3,6 +3,7 @@
 #define FAATTN_TARGET_PTX_H
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -16,6 +17,9 @@ struct PTXOptions {
   /// libdevice bitcode, linked when the kernel calls __nv_* math functions.
   std::string libdevice = "/usr/local/cuda/nvvm/libdevice/libdevice.10.bc";
   unsigned optLevel = 3;
+  /// When set, the stages (translation to LLVM IR, libdevice, the optimizer,
+  /// the NVPTX backend) are timed under it.
+  mlir::TimingScope *timing = nullptr;
 };
 
 /// Translates a gpu.module already lowered to the LLVM/NVVM dialects into LLVM

@@ -212,9 +212,9 @@ private:
   /// are not written. Each LSE row is written by the quad's first thread.
   LogicalResult convertStore(OpBuilder &b, TileStoreOp store);
   /// O through shared memory: each warpgroup writes its rows (pairs of
-  /// elements, 128-byte swizzled like the TMA box) over its own rows of Q
-  /// (or O's own buffer), then one TMA store per 64 columns writes the
-  /// block; TMA drops the rows past the sequence.
+  /// elements, swizzled like V's TMA boxes: p.swizzleV) over its own rows of
+  /// Q (or O's own buffer), then one TMA store per box of p.swizzleV / 2
+  /// columns writes the block; TMA drops the rows past the sequence.
   LogicalResult convertStoreTma(OpBuilder &b, TileStoreOp store);
 
   // ---- compiler/Target/Hopper/TmaRing.cpp ----
@@ -243,11 +243,12 @@ private:
   Value parityOf(OpBuilder &b, Value g);
   /// The phase of Q's barrier this tile waits for: the CTA's tile count mod 2.
   Value qPhase(OpBuilder &b);
-  /// TMA copies of a block of `rows` rows (64-column boxes, 128-byte
-  /// swizzled) of tensor map `map` at (row, head, batch) into shared memory
-  /// at byte `at`, completing on `bar`.
-  void tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t rows, Value at, Value row,
-               Value head, Value batch, Value bar);
+  /// TMA copies of a block of `rows` rows of tensor map `map` at (row,
+  /// head, batch) into shared memory at byte `at`, completing on `bar`: one
+  /// box per chunk of `swizzle` / 2 columns (rows of `swizzle` bytes, the
+  /// tensor map's swizzle), chunk c at at + c * rows * swizzle.
+  void tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t swizzle, int64_t rows, Value at,
+               Value row, Value head, Value batch, Value bar);
   /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
   /// the head block first (ring block 0), then headLo, headLo + 1, ...
   Value blockOf(OpBuilder &b, Value seq);
@@ -270,8 +271,11 @@ private:
   // The wgmma builder: descriptors, SS/RS forms, fences, commit/wait and retire.
 
   /// A wgmma shared-memory descriptor: start address `addr` (i64, bytes),
-  /// leading and stride byte offsets, swizzle mode (0: none, 1: 128 bytes).
+  /// leading and stride byte offsets, swizzle mode (0: none, 1: 128 bytes,
+  /// 2: 64 bytes, 3: 32 bytes; swizzleMode() maps bytes to it).
   Value descriptor(OpBuilder &b, Value addr, int64_t lbo, int64_t sbo, int64_t swizzle);
+  /// The descriptor's swizzle mode of a swizzle of `bytes` (128, 64, 32; 0 else).
+  static int64_t swizzleMode(int64_t bytes);
   /// smemBase + at + extra (an optional index value), as i64.
   Value address(OpBuilder &b, int64_t at, Value extra);
   /// The descriptors of k-step `k` (16 reduction elements) of A (this

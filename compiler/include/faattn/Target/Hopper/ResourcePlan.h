@@ -46,6 +46,11 @@ struct Plan {
   // copied by the tensor-memory accelerator, K and V into a ring of
   // `stages` buffers filled ahead of the consumers.
   std::string tmaWhyNot;
+  // The swizzle of the TMA tiles, in bytes (128, 64 or 32: the largest that
+  // divides a row, faattn-assign-layouts' encoding): Q and K (head dim d)
+  // and V and O (dv) are stored as column chunks of swizzle / 2 elements,
+  // one TMA box each, rows of `swizzle` bytes.
+  int64_t swizzleQK = 0, swizzleV = 0;
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
   // faattn-kv-head's head (kvLoops.front() {faattn.kv_head}, whose
   // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is

@@ -163,6 +163,11 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTmaBlockNAttrName() {
       return ::llvm::StringLiteral("faattn.tma_block_n");
     }
+    /// `faattn.tma_swizzle`: on a gpu.func: the swizzle in bytes (128, 64 or
+    /// 32) of the q/k and of the v/out tensor maps, as [qk, v].
+    static constexpr ::llvm::StringLiteral getTmaSwizzleAttrName() {
+      return ::llvm::StringLiteral("faattn.tma_swizzle");
+    }
     /// `faattn.ctas_per_sm`: on a gpu.func: the resource plan's CTAs per SM.
     static constexpr ::llvm::StringLiteral getCtasPerSmAttrName() {
       return ::llvm::StringLiteral("faattn.ctas_per_sm");
