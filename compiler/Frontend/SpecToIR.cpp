@@ -274,6 +274,13 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     attn.setPagedKvPage(*k.pagedKVPage);
   if (k.tileM)
     attn.setTile(ArrayRef<int64_t>{*k.tileM, *k.tileN});
+  // The learnable params (positions in the op's params, which follow k.params).
+  SmallVector<int64_t> learnable;
+  for (auto [i, p] : llvm::enumerate(k.params))
+    if (p.requiresGrad)
+      learnable.push_back(static_cast<int64_t>(i));
+  if (!learnable.empty())
+    attn.setRequiresGrad(learnable);
 
   auto fillRegion = [&](Region &region, const spec::Expr &expr, bool hasScore) {
     SmallVector<Type> types;

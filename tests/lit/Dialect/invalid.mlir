@@ -290,3 +290,90 @@ func.func @bad_tile(%q: memref<?x?x4x64xf16>) {
   }
   return
 }
+
+// -----
+
+func.func @requires_grad_range(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
+  // expected-error @+1 {{'faattn.attention' op requires_grad must list positions of params in increasing order, got 1}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0, 1>, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @requires_grad_i32(%q: memref<?x?x4x64xf16>, %p: memref<?xi32>) {
+  // expected-error @+1 {{'faattn.attention' op requires_grad names param 0, which is not f32}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0>, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<?xi32>):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @grad_terminator(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'grad' region must end with faattn.grad_yield}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @grad_arguments(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'grad' region must take ('f32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32')}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32):
+    faattn.grad_yield %s, %s
+  }
+  return
+}
+
+// -----
+
+func.func @grad_not_learnable(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    faattn.yield %s : f32
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    %i = arith.index_cast %h : i32 to index
+    // expected-error @+1 {{'faattn.grad_yield' op yields a derivative for param 0, which the op's requires_grad does not list}}
+    faattn.grad_yield %s, %s params(%s -> %pp[%i] : memref<4xf32>)
+  }
+  return
+}
+
+// -----
+
+func.func @grad_indices(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0>, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    faattn.yield %s : f32
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    // expected-error @+1 {{'faattn.grad_yield' op needs one index per dimension of its params (1), got 0}}
+    faattn.grad_yield %s, %s params(%s -> %pp[] : memref<4xf32>)
+  }
+  return
+}
+
+// -----
+
+func.func @grad_yield_outside() {
+  %c = arith.constant 1.0 : f32
+  // expected-error @+1 {{'faattn.grad_yield' op expects parent op 'faattn.attention'}}
+  faattn.grad_yield %c, %c
+}

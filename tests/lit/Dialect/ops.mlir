@@ -68,3 +68,30 @@ func.func @params_no_mask_bhsd(%q: memref<?x4x?x64xf16>, %k: memref<?x4x?x64xf16
 func.func @tile_types(%a: !faattn.tile<128x64xf32>, %b: !faattn.tile<64x128xbf16, "smem">) {
   return
 }
+
+// A backward op with learnable params and a grad region (faattn-score-grad's
+// form): grad_yield's entries, scalar and ranked, survive the round trips.
+// CHECK-LABEL: func.func @grad_region
+func.func @grad_region(%q: memref<?x?x4x64xbf16>, %w: memref<4x?xf32>, %t: memref<f32>) {
+  // CHECK: requires_grad = array<i64: 0, 1>
+  // CHECK: } grad {
+  // CHECK-NEXT: ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32, %[[W:.*]]: memref<4x?xf32>, %[[T:.*]]: memref<f32>):
+  // CHECK: faattn.grad_yield %score, %{{.*}} params(%[[D:.*]] -> %[[W]][%[[I:.*]], %[[J:.*]]] : memref<4x?xf32>, %[[D]] -> %[[T]][] : memref<f32>)
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%q : memref<?x?x4x64xbf16>)
+      v(%q : memref<?x?x4x64xbf16>) out(%q : memref<?x?x4x64xbf16>)
+      params(%w, %t : memref<4x?xf32>, memref<f32>)
+      attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>,
+                  num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0, 1>,
+                  scale = 0.125 : f32}
+  score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %wp: memref<4x?xf32>, %tp: memref<f32>):
+    faattn.yield %s : f32
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %wp: memref<4x?xf32>, %tp: memref<f32>):
+    %one = arith.constant 1.0 : f32
+    %i = arith.index_cast %h : i32 to index
+    %j = arith.index_cast %ki : i32 to index
+    faattn.grad_yield %s, %one params(%one -> %wp[%i, %j] : memref<4x?xf32>, %one -> %tp[] : memref<f32>)
+  }
+  return
+}

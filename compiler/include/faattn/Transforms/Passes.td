@@ -18,6 +18,40 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FAAttnScoreGrad : Pass<"faattn-score-grad", "::mlir::func::FuncOp"> {
+  let summary = "Differentiate the score region of backward attention ops";
+  let description = [{
+    For each `faattn.attention` with `mode = backward` and no `grad` region
+    yet, builds its `grad` region: the score region's code, then the
+    derivatives of its value score' for one element, by reverse mode, ending
+    with `faattn.grad_yield %score', %dscore params(%d -> %p[%idx] : ...)`:
+    d score' / d score, and d score' / d p[idx] for every element of a param
+    in the op's `requires_grad` (the spec's learnable params) that the
+    region reads along a differentiable path, with the indices it is read
+    at. Reads of one param at equal indices (the same values, or the same
+    ops of the same values) give one entry, their sum. Forward and decode
+    ops are left alone. A later backward lowering evaluates the region on
+    fragments as the forward evaluates the score region: dS = P (dP - D)
+    dscore, and each entry adds dS * d into its param's gradient at idx.
+
+    Rules, PyTorch autograd's (derivatives.yaml), g the adjoint of the
+    result r: addf g, g; subf g, -g; mulf g y, g x; divf g / y,
+    -g (r / y); negf -g; tanh g (1 - r r); exp g r; exp2 g r ln 2;
+    log g / x; absf g sgn(x) with sgn(0) = 0 (so abs'(0) = 0);
+    maximumf / minimumf: the larger (smaller) operand gets g, the other 0,
+    and at a tie each gets g / 2 (torch.maximum / torch.minimum); select
+    (where): the taken branch gets g, the other 0, the condition nothing.
+    Comparisons, i32 values and their conversions (sitofp), constants,
+    indices, the mask and the params outside `requires_grad` get no
+    gradient. Only values that depend on the score or a learnable param get
+    code. Simplifications are exact only: x * 1 = x, x * -1 = -x, -(c) is a
+    constant. Any other op on a differentiable path (e.g. math.sin written
+    by hand) is an error: `faattn-score-grad cannot differentiate 'OP'`.
+    Not part of the GPU pipeline yet (faattn-opt runs it).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def FAAttnMaskAnalysis : Pass<"faattn-mask-analysis", "::mlir::func::FuncOp"> {
   let summary = "Split the KV loop into masked and mask-free ranges; skip empty blocks";
   let description = [{

@@ -155,13 +155,14 @@ void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, V
   props.layout = LayoutAttr::get(b.getContext(), layout);
   state.addRegion(); // score
   state.addRegion(); // mask
+  state.addRegion(); // grad (faattn-score-grad)
 }
 
 static void setIndexRegionArgNames(Region &region, bool hasScore,
                                    OpAsmSetValueNameFn setName);
 
 void AttentionOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
-  setIndexRegionArgNames(region, &region == &getScore(), setName);
+  setIndexRegionArgNames(region, &region == &getScore() || &region == &getGrad(), setName);
 }
 
 int64_t AttentionOp::getHeadDimQK() {
@@ -244,6 +245,18 @@ LogicalResult AttentionOp::verify() {
     if (tile->size() != 2 || (*tile)[0] <= 0 || (*tile)[1] <= 0)
       return emitOpError() << "tile must be two positive sizes [block_m, block_n]";
   }
+  if (auto grads = getRequiresGrad()) {
+    int64_t previous = -1;
+    for (int64_t p : *grads) {
+      if (p <= previous || p >= static_cast<int64_t>(getParams().size()))
+        return emitOpError() << "requires_grad must list positions of params in increasing "
+                                "order, got "
+                             << p;
+      previous = p;
+      if (!cast<MemRefType>(getParams()[p].getType()).getElementType().isF32())
+        return emitOpError() << "requires_grad names param " << p << ", which is not f32";
+    }
+  }
   return success();
 }
 
@@ -287,6 +300,8 @@ static void setIndexRegionArgNames(Region &region, bool hasScore,
       setName(block.getArgument(i++), n);
 }
 
+static LogicalResult verifyGradRegion(AttentionOp op);
+
 LogicalResult AttentionOp::verifyRegions() {
   Builder b(getContext());
   if (failed(verifyIndexRegion(*this, getScore(), "score", b.getF32Type(), b.getF32Type(),
@@ -295,6 +310,120 @@ LogicalResult AttentionOp::verifyRegions() {
   if (hasMask() && failed(verifyIndexRegion(*this, getMask(), "mask", Type(), b.getI1Type(),
                                             getParams().getTypes())))
     return failure();
+  if (hasGrad())
+    return verifyGradRegion(*this);
+  return success();
+}
+
+/// The grad region: the score region's arguments, a faattn.grad_yield whose
+/// entries name params of `requires_grad` by their region arguments.
+static LogicalResult verifyGradRegion(AttentionOp op) {
+  Builder b(op.getContext());
+  Block &block = op.getGrad().front();
+  SmallVector<Type> expected{b.getF32Type()};
+  expected.append(AttentionOp::kNumIndexArgs, b.getI32Type());
+  llvm::append_range(expected, op.getParams().getTypes());
+  if (block.getArgumentTypes() != ArrayRef<Type>(expected)) {
+    InFlightDiagnostic diag = op.emitOpError() << "'grad' region must take (";
+    llvm::interleaveComma(expected, diag);
+    return diag << ")";
+  }
+  auto yield = dyn_cast<GradYieldOp>(block.getTerminator());
+  if (!yield)
+    return op.emitOpError() << "'grad' region must end with faattn.grad_yield";
+  ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
+  for (Value ref : yield.getParamRefs()) {
+    auto arg = dyn_cast<BlockArgument>(ref);
+    unsigned first = 1 + AttentionOp::kNumIndexArgs;
+    if (!arg || arg.getOwner() != &block || arg.getArgNumber() < first)
+      return yield.emitOpError() << "params must be param arguments of the 'grad' region";
+    if (!llvm::is_contained(learnable, int64_t(arg.getArgNumber() - first)))
+      return yield.emitOpError() << "yields a derivative for param "
+                                 << arg.getArgNumber() - first
+                                 << ", which the op's requires_grad does not list";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GradYieldOp
+//===----------------------------------------------------------------------===//
+
+static int64_t rankOf(Value memref) { return cast<MemRefType>(memref.getType()).getRank(); }
+
+OperandRange GradYieldOp::getIndicesOf(unsigned i) {
+  int64_t start = 0;
+  for (unsigned j = 0; j < i; ++j)
+    start += rankOf(getParamRefs()[j]);
+  return getIndices().slice(start, rankOf(getParamRefs()[i]));
+}
+
+LogicalResult GradYieldOp::verify() {
+  if (getDparams().size() != getParamRefs().size())
+    return emitOpError() << "needs one param per derivative, got " << getDparams().size()
+                         << " derivatives and " << getParamRefs().size() << " params";
+  int64_t indices = 0;
+  for (Value ref : getParamRefs()) {
+    if (!cast<MemRefType>(ref.getType()).getElementType().isF32())
+      return emitOpError() << "params must be f32 memrefs, got " << ref.getType();
+    indices += rankOf(ref);
+  }
+  if (indices != static_cast<int64_t>(getIndices().size()))
+    return emitOpError() << "needs one index per dimension of its params (" << indices
+                         << "), got " << getIndices().size();
+  return success();
+}
+
+// faattn.grad_yield %v, %ds [params(%d -> %p[%i, ...] : memref<...>, ...)] attr-dict
+void GradYieldOp::print(OpAsmPrinter &p) {
+  p << " " << getValue() << ", " << getDscore();
+  if (!getDparams().empty()) {
+    p << " params(";
+    for (unsigned i = 0, e = getDparams().size(); i < e; ++i) {
+      if (i)
+        p << ", ";
+      p << getDparams()[i] << " -> " << getParamRefs()[i] << "[";
+      p.printOperands(getIndicesOf(i));
+      p << "] : " << getParamRefs()[i].getType();
+    }
+    p << ")";
+  }
+  p.printOptionalAttrDict((*this)->getAttrs(), {getOperandSegmentSizesAttrName()});
+}
+
+ParseResult GradYieldOp::parse(OpAsmParser &parser, OperationState &result) {
+  using Operand = OpAsmParser::UnresolvedOperand;
+  Operand value, dscore;
+  SmallVector<Operand> dparams, refs, indices;
+  SmallVector<Type> refTypes;
+  if (parser.parseOperand(value) || parser.parseComma() || parser.parseOperand(dscore))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("params"))) {
+    auto entry = [&]() -> ParseResult {
+      Type t;
+      if (parser.parseOperand(dparams.emplace_back()) || parser.parseArrow() ||
+          parser.parseOperand(refs.emplace_back()) ||
+          parser.parseOperandList(indices, OpAsmParser::Delimiter::Square) ||
+          parser.parseColonType(t))
+        return failure();
+      refTypes.push_back(t);
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren, entry))
+      return failure();
+  }
+  if (parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  Type f32 = parser.getBuilder().getF32Type(), index = parser.getBuilder().getIndexType();
+  if (parser.resolveOperand(value, f32, result.operands) ||
+      parser.resolveOperand(dscore, f32, result.operands) ||
+      parser.resolveOperands(dparams, f32, result.operands) ||
+      parser.resolveOperands(refs, refTypes, parser.getNameLoc(), result.operands) ||
+      parser.resolveOperands(indices, index, result.operands))
+    return failure();
+  result.getOrAddProperties<Properties>().operandSegmentSizes = {
+      1, 1, static_cast<int32_t>(dparams.size()), static_cast<int32_t>(refs.size()),
+      static_cast<int32_t>(indices.size())};
   return success();
 }
 

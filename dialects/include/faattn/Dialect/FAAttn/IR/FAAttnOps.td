@@ -40,6 +40,14 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     params as memrefs; the score region receives the scaled score (f32)
     first and yields an f32, the mask region yields an i1. An empty mask
     region keeps every element.
+
+    `requires_grad` lists the positions (in `params`) of the f32 params
+    whose gradient a backward computes (the spec's `requires_grad`). The
+    `grad` region, which faattn-score-grad builds from the score region,
+    takes the score region's arguments and ends with a `faattn.grad_yield`
+    of the score's value, its derivative with respect to the score, and the
+    derivative with respect to each param element it reads (a param of
+    `requires_grad`, at the indices it reads).
   }];
   let arguments = (ins
     AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v, AnyMemRef:$out,
@@ -56,9 +64,11 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     FAAttn_LayoutAttr:$layout,
     UnitAttr:$varlen,
     OptionalAttr<I64Attr>:$paged_kv_page,
-    OptionalAttr<DenseI64ArrayAttr>:$tile
+    OptionalAttr<DenseI64ArrayAttr>:$tile,
+    OptionalAttr<DenseI64ArrayAttr>:$requires_grad
   );
-  let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask);
+  let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask,
+                        MaxSizedRegion<1>:$grad);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)` `k` `(` $k `:` type($k) `)`
     `v` `(` $v `:` type($v) `)` `out` `(` $out `:` type($out) `)`
@@ -68,7 +78,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
     (`seqlens_kv` `(` $seqlens_kv^ `:` type($seqlens_kv) `)`)?
     (`params` `(` $params^ `:` type($params) `)`)?
-    attr-dict-with-keyword `score` $score (`mask` $mask^)?
+    attr-dict-with-keyword `score` $score (`mask` $mask^)? (`grad` $grad^)?
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
@@ -86,6 +96,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     /// region has the score first, then (b, h, q_idx, kv_idx, seq_q, seq_kv).
     static constexpr unsigned kNumIndexArgs = 6;
     bool hasMask() { return !getMask().empty(); }
+    bool hasGrad() { return !getGrad().empty(); }
     int64_t getGroupSize() { return getNumHeads() / getNumKvHeads(); }
     /// Head dims from the static innermost sizes of Q and V.
     int64_t getHeadDimQK();
@@ -98,6 +109,34 @@ def FAAttn_YieldOp : FAAttn_Op<"yield", [Pure, Terminator,
   let summary = "Yields the value of a score, mask or map region";
   let arguments = (ins AnyType:$value);
   let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+def FAAttn_GradYieldOp : FAAttn_Op<"grad_yield", [Pure, Terminator,
+    AttrSizedOperandSegments, HasParent<"AttentionOp">]> {
+  let summary = "Yields the score, its derivatives and the param elements they belong to";
+  let description = [{
+    The terminator of an attention op's `grad` region, for one element
+    (b, h, q_idx, kv_idx):
+
+      faattn.grad_yield %value, %dscore
+        params(%d0 -> %slopes[%i] : memref<16xf32>, %d1 -> %temp[] : memref<f32>)
+
+    `value` is score'(score, ...), the score region's value; `dscore` is
+    d score' / d score; each entry `%d -> %p[%idx...]` is d score' / d p[idx],
+    the derivative with respect to the element of param `%p` (an argument of
+    the region) at the indices `idx` (one per dimension of `%p`). A backward
+    adds dS * %d into p's gradient at idx. Several entries may name one param
+    (reads at different indices); an element that the region does not read
+    along a differentiable path has no entry (its derivative is 0).
+  }];
+  let arguments = (ins F32:$value, F32:$dscore, Variadic<F32>:$dparams,
+                       Variadic<AnyMemRef>:$param_refs, Variadic<Index>:$indices);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The indices of entry `i` (as many as its param's rank).
+    ::mlir::OperandRange getIndicesOf(unsigned i);
+  }];
 }
 
 //===----------------------------------------------------------------------===//
