@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -101,8 +102,10 @@ DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }
 
+/// `firstLaunch`: the kernel's first launch (its module is loaded then: the
+/// driver's JIT from PTX); its host time is printed as first_launch_ms.
 bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
-                 ref::Shape shape, uint64_t seedBase) {
+                 ref::Shape shape, uint64_t seedBase, bool firstLaunch) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   spec::DType inType = k.dtype;
@@ -219,7 +222,12 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   if (uploadFailed)
     return false;
   auto launch = [&](size_t copy = 0) { return kernel.launch(copies[copy]); };
-  if (Status s = launch(); !s) {
+  auto launchStart = std::chrono::steady_clock::now();
+  Status launched = launch();
+  double launchMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              launchStart)
+                        .count();
+  if (Status s = std::move(launched); !s) {
     llvm::errs() << "faattn-run: error: " << s.message() << "\n";
     return false;
   }
@@ -322,6 +330,8 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   llvm::outs() << llvm::format(" (tolerance %.0e%s)", tol, sampled ? ", sampled rows" : "");
   if (unwritten)
     llvm::outs() << " UNWRITTEN-OUTPUT";
+  if (firstLaunch)
+    llvm::outs() << llvm::format(" first_launch_ms=%.1f", launchMs);
   if (benchIters > 0) {
     CUevent start, stop;
     d.eventCreate(&start, 0);
@@ -391,20 +401,29 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
       continue;
     }
     int diskHits = rt.stats().diskHits;
+    auto compileStart = std::chrono::steady_clock::now();
     Result<Kernel> kernel = rt.compile(specText.str(), k.name);
+    double compileMs = std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - compileStart)
+                           .count();
+    // With a disk cache: where the kernel came from and how long that took
+    // (spec text to a compiled kernel; its module loads at the first launch).
     if (kernel && !cacheDir.empty())
       llvm::outs() << k.name << ": "
                    << (rt.stats().diskHits > diskHits ? "from the disk cache" : "compiled") << " ("
-                   << kernel->compiled().alternatives.size() << " shape-dependent builds more)\n";
+                   << kernel->compiled().alternatives.size() << " shape-dependent builds more)"
+                   << llvm::format(" in %.1f ms", compileMs) << "\n";
     if (!kernel) {
       ++failures;
       fail(kernel.error());
       continue;
     }
+    bool first = !cacheDir.empty();
     for (const ref::Shape &shape : shapeList) {
       ++ran;
-      if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull))
+      if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull, first))
         ++failures;
+      first = false;
     }
   }
   if (!onlyKernel.empty() && ran == 0 && failures == 0)
