@@ -71,7 +71,7 @@ for seed in 1 2 3 4; do
   [ -f "/tmp/faattn-random-hopper-$seed.fa" ] ||
     python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
 done
-for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa \
+for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa tests/lit/cpu/head-dims.fa \
     /tmp/faattn-random-hopper-*.fa; do
   ov=/tmp/faattn-overlap/$(basename "$spec")
   python3 tools/spec-with-key.py "overlap = softmax" "$spec" "$ov" --tma-forward

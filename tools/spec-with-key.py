@@ -5,7 +5,7 @@ A/B scripts' variants of bench/grid.fa (bench/experiments/ab-key.sh, ab-alone.sh
     python3 tools/spec-with-key.py "overlap = softmax" IN.fa OUT.fa [--tma-forward]
 
 --tma-forward: only the kernels the key applies to on the wgmma TMA pipeline (target sm_90a,
-mode forward, dtype bf16 or f16, no varlen or paged_kv, head dims multiples of 64); the others
+mode forward, dtype bf16 or f16, no varlen or paged_kv, head dims multiples of 16); the others
 are copied as they are. Prints how many kernels got the key.
 """
 import re
@@ -50,7 +50,7 @@ def tma_forward(body):
     dims = [int(x) for x in re.findall(r"\d+", s.get("head_dim", "0"))]
     return (s.get("target", "sm_90a") == "sm_90a" and s.get("mode", "forward") == "forward"
             and s.get("dtype", "bf16") in ("bf16", "f16") and "varlen" not in s
-            and "paged_kv" not in s and dims and all(d % 64 == 0 for d in dims)
+            and "paged_kv" not in s and dims and all(d % 16 == 0 for d in dims)
             and all(m % 64 == 0 for m in [int(t) for t in re.findall(r"(\d+)x", s.get("tile", ""))]))
 
 

@@ -528,8 +528,8 @@ void Checker::run() {
       diag.error(loc, "overlap = softmax is not supported with varlen yet");
     else if (k.pagedKVPage)
       diag.error(loc, "overlap = softmax is not supported with paged_kv yet");
-    else if (k.headDimQK % 64 != 0 || k.headDimV % 64 != 0)
-      diag.error(loc, "overlap = softmax requires head dims that are multiples of 64 (the TMA "
+    else if (k.headDimQK % 16 != 0 || k.headDimV % 16 != 0)
+      diag.error(loc, "overlap = softmax requires head dims that are multiples of 16 (the TMA "
                       "pipeline), got " +
                           llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
   }
