@@ -28,7 +28,7 @@ static bool providedBy(const IRMapping *pre, Operation &o) {
          llvm::all_of(o.getResults(), [&](Value r) { return pre->contains(r); });
 }
 
-Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMapping *pre) {
+IRMapping inlineRegionBody(OpBuilder &b, Region &region, ValueRange args, const IRMapping *pre) {
   IRMapping map;
   Block &block = region.front();
   map.map(block.getArguments(), args);
@@ -40,7 +40,12 @@ Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMappin
     }
     b.clone(o, map);
   }
-  return map.lookupOrDefault(cast<YieldOp>(block.getTerminator()).getValue());
+  return map;
+}
+
+Value inlineRegion(OpBuilder &b, Region &region, ValueRange args, const IRMapping *pre) {
+  IRMapping map = inlineRegionBody(b, region, args, pre);
+  return map.lookupOrDefault(cast<YieldOp>(region.front().getTerminator()).getValue());
 }
 
 namespace {

@@ -104,6 +104,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
 }
 
 void addCpuLoweringPasses(OpPassManager &pm) {
+  // Backward ops (the algorithm passes leave them whole): the score's
+  // derivatives, then the backward as scalar loops. Both leave forward
+  // kernels unchanged.
+  pm.nest<func::FuncOp>().addPass(createFAAttnScoreGrad());
+  pm.nest<func::FuncOp>().addPass(createFAAttnBackwardToLoops());
   pm.nest<func::FuncOp>().addPass(createFAAttnTilesToLinalg());
   pm.addPass(createForallToForLoopPass());
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -377,3 +377,60 @@ func.func @grad_yield_outside() {
   // expected-error @+1 {{'faattn.grad_yield' op expects parent op 'faattn.attention'}}
   faattn.grad_yield %c, %c
 }
+
+// -----
+
+// The backward's gradient operands: backward ops only, all of dout, dq, dk, dv,
+// with lse, shaped like out, q, k, v, one gradient per requires_grad param.
+func.func @grads_on_forward(%q: memref<?x?x4x64xf16>, %lse: memref<?x4x?xf32>) {
+  // expected-error @+1 {{'faattn.attention' op has gradient operands (dout, dq, dk, dv, param_grads), which only mode = backward takes}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) lse(%lse : memref<?x4x?xf32>) dout(%q : memref<?x?x4x64xf16>) dq(%q : memref<?x?x4x64xf16>) dk(%q : memref<?x?x4x64xf16>) dv(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @grads_partial(%q: memref<?x?x4x64xf16>, %lse: memref<?x4x?xf32>) {
+  // expected-error @+1 {{'faattn.attention' op needs all of 'dout', 'dq', 'dk' and 'dv' (or none)}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) lse(%lse : memref<?x4x?xf32>) dout(%q : memref<?x?x4x64xf16>) dq(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @grads_without_lse(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op with gradient operands needs 'lse' (the forward's log-sum-exp)}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) dout(%q : memref<?x?x4x64xf16>) dq(%q : memref<?x?x4x64xf16>) dk(%q : memref<?x?x4x64xf16>) dv(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @dk_shape(%q: memref<?x?x4x64xf16>, %k2: memref<?x?x2x64xf16>, %lse: memref<?x4x?xf32>) {
+  // expected-error @+1 {{'faattn.attention' op 'dk' must be shaped like 'k' ('memref<?x?x4x64xf16>'), got 'memref<?x?x2x64xf16>'}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) lse(%lse : memref<?x4x?xf32>) dout(%q : memref<?x?x4x64xf16>) dq(%q : memref<?x?x4x64xf16>) dk(%k2 : memref<?x?x2x64xf16>) dv(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @param_grads_count(%q: memref<?x?x4x64xf16>, %lse: memref<?x4x?xf32>, %p: memref<4xf32>) {
+  // expected-error @+1 {{'faattn.attention' op needs one param gradient per requires_grad position (1), got 0}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) lse(%lse : memref<?x4x?xf32>) params(%p : memref<4xf32>) dout(%q : memref<?x?x4x64xf16>) dq(%q : memref<?x?x4x64xf16>) dk(%q : memref<?x?x4x64xf16>) dv(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0>, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
+    faattn.yield %s : f32
+  }
+  return
+}

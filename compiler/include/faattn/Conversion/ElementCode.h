@@ -21,6 +21,12 @@ namespace faattn {
 mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRange args,
                          const mlir::IRMapping *pre = nullptr);
 
+/// The same for any terminator: clones the block's ops (not its terminator)
+/// and returns the mapping, in which the caller looks up what the
+/// terminator yields (the grad region's faattn.grad_yield).
+mlir::IRMapping inlineRegionBody(mlir::OpBuilder &b, mlir::Region &region,
+                                 mlir::ValueRange args, const mlir::IRMapping *pre = nullptr);
+
 /// The code of a tile_score or tile_mask region split by what it depends
 /// on, for a lowering that evaluates the region per element of a tile whose
 /// elements share rows and columns (a wgmma fragment: a thread's 64 elements

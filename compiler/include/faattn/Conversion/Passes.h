@@ -1,7 +1,7 @@
 //===- Passes.h - faattn's conversion passes -------------------*- C++ -*-===//
 //
 // The conversion passes (declared in Passes.td beside this header): the CPU
-// path's faattn-tiles-to-linalg, the GPU paths' faattn-tiles-to-wgmma,
+// path's faattn-backward-to-loops and faattn-tiles-to-linalg, the GPU paths' faattn-tiles-to-wgmma,
 // faattn-fast-math, faattn-tiles-to-gpu and faattn-tensor-map-args.
 //
 //===----------------------------------------------------------------------===//
@@ -13,7 +13,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

@@ -27,6 +27,27 @@ def FAAttnTilesToLinalg : Pass<"faattn-tiles-to-linalg", "::mlir::func::FuncOp">
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FAAttnBackwardToLoops : Pass<"faattn-backward-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "CPU path: a backward attention op to f32 scalar loops (FA2's backward, naive)";
+  let description = [{
+    Lowers each `mode = backward` faattn.attention op with its gradient
+    operands (dout, lse, dq, dk, dv, param_grads) and its `grad` region
+    (faattn-score-grad runs first) to scf.for loops over the memrefs, in
+    f32: dq, dk, dv and the param gradients are zeroed; per (batch, query
+    head, query row i) with lse_i > -inf, D_i = dO_i . O_i; per key j the
+    mask keeps, s = scale * q_i . k_j, the grad region gives s', d s'/d s
+    and d s'/d p[idx]; P = exp(s' - lse_i), and where P != 0:
+    dS' = P (dO_i . v_j - D_i), dS = dS' d s'/d s, dv_j += P dO_i,
+    dq_i += scale dS k_j, dk_j += scale dS q_i (GQA: over the group's query
+    heads), p_grad[idx] += dS' d s'/d p[idx]. A fully masked row and a key
+    with P = 0 contribute nothing (never NaN). The score, mask and grad
+    regions are inlined per element (ElementCode's inlineRegion). varlen and
+    paged_kv backward ops are refused.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
+}
+
 def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
   let summary = "GPU path on Hopper tensor cores: wgmma products, TMA loads, fragments in registers";
   let description = [{

@@ -50,7 +50,8 @@ struct AlgorithmOptions {
 /// `stopAfter` names no algorithm pass.
 bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options = {});
 
-/// The CPU path after the algorithm passes: faattn-tiles-to-linalg, one-shot
+/// The CPU path after the algorithm passes: faattn-score-grad and
+/// faattn-backward-to-loops (backward ops), faattn-tiles-to-linalg, one-shot
 /// bufferization, deallocation, loops, and conversion to the LLVM dialect.
 void addCpuLoweringPasses(mlir::OpPassManager &pm);
 

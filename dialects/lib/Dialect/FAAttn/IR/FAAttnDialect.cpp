@@ -133,7 +133,7 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
 void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, Value v,
                         Value out, Value lse, SequenceOperands seqs, ValueRange params,
                         int64_t numHeads, int64_t numKVHeads, float scale, Mode mode,
-                        Layout layout) {
+                        Layout layout, const BackwardOperands &backward) {
   state.addOperands({q, k, v, out});
   auto optional = [&](Value v) -> int32_t {
     if (v)
@@ -144,9 +144,13 @@ void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, V
           hasCuKV = optional(seqs.cuSeqlensKV), hasTable = optional(seqs.blockTable),
           hasLens = optional(seqs.seqlensKV);
   state.addOperands(params);
+  int32_t hasDout = optional(backward.dout), hasDq = optional(backward.dq),
+          hasDk = optional(backward.dk), hasDv = optional(backward.dv);
+  state.addOperands(backward.paramGrads);
   state.getOrAddProperties<Properties>().operandSegmentSizes = {
       1, 1, 1, 1, hasLse, hasCuQ, hasCuKV, hasTable, hasLens,
-      static_cast<int32_t>(params.size())};
+      static_cast<int32_t>(params.size()), hasDout, hasDq, hasDk, hasDv,
+      static_cast<int32_t>(backward.paramGrads.size())};
   Properties &props = state.getOrAddProperties<Properties>();
   props.num_heads = b.getI64IntegerAttr(numHeads);
   props.num_kv_heads = b.getI64IntegerAttr(numKVHeads);
@@ -257,6 +261,40 @@ LogicalResult AttentionOp::verify() {
         return emitOpError() << "requires_grad names param " << p << ", which is not f32";
     }
   }
+  // The backward's gradient operands: all or none, on backward ops only.
+  Value grads[] = {getDout(), getDq(), getDk(), getDv()};
+  bool any = llvm::any_of(grads, [](Value v) { return bool(v); }) || !getParamGrads().empty();
+  if (!any)
+    return success();
+  if (getMode() != Mode::backward)
+    return emitOpError() << "has gradient operands (dout, dq, dk, dv, param_grads), which only "
+                            "mode = backward takes";
+  if (!llvm::all_of(grads, [](Value v) { return bool(v); }))
+    return emitOpError() << "needs all of 'dout', 'dq', 'dk' and 'dv' (or none)";
+  if (!getLse())
+    return emitOpError() << "with gradient operands needs 'lse' (the forward's log-sum-exp)";
+  struct Like {
+    const char *name, *like;
+    Value value, ref;
+  } likes[] = {{"dout", "out", getDout(), getOut()},
+               {"dq", "q", getDq(), getQ()},
+               {"dk", "k", getDk(), getK()},
+               {"dv", "v", getDv(), getV()}};
+  for (const Like &l : likes) {
+    auto t = cast<MemRefType>(l.value.getType()), r = cast<MemRefType>(l.ref.getType());
+    if (t.getRank() != 4 || t.getShape()[headDimIdx] != r.getShape()[headDimIdx] ||
+        t.getShape().back() != r.getShape().back() || !isa<FloatType>(t.getElementType()))
+      return emitOpError() << "'" << l.name << "' must be shaped like '" << l.like << "' ("
+                           << r << "), got " << t;
+  }
+  ArrayRef<int64_t> learnable = getRequiresGrad().value_or(ArrayRef<int64_t>());
+  if (getParamGrads().size() != learnable.size())
+    return emitOpError() << "needs one param gradient per requires_grad position ("
+                         << learnable.size() << "), got " << getParamGrads().size();
+  for (auto [g, p] : llvm::zip(getParamGrads(), learnable))
+    if (g.getType() != getParams()[p].getType())
+      return emitOpError() << "the gradient of param " << p << " must have its type "
+                           << getParams()[p].getType() << ", got " << g.getType();
   return success();
 }
 

@@ -26,6 +26,12 @@ namespace faattn {
 struct SequenceOperands {
   mlir::Value cuSeqlensQ, cuSeqlensKV, blockTable, seqlensKV;
 };
+/// A backward attention op's gradient operands (all or none): dout (input),
+/// dq, dk, dv and one gradient per requires_grad param (outputs).
+struct BackwardOperands {
+  mlir::Value dout, dq, dk, dv;
+  llvm::SmallVector<mlir::Value> paramGrads;
+};
 } // namespace faattn
 
 #define GET_OP_CLASSES

@@ -48,6 +48,13 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     of the score's value, its derivative with respect to the score, and the
     derivative with respect to each param element it reads (a param of
     `requires_grad`, at the indices it reads).
+
+    A backward op (`mode = backward`) may carry its gradient operands, all
+    or none: `dout` (dL/d out, shaped like `out`), `lse` (the forward's
+    log-sum-exp, an input here), and the outputs `dq`, `dk`, `dv` (shaped
+    like q, k, v) and `param_grads`, one per `requires_grad` position, each
+    of its param's type (KernelABI.h's backward argument list).
+    faattn-backward-to-loops lowers such an op on the CPU path.
   }];
   let arguments = (ins
     AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v, AnyMemRef:$out,
@@ -57,6 +64,11 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     Optional<AnyMemRef>:$block_table,
     Optional<AnyMemRef>:$seqlens_kv,
     Variadic<AnyMemRef>:$params,
+    Optional<AnyMemRef>:$dout,
+    Optional<AnyMemRef>:$dq,
+    Optional<AnyMemRef>:$dk,
+    Optional<AnyMemRef>:$dv,
+    Variadic<AnyMemRef>:$param_grads,
     ConfinedAttr<I64Attr, [IntPositive]>:$num_heads,
     ConfinedAttr<I64Attr, [IntPositive]>:$num_kv_heads,
     F32Attr:$scale,
@@ -78,6 +90,11 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
     (`seqlens_kv` `(` $seqlens_kv^ `:` type($seqlens_kv) `)`)?
     (`params` `(` $params^ `:` type($params) `)`)?
+    (`dout` `(` $dout^ `:` type($dout) `)`)?
+    (`dq` `(` $dq^ `:` type($dq) `)`)?
+    (`dk` `(` $dk^ `:` type($dk) `)`)?
+    (`dv` `(` $dv^ `:` type($dv) `)`)?
+    (`param_grads` `(` $param_grads^ `:` type($param_grads) `)`)?
     attr-dict-with-keyword `score` $score (`mask` $mask^)? (`grad` $grad^)?
   }];
   let hasVerifier = 1;
@@ -89,7 +106,8 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
                    "::faattn::SequenceOperands":$seqs,
                    "::mlir::ValueRange":$params, "int64_t":$numHeads,
                    "int64_t":$numKVHeads, "float":$scale, "::faattn::Mode":$mode,
-                   "::faattn::Layout":$layout)>
+                   "::faattn::Layout":$layout,
+                   CArg<"const ::faattn::BackwardOperands &", "{}">:$backward)>
   ];
   let extraClassDeclaration = [{
     /// Number of leading region arguments before the params: the score
