@@ -212,8 +212,8 @@ Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
 void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
   Location l = loc(k.loc);
   // The signature is the kernel ABI's argument list (KernelABI.h: q, k, v,
-  // out, lse, the sequence operands, the params; the split-KV workspace is
-  // faattn-split-kv's to add).
+  // out, lse, [dout, dq, dk, dv,] the sequence operands, the params[, their
+  // gradients]; the split-KV workspace is faattn-split-kv's to add).
   std::vector<KernelArg> abiArgs = kernelArgs(k, /*splitKV=*/false);
   SmallVector<Type> argTypes;
   std::map<std::string, unsigned> position;
@@ -265,9 +265,18 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
               : k.mode == spec::Mode::Backward ? Mode::backward
                                                : Mode::decode;
   auto layout = k.layout == spec::Layout::BSHD ? Layout::bshd : Layout::bhsd;
+  // The backward's gradient operands (absent from a forward's arguments).
+  BackwardOperands backward;
+  backward.dout = arg("dout");
+  backward.dq = arg("dq");
+  backward.dk = arg("dk");
+  backward.dv = arg("dv");
+  for (const spec::ParamDecl &p : k.params)
+    if (Value g = arg(("grad:" + p.name).c_str()))
+      backward.paramGrads.push_back(g);
   auto attn = AttentionOp::create(b, l, arg("q"), arg("k"), arg("v"), arg("out"), arg("lse"), seqs,
                                   params,
-                                  k.headsQ, k.headsKV, k.scale, mode, layout);
+                                  k.headsQ, k.headsKV, k.scale, mode, layout, backward);
   if (k.varlen)
     attn.setVarlen(true);
   if (k.pagedKVPage)

@@ -75,8 +75,16 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
   add("k", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq), qkvStatic);
   add("v", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq), qkvStatic);
   add("out", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq), qkvStatic);
-  if (k.returnLse)
+  bool backward = k.mode == spec::Mode::Backward;
+  if (k.returnLse || backward)
     add("lse", "f32", {qBatch, num(k.headsQ), qSeq}, {1});
+  if (backward) {
+    // The backward: dout (dL/d out) in, dq, dk, dv out, shaped as q, k, v.
+    add("dout", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq), qkvStatic);
+    add("dq", inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq), qkvStatic);
+    add("dk", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq), qkvStatic);
+    add("dv", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq), qkvStatic);
+  }
   if (k.varlen)
     add("cu_seqlens_q", "i32", {"batch + 1"}, {});
   if (k.varlen && !k.pagedKVPage)
@@ -97,6 +105,15 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
                                                 : std::string(spec::dimName(d)));
     }
     add("param:" + p.name, spec::typeName(p.elemType), shape, staticDims);
+  }
+  // The backward's param gradients (f32, each of its param's shape), in the
+  // params' order.
+  if (backward) {
+    std::vector<KernelArg> grads;
+    for (const KernelArg &a : args)
+      if (a.name.rfind("param:", 0) == 0 && k.findParam(a.name.substr(6))->requiresGrad)
+        grads.push_back({"grad:" + a.name.substr(6), "f32", a.shape, a.staticDims});
+    args.insert(args.end(), grads.begin(), grads.end());
   }
   if (splitKV) // faattn-split-kv's workspace, allocated by the runtime
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))

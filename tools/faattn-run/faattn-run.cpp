@@ -8,6 +8,10 @@
 // and compares out and lse with the float64 reference evaluated from the
 // spec itself. Prints one line per kernel and shape; exits 1 when any
 // relative L2 error is above the tolerance (or a kernel fails to compile).
+// Backward kernels (mode = backward, and the backward of a forward kernel
+// with the `backward` flag) get random dout, the forward's out and LSE from
+// the float64 reference, and their dq, dk, dv and param gradients compared
+// with ref::attentionBackward (--backward-tolerance).
 //
 // --gpu runs each kernel through the runtime instead (GpuRun.cpp); the
 // placement of varlen and paged rows is in Placement.cpp.
@@ -21,6 +25,8 @@
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Reference/Reference.h"
+#include "faattn/Reference/ReferenceBackward.h"
+#include "faattn/Target/KernelABIJson.h"
 #include "faattn/Spec/Spec.h"
 #include "faattn/runtime/FileIO.h"
 
@@ -69,6 +75,24 @@ cl::list<std::string> shapes("shape", cl::desc("b=B,seq_q=SQ,seq_kv=SKV (repeata
 cl::opt<double> tolerance("tolerance", cl::init(1e-5),
                           cl::desc("Largest relative L2 error accepted (default 1e-5)"),
                           cl::cat(category));
+// The backward's tolerances, from measurement (f32 loops against float64,
+// out and LSE handed over in f32): dq, dk, dv at most 3.5e-6 (ALiBi at
+// seq_q 517 > seq_kv 300, where large scores magnify the LSE's f32
+// rounding; 2e-7 to 6e-7 elsewhere), so 2e-5 is a margin of 5.7x. A param
+// gradient sums dS' d s'/d p over many elements whose dS' nearly cancel
+// (sum_j dS'_ij = 0 in exact arithmetic), so its relative error is larger:
+// at most 4e-4 measured (a scalar temperature, b=3 129 x 129), 2e-3 a
+// margin of 5x.
+cl::opt<double> backwardTolerance(
+    "backward-tolerance", cl::init(2e-5),
+    cl::desc("Largest relative L2 error accepted for dq, dk and dv of a backward kernel "
+             "(default 2e-5)"),
+    cl::cat(category));
+cl::opt<double> paramGradTolerance(
+    "param-grad-tolerance", cl::init(2e-3),
+    cl::desc("Largest relative L2 error accepted for a backward kernel's param gradients "
+             "(default 2e-3)"),
+    cl::cat(category));
 cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::desc("Set faattn.loop_order (q-outer or kv-outer)"),
                               cl::value_desc("order"), cl::cat(category));
@@ -329,6 +353,176 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   return ok;
 }
 
+/// A dense (batch, seq, heads, dim) tensor in the kernel's layout, and back.
+std::vector<float> toLayout(const std::vector<double> &x, int64_t B, int64_t S, int64_t H,
+                            int64_t D, spec::Layout layout) {
+  std::vector<float> out(x.size());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t d = 0; d < D; ++d) {
+          int64_t dense = ((b * S + s) * H + h) * D + d;
+          int64_t phys = layout == spec::Layout::BSHD ? dense : ((b * H + h) * S + s) * D + d;
+          out[phys] = static_cast<float>(x[dense]);
+        }
+  return out;
+}
+std::vector<double> fromLayout(const std::vector<float> &x, int64_t B, int64_t S, int64_t H,
+                               int64_t D, spec::Layout layout) {
+  std::vector<double> out(x.size());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t s = 0; s < S; ++s)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t d = 0; d < D; ++d) {
+          int64_t dense = ((b * S + s) * H + h) * D + d;
+          int64_t phys = layout == spec::Layout::BSHD ? dense : ((b * H + h) * S + s) * D + d;
+          out[dense] = x[phys];
+        }
+  return out;
+}
+
+/// Runs backward kernel `k` (mode = backward, compiled in `engine`) at
+/// `shape`: random q, k, v, dout and params; out and lse from the float64
+/// forward (rounded to f32, as a forward kernel would hand them over); the
+/// gradients compared with ref::attentionBackward. Returns false on a
+/// numerics failure. The arguments are passed in kernelArgs' order (the
+/// kernel ABI's one definition), by name.
+bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Shape shape,
+                      uint64_t seedBase) {
+  int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
+  int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
+  auto round = [](std::vector<double> v) {
+    for (double &x : v)
+      x = static_cast<float>(x); // the kernel sees f32 inputs
+    return v;
+  };
+  std::vector<double> q = round(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1));
+  std::vector<double> kk = round(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2));
+  std::vector<double> v = round(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3));
+  std::vector<double> dout = round(ref::randomTensor(B * SQ * HQ * DV, seedBase + 5));
+  auto loaded = kernelParams(k, shape, seedBase);
+  if (!loaded) {
+    fail(llvm::toString(loaded.takeError()));
+    return false;
+  }
+  std::vector<ref::ParamValue> params = std::move(*loaded);
+  // The forward's out and LSE, in float64, handed over in f32.
+  std::vector<double> refOut, refLse;
+  uint64_t undefinedOps = 0;
+  ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps);
+  refOut = round(refOut);
+  refLse = round(refLse);
+
+  const float poison = poisonF32();
+  std::vector<float> qf = toLayout(q, B, SQ, HQ, DQK, k.layout);
+  std::vector<float> kf = toLayout(kk, B, SKV, HKV, DQK, k.layout);
+  std::vector<float> vf = toLayout(v, B, SKV, HKV, DV, k.layout);
+  std::vector<float> of = toLayout(refOut, B, SQ, HQ, DV, k.layout);
+  std::vector<float> dof = toLayout(dout, B, SQ, HQ, DV, k.layout);
+  std::vector<float> lsef(refLse.begin(), refLse.end()); // (batch, heads, seq_q)
+  std::vector<float> dqf(qf.size(), poison), dkf(kf.size(), poison), dvf(vf.size(), poison);
+  auto dims = [&](int64_t S, int64_t H, int64_t D) {
+    return k.layout == spec::Layout::BSHD ? std::vector<int64_t>{B, S, H, D}
+                                          : std::vector<int64_t>{B, H, S, D};
+  };
+  std::vector<std::vector<float>> pf32, gradf;
+  std::vector<std::vector<int32_t>> pi32;
+  pf32.reserve(params.size());
+  pi32.reserve(params.size());
+  gradf.reserve(params.size());
+  std::vector<Descriptor> descs;
+  for (const KernelArg &a : kernelArgs(k, /*splitKV=*/false)) {
+    llvm::StringRef name = a.name;
+    if (name == "q")
+      descs.emplace_back(qf.data(), dims(SQ, HQ, DQK));
+    else if (name == "k")
+      descs.emplace_back(kf.data(), dims(SKV, HKV, DQK));
+    else if (name == "v")
+      descs.emplace_back(vf.data(), dims(SKV, HKV, DV));
+    else if (name == "out")
+      descs.emplace_back(of.data(), dims(SQ, HQ, DV));
+    else if (name == "lse")
+      descs.emplace_back(lsef.data(), llvm::ArrayRef<int64_t>{B, HQ, SQ});
+    else if (name == "dout")
+      descs.emplace_back(dof.data(), dims(SQ, HQ, DV));
+    else if (name == "dq")
+      descs.emplace_back(dqf.data(), dims(SQ, HQ, DQK));
+    else if (name == "dk")
+      descs.emplace_back(dkf.data(), dims(SKV, HKV, DQK));
+    else if (name == "dv")
+      descs.emplace_back(dvf.data(), dims(SKV, HKV, DV));
+    else if (name.consume_front("param:")) {
+      size_t i = k.findParam(name.str()) - k.params.data();
+      if (k.params[i].elemType == spec::Type::I32) {
+        pi32.emplace_back(params[i].data.begin(), params[i].data.end());
+        descs.emplace_back(pi32.back().data(), params[i].dims);
+      } else {
+        pf32.emplace_back(params[i].data.begin(), params[i].data.end());
+        descs.emplace_back(pf32.back().data(), params[i].dims);
+      }
+    } else if (name.consume_front("grad:")) {
+      size_t i = k.findParam(name.str()) - k.params.data();
+      gradf.emplace_back(params[i].data.size(), poison);
+      descs.emplace_back(gradf.back().data(), params[i].dims);
+    } else {
+      fail("kernel '" + k.name + "': the CPU backward run has no tensor for argument '" +
+           a.name + "'");
+      return false;
+    }
+  }
+  std::vector<void *> descPtrs, args;
+  for (Descriptor &d : descs)
+    descPtrs.push_back(d.words.data());
+  for (void *&p : descPtrs)
+    args.push_back(&p);
+  if (llvm::Error err = engine.invokePacked("_mlir_ciface_" + k.name, args)) {
+    llvm::errs() << "faattn-run: error: " << llvm::toString(std::move(err)) << "\n";
+    return false;
+  }
+
+  std::vector<double> refDq, refDk, refDv;
+  std::vector<ref::ParamValue> refDparams;
+  ref::attentionBackward(k, shape, q, kk, v, params, dout, refDq, refDk, refDv, refDparams,
+                         nullptr, &undefinedOps);
+  // Each gradient's relative L2 error; an element left unwritten (the
+  // poison) is an error of its own.
+  bool ok = true, unwritten = false;
+  auto compare = [&](const std::vector<float> &got, std::vector<double> gotDense,
+                     const std::vector<double> &want, double tol) {
+    unwritten |= std::any_of(got.begin(), got.end(), isPoisonF32);
+    double err = ref::relL2(gotDense, want);
+    ok &= err <= tol;
+    return err;
+  };
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << ":";
+  llvm::outs() << llvm::format(" dq_rel_l2=%.3g",
+                               compare(dqf, fromLayout(dqf, B, SQ, HQ, DQK, k.layout), refDq,
+                                       backwardTolerance));
+  llvm::outs() << llvm::format(" dk_rel_l2=%.3g",
+                               compare(dkf, fromLayout(dkf, B, SKV, HKV, DQK, k.layout), refDk,
+                                       backwardTolerance));
+  llvm::outs() << llvm::format(" dv_rel_l2=%.3g",
+                               compare(dvf, fromLayout(dvf, B, SKV, HKV, DV, k.layout), refDv,
+                                       backwardTolerance));
+  size_t g = 0;
+  for (size_t i = 0; i < k.params.size(); ++i) {
+    if (!k.params[i].requiresGrad)
+      continue;
+    const std::vector<float> &got = gradf[g++];
+    double err = compare(got, std::vector<double>(got.begin(), got.end()), refDparams[i].data,
+                         paramGradTolerance);
+    llvm::outs() << " d" << k.params[i].name << llvm::format("_rel_l2=%.3g", err);
+  }
+  if (undefinedOps)
+    llvm::outs() << " (" << undefinedOps << " i32 divisions by 0 or of INT_MIN by -1)";
+  if (unwritten) {
+    ok = false;
+    llvm::outs() << " UNWRITTEN-OUTPUT";
+  }
+  llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
+  return ok;
+}
+
 } // namespace
 
 namespace {
@@ -382,11 +576,45 @@ int runMain(int argc, char **argv) {
   mlir::MLIRContext ctx(registry);
 
   unsigned failures = 0, ran = 0;
+  // A backward kernel: mode = backward, or the backward of a forward kernel
+  // with the `backward` flag (after the forward's own lines).
+  auto runBackward = [&](const spec::KernelSpec &k) {
+    if (k.varlen) {
+      llvm::outs() << k.name << ": SKIP (the backward of a varlen kernel is not on the CPU "
+                                "path yet)\n";
+      return;
+    }
+    mlir::OwningOpRef<mlir::ModuleOp> module = buildKernelModule(ctx, k, sm, /*f32Storage=*/true);
+    for (auto fn : module->getOps<mlir::func::FuncOp>())
+      fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
+    mlir::PassManager pm(&ctx);
+    addAlgorithmPasses(pm);
+    addCpuLoweringPasses(pm);
+    if (mlir::failed(pm.run(*module))) {
+      ++failures;
+      fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");
+      return;
+    }
+    mlir::ExecutionEngineOptions options;
+    options.transformer = mlir::makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0,
+                                                          /*targetMachine=*/nullptr);
+    auto engine = mlir::ExecutionEngine::create(*module, options);
+    if (!engine) {
+      ++failures;
+      fail("the backward of kernel '" + k.name + "': " + llvm::toString(engine.takeError()));
+      return;
+    }
+    for (const ref::Shape &shape : shapeList) {
+      ++ran;
+      if (!runBackwardShape(**engine, k, shape, seed * 1000003ull))
+        ++failures;
+    }
+  };
   for (const spec::KernelSpec &k : *kernels) {
     if (!onlyKernel.empty() && k.name != onlyKernel)
       continue;
     if (k.mode == spec::Mode::Backward) {
-      llvm::outs() << k.name << ": SKIP (mode = backward is not executable yet)\n";
+      runBackward(k);
       continue;
     }
     mlir::OwningOpRef<mlir::ModuleOp> module = buildKernelModule(ctx, k, sm, /*f32Storage=*/true);
@@ -420,6 +648,8 @@ int runMain(int argc, char **argv) {
       if (!runShape(**engine, k, shape, seed * 1000003ull))
         ++failures;
     }
+    if (k.backward)
+      runBackward(spec::backwardOf(k));
   }
   if (!onlyKernel.empty() && ran == 0 && failures == 0)
     return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");

@@ -12,10 +12,16 @@
 // Argument order (kernelArgs is its one definition; the PTX parameters are
 // in this order):
 //   1. q, k, v, out (rank 4, in the spec's layout), then lse (rank 3) with
-//      return_lse;
+//      return_lse; a backward kernel (mode = backward, or backwardOf() of a
+//      forward kernel with the `backward` flag): q, k, v, out, lse (the
+//      forward's out and LSE, inputs), dout (dL/d out, shaped as out; in),
+//      then dq, dk, dv (out, shaped and typed as q, k, v);
 //   2. the sequence operands: cu_seqlens_q (varlen), cu_seqlens_kv (varlen,
 //      not paged), block_table and seqlens_kv (paged_kv);
-//   3. the params, in the spec's (sorted) order;
+//   3. the params, in the spec's (sorted) order; a backward kernel then has
+//      one f32 gradient per requires_grad param, `grad:NAME`, of its param's
+//      shape, in the same order (out; the faattn.attention op's
+//      param_grads);
 //   4. split-KV decode: the workspace, workspace:o then workspace:lse;
 //   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
 //   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by
@@ -43,7 +49,8 @@ inline constexpr int kKernelABIVersion = 8;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
-  std::string name;  // q k v out lse | cu_seqlens_q ... | param:NAME | workspace:o ...
+  std::string name;  // q k v out lse [dout dq dk dv] | cu_seqlens_q ... | param:NAME
+                     // [grad:NAME] | workspace:o ...
   std::string dtype; // bf16 f16 e4m3 f32 i32
   /// Each extent: a number ("8") or what it stands for ("batch", "seq_q",
   /// "batch + 1", "batch * splits").
