@@ -206,7 +206,7 @@ void attentionBackward(const spec::KernelSpec &spec, const Shape &shape,
                        const std::vector<double> &dout, std::vector<double> &dq,
                        std::vector<double> &dk, std::vector<double> &dv,
                        std::vector<ParamValue> &dparams, std::vector<double> *delta,
-                       uint64_t *undefinedOps) {
+                       uint64_t *undefinedOps, std::vector<ParamValue> *dparamsMagnitude) {
   detail::checkInputs(spec, shape, q, k, v, params);
   const int64_t B = shape.batch, Sq = shape.seqQ, Skv = shape.seqKV;
   const int64_t Hq = spec.headsQ, Hkv = spec.headsKV;
@@ -227,6 +227,8 @@ void attentionBackward(const spec::KernelSpec &spec, const Shape &shape,
     if (decl.elemType == Type::F32 && spec.score && readsParam(*spec.score, decl.name))
       dparams[p].data.assign(params[p].data.size(), 0.0);
   }
+  if (dparamsMagnitude)
+    *dparamsMagnitude = dparams;
 
   Env env;
   env.kernel = &spec;
@@ -325,6 +327,8 @@ void attentionBackward(const spec::KernelSpec &spec, const Shape &shape,
               fatal("a gradient term for param '" + spec.params[t.param].name +
                     "', which has no gradient buffer");
             g[t.element] += dSmod * t.d;
+            if (dparamsMagnitude)
+              (*dparamsMagnitude)[t.param].data[t.element] += std::fabs(dSmod * t.d);
           }
         }
         double *dqRow = &dq[((b * Sq + i) * Hq + h) * Dqk];

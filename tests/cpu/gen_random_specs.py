@@ -2,11 +2,14 @@
 name, operator and function of the language, random GQA ratios, head dims and tile sizes,
 layouts, decode mode, varlen and paged KV.
 
-usage: gen_random_specs.py SEED COUNT [hopper] > specs.fa
+usage: gen_random_specs.py SEED COUNT [hopper|backward] > specs.fa
 
 hopper: kernels the sm_90a compiler maps to wgmma with the TMA pipeline (bf16 or f16, head
 dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV; some in
 L2-section tile order), so that the GPU suite's random specs reach the tensor-core code too.
+
+backward: mode = backward kernels (the CPU path's faattn-backward-to-loops), some with
+learnable ALiBi slopes, a learnable scalar factor, or both (their gradients checked too).
 
 faattn-run then compares each compiled kernel with the float64 reference evaluated from the
 same spec (CPU: ctest cpu-random; GPU: tools/gpu-suite.sh). A failure is either a compiler bug
@@ -49,6 +52,20 @@ def fexpr(d):
     if r < 0.9: return f"max({fexpr(d-1)}, {fexpr(d-1)})"
     return f"-{fexpr(d-1)}"
 hopper = len(sys.argv) > 3 and sys.argv[3] == "hopper"
+backward = len(sys.argv) > 3 and sys.argv[3] == "backward"
+for n in range(int(sys.argv[2])) if backward else []:
+    hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
+    extra = "; layout = bhsd" if random.random() < 0.3 else ""
+    print(f"kernel g{n} {{ mode = backward; heads = {hq} : {hkv}; head_dim = {random.choice([8, 16, 24, 40])}{extra}")
+    score = fexpr(3)
+    if random.random() < 0.5:
+        print("  param slopes : f32[heads] requires_grad")
+        score = f"({score}) - slopes[h] * abs(q_idx - kv_idx) / 8.0"
+    if random.random() < 0.3:
+        print("  param gain : f32 requires_grad")
+        score = f"({score}) * gain"
+    print(f"  score = {score}")
+    print(f"  mask = {bexpr(3)} }}")
 for n in range(int(sys.argv[2])) if hopper else []:
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     d = random.choice(["64", "128", "192 : 128", "256"])
@@ -59,7 +76,7 @@ for n in range(int(sys.argv[2])) if hopper else []:
     print(f"kernel h{n} {{ heads = {hq} : {hkv}; head_dim = {d}{extra}")
     print(f"  score = {fexpr(3)}")
     print(f"  mask = {bexpr(3)} }}")
-for n in range(int(sys.argv[2])) if not hopper else []:
+for n in range(int(sys.argv[2])) if not hopper and not backward else []:
     t = random.choice(["16x16", "16x32", "32x16", "32x32", "64x16"])
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = ""

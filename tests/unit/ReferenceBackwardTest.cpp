@@ -711,6 +711,41 @@ TEST(ReferenceBackwardMasked, ParamGradientBuffersAndUndefinedOps) {
   EXPECT_TRUE(g.dparams[at("unused")].data.empty()); // read by nothing
 }
 
+// dparamsMagnitude: shaped as dparams, each element the sum of |term| of the
+// terms its gradient adds: at least |gradient|, far above it where the terms
+// cancel (a scalar read by every element: sum_j dS'_j = 0 per row), equal to
+// it where one term each (a bias read at (h, q_idx, kv_idx) once).
+TEST(ReferenceBackwardMasked, ParamGradientMagnitudes) {
+  Problem p;
+  p.parsed = parse("kernel t { heads = 2; head_dim = 8; param g : f32\n"
+                   "  param bias : f32[heads, seq_q, seq_kv]; param doc : i32[seq]\n"
+                   "  score = score + g + bias[h, q_idx, kv_idx] }");
+  ASSERT_PARSED(p.parsed);
+  p.shape = makeShape(1, 5, 6);
+  fill(p, 43, 0.5, 1.5);
+  Grads g, h;
+  std::vector<ParamValue> magnitude;
+  attentionBackward(p.spec(), p.shape, p.q, p.k, p.v, p.params, p.dout, g.dq, g.dk, g.dv,
+                    g.dparams, nullptr, nullptr, &magnitude);
+  attentionBackward(p.spec(), p.shape, p.q, p.k, p.v, p.params, p.dout, h.dq, h.dk, h.dv,
+                    h.dparams);
+  EXPECT_EQ(g.dparams[0].data, h.dparams[0].data); // the extra output changes nothing
+  ASSERT_EQ(magnitude.size(), g.dparams.size());
+  for (size_t i = 0; i < magnitude.size(); ++i) {
+    EXPECT_EQ(magnitude[i].dims, g.dparams[i].dims);
+    ASSERT_EQ(magnitude[i].data.size(), g.dparams[i].data.size());
+    for (size_t e = 0; e < magnitude[i].data.size(); ++e)
+      EXPECT_GE(magnitude[i].data[e], std::fabs(g.dparams[i].data[e]) * (1 - 1e-12));
+  }
+  auto at = [&](const char *name) {
+    return size_t(p.spec().findParam(name) - &p.spec().params[0]);
+  };
+  EXPECT_TRUE(magnitude[at("doc")].data.empty());
+  EXPECT_GT(magnitude[at("g")].data[0], 10 * std::fabs(g.dparams[at("g")].data[0]));
+  for (size_t e = 0; e < magnitude[at("bias")].data.size(); ++e)
+    EXPECT_DOUBLE_EQ(magnitude[at("bias")].data[e], std::fabs(g.dparams[at("bias")].data[e]));
+}
+
 // One query and two keys of dim 1, no expression (a hand-built spec), derived
 // by hand: s_j = c q k_j, p = softmax(s), out = sum p_j v_j;
 // dL/dv_j = p_j dout; dL/dq = dout c sum_j p_j (v_j - out) k_j;

@@ -76,22 +76,25 @@ cl::opt<double> tolerance("tolerance", cl::init(1e-5),
                           cl::desc("Largest relative L2 error accepted (default 1e-5)"),
                           cl::cat(category));
 // The backward's tolerances, from measurement (f32 loops against float64,
-// out and LSE handed over in f32): dq, dk, dv at most 3.5e-6 (ALiBi at
-// seq_q 517 > seq_kv 300, where large scores magnify the LSE's f32
-// rounding; 2e-7 to 6e-7 elsewhere), so 2e-5 is a margin of 5.7x. A param
-// gradient sums dS' d s'/d p over many elements whose dS' nearly cancel
-// (sum_j dS'_ij = 0 in exact arithmetic), so its relative error is larger:
-// at most 4e-4 measured (a scalar temperature, b=3 129 x 129), 2e-3 a
-// margin of 5x.
+// out and LSE handed over in f32). dq, dk, dv: 2e-7 to 6e-7 on most kernels,
+// 3.5e-6 for ALiBi at seq_q 517 > seq_kv 300 (large scores magnify the LSE's
+// f32 rounding), at most 6.2e-6 on the random specs (tests/cpu/run-random.sh):
+// 5e-5 is a margin of 8x. A param gradient sums dS' d s'/d p over many
+// elements whose dS' nearly cancel (sum_j dS'_ij = 0 in exact arithmetic), so
+// its relative L2 error can be anything (4e-4 for a temperature, 1e8 where
+// the exact gradient is 0); it is judged relative to the magnitude of the
+// terms it sums instead (rel_terms): at most 1.9e-7 on the catalogue and
+// tests/lit/cpu/backward.fa, 1.8e-5 on the random specs (scores in the
+// thousands), so 1e-4 is a margin of 5.7x.
 cl::opt<double> backwardTolerance(
-    "backward-tolerance", cl::init(2e-5),
+    "backward-tolerance", cl::init(5e-5),
     cl::desc("Largest relative L2 error accepted for dq, dk and dv of a backward kernel "
-             "(default 2e-5)"),
+             "(default 5e-5)"),
     cl::cat(category));
 cl::opt<double> paramGradTolerance(
-    "param-grad-tolerance", cl::init(2e-3),
-    cl::desc("Largest relative L2 error accepted for a backward kernel's param gradients "
-             "(default 2e-3)"),
+    "param-grad-tolerance", cl::init(1e-4),
+    cl::desc("Largest error accepted for a backward kernel's param gradient, relative to the "
+             "magnitude of the terms it sums (rel_terms; default 1e-4)"),
     cl::cat(category));
 cl::opt<std::string> loopOrder("loop-order", cl::init(""),
                               cl::desc("Set faattn.loop_order (q-outer or kv-outer)"),
@@ -481,9 +484,9 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   }
 
   std::vector<double> refDq, refDk, refDv;
-  std::vector<ref::ParamValue> refDparams;
+  std::vector<ref::ParamValue> refDparams, refMagnitude;
   ref::attentionBackward(k, shape, q, kk, v, params, dout, refDq, refDk, refDv, refDparams,
-                         nullptr, &undefinedOps);
+                         nullptr, &undefinedOps, &refMagnitude);
   // Each gradient's relative L2 error; an element left unwritten (the
   // poison) is an error of its own.
   bool ok = true, unwritten = false;
@@ -508,10 +511,24 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   for (size_t i = 0; i < k.params.size(); ++i) {
     if (!k.params[i].requiresGrad)
       continue;
+    // Judged relative to the magnitude of the terms the gradient sums
+    // (||got - ref|| / ||sum |terms| ||, at most rel_l2): they may cancel to
+    // a gradient far smaller than they are, which f32 cannot resolve.
     const std::vector<float> &got = gradf[g++];
-    double err = compare(got, std::vector<double>(got.begin(), got.end()), refDparams[i].data,
-                         paramGradTolerance);
-    llvm::outs() << " d" << k.params[i].name << llvm::format("_rel_l2=%.3g", err);
+    std::vector<double> gotD(got.begin(), got.end());
+    unwritten |= std::any_of(got.begin(), got.end(), isPoisonF32);
+    double relL2 = ref::relL2(gotD, refDparams[i].data);
+    double diff = 0, magnitude = 0;
+    for (size_t e = 0; e < gotD.size(); ++e) {
+      diff += (gotD[e] - refDparams[i].data[e]) * (gotD[e] - refDparams[i].data[e]);
+      magnitude += refMagnitude[i].data[e] * refMagnitude[i].data[e];
+    }
+    double err = std::isinf(relL2) || std::isnan(diff) ? relL2
+                 : magnitude > 0                       ? std::sqrt(diff / magnitude)
+                                                       : std::sqrt(diff);
+    ok &= err <= paramGradTolerance;
+    llvm::outs() << " d" << k.params[i].name << llvm::format("_rel_l2=%.3g", relL2) << " d"
+                 << k.params[i].name << llvm::format("_rel_terms=%.3g", err);
   }
   if (undefinedOps)
     llvm::outs() << " (" << undefinedOps << " i32 divisions by 0 or of INT_MIN by -1)";

@@ -117,14 +117,19 @@ bool readsParam(const spec::Expr &e, const std::string &name);
 /// If `delta` is given it receives D as [B, Hq, Sq] (0 where no gradient
 /// flows), the preprocessing output of the kernels; if `undefinedOps` is
 /// given it receives the count of undefined i32 operations (Env::undefinedOps)
-/// of the mask and score evaluations.
+/// of the mask and score evaluations. If `dparamsMagnitude` is given it
+/// receives, shaped as dparams, the sum of the magnitudes of the terms each
+/// param gradient element adds up, sum |dS'_j ds'_j/dparam[e]|: the scale of
+/// an f32 sum's rounding error, whose terms may cancel to a gradient far
+/// smaller than they are (sum_j dS'_j = 0 in exact arithmetic).
 void attentionBackward(const spec::KernelSpec &spec, const Shape &shape,
                        const std::vector<double> &q, const std::vector<double> &k,
                        const std::vector<double> &v, const std::vector<ParamValue> &params,
                        const std::vector<double> &dout, std::vector<double> &dq,
                        std::vector<double> &dk, std::vector<double> &dv,
                        std::vector<ParamValue> &dparams, std::vector<double> *delta = nullptr,
-                       uint64_t *undefinedOps = nullptr);
+                       uint64_t *undefinedOps = nullptr,
+                       std::vector<ParamValue> *dparamsMagnitude = nullptr);
 
 } // namespace faattn::ref
 
