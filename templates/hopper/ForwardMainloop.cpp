@@ -69,7 +69,7 @@ LogicalResult WgmmaLowering::run() {
     qAt = place(p.bm * p.d * eb, 1024);
     kAt = place(p.stages * p.bn * p.d * eb, 1024);
     vAt = place(p.stages * p.bn * p.dv * eb, 1024);
-    oAt = p.dv <= p.d ? qAt : place(p.bm * p.dv * eb, 1024);
+    oAt = p.oReusesQ() ? qAt : place(p.bm * p.dv * eb, 1024);
     barAt = place(8 * (1 + (p.rotated ? 4 : 3) * p.stages), 8);
   } else {
     qAt = place(p.bm * p.d * eb, 128);

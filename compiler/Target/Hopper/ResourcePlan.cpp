@@ -84,12 +84,12 @@ int64_t copyPipelineBytes(const Plan &p) {
 }
 
 /// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
-/// 1024 to align the swizzled tiles, Q (reused for O when it is as wide), the
-/// ring, O when wider than Q, and the mbarriers.
+/// 1024 to align the swizzled tiles, Q (reused for O when laid out alike:
+/// Plan::oReusesQ), the ring, else O, and the mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 +
                   (p.persistent ? 8 : 0);
-  if (p.dv > p.d)
+  if (!p.oReusesQ())
     bytes += p.bm * p.dv * 2;
   return bytes + 8 * (1 + (p.rotated ? 4 : 3) * stages) + p.scanBytes;
 }

@@ -213,7 +213,7 @@ private:
   LogicalResult convertStore(OpBuilder &b, TileStoreOp store);
   /// O through shared memory: each warpgroup writes its rows (pairs of
   /// elements, swizzled like V's TMA boxes: p.swizzleV) over its own rows of
-  /// Q (or O's own buffer), then one TMA store per box of p.swizzleV / 2
+  /// Q (Plan::oReusesQ; else O's own buffer), then one TMA store per box of p.swizzleV / 2
   /// columns writes the block; TMA drops the rows past the sequence.
   LogicalResult convertStoreTma(OpBuilder &b, TileStoreOp store);
 

@@ -51,6 +51,15 @@ struct Plan {
   // and V and O (dv) are stored as column chunks of swizzle / 2 elements,
   // one TMA box each, rows of `swizzle` bytes.
   int64_t swizzleQK = 0, swizzleV = 0;
+  // Whether O's epilogue buffer is Q's: each warpgroup writes its O rows over
+  // its own Q rows (no other warpgroup reads them any more), which holds only
+  // when the two are laid out alike: O no wider than Q and the same swizzle
+  // (chunks of the same width, rows of the same bytes). Else a warpgroup that
+  // finished first would overwrite Q rows of another still in its products
+  // (head dim 96 : 64, 64- and 128-byte swizzles: seen as wrong output under
+  // compute-sanitizer's racecheck timing, which cannot see the tensor cores'
+  // reads), and O gets a buffer of its own.
+  bool oReusesQ() const { return dv <= d && swizzleQK == swizzleV; }
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
   // faattn-kv-head's head (kvLoops.front() {faattn.kv_head}, whose
   // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is
