@@ -8,7 +8,7 @@ hopper: kernels the sm_90a compiler maps to wgmma with the TMA pipeline (bf16 or
 dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV; some in
 L2-section tile order), so that the GPU suite's random specs reach the tensor-core code too.
 
-backward: mode = backward kernels (the CPU path's faattn-backward-to-loops), some with
+backward: mode = backward kernels (the CPU path's faattn-backward-to-loops; some varlen), some with
 learnable ALiBi slopes, a learnable scalar factor, or both (their gradients checked too).
 
 faattn-run then compares each compiled kernel with the float64 reference evaluated from the
@@ -56,6 +56,7 @@ backward = len(sys.argv) > 3 and sys.argv[3] == "backward"
 for n in range(int(sys.argv[2])) if backward else []:
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = "; layout = bhsd" if random.random() < 0.3 else ""
+    if random.random() < 0.2: extra += "; varlen"
     print(f"kernel g{n} {{ mode = backward; heads = {hq} : {hkv}; head_dim = {random.choice([8, 16, 24, 40])}{extra}")
     score = fexpr(3)
     if random.random() < 0.5:

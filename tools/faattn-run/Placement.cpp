@@ -141,11 +141,13 @@ std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Pla
   return phys;
 }
 
-/// The dense padded (batch, seq_q, heads, dim) view of a physical Q-side tensor.
+/// The dense padded (batch, seq_q, heads, dim) view of a physical Q-side
+/// tensor (K/V-side when !isQ).
 std::vector<uint8_t> fromPhysical(std::vector<uint8_t> phys, size_t eb, const Placement &p,
-                                  int64_t seq, int64_t heads, int64_t dim, spec::Layout layout) {
+                                  int64_t seq, int64_t heads, int64_t dim, spec::Layout layout,
+                                  bool isQ) {
   std::vector<uint8_t> dense(p.batch * seq * heads * dim * eb);
-  moveRows(dense, phys, eb, p, /*isQ=*/true, seq, heads, dim, layout, /*toPhysical=*/false);
+  moveRows(dense, phys, eb, p, isQ, seq, heads, dim, layout, /*toPhysical=*/false);
   return dense;
 }
 

@@ -73,9 +73,11 @@ std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Pla
                                 bool isQ, int64_t seq, int64_t heads, int64_t dim,
                                 spec::Layout layout, const std::vector<uint8_t> &fill);
 
-/// The dense padded (batch, seq_q, heads, dim) view of a physical Q-side tensor.
+/// The dense padded (batch, seq_q, heads, dim) view of a physical Q-side
+/// tensor (of a K/V-side one, (batch, seq_kv, ...), when !isQ).
 std::vector<uint8_t> fromPhysical(std::vector<uint8_t> phys, size_t eb, const Placement &p,
-                                  int64_t seq, int64_t heads, int64_t dim, spec::Layout layout);
+                                  int64_t seq, int64_t heads, int64_t dim, spec::Layout layout,
+                                  bool isQ = true);
 
 /// The physical shape of a Q/out (`isQ`) or K/V tensor as the kernel's
 /// memref sees it (varlen: batch 1; paged: pages).

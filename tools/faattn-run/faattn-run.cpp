@@ -78,13 +78,14 @@ cl::opt<double> tolerance("tolerance", cl::init(1e-5),
 // The backward's tolerances, from measurement (f32 loops against float64,
 // out and LSE handed over in f32). dq, dk, dv: 2e-7 to 6e-7 on most kernels,
 // 3.5e-6 for ALiBi at seq_q 517 > seq_kv 300 (large scores magnify the LSE's
-// f32 rounding), at most 6.2e-6 on the random specs (tests/cpu/run-random.sh):
-// 5e-5 is a margin of 8x. A param gradient sums dS' d s'/d p over many
+// f32 rounding), at most 6.2e-6 on two sets of 80 random backward kernels
+// (tests/cpu/run-random.sh, before and after varlen joined them): 5e-5 is a
+// margin of 8x. A param gradient sums dS' d s'/d p over many
 // elements whose dS' nearly cancel (sum_j dS'_ij = 0 in exact arithmetic), so
 // its relative L2 error can be anything (4e-4 for a temperature, 1e8 where
 // the exact gradient is 0); it is judged relative to the magnitude of the
 // terms it sums instead (rel_terms): at most 1.9e-7 on the catalogue and
-// tests/lit/cpu/backward.fa, 1.8e-5 on the random specs (scores in the
+// tests/lit/cpu/backward.fa, 1.8e-5 on the random sets (scores in the
 // thousands), so 1e-4 is a margin of 5.7x.
 cl::opt<double> backwardTolerance(
     "backward-tolerance", cl::init(5e-5),
@@ -356,34 +357,6 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   return ok;
 }
 
-/// A dense (batch, seq, heads, dim) tensor in the kernel's layout, and back.
-std::vector<float> toLayout(const std::vector<double> &x, int64_t B, int64_t S, int64_t H,
-                            int64_t D, spec::Layout layout) {
-  std::vector<float> out(x.size());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t s = 0; s < S; ++s)
-      for (int64_t h = 0; h < H; ++h)
-        for (int64_t d = 0; d < D; ++d) {
-          int64_t dense = ((b * S + s) * H + h) * D + d;
-          int64_t phys = layout == spec::Layout::BSHD ? dense : ((b * H + h) * S + s) * D + d;
-          out[phys] = static_cast<float>(x[dense]);
-        }
-  return out;
-}
-std::vector<double> fromLayout(const std::vector<float> &x, int64_t B, int64_t S, int64_t H,
-                               int64_t D, spec::Layout layout) {
-  std::vector<double> out(x.size());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t s = 0; s < S; ++s)
-      for (int64_t h = 0; h < H; ++h)
-        for (int64_t d = 0; d < D; ++d) {
-          int64_t dense = ((b * S + s) * H + h) * D + d;
-          int64_t phys = layout == spec::Layout::BSHD ? dense : ((b * H + h) * S + s) * D + d;
-          out[dense] = x[phys];
-        }
-  return out;
-}
-
 /// Runs backward kernel `k` (mode = backward, compiled in `engine`) at
 /// `shape`: random q, k, v, dout and params; out and lse from the float64
 /// forward (rounded to f32, as a forward kernel would hand them over); the
@@ -394,6 +367,8 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
                       uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
+  // Dense, or varlen's ragged sequences packed (sets shape's lengths).
+  Placement place = run::place(k, shape, seedBase, uniformLengths);
   auto round = [](std::vector<double> v) {
     for (double &x : v)
       x = static_cast<float>(x); // the kernel sees f32 inputs
@@ -417,17 +392,32 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   refLse = round(refLse);
 
   const float poison = poisonF32();
-  std::vector<float> qf = toLayout(q, B, SQ, HQ, DQK, k.layout);
-  std::vector<float> kf = toLayout(kk, B, SKV, HKV, DQK, k.layout);
-  std::vector<float> vf = toLayout(v, B, SKV, HKV, DV, k.layout);
-  std::vector<float> of = toLayout(refOut, B, SQ, HQ, DV, k.layout);
-  std::vector<float> dof = toLayout(dout, B, SQ, HQ, DV, k.layout);
-  std::vector<float> lsef(refLse.begin(), refLse.end()); // (batch, heads, seq_q)
-  std::vector<float> dqf(qf.size(), poison), dkf(kf.size(), poison), dvf(vf.size(), poison);
-  auto dims = [&](int64_t S, int64_t H, int64_t D) {
-    return k.layout == spec::Layout::BSHD ? std::vector<int64_t>{B, S, H, D}
-                                          : std::vector<int64_t>{B, H, S, D};
+  // The kernel's (physical) tensors, and back to dense padded bshd.
+  auto phys = [&](const std::vector<double> &x, bool isQ, int64_t S, int64_t H, int64_t D) {
+    return fromBytes<float>(toPhysical(asBytes(std::vector<float>(x.begin(), x.end())), 4, place,
+                                       isQ, S, H, D, k.layout, {}));
   };
+  auto dense = [&](const std::vector<float> &x, bool isQ, int64_t S, int64_t H, int64_t D) {
+    std::vector<float> d =
+        fromBytes<float>(fromPhysical(asBytes(x), 4, place, S, H, D, k.layout, isQ));
+    return std::vector<double>(d.begin(), d.end());
+  };
+  std::vector<float> qf = phys(q, true, SQ, HQ, DQK);
+  std::vector<float> kf = phys(kk, false, SKV, HKV, DQK);
+  std::vector<float> vf = phys(v, false, SKV, HKV, DV);
+  std::vector<float> of = phys(refOut, true, SQ, HQ, DV);
+  std::vector<float> dof = phys(dout, true, SQ, HQ, DV);
+  // The LSE (batch, heads, seq_q), varlen (1, heads, total_q).
+  std::vector<float> lsef(place.qPhysBatch * HQ * place.qPhysSeq, 0.0f);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < HQ; ++h)
+      for (int64_t i = 0; i < place.lenQ(b, SQ); ++i) {
+        auto [pb, ps] = place.qAt(b, i);
+        lsef[(pb * HQ + h) * place.qPhysSeq + ps] = refLse[(b * HQ + h) * SQ + i];
+      }
+  std::vector<float> dqf(qf.size(), poison), dkf(kf.size(), poison), dvf(vf.size(), poison);
+  std::vector<int32_t> cuQ = place.cuQ, cuKV = place.cuKV;
+  auto dims = [&](bool isQ, int64_t H, int64_t D) { return physDims(place, isQ, H, D, k.layout); };
   std::vector<std::vector<float>> pf32, gradf;
   std::vector<std::vector<int32_t>> pi32;
   pf32.reserve(params.size());
@@ -437,23 +427,28 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   for (const KernelArg &a : kernelArgs(k, /*splitKV=*/false)) {
     llvm::StringRef name = a.name;
     if (name == "q")
-      descs.emplace_back(qf.data(), dims(SQ, HQ, DQK));
+      descs.emplace_back(qf.data(), dims(true, HQ, DQK));
     else if (name == "k")
-      descs.emplace_back(kf.data(), dims(SKV, HKV, DQK));
+      descs.emplace_back(kf.data(), dims(false, HKV, DQK));
     else if (name == "v")
-      descs.emplace_back(vf.data(), dims(SKV, HKV, DV));
+      descs.emplace_back(vf.data(), dims(false, HKV, DV));
     else if (name == "out")
-      descs.emplace_back(of.data(), dims(SQ, HQ, DV));
+      descs.emplace_back(of.data(), dims(true, HQ, DV));
     else if (name == "lse")
-      descs.emplace_back(lsef.data(), llvm::ArrayRef<int64_t>{B, HQ, SQ});
+      descs.emplace_back(lsef.data(),
+                         llvm::ArrayRef<int64_t>{place.qPhysBatch, HQ, place.qPhysSeq});
     else if (name == "dout")
-      descs.emplace_back(dof.data(), dims(SQ, HQ, DV));
+      descs.emplace_back(dof.data(), dims(true, HQ, DV));
     else if (name == "dq")
-      descs.emplace_back(dqf.data(), dims(SQ, HQ, DQK));
+      descs.emplace_back(dqf.data(), dims(true, HQ, DQK));
     else if (name == "dk")
-      descs.emplace_back(dkf.data(), dims(SKV, HKV, DQK));
+      descs.emplace_back(dkf.data(), dims(false, HKV, DQK));
     else if (name == "dv")
-      descs.emplace_back(dvf.data(), dims(SKV, HKV, DV));
+      descs.emplace_back(dvf.data(), dims(false, HKV, DV));
+    else if (name == "cu_seqlens_q")
+      descs.emplace_back(cuQ.data(), llvm::ArrayRef<int64_t>{B + 1});
+    else if (name == "cu_seqlens_kv")
+      descs.emplace_back(cuKV.data(), llvm::ArrayRef<int64_t>{B + 1});
     else if (name.consume_front("param:")) {
       size_t i = k.findParam(name.str()) - k.params.data();
       if (k.params[i].elemType == spec::Type::I32) {
@@ -497,15 +492,16 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
     ok &= err <= tol;
     return err;
   };
-  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << ":";
+  llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV
+               << describe(place) << ":";
   llvm::outs() << llvm::format(" dq_rel_l2=%.3g",
-                               compare(dqf, fromLayout(dqf, B, SQ, HQ, DQK, k.layout), refDq,
+                               compare(dqf, dense(dqf, true, SQ, HQ, DQK), refDq,
                                        backwardTolerance));
   llvm::outs() << llvm::format(" dk_rel_l2=%.3g",
-                               compare(dkf, fromLayout(dkf, B, SKV, HKV, DQK, k.layout), refDk,
+                               compare(dkf, dense(dkf, false, SKV, HKV, DQK), refDk,
                                        backwardTolerance));
   llvm::outs() << llvm::format(" dv_rel_l2=%.3g",
-                               compare(dvf, fromLayout(dvf, B, SKV, HKV, DV, k.layout), refDv,
+                               compare(dvf, dense(dvf, false, SKV, HKV, DV), refDv,
                                        backwardTolerance));
   size_t g = 0;
   for (size_t i = 0; i < k.params.size(); ++i) {
@@ -596,11 +592,6 @@ int runMain(int argc, char **argv) {
   // A backward kernel: mode = backward, or the backward of a forward kernel
   // with the `backward` flag (after the forward's own lines).
   auto runBackward = [&](const spec::KernelSpec &k) {
-    if (k.varlen) {
-      llvm::outs() << k.name << ": SKIP (the backward of a varlen kernel is not on the CPU "
-                                "path yet)\n";
-      return;
-    }
     mlir::OwningOpRef<mlir::ModuleOp> module = buildKernelModule(ctx, k, sm, /*f32Storage=*/true);
     for (auto fn : module->getOps<mlir::func::FuncOp>())
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));

@@ -23,7 +23,11 @@
 // over h add into the same rows). The score, mask and grad regions are
 // inlined per element with ElementCode's inlineRegion / inlineRegionBody, as
 // the forward's CPU path evaluates them; the loops visit in-range (q_idx,
-// kv_idx) only, so no guard is needed. varlen and paged_kv ops are refused.
+// kv_idx) only, so no guard is needed. varlen: the batch is
+// size(cu_seqlens_q) - 1, sequence b's rows start at cu_seqlens[b] of the
+// memrefs' one batch, its lengths (clamped to >= 0) are the regions' seq_q
+// and seq_kv, and a row outside the memref is skipped, whatever the offsets
+// hold. paged_kv ops are refused (Sema refuses paged_kv backward kernels).
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/ElementCode.h"
@@ -143,16 +147,22 @@ LogicalResult BackwardLowering::run() {
                                "faattn-backward-to-loops lowers a complete backward op";
   if (!op.hasGrad())
     return op.emitOpError() << "has no 'grad' region: run faattn-score-grad first";
-  if (op.getVarlen() || op.getPagedKvPage())
-    return op.emitOpError() << "faattn-backward-to-loops does not lower varlen or paged_kv "
-                               "backward ops yet";
+  if (op.getPagedKvPage())
+    return op.emitOpError() << "faattn-backward-to-loops does not lower paged_kv backward ops";
   Value q = op.getQ(), k = op.getK(), v = op.getV(), out = op.getOut(), lse = op.getLse();
   Value dout = op.getDout(), dq = op.getDq(), dk = op.getDk(), dv = op.getDv();
   unsigned seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
-  Value batches = memref::DimOp::create(b, loc, q, 0);
+  bool varlen = op.getVarlen();
   Value seqQ = memref::DimOp::create(b, loc, q, seqDim);
   Value seqKV = memref::DimOp::create(b, loc, k, seqDim);
-  Value seqQ32 = i32(seqQ), seqKV32 = i32(seqKV);
+  // varlen: the batch is size(cu_seqlens_q) - 1, every sequence packed in
+  // the memrefs' one batch.
+  Value batches = varlen ? arith::SubIOp::create(b, loc,
+                                                 memref::DimOp::create(b, loc,
+                                                                       op.getCuSeqlensQ(), 0),
+                                                 cIdx(1))
+                               .getResult()
+                         : memref::DimOp::create(b, loc, q, 0).getResult();
   int64_t dimQK = op.getHeadDimQK(), dimV = op.getHeadDimV();
   Value scale = arith::ConstantOp::create(b, loc, op.getScaleAttr());
   Value minusInf = cF32(-std::numeric_limits<float>::infinity());
@@ -167,17 +177,56 @@ LogicalResult BackwardLowering::run() {
   auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
   unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
 
-  loop(cIdx(0), batches, {}, [&](Value bi, ValueRange) -> SmallVector<Value> {
+  loop(cIdx(0), batches, {}, [&](Value seq, ValueRange) -> SmallVector<Value> {
+    // The sequence: its rows' batch in the memrefs, first rows and lengths
+    // (varlen: from cu_seqlens, lengths clamped to >= 0; a row outside the
+    // memref is skipped below, whatever the offsets hold).
+    Value bi = seq, qStart, kvStart, lenQ = seqQ, lenKV = seqKV;
+    if (varlen) {
+      bi = cIdx(0);
+      auto span = [&](Value cu) -> std::pair<Value, Value> {
+        Value start = memref::LoadOp::create(b, loc, cu, ValueRange{seq});
+        Value end = memref::LoadOp::create(
+            b, loc, cu, ValueRange{arith::AddIOp::create(b, loc, seq, cIdx(1))});
+        Value len = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, end, start),
+                                           arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0));
+        auto index = [&](Value x) {
+          return arith::IndexCastOp::create(b, loc, b.getIndexType(), x).getResult();
+        };
+        return {index(start), index(len)};
+      };
+      std::tie(qStart, lenQ) = span(op.getCuSeqlensQ());
+      std::tie(kvStart, lenKV) = span(op.getCuSeqlensKv());
+    }
+    Value seqQ32 = i32(lenQ), seqKV32 = i32(lenKV);
+    // Row r of the sequence in the memref, and whether it is inside it.
+    auto rowOf = [&](Value start, Value r, Value size) -> std::pair<Value, Value> {
+      if (!start)
+        return {r, Value()};
+      Value row = arith::AddIOp::create(b, loc, start, r);
+      return {row, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, size)};
+    };
+    auto guarded = [&](Value inside, function_ref<void()> body) {
+      if (inside)
+        when(inside, body);
+      else
+        body();
+    };
     loop(cIdx(0), cIdx(op.getNumHeads()), {}, [&](Value h, ValueRange) -> SmallVector<Value> {
       Value kvh = arith::DivUIOp::create(b, loc, h, cIdx(op.getGroupSize()));
-      loop(cIdx(0), seqQ, {}, [&](Value i, ValueRange) -> SmallVector<Value> {
+      loop(cIdx(0), lenQ, {}, [&](Value iSeq, ValueRange) -> SmallVector<Value> {
+       auto [i, qInside] = rowOf(qStart, iSeq, seqQ);
+       guarded(qInside, [&, i = i] {
         Value lseI = load(lse, ValueRange{bi, h, i});
         // A row that keeps no key (lse = -inf, out = 0) gets no gradient.
         Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
         when(live, [&] {
           Value delta = dot(dout, h, i, out, h, i, bi, dimV);
-          loop(cIdx(0), seqKV, {}, [&](Value j, ValueRange) -> SmallVector<Value> {
-            SmallVector<Value> indexArgs = {i32(bi), i32(h), i32(i), i32(j), seqQ32, seqKV32};
+          loop(cIdx(0), lenKV, {}, [&](Value jSeq, ValueRange) -> SmallVector<Value> {
+           auto [j, kvInside] = rowOf(kvStart, jSeq, seqKV);
+           guarded(kvInside, [&, j = j] {
+            SmallVector<Value> indexArgs = {i32(seq), i32(h), i32(iSeq), i32(jSeq), seqQ32,
+                                            seqKV32};
             Value keep;
             if (op.hasMask()) {
               SmallVector<Value> args = indexArgs;
@@ -229,9 +278,11 @@ LogicalResult BackwardLowering::run() {
                 }
               });
             });
+           });
             return {};
           });
         });
+       });
         return {};
       });
       return {};

@@ -134,6 +134,59 @@ func.func @bhsd(%q: memref<?x2x?x16xf32>, %lse: memref<?x2x?xf32>) {
 
 // -----
 
+// varlen: the batch is size(cu_seqlens_q) - 1; sequence b's rows start at
+// cu_seqlens[b] in the memrefs' one batch, its lengths (>= 0) bound the loops
+// and are the regions' seq_q / seq_kv (the mask kv_idx < seq_q reads it); a
+// row outside the memref is skipped.
+// CHECK-LABEL: func.func @varlen(
+// CHECK-SAME: %[[Q:[^:]*]]: memref<1x?x2x16xf32>, %[[LSE:[^:]*]]: memref<1x2x?xf32>, %[[CUQ:[^:]*]]: memref<?xi32>, %[[CUKV:[^:]*]]: memref<?xi32>)
+// CHECK-NOT: faattn.attention
+// CHECK: %[[SEQQ:.*]] = memref.dim %[[Q]], %c1{{.*}} : memref<1x?x2x16xf32>
+// CHECK: %[[NCU:.*]] = memref.dim %[[CUQ]], %c0{{.*}} : memref<?xi32>
+// CHECK: %[[NB:.*]] = arith.subi %[[NCU]], %c1{{.*}} : index
+// CHECK: scf.for %[[B:.*]] = %{{.*}} to %[[NB]]
+// CHECK:   %[[B0:.*]] = arith.constant 0 : index
+// CHECK:   %[[QS:.*]] = memref.load %[[CUQ]][%[[B]]] : memref<?xi32>
+// CHECK:   %[[QE:.*]] = memref.load %[[CUQ]][%{{.*}}] : memref<?xi32>
+// CHECK:   %[[QD:.*]] = arith.subi %[[QE]], %[[QS]] : i32
+// CHECK:   %[[QL:.*]] = arith.maxsi %[[QD]], %{{.*}} : i32
+// CHECK:   %[[QSI:.*]] = arith.index_cast %[[QS]] : i32 to index
+// CHECK:   %[[QLI:.*]] = arith.index_cast %[[QL]] : i32 to index
+// CHECK:   memref.load %[[CUKV]][%[[B]]] : memref<?xi32>
+// CHECK:   %[[LENQ32:.*]] = arith.index_cast %[[QLI]] : index to i32
+// CHECK:   scf.for %[[H:.*]] = %{{.*}} to %c2
+// CHECK:     scf.for %[[I:.*]] = %{{.*}} to %[[QLI]]
+// CHECK:       %[[ROW:.*]] = arith.addi %[[QSI]], %[[I]] : index
+// CHECK:       %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %[[SEQQ]] : index
+// CHECK:       scf.if %[[IN]] {
+// CHECK:         memref.load %[[LSE]][%[[B0]], %[[H]], %[[ROW]]] : memref<1x2x?xf32>
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %{{.*}} {
+// CHECK:           %[[KROW:.*]] = arith.addi %{{.*}}, %[[J]] : index
+// CHECK:           %[[KIN:.*]] = arith.cmpi ult, %[[KROW]], %{{.*}} : index
+// CHECK:           scf.if %[[KIN]] {
+// CHECK:             %[[J32:.*]] = arith.index_cast %[[J]] : index to i32
+// CHECK:             %[[KEEP:.*]] = arith.cmpi slt, %[[J32]], %[[LENQ32]] : i32
+// CHECK:             scf.if %[[KEEP]] {
+// CHECK:               memref.load %[[Q]][%[[B0]], %[[ROW]], %[[H]], %{{.*}}]
+// CHECK:               memref.load %[[Q]][%[[B0]], %[[KROW]], %{{.*}}, %{{.*}}]
+func.func @varlen(%q: memref<1x?x2x16xf32>, %lse: memref<1x2x?xf32>, %cuq: memref<?xi32>, %cukv: memref<?xi32>) {
+  faattn.attention q(%q : memref<1x?x2x16xf32>) k(%q : memref<1x?x2x16xf32>) v(%q : memref<1x?x2x16xf32>) out(%q : memref<1x?x2x16xf32>) lse(%lse : memref<1x2x?xf32>) cu_seqlens_q(%cuq : memref<?xi32>) cu_seqlens_kv(%cukv : memref<?xi32>) dout(%q : memref<1x?x2x16xf32>) dq(%q : memref<1x?x2x16xf32>) dk(%q : memref<1x?x2x16xf32>) dv(%q : memref<1x?x2x16xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 2 : i64, num_kv_heads = 2 : i64, scale = 0.25 : f32, varlen} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %c = arith.cmpi slt, %ki, %sq : i32
+    faattn.yield %c : i1
+  } grad {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %s, %one
+  }
+  return
+}
+
+// -----
+
 // Without its grad region (faattn-score-grad not run): an error.
 func.func @no_grad(%q: memref<?x?x2x16xf32>, %lse: memref<?x2x?xf32>) {
   // expected-error @+1 {{has no 'grad' region: run faattn-score-grad first}}

@@ -41,8 +41,9 @@ def FAAttnBackwardToLoops : Pass<"faattn-backward-to-loops", "::mlir::func::Func
     dq_i += scale dS k_j, dk_j += scale dS q_i (GQA: over the group's query
     heads), p_grad[idx] += dS' d s'/d p[idx]. A fully masked row and a key
     with P = 0 contribute nothing (never NaN). The score, mask and grad
-    regions are inlined per element (ElementCode's inlineRegion). varlen and
-    paged_kv backward ops are refused.
+    regions are inlined per element (ElementCode's inlineRegion). varlen:
+    per sequence of cu_seqlens_q / cu_seqlens_kv (rows outside the memrefs
+    skipped); paged_kv backward ops are refused.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
