@@ -51,6 +51,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace faattn;
 using namespace faattn::run;
@@ -248,6 +249,37 @@ struct Descriptor {
   }
 };
 
+/// Values as the kernel sees them: rounded to f32.
+std::vector<double> roundToF32(std::vector<double> v) {
+  for (double &x : v)
+    x = static_cast<float>(x);
+  return v;
+}
+
+/// The random inputs of a run at `shape` (its lengths as run::place set
+/// them): q, k and v rounded to f32, never zero, and the params (drawn, or
+/// read from --param files); nullopt after reporting a param that cannot be
+/// loaded.
+struct RunInputs {
+  std::vector<double> q, k, v;
+  std::vector<ref::ParamValue> params;
+};
+std::optional<RunInputs> randomInputs(const spec::KernelSpec &k, const ref::Shape &shape,
+                                      uint64_t seedBase) {
+  int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
+  RunInputs in;
+  in.q = roundToF32(ref::randomTensor(B * SQ * k.headsQ * k.headDimQK, seedBase + 1));
+  in.k = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimQK, seedBase + 2));
+  in.v = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimV, seedBase + 3));
+  auto loaded = kernelParams(k, shape, seedBase);
+  if (!loaded) {
+    fail(llvm::toString(loaded.takeError()));
+    return std::nullopt;
+  }
+  in.params = std::move(*loaded);
+  return in;
+}
+
 /// Runs kernel `k` (compiled in `engine`) at `shape`; returns false on a
 /// numerics failure.
 bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Shape shape,
@@ -255,20 +287,10 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   Placement place = run::place(k, shape, seedBase, uniformLengths);
-  auto round = [](std::vector<double> v) {
-    for (double &x : v)
-      x = static_cast<float>(x); // the kernel sees f32 inputs
-    return v;
-  };
-  std::vector<double> q = round(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1));
-  std::vector<double> kk = round(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2));
-  std::vector<double> v = round(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3));
-  auto loaded = kernelParams(k, shape, seedBase);
-  if (!loaded) {
-    fail(llvm::toString(loaded.takeError()));
+  std::optional<RunInputs> in = randomInputs(k, shape, seedBase);
+  if (!in)
     return false;
-  }
-  std::vector<ref::ParamValue> params = std::move(*loaded);
+  auto &[q, kk, v, params] = *in;
 
   // Physical tensors: unused pages hold random values, outputs NaN.
   auto f32Bytes = [](const std::vector<double> &x) {
@@ -369,27 +391,17 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   // Dense, or varlen's ragged sequences packed (sets shape's lengths).
   Placement place = run::place(k, shape, seedBase, uniformLengths);
-  auto round = [](std::vector<double> v) {
-    for (double &x : v)
-      x = static_cast<float>(x); // the kernel sees f32 inputs
-    return v;
-  };
-  std::vector<double> q = round(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1));
-  std::vector<double> kk = round(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2));
-  std::vector<double> v = round(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3));
-  std::vector<double> dout = round(ref::randomTensor(B * SQ * HQ * DV, seedBase + 5));
-  auto loaded = kernelParams(k, shape, seedBase);
-  if (!loaded) {
-    fail(llvm::toString(loaded.takeError()));
+  std::optional<RunInputs> in = randomInputs(k, shape, seedBase);
+  if (!in)
     return false;
-  }
-  std::vector<ref::ParamValue> params = std::move(*loaded);
+  auto &[q, kk, v, params] = *in;
+  std::vector<double> dout = roundToF32(ref::randomTensor(B * SQ * HQ * DV, seedBase + 5));
   // The forward's out and LSE, in float64, handed over in f32.
   std::vector<double> refOut, refLse;
   uint64_t undefinedOps = 0;
   ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps);
-  refOut = round(refOut);
-  refLse = round(refLse);
+  refOut = roundToF32(refOut);
+  refLse = roundToF32(refLse);
 
   const float poison = poisonF32();
   // The kernel's (physical) tensors, and back to dense padded bshd.
