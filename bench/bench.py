@@ -46,6 +46,9 @@ def ceilings():
     return {"bf16_gemm_tflops": 2 * 8192**3 / ms / 1e9, "copy_tbps": 2 * x.numel() / ms2 / 1e9}
 
 
+last_stdout = ""
+
+
 def faattn_ms(spec, kernel, B, S, S_kv=None, params=None):
     """Median ms of faattn's kernel from faattn-run --gpu --bench (it also checks numerics).
     params: name -> tensor (int32 or float32), handed over with --param NAME=FILE so that
@@ -61,18 +64,12 @@ def faattn_ms(spec, kernel, B, S, S_kv=None, params=None):
                 f.write(struct.pack(f"<{len(values)}{'i' if t.dtype == torch.int32 else 'f'}", *values))
             cmd.append(f"--param={name}={path}")
         p = subprocess.run(cmd, capture_output=True, text=True)
+    global last_stdout
+    last_stdout = p.stdout
     m = re.search(r"rel_l2=(\S+).*median=(\S+) ms", p.stdout)
     if not m:
         return None, None, (p.stdout + p.stderr)[-300:]
     return float(m[2]), float(m[1]), None
-
-
-def faattn_splits(spec, kernel, B, S, S_kv):
-    """The number of KV splits faattn-run reports for a split-KV kernel (None otherwise)."""
-    cmd = [args.faattn_run, "--gpu", spec, f"--kernel={kernel}", f"--shape=b={B},seq_q={S},seq_kv={S_kv}",
-           "--uniform-lengths"]
-    m = re.search(r"splits=(\d+)", subprocess.run(cmd, capture_output=True, text=True).stdout)
-    return int(m[1]) if m else None
 
 
 def peer_ms(fn):
@@ -206,28 +203,31 @@ if "variants" in parts:
         forward_row("document", 128, S, True, document_mask, sdpa=False, params={"doc": doc})
 
 # Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
-# TB/s of K and V read. faattn: split-KV (Flash-Decoding) over a paged cache, every
-# sequence at the full length (--uniform-lengths).
-for B in ((1, 8) if "decode" in parts else ()):
-    for S in (4096, 16384, 65536):
-        Hq, Hkv, D = 32, 8, 128
-        kv_bytes = 2 * B * Hkv * S * D * 2
-        ms, err, failure = faattn_ms("specs/decode-paged.fa", "decode_paged", B, 1, S)
-        q = torch.randn(B, Hq, 1, D, device=dev, dtype=torch.bfloat16)
-        k, v = (torch.randn(B, Hkv, S, D, device=dev, dtype=torch.bfloat16) for _ in range(2))
-        t = peer_ms(lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True))
-        row = {"spec": "decode_paged", "mode": "decode", "dtype": "bf16", "B": B, "H": Hq, "H_kv": Hkv,
+# TB/s of K and V read. faattn: split-KV (Flash-Decoding), dense and paged caches
+# (bench/decode.fa), every sequence at the full length (--uniform-lengths). The shapes: the
+# decode issue's (batch 1 x 131k, 8 x 32k, 64 x 8k) and 1 x 16k.
+for B, S in (((1, 16384), (1, 131072), (8, 32768), (64, 8192)) if "decode" in parts else ()):
+    Hq, Hkv, D = 32, 8, 128
+    kv_bytes = 2 * B * Hkv * S * D * 2
+    q = torch.randn(B, Hq, 1, D, device=dev, dtype=torch.bfloat16)
+    k, v = (torch.randn(B, Hkv, S, D, device=dev, dtype=torch.bfloat16) for _ in range(2))
+    t = peer_ms(lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True))
+    del q, k, v
+    torch.cuda.empty_cache()
+    for kernel in ("decode_dense", "decode_dense_m64", "decode_paged64", "decode_paged16"):
+        if only_specs and kernel not in only_specs:
+            continue
+        ms, err, failure = faattn_ms("bench/decode.fa", kernel, B, 1, S)
+        row = {"spec": kernel, "mode": "decode", "dtype": "bf16", "B": B, "H": Hq, "H_kv": Hkv,
                "S_q": 1, "S_kv": S, "D": D, "causal": False,
                "faattn": {"ms": ms, "us": ms * 1e3 if ms else None, "tbps": kv_bytes / ms / 1e9 if ms else None,
-                          "splits": faattn_splits("specs/decode-paged.fa", "decode_paged", B, 1, S) if ms else None,
+                          "splits": int(m[1]) if (m := re.search(r"splits=(\d+)", last_stdout)) else None,
                           "error": failure},
                "peers": {"sdpa_default": {"ms": t, "us": t * 1e3 if t else None,
                                           "tbps": kv_bytes / t / 1e9 if t else None}},
                "rel_err": err}
         print(json.dumps(row), flush=True)
         rows.append(row)
-        del q, k, v
-        torch.cuda.empty_cache()
 
 # The commit the faattn binaries were built from: bundle/COMMIT (tools/bundle.sh), else git.
 commit_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bundle", "COMMIT")

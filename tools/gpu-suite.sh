@@ -46,6 +46,13 @@ timeout 400 "$RUN" --gpu tests/lit/cpu/head-dims.fa \
   --shape b=1,seq_q=4097,seq_kv=4097 \
   --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "== GPU numerics: decode on the wgmma path (tests/lit/cpu/decode-wgmma.fa): odd lengths, seq_q 1..16"
+timeout 500 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa \
+  --shape b=1,seq_q=1,seq_kv=1 \
+  --shape b=3,seq_q=1,seq_kv=17 \
+  --shape b=2,seq_q=16,seq_kv=4097 \
+  --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 if [[ " $PARTS " == *" variants "* ]]; then
 echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_random_specs.py)"
@@ -131,6 +138,12 @@ for tool in memcheck racecheck; do
   timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/head-dims.fa \
     --kernel=hd256 --shape b=1,seq_q=130,seq_kv=4100 >> "$OUT/sanitizer.txt" 2>&1
   echo "$tool specs/head-dims.fa:hd256 (long-KV build) exit=$?" | tee -a "$OUT/sanitizer.txt"
+  # Decode's split grid on wgmma: TMA (GQA, several query rows) and thread-copied pages.
+  for k in dec_gqa dec_spec dec_page16; do
+    timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+      tests/lit/cpu/decode-wgmma.fa --kernel=$k --shape b=3,seq_q=5,seq_kv=700 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$tool tests/lit/cpu/decode-wgmma.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
+  done
   # The 32- and 64-byte swizzles (head dims 80 and 96 : 64) and the LSE at head dim 80.
   for k in hd80 hd96v64 hd80_f16_lse; do
     timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \

@@ -32,10 +32,15 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
     return grids;
   bool plain = grids.size() == 1 && grids[0].getRank() == 3 &&
                !grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName());
+  auto isCombine = [](scf::ForallOp g) {
+    return g->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()) && g.getRank() == 3;
+  };
   bool split = grids.size() == 2 && grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName()) &&
-               grids[0].getRank() == 4 && grids[1]->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()) &&
-               grids[1].getRank() == 3;
-  if (other || (!plain && !split)) {
+               grids[0].getRank() == 4 && isCombine(grids[1]);
+  // faattn-tiles-to-wgmma took the split grid: the combine grid is left.
+  bool combineLeft = grids.size() == 1 && isCombine(grids[0]) &&
+                     fn->hasAttr(FAAttnDialect::getSplitKvAttrName());
+  if (other || (!plain && !split && !combineLeft)) {
     fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
                       "grid and its combine grid, per kernel; this kernel has another shape "
                       "(kv-outer loop order, or a split-KV workspace allocated in the "
@@ -55,8 +60,9 @@ gpu::GPUModuleOp kernelModule(ModuleOp module) {
   return gpuModule;
 }
 
-std::string kernelName(func::FuncOp fn, unsigned index) {
-  return fn.getName().str() + (index == 0 ? "" : "_combine");
+std::string kernelName(func::FuncOp fn, scf::ForallOp grid) {
+  return fn.getName().str() +
+         (grid->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()) ? "_combine" : "");
 }
 
 bool hasRotatedKVLoop(Operation *root) {

@@ -280,9 +280,13 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       };
       kernel.blockN = get("block_n");
       kernel.maxSplits = get("max_splits");
-      if (kernel.blockN <= 0 || kernel.maxSplits <= 0 ||
-          !gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_combine"))
+      auto combine = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_combine");
+      if (kernel.blockN <= 0 || kernel.maxSplits <= 0 || !combine)
         return fail("the split-KV kernel has no combine entry or no block sizes");
+      // The combine runs block_m threads over the split grid's q-blocks.
+      auto combineRows = combine->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName());
+      if (!combineRows || combineRows.getInt() != kernel.blockM)
+        return fail("the split-KV combine's q-block is not the split grid's");
     }
   }
   if (kernel.blockM <= 0)
@@ -294,9 +298,10 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   for (const std::string &entry :
        {k.name, kernel.maxSplits > 0 ? k.name + "_combine" : std::string()}) {
     auto fn = entry.empty() ? LLVM::LLVMFuncOp() : gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(entry);
-    if (fn && static_cast<int64_t>(fn.getNumArguments()) != kernel.llvmParams())
+    int64_t params = entry == k.name ? kernel.llvmParams() : kernel.combineLlvmParams();
+    if (fn && static_cast<int64_t>(fn.getNumArguments()) != params)
       return fail("the GPU kernel '" + entry + "' has " + llvm::Twine(fn.getNumArguments()) +
-                  " parameters, its ABI " + llvm::Twine(kernel.llvmParams()));
+                  " parameters, its ABI " + llvm::Twine(params));
   }
   if (!launchSizesValid(kernel))
     return fail("the GPU kernel's launch sizes are out of range (block_m " +

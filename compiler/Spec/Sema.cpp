@@ -539,9 +539,11 @@ void Checker::run() {
       diag.error(k.keyLocs["paged_kv"], "paged_kv is not supported with mode = backward");
     else if (k.backward && k.mode == Mode::Forward)
       diag.error(k.keyLocs["paged_kv"], "paged_kv is not supported with backward");
-    else if (p < 16 || p > 1024 || p % 16 != 0)
+    else if (!(p == 1 || p == 2 || p == 4 || p == 8 || (p >= 16 && p <= 1024 && p % 16 == 0)))
+      // vLLM's and SGLang's caches: pages of 1 token (SGLang's radix cache), 16 (vLLM's
+      // default), 64, 256.
       diag.error(valueLoc("paged_kv"),
-                 "paged_kv page size must be a multiple of 16 between 16 and 1024, got " +
+                 "paged_kv page size must be 1, 2, 4, 8 or a multiple of 16 up to 1024, got " +
                      llvm::Twine(p));
   }
   // A forward kernel that yields its backward writes the LSE the backward reads.

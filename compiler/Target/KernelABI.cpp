@@ -38,7 +38,7 @@ bool launchSizesValid(const KernelABI &a) {
          a.sharedBytes <= kMaxSharedBytesAnyTarget && a.blockN >= 0 && a.blockN <= 1024 &&
          a.maxSplits >= 0 && a.maxSplits <= 1024 && (a.maxSplits == 0 || a.blockN > 0) &&
          a.tmaBlockN >= 0 && a.tmaBlockN <= kSM90a.tmaMaxBoxElements &&
-         (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements && a.maxSplits == 0 &&
+         (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements &&
                                tmaSwizzleValid(a.tmaSwizzleQK) &&
                                tmaSwizzleValid(a.tmaSwizzleV))) &&
          a.stages >= 0 && a.minSeqKV >= 0;
@@ -187,6 +187,9 @@ json kernelToJson(const KernelABI &g) {
   out["split_kv"] =
       g.maxSplits > 0
           ? json{{"combine_entry", g.name + "_combine"},
+                 {"combine_block", {g.blockM, 1, 1}},
+                 {"combine_dynamic_shared_bytes", 0},
+                 {"combine_parameters", "the memref parameters only (no tensor maps)"},
                  {"block_n", g.blockN},
                  {"max_splits", g.maxSplits},
                  {"splits", "1 to max_splits, chosen at launch; the kernels read it from "

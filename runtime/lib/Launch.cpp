@@ -237,7 +237,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
   int64_t shared = st.compiled.sharedBytes;
   CUdeviceptr tileCounter = 0; // a persistent grid's, after the memrefs
-  auto run = [&](CUfunction fn, int64_t z) -> Status {
+  // The combine entry of a split-KV kernel: block_m threads, no dynamic
+  // shared memory, no tensor maps (KernelABI).
+  auto run = [&](CUfunction fn, int64_t z, bool combine = false) -> Status {
     std::vector<void *> argPtrs;
     for (int64_t &w : words)
       argPtrs.push_back(&w);
@@ -250,10 +252,13 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       grid[0] = static_cast<unsigned>(std::min(tiles, resident));
       grid[1] = grid[2] = 1;
     }
-    argPtrs.insert(argPtrs.end(), mapPtrs.begin(), mapPtrs.end());
+    if (!combine)
+      argPtrs.insert(argPtrs.end(), mapPtrs.begin(), mapPtrs.end());
+    int64_t block = combine ? st.compiled.blockM : threads;
+    int64_t dynShared = combine ? 0 : shared;
     if (llvm::Error e = d.check(
-            d.launchKernel(fn, grid[0], grid[1], grid[2], static_cast<unsigned>(threads), 1, 1,
-                           static_cast<unsigned>(shared), cuStream, argPtrs.data(), nullptr),
+            d.launchKernel(fn, grid[0], grid[1], grid[2], static_cast<unsigned>(block), 1, 1,
+                           static_cast<unsigned>(dynShared), cuStream, argPtrs.data(), nullptr),
             "cuLaunchKernel"))
       return fail(llvm::toString(std::move(e)));
     return Status::ok();
@@ -317,7 +322,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
                       memref(lsePart);
                       Status launched = run(entry.main, blocks * splits);
                       if (launched)
-                        launched = run(entry.combine, blocks);
+                        launched = run(entry.combine, blocks, /*combine=*/true);
                       return launched;
                     });
 }

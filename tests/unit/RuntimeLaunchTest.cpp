@@ -188,6 +188,27 @@ TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
   EXPECT_EQ(k.compiled().maxSplits, 16);
 }
 
+// The split grid on the wgmma TMA pipeline (tensor maps, 256 threads, a K/V
+// ring in dynamic shared memory) with its SIMT combine: valid, and kept.
+TEST(RuntimeSplitKV, ASplitKVKernelOnTheTmaPipelineIsKept) {
+  std::string dir = freshDir("split-tma-disk");
+  auto edit = [](CompiledKernel &k) {
+    k.blockM = 128;
+    k.threads = 256;
+    k.sharedBytes = 164920;
+    k.blockN = 128;
+    k.maxSplits = 16;
+    k.tmaBlockN = 128;
+    k.tmaSwizzleQK = k.tmaSwizzleV = 128;
+  };
+  Kernel k = reloaded(dir, kSpec, edit);
+  EXPECT_EQ(k.compiled().maxSplits, 16);
+  EXPECT_EQ(k.compiled().tmaBlockN, 128);
+  EXPECT_EQ(k.compiled().threads, 256);
+  // The combine entry's parameters: the memrefs only (no tensor maps).
+  EXPECT_EQ(k.compiled().combineLlvmParams(), k.compiled().llvmParams() - 4);
+}
+
 TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
   std::string dir = freshDir("persistent-disk");
   auto edit = [](CompiledKernel &k) {

@@ -13,7 +13,7 @@ TEST(SpecLimits, BoundariesAreAccepted) {
   for (const char *stmts :
        {"head_dim = 8", "head_dim = 256", "head_dim = 256 : 8", "head_dim = 8; target = sm_80",
         "stages = 1", "stages = 8", "tile = 16x256", "tile = 256x16", "paged_kv(page = 16)",
-        "paged_kv(page = 1024)", "paged_kv(page = 48)", "dtype = e4m3; head_dim = 64",
+        "paged_kv(page = 1024)", "paged_kv(page = 48)", "paged_kv(page = 1)", "paged_kv(page = 8)", "dtype = e4m3; head_dim = 64",
         "dtype = e4m3; head_dim = 256", "dtype = e4m3; mode = decode; paged_kv(page = 64)",
         "schedule = pingpong", "schedule = cooperative", "scale = 1e-30", "scale = 1.e-5",
         "param x : f32[batch, heads, kv_heads, seq, seq_q, seq_kv]"}) {
@@ -69,8 +69,8 @@ TEST(SpecDiagnostics, ExactFirstLine) {
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; grid = dynamic }"),
             "bad.fa:1:47: error: unknown grid 'dynamic' (expected default or persistent)");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; paged_kv(page = 40) }"),
-            "bad.fa:1:56: error: paged_kv page size must be a multiple of 16 between 16 and "
-            "1024, got 40");
+            "bad.fa:1:56: error: paged_kv page size must be 1, 2, 4, 8 or a multiple of 16 up "
+            "to 1024, got 40");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; mode = backward; paged_kv(page = 64) }"),
             "bad.fa:1:57: error: paged_kv is not supported with mode = backward");
   EXPECT_EQ(errorOf("kernel a { heads = 16; head_dim = 128; tile = 128x8 }"),
@@ -215,7 +215,7 @@ TEST(SpecDiagnostics, RejectedInputsAlwaysReportAnError) {
       // Limits.
       h + "dtype = e4m3; target = sm_80 }", h + "dtype = e4m3; mode = backward }",
       "kernel a { heads = 16; head_dim = 192 : 128; dtype = e4m3 }",
-      h + "schedule = pingpong; target = sm_80 }", h + "paged_kv(page = 8) }",
+      h + "schedule = pingpong; target = sm_80 }", h + "paged_kv(page = 12) }",
       h + "paged_kv(page = 2048) }", h + "mode = backward; paged_kv(page = 64) }",
       h + "tile = 8x64 }", h + "tile = 272x64 }", h + "stages = 0 }", h + "scale = 0 }",
       "kernel a { heads = 16; head_dim = 264 }", "kernel a { heads = 16; head_dim = 520 }",

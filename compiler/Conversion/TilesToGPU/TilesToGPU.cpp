@@ -517,7 +517,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
           fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
           return signalPassFailure();
         }
-        gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, i), gpuModule, rows);
+        gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule, rows);
         gfn->setAttr(FAAttnDialect::getBlockMAttrName(), OpBuilder(gfn).getI64IntegerAttr(rows));
         if (failed(SimtLowering(gfn, rows).run()))
           return signalPassFailure();

@@ -60,8 +60,10 @@
 // What is not here yet: skipping the rotated loops' first product (of P = 0),
 // the next tile's loads before this tile's epilogue (persistent), FP8. A
 // kernel this pass cannot map (another dtype, a tile shape wgmma does not
-// take, split-KV decode) is left to
-// faattn-tiles-to-gpu.
+// take) is left to faattn-tiles-to-gpu. A split-KV decode function's split
+// grid is lowered here like a forward grid (block z = q-block * splits +
+// split; its KV range and its stores to the workspace are the grid's own
+// code); its combine grid goes on to faattn-tiles-to-gpu.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,8 +94,12 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       FailureOr<SmallVector<scf::ForallOp>> grids = kernelGrids(fn);
       if (failed(grids))
         return signalPassFailure();
-      if (grids->size() != 1)
-        continue; // no grid, or split-KV: faattn-tiles-to-gpu
+      if (grids->empty())
+        continue;
+      // A split-KV decode function: this pass takes its split grid (a
+      // forward over a KV range, partial O and LSE to the workspace), and
+      // leaves the combine grid, which has no product, to faattn-tiles-to-gpu.
+      bool split = grids->size() == 2;
       auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
       auto skip = [&](StringRef why) {
         fn->setAttr(FAAttnDialect::getWgmmaSkippedAttrName(), StringAttr::get(fn.getContext(), why));
@@ -110,14 +116,14 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // grid = persistent: a CTA per SM looping over the tiles (the inline
       // producer schedule only: the spec refuses the others).
       auto launchGrid = fn->getAttrOfType<StringAttr>(FAAttnDialect::getLaunchGridAttrName());
-      bool persistent =
-          launchGrid && launchGrid.getValue() == "persistent" && !cooperative && !pingpong;
+      bool persistent = launchGrid && launchGrid.getValue() == "persistent" && !cooperative &&
+                        !pingpong && !split;
       // The tiles' order: heavy first unless the spec asks for L2 sections.
       auto order = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTileOrderAttrName());
-      int64_t sectionTiles = order && order.getValue() == "l2_sections"
+      int64_t sectionTiles = order && order.getValue() == "l2_sections" && !split
                                  ? hopper::l2SectionTiles(grids->front())
                                  : 0;
-      gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, 0), gpuModule,
+      gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, grids->front()), gpuModule,
                                        /*threads=*/0, persistent, sectionTiles);
       Plan plan = hopper::analyze(gfn, cooperative);
       if (plan.invalid)
@@ -187,7 +193,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       } else {
         gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }
-      fn.erase();
+      if (split)
+        grids->front().erase();
+      else
+        fn.erase();
     }
   }
 };

@@ -66,9 +66,9 @@ std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, ml
                                       mlir::Value pairs, mlir::Value qBlocks,
                                       int64_t sectionTiles);
 
-/// The kernel name of grid `index` of a function: the function's name, then
+/// The kernel name of a function's grid: the function's name, or
 /// `<name>_combine` for a split-KV combine grid.
-std::string kernelName(mlir::func::FuncOp fn, unsigned index);
+std::string kernelName(mlir::func::FuncOp fn, mlir::scf::ForallOp grid);
 
 /// Whether `root` holds a KV loop rotated by faattn-overlap-softmax (marked
 /// `faattn.rotated`): faattn-tiles-to-wgmma lowers such a kernel on its TMA

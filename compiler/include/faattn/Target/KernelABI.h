@@ -26,6 +26,8 @@
 //   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
 //   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by
 //      value, 128 bytes each (boxes and swizzles: KernelABI::tmaBlockN).
+// A split-KV kernel's combine entry takes items 1-4 only (it has no product:
+// no tensor maps), and runs blockM threads without dynamic shared memory.
 // Items 1-4 are memrefs, each passed as its expanded MLIR descriptor
 // (allocated pointer, aligned pointer, offset, sizes[rank], strides[rank]).
 //
@@ -45,7 +47,7 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 8;
+inline constexpr int kKernelABIVersion = 9;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -80,8 +82,10 @@ struct KernelABI {
   int64_t threads = 0;     // threads per CTA (0: blockM)
   int64_t sharedBytes = 0; // dynamic shared memory per CTA
   /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
-  /// (grid (batch, heads, q_blocks * splits)) and `name`_combine (grid
-  /// (batch, heads, q_blocks)), with a workspace the runtime allocates.
+  /// (grid (batch, heads, q_blocks * splits); threads, sharedBytes and the
+  /// tensor maps are this entry's) and `name`_combine (grid (batch, heads,
+  /// q_blocks), blockM threads, no dynamic shared memory, no tensor maps),
+  /// with a workspace the runtime allocates.
   int64_t blockN = 0, maxSplits = 0;
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
   /// after the other arguments, built at each launch: boxes of swizzle / 2
@@ -108,8 +112,10 @@ struct KernelABI {
   /// The number of tensor maps after the memrefs (0 or 4).
   int64_t tensorMaps() const { return tmaBlockN > 0 ? 4 : 0; }
   /// The kernel's number of LLVM-level parameters: 3 + 2 * rank a memref,
-  /// one for the tile counter and one per tensor map.
+  /// one for the tile counter and one per tensor map (the combine entry:
+  /// the memrefs' only).
   int64_t llvmParams() const;
+  int64_t combineLlvmParams() const { return llvmParams() - tensorMaps(); }
 };
 
 /// A kernel as the compiler produced it and the runtime launches it (the
