@@ -4,11 +4,13 @@
 // the passes after it only read (faattn-tile materializes the block sizes,
 // the wgmma lowering takes the tile order, compileForGpu the long-KV build):
 //
-//   sm_90a (Hopper)   block sizes by head dim (FA3's, block_m 128), 128x176
-//                     for plain head dim 128; L2-section tile order for the
+//   sm_90a (Hopper)   block sizes by head dim (FA3's, block_m 128; 64 for
+//                     decode), 128x176 for plain head dim 128, 128x96 for
+//                     plain head dim 80; L2-section tile order for the
 //                     plain kernels; the long-KV build (cooperative +
-//                     softmax overlap) of the plain head dim 256 and causal
-//                     head dim 128 kernels from seq_kv 4096
+//                     softmax overlap) of the plain head dim 256, causal
+//                     head dim 128 and plain head dim 112 kernels from
+//                     seq_kv 4096
 //   sm_80 (Ampere)    FlashAttention-2's block sizes
 //
 // Each entry names the docs/PERFORMANCE.md step that measured it. A new
@@ -72,14 +74,21 @@ std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
       return {128, 64};
     return {64, 64};
   }
+  // Decode (split-KV, a few query rows): 64-row Q tiles, one warpgroup; the
+  // 128-row tile computes twice the rows for nothing (measured 7-9% slower at
+  // batch 1 x 131k and 64 x 8k keys, GQA 32:8, head dim 128: step 27).
+  int64_t bm = op.getMode() == Mode::decode ? 64 : 128;
   if (headDim <= 128) {
-    bool wide = isPlainHopperForward(op, target) && !op.hasMask() &&
-                op.getHeadDimQK() == 128 && op.getHeadDimV() == 128;
-    return {128, wide ? 176 : 128};
+    bool plain = isPlainHopperForward(op, target) && !op.hasMask() &&
+                 op.getHeadDimQK() == op.getHeadDimV();
+    if (plain && headDim == 80) // 17% faster than 128x128 at 16k (step 27)
+      return {128, 96};
+    bool wide = plain && headDim == 128;
+    return {bm, wide ? 176 : 128};
   }
   if (headDim <= 192)
-    return {128, 96};
-  return {128, 80};
+    return {bm, 96};
+  return {bm, 80};
 }
 
 struct TunePass : impl::FAAttnTuneBase<TunePass> {
@@ -98,7 +107,9 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     // specialization with block j - 1's P V under block j's softmax
     // (faattn-overlap-softmax) was measured 9-13% faster at 16k tokens for the
     // plain head dim 256 and causal head dim 128 kernels with their default
-    // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21). Such
+    // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21); 11%
+    // faster for the plain head dim 112 kernel without a mask at 16k (step
+    // 27; from 4096 as the others, not measured between). Such
     // a function is marked faattn.long_kv_alternative = the shortest KV
     // sequence the other build is launched for; the compiler builds it again
     // with long-kv, which gives it the two keys (set before the choices below,
@@ -110,7 +121,7 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     auto longKVWins = [&](AttentionOp op) {
       int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
       return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
-             (d == 256 || (d == 128 && isCausalMask(op)));
+             (d == 256 || (d == 128 && isCausalMask(op)) || (d == 112 && !op.hasMask()));
     };
     bool tuned = fn->hasAttr(FAAttnDialect::getOverlapAttrName()) || fn->hasAttr(FAAttnDialect::getStagesAttrName()) ||
                  fn->hasAttr(FAAttnDialect::getTileOrderAttrName());
