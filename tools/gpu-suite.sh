@@ -53,6 +53,12 @@ timeout 500 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa \
   --shape b=2,seq_q=16,seq_kv=4097 \
   --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "== GPU numerics: paged decode captured into a CUDA graph, replayed with other lengths (--graph)"
+for k in dec_page1 dec_page16 dec_page64 dec_page256; do
+  timeout 200 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa --kernel=$k --graph \
+    --shape b=3,seq_q=1,seq_kv=4097 --shape b=4,seq_q=16,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 fi
 if [[ " $PARTS " == *" variants "* ]]; then
 echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_random_specs.py)"

@@ -2,6 +2,7 @@
 #include "faattn/runtime/CudaDriver.h"
 
 #include <dlfcn.h>
+#include <type_traits>
 #include <mutex>
 
 namespace faattn::cuda {
@@ -58,6 +59,18 @@ llvm::Expected<const Driver &> Driver::get() {
     load(driver.eventSynchronize, "cuEventSynchronize");
     load(driver.eventElapsedTime, "cuEventElapsedTime_v2");
     load(driver.getErrorString, "cuGetErrorString");
+    auto optional = [&](auto &fn, const char *name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, name));
+    };
+    optional(driver.streamCreate, "cuStreamCreate");
+    optional(driver.streamDestroy, "cuStreamDestroy_v2");
+    optional(driver.streamSynchronize, "cuStreamSynchronize");
+    optional(driver.streamBeginCapture, "cuStreamBeginCapture_v2");
+    optional(driver.streamEndCapture, "cuStreamEndCapture");
+    optional(driver.graphInstantiate, "cuGraphInstantiateWithFlags");
+    optional(driver.graphLaunch, "cuGraphLaunch");
+    optional(driver.graphExecDestroy, "cuGraphExecDestroy");
+    optional(driver.graphDestroy, "cuGraphDestroy");
     if (!failure.empty())
       return;
     if (CUresult r = driver.init(0); r != CUDA_SUCCESS) {

@@ -29,6 +29,7 @@ extern llvm::cl::opt<std::string> onlyKernel;
 extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;
 extern llvm::cl::opt<std::string> cacheDir;
+extern llvm::cl::opt<bool> graphReplay;
 
 /// The poison the outputs hold before a launch: signaling NaNs, which no
 /// arithmetic produces (an operation on a NaN quiets it), so that an output

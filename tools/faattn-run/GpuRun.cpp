@@ -102,6 +102,66 @@ DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }
 
+/// --graph: `args`' launch captured once into a CUDA graph on a stream of its
+/// own, then the graph replayed for each of three length sets (two thirds of
+/// the first lengths plus a little, the last sequence empty; the first
+/// lengths again): `prepare` writes a set into seqlens_kv (and poisons the
+/// outputs) before the replay, `check` compares after it. The graph is built
+/// once: the split count and workspace size come from host-known sizes (the
+/// block table's), the lengths from device memory.
+bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs &args,
+                   llvm::function_ref<bool(const std::vector<int64_t> &)> prepare,
+                   llvm::function_ref<bool(const std::vector<int64_t> &)> check,
+                   const std::vector<int64_t> &first) {
+  auto error = [](const std::string &what) {
+    llvm::errs() << "faattn-run: error: --graph: " << what << "\n";
+    return false;
+  };
+  auto failed = [&](CUresult r, const char *call) -> bool {
+    if (llvm::Error e = d.check(r, call)) {
+      error(llvm::toString(std::move(e)));
+      return true;
+    }
+    return false;
+  };
+  if (!d.streamCreate || !d.streamDestroy || !d.streamSynchronize || !d.streamBeginCapture ||
+      !d.streamEndCapture || !d.graphInstantiate || !d.graphLaunch || !d.graphExecDestroy ||
+      !d.graphDestroy)
+    return error("the CUDA driver has no stream capture or graph entry points");
+  CUstream stream = nullptr;
+  if (failed(d.streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
+    return false;
+  CUgraph graph = nullptr;
+  CUgraphExec exec = nullptr;
+  bool ok = !failed(d.streamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+                    "cuStreamBeginCapture");
+  if (ok) {
+    Status launched = kernel.launch(args, stream);
+    bool ended = !failed(d.streamEndCapture(stream, &graph), "cuStreamEndCapture");
+    if (!launched)
+      ok = error("the captured launch: " + launched.message());
+    ok = ok && ended &&
+         !failed(d.graphInstantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags");
+  }
+  std::vector<int64_t> shorter = first;
+  for (size_t b = 0; b < shorter.size(); ++b)
+    shorter[b] = std::min(first[b], first[b] * 2 / 3 + int64_t(b % 3));
+  if (shorter.size() > 1)
+    shorter.back() = 0;
+  for (const std::vector<int64_t> *lens : {const_cast<const std::vector<int64_t> *>(&shorter), &first}) {
+    if (!ok)
+      break;
+    ok = prepare(*lens) && !failed(d.graphLaunch(exec, stream), "cuGraphLaunch") &&
+         !failed(d.streamSynchronize(stream), "cuStreamSynchronize (the replay)") && check(*lens);
+  }
+  if (exec)
+    d.graphExecDestroy(exec);
+  if (graph)
+    d.graphDestroy(graph);
+  d.streamDestroy(stream);
+  return ok;
+}
+
 /// `firstLaunch`: the kernel's first launch (its module is loaded then: the
 /// driver's JIT from PTX); its host time is printed as first_launch_ms.
 bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
@@ -235,85 +295,101 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     llvm::errs() << "faattn-run: error: kernel execution: " << s.message() << "\n";
     return false;
   }
-  std::vector<uint8_t> outRaw(outBytes);
-  std::vector<float> lseRaw(poisonLse.size());
-  auto download = [&](void *ptr, void *host, size_t bytes) {
-    for (const DeviceBuffer &b : buffers)
-      if (b.data() == ptr)
-        return b.download(host, bytes);
-    return Status::error("no buffer at the output's address");
+  // Downloads out and LSE, checks every element for the poison and compares
+  // with the float64 reference at `s` (the launch's shape and lengths).
+  struct Check {
+    bool ran = false, unwritten = false, sampled = false;
+    double err = INFINITY, lseErr = 0;
   };
-  if (Status s = download(outPtr, outRaw.data(), outBytes); !s) {
-    llvm::errs() << "faattn-run: error: " << s.message() << "\n";
-    return false;
-  }
-  if (k.returnLse)
-    if (Status s = download(lsePtr, lseRaw.data(), lseRaw.size() * 4); !s) {
+  auto verify = [&](const ref::Shape &lens) -> Check {
+    std::vector<uint8_t> outRaw(outBytes);
+    std::vector<float> lseRaw(poisonLse.size());
+    auto download = [&](void *ptr, void *host, size_t bytes) {
+      for (const DeviceBuffer &b : buffers)
+        if (b.data() == ptr)
+          return b.download(host, bytes);
+      return Status::error("no buffer at the output's address");
+    };
+    if (Status s = download(outPtr, outRaw.data(), outBytes); !s) {
       llvm::errs() << "faattn-run: error: " << s.message() << "\n";
-      return false;
+      return Check{};
     }
-  // Every physical element is a row of some sequence: none may keep the poison.
-  bool unwritten = false;
-  auto decodeOut = [&](const std::vector<uint8_t> &raw) {
-    std::vector<float> f(raw.size() / outEb);
-    for (size_t i = 0; i < f.size(); ++i) {
-      uint16_t h;
-      std::memcpy(&h, &raw[2 * i], 2);
-      f[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
-    }
-    return f;
-  };
-  for (size_t i = 0; i + 1 < outRaw.size(); i += 2) {
-    uint16_t h;
-    std::memcpy(&h, &outRaw[i], 2);
-    unwritten |= h == poison16;
-  }
-  if (k.returnLse)
-    for (float f : lseRaw)
-      unwritten |= isPoisonF32(f); // -inf and a computed NaN are LSEs, the poison is not
-  std::vector<float> outF =
-      decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
-  // Large problems are checked on a sample of query rows (the first and last
-  // 16 and 32 spread between; rows are independent): the float64 reference
-  // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
-  // out and LSE is still checked for the poison.
-  std::vector<char> rows(SQ, 1);
-  bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
-  if (sampled) {
-    std::fill(rows.begin(), rows.end(), 0);
-    for (int64_t i = 0; i < std::min<int64_t>(16, SQ); ++i)
-      rows[i] = rows[SQ - 1 - i] = 1;
-    for (int64_t i = 0; i < 32; ++i)
-      rows[(i * SQ) / 32] = 1;
-  }
-  std::vector<double> refOut, refLse;
-  uint64_t undefinedOps = 0;
-  ref::attention(k, shape, q, kk, v, params, refOut, refLse, &undefinedOps,
-                 sampled ? &rows : nullptr);
-  std::vector<double> out(outF.begin(), outF.end());
-  std::vector<double> lseAll =
-      k.returnLse ? lseFromPhysical(lseRaw, place, SQ, HQ) : std::vector<double>(B * HQ * SQ, 0);
-  if (sampled) { // keep the sampled rows only
-    std::vector<double> o, ro, l, rl;
-    for (int64_t b = 0; b < B; ++b)
-      for (int64_t i = 0; i < SQ; ++i) {
-        if (!rows[i])
-          continue;
-        for (int64_t h = 0; h < HQ; ++h) {
-          for (int64_t c = 0; c < DV; ++c) {
-            size_t at = ((b * SQ + i) * HQ + h) * DV + c;
-            o.push_back(out[at]);
-            ro.push_back(refOut[at]);
-          }
-          size_t li = (b * HQ + h) * SQ + i;
-          l.push_back(lseAll[li]);
-          rl.push_back(refLse[li]);
-        }
+    if (k.returnLse)
+      if (Status s = download(lsePtr, lseRaw.data(), lseRaw.size() * 4); !s) {
+        llvm::errs() << "faattn-run: error: " << s.message() << "\n";
+        return Check{};
       }
-    out.swap(o), refOut.swap(ro), lseAll.swap(l), refLse.swap(rl);
-  }
-  double err = unwritten ? INFINITY : ref::relL2(out, refOut);
-  double lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
+    // Every physical element is a row of some sequence: none may keep the poison.
+    bool unwritten = false;
+    auto decodeOut = [&](const std::vector<uint8_t> &raw) {
+      std::vector<float> f(raw.size() / outEb);
+      for (size_t i = 0; i < f.size(); ++i) {
+        uint16_t h;
+        std::memcpy(&h, &raw[2 * i], 2);
+        f[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
+      }
+      return f;
+    };
+    for (size_t i = 0; i + 1 < outRaw.size(); i += 2) {
+      uint16_t h;
+      std::memcpy(&h, &outRaw[i], 2);
+      unwritten |= h == poison16;
+    }
+    if (k.returnLse)
+      for (float f : lseRaw)
+        unwritten |= isPoisonF32(f); // -inf and a computed NaN are LSEs, the poison is not
+    std::vector<float> outF =
+        decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
+    // Large problems are checked on a sample of query rows (the first and last
+    // 16 and 32 spread between; rows are independent): the float64 reference
+    // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
+    // out and LSE is still checked for the poison.
+    std::vector<char> rows(SQ, 1);
+    bool sampled = double(B) * HQ * SQ * SKV * DQK > 2e9;
+    if (sampled) {
+      std::fill(rows.begin(), rows.end(), 0);
+      for (int64_t i = 0; i < std::min<int64_t>(16, SQ); ++i)
+        rows[i] = rows[SQ - 1 - i] = 1;
+      for (int64_t i = 0; i < 32; ++i)
+        rows[(i * SQ) / 32] = 1;
+    }
+    std::vector<double> refOut, refLse;
+    uint64_t undefinedOps = 0;
+    ref::attention(k, lens, q, kk, v, params, refOut, refLse, &undefinedOps,
+                   sampled ? &rows : nullptr);
+    std::vector<double> out(outF.begin(), outF.end());
+    std::vector<double> lseAll =
+        k.returnLse ? lseFromPhysical(lseRaw, place, SQ, HQ) : std::vector<double>(B * HQ * SQ, 0);
+    if (sampled) { // keep the sampled rows only
+      std::vector<double> o, ro, l, rl;
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t i = 0; i < SQ; ++i) {
+          if (!rows[i])
+            continue;
+          for (int64_t h = 0; h < HQ; ++h) {
+            for (int64_t c = 0; c < DV; ++c) {
+              size_t at = ((b * SQ + i) * HQ + h) * DV + c;
+              o.push_back(out[at]);
+              ro.push_back(refOut[at]);
+            }
+            size_t li = (b * HQ + h) * SQ + i;
+            l.push_back(lseAll[li]);
+            rl.push_back(refLse[li]);
+          }
+        }
+      out.swap(o), refOut.swap(ro), lseAll.swap(l), refLse.swap(rl);
+    }
+    Check c;
+    c.ran = true, c.unwritten = unwritten, c.sampled = sampled;
+    c.err = unwritten ? INFINITY : ref::relL2(out, refOut);
+    c.lseErr = k.returnLse ? ref::relL2(lseAll, refLse) : 0;
+    return c;
+  };
+  Check checked = verify(shape);
+  if (!checked.ran)
+    return false;
+  bool unwritten = checked.unwritten, sampled = checked.sampled;
+  double err = checked.err, lseErr = checked.lseErr;
   double tol = gpuTolerance(outType);
   bool ok = err <= tol && lseErr <= tol;
   std::string splits;
@@ -367,6 +443,43 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     d.eventDestroy(stop);
   }
   llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
+  if (graphReplay && k.pagedKVPage)
+    ok &= replayInGraph(d, kernel, args, [&](const std::vector<int64_t> &lensKV) -> bool {
+      // Lengths and poisoned outputs written between replays, not captured.
+      auto write = [&](void *ptr, const void *host, size_t bytes) {
+        for (DeviceBuffer &b : buffers)
+          if (b.data() == ptr)
+            return b.upload(host, bytes);
+        return Status::error("no buffer at that address");
+      };
+      std::vector<int32_t> lens32(lensKV.begin(), lensKV.end());
+      Status st = write(args.seqlensKV->data, lens32.data(), lens32.size() * 4);
+      if (st)
+        st = write(outPtr, poisonOut.data(), outBytes);
+      if (st && k.returnLse)
+        st = write(lsePtr, poisonLse.data(), poisonLse.size() * 4);
+      if (!st) {
+        llvm::errs() << "faattn-run: error: " << st.message() << "\n";
+        return false;
+      }
+      return true;
+    }, [&](const std::vector<int64_t> &lensKV) -> bool {
+      ref::Shape at = shape;
+      at.lensKV = lensKV;
+      Check c = verify(at);
+      double tol = gpuTolerance(outType);
+      bool pass = c.ran && c.err <= tol && c.lseErr <= tol;
+      std::string list;
+      for (size_t i = 0; i < lensKV.size() && i < 8; ++i)
+        list += (i ? "," : "") + std::to_string(lensKV[i]);
+      llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV
+                   << " graph-replay lens_kv=" << list << llvm::format(": rel_l2=%.3g", c.err);
+      if (k.returnLse)
+        llvm::outs() << llvm::format(" lse_rel_l2=%.3g", c.lseErr);
+      llvm::outs() << (c.unwritten ? " UNWRITTEN-OUTPUT" : "") << (pass ? " PASS" : " FAIL")
+                   << "\n";
+      return pass;
+    }, shape.lensKV);
   return ok;
 }
 

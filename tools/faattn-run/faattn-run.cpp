@@ -113,6 +113,12 @@ cl::opt<bool> uniformLengths(
     cl::desc("varlen / paged_kv: every sequence at the full seq_q / seq_kv (default: ragged "
              "lengths, one sequence empty; for benchmarks)"),
     cl::cat(category));
+cl::opt<bool> graphReplay(
+    "graph",
+    cl::desc("--gpu, paged_kv kernels: also capture the launch into a CUDA graph and replay it "
+             "with other lengths written into seqlens_kv (shorter, one empty, the first again), "
+             "each replay checked against the reference at its lengths"),
+    cl::cat(category));
 cl::opt<std::string> cacheDir(
     "cache-dir", cl::init(""),
     cl::desc("--gpu: the runtime's disk cache in this directory (default: none, every kernel "

@@ -53,6 +53,17 @@ struct Driver {
   CUresult (*eventSynchronize)(CUevent);
   CUresult (*eventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*getErrorString)(CUresult, const char **);
+  // Optional (null when the driver lacks them): streams and CUDA graphs, for
+  // capturing launches (faattn-run --graph).
+  CUresult (*streamCreate)(CUstream *, unsigned);
+  CUresult (*streamDestroy)(CUstream);
+  CUresult (*streamSynchronize)(CUstream);
+  CUresult (*streamBeginCapture)(CUstream, CUstreamCaptureMode);
+  CUresult (*streamEndCapture)(CUstream, CUgraph *);
+  CUresult (*graphInstantiate)(CUgraphExec *, CUgraph, unsigned long long);
+  CUresult (*graphLaunch)(CUgraphExec, CUstream);
+  CUresult (*graphExecDestroy)(CUgraphExec);
+  CUresult (*graphDestroy)(CUgraph);
 
   /// The loaded driver, or why it cannot be loaded (no libcuda.so.1, a
   /// missing entry point, cuInit failing).
