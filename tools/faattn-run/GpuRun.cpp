@@ -170,11 +170,15 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   spec::DType inType = k.dtype;
   spec::DType outType = k.dtype == spec::DType::E4M3 ? spec::DType::BF16 : k.dtype;
-  std::vector<double> q, kk, v;
-  std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
-  std::vector<uint8_t> kb = encode(ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2), inType, kk);
-  std::vector<uint8_t> vb = encode(ref::randomTensor(B * SKV * HKV * DV, seedBase + 3), inType, v);
   Placement place = run::place(k, shape, seedBase, uniformLengths);
+  std::vector<double> q, kk, v;
+  std::vector<double> kr = ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2);
+  std::vector<double> vr = ref::randomTensor(B * SKV * HKV * DV, seedBase + 3);
+  sharePrefix(place, kr, SKV, HKV, DQK);
+  sharePrefix(place, vr, SKV, HKV, DV);
+  std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
+  std::vector<uint8_t> kb = encode(kr, inType, kk);
+  std::vector<uint8_t> vb = encode(vr, inType, v);
   auto loaded = kernelParams(k, shape, seedBase);
   if (!loaded) {
     fail(llvm::toString(loaded.takeError()));

@@ -51,7 +51,10 @@ Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed,
     // sequences' pages (a kernel that reads past seqlens_kv is caught).
     p.page = *k.pagedKVPage;
     p.maxPages = (shape.seqKV + p.page - 1) / p.page;
-    int64_t used = 0;
+    // Ragged runs share a prefix: half of the full pages sequences 0 and 1 both have.
+    if (B >= 2 && !uniformLengths)
+      p.sharedPages = std::min(p.lensKV[0], p.lensKV[1]) / p.page / 2;
+    int64_t used = -p.sharedPages;
     for (int64_t n : p.lensKV)
       used += (n + p.page - 1) / p.page;
     int64_t pool = used + 2;
@@ -64,7 +67,8 @@ Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed,
     int64_t next = 0;
     for (int64_t b = 0; b < B; ++b)
       for (int64_t pg = 0; pg < p.maxPages; ++pg)
-        p.table[b * p.maxPages + pg] = pg * p.page < p.lensKV[b]
+        p.table[b * p.maxPages + pg] = b == 1 && pg < p.sharedPages ? p.table[pg]
+                                       : pg * p.page < p.lensKV[b]
                                            ? perm[next++]
                                            : static_cast<int32_t>(draw(pool) - 1);
     p.seqlensKV.assign(p.lensKV.begin(), p.lensKV.end());
@@ -89,7 +93,16 @@ std::string describe(const Placement &p) {
     s += " lens_kv=" + list(p.lensKV);
   if (p.page)
     s += " pages=" + std::to_string(p.kvPhysBatch) + "x" + std::to_string(p.page);
+  if (p.sharedPages)
+    s += " shared_pages=" + std::to_string(p.sharedPages);
   return s;
+}
+
+void sharePrefix(const Placement &p, std::vector<double> &dense, int64_t seq, int64_t heads,
+                 int64_t dim) {
+  int64_t rows = std::min(p.sharedPages * p.page, seq) * heads * dim;
+  if (rows > 0 && p.batch >= 2)
+    std::copy(dense.begin(), dense.begin() + rows, dense.begin() + seq * heads * dim);
 }
 
 namespace {

@@ -31,6 +31,10 @@ struct Placement {
   int64_t qPhysBatch = 0, qPhysSeq = 0, kvPhysBatch = 0, kvPhysSeq = 0;
   std::vector<int32_t> cuQ, cuKV, table, seqlensKV;
   int64_t maxPages = 0, page = 0, maxSeqlenQ = 0;
+  /// Paged K/V: sequence 1's first sharedPages pages are sequence 0's (the
+  /// same page numbers in both table rows: a shared prompt prefix, as vLLM's
+  /// and SGLang's caches share it); its rows there equal sequence 0's.
+  int64_t sharedPages = 0;
 
   std::pair<int64_t, int64_t> qAt(int64_t b, int64_t i) const {
     return cuQ.empty() ? std::pair{b, i} : std::pair<int64_t, int64_t>{0, cuQ[b] + i};
@@ -50,7 +54,13 @@ struct Placement {
 /// of every row. Sets shape's lensQ and lensKV.
 Placement place(const spec::KernelSpec &k, ref::Shape &shape, uint64_t seed, bool uniformLengths);
 
-/// " lens_q=3,1,7 lens_kv=... pages=...": the ragged lengths of a run.
+/// Makes dense padded K or V data ((batch, seq, heads, dim)) agree with the
+/// placement's shared prefix: sequence 1's first sharedPages * page rows
+/// become sequence 0's.
+void sharePrefix(const Placement &p, std::vector<double> &dense, int64_t seq, int64_t heads,
+                 int64_t dim);
+
+/// " lens_q=3,1,7 lens_kv=... pages=... shared_pages=N": the ragged lengths of a run.
 std::string describe(const Placement &p);
 
 template <typename T>

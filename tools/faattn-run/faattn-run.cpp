@@ -297,6 +297,8 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   if (!in)
     return false;
   auto &[q, kk, v, params] = *in;
+  sharePrefix(place, kk, SKV, HKV, DQK);
+  sharePrefix(place, v, SKV, HKV, DV);
 
   // Physical tensors: unused pages hold random values, outputs NaN.
   auto f32Bytes = [](const std::vector<double> &x) {
@@ -401,6 +403,8 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   if (!in)
     return false;
   auto &[q, kk, v, params] = *in;
+  sharePrefix(place, kk, SKV, HKV, DQK);
+  sharePrefix(place, v, SKV, HKV, DV);
   std::vector<double> dout = roundToF32(ref::randomTensor(B * SQ * HQ * DV, seedBase + 5));
   // The forward's out and LSE, in float64, handed over in f32.
   std::vector<double> refOut, refLse;
