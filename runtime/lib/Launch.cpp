@@ -19,6 +19,19 @@
 namespace faattn {
 
 const std::string &Kernel::name() const { return state->compiled.name; }
+/// Bytes of a split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v)
+/// then LSE (parts, heads, seq_q); 0 when the size overflows.
+static size_t splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads, int64_t dv) {
+  int64_t rows = 0, oElems = 0, lseElems = 0, total = 0;
+  if (__builtin_mul_overflow(parts, seqQ, &rows) ||
+      __builtin_mul_overflow(rows, heads * dv, &oElems) ||
+      __builtin_mul_overflow(rows, heads, &lseElems) ||
+      __builtin_add_overflow(oElems, lseElems, &total) ||
+      __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
+    return 0;
+  return static_cast<size_t>(total);
+}
+
 const CompiledKernel &Kernel::compiled() const { return state->compiled; }
 
 Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
@@ -302,29 +315,41 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
 
   // Split-KV: partial O (batch * splits, seq_q, heads, dim_v) and LSE
   // (batch * splits, heads, seq_q) in f32, then the split grid and the
-  // combine grid.
+  // combine grid; in the caller's workspace when given, else in a buffer
+  // allocated for this launch.
   int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
-  int64_t rowsAll = 0, oElems = 0, lseElems = 0, total = 0;
-  if (__builtin_mul_overflow(parts, q.s, &rowsAll) ||
-      __builtin_mul_overflow(rowsAll, heads * dv, &oElems) ||
-      __builtin_mul_overflow(rowsAll, heads, &lseElems) ||
-      __builtin_add_overflow(oElems, lseElems, &total) ||
-      __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
+  size_t bytes = splitWorkspaceBytes(parts, q.s, heads, dv);
+  if (bytes == 0)
     return fail("the split-KV workspace's size overflows 64 bits");
-  size_t bytes = static_cast<size_t>(total);
+  size_t oBytes = size_t(parts) * q.s * heads * dv * sizeof(float);
+  auto splitAndCombine = [&](CUdeviceptr workspace) {
+    Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
+    Tensor lsePart{reinterpret_cast<void *>(workspace + oBytes), DType::F32,
+                   {parts, heads, q.s}, {}};
+    memref(oPart);
+    memref(lsePart);
+    Status launched = run(entry.main, blocks * splits);
+    if (launched)
+      launched = run(entry.combine, blocks, /*combine=*/true);
+    return launched;
+  };
+  if (a.workspace) {
+    if (a.workspaceBytes < bytes) // (validate checked its alignment and overlaps)
+      return fail("the workspace has " + std::to_string(a.workspaceBytes) +
+                  " bytes, this launch needs " + std::to_string(bytes));
+    return splitAndCombine(reinterpret_cast<CUdeviceptr>(a.workspace));
+  }
   return withBuffer(bytes, "split-KV workspace of " + std::to_string(bytes) + " bytes",
-                    /*zero=*/false, [&](CUdeviceptr workspace) {
-                      Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32,
-                                   {parts, q.s, heads, dv}, {}};
-                      Tensor lsePart{reinterpret_cast<void *>(workspace + oElems * sizeof(float)),
-                                     DType::F32, {parts, heads, q.s}, {}};
-                      memref(oPart);
-                      memref(lsePart);
-                      Status launched = run(entry.main, blocks * splits);
-                      if (launched)
-                        launched = run(entry.combine, blocks, /*combine=*/true);
-                      return launched;
-                    });
+                    /*zero=*/false, splitAndCombine);
+}
+
+size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
+  const State &st = *state;
+  if (st.compiled.maxSplits <= 0)
+    return 0;
+  int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);
+  return splitWorkspaceBytes(parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ,
+                             st.info.headDimV);
 }
 
 int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {

@@ -256,14 +256,23 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
   std::vector<std::pair<std::string, const Tensor *>> outputs = {{"out", &a.out}};
   if (a.lse)
     outputs.emplace_back("lse", &*a.lse);
+  // A split-KV kernel's caller workspace is written too (its size is checked
+  // at launch, where the split count is known).
+  Tensor workspace(a.workspace, DType::F32, {int64_t(a.workspaceBytes / 4)});
+  if (a.workspace && state.compiled.maxSplits > 0) {
+    if (reinterpret_cast<uintptr_t>(a.workspace) % 16 != 0)
+      return fail("the workspace is not 16-byte aligned");
+    outputs.emplace_back("workspace", &workspace);
+  }
   for (size_t o = 0; o < outputs.size(); ++o) {
     for (const auto &[what, t] : inputs)
       if (overlap(*outputs[o].second, *t))
         return fail("tensor '" + outputs[o].first + "' overlaps tensor '" + what +
                     "' (an output must not share memory with another tensor)");
-    if (o > 0 && overlap(*outputs[o].second, a.out))
-      return fail("tensor 'lse' overlaps tensor 'out' (an output must not share memory with "
-                  "another tensor)");
+    for (size_t e = 0; e < o; ++e)
+      if (overlap(*outputs[o].second, *outputs[e].second))
+        return fail("tensor '" + outputs[o].first + "' overlaps tensor '" + outputs[e].first +
+                    "' (an output must not share memory with another tensor)");
   }
 
   // A persistent grid counts its tiles in 32 bits.

@@ -177,6 +177,35 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   EXPECT_EQ(plain.numSplits(a, 132), 1);
 }
 
+// The caller's workspace (LaunchArgs::workspace): its size, and the checks
+// that run without a GPU.
+TEST(RuntimeSplitKV, CallerWorkspace) {
+  Kernel split = fakeKernel(freshDir("workspace"), kPaged, [](CompiledKernel &k) {
+    k.blockN = 32;
+    k.maxSplits = 16;
+  });
+  LaunchArgs a = pagedArgs();
+  // 4 splits on 132 SMs (NumberOfSplits): 2 x 4 parts of partial O (seq_q 1,
+  // 8 heads, dim 64) and LSE (8 heads, seq_q 1) in f32.
+  ASSERT_EQ(split.numSplits(a, 132), 4);
+  EXPECT_EQ(split.workspaceBytes(a, 132), size_t(2 * 4 * (1 * 8 * 64 + 8 * 1)) * 4);
+  EXPECT_EQ(fakeKernel(freshDir("workspace-plain"), kPaged).workspaceBytes(a, 132), 0u);
+  a.workspace = region(6);
+  a.workspaceBytes = split.workspaceBytes(a, 132);
+  EXPECT_TRUE(split.validate(a).isOk()) << split.validate(a).message();
+  const std::string pre = "launch of kernel 'pg': ";
+  EXPECT_EQ(errorOf(split, a, [](LaunchArgs &x) {
+              x.workspace = static_cast<char *>(region(6)) + 4;
+            }),
+            pre + "the workspace is not 16-byte aligned");
+  EXPECT_EQ(errorOf(split, a, [](LaunchArgs &x) { x.workspace = x.out.data; }),
+            pre + "tensor 'workspace' overlaps tensor 'out' (an output must not share memory "
+                  "with another tensor)");
+  EXPECT_EQ(errorOf(split, a, [](LaunchArgs &x) { x.workspace = x.k.data; }),
+            pre + "tensor 'workspace' overlaps tensor 'k' (an output must not share memory "
+                  "with another tensor)");
+}
+
 TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
   std::string dir = freshDir("split-disk");
   auto edit = [](CompiledKernel &k) {

@@ -102,8 +102,8 @@ DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }
 
-/// --graph: `args`' launch captured once into a CUDA graph on a stream of its
-/// own, then the graph replayed for each of three length sets (two thirds of
+/// --graph: `args`' launch (split-KV: with a workspace of the caller's)
+/// captured once into a CUDA graph on a stream of its own, then the graph replayed for each of three length sets (two thirds of
 /// the first lengths plus a little, the last sequence empty; the first
 /// lengths again): `prepare` writes a set into seqlens_kv (and poisons the
 /// outputs) before the replay, `check` compares after it. The graph is built
@@ -128,6 +128,22 @@ bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs
       !d.streamEndCapture || !d.graphInstantiate || !d.graphLaunch || !d.graphExecDestroy ||
       !d.graphDestroy)
     return error("the CUDA driver has no stream capture or graph entry points");
+  // The split-KV workspace is the caller's (LaunchArgs::workspace), sized
+  // once from the block table's capacity: the graph allocates nothing.
+  LaunchArgs captured = args;
+  std::optional<DeviceBuffer> workspace;
+  if (kernel.compiled().maxSplits > 0) {
+    auto dev = cuda::Device::current();
+    if (!dev)
+      return error(llvm::toString(dev.takeError()));
+    size_t bytes = kernel.workspaceBytes(args, dev->multiprocessors);
+    auto buffer = DeviceBuffer::allocate(bytes);
+    if (!buffer)
+      return error("the workspace: " + buffer.error());
+    workspace.emplace(std::move(*buffer));
+    captured.workspace = workspace->data();
+    captured.workspaceBytes = bytes;
+  }
   CUstream stream = nullptr;
   if (failed(d.streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
     return false;
@@ -136,7 +152,7 @@ bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs
   bool ok = !failed(d.streamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
                     "cuStreamBeginCapture");
   if (ok) {
-    Status launched = kernel.launch(args, stream);
+    Status launched = kernel.launch(captured, stream);
     bool ended = !failed(d.streamEndCapture(stream, &graph), "cuStreamEndCapture");
     if (!launched)
       ok = error("the captured launch: " + launched.message());

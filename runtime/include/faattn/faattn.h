@@ -118,6 +118,14 @@ struct LaunchArgs {
   std::optional<Tensor> cuSeqlensQ, cuSeqlensKV; // varlen
   int64_t maxSeqlenQ = 0;                        // varlen
   std::optional<Tensor> blockTable, seqlensKV;   // paged_kv
+  /// Split-KV kernels: a device buffer of workspaceBytes bytes (16-byte
+  /// aligned, at least Kernel::workspaceBytes(args)) that launch() uses for
+  /// the partial O and LSE instead of allocating one in stream order per
+  /// launch: a buffer sized once for the largest shape, reused, and nothing
+  /// allocated inside a captured CUDA graph. It must not be in use by another
+  /// launch at the same time. Null: launch() allocates (cuMemAllocAsync).
+  void *workspace = nullptr;
+  size_t workspaceBytes = 0;
 };
 
 /// What the compiler produced for one kernel (the disk cache stores it):
@@ -144,6 +152,10 @@ public:
   /// Split-KV kernels: the number of splits launch() uses for `args` on a
   /// GPU with `multiprocessors` SMs (1 for other kernels). Validated args.
   int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
+  /// Split-KV kernels: the bytes of the workspace launch() needs for `args`
+  /// on a GPU with `multiprocessors` SMs (f32 partial O and LSE of every
+  /// split); 0 for other kernels. Validated args.
+  size_t workspaceBytes(const LaunchArgs &args, int multiprocessors) const;
 
   struct State;
   explicit Kernel(std::shared_ptr<State> s) : state(std::move(s)) {}
