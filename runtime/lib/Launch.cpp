@@ -18,20 +18,21 @@
 
 namespace faattn {
 
-const std::string &Kernel::name() const { return state->compiled.name; }
 /// Bytes of a split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v)
-/// then LSE (parts, heads, seq_q); 0 when the size overflows.
-static size_t splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads, int64_t dv) {
+/// then LSE (parts, heads, seq_q); none when the size overflows.
+static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads,
+                                                 int64_t dv) {
   int64_t rows = 0, oElems = 0, lseElems = 0, total = 0;
   if (__builtin_mul_overflow(parts, seqQ, &rows) ||
       __builtin_mul_overflow(rows, heads * dv, &oElems) ||
       __builtin_mul_overflow(rows, heads, &lseElems) ||
       __builtin_add_overflow(oElems, lseElems, &total) ||
       __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
-    return 0;
+    return std::nullopt;
   return static_cast<size_t>(total);
 }
 
+const std::string &Kernel::name() const { return state->compiled.name; }
 const CompiledKernel &Kernel::compiled() const { return state->compiled; }
 
 Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
@@ -318,9 +319,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   // combine grid; in the caller's workspace when given, else in a buffer
   // allocated for this launch.
   int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
-  size_t bytes = splitWorkspaceBytes(parts, q.s, heads, dv);
-  if (bytes == 0)
+  std::optional<size_t> size = splitWorkspaceBytes(parts, q.s, heads, dv);
+  if (!size)
     return fail("the split-KV workspace's size overflows 64 bits");
+  size_t bytes = *size;
   size_t oBytes = size_t(parts) * q.s * heads * dv * sizeof(float);
   auto splitAndCombine = [&](CUdeviceptr workspace) {
     Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
@@ -349,7 +351,8 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
     return 0;
   int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);
   return splitWorkspaceBytes(parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ,
-                             st.info.headDimV);
+                             st.info.headDimV)
+      .value_or(0);
 }
 
 int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {

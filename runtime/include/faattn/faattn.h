@@ -154,7 +154,7 @@ public:
   int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
   /// Split-KV kernels: the bytes of the workspace launch() needs for `args`
   /// on a GPU with `multiprocessors` SMs (f32 partial O and LSE of every
-  /// split); 0 for other kernels. Validated args.
+  /// split); 0 for other kernels (and when the size overflows). Validated args.
   size_t workspaceBytes(const LaunchArgs &args, int multiprocessors) const;
 
   struct State;
