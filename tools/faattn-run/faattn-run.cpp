@@ -263,20 +263,22 @@ std::vector<double> roundToF32(std::vector<double> v) {
 }
 
 /// The random inputs of a run at `shape` (its lengths as run::place set
-/// them): q, k and v rounded to f32, never zero, and the params (drawn, or
-/// read from --param files); nullopt after reporting a param that cannot be
-/// loaded.
+/// them): q, k and v rounded to f32, never zero, K/V agreeing with `place`'s
+/// shared prefix pages, and the params (drawn, or read from --param files);
+/// nullopt after reporting a param that cannot be loaded.
 struct RunInputs {
   std::vector<double> q, k, v;
   std::vector<ref::ParamValue> params;
 };
 std::optional<RunInputs> randomInputs(const spec::KernelSpec &k, const ref::Shape &shape,
-                                      uint64_t seedBase) {
+                                      const Placement &place, uint64_t seedBase) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   RunInputs in;
   in.q = roundToF32(ref::randomTensor(B * SQ * k.headsQ * k.headDimQK, seedBase + 1));
   in.k = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimQK, seedBase + 2));
   in.v = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimV, seedBase + 3));
+  sharePrefix(place, in.k, SKV, k.headsKV, k.headDimQK);
+  sharePrefix(place, in.v, SKV, k.headsKV, k.headDimV);
   auto loaded = kernelParams(k, shape, seedBase);
   if (!loaded) {
     fail(llvm::toString(loaded.takeError()));
@@ -293,12 +295,10 @@ bool runShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, ref::Sha
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   Placement place = run::place(k, shape, seedBase, uniformLengths);
-  std::optional<RunInputs> in = randomInputs(k, shape, seedBase);
+  std::optional<RunInputs> in = randomInputs(k, shape, place, seedBase);
   if (!in)
     return false;
   auto &[q, kk, v, params] = *in;
-  sharePrefix(place, kk, SKV, HKV, DQK);
-  sharePrefix(place, v, SKV, HKV, DV);
 
   // Physical tensors: unused pages hold random values, outputs NaN.
   auto f32Bytes = [](const std::vector<double> &x) {
@@ -399,12 +399,10 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
   // Dense, or varlen's ragged sequences packed (sets shape's lengths).
   Placement place = run::place(k, shape, seedBase, uniformLengths);
-  std::optional<RunInputs> in = randomInputs(k, shape, seedBase);
+  std::optional<RunInputs> in = randomInputs(k, shape, place, seedBase);
   if (!in)
     return false;
   auto &[q, kk, v, params] = *in;
-  sharePrefix(place, kk, SKV, HKV, DQK);
-  sharePrefix(place, v, SKV, HKV, DV);
   std::vector<double> dout = roundToF32(ref::randomTensor(B * SQ * HQ * DV, seedBase + 5));
   // The forward's out and LSE, in float64, handed over in f32.
   std::vector<double> refOut, refLse;
