@@ -275,3 +275,21 @@ func.func @d256_order(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v
   }
   return
 }
+
+// -----
+
+// Plain head dim 112 without a mask: marked too (cooperative + overlap 11% faster at 16k,
+// step 27); the tiles stay 128x128.
+// DEFAULT-LABEL: func.func @d112(
+// DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
+// DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
+// LONG-LABEL: func.func @d112(
+// LONG-SAME: faattn.overlap = "softmax", faattn.schedule = "cooperative"
+// LONG: faattn.attention {{.*}}tile = array<i64: 128, 128>
+func.func @d112(%q: memref<?x?x4x112xbf16>, %k: memref<?x?x4x112xbf16>, %v: memref<?x?x4x112xbf16>, %o: memref<?x?x4x112xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x112xbf16>) k(%k : memref<?x?x4x112xbf16>) v(%v : memref<?x?x4x112xbf16>) out(%o : memref<?x?x4x112xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
