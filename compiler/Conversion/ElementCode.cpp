@@ -68,9 +68,26 @@ bool definedEverywhere(Operation &o) {
 
 } // namespace
 
+TileRow indexedRow(OpBuilder &b, Operation *indexedOp, Value r) {
+  auto rowOf = [&](auto op) -> TileRow {
+    Location loc = op.getLoc();
+    std::optional<uint64_t> group = op.getHeadGroup();
+    if (!group)
+      return {arith::AddIOp::create(b, loc, op.getRow0(), r), op.getHead()};
+    int64_t perHead = op.getType().getShape()[0] / static_cast<int64_t>(*group);
+    Value rows = arith::ConstantIntOp::create(b, loc, b.getI32Type(), perHead);
+    Value q = arith::AddIOp::create(b, loc, op.getRow0(), arith::RemUIOp::create(b, loc, r, rows));
+    Value h = arith::AddIOp::create(b, loc, op.getHead(), arith::DivUIOp::create(b, loc, r, rows));
+    return {q, h};
+  };
+  if (auto score = dyn_cast<TileScoreOp>(indexedOp))
+    return rowOf(score);
+  return rowOf(cast<TileMaskOp>(indexedOp));
+}
+
 ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
   Block *blk = nullptr;
-  Value q, kv;
+  Value q, kv, h;
   // The region's arguments: [score,] b, h, q_idx, kv_idx, seq_q, seq_kv,
   // params... (`first` is b's position).
   auto init = [&](auto op, unsigned first) {
@@ -78,10 +95,13 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
       return;
     blk = &op.getRegion().front();
     Value actual[] = {op.getBatch(), op.getHead(), Value(), Value(), op.getSeqQ(), op.getSeqKv()};
+    bool rowHead = op.getHeadGroup().has_value(); // h is a row's (GQA packing)
     for (unsigned i = first; i < blk->getNumArguments(); ++i)
-      if (i != first + 2 && i != first + 3)
+      if (i != first + 2 && i != first + 3 && !(rowHead && i == first + 1))
         args.map(blk->getArgument(i),
                  i < first + 6 ? actual[i - first] : op.getParams()[i - first - 6]);
+    if (rowHead)
+      h = blk->getArgument(first + 1);
     q = blk->getArgument(first + 2);
     kv = blk->getArgument(first + 3);
     seqQ = op.getSeqQ();
@@ -97,11 +117,12 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     return;
   qArg = q;
   kvArg = kv;
+  hArg = h;
   // What each value depends on: bit 0 the query index, bit 1 the key index,
   // bit 2 the score (or anything that cannot be hoisted).
   DenseMap<Value, unsigned> dep;
   for (BlockArgument a : blk->getArguments())
-    dep[a] = a == q ? 1 : a == kv ? 2 : args.contains(a) ? 0 : 4;
+    dep[a] = a == q || (h && a == h) ? 1 : a == kv ? 2 : args.contains(a) ? 0 : 4;
   for (Operation &o : blk->without_terminator()) {
     unsigned d = 0;
     for (Value v : o.getOperands())
@@ -150,12 +171,14 @@ void ElementCode::emitUniform(OpBuilder &b) {
 }
 
 IRMapping ElementCode::emitPart(OpBuilder &b, ArrayRef<Operation *> ops, Value arg, Value index,
-                                Value bound) {
+                                Value bound, Value head) {
   // Evaluated only inside the sequence, as the element code is.
   Value inside =
       arith::CmpIOp::create(b, tileOp->getLoc(), arith::CmpIPredicate::slt, index, bound);
   IRMapping extra;
   extra.map(arg, index);
+  if (head)
+    extra.map(hArg, head);
   return emitGuarded(b, inside, ops, extra);
 }
 
@@ -193,22 +216,22 @@ IRMapping ElementCode::emitGuarded(OpBuilder &b, Value inside, ArrayRef<Operatio
   return results;
 }
 
-IRMapping ElementCode::forElement(OpBuilder &b, int64_t rowKey, Value q, int64_t colKey,
+IRMapping ElementCode::forElement(OpBuilder &b, int64_t rowKey, TileRow row, int64_t colKey,
                                   Value kv) {
   IRMapping pre = uniform;
   // The row's (or column's) part, emitted the first time its key is seen.
   auto add = [&](llvm::DenseMap<int64_t, IRMapping> &parts, ArrayRef<Operation *> ops,
-                 int64_t key, Value arg, Value index, Value bound) {
+                 int64_t key, Value arg, Value index, Value bound, Value head) {
     if (ops.empty())
       return;
     auto it = parts.find(key);
     if (it == parts.end())
-      it = parts.try_emplace(key, emitPart(b, ops, arg, index, bound)).first;
+      it = parts.try_emplace(key, emitPart(b, ops, arg, index, bound, head)).first;
     for (auto [k, v] : it->second.getValueMap())
       pre.map(k, v);
   };
-  add(rows, rowOps, rowKey, qArg, q, seqQ);
-  add(cols, colOps, colKey, kvArg, kv, seqKV);
+  add(rows, rowOps, rowKey, qArg, row.q, seqQ, hArg ? row.h : Value());
+  add(cols, colOps, colKey, kvArg, kv, seqKV, Value());
   return pre;
 }
 
@@ -260,26 +283,27 @@ Value guardedRegion(OpBuilder &b, Location loc, Value inside, Region &region, Va
 
 } // namespace
 
-Value emitScoreElement(OpBuilder &b, TileScoreOp op, Value q, Value kv, Value x,
+Value emitScoreElement(OpBuilder &b, TileScoreOp op, TileRow row, Value kv, Value x,
                        const IRMapping *pre) {
   Location loc = op.getLoc();
+  Value q = row.q;
   Value scaled =
       arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
   auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
   (void)kvInside;
-  SmallVector<Value> args = {scaled,        op.getBatch(), op.getHead(), q, kv,
-                             op.getSeqQ(), op.getSeqKv()};
+  SmallVector<Value> args = {scaled, op.getBatch(), row.h, q, kv, op.getSeqQ(), op.getSeqKv()};
   llvm::append_range(args, op.getParams());
   return guardedRegion(b, loc, inside, op.getRegion(), args, scaled, pre);
 }
 
-Value emitMaskElement(OpBuilder &b, TileMaskOp op, Value q, Value kv, Value x,
+Value emitMaskElement(OpBuilder &b, TileMaskOp op, TileRow row, Value kv, Value x,
                       const IRMapping *pre) {
   Location loc = op.getLoc();
+  Value q = row.q;
   auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
   Value keep = kvInside; // rows past seq_q are never stored: only columns matter
   if (!op.getRegion().empty()) {
-    SmallVector<Value> args = {op.getBatch(), op.getHead(), q, kv, op.getSeqQ(), op.getSeqKv()};
+    SmallVector<Value> args = {op.getBatch(), row.h, q, kv, op.getSeqQ(), op.getSeqKv()};
     llvm::append_range(args, op.getParams());
     // No guard; columns past seq_kv still dropped. (An and, not a select:
     // nothing definedEverywhere admits yields poison.)

@@ -115,6 +115,14 @@ gpu::GPUFuncOp outlineGrid(func::FuncOp fn, scf::ForallOp grid, StringRef name,
   for (NamedAttribute attr : fn->getDiscardableAttrs())
     if (attr.getName().getValue().starts_with("faattn."))
       gfn->setAttr(attr.getName(), attr.getValue());
+  // GQA packing: the grid's Q block holds a head group (its tile_load says).
+  std::optional<uint64_t> headGroup;
+  grid.walk([&](TileLoadOp load) {
+    if (load.getHeadGroup())
+      headGroup = load.getHeadGroup();
+  });
+  if (headGroup)
+    gfn->setAttr(FAAttnDialect::getHeadGroupAttrName(), b.getI64IntegerAttr(*headGroup));
   Block &entry = gfn.getBody().front();
   OpBuilder eb = OpBuilder::atBlockEnd(&entry);
   IRMapping map;

@@ -29,8 +29,19 @@ SmallVector<Value> tileMemIndices(MemRefType t, Layout layout, Value bat, Value 
 
 namespace {
 
+/// Sequence row and head of tile row r: (row0 + r, head), or with a head
+/// group of G (R = rows / G a head) (row0 + r % R, head + r / R).
+std::pair<Value, Value> packedRow(OpBuilder &b, Location loc, Value row0, Value head, Value r,
+                                  int64_t rows, std::optional<uint64_t> group) {
+  if (!group)
+    return {arith::AddIOp::create(b, loc, row0, r), head};
+  Value perHead = arith::ConstantIndexOp::create(b, loc, rows / static_cast<int64_t>(*group));
+  Value row = arith::AddIOp::create(b, loc, row0, arith::RemUIOp::create(b, loc, r, perHead));
+  return {row, arith::AddIOp::create(b, loc, head, arith::DivUIOp::create(b, loc, r, perHead))};
+}
+
 RowAddress rowAddress(OpBuilder &b, Location loc, Value mem, Layout layout, Value batch,
-                      Value row, Value offset, Value limit, Value table,
+                      Value head, Value row, Value offset, Value limit, Value table,
                       std::optional<int64_t> pageSize) {
   auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
   auto ult = [&](Value x, Value y) -> Value {
@@ -45,7 +56,7 @@ RowAddress rowAddress(OpBuilder &b, Location loc, Value mem, Layout layout, Valu
     Value inside = ult(at, seqSize);
     if (limit)
       inside = both(ult(row, limit), inside);
-    return {inside, batch, at};
+    return {inside, batch, head, at};
   }
   // Paged rows: slot row % P of page table[batch, row / P].
   Value p = cIdx(*pageSize);
@@ -69,18 +80,22 @@ RowAddress rowAddress(OpBuilder &b, Location loc, Value mem, Layout layout, Valu
   Value inside = both(inTable, ult(page, memref::DimOp::create(b, loc, mem, 0)));
   Value slot = arith::RemUIOp::create(b, loc, row, p);
   inside = both(inside, ult(slot, seqSize));
-  return {inside, page, slot};
+  return {inside, page, head, slot};
 }
 
 } // namespace
 
-RowAddress tileRowAddress(OpBuilder &b, Location loc, TileLoadOp load, Value row) {
-  return rowAddress(b, loc, load.getMem(), load.getLayout(), load.getBatch(), row,
+RowAddress tileRowAddress(OpBuilder &b, Location loc, TileLoadOp load, Value r) {
+  auto [row, head] = packedRow(b, loc, load.getRow0(), load.getHead(), r,
+                               load.getType().getShape()[0], load.getHeadGroup());
+  return rowAddress(b, loc, load.getMem(), load.getLayout(), load.getBatch(), head, row,
                     load.getOffset(), load.getLimit(), load.getPageTable(), load.getPageSize());
 }
 
-RowAddress tileRowAddress(OpBuilder &b, Location loc, TileStoreOp store, Value row) {
-  return rowAddress(b, loc, store.getMem(), store.getLayout(), store.getBatch(), row,
+RowAddress tileRowAddress(OpBuilder &b, Location loc, TileStoreOp store, Value r) {
+  auto [row, head] = packedRow(b, loc, store.getRow0(), store.getHead(), r,
+                               store.getValue().getType().getShape()[0], store.getHeadGroup());
+  return rowAddress(b, loc, store.getMem(), store.getLayout(), store.getBatch(), head, row,
                     store.getOffset(), store.getLimit(), Value(), std::nullopt);
 }
 
@@ -91,8 +106,8 @@ Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &
       [&](OpBuilder &b, Location loc) {
         Value v = memref::LoadOp::create(
             b, loc, load.getMem(),
-            tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, load.getHead(),
-                           at.row, col));
+            tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head, at.row,
+                           col));
         scf::YieldOp::create(b, loc, v);
       },
       [&](OpBuilder &b, Location loc) {

@@ -243,6 +243,8 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   if (auto fn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name)) {
     if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()))
       kernel.blockM = a.getInt();
+    if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getHeadGroupAttrName()))
+      kernel.headGroup = a.getInt();
     kernel.threads = kernel.blockM;
     if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getThreadsAttrName()))
       kernel.threads = a.getInt();

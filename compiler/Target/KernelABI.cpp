@@ -33,7 +33,8 @@ static bool tmaSwizzleValid(int64_t bytes) {
 bool launchSizesValid(const KernelABI &a) {
   if (a.persistent && a.maxSplits != 0)
     return false;
-  return a.blockM >= 1 && a.blockM <= 1024 && a.threads >= 0 &&
+  return a.blockM >= 1 && a.blockM <= 1024 && a.headGroup >= 1 &&
+         a.blockM % a.headGroup == 0 && a.threads >= 0 &&
          a.threads <= kSM90a.maxThreadsPerBlock && a.sharedBytes >= 0 &&
          a.sharedBytes <= kMaxSharedBytesAnyTarget && a.blockN >= 0 && a.blockN <= 1024 &&
          a.maxSplits >= 0 && a.maxSplits <= 1024 && (a.maxSplits == 0 || a.blockN > 0) &&
@@ -167,16 +168,20 @@ json kernelToJson(const KernelABI &g) {
   out["overlap"] = orNull(g.overlap);
   out["fallback"] = orNull(g.fallback);
   out["min_seq_kv"] = g.minSeqKV;
+  // GQA packing: grid y counts head groups, q-blocks are block_m / head_group rows.
+  bool packed = g.headGroup > 1;
+  std::string heads = packed ? "heads / head_group" : "heads";
+  std::string qBlocks = std::string(g.varlen ? "ceil(max_seqlen_q / " : "ceil(seq_q / ") +
+                        (packed ? "(block_m / head_group))" : "block_m)");
   out["launch"] = {
       {"grid", g.persistent
                    ? json::array({"min(batch * heads * ceil(seq_q / block_m), multiprocessors * "
                                   "ctas_per_multiprocessor)",
                                   1, 1})
-                   : json::array({"batch", "heads",
-                                  g.varlen ? "ceil(max_seqlen_q / block_m)"
-                                           : "ceil(seq_q / block_m)"})},
+                   : json::array({"batch", heads, qBlocks})},
       {"block", {g.threads, 1, 1}},
       {"block_m", g.blockM},
+      {"head_group", g.headGroup},
       {"dynamic_shared_bytes", g.sharedBytes}};
   out["persistent"] =
       g.persistent
@@ -194,7 +199,7 @@ json kernelToJson(const KernelABI &g) {
                  {"max_splits", g.maxSplits},
                  {"splits", "1 to max_splits, chosen at launch; the kernels read it from "
                             "workspace:o's first dimension / batch"},
-                 {"grid", {"batch", "heads", "ceil(seq_q / block_m) * splits"}},
+                 {"grid", {"batch", heads, qBlocks + " * splits"}},
                  {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
           : json(nullptr);
   out["tma"] =
@@ -202,10 +207,12 @@ json kernelToJson(const KernelABI &g) {
           ? json{{"tensor_maps", {"q", "k", "v", "out"}},
                  {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
                  {"box",
-                  {{"q", {g.tmaSwizzleQK / 2, g.blockM}},
+                  {{"q", packed ? json::array({g.tmaSwizzleQK / 2, g.blockM / g.headGroup, g.headGroup})
+                                : json::array({g.tmaSwizzleQK / 2, g.blockM})},
                    {"k", {g.tmaSwizzleQK / 2, g.tmaBlockN}},
                    {"v", {g.tmaSwizzleV / 2, g.tmaBlockN}},
-                   {"out", {g.tmaSwizzleV / 2, g.blockM}}}},
+                   {"out", packed ? json::array({g.tmaSwizzleV / 2, g.blockM / g.headGroup, g.headGroup})
+                                  : json::array({g.tmaSwizzleV / 2, g.blockM})}}},
                  {"swizzle",
                   {{"q", g.tmaSwizzleQK},
                    {"k", g.tmaSwizzleQK},
@@ -284,6 +291,7 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
   }
   const json *launch = j.contains("launch") && j["launch"].is_object() ? &j["launch"] : nullptr;
   if (!launch || !integer(*launch, "block_m", a.blockM) ||
+      !integer(*launch, "head_group", a.headGroup) || a.headGroup < 1 ||
       !integer(*launch, "dynamic_shared_bytes", a.sharedBytes) || !launch->contains("block") ||
       !(*launch)["block"].is_array() || (*launch)["block"].empty() ||
       !(*launch)["block"][0].is_number_integer())

@@ -12,6 +12,8 @@
 //                     head dim 128 and plain head dim 112 kernels from
 //                     seq_kv 4096
 //   sm_80 (Ampere)    FlashAttention-2's block sizes
+//   every target      decode packs the query heads of a GQA group into a
+//                     CTA's rows (head_group, step 28)
 //
 // Each entry names the docs/PERFORMANCE.md step that measured it. A new
 // target or a new tuning decision goes here, not into faattn-tile.
@@ -22,6 +24,8 @@
 #include "faattn/Target/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <numeric>
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTUNE
@@ -142,10 +146,23 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     if (!ops.empty() && !fn->hasAttr(FAAttnDialect::getTileOrderAttrName()) &&
         llvm::all_of(ops, [&](AttentionOp op) { return isPlainHopperForward(op, t); }))
       fn->setAttr(FAAttnDialect::getTileOrderAttrName(), StringAttr::get(fn.getContext(), "l2_sections"));
+    auto order = fn->getAttrOfType<StringAttr>(FAAttnDialect::getLoopOrderAttrName());
+    bool qOuter = !order || order.getValue() == "q-outer";
     for (AttentionOp op : ops) {
       if (!op.getTile()) { // else: the spec's `tile = MxN` override
         auto [m, n] = defaultTile(op, t);
         op.setTile(ArrayRef<int64_t>{m, n});
+      }
+      // GQA packing for decode (docs/PERFORMANCE.md step 28): a CTA takes G
+      // query heads of a KV group, block_m / G rows each, G = gcd(group,
+      // block_m): each K/V block is read once per group instead of once per
+      // query head, and at seq_q 1 a 64-row tile has G useful rows, not 1.
+      // Not for varlen decode (it runs unsplit, one CTA per sequence) nor the
+      // CPU path's kv-outer order (its row state is per query head).
+      if (op.getMode() == Mode::decode && !op.getHeadGroup() && !op.getVarlen() && qOuter) {
+        int64_t g = std::gcd(op.getGroupSize(), (*op.getTile())[0]);
+        if (g > 1)
+          op.setHeadGroup(static_cast<uint64_t>(g));
       }
     }
   }

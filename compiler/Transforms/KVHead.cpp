@@ -148,7 +148,8 @@ struct KVHeadPass : impl::FAAttnKVHeadBase<KVHeadPass> {
     if (!mask)
       return;
     ArrayRef<int64_t> tile = mask.getInput().getType().getShape();
-    int64_t bm = tile[0], bn = tile[1];
+    // bm: the rows of one head (a head group's tile holds block_m / G of each).
+    int64_t bm = tile[0] / static_cast<int64_t>(mask.getHeadGroup().value_or(1)), bn = tile[1];
 
     // The candidate, from the Q block and the scan's block range only.
     Value row0 = mask.getRow0(), seqQ = mask.getSeqQ();

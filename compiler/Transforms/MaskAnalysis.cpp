@@ -66,7 +66,11 @@ struct Splitter {
       Value fhi = arith::MaxSIOp::create(b, loc, arith::MinSIOp::create(b, loc, nFull, nkb), lb);
       return {index(lb), index(lb), index(fhi), loop.getUpperBound()};
     }
+    // A head group's block (GQA packing): bm rows of each of `group` heads.
+    int64_t group = static_cast<int64_t>(mask.getHeadGroup().value_or(1));
     Value bat = i64(mask.getBatch()), head = i64(mask.getHead());
+    Value lastHead = group > 1 ? arith::AddIOp::create(b, loc, head, c64(group - 1)).getResult()
+                               : head;
     Value q0 = i64(mask.getRow0());
     Value q1 = arith::SubIOp::create(
         b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, q0, c64(bm)), seqQ),
@@ -89,7 +93,7 @@ struct Splitter {
               arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
           auto [mayTrue, mayFalse] = emitBlockClassifier(
               b, loc, mask.getRegion(),
-              {{bat, bat}, {head, head}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
+              {{bat, bat}, {head, lastHead}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
               mask.getParams(), &hoist);
           Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
           Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
@@ -175,19 +179,23 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
       }
       TileMaskOp mask = masks.front();
       ArrayRef<int64_t> tile = mask.getInput().getType().getShape();
+      // Rows of one head: a head group's tile holds block_m / G rows of G heads.
+      int64_t group = static_cast<int64_t>(mask.getHeadGroup().value_or(1));
+      int64_t rows = tile[0] / group;
       if (shape)
-        report(loop, mask, tile[0], tile[1], shape[0], shape[1]);
-      Splitter(loop).split(loop, mask, tile[0], tile[1]);
+        report(loop, mask, rows, tile[1], shape[0], shape[1], group);
+      Splitter(loop).split(loop, mask, rows, tile[1]);
     }
   }
 
-  void report(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn, int64_t sq, int64_t skv) {
+  void report(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn, int64_t sq, int64_t skv,
+              int64_t group) {
     auto grid = loop->getParentOfType<scf::ForallOp>();
     Operation *holder = grid ? grid.getOperation() : loop.getOperation();
     int64_t heads = 1 << 20; // unknown: a large range
     if (grid && grid.getRank() >= 2)
       if (auto h = getConstantIntValue(grid.getMixedUpperBound()[1]))
-        heads = *h;
+        heads = *h * group; // (a head group's grid counts groups)
     BlockCounts c = countBlocks(mask.getRegion(), heads, bm, bn, sq, skv);
     Builder b(loop.getContext());
     holder->setAttr(FAAttnDialect::getBlockCountsAttrName(),

@@ -171,7 +171,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     for (unsigned i = 0; i < 3; ++i)
       body->getArgument(i).replaceAllUsesWith(newBody->getArgument(i));
     Value s = newBody->getArgument(3);
-    Value bIdx = newBody->getArgument(0), hIdx = newBody->getArgument(1);
+    bool packed = false;
+    Value bIdx = newBody->getArgument(0);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(kvLoop);
@@ -184,22 +185,35 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       auto partial = SoftmaxFinalizeOp::create(b, loc, TypeRange{accTy, rowTy}, fin.getAcc(),
                                                fin.getRowMax(), fin.getRowSum(),
                                                fin.getScaleLog2Attr());
-      Value row = outStore.getRow0();
+      // The output's rows (a head group's, with GQA packing).
+      Value row = outStore.getRow0(), head = outStore.getHead();
+      packed = outStore.getHeadGroup().has_value();
       b.setInsertionPoint(outStore);
       Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits), s);
-      TileStoreOp::create(b, loc, partial.getOut(), oPart, part, hIdx, row,
-                          LayoutAttr::get(b.getContext(), Layout::bshd));
-      TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, hIdx, row,
-                          LayoutAttr::get(b.getContext(), Layout::bshd));
+      auto oStore = TileStoreOp::create(b, loc, partial.getOut(), oPart, part, head, row,
+                                        LayoutAttr::get(b.getContext(), Layout::bshd));
+      auto lStore = TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, head, row,
+                                        LayoutAttr::get(b.getContext(), Layout::bshd));
+      oStore.setHeadGroup(outStore.getHeadGroup());
+      lStore.setHeadGroup(outStore.getHeadGroup());
       outStore.erase();
       if (lseStore)
         lseStore.erase();
       fin.erase();
     }
 
-    // 2. The combine grid (templates/common/SplitKVCombine.h).
+    // 2. The combine grid (templates/common/SplitKVCombine.h): one query head
+    // and block_m rows a CTA, also when the split grid packs a head group.
+    // (Its sizes before the split grid: the grids follow each other.)
+    SmallVector<OpFoldResult> combineUbs = grid.getMixedUpperBound();
+    if (packed) {
+      b.setInsertionPoint(splitGrid);
+      Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
+      combineUbs[1] = b.getIndexAttr(heads);
+      combineUbs[2] = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(accTy.getShape()[0])).getResult();
+    }
     b.setInsertionPointAfter(splitGrid);
-    buildSplitKVCombine(b, loc, grid.getMixedUpperBound(),
+    buildSplitKVCombine(b, loc, combineUbs,
                         {splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy});
     // No dealloc here: the buffer deallocation pipeline places it.
     grid.erase();

@@ -13,7 +13,17 @@
 //
 // The block sizes are the op's `tile` (the spec's `tile = MxN`, or what the
 // per-target tuning table of faattn-tune chose); faattn-mask-analysis and the
-// report read them back from the tile types. Backward ops keep their op: the
+// report read them back from the tile types.
+//
+// GQA packing (the op's `head_group = G`, faattn-tune's choice for decode):
+// a CTA takes G query heads of one KV group, BM / G rows of each, so that it
+// reads each K/V block once for the group and its tile's rows are not mostly
+// past seq_q:
+//
+//   scf.forall (%b, %g, %qb) in (batch, heads / G, ceil(seq_q / (BM / G))) {
+//     Q tile: row r = row qb*(BM/G) + r % (BM/G) of head g*G + r / (BM/G)
+//
+// the tile_load/score/mask/store ops carry `head_group = G` with head g*G. Backward ops keep their op: the
 // backward algorithm is not materialized yet.
 //
 //===----------------------------------------------------------------------===//
@@ -68,7 +78,10 @@ void materialize(AttentionOp op) {
   Value kvRows = page ? arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, table, 1),
                                               cIdx(*page)).getResult()
                       : memref::DimOp::create(b, loc, op.getK(), seqDim).getResult();
-  Value numQBlocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
+  // GQA packing: `group` query heads a CTA, `rowsPerHead` rows of each.
+  int64_t group = static_cast<int64_t>(op.getHeadGroup().value_or(1));
+  int64_t rowsPerHead = bm / group;
+  Value numQBlocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(rowsPerHead));
   Value numKVBlocks = arith::CeilDivUIOp::create(b, loc, kvRows, cIdx(bn));
   Value seqKV = kvRows;
   Value seqQ32 = toI32(seqQ), seqKV32 = toI32(seqKV);
@@ -79,7 +92,7 @@ void materialize(AttentionOp op) {
   // Without a score modification the softmax scale folds into exp2's argument.
   float scaleLog2 = identity ? scale * log2e : log2e;
 
-  SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(op.getNumHeads()), numQBlocks};
+  SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(op.getNumHeads() / group), numQBlocks};
   auto grid = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
   grid->setAttr(FAAttnDialect::getGridAttrName(), b.getUnitAttr());
   if (op.getMode() == Mode::decode)
@@ -87,8 +100,16 @@ void materialize(AttentionOp op) {
   b.setInsertionPoint(grid.getBody()->getTerminator());
   Value bIdx = grid.getInductionVar(0), hIdx = grid.getInductionVar(1);
   Value qBlock = grid.getInductionVar(2);
+  if (group > 1) // the group's first query head
+    hIdx = arith::MulIOp::create(b, loc, hIdx, cIdx(group));
   Value hKV = arith::DivUIOp::create(b, loc, hIdx, cIdx(op.getGroupSize()));
-  Value row0 = arith::MulIOp::create(b, loc, qBlock, cIdx(bm));
+  Value row0 = arith::MulIOp::create(b, loc, qBlock, cIdx(rowsPerHead));
+  std::optional<uint64_t> headGroup;
+  IntegerAttr headGroupAttr;
+  if (group > 1) {
+    headGroup = group;
+    headGroupAttr = b.getI64IntegerAttr(group);
+  }
   Value b32 = toI32(bIdx), h32 = toI32(hIdx), row32 = toI32(row0);
   auto layoutAttr = op.getLayoutAttr();
 
@@ -161,6 +182,7 @@ void materialize(AttentionOp op) {
   auto qLoad = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), qBatch, hIdx, row0,
                                   layoutAttr);
   setRows(qLoad, qStart, qLimit);
+  qLoad.setHeadGroup(headGroup);
   Value qTile = qLoad;
   float negInf = -std::numeric_limits<float>::infinity();
   Value acc0 = TileSplatOp::create(b, loc, tileTy(bm, dv, f32), b.getF32FloatAttr(0));
@@ -180,12 +202,13 @@ void materialize(AttentionOp op) {
                                 /*transpose_rhs=*/b.getUnitAttr());
     if (!identity) {
       auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale), s, b32,
-                                       h32, row32, col32, seqQ32, seqKV32, op.getParams());
+                                       h32, row32, col32, seqQ32, seqKV32, op.getParams(),
+                                       headGroupAttr);
       score.getRegion().takeBody(op.getScore());
       s = score;
     }
     auto mask = TileMaskOp::create(b, loc, s.getType(), s, b32, h32, row32, col32, seqQ32,
-                                   seqKV32, op.getParams());
+                                   seqKV32, op.getParams(), headGroupAttr);
     mask.getRegion().takeBody(op.getMask());
     Value vTile = kvLoad(tileTy(bn, dv, inElt), op.getV(), col0);
     Block *body = kvLoop.getBody();
@@ -202,9 +225,11 @@ void materialize(AttentionOp op) {
   auto outStore = TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), qBatch, hIdx, row0,
                                       layoutAttr);
   setRows(outStore, qStart, qLimit);
+  outStore.setHeadGroup(headGroup);
   if (Value lse = op.getLse()) {
     auto lseStore = TileStoreOp::create(b, loc, fin.getLse(), lse, qBatch, hIdx, row0, layoutAttr);
     setRows(lseStore, qStart, qLimit);
+    lseStore.setHeadGroup(headGroup);
   }
   op.erase();
 }

@@ -197,14 +197,18 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
                   st.compiled.args[i].name + "'");
     memref(*t, slot.leadingOne && slot.rank == t->shape.size() + 1);
   }
-  // The grid: (batch, heads, q-blocks of the longest query sequence).
+  // The grid: (batch, heads, q-blocks of the longest query sequence); with
+  // GQA packing (batch, head groups, q-blocks of block_m / head_group rows).
+  // A split-KV combine grid is (batch, heads, q-blocks of block_m rows).
   Dims q = dimsOf(a.q, st.info.bshd);
   int64_t batch = batchOf(a, st.info.bshd);
   int64_t rows = varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
-  int64_t blocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
+  int64_t group = st.compiled.headGroup, rowsPerCta = st.compiled.blockM / group;
+  int64_t blocks = (rows + rowsPerCta - 1) / rowsPerCta;
+  int64_t combineBlocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
   int64_t splits = st.compiled.maxSplits > 0 ? numSplits(a, entry.multiprocessors) : 1;
   if (batch > 65535 * 32768 || blocks * splits > 65535)
-    return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h) + ", " +
+    return fail("the grid (" + std::to_string(batch) + ", " + std::to_string(q.h / group) + ", " +
                 std::to_string(blocks * splits) + ") is too large");
   // The TMA pipeline's tensor maps, after the memrefs: q, k, v and out as
   // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of
@@ -228,10 +232,12 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
                             cuuint64_t(x.h), cuuint64_t(x.b)};
       cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
                                cuuint64_t(x.s * x.h * x.d * 2)};
-      int64_t rows = i == 0 || i == 3 ? st.compiled.blockM : st.compiled.tmaBlockN;
+      bool qOrOut = i == 0 || i == 3;
+      int64_t rows = qOrOut ? rowsPerCta : st.compiled.tmaBlockN;
       int64_t swizzle = i < 2 ? st.compiled.tmaSwizzleQK : st.compiled.tmaSwizzleV;
-      // Boxes of one swizzled row of 16-bit elements.
-      cuuint32_t box[4] = {cuuint32_t(swizzle / 2), cuuint32_t(rows), 1, 1};
+      // Boxes of one swizzled row of 16-bit elements (q, out: of a head group's heads).
+      cuuint32_t box[4] = {cuuint32_t(swizzle / 2), cuuint32_t(rows),
+                           cuuint32_t(qOrOut ? group : 1), 1};
       cuuint32_t elementStrides[4] = {1, 1, 1, 1};
       CUresult r = d.tensorMapEncodeTiled(
           &maps[i],
@@ -257,7 +263,8 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     std::vector<void *> argPtrs;
     for (int64_t &w : words)
       argPtrs.push_back(&w);
-    unsigned grid[3] = {static_cast<unsigned>(batch), static_cast<unsigned>(q.h),
+    unsigned grid[3] = {static_cast<unsigned>(batch),
+                        static_cast<unsigned>(combine ? q.h : q.h / group),
                         static_cast<unsigned>(z)};
     if (tileCounter) {
       argPtrs.push_back(&tileCounter);
@@ -332,7 +339,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     memref(lsePart);
     Status launched = run(entry.main, blocks * splits);
     if (launched)
-      launched = run(entry.combine, blocks, /*combine=*/true);
+      launched = run(entry.combine, combineBlocks, /*combine=*/true);
     return launched;
   };
   if (a.workspace) {
@@ -366,8 +373,9 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   if (st.info.page > 0 && __builtin_mul_overflow(a.blockTable->shape[1], st.info.page, &kvRows))
     kvRows = INT64_MAX - st.compiled.blockN; // as many KV blocks as can be: maxSplits bounds it
   int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
-  int64_t ctas = batchOf(a, st.info.bshd) * q.h *
-                 ((q.s + st.compiled.blockM - 1) / st.compiled.blockM);
+  int64_t rowsPerCta = st.compiled.blockM / st.compiled.headGroup; // (GQA packing)
+  int64_t ctas = batchOf(a, st.info.bshd) * (q.h / st.compiled.headGroup) *
+                 ((q.s + rowsPerCta - 1) / rowsPerCta);
   // Flash-Decoding's choice: enough CTAs to fill the SMs (waves as full as
   // possible), no more splits than KV blocks. Already a wave or more: 1.
   int64_t sms = std::max(multiprocessors, 1);

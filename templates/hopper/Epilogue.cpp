@@ -85,14 +85,13 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
   bool column = t.getShape()[1] == 1;
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
-      Value row = arith::AddIOp::create(b, loc, store.getRow0(), rowOf(b, t, i));
-      RowAddress at = tileRowAddress(b, loc, store, row);
+      RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
       Value col = column ? cIdx(b, 0) : colOf(b, i);
       ifThen(b, loc, at.inside, [&](OpBuilder &b) {
         memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, i),
                                 store.getMem(),
                                 tileMemIndices(store.getMem().getType(), store.getLayout(),
-                                               at.batch, store.getHead(), at.row, col));
+                                               at.batch, at.head, at.row, col));
       });
     }
   };

@@ -325,15 +325,14 @@ LogicalResult WgmmaLowering::convertLoad(OpBuilder &b, TileLoadOp load) {
         Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
         Value c = arith::MulIOp::create(
             b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)), cIdx(b, 8));
-        RowAddress at =
-            tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), r));
+        RowAddress at = tileRowAddress(b, loc, load, r);
         auto read = scf::IfOp::create(
             b, loc, at.inside,
             [&](OpBuilder &b, Location loc) {
               Value v = vector::LoadOp::create(
                   b, loc, chunkTy, load.getMem(),
-                  tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch,
-                                 load.getHead(), at.row, c),
+                  tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head,
+                                 at.row, c),
                   /*nontemporal=*/false, llvm::MaybeAlign(16));
               scf::YieldOp::create(b, loc, v);
             },

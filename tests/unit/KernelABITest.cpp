@@ -135,6 +135,42 @@ TEST(KernelABI, JsonRoundTrips) {
   }
 }
 
+// GQA packing (decode): the launch's head group, the grid it gives and the q / out TMA boxes
+// of block_m / head_group rows of head_group heads, and the round trip.
+TEST(KernelABI, JsonOfAHeadGroup) {
+  KernelABI a = fullAbi();
+  a.blockM = 64;
+  a.headGroup = 4;
+  a.blockN = 128;
+  a.maxSplits = 16;
+  a.persistent = false;
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["launch"]["head_group"], 4);
+  EXPECT_EQ(j["launch"]["grid"], json::array({"batch", "heads / head_group",
+                                              "ceil(seq_q / (block_m / head_group))"}));
+  EXPECT_EQ(j["split_kv"]["grid"], json::array({"batch", "heads / head_group",
+                                                "ceil(seq_q / (block_m / head_group)) * splits"}));
+  EXPECT_EQ(j["split_kv"]["combine_grid"], json::array({"batch", "heads", "ceil(seq_q / block_m)"}));
+  EXPECT_EQ(j["tma"]["box"]["q"], json::array({64, 16, 4}));   // swizzle 128: 64 columns
+  EXPECT_EQ(j["tma"]["box"]["out"], json::array({32, 16, 4})); // swizzle 64: 32 columns
+  EXPECT_EQ(j["tma"]["box"]["k"], json::array({64, 128}));
+  std::string why;
+  std::optional<KernelABI> back = kernelFromJson(j, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_EQ(back->headGroup, 4);
+  EXPECT_TRUE(launchSizesValid(*back));
+  // Without packing the form says 1 and the boxes are 2-D.
+  json plain = kernelToJson(fullAbi());
+  EXPECT_EQ(plain["launch"]["head_group"], 1);
+  EXPECT_EQ(plain["tma"]["box"]["q"], json::array({64, 128}));
+  // A head group must be positive and divide block_m.
+  j["launch"]["head_group"] = 0;
+  EXPECT_FALSE(kernelFromJson(j, why));
+  EXPECT_EQ(why, "launch is malformed");
+  a.headGroup = 3;
+  EXPECT_FALSE(launchSizesValid(a));
+}
+
 TEST(KernelABI, JsonOfAnotherFormIsRefused) {
   json good = kernelToJson(fullAbi());
   auto refused = [&](json j, const std::string &why) {

@@ -246,13 +246,13 @@ private:
     if (auto score = dyn_cast<TileScoreOp>(op))
       return elementwise(b, op, ValueRange{score.getInput()},
                          [&](OpBuilder &b, Value col, ValueRange x) {
-                           return emitScoreElement(b, score, qIndex(b, score.getRow0()),
+                           return emitScoreElement(b, score, rowIndex(b, score),
                                                    kvIndex(b, score.getCol0(), col), x[0]);
                          });
     if (auto mask = dyn_cast<TileMaskOp>(op))
       return elementwise(b, op, ValueRange{mask.getInput()},
                          [&](OpBuilder &b, Value col, ValueRange x) {
-                           return emitMaskElement(b, mask, qIndex(b, mask.getRow0()),
+                           return emitMaskElement(b, mask, rowIndex(b, mask),
                                                   kvIndex(b, mask.getCol0(), col), x[0]);
                          });
     if (auto loop = dyn_cast<scf::ForOp>(op))
@@ -266,9 +266,8 @@ private:
     return success();
   }
 
-  Value qIndex(OpBuilder &b, Value row0) {
-    return arith::AddIOp::create(b, fn.getLoc(), row0, tid32);
-  }
+  /// The thread's row of a tile_score / tile_mask.
+  TileRow rowIndex(OpBuilder &b, Operation *indexedOp) { return indexedRow(b, indexedOp, tid32); }
   Value kvIndex(OpBuilder &b, Value col0, Value col) {
     Location loc = fn.getLoc();
     return arith::AddIOp::create(b, loc, col0,
@@ -301,7 +300,7 @@ private:
       return failure();
     Location loc = load.getLoc();
     int64_t cols = load.getType().getShape()[1];
-    RowAddress at = tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), tid));
+    RowAddress at = tileRowAddress(b, loc, load, tid);
     Value dst = buf(load);
     forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
       memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), dst, c);
@@ -320,7 +319,7 @@ private:
     forLoop(b, loc, tid, cIdx(b, loc, rows * cols), cIdx(b, loc, threads), [&](OpBuilder &b, Value i) {
       Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, loc, cols));
       Value c = arith::RemUIOp::create(b, loc, i, cIdx(b, loc, cols));
-      RowAddress at = tileRowAddress(b, loc, load, arith::AddIOp::create(b, loc, load.getRow0(), r));
+      RowAddress at = tileRowAddress(b, loc, load, r);
       memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), sh, ValueRange{r, c});
     });
     gpu::BarrierOp::create(b, loc); // the block is complete
@@ -335,12 +334,12 @@ private:
     Value src = buf(store.getValue());
     if (!src)
       return store.emitOpError() << "stores a tile with no per-thread buffer";
-    RowAddress at = tileRowAddress(b, loc, store, arith::AddIOp::create(b, loc, store.getRow0(), tid));
+    RowAddress at = tileRowAddress(b, loc, store, tid);
     scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
       forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
         memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, c), store.getMem(),
-                                tileMemIndices(memTy, store.getLayout(), at.batch,
-                                           store.getHead(), at.row, c));
+                                tileMemIndices(memTy, store.getLayout(), at.batch, at.head,
+                                                       at.row, c));
       });
       scf::YieldOp::create(b, loc);
     });

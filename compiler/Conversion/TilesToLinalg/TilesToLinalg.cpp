@@ -67,8 +67,7 @@ Value lowerLoad(OpBuilder &b, TileLoadOp op) {
   Location loc = op.getLoc();
   return tensor::GenerateOp::create(
       b, loc, tensorOf(op.getType()), ValueRange{}, [&](OpBuilder &b, Location loc, ValueRange ij) {
-        Value row = arith::AddIOp::create(b, loc, op.getRow0(), ij[0]);
-        RowAddress at = tileRowAddress(b, loc, op, row);
+        RowAddress at = tileRowAddress(b, loc, op, ij[0]);
         tensor::YieldOp::create(b, loc, loadOrZero(b, loc, op, at, ij[1]));
       });
 }
@@ -80,7 +79,7 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
   scf::ForOp::create(
       b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[0]), cIdx(b, loc, 1), ValueRange{},
       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-        RowAddress at = tileRowAddress(b, loc, op, arith::AddIOp::create(b, loc, op.getRow0(), i));
+        RowAddress at = tileRowAddress(b, loc, op, i);
         scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
           scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
                              ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
@@ -88,7 +87,7 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
                                memref::StoreOp::create(
                                    b, loc, v, op.getMem(),
                                    tileMemIndices(op.getMem().getType(), op.getLayout(), at.batch,
-                                                  op.getHead(), at.row, j));
+                                                  at.head, at.row, j));
                                scf::YieldOp::create(b, loc);
                              });
           scf::YieldOp::create(b, loc);
@@ -182,21 +181,21 @@ Value lowerMap(OpBuilder &b, TileMapOp op) {
                      });
 }
 
-/// tile_score / tile_mask: element (i, j) is at (q_idx, kv_idx) = (row0 + i, col0 + j).
+/// tile_score / tile_mask: element (i, j) is at (q_idx, kv_idx) = (row0 + i, col0 + j) (the
+/// row of a head_group: indexedRow).
 template <typename Op>
 Value lowerIndexed(OpBuilder &b, Op op) {
   return elementwise(
       b, op.getLoc(), tensorOf(op.getType()), ValueRange{op.getInput()},
       [&](OpBuilder &b, Location loc, Value i, Value j, ValueRange a) -> Value {
         Type i32 = b.getI32Type();
-        Value q = arith::AddIOp::create(b, loc, op.getRow0(),
-                                        arith::IndexCastOp::create(b, loc, i32, i));
+        TileRow row = indexedRow(b, op, arith::IndexCastOp::create(b, loc, i32, i));
         Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
                                          arith::IndexCastOp::create(b, loc, i32, j));
         if constexpr (std::is_same_v<Op, TileScoreOp>)
-          return emitScoreElement(b, op, q, kv, a[0]);
+          return emitScoreElement(b, op, row, kv, a[0]);
         else
-          return emitMaskElement(b, op, q, kv, a[0]);
+          return emitMaskElement(b, op, row, kv, a[0]);
       });
 }
 

@@ -102,9 +102,9 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     code.emitUniform(b);
     return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                  ValueRange x) {
-      auto [q, kv] = indices(b, score.getType(), score.getRow0(), score.getCol0(), i);
-      IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
-      return emitScoreElement(b, score, q, kv, x[0], &pre);
+      auto [row, kv] = indices(b, score, i);
+      IRMapping pre = code.forElement(b, rowKey(i), row, colKey(i), kv);
+      return emitScoreElement(b, score, row, kv, x[0], &pre);
     });
   }
   if (auto mask = dyn_cast<TileMaskOp>(op)) {
@@ -112,9 +112,9 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     code.emitUniform(b);
     return elementwise(b, op, ValueRange{mask.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                ValueRange x) {
-      auto [q, kv] = indices(b, mask.getType(), mask.getRow0(), mask.getCol0(), i);
-      IRMapping pre = code.forElement(b, rowKey(i), q, colKey(i), kv);
-      return emitMaskElement(b, mask, q, kv, x[0], &pre);
+      auto [row, kv] = indices(b, mask, i);
+      IRMapping pre = code.forElement(b, rowKey(i), row, colKey(i), kv);
+      return emitMaskElement(b, mask, row, kv, x[0], &pre);
     });
   }
   if (auto loop = dyn_cast<scf::ForOp>(op))
@@ -138,11 +138,14 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   return success();
 }
 
-std::pair<Value, Value> WgmmaLowering::indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i) {
+std::pair<TileRow, Value> WgmmaLowering::indices(OpBuilder &b, Operation *indexedOp, int64_t i) {
   Location loc = fn.getLoc();
-  Value q = arith::AddIOp::create(b, loc, row0, i32(b, rowOf(b, t, i)));
+  auto t = cast<TileType>(indexedOp->getResult(0).getType());
+  TileRow row = indexedRow(b, indexedOp, i32(b, rowOf(b, t, i)));
+  Value col0 = isa<TileScoreOp>(indexedOp) ? cast<TileScoreOp>(indexedOp).getCol0()
+                                            : cast<TileMaskOp>(indexedOp).getCol0();
   Value kv = arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)));
-  return {q, kv};
+  return {row, kv};
 }
 
 LogicalResult WgmmaLowering::elementwise(OpBuilder &b, Operation *op, ValueRange inputs,

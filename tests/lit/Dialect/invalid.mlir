@@ -293,6 +293,18 @@ func.func @bad_tile(%q: memref<?x?x4x64xf16>) {
 
 // -----
 
+// GQA packing: the head group is part of one KV group (4 query heads here) and of the tile's rows.
+func.func @bad_head_group(%q: memref<?x?x8x64xf16>, %k: memref<?x?x2x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op head_group must divide the GQA group (4) and block_m, got 8}}
+  faattn.attention q(%q : memref<?x?x8x64xf16>) k(%k : memref<?x?x2x64xf16>) v(%k : memref<?x?x2x64xf16>) out(%q : memref<?x?x8x64xf16>) attributes {head_group = 8 : i64, layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32, tile = array<i64: 64, 64>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 func.func @requires_grad_range(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
   // expected-error @+1 {{'faattn.attention' op requires_grad must list positions of params in increasing order, got 1}}
   faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0, 1>, scale = 1.0 : f32} score {

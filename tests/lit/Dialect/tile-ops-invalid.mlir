@@ -300,3 +300,28 @@ func.func @pages_of_lse(%l: memref<?x2x?xf32>, %t: memref<?x?xi32>, %i: index) {
   %x = faattn.tile_load %l[%i, %i, %i] <bshd> pages(%t : memref<?x?xi32>) {page_size = 64 : i64} : memref<?x2x?xf32> -> <16x1xf32>
   return
 }
+
+// -----
+
+// GQA packing: a head group splits the tile's rows evenly.
+func.func @load_head_group(%q: memref<?x?x8x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op head_group must be positive and divide the tile's 16 rows, got 3}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> {head_group = 3 : i64} : memref<?x?x8x32xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @store_head_group(%t: !faattn.tile<16x32xbf16>, %o: memref<?x?x8x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op head_group must be positive and divide the tile's 16 rows, got 0}}
+  faattn.tile_store %t, %o[%i, %i, %i] <bshd> {head_group = 0 : i64} : <16x32xbf16>, memref<?x?x8x32xbf16>
+  return
+}
+
+// -----
+
+func.func @mask_head_group(%s: !faattn.tile<16x32xf32>, %i: i32) {
+  // expected-error @+1 {{'faattn.tile_mask' op head_group must be positive and divide the tile's 16 rows, got 32}}
+  %m = faattn.tile_mask %s at[%i, %i, %i, %i] seq[%i, %i] {head_group = 32 : i64} : <16x32xf32>
+  return
+}

@@ -67,3 +67,16 @@ func.func @sequences(%q: memref<1x?x2x32xbf16>, %k: memref<?x64x2x32xbf16>,
   faattn.tile_store %kt, %q[%b, %h, %r] <bshd> offset %start limit %len : <16x32xbf16>, memref<1x?x2x32xbf16>
   return
 }
+
+// GQA packing: tile rows of a head group (4 heads of 4 rows here) round-trip with the attribute.
+// CHECK-LABEL: func.func @head_group
+func.func @head_group(%q: memref<?x?x8x32xbf16>, %s: !faattn.tile<16x32xf32>, %b: index,
+                      %h: index, %r: index, %i: i32) {
+  // CHECK: faattn.tile_load %{{.*}} <bshd> {head_group = 4 : i64} : memref<?x?x8x32xbf16> -> <16x32xbf16>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> {head_group = 4 : i64} : memref<?x?x8x32xbf16> -> <16x32xbf16>
+  // CHECK: faattn.tile_mask %{{.*}} seq[%{{.*}}, %{{.*}}] {head_group = 4 : i64} : <16x32xf32>
+  %m = faattn.tile_mask %s at[%i, %i, %i, %i] seq[%i, %i] {head_group = 4 : i64} : <16x32xf32>
+  // CHECK: faattn.tile_store %{{.*}} <bshd> {head_group = 4 : i64} : <16x32xbf16>, memref<?x?x8x32xbf16>
+  faattn.tile_store %qt, %q[%b, %h, %r] <bshd> {head_group = 4 : i64} : <16x32xbf16>, memref<?x?x8x32xbf16>
+  return
+}

@@ -74,3 +74,33 @@ func.func @untiled(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xbf16>, %v: mem
   }
   return
 }
+
+// -----
+
+// GQA packing (head_group = 4, faattn-tune's for decode): the grid runs over the 2 KV groups,
+// its q-blocks are 64 / 4 = 16 rows of each of the group's 4 query heads (first head g * 4);
+// the Q load, the mask and the stores carry the head group, K and V are the group's.
+// CHECK-LABEL: func.func @packed(
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: memref<?x?x8x64xbf16>, %[[K:[a-z0-9]+]]: memref<?x?x2x64xbf16>, %[[V:[a-z0-9]+]]: memref<?x?x2x64xbf16>, %[[O:[a-z0-9]+]]: memref<?x?x8x64xbf16>
+// CHECK: %[[NQ:.*]] = arith.ceildivui %{{.*}}, %c16
+// CHECK: scf.forall (%[[BI:.*]], %[[G:.*]], %[[QB:.*]]) in (%{{.*}}, 2, %[[NQ]]) {
+// CHECK:   %[[H:.*]] = arith.muli %[[G]], %c4
+// CHECK:   %[[HKV:.*]] = arith.divui %[[H]], %c4
+// CHECK:   %[[ROW:.*]] = arith.muli %[[QB]], %c16
+// CHECK:   faattn.tile_load %[[Q]][%[[BI]], %[[H]], %[[ROW]]] <bshd> {head_group = 4 : i64} : memref<?x?x8x64xbf16> -> <64x64xbf16>
+// CHECK:     faattn.tile_load %[[K]][%[[BI]], %[[HKV]], %{{.*}}] <bshd> :
+// CHECK:     faattn.tile_mask {{.*}} {head_group = 4 : i64} : <64x32xf32>
+// CHECK:     faattn.tile_load %[[V]][%[[BI]], %[[HKV]], %{{.*}}] <bshd> :
+// CHECK:   faattn.tile_store %out, %[[O]][%[[BI]], %[[H]], %[[ROW]]] <bshd> {head_group = 4 : i64}
+// CHECK: } {faattn.decode, faattn.grid}
+func.func @packed(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x8x64xbf16>) k(%k : memref<?x?x2x64xbf16>) v(%v : memref<?x?x2x64xbf16>) out(%o : memref<?x?x8x64xbf16>) attributes {head_group = 4 : i64, layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 0.125 : f32, tile = array<i64: 64, 32>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } mask {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %m = arith.cmpi sge, %qi, %ki : i32
+    faattn.yield %m : i1
+  }
+  return
+}

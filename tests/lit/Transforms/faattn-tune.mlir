@@ -325,9 +325,10 @@ func.func @bad_target(%q: memref<?x?x4x128xbf16>, %k: memref<?x?x4x128xbf16>, %v
 // -----
 
 // Decode: 64-row Q tiles (one warpgroup; measured 7-9% faster than 128 rows, PERFORMANCE.md
-// step 27), block_n by head dim as for the forward.
+// step 27), block_n by head dim as for the forward; GQA packing (step 28): head_group =
+// gcd(query heads per KV head, block_m) = 4 here.
 // CHECK-LABEL: func.func @decode_h128(
-// CHECK: faattn.attention {{.*}}tile = array<i64: 64, 128>
+// CHECK: faattn.attention {{.*}}head_group = 4 : i64{{.*}}tile = array<i64: 64, 128>
 func.func @decode_h128(%q: memref<?x?x32x128xbf16>, %k: memref<?x?x8x128xbf16>, %v: memref<?x?x8x128xbf16>, %o: memref<?x?x32x128xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x32x128xbf16>) k(%k : memref<?x?x8x128xbf16>) v(%v : memref<?x?x8x128xbf16>) out(%o : memref<?x?x32x128xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 32 : i64, num_kv_heads = 8 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
@@ -339,7 +340,7 @@ func.func @decode_h128(%q: memref<?x?x32x128xbf16>, %k: memref<?x?x8x128xbf16>, 
 // -----
 
 // CHECK-LABEL: func.func @decode_h256(
-// CHECK: faattn.attention {{.*}}tile = array<i64: 64, 80>
+// CHECK: faattn.attention {{.*}}head_group = 4 : i64{{.*}}tile = array<i64: 64, 80>
 func.func @decode_h256(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x1x256xbf16>, %v: memref<?x?x1x256xbf16>, %o: memref<?x?x4x256xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x256xbf16>) k(%k : memref<?x?x1x256xbf16>) v(%v : memref<?x?x1x256xbf16>) out(%o : memref<?x?x4x256xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 4 : i64, num_kv_heads = 1 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
@@ -355,6 +356,72 @@ func.func @decode_h256(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x1x256xbf16>, %
 // CHECK: faattn.attention {{.*}}tile = array<i64: 128, 96>
 func.func @h80_sm90(%q: memref<?x?x4x80xbf16>, %k: memref<?x?x4x80xbf16>, %v: memref<?x?x4x80xbf16>, %o: memref<?x?x4x80xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x4x80xbf16>) k(%k : memref<?x?x4x80xbf16>) v(%v : memref<?x?x4x80xbf16>) out(%o : memref<?x?x4x80xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// GQA packing's head group is gcd(group, block_m): a group of 6 (12 : 2) packs 2 heads of 32
+// rows; MQA 64 : 1 a whole 64-row tile of heads (one row each); MHA and varlen decode (which
+// runs unsplit) none, nor the forward.
+// CHECK-LABEL: func.func @decode_group6(
+// CHECK: faattn.attention {{.*}}head_group = 2 : i64
+func.func @decode_group6(%q: memref<?x?x12x64xbf16>, %k: memref<?x?x2x64xbf16>, %o: memref<?x?x12x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x12x64xbf16>) k(%k : memref<?x?x2x64xbf16>) v(%k : memref<?x?x2x64xbf16>) out(%o : memref<?x?x12x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 12 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @decode_mqa64(
+// CHECK: faattn.attention {{.*}}head_group = 64 : i64
+func.func @decode_mqa64(%q: memref<?x?x64x64xbf16>, %k: memref<?x?x1x64xbf16>, %o: memref<?x?x64x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x64x64xbf16>) k(%k : memref<?x?x1x64xbf16>) v(%k : memref<?x?x1x64xbf16>) out(%o : memref<?x?x64x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 64 : i64, num_kv_heads = 1 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @decode_mha(
+// CHECK-NOT: head_group
+// CHECK: return
+func.func @decode_mha(%q: memref<?x?x8x64xbf16>, %o: memref<?x?x8x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x8x64xbf16>) k(%q : memref<?x?x8x64xbf16>) v(%q : memref<?x?x8x64xbf16>) out(%o : memref<?x?x8x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 8 : i64, num_kv_heads = 8 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @decode_varlen(
+// CHECK-NOT: head_group
+// CHECK: return
+func.func @decode_varlen(%q: memref<1x?x8x64xbf16>, %k: memref<1x?x2x64xbf16>, %o: memref<1x?x8x64xbf16>, %cq: memref<?xi32>, %ck: memref<?xi32>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<1x?x8x64xbf16>) k(%k : memref<1x?x2x64xbf16>) v(%k : memref<1x?x2x64xbf16>) out(%o : memref<1x?x8x64xbf16>) cu_seqlens_q(%cq : memref<?xi32>) cu_seqlens_kv(%ck : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32, varlen} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @forward_gqa(
+// CHECK-NOT: head_group
+// CHECK: return
+func.func @forward_gqa(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x8x64xbf16>) k(%k : memref<?x?x2x64xbf16>) v(%k : memref<?x?x2x64xbf16>) out(%o : memref<?x?x8x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }

@@ -27,14 +27,24 @@ mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region, mlir::ValueRa
 mlir::IRMapping inlineRegionBody(mlir::OpBuilder &b, mlir::Region &region,
                                  mlir::ValueRange args, const mlir::IRMapping *pre = nullptr);
 
+/// The query index and head (i32) of a tile_score / tile_mask row.
+struct TileRow {
+  mlir::Value q, h;
+};
+/// Row `r` (i32, counted from the tile's first row) of a tile_score or
+/// tile_mask: (row0 + r, head); with `head_group = G` (GQA packing, R =
+/// M / G rows a head) (row0 + r % R, head + r / R).
+TileRow indexedRow(mlir::OpBuilder &b, mlir::Operation *indexedOp, mlir::Value r);
+
 /// The code of a tile_score or tile_mask region split by what it depends
 /// on, for a lowering that evaluates the region per element of a tile whose
 /// elements share rows and columns (a wgmma fragment: a thread's 64 elements
 /// lie in 2 rows and 32 columns):
 ///   * uniform ops (constants, b, h, the sequence lengths, params read at
 ///     such indices: slopes[h]) once per tile, when its first element is in
-///     range (emitUniform);
-///   * ops of q_idx alone (doc[q_idx]) once per distinct row, and ops of
+///     range (emitUniform); with a `head_group` h is a row's, not uniform;
+///   * ops of q_idx (and a head_group's h) alone (doc[q_idx]) once per
+///     distinct row, and ops of
 ///     kv_idx alone (doc[kv_idx]) once per distinct column, each guarded by
 ///     its index being inside the sequence (forElement);
 ///   * the rest per element (emitScoreElement / emitMaskElement with the
@@ -47,15 +57,16 @@ public:
   explicit ElementCode(mlir::Operation *tileOp);
   /// The uniform ops, at the builder (before the elements).
   void emitUniform(mlir::OpBuilder &b);
-  /// The mapping for an element in row `rowKey` (query index q) and column
-  /// `colKey` (key index kv): the uniform results and that row's and
-  /// column's, emitted at the builder the first time a key is seen.
-  mlir::IRMapping forElement(mlir::OpBuilder &b, int64_t rowKey, mlir::Value q, int64_t colKey,
+  /// The mapping for an element in row `rowKey` (query index and head
+  /// `row`) and column `colKey` (key index kv): the uniform results and that
+  /// row's and column's, emitted at the builder the first time a key is seen.
+  mlir::IRMapping forElement(mlir::OpBuilder &b, int64_t rowKey, TileRow row, int64_t colKey,
                              mlir::Value kv);
 
 private:
   mlir::IRMapping emitPart(mlir::OpBuilder &b, llvm::ArrayRef<mlir::Operation *> ops,
-                           mlir::Value arg, mlir::Value index, mlir::Value bound);
+                           mlir::Value arg, mlir::Value index, mlir::Value bound,
+                           mlir::Value head = {});
   /// `ops` cloned under `inside` (the region's arguments, the uniform
   /// results and `extra` mapped), zeros otherwise; maps their results to the
   /// scf.if's.
@@ -65,6 +76,7 @@ private:
   mlir::Operation *tileOp;
   mlir::IRMapping args; // region arguments -> the op's uniform operands
   mlir::Value qArg, kvArg, seqQ, seqKV, row0, col0;
+  mlir::Value hArg; // the h argument when it is a row's (head_group), else null
   llvm::SmallVector<mlir::Operation *> uniformOps, rowOps, colOps;
   mlir::IRMapping uniform;
   llvm::DenseMap<int64_t, mlir::IRMapping> rows, cols;
@@ -73,18 +85,18 @@ private:
 /// tile_map: the region applied to one element's input scalars.
 mlir::Value emitMapElement(mlir::OpBuilder &b, TileMapOp op, mlir::ValueRange scalars);
 
-/// tile_score at (q, kv) (i32 absolute indices) of input scalar x: the
+/// tile_score at (row, kv) (i32 absolute indices) of input scalar x: the
 /// region of scale * x. When its per-element code (what `pre` does not
 /// provide) reads a param or may divide by zero, it is evaluated only when
 /// q < seq_q and kv < seq_kv (otherwise scale * x); pure code runs
 /// unguarded, since a column past seq_kv is masked and a row past seq_q is
 /// never stored.
-mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, mlir::Value q, mlir::Value kv,
+mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, TileRow row, mlir::Value kv,
                              mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
-/// tile_mask at (q, kv): x if kv < seq_kv and the region (evaluated only in
-/// range, unless its per-element code is pure) keeps it, else -inf.
-mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, mlir::Value q, mlir::Value kv,
+/// tile_mask at (row, kv): x if kv < seq_kv and the region (evaluated only
+/// in range, unless its per-element code is pure) keeps it, else -inf.
+mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, TileRow row, mlir::Value kv,
                             mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
 } // namespace faattn

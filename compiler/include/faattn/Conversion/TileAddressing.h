@@ -24,19 +24,22 @@ llvm::SmallVector<mlir::Value> tileMemIndices(mlir::MemRefType type, Layout layo
                                               mlir::Value batch, mlir::Value head,
                                               mlir::Value row, mlir::Value col);
 
-/// Where row `row` (counted from its sequence's start) of a tile_load or
-/// tile_store lives: the memref's batch and sequence indices, and whether the
-/// row exists (inside the sequence's limit, the page table and the memref).
-/// A paged row reads the page table (guarded: never out of its bounds).
+/// Where tile row `r` (an index, counted from the tile's first row) of a
+/// tile_load or tile_store lives: sequence row row0 + r of the op's head, or
+/// with `head_group = G` row row0 + r % R of head head + r / R (R = rows /
+/// G); the memref's batch, head and sequence indices, and whether the row
+/// exists (inside the sequence's limit, the page table and the memref). A
+/// paged row reads the page table (guarded: never out of its bounds).
 struct RowAddress {
   mlir::Value inside; ///< i1
   mlir::Value batch;  ///< index: the memref's batch (for pages: the page)
+  mlir::Value head;   ///< index: the memref's head
   mlir::Value row;    ///< index: the memref's sequence position
 };
 RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
-                          mlir::Value row);
+                          mlir::Value r);
 RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileStoreOp store,
-                          mlir::Value row);
+                          mlir::Value r);
 
 /// Element `col` of the row at `at`, or 0 when the row does not exist.
 mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,

@@ -47,7 +47,7 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 9;
+inline constexpr int kKernelABIVersion = 10;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -79,6 +79,12 @@ struct KernelABI {
   /// Varlen: the grid's q-blocks come from the launch's max_seqlen_q.
   bool varlen = false;
   int64_t blockM = 0;      // query rows per CTA
+  /// GQA packing (decode): a CTA's blockM rows are headGroup query heads of
+  /// one KV group, blockM / headGroup rows of each; the grid's y counts head
+  /// groups (heads / headGroup) and its q-blocks are of blockM / headGroup
+  /// rows; q's and out's TMA boxes are (swizzle / 2, blockM / headGroup,
+  /// headGroup). A split-KV combine entry is not packed. 1: no packing.
+  int64_t headGroup = 1;
   int64_t threads = 0;     // threads per CTA (0: blockM)
   int64_t sharedBytes = 0; // dynamic shared memory per CTA
   /// Split-KV decode (Flash-Decoding) when maxSplits > 0: entries `name`
@@ -90,7 +96,8 @@ struct KernelABI {
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
   /// after the other arguments, built at each launch: boxes of swizzle / 2
   /// columns (one swizzled row of 16-bit elements) x blockM rows for q and
-  /// out, x tmaBlockN rows for k and v; q and k with tmaSwizzleQK, v and out
+  /// out (x blockM / headGroup rows x headGroup heads when packed), x
+  /// tmaBlockN rows for k and v; q and k with tmaSwizzleQK, v and out
   /// with tmaSwizzleV (bytes: 128, 64 or 32, the largest dividing a row of
   /// the head dim).
   int64_t tmaBlockN = 0;

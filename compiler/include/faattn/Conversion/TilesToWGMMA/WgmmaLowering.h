@@ -144,8 +144,9 @@ private:
   Value element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn);
   LogicalResult convertBlock(Block &block);
   LogicalResult convert(Operation *op);
-  /// (q_idx, kv_idx) of fragment element i as i32.
-  std::pair<Value, Value> indices(OpBuilder &b, TileType t, Value row0, Value col0, int64_t i);
+  /// The row (q_idx and head) and kv_idx of fragment element i of a
+  /// tile_score / tile_mask, as i32.
+  std::pair<TileRow, Value> indices(OpBuilder &b, Operation *indexedOp, int64_t i);
   LogicalResult elementwise(OpBuilder &b, Operation *op, ValueRange inputs,
                             function_ref<Value(OpBuilder &, int64_t, ValueRange)> body);
   LogicalResult convertReduce(OpBuilder &b, TileReduceOp red);

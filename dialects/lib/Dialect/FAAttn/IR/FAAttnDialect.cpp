@@ -249,6 +249,13 @@ LogicalResult AttentionOp::verify() {
     if (tile->size() != 2 || (*tile)[0] <= 0 || (*tile)[1] <= 0)
       return emitOpError() << "tile must be two positive sizes [block_m, block_n]";
   }
+  if (auto g = getHeadGroup()) {
+    int64_t group = getNumHeads() / getNumKvHeads();
+    if (static_cast<int64_t>(*g) <= 0 || group % static_cast<int64_t>(*g) != 0 ||
+        (getTile() && (*getTile())[0] % static_cast<int64_t>(*g) != 0))
+      return emitOpError() << "head_group must divide the GQA group (" << group
+                           << ") and block_m, got " << *g;
+  }
   if (auto grads = getRequiresGrad()) {
     int64_t previous = -1;
     for (int64_t p : *grads) {
@@ -471,6 +478,17 @@ ParseResult GradYieldOp::parse(OpAsmParser &parser, OperationState &result) {
 
 static TileType tileOf(Value v) { return cast<TileType>(v.getType()); }
 
+/// A `head_group` (GQA packing) must be positive and divide the tile's rows.
+static LogicalResult verifyHeadGroup(Operation *op, std::optional<uint64_t> group, TileType tile) {
+  if (!group)
+    return success();
+  int64_t g = static_cast<int64_t>(*group), rows = tile.getShape()[0];
+  if (g <= 0 || rows % g != 0)
+    return op->emitOpError() << "head_group must be positive and divide the tile's " << rows
+                             << " rows, got " << g;
+  return success();
+}
+
 /// The shape a tile must have to hold rows of `mem` (see TileLoadOp).
 static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile) {
   if (mem.getRank() != 4 && mem.getRank() != 3)
@@ -485,7 +503,8 @@ static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile
 }
 
 LogicalResult TileLoadOp::verify() {
-  if (failed(verifyRowsTile(*this, getMem().getType(), getResult().getType())))
+  if (failed(verifyRowsTile(*this, getMem().getType(), getResult().getType())) ||
+      failed(verifyHeadGroup(*this, getHeadGroup(), getResult().getType())))
     return failure();
   if (static_cast<bool>(getPageTable()) != getPageSize().has_value())
     return emitOpError() << "'pages' and 'page_size' go together";
@@ -504,6 +523,8 @@ LogicalResult TileLoadOp::verify() {
 }
 
 LogicalResult TileStoreOp::verify() {
+  if (failed(verifyHeadGroup(*this, getHeadGroup(), getValue().getType())))
+    return failure();
   return verifyRowsTile(*this, getMem().getType(), getValue().getType());
 }
 
@@ -578,6 +599,8 @@ static LogicalResult verifyIndexedTileOp(Op op, bool isScore) {
   if (op.getInput().getType() != op.getResult().getType() ||
       !op.getInput().getType().getElementType().isF32())
     return op.emitOpError() << "input and result must be the same f32 tile";
+  if (failed(verifyHeadGroup(op, op.getHeadGroup(), op.getResult().getType())))
+    return failure();
   Builder b(op.getContext());
   if (op.getRegion().empty())
     return success(); // only a mask may be empty (the score region is sized 1)

@@ -139,6 +139,11 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getBlockMAttrName() {
       return ::llvm::StringLiteral("faattn.block_m");
     }
+    /// `faattn.head_group`: on a gpu.func: the query heads a CTA packs (GQA
+    /// packing: block_m / G rows of each; grid y counts head groups).
+    static constexpr ::llvm::StringLiteral getHeadGroupAttrName() {
+      return ::llvm::StringLiteral("faattn.head_group");
+    }
     /// `faattn.threads`: on a gpu.func: threads per CTA.
     static constexpr ::llvm::StringLiteral getThreadsAttrName() {
       return ::llvm::StringLiteral("faattn.threads");

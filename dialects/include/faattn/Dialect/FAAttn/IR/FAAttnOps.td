@@ -55,6 +55,10 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     like q, k, v) and `param_grads`, one per `requires_grad` position, each
     of its param's type (KernelABI.h's backward argument list).
     faattn-backward-to-loops lowers such an op on the CPU path.
+
+    `tile` (block_m x block_n) and `head_group` are faattn-tune's choices for
+    faattn-tile: with `head_group = G` (GQA packing, decode) a CTA's block_m
+    query rows are G query heads of one KV group, block_m / G rows each.
   }];
   let arguments = (ins
     AnyMemRef:$q, AnyMemRef:$k, AnyMemRef:$v, AnyMemRef:$out,
@@ -77,7 +81,8 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     UnitAttr:$varlen,
     OptionalAttr<I64Attr>:$paged_kv_page,
     OptionalAttr<DenseI64ArrayAttr>:$tile,
-    OptionalAttr<DenseI64ArrayAttr>:$requires_grad
+    OptionalAttr<DenseI64ArrayAttr>:$requires_grad,
+    OptionalAttr<I64Attr>:$head_group
   );
   let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask,
                         MaxSizedRegion<1>:$grad);
@@ -180,11 +185,16 @@ def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
     `j % P` of page `table[batch, j / P]` (the memref's batch dimension
     counts pages). An element whose position falls outside the memref or
     the table reads as 0, whatever the offsets and tables say.
+
+    GQA packing: with `head_group = G` the tile's M rows are R = M / G rows
+    of each of the G heads `head .. head + G - 1`: tile row r is row
+    `row0 + r % R` of head `head + r / R` (G divides M).
   }];
   let arguments = (ins AnyMemRef:$mem, Index:$batch, Index:$head, Index:$row0,
                        Optional<Index>:$offset, Optional<Index>:$limit,
                        Optional<AnyMemRef>:$page_table,
-                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$page_size);
+                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$page_size,
+                       OptionalAttr<I64Attr>:$head_group);
   let results = (outs FAAttn_Tile:$result);
   let assemblyFormat = [{
     $mem `[` $batch `,` $head `,` $row0 `]` $layout
@@ -197,7 +207,8 @@ def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$mem, "::mlir::Value":$batch,
                    "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
     [{ build($_builder, $_state, result, mem, batch, head, row0, ::mlir::Value(),
-             ::mlir::Value(), ::mlir::Value(), layout, ::mlir::IntegerAttr()); }]>
+             ::mlir::Value(), ::mlir::Value(), layout, ::mlir::IntegerAttr(),
+             ::mlir::IntegerAttr()); }]>
   ];
 }
 
@@ -206,10 +217,11 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
   let summary = "Store a block of rows of one head (rows inside the sequence only)";
   let description = [{ The inverse of `faattn.tile_load` (without pages):
     rows at or past the sequence size (`limit` when given) are not written,
-    nor rows whose position (`offset + j`) falls outside the memref. }];
+    nor rows whose position (`offset + j`) falls outside the memref.
+    `head_group = G`: the rows of G heads, as for `faattn.tile_load`. }];
   let arguments = (ins FAAttn_Tile:$value, AnyMemRef:$mem, Index:$batch, Index:$head,
                        Index:$row0, Optional<Index>:$offset, Optional<Index>:$limit,
-                       FAAttn_LayoutAttr:$layout);
+                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$head_group);
   let assemblyFormat = [{
     $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout
     (`offset` $offset^)? (`limit` $limit^)?
@@ -220,7 +232,7 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
     OpBuilder<(ins "::mlir::Value":$value, "::mlir::Value":$mem, "::mlir::Value":$batch,
                    "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
     [{ build($_builder, $_state, value, mem, batch, head, row0, ::mlir::Value(),
-             ::mlir::Value(), layout); }]>
+             ::mlir::Value(), layout, ::mlir::IntegerAttr()); }]>
   ];
 }
 
@@ -297,7 +309,8 @@ class FAAttn_IndexedTileOp<string mnemonic, dag extraArgs> : FAAttn_Op<mnemonic,
     IsolatedFromAbove, RecursiveMemoryEffects, AllTypesMatch<["input", "result"]>,
     DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
   let arguments = !con(extraArgs, (ins FAAttn_Tile:$input, I32:$batch, I32:$head, I32:$row0,
-                       I32:$col0, I32:$seq_q, I32:$seq_kv, Variadic<AnyMemRef>:$params));
+                       I32:$col0, I32:$seq_q, I32:$seq_kv, Variadic<AnyMemRef>:$params,
+                       OptionalAttr<I64Attr>:$head_group));
   let results = (outs FAAttn_Tile:$result);
   let assemblyFormat = FAAttn_IndexedTileFormat # "$region";
   let hasRegionVerifier = 1;
@@ -308,7 +321,9 @@ def FAAttn_TileScoreOp : FAAttn_IndexedTileOp<"tile_score", (ins F32Attr:$scale)
   let description = [{
     `result[r, c] = region(scale * input[r, c], batch, head, row0 + r,
     col0 + c, seq_q, seq_kv, params...)`: the attention op's score region,
-    moved here by faattn-tile.
+    moved here by faattn-tile. With `head_group = G` (GQA packing, see
+    `faattn.tile_load`) row r is query row `row0 + r % R` of head
+    `head + r / R`, R = M / G.
   }];
   let regions = (region SizedRegion<1>:$region);
 }
@@ -319,7 +334,8 @@ def FAAttn_TileMaskOp : FAAttn_IndexedTileOp<"tile_mask", (ins)> {
     `result[r, c] = keep ? input[r, c] : -inf` with
     `keep = col0 + c < seq_kv && region(batch, head, row0 + r, col0 + c,
     seq_q, seq_kv, params...)`. An empty region keeps every in-range column.
-    faattn-mask-analysis removes the op from blocks it proves full.
+    faattn-mask-analysis removes the op from blocks it proves full. Rows of
+    a `head_group` as for `faattn.tile_score`.
   }];
   let regions = (region MaxSizedRegion<1>:$region);
   let assemblyFormat = FAAttn_IndexedTileFormat # "($region^)?";
