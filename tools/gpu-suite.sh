@@ -53,6 +53,13 @@ timeout 500 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa \
   --shape b=2,seq_q=16,seq_kv=4097 \
   --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "== GPU numerics: GQA-packed decode (tests/lit/cpu/decode-packed.fa): heads of a tile row, seq_q 17"
+timeout 500 "$RUN" --gpu tests/lit/cpu/decode-packed.fa \
+  --shape b=1,seq_q=1,seq_kv=1 \
+  --shape b=3,seq_q=1,seq_kv=17 \
+  --shape b=2,seq_q=17,seq_kv=4097 \
+  --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 echo "== GPU numerics: paged decode captured into a CUDA graph, replayed with other lengths (--graph)"
 for k in dec_page1 dec_page16 dec_page64 dec_page256; do
   timeout 200 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa --kernel=$k --graph \
@@ -149,6 +156,12 @@ for tool in memcheck racecheck; do
     timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
       tests/lit/cpu/decode-wgmma.fa --kernel=$k --shape b=3,seq_q=5,seq_kv=700 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool tests/lit/cpu/decode-wgmma.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
+  done
+  # GQA packing: a whole tile of heads (MQA 64 : 1) and per-head masks over two q-blocks.
+  for k in pk_mqa64 pk_head_mask; do
+    timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+      tests/lit/cpu/decode-packed.fa --kernel=$k --shape b=3,seq_q=17,seq_kv=700 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$tool tests/lit/cpu/decode-packed.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
   # The 32- and 64-byte swizzles (head dims 80 and 96 : 64) and the LSE at head dim 80.
   for k in hd80 hd96v64 hd80_f16_lse; do
