@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "templates/common/SplitKVCombine.h"
+#include "faattn/Conversion/TileAddressing.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -25,85 +26,85 @@ Value cstF32(OpBuilder &b, Location loc, float v) {
 scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
                                   ArrayRef<OpFoldResult> gridUpperBounds,
                                   const SplitKVCombineOperands &ops) {
-  TileType accTy = ops.accTy, rowTy = ops.rowTy;
+  TileType accTy = ops.accTy;
+  int64_t bm = accTy.getShape()[0], dv = accTy.getShape()[1];
   Value splits = ops.splits;
   auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto outTy = cast<MemRefType>(ops.out.getType());
   auto combine = scf::ForallOp::create(b, loc, gridUpperBounds, ValueRange{}, std::nullopt);
   combine->setAttr(FAAttnDialect::getSplitKvCombineAttrName(), b.getUnitAttr());
+  // The rows of a q-block: the kernel runs as many threads (KernelABI).
+  combine->setAttr(FAAttnDialect::getBlockMAttrName(), b.getI64IntegerAttr(bm));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(combine.getBody()->getTerminator());
   Value cb = combine.getInductionVar(0), ch = combine.getInductionVar(1);
-  Value row = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(accTy.getShape()[0]));
+  Value seqQ = memref::DimOp::create(b, loc, ops.out, tileSeqDim(outTy, ops.layout));
+  Value row0 = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(bm));
+  Value rowEnd = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, row0, cIdx(bm)), seqQ);
+  Value first = arith::MulIOp::create(b, loc, cb, splits); // workspace row of split 0
   float negInf = -std::numeric_limits<float>::infinity();
-  auto bshd = LayoutAttr::get(b.getContext(), Layout::bshd);
+  Type f32 = b.getF32Type();
+  Type outElt = outTy.getElementType();
+  auto wsMem = [](Value mem) { return cast<MemRefType>(mem.getType()); };
 
-  // (1) The splits merged in order.
-  Value m0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(negInf));
-  Value l0 = TileSplatOp::create(b, loc, rowTy, b.getF32FloatAttr(0));
-  Value acc0 = TileSplatOp::create(b, loc, accTy, b.getF32FloatAttr(0));
-  auto loop = scf::ForOp::create(b, loc, cIdx(0), splits, cIdx(1), ValueRange{acc0, m0, l0});
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value acc = loop.getRegionIterArgs()[0], m = loop.getRegionIterArgs()[1];
-    Value l = loop.getRegionIterArgs()[2];
-    Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, cb, splits),
-                                       loop.getInductionVar());
-    Value o = TileLoadOp::create(b, loc, accTy, ops.oPart, part, ch, row, bshd);
-    Value lse = TileLoadOp::create(b, loc, rowTy, ops.lsePart, part, ch, row, bshd);
-    Value mNew = TileMapOp::create(b, loc, rowTy, {m, lse},
-                                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                     return arith::MaximumFOp::create(b, l, a[0], a[1]);
-                                   });
-    // base = m' unless every split so far saw nothing (then 0: no -inf - -inf).
-    Value base = TileMapOp::create(
-        b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value isNegInf =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
-          return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), a[0]);
-        });
-    auto expDiff = [](OpBuilder &b, Location l, ValueRange a) -> Value {
-      return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-    };
-    Value alpha = TileMapOp::create(b, loc, rowTy, {m, base}, expDiff);
-    Value w = TileMapOp::create(b, loc, rowTy, {lse, base}, expDiff);
-    Value lNew = TileMapOp::create(b, loc, rowTy, {l, alpha, w},
-                                   [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                     return math::FmaOp::create(b, l, a[0], a[1], a[2]);
-                                   });
-    Value accNew = TileMapOp::create(b, loc, accTy, {acc, alpha, w, o},
-                                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                       Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
-                                       return math::FmaOp::create(b, l, a[2], a[3], scaled);
-                                     });
-    scf::YieldOp::create(b, loc, ValueRange{accNew, mNew, lNew});
-  }
-
-  // (2) O and LSE.
-  Value acc = loop.getResult(0), m = loop.getResult(1), l = loop.getResult(2);
-  Type outElt = cast<MemRefType>(ops.out.getType()).getElementType();
-  Value o = TileMapOp::create(
-      b, loc, TileType::get(accTy.getShape(), outElt), {acc, l},
-      [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-        Value none = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OEQ, a[1],
-                                           cstF32(b, lc, 0));
-        Value v = arith::SelectOp::create(b, lc, none, cstF32(b, lc, 0),
-                                          arith::DivFOp::create(b, lc, a[0], a[1]));
-        if (v.getType() != outElt)
-          v = arith::TruncFOp::create(b, lc, outElt, v);
-        return v;
+  // The columns spread over the CTA's threads; each walks the q-block's rows
+  // inside the sequence.
+  auto columns = scf::ParallelOp::create(b, loc, ValueRange{cIdx(0)}, ValueRange{cIdx(dv)},
+                                         ValueRange{cIdx(1)});
+  b.setInsertionPointToStart(columns.getBody());
+  Value c = columns.getInductionVars()[0];
+  auto rows = scf::ForOp::create(b, loc, row0, rowEnd, cIdx(1));
+  b.setInsertionPointToStart(rows.getBody());
+  Value r = rows.getInductionVar();
+  auto partLse = [&](OpBuilder &b, Location l, Value s) -> Value {
+    Value part = arith::AddIOp::create(b, l, first, s);
+    return memref::LoadOp::create(
+        b, l, ops.lsePart,
+        tileMemIndices(wsMem(ops.lsePart), Layout::bshd, part, ch, r, Value()));
+  };
+  // (1) m = max_s lse_s (NaN if any is NaN); base = m, or 0 when every
+  // split saw nothing (no -inf - -inf).
+  auto maxLoop = scf::ForOp::create(
+      b, loc, cIdx(0), splits, cIdx(1), ValueRange{cstF32(b, loc, negInf)},
+      [&](OpBuilder &b, Location l, Value s, ValueRange m) {
+        scf::YieldOp::create(b, l,
+                             ValueRange{arith::MaximumFOp::create(b, l, m[0], partLse(b, l, s))});
       });
-  auto layout = LayoutAttr::get(b.getContext(), ops.layout);
-  TileStoreOp::create(b, loc, o, ops.out, cb, ch, row, layout);
+  Value m = maxLoop.getResult(0);
+  Value isNegInf = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m,
+                                         cstF32(b, loc, negInf));
+  Value base = arith::SelectOp::create(b, loc, isNegInf, cstF32(b, loc, 0), m);
+  // (2) l = sum_s w_s, acc = sum_s w_s O_s[c], w_s = exp(lse_s - base).
+  auto sumLoop = scf::ForOp::create(
+      b, loc, cIdx(0), splits, cIdx(1), ValueRange{cstF32(b, loc, 0), cstF32(b, loc, 0)},
+      [&](OpBuilder &b, Location l, Value s, ValueRange la) {
+        Value w = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, partLse(b, l, s), base));
+        Value part = arith::AddIOp::create(b, l, first, s);
+        Value o = memref::LoadOp::create(
+            b, l, ops.oPart, tileMemIndices(wsMem(ops.oPart), Layout::bshd, part, ch, r, c));
+        scf::YieldOp::create(b, l,
+                             ValueRange{arith::AddFOp::create(b, l, la[0], w),
+                                        math::FmaOp::create(b, l, w, o, la[1])});
+      });
+  Value l = sumLoop.getResult(0), acc = sumLoop.getResult(1);
+  // (3) O = acc / l (0 where l = 0) in the output's type; LSE = m + log(l)
+  // (-inf where l = 0), by the column-0 thread.
+  Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l, cstF32(b, loc, 0));
+  Value o = arith::SelectOp::create(b, loc, none, cstF32(b, loc, 0),
+                                    arith::DivFOp::create(b, loc, acc, l));
+  if (outElt != f32)
+    o = arith::TruncFOp::create(b, loc, outElt, o);
+  memref::StoreOp::create(b, loc, o, ops.out, tileMemIndices(outTy, ops.layout, cb, ch, r, c));
   if (ops.lse) {
-    Value lse = TileMapOp::create(
-        b, loc, rowTy, {m, l}, [&](OpBuilder &b, Location lc, ValueRange a) -> Value {
-          Value none = arith::CmpFOp::create(b, lc, arith::CmpFPredicate::OEQ, a[1],
-                                             cstF32(b, lc, 0));
-          Value v = arith::AddFOp::create(b, lc, a[0], math::LogOp::create(b, lc, a[1]));
-          return arith::SelectOp::create(b, lc, none, cstF32(b, lc, negInf), v);
-        });
-    TileStoreOp::create(b, loc, lse, ops.lse, cb, ch, row, layout);
+    Value col0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, cIdx(0));
+    scf::IfOp::create(b, loc, col0, [&](OpBuilder &b, Location lc) {
+      Value v = arith::AddFOp::create(b, lc, m, math::LogOp::create(b, lc, l));
+      v = arith::SelectOp::create(b, lc, none, cstF32(b, lc, negInf), v);
+      memref::StoreOp::create(
+          b, lc, v, ops.lse,
+          tileMemIndices(cast<MemRefType>(ops.lse.getType()), ops.layout, cb, ch, r, Value()));
+      scf::YieldOp::create(b, lc);
+    });
   }
   return combine;
 }

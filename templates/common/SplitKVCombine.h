@@ -1,20 +1,24 @@
 //===- SplitKVCombine.h - template: the split-KV combine --------*- C++ -*-===//
 //
-// The combine of split-KV decode (Flash-Decoding), built as tile IR by
-// faattn-split-kv and lowered by any target's tile lowering (today the SIMT
-// one, compiler/Conversion/TilesToGPU, as the kernel `name`_combine).
+// The combine of split-KV decode (Flash-Decoding), built by faattn-split-kv
+// as scalar code (memref loads and stores, no tiles) and lowered by every
+// path: the CPU path runs it as loops, the SIMT GPU lowering
+// (compiler/Conversion/TilesToGPU) as the kernel `name`_combine.
 //
 // Grid and roles. One CTA per (batch b, head h, q-block qb): the grid
-// (batch, heads, q_blocks) of the split grid without its split dimension.
-// Every row of the q-block is independent; no barrier, no shared memory
-// beyond what the tile lowering uses for its own tiles.
+// (batch, heads, q_blocks) of the split grid without its split dimension
+// (and without GQA packing: one query head). The grid carries faattn.block_m
+// = the q-block's rows; the kernel runs that many threads. Its body is one
+// scf.parallel over the Dv columns, which the SIMT lowering spreads over the
+// threads (column c: thread c mod threads; reads of consecutive columns are
+// coalesced); each column walks the q-block's rows inside the sequence (rows
+// past seq_q are not read or written). No barrier, no shared memory.
 //
-// Phases. (1) A loop over the S splits that merges each split's partial
-// result in order, with the online softmax's rule: the running maximum m of
-// the partial LSEs, the weight of the rows so far rescaled by exp(m - m'),
-// the split's weight exp(lse_s - m'). (2) O = acc / l (0 where l = 0: no
-// split saw a key) in the output's element type, and LSE = m + log(l)
-// (-inf where l = 0) when the kernel returns it.
+// Phases, per (row, column). (1) m = max_s lse_s over the S splits;
+// base = m, or 0 when m = -inf (every split saw nothing). (2) l = sum_s w_s,
+// acc = sum_s w_s O_s with w_s = exp(lse_s - base). (3) O = acc / l (0 where
+// l = 0) in the output's element type; the column-0 thread writes LSE =
+// m + log(l) (-inf where l = 0) when the kernel returns it.
 //
 // No split is dropped: a split whose partial is NaN (a NaN it saw) has LSE
 // NaN, which makes m, its weight and so O and LSE NaN; only l == 0 (every

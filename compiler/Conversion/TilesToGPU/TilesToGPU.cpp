@@ -101,7 +101,10 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
 
 class SimtLowering {
 public:
-  SimtLowering(gpu::GPUFuncOp fn, int64_t threads) : fn(fn), threads(threads) {}
+  /// `combine`: the split-KV combine kernel (templates/common/SplitKVCombine.h),
+  /// whose top-level scf.parallel over the columns is spread over the threads.
+  SimtLowering(gpu::GPUFuncOp fn, int64_t threads, bool combine = false)
+      : fn(fn), threads(threads), combine(combine) {}
 
   LogicalResult run() {
     Block &entry = fn.getBody().front();
@@ -257,6 +260,9 @@ private:
                          });
     if (auto loop = dyn_cast<scf::ForOp>(op))
       return convertLoop(loop);
+    if (auto par = dyn_cast<scf::ParallelOp>(op);
+        par && combine && par->getBlock() == &fn.getBody().front())
+      return threadLoop(par);
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no GPU (SIMT) lowering; run faattn-online-softmax first";
     for (Region &r : op->getRegions())
@@ -264,6 +270,27 @@ private:
         if (failed(convertBlock(blk)))
           return failure();
     return success();
+  }
+
+  /// The combine's columns over the threads: for (c = lb + tid * step; c <
+  /// ub; c += threads * step), the parallel loop's body in it.
+  LogicalResult threadLoop(scf::ParallelOp par) {
+    if (par.getNumLoops() != 1 || par.getNumResults() != 0)
+      return par.emitOpError() << "the combine's columns must be one scf.parallel dimension "
+                                  "without reductions";
+    OpBuilder b(par);
+    Location loc = par.getLoc();
+    Value step = par.getStep()[0];
+    Value lb = arith::AddIOp::create(b, loc, par.getLowerBound()[0],
+                                     arith::MulIOp::create(b, loc, tid, step));
+    Value stride = arith::MulIOp::create(b, loc, cIdx(b, loc, threads), step);
+    auto loop = scf::ForOp::create(b, loc, lb, par.getUpperBound()[0], stride);
+    Block *body = loop.getBody();
+    body->getOperations().splice(body->begin(), par.getBody()->getOperations(),
+                                 par.getBody()->begin(), std::prev(par.getBody()->end()));
+    par.getInductionVars()[0].replaceAllUsesWith(loop.getInductionVar());
+    par.erase();
+    return convertBlock(*body);
   }
 
   /// The thread's row of a tile_score / tile_mask.
@@ -475,6 +502,7 @@ private:
 
   gpu::GPUFuncOp fn;
   int64_t threads;
+  bool combine;
   Value tid, tid32;
   Operation *allocPoint = nullptr;
   DenseSet<Value> shared;
@@ -506,8 +534,12 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
                          << (why ? why.getValue() : StringRef("no wgmma lowering"));
           return signalPassFailure();
         }
-        // The block size: the rows of the CTA's Q block (the first tile_load).
+        // The block size: the rows of the CTA's Q block (the first tile_load),
+        // or the combine's (its faattn.block_m: it has no tiles).
         int64_t rows = 0;
+        bool combine = grid->hasAttr(FAAttnDialect::getSplitKvCombineAttrName());
+        if (auto a = grid->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()))
+          rows = a.getInt();
         grid.walk([&](TileLoadOp load) {
           if (!rows)
             rows = load.getType().getShape()[0];
@@ -518,7 +550,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         }
         gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule, rows);
         gfn->setAttr(FAAttnDialect::getBlockMAttrName(), OpBuilder(gfn).getI64IntegerAttr(rows));
-        if (failed(SimtLowering(gfn, rows).run()))
+        if (failed(SimtLowering(gfn, rows, combine).run()))
           return signalPassFailure();
       }
       fn.erase();

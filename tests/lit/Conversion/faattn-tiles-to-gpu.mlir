@@ -703,10 +703,20 @@ func.func @decode_gqa(%arg0: memref<?x?x8x64xbf16>, %arg1: memref<?x?x2x64xbf16>
 // SPLIT: memref.load %[[TABLE]][%{{.*}}, %{{.*}}] : memref<?x?xi32>
 // SPLIT: memref.load %[[K]]
 // SPLIT: gpu.return
+// The combine: 16 threads (the q-block's rows), the 32 columns spread over them (column
+// tid, tid + 16), each walking its rows and the splits.
 // SPLIT: gpu.func @paged_combine(
-// SPLIT: memref.load %[[OP]]
+// SPLIT-SAME: known_block_size = array<i32: 16, 1, 1>
+// SPLIT: %[[TID:.*]] = gpu.thread_id x
+// SPLIT: %[[FIRST:.*]] = arith.muli %[[TID]], %c1
+// SPLIT: %[[C0:.*]] = arith.addi %c0{{.*}}, %[[FIRST]]
+// SPLIT: %[[STRIDE:.*]] = arith.muli %c16{{.*}}, %c1
+// SPLIT: scf.for %[[C:.*]] = %[[C0]] to %c32{{.*}} step %[[STRIDE]]
+// SPLIT: memref.load %[[LP]]
+// SPLIT: memref.load %[[OP]][%{{.*}}, %{{.*}}, %{{.*}}, %[[C]]]
+// SPLIT-NOT: gpu.barrier
 // SPLIT: gpu.return
-func.func @paged(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?x?xi32>, %arg6: memref<?xi32>, %arg7: memref<?x?x4x32xf32>, %arg8: memref<?x4x?xf32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.split_kv = {block_n = 32 : i64, max_splits = 16 : i64}, faattn.target = "sm_90a"} {
+func.func @paged(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?x?xi32>, %arg6: memref<?xi32>, %arg7: memref<?x?x4x32xf32>, %arg8: memref<?x4x?xf32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.spec_hash = "bc868804e4663e545077a29e494e82cc047ce53f32d0f3cf7e5f1179f1f1ff74", faattn.split_kv = {block_n = 32 : i64, max_splits = 16 : i64}, faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg0, %c0 : memref<?x?x4x32xbf16>
   %c1 = arith.constant 1 : index
@@ -715,339 +725,334 @@ func.func @paged(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %ar
   %dim_2 = memref.dim %arg5, %c1_1 : memref<?x?xi32>
   %c16 = arith.constant 16 : index
   %0 = arith.muli %dim_2, %c16 : index
-  %c16_3 = arith.constant 16 : index
-  %1 = arith.ceildivui %dim_0, %c16_3 : index
+  %c8 = arith.constant 8 : index
+  %1 = arith.ceildivui %dim_0, %c8 : index
   %c32 = arith.constant 32 : index
   %2 = arith.ceildivui %0, %c32 : index
   %3 = arith.index_cast %dim_0 : index to i32
   %4 = arith.index_cast %0 : index to i32
-  %c4 = arith.constant 4 : index
-  %c0_4 = arith.constant 0 : index
-  %dim_5 = memref.dim %arg7, %c0_4 : memref<?x?x4x32xf32>
+  %c2 = arith.constant 2 : index
+  %c0_3 = arith.constant 0 : index
+  %dim_4 = memref.dim %arg7, %c0_3 : memref<?x?x4x32xf32>
+  %c1_5 = arith.constant 1 : index
+  %5 = arith.maxui %dim, %c1_5 : index
+  %6 = arith.divui %dim_4, %5 : index
   %c1_6 = arith.constant 1 : index
-  %5 = arith.maxui %dim, %c1_6 : index
-  %6 = arith.divui %dim_5, %5 : index
-  %c1_7 = arith.constant 1 : index
-  %7 = arith.maxui %6, %c1_7 : index
+  %7 = arith.maxui %6, %c1_6 : index
   %8 = arith.ceildivui %2, %7 : index
-  scf.forall (%arg9, %arg10, %arg11, %arg12) in (%dim, 4, %1, %7) {
-    %c2 = arith.constant 2 : index
-    %9 = arith.divui %arg10, %c2 : index
-    %c16_8 = arith.constant 16 : index
-    %10 = arith.muli %arg11, %c16_8 : index
-    %11 = arith.index_cast %arg9 : index to i32
-    %12 = arith.index_cast %arg10 : index to i32
-    %13 = arith.index_cast %10 : index to i32
-    %14 = memref.load %arg6[%arg9] : memref<?xi32>
-    %15 = arith.index_cast %14 : i32 to index
-    %c0_9 = arith.constant 0 : index
-    %16 = arith.subi %15, %c0_9 : index
-    %c0_10 = arith.constant 0 : index
-    %17 = arith.cmpi slt, %16, %c0_10 : index
-    %c0_11 = arith.constant 0 : index
-    %18 = arith.select %17, %c0_11, %16 : index
-    %19 = arith.minsi %18, %0 : index
-    %20 = arith.index_cast %19 : index to i32
-    %c32_12 = arith.constant 32 : index
-    %21 = arith.ceildivui %19, %c32_12 : index
-    %22 = arith.minui %2, %21 : index
-    %23 = faattn.tile_load %arg0[%arg9, %arg10, %10] <bshd> : memref<?x?x4x32xbf16> -> <16x32xbf16>
-    %24 = faattn.tile_splat 0.000000e+00 : <16x32xf32>
-    %25 = faattn.tile_splat 0xFF800000 : <16x1xf32>
-    %26 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+  %c1_7 = arith.constant 1 : index
+  %dim_8 = memref.dim %arg3, %c1_7 : memref<?x?x4x32xbf16>
+  %c16_9 = arith.constant 16 : index
+  %9 = arith.ceildivui %dim_8, %c16_9 : index
+  scf.forall (%arg9, %arg10, %arg11, %arg12) in (%dim, 2, %1, %7) {
+    %c2_10 = arith.constant 2 : index
+    %10 = arith.muli %arg10, %c2_10 : index
+    %c2_11 = arith.constant 2 : index
+    %11 = arith.divui %10, %c2_11 : index
+    %c8_12 = arith.constant 8 : index
+    %12 = arith.muli %arg11, %c8_12 : index
+    %13 = arith.index_cast %arg9 : index to i32
+    %14 = arith.index_cast %10 : index to i32
+    %15 = arith.index_cast %12 : index to i32
+    %16 = memref.load %arg6[%arg9] : memref<?xi32>
+    %17 = arith.index_cast %16 : i32 to index
     %c0_13 = arith.constant 0 : index
-    %c1_14 = arith.constant 1 : index
-    %27 = arith.muli %arg12, %8 : index
-    %28 = arith.addi %27, %8 : index
-    %29 = arith.minui %28, %22 : index
-    %30 = arith.index_cast %27 : index to i64
-    %31 = arith.index_cast %29 : index to i64
-    %32 = arith.extsi %3 : i32 to i64
-    %33 = arith.extsi %20 : i32 to i64
+    %18 = arith.subi %17, %c0_13 : index
+    %c0_14 = arith.constant 0 : index
+    %19 = arith.cmpi slt, %18, %c0_14 : index
+    %c0_15 = arith.constant 0 : index
+    %20 = arith.select %19, %c0_15, %18 : index
+    %21 = arith.minsi %20, %0 : index
+    %22 = arith.index_cast %21 : index to i32
+    %c32_16 = arith.constant 32 : index
+    %23 = arith.ceildivui %21, %c32_16 : index
+    %24 = arith.minui %2, %23 : index
+    %25 = faattn.tile_load %arg0[%arg9, %10, %12] <bshd> {head_group = 2 : i64} : memref<?x?x4x32xbf16> -> <16x32xbf16>
+    %26 = faattn.tile_splat 0.000000e+00 : <16x32xf32>
+    %27 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %28 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %c0_17 = arith.constant 0 : index
+    %c1_18 = arith.constant 1 : index
+    %29 = arith.muli %arg12, %8 : index
+    %30 = arith.addi %29, %8 : index
+    %31 = arith.minui %30, %24 : index
+    %32 = arith.index_cast %29 : index to i64
+    %33 = arith.index_cast %31 : index to i64
+    %34 = arith.extsi %3 : i32 to i64
+    %35 = arith.extsi %22 : i32 to i64
     %c32_i64 = arith.constant 32 : i64
     %c1_i64 = arith.constant 1 : i64
-    %34 = arith.divsi %33, %c32_i64 : i64
-    %35 = arith.minsi %34, %31 : i64
-    %36 = arith.maxsi %35, %30 : i64
-    %37 = arith.index_cast %30 : i64 to index
-    %38 = arith.index_cast %30 : i64 to index
-    %39 = arith.index_cast %36 : i64 to index
-    %40:3 = scf.for %arg13 = %37 to %38 step %c1_14 iter_args(%arg14 = %24, %arg15 = %25, %arg16 = %26) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
-      %c32_15 = arith.constant 32 : index
-      %47 = arith.muli %arg13, %c32_15 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %50 = faattn.tile_dot %23, %49 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %51 = faattn.tile_mask %50 at[%11, %12, %13, %48] seq[%3, %20] : <16x32xf32>
-      %52 = faattn.tile_load %arg2[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %53 = faattn.tile_reduce <max> %51 : <16x32xf32> -> <16x1xf32>
-      %54 = faattn.tile_map %arg15, %53 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+    %36 = arith.divsi %35, %c32_i64 : i64
+    %37 = arith.minsi %36, %33 : i64
+    %38 = arith.maxsi %37, %32 : i64
+    %39 = arith.index_cast %32 : i64 to index
+    %40 = arith.index_cast %32 : i64 to index
+    %41 = arith.index_cast %38 : i64 to index
+    %42:3 = scf.for %arg13 = %39 to %40 step %c1_18 iter_args(%arg14 = %26, %arg15 = %27, %arg16 = %28) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %c32_19 = arith.constant 32 : index
+      %49 = arith.muli %arg13, %c32_19 : index
+      %50 = arith.index_cast %49 : index to i32
+      %51 = faattn.tile_load %arg1[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %52 = faattn.tile_dot %25, %51 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %53 = faattn.tile_mask %52 at[%13, %14, %15, %50] seq[%3, %22] {head_group = 2 : i64} : <16x32xf32>
+      %54 = faattn.tile_load %arg2[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %55 = faattn.tile_reduce <max> %53 : <16x32xf32> -> <16x1xf32>
+      %56 = faattn.tile_map %arg15, %55 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.maximumf %arg17, %arg18 : f32
-        faattn.yield %63 : f32
+        %65 = arith.maximumf %arg17, %arg18 : f32
+        faattn.yield %65 : f32
       }
-      %55 = faattn.tile_map %54 : !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %57 = faattn.tile_map %56 : !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %63 = arith.cmpf oeq, %arg17, %cst : f32
-        %cst_16 = arith.constant 0.255034864 : f32
-        %64 = arith.mulf %arg17, %cst_16 : f32
-        %cst_17 = arith.constant 0.000000e+00 : f32
-        %65 = arith.select %63, %cst_17, %64 : f32
-        faattn.yield %65 : f32
+        %65 = arith.cmpf oeq, %arg17, %cst : f32
+        %cst_20 = arith.constant 0.255034864 : f32
+        %66 = arith.mulf %arg17, %cst_20 : f32
+        %cst_21 = arith.constant 0.000000e+00 : f32
+        %67 = arith.select %65, %cst_21, %66 : f32
+        faattn.yield %67 : f32
       }
-      %56 = faattn.tile_map %51, %55 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
+      %58 = faattn.tile_map %53, %57 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.negf %arg18 : f32
+        %65 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg17, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %66 = math.fma %arg17, %cst, %65 : f32
+        %67 = math.exp2 %66 : f32
+        faattn.yield %67 : f32
       }
-      %57 = faattn.tile_map %arg15, %55 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %59 = faattn.tile_map %arg15, %57 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.negf %arg18 : f32
+        %65 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg17, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %66 = math.fma %arg17, %cst, %65 : f32
+        %67 = math.exp2 %66 : f32
+        faattn.yield %67 : f32
       }
-      %58 = faattn.tile_reduce <sum> %56 : <16x32xf32> -> <16x1xf32>
-      %59 = faattn.tile_map %arg16, %57, %58 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %60 = faattn.tile_reduce <sum> %58 : <16x32xf32> -> <16x1xf32>
+      %61 = faattn.tile_map %arg16, %59, %60 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %63 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %63 : f32
+        %65 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %65 : f32
       }
-      %60 = faattn.tile_map %56 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
+      %62 = faattn.tile_map %58 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
       ^bb0(%arg17: f32):
-        %63 = arith.truncf %arg17 : f32 to bf16
-        faattn.yield %63 : bf16
+        %65 = arith.truncf %arg17 : f32 to bf16
+        faattn.yield %65 : bf16
       }
-      %61 = faattn.tile_dot %60, %52 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %62 = faattn.tile_map %arg14, %57, %61 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
+      %63 = faattn.tile_dot %62, %54 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %64 = faattn.tile_map %arg14, %59, %63 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %63 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %63 : f32
+        %65 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %65 : f32
       }
-      scf.yield %62, %54, %59 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+      scf.yield %64, %56, %61 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
     } {faattn.kv_loop = "masked"}
-    %41:3 = scf.for %arg13 = %38 to %39 step %c1_14 iter_args(%arg14 = %40#0, %arg15 = %40#1, %arg16 = %40#2) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
-      %c32_15 = arith.constant 32 : index
-      %47 = arith.muli %arg13, %c32_15 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %50 = faattn.tile_dot %23, %49 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %51 = faattn.tile_load %arg2[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %52 = faattn.tile_reduce <max> %50 : <16x32xf32> -> <16x1xf32>
-      %53 = faattn.tile_map %arg15, %52 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+    %43:3 = scf.for %arg13 = %40 to %41 step %c1_18 iter_args(%arg14 = %42#0, %arg15 = %42#1, %arg16 = %42#2) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %c32_19 = arith.constant 32 : index
+      %49 = arith.muli %arg13, %c32_19 : index
+      %50 = arith.index_cast %49 : index to i32
+      %51 = faattn.tile_load %arg1[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %52 = faattn.tile_dot %25, %51 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %53 = faattn.tile_load %arg2[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %54 = faattn.tile_reduce <max> %52 : <16x32xf32> -> <16x1xf32>
+      %55 = faattn.tile_map %arg15, %54 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %62 = arith.maximumf %arg17, %arg18 : f32
-        faattn.yield %62 : f32
+        %64 = arith.maximumf %arg17, %arg18 : f32
+        faattn.yield %64 : f32
       }
-      %54 = faattn.tile_map %53 : !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %56 = faattn.tile_map %55 : !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %62 = arith.cmpf oeq, %arg17, %cst : f32
-        %cst_16 = arith.constant 0.255034864 : f32
-        %63 = arith.mulf %arg17, %cst_16 : f32
-        %cst_17 = arith.constant 0.000000e+00 : f32
-        %64 = arith.select %62, %cst_17, %63 : f32
-        faattn.yield %64 : f32
+        %64 = arith.cmpf oeq, %arg17, %cst : f32
+        %cst_20 = arith.constant 0.255034864 : f32
+        %65 = arith.mulf %arg17, %cst_20 : f32
+        %cst_21 = arith.constant 0.000000e+00 : f32
+        %66 = arith.select %64, %cst_21, %65 : f32
+        faattn.yield %66 : f32
       }
-      %55 = faattn.tile_map %50, %54 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
+      %57 = faattn.tile_map %52, %56 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %62 = arith.negf %arg18 : f32
+        %64 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %63 = math.fma %arg17, %cst, %62 : f32
-        %64 = math.exp2 %63 : f32
-        faattn.yield %64 : f32
+        %65 = math.fma %arg17, %cst, %64 : f32
+        %66 = math.exp2 %65 : f32
+        faattn.yield %66 : f32
       }
-      %56 = faattn.tile_map %arg15, %54 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %58 = faattn.tile_map %arg15, %56 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %62 = arith.negf %arg18 : f32
+        %64 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %63 = math.fma %arg17, %cst, %62 : f32
-        %64 = math.exp2 %63 : f32
-        faattn.yield %64 : f32
+        %65 = math.fma %arg17, %cst, %64 : f32
+        %66 = math.exp2 %65 : f32
+        faattn.yield %66 : f32
       }
-      %57 = faattn.tile_reduce <sum> %55 : <16x32xf32> -> <16x1xf32>
-      %58 = faattn.tile_map %arg16, %56, %57 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %59 = faattn.tile_reduce <sum> %57 : <16x32xf32> -> <16x1xf32>
+      %60 = faattn.tile_map %arg16, %58, %59 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %62 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %62 : f32
+        %64 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %64 : f32
       }
-      %59 = faattn.tile_map %55 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
+      %61 = faattn.tile_map %57 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
       ^bb0(%arg17: f32):
-        %62 = arith.truncf %arg17 : f32 to bf16
-        faattn.yield %62 : bf16
+        %64 = arith.truncf %arg17 : f32 to bf16
+        faattn.yield %64 : bf16
       }
-      %60 = faattn.tile_dot %59, %51 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %61 = faattn.tile_map %arg14, %56, %60 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
+      %62 = faattn.tile_dot %61, %53 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %63 = faattn.tile_map %arg14, %58, %62 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %62 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %62 : f32
+        %64 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %64 : f32
       }
-      scf.yield %61, %53, %58 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+      scf.yield %63, %55, %60 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
     } {faattn.kv_loop = "full"}
-    %42:3 = scf.for %arg13 = %39 to %29 step %c1_14 iter_args(%arg14 = %41#0, %arg15 = %41#1, %arg16 = %41#2) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
-      %c32_15 = arith.constant 32 : index
-      %47 = arith.muli %arg13, %c32_15 : index
-      %48 = arith.index_cast %47 : index to i32
-      %49 = faattn.tile_load %arg1[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %50 = faattn.tile_dot %23, %49 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %51 = faattn.tile_mask %50 at[%11, %12, %13, %48] seq[%3, %20] : <16x32xf32>
-      %52 = faattn.tile_load %arg2[%arg9, %9, %47] <bshd> limit %19 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
-      %53 = faattn.tile_reduce <max> %51 : <16x32xf32> -> <16x1xf32>
-      %54 = faattn.tile_map %arg15, %53 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+    %44:3 = scf.for %arg13 = %41 to %31 step %c1_18 iter_args(%arg14 = %43#0, %arg15 = %43#1, %arg16 = %43#2) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %c32_19 = arith.constant 32 : index
+      %49 = arith.muli %arg13, %c32_19 : index
+      %50 = arith.index_cast %49 : index to i32
+      %51 = faattn.tile_load %arg1[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %52 = faattn.tile_dot %25, %51 {transpose_rhs} : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %53 = faattn.tile_mask %52 at[%13, %14, %15, %50] seq[%3, %22] {head_group = 2 : i64} : <16x32xf32>
+      %54 = faattn.tile_load %arg2[%arg9, %11, %49] <bshd> limit %21 pages(%arg5 : memref<?x?xi32>) {page_size = 16 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16>
+      %55 = faattn.tile_reduce <max> %53 : <16x32xf32> -> <16x1xf32>
+      %56 = faattn.tile_map %arg15, %55 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.maximumf %arg17, %arg18 : f32
-        faattn.yield %63 : f32
+        %65 = arith.maximumf %arg17, %arg18 : f32
+        faattn.yield %65 : f32
       }
-      %55 = faattn.tile_map %54 : !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %57 = faattn.tile_map %56 : !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %63 = arith.cmpf oeq, %arg17, %cst : f32
-        %cst_16 = arith.constant 0.255034864 : f32
-        %64 = arith.mulf %arg17, %cst_16 : f32
-        %cst_17 = arith.constant 0.000000e+00 : f32
-        %65 = arith.select %63, %cst_17, %64 : f32
-        faattn.yield %65 : f32
+        %65 = arith.cmpf oeq, %arg17, %cst : f32
+        %cst_20 = arith.constant 0.255034864 : f32
+        %66 = arith.mulf %arg17, %cst_20 : f32
+        %cst_21 = arith.constant 0.000000e+00 : f32
+        %67 = arith.select %65, %cst_21, %66 : f32
+        faattn.yield %67 : f32
       }
-      %56 = faattn.tile_map %51, %55 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
+      %58 = faattn.tile_map %53, %57 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.negf %arg18 : f32
+        %65 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg17, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %66 = math.fma %arg17, %cst, %65 : f32
+        %67 = math.exp2 %66 : f32
+        faattn.yield %67 : f32
       }
-      %57 = faattn.tile_map %arg15, %55 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %59 = faattn.tile_map %arg15, %57 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32):
-        %63 = arith.negf %arg18 : f32
+        %65 = arith.negf %arg18 : f32
         %cst = arith.constant 0.255034864 : f32
-        %64 = math.fma %arg17, %cst, %63 : f32
-        %65 = math.exp2 %64 : f32
-        faattn.yield %65 : f32
+        %66 = math.fma %arg17, %cst, %65 : f32
+        %67 = math.exp2 %66 : f32
+        faattn.yield %67 : f32
       }
-      %58 = faattn.tile_reduce <sum> %56 : <16x32xf32> -> <16x1xf32>
-      %59 = faattn.tile_map %arg16, %57, %58 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+      %60 = faattn.tile_reduce <sum> %58 : <16x32xf32> -> <16x1xf32>
+      %61 = faattn.tile_map %arg16, %59, %60 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %63 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %63 : f32
+        %65 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %65 : f32
       }
-      %60 = faattn.tile_map %56 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
+      %62 = faattn.tile_map %58 : !faattn.tile<16x32xf32> -> <16x32xbf16> {
       ^bb0(%arg17: f32):
-        %63 = arith.truncf %arg17 : f32 to bf16
-        faattn.yield %63 : bf16
+        %65 = arith.truncf %arg17 : f32 to bf16
+        faattn.yield %65 : bf16
       }
-      %61 = faattn.tile_dot %60, %52 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
-      %62 = faattn.tile_map %arg14, %57, %61 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
+      %63 = faattn.tile_dot %62, %54 : <16x32xbf16>, <32x32xbf16> -> <16x32xf32>
+      %64 = faattn.tile_map %arg14, %59, %63 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
       ^bb0(%arg17: f32, %arg18: f32, %arg19: f32):
-        %63 = math.fma %arg17, %arg18, %arg19 : f32
-        faattn.yield %63 : f32
+        %65 = math.fma %arg17, %arg18, %arg19 : f32
+        faattn.yield %65 : f32
       }
-      scf.yield %62, %54, %59 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+      scf.yield %64, %56, %61 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
     } {faattn.kv_loop = "masked"}
-    %43 = faattn.tile_map %42#0, %42#2 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
+    %45 = faattn.tile_map %44#0, %44#2 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xf32> {
     ^bb0(%arg13: f32, %arg14: f32):
       %cst = arith.constant 0.000000e+00 : f32
-      %47 = arith.cmpf ogt, %arg14, %cst : f32
-      %48 = arith.divf %arg13, %arg14 : f32
-      %cst_15 = arith.constant 0.000000e+00 : f32
-      %49 = arith.select %47, %48, %cst_15 : f32
-      faattn.yield %49 : f32
-    }
-    %44 = faattn.tile_map %42#1, %42#2 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-    ^bb0(%arg13: f32, %arg14: f32):
-      %cst = arith.constant 0.000000e+00 : f32
-      %47 = arith.cmpf ogt, %arg14, %cst : f32
-      %cst_15 = arith.constant 0.255034864 : f32
-      %48 = math.log2 %arg14 : f32
-      %49 = math.fma %arg13, %cst_15, %48 : f32
-      %cst_16 = arith.constant 0.693147182 : f32
-      %50 = arith.mulf %49, %cst_16 : f32
-      %cst_17 = arith.constant 0xFF800000 : f32
-      %51 = arith.select %47, %50, %cst_17 : f32
+      %49 = arith.cmpf oeq, %arg14, %cst : f32
+      %50 = arith.divf %arg13, %arg14 : f32
+      %cst_19 = arith.constant 0.000000e+00 : f32
+      %51 = arith.select %49, %cst_19, %50 : f32
       faattn.yield %51 : f32
     }
-    %45 = arith.muli %arg9, %7 : index
-    %46 = arith.addi %45, %arg12 : index
-    faattn.tile_store %43, %arg7[%46, %arg10, %10] <bshd> : <16x32xf32>, memref<?x?x4x32xf32>
-    faattn.tile_store %44, %arg8[%46, %arg10, %10] <bshd> : <16x1xf32>, memref<?x4x?xf32>
-  } {faattn.block_counts = {empty = 0 : i64, full = 32768 : i64, partial = 0 : i64}, faattn.grid, faattn.split_kv}
-  scf.forall (%arg9, %arg10, %arg11) in (%dim, 4, %1) {
-    %c16_8 = arith.constant 16 : index
-    %9 = arith.muli %arg11, %c16_8 : index
-    %10 = faattn.tile_splat 0xFF800000 : <16x1xf32>
-    %11 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
-    %12 = faattn.tile_splat 0.000000e+00 : <16x32xf32>
-    %c0_9 = arith.constant 0 : index
+    %46 = faattn.tile_map %44#1, %44#2 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
+    ^bb0(%arg13: f32, %arg14: f32):
+      %cst = arith.constant 0.000000e+00 : f32
+      %49 = arith.cmpf oeq, %arg14, %cst : f32
+      %cst_19 = arith.constant 0.255034864 : f32
+      %50 = math.log2 %arg14 : f32
+      %51 = math.fma %arg13, %cst_19, %50 : f32
+      %cst_20 = arith.constant 0.693147182 : f32
+      %52 = arith.mulf %51, %cst_20 : f32
+      %cst_21 = arith.constant 0xFF800000 : f32
+      %53 = arith.select %49, %cst_21, %52 : f32
+      faattn.yield %53 : f32
+    }
+    %47 = arith.muli %arg9, %7 : index
+    %48 = arith.addi %47, %arg12 : index
+    faattn.tile_store %45, %arg7[%48, %10, %12] <bshd> {head_group = 2 : i64} : <16x32xf32>, memref<?x?x4x32xf32>
+    faattn.tile_store %46, %arg8[%48, %10, %12] <bshd> {head_group = 2 : i64} : <16x1xf32>, memref<?x4x?xf32>
+  } {faattn.block_counts = {empty = 0 : i64, full = 65536 : i64, partial = 0 : i64}, faattn.grid, faattn.split_kv}
+  scf.forall (%arg9, %arg10, %arg11) in (%dim, 4, %9) {
     %c1_10 = arith.constant 1 : index
-    %13:3 = scf.for %arg12 = %c0_9 to %7 step %c1_10 iter_args(%arg13 = %12, %arg14 = %10, %arg15 = %11) -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
-      %16 = arith.muli %arg9, %7 : index
-      %17 = arith.addi %16, %arg12 : index
-      %18 = faattn.tile_load %arg7[%17, %arg10, %9] <bshd> : memref<?x?x4x32xf32> -> <16x32xf32>
-      %19 = faattn.tile_load %arg8[%17, %arg10, %9] <bshd> : memref<?x4x?xf32> -> <16x1xf32>
-      %20 = faattn.tile_map %arg14, %19 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-      ^bb0(%arg16: f32, %arg17: f32):
-        %26 = arith.maximumf %arg16, %arg17 : f32
-        faattn.yield %26 : f32
-      }
-      %21 = faattn.tile_map %20 : !faattn.tile<16x1xf32> -> <16x1xf32> {
-      ^bb0(%arg16: f32):
+    %dim_11 = memref.dim %arg3, %c1_10 : memref<?x?x4x32xbf16>
+    %c16_12 = arith.constant 16 : index
+    %10 = arith.muli %arg11, %c16_12 : index
+    %c16_13 = arith.constant 16 : index
+    %11 = arith.addi %10, %c16_13 : index
+    %12 = arith.minui %11, %dim_11 : index
+    %13 = arith.muli %arg9, %7 : index
+    %c0_14 = arith.constant 0 : index
+    %c32_15 = arith.constant 32 : index
+    %c1_16 = arith.constant 1 : index
+    scf.parallel (%arg12) = (%c0_14) to (%c32_15) step (%c1_16) {
+      %c1_17 = arith.constant 1 : index
+      scf.for %arg13 = %10 to %12 step %c1_17 {
+        %c0_18 = arith.constant 0 : index
+        %c1_19 = arith.constant 1 : index
         %cst = arith.constant 0xFF800000 : f32
-        %26 = arith.cmpf oeq, %arg16, %cst : f32
-        %cst_11 = arith.constant 0.000000e+00 : f32
-        %27 = arith.select %26, %cst_11, %arg16 : f32
-        faattn.yield %27 : f32
+        %14 = scf.for %arg14 = %c0_18 to %7 step %c1_19 iter_args(%arg15 = %cst) -> (f32) {
+          %23 = arith.addi %13, %arg14 : index
+          %24 = memref.load %arg8[%23, %arg10, %arg13] : memref<?x4x?xf32>
+          %25 = arith.maximumf %arg15, %24 : f32
+          scf.yield %25 : f32
+        }
+        %cst_20 = arith.constant 0xFF800000 : f32
+        %15 = arith.cmpf oeq, %14, %cst_20 : f32
+        %cst_21 = arith.constant 0.000000e+00 : f32
+        %16 = arith.select %15, %cst_21, %14 : f32
+        %c0_22 = arith.constant 0 : index
+        %c1_23 = arith.constant 1 : index
+        %cst_24 = arith.constant 0.000000e+00 : f32
+        %cst_25 = arith.constant 0.000000e+00 : f32
+        %17:2 = scf.for %arg14 = %c0_22 to %7 step %c1_23 iter_args(%arg15 = %cst_24, %arg16 = %cst_25) -> (f32, f32) {
+          %23 = arith.addi %13, %arg14 : index
+          %24 = memref.load %arg8[%23, %arg10, %arg13] : memref<?x4x?xf32>
+          %25 = arith.subf %24, %16 : f32
+          %26 = math.exp %25 : f32
+          %27 = arith.addi %13, %arg14 : index
+          %28 = memref.load %arg7[%27, %arg13, %arg10, %arg12] : memref<?x?x4x32xf32>
+          %29 = arith.addf %arg15, %26 : f32
+          %30 = math.fma %26, %28, %arg16 : f32
+          scf.yield %29, %30 : f32, f32
+        }
+        %cst_26 = arith.constant 0.000000e+00 : f32
+        %18 = arith.cmpf oeq, %17#0, %cst_26 : f32
+        %cst_27 = arith.constant 0.000000e+00 : f32
+        %19 = arith.divf %17#1, %17#0 : f32
+        %20 = arith.select %18, %cst_27, %19 : f32
+        %21 = arith.truncf %20 : f32 to bf16
+        memref.store %21, %arg3[%arg9, %arg13, %arg10, %arg12] : memref<?x?x4x32xbf16>
+        %c0_28 = arith.constant 0 : index
+        %22 = arith.cmpi eq, %arg12, %c0_28 : index
+        scf.if %22 {
+          %23 = math.log %17#0 : f32
+          %24 = arith.addf %14, %23 : f32
+          %cst_29 = arith.constant 0xFF800000 : f32
+          %25 = arith.select %18, %cst_29, %24 : f32
+          memref.store %25, %arg4[%arg9, %arg10, %arg13] : memref<?x4x?xf32>
+        }
       }
-      %22 = faattn.tile_map %arg14, %21 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-      ^bb0(%arg16: f32, %arg17: f32):
-        %26 = arith.subf %arg16, %arg17 : f32
-        %27 = math.exp %26 : f32
-        faattn.yield %27 : f32
-      }
-      %23 = faattn.tile_map %19, %21 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-      ^bb0(%arg16: f32, %arg17: f32):
-        %26 = arith.subf %arg16, %arg17 : f32
-        %27 = math.exp %26 : f32
-        faattn.yield %27 : f32
-      }
-      %24 = faattn.tile_map %arg15, %22, %23 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-      ^bb0(%arg16: f32, %arg17: f32, %arg18: f32):
-        %26 = math.fma %arg16, %arg17, %arg18 : f32
-        faattn.yield %26 : f32
-      }
-      %25 = faattn.tile_map %arg13, %22, %23, %18 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf32> {
-      ^bb0(%arg16: f32, %arg17: f32, %arg18: f32, %arg19: f32):
-        %26 = arith.mulf %arg16, %arg17 : f32
-        %27 = math.fma %arg18, %arg19, %26 : f32
-        faattn.yield %27 : f32
-      }
-      scf.yield %25, %20, %24 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+      scf.reduce 
     }
-    %14 = faattn.tile_map %13#0, %13#2 : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32> -> <16x32xbf16> {
-    ^bb0(%arg12: f32, %arg13: f32):
-      %cst = arith.constant 0.000000e+00 : f32
-      %16 = arith.cmpf ogt, %arg13, %cst : f32
-      %17 = arith.divf %arg12, %arg13 : f32
-      %cst_11 = arith.constant 0.000000e+00 : f32
-      %18 = arith.select %16, %17, %cst_11 : f32
-      %19 = arith.truncf %18 : f32 to bf16
-      faattn.yield %19 : bf16
-    }
-    faattn.tile_store %14, %arg3[%arg9, %arg10, %9] <bshd> : <16x32xbf16>, memref<?x?x4x32xbf16>
-    %15 = faattn.tile_map %13#1, %13#2 : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32> {
-    ^bb0(%arg12: f32, %arg13: f32):
-      %cst = arith.constant 0.000000e+00 : f32
-      %16 = arith.cmpf ogt, %arg13, %cst : f32
-      %17 = math.log %arg13 : f32
-      %18 = arith.addf %arg12, %17 : f32
-      %cst_11 = arith.constant 0xFF800000 : f32
-      %19 = arith.select %16, %18, %cst_11 : f32
-      faattn.yield %19 : f32
-    }
-    faattn.tile_store %15, %arg4[%arg9, %arg10, %9] <bshd> : <16x1xf32>, memref<?x4x?xf32>
-  } {faattn.split_kv_combine}
+  } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
   return
 }

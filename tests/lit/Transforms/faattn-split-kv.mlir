@@ -26,17 +26,30 @@
 // CHECK:   faattn.tile_store %out, %[[OPART]][%[[PART]], %[[H]], %{{.*}}]
 // CHECK:   faattn.tile_store %lse, %[[LPART]][%[[PART]], %[[H]], %{{.*}}]
 // CHECK: } {faattn.grid, faattn.split_kv}
-// The combine: weights exp(lse_s - max), then O and LSE.
-// CHECK: scf.forall (%[[CB:.*]], %[[CH:.*]], %{{.*}}) in (%{{.*}}, 8, %{{.*}}) {
-// CHECK:   scf.for %{{.*}} = %c0{{.*}} to %[[S]]
-// CHECK:     faattn.tile_load %[[OPART]]
-// CHECK:     faattn.tile_load %[[LPART]]
-// CHECK:     arith.maximumf
-// CHECK:     math.exp
-// CHECK:   faattn.tile_store %{{.*}}, %[[O]][%[[CB]], %[[CH]], %{{.*}}] <bshd> : <16x64xbf16>
-// CHECK:   math.log
-// CHECK:   faattn.tile_store %{{.*}}, %[[LSE]][%[[CB]], %[[CH]], %{{.*}}]
-// CHECK: } {faattn.split_kv_combine}
+// The combine (templates/common/SplitKVCombine.h; one query head a CTA): per column (an
+// scf.parallel the SIMT lowering spreads over the threads) and row inside the sequence, m =
+// max_s lse_s, then l and acc with the weights exp(lse_s - base), O = acc / l and LSE = m + log(l).
+// CHECK: scf.forall (%[[CB:.*]], %[[CH:.*]], %[[CQ:.*]]) in (%{{.*}}, 8, %{{.*}}) {
+// CHECK:   %[[SQ:.*]] = memref.dim %[[O]], %c1
+// CHECK:   %[[R0:.*]] = arith.muli %[[CQ]], %c16
+// CHECK:   %[[R1:.*]] = arith.addi %[[R0]], %c16
+// CHECK:   %[[REND:.*]] = arith.minui %[[R1]], %[[SQ]]
+// CHECK:   scf.parallel (%[[C:.*]]) = (%c0{{.*}}) to (%c64{{.*}})
+// CHECK:     scf.for %[[R:.*]] = %[[R0]] to %[[REND]]
+// CHECK:       scf.for %{{.*}} = %c0{{.*}} to %[[S]]
+// CHECK:         memref.load %[[LPART]][%{{.*}}, %[[CH]], %[[R]]]
+// CHECK:         arith.maximumf
+// CHECK:       scf.for %{{.*}} = %c0{{.*}} to %[[S]]
+// CHECK:         math.exp
+// CHECK:         memref.load %[[OPART]][%{{.*}}, %[[R]], %[[CH]], %[[C]]]
+// CHECK:         math.fma
+// CHECK:       arith.divf
+// CHECK:       arith.truncf {{.*}} to bf16
+// CHECK:       memref.store %{{.*}}, %[[O]][%[[CB]], %[[R]], %[[CH]], %[[C]]]
+// CHECK:       scf.if
+// CHECK:         math.log
+// CHECK:         memref.store %{{.*}}, %[[LSE]][%[[CB]], %[[CH]], %[[R]]]
+// CHECK: } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
 // CHECK-NOT: faattn.decode
 
 // MAX4-LABEL: func.func @decode(
