@@ -46,20 +46,17 @@ timeout 400 "$RUN" --gpu tests/lit/cpu/head-dims.fa \
   --shape b=1,seq_q=4097,seq_kv=4097 \
   --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-echo "== GPU numerics: decode on the wgmma path (tests/lit/cpu/decode-wgmma.fa): odd lengths, seq_q 1..16"
-timeout 500 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa \
-  --shape b=1,seq_q=1,seq_kv=1 \
-  --shape b=3,seq_q=1,seq_kv=17 \
-  --shape b=2,seq_q=16,seq_kv=4097 \
-  --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-echo "== GPU numerics: GQA-packed decode (tests/lit/cpu/decode-packed.fa): heads of a tile row, seq_q 17"
-timeout 500 "$RUN" --gpu tests/lit/cpu/decode-packed.fa \
-  --shape b=1,seq_q=1,seq_kv=1 \
-  --shape b=3,seq_q=1,seq_kv=17 \
-  --shape b=2,seq_q=17,seq_kv=4097 \
-  --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# Decode on the wgmma path at odd lengths: decode-wgmma.fa (seq_q 1..16; dense and paged, head
+# dims, masks), decode-packed.fa (GQA packing: a tile row's head, seq_q 17 = two q-blocks).
+for f in decode-wgmma decode-packed; do
+  echo "== GPU numerics: decode on the wgmma path (tests/lit/cpu/$f.fa)"
+  timeout 500 "$RUN" --gpu tests/lit/cpu/$f.fa \
+    --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=3,seq_q=1,seq_kv=17 \
+    --shape b=2,seq_q=$([ $f = decode-packed ] && echo 17 || echo 16),seq_kv=4097 \
+    --shape b=1,seq_q=1,seq_kv=131073 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 echo "== GPU numerics: paged decode captured into a CUDA graph, replayed with other lengths (--graph)"
 for k in dec_page1 dec_page16 dec_page64 dec_page256; do
   timeout 200 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa --kernel=$k --graph \
