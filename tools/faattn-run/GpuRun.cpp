@@ -102,6 +102,60 @@ DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }
 
+/// What the graph helpers below share: their error message, the driver's
+/// capture and graph entry points, the split-KV workspace and one capture.
+bool graphError(const std::string &what) {
+  llvm::errs() << "faattn-run: error: --graph: " << what << "\n";
+  return false;
+}
+
+bool graphFailed(const cuda::Driver &d, CUresult r, const char *call) {
+  if (llvm::Error e = d.check(r, call)) {
+    graphError(llvm::toString(std::move(e)));
+    return true;
+  }
+  return false;
+}
+
+bool hasGraphEntryPoints(const cuda::Driver &d) {
+  return d.streamCreate && d.streamDestroy && d.streamSynchronize && d.streamBeginCapture &&
+         d.streamEndCapture && d.graphInstantiate && d.graphLaunch && d.graphExecDestroy &&
+         d.graphDestroy;
+}
+
+/// The split-KV workspace of the caller's (LaunchArgs::workspace) for
+/// `args`' sizes, set in `args` (and kept in `buffer`): a captured launch
+/// allocates nothing. Nothing for a kernel without splits.
+bool useOwnWorkspace(const Kernel &kernel, LaunchArgs &args, std::optional<DeviceBuffer> &buffer) {
+  if (kernel.compiled().maxSplits <= 0)
+    return true;
+  auto dev = cuda::Device::current();
+  if (!dev)
+    return graphError(llvm::toString(dev.takeError()));
+  size_t bytes = kernel.workspaceBytes(args, dev->multiprocessors);
+  auto allocated = DeviceBuffer::allocate(bytes);
+  if (!allocated)
+    return graphError("the workspace: " + allocated.error());
+  buffer.emplace(std::move(*allocated));
+  args.workspace = buffer->data();
+  args.workspaceBytes = bytes;
+  return true;
+}
+
+/// `kernel.launch(args)` captured on `stream` into `graph`, instantiated as
+/// `exec` (both null on failure, after an error message).
+bool captureLaunch(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs &args,
+                   CUstream stream, CUgraph &graph, CUgraphExec &exec) {
+  if (graphFailed(d, d.streamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+                  "cuStreamBeginCapture"))
+    return false;
+  Status launched = kernel.launch(args, stream);
+  bool ended = !graphFailed(d, d.streamEndCapture(stream, &graph), "cuStreamEndCapture");
+  if (!launched)
+    return graphError("the captured launch: " + launched.message());
+  return ended && !graphFailed(d, d.graphInstantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags");
+}
+
 /// --graph: `args`' launch (split-KV: with a workspace of the caller's)
 /// captured once into a CUDA graph on a stream of its own, then the graph replayed for each of three length sets (two thirds of
 /// the first lengths plus a little, the last sequence empty; the first
@@ -113,52 +167,18 @@ bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs
                    llvm::function_ref<bool(const std::vector<int64_t> &)> prepare,
                    llvm::function_ref<bool(const std::vector<int64_t> &)> check,
                    const std::vector<int64_t> &first) {
-  auto error = [](const std::string &what) {
-    llvm::errs() << "faattn-run: error: --graph: " << what << "\n";
-    return false;
-  };
-  auto failed = [&](CUresult r, const char *call) -> bool {
-    if (llvm::Error e = d.check(r, call)) {
-      error(llvm::toString(std::move(e)));
-      return true;
-    }
-    return false;
-  };
-  if (!d.streamCreate || !d.streamDestroy || !d.streamSynchronize || !d.streamBeginCapture ||
-      !d.streamEndCapture || !d.graphInstantiate || !d.graphLaunch || !d.graphExecDestroy ||
-      !d.graphDestroy)
-    return error("the CUDA driver has no stream capture or graph entry points");
-  // The split-KV workspace is the caller's (LaunchArgs::workspace), sized
-  // once from the block table's capacity: the graph allocates nothing.
+  if (!hasGraphEntryPoints(d))
+    return graphError("the CUDA driver has no stream capture or graph entry points");
   LaunchArgs captured = args;
   std::optional<DeviceBuffer> workspace;
-  if (kernel.compiled().maxSplits > 0) {
-    auto dev = cuda::Device::current();
-    if (!dev)
-      return error(llvm::toString(dev.takeError()));
-    size_t bytes = kernel.workspaceBytes(args, dev->multiprocessors);
-    auto buffer = DeviceBuffer::allocate(bytes);
-    if (!buffer)
-      return error("the workspace: " + buffer.error());
-    workspace.emplace(std::move(*buffer));
-    captured.workspace = workspace->data();
-    captured.workspaceBytes = bytes;
-  }
+  if (!useOwnWorkspace(kernel, captured, workspace))
+    return false;
   CUstream stream = nullptr;
-  if (failed(d.streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
+  if (graphFailed(d, d.streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
     return false;
   CUgraph graph = nullptr;
   CUgraphExec exec = nullptr;
-  bool ok = !failed(d.streamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
-                    "cuStreamBeginCapture");
-  if (ok) {
-    Status launched = kernel.launch(captured, stream);
-    bool ended = !failed(d.streamEndCapture(stream, &graph), "cuStreamEndCapture");
-    if (!launched)
-      ok = error("the captured launch: " + launched.message());
-    ok = ok && ended &&
-         !failed(d.graphInstantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags");
-  }
+  bool ok = captureLaunch(d, kernel, captured, stream, graph, exec);
   std::vector<int64_t> shorter = first;
   for (size_t b = 0; b < shorter.size(); ++b)
     shorter[b] = std::min(first[b], first[b] * 2 / 3 + int64_t(b % 3));
@@ -167,8 +187,9 @@ bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs
   for (const std::vector<int64_t> *lens : {const_cast<const std::vector<int64_t> *>(&shorter), &first}) {
     if (!ok)
       break;
-    ok = prepare(*lens) && !failed(d.graphLaunch(exec, stream), "cuGraphLaunch") &&
-         !failed(d.streamSynchronize(stream), "cuStreamSynchronize (the replay)") && check(*lens);
+    ok = prepare(*lens) && !graphFailed(d, d.graphLaunch(exec, stream), "cuGraphLaunch") &&
+         !graphFailed(d, d.streamSynchronize(stream), "cuStreamSynchronize (the replay)") &&
+         check(*lens);
   }
   if (exec)
     d.graphExecDestroy(exec);
@@ -176,6 +197,66 @@ bool replayInGraph(const cuda::Driver &d, const Kernel &kernel, const LaunchArgs
     d.graphDestroy(graph);
   d.streamDestroy(stream);
   return ok;
+}
+
+/// --bench with --bench-graph: the median time of `iters` replays of CUDA
+/// graphs of the launch, one graph per input copy (rotated as the plain
+/// timing's), sharing one workspace of the caller's: the kernels' time
+/// without the launch's host work (argument checks, tensor maps, the
+/// workspace, the launch calls), as a serving engine replays decode. Each
+/// replay is timed alone between two events on the graphs' stream.
+std::optional<double> benchInGraphs(const cuda::Driver &d, const Kernel &kernel,
+                                    const std::vector<LaunchArgs> &copies, unsigned iters) {
+  if (!hasGraphEntryPoints(d) || copies.empty()) {
+    graphError("the CUDA driver has no stream capture or graph entry points");
+    return std::nullopt;
+  }
+  std::optional<DeviceBuffer> workspace;
+  LaunchArgs first = copies.front();
+  if (!useOwnWorkspace(kernel, first, workspace))
+    return std::nullopt;
+  CUstream stream = nullptr;
+  if (graphFailed(d, d.streamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate"))
+    return std::nullopt;
+  std::vector<CUgraph> graphs(copies.size(), nullptr);
+  std::vector<CUgraphExec> execs(copies.size(), nullptr);
+  bool ok = true;
+  for (size_t c = 0; ok && c < copies.size(); ++c) {
+    LaunchArgs a = copies[c];
+    a.workspace = first.workspace;
+    a.workspaceBytes = first.workspaceBytes;
+    ok = captureLaunch(d, kernel, a, stream, graphs[c], execs[c]);
+  }
+  std::vector<float> times;
+  CUevent start = nullptr, stop = nullptr;
+  ok = ok && !graphFailed(d, d.eventCreate(&start, 0), "cuEventCreate") &&
+       !graphFailed(d, d.eventCreate(&stop, 0), "cuEventCreate");
+  for (unsigned i = 0; ok && i < iters + 3; ++i) { // 3 warm-up replays
+    CUgraphExec exec = execs[i % execs.size()];
+    float ms = 0;
+    ok = !graphFailed(d, d.eventRecord(start, stream), "cuEventRecord") &&
+         !graphFailed(d, d.graphLaunch(exec, stream), "cuGraphLaunch") &&
+         !graphFailed(d, d.eventRecord(stop, stream), "cuEventRecord") &&
+         !graphFailed(d, d.eventSynchronize(stop), "cuEventSynchronize") &&
+         !graphFailed(d, d.eventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
+    if (ok && i >= 3)
+      times.push_back(ms);
+  }
+  if (start)
+    d.eventDestroy(start);
+  if (stop)
+    d.eventDestroy(stop);
+  for (size_t c = 0; c < copies.size(); ++c) {
+    if (execs[c])
+      d.graphExecDestroy(execs[c]);
+    if (graphs[c])
+      d.graphDestroy(graphs[c]);
+  }
+  d.streamDestroy(stream);
+  if (!ok || times.empty())
+    return std::nullopt;
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
 }
 
 /// `firstLaunch`: the kernel's first launch (its module is loaded then: the
@@ -457,6 +538,14 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
       kvRows += place.lenKV(b, SKV);
     double kvBytes = kvRows * HKV * (DQK + DV) * eb;
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f", ms, kvBytes / ms / 1e9);
+    if (benchGraph) {
+      std::optional<double> g = benchInGraphs(d, kernel, copies, benchIters);
+      if (!g)
+        ok = false;
+      else
+        llvm::outs() << llvm::format(" graph_median=%.3f ms graph_kv_tbps=%.3f", *g,
+                                     kvBytes / *g / 1e9);
+    }
     llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",
                                  flops / ms / 1e9, copies.size());
     d.eventDestroy(start);

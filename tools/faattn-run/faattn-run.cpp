@@ -69,6 +69,11 @@ cl::opt<bool> gpu("gpu", cl::desc("Run on the GPU (the spec's dtype; through the
 cl::opt<unsigned> benchIters("bench", cl::init(0),
                              cl::desc("Also time each GPU run: median of N launches (CUDA events)"),
                              cl::cat(category));
+cl::opt<bool> benchGraph(
+    "bench-graph",
+    cl::desc("With --bench: also the median of N replays of the launch captured into CUDA graphs "
+             "(the kernels without the launch's host work, as serving engines replay decode)"),
+    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"), cl::value_desc("name"),
                                 cl::cat(category));
 cl::list<std::string> shapes("shape", cl::desc("b=B,seq_q=SQ,seq_kv=SKV (repeatable)"),
@@ -565,6 +570,8 @@ int runMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "faattn-run: execute compiled specs and check them\n");
   if (cpu == gpu)
     return fail("choose one of --cpu and --gpu");
+  if (benchGraph && (!gpu || benchIters == 0))
+    return fail("--bench-graph times GPU runs: it needs --gpu and --bench=N");
   std::vector<ref::Shape> shapeList;
   for (const std::string &s : shapes) {
     auto parsed = faattn::parseShapeArg(s);
