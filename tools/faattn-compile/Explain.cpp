@@ -221,7 +221,9 @@ std::string blockMap(KernelExplain &e, mlir::Region &mask,
                      const std::vector<std::string> &paramFiles) {
   const spec::KernelSpec &k = *e.spec;
   const BuildFacts &build = e.builds[e.launched];
-  const int64_t sq = e.shape.seqQ, skv = e.shape.seqKV, bm = build.bm, bn = build.bn;
+  // A q-block of one head: a GQA-packed tile holds bm / headGroup rows of each head.
+  const int64_t sq = e.shape.seqQ, skv = e.shape.seqKV, bm = build.bm / build.headGroup,
+                bn = build.bn;
   e.nq = (sq + bm - 1) / bm;
   e.nk = (skv + bn - 1) / bn;
   if (e.nq * e.nk > kMaxPairs)
@@ -449,6 +451,7 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
         return "kernel '" + k.name + "': no faattn.tile_mask after faattn-tile";
       b.bm = mask.getInput().getType().getShape()[0];
       b.bn = mask.getInput().getType().getShape()[1];
+      b.headGroup = static_cast<int64_t>(mask.getHeadGroup().value_or(1));
       std::string cubin, ptxasErrors;
       if (auto report = runPtxas(builds[i]->ptx, builds[i]->target, cubin, ptxasErrors)) {
         if (!ptxasErrors.empty())

@@ -23,6 +23,7 @@ struct BuildFacts {
   std::string label;                     // "main" or "long-kv"
   const CompiledKernel *kernel = nullptr; // its ABI and launch facts
   int64_t bm = 0, bn = 0;                // faattn-tile's tile for this build
+  int64_t headGroup = 1; // GQA packing: the tile's bm rows are headGroup heads x bm / headGroup
   int64_t fromKV = 0, toKV = 0;          // serves seq_kv in [fromKV, toKV); toKV 0: no bound
   bool ptxasFound = false;
   nlohmann::json resources; // ptxas' report (registers, shared_bytes, ...)

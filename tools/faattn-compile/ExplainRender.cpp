@@ -32,6 +32,9 @@ std::string warpRoles(const CompiledKernel &k) {
   if (k.schedule == "pingpong")
     return consumers + " take turns at the tensor cores (named barriers 1 and 2), one's "
            "products under the other's softmax; thread 0 also issues the TMA loads";
+  if (k.tmaBlockN == 0) // varlen / paged K/V: copied by the threads between barriers
+    return consumers + ", all computing; every thread copies its share of each Q, K and V "
+                       "block into shared memory between barriers (no TMA)";
   return consumers + ", all computing; thread 0 also issues every TMA load "
          "(inline producer, no warp specialization)";
 }
@@ -131,7 +134,11 @@ std::string renderText(const KernelExplain &e) {
   for (size_t i = 0; i < e.builds.size(); ++i) {
     const BuildFacts &b = e.builds[i];
     os << "build " << b.label << (i == e.launched ? " (launched at this shape)" : "") << "\n";
-    os << "  tile      block_m=" << b.bm << " block_n=" << b.bn << " (faattn-tune)\n";
+    os << "  tile      block_m=" << b.bm << " block_n=" << b.bn << " (faattn-tune)";
+    if (b.headGroup > 1)
+      os << "; GQA packing: a CTA's " << b.bm << " rows are " << b.headGroup
+         << " query heads of one KV head x " << b.bm / b.headGroup << " query rows";
+    os << "\n";
     os << "  mapping   " << mappingLine(*b.kernel) << "\n";
     os << "  warps     " << warpRoles(*b.kernel) << "\n";
     if (!b.kernel->fallback.empty())
@@ -141,7 +148,10 @@ std::string renderText(const KernelExplain &e) {
   Counts c = counts(e);
   const BuildFacts &b = e.builds[e.launched];
   os << "blocks   " << e.nq << " q-blocks x " << e.nk << " kv-blocks = " << c.total
-     << " pairs (block_m=" << b.bm << ", block_n=" << b.bn << "): empty=" << c.empty
+     << " pairs ("
+     << (b.headGroup > 1 ? "q-blocks of " + std::to_string(b.bm / b.headGroup) + " rows a head"
+                         : "block_m=" + std::to_string(b.bm))
+     << ", block_n=" << b.bn << "): empty=" << c.empty
      << " partial=" << c.partial << " full=" << c.full << "\n";
   os << "loop     skipped=" << c.skipped << " masked=" << c.masked << " no-mask=" << c.noMask
      << " (faattn-mask-analysis' KV loop: [lo, flo) masked, [flo, fhi) no mask, [fhi, hi) "
