@@ -226,10 +226,12 @@ for B, S in (((1, 16384), (1, 131072), (8, 32768), (64, 8192)) if "decode" in pa
         ms, err, failure = faattn_ms("bench/decode.fa", kernel, B, 1, S, extra=("--bench-graph",))
         g = re.search(r"graph_median=(\S+) ms", last_stdout)
         gms = float(g[1]) if g else None
+        h = re.search(r"launch_host_us=(\S+)", last_stdout)
         row = {"spec": kernel, "mode": "decode", "dtype": "bf16", "B": B, "H": Hq, "H_kv": Hkv,
                "S_q": 1, "S_kv": S, "D": D, "causal": False,
                "faattn": {"ms": ms, "us": ms * 1e3 if ms else None, "tbps": kv_bytes / ms / 1e9 if ms else None,
                           "graph_ms": gms, "graph_us": gms * 1e3 if gms else None,
+                          "launch_host_us": float(h[1]) if h else None,
                           "graph_tbps": kv_bytes / gms / 1e9 if gms else None,
                           "splits": int(m[1]) if (m := re.search(r"splits=(\d+)", last_stdout)) else None,
                           "error": failure},
