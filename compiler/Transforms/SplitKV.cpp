@@ -171,7 +171,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     for (unsigned i = 0; i < 3; ++i)
       body->getArgument(i).replaceAllUsesWith(newBody->getArgument(i));
     Value s = newBody->getArgument(3);
-    bool packed = false;
+    // GQA packing: the output's rows are a head group's (the stores keep it).
+    IntegerAttr headGroup = outStore.getHeadGroupAttr();
     Value bIdx = newBody->getArgument(0);
     {
       OpBuilder::InsertionGuard guard(b);
@@ -185,17 +186,15 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       auto partial = SoftmaxFinalizeOp::create(b, loc, TypeRange{accTy, rowTy}, fin.getAcc(),
                                                fin.getRowMax(), fin.getRowSum(),
                                                fin.getScaleLog2Attr());
-      // The output's rows (a head group's, with GQA packing).
       Value row = outStore.getRow0(), head = outStore.getHead();
-      packed = outStore.getHeadGroup().has_value();
       b.setInsertionPoint(outStore);
       Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits), s);
       auto oStore = TileStoreOp::create(b, loc, partial.getOut(), oPart, part, head, row,
                                         LayoutAttr::get(b.getContext(), Layout::bshd));
       auto lStore = TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, head, row,
                                         LayoutAttr::get(b.getContext(), Layout::bshd));
-      oStore.setHeadGroup(outStore.getHeadGroup());
-      lStore.setHeadGroup(outStore.getHeadGroup());
+      oStore.setHeadGroupAttr(headGroup);
+      lStore.setHeadGroupAttr(headGroup);
       outStore.erase();
       if (lseStore)
         lseStore.erase();
@@ -206,7 +205,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     // and block_m rows a CTA, also when the split grid packs a head group.
     // (Its sizes before the split grid: the grids follow each other.)
     SmallVector<OpFoldResult> combineUbs = grid.getMixedUpperBound();
-    if (packed) {
+    if (headGroup) {
       b.setInsertionPoint(splitGrid);
       Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
       combineUbs[1] = b.getIndexAttr(heads);

@@ -104,12 +104,7 @@ void materialize(AttentionOp op) {
     hIdx = arith::MulIOp::create(b, loc, hIdx, cIdx(group));
   Value hKV = arith::DivUIOp::create(b, loc, hIdx, cIdx(op.getGroupSize()));
   Value row0 = arith::MulIOp::create(b, loc, qBlock, cIdx(rowsPerHead));
-  std::optional<uint64_t> headGroup;
-  IntegerAttr headGroupAttr;
-  if (group > 1) {
-    headGroup = group;
-    headGroupAttr = b.getI64IntegerAttr(group);
-  }
+  IntegerAttr headGroup = group > 1 ? b.getI64IntegerAttr(group) : IntegerAttr();
   Value b32 = toI32(bIdx), h32 = toI32(hIdx), row32 = toI32(row0);
   auto layoutAttr = op.getLayoutAttr();
 
@@ -182,7 +177,7 @@ void materialize(AttentionOp op) {
   auto qLoad = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), qBatch, hIdx, row0,
                                   layoutAttr);
   setRows(qLoad, qStart, qLimit);
-  qLoad.setHeadGroup(headGroup);
+  qLoad.setHeadGroupAttr(headGroup);
   Value qTile = qLoad;
   float negInf = -std::numeric_limits<float>::infinity();
   Value acc0 = TileSplatOp::create(b, loc, tileTy(bm, dv, f32), b.getF32FloatAttr(0));
@@ -203,12 +198,12 @@ void materialize(AttentionOp op) {
     if (!identity) {
       auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale), s, b32,
                                        h32, row32, col32, seqQ32, seqKV32, op.getParams(),
-                                       headGroupAttr);
+                                       headGroup);
       score.getRegion().takeBody(op.getScore());
       s = score;
     }
     auto mask = TileMaskOp::create(b, loc, s.getType(), s, b32, h32, row32, col32, seqQ32,
-                                   seqKV32, op.getParams(), headGroupAttr);
+                                   seqKV32, op.getParams(), headGroup);
     mask.getRegion().takeBody(op.getMask());
     Value vTile = kvLoad(tileTy(bn, dv, inElt), op.getV(), col0);
     Block *body = kvLoop.getBody();
@@ -225,11 +220,11 @@ void materialize(AttentionOp op) {
   auto outStore = TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), qBatch, hIdx, row0,
                                       layoutAttr);
   setRows(outStore, qStart, qLimit);
-  outStore.setHeadGroup(headGroup);
+  outStore.setHeadGroupAttr(headGroup);
   if (Value lse = op.getLse()) {
     auto lseStore = TileStoreOp::create(b, loc, fin.getLse(), lse, qBatch, hIdx, row0, layoutAttr);
     setRows(lseStore, qStart, qLimit);
-    lseStore.setHeadGroup(headGroup);
+    lseStore.setHeadGroupAttr(headGroup);
   }
   op.erase();
 }

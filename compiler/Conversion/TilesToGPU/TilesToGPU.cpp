@@ -15,7 +15,8 @@
 // This is a correct, simple mapping (CUDA-core FMAs, no tensor cores); the
 // Hopper passes replace it with wgmma fragments and TMA. A split-KV decode
 // function (faattn-split-kv with workspace-args) becomes two kernels, `name`
-// (grid (batch, head, q-block * splits + split)) and `name`_combine; the
+// (grid (batch, head, q-block * splits + split)) and `name`_combine (no
+// tiles: its scf.parallel over the columns spread over the threads); the
 // kv-outer loop order (several grids and a state in memory) stays CPU-only.
 //
 //===----------------------------------------------------------------------===//
