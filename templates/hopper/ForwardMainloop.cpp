@@ -272,7 +272,9 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
   } else if (!llvm::is_contained(p.v, load)) {
     return load.emitOpError() << "is not a Q, K or V block";
-  } else if (p.rotated) {
+  } else if (!p.rotated) {
+    vRow0 = load.getRow0(); // paged K/V: P V clears the rows past the sequence
+  } else {
     // Rotated loops: V of block j' (the carried index in the loop, the
     // loop's result after it), ring block j' - seqOrigin; in the loop a
     // product of a block before this one (else the first iteration's,
@@ -441,6 +443,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     if (!qk && tma) {
       wait(b, fullV(b, ring), ringParity);
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+      if (p.page)
+        clearTail(b, ring, vRow0);
     }
     if (take)
       sched->beforeProducts(b);

@@ -7,6 +7,7 @@
 #include "Placement.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace faattn::run {
 
@@ -140,6 +141,13 @@ void moveRows(std::vector<uint8_t> &dense, std::vector<uint8_t> &phys, size_t eb
 }
 
 } // namespace
+
+std::vector<double> unownedRows(uint64_t seed) {
+  std::vector<double> x = ref::randomTensor(997, seed);
+  for (size_t i = 0; i < x.size(); i += 3)
+    x[i] = std::numeric_limits<double>::quiet_NaN();
+  return x;
+}
 
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;
 /// the rest (unused pages) holds `fill`.

@@ -77,6 +77,12 @@ std::vector<T> fromBytes(const std::vector<uint8_t> &x) {
   return out;
 }
 
+/// What the rows of a physical K/V tensor that no sequence owns hold (spare
+/// pages, slots past a sequence's length in its last page), repeated: random
+/// values with every third one NaN, so that a kernel that reads such a row
+/// into its result (0 * NaN is NaN) is caught.
+std::vector<double> unownedRows(uint64_t seed);
+
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;
 /// the rest (unused pages) holds `fill`.
 std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Placement &p,

@@ -133,7 +133,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn.erase();
         continue;
       }
-      int64_t bm = plan.bm, bn = plan.bn, d = plan.d, dv = plan.dv, threads = plan.threads();
+      int64_t bm = plan.bm, d = plan.d, dv = plan.dv, threads = plan.threads();
       bool warpSpec = plan.warpSpecialized;
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail (L2
@@ -155,6 +155,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       });
       std::string tmaWhyNot = plan.tmaWhyNot;
       int64_t swizzleQK = plan.swizzleQK, swizzleV = plan.swizzleV;
+      int64_t kvBoxRows = plan.kvBoxRows(); // block_n, or a page's rows
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
       WgmmaLowering lowering(gfn, std::move(plan), pingpong);
@@ -187,7 +188,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       if (tmaWhyNot.empty()) {
         // Four tensor maps (q, k, v, out) after the memrefs, built at launch.
         gfn->setAttr(FAAttnDialect::getTensorMapsAttrName(), b.getI64IntegerAttr(4));
-        gfn->setAttr(FAAttnDialect::getTmaBlockNAttrName(), b.getI64IntegerAttr(bn));
+        gfn->setAttr(FAAttnDialect::getTmaBlockNAttrName(), b.getI64IntegerAttr(kvBoxRows));
         gfn->setAttr(FAAttnDialect::getTmaSwizzleAttrName(),
                      b.getDenseI64ArrayAttr({swizzleQK, swizzleV}));
       } else {

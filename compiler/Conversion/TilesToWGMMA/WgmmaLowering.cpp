@@ -22,7 +22,8 @@ bool WgmmaLowering::headOperandsBefore(Operation *op) const {
   TileLoadOp k = p.k.front(), v = p.v.front();
   return llvm::all_of(ValueRange{p.headBlock, k.getBatch(), k.getHead(), v.getBatch(),
                                  v.getHead()},
-                      [&](Value x) { return definedBefore(x, op); });
+                      [&](Value x) { return definedBefore(x, op); }) &&
+         (!p.kvLimit || definedBefore(p.kvLimit, op));
 }
 
 Value WgmmaLowering::rowOf(OpBuilder &b, TileType t, int64_t i) {

@@ -122,12 +122,33 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   };
   if (!plain(p.q) || p.q.getPageTable() || !isArg(p.q.getMem(), 0))
     return "Q is not a block of the q argument";
+  // Paged K/V: every K/V block through the same page table, length and page
+  // size (faattn-tile's loads of one sequence).
+  TileLoadOp k0 = p.k.front();
+  auto paged = [&](TileLoadOp l) {
+    return l.getPageTable() && !l.getOffset() && l.getLimit() &&
+           l.getPageTable() == k0.getPageTable() && l.getLimit() == k0.getLimit() &&
+           l.getPageSize() == k0.getPageSize();
+  };
+  if (k0.getPageTable() && paged(k0)) {
+    p.page = *k0.getPageSize();
+    p.pageTable = k0.getPageTable();
+    p.kvLimit = k0.getLimit();
+  }
   for (TileLoadOp l : p.k)
-    if (!plain(l) || l.getPageTable() || !isArg(l.getMem(), 1))
-      return "a K block is not a block of the k argument (varlen or paged)";
+    if (!(p.page ? paged(l) : plain(l) && !l.getPageTable()) || !isArg(l.getMem(), 1))
+      return "a K block is not a block of the k argument (varlen)";
   for (TileLoadOp l : p.v)
-    if (!plainV(l) || l.getPageTable() || !isArg(l.getMem(), 2))
-      return "a V block is not a block of the v argument (varlen or paged)";
+    if (!(p.page ? paged(l) : plainV(l) && !l.getPageTable()) || !isArg(l.getMem(), 2))
+      return "a V block is not a block of the v argument (varlen)";
+  if (p.page % 8 != 0)
+    return "page size " + std::to_string(p.page) +
+           " (a TMA box holds whole 8-row swizzle atoms: a multiple of 8)";
+  if (p.page && p.bn % p.page != 0 && p.page % p.bn != 0)
+    return "page size " + std::to_string(p.page) + " and block_n " + std::to_string(p.bn) +
+           " (neither divides the other)";
+  if (p.page && p.rotated)
+    return "paged K/V in rotated KV loops (overlap = softmax)";
   // Every head dim that is a multiple of 16 (analyze checked it) has rows
   // of a multiple of 32 bytes: 128-, 64- or 32-byte swizzled chunks.
   p.swizzleQK = swizzleOf(p.q.getType());
@@ -241,6 +262,8 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "the KV loops do not cover consecutive block ranges";
   scf::ForOp first = p.kvLoops.front();
   SmallVector<Value> bounds{first.getLowerBound(), p.kvLoops.back().getUpperBound()};
+  if (p.kvLimit)
+    bounds.push_back(p.kvLimit); // the producer reads it in the prologue
   for (size_t i = 1; i < p.kvLoops.size(); ++i)
     if (p.kvLoops[i]->hasAttr(FAAttnDialect::getKvHeadAttrName()))
       return "a head KV loop after the first";

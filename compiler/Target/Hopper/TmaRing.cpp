@@ -8,6 +8,9 @@
 //     the block's bytes) plus the copies' transaction bytes;
 //   empty[s] (rotated loops: empty[s] for K and emptyV[s] for V): one
 //     arrival per consumer warp after its last read of the stage.
+// Paged K/V (Plan::page): a block is boxes of min(page, block_n) rows, each
+// at (slot, page) of the block table (pageSlots), the table's entries read
+// by the producer thread right before the block's copies.
 // Global ring block g (counted over a persistent CTA's tiles) is stage
 // g % stages at phase parity (g / stages) % 2; issueKV waits for the
 // stage's previous use to be released before reusing it.
@@ -86,6 +89,39 @@ Value WgmmaLowering::blockOf(OpBuilder &b, Value seq) {
   return arith::SelectOp::create(b, loc, isHead, p.headBlock, j);
 }
 
+SmallVector<std::pair<Value, Value>> WgmmaLowering::pageSlots(OpBuilder &b, Value j,
+                                                              Value batch) {
+  Location loc = fn.getLoc();
+  int64_t rows = p.kvBoxRows();
+  auto ult = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
+  Value tableRows = memref::DimOp::create(b, loc, p.pageTable, 0);
+  Value tablePages = memref::DimOp::create(b, loc, p.pageTable, 1);
+  Value first = arith::MulIOp::create(b, loc, j, cIdx(b, p.bn));
+  // Every table entry first (their reads in flight together), then the boxes.
+  SmallVector<std::pair<Value, Value>> out;
+  for (int64_t i = 0; i < p.bn / rows; ++i) {
+    Value row = arith::AddIOp::create(b, loc, first, cIdx(b, i * rows));
+    Value pageNo = arith::DivUIOp::create(b, loc, row, cIdx(b, p.page));
+    Value slot = arith::RemUIOp::create(b, loc, row, cIdx(b, p.page));
+    // Inside the sequence and the table; else page -1: TMA fills the box with
+    // zeros without reading memory (so does a page number past the pool).
+    Value inside = arith::AndIOp::create(
+        b, loc, arith::AndIOp::create(b, loc, ult(row, p.kvLimit), ult(pageNo, tablePages)),
+        ult(batch, tableRows));
+    auto read = scf::IfOp::create(
+        b, loc, inside,
+        [&](OpBuilder &b, Location loc) {
+          scf::YieldOp::create(
+              b, loc, ValueRange{memref::LoadOp::create(b, loc, p.pageTable, ValueRange{batch, pageNo})});
+        },
+        [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, ValueRange{c32(b, -1)}); });
+    out.push_back({i32(b, slot), read.getResult(0)});
+  }
+  return out;
+}
+
 void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool withV) {
   Location loc = fn.getLoc();
   Value S = cIdx(b, p.stages);
@@ -100,10 +136,15 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
            i32(b, arith::RemUIOp::create(b, loc, prev, cIdx(b, 2))));
     });
   };
+  TileLoadOp k = p.k.front(), v = p.v.front();
+  // Paged: each box's (slot, page) as i32 TMA coordinates, read once for K
+  // and V, before the wait for the stage (their latency under it).
+  SmallVector<std::pair<Value, Value>> pages;
+  if (p.page)
+    pages = pageSlots(b, j, k.getBatch());
   if (!p.rotated)
     awaitFree(/*ofV=*/false);
   Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
-  TileLoadOp k = p.k.front(), v = p.v.front();
   Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
                                      arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
   Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
@@ -117,13 +158,66 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     TileLoadOp block = ofV ? v : k;
     NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * 2),
                                            NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    tmaLoad(b, tmap[ofV ? 2 : 1], cols, ofV ? p.swizzleV : p.swizzleQK, p.bn, ofV ? vDst : kDst,
-            row, block.getHead(), block.getBatch(), full());
+    int64_t swizzle = ofV ? p.swizzleV : p.swizzleQK;
+    if (!p.page) {
+      tmaLoad(b, tmap[ofV ? 2 : 1], cols, swizzle, p.bn, ofV ? vDst : kDst, row,
+              block.getHead(), block.getBatch(), full());
+      return;
+    }
+    // Paged: box i (kvBoxRows rows) at its page's slot; chunk c of the block
+    // still at c * bn * swizzle, box i's rows i * rows * swizzle into it.
+    for (auto [i, at] : llvm::enumerate(pages))
+      for (int64_t c = 0; c < cols / (swizzle / 2); ++c) {
+        Value dst = sharedPtr(
+            b, arith::AddIOp::create(
+                   b, loc, ofV ? vDst : kDst,
+                   cIdx(b, c * p.bn * swizzle + int64_t(i) * p.kvBoxRows() * swizzle)));
+        NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+            b, loc, dst, tmap[ofV ? 2 : 1],
+            ValueRange{c32(b, swizzle / 2 * c), at.first, i32(b, block.getHead()), at.second},
+            full(), ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true,
+            NVVM::CTAGroupKindAttr(), Value());
+      }
   };
   if (withK)
     start(/*ofV=*/false);
   if (withV)
     start(/*ofV=*/true);
+}
+
+void WgmmaLowering::clearTail(OpBuilder &b, Value ring, Value row0) {
+  Location loc = fn.getLoc();
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, add(row0, cIdx(b, p.bn)),
+                                     p.kvLimit);
+  ifThen(b, loc, past, [&](OpBuilder &b) {
+    // Rows [from, bn) of each chunk (whole rows of `swizzle` bytes: the
+    // swizzle permutes 16-byte pieces within a row), 16 bytes a store.
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, p.kvLimit, row0);
+    Value from = arith::SelectOp::create(b, loc, inside,
+                                         arith::SubIOp::create(b, loc, p.kvLimit, row0), cIdx(b, 0));
+    int64_t perRow = p.swizzleV / 16, chunks = p.dv * 2 / p.swizzleV;
+    Value count = mul(arith::SubIOp::create(b, loc, cIdx(b, p.bn), from), perRow * chunks);
+    int64_t consumers = 2 * p.bm;
+    Value me = warpSpec ? arith::SubIOp::create(b, loc, tid, cIdx(b, 128)).getResult() : tid;
+    Value stageAt = add(cIdx(b, vAt), mul(ring, p.bn * p.dv * 2));
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(VectorType::get({4}, b.getI32Type()), b.getI32IntegerAttr(0)));
+    scf::ForOp::create(
+        b, loc, me, count, cIdx(b, consumers), ValueRange{},
+        [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+          auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+          auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+          Value r = add(from, div(i, perRow * chunks));
+          Value piece = rem(i, perRow * chunks);
+          Value at = add(add(stageAt, mul(div(piece, perRow), p.bn * p.swizzleV)),
+                         add(mul(r, p.swizzleV), mul(rem(piece, perRow), 16)));
+          LLVM::StoreOp::create(b, loc, zero, sharedPtr(b, at), /*alignment=*/16);
+          scf::YieldOp::create(b, loc);
+        });
+    asyncVisible(b, loc);
+  });
 }
 
 void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {

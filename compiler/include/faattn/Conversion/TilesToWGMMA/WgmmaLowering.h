@@ -61,7 +61,9 @@ public:
     tileLoop = tileLoopOf(fn);
     tma = p.tmaWhyNot.empty();
     warpSpec = p.warpSpecialized;
-    sched = makeSchedule(*this, warpSpec, pingpong && tma && p.bm == 128 && !warpSpec);
+    // Not with paged K/V: P V's clearing of the rows past the sequence
+    // synchronizes both warpgroups, which pingpong keeps apart.
+    sched = makeSchedule(*this, warpSpec, pingpong && tma && p.bm == 128 && !warpSpec && !p.page);
   }
 
   /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
@@ -264,6 +266,16 @@ private:
   /// Rotated loops (K and V with empty barriers of their own): `withK` /
   /// `withV` pick the blocks to load, each after its own release.
   void issueKV(OpBuilder &b, Value seq, Value j, bool withK = true, bool withV = true);
+  /// Paged K/V: the TMA coordinates (slot, page; i32) of each box of KV
+  /// block `j` of sequence `batch`: page table[batch, row / page], or -1 (a
+  /// box of zeros, no memory read) for a box at or past the sequence's
+  /// length or the table's end.
+  SmallVector<std::pair<Value, Value>> pageSlots(OpBuilder &b, Value j, Value batch);
+  /// Paged K/V: before P V of the block at row `row0`, the rows of V's stage
+  /// `ring` at or past the sequence's length are cleared (a box there may
+  /// hold another sequence's rows or anything a page held: P is 0 there, but
+  /// 0 * NaN is not), then made visible to the tensor cores.
+  void clearTail(OpBuilder &b, Value ring, Value row0);
   /// Shared-memory writes by the threads, then the tensor cores (or TMA)
   /// read them.
   void asyncVisible(OpBuilder &b, Location loc);
@@ -419,6 +431,8 @@ private:
   /// in the loop whether it is a block before this iteration's (an i1),
   /// after the loop the loop itself.
   Value vStage, vParity, vEarlier;
+  /// The V block being read (not rotated): its first row.
+  Value vRow0;
   scf::ForOp vLoop;
   /// Rotated loops: the products in flight, in issue order, and the next
   /// product's group number.

@@ -51,6 +51,15 @@ struct Plan {
   // and V and O (dv) are stored as column chunks of swizzle / 2 elements,
   // one TMA box each, rows of `swizzle` bytes.
   int64_t swizzleQK = 0, swizzleV = 0;
+  // Paged K/V on the TMA pipeline (page > 0: the K/V loads' page size): a
+  // block of bn rows is boxes of kvBoxRows() rows, each at its page's slot
+  // (table[batch, row / page]); rows at or past kvLimit (the sequence's
+  // length) read as zeros in V (the consumers clear them before P V) and
+  // are masked in K. Pages of a multiple of 8 rows (a swizzle atom: each box
+  // starts a whole atom) that divide block_n or that it divides.
+  int64_t page = 0;
+  Value pageTable, kvLimit;
+  int64_t kvBoxRows() const { return page ? std::min(page, bn) : bn; }
   // Whether O's epilogue buffer is Q's: each warpgroup writes its O rows over
   // its own Q rows (no other warpgroup reads them any more), which holds only
   // when the two are laid out alike: O no wider than Q and the same swizzle
