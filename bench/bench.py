@@ -212,15 +212,23 @@ if "variants" in parts:
 # captured into CUDA graphs (--bench-graph: the kernels alone, as serving engines replay decode).
 # SDPA's do_bench queues its calls behind an L2-flush kernel, which hides most of its host work:
 # graph_ms is the figure to set against it.
-for B, S in (((1, 16384), (1, 131072), (8, 32768), (64, 8192)) if "decode" in parts else ()):
-    Hq, Hkv, D = 32, 8, 128
+# GQA 32:8 and MQA 16:1 (bench/decode.fa's decode_mqa*), and 1 x 2k (latency-bound: report us).
+decode_cases = [(hq, hkv, kernels, B, S)
+                for hq, hkv, kernels in ((32, 8, ("decode_dense", "decode_dense_m64", "decode_paged64",
+                                                  "decode_paged16")),
+                                         (16, 1, ("decode_mqa", "decode_mqa_paged16")))
+                for B, S in ((1, 2048), (1, 16384), (1, 131072), (8, 32768), (64, 8192))]
+for Hq, Hkv, kernels, B, S in (decode_cases if "decode" in parts else ()):
+    D = 128
+    if only_specs and not set(kernels) & set(only_specs):
+        continue
     kv_bytes = 2 * B * Hkv * S * D * 2
     q = torch.randn(B, Hq, 1, D, device=dev, dtype=torch.bfloat16)
     k, v = (torch.randn(B, Hkv, S, D, device=dev, dtype=torch.bfloat16) for _ in range(2))
     t = peer_ms(lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True))
     del q, k, v
     torch.cuda.empty_cache()
-    for kernel in ("decode_dense", "decode_dense_m64", "decode_paged64", "decode_paged16"):
+    for kernel in kernels:
         if only_specs and kernel not in only_specs:
             continue
         ms, err, failure = faattn_ms("bench/decode.fa", kernel, B, 1, S, extra=("--bench-graph",))
