@@ -79,6 +79,12 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       if (options.splitKV) {
         FAAttnSplitKVOptions o;
         o.workspaceArgs = options.splitKVWorkspaceArgs;
+        // On the GPU the runtime's cost model picks the count at launch (up to
+        // one CTA of the grid over every SM of a large GPU: an MQA decode step
+        // at batch 1 is a single (batch, head group) CTA); the CPU path keeps
+        // the pass's default.
+        if (o.workspaceArgs)
+          o.maxSplits = 256;
         fn.addPass(createFAAttnSplitKV(o));
       }
     }

@@ -85,6 +85,11 @@ struct Kernel::State {
   }
 };
 
+/// The split-KV cost model (Launch.cpp): the number of splits, 1 to `most`,
+/// for `ctas` CTAs of the unsplit grid over `kvBlocks` KV blocks, with
+/// `slots` CTAs resident at once on the GPU.
+int64_t chooseSplits(int64_t ctas, int64_t kvBlocks, int64_t most, int64_t slots);
+
 /// (batch, seq, heads, dim) of a Q/K/V/out tensor.
 struct Dims {
   int64_t b = 0, s = 0, h = 0, d = 0;

@@ -362,11 +362,37 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
       .value_or(0);
 }
 
+/// The split count's cost model (Flash-Decoding's split over the KV
+/// sequence, bandwidth-bound). A CTA's time is its KV blocks plus a fixed
+/// part worth about one block (Q's load, the ring's fill and drain, the
+/// partial O and LSE written: at head dim 128 a 64 KB K/V block takes ~2 us
+/// of an SM's share of HBM, the fixed part 1-3 us); the CTAs run in waves of
+/// `slots` (SMs x CTAs an SM holds). With s splits:
+///   time(s) ~ waves(s) * (ceil(kvBlocks / s) + 1),  waves(s) = ceil(ctas * s / slots)
+/// The combine reads s partials of a CTA's rows (2 KB at 4 heads x 128
+/// columns in f32, against 64 KB a block) and one more launch that any
+/// s > 1 pays: left out, except that among equal times the fewest splits win.
+/// Checked against a sweep of forced split counts (faattn-run --splits):
+/// docs/PERFORMANCE.md, step 32.
+int64_t chooseSplits(int64_t ctas, int64_t kvBlocks, int64_t most, int64_t slots) {
+  most = std::max<int64_t>(most, 1);
+  int64_t best = 1, bestTime = INT64_MAX;
+  for (int64_t s = 1; s <= most; ++s) {
+    int64_t waves = (ctas * s + slots - 1) / slots;
+    int64_t time = waves * ((kvBlocks + s - 1) / s + 1);
+    if (time < bestTime)
+      best = s, bestTime = time;
+  }
+  return best;
+}
+
 int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
   if (st.compiled.maxSplits <= 0 || st.compiled.blockN <= 0 ||
       (st.info.page > 0 && !a.blockTable))
     return 1;
+  if (a.splits > 0) // the caller's (validate bounded it by max_splits)
+    return a.splits;
   // KV blocks: the dense length, or the block table's capacity (paged).
   Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
   int64_t kvRows = kv.s;
@@ -376,23 +402,16 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   int64_t rowsPerCta = st.compiled.blockM / st.compiled.headGroup; // (GQA packing)
   int64_t ctas = batchOf(a, st.info.bshd) * (q.h / st.compiled.headGroup) *
                  ((q.s + rowsPerCta - 1) / rowsPerCta);
-  // Flash-Decoding's choice: enough CTAs to fill the SMs (waves as full as
-  // possible), no more splits than KV blocks. Already a wave or more: 1.
-  int64_t sms = std::max(multiprocessors, 1);
-  int64_t most = std::max<int64_t>(1, std::min(st.compiled.maxSplits, kvBlocks));
-  if (ctas >= sms)
-    return 1;
-  double best = 0;
-  std::vector<double> eff(most + 1, 0);
-  for (int64_t s = 1; s <= most; ++s) {
-    double waves = double(ctas * s) / sms;
-    eff[s] = waves / std::ceil(waves);
-    best = std::max(best, eff[s]);
-  }
-  for (int64_t s = 1; s <= most; ++s)
-    if (eff[s] >= 0.85 * best)
-      return s;
-  return most;
+  // CTAs an SM holds, by shared memory (228 KB an SM: the 227 KB a CTA may
+  // take plus the 1 KB reserved for each) and threads; registers are not
+  // known here (a SIMT kernel may hold fewer).
+  int64_t threads = st.compiled.threads > 0 ? st.compiled.threads : st.compiled.blockM;
+  int64_t perSM = std::min<int64_t>(32, 2048 / std::max<int64_t>(threads, 1));
+  if (st.compiled.sharedBytes > 0)
+    perSM = std::min(perSM, (kSM90a.maxSharedBytesPerBlock + 1024) / (st.compiled.sharedBytes + 1024));
+  return chooseSplits(ctas, kvBlocks, std::min(st.compiled.maxSplits, kvBlocks),
+                      int64_t(std::max(multiprocessors, 1)) * std::max<int64_t>(perSM, 1));
 }
+
 
 } // namespace faattn

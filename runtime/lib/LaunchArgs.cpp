@@ -256,6 +256,12 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
   std::vector<std::pair<std::string, const Tensor *>> outputs = {{"out", &a.out}};
   if (a.lse)
     outputs.emplace_back("lse", &*a.lse);
+  if (a.splits < 0 || (a.splits > 0 && a.splits > std::max<int64_t>(state.compiled.maxSplits, 0)))
+    return fail(state.compiled.maxSplits > 0
+                    ? "splits = " + std::to_string(a.splits) + " is outside [1, " +
+                          std::to_string(state.compiled.maxSplits) + "] (the kernel's max_splits; 0: chosen at launch)"
+                    : "splits = " + std::to_string(a.splits) +
+                          " for a kernel without split-KV (only 0 is accepted)");
   // A split-KV kernel's caller workspace is written too (its size is checked
   // at launch, where the split count is known).
   Tensor workspace(a.workspace, DType::F32, {int64_t(a.workspaceBytes / 4)});

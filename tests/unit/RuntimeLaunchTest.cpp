@@ -158,23 +158,51 @@ TEST(RuntimeValidateSequences, Paged) {
 }
 
 TEST(RuntimeSplitKV, NumberOfSplits) {
-  Kernel split = fakeKernel(freshDir("splits"), kPaged, [](CompiledKernel &k) {
+  // One CTA an SM (148536 bytes of shared memory: 228 KB an SM holds one).
+  auto edit = [](CompiledKernel &k) {
     k.blockN = 32;
     k.maxSplits = 16;
-  });
+    k.threads = 128;
+    k.sharedBytes = 148536;
+  };
+  Kernel split = fakeKernel(freshDir("splits"), kPaged, edit);
   LaunchArgs a = pagedArgs(); // 2 x 8 = 16 CTAs; 4 pages of 32 = 4 KV blocks of 32
-  // On 132 SMs: at most 4 splits (the KV blocks); waves 16s/132 grow with s,
-  // so the best is s = 4 (0.485) and the first within 85% of it is s = 4.
+  // The cost model, waves(s) * (ceil(blocks / s) + 1) with waves(s) = ceil(16 s / 132): at
+  // most 4 splits (the KV blocks), all in one wave: s = 1..4 cost 5, 3, 3, 2.
   EXPECT_EQ(split.numSplits(a, 132), 4);
-  // A table of 64 pages (64 blocks): up to 16 splits; the efficiency 16s/132
-  // peaks at s = 8 (128 CTAs, 0.97); the first s >= 0.85 * 0.97 * 132 / 16 = 6.8 is 7.
+  // A table of 64 pages (64 blocks), up to 16 splits: s = 8 is one wave of 128 CTAs, 8 blocks
+  // each (cost 9); s = 7 costs 1 * (10 + 1) = 11, s = 9..16 two waves (s = 16: 2 * 5 = 10).
   a.blockTable->shape = {2, 64};
-  EXPECT_EQ(split.numSplits(a, 132), 7);
-  // A full wave already: no split.
+  EXPECT_EQ(split.numSplits(a, 132), 8);
+  // 16 SMs, a full wave already: s = 1 costs 65, s = 2 two waves of 33 = 66.
   EXPECT_EQ(split.numSplits(a, 16), 1);
+  // The caller's count, within [1, max_splits].
+  a.splits = 3;
+  EXPECT_TRUE(split.validate(a).isOk()) << split.validate(a).message();
+  EXPECT_EQ(split.numSplits(a, 132), 3);
+  const std::string pre = "launch of kernel 'pg': ";
+  EXPECT_EQ(errorOf(split, a, [](LaunchArgs &x) { x.splits = 17; }),
+            pre + "splits = 17 is outside [1, 16] (the kernel's max_splits; 0: chosen at launch)");
+  EXPECT_EQ(errorOf(split, a, [](LaunchArgs &x) { x.splits = -1; }),
+            pre + "splits = -1 is outside [1, 16] (the kernel's max_splits; 0: chosen at launch)");
+  a.splits = 0;
+  // GQA-packed 8 heads a CTA (2 CTAs, an MQA decode step's shape) over 1024 blocks with up to
+  // 256 splits: ceil(1024 / s) reaches 16 at s = 64 (128 CTAs, one wave, cost 17); more
+  // splits up to 66 keep 16 blocks, past 66 two waves. (The rule before, the first count
+  // within 85% of the best SM fill under max_splits 16, left 100 SMs idle.)
+  Kernel packed = fakeKernel(freshDir("splits-packed"), kPaged, [&](CompiledKernel &k) {
+    edit(k);
+    k.maxSplits = 256;
+    k.headGroup = 8;
+  });
+  a.blockTable->shape = {2, 1024};
+  EXPECT_EQ(packed.numSplits(a, 132), 64);
   // Not a split-KV kernel.
   Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
+  a.blockTable->shape = {2, 64};
   EXPECT_EQ(plain.numSplits(a, 132), 1);
+  EXPECT_EQ(errorOf(plain, a, [](LaunchArgs &x) { x.splits = 2; }),
+            pre + "splits = 2 for a kernel without split-KV (only 0 is accepted)");
 }
 
 // The caller's workspace (LaunchArgs::workspace): its size, and the checks
@@ -185,7 +213,7 @@ TEST(RuntimeSplitKV, CallerWorkspace) {
     k.maxSplits = 16;
   });
   LaunchArgs a = pagedArgs();
-  // 4 splits on 132 SMs (NumberOfSplits): 2 x 4 parts of partial O (seq_q 1,
+  // 4 splits on 132 SMs (NumberOfSplits: 4 blocks, one wave at any count): 2 x 4 parts of partial O (seq_q 1,
   // 8 heads, dim 64) and LSE (8 heads, seq_q 1) in f32.
   ASSERT_EQ(split.numSplits(a, 132), 4);
   EXPECT_EQ(split.workspaceBytes(a, 132), size_t(2 * 4 * (1 * 8 * 64 + 8 * 1)) * 4);

@@ -26,6 +26,7 @@ namespace faattn::run {
 extern llvm::cl::opt<std::string> input;
 extern llvm::cl::opt<unsigned> benchIters;
 extern llvm::cl::opt<bool> benchGraph;
+extern llvm::cl::opt<unsigned> splitCount;
 extern llvm::cl::opt<std::string> onlyKernel;
 extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;

@@ -357,6 +357,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     args.blockTable = i32Tensor(place.table, {B, place.maxPages});
     args.seqlensKV = i32Tensor(place.seqlensKV, {B});
   }
+  args.splits = splitCount; // 0: the runtime's cost model
   void *outPtr = args.out.data;
   for (size_t i = 0; i < params.size(); ++i) {
     bool isI32 = k.params[i].elemType == spec::Type::I32;

@@ -74,6 +74,11 @@ cl::opt<bool> benchGraph(
     cl::desc("With --bench: also the median of N replays of the launch captured into CUDA graphs "
              "(the kernels without the launch's host work, as serving engines replay decode)"),
     cl::cat(category));
+cl::opt<unsigned> splitCount(
+    "splits", cl::init(0),
+    cl::desc("Split-KV kernels on the GPU: launch with N KV splits (1 to the kernel's max_splits) "
+             "instead of the runtime's cost model (a sweep)"),
+    cl::cat(category));
 cl::opt<std::string> onlyKernel("kernel", cl::desc("Only this kernel"), cl::value_desc("name"),
                                 cl::cat(category));
 cl::list<std::string> shapes("shape", cl::desc("b=B,seq_q=SQ,seq_kv=SKV (repeatable)"),
@@ -570,6 +575,8 @@ int runMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "faattn-run: execute compiled specs and check them\n");
   if (cpu == gpu)
     return fail("choose one of --cpu and --gpu");
+  if (splitCount > 0 && !gpu)
+    return fail("--splits sets the GPU launch's split count: it needs --gpu");
   if (benchGraph && (!gpu || benchIters == 0))
     return fail("--bench-graph times GPU runs: it needs --gpu and --bench=N");
   std::vector<ref::Shape> shapeList;

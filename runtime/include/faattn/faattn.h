@@ -126,6 +126,10 @@ struct LaunchArgs {
   /// launch at the same time. Null: launch() allocates (cuMemAllocAsync).
   void *workspace = nullptr;
   size_t workspaceBytes = 0;
+  /// Split-KV kernels: the number of KV splits, 1 to the kernel's max_splits
+  /// (a sweep, or a caller with its own model); 0: Kernel::numSplits' cost
+  /// model chooses. Other kernels: must be 0.
+  int64_t splits = 0;
 };
 
 /// What the compiler produced for one kernel (the disk cache stores it):
@@ -150,7 +154,8 @@ public:
   /// Only the checks of launch(), without a GPU.
   Status validate(const LaunchArgs &args) const;
   /// Split-KV kernels: the number of splits launch() uses for `args` on a
-  /// GPU with `multiprocessors` SMs (1 for other kernels). Validated args.
+  /// GPU with `multiprocessors` SMs (1 for other kernels): args.splits when
+  /// set, else the cost model's choice (Launch.cpp). Validated args.
   int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
   /// Split-KV kernels: the bytes of the workspace launch() needs for `args`
   /// on a GPU with `multiprocessors` SMs (f32 partial O and LSE of every
