@@ -363,24 +363,27 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
 }
 
 /// The split count's cost model (Flash-Decoding's split over the KV
-/// sequence, bandwidth-bound). A CTA's time is its KV blocks plus a fixed
-/// part worth about one block (Q's load, the ring's fill and drain, the
-/// partial O and LSE written: at head dim 128 a 64 KB K/V block takes ~2 us
-/// of an SM's share of HBM, the fixed part 1-3 us); the CTAs run in waves of
-/// `slots` (SMs x CTAs an SM holds). With s splits:
-///   time(s) ~ waves(s) * (ceil(kvBlocks / s) + 1),  waves(s) = ceil(ctas * s / slots)
-/// The combine reads s partials of a CTA's rows (2 KB at 4 heads x 128
-/// columns in f32, against 64 KB a block) and one more launch that any
-/// s > 1 pays: left out, except that among equal times the fewest splits win.
-/// Checked against a sweep of forced split counts (faattn-run --splits):
-/// docs/PERFORMANCE.md, step 32.
+/// sequence, bandwidth-bound), in units of one KV block's time. A CTA's time
+/// is its KV blocks plus a fixed part worth about one block (Q's load, the
+/// ring's fill and drain, the partial O and LSE written); the CTAs run in
+/// waves of `slots` (SMs x CTAs an SM holds); the combine walks the splits
+/// one after another, kCombinePerSplit blocks a split. With s splits:
+///   time(s) = waves(s) * (ceil(kvBlocks / s) + 1) + kCombinePerSplit * s,
+///   waves(s) = ceil(ctas * s / slots).
+/// kCombinePerSplit from a sweep of forced counts on the H200 (MQA 16:1,
+/// head dim 128, batch 1 x 131k, graph replays; docs/PERFORMANCE.md, steps
+/// 32-33): a least-squares fit of a * waves * (blocks + 1) + c * s gave a =
+/// 1.52 us a 64 KB block and c = 0.24 us a split, c / a = 0.16. Among equal
+/// times the fewest splits win.
 int64_t chooseSplits(int64_t ctas, int64_t kvBlocks, int64_t most, int64_t slots) {
+  constexpr double kCombinePerSplit = 0.16;
   most = std::max<int64_t>(most, 1);
-  int64_t best = 1, bestTime = INT64_MAX;
+  int64_t best = 1;
+  double bestTime = INFINITY;
   for (int64_t s = 1; s <= most; ++s) {
     int64_t waves = (ctas * s + slots - 1) / slots;
-    int64_t time = waves * ((kvBlocks + s - 1) / s + 1);
-    if (time < bestTime)
+    double time = double(waves * ((kvBlocks + s - 1) / s + 1)) + kCombinePerSplit * double(s);
+    if (time < bestTime - 1e-9)
       best = s, bestTime = time;
   }
   return best;

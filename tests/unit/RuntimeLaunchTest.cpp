@@ -167,14 +167,15 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   };
   Kernel split = fakeKernel(freshDir("splits"), kPaged, edit);
   LaunchArgs a = pagedArgs(); // 2 x 8 = 16 CTAs; 4 pages of 32 = 4 KV blocks of 32
-  // The cost model, waves(s) * (ceil(blocks / s) + 1) with waves(s) = ceil(16 s / 132): at
-  // most 4 splits (the KV blocks), all in one wave: s = 1..4 cost 5, 3, 3, 2.
+  // The cost model, waves(s) * (ceil(blocks / s) + 1) + 0.16 s with waves(s) = ceil(16 s /
+  // 132): at most 4 splits (the KV blocks), all in one wave: s = 1..4 cost 5.16, 3.32, 3.48,
+  // 2.64.
   EXPECT_EQ(split.numSplits(a, 132), 4);
   // A table of 64 pages (64 blocks), up to 16 splits: s = 8 is one wave of 128 CTAs, 8 blocks
-  // each (cost 9); s = 7 costs 1 * (10 + 1) = 11, s = 9..16 two waves (s = 16: 2 * 5 = 10).
+  // each (cost 9 + 1.28); s = 7 costs 11 + 1.12, s = 9..16 two waves (s = 16: 10 + 2.56).
   a.blockTable->shape = {2, 64};
   EXPECT_EQ(split.numSplits(a, 132), 8);
-  // 16 SMs, a full wave already: s = 1 costs 65, s = 2 two waves of 33 = 66.
+  // 16 SMs, a full wave already: s = 1 costs 65.16, s = 2 two waves of 33 = 66.32.
   EXPECT_EQ(split.numSplits(a, 16), 1);
   // The caller's count, within [1, max_splits].
   a.splits = 3;
@@ -187,9 +188,10 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
             pre + "splits = -1 is outside [1, 16] (the kernel's max_splits; 0: chosen at launch)");
   a.splits = 0;
   // GQA-packed 8 heads a CTA (2 CTAs, an MQA decode step's shape) over 1024 blocks with up to
-  // 256 splits: ceil(1024 / s) reaches 16 at s = 64 (128 CTAs, one wave, cost 17); more
-  // splits up to 66 keep 16 blocks, past 66 two waves. (The rule before, the first count
-  // within 85% of the best SM fill under max_splits 16, left 100 SMs idle.)
+  // 256 splits: in one wave (s <= 66) ceil(1024 / s) + 1 + 0.16 s is least at s = 64 (17 +
+  // 10.24; s = 57: 19 + 9.12, s = 66: 17 + 10.56), two waves past 66 (s = 79: 28 + 12.64).
+  // (The rule before, the first count within 85% of the best SM fill under max_splits 16,
+  // left 100 SMs idle.)
   Kernel packed = fakeKernel(freshDir("splits-packed"), kPaged, [&](CompiledKernel &k) {
     edit(k);
     k.maxSplits = 256;
@@ -197,6 +199,11 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   });
   a.blockTable->shape = {2, 1024};
   EXPECT_EQ(packed.numSplits(a, 132), 64);
+  // 128 blocks: the combine's share now decides (step 32's sweep: 32 splits 20 us, 128 splits
+  // 30 us at MQA 1 x 16k): s = 32 costs 5 + 5.12, s = 26 6 + 4.16, s = 43 4 + 6.88, s = 64 3 +
+  // 10.24.
+  a.blockTable->shape = {2, 128};
+  EXPECT_EQ(packed.numSplits(a, 132), 32);
   // Not a split-KV kernel.
   Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
   a.blockTable->shape = {2, 64};
