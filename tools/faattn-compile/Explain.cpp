@@ -479,7 +479,8 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
     if (kernel->maxSplits > 0)
       e.notes.push_back("split-KV decode: the KV blocks are divided among up to " +
                         std::to_string(kernel->maxSplits) +
-                        " splits chosen at launch from the GPU's SM count, then combined; "
+                        " splits chosen at launch by the runtime's cost model (CTAs, KV blocks, "
+                        "the SMs, the combine's share), then combined; "
                         "each split scans its own blocks (this map is the unsplit row's)");
     Explanation x;
     x.kernel = k.name;
