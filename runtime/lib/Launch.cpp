@@ -213,8 +213,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   // The TMA pipeline's tensor maps, after the memrefs: q, k, v and out as
   // (head_dim, seq, heads, batch) over the tensors as laid out, boxes of
   // swizzle / 2 columns (one swizzled row: 128, 64 or 32 bytes, the
-  // compiled kernel's for q/k and for v/out) by block_m (q, out) or block_n
-  // (k, v) rows; rows past a sequence read as zeros and are not written.
+  // compiled kernel's for q/k and for v/out) by block_m (q, out) or
+  // tmaBlockN (k, v: block_n, or a page's rows with paged K/V) rows; rows
+  // past a sequence read as zeros and are not written.
   CUtensorMap maps[4]; // 64-byte aligned by its type
   std::vector<void *> mapPtrs;
   if (st.compiled.tmaBlockN > 0) {
@@ -381,8 +382,9 @@ int64_t chooseSplits(int64_t ctas, int64_t kvBlocks, int64_t most, int64_t slots
   int64_t best = 1;
   double bestTime = INFINITY;
   for (int64_t s = 1; s <= most; ++s) {
-    int64_t waves = (ctas * s + slots - 1) / slots;
-    double time = double(waves * ((kvBlocks + s - 1) / s + 1)) + kCombinePerSplit * double(s);
+    // In double: kvBlocks may be near INT64_MAX / block_n (a table whose capacity overflows).
+    double waves = std::ceil(double(ctas) * double(s) / double(slots));
+    double time = waves * (std::ceil(double(kvBlocks) / double(s)) + 1) + kCombinePerSplit * double(s);
     if (time < bestTime - 1e-9)
       best = s, bestTime = time;
   }
@@ -401,6 +403,10 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   int64_t kvRows = kv.s;
   if (st.info.page > 0 && __builtin_mul_overflow(a.blockTable->shape[1], st.info.page, &kvRows))
     kvRows = INT64_MAX - st.compiled.blockN; // as many KV blocks as can be: maxSplits bounds it
+  // The caller's longest sequence bounds it (a table sized for the model's
+  // longest context would otherwise split a short batch for its capacity).
+  if (st.info.page > 0 && a.maxSeqlenKV > 0)
+    kvRows = std::min(kvRows, a.maxSeqlenKV);
   int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
   int64_t rowsPerCta = st.compiled.blockM / st.compiled.headGroup; // (GQA packing)
   int64_t ctas = batchOf(a, st.info.bshd) * (q.h / st.compiled.headGroup) *

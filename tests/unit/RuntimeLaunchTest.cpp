@@ -118,6 +118,8 @@ TEST(RuntimeValidateSequences, Varlen) {
             pre + "tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->dtype = DType::F32; }),
             pre + "tensor 'cu_seqlens_q' must be i32, got f32");
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.maxSeqlenKV = 5; }),
+            pre + "maxSeqlenKV is only for paged_kv specs, this one is not");
   // Index tensors need 4-byte alignment only.
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 4; }), "");
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 2; }),
@@ -204,6 +206,20 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   // 10.24.
   a.blockTable->shape = {2, 128};
   EXPECT_EQ(packed.numSplits(a, 132), 32);
+  // A table of 1024 pages whose longest sequence the caller says is 4096 rows: the 128 blocks
+  // of 32 rows that hold it decide (32 splits, as above), not the table's 1024.
+  a.blockTable->shape = {2, 1024};
+  a.maxSeqlenKV = 4096;
+  EXPECT_TRUE(packed.validate(a).isOk()) << packed.validate(a).message();
+  EXPECT_EQ(packed.numSplits(a, 132), 32);
+  // A forced count sizes the workspace too: 2 x 5 parts of partial O (seq_q 1, 8 heads, dim
+  // 64) and LSE (8 heads, seq_q 1) in f32.
+  a.splits = 5;
+  EXPECT_EQ(packed.workspaceBytes(a, 132), size_t(2 * 5 * (1 * 8 * 64 + 8 * 1)) * 4);
+  a.splits = 0;
+  EXPECT_EQ(errorOf(packed, a, [](LaunchArgs &x) { x.maxSeqlenKV = -1; }),
+            pre + "maxSeqlenKV must be 0 (the block table's capacity) or positive, got -1");
+  a.maxSeqlenKV = 0;
   // Not a split-KV kernel.
   Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
   a.blockTable->shape = {2, 64};

@@ -357,7 +357,10 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     args.blockTable = i32Tensor(place.table, {B, place.maxPages});
     args.seqlensKV = i32Tensor(place.seqlensKV, {B});
   }
-  args.splits = splitCount; // 0: the runtime's cost model
+  if (k.pagedKVPage) // the host-known longest sequence, as a serving engine passes it
+    args.maxSeqlenKV = *std::max_element(place.lensKV.begin(), place.lensKV.end());
+  if (kernel.compiled().maxSplits > 0) // --splits: split-KV kernels only (0: the cost model)
+    args.splits = splitCount;
   void *outPtr = args.out.data;
   for (size_t i = 0; i < params.size(); ++i) {
     bool isI32 = k.params[i].elemType == spec::Type::I32;

@@ -137,18 +137,16 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   }
   for (TileLoadOp l : p.k)
     if (!(p.page ? paged(l) : plain(l) && !l.getPageTable()) || !isArg(l.getMem(), 1))
-      return "a K block is not a block of the k argument (varlen)";
+      return "a K block is not a block of the k argument (varlen, or paged blocks that differ)";
   for (TileLoadOp l : p.v)
     if (!(p.page ? paged(l) : plainV(l) && !l.getPageTable()) || !isArg(l.getMem(), 2))
-      return "a V block is not a block of the v argument (varlen)";
+      return "a V block is not a block of the v argument (varlen, or paged blocks that differ)";
   if (p.page % 8 != 0)
     return "page size " + std::to_string(p.page) +
            " (a TMA box holds whole 8-row swizzle atoms: a multiple of 8)";
   if (p.page && p.bn % p.page != 0 && p.page % p.bn != 0)
     return "page size " + std::to_string(p.page) + " and block_n " + std::to_string(p.bn) +
            " (neither divides the other)";
-  if (p.page && p.rotated)
-    return "paged K/V in rotated KV loops (overlap = softmax)";
   // Every head dim that is a multiple of 16 (analyze checked it) has rows
   // of a multiple of 32 bytes: 128-, 64- or 32-byte swizzled chunks.
   p.swizzleQK = swizzleOf(p.q.getType());
@@ -411,6 +409,8 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   if (!p.tmaWhyNot.empty() && p.rotated) // rotated loops: the TMA pipeline only
     return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
+    p.page = 0;
+    p.pageTable = p.kvLimit = Value();
     p.kvLoops.clear();
     p.head = nullptr;
     p.headBlock = p.headLo = Value();

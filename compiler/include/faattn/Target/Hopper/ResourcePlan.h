@@ -56,7 +56,8 @@ struct Plan {
   // (table[batch, row / page]); rows at or past kvLimit (the sequence's
   // length) read as zeros in V (the consumers clear them before P V) and
   // are masked in K. Pages of a multiple of 8 rows (a swizzle atom: each box
-  // starts a whole atom) that divide block_n or that it divides.
+  // starts a whole atom) that divide block_n or that it divides; not with
+  // rotated loops (the spec refuses overlap = softmax with paged K/V).
   int64_t page = 0;
   Value pageTable, kvLimit;
   int64_t kvBoxRows() const { return page ? std::min(page, bn) : bn; }

@@ -164,7 +164,8 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTensorMapsAttrName() {
       return ::llvm::StringLiteral("faattn.tensor_maps");
     }
-    /// `faattn.tma_block_n`: on a gpu.func: block_n of the K/V tensor maps.
+    /// `faattn.tma_block_n`: on a gpu.func: the rows of the K/V tensor maps'
+    /// box (block_n, or a page's rows with paged K/V: min(page, block_n)).
     static constexpr ::llvm::StringLiteral getTmaBlockNAttrName() {
       return ::llvm::StringLiteral("faattn.tma_block_n");
     }
