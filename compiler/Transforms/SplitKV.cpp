@@ -14,7 +14,7 @@
 //   }                                  // templates/common/SplitKVCombine.h)
 //
 // S = min(nkb, max-splits) and chunk = ceil(nkb / S) are computed at run
-// time. A split that sees no kept key for a row has lse -inf and weight 0;
+// time (paged K/V: chunk = ceil(own / S) of the CTA's own sequence's blocks). A split that sees no kept key for a row has lse -inf and weight 0;
 // a row with no kept key at all gets O = 0 and lse = -inf. The workspace is
 // a memref.alloc in the function, freed by the buffer deallocation pipeline
 // on the CPU path (the GPU runtime will pass a workspace in instead).
@@ -112,8 +112,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     // f32 tensor and partial LSE as (B * S, H, Sq), so that tile_load/store apply.
     // Dense K/V: the KV block count is the same for every CTA (defined above
     // the grid). Paged K/V: each CTA's count is min(bound, its own) (see
-    // faattn-tile); the splits divide the bound, each split stops at the
-    // CTA's count.
+    // faattn-tile), which the splits divide (a split past it runs no block).
     Value nkb = kvLoop.getUpperBound(), nkbLocal = nkb;
     if (grid->isAncestor(nkb.getParentRegion()->getParentOp())) {
       auto min = nkb.getDefiningOp<arith::MinUIOp>();
@@ -177,8 +176,13 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(kvLoop);
-      Value lo = arith::MulIOp::create(b, loc, s, chunk);
-      Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, chunk), nkbLocal);
+      // Paged K/V: the splits divide this CTA's own blocks (its sequence's),
+      // not the table's capacity, so that a short sequence in a table sized
+      // for a long context is still spread over every split.
+      Value mine = nkbLocal == nkb ? chunk
+                                   : arith::CeilDivUIOp::create(b, loc, nkbLocal, splits).getResult();
+      Value lo = arith::MulIOp::create(b, loc, s, mine);
+      Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, mine), nkbLocal);
       kvLoop.getLowerBoundMutable().assign(lo);
       kvLoop.getUpperBoundMutable().assign(hi);
       // The partial results stay f32 and go to the workspace.
