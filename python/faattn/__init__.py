@@ -58,8 +58,11 @@ def _spec_text(spec):
 class Kernel:
     """A compiled faattn kernel, callable on torch tensors."""
 
-    def __init__(self, ckernel):
+    def __init__(self, ckernel, text):
         self._c = ckernel
+        self._text = text
+        self._backward = None
+        self._backward_lock = threading.Lock()
         self.info = ckernel.info
         self.name = self.info["name"]
         self.param_names = tuple(p["name"] for p in self.info["params"])
@@ -79,6 +82,15 @@ class Kernel:
                 f"{i['heads_kv']} head_dim={i['head_dim_qk']}:{i['head_dim_v']} "
                 f"layout={i['layout']} params={list(self.param_names)})")
 
+    def backward_kernel(self):
+        """The backward of this kernel (compiled on first use), which autograd runs: the
+        spec needs the `backward` flag. It has no GPU code yet; on CPU tensors it runs
+        through the CPU path."""
+        with self._backward_lock:
+            if self._backward is None:
+                self._backward = runtime().compile_backward(self._text, self.name)
+            return self._backward
+
     def __call__(self, q, k, v, *, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
                  block_table=None, seqlens_kv=None, return_lse=None, **params):
         """out, or (out, lse) when return_lse (default: the spec's return_lse).
@@ -89,9 +101,18 @@ class Kernel:
         max_seqlen_q; paged_kv: k, v (num_pages, kv_heads, page, head_dim)
         with block_table (batch, max_pages) and seqlens_kv (batch), int32.
         The spec's params by name. lse is (batch, heads, seq_q) float32
-        ((heads, total_q) for varlen)."""
+        ((heads, total_q) for varlen).
+
+        A spec with the `backward` flag makes the call differentiable (autograd runs
+        its backward kernel: dq, dk, dv and the gradients of its requires_grad params;
+        on CPU tensors for now). Its kernel writes the LSE for that, but returns out
+        alone unless return_lse=True."""
+        if self.info["mode"] == "backward":
+            raise FaattnError(f"kernel '{self.name}' has mode = backward: it is not called, "
+                              "autograd runs it; compile the forward kernel with the "
+                              "`backward` flag instead")
         if return_lse is None:
-            return_lse = self.info["return_lse"]
+            return_lse = self.info["return_lse"] and not self.info["backward"]
         if return_lse and not self.info["return_lse"]:
             raise FaattnError(f"launch of kernel '{self.name}': return_lse=True needs a spec "
                               "with return_lse")
@@ -114,8 +135,8 @@ def compile(spec, kernel=None):
     """Compiles kernel `kernel` (None: the spec's only one) of `spec`, a spec's
     text or a path to a .fa file, through the runtime's memory and disk caches.
     Raises FaattnError with the compiler's diagnostics on a bad spec."""
-    ck = runtime().compile(_spec_text(spec), kernel)
-    k = Kernel(ck)
+    text = _spec_text(spec)
+    k = Kernel(runtime().compile(text, kernel), text)
     with _kernels_lock:
         known = _op.KERNELS.get(k.id)
         if known is not None:

@@ -9,7 +9,7 @@ import json
 import os
 import threading
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 MAX_RANK = 8
 
 F16, BF16, E4M3, F32, I32 = 0, 1, 2, 3, 4
@@ -43,6 +43,11 @@ class Args(ctypes.Structure):
         ("num_params", ctypes.c_int32),
         ("param_names", ctypes.POINTER(ctypes.c_char_p)),
         ("params", _TP),
+        # A backward kernel's (faattn_compile_backward).
+        ("dout", _TP), ("dq", _TP), ("dk", _TP), ("dv", _TP),
+        ("num_param_grads", ctypes.c_int32),
+        ("param_grad_names", ctypes.POINTER(ctypes.c_char_p)),
+        ("param_grads", _TP),
     ]
 
 
@@ -93,6 +98,8 @@ def lib():
         l.faattn_runtime_stats.argtypes = [ctypes.c_void_p] + [ctypes.POINTER(ctypes.c_int32)] * 3
         l.faattn_compile.restype = ctypes.c_void_p
         l.faattn_compile.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        l.faattn_compile_backward.restype = ctypes.c_void_p
+        l.faattn_compile_backward.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         l.faattn_kernel_destroy.argtypes = [ctypes.c_void_p]
         l.faattn_kernel_info.restype = ctypes.c_char_p
         l.faattn_kernel_info.argtypes = [ctypes.c_void_p]
@@ -136,6 +143,13 @@ class Runtime:
 
     def compile(self, text, kernel=None):
         h = lib().faattn_compile(self._h, text.encode(), (kernel or "").encode())
+        if not h:
+            raise FaattnError(last_error())
+        return CKernel(h, self)
+
+    def compile_backward(self, text, kernel=None):
+        """The backward of kernel `kernel` of `text` (it has no GPU code yet: CPU path)."""
+        h = lib().faattn_compile_backward(self._h, text.encode(), (kernel or "").encode())
         if not h:
             raise FaattnError(last_error())
         return CKernel(h, self)
@@ -188,8 +202,10 @@ def make_tensor(ptr, dtype_code, shape):
 
 
 def make_args(q, k, v, out, lse=None, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
-              block_table=None, seqlens_kv=None, params=()):
-    """Args from Tensor structs (None for absent ones); params: [(name, Tensor)]."""
+              block_table=None, seqlens_kv=None, params=(), dout=None, dq=None, dk=None,
+              dv=None, param_grads=()):
+    """Args from Tensor structs (None for absent ones); params and a backward's
+    param_grads: [(name, Tensor)]."""
     a = Args()
     keep = []
 
@@ -203,12 +219,16 @@ def make_args(q, k, v, out, lse=None, cu_seqlens_q=None, cu_seqlens_kv=None, max
     a.cu_seqlens_q, a.cu_seqlens_kv = ptr(cu_seqlens_q), ptr(cu_seqlens_kv)
     a.max_seqlen_q = int(max_seqlen_q or 0)
     a.block_table, a.seqlens_kv = ptr(block_table), ptr(seqlens_kv)
-    n = len(params)
-    names = (ctypes.c_char_p * max(n, 1))(*[p[0].encode() for p in params])
-    arr = (Tensor * max(n, 1))(*[p[1] for p in params])
-    a.num_params = n
-    a.param_names = ctypes.cast(names, ctypes.POINTER(ctypes.c_char_p))
-    a.params = ctypes.cast(arr, _TP)
-    keep += [names, arr]
+    a.dout, a.dq, a.dk, a.dv = ptr(dout), ptr(dq), ptr(dk), ptr(dv)
+
+    def named(items):
+        n = len(items)
+        names = (ctypes.c_char_p * max(n, 1))(*[p[0].encode() for p in items])
+        arr = (Tensor * max(n, 1))(*[p[1] for p in items])
+        keep.extend([names, arr])
+        return n, ctypes.cast(names, ctypes.POINTER(ctypes.c_char_p)), ctypes.cast(arr, _TP)
+
+    a.num_params, a.param_names, a.params = named(params)
+    a.num_param_grads, a.param_grad_names, a.param_grads = named(param_grads)
     a._keep = keep  # the structs must outlive the call
     return a

@@ -206,34 +206,94 @@ def _(kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_
     return _outputs(info, qp, _out_dtype(info, q), rq, q.device, torch.empty)
 
 
+def _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_seqlens_kv,
+                  max_seqlen_q):
+    """The backward kernel of `kern` on the CPU path: f32 copies in the spec's layout."""
+    bk = kern.backward_kernel()  # raises when the spec has no backward
+    info = bk.info
+    rq, rkv = _ranks(info)
+    f32 = [_physical(info, what, t, r).to(torch.float32).contiguous()
+           for what, t, r in (("q", q, rq), ("k", k, rkv), ("v", v, rkv), ("out", out, rq))]
+    # dout arrives in whatever strides autograd gives: its f32 copy in the spec's layout.
+    dout = _logical(info, torch.empty(f32[3].shape, dtype=torch.float32), rq)
+    dout.copy_(grad_out)
+    dout = _physical(info, "dout", dout, rq)
+    grads = [torch.empty_like(x) for x in f32[:3]]
+    names = [p["name"] for p in info["params"]]
+    learnable = [p["name"] for p in info["params"] if p["requires_grad"]]
+    ptensors = [(n, _lib.make_tensor(p.data_ptr(), _code(info, f"param {n}", p), p.shape))
+                for n, p in zip(names, params)]
+    pgrads = {n: torch.empty(p.shape, dtype=torch.float32)
+              for n, p in zip(names, params) if n in learnable}
+
+    lse = lse.contiguous()  # (kept alive through the call)
+
+    def t(x):
+        return _lib.make_tensor(x.data_ptr(), _TORCH_CODES[x.dtype], x.shape)
+
+    bk.run_cpu(_lib.make_args(
+        *[t(x) for x in f32], t(lse),
+        cu_seqlens_q=_index(info, "cu_seqlens_q", cu_seqlens_q, q.device),
+        cu_seqlens_kv=_index(info, "cu_seqlens_kv", cu_seqlens_kv, q.device),
+        max_seqlen_q=max_seqlen_q, params=ptensors, dout=t(dout), dq=t(grads[0]),
+        dk=t(grads[1]), dv=t(grads[2]), param_grads=[(n, t(g)) for n, g in pgrads.items()]))
+    dq, dk, dv = (_logical(info, g, r).to(x.dtype)
+                  for g, r, x in zip(grads, (rq, rkv, rkv), (q, k, v)))
+    return [dq, dk, dv] + [pgrads[n].to(p.dtype) for n, p in zip(names, params) if n in pgrads]
+
+
 @torch.library.custom_op("faattn::attention_backward", mutates_args=())
 def attention_backward(kernel: str, grad_out: torch.Tensor, q: torch.Tensor, k: torch.Tensor,
-                       v: torch.Tensor, out: torch.Tensor
-                       ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    name = _kernel(kernel).info["name"]
-    raise FaattnError(f"faattn: kernel '{name}' has no backward yet: gradients through faattn "
-                      "need a `mode = backward` kernel, which the runtime cannot launch yet "
-                      "(run the forward under torch.no_grad(), or use SDPA/FlexAttention for "
-                      "training)")
+                       v: torch.Tensor, out: torch.Tensor, lse: torch.Tensor,
+                       grad_lse: Optional[torch.Tensor], params: List[torch.Tensor],
+                       cu_seqlens_q: Optional[torch.Tensor],
+                       cu_seqlens_kv: Optional[torch.Tensor], max_seqlen_q: int
+                       ) -> List[torch.Tensor]:
+    """dq, dk, dv, then the gradient of each requires_grad param (in the spec's order)."""
+    kern = _kernel(kernel)
+    # The backward kernel reads dL/d out only: a loss that reads the LSE too would get a
+    # wrong gradient, so it is refused (here, in the op, where the values are known even
+    # when autograd's graph is traced).
+    if grad_lse is not None and grad_lse.numel() and bool(grad_lse.ne(0).any()):
+        raise FaattnError(f"faattn: kernel '{kern.name}': the backward takes the gradient of "
+                          "out only; a loss that depends on the returned lse has no backward")
+    if q.device.type != "cpu":
+        kern.backward_kernel()  # a spec without a backward says so first
+        raise FaattnError(f"faattn: the backward of kernel '{kern.name}' has no GPU kernel yet "
+                          "(it runs on CPU tensors, through the CPU path); on the GPU, run the "
+                          "forward under torch.no_grad() or train with SDPA/FlexAttention")
+    return _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q,
+                         cu_seqlens_kv, max_seqlen_q)
 
 
 @attention_backward.register_fake
-def _(kernel, grad_out, q, k, v, out):
-    return torch.empty_like(q), torch.empty_like(k), torch.empty_like(v)
+def _(kernel, grad_out, q, k, v, out, lse, grad_lse, params, cu_seqlens_q, cu_seqlens_kv,
+      max_seqlen_q):
+    learnable = {p["name"] for p in _kernel(kernel).info["params"] if p["requires_grad"]}
+    names = _kernel(kernel).param_names
+    return [torch.empty_like(q), torch.empty_like(k), torch.empty_like(v)] + [
+        torch.empty_like(p) for n, p in zip(names, params) if n in learnable]
 
 
 def _setup_context(ctx, inputs, output):
-    kernel, q, k, v, params = inputs[:5]
-    ctx.kernel = kernel
+    (kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_table,
+     seqlens_kv) = inputs
+    ctx.kernel, ctx.max_seqlen_q = kernel, max_seqlen_q
     ctx.num_inputs, ctx.num_params = len(inputs), len(params)
-    ctx.save_for_backward(q, k, v, output[0])
+    ctx.save_for_backward(q, k, v, output[0], output[1], cu_seqlens_q, cu_seqlens_kv, *params)
 
 
 def _backward(ctx, grad_out, grad_lse):
-    q, k, v, out = ctx.saved_tensors
-    dq, dk, dv = attention_backward(ctx.kernel, grad_out, q, k, v, out)
+    q, k, v, out, lse, cu_seqlens_q, cu_seqlens_kv, *params = ctx.saved_tensors
+    kern = _kernel(ctx.kernel)
+    if grad_out is None:
+        grad_out = torch.zeros_like(out)
+    res = attention_backward(ctx.kernel, grad_out, q, k, v, out, lse, grad_lse, params,
+                             cu_seqlens_q, cu_seqlens_kv, ctx.max_seqlen_q)
+    learnable = iter(res[3:])
+    pgrads = [next(learnable) if p["requires_grad"] else None for p in kern.info["params"]]
     grads = [None] * ctx.num_inputs
-    grads[1:5] = [dq, dk, dv, [None] * ctx.num_params]  # the params' come with the backward
+    grads[1:5] = [res[0], res[1], res[2], pgrads]
     return tuple(grads)
 
 

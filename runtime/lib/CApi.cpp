@@ -54,7 +54,8 @@ struct faattn_kernel {
   std::string specText, info;
   spec::Mode mode = spec::Mode::Forward;
   DType dtype = DType::BF16; // the spec's storage type
-  bool varlen = false, paged = false, returnLse = false;
+  /// The backward of the spec's kernel of this name (faattn_compile_backward).
+  bool backwardOf = false;
   std::mutex cpuMutex;
   std::unique_ptr<CpuEngine> cpu;
   std::string cpuError; // why the CPU build failed (kept: it would fail again)
@@ -110,6 +111,23 @@ bool toOptional(const char *what, const faattn_tensor *t, std::optional<Tensor> 
   return true;
 }
 
+/// `n` named tensors (params, or a backward's param gradients: `what`).
+bool toNamed(const std::string &what, int32_t n, const char *const *names,
+             const faattn_tensor *tensors, std::vector<std::pair<std::string, Tensor>> &out) {
+  if (n < 0 || (n > 0 && (!names || !tensors)))
+    return fail("bad " + what + " list"), false;
+  for (int32_t i = 0; i < n; ++i) {
+    if (!names[i])
+      return fail(what + " " + std::to_string(i) + " has no name"), false;
+    std::string name = names[i];
+    Tensor t;
+    if (!toTensor((what + " " + name).c_str(), &tensors[i], t))
+      return false;
+    out.emplace_back(std::move(name), std::move(t));
+  }
+  return true;
+}
+
 bool toLaunchArgs(const faattn_args *a, LaunchArgs &out) {
   if (!a)
     return fail("no launch arguments"), false;
@@ -122,18 +140,11 @@ bool toLaunchArgs(const faattn_args *a, LaunchArgs &out) {
       !toOptional("seqlens_kv", a->seqlens_kv, out.seqlensKV))
     return false;
   out.maxSeqlenQ = a->max_seqlen_q;
-  if (a->num_params < 0 || (a->num_params > 0 && (!a->param_names || !a->params)))
-    return fail("bad param list"), false;
-  for (int32_t i = 0; i < a->num_params; ++i) {
-    if (!a->param_names[i])
-      return fail("param " + std::to_string(i) + " has no name"), false;
-    std::string name = a->param_names[i];
-    Tensor t;
-    if (!toTensor(("param " + name).c_str(), &a->params[i], t))
-      return false;
-    out.params.emplace_back(std::move(name), std::move(t));
-  }
-  return true;
+  return toNamed("param", a->num_params, a->param_names, a->params, out.params) &&
+         toOptional("dout", a->dout, out.dout) && toOptional("dq", a->dq, out.dq) &&
+         toOptional("dk", a->dk, out.dk) && toOptional("dv", a->dv, out.dv) &&
+         toNamed("grad", a->num_param_grads, a->param_grad_names, a->param_grads,
+                 out.paramGrads);
 }
 
 const char *dtypeJson(spec::DType d) {
@@ -169,6 +180,7 @@ std::string infoJson(const spec::KernelSpec &k) {
   j["target"] = spec::targetName(k.target);
   j["scale"] = k.scale;
   j["return_lse"] = k.returnLse;
+  j["backward"] = k.backward; // a forward kernel that also yields its backward
   j["varlen"] = k.varlen;
   j["page"] = k.pagedKVPage.value_or(0);
   nlohmann::json params = nlohmann::json::array();
@@ -178,7 +190,8 @@ std::string infoJson(const spec::KernelSpec &k) {
       dims.push_back(spec::dimName(d));
     params.push_back({{"name", p.name},
                       {"dtype", p.elemType == spec::Type::I32 ? "i32" : "f32"},
-                      {"dims", dims}});
+                      {"dims", dims},
+                      {"requires_grad", p.requiresGrad}});
   }
   j["params"] = params;
   j["hash"] = spec::specHash(k);
@@ -220,12 +233,13 @@ bool buildCpu(faattn_kernel &k) {
   llvm::SourceMgr sm;
   std::string diags;
   auto kernels = parseSpec(sm, k.specText, diags);
-  const spec::KernelSpec *ks = kernels ? findKernel(*kernels, k.kernel.name()) : nullptr;
-  if (!ks)
+  const spec::KernelSpec *found = kernels ? findKernel(*kernels, k.kernel.name()) : nullptr;
+  if (!found)
     return failBuild("kernel '" + k.kernel.name() + "': the spec no longer checks:\n" + diags);
-  if (ks->mode == spec::Mode::Backward)
-    return failBuild("kernel '" + ks->name +
-                     "' has mode = backward, which is not executable yet");
+  std::optional<spec::KernelSpec> backward;
+  if (k.backwardOf && found->mode != spec::Mode::Backward)
+    backward = spec::backwardOf(*found);
+  const spec::KernelSpec *ks = backward ? &*backward : found;
   auto cpu = std::make_unique<CpuEngine>();
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
@@ -261,6 +275,48 @@ std::vector<int64_t> cpuShape(const Tensor &t, bool packed) {
   if (packed)
     s.insert(s.begin(), 1);
   return s;
+}
+
+/// faattn_compile (or, `backward`, faattn_compile_backward).
+faattn_kernel *compileKernel(faattn_runtime *rt, const char *specText, const char *kernel,
+                             bool backward) {
+  if (!rt || !specText) {
+    fail(std::string(backward ? "faattn_compile_backward" : "faattn_compile") +
+         ": no runtime or no spec text");
+    return nullptr;
+  }
+  try {
+    std::string text = specText, name = kernel ? kernel : "";
+    Result<Kernel> compiled =
+        backward ? rt->rt->compileBackward(text, name) : rt->rt->compile(text, name);
+    if (!compiled) {
+      fail(compiled.error());
+      return nullptr;
+    }
+    llvm::SourceMgr sm;
+    std::string diags;
+    auto kernels = parseSpec(sm, text, diags);
+    const spec::KernelSpec *ks = kernels ? findKernel(*kernels, compiled->name()) : nullptr;
+    if (!ks) {
+      fail("kernel '" + compiled->name() + "': the spec does not check again:\n" + diags);
+      return nullptr;
+    }
+    auto *k = new faattn_kernel(*compiled);
+    k->specText = std::move(text);
+    k->backwardOf = backward;
+    std::optional<spec::KernelSpec> derived; // the backward of a forward kernel
+    if (backward && ks->mode != spec::Mode::Backward)
+      derived = spec::backwardOf(*ks);
+    k->info = infoJson(derived ? *derived : *ks);
+    k->mode = backward ? spec::Mode::Backward : ks->mode;
+    k->dtype = ks->dtype == spec::DType::F16    ? DType::F16
+               : ks->dtype == spec::DType::E4M3 ? DType::E4M3
+                                                : DType::BF16;
+    return k;
+  } catch (const std::exception &e) {
+    fail(std::string("internal error while compiling: ") + e.what());
+    return nullptr;
+  }
 }
 
 } // namespace
@@ -306,40 +362,12 @@ void faattn_runtime_stats(faattn_runtime *rt, int32_t *compiles, int32_t *memory
 }
 
 faattn_kernel *faattn_compile(faattn_runtime *rt, const char *specText, const char *kernel) {
-  if (!rt || !specText) {
-    fail("faattn_compile: no runtime or no spec text");
-    return nullptr;
-  }
-  try {
-    std::string text = specText, name = kernel ? kernel : "";
-    Result<Kernel> compiled = rt->rt->compile(text, name);
-    if (!compiled) {
-      fail(compiled.error());
-      return nullptr;
-    }
-    llvm::SourceMgr sm;
-    std::string diags;
-    auto kernels = parseSpec(sm, text, diags);
-    const spec::KernelSpec *ks = kernels ? findKernel(*kernels, compiled->name()) : nullptr;
-    if (!ks) {
-      fail("kernel '" + compiled->name() + "': the spec does not check again:\n" + diags);
-      return nullptr;
-    }
-    auto *k = new faattn_kernel(*compiled);
-    k->specText = std::move(text);
-    k->info = infoJson(*ks);
-    k->mode = ks->mode;
-    k->dtype = ks->dtype == spec::DType::F16    ? DType::F16
-               : ks->dtype == spec::DType::E4M3 ? DType::E4M3
-                                                : DType::BF16;
-    k->varlen = ks->varlen;
-    k->paged = ks->pagedKVPage.has_value();
-    k->returnLse = ks->returnLse;
-    return k;
-  } catch (const std::exception &e) {
-    fail(std::string("internal error while compiling: ") + e.what());
-    return nullptr;
-  }
+  return compileKernel(rt, specText, kernel, false);
+}
+
+faattn_kernel *faattn_compile_backward(faattn_runtime *rt, const char *specText,
+                                       const char *kernel) {
+  return compileKernel(rt, specText, kernel, true);
 }
 
 void faattn_kernel_destroy(faattn_kernel *k) { delete k; }
@@ -407,44 +435,36 @@ int32_t faattn_run_cpu(faattn_kernel *k, const faattn_args *args) {
     if (!toLaunchArgs(args, a))
       return 1;
     const std::string &name = k->kernel.name();
-    for (const Tensor *t : {&a.q, &a.k, &a.v, &a.out}) {
+    // The f32 tensors of the CPU path (q, k, v, out; a backward's dout, dq, dk, dv).
+    std::vector<Tensor *> f32 = {&a.q, &a.k, &a.v, &a.out};
+    for (std::optional<Tensor> *t : {&a.dout, &a.dq, &a.dk, &a.dv})
+      if (*t)
+        f32.push_back(&**t);
+    for (const Tensor *t : f32) {
       if (t->dtype != DType::F32)
-        return fail("kernel '" + name + "': the CPU path takes f32 q, k, v and out, got " +
+        return fail("kernel '" + name + "': the CPU path takes f32 q, k, v and out" +
+                    (k->mode == spec::Mode::Backward ? ", dout, dq, dk and dv" : "") + ", got " +
                     dtypeName(t->dtype));
       if (!t->strides.empty())
         return fail("kernel '" + name + "': the CPU path takes contiguous tensors");
     }
     // The runtime's checks, with the storage taken as the spec's dtype.
-    LaunchArgs checked = a;
-    DType in = k->dtype;
-    checked.q.dtype = checked.k.dtype = checked.v.dtype = in;
-    checked.out.dtype = in == DType::E4M3 ? DType::BF16 : in;
-    if (Status s = k->kernel.validate(checked); !s)
-      return fail(s.message());
+    DType in = k->dtype, outType = in == DType::E4M3 ? DType::BF16 : in;
+    for (Tensor *t : f32)
+      t->dtype = t == &a.out || (a.dout && t == &*a.dout) ? outType : in;
+    Result<std::vector<const Tensor *>> tensors = k->kernel.argTensors(a);
+    if (!tensors)
+      return fail(tensors.error());
     std::lock_guard<std::mutex> lock(k->cpuMutex);
     if (!buildCpu(*k))
       return 1;
-    bool packedQ = k->varlen, packedKV = k->varlen && !k->paged;
-    std::vector<Descriptor> descs = {Descriptor(a.q.data, cpuShape(a.q, packedQ)),
-                                     Descriptor(a.k.data, cpuShape(a.k, packedKV)),
-                                     Descriptor(a.v.data, cpuShape(a.v, packedKV)),
-                                     Descriptor(a.out.data, cpuShape(a.out, packedQ))};
-    if (k->returnLse)
-      descs.emplace_back(a.lse->data, cpuShape(*a.lse, packedQ));
-    if (a.cuSeqlensQ)
-      descs.emplace_back(a.cuSeqlensQ->data, a.cuSeqlensQ->shape);
-    if (a.cuSeqlensKV)
-      descs.emplace_back(a.cuSeqlensKV->data, a.cuSeqlensKV->shape);
-    if (a.blockTable) {
-      descs.emplace_back(a.blockTable->data, a.blockTable->shape);
-      descs.emplace_back(a.seqlensKV->data, a.seqlensKV->shape);
-    }
-    // Params in the spec's order (validate checked that each is given once).
-    nlohmann::json info = nlohmann::json::parse(k->info);
-    for (const auto &p : info["params"]) {
-      for (const auto &[pname, t] : a.params)
-        if (pname == p["name"].get<std::string>())
-          descs.emplace_back(t.data, t.shape);
+    // In the kernel ABI's order; a packed (varlen) tensor gets the leading
+    // batch of 1 its ABI shape has.
+    const std::vector<KernelArg> &abi = k->kernel.compiled().args;
+    std::vector<Descriptor> descs;
+    for (size_t i = 0; i < tensors->size(); ++i) {
+      const Tensor &t = *(*tensors)[i];
+      descs.emplace_back(t.data, cpuShape(t, abi[i].shape.size() == t.shape.size() + 1));
     }
     std::vector<void *> descPtrs, packed;
     for (Descriptor &d : descs)

@@ -27,12 +27,15 @@ struct ParamInfo {
   std::string name;
   DType dtype;
   std::vector<spec::Dim> shape;
+  bool requiresGrad = false; // a backward kernel takes its gradient (LaunchArgs::paramGrads)
 };
 
 struct KernelInfo {
   int64_t headsQ = 0, headsKV = 0, headDimQK = 0, headDimV = 0;
   DType dtype = DType::BF16, outDtype = DType::BF16;
   bool bshd = true, returnLse = false;
+  /// mode = backward: lse, dout, dq, dk, dv and paramGrads are its arguments.
+  bool backward = false;
   bool varlen = false;
   int64_t page = 0; // paged_kv's page size; 0 when K/V are dense
   int computeMajor = 9;
@@ -45,7 +48,9 @@ struct KernelInfo {
 struct ArgSlot {
   enum Kind : uint8_t {
     Q, K, V, Out, Lse, CuSeqlensQ, CuSeqlensKV, BlockTable, SeqlensKV,
+    Dout, Dq, Dk, Dv, // a backward kernel's
     Param,     // KernelInfo::params[param]
+    ParamGrad, // a backward kernel's gradient of KernelInfo::params[param]
     Workspace, // split-KV's, allocated per launch and appended last
     Unknown    // names no tensor of the spec: the launch fails (as it did by name)
   };
@@ -111,10 +116,19 @@ inline int64_t batchOf(const LaunchArgs &a, bool bshd) {
   return a.cuSeqlensQ ? a.cuSeqlensQ->shape[0] - 1 : dimsOf(a.q, bshd).b;
 }
 
+/// The tensors of validated args, in the order of KernelInfo::params: each
+/// param's and (backward kernels, requires_grad params) its gradient's.
+struct ParamTensors {
+  std::vector<const Tensor *> params, grads;
+};
+
 /// Kernel::validate's checks; `paramTensors`, when given, receives the
-/// tensor of each KernelInfo::params entry, in that order (LaunchArgs.cpp).
-Status validateLaunch(Kernel::State &st, const LaunchArgs &a,
-                      std::vector<const Tensor *> *paramTensors);
+/// tensors of the params and their gradients (LaunchArgs.cpp).
+Status validateLaunch(Kernel::State &st, const LaunchArgs &a, ParamTensors *paramTensors);
+
+/// The tensor of validated `a` that argument slot `slot` is packed from
+/// (null for the workspace and an unknown slot).
+const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTensors &p);
 
 /// The most persistent tiles a launch may have: the kernel's tile counter is
 /// a 32-bit integer that ends past the last tile by one per CTA.

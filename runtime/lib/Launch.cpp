@@ -63,12 +63,17 @@ void Kernel::State::resolveArgs() {
                     .Case("cu_seqlens_kv", ArgSlot::CuSeqlensKV)
                     .Case("block_table", ArgSlot::BlockTable)
                     .Case("seqlens_kv", ArgSlot::SeqlensKV)
+                    .Case("dout", ArgSlot::Dout)
+                    .Case("dq", ArgSlot::Dq)
+                    .Case("dk", ArgSlot::Dk)
+                    .Case("dv", ArgSlot::Dv)
                     .StartsWith("workspace:", ArgSlot::Workspace)
                     .Default(ArgSlot::Unknown);
-    if (name.consume_front("param:"))
+    bool grad = name.starts_with("grad:");
+    if (name.consume_front("param:") || name.consume_front("grad:"))
       for (size_t i = 0; i < info.params.size(); ++i)
-        if (info.params[i].name == name) {
-          slot.kind = ArgSlot::Param;
+        if (info.params[i].name == name && (!grad || info.params[i].requiresGrad)) {
+          slot.kind = grad ? ArgSlot::ParamGrad : ArgSlot::Param;
           slot.param = static_cast<int32_t>(i);
         }
     argSlots.push_back(slot);
@@ -79,14 +84,60 @@ const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a) const {
   return state->forArgs(a).compiled;
 }
 
+const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTensors &p) {
+  auto opt = [](const std::optional<Tensor> &t) { return t ? &*t : nullptr; };
+  switch (slot.kind) {
+  case ArgSlot::Q: return &a.q;
+  case ArgSlot::K: return &a.k;
+  case ArgSlot::V: return &a.v;
+  case ArgSlot::Out: return &a.out;
+  case ArgSlot::Lse: return opt(a.lse);
+  case ArgSlot::CuSeqlensQ: return opt(a.cuSeqlensQ);
+  case ArgSlot::CuSeqlensKV: return opt(a.cuSeqlensKV);
+  case ArgSlot::BlockTable: return opt(a.blockTable);
+  case ArgSlot::SeqlensKV: return opt(a.seqlensKV);
+  case ArgSlot::Dout: return opt(a.dout);
+  case ArgSlot::Dq: return opt(a.dq);
+  case ArgSlot::Dk: return opt(a.dk);
+  case ArgSlot::Dv: return opt(a.dv);
+  case ArgSlot::Param:
+    return size_t(slot.param) < p.params.size() ? p.params[slot.param] : nullptr;
+  case ArgSlot::ParamGrad:
+    return size_t(slot.param) < p.grads.size() ? p.grads[slot.param] : nullptr;
+  case ArgSlot::Workspace:
+  case ArgSlot::Unknown: return nullptr;
+  }
+  return nullptr;
+}
+
+Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a) const {
+  ParamTensors p;
+  if (Status s = validateLaunch(*state, a, &p); !s)
+    return s;
+  std::vector<const Tensor *> out;
+  for (size_t i = 0; i < state->argSlots.size(); ++i) {
+    if (state->argSlots[i].kind == ArgSlot::Workspace)
+      break; // the workspace arguments come last
+    const Tensor *t = argTensor(state->argSlots[i], a, p);
+    if (!t)
+      return Status::error("kernel '" + state->compiled.name + "': no tensor for its argument '" +
+                           state->compiled.args[i].name + "'");
+    out.push_back(t);
+  }
+  return out;
+}
+
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
-  std::vector<const Tensor *> paramTensors; // KernelInfo::params' tensors
+  ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
   if (Status s = validateLaunch(*state, a, &paramTensors); !s)
     return s;
   State &st = state->forArgs(a);
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
   };
+  if (st.compiled.ptx.empty()) // a backward kernel (Runtime::compileBackward)
+    return fail(st.compiled.fallback.empty() ? "the kernel has no GPU code"
+                                             : st.compiled.fallback);
   auto driver = cuda::Driver::get();
   if (!driver)
     return fail(llvm::toString(driver.takeError()));
@@ -177,21 +228,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     return fail("kernel '" + st.compiled.name + "' has no argument list (its kernel ABI)");
   for (size_t i = 0; i < st.argSlots.size(); ++i) {
     const ArgSlot &slot = st.argSlots[i];
-    const Tensor *t = nullptr;
-    switch (slot.kind) {
-    case ArgSlot::Q: t = &a.q; break;
-    case ArgSlot::K: t = &a.k; break;
-    case ArgSlot::V: t = &a.v; break;
-    case ArgSlot::Out: t = &a.out; break;
-    case ArgSlot::Lse: t = a.lse ? &*a.lse : nullptr; break;
-    case ArgSlot::CuSeqlensQ: t = a.cuSeqlensQ ? &*a.cuSeqlensQ : nullptr; break;
-    case ArgSlot::CuSeqlensKV: t = a.cuSeqlensKV ? &*a.cuSeqlensKV : nullptr; break;
-    case ArgSlot::BlockTable: t = a.blockTable ? &*a.blockTable : nullptr; break;
-    case ArgSlot::SeqlensKV: t = a.seqlensKV ? &*a.seqlensKV : nullptr; break;
-    case ArgSlot::Param: t = paramTensors[slot.param]; break;
-    case ArgSlot::Workspace: continue; // allocated per launch, appended after the others
-    case ArgSlot::Unknown: break;
-    }
+    if (slot.kind == ArgSlot::Workspace)
+      continue; // allocated per launch, appended after the others
+    const Tensor *t = argTensor(slot, a, paramTensors);
     if (!t) // validate() checked every argument the spec needs
       return fail("kernel '" + st.compiled.name + "': no tensor for its argument '" +
                   st.compiled.args[i].name + "'");

@@ -76,14 +76,97 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
   return Status::ok();
 }
 
+/// A backward kernel's own arguments (KernelInfo::backward): dout shaped and
+/// typed as out, dq / dk / dv as q / k / v, one f32 gradient per
+/// requires_grad param, of its param's shape (the params are checked
+/// before). A forward kernel takes none of them. `outputs` receives the
+/// written ones for the overlap checks.
+Status validateBackward(const Kernel::State &state, const LaunchArgs &a, ParamTensors *tensors,
+                        std::vector<std::pair<std::string, const Tensor *>> &outputs) {
+  const KernelInfo &k = state.info;
+  const std::string &name = state.compiled.name;
+  auto fail = [&](const std::string &msg) {
+    return Status::error("launch of kernel '" + name + "': " + msg);
+  };
+  struct {
+    const char *what;
+    const std::optional<Tensor> &t;
+    const Tensor &like;
+    const char *likeName;
+    DType dtype;
+  } grads[] = {{"dout", a.dout, a.out, "out", k.outDtype},
+               {"dq", a.dq, a.q, "q", k.dtype},
+               {"dk", a.dk, a.k, "k", k.dtype},
+               {"dv", a.dv, a.v, "v", k.dtype}};
+  if (!k.backward) {
+    for (const auto &g : grads)
+      if (g.t)
+        return fail(std::string("tensor '") + g.what +
+                    "' is only for backward kernels, this one is a forward kernel");
+    if (!a.paramGrads.empty())
+      return fail("param gradients ('" + a.paramGrads.front().first +
+                  "') are only for backward kernels, this one is a forward kernel");
+    return Status::ok();
+  }
+  for (const auto &g : grads) {
+    if (!g.t)
+      return fail(std::string("a backward kernel needs tensor '") + g.what + "' (shaped as '" +
+                  g.likeName + "')");
+    if (Status s = checkTensor(name, g.what, *g.t, g.dtype, g.like.shape.size()); !s)
+      return s;
+    if (g.t->shape != g.like.shape)
+      return fail(std::string("tensor '") + g.what + "' must have the shape of tensor '" +
+                  g.likeName + "'");
+    if (std::string(g.what) != "dout")
+      outputs.emplace_back(g.what, &*g.t);
+  }
+  // Each gradient given: a requires_grad param's, once.
+  std::vector<int> of(k.params.size(), -1);
+  for (size_t i = 0; i < a.paramGrads.size(); ++i) {
+    const std::string &g = a.paramGrads[i].first;
+    int j = -1;
+    for (size_t p = 0; p < k.params.size(); ++p)
+      if (k.params[p].name == g)
+        j = int(p);
+    if (j < 0)
+      return fail("a gradient is given for '" + g + "', but the spec has no param '" + g + "'");
+    if (!k.params[j].requiresGrad)
+      return fail("a gradient is given for param '" + g +
+                  "', which does not have requires_grad");
+    if (of[j] >= 0)
+      return fail("the gradient of param '" + g + "' is given twice");
+    of[j] = int(i);
+  }
+  for (size_t p = 0; p < k.params.size(); ++p) {
+    if (!k.params[p].requiresGrad)
+      continue;
+    const std::string &pname = k.params[p].name;
+    if (of[p] < 0)
+      return fail("the gradient of param '" + pname + "' (requires_grad) is missing");
+    const Tensor &t = a.paramGrads[of[p]].second;
+    const Tensor *param = nullptr;
+    for (const auto &[n, pt] : a.params)
+      if (n == pname)
+        param = &pt;
+    std::string what = "grad " + pname;
+    if (Status s = checkTensor(name, what.c_str(), t, DType::F32, param->shape.size()); !s)
+      return s;
+    if (t.shape != param->shape)
+      return fail("the gradient of param '" + pname + "' must have the param's shape");
+    if (tensors)
+      tensors->grads[p] = &t;
+    outputs.emplace_back(what, &t);
+  }
+  return Status::ok();
+}
+
 } // namespace
 
 Status Kernel::validate(const LaunchArgs &a) const {
   return validateLaunch(*state, a, nullptr);
 }
 
-Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
-                      std::vector<const Tensor *> *paramTensors) {
+Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *paramTensors) {
   const KernelInfo &k = state.info;
   const std::string &name = state.compiled.name;
   auto fail = [&](const std::string &msg) {
@@ -184,11 +267,12 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
   if (a.maxSeqlenQ < 0 || a.maxSeqlenQ > q.s)
     return fail("maxSeqlenQ must be between 0 and total_q (" + std::to_string(q.s) + "), got " +
                 std::to_string(a.maxSeqlenQ));
-  if (k.returnLse) {
+  if (k.returnLse || k.backward) {
     const char *lseShape = k.varlen ? "(heads, total_q)" : "(batch, heads, seq_q)";
     if (!a.lse)
-      return fail("the spec has return_lse: tensor 'lse' " + std::string(lseShape) +
-                  " f32 is missing");
+      return fail(std::string(k.backward ? "a backward kernel reads the forward's LSE"
+                                         : "the spec has return_lse") +
+                  ": tensor 'lse' " + lseShape + " f32 is missing");
     if (Status s = checkTensor(name, "lse", *a.lse, DType::F32, k.varlen ? 2 : 3); !s)
       return s;
     std::vector<int64_t> want = k.varlen ? std::vector<int64_t>{k.headsQ, q.s}
@@ -211,15 +295,17 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
       return fail("param '" + g + "' is given twice");
     of[given[i]] = int(i);
   }
-  if (paramTensors)
-    paramTensors->assign(k.params.size(), nullptr);
+  if (paramTensors) {
+    paramTensors->params.assign(k.params.size(), nullptr);
+    paramTensors->grads.assign(k.params.size(), nullptr);
+  }
   for (size_t pi = 0; pi < k.params.size(); ++pi) {
     const ParamInfo &p = k.params[pi];
     if (of[pi] < 0)
       return fail("param '" + p.name + "' is missing");
     auto it = a.params.begin() + of[pi];
     if (paramTensors)
-      (*paramTensors)[pi] = &it->second;
+      paramTensors->params[pi] = &it->second;
     std::string what = "param " + p.name;
     if (Status s = checkTensor(name, what.c_str(), it->second, p.dtype, p.shape.size()); !s)
       return s;
@@ -240,10 +326,21 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
     }
   }
 
-  // The outputs (out, lse) must not share memory with any other tensor:
-  // the kernel reads its inputs while it writes them.
+  // A backward kernel's tensors: dout, dq, dk, dv and the gradients.
+  std::vector<std::pair<std::string, const Tensor *>> gradOutputs;
+  if (Status s = validateBackward(state, a, paramTensors, gradOutputs); !s)
+    return s;
+
+  // The outputs (out and lse, or a backward's gradients) must not share
+  // memory with any other tensor: the kernel reads its inputs while it
+  // writes them.
   std::vector<std::pair<std::string, const Tensor *>> inputs = {
       {"q", &a.q}, {"k", &a.k}, {"v", &a.v}};
+  if (k.backward) { // the forward's out and LSE, and dout, are read
+    inputs.emplace_back("out", &a.out);
+    inputs.emplace_back("lse", &*a.lse);
+    inputs.emplace_back("dout", &*a.dout);
+  }
   for (const std::optional<Tensor> *t : {&a.cuSeqlensQ, &a.cuSeqlensKV, &a.blockTable,
                                          &a.seqlensKV})
     if (*t)
@@ -258,9 +355,12 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a,
     uintptr_t x0 = reinterpret_cast<uintptr_t>(x.data), y0 = reinterpret_cast<uintptr_t>(y.data);
     return x0 < y0 + bytesOf(y) && y0 < x0 + bytesOf(x);
   };
-  std::vector<std::pair<std::string, const Tensor *>> outputs = {{"out", &a.out}};
-  if (a.lse)
-    outputs.emplace_back("lse", &*a.lse);
+  std::vector<std::pair<std::string, const Tensor *>> outputs = std::move(gradOutputs);
+  if (!k.backward) {
+    outputs.emplace_back("out", &a.out);
+    if (a.lse)
+      outputs.emplace_back("lse", &*a.lse);
+  }
   if (a.splits < 0 || (a.splits > 0 && a.splits > std::max<int64_t>(state.compiled.maxSplits, 0)))
     return fail(state.compiled.maxSplits > 0
                     ? "splits = " + std::to_string(a.splits) + " is outside [1, " +

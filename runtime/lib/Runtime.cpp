@@ -17,6 +17,7 @@
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Spec/Spec.h"
+#include "faattn/Target/KernelABIJson.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -206,6 +207,89 @@ Result<CompiledKernel> Runtime::Impl::diskOrCompile(const std::string &key,
   return compiled;
 }
 
+namespace {
+
+/// The launch checks' view of checked spec `k`.
+KernelInfo kernelInfo(const spec::KernelSpec &k) {
+  KernelInfo info;
+  info.headsQ = k.headsQ;
+  info.headsKV = k.headsKV;
+  info.headDimQK = k.headDimQK;
+  info.headDimV = k.headDimV;
+  auto dt = [](spec::DType d) {
+    return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
+  };
+  info.dtype = dt(k.dtype);
+  info.outDtype = k.dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
+  info.bshd = k.layout == spec::Layout::BSHD;
+  info.returnLse = k.returnLse;
+  info.backward = k.mode == spec::Mode::Backward;
+  info.varlen = k.varlen;
+  info.page = k.pagedKVPage.value_or(0);
+  info.computeMajor = k.target == spec::Target::SM90a ? 9 : 8;
+  for (const spec::ParamDecl &p : k.params)
+    info.params.push_back({p.name, p.elemType == spec::Type::I32 ? DType::I32 : DType::F32,
+                           p.shape, p.requiresGrad});
+  return info;
+}
+
+/// A backward kernel (mode = backward): its ABI (kernelArgs) and launch
+/// checks, no GPU code (issue 22's kernels do not exist yet): launch()
+/// refuses it (compiled.fallback says why) and the CPU path runs it. Nothing
+/// is compiled, so nothing is cached.
+Kernel backwardKernel(const spec::KernelSpec &k) {
+  auto state = std::make_shared<Kernel::State>();
+  state->compiled.name = k.name;
+  state->compiled.target = spec::targetName(k.target);
+  state->compiled.varlen = k.varlen;
+  state->compiled.mapping = "none";
+  state->compiled.fallback = "mode = backward has no GPU code yet (it runs on the CPU path)";
+  state->compiled.args = kernelArgs(k, false);
+  state->info = kernelInfo(k);
+  state->resolveArgs();
+  return Kernel(state);
+}
+
+/// The checked kernel `kernelName` of `kernels` (the only one when empty).
+Result<const spec::KernelSpec *> findKernel(const std::vector<spec::KernelSpec> &kernels,
+                                            const std::string &kernelName) {
+  std::string names;
+  const spec::KernelSpec *k = nullptr;
+  for (const spec::KernelSpec &c : kernels) {
+    names += (names.empty() ? "" : ", ") + c.name;
+    if (kernelName.empty() ? kernels.size() == 1 : c.name == kernelName)
+      k = &c;
+  }
+  if (k)
+    return k;
+  if (kernelName.empty())
+    return Status::error("the spec has " + std::to_string(kernels.size()) + " kernels (" +
+                         names + "); name the one to compile");
+  return Status::error("the spec has no kernel named '" + kernelName + "' (it has " + names +
+                       ")");
+}
+
+} // namespace
+
+Result<Kernel> Runtime::compileBackward(const std::string &text, const std::string &kernelName) {
+  llvm::SourceMgr sm;
+  std::string diags;
+  auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
+  if (!kernels)
+    return Status::error("spec error:\n" + diags);
+  Result<const spec::KernelSpec *> k = findKernel(*kernels, kernelName);
+  if (!k)
+    return k.status();
+  const spec::KernelSpec &f = **k;
+  if (f.mode == spec::Mode::Backward)
+    return backwardKernel(f);
+  if (!f.backward)
+    return Status::error("kernel '" + f.name + "' has no backward: add the `backward` flag to "
+                         "its spec (a forward kernel then also yields its backward), or write "
+                         "it with mode = backward");
+  return backwardKernel(spec::backwardOf(f));
+}
+
 Result<Kernel> Runtime::compile(const std::string &text, const std::string &kernelName) {
   // Parse and check first, once: bad specs fail fast, and the checked spec
   // gives the cache key, the compiler's input and the launch-time shape checks.
@@ -214,20 +298,12 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
   if (!kernels)
     return Status::error("spec error:\n" + diags);
-  const spec::KernelSpec *k = nullptr;
-  std::string names;
-  for (const spec::KernelSpec &c : *kernels) {
-    names += (names.empty() ? "" : ", ") + c.name;
-    if (kernelName.empty() ? kernels->size() == 1 : c.name == kernelName)
-      k = &c;
-  }
-  if (!k) {
-    if (kernelName.empty())
-      return Status::error("the spec has " + std::to_string(kernels->size()) +
-                           " kernels (" + names + "); name the one to compile");
-    return Status::error("the spec has no kernel named '" + kernelName + "' (it has " + names +
-                         ")");
-  }
+  Result<const spec::KernelSpec *> found = findKernel(*kernels, kernelName);
+  if (!found)
+    return found.status();
+  const spec::KernelSpec *k = *found;
+  if (k->mode == spec::Mode::Backward)
+    return backwardKernel(*k);
   std::string key = cacheKey(spec::canonicalJson(*k).dump(), spec::targetName(k->target));
 
   std::shared_future<Result<CompiledKernel>> future;
@@ -268,24 +344,8 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
 
   auto state = std::make_shared<Kernel::State>();
   state->compiled = *compiled;
-  KernelInfo &info = state->info;
-  info.headsQ = k->headsQ;
-  info.headsKV = k->headsKV;
-  info.headDimQK = k->headDimQK;
-  info.headDimV = k->headDimV;
-  auto dt = [](spec::DType d) {
-    return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
-  };
-  info.dtype = dt(k->dtype);
-  info.outDtype = k->dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
-  info.bshd = k->layout == spec::Layout::BSHD;
-  info.returnLse = k->returnLse;
-  info.varlen = k->varlen;
-  info.page = k->pagedKVPage.value_or(0);
-  info.computeMajor = k->target == spec::Target::SM90a ? 9 : 8;
-  for (const spec::ParamDecl &p : k->params)
-    info.params.push_back(
-        {p.name, p.elemType == spec::Type::I32 ? DType::I32 : DType::F32, p.shape});
+  state->info = kernelInfo(*k);
+  const KernelInfo &info = state->info;
   // The ABI's arguments resolved to tensors once, here, not at each launch.
   state->resolveArgs();
   for (const CompiledKernel &alt : compiled->alternatives) {

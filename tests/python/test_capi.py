@@ -74,3 +74,34 @@ def test_null_pointer_is_the_runtime_check(lib, kernel):
     args = _lib.make_args(tensor(data=None), tensor(), tensor(), tensor())
     assert lib.faattn_validate(kernel, ctypes.byref(args)) == 1
     assert _lib.last_error() == "launch of kernel 'c': tensor 'q' has a null pointer"
+
+
+BACKWARD_SPEC = b"kernel cb { heads = 2; head_dim = 32; dtype = bf16; backward }"
+
+
+def test_compile_backward(lib):
+    assert not lib.faattn_compile_backward(None, BACKWARD_SPEC, None)
+    assert _lib.last_error() == "faattn_compile_backward: no runtime or no spec text"
+    assert not lib.faattn_compile_backward(faattn.runtime()._h, SPEC, None)
+    assert _lib.last_error() == (
+        "kernel 'c' has no backward: add the `backward` flag to its spec (a forward kernel then "
+        "also yields its backward), or write it with mode = backward")
+    k = lib.faattn_compile_backward(faattn.runtime()._h, BACKWARD_SPEC, None)
+    assert k
+    try:
+        # The CPU path takes f32 gradients too; the checks name what a backward needs.
+        f32 = _lib.F32
+        args = _lib.make_args(tensor(f32), tensor(f32), tensor(f32), tensor(f32),
+                              tensor(f32, (1, 2, 8), 64 << 20), dout=tensor(f32, data=32 << 20),
+                              dq=tensor(data=1 << 30), dk=tensor(f32, data=2 << 30),
+                              dv=tensor(f32, data=3 << 30))
+        assert lib.faattn_run_cpu(k, ctypes.byref(args)) == 1
+        assert _lib.last_error() == ("kernel 'cb': the CPU path takes f32 q, k, v and out, dout, "
+                                     "dq, dk and dv, got bf16")
+        args = _lib.make_args(tensor(), tensor(), tensor(), tensor(),
+                              tensor(f32, (1, 2, 8), 64 << 20))
+        assert lib.faattn_validate(k, ctypes.byref(args)) == 1
+        assert _lib.last_error() == ("launch of kernel 'cb': a backward kernel needs tensor "
+                                     "'dout' (shaped as 'out')")
+    finally:
+        lib.faattn_kernel_destroy(k)

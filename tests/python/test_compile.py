@@ -1,5 +1,6 @@
 """torch.compile(fullgraph=True) of a transformer block that calls faattn, the
-fake implementation, and the backward's error."""
+fake implementation, and the error of a backward through a spec without one
+(test_backward.py trains through one that has it)."""
 import copy
 import os
 import shutil
@@ -136,7 +137,8 @@ def test_backward_raises_naming_the_kernel():
     for run in (block, torch.compile(block, backend="aot_eager", fullgraph=True)):
         y = run(x)  # the forward works with gradients on (the parameters require them)
         assert y.requires_grad
-        with pytest.raises(RuntimeError, match="faattn: kernel 'block_attn' has no backward yet"):
+        with pytest.raises(RuntimeError, match="kernel 'block_attn' has no backward: add the "
+                           "`backward` flag to its spec"):
             y.sum().backward()
 
 

@@ -136,9 +136,12 @@ def test_varlen_needs_cu_seqlens():
         dense(q, k, v, slopes=slopes(), cu_seqlens_q=cu.int())
 
 
-def test_backward_spec_is_refused_at_compile():
-    with raises("kernel 'bw': mode = backward has no GPU code yet"):
-        faattn.compile("kernel bw { mode = backward; heads = 2; head_dim = 32; dtype = bf16 }")
+def test_backward_spec_is_not_called():
+    bw = faattn.compile("kernel bw { mode = backward; heads = 2; head_dim = 32; dtype = bf16 }")
+    q, k, v = qkv()
+    with raises("kernel 'bw' has mode = backward: it is not called, autograd runs it; compile "
+                "the forward kernel with the `backward` flag instead"):
+        bw(q, k, v)
 
 
 @pytest.mark.skipif(DEVICE != "cuda", reason="device mix needs a GPU")

@@ -136,6 +136,16 @@ struct LaunchArgs {
   /// (a sweep, or a caller with its own model); 0: Kernel::numSplits' cost
   /// model chooses. Other kernels: must be 0.
   int64_t splits = 0;
+
+  /// Backward kernels (Runtime::compileBackward, or a spec with mode =
+  /// backward) only; a forward kernel refuses them. q, k, v, out and lse are
+  /// then the forward's inputs, output and LSE (lse required, the shape
+  /// return_lse gives it), all read; dout (dL/d out) is shaped and typed as
+  /// out; dq, dk and dv, written, as q, k and v. paramGrads: one f32 tensor
+  /// per requires_grad param of the spec, by name, of that param's shape
+  /// (written: the gradient, summed over every element that reads it).
+  std::optional<Tensor> dout, dq, dk, dv;
+  std::vector<std::pair<std::string, Tensor>> paramGrads;
 };
 
 /// What the compiler produced for one kernel (the disk cache stores it):
@@ -159,6 +169,10 @@ public:
   Status launch(const LaunchArgs &args, void *stream = nullptr) const;
   /// Only the checks of launch(), without a GPU.
   Status validate(const LaunchArgs &args) const;
+  /// validate()'s checks, then the tensors of `args` in the order of the
+  /// kernel ABI's memref arguments (compiled().args, without the split-KV
+  /// workspace, which follows them): what an executor of the kernel passes.
+  Result<std::vector<const Tensor *>> argTensors(const LaunchArgs &args) const;
   /// Split-KV kernels: the number of splits launch() uses for `args` on a
   /// GPU with `multiprocessors` SMs (1 for other kernels): args.splits when
   /// set, else the cost model's choice (Launch.cpp). Validated args.
@@ -206,6 +220,13 @@ public:
 
   /// Compiles the kernel named `kernel` (or the only one) of `specText`.
   Result<Kernel> compile(const std::string &specText, const std::string &kernel = "");
+  /// The backward of that kernel: of a forward kernel with the `backward`
+  /// flag (spec::backwardOf: the same variant, mode = backward), or the
+  /// kernel itself when it is written with mode = backward. It takes the
+  /// backward's LaunchArgs (dout, dq, dk, dv, paramGrads). It has no GPU
+  /// code yet (issue 22): validate() checks its arguments, launch() returns
+  /// an error, and it runs on the CPU path (faattn_run_cpu, faattn_c.h).
+  Result<Kernel> compileBackward(const std::string &specText, const std::string &kernel = "");
   /// The same from a spec file.
   Result<Kernel> compileFile(const std::string &path, const std::string &kernel = "");
 

@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define FAATTN_C_ABI_VERSION 1
+#define FAATTN_C_ABI_VERSION 2
 #define FAATTN_C_MAX_RANK 8
 
 /* Element types, as faattn::DType. */
@@ -64,6 +64,14 @@ typedef struct faattn_args {
   int32_t num_params;
   const char *const *param_names;
   const faattn_tensor *params;
+  /* Backward kernels only (faattn_compile_backward): dout (dL/d out, as out)
+   * in; dq, dk, dv (as q, k, v) and one f32 gradient per requires_grad
+   * param, by name, of its param's shape, out. lse is then the forward's
+   * LSE, read. NULL / 0 for a forward kernel. */
+  const faattn_tensor *dout, *dq, *dk, *dv;
+  int32_t num_param_grads;
+  const char *const *param_grad_names;
+  const faattn_tensor *param_grads;
 } faattn_args;
 
 typedef struct faattn_runtime faattn_runtime;
@@ -89,6 +97,12 @@ FAATTN_C_API void faattn_runtime_stats(faattn_runtime *rt, int32_t *compiles, in
 /* Compiles the kernel named `kernel` (NULL or "": the spec's only one) of
  * `spec_text` through the runtime's memory and disk caches. NULL on failure. */
 FAATTN_C_API faattn_kernel *faattn_compile(faattn_runtime *rt, const char *spec_text, const char *kernel);
+/* The backward of that kernel (Runtime::compileBackward): of a forward kernel
+ * with the `backward` flag, or the kernel itself when it has mode = backward.
+ * It has no GPU code yet: faattn_launch fails, faattn_run_cpu runs it. Its
+ * info's "mode" is "backward" and each param has "requires_grad". */
+FAATTN_C_API faattn_kernel *faattn_compile_backward(faattn_runtime *rt, const char *spec_text,
+                                                    const char *kernel);
 FAATTN_C_API void faattn_kernel_destroy(faattn_kernel *k);
 /* The checked spec as JSON: name, heads, head dims, dtype, out_dtype, layout,
  * mode, target, scale, return_lse, varlen, page, params (name, dtype, dims),
@@ -102,8 +116,9 @@ FAATTN_C_API int32_t faattn_validate(faattn_kernel *k, const faattn_args *args);
 FAATTN_C_API int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device, void *stream);
 /* Runs the kernel on the CPU (the CPU execution path: f32 storage and
  * compute, JIT-compiled on first use and kept with the kernel): q, k, v and
- * out are f32 host tensors, contiguous; the other tensors as for a launch.
- * The launch checks run first, with q, k, v and out taken as the spec's dtype. */
+ * out (and a backward's dout, dq, dk, dv) are f32 host tensors, contiguous;
+ * the other tensors as for a launch. The launch checks run first, with
+ * those taken as the spec's dtype. */
 FAATTN_C_API int32_t faattn_run_cpu(faattn_kernel *k, const faattn_args *args);
 
 #ifdef __cplusplus

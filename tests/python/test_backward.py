@@ -1,0 +1,251 @@
+"""Autograd through faattn: a spec with the `backward` flag trains. On CPU tensors the
+backward kernel runs through the CPU path; its dq, dk, dv and param gradients are checked
+against float64 autograd of the same attention written in PyTorch. On CUDA tensors the
+backward has no GPU kernel yet and says so."""
+import math
+import re
+
+import pytest
+import torch
+from torch import nn
+
+import faattn
+from conftest import DEVICE, rel_l2
+
+# f32 CPU loops against float64 autograd: faattn-run --cpu's threshold for dq, dk, dv
+# (--backward-tolerance 5e-5, set from its measurement: at most 1.8e-5 over its backward
+# specs and 160 random ones). This file's three spec cases measured 1.9e-7 to 3.1e-7
+# (dq, dk, dv) and 7.8e-8 to 7.7e-7 (the param gradients) on 2026-12-04.
+TOL = 5e-5
+
+cpu_only = pytest.mark.skipif(DEVICE != "cpu", reason="the backward runs on the CPU path only")
+
+
+def raises(msg):
+    return pytest.raises(faattn.FaattnError, match="^" + re.escape(msg) + "$")
+
+
+def ref_attention(q, k, v, score_mod=None, mask_mod=None, scale=None):
+    """Differentiable float64 attention from (b, h, s, d) tensors (GQA by repetition);
+    fully masked rows give 0 and gradients of 0 (no NaN through their softmax)."""
+    B, H, SQ, D = q.shape
+    HKV, SKV = k.shape[1], k.shape[2]
+    k = k.repeat_interleave(H // HKV, dim=1)
+    v = v.repeat_interleave(H // HKV, dim=1)
+    s = (q @ k.transpose(-1, -2)) * (1 / math.sqrt(D) if scale is None else scale)
+    h = torch.arange(H).view(1, H, 1, 1)
+    qi = torch.arange(SQ).view(1, 1, SQ, 1)
+    ki = torch.arange(SKV).view(1, 1, 1, SKV)
+    if score_mod is not None:
+        s = score_mod(s, h, qi, ki)
+    if mask_mod is None:
+        return torch.softmax(s, dim=-1) @ v
+    keep = mask_mod(h, qi, ki).expand(B, H, SQ, SKV)
+    empty = ~keep.any(dim=-1, keepdim=True)
+    s = torch.where(keep, s, torch.full_like(s, -math.inf))
+    s = torch.where(empty, torch.zeros_like(s), s)
+    p = torch.softmax(s, dim=-1) * (~empty)
+    return p @ v
+
+
+def leaf(x):
+    return x.detach().clone().requires_grad_(True)
+
+
+def bshd(b, s, h, d, gen):
+    """(b, h, s, d) views of contiguous (b, s, h, d) f32 memory (the spec's bshd layout)."""
+    return torch.randn(b, s, h, d, generator=gen).transpose(1, 2)
+
+
+def run_both(attn, q, k, v, params, score_mod, mask_mod, learnable):
+    """faattn's gradients and float64 autograd's, for dout random."""
+    g = torch.Generator().manual_seed(11)
+    xs = [leaf(t) for t in (q, k, v)]
+    ps = {n: (leaf(p) if n in learnable else p) for n, p in params.items()}
+    out = attn(*xs, **ps)
+    dout = torch.randn(out.shape, generator=g)
+    out.backward(dout)
+    got = [x.grad for x in xs] + [ps[n].grad for n in learnable]
+    rx = [leaf(t.double()) for t in (q, k, v)]
+    rp = {n: (leaf(p.double()) if n in learnable else p.double()) for n, p in params.items()}
+    want_out = ref_attention(*rx, score_mod=lambda s, h, qi, ki: score_mod(s, h, qi, ki, rp),
+                             mask_mod=mask_mod)
+    want_out.backward(dout.double())
+    want = [x.grad for x in rx] + [rp[n].grad for n in learnable]
+    assert rel_l2(out.detach(), want_out.detach()) < 1e-5
+    return got, want
+
+
+CASES = {
+    # GQA 4:2, Gemma-2's soft-cap and a causal window; no params.
+    "softcap_window": ("""kernel t { heads = 4 : 2; head_dim = 32; dtype = bf16; backward
+        score = 30.0 * tanh(score / 30.0)
+        mask = q_idx >= kv_idx && q_idx - kv_idx < 24 }""",
+                       {}, (), lambda s, h, qi, ki, p: 30.0 * torch.tanh(s / 30.0),
+                       lambda h, qi, ki: (qi >= ki) & (qi - ki < 24)),
+    # Learnable ALiBi slopes and a learnable scalar temperature (their gradients reduced into
+    # their declared shapes), causal.
+    "alibi_temperature": ("""kernel t { heads = 4; head_dim = 48; dtype = bf16; backward
+        mask = causal
+        param slopes : f32[heads] requires_grad
+        param temperature : f32 requires_grad
+        score = (score - slopes[h] * abs(q_idx - kv_idx)) / temperature }""",
+                          {"slopes": torch.tensor([0.5, 0.25, 0.125, 0.0625]),
+                           "temperature": torch.tensor(1.3)},
+                          ("slopes", "temperature"),
+                          lambda s, h, qi, ki, p: (s - p["slopes"].view(1, -1, 1, 1)
+                                                   * (qi - ki).abs()) / p["temperature"],
+                          lambda h, qi, ki: qi >= ki),
+    # A per-head bias the score reads through `where` (only its taken branch gets a
+    # gradient), and a fixed param without requires_grad; no mask.
+    "where_bias": ("""kernel t { heads = 2; head_dim = 16; dtype = bf16; backward
+        param bias : f32[heads] requires_grad
+        param cut : f32[heads]
+        score = where(score > cut[h], score + bias[h], score * 0.5) }""",
+                   {"bias": torch.tensor([0.3, -0.7]), "cut": torch.tensor([0.1, -0.2])},
+                   ("bias",),
+                   lambda s, h, qi, ki, p: torch.where(
+                       s > p["cut"].view(1, -1, 1, 1), s + p["bias"].view(1, -1, 1, 1), s * 0.5),
+                   None),
+}
+
+
+@cpu_only
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_gradients_match_float64(case):
+    text, params, learnable, score_mod, mask_mod = CASES[case]
+    attn = faattn.compile(text)
+    hq, hkv, d = attn.info["heads_q"], attn.info["heads_kv"], attn.info["head_dim_qk"]
+    g = torch.Generator().manual_seed(5)
+    # Odd sizes: 2 sequences of 37 queries over 53 keys.
+    q, k, v = bshd(2, 37, hq, d, g), bshd(2, 53, hkv, d, g), bshd(2, 53, hkv, d, g)
+    got, want = run_both(attn, q, k, v, params, score_mod, mask_mod, learnable)
+    names = ["dq", "dk", "dv"] + [f"d{n}" for n in learnable]
+    for name, a, b in zip(names, got, want):
+        assert a is not None, name
+        assert a.shape == b.shape, name
+        assert torch.isfinite(a).all(), name
+        assert rel_l2(a, b) < TOL, (name, rel_l2(a, b))
+
+
+@cpu_only
+def test_fully_masked_rows_get_zero_gradients():
+    # Rows 0-4 see no key: their out is 0 and so are their gradients (never NaN).
+    attn = faattn.compile("""kernel t { heads = 2; head_dim = 32; dtype = bf16; backward
+        mask = kv_idx + 5 <= q_idx }""")
+    g = torch.Generator().manual_seed(3)
+    q, k, v = bshd(1, 19, 2, 32, g), bshd(1, 23, 2, 32, g), bshd(1, 23, 2, 32, g)
+    got, want = run_both(attn, q, k, v, {}, lambda s, h, qi, ki, p: s,
+                         lambda h, qi, ki: ki + 5 <= qi, ())
+    dq = got[0]
+    assert torch.equal(dq[:, :, :5], torch.zeros_like(dq[:, :, :5]))
+    for a, b in zip(got, want):
+        assert rel_l2(a, b) < TOL
+
+
+@cpu_only
+def test_varlen_gradients():
+    attn = faattn.compile("""kernel t { heads = 4 : 2; head_dim = 32; dtype = bf16; varlen
+        mask = causal; backward }""")
+    g = torch.Generator().manual_seed(9)
+    lens_q, lens_kv = [17, 1, 30], [20, 9, 30]
+    cu_q = torch.tensor([0] + list(torch.tensor(lens_q).cumsum(0)), dtype=torch.int32)
+    cu_kv = torch.tensor([0] + list(torch.tensor(lens_kv).cumsum(0)), dtype=torch.int32)
+    # (total, heads, dim) memory passed heads first.
+    q = leaf(torch.randn(sum(lens_q), 4, 32, generator=g).transpose(0, 1))
+    k = leaf(torch.randn(sum(lens_kv), 2, 32, generator=g).transpose(0, 1))
+    v = leaf(torch.randn(sum(lens_kv), 2, 32, generator=g).transpose(0, 1))
+    out = attn(q, k, v, cu_seqlens_q=cu_q, cu_seqlens_kv=cu_kv, max_seqlen_q=max(lens_q))
+    dout = torch.randn(out.shape, generator=g)
+    out.backward(dout)
+    # The reference per sequence, on each one's own indices, gathered into packed gradients
+    # (compared whole: the 1-query sequence's dk is 0 by itself).
+    want = [torch.zeros(x.shape, dtype=torch.float64) for x in (q, k, v)]
+    for b in range(3):
+        qs, ks = slice(cu_q[b], cu_q[b + 1]), slice(cu_kv[b], cu_kv[b + 1])
+        rq, rk, rv = (leaf(x.detach()[None, :, s].double()) for x, s in ((q, qs), (k, ks), (v, ks)))
+        ref = ref_attention(rq, rk, rv, mask_mod=lambda h, qi, ki: qi >= ki)
+        ref.backward(dout[None, :, qs].double())
+        want[0][:, qs], want[1][:, ks], want[2][:, ks] = rq.grad[0], rk.grad[0], rv.grad[0]
+    for name, a, w in zip(("dq", "dk", "dv"), (q.grad, k.grad, v.grad), want):
+        assert rel_l2(a, w) < TOL, (name, rel_l2(a, w))
+
+
+@cpu_only
+def test_a_compiled_block_trains():
+    """torch.compile(fullgraph=True) of a projection, faattn and a loss: the weights'
+    gradients are those of the same block with float64 attention."""
+    text = """kernel blk { heads = 4 : 2; head_dim = 16; dtype = bf16; backward
+        score = 20.0 * tanh(score / 20.0); mask = causal }"""
+    attn = faattn.compile(text)
+    torch.manual_seed(0)
+    proj = nn.Linear(64, (4 + 2 + 2) * 16, bias=False)
+
+    def block(x, attention):
+        b, s, _ = x.shape
+        q, k, v = proj(x).split([64, 32, 32], dim=-1)
+        q = q.reshape(b, s, 4, 16).contiguous().transpose(1, 2)
+        k = k.reshape(b, s, 2, 16).contiguous().transpose(1, 2)
+        v = v.reshape(b, s, 2, 16).contiguous().transpose(1, 2)
+        return attention(q, k, v).square().mean()
+
+    x = torch.randn(2, 29, 64)
+    torch._dynamo.reset()
+    loss = torch.compile(lambda t: block(t, attn), backend="aot_eager", fullgraph=True)(x)
+    loss.backward()
+    got = proj.weight.grad.clone()
+    proj.weight.grad = None
+    proj.double()
+    want = block(x.double(), lambda q, k, v: ref_attention(
+        q, k, v, score_mod=lambda s, h, qi, ki: 20.0 * torch.tanh(s / 20.0),
+        mask_mod=lambda h, qi, ki: qi >= ki))
+    want.backward()
+    assert rel_l2(got, proj.weight.grad) < TOL
+
+
+def test_a_spec_without_backward_says_how_to_get_one():
+    attn = faattn.compile("kernel nb { heads = 2; head_dim = 32; dtype = bf16 }")
+    g = torch.Generator().manual_seed(1)
+    dt = torch.float32 if DEVICE == "cpu" else torch.bfloat16
+    q = leaf(bshd(1, 8, 2, 32, g).to(dt).to(DEVICE))
+    out = attn(q, q.detach(), q.detach())
+    with raises("kernel 'nb' has no backward: add the `backward` flag to its spec (a forward "
+                "kernel then also yields its backward), or write it with mode = backward"):
+        out.sum().backward()
+
+
+@cpu_only
+def test_a_loss_through_the_lse_is_refused():
+    attn = faattn.compile("kernel tl { heads = 2; head_dim = 32; dtype = bf16; backward }")
+    g = torch.Generator().manual_seed(2)
+    q = leaf(bshd(1, 8, 2, 32, g))
+    out, lse = attn(q, q.detach(), q.detach(), return_lse=True)
+    assert lse.shape == (1, 2, 8)
+    with raises("faattn: kernel 'tl': the backward takes the gradient of out only; a loss that "
+                "depends on the returned lse has no backward"):
+        (out.sum() + lse.sum()).backward()
+
+
+def test_backward_kernel_info():
+    attn = faattn.compile("""kernel bi { heads = 2; head_dim = 32; dtype = bf16; backward
+        param s : f32[heads] requires_grad
+        param c : f32[heads]
+        score = score * s[h] + c[h] }""")
+    assert attn.info["backward"] and attn.info["mode"] == "forward"
+    assert attn.info["return_lse"]  # the flag makes the forward write it
+    bk = attn.backward_kernel()
+    assert bk.info["mode"] == "backward" and not bk.info["backward"]
+    assert {p["name"]: p["requires_grad"] for p in bk.info["params"]} == {"s": True, "c": False}
+    assert attn.backward_kernel() is bk  # compiled once
+
+
+@pytest.mark.skipif(DEVICE != "cuda", reason="the GPU's message")
+def test_gpu_backward_is_not_there_yet():
+    attn = faattn.compile("kernel gb { heads = 2; head_dim = 32; dtype = bf16; backward }")
+    g = torch.Generator().manual_seed(4)
+    q = leaf(bshd(1, 64, 2, 32, g).to(torch.bfloat16).to(DEVICE))
+    out = attn(q, q.detach(), q.detach())
+    with raises("faattn: the backward of kernel 'gb' has no GPU kernel yet (it runs on CPU "
+                "tensors, through the CPU path); on the GPU, run the forward under "
+                "torch.no_grad() or train with SDPA/FlexAttention"):
+        out.float().sum().backward()

@@ -1,0 +1,206 @@
+//===- RuntimeBackwardTest.cpp - The backward through the runtime's API --===//
+//
+// Runtime::compileBackward (the backward of a forward kernel with the
+// `backward` flag, or a mode = backward kernel), the backward's launch
+// arguments (dout, dq, dk, dv, the param gradients) and every message of
+// their checks, and launch() of a kernel without GPU code returning an
+// error. No GPU: the checks never dereference the tensors.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeTestSupport.h"
+
+namespace faattn::runtime_test {
+namespace {
+
+// GQA 8:2, a learnable ALiBi slope per head and a fixed per-head bias.
+const char *const kTrain = R"(
+kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; backward
+  param slopes : f32[heads] requires_grad
+  param bias : f32[heads]
+  score = score - slopes[h] * (q_idx - kv_idx) + bias[h] }
+)";
+
+/// Valid arguments of kTrain's backward (distinct fake addresses).
+LaunchArgs backwardArgs() {
+  LaunchArgs a;
+  a.q = {region(0), DType::BF16, {2, 100, 8, 64}};
+  a.k = {region(1), DType::BF16, {2, 77, 2, 64}};
+  a.v = {region(2), DType::BF16, {2, 77, 2, 64}};
+  a.out = {region(3), DType::BF16, {2, 100, 8, 64}};
+  a.lse = Tensor{region(4), DType::F32, {2, 8, 100}};
+  a.params = {{"slopes", Tensor{region(5), DType::F32, {8}}},
+              {"bias", Tensor{region(6), DType::F32, {8}}}};
+  a.dout = Tensor{region(7), DType::BF16, {2, 100, 8, 64}};
+  a.dq = Tensor{region(8), DType::BF16, {2, 100, 8, 64}};
+  a.dk = Tensor{region(9), DType::BF16, {2, 77, 2, 64}};
+  a.dv = Tensor{region(10), DType::BF16, {2, 77, 2, 64}};
+  a.paramGrads = {{"slopes", Tensor{region(11), DType::F32, {8}}}};
+  return a;
+}
+
+class RuntimeBackward : public ::testing::Test {
+protected:
+  static RuntimeOptions noDiskCache() {
+    RuntimeOptions o;
+    o.cacheDir = "";
+    return o;
+  }
+  Runtime rt{noDiskCache()};
+  Kernel backward() {
+    auto k = rt.compileBackward(kTrain);
+    EXPECT_TRUE(k) << k.error();
+    return *k;
+  }
+};
+
+TEST_F(RuntimeBackward, ValidArgumentsPassInTheABIOrder) {
+  Kernel k = backward();
+  EXPECT_EQ(k.name(), "train");
+  LaunchArgs a = backwardArgs();
+  auto tensors = k.argTensors(a);
+  ASSERT_TRUE(tensors) << tensors.error();
+  // kernelArgs' order: q k v out lse dout dq dk dv, the params, the gradients.
+  std::vector<const Tensor *> want = {&a.q,      &a.k,  &a.v,  &a.out, &*a.lse,
+                                      &*a.dout,  &*a.dq, &*a.dk, &*a.dv};
+  // The params in the spec's (sorted) order: bias, slopes.
+  want.push_back(&a.params[1].second);
+  want.push_back(&a.params[0].second);
+  want.push_back(&a.paramGrads[0].second);
+  EXPECT_EQ(*tensors, want);
+  std::vector<std::string> names;
+  for (const KernelArg &arg : k.compiled().args)
+    names.push_back(arg.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"q", "k", "v", "out", "lse", "dout", "dq", "dk",
+                                             "dv", "param:bias", "param:slopes",
+                                             "grad:slopes"}));
+}
+
+TEST_F(RuntimeBackward, EveryErrorHasItsMessage) {
+  Kernel k = backward();
+  const std::string pre = "launch of kernel 'train': ";
+  struct Case {
+    std::function<void(LaunchArgs &)> edit;
+    std::string message;
+  } cases[] = {
+      {[](LaunchArgs &a) { a.lse.reset(); },
+       "a backward kernel reads the forward's LSE: tensor 'lse' (batch, heads, seq_q) f32 is "
+       "missing"},
+      {[](LaunchArgs &a) { a.dout.reset(); },
+       "a backward kernel needs tensor 'dout' (shaped as 'out')"},
+      {[](LaunchArgs &a) { a.dk.reset(); },
+       "a backward kernel needs tensor 'dk' (shaped as 'k')"},
+      {[](LaunchArgs &a) { a.dq->dtype = DType::F16; }, "tensor 'dq' must be bf16, got f16"},
+      {[](LaunchArgs &a) { a.dv->shape = {2, 76, 2, 64}; },
+       "tensor 'dv' must have the shape of tensor 'v'"},
+      {[](LaunchArgs &a) { a.dout->shape = {2, 100, 8}; }, "tensor 'dout' must have rank 4, got 3"},
+      {[](LaunchArgs &a) { a.dq->data = nullptr; }, "tensor 'dq' has a null pointer"},
+      {[](LaunchArgs &a) { a.paramGrads.clear(); },
+       "the gradient of param 'slopes' (requires_grad) is missing"},
+      {[](LaunchArgs &a) { a.paramGrads.push_back({"bias", Tensor{region(12), DType::F32, {8}}}); },
+       "a gradient is given for param 'bias', which does not have requires_grad"},
+      {[](LaunchArgs &a) { a.paramGrads.push_back({"temp", Tensor{region(12), DType::F32, {8}}}); },
+       "a gradient is given for 'temp', but the spec has no param 'temp'"},
+      {[](LaunchArgs &a) { a.paramGrads.push_back(a.paramGrads[0]); },
+       "the gradient of param 'slopes' is given twice"},
+      {[](LaunchArgs &a) { a.paramGrads[0].second.dtype = DType::BF16; },
+       "tensor 'grad slopes' must be f32, got bf16"},
+      {[](LaunchArgs &a) { a.paramGrads[0].second.shape = {4}; },
+       "the gradient of param 'slopes' must have the param's shape"},
+      // The gradients are written: none may share memory with what is read
+      // (the forward's out, LSE and dout included) or with each other.
+      {[](LaunchArgs &a) { a.dq->data = a.out.data; },
+       "tensor 'dq' overlaps tensor 'out' (an output must not share memory with another "
+       "tensor)"},
+      {[](LaunchArgs &a) { a.dk->data = a.dout->data; },
+       "tensor 'dk' overlaps tensor 'dout' (an output must not share memory with another "
+       "tensor)"},
+      {[](LaunchArgs &a) { a.paramGrads[0].second.data = a.params[0].second.data; },
+       "tensor 'grad slopes' overlaps tensor 'param slopes' (an output must not share memory "
+       "with another tensor)"},
+      {[](LaunchArgs &a) { a.dv->data = a.dk->data; },
+       "tensor 'dv' overlaps tensor 'dk' (an output must not share memory with another "
+       "tensor)"},
+  };
+  for (const Case &c : cases)
+    EXPECT_EQ(errorOf(k, backwardArgs(), c.edit), pre + c.message);
+}
+
+TEST_F(RuntimeBackward, ForwardKernelsRefuseTheBackwardsArguments) {
+  // kSpec has no backward flag (the stand-in compiler makes its forward).
+  std::optional<Kernel> fwd = fakeKernel(freshDir("backward-forward"), kSpec);
+  ValidArgs v;
+  EXPECT_TRUE(fwd->validate(v.a)) << fwd->validate(v.a).message();
+  EXPECT_EQ(errorOf(*fwd, v.a, [](LaunchArgs &x) { x.dq = x.q; }),
+            "launch of kernel 'causal': tensor 'dq' is only for backward kernels, this one is "
+            "a forward kernel");
+  EXPECT_EQ(errorOf(*fwd, v.a,
+                    [](LaunchArgs &x) {
+                      x.paramGrads = {{"slopes", Tensor{region(9), DType::F32, {8}}}};
+                    }),
+            "launch of kernel 'causal': param gradients ('slopes') are only for backward "
+            "kernels, this one is a forward kernel");
+}
+
+TEST_F(RuntimeBackward, KernelsWithoutABackward) {
+  auto none = rt.compileBackward(kSpec);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error(), "kernel 'causal' has no backward: add the `backward` flag to its "
+                          "spec (a forward kernel then also yields its backward), or write it "
+                          "with mode = backward");
+  auto unknown = rt.compileBackward(kTrain, "nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error(), "the spec has no kernel named 'nope' (it has train)");
+  auto bad = rt.compileBackward("kernel x { heads = 2; head_dim = 64; backward; mode = decode }");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().rfind("spec error:\n", 0), 0u) << bad.error();
+}
+
+TEST_F(RuntimeBackward, ModeBackwardIsTheSameKernel) {
+  // The backward written out: the same ABI as the flag's.
+  const char *written = R"(
+kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; mode = backward
+  param slopes : f32[heads] requires_grad
+  param bias : f32[heads]
+  score = score - slopes[h] * (q_idx - kv_idx) + bias[h] }
+)";
+  auto viaCompile = rt.compile(written);
+  auto viaBackward = rt.compileBackward(written);
+  ASSERT_TRUE(viaCompile) << viaCompile.error();
+  ASSERT_TRUE(viaBackward) << viaBackward.error();
+  Kernel flag = backward();
+  EXPECT_EQ(viaCompile->compiled().args, flag.compiled().args);
+  EXPECT_EQ(viaBackward->compiled().args, flag.compiled().args);
+  EXPECT_TRUE(viaCompile->validate(backwardArgs()));
+}
+
+TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
+  Kernel k = backward();
+  // The arguments are checked first, then the missing GPU code is reported
+  // (before any driver call: the same on a machine without a GPU).
+  EXPECT_EQ(k.launch(LaunchArgs()).message(),
+            "launch of kernel 'train': tensor 'q' must have rank 4, got 0");
+  EXPECT_EQ(k.launch(backwardArgs()).message(),
+            "launch of kernel 'train': mode = backward has no GPU code yet (it runs on the CPU "
+            "path)");
+  EXPECT_EQ(k.compiled().mapping, "none");
+  EXPECT_TRUE(k.compiled().ptx.empty());
+}
+
+TEST_F(RuntimeBackward, Varlen) {
+  auto k = rt.compileBackward(
+      "kernel vb { heads = 8 : 2; head_dim = 64; varlen; mask = causal; backward }");
+  ASSERT_TRUE(k) << k.error();
+  LaunchArgs a = varlenArgs();
+  a.dout = Tensor{region(7), DType::BF16, {100, 8, 64}};
+  a.dq = Tensor{region(8), DType::BF16, {100, 8, 64}};
+  a.dk = Tensor{region(9), DType::BF16, {77, 2, 64}};
+  a.dv = Tensor{region(10), DType::BF16, {77, 2, 64}};
+  EXPECT_TRUE(k->validate(a)) << k->validate(a).message();
+  a.lse.reset();
+  EXPECT_EQ(k->validate(a).message(),
+            "launch of kernel 'vb': a backward kernel reads the forward's LSE: tensor 'lse' "
+            "(heads, total_q) f32 is missing");
+}
+
+} // namespace
+} // namespace faattn::runtime_test
