@@ -1,0 +1,150 @@
+"""The backward's peers in one run on one GPU: issue 22's grid and variants.
+
+Times the backward alone (dq, dk, dv from a saved forward: `out.backward(dout)`, the grads
+reset between calls, triton.testing.do_bench, median) of PyTorch's SDPA (cuDNN and flash
+backends) and of the compiled FlexAttention, and writes one JSON with the device, date, commit
+and one row per shape. faattn has no GPU backward kernel yet (it runs on the CPU path), so its
+column is absent: these are the figures a faattn backward is set against (issue 22's targets:
+>= 1.0x cuDNN and 1.7x flash on the grid, >= 2.0x FlexAttention on the variants, learnable ALiBi
+slopes within 1.15x of fixed ones).
+FLOP convention (FlashAttention): backward = 2.5 x the forward's 4 * B * H * S_q * S_kv * D,
+halved when causal; the window counts the (q, kv) pairs it keeps.
+"""
+import argparse, datetime, json, os, subprocess, sys
+
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from triton.testing import do_bench
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--out", required=True)
+ap.add_argument("--parts", default="grid,variants", help="grid, variants")
+args = ap.parse_args()
+parts = set(args.parts.split(","))
+dev = "cuda"
+torch.manual_seed(0)
+
+try:
+    from torch.nn.attention.flex_attention import create_block_mask, flex_attention
+    import torch._dynamo
+    torch._dynamo.config.cache_size_limit = 64  # one compile per row (see bench.py)
+    flex_compiled = torch.compile(flex_attention, dynamic=False)
+except Exception:  # an older PyTorch
+    flex_compiled = None
+
+
+def backward_ms(forward, inputs):
+    """Median ms of the backward alone: one forward kept, its graph retained, then
+    out.backward(dout) timed with the inputs' grads reset before each call."""
+    try:
+        out = forward()
+        dout = torch.randn_like(out)
+        fn = lambda: out.backward(dout, retain_graph=True)
+        fn()
+        torch.cuda.synchronize()
+        return do_bench(fn, warmup=10, rep=50, grad_to_none=inputs, return_mode="median")
+    except Exception as e:  # a backend that refuses the shape
+        print(f"backward failed: {e}", file=sys.stderr)
+        return None
+
+
+def leaf(B, H, S, D):
+    return torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16, requires_grad=True)
+
+
+def row(name, D, S, causal, flex_mask=None, flex_score=None, sdpa=True, window=None,
+        learnable=None):
+    H = 2048 // D
+    B = max(1, 16384 // S)
+    pairs = S * S / (2 if causal else 1)
+    if window:
+        pairs = sum(min(i + 1, window) for i in range(S))
+    flops = 2.5 * 4 * B * H * pairs * D
+    q, k, v = leaf(B, H, S, D), leaf(B, H, S, D), leaf(B, H, S, D)
+    inputs = [q, k, v] + list(learnable or [])
+    peers = {}
+    if sdpa:
+        for peer, be in (("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION),
+                         ("sdpa_flash", SDPBackend.FLASH_ATTENTION)):
+            def fwd(be=be):
+                with sdpa_kernel([be]):
+                    return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+            t = backward_ms(fwd, inputs)
+            peers[peer] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+    if flex_compiled is not None and (flex_mask or flex_score):
+        torch._dynamo.reset()
+        bm = create_block_mask(flex_mask, None, None, S, S, device=dev) if flex_mask else None
+        t = backward_ms(lambda: flex_compiled(q, k, v, score_mod=flex_score, block_mask=bm),
+                        inputs)
+        peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
+    r = {"spec": name, "mode": "backward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
+         "S_kv": S, "D": D, "causal": causal, "learnable": bool(learnable),
+         "faattn": {"ms": None, "error": "no GPU backward kernel yet (issue 22)"}, "peers": peers}
+    print(json.dumps(r), flush=True)
+    rows.append(r)
+    del q, k, v
+    torch.cuda.empty_cache()
+
+
+def causal_mask(b, h, i, j):
+    return i >= j
+
+
+rows = []
+if "grid" in parts:
+    # Issue 22's grid: bf16, 16k tokens, hidden 2048 (FlexAttention too, causal rows only
+    # through its block mask, plain rows with an identity score_mod).
+    for D in (64, 128, 256):
+        for S in (1024, 4096, 16384):
+            for causal in (False, True):
+                row(f"g{D}{'c' if causal else ''}", D, S, causal,
+                    causal_mask if causal else None,
+                    None if causal else (lambda s, b, h, i, j: s))
+
+if "variants" in parts:
+    # The variants at head_dim 128 against FlexAttention's backward.
+    slopes = torch.rand(16, device=dev) * 0.99 + 0.01
+    learnt = slopes.clone().requires_grad_(True)
+
+    def alibi_score(score, b, h, i, j):
+        return score - slopes[h] * (i - j)
+
+    def alibi_learnt(score, b, h, i, j):
+        return score - learnt[h] * (i - j)
+
+    def softcap_score(score, b, h, i, j):
+        return 50.0 * torch.tanh(score / 50.0)
+
+    def window_mask(b, h, i, j):
+        return (i >= j) & (i - j < 1024)
+
+    for S in (4096, 16384):
+        g = torch.Generator().manual_seed(S)  # documents as bench.py draws them
+        lens, total = [], 0
+        while total < S:
+            n = int(torch.randint(1, max(2, S // 3 + 1), (1,), generator=g))
+            lens.append(min(n, S - total))
+            total += lens[-1]
+        doc = torch.repeat_interleave(torch.arange(len(lens), dtype=torch.int32),
+                                      torch.tensor(lens)).to(dev)
+
+        def document_mask(b, h, i, j):
+            return (doc[i] == doc[j]) & (i >= j)
+
+        row("window1024", 128, S, False, window_mask, sdpa=False, window=1024)
+        row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False)
+        row("alibi_learnt", 128, S, True, causal_mask, alibi_learnt, sdpa=False,
+            learnable=[learnt])
+        row("softcap", 128, S, True, causal_mask, softcap_score, sdpa=False)
+        row("document", 128, S, True, document_mask, sdpa=False)
+
+commit_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bundle", "COMMIT")
+commit = (open(commit_file).read().strip() if os.path.exists(commit_file) else
+          subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+          or "unknown")
+out = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
+       "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
+       "rows": rows}
+json.dump(out, open(args.out, "w"), indent=1)
+print(f"wrote {args.out}: {len(rows)} rows")
