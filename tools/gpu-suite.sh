@@ -7,7 +7,8 @@
 #
 # Writes: $OUT/gpu-tests.txt (one line per kernel and shape), $OUT/quickstart.txt, $OUT/sanitizer.txt,
 # $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json,
-# $OUT/python-tests.txt (the Python package's pytest suite on CUDA tensors: part `python`).
+# $OUT/python-tests.txt (the Python package's pytest suite on CUDA tensors: part `python`),
+# $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -190,6 +191,12 @@ fi
 if [[ " $PARTS " == *" bench "* ]]; then
 echo "== benchmarks"
 python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
+fi
+if [[ " $PARTS " == *" backward-peers "* ]]; then
+# Not in the default parts: issue 22's grid and variants for the peers' backward alone
+# (faattn has no GPU backward kernel yet), a few minutes of FlexAttention compiles.
+echo "== the backward's peers (bench/bench_backward.py)"
+python3 bench/bench_backward.py --out "$OUT/bench-backward.json" || status=1
 fi
 touch "$OUT/gpu-tests.txt" "$OUT/sanitizer.txt"
 
