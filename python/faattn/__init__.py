@@ -93,7 +93,8 @@ class Kernel:
 
     def __call__(self, q, k, v, *, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
                  block_table=None, seqlens_kv=None, return_lse=None, **params):
-        """out, or (out, lse) when return_lse (default: the spec's return_lse).
+        """out, or (out, lse) when return_lse (default: the spec's return_lse, except for a
+        spec with the `backward` flag, below).
 
         q (batch, heads, seq_q, head_dim) and k, v (batch, kv_heads, seq_kv,
         head_dim), in memory as the spec's layout; varlen: (heads, total,

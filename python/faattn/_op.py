@@ -212,12 +212,18 @@ def _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_se
     bk = kern.backward_kernel()  # raises when the spec has no backward
     info = bk.info
     rq, rkv = _ranks(info)
-    f32 = [_physical(info, what, t, r).to(torch.float32).contiguous()
-           for what, t, r in (("q", q, rq), ("k", k, rkv), ("v", v, rkv), ("out", out, rq))]
-    # dout arrives in whatever strides autograd gives: its f32 copy in the spec's layout.
-    dout = _logical(info, torch.empty(f32[3].shape, dtype=torch.float32), rq)
-    dout.copy_(grad_out)
-    dout = _physical(info, "dout", dout, rq)
+
+    def host(t, rank):
+        # A contiguous f32 copy in the spec's layout (the physical tensor), whatever strides
+        # the saved tensor or autograd's gradient arrives with (a compiler may re-stride
+        # them; the forward checked the layout of what the user passed). For bshd the
+        # physical shape is the logical one with heads and sequence swapped.
+        phys = torch.empty(_logical(info, t, rank).shape, dtype=torch.float32)
+        _logical(info, phys, rank).copy_(t)
+        return phys
+
+    f32 = [host(t, r) for t, r in ((q, rq), (k, rkv), (v, rkv), (out, rq))]
+    dout = host(grad_out, rq)
     grads = [torch.empty_like(x) for x in f32[:3]]
     names = [p["name"] for p in info["params"]]
     learnable = [p["name"] for p in info["params"] if p["requires_grad"]]
@@ -242,7 +248,7 @@ def _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_se
     return [dq, dk, dv] + [pgrads[n].to(p.dtype) for n, p in zip(names, params) if n in pgrads]
 
 
-@torch.library.custom_op("faattn::attention_backward", mutates_args=())
+@torch.library.custom_op("faattn::attention_backward", mutates_args=(), tags=_TAGS)
 def attention_backward(kernel: str, grad_out: torch.Tensor, q: torch.Tensor, k: torch.Tensor,
                        v: torch.Tensor, out: torch.Tensor, lse: torch.Tensor,
                        grad_lse: Optional[torch.Tensor], params: List[torch.Tensor],
@@ -280,12 +286,19 @@ def _setup_context(ctx, inputs, output):
      seqlens_kv) = inputs
     ctx.kernel, ctx.max_seqlen_q = kernel, max_seqlen_q
     ctx.num_inputs, ctx.num_params = len(inputs), len(params)
+    ctx.params_need_grad = [p.requires_grad for p in params]
     ctx.save_for_backward(q, k, v, output[0], output[1], cu_seqlens_q, cu_seqlens_kv, *params)
 
 
 def _backward(ctx, grad_out, grad_lse):
     q, k, v, out, lse, cu_seqlens_q, cu_seqlens_kv, *params = ctx.saved_tensors
     kern = _kernel(ctx.kernel)
+    # A param PyTorch would train but the spec gives no gradient: refused, not left untrained.
+    for p, wants in zip(kern.info["params"], ctx.params_need_grad):
+        if wants and not p["requires_grad"]:
+            raise FaattnError(f"faattn: kernel '{kern.name}': param '{p['name']}' requires grad "
+                              "in PyTorch, but the spec does not mark it requires_grad (mark "
+                              "it, or pass it detached)")
     if grad_out is None:
         grad_out = torch.zeros_like(out)
     res = attention_backward(ctx.kernel, grad_out, q, k, v, out, lse, grad_lse, params,

@@ -393,7 +393,12 @@ int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device,
     if (!toLaunchArgs(args, a))
       return 1;
     // Kernel::launch validates the arguments itself (the same messages as
-    // faattn_validate): no second pass here.
+    // faattn_validate): no second pass here. A kernel without GPU code (a
+    // backward) says so there, before any driver call.
+    if (k->kernel.compiled().ptx.empty()) {
+      Status s = k->kernel.launch(a, stream);
+      return s ? 0 : fail(s.message());
+    }
     // The device's primary context (the one PyTorch's runtime uses) current
     // on this thread, so that the kernel's module is loaded there.
     auto driver = cuda::Driver::get();
@@ -448,11 +453,8 @@ int32_t faattn_run_cpu(faattn_kernel *k, const faattn_args *args) {
       if (!t->strides.empty())
         return fail("kernel '" + name + "': the CPU path takes contiguous tensors");
     }
-    // The runtime's checks, with the storage taken as the spec's dtype.
-    DType in = k->dtype, outType = in == DType::E4M3 ? DType::BF16 : in;
-    for (Tensor *t : f32)
-      t->dtype = t == &a.out || (a.dout && t == &*a.dout) ? outType : in;
-    Result<std::vector<const Tensor *>> tensors = k->kernel.argTensors(a);
+    // The runtime's checks, with these taken as f32 (their real size).
+    Result<std::vector<const Tensor *>> tensors = k->kernel.argTensors(a, /*hostF32=*/true);
     if (!tensors)
       return fail(tensors.error());
     std::lock_guard<std::mutex> lock(k->cpuMutex);

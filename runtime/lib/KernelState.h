@@ -123,8 +123,11 @@ struct ParamTensors {
 };
 
 /// Kernel::validate's checks; `paramTensors`, when given, receives the
-/// tensors of the params and their gradients (LaunchArgs.cpp).
-Status validateLaunch(Kernel::State &st, const LaunchArgs &a, ParamTensors *paramTensors);
+/// tensors of the params and their gradients (LaunchArgs.cpp). `hostF32`:
+/// q, k, v, out (and a backward's dout, dq, dk, dv) are the CPU path's f32
+/// host tensors, checked as f32 instead of the spec's storage types.
+Status validateLaunch(Kernel::State &st, const LaunchArgs &a, ParamTensors *paramTensors,
+                      bool hostF32);
 
 /// The tensor of validated `a` that argument slot `slot` is packed from
 /// (null for the workspace and an unknown slot).

@@ -110,10 +110,13 @@ const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTen
   return nullptr;
 }
 
-Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a) const {
+Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a, bool hostF32) const {
   ParamTensors p;
-  if (Status s = validateLaunch(*state, a, &p); !s)
+  if (Status s = validateLaunch(*state, a, &p, hostF32); !s)
     return s;
+  if (state->argSlots.empty())
+    return Status::error("kernel '" + state->compiled.name +
+                         "' has no argument list (its kernel ABI)");
   std::vector<const Tensor *> out;
   for (size_t i = 0; i < state->argSlots.size(); ++i) {
     if (state->argSlots[i].kind == ArgSlot::Workspace)
@@ -129,15 +132,16 @@ Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a) cons
 
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
-  if (Status s = validateLaunch(*state, a, &paramTensors); !s)
+  if (Status s = validateLaunch(*state, a, &paramTensors, false); !s)
     return s;
   State &st = state->forArgs(a);
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
   };
   if (st.compiled.ptx.empty()) // a backward kernel (Runtime::compileBackward)
-    return fail(st.compiled.fallback.empty() ? "the kernel has no GPU code"
-                                             : st.compiled.fallback);
+    return fail(st.info.backward
+                    ? "mode = backward has no GPU code yet (it runs on the CPU path)"
+                    : "the kernel has no GPU code");
   auto driver = cuda::Driver::get();
   if (!driver)
     return fail(llvm::toString(driver.takeError()));

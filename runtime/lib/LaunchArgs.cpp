@@ -81,7 +81,8 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
 /// requires_grad param, of its param's shape (the params are checked
 /// before). A forward kernel takes none of them. `outputs` receives the
 /// written ones for the overlap checks.
-Status validateBackward(const Kernel::State &state, const LaunchArgs &a, ParamTensors *tensors,
+Status validateBackward(const Kernel::State &state, const LaunchArgs &a, bool hostF32,
+                        ParamTensors *tensors,
                         std::vector<std::pair<std::string, const Tensor *>> &outputs) {
   const KernelInfo &k = state.info;
   const std::string &name = state.compiled.name;
@@ -112,7 +113,9 @@ Status validateBackward(const Kernel::State &state, const LaunchArgs &a, ParamTe
     if (!g.t)
       return fail(std::string("a backward kernel needs tensor '") + g.what + "' (shaped as '" +
                   g.likeName + "')");
-    if (Status s = checkTensor(name, g.what, *g.t, g.dtype, g.like.shape.size()); !s)
+    if (Status s = checkTensor(name, g.what, *g.t, hostF32 ? DType::F32 : g.dtype,
+                               g.like.shape.size());
+        !s)
       return s;
     if (g.t->shape != g.like.shape)
       return fail(std::string("tensor '") + g.what + "' must have the shape of tensor '" +
@@ -163,10 +166,11 @@ Status validateBackward(const Kernel::State &state, const LaunchArgs &a, ParamTe
 } // namespace
 
 Status Kernel::validate(const LaunchArgs &a) const {
-  return validateLaunch(*state, a, nullptr);
+  return validateLaunch(*state, a, nullptr, false);
 }
 
-Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *paramTensors) {
+Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *paramTensors,
+                      bool hostF32) {
   const KernelInfo &k = state.info;
   const std::string &name = state.compiled.name;
   auto fail = [&](const std::string &msg) {
@@ -182,6 +186,11 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
     size_t rank;
   } tensors[] = {{"q", a.q, k.dtype, qRank}, {"k", a.k, k.dtype, kvRank},
                  {"v", a.v, k.dtype, kvRank}, {"out", a.out, k.outDtype, qRank}};
+  // The CPU path's f32 host tensors: checked as f32 (so that their sizes in
+  // bytes, which the overlap checks compare, are the real ones).
+  if (hostF32)
+    for (auto &t : tensors)
+      t.dtype = DType::F32;
   for (auto &[what, t, dtype, rank] : tensors)
     if (Status s = checkTensor(name, what, t, dtype, rank); !s)
       return s;
@@ -328,7 +337,7 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
 
   // A backward kernel's tensors: dout, dq, dk, dv and the gradients.
   std::vector<std::pair<std::string, const Tensor *>> gradOutputs;
-  if (Status s = validateBackward(state, a, paramTensors, gradOutputs); !s)
+  if (Status s = validateBackward(state, a, hostF32, paramTensors, gradOutputs); !s)
     return s;
 
   // The outputs (out and lse, or a backward's gradients) must not share

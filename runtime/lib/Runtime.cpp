@@ -283,6 +283,14 @@ Result<Kernel> Runtime::compileBackward(const std::string &text, const std::stri
   const spec::KernelSpec &f = **k;
   if (f.mode == spec::Mode::Backward)
     return backwardKernel(f);
+  // Kernels that cannot have one (Sema refuses the flag on them) say why.
+  const char *never = f.mode == spec::Mode::Decode ? "mode = decode"
+                      : f.pagedKVPage              ? "paged_kv"
+                      : f.dtype == spec::DType::E4M3 ? "dtype e4m3"
+                                                   : nullptr;
+  if (!f.backward && never)
+    return Status::error("kernel '" + f.name + "' has no backward: " + never +
+                         " kernels have none");
   if (!f.backward)
     return Status::error("kernel '" + f.name + "' has no backward: add the `backward` flag to "
                          "its spec (a forward kernel then also yields its backward), or write "

@@ -249,3 +249,37 @@ def test_gpu_backward_is_not_there_yet():
                 "tensors, through the CPU path); on the GPU, run the forward under "
                 "torch.no_grad() or train with SDPA/FlexAttention"):
         out.float().sum().backward()
+
+
+@cpu_only
+def test_a_param_pytorch_would_train_must_be_marked():
+    attn = faattn.compile("""kernel pm { heads = 2; head_dim = 32; dtype = bf16; backward
+        param bias : f32[heads]
+        score = score + bias[h] }""")
+    g = torch.Generator().manual_seed(6)
+    q = leaf(bshd(1, 8, 2, 32, g))
+    bias = torch.tensor([0.1, -0.2], requires_grad=True)
+    out = attn(q, q.detach(), q.detach(), bias=bias)
+    with raises("faattn: kernel 'pm': param 'bias' requires grad in PyTorch, but the spec does "
+                "not mark it requires_grad (mark it, or pass it detached)"):
+        out.sum().backward()
+    # Detached, it is a constant: q alone gets a gradient.
+    attn(q, q.detach(), q.detach(), bias=bias.detach()).sum().backward()
+    assert q.grad is not None and torch.isfinite(q.grad).all()
+
+
+@cpu_only
+def test_gradients_of_restrided_inputs():
+    """The backward's copies do not depend on the strides its saved tensors and dout have
+    (bhsd spec, dout non-contiguous)."""
+    attn = faattn.compile("""kernel rs { heads = 2; head_dim = 16; dtype = bf16; layout = bhsd
+        backward; mask = causal }""")
+    g = torch.Generator().manual_seed(8)
+    q, k, v = (leaf(torch.randn(1, 2, 21, 16, generator=g)) for _ in range(3))
+    out = attn(q, k, v)
+    dout = torch.randn(1, 21, 2, 16, generator=g).transpose(1, 2)  # non-contiguous
+    out.backward(dout)
+    rq, rk, rv = (leaf(x.detach().double()) for x in (q, k, v))
+    ref_attention(rq, rk, rv, mask_mod=lambda h, qi, ki: qi >= ki).backward(dout.double())
+    for a, w in ((q.grad, rq.grad), (k.grad, rk.grad), (v.grad, rv.grad)):
+        assert rel_l2(a, w) < TOL

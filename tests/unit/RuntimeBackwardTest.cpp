@@ -147,6 +147,19 @@ TEST_F(RuntimeBackward, KernelsWithoutABackward) {
   EXPECT_EQ(none.error(), "kernel 'causal' has no backward: add the `backward` flag to its "
                           "spec (a forward kernel then also yields its backward), or write it "
                           "with mode = backward");
+  // Those that cannot have one say why instead of suggesting the flag.
+  auto decode = rt.compileBackward("kernel d { mode = decode; heads = 8 : 2; head_dim = 64 }");
+  ASSERT_FALSE(decode);
+  EXPECT_EQ(decode.error(), "kernel 'd' has no backward: mode = decode kernels have none");
+  auto paged = rt.compileBackward(kPaged);
+  ASSERT_FALSE(paged);
+  EXPECT_EQ(paged.error(), "kernel 'pg' has no backward: mode = decode kernels have none");
+  auto pagedForward = rt.compileBackward("kernel f { heads = 2; head_dim = 64; paged_kv(page = 16) }");
+  ASSERT_FALSE(pagedForward);
+  EXPECT_EQ(pagedForward.error(), "kernel 'f' has no backward: paged_kv kernels have none");
+  auto e4m3 = rt.compileBackward("kernel e { heads = 2; head_dim = 64; dtype = e4m3 }");
+  ASSERT_FALSE(e4m3);
+  EXPECT_EQ(e4m3.error(), "kernel 'e' has no backward: dtype e4m3 kernels have none");
   auto unknown = rt.compileBackward(kTrain, "nope");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error(), "the spec has no kernel named 'nope' (it has train)");
@@ -182,6 +195,19 @@ TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
   EXPECT_EQ(k.launch(backwardArgs()).message(),
             "launch of kernel 'train': mode = backward has no GPU code yet (it runs on the CPU "
             "path)");
+  // The CPU path's executor: f32 host tensors, their real sizes in the overlap checks (dq
+  // in the second half of an f32 q is caught; checked as bf16 it would not be).
+  LaunchArgs host = backwardArgs();
+  for (Tensor *t : {&host.q, &host.k, &host.v, &host.out, &*host.dout, &*host.dq, &*host.dk,
+                    &*host.dv})
+    t->dtype = DType::F32;
+  EXPECT_TRUE(k.argTensors(host, /*hostF32=*/true));
+  host.dq->data = static_cast<char *>(host.q.data) + 2 * 100 * 8 * 64 * 2;
+  EXPECT_EQ(k.argTensors(host, true).error(),
+            "launch of kernel 'train': tensor 'dq' overlaps tensor 'q' (an output must not "
+            "share memory with another tensor)");
+  EXPECT_EQ(k.argTensors(host, false).error(),
+            "launch of kernel 'train': tensor 'q' must be bf16, got f32");
   EXPECT_EQ(k.compiled().mapping, "none");
   EXPECT_TRUE(k.compiled().ptx.empty());
 }

@@ -172,7 +172,11 @@ public:
   /// validate()'s checks, then the tensors of `args` in the order of the
   /// kernel ABI's memref arguments (compiled().args, without the split-KV
   /// workspace, which follows them): what an executor of the kernel passes.
-  Result<std::vector<const Tensor *>> argTensors(const LaunchArgs &args) const;
+  /// `hostF32`: q, k, v, out (and a backward's dout, dq, dk, dv) are f32
+  /// (the CPU execution path's storage), checked as f32 instead of the
+  /// spec's types, their sizes in bytes as such.
+  Result<std::vector<const Tensor *>> argTensors(const LaunchArgs &args,
+                                                 bool hostF32 = false) const;
   /// Split-KV kernels: the number of splits launch() uses for `args` on a
   /// GPU with `multiprocessors` SMs (1 for other kernels): args.splits when
   /// set, else the cost model's choice (Launch.cpp). Validated args.

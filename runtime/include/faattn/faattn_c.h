@@ -105,8 +105,9 @@ FAATTN_C_API faattn_kernel *faattn_compile_backward(faattn_runtime *rt, const ch
                                                     const char *kernel);
 FAATTN_C_API void faattn_kernel_destroy(faattn_kernel *k);
 /* The checked spec as JSON: name, heads, head dims, dtype, out_dtype, layout,
- * mode, target, scale, return_lse, varlen, page, params (name, dtype, dims),
- * hash and the canonical spec. Valid while the kernel lives. */
+ * mode, target, scale, return_lse, backward (the forward's flag), varlen, page,
+ * params (name, dtype, dims, requires_grad), hash and the canonical spec.
+ * Valid while the kernel lives. */
 FAATTN_C_API const char *faattn_kernel_info(faattn_kernel *k);
 
 /* The runtime's launch checks only (Kernel::validate); no GPU needed. */
