@@ -53,7 +53,6 @@ struct faattn_kernel {
   Kernel kernel;
   std::string specText, info;
   spec::Mode mode = spec::Mode::Forward;
-  DType dtype = DType::BF16; // the spec's storage type
   /// The backward of the spec's kernel of this name (faattn_compile_backward).
   bool backwardOf = false;
   std::mutex cpuMutex;
@@ -215,6 +214,15 @@ struct Descriptor {
   }
 };
 
+/// The backward of forward kernel `k` when `backward` (faattn_compile_backward
+/// of a kernel with the flag); none for a forward run or a mode = backward
+/// kernel, which is its own.
+std::optional<spec::KernelSpec> derivedBackward(const spec::KernelSpec &k, bool backward) {
+  if (!backward || k.mode == spec::Mode::Backward)
+    return std::nullopt;
+  return spec::backwardOf(k);
+}
+
 /// Builds the CPU engine of `k` (under its mutex); false with lastError.
 bool buildCpu(faattn_kernel &k) {
   if (k.cpu)
@@ -236,9 +244,7 @@ bool buildCpu(faattn_kernel &k) {
   const spec::KernelSpec *found = kernels ? findKernel(*kernels, k.kernel.name()) : nullptr;
   if (!found)
     return failBuild("kernel '" + k.kernel.name() + "': the spec no longer checks:\n" + diags);
-  std::optional<spec::KernelSpec> backward;
-  if (k.backwardOf && found->mode != spec::Mode::Backward)
-    backward = spec::backwardOf(*found);
+  std::optional<spec::KernelSpec> backward = derivedBackward(*found, k.backwardOf);
   const spec::KernelSpec *ks = backward ? &*backward : found;
   auto cpu = std::make_unique<CpuEngine>();
   mlir::DialectRegistry registry;
@@ -304,14 +310,9 @@ faattn_kernel *compileKernel(faattn_runtime *rt, const char *specText, const cha
     auto *k = new faattn_kernel(*compiled);
     k->specText = std::move(text);
     k->backwardOf = backward;
-    std::optional<spec::KernelSpec> derived; // the backward of a forward kernel
-    if (backward && ks->mode != spec::Mode::Backward)
-      derived = spec::backwardOf(*ks);
+    std::optional<spec::KernelSpec> derived = derivedBackward(*ks, backward);
     k->info = infoJson(derived ? *derived : *ks);
     k->mode = backward ? spec::Mode::Backward : ks->mode;
-    k->dtype = ks->dtype == spec::DType::F16    ? DType::F16
-               : ks->dtype == spec::DType::E4M3 ? DType::E4M3
-                                                : DType::BF16;
     return k;
   } catch (const std::exception &e) {
     fail(std::string("internal error while compiling: ") + e.what());

@@ -235,8 +235,8 @@ KernelInfo kernelInfo(const spec::KernelSpec &k) {
 
 /// A backward kernel (mode = backward): its ABI (kernelArgs) and launch
 /// checks, no GPU code (issue 22's kernels do not exist yet): launch()
-/// refuses it (compiled.fallback says why) and the CPU path runs it. Nothing
-/// is compiled, so nothing is cached.
+/// refuses it (KernelInfo::backward; compiled.fallback reports why) and the
+/// CPU path runs it. Nothing is compiled, so nothing is cached.
 Kernel backwardKernel(const spec::KernelSpec &k) {
   auto state = std::make_shared<Kernel::State>();
   state->compiled.name = k.name;
@@ -250,9 +250,16 @@ Kernel backwardKernel(const spec::KernelSpec &k) {
   return Kernel(state);
 }
 
-/// The checked kernel `kernelName` of `kernels` (the only one when empty).
-Result<const spec::KernelSpec *> findKernel(const std::vector<spec::KernelSpec> &kernels,
-                                            const std::string &kernelName) {
+/// `text` parsed and checked into `parsed` (the caller keeps it: the result
+/// points into it), and its kernel `kernelName` (the only one when empty).
+Result<const spec::KernelSpec *> checkedKernel(llvm::SourceMgr &sm, const std::string &text,
+                                               const std::string &kernelName,
+                                               std::optional<std::vector<spec::KernelSpec>> &parsed) {
+  std::string diags;
+  parsed = spec::parseAndCheckText(sm, text, "<spec>", diags);
+  if (!parsed)
+    return Status::error("spec error:\n" + diags);
+  const std::vector<spec::KernelSpec> &kernels = *parsed;
   std::string names;
   const spec::KernelSpec *k = nullptr;
   for (const spec::KernelSpec &c : kernels) {
@@ -273,11 +280,8 @@ Result<const spec::KernelSpec *> findKernel(const std::vector<spec::KernelSpec> 
 
 Result<Kernel> Runtime::compileBackward(const std::string &text, const std::string &kernelName) {
   llvm::SourceMgr sm;
-  std::string diags;
-  auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
-  if (!kernels)
-    return Status::error("spec error:\n" + diags);
-  Result<const spec::KernelSpec *> k = findKernel(*kernels, kernelName);
+  std::optional<std::vector<spec::KernelSpec>> kernels;
+  Result<const spec::KernelSpec *> k = checkedKernel(sm, text, kernelName, kernels);
   if (!k)
     return k.status();
   const spec::KernelSpec &f = **k;
@@ -302,11 +306,8 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   // Parse and check first, once: bad specs fail fast, and the checked spec
   // gives the cache key, the compiler's input and the launch-time shape checks.
   llvm::SourceMgr sm;
-  std::string diags;
-  auto kernels = spec::parseAndCheckText(sm, text, "<spec>", diags);
-  if (!kernels)
-    return Status::error("spec error:\n" + diags);
-  Result<const spec::KernelSpec *> found = findKernel(*kernels, kernelName);
+  std::optional<std::vector<spec::KernelSpec>> kernels;
+  Result<const spec::KernelSpec *> found = checkedKernel(sm, text, kernelName, kernels);
   if (!found)
     return found.status();
   const spec::KernelSpec *k = *found;
