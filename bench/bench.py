@@ -9,6 +9,9 @@ import argparse, datetime, json, math, os, re, struct, subprocess, sys, tempfile
 
 import torch
 import torch.nn.functional as F
+
+from common import (alibi_score, causal_mask, commit, document_ids, document_mask,
+                    softcap_score, window_mask)
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from triton.testing import do_bench
 
@@ -108,10 +111,6 @@ def flex_ms(q, k, v, mask_mod=None, score_mod=None):
         return None
 
 
-def causal_mask(b, h, i, j):
-    return i >= j
-
-
 def forward_row(kernel, D, S, causal, flex_mask, flex_score=None, sdpa=True, window=None, flex=True,
                 params=None):
     """One forward row: faattn (bench/grid.fa), SDPA cuDNN + flash (plain and causal shapes
@@ -174,34 +173,15 @@ if "variants" in parts:
     # halving for the causal ones; the window counts its kept pairs).
     slopes = torch.rand(16, device=dev) * 0.99 + 0.01
 
-    def alibi_score(score, b, h, i, j):
-        return score - slopes[h] * (i - j)
-
-    def softcap_score(score, b, h, i, j):
-        return 50.0 * torch.tanh(score / 50.0)
-
-    def window_mask(b, h, i, j):
-        return (i >= j) & (i - j < 1024)
-
     for S in (4096, 16384):
         # Documents of random lengths 1..S/3; faattn gets the same ids (--param).
-        g = torch.Generator().manual_seed(S)
-        lens, total = [], 0
-        while total < S:
-            n = int(torch.randint(1, max(2, S // 3 + 1), (1,), generator=g))
-            lens.append(min(n, S - total))
-            total += lens[-1]
-        doc = torch.repeat_interleave(torch.arange(len(lens), dtype=torch.int32),
-                                      torch.tensor(lens)).to(dev)
-
-        def document_mask(b, h, i, j):
-            return (doc[i] == doc[j]) & (i >= j)
-
+        doc = document_ids(S, dev)
         forward_row("window1024", 128, S, False, window_mask, sdpa=False, window=1024)
-        forward_row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False,
+        forward_row("alibi", 128, S, True, causal_mask, alibi_score(slopes), sdpa=False,
                     params={"slopes": slopes})
         forward_row("softcap", 128, S, True, causal_mask, softcap_score, sdpa=False)
-        forward_row("document", 128, S, True, document_mask, sdpa=False, params={"doc": doc})
+        forward_row("document", 128, S, True, document_mask(doc), sdpa=False,
+                    params={"doc": doc})
 
 # Decode: one query row against a long KV cache (GQA 32:8, head_dim 128), bandwidth-bound:
 # TB/s of K and V read. faattn: split-KV (Flash-Decoding), dense and paged caches
@@ -249,13 +229,8 @@ for Hq, Hkv, kernels, B, S in (decode_cases if "decode" in parts else ()):
         print(json.dumps(row), flush=True)
         rows.append(row)
 
-# The commit the faattn binaries were built from: bundle/COMMIT (tools/bundle.sh), else git.
-commit_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bundle", "COMMIT")
-commit = (open(commit_file).read().strip() if os.path.exists(commit_file) else
-          subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-          or "unknown")
 doc = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
-       "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
+       "commit": commit(), "torch": torch.__version__,
        "faattn_spec": args.faattn_spec, "ceilings": ceilings(), "rows": rows}
 json.dump(doc, open(args.out, "w"), indent=1)
 print(f"wrote {args.out}: {len(rows)} rows")

@@ -10,10 +10,13 @@ slopes within 1.15x of fixed ones).
 FLOP convention (FlashAttention): backward = 2.5 x the forward's 4 * B * H * S_q * S_kv * D,
 halved when causal; the window counts the (q, kv) pairs it keeps.
 """
-import argparse, datetime, json, os, subprocess, sys
+import argparse, datetime, json, sys
 
 import torch
 import torch.nn.functional as F
+
+from common import (alibi_score, causal_mask, commit, document_ids, document_mask,
+                    softcap_score, window_mask)
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from triton.testing import do_bench
 
@@ -87,10 +90,6 @@ def row(name, D, S, causal, flex_mask=None, flex_score=None, sdpa=True, window=N
     torch.cuda.empty_cache()
 
 
-def causal_mask(b, h, i, j):
-    return i >= j
-
-
 rows = []
 if "grid" in parts:
     # Issue 22's grid: bf16, 16k tokens, hidden 2048 (FlexAttention too, causal rows only
@@ -107,44 +106,17 @@ if "variants" in parts:
     slopes = torch.rand(16, device=dev) * 0.99 + 0.01
     learnt = slopes.clone().requires_grad_(True)
 
-    def alibi_score(score, b, h, i, j):
-        return score - slopes[h] * (i - j)
-
-    def alibi_learnt(score, b, h, i, j):
-        return score - learnt[h] * (i - j)
-
-    def softcap_score(score, b, h, i, j):
-        return 50.0 * torch.tanh(score / 50.0)
-
-    def window_mask(b, h, i, j):
-        return (i >= j) & (i - j < 1024)
-
     for S in (4096, 16384):
-        g = torch.Generator().manual_seed(S)  # documents as bench.py draws them
-        lens, total = [], 0
-        while total < S:
-            n = int(torch.randint(1, max(2, S // 3 + 1), (1,), generator=g))
-            lens.append(min(n, S - total))
-            total += lens[-1]
-        doc = torch.repeat_interleave(torch.arange(len(lens), dtype=torch.int32),
-                                      torch.tensor(lens)).to(dev)
-
-        def document_mask(b, h, i, j):
-            return (doc[i] == doc[j]) & (i >= j)
-
+        doc = document_ids(S, dev)  # the ids bench.py's forward rows use
         row("window1024", 128, S, False, window_mask, sdpa=False, window=1024)
-        row("alibi", 128, S, True, causal_mask, alibi_score, sdpa=False)
-        row("alibi_learnt", 128, S, True, causal_mask, alibi_learnt, sdpa=False,
+        row("alibi", 128, S, True, causal_mask, alibi_score(slopes), sdpa=False)
+        row("alibi_learnt", 128, S, True, causal_mask, alibi_score(learnt), sdpa=False,
             learnable=[learnt])
         row("softcap", 128, S, True, causal_mask, softcap_score, sdpa=False)
-        row("document", 128, S, True, document_mask, sdpa=False)
+        row("document", 128, S, True, document_mask(doc), sdpa=False)
 
-commit_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bundle", "COMMIT")
-commit = (open(commit_file).read().strip() if os.path.exists(commit_file) else
-          subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-          or "unknown")
 out = {"device": torch.cuda.get_device_name(), "date": datetime.date.today().isoformat(),
-       "commit": os.environ.get("FAATTN_COMMIT", commit), "torch": torch.__version__,
+       "commit": commit(), "torch": torch.__version__,
        "rows": rows}
 json.dump(out, open(args.out, "w"), indent=1)
 print(f"wrote {args.out}: {len(rows)} rows")
