@@ -24,12 +24,15 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests variants overlap semantics quickstart sanitizer python bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
 : > "$OUT/gpu-tests.txt"
 for spec in specs/*.fa; do
+  # The backward kernels at their own shapes (part `backward`: the float64 reference
+  # backward on the host is O(seq_q * seq_kv * heads * dim)).
+  [ "$spec" = specs/backward.fa ] && continue
   timeout 300 "$RUN" --gpu "$spec" \
     --shape b=1,seq_q=1,seq_kv=1 \
     --shape b=8,seq_q=1000,seq_kv=1000 \
@@ -62,6 +65,14 @@ echo "== GPU numerics: paged decode captured into a CUDA graph, replayed with ot
 for k in dec_page1 dec_page16 dec_page64 dec_page256; do
   timeout 200 "$RUN" --gpu tests/lit/cpu/decode-wgmma.fa --kernel=$k --graph \
     --shape b=3,seq_q=1,seq_kv=4097 --shape b=4,seq_q=16,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+fi
+if [[ " $PARTS " == *" backward "* ]]; then
+echo "== GPU numerics: the backward (faattn-backward-to-gpu) against the float64 reference"
+for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
+  timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \
+    --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 fi
@@ -136,7 +147,8 @@ echo "== compute-sanitizer (memcheck, racecheck)"
 # Forward kernels (TMA pipeline: causal, GQA with the LSE, the document block scan), varlen
 # (thread-copied), and split-KV decode over a paged cache (two kernels, a workspace).
 for tool in memcheck racecheck; do
-  for spec in specs/causal.fa specs/gqa.fa specs/document-mask.fa specs/varlen.fa specs/decode-paged.fa; do
+  for spec in specs/causal.fa specs/gqa.fa specs/document-mask.fa specs/varlen.fa specs/decode-paged.fa \
+      specs/backward.fa; do
     timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
       --shape b=3,seq_q=130,seq_kv=200 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool $spec exit=$?" | tee -a "$OUT/sanitizer.txt"

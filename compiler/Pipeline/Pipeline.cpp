@@ -137,7 +137,8 @@ void addCpuLoweringPasses(OpPassManager &pm) {
 }
 
 llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames() {
-  static const llvm::StringRef names[] = {"faattn-tiles-to-wgmma", "faattn-tiles-to-gpu",
+  static const llvm::StringRef names[] = {"faattn-backward-to-gpu", "faattn-tiles-to-wgmma",
+                                          "faattn-tiles-to-gpu",
                                           "faattn-fast-math", "faattn-tensor-map-args"};
   return names;
 }
@@ -145,6 +146,12 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames() {
 bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
     return false;
+  // Backward ops (the algorithm passes leave them whole): the score's
+  // derivatives, then the SIMT backward kernels.
+  pm.nest<func::FuncOp>().addPass(createFAAttnScoreGrad());
+  pm.addPass(createFAAttnBackwardToGPU());
+  if (stopAfter == "faattn-backward-to-gpu")
+    return true;
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
   pm.addPass(createFAAttnTilesToWGMMA());
   if (stopAfter == "faattn-tiles-to-wgmma")
@@ -297,14 +304,30 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
         return fail("the split-KV combine's q-block is not the split grid's");
     }
   }
+  if (k.mode == spec::Mode::Backward) {
+    // faattn-backward-to-gpu's two entries: `name`_dq's rows are block_m,
+    // `name`'s (the key rows) block_n.
+    auto dqFn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_dq");
+    auto rows = [](LLVM::LLVMFuncOp fn) -> int64_t {
+      auto a = fn ? fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()) : nullptr;
+      return a ? a.getInt() : 0;
+    };
+    kernel.backward = true;
+    kernel.blockN = kernel.blockM;
+    kernel.blockM = rows(dqFn);
+    if (!dqFn || kernel.blockM <= 0 || kernel.blockN <= 0)
+      return fail("the backward kernel has no _dq entry or no block sizes");
+  }
   if (kernel.blockM <= 0)
     return fail("the GPU kernel has no block size");
   // The argument list of the ABI is the lowered kernel's: a difference is a
   // compiler bug (the frontend, faattn-split-kv or the lowering moved an
   // argument without KernelABI's kernelArgs).
-  kernel.args = kernelArgs(k, kernel.maxSplits > 0);
+  kernel.args = kernelArgs(k, kernel.maxSplits > 0 || kernel.backward);
   for (const std::string &entry :
-       {k.name, kernel.maxSplits > 0 ? k.name + "_combine" : std::string()}) {
+       {k.name, kernel.maxSplits > 0 ? k.name + "_combine"
+                : kernel.backward    ? k.name + "_dq"
+                                     : std::string()}) {
     auto fn = entry.empty() ? LLVM::LLVMFuncOp() : gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(entry);
     int64_t params = entry == k.name ? kernel.llvmParams() : kernel.combineLlvmParams();
     if (fn && static_cast<int64_t>(fn.getNumArguments()) != params)
@@ -332,9 +355,6 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
                                         llvm::SourceMgr &sm, bool printIR, TimingScope *timing) {
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
-  if (k.mode == spec::Mode::Backward)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "kernel '" + k.name + "': mode = backward has no GPU code yet");
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
   // seq_kv = longKVFrom. Known once the main build's algorithm passes ran
   // (faattn-tune marks the function), it is built from then on in a thread

@@ -33,6 +33,8 @@ static bool tmaSwizzleValid(int64_t bytes) {
 bool launchSizesValid(const KernelABI &a) {
   if (a.persistent && a.maxSplits != 0)
     return false;
+  if (a.backward && (a.persistent || a.maxSplits != 0 || a.tmaBlockN != 0 || a.blockN < 1))
+    return false;
   return a.blockM >= 1 && a.blockM <= 1024 && a.headGroup >= 1 &&
          a.blockM % a.headGroup == 0 && a.threads >= 0 &&
          a.threads <= kSM90a.maxThreadsPerBlock && a.sharedBytes >= 0 &&
@@ -51,7 +53,7 @@ std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV) {
           {"workspace:lse", "f32", {"batch * splits", h, "seq_q"}, {1}}};
 }
 
-std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace) {
   std::vector<KernelArg> args;
   auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape,
                  std::vector<int64_t> staticDims) {
@@ -116,7 +118,11 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV) {
         grads.push_back({"grad:" + a.name.substr(6), "f32", a.shape, a.staticDims});
     args.insert(args.end(), grads.begin(), grads.end());
   }
-  if (splitKV) // faattn-split-kv's workspace, allocated by the runtime
+  // The GPU build's workspace, allocated by the runtime: faattn-split-kv's
+  // (decode), faattn-backward-to-gpu's D = rowsum(dO * O) (backward).
+  if (workspace && backward)
+    add("workspace:delta", "f32", {qBatch, num(k.headsQ), qSeq}, {1});
+  else if (workspace)
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
       args.push_back(std::move(a));
   return args;
@@ -201,6 +207,19 @@ json kernelToJson(const KernelABI &g) {
                             "workspace:o's first dimension / batch"},
                  {"grid", {"batch", heads, qBlocks + " * splits"}},
                  {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
+          : json(nullptr);
+  out["backward"] =
+      g.backward
+          ? json{{"dq_entry", g.name + "_dq"},
+                 {"dq_grid", {"batch", "heads", qBlocks}},
+                 {"dq_block", {g.blockM, 1, 1}},
+                 {"block_n", g.blockN},
+                 {"grid", {"batch", "kv_heads", std::string(g.varlen ? "ceil(max_seqlen_kv / "
+                                                                      : "ceil(seq_kv / ") +
+                                                      "block_n)"}},
+                 {"order", "dq_entry, then entry, on one stream; the param gradients (varlen: "
+                           "dq, dk and dv too) zeroed before"},
+                 {"workspace", "workspace:delta, f32, shaped as lse"}}
           : json(nullptr);
   out["tma"] =
       g.tmaBlockN > 0
@@ -305,6 +324,11 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
   if (j["split_kv"].is_object() && (!integer(j["split_kv"], "block_n", a.blockN) ||
                                     !integer(j["split_kv"], "max_splits", a.maxSplits)))
     return no("split_kv is malformed");
+  if (!j.contains("backward") || !(j["backward"].is_null() || j["backward"].is_object()))
+    return no("backward is malformed");
+  a.backward = j["backward"].is_object();
+  if (a.backward && !integer(j["backward"], "block_n", a.blockN))
+    return no("backward is malformed");
   if (!j.contains("tma") || !(j["tma"].is_null() || j["tma"].is_object()))
     return no("tma is malformed");
   if (j["tma"].is_object()) {

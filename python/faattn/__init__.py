@@ -84,8 +84,8 @@ class Kernel:
 
     def backward_kernel(self):
         """The backward of this kernel (compiled on first use), which autograd runs: the
-        spec needs the `backward` flag. It has no GPU code yet; on CPU tensors it runs
-        through the CPU path."""
+        spec needs the `backward` flag. On CUDA tensors it runs as GPU kernels (SIMT for
+        now), on CPU tensors through the CPU path."""
         with self._backward_lock:
             if self._backward is None:
                 self._backward = runtime().compile_backward(self._text, self.name)
@@ -106,7 +106,7 @@ class Kernel:
 
         A spec with the `backward` flag makes the call differentiable (autograd runs
         its backward kernel: dq, dk, dv and the gradients of its requires_grad params;
-        on CPU tensors for now). Its kernel writes the LSE for that, but returns out
+        on CUDA and CPU tensors). Its kernel writes the LSE for that, but returns out
         alone unless return_lse=True."""
         if self.info["mode"] == "backward":
             raise FaattnError(f"kernel '{self.name}' has mode = backward: it is not called, "

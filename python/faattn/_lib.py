@@ -148,7 +148,7 @@ class Runtime:
         return CKernel(h, self)
 
     def compile_backward(self, text, kernel=None):
-        """The backward of kernel `kernel` of `text` (it has no GPU code yet: CPU path)."""
+        """The backward of kernel `kernel` of `text` (GPU kernels and the CPU path)."""
         h = lib().faattn_compile_backward(self._h, text.encode(), (kernel or "").encode())
         if not h:
             raise FaattnError(last_error())

@@ -206,6 +206,52 @@ def _(kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_
     return _outputs(info, qp, _out_dtype(info, q), rq, q.device, torch.empty)
 
 
+def _physical_copy(info, t, rank, dtype):
+    """A contiguous copy of logical `t` in the spec's layout (the physical tensor), of `dtype`
+    on t's device, whatever strides the saved tensor or autograd's gradient arrives with (a
+    compiler may re-stride them; the forward checked the layout of what the user passed). For
+    bshd the physical shape is the logical one with heads and sequence swapped."""
+    phys = torch.empty(_logical(info, t, rank).shape, dtype=dtype, device=t.device)
+    _logical(info, phys, rank).copy_(t)
+    return phys
+
+
+def _backward_gpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_seqlens_kv,
+                  max_seqlen_q):
+    """The backward kernel of `kern` on CUDA tensors (the runtime's GPU backward), launched on
+    the current stream of q's device."""
+    bk = kern.backward_kernel()  # raises when the spec has no backward
+    info = bk.info
+    rq, rkv = _ranks(info)
+    device = q.device
+    phys = [_physical_copy(info, t, r, t.dtype) for t, r in ((q, rq), (k, rkv), (v, rkv), (out, rq))]
+    dout = _physical_copy(info, grad_out, rq, out.dtype)
+    grads = [torch.empty_like(x) for x in phys[:3]]
+    names = [p["name"] for p in info["params"]]
+    learnable = [p["name"] for p in info["params"] if p["requires_grad"]]
+    ptensors = [(n, _lib.make_tensor(p.data_ptr(), _code(info, f"param {n}", p), p.shape))
+                for n, p in zip(names, params)]
+    pgrads = {n: torch.empty(p.shape, dtype=torch.float32, device=device)
+              for n, p in zip(names, params) if n in learnable}
+    lse = lse.contiguous()
+
+    def t(x):
+        return _lib.make_tensor(x.data_ptr(), _code(info, "tensor", x), x.shape)
+
+    args = _lib.make_args(
+        *[t(x) for x in phys], t(lse),
+        cu_seqlens_q=_index(info, "cu_seqlens_q", cu_seqlens_q, device),
+        cu_seqlens_kv=_index(info, "cu_seqlens_kv", cu_seqlens_kv, device),
+        max_seqlen_q=max_seqlen_q, params=ptensors, dout=t(dout), dq=t(grads[0]),
+        dk=t(grads[1]), dv=t(grads[2]), param_grads=[(n, t(g)) for n, g in pgrads.items()])
+    with torch.cuda.device(device):
+        stream = torch.cuda.current_stream(device).cuda_stream
+        bk._c.launch(args, device.index if device.index is not None
+                     else torch.cuda.current_device(), stream)
+    dq, dk, dv = (_logical(info, g, r) for g, r in zip(grads, (rq, rkv, rkv)))
+    return [dq, dk, dv] + [pgrads[n].to(p.dtype) for n, p in zip(names, params) if n in pgrads]
+
+
 def _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_seqlens_kv,
                   max_seqlen_q):
     """The backward kernel of `kern` on the CPU path: f32 copies in the spec's layout."""
@@ -214,13 +260,7 @@ def _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_se
     rq, rkv = _ranks(info)
 
     def host(t, rank):
-        # A contiguous f32 copy in the spec's layout (the physical tensor), whatever strides
-        # the saved tensor or autograd's gradient arrives with (a compiler may re-stride
-        # them; the forward checked the layout of what the user passed). For bshd the
-        # physical shape is the logical one with heads and sequence swapped.
-        phys = torch.empty(_logical(info, t, rank).shape, dtype=torch.float32)
-        _logical(info, phys, rank).copy_(t)
-        return phys
+        return _physical_copy(info, t, rank, torch.float32)
 
     f32 = [host(t, r) for t, r in ((q, rq), (k, rkv), (v, rkv), (out, rq))]
     dout = host(grad_out, rq)
@@ -263,11 +303,9 @@ def attention_backward(kernel: str, grad_out: torch.Tensor, q: torch.Tensor, k: 
     if grad_lse is not None and grad_lse.numel() and bool(grad_lse.ne(0).any()):
         raise FaattnError(f"faattn: kernel '{kern.name}': the backward takes the gradient of "
                           "out only; a loss that depends on the returned lse has no backward")
-    if q.device.type != "cpu":
-        kern.backward_kernel()  # a spec without a backward says so first
-        raise FaattnError(f"faattn: the backward of kernel '{kern.name}' has no GPU kernel yet "
-                          "(it runs on CPU tensors, through the CPU path); on the GPU, run the "
-                          "forward under torch.no_grad() or train with SDPA/FlexAttention")
+    if q.device.type == "cuda":
+        return _backward_gpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q,
+                             cu_seqlens_kv, max_seqlen_q)
     return _backward_cpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q,
                          cu_seqlens_kv, max_seqlen_q)
 

@@ -49,6 +49,7 @@ llvm::Expected<const Driver &> Driver::get() {
     driver.tensorMapEncodeTiled = reinterpret_cast<decltype(driver.tensorMapEncodeTiled)>(
         dlsym(lib, "cuTensorMapEncodeTiled"));
     load(driver.memsetD32Async, "cuMemsetD32Async");
+    load(driver.memsetD16Async, "cuMemsetD16Async");
     load(driver.occupancyMaxActiveBlocksPerMultiprocessor,
          "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     load(driver.memcpyHtoD, "cuMemcpyHtoD_v2");

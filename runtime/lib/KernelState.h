@@ -73,6 +73,7 @@ struct Kernel::State {
   struct Loaded {
     CUmodule module = nullptr;
     CUfunction main = nullptr, combine = nullptr;
+    CUfunction dq = nullptr; // a backward kernel's `name`_dq entry
     int multiprocessors = 0;
     int ctasPerSM = 1; // a persistent kernel's CTAs an SM holds at once
   };

@@ -138,10 +138,8 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   auto fail = [&](const std::string &msg) {
     return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
   };
-  if (st.compiled.ptx.empty()) // a backward kernel (Runtime::compileBackward)
-    return fail(st.info.backward
-                    ? "mode = backward has no GPU code yet (it runs on the CPU path)"
-                    : "the kernel has no GPU code");
+  if (st.compiled.ptx.empty())
+    return fail("the kernel has no GPU code");
   auto driver = cuda::Driver::get();
   if (!driver)
     return fail(llvm::toString(driver.takeError()));
@@ -173,6 +171,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       if (!e && st.compiled.maxSplits > 0)
         e = d.check(d.moduleGetFunction(&entry.combine, entry.module, combineName.c_str()),
                     "cuModuleGetFunction(" + combineName + ")");
+      std::string dqName = st.compiled.name + "_dq";
+      if (!e && st.compiled.backward)
+        e = d.check(d.moduleGetFunction(&entry.dq, entry.module, dqName.c_str()),
+                    "cuModuleGetFunction(" + dqName + ")");
       if (e) {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
@@ -353,6 +355,74 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     llvm::consumeError(std::move(freed));
     return done;
   };
+  if (st.compiled.backward) {
+    // faattn-backward-to-gpu's two grids (KernelABI::backward): `name`_dq
+    // (batch, heads, q-blocks of block_m rows) writes D, dq and the param
+    // gradients, then `name` (batch, KV heads, KV blocks of block_n rows)
+    // dk and dv. The param gradients are sums (atomics): zeroed first; under
+    // varlen, dq, dk and dv too (rows outside every sequence have no owner).
+    Dims kv = dimsOf(a.k, st.info.bshd);
+    int64_t kvRows = varlen && a.maxSeqlenKV > 0 ? a.maxSeqlenKV : kv.s;
+    int64_t dqBlocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
+    int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
+    if (batch > 65535 * 32768 || dqBlocks > 65535 || kvBlocks > 65535)
+      return fail("the backward's grids (" + std::to_string(dqBlocks) + " q-blocks, " +
+                  std::to_string(kvBlocks) + " KV blocks) are too large");
+    auto zero = [&](const Tensor &t) -> Status {
+      size_t n = 1;
+      for (int64_t e : t.shape)
+        n *= size_t(e);
+      CUdeviceptr p = reinterpret_cast<CUdeviceptr>(t.data);
+      CUresult r = t.dtype == DType::F32 ? d.memsetD32Async(p, 0, n, cuStream)
+                                         : d.memsetD16Async(p, 0, n, cuStream);
+      if (llvm::Error e = d.check(r, t.dtype == DType::F32 ? "cuMemsetD32Async" : "cuMemsetD16Async"))
+        return fail(llvm::toString(std::move(e)));
+      return Status::ok();
+    };
+    for (const Tensor *g : paramTensors.grads) // (null: a param without requires_grad)
+      if (Status z = g ? zero(*g) : Status::ok(); !z)
+        return z;
+    if (varlen)
+      for (const Tensor *t : {&*a.dq, &*a.dk, &*a.dv})
+        if (Status z = zero(*t); !z)
+          return z;
+    const Tensor &lse = *a.lse;
+    size_t bytes = 4;
+    for (int64_t e : lse.shape)
+      bytes *= size_t(e);
+    auto launchBoth = [&](CUdeviceptr workspace) -> Status {
+      // workspace:delta, shaped (and packed) as the LSE.
+      memref(Tensor{reinterpret_cast<void *>(workspace), DType::F32, lse.shape, {}},
+             varlen && lse.shape.size() == 2);
+      std::vector<void *> argPtrs;
+      for (int64_t &w : words)
+        argPtrs.push_back(&w);
+      struct Grid {
+        CUfunction fn;
+        int64_t y, z, block;
+      } grids[2] = {{entry.dq, q.h, dqBlocks, st.compiled.blockM},
+                    {entry.main, st.info.headsKV, kvBlocks, st.compiled.blockN}};
+      for (const Grid &g : grids)
+        if (g.z == 0 || batch == 0)
+          continue; // an empty grid (no rows): nothing to launch
+        else if (llvm::Error e = d.check(d.launchKernel(g.fn, static_cast<unsigned>(batch),
+                                                   static_cast<unsigned>(g.y),
+                                                   static_cast<unsigned>(g.z),
+                                                   static_cast<unsigned>(g.block), 1, 1, 0,
+                                                   cuStream, argPtrs.data(), nullptr),
+                                    "cuLaunchKernel"))
+          return fail(llvm::toString(std::move(e)));
+      return Status::ok();
+    };
+    if (a.workspace) {
+      if (a.workspaceBytes < bytes)
+        return fail("the workspace has " + std::to_string(a.workspaceBytes) +
+                    " bytes, this launch needs " + std::to_string(bytes));
+      return launchBoth(reinterpret_cast<CUdeviceptr>(a.workspace));
+    }
+    return withBuffer(bytes, "the backward's workspace of " + std::to_string(bytes) + " bytes",
+                      /*zero=*/false, launchBoth);
+  }
   if (st.compiled.persistent) {
     if (batch * q.h * blocks == 0)
       return run(entry.main, blocks); // an empty grid: cuLaunchKernel's error, as without
@@ -398,6 +468,12 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
 
 size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
+  if (st.compiled.backward && a.lse) { // workspace:delta, f32 as the LSE
+    size_t bytes = 4;
+    for (int64_t e : a.lse->shape)
+      bytes *= size_t(e);
+    return bytes;
+  }
   if (st.compiled.maxSplits <= 0)
     return 0;
   int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);

@@ -376,10 +376,10 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
                           std::to_string(state.compiled.maxSplits) + "] (the kernel's max_splits; 0: chosen at launch)"
                     : "splits = " + std::to_string(a.splits) +
                           " for a kernel without split-KV (only 0 is accepted)");
-  // A split-KV kernel's caller workspace is written too (its size is checked
-  // at launch, where the split count is known).
+  // A split-KV or backward kernel's caller workspace is written too (its
+  // size is checked at launch, where the split count is known).
   Tensor workspace(a.workspace, DType::F32, {int64_t(a.workspaceBytes / 4)});
-  if (a.workspace && state.compiled.maxSplits > 0) {
+  if (a.workspace && (state.compiled.maxSplits > 0 || state.compiled.backward)) {
     if (reinterpret_cast<uintptr_t>(a.workspace) % 16 != 0)
       return fail("the workspace is not 16-byte aligned");
     outputs.emplace_back("workspace", &workspace);

@@ -82,6 +82,11 @@ struct Runtime::Impl {
                                      llvm::SourceMgr &sm);
   Result<CompiledKernel> diskOrCompile(const std::string &key, const std::string &text,
                                        const spec::KernelSpec &k, llvm::SourceMgr &sm);
+  /// Checked kernel `k` of spec `text` (or derived from one of its kernels:
+  /// spec::backwardOf) compiled through the memory and disk caches, keyed by
+  /// its canonical form.
+  Result<Kernel> compileKernel(const std::string &text, const spec::KernelSpec &k,
+                               llvm::SourceMgr &sm);
   void warnDisk(const std::string &why) {
     std::lock_guard<std::mutex> lock(mutex);
     if (!diskWarned)
@@ -233,23 +238,6 @@ KernelInfo kernelInfo(const spec::KernelSpec &k) {
   return info;
 }
 
-/// A backward kernel (mode = backward): its ABI (kernelArgs) and launch
-/// checks, no GPU code (issue 22's kernels do not exist yet): launch()
-/// refuses it (KernelInfo::backward; compiled.fallback reports why) and the
-/// CPU path runs it. Nothing is compiled, so nothing is cached.
-Kernel backwardKernel(const spec::KernelSpec &k) {
-  auto state = std::make_shared<Kernel::State>();
-  state->compiled.name = k.name;
-  state->compiled.target = spec::targetName(k.target);
-  state->compiled.varlen = k.varlen;
-  state->compiled.mapping = "none";
-  state->compiled.fallback = "mode = backward has no GPU code yet (it runs on the CPU path)";
-  state->compiled.args = kernelArgs(k, false);
-  state->info = kernelInfo(k);
-  state->resolveArgs();
-  return Kernel(state);
-}
-
 /// `text` parsed and checked into `parsed` (the caller keeps it: the result
 /// points into it), and its kernel `kernelName` (the only one when empty).
 Result<const spec::KernelSpec *> checkedKernel(llvm::SourceMgr &sm, const std::string &text,
@@ -286,7 +274,7 @@ Result<Kernel> Runtime::compileBackward(const std::string &text, const std::stri
     return k.status();
   const spec::KernelSpec &f = **k;
   if (f.mode == spec::Mode::Backward)
-    return backwardKernel(f);
+    return impl->compileKernel(text, f, sm);
   // Kernels that cannot have one (Sema refuses the flag on them) say why.
   const char *never = f.mode == spec::Mode::Decode ? "mode = decode"
                       : f.pagedKVPage              ? "paged_kv"
@@ -299,7 +287,9 @@ Result<Kernel> Runtime::compileBackward(const std::string &text, const std::stri
     return Status::error("kernel '" + f.name + "' has no backward: add the `backward` flag to "
                          "its spec (a forward kernel then also yields its backward), or write "
                          "it with mode = backward");
-  return backwardKernel(spec::backwardOf(f));
+  // The derived backward's canonical form (mode = backward) is its own
+  // cache key.
+  return impl->compileKernel(text, spec::backwardOf(f), sm);
 }
 
 Result<Kernel> Runtime::compile(const std::string &text, const std::string &kernelName) {
@@ -310,23 +300,26 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   Result<const spec::KernelSpec *> found = checkedKernel(sm, text, kernelName, kernels);
   if (!found)
     return found.status();
-  const spec::KernelSpec *k = *found;
-  if (k->mode == spec::Mode::Backward)
-    return backwardKernel(*k);
+  return impl->compileKernel(text, **found, sm);
+}
+
+Result<Kernel> Runtime::Impl::compileKernel(const std::string &text, const spec::KernelSpec &kernel,
+                                            llvm::SourceMgr &sm) {
+  const spec::KernelSpec *k = &kernel;
   std::string key = cacheKey(spec::canonicalJson(*k).dump(), spec::targetName(k->target));
 
   std::shared_future<Result<CompiledKernel>> future;
   std::promise<Result<CompiledKernel>> promise;
   bool owner = false;
   {
-    std::lock_guard<std::mutex> lock(impl->mutex);
-    auto it = impl->memory.find(key);
-    if (it != impl->memory.end()) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = memory.find(key);
+    if (it != memory.end()) {
       future = it->second;
-      ++impl->stats.memoryHits;
+      ++stats.memoryHits;
     } else {
       future = promise.get_future().share();
-      impl->memory.emplace(key, future);
+      memory.emplace(key, future);
       owner = true;
     }
   }
@@ -335,13 +328,13 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
     // entry behind: waiters must never see a broken promise.
     Result<CompiledKernel> r = Status::error("internal error while compiling '" + k->name + "'");
     try {
-      r = impl->diskOrCompile(key, text, *k, sm);
+      r = diskOrCompile(key, text, *k, sm);
     } catch (const std::exception &e) {
       r = Status::error("internal error while compiling '" + k->name + "': " + e.what());
     }
     if (!r) { // do not cache failures: a later call may succeed
-      std::lock_guard<std::mutex> lock(impl->mutex);
-      impl->memory.erase(key);
+      std::lock_guard<std::mutex> lock(mutex);
+      memory.erase(key);
     }
     promise.set_value(std::move(r));
   }

@@ -3,11 +3,14 @@
 // Runtime::compileBackward (the backward of a forward kernel with the
 // `backward` flag, or a mode = backward kernel), the backward's launch
 // arguments (dout, dq, dk, dv, the param gradients) and every message of
-// their checks, and launch() of a kernel without GPU code returning an
-// error. No GPU: the checks never dereference the tensors.
+// their checks, its GPU build (two entries and a workspace), and launch()
+// without a CUDA driver returning an error. No GPU: the checks never
+// dereference the tensors.
 //
 //===----------------------------------------------------------------------===//
 #include "RuntimeTestSupport.h"
+
+#include <dlfcn.h>
 
 namespace faattn::runtime_test {
 namespace {
@@ -59,7 +62,8 @@ TEST_F(RuntimeBackward, ValidArgumentsPassInTheABIOrder) {
   LaunchArgs a = backwardArgs();
   auto tensors = k.argTensors(a);
   ASSERT_TRUE(tensors) << tensors.error();
-  // kernelArgs' order: q k v out lse dout dq dk dv, the params, the gradients.
+  // kernelArgs' order: q k v out lse dout dq dk dv, the params, the gradients (then the
+  // GPU build's workspace, which the runtime allocates: not a tensor of the args).
   std::vector<const Tensor *> want = {&a.q,      &a.k,  &a.v,  &a.out, &*a.lse,
                                       &*a.dout,  &*a.dq, &*a.dk, &*a.dv};
   // The params in the spec's (sorted) order: bias, slopes.
@@ -72,7 +76,7 @@ TEST_F(RuntimeBackward, ValidArgumentsPassInTheABIOrder) {
     names.push_back(arg.name);
   EXPECT_EQ(names, (std::vector<std::string>{"q", "k", "v", "out", "lse", "dout", "dq", "dk",
                                              "dv", "param:bias", "param:slopes",
-                                             "grad:slopes"}));
+                                             "grad:slopes", "workspace:delta"}));
 }
 
 TEST_F(RuntimeBackward, EveryErrorHasItsMessage) {
@@ -188,13 +192,18 @@ kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; mode =
 
 TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
   Kernel k = backward();
-  // The arguments are checked first, then the missing GPU code is reported
-  // (before any driver call: the same on a machine without a GPU).
+  // The arguments are checked first; valid ones then need the CUDA driver (on a
+  // machine without one: its error, not a crash).
   EXPECT_EQ(k.launch(LaunchArgs()).message(),
             "launch of kernel 'train': tensor 'q' must have rank 4, got 0");
-  EXPECT_EQ(k.launch(backwardArgs()).message(),
-            "launch of kernel 'train': mode = backward has no GPU code yet (it runs on the CPU "
-            "path)");
+  if (void *h = dlopen("libcuda.so.1", RTLD_NOW)) {
+    dlclose(h);
+  } else {
+    std::string m = k.launch(backwardArgs()).message();
+    EXPECT_EQ(m.rfind("launch of kernel 'train': cannot load the CUDA driver (libcuda.so.1): ", 0),
+              0u)
+        << m;
+  }
   // The CPU path's executor: f32 host tensors, their real sizes in the overlap checks (dq
   // in the second half of an f32 q is caught; checked as bf16 it would not be).
   LaunchArgs host = backwardArgs();
@@ -208,8 +217,13 @@ TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
             "share memory with another tensor)");
   EXPECT_EQ(k.argTensors(host, false).error(),
             "launch of kernel 'train': tensor 'q' must be bf16, got f32");
-  EXPECT_EQ(k.compiled().mapping, "none");
-  EXPECT_TRUE(k.compiled().ptx.empty());
+  // Its GPU build: faattn-backward-to-gpu's two entries, the ABI's workspace:delta last.
+  EXPECT_EQ(k.compiled().mapping, "simt");
+  EXPECT_TRUE(k.compiled().backward);
+  EXPECT_NE(k.compiled().ptx.find(".entry train_dq("), std::string::npos);
+  EXPECT_NE(k.compiled().ptx.find(".entry train("), std::string::npos);
+  EXPECT_EQ(k.compiled().args.back().name, "workspace:delta");
+  EXPECT_EQ(k.workspaceBytes(backwardArgs(), 132), size_t(2 * 8 * 100 * 4));
 }
 
 TEST_F(RuntimeBackward, Varlen) {

@@ -423,7 +423,7 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
   for (const spec::KernelSpec &k : kernels) {
     if (k.mode == spec::Mode::Backward) {
       llvm::WithColor::warning(llvm::errs(), "faattn-compile")
-          << "kernel '" << k.name << "': mode = backward has no GPU code yet; not explained\n";
+          << "kernel '" << k.name << "': mode = backward kernels are not explained (the block map is the forward's)\n";
       continue;
     }
     llvm::Expected<GpuKernel> kernel = compileForGpu(ctx, k, sm);

@@ -237,11 +237,6 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
   std::vector<Artifact> artifacts;
   std::vector<std::string> written; // what is printed after writing
   for (const spec::KernelSpec &k : kernels) {
-    if (k.mode == spec::Mode::Backward) {
-      llvm::WithColor::warning(llvm::errs(), "faattn-compile")
-          << "kernel '" << k.name << "': mode = backward has no GPU code yet; skipped\n";
-      continue;
-    }
     mlir::TimingScope kernelTime = timing.nest("kernel " + k.name);
     llvm::Expected<faattn::GpuKernel> kernel =
         faattn::compileForGpu(ctx, k, sm, printIRAfterAll, &kernelTime);

@@ -1,8 +1,9 @@
 //===- FaattnRun.h - faattn-run's shared options and helpers ----*- C++ -*-===//
 //
 // The command-line options the CPU path (faattn-run.cpp) and the GPU path
-// (GpuRun.cpp) both read, defined in faattn-run.cpp; error reporting, the
-// kernel's params at a shape, and the GPU path's entry point.
+// (GpuRun.cpp, GpuBackward.cpp) both read, defined in faattn-run.cpp; error
+// reporting, the kernel's params at a shape, the comparison of param
+// gradients, and the GPU path's entry points.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_TOOLS_FAATTN_RUN_FAATTNRUN_H
@@ -21,6 +22,13 @@
 #include <string>
 #include <vector>
 
+namespace faattn {
+class Kernel;
+namespace cuda {
+struct Driver;
+} // namespace cuda
+} // namespace faattn
+
 namespace faattn::run {
 
 extern llvm::cl::opt<std::string> input;
@@ -32,6 +40,8 @@ extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;
 extern llvm::cl::opt<std::string> cacheDir;
 extern llvm::cl::opt<bool> graphReplay;
+extern llvm::cl::opt<double> backwardTolerance;  // --gpu: when given
+extern llvm::cl::opt<double> paramGradTolerance; // --gpu: when given
 
 /// The poison the outputs hold before a launch: signaling NaNs, which no
 /// arithmetic produces (an operation on a NaN quiets it), so that an output
@@ -61,6 +71,28 @@ int fail(const llvm::Twine &msg);
 llvm::Expected<std::vector<ref::ParamValue>> kernelParams(const spec::KernelSpec &k,
                                                           const ref::Shape &shape,
                                                           uint64_t seedBase);
+
+/// Compares a backward's param gradients with the float64 reference's
+/// (`want`, one per spec param, and `magnitude`, the magnitudes of the terms
+/// each element sums: ref::attentionBackward's dparams and
+/// dparamsMagnitude); `got` holds the kernel's, one per requires_grad param
+/// in the spec's order. Prints " dNAME_rel_l2=.. dNAME_rel_terms=.." for
+/// each; returns whether every rel_terms (the error relative to the
+/// magnitude of the terms) is within `tol`, and sets `unwritten` when an
+/// element still holds the poison (kPoisonF32).
+bool compareParamGrads(const spec::KernelSpec &k, const std::vector<std::vector<float>> &got,
+                       const std::vector<ref::ParamValue> &want,
+                       const std::vector<ref::ParamValue> &magnitude, double tol,
+                       bool &unwritten);
+
+/// --gpu, a backward kernel (mode = backward, or the backward of a forward
+/// kernel with the `backward` flag: `k` is then spec::backwardOf of it) at
+/// `shape`, launched through the runtime (`kernel`, from
+/// Runtime::compileBackward) and compared with ref::attentionBackward
+/// (GpuBackward.cpp). Prints one line; returns false on a failed comparison,
+/// an unwritten output or a launch error (printed).
+bool runGpuBackwardShape(const cuda::Driver &d, const Kernel &kernel, const spec::KernelSpec &k,
+                         ref::Shape shape, uint64_t seedBase);
 
 /// --gpu: compiles each kernel through the runtime and runs it at every
 /// shape (GpuRun.cpp); returns the exit status.

@@ -4,10 +4,13 @@
 // (faattn.h) on inputs encoded in the spec's dtype (bf16, f16, e4m3), outputs
 // poisoned with NaN; out and LSE compared with the float64 reference (on a
 // sample of rows for large problems), and with --bench the median of N
-// launches.
+// launches. Backward kernels, and the backward of forward kernels with the
+// `backward` flag, run through Runtime::compileBackward (GpuBackward.cpp);
+// the encodings, device buffers and timing both use are in GpuTensors.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "FaattnRun.h"
+#include "GpuTensors.h"
 #include "Placement.h"
 
 #include "faattn/faattn.h"
@@ -19,88 +22,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
-#include <limits>
 
 namespace faattn::run {
 
 namespace {
-
-uint16_t toBF16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  if (std::isnan(f))
-    return 0x7FC0;
-  bits += 0x7FFF + ((bits >> 16) & 1); // round to nearest even
-  return static_cast<uint16_t>(bits >> 16);
-}
-float fromBF16(uint16_t h) {
-  uint32_t bits = uint32_t(h) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-uint16_t toF16(float f) {
-  _Float16 h = static_cast<_Float16>(f);
-  uint16_t bits;
-  std::memcpy(&bits, &h, 2);
-  return bits;
-}
-float fromF16(uint16_t bits) {
-  _Float16 h;
-  std::memcpy(&h, &bits, 2);
-  return static_cast<float>(h);
-}
-/// e4m3fn: bias 7, 3 mantissa bits, max 448, S.1111.111 NaN.
-float fromE4M3(uint8_t b) {
-  int exp = (b >> 3) & 15, mant = b & 7;
-  if (exp == 15 && mant == 7)
-    return std::numeric_limits<float>::quiet_NaN();
-  float mag = exp == 0 ? mant * std::ldexp(1.0f, -9) : (8 + mant) * std::ldexp(1.0f, exp - 10);
-  return (b & 0x80) ? -mag : mag;
-}
-uint8_t toE4M3(float f) {
-  // Nearest of the 127 finite magnitudes (ties to even code), saturating.
-  static std::vector<float> mags = [] {
-    std::vector<float> m;
-    for (int b = 0; b < 127; ++b)
-      m.push_back(fromE4M3(uint8_t(b)));
-    return m;
-  }();
-  float a = std::min(std::fabs(f), 448.0f);
-  auto it = std::lower_bound(mags.begin(), mags.end(), a);
-  int hi = static_cast<int>(std::min<size_t>(it - mags.begin(), 126)), lo = std::max(hi - 1, 0);
-  float dl = a - mags[lo], dh = mags[hi] - a;
-  int code = dl < dh ? lo : dh < dl ? hi : ((lo & 1) ? hi : lo);
-  return static_cast<uint8_t>(code | (std::signbit(f) ? 0x80 : 0));
-}
-
-size_t elementBytes(spec::DType d) { return d == spec::DType::E4M3 ? 1 : 2; }
-
-/// Encodes doubles as `dtype` and returns the decoded values (what the kernel sees).
-std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d, std::vector<double> &seen) {
-  std::vector<uint8_t> bytes(x.size() * elementBytes(d));
-  seen.resize(x.size());
-  for (size_t i = 0; i < x.size(); ++i) {
-    float f = static_cast<float>(x[i]);
-    if (d == spec::DType::E4M3) {
-      bytes[i] = toE4M3(f);
-      seen[i] = fromE4M3(bytes[i]);
-    } else {
-      uint16_t h = d == spec::DType::BF16 ? toBF16(f) : toF16(f);
-      std::memcpy(&bytes[2 * i], &h, 2);
-      seen[i] = d == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
-    }
-  }
-  return bytes;
-}
-
-/// The relative L2 error a kernel of this output type must stay under (DESIGN.md).
-double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2; }
-
-DType apiType(spec::DType d) {
-  return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
-}
 
 /// What the graph helpers below share: their error message, the driver's
 /// capture and graph entry points, the split-KV workspace and one capture.
@@ -287,27 +212,8 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   // (faattn.h), so that every GPU test also tests Kernel::launch.
   // A failed allocation or copy is reported once and fails this shape (the
   // launch below is not attempted): never an exit from the middle of a run.
-  std::vector<DeviceBuffer> buffers;
-  bool uploadFailed = false;
-  auto upload = [&](const void *data, size_t bytes) -> void * {
-    if (uploadFailed)
-      return nullptr;
-    auto b = DeviceBuffer::allocate(std::max<size_t>(bytes, 16));
-    if (!b) {
-      llvm::errs() << "faattn-run: error: " << b.error() << "\n";
-      uploadFailed = true;
-      return nullptr;
-    }
-    if (data && bytes)
-      if (Status s = b->upload(data, bytes); !s) {
-        llvm::errs() << "faattn-run: error: " << s.message() << "\n";
-        uploadFailed = true;
-        return nullptr;
-      }
-    buffers.push_back(std::move(*b));
-    return buffers.back().data();
-  };
-  buffers.reserve(16 + 3 * 64 + params.size());
+  DeviceTensors mem;
+  auto upload = [&](const void *data, size_t bytes) { return mem.upload(data, bytes); };
   // Inputs in the kernel's layout and placement (rows no sequence owns: unownedRows, NaN among them).
   size_t eb = elementBytes(inType);
   std::vector<double> unusedSeen;
@@ -318,58 +224,25 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   size_t outEb = elementBytes(outType);
   size_t outBytes = place.qPhysBatch * place.qPhysSeq * HQ * DV * outEb;
   // The poison: signaling NaNs (FaattnRun.h), never a NaN the kernel computes.
-  const uint16_t poison16 = outType == spec::DType::BF16 ? kPoisonBF16 : kPoisonF16;
-  std::vector<uint8_t> poisonOut(outBytes);
-  for (size_t i = 0; i + 1 < outBytes; i += 2)
-    std::memcpy(&poisonOut[i], &poison16, 2);
+  std::vector<uint8_t> poisonOut = poisoned16(outBytes, outType);
   std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq, poisonF32());
   DType inT = apiType(inType), outT = apiType(outType);
   // The public API's shapes: varlen tensors are rank 3 (no batch dimension).
-  auto apiDims = [&](bool isQ, int64_t heads, int64_t dim) {
-    std::vector<int64_t> dims = physDims(place, isQ, heads, dim, k.layout);
-    if (k.varlen && (isQ || !k.pagedKVPage))
-      dims.erase(dims.begin());
-    return dims;
-  };
   LaunchArgs args;
-  args.q = {upload(ql.data(), ql.size()), inT, apiDims(true, HQ, DQK), {}};
-  args.k = {upload(kl.data(), kl.size()), inT, apiDims(false, HKV, DQK), {}};
-  args.v = {upload(vl.data(), vl.size()), inT, apiDims(false, HKV, DV), {}};
-  args.out = {upload(poisonOut.data(), outBytes), outT, apiDims(true, HQ, DV), {}};
+  args.q = {upload(ql.data(), ql.size()), inT, apiDims(k, place, true, HQ, DQK), {}};
+  args.k = {upload(kl.data(), kl.size()), inT, apiDims(k, place, false, HKV, DQK), {}};
+  args.v = {upload(vl.data(), vl.size()), inT, apiDims(k, place, false, HKV, DV), {}};
+  args.out = {upload(poisonOut.data(), outBytes), outT, apiDims(k, place, true, HQ, DV), {}};
   void *lsePtr = nullptr;
   if (k.returnLse) {
     lsePtr = upload(poisonLse.data(), poisonLse.size() * 4);
-    args.lse = Tensor{lsePtr, DType::F32,
-                      k.varlen ? std::vector<int64_t>{HQ, place.qPhysSeq}
-                               : std::vector<int64_t>{B, HQ, SQ},
-                      {}};
+    args.lse = Tensor{lsePtr, DType::F32, apiLseDims(k, place, SQ), {}};
   }
-  auto i32Tensor = [&](const std::vector<int32_t> &x, std::vector<int64_t> dims) {
-    return Tensor{upload(x.data(), x.size() * 4), DType::I32, std::move(dims), {}};
-  };
-  if (k.varlen) {
-    args.cuSeqlensQ = i32Tensor(place.cuQ, {B + 1});
-    args.maxSeqlenQ = place.maxSeqlenQ;
-  }
-  if (k.varlen && !k.pagedKVPage)
-    args.cuSeqlensKV = i32Tensor(place.cuKV, {B + 1});
-  if (k.pagedKVPage) {
-    args.blockTable = i32Tensor(place.table, {B, place.maxPages});
-    args.seqlensKV = i32Tensor(place.seqlensKV, {B});
-  }
-  if (k.pagedKVPage) // the host-known longest sequence, as a serving engine passes it
-    args.maxSeqlenKV = *std::max_element(place.lensKV.begin(), place.lensKV.end());
+  setIndexTensors(args, mem, k, place);
   if (kernel.compiled().maxSplits > 0) // --splits: split-KV kernels only (0: the cost model)
     args.splits = splitCount;
   void *outPtr = args.out.data;
-  for (size_t i = 0; i < params.size(); ++i) {
-    bool isI32 = k.params[i].elemType == spec::Type::I32;
-    std::vector<int32_t> i32(params[i].data.begin(), params[i].data.end());
-    std::vector<float> f32(params[i].data.begin(), params[i].data.end());
-    void *p = isI32 ? upload(i32.data(), i32.size() * 4) : upload(f32.data(), f32.size() * 4);
-    args.params.push_back({k.params[i].name, Tensor{p, isI32 ? DType::I32 : DType::F32,
-                                                    params[i].dims, {}}});
-  }
+  setParams(args, mem, k, params);
   // For timing: more copies of Q, K and V, rotated between launches so that
   // the inputs of consecutive launches together exceed L2 (50 MB on H100/H200).
   std::vector<LaunchArgs> copies = {args};
@@ -384,7 +257,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
       copies.push_back(std::move(a));
     }
   }
-  if (uploadFailed)
+  if (mem.failed())
     return false;
   auto launch = [&](size_t copy = 0) { return kernel.launch(copies[copy]); };
   auto launchStart = std::chrono::steady_clock::now();
@@ -410,10 +283,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     std::vector<uint8_t> outRaw(outBytes);
     std::vector<float> lseRaw(poisonLse.size());
     auto download = [&](void *ptr, void *host, size_t bytes) {
-      for (const DeviceBuffer &b : buffers)
-        if (b.data() == ptr)
-          return b.download(host, bytes);
-      return Status::error("no buffer at the output's address");
+      return mem.download(ptr, host, bytes);
     };
     if (Status s = download(outPtr, outRaw.data(), outBytes); !s) {
       llvm::errs() << "faattn-run: error: " << s.message() << "\n";
@@ -425,26 +295,12 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
         return Check{};
       }
     // Every physical element is a row of some sequence: none may keep the poison.
-    bool unwritten = false;
-    auto decodeOut = [&](const std::vector<uint8_t> &raw) {
-      std::vector<float> f(raw.size() / outEb);
-      for (size_t i = 0; i < f.size(); ++i) {
-        uint16_t h;
-        std::memcpy(&h, &raw[2 * i], 2);
-        f[i] = outType == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
-      }
-      return f;
-    };
-    for (size_t i = 0; i + 1 < outRaw.size(); i += 2) {
-      uint16_t h;
-      std::memcpy(&h, &outRaw[i], 2);
-      unwritten |= h == poison16;
-    }
+    bool unwritten = holdsPoison16(outRaw, outType);
     if (k.returnLse)
       for (float f : lseRaw)
         unwritten |= isPoisonF32(f); // -inf and a computed NaN are LSEs, the poison is not
-    std::vector<float> outF =
-        decodeOut(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout));
+    std::vector<double> out =
+        decode16(fromPhysical(outRaw, outEb, place, SQ, HQ, DV, k.layout), outType);
     // Large problems are checked on a sample of query rows (the first and last
     // 16 and 32 spread between; rows are independent): the float64 reference
     // of a whole 8 x 32 x 4097^2 problem would take minutes. Every element of
@@ -462,7 +318,6 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     uint64_t undefinedOps = 0;
     ref::attention(k, lens, q, kk, v, params, refOut, refLse, &undefinedOps,
                    sampled ? &rows : nullptr);
-    std::vector<double> out(outF.begin(), outF.end());
     std::vector<double> lseAll =
         k.returnLse ? lseFromPhysical(lseRaw, place, SQ, HQ) : std::vector<double>(B * HQ * SQ, 0);
     if (sampled) { // keep the sampled rows only
@@ -514,41 +369,17 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   if (firstLaunch)
     llvm::outs() << llvm::format(" first_launch_ms=%.1f", launchMs);
   if (benchIters > 0) {
-    CUevent start, stop;
-    d.eventCreate(&start, 0);
-    d.eventCreate(&stop, 0);
-    std::vector<float> times;
-    std::vector<double> hostUs; // the launch call's own (host) time
-    for (unsigned i = 0; i < 3; ++i) // warm-up
-      (void)launch();
-    for (unsigned i = 0; i < benchIters; ++i) {
-      d.eventRecord(start, nullptr);
-      auto hostStart = std::chrono::steady_clock::now();
-      (void)launch(i % copies.size());
-      hostUs.push_back(std::chrono::duration<double, std::micro>(
-                           std::chrono::steady_clock::now() - hostStart)
-                           .count());
-      d.eventRecord(stop, nullptr);
-      d.eventSynchronize(stop);
-      float ms = 0;
-      d.eventElapsedTime(&ms, start, stop);
-      times.push_back(ms);
-    }
-    std::sort(times.begin(), times.end());
-    double ms = times[times.size() / 2];
-    // FlashAttention's convention (no mask discount): 2 H Sq Skv (Dqk + Dv)
-    // summed over the sequences.
-    double flops = 0;
-    for (int64_t b = 0; b < B; ++b)
-      flops += 2.0 * HQ * place.lenQ(b, SQ) * place.lenKV(b, SKV) * (DQK + DV);
+    double hostUs = 0; // the launch call's own (host) time
+    double ms = medianLaunchMs(
+        d, benchIters, [&](unsigned i) { return launch(i % copies.size()); }, &hostUs);
+    double flops = forwardFlops(k, place, SQ, SKV);
     // The K/V bytes the kernel has to read (every sequence's rows).
     double kvRows = 0;
     for (int64_t b = 0; b < B; ++b)
       kvRows += place.lenKV(b, SKV);
     double kvBytes = kvRows * HKV * (DQK + DV) * eb;
-    std::sort(hostUs.begin(), hostUs.end());
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f launch_host_us=%.1f", ms,
-                                 kvBytes / ms / 1e9, hostUs[hostUs.size() / 2]);
+                                 kvBytes / ms / 1e9, hostUs);
     if (benchGraph) {
       std::optional<double> g = benchInGraphs(d, kernel, copies, benchIters);
       if (!g)
@@ -559,18 +390,13 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     }
     llvm::outs() << llvm::format(" (%.2f TFLOP/s dense-equivalent, %zu input copies rotated)",
                                  flops / ms / 1e9, copies.size());
-    d.eventDestroy(start);
-    d.eventDestroy(stop);
   }
   llvm::outs() << (ok ? " PASS" : " FAIL") << "\n";
   if (graphReplay && k.pagedKVPage)
     ok &= replayInGraph(d, kernel, args, [&](const std::vector<int64_t> &lensKV) -> bool {
       // Lengths and poisoned outputs written between replays, not captured.
       auto write = [&](void *ptr, const void *host, size_t bytes) {
-        for (DeviceBuffer &b : buffers)
-          if (b.data() == ptr)
-            return b.upload(host, bytes);
-        return Status::error("no buffer at that address");
+        return mem.write(ptr, host, bytes);
       };
       std::vector<int32_t> lens32(lensKV.begin(), lensKV.end());
       Status st = write(args.seqlensKV->data, lens32.data(), lens32.size() * 4);
@@ -620,17 +446,35 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
                                           // the compiler)
   Runtime rt(options);
   unsigned failures = 0, ran = 0;
+  // A backward kernel: mode = backward (`b` is the kernel), or the backward
+  // of a forward kernel with the `backward` flag (`b` is spec::backwardOf
+  // it; after the forward's own lines). Runtime::compileBackward takes the
+  // kernel's name in the spec either way; a compile or launch error is
+  // reported and counted, never the end of the run.
+  auto runBackward = [&](const spec::KernelSpec &b) {
+    Result<Kernel> kernel = rt.compileBackward(specText.str(), b.name);
+    if (!kernel) {
+      ++failures;
+      fail("kernel '" + b.name + "' (backward): " + kernel.error());
+      return;
+    }
+    for (const ref::Shape &shape : shapeList) {
+      ++ran;
+      if (!runGpuBackwardShape(*driver, *kernel, b, shape, seed * 1000003ull))
+        ++failures;
+    }
+  };
   for (const spec::KernelSpec &k : kernels) {
     if (!onlyKernel.empty() && k.name != onlyKernel)
       continue;
-    if (k.mode == spec::Mode::Backward) {
-      llvm::outs() << k.name << ": SKIP (mode = backward is not executable yet)\n";
-      continue;
-    }
     int needMajor = k.target == spec::Target::SM90a ? 9 : 8;
     if (device->major < needMajor) {
       llvm::outs() << k.name << ": SKIP (" << spec::targetName(k.target) << " needs compute capability "
                    << needMajor << ".0, the device has " << device->major << "." << device->minor << ")\n";
+      continue;
+    }
+    if (k.mode == spec::Mode::Backward) {
+      runBackward(k);
       continue;
     }
     int diskHits = rt.stats().diskHits;
@@ -649,15 +493,17 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
     if (!kernel) {
       ++failures;
       fail(kernel.error());
-      continue;
+    } else {
+      bool first = !cacheDir.empty();
+      for (const ref::Shape &shape : shapeList) {
+        ++ran;
+        if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull, first))
+          ++failures;
+        first = false;
+      }
     }
-    bool first = !cacheDir.empty();
-    for (const ref::Shape &shape : shapeList) {
-      ++ran;
-      if (!runGpuShape(*driver, *kernel, k, shape, seed * 1000003ull, first))
-        ++failures;
-      first = false;
-    }
+    if (k.backward)
+      runBackward(spec::backwardOf(k));
   }
   if (!onlyKernel.empty() && ran == 0 && failures == 0)
     return fail("no kernel named '" + onlyKernel + "' in '" + input + "'");

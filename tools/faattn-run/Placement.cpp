@@ -196,4 +196,17 @@ std::vector<double> lseFromPhysical(const std::vector<float> &phys, const Placem
   return lse;
 }
 
+std::vector<float> lseToPhysical(const std::vector<double> &dense, const Placement &p,
+                                 int64_t seqQ, int64_t heads) {
+  std::vector<float> phys(p.qPhysBatch * heads * p.qPhysSeq, 0.0f);
+  for (int64_t b = 0; b < p.batch; ++b)
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t i = 0; i < p.lenQ(b, seqQ); ++i) {
+        auto [pb, ps] = p.qAt(b, i);
+        phys[(pb * heads + h) * p.qPhysSeq + ps] =
+            static_cast<float>(dense[(b * heads + h) * seqQ + i]);
+      }
+  return phys;
+}
+
 } // namespace faattn::run

@@ -105,6 +105,12 @@ std::vector<int64_t> physDims(const Placement &p, bool isQ, int64_t heads, int64
 std::vector<double> lseFromPhysical(const std::vector<float> &phys, const Placement &p,
                                     int64_t seqQ, int64_t heads);
 
+/// The physical LSE ((batch, heads, seq_q), varlen (1, heads, total_q)) of
+/// a dense (batch, heads, seq_q) one, rounded to f32: what a forward kernel
+/// hands its backward. Physical rows no sequence owns are 0.
+std::vector<float> lseToPhysical(const std::vector<double> &dense, const Placement &p,
+                                 int64_t seqQ, int64_t heads);
+
 } // namespace faattn::run
 
 #endif // FAATTN_TOOLS_FAATTN_RUN_PLACEMENT_H

@@ -227,9 +227,10 @@ public:
   /// The backward of that kernel: of a forward kernel with the `backward`
   /// flag (spec::backwardOf: the same variant, mode = backward), or the
   /// kernel itself when it is written with mode = backward. It takes the
-  /// backward's LaunchArgs (dout, dq, dk, dv, paramGrads). It has no GPU
-  /// code yet (issue 22): validate() checks its arguments, launch() returns
-  /// an error, and it runs on the CPU path (faattn_run_cpu, faattn_c.h).
+  /// backward's LaunchArgs (dout, dq, dk, dv, paramGrads): launch() runs its
+  /// two GPU kernels (faattn-backward-to-gpu's SIMT kernels; KernelABI's
+  /// `backward`), and it runs on the CPU path too (faattn_run_cpu, faattn_c.h).
+  /// Compiled and cached like any kernel (its canonical form is its key).
   Result<Kernel> compileBackward(const std::string &specText, const std::string &kernel = "");
   /// The same from a spec file.
   Result<Kernel> compileFile(const std::string &path, const std::string &kernel = "");

@@ -99,7 +99,7 @@ FAATTN_C_API void faattn_runtime_stats(faattn_runtime *rt, int32_t *compiles, in
 FAATTN_C_API faattn_kernel *faattn_compile(faattn_runtime *rt, const char *spec_text, const char *kernel);
 /* The backward of that kernel (Runtime::compileBackward): of a forward kernel
  * with the `backward` flag, or the kernel itself when it has mode = backward.
- * It has no GPU code yet: faattn_launch fails, faattn_run_cpu runs it. Its
+ * faattn_launch runs its GPU kernels (SIMT for now), faattn_run_cpu the CPU path. Its
  * info's "mode" is "backward" and each param has "requires_grad". */
 FAATTN_C_API faattn_kernel *faattn_compile_backward(faattn_runtime *rt, const char *spec_text,
                                                     const char *kernel);

@@ -49,6 +49,31 @@ def FAAttnBackwardToLoops : Pass<"faattn-backward-to-loops", "::mlir::func::Func
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
 }
 
+def FAAttnBackwardToGPU : Pass<"faattn-backward-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "GPU path (SIMT): a backward attention op to two kernels (dq; dk and dv)";
+  let description = [{
+    Lowers each `mode = backward` faattn.attention op (after
+    faattn-score-grad) to two kernel `gpu.func`s of `gpu.module
+    @faattn_kernels` computing the CPU path's per-pair code
+    (BackwardCode.h) on CUDA cores in f32: `NAME_dq`, grid (batch, heads,
+    q-blocks), a thread per query row: D_i = dO_i . O_i into the
+    `workspace:delta` argument (appended, shaped as the LSE), dq_i, and the
+    param gradients (f32 atomics, a run of equal indices added once);
+    `NAME`, grid (batch, KV heads, kv-blocks), a thread per key row: dk_j
+    and dv_j over the group's query heads, reading D. No atomics on dq, dk,
+    dv. A fully masked row gets dq = 0 and contributes nothing. The kernels
+    get `faattn.block_m` (their rows per CTA) and `known_block_size`; the
+    operation is erased from its function. paged_kv ops are refused.
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"64",
+           "rows (threads) per CTA of both kernels">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
   let summary = "GPU path on Hopper tensor cores: wgmma products, TMA loads, fragments in registers";
   let description = [{

@@ -22,7 +22,8 @@
 //      one f32 gradient per requires_grad param, `grad:NAME`, of its param's
 //      shape, in the same order (out; the faattn.attention op's
 //      param_grads);
-//   4. split-KV decode: the workspace, workspace:o then workspace:lse;
+//   4. split-KV decode: the workspace, workspace:o then workspace:lse; a
+//      backward kernel's GPU build: workspace:delta (f32, shaped as lse);
 //   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
 //   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by
 //      value, 128 bytes each (boxes and swizzles: KernelABI::tmaBlockN).
@@ -47,7 +48,7 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 10;
+inline constexpr int kKernelABIVersion = 11;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -93,6 +94,13 @@ struct KernelABI {
   /// q_blocks), blockM threads, no dynamic shared memory, no tensor maps),
   /// with a workspace the runtime allocates.
   int64_t blockN = 0, maxSplits = 0;
+  /// A backward kernel's GPU build (faattn-backward-to-gpu): entries
+  /// `name`_dq (grid (batch, heads, ceil(max seq_q / blockM)), blockM
+  /// threads: D into workspace:delta, dq, the param gradients) then `name`
+  /// (grid (batch, KV heads, ceil(max seq_kv / blockN)), blockN threads: dk,
+  /// dv), on one stream, after the runtime zeroes the param gradients (and,
+  /// varlen, dq, dk and dv); both take every argument.
+  bool backward = false;
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
   /// after the other arguments, built at each launch: boxes of swizzle / 2
   /// columns (one swizzled row of 16-bit elements) x blockM rows for q and

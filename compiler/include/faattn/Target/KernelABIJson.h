@@ -20,8 +20,10 @@ struct KernelSpec;
 } // namespace spec
 
 /// The memref arguments of `k`'s kernel, in order (items 1-4 of
-/// KernelABI.h's list); `splitKV`: with faattn-split-kv's workspace.
-std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool splitKV);
+/// KernelABI.h's list); `workspace`: with the GPU build's workspace
+/// (faattn-split-kv's for a split-KV kernel, workspace:delta for a backward
+/// kernel).
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace);
 
 /// faattn-split-kv's workspace arguments (item 4 of KernelABI.h's list) for
 /// a kernel of `headsQ` query heads and V head dim `headDimV`: partial O as

@@ -1,0 +1,91 @@
+"""The first GPU backward (faattn-backward-to-gpu's SIMT kernels) against SDPA's backward in
+the same run: the backward alone (one forward kept, `out.backward(dout)` timed with CUDA events,
+the inputs' grads reset before each call, median of --reps runs after one warm-up), bf16,
+B * S = 16k tokens, hidden 2048 (16 heads of 128), causal or not, and a learnable-ALiBi row.
+FLOP convention (FlashAttention): backward = 2.5 x 4 * B * H * S^2 * D, halved when causal.
+
+  PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 bench/experiments/backward_simt.py \
+      --out backward-simt.json
+
+This measures where the correct-first kernels stand; it is not a tuning step.
+"""
+import argparse, datetime, json, statistics, subprocess, sys
+
+import torch
+import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+import faattn
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--out", required=True)
+ap.add_argument("--seqs", default="1024,4096")
+ap.add_argument("--reps", type=int, default=5)
+args = ap.parse_args()
+dev = "cuda"
+torch.manual_seed(0)
+
+
+def backward_ms(forward, inputs):
+    """Median ms of out.backward(dout) over args.reps runs (CUDA events), after a warm-up."""
+    try:
+        out = forward()
+        dout = torch.randn_like(out)
+        times = []
+        for i in range(args.reps + 1):
+            for x in inputs:
+                x.grad = None
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            out.backward(dout, retain_graph=True)
+            end.record()
+            torch.cuda.synchronize()
+            if i:
+                times.append(start.elapsed_time(end))
+        return statistics.median(times)
+    except Exception as e:  # a backend that refuses the shape
+        print(f"backward failed: {e}", file=sys.stderr)
+        return None
+
+
+rows = []
+H, D = 16, 128
+for S in (int(s) for s in args.seqs.split(",")):
+    B = max(1, 16384 // S)
+    for causal, alibi in ((False, False), (True, False), (True, True)):
+        q, k, v = (torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                   for _ in range(3))
+        flops = 2.5 * 4 * B * H * S * S * D / (2 if causal else 1)
+        r = {"B": B, "H": H, "S": S, "D": D, "causal": causal, "alibi_learnable": alibi}
+        spec = ("kernel t { heads = 16; head_dim = 128; dtype = bf16; layout = bhsd; backward"
+                + ("; mask = causal" if causal else "")
+                + ("\n param slopes : f32[heads] requires_grad\n"
+                   " score = score - slopes[h] * abs(q_idx - kv_idx)" if alibi else "") + " }")
+        attn = faattn.compile(spec)
+        inputs = [q, k, v]
+        params = {}
+        if alibi:
+            params["slopes"] = torch.rand(H, device=dev, requires_grad=True)
+            inputs.append(params["slopes"])
+        ms = backward_ms(lambda: attn(q, k, v, **params), inputs)
+        r["faattn_ms"] = ms
+        r["faattn_tflops"] = flops / ms / 1e9 if ms else None
+        if not alibi:
+            for name, backend in (("sdpa_cudnn", SDPBackend.CUDNN_ATTENTION),
+                                  ("sdpa_flash", SDPBackend.FLASH_ATTENTION)):
+                with sdpa_kernel(backend):
+                    ms = backward_ms(lambda: F.scaled_dot_product_attention(
+                        q, k, v, is_causal=causal), [q, k, v])
+                r[name + "_ms"] = ms
+                r[name + "_tflops"] = flops / ms / 1e9 if ms else None
+        print(json.dumps(r), flush=True)
+        rows.append(r)
+
+try:
+    commit = open("bundle/COMMIT").read().strip()
+except OSError:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
+           "commit": commit, "torch": torch.__version__, "rows": rows},
+          open(args.out, "w"), indent=1)
