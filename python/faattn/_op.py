@@ -246,7 +246,7 @@ def _backward_gpu(kern, grad_out, q, k, v, out, lse, params, cu_seqlens_q, cu_se
         dk=t(grads[1]), dv=t(grads[2]), param_grads=[(n, t(g)) for n, g in pgrads.items()])
     with torch.cuda.device(device):
         stream = torch.cuda.current_stream(device).cuda_stream
-        bk._c.launch(args, device.index if device.index is not None
+        bk.launch(args, device.index if device.index is not None
                      else torch.cuda.current_device(), stream)
     dq, dk, dv = (_logical(info, g, r) for g, r in zip(grads, (rq, rkv, rkv)))
     return [dq, dk, dv] + [pgrads[n].to(p.dtype) for n, p in zip(names, params) if n in pgrads]
