@@ -18,6 +18,15 @@ using namespace mlir;
 
 namespace faattn {
 
+SmallVector<AttentionOp> backwardOps(Operation *root) {
+  SmallVector<AttentionOp> ops;
+  root->walk([&](AttentionOp op) {
+    if (op.getMode() == Mode::backward)
+      ops.push_back(op);
+  });
+  return ops;
+}
+
 BackwardCode::BackwardCode(AttentionOp op, OpBuilder b, IRMapping operands)
     : op(op), b(b), loc(op.getLoc()), operands(std::move(operands)) {
   scale = arith::ConstantOp::create(this->b, loc, op.getScaleAttr());

@@ -285,6 +285,21 @@ int emitPTXFiles(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &
                         std::to_string(alt.minSeqKV) + ")");
     }
     meta["alternatives"] = std::move(alternatives);
+    // One spec, both directions: a forward kernel with the `backward` flag
+    // also yields its backward (spec::backwardOf), in NAME.backward.ptx.
+    meta["backward_kernel"] = nullptr;
+    if (k.backward) {
+      spec::KernelSpec bk = spec::backwardOf(k);
+      llvm::Expected<faattn::GpuKernel> backward =
+          faattn::compileForGpu(ctx, bk, sm, printIRAfterAll, &kernelTime);
+      if (!backward)
+        return fail(llvm::toString(backward.takeError()));
+      nlohmann::json b = {{"spec_hash", spec::specHash(bk)}};
+      if (!describe(*backward, k.name + ".backward", " (its backward)", b))
+        return 1;
+      meta["backward_kernel"] = std::move(b);
+      written.push_back(k.name + ": " + outDir + "/" + k.name + ".backward.ptx (its backward)");
+    }
     artifacts.push_back({k.name + ".json", meta.dump(2) + "\n"});
   }
   if (outDir.empty()) {

@@ -310,12 +310,7 @@ struct BackwardToGPUPass : impl::FAAttnBackwardToGPUBase<BackwardToGPUPass> {
   }
 
   void runOnOperation() override {
-    SmallVector<AttentionOp> ops;
-    getOperation().walk([&](AttentionOp op) {
-      if (op.getMode() == Mode::backward)
-        ops.push_back(op);
-    });
-    for (AttentionOp op : ops)
+    for (AttentionOp op : backwardOps(getOperation()))
       if (failed(lower(op)))
         return signalPassFailure();
   }

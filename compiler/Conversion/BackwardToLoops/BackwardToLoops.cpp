@@ -155,12 +155,7 @@ LogicalResult BackwardLowering::run() {
 
 struct BackwardToLoopsPass : impl::FAAttnBackwardToLoopsBase<BackwardToLoopsPass> {
   void runOnOperation() override {
-    SmallVector<AttentionOp> ops;
-    getOperation().walk([&](AttentionOp op) {
-      if (op.getMode() == Mode::backward)
-        ops.push_back(op);
-    });
-    for (AttentionOp op : ops)
+    for (AttentionOp op : backwardOps(getOperation()))
       if (failed(BackwardLowering(op).run()))
         return signalPassFailure();
   }

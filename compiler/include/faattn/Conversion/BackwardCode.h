@@ -29,6 +29,10 @@
 
 namespace faattn {
 
+/// The backward attention ops (mode = backward) under `root`, in walk order:
+/// what each backward lowering rewrites (collected first: it erases them).
+llvm::SmallVector<AttentionOp> backwardOps(mlir::Operation *root);
+
 class BackwardCode {
 public:
   /// Code for `op` at `b`'s insertion point, reading `operands`' values for
