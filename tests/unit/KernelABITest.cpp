@@ -98,6 +98,24 @@ TEST(KernelABI, ArgumentsOfVarlenAndPagedKernels) {
                   "workspace:lse:f32[batch * splits,=4,seq_q]"}));
 }
 
+TEST(KernelABI, ArgumentsOfABackwardKernel) {
+  // The CPU path's signature (no workspace), then the GPU build's: workspace:delta, shaped as
+  // the LSE, after the param gradients.
+  const char *spec = "kernel k { mode = backward; heads = 4 : 2; head_dim = 32; varlen\n"
+                     " param s : f32[heads] requires_grad\n score = score * s[h] }";
+  Args cpu = {"q:bf16[1,total_q,=4,=32]",    "k:bf16[1,total_kv,=2,=32]",
+              "v:bf16[1,total_kv,=2,=32]",   "out:bf16[1,total_q,=4,=32]",
+              "lse:f32[1,=4,total_q]",       "dout:bf16[1,total_q,=4,=32]",
+              "dq:bf16[1,total_q,=4,=32]",   "dk:bf16[1,total_kv,=2,=32]",
+              "dv:bf16[1,total_kv,=2,=32]",  "cu_seqlens_q:i32[batch + 1]",
+              "cu_seqlens_kv:i32[batch + 1]", "param:s:f32[=4]",
+              "grad:s:f32[=4]"};
+  EXPECT_EQ(argsOf(spec), cpu);
+  Args gpu = cpu;
+  gpu.push_back("workspace:delta:f32[1,=4,total_q]");
+  EXPECT_EQ(argsOf(spec, /*workspace=*/true), gpu);
+}
+
 TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {
   KernelABI a = fullAbi(); // ranks 4, 1, 1: 11 + 5 + 5, and four tensor maps
   EXPECT_EQ(a.llvmParams(), 11 + 5 + 5 + 4);
@@ -169,6 +187,43 @@ TEST(KernelABI, JsonOfAHeadGroup) {
   EXPECT_EQ(why, "launch is malformed");
   a.headGroup = 3;
   EXPECT_FALSE(launchSizesValid(a));
+}
+
+// A backward kernel's GPU build (faattn-backward-to-gpu): the `backward` object (the _dq
+// entry, both grids, block_n), the round trip, and the sizes it must have.
+TEST(KernelABI, JsonOfABackwardBuild) {
+  KernelABI a;
+  a.name = "b";
+  a.target = "sm_90a";
+  a.blockM = 64;
+  a.blockN = 64;
+  a.threads = 64;
+  a.backward = true;
+  a.varlen = true;
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["backward"]["dq_entry"], "b_dq");
+  EXPECT_EQ(j["backward"]["block_n"], 64);
+  EXPECT_EQ(j["backward"]["dq_grid"],
+            json::array({"batch", "heads", "ceil(max_seqlen_q / block_m)"}));
+  EXPECT_EQ(j["backward"]["grid"], json::array({"batch", "kv_heads", "ceil(max_seqlen_kv / block_n)"}));
+  std::string why;
+  std::optional<KernelABI> back = kernelFromJson(j, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_TRUE(back->backward);
+  EXPECT_EQ(back->blockN, 64);
+  EXPECT_TRUE(launchSizesValid(*back));
+  EXPECT_FALSE(kernelToJson(KernelABI{})["backward"].is_object());
+  // Malformed: a backward object without block_n; sizes a backward build cannot have.
+  j["backward"].erase("block_n");
+  EXPECT_FALSE(kernelFromJson(j, why));
+  EXPECT_EQ(why, "backward is malformed");
+  for (auto edit : {+[](KernelABI &k) { k.blockN = 0; }, +[](KernelABI &k) { k.maxSplits = 4; },
+                    +[](KernelABI &k) { k.persistent = true; },
+                    +[](KernelABI &k) { k.tmaBlockN = 64; }}) {
+    KernelABI bad = a;
+    edit(bad);
+    EXPECT_FALSE(launchSizesValid(bad));
+  }
 }
 
 TEST(KernelABI, JsonOfAnotherFormIsRefused) {

@@ -242,5 +242,28 @@ TEST_F(RuntimeBackward, Varlen) {
             "(heads, total_q) f32 is missing");
 }
 
+TEST_F(RuntimeBackward, TheDiskCacheKeepsTheGPUBuild) {
+  // The derived backward is cached under its own key (its canonical form: mode = backward)
+  // and read back whole: the backward object, block_n, both entries' PTX.
+  RuntimeOptions o;
+  o.cacheDir = freshDir("backward-cache");
+  Runtime first(o);
+  auto a = first.compileBackward(kTrain);
+  ASSERT_TRUE(a) << a.error();
+  auto fwd = first.compile(kTrain);
+  ASSERT_TRUE(fwd) << fwd.error();
+  EXPECT_FALSE(fwd->compiled().backward);
+  EXPECT_EQ(first.stats().compiles, 2);
+  Runtime second(o);
+  auto b = second.compileBackward(kTrain);
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(second.stats().compiles, 0);
+  EXPECT_EQ(second.stats().diskHits, 1);
+  EXPECT_TRUE(b->compiled().backward);
+  EXPECT_EQ(b->compiled().blockN, a->compiled().blockN);
+  EXPECT_EQ(b->compiled().ptx, a->compiled().ptx);
+  EXPECT_EQ(b->compiled().args, a->compiled().args);
+}
+
 } // namespace
 } // namespace faattn::runtime_test
