@@ -214,9 +214,8 @@ json kernelToJson(const KernelABI &g) {
                  {"dq_grid", {"batch", "heads", qBlocks}},
                  {"dq_block", {g.blockM, 1, 1}},
                  {"block_n", g.blockN},
-                 {"grid", {"batch", "kv_heads", std::string(g.varlen ? "ceil(max_seqlen_kv / "
-                                                                      : "ceil(seq_kv / ") +
-                                                      "block_n)"}},
+                 {"grid", {"batch", "kv_heads", g.varlen ? "ceil(total_kv / block_n)"
+                                                         : "ceil(seq_kv / block_n)"}},
                  {"order", "dq_entry, then entry, on one stream; the param gradients (varlen: "
                            "dq, dk and dv too) zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse"}}

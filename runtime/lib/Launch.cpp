@@ -361,8 +361,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     // gradients, then `name` (batch, KV heads, KV blocks of block_n rows)
     // dk and dv. The param gradients are sums (atomics): zeroed first; under
     // varlen, dq, dk and dv too (rows outside every sequence have no owner).
-    Dims kv = dimsOf(a.k, st.info.bshd);
-    int64_t kvRows = varlen && a.maxSeqlenKV > 0 ? a.maxSeqlenKV : kv.s;
+    // Varlen: every packed key row (the launch has no longest KV length for
+    // dense K/V); a thread past its sequence's keys returns.
+    int64_t kvRows = dimsOf(a.k, st.info.bshd).s;
     int64_t dqBlocks = (rows + st.compiled.blockM - 1) / st.compiled.blockM;
     int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
     if (batch > 65535 * 32768 || dqBlocks > 65535 || kvBlocks > 65535)
@@ -379,18 +380,20 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         return fail(llvm::toString(std::move(e)));
       return Status::ok();
     };
-    for (const Tensor *g : paramTensors.grads) // (null: a param without requires_grad)
-      if (Status z = g ? zero(*g) : Status::ok(); !z)
-        return z;
-    if (varlen)
-      for (const Tensor *t : {&*a.dq, &*a.dk, &*a.dv})
-        if (Status z = zero(*t); !z)
-          return z;
     const Tensor &lse = *a.lse;
     size_t bytes = 4;
     for (int64_t e : lse.shape)
       bytes *= size_t(e);
+    // With the workspace in hand (nothing is written before a launch that
+    // fails its size check or its allocation).
     auto launchBoth = [&](CUdeviceptr workspace) -> Status {
+      for (const Tensor *g : paramTensors.grads) // (null: a param without requires_grad)
+        if (Status z = g ? zero(*g) : Status::ok(); !z)
+          return z;
+      if (varlen)
+        for (const Tensor *t : {&*a.dq, &*a.dk, &*a.dv})
+          if (Status z = zero(*t); !z)
+            return z;
       // workspace:delta, shaped (and packed) as the LSE.
       memref(Tensor{reinterpret_cast<void *>(workspace), DType::F32, lse.shape, {}},
              varlen && lse.shape.size() == 2);

@@ -153,8 +153,18 @@ Result<CompiledKernel> Runtime::Impl::compileSpec(const std::string &text,
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.compiles;
   }
-  if (options.compiler)
-    return options.compiler(text, k.name);
+  if (options.compiler) {
+    // A backward spec takes a backward build and a forward one a forward
+    // build: a replacement compiler gets the spec's text and the kernel's
+    // name, which a derived backward (spec::backwardOf) shares with its
+    // forward. Refused here, before either cache keeps it.
+    Result<CompiledKernel> r = options.compiler(text, k.name);
+    if (r && r->backward != (k.mode == spec::Mode::Backward))
+      return Status::error("kernel '" + k.name + "': the compiler returned a " +
+                           (r->backward ? "backward" : "forward") + " build for a " +
+                           (k.mode == spec::Mode::Backward ? "backward" : "forward") + " kernel");
+    return r;
+  }
   mlir::DialectRegistry registry;
   registerFAAttnDialects(registry);
   registerGpuDialects(registry);

@@ -205,7 +205,7 @@ TEST(KernelABI, JsonOfABackwardBuild) {
   EXPECT_EQ(j["backward"]["block_n"], 64);
   EXPECT_EQ(j["backward"]["dq_grid"],
             json::array({"batch", "heads", "ceil(max_seqlen_q / block_m)"}));
-  EXPECT_EQ(j["backward"]["grid"], json::array({"batch", "kv_heads", "ceil(max_seqlen_kv / block_n)"}));
+  EXPECT_EQ(j["backward"]["grid"], json::array({"batch", "kv_heads", "ceil(total_kv / block_n)"}));
   std::string why;
   std::optional<KernelABI> back = kernelFromJson(j, why);
   ASSERT_TRUE(back) << why;

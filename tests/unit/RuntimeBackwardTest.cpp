@@ -265,5 +265,21 @@ TEST_F(RuntimeBackward, TheDiskCacheKeepsTheGPUBuild) {
   EXPECT_EQ(b->compiled().args, a->compiled().args);
 }
 
+TEST_F(RuntimeBackward, AReplacementCompilerMustReturnABackwardBuild) {
+  // The hook gets the forward's text and name for a derived backward: a forward build it
+  // returns is refused before any cache keeps it (launch() would write out and lse).
+  RuntimeOptions o;
+  o.cacheDir = "";
+  o.compiler = [](const std::string &, const std::string &name) -> Result<CompiledKernel> {
+    return fakeCompiled(name, "// fake ptx\n", 64);
+  };
+  Runtime fake(o);
+  auto k = fake.compileBackward(kTrain);
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error(), "kernel 'train': the compiler returned a forward build for a backward "
+                       "kernel");
+  EXPECT_TRUE(fake.compile(kTrain)) << "the forward itself is fine";
+}
+
 } // namespace
 } // namespace faattn::runtime_test

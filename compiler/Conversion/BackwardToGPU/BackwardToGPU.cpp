@@ -8,7 +8,8 @@
 // owner):
 //
 //   `name`_dq   grid (batch, heads, ceil(max seq_q / rows)), a thread per
-//               query row i: D_i = dO_i . O_i into the workspace, then over
+//               query row i (grid-stride: every row of a longer sequence
+//               too): D_i = dO_i . O_i into the workspace, then over
 //               the keys j the mask keeps: dq_i += scale dS k_j, and each
 //               param gradient += dS' d s'/d p[idx] (f32 atomics, a
 //               thread's run of equal indices added once: slopes[h] takes
@@ -118,10 +119,19 @@ void BackwardKernel::buildDQ(int64_t rows) {
   int64_t dimQK = op.getHeadDimQK(), dimV = op.getHeadDimV();
   Value memQ = seqQ(), memKV = seqKV();
   Value seq = blockId(gpu::Dimension::x), h = blockId(gpu::Dimension::y);
-  Value iSeq = threadRow(rows);
+  Value first = threadRow(rows);
   when(less(seq, batches()), [&] {
     Sequence s = sequence(seq, memQ, memKV);
-    when(less(iSeq, s.lenQ), [&] {
+    // Grid-stride over the sequence's rows: with a max_seqlen_q below the
+    // longest sequence (a caller's mistake) every row still gets its D,
+    // which the dk / dv kernel reads for every row.
+    Value stride = arith::MulIOp::create(
+        b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::z), cIdx(rows));
+    auto rowLoop = scf::ForOp::create(b, loc, first, s.lenQ, stride);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(rowLoop.getBody()->getTerminator());
+    Value iSeq = rowLoop.getInductionVar();
+    {
       auto [i, qInside] = rowOf(s.qStart, iSeq, memQ);
       guarded(qInside, [&, i = i] {
         Value bi = s.bi;
@@ -213,7 +223,7 @@ void BackwardKernel::buildDQ(int64_t rows) {
         });
         storeRow(acc, dimQK, dq, bi, h, i);
       });
-    });
+    }
   });
 }
 

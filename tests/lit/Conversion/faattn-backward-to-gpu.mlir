@@ -17,7 +17,11 @@
 // CHECK-DAG: %[[BZ:.*]] = gpu.block_id z
 // CHECK-DAG: %[[TX:.*]] = gpu.thread_id x
 // CHECK: %[[ZR:.*]] = arith.muli %[[BZ]], %c64
-// CHECK: %[[I:.*]] = arith.addi %[[ZR]], %[[TX]] : index
+// CHECK: %[[I0:.*]] = arith.addi %[[ZR]], %[[TX]] : index
+// Grid-stride over the sequence's rows (every row, whatever max_seqlen_q said).
+// CHECK: %[[GZ:.*]] = gpu.grid_dim z
+// CHECK: %[[STRIDE:.*]] = arith.muli %[[GZ]], %c64
+// CHECK: scf.for %[[I:.*]] = %[[I0]] to %{{.*}} step %[[STRIDE]] {
 // D_i = dO_i . O_i into the workspace, before anything else of the row.
 // CHECK: %[[D:.*]] = scf.for {{.*}} -> (f32) {
 // CHECK:   memref.load %[[DO]][%[[BX]], %[[I]], %[[BY]],
@@ -124,14 +128,13 @@ func.func @alibi_gqa(%q: memref<?x?x4x8xf32>, %k: memref<?x?x2x8xf32>, %v: memre
 // CHECK-LABEL: func.func @varlen(
 // CHECK: gpu.func @varlen_dq(%[[Q:[^:]*]]: memref<1x?x2x16xf32>, %[[LSE:[^:]*]]: memref<1x2x?xf32>, %[[CUQ:[^:]*]]: memref<?xi32>, %[[CUKV:[^:]*]]: memref<?xi32>, %[[WS:[^:]*]]: memref<1x2x?xf32>)
 // CHECK: %[[BX:.*]] = gpu.block_id x
-// CHECK: %[[I:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK: %[[NB:.*]] = arith.subi %{{.*}}, %c1{{.*}} : index
 // CHECK: %[[INB:.*]] = arith.cmpi ult, %[[BX]], %[[NB]] : index
 // CHECK: scf.if %[[INB]] {
 // CHECK:   %[[QS:.*]] = memref.load %[[CUQ]][%[[BX]]] : memref<?xi32>
+// CHECK:   arith.index_cast %{{.*}} : i32 to index
 // CHECK:   %[[QLEN:.*]] = arith.index_cast %{{.*}} : i32 to index
-// CHECK:   %[[INSEQ:.*]] = arith.cmpi ult, %[[I]], %{{.*}} : index
-// CHECK:   scf.if %[[INSEQ]] {
+// CHECK:   scf.for %[[I:.*]] = %{{.*}} to %[[QLEN]] step %{{.*}} {
 // CHECK:     %[[ROW:.*]] = arith.addi %{{.*}}, %[[I]] : index
 // CHECK:     %[[INMEM:.*]] = arith.cmpi ult, %[[ROW]], %{{.*}} : index
 // CHECK:     scf.if %[[INMEM]] {

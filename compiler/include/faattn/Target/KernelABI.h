@@ -97,7 +97,7 @@ struct KernelABI {
   /// A backward kernel's GPU build (faattn-backward-to-gpu): entries
   /// `name`_dq (grid (batch, heads, ceil(max seq_q / blockM)), blockM
   /// threads: D into workspace:delta, dq, the param gradients) then `name`
-  /// (grid (batch, KV heads, ceil(max seq_kv / blockN)), blockN threads: dk,
+  /// (grid (batch, KV heads, ceil(seq_kv / blockN); varlen: total_kv), blockN threads: dk,
   /// dv), on one stream, after the runtime zeroes the param gradients (and,
   /// varlen, dq, dk and dv); both take every argument.
   bool backward = false;
