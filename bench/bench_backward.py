@@ -3,8 +3,10 @@
 Times the backward alone (dq, dk, dv from a saved forward: `out.backward(dout)`, the grads
 reset between calls, triton.testing.do_bench, median) of PyTorch's SDPA (cuDNN and flash
 backends) and of the compiled FlexAttention, and writes one JSON with the device, date, commit
-and one row per shape. faattn has no GPU backward kernel yet (it runs on the CPU path), so its
-column is absent: these are the figures a faattn backward is set against (issue 22's targets:
+and one row per shape. faattn's column is absent: its GPU backward is, for now, the SIMT kernels
+of faattn-backward-to-gpu (250-570x slower than cuDNN, timed at 1k and 4k beside SDPA by
+bench/experiments/backward_simt.py; this grid's 16k rows would take minutes each): these are
+the figures a tensor-core faattn backward is set against (issue 22's targets:
 >= 1.0x cuDNN and 1.7x flash on the grid, >= 2.0x FlexAttention on the variants, learnable ALiBi
 slopes within 1.15x of fixed ones).
 FLOP convention (FlashAttention): backward = 2.5 x the forward's 4 * B * H * S_q * S_kv * D,

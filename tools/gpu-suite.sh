@@ -206,7 +206,8 @@ python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
 fi
 if [[ " $PARTS " == *" backward-peers "* ]]; then
 # Not in the default parts: issue 22's grid and variants for the peers' backward alone
-# (faattn has no GPU backward kernel yet), a few minutes of FlexAttention compiles.
+# (faattn's SIMT backward: bench/experiments/backward_simt.py), a few minutes of
+# FlexAttention compiles.
 echo "== the backward's peers (bench/bench_backward.py)"
 python3 bench/bench_backward.py --out "$OUT/bench-backward.json" || status=1
 fi
