@@ -143,6 +143,20 @@ std::pair<Value, Value> BackwardCode::rowOf(Value start, Value r, Value size) {
   return {rowIdx, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rowIdx, size)};
 }
 
+void BackwardCode::forLiveRows(const Sequence &s, Value h, Value memQ,
+                               function_ref<void(Value, Value, Value)> body) {
+  Value lse = operand(op.getLse());
+  loop(cIdx(0), s.lenQ, {}, [&](Value iSeq, ValueRange) -> SmallVector<Value> {
+    auto [i, qInside] = rowOf(s.qStart, iSeq, memQ);
+    guarded(qInside, [&, i = i] {
+      Value lseI = load(lse, ValueRange{s.bi, h, i});
+      Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
+      when(live, [&] { body(i, iSeq, lseI); });
+    });
+    return {};
+  });
+}
+
 void BackwardCode::pair(const Sequence &s, Value seq, Value h, Value iSeq, Value jSeq,
                         Value lseI, Value delta, function_ref<Value()> qk,
                         function_ref<Value()> dOv, function_ref<void(Pair &)> body) {

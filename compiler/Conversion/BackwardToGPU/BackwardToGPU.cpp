@@ -229,7 +229,7 @@ void BackwardKernel::buildDQ(int64_t rows) {
 
 void BackwardKernel::buildDKDV(int64_t rows) {
   Value q = operand(op.getQ()), k = operand(op.getK()), v = operand(op.getV());
-  Value lse = operand(op.getLse()), dout = operand(op.getDout());
+  Value dout = operand(op.getDout());
   Value dk = operand(op.getDk()), dv = operand(op.getDv());
   int64_t dimQK = op.getHeadDimQK(), dimV = op.getHeadDimV();
   int64_t group = op.getGroupSize();
@@ -248,22 +248,14 @@ void BackwardKernel::buildDKDV(int64_t rows) {
         loop(cIdx(0), cIdx(group), {}, [&](Value g, ValueRange) -> SmallVector<Value> {
           Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, kvh, cIdx(group)),
                                           g);
-          loop(cIdx(0), s.lenQ, {}, [&](Value iSeq, ValueRange) -> SmallVector<Value> {
-            auto [i, qInside] = rowOf(s.qStart, iSeq, memQ);
-            guarded(qInside, [&, i = i] {
-              Value lseI = load(lse, ValueRange{bi, h, i});
-              Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
-              when(live, [&] {
-                Value d = memref::LoadOp::create(b, loc, delta, ValueRange{bi, h, i});
-                auto qk = [&] { return dot(row(q, bi, h, i), element(kj), dimQK); };
-                auto dOv = [&] { return dot(row(dout, bi, h, i), element(vj), dimV); };
-                pair(s, seq, h, iSeq, jSeq, lseI, d, qk, dOv, [&](Pair &pr) {
-                  axpy(dvAcc, dimV, pr.p, row(dout, bi, h, i));
-                  axpy(dkAcc, dimQK, pr.scaledDS, row(q, bi, h, i));
-                });
-              });
+          forLiveRows(s, h, memQ, [&](Value i, Value iSeq, Value lseI) {
+            Value d = memref::LoadOp::create(b, loc, delta, ValueRange{bi, h, i});
+            auto qk = [&] { return dot(row(q, bi, h, i), element(kj), dimQK); };
+            auto dOv = [&] { return dot(row(dout, bi, h, i), element(vj), dimV); };
+            pair(s, seq, h, iSeq, jSeq, lseI, d, qk, dOv, [&](Pair &pr) {
+              axpy(dvAcc, dimV, pr.p, row(dout, bi, h, i));
+              axpy(dkAcc, dimQK, pr.scaledDS, row(q, bi, h, i));
             });
-            return {};
           });
           return {};
         });

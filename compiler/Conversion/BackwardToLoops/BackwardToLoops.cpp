@@ -89,7 +89,7 @@ LogicalResult BackwardLowering::run() {
     return op.emitOpError() << "has no 'grad' region: run faattn-score-grad first";
   if (op.getPagedKvPage())
     return op.emitOpError() << "faattn-backward-to-loops does not lower paged_kv backward ops";
-  Value q = op.getQ(), k = op.getK(), v = op.getV(), out = op.getOut(), lse = op.getLse();
+  Value q = op.getQ(), k = op.getK(), v = op.getV(), out = op.getOut();
   Value dout = op.getDout(), dq = op.getDq(), dk = op.getDk(), dv = op.getDv();
   Value memQ = seqQ(), memKV = seqKV();
   int64_t dimQK = op.getHeadDimQK(), dimV = op.getHeadDimV();
@@ -104,46 +104,38 @@ LogicalResult BackwardLowering::run() {
     Value bi = s.bi;
     loop(cIdx(0), cIdx(op.getNumHeads()), {}, [&](Value h, ValueRange) -> SmallVector<Value> {
       Value kvh = arith::DivUIOp::create(b, loc, h, cIdx(op.getGroupSize()));
-      loop(cIdx(0), s.lenQ, {}, [&](Value iSeq, ValueRange) -> SmallVector<Value> {
-        auto [i, qInside] = rowOf(s.qStart, iSeq, memQ);
-        guarded(qInside, [&, i = i] {
-          Value lseI = load(lse, ValueRange{bi, h, i});
-          // A row that keeps no key (lse = -inf, out = 0) gets no gradient.
-          Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
-          when(live, [&] {
-            Value delta = dot(row(dout, bi, h, i), row(out, bi, h, i), dimV);
-            loop(cIdx(0), s.lenKV, {}, [&](Value jSeq, ValueRange) -> SmallVector<Value> {
-              auto [j, kvInside] = rowOf(s.kvStart, jSeq, memKV);
-              guarded(kvInside, [&, j = j] {
-                auto qk = [&] { return dot(row(q, bi, h, i), row(k, bi, kvh, j), dimQK); };
-                auto dOv = [&] { return dot(row(dout, bi, h, i), row(v, bi, kvh, j), dimV); };
-                pair(s, seq, h, iSeq, jSeq, lseI, delta, qk, dOv, [&](Pair &pr) {
-                  loop(cIdx(0), cIdx(dimV), {}, [&](Value c, ValueRange) -> SmallVector<Value> {
-                    Value g = load(dout, at(dout, bi, h, i, c));
-                    accumulate(dv, at(dv, bi, kvh, j, c), arith::MulFOp::create(b, loc, pr.p, g));
-                    return {};
-                  });
-                  loop(cIdx(0), cIdx(dimQK), {}, [&](Value c, ValueRange) -> SmallVector<Value> {
-                    Value kc = load(k, at(k, bi, kvh, j, c));
-                    Value qc = load(q, at(q, bi, h, i, c));
-                    accumulate(dq, at(dq, bi, h, i, c),
-                               arith::MulFOp::create(b, loc, pr.scaledDS, kc));
-                    accumulate(dk, at(dk, bi, kvh, j, c),
-                               arith::MulFOp::create(b, loc, pr.scaledDS, qc));
-                    return {};
-                  });
-                  // The param elements the score read: dS' d s'/d p[idx].
-                  for (unsigned e = 0; e < numParamRefs(); ++e) {
-                    ParamTerm t = paramTerm(pr, e);
-                    accumulate(t.buffer, t.indices, t.contribution);
-                  }
-                });
+      // A row that keeps no key (lse = -inf, out = 0) gets no gradient.
+      forLiveRows(s, h, memQ, [&](Value i, Value iSeq, Value lseI) {
+        Value delta = dot(row(dout, bi, h, i), row(out, bi, h, i), dimV);
+        loop(cIdx(0), s.lenKV, {}, [&](Value jSeq, ValueRange) -> SmallVector<Value> {
+          auto [j, kvInside] = rowOf(s.kvStart, jSeq, memKV);
+          guarded(kvInside, [&, j = j] {
+            auto qk = [&] { return dot(row(q, bi, h, i), row(k, bi, kvh, j), dimQK); };
+            auto dOv = [&] { return dot(row(dout, bi, h, i), row(v, bi, kvh, j), dimV); };
+            pair(s, seq, h, iSeq, jSeq, lseI, delta, qk, dOv, [&](Pair &pr) {
+              loop(cIdx(0), cIdx(dimV), {}, [&](Value c, ValueRange) -> SmallVector<Value> {
+                Value g = load(dout, at(dout, bi, h, i, c));
+                accumulate(dv, at(dv, bi, kvh, j, c), arith::MulFOp::create(b, loc, pr.p, g));
+                return {};
               });
-              return {};
+              loop(cIdx(0), cIdx(dimQK), {}, [&](Value c, ValueRange) -> SmallVector<Value> {
+                Value kc = load(k, at(k, bi, kvh, j, c));
+                Value qc = load(q, at(q, bi, h, i, c));
+                accumulate(dq, at(dq, bi, h, i, c),
+                           arith::MulFOp::create(b, loc, pr.scaledDS, kc));
+                accumulate(dk, at(dk, bi, kvh, j, c),
+                           arith::MulFOp::create(b, loc, pr.scaledDS, qc));
+                return {};
+              });
+              // The param elements the score read: dS' d s'/d p[idx].
+              for (unsigned e = 0; e < numParamRefs(); ++e) {
+                ParamTerm t = paramTerm(pr, e);
+                accumulate(t.buffer, t.indices, t.contribution);
+              }
             });
           });
+          return {};
         });
-        return {};
       });
       return {};
     });

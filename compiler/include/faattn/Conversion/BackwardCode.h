@@ -90,6 +90,13 @@ public:
   /// and whether it is inside (null when `start` is null: always).
   std::pair<mlir::Value, mlir::Value> rowOf(mlir::Value start, mlir::Value r, mlir::Value size);
 
+  /// For each query row of sequence `s` (rows 0 .. lenQ, those inside the
+  /// memref of `memQ` rows) of query head `h` whose LSE is not -inf (a row
+  /// that keeps no key gets no gradient): `body(i, iSeq, lse_i)`, i the
+  /// memref's row.
+  void forLiveRows(const Sequence &s, mlir::Value h, mlir::Value memQ,
+                   llvm::function_ref<void(mlir::Value, mlir::Value, mlir::Value)> body);
+
   /// What flows through a kept pair with P != 0.
   struct Pair {
     mlir::Value p, dSPrime, scaledDS;
