@@ -75,6 +75,13 @@ for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-v
     --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
+# The random backward specs CI runs on the CPU (tests/cpu/run-random.sh), on the GPU.
+for seed in 1 2 3 4; do
+  python3 tests/cpu/gen_random_specs.py "$seed" 20 backward > "/tmp/faattn-random-backward-$seed.fa"
+  timeout 300 "$RUN" --gpu "/tmp/faattn-random-backward-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 \
+    --shape b=1,seq_q=70,seq_kv=33 2>&1 | tee -a "$OUT/gpu-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 fi
 if [[ " $PARTS " == *" variants "* ]]; then
 echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_random_specs.py)"
