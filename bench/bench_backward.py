@@ -85,7 +85,8 @@ def row(name, D, S, causal, flex_mask=None, flex_score=None, sdpa=True, window=N
         peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
     r = {"spec": name, "mode": "backward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
          "S_kv": S, "D": D, "causal": causal, "learnable": bool(learnable),
-         "faattn": {"ms": None, "error": "no GPU backward kernel yet (issue 22)"}, "peers": peers}
+         "faattn": {"ms": None, "error": "not timed here: faattn's SIMT backward is "
+                                "bench/experiments/backward_simt.py's (too slow for this grid)"}, "peers": peers}
     print(json.dumps(r), flush=True)
     rows.append(r)
     del q, k, v

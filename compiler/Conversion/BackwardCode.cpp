@@ -200,14 +200,19 @@ unsigned BackwardCode::numParamRefs() {
   return yield.getDparams().size();
 }
 
-BackwardCode::ParamTerm BackwardCode::paramTerm(Pair &pr, unsigned e) {
+Value BackwardCode::paramGradBuffer(unsigned e) {
   auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
   ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
   unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
   auto ref = cast<BlockArgument>(yield.getParamRefs()[e]);
   int64_t position = ref.getArgNumber() - firstParam;
+  return operand(op.getParamGrads()[llvm::find(learnable, position) - learnable.begin()]);
+}
+
+BackwardCode::ParamTerm BackwardCode::paramTerm(Pair &pr, unsigned e) {
+  auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
   ParamTerm t;
-  t.buffer = operand(op.getParamGrads()[llvm::find(learnable, position) - learnable.begin()]);
+  t.buffer = paramGradBuffer(e);
   for (Value x : yield.getIndicesOf(e))
     t.indices.push_back(pr.grad.lookupOrDefault(x));
   Value d = pr.grad.lookupOrDefault(yield.getDparams()[e]);

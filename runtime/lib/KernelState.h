@@ -134,6 +134,11 @@ Status validateLaunch(Kernel::State &st, const LaunchArgs &a, ParamTensors *para
 /// (null for the workspace and an unknown slot).
 const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTensors &p);
 
+/// The bytes of one element of `d`, and the bytes `t` spans (a validated
+/// tensor: its shape positive, the product checked) (LaunchArgs.cpp).
+size_t elementBytes(DType d);
+uint64_t bytesOf(const Tensor &t);
+
 /// The most persistent tiles a launch may have: the kernel's tile counter is
 /// a 32-bit integer that ends past the last tile by one per CTA.
 constexpr int64_t kMaxPersistentTiles = int64_t(1) << 30;

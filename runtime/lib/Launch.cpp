@@ -370,9 +370,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return fail("the backward's grids (" + std::to_string(dqBlocks) + " q-blocks, " +
                   std::to_string(kvBlocks) + " KV blocks) are too large");
     auto zero = [&](const Tensor &t) -> Status {
-      size_t n = 1;
-      for (int64_t e : t.shape)
-        n *= size_t(e);
+      size_t n = bytesOf(t) / elementBytes(t.dtype);
       CUdeviceptr p = reinterpret_cast<CUdeviceptr>(t.data);
       CUresult r = t.dtype == DType::F32 ? d.memsetD32Async(p, 0, n, cuStream)
                                          : d.memsetD16Async(p, 0, n, cuStream);
@@ -381,9 +379,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return Status::ok();
     };
     const Tensor &lse = *a.lse;
-    size_t bytes = 4;
-    for (int64_t e : lse.shape)
-      bytes *= size_t(e);
+    size_t bytes = bytesOf(lse); // workspace:delta: f32, as the LSE
     // With the workspace in hand (nothing is written before a launch that
     // fails its size check or its allocation).
     auto launchBoth = [&](CUdeviceptr workspace) -> Status {
@@ -471,12 +467,8 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
 
 size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
-  if (st.compiled.backward && a.lse) { // workspace:delta, f32 as the LSE
-    size_t bytes = 4;
-    for (int64_t e : a.lse->shape)
-      bytes *= size_t(e);
-    return bytes;
-  }
+  if (st.compiled.backward && a.lse) // workspace:delta, f32 as the LSE
+    return bytesOf(*a.lse);
   if (st.compiled.maxSplits <= 0)
     return 0;
   int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);

@@ -15,8 +15,6 @@
 
 namespace faattn {
 
-namespace {
-
 size_t elementBytes(DType d) {
   switch (d) {
   case DType::E4M3: return 1;
@@ -28,13 +26,14 @@ size_t elementBytes(DType d) {
   return 4;
 }
 
-/// The bytes `t` spans (shape positive, its product checked by checkTensor).
 uint64_t bytesOf(const Tensor &t) {
   uint64_t n = elementBytes(t.dtype);
   for (int64_t s : t.shape)
     n *= uint64_t(s);
   return n;
 }
+
+namespace {
 
 Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
                    size_t rank, uintptr_t alignment = 16) {

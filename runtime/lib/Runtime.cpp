@@ -313,10 +313,9 @@ Result<Kernel> Runtime::compile(const std::string &text, const std::string &kern
   return impl->compileKernel(text, **found, sm);
 }
 
-Result<Kernel> Runtime::Impl::compileKernel(const std::string &text, const spec::KernelSpec &kernel,
+Result<Kernel> Runtime::Impl::compileKernel(const std::string &text, const spec::KernelSpec &k,
                                             llvm::SourceMgr &sm) {
-  const spec::KernelSpec *k = &kernel;
-  std::string key = cacheKey(spec::canonicalJson(*k).dump(), spec::targetName(k->target));
+  std::string key = cacheKey(spec::canonicalJson(k).dump(), spec::targetName(k.target));
 
   std::shared_future<Result<CompiledKernel>> future;
   std::promise<Result<CompiledKernel>> promise;
@@ -336,11 +335,11 @@ Result<Kernel> Runtime::Impl::compileKernel(const std::string &text, const spec:
   if (owner) {
     // Whatever happens, the promise gets a value and a failure leaves no
     // entry behind: waiters must never see a broken promise.
-    Result<CompiledKernel> r = Status::error("internal error while compiling '" + k->name + "'");
+    Result<CompiledKernel> r = Status::error("internal error while compiling '" + k.name + "'");
     try {
-      r = diskOrCompile(key, text, *k, sm);
+      r = diskOrCompile(key, text, k, sm);
     } catch (const std::exception &e) {
-      r = Status::error("internal error while compiling '" + k->name + "': " + e.what());
+      r = Status::error("internal error while compiling '" + k.name + "': " + e.what());
     }
     if (!r) { // do not cache failures: a later call may succeed
       std::lock_guard<std::mutex> lock(mutex);
@@ -356,7 +355,7 @@ Result<Kernel> Runtime::Impl::compileKernel(const std::string &text, const spec:
 
   auto state = std::make_shared<Kernel::State>();
   state->compiled = *compiled;
-  state->info = kernelInfo(*k);
+  state->info = kernelInfo(k);
   const KernelInfo &info = state->info;
   // The ABI's arguments resolved to tensors once, here, not at each launch.
   state->resolveArgs();

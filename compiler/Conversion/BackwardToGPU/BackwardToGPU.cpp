@@ -145,13 +145,14 @@ void BackwardKernel::buildDQ(int64_t rows) {
         // Each param element's pending sum: its indices, its value, whether
         // one is pending; flushed with one atomic when the index changes.
         struct Pending {
-          Value indices, value, has;
+          Value indices, value, has, buffer;
           int64_t rank;
         };
         SmallVector<Pending> pending;
+        auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
         for (unsigned e = 0; e < numParamRefs(); ++e) {
           Pending p;
-          auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
+          p.buffer = paramGradBuffer(e);
           p.rank = static_cast<int64_t>(yield.getIndicesOf(e).size());
           p.indices = memref::AllocaOp::create(
               b, loc, MemRefType::get({std::max<int64_t>(p.rank, 1)}, b.getIndexType()));
@@ -161,17 +162,16 @@ void BackwardKernel::buildDQ(int64_t rows) {
                                   p.has, ValueRange{cIdx(0)});
           pending.push_back(p);
         }
-        auto flush = [&](const Pending &p, Value buffer) {
+        auto flush = [&](const Pending &p) {
           Value has = memref::LoadOp::create(b, loc, p.has, ValueRange{cIdx(0)});
           when(has, [&] {
             SmallVector<Value> idx;
             for (int64_t r = 0; r < p.rank; ++r)
               idx.push_back(memref::LoadOp::create(b, loc, p.indices, ValueRange{cIdx(r)}));
             Value val = memref::LoadOp::create(b, loc, p.value, ValueRange{cIdx(0)});
-            memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, val, buffer, idx);
+            memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, val, p.buffer, idx);
           });
         };
-        SmallVector<Value> buffers(pending.size());
         Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
         when(live, [&] {
           loop(cIdx(0), s.lenKV, {}, [&](Value jSeq, ValueRange) -> SmallVector<Value> {
@@ -184,7 +184,6 @@ void BackwardKernel::buildDQ(int64_t rows) {
                 for (unsigned e = 0; e < pending.size(); ++e) {
                   ParamTerm t = paramTerm(pr, e);
                   const Pending &p = pending[e];
-                  buffers[e] = t.buffer;
                   // Same element as the pending one: add to it; else flush
                   // it and start this one.
                   Value same = memref::LoadOp::create(b, loc, p.has, ValueRange{cIdx(0)});
@@ -203,7 +202,7 @@ void BackwardKernel::buildDQ(int64_t rows) {
                                             arith::AddFOp::create(b, loc, old, t.contribution),
                                             p.value, ValueRange{cIdx(0)});
                     b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-                    flush(p, t.buffer);
+                    flush(p);
                     for (int64_t r = 0; r < p.rank; ++r)
                       memref::StoreOp::create(b, loc, t.indices[r], p.indices,
                                               ValueRange{cIdx(r)});
@@ -217,9 +216,8 @@ void BackwardKernel::buildDQ(int64_t rows) {
             });
             return {};
           });
-          for (unsigned e = 0; e < pending.size(); ++e)
-            if (buffers[e])
-              flush(pending[e], buffers[e]);
+          for (const Pending &p : pending)
+            flush(p);
         });
         storeRow(acc, dimQK, dq, bi, h, i);
       });

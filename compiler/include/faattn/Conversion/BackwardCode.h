@@ -114,6 +114,8 @@ public:
   /// refs), and for ref e of `pr`: the gradient buffer it adds into (an
   /// operand()), its indices and its contribution dS' d s'/d p[idx].
   unsigned numParamRefs();
+  /// The gradient buffer (an operand()) param ref e adds into.
+  mlir::Value paramGradBuffer(unsigned e);
   struct ParamTerm {
     mlir::Value buffer;
     llvm::SmallVector<mlir::Value> indices;
