@@ -318,4 +318,66 @@ Value emitMaskElement(OpBuilder &b, TileMaskOp op, TileRow row, Value kv, Value 
   return arith::SelectOp::create(b, loc, keep, x, minusInf);
 }
 
+std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, Value q, Value kv,
+                                             Value x) {
+  Location loc = op.getLoc();
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
+  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
+  (void)kvInside;
+  SmallVector<Value> args = {scaled, op.getBatch(), op.getHead(), q, kv, op.getSeqQ(),
+                             op.getSeqKv()};
+  llvm::append_range(args, op.getParams());
+  auto ifOp = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &b, Location loc) {
+        IRMapping m = inlineRegionBody(b, op.getRegion(), args);
+        auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+        scf::YieldOp::create(b, loc, ValueRange{m.lookupOrDefault(yield.getValue()),
+                                                m.lookupOrDefault(yield.getDscore())});
+      },
+      [&](OpBuilder &b, Location loc) {
+        Value minusInf = arith::ConstantOp::create(
+            b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        scf::YieldOp::create(b, loc, ValueRange{minusInf, zero});
+      });
+  return {ifOp.getResult(0), ifOp.getResult(1)};
+}
+
+void emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value x, Value w,
+                          function_ref<void(OpBuilder &, Value, ValueRange, Value)> add) {
+  Location loc = op.getLoc();
+  auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+  if (yield.getDparams().empty())
+    return;
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
+  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
+  (void)kvInside;
+  Value flows = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, w,
+                                      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  SmallVector<Value> args = {scaled, op.getBatch(), op.getHead(), q, kv, op.getSeqQ(),
+                             op.getSeqKv()};
+  llvm::append_range(args, op.getParams());
+  unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
+  ArrayRef<int64_t> learnable = op.getRequiresGrad();
+  scf::IfOp::create(b, loc, arith::AndIOp::create(b, loc, inside, flows),
+                    [&](OpBuilder &b, Location loc) {
+                      IRMapping m = inlineRegionBody(b, op.getRegion(), args);
+                      for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
+                        auto ref = cast<BlockArgument>(yield.getParamRefs()[e]);
+                        int64_t position = ref.getArgNumber() - firstParam;
+                        Value grad =
+                            op.getGrads()[llvm::find(learnable, position) - learnable.begin()];
+                        SmallVector<Value> idx;
+                        for (Value i : yield.getIndicesOf(e))
+                          idx.push_back(m.lookupOrDefault(i));
+                        Value d = m.lookupOrDefault(yield.getDparams()[e]);
+                        add(b, grad, idx, arith::MulFOp::create(b, loc, w, d));
+                      }
+                      scf::YieldOp::create(b, loc);
+                    });
+}
+
 } // namespace faattn

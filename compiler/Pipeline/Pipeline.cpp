@@ -109,12 +109,15 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
   return true;
 }
 
-void addCpuLoweringPasses(OpPassManager &pm) {
+void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward) {
   // Backward ops (the algorithm passes leave them whole): the score's
-  // derivatives, then the backward as scalar loops. Both leave forward
-  // kernels unchanged.
+  // derivatives, then the blocked backward as tile ops (or the naive scalar
+  // loops, the reference lowering). Both leave forward kernels unchanged.
   pm.nest<func::FuncOp>().addPass(createFAAttnScoreGrad());
-  pm.nest<func::FuncOp>().addPass(createFAAttnBackwardToLoops());
+  if (naiveBackward)
+    pm.nest<func::FuncOp>().addPass(createFAAttnBackwardToLoops());
+  else
+    pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile());
   pm.nest<func::FuncOp>().addPass(createFAAttnTilesToLinalg());
   pm.addPass(createForallToForLoopPass());
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -79,7 +79,8 @@ void decompose(SoftmaxUpdateOp op) {
               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                 return arith::TruncFOp::create(b, l, vTy.getElementType(), a[0]);
               });
-  Value pv = TileDotOp::create(b, loc, accTy, pIn, op.getV(), /*transpose_rhs=*/nullptr);
+  Value pv = TileDotOp::create(b, loc, accTy, pIn, op.getV(), /*transpose_lhs=*/nullptr,
+                               /*transpose_rhs=*/nullptr);
   Value accNew = TileMapOp::create(b, loc, accTy, {op.getAcc(), alpha, pv},
                      [](OpBuilder &b, Location l, ValueRange a) -> Value {
                        return math::FmaOp::create(b, l, a[0], a[1], a[2]);

@@ -23,13 +23,15 @@
 //   scf.forall (%b, %g, %qb) in (batch, heads / G, ceil(seq_q / (BM / G))) {
 //     Q tile: row r = row qb*(BM/G) + r % (BM/G) of head g*G + r / (BM/G)
 //
-// the tile_load/score/mask/store ops carry `head_group = G` with head g*G. Backward ops keep their op: the
-// backward algorithm is not materialized yet.
+// the tile_load/score/mask/store ops carry `head_group = G` with head g*G.
+// Backward ops keep their op: faattn-backward-tile materializes them once
+// faattn-score-grad has derived their grad region.
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Analysis/AttentionRegions.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
+#include "faattn/Transforms/TileSequence.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -48,6 +50,49 @@ namespace faattn {
 using namespace mlir;
 
 namespace faattn {
+
+TileSequence tileSequence(OpBuilder &b, Location loc, AttentionOp op, Value bIdx, Value kvRows) {
+  // Per-sequence start and length (varlen, paged KV), as index values
+  // clamped to >= 0 (and paged lengths to the table's capacity) so that
+  // malformed lengths never make a loop run wild; the loads and stores
+  // check every position against the memrefs besides.
+  Value cuQ = op.getCuSeqlensQ(), cuKV = op.getCuSeqlensKv(), lensKV = op.getSeqlensKv();
+  unsigned seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
+  auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+  TileSequence t{bIdx, bIdx, {}, {}, {}, {}};
+  auto readLen = [&](Value mem, Value at) -> Value {
+    Value i = memref::LoadOp::create(b, loc, mem, at);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
+  };
+  auto clampedDiff = [&](Value hi, Value lo) -> Value {
+    Value d = arith::SubIOp::create(b, loc, hi, lo);
+    Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, cIdx(0));
+    return arith::SelectOp::create(b, loc, neg, cIdx(0), d);
+  };
+  Value bNext = cuQ || cuKV ? arith::AddIOp::create(b, loc, bIdx, cIdx(1)).getResult() : Value();
+  // A packed sequence never reaches past the memref's rows: rows that are not
+  // there are not part of it (rather than zeros the softmax would count).
+  auto withinRows = [&](Value len, Value start, Value mem) -> Value {
+    Value rows = memref::DimOp::create(b, loc, mem, seqDim);
+    Value from = arith::MinUIOp::create(b, loc, start, rows);
+    return arith::MinUIOp::create(b, loc, len, arith::SubIOp::create(b, loc, rows, from));
+  };
+  if (cuQ) {
+    t.qBatch = cIdx(0);
+    t.qStart = readLen(cuQ, bIdx);
+    t.qLimit = withinRows(clampedDiff(readLen(cuQ, bNext), t.qStart), t.qStart, op.getQ());
+  }
+  if (cuKV) {
+    t.kvBatch = cIdx(0);
+    t.kvStart = readLen(cuKV, bIdx);
+    t.kvLimit = withinRows(clampedDiff(readLen(cuKV, bNext), t.kvStart), t.kvStart, op.getK());
+  } else if (lensKV) {
+    Value len = readLen(lensKV, bIdx);
+    t.kvLimit = arith::MinSIOp::create(b, loc, clampedDiff(len, cIdx(0)), kvRows);
+  }
+  return t;
+}
+
 namespace {
 
 void materialize(AttentionOp op) {
@@ -65,8 +110,8 @@ void materialize(AttentionOp op) {
   auto tileTy = [](int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); };
   auto memTy = [](Value v) { return cast<MemRefType>(v.getType()); };
 
-  Value cuQ = op.getCuSeqlensQ(), cuKV = op.getCuSeqlensKv();
-  Value table = op.getBlockTable(), lensKV = op.getSeqlensKv();
+  Value cuQ = op.getCuSeqlensQ();
+  Value table = op.getBlockTable();
   std::optional<int64_t> page = op.getPagedKvPage();
   // varlen: the batch is the number of sequences; Q's rows are all of them.
   Value batch = cuQ ? arith::SubIOp::create(b, loc, memref::DimOp::create(b, loc, cuQ, 0),
@@ -108,42 +153,11 @@ void materialize(AttentionOp op) {
   Value b32 = toI32(bIdx), h32 = toI32(hIdx), row32 = toI32(row0);
   auto layoutAttr = op.getLayoutAttr();
 
-  // Per-sequence start and length (varlen, paged KV), as index values
-  // clamped to >= 0 (and paged lengths to the table's capacity) so that
-  // malformed lengths never make a loop run wild; the loads and stores
-  // check every position against the memrefs besides.
-  Value qBatch = bIdx, kvBatch = bIdx, qStart, kvStart, qLimit, kvLimit;
-  auto readLen = [&](Value mem, Value at) -> Value {
-    Value i = memref::LoadOp::create(b, loc, mem, at);
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
-  };
-  auto clampedDiff = [&](Value hi, Value lo) -> Value {
-    Value d = arith::SubIOp::create(b, loc, hi, lo);
-    Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, cIdx(0));
-    return arith::SelectOp::create(b, loc, neg, cIdx(0), d);
-  };
-  Value bNext = cuQ || cuKV ? arith::AddIOp::create(b, loc, bIdx, cIdx(1)).getResult() : Value();
-  // A packed sequence never reaches past the memref's rows: rows that are not
-  // there are not part of it (rather than zeros the softmax would count).
-  auto withinRows = [&](Value len, Value start, Value mem) -> Value {
-    Value rows = memref::DimOp::create(b, loc, mem, seqDim);
-    Value from = arith::MinUIOp::create(b, loc, start, rows);
-    return arith::MinUIOp::create(b, loc, len, arith::SubIOp::create(b, loc, rows, from));
-  };
-  if (cuQ) {
-    qBatch = cIdx(0);
-    qStart = readLen(cuQ, bIdx);
-    qLimit = withinRows(clampedDiff(readLen(cuQ, bNext), qStart), qStart, op.getQ());
+  TileSequence seqRows = tileSequence(b, loc, op, bIdx, kvRows);
+  Value qBatch = seqRows.qBatch, kvBatch = seqRows.kvBatch, qStart = seqRows.qStart;
+  Value kvStart = seqRows.kvStart, qLimit = seqRows.qLimit, kvLimit = seqRows.kvLimit;
+  if (qLimit)
     seqQ32 = toI32(qLimit);
-  }
-  if (cuKV) {
-    kvBatch = cIdx(0);
-    kvStart = readLen(cuKV, bIdx);
-    kvLimit = withinRows(clampedDiff(readLen(cuKV, bNext), kvStart), kvStart, op.getK());
-  } else if (lensKV) {
-    Value len = readLen(lensKV, bIdx);
-    kvLimit = arith::MinSIOp::create(b, loc, clampedDiff(len, cIdx(0)), kvRows);
-  }
   if (kvLimit) {
     seqKV32 = toI32(kvLimit);
     // This CTA's KV blocks: none for a q-block past its sequence's end.
@@ -194,7 +208,7 @@ void materialize(AttentionOp op) {
     Value col32 = toI32(col0);
     Value kTile = kvLoad(tileTy(bn, dqk, inElt), op.getK(), col0);
     Value s = TileDotOp::create(b, loc, tileTy(bm, bn, f32), qTile, kTile,
-                                /*transpose_rhs=*/b.getUnitAttr());
+                                /*transpose_lhs=*/UnitAttr(), /*transpose_rhs=*/b.getUnitAttr());
     if (!identity) {
       auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale), s, b32,
                                        h32, row32, col32, seqQ32, seqKV32, op.getParams(),

@@ -117,6 +117,11 @@ cl::opt<bool> overlapSoftmax(
     cl::desc("--cpu: run faattn-overlap-softmax (block j - 1's P V after block j's Q K^T) on every "
              "kernel (a spec's overlap = softmax asks for it per kernel)"),
     cl::cat(category));
+cl::opt<bool> backwardNaive(
+    "backward-naive",
+    cl::desc("--cpu: lower backward kernels with faattn-backward-to-loops (the naive scalar "
+             "loops, the reference lowering) instead of faattn-backward-tile"),
+    cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
 cl::opt<bool> uniformLengths(
@@ -635,7 +640,7 @@ int runMain(int argc, char **argv) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
     mlir::PassManager pm(&ctx);
     addAlgorithmPasses(pm);
-    addCpuLoweringPasses(pm);
+    addCpuLoweringPasses(pm, backwardNaive);
     if (mlir::failed(pm.run(*module))) {
       ++failures;
       fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");

@@ -4,13 +4,17 @@
 // tensor ops, which upstream bufferization and loop lowering take to LLVM.
 //
 //   tile_load   -> tensor.generate (rows past the sequence read as 0)
-//   tile_store  -> loops of tensor.extract + memref.store (rows inside only)
+//   tile_store  -> loops of tensor.extract + memref.store (rows inside only;
+//                  `accumulate`: load, add, store)
 //   tile_splat  -> linalg.fill
 //   tile_dot    -> linalg.generic (m, n, k), f32 products and sums
 //   tile_reduce -> linalg.generic with a reduction over columns
 //   tile_map    -> linalg.generic, the region inlined; Mx1 inputs broadcast
 //   tile_score  -> linalg.generic with linalg.index for (q_idx, kv_idx)
 //   tile_mask   -> same, keep ? x : -inf, with kv_idx < seq_kv
+//   tile_score_grad -> a linalg.generic with two results (score', dscore)
+//   tile_param_grad -> loops over the block, the grad region inlined, each
+//                  contribution added into its gradient buffer
 //
 // The score and mask code is only evaluated for in-range (q_idx, kv_idx):
 // it may read params indexed by them (document ids), which must not be read
@@ -84,10 +88,13 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
           scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
                              ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
                                Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
-                               memref::StoreOp::create(
-                                   b, loc, v, op.getMem(),
+                               SmallVector<Value> idx =
                                    tileMemIndices(op.getMem().getType(), op.getLayout(), at.batch,
-                                                  at.head, at.row, j));
+                                                  at.head, at.row, j);
+                               if (op.getAccumulate())
+                                 v = arith::AddFOp::create(
+                                     b, loc, memref::LoadOp::create(b, loc, op.getMem(), idx), v);
+                               memref::StoreOp::create(b, loc, v, op.getMem(), idx);
                                scf::YieldOp::create(b, loc);
                              });
           scf::YieldOp::create(b, loc);
@@ -104,7 +111,7 @@ Value lowerDot(OpBuilder &b, TileDotOp op) {
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(3, 0, {m, k}, ctx),
+      op.getTransposeLhs() ? AffineMap::get(3, 0, {k, m}, ctx) : AffineMap::get(3, 0, {m, k}, ctx),
       op.getTransposeRhs() ? AffineMap::get(3, 0, {n, k}, ctx) : AffineMap::get(3, 0, {k, n}, ctx),
       AffineMap::get(3, 0, {m, n}, ctx)};
   SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
@@ -199,24 +206,88 @@ Value lowerIndexed(OpBuilder &b, Op op) {
       });
 }
 
+/// tile_score_grad: (score', dscore) per element, at (row0 + i, col0 + j).
+std::pair<Value, Value> lowerScoreGrad(OpBuilder &b, TileScoreGradOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType t = tensorOf(op.getInput().getType());
+  AffineExpr r, c;
+  bindDims(ctx, r, c);
+  AffineMap identity = AffineMap::get(2, 0, {r, c}, ctx);
+  Value init = tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
+  auto gen = linalg::GenericOp::create(
+      b, loc, TypeRange{t, t}, ValueRange{op.getInput()}, ValueRange{init, init},
+      SmallVector<AffineMap>(3, identity),
+      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Type i32 = b.getI32Type();
+        Value q = arith::AddIOp::create(
+            b, loc, op.getRow0(),
+            arith::IndexCastOp::create(b, loc, i32, linalg::IndexOp::create(b, loc, 0)));
+        Value kv = arith::AddIOp::create(
+            b, loc, op.getCol0(),
+            arith::IndexCastOp::create(b, loc, i32, linalg::IndexOp::create(b, loc, 1)));
+        auto [score, dscore] = emitScoreGradElement(b, op, q, kv, a[0]);
+        linalg::YieldOp::create(b, loc, ValueRange{score, dscore});
+      });
+  return {gen.getResult(0), gen.getResult(1)};
+}
+
+/// tile_param_grad: loops over the block's elements, each adding into the
+/// gradient buffers (load, add, store: the CPU path runs one thread).
+void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
+  Location loc = op.getLoc();
+  ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+  Value x = op.getInput(), w = op.getWeight(); // already tensors
+  auto forEach = [&](OpBuilder &b, int64_t n, function_ref<void(OpBuilder &, Value)> body) {
+    scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), ValueRange{},
+                       [&](OpBuilder &b, Location loc, Value iv, ValueRange) {
+                         body(b, iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  };
+  forEach(b, shape[0], [&](OpBuilder &b, Value i) {
+    forEach(b, shape[1], [&](OpBuilder &b, Value j) {
+      Type i32 = b.getI32Type();
+      Value q = arith::AddIOp::create(b, loc, op.getRow0(),
+                                      arith::IndexCastOp::create(b, loc, i32, i));
+      Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
+                                       arith::IndexCastOp::create(b, loc, i32, j));
+      Value xe = tensor::ExtractOp::create(b, loc, x, ValueRange{i, j});
+      Value we = tensor::ExtractOp::create(b, loc, w, ValueRange{i, j});
+      emitParamGradElement(b, op, q, kv, xe, we,
+                           [&](OpBuilder &b, Value mem, ValueRange idx, Value v) {
+                             Value old = memref::LoadOp::create(b, loc, mem, idx);
+                             memref::StoreOp::create(
+                                 b, loc, arith::AddFOp::create(b, loc, old, v), mem, idx);
+                           });
+    });
+  });
+}
+
 struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    // 1. Loop-carried tiles become tensors in place (same shapes).
-    fn.walk([&](scf::ForOp loop) {
-      for (BlockArgument arg : loop.getRegionIterArgs())
-        if (isa<TileType>(arg.getType()))
-          arg.setType(tensorOf(arg.getType()));
-      for (OpResult res : loop->getResults())
+    // 1. Loop-carried tiles (and an scf.if's: the backward's skipped
+    // blocks) become tensors in place (same shapes).
+    fn.walk([&](Operation *op) {
+      if (!isa<scf::ForOp, scf::IfOp>(op))
+        return;
+      if (auto loop = dyn_cast<scf::ForOp>(op))
+        for (BlockArgument arg : loop.getRegionIterArgs())
+          if (isa<TileType>(arg.getType()))
+            arg.setType(tensorOf(arg.getType()));
+      for (OpResult res : op->getResults())
         if (isa<TileType>(res.getType()))
           res.setType(tensorOf(res.getType()));
     });
     // 2. Tile ops, in program order (producers before their users).
     SmallVector<Operation *> ops;
     fn.walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (isa<FAAttnDialect>(op->getDialect()) && !isa<YieldOp>(op) &&
+      if (isa<FAAttnDialect>(op->getDialect()) && !isa<YieldOp, GradYieldOp>(op) &&
           !op->getParentOfType<TileMapOp>() && !op->getParentOfType<TileScoreOp>() &&
-          !op->getParentOfType<TileMaskOp>())
+          !op->getParentOfType<TileMaskOp>() && !op->getParentOfType<TileScoreGradOp>() &&
+          !op->getParentOfType<TileParamGradOp>())
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -239,6 +310,12 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
         repl = lowerIndexed(b, o);
       else if (auto o = dyn_cast<TileMaskOp>(op))
         repl = lowerIndexed(b, o);
+      else if (auto o = dyn_cast<TileScoreGradOp>(op)) {
+        auto [score, dscore] = lowerScoreGrad(b, o);
+        o.getDscore().replaceAllUsesWith(dscore);
+        repl = score;
+      } else if (auto o = dyn_cast<TileParamGradOp>(op))
+        lowerParamGrad(b, o);
       else {
         op->emitOpError() << "cannot be lowered to linalg: run faattn-tile and "
                              "faattn-online-softmax first";

@@ -386,7 +386,7 @@ func.func @grad_indices(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
 
 func.func @grad_yield_outside() {
   %c = arith.constant 1.0 : f32
-  // expected-error @+1 {{'faattn.grad_yield' op expects parent op 'faattn.attention'}}
+  // expected-error @+1 {{'faattn.grad_yield' op expects parent op to be one of 'faattn.attention, faattn.tile_score_grad, faattn.tile_param_grad'}}
   faattn.grad_yield %c, %c
 }
 

@@ -325,3 +325,89 @@ func.func @mask_head_group(%s: !faattn.tile<16x32xf32>, %i: i32) {
   %m = faattn.tile_mask %s at[%i, %i, %i, %i] seq[%i, %i] {head_group = 32 : i64} : <16x32xf32>
   return
 }
+
+// -----
+
+func.func @dot_transpose_lhs(%a: !faattn.tile<16x32xbf16>, %b: !faattn.tile<32x8xbf16>) {
+  // transpose_lhs: lhs^T is 32x16, whose 16 columns do not meet rhs's 32 rows.
+  // expected-error @+1 {{'faattn.tile_dot' op contraction sizes differ: 16 vs 32}}
+  %t = faattn.tile_dot %a, %b {transpose_lhs} : <16x32xbf16>, <32x8xbf16> -> <32x8xf32>
+  return
+}
+
+// -----
+
+func.func @dot_transpose_lhs_result(%a: !faattn.tile<16x32xbf16>, %b: !faattn.tile<16x8xbf16>) {
+  // expected-error @+1 {{'faattn.tile_dot' op result must be a 32x8 f32 tile, got '!faattn.tile<16x8xf32>'}}
+  %t = faattn.tile_dot %a, %b {transpose_lhs} : <16x32xbf16>, <16x8xbf16> -> <16x8xf32>
+  return
+}
+
+// -----
+
+func.func @store_accumulate_elt(%t: !faattn.tile<16x32xf32>, %dq: memref<?x?x2x32xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op accumulates f32 tiles into f32 memrefs only}}
+  faattn.tile_store %t, %dq[%i, %i, %i] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xbf16>
+  return
+}
+
+// -----
+
+func.func @score_grad_elt(%s: !faattn.tile<16x16xbf16>, %i: i32) {
+  // expected-error @+1 {{'faattn.tile_score_grad' op input and results must be the same f32 tile}}
+  %v, %d = faattn.tile_score_grad %s at[%i, %i, %i, %i] seq[%i, %i] {scale = 1.0 : f32} : <16x16xbf16> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }
+  return
+}
+
+// -----
+
+func.func @score_grad_args(%s: !faattn.tile<16x16xf32>, %i: i32) {
+  // expected-error @+1 {{'faattn.tile_score_grad' op 'grad' region must take ('f32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32')}}
+  %v, %d = faattn.tile_score_grad %s at[%i, %i, %i, %i] seq[%i, %i] {scale = 1.0 : f32} : <16x16xf32> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }
+  return
+}
+
+// -----
+
+func.func @param_grad_count(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op needs one gradient per requires_grad entry (1), got 0}}
+  "faattn.tile_param_grad"(%s, %s, %i, %i, %i, %i, %i, %i, %p) <{scale = 1.0 : f32, requires_grad = array<i64: 0>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 0>}> ({
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }) : (!faattn.tile<16x16xf32>, !faattn.tile<16x16xf32>, i32, i32, i32, i32, i32, i32, memref<2xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @param_grad_type(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>, %g: memref<3xf32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op the gradient of param 0 must have its type 'memref<2xf32>', got 'memref<3xf32>'}}
+  faattn.tile_param_grad %s, %s at[%i, %i, %i, %i] seq[%i, %i] params(%p : memref<2xf32>) grads(%g : memref<3xf32>) {requires_grad = array<i64: 0>, scale = 1.0 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }
+  return
+}
+
+// -----
+
+func.func @param_grad_not_learnable(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>, %p2: memref<2xf32>, %g: memref<2xf32>) {
+  faattn.tile_param_grad %s, %s at[%i, %i, %i, %i] seq[%i, %i] params(%p, %p2 : memref<2xf32>, memref<2xf32>) grads(%g : memref<2xf32>) {requires_grad = array<i64: 0>, scale = 1.0 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>, %pp2: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'faattn.grad_yield' op yields a derivative for param 1, which the op's requires_grad does not list}}
+    faattn.grad_yield %x, %one params(%one -> %pp2[%c0] : memref<2xf32>)
+  }
+  return
+}

@@ -80,3 +80,36 @@ func.func @head_group(%q: memref<?x?x8x32xbf16>, %s: !faattn.tile<16x32xf32>, %b
   faattn.tile_store %qt, %q[%b, %h, %r] <bshd> {head_group = 4 : i64} : <16x32xbf16>, memref<?x?x8x32xbf16>
   return
 }
+
+// The backward's tile ops (faattn-backward-tile): transposed left operands,
+// the score and its derivative, the param gradients, dQ added into memory.
+// CHECK-LABEL: func.func @backward_cta
+func.func @backward_cta(%acc: memref<?x?x2x32xf32>, %p: memref<2xf32>, %g: memref<2xf32>,
+                        %b: index, %h: index, %r: index, %b32: i32, %h32: i32, %r32: i32,
+                        %c32: i32, %sq: i32, %skv: i32, %q: !faattn.tile<16x32xbf16>,
+                        %pt: !faattn.tile<16x16xbf16>) {
+  // CHECK: faattn.tile_dot %{{.*}}, %{{.*}} {transpose_lhs} : <16x16xbf16>, <16x32xbf16> -> <16x32xf32>
+  %dk = faattn.tile_dot %pt, %q {transpose_lhs} : <16x16xbf16>, <16x32xbf16> -> <16x32xf32>
+  %s = faattn.tile_dot %q, %q {transpose_rhs} : <16x32xbf16>, <16x32xbf16> -> <16x16xf32>
+  // CHECK: %{{.*}}:2 = faattn.tile_score_grad %{{.*}} at[{{.*}}] seq[{{.*}}] params(%{{.*}} : memref<2xf32>) {scale = 1.250000e-01 : f32} : <16x16xf32> {
+  // CHECK-NEXT: ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32, %{{.*}}: memref<2xf32>):
+  // CHECK: faattn.grad_yield
+  %v, %d = faattn.tile_score_grad %s at[%b32, %h32, %r32, %c32] seq[%sq, %skv] params(%p : memref<2xf32>) {scale = 0.125 : f32} : <16x16xf32> {
+  ^bb0(%x: f32, %bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32, %pp: memref<2xf32>):
+    %i = arith.index_cast %hh : i32 to index
+    %sl = memref.load %pp[%i] : memref<2xf32>
+    %y = arith.mulf %x, %sl : f32
+    faattn.grad_yield %y, %sl params(%x -> %pp[%i] : memref<2xf32>)
+  }
+  // CHECK: faattn.tile_param_grad %{{.*}}, %{{.*}} at[{{.*}}] seq[{{.*}}] params(%{{.*}} : memref<2xf32>) grads(%{{.*}} : memref<2xf32>) {requires_grad = array<i64: 0>, scale = 1.250000e-01 : f32} : <16x16xf32>, <16x16xf32> {
+  faattn.tile_param_grad %s, %d at[%b32, %h32, %r32, %c32] seq[%sq, %skv] params(%p : memref<2xf32>) grads(%g : memref<2xf32>) {requires_grad = array<i64: 0>, scale = 0.125 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32, %pp: memref<2xf32>):
+    %i = arith.index_cast %hh : i32 to index
+    %sl = memref.load %pp[%i] : memref<2xf32>
+    %y = arith.mulf %x, %sl : f32
+    faattn.grad_yield %y, %sl params(%x -> %pp[%i] : memref<2xf32>)
+  }
+  // CHECK: faattn.tile_store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
+  faattn.tile_store %dk, %acc[%b, %h, %r] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
+  return
+}

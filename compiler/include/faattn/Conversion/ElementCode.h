@@ -99,6 +99,22 @@ mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, TileRow row, ml
 mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, TileRow row, mlir::Value kv,
                             mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
+/// tile_score_grad at (q, kv) (i32) of input x: (score', d score'/d score)
+/// from the grad region at scale * x when q < seq_q and kv < seq_kv (the
+/// region only evaluated there), else (-inf, 0).
+std::pair<mlir::Value, mlir::Value> emitScoreGradElement(mlir::OpBuilder &b, TileScoreGradOp op,
+                                                         mlir::Value q, mlir::Value kv,
+                                                         mlir::Value x);
+
+/// tile_param_grad at (q, kv) of input x and weight w: when (q, kv) is in
+/// range and w != 0, the grad region at scale * x, then for each of its
+/// param entries `add(grad buffer, indices, w * d score'/d p[idx])` (a
+/// read-modify-write on the CPU, an atomic add on the GPU).
+void emitParamGradElement(
+    mlir::OpBuilder &b, TileParamGradOp op, mlir::Value q, mlir::Value kv, mlir::Value x,
+    mlir::Value w,
+    llvm::function_ref<void(mlir::OpBuilder &, mlir::Value, mlir::ValueRange, mlir::Value)> add);
+
 } // namespace faattn
 
 #endif // FAATTN_CONVERSION_ELEMENTCODE_H

@@ -51,9 +51,11 @@ struct AlgorithmOptions {
 bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options = {});
 
 /// The CPU path after the algorithm passes: faattn-score-grad and
-/// faattn-backward-to-loops (backward ops), faattn-tiles-to-linalg, one-shot
-/// bufferization, deallocation, loops, and conversion to the LLVM dialect.
-void addCpuLoweringPasses(mlir::OpPassManager &pm);
+/// faattn-backward-tile (backward ops; with `naiveBackward`
+/// faattn-backward-to-loops, the reference lowering, instead),
+/// faattn-tiles-to-linalg, one-shot bufferization, deallocation, loops, and
+/// conversion to the LLVM dialect.
+void addCpuLoweringPasses(mlir::OpPassManager &pm, bool naiveBackward = false);
 
 /// The GPU lowering passes faattn's own, in order (the upstream conversions
 /// run between them): the names --stop-after takes after the algorithm's.

@@ -18,6 +18,26 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::linalg::LinalgDialect"];
+  let summary = "Materialize every backward attention op as tile ops in three grids";
+  let description = [{
+    Rewrites each `faattn.attention` with `mode = backward` and a `grad`
+    region (faattn-score-grad runs first) into FlashAttention-2's backward
+    in column order, at the op's block sizes: a "pre" grid over Q blocks
+    (D = rowsum(dO * O), the f32 dQ accumulator zeroed), a "main" grid over
+    (batch, KV head, KV block) whose CTA keeps K and V, loops over the
+    group's query heads and the Q blocks the mask does not prove empty, and
+    accumulates dK and dV (tile_dot with transpose_lhs), adds dQ into the
+    accumulator (tile_store accumulate) and the param gradients
+    (tile_param_grad), and a "post" grid converting dQ. The grids carry
+    `faattn.backward_grid`, the Q loop `faattn.q_loop`. paged_kv backward
+    ops are an error.
+  }];
+}
+
 def FAAttnScoreGrad : Pass<"faattn-score-grad", "::mlir::func::FuncOp"> {
   let summary = "Differentiate the score region of backward attention ops";
   let description = [{

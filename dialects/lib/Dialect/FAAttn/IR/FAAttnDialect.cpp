@@ -345,7 +345,8 @@ static void setIndexRegionArgNames(Region &region, bool hasScore,
       setName(block.getArgument(i++), n);
 }
 
-static LogicalResult verifyGradRegion(AttentionOp op);
+static LogicalResult verifyGradRegion(Operation *op, Region &region, TypeRange paramTypes,
+                                      const ArrayRef<int64_t> *learnable);
 
 LogicalResult AttentionOp::verifyRegions() {
   Builder b(getContext());
@@ -355,34 +356,37 @@ LogicalResult AttentionOp::verifyRegions() {
   if (hasMask() && failed(verifyIndexRegion(*this, getMask(), "mask", Type(), b.getI1Type(),
                                             getParams().getTypes())))
     return failure();
-  if (hasGrad())
-    return verifyGradRegion(*this);
+  if (hasGrad()) {
+    ArrayRef<int64_t> learnable = getRequiresGrad().value_or(ArrayRef<int64_t>());
+    return verifyGradRegion(*this, getGrad(), getParams().getTypes(), &learnable);
+  }
   return success();
 }
 
-/// The grad region: the score region's arguments, a faattn.grad_yield whose
-/// entries name params of `requires_grad` by their region arguments.
-static LogicalResult verifyGradRegion(AttentionOp op) {
-  Builder b(op.getContext());
-  Block &block = op.getGrad().front();
+/// A grad region (an attention op's, or the backward tile ops' copy): the
+/// score region's arguments, a faattn.grad_yield whose entries name param
+/// arguments, of `learnable` when given.
+static LogicalResult verifyGradRegion(Operation *op, Region &region, TypeRange paramTypes,
+                                      const ArrayRef<int64_t> *learnable) {
+  Builder b(op->getContext());
+  Block &block = region.front();
   SmallVector<Type> expected{b.getF32Type()};
   expected.append(AttentionOp::kNumIndexArgs, b.getI32Type());
-  llvm::append_range(expected, op.getParams().getTypes());
+  llvm::append_range(expected, paramTypes);
   if (block.getArgumentTypes() != ArrayRef<Type>(expected)) {
-    InFlightDiagnostic diag = op.emitOpError() << "'grad' region must take (";
+    InFlightDiagnostic diag = op->emitOpError() << "'grad' region must take (";
     llvm::interleaveComma(expected, diag);
     return diag << ")";
   }
   auto yield = dyn_cast<GradYieldOp>(block.getTerminator());
   if (!yield)
-    return op.emitOpError() << "'grad' region must end with faattn.grad_yield";
-  ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
+    return op->emitOpError() << "'grad' region must end with faattn.grad_yield";
   for (Value ref : yield.getParamRefs()) {
     auto arg = dyn_cast<BlockArgument>(ref);
     unsigned first = 1 + AttentionOp::kNumIndexArgs;
     if (!arg || arg.getOwner() != &block || arg.getArgNumber() < first)
       return yield.emitOpError() << "params must be param arguments of the 'grad' region";
-    if (!llvm::is_contained(learnable, int64_t(arg.getArgNumber() - first)))
+    if (learnable && !llvm::is_contained(*learnable, int64_t(arg.getArgNumber() - first)))
       return yield.emitOpError() << "yields a derivative for param "
                                  << arg.getArgNumber() - first
                                  << ", which the op's requires_grad does not list";
@@ -525,6 +529,9 @@ LogicalResult TileLoadOp::verify() {
 LogicalResult TileStoreOp::verify() {
   if (failed(verifyHeadGroup(*this, getHeadGroup(), getValue().getType())))
     return failure();
+  if (getAccumulate() && (!getValue().getType().getElementType().isF32() ||
+                          !getMem().getType().getElementType().isF32()))
+    return emitOpError() << "accumulates f32 tiles into f32 memrefs only";
   return verifyRowsTile(*this, getMem().getType(), getValue().getType());
 }
 
@@ -536,13 +543,14 @@ LogicalResult TileSplatOp::verify() {
 
 LogicalResult TileDotOp::verify() {
   TileType a = getLhs().getType(), b = getRhs().getType(), c = getResult().getType();
+  int64_t m = a.getShape()[getTransposeLhs() ? 1 : 0];
+  int64_t ka = a.getShape()[getTransposeLhs() ? 0 : 1];
   int64_t k = b.getShape()[getTransposeRhs() ? 1 : 0];
   int64_t n = b.getShape()[getTransposeRhs() ? 0 : 1];
-  if (a.getShape()[1] != k)
-    return emitOpError() << "contraction sizes differ: " << a.getShape()[1] << " vs " << k;
-  if (c.getShape()[0] != a.getShape()[0] || c.getShape()[1] != n || !c.getElementType().isF32())
-    return emitOpError() << "result must be a " << a.getShape()[0] << "x" << n
-                         << " f32 tile, got " << c;
+  if (ka != k)
+    return emitOpError() << "contraction sizes differ: " << ka << " vs " << k;
+  if (c.getShape()[0] != m || c.getShape()[1] != n || !c.getElementType().isF32())
+    return emitOpError() << "result must be a " << m << "x" << n << " f32 tile, got " << c;
   if (!isa<FloatType>(a.getElementType()) || !isa<FloatType>(b.getElementType()))
     return emitOpError() << "operands must be float tiles";
   return success();
@@ -618,6 +626,48 @@ void TileScoreOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn s
 }
 void TileMaskOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
   setIndexRegionArgNames(region, /*hasScore=*/false, setName);
+}
+
+LogicalResult TileScoreGradOp::verifyRegions() {
+  if (!getInput().getType().getElementType().isF32())
+    return emitOpError() << "input and results must be the same f32 tile";
+  return verifyGradRegion(*this, getRegion(), getParams().getTypes(), nullptr);
+}
+
+LogicalResult TileParamGradOp::verifyRegions() {
+  TileType in = getInput().getType();
+  if (!in.getElementType().isF32() || getWeight().getType() != in)
+    return emitOpError() << "input and weight must be the same f32 tile";
+  ArrayRef<int64_t> learnable = getRequiresGrad();
+  if (learnable.size() != getGrads().size())
+    return emitOpError() << "needs one gradient per requires_grad entry ("
+                         << learnable.size() << "), got " << getGrads().size();
+  for (auto [g, p] : llvm::zip(getGrads(), learnable)) {
+    if (p < 0 || p >= static_cast<int64_t>(getParams().size()))
+      return emitOpError() << "requires_grad names param " << p << ", but there are "
+                           << getParams().size();
+    if (g.getType() != getParams()[p].getType())
+      return emitOpError() << "the gradient of param " << p << " must have its type "
+                           << getParams()[p].getType() << ", got " << g.getType();
+  }
+  return verifyGradRegion(*this, getRegion(), getParams().getTypes(), &learnable);
+}
+
+void TileParamGradOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  for (OpOperand &p : getParamsMutable())
+    effects.emplace_back(MemoryEffects::Read::get(), &p);
+  for (OpOperand &g : getGradsMutable()) {
+    effects.emplace_back(MemoryEffects::Read::get(), &g);
+    effects.emplace_back(MemoryEffects::Write::get(), &g);
+  }
+}
+
+void TileScoreGradOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
+  setIndexRegionArgNames(region, /*hasScore=*/true, setName);
+}
+void TileParamGradOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {
+  setIndexRegionArgNames(region, /*hasScore=*/true, setName);
 }
 
 LogicalResult SoftmaxUpdateOp::verify() {

@@ -71,6 +71,18 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getGridAttrName() {
       return ::llvm::StringLiteral("faattn.grid");
     }
+    /// `faattn.backward_grid`: on a grid of faattn-backward-tile: its role,
+    /// "pre" (D = rowsum(dO * O), the dQ accumulator zeroed), "main" (a KV
+    /// block's dK, dV; dQ and the param gradients added) or "post" (dQ
+    /// converted).
+    static constexpr ::llvm::StringLiteral getBackwardGridAttrName() {
+      return ::llvm::StringLiteral("faattn.backward_grid");
+    }
+    /// `faattn.q_loop`: on an scf.for of a backward main grid: the loop over
+    /// Q blocks (column order: the KV block stays, the Q blocks stream).
+    static constexpr ::llvm::StringLiteral getQLoopAttrName() {
+      return ::llvm::StringLiteral("faattn.q_loop");
+    }
     /// `faattn.decode`: on a grid: a decode grid (for faattn-split-kv).
     static constexpr ::llvm::StringLiteral getDecodeAttrName() {
       return ::llvm::StringLiteral("faattn.decode");

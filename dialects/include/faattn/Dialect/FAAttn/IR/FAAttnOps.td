@@ -135,7 +135,8 @@ def FAAttn_YieldOp : FAAttn_Op<"yield", [Pure, Terminator,
 }
 
 def FAAttn_GradYieldOp : FAAttn_Op<"grad_yield", [Pure, Terminator,
-    AttrSizedOperandSegments, HasParent<"AttentionOp">]> {
+    AttrSizedOperandSegments,
+    ParentOneOf<["AttentionOp", "TileScoreGradOp", "TileParamGradOp"]>]> {
   let summary = "Yields the score, its derivatives and the param elements they belong to";
   let description = [{
     The terminator of an attention op's `grad` region, for one element
@@ -218,10 +219,14 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
   let description = [{ The inverse of `faattn.tile_load` (without pages):
     rows at or past the sequence size (`limit` when given) are not written,
     nor rows whose position (`offset + j`) falls outside the memref.
-    `head_group = G`: the rows of G heads, as for `faattn.tile_load`. }];
+    `head_group = G`: the rows of G heads, as for `faattn.tile_load`.
+    With `accumulate` the tile is added to memory (`mem[...] += value`, an
+    f32 tile into an f32 memref): the backward's dQ, which the CTAs of
+    several KV blocks add into (atomically on the GPU). }];
   let arguments = (ins FAAttn_Tile:$value, AnyMemRef:$mem, Index:$batch, Index:$head,
                        Index:$row0, Optional<Index>:$offset, Optional<Index>:$limit,
-                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$head_group);
+                       FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$head_group,
+                       UnitAttr:$accumulate);
   let assemblyFormat = [{
     $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout
     (`offset` $offset^)? (`limit` $limit^)?
@@ -232,7 +237,7 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
     OpBuilder<(ins "::mlir::Value":$value, "::mlir::Value":$mem, "::mlir::Value":$batch,
                    "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
     [{ build($_builder, $_state, value, mem, batch, head, row0, ::mlir::Value(),
-             ::mlir::Value(), layout, ::mlir::IntegerAttr()); }]>
+             ::mlir::Value(), layout, ::mlir::IntegerAttr(), ::mlir::UnitAttr()); }]>
   ];
 }
 
@@ -247,10 +252,13 @@ def FAAttn_TileSplatOp : FAAttn_Op<"tile_splat", [Pure]> {
 def FAAttn_TileDotOp : FAAttn_Op<"tile_dot", [Pure]> {
   let summary = "Matrix product of two tiles with f32 accumulation";
   let description = [{
-    `result = lhs * rhs` (`lhs * rhs^T` with `transpose_rhs`), products and
-    sums in f32 whatever the operands' element type.
+    `result = lhs * rhs`, with `lhs^T` for `transpose_lhs` and `rhs^T` for
+    `transpose_rhs` (the backward's dV = P^T dO and dK = dS^T Q read their
+    left operand transposed), products and sums in f32 whatever the
+    operands' element type.
   }];
-  let arguments = (ins FAAttn_Tile:$lhs, FAAttn_Tile:$rhs, UnitAttr:$transpose_rhs);
+  let arguments = (ins FAAttn_Tile:$lhs, FAAttn_Tile:$rhs, UnitAttr:$transpose_lhs,
+                       UnitAttr:$transpose_rhs);
   let results = (outs FAAttn_Tile:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
@@ -339,6 +347,63 @@ def FAAttn_TileMaskOp : FAAttn_IndexedTileOp<"tile_mask", (ins)> {
   }];
   let regions = (region MaxSizedRegion<1>:$region);
   let assemblyFormat = FAAttn_IndexedTileFormat # "($region^)?";
+}
+
+def FAAttn_TileScoreGradOp : FAAttn_Op<"tile_score_grad", [
+    IsolatedFromAbove, RecursiveMemoryEffects, AllTypesMatch<["input", "score", "dscore"]>,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "The score modification of a block and its derivative (the backward's)";
+  let description = [{
+    For element (r, c) at (q_idx, kv_idx) = (row0 + r, col0 + c) with
+    q_idx < seq_q and kv_idx < seq_kv: the region (an attention op's `grad`
+    region, faattn-score-grad's) at `scale * input[r, c]` gives
+    `score[r, c]` (score') and `dscore[r, c]` (d score' / d score). Elements
+    out of range get score = -inf and dscore = 0 (no probability, nothing
+    flows), and the region is not evaluated there (it may read params
+    indexed by q_idx and kv_idx). The region's param derivatives are not
+    used here: faattn.tile_param_grad adds them.
+  }];
+  let arguments = (ins F32Attr:$scale, FAAttn_Tile:$input, I32:$batch, I32:$head, I32:$row0,
+                       I32:$col0, I32:$seq_q, I32:$seq_kv, Variadic<AnyMemRef>:$params);
+  let results = (outs FAAttn_Tile:$score, FAAttn_Tile:$dscore);
+  let regions = (region SizedRegion<1>:$region);
+  let assemblyFormat = [{
+    $input `at` `[` $batch `,` $head `,` $row0 `,` $col0 `]`
+    `seq` `[` $seq_q `,` $seq_kv `]`
+    (`params` `(` $params^ `:` type($params) `)`)?
+    attr-dict `:` type($input) $region
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def FAAttn_TileParamGradOp : FAAttn_Op<"tile_param_grad", [
+    IsolatedFromAbove, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Add a block's contributions to the learnable params' gradients";
+  let description = [{
+    For each in-range element (r, c) (as faattn.tile_score_grad's) whose
+    `weight[r, c]` (dS', the gradient with respect to score') is not 0: the
+    region at `scale * input[r, c]` yields d score' / d p[idx] for the param
+    elements it reads; `weight[r, c] * d score'/d p[idx]` is added into
+    `grads[k][idx]`, where k is the position in `requires_grad` (the param
+    numbers with a gradient, as the attention op's) of the param the entry
+    names. A weight of 0 adds nothing, so an infinite derivative where no
+    gradient flows does not make a NaN. On the GPU the adds are atomic.
+  }];
+  let arguments = (ins F32Attr:$scale, FAAttn_Tile:$input, FAAttn_Tile:$weight, I32:$batch,
+                       I32:$head, I32:$row0, I32:$col0, I32:$seq_q, I32:$seq_kv,
+                       Variadic<AnyMemRef>:$params, Variadic<AnyMemRef>:$grads,
+                       DenseI64ArrayAttr:$requires_grad);
+  let regions = (region SizedRegion<1>:$region);
+  let assemblyFormat = [{
+    $input `,` $weight `at` `[` $batch `,` $head `,` $row0 `,` $col0 `]`
+    `seq` `[` $seq_q `,` $seq_kv `]`
+    (`params` `(` $params^ `:` type($params) `)`)?
+    `grads` `(` $grads `:` type($grads) `)`
+    attr-dict `:` type($input) `,` type($weight) $region
+  }];
+  let hasRegionVerifier = 1;
 }
 
 def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,

@@ -1,0 +1,418 @@
+//===- BackwardTile.cpp - faattn-backward-tile -----------------------------===//
+//
+// Rewrites each `mode = backward` faattn.attention (with its `grad` region,
+// faattn-score-grad's) into the blocked backward of FlashAttention-2 in
+// column order, as tile ops, in three grids:
+//
+//   "pre"  scf.forall (b, h, qb) over Q blocks:
+//            D = rowsum(dO * O) -> delta;  0 -> the f32 dQ accumulator
+//   "main" scf.forall (b, hkv, kb) over KV blocks: K_j, V_j stay,
+//            dK, dV = 0 (f32, in the CTA)
+//            for each query head h of the group, each Q block i {faattn.q_loop}
+//            that the mask does not prove empty (interval analysis, at run time):
+//              S = Q_i K_j^T;  (S', dscore) = tile_score_grad(S)    (scale inside)
+//              S' = tile_mask(S');  P = lse_i = -inf ? 0 : exp(S' - lse_i)
+//              dP = dO_i V_j^T;  dS' = P = 0 ? 0 : P (dP - D_i)
+//              dS = P = 0 ? 0 : scale dS' dscore           (in the input type)
+//              dV += P^T dO_i;  dK += dS^T Q_i              (P rounded to the input type)
+//              dQ_i += dS K_j (tile_store accumulate into the f32 accumulator)
+//              grad_p[idx] += dS' d score'/d p[idx]     (tile_param_grad)
+//            dK, dV -> dk, dv (the input type)
+//   "post" scf.forall (b, h, qb): dq = the accumulator (the input type)
+//
+// P and dS are rounded to the inputs' element type before their products,
+// as the tensor-core kernels' 16-bit operands will be (the CPU path's
+// memrefs are f32: no rounding there). Where nothing flows (P = 0: a
+// masked or out-of-range element, a row whose LSE is -inf, an underflow) no
+// gradient is added, even where dscore is infinite, as the naive lowering
+// (faattn-backward-to-loops) and the float64 reference do.
+//
+// GQA: the CTA of KV head hkv loops over the G query heads of its group, so
+// dK and dV are reduced in the CTA. varlen: the batch is the number of
+// sequences, each grid's rows are its sequence's (tileSequence), and the
+// rows of dq, dk and dv outside every sequence are zeroed first, as the
+// param gradients are (linalg.fill before the grids: on the GPU the
+// runtime's memsets).
+//
+// The delta (B x H x S_q, as the LSE) and the f32 dQ accumulator (dq's
+// shape) are memref.alloc'd before the grids (on the GPU they will be the
+// kernel's workspace). paged_kv backward ops are refused (Sema refuses
+// them).
+//
+//===----------------------------------------------------------------------===//
+#include "faattn/Analysis/MaskIntervals.h"
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+#include "faattn/Transforms/Passes.h"
+#include "faattn/Transforms/TileSequence.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+#include <limits>
+
+namespace faattn {
+#define GEN_PASS_DEF_FAATTNBACKWARDTILE
+#include "faattn/Transforms/Passes.h.inc"
+} // namespace faattn
+
+using namespace mlir;
+
+namespace faattn {
+namespace {
+
+class BackwardTiler {
+public:
+  explicit BackwardTiler(AttentionOp op) : op(op), b(op), loc(op.getLoc()) {}
+  LogicalResult run();
+
+private:
+  Value cIdx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value cF32(float v) { return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)); }
+  Value i32(Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); }
+  Value i64(Value v) { return arith::ExtSIOp::create(b, loc, b.getI64Type(), v); }
+  TileType tile(int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); }
+  Type eltOf(Value mem) { return cast<MemRefType>(mem.getType()).getElementType(); }
+
+  /// A memref.alloc of `like`'s shape (its dynamic sizes read from it) with
+  /// element type f32.
+  Value allocLike(Value like);
+  /// A grid over (batch, heads, blocks) marked with its role; the builder is
+  /// left inside it.
+  scf::ForallOp grid(int64_t heads, Value blocks, StringRef role);
+  /// tile_load / tile_store of the rows of sequence `s` (its offset and limit).
+  Value load(TileType t, Value mem, Value batch, Value head, Value row0, Value start,
+             Value limit);
+  void store(Value v, Value mem, Value batch, Value head, Value row0, Value start, Value limit,
+             bool accumulate = false);
+  /// Elementwise: `fn` of the input scalars, as a tile of `t`.
+  Value map(TileType t, ValueRange inputs,
+            function_ref<Value(OpBuilder &, Location, ValueRange)> fn);
+  /// The f32 tile `x` in element type `t` (a copy when it is f32).
+  Value convert(Value x, Type t);
+
+  void buildPre(Value delta, Value dqAcc);
+  void buildMain(Value delta, Value dqAcc);
+  void buildPost(Value dqAcc);
+  /// One Q block of the main grid's loop: returns the new (dK, dV).
+  SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value bIdx, Value h, Value row0,
+                                    Value col0, Value k, Value v, Value dK, Value dV,
+                                    Value delta, Value dqAcc, Value seqQ32, Value seqKV32);
+
+  AttentionOp op;
+  OpBuilder b;
+  Location loc;
+  int64_t bm = 0, bn = 0, dqk = 0, dv = 0;
+  unsigned seqDim = 1;
+  Value batch, seqQ, seqKV;
+  LayoutAttr layout;
+};
+
+Value BackwardTiler::allocLike(Value like) {
+  auto t = cast<MemRefType>(like.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (t.isDynamicDim(d))
+      sizes.push_back(memref::DimOp::create(b, loc, like, d));
+  auto ty = MemRefType::get(t.getShape(), b.getF32Type());
+  return memref::AllocOp::create(b, loc, ty, sizes);
+}
+
+scf::ForallOp BackwardTiler::grid(int64_t heads, Value blocks, StringRef role) {
+  SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(heads), blocks};
+  auto g = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
+  g->setAttr(FAAttnDialect::getGridAttrName(), b.getUnitAttr());
+  g->setAttr(FAAttnDialect::getBackwardGridAttrName(), b.getStringAttr(role));
+  b.setInsertionPoint(g.getBody()->getTerminator());
+  return g;
+}
+
+Value BackwardTiler::load(TileType t, Value mem, Value batchIdx, Value head, Value row0,
+                          Value start, Value limit) {
+  auto l = TileLoadOp::create(b, loc, t, mem, batchIdx, head, row0, layout);
+  if (start)
+    l.getOffsetMutable().assign(start);
+  if (limit)
+    l.getLimitMutable().assign(limit);
+  return l;
+}
+
+void BackwardTiler::store(Value v, Value mem, Value batchIdx, Value head, Value row0,
+                          Value start, Value limit, bool accumulate) {
+  auto st = TileStoreOp::create(b, loc, v, mem, batchIdx, head, row0, layout);
+  if (start)
+    st.getOffsetMutable().assign(start);
+  if (limit)
+    st.getLimitMutable().assign(limit);
+  if (accumulate)
+    st.setAccumulate(true);
+}
+
+Value BackwardTiler::map(TileType t, ValueRange inputs,
+                         function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  return TileMapOp::create(b, loc, t, inputs, fn);
+}
+
+Value BackwardTiler::convert(Value x, Type t) {
+  auto xt = cast<TileType>(x.getType());
+  return map(tile(xt.getShape()[0], xt.getShape()[1], t), x,
+             [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+               if (t.isF32())
+                 return a[0];
+               return arith::TruncFOp::create(b, loc, t, a[0]);
+             });
+}
+
+void BackwardTiler::buildPre(Value delta, Value dqAcc) {
+  OpBuilder::InsertionGuard guard(b);
+  Value blocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
+  scf::ForallOp g = grid(op.getNumHeads(), blocks, "pre");
+  Value bIdx = g.getInductionVar(0), h = g.getInductionVar(1);
+  Value row0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bm));
+  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  Type outElt = eltOf(op.getOut()), dOutElt = eltOf(op.getDout());
+  Value o = load(tile(bm, dv, outElt), op.getOut(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  Value dO = load(tile(bm, dv, dOutElt), op.getDout(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  Type f32 = b.getF32Type();
+  Value prod = map(tile(bm, dv, f32), {o, dO}, [&](OpBuilder &b, Location loc, ValueRange a) {
+    auto ext = [&](Value x) -> Value {
+      return x.getType().isF32() ? x : arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+    };
+    return arith::MulFOp::create(b, loc, ext(a[0]), ext(a[1]));
+  });
+  Value d = TileReduceOp::create(b, loc, tile(bm, 1, f32), prod, ReduceKind::sum);
+  store(d, delta, s.qBatch, h, row0, s.qStart, s.qLimit);
+  Value zero = TileSplatOp::create(b, loc, tile(bm, dqk, f32), b.getF32FloatAttr(0));
+  store(zero, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
+}
+
+void BackwardTiler::buildPost(Value dqAcc) {
+  OpBuilder::InsertionGuard guard(b);
+  Value blocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
+  scf::ForallOp g = grid(op.getNumHeads(), blocks, "post");
+  Value bIdx = g.getInductionVar(0), h = g.getInductionVar(1);
+  Value row0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bm));
+  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  Value acc = load(tile(bm, dqk, b.getF32Type()), dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
+  store(convert(acc, eltOf(op.getDq())), op.getDq(), s.qBatch, h, row0, s.qStart, s.qLimit);
+}
+
+SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value bIdx, Value h,
+                                                 Value row0, Value col0, Value k, Value v,
+                                                 Value dK, Value dV, Value delta, Value dqAcc,
+                                                 Value seqQ32, Value seqKV32) {
+  Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
+  float scale = op.getScale().convertToFloat();
+  Value b32 = i32(bIdx), h32 = i32(h), row32 = i32(row0), col32 = i32(col0);
+  Value q = load(tile(bm, dqk, inElt), op.getQ(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  Value dO = load(tile(bm, dv, eltOf(op.getDout())), op.getDout(), s.qBatch, h, row0, s.qStart,
+                  s.qLimit);
+  Value lse = load(tile(bm, 1, f32), op.getLse(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  Value dRow = load(tile(bm, 1, f32), delta, s.qBatch, h, row0, s.qStart, s.qLimit);
+
+  TileType block = tile(bm, bn, f32);
+  Value sRaw = TileDotOp::create(b, loc, block, q, k, /*transpose_lhs=*/UnitAttr(),
+                                 /*transpose_rhs=*/b.getUnitAttr());
+  auto grad = TileScoreGradOp::create(b, loc, block, block, b.getF32FloatAttr(scale), sRaw, b32,
+                                      h32, row32, col32, seqQ32, seqKV32, op.getParams());
+  {
+    IRMapping none;
+    op.getGrad().cloneInto(&grad.getRegion(), none);
+  }
+  auto mask = TileMaskOp::create(b, loc, block, grad.getScore(), b32, h32, row32, col32, seqQ32,
+                                 seqKV32, op.getParams(), IntegerAttr());
+  if (op.hasMask()) {
+    IRMapping none;
+    op.getMask().cloneInto(&mask.getRegion(), none);
+  }
+  Value p = map(block, {mask.getResult(), lse}, [&](OpBuilder &b, Location loc, ValueRange a) {
+    Value minusInf =
+        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+    Value dead = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[1], minusInf);
+    Value e = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, a[0], a[1]));
+    return arith::SelectOp::create(b, loc, dead,
+                                   arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)), e);
+  });
+  Value dP = TileDotOp::create(b, loc, block, dO, v, UnitAttr(), b.getUnitAttr());
+  // Where P = 0 nothing flows (selects, not products: dscore may be infinite).
+  auto flowing = [&](OpBuilder &b, Location loc, Value pv, Value x) -> Value {
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, pv, zero);
+    return arith::SelectOp::create(b, loc, none, zero, x);
+  };
+  Value dSPrime = map(block, {p, dP, dRow}, [&](OpBuilder &b, Location loc, ValueRange a) {
+    return flowing(b, loc, a[0],
+                   arith::MulFOp::create(b, loc, a[0], arith::SubFOp::create(b, loc, a[1], a[2])));
+  });
+  Value dS = map(tile(bm, bn, inElt), {p, dSPrime, grad.getDscore()},
+                 [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+                   Value x = arith::MulFOp::create(b, loc, a[1], a[2]);
+                   x = arith::MulFOp::create(
+                       b, loc, x, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(scale)));
+                   x = flowing(b, loc, a[0], x);
+                   return inElt.isF32() ? x : arith::TruncFOp::create(b, loc, inElt, x);
+                 });
+  Value pLow = convert(p, inElt);
+
+  auto addInto = [&](Value acc, Value x) {
+    return map(cast<TileType>(acc.getType()), {acc, x},
+               [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+                 return arith::AddFOp::create(b, loc, a[0], a[1]);
+               });
+  };
+  Value dVNew = addInto(
+      dV, TileDotOp::create(b, loc, tile(bn, dv, f32), pLow, dO, b.getUnitAttr(), UnitAttr()));
+  Value dKNew = addInto(
+      dK, TileDotOp::create(b, loc, tile(bn, dqk, f32), dS, q, b.getUnitAttr(), UnitAttr()));
+  Value dQ = TileDotOp::create(b, loc, tile(bm, dqk, f32), dS, k, UnitAttr(), UnitAttr());
+  store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
+
+  auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
+  if (!yield.getDparams().empty()) {
+    ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
+    auto pg = TileParamGradOp::create(b, loc, b.getF32FloatAttr(scale), sRaw, dSPrime, b32, h32,
+                                      row32, col32, seqQ32, seqKV32, op.getParams(),
+                                      op.getParamGrads(), b.getDenseI64ArrayAttr(learnable));
+    IRMapping none;
+    op.getGrad().cloneInto(&pg.getRegion(), none);
+  }
+  return {dKNew, dVNew};
+}
+
+void BackwardTiler::buildMain(Value delta, Value dqAcc) {
+  OpBuilder::InsertionGuard guard(b);
+  Value kvBlocks = arith::CeilDivUIOp::create(b, loc, seqKV, cIdx(bn));
+  scf::ForallOp g = grid(op.getNumKvHeads(), kvBlocks, "main");
+  Value bIdx = g.getInductionVar(0), hkv = g.getInductionVar(1);
+  Value col0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bn));
+  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  Value lenQ = s.qLimit ? s.qLimit : seqQ, lenKV = s.kvLimit ? s.kvLimit : seqKV;
+  Value seqQ32 = i32(lenQ), seqKV32 = i32(lenKV);
+  // This CTA's Q blocks: none when its KV block is past its sequence's end.
+  Value qBlocks = arith::CeilDivUIOp::create(b, loc, lenQ, cIdx(bm));
+  Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, col0, lenKV);
+  qBlocks = arith::SelectOp::create(b, loc, past, cIdx(0), qBlocks);
+
+  Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
+  Value k = load(tile(bn, dqk, inElt), op.getK(), s.kvBatch, hkv, col0, s.kvStart, s.kvLimit);
+  Value v = load(tile(bn, dv, inElt), op.getV(), s.kvBatch, hkv, col0, s.kvStart, s.kvLimit);
+  Value dK0 = TileSplatOp::create(b, loc, tile(bn, dqk, f32), b.getF32FloatAttr(0));
+  Value dV0 = TileSplatOp::create(b, loc, tile(bn, dv, f32), b.getF32FloatAttr(0));
+  int64_t group = op.getGroupSize();
+
+  auto heads = scf::ForOp::create(b, loc, cIdx(0), cIdx(group), cIdx(1), ValueRange{dK0, dV0});
+  {
+    OpBuilder::InsertionGuard inHeads(b);
+    b.setInsertionPointToStart(heads.getBody());
+    Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, hkv, cIdx(group)),
+                                    heads.getInductionVar());
+    auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1),
+                                    heads.getRegionIterArgs());
+    qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());
+    {
+      OpBuilder::InsertionGuard inQ(b);
+      b.setInsertionPointToStart(qLoop.getBody());
+      Value row0 = arith::MulIOp::create(b, loc, qLoop.getInductionVar(), cIdx(bm));
+      Value dK = qLoop.getRegionIterArg(0), dV = qLoop.getRegionIterArg(1);
+      auto body = [&]() {
+        return buildQBlock(s, bIdx, h, row0, col0, k, v, dK, dV, delta, dqAcc, seqQ32, seqKV32);
+      };
+      if (!op.hasMask()) {
+        scf::YieldOp::create(b, loc, body());
+      } else {
+        // Skip the blocks the mask proves empty (the forward's interval
+        // analysis, with the block's ranges: b and h exact, the rows and
+        // columns it covers).
+        auto rangeOf = [&](Value first, int64_t n, Value len) -> std::pair<Value, Value> {
+          Value lo = i64(i32(first));
+          Value end = arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, first, cIdx(n)),
+                                             len);
+          Value hi = arith::SubIOp::create(b, loc, i64(i32(end)),
+                                           arith::ConstantIntOp::create(b, loc, b.getI64Type(), 1));
+          return {lo, hi};
+        };
+        Value bi = i64(i32(bIdx)), hi = i64(i32(h));
+        Value sq = i64(seqQ32), skv = i64(seqKV32);
+        auto [mayTrue, mayFalse] = emitBlockClassifier(
+            b, loc, op.getMask(),
+            {{bi, bi}, {hi, hi}, rangeOf(row0, bm, lenQ), rangeOf(col0, bn, lenKV), {sq, sq},
+             {skv, skv}},
+            op.getParams());
+        (void)mayFalse;
+        auto ifOp = scf::IfOp::create(b, loc, TypeRange{dK.getType(), dV.getType()}, mayTrue,
+                                      /*withElseRegion=*/true);
+        scf::YieldOp::create(b, loc, ifOp.getResults());
+        OpBuilder::InsertionGuard inIf(b);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        scf::YieldOp::create(b, loc, body());
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        scf::YieldOp::create(b, loc, ValueRange{dK, dV});
+      }
+    }
+    scf::YieldOp::create(b, loc, qLoop.getResults());
+  }
+  store(convert(heads.getResult(0), eltOf(op.getDk())), op.getDk(), s.kvBatch, hkv, col0,
+        s.kvStart, s.kvLimit);
+  store(convert(heads.getResult(1), eltOf(op.getDv())), op.getDv(), s.kvBatch, hkv, col0,
+        s.kvStart, s.kvLimit);
+}
+
+LogicalResult BackwardTiler::run() {
+  if (!op.getDout())
+    return op.emitOpError() << "has no gradient operands (dout, lse, dq, dk, dv): "
+                               "faattn-backward-tile materializes a complete backward op";
+  if (!op.hasGrad())
+    return op.emitOpError() << "has no 'grad' region: run faattn-score-grad first";
+  if (op.getPagedKvPage())
+    return op.emitOpError() << "faattn-backward-tile does not materialize paged_kv backward ops";
+  if (!op.getTile())
+    return op.emitOpError() << "has no tile (block sizes): faattn-tune chooses them";
+  bm = (*op.getTile())[0];
+  bn = (*op.getTile())[1];
+  dqk = op.getHeadDimQK();
+  dv = op.getHeadDimV();
+  layout = op.getLayoutAttr();
+  seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
+  Value cuQ = op.getCuSeqlensQ();
+  batch = cuQ ? arith::SubIOp::create(b, loc, memref::DimOp::create(b, loc, cuQ, 0), cIdx(1))
+                    .getResult()
+              : memref::DimOp::create(b, loc, op.getQ(), 0).getResult();
+  seqQ = memref::DimOp::create(b, loc, op.getQ(), seqDim);
+  seqKV = memref::DimOp::create(b, loc, op.getK(), seqDim);
+
+  // What no grid writes is zero: the param gradients (added into), and under
+  // varlen the rows of dq, dk and dv outside every sequence.
+  SmallVector<Value> zeroed(op.getParamGrads().begin(), op.getParamGrads().end());
+  if (cuQ)
+    llvm::append_range(zeroed, SmallVector<Value>{op.getDq(), op.getDk(), op.getDv()});
+  for (Value m : zeroed) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(eltOf(m), 0.0));
+    linalg::FillOp::create(b, loc, zero, m);
+  }
+  Value delta = allocLike(op.getLse());
+  Value dqAcc = allocLike(op.getDq());
+  buildPre(delta, dqAcc);
+  buildMain(delta, dqAcc);
+  buildPost(dqAcc);
+  op.erase();
+  return success();
+}
+
+struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
+  void runOnOperation() override {
+    SmallVector<AttentionOp> ops;
+    getOperation().walk([&](AttentionOp op) {
+      if (op.getMode() == Mode::backward)
+        ops.push_back(op);
+    });
+    for (AttentionOp op : ops)
+      if (failed(BackwardTiler(op).run()))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace faattn

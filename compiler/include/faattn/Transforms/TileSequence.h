@@ -1,0 +1,33 @@
+//===- TileSequence.h - a grid's view of one sequence ------------*- C++ -*-===//
+//
+// Where the rows of sequence `b` of an attention op are, for the grids that
+// faattn-tile and faattn-backward-tile build: the memrefs' batch index of its
+// query and key rows, and under varlen (cu_seqlens) or paged KV (seqlens_kv)
+// its first rows and lengths, clamped to >= 0 and to the memrefs' rows (so a
+// malformed length never makes a loop run wild). Dense sequences have no
+// start or limit (null values).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FAATTN_TRANSFORMS_TILESEQUENCE_H
+#define FAATTN_TRANSFORMS_TILESEQUENCE_H
+
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace faattn {
+
+struct TileSequence {
+  mlir::Value qBatch, kvBatch;   ///< index: the memrefs' batch of its rows
+  mlir::Value qStart, kvStart;   ///< index: its first rows (varlen), or null
+  mlir::Value qLimit, kvLimit;   ///< index: its lengths (varlen, paged), or null
+};
+
+/// Sequence `bIdx` (an index) of `op`; `kvRows` bounds a paged length (the
+/// block table's capacity).
+TileSequence tileSequence(mlir::OpBuilder &b, mlir::Location loc, AttentionOp op,
+                          mlir::Value bIdx, mlir::Value kvRows);
+
+} // namespace faattn
+
+#endif // FAATTN_TRANSFORMS_TILESEQUENCE_H
