@@ -111,13 +111,17 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
 
 void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward) {
   // Backward ops (the algorithm passes leave them whole): the score's
-  // derivatives, then the blocked backward as tile ops (or the naive scalar
-  // loops, the reference lowering). Both leave forward kernels unchanged.
+  // derivatives, then the blocked backward as tile ops whose Q loops
+  // faattn-mask-analysis splits in column order (it leaves the forward's
+  // loops, split already, as they are), or the naive scalar loops, the
+  // reference lowering. Both leave forward kernels unchanged.
   pm.nest<func::FuncOp>().addPass(createFAAttnScoreGrad());
-  if (naiveBackward)
+  if (naiveBackward) {
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardToLoops());
-  else
+  } else {
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile());
+    pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
+  }
   pm.nest<func::FuncOp>().addPass(createFAAttnTilesToLinalg());
   pm.addPass(createForallToForLoopPass());
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -9,7 +9,8 @@
 //   "main" scf.forall (b, hkv, kb) over KV blocks: K_j, V_j stay,
 //            dK, dV = 0 (f32, in the CTA)
 //            for each query head h of the group, each Q block i {faattn.q_loop}
-//            that the mask does not prove empty (interval analysis, at run time):
+//            (faattn-mask-analysis then skips the blocks the mask proves empty
+//            and drops the mask code of full ones, in column order):
 //              S = Q_i K_j^T;  (S', dscore) = tile_score_grad(S)    (scale inside)
 //              S' = tile_mask(S');  P = lse_i = -inf ? 0 : exp(S' - lse_i)
 //              dP = dO_i V_j^T;  dS' = P = 0 ? 0 : P (dP - D_i)
@@ -40,7 +41,6 @@
 // them).
 //
 //===----------------------------------------------------------------------===//
-#include "faattn/Analysis/MaskIntervals.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 #include "faattn/Transforms/TileSequence.h"
@@ -73,7 +73,6 @@ private:
   Value cIdx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value cF32(float v) { return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)); }
   Value i32(Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); }
-  Value i64(Value v) { return arith::ExtSIOp::create(b, loc, b.getI64Type(), v); }
   TileType tile(int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); }
   Type eltOf(Value mem) { return cast<MemRefType>(mem.getType()).getElementType(); }
 
@@ -98,9 +97,13 @@ private:
   void buildMain(Value delta, Value dqAcc);
   void buildPost(Value dqAcc);
   /// One Q block of the main grid's loop: returns the new (dK, dV).
-  SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value bIdx, Value h, Value row0,
-                                    Value col0, Value k, Value v, Value dK, Value dV,
-                                    Value delta, Value dqAcc, Value seqQ32, Value seqKV32);
+  struct BlockIndex {
+    Value b, h;                            ///< index
+    Value b32, h32, col32, seqQ32, seqKV32; ///< i32
+  };
+  SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value row0, Value k, Value v,
+                                    Value dK, Value dV, Value delta, Value dqAcc,
+                                    const BlockIndex &idx);
 
   AttentionOp op;
   OpBuilder b;
@@ -200,13 +203,13 @@ void BackwardTiler::buildPost(Value dqAcc) {
   store(convert(acc, eltOf(op.getDq())), op.getDq(), s.qBatch, h, row0, s.qStart, s.qLimit);
 }
 
-SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value bIdx, Value h,
-                                                 Value row0, Value col0, Value k, Value v,
-                                                 Value dK, Value dV, Value delta, Value dqAcc,
-                                                 Value seqQ32, Value seqKV32) {
+SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value row0, Value k,
+                                                 Value v, Value dK, Value dV, Value delta,
+                                                 Value dqAcc, const BlockIndex &idx) {
   Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
   float scale = op.getScale().convertToFloat();
-  Value b32 = i32(bIdx), h32 = i32(h), row32 = i32(row0), col32 = i32(col0);
+  Value h = idx.h, b32 = idx.b32, h32 = idx.h32, row32 = i32(row0), col32 = idx.col32;
+  Value seqQ32 = idx.seqQ32, seqKV32 = idx.seqKV32;
   Value q = load(tile(bm, dqk, inElt), op.getQ(), s.qBatch, h, row0, s.qStart, s.qLimit);
   Value dO = load(tile(bm, dv, eltOf(op.getDout())), op.getDout(), s.qBatch, h, row0, s.qStart,
                   s.qLimit);
@@ -309,6 +312,9 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
     b.setInsertionPointToStart(heads.getBody());
     Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, hkv, cIdx(group)),
                                     heads.getInductionVar());
+    // The index operands of the block's score, mask and param ops, defined
+    // before the Q loop (faattn-mask-analysis scans with them).
+    BlockIndex idx{bIdx, h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
     auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1),
                                     heads.getRegionIterArgs());
     qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());
@@ -317,40 +323,8 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
       b.setInsertionPointToStart(qLoop.getBody());
       Value row0 = arith::MulIOp::create(b, loc, qLoop.getInductionVar(), cIdx(bm));
       Value dK = qLoop.getRegionIterArg(0), dV = qLoop.getRegionIterArg(1);
-      auto body = [&]() {
-        return buildQBlock(s, bIdx, h, row0, col0, k, v, dK, dV, delta, dqAcc, seqQ32, seqKV32);
-      };
-      if (!op.hasMask()) {
-        scf::YieldOp::create(b, loc, body());
-      } else {
-        // Skip the blocks the mask proves empty (the forward's interval
-        // analysis, with the block's ranges: b and h exact, the rows and
-        // columns it covers).
-        auto rangeOf = [&](Value first, int64_t n, Value len) -> std::pair<Value, Value> {
-          Value lo = i64(i32(first));
-          Value end = arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, first, cIdx(n)),
-                                             len);
-          Value hi = arith::SubIOp::create(b, loc, i64(i32(end)),
-                                           arith::ConstantIntOp::create(b, loc, b.getI64Type(), 1));
-          return {lo, hi};
-        };
-        Value bi = i64(i32(bIdx)), hi = i64(i32(h));
-        Value sq = i64(seqQ32), skv = i64(seqKV32);
-        auto [mayTrue, mayFalse] = emitBlockClassifier(
-            b, loc, op.getMask(),
-            {{bi, bi}, {hi, hi}, rangeOf(row0, bm, lenQ), rangeOf(col0, bn, lenKV), {sq, sq},
-             {skv, skv}},
-            op.getParams());
-        (void)mayFalse;
-        auto ifOp = scf::IfOp::create(b, loc, TypeRange{dK.getType(), dV.getType()}, mayTrue,
-                                      /*withElseRegion=*/true);
-        scf::YieldOp::create(b, loc, ifOp.getResults());
-        OpBuilder::InsertionGuard inIf(b);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        scf::YieldOp::create(b, loc, body());
-        b.setInsertionPointToStart(ifOp.elseBlock());
-        scf::YieldOp::create(b, loc, ValueRange{dK, dV});
-      }
+      scf::YieldOp::create(b, loc,
+                           buildQBlock(s, row0, k, v, dK, dV, delta, dqAcc, idx));
     }
     scf::YieldOp::create(b, loc, qLoop.getResults());
   }

@@ -16,6 +16,12 @@
 // [lo, hi) runs masked, which is always correct. A kernel without a mask
 // needs no scan: all blocks but the tail are full.
 //
+// The backward's Q loops (scf.for {faattn.q_loop}, faattn-backward-tile's
+// column order: the KV block stays, the Q blocks stream) are split the same
+// way with the roles of rows and columns swapped: the scan classifies the Q
+// blocks of the CTA's KV block, whose columns lie inside seq_kv or not for
+// every Q block at once.
+//
 // For a function with `faattn.reference_shape = array<i64: seq_q, seq_kv>`
 // the pass also records on the grid `faattn.block_counts = {empty, full,
 // partial}`: the same classification at that shape, at compile time.
@@ -54,15 +60,27 @@ struct Splitter {
   Value index(Value v) { return arith::IndexCastOp::create(b, loc, b.getIndexType(), v); }
   Value select(Value c, Value x, Value y) { return arith::SelectOp::create(b, loc, c, x, y); }
 
-  /// Emits the scan over the loop's blocks [lb, ub); returns (lo, flo, fhi,
-  /// hi) as index values with lb <= lo <= flo <= fhi <= hi <= ub.
-  std::array<Value, 4> scan(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn) {
+  /// Emits the scan over the loop's blocks [lb, ub) (KV blocks, or with
+  /// `qLoop` the Q blocks of a fixed KV block); returns (lo, flo, fhi, hi) as
+  /// index values with lb <= lo <= flo <= fhi <= hi <= ub.
+  std::array<Value, 4> scan(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn,
+                            bool qLoop) {
     Value lb = i64(loop.getLowerBound()), nkb = i64(loop.getUpperBound());
     Value seqQ = i64(mask.getSeqQ()), seqKV = i64(mask.getSeqKv());
-    Value bn64 = c64(bn), one = c64(1);
+    Value bn64 = c64(bn), bm64 = c64(bm), one = c64(1);
+    // Column order: the KV block's columns [k0, k1] are the loop's.
+    Value k0 = qLoop ? i64(mask.getCol0()) : Value();
+    Value kEndFixed = qLoop ? arith::AddIOp::create(b, loc, k0, bn64).getResult() : Value();
     if (mask.getRegion().empty()) {
-      // Only the bounds: blocks entirely inside seq_kv are full.
-      Value nFull = arith::DivSIOp::create(b, loc, seqKV, bn64);
+      // Only the bounds: blocks entirely inside seq_kv are full (in column
+      // order all or none).
+      Value nFull;
+      if (qLoop) {
+        Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEndFixed, seqKV);
+        nFull = select(inside, nkb, lb);
+      } else {
+        nFull = arith::DivSIOp::create(b, loc, seqKV, bn64);
+      }
       Value fhi = arith::MaxSIOp::create(b, loc, arith::MinSIOp::create(b, loc, nFull, nkb), lb);
       return {index(lb), index(lb), index(fhi), loop.getUpperBound()};
     }
@@ -71,10 +89,14 @@ struct Splitter {
     Value bat = i64(mask.getBatch()), head = i64(mask.getHead());
     Value lastHead = group > 1 ? arith::AddIOp::create(b, loc, head, c64(group - 1)).getResult()
                                : head;
-    Value q0 = i64(mask.getRow0());
-    Value q1 = arith::SubIOp::create(
-        b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, q0, c64(bm)), seqQ),
-        one);
+    auto lastOf = [&](Value first, Value size, Value len) -> Value {
+      return arith::SubIOp::create(
+          b, loc, arith::MinSIOp::create(b, loc, arith::AddIOp::create(b, loc, first, size), len),
+          one);
+    };
+    Value q0 = qLoop ? Value() : i64(mask.getRow0());
+    Value q1 = qLoop ? Value() : lastOf(q0, bm64, seqQ);
+    Value k1 = qLoop ? lastOf(k0, bn64, seqKV) : Value();
     Value minusOne = c64(-1), zero = c64(0);
     // One classification per block, independent of the others: an
     // scf.parallel whose five results are reductions (first and last
@@ -87,13 +109,19 @@ struct Splitter {
         ValueRange{nkb, minusOne, nkb, minusOne, zero},
         [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange) {
           Value kb = arith::IndexCastOp::create(b, loc, b.getI64Type(), ivs[0]);
-          Value k0 = arith::MulIOp::create(b, loc, kb, bn64);
-          Value kEnd = arith::AddIOp::create(b, loc, k0, bn64);
-          Value k1 =
-              arith::SubIOp::create(b, loc, arith::MinSIOp::create(b, loc, kEnd, seqKV), one);
+          Value blkQ0 = q0, blkQ1 = q1, blkK0 = k0, blkK1 = k1, kEnd = kEndFixed;
+          if (qLoop) {
+            blkQ0 = arith::MulIOp::create(b, loc, kb, bm64);
+            blkQ1 = lastOf(blkQ0, bm64, seqQ);
+          } else {
+            blkK0 = arith::MulIOp::create(b, loc, kb, bn64);
+            kEnd = arith::AddIOp::create(b, loc, blkK0, bn64);
+            blkK1 = lastOf(blkK0, bn64, seqKV);
+          }
           auto [mayTrue, mayFalse] = emitBlockClassifier(
               b, loc, mask.getRegion(),
-              {{bat, bat}, {head, lastHead}, {q0, q1}, {k0, k1}, {seqQ, seqQ}, {seqKV, seqKV}},
+              {{bat, bat}, {head, lastHead}, {blkQ0, blkQ1}, {blkK0, blkK1}, {seqQ, seqQ},
+               {seqKV, seqKV}},
               mask.getParams(), &hoist);
           Value inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, seqKV);
           Value t = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
@@ -132,20 +160,22 @@ struct Splitter {
     return {index(lo), index(flo), index(fhi), index(hi)};
   }
 
-  scf::ForOp cloneRange(scf::ForOp loop, Value lb, Value ub, ValueRange init, StringRef kind) {
+  scf::ForOp cloneRange(scf::ForOp loop, Value lb, Value ub, ValueRange init, StringRef attr,
+                        StringRef kind) {
     auto copy = cast<scf::ForOp>(b.clone(*loop));
     copy.getLowerBoundMutable().assign(lb);
     copy.getUpperBoundMutable().assign(ub);
     copy.getInitArgsMutable().assign(init);
-    copy->setAttr(FAAttnDialect::getKvLoopAttrName(), b.getStringAttr(kind));
+    copy->setAttr(attr, b.getStringAttr(kind));
     return copy;
   }
 
-  void split(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn) {
-    auto [lo, flo, fhi, hi] = scan(loop, mask, bm, bn);
-    scf::ForOp before = cloneRange(loop, lo, flo, loop.getInitArgs(), "masked");
-    scf::ForOp full = cloneRange(loop, flo, fhi, before.getResults(), "full");
-    scf::ForOp after = cloneRange(loop, fhi, hi, full.getResults(), "masked");
+  void split(scf::ForOp loop, TileMaskOp mask, int64_t bm, int64_t bn, bool qLoop) {
+    auto [lo, flo, fhi, hi] = scan(loop, mask, bm, bn, qLoop);
+    StringRef attr = qLoop ? FAAttnDialect::getQLoopAttrName() : FAAttnDialect::getKvLoopAttrName();
+    scf::ForOp before = cloneRange(loop, lo, flo, loop.getInitArgs(), attr, "masked");
+    scf::ForOp full = cloneRange(loop, flo, fhi, before.getResults(), attr, "full");
+    scf::ForOp after = cloneRange(loop, fhi, hi, full.getResults(), attr, "masked");
     full.walk([](TileMaskOp m) {
       m.getResult().replaceAllUsesWith(m.getInput());
       m.erase();
@@ -166,15 +196,17 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
     }
     SmallVector<scf::ForOp> loops;
     fn.walk([&](scf::ForOp loop) {
-      if (auto kind = loop->getAttr(FAAttnDialect::getKvLoopAttrName()); kind && isa<UnitAttr>(kind))
-        loops.push_back(loop); // not yet split
+      for (StringRef name : {FAAttnDialect::getKvLoopAttrName(), FAAttnDialect::getQLoopAttrName()})
+        if (auto kind = loop->getAttr(name); kind && isa<UnitAttr>(kind))
+          loops.push_back(loop); // not yet split
     });
     for (scf::ForOp loop : loops) {
+      bool qLoop = loop->hasAttr(FAAttnDialect::getQLoopAttrName());
       SmallVector<TileMaskOp> masks;
       loop.getBody()->walk([&](TileMaskOp m) { masks.push_back(m); });
       if (masks.size() != 1) {
-        loop.emitError() << "KV loop must hold exactly one faattn.tile_mask, found "
-                         << masks.size();
+        loop.emitError() << (qLoop ? "Q" : "KV")
+                         << " loop must hold exactly one faattn.tile_mask, found " << masks.size();
         return signalPassFailure();
       }
       TileMaskOp mask = masks.front();
@@ -184,7 +216,7 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
       int64_t rows = tile[0] / group;
       if (shape)
         report(loop, mask, rows, tile[1], shape[0], shape[1], group);
-      Splitter(loop).split(loop, mask, rows, tile[1]);
+      Splitter(loop).split(loop, mask, rows, tile[1], qLoop);
     }
   }
 
@@ -196,6 +228,12 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
     if (grid && grid.getRank() >= 2)
       if (auto h = getConstantIntValue(grid.getMixedUpperBound()[1]))
         heads = *h * group; // (a head group's grid counts groups)
+    // A backward grid counts KV heads; the loop around its Q loop, the query
+    // heads of each.
+    if (auto perKV = loop->getParentOfType<scf::ForOp>();
+        perKV && loop->hasAttr(FAAttnDialect::getQLoopAttrName()) && heads != (1 << 20))
+      if (auto n = getConstantIntValue(perKV.getUpperBound()))
+        heads *= *n;
     BlockCounts c = countBlocks(mask.getRegion(), heads, bm, bn, sq, skv);
     Builder b(loop.getContext());
     holder->setAttr(FAAttnDialect::getBlockCountsAttrName(),

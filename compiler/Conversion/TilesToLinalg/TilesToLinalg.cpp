@@ -268,16 +268,12 @@ void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
 struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    // 1. Loop-carried tiles (and an scf.if's: the backward's skipped
-    // blocks) become tensors in place (same shapes).
-    fn.walk([&](Operation *op) {
-      if (!isa<scf::ForOp, scf::IfOp>(op))
-        return;
-      if (auto loop = dyn_cast<scf::ForOp>(op))
-        for (BlockArgument arg : loop.getRegionIterArgs())
-          if (isa<TileType>(arg.getType()))
-            arg.setType(tensorOf(arg.getType()));
-      for (OpResult res : op->getResults())
+    // 1. Loop-carried tiles become tensors in place (same shapes).
+    fn.walk([&](scf::ForOp loop) {
+      for (BlockArgument arg : loop.getRegionIterArgs())
+        if (isa<TileType>(arg.getType()))
+          arg.setType(tensorOf(arg.getType()));
+      for (OpResult res : loop->getResults())
         if (isa<TileType>(res.getType()))
           res.setType(tensorOf(res.getType()));
     });

@@ -15,3 +15,14 @@ func.func @no_mask_op(%n: index) {
   } {faattn.kv_loop}
   return
 }
+
+// -----
+
+func.func @no_mask_op_q_loop(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{Q loop must hold exactly one faattn.tile_mask, found 0}}
+  scf.for %i = %c0 to %n step %c1 {
+  } {faattn.q_loop}
+  return
+}

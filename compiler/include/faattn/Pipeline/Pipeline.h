@@ -51,7 +51,8 @@ struct AlgorithmOptions {
 bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options = {});
 
 /// The CPU path after the algorithm passes: faattn-score-grad and
-/// faattn-backward-tile (backward ops; with `naiveBackward`
+/// faattn-backward-tile and faattn-mask-analysis's column order (backward
+/// ops; with `naiveBackward`
 /// faattn-backward-to-loops, the reference lowering, instead),
 /// faattn-tiles-to-linalg, one-shot bufferization, deallocation, loops, and
 /// conversion to the LLVM dialect.
