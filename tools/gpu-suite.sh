@@ -227,10 +227,17 @@ cases = []
 for line in open(os.path.join(out, "gpu-tests.txt")):
     # "<kernel> b=.. seq_q=.. seq_kv=..[ lens_q=.. lens_kv=.. pages=..]: rel_l2=..[ lse_rel_l2=..] ... PASS|FAIL"
     m = re.match(r"(\S+) b=(\d+) seq_q=(\d+) seq_kv=(\d+)( [^:]*)?: rel_l2=(\S+)(?: lse_rel_l2=(\S+))?.* (PASS|FAIL)$", line.strip())
+    # A backward line: "...: dq_rel_l2=.. dk_rel_l2=.. dv_rel_l2=..[ dNAME_rel_l2=.. dNAME_rel_terms=..] PASS|FAIL"
+    g = None if m else re.match(r"(\S+) b=(\d+) seq_q=(\d+) seq_kv=(\d+)( [^:]*)?: (dq_rel_l2=.*) (PASS|FAIL)$", line.strip())
     if m:
         cases.append({"kernel": m[1], "b": int(m[2]), "seq_q": int(m[3]), "seq_kv": int(m[4]),
                       "ragged": m[5].strip() if m[5] else None,
                       "rel_l2": float(m[6]), "lse_rel_l2": float(m[7]) if m[7] else None, "pass": m[8] == "PASS"})
+    elif g:
+        errors = {k: float(v) for k, v in (kv.split("=") for kv in g[6].split() if "=" in kv and "_rel_" in kv)}
+        cases.append({"kernel": g[1], "b": int(g[2]), "seq_q": int(g[3]), "seq_kv": int(g[4]),
+                      "ragged": g[5].strip() if g[5] else None, "backward": errors,
+                      "pass": g[7] == "PASS"})
     elif "error:" in line:  # a kernel that did not compile or launch is a failed case too
         cases.append({"kernel": None, "error": line.strip(), "pass": False})
 passed = sum(c["pass"] for c in cases)
