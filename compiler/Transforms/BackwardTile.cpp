@@ -79,9 +79,14 @@ private:
   /// A memref.alloc of `like`'s shape (its dynamic sizes read from it) with
   /// element type f32.
   Value allocLike(Value like);
-  /// A grid over (batch, heads, blocks) marked with its role; the builder is
-  /// left inside it.
-  scf::ForallOp grid(int64_t heads, Value blocks, StringRef role);
+  /// A CTA of a grid: its batch (sequence), head, first row and sequence.
+  struct CTA {
+    Value b, h, first;
+    TileSequence s;
+  };
+  /// A grid over (batch, heads, ceil(rows / block)) marked with its role;
+  /// the builder is left inside it.
+  CTA grid(int64_t heads, Value rows, int64_t block, StringRef role);
   /// tile_load / tile_store of the rows of sequence `s` (its offset and limit).
   Value load(TileType t, Value mem, Value batch, Value head, Value row0, Value start,
              Value limit);
@@ -124,13 +129,17 @@ Value BackwardTiler::allocLike(Value like) {
   return memref::AllocOp::create(b, loc, ty, sizes);
 }
 
-scf::ForallOp BackwardTiler::grid(int64_t heads, Value blocks, StringRef role) {
+BackwardTiler::CTA BackwardTiler::grid(int64_t heads, Value rows, int64_t block,
+                                       StringRef role) {
+  Value blocks = arith::CeilDivUIOp::create(b, loc, rows, cIdx(block));
   SmallVector<OpFoldResult> ubs = {batch, b.getIndexAttr(heads), blocks};
   auto g = scf::ForallOp::create(b, loc, ubs, ValueRange{}, std::nullopt);
   g->setAttr(FAAttnDialect::getGridAttrName(), b.getUnitAttr());
   g->setAttr(FAAttnDialect::getBackwardGridAttrName(), b.getStringAttr(role));
   b.setInsertionPoint(g.getBody()->getTerminator());
-  return g;
+  Value bIdx = g.getInductionVar(0);
+  Value first = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(block));
+  return {bIdx, g.getInductionVar(1), first, tileSequence(b, loc, op, bIdx, Value())};
 }
 
 Value BackwardTiler::load(TileType t, Value mem, Value batchIdx, Value head, Value row0,
@@ -171,11 +180,9 @@ Value BackwardTiler::convert(Value x, Type t) {
 
 void BackwardTiler::buildPre(Value delta, Value dqAcc) {
   OpBuilder::InsertionGuard guard(b);
-  Value blocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
-  scf::ForallOp g = grid(op.getNumHeads(), blocks, "pre");
-  Value bIdx = g.getInductionVar(0), h = g.getInductionVar(1);
-  Value row0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bm));
-  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  CTA cta = grid(op.getNumHeads(), seqQ, bm, "pre");
+  Value h = cta.h, row0 = cta.first;
+  const TileSequence &s = cta.s;
   Type outElt = eltOf(op.getOut()), dOutElt = eltOf(op.getDout());
   Value o = load(tile(bm, dv, outElt), op.getOut(), s.qBatch, h, row0, s.qStart, s.qLimit);
   Value dO = load(tile(bm, dv, dOutElt), op.getDout(), s.qBatch, h, row0, s.qStart, s.qLimit);
@@ -194,11 +201,9 @@ void BackwardTiler::buildPre(Value delta, Value dqAcc) {
 
 void BackwardTiler::buildPost(Value dqAcc) {
   OpBuilder::InsertionGuard guard(b);
-  Value blocks = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(bm));
-  scf::ForallOp g = grid(op.getNumHeads(), blocks, "post");
-  Value bIdx = g.getInductionVar(0), h = g.getInductionVar(1);
-  Value row0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bm));
-  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  CTA cta = grid(op.getNumHeads(), seqQ, bm, "post");
+  Value h = cta.h, row0 = cta.first;
+  const TileSequence &s = cta.s;
   Value acc = load(tile(bm, dqk, b.getF32Type()), dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
   store(convert(acc, eltOf(op.getDq())), op.getDq(), s.qBatch, h, row0, s.qStart, s.qLimit);
 }
@@ -287,11 +292,9 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
 
 void BackwardTiler::buildMain(Value delta, Value dqAcc) {
   OpBuilder::InsertionGuard guard(b);
-  Value kvBlocks = arith::CeilDivUIOp::create(b, loc, seqKV, cIdx(bn));
-  scf::ForallOp g = grid(op.getNumKvHeads(), kvBlocks, "main");
-  Value bIdx = g.getInductionVar(0), hkv = g.getInductionVar(1);
-  Value col0 = arith::MulIOp::create(b, loc, g.getInductionVar(2), cIdx(bn));
-  TileSequence s = tileSequence(b, loc, op, bIdx, Value());
+  CTA cta = grid(op.getNumKvHeads(), seqKV, bn, "main");
+  Value bIdx = cta.b, hkv = cta.h, col0 = cta.first;
+  const TileSequence &s = cta.s;
   Value lenQ = s.qLimit ? s.qLimit : seqQ, lenKV = s.kvLimit ? s.kvLimit : seqKV;
   Value seqQ32 = i32(lenQ), seqKV32 = i32(lenKV);
   // This CTA's Q blocks: none when its KV block is past its sequence's end.
