@@ -4,7 +4,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/BackwardCode.h"
-#include "faattn/Analysis/MaskIntervals.h"
 #include "faattn/Conversion/ElementCode.h"
 #include "faattn/Conversion/TileAddressing.h"
 
@@ -145,54 +144,17 @@ std::pair<Value, Value> BackwardCode::rowOf(Value start, Value r, Value size) {
 }
 
 void BackwardCode::forLiveRows(const Sequence &s, Value h, Value memQ,
-                               function_ref<void(Value, Value, Value)> body,
-                               function_ref<Value(Value, Value)> mayKeep) {
+                               function_ref<void(Value, Value, Value)> body) {
   Value lse = operand(op.getLse());
-  blocks(s.lenQ, mayKeep, [&](Value iSeq) {
+  loop(cIdx(0), s.lenQ, {}, [&](Value iSeq, ValueRange) -> SmallVector<Value> {
     auto [i, qInside] = rowOf(s.qStart, iSeq, memQ);
     guarded(qInside, [&, i = i] {
       Value lseI = load(lse, ValueRange{s.bi, h, i});
       Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
       when(live, [&] { body(i, iSeq, lseI); });
     });
-  });
-}
-
-void BackwardCode::blocks(Value len, function_ref<Value(Value, Value)> mayKeep,
-                          function_ref<void(Value)> body) {
-  auto each = [&](Value lb, Value ub) {
-    loop(lb, ub, {}, [&](Value x, ValueRange) -> SmallVector<Value> {
-      body(x);
-      return {};
-    });
-  };
-  if (!mayKeep || !op.hasMask())
-    return each(cIdx(0), len);
-  Value n = arith::CeilDivUIOp::create(b, loc, len, cIdx(kSkipBlock));
-  loop(cIdx(0), n, {}, [&](Value blk, ValueRange) -> SmallVector<Value> {
-    Value lo = arith::MulIOp::create(b, loc, blk, cIdx(kSkipBlock));
-    Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, cIdx(kSkipBlock)),
-                                      len);
-    auto i64 = [&](Value x) { return arith::IndexCastOp::create(b, loc, b.getI64Type(), x); };
-    Value last = arith::SubIOp::create(b, loc, i64(hi),
-                                       arith::ConstantIntOp::create(b, loc, b.getI64Type(), 1));
-    when(mayKeep(i64(lo), last), [&] { each(lo, hi); });
     return {};
   });
-}
-
-Value BackwardCode::mayKeep(const Sequence &s, Value seq, Value h, std::pair<Value, Value> q,
-                            std::pair<Value, Value> kv) {
-  if (!op.hasMask())
-    return arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
-  auto i64 = [&](Value x) { return arith::IndexCastOp::create(b, loc, b.getI64Type(), x); };
-  Value bi = i64(seq), hi = i64(h), sq = i64(s.lenQ), skv = i64(s.lenKV);
-  SmallVector<Value> params;
-  for (Value p : op.getParams())
-    params.push_back(operand(p));
-  return emitBlockClassifier(b, loc, op.getMask(),
-                             {{bi, bi}, {hi, hi}, q, kv, {sq, sq}, {skv, skv}}, params)
-      .first;
 }
 
 void BackwardCode::pair(const Sequence &s, Value seq, Value h, Value iSeq, Value jSeq,

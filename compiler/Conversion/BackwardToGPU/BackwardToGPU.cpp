@@ -10,16 +10,13 @@
 //   `name`_dq   grid (batch, heads, ceil(max seq_q / rows)), a thread per
 //               query row i (grid-stride: every row of a longer sequence
 //               too): D_i = dO_i . O_i into the workspace, then over
-//               the keys j the mask keeps (blocks of 32 keys that the mask
-//               proves empty for the row skipped: the interval analysis of
-//               faattn-mask-analysis at run time): dq_i += scale dS k_j, and each
+//               the keys j the mask keeps: dq_i += scale dS k_j, and each
 //               param gradient += dS' d s'/d p[idx] (f32 atomics, a
 //               thread's run of equal indices added once: slopes[h] takes
 //               one atomic a row);
 //   `name`      grid (batch, KV heads, ceil(max seq_kv / rows)), a thread
 //               per key row j: over the group's query heads and the query
-//               rows (blocks of 32 the mask proves empty for the key
-//               skipped), dv_j += P dO_i and dk_j += scale dS q_i (reading D_i).
+//               rows, dv_j += P dO_i and dk_j += scale dS q_i (reading D_i).
 //
 // Launched in this order on one stream (`name`_dq writes D, `name` reads
 // it), after the runtime zeroes the param gradients (and, varlen, dq, dk and
@@ -177,10 +174,7 @@ void BackwardKernel::buildDQ(int64_t rows) {
         };
         Value live = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, lseI, minusInf);
         when(live, [&] {
-          // Key blocks the mask proves empty for this row are skipped.
-          Value q64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), iSeq);
-          auto keep = [&](Value lo, Value hi) { return mayKeep(s, seq, h, {q64, q64}, {lo, hi}); };
-          blocks(s.lenKV, keep, [&](Value jSeq) {
+          loop(cIdx(0), s.lenKV, {}, [&](Value jSeq, ValueRange) -> SmallVector<Value> {
             auto [j, kvInside] = rowOf(s.kvStart, jSeq, memKV);
             guarded(kvInside, [&, j = j] {
               auto qk = [&] { return dot(element(qi), row(k, bi, kvh, j), dimQK); };
@@ -220,6 +214,7 @@ void BackwardKernel::buildDQ(int64_t rows) {
                 }
               });
             });
+            return {};
           });
           for (const Pending &p : pending)
             flush(p);
@@ -251,21 +246,15 @@ void BackwardKernel::buildDKDV(int64_t rows) {
         loop(cIdx(0), cIdx(group), {}, [&](Value g, ValueRange) -> SmallVector<Value> {
           Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, kvh, cIdx(group)),
                                           g);
-          // Query blocks the mask proves empty for this key are skipped.
-          Value k64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), jSeq);
-          auto keep = [&](Value lo, Value hi) { return mayKeep(s, seq, h, {lo, hi}, {k64, k64}); };
-          forLiveRows(
-              s, h, memQ,
-              [&](Value i, Value iSeq, Value lseI) {
-                Value d = memref::LoadOp::create(b, loc, delta, ValueRange{bi, h, i});
-                auto qk = [&] { return dot(row(q, bi, h, i), element(kj), dimQK); };
-                auto dOv = [&] { return dot(row(dout, bi, h, i), element(vj), dimV); };
-                pair(s, seq, h, iSeq, jSeq, lseI, d, qk, dOv, [&](Pair &pr) {
-                  axpy(dvAcc, dimV, pr.p, row(dout, bi, h, i));
-                  axpy(dkAcc, dimQK, pr.scaledDS, row(q, bi, h, i));
-                });
-              },
-              keep);
+          forLiveRows(s, h, memQ, [&](Value i, Value iSeq, Value lseI) {
+            Value d = memref::LoadOp::create(b, loc, delta, ValueRange{bi, h, i});
+            auto qk = [&] { return dot(row(q, bi, h, i), element(kj), dimQK); };
+            auto dOv = [&] { return dot(row(dout, bi, h, i), element(vj), dimV); };
+            pair(s, seq, h, iSeq, jSeq, lseI, d, qk, dOv, [&](Pair &pr) {
+              axpy(dvAcc, dimV, pr.p, row(dout, bi, h, i));
+              axpy(dkAcc, dimQK, pr.scaledDS, row(q, bi, h, i));
+            });
+          });
           return {};
         });
         storeRow(dkAcc, dimQK, dk, bi, kvh, j);

@@ -38,14 +38,7 @@
 // CHECK: %[[PHAS:.*]] = memref.alloca() : memref<1xi1>
 // CHECK: %[[LIVE:.*]] = arith.cmpf une, %[[L]]
 // CHECK: scf.if %[[LIVE]] {
-// Key blocks of 32 (lo = kb * 32, hi = min(lo + 32, seq_kv)): a block the causal mask
-// proves empty for row i (i < lo: the interval test on i64, i >= lo keeps it) is skipped.
-// CHECK: scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} {
-// CHECK:   %[[LO:.*]] = arith.muli %[[KB]], %c32
-// CHECK:   %[[HI:.*]] = arith.minui %{{.*}}, %{{.*}} : index
-// CHECK:   %[[KEEP:.*]] = arith.cmpi sge, %{{.*}}, %{{.*}} : i64
-// CHECK:   scf.if %[[KEEP]] {
-// CHECK:     scf.for %[[J:.*]] = %[[LO]] to %[[HI]] step
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} {
 // The pair's code (BackwardCode.h), as on the CPU path: mask, score, grad region, P.
 // CHECK: arith.cmpi sge
 // CHECK: scf.if
@@ -86,14 +79,7 @@
 // CHECK: scf.for %[[G:.*]] = %{{.*}} to %c2
 // CHECK:   %[[KVG:.*]] = arith.muli %[[KVH]], %c2
 // CHECK:   %[[H:.*]] = arith.addi %[[KVG]], %[[G]] : index
-// Query blocks of 32 the causal mask proves empty for key j (their last row before j) are
-// skipped.
-// CHECK:   scf.for %[[QB:.*]] = %{{.*}} to %{{.*}} {
-// CHECK:     %[[QLO:.*]] = arith.muli %[[QB]], %c32
-// CHECK:     %[[QHI:.*]] = arith.minui %{{.*}}, %{{.*}} : index
-// CHECK:     %[[QKEEP:.*]] = arith.cmpi sge, %{{.*}}, %{{.*}} : i64
-// CHECK:     scf.if %[[QKEEP]] {
-// CHECK:   scf.for %[[I2:.*]] = %[[QLO]] to %[[QHI]] step
+// CHECK:   scf.for %[[I2:.*]] = %{{.*}} to %{{.*}} {
 // CHECK:     memref.load %[[LSE2]][%{{.*}}, %[[H]], %[[I2]]]
 // CHECK:     memref.load %[[WS2]][%{{.*}}, %[[H]], %[[I2]]]
 // CHECK:     memref.load %[[Q2]][%{{.*}}, %[[I2]], %[[H]],

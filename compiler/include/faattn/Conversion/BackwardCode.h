@@ -95,23 +95,7 @@ public:
   /// that keeps no key gets no gradient): `body(i, iSeq, lse_i)`, i the
   /// memref's row.
   void forLiveRows(const Sequence &s, mlir::Value h, mlir::Value memQ,
-                   llvm::function_ref<void(mlir::Value, mlir::Value, mlir::Value)> body,
-                   llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> mayKeep = {});
-
-  /// Rows or keys of a sequence visited in blocks of kSkipBlock, skipping
-  /// the blocks the mask proves empty: `body(x)` for x in [0, len) except
-  /// in a block [lo, hi] (i64) for which `mayKeep(lo, hi)` is false (no
-  /// `mayKeep`, or no mask: every x, one loop).
-  static constexpr int64_t kSkipBlock = 32;
-  void blocks(mlir::Value len, llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> mayKeep,
-              llvm::function_ref<void(mlir::Value)> body);
-  /// Whether the mask may keep a pair of the block (query rows q, keys kv:
-  /// (first, last) i64 pairs) of sequence `s` (its index `seq`) at query
-  /// head h: the interval analysis of faattn-mask-analysis
-  /// (MaskIntervals.h) at run time. True without a mask.
-  mlir::Value mayKeep(const Sequence &s, mlir::Value seq, mlir::Value h,
-                      std::pair<mlir::Value, mlir::Value> q,
-                      std::pair<mlir::Value, mlir::Value> kv);
+                   llvm::function_ref<void(mlir::Value, mlir::Value, mlir::Value)> body);
 
   /// What flows through a kept pair with P != 0.
   struct Pair {
