@@ -1,17 +1,14 @@
 //===- Cooperative.cpp - template: schedule cooperative --------------------===//
 //
-// Schedule "cooperative" (spec `schedule = cooperative`; block_m 128 or 64,
-// the TMA pipeline): FA3's producer / consumer warp specialization.
+// Schedule "cooperative" (spec `schedule = cooperative`; block_m 128, the TMA
+// pipeline): FA3's producer / consumer warp specialization.
 //
 // Warp roles. Warpgroup 0 is the producer: it gives up registers
 // (setmaxnreg.dec 24) and its thread 0 loads every KV block of the CTA into
 // the ring, waiting for each stage's release. Warpgroups 1 and 2 are the
 // consumers: they take registers (setmaxnreg.inc 240; 24 x 128 + 240 x 256 =
 // 64512, the pool of 168 registers x 384 threads the kernel starts with,
-// fixed by nvvm.minctasm = 1) and compute. With block_m 64 (decode) the one
-// consumer is warpgroup 1 and nobody moves registers: 256 threads start with
-// up to 255 each, more than an increase to 240 would give (and an "increase"
-// below the count at entry is not one).
+// fixed by nvvm.minctasm = 1) and compute.
 //
 // Barriers and phases. The producer issues ring blocks 0 .. kvCount - 1 in
 // order: for block seq it waits for empty[seq % stages] (phase of its
@@ -20,7 +17,7 @@
 // full and arrive on empty (one arrival per warp). The consumers' code is the
 // else branch of the role split (run() moves it there); no CTA-wide barrier
 // may follow the split (the producer never reaches it): the consumers sync
-// among themselves on named barrier 3 (2 x block_m threads).
+// among themselves on named barrier 3 (256 threads).
 //
 // Needs from the plan: warpSpecialized, stages, and a KV range known before
 // the first KV loop (kvCount).
@@ -38,9 +35,7 @@ void CooperativeSchedule::startRing(OpBuilder &b) {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, L.tid, cIdx(b, 128));
   L.consumerBranch = scf::IfOp::create(b, loc, isProducer, /*withElseRegion=*/true);
   OpBuilder pb = L.consumerBranch.getThenBodyBuilder();
-  bool moveRegisters = L.p.bm == 128; // two consumer warpgroups
-  if (moveRegisters)
-    NVVM::SetMaxRegisterOp::create(pb, loc, 24, NVVM::SetMaxRegisterAction::decrease);
+  NVVM::SetMaxRegisterOp::create(pb, loc, 24, NVVM::SetMaxRegisterAction::decrease);
   L.ifThen(pb, loc, L.producer, [&](OpBuilder &b) {
     scf::ForOp::create(b, loc, cIdx(b, 0), L.kvCount, cIdx(b, 1), ValueRange{},
                        [&](OpBuilder &b, Location loc, Value seq, ValueRange) {
@@ -49,8 +44,7 @@ void CooperativeSchedule::startRing(OpBuilder &b) {
                        });
   });
   OpBuilder cb = L.consumerBranch.getElseBodyBuilder();
-  if (moveRegisters)
-    NVVM::SetMaxRegisterOp::create(cb, loc, 240, NVVM::SetMaxRegisterAction::increase);
+  NVVM::SetMaxRegisterOp::create(cb, loc, 240, NVVM::SetMaxRegisterAction::increase);
   L.wait(cb, L.qFull(cb), L.qPhase(cb));
 }
 

@@ -403,10 +403,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   // The slots for the larger thread count; the TMA check counts them.
   p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
   p.tmaWhyNot = analyzeTma(p, root);
-  // One consumer warpgroup (block_m 64: decode) or two (128), beside the
-  // producer's.
-  p.warpSpecialized =
-      warpSpecialized && p.tmaWhyNot.empty() && (p.bm == 128 || p.bm == 64);
+  p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
   if (!p.tmaWhyNot.empty() && p.rotated) // rotated loops: the TMA pipeline only
