@@ -203,10 +203,7 @@ unsigned BackwardCode::numParamRefs() {
 Value BackwardCode::paramGradBuffer(unsigned e) {
   auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
   ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
-  unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
-  auto ref = cast<BlockArgument>(yield.getParamRefs()[e]);
-  int64_t position = ref.getArgNumber() - firstParam;
-  return operand(op.getParamGrads()[llvm::find(learnable, position) - learnable.begin()]);
+  return operand(op.getParamGrads()[gradBufferIndex(yield, learnable, e)]);
 }
 
 BackwardCode::ParamTerm BackwardCode::paramTerm(Pair &pr, unsigned e) {

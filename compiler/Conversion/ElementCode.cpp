@@ -318,6 +318,13 @@ Value emitMaskElement(OpBuilder &b, TileMaskOp op, TileRow row, Value kv, Value 
   return arith::SelectOp::create(b, loc, keep, x, minusInf);
 }
 
+unsigned gradBufferIndex(GradYieldOp yield, ArrayRef<int64_t> learnable, unsigned e) {
+  unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
+  auto ref = cast<BlockArgument>(yield.getParamRefs()[e]);
+  int64_t position = ref.getArgNumber() - firstParam;
+  return llvm::find(learnable, position) - learnable.begin();
+}
+
 std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, Value q, Value kv,
                                              Value x) {
   Location loc = op.getLoc();
@@ -360,16 +367,12 @@ void emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, V
   SmallVector<Value> args = {scaled, op.getBatch(), op.getHead(), q, kv, op.getSeqQ(),
                              op.getSeqKv()};
   llvm::append_range(args, op.getParams());
-  unsigned firstParam = 1 + AttentionOp::kNumIndexArgs;
   ArrayRef<int64_t> learnable = op.getRequiresGrad();
   scf::IfOp::create(b, loc, arith::AndIOp::create(b, loc, inside, flows),
                     [&](OpBuilder &b, Location loc) {
                       IRMapping m = inlineRegionBody(b, op.getRegion(), args);
                       for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
-                        auto ref = cast<BlockArgument>(yield.getParamRefs()[e]);
-                        int64_t position = ref.getArgNumber() - firstParam;
-                        Value grad =
-                            op.getGrads()[llvm::find(learnable, position) - learnable.begin()];
+                        Value grad = op.getGrads()[gradBufferIndex(yield, learnable, e)];
                         SmallVector<Value> idx;
                         for (Value i : yield.getIndicesOf(e))
                           idx.push_back(m.lookupOrDefault(i));

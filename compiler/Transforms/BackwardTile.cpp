@@ -21,6 +21,14 @@
 //            dK, dV -> dk, dv (the input type)
 //   "post" scf.forall (b, h, qb): dq = the accumulator (the input type)
 //
+// Rows whose LSE is -inf (no kept key) have their q and dO read as 0: a
+// non-finite value there reaches no gradient, as in the reference. What the
+// products cannot avoid: a non-finite k or v at a key that some rows of a
+// block mask still meets their zeros (0 * inf), where the reference, pair
+// by pair, skips it; and the param gradients add where dS' != 0, the
+// reference where P != 0 (they differ only where P != 0, dS' = 0 and the
+// derivative is infinite).
+//
 // P and dS are rounded to the inputs' element type before their products,
 // as the tensor-core kernels' 16-bit operands will be (the CPU path's
 // memrefs are f32: no rounding there). Where nothing flows (P = 0: a
@@ -103,7 +111,7 @@ private:
   void buildPost(Value dqAcc);
   /// One Q block of the main grid's loop: returns the new (dK, dV).
   struct BlockIndex {
-    Value b, h;                            ///< index
+    Value h;                                ///< index: the query head
     Value b32, h32, col32, seqQ32, seqKV32; ///< i32
   };
   SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value row0, Value k, Value v,
@@ -215,10 +223,23 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
   float scale = op.getScale().convertToFloat();
   Value h = idx.h, b32 = idx.b32, h32 = idx.h32, row32 = i32(row0), col32 = idx.col32;
   Value seqQ32 = idx.seqQ32, seqKV32 = idx.seqKV32;
-  Value q = load(tile(bm, dqk, inElt), op.getQ(), s.qBatch, h, row0, s.qStart, s.qLimit);
-  Value dO = load(tile(bm, dv, eltOf(op.getDout())), op.getDout(), s.qBatch, h, row0, s.qStart,
-                  s.qLimit);
   Value lse = load(tile(bm, 1, f32), op.getLse(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  // A row whose LSE is -inf keeps no key: its q and dO rows are read as 0,
+  // so that a NaN or inf there reaches no gradient through the products'
+  // zeros (0 * NaN), as the reference adds nothing for such a row.
+  auto live = [&](Value x) {
+    auto t = cast<TileType>(x.getType());
+    return map(t, {x, lse}, [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+      Value minusInf = arith::ConstantOp::create(
+          b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+      Value dead = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[1], minusInf);
+      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(t.getElementType(), 0));
+      return arith::SelectOp::create(b, loc, dead, zero, a[0]);
+    });
+  };
+  Value q = live(load(tile(bm, dqk, inElt), op.getQ(), s.qBatch, h, row0, s.qStart, s.qLimit));
+  Value dO = live(load(tile(bm, dv, eltOf(op.getDout())), op.getDout(), s.qBatch, h, row0,
+                       s.qStart, s.qLimit));
   Value dRow = load(tile(bm, 1, f32), delta, s.qBatch, h, row0, s.qStart, s.qLimit);
 
   TileType block = tile(bm, bn, f32);
@@ -317,7 +338,7 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
                                     heads.getInductionVar());
     // The index operands of the block's score, mask and param ops, defined
     // before the Q loop (faattn-mask-analysis scans with them).
-    BlockIndex idx{bIdx, h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
+    BlockIndex idx{h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
     auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1),
                                     heads.getRegionIterArgs());
     qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());

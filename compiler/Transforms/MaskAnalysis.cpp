@@ -210,6 +210,17 @@ struct MaskAnalysisPass : impl::FAAttnMaskAnalysisBase<MaskAnalysisPass> {
         return signalPassFailure();
       }
       TileMaskOp mask = masks.front();
+      // The scan runs before the loop: what it reads of the mask (all but
+      // the loop's own block index) must be there.
+      SmallVector<Value> fixed = {mask.getBatch(), mask.getHead(), mask.getSeqQ(),
+                                  mask.getSeqKv(), qLoop ? mask.getCol0() : mask.getRow0()};
+      llvm::append_range(fixed, mask.getParams());
+      if (llvm::any_of(fixed, [&](Value v) { return !loop.isDefinedOutsideOfLoop(v); })) {
+        loop.emitError() << "the tile_mask's batch, head, sequence lengths, params and "
+                         << (qLoop ? "col0" : "row0") << " must be defined outside its "
+                         << (qLoop ? "Q" : "KV") << " loop";
+        return signalPassFailure();
+      }
       ArrayRef<int64_t> tile = mask.getInput().getType().getShape();
       // Rows of one head: a head group's tile holds block_m / G rows of G heads.
       int64_t group = static_cast<int64_t>(mask.getHeadGroup().value_or(1));

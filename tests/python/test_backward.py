@@ -155,6 +155,26 @@ def test_fully_masked_rows_get_zero_gradients():
         assert rel_l2(a, b) < TOL
 
 
+@cpu_only
+def test_nan_in_rows_without_keys_reaches_no_gradient():
+    # Rows 0-4 keep no key: a NaN in their q or dO changes nothing (their out is 0 and the
+    # loss does not depend on them), as in the float64 reference, which skips such rows;
+    # the blocked backward reads those rows as 0 before its products (0 * NaN is NaN).
+    attn = faattn.compile("""kernel t { heads = 2; head_dim = 32; dtype = bf16; backward
+        mask = kv_idx + 5 <= q_idx }""")
+    g = torch.Generator().manual_seed(5)
+    q, k, v = bshd(1, 19, 2, 32, g), bshd(1, 23, 2, 32, g), bshd(1, 23, 2, 32, g)
+    q[0, 1, 0, 3] = float("nan")  # (b, h, s, d): head 1, row 0
+    q, k, v = leaf(q), leaf(k), leaf(v)
+    out = attn(q, k, v)
+    dout = torch.randn(out.shape, generator=g)
+    dout[0, 1, 2, 0] = float("nan")  # (b, h, s, d): head 1, row 2
+    out.backward(dout)
+    for name, t in (("dq", q.grad), ("dk", k.grad), ("dv", v.grad)):
+        assert torch.isfinite(t).all(), name
+    assert torch.equal(q.grad[:, :, :5], torch.zeros_like(q.grad[:, :, :5]))
+
+
 def test_varlen_gradients():
     attn = faattn.compile("""kernel t { heads = 4 : 2; head_dim = 32; dtype = bf16; varlen
         mask = causal; backward }""")

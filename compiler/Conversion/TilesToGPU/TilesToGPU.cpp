@@ -226,8 +226,13 @@ private:
     Location loc = op->getLoc();
     if (auto load = dyn_cast<TileLoadOp>(op))
       return shared.count(load.getResult()) ? sharedLoad(b, load) : rowLoad(b, load);
-    if (auto store = dyn_cast<TileStoreOp>(op))
+    if (auto store = dyn_cast<TileStoreOp>(op)) {
+      if (store.getAccumulate())
+        return op->emitOpError() << "with accumulate has no GPU (SIMT) lowering";
       return rowStore(b, store);
+    }
+    if (auto dot = dyn_cast<TileDotOp>(op); dot && dot.getTransposeLhs())
+      return op->emitOpError() << "with transpose_lhs has no GPU (SIMT) lowering";
     if (auto splat = dyn_cast<TileSplatOp>(op)) {
       if (failed(define(op, splat)))
         return failure();

@@ -385,6 +385,17 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
     if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.elt)
       return no("K and V blocks differ");
+  // The backward's forms (faattn-backward-tile) are not the forward's.
+  bool backwardForm = false;
+  root->walk([&](Operation *op) {
+    if (auto dot = dyn_cast<TileDotOp>(op))
+      backwardForm |= dot.getTransposeLhs();
+    if (auto store = dyn_cast<TileStoreOp>(op))
+      backwardForm |= store.getAccumulate();
+    backwardForm |= isa<TileScoreGradOp, TileParamGradOp>(op);
+  });
+  if (backwardForm)
+    return no("a backward tile op (transpose_lhs, accumulate, score or param gradients)");
   // Every other tile: the CTA's rows, M x N or M x 1.
   bool ok = true;
   root->walk([&](Operation *op) {

@@ -1056,3 +1056,32 @@ func.func @paged(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %ar
   } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
   return
 }
+
+// -----
+
+// The backward's tile forms (faattn-backward-tile) have no SIMT lowering: refused, not
+// lowered as their forward forms (an accumulating store written as a plain store).
+func.func @accumulate(%q: memref<?x?x2x32xf32>, %acc: memref<?x?x2x32xf32>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %acc, %c0 : memref<?x?x2x32xf32>
+  scf.forall (%b, %h, %qb) in (%n, 2, 1) {
+    %z = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x2x32xf32> -> <16x32xf32>
+    // expected-error @+1 {{'faattn.tile_store' op with accumulate has no GPU (SIMT) lowering}}
+    faattn.tile_store %z, %acc[%b, %h, %c0] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
+  } {faattn.grid}
+  return
+}
+
+// -----
+
+func.func @transpose_lhs(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xf32>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %q, %c0 : memref<?x?x2x32xbf16>
+  scf.forall (%b, %h, %qb) in (%n, 2, 1) {
+    %t = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x2x32xbf16> -> <32x32xbf16>
+    // expected-error @+1 {{'faattn.tile_dot' op with transpose_lhs has no GPU (SIMT) lowering}}
+    %d = faattn.tile_dot %t, %t {transpose_lhs} : <32x32xbf16>, <32x32xbf16> -> <32x32xf32>
+    faattn.tile_store %d, %o[%b, %h, %c0] <bshd> : <32x32xf32>, memref<?x?x2x32xf32>
+  } {faattn.grid}
+  return
+}

@@ -411,3 +411,15 @@ func.func @param_grad_not_learnable(%s: !faattn.tile<16x16xf32>, %i: i32, %p: me
   }
   return
 }
+
+// -----
+
+func.func @param_grad_twice(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>, %g: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op requires_grad must list params in increasing order, each once}}
+  faattn.tile_param_grad %s, %s at[%i, %i, %i, %i] seq[%i, %i] params(%p : memref<2xf32>) grads(%g, %g : memref<2xf32>, memref<2xf32>) {requires_grad = array<i64: 0, 0>, scale = 1.0 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }
+  return
+}

@@ -28,9 +28,15 @@
 // column order (tests/lit/Transforms/faattn-mask-analysis-backward.mlir).
 // CHECK:         %[[HEADS:.*]]:2 = scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %{{.*}} iter_args({{.*}}) -> (!faattn.tile<32x32xf32>, !faattn.tile<32x32xf32>) {
 // CHECK:           scf.for {{.*}} -> (!faattn.tile<32x32xf32>, !faattn.tile<32x32xf32>) {
-// CHECK:               %[[Q:.*]] = faattn.tile_load %arg0{{.*}} -> <64x32xbf16>
-// CHECK:               %[[DOI:.*]] = faattn.tile_load %arg5{{.*}} -> <64x32xbf16>
+// Rows whose LSE is -inf (no kept key) read q and dO as 0: nothing non-finite there
+// reaches a gradient through the products' zeros.
 // CHECK:               %[[LSE:.*]] = faattn.tile_load %arg4{{.*}} -> <64x1xf32>
+// CHECK:               %[[QRAW:.*]] = faattn.tile_load %arg0{{.*}} -> <64x32xbf16>
+// CHECK:               %[[Q:.*]] = faattn.tile_map %[[QRAW]], %[[LSE]] {{.*}} -> <64x32xbf16>
+// CHECK:                 arith.cmpf oeq, %{{.*}}, %cst{{.*}} : f32
+// CHECK:                 arith.select
+// CHECK:               %[[DORAW:.*]] = faattn.tile_load %arg5{{.*}} -> <64x32xbf16>
+// CHECK:               %[[DOI:.*]] = faattn.tile_map %[[DORAW]], %[[LSE]] {{.*}} -> <64x32xbf16>
 // CHECK:               %[[DI:.*]] = faattn.tile_load %[[DELTA]]{{.*}} -> <64x1xf32>
 // CHECK:               %[[S:.*]] = faattn.tile_dot %[[Q]], %[[K]] {transpose_rhs} : <64x32xbf16>, <32x32xbf16> -> <64x32xf32>
 // CHECK:               %[[SG:.*]]:2 = faattn.tile_score_grad %[[S]] {{.*}} {scale = 0.176776692 : f32} : <64x32xf32> {
@@ -79,7 +85,7 @@
 // CPU-NOT:   faattn.tile
 
 // varlen without a mask: each grid reads its sequence's rows from cu_seqlens, the rows
-// of dq, dk and dv outside every sequence are zeroed first, and no block is skipped.
+// of dq, dk and dv outside every sequence are zeroed first, and no param gradient.
 // CHECK-LABEL: func.func @varlen_bwd(
 // CHECK:       linalg.fill ins(%{{.*}} : bf16) outs(%arg6 : memref<?x?x2x32xbf16>)
 // CHECK:       linalg.fill ins(%{{.*}} : bf16) outs(%arg7 : memref<?x?x2x32xbf16>)

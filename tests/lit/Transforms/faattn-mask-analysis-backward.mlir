@@ -12,19 +12,36 @@
 // blocks as the forward's row order, so the same counts.
 // CHECK-LABEL: func.func @causal_bwd(
 // The scan classifies the Q blocks [0, nq) of the fixed KV block: the mask's columns
-// are the CTA's (col0 .. col0 + 31), the rows each block's.
+// are the CTA's (k0 = col0 .. col0 + 31), the rows each block's (q0 = 64 qb .. q1).
+// CHECK:      %[[COL0:.*]] = arith.muli %{{.*}}, %c32 : index
+// CHECK:      %[[COL32:.*]] = arith.index_cast %[[COL0]] : index to i32
+// CHECK:      %[[K0:.*]] = arith.extsi %[[COL32]] : i32 to i64
+// CHECK:      %[[KEND:.*]] = arith.addi %[[K0]], %c32_i64 : i64
+// CHECK:      %[[K1:.*]] = arith.subi %{{.*}}, %c1_i64 : i64
 // CHECK:      %[[SCAN:.*]]:5 = scf.parallel (%[[QB:.*]]) = {{.*}} -> (i64, i64, i64, i64, i64) {
 // CHECK:        %[[QB64:.*]] = arith.index_cast %[[QB]] : index to i64
-// CHECK:        arith.muli %[[QB64]], %c64_i64 : i64
+// CHECK:        %[[Q0:.*]] = arith.muli %[[QB64]], %c64_i64 : i64
+// CHECK:        %[[Q1:.*]] = arith.subi %{{.*}}, %c1_i64 : i64
+// Causal, q_idx >= kv_idx: the block may keep a pair when q1 >= k0; it keeps every pair
+// when not q0 < k1, and it is full only if the KV block lies inside seq_kv.
+// CHECK:        arith.cmpi sge, %[[Q1]], %[[K0]] : i64
+// CHECK:        arith.cmpi slt, %[[Q0]], %[[K1]] : i64
+// CHECK:        arith.cmpi sle, %[[KEND]], %{{.*}} : i64
 // CHECK:      } {faattn.block_scan}
-// Three loops, the dK accumulator chained through them; the full blocks' loop has no mask.
-// CHECK:      %[[A:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[DK:.*]]) -> (!faattn.tile<32x32xf32>) {
+// The three loops' bounds come from the scan: [lo, flo) masked, [flo, fhi) full,
+// [fhi, hi) masked, the dK accumulator chained through them.
+// CHECK:      %[[LO:.*]] = arith.maxsi %[[SCAN]]#0, %{{.*}} : i64
+// CHECK:      %[[LOI:.*]] = arith.index_cast %[[LO]] : i64 to index
+// CHECK-NEXT: %[[FLOI:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK-NEXT: %[[FHII:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK-NEXT: %[[HII:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:      %[[A:.*]] = scf.for %{{.*}} = %[[LOI]] to %[[FLOI]] {{.*}} iter_args(%{{.*}} = %[[DK:.*]]) -> (!faattn.tile<32x32xf32>) {
 // CHECK:        faattn.tile_mask
 // CHECK:      } {faattn.q_loop = "masked"}
-// CHECK:      %[[F:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[A]]) -> (!faattn.tile<32x32xf32>) {
+// CHECK:      %[[F:.*]] = scf.for %{{.*}} = %[[FLOI]] to %[[FHII]] {{.*}} iter_args(%{{.*}} = %[[A]]) -> (!faattn.tile<32x32xf32>) {
 // CHECK-NOT:    faattn.tile_mask
 // CHECK:      } {faattn.q_loop = "full"}
-// CHECK:      %[[Z:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[F]]) -> (!faattn.tile<32x32xf32>) {
+// CHECK:      %[[Z:.*]] = scf.for %{{.*}} = %[[FHII]] to %[[HII]] {{.*}} iter_args(%{{.*}} = %[[F]]) -> (!faattn.tile<32x32xf32>) {
 // CHECK:        faattn.tile_mask
 // CHECK:      } {faattn.q_loop = "masked"}
 // CHECK:      scf.yield %[[Z]]

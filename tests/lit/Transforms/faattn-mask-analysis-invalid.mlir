@@ -26,3 +26,22 @@ func.func @no_mask_op_q_loop(%n: index) {
   } {faattn.q_loop}
   return
 }
+
+// -----
+
+// The scan is emitted before the loop: a mask operand the loop defines cannot be read there.
+func.func @col0_in_q_loop(%n: index, %s: i32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{the tile_mask's batch, head, sequence lengths, params and col0 must be defined outside its Q loop}}
+  scf.for %i = %c0 to %n step %c1 {
+    %col = arith.index_cast %i : index to i32
+    %t = faattn.tile_splat 0.0 : <16x16xf32>
+    %m = faattn.tile_mask %t at[%s, %s, %s, %col] seq[%s, %s] : <16x16xf32> {
+    ^bb0(%bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32):
+      %keep = arith.cmpi sge, %qi, %ki : i32
+      faattn.yield %keep : i1
+    }
+  } {faattn.q_loop}
+  return
+}

@@ -99,6 +99,11 @@ mlir::Value emitScoreElement(mlir::OpBuilder &b, TileScoreOp op, TileRow row, ml
 mlir::Value emitMaskElement(mlir::OpBuilder &b, TileMaskOp op, TileRow row, mlir::Value kv,
                             mlir::Value x, const mlir::IRMapping *pre = nullptr);
 
+/// The position in `learnable` (an op's requires_grad: the param numbers
+/// with a gradient, increasing) of the param that entry `e` of a grad
+/// region's faattn.grad_yield names: which gradient buffer it adds into.
+unsigned gradBufferIndex(GradYieldOp yield, llvm::ArrayRef<int64_t> learnable, unsigned e);
+
 /// tile_score_grad at (q, kv) (i32) of input x: (score', d score'/d score)
 /// from the grad region at scale * x when q < seq_q and kv < seq_kv (the
 /// region only evaluated there), else (-inf, 0).

@@ -642,6 +642,9 @@ LogicalResult TileParamGradOp::verifyRegions() {
   if (learnable.size() != getGrads().size())
     return emitOpError() << "needs one gradient per requires_grad entry ("
                          << learnable.size() << "), got " << getGrads().size();
+  for (size_t i = 1; i < learnable.size(); ++i)
+    if (learnable[i] <= learnable[i - 1])
+      return emitOpError() << "requires_grad must list params in increasing order, each once";
   for (auto [g, p] : llvm::zip(getGrads(), learnable)) {
     if (p < 0 || p >= static_cast<int64_t>(getParams().size()))
       return emitOpError() << "requires_grad names param " << p << ", but there are "
