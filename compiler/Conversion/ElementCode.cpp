@@ -325,16 +325,27 @@ unsigned gradBufferIndex(GradYieldOp yield, ArrayRef<int64_t> learnable, unsigne
   return llvm::find(learnable, position) - learnable.begin();
 }
 
-std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, Value q, Value kv,
-                                             Value x) {
+namespace {
+/// The grad region's arguments at (q, kv) of input x (the score scale * x,
+/// then b, h, q_idx, kv_idx, seq_q, seq_kv, params), and whether (q, kv) is
+/// in range: what tile_score_grad and tile_param_grad evaluate the region at.
+template <typename Op>
+std::pair<SmallVector<Value>, Value> gradRegionArgs(OpBuilder &b, Op op, Value q, Value kv,
+                                                    Value x) {
   Location loc = op.getLoc();
   Value scaled =
       arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
-  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
-  (void)kvInside;
   SmallVector<Value> args = {scaled, op.getBatch(), op.getHead(), q, kv, op.getSeqQ(),
                              op.getSeqKv()};
   llvm::append_range(args, op.getParams());
+  return {args, inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv()).second};
+}
+} // namespace
+
+std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, Value q, Value kv,
+                                             Value x) {
+  Location loc = op.getLoc();
+  auto [args, inside] = gradRegionArgs(b, op, q, kv, x);
   auto ifOp = scf::IfOp::create(
       b, loc, inside,
       [&](OpBuilder &b, Location loc) {
@@ -358,15 +369,9 @@ void emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, V
   auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
   if (yield.getDparams().empty())
     return;
-  Value scaled =
-      arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
-  auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
-  (void)kvInside;
+  auto [args, inside] = gradRegionArgs(b, op, q, kv, x);
   Value flows = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, w,
                                       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
-  SmallVector<Value> args = {scaled, op.getBatch(), op.getHead(), q, kv, op.getSeqQ(),
-                             op.getSeqKv()};
-  llvm::append_range(args, op.getParams());
   ArrayRef<int64_t> learnable = op.getRequiresGrad();
   scf::IfOp::create(b, loc, arith::AndIOp::create(b, loc, inside, flows),
                     [&](OpBuilder &b, Location loc) {

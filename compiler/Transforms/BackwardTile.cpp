@@ -49,6 +49,7 @@
 // them).
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Conversion/BackwardCode.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 #include "faattn/Transforms/TileSequence.h"
@@ -79,7 +80,6 @@ public:
 
 private:
   Value cIdx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value cF32(float v) { return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)); }
   Value i32(Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); }
   TileType tile(int64_t r, int64_t c, Type t) { return TileType::get({r, c}, t); }
   Type eltOf(Value mem) { return cast<MemRefType>(mem.getType()).getElementType(); }
@@ -227,15 +227,19 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
   // A row whose LSE is -inf keeps no key: its q and dO rows are read as 0,
   // so that a NaN or inf there reaches no gradient through the products'
   // zeros (0 * NaN), as the reference adds nothing for such a row.
+  // A dead row (LSE = -inf) gives `x` the value 0, else keeps it.
+  auto zeroIfDead = [](OpBuilder &b, Location loc, Value lseI, Value x) -> Value {
+    Value minusInf = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+    Value dead = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lseI, minusInf);
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(x.getType(), 0));
+    return arith::SelectOp::create(b, loc, dead, zero, x);
+  };
   auto live = [&](Value x) {
-    auto t = cast<TileType>(x.getType());
-    return map(t, {x, lse}, [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
-      Value minusInf = arith::ConstantOp::create(
-          b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-      Value dead = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[1], minusInf);
-      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(t.getElementType(), 0));
-      return arith::SelectOp::create(b, loc, dead, zero, a[0]);
-    });
+    return map(cast<TileType>(x.getType()), {x, lse},
+               [&](OpBuilder &b, Location loc, ValueRange a) {
+                 return zeroIfDead(b, loc, a[1], a[0]);
+               });
   };
   Value q = live(load(tile(bm, dqk, inElt), op.getQ(), s.qBatch, h, row0, s.qStart, s.qLimit));
   Value dO = live(load(tile(bm, dv, eltOf(op.getDout())), op.getDout(), s.qBatch, h, row0,
@@ -258,12 +262,8 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
     op.getMask().cloneInto(&mask.getRegion(), none);
   }
   Value p = map(block, {mask.getResult(), lse}, [&](OpBuilder &b, Location loc, ValueRange a) {
-    Value minusInf =
-        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-    Value dead = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[1], minusInf);
-    Value e = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, a[0], a[1]));
-    return arith::SelectOp::create(b, loc, dead,
-                                   arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)), e);
+    return zeroIfDead(b, loc, a[1],
+                      math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, a[0], a[1])));
   });
   Value dP = TileDotOp::create(b, loc, block, dO, v, UnitAttr(), b.getUnitAttr());
   // Where P = 0 nothing flows (selects, not products: dscore may be infinite).
@@ -401,12 +401,7 @@ LogicalResult BackwardTiler::run() {
 
 struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
   void runOnOperation() override {
-    SmallVector<AttentionOp> ops;
-    getOperation().walk([&](AttentionOp op) {
-      if (op.getMode() == Mode::backward)
-        ops.push_back(op);
-    });
-    for (AttentionOp op : ops)
+    for (AttentionOp op : backwardOps(getOperation()))
       if (failed(BackwardTiler(op).run()))
         return signalPassFailure();
   }

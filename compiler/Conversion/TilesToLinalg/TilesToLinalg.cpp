@@ -188,6 +188,12 @@ Value lowerMap(OpBuilder &b, TileMapOp op) {
                      });
 }
 
+/// base + index (an i32 tile origin plus an index offset into the tile).
+Value offsetI32(OpBuilder &b, Location loc, Value base, Value index) {
+  return arith::AddIOp::create(b, loc, base,
+                               arith::IndexCastOp::create(b, loc, b.getI32Type(), index));
+}
+
 /// tile_score / tile_mask: element (i, j) is at (q_idx, kv_idx) = (row0 + i, col0 + j) (the
 /// row of a head_group: indexedRow).
 template <typename Op>
@@ -197,8 +203,7 @@ Value lowerIndexed(OpBuilder &b, Op op) {
       [&](OpBuilder &b, Location loc, Value i, Value j, ValueRange a) -> Value {
         Type i32 = b.getI32Type();
         TileRow row = indexedRow(b, op, arith::IndexCastOp::create(b, loc, i32, i));
-        Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
-                                         arith::IndexCastOp::create(b, loc, i32, j));
+        Value kv = offsetI32(b, loc, op.getCol0(), j);
         if constexpr (std::is_same_v<Op, TileScoreOp>)
           return emitScoreElement(b, op, row, kv, a[0]);
         else
@@ -220,13 +225,8 @@ std::pair<Value, Value> lowerScoreGrad(OpBuilder &b, TileScoreGradOp op) {
       SmallVector<AffineMap>(3, identity),
       {utils::IteratorType::parallel, utils::IteratorType::parallel},
       [&](OpBuilder &b, Location loc, ValueRange a) {
-        Type i32 = b.getI32Type();
-        Value q = arith::AddIOp::create(
-            b, loc, op.getRow0(),
-            arith::IndexCastOp::create(b, loc, i32, linalg::IndexOp::create(b, loc, 0)));
-        Value kv = arith::AddIOp::create(
-            b, loc, op.getCol0(),
-            arith::IndexCastOp::create(b, loc, i32, linalg::IndexOp::create(b, loc, 1)));
+        Value q = offsetI32(b, loc, op.getRow0(), linalg::IndexOp::create(b, loc, 0));
+        Value kv = offsetI32(b, loc, op.getCol0(), linalg::IndexOp::create(b, loc, 1));
         auto [score, dscore] = emitScoreGradElement(b, op, q, kv, a[0]);
         linalg::YieldOp::create(b, loc, ValueRange{score, dscore});
       });
@@ -248,11 +248,7 @@ void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
   };
   forEach(b, shape[0], [&](OpBuilder &b, Value i) {
     forEach(b, shape[1], [&](OpBuilder &b, Value j) {
-      Type i32 = b.getI32Type();
-      Value q = arith::AddIOp::create(b, loc, op.getRow0(),
-                                      arith::IndexCastOp::create(b, loc, i32, i));
-      Value kv = arith::AddIOp::create(b, loc, op.getCol0(),
-                                       arith::IndexCastOp::create(b, loc, i32, j));
+      Value q = offsetI32(b, loc, op.getRow0(), i), kv = offsetI32(b, loc, op.getCol0(), j);
       Value xe = tensor::ExtractOp::create(b, loc, x, ValueRange{i, j});
       Value we = tensor::ExtractOp::create(b, loc, w, ValueRange{i, j});
       emitParamGradElement(b, op, q, kv, xe, we,
