@@ -50,6 +50,9 @@ private:
   MLIRContext &ctx;
   llvm::SourceMgr &sm;
   OpBuilder b;
+  /// What `score` reads in the score region when it is not the region's
+  /// argument: the score times q_descale and k_descale (e4m3 kernels).
+  Value scoreValue;
   bool f32Storage;
   /// Position of each param among the kernel's params (declaration order).
   std::map<std::string, unsigned> paramIndex;
@@ -103,7 +106,7 @@ Value Builder::emit(const spec::Expr &e, Block &block, bool hasScore) {
   unsigned idxBase = hasScore ? 1 : 0;
   auto arg = [&](spec::Builtin bi) -> Value {
     switch (bi) {
-    case spec::Builtin::Score: return block.getArgument(0);
+    case spec::Builtin::Score: return scoreValue ? scoreValue : block.getArgument(0);
     case spec::Builtin::Batch: return block.getArgument(idxBase + 0);
     case spec::Builtin::Head: return block.getArgument(idxBase + 1);
     case spec::Builtin::QIdx: return block.getArgument(idxBase + 2);
@@ -298,12 +301,25 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     types.append(AttentionOp::kNumIndexArgs, b.getI32Type());
     llvm::append_range(types, paramTypes);
     Block *block = b.createBlock(&region, {}, types, SmallVector<Location>(types.size(), l));
+    // The score region dequantizes the score first: scale * dot(q, k) of
+    // the e4m3 values times q_descale and k_descale (in that order).
+    scoreValue = Value();
+    if (hasScore)
+      for (const spec::ExprPtr *d : {&k.qDescale, &k.kDescale})
+        if (*d) {
+          Value base = scoreValue ? scoreValue : block->getArgument(0);
+          scoreValue = arith::MulFOp::create(b, loc((*d)->loc), base,
+                                             emit(**d, *block, /*hasScore=*/true));
+        }
     Value v = emit(expr, *block, hasScore);
+    scoreValue = Value();
     YieldOp::create(b, loc(expr.loc), v);
   };
   fillRegion(attn.getScore(), *k.score, /*hasScore=*/true);
   if (k.mask)
     fillRegion(attn.getMask(), *k.mask, /*hasScore=*/false);
+  if (k.vDescale)
+    fillRegion(attn.getVDescale(), *k.vDescale, /*hasScore=*/false);
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b, l);
 }

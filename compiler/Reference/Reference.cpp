@@ -418,6 +418,7 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
   const double negInf = -std::numeric_limits<double>::infinity();
   std::vector<double> s(static_cast<size_t>(Skv));
   std::vector<char> kept(static_cast<size_t>(Skv));
+  std::vector<double> vWeight(static_cast<size_t>(Skv)); // v_descale per key
   std::vector<double> acc(static_cast<size_t>(Dv));
 
   for (int64_t b = 0; b < B; ++b) {
@@ -450,6 +451,12 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
           for (int64_t d = 0; d < Dqk; ++d)
             dot += qRow[d] * kRow[d];
           env.score = scale * dot;
+          // e4m3 dequantization: q and k times their factors (section 4).
+          if (spec.qDescale)
+            env.score *= evalExpr(*spec.qDescale, env);
+          if (spec.kDescale)
+            env.score *= evalExpr(*spec.kDescale, env);
+          vWeight[j] = spec.vDescale ? evalExpr(*spec.vDescale, env) : 1.0;
           // A checked spec always has a score expression; a hand-built one may not.
           s[j] = spec.score ? evalExpr(*spec.score, env) : env.score;
           // The maximum propagates NaN (arith.maximumf, as in the kernel):
@@ -476,7 +483,7 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
           sum += w;
           const double *vRow = &v[((b * Skv + j) * Hkv + hkv) * Dv];
           for (int64_t d = 0; d < Dv; ++d)
-            acc[d] += w * vRow[d];
+            acc[d] += w * vWeight[j] * vRow[d];
         }
         for (int64_t d = 0; d < Dv; ++d)
           outRow[d] = acc[d] / sum;

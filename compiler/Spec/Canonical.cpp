@@ -131,6 +131,13 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
   };
   if (k.backward)
     j["backward"] = true;
+  // Only when written, as the optional tuning keys above.
+  if (k.qDescale)
+    j["q_descale"] = canonicalExpr(*k.qDescale);
+  if (k.kDescale)
+    j["k_descale"] = canonicalExpr(*k.kDescale);
+  if (k.vDescale)
+    j["v_descale"] = canonicalExpr(*k.vDescale);
   return j;
 }
 

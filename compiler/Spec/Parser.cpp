@@ -24,7 +24,8 @@ const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
                              "stages", "schedule", "grid", "tile_order", "overlap",
                              "return_lse", "backward", "varlen",
-                             "paged_kv", "param"};
+                             "paged_kv", "q_descale", "k_descale", "v_descale",
+                             "param"};
 
 class Parser {
 public:
@@ -315,11 +316,20 @@ bool Parser::parseStatement(KernelSpec &k) {
     next();
     return true;
   }
-  // score / mask
+  // score / mask / the descales
   ExprPtr e = parseExpr();
   if (!e)
     return false;
-  (key == "score" ? k.score : k.mask) = std::move(e);
+  if (key == "score")
+    k.score = std::move(e);
+  else if (key == "mask")
+    k.mask = std::move(e);
+  else if (key == "q_descale")
+    k.qDescale = std::move(e);
+  else if (key == "k_descale")
+    k.kDescale = std::move(e);
+  else
+    k.vDescale = std::move(e);
   return true;
 }
 

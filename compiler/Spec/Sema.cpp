@@ -169,6 +169,9 @@ private:
   }
   void checkHeadDim(int d, llvm::SMLoc loc);
   void checkMask();
+  /// `q_descale` / `k_descale` / `v_descale`: e4m3 only, numeric (f32 after
+  /// the check), and not reading the index of the other side (`forbidden`).
+  void checkDescale(ExprPtr &e, const char *key, Builtin forbidden, const char *rowOf);
   /// The `requires_grad` params: f32, a kernel with a backward, read by the
   /// score where a gradient flows (after the score is checked).
   void checkGradients(bool scoreOk);
@@ -620,6 +623,40 @@ void Checker::run() {
   if (!maskFirst)
     checkMask();
   checkGradients(scoreOk);
+  checkDescale(k.qDescale, "q_descale", Builtin::KVIdx, "a query row");
+  checkDescale(k.kDescale, "k_descale", Builtin::QIdx, "a key row");
+  checkDescale(k.vDescale, "v_descale", Builtin::QIdx, "a value row");
+}
+
+/// The first node of `e` that reads builtin `b`, or null.
+const Expr *findBuiltin(const Expr &e, Builtin b) {
+  if (e.kind == Expr::Kind::Builtin && e.builtin == b)
+    return &e;
+  for (const ExprPtr &a : e.args)
+    if (const Expr *found = findBuiltin(*a, b))
+      return found;
+  return nullptr;
+}
+
+void Checker::checkDescale(ExprPtr &e, const char *key, Builtin forbidden, const char *rowOf) {
+  if (!e)
+    return;
+  if (k.dtype != DType::E4M3) {
+    diag.error(k.keyLocs.at(key), llvm::Twine(key) + " requires dtype = e4m3, got " +
+                                      dtypeName(k.dtype));
+    return;
+  }
+  Type t = checkExpr(e);
+  if (t == Type::Unknown)
+    return;
+  if (t == Type::Bool) {
+    diag.error(valueLoc(key), llvm::Twine(key) + " must be a numeric expression, got bool");
+    return;
+  }
+  toF32(e);
+  if (const Expr *read = findBuiltin(*e, forbidden))
+    diag.error(read->loc, llvm::Twine(key) + " cannot read " + builtinName(forbidden) +
+                              ": it scales " + rowOf);
 }
 
 /// How an expression reads param `name`: not at all, only where nothing is

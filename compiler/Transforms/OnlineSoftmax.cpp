@@ -73,6 +73,10 @@ void decompose(SoftmaxUpdateOp op) {
   // float (bf16/f16, as the tensor cores take it); e4m3 P needs per-block
   // scales (the FP8 layout pass), so P stays f32 here.
   Value pIn = p;
+  if (Value w = op.getWeight()) // V's dequantization factors (v_descale): not in l'
+    pIn = TileMapOp::create(b, loc, sTy, {p, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::MulFOp::create(b, l, a[0], a[1]);
+    });
   if (vTy.getElementType() != sTy.getElementType() &&
       vTy.getElementType().getIntOrFloatBitWidth() == 16)
     pIn = TileMapOp::create(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},

@@ -220,10 +220,21 @@ void materialize(AttentionOp op) {
                                    seqKV32, op.getParams(), headGroup);
     mask.getRegion().takeBody(op.getMask());
     Value vTile = kvLoad(tileTy(bn, dv, inElt), op.getV(), col0);
+    // V's dequantization factors per (query row, key): the v_descale region
+    // as an indexed tile op over ones (its score argument, unused, added).
+    Value weight;
+    if (op.hasVDescale()) {
+      Value ones = TileSplatOp::create(b, loc, s.getType(), b.getF32FloatAttr(1));
+      auto w = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(1), ones, b32, h32,
+                                   row32, col32, seqQ32, seqKV32, op.getParams(), headGroup);
+      w.getRegion().takeBody(op.getVDescale());
+      w.getRegion().front().insertArgument(0u, f32, loc);
+      weight = w;
+    }
     Block *body = kvLoop.getBody();
     auto update = SoftmaxUpdateOp::create(
         b, loc, TypeRange(kvLoop.getResultTypes()), mask.getResult(), vTile,
-        body->getArgument(1), body->getArgument(2), body->getArgument(3),
+        body->getArgument(1), body->getArgument(2), body->getArgument(3), weight,
         b.getF32FloatAttr(scaleLog2));
     scf::YieldOp::create(b, loc, update.getResults());
   }

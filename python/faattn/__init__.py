@@ -18,8 +18,10 @@ import torch
 
 from . import _lib, _op
 from ._lib import FaattnError
+from ._quant import E4M3_MAX, hadamard_rotation, quantize_e4m3, rotate_qk
 
-__all__ = ["compile", "Kernel", "FaattnError", "runtime", "library_path"]
+__all__ = ["compile", "Kernel", "FaattnError", "runtime", "library_path", "quantize_e4m3",
+           "hadamard_rotation", "rotate_qk", "E4M3_MAX"]
 __version__ = "0.1.0"
 
 _runtime = None

@@ -446,3 +446,46 @@ func.func @param_grads_count(%q: memref<?x?x4x64xf16>, %lse: memref<?x4x?xf32>, 
   }
   return
 }
+
+// -----
+
+func.func @v_descale_backward(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op a 'v_descale' region is not supported with mode backward}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } v_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %c = arith.constant 2.0 : f32
+    faattn.yield %c : f32
+  }
+  return
+}
+
+// -----
+
+func.func @v_descale_args(%q: memref<?x?x4x64xf8E4M3FN>, %o: memref<?x?x4x64xbf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'v_descale' region must take ('i32', 'i32', 'i32', 'i32', 'i32', 'i32')}}
+  faattn.attention q(%q : memref<?x?x4x64xf8E4M3FN>) k(%q : memref<?x?x4x64xf8E4M3FN>) v(%q : memref<?x?x4x64xf8E4M3FN>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } v_descale {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @v_descale_yield(%q: memref<?x?x4x64xf8E4M3FN>, %o: memref<?x?x4x64xbf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'v_descale' region must yield 'f32', got 'i32'}}
+  faattn.attention q(%q : memref<?x?x4x64xf8E4M3FN>) k(%q : memref<?x?x4x64xf8E4M3FN>) v(%q : memref<?x?x4x64xf8E4M3FN>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } v_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %ki : i32
+  }
+  return
+}

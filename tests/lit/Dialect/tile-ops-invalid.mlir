@@ -191,6 +191,14 @@ func.func @update_scores(%s: !faattn.tile<16x16xbf16>, %v: !faattn.tile<16x32xbf
 
 // -----
 
+func.func @update_weight(%s: !faattn.tile<16x16xf32>, %v: !faattn.tile<16x32xbf16>, %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %w: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op weight must be an f32 tile shaped like the scores (16x16), got '!faattn.tile<16x1xf32>'}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m weight(%w : !faattn.tile<16x1xf32>) {scale_log2 = 1.0 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  return
+}
+
+// -----
+
 func.func @finalize_rows(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<8x1xf32>) {
   // expected-error @+1 {{'faattn.softmax_finalize' op row max, row sum and lse must be 16x1 f32 tiles}}
   %o, %l = faattn.softmax_finalize %acc, %m, %m {scale_log2 = 1.0 : f32} : <16x32xf32>, <8x1xf32> -> <16x32xbf16>

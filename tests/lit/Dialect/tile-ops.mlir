@@ -45,6 +45,9 @@ func.func @cta(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xbf16>, %lse: memre
   }
   // CHECK: faattn.softmax_update %{{.*}}, %[[Q]], %{{.*}}, %{{.*}}, %{{.*}} {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
   %acc, %m, %l = faattn.softmax_update %e, %qt, %acc0, %m0, %l0 {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  // With V's dequantization factors (v_descale) as a weight shaped like the scores.
+  // CHECK: faattn.softmax_update %{{.*}}, %[[Q]], %{{.*}}, %{{.*}}, %{{.*}} weight(%{{.*}} : !faattn.tile<16x16xf32>) {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  %accw, %mw, %lw = faattn.softmax_update %e, %qt, %acc0, %m0, %l0 weight(%e : !faattn.tile<16x16xf32>) {scale_log2 = 1.44269502 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
   // CHECK: %out, %lse = faattn.softmax_finalize %{{.*}}, %{{.*}}, %{{.*}} {scale_log2 = 1.44269502 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
   %out, %ls = faattn.softmax_finalize %acc, %m, %l {scale_log2 = 1.44269502 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
   // CHECK: faattn.tile_store %out, %{{.*}}[{{.*}}] <bshd> : <16x32xbf16>, memref<?x?x2x32xbf16>

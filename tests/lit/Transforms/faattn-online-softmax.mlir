@@ -39,6 +39,26 @@ func.func @update(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc:
   return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
 }
 
+// With a weight (V's dequantization factors, v_descale): P * weight feeds the product,
+// the row sum l' takes P itself.
+// CHECK-LABEL: func.func @update_weighted(
+// CHECK-SAME: %[[S:.*]]: !faattn.tile<16x8xf32>, %[[V:.*]]: !faattn.tile<8x32xf8E4M3FN>, %{{.*}}: !faattn.tile<16x32xf32>, %{{.*}}: !faattn.tile<16x1xf32>, %{{.*}}: !faattn.tile<16x1xf32>, %[[W:.*]]: !faattn.tile<16x8xf32>)
+func.func @update_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xf8E4M3FN>, %acc: !faattn.tile<16x32xf32>,
+                  %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>, %w: !faattn.tile<16x8xf32>)
+    -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+  // CHECK: %[[P:.*]] = faattn.tile_map %[[S]], %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
+  // CHECK:   math.exp2
+  // CHECK: %[[RS:.*]] = faattn.tile_reduce <sum> %[[P]]
+  // CHECK: %[[PW:.*]] = faattn.tile_map %[[P]], %[[W]] : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
+  // CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32):
+  // CHECK-NEXT:   %[[MUL:.*]] = arith.mulf %[[X]], %[[Y]] : f32
+  // CHECK-NEXT:   faattn.yield %[[MUL]] : f32
+  // e4m3 V: P stays f32 for the product.
+  // CHECK: faattn.tile_dot %[[PW]], %[[V]] : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
+  %a, %mm, %ll = faattn.softmax_update %s, %v, %acc, %m, %l weight(%w : !faattn.tile<16x8xf32>) {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xf8E4M3FN>, <16x32xf32>, <16x1xf32>
+  return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+}
+
 // CHECK-LABEL: func.func @finalize(
 // CHECK-SAME: %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>)
 func.func @finalize(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>)

@@ -104,3 +104,31 @@ func.func @packed(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memr
   }
   return
 }
+
+// -----
+
+// e4m3 with v_descale: the region becomes a tile_score over ones (its score
+// argument added, unused) whose result weights P in softmax_update.
+// CHECK-LABEL: func.func @v_descale(
+// CHECK: %[[S:.*]] = faattn.tile_dot
+// CHECK: %[[MASKED:.*]] = faattn.tile_mask %[[S]]
+// CHECK: %[[ONES:.*]] = faattn.tile_splat 1.000000e+00 : <64x32xf32>
+// CHECK: %[[W:.*]] = faattn.tile_score %[[ONES]] at[{{.*}}] seq[{{.*}}] params(%[[P:.*]] : memref<?x2xf32>) {scale = 1.000000e+00 : f32} : <64x32xf32> {
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %[[B:.*]]: i32, %[[H:.*]]: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %[[PA:.*]]: memref<?x2xf32>):
+// CHECK: memref.load %[[PA]]
+// CHECK: faattn.softmax_update %[[MASKED]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} weight(%[[W]] :
+func.func @v_descale(%q: memref<?x?x8x64xf8E4M3FN>, %k: memref<?x?x2x64xf8E4M3FN>, %v: memref<?x?x2x64xf8E4M3FN>, %o: memref<?x?x8x64xbf16>, %p: memref<?x2xf32>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x8x64xf8E4M3FN>) k(%k : memref<?x?x2x64xf8E4M3FN>) v(%v : memref<?x?x2x64xf8E4M3FN>) out(%o : memref<?x?x8x64xbf16>) params(%p : memref<?x2xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 0.125 : f32, tile = array<i64: 64, 32>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %ps: memref<?x2xf32>):
+    faattn.yield %s : f32
+  } v_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %ps: memref<?x2xf32>):
+    %bi = arith.index_cast %b : i32 to index
+    %c4 = arith.constant 4 : i32
+    %g = arith.divsi %h, %c4 : i32
+    %gi = arith.index_cast %g : i32 to index
+    %x = memref.load %ps[%bi, %gi] : memref<?x2xf32>
+    faattn.yield %x : f32
+  }
+  return
+}

@@ -15,6 +15,10 @@
 //  * Inputs are taken at face value. A kernel reads bf16/f16/e4m3 and f32
 //    params, so to compare like with like, round the inputs to the kernel's
 //    element type before giving them to the reference.
+//  * e4m3 kernels' `q_descale`, `k_descale` and `v_descale` (dequantization
+//    factors) are applied as the spec language defines them: the score is
+//    scale * dot(q, k) * q_descale * k_descale, and key j's value row is
+//    weighted by v_descale in the output (not in the softmax's sum).
 //
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_REFERENCE_REFERENCE_H

@@ -121,6 +121,10 @@ struct KernelSpec {
   ExprPtr score;
   /// After Sema: null means "no mask" (every element kept).
   ExprPtr mask;
+  /// Dequantization factors of e4m3 inputs (`q_descale`, `k_descale`,
+  /// `v_descale`), f32 after Sema; null: 1. The kernel attends over
+  /// q * q_descale, k * k_descale and v * v_descale (docs/spec-language.md).
+  ExprPtr qDescale, kDescale, vDescale;
   std::vector<ParamDecl> params;
   bool returnLse = false;
   /// The `backward` flag of a forward kernel: it also yields its backward

@@ -160,6 +160,7 @@ void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, V
   state.addRegion(); // score
   state.addRegion(); // mask
   state.addRegion(); // grad (faattn-score-grad)
+  state.addRegion(); // v_descale (e4m3 kernels)
 }
 
 static void setIndexRegionArgNames(Region &region, bool hasScore,
@@ -356,6 +357,13 @@ LogicalResult AttentionOp::verifyRegions() {
   if (hasMask() && failed(verifyIndexRegion(*this, getMask(), "mask", Type(), b.getI1Type(),
                                             getParams().getTypes())))
     return failure();
+  if (hasVDescale()) {
+    if (getMode() == Mode::backward)
+      return emitOpError() << "a 'v_descale' region is not supported with mode backward";
+    if (failed(verifyIndexRegion(*this, getVDescale(), "v_descale", Type(), b.getF32Type(),
+                                 getParams().getTypes())))
+      return failure();
+  }
   if (hasGrad()) {
     ArrayRef<int64_t> learnable = getRequiresGrad().value_or(ArrayRef<int64_t>());
     return verifyGradRegion(*this, getGrad(), getParams().getTypes(), &learnable);
@@ -691,6 +699,12 @@ LogicalResult SoftmaxUpdateOp::verify() {
   if (getNewAcc().getType() != acc || getNewRowMax().getType() != m ||
       getNewRowSum().getType() != l)
     return emitOpError() << "results must have the types of acc, row_max and row_sum";
+  if (Value w = getWeight()) {
+    TileType wt = tileOf(w);
+    if (wt.getShape() != s.getShape() || !wt.getElementType().isF32())
+      return emitOpError() << "weight must be an f32 tile shaped like the scores ("
+                           << s.getShape()[0] << "x" << s.getShape()[1] << "), got " << wt;
+  }
   return success();
 }
 

@@ -56,6 +56,12 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     of its param's type (KernelABI.h's backward argument list).
     faattn-backward-to-loops lowers such an op on the CPU path.
 
+    The `v_descale` region (e4m3 kernels with the spec's `v_descale`) takes
+    the mask region's arguments and yields an f32 factor w(b, h, q_idx,
+    kv_idx) by which V's row kv_idx is dequantized: out = sum_j p_j w_j V_j
+    / sum_j p_j. (The spec's `q_descale` and `k_descale` are folded into the
+    score region by the frontend: they scale the score.)
+
     `tile` (block_m x block_n) and `head_group` are faattn-tune's choices for
     faattn-tile: with `head_group = G` (GQA packing, decode) a CTA's block_m
     query rows are G query heads of one KV group, block_m / G rows each.
@@ -85,7 +91,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     OptionalAttr<I64Attr>:$head_group
   );
   let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask,
-                        MaxSizedRegion<1>:$grad);
+                        MaxSizedRegion<1>:$grad, MaxSizedRegion<1>:$v_descale);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)` `k` `(` $k `:` type($k) `)`
     `v` `(` $v `:` type($v) `)` `out` `(` $out `:` type($out) `)`
@@ -101,6 +107,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     (`dv` `(` $dv^ `:` type($dv) `)`)?
     (`param_grads` `(` $param_grads^ `:` type($param_grads) `)`)?
     attr-dict-with-keyword `score` $score (`mask` $mask^)? (`grad` $grad^)?
+    (`v_descale` $v_descale^)?
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
@@ -120,6 +127,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     static constexpr unsigned kNumIndexArgs = 6;
     bool hasMask() { return !getMask().empty(); }
     bool hasGrad() { return !getGrad().empty(); }
+    bool hasVDescale() { return !getVDescale().empty(); }
     int64_t getGroupSize() { return getNumHeads() / getNumKvHeads(); }
     /// Head dims from the static innermost sizes of Q and V.
     int64_t getHeadDimQK();
@@ -416,13 +424,18 @@ def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,
       p = exp2(s * t - base);  alpha = exp2(m * t - base)
       l' = alpha * l + rowsum(p);  acc' = alpha * acc + p * v
     Rows whose scores are all -inf keep m = -inf, l = 0 and acc = 0.
+    With `weight` (f32, shaped like the scores: V's dequantization factors,
+    the attention op's `v_descale`), the product takes p * weight instead
+    of p: acc' = alpha * acc + (p * weight) v; l' is unchanged.
   }];
   let arguments = (ins FAAttn_Tile:$scores, FAAttn_Tile:$v, FAAttn_Tile:$acc,
-                       FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum, F32Attr:$scale_log2);
+                       FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum,
+                       Optional<FAAttn_Tile>:$weight, F32Attr:$scale_log2);
   let results = (outs FAAttn_Tile:$new_acc, FAAttn_Tile:$new_row_max,
                       FAAttn_Tile:$new_row_sum);
   let assemblyFormat = [{
-    $scores `,` $v `,` $acc `,` $row_max `,` $row_sum attr-dict `:`
+    $scores `,` $v `,` $acc `,` $row_max `,` $row_sum
+    (`weight` `(` $weight^ `:` type($weight) `)`)? attr-dict `:`
     type($scores) `,` type($v) `,` type($acc) `,` type($row_max)
   }];
   let hasVerifier = 1;

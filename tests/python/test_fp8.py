@@ -1,0 +1,147 @@
+"""e4m3 kernels with dequantization factors (q_descale, k_descale, v_descale) and the
+quantization helpers: faattn.quantize_e4m3 and faattn.rotate_qk."""
+import math
+
+import pytest
+import torch
+
+import faattn
+from conftest import DEVICE, TOLERANCE, bshd_randn, reference, rel_l2
+
+SCALED = """
+kernel fp8_{name} {{
+  heads = 4 : 2; head_dim = 64; dtype = e4m3
+  mask = causal
+  param qs : f32{qshape}
+  param ks : f32{kshape}
+  param vs : f32{kshape}
+  q_descale = {qread}
+  k_descale = {kread}
+  v_descale = {vread}
+}}"""
+
+# granularity -> (q param shape, k/v param shape, q read, k read, v read)
+FORMS = {
+    "tensor": ("", "", "qs", "ks", "vs"),
+    "head": ("[batch, heads]", "[batch, kv_heads]", "qs[b, h]", "ks[b, h / 2]", "vs[b, h / 2]"),
+    "block": ("[batch, heads, seq_q]", "[batch, kv_heads, seq_kv]", "qs[b, h, q_idx]",
+              "ks[b, h / 2, kv_idx]", "vs[b, h / 2, kv_idx]"),
+}
+
+
+def scaled_kernel(granularity):
+    qshape, kshape, qread, kread, vread = FORMS[granularity]
+    return faattn.compile(SCALED.format(name=granularity, qshape=qshape, kshape=kshape,
+                                        qread=qread, kread=kread, vread=vread))
+
+
+def dequantized(x8, scale, granularity):
+    x = x8.float().cpu().double()
+    s = scale.cpu().double()
+    if granularity == "tensor":
+        return x * s
+    if granularity == "head":
+        return x * s[:, :, None, None]
+    return x * s[..., None]
+
+
+def quantize_inputs(q, k, v, granularity, block=16):
+    return [faattn.quantize_e4m3(t, granularity, block=block) for t in (q, k, v)]
+
+
+@pytest.mark.parametrize("granularity", ["tensor", "head", "block"])
+def test_kernel_attends_over_dequantized_inputs(granularity):
+    # The kernel's semantics against attention computed here from the dequantized
+    # tensors (x8 * factor), independently of faattn's own reference. Blocks of 16 rows so
+    # that the odd lengths cut blocks; the factors differ per block, head and tensor.
+    g = torch.Generator().manual_seed(3)
+    q = bshd_randn(2, 37, 4, 64, torch.float32, g) * 3
+    k = bshd_randn(2, 53, 2, 64, torch.float32, g) * 0.5
+    v = bshd_randn(2, 53, 2, 64, torch.float32, g) * 7
+    (q8, qs), (k8, ks), (v8, vs) = quantize_inputs(q, k, v, granularity)
+    attn = scaled_kernel(granularity)
+    dev = lambda t: t.to(DEVICE)  # noqa: E731
+    out = attn(dev(q8), dev(k8), dev(v8), qs=dev(qs), ks=dev(ks), vs=dev(vs))
+    assert out.dtype == torch.bfloat16 and out.shape == (2, 4, 37, 64)
+    want, _ = reference(dequantized(q8, qs, granularity), dequantized(k8, ks, granularity),
+                        dequantized(v8, vs, granularity),
+                        mask_mod=lambda b, h, qi, ki: qi >= ki)
+    assert rel_l2(out, want) < TOLERANCE[torch.bfloat16]
+    # And the factors matter: ignoring V's would scale the output by 1 / 7 or so.
+    unscaled, _ = reference(dequantized(q8, qs, granularity), dequantized(k8, ks, granularity),
+                            v8.double(), mask_mod=lambda b, h, qi, ki: qi >= ki)
+    assert rel_l2(out, unscaled) > 0.5
+
+
+def test_nan_in_a_block_reaches_its_rows_only():
+    # A NaN in Q's rows 16..31 of head 1 makes that block's factor NaN: those output rows are
+    # NaN, every other row is finite and right (NaN is never hidden, and never spreads).
+    g = torch.Generator().manual_seed(4)
+    q = bshd_randn(1, 40, 4, 64, torch.float32, g)
+    k = bshd_randn(1, 40, 2, 64, torch.float32, g)
+    v = bshd_randn(1, 40, 2, 64, torch.float32, g)
+    q = q.clone()
+    q[0, 1, 20, 5] = float("nan")
+    (q8, qs), (k8, ks), (v8, vs) = quantize_inputs(q, k, v, "block")
+    assert torch.isnan(qs[0, 1, 16:32]).all() and not torch.isnan(qs[0, 1, :16]).any()
+    attn = scaled_kernel("block")
+    out = attn(q8.to(DEVICE), k8.to(DEVICE), v8.to(DEVICE), qs=qs.to(DEVICE), ks=ks.to(DEVICE),
+               vs=vs.to(DEVICE)).float().cpu()
+    assert torch.isnan(out[0, 1, 16:32]).all()
+    keep = torch.ones_like(out, dtype=torch.bool)
+    keep[0, 1, 16:32] = False
+    assert not torch.isnan(out[keep]).any()
+
+
+@pytest.mark.parametrize("granularity,block", [("tensor", 128), ("head", 128), ("block", 128),
+                                               ("block", 7), ("row", 128)])
+def test_quantize_bound(granularity, block):
+    # Every element within e4m3's rounding of its group's factor: half an ulp of 3 mantissa
+    # bits (2^-4 relative) for normals, half the subnormal step (2^-10 of the factor) below
+    # 2^-6; the group's largest magnitude maps to 448 exactly.
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(2, 3, 300, 32, generator=g) * torch.logspace(-3, 2, 300).view(1, 1, 300, 1)
+    x8, s = faattn.quantize_e4m3(x, granularity, block=block)
+    assert x8.dtype == torch.float8_e4m3fn and x8.shape == x.shape and s.dtype == torch.float32
+    shape = {"tensor": (), "head": (2, 3)}.get(granularity, (2, 3, 300))
+    assert s.shape == shape
+    per_elem = (s if granularity == "tensor" else
+                s.view(2, 3, 1, 1) if granularity == "head" else s[..., None])
+    deq = x8.float() * per_elem
+    err = (deq - x).abs()
+    bound = x.abs() * 2.0 ** -4 + per_elem * 2.0 ** -10
+    assert (err <= bound * (1 + 1e-6)).all()
+    assert x8.float().abs().max() == faattn.E4M3_MAX
+    if granularity in ("block", "row"):
+        rows = 1 if granularity == "row" else block
+        # one factor per block of rows, repeated on each of its rows
+        assert torch.equal(s[:, :, ::rows].repeat_interleave(rows, 2)[:, :, :300], s)
+
+
+def test_quantize_zeros_and_errors():
+    x8, s = faattn.quantize_e4m3(torch.zeros(1, 2, 5, 16), "head")
+    assert torch.equal(s, torch.ones(1, 2)) and not x8.float().any()
+    with pytest.raises(ValueError, match="granularity must be one of tensor, head, block, row, "
+                                         "got 'channel'"):
+        faattn.quantize_e4m3(torch.zeros(1, 1, 1, 16), "channel")
+    with pytest.raises(ValueError, match=r"x must be a 4-D floating-point tensor"):
+        faattn.quantize_e4m3(torch.zeros(4, 16), "tensor")
+    with pytest.raises(ValueError, match="block must be a positive int, got 0"):
+        faattn.quantize_e4m3(torch.zeros(1, 1, 1, 16), "block", block=0)
+
+
+@pytest.mark.parametrize("head_dim", [64, 128, 192, 80])
+def test_rotation_is_orthogonal_and_keeps_scores(head_dim):
+    r = faattn.hadamard_rotation(head_dim, seed=1)
+    eye = torch.eye(head_dim)
+    assert torch.allclose(r @ r.T, eye, atol=1e-6)
+    g = torch.Generator().manual_seed(6)
+    q = torch.randn(1, 2, 9, head_dim, generator=g)
+    k = torch.randn(1, 2, 11, head_dim, generator=g)
+    q[..., 3] *= 50  # an outlier channel
+    qr, kr = faattn.rotate_qk(q, k, seed=1)
+    assert torch.allclose(qr @ kr.transpose(-1, -2), q @ k.transpose(-1, -2), rtol=1e-4,
+                          atol=1e-3)
+    # the outlier is spread: the rotated channels' largest magnitude is much smaller
+    n = head_dim & -head_dim
+    assert qr.abs().amax() < q.abs().amax() * 3 / math.sqrt(n)
