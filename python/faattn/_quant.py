@@ -77,8 +77,14 @@ def quantize_e4m3(x, granularity="block", block=128):
         scale = scale.repeat_interleave(block, dim=2)[:, :, :S]
         per_elem = scale.unsqueeze(-1)
     y = (xf / per_elem).clamp(-E4M3_MAX, E4M3_MAX)  # clamp keeps NaN
-    # Element-wise ops keep x's memory order: a bshd view stays bshd for the kernel.
-    return y.to(torch.float8_e4m3fn), scale.contiguous()
+    return _like(x, y, torch.float8_e4m3fn), scale.contiguous()
+
+
+def _like(x, y, dtype):
+    """y in dtype and x's memory order (a bshd view stays one, as a kernel of layout
+    bshd reads it; torch's own ops may not keep it, e.g. with a batch of 1)."""
+    out = torch.empty_like(x, dtype=dtype, memory_format=torch.preserve_format)
+    return out.copy_(y)
 
 
 def _amax(t, dim):
@@ -105,7 +111,8 @@ def hadamard_rotation(head_dim, seed=0, device=None):
 
 
 def rotate_qk(q, k, seed=0):
-    """q R and k R in float32 (R = hadamard_rotation(head_dim, seed)): scores unchanged,
+    """q R and k R in float32 and the inputs' memory order (R = hadamard_rotation(head_dim,
+    seed)): scores unchanged,
     outlier channels spread before quantization (FA3's incoherent processing). V is not
     rotated. Quantize the results with quantize_e4m3."""
     _check_4d("q", q)
@@ -114,4 +121,4 @@ def rotate_qk(q, k, seed=0):
         raise ValueError(f"q and k must have the same head_dim, got {q.shape[-1]} and "
                          f"{k.shape[-1]}")
     r = hadamard_rotation(q.shape[-1], seed, q.device)
-    return q.float() @ r, k.float() @ r
+    return _like(q, q.float() @ r, torch.float32), _like(k, k.float() @ r, torch.float32)
