@@ -208,6 +208,10 @@ void attentionBackward(const spec::KernelSpec &spec, const Shape &shape,
                        std::vector<ParamValue> &dparams, std::vector<double> *delta,
                        uint64_t *undefinedOps, std::vector<ParamValue> *dparamsMagnitude) {
   detail::checkInputs(spec, shape, q, k, v, params);
+  // The spec language gives e4m3 kernels, the only ones with factors, no backward.
+  if (spec.qDescale || spec.kDescale || spec.vDescale)
+    fatal("attentionBackward does not take q_descale / k_descale / v_descale (e4m3 kernels "
+          "have no backward)");
   const int64_t B = shape.batch, Sq = shape.seqQ, Skv = shape.seqKV;
   const int64_t Hq = spec.headsQ, Hkv = spec.headsKV;
   const int64_t Dqk = spec.headDimQK, Dv = spec.headDimV;

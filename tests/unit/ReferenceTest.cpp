@@ -433,6 +433,59 @@ TEST(ReferenceAttention, ScoreAndBatchParamsMatchBruteForce) {
   EXPECT_LT(relL2(lse, wantLse), 1e-13);
 }
 
+// e4m3 dequantization factors: attention over q * qs[b, h, i], k * ks[b, g] and
+// v * vs[b, g, j] (per row, per (batch, KV head), per key), written out in C++ on the
+// dequantized tensors, with a softcap that reads the dequantized score.
+TEST(ReferenceAttention, DescaleFactorsDequantizeTheInputs) {
+  auto p = parse("kernel f { heads = 4 : 2; head_dim = 64; dtype = e4m3\n"
+                 "  param qs : f32[batch, heads, seq_q]\n  param ks : f32[batch, kv_heads]\n"
+                 "  param vs : f32[batch, kv_heads, seq_kv]\n"
+                 "  q_descale = qs[b, h, q_idx]\n  k_descale = ks[b, h / 2]\n"
+                 "  v_descale = vs[b, h / 2, kv_idx]\n  score = 5 * tanh(score / 5) }");
+  ASSERT_PARSED(p);
+  const KernelSpec &k = p->kernel();
+  Shape s{2, 5, 7};
+  Layout L(k, s);
+  // In name order: ks, qs, vs.
+  std::vector<ParamValue> params = {randomParam(k, *k.findParam("ks"), s, 51),
+                                    randomParam(k, *k.findParam("qs"), s, 52),
+                                    randomParam(k, *k.findParam("vs"), s, 53)};
+  for (ParamValue &pv : params) // factors in [0.5, 3): far from 1, never 0
+    pv.data = randomTensor(pv.data.size(), pv.data.size(), 0.5, 3);
+  const auto &ks = params[0].data, &qs = params[1].data, &vs = params[2].data;
+  auto q = randomTensor(L.qSize(), 54), kk = randomTensor(L.kSize(), 55),
+       v = randomTensor(L.vSize(), 56);
+  std::vector<double> qd = q, kd = kk, vd = v;
+  for (int64_t b = 0; b < s.batch; ++b) {
+    for (int64_t i = 0; i < s.seqQ; ++i)
+      for (int64_t h = 0; h < L.hq; ++h)
+        for (int64_t d = 0; d < L.dqk; ++d)
+          qd[L.q(b, i, h, d)] *= qs[(b * L.hq + h) * s.seqQ + i];
+    for (int64_t j = 0; j < s.seqKV; ++j)
+      for (int64_t g = 0; g < L.hkv; ++g) {
+        for (int64_t d = 0; d < L.dqk; ++d)
+          kd[L.k(b, j, g, d)] *= ks[b * L.hkv + g];
+        for (int64_t d = 0; d < L.dv; ++d)
+          vd[L.v(b, j, g, d)] *= vs[(b * L.hkv + g) * s.seqKV + j];
+      }
+  }
+  std::vector<double> out, lse, wantOut, wantLse;
+  attention(k, s, q, kk, v, params, out, lse);
+  bruteForce(
+      k, s, qd, kd, vd, [](int64_t, int64_t, int64_t, int64_t) { return true; },
+      [](double sc, int64_t, int64_t, int64_t, int64_t) { return 5 * std::tanh(sc / 5); },
+      wantOut, wantLse);
+  EXPECT_LT(relL2(out, wantOut), 1e-12);
+  EXPECT_LT(relL2(lse, wantLse), 1e-12);
+  // The factors are not 1: without them the result is far off.
+  std::vector<double> plainOut, plainLse;
+  bruteForce(
+      k, s, q, kk, v, [](int64_t, int64_t, int64_t, int64_t) { return true; },
+      [](double sc, int64_t, int64_t, int64_t, int64_t) { return 5 * std::tanh(sc / 5); },
+      plainOut, plainLse);
+  EXPECT_GT(relL2(out, plainOut), 0.1);
+}
+
 // The softcap score changes the weights exactly as 50 tanh(s / 50).
 TEST(ReferenceAttention, SoftcapMatchesBruteForce) {
   auto p = parse("kernel s { heads = 2; head_dim = 8; scale = 40.0\n"
