@@ -131,7 +131,10 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
   };
   if (k.backward)
     j["backward"] = true;
-  // Only when written, as the optional tuning keys above.
+  // Only when written, as the optional tuning keys above (kv_dtype: when it
+  // differs from dtype; Sema drops it otherwise).
+  if (k.kvDtype)
+    j["kv_dtype"] = dtypeName(*k.kvDtype);
   if (k.qDescale)
     j["q_descale"] = canonicalExpr(*k.qDescale);
   if (k.kDescale)

@@ -20,7 +20,7 @@ constexpr int kMaxExprDepth = 200;
 /// of long left-associative chains such as `a + b + c + ...`).
 constexpr int kMaxExprNodes = 2000;
 
-const char *const kKeys[] = {"heads", "head_dim", "dtype", "layout", "mode",
+const char *const kKeys[] = {"heads", "head_dim", "dtype", "kv_dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
                              "stages", "schedule", "grid", "tile_order", "overlap",
                              "return_lse", "backward", "varlen",
@@ -252,6 +252,14 @@ bool Parser::parseStatement(KernelSpec &k) {
     return parseEnum<DType>("dtype", "f16, bf16 or e4m3",
                             {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}},
                             k.dtype);
+  if (key == "kv_dtype") {
+    DType d;
+    if (!parseEnum<DType>("kv_dtype", "f16, bf16 or e4m3",
+                          {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}}, d))
+      return false;
+    k.kvDtype = d;
+    return true;
+  }
   if (key == "layout")
     return parseEnum<Layout>("layout", "bshd or bhsd",
                              {{"bshd", Layout::BSHD}, {"bhsd", Layout::BHSD}}, k.layout);

@@ -169,9 +169,11 @@ private:
   }
   void checkHeadDim(int d, llvm::SMLoc loc);
   void checkMask();
-  /// `q_descale` / `k_descale` / `v_descale`: e4m3 only, numeric (f32 after
-  /// the check), and not reading the index of the other side (`forbidden`).
-  void checkDescale(ExprPtr &e, const char *key, Builtin forbidden, const char *rowOf);
+  /// `q_descale` / `k_descale` / `v_descale`: only on e4m3 inputs (`scaled`
+  /// is their element type), numeric (f32 after the check), and not reading
+  /// the index of the other side (`forbidden`).
+  void checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
+                    const char *rowOf);
   /// The `requires_grad` params: f32, a kernel with a backward, read by the
   /// score where a gradient flows (after the score is checked).
   void checkGradients(bool scoreOk);
@@ -476,21 +478,35 @@ void Checker::run() {
       checkHeadDim(k.headDimV, valueLoc("head_dim.v"));
   }
 
-  // Target and dtype.
-  if (k.dtype == DType::E4M3) {
-    llvm::SMLoc loc = valueLoc("dtype");
+  // Target and dtype: e4m3 inputs (all of them, or K and V under `kv_dtype`).
+  auto checkE4M3 = [&](const char *key) {
+    llvm::SMLoc loc = valueLoc(key);
     if (k.target != Target::SM90a)
-      diag.error(loc, "dtype e4m3 requires target = sm_90a");
+      diag.error(loc, llvm::Twine(key) + " e4m3 requires target = sm_90a");
     else if (k.mode == Mode::Backward)
-      diag.error(loc, "dtype e4m3 is not supported with mode = backward");
+      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with mode = backward");
     else if (k.backward && k.mode == Mode::Forward) // on another mode the flag is the error
-      diag.error(loc, "dtype e4m3 is not supported with backward");
+      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with backward");
     else if (k.keyLocs.count("head_dim") &&
              (k.headDimQK != k.headDimV ||
               (k.headDimQK != 64 && k.headDimQK != 128 && k.headDimQK != 256)))
-      diag.error(loc, "dtype e4m3 on sm_90a supports head_dim 64, 128 or 256 (equal for qk "
-                      "and v), got " +
+      diag.error(loc, llvm::Twine(key) + " e4m3 on sm_90a supports head_dim 64, 128 or 256 "
+                                         "(equal for qk and v), got " +
                           llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
+  };
+  if (k.dtype == DType::E4M3)
+    checkE4M3("dtype");
+  if (k.kvDtype && *k.kvDtype == k.dtype) {
+    k.kvDtype.reset(); // writing the default
+  } else if (k.kvDtype) {
+    if (*k.kvDtype != DType::E4M3 || k.dtype == DType::E4M3)
+      diag.error(valueLoc("kv_dtype"),
+                 llvm::Twine("kv_dtype = ") + dtypeName(*k.kvDtype) + " with dtype = " +
+                     dtypeName(k.dtype) +
+                     " is not supported (K and V may differ from Q only as e4m3 under a bf16 "
+                     "or f16 Q)");
+    else
+      checkE4M3("kv_dtype");
   }
   if (k.schedule != Schedule::Auto && k.target != Target::SM90a)
     diag.error(valueLoc("schedule"), llvm::Twine("schedule = ") + scheduleName(k.schedule) +
@@ -623,9 +639,9 @@ void Checker::run() {
   if (!maskFirst)
     checkMask();
   checkGradients(scoreOk);
-  checkDescale(k.qDescale, "q_descale", Builtin::KVIdx, "a query row");
-  checkDescale(k.kDescale, "k_descale", Builtin::QIdx, "a key row");
-  checkDescale(k.vDescale, "v_descale", Builtin::QIdx, "a value row");
+  checkDescale(k.qDescale, "q_descale", k.dtype, Builtin::KVIdx, "a query row");
+  checkDescale(k.kDescale, "k_descale", k.kvType(), Builtin::QIdx, "a key row");
+  checkDescale(k.vDescale, "v_descale", k.kvType(), Builtin::QIdx, "a value row");
 }
 
 /// The first node of `e` that reads builtin `b`, or null.
@@ -638,12 +654,16 @@ const Expr *findBuiltin(const Expr &e, Builtin b) {
   return nullptr;
 }
 
-void Checker::checkDescale(ExprPtr &e, const char *key, Builtin forbidden, const char *rowOf) {
+void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
+                           const char *rowOf) {
   if (!e)
     return;
-  if (k.dtype != DType::E4M3) {
-    diag.error(k.keyLocs.at(key), llvm::Twine(key) + " requires dtype = e4m3, got " +
-                                      dtypeName(k.dtype));
+  if (scaled != DType::E4M3) {
+    diag.error(k.keyLocs.at(key),
+               llvm::Twine(key) + " requires " +
+                   (forbidden == Builtin::KVIdx ? "dtype = e4m3"
+                                                : "dtype = e4m3 or kv_dtype = e4m3") +
+                   ", got " + dtypeName(scaled));
     return;
   }
   Type t = checkExpr(e);

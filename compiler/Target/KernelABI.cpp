@@ -75,8 +75,9 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace) {
   std::string kvSeq = k.pagedKVPage ? num(*k.pagedKVPage) : k.varlen ? "total_kv" : "seq_kv";
   std::string kvBatch = k.pagedKVPage ? "num_pages" : k.varlen ? "1" : "batch";
   add("q", inType, qkv(qBatch, k.headsQ, k.headDimQK, qSeq), qkvStatic);
-  add("k", inType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq), qkvStatic);
-  add("v", inType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq), qkvStatic);
+  std::string kvType = spec::dtypeName(k.kvType()); // kv_dtype: an e4m3 KV cache
+  add("k", kvType, qkv(kvBatch, k.headsKV, k.headDimQK, kvSeq), qkvStatic);
+  add("v", kvType, qkv(kvBatch, k.headsKV, k.headDimV, kvSeq), qkvStatic);
   add("out", outType, qkv(qBatch, k.headsQ, k.headDimV, qSeq), qkvStatic);
   bool backward = k.mode == spec::Mode::Backward;
   if (k.returnLse || backward)

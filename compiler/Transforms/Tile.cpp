@@ -188,6 +188,7 @@ void materialize(AttentionOp op) {
 
   int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
   Type inElt = memTy(op.getQ()).getElementType();
+  Type kvElt = memTy(op.getK()).getElementType(); // e4m3 under a bf16 Q: kv_dtype
   auto qLoad = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), qBatch, hIdx, row0,
                                   layoutAttr);
   setRows(qLoad, qStart, qLimit);
@@ -206,7 +207,7 @@ void materialize(AttentionOp op) {
     b.setInsertionPointToStart(kvLoop.getBody());
     Value col0 = arith::MulIOp::create(b, loc, kvLoop.getInductionVar(), cIdx(bn));
     Value col32 = toI32(col0);
-    Value kTile = kvLoad(tileTy(bn, dqk, inElt), op.getK(), col0);
+    Value kTile = kvLoad(tileTy(bn, dqk, kvElt), op.getK(), col0);
     Value s = TileDotOp::create(b, loc, tileTy(bm, bn, f32), qTile, kTile,
                                 /*transpose_lhs=*/UnitAttr(), /*transpose_rhs=*/b.getUnitAttr());
     if (!identity) {
@@ -219,7 +220,7 @@ void materialize(AttentionOp op) {
     auto mask = TileMaskOp::create(b, loc, s.getType(), s, b32, h32, row32, col32, seqQ32,
                                    seqKV32, op.getParams(), headGroup);
     mask.getRegion().takeBody(op.getMask());
-    Value vTile = kvLoad(tileTy(bn, dv, inElt), op.getV(), col0);
+    Value vTile = kvLoad(tileTy(bn, dv, kvElt), op.getV(), col0);
     // V's dequantization factors per (query row, key): the v_descale region
     // as an indexed tile op over ones (its score argument, unused, added).
     Value weight;

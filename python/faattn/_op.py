@@ -142,14 +142,15 @@ def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
             (f"param {n}", p) for n, p in zip(kern.param_names, params)):
         if t.device != device:
             raise _fail(info, f"tensor '{what}' is on {t.device}, q on {device}")
-    spec_dt = info["dtype"]
+    # q in the spec's dtype, k and v in its kv_dtype (the same unless an e4m3 KV cache).
+    spec_dts = {"q": info["dtype"], "k": info["kv_dtype"], "v": info["kv_dtype"]}
     cpu = device.type == "cpu"
     codes = {}
     for what, t in (("q", q), ("k", k), ("v", v)):
-        codes[what] = _code(info, what, t, spec_dt)
+        codes[what] = _code(info, what, t, spec_dts[what])
         # The CPU path computes in f32: f32 tensors are taken there (checked as the spec's dtype).
         if cpu and t.dtype == torch.float32:
-            codes[what] = _TORCH_CODES[_SPEC_TORCH[spec_dt]]
+            codes[what] = _TORCH_CODES[_SPEC_TORCH[spec_dts[what]]]
     out, lse = _outputs(info, qp, _out_dtype(info, q), rq, device, torch.empty)
     out_phys = _physical(info, "out", out, rq)
     out_code = _TORCH_CODES[_SPEC_TORCH[info["out_dtype"]]]

@@ -33,6 +33,7 @@ struct ParamInfo {
 struct KernelInfo {
   int64_t headsQ = 0, headsKV = 0, headDimQK = 0, headDimV = 0;
   DType dtype = DType::BF16, outDtype = DType::BF16;
+  DType kvDtype = DType::BF16; // K and V's (the spec's kv_dtype, else dtype)
   bool bshd = true, returnLse = false;
   /// mode = backward: lse, dout, dq, dk, dv and paramGrads are its arguments.
   bool backward = false;

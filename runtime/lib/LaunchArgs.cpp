@@ -96,8 +96,8 @@ Status validateBackward(const Kernel::State &state, const LaunchArgs &a, bool ho
     DType dtype;
   } grads[] = {{"dout", a.dout, a.out, "out", k.outDtype},
                {"dq", a.dq, a.q, "q", k.dtype},
-               {"dk", a.dk, a.k, "k", k.dtype},
-               {"dv", a.dv, a.v, "v", k.dtype}};
+               {"dk", a.dk, a.k, "k", k.kvDtype},
+               {"dv", a.dv, a.v, "v", k.kvDtype}};
   if (!k.backward) {
     for (const auto &g : grads)
       if (g.t)
@@ -183,8 +183,8 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
     const Tensor &t;
     DType dtype;
     size_t rank;
-  } tensors[] = {{"q", a.q, k.dtype, qRank}, {"k", a.k, k.dtype, kvRank},
-                 {"v", a.v, k.dtype, kvRank}, {"out", a.out, k.outDtype, qRank}};
+  } tensors[] = {{"q", a.q, k.dtype, qRank}, {"k", a.k, k.kvDtype, kvRank},
+                 {"v", a.v, k.kvDtype, kvRank}, {"out", a.out, k.outDtype, qRank}};
   // The CPU path's f32 host tensors: checked as f32 (so that their sizes in
   // bytes, which the overlap checks compare, are the real ones).
   if (hostF32)

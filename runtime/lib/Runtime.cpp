@@ -236,6 +236,7 @@ KernelInfo kernelInfo(const spec::KernelSpec &k) {
   };
   info.dtype = dt(k.dtype);
   info.outDtype = k.dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
+  info.kvDtype = dt(k.kvType());
   info.bshd = k.layout == spec::Layout::BSHD;
   info.returnLse = k.returnLse;
   info.backward = k.mode == spec::Mode::Backward;

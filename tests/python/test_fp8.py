@@ -145,3 +145,49 @@ def test_rotation_is_orthogonal_and_keeps_scores(head_dim):
     # the outlier is spread: the rotated channels' largest magnitude is much smaller
     n = head_dim & -head_dim
     assert qr.abs().amax() < q.abs().amax() * 3 / math.sqrt(n)
+
+
+def test_e4m3_kv_cache_under_bf16_q():
+    # kv_dtype = e4m3: bf16 Q and output, e4m3 K and V with per-(batch, KV head) factors
+    # (quantize_e4m3's "head"), a paged decode as a serving engine runs it.
+    attn = faattn.compile("""kernel kv8 { mode = decode; heads = 8 : 2; head_dim = 64
+      kv_dtype = e4m3; paged_kv(page = 16)
+      param ks : f32[batch, kv_heads]; param vs : f32[batch, kv_heads]
+      k_descale = ks[b, h / 4]; v_descale = vs[b, h / 4] }""")
+    g = torch.Generator().manual_seed(8)
+    b, sq, lens, page = 3, 2, [37, 16, 1], 16
+    skv = max(lens)
+    q = torch.randn(b, 8, sq, 64, generator=g).to(torch.bfloat16)
+    k = torch.randn(b, 2, skv, 64, generator=g) * 4
+    v = torch.randn(b, 2, skv, 64, generator=g) * 9
+    k8, ks = faattn.quantize_e4m3(k, "head")
+    v8, vs = faattn.quantize_e4m3(v, "head")
+    # Pages in a shuffled pool: sequence i's page p at table[i, p].
+    npages = [-(-n // page) for n in lens]
+    perm = torch.randperm(sum(npages), generator=g)
+    table = torch.zeros(b, max(npages), dtype=torch.int32)
+    kpool = torch.zeros(sum(npages), 2, page, 64, dtype=torch.float8_e4m3fn)
+    vpool = torch.zeros_like(kpool)
+    nxt = 0
+    for i in range(b):
+        for p in range(npages[i]):
+            phys = int(perm[nxt])
+            nxt += 1
+            table[i, p] = phys
+            rows = slice(p * page, min((p + 1) * page, lens[i]))
+            n = rows.stop - rows.start
+            kpool[phys, :, :n] = k8[i, :, rows]
+            vpool[phys, :, :n] = v8[i, :, rows]
+    # The pool in the kernel's (num_pages, page, kv_heads, dim) memory: a bshd view.
+    kpool = kpool.transpose(1, 2).contiguous().transpose(1, 2)
+    vpool = vpool.transpose(1, 2).contiguous().transpose(1, 2)
+    qb = q.transpose(1, 2).contiguous().transpose(1, 2)
+    dev = lambda t: t.to(DEVICE)  # noqa: E731
+    out = attn(dev(qb), dev(kpool), dev(vpool), block_table=dev(table),
+               seqlens_kv=dev(torch.tensor(lens, dtype=torch.int32)), ks=dev(ks), vs=dev(vs))
+    assert out.dtype == torch.bfloat16 and out.shape == (b, 8, sq, 64)
+    for i in range(b):
+        kd = k8[i:i + 1, :, :lens[i]].double() * ks[i].double().view(1, 2, 1, 1)
+        vd = v8[i:i + 1, :, :lens[i]].double() * vs[i].double().view(1, 2, 1, 1)
+        want, _ = reference(q[i:i + 1], kd, vd)
+        assert rel_l2(out[i:i + 1], want) < TOLERANCE[torch.bfloat16]

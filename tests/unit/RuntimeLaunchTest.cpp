@@ -159,6 +159,31 @@ TEST(RuntimeValidateSequences, Paged) {
             pre + "q, k, v and out must have the same batch size");
 }
 
+// An e4m3 KV cache under a bf16 Q (kv_dtype): k and v are checked as e4m3, q and out as
+// bf16, the descale params as params.
+TEST(RuntimeValidateSequences, PagedE4M3Cache) {
+  Kernel k = fakeKernel(freshDir("paged-e4m3"),
+                        "kernel pg8 { mode = decode; heads = 8 : 2; head_dim = 64\n"
+                        "  kv_dtype = e4m3; paged_kv(page = 32)\n"
+                        "  param ks : f32[batch, kv_heads]; k_descale = ks[b, h / 4] }");
+  auto e4m3Args = [] {
+    LaunchArgs a = pagedArgs();
+    a.k.dtype = a.v.dtype = DType::E4M3;
+    a.params = {{"ks", Tensor{region(6), DType::F32, {2, 2}}}};
+    return a;
+  };
+  EXPECT_TRUE(k.validate(e4m3Args()).isOk()) << k.validate(e4m3Args()).message();
+  const std::string pre = "launch of kernel 'pg8': ";
+  EXPECT_EQ(errorOf(k, e4m3Args(), [](LaunchArgs &a) { a.v.dtype = DType::BF16; }),
+            pre + "tensor 'v' must be e4m3, got bf16");
+  EXPECT_EQ(errorOf(k, e4m3Args(), [](LaunchArgs &a) { a.q.dtype = DType::E4M3; }),
+            pre + "tensor 'q' must be bf16, got e4m3");
+  EXPECT_EQ(errorOf(k, e4m3Args(), [](LaunchArgs &a) { a.out.dtype = DType::E4M3; }),
+            pre + "tensor 'out' must be bf16, got e4m3");
+  EXPECT_EQ(errorOf(k, e4m3Args(), [](LaunchArgs &a) { a.params[0].second.shape = {2, 8}; }),
+            pre + "param 'ks' dimension 1 (kv_heads) must be 2, got 8");
+}
+
 TEST(RuntimeSplitKV, NumberOfSplits) {
   // One CTA an SM (148536 bytes of shared memory: 228 KB an SM holds one).
   auto edit = [](CompiledKernel &k) {

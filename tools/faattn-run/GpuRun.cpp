@@ -190,7 +190,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
                  ref::Shape shape, uint64_t seedBase, bool firstLaunch) {
   int64_t B = shape.batch, SQ = shape.seqQ, SKV = shape.seqKV;
   int64_t HQ = k.headsQ, HKV = k.headsKV, DQK = k.headDimQK, DV = k.headDimV;
-  spec::DType inType = k.dtype;
+  spec::DType inType = k.dtype, kvType = k.kvType(); // kv_dtype: an e4m3 KV cache
   spec::DType outType = k.dtype == spec::DType::E4M3 ? spec::DType::BF16 : k.dtype;
   Placement place = run::place(k, shape, seedBase, uniformLengths);
   std::vector<double> q, kk, v;
@@ -199,8 +199,8 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   sharePrefix(place, kr, SKV, HKV, DQK);
   sharePrefix(place, vr, SKV, HKV, DV);
   std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
-  std::vector<uint8_t> kb = encode(kr, inType, kk);
-  std::vector<uint8_t> vb = encode(vr, inType, v);
+  std::vector<uint8_t> kb = encode(kr, kvType, kk);
+  std::vector<uint8_t> vb = encode(vr, kvType, v);
   auto loaded = kernelParams(k, shape, seedBase);
   if (!loaded) {
     fail(llvm::toString(loaded.takeError()));
@@ -215,23 +215,23 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   DeviceTensors mem;
   auto upload = [&](const void *data, size_t bytes) { return mem.upload(data, bytes); };
   // Inputs in the kernel's layout and placement (rows no sequence owns: unownedRows, NaN among them).
-  size_t eb = elementBytes(inType);
+  size_t eb = elementBytes(inType), kvEb = elementBytes(kvType);
   std::vector<double> unusedSeen;
-  std::vector<uint8_t> garbage = encode(unownedRows(seedBase + 4), inType, unusedSeen);
+  std::vector<uint8_t> garbage = encode(unownedRows(seedBase + 4), kvType, unusedSeen);
   std::vector<uint8_t> ql = toPhysical(qb, eb, place, true, SQ, HQ, DQK, k.layout, {});
-  std::vector<uint8_t> kl = toPhysical(kb, eb, place, false, SKV, HKV, DQK, k.layout, garbage);
-  std::vector<uint8_t> vl = toPhysical(vb, eb, place, false, SKV, HKV, DV, k.layout, garbage);
+  std::vector<uint8_t> kl = toPhysical(kb, kvEb, place, false, SKV, HKV, DQK, k.layout, garbage);
+  std::vector<uint8_t> vl = toPhysical(vb, kvEb, place, false, SKV, HKV, DV, k.layout, garbage);
   size_t outEb = elementBytes(outType);
   size_t outBytes = place.qPhysBatch * place.qPhysSeq * HQ * DV * outEb;
   // The poison: signaling NaNs (FaattnRun.h), never a NaN the kernel computes.
   std::vector<uint8_t> poisonOut = poisoned16(outBytes, outType);
   std::vector<float> poisonLse(place.qPhysBatch * HQ * place.qPhysSeq, poisonF32());
-  DType inT = apiType(inType), outT = apiType(outType);
+  DType inT = apiType(inType), kvT = apiType(kvType), outT = apiType(outType);
   // The public API's shapes: varlen tensors are rank 3 (no batch dimension).
   LaunchArgs args;
   args.q = {upload(ql.data(), ql.size()), inT, apiDims(k, place, true, HQ, DQK), {}};
-  args.k = {upload(kl.data(), kl.size()), inT, apiDims(k, place, false, HKV, DQK), {}};
-  args.v = {upload(vl.data(), vl.size()), inT, apiDims(k, place, false, HKV, DV), {}};
+  args.k = {upload(kl.data(), kl.size()), kvT, apiDims(k, place, false, HKV, DQK), {}};
+  args.v = {upload(vl.data(), vl.size()), kvT, apiDims(k, place, false, HKV, DV), {}};
   args.out = {upload(poisonOut.data(), outBytes), outT, apiDims(k, place, true, HQ, DV), {}};
   void *lsePtr = nullptr;
   if (k.returnLse) {

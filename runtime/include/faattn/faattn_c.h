@@ -104,7 +104,7 @@ FAATTN_C_API faattn_kernel *faattn_compile(faattn_runtime *rt, const char *spec_
 FAATTN_C_API faattn_kernel *faattn_compile_backward(faattn_runtime *rt, const char *spec_text,
                                                     const char *kernel);
 FAATTN_C_API void faattn_kernel_destroy(faattn_kernel *k);
-/* The checked spec as JSON: name, heads, head dims, dtype, out_dtype, layout,
+/* The checked spec as JSON: name, heads, head dims, dtype, out_dtype, kv_dtype, layout,
  * mode, target, scale, return_lse, backward (the forward's flag), varlen, page,
  * params (name, dtype, dims, requires_grad), hash and the canonical spec.
  * Valid while the kernel lives. */

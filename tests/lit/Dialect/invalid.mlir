@@ -67,7 +67,7 @@ func.func @int_elements(%q: memref<?x?x4x64xi8>, %o: memref<?x?x4x64xf16>) {
 // -----
 
 func.func @mixed_inputs(%q: memref<?x?x4x64xf16>, %k: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xf16>) {
-  // expected-error @+1 {{'faattn.attention' op 'q', 'k' and 'v' must have the same element type}}
+  // expected-error @+1 {{'faattn.attention' op 'q', 'k' and 'v' must have the same element type, or 'k' and 'v' e4m3 under an f16 or bf16 'q'}}
   faattn.attention q(%q : memref<?x?x4x64xf16>) k(%k : memref<?x?x4x64xbf16>) v(%k : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
@@ -486,6 +486,28 @@ func.func @v_descale_yield(%q: memref<?x?x4x64xf8E4M3FN>, %o: memref<?x?x4x64xbf
   } v_descale {
   ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %ki : i32
+  }
+  return
+}
+
+// -----
+
+func.func @mixed_kv(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xf8E4M3FN>, %v: memref<?x?x4x64xbf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'k' and 'v' must have the same element type}}
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xf8E4M3FN>) v(%v : memref<?x?x4x64xbf16>) out(%q : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @e4m3_q_bf16_kv(%q: memref<?x?x4x64xf8E4M3FN>, %k: memref<?x?x4x64xbf16>, %o: memref<?x?x4x64xbf16>) {
+  // expected-error @+1 {{'faattn.attention' op 'q', 'k' and 'v' must have the same element type, or 'k' and 'v' e4m3 under an f16 or bf16 'q'}}
+  faattn.attention q(%q : memref<?x?x4x64xf8E4M3FN>) k(%k : memref<?x?x4x64xbf16>) v(%k : memref<?x?x4x64xbf16>) out(%o : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
   }
   return
 }

@@ -111,6 +111,10 @@ struct KernelSpec {
   int headsQ = 0, headsKV = 0;
   int headDimQK = 0, headDimV = 0;
   DType dtype = DType::BF16;
+  /// `kv_dtype`: K and V's element type; after Sema set only when it differs
+  /// from `dtype` (e4m3 K and V under a bf16 / f16 Q: an e4m3 KV cache).
+  std::optional<DType> kvDtype;
+  DType kvType() const { return kvDtype.value_or(dtype); }
   Layout layout = Layout::BSHD;
   Mode mode = Mode::Forward;
   Target target = Target::SM90a;

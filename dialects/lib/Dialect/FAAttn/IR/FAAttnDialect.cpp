@@ -204,9 +204,13 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'" << o.name << "' must have a float element type";
   }
   Type inType = cast<MemRefType>(getQ().getType()).getElementType();
-  if (cast<MemRefType>(getK().getType()).getElementType() != inType ||
-      cast<MemRefType>(getV().getType()).getElementType() != inType)
-    return emitOpError() << "'q', 'k' and 'v' must have the same element type";
+  Type kvType = cast<MemRefType>(getK().getType()).getElementType();
+  if (cast<MemRefType>(getV().getType()).getElementType() != kvType)
+    return emitOpError() << "'k' and 'v' must have the same element type";
+  // K and V may differ from Q only as an e4m3 KV cache under a 16-bit Q (kv_dtype).
+  if (kvType != inType && !(isa<Float8E4M3FNType>(kvType) && inType.getIntOrFloatBitWidth() == 16))
+    return emitOpError() << "'q', 'k' and 'v' must have the same element type, or 'k' and 'v' "
+                            "e4m3 under an f16 or bf16 'q'";
   auto dim = [](Value v) { return cast<MemRefType>(v.getType()).getShape().back(); };
   if (dim(getQ()) != dim(getK()))
     return emitOpError() << "'q' and 'k' head dims differ: " << dim(getQ()) << " vs "
