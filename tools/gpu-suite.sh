@@ -92,6 +92,10 @@ done
 for seed in 1 2 3 4; do
   python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
 done
+# And random e4m3 kernels with dequantization factors (e4m3 inputs, or an e4m3 KV cache).
+for seed in 1 2; do
+  python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
+done
 for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa \
     tests/lit/cpu/hopper.fa /tmp/faattn-random-*.fa; do
   timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \

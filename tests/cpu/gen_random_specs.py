@@ -2,11 +2,16 @@
 name, operator and function of the language, random GQA ratios, head dims and tile sizes,
 layouts, decode mode, varlen and paged KV.
 
-usage: gen_random_specs.py SEED COUNT [hopper|backward] > specs.fa
+usage: gen_random_specs.py SEED COUNT [hopper|backward|e4m3] > specs.fa
 
 hopper: kernels the sm_90a compiler maps to wgmma with the TMA pipeline (bf16 or f16, head
 dims 64, 128, 192 : 128 and 256, the default tiles, forward, no varlen or paged KV; some in
 L2-section tile order), so that the GPU suite's random specs reach the tensor-core code too.
+
+e4m3: e4m3 kernels (all inputs, or K and V under a bf16 / f16 Q with kv_dtype) with random
+dequantization factors: q_descale / k_descale / v_descale read per tensor, per (batch, head)
+or per row (whole, or by blocks of rows), or computed from the indices; forward and decode,
+some paged or varlen.
 
 backward: mode = backward kernels (the CPU path's faattn-backward-to-loops; some varlen), some with
 learnable ALiBi slopes, a learnable scalar factor, or both (their gradients checked too).
@@ -53,6 +58,20 @@ def fexpr(d):
     return f"-{fexpr(d-1)}"
 hopper = len(sys.argv) > 3 and sys.argv[3] == "hopper"
 backward = len(sys.argv) > 3 and sys.argv[3] == "backward"
+fp8 = len(sys.argv) > 3 and sys.argv[3] == "e4m3"
+def descale(side, hq, hkv, seq_dims):
+    """(param declaration or None, expression) of one factor: side q reads q_idx, k / v kv_idx."""
+    name, heads, hidx = f"{side}s", ("heads" if side == "q" else "kv_heads"), ("h" if side == "q" else f"h / {hq // hkv}")
+    idx, seq = ("q_idx", "seq_q") if side == "q" else ("kv_idx", "seq_kv")
+    forms = ["tensor", "head", "expr"] + (["row", "block"] if seq_dims else [])
+    f = random.choice(forms)
+    if f == "tensor": return f"param {name} : f32", name
+    if f == "head": return f"param {name} : f32[batch, {heads}]", f"{name}[b, {hidx}]"
+    if f == "row": return f"param {name} : f32[batch, {heads}, {seq}]", f"{name}[b, {hidx}, {idx}]"
+    if f == "block":
+        blk = random.choice([4, 16])
+        return f"param {name} : f32[batch, {heads}, {seq}]", f"{name}[b, {hidx}, {idx} / {blk} * {blk}]"
+    return None, f"(1.0 + ({idx} % 5)) / {random.choice(['3.0', '7.0'])} + b / 4.0"
 for n in range(int(sys.argv[2])) if backward else []:
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = "; layout = bhsd" if random.random() < 0.3 else ""
@@ -77,7 +96,24 @@ for n in range(int(sys.argv[2])) if hopper else []:
     print(f"kernel h{n} {{ heads = {hq} : {hkv}; head_dim = {d}{extra}")
     print(f"  score = {fexpr(3)}")
     print(f"  mask = {bexpr(3)} }}")
-for n in range(int(sys.argv[2])) if not hopper and not backward else []:
+for n in range(int(sys.argv[2])) if fp8 else []:
+    hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
+    kv_only = random.random() < 0.4
+    extra = f"; dtype = {random.choice(['bf16', 'f16'])}; kv_dtype = e4m3" if kv_only else "; dtype = e4m3"
+    if random.random() < 0.3: extra += "; layout = bhsd"
+    ragged = False
+    if random.random() < 0.25: extra += "; mode = decode"
+    if random.random() < 0.2: extra += "; varlen"; ragged = True
+    elif random.random() < 0.2: extra += f"; paged_kv(page = {random.choice([16, 32])})"; ragged = True
+    print(f"kernel f{n} {{ heads = {hq} : {hkv}; head_dim = 64{extra}")
+    for side in (["k", "v"] if kv_only else ["q", "k", "v"]):
+        if random.random() < 0.2: continue  # no factor for this one
+        decl, e = descale(side, hq, hkv, not ragged)
+        if decl: print(f"  {decl}")
+        print(f"  {side}_descale = {e}")
+    print(f"  score = {fexpr(3)}")
+    print(f"  mask = {bexpr(3)} }}")
+for n in range(int(sys.argv[2])) if not hopper and not backward and not fp8 else []:
     t = random.choice(["16x16", "16x32", "32x16", "32x32", "64x16"])
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = ""

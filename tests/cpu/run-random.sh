@@ -13,6 +13,11 @@ done
 # specs are the ones the GPU suite runs there).
 python3 "$here/gen_random_specs.py" 1 20 hopper > "$work/random-hopper-1.fa"
 "$run" --cpu "$work/random-hopper-1.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
+# e4m3 kernels (all inputs, or K and V under kv_dtype) with random dequantization factors.
+for seed in 1 2; do
+  python3 "$here/gen_random_specs.py" "$seed" 12 e4m3 > "$work/random-e4m3-$seed.fa"
+  "$run" --cpu "$work/random-e4m3-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
+done
 # Backward kernels (faattn-backward-tile), some with learnable params.
 for seed in 1 2 3 4; do
   python3 "$here/gen_random_specs.py" "$seed" 20 backward > "$work/random-backward-$seed.fa"
