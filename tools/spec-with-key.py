@@ -49,7 +49,8 @@ def tma_forward(body):
     s = statements(body[body.index("{") + 1:])
     dims = [int(x) for x in re.findall(r"\d+", s.get("head_dim", "0"))]
     return (s.get("target", "sm_90a") == "sm_90a" and s.get("mode", "forward") == "forward"
-            and s.get("dtype", "bf16") in ("bf16", "f16") and "varlen" not in s
+            and s.get("dtype", "bf16") in ("bf16", "f16")
+            and s.get("kv_dtype", s.get("dtype", "bf16")) in ("bf16", "f16") and "varlen" not in s
             and "paged_kv" not in s and dims and all(d % 16 == 0 for d in dims)
             and all(m % 64 == 0 for m in [int(t) for t in re.findall(r"(\d+)x", s.get("tile", ""))]))
 

@@ -482,8 +482,11 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
           double w = std::exp(s[j] - rowMax);
           sum += w;
           const double *vRow = &v[((b * Skv + j) * Hkv + hkv) * Dv];
+          // v_descale weighs the key's value row; a key scored -inf contributes nothing
+          // through it (its factor is not read), as in the kernel.
+          const double pw = s[j] == negInf ? 0.0 : w * vWeight[j];
           for (int64_t d = 0; d < Dv; ++d)
-            acc[d] += w * vWeight[j] * vRow[d];
+            acc[d] += pw * vRow[d];
         }
         for (int64_t d = 0; d < Dv; ++d)
           outRow[d] = acc[d] / sum;

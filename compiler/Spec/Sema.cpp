@@ -1,4 +1,5 @@
 //===- Sema.cpp - Name resolution, type checking and target checks --------===//
+#include "Checker.h"
 #include "faattn/Spec/Spec.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -43,7 +44,7 @@ std::optional<Builtin> lookupBuiltin(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-bool isReservedName(llvm::StringRef n) {
+bool isReserved(llvm::StringRef n) {
   return lookupBuiltin(n) || lookupFunc(n) || n == "true" || n == "false" ||
          n == "causal" || n == "param" || n == "kernel";
 }
@@ -143,45 +144,12 @@ std::string suggestion(const std::string &n, const std::vector<std::string> &can
   return best.empty() ? std::string() : "; did you mean '" + best + "'?";
 }
 
-class Checker {
-public:
-  Checker(KernelSpec &k, Diagnostics &diag) : k(k), diag(diag) {}
-  void run();
 
-private:
-  /// Checks `e` in place (it may be replaced when desugared or promoted) and
-  /// returns its type; Unknown after an error (already reported).
-  Type checkExpr(ExprPtr &e);
-  Type checkName(ExprPtr &e);
-  Type checkParam(ExprPtr &e);
-  Type checkCall(ExprPtr &e);
-  Type checkBinary(ExprPtr &e);
-  void toF32(ExprPtr &e);
-  /// Promotes numeric operands to their common type and returns it.
-  Type unifyNumeric(ExprPtr &a, ExprPtr &b);
-  Type error(llvm::SMLoc loc, const llvm::Twine &msg) {
-    diag.error(loc, msg);
-    return Type::Unknown;
-  }
-  llvm::SMLoc valueLoc(const char *key) {
-    auto it = k.valueLocs.find(key);
-    return it != k.valueLocs.end() ? it->second : k.loc;
-  }
-  void checkHeadDim(int d, llvm::SMLoc loc);
-  void checkMask();
-  /// `q_descale` / `k_descale` / `v_descale`: only on e4m3 inputs (`scaled`
-  /// is their element type), numeric (f32 after the check), and not reading
-  /// the index of the other side (`forbidden`).
-  void checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
-                    const char *rowOf);
-  /// The `requires_grad` params: f32, a kernel with a backward, read by the
-  /// score where a gradient flows (after the score is checked).
-  void checkGradients(bool scoreOk);
+} // namespace
 
-  KernelSpec &k;
-  Diagnostics &diag;
-  bool inScore = false;
-};
+namespace sema {
+
+bool isReservedName(llvm::StringRef n) { return isReserved(n); }
 
 void Checker::toF32(ExprPtr &e) {
   if (e->type != Type::I32)
@@ -478,36 +446,7 @@ void Checker::run() {
       checkHeadDim(k.headDimV, valueLoc("head_dim.v"));
   }
 
-  // Target and dtype: e4m3 inputs (all of them, or K and V under `kv_dtype`).
-  auto checkE4M3 = [&](const char *key) {
-    llvm::SMLoc loc = valueLoc(key);
-    if (k.target != Target::SM90a)
-      diag.error(loc, llvm::Twine(key) + " e4m3 requires target = sm_90a");
-    else if (k.mode == Mode::Backward)
-      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with mode = backward");
-    else if (k.backward && k.mode == Mode::Forward) // on another mode the flag is the error
-      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with backward");
-    else if (k.keyLocs.count("head_dim") &&
-             (k.headDimQK != k.headDimV ||
-              (k.headDimQK != 64 && k.headDimQK != 128 && k.headDimQK != 256)))
-      diag.error(loc, llvm::Twine(key) + " e4m3 on sm_90a supports head_dim 64, 128 or 256 "
-                                         "(equal for qk and v), got " +
-                          llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
-  };
-  if (k.dtype == DType::E4M3)
-    checkE4M3("dtype");
-  if (k.kvDtype && *k.kvDtype == k.dtype) {
-    k.kvDtype.reset(); // writing the default
-  } else if (k.kvDtype) {
-    if (*k.kvDtype != DType::E4M3 || k.dtype == DType::E4M3)
-      diag.error(valueLoc("kv_dtype"),
-                 llvm::Twine("kv_dtype = ") + dtypeName(*k.kvDtype) + " with dtype = " +
-                     dtypeName(k.dtype) +
-                     " is not supported (K and V may differ from Q only as e4m3 under a bf16 "
-                     "or f16 Q)");
-    else
-      checkE4M3("kv_dtype");
-  }
+  checkDtypes();
   if (k.schedule != Schedule::Auto && k.target != Target::SM90a)
     diag.error(valueLoc("schedule"), llvm::Twine("schedule = ") + scheduleName(k.schedule) +
                                          " requires target = sm_90a");
@@ -543,6 +482,8 @@ void Checker::run() {
                           modeName(k.mode));
     else if (k.dtype == DType::E4M3)
       diag.error(loc, "overlap = softmax is not supported with dtype e4m3 yet");
+    else if (k.kvType() == DType::E4M3)
+      diag.error(loc, "overlap = softmax is not supported with kv_dtype e4m3 yet");
     else if (k.varlen)
       diag.error(loc, "overlap = softmax is not supported with varlen yet");
     else if (k.pagedKVPage)
@@ -644,116 +585,7 @@ void Checker::run() {
   checkDescale(k.vDescale, "v_descale", k.kvType(), Builtin::QIdx, "a value row");
 }
 
-/// The first node of `e` that reads builtin `b`, or null.
-const Expr *findBuiltin(const Expr &e, Builtin b) {
-  if (e.kind == Expr::Kind::Builtin && e.builtin == b)
-    return &e;
-  for (const ExprPtr &a : e.args)
-    if (const Expr *found = findBuiltin(*a, b))
-      return found;
-  return nullptr;
-}
-
-void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
-                           const char *rowOf) {
-  if (!e)
-    return;
-  if (scaled != DType::E4M3) {
-    diag.error(k.keyLocs.at(key),
-               llvm::Twine(key) + " requires " +
-                   (forbidden == Builtin::KVIdx ? "dtype = e4m3"
-                                                : "dtype = e4m3 or kv_dtype = e4m3") +
-                   ", got " + dtypeName(scaled));
-    return;
-  }
-  Type t = checkExpr(e);
-  if (t == Type::Unknown)
-    return;
-  if (t == Type::Bool) {
-    diag.error(valueLoc(key), llvm::Twine(key) + " must be a numeric expression, got bool");
-    return;
-  }
-  toF32(e);
-  if (const Expr *read = findBuiltin(*e, forbidden))
-    diag.error(read->loc, llvm::Twine(key) + " cannot read " + builtinName(forbidden) +
-                              ": it scales " + rowOf);
-}
-
-/// How an expression reads param `name`: not at all, only where nothing is
-/// differentiated (a comparison, a condition, an i32 conversion), or along
-/// a path of f32 arithmetic and functions to its value.
-enum class Read { None, NoGradient, Differentiable };
-
-Read combine(Read a, Read b) { return a > b ? a : b; }
-
-Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
-  Read r = Read::None;
-  if (e.kind == Expr::Kind::Param && e.name == name)
-    r = differentiable && e.type == Type::F32 ? Read::Differentiable : Read::NoGradient;
-  for (size_t i = 0; i < e.args.size(); ++i) {
-    // Gradients flow into the f32 operands of + - * /, unary -, the f32
-    // functions and min / max, and into the branches of where (not its
-    // condition); into nothing else (comparisons, && || !, %, indices,
-    // conversions from i32).
-    bool through = differentiable && e.type == Type::F32;
-    switch (e.kind) {
-    case Expr::Kind::Binary:
-      through &= e.binop == BinOp::Add || e.binop == BinOp::Sub || e.binop == BinOp::Mul ||
-                 e.binop == BinOp::Div;
-      break;
-    case Expr::Kind::Unary: through &= e.unop == UnOp::Neg; break;
-    case Expr::Kind::Call: through &= e.func != Func::Where || i > 0; break;
-    default: through = false; break; // a param's indices, an i32 conversion
-    }
-    r = combine(r, readsParam(*e.args[i], name, through));
-  }
-  return r;
-}
-
-void Checker::checkGradients(bool scoreOk) {
-  for (const ParamDecl &p : k.params) {
-    if (!p.requiresGrad || isReservedName(p.name))
-      continue; // a reserved name is an error already
-    if (p.elemType != Type::F32) {
-      diag.error(p.gradLoc, "param '" + p.name + "' is " + typeName(p.elemType) +
-                                " and cannot require a gradient (only f32 params can)");
-      continue;
-    }
-    if (k.mode != Mode::Backward && !k.backward) {
-      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but kernel '" + k.name +
-                                "' has no backward (add 'backward', or set mode = backward)");
-      continue;
-    }
-    if (!scoreOk)
-      continue; // the score's errors are reported already
-    Read r = readsParam(*k.score, p.name, /*differentiable=*/true);
-    if (r == Read::Differentiable)
-      continue;
-    if (r == Read::NoGradient)
-      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but the score reads it "
-                                "only where nothing is differentiated (comparisons, conditions)");
-    else if (k.mask && readsParam(*k.mask, p.name, false) != Read::None)
-      diag.error(p.gradLoc, "param '" + p.name +
-                                "' requires a gradient, but only the mask reads it, and masks "
-                                "have no gradient");
-    else
-      diag.error(p.gradLoc,
-                 "param '" + p.name + "' requires a gradient, but the score does not read it");
-  }
-}
-
-void Checker::checkMask() {
-  if (!k.mask)
-    return;
-  Type t = checkExpr(k.mask);
-  if (t == Type::I32 || t == Type::F32)
-    diag.error(valueLoc("mask"), llvm::Twine("mask must be a boolean expression, got ") +
-                                     typeName(t));
-  else if (t == Type::Bool && k.mask->kind == Expr::Kind::BoolLit && k.mask->bval)
-    k.mask.reset(); // `mask = true` is no mask
-}
-
-} // namespace
+} // namespace sema
 
 bool check(std::vector<KernelSpec> &kernels, Diagnostics &diag) {
   unsigned before = diag.errorCount();
@@ -766,7 +598,7 @@ bool check(std::vector<KernelSpec> &kernels, Diagnostics &diag) {
       diag.error(kernels[i].loc, "duplicate kernel name '" + kernels[i].name + "'");
       diag.note(kernels[it->second].loc, "previous definition is here");
     }
-    Checker(kernels[i], diag).run();
+    sema::Checker(kernels[i], diag).run();
     // Params in name order from here on: the canonical form lists them so,
     // and the kernel ABI (IR arguments, launch packing) follows it, so that
     // specs that differ only in declaration order share one compiled kernel.

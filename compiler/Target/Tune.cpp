@@ -48,8 +48,10 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
              (order && order.getValue() != "q-outer")))
     return false;
   auto elt = cast<MemRefType>(op.getQ().getType()).getElementType();
+  auto kvElt = cast<MemRefType>(op.getK().getType()).getElementType(); // kv_dtype's
   return target == "sm_90a" && op.getMode() == Mode::forward && !op.getVarlen() &&
-         !op.getPagedKvPage() && (elt.isBF16() || elt.isF16()) && isIdentityScore(op) &&
+         !op.getPagedKvPage() && (elt.isBF16() || elt.isF16()) && kvElt == elt &&
+         isIdentityScore(op) &&
          (!op.hasMask() || isCausalMask(op));
 }
 

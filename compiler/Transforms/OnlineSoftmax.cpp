@@ -73,13 +73,20 @@ void decompose(SoftmaxUpdateOp op) {
   // float (bf16/f16, as the tensor cores take it); e4m3 P needs per-block
   // scales (the FP8 layout pass), so P stays f32 here.
   Value pIn = p;
-  if (Value w = op.getWeight()) // V's dequantization factors (v_descale): not in l'
-    pIn = TileMapOp::create(b, loc, sTy, {p, w}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-      return arith::MulFOp::create(b, l, a[0], a[1]);
-    });
+  // V's dequantization factors (v_descale) weigh P in the product, not in l'.
+  // A key whose score is -inf (masked, or scored -inf) contributes nothing
+  // whatever its factor (a NaN factor there is not read, as the mask's rule).
+  if (Value w = op.getWeight())
+    pIn = TileMapOp::create(
+        b, loc, sTy, {p, w, op.getScores()}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[2],
+                                             cstF32(b, l, -std::numeric_limits<float>::infinity()));
+          Value pw = arith::MulFOp::create(b, l, a[0], a[1]);
+          return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0), pw);
+        });
   if (vTy.getElementType() != sTy.getElementType() &&
       vTy.getElementType().getIntOrFloatBitWidth() == 16)
-    pIn = TileMapOp::create(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {p},
+    pIn = TileMapOp::create(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {pIn},
               [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                 return arith::TruncFOp::create(b, l, vTy.getElementType(), a[0]);
               });

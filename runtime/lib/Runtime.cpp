@@ -290,6 +290,7 @@ Result<Kernel> Runtime::compileBackward(const std::string &text, const std::stri
   const char *never = f.mode == spec::Mode::Decode ? "mode = decode"
                       : f.pagedKVPage              ? "paged_kv"
                       : f.dtype == spec::DType::E4M3 ? "dtype e4m3"
+                      : f.kvType() == spec::DType::E4M3 ? "kv_dtype e4m3"
                                                    : nullptr;
   if (!f.backward && never)
     return Status::error("kernel '" + f.name + "' has no backward: " + never +

@@ -121,6 +121,10 @@ def test_quantize_bound(granularity, block):
 def test_quantize_zeros_and_errors():
     x8, s = faattn.quantize_e4m3(torch.zeros(1, 2, 5, 16), "head")
     assert torch.equal(s, torch.ones(1, 2)) and not x8.float().any()
+    # A group of denormals: amax / 448 would underflow to 0 (and 0 / 0 to NaN).
+    tiny = torch.full((1, 1, 3, 16), 1e-44)
+    x8, s = faattn.quantize_e4m3(tiny, "tensor")
+    assert s > 0 and not torch.isnan(x8.float()).any()
     with pytest.raises(ValueError, match="granularity must be one of tensor, head, block, row, "
                                          "got 'channel'"):
         faattn.quantize_e4m3(torch.zeros(1, 1, 1, 16), "channel")
@@ -191,3 +195,14 @@ def test_e4m3_kv_cache_under_bf16_q():
         vd = v8[i:i + 1, :, :lens[i]].double() * vs[i].double().view(1, 2, 1, 1)
         want, _ = reference(q[i:i + 1], kd, vd)
         assert rel_l2(out[i:i + 1], want) < TOLERANCE[torch.bfloat16]
+
+
+def test_kv_dtype_kernel_checks_k_and_v_dtypes():
+    attn = faattn.compile("kernel kvc { heads = 2; head_dim = 64; kv_dtype = e4m3 }")
+    assert attn.info["kv_dtype"] == "e4m3" and attn.info["dtype"] == "bf16"
+    g = torch.Generator().manual_seed(10)
+    q = bshd_randn(1, 5, 2, 64, torch.bfloat16, g)
+    k = bshd_randn(1, 7, 2, 64, torch.bfloat16, g)
+    with pytest.raises(faattn.FaattnError,
+                       match="^launch of kernel 'kvc': tensor 'k' must be e4m3, got bf16$"):
+        attn(q, k, k.to(torch.float8_e4m3fn))

@@ -164,6 +164,9 @@ TEST_F(RuntimeBackward, KernelsWithoutABackward) {
   auto e4m3 = rt.compileBackward("kernel e { heads = 2; head_dim = 64; dtype = e4m3 }");
   ASSERT_FALSE(e4m3);
   EXPECT_EQ(e4m3.error(), "kernel 'e' has no backward: dtype e4m3 kernels have none");
+  auto kv8 = rt.compileBackward("kernel c { heads = 2; head_dim = 64; kv_dtype = e4m3 }");
+  ASSERT_FALSE(kv8);
+  EXPECT_EQ(kv8.error(), "kernel 'c' has no backward: kv_dtype e4m3 kernels have none");
   auto unknown = rt.compileBackward(kTrain, "nope");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error(), "the spec has no kernel named 'nope' (it has train)");

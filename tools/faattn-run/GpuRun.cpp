@@ -377,7 +377,7 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
     double kvRows = 0;
     for (int64_t b = 0; b < B; ++b)
       kvRows += place.lenKV(b, SKV);
-    double kvBytes = kvRows * HKV * (DQK + DV) * eb;
+    double kvBytes = kvRows * HKV * (DQK + DV) * kvEb;
     llvm::outs() << llvm::format(" median=%.3f ms kv_tbps=%.3f launch_host_us=%.1f", ms,
                                  kvBytes / ms / 1e9, hostUs);
     if (benchGraph) {

@@ -211,6 +211,9 @@ LogicalResult AttentionOp::verify() {
   if (kvType != inType && !(isa<Float8E4M3FNType>(kvType) && inType.getIntOrFloatBitWidth() == 16))
     return emitOpError() << "'q', 'k' and 'v' must have the same element type, or 'k' and 'v' "
                             "e4m3 under an f16 or bf16 'q'";
+  if (kvType != inType && getMode() == Mode::backward)
+    return emitOpError() << "e4m3 'k' and 'v' under a 16-bit 'q' are not supported with mode "
+                            "backward";
   auto dim = [](Value v) { return cast<MemRefType>(v.getType()).getShape().back(); };
   if (dim(getQ()) != dim(getK()))
     return emitOpError() << "'q' and 'k' head dims differ: " << dim(getQ()) << " vs "

@@ -1,0 +1,165 @@
+//===- SemaInputs.cpp - Element types, descale factors, gradients, mask ---===//
+//
+// The Checker's members for what the kernel's inputs are and what is derived
+// from them: e4m3 inputs (`dtype`, `kv_dtype`), the dequantization factors
+// (`q_descale`, `k_descale`, `v_descale`), the `requires_grad` params and the
+// mask expression. The rest of the checker is in Sema.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "Checker.h"
+
+namespace faattn::spec::sema {
+
+// Target and dtype: e4m3 inputs (all of them, or K and V under `kv_dtype`).
+void Checker::checkDtypes() {
+  auto checkE4M3 = [&](const char *key) {
+    llvm::SMLoc loc = valueLoc(key);
+    if (k.target != Target::SM90a)
+      diag.error(loc, llvm::Twine(key) + " e4m3 requires target = sm_90a");
+    else if (k.mode == Mode::Backward)
+      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with mode = backward");
+    else if (k.backward && k.mode == Mode::Forward) // on another mode the flag is the error
+      diag.error(loc, llvm::Twine(key) + " e4m3 is not supported with backward");
+    else if (k.keyLocs.count("head_dim") &&
+             (k.headDimQK != k.headDimV ||
+              (k.headDimQK != 64 && k.headDimQK != 128 && k.headDimQK != 256)))
+      diag.error(loc, llvm::Twine(key) + " e4m3 on sm_90a supports head_dim 64, 128 or 256 "
+                                         "(equal for qk and v), got " +
+                          llvm::Twine(k.headDimQK) + ":" + llvm::Twine(k.headDimV));
+  };
+  if (k.dtype == DType::E4M3)
+    checkE4M3("dtype");
+  if (k.kvDtype && *k.kvDtype == k.dtype) {
+    k.kvDtype.reset(); // writing the default
+  } else if (k.kvDtype) {
+    if (*k.kvDtype != DType::E4M3 || k.dtype == DType::E4M3)
+      diag.error(valueLoc("kv_dtype"),
+                 llvm::Twine("kv_dtype = ") + dtypeName(*k.kvDtype) + " with dtype = " +
+                     dtypeName(k.dtype) +
+                     " is not supported (K and V may differ from Q only as e4m3 under a bf16 "
+                     "or f16 Q)");
+    else
+      checkE4M3("kv_dtype");
+  }
+}
+
+namespace {
+
+/// The first node of `e` that reads builtin `b`, or null.
+const Expr *findBuiltin(const Expr &e, Builtin b) {
+  if (e.kind == Expr::Kind::Builtin && e.builtin == b)
+    return &e;
+  for (const ExprPtr &a : e.args)
+    if (const Expr *found = findBuiltin(*a, b))
+      return found;
+  return nullptr;
+}
+
+} // namespace
+
+void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
+                           const char *rowOf) {
+  if (!e)
+    return;
+  if (scaled != DType::E4M3) {
+    if (forbidden == Builtin::QIdx && k.kvDtype)
+      return; // K and V's type is kv_dtype's own error (any kv_dtype left here is one)
+    diag.error(k.keyLocs.at(key),
+               llvm::Twine(key) + " requires " +
+                   (forbidden == Builtin::KVIdx ? "dtype = e4m3"
+                                                : "dtype = e4m3 or kv_dtype = e4m3") +
+                   ", got " + dtypeName(scaled));
+    return;
+  }
+  Type t = checkExpr(e);
+  if (t == Type::Unknown)
+    return;
+  if (t == Type::Bool) {
+    diag.error(valueLoc(key), llvm::Twine(key) + " must be a numeric expression, got bool");
+    return;
+  }
+  toF32(e);
+  if (const Expr *read = findBuiltin(*e, forbidden))
+    diag.error(read->loc, llvm::Twine(key) + " cannot read " + builtinName(forbidden) +
+                              ": it scales " + rowOf);
+}
+
+namespace {
+
+/// How an expression reads param `name`: not at all, only where nothing is
+/// differentiated (a comparison, a condition, an i32 conversion), or along
+/// a path of f32 arithmetic and functions to its value.
+enum class Read { None, NoGradient, Differentiable };
+
+Read combine(Read a, Read b) { return a > b ? a : b; }
+
+Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
+  Read r = Read::None;
+  if (e.kind == Expr::Kind::Param && e.name == name)
+    r = differentiable && e.type == Type::F32 ? Read::Differentiable : Read::NoGradient;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    // Gradients flow into the f32 operands of + - * /, unary -, the f32
+    // functions and min / max, and into the branches of where (not its
+    // condition); into nothing else (comparisons, && || !, %, indices,
+    // conversions from i32).
+    bool through = differentiable && e.type == Type::F32;
+    switch (e.kind) {
+    case Expr::Kind::Binary:
+      through &= e.binop == BinOp::Add || e.binop == BinOp::Sub || e.binop == BinOp::Mul ||
+                 e.binop == BinOp::Div;
+      break;
+    case Expr::Kind::Unary: through &= e.unop == UnOp::Neg; break;
+    case Expr::Kind::Call: through &= e.func != Func::Where || i > 0; break;
+    default: through = false; break; // a param's indices, an i32 conversion
+    }
+    r = combine(r, readsParam(*e.args[i], name, through));
+  }
+  return r;
+}
+
+} // namespace
+
+void Checker::checkGradients(bool scoreOk) {
+  for (const ParamDecl &p : k.params) {
+    if (!p.requiresGrad || isReservedName(p.name))
+      continue; // a reserved name is an error already
+    if (p.elemType != Type::F32) {
+      diag.error(p.gradLoc, "param '" + p.name + "' is " + typeName(p.elemType) +
+                                " and cannot require a gradient (only f32 params can)");
+      continue;
+    }
+    if (k.mode != Mode::Backward && !k.backward) {
+      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but kernel '" + k.name +
+                                "' has no backward (add 'backward', or set mode = backward)");
+      continue;
+    }
+    if (!scoreOk)
+      continue; // the score's errors are reported already
+    Read r = readsParam(*k.score, p.name, /*differentiable=*/true);
+    if (r == Read::Differentiable)
+      continue;
+    if (r == Read::NoGradient)
+      diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but the score reads it "
+                                "only where nothing is differentiated (comparisons, conditions)");
+    else if (k.mask && readsParam(*k.mask, p.name, false) != Read::None)
+      diag.error(p.gradLoc, "param '" + p.name +
+                                "' requires a gradient, but only the mask reads it, and masks "
+                                "have no gradient");
+    else
+      diag.error(p.gradLoc,
+                 "param '" + p.name + "' requires a gradient, but the score does not read it");
+  }
+}
+
+void Checker::checkMask() {
+  if (!k.mask)
+    return;
+  Type t = checkExpr(k.mask);
+  if (t == Type::I32 || t == Type::F32)
+    diag.error(valueLoc("mask"), llvm::Twine("mask must be a boolean expression, got ") +
+                                     typeName(t));
+  else if (t == Type::Bool && k.mask->kind == Expr::Kind::BoolLit && k.mask->bval)
+    k.mask.reset(); // `mask = true` is no mask
+}
+
+} // namespace faattn::spec::sema
