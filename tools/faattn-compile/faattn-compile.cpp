@@ -108,8 +108,10 @@ int fail(const llvm::Twine &msg) {
 std::string summaryLine(const spec::KernelSpec &k, mlir::ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << k.name << ": " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype)
-     << " heads=" << k.headsQ << ":" << k.headsKV << " head_dim=" << k.headDimQK << ":"
+  os << k.name << ": " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype);
+  if (k.kvDtype) // an e4m3 KV cache under a 16-bit Q
+    os << " kv=" << spec::dtypeName(*k.kvDtype);
+  os << " heads=" << k.headsQ << ":" << k.headsKV << " head_dim=" << k.headDimQK << ":"
      << k.headDimV << " target=" << spec::targetName(k.target)
      << " mask=" << (k.mask ? "yes" : "none") << " params=" << k.params.size()
      << " hash=" << spec::specHash(k).substr(0, 16);

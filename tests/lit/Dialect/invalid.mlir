@@ -511,3 +511,14 @@ func.func @e4m3_q_bf16_kv(%q: memref<?x?x4x64xf8E4M3FN>, %k: memref<?x?x4x64xbf1
   }
   return
 }
+
+// -----
+
+func.func @kv_e4m3_backward(%q: memref<?x?x4x64xbf16>, %k: memref<?x?x4x64xf8E4M3FN>) {
+  // expected-error @+1 {{'faattn.attention' op e4m3 'k' and 'v' under a 16-bit 'q' are not supported with mode backward}}
+  faattn.attention q(%q : memref<?x?x4x64xbf16>) k(%k : memref<?x?x4x64xf8E4M3FN>) v(%k : memref<?x?x4x64xf8E4M3FN>) out(%q : memref<?x?x4x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
