@@ -8,7 +8,10 @@
 # Writes: $OUT/gpu-tests.txt (one line per kernel and shape), $OUT/quickstart.txt, $OUT/sanitizer.txt,
 # $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json,
 # $OUT/python-tests.txt (the Python package's pytest suite on CUDA tensors: part `python`),
-# $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py).
+# $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py),
+# $OUT/fp8-tests.txt and $OUT/fp8-accuracy.json (part `fp8`: the e4m3 kernels with
+# dequantization factors and the e4m3 KV cache, their sanitizer runs, their pytest cases on
+# CUDA and bench/fp8_accuracy.py on the GPU; also a default).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -24,7 +27,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python fp8 bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -191,6 +194,43 @@ for tool in memcheck racecheck; do
     echo "$tool tests/lit/cpu/head-dims.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
 done
+
+fi
+if [[ " $PARTS " == *" fp8 "* ]]; then
+echo "== e4m3 with dequantization factors, and the e4m3 KV cache (docs/FP8.md)"
+for seed in 1 2; do
+  [ -f "/tmp/faattn-random-e4m3-$seed.fa" ] ||
+    python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
+done
+{
+  for spec in specs/fp8-forward.fa specs/decode-paged.fa /tmp/faattn-random-e4m3-*.fa; do
+    timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1,seq_kv=4097 \
+      --shape b=3,seq_q=17,seq_kv=300
+    echo "exit=$? $spec"
+  done
+  # A NaN factor at a masked key changes nothing; where the key is kept, its rows are NaN.
+  printf 'import struct,sys\nn=int(sys.argv[2])\nopen(sys.argv[1],"wb").write(struct.pack("<%df" % n, *[float("nan") if i == 20 else 0.25 for i in range(n)]))\n' \
+    > /tmp/faattn-bad.py
+  python3 /tmp/faattn-bad.py /tmp/faattn-bad77 77
+  timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=nan_v_descale --shape b=2,seq_q=100,seq_kv=77 \
+    --param bad=/tmp/faattn-bad77
+  echo "exit=$? nan_v_descale"
+  for tool in memcheck racecheck; do
+    for k in fp8_scaled decode_paged_fp8; do
+      spec=specs/fp8-forward.fa; [ $k = decode_paged_fp8 ] && spec=specs/decode-paged.fa
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
+        --kernel=$k --shape b=2,seq_q=33,seq_kv=130
+      echo "$tool $k exit=$?"
+    done
+  done
+} 2>&1 | tee "$OUT/fp8-tests.txt"
+grep -qE "FAIL|exit=[1-9]" "$OUT/fp8-tests.txt" && status=1
+LIB="$BUNDLE_BIN/libfaattn_c.so"
+[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
+if [ -f "$LIB" ]; then
+  FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 300 python3 bench/fp8_accuracy.py \
+    --device cuda --out "$OUT/fp8-accuracy.json" 2>&1 | tee -a "$OUT/fp8-tests.txt"
+fi
 
 fi
 if [[ " $PARTS " == *" python "* ]]; then

@@ -73,6 +73,17 @@ def test_kernel_attends_over_dequantized_inputs(granularity):
     assert rel_l2(out, unscaled) > 0.5
 
 
+def test_inf_input_makes_its_group_nan_never_finite():
+    # An infinite element: its group's factor is inf and its elements NaN (inf / inf) or 0,
+    # so whatever reads the group is NaN (x8 * inf) rather than silently finite.
+    x = torch.ones(1, 2, 8, 16)
+    x[0, 1, 3, 4] = float("inf")
+    x8, s = faattn.quantize_e4m3(x, "head")
+    assert torch.isinf(s[0, 1]) and torch.isfinite(s[0, 0])
+    deq = x8.float() * s.view(1, 2, 1, 1)
+    assert torch.isnan(deq[0, 1]).all() and torch.isfinite(deq[0, 0]).all()
+
+
 def test_nan_in_a_block_reaches_its_rows_only():
     # A NaN in Q's rows 16..31 of head 1 makes that block's factor NaN: those output rows are
     # NaN, every other row is finite and right (NaN is never hidden, and never spreads).
