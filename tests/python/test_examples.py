@@ -10,6 +10,7 @@ import torch
 from conftest import DEVICE, TOLERANCE, reference, rel_l2
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
+import fp8_attention  # noqa: E402
 import gemma2_attention  # noqa: E402
 import llama_attention  # noqa: E402
 
@@ -50,3 +51,27 @@ def test_gemma2(layer):
         )[0].to(q.device)
 
     check(module, attn, 256)
+
+
+@pytest.mark.parametrize("rotate", [False, True])
+def test_fp8_llama(rotate):
+    # The e4m3 module against the same module whose attention is float64 attention over the
+    # dequantized e4m3 tensors (x8 * factor): the kernel's semantics, block factors for Q and
+    # K (300 rows: the last block cut), per-head ones for V, with and without the rotation.
+    torch.manual_seed(2)
+    module = fp8_attention.LlamaAttentionFP8(hidden=256, rotate=rotate).to(DEVICE, DTYPE)
+
+    def attn(q8, k8, v8, q_scale, k_scale, v_scale):
+        q = q8.double().cpu() * q_scale.double().cpu()[..., None]
+        k = k8.double().cpu() * k_scale.double().cpu()[..., None]
+        v = v8.double().cpu() * v_scale.double().cpu()[:, :, None, None]
+        return reference(q, k, v, mask_mod=lambda b, h, qi, ki: qi >= ki)[0].to(
+            q8.device, torch.bfloat16)
+
+    ref = copy.deepcopy(module)
+    ref.attention = attn
+    x = torch.randn(2, 300, 256, device=DEVICE, dtype=DTYPE)
+    with torch.no_grad():
+        out, want = module(x), ref(x)
+    # Both sides round the attention output to bf16 (the kernel's output type).
+    assert rel_l2(out, want) < TOLERANCE[torch.bfloat16]
