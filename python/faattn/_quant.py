@@ -68,7 +68,8 @@ def quantize_e4m3(x, granularity="block", block=128):
         xp = torch.nn.functional.pad(xf, (0, 0, 0, pad)) if pad else xf
         amax = _amax(xp.reshape(B, H, nblk, block * D), dim=3)
     # The smallest normal f32 as a floor: amax / 448 of a group of denormals would round to 0
-    # (and x / 0 to NaN); a NaN amax stays NaN (clamp keeps it).
+    # (a zero element's 0 / 0 would be NaN; non-zero x / 0 saturates at +-448 below); a NaN
+    # amax stays NaN (clamp keeps it).
     scale = (amax / E4M3_MAX).clamp_min(torch.finfo(torch.float32).tiny)
     scale = torch.where(amax == 0, torch.ones_like(scale), scale)
     if granularity == "tensor":

@@ -20,3 +20,4 @@ config.environment["PATH"] = os.pathsep.join(
 import sys
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%specs", os.path.join(config.faattn_src_dir, "specs")))
+config.substitutions.append(("%examples", os.path.join(config.faattn_src_dir, "examples")))

@@ -132,8 +132,10 @@ def test_quantize_bound(granularity, block):
 def test_quantize_zeros_and_errors():
     x8, s = faattn.quantize_e4m3(torch.zeros(1, 2, 5, 16), "head")
     assert torch.equal(s, torch.ones(1, 2)) and not x8.float().any()
-    # A group of denormals: amax / 448 would underflow to 0 (and 0 / 0 to NaN).
+    # A group of denormals and a zero: amax / 448 would underflow to 0, and the zero's 0 / 0
+    # would be NaN.
     tiny = torch.full((1, 1, 3, 16), 1e-44)
+    tiny[0, 0, 1, 3] = 0
     x8, s = faattn.quantize_e4m3(tiny, "tensor")
     assert s > 0 and not torch.isnan(x8.float()).any()
     with pytest.raises(ValueError, match="granularity must be one of tensor, head, block, row, "
