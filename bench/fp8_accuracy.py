@@ -34,6 +34,20 @@ kernel fp8_{g} {{
   k_descale = {kr}
   v_descale = {vr}
 }}"""
+# An e4m3 KV cache under a bf16 Q (kv_dtype): K and V factors per (batch, head) or per row
+# (a page of 1 row: the finest a paged cache can keep).
+KV_SPEC = """
+kernel kv8_{g} {{
+  heads = {h}; head_dim = {d}; dtype = bf16; kv_dtype = e4m3
+  param ks : f32{shape}
+  param vs : f32{shape}
+  k_descale = {kr}
+  v_descale = {vr}
+}}"""
+KV_FORMS = {
+    "head": ("[batch, heads]", "ks[b, h]", "vs[b, h]"),
+    "row": ("[batch, heads, seq_kv]", "ks[b, h, kv_idx]", "vs[b, h, kv_idx]"),
+}
 FORMS = {
     "tensor": ("", "qs", "ks", "vs"),
     "head": ("[batch, heads]", "qs[b, h]", "ks[b, h]", "vs[b, h]"),
@@ -81,6 +95,8 @@ def main():
     kernels = {g: faattn.compile(SPEC.format(g=g, h=h, d=d, shape=f[0], qr=f[1], kr=f[2],
                                              vr=f[3]))
                for g, f in FORMS.items()}
+    kv_kernels = {g: faattn.compile(KV_SPEC.format(g=g, h=h, d=d, shape=f[0], kr=f[1], vr=f[2]))
+                  for g, f in KV_FORMS.items()}
     rows = []
     for kind in ("normal", "outlier_channels", "outlier_tokens"):
         gen = torch.Generator().manual_seed(a.seed)
@@ -99,6 +115,20 @@ def main():
                 rows.append(row)
                 print(f"{kind:17s} {g:6s} hadamard={str(rotate):5s} rmse={row['rmse']:.3e} "
                       f"rel_l2={row['rel_l2']:.3e}", flush=True)
+        # The e4m3 KV cache: Q stays bf16, K and V in e4m3 (no rotation: Q is not quantized).
+        for g, kern in kv_kernels.items():
+            (k8, ks), (v8, vs) = (faattn.quantize_e4m3(t, g) for t in (k, v))
+            dev = lambda t: t.to(a.device)  # noqa: E731
+            qb = q.to(torch.bfloat16)
+            want_b = reference(qb.float(), k, v, scale)  # the bf16 Q is the kernel's input
+            out = kern(dev(qb), dev(k8), dev(v8), ks=dev(ks), vs=dev(vs))
+            diff = out.double().cpu() - want_b
+            row = {"inputs": kind, "granularity": g, "kv_cache": True,
+                   "rmse": diff.pow(2).mean().sqrt().item(),
+                   "rel_l2": (diff.norm() / want_b.norm()).item()}
+            rows.append(row)
+            print(f"{kind:17s} kv-cache {g:4s} rmse={row['rmse']:.3e} "
+                  f"rel_l2={row['rel_l2']:.3e}", flush=True)
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, check=True).stdout.strip()
@@ -111,7 +141,9 @@ def main():
         "shape": {"batch": b, "heads": h, "seq": s, "head_dim": d}, "block": 128,
         "kernel": "faattn e4m3 with q/k/v_descale params; " +
                   ("CPU path (f32 arithmetic)" if a.device == "cpu" else "GPU"),
-        "reference": "float64 attention of the unquantized f32 inputs", "rows": rows,
+        "reference": "float64 attention of the unquantized f32 inputs (kv_cache rows: of the "
+                     "bf16-rounded Q, the kernel's input, and the unquantized K and V)",
+        "rows": rows,
     }
     if a.out:
         os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
