@@ -80,7 +80,8 @@ class Kernel:
 
     def __repr__(self):
         i = self.info
-        return (f"faattn.Kernel({self.name}: {i['mode']} {i['dtype']} heads={i['heads_q']}:"
+        kv = f" kv={i['kv_dtype']}" if i.get("kv_dtype", i["dtype"]) != i["dtype"] else ""
+        return (f"faattn.Kernel({self.name}: {i['mode']} {i['dtype']}{kv} heads={i['heads_q']}:"
                 f"{i['heads_kv']} head_dim={i['head_dim_qk']}:{i['head_dim_v']} "
                 f"layout={i['layout']} params={list(self.param_names)})")
 

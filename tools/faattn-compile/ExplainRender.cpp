@@ -125,11 +125,24 @@ std::string renderText(const KernelExplain &e) {
   llvm::raw_string_ostream os(s);
   os << "kernel " << k.name << " at b=" << e.shape.batch << ", seq_q=" << e.shape.seqQ
      << ", seq_kv=" << e.shape.seqKV << "\n";
-  os << "spec     " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype) << ", heads "
-     << k.headsQ << ":" << k.headsKV << ", head_dim " << k.headDimQK << ":" << k.headDimV
-     << ", target " << spec::targetName(k.target) << ", layout " << spec::layoutName(k.layout)
-     << "\n";
+  os << "spec     " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype);
+  if (k.kvDtype) // an e4m3 KV cache under a 16-bit Q
+    os << " (K, V " << spec::dtypeName(*k.kvDtype) << ")";
+  os << ", heads " << k.headsQ << ":" << k.headsKV << ", head_dim " << k.headDimQK << ":"
+     << k.headDimV << ", target " << spec::targetName(k.target) << ", layout "
+     << spec::layoutName(k.layout) << "\n";
   os << "mask     " << maskText(k) << "\n";
+  // e4m3 dequantization factors (docs/FP8.md), as the canonical form writes them.
+  const std::pair<const char *, const spec::ExprPtr *> factors[] = {
+      {"q", &k.qDescale}, {"k", &k.kDescale}, {"v", &k.vDescale}};
+  bool first = true;
+  for (auto [name, e] : factors)
+    if (*e) {
+      os << (first ? "descale  " : ", ") << name << " " << spec::canonicalExpr(**e);
+      first = false;
+    }
+  if (!first)
+    os << "\n";
   os << "builds   " << buildsLine(e) << "\n";
   for (size_t i = 0; i < e.builds.size(); ++i) {
     const BuildFacts &b = e.builds[i];
