@@ -81,6 +81,13 @@ def reference(q, k, v, scale):
     return p @ v
 
 
+def errors(out, want):
+    """RMSE and relative L2 of the kernel's output against the float64 reference."""
+    diff = out.double().cpu() - want
+    return {"rmse": diff.pow(2).mean().sqrt().item(),
+            "rel_l2": (diff.norm() / want.norm()).item()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cpu")
@@ -108,10 +115,8 @@ def main():
                 (q8, qs), (k8, ks), (v8, vs) = (faattn.quantize_e4m3(t, g) for t in (qq, kk, v))
                 dev = lambda t: t.to(a.device)  # noqa: E731
                 out = kern(dev(q8), dev(k8), dev(v8), qs=dev(qs), ks=dev(ks), vs=dev(vs))
-                diff = out.double().cpu() - want
                 row = {"inputs": kind, "granularity": g, "hadamard": rotate,
-                       "rmse": diff.pow(2).mean().sqrt().item(),
-                       "rel_l2": (diff.norm() / want.norm()).item()}
+                       **errors(out, want)}
                 rows.append(row)
                 print(f"{kind:17s} {g:6s} hadamard={str(rotate):5s} rmse={row['rmse']:.3e} "
                       f"rel_l2={row['rel_l2']:.3e}", flush=True)
@@ -122,10 +127,7 @@ def main():
             qb = q.to(torch.bfloat16)
             want_b = reference(qb.float(), k, v, scale)  # the bf16 Q is the kernel's input
             out = kern(dev(qb), dev(k8), dev(v8), ks=dev(ks), vs=dev(vs))
-            diff = out.double().cpu() - want_b
-            row = {"inputs": kind, "granularity": g, "kv_cache": True,
-                   "rmse": diff.pow(2).mean().sqrt().item(),
-                   "rel_l2": (diff.norm() / want_b.norm()).item()}
+            row = {"inputs": kind, "granularity": g, "kv_cache": True, **errors(out, want_b)}
             rows.append(row)
             print(f"{kind:17s} kv-cache {g:4s} rmse={row['rmse']:.3e} "
                   f"rel_l2={row['rel_l2']:.3e}", flush=True)

@@ -14,14 +14,9 @@ import sys
 import torch
 
 import faattn
-from llama_attention import LlamaAttention, rope
+from llama_attention import LlamaAttention
 
 SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fp8.fa")
-
-
-def bshd(x):
-    """A (b, h, s, d) tensor in (b, s, h, d) memory: the spec's bshd layout."""
-    return x.transpose(1, 2).contiguous().transpose(1, 2)
 
 
 class LlamaAttentionFP8(LlamaAttention):
@@ -30,21 +25,14 @@ class LlamaAttentionFP8(LlamaAttention):
         self.rotate = rotate
 
     def forward(self, x, positions=None):
-        b, s, _ = x.shape
-        positions = torch.arange(s, device=x.device) if positions is None else positions
-        q = self.q_proj(x).view(b, s, self.heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, s, self.kv_heads, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, s, self.kv_heads, self.head_dim).transpose(1, 2)
-        q, k = bshd(rope(q, positions)), bshd(rope(k, positions))
+        q, k, v = self.qkv(x, positions)
         if self.rotate:  # scores unchanged: (q R)(k R)^T = q k^T
             q, k = faattn.rotate_qk(q, k)
         q8, q_scale = faattn.quantize_e4m3(q, "block", block=128)
         k8, k_scale = faattn.quantize_e4m3(k, "block", block=128)
-        v8, v_scale = faattn.quantize_e4m3(bshd(v), "head")
+        v8, v_scale = faattn.quantize_e4m3(v, "head")
         out = self.attention(q8, k8, v8, q_scale=q_scale, k_scale=k_scale, v_scale=v_scale)
-        out = out.to(x.dtype)  # the kernel's output is bf16
-        return self.o_proj(out.transpose(1, 2).reshape(b, s, self.heads * self.head_dim))
-
+        return self.output(out.to(x.dtype))  # the kernel's output is bf16
 
 def main():
     device = "cuda" if "--cuda" in sys.argv else "cpu"

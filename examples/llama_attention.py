@@ -39,7 +39,8 @@ class LlamaAttention(nn.Module):
         # The compiled kernel (memory and disk caches: cheap to ask again).
         self.attention = attention or faattn.compile(SPEC)
 
-    def forward(self, x, positions=None):
+    def qkv(self, x, positions=None):
+        """q, k (with RoPE) and v as (b, h, s, d) tensors in bshd memory."""
         b, s, _ = x.shape
         positions = torch.arange(s, device=x.device) if positions is None else positions
         # (b, s, h, d) views passed heads first: the spec's bshd layout, no copy.
@@ -49,8 +50,16 @@ class LlamaAttention(nn.Module):
         # RoPE returns contiguous (b, h, s, d) tensors: back to bshd memory for the kernel.
         q = rope(q, positions).transpose(1, 2).contiguous().transpose(1, 2)
         k = rope(k, positions).transpose(1, 2).contiguous().transpose(1, 2)
-        out = self.attention(q, k, v)  # (b, heads, s, head_dim)
+        return q, k, v
+
+    def output(self, out):
+        """o_proj of the attention's (b, heads, s, head_dim) output."""
+        b, _, s, _ = out.shape
         return self.o_proj(out.transpose(1, 2).reshape(b, s, self.heads * self.head_dim))
+
+    def forward(self, x, positions=None):
+        q, k, v = self.qkv(x, positions)
+        return self.output(self.attention(q, k, v))
 
 
 def main():

@@ -78,9 +78,9 @@ void decompose(SoftmaxUpdateOp op) {
   // whatever its factor (a NaN factor there is not read, as the mask's rule).
   if (Value w = op.getWeight())
     pIn = TileMapOp::create(
-        b, loc, sTy, {p, w, op.getScores()}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        b, loc, sTy, {p, w, op.getScores()}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[2],
-                                             cstF32(b, l, -std::numeric_limits<float>::infinity()));
+                                             cstF32(b, l, negInf));
           Value pw = arith::MulFOp::create(b, l, a[0], a[1]);
           return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0), pw);
         });
