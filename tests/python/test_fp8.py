@@ -145,6 +145,10 @@ def test_quantize_zeros_and_errors():
         faattn.quantize_e4m3(torch.zeros(4, 16), "tensor")
     with pytest.raises(ValueError, match="block must be a positive int, got 0"):
         faattn.quantize_e4m3(torch.zeros(1, 1, 1, 16), "block", block=0)
+    with pytest.raises(ValueError, match="head_dim must be a positive int, got 0"):
+        faattn.hadamard_rotation(0)
+    with pytest.raises(ValueError, match="q and k must have the same head_dim, got 64 and 32"):
+        faattn.rotate_qk(torch.zeros(1, 1, 2, 64), torch.zeros(1, 1, 2, 32))
 
 
 @pytest.mark.parametrize("head_dim", [64, 128, 192, 80])
