@@ -2,6 +2,8 @@
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Pipeline/Pipeline.h"
 
+#include <cstdlib>
+
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Target/PTX.h"
 #include "faattn/Conversion/Passes.h"
@@ -150,7 +152,15 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames() {
   return names;
 }
 
-bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
+bool experimentalE4M3KV() {
+  static const bool on = [] {
+    const char *env = std::getenv("FAATTN_EXPERIMENTAL_E4M3_KV");
+    return env && llvm::StringRef(env) == "1";
+  }();
+  return on;
+}
+
+bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
     return false;
   // Backward ops (the algorithm passes leave them whole): the score's
@@ -160,7 +170,9 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter) {
   if (stopAfter == "faattn-backward-to-gpu")
     return true;
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
-  pm.addPass(createFAAttnTilesToWGMMA());
+  FAAttnTilesToWGMMAOptions wgmma;
+  wgmma.e4m3KV = e4m3KV;
+  pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;
   pm.addPass(createFAAttnTilesToGPU());
@@ -231,7 +243,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   algorithmOptions.splitKVWorkspaceArgs = true;
   algorithmOptions.longKV = longKV;
   addAlgorithmPasses(algorithm, algorithmOptions);
-  addGpuLoweringPasses(lowering);
+  addGpuLoweringPasses(lowering, "", experimentalE4M3KV());
   TimingScope algorithmTime = timing.nest("algorithm passes");
   if (algorithmTime)
     algorithm.enableTiming(algorithmTime);
@@ -272,10 +284,16 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       kernel.sharedBytes = a.getInt();
     if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getTmaBlockNAttrName()))
       kernel.tmaBlockN = a.getInt();
-    if (auto a = fn->getAttrOfType<DenseI64ArrayAttr>(FAAttnDialect::getTmaSwizzleAttrName());
-        a && a.size() == 2) {
-      kernel.tmaSwizzleQK = a[0];
-      kernel.tmaSwizzleV = a[1];
+    if (auto a = fn->getAttrOfType<DenseI64ArrayAttr>(FAAttnDialect::getTmaSwizzleAttrName())) {
+      if (a.size() == 2) { // q and k; v and out
+        kernel.tmaSwizzleQK = kernel.tmaSwizzleK = a[0];
+        kernel.tmaSwizzleV = kernel.tmaSwizzleVLoad = a[1];
+      } else if (a.size() == 4) { // q, k, v, out (e4m3 K/V)
+        kernel.tmaSwizzleQK = a[0];
+        kernel.tmaSwizzleK = a[1];
+        kernel.tmaSwizzleVLoad = a[2];
+        kernel.tmaSwizzleV = a[3];
+      }
     }
     if (auto a = fn->getAttrOfType<StringAttr>(FAAttnDialect::getMappingAttrName()))
       kernel.mapping = a.getValue().str();

@@ -43,7 +43,9 @@ bool launchSizesValid(const KernelABI &a) {
          a.tmaBlockN >= 0 && a.tmaBlockN <= kSM90a.tmaMaxBoxElements &&
          (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements &&
                                tmaSwizzleValid(a.tmaSwizzleQK) &&
-                               tmaSwizzleValid(a.tmaSwizzleV))) &&
+                               tmaSwizzleValid(a.tmaSwizzleV) &&
+                               tmaSwizzleValid(a.tmaSwizzleK) &&
+                               tmaSwizzleValid(a.tmaSwizzleVLoad))) &&
          a.stages >= 0 && a.minSeqKV >= 0;
 }
 
@@ -221,6 +223,11 @@ json kernelToJson(const KernelABI &g) {
                            "dq, dk and dv too) zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse"}}
           : json(nullptr);
+  // K's and V's elements: 1 byte when e4m3 (their boxes are swizzle columns).
+  int64_t kvBytes = 2;
+  for (const KernelArg &a : g.args)
+    if (a.name == "k" && a.dtype == "e4m3")
+      kvBytes = 1;
   out["tma"] =
       g.tmaBlockN > 0
           ? json{{"tensor_maps", {"q", "k", "v", "out"}},
@@ -228,14 +235,14 @@ json kernelToJson(const KernelABI &g) {
                  {"box",
                   {{"q", packed ? json::array({g.tmaSwizzleQK / 2, g.blockM / g.headGroup, g.headGroup})
                                 : json::array({g.tmaSwizzleQK / 2, g.blockM})},
-                   {"k", {g.tmaSwizzleQK / 2, g.tmaBlockN}},
-                   {"v", {g.tmaSwizzleV / 2, g.tmaBlockN}},
+                   {"k", {g.tmaSwizzleK / kvBytes, g.tmaBlockN}},
+                   {"v", {g.tmaSwizzleVLoad / kvBytes, g.tmaBlockN}},
                    {"out", packed ? json::array({g.tmaSwizzleV / 2, g.blockM / g.headGroup, g.headGroup})
                                   : json::array({g.tmaSwizzleV / 2, g.blockM})}}},
                  {"swizzle",
                   {{"q", g.tmaSwizzleQK},
-                   {"k", g.tmaSwizzleQK},
-                   {"v", g.tmaSwizzleV},
+                   {"k", g.tmaSwizzleK},
+                   {"v", g.tmaSwizzleVLoad},
                    {"out", g.tmaSwizzleV}}},
                  {"passing", g.persistent ? "CUtensorMap (128 bytes) by value after the memref "
                                             "parameters and the tile counter, in this order"
@@ -336,8 +343,10 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
     if (!t.contains("box") || !t["box"].is_object() || !t["box"].contains("k") ||
         !t["box"]["k"].is_array() || t["box"]["k"].size() != 2 ||
         !t["box"]["k"][1].is_number_integer() || !t.contains("swizzle") ||
-        !t["swizzle"].is_object() || !integer(t["swizzle"], "k", a.tmaSwizzleQK) ||
-        !integer(t["swizzle"], "v", a.tmaSwizzleV))
+        !t["swizzle"].is_object() || !integer(t["swizzle"], "q", a.tmaSwizzleQK) ||
+        !integer(t["swizzle"], "k", a.tmaSwizzleK) ||
+        !integer(t["swizzle"], "v", a.tmaSwizzleVLoad) ||
+        !integer(t["swizzle"], "out", a.tmaSwizzleV))
       return no("tma is malformed");
     a.tmaBlockN = t["box"]["k"][1].get<int64_t>();
   }

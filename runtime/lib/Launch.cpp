@@ -276,18 +276,24 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       int64_t headStride = st.info.bshd ? x.d : x.s * x.d;
       cuuint64_t dims[4] = {cuuint64_t(x.d), cuuint64_t(std::max<int64_t>(x.s, 1)),
                             cuuint64_t(x.h), cuuint64_t(x.b)};
-      cuuint64_t strides[3] = {cuuint64_t(seqStride * 2), cuuint64_t(headStride * 2),
-                               cuuint64_t(x.s * x.h * x.d * 2)};
+      // Bytes of an element: 2, or 1 for e4m3 K/V (checked against the kernel's types).
+      int64_t eb = t.dtype == DType::E4M3 ? 1 : 2;
+      cuuint64_t strides[3] = {cuuint64_t(seqStride * eb), cuuint64_t(headStride * eb),
+                               cuuint64_t(x.s * x.h * x.d * eb)};
       bool qOrOut = i == 0 || i == 3;
       int64_t rows = qOrOut ? rowsPerCta : st.compiled.tmaBlockN;
-      int64_t swizzle = i < 2 ? st.compiled.tmaSwizzleQK : st.compiled.tmaSwizzleV;
-      // Boxes of one swizzled row of 16-bit elements (q, out: of a head group's heads).
-      cuuint32_t box[4] = {cuuint32_t(swizzle / 2), cuuint32_t(rows),
+      const int64_t swizzles[4] = {st.compiled.tmaSwizzleQK, st.compiled.tmaSwizzleK,
+                                   st.compiled.tmaSwizzleVLoad, st.compiled.tmaSwizzleV};
+      int64_t swizzle = swizzles[i];
+      // Boxes of one swizzled row (q, out: of a head group's heads).
+      cuuint32_t box[4] = {cuuint32_t(swizzle / eb), cuuint32_t(rows),
                            cuuint32_t(qOrOut ? group : 1), 1};
       cuuint32_t elementStrides[4] = {1, 1, 1, 1};
       CUresult r = d.tensorMapEncodeTiled(
           &maps[i],
-          t.dtype == DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+          eb == 1                  ? CU_TENSOR_MAP_DATA_TYPE_UINT8
+          : t.dtype == DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+                                   : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
           4, t.data, dims, strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
           swizzle == 128  ? CU_TENSOR_MAP_SWIZZLE_128B
           : swizzle == 64 ? CU_TENSOR_MAP_SWIZZLE_64B

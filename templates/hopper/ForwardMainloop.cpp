@@ -67,8 +67,10 @@ LogicalResult WgmmaLowering::run() {
     // Swizzled tiles start at 1024-byte boundaries (the swizzle repeats
     // every 8 rows of 128 bytes); the base is aligned at run time.
     qAt = place(p.bm * p.d * eb, 1024);
-    kAt = place(p.stages * p.bn * p.d * eb, 1024);
-    vAt = place(p.stages * p.bn * p.dv * eb, 1024);
+    kAt = place(p.stages * p.bn * p.d * p.kvBytes(), 1024);
+    vAt = place(p.stages * p.bn * p.dv * p.kvBytes(), 1024);
+    kReadAt = p.convertsKV() ? place(p.stages * p.bn * p.d * eb, 1024) : kAt;
+    vReadAt = p.convertsKV() ? place(p.stages * p.bn * p.dv * eb, 1024) : vAt;
     oAt = p.oReusesQ() ? qAt : place(p.bm * p.dv * eb, 1024);
     barAt = place(8 * (1 + (p.rotated ? 4 : 3) * p.stages), 8);
   } else {
@@ -270,6 +272,8 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     parity = parityOf(b, g);
     wait(b, fullK(b, stage), parity);
     NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
+    if (p.convertsKV())
+      convertStage(b, /*ofV=*/false, stage, Value());
   } else if (!llvm::is_contained(p.v, load)) {
     return load.emitOpError() << "is not a Q, K or V block";
   } else if (!p.rotated) {
@@ -443,8 +447,13 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     if (!qk && tma) {
       wait(b, fullV(b, ring), ringParity);
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
-      if (p.page)
+      if (p.convertsKV()) {
+        // Both of the stage's blocks are converted: the stage is free.
+        convertStage(b, /*ofV=*/true, ring, vRow0);
+        release(b, empty(b, ring));
+      } else if (p.page) {
         clearTail(b, ring, vRow0);
+      }
     }
     if (take)
       sched->beforeProducts(b);
@@ -463,12 +472,16 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
       }
       // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A
       // fragment of columns [16k, 16k + 16), packed in pairs.
+      // (An f32 P, e4m3 V's: rounded to Q's type here.)
+      auto pAt = [&](int64_t i) -> Value {
+        Value x = vector::ExtractOp::create(b, loc, pFrag, i);
+        return x.getType() == p.elt ? x : arith::TruncFOp::create(b, loc, p.elt, x).getResult();
+      };
       SmallVector<Value> regs;
       for (int64_t r = 0; r < 4; ++r) {
         Value pair = vector::FromElementsOp::create(
             b, loc, VectorType::get({2}, p.elt),
-            ValueRange{vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r),
-                       vector::ExtractOp::create(b, loc, pFrag, 8 * k + 2 * r + 1)});
+            ValueRange{pAt(8 * k + 2 * r), pAt(8 * k + 2 * r + 1)});
         Value word =
             vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
         regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
@@ -519,7 +532,7 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   acc = issue(b, acc);
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  if (!qk && tma) {
+  if (!qk && tma && !p.convertsKV()) {
     // The stage's K and V are read: one arrival per warp frees it.
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage), Value(),

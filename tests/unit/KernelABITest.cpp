@@ -57,6 +57,8 @@ KernelABI fullAbi() {
   a.tmaBlockN = 128;
   a.tmaSwizzleQK = 128; // head dim 128: 256-byte rows
   a.tmaSwizzleV = 64;   // as a head dim of 96 would have it (192-byte rows)
+  a.tmaSwizzleK = a.tmaSwizzleQK; // K and V of Q's type: their maps' swizzles are q's and out's
+  a.tmaSwizzleVLoad = a.tmaSwizzleV;
   a.mapping = "wgmma";
   a.schedule = "cooperative";
   a.stages = 2;
@@ -147,6 +149,8 @@ TEST(KernelABI, JsonRoundTrips) {
     EXPECT_EQ(back->tmaBlockN, a.tmaBlockN);
     EXPECT_EQ(back->tmaSwizzleQK, a.tmaSwizzleQK);
     EXPECT_EQ(back->tmaSwizzleV, a.tmaSwizzleV);
+    EXPECT_EQ(back->tmaSwizzleK, a.tmaSwizzleK);
+    EXPECT_EQ(back->tmaSwizzleVLoad, a.tmaSwizzleVLoad);
     EXPECT_EQ(back->maxSplits, a.maxSplits);
     EXPECT_EQ(back->minSeqKV, a.minSeqKV);
     EXPECT_EQ(back->varlen, a.varlen);
@@ -278,9 +282,12 @@ TEST(KernelABI, LaunchSizesWithinTheTargets) {
   a.tmaBlockN = 257; // one TMA box is at most 256 rows
   EXPECT_FALSE(launchSizesValid(a));
   for (int64_t swizzle : {0, 16, 96, 256}) { // the tensor maps take 32, 64 or 128 bytes
-    a = fullAbi();
-    a.tmaSwizzleV = swizzle;
-    EXPECT_FALSE(launchSizesValid(a)) << swizzle;
+    for (int64_t KernelABI::*field : {&KernelABI::tmaSwizzleQK, &KernelABI::tmaSwizzleV,
+                                      &KernelABI::tmaSwizzleK, &KernelABI::tmaSwizzleVLoad}) {
+      a = fullAbi();
+      a.*field = swizzle;
+      EXPECT_FALSE(launchSizesValid(a)) << swizzle;
+    }
   }
   a = fullAbi();
   a.tmaSwizzleQK = 32;
@@ -290,4 +297,41 @@ TEST(KernelABI, LaunchSizesWithinTheTargets) {
   a.blockN = 64;
   a.maxSplits = 2; // a persistent grid has no split-KV
   EXPECT_FALSE(launchSizesValid(a));
+}
+
+// e4m3 K and V under a bf16 Q (the experimental e4m3-kv lowering): K's and V's
+// tensor maps have swizzles of their own (rows of head-dim bytes) and boxes of
+// that many one-byte columns; q's and out's stay 16-bit ones.
+TEST(KernelABI, E4M3KVTensorMapsHaveTheirOwnSwizzles) {
+  KernelABI a;
+  a.name = "decode_fp8";
+  a.target = "sm_90a";
+  a.args = {{"q", "bf16", {"batch", "seq_q", "32", "64"}, {2, 3}},
+            {"k", "e4m3", {"batch", "seq_kv", "8", "64"}, {2, 3}},
+            {"v", "e4m3", {"batch", "seq_kv", "8", "64"}, {2, 3}},
+            {"out", "bf16", {"batch", "seq_q", "32", "64"}, {2, 3}}};
+  a.blockM = 64;
+  a.threads = 128;
+  a.sharedBytes = 65536;
+  a.tmaBlockN = 128;
+  a.tmaSwizzleQK = a.tmaSwizzleV = 128; // 64 bf16: 128-byte rows
+  a.tmaSwizzleK = a.tmaSwizzleVLoad = 64; // 64 e4m3: 64-byte rows
+  a.mapping = "wgmma";
+  ASSERT_TRUE(launchSizesValid(a));
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["tma"]["box"]["q"], json::array({64, 64}));
+  EXPECT_EQ(j["tma"]["box"]["k"], json::array({64, 128})); // 64 one-byte columns
+  EXPECT_EQ(j["tma"]["box"]["v"], json::array({64, 128}));
+  EXPECT_EQ(j["tma"]["swizzle"]["k"], 64);
+  EXPECT_EQ(j["tma"]["swizzle"]["out"], 128);
+  std::string why;
+  std::optional<KernelABI> back = kernelFromJson(j, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_EQ(back->tmaSwizzleK, 64);
+  EXPECT_EQ(back->tmaSwizzleVLoad, 64);
+  EXPECT_EQ(back->tmaSwizzleQK, 128);
+  EXPECT_EQ(back->tmaSwizzleV, 128);
+  // A form whose k swizzle was edited no longer describes a kernel.
+  j["tma"]["swizzle"]["k"] = 128;
+  EXPECT_FALSE(kernelFromJson(j, why));
 }

@@ -21,13 +21,13 @@ namespace {
 /// Two alternatives of the stand-in kernel, told apart by their PTX and block_m.
 void withAlternatives(CompiledKernel &k) {
   k.tmaBlockN = 128;
-  k.tmaSwizzleQK = k.tmaSwizzleV = 128;
+  k.tmaSwizzleQK = k.tmaSwizzleV = k.tmaSwizzleK = k.tmaSwizzleVLoad = 128;
   for (int64_t from : {4096, 8192}) {
     CompiledKernel alt = fakeCompiled(k.name, "// long ptx " + std::to_string(from) + "\n", 128);
     alt.target = k.target;
     alt.threads = 384;
     alt.tmaBlockN = 128;
-    alt.tmaSwizzleQK = alt.tmaSwizzleV = 128;
+    alt.tmaSwizzleQK = alt.tmaSwizzleV = alt.tmaSwizzleK = alt.tmaSwizzleVLoad = 128;
     alt.minSeqKV = from;
     k.alternatives.push_back(alt);
   }

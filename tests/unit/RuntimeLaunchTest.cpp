@@ -304,7 +304,7 @@ TEST(RuntimeSplitKV, ASplitKVKernelOnTheTmaPipelineIsKept) {
     k.blockN = 128;
     k.maxSplits = 16;
     k.tmaBlockN = 128;
-    k.tmaSwizzleQK = k.tmaSwizzleV = 128;
+    k.tmaSwizzleQK = k.tmaSwizzleV = k.tmaSwizzleK = k.tmaSwizzleVLoad = 128;
   };
   Kernel k = reloaded(dir, kSpec, edit);
   EXPECT_EQ(k.compiled().maxSplits, 16);
@@ -319,7 +319,7 @@ TEST(RuntimePersistent, DiskEntryKeepsThePersistentGrid) {
   auto edit = [](CompiledKernel &k) {
     k.threads = 256;
     k.tmaBlockN = 128;
-    k.tmaSwizzleQK = k.tmaSwizzleV = 128;
+    k.tmaSwizzleQK = k.tmaSwizzleV = k.tmaSwizzleK = k.tmaSwizzleVLoad = 128;
     k.persistent = true;
   };
   Kernel k = reloaded(dir, kSpec, edit);

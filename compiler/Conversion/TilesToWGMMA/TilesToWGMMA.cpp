@@ -85,6 +85,7 @@ using hopper::Plan;
 using hopper::WgmmaLowering;
 
 struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
+  using impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass>::FAAttnTilesToWGMMABase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> kernels;
@@ -125,7 +126,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                                  : 0;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, grids->front()), gpuModule,
                                        /*threads=*/0, persistent, sectionTiles);
-      Plan plan = hopper::analyze(gfn, cooperative);
+      Plan plan = hopper::analyze(gfn, cooperative, e4m3KV);
       if (plan.invalid)
         return signalPassFailure();
       if (!plan.whyNot.empty()) {
@@ -155,6 +156,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       });
       std::string tmaWhyNot = plan.tmaWhyNot;
       int64_t swizzleQK = plan.swizzleQK, swizzleV = plan.swizzleV;
+      // e4m3 K/V: their tensor maps' swizzles (rows of d / dv bytes).
+      int64_t swizzleK8 = plan.convertsKV() ? plan.swizzleK8 : 0, swizzleV8 = plan.swizzleV8;
       int64_t kvBoxRows = plan.kvBoxRows(); // block_n, or a page's rows
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
@@ -190,7 +193,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         gfn->setAttr(FAAttnDialect::getTensorMapsAttrName(), b.getI64IntegerAttr(4));
         gfn->setAttr(FAAttnDialect::getTmaBlockNAttrName(), b.getI64IntegerAttr(kvBoxRows));
         gfn->setAttr(FAAttnDialect::getTmaSwizzleAttrName(),
-                     b.getDenseI64ArrayAttr({swizzleQK, swizzleV}));
+                     swizzleK8 ? b.getDenseI64ArrayAttr({swizzleQK, swizzleK8, swizzleV8, swizzleV})
+                               : b.getDenseI64ArrayAttr({swizzleQK, swizzleV}));
       } else {
         gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }

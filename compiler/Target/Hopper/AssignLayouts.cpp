@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/Passes.h"
+#include "faattn/Target/Hopper/ResourcePlan.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -51,11 +52,7 @@ Role roleOf(Value v) {
 }
 
 int64_t swizzleFor(TileType t) {
-  int64_t rowBytes = t.getShape()[1] * t.getElementType().getIntOrFloatBitWidth() / 8;
-  for (int64_t s : {128, 64, 32})
-    if (rowBytes % s == 0)
-      return s;
-  return 0;
+  return hopper::swizzleForRow(t.getShape()[1] * t.getElementType().getIntOrFloatBitWidth() / 8);
 }
 
 struct AssignLayoutsPass : impl::FAAttnAssignLayoutsBase<AssignLayoutsPass> {

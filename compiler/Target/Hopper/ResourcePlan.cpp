@@ -76,6 +76,13 @@ int64_t scanSlotBytes(gpu::GPUFuncOp fn, int64_t threads) {
   return bytes;
 }
 
+int64_t swizzleForRow(int64_t bytes) {
+  for (int64_t s : {128, 64, 32})
+    if (bytes % s == 0)
+      return s;
+  return 0;
+}
+
 /// Bytes of shared memory the plain (thread-copied) pipeline needs.
 int64_t copyPipelineBytes(const Plan &p) {
   auto rounded = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
@@ -85,9 +92,11 @@ int64_t copyPipelineBytes(const Plan &p) {
 
 /// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
 /// 1024 to align the swizzled tiles, Q (reused for O when laid out alike:
-/// Plan::oReusesQ), the ring, else O, and the mbarriers.
+/// Plan::oReusesQ), the ring (e4m3 K/V: and the ring they are converted
+/// into), else O, and the mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
-  int64_t bytes = 1024 + p.bm * p.d * 2 + stages * p.bn * (p.d + p.dv) * 2 +
+  int64_t ring = stages * p.bn * (p.d + p.dv);
+  int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.convertsKV() ? ring * 2 : 0) +
                   (p.persistent ? 8 : 0);
   if (!p.oReusesQ())
     bytes += p.bm * p.dv * 2;
@@ -151,10 +160,21 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   // of a multiple of 32 bytes: 128-, 64- or 32-byte swizzled chunks.
   p.swizzleQK = swizzleOf(p.q.getType());
   p.swizzleV = swizzleOf(p.v.front().getType());
-  if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != p.swizzleQK)
+  int64_t swizzleK = p.swizzleQK;
+  if (p.convertsKV()) {
+    // The e4m3 blocks as loaded (rows of d / dv bytes); the tiles they are
+    // converted into (and O) are laid out as 16-bit ones.
+    p.swizzleK8 = swizzleK = swizzleOf(p.k.front().getType());
+    p.swizzleV8 = swizzleOf(p.v.front().getType());
+    p.swizzleV = swizzleForRow(p.dv * 2);
+    if (p.swizzleK8 == 0 || p.swizzleV8 == 0)
+      return "the e4m3 K or V tile is not swizzled (32, 64 or 128 bytes)";
+  }
+  if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != swizzleK)
     return "the Q, K or V tile is not swizzled (32, 64 or 128 bytes), or Q and K differ";
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
-    if (swizzleOf(l.getType()) != (llvm::is_contained(p.k, l) ? p.swizzleQK : p.swizzleV))
+    if (swizzleOf(l.getType()) !=
+        (llvm::is_contained(p.k, l) ? swizzleK : p.convertsKV() ? p.swizzleV8 : p.swizzleV))
       return "the K or V blocks are swizzled differently";
   if (p.bn % 8 != 0)
     return "block_n is not a multiple of 8";
@@ -291,6 +311,13 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
            " bytes of shared memory";
   if (p.rotated && p.stages < 2)
     return "rotated KV loops need two K/V stages, shared memory holds one";
+  // A converted stage is rewritten once every thread has passed the barrier
+  // after the previous block's conversion, which follows the products of the
+  // block before that: with two stages or more, those that read it.
+  if (p.convertsKV() && p.stages < 2)
+    return "e4m3 K/V need two ring stages, shared memory holds one";
+  if (p.convertsKV() && p.rotated)
+    return "e4m3 K/V are not converted in rotated KV loops";
   // O in 16 bits, swizzled, stored as one block of the out argument.
   fn.walk([&](TileStoreOp st) {
     TileType t = st.getValue().getType();
@@ -303,7 +330,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
 
 /// The plan for the tile ops under `root` (a grid's body, outlined);
 /// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   Plan p;
   auto no = [&](const Twine &why) {
     p.whyNot = why.str();
@@ -319,7 +346,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   // (faattn-assign-layouts gives neither layout encodings).
   for (TileDotOp dot : dots) {
     Type kv = dot.getRhs().getType().getElementType();
-    if (!kv.isBF16() && !kv.isF16())
+    if (!kv.isBF16() && !kv.isF16() && !(e4m3KV && isa<Float8E4M3FNType>(kv)))
       return no("element type is not bf16 or f16");
     int64_t rows = dot.getType().getShape()[0];
     if (rows % 64 != 0 || rows > 256)
@@ -359,7 +386,12 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
         return no("Q K^T's left operand is not the Q block");
       p.q = lhs;
       p.k.push_back(rhs);
-    } else if (isa<WgmmaOperandALayoutAttr>(a)) { // RS: P V
+    } else if (isa<WgmmaOperandALayoutAttr>(a) ||
+               (e4m3KV && isa<WgmmaAccLayoutAttr>(a) &&
+                isa<Float8E4M3FNType>(dot.getRhs().getType().getElementType()))) {
+      // RS: P V (with e4m3 V, P is f32 in the IR, as the SIMT path takes it:
+      // its fragments are rounded to Q's type for the product, as a 16-bit
+      // V's P is, and V is converted to Q's type).
       if (dot.getTransposeRhs())
         return no("a product with A in registers takes an MN-major B (a right operand as "
                   "loaded)");
@@ -376,6 +408,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.elt = qt.getElementType();
   p.bn = p.k.front().getType().getShape()[0];
   p.dv = p.v.front().getType().getShape()[1];
+  p.kvElt = p.k.front().getType().getElementType();
   if (!p.elt.isBF16() && !p.elt.isF16())
     return no("element type is not bf16 or f16");
   if (p.bm % 64 != 0 || p.bm > 256)
@@ -383,7 +416,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   if (p.d % 16 != 0 || p.bn % 16 != 0 || p.dv % 16 != 0 || p.bn > 256 || p.dv > 256)
     return no("head dims and block_n must be multiples of 16, at most 256");
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
-    if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.elt)
+    if (l.getType().getShape()[0] != p.bn || l.getType().getElementType() != p.kvElt)
       return no("K and V blocks differ");
   // The backward's forms (faattn-backward-tile) are not the forward's.
   bool backwardForm = false;
@@ -417,7 +450,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized) {
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
-  if (!p.tmaWhyNot.empty() && p.rotated) // rotated loops: the TMA pipeline only
+  if (!p.tmaWhyNot.empty() && (p.rotated || p.convertsKV())) // the TMA pipeline only
     return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.page = 0;

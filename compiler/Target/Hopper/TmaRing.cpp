@@ -68,9 +68,10 @@ Value WgmmaLowering::qPhase(OpBuilder &b) {
 }
 
 void WgmmaLowering::tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t swizzle, int64_t rows,
-                            Value at, Value row, Value head, Value batch, Value bar) {
+                            Value at, Value row, Value head, Value batch, Value bar,
+                            int64_t eltBytes) {
   Location loc = fn.getLoc();
-  int64_t chunk = swizzle / 2; // 16-bit elements per box row
+  int64_t chunk = swizzle / eltBytes; // elements per box row
   for (int64_t c = 0; c < cols / chunk; ++c) {
     Value dst = sharedPtr(b, arith::AddIOp::create(b, loc, at, cIdx(b, c * rows * swizzle)));
     NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
@@ -145,10 +146,11 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
   if (!p.rotated)
     awaitFree(/*ofV=*/false);
   Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
+  int64_t eb = p.kvBytes();
   Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
-                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * 2)));
+                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * eb)));
   Value vDst = arith::AddIOp::create(b, loc, cIdx(b, vAt),
-                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * 2)));
+                                     arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.dv * eb)));
   // K's (ofV false) or V's block: its bytes expected on its full barrier, then its copies.
   auto start = [&](bool ofV) {
     if (p.rotated)
@@ -156,25 +158,26 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     auto full = [&] { return ofV ? fullV(b, s) : fullK(b, s); };
     int64_t cols = ofV ? p.dv : p.d;
     TileLoadOp block = ofV ? v : k;
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * 2),
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * eb),
                                            NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    int64_t swizzle = ofV ? p.swizzleV : p.swizzleQK;
+    int64_t swizzle = p.convertsKV() ? (ofV ? p.swizzleV8 : p.swizzleK8)
+                                     : (ofV ? p.swizzleV : p.swizzleQK);
     if (!p.page) {
       tmaLoad(b, tmap[ofV ? 2 : 1], cols, swizzle, p.bn, ofV ? vDst : kDst, row,
-              block.getHead(), block.getBatch(), full());
+              block.getHead(), block.getBatch(), full(), eb);
       return;
     }
     // Paged: box i (kvBoxRows rows) at its page's slot; chunk c of the block
     // still at c * bn * swizzle, box i's rows i * rows * swizzle into it.
     for (auto [i, at] : llvm::enumerate(pages))
-      for (int64_t c = 0; c < cols / (swizzle / 2); ++c) {
+      for (int64_t c = 0; c < cols / (swizzle / eb); ++c) {
         Value dst = sharedPtr(
             b, arith::AddIOp::create(
                    b, loc, ofV ? vDst : kDst,
                    cIdx(b, c * p.bn * swizzle + int64_t(i) * p.kvBoxRows() * swizzle)));
         NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
             b, loc, dst, tmap[ofV ? 2 : 1],
-            ValueRange{c32(b, swizzle / 2 * c), at.first, i32(b, block.getHead()), at.second},
+            ValueRange{c32(b, swizzle / eb * c), at.first, i32(b, block.getHead()), at.second},
             full(), ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true,
             NVVM::CTAGroupKindAttr(), Value());
       }
@@ -218,6 +221,82 @@ void WgmmaLowering::clearTail(OpBuilder &b, Value ring, Value row0) {
         });
     asyncVisible(b, loc);
   });
+}
+
+void WgmmaLowering::convertStage(OpBuilder &b, bool ofV, Value ring, Value row0) {
+  Location loc = fn.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+  auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+  // Byte (r, c) of a swizzled tile of `bn` rows stored as column chunks of
+  // S bytes (S / eltBytes columns): chunk c / (S / eltBytes), row r of S
+  // bytes, its 16-byte unit XORed with (r / (128 / S)) % (S / 16), as TMA
+  // writes it (CUTLASS's Swizzle<log2(S / 16), 4, 3>; the epilogue's formula).
+  auto swizzled = [&](Value r, Value c, int64_t s, int64_t eltBytes) {
+    int64_t chunk = s / eltBytes;
+    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, chunk), 16 / eltBytes),
+                                       rem(div(r, 128 / s), s / 16));
+    return add(add(mul(div(c, chunk), p.bn * s), mul(r, s)), mul(unit, 16));
+  };
+  int64_t cols = ofV ? p.dv : p.d;
+  int64_t s8 = ofV ? p.swizzleV8 : p.swizzleK8, s16 = ofV ? p.swizzleV : p.swizzleQK;
+  Value src = add(cIdx(b, ofV ? vAt : kAt), mul(ring, p.bn * cols));
+  Value dst = add(cIdx(b, ofV ? vReadAt : kReadAt), mul(ring, p.bn * cols * 2));
+  int64_t perRow = cols / 16; // 16-byte units of e4m3 in a row
+  int64_t consumers = 2 * p.bm;
+  Value me = warpSpec ? arith::SubIOp::create(b, loc, tid, cIdx(b, 128)).getResult() : tid;
+  auto i32Ty = b.getI32Type();
+  auto words = VectorType::get({4}, i32Ty);
+  auto pairTy = LLVM::LLVMStructType::getLiteral(ctx, {i32Ty, i32Ty});
+  // Four e4m3 bytes (one word) to four 16-bit values (two words): e4m3 pairs
+  // to f16 pairs (cvt.rn.f16x2.e4m3x2, exact), and to bf16 through f32 (exact:
+  // both hold every e4m3 value, NaN included).
+  std::string asmStr =
+      p.elt.isF16()
+          ? "{\n.reg .b16 lo, hi;\nmov.b32 {lo, hi}, $2;\ncvt.rn.f16x2.e4m3x2 $0, lo;\n"
+            "cvt.rn.f16x2.e4m3x2 $1, hi;\n}\n"
+          : "{\n.reg .b16 lo, hi, h0, h1, h2, h3;\n.reg .b32 x0, x1;\n"
+            ".reg .f32 f0, f1, f2, f3;\nmov.b32 {lo, hi}, $2;\n"
+            "cvt.rn.f16x2.e4m3x2 x0, lo;\ncvt.rn.f16x2.e4m3x2 x1, hi;\n"
+            "mov.b32 {h0, h1}, x0;\nmov.b32 {h2, h3}, x1;\n"
+            "cvt.f32.f16 f0, h0;\ncvt.f32.f16 f1, h1;\ncvt.f32.f16 f2, h2;\n"
+            "cvt.f32.f16 f3, h3;\ncvt.rn.bf16x2.f32 $0, f1, f0;\n"
+            "cvt.rn.bf16x2.f32 $1, f3, f2;\n}\n";
+  scf::ForOp::create(
+      b, loc, me, cIdx(b, p.bn * perRow), cIdx(b, consumers), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+        Value r = div(i, perRow);
+        Value c = mul(rem(i, perRow), 16);
+        Value in = LLVM::LoadOp::create(b, loc, words, sharedPtr(b, add(src, swizzled(r, c, s8, 1))),
+                                        /*alignment=*/16);
+        SmallVector<Value> out;
+        for (int64_t w = 0; w < 4; ++w) {
+          auto cvt = LLVM::InlineAsmOp::create(
+              b, loc, pairTy, ValueRange{vector::ExtractOp::create(b, loc, in, w)}, asmStr,
+              "=r,=r,r", /*has_side_effects=*/false, /*is_align_stack=*/false,
+              LLVM::TailCallKind::None,
+              LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT), ArrayAttr());
+          for (int64_t h = 0; h < 2; ++h)
+            out.push_back(LLVM::ExtractValueOp::create(b, loc, cvt.getResult(0), h));
+        }
+        Value zero = c32(b, 0);
+        Value dead;
+        if (ofV && p.page) // rows past the sequence: zeros (P is 0 there, 0 * NaN is not)
+          dead = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, add(row0, r), p.kvLimit);
+        for (int64_t h = 0; h < 2; ++h) {
+          SmallVector<Value> half(out.begin() + 4 * h, out.begin() + 4 * h + 4);
+          if (dead)
+            for (Value &x : half)
+              x = arith::SelectOp::create(b, loc, dead, zero, x);
+          Value v = vector::FromElementsOp::create(b, loc, words, half);
+          Value at = add(dst, swizzled(r, add(c, cIdx(b, 8 * h)), s16, 2));
+          LLVM::StoreOp::create(b, loc, v, sharedPtr(b, at), /*alignment=*/16);
+        }
+        scf::YieldOp::create(b, loc);
+      });
+  asyncVisible(b, loc);
 }
 
 void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {

@@ -65,7 +65,8 @@ std::pair<Value, Value> WgmmaLowering::descriptors(OpBuilder &b, bool qk, int64_
     Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * s));
     Value descA = descriptor(b, address(b, qAt + chunk * p.bm * s + step, aRows), 16, 8 * s, mode);
     Value kStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.d * 2));
-    Value descB = descriptor(b, address(b, kAt + chunk * p.bn * s + step, kStage), 16, 8 * s, mode);
+    Value descB =
+        descriptor(b, address(b, kReadAt + chunk * p.bn * s + step, kStage), 16, 8 * s, mode);
     return {descA, descB};
   }
   // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (16 S
@@ -73,7 +74,7 @@ std::pair<Value, Value> WgmmaLowering::descriptors(OpBuilder &b, bool qk, int64_
   int64_t s = p.swizzleV;
   Value vBytes = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.dv * 2));
   Value descB =
-      descriptor(b, address(b, vAt + k * 16 * s, vBytes), p.bn * s, 8 * s, swizzleMode(s));
+      descriptor(b, address(b, vReadAt + k * 16 * s, vBytes), p.bn * s, 8 * s, swizzleMode(s));
   return {Value(), descB};
 }
 

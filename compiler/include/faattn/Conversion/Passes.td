@@ -121,7 +121,19 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     ResourcePlan.cpp's, the kernel's parts are the templates of
     templates/hopper/ (mainloop, schedules, epilogue) built from
     compiler/Target/Hopper/'s TMA ring, wgmma builder and block scan.
+
+    With `e4m3-kv` (experimental, off by default: not yet run on a GPU), a
+    TMA kernel whose K and V are e4m3 under a bf16/f16 Q (`kv_dtype = e4m3`)
+    is taken too: the ring holds the e4m3 blocks as TMA loads them (half the
+    bytes), the consumers convert each stage to Q's type into a second ring
+    laid out as a 16-bit one, and the products read that; the kernel's
+    `faattn.tma_swizzle` then lists q, k, v and out's swizzles.
   }];
+  let options = [
+    Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
+           "Take e4m3 K/V under a 16-bit Q on the TMA pipeline, converted in shared memory "
+           "(experimental)">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect",

@@ -67,7 +67,15 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames();
 /// NVVM/LLVM dialects (faattn-fast-math, ..., faattn-tensor-map-args; ready
 /// for faattn::emitPTX); up to `stopAfter` when it names one of
 /// gpuLoweringPassNames() (false when it names none).
-bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "");
+bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "",
+                          bool e4m3KV = false);
+
+/// Whether the environment asks for the experimental tensor-core lowering of
+/// e4m3 K/V under a 16-bit Q (FAATTN_EXPERIMENTAL_E4M3_KV=1:
+/// faattn-tiles-to-wgmma's e4m3-kv, not yet run on a GPU; docs/FP8.md). Read
+/// once per process; compileForGpu follows it and the runtime's cache key
+/// (compilerVersion) names it.
+bool experimentalE4M3KV();
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
 void registerGpuDialects(mlir::DialectRegistry &registry);

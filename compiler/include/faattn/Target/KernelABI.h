@@ -107,9 +107,13 @@ struct KernelABI {
   /// out (x blockM / headGroup rows x headGroup heads when packed), x
   /// tmaBlockN rows for k and v; q and k with tmaSwizzleQK, v and out
   /// with tmaSwizzleV (bytes: 128, 64 or 32, the largest dividing a row of
-  /// the head dim).
+  /// the head dim). K's and V's own maps take tmaSwizzleK and
+  /// tmaSwizzleVLoad, which differ from those only when K and V are e4m3
+  /// under a 16-bit Q (rows of d and dv bytes; boxes of swizzle columns,
+  /// faattn-tiles-to-wgmma's experimental e4m3-kv).
   int64_t tmaBlockN = 0;
   int64_t tmaSwizzleQK = 0, tmaSwizzleV = 0;
+  int64_t tmaSwizzleK = 0, tmaSwizzleVLoad = 0;
   /// A persistent grid (`grid = persistent`): about one CTA per SM (as many
   /// as fit at once), each taking q-tiles from the tile counter.
   bool persistent = false;

@@ -63,7 +63,9 @@ public:
     warpSpec = p.warpSpecialized;
     // Not with paged K/V: P V's clearing of the rows past the sequence
     // synchronizes both warpgroups, which pingpong keeps apart.
-    sched = makeSchedule(*this, warpSpec, pingpong && tma && p.bm == 128 && !warpSpec && !p.page);
+    // Nor with e4m3 K/V: their conversion synchronizes the consumers.
+    sched = makeSchedule(*this, warpSpec,
+                         pingpong && tma && p.bm == 128 && !warpSpec && !p.page && !p.convertsKV());
   }
 
   /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
@@ -248,10 +250,17 @@ private:
   Value qPhase(OpBuilder &b);
   /// TMA copies of a block of `rows` rows of tensor map `map` at (row,
   /// head, batch) into shared memory at byte `at`, completing on `bar`: one
-  /// box per chunk of `swizzle` / 2 columns (rows of `swizzle` bytes, the
-  /// tensor map's swizzle), chunk c at at + c * rows * swizzle.
+  /// box per chunk of `swizzle` / `eltBytes` columns (rows of `swizzle`
+  /// bytes, the tensor map's swizzle), chunk c at at + c * rows * swizzle.
   void tmaLoad(OpBuilder &b, Value map, int64_t cols, int64_t swizzle, int64_t rows, Value at,
-               Value row, Value head, Value batch, Value bar);
+               Value row, Value head, Value batch, Value bar, int64_t eltBytes = 2);
+  /// e4m3 K/V (Plan::convertsKV): the consumers convert ring stage `ring` of
+  /// K (ofV false) or V from e4m3 to Q's type, 16 bytes a thread at a time,
+  /// into the converted ring's stage, laid out as a 16-bit TMA stage is (so
+  /// the products' descriptors read it unchanged); paged V's rows at or past
+  /// the sequence's length (block row `row0` on) are written as zeros, as
+  /// clearTail clears them. Ends with asyncVisible.
+  void convertStage(OpBuilder &b, bool ofV, Value ring, Value row0);
   /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
   /// the head block first (ring block 0), then headLo, headLo + 1, ...
   Value blockOf(OpBuilder &b, Value seq);
@@ -415,6 +424,9 @@ private:
   scf::IfOp consumerBranch;
   Type f32;
   int64_t total = 0, qAt = 0, kAt = 0, vAt = 0, oAt = 0, barAt = 0, threads = 0;
+  /// Where the products read K and V: the ring (kAt, vAt), or with e4m3 K/V
+  /// the ring they are converted into.
+  int64_t kReadAt = 0, vReadAt = 0;
   /// The load being converted is followed by another (same copy phase).
   bool inCopyPhase = false;
   Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer,

@@ -27,7 +27,17 @@ using namespace mlir;
 /// What the pass found in a kernel's grid, or why it cannot map it.
 struct Plan {
   int64_t bm = 0;            // query rows per CTA (a multiple of 64)
-  Type elt;                  // bf16 or f16
+  Type elt;                  // bf16 or f16: Q's, P's, O's (and K's and V's but below)
+  // K's and V's element type: elt, or e4m3 (kv_dtype = e4m3) when the pass
+  // is asked to take such kernels (faattn-tiles-to-wgmma's e4m3-kv; not yet
+  // run on a GPU). Then the TMA ring holds the e4m3 blocks as loaded
+  // (swizzleK8 / swizzleV8: their rows of d / dv bytes) and the consumers
+  // convert each stage to elt into a ring of its own (convertedRing) laid
+  // out as a 16-bit ring is, which the products read unchanged.
+  Type kvElt;
+  int64_t swizzleK8 = 0, swizzleV8 = 0;
+  bool convertsKV() const { return kvElt && kvElt != elt; }
+  int64_t kvBytes() const { return convertsKV() ? 1 : 2; }
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
   SmallVector<TileLoadOp> v; // right operands of P V
@@ -90,6 +100,9 @@ struct Plan {
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
+/// The largest swizzle (128, 64 or 32 bytes) that divides a row of `bytes`; 0 if none.
+int64_t swizzleForRow(int64_t bytes);
+
 /// tile_order = l2_sections: how many q-blocks' worth of K and V rows (block_m
 /// rows of d + dv elements, what a (batch, head) pair of self-attention reads
 /// per q-block) fit the L2 share the tiles running at once may take; 0 when
@@ -112,8 +125,9 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages);
 
 /// The plan for the tile ops under `root` (a grid's body, outlined);
 /// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
-/// `whyNot` is set when wgmma cannot take the kernel.
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized);
+/// `whyNot` is set when wgmma cannot take the kernel. `e4m3KV`: take K and V
+/// in e4m3 under a 16-bit Q (converted in shared memory; see Plan::kvElt).
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false);
 
 } // namespace hopper
 } // namespace faattn
