@@ -24,7 +24,8 @@ ap.add_argument("--grid-flex", action="store_true",
                      "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
                 help="which rows: grid (the Hopper issue's grid), headdims (head dims 32, 80, "
-                     "96, 112, 160, 192 at 16k tokens), variants (vs FlexAttention), decode")
+                     "96, 112, 160, 192 at 16k tokens), variants (vs FlexAttention), decode, "
+                     "decode_e4m3 (an e4m3 KV cache, beside decode's bf16 rows)")
 ap.add_argument("--faattn-spec", default="bench/grid.fa",
                 help="the spec file of faattn's grid and variant kernels (the same kernel names "
                      "as bench/grid.fa: an A/B of a tuning key over every row)")
@@ -225,6 +226,42 @@ for Hq, Hkv, kernels, B, S in (decode_cases if "decode" in parts else ()):
                           "error": failure},
                "peers": {"sdpa_default": {"ms": t, "us": t * 1e3 if t else None,
                                           "tbps": kv_bytes / t / 1e9 if t else None}},
+               "rel_err": err}
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+
+# Decode over an e4m3 KV cache (bench/decode-e4m3.fa: bench/decode.fa's kernels with kv_dtype
+# e4m3 and per-(sequence, KV head) factors), at the decode shapes; kv_bytes counts one byte an
+# element. Beside each row its bf16 twin's row of this run (part `decode`), whose graph_ms over
+# this one's is the speedup issue 23 asks 1.7x of at the long shapes. The environment decides
+# the lowering (FAATTN_EXPERIMENTAL_E4M3_KV=1: tensor cores; else SIMT): "lowering" says which.
+twins = {"decode_dense_fp8": "decode_dense", "decode_paged64_fp8": "decode_paged64",
+         "decode_paged16_fp8": "decode_paged16", "decode_mqa_fp8": "decode_mqa"}
+e4m3_cases = [(hq, hkv, kernels, B, S)
+              for hq, hkv, kernels in ((32, 8, ("decode_dense_fp8", "decode_paged64_fp8",
+                                                "decode_paged16_fp8")),
+                                       (16, 1, ("decode_mqa_fp8",)))
+              for B, S in ((1, 2048), (1, 131072), (8, 32768), (64, 8192))]
+lowering = "wgmma" if os.environ.get("FAATTN_EXPERIMENTAL_E4M3_KV") == "1" else "simt"
+for Hq, Hkv, kernels, B, S in (e4m3_cases if "decode_e4m3" in parts else ()):
+    D = 128
+    kv_bytes = 2 * B * Hkv * S * D
+    for kernel in kernels:
+        if only_specs and kernel not in only_specs:
+            continue
+        ms, err, failure = faattn_ms("bench/decode-e4m3.fa", kernel, B, 1, S, extra=("--bench-graph",))
+        g = re.search(r"graph_median=(\S+) ms", last_stdout)
+        gms = float(g[1]) if g else None
+        twin = next((r for r in rows if r["spec"] == twins[kernel] and r["B"] == B and
+                     r["S_kv"] == S), None)
+        twin_gms = twin["faattn"]["graph_ms"] if twin else None
+        row = {"spec": kernel, "mode": "decode", "dtype": "bf16", "kv_dtype": "e4m3",
+               "lowering": lowering, "B": B, "H": Hq, "H_kv": Hkv, "S_q": 1, "S_kv": S, "D": D,
+               "causal": False,
+               "faattn": {"ms": ms, "graph_ms": gms, "graph_us": gms * 1e3 if gms else None,
+                          "graph_tbps": kv_bytes / gms / 1e9 if gms else None, "error": failure},
+               "bf16_twin": {"spec": twins[kernel], "graph_ms": twin_gms,
+                             "speedup": twin_gms / gms if twin_gms and gms else None},
                "rel_err": err}
         print(json.dumps(row), flush=True)
         rows.append(row)

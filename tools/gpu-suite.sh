@@ -11,7 +11,10 @@
 # $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py),
 # $OUT/fp8-tests.txt and $OUT/fp8-accuracy.json (part `fp8`, a default: the e4m3 kernels with
 # dequantization factors and the e4m3 KV cache at odd shapes, a NaN factor, their sanitizer
-# runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`).
+# runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
+# $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
+# tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
+# bench/bench.py's decode and decode_e4m3 parts in one run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -27,7 +30,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python fp8 bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python fp8 e4m3-kv bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -234,6 +237,39 @@ if [ -f "$LIB" ]; then
 else
   echo "no libfaattn_c.so in the bundle: bench/fp8_accuracy.py skipped" | tee -a "$OUT/fp8-tests.txt"
 fi
+
+fi
+if [[ " $PARTS " == *" e4m3-kv "* ]]; then
+echo "== experimental: e4m3 K/V on the tensor cores (FAATTN_EXPERIMENTAL_E4M3_KV=1; docs/FP8.md)"
+for seed in 1 2; do
+  [ -f "/tmp/faattn-random-e4m3-$seed.fa" ] ||
+    python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
+done
+{
+  export FAATTN_EXPERIMENTAL_E4M3_KV=1
+  # Numerics at odd lengths (the random files' kernels with e4m3 Q stay SIMT: the build line
+  # says which lowering each kernel got), then a long cache.
+  for spec in tests/lit/cli/Inputs/e4m3-kv.fa specs/decode-paged.fa bench/decode-e4m3.fa \
+      /tmp/faattn-random-e4m3-*.fa; do
+    timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1,seq_kv=4097 \
+      --shape b=3,seq_q=17,seq_kv=300 --shape b=2,seq_q=16,seq_kv=1
+    echo "exit=$? $spec"
+  done
+  timeout 300 "$RUN" --gpu bench/decode-e4m3.fa --shape b=1,seq_q=1,seq_kv=131073
+  echo "exit=$? bench/decode-e4m3.fa (131073)"
+  for tool in memcheck racecheck; do
+    for k in decode_paged_fp8 decode_dense64 prefill_causal spec_decode; do
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+        tests/lit/cli/Inputs/e4m3-kv.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=300
+      echo "$tool $k exit=$?"
+    done
+  done
+} 2>&1 | tee "$OUT/e4m3-kv-tests.txt"
+grep -E " PASS| FAIL|UNWRITTEN" "$OUT/e4m3-kv-tests.txt" >> "$OUT/gpu-tests.txt"
+grep -qE "FAIL|exit=[1-9]" "$OUT/e4m3-kv-tests.txt" && status=1
+# The e4m3 decode beside its bf16 twins (and SDPA) in one run.
+FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
+  --out "$OUT/bench-e4m3-kv.json" --parts decode,decode_e4m3 2>&1 | tail -30 | tee -a "$OUT/e4m3-kv-tests.txt"
 
 fi
 if [[ " $PARTS " == *" python "* ]]; then

@@ -494,6 +494,14 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
       ++failures;
       fail(kernel.error());
     } else {
+      // Which lowering the kernel got (the suite checks that an experimental one was taken).
+      const CompiledKernel &c = kernel->compiled();
+      llvm::outs() << k.name << ": build " << c.mapping;
+      if (c.mapping == "wgmma")
+        llvm::outs() << " (" << c.schedule << ", " << c.stages << " stages)";
+      else if (!c.fallback.empty())
+        llvm::outs() << " (" << c.fallback << ")";
+      llvm::outs() << "\n";
       bool first = !cacheDir.empty();
       for (const ref::Shape &shape : shapeList) {
         ++ran;
