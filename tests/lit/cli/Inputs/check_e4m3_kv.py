@@ -3,16 +3,27 @@ Prints one line per kernel: `NAME: wgmma SCHEDULE stages N` (the experimental te
 lowering: its PTX converts e4m3 pairs with cvt.rn.f16x2.e4m3x2, to bf16 through f32 when Q is
 bf16, and has wgmma products; K's and V's TMA boxes are one-byte columns as wide as their
 swizzle, q's and out's two-byte ones) or `NAME: simt (REASON)`. Exits 1 when a wgmma build
-breaks one of those rules."""
+breaks one of those rules. With --summary (a directory of random kernels): one line,
+`DIR: wgmma builds checked` when at least one kernel took wgmma and every other one stayed
+SIMT for a reason this lowering leaves to it (e4m3 Q, or a Q block that is not plain)."""
 import glob, json, os, sys
 
-for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
+summary = sys.argv[1] == "--summary"
+d = sys.argv[2] if summary else sys.argv[1]
+simt_reasons = ("element type is not bf16 or f16", "Q is not a block of the q argument")
+wgmma = 0
+for f in sorted(glob.glob(os.path.join(d, "*.json"))):
     j = json.load(open(f))
     name = j["kernel"]
     if j["mapping"] != "wgmma":
-        print(f"{name}: {j['mapping']} ({j['fallback']})")
+        if not summary:
+            print(f"{name}: {j['mapping']} ({j['fallback']})")
+        elif j["fallback"] not in simt_reasons:
+            print(f"{name}: simt ({j['fallback']})")
+            sys.exit(1)
         continue
-    ptx = open(os.path.join(sys.argv[1], j["ptx"])).read()
+    wgmma += 1
+    ptx = open(os.path.join(d, j["ptx"])).read()
     q = next(p for p in j["params"] if p["name"] == "q")
     problems = []
     if "cvt.rn.f16x2.e4m3x2" not in ptx:
@@ -31,4 +42,7 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     if problems:
         print(f"{name}: " + "; ".join(problems))
         sys.exit(1)
-    print(f"{name}: wgmma {j['schedule']} stages {j['stages']}")
+    if not summary:
+        print(f"{name}: wgmma {j['schedule']} stages {j['stages']}")
+if summary and wgmma:
+    print(f"{os.path.basename(d)}: wgmma builds checked")
