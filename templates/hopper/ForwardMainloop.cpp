@@ -51,6 +51,8 @@ std::unique_ptr<WarpgroupSchedule> makeSchedule(WgmmaLowering &lowering, bool wa
 }
 
 LogicalResult WgmmaLowering::run() {
+  if (p.backward)
+    return runBackward(); // templates/hopper/BackwardMainloop.cpp
   Block &entry = fn.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   Location loc = fn.getLoc();
@@ -91,56 +93,8 @@ LogicalResult WgmmaLowering::run() {
     nextAt = place(8, 8);
   if (tma)
     total += 1024; // the base is aligned to 1024 bytes at run time
-  auto wgSpace = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), wgSpace);
-  Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesTy);
-  int64_t elems = total / eb;
-  auto eltTy = MemRefType::get({elems}, p.elt, MemRefLayoutAttrInterface(), wgSpace);
-  smem = memref::ViewOp::create(b, loc, eltTy, raw, cIdx(b, 0), ValueRange{});
-  // The shared-memory address of the buffer (for descriptors and TMA).
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
-  smemBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
-  padElems = cIdx(b, 0);
-  if (tma) {
-    Value aligned = arith::AndIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, smemBase, c64(b, 1023)), c64(b, ~int64_t(1023)));
-    padElems = arith::DivUIOp::create(
-        b, loc,
-        arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                   arith::SubIOp::create(b, loc, aligned, smemBase)),
-        cIdx(b, 2));
-    smemBase = aligned;
-  }
-
-  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value wg = arith::DivUIOp::create(b, loc, tid, cIdx(b, 128));
-  if (warpSpec) {
-    // Warpgroup 0 produces; consumer warpgroup c is warpgroup c + 1 (the
-    // producer's own value is unused: clamped to 0).
-    Value consumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, wg, cIdx(b, 1));
-    wg = arith::SelectOp::create(b, loc, consumer,
-                                 arith::SubIOp::create(b, loc, wg, cIdx(b, 1)), cIdx(b, 0));
-  }
-  Value inWg = arith::RemUIOp::create(b, loc, tid, cIdx(b, 128));
-  Value warp = arith::DivUIOp::create(b, loc, inWg, cIdx(b, 32));
-  Value lane = arith::RemUIOp::create(b, loc, inWg, cIdx(b, 32));
-  wgIdx = wg;
-  // This thread's first fragment row and column.
-  rowBase = arith::AddIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, wg, cIdx(b, 64)),
-                            arith::MulIOp::create(b, loc, warp, cIdx(b, 16))),
-      arith::DivUIOp::create(b, loc, lane, cIdx(b, 4)));
-  colBase = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)),
-                                  cIdx(b, 2));
-  quadLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
-  laneLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, 0));
-  producer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
-  // The thread that stores O by TMA: the first consumer thread.
-  storeLeader = warpSpec ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 128))
-                         .getResult()
-                   : producer;
+  initSharedMemory(b, loc);
+  initThreads(b, loc);
 
   if (tileLoop) {
     // The tile counter (a zeroed i32 in global memory), after the memrefs
@@ -206,13 +160,74 @@ LogicalResult WgmmaLowering::run() {
     if (r.wasInterrupted())
       return failure();
   }
+  eraseConverted();
+  return success();
+}
+
+void WgmmaLowering::initSharedMemory(OpBuilder &b, Location loc) {
+  MLIRContext *ctx = b.getContext();
+  int64_t eb = 2;
+  auto wgSpace = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto bytesTy = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(), wgSpace);
+  Value raw = gpu::DynamicSharedMemoryOp::create(b, loc, bytesTy);
+  int64_t elems = total / eb;
+  auto eltTy = MemRefType::get({elems}, p.elt, MemRefLayoutAttrInterface(), wgSpace);
+  smem = memref::ViewOp::create(b, loc, eltTy, raw, cIdx(b, 0), ValueRange{});
+  // The shared-memory address of the buffer (for descriptors and TMA).
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
+  smemBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  padElems = cIdx(b, 0);
+  if (tma) {
+    Value aligned = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, smemBase, c64(b, 1023)), c64(b, ~int64_t(1023)));
+    padElems = arith::DivUIOp::create(
+        b, loc,
+        arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                   arith::SubIOp::create(b, loc, aligned, smemBase)),
+        cIdx(b, 2));
+    smemBase = aligned;
+  }
+}
+
+void WgmmaLowering::eraseConverted() {
   for (Operation *op : llvm::reverse(toErase))
     op->dropAllReferences();
   for (Operation *op : toErase) {
     op->dropAllUses();
     op->erase();
   }
-  return success();
+}
+
+void WgmmaLowering::initThreads(OpBuilder &b, Location loc) {
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value wg = arith::DivUIOp::create(b, loc, tid, cIdx(b, 128));
+  if (warpSpec) {
+    // Warpgroup 0 produces; consumer warpgroup c is warpgroup c + 1 (the
+    // producer's own value is unused: clamped to 0).
+    Value consumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, wg, cIdx(b, 1));
+    wg = arith::SelectOp::create(b, loc, consumer,
+                                 arith::SubIOp::create(b, loc, wg, cIdx(b, 1)), cIdx(b, 0));
+  }
+  Value inWg = arith::RemUIOp::create(b, loc, tid, cIdx(b, 128));
+  Value warp = arith::DivUIOp::create(b, loc, inWg, cIdx(b, 32));
+  Value lane = arith::RemUIOp::create(b, loc, inWg, cIdx(b, 32));
+  wgIdx = wg;
+  // This thread's first fragment row and column.
+  rowBase = arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, wg, cIdx(b, 64)),
+                            arith::MulIOp::create(b, loc, warp, cIdx(b, 16))),
+      arith::DivUIOp::create(b, loc, lane, cIdx(b, 4)));
+  colBase = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)),
+                                  cIdx(b, 2));
+  quadLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                     arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
+  laneLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, 0));
+  producer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
+  // The thread that stores O by TMA: the first consumer thread.
+  storeLeader = warpSpec ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 128))
+                         .getResult()
+                   : producer;
 }
 
 void WgmmaLowering::prologue(OpBuilder &b) {
@@ -470,23 +485,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
             NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
         continue;
       }
-      // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A
-      // fragment of columns [16k, 16k + 16), packed in pairs.
-      // (An f32 P, e4m3 V's: rounded to Q's type here.)
-      auto pAt = [&](int64_t i) -> Value {
-        Value x = vector::ExtractOp::create(b, loc, pFrag, i);
-        return x.getType() == p.elt ? x : arith::TruncFOp::create(b, loc, p.elt, x).getResult();
-      };
-      SmallVector<Value> regs;
-      for (int64_t r = 0; r < 4; ++r) {
-        Value pair = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2}, p.elt),
-            ValueRange{pAt(8 * k + 2 * r), pAt(8 * k + 2 * r + 1)});
-        Value word =
-            vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
-        regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
-      }
-      acc = wgmmaRS(b, acc, regs, descB, n, /*accumulate=*/k > 0 || update, /*transposeB=*/tma);
+      acc = wgmmaRS(b, acc, packA(b, pFrag, k), descB, n, /*accumulate=*/k > 0 || update,
+                    /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     if (pass)
@@ -541,6 +541,25 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   frag[result] = fragmentsOf(b, acc, res);
   return success();
+}
+
+SmallVector<Value> WgmmaLowering::packA(OpBuilder &b, Value pFrag, int64_t k) {
+  Location loc = fn.getLoc();
+  // P's k-step k: fragment elements 8k .. 8k + 7 are the wgmma A fragment
+  // of columns [16k, 16k + 16), packed in pairs. (An f32 P, e4m3 V's:
+  // rounded to Q's type here.)
+  auto pAt = [&](int64_t i) -> Value {
+    Value x = vector::ExtractOp::create(b, loc, pFrag, i);
+    return x.getType() == p.elt ? x : arith::TruncFOp::create(b, loc, p.elt, x).getResult();
+  };
+  SmallVector<Value> regs;
+  for (int64_t r = 0; r < 4; ++r) {
+    Value pair = vector::FromElementsOp::create(b, loc, VectorType::get({2}, p.elt),
+                                                ValueRange{pAt(8 * k + 2 * r), pAt(8 * k + 2 * r + 1)});
+    Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), pair);
+    regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
+  }
+  return regs;
 }
 
 Value WgmmaLowering::scaledAccumulator(OpBuilder &b, TileMapOp update, Type structTy) {

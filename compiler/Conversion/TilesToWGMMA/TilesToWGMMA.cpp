@@ -126,7 +126,15 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                                  : 0;
       gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, grids->front()), gpuModule,
                                        /*threads=*/0, persistent, sectionTiles);
-      Plan plan = hopper::analyze(gfn, cooperative, e4m3KV);
+      // faattn-backward-tile's main grid: the backward template (experimental).
+      auto role = grids->front()->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
+      Plan plan;
+      if (role && role.getValue() == "main")
+        plan = backward ? hopper::analyzeBackward(gfn) : Plan();
+      else
+        plan = hopper::analyze(gfn, cooperative, e4m3KV);
+      if (role && !backward)
+        plan.whyNot = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)";
       if (plan.invalid)
         return signalPassFailure();
       if (!plan.whyNot.empty()) {

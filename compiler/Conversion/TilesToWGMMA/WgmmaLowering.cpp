@@ -67,9 +67,13 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   if (auto load = dyn_cast<TileLoadOp>(op))
-    return tma ? convertLoadTma(b, load) : convertLoad(b, load);
+    return p.backward ? convertLoadBackward(b, load)
+           : tma      ? convertLoadTma(b, load)
+                      : convertLoad(b, load);
   if (auto store = dyn_cast<TileStoreOp>(op))
-    return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
+    return store.getAccumulate() ? convertStoreAccumulate(b, store)
+           : store == p.oStore   ? convertStoreTma(b, store)
+                                 : convertStore(b, store);
   if (auto splat = dyn_cast<TileSplatOp>(op)) {
     // In the tile's element type (faattn-overlap-softmax's P = 0 is bf16/f16).
     Type elt = splat.getType().getElementType();
@@ -81,7 +85,11 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     return success();
   }
   if (auto dot = dyn_cast<TileDotOp>(op))
-    return convertDot(b, dot);
+    return p.backward ? convertDotBackward(b, dot) : convertDot(b, dot);
+  if (auto grad = dyn_cast<TileScoreGradOp>(op))
+    return convertScoreGrad(b, grad);
+  if (auto grad = dyn_cast<TileParamGradOp>(op))
+    return convertParamGrad(b, grad);
   if (auto red = dyn_cast<TileReduceOp>(op))
     return convertReduce(b, red);
   if (fused.contains(op))
@@ -124,6 +132,9 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     return convertTileLoop();
   if (auto par = dyn_cast<scf::ParallelOp>(op); par && scanSlots.count(par))
     return convertScan(par);
+  if (auto par = dyn_cast<scf::ParallelOp>(op);
+      par && p.backward && par->hasAttr(FAAttnDialect::getBlockScanAttrName()))
+    return sequentialScan(par);
   if (auto par = dyn_cast<scf::ParallelOp>(op);
       par && par->hasAttr(FAAttnDialect::getRangeReduceAttrName()) && par->getBlock() == &gridBlock()) {
     // Hoisted before a scan (the Q block's rows): every thread reaches it.

@@ -467,5 +467,62 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   return p;
 }
 
+Plan analyzeBackward(gpu::GPUFuncOp root) {
+  Plan p;
+  p.backward = true;
+  p.tmaWhyNot = "the backward's blocks are copied by the threads";
+  auto no = [&](const Twine &why) {
+    p.whyNot = why.str();
+    return p;
+  };
+  if (tileLoopOf(root))
+    return no("a persistent backward grid");
+  SmallVector<TileDotOp> dots;
+  root->walk([&](TileDotOp d) { dots.push_back(d); });
+  if (dots.empty())
+    return no("no tile_dot");
+  // A 16-bit tile that a product reads from shared memory: a block load, or
+  // faattn-backward-tile's map of one (its rows zeroed where the LSE is -inf).
+  auto loaded = [](Value v) {
+    if (v.getDefiningOp<TileLoadOp>())
+      return true;
+    auto map = v.getDefiningOp<TileMapOp>();
+    return map && map.getInputs().size() == 2 && map.getInputs()[0].getDefiningOp<TileLoadOp>() &&
+           map.getInputs()[0].hasOneUse() &&
+           cast<TileType>(map.getInputs()[1].getType()).getShape()[1] == 1 &&
+           map.getInputs()[1].getDefiningOp<TileLoadOp>();
+  };
+  for (TileDotOp dot : dots) {
+    TileType a = dot.getLhs().getType(), b = dot.getRhs().getType(), c = dot.getType();
+    Type elt = a.getElementType();
+    if ((!elt.isBF16() && !elt.isF16()) || b.getElementType() != elt)
+      return no("element type is not bf16 or f16");
+    if (p.elt && p.elt != elt)
+      return no("products of different element types");
+    p.elt = elt;
+    if (dot.getTransposeLhs() && dot.getTransposeRhs())
+      return no("a product with both operands transposed");
+    // A: a loaded tile (Q K^T, dO V^T) or fragments (P, dS); B: loaded.
+    if (!loaded(dot.getRhs()) || loaded(dot.getLhs()) != dot.getTransposeRhs())
+      return no("a product's operands are not the backward's (a loaded B; A loaded only for "
+                "Q K^T and dO V^T)");
+    int64_t m = c.getShape()[0], n = c.getShape()[1];
+    int64_t k = dot.getTransposeLhs() ? a.getShape()[0] : a.getShape()[1];
+    if (m != 64 || n % 16 != 0 || n > 256 || k % 16 != 0 || k > 256)
+      return no("a product is not 64 x N x K with N and K multiples of 16 up to 256");
+  }
+  // Every tile: 64 rows (query rows, or the CTA's 64 keys), M x N or M x 1.
+  bool ok = true;
+  root->walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      if (auto t = dyn_cast<TileType>(r.getType()))
+        ok &= t.getShape()[0] == 64 && (t.getShape()[1] == 1 || t.getShape()[1] % 8 == 0);
+  });
+  if (!ok)
+    return no("a tile is not of 64 rows");
+  p.bm = p.bn = 64;
+  return p;
+}
+
 } // namespace hopper
 } // namespace faattn

@@ -128,11 +128,19 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     bytes), the consumers convert each stage to Q's type into a second ring
     laid out as a 16-bit one, and the products read that; the kernel's
     `faattn.tma_swizzle` then lists q, k, v and out's swizzles.
+
+    With `backward` (experimental, off by default: not yet run on a GPU), a
+    function whose one grid is faattn-backward-tile's main grid (`faattn.
+    backward_grid = "main"`, its workspace among the arguments) is lowered by
+    templates/hopper/BackwardMainloop.cpp: one warpgroup, bm = bn = 64, the
+    five products on wgmma (schedule "backward").
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
            "Take e4m3 K/V under a 16-bit Q on the TMA pipeline, converted in shared memory "
-           "(experimental)">
+           "(experimental)">,
+    Option<"backward", "backward", "bool", /*default=*/"false",
+           "Lower faattn-backward-tile's main grid on wgmma (experimental)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

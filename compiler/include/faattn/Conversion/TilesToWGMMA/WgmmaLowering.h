@@ -72,7 +72,7 @@ public:
   /// (the two warpgroups take turns at the tensor cores), "cooperative" (a
   /// producer warpgroup issues the loads) or "inline-producer" (thread 0 of
   /// the consumers issues them).
-  StringRef schedule() const { return sched->name(); }
+  StringRef schedule() const { return p.backward ? "backward" : sched->name(); }
 
   /// The dynamic shared memory the kernel needs, in bytes.
   int64_t sharedBytes() const { return total; }
@@ -161,6 +161,15 @@ private:
   // The forward kernel (shared memory, roles, barriers) and its mainloop:
   // Q once, the K/V ring, Q K^T, softmax, P V (run() is above).
 
+  /// The dynamic shared-memory buffer (`total` bytes: smem, smemBase, padElems).
+  void initSharedMemory(OpBuilder &b, Location loc);
+  /// This thread's indices: tid, wgIdx, rowBase, colBase and the leaders.
+  void initThreads(OpBuilder &b, Location loc);
+  /// Erases the converted tile ops (toErase), references first.
+  void eraseConverted();
+  /// The four 32-bit A registers of k-step k (16 columns) of a 16-bit (or
+  /// f32, rounded to the plan's type) fragment vector: P's for P V.
+  SmallVector<Value> packA(OpBuilder &b, Value pFrag, int64_t k);
   /// Before the first KV loop: ring blocks [0, stages - 1) are started
   /// (with a head, block 0 was started before, as early as its index and
   /// K/V's batch and head were known) and Q is waited for. Warp-specialized:
@@ -198,6 +207,35 @@ private:
   /// (math.fma of its first two inputs and the product, o and P V of the
   /// same type, alpha a row or a full tile); null otherwise.
   static TileMapOp rescaleOf(TileDotOp dot);
+
+  // ---- templates/hopper/BackwardMainloop.cpp ----
+  // The backward's main grid (faattn-backward-tile's; experimental, Plan::
+  // backward): one warpgroup, Q/dO blocks copied by the threads, the five
+  // products on wgmma from the canonical K-major layout.
+
+  LogicalResult runBackward();
+  /// K, V (once) and Q, dO (each Q block, with faattn-backward-tile's row
+  /// zeroing map applied in the copy) into their direct and/or transposed
+  /// buffers (operandTiles); an M x 1 block (LSE, D) into fragments.
+  LogicalResult convertLoadBackward(OpBuilder &b, TileLoadOp load);
+  /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
+  /// fragments written transposed to shared memory); dQ = dS K (RS).
+  LogicalResult convertDotBackward(OpBuilder &b, TileDotOp dot);
+  /// dQ's f32 accumulator: an atomic add per fragment element.
+  LogicalResult convertStoreAccumulate(OpBuilder &b, TileStoreOp store);
+  LogicalResult convertScoreGrad(OpBuilder &b, TileScoreGradOp op);
+  LogicalResult convertParamGrad(OpBuilder &b, TileParamGradOp op);
+  /// A block scan (or a range reduction in one) as a loop every thread runs.
+  LogicalResult sequentialScan(scf::ParallelOp par);
+  /// The descriptor of k-step k of a canonical K-major tile at byte `at`
+  /// with `kdim` reduction elements a row (LBO 128, SBO kdim / 8 * 128).
+  Value canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim);
+  /// A tile's byte offsets in shared memory: as it is (rows x cols,
+  /// K-major over its columns) and transposed (cols x rows); -1: none.
+  struct OperandTile {
+    int64_t direct = -1, transposed = -1;
+  };
+  DenseMap<Value, OperandTile> operandTiles;
 
   // ---- templates/hopper/Epilogue.cpp ----
   // The epilogue: O through shared memory and TMA (or from the fragments),

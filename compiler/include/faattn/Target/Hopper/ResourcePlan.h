@@ -97,8 +97,16 @@ struct Plan {
   // A persistent grid (outlineGrid's tile loop): 8 bytes of shared memory
   // for the next tile's index.
   bool persistent = false;
+  // The backward's main grid (analyzeBackward; experimental): one warpgroup
+  // of 64 query rows a Q block and 64 key rows a CTA (bm = bn = 64).
+  bool backward = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
+
+/// The plan of faattn-backward-tile's main grid (outlined) on the tensor
+/// cores: bf16/f16 Q, K, V and dO blocks of 64 rows, head dims multiples of
+/// 16 up to 256; `whyNot` otherwise.
+Plan analyzeBackward(gpu::GPUFuncOp root);
 
 /// The largest swizzle (128, 64 or 32 bytes) that divides a row of `bytes`; 0 if none.
 int64_t swizzleForRow(int64_t bytes);

@@ -1,0 +1,392 @@
+//===- BackwardMainloop.cpp - template: the backward's main grid on wgmma --===//
+//
+// faattn-backward-tile's main grid (FA2's backward in column order) on the
+// sm_90a tensor cores. Experimental: faattn-tiles-to-wgmma takes it only
+// with its `backward` option, and it has not run on a GPU yet
+// (docs/BACKWARD.md). Built by WgmmaLowering::runBackward over the grid's
+// tile ops; the walk, elementwise code and loops are WgmmaLowering.cpp's.
+//
+// Warp roles. One warpgroup (128 threads) per CTA: a CTA owns 64 keys of
+// one (batch, KV head), and every 64-row tile of the grid is one warpgroup's
+// accumulator fragments, whether its rows are query rows (S, P, dP, dS, dQ)
+// or the CTA's keys (dK, dV). No producer: the threads copy the blocks.
+//
+// Shared memory. Each 16-bit tile a product reads has a buffer in the
+// canonical K-major layout without swizzle (8 x 8 core matrices, as the
+// forward's copy pipeline): `direct` (rows x cols, reduction over the
+// columns) for the A and B of S = Q K^T and dP = dO V^T, `transposed` (cols
+// x rows) for a B whose reduction runs over its rows (K in dQ = dS K, dO in
+// dV, Q in dK) and for the A of dV += P^T dO and dK += dS^T Q, whose
+// fragments (query rows x keys) are written there transposed.
+//
+// Barriers and phases, per Q block (non-rotated, every product waited for
+// at once, so a buffer is free once every thread has passed a barrier after
+// its product):
+//   CTA barrier; copy Q and dO (each with its row-zeroing map), fence.proxy
+//   .async, CTA barrier; LSE_i and D_i into fragments (global loads);
+//   S = Q K^T (SS); score', d score' (tile_score_grad) and the mask on S's
+//   fragments; P; dP = dO V^T (SS); dS;
+//   P^T to shared memory, fence, barrier; dV += P^T dO (SS, accumulating
+//   onto dV's fragments);
+//   dS^T to shared memory, fence, barrier; dK += dS^T Q (SS);
+//   dQ_i = dS K (RS: dS's fragments as A), atomically added per element
+//   into the f32 accumulator; the param gradients' atomic adds.
+// The block scans of the mask analysis (column order) run as loops that
+// every thread evaluates (they are short: one step a Q block).
+//
+// Needs from the plan: elt (bm = bn = 64). The grid's arguments are the
+// backward's, with the delta and the dQ accumulator as memrefs of its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "faattn/Target/TargetInfo.h"
+
+namespace faattn {
+namespace hopper {
+
+LogicalResult WgmmaLowering::runBackward() {
+  Block &entry = fn.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Location loc = fn.getLoc();
+  f32 = b.getF32Type();
+  threads = p.threads();
+  // The buffers: for each product, its operands' (a tile read by several
+  // products has one buffer of each form it is read in). The tiles of a Q
+  // loop (faattn.q_loop: Q, dO, P, dS) are dead after it, so the loops (the
+  // mask analysis' masked, full, masked) share their buffers, after the
+  // loop-invariant K and V's.
+  int64_t cursor = 0;
+  auto place = [&](int64_t bytes) {
+    cursor = (cursor + 127) / 128 * 128;
+    int64_t at = cursor;
+    cursor += bytes;
+    total = std::max(total, cursor);
+    return at;
+  };
+  auto need = [&](Value v, bool transposed) {
+    auto t = cast<TileType>(v.getType());
+    OperandTile &o = operandTiles[v];
+    int64_t &at = transposed ? o.transposed : o.direct;
+    if (at < 0)
+      at = place(t.getShape()[0] * t.getShape()[1] * 2);
+  };
+  auto qLoopOf = [](Value v) -> Operation * {
+    for (Operation *op = v.getParentRegion()->getParentOp(); op; op = op->getParentOp())
+      if (op->hasAttr(FAAttnDialect::getQLoopAttrName()))
+        return op;
+    return nullptr;
+  };
+  SmallVector<TileDotOp> dots;
+  fn.walk([&](TileDotOp dot) { dots.push_back(dot); });
+  auto needs = [&](TileDotOp dot, function_ref<bool(Value)> take) {
+    auto want = [&](Value v, bool transposed) {
+      if (take(v))
+        need(v, transposed);
+    };
+    if (dot.getTransposeRhs()) {
+      want(dot.getLhs(), false);
+      want(dot.getRhs(), false);
+      return;
+    }
+    want(dot.getRhs(), true);
+    if (dot.getTransposeLhs())
+      want(dot.getLhs(), true);
+  };
+  for (TileDotOp dot : dots)
+    needs(dot, [&](Value v) { return !qLoopOf(v); });
+  int64_t invariant = cursor;
+  Operation *loop = nullptr;
+  for (TileDotOp dot : dots) {
+    if (Operation *l = qLoopOf(dot.getResult()); l != loop) {
+      loop = l;
+      cursor = invariant;
+    }
+    needs(dot, [&](Value v) { return qLoopOf(v) == loop && loop; });
+  }
+  if (total > kSM90a.maxSharedBytesPerBlock)
+    return fn.emitOpError() << "the backward's tiles need " << total
+                            << " bytes of shared memory, more than "
+                            << kSM90a.maxSharedBytesPerBlock;
+  initSharedMemory(b, loc);
+  initThreads(b, loc);
+  if (failed(convertBlock(entry)))
+    return failure();
+  eraseConverted();
+  return success();
+}
+
+Value WgmmaLowering::canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim) {
+  // Core matrices of 8 rows x 16 bytes: LBO 128 (the next 8 reduction
+  // elements), SBO (kdim / 8) * 128 (the next 8 rows); k-step k (16
+  // elements) two core matrices on.
+  return descriptor(b, address(b, at + k * 256, Value()), 128, (kdim / 8) * 128, 0);
+}
+
+LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) {
+  Location loc = load.getLoc();
+  TileType t = load.getType();
+  int64_t rows = t.getShape()[0], cols = t.getShape()[1];
+  toErase.push_back(load);
+  if (cols == 1) {
+    // LSE_i, D_i: this thread's two rows (0 outside the sequence).
+    SmallVector<Value> v;
+    for (int64_t i = 0; i < 2; ++i) {
+      RowAddress at = tileRowAddress(b, loc, load, rowOf(b, t, i));
+      v.push_back(loadOrZero(b, loc, load, at, cIdx(b, 0)));
+    }
+    frag[load] = vector::FromElementsOp::create(b, loc, vecOf(t), v);
+    return success();
+  }
+  // The tile the products read: the block, or its row-zeroing map (then
+  // applied here, with the row's LSE read again from memory).
+  Value read = load;
+  TileMapOp map;
+  TileLoadOp rowLoad;
+  if (load->hasOneUse())
+    if (auto m = dyn_cast<TileMapOp>(*load->user_begin());
+        m && operandTiles.count(m.getResult()) && m.getInputs().size() == 2 &&
+        m.getInputs()[0] == load.getResult()) {
+      map = m;
+      rowLoad = m.getInputs()[1].getDefiningOp<TileLoadOp>();
+      read = m.getResult();
+      fused.insert(m);
+      toErase.push_back(m);
+    }
+  auto it = operandTiles.find(read);
+  if (it == operandTiles.end())
+    return load.emitOpError() << "is a block no product of the backward reads";
+  OperandTile o = it->second;
+  // No thread may still read the buffers' previous block (each product is
+  // waited for at once).
+  gpu::BarrierOp::create(b, loc);
+  auto chunkTy = VectorType::get({8}, t.getElementType());
+  int64_t chunks = cols / 8;
+  scf::ForOp::create(
+      b, loc, tid, cIdx(b, rows * chunks), cIdx(b, threads), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+        Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
+        Value c = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)),
+                                        cIdx(b, 8));
+        RowAddress at = tileRowAddress(b, loc, load, r);
+        auto in = scf::IfOp::create(
+            b, loc, at.inside,
+            [&](OpBuilder &b, Location loc) {
+              scf::YieldOp::create(
+                  b, loc,
+                  ValueRange{vector::LoadOp::create(
+                      b, loc, chunkTy, load.getMem(),
+                      tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head,
+                                     at.row, c),
+                      /*nontemporal=*/false, llvm::MaybeAlign(16))});
+            },
+            [&](OpBuilder &b, Location loc) {
+              Value zero =
+                  arith::ConstantOp::create(b, loc, b.getFloatAttr(t.getElementType(), 0.0));
+              scf::YieldOp::create(b, loc,
+                                   ValueRange{vector::BroadcastOp::create(b, loc, chunkTy, zero)});
+            });
+        SmallVector<Value> x;
+        for (int64_t e = 0; e < 8; ++e)
+          x.push_back(vector::ExtractOp::create(b, loc, in.getResult(0), e));
+        if (map) {
+          Value rowValue = loadOrZero(b, loc, rowLoad, tileRowAddress(b, loc, rowLoad, r),
+                                      cIdx(b, 0));
+          for (Value &e : x)
+            e = emitMapElement(b, map, ValueRange{e, rowValue});
+        }
+        if (o.direct >= 0)
+          vector::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, chunkTy, x),
+                                  smem, coreIndex(b, o.direct / 2, r, c, cols),
+                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
+        for (int64_t e = 0; o.transposed >= 0 && e < 8; ++e)
+          memref::StoreOp::create(
+              b, loc, x[e], smem,
+              coreIndex(b, o.transposed / 2, arith::AddIOp::create(b, loc, c, cIdx(b, e)), r,
+                        rows));
+        scf::YieldOp::create(b, loc);
+      });
+  asyncVisible(b, loc);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
+  Location loc = dot.getLoc();
+  MLIRContext *ctx = b.getContext();
+  TileType res = dot.getType(), lt = dot.getLhs().getType();
+  int64_t n = res.getShape()[1];
+  bool ss = dot.getTransposeRhs() || dot.getTransposeLhs();
+  int64_t kdim = dot.getTransposeLhs() ? lt.getShape()[0] : lt.getShape()[1];
+  auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
+  // dK / dV: the product accumulates onto the carried fragments (the map
+  // acc + product that is its only use).
+  TileMapOp add;
+  if (dot->hasOneUse())
+    if (auto m = dyn_cast<TileMapOp>(*dot->user_begin());
+        m && m.getInputs().size() == 2 && m.getInputs()[1] == dot.getResult() &&
+        m.getInputs()[0] != dot.getResult() && m.getInputs()[0].getType() == res &&
+        m.getType() == res) {
+      Block &body = m.getBody().front();
+      auto sum = dyn_cast<arith::AddFOp>(&body.front());
+      if (sum && sum->getNextNode() == body.getTerminator() &&
+          cast<YieldOp>(body.getTerminator()).getValue() == sum.getResult() &&
+          ((sum.getLhs() == body.getArgument(0) && sum.getRhs() == body.getArgument(1)) ||
+           (sum.getLhs() == body.getArgument(1) && sum.getRhs() == body.getArgument(0))))
+        add = m;
+    }
+  Value acc = LLVM::ZeroOp::create(b, loc, structTy);
+  if (add) {
+    Value from = frag.lookup(add.getInputs()[0]);
+    if (!from)
+      return dot.emitOpError() << "accumulates onto a tile without fragments";
+    for (int64_t i = 0; i < n / 2; ++i)
+      acc = LLVM::InsertValueOp::create(b, loc, acc, vector::ExtractOp::create(b, loc, from, i), i);
+  }
+  Value aFrag;
+  if (!dot.getTransposeRhs()) {
+    aFrag = frag.lookup(dot.getLhs());
+    if (!aFrag)
+      return dot.emitOpError() << "A has no fragments";
+  }
+  if (dot.getTransposeLhs()) {
+    // P^T or dS^T: the fragments (query rows x keys) to shared memory as
+    // (keys x query rows), then visible to the tensor cores.
+    int64_t at = operandTiles.lookup(dot.getLhs()).transposed / 2;
+    for (int64_t i = 0; i < elems(lt); ++i)
+      memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, aFrag, i), smem,
+                              coreIndex(b, at, colOf(b, i), rowOf(b, lt, i), lt.getShape()[0]));
+    asyncVisible(b, loc);
+  }
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+  OperandTile a = operandTiles.lookup(dot.getLhs()), bt = operandTiles.lookup(dot.getRhs());
+  int64_t bAt = dot.getTransposeRhs() ? bt.direct : bt.transposed;
+  for (int64_t k = 0; k < kdim / 16; ++k) {
+    Value descB = canonicalDescriptor(b, bAt, k, kdim);
+    bool onto = k > 0 || add;
+    if (!ss) { // dQ = dS K: A from registers
+      acc = wgmmaRS(b, acc, packA(b, aFrag, k), descB, n, onto, /*transposeB=*/false);
+      continue;
+    }
+    Value descA =
+        canonicalDescriptor(b, dot.getTransposeLhs() ? a.transposed : a.direct, k, kdim);
+    acc = NVVM::WgmmaMmaAsyncOp::create(
+        b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
+        wgType, NVVM::WGMMATypes::f32, onto ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+        NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  Value result = dot.getResult();
+  if (add) {
+    result = add.getResult();
+    fused.insert(add);
+    toErase.push_back(add);
+  }
+  frag[result] = fragmentsOf(b, acc, res);
+  toErase.push_back(dot);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertStoreAccumulate(OpBuilder &b, TileStoreOp store) {
+  Location loc = store.getLoc();
+  TileType t = store.getValue().getType();
+  Value v = frag.lookup(store.getValue());
+  if (!v || t.getShape()[1] == 1 || !t.getElementType().isF32())
+    return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
+  for (int64_t i = 0; i < elems(t); ++i) {
+    RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
+    Value col = colOf(b, i);
+    ifThen(b, loc, at.inside, [&](OpBuilder &b) {
+      memref::AtomicRMWOp::create(
+          b, loc, arith::AtomicRMWKind::addf, vector::ExtractOp::create(b, loc, v, i),
+          store.getMem(),
+          tileMemIndices(store.getMem().getType(), store.getLayout(), at.batch, at.head, at.row,
+                         col));
+    });
+  }
+  toErase.push_back(store);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) {
+  Location loc = op.getLoc();
+  TileType t = op.getInput().getType();
+  if (t.getShape()[1] == 1)
+    return op.emitOpError() << "on an M x 1 tile has no wgmma lowering";
+  SmallVector<Value> score, dscore;
+  for (int64_t i = 0; i < elems(t); ++i) {
+    Value q = arith::AddIOp::create(b, loc, op.getRow0(), i32(b, rowOf(b, t, i)));
+    Value kv = arith::AddIOp::create(b, loc, op.getCol0(), i32(b, colOf(b, i)));
+    auto [s, ds] = emitScoreGradElement(b, op, q, kv, element(b, op.getInput(), t, i, false));
+    score.push_back(s);
+    dscore.push_back(ds);
+  }
+  frag[op.getScore()] = vector::FromElementsOp::create(b, loc, vecOf(t), score);
+  frag[op.getDscore()] = vector::FromElementsOp::create(b, loc, vecOf(t), dscore);
+  toErase.push_back(op);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) {
+  Location loc = op.getLoc();
+  TileType t = op.getInput().getType();
+  if (t.getShape()[1] == 1)
+    return op.emitOpError() << "on an M x 1 tile has no wgmma lowering";
+  auto atomicAdd = [](OpBuilder &b, Value buffer, ValueRange indices, Value value) {
+    memref::AtomicRMWOp::create(b, b.getUnknownLoc(), arith::AtomicRMWKind::addf, value, buffer,
+                                indices);
+  };
+  for (int64_t i = 0; i < elems(t); ++i) {
+    Value q = arith::AddIOp::create(b, loc, op.getRow0(), i32(b, rowOf(b, t, i)));
+    Value kv = arith::AddIOp::create(b, loc, op.getCol0(), i32(b, colOf(b, i)));
+    emitParamGradElement(b, op, q, kv, element(b, op.getInput(), t, i, false),
+                         element(b, op.getWeight(), op.getWeight().getType(), i, false),
+                         atomicAdd);
+  }
+  toErase.push_back(op);
+  return success();
+}
+
+LogicalResult WgmmaLowering::sequentialScan(scf::ParallelOp par) {
+  if (par.getNumLoops() != 1)
+    return par.emitOpError() << "a block scan of more than one dimension";
+  OpBuilder b(par);
+  Location loc = par.getLoc();
+  auto reduce = cast<scf::ReduceOp>(par.getBody()->getTerminator());
+  auto loop = scf::ForOp::create(b, loc, par.getLowerBound()[0], par.getUpperBound()[0],
+                                 par.getStep()[0], par.getInitVals());
+  {
+    Block *body = loop.getBody();
+    if (!body->empty())
+      body->getTerminator()->erase();
+    OpBuilder lb = OpBuilder::atBlockEnd(body);
+    IRMapping map;
+    map.map(par.getInductionVars()[0], loop.getInductionVar());
+    for (Operation &op : par.getBody()->without_terminator())
+      lb.clone(op, map);
+    SmallVector<Value> next;
+    for (unsigned i = 0; i < reduce.getNumOperands(); ++i)
+      next.push_back(combine(lb, reduce, i, loop.getRegionIterArgs()[i],
+                             map.lookupOrDefault(reduce.getOperands()[i])));
+    scf::YieldOp::create(lb, loc, next);
+  }
+  par.replaceAllUsesWith(loop.getResults());
+  toErase.push_back(par);
+  // Range reductions of the classifier inside it (the outermost ones; each
+  // takes its own), likewise.
+  SmallVector<scf::ParallelOp> inner;
+  loop.walk([&](scf::ParallelOp x) {
+    auto outer = x->getParentOfType<scf::ParallelOp>();
+    if (!outer || !loop->isAncestor(outer))
+      inner.push_back(x);
+  });
+  for (scf::ParallelOp x : inner)
+    if (failed(sequentialScan(x)))
+      return failure();
+  return success();
+}
+
+} // namespace hopper
+} // namespace faattn
