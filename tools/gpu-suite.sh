@@ -14,7 +14,10 @@
 # runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
-# bench/bench.py's decode and decode_e4m3 parts in one run).
+# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/backward-wgmma-tests.txt and
+# $OUT/backward-wgmma-bench.json (part `backward-wgmma`, a default: the experimental tensor-core
+# backward, FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1: numerics, sanitizers, and the backward timed
+# against SDPA with bench/experiments/backward_simt.py; the SIMT backward's figures are step 37's).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -30,7 +33,7 @@ export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
 nvidia-smi -L | tee "$OUT/device.txt"
 
-PARTS=${GPU_SUITE_PARTS:-tests backward variants overlap semantics quickstart sanitizer python fp8 e4m3-kv bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -293,6 +296,41 @@ fi
 if [[ " $PARTS " == *" bench "* ]]; then
 echo "== benchmarks"
 python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
+fi
+if [[ " $PARTS " == *" backward-wgmma "* ]]; then
+echo "== experimental: the backward on the tensor cores (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1; docs/BACKWARD.md)"
+for seed in 1 2; do
+  [ -f "/tmp/faattn-random-backward-$seed.fa" ] ||
+    python3 tests/cpu/gen_random_specs.py "$seed" 20 backward > "/tmp/faattn-random-backward-$seed.fa"
+done
+{
+  export FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1
+  # The build line says which kernels took the tiled build (head dims multiples of 16 up to 192).
+  for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
+      /tmp/faattn-random-backward-1.fa /tmp/faattn-random-backward-2.fa; do
+    timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \
+      --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000
+    echo "exit=$? $spec"
+  done
+  for tool in memcheck racecheck; do
+    for k in causal_bwd alibi_bwd; do
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/backward.fa \
+        --kernel=$k --shape b=2,seq_q=77,seq_kv=130
+      echo "$tool $k exit=$?"
+    done
+  done
+} 2>&1 | tee "$OUT/backward-wgmma-tests.txt"
+grep -E " PASS| FAIL|UNWRITTEN" "$OUT/backward-wgmma-tests.txt" >> "$OUT/gpu-tests.txt"
+grep -qE "FAIL|exit=[1-9]" "$OUT/backward-wgmma-tests.txt" && status=1
+LIB="$BUNDLE_BIN/libfaattn_c.so"
+[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
+if [ -f "$LIB" ]; then
+  # The tiled backward against SDPA's backward in one run.
+  FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
+    python3 bench/experiments/backward_simt.py --seqs 1024,4096,16384 \
+    --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
+fi
+
 fi
 if [[ " $PARTS " == *" backward-peers "* ]]; then
 # Not in the default parts: issue 22's grid and variants for the peers' backward alone

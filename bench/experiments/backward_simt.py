@@ -9,7 +9,7 @@ FLOP convention (FlashAttention): backward = 2.5 x 4 * B * H * S^2 * D, halved w
 
 This measures where the correct-first kernels stand; it is not a tuning step.
 """
-import argparse, datetime, json, statistics, subprocess, sys
+import argparse, datetime, json, os, statistics, subprocess, sys
 
 import torch
 import torch.nn.functional as F
@@ -86,6 +86,10 @@ try:
 except OSError:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
+# Which backward faattn built: the experimental tiled one on the tensor cores
+# (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 in the environment the library compiles in) or SIMT.
+lowering = "tiled-wgmma" if os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA") == "1" else "simt"
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
-           "commit": commit, "torch": torch.__version__, "rows": rows},
+           "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,
+           "rows": rows},
           open(args.out, "w"), indent=1)

@@ -15,16 +15,13 @@ namespace faattn {
 FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
   SmallVector<scf::ForallOp> grids;
   bool other = !llvm::hasSingleElement(fn.getBody());
-  bool seenGrid = false;
   for (Operation &op : fn.getBody().front()) {
     auto g = dyn_cast<scf::ForallOp>(op);
     if (g && (g->hasAttr(FAAttnDialect::getGridAttrName()) || g->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()))) {
       grids.push_back(g);
-      seenGrid = true;
-    } else if (g || (seenGrid && !isa<func::ReturnOp>(op)) ||
-               (!seenGrid && !isMemoryEffectFree(&op))) {
-      // Another loop nest, work between or after the grids, or a preamble
-      // that is more than sizes (each kernel recomputes them).
+    } else if (g || (!isa<func::ReturnOp>(op) && !isMemoryEffectFree(&op))) {
+      // Another loop nest, or work that is more than sizes (each kernel
+      // recomputes the sizes before its grid: outlineGrid's preamble).
       other = true;
     }
   }
@@ -40,7 +37,20 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
   // faattn-tiles-to-wgmma took the split grid: the combine grid is left.
   bool combineLeft = grids.size() == 1 && isCombine(grids[0]) &&
                      fn->hasAttr(FAAttnDialect::getSplitKvAttrName());
-  if (other || (!plain && !split && !combineLeft)) {
+  // faattn-backward-tile's grids (its GPU form, workspace-args): pre, main and
+  // post, or pre and post once faattn-tiles-to-wgmma took the main grid.
+  auto roles = [&](ArrayRef<StringRef> want) {
+    if (grids.size() != want.size())
+      return false;
+    for (auto [g, role] : llvm::zip(grids, want)) {
+      auto a = g->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
+      if (!a || a.getValue() != role || g.getRank() != 3)
+        return false;
+    }
+    return true;
+  };
+  bool backward = roles({"pre", "main", "post"}) || roles({"pre", "post"});
+  if (other || (!plain && !split && !combineLeft && !backward)) {
     fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
                       "grid and its combine grid, per kernel; this kernel has another shape "
                       "(kv-outer loop order, or a split-KV workspace allocated in the "
@@ -61,6 +71,9 @@ gpu::GPUModuleOp kernelModule(ModuleOp module) {
 }
 
 std::string kernelName(func::FuncOp fn, scf::ForallOp grid) {
+  if (auto role = grid->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
+      role && role.getValue() != "main")
+    return fn.getName().str() + "_" + role.getValue().str(); // the backward's pre / post
   return fn.getName().str() +
          (grid->hasAttr(FAAttnDialect::getSplitKvCombineAttrName()) ? "_combine" : "");
 }

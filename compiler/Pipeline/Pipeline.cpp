@@ -160,18 +160,38 @@ bool experimentalE4M3KV() {
   return on;
 }
 
-bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV) {
+bool experimentalBackwardWgmma() {
+  static const bool on = [] {
+    const char *env = std::getenv("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA");
+    return env && llvm::StringRef(env) == "1";
+  }();
+  return on;
+}
+
+bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV,
+                          bool backwardWgmma) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
     return false;
   // Backward ops (the algorithm passes leave them whole): the score's
   // derivatives, then the SIMT backward kernels.
   pm.nest<func::FuncOp>().addPass(createFAAttnScoreGrad());
-  pm.addPass(createFAAttnBackwardToGPU());
+  if (backwardWgmma) {
+    // Experimental: the blocked backward's GPU form at 64 x 64 blocks, its
+    // Q loops split by the mask analysis in column order.
+    FAAttnBackwardTileOptions tile;
+    tile.workspaceArgs = true;
+    tile.block = 64;
+    pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
+    pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
+  } else {
+    pm.addPass(createFAAttnBackwardToGPU());
+  }
   if (stopAfter == "faattn-backward-to-gpu")
     return true;
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
+  wgmma.backward = backwardWgmma;
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;
@@ -216,6 +236,18 @@ void registerGpuDialects(DialectRegistry &registry) {
 
 namespace {
 
+/// Whether the experimental tensor-core backward takes `k`
+/// (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1): a backward kernel for sm_90a in
+/// bf16 / f16 whose head dims are multiples of 16 (wgmma's k-step) that fit
+/// its nine 64-row buffers in shared memory (up to 192). Others keep the
+/// SIMT backward.
+bool takesBackwardWgmma(const spec::KernelSpec &k) {
+  auto fits = [](int64_t d) { return d % 16 == 0 && d <= 192; };
+  return experimentalBackwardWgmma() && k.mode == spec::Mode::Backward &&
+         k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 &&
+         fits(k.headDimQK) && fits(k.headDimV);
+}
+
 /// One build of `k`: the algorithm passes (faattn-tune's long-kv when
 /// `longKV`), the GPU lowering and the NVPTX backend. `afterAlgorithm`, when
 /// given, is called after the algorithm passes with the function's
@@ -243,7 +275,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   algorithmOptions.splitKVWorkspaceArgs = true;
   algorithmOptions.longKV = longKV;
   addAlgorithmPasses(algorithm, algorithmOptions);
-  addGpuLoweringPasses(lowering, "", experimentalE4M3KV());
+  addGpuLoweringPasses(lowering, "", experimentalE4M3KV(), takesBackwardWgmma(k));
   TimingScope algorithmTime = timing.nest("algorithm passes");
   if (algorithmTime)
     algorithm.enableTiming(algorithmTime);
@@ -331,28 +363,37 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   }
   if (k.mode == spec::Mode::Backward) {
     // faattn-backward-to-gpu's two entries: `name`_dq's rows are block_m,
-    // `name`'s (the key rows) block_n.
+    // `name`'s (the key rows) block_n. The tiled backward's three: `name`_pre
+    // and `name`_post over block_m query rows, `name` over block_n keys.
     auto dqFn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_dq");
+    auto preFn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_pre");
+    auto postFn = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_post");
     auto rows = [](LLVM::LLVMFuncOp fn) -> int64_t {
       auto a = fn ? fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()) : nullptr;
       return a ? a.getInt() : 0;
     };
     kernel.backward = true;
+    kernel.backwardTiled = preFn && postFn;
     kernel.blockN = kernel.blockM;
-    kernel.blockM = rows(dqFn);
-    if (!dqFn || kernel.blockM <= 0 || kernel.blockN <= 0)
-      return fail("the backward kernel has no _dq entry or no block sizes");
+    kernel.blockM = rows(kernel.backwardTiled ? preFn : dqFn);
+    if (kernel.backwardTiled && rows(postFn) != kernel.blockM)
+      return fail("the tiled backward's pre and post grids differ in rows");
+    if ((!dqFn && !kernel.backwardTiled) || kernel.blockM <= 0 || kernel.blockN <= 0)
+      return fail("the backward kernel has no _dq (or _pre and _post) entry or no block sizes");
   }
   if (kernel.blockM <= 0)
     return fail("the GPU kernel has no block size");
   // The argument list of the ABI is the lowered kernel's: a difference is a
   // compiler bug (the frontend, faattn-split-kv or the lowering moved an
   // argument without KernelABI's kernelArgs).
-  kernel.args = kernelArgs(k, kernel.maxSplits > 0 || kernel.backward);
+  kernel.args = kernelArgs(k, kernel.maxSplits > 0 || kernel.backward, kernel.backwardTiled);
   for (const std::string &entry :
-       {k.name, kernel.maxSplits > 0 ? k.name + "_combine"
-                : kernel.backward    ? k.name + "_dq"
-                                     : std::string()}) {
+       {k.name,
+        kernel.maxSplits > 0    ? k.name + "_combine"
+        : kernel.backwardTiled ? k.name + "_pre"
+        : kernel.backward      ? k.name + "_dq"
+                               : std::string(),
+        kernel.backwardTiled ? k.name + "_post" : std::string()}) {
     auto fn = entry.empty() ? LLVM::LLVMFuncOp() : gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(entry);
     int64_t params = entry == k.name ? kernel.llvmParams() : kernel.combineLlvmParams();
     if (fn && static_cast<int64_t>(fn.getNumArguments()) != params)

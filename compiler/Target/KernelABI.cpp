@@ -55,7 +55,7 @@ std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV) {
           {"workspace:lse", "f32", {"batch * splits", h, "seq_q"}, {1}}};
 }
 
-std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace) {
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, bool backwardTiled) {
   std::vector<KernelArg> args;
   auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape,
                  std::vector<int64_t> staticDims) {
@@ -125,7 +125,9 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace) {
   // (decode), faattn-backward-to-gpu's D = rowsum(dO * O) (backward).
   if (workspace && backward)
     add("workspace:delta", "f32", {qBatch, num(k.headsQ), qSeq}, {1});
-  else if (workspace)
+  if (workspace && backward && backwardTiled) // the f32 dQ accumulator, shaped as dq
+    add("workspace:dq", "f32", qkv(qBatch, k.headsQ, k.headDimQK, qSeq), qkvStatic);
+  else if (workspace && !backward)
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
       args.push_back(std::move(a));
   return args;
@@ -212,7 +214,20 @@ json kernelToJson(const KernelABI &g) {
                  {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
           : json(nullptr);
   out["backward"] =
-      g.backward
+      g.backward && g.backwardTiled
+          ? json{{"form", "tiled"},
+                 {"pre_entry", g.name + "_pre"},
+                 {"post_entry", g.name + "_post"},
+                 {"pre_grid", {"batch", "heads", qBlocks}},
+                 {"pre_block", {g.blockM, 1, 1}},
+                 {"block_n", g.blockN},
+                 {"grid", {"batch", "kv_heads", g.varlen ? "ceil(total_kv / block_n)"
+                                                         : "ceil(seq_kv / block_n)"}},
+                 {"order", "pre_entry, entry, post_entry (pre_entry's grid), on one stream; the "
+                           "param gradients (varlen: dq, dk and dv too) zeroed before"},
+                 {"workspace", "workspace:delta, f32, shaped as lse; workspace:dq, f32, shaped "
+                               "as dq"}}
+      : g.backward
           ? json{{"dq_entry", g.name + "_dq"},
                  {"dq_grid", {"batch", "heads", qBlocks}},
                  {"dq_block", {g.blockM, 1, 1}},
@@ -336,6 +351,7 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
   a.backward = j["backward"].is_object();
   if (a.backward && !integer(j["backward"], "block_n", a.blockN))
     return no("backward is malformed");
+  a.backwardTiled = a.backward && j["backward"].contains("form");
   if (!j.contains("tma") || !(j["tma"].is_null() || j["tma"].is_object()))
     return no("tma is malformed");
   if (j["tma"].is_object()) {

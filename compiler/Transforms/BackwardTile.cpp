@@ -75,7 +75,8 @@ namespace {
 
 class BackwardTiler {
 public:
-  explicit BackwardTiler(AttentionOp op) : op(op), b(op), loc(op.getLoc()) {}
+  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block)
+      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block) {}
   LogicalResult run();
 
 private:
@@ -121,6 +122,8 @@ private:
   AttentionOp op;
   OpBuilder b;
   Location loc;
+  bool workspaceArgs;
+  int64_t block;
   int64_t bm = 0, bn = 0, dqk = 0, dv = 0;
   unsigned seqDim = 1;
   Value batch, seqQ, seqKV;
@@ -368,8 +371,8 @@ LogicalResult BackwardTiler::run() {
     return op.emitOpError() << "faattn-backward-tile does not materialize paged_kv backward ops";
   if (!op.getTile())
     return op.emitOpError() << "has no tile (block sizes): faattn-tune chooses them";
-  bm = (*op.getTile())[0];
-  bn = (*op.getTile())[1];
+  bm = block > 0 ? block : (*op.getTile())[0];
+  bn = block > 0 ? block : (*op.getTile())[1];
   dqk = op.getHeadDimQK();
   dv = op.getHeadDimV();
   layout = op.getLayoutAttr();
@@ -386,12 +389,26 @@ LogicalResult BackwardTiler::run() {
   SmallVector<Value> zeroed(op.getParamGrads().begin(), op.getParamGrads().end());
   if (cuQ)
     llvm::append_range(zeroed, SmallVector<Value>{op.getDq(), op.getDk(), op.getDv()});
-  for (Value m : zeroed) {
+  for (Value m : workspaceArgs ? SmallVector<Value>() : zeroed) {
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(eltOf(m), 0.0));
     linalg::FillOp::create(b, loc, zero, m);
   }
-  Value delta = allocLike(op.getLse());
-  Value dqAcc = allocLike(op.getDq());
+  Value delta, dqAcc;
+  if (workspaceArgs) {
+    // workspace:delta and workspace:dq, after the function's arguments.
+    auto fn = op->getParentOfType<func::FuncOp>();
+    for (Value like : {op.getLse(), op.getDq()}) {
+      auto t = cast<MemRefType>(like.getType());
+      unsigned n = fn.getNumArguments();
+      if (failed(fn.insertArgument(n, MemRefType::get(t.getShape(), b.getF32Type()),
+                                   DictionaryAttr::get(b.getContext()), loc)))
+        return op.emitOpError() << "cannot take its workspace as arguments";
+      (like == op.getLse() ? delta : dqAcc) = fn.getArgument(n);
+    }
+  } else {
+    delta = allocLike(op.getLse());
+    dqAcc = allocLike(op.getDq());
+  }
   buildPre(delta, dqAcc);
   buildMain(delta, dqAcc);
   buildPost(dqAcc);
@@ -400,9 +417,10 @@ LogicalResult BackwardTiler::run() {
 }
 
 struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
+  using impl::FAAttnBackwardTileBase<BackwardTilePass>::FAAttnBackwardTileBase;
   void runOnOperation() override {
     for (AttentionOp op : backwardOps(getOperation()))
-      if (failed(BackwardTiler(op).run()))
+      if (failed(BackwardTiler(op, workspaceArgs, block).run()))
         return signalPassFailure();
   }
 };

@@ -75,6 +75,7 @@ struct Kernel::State {
     CUmodule module = nullptr;
     CUfunction main = nullptr, combine = nullptr;
     CUfunction dq = nullptr; // a backward kernel's `name`_dq entry
+    CUfunction pre = nullptr, post = nullptr; // the tiled backward's `name`_pre, `name`_post
     int multiprocessors = 0;
     int ctasPerSM = 1; // a persistent kernel's CTAs an SM holds at once
   };

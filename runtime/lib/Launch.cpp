@@ -172,9 +172,15 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         e = d.check(d.moduleGetFunction(&entry.combine, entry.module, combineName.c_str()),
                     "cuModuleGetFunction(" + combineName + ")");
       std::string dqName = st.compiled.name + "_dq";
-      if (!e && st.compiled.backward)
+      if (!e && st.compiled.backward && !st.compiled.backwardTiled)
         e = d.check(d.moduleGetFunction(&entry.dq, entry.module, dqName.c_str()),
                     "cuModuleGetFunction(" + dqName + ")");
+      for (auto [fn, suffix] : {std::pair{&entry.pre, "_pre"}, std::pair{&entry.post, "_post"}}) {
+        std::string name = st.compiled.name + suffix;
+        if (!e && st.compiled.backwardTiled)
+          e = d.check(d.moduleGetFunction(fn, entry.module, name.c_str()),
+                      "cuModuleGetFunction(" + name + ")");
+      }
       if (e) {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
@@ -385,7 +391,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return Status::ok();
     };
     const Tensor &lse = *a.lse;
-    size_t bytes = bytesOf(lse); // workspace:delta: f32, as the LSE
+    // workspace:delta: f32, as the LSE; the tiled backward's workspace:dq
+    // (f32, as dq) after it, 256-byte aligned.
+    size_t deltaBytes = (bytesOf(lse) + 255) / 256 * 256;
+    size_t bytes = workspaceBytes(a, entry.multiprocessors);
     // With the workspace in hand (nothing is written before a launch that
     // fails its size check or its allocation).
     auto launchBoth = [&](CUdeviceptr workspace) -> Status {
@@ -399,22 +408,35 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       // workspace:delta, shaped (and packed) as the LSE.
       memref(Tensor{reinterpret_cast<void *>(workspace), DType::F32, lse.shape, {}},
              varlen && lse.shape.size() == 2);
+      const Tensor &dq = *a.dq;
+      if (st.compiled.backwardTiled) // workspace:dq, shaped (and packed) as dq
+        memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}},
+               varlen && dq.shape.size() == 3);
       std::vector<void *> argPtrs;
       for (int64_t &w : words)
         argPtrs.push_back(&w);
       struct Grid {
         CUfunction fn;
-        int64_t y, z, block;
-      } grids[2] = {{entry.dq, q.h, dqBlocks, st.compiled.blockM},
-                    {entry.main, st.info.headsKV, kvBlocks, st.compiled.blockN}};
+        int64_t y, z, block, shared;
+      };
+      std::vector<Grid> grids;
+      if (st.compiled.backwardTiled)
+        grids = {{entry.pre, q.h, dqBlocks, st.compiled.blockM, 0},
+                 {entry.main, st.info.headsKV, kvBlocks, st.compiled.threads,
+                  st.compiled.sharedBytes},
+                 {entry.post, q.h, dqBlocks, st.compiled.blockM, 0}};
+      else
+        grids = {{entry.dq, q.h, dqBlocks, st.compiled.blockM, 0},
+                 {entry.main, st.info.headsKV, kvBlocks, st.compiled.blockN, 0}};
       for (const Grid &g : grids)
         if (g.z == 0 || batch == 0)
           continue; // an empty grid (no rows): nothing to launch
         else if (llvm::Error e = d.check(d.launchKernel(g.fn, static_cast<unsigned>(batch),
                                                    static_cast<unsigned>(g.y),
                                                    static_cast<unsigned>(g.z),
-                                                   static_cast<unsigned>(g.block), 1, 1, 0,
-                                                   cuStream, argPtrs.data(), nullptr),
+                                                   static_cast<unsigned>(g.block), 1, 1,
+                                                   static_cast<unsigned>(g.shared), cuStream,
+                                                   argPtrs.data(), nullptr),
                                     "cuLaunchKernel"))
           return fail(llvm::toString(std::move(e)));
       return Status::ok();
@@ -473,8 +495,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
 
 size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
-  if (st.compiled.backward && a.lse) // workspace:delta, f32 as the LSE
-    return bytesOf(*a.lse);
+  if (st.compiled.backward && a.lse) // workspace:delta, f32 as the LSE (tiled: and dq's f32)
+    return st.compiled.backwardTiled && a.dq
+               ? (bytesOf(*a.lse) + 255) / 256 * 256 + bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4
+               : bytesOf(*a.lse);
   if (st.compiled.maxSplits <= 0)
     return 0;
   int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);

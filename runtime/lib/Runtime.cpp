@@ -44,7 +44,8 @@ namespace faattn {
 const char *compilerVersion() {
   static const std::string version = "faattn-abi" + std::to_string(kKernelABIVersion) + "-ptx" +
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
-                                     (experimentalE4M3KV() ? "-e4m3kv" : "");
+                                     (experimentalE4M3KV() ? "-e4m3kv" : "") +
+                                     (experimentalBackwardWgmma() ? "-bwdwgmma" : "");
   return version.c_str();
 }
 

@@ -21,7 +21,8 @@ namespace {
 
 /// The memref arguments of the one kernel of `text`, as "name:dtype[shape,...]",
 /// a static extent (KernelArg::staticDims) written "=N".
-std::vector<std::string> argsOf(const std::string &text, bool splitKV = false) {
+std::vector<std::string> argsOf(const std::string &text, bool splitKV = false,
+                                bool backwardTiled = false) {
   llvm::SourceMgr sm;
   std::string diags;
   auto kernels = spec::parseAndCheckText(sm, text, "abi.fa", diags);
@@ -29,7 +30,7 @@ std::vector<std::string> argsOf(const std::string &text, bool splitKV = false) {
   std::vector<std::string> out;
   if (!kernels || kernels->size() != 1)
     return out;
-  for (const KernelArg &a : kernelArgs(kernels->front(), splitKV)) {
+  for (const KernelArg &a : kernelArgs(kernels->front(), splitKV, backwardTiled)) {
     std::string s = a.name + ":" + a.dtype + "[";
     for (size_t i = 0; i < a.shape.size(); ++i) {
       bool isStatic = std::find(a.staticDims.begin(), a.staticDims.end(),
@@ -116,6 +117,9 @@ TEST(KernelABI, ArgumentsOfABackwardKernel) {
   Args gpu = cpu;
   gpu.push_back("workspace:delta:f32[1,=4,total_q]");
   EXPECT_EQ(argsOf(spec, /*workspace=*/true), gpu);
+  // The tiled backward's (the experimental tensor-core build): workspace:dq, f32 as dq, last.
+  gpu.push_back("workspace:dq:f32[1,total_q,=4,=32]");
+  EXPECT_EQ(argsOf(spec, /*workspace=*/true, /*backwardTiled=*/true), gpu);
 }
 
 TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {
@@ -228,6 +232,41 @@ TEST(KernelABI, JsonOfABackwardBuild) {
     edit(bad);
     EXPECT_FALSE(launchSizesValid(bad));
   }
+}
+
+// The tiled backward's build (faattn-backward-tile's grids, the main one on wgmma): the
+// `backward` object names the pre and post entries; the round trip keeps the form.
+TEST(KernelABI, JsonOfATiledBackwardBuild) {
+  KernelABI a;
+  a.name = "b";
+  a.target = "sm_90a";
+  a.blockM = 64;
+  a.blockN = 64;
+  a.threads = 128;
+  a.sharedBytes = 73728;
+  a.mapping = "wgmma";
+  a.schedule = "backward";
+  a.backward = a.backwardTiled = true;
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["backward"]["form"], "tiled");
+  EXPECT_EQ(j["backward"]["pre_entry"], "b_pre");
+  EXPECT_EQ(j["backward"]["post_entry"], "b_post");
+  EXPECT_FALSE(j["backward"].contains("dq_entry"));
+  EXPECT_EQ(j["backward"]["grid"], json::array({"batch", "kv_heads", "ceil(seq_kv / block_n)"}));
+  std::string why;
+  std::optional<KernelABI> back = kernelFromJson(j, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_TRUE(back->backward);
+  EXPECT_TRUE(back->backwardTiled);
+  EXPECT_TRUE(launchSizesValid(*back));
+  // The SIMT build's form is another: its JSON does not read back as tiled.
+  a.backwardTiled = false;
+  back = kernelFromJson(kernelToJson(a), why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_FALSE(back->backwardTiled);
+  // A tiled form with the SIMT entry's field is refused (it describes no kernel).
+  j["backward"]["dq_entry"] = "b_dq";
+  EXPECT_FALSE(kernelFromJson(j, why));
 }
 
 TEST(KernelABI, JsonOfAnotherFormIsRefused) {

@@ -451,6 +451,17 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
   // it; after the forward's own lines). Runtime::compileBackward takes the
   // kernel's name in the spec either way; a compile or launch error is
   // reported and counted, never the end of the run.
+  // Which lowering a kernel got (the suite checks that an experimental one was taken).
+  auto printBuild = [](const std::string &name, const CompiledKernel &c) {
+    llvm::outs() << name << ": build " << c.mapping;
+    if (c.mapping == "wgmma")
+      llvm::outs() << " (" << c.schedule << ", " << c.stages << " stages)";
+    else if (!c.fallback.empty())
+      llvm::outs() << " (" << c.fallback << ")";
+    if (c.backwardTiled)
+      llvm::outs() << " (tiled backward)";
+    llvm::outs() << "\n";
+  };
   auto runBackward = [&](const spec::KernelSpec &b) {
     Result<Kernel> kernel = rt.compileBackward(specText.str(), b.name);
     if (!kernel) {
@@ -458,6 +469,7 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
       fail("kernel '" + b.name + "' (backward): " + kernel.error());
       return;
     }
+    printBuild(b.name + " (backward)", kernel->compiled());
     for (const ref::Shape &shape : shapeList) {
       ++ran;
       if (!runGpuBackwardShape(*driver, *kernel, b, shape, seed * 1000003ull))
@@ -494,14 +506,7 @@ int runGpu(std::vector<spec::KernelSpec> &kernels, llvm::StringRef specText,
       ++failures;
       fail(kernel.error());
     } else {
-      // Which lowering the kernel got (the suite checks that an experimental one was taken).
-      const CompiledKernel &c = kernel->compiled();
-      llvm::outs() << k.name << ": build " << c.mapping;
-      if (c.mapping == "wgmma")
-        llvm::outs() << " (" << c.schedule << ", " << c.stages << " stages)";
-      else if (!c.fallback.empty())
-        llvm::outs() << " (" << c.fallback << ")";
-      llvm::outs() << "\n";
+      printBuild(k.name, kernel->compiled());
       bool first = !cacheDir.empty();
       for (const ref::Shape &shape : shapeList) {
         ++ran;

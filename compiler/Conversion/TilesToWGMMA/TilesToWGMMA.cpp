@@ -100,7 +100,16 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // A split-KV decode function: this pass takes its split grid (a
       // forward over a KV range, partial O and LSE to the workspace), and
       // leaves the combine grid, which has no product, to faattn-tiles-to-gpu.
-      bool split = grids->size() == 2;
+      // faattn-backward-tile's GPU form: its main grid is this pass's
+      // (experimental), the pre and post grids faattn-tiles-to-gpu's.
+      scf::ForallOp mainGrid;
+      for (scf::ForallOp g : *grids)
+        if (auto role = g->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
+            role && role.getValue() == "main")
+          mainGrid = g;
+      if (!mainGrid && grids->front()->hasAttr(FAAttnDialect::getBackwardGridAttrName()))
+        continue; // pre and post left: faattn-tiles-to-gpu's
+      bool split = grids->size() == 2 && !mainGrid;
       auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
       auto skip = [&](StringRef why) {
         fn->setAttr(FAAttnDialect::getWgmmaSkippedAttrName(), StringAttr::get(fn.getContext(), why));
@@ -121,19 +130,17 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                         !pingpong && !split;
       // The tiles' order: heavy first unless the spec asks for L2 sections.
       auto order = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTileOrderAttrName());
-      int64_t sectionTiles = order && order.getValue() == "l2_sections" && !split
+      int64_t sectionTiles = order && order.getValue() == "l2_sections" && !split && !mainGrid
                                  ? hopper::l2SectionTiles(grids->front())
                                  : 0;
-      gpu::GPUFuncOp gfn = outlineGrid(fn, grids->front(), kernelName(fn, grids->front()), gpuModule,
-                                       /*threads=*/0, persistent, sectionTiles);
+      scf::ForallOp grid = mainGrid ? mainGrid : grids->front();
+      gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule,
+                                       /*threads=*/0, persistent && !mainGrid, sectionTiles);
       // faattn-backward-tile's main grid: the backward template (experimental).
-      auto role = grids->front()->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
-      Plan plan;
-      if (role && role.getValue() == "main")
-        plan = backward ? hopper::analyzeBackward(gfn) : Plan();
-      else
-        plan = hopper::analyze(gfn, cooperative, e4m3KV);
-      if (role && !backward)
+      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV)
+                  : backward ? hopper::analyzeBackward(gfn)
+                             : Plan();
+      if (mainGrid && !backward)
         plan.whyNot = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)";
       if (plan.invalid)
         return signalPassFailure();
@@ -206,8 +213,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       } else {
         gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }
-      if (split)
-        grids->front().erase();
+      if (split || (mainGrid && grids->size() > 1))
+        grid.erase();
       else
         fn.erase();
     }

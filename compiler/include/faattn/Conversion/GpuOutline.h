@@ -20,7 +20,9 @@ namespace faattn {
 
 /// The grids of kernel function `fn`, one GPU kernel each: a (batch, head,
 /// q-block) grid, or a split-KV grid (batch, head, q-block, split) and its
-/// combine grid, after a preamble without memory effects (sizes). Empty when
+/// combine grid, or faattn-backward-tile's pre, main and post grids (its
+/// workspace-args form; pre and post alone once the main one is taken),
+/// after a preamble without memory effects (sizes). Empty when
 /// `fn` has no grid; an error (emitted on `fn`) for any other shape.
 mlir::FailureOr<llvm::SmallVector<mlir::scf::ForallOp>> kernelGrids(mlir::func::FuncOp fn);
 
@@ -67,7 +69,8 @@ std::array<mlir::Value, 3> tileCoords(mlir::OpBuilder &b, mlir::Location loc, ml
                                       int64_t sectionTiles);
 
 /// The kernel name of a function's grid: the function's name, or
-/// `<name>_combine` for a split-KV combine grid.
+/// `<name>_combine` for a split-KV combine grid, `<name>_pre` / `<name>_post`
+/// for the backward's (faattn-backward-tile's main grid is `<name>`).
 std::string kernelName(mlir::func::FuncOp fn, mlir::scf::ForallOp grid);
 
 /// Whether `root` holds a KV loop rotated by faattn-overlap-softmax (marked

@@ -68,7 +68,7 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames();
 /// for faattn::emitPTX); up to `stopAfter` when it names one of
 /// gpuLoweringPassNames() (false when it names none).
 bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "",
-                          bool e4m3KV = false);
+                          bool e4m3KV = false, bool backwardWgmma = false);
 
 /// Whether the environment asks for the experimental tensor-core lowering of
 /// e4m3 K/V under a 16-bit Q (FAATTN_EXPERIMENTAL_E4M3_KV=1:
@@ -76,6 +76,13 @@ bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "
 /// once per process; compileForGpu follows it and the runtime's cache key
 /// (compilerVersion) names it.
 bool experimentalE4M3KV();
+
+/// Whether the environment asks for the experimental tensor-core backward
+/// (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1: backward kernels through
+/// faattn-backward-tile's GPU form, its main grid on wgmma, pre and post
+/// SIMT; not yet run on a GPU; docs/BACKWARD.md). Read once per process;
+/// the runtime's cache key names it.
+bool experimentalBackwardWgmma();
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
 void registerGpuDialects(mlir::DialectRegistry &registry);

@@ -101,6 +101,15 @@ struct KernelABI {
   /// dv), on one stream, after the runtime zeroes the param gradients (and,
   /// varlen, dq, dk and dv); both take every argument.
   bool backward = false;
+  /// The tiled backward (faattn-backward-tile's grids; the experimental
+  /// tensor-core build, FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1): entries
+  /// `name`_pre (grid (batch, heads, ceil(max seq_q / blockM)), blockM
+  /// threads: D into workspace:delta, the dQ accumulator workspace:dq
+  /// zeroed), `name` (grid (batch, KV heads, ceil(seq_kv / blockN)),
+  /// `threads` threads and sharedBytes: dK, dV, dQ and the param gradients
+  /// added) and `name`_post (pre's grid: dq from the accumulator), on one
+  /// stream after the runtime zeroes the param gradients (varlen: dq, dk, dv).
+  bool backwardTiled = false;
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
   /// after the other arguments, built at each launch: boxes of swizzle / 2
   /// columns (one swizzled row of 16-bit elements) x blockM rows for q and

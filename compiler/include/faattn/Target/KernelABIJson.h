@@ -22,8 +22,9 @@ struct KernelSpec;
 /// The memref arguments of `k`'s kernel, in order (items 1-4 of
 /// KernelABI.h's list); `workspace`: with the GPU build's workspace
 /// (faattn-split-kv's for a split-KV kernel, workspace:delta for a backward
-/// kernel).
-std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace);
+/// kernel, and workspace:dq after it for the tiled backward: `backwardTiled`).
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace,
+                                  bool backwardTiled = false);
 
 /// faattn-split-kv's workspace arguments (item 4 of KernelABI.h's list) for
 /// a kernel of `headsQ` query heads and V head dim `headDimV`: partial O as

@@ -35,7 +35,22 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
     (tile_param_grad), and a "post" grid converting dQ. The grids carry
     `faattn.backward_grid`, the Q loop `faattn.q_loop`. paged_kv backward
     ops are an error.
+
+    With `workspace-args` (the GPU's form, for faattn-tiles-to-wgmma's
+    experimental `backward`), the delta and the f32 dQ accumulator are two
+    arguments appended to the function (the kernel ABI's `workspace:delta`
+    and `workspace:dq`, the runtime's workspace) instead of allocations, and
+    nothing is zeroed before the grids: the runtime zeroes the param
+    gradients (and under varlen dq, dk and dv) as it does for the SIMT
+    backward.
   }];
+  let options = [
+    Option<"workspaceArgs", "workspace-args", "bool", /*default=*/"false",
+           "The delta and the dQ accumulator as function arguments; no zeroing (the runtime's)">,
+    Option<"block", "block", "int64_t", /*default=*/"0",
+           "Q and KV blocks of this many rows instead of the op's tile (the tensor-core "
+           "backward's 64; 0: the op's)">
+  ];
 }
 
 def FAAttnScoreGrad : Pass<"faattn-score-grad", "::mlir::func::FuncOp"> {

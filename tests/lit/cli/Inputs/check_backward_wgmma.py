@@ -1,0 +1,43 @@
+"""Checks faattn-compile's output directories of backward kernels built with
+FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 (tests/lit/cli/backward-wgmma.test): a backward build is
+the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
+NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq) exactly
+when its head dims are multiples of 16 up to 192 in bf16 or f16 (the rule of the pipeline's
+takesBackwardWgmma), else the SIMT one (NAME_dq). Prints `DIR: N tiled, M SIMT`; exits 1 at
+the first build that breaks the rule."""
+import glob, json, os, sys
+
+for d in sys.argv[1:]:
+    tiled = simt = 0
+    for f in sorted(glob.glob(os.path.join(d, "*.json"))):
+        j = json.load(open(f))
+        k = j if j.get("backward") is not None else j.get("backward_kernel")
+        if not k or k.get("backward") is None:
+            continue
+        name = k["entry"]
+        q = next(p for p in k["params"] if p["name"] == "q")
+        v = next(p for p in k["params"] if p["name"] == "v")
+        dims = (q["shape"][-1], v["shape"][-1])
+        fits = all(x % 16 == 0 and x <= 192 for x in dims) and q["dtype"] in ("bf16", "f16")
+        ptx = open(os.path.join(d, k["ptx"])).read()
+        problems = []
+        if fits:
+            tiled += 1
+            if k["backward"].get("form") != "tiled" or k["mapping"] != "wgmma" or \
+                    k["schedule"] != "backward":
+                problems.append("not the tiled tensor-core build")
+            for entry in (name + "_pre", name, name + "_post"):
+                if f".visible .entry {entry}(" not in ptx:
+                    problems.append(f"no entry {entry}")
+            if [p["name"] for p in k["params"][-2:]] != ["workspace:delta", "workspace:dq"]:
+                problems.append("the workspace is not delta then dq, last")
+            if "wgmma.mma_async" not in ptx:
+                problems.append("no wgmma")
+        else:
+            simt += 1
+            if k["backward"].get("dq_entry") != name + "_dq":
+                problems.append(f"head dims {dims}: not the SIMT build")
+        if problems:
+            print(f"{f}: " + "; ".join(problems))
+            sys.exit(1)
+    print(f"{os.path.basename(d)}: {tiled} tiled, {simt} SIMT")
