@@ -1,5 +1,6 @@
 // RUN: faattn-opt %s -faattn-backward-tile | FileCheck %s
 // RUN: faattn-opt %s -faattn-backward-tile -faattn-tiles-to-linalg | FileCheck %s --check-prefix=CPU
+// RUN: faattn-opt %s -faattn-backward-tile='workspace-args=true block=64' | FileCheck %s --check-prefix=GPU
 
 // GQA (4 query heads, 2 KV heads), a learnable param and a causal mask, at block sizes
 // 64x32 (faattn-score-grad's output: the op with its grad region).
@@ -99,6 +100,22 @@
 // CHECK-NOT:     faattn.tile_param_grad
 // CHECK:       } {faattn.backward_grid = "main", faattn.grid}
 // CHECK:       {faattn.backward_grid = "post", faattn.grid}
+
+// The GPU form (workspace-args, the experimental tensor-core backward's): the delta and the f32
+// dQ accumulator are two arguments after the function's own, nothing is allocated or zeroed
+// (the runtime zeroes the param gradients), and block=64 makes both blocks 64 rows (the op's
+// tile is 64 x 32): the main grid's K blocks and the Q blocks' LSE.
+// GPU-LABEL: func.func @alibi_bwd(
+// GPU-SAME: %[[DELTA:arg11]]: memref<?x4x?xf32>, %[[ACC:arg12]]: memref<?x?x4x32xf32>)
+// GPU-NOT:  linalg.fill
+// GPU-NOT:  memref.alloc
+// GPU:      faattn.tile_store %{{.*}}, %[[DELTA]]
+// GPU:      } {faattn.backward_grid = "pre", faattn.grid}
+// GPU:      faattn.tile_load %arg1{{.*}} -> <64x32xbf16>
+// GPU:      faattn.tile_load %[[DELTA]]{{.*}} -> <64x1xf32>
+// GPU:      faattn.tile_store %{{.*}}, %[[ACC]]{{.*}} {accumulate}
+// GPU:      } {faattn.backward_grid = "main", faattn.grid}
+// GPU:      faattn.tile_load %[[ACC]]
 
 module {
   func.func @alibi_bwd(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?x?x4x32xbf16>, %arg6: memref<?x?x4x32xbf16>, %arg7: memref<?x?x2x32xbf16>, %arg8: memref<?x?x2x32xbf16>, %arg9: memref<4xf32>, %arg10: memref<4xf32>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
