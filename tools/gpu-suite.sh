@@ -31,8 +31,17 @@ done
 [ -d /tmp/faattn-bundle ] && BUNDLE_BIN=/tmp/faattn-bundle || BUNDLE_BIN="$PWD/$BUNDLE/bin"
 export PATH="$BUNDLE_BIN:/usr/local/cuda/bin:$PATH"
 RUN="$BUNDLE_BIN/faattn-run"
+# The C library of the Python package (tools/bundle.sh with BUNDLE_PARTS including python).
+LIB="$BUNDLE_BIN/libfaattn_c.so"
+[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
 nvidia-smi -L | tee "$OUT/device.txt"
 
+# A part's log: its numerics lines join gpu-tests.txt (results.json counts them), and a FAIL or
+# a nonzero exit fails the suite.
+collect() {
+  grep -E " PASS| FAIL|UNWRITTEN" "$1" >> "$OUT/gpu-tests.txt"
+  grep -qE "FAIL|exit=[1-9]" "$1" && status=1
+}
 PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
@@ -228,11 +237,7 @@ done
     done
   done
 } 2>&1 | tee "$OUT/fp8-tests.txt"
-# The numerics lines join gpu-tests.txt too (results.json counts them).
-grep -E " PASS| FAIL|UNWRITTEN" "$OUT/fp8-tests.txt" >> "$OUT/gpu-tests.txt"
-grep -qE "FAIL|exit=[1-9]" "$OUT/fp8-tests.txt" && status=1
-LIB="$BUNDLE_BIN/libfaattn_c.so"
-[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
+collect "$OUT/fp8-tests.txt"
 if [ -f "$LIB" ]; then
   FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 300 python3 bench/fp8_accuracy.py \
     --device cuda --out "$OUT/fp8-accuracy.json" 2>&1 | tee -a "$OUT/fp8-tests.txt"
@@ -268,8 +273,7 @@ done
     done
   done
 } 2>&1 | tee "$OUT/e4m3-kv-tests.txt"
-grep -E " PASS| FAIL|UNWRITTEN" "$OUT/e4m3-kv-tests.txt" >> "$OUT/gpu-tests.txt"
-grep -qE "FAIL|exit=[1-9]" "$OUT/e4m3-kv-tests.txt" && status=1
+collect "$OUT/e4m3-kv-tests.txt"
 # The e4m3 decode beside its bf16 twins (and SDPA) in one run.
 FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-e4m3-kv.json" --parts decode,decode_e4m3 2>&1 | tail -30 | tee -a "$OUT/e4m3-kv-tests.txt"
@@ -277,8 +281,6 @@ FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$
 fi
 if [[ " $PARTS " == *" python "* ]]; then
 echo "== the Python package: pytest on CUDA tensors (tests/python)"
-LIB="$BUNDLE_BIN/libfaattn_c.so"
-[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
 {
   if [ ! -f "$LIB" ]; then
     # Asked for by name: a failure; in the default run, a bundle built without it is skipped.
@@ -320,10 +322,7 @@ done
     done
   done
 } 2>&1 | tee "$OUT/backward-wgmma-tests.txt"
-grep -E " PASS| FAIL|UNWRITTEN" "$OUT/backward-wgmma-tests.txt" >> "$OUT/gpu-tests.txt"
-grep -qE "FAIL|exit=[1-9]" "$OUT/backward-wgmma-tests.txt" && status=1
-LIB="$BUNDLE_BIN/libfaattn_c.so"
-[ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
+collect "$OUT/backward-wgmma-tests.txt"
 if [ -f "$LIB" ]; then
   # The tiled backward against SDPA's backward in one run.
   FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
