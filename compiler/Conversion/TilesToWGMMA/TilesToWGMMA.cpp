@@ -142,6 +142,14 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                              : Plan();
       if (mainGrid && !backward)
         plan.whyNot = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)";
+      // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
+      // main grid has no SIMT lowering: a refusal is an error here, with its
+      // reason (the pipeline sends only kernels takesBackwardWgmma admits).
+      if (mainGrid && backward && !plan.whyNot.empty() && grids->size() > 1) {
+        fn.emitError() << "the tensor-core backward cannot take this kernel: " << plan.whyNot;
+        gfn.erase();
+        return signalPassFailure();
+      }
       if (plan.invalid)
         return signalPassFailure();
       if (!plan.whyNot.empty()) {

@@ -96,8 +96,15 @@ int64_t copyPipelineBytes(const Plan &p) {
 /// into), else O, and the mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t ring = stages * p.bn * (p.d + p.dv);
-  int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.convertsKV() ? ring * 2 : 0) +
-                  (p.persistent ? 8 : 0);
+  int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.persistent ? 8 : 0);
+  if (p.convertsKV()) {
+    // The e4m3 K and V rings and the two converted ones, each placed at a
+    // 1024-byte boundary (ForwardMainloop.cpp): their padding counted.
+    auto padded = [](int64_t b) { return (b + 1023) / 1024 * 1024; };
+    bytes = 1024 + padded(p.bm * p.d * 2) + padded(stages * p.bn * p.d) +
+            padded(stages * p.bn * p.dv) + padded(stages * p.bn * p.d * 2) +
+            padded(stages * p.bn * p.dv * 2) + (p.persistent ? 8 : 0);
+  }
   if (!p.oReusesQ())
     bytes += p.bm * p.dv * 2;
   return bytes + 8 * (1 + (p.rotated ? 4 : 3) * stages) + p.scanBytes;
@@ -411,6 +418,8 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   p.kvElt = p.k.front().getType().getElementType();
   if (!p.elt.isBF16() && !p.elt.isF16())
     return no("element type is not bf16 or f16");
+  if (p.kvElt != p.elt && !p.convertsKV())
+    return no("K and V are neither of Q's type nor e4m3");
   if (p.bm % 64 != 0 || p.bm > 256)
     return no("block_m is not 64, 128, 192 or 256");
   if (p.d % 16 != 0 || p.bn % 16 != 0 || p.dv % 16 != 0 || p.bn > 256 || p.dv > 256)

@@ -36,7 +36,7 @@ struct Plan {
   // out as a 16-bit ring is, which the products read unchanged.
   Type kvElt;
   int64_t swizzleK8 = 0, swizzleV8 = 0;
-  bool convertsKV() const { return kvElt && kvElt != elt; }
+  bool convertsKV() const { return kvElt && isa<Float8E4M3FNType>(kvElt); }
   int64_t kvBytes() const { return convertsKV() ? 1 : 2; }
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
