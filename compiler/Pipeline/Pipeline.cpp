@@ -111,7 +111,7 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
   return true;
 }
 
-void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward) {
+void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwardBlock) {
   // Backward ops (the algorithm passes leave them whole): the score's
   // derivatives, then the blocked backward as tile ops whose Q loops
   // faattn-mask-analysis splits in column order (it leaves the forward's
@@ -121,7 +121,9 @@ void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward) {
   if (naiveBackward) {
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardToLoops());
   } else {
-    pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile());
+    FAAttnBackwardTileOptions tile;
+    tile.block = backwardBlock;
+    pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   }
   pm.nest<func::FuncOp>().addPass(createFAAttnTilesToLinalg());

@@ -122,6 +122,11 @@ cl::opt<bool> backwardNaive(
     cl::desc("--cpu: lower backward kernels with faattn-backward-to-loops (the naive scalar "
              "loops, the reference lowering) instead of faattn-backward-tile"),
     cl::cat(category));
+cl::opt<unsigned> backwardBlock(
+    "backward-block", cl::init(0),
+    cl::desc("--cpu: faattn-backward-tile's Q and KV blocks of this many rows instead of the "
+             "kernel's tile (64: the experimental tensor-core backward's tiling)"),
+    cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
 cl::opt<bool> uniformLengths(
@@ -640,7 +645,7 @@ int runMain(int argc, char **argv) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
     mlir::PassManager pm(&ctx);
     addAlgorithmPasses(pm);
-    addCpuLoweringPasses(pm, backwardNaive);
+    addCpuLoweringPasses(pm, backwardNaive, backwardBlock);
     if (mlir::failed(pm.run(*module))) {
       ++failures;
       fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");

@@ -56,7 +56,10 @@ bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options
 /// faattn-backward-to-loops, the reference lowering, instead),
 /// faattn-tiles-to-linalg, one-shot bufferization, deallocation, loops, and
 /// conversion to the LLVM dialect.
-void addCpuLoweringPasses(mlir::OpPassManager &pm, bool naiveBackward = false);
+/// `backwardBlock` > 0: faattn-backward-tile's blocks of that many rows
+/// (the tensor-core backward's 64, checked on the CPU).
+void addCpuLoweringPasses(mlir::OpPassManager &pm, bool naiveBackward = false,
+                          int64_t backwardBlock = 0);
 
 /// The GPU lowering passes faattn's own, in order (the upstream conversions
 /// run between them): the names --stop-after takes after the algorithm's.
