@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "RuntimeTestSupport.h"
 
+#include <algorithm>
 #include <dlfcn.h>
 
 namespace faattn::runtime_test {
@@ -282,6 +283,47 @@ TEST_F(RuntimeBackward, AReplacementCompilerMustReturnABackwardBuild) {
   EXPECT_EQ(k.error(), "kernel 'train': the compiler returned a forward build for a backward "
                        "kernel");
   EXPECT_TRUE(fake.compile(kTrain)) << "the forward itself is fine";
+}
+
+// The tiled backward's build (the experimental tensor-core one: entries _pre, the kernel and
+// _post; workspace:dq after workspace:delta), as a compiler returns it: kept through the disk
+// cache, and its workspace is the delta (256-byte aligned) plus an f32 dQ accumulator.
+TEST_F(RuntimeBackward, ATiledBuildKeepsItsFormAndSizesItsWorkspace) {
+  CompiledKernel tiled = backward().compiled();
+  tiled.backwardTiled = true;
+  tiled.mapping = "wgmma";
+  tiled.schedule = "backward";
+  tiled.threads = 128;
+  tiled.sharedBytes = 73728;
+  auto dq = std::find_if(tiled.args.begin(), tiled.args.end(),
+                         [](const KernelArg &a) { return a.name == "dq"; });
+  ASSERT_NE(dq, tiled.args.end());
+  tiled.args.push_back({"workspace:dq", "f32", dq->shape, dq->staticDims});
+  std::string dir = freshDir("backward-tiled");
+  auto withCompiler = [&] {
+    RuntimeOptions o;
+    o.cacheDir = dir;
+    o.compiler = [tiled](const std::string &, const std::string &) -> Result<CompiledKernel> {
+      return tiled;
+    };
+    return o;
+  };
+  Runtime first(withCompiler());
+  auto k = first.compileBackward(kTrain);
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_TRUE(k->compiled().backwardTiled);
+  EXPECT_TRUE(k->validate(backwardArgs()));
+  // delta: 2 x 8 x 100 f32 (6400 bytes, a multiple of 256), then dq's 2 x 100 x 8 x 64 in f32.
+  EXPECT_EQ(k->workspaceBytes(backwardArgs(), 132), size_t(6400 + 2 * 100 * 8 * 64 * 4));
+  // A second process reads it from the disk cache, form and all.
+  RuntimeOptions reader;
+  reader.cacheDir = dir;
+  Runtime second(reader);
+  auto again = second.compileBackward(kTrain);
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_EQ(second.stats().diskHits, 1);
+  EXPECT_TRUE(again->compiled().backwardTiled);
+  EXPECT_EQ(again->compiled().args.back().name, "workspace:dq");
 }
 
 } // namespace
