@@ -287,6 +287,17 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
                    x = flowing(b, loc, a[0], x);
                    return inElt.isF32() ? x : arith::TruncFOp::create(b, loc, inElt, x);
                  });
+  // The param gradients here, while S and dS' are fresh (a tensor-core lowering
+  // need not keep them live across the three products that follow).
+  auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
+  if (!yield.getDparams().empty()) {
+    ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
+    auto pg = TileParamGradOp::create(b, loc, b.getF32FloatAttr(scale), sRaw, dSPrime, b32, h32,
+                                      row32, col32, seqQ32, seqKV32, op.getParams(),
+                                      op.getParamGrads(), b.getDenseI64ArrayAttr(learnable));
+    IRMapping none;
+    op.getGrad().cloneInto(&pg.getRegion(), none);
+  }
   Value pLow = convert(p, inElt);
 
   auto addInto = [&](Value acc, Value x) {
@@ -301,16 +312,6 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
       dK, TileDotOp::create(b, loc, tile(bn, dqk, f32), dS, q, b.getUnitAttr(), UnitAttr()));
   Value dQ = TileDotOp::create(b, loc, tile(bm, dqk, f32), dS, k, UnitAttr(), UnitAttr());
   store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
-
-  auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
-  if (!yield.getDparams().empty()) {
-    ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
-    auto pg = TileParamGradOp::create(b, loc, b.getF32FloatAttr(scale), sRaw, dSPrime, b32, h32,
-                                      row32, col32, seqQ32, seqKV32, op.getParams(),
-                                      op.getParamGrads(), b.getDenseI64ArrayAttr(learnable));
-    IRMapping none;
-    op.getGrad().cloneInto(&pg.getRegion(), none);
-  }
   return {dKNew, dVNew};
 }
 

@@ -48,6 +48,8 @@
 // CHECK:               %[[DP:.*]] = faattn.tile_dot %[[DOI]], %[[V]] {transpose_rhs}
 // CHECK:               %[[DSP:.*]] = faattn.tile_map %[[P]], %[[DP]], %[[DI]]
 // CHECK:               %[[DS:.*]] = faattn.tile_map %[[P]], %[[DSP]], %[[SG]]#1 {{.*}} -> <64x32xbf16>
+// The param gradients while S and dS' are fresh (before the three products that follow).
+// CHECK:               faattn.tile_param_grad %[[S]], %[[DSP]] {{.*}} grads(%[[DSLOPES]] : memref<4xf32>) {requires_grad = array<i64: 0>, scale = 0.176776692 : f32}
 // CHECK:               %[[PLO:.*]] = faattn.tile_map %[[P]] {{.*}} -> <64x32xbf16>
 // CHECK:               %[[PV:.*]] = faattn.tile_dot %[[PLO]], %[[DOI]] {transpose_lhs} : <64x32xbf16>, <64x32xbf16> -> <32x32xf32>
 // CHECK:               faattn.tile_map %{{.*}}, %[[PV]]
@@ -55,7 +57,6 @@
 // CHECK:               faattn.tile_map %{{.*}}, %[[DSQ]]
 // CHECK:               %[[DQ:.*]] = faattn.tile_dot %[[DS]], %[[K]] : <64x32xbf16>, <32x32xbf16> -> <64x32xf32>
 // CHECK:               faattn.tile_store %[[DQ]], %[[ACC]]{{.*}} {accumulate}
-// CHECK:               faattn.tile_param_grad %[[S]], %[[DSP]] {{.*}} grads(%[[DSLOPES]] : memref<4xf32>) {requires_grad = array<i64: 0>, scale = 0.176776692 : f32}
 // CHECK:           } {faattn.q_loop}
 // dK and dV in the inputs' type, into the KV head's rows.
 // CHECK:         %[[DKO:.*]] = faattn.tile_map %[[HEADS]]#0 {{.*}} -> <32x32xbf16>
@@ -71,18 +72,18 @@
 // CHECK:       } {faattn.backward_grid = "post", faattn.grid}
 // CHECK-NOT:   faattn.attention
 
-// On the CPU the transposed product reads its left operand as (k, m), the accumulate
-// store adds to memory, the score and its derivative come from one linalg.generic,
-// the param gradient is a loop nest of read-add-writes.
+// On the CPU the transposed product reads its left operand as (k, m), the score and its
+// derivative come from one linalg.generic, the param gradient is a loop nest of
+// read-add-writes, and the accumulate store adds to memory.
 // CPU:       affine_map<(d0, d1, d2) -> (d2, d0)>
 // CPU-LABEL: func.func @alibi_bwd(
 // CPU:       linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]} ins(%{{.*}} : tensor<64x32xf32>) outs(%{{.*}}, %{{.*}} : tensor<64x32xf32>, tensor<64x32xf32>)
-// CPU:       memref.load %{{.*}} : memref<?x?x4x32xf32>
-// CPU-NEXT:  arith.addf
-// CPU-NEXT:  memref.store %{{.*}} : memref<?x?x4x32xf32>
 // CPU:       %[[OLD:.*]] = memref.load %arg10[%{{.*}}] : memref<4xf32>
 // CPU-NEXT:  %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f32
 // CPU-NEXT:  memref.store %[[NEW]], %arg10[%{{.*}}] : memref<4xf32>
+// CPU:       memref.load %{{.*}} : memref<?x?x4x32xf32>
+// CPU-NEXT:  arith.addf
+// CPU-NEXT:  memref.store %{{.*}} : memref<?x?x4x32xf32>
 // CPU-NOT:   faattn.tile
 
 // varlen without a mask: each grid reads its sequence's rows from cu_seqlens, the rows
