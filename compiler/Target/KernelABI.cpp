@@ -35,6 +35,8 @@ bool launchSizesValid(const KernelABI &a) {
     return false;
   if (a.backward && (a.persistent || a.maxSplits != 0 || a.tmaBlockN != 0 || a.blockN < 1))
     return false;
+  if (a.backwardTiled && (!a.backward || a.threads < 1)) // its main entry's own block size
+    return false;
   return a.blockM >= 1 && a.blockM <= 1024 && a.headGroup >= 1 &&
          a.blockM % a.headGroup == 0 && a.threads >= 0 &&
          a.threads <= kSM90a.maxThreadsPerBlock && a.sharedBytes >= 0 &&

@@ -259,6 +259,10 @@ TEST(KernelABI, JsonOfATiledBackwardBuild) {
   EXPECT_TRUE(back->backward);
   EXPECT_TRUE(back->backwardTiled);
   EXPECT_TRUE(launchSizesValid(*back));
+  // Its main entry has a block size of its own: 0 threads is not one.
+  KernelABI noThreads = a;
+  noThreads.threads = 0;
+  EXPECT_FALSE(launchSizesValid(noThreads));
   // The SIMT build's form is another: its JSON does not read back as tiled.
   a.backwardTiled = false;
   back = kernelFromJson(kernelToJson(a), why);

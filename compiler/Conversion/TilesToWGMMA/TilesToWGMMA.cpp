@@ -162,11 +162,13 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // The last q-blocks first: under a causal mask they have the most KV
       // blocks, and starting them first shortens the grid's tail (L2
       // sections and the persistent tile loop order the tiles themselves).
+      // The backward's main grid counts KV blocks, whose first ones have the
+      // most Q blocks under a causal mask: heavy first as they come.
       gfn->setAttr(FAAttnDialect::getTileOrderAttrName(),
                    StringAttr::get(gfn.getContext(),
                                    sectionTiles > 0 ? "l2_sections" : "heavy_first"));
       gfn.walk([&](gpu::BlockIdOp id) {
-        if (id.getDimension() != gpu::Dimension::z || sectionTiles > 0 || persistent)
+        if (id.getDimension() != gpu::Dimension::z || sectionTiles > 0 || persistent || mainGrid)
           return;
         OpBuilder rb(id);
         rb.setInsertionPointAfter(id);

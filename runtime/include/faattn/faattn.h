@@ -181,9 +181,11 @@ public:
   /// GPU with `multiprocessors` SMs (1 for other kernels): args.splits when
   /// set, else the cost model's choice (Launch.cpp). Validated args.
   int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
-  /// Split-KV kernels: the bytes of the workspace launch() needs for `args`
-  /// on a GPU with `multiprocessors` SMs (f32 partial O and LSE of every
-  /// split); 0 for other kernels (and when the size overflows). Validated args.
+  /// The bytes of the workspace launch() needs for `args` on a GPU with
+  /// `multiprocessors` SMs: split-KV kernels' f32 partial O and LSE of every
+  /// split; a backward's delta (f32, as the LSE), and for the tiled backward
+  /// (backwardTiled) the f32 dQ accumulator after it, 256-byte aligned; 0
+  /// for other kernels (and when the size overflows). Validated args.
   size_t workspaceBytes(const LaunchArgs &args, int multiprocessors) const;
 
   struct State;
