@@ -236,8 +236,6 @@ void registerGpuDialects(DialectRegistry &registry) {
   registerPTXTranslations(registry);
 }
 
-namespace {
-
 /// Whether the experimental tensor-core backward takes `k`
 /// (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1): a backward kernel for sm_90a in
 /// bf16 / f16 whose head dims are multiples of 16 (wgmma's k-step) that fit
@@ -249,6 +247,8 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
          k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 &&
          fits(k.headDimQK) && fits(k.headDimV);
 }
+
+namespace {
 
 /// One build of `k`: the algorithm passes (faattn-tune's long-kv when
 /// `longKV`), the GPU lowering and the NVPTX backend. `afterAlgorithm`, when

@@ -440,7 +440,14 @@ int run(int argc, char **argv) {
       faattn::AlgorithmOptions gpu;
       gpu.splitKVWorkspaceArgs = true;
       faattn::addAlgorithmPasses(pm, gpu);
-      faattn::addGpuLoweringPasses(pm, stopAfter);
+      // The experimental lowerings as compileForGpu takes them (the
+      // tensor-core backward when every backward kernel here qualifies).
+      bool backwardWgmma = llvm::any_of(kernels, [](const spec::KernelSpec &k) {
+        return faattn::takesBackwardWgmma(k);
+      }) && llvm::all_of(kernels, [](const spec::KernelSpec &k) {
+        return k.mode != spec::Mode::Backward || faattn::takesBackwardWgmma(k);
+      });
+      faattn::addGpuLoweringPasses(pm, stopAfter, faattn::experimentalE4M3KV(), backwardWgmma);
     } else if (stopAfter != "frontend") {
       faattn::addAlgorithmPasses(pm, {stopAfter});
     }

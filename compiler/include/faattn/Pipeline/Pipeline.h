@@ -87,6 +87,11 @@ bool experimentalE4M3KV();
 /// the runtime's cache key names it.
 bool experimentalBackwardWgmma();
 
+/// Whether compileForGpu builds backward kernel `k` as the experimental
+/// tensor-core backward: experimentalBackwardWgmma(), and `k` a bf16 / f16
+/// sm_90a backward kernel whose head dims are multiples of 16 up to 192.
+bool takesBackwardWgmma(const spec::KernelSpec &k);
+
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
 void registerGpuDialects(mlir::DialectRegistry &registry);
 
