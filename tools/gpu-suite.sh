@@ -36,6 +36,18 @@ LIB="$BUNDLE_BIN/libfaattn_c.so"
 [ -f "$LIB" ] || LIB="$PWD/$BUNDLE/lib/libfaattn_c.so"
 nvidia-smi -L | tee "$OUT/device.txt"
 
+# The random specs of tests/cpu/gen_random_specs.py (as CI runs them on the CPU) of KIND
+# (hopper, e4m3, backward) for each SEED, in /tmp/faattn-random-KIND-SEED.fa; the
+# generator is deterministic, so a file another part wrote is kept.
+random_specs() {
+  local kind=$1 count=20 seed
+  [ "$kind" = e4m3 ] && count=12
+  shift
+  for seed in "$@"; do
+    [ -f "/tmp/faattn-random-$kind-$seed.fa" ] ||
+      python3 tests/cpu/gen_random_specs.py "$seed" "$count" "$kind" > "/tmp/faattn-random-$kind-$seed.fa"
+  done
+}
 # A part's log: its numerics lines join gpu-tests.txt (results.json counts them), and a FAIL or
 # a nonzero exit fails the suite.
 collect() {
@@ -94,8 +106,8 @@ for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-v
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 # The random backward specs CI runs on the CPU (tests/cpu/run-random.sh), on the GPU.
+random_specs backward 1 2 3 4
 for seed in 1 2 3 4; do
-  python3 tests/cpu/gen_random_specs.py "$seed" 20 backward > "/tmp/faattn-random-backward-$seed.fa"
   timeout 300 "$RUN" --gpu "/tmp/faattn-random-backward-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 \
     --shape b=1,seq_q=70,seq_kv=33 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -106,14 +118,10 @@ echo "== GPU numerics: the lit variant specs and random specs (tests/cpu/gen_ran
 for seed in 1 2 3 4 5 6 7 8; do
   python3 tests/cpu/gen_random_specs.py "$seed" 20 > "/tmp/faattn-random-$seed.fa"
 done
-# Random kernels of the tensor-core path (wgmma + TMA) too.
-for seed in 1 2 3 4; do
-  python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
-done
-# And random e4m3 kernels with dequantization factors (e4m3 inputs, or an e4m3 KV cache).
-for seed in 1 2; do
-  python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
-done
+# Random kernels of the tensor-core path (wgmma + TMA) too, and random e4m3 kernels with
+# dequantization factors (e4m3 inputs, or an e4m3 KV cache).
+random_specs hopper 1 2 3 4
+random_specs e4m3 1 2
 for spec in tests/lit/cpu/masks.fa tests/lit/cpu/variants.fa tests/lit/cpu/decode.fa \
     tests/lit/cpu/hopper.fa /tmp/faattn-random-*.fa; do
   timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=77,seq_kv=161 \
@@ -125,10 +133,7 @@ fi
 if [[ " $PARTS " == *" overlap "* ]]; then
 echo "== GPU numerics: overlap = softmax (faattn-overlap-softmax's rotated loops) wherever it applies"
 mkdir -p /tmp/faattn-overlap
-for seed in 1 2 3 4; do
-  [ -f "/tmp/faattn-random-hopper-$seed.fa" ] ||
-    python3 tests/cpu/gen_random_specs.py "$seed" 20 hopper > "/tmp/faattn-random-hopper-$seed.fa"
-done
+random_specs hopper 1 2 3 4
 for spec in specs/*.fa tests/lit/cpu/variants.fa tests/lit/cpu/hopper.fa tests/lit/cpu/head-dims.fa \
     /tmp/faattn-random-hopper-*.fa; do
   ov=/tmp/faattn-overlap/$(basename "$spec")
@@ -213,10 +218,7 @@ done
 fi
 if [[ " $PARTS " == *" fp8 "* ]]; then
 echo "== e4m3 with dequantization factors, and the e4m3 KV cache (docs/FP8.md)"
-for seed in 1 2; do
-  [ -f "/tmp/faattn-random-e4m3-$seed.fa" ] ||
-    python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
-done
+random_specs e4m3 1 2
 {
   for spec in specs/fp8-forward.fa specs/decode-paged.fa /tmp/faattn-random-e4m3-*.fa; do
     timeout 300 "$RUN" --gpu "$spec" --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1,seq_kv=4097 \
@@ -249,10 +251,7 @@ fi
 fi
 if [[ " $PARTS " == *" e4m3-kv "* ]]; then
 echo "== experimental: e4m3 K/V on the tensor cores (FAATTN_EXPERIMENTAL_E4M3_KV=1; docs/FP8.md)"
-for seed in 1 2; do
-  [ -f "/tmp/faattn-random-e4m3-$seed.fa" ] ||
-    python3 tests/cpu/gen_random_specs.py "$seed" 12 e4m3 > "/tmp/faattn-random-e4m3-$seed.fa"
-done
+random_specs e4m3 1 2
 {
   export FAATTN_EXPERIMENTAL_E4M3_KV=1
   # Numerics at odd lengths (the random files' kernels with e4m3 Q stay SIMT: the build line
@@ -301,10 +300,7 @@ python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
 fi
 if [[ " $PARTS " == *" backward-wgmma "* ]]; then
 echo "== experimental: the backward on the tensor cores (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1; docs/BACKWARD.md)"
-for seed in 1 2; do
-  [ -f "/tmp/faattn-random-backward-$seed.fa" ] ||
-    python3 tests/cpu/gen_random_specs.py "$seed" 20 backward > "/tmp/faattn-random-backward-$seed.fa"
-done
+random_specs backward 1 2
 {
   export FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1
   # The build line says which kernels took the tiled build (head dims multiples of 16 up to 192).

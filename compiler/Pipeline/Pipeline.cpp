@@ -154,19 +154,19 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames() {
   return names;
 }
 
+/// Whether environment variable `name` is "1".
+static bool envFlag(const char *name) {
+  const char *env = std::getenv(name);
+  return env && llvm::StringRef(env) == "1";
+}
+
 bool experimentalE4M3KV() {
-  static const bool on = [] {
-    const char *env = std::getenv("FAATTN_EXPERIMENTAL_E4M3_KV");
-    return env && llvm::StringRef(env) == "1";
-  }();
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_E4M3_KV");
   return on;
 }
 
 bool experimentalBackwardWgmma() {
-  static const bool on = [] {
-    const char *env = std::getenv("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA");
-    return env && llvm::StringRef(env) == "1";
-  }();
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA");
   return on;
 }
 

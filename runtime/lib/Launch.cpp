@@ -130,6 +130,10 @@ Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a, bool
   return out;
 }
 
+/// The backward's workspace:delta (f32, shaped as the LSE) rounded up to 256
+/// bytes: where the tiled backward's dQ accumulator starts.
+static size_t alignedDeltaBytes(const Tensor &lse) { return (bytesOf(lse) + 255) / 256 * 256; }
+
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
   if (Status s = validateLaunch(*state, a, &paramTensors, false); !s)
@@ -393,7 +397,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     const Tensor &lse = *a.lse;
     // workspace:delta: f32, as the LSE; the tiled backward's workspace:dq
     // (f32, as dq) after it, 256-byte aligned.
-    size_t deltaBytes = (bytesOf(lse) + 255) / 256 * 256;
+    size_t deltaBytes = alignedDeltaBytes(lse);
     size_t bytes = workspaceBytes(a, entry.multiprocessors);
     // With the workspace in hand (nothing is written before a launch that
     // fails its size check or its allocation).
@@ -497,7 +501,7 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
   if (st.compiled.backward && a.lse) // workspace:delta, f32 as the LSE (tiled: and dq's f32)
     return st.compiled.backwardTiled && a.dq
-               ? (bytesOf(*a.lse) + 255) / 256 * 256 + bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4
+               ? alignedDeltaBytes(*a.lse) + bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4
                : bytesOf(*a.lse);
   if (st.compiled.maxSplits <= 0)
     return 0;

@@ -30,7 +30,8 @@
 //   onto dV's fragments);
 //   dS^T to shared memory, fence, barrier; dK += dS^T Q (SS);
 //   dQ_i = dS K (RS: dS's fragments as A), atomically added per element
-//   into the f32 accumulator; the param gradients' atomic adds.
+//   into the f32 accumulator (the accumulate tile_store, Epilogue.cpp's
+//   convertStore); the param gradients' atomic adds.
 // The block scans of the mask analysis (column order) run as loops that
 // every thread evaluates (they are short: one step a Q block).
 //
@@ -289,25 +290,11 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   return success();
 }
 
-LogicalResult WgmmaLowering::convertStoreAccumulate(OpBuilder &b, TileStoreOp store) {
-  Location loc = store.getLoc();
-  TileType t = store.getValue().getType();
-  Value v = frag.lookup(store.getValue());
-  if (!v || t.getShape()[1] == 1 || !t.getElementType().isF32())
-    return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
-  for (int64_t i = 0; i < elems(t); ++i) {
-    RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
-    Value col = colOf(b, i);
-    ifThen(b, loc, at.inside, [&](OpBuilder &b) {
-      memref::AtomicRMWOp::create(
-          b, loc, arith::AtomicRMWKind::addf, vector::ExtractOp::create(b, loc, v, i),
-          store.getMem(),
-          tileMemIndices(store.getMem().getType(), store.getLayout(), at.batch, at.head, at.row,
-                         col));
-    });
-  }
-  toErase.push_back(store);
-  return success();
+std::pair<Value, Value> WgmmaLowering::gradIndices(OpBuilder &b, Value row0, Value col0,
+                                                   TileType t, int64_t i) {
+  Location loc = fn.getLoc();
+  return {arith::AddIOp::create(b, loc, row0, i32(b, rowOf(b, t, i))),
+          arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)))};
 }
 
 LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) {
@@ -317,8 +304,7 @@ LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) 
     return op.emitOpError() << "on an M x 1 tile has no wgmma lowering";
   SmallVector<Value> score, dscore;
   for (int64_t i = 0; i < elems(t); ++i) {
-    Value q = arith::AddIOp::create(b, loc, op.getRow0(), i32(b, rowOf(b, t, i)));
-    Value kv = arith::AddIOp::create(b, loc, op.getCol0(), i32(b, colOf(b, i)));
+    auto [q, kv] = gradIndices(b, op.getRow0(), op.getCol0(), t, i);
     auto [s, ds] = emitScoreGradElement(b, op, q, kv, element(b, op.getInput(), t, i, false));
     score.push_back(s);
     dscore.push_back(ds);
@@ -330,7 +316,6 @@ LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) 
 }
 
 LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) {
-  Location loc = op.getLoc();
   TileType t = op.getInput().getType();
   if (t.getShape()[1] == 1)
     return op.emitOpError() << "on an M x 1 tile has no wgmma lowering";
@@ -339,8 +324,7 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
                                 indices);
   };
   for (int64_t i = 0; i < elems(t); ++i) {
-    Value q = arith::AddIOp::create(b, loc, op.getRow0(), i32(b, rowOf(b, t, i)));
-    Value kv = arith::AddIOp::create(b, loc, op.getCol0(), i32(b, colOf(b, i)));
+    auto [q, kv] = gradIndices(b, op.getRow0(), op.getCol0(), t, i);
     emitParamGradElement(b, op, q, kv, element(b, op.getInput(), t, i, false),
                          element(b, op.getWeight(), op.getWeight().getType(), i, false),
                          atomicAdd);

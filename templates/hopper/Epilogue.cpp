@@ -83,15 +83,20 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
   if (!v)
     return store.emitOpError() << "stores a tile with no fragments";
   bool column = t.getShape()[1] == 1;
+  if (store.getAccumulate() && (column || !t.getElementType().isF32()))
+    return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
       Value col = column ? cIdx(b, 0) : colOf(b, i);
       ifThen(b, loc, at.inside, [&](OpBuilder &b) {
-        memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, v, i),
-                                store.getMem(),
-                                tileMemIndices(store.getMem().getType(), store.getLayout(),
-                                               at.batch, at.head, at.row, col));
+        Value x = vector::ExtractOp::create(b, loc, v, i);
+        SmallVector<Value> idx = tileMemIndices(store.getMem().getType(), store.getLayout(),
+                                                at.batch, at.head, at.row, col);
+        if (store.getAccumulate()) // the backward's dQ: an atomic add
+          memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, x, store.getMem(), idx);
+        else
+          memref::StoreOp::create(b, loc, x, store.getMem(), idx);
       });
     }
   };

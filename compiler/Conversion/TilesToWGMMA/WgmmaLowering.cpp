@@ -71,9 +71,7 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
            : tma      ? convertLoadTma(b, load)
                       : convertLoad(b, load);
   if (auto store = dyn_cast<TileStoreOp>(op))
-    return store.getAccumulate() ? convertStoreAccumulate(b, store)
-           : store == p.oStore   ? convertStoreTma(b, store)
-                                 : convertStore(b, store);
+    return store == p.oStore ? convertStoreTma(b, store) : convertStore(b, store);
   if (auto splat = dyn_cast<TileSplatOp>(op)) {
     // In the tile's element type (faattn-overlap-softmax's P = 0 is bf16/f16).
     Type elt = splat.getType().getElementType();

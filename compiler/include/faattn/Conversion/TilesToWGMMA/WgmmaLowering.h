@@ -221,8 +221,10 @@ private:
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory); dQ = dS K (RS).
   LogicalResult convertDotBackward(OpBuilder &b, TileDotOp dot);
-  /// dQ's f32 accumulator: an atomic add per fragment element.
-  LogicalResult convertStoreAccumulate(OpBuilder &b, TileStoreOp store);
+  /// (q_idx, kv_idx) (i32) of fragment element i of a tile_score_grad /
+  /// tile_param_grad input of type t at (row0, col0).
+  std::pair<Value, Value> gradIndices(OpBuilder &b, Value row0, Value col0, TileType t,
+                                      int64_t i);
   LogicalResult convertScoreGrad(OpBuilder &b, TileScoreGradOp op);
   LogicalResult convertParamGrad(OpBuilder &b, TileParamGradOp op);
   /// A block scan (or a range reduction in one) as a loop every thread runs.
@@ -253,6 +255,8 @@ private:
   LogicalResult convertTileLoop();
   /// O (M x N) or LSE (M x 1) from the fragments; rows outside the sequence
   /// are not written. Each LSE row is written by the quad's first thread.
+  /// An accumulate store (the backward's dQ, f32 M x N) adds each element
+  /// atomically instead.
   LogicalResult convertStore(OpBuilder &b, TileStoreOp store);
   /// O through shared memory: each warpgroup writes its rows (pairs of
   /// elements, swizzled like V's TMA boxes: p.swizzleV) over its own rows of
