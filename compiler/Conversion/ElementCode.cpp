@@ -13,6 +13,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <limits>
 #include <optional>
@@ -345,7 +346,9 @@ std::pair<SmallVector<Value>, Value> gradRegionArgs(OpBuilder &b, Op op, Value q
 std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, Value q, Value kv,
                                              Value x) {
   Location loc = op.getLoc();
-  auto [args, inside] = gradRegionArgs(b, op, q, kv, x);
+  SmallVector<Value> args;
+  Value inside;
+  std::tie(args, inside) = gradRegionArgs(b, op, q, kv, x);
   auto ifOp = scf::IfOp::create(
       b, loc, inside,
       [&](OpBuilder &b, Location loc) {
@@ -363,29 +366,111 @@ std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, V
   return {ifOp.getResult(0), ifOp.getResult(1)};
 }
 
-void emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value x, Value w,
-                          function_ref<void(OpBuilder &, Value, ValueRange, Value)> add) {
+SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op) {
+  auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+  Block &body = op.getRegion().front();
+  // The region's arguments that vary over a tile: the score, q_idx, kv_idx.
+  auto varies = [&](BlockArgument a) {
+    return a.getOwner() == &body && (a.getArgNumber() == 0 || a.getArgNumber() == 3 ||
+                                     a.getArgNumber() == 4);
+  };
+  SmallVector<bool> invariant;
+  for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
+    // Walk the index values' definitions: invariant when they reach no
+    // varying argument through ops defined everywhere (no loads: they are
+    // evaluated outside the region's in-range guard).
+    SmallVector<Value> work(yield.getIndicesOf(e).begin(), yield.getIndicesOf(e).end());
+    bool ok = true;
+    while (ok && !work.empty()) {
+      Value v = work.pop_back_val();
+      if (auto a = dyn_cast<BlockArgument>(v)) {
+        ok = !varies(a);
+        continue;
+      }
+      Operation *def = v.getDefiningOp();
+      ok = definedEverywhere(*def);
+      llvm::append_range(work, def->getOperands());
+    }
+    invariant.push_back(ok);
+  }
+  return invariant;
+}
+
+SmallVector<Value> emitParamGradIndices(OpBuilder &b, TileParamGradOp op, unsigned e) {
+  auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+  Block &body = op.getRegion().front();
+  // The region's arguments but the varying ones (the slice reads none).
+  IRMapping map;
+  map.map(body.getArgument(1), op.getBatch());
+  map.map(body.getArgument(2), op.getHead());
+  map.map(body.getArgument(5), op.getSeqQ());
+  map.map(body.getArgument(6), op.getSeqKv());
+  map.map(body.getArguments().drop_front(1 + AttentionOp::kNumIndexArgs), op.getParams());
+  // The slice of the indices, cloned in the region's order.
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> work(yield.getIndicesOf(e).begin(), yield.getIndicesOf(e).end());
+  while (!work.empty())
+    if (Operation *def = work.pop_back_val().getDefiningOp(); def && slice.insert(def))
+      llvm::append_range(work, def->getOperands());
+  for (Operation &o : body.without_terminator())
+    if (slice.contains(&o))
+      b.clone(o, map);
+  SmallVector<Value> idx;
+  for (Value i : yield.getIndicesOf(e))
+    idx.push_back(map.lookupOrDefault(i));
+  return idx;
+}
+
+SmallVector<Value>
+emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value x, Value w,
+                     function_ref<void(OpBuilder &, Value, ValueRange, Value)> add,
+                     ArrayRef<bool> summed) {
   Location loc = op.getLoc();
   auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
   if (yield.getDparams().empty())
-    return;
+    return {};
   auto [args, inside] = gradRegionArgs(b, op, q, kv, x);
   Value flows = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, w,
                                       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
   ArrayRef<int64_t> learnable = op.getRequiresGrad();
-  scf::IfOp::create(b, loc, arith::AndIOp::create(b, loc, inside, flows),
-                    [&](OpBuilder &b, Location loc) {
-                      IRMapping m = inlineRegionBody(b, op.getRegion(), args);
-                      for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
-                        Value grad = op.getGrads()[gradBufferIndex(yield, learnable, e)];
-                        SmallVector<Value> idx;
-                        for (Value i : yield.getIndicesOf(e))
-                          idx.push_back(m.lookupOrDefault(i));
-                        Value d = m.lookupOrDefault(yield.getDparams()[e]);
-                        add(b, grad, idx, arith::MulFOp::create(b, loc, w, d));
-                      }
-                      scf::YieldOp::create(b, loc);
-                    });
+  auto isSummed = [&](unsigned e) { return e < summed.size() && summed[e]; };
+  SmallVector<Type> resultTypes;
+  for (unsigned e = 0; e < yield.getDparams().size(); ++e)
+    if (isSummed(e))
+      resultTypes.push_back(b.getF32Type());
+  auto ifOp = scf::IfOp::create(
+      b, loc, resultTypes, arith::AndIOp::create(b, loc, inside, flows),
+      /*addThenBlock=*/true, /*addElseBlock=*/!resultTypes.empty());
+  {
+    // The then block's yield is written below (erasing the one the builder
+    // may have added for no results).
+    Block *thenBlock = ifOp.thenBlock();
+    if (!thenBlock->empty())
+      thenBlock->back().erase();
+    OpBuilder tb = OpBuilder::atBlockEnd(thenBlock);
+    IRMapping m = inlineRegionBody(tb, op.getRegion(), args);
+    SmallVector<Value> parts;
+    for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
+      Value d = m.lookupOrDefault(yield.getDparams()[e]);
+      Value contribution = arith::MulFOp::create(tb, loc, w, d);
+      if (isSummed(e)) {
+        parts.push_back(contribution);
+        continue;
+      }
+      Value grad = op.getGrads()[gradBufferIndex(yield, learnable, e)];
+      SmallVector<Value> idx;
+      for (Value i : yield.getIndicesOf(e))
+        idx.push_back(m.lookupOrDefault(i));
+      add(tb, grad, idx, contribution);
+    }
+    scf::YieldOp::create(tb, loc, parts);
+  }
+  if (!resultTypes.empty()) {
+    OpBuilder eb = ifOp.getElseBodyBuilder();
+    Value zero = arith::ConstantOp::create(eb, loc, eb.getF32FloatAttr(0));
+    scf::YieldOp::create(eb, loc, SmallVector<Value>(resultTypes.size(), zero));
+  }
+  return SmallVector<Value>(ifOp.getResults());
 }
 
 } // namespace faattn

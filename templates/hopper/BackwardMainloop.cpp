@@ -31,7 +31,9 @@
 //   dS^T to shared memory, fence, barrier; dK += dS^T Q (SS);
 //   dQ_i = dS K (RS: dS's fragments as A), atomically added per element
 //   into the f32 accumulator (the accumulate tile_store, Epilogue.cpp's
-//   convertStore); the param gradients' atomic adds.
+//   convertStore); the param gradients: atomic adds per element, or for a
+//   param element the whole tile shares (slopes[h], a scalar) one per warp
+//   after a sum over the thread's elements and the warp's shuffles.
 // The block scans of the mask analysis (column order) run as loops that
 // every thread evaluates (they are short: one step a Q block).
 //
@@ -316,6 +318,7 @@ LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) 
 }
 
 LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) {
+  Location loc = op.getLoc();
   TileType t = op.getInput().getType();
   if (t.getShape()[1] == 1)
     return op.emitOpError() << "on an M x 1 tile has no wgmma lowering";
@@ -323,11 +326,49 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
     memref::AtomicRMWOp::create(b, b.getUnknownLoc(), arith::AtomicRMWKind::addf, value, buffer,
                                 indices);
   };
+  // Entries whose param element is the same for the whole tile (slopes[h],
+  // a scalar) are summed: over this thread's elements, then over the warp
+  // (shuffles), and added by lane 0, one atomic a warp instead of one an
+  // element, all on one address. Other entries add per element.
+  SmallVector<bool> summed = tileInvariantParamEntries(op);
+  SmallVector<Value> sums;
   for (int64_t i = 0; i < elems(t); ++i) {
     auto [q, kv] = gradIndices(b, op.getRow0(), op.getCol0(), t, i);
-    emitParamGradElement(b, op, q, kv, element(b, op.getInput(), t, i, false),
-                         element(b, op.getWeight(), op.getWeight().getType(), i, false),
-                         atomicAdd);
+    SmallVector<Value> parts = emitParamGradElement(
+        b, op, q, kv, element(b, op.getInput(), t, i, false),
+        element(b, op.getWeight(), op.getWeight().getType(), i, false), atomicAdd, summed);
+    if (sums.empty())
+      sums = parts;
+    else
+      for (auto [sum, part] : llvm::zip(sums, parts))
+        sum = arith::AddFOp::create(b, loc, sum, part);
+  }
+  if (!sums.empty()) {
+    auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+    Value lane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        arith::RemUIOp::create(b, loc, tid, cIdx(b, 32)), cIdx(b, 0));
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    unsigned k = 0;
+    for (unsigned e = 0; e < summed.size(); ++e) {
+      if (!summed[e])
+        continue;
+      Value sum = sums[k++];
+      for (int64_t offset : {16, 8, 4, 2, 1})
+        sum = arith::AddFOp::create(b, loc, sum,
+                                    gpu::ShuffleOp::create(b, loc, sum, c32(b, offset), c32(b, 32),
+                                                           gpu::ShuffleMode::XOR)
+                                        .getShuffleResult());
+      // A sum of 0 adds nothing (as no element flowing): its indices are
+      // then not used. NaN is not 0, and propagates.
+      Value adds = arith::AndIOp::create(
+          b, loc, lane0, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, sum, zero));
+      scf::IfOp::create(b, loc, adds, [&](OpBuilder &b, Location loc) {
+        Value grad =
+            op.getGrads()[gradBufferIndex(yield, op.getRequiresGrad(), e)];
+        atomicAdd(b, grad, emitParamGradIndices(b, op, e), sum);
+        scf::YieldOp::create(b, loc);
+      });
+    }
   }
   toErase.push_back(op);
   return success();

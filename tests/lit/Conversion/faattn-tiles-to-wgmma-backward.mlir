@@ -75,12 +75,27 @@
 // CHECK:     memref.store %{{.*}}, %arg7[
 // CHECK:     memref.store %{{.*}}, %arg8[
 
-// The learnable slopes: each element's d score'/d slope times dS', atomically added into
-// the gradient (the weight's 0 adds nothing).
+// The learnable slopes: each element's d score'/d slope times dS' (0 where the weight is 0
+// or the element is out of range). slopes[h] is the same element for the whole tile, so the
+// 32 elements of a thread are summed, the sum is reduced over the warp (five xor shuffles),
+// and lane 0 adds it once, when it is not 0: no per-element atomics on one address.
 // ALIBI-LABEL: gpu.func @alibi_bwd(
 // ALIBI: scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
 // ALIBI: memref.atomic_rmw addf %{{.*}}, %arg12[
-// ALIBI: memref.atomic_rmw addf %{{.*}}, %arg10[%{{.*}}] : (f32, memref<2xf32>) -> f32
+// ALIBI-COUNT-32: scf.if %{{.*}} -> (f32) {
+// ALIBI-NOT: memref.atomic_rmw
+// ALIBI: gpu.shuffle  xor %{{.*}}, %c16_i32
+// ALIBI-NOT: memref.atomic_rmw
+// ALIBI: gpu.shuffle  xor %{{.*}}, %c1_i32
+// ALIBI-NEXT: %[[SUM:.*]] = arith.addf
+// ALIBI-NEXT: %[[NZ:.*]] = arith.cmpf une, %[[SUM]]
+// ALIBI-NEXT: %[[ADD:.*]] = arith.andi %{{.*}}, %[[NZ]] : i1
+// ALIBI-NEXT: scf.if %[[ADD]] {
+// ALIBI-NEXT: arith.index_cast
+// ALIBI-NEXT: memref.atomic_rmw addf %[[SUM]], %arg10[%{{.*}}] : (f32, memref<2xf32>) -> f32
+// ALIBI-NEXT: }
+// ALIBI-NEXT: scf.yield
+// ALIBI-NEXT: } {faattn.q_loop
 
 module {
   func.func @b(%arg0: memref<?x?x4x64xbf16>, %arg1: memref<?x?x2x64xbf16>, %arg2: memref<?x?x2x64xbf16>, %arg3: memref<?x?x4x64xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?x?x4x64xbf16>, %arg6: memref<?x?x4x64xbf16>, %arg7: memref<?x?x2x64xbf16>, %arg8: memref<?x?x2x64xbf16>, %delta: memref<?x4x?xf32>, %dq_acc: memref<?x?x4x64xf32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.spec_hash = "e88b7c1bfea124e4bb4c6de28bd65a9d68cdde42731afad1624af9e6e86cae9b", faattn.target = "sm_90a"} {

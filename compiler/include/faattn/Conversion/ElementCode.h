@@ -114,11 +114,27 @@ std::pair<mlir::Value, mlir::Value> emitScoreGradElement(mlir::OpBuilder &b, Til
 /// tile_param_grad at (q, kv) of input x and weight w: when (q, kv) is in
 /// range and w != 0, the grad region at scale * x, then for each of its
 /// param entries `add(grad buffer, indices, w * d score'/d p[idx])` (a
-/// read-modify-write on the CPU, an atomic add on the GPU).
-void emitParamGradElement(
+/// read-modify-write on the CPU, an atomic add on the GPU). The entries
+/// marked in `summed` (tileInvariantParamEntries') are not added: their
+/// contributions are returned instead, in entry order (0 where the element
+/// is out of range or w == 0), for the caller to sum and add once.
+llvm::SmallVector<mlir::Value> emitParamGradElement(
     mlir::OpBuilder &b, TileParamGradOp op, mlir::Value q, mlir::Value kv, mlir::Value x,
     mlir::Value w,
-    llvm::function_ref<void(mlir::OpBuilder &, mlir::Value, mlir::ValueRange, mlir::Value)> add);
+    llvm::function_ref<void(mlir::OpBuilder &, mlir::Value, mlir::ValueRange, mlir::Value)> add,
+    llvm::ArrayRef<bool> summed = {});
+
+/// For each entry of tile_param_grad's grad region: whether its indices are
+/// the same for every element of the op's tile (computed from b, h, the
+/// lengths, constants and params by ops defined everywhere, without the
+/// score, q_idx or kv_idx: slopes[h], a scalar temperature). A lowering may
+/// sum such an entry's contributions over the tile and add them once.
+llvm::SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op);
+
+/// The indices of a tile-invariant entry `e`, computed at b's insertion
+/// point (the slice of the region that computes them, cloned).
+llvm::SmallVector<mlir::Value> emitParamGradIndices(mlir::OpBuilder &b, TileParamGradOp op,
+                                                    unsigned e);
 
 } // namespace faattn
 
