@@ -92,7 +92,9 @@ LogicalResult WgmmaLowering::runBackward() {
       want(dot.getRhs(), false);
       return;
     }
-    want(dot.getRhs(), true);
+    // A B whose reduction runs over its rows is read MN-major from its
+    // direct buffer (mnMajorDescriptor).
+    want(dot.getRhs(), false);
     if (dot.getTransposeLhs())
       want(dot.getLhs(), true);
   };
@@ -124,6 +126,17 @@ Value WgmmaLowering::canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, in
   // elements), SBO (kdim / 8) * 128 (the next 8 rows); k-step k (16
   // elements) two core matrices on.
   return descriptor(b, address(b, at + k * 256, Value()), 128, (kdim / 8) * 128, 0);
+}
+
+Value WgmmaLowering::mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols) {
+  // The direct (K-major) buffer of a rows x cols tile as an MN-major B whose
+  // reduction runs over the rows: a core matrix's 8 rows of 16 bytes are 8
+  // reduction elements of 8 N columns, as the no-swizzle MN-major layout
+  // wants. There SBO is the stride between core matrices along N (128: the
+  // next 8 columns) and LBO along the reduction ((cols / 8) * 128: the next
+  // 8 rows); k-step k (16 rows) is two row blocks on.
+  return descriptor(b, address(b, at + k * 2 * (cols / 8) * 128, Value()), (cols / 8) * 128, 128,
+                    0);
 }
 
 LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) {
@@ -263,12 +276,15 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
   OperandTile a = operandTiles.lookup(dot.getLhs()), bt = operandTiles.lookup(dot.getRhs());
-  int64_t bAt = dot.getTransposeRhs() ? bt.direct : bt.transposed;
+  // B: K-major (S, dP: reduction over its columns) or MN-major (dV, dK, dQ:
+  // over its rows, n = its columns), both from its direct buffer.
+  bool mnMajorB = !dot.getTransposeRhs();
   for (int64_t k = 0; k < kdim / 16; ++k) {
-    Value descB = canonicalDescriptor(b, bAt, k, kdim);
+    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct, k, n)
+                           : canonicalDescriptor(b, bt.direct, k, kdim);
     bool onto = k > 0 || add;
     if (!ss) { // dQ = dS K: A from registers
-      acc = wgmmaRS(b, acc, packA(b, aFrag, k), descB, n, onto, /*transposeB=*/false);
+      acc = wgmmaRS(b, acc, packA(b, aFrag, k), descB, n, onto, /*transposeB=*/mnMajorB);
       continue;
     }
     Value descA =
@@ -277,7 +293,8 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
         b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
         wgType, NVVM::WGMMATypes::f32, onto ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
         NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
-        NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
+        mnMajorB ? NVVM::MMALayout::row : NVVM::MMALayout::col,
+        /*satfinite=*/NVVM::MMAIntOverflowAttr());
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);

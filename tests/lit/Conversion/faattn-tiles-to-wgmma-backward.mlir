@@ -13,21 +13,22 @@
 // OFF: func.func @b(
 // OFF-SAME: faattn.wgmma_skipped = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)"
 
-// One warpgroup; nine 8 KiB buffers (64 x 64 bf16): K and K^T, V; per Q block Q and Q^T, dO
-// and dO^T, P^T and dS^T, shared by the mask analysis' three Q loops (73728 bytes).
+// One warpgroup; six 8 KiB buffers (64 x 64 bf16): K, V; per Q block Q, dO, P^T and dS^T,
+// shared by the mask analysis' three Q loops (49152 bytes). A B whose reduction runs over its
+// rows (K in dQ = dS K, dO in dV, Q in dK) is read MN-major from its one buffer.
 // CHECK-LABEL: gpu.func @b(
 // CHECK-SAME: faattn.block_m = 64 : i64
-// CHECK-SAME: faattn.dynamic_shared_bytes = 73728 : i64
+// CHECK-SAME: faattn.dynamic_shared_bytes = 49152 : i64
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.schedule = "backward"
 // CHECK-SAME: faattn.threads = 128 : i64
 // CHECK-SAME: faattn.tma_skipped = "the backward's blocks are copied by the threads"
-// K: 512 chunks of 8 over 128 threads, each stored as a core-matrix row and, transposed,
-// as 8 elements (dQ = dS K reads K with the keys as the reduction). V: as it is only.
+// K, then V: 512 chunks of 8 over 128 threads, each stored as a core-matrix row (16 bytes),
+// no element stores.
 // CHECK:     gpu.barrier
 // CHECK:     scf.for %{{.*}} = %thread_id_x to %c512 step %c128
-// CHECK:       vector.store %{{.*}}, %view[%{{.*}}] {alignment = 16 : i64} : memref<36864xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
-// CHECK-COUNT-8: memref.store %{{.*}}, %view[%{{.*}}] : memref<36864xbf16, #gpu.address_space<workgroup>>
+// CHECK:       vector.store %{{.*}}, %view[%{{.*}}] {alignment = 16 : i64} : memref<24576xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK-NOT:   memref.store
 // CHECK:     nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK:     gpu.barrier
 // CHECK:     scf.for %{{.*}} = %thread_id_x to %c512{{.*}} step %c128
@@ -55,19 +56,27 @@
 // CHECK:       nvvm.wgmma.mma_async {{.*}} D[<f32>, <zero>]
 // P^T to shared memory (32 elements a thread), visible; dV += P^T dO onto dV's fragments
 // (every k-step accumulates).
-// CHECK-COUNT-32: memref.store %{{.*}}, %view[%{{.*}}] : memref<36864xbf16
+// dO is B MN-major: its layout `row` (the transpose-B bit), and its descriptor's fields LBO
+// 1024 (the next 8 rows of a 64-column buffer: (64 / 8) * 128 bytes) and SBO 128 (the next 8
+// columns): (1024 >> 4) << 16 | (128 >> 4) << 32 = 34363932672 (a K-major B's, LBO 128 and
+// SBO 1024, would be 274878431232).
+// CHECK-COUNT-32: memref.store %{{.*}}, %view[%{{.*}}] : memref<24576xbf16
 // CHECK:       nvvm.fence.proxy
 // CHECK-NEXT:  gpu.barrier
 // CHECK:       llvm.insertvalue
 // CHECK:       nvvm.wgmma.fence.aligned
-// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>]
+// CHECK:       %[[F:.*]] = arith.constant 34363932672 : i64
+// CHECK-NEXT:  %[[DB:.*]] = arith.ori %{{.*}}, %[[F]] : i64
+// CHECK:       nvvm.wgmma.mma_async %{{.*}}, %[[DB]], %{{.*}}, <m = 64, n = 64, k = 16>
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 // dS^T likewise, then dK += dS^T Q.
-// CHECK-COUNT-32: memref.store %{{.*}}, %view[%{{.*}}] : memref<36864xbf16
+// CHECK-COUNT-32: memref.store %{{.*}}, %view[%{{.*}}] : memref<24576xbf16
 // CHECK:       nvvm.fence.proxy
-// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>]
-// dQ = dS K: A from dS's registers (4 k-steps of the RS form), then one atomic add per
-// fragment element into the f32 accumulator.
-// CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
+// dQ = dS K: A from dS's registers (4 k-steps of the RS form, K MN-major: the last
+// immediate, transpose-B, is 1), then one atomic add per fragment element into the f32
+// accumulator.
+// CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}} p, 1, 1, 1;
 // CHECK:       memref.atomic_rmw addf %{{.*}}, %arg10[
 // CHECK:     } {faattn.q_loop = "masked"}
 // dK and dV (bf16) from the fragments into the KV head's rows.

@@ -215,11 +215,12 @@ private:
 
   LogicalResult runBackward();
   /// K, V (once) and Q, dO (each Q block, with faattn-backward-tile's row
-  /// zeroing map applied in the copy) into their direct and/or transposed
-  /// buffers (operandTiles); an M x 1 block (LSE, D) into fragments.
+  /// zeroing map applied in the copy) into their direct buffers
+  /// (operandTiles); an M x 1 block (LSE, D) into fragments.
   LogicalResult convertLoadBackward(OpBuilder &b, TileLoadOp load);
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
-  /// fragments written transposed to shared memory); dQ = dS K (RS).
+  /// fragments written transposed to shared memory, B MN-major); dQ = dS K
+  /// (RS, B MN-major).
   LogicalResult convertDotBackward(OpBuilder &b, TileDotOp dot);
   /// (q_idx, kv_idx) (i32) of fragment element i of a tile_score_grad /
   /// tile_param_grad input of type t at (row0, col0).
@@ -232,8 +233,13 @@ private:
   /// The descriptor of k-step k of a canonical K-major tile at byte `at`
   /// with `kdim` reduction elements a row (LBO 128, SBO kdim / 8 * 128).
   Value canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim);
+  /// The descriptor of k-step k of the same buffer (a rows x cols tile) read
+  /// as an MN-major B, its reduction over the rows (LBO cols / 8 * 128, SBO
+  /// 128; the product's transpose-B bit set).
+  Value mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols);
   /// A tile's byte offsets in shared memory: as it is (rows x cols,
-  /// K-major over its columns) and transposed (cols x rows); -1: none.
+  /// K-major over its columns; also read MN-major) and transposed (cols x
+  /// rows: P^T and dS^T, written from fragments); -1: none.
   struct OperandTile {
     int64_t direct = -1, transposed = -1;
   };
