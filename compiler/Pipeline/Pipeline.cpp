@@ -165,8 +165,8 @@ bool experimentalE4M3KV() {
   return on;
 }
 
-bool experimentalBackwardWgmma() {
-  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA");
+bool simtBackwardForced() {
+  static const bool on = envFlag("FAATTN_BACKWARD_SIMT");
   return on;
 }
 
@@ -236,14 +236,13 @@ void registerGpuDialects(DialectRegistry &registry) {
   registerPTXTranslations(registry);
 }
 
-/// Whether the experimental tensor-core backward takes `k`
-/// (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1): a backward kernel for sm_90a in
-/// bf16 / f16 whose head dims are multiples of 16 (wgmma's k-step) that fit
-/// its nine 64-row buffers in shared memory (up to 192). Others keep the
-/// SIMT backward.
+/// Whether the tensor-core backward takes `k` (unless FAATTN_BACKWARD_SIMT=1):
+/// a backward kernel for sm_90a in bf16 / f16 whose head dims are multiples
+/// of 16 (wgmma's k-step) up to 192 (its six 64-row buffers and its
+/// registers). Others keep the SIMT backward.
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
   auto fits = [](int64_t d) { return d % 16 == 0 && d <= 192; };
-  return experimentalBackwardWgmma() && k.mode == spec::Mode::Backward &&
+  return !simtBackwardForced() && k.mode == spec::Mode::Backward &&
          k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 &&
          fits(k.headDimQK) && fits(k.headDimV);
 }

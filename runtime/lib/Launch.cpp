@@ -189,9 +189,12 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         d.moduleUnload(entry.module);
         return fail(llvm::toString(std::move(e)));
       }
-      // More than the default (48 KB) of dynamic shared memory is an opt-in
-      // per function.
-      if (!e && st.compiled.sharedBytes > kSM90a.defaultSharedBytesPerBlock)
+      // More than the default (48 KB) of shared memory is an opt-in per
+      // function. The limit counts static shared memory too, and MLIR's
+      // lowering of gpu.dynamic_shared_memory declares one static byte, so a
+      // kernel of exactly 48 KB dynamic needs it as well: set whenever the
+      // kernel uses dynamic shared memory (harmless below the default).
+      if (!e && st.compiled.sharedBytes > 0)
         e = d.check(d.funcSetAttribute(entry.main,
                                        CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                        static_cast<int>(st.compiled.sharedBytes)),

@@ -1,9 +1,9 @@
 //===- BackwardMainloop.cpp - template: the backward's main grid on wgmma --===//
 //
 // faattn-backward-tile's main grid (FA2's backward in column order) on the
-// sm_90a tensor cores. Experimental: faattn-tiles-to-wgmma takes it only
-// with its `backward` option, and it has not run on a GPU yet
-// (docs/BACKWARD.md). Built by WgmmaLowering::runBackward over the grid's
+// sm_90a tensor cores: faattn-tiles-to-wgmma takes it with its `backward`
+// option, which the GPU pipeline sets for every backward kernel it admits
+// (takesBackwardWgmma; docs/BACKWARD.md). Built by WgmmaLowering::runBackward over the grid's
 // tile ops; the walk, elementwise code and loops are WgmmaLowering.cpp's.
 //
 // Warp roles. One warpgroup (128 threads) per CTA: a CTA owns 64 keys of

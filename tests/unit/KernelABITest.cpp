@@ -117,7 +117,7 @@ TEST(KernelABI, ArgumentsOfABackwardKernel) {
   Args gpu = cpu;
   gpu.push_back("workspace:delta:f32[1,=4,total_q]");
   EXPECT_EQ(argsOf(spec, /*workspace=*/true), gpu);
-  // The tiled backward's (the experimental tensor-core build): workspace:dq, f32 as dq, last.
+  // The tiled backward's (the tensor-core build): workspace:dq, f32 as dq, last.
   gpu.push_back("workspace:dq:f32[1,total_q,=4,=32]");
   EXPECT_EQ(argsOf(spec, /*workspace=*/true, /*backwardTiled=*/true), gpu);
 }

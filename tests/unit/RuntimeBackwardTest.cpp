@@ -64,7 +64,8 @@ TEST_F(RuntimeBackward, ValidArgumentsPassInTheABIOrder) {
   auto tensors = k.argTensors(a);
   ASSERT_TRUE(tensors) << tensors.error();
   // kernelArgs' order: q k v out lse dout dq dk dv, the params, the gradients (then the
-  // GPU build's workspace, which the runtime allocates: not a tensor of the args).
+  // GPU build's workspace, which the runtime allocates: not a tensor of the args; the
+  // tensor-core backward's is the delta and the f32 dQ accumulator).
   std::vector<const Tensor *> want = {&a.q,      &a.k,  &a.v,  &a.out, &*a.lse,
                                       &*a.dout,  &*a.dq, &*a.dk, &*a.dv};
   // The params in the spec's (sorted) order: bias, slopes.
@@ -77,7 +78,8 @@ TEST_F(RuntimeBackward, ValidArgumentsPassInTheABIOrder) {
     names.push_back(arg.name);
   EXPECT_EQ(names, (std::vector<std::string>{"q", "k", "v", "out", "lse", "dout", "dq", "dk",
                                              "dv", "param:bias", "param:slopes",
-                                             "grad:slopes", "workspace:delta"}));
+                                             "grad:slopes", "workspace:delta",
+                                             "workspace:dq"}));
 }
 
 TEST_F(RuntimeBackward, EveryErrorHasItsMessage) {
@@ -221,13 +223,17 @@ TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
             "share memory with another tensor)");
   EXPECT_EQ(k.argTensors(host, false).error(),
             "launch of kernel 'train': tensor 'q' must be bf16, got f32");
-  // Its GPU build: faattn-backward-to-gpu's two entries, the ABI's workspace:delta last.
-  EXPECT_EQ(k.compiled().mapping, "simt");
+  // Its GPU build: the tensor-core backward (head dim 64, bf16): entries train_pre, train
+  // (the main grid on wgmma) and train_post; the workspace is the delta (2 x 8 x 100 f32,
+  // 6400 bytes, a multiple of 256) then the f32 dQ accumulator (2 x 100 x 8 x 64).
+  EXPECT_EQ(k.compiled().mapping, "wgmma");
   EXPECT_TRUE(k.compiled().backward);
-  EXPECT_NE(k.compiled().ptx.find(".entry train_dq("), std::string::npos);
+  EXPECT_TRUE(k.compiled().backwardTiled);
+  EXPECT_NE(k.compiled().ptx.find(".entry train_pre("), std::string::npos);
   EXPECT_NE(k.compiled().ptx.find(".entry train("), std::string::npos);
-  EXPECT_EQ(k.compiled().args.back().name, "workspace:delta");
-  EXPECT_EQ(k.workspaceBytes(backwardArgs(), 132), size_t(2 * 8 * 100 * 4));
+  EXPECT_NE(k.compiled().ptx.find(".entry train_post("), std::string::npos);
+  EXPECT_EQ(k.compiled().args.back().name, "workspace:dq");
+  EXPECT_EQ(k.workspaceBytes(backwardArgs(), 132), size_t(6400 + 2 * 100 * 8 * 64 * 4));
 }
 
 TEST_F(RuntimeBackward, Varlen) {
@@ -285,7 +291,7 @@ TEST_F(RuntimeBackward, AReplacementCompilerMustReturnABackwardBuild) {
   EXPECT_TRUE(fake.compile(kTrain)) << "the forward itself is fine";
 }
 
-// The tiled backward's build (the experimental tensor-core one: entries _pre, the kernel and
+// The tiled backward's build (the tensor-core one: entries _pre, the kernel and
 // _post; workspace:dq after workspace:delta), as a compiler returns it: kept through the disk
 // cache, and its workspace is the delta (256-byte aligned) plus an f32 dQ accumulator.
 TEST_F(RuntimeBackward, ATiledBuildKeepsItsFormAndSizesItsWorkspace) {

@@ -440,8 +440,8 @@ int run(int argc, char **argv) {
       faattn::AlgorithmOptions gpu;
       gpu.splitKVWorkspaceArgs = true;
       faattn::addAlgorithmPasses(pm, gpu);
-      // The experimental lowerings as compileForGpu takes them (the
-      // tensor-core backward when every backward kernel here qualifies).
+      // The lowerings as compileForGpu takes them (the tensor-core backward
+      // when every backward kernel here qualifies, the experimental e4m3 K/V).
       bool backwardWgmma = llvm::any_of(kernels, [](const spec::KernelSpec &k) {
         return faattn::takesBackwardWgmma(k);
       }) && llvm::all_of(kernels, [](const spec::KernelSpec &k) {

@@ -101,7 +101,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // forward over a KV range, partial O and LSE to the workspace), and
       // leaves the combine grid, which has no product, to faattn-tiles-to-gpu.
       // faattn-backward-tile's GPU form: its main grid is this pass's
-      // (experimental), the pre and post grids faattn-tiles-to-gpu's.
+      // (with the `backward` option), the pre and post grids faattn-tiles-to-gpu's.
       scf::ForallOp mainGrid;
       for (scf::ForallOp g : *grids)
         if (auto role = g->getAttrOfType<StringAttr>(FAAttnDialect::getBackwardGridAttrName());
@@ -136,12 +136,12 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       scf::ForallOp grid = mainGrid ? mainGrid : grids->front();
       gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule,
                                        /*threads=*/0, persistent && !mainGrid, sectionTiles);
-      // faattn-backward-tile's main grid: the backward template (experimental).
+      // faattn-backward-tile's main grid: the backward template.
       Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV)
                   : backward ? hopper::analyzeBackward(gfn)
                              : Plan();
       if (mainGrid && !backward)
-        plan.whyNot = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)";
+        plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
       // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
       // main grid has no SIMT lowering: a refusal is an error here, with its
       // reason (the pipeline sends only kernels takesBackwardWgmma admits).

@@ -1,4 +1,4 @@
-// faattn-tiles-to-wgmma with `backward` (experimental; not yet run on a GPU) on faattn-backward-
+// faattn-tiles-to-wgmma with `backward` (the GPU pipeline's option for backward kernels) on faattn-backward-
 // tile's main grid, the one grid of its function with the delta and the dQ accumulator as
 // arguments (what the GPU pipeline will hand it; here made from faattn-backward-tile's CPU form
 // by hand: the pre / post grids, the allocs and the fills taken out), at 64 x 64 tiles:
@@ -11,7 +11,7 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
 
 // OFF: func.func @b(
-// OFF-SAME: faattn.wgmma_skipped = "the backward on wgmma is experimental (faattn-tiles-to-wgmma backward=true)"
+// OFF-SAME: faattn.wgmma_skipped = "the backward's main grid needs faattn-tiles-to-wgmma's backward option"
 
 // One warpgroup; six 8 KiB buffers (64 x 64 bf16): K, V; per Q block Q, dO, P^T and dS^T,
 // shared by the mask analysis' three Q loops (49152 bytes). A B whose reduction runs over its

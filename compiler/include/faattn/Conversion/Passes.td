@@ -129,18 +129,19 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     laid out as a 16-bit one, and the products read that; the kernel's
     `faattn.tma_swizzle` then lists q, k, v and out's swizzles.
 
-    With `backward` (experimental, off by default: not yet run on a GPU), a
-    function whose one grid is faattn-backward-tile's main grid (`faattn.
-    backward_grid = "main"`, its workspace among the arguments) is lowered by
-    templates/hopper/BackwardMainloop.cpp: one warpgroup, bm = bn = 64, the
-    five products on wgmma (schedule "backward").
+    With `backward` (the GPU pipeline sets it for the backward kernels it
+    builds on the tensor cores), a function whose one grid is faattn-
+    backward-tile's main grid (`faattn.backward_grid = "main"`, its workspace
+    among the arguments) is lowered by templates/hopper/BackwardMainloop.cpp:
+    one warpgroup, bm = bn = 64, the five products on wgmma (schedule
+    "backward").
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
            "Take e4m3 K/V under a 16-bit Q on the TMA pipeline, converted in shared memory "
            "(experimental)">,
     Option<"backward", "backward", "bool", /*default=*/"false",
-           "Lower faattn-backward-tile's main grid on wgmma (experimental)">
+           "Lower faattn-backward-tile's main grid on wgmma">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

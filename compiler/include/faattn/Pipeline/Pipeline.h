@@ -80,16 +80,16 @@ bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "
 /// (compilerVersion) names it.
 bool experimentalE4M3KV();
 
-/// Whether the environment asks for the experimental tensor-core backward
-/// (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1: backward kernels through
-/// faattn-backward-tile's GPU form, its main grid on wgmma, pre and post
-/// SIMT; not yet run on a GPU; docs/BACKWARD.md). Read once per process;
-/// the runtime's cache key names it.
-bool experimentalBackwardWgmma();
+/// Whether the environment asks for the SIMT backward for every backward
+/// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
+/// of the tensor-core backward, for comparison; docs/BACKWARD.md). Read once
+/// per process; the runtime's cache key names it.
+bool simtBackwardForced();
 
-/// Whether compileForGpu builds backward kernel `k` as the experimental
-/// tensor-core backward: experimentalBackwardWgmma(), and `k` a bf16 / f16
-/// sm_90a backward kernel whose head dims are multiples of 16 up to 192.
+/// Whether compileForGpu builds backward kernel `k` as the tensor-core
+/// backward (faattn-backward-tile's GPU form, its main grid on wgmma, pre
+/// and post SIMT): not simtBackwardForced(), and `k` a bf16 / f16 sm_90a
+/// backward kernel whose head dims are multiples of 16 up to 192.
 bool takesBackwardWgmma(const spec::KernelSpec &k);
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).

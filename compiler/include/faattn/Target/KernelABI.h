@@ -101,8 +101,8 @@ struct KernelABI {
   /// dv), on one stream, after the runtime zeroes the param gradients (and,
   /// varlen, dq, dk and dv); both take every argument.
   bool backward = false;
-  /// The tiled backward (faattn-backward-tile's grids; the experimental
-  /// tensor-core build, FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1): entries
+  /// The tiled backward (faattn-backward-tile's grids; the tensor-core
+  /// build, unless FAATTN_BACKWARD_SIMT=1): entries
   /// `name`_pre (grid (batch, heads, ceil(max seq_q / blockM)), blockM
   /// threads: D into workspace:delta, the dQ accumulator workspace:dq
   /// zeroed), `name` (grid (batch, KV heads, ceil(seq_kv / blockN)),

@@ -1,5 +1,4 @@
-"""Checks faattn-compile's output directories of backward kernels built with
-FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 (tests/lit/cli/backward-wgmma.test): a backward build is
+"""Checks faattn-compile's output directories of backward kernels (tests/lit/cli/backward-wgmma.test): a backward build is
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
 NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq) exactly
 when its head dims are multiples of 16 up to 192 in bf16 or f16 (the rule of the pipeline's

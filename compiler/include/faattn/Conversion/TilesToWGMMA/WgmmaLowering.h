@@ -209,9 +209,10 @@ private:
   static TileMapOp rescaleOf(TileDotOp dot);
 
   // ---- templates/hopper/BackwardMainloop.cpp ----
-  // The backward's main grid (faattn-backward-tile's; experimental, Plan::
-  // backward): one warpgroup, Q/dO blocks copied by the threads, the five
-  // products on wgmma from the canonical K-major layout.
+  // The backward's main grid (faattn-backward-tile's; Plan::backward): one
+  // warpgroup, Q/dO blocks copied by the threads, the five products on wgmma
+  // from the canonical layout without swizzle (K-major, or MN-major for a B
+  // whose reduction runs over its rows).
 
   LogicalResult runBackward();
   /// K, V (once) and Q, dO (each Q block, with faattn-backward-tile's row
