@@ -88,7 +88,7 @@ except OSError:
                             text=True).stdout.strip()
 # Which backward faattn built: the experimental tiled one on the tensor cores
 # (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 in the environment the library compiles in) or SIMT.
-lowering = "tiled-wgmma" if os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_WGMMA") == "1" else "simt"
+lowering = "simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "tiled-wgmma"
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,
            "rows": rows},
