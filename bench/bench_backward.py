@@ -3,10 +3,10 @@
 Times the backward alone (dq, dk, dv from a saved forward: `out.backward(dout)`, the grads
 reset between calls, triton.testing.do_bench, median) of PyTorch's SDPA (cuDNN and flash
 backends) and of the compiled FlexAttention, and writes one JSON with the device, date, commit
-and one row per shape. faattn's column is absent: its GPU backward is, for now, the SIMT kernels
-of faattn-backward-to-gpu (250-570x slower than cuDNN, timed at 1k and 4k beside SDPA by
-bench/experiments/backward_simt.py; this grid's 16k rows would take minutes each): these are
-the figures a tensor-core faattn backward is set against (issue 22's targets:
+and one row per shape. faattn's column is not filled here yet: its backward (the tensor-core one,
+0.15-0.19x cuDNN, PERFORMANCE steps 44-46) is timed beside SDPA by
+bench/experiments/backward_vs_sdpa.py at head dim 128, plain, causal and learnable ALiBi; these
+are the figures it is set against (issue 22's targets:
 >= 1.0x cuDNN and 1.7x flash on the grid, >= 2.0x FlexAttention on the variants, learnable ALiBi
 slopes within 1.15x of fixed ones).
 FLOP convention (FlashAttention): backward = 2.5 x the forward's 4 * B * H * S_q * S_kv * D,
@@ -85,8 +85,8 @@ def row(name, D, S, causal, flex_mask=None, flex_score=None, sdpa=True, window=N
         peers["flex"] = {"ms": t, "tflops": flops / t / 1e9 if t else None}
     r = {"spec": name, "mode": "backward", "dtype": "bf16", "B": B, "H": H, "H_kv": H, "S_q": S,
          "S_kv": S, "D": D, "causal": causal, "learnable": bool(learnable),
-         "faattn": {"ms": None, "error": "not timed here: faattn's SIMT backward is "
-                                "bench/experiments/backward_simt.py's (too slow for this grid)"}, "peers": peers}
+         "faattn": {"ms": None, "error": "not timed here: faattn's backward is "
+                                "bench/experiments/backward_vs_sdpa.py's"}, "peers": peers}
     print(json.dumps(r), flush=True)
     rows.append(r)
     del q, k, v

@@ -15,9 +15,9 @@
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
 # bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/backward-wgmma-tests.txt and
-# $OUT/backward-wgmma-bench.json (part `backward-wgmma`, a default: the experimental tensor-core
-# backward, FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1: numerics, sanitizers, and the backward timed
-# against SDPA with bench/experiments/backward_simt.py; the SIMT backward's figures are step 37's).
+# $OUT/backward-wgmma-bench.json (part `backward-wgmma`, a default: the tensor-core backward's
+# sanitizers, the SIMT backward forced with FAATTN_BACKWARD_SIMT=1, and the backward timed
+# against SDPA with bench/experiments/backward_vs_sdpa.py; part `backward` has the numerics).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -99,7 +99,7 @@ for k in dec_page1 dec_page16 dec_page64 dec_page256; do
 done
 fi
 if [[ " $PARTS " == *" backward "* ]]; then
-echo "== GPU numerics: the backward (faattn-backward-to-gpu) against the float64 reference"
+echo "== GPU numerics: the backward (the tensor-core one where it applies, else SIMT) against the float64 reference"
 for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
   timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \
     --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
@@ -299,16 +299,17 @@ echo "== benchmarks"
 python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench.json" || status=1
 fi
 if [[ " $PARTS " == *" backward-wgmma "* ]]; then
-echo "== experimental: the backward on the tensor cores (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1; docs/BACKWARD.md)"
+echo "== the tensor-core backward (docs/BACKWARD.md): sanitizers, the SIMT backward forced, timing"
 random_specs backward 1 2
 {
-  export FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1
-  # The build line says which kernels took the tiled build (head dims multiples of 16 up to 192).
+  # Part `backward` runs the default builds' numerics (the tensor-core backward where it
+  # applies); here the SIMT backward (FAATTN_BACKWARD_SIMT=1), which the other kernels
+  # still take, on every kernel.
   for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
-      /tmp/faattn-random-backward-1.fa /tmp/faattn-random-backward-2.fa; do
-    timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \
-      --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000
-    echo "exit=$? $spec"
+      /tmp/faattn-random-backward-1.fa; do
+    FAATTN_BACKWARD_SIMT=1 timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 \
+      --shape b=2,seq_q=77,seq_kv=130 --shape b=1,seq_q=300,seq_kv=517
+    echo "exit=$? SIMT $spec"
   done
   for tool in memcheck racecheck; do
     for k in causal_bwd alibi_bwd; do
@@ -317,19 +318,25 @@ random_specs backward 1 2
       echo "$tool $k exit=$?"
     done
   done
+  # A bias param (per-element atomics) and a temperature (the warp sum).
+  for k in where_bias_bwd temperature_bwd; do
+    timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 "$RUN" --gpu \
+      tests/lit/cpu/backward.fa --kernel=$k --shape b=2,seq_q=77,seq_kv=130
+    echo "memcheck $k exit=$?"
+  done
 } 2>&1 | tee "$OUT/backward-wgmma-tests.txt"
 collect "$OUT/backward-wgmma-tests.txt"
 if [ -f "$LIB" ]; then
-  # The tiled backward against SDPA's backward in one run.
-  FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
-    python3 bench/experiments/backward_simt.py --seqs 1024,4096,16384 \
+  # The backward against SDPA's backward in one run.
+  FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
+    python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
 fi
 
 fi
 if [[ " $PARTS " == *" backward-peers "* ]]; then
 # Not in the default parts: issue 22's grid and variants for the peers' backward alone
-# (faattn's SIMT backward: bench/experiments/backward_simt.py), a few minutes of
+# (faattn's SIMT backward: bench/experiments/backward_vs_sdpa.py), a few minutes of
 # FlexAttention compiles.
 echo "== the backward's peers (bench/bench_backward.py)"
 python3 bench/bench_backward.py --out "$OUT/bench-backward.json" || status=1

@@ -1,13 +1,13 @@
-"""The first GPU backward (faattn-backward-to-gpu's SIMT kernels) against SDPA's backward in
-the same run: the backward alone (one forward kept, `out.backward(dout)` timed with CUDA events,
-the inputs' grads reset before each call, median of --reps runs after one warm-up), bf16,
-B * S = 16k tokens, hidden 2048 (16 heads of 128), causal or not, and a learnable-ALiBi row.
-FLOP convention (FlashAttention): backward = 2.5 x 4 * B * H * S^2 * D, halved when causal.
+"""faattn's backward against SDPA's backward (cuDNN and flash) in the same run: the backward
+alone (one forward kept, `out.backward(dout)` timed with CUDA events, the inputs' grads reset
+before each call, median of --reps runs after one warm-up), bf16, B * S = 16k tokens, hidden
+2048 (16 heads of 128), causal or not, and a learnable-ALiBi row (faattn only: no peer
+computes the slopes' gradient). FLOP convention (FlashAttention): backward = 2.5 x 4 * B * H
+* S^2 * D, halved when causal. faattn's build is the tensor-core backward, or the SIMT one
+with FAATTN_BACKWARD_SIMT=1 in the environment (the JSON's faattn_backward says which).
 
-  PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 bench/experiments/backward_simt.py \
-      --out backward-simt.json
-
-This measures where the correct-first kernels stand; it is not a tuning step.
+  PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 bench/experiments/backward_vs_sdpa.py \
+      --out backward.json
 """
 import argparse, datetime, json, os, statistics, subprocess, sys
 
