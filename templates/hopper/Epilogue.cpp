@@ -85,47 +85,6 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
   bool column = t.getShape()[1] == 1;
   if (store.getAccumulate() && (column || !t.getElementType().isF32()))
     return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
-  if (store.getAccumulate()) {
-    // The backward's dQ: each thread's two adjacent columns of a row (fragment
-    // elements 2k and 2k + 1) in one vector reduction, red.global.add.v2.f32
-    // (sm_90): half the atomic operations of one add an element. A thread's
-    // elements lie in two rows ((i % 4) / 2): each row's address is computed
-    // once, its pairs at column offsets from it (the head dim is the
-    // memref's last dimension in every layout).
-    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, store.getMem());
-    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, store.getMem());
-    Value colStride = meta.getStrides().back();
-    auto byteAddr = [&](OpBuilder &b, Value elementOffset) {
-      return arith::IndexCastOp::create(
-          b, loc, b.getI64Type(),
-          arith::AddIOp::create(b, loc, base,
-                                arith::MulIOp::create(b, loc, elementOffset, cIdx(b, 4))));
-    };
-    for (int64_t half = 0; half < 2; ++half) {
-      RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, 2 * half));
-      ifThen(b, loc, at.inside, [&](OpBuilder &b) {
-        SmallVector<Value> idx = tileMemIndices(store.getMem().getType(), store.getLayout(),
-                                                at.batch, at.head, at.row, cIdx(b, 0));
-        Value rowOffset = meta.getOffset();
-        for (auto [x, stride] : llvm::zip(idx, meta.getStrides()))
-          rowOffset =
-              arith::AddIOp::create(b, loc, rowOffset, arith::MulIOp::create(b, loc, x, stride));
-        for (int64_t i = 2 * half; i < elems(t); i += 4) {
-          Value offset = arith::AddIOp::create(
-              b, loc, rowOffset, arith::MulIOp::create(b, loc, colOf(b, i), colStride));
-          LLVM::InlineAsmOp::create(
-              b, loc, LLVM::LLVMVoidType::get(b.getContext()),
-              ValueRange{byteAddr(b, offset), vector::ExtractOp::create(b, loc, v, i),
-                         vector::ExtractOp::create(b, loc, v, i + 1)},
-              "red.global.add.v2.f32 [$0], {$1, $2};", "l,f,f", /*has_side_effects=*/true,
-              /*is_align_stack=*/false, LLVM::TailCallKind::None,
-              LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
-        }
-      });
-    }
-    toErase.push_back(store);
-    return success();
-  }
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
@@ -134,7 +93,10 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
         Value x = vector::ExtractOp::create(b, loc, v, i);
         SmallVector<Value> idx = tileMemIndices(store.getMem().getType(), store.getLayout(),
                                                 at.batch, at.head, at.row, col);
-        memref::StoreOp::create(b, loc, x, store.getMem(), idx);
+        if (store.getAccumulate()) // the backward's dQ: an atomic add
+          memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, x, store.getMem(), idx);
+        else
+          memref::StoreOp::create(b, loc, x, store.getMem(), idx);
       });
     }
   };

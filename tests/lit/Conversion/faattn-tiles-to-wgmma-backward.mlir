@@ -74,18 +74,10 @@
 // CHECK:       nvvm.fence.proxy
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 // dQ = dS K: A from dS's registers (4 k-steps of the RS form, K MN-major: the last
-// immediate, transpose-B, is 1), then into the f32 accumulator: the thread's two rows, each
-// under its in-range guard, each with 8 vector reductions of two adjacent columns
-// (red.global.add.v2.f32 at the row's address plus the column's).
+// immediate, transpose-B, is 1), then one atomic add per fragment element into the f32
+// accumulator.
 // CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}} p, 1, 1, 1;
-// CHECK:       memref.extract_strided_metadata %arg10 : memref<?x?x4x64xf32>
-// CHECK:       memref.extract_aligned_pointer_as_index %arg10
-// CHECK:       scf.if
-// CHECK-COUNT-8: llvm.inline_asm has_side_effects asm_dialect = att "red.global.add.v2.f32 [$0], {$1, $2};", "l,f,f"
-// CHECK-NEXT:  }
-// CHECK:       scf.if
-// CHECK-COUNT-8: llvm.inline_asm has_side_effects asm_dialect = att "red.global.add.v2.f32 [$0], {$1, $2};", "l,f,f"
-// CHECK-NEXT:  }
+// CHECK:       memref.atomic_rmw addf %{{.*}}, %arg10[
 // CHECK:     } {faattn.q_loop = "masked"}
 // dK and dV (bf16) from the fragments into the KV head's rows.
 // CHECK:     arith.truncf
@@ -98,7 +90,7 @@
 // and lane 0 adds it once, when it is not 0: no per-element atomics on one address.
 // ALIBI-LABEL: gpu.func @alibi_bwd(
 // ALIBI: scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
-// ALIBI: red.global.add.v2.f32
+// ALIBI: memref.atomic_rmw addf %{{.*}}, %arg12[
 // ALIBI-COUNT-32: scf.if %{{.*}} -> (f32) {
 // ALIBI-NOT: memref.atomic_rmw
 // ALIBI: gpu.shuffle  xor %{{.*}}, %c16_i32
