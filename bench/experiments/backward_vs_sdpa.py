@@ -86,8 +86,8 @@ try:
 except OSError:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-# Which backward faattn built: the experimental tiled one on the tensor cores
-# (FAATTN_EXPERIMENTAL_BACKWARD_WGMMA=1 in the environment the library compiles in) or SIMT.
+# Which backward faattn built: the tiled one on the tensor cores (the default at head dim
+# 128), or SIMT (FAATTN_BACKWARD_SIMT=1 in the environment the library compiles in).
 lowering = "simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "tiled-wgmma"
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,

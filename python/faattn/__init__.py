@@ -87,8 +87,9 @@ class Kernel:
 
     def backward_kernel(self):
         """The backward of this kernel (compiled on first use), which autograd runs: the
-        spec needs the `backward` flag. On CUDA tensors it runs as GPU kernels (SIMT for
-        now), on CPU tensors through the CPU path."""
+        spec needs the `backward` flag. On CUDA tensors it runs as GPU kernels (the
+        tensor-core backward where its head dims allow, else SIMT), on CPU tensors through
+        the CPU path."""
         with self._backward_lock:
             if self._backward is None:
                 self._backward = runtime().compile_backward(self._text, self.name)

@@ -14,10 +14,11 @@
 // Shared memory. Each 16-bit tile a product reads has a buffer in the
 // canonical K-major layout without swizzle (8 x 8 core matrices, as the
 // forward's copy pipeline): `direct` (rows x cols, reduction over the
-// columns) for the A and B of S = Q K^T and dP = dO V^T, `transposed` (cols
-// x rows) for a B whose reduction runs over its rows (K in dQ = dS K, dO in
-// dV, Q in dK) and for the A of dV += P^T dO and dK += dS^T Q, whose
-// fragments (query rows x keys) are written there transposed.
+// columns) for the A and B of S = Q K^T and dP = dO V^T, and also read
+// MN-major (mnMajorDescriptor, the transpose-B bit) as a B whose reduction
+// runs over its rows (K in dQ = dS K, dO in dV, Q in dK); `transposed` (cols
+// x rows) only for the A of dV += P^T dO and dK += dS^T Q, whose fragments
+// (query rows x keys) are written there transposed.
 //
 // Barriers and phases, per Q block (non-rotated, every product waited for
 // at once, so a buffer is free once every thread has passed a barrier after

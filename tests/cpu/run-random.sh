@@ -23,7 +23,7 @@ for seed in 1 2 3 4; do
   python3 "$here/gen_random_specs.py" "$seed" 20 backward > "$work/random-backward-$seed.fa"
   "$run" --cpu "$work/random-backward-$seed.fa" --shape b=3,seq_q=45,seq_kv=70 --shape b=1,seq_q=70,seq_kv=33
 done
-# The same kernels at the experimental tensor-core backward's tiling (64 x 64 blocks), over
+# The same kernels at the tensor-core backward's tiling (64 x 64 blocks), over
 # more than one block of each.
 for seed in 1 2; do
   "$run" --cpu --backward-block=64 "$work/random-backward-$seed.fa" --shape b=1,seq_q=130,seq_kv=77

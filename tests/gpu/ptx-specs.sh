@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every forward/decode spec of the catalogue (and each extra spec file: the benchmark and
+# Every spec of the catalogue (forward, decode, backward; and each extra spec file: the benchmark and
 # tuning kernels) to PTX, assembled by ptxas for its target (-arch=sm_90a or sm_80), with no
 # register spills (but the known ones of spill_ceiling, below their ceilings). Runs on CPU machines: ptxas is in /usr/local/cuda/bin there.
 # usage: ptx-specs.sh <faattn-compile> <specs-dir> <work-dir> [more spec files...]
@@ -43,7 +43,7 @@ check() {
   key="$(basename "$dir")/$name"
   if grep -E "[1-9][0-9]* bytes spill (stores|loads)" "$dir/$name.ptxas.txt"; then
     stores=$(grep -oE "[0-9]+ bytes spill stores" "$dir/$name.ptxas.txt" | sort -n | tail -1 | cut -d' ' -f1)
-    if [ -z "${spill_ceiling[$key]:-}" ]; then
+    if [ -z "$stores" ] || [ -z "${spill_ceiling[$key]:-}" ]; then
       echo "$key spills registers"
       exit 1
     elif [ "$stores" -gt "${spill_ceiling[$key]}" ]; then

@@ -1,6 +1,6 @@
 """Autograd through faattn: a spec with the `backward` flag trains. On CPU tensors the
 backward kernel runs through the CPU path, on CUDA tensors through the GPU backward
-(faattn-backward-to-gpu's kernels); its dq, dk, dv and param gradients are checked against
+(the tensor-core backward, or faattn-backward-to-gpu's kernels at other head dims); its dq, dk, dv and param gradients are checked against
 float64 autograd of the same attention written in PyTorch, on the inputs as the device holds
 them (bf16 on CUDA)."""
 import math

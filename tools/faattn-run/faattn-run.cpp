@@ -125,7 +125,7 @@ cl::opt<bool> backwardNaive(
 cl::opt<unsigned> backwardBlock(
     "backward-block", cl::init(0),
     cl::desc("--cpu: faattn-backward-tile's Q and KV blocks of this many rows instead of the "
-             "kernel's tile (64: the experimental tensor-core backward's tiling)"),
+             "kernel's tile (64: the tensor-core backward's tiling)"),
     cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));

@@ -102,7 +102,7 @@
 // CHECK:       } {faattn.backward_grid = "main", faattn.grid}
 // CHECK:       {faattn.backward_grid = "post", faattn.grid}
 
-// The GPU form (workspace-args, the experimental tensor-core backward's): the delta and the f32
+// The GPU form (workspace-args, the tensor-core backward's): the delta and the f32
 // dQ accumulator are two arguments after the function's own, nothing is allocated or zeroed
 // (the runtime zeroes the param gradients), and block=64 makes both blocks 64 rows (the op's
 // tile is 64 x 32): the main grid's K blocks and the Q blocks' LSE.

@@ -37,7 +37,7 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
     ops are an error.
 
     With `workspace-args` (the GPU's form, for faattn-tiles-to-wgmma's
-    experimental `backward`), the delta and the f32 dQ accumulator are two
+    `backward`), the delta and the f32 dQ accumulator are two
     arguments appended to the function (the kernel ABI's `workspace:delta`
     and `workspace:dq`, the runtime's workspace) instead of allocations, and
     nothing is zeroed before the grids: the runtime zeroes the param

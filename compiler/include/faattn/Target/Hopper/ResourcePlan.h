@@ -97,7 +97,7 @@ struct Plan {
   // A persistent grid (outlineGrid's tile loop): 8 bytes of shared memory
   // for the next tile's index.
   bool persistent = false;
-  // The backward's main grid (analyzeBackward; experimental): one warpgroup
+  // The backward's main grid (analyzeBackward): one warpgroup
   // of 64 query rows a Q block and 64 key rows a CTA (bm = bn = 64).
   bool backward = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
