@@ -366,39 +366,54 @@ std::pair<Value, Value> emitScoreGradElement(OpBuilder &b, TileScoreGradOp op, V
   return {ifOp.getResult(0), ifOp.getResult(1)};
 }
 
-SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op) {
+namespace {
+/// The ops that compute the indices of tile_param_grad's grad-region entry
+/// `e`, and whether they are the same for every element of the tile: they
+/// reach none of the arguments that vary over it (the score, q_idx, kv_idx)
+/// and only ops defined everywhere (no loads: a summed entry's indices are
+/// evaluated outside the region's in-range guard).
+struct IndexSlice {
+  llvm::SetVector<Operation *> ops;
+  bool invariant = true;
+};
+
+IndexSlice indexSlice(TileParamGradOp op, unsigned e) {
   auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
   Block &body = op.getRegion().front();
-  // The region's arguments that vary over a tile: the score, q_idx, kv_idx.
-  auto varies = [&](BlockArgument a) {
-    return a.getOwner() == &body && (a.getArgNumber() == 0 || a.getArgNumber() == 3 ||
-                                     a.getArgNumber() == 4);
-  };
-  SmallVector<bool> invariant;
-  for (unsigned e = 0; e < yield.getDparams().size(); ++e) {
-    // Walk the index values' definitions: invariant when they reach no
-    // varying argument through ops defined everywhere (no loads: they are
-    // evaluated outside the region's in-range guard).
-    SmallVector<Value> work(yield.getIndicesOf(e).begin(), yield.getIndicesOf(e).end());
-    bool ok = true;
-    while (ok && !work.empty()) {
-      Value v = work.pop_back_val();
-      if (auto a = dyn_cast<BlockArgument>(v)) {
-        ok = !varies(a);
-        continue;
-      }
-      Operation *def = v.getDefiningOp();
-      ok = definedEverywhere(*def);
-      llvm::append_range(work, def->getOperands());
+  IndexSlice slice;
+  SmallVector<Value> work(yield.getIndicesOf(e).begin(), yield.getIndicesOf(e).end());
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (auto a = dyn_cast<BlockArgument>(v)) {
+      unsigned n = a.getArgNumber();
+      if (a.getOwner() == &body && (n == 0 || n == 3 || n == 4))
+        slice.invariant = false;
+      continue;
     }
-    invariant.push_back(ok);
+    Operation *def = v.getDefiningOp();
+    if (!slice.ops.insert(def))
+      continue;
+    if (!definedEverywhere(*def))
+      slice.invariant = false;
+    llvm::append_range(work, def->getOperands());
   }
+  return slice;
+}
+} // namespace
+
+SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op) {
+  auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+  SmallVector<bool> invariant;
+  for (unsigned e = 0; e < yield.getDparams().size(); ++e)
+    invariant.push_back(indexSlice(op, e).invariant);
   return invariant;
 }
 
 SmallVector<Value> emitParamGradIndices(OpBuilder &b, TileParamGradOp op, unsigned e) {
   auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
   Block &body = op.getRegion().front();
+  IndexSlice slice = indexSlice(op, e);
+  assert(slice.invariant && "the indices of an entry that varies over the tile");
   // The region's arguments but the varying ones (the slice reads none).
   IRMapping map;
   map.map(body.getArgument(1), op.getBatch());
@@ -406,14 +421,9 @@ SmallVector<Value> emitParamGradIndices(OpBuilder &b, TileParamGradOp op, unsign
   map.map(body.getArgument(5), op.getSeqQ());
   map.map(body.getArgument(6), op.getSeqKv());
   map.map(body.getArguments().drop_front(1 + AttentionOp::kNumIndexArgs), op.getParams());
-  // The slice of the indices, cloned in the region's order.
-  llvm::SetVector<Operation *> slice;
-  SmallVector<Value> work(yield.getIndicesOf(e).begin(), yield.getIndicesOf(e).end());
-  while (!work.empty())
-    if (Operation *def = work.pop_back_val().getDefiningOp(); def && slice.insert(def))
-      llvm::append_range(work, def->getOperands());
+  // The slice, cloned in the region's order.
   for (Operation &o : body.without_terminator())
-    if (slice.contains(&o))
+    if (slice.ops.contains(&o))
       b.clone(o, map);
   SmallVector<Value> idx;
   for (Value i : yield.getIndicesOf(e))
