@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -99,10 +100,22 @@ RowAddress tileRowAddress(OpBuilder &b, Location loc, TileStoreOp store, Value r
                     store.getOffset(), store.getLimit(), Value(), std::nullopt);
 }
 
+int64_t memColumns(MemRefType type) { return type.getRank() == 4 ? type.getShape().back() : 1; }
+
+Value withinColumns(OpBuilder &b, Location loc, Value inside, MemRefType type, int64_t tileCols,
+                    Value col) {
+  if (tileCols <= memColumns(type))
+    return inside;
+  Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                      arith::ConstantIndexOp::create(b, loc, memColumns(type)));
+  return arith::AndIOp::create(b, loc, inside, below);
+}
+
 Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &at, Value col) {
   Type elt = load.getType().getElementType();
   auto ifOp = scf::IfOp::create(
-      b, loc, at.inside,
+      b, loc,
+      withinColumns(b, loc, at.inside, load.getMem().getType(), load.getType().getShape()[1], col),
       [&](OpBuilder &b, Location loc) {
         Value v = memref::LoadOp::create(
             b, loc, load.getMem(),
@@ -117,6 +130,29 @@ Value loadOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &
         scf::YieldOp::create(b, loc, zero);
       });
   return ifOp.getResult(0);
+}
+
+Value loadChunkOrZero(OpBuilder &b, Location loc, TileLoadOp load, const RowAddress &at,
+                      Value col, int64_t width) {
+  Type elt = load.getType().getElementType();
+  auto chunkTy = VectorType::get({width}, elt);
+  auto read = scf::IfOp::create(
+      b, loc,
+      withinColumns(b, loc, at.inside, load.getMem().getType(), load.getType().getShape()[1], col),
+      [&](OpBuilder &b, Location loc) {
+        Value v = vector::LoadOp::create(
+            b, loc, chunkTy, load.getMem(),
+            tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head, at.row,
+                           col),
+            /*nontemporal=*/false,
+            llvm::MaybeAlign(width * elt.getIntOrFloatBitWidth() / 8));
+        scf::YieldOp::create(b, loc, v);
+      },
+      [&](OpBuilder &b, Location loc) {
+        Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(elt, 0.0));
+        scf::YieldOp::create(b, loc, ValueRange{vector::BroadcastOp::create(b, loc, chunkTy, zero)});
+      });
+  return read.getResult(0);
 }
 
 } // namespace faattn

@@ -73,8 +73,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       o.longKV = options.longKV;
       fn.addPass(createFAAttnTune(o));
     }
-    else if (name == "faattn-tile")
-      fn.addPass(createFAAttnTile());
+    else if (name == "faattn-tile") {
+      FAAttnTileOptions o;
+      o.padHeadDims = options.padHeadDims;
+      fn.addPass(createFAAttnTile(o));
+    }
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv") {
@@ -162,6 +165,11 @@ static bool envFlag(const char *name) {
 
 bool experimentalE4M3KV() {
   static const bool on = envFlag("FAATTN_EXPERIMENTAL_E4M3_KV");
+  return on;
+}
+
+bool experimentalPaddedHeadDims() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS");
   return on;
 }
 
@@ -284,6 +292,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   AlgorithmOptions algorithmOptions;
   algorithmOptions.splitKVWorkspaceArgs = true;
   algorithmOptions.longKV = longKV;
+  algorithmOptions.padHeadDims = experimentalPaddedHeadDims();
   addAlgorithmPasses(algorithm, algorithmOptions);
   addGpuLoweringPasses(lowering, "", experimentalE4M3KV(), takesBackwardWgmma(k));
   TimingScope algorithmTime = timing.nest("algorithm passes");

@@ -104,7 +104,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     Layout layout = outStore.getLayout();
     TileType accTy = cast<TileType>(fin.getAcc().getType());
     TileType rowTy = cast<TileType>(fin.getRowMax().getType());
-    int64_t dv = accTy.getShape()[1];
+    int64_t dv = outTy.getShape().back(); // the output's head dim (the tile's may be padded)
     int64_t heads = outTy.getShape()[layout == Layout::bshd ? 2 : 1];
     unsigned seqDim = layout == Layout::bshd ? 1 : 2;
 

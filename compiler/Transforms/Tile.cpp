@@ -34,6 +34,7 @@
 #include "faattn/Transforms/TileSequence.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
@@ -95,7 +96,23 @@ TileSequence tileSequence(OpBuilder &b, Location loc, AttentionOp op, Value bIdx
 
 namespace {
 
-void materialize(AttentionOp op) {
+/// The tiles' head dims (qk, v): the op's, or with `pad` rounded up to
+/// multiples of 16 where the tensor-core lowering would take the padded
+/// kernel (sm_90a; Q, K and V of one 16-bit type, or f32: the CPU path's
+/// storage of a 16-bit kernel, so that it runs the padded tiles too).
+std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad) {
+  int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
+  auto fn = op->getParentOfType<func::FuncOp>();
+  auto target = fn ? fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName()) : nullptr;
+  auto eltOf = [](Value v) { return cast<MemRefType>(v.getType()).getElementType(); };
+  Type q = eltOf(op.getQ());
+  if (!pad || !target || target.getValue() != "sm_90a" || !(q.isBF16() || q.isF16() || q.isF32()) ||
+      eltOf(op.getK()) != q || eltOf(op.getV()) != q)
+    return {dqk, dv};
+  return {llvm::alignTo(dqk, 16), llvm::alignTo(dv, 16)};
+}
+
+void materialize(AttentionOp op, bool pad) {
   ArrayRef<int64_t> tile = *op.getTile();
   int64_t bm = tile[0], bn = tile[1];
   OpBuilder b(op);
@@ -186,7 +203,7 @@ void materialize(AttentionOp op) {
     return load;
   };
 
-  int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
+  auto [dqk, dv] = tileHeadDims(op, pad);
   Type inElt = memTy(op.getQ()).getElementType();
   Type kvElt = memTy(op.getK()).getElementType(); // e4m3 under a bf16 Q: kv_dtype
   auto qLoad = TileLoadOp::create(b, loc, tileTy(bm, dqk, inElt), op.getQ(), qBatch, hIdx, row0,
@@ -256,6 +273,7 @@ void materialize(AttentionOp op) {
 }
 
 struct TilePass : impl::FAAttnTileBase<TilePass> {
+  using FAAttnTileBase::FAAttnTileBase;
   void runOnOperation() override {
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
@@ -265,7 +283,7 @@ struct TilePass : impl::FAAttnTileBase<TilePass> {
         return signalPassFailure();
       }
       if (op.getMode() != Mode::backward)
-        materialize(op);
+        materialize(op, padHeadDims);
     }
   }
 };

@@ -45,6 +45,7 @@ const char *compilerVersion() {
   static const std::string version = "faattn-abi" + std::to_string(kKernelABIVersion) + "-ptx" +
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
+                                     (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

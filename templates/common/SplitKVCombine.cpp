@@ -27,10 +27,11 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
                                   ArrayRef<OpFoldResult> gridUpperBounds,
                                   const SplitKVCombineOperands &ops) {
   TileType accTy = ops.accTy;
-  int64_t bm = accTy.getShape()[0], dv = accTy.getShape()[1];
+  auto outTy = cast<MemRefType>(ops.out.getType());
+  // The output's head dim (the split grid's tiles may pad it).
+  int64_t bm = accTy.getShape()[0], dv = memColumns(outTy);
   Value splits = ops.splits;
   auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
-  auto outTy = cast<MemRefType>(ops.out.getType());
   auto combine = scf::ForallOp::create(b, loc, gridUpperBounds, ValueRange{}, std::nullopt);
   combine->setAttr(FAAttnDialect::getSplitKvCombineAttrName(), b.getUnitAttr());
   // The rows of a q-block: the kernel runs as many threads (KernelABI).

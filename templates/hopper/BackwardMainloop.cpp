@@ -185,27 +185,10 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
         Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
         Value c = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)),
                                         cIdx(b, 8));
-        RowAddress at = tileRowAddress(b, loc, load, r);
-        auto in = scf::IfOp::create(
-            b, loc, at.inside,
-            [&](OpBuilder &b, Location loc) {
-              scf::YieldOp::create(
-                  b, loc,
-                  ValueRange{vector::LoadOp::create(
-                      b, loc, chunkTy, load.getMem(),
-                      tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head,
-                                     at.row, c),
-                      /*nontemporal=*/false, llvm::MaybeAlign(16))});
-            },
-            [&](OpBuilder &b, Location loc) {
-              Value zero =
-                  arith::ConstantOp::create(b, loc, b.getFloatAttr(t.getElementType(), 0.0));
-              scf::YieldOp::create(b, loc,
-                                   ValueRange{vector::BroadcastOp::create(b, loc, chunkTy, zero)});
-            });
+        Value chunk = loadChunkOrZero(b, loc, load, tileRowAddress(b, loc, load, r), c, 8);
         SmallVector<Value> x;
         for (int64_t e = 0; e < 8; ++e)
-          x.push_back(vector::ExtractOp::create(b, loc, in.getResult(0), e));
+          x.push_back(vector::ExtractOp::create(b, loc, chunk, e));
         if (map) {
           Value rowValue = loadOrZero(b, loc, rowLoad, tileRowAddress(b, loc, rowLoad, r),
                                       cIdx(b, 0));

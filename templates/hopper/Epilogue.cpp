@@ -89,7 +89,9 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
       Value col = column ? cIdx(b, 0) : colOf(b, i);
-      ifThen(b, loc, at.inside, [&](OpBuilder &b) {
+      // A padded tile's columns past the head dim are not written.
+      Value inside = withinColumns(b, loc, at.inside, store.getMem().getType(), t.getShape()[1], col);
+      ifThen(b, loc, inside, [&](OpBuilder &b) {
         Value x = vector::ExtractOp::create(b, loc, v, i);
         SmallVector<Value> idx = tileMemIndices(store.getMem().getType(), store.getLayout(),
                                                 at.batch, at.head, at.row, col);

@@ -340,30 +340,12 @@ LogicalResult WgmmaLowering::convertLoad(OpBuilder &b, TileLoadOp load) {
   // Chunks of 8 elements along the head dim: one 16-byte load each (the
   // tensors are 16-byte aligned and head dims multiples of 16), stored as
   // one core-matrix row (Q, K) or spread over 8 rows (V, transposed).
-  auto chunkTy = VectorType::get({8}, t.getElementType());
   int64_t chunks = cols / 8;
   auto copyChunk = [&](OpBuilder &b, Location loc, Value i) {
         Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
         Value c = arith::MulIOp::create(
             b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)), cIdx(b, 8));
-        RowAddress at = tileRowAddress(b, loc, load, r);
-        auto read = scf::IfOp::create(
-            b, loc, at.inside,
-            [&](OpBuilder &b, Location loc) {
-              Value v = vector::LoadOp::create(
-                  b, loc, chunkTy, load.getMem(),
-                  tileMemIndices(load.getMem().getType(), load.getLayout(), at.batch, at.head,
-                                 at.row, c),
-                  /*nontemporal=*/false, llvm::MaybeAlign(16));
-              scf::YieldOp::create(b, loc, v);
-            },
-            [&](OpBuilder &b, Location loc) {
-              Value zero = arith::ConstantOp::create(
-                  b, loc, b.getFloatAttr(t.getElementType(), 0.0));
-              scf::YieldOp::create(b, loc,
-                                   ValueRange{vector::BroadcastOp::create(b, loc, chunkTy, zero)});
-            });
-        Value v = read.getResult(0);
+        Value v = loadChunkOrZero(b, loc, load, tileRowAddress(b, loc, load, r), c, 8);
         if (!isV) {
           vector::StoreOp::create(b, loc, v, smem, coreIndex(b, base, r, c, cols),
                                   /*nontemporal=*/false, llvm::MaybeAlign(16));

@@ -439,6 +439,7 @@ int run(int argc, char **argv) {
     if (gpuStage) {
       faattn::AlgorithmOptions gpu;
       gpu.splitKVWorkspaceArgs = true;
+      gpu.padHeadDims = faattn::experimentalPaddedHeadDims();
       faattn::addAlgorithmPasses(pm, gpu);
       // The lowerings as compileForGpu takes them (the tensor-core backward
       // when every backward kernel here qualifies, the experimental e4m3 K/V).

@@ -117,6 +117,11 @@ cl::opt<bool> overlapSoftmax(
     cl::desc("--cpu: run faattn-overlap-softmax (block j - 1's P V after block j's Q K^T) on every "
              "kernel (a spec's overlap = softmax asks for it per kernel)"),
     cl::cat(category));
+cl::opt<bool> padHeadDims(
+    "pad-head-dims",
+    cl::desc("--cpu: faattn-tile's pad-head-dims (16-bit sm_90a head dims padded to multiples of "
+             "16, as FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 does on the GPU path)"),
+    cl::cat(category));
 cl::opt<bool> backwardNaive(
     "backward-naive",
     cl::desc("--cpu: lower backward kernels with faattn-backward-to-loops (the naive scalar "
@@ -626,6 +631,9 @@ int runMain(int argc, char **argv) {
   if (gpu && overlapSoftmax)
     return fail("--overlap-softmax runs on the CPU path only (on the GPU a spec asks for the "
                 "rotated KV loops with overlap = softmax)");
+  if (gpu && padHeadDims)
+    return fail("--pad-head-dims runs on the CPU path only (on the GPU "
+                "FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 pads)");
   if (gpu)
     return runGpu(*kernels, sm.getMemoryBuffer(id)->getBuffer(), shapeList);
 
@@ -684,6 +692,7 @@ int runMain(int argc, char **argv) {
     mlir::PassManager pm(&ctx);
     AlgorithmOptions algorithm;
     algorithm.overlapSoftmax = overlapSoftmax;
+    algorithm.padHeadDims = padHeadDims;
     addAlgorithmPasses(pm, algorithm);
     addCpuLoweringPasses(pm);
     if (mlir::failed(pm.run(*module))) {

@@ -363,7 +363,8 @@ private:
   LogicalResult rowStore(OpBuilder &b, TileStoreOp store) {
     Location loc = store.getLoc();
     auto memTy = store.getMem().getType();
-    int64_t cols = store.getValue().getType().getShape()[1];
+    // A padded tile's columns past the head dim are not written.
+    int64_t cols = std::min(store.getValue().getType().getShape()[1], memColumns(memTy));
     Value src = buf(store.getValue());
     if (!src)
       return store.emitOpError() << "stores a tile with no per-thread buffer";

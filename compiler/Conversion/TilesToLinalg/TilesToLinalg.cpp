@@ -85,7 +85,9 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
         RowAddress at = tileRowAddress(b, loc, op, i);
         scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
-          scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, shape[1]), cIdx(b, loc, 1),
+          // A padded tile's columns past the head dim are not written.
+          int64_t cols = std::min(shape[1], memColumns(op.getMem().getType()));
+          scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1),
                              ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
                                Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
                                SmallVector<Value> idx =

@@ -41,9 +41,26 @@ RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp loa
 RowAddress tileRowAddress(mlir::OpBuilder &b, mlir::Location loc, TileStoreOp store,
                           mlir::Value r);
 
-/// Element `col` of the row at `at`, or 0 when the row does not exist.
+/// Element `col` of the row at `at`, or 0 when the row does not exist or
+/// `col` is a padded column (past the memref's head dim).
 mlir::Value loadOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
                        const RowAddress &at, mlir::Value col);
+
+/// Elements [col, col + width) of the row at `at` as a vector (one aligned
+/// load: the head dims are multiples of 8), or zeros when the row does not
+/// exist or they are padded columns (a chunk is all inside or all past D).
+mlir::Value loadChunkOrZero(mlir::OpBuilder &b, mlir::Location loc, TileLoadOp load,
+                            const RowAddress &at, mlir::Value col, int64_t width);
+
+/// The columns of a tile_load / tile_store's memref that its tile holds: the
+/// head dim D of a 4-D memref (a padded tile has more, read as 0, not
+/// written), 1 for the LSE's 3-D one.
+int64_t memColumns(mlir::MemRefType type);
+
+/// `inside` and, when `tileCols` pads the memref's head dim, `col` < D: a
+/// padded column neither reads memory nor is written.
+mlir::Value withinColumns(mlir::OpBuilder &b, mlir::Location loc, mlir::Value inside,
+                          mlir::MemRefType type, int64_t tileCols, mlir::Value col);
 
 } // namespace faattn
 

@@ -44,6 +44,10 @@ struct AlgorithmOptions {
   /// faattn-tune's long-kv: the long-KV build of the kernels that have one
   /// (`overlap = auto`'s shape-dependent choice).
   bool longKV = false;
+  /// faattn-tile's pad-head-dims: 16-bit sm_90a head dims rounded up to
+  /// multiples of 16 (FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 on the GPU
+  /// path; faattn-run --cpu --pad-head-dims).
+  bool padHeadDims = false;
 };
 
 /// Adds the algorithm passes (nested on func.func). Returns false when
@@ -79,6 +83,12 @@ bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "
 /// once per process; compileForGpu follows it and the runtime's cache key
 /// (compilerVersion) names it.
 bool experimentalE4M3KV();
+
+/// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: head dims that are multiples of 8
+/// but not of 16 padded to the next multiple of 16 on the GPU path (the TMA
+/// pipeline instead of the thread copies or SIMT), until a GPU run
+/// validates it.
+bool experimentalPaddedHeadDims();
 
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead

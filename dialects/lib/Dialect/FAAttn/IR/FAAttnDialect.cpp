@@ -513,8 +513,15 @@ static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile
   if (mem.getRank() != 4 && mem.getRank() != 3)
     return op->emitOpError() << "needs a 4-D (Q/K/V/O) or 3-D (LSE) memref, got " << mem;
   int64_t cols = mem.getRank() == 4 ? mem.getShape().back() : 1;
-  if (tile.getShape()[1] != cols)
-    return op->emitOpError() << "tile must have " << cols << " columns, got " << tile;
+  // A head dim may be padded to the next multiple of 16 (faattn-tile's
+  // pad-head-dims): the columns past the memref's read as 0, are not written.
+  int64_t padded = (cols + 15) / 16 * 16;
+  if (tile.getShape()[1] != cols && (mem.getRank() != 4 || tile.getShape()[1] != padded))
+    return op->emitOpError() << "tile must have " << cols << " columns"
+                             << (mem.getRank() == 4 && padded != cols
+                                     ? " (or " + std::to_string(padded) + ", padded)"
+                                     : std::string())
+                             << ", got " << tile;
   if (tile.getElementType() != mem.getElementType())
     return op->emitOpError() << "tile and memref element types differ: "
                              << tile.getElementType() << " vs " << mem.getElementType();

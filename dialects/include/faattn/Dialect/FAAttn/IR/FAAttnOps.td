@@ -184,6 +184,9 @@ def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
   let description = [{
     `tile[r, d] = mem[batch, row0 + r, head, d]` for a 4-D Q/K/V memref in
     `layout` order; rows at or past the memref's sequence size read as 0.
+    The tile has the memref's head dim D columns, or D rounded up to a
+    multiple of 16 (a padded head dim, faattn-tile's `pad-head-dims`):
+    columns at or past D read as 0.
     For a 3-D (batch, heads, seq) memref the tile is Rx1 and
     `tile[r, 0] = mem[batch, head, row0 + r]`.
 
@@ -226,7 +229,8 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
   let summary = "Store a block of rows of one head (rows inside the sequence only)";
   let description = [{ The inverse of `faattn.tile_load` (without pages):
     rows at or past the sequence size (`limit` when given) are not written,
-    nor rows whose position (`offset + j`) falls outside the memref.
+    nor rows whose position (`offset + j`) falls outside the memref, nor a
+    padded tile's columns past the memref's head dim.
     `head_group = G`: the rows of G heads, as for `faattn.tile_load`.
     With `accumulate` the tile is added to memory (`mem[...] += value`, an
     f32 tile into an f32 memref): the backward's dQ, which the CTAs of
