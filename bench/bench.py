@@ -24,7 +24,9 @@ ap.add_argument("--grid-flex", action="store_true",
                      "with SDPA only; each Flex row costs a torch.compile)")
 ap.add_argument("--parts", default="grid,variants,decode",
                 help="which rows: grid (the Hopper issue's grid), headdims (head dims 32, 80, "
-                     "96, 112, 160, 192 at 16k tokens), variants (vs FlexAttention), decode, "
+                     "96, 112, 160, 192 at 16k tokens), paddeddims (40, 72, 104: multiples of 8 "
+                     "padded to 16, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1), variants (vs "
+                     "FlexAttention), decode, "
                      "decode_e4m3 (an e4m3 KV cache, beside decode's bf16 rows)")
 ap.add_argument("--faattn-spec", default="bench/grid.fa",
                 help="the spec file of faattn's grid and variant kernels (the same kernel names "
@@ -165,6 +167,14 @@ if "grid" in parts:
 if "headdims" in parts:
     # Issue 25's head-dim table: 16k tokens, heads = 2048 // head_dim.
     for D in (32, 80, 96, 112, 160, 192):
+        for causal in (False, True):
+            forward_row(f"g{D}{'c' if causal else ''}", D, 16384, causal,
+                        causal_mask if causal else None, flex=args.grid_flex)
+
+if "paddeddims" in parts:
+    # Head dims that are multiples of 8 but not of 16 (padded tiles): 16k tokens, heads =
+    # 2048 // head_dim, FLOPs counted at the real head dim.
+    for D in (40, 72, 104):
         for causal in (False, True):
             forward_row(f"g{D}{'c' if causal else ''}", D, 16384, causal,
                         causal_mask if causal else None, flex=args.grid_flex)

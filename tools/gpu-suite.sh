@@ -14,7 +14,10 @@
 # runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
-# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/backward-wgmma-tests.txt and
+# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/padded-head-dims-tests.txt and
+# $OUT/bench-padded-head-dims.json (part `padded-head-dims`, a default: head dims of multiples of
+# 8 padded to 16 on the tensor cores, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: numerics,
+# sanitizers, bench.py's paddeddims rows), $OUT/backward-wgmma-tests.txt and
 # $OUT/backward-wgmma-bench.json (part `backward-wgmma`, a default: the tensor-core backward's
 # sanitizers, the SIMT backward forced with FAATTN_BACKWARD_SIMT=1, and the backward timed
 # against SDPA with bench/experiments/backward_vs_sdpa.py; part `backward` has the numerics).
@@ -54,7 +57,7 @@ collect() {
   grep -E " PASS| FAIL|UNWRITTEN" "$1" >> "$OUT/gpu-tests.txt"
   grep -qE "FAIL|exit=[1-9]" "$1" && status=1
 }
-PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv padded-head-dims bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -276,6 +279,29 @@ collect "$OUT/e4m3-kv-tests.txt"
 # The e4m3 decode beside its bf16 twins (and SDPA) in one run.
 FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-e4m3-kv.json" --parts decode,decode_e4m3 2>&1 | tail -30 | tee -a "$OUT/e4m3-kv-tests.txt"
+
+fi
+if [[ " $PARTS " == *" padded-head-dims "* ]]; then
+echo "== experimental: head dims of multiples of 8 padded to 16 (FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1)"
+{
+  export FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1
+  # Every kernel of the file (the build line says which lowering each got) at odd shapes.
+  timeout 600 "$RUN" --gpu tests/lit/cpu/padded-head-dims.fa --shape b=2,seq_q=100,seq_kv=77 \
+    --shape b=1,seq_q=1,seq_kv=4097 --shape b=3,seq_q=17,seq_kv=300 --shape b=1,seq_q=1000,seq_kv=1000
+  echo "exit=$? tests/lit/cpu/padded-head-dims.fa"
+  for tool in memcheck racecheck; do
+    for k in hd40v72 hd64v40 hd8 hd40_varlen dec_hd72_page16; do
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+        tests/lit/cpu/padded-head-dims.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=300
+      echo "$tool $k exit=$?"
+    done
+  done
+} 2>&1 | tee "$OUT/padded-head-dims-tests.txt"
+collect "$OUT/padded-head-dims-tests.txt"
+# Their speed against SDPA's backends in one run (bench.py's paddeddims rows).
+FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 timeout 600 python3 bench/bench.py --faattn-run "$RUN" \
+  --out "$OUT/bench-padded-head-dims.json" --parts paddeddims 2>&1 | tail -10 |
+  tee -a "$OUT/padded-head-dims-tests.txt"
 
 fi
 if [[ " $PARTS " == *" python "* ]]; then

@@ -1085,3 +1085,25 @@ func.func @transpose_lhs(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xf32>) at
   } {faattn.grid}
   return
 }
+
+// -----
+
+// A padded head dim (faattn-tile's pad-head-dims): a thread's row reads its 48 columns, those
+// at or past the memref's 40 as 0, and writes 40.
+// CHECK-LABEL: gpu.func @padded(
+// CHECK: scf.for %[[C:.*]] = %c0{{.*}} to %c48{{.*}} step
+// CHECK:   %[[COL:.*]] = arith.cmpi ult, %[[C]], %c40{{.*}} : index
+// CHECK:   %[[IN:.*]] = arith.andi %{{.*}}, %[[COL]] : i1
+// CHECK:   scf.if %[[IN]] -> (f32)
+// CHECK: scf.if
+// CHECK:   scf.for %{{.*}} = %c0{{.*}} to %c40{{.*}} step
+// CHECK:     memref.store %{{.*}} : memref<?x?x2x40xf32>
+func.func @padded(%q: memref<?x?x2x40xf32>, %o: memref<?x?x2x40xf32>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %q, %c0 : memref<?x?x2x40xf32>
+  scf.forall (%b, %h, %qb) in (%n, 2, 1) {
+    %t = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x2x40xf32> -> <16x48xf32>
+    faattn.tile_store %t, %o[%b, %h, %c0] <bshd> : <16x48xf32>, memref<?x?x2x40xf32>
+  } {faattn.grid}
+  return
+}

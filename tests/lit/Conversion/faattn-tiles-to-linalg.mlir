@@ -117,3 +117,25 @@ func.func @paged(%k: memref<?x64x2x32xf32>, %table: memref<?x?xi32>, %o: memref<
   faattn.tile_store %t, %o[%b, %h, %r] <bshd> : <16x32xf32>, memref<?x?x2x32xf32>
   return
 }
+
+// -----
+
+// A padded head dim (faattn-tile's pad-head-dims): 40 columns in memory, 48 in the tile.
+// The load reads column j only below 40 (0 past it); the store writes 40 columns.
+// CHECK-LABEL: func.func @padded(
+func.func @padded(%q: memref<?x?x2x40xf32>, %b: index, %h: index, %r: index) {
+  // CHECK: tensor.generate
+  // CHECK: ^bb0(%{{.*}}: index, %[[J:.*]]: index):
+  // CHECK:   %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
+  // CHECK:   %[[COL:.*]] = arith.cmpi ult, %[[J]], %c40{{.*}} : index
+  // CHECK:   %[[BOTH:.*]] = arith.andi %[[IN]], %[[COL]] : i1
+  // CHECK:   scf.if %[[BOTH]] -> (f32) {
+  // CHECK: } : tensor<16x48xf32>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> : memref<?x?x2x40xf32> -> <16x48xf32>
+  // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step
+  // CHECK:   scf.if
+  // CHECK:     scf.for %{{.*}} = %c0{{.*}} to %c40{{.*}} step
+  // CHECK:       memref.store %{{.*}} : memref<?x?x2x40xf32>
+  faattn.tile_store %qt, %q[%b, %h, %r] <bshd> : <16x48xf32>, memref<?x?x2x40xf32>
+  return
+}

@@ -8,6 +8,23 @@ func.func @load_cols(%q: memref<?x?x2x32xbf16>, %i: index) {
 
 // -----
 
+// A padded head dim is the next multiple of 16 (40 -> 48), nothing wider.
+func.func @load_padded_cols(%q: memref<?x?x2x40xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op tile must have 40 columns (or 48, padded), got '!faattn.tile<16x64xbf16>'}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x?x2x40xbf16> -> <16x64xbf16>
+  return
+}
+
+// -----
+
+func.func @store_padded_cols(%t: !faattn.tile<16x56xbf16>, %o: memref<?x?x2x40xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op tile must have 40 columns (or 48, padded), got '!faattn.tile<16x56xbf16>'}}
+  faattn.tile_store %t, %o[%i, %i, %i] <bshd> : <16x56xbf16>, memref<?x?x2x40xbf16>
+  return
+}
+
+// -----
+
 func.func @load_elt(%q: memref<?x?x2x32xbf16>, %i: index) {
   // expected-error @+1 {{'faattn.tile_load' op tile and memref element types differ: 'f16' vs 'bf16'}}
   %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x?x2x32xbf16> -> <16x32xf16>

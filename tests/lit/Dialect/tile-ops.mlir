@@ -71,6 +71,16 @@ func.func @sequences(%q: memref<1x?x2x32xbf16>, %k: memref<?x64x2x32xbf16>,
   return
 }
 
+// A padded head dim (faattn-tile's pad-head-dims): 40 columns in memory, 48 in the tile.
+// CHECK-LABEL: func.func @padded
+func.func @padded(%q: memref<?x?x2x40xbf16>, %b: index, %h: index, %r: index) {
+  // CHECK: faattn.tile_load {{.*}} : memref<?x?x2x40xbf16> -> <16x48xbf16>
+  %qt = faattn.tile_load %q[%b, %h, %r] <bshd> : memref<?x?x2x40xbf16> -> <16x48xbf16>
+  // CHECK: faattn.tile_store {{.*}} : <16x48xbf16>, memref<?x?x2x40xbf16>
+  faattn.tile_store %qt, %q[%b, %h, %r] <bshd> : <16x48xbf16>, memref<?x?x2x40xbf16>
+  return
+}
+
 // GQA packing: tile rows of a head group (4 heads of 4 rows here) round-trip with the attribute.
 // CHECK-LABEL: func.func @head_group
 func.func @head_group(%q: memref<?x?x8x32xbf16>, %s: !faattn.tile<16x32xf32>, %b: index,
