@@ -8,7 +8,8 @@
 # Writes: $OUT/gpu-tests.txt (one line per kernel and shape), $OUT/quickstart.txt, $OUT/sanitizer.txt,
 # $OUT/bench.json (bench/bench.py: faattn and the peers in one run), $OUT/results.json,
 # $OUT/python-tests.txt (the Python package's pytest suite on CUDA tensors: part `python`),
-# $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py),
+# $OUT/bench-backward.json (part `backward-peers`, not a default: bench/bench_backward.py,
+# faattn's backward and the peers' on issue 22's grid and variants),
 # $OUT/fp8-tests.txt and $OUT/fp8-accuracy.json (part `fp8`, a default: the e4m3 kernels with
 # dequantization factors and the e4m3 KV cache at odd shapes, a NaN factor, their sanitizer
 # runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
@@ -369,11 +370,12 @@ fi
 
 fi
 if [[ " $PARTS " == *" backward-peers "* ]]; then
-# Not in the default parts: issue 22's grid and variants for the peers' backward alone
-# (faattn's SIMT backward: bench/experiments/backward_vs_sdpa.py), a few minutes of
+# Not in the default parts: issue 22's grid and variants, the backward alone of faattn (its
+# Python package, when the bundle has the library) and the peers in one run, a few minutes of
 # FlexAttention compiles.
-echo "== the backward's peers (bench/bench_backward.py)"
-python3 bench/bench_backward.py --out "$OUT/bench-backward.json" || status=1
+echo "== the backward against its peers (bench/bench_backward.py)"
+FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
+  python3 bench/bench_backward.py --out "$OUT/bench-backward.json" || status=1
 fi
 touch "$OUT/gpu-tests.txt" "$OUT/sanitizer.txt"
 
