@@ -106,8 +106,10 @@ std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad) {
   auto target = fn ? fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName()) : nullptr;
   auto eltOf = [](Value v) { return cast<MemRefType>(v.getType()).getElementType(); };
   Type q = eltOf(op.getQ());
+  // Multiples of 8 only (as the spec language has them): the thread copies
+  // read 8-column chunks that are all inside the head dim or all past it.
   if (!pad || !target || target.getValue() != "sm_90a" || !(q.isBF16() || q.isF16() || q.isF32()) ||
-      eltOf(op.getK()) != q || eltOf(op.getV()) != q)
+      eltOf(op.getK()) != q || eltOf(op.getV()) != q || dqk % 8 != 0 || dv % 8 != 0)
     return {dqk, dv};
   return {llvm::alignTo(dqk, 16), llvm::alignTo(dv, 16)};
 }

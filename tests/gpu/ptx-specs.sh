@@ -20,11 +20,13 @@ for extra in "$@"; do
   "$compile" --emit=ptx "$extra" -o "$work/$(basename "$extra" .fa)"
 done
 n=0
-# The known spills, each with a ceiling (bytes of spill stores) that may only go down: the
-# tensor-core backward at head dim 128, whose one warpgroup holds dK, dV and the S / dP
-# fragments at once (docs/BACKWARD.md; two consumer warpgroups, FA3's layout, end them).
-# Lower a ceiling when a change lowers the spills; remove the entry when they reach 0.
-declare -A spill_ceiling=([specs/causal_bwd]=308 [specs/alibi_bwd]=656)
+# The known spills, per entry function, each with ceilings (bytes of spill stores and of
+# spill loads) that may only go down: the tensor-core backward's main entry at head dim 128,
+# whose one warpgroup holds dK, dV and the S / dP fragments at once (docs/BACKWARD.md; two
+# consumer warpgroups, FA3's layout, end them). Lower a ceiling when a change lowers the
+# spills; remove the entry when they reach 0.
+declare -A spill_ceiling=([specs/causal_bwd:causal_bwd]="308 736"
+                          [specs/alibi_bwd:alibi_bwd]="656 1240")
 # One PTX file (dir, name without .ptx, target) through ptxas -v.
 check() {
   local dir=$1 name=$2 arch=$3
@@ -37,22 +39,29 @@ check() {
     echo "ptxas dropped or serialized what $name asks for"
     exit 1
   fi
-  # Spills to local memory (any nonzero "bytes spill stores/loads") fail too, but for the
-  # kernels of spill_ceiling, which may spill up to their ceiling (bytes of spill stores).
-  local key stores
-  key="$(basename "$dir")/$name"
-  if grep -E "[1-9][0-9]* bytes spill (stores|loads)" "$dir/$name.ptxas.txt"; then
-    stores=$(grep -oE "[0-9]+ bytes spill stores" "$dir/$name.ptxas.txt" | sort -n | tail -1 | cut -d' ' -f1)
-    if [ -z "$stores" ] || [ -z "${spill_ceiling[$key]:-}" ]; then
-      echo "$key spills registers"
-      exit 1
-    elif [ "$stores" -gt "${spill_ceiling[$key]}" ]; then
-      echo "$key spills $stores bytes, more than its ceiling ${spill_ceiling[$key]}"
+  # Spills to local memory (nonzero bytes of spill stores or loads) of any entry fail, but
+  # for the entries of spill_ceiling, which may spill up to both their ceilings.
+  local entry stores loads key ceiling reported=0
+  while read -r entry stores loads; do
+    reported=$((reported + 1))
+    [ "$stores" -eq 0 ] && [ "$loads" -eq 0 ] && continue
+    key="$(basename "$dir")/$name:$entry"
+    ceiling=${spill_ceiling[$key]:-}
+    if [ -z "$ceiling" ]; then
+      echo "$key spills registers ($stores bytes of stores, $loads of loads)"
       exit 1
     fi
-    echo "$key spills $stores bytes (known, ceiling ${spill_ceiling[$key]})"
-  fi
-  grep -q "bytes spill stores" "$dir/$name.ptxas.txt" # ptxas -v reported on it
+    read -r max_stores max_loads <<< "$ceiling"
+    if [ "$stores" -gt "$max_stores" ] || [ "$loads" -gt "$max_loads" ]; then
+      echo "$key spills $stores / $loads bytes (stores / loads), more than its ceilings $max_stores / $max_loads"
+      exit 1
+    fi
+    echo "$key spills $stores / $loads bytes (stores / loads; known, ceilings $max_stores / $max_loads)"
+  done < <(awk '/Function properties for/ { fn = $NF }
+                /bytes spill stores/ { print fn, $(NF-7), $(NF-3) }' "$dir/$name.ptxas.txt")
+  # ptxas -v reported on every entry of the file (and any device function).
+  [ "$reported" -ge "$(grep -c "^\.visible \.entry\|^\.entry" "$dir/$name.ptx")" ] ||
+    { echo "$dir/$name: ptxas reported on $reported entries, the PTX has more"; exit 1; }
   n=$((n + 1))
 }
 # Each kernel and each of its shape-dependent builds (overlap = auto's NAME.kvN.ptx).

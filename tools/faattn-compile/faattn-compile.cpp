@@ -450,7 +450,11 @@ int run(int argc, char **argv) {
       });
       faattn::addGpuLoweringPasses(pm, stopAfter, faattn::experimentalE4M3KV(), backwardWgmma);
     } else if (stopAfter != "frontend") {
-      faattn::addAlgorithmPasses(pm, {stopAfter});
+      // The algorithm passes as the GPU build runs them (the padded tiles too).
+      faattn::AlgorithmOptions algorithm;
+      algorithm.stopAfter = stopAfter;
+      algorithm.padHeadDims = faattn::experimentalPaddedHeadDims();
+      faattn::addAlgorithmPasses(pm, algorithm);
     }
     if (mlir::failed(pm.run(*module)))
       return fail("internal error: the pass pipeline failed");

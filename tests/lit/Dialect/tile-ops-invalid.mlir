@@ -17,6 +17,15 @@ func.func @load_padded_cols(%q: memref<?x?x2x40xbf16>, %i: index) {
 
 // -----
 
+// Only a multiple of 8 pads (the lowerings copy 8-column chunks, all inside or all past it).
+func.func @load_padded_not8(%q: memref<?x?x2x36xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_load' op tile must have 36 columns, got '!faattn.tile<16x48xbf16>'}}
+  %t = faattn.tile_load %q[%i, %i, %i] <bshd> : memref<?x?x2x36xbf16> -> <16x48xbf16>
+  return
+}
+
+// -----
+
 func.func @store_padded_cols(%t: !faattn.tile<16x56xbf16>, %o: memref<?x?x2x40xbf16>, %i: index) {
   // expected-error @+1 {{'faattn.tile_store' op tile must have 40 columns (or 48, padded), got '!faattn.tile<16x56xbf16>'}}
   faattn.tile_store %t, %o[%i, %i, %i] <bshd> : <16x56xbf16>, memref<?x?x2x40xbf16>

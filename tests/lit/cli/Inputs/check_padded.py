@@ -2,9 +2,8 @@
 not of 16 (tests/lit/cli/padded-head-dims.test). Prints one line per kernel, `NAME: MAPPING
 tma|no-tma qk=D v=DV` or `NAME: MAPPING (FALLBACK)` for a SIMT one. Exits 1 when a wgmma
 build breaks a rule of the padding: the ABI keeps the spec's head dims (the tensors are not
-padded, only the tiles), the PTX has wgmma products, the TMA boxes are whole swizzle rows
-(swizzle / 2 columns: the last one reaches past the head dim, which TMA fills with zeros and
-does not store), and, with ptxas' report, no spill."""
+padded, only the tiles), the PTX has wgmma products, and, with ptxas' report, no spill. (The
+TMA boxes and transaction bytes of the padded tiles are checked on the IR by the test.)"""
 import glob, json, os, sys
 
 d = sys.argv[1]
@@ -23,10 +22,6 @@ for f in sorted(glob.glob(os.path.join(d, "*.json"))):
     if "wgmma.mma_async" not in ptx:
         problems.append("no wgmma")
     t = j.get("tma")
-    if t:
-        for x in ("q", "k", "v", "out"):
-            if t["box"][x][0] * 2 != t["swizzle"][x]:
-                problems.append(f"{x}'s box is not a swizzle row")
     r = j.get("resources")
     if r and (r["spill_stores"] or r["spill_loads"]):
         problems.append(f"spills: {r}")
