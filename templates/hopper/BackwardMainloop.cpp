@@ -110,10 +110,10 @@ LogicalResult WgmmaLowering::runBackward() {
     }
     needs(dot, [&](Value v) { return qLoopOf(v) == loop && loop; });
   }
-  if (total > kSM90a.maxSharedBytesPerBlock)
+  if (total > kSM90a.maxDynamicSharedBytes())
     return fn.emitOpError() << "the backward's tiles need " << total
                             << " bytes of shared memory, more than "
-                            << kSM90a.maxSharedBytesPerBlock;
+                            << kSM90a.maxDynamicSharedBytes();
   initSharedMemory(b, loc);
   initThreads(b, loc);
   if (failed(convertBlock(entry)))

@@ -319,7 +319,13 @@ TEST(KernelABI, JsonOfAnotherFormIsRefused) {
 TEST(KernelABI, LaunchSizesWithinTheTargets) {
   KernelABI a = fullAbi();
   EXPECT_TRUE(launchSizesValid(a));
-  a.sharedBytes = 232448 + 1; // TargetInfo's cap on sm_90a
+  // TargetInfo's cap on sm_90a: the 227 KiB opt-in less the 16 bytes of MLIR's static
+  // shared byte (a kernel of exactly 232448 dynamic bytes would fail to launch).
+  a.sharedBytes = 232448 - 16;
+  EXPECT_TRUE(launchSizesValid(a));
+  a.sharedBytes = 232448 - 16 + 1;
+  EXPECT_FALSE(launchSizesValid(a));
+  a.sharedBytes = 232448;
   EXPECT_FALSE(launchSizesValid(a));
   a = fullAbi();
   a.tmaBlockN = 257; // one TMA box is at most 256 rows

@@ -32,7 +32,7 @@ constexpr int64_t kL2SectionBytes = 32 << 20;
 static_assert(kL2SectionBytes < kSM90a.l2Bytes, "the L2 sections fit the L2");
 
 /// The shared memory a CTA may opt in to.
-constexpr int64_t kSharedCap = kSM90a.maxSharedBytesPerBlock;
+constexpr int64_t kSharedCap = kSM90a.maxDynamicSharedBytes();
 
 /// tile_order = l2_sections: how many q-blocks' worth of K and V rows (block_m
 /// rows of d + dv elements, what a (batch, head) pair of self-attention reads

@@ -46,6 +46,12 @@ struct TargetInfo {
   /// Shared-memory alignment a 128-byte-swizzled tile needs (the swizzle
   /// pattern repeats every 8 rows of 128 bytes).
   int64_t swizzleAtomBytes;
+
+  /// What a kernel's dynamic shared memory may be: the opt-in limit counts
+  /// the static shared memory too, and every kernel MLIR lowers declares one
+  /// static byte (the `.shared .align 16 .b8 __dynamic_shmem__0` its dynamic
+  /// shared memory is addressed through), 16 bytes at its alignment.
+  constexpr int64_t maxDynamicSharedBytes() const { return maxSharedBytesPerBlock - 16; }
 };
 
 /// Hopper (H100 / H200): wgmma, TMA, mbarriers, setmaxnreg.
@@ -93,7 +99,7 @@ inline const TargetInfo *lookupTarget(std::string_view name) {
 
 /// The most shared memory any faattn target lets a CTA take: the runtime's
 /// bound on what a kernel's metadata may ask for.
-inline constexpr int64_t kMaxSharedBytesAnyTarget = kSM90a.maxSharedBytesPerBlock;
+inline constexpr int64_t kMaxSharedBytesAnyTarget = kSM90a.maxDynamicSharedBytes();
 
 } // namespace faattn
 
