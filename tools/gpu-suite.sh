@@ -290,10 +290,19 @@ echo "== experimental: head dims of multiples of 8 padded to 16 (FAATTN_EXPERIME
   timeout 600 "$RUN" --gpu tests/lit/cpu/padded-head-dims.fa --shape b=2,seq_q=100,seq_kv=77 \
     --shape b=1,seq_q=1,seq_kv=4097 --shape b=3,seq_q=17,seq_kv=300 --shape b=1,seq_q=1000,seq_kv=1000
   echo "exit=$? tests/lit/cpu/padded-head-dims.fa"
+  # The backward at dims that pad to ones the tensor-core backward has run at (8, 24, 56, 120).
+  timeout 600 "$RUN" --gpu tests/lit/cpu/padded-head-dims-backward.fa --shape b=2,seq_q=100,seq_kv=77 \
+    --shape b=1,seq_q=1,seq_kv=1 --shape b=1,seq_q=1000,seq_kv=1000
+  echo "exit=$? tests/lit/cpu/padded-head-dims-backward.fa"
   for tool in memcheck racecheck; do
     for k in hd40v72 hd64v40 hd8 hd40_varlen dec_hd72_page16; do
       timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
         tests/lit/cpu/padded-head-dims.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=300
+      echo "$tool $k exit=$?"
+    done
+    for k in hd56_alibi_bwd hd24_gqa_bwd; do
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+        tests/lit/cpu/padded-head-dims-backward.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=150
       echo "$tool $k exit=$?"
     done
   done

@@ -114,7 +114,8 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
   return true;
 }
 
-void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwardBlock) {
+void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwardBlock,
+                          bool padHeadDims) {
   // Backward ops (the algorithm passes leave them whole): the score's
   // derivatives, then the blocked backward as tile ops whose Q loops
   // faattn-mask-analysis splits in column order (it leaves the forward's
@@ -126,6 +127,7 @@ void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwar
   } else {
     FAAttnBackwardTileOptions tile;
     tile.block = backwardBlock;
+    tile.padHeadDims = padHeadDims;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   }
@@ -184,7 +186,7 @@ bool unvalidatedBackwardWgmma() {
 }
 
 bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV,
-                          bool backwardWgmma) {
+                          bool backwardWgmma, bool padHeadDims) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
     return false;
   // Backward ops (the algorithm passes leave them whole): the score's
@@ -196,6 +198,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
     FAAttnBackwardTileOptions tile;
     tile.workspaceArgs = true;
     tile.block = 64;
+    tile.padHeadDims = padHeadDims;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   } else {
@@ -258,10 +261,17 @@ void registerGpuDialects(DialectRegistry &registry) {
 /// GPU run that validates them. Others keep the SIMT backward.
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
   auto fits = [](int64_t d) { return d % 16 == 0 && d <= 192; };
-  bool validated = k.headDimQK == k.headDimV && llvm::is_contained({16, 32, 64, 128}, k.headDimQK);
+  // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
+  // multiple of 8 to the next multiple of 16 (the template then sees that).
+  auto tiled = [](int64_t d) {
+    return experimentalPaddedHeadDims() && d % 8 == 0 ? static_cast<int64_t>(llvm::alignTo(d, 16))
+                                                      : d;
+  };
+  int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
+  bool validated = dqk == dv && llvm::is_contained({16, 32, 64, 128}, dqk);
   return !simtBackwardForced() && k.mode == spec::Mode::Backward &&
-         k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 &&
-         fits(k.headDimQK) && fits(k.headDimV) && (validated || unvalidatedBackwardWgmma());
+         k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 && fits(dqk) &&
+         fits(dv) && (validated || unvalidatedBackwardWgmma());
 }
 
 namespace {
@@ -294,7 +304,8 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   algorithmOptions.longKV = longKV;
   algorithmOptions.padHeadDims = experimentalPaddedHeadDims();
   addAlgorithmPasses(algorithm, algorithmOptions);
-  addGpuLoweringPasses(lowering, "", experimentalE4M3KV(), takesBackwardWgmma(k));
+  addGpuLoweringPasses(lowering, "", experimentalE4M3KV(), takesBackwardWgmma(k),
+                       experimentalPaddedHeadDims());
   TimingScope algorithmTime = timing.nest("algorithm passes");
   if (algorithmTime)
     algorithm.enableTiming(algorithmTime);

@@ -75,8 +75,8 @@ namespace {
 
 class BackwardTiler {
 public:
-  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block)
-      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block) {}
+  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block, bool pad)
+      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block), pad(pad) {}
   LogicalResult run();
 
 private:
@@ -124,6 +124,7 @@ private:
   Location loc;
   bool workspaceArgs;
   int64_t block;
+  bool pad; ///< faattn-tile's pad-head-dims
   int64_t bm = 0, bn = 0, dqk = 0, dv = 0;
   unsigned seqDim = 1;
   Value batch, seqQ, seqKV;
@@ -374,8 +375,7 @@ LogicalResult BackwardTiler::run() {
     return op.emitOpError() << "has no tile (block sizes): faattn-tune chooses them";
   bm = block > 0 ? block : (*op.getTile())[0];
   bn = block > 0 ? block : (*op.getTile())[1];
-  dqk = op.getHeadDimQK();
-  dv = op.getHeadDimV();
+  std::tie(dqk, dv) = tileHeadDims(op, pad); // padded to 16 under pad-head-dims
   layout = op.getLayoutAttr();
   seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
   Value cuQ = op.getCuSeqlensQ();
@@ -421,7 +421,7 @@ struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
   using impl::FAAttnBackwardTileBase<BackwardTilePass>::FAAttnBackwardTileBase;
   void runOnOperation() override {
     for (AttentionOp op : backwardOps(getOperation()))
-      if (failed(BackwardTiler(op, workspaceArgs, block).run()))
+      if (failed(BackwardTiler(op, workspaceArgs, block, padHeadDims).run()))
         return signalPassFailure();
   }
 };

@@ -94,12 +94,6 @@ TileSequence tileSequence(OpBuilder &b, Location loc, AttentionOp op, Value bIdx
   return t;
 }
 
-namespace {
-
-/// The tiles' head dims (qk, v): the op's, or with `pad` rounded up to
-/// multiples of 16 where the tensor-core lowering would take the padded
-/// kernel (sm_90a; Q, K and V of one 16-bit type, or f32: the CPU path's
-/// storage of a 16-bit kernel, so that it runs the padded tiles too).
 std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad) {
   int64_t dqk = op.getHeadDimQK(), dv = op.getHeadDimV();
   auto fn = op->getParentOfType<func::FuncOp>();
@@ -113,6 +107,8 @@ std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad) {
     return {dqk, dv};
   return {llvm::alignTo(dqk, 16), llvm::alignTo(dv, 16)};
 }
+
+namespace {
 
 void materialize(AttentionOp op, bool pad) {
   ArrayRef<int64_t> tile = *op.getTile();

@@ -448,7 +448,8 @@ int run(int argc, char **argv) {
       }) && llvm::all_of(kernels, [](const spec::KernelSpec &k) {
         return k.mode != spec::Mode::Backward || faattn::takesBackwardWgmma(k);
       });
-      faattn::addGpuLoweringPasses(pm, stopAfter, faattn::experimentalE4M3KV(), backwardWgmma);
+      faattn::addGpuLoweringPasses(pm, stopAfter, faattn::experimentalE4M3KV(), backwardWgmma,
+                                   faattn::experimentalPaddedHeadDims());
     } else if (stopAfter != "frontend") {
       // The algorithm passes as the GPU build runs them (the padded tiles too).
       faattn::AlgorithmOptions algorithm;

@@ -652,8 +652,10 @@ int runMain(int argc, char **argv) {
     for (auto fn : module->getOps<mlir::func::FuncOp>())
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
     mlir::PassManager pm(&ctx);
-    addAlgorithmPasses(pm);
-    addCpuLoweringPasses(pm, backwardNaive, backwardBlock);
+    AlgorithmOptions algorithm; // (the backward op passes them whole)
+    algorithm.padHeadDims = padHeadDims;
+    addAlgorithmPasses(pm, algorithm);
+    addCpuLoweringPasses(pm, backwardNaive, backwardBlock, padHeadDims);
     if (mlir::failed(pm.run(*module))) {
       ++failures;
       fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");

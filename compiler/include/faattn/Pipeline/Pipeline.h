@@ -61,9 +61,10 @@ bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options
 /// faattn-tiles-to-linalg, one-shot bufferization, deallocation, loops, and
 /// conversion to the LLVM dialect.
 /// `backwardBlock` > 0: faattn-backward-tile's blocks of that many rows
-/// (the tensor-core backward's 64, checked on the CPU).
+/// (the tensor-core backward's 64, checked on the CPU); `padHeadDims`: its
+/// pad-head-dims (faattn-run --cpu --pad-head-dims).
 void addCpuLoweringPasses(mlir::OpPassManager &pm, bool naiveBackward = false,
-                          int64_t backwardBlock = 0);
+                          int64_t backwardBlock = 0, bool padHeadDims = false);
 
 /// The GPU lowering passes faattn's own, in order (the upstream conversions
 /// run between them): the names --stop-after takes after the algorithm's.
@@ -74,8 +75,11 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames();
 /// NVVM/LLVM dialects (faattn-fast-math, ..., faattn-tensor-map-args; ready
 /// for faattn::emitPTX); up to `stopAfter` when it names one of
 /// gpuLoweringPassNames() (false when it names none).
+/// `padHeadDims`: faattn-backward-tile's pad-head-dims for the tensor-core
+/// backward (as AlgorithmOptions::padHeadDims for the forward).
 bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "",
-                          bool e4m3KV = false, bool backwardWgmma = false);
+                          bool e4m3KV = false, bool backwardWgmma = false,
+                          bool padHeadDims = false);
 
 /// Whether the environment asks for the experimental tensor-core lowering of
 /// e4m3 K/V under a 16-bit Q (FAATTN_EXPERIMENTAL_E4M3_KV=1:

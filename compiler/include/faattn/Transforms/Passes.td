@@ -54,13 +54,19 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
     nothing is zeroed before the grids: the runtime zeroes the param
     gradients (and under varlen dq, dk and dv) as it does for the SIMT
     backward.
+
+    With `pad-head-dims`, the tiles' head dims are padded as faattn-tile's
+    option pads them (the tensors, the dQ accumulator included, keep theirs).
   }];
   let options = [
     Option<"workspaceArgs", "workspace-args", "bool", /*default=*/"false",
            "The delta and the dQ accumulator as function arguments; no zeroing (the runtime's)">,
     Option<"block", "block", "int64_t", /*default=*/"0",
            "Q and KV blocks of this many rows instead of the op's tile (the tensor-core "
-           "backward's 64; 0: the op's)">
+           "backward's 64; 0: the op's)">,
+    Option<"padHeadDims", "pad-head-dims", "bool", /*default=*/"false",
+           "faattn-tile's pad-head-dims for the backward's tiles (16-bit sm_90a head dims "
+           "that are multiples of 8 rounded up to multiples of 16)">
   ];
 }
 

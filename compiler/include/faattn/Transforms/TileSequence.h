@@ -15,6 +15,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <utility>
+
 namespace faattn {
 
 struct TileSequence {
@@ -27,6 +29,13 @@ struct TileSequence {
 /// block table's capacity).
 TileSequence tileSequence(mlir::OpBuilder &b, mlir::Location loc, AttentionOp op,
                           mlir::Value bIdx, mlir::Value kvRows);
+
+/// The head dims (qk, v) of `op`'s tiles: the op's, or with `pad` (the
+/// pad-head-dims option of faattn-tile and faattn-backward-tile) rounded up
+/// to multiples of 16 where the tensor-core lowering takes the padded
+/// kernel: a function for sm_90a whose Q, K and V are of one 16-bit type (or
+/// f32, the CPU path's storage of such a kernel), head dims multiples of 8.
+std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad);
 
 } // namespace faattn
 

@@ -2,7 +2,9 @@
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
 NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq) exactly
 when its head dims are 16, 32, 64 or 128 (qk = v; with FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 any
-multiples of 16 up to 192) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT one (NAME_dq). Prints `DIR: N tiled, M SIMT`; exits 1 at
+multiples of 16 up to 192; with FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
+multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
+one (NAME_dq). Prints `DIR: N tiled, M SIMT`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
@@ -17,6 +19,10 @@ for d in sys.argv[1:]:
         q = next(p for p in k["params"] if p["name"] == "q")
         v = next(p for p in k["params"] if p["name"] == "v")
         dims = (q["shape"][-1], v["shape"][-1])
+        # With FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the template sees the padded head dims
+        # (multiples of 8 rounded up to 16); the ABI keeps the spec's.
+        if os.environ.get("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS") == "1":
+            dims = tuple((x + 15) // 16 * 16 if x % 8 == 0 else x for x in dims)
         # The pipeline's takesBackwardWgmma: the head dims run on a GPU (16, 32, 64, 128 with
         # qk = v), or with FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 any multiple of 16 up to 192.
         validated = dims[0] == dims[1] and dims[0] in (16, 32, 64, 128)
