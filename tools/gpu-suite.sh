@@ -52,6 +52,19 @@ random_specs() {
       python3 tests/cpu/gen_random_specs.py "$seed" "$count" "$kind" > "/tmp/faattn-random-$kind-$seed.fa"
   done
 }
+# compute-sanitizer's memcheck, then racecheck, on each KERNEL of SPEC at SHAPE: a line
+# "TOOL KERNEL exit=N" each (3: the tool found an error; collect fails the part on it).
+sanitize() {
+  local spec=$1 shape=$2 tool k
+  shift 2
+  for tool in memcheck racecheck; do
+    for k in "$@"; do
+      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
+        --kernel="$k" --shape "$shape"
+      echo "$tool $k exit=$?"
+    done
+  done
+}
 # A part's log: its numerics lines join gpu-tests.txt (results.json counts them), and a FAIL or
 # a nonzero exit fails the suite.
 collect() {
@@ -268,13 +281,8 @@ random_specs e4m3 1 2
   done
   timeout 300 "$RUN" --gpu bench/decode-e4m3.fa --shape b=1,seq_q=1,seq_kv=131073
   echo "exit=$? bench/decode-e4m3.fa (131073)"
-  for tool in memcheck racecheck; do
-    for k in decode_paged_fp8 decode_dense64 prefill_causal spec_decode; do
-      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
-        tests/lit/cli/Inputs/e4m3-kv.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=300
-      echo "$tool $k exit=$?"
-    done
-  done
+  sanitize tests/lit/cli/Inputs/e4m3-kv.fa b=2,seq_q=33,seq_kv=300 \
+    decode_paged_fp8 decode_dense64 prefill_causal spec_decode
 } 2>&1 | tee "$OUT/e4m3-kv-tests.txt"
 collect "$OUT/e4m3-kv-tests.txt"
 # The e4m3 decode beside its bf16 twins (and SDPA) in one run.
@@ -294,18 +302,10 @@ echo "== experimental: head dims of multiples of 8 padded to 16 (FAATTN_EXPERIME
   timeout 600 "$RUN" --gpu tests/lit/cpu/padded-head-dims-backward.fa --shape b=2,seq_q=100,seq_kv=77 \
     --shape b=1,seq_q=1,seq_kv=1 --shape b=1,seq_q=1000,seq_kv=1000
   echo "exit=$? tests/lit/cpu/padded-head-dims-backward.fa"
-  for tool in memcheck racecheck; do
-    for k in hd40v72 hd64v40 hd8 hd40_varlen dec_hd72_page16; do
-      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
-        tests/lit/cpu/padded-head-dims.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=300
-      echo "$tool $k exit=$?"
-    done
-    for k in hd56_alibi_bwd hd24_gqa_bwd; do
-      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
-        tests/lit/cpu/padded-head-dims-backward.fa --kernel=$k --shape b=2,seq_q=33,seq_kv=150
-      echo "$tool $k exit=$?"
-    done
-  done
+  sanitize tests/lit/cpu/padded-head-dims.fa b=2,seq_q=33,seq_kv=300 \
+    hd40v72 hd64v40 hd8 hd40_varlen dec_hd72_page16
+  sanitize tests/lit/cpu/padded-head-dims-backward.fa b=2,seq_q=33,seq_kv=150 \
+    hd56_alibi_bwd hd24_gqa_bwd
 } 2>&1 | tee "$OUT/padded-head-dims-tests.txt"
 collect "$OUT/padded-head-dims-tests.txt"
 # Their speed against SDPA's backends in one run (bench.py's paddeddims rows).
