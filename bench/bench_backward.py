@@ -83,6 +83,8 @@ def faattn_column(spec, fwd_params, inputs):
     q, k, v = inputs[:3]
     ms = backward_ms(lambda: attn(q, k, v, **fwd_params), inputs)
     build = ("simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "default")
+    if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"):
+        build += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]
     return ms, build, None if ms else "the backward failed (stderr)"
 
 

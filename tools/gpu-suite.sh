@@ -362,6 +362,20 @@ random_specs backward 1
       echo "$tool $k exit=$?"
     done
   done
+  # The experimental batched block copies (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N, PERFORMANCE
+  # step 49): the default builds' numerics with 4 and 8 loads a thread in flight (tagged [copyN]),
+  # and memcheck on them.
+  for n in 4 8; do
+    for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
+      FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n timeout 400 "$RUN" --gpu "$spec" \
+        --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 --shape b=1,seq_q=300,seq_kv=517 \
+        2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$n] b=/"
+      echo "exit=${PIPESTATUS[0]} COPY_BATCH=$n $spec"
+    done
+    FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n timeout 300 compute-sanitizer --tool memcheck \
+      --error-exitcode 3 "$RUN" --gpu specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130
+    echo "memcheck alibi_bwd[copy$n] exit=$?"
+  done
   # A bias param (per-element atomics) and a temperature (the warp sum).
   for k in where_bias_bwd temperature_bwd; do
     timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 "$RUN" --gpu \
@@ -375,6 +389,12 @@ if [ -f "$LIB" ]; then
   FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
     python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
+  # The same with the batched block copies, in the same run (PERFORMANCE step 49's A/B).
+  for n in 4 8; do
+    FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
+      timeout 600 python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
+      --out "$OUT/backward-wgmma-bench-copy$n.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
+  done
 fi
 
 fi

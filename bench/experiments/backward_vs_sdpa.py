@@ -89,6 +89,8 @@ except OSError:
 # Which backward faattn built: the tiled one on the tensor cores (the default at head dim
 # 128), or SIMT (FAATTN_BACKWARD_SIMT=1 in the environment the library compiles in).
 lowering = "simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "tiled-wgmma"
+if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"):
+    lowering += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]  # step 49
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,
            "rows": rows},

@@ -175,6 +175,17 @@ bool experimentalPaddedHeadDims() {
   return on;
 }
 
+int64_t experimentalBackwardCopyBatch() {
+  static const int64_t batch = [] {
+    const char *env = std::getenv("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH");
+    int64_t n = 1;
+    if (!env || llvm::StringRef(env).getAsInteger(10, n) || n < 1 || n > 16)
+      return int64_t(1);
+    return n;
+  }();
+  return batch;
+}
+
 bool simtBackwardForced() {
   static const bool on = envFlag("FAATTN_BACKWARD_SIMT");
   return on;
@@ -210,6 +221,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
   wgmma.backward = backwardWgmma;
+  wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

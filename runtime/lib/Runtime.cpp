@@ -46,6 +46,9 @@ const char *compilerVersion() {
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
+                                     (experimentalBackwardCopyBatch() > 1
+                                          ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())
+                                          : std::string()) +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

@@ -179,31 +179,54 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   gpu::BarrierOp::create(b, loc);
   auto chunkTy = VectorType::get({8}, t.getElementType());
   int64_t chunks = cols / 8;
+  // A thread's chunks i = tid + k * threads, `batch` of them an iteration:
+  // all their loads (and the rows' LSE reads of the map) are issued before
+  // the first store needs one, so that their round trips to global memory
+  // overlap (the plan's copyBatch; 1: one load, then its store).
+  // The largest batch up to copyBatch that divides a thread's chunks (at
+  // head dim 64 a thread has 4, at 128 8).
+  int64_t total = rows * chunks;
+  int64_t perThread = total % threads == 0 ? total / threads : 1, batch = 1;
+  for (int64_t n = std::min(p.copyBatch, perThread); n > 1 && batch == 1; --n)
+    if (perThread % n == 0)
+      batch = n;
   scf::ForOp::create(
-      b, loc, tid, cIdx(b, rows * chunks), cIdx(b, threads), ValueRange{},
-      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-        Value r = arith::DivUIOp::create(b, loc, i, cIdx(b, chunks));
-        Value c = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)),
-                                        cIdx(b, 8));
-        Value chunk = loadChunkOrZero(b, loc, load, tileRowAddress(b, loc, load, r), c, 8);
-        SmallVector<Value> x;
-        for (int64_t e = 0; e < 8; ++e)
-          x.push_back(vector::ExtractOp::create(b, loc, chunk, e));
-        if (map) {
-          Value rowValue = loadOrZero(b, loc, rowLoad, tileRowAddress(b, loc, rowLoad, r),
-                                      cIdx(b, 0));
-          for (Value &e : x)
-            e = emitMapElement(b, map, ValueRange{e, rowValue});
+      b, loc, tid, cIdx(b, total), cIdx(b, batch * threads), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value i0, ValueRange) {
+        SmallVector<Value> rs, cs, read, rowValues;
+        for (int64_t k = 0; k < batch; ++k) {
+          Value i = k ? arith::AddIOp::create(b, loc, i0, cIdx(b, k * threads)).getResult() : i0;
+          rs.push_back(arith::DivUIOp::create(b, loc, i, cIdx(b, chunks)));
+          cs.push_back(arith::MulIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)), cIdx(b, 8)));
+          read.push_back(
+              loadChunkOrZero(b, loc, load, tileRowAddress(b, loc, load, rs[k]), cs[k], 8));
+          if (map && batch > 1)
+            rowValues.push_back(loadOrZero(b, loc, rowLoad,
+                                           tileRowAddress(b, loc, rowLoad, rs[k]), cIdx(b, 0)));
         }
-        if (o.direct >= 0)
-          vector::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, chunkTy, x),
-                                  smem, coreIndex(b, o.direct / 2, r, c, cols),
-                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
-        for (int64_t e = 0; o.transposed >= 0 && e < 8; ++e)
-          memref::StoreOp::create(
-              b, loc, x[e], smem,
-              coreIndex(b, o.transposed / 2, arith::AddIOp::create(b, loc, c, cIdx(b, e)), r,
-                        rows));
+        for (int64_t k = 0; k < batch; ++k) {
+          Value r = rs[k], c = cs[k];
+          SmallVector<Value> x;
+          for (int64_t e = 0; e < 8; ++e)
+            x.push_back(vector::ExtractOp::create(b, loc, read[k], e));
+          if (map) {
+            Value rowValue = batch > 1 ? rowValues[k]
+                                       : loadOrZero(b, loc, rowLoad,
+                                                    tileRowAddress(b, loc, rowLoad, r), cIdx(b, 0));
+            for (Value &e : x)
+              e = emitMapElement(b, map, ValueRange{e, rowValue});
+          }
+          if (o.direct >= 0)
+            vector::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, chunkTy, x),
+                                    smem, coreIndex(b, o.direct / 2, r, c, cols),
+                                    /*nontemporal=*/false, llvm::MaybeAlign(16));
+          for (int64_t e = 0; o.transposed >= 0 && e < 8; ++e)
+            memref::StoreOp::create(
+                b, loc, x[e], smem,
+                coreIndex(b, o.transposed / 2, arith::AddIOp::create(b, loc, c, cIdx(b, e)), r,
+                          rows));
+        }
         scf::YieldOp::create(b, loc);
       });
   asyncVisible(b, loc);

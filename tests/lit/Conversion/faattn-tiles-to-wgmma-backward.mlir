@@ -9,6 +9,16 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true' | FileCheck %s
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true' | FileCheck %s --check-prefix=ALIBI
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-copy-batch=4' | FileCheck %s --check-prefix=BATCH
+// backward-copy-batch = 4 (experimental): a thread's 64 x 64 block copy (512 chunks of 16
+// bytes, 4 a thread) is one iteration that issues its 4 loads before its first store.
+// BATCH-LABEL: gpu.func @b(
+// BATCH: scf.for %{{.*}} = %thread_id_x to %c512 step %c512
+// BATCH-COUNT-4: vector.load %arg1[{{.*}}] {alignment = 16 : i64} : memref<?x?x2x64xbf16>, vector<8xbf16>
+// BATCH-NOT: vector.load
+// BATCH-COUNT-4: vector.store %{{.*}}, %view[%{{.*}}] {alignment = 16 : i64} : memref<{{[0-9]+}}xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// BATCH-NOT: vector.store
+// BATCH: scf.yield
 
 // OFF: func.func @b(
 // OFF-SAME: faattn.wgmma_skipped = "the backward's main grid needs faattn-tiles-to-wgmma's backward option"

@@ -134,14 +134,21 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     backward-tile's main grid (`faattn.backward_grid = "main"`, its workspace
     among the arguments) is lowered by templates/hopper/BackwardMainloop.cpp:
     one warpgroup, bm = bn = 64, the five products on wgmma (schedule
-    "backward").
+    "backward"). `backward-copy-batch = N` (experimental, the pipeline's
+    FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N) has each thread issue N of
+    its 16-byte chunk loads of a block before it stores them to shared
+    memory, instead of one load and its store at a time (a round trip to
+    global memory each).
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
            "Take e4m3 K/V under a 16-bit Q on the TMA pipeline, converted in shared memory "
            "(experimental)">,
     Option<"backward", "backward", "bool", /*default=*/"false",
-           "Lower faattn-backward-tile's main grid on wgmma">
+           "Lower faattn-backward-tile's main grid on wgmma">,
+    Option<"backwardCopyBatch", "backward-copy-batch", "int64_t", /*default=*/"1",
+           "The backward's block copies: 16-byte chunks a thread loads before storing them "
+           "(1: each load then its store; experimental above 1)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -94,6 +94,12 @@ bool experimentalE4M3KV();
 /// validates it.
 bool experimentalPaddedHeadDims();
 
+/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): the
+/// tensor-core backward's block copies issue N 16-byte loads a thread before
+/// storing them (faattn-tiles-to-wgmma's backward-copy-batch), until a GPU
+/// run measures it against 1.
+int64_t experimentalBackwardCopyBatch();
+
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
 /// of the tensor-core backward, for comparison; docs/BACKWARD.md). Read once

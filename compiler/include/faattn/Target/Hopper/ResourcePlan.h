@@ -100,6 +100,10 @@ struct Plan {
   // The backward's main grid (analyzeBackward): one warpgroup
   // of 64 query rows a Q block and 64 key rows a CTA (bm = bn = 64).
   bool backward = false;
+  // The backward's block copies: chunks of 16 bytes a thread loads before it
+  // stores them (1: a load, then its store; faattn-tiles-to-wgmma's
+  // backward-copy-batch).
+  int64_t copyBatch = 1;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
