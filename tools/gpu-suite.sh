@@ -362,19 +362,24 @@ random_specs backward 1
       echo "$tool $k exit=$?"
     done
   done
-  # The experimental batched block copies (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N, PERFORMANCE
-  # step 49): the default builds' numerics with 4 and 8 loads a thread in flight (tagged [copyN]),
-  # and memcheck on them.
-  for n in 4 8; do
+  # The experimental block copies (PERFORMANCE step 49): batched loads
+  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]) and cp.async
+  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; tagged [copyasync]): the default builds'
+  # numerics, memcheck, and racecheck of the cp.async copies.
+  for arm in 4 8 async; do
+    if [ "$arm" = async ]; then vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1"
+    else vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$arm"; fi
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
-      FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n timeout 400 "$RUN" --gpu "$spec" \
+      env $vars timeout 400 "$RUN" --gpu "$spec" \
         --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 --shape b=1,seq_q=300,seq_kv=517 \
-        2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$n] b=/"
-      echo "exit=${PIPESTATUS[0]} COPY_BATCH=$n $spec"
+        2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
+      echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
-    FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n timeout 300 compute-sanitizer --tool memcheck \
-      --error-exitcode 3 "$RUN" --gpu specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130
-    echo "memcheck alibi_bwd[copy$n] exit=$?"
+    for tool in memcheck $([ "$arm" = async ] && echo racecheck); do
+      env $vars timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
+        specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130
+      echo "$tool alibi_bwd[copy$arm] exit=$?"
+    done
   done
   # A bias param (per-element atomics) and a temperature (the warp sum).
   for k in where_bias_bwd temperature_bwd; do
@@ -389,11 +394,13 @@ if [ -f "$LIB" ]; then
   FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
     python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
-  # The same with the batched block copies, in the same run (PERFORMANCE step 49's A/B).
-  for n in 4 8; do
-    FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$n FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
+  # The same with the experimental block copies, in the same run (PERFORMANCE step 49's A/B).
+  for arm in 4 8 async; do
+    if [ "$arm" = async ]; then vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1"
+    else vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$arm"; fi
+    env $vars FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
       timeout 600 python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
-      --out "$OUT/backward-wgmma-bench-copy$n.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
+      --out "$OUT/backward-wgmma-bench-copy$arm.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
   done
 fi
 

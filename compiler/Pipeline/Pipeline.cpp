@@ -186,6 +186,11 @@ int64_t experimentalBackwardCopyBatch() {
   return batch;
 }
 
+bool experimentalBackwardCopyAsync() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC");
+  return on;
+}
+
 bool simtBackwardForced() {
   static const bool on = envFlag("FAATTN_BACKWARD_SIMT");
   return on;
@@ -222,6 +227,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.e4m3KV = e4m3KV;
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
+  wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

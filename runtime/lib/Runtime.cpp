@@ -49,6 +49,7 @@ const char *compilerVersion() {
                                      (experimentalBackwardCopyBatch() > 1
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())
                                           : std::string()) +
+                                     (experimentalBackwardCopyAsync() ? "-bwdcpasync" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

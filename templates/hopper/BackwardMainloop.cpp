@@ -46,6 +46,8 @@
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
 #include "faattn/Target/TargetInfo.h"
 
+#include <limits>
+
 namespace faattn {
 namespace hopper {
 
@@ -140,6 +142,20 @@ Value WgmmaLowering::mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int6
                     0);
 }
 
+/// Whether `map` (a block and its rows' LSE) is faattn-backward-tile's row
+/// zeroing, x -> select(lse == -inf, 0, x), and nothing else.
+static bool zeroesDeadRows(TileMapOp map) {
+  Block &body = map.getBody().front();
+  auto sel = cast<YieldOp>(body.getTerminator()).getValue().getDefiningOp<arith::SelectOp>();
+  auto cmp = sel ? sel.getCondition().getDefiningOp<arith::CmpFOp>() : nullptr;
+  auto negInf = cmp ? cmp.getRhs().getDefiningOp<arith::ConstantFloatOp>() : nullptr;
+  auto zero = sel ? sel.getTrueValue().getDefiningOp<arith::ConstantFloatOp>() : nullptr;
+  return negInf && zero && body.getOperations().size() == 5 && // 2 constants, cmp, select, yield
+         cmp.getPredicate() == arith::CmpFPredicate::OEQ && cmp.getLhs() == body.getArgument(1) &&
+         negInf.value().isInfinity() && negInf.value().isNegative() && zero.value().isZero() &&
+         sel.getFalseValue() == body.getArgument(0);
+}
+
 LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) {
   Location loc = load.getLoc();
   TileType t = load.getType();
@@ -177,6 +193,13 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   // No thread may still read the buffers' previous block (each product is
   // waited for at once).
   gpu::BarrierOp::create(b, loc);
+  // By cp.async where the plan asks (the map only zeroes the rows whose LSE
+  // is -inf, which the copy's zero fill does).
+  if (p.copyAsync && o.transposed < 0 && (!map || zeroesDeadRows(map)) &&
+      copyBlockAsync(b, load, rowLoad, o.direct / 2)) {
+    asyncVisible(b, loc);
+    return success();
+  }
   auto chunkTy = VectorType::get({8}, t.getElementType());
   int64_t chunks = cols / 8;
   // A thread's chunks i = tid + k * threads, `batch` of them an iteration:
@@ -231,6 +254,67 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
       });
   asyncVisible(b, loc);
   return success();
+}
+
+bool WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad,
+                                   int64_t at) {
+  Location loc = load.getLoc();
+  TileType t = load.getType();
+  int64_t rows = t.getShape()[0], cols = t.getShape()[1], chunks = cols / 8;
+  if ((rows * chunks) % threads != 0)
+    return false;
+  MemRefType memTy = load.getMem().getType();
+  int64_t eltBytes = t.getElementType().getIntOrFloatBitWidth() / 8;
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, load.getMem());
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, load.getMem());
+  // A thread's chunks i = tid + k * threads: first every row's LSE read (the
+  // loads in flight together), then the copies.
+  int64_t perThread = rows * chunks / threads;
+  SmallVector<Value> rs, cs, dead;
+  for (int64_t k = 0; k < perThread; ++k) {
+    Value i = arith::AddIOp::create(b, loc, tid, cIdx(b, k * threads));
+    rs.push_back(arith::DivUIOp::create(b, loc, i, cIdx(b, chunks)));
+    cs.push_back(arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, i, cIdx(b, chunks)), cIdx(b, 8)));
+    if (rowLoad) {
+      Value lse = loadOrZero(b, loc, rowLoad, tileRowAddress(b, loc, rowLoad, rs[k]), cIdx(b, 0));
+      dead.push_back(arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OEQ, lse,
+          arith::ConstantOp::create(
+              b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()))));
+    }
+  }
+  for (int64_t k = 0; k < perThread; ++k) {
+    RowAddress row = tileRowAddress(b, loc, load, rs[k]);
+    Value read = withinColumns(b, loc, row.inside, memTy, cols, cs[k]);
+    if (rowLoad)
+      read = arith::AndIOp::create(
+          b, loc, read,
+          arith::XOrIOp::create(b, loc, dead[k],
+                                arith::ConstantOp::create(b, loc, b.getBoolAttr(true))));
+    // The chunk's element offset (the tensor's own when nothing is read).
+    Value offset = meta.getOffset();
+    for (auto [x, stride] :
+         llvm::zip(tileMemIndices(memTy, load.getLayout(), row.batch, row.head, row.row, cs[k]),
+                   meta.getStrides()))
+      offset = arith::AddIOp::create(b, loc, offset, arith::MulIOp::create(b, loc, x, stride));
+    offset = arith::SelectOp::create(b, loc, read, offset, meta.getOffset());
+    Value addr = arith::IndexCastOp::create(
+        b, loc, b.getI64Type(),
+        arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, offset, cIdx(b, eltBytes))));
+    Value src = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
+                                         addr);
+    Value dst = sharedPtr(b, arith::MulIOp::create(b, loc, coreIndex(b, at, rs[k], cs[k], cols),
+                                                   cIdx(b, 2)));
+    Value size = arith::SelectOp::create(b, loc, read, c32(b, 16), c32(b, 0));
+    NVVM::CpAsyncOp::create(b, loc, dst, src, b.getI32IntegerAttr(16),
+                            NVVM::LoadCacheModifierKindAttr::get(b.getContext(),
+                                                                 NVVM::LoadCacheModifierKind::CG),
+                            size);
+  }
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+  return true;
 }
 
 LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {

@@ -142,8 +142,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                              : Plan();
       if (mainGrid && !backward)
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
-      if (mainGrid)
+      if (mainGrid) {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
+        plan.copyAsync = backwardCopyAsync;
+      }
       // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
       // main grid has no SIMT lowering: a refusal is an error here, with its
       // reason (the pipeline sends only kernels takesBackwardWgmma admits).

@@ -19,6 +19,27 @@
 // BATCH-COUNT-4: vector.store %{{.*}}, %view[%{{.*}}] {alignment = 16 : i64} : memref<{{[0-9]+}}xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
 // BATCH-NOT: vector.store
 // BATCH: scf.yield
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-copy-async=true' | FileCheck %s --check-prefix=ASYNC
+// backward-copy-async (experimental): the same copies by cp.async, a thread's 4 chunks in
+// flight at once and none in registers. K and V (no map) once, then each Q block's Q and
+// dO: first the 4 rows' LSE reads (a row whose LSE is -inf is zero-filled, as the map
+// zeroes it), then the 4 copies with their source sizes (16 or 0: zero fill), one group,
+// waited for, then visible to the tensor cores.
+// ASYNC-LABEL: gpu.func @b(
+// ASYNC-COUNT-4: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
+// ASYNC-NEXT: nvvm.cp.async.commit.group
+// ASYNC-NEXT: nvvm.cp.async.wait.group 0
+// ASYNC-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC: scf.for
+// ASYNC-COUNT-4: arith.cmpf oeq, %{{.*}}, %cst{{.*}} : f32
+// ASYNC-NOT: vector.load
+// ASYNC: %[[SIZE:.*]] = arith.select %{{.*}}, %c16_i32{{.*}}, %c0_i32{{.*}} : i32
+// ASYNC-NEXT: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %[[SIZE]]
+// ASYNC-COUNT-3: nvvm.cp.async.shared.global
+// ASYNC-NEXT: nvvm.cp.async.commit.group
+// ASYNC-NEXT: nvvm.cp.async.wait.group 0
+// ASYNC-NEXT: nvvm.fence.proxy
 
 // OFF: func.func @b(
 // OFF-SAME: faattn.wgmma_skipped = "the backward's main grid needs faattn-tiles-to-wgmma's backward option"

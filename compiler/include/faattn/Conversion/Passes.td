@@ -138,7 +138,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N) has each thread issue N of
     its 16-byte chunk loads of a block before it stores them to shared
     memory, instead of one load and its store at a time (a round trip to
-    global memory each).
+    global memory each); `backward-copy-async` (FAATTN_EXPERIMENTAL_BACKWARD_
+    COPY_ASYNC=1) copies them by cp.async instead, every chunk in flight and
+    none in registers, zero-filling the rows outside the sequence or whose
+    LSE is -inf.
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
@@ -148,7 +151,9 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "Lower faattn-backward-tile's main grid on wgmma">,
     Option<"backwardCopyBatch", "backward-copy-batch", "int64_t", /*default=*/"1",
            "The backward's block copies: 16-byte chunks a thread loads before storing them "
-           "(1: each load then its store; experimental above 1)">
+           "(1: each load then its store; experimental above 1)">,
+    Option<"backwardCopyAsync", "backward-copy-async", "bool", /*default=*/"false",
+           "The backward's block copies by cp.async with zero fill (experimental)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -100,6 +100,11 @@ bool experimentalPaddedHeadDims();
 /// run measures it against 1.
 int64_t experimentalBackwardCopyBatch();
 
+/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1: those copies by cp.async with
+/// zero fill instead (faattn-tiles-to-wgmma's backward-copy-async), until a
+/// GPU run measures them.
+bool experimentalBackwardCopyAsync();
+
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
 /// of the tensor-core backward, for comparison; docs/BACKWARD.md). Read once

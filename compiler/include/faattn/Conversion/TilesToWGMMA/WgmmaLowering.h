@@ -219,6 +219,12 @@ private:
   /// zeroing map applied in the copy) into their direct buffers
   /// (operandTiles); an M x 1 block (LSE, D) into fragments.
   LogicalResult convertLoadBackward(OpBuilder &b, TileLoadOp load);
+  /// The copy of `load` into its direct buffer at element `at` by cp.async
+  /// (Plan::copyAsync): every chunk of a thread in flight at once, none held
+  /// in registers; rows outside the sequence, and with `rowLoad` (the LSE of
+  /// the row-zeroing map) rows whose LSE is -inf, zero-filled. False (nothing
+  /// built) when the block's chunks do not divide evenly over the threads.
+  bool copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad, int64_t at);
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory, B MN-major); dQ = dS K
   /// (RS, B MN-major).

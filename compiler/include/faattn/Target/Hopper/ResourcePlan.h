@@ -104,6 +104,9 @@ struct Plan {
   // stores them (1: a load, then its store; faattn-tiles-to-wgmma's
   // backward-copy-batch).
   int64_t copyBatch = 1;
+  // Or by cp.async (faattn-tiles-to-wgmma's backward-copy-async): no
+  // registers held, zero fill for the rows not read.
+  bool copyAsync = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
