@@ -190,14 +190,25 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   if (it == operandTiles.end())
     return load.emitOpError() << "is a block no product of the backward reads";
   OperandTile o = it->second;
-  // No thread may still read the buffers' previous block (each product is
-  // waited for at once).
-  gpu::BarrierOp::create(b, loc);
   // By cp.async where the plan asks (the map only zeroes the rows whose LSE
-  // is -inf, which the copy's zero fill does).
-  if (p.copyAsync && o.transposed < 0 && (!map || zeroesDeadRows(map)) &&
-      copyBlockAsync(b, load, rowLoad, o.direct / 2)) {
-    asyncVisible(b, loc);
+  // is -inf, which the copy's zero fill does), when the chunks divide evenly.
+  bool async = p.copyAsync && o.transposed < 0 && (!map || zeroesDeadRows(map)) &&
+               (rows * (cols / 8)) % threads == 0;
+  if (asyncCopiesPending && !async)
+    finishAsyncCopies(b, loc);
+  // No thread may still read the buffers' previous block (each product is
+  // waited for at once); a copy joining a pending one is behind its barrier.
+  if (!asyncCopiesPending)
+    gpu::BarrierOp::create(b, loc);
+  if (async) {
+    copyBlockAsync(b, load, rowLoad, o.direct / 2);
+    // A block load right after (Q, then dO) joins the copies in flight: one
+    // wait for both.
+    Operation *next = (map ? map.getOperation() : load.getOperation())->getNextNode();
+    auto nextLoad = dyn_cast_or_null<TileLoadOp>(next);
+    asyncCopiesPending = true;
+    if (!nextLoad || nextLoad.getType().getShape()[1] == 1)
+      finishAsyncCopies(b, loc);
     return success();
   }
   auto chunkTy = VectorType::get({8}, t.getElementType());
@@ -313,12 +324,19 @@ bool WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp row
                             size);
   }
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
   return true;
+}
+
+void WgmmaLowering::finishAsyncCopies(OpBuilder &b, Location loc) {
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+  asyncVisible(b, loc);
+  asyncCopiesPending = false;
 }
 
 LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   Location loc = dot.getLoc();
+  if (asyncCopiesPending) // (the copies' pass waits before any product)
+    finishAsyncCopies(b, loc);
   MLIRContext *ctx = b.getContext();
   TileType res = dot.getType(), lt = dot.getLhs().getType();
   int64_t n = res.getShape()[1];

@@ -23,23 +23,34 @@
 // backward-copy-async (experimental): the same copies by cp.async, a thread's 4 chunks in
 // flight at once and none in registers. K and V (no map) once, then each Q block's Q and
 // dO: first the 4 rows' LSE reads (a row whose LSE is -inf is zero-filled, as the map
-// zeroes it), then the 4 copies with their source sizes (16 or 0: zero fill), one group,
-// waited for, then visible to the tensor cores.
+// zeroes it), then the 4 copies with their source sizes (16 or 0: zero fill), a group each;
+// the second block's copies join the first's (no barrier between), one wait for both, then
+// visible to the tensor cores.
 // ASYNC-LABEL: gpu.func @b(
 // ASYNC-COUNT-4: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %{{.*}} : !llvm.ptr<3>, !llvm.ptr<1>, i32
+// ASYNC-NEXT: nvvm.cp.async.commit.group
+// ASYNC-NOT: gpu.barrier
+// ASYNC-COUNT-4: nvvm.cp.async.shared.global
 // ASYNC-NEXT: nvvm.cp.async.commit.group
 // ASYNC-NEXT: nvvm.cp.async.wait.group 0
 // ASYNC-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // ASYNC-NEXT: gpu.barrier
 // ASYNC: scf.for
+// ASYNC: gpu.barrier
 // ASYNC-COUNT-4: arith.cmpf oeq, %{{.*}}, %cst{{.*}} : f32
 // ASYNC-NOT: vector.load
 // ASYNC: %[[SIZE:.*]] = arith.select %{{.*}}, %c16_i32{{.*}}, %c0_i32{{.*}} : i32
 // ASYNC-NEXT: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %[[SIZE]]
 // ASYNC-COUNT-3: nvvm.cp.async.shared.global
 // ASYNC-NEXT: nvvm.cp.async.commit.group
+// ASYNC-NOT: gpu.barrier
+// ASYNC-COUNT-4: nvvm.cp.async.shared.global
+// ASYNC-NEXT: nvvm.cp.async.commit.group
 // ASYNC-NEXT: nvvm.cp.async.wait.group 0
 // ASYNC-NEXT: nvvm.fence.proxy
+// ASYNC-NEXT: gpu.barrier
+// ASYNC-NOT: vector.load {{.*}}bf16>
+// ASYNC: nvvm.wgmma.mma_async
 
 // OFF: func.func @b(
 // OFF-SAME: faattn.wgmma_skipped = "the backward's main grid needs faattn-tiles-to-wgmma's backward option"

@@ -220,11 +220,18 @@ private:
   /// (operandTiles); an M x 1 block (LSE, D) into fragments.
   LogicalResult convertLoadBackward(OpBuilder &b, TileLoadOp load);
   /// The copy of `load` into its direct buffer at element `at` by cp.async
-  /// (Plan::copyAsync): every chunk of a thread in flight at once, none held
-  /// in registers; rows outside the sequence, and with `rowLoad` (the LSE of
-  /// the row-zeroing map) rows whose LSE is -inf, zero-filled. False (nothing
-  /// built) when the block's chunks do not divide evenly over the threads.
+  /// (Plan::copyAsync), committed as one group: every chunk of a thread in
+  /// flight at once, none held in registers; rows outside the sequence, and
+  /// with `rowLoad` (the LSE of the row-zeroing map) rows whose LSE is -inf,
+  /// zero-filled. False (nothing built) when the block's chunks do not
+  /// divide evenly over the threads.
   bool copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad, int64_t at);
+  /// Waits for the cp.async groups in flight, then makes the buffers visible
+  /// to the tensor cores (fence.proxy.async, barrier).
+  void finishAsyncCopies(OpBuilder &b, Location loc);
+  /// Whether cp.async copies are committed but not yet waited for (Q's, so
+  /// that dO's join them).
+  bool asyncCopiesPending = false;
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory, B MN-major); dQ = dS K
   /// (RS, B MN-major).
