@@ -370,9 +370,10 @@ random_specs backward 1
     if [ "$arm" = async ]; then vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1"
     else vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$arm"; fi
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
+      # (300 x 130: causal_end_bwd's rows before 170 keep no key, LSE -inf, zero-filled.)
       env $vars timeout 400 "$RUN" --gpu "$spec" \
         --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 --shape b=1,seq_q=300,seq_kv=517 \
-        2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
+        --shape b=1,seq_q=300,seq_kv=130 2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
       echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
     for tool in memcheck $([ "$arm" = async ] && echo racecheck); do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PTX manifest: a SHA-256 per PTX file of every kernel faattn generates from specs/,
-# bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), committed
+# bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), and of the
+# experimental lowerings' builds of their test kernels (experimental/NAME/), committed
 # as tests/ptx-manifest.txt. CI (ctest's ptx-manifest) checks that the compiler still generates
 # exactly these files; a change of generated code is then visible in review: the commit that
 # makes it updates the manifest and says why.
@@ -35,11 +36,28 @@ mkdir -p "$work/specs" "$work/grid" "$work/tuning"
 "$compile" --emit=ptx -o "$work/specs" "$root"/specs/*.fa > /dev/null
 "$compile" --emit=ptx -o "$work/grid" "$root/bench/grid.fa" > /dev/null
 "$compile" --emit=ptx -o "$work/tuning" "$root/bench/tuning.fa" > /dev/null
+# The experimental lowerings the environment turns on, each on the kernels that exercise it
+# (directory experimental/NAME): their code changes the manifest too, and so the runtime's
+# cache key (which holds the manifest's hash), so that no cache keeps an older build of them.
+experimental() {
+  local name=$1 var=$2 spec=$3
+  mkdir -p "$work/experimental/$name"
+  env "$var" "$compile" --emit=ptx -o "$work/experimental/$name" "$root/$spec" > /dev/null
+}
+experimental e4m3-kv FAATTN_EXPERIMENTAL_E4M3_KV=1 tests/lit/cli/Inputs/e4m3-kv.fa
+experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
+experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
+  tests/lit/cpu/padded-head-dims-backward.fa
+experimental backward-all FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 \
+  tests/lit/cli/Inputs/backward-head-dims.fa
+experimental backward-copy8 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8 specs/backward.fa
+experimental backward-cpasync FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 specs/backward.fa
 current=$work/manifest.txt
 {
-  echo "# PTX of every kernel of specs/, bench/grid.fa and bench/tuning.fa (tools/ptx-manifest.sh)."
+  echo "# PTX of every kernel of specs/, bench/grid.fa and bench/tuning.fa, and of the"
+  echo "# experimental lowerings (experimental/; tools/ptx-manifest.sh)."
   echo "# Made with LLVM $(llvm-config-22 --version 2>/dev/null || echo '(llvm-config-22 not found)')"
-  (cd "$work" && find specs grid tuning -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
+  (cd "$work" && find specs grid tuning experimental -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
      awk '{ print $2, $1 }')
 } > "$current"
 kernels=$(grep -vc '^#' "$current")

@@ -39,8 +39,8 @@ namespace faattn {
 // Part of every cache key, derived, never bumped by hand: the kernel ABI's
 // version (faattn/Target/KernelABI.h) and the hash of the PTX manifest
 // (tests/ptx-manifest.txt, which every commit that changes generated code
-// updates; CMake passes its SHA-256 in), and the lowerings the environment
-// turns on or off (their kernels are not the manifest's).
+// updates, the experimental lowerings' included; CMake passes its SHA-256
+// in), and the lowerings the environment turns on or off.
 const char *compilerVersion() {
   static const std::string version = "faattn-abi" + std::to_string(kKernelABIVersion) + "-ptx" +
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +

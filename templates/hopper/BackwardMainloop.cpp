@@ -150,9 +150,12 @@ static bool zeroesDeadRows(TileMapOp map) {
   auto cmp = sel ? sel.getCondition().getDefiningOp<arith::CmpFOp>() : nullptr;
   auto negInf = cmp ? cmp.getRhs().getDefiningOp<arith::ConstantFloatOp>() : nullptr;
   auto zero = sel ? sel.getTrueValue().getDefiningOp<arith::ConstantFloatOp>() : nullptr;
+  // (+0: the zero fill's; no fast-math flag that would let the compare
+  // assume its operand finite.)
   return negInf && zero && body.getOperations().size() == 5 && // 2 constants, cmp, select, yield
          cmp.getPredicate() == arith::CmpFPredicate::OEQ && cmp.getLhs() == body.getArgument(1) &&
-         negInf.value().isInfinity() && negInf.value().isNegative() && zero.value().isZero() &&
+         cmp.getFastmath() == arith::FastMathFlags::none && negInf.value().isInfinity() &&
+         negInf.value().isNegative() && zero.value().isPosZero() &&
          sel.getFalseValue() == body.getArgument(0);
 }
 
@@ -192,7 +195,7 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   OperandTile o = it->second;
   // By cp.async where the plan asks (the map only zeroes the rows whose LSE
   // is -inf, which the copy's zero fill does), when the chunks divide evenly.
-  bool async = p.copyAsync && o.transposed < 0 && (!map || zeroesDeadRows(map)) &&
+  bool async = p.copyAsync && o.transposed < 0 && (!map || (rowLoad && zeroesDeadRows(map))) &&
                (rows * (cols / 8)) % threads == 0;
   if (asyncCopiesPending && !async)
     finishAsyncCopies(b, loc);
