@@ -5,8 +5,9 @@ reset between calls, triton.testing.do_bench, median) of PyTorch's SDPA (cuDNN a
 backends) and of the compiled FlexAttention, and writes one JSON with the device, date, commit
 and one row per shape. faattn's column comes from its Python package (`faattn.compile` of the
 row's spec with `backward`, the same autograd call `out.backward(dout)` as the peers'; the
-tensor-core backward where it takes the head dim, else the SIMT one: the row's
-`faattn_backward` says which) when the package and its library load (PYTHONPATH=python,
+tensor-core backward where it takes the head dim, else the SIMT one; the row's
+`faattn_backward` names the environment's choices, FAATTN_BACKWARD_SIMT and the experimental
+copies, not which build a head dim got) when the package and its library load (PYTHONPATH=python,
 FAATTN_LIBRARY=.../libfaattn_c.so); otherwise the row says why it is empty. Issue 22's targets:
 >= 1.0x cuDNN and 1.7x flash on the grid, >= 2.0x FlexAttention on the variants, learnable
 ALiBi slopes within 1.15x of fixed ones (the ratios are in each row).
@@ -87,6 +88,8 @@ def faattn_column(spec, fwd_params, inputs):
         build += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]
     if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC") == "1":
         build += "-cpasync"
+    if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
+        build += "-prefetch"
     return ms, build, None if ms else "the backward failed (stderr)"
 
 

@@ -65,6 +65,15 @@ sanitize() {
     done
   done
 }
+# The backward's experimental block copies (PERFORMANCE step 49): each arm's variable.
+COPY_ARMS="4 8 async prefetch"
+copy_arm_vars() {
+  case $1 in
+    async) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 ;;
+    prefetch) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 ;;
+    *) echo "FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
+  esac
+}
 # A part's log: its numerics lines join gpu-tests.txt (results.json counts them), and a FAIL or
 # a nonzero exit fails the suite.
 collect() {
@@ -355,20 +364,14 @@ random_specs backward 1
       sed 's/^\([^ :]*\) b=/\1[simt] b=/'
     echo "exit=${PIPESTATUS[0]} SIMT $spec"
   done
-  for tool in memcheck racecheck; do
-    for k in causal_bwd alibi_bwd; do
-      timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu specs/backward.fa \
-        --kernel=$k --shape b=2,seq_q=77,seq_kv=130
-      echo "$tool $k exit=$?"
-    done
-  done
+  sanitize specs/backward.fa b=2,seq_q=77,seq_kv=130 causal_bwd alibi_bwd
   # The experimental block copies (PERFORMANCE step 49): batched loads
-  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]) and cp.async
-  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; tagged [copyasync]): the default builds'
-  # numerics, memcheck, and racecheck of the cp.async copies.
-  for arm in 4 8 async; do
-    if [ "$arm" = async ]; then vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1"
-    else vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$arm"; fi
+  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]), cp.async
+  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; [copyasync]) and cp.async with Q / dO
+  # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]): their builds'
+  # numerics, memcheck, and racecheck of the cp.async ones.
+  for arm in $COPY_ARMS; do
+    vars=$(copy_arm_vars "$arm")
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
       # (300 x 130: causal_end_bwd's rows before 170 keep no key, LSE -inf, zero-filled.)
       env $vars timeout 400 "$RUN" --gpu "$spec" \
@@ -376,7 +379,7 @@ random_specs backward 1
         --shape b=1,seq_q=300,seq_kv=130 2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
       echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
-    for tool in memcheck $([ "$arm" = async ] && echo racecheck); do
+    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] && echo racecheck); do
       env $vars timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
         specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130
       echo "$tool alibi_bwd[copy$arm] exit=$?"
@@ -396,10 +399,8 @@ if [ -f "$LIB" ]; then
     python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
   # The same with the experimental block copies, in the same run (PERFORMANCE step 49's A/B).
-  for arm in 4 8 async; do
-    if [ "$arm" = async ]; then vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1"
-    else vars="FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$arm"; fi
-    env $vars FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
+  for arm in $COPY_ARMS; do
+    env $(copy_arm_vars "$arm") FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
       timeout 600 python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
       --out "$OUT/backward-wgmma-bench-copy$arm.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
   done

@@ -13,6 +13,9 @@
 # PTX text as written; they hold for the LLVM/MLIR 22 build of Debian 12 the project uses (the
 # manifest's header names the version it was made with: another LLVM may emit other PTX).
 set -euo pipefail
+# The builds are the environment's defaults: no FAATTN_ variable of the caller's applies (the
+# experimental ones below set theirs, one at a time).
+for v in $(compgen -e | grep '^FAATTN_' || true); do unset "$v"; done
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
 compile=${2:-$root/${BUILD_DIR:-build}/bin/faattn-compile}
@@ -52,6 +55,7 @@ experimental backward-all FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 \
   tests/lit/cli/Inputs/backward-head-dims.fa
 experimental backward-copy8 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8 specs/backward.fa
 experimental backward-cpasync FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 specs/backward.fa
+experimental backward-prefetch FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 specs/backward.fa
 current=$work/manifest.txt
 {
   echo "# PTX of every kernel of specs/, bench/grid.fa and bench/tuning.fa, and of the"

@@ -93,6 +93,8 @@ if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATC
     lowering += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]  # step 49
 if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC") == "1":
     lowering += "-cpasync"
+if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
+    lowering += "-prefetch"
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,
            "rows": rows},

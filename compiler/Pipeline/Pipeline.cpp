@@ -191,6 +191,11 @@ bool experimentalBackwardCopyAsync() {
   return on;
 }
 
+bool experimentalBackwardCopyPrefetch() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH");
+  return on;
+}
+
 bool simtBackwardForced() {
   static const bool on = envFlag("FAATTN_BACKWARD_SIMT");
   return on;
@@ -228,6 +233,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
+  wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;
@@ -281,10 +287,7 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
   auto fits = [](int64_t d) { return d % 16 == 0 && d <= 192; };
   // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
   // multiple of 8 to the next multiple of 16 (the template then sees that).
-  auto tiled = [](int64_t d) {
-    return experimentalPaddedHeadDims() && d % 8 == 0 ? static_cast<int64_t>(llvm::alignTo(d, 16))
-                                                      : d;
-  };
+  auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
   int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
   bool validated = dqk == dv && llvm::is_contained({16, 32, 64, 128}, dqk);
   return !simtBackwardForced() && k.mode == spec::Mode::Backward &&

@@ -105,7 +105,7 @@ std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad) {
   if (!pad || !target || target.getValue() != "sm_90a" || !(q.isBF16() || q.isF16() || q.isF32()) ||
       eltOf(op.getK()) != q || eltOf(op.getV()) != q || dqk % 8 != 0 || dv % 8 != 0)
     return {dqk, dv};
-  return {llvm::alignTo(dqk, 16), llvm::alignTo(dv, 16)};
+  return {paddedHeadDim(dqk), paddedHeadDim(dv)};
 }
 
 namespace {

@@ -50,6 +50,7 @@ const char *compilerVersion() {
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())
                                           : std::string()) +
                                      (experimentalBackwardCopyAsync() ? "-bwdcpasync" : "") +
+                                     (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

@@ -74,8 +74,14 @@ LogicalResult WgmmaLowering::runBackward() {
     auto t = cast<TileType>(v.getType());
     OperandTile &o = operandTiles[v];
     int64_t &at = transposed ? o.transposed : o.direct;
+    int64_t bytes = t.getShape()[0] * t.getShape()[1] * 2;
+    // Q and dO copied ahead (copyPrefetch): two buffers, this block's and
+    // the next one's.
+    TileLoadOp rowLoad;
+    if (at < 0 && !transposed && p.copyPrefetch && prefetchedLoad(v, rowLoad))
+      o.stageBytes = bytes;
     if (at < 0)
-      at = place(t.getShape()[0] * t.getShape()[1] * 2);
+      at = place(o.stageBytes ? 2 * bytes : bytes);
   };
   auto qLoopOf = [](Value v) -> Operation * {
     for (Operation *op = v.getParentRegion()->getParentOp(); op; op = op->getParentOp())
@@ -124,22 +130,24 @@ LogicalResult WgmmaLowering::runBackward() {
   return success();
 }
 
-Value WgmmaLowering::canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim) {
+Value WgmmaLowering::canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim,
+                                         Value extraBytes) {
   // Core matrices of 8 rows x 16 bytes: LBO 128 (the next 8 reduction
   // elements), SBO (kdim / 8) * 128 (the next 8 rows); k-step k (16
   // elements) two core matrices on.
-  return descriptor(b, address(b, at + k * 256, Value()), 128, (kdim / 8) * 128, 0);
+  return descriptor(b, address(b, at + k * 256, extraBytes), 128, (kdim / 8) * 128, 0);
 }
 
-Value WgmmaLowering::mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols) {
+Value WgmmaLowering::mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols,
+                                       Value extraBytes) {
   // The direct (K-major) buffer of a rows x cols tile as an MN-major B whose
   // reduction runs over the rows: a core matrix's 8 rows of 16 bytes are 8
   // reduction elements of 8 N columns, as the no-swizzle MN-major layout
   // wants. There SBO is the stride between core matrices along N (128: the
   // next 8 columns) and LBO along the reduction ((cols / 8) * 128: the next
   // 8 rows); k-step k (16 rows) is two row blocks on.
-  return descriptor(b, address(b, at + k * 2 * (cols / 8) * 128, Value()), (cols / 8) * 128, 128,
-                    0);
+  return descriptor(b, address(b, at + k * 2 * (cols / 8) * 128, extraBytes), (cols / 8) * 128,
+                    128, 0);
 }
 
 /// Whether `map` (a block and its rows' LSE) is faattn-backward-tile's row
@@ -193,6 +201,15 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   if (it == operandTiles.end())
     return load.emitOpError() << "is a block no product of the backward reads";
   OperandTile o = it->second;
+  if (o.stageBytes) { // copied ahead: by the first such load of the loop body
+    auto loop = cast<scf::ForOp>(load->getParentOp());
+    if (prefetchedLoop != loop) {
+      if (asyncCopiesPending)
+        finishAsyncCopies(b, loc);
+      prefetchQBlocks(b, loop);
+    }
+    return success();
+  }
   // By cp.async where the plan asks (the map only zeroes the rows whose LSE
   // is -inf, which the copy's zero fill does), when the chunks divide evenly.
   bool async = p.copyAsync && o.transposed < 0 && (!map || (rowLoad && zeroesDeadRows(map))) &&
@@ -270,13 +287,11 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   return success();
 }
 
-bool WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad,
-                                   int64_t at) {
+void WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad,
+                                   int64_t at, Value stageElems) {
   Location loc = load.getLoc();
   TileType t = load.getType();
   int64_t rows = t.getShape()[0], cols = t.getShape()[1], chunks = cols / 8;
-  if ((rows * chunks) % threads != 0)
-    return false;
   MemRefType memTy = load.getMem().getType();
   int64_t eltBytes = t.getElementType().getIntOrFloatBitWidth() / 8;
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, load.getMem());
@@ -318,8 +333,10 @@ bool WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp row
         arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, offset, cIdx(b, eltBytes))));
     Value src = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
                                          addr);
-    Value dst = sharedPtr(b, arith::MulIOp::create(b, loc, coreIndex(b, at, rs[k], cs[k], cols),
-                                                   cIdx(b, 2)));
+    Value element = coreIndex(b, at, rs[k], cs[k], cols);
+    if (stageElems)
+      element = arith::AddIOp::create(b, loc, element, stageElems);
+    Value dst = sharedPtr(b, arith::MulIOp::create(b, loc, element, cIdx(b, 2)));
     Value size = arith::SelectOp::create(b, loc, read, c32(b, 16), c32(b, 0));
     NVVM::CpAsyncOp::create(b, loc, dst, src, b.getI32IntegerAttr(16),
                             NVVM::LoadCacheModifierKindAttr::get(b.getContext(),
@@ -327,13 +344,111 @@ bool WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp row
                             size);
   }
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
-  return true;
 }
 
 void WgmmaLowering::finishAsyncCopies(OpBuilder &b, Location loc) {
   NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
   asyncVisible(b, loc);
   asyncCopiesPending = false;
+}
+
+TileLoadOp WgmmaLowering::prefetchedLoad(Value v, TileLoadOp &rowLoad) {
+  rowLoad = TileLoadOp();
+  TileLoadOp load = v.getDefiningOp<TileLoadOp>();
+  if (auto map = v.getDefiningOp<TileMapOp>()) {
+    if (map.getInputs().size() != 2 || !zeroesDeadRows(map))
+      return TileLoadOp();
+    load = map.getInputs()[0].getDefiningOp<TileLoadOp>();
+    rowLoad = map.getInputs()[1].getDefiningOp<TileLoadOp>();
+    if (!rowLoad || rowLoad->getBlock() != map->getBlock())
+      return TileLoadOp();
+  }
+  auto loop = load ? dyn_cast<scf::ForOp>(load->getParentOp()) : scf::ForOp();
+  TileType t = load ? load.getType() : TileType();
+  if (!loop || !loop->hasAttr(FAAttnDialect::getQLoopAttrName()) || t.getShape()[1] == 1 ||
+      (t.getShape()[0] * (t.getShape()[1] / 8)) % p.threads() != 0)
+    return TileLoadOp();
+  return load;
+}
+
+void WgmmaLowering::prefetchQBlocks(OpBuilder &b, scf::ForOp loop) {
+  Location loc = loop.getLoc();
+  prefetchedLoop = loop;
+  Block *body = loop.getBody();
+  // The body's prefetched loads (Q, dO), each with its LSE load and buffer.
+  struct Ahead {
+    TileLoadOp load, rowLoad;
+    OperandTile o;
+  };
+  SmallVector<Ahead> ahead;
+  for (Operation &op : *body)
+    if (auto l = dyn_cast<TileLoadOp>(op); l && l.getType().getShape()[1] > 1) {
+      Value read = l.getResult();
+      if (l->hasOneUse())
+        if (auto m = dyn_cast<TileMapOp>(*l->user_begin()); m && operandTiles.count(m.getResult()))
+          read = m.getResult();
+      Ahead a;
+      auto it = operandTiles.find(read);
+      if (it != operandTiles.end() && it->second.stageBytes &&
+          prefetchedLoad(read, a.rowLoad) == l) {
+        a.load = l;
+        a.o = it->second;
+        ahead.push_back(a);
+      }
+    }
+  // The copies of block `iv` (an index) into buffer iv % 2 at b's insertion
+  // point: each load (and its LSE load) cloned with the ops of the body it
+  // depends on, the loop's induction variable replaced by `iv`.
+  auto issue = [&](OpBuilder &b, Value iv) {
+    IRMapping map;
+    map.map(loop.getInductionVar(), iv);
+    llvm::SetVector<Operation *> slice;
+    std::function<void(Value)> visit = [&](Value v) {
+      Operation *d = v.getDefiningOp();
+      if (!d || d->getBlock() != body || slice.contains(d) || isa<TileLoadOp>(d))
+        return;
+      for (Value x : d->getOperands())
+        visit(x);
+      slice.insert(d);
+    };
+    for (Ahead &a : ahead) {
+      for (Value x : a.load->getOperands())
+        visit(x);
+      if (a.rowLoad)
+        for (Value x : a.rowLoad->getOperands())
+          visit(x);
+    }
+    for (Operation &op : *body)
+      if (slice.contains(&op))
+        b.clone(op, map);
+    Value stage = arith::RemUIOp::create(b, loc, iv, cIdx(b, 2));
+    for (Ahead &a : ahead) {
+      auto load = cast<TileLoadOp>(b.clone(*a.load, map));
+      auto rowLoad = a.rowLoad ? cast<TileLoadOp>(b.clone(*a.rowLoad, map)) : TileLoadOp();
+      int64_t stageElems = a.o.stageBytes / 2;
+      copyBlockAsync(b, load, rowLoad, a.o.direct / 2,
+                     arith::MulIOp::create(b, loc, stage, cIdx(b, stageElems)));
+      load.erase();
+      if (rowLoad)
+        rowLoad.erase();
+    }
+  };
+  // Before the loop: its first block, if it has one.
+  {
+    OpBuilder pb(loop);
+    Value any = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::ult, loop.getLowerBound(),
+                                      loop.getUpperBound());
+    ifThen(pb, loc, any, [&](OpBuilder &b) { issue(b, loop.getLowerBound()); });
+  }
+  // Here: this block's copies done and visible (all threads past the
+  // previous block's products), then the next block's issued.
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+  asyncVisible(b, loc);
+  qStage = arith::RemUIOp::create(b, loc, loop.getInductionVar(), cIdx(b, 2));
+  Value next = arith::AddIOp::create(b, loc, loop.getInductionVar(), loop.getStep());
+  Value more = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
+                                     loop.getUpperBound());
+  ifThen(b, loc, more, [&](OpBuilder &b) { issue(b, next); });
 }
 
 LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
@@ -391,16 +506,23 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   // B: K-major (S, dP: reduction over its columns) or MN-major (dV, dK, dQ:
   // over its rows, n = its columns), both from its direct buffer.
   bool mnMajorB = !dot.getTransposeRhs();
+  // A prefetched block's buffer of this Q block (bytes past its first).
+  auto stageOffset = [&](const OperandTile &o) -> Value {
+    if (!o.stageBytes)
+      return Value();
+    return arith::MulIOp::create(b, loc, qStage, cIdx(b, o.stageBytes));
+  };
   for (int64_t k = 0; k < kdim / 16; ++k) {
-    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct, k, n)
-                           : canonicalDescriptor(b, bt.direct, k, kdim);
+    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct, k, n, stageOffset(bt))
+                           : canonicalDescriptor(b, bt.direct, k, kdim, stageOffset(bt));
     bool onto = k > 0 || add;
     if (!ss) { // dQ = dS K: A from registers
       acc = wgmmaRS(b, acc, packA(b, aFrag, k), descB, n, onto, /*transposeB=*/mnMajorB);
       continue;
     }
     Value descA =
-        canonicalDescriptor(b, dot.getTransposeLhs() ? a.transposed : a.direct, k, kdim);
+        dot.getTransposeLhs() ? canonicalDescriptor(b, a.transposed, k, kdim)
+                              : canonicalDescriptor(b, a.direct, k, kdim, stageOffset(a));
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
         wgType, NVVM::WGMMATypes::f32, onto ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,

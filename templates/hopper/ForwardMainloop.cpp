@@ -338,7 +338,8 @@ LogicalResult WgmmaLowering::convertLoad(OpBuilder &b, TileLoadOp load) {
   inCopyPhase = next && (llvm::is_contained(p.k, next) || llvm::is_contained(p.v, next) ||
                          next == p.q);
   // Chunks of 8 elements along the head dim: one 16-byte load each (the
-  // tensors are 16-byte aligned and head dims multiples of 16), stored as
+  // tensors are 16-byte aligned and head dims multiples of 8; a padded
+  // tile's chunks past the head dim read as zeros), stored as
   // one core-matrix row (Q, K) or spread over 8 rows (V, transposed).
   int64_t chunks = cols / 8;
   auto copyChunk = [&](OpBuilder &b, Location loc, Value i) {

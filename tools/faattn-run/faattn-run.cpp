@@ -645,6 +645,12 @@ int runMain(int argc, char **argv) {
   mlir::MLIRContext ctx(registry);
 
   unsigned failures = 0, ran = 0;
+  // --pad-head-dims pads the kernels the GPU build would pad: Q, K and V of
+  // one 16-bit type (the CPU path stores every type as f32).
+  auto padsHeadDims = [&](const spec::KernelSpec &k) {
+    return padHeadDims && (k.dtype == spec::DType::BF16 || k.dtype == spec::DType::F16) &&
+           k.kvType() == k.dtype;
+  };
   // A backward kernel: mode = backward, or the backward of a forward kernel
   // with the `backward` flag (after the forward's own lines).
   auto runBackward = [&](const spec::KernelSpec &k) {
@@ -653,9 +659,9 @@ int runMain(int argc, char **argv) {
       fn->setAttr("llvm.emit_c_interface", mlir::UnitAttr::get(&ctx));
     mlir::PassManager pm(&ctx);
     AlgorithmOptions algorithm; // (the backward op passes them whole)
-    algorithm.padHeadDims = padHeadDims;
+    algorithm.padHeadDims = padsHeadDims(k);
     addAlgorithmPasses(pm, algorithm);
-    addCpuLoweringPasses(pm, backwardNaive, backwardBlock, padHeadDims);
+    addCpuLoweringPasses(pm, backwardNaive, backwardBlock, padsHeadDims(k));
     if (mlir::failed(pm.run(*module))) {
       ++failures;
       fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");
@@ -694,7 +700,7 @@ int runMain(int argc, char **argv) {
     mlir::PassManager pm(&ctx);
     AlgorithmOptions algorithm;
     algorithm.overlapSoftmax = overlapSoftmax;
-    algorithm.padHeadDims = padHeadDims;
+    algorithm.padHeadDims = padsHeadDims(k);
     addAlgorithmPasses(pm, algorithm);
     addCpuLoweringPasses(pm);
     if (mlir::failed(pm.run(*module))) {

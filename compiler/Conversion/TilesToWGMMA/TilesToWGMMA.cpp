@@ -144,7 +144,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
       if (mainGrid) {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
-        plan.copyAsync = backwardCopyAsync;
+        plan.copyAsync = backwardCopyAsync || backwardCopyPrefetch;
+        plan.copyPrefetch = backwardCopyPrefetch;
       }
       // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
       // main grid has no SIMT lowering: a refusal is an error here, with its

@@ -57,6 +57,38 @@
 // ASYNC-NEXT: gpu.barrier
 // ASYNC-NOT: vector.load {{.*}}bf16>
 // ASYNC: nvvm.wgmma.mma_async
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-copy-prefetch=true' | FileCheck %s --check-prefix=PREFETCH
+// backward-copy-prefetch (experimental): Q and dO double-buffered (shared memory 49152 +
+// 2 x 8192 bytes); a Q loop's first block copied before the loop (when it has one); in the
+// body this block's copies waited for and made visible, then the next block's (when there
+// is one) issued into the other buffers before the products.
+// PREFETCH-LABEL: gpu.func @b(
+// PREFETCH-SAME: faattn.dynamic_shared_bytes = 65536
+// PREFETCH: %[[ANYC:.*]] = arith.cmpi ult, %{{[0-9]+}}, %{{[0-9]+}} : index
+// PREFETCH-NEXT: scf.if %[[ANYC]] {
+// PREFETCH-NEXT: arith.constant 64
+// PREFETCH-NEXT: arith.muli %[[LB:[0-9]+]], %c64
+// PREFETCH: nvvm.cp.async.commit.group
+// PREFETCH: nvvm.cp.async.commit.group
+// PREFETCH-NEXT: }
+// PREFETCH-NEXT: scf.for %[[IV:[^ ]*]] = %[[LB]] to %[[UB:[0-9]+]] step %[[STEP:[^ ]*]] iter_args
+// PREFETCH-NOT: nvvm.wgmma.mma_async
+// PREFETCH: nvvm.cp.async.wait.group 0
+// PREFETCH-NEXT: nvvm.fence.proxy
+// PREFETCH-NEXT: gpu.barrier
+// PREFETCH-NEXT: arith.constant 2
+// PREFETCH-NEXT: arith.remui %[[IV]], %c2{{.*}} : index
+// PREFETCH-NEXT: %[[NEXT:.*]] = arith.addi %[[IV]], %[[STEP]] : index
+// PREFETCH-NEXT: %[[MORE:.*]] = arith.cmpi ult, %[[NEXT]], %[[UB]] : index
+// PREFETCH-NEXT: scf.if %[[MORE]] {
+// PREFETCH: arith.muli %[[NEXT]], %c64
+// PREFETCH-COUNT-4: nvvm.cp.async.shared.global
+// PREFETCH: nvvm.cp.async.commit.group
+// PREFETCH-COUNT-4: nvvm.cp.async.shared.global
+// PREFETCH: nvvm.cp.async.commit.group
+// PREFETCH-NEXT: }
+// PREFETCH-NOT: nvvm.cp.async
+// PREFETCH: nvvm.wgmma.mma_async
 
 // OFF: func.func @b(
 // OFF-SAME: faattn.wgmma_skipped = "the backward's main grid needs faattn-tiles-to-wgmma's backward option"

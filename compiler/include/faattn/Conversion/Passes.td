@@ -141,7 +141,9 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     global memory each); `backward-copy-async` (FAATTN_EXPERIMENTAL_BACKWARD_
     COPY_ASYNC=1) copies them by cp.async instead, every chunk in flight and
     none in registers, zero-filling the rows outside the sequence or whose
-    LSE is -inf.
+    LSE is -inf; `backward-copy-prefetch` (FAATTN_EXPERIMENTAL_BACKWARD_COPY_
+    PREFETCH=1) also double-buffers Q and dO: a Q loop's first block is copied
+    before it, each next block during the current one's products.
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
@@ -153,7 +155,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "The backward's block copies: 16-byte chunks a thread loads before storing them "
            "(1: each load then its store; experimental above 1)">,
     Option<"backwardCopyAsync", "backward-copy-async", "bool", /*default=*/"false",
-           "The backward's block copies by cp.async with zero fill (experimental)">
+           "The backward's block copies by cp.async with zero fill (experimental)">,
+    Option<"backwardCopyPrefetch", "backward-copy-prefetch", "bool", /*default=*/"false",
+           "backward-copy-async, and each Q block's Q and dO copied during the previous "
+           "block's products into a second buffer (experimental)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -44,8 +44,8 @@ struct AlgorithmOptions {
   /// faattn-tune's long-kv: the long-KV build of the kernels that have one
   /// (`overlap = auto`'s shape-dependent choice).
   bool longKV = false;
-  /// faattn-tile's pad-head-dims: 16-bit sm_90a head dims rounded up to
-  /// multiples of 16 (FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 on the GPU
+  /// faattn-tile's pad-head-dims: 16-bit sm_90a head dims (multiples of 8)
+  /// rounded up to multiples of 16 (FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 on the GPU
   /// path; faattn-run --cpu --pad-head-dims).
   bool padHeadDims = false;
 };
@@ -104,6 +104,11 @@ int64_t experimentalBackwardCopyBatch();
 /// zero fill instead (faattn-tiles-to-wgmma's backward-copy-async), until a
 /// GPU run measures them.
 bool experimentalBackwardCopyAsync();
+
+/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1: the cp.async copies, with Q
+/// and dO double-buffered, the next Q block's copied during this one's
+/// products (faattn-tiles-to-wgmma's backward-copy-prefetch).
+bool experimentalBackwardCopyPrefetch();
 
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead

@@ -18,14 +18,15 @@ def FAAttnTile : Pass<"faattn-tile", "::mlir::func::FuncOp"> {
 
     With `pad-head-dims`, an op of a function for sm_90a whose Q, K and V
     are bf16 or f16 (or f32, the CPU path's storage of such a kernel) gets
-    tiles whose head dims are rounded up to multiples
+    tiles whose head dims, multiples of 8, are rounded up to multiples
     of 16 (wgmma's k-step, the TMA boxes): a head dim of 40 has tiles of 48
     columns, the 8 past the tensors' read as 0 (so Q K^T and P V are
     unchanged) and never written. Other ops keep their head dims.
   }];
   let options = [
     Option<"padHeadDims", "pad-head-dims", "bool", /*default=*/"false",
-           "Round 16-bit sm_90a head dims up to multiples of 16 (padded columns read 0)">
+           "Round 16-bit sm_90a head dims (multiples of 8) up to multiples of 16 (padded "
+           "columns read 0)">
   ];
 }
 

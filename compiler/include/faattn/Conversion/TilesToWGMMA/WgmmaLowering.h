@@ -219,13 +219,26 @@ private:
   /// zeroing map applied in the copy) into their direct buffers
   /// (operandTiles); an M x 1 block (LSE, D) into fragments.
   LogicalResult convertLoadBackward(OpBuilder &b, TileLoadOp load);
-  /// The copy of `load` into its direct buffer at element `at` by cp.async
-  /// (Plan::copyAsync), committed as one group: every chunk of a thread in
-  /// flight at once, none held in registers; rows outside the sequence, and
-  /// with `rowLoad` (the LSE of the row-zeroing map) rows whose LSE is -inf,
-  /// zero-filled. False (nothing built) when the block's chunks do not
-  /// divide evenly over the threads.
-  bool copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad, int64_t at);
+  /// The copy of `load` into its direct buffer at element `at` (plus
+  /// `stageElems`: a prefetched block's buffer) by cp.async (Plan::
+  /// copyAsync), committed as one group: every chunk of a thread in flight
+  /// at once, none held in registers; rows outside the sequence, and with
+  /// `rowLoad` (the LSE of the row-zeroing map) rows whose LSE is -inf,
+  /// zero-filled. The block's chunks divide evenly over the threads (the
+  /// caller checks).
+  void copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad, int64_t at,
+                      Value stageElems = Value());
+  /// Plan::copyPrefetch: the loads of a Q loop's body that are copied ahead
+  /// (a block, or its row-zeroing map, read from a direct buffer), with the
+  /// row-zeroing map's LSE load (or null); empty when `v` is not one.
+  TileLoadOp prefetchedLoad(Value v, TileLoadOp &rowLoad);
+  /// At the first prefetched load of a Q loop's body: the loop's first block
+  /// copied before the loop, this block's copies waited for, the next
+  /// block's issued into the other buffers (qStage: this block's).
+  void prefetchQBlocks(OpBuilder &b, scf::ForOp loop);
+  /// The buffer (0 or 1) of the current Q block under Plan::copyPrefetch.
+  Value qStage;
+  scf::ForOp prefetchedLoop;
   /// Waits for the cp.async groups in flight, then makes the buffers visible
   /// to the tensor cores (fence.proxy.async, barrier).
   void finishAsyncCopies(OpBuilder &b, Location loc);
@@ -246,16 +259,22 @@ private:
   LogicalResult sequentialScan(scf::ParallelOp par);
   /// The descriptor of k-step k of a canonical K-major tile at byte `at`
   /// with `kdim` reduction elements a row (LBO 128, SBO kdim / 8 * 128).
-  Value canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim);
+  Value canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim,
+                            Value extraBytes = Value());
   /// The descriptor of k-step k of the same buffer (a rows x cols tile) read
   /// as an MN-major B, its reduction over the rows (LBO cols / 8 * 128, SBO
   /// 128; the product's transpose-B bit set).
-  Value mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols);
+  Value mnMajorDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t cols,
+                          Value extraBytes = Value());
   /// A tile's byte offsets in shared memory: as it is (rows x cols,
   /// K-major over its columns; also read MN-major) and transposed (cols x
   /// rows: P^T and dS^T, written from fragments); -1: none.
   struct OperandTile {
     int64_t direct = -1, transposed = -1;
+    /// Bytes of one of the two direct buffers of a prefetched block (Q, dO
+    /// under Plan::copyPrefetch; 0: one buffer): the block of Q iteration i
+    /// is in buffer i % 2.
+    int64_t stageBytes = 0;
   };
   DenseMap<Value, OperandTile> operandTiles;
 

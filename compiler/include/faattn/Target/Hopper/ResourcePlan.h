@@ -107,6 +107,9 @@ struct Plan {
   // Or by cp.async (faattn-tiles-to-wgmma's backward-copy-async): no
   // registers held, zero fill for the rows not read.
   bool copyAsync = false;
+  // And the next Q block's Q and dO copied during this block's products, into
+  // a second buffer of each (backward-copy-prefetch; implies copyAsync).
+  bool copyPrefetch = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 

@@ -513,11 +513,9 @@ static LogicalResult verifyRowsTile(Operation *op, MemRefType mem, TileType tile
   if (mem.getRank() != 4 && mem.getRank() != 3)
     return op->emitOpError() << "needs a 4-D (Q/K/V/O) or 3-D (LSE) memref, got " << mem;
   int64_t cols = mem.getRank() == 4 ? mem.getShape().back() : 1;
-  // A head dim that is a multiple of 8 may be padded to the next multiple of
-  // 16 (faattn-tile's pad-head-dims): the columns past the memref's read as
-  // 0 and are not written (the lowerings copy 8-column chunks, each all
-  // inside or all past the head dim).
-  int64_t padded = cols % 8 == 0 ? (cols + 15) / 16 * 16 : cols;
+  // A head dim may be padded (paddedHeadDim): the columns past the memref's
+  // read as 0 and are not written.
+  int64_t padded = mem.getRank() == 4 ? paddedHeadDim(cols) : cols;
   if (tile.getShape()[1] != cols && (mem.getRank() != 4 || tile.getShape()[1] != padded))
     return op->emitOpError() << "tile must have " << cols << " columns"
                              << (mem.getRank() == 4 && padded != cols

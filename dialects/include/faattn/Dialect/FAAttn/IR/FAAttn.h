@@ -32,6 +32,11 @@ struct BackwardOperands {
   mlir::Value dout, dq, dk, dv;
   llvm::SmallVector<mlir::Value> paramGrads;
 };
+/// The padded head dim of `d` (faattn-tile's pad-head-dims; what a tile_load
+/// / tile_store tile may have beyond a memref's D): a multiple of 8 rounded
+/// up to a multiple of 16 (the lowerings copy 8-column chunks, each all
+/// inside or all past D); any other `d` itself.
+inline int64_t paddedHeadDim(int64_t d) { return d % 8 == 0 ? (d + 15) / 16 * 16 : d; }
 } // namespace faattn
 
 #define GET_OP_CLASSES

@@ -184,9 +184,9 @@ def FAAttn_TileLoadOp : FAAttn_Op<"tile_load", [
   let description = [{
     `tile[r, d] = mem[batch, row0 + r, head, d]` for a 4-D Q/K/V memref in
     `layout` order; rows at or past the memref's sequence size read as 0.
-    The tile has the memref's head dim D columns, or D rounded up to a
-    multiple of 16 (a padded head dim, faattn-tile's `pad-head-dims`):
-    columns at or past D read as 0.
+    The tile has the memref's head dim D columns, or when D is a multiple of
+    8, D rounded up to a multiple of 16 (a padded head dim, faattn-tile's
+    `pad-head-dims`; paddedHeadDim): columns at or past D read as 0.
     For a 3-D (batch, heads, seq) memref the tile is Rx1 and
     `tile[r, 0] = mem[batch, head, row0 + r]`.
 
