@@ -433,12 +433,18 @@ void WgmmaLowering::prefetchQBlocks(OpBuilder &b, scf::ForOp loop) {
         rowLoad.erase();
     }
   };
-  // Before the loop: its first block, if it has one.
+  // Before the loop: its first block, if it has one, once no thread reads
+  // its buffer any more (the previous query head's last block of a GQA
+  // group may have used it: a barrier, as before every copy; the condition
+  // is the CTA's, so every thread reaches it or none).
   {
     OpBuilder pb(loop);
     Value any = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::ult, loop.getLowerBound(),
                                       loop.getUpperBound());
-    ifThen(pb, loc, any, [&](OpBuilder &b) { issue(b, loop.getLowerBound()); });
+    ifThen(pb, loc, any, [&](OpBuilder &b) {
+      gpu::BarrierOp::create(b, loc);
+      issue(b, loop.getLowerBound());
+    });
   }
   // Here: this block's copies done and visible (all threads past the
   // previous block's products), then the next block's issued.

@@ -64,10 +64,15 @@
 // is one) issued into the other buffers before the products.
 // PREFETCH-LABEL: gpu.func @b(
 // PREFETCH-SAME: faattn.dynamic_shared_bytes = 65536
-// PREFETCH: %[[ANYC:.*]] = arith.cmpi ult, %{{[0-9]+}}, %{{[0-9]+}} : index
+// The prologue behind a barrier (the previous query head's last block may be in either buffer),
+// its copies into buffer LB % 2.
+// PREFETCH: %[[ANYC:.*]] = arith.cmpi ult, %[[LB:[0-9]+]], %{{[0-9]+}} : index
 // PREFETCH-NEXT: scf.if %[[ANYC]] {
+// PREFETCH-NEXT: gpu.barrier
 // PREFETCH-NEXT: arith.constant 64
-// PREFETCH-NEXT: arith.muli %[[LB:[0-9]+]], %c64
+// PREFETCH-NEXT: arith.muli %[[LB]], %c64
+// PREFETCH: %[[STAGE0:.*]] = arith.remui %[[LB]], %c2{{.*}} : index
+// PREFETCH: arith.muli %[[STAGE0]], %c4096{{.*}} : index
 // PREFETCH: nvvm.cp.async.commit.group
 // PREFETCH: nvvm.cp.async.commit.group
 // PREFETCH-NEXT: }
@@ -77,17 +82,22 @@
 // PREFETCH-NEXT: nvvm.fence.proxy
 // PREFETCH-NEXT: gpu.barrier
 // PREFETCH-NEXT: arith.constant 2
-// PREFETCH-NEXT: arith.remui %[[IV]], %c2{{.*}} : index
+// PREFETCH-NEXT: %[[QSTAGE:.*]] = arith.remui %[[IV]], %c2{{.*}} : index
 // PREFETCH-NEXT: %[[NEXT:.*]] = arith.addi %[[IV]], %[[STEP]] : index
 // PREFETCH-NEXT: %[[MORE:.*]] = arith.cmpi ult, %[[NEXT]], %[[UB]] : index
 // PREFETCH-NEXT: scf.if %[[MORE]] {
 // PREFETCH: arith.muli %[[NEXT]], %c64
+// PREFETCH: %[[STAGE1:.*]] = arith.remui %[[NEXT]], %c2{{.*}} : index
+// PREFETCH: arith.muli %[[STAGE1]], %c4096{{.*}} : index
 // PREFETCH-COUNT-4: nvvm.cp.async.shared.global
 // PREFETCH: nvvm.cp.async.commit.group
 // PREFETCH-COUNT-4: nvvm.cp.async.shared.global
 // PREFETCH: nvvm.cp.async.commit.group
 // PREFETCH-NEXT: }
 // PREFETCH-NOT: nvvm.cp.async
+// The products read this block's buffers: the descriptors' addresses offset by
+// QSTAGE x 8192 bytes (a 64 x 64 bf16 block).
+// PREFETCH: arith.muli %[[QSTAGE]], %c8192{{.*}} : index
 // PREFETCH: nvvm.wgmma.mma_async
 
 // OFF: func.func @b(
