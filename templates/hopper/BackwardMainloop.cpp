@@ -201,6 +201,8 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   if (it == operandTiles.end())
     return load.emitOpError() << "is a block no product of the backward reads";
   OperandTile o = it->second;
+  if (o.stageBytes && o.transposed >= 0)
+    return load.emitOpError() << "is copied ahead but also read transposed";
   if (o.stageBytes) { // copied ahead: by the first such load of the loop body
     auto loop = cast<scf::ForOp>(load->getParentOp());
     if (prefetchedLoop != loop) {
@@ -365,7 +367,9 @@ TileLoadOp WgmmaLowering::prefetchedLoad(Value v, TileLoadOp &rowLoad) {
   }
   auto loop = load ? dyn_cast<scf::ForOp>(load->getParentOp()) : scf::ForOp();
   TileType t = load ? load.getType() : TileType();
+  // (A step of 1: block iv's buffer is iv % 2, the next block's the other.)
   if (!loop || !loop->hasAttr(FAAttnDialect::getQLoopAttrName()) || t.getShape()[1] == 1 ||
+      getConstantIntValue(loop.getStep()) != std::optional<int64_t>(1) ||
       (t.getShape()[0] * (t.getShape()[1] / 8)) % p.threads() != 0)
     return TileLoadOp();
   return load;
