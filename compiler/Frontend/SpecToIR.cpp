@@ -293,6 +293,8 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
       learnable.push_back(static_cast<int64_t>(i));
   if (!learnable.empty())
     attn.setRequiresGrad(learnable);
+  if (k.deterministic && k.mode == spec::Mode::Backward)
+    attn.setDeterministic(true);
 
   auto fillRegion = [&](Region &region, const spec::Expr &expr, bool hasScore) {
     SmallVector<Type> types;

@@ -144,6 +144,7 @@ KernelSpec backwardOf(const KernelSpec &k) {
   b.mask = k.mask ? k.mask->clone() : nullptr;
   b.params = k.params;
   b.varlen = k.varlen;
+  b.deterministic = k.deterministic;
   b.pagedKVPage = k.pagedKVPage;
   // Where the kept keys were written; the flag, return_lse and the tuning
   // keys are not the backward's.

@@ -131,6 +131,8 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
   };
   if (k.backward)
     j["backward"] = true;
+  if (k.deterministic) // only when set: the hashes of other kernels stay
+    j["deterministic"] = true;
   // Only when written, as the optional tuning keys above (kv_dtype: when it
   // differs from dtype; Sema drops it otherwise).
   if (k.kvDtype)

@@ -23,7 +23,7 @@ constexpr int kMaxExprNodes = 2000;
 const char *const kKeys[] = {"heads", "head_dim", "dtype", "kv_dtype", "layout", "mode",
                              "target", "score", "mask", "scale", "tile",
                              "stages", "schedule", "grid", "tile_order", "overlap",
-                             "return_lse", "backward", "varlen",
+                             "return_lse", "backward", "deterministic", "varlen",
                              "paged_kv", "q_descale", "k_descale", "v_descale",
                              "param"};
 
@@ -222,6 +222,8 @@ bool Parser::parseStatement(KernelSpec &k) {
     return parseBoolFlag("return_lse", k.returnLse);
   if (key == "backward")
     return parseBoolFlag("backward", k.backward);
+  if (key == "deterministic")
+    return parseBoolFlag("deterministic", k.deterministic);
   if (key == "varlen")
     return parseBoolFlag("varlen", k.varlen);
   if (key == "paged_kv") {

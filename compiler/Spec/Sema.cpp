@@ -517,6 +517,22 @@ void Checker::run() {
     else
       k.returnLse = true;
   }
+  // deterministic orders the backward's dQ adds (docs/BACKWARD.md); the param
+  // gradients' adds are not ordered yet, so a learnable param is refused.
+  if (k.deterministic) {
+    if (k.mode != Mode::Backward && !k.backward)
+      diag.error(k.keyLocs["deterministic"],
+                 "deterministic applies to the backward, but kernel '" + k.name +
+                     "' has none (add 'backward', or set mode = backward)");
+    else
+      for (const ParamDecl &p : k.params)
+        if (p.requiresGrad) {
+          diag.error(k.keyLocs["deterministic"],
+                     "deterministic does not cover param gradients yet, and param '" + p.name +
+                         "' requires a gradient");
+          break;
+        }
+  }
   if (k.tileM) {
     auto bad = [](int t) { return t < 16 || t > 256 || t % 16 != 0; };
     if (bad(*k.tileM) || bad(*k.tileN))

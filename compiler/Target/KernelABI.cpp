@@ -129,6 +129,9 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
     add("workspace:delta", "f32", {qBatch, num(k.headsQ), qSeq}, {1});
   if (workspace && backward && backwardTiled) // the f32 dQ accumulator, shaped as dq
     add("workspace:dq", "f32", qkv(qBatch, k.headsQ, k.headDimQK, qSeq), qkvStatic);
+  // deterministic: the Q blocks' turn locks (BackwardTile.cpp), shaped as the LSE.
+  if (workspace && backward && backwardTiled && k.deterministic)
+    add("workspace:dqlock", "i32", {qBatch, num(k.headsQ), qSeq}, {1});
   else if (workspace && !backward)
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
       args.push_back(std::move(a));
@@ -228,7 +231,8 @@ json kernelToJson(const KernelABI &g) {
                  {"order", "pre_entry, entry, post_entry (pre_entry's grid), on one stream; the "
                            "param gradients (varlen: dq, dk and dv too) zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse; workspace:dq, f32, shaped "
-                               "as dq"}}
+                               "as dq; deterministic kernels: workspace:dqlock, i32, shaped as "
+                               "lse; each 256-byte aligned"}}
       : g.backward
           ? json{{"dq_entry", g.name + "_dq"},
                  {"dq_grid", {"batch", "heads", qBlocks}},

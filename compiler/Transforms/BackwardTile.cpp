@@ -21,6 +21,21 @@
 //            dK, dV -> dk, dv (the input type)
 //   "post" scf.forall (b, h, qb): dq = the accumulator (the input type)
 //
+// `deterministic` (the op's): the adds into dQ_i follow the KV blocks'
+// order, so dQ is bit-reproducible. A turn lock per (batch, query head, Q
+// block), an i32 memref shaped as the LSE (block i's at its first row), is
+// set to 0 by "pre"; in "main" the CTA of KV block j, before adding to
+// block i, passes the blocks it skipped since its last add (turn_pass:
+// wait until the lock is j, set j + 1), waits for its turn at i
+// (turn_wait), adds, and ends it (turn_end: j + 1); after a head's Q
+// blocks it passes the rest. Every CTA passes every Q block of its
+// sequence in ascending order whatever the mask skips, and waits only on
+// lower KV blocks of its (batch, head), so the chain cannot deadlock when
+// CTAs start in grid order (KV block the slowest index). The CPU path runs
+// the CTAs in that order and does not wait; its turn_wait reports whether
+// the turn had come (a NaN add if not). On the GPU the workspace gains
+// workspace:dqlock.
+//
 // Rows whose LSE is -inf (no kept key) have their q and dO read as 0: a
 // non-finite value there reaches no gradient, as in the reference. What the
 // products cannot avoid: a non-finite k or v at a key that some rows of a
@@ -86,8 +101,8 @@ private:
   Type eltOf(Value mem) { return cast<MemRefType>(mem.getType()).getElementType(); }
 
   /// A memref.alloc of `like`'s shape (its dynamic sizes read from it) with
-  /// element type f32.
-  Value allocLike(Value like);
+  /// element type `elt` (f32 when null).
+  Value allocLike(Value like, Type elt = Type());
   /// A CTA of a grid: its batch (sequence), head, first row and sequence.
   struct CTA {
     Value b, h, first;
@@ -109,15 +124,24 @@ private:
 
   void buildPre(Value delta, Value dqAcc);
   void buildMain(Value delta, Value dqAcc);
+  /// The deterministic backward's turns at Q blocks [from, to) of sequence
+  /// `s`, head `h` for the CTA of KV block `turn` (faattn.turn_pass).
+  void passTurns(const TileSequence &s, Value h, Value from, Value to, Value turn);
   void buildPost(Value dqAcc);
   /// One Q block of the main grid's loop: returns the new (dK, dV).
   struct BlockIndex {
     Value h;                                ///< index: the query head
     Value b32, h32, col32, seqQ32, seqKV32; ///< i32
   };
+  /// The deterministic backward's turn state of a Q block (null otherwise).
+  struct Turn {
+    Value kvBlock; ///< index: this CTA's KV block, its turn number
+    Value cursor;  ///< index: the first Q block it has not passed
+    Value qBlock;  ///< index: this Q block
+  };
   SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value row0, Value k, Value v,
                                     Value dK, Value dV, Value delta, Value dqAcc,
-                                    const BlockIndex &idx);
+                                    const BlockIndex &idx, const Turn &turn);
 
   AttentionOp op;
   OpBuilder b;
@@ -125,19 +149,22 @@ private:
   bool workspaceArgs;
   int64_t block;
   bool pad; ///< faattn-tile's pad-head-dims
+  /// The deterministic backward's turn locks (i32, shaped as the LSE; the
+  /// op's `deterministic`), else null.
+  Value locks;
   int64_t bm = 0, bn = 0, dqk = 0, dv = 0;
   unsigned seqDim = 1;
   Value batch, seqQ, seqKV;
   LayoutAttr layout;
 };
 
-Value BackwardTiler::allocLike(Value like) {
+Value BackwardTiler::allocLike(Value like, Type elt) {
   auto t = cast<MemRefType>(like.getType());
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < t.getRank(); ++d)
     if (t.isDynamicDim(d))
       sizes.push_back(memref::DimOp::create(b, loc, like, d));
-  auto ty = MemRefType::get(t.getShape(), b.getF32Type());
+  auto ty = MemRefType::get(t.getShape(), elt ? elt : b.getF32Type());
   return memref::AllocOp::create(b, loc, ty, sizes);
 }
 
@@ -209,6 +236,23 @@ void BackwardTiler::buildPre(Value delta, Value dqAcc) {
   store(d, delta, s.qBatch, h, row0, s.qStart, s.qLimit);
   Value zero = TileSplatOp::create(b, loc, tile(bm, dqk, f32), b.getF32FloatAttr(0));
   store(zero, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
+  if (locks) {
+    // This Q block's turn lock to 0 (the first KV block's turn), for a block
+    // of the sequence (varlen: its rows start at s.qStart).
+    Value len = s.qLimit ? s.qLimit : seqQ;
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row0, len);
+    auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard inIf(b);
+    b.setInsertionPointToStart(guard.thenBlock());
+    Value at = s.qStart ? arith::AddIOp::create(b, loc, s.qStart, row0).getResult() : row0;
+    Value zero32 = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    memref::StoreOp::create(b, loc, zero32, locks, ValueRange{s.qBatch, h, at});
+  }
+}
+
+void BackwardTiler::passTurns(const TileSequence &s, Value h, Value from, Value to, Value turn) {
+  TurnPassOp::create(b, loc, locks, s.qBatch, h, from, to, s.qStart, turn,
+                     b.getI64IntegerAttr(bm));
 }
 
 void BackwardTiler::buildPost(Value dqAcc) {
@@ -222,7 +266,8 @@ void BackwardTiler::buildPost(Value dqAcc) {
 
 SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value row0, Value k,
                                                  Value v, Value dK, Value dV, Value delta,
-                                                 Value dqAcc, const BlockIndex &idx) {
+                                                 Value dqAcc, const BlockIndex &idx,
+                                                 const Turn &turn) {
   Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
   float scale = op.getScale().convertToFloat();
   Value h = idx.h, b32 = idx.b32, h32 = idx.h32, row32 = i32(row0), col32 = idx.col32;
@@ -312,7 +357,25 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
   Value dKNew = addInto(
       dK, TileDotOp::create(b, loc, tile(bn, dqk, f32), dS, q, b.getUnitAttr(), UnitAttr()));
   Value dQ = TileDotOp::create(b, loc, tile(bm, dqk, f32), dS, k, UnitAttr(), UnitAttr());
+  if (!locks) {
+    store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
+    return {dKNew, dVNew};
+  }
+  // deterministic: the blocks skipped since the last one this CTA added to
+  // are passed, then its add waits for its turn (KV block order) and ends
+  // it. Where the turn had not come (a lowering that does not wait: the CPU
+  // path's) the add is NaN, so that a broken order cannot pass a test.
+  passTurns(s, h, turn.cursor, turn.qBlock, turn.kvBlock);
+  Value ready = TurnWaitOp::create(b, loc, b.getI1Type(), locks, s.qBatch, h, turn.qBlock, s.qStart,
+                                   turn.kvBlock, b.getI64IntegerAttr(bm));
+  dQ = map(tile(bm, dqk, f32), dQ, [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+    Value nan = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+    return arith::SelectOp::create(b, loc, ready, a[0], nan);
+  });
   store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
+  TurnEndOp::create(b, loc, locks, s.qBatch, h, turn.qBlock, s.qStart, turn.kvBlock,
+                    b.getI64IntegerAttr(bm));
   return {dKNew, dVNew};
 }
 
@@ -334,6 +397,7 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
   Value dK0 = TileSplatOp::create(b, loc, tile(bn, dqk, f32), b.getF32FloatAttr(0));
   Value dV0 = TileSplatOp::create(b, loc, tile(bn, dv, f32), b.getF32FloatAttr(0));
   int64_t group = op.getGroupSize();
+  Value kvBlock = locks ? arith::DivUIOp::create(b, loc, col0, cIdx(bn)).getResult() : Value();
 
   auto heads = scf::ForOp::create(b, loc, cIdx(0), cIdx(group), cIdx(1), ValueRange{dK0, dV0});
   {
@@ -344,18 +408,30 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
     // The index operands of the block's score, mask and param ops, defined
     // before the Q loop (faattn-mask-analysis scans with them).
     BlockIndex idx{h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
-    auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1),
-                                    heads.getRegionIterArgs());
+    // deterministic: a third carried value, the first Q block not passed.
+    SmallVector<Value> inits(heads.getRegionIterArgs());
+    if (locks)
+      inits.push_back(cIdx(0));
+    auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1), inits);
     qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());
     {
       OpBuilder::InsertionGuard inQ(b);
       b.setInsertionPointToStart(qLoop.getBody());
-      Value row0 = arith::MulIOp::create(b, loc, qLoop.getInductionVar(), cIdx(bm));
+      Value iv = qLoop.getInductionVar();
+      Value row0 = arith::MulIOp::create(b, loc, iv, cIdx(bm));
       Value dK = qLoop.getRegionIterArg(0), dV = qLoop.getRegionIterArg(1);
-      scf::YieldOp::create(b, loc,
-                           buildQBlock(s, row0, k, v, dK, dV, delta, dqAcc, idx));
+      Turn turn;
+      if (locks)
+        turn = {kvBlock, qLoop.getRegionIterArg(2), iv};
+      SmallVector<Value> yielded(buildQBlock(s, row0, k, v, dK, dV, delta, dqAcc, idx, turn));
+      if (locks)
+        yielded.push_back(arith::AddIOp::create(b, loc, iv, cIdx(1)));
+      scf::YieldOp::create(b, loc, yielded);
     }
-    scf::YieldOp::create(b, loc, qLoop.getResults());
+    // The blocks after the last one added to are passed too.
+    if (locks)
+      passTurns(s, h, qLoop.getResult(2), qBlocks, kvBlock);
+    scf::YieldOp::create(b, loc, ValueRange{qLoop.getResult(0), qLoop.getResult(1)});
   }
   store(convert(heads.getResult(0), eltOf(op.getDk())), op.getDk(), s.kvBatch, hkv, col0,
         s.kvStart, s.kvLimit);
@@ -395,20 +471,28 @@ LogicalResult BackwardTiler::run() {
     linalg::FillOp::create(b, loc, zero, m);
   }
   Value delta, dqAcc;
+  bool det = op.getDeterministic();
   if (workspaceArgs) {
-    // workspace:delta and workspace:dq, after the function's arguments.
+    // workspace:delta, workspace:dq and (deterministic) workspace:dqlock,
+    // after the function's arguments.
     auto fn = op->getParentOfType<func::FuncOp>();
-    for (Value like : {op.getLse(), op.getDq()}) {
-      auto t = cast<MemRefType>(like.getType());
+    SmallVector<std::pair<Value, Type>> spaces = {{op.getLse(), b.getF32Type()},
+                                                 {op.getDq(), b.getF32Type()}};
+    if (det)
+      spaces.push_back({op.getLse(), b.getI32Type()});
+    for (auto [i, space] : llvm::enumerate(spaces)) {
+      auto t = cast<MemRefType>(space.first.getType());
       unsigned n = fn.getNumArguments();
-      if (failed(fn.insertArgument(n, MemRefType::get(t.getShape(), b.getF32Type()),
+      if (failed(fn.insertArgument(n, MemRefType::get(t.getShape(), space.second),
                                    DictionaryAttr::get(b.getContext()), loc)))
         return op.emitOpError() << "cannot take its workspace as arguments";
-      (like == op.getLse() ? delta : dqAcc) = fn.getArgument(n);
+      (i == 0 ? delta : i == 1 ? dqAcc : locks) = fn.getArgument(n);
     }
   } else {
     delta = allocLike(op.getLse());
     dqAcc = allocLike(op.getDq());
+    if (det)
+      locks = allocLike(op.getLse(), b.getI32Type());
   }
   buildPre(delta, dqAcc);
   buildMain(delta, dqAcc);

@@ -134,6 +134,18 @@ Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a, bool
 /// bytes: where the tiled backward's dQ accumulator starts.
 static size_t alignedDeltaBytes(const Tensor &lse) { return (bytesOf(lse) + 255) / 256 * 256; }
 
+/// The tiled backward's f32 dQ accumulator (shaped as dq) rounded up to 256
+/// bytes: where a deterministic kernel's workspace:dqlock starts after it.
+static size_t alignedDqBytes(const Tensor &dq) {
+  return (bytesOf(dq) / elementBytes(dq.dtype) * 4 + 255) / 256 * 256;
+}
+
+/// A deterministic backward (BackwardTile.cpp's turns): its arguments end
+/// with workspace:dqlock (i32, shaped as the LSE).
+static bool hasTurnLocks(const CompiledKernel &k) {
+  return k.backwardTiled && !k.args.empty() && k.args.back().name == "workspace:dqlock";
+}
+
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
   if (Status s = validateLaunch(*state, a, &paramTensors, false); !s)
@@ -419,6 +431,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       if (st.compiled.backwardTiled) // workspace:dq, shaped (and packed) as dq
         memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}},
                varlen && dq.shape.size() == 3);
+      if (hasTurnLocks(st.compiled)) // workspace:dqlock, i32 as the LSE (set by the pre grid)
+        memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes + alignedDqBytes(dq)),
+                      DType::I32, lse.shape, {}},
+               varlen && lse.shape.size() == 2);
       std::vector<void *> argPtrs;
       for (int64_t &w : words)
         argPtrs.push_back(&w);
@@ -502,10 +518,15 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
 
 size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   const State &st = *state;
-  if (st.compiled.backward && a.lse) // workspace:delta, f32 as the LSE (tiled: and dq's f32)
-    return st.compiled.backwardTiled && a.dq
-               ? alignedDeltaBytes(*a.lse) + bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4
-               : bytesOf(*a.lse);
+  // workspace:delta, f32 as the LSE (tiled: and dq's f32; deterministic: and
+  // the i32 locks, as the LSE).
+  if (st.compiled.backward && a.lse) {
+    if (!st.compiled.backwardTiled || !a.dq)
+      return bytesOf(*a.lse);
+    return alignedDeltaBytes(*a.lse) +
+           (hasTurnLocks(st.compiled) ? alignedDqBytes(*a.dq) + bytesOf(*a.lse)
+                                      : bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4);
+  }
   if (st.compiled.maxSplits <= 0)
     return 0;
   int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);

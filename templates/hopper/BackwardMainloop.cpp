@@ -44,6 +44,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Target/TargetInfo.h"
 
 #include <limits>
@@ -630,6 +631,84 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
         scf::YieldOp::create(b, loc);
       });
     }
+  }
+  toErase.push_back(op);
+  return success();
+}
+
+// The turns of `deterministic` (BackwardTile.cpp): thread 0 reads the lock
+// by an atomic OR of 0 until it holds the turn, and ends a turn by an atomic
+// exchange (NVPTX emits both as relaxed gpu-scope atoms). CUTLASS's
+// semaphore protocol: poll, fence (membar.gl), CTA barrier, adds; CTA
+// barrier, fence, exchange. So the adds of the CTAs before are performed
+// before this one's, and this one's before the next one's. A pass of a
+// skipped block (no adds) polls and exchanges: an atomic read-modify-write
+// continues the previous turn's release.
+LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
+  Location loc = op->getLoc();
+  auto lockOf = [&](auto turn, Value block) -> std::pair<Value, SmallVector<Value>> {
+    return {turn.getLock(), turnLockIndices(b, loc, turn.getBatch(), turn.getHead(),
+                                            turn.getOffset(), block,
+                                            static_cast<int64_t>(turn.getRows()))};
+  };
+  auto i32Of = [&](OpBuilder &b, Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
+  };
+  auto turnOf = [&](Operation *op) -> Value {
+    if (auto t = dyn_cast<TurnPassOp>(op))
+      return t.getTurn();
+    if (auto t = dyn_cast<TurnWaitOp>(op))
+      return t.getTurn();
+    return cast<TurnEndOp>(op).getTurn();
+  };
+  Value turn = i32Of(b, turnOf(op));
+  Value next = arith::AddIOp::create(b, loc, turn, c32(b, 1));
+  // Thread 0 polls until `mem[idx]` holds the turn.
+  auto poll = [&](OpBuilder &b, Value mem, ValueRange idx) {
+    auto loop = scf::WhileOp::create(b, loc, TypeRange{}, ValueRange{});
+    OpBuilder::InsertionGuard keep(b);
+    OpBuilder w = OpBuilder::atBlockBegin(b.createBlock(&loop.getBefore()));
+    Value held = memref::AtomicRMWOp::create(w, loc, arith::AtomicRMWKind::ori, c32(w, 0), mem,
+                                             idx);
+    Value waiting = arith::CmpIOp::create(w, loc, arith::CmpIPredicate::ne, held, turn);
+    scf::ConditionOp::create(w, loc, waiting, ValueRange{});
+    OpBuilder a = OpBuilder::atBlockBegin(b.createBlock(&loop.getAfter()));
+    scf::YieldOp::create(a, loc);
+  };
+  auto release = [&](OpBuilder &b, Value mem, ValueRange idx) {
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::assign, next, mem, idx);
+  };
+  Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
+  if (auto pass = dyn_cast<TurnPassOp>(op)) {
+    scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
+      scf::ForOp::create(b, loc, pass.getFrom(), pass.getTo(), cIdx(b, 1), ValueRange{},
+                         [&](OpBuilder &b, Location loc, Value k, ValueRange) {
+                           auto [mem, idx] = lockOf(pass, k);
+                           poll(b, mem, idx);
+                           release(b, mem, idx);
+                           scf::YieldOp::create(b, loc);
+                         });
+      scf::YieldOp::create(b, loc);
+    });
+  } else if (auto wait = dyn_cast<TurnWaitOp>(op)) {
+    auto [mem, idx] = lockOf(wait, wait.getBlock());
+    scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
+      poll(b, mem, idx);
+      NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU); // acquire: the adds after
+      scf::YieldOp::create(b, loc);
+    });
+    gpu::BarrierOp::create(b, loc);
+    wait.getReady().replaceAllUsesWith(
+        arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1).getResult());
+  } else {
+    auto end = cast<TurnEndOp>(op);
+    auto [mem, idx] = lockOf(end, end.getBlock());
+    gpu::BarrierOp::create(b, loc);
+    scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
+      NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
+      release(b, mem, idx);
+      scf::YieldOp::create(b, loc);
+    });
   }
   toErase.push_back(op);
   return success();

@@ -15,6 +15,8 @@
 //   tile_score_grad -> a linalg.generic with two results (score', dscore)
 //   tile_param_grad -> loops over the block, the grad region inlined, each
 //                  contribution added into its gradient buffer
+//   turn_pass / turn_wait / turn_end -> the lock's loads and stores, no
+//                  waiting (the CTAs run in grid order; lowerTurn)
 //
 // The score and mask code is only evaluated for in-range (q_idx, kv_idx):
 // it may read params indexed by them (document ids), which must not be read
@@ -263,6 +265,46 @@ void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
   });
 }
 
+/// The deterministic backward's turns on the CPU path, which runs the CTAs
+/// one after another in grid order: nothing waits. turn_wait's `ready` is
+/// whether the lock holds the turn; a pass whose turn had not come sets the
+/// lock to -1, which no later turn matches, so a broken order makes a later
+/// wait's adds NaN.
+Value lowerTurn(OpBuilder &b, Operation *op) {
+  Location loc = op->getLoc();
+  auto i32 = [&](Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); };
+  auto at = [&](auto turn, Value block) {
+    return turnLockIndices(b, loc, turn.getBatch(), turn.getHead(), turn.getOffset(), block,
+                           static_cast<int64_t>(turn.getRows()));
+  };
+  auto next = [&](Value turn) {
+    return arith::AddIOp::create(b, loc, i32(turn),
+                                 arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1));
+  };
+  if (auto pass = dyn_cast<TurnPassOp>(op)) {
+    scf::ForOp::create(
+        b, loc, pass.getFrom(), pass.getTo(), cIdx(b, loc, 1), ValueRange{},
+        [&](OpBuilder &b, Location loc, Value k, ValueRange) {
+          SmallVector<Value> idx = at(pass, k);
+          Value held = memref::LoadOp::create(b, loc, pass.getLock(), idx);
+          Value ours = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, held,
+                                             i32(pass.getTurn()));
+          Value broken = arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1);
+          Value v = arith::SelectOp::create(b, loc, ours, next(pass.getTurn()), broken);
+          memref::StoreOp::create(b, loc, v, pass.getLock(), idx);
+          scf::YieldOp::create(b, loc);
+        });
+    return Value();
+  }
+  if (auto wait = dyn_cast<TurnWaitOp>(op)) {
+    Value held = memref::LoadOp::create(b, loc, wait.getLock(), at(wait, wait.getBlock()));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, held, i32(wait.getTurn()));
+  }
+  auto end = cast<TurnEndOp>(op);
+  memref::StoreOp::create(b, loc, next(end.getTurn()), end.getLock(), at(end, end.getBlock()));
+  return Value();
+}
+
 struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
@@ -310,6 +352,8 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
         repl = score;
       } else if (auto o = dyn_cast<TileParamGradOp>(op))
         lowerParamGrad(b, o);
+      else if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
+        repl = lowerTurn(b, op);
       else {
         op->emitOpError() << "cannot be lowered to linalg: run faattn-tile and "
                              "faattn-online-softmax first";

@@ -88,6 +88,8 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     return convertScoreGrad(b, grad);
   if (auto grad = dyn_cast<TileParamGradOp>(op))
     return convertParamGrad(b, grad);
+  if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
+    return convertTurn(b, op);
   if (auto red = dyn_cast<TileReduceOp>(op))
     return convertReduce(b, red);
   if (fused.contains(op))

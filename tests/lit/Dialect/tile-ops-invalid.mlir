@@ -457,3 +457,28 @@ func.func @param_grad_twice(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf
   }
   return
 }
+
+// -----
+
+// A turn lock is an i32 memref shaped as the LSE (batch, heads, seq).
+func.func @turn_lock_type(%lock: memref<?x4x?xf32>, %i: index) {
+  // expected-error @+1 {{'faattn.turn_end' op operand #0 must be 3D memref of 32-bit signless integer values, but got 'memref<?x4x?xf32>'}}
+  faattn.turn_end %lock[%i, %i] block %i turn %i {rows = 64} : memref<?x4x?xf32>
+  return
+}
+
+// -----
+
+func.func @turn_lock_rank(%lock: memref<?x?x4x64xi32>, %i: index) {
+  // expected-error @+1 {{'faattn.turn_pass' op operand #0 must be 3D memref of 32-bit signless integer values, but got 'memref<?x?x4x64xi32>'}}
+  faattn.turn_pass %lock[%i, %i] blocks [%i, %i) turn %i {rows = 64} : memref<?x?x4x64xi32>
+  return
+}
+
+// -----
+
+func.func @turn_rows(%lock: memref<?x4x?xi32>, %i: index) -> i1 {
+  // expected-error @+1 {{'faattn.turn_wait' op attribute 'rows' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %r = faattn.turn_wait %lock[%i, %i] block %i turn %i {rows = 0} : memref<?x4x?xi32>
+  return %r : i1
+}

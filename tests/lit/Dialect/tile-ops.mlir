@@ -126,3 +126,18 @@ func.func @backward_cta(%acc: memref<?x?x2x32xf32>, %p: memref<2xf32>, %g: memre
   faattn.tile_store %dk, %acc[%b, %h, %r] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
   return
 }
+
+// The deterministic backward's turns (faattn-backward-tile): a lock shaped as the LSE.
+// CHECK-LABEL: func.func @turns(
+func.func @turns(%lock: memref<?x4x?xi32>, %b: index, %h: index, %from: index, %to: index, %start: index, %j: index) -> i1 {
+  // CHECK: faattn.turn_pass %{{.*}}[%{{.*}}, %{{.*}}] blocks[%{{.*}}, %{{.*}}) turn %{{.*}} {rows = 64 : i64} : memref<?x4x?xi32>
+  faattn.turn_pass %lock[%b, %h] blocks [%from, %to) turn %j {rows = 64} : memref<?x4x?xi32>
+  // CHECK: faattn.turn_pass %{{.*}}[%{{.*}}, %{{.*}}] blocks[%{{.*}}, %{{.*}}) offset %{{.*}} turn %{{.*}} {rows = 64 : i64}
+  faattn.turn_pass %lock[%b, %h] blocks [%from, %to) offset %start turn %j {rows = 64} : memref<?x4x?xi32>
+  // CHECK: %[[R:.*]] = faattn.turn_wait %{{.*}}[%{{.*}}, %{{.*}}] block %{{.*}} offset %{{.*}} turn %{{.*}} {rows = 64 : i64} : memref<?x4x?xi32>
+  %ready = faattn.turn_wait %lock[%b, %h] block %to offset %start turn %j {rows = 64} : memref<?x4x?xi32>
+  // CHECK: faattn.turn_end %{{.*}}[%{{.*}}, %{{.*}}] block %{{.*}} turn %{{.*}} {rows = 64 : i64} : memref<?x4x?xi32>
+  faattn.turn_end %lock[%b, %h] block %to turn %j {rows = 64} : memref<?x4x?xi32>
+  // CHECK: return %[[R]]
+  return %ready : i1
+}

@@ -134,6 +134,10 @@ struct KernelSpec {
   /// The `backward` flag of a forward kernel: it also yields its backward
   /// (backwardOf() in Spec.h) and so writes the LSE (Sema sets returnLse).
   bool backward = false;
+  /// `deterministic`: the backward adds dQ in a fixed order (bit-reproducible
+  /// gradients; docs/BACKWARD.md). A backward key: a `mode = backward` kernel's,
+  /// or a forward kernel's with `backward` (its backward inherits it).
+  bool deterministic = false;
   bool varlen = false;
   std::optional<int> pagedKVPage;
   std::optional<int> tileM, tileN;

@@ -255,6 +255,9 @@ private:
                                       int64_t i);
   LogicalResult convertScoreGrad(OpBuilder &b, TileScoreGradOp op);
   LogicalResult convertParamGrad(OpBuilder &b, TileParamGradOp op);
+  /// The deterministic backward's turns (faattn.turn_pass, turn_wait,
+  /// turn_end): thread 0 polls and stores the lock, CTA barriers around.
+  LogicalResult convertTurn(OpBuilder &b, Operation *op);
   /// A block scan (or a range reduction in one) as a loop every thread runs.
   LogicalResult sequentialScan(scf::ParallelOp par);
   /// The descriptor of k-step k of a canonical K-major tile at byte `at`

@@ -62,6 +62,10 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     / sum_j p_j. (The spec's `q_descale` and `k_descale` are folded into the
     score region by the frontend: they scale the score.)
 
+    `deterministic` (backward ops without `requires_grad`, the spec's key):
+    the backward adds dQ in a fixed order, so its gradients are
+    bit-reproducible (faattn-backward-tile's Q-block turns, faattn.turn_*).
+
     `tile` (block_m x block_n) and `head_group` are faattn-tune's choices for
     faattn-tile: with `head_group = G` (GQA packing, decode) a CTA's block_m
     query rows are G query heads of one KV group, block_m / G rows each.
@@ -88,7 +92,8 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     OptionalAttr<I64Attr>:$paged_kv_page,
     OptionalAttr<DenseI64ArrayAttr>:$tile,
     OptionalAttr<DenseI64ArrayAttr>:$requires_grad,
-    OptionalAttr<I64Attr>:$head_group
+    OptionalAttr<I64Attr>:$head_group,
+    UnitAttr:$deterministic
   );
   let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask,
                         MaxSizedRegion<1>:$grad, MaxSizedRegion<1>:$v_descale);
@@ -416,6 +421,66 @@ def FAAttn_TileParamGradOp : FAAttn_Op<"tile_param_grad", [
     attr-dict `:` type($input) `,` type($weight) $region
   }];
   let hasRegionVerifier = 1;
+}
+
+// The deterministic backward's turns (faattn-backward-tile with an op's
+// `deterministic`): the CTAs of one (batch, head)'s KV blocks add into a Q
+// block's dQ rows in KV-block order, each waiting for the previous one's
+// turn to end. `lock` is an i32 memref shaped as the LSE (batch, heads,
+// seq): Q block k of (batch, head) is its element at row `offset + k *
+// rows`. The turn of the CTA of KV block `turn` at block k begins when that
+// element holds `turn` and ends when the CTA sets it to `turn + 1`; the grid
+// before (faattn-backward-tile's "pre") sets them to 0.
+class FAAttn_TurnOp<string mnemonic, dag blocks, list<Trait> traits = []>
+    : FAAttn_Op<mnemonic, traits> {
+  let arguments = !con((ins MemRefRankOf<[I32], [3]>:$lock, Index:$batch, Index:$head), blocks,
+                       (ins Optional<Index>:$offset, Index:$turn,
+                            ConfinedAttr<I64Attr, [IntPositive]>:$rows));
+}
+
+def FAAttn_TurnPassOp : FAAttn_TurnOp<"turn_pass", (ins Index:$from, Index:$to)> {
+  let summary = "Take and end this CTA's turn at Q blocks it adds nothing to";
+  let description = [{
+    For each Q block k in [from, to), in order: wait for the turn `turn`
+    at k, then end it (the element to `turn + 1`). The CTA passes the
+    blocks its mask range skips, so that the order of the adds does not
+    depend on the mask. On the GPU one thread waits and stores.
+  }];
+  let assemblyFormat = [{
+    $lock `[` $batch `,` $head `]` `blocks` `[` $from `,` $to `)` (`offset` $offset^)?
+    `turn` $turn attr-dict `:` type($lock)
+  }];
+}
+
+def FAAttn_TurnWaitOp : FAAttn_TurnOp<"turn_wait", (ins Index:$block)> {
+  let summary = "Wait for this CTA's turn at a Q block";
+  let description = [{
+    Waits until the element of Q block `block` holds `turn`; on the GPU
+    every thread of the CTA waits (one thread polls, then a CTA barrier),
+    and the adds of the CTAs whose turns ended before are visible. `ready`
+    is true once the turn has come. A lowering that runs the CTAs one after
+    another (the CPU path's) does not wait: `ready` says whether the turn
+    had come, so that a broken order shows (the tiler makes the block's
+    adds NaN when it is false).
+  }];
+  let results = (outs I1:$ready);
+  let assemblyFormat = [{
+    $lock `[` $batch `,` $head `]` `block` $block (`offset` $offset^)?
+    `turn` $turn attr-dict `:` type($lock)
+  }];
+}
+
+def FAAttn_TurnEndOp : FAAttn_TurnOp<"turn_end", (ins Index:$block)> {
+  let summary = "End this CTA's turn at a Q block, after its adds";
+  let description = [{
+    Sets the element of Q block `block` to `turn + 1` once every thread of
+    the CTA has made its adds before this op (on the GPU: a CTA barrier,
+    then one thread's fence and release store).
+  }];
+  let assemblyFormat = [{
+    $lock `[` $batch `,` $head `]` `block` $block (`offset` $offset^)?
+    `turn` $turn attr-dict `:` type($lock)
+  }];
 }
 
 def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,
