@@ -122,6 +122,26 @@ TEST(KernelABI, ArgumentsOfABackwardKernel) {
   EXPECT_EQ(argsOf(spec, /*workspace=*/true, /*backwardTiled=*/true), gpu);
 }
 
+TEST(KernelABI, ArgumentsOfADeterministicBackward) {
+  // deterministic: the tiled build's turn locks, i32 shaped as the LSE, after workspace:dq;
+  // the SIMT build (no dQ accumulator) and the CPU path take none.
+  const char *spec = "kernel k { mode = backward; heads = 4 : 2; head_dim = 32; mask = causal;"
+                     " deterministic }";
+  Args cpu = {"q:bf16[batch,seq_q,=4,=32]",  "k:bf16[batch,seq_kv,=2,=32]",
+              "v:bf16[batch,seq_kv,=2,=32]", "out:bf16[batch,seq_q,=4,=32]",
+              "lse:f32[batch,=4,seq_q]",     "dout:bf16[batch,seq_q,=4,=32]",
+              "dq:bf16[batch,seq_q,=4,=32]", "dk:bf16[batch,seq_kv,=2,=32]",
+              "dv:bf16[batch,seq_kv,=2,=32]"};
+  EXPECT_EQ(argsOf(spec), cpu);
+  Args simt = cpu;
+  simt.push_back("workspace:delta:f32[batch,=4,seq_q]");
+  EXPECT_EQ(argsOf(spec, /*workspace=*/true), simt);
+  Args tiled = simt;
+  tiled.push_back("workspace:dq:f32[batch,seq_q,=4,=32]");
+  tiled.push_back("workspace:dqlock:i32[batch,=4,seq_q]");
+  EXPECT_EQ(argsOf(spec, /*workspace=*/true, /*backwardTiled=*/true), tiled);
+}
+
 TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {
   KernelABI a = fullAbi(); // ranks 4, 1, 1: 11 + 5 + 5, and four tensor maps
   EXPECT_EQ(a.llvmParams(), 11 + 5 + 5 + 4);

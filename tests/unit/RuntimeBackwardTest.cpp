@@ -236,6 +236,38 @@ TEST_F(RuntimeBackward, LaunchIsAnErrorNotACrash) {
   EXPECT_EQ(k.workspaceBytes(backwardArgs(), 132), size_t(6400 + 2 * 100 * 8 * 64 * 4));
 }
 
+TEST_F(RuntimeBackward, DeterministicTakesTurnLocks) {
+  // deterministic (no learnable param): the tiled build's workspace gains the Q blocks' turn
+  // locks, workspace:dqlock (i32 shaped as the LSE), after the f32 dQ accumulator rounded up
+  // to 256 bytes: 6400 + 409600 (a multiple of 256) + 6400.
+  auto k = rt.compileBackward(R"(
+kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; mode = backward
+  deterministic }
+)");
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_TRUE(k->compiled().backwardTiled);
+  EXPECT_EQ(k->compiled().args.back().name, "workspace:dqlock");
+  EXPECT_EQ(k->compiled().args.back().dtype, "i32");
+  LaunchArgs a = backwardArgs();
+  a.params.clear();
+  a.paramGrads.clear();
+  EXPECT_TRUE(k->validate(a)) << k->validate(a).message();
+  EXPECT_EQ(k->workspaceBytes(a, 132), size_t(6400 + 2 * 100 * 8 * 64 * 4 + 6400));
+  // Thread 0 polls and releases the locks (atomic OR, exchange), with gpu-scope fences.
+  const std::string &ptx = k->compiled().ptx;
+  EXPECT_NE(ptx.find("atom.global.or.b32"), std::string::npos);
+  EXPECT_NE(ptx.find("atom.global.exch.b32"), std::string::npos);
+  EXPECT_NE(ptx.find("membar.gl"), std::string::npos);
+  // Without the key: the same kernel has none of it.
+  auto plain = rt.compileBackward(R"(
+kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; mode = backward }
+)");
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_EQ(plain->compiled().args.back().name, "workspace:dq");
+  EXPECT_EQ(plain->compiled().ptx.find("atom.global.exch.b32"), std::string::npos);
+  EXPECT_EQ(plain->workspaceBytes(a, 132), size_t(6400 + 2 * 100 * 8 * 64 * 4));
+}
+
 TEST_F(RuntimeBackward, Varlen) {
   auto k = rt.compileBackward(
       "kernel vb { heads = 8 : 2; head_dim = 64; varlen; mask = causal; backward }");
