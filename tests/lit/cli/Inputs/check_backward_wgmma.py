@@ -1,15 +1,16 @@
 """Checks faattn-compile's output directories of backward kernels (tests/lit/cli/backward-wgmma.test): a backward build is
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
-NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq) exactly
+NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq, and a
+deterministic one's with workspace:dqlock after them, its PTX polling and releasing it) exactly
 when its head dims are 16, 32, 64 or 128 (qk = v; with FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 any
 multiples of 16 up to 192; with FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
 multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
-one (NAME_dq). Prints `DIR: N tiled, M SIMT`; exits 1 at
+one (NAME_dq). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
 for d in sys.argv[1:]:
-    tiled = simt = 0
+    tiled = simt = deterministic = 0
     for f in sorted(glob.glob(os.path.join(d, "*.json"))):
         j = json.load(open(f))
         k = j if j.get("backward") is not None else j.get("backward_kernel")
@@ -39,8 +40,16 @@ for d in sys.argv[1:]:
             for entry in (name + "_pre", name, name + "_post"):
                 if f".visible .entry {entry}(" not in ptx:
                     problems.append(f"no entry {entry}")
-            if [p["name"] for p in k["params"][-2:]] != ["workspace:delta", "workspace:dq"]:
-                problems.append("the workspace is not delta then dq, last")
+            spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
+            if spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"]:
+                # deterministic: the turn locks last, polled and released by thread 0.
+                deterministic += 1
+                for op in ("atom.global.or.b32", "atom.global.exch.b32", "membar.gl"):
+                    if op not in ptx:
+                        problems.append(f"deterministic without {op}")
+            elif spaces != ["workspace:delta", "workspace:dq"] or \
+                    k["params"][-1]["name"] != "workspace:dq":
+                problems.append("the workspace is not delta then dq (then dqlock), last")
             if "wgmma.mma_async" not in ptx:
                 problems.append("no wgmma")
         else:
@@ -50,4 +59,5 @@ for d in sys.argv[1:]:
         if problems:
             print(f"{f}: " + "; ".join(problems))
             sys.exit(1)
-    print(f"{os.path.basename(d)}: {tiled} tiled, {simt} SIMT")
+    print(f"{os.path.basename(d)}: {tiled} tiled, {simt} SIMT"
+          + (f", {deterministic} deterministic" if deterministic else ""))
