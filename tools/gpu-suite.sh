@@ -20,8 +20,9 @@
 # 8 padded to 16 on the tensor cores, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: numerics,
 # sanitizers, bench.py's paddeddims rows), $OUT/backward-wgmma-tests.txt and
 # $OUT/backward-wgmma-bench.json (part `backward-wgmma`, a default: the tensor-core backward's
-# sanitizers, the SIMT backward forced with FAATTN_BACKWARD_SIMT=1, and the backward timed
-# against SDPA with bench/experiments/backward_vs_sdpa.py; part `backward` has the numerics).
+# sanitizers, the SIMT backward forced with FAATTN_BACKWARD_SIMT=1, the backward timed
+# against SDPA with bench/experiments/backward_vs_sdpa.py, and the deterministic backward's
+# bits and cost, $OUT/backward-deterministic.json; part `backward` has the numerics).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -126,7 +127,8 @@ done
 fi
 if [[ " $PARTS " == *" backward "* ]]; then
 echo "== GPU numerics: the backward (the tensor-core one where it applies, else SIMT) against the float64 reference"
-for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
+for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
+    tests/lit/cpu/backward-deterministic.fa; do
   timeout 400 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \
     --shape b=2,seq_q=300,seq_kv=517 --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/gpu-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -385,6 +387,15 @@ random_specs backward 1
       echo "$tool alibi_bwd[copy$arm] exit=$?"
     done
   done
+  # The deterministic backward's turns (docs/BACKWARD.md): a window (passes on both sides of
+  # a band) and varlen (locks in the packed LSE), with synccheck for the polls and barriers.
+  for k in window_det varlen_det; do
+    for tool in memcheck racecheck synccheck; do
+      timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
+        tests/lit/cpu/backward-deterministic.fa --kernel=$k --shape b=2,seq_q=200,seq_kv=260
+      echo "$tool $k exit=$?"
+    done
+  done
   # A bias param (per-element atomics) and a temperature (the warp sum).
   for k in where_bias_bwd temperature_bwd; do
     timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 "$RUN" --gpu \
@@ -398,6 +409,14 @@ if [ -f "$LIB" ]; then
   FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
     python3 bench/experiments/backward_vs_sdpa.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-wgmma-bench.json" 2>&1 | tail -20 | tee -a "$OUT/backward-wgmma-tests.txt"
+  # The deterministic backward against the default one: identical bits over repeated calls,
+  # and its cost (PERFORMANCE step 50). A kernel whose bits differ fails the part.
+  FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
+    python3 bench/experiments/backward_deterministic.py --seqs 1024,4096,16384 \
+    --out "$OUT/backward-deterministic.json" 2>&1 | tail -12 | tee -a "$OUT/backward-wgmma-tests.txt"
+  python3 -c "import json,sys; rows=json.load(open(sys.argv[1]))['rows']; bad=[r for r in rows if 'error' in r or not all(r['deterministic_%s_identical' % t] for t in ('dq','dk','dv'))]; print('deterministic bits: %d rows, %d bad' % (len(rows), len(bad))); sys.exit(1 if bad or not rows else 0)" \
+    "$OUT/backward-deterministic.json" 2>&1 | tee -a "$OUT/backward-wgmma-tests.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   # The same with the experimental block copies, in the same run (PERFORMANCE step 49's A/B).
   for arm in $COPY_ARMS; do
     env $(copy_arm_vars "$arm") FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" \
