@@ -10,11 +10,14 @@ L2: the same sums in another order), and the backward alone timed as backward_vs
   PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 \
       bench/experiments/backward_deterministic.py --out deterministic.json
 """
-import argparse, datetime, json, statistics, subprocess, sys
+import argparse, datetime, json, os, subprocess, sys
 
 import torch
 
 import faattn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from backward_timing import backward_ms  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--out", required=True)
@@ -31,22 +34,6 @@ def grads(attn, q, k, v, dout):
         x.grad = None
     attn(q, k, v).backward(dout)
     return [x.grad.clone() for x in (q, k, v)]
-
-
-def backward_ms(attn, q, k, v, dout):
-    out = attn(q, k, v)
-    times = []
-    for i in range(args.reps + 1):
-        for x in (q, k, v):
-            x.grad = None
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        out.backward(dout, retain_graph=True)
-        end.record()
-        torch.cuda.synchronize()
-        if i:
-            times.append(start.elapsed_time(end))
-    return statistics.median(times)
 
 
 rows = []
@@ -74,7 +61,7 @@ for S in (int(s) for s in args.seqs.split(",")):
                                                      for run in runs[1:])
                     r[f"{name}_{t}_finite"] = bool(torch.isfinite(runs[0][i]).all())
                 r[f"{name}_dq"] = runs[0][0]
-                ms = backward_ms(attn, q, k, v, dout)
+                ms = backward_ms(lambda: attn(q, k, v), (q, k, v), args.reps, dout)
                 r[f"{name}_ms"] = ms
                 r[f"{name}_tflops"] = flops / ms / 1e9
             a, b = r.pop("default_dq").double(), r.pop("deterministic_dq").double()

@@ -9,13 +9,16 @@ with FAATTN_BACKWARD_SIMT=1 in the environment (the JSON's faattn_backward says 
   PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 bench/experiments/backward_vs_sdpa.py \
       --out backward.json
 """
-import argparse, datetime, json, os, statistics, subprocess, sys
+import argparse, datetime, json, os, subprocess, sys
 
 import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 import faattn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import backward_timing as timing  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--out", required=True)
@@ -27,22 +30,9 @@ torch.manual_seed(0)
 
 
 def backward_ms(forward, inputs):
-    """Median ms of out.backward(dout) over args.reps runs (CUDA events), after a warm-up."""
+    """backward_timing.backward_ms, or None where a backend refuses the shape."""
     try:
-        out = forward()
-        dout = torch.randn_like(out)
-        times = []
-        for i in range(args.reps + 1):
-            for x in inputs:
-                x.grad = None
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            out.backward(dout, retain_graph=True)
-            end.record()
-            torch.cuda.synchronize()
-            if i:
-                times.append(start.elapsed_time(end))
-        return statistics.median(times)
+        return timing.backward_ms(forward, inputs, args.reps)
     except Exception as e:  # a backend that refuses the shape
         print(f"backward failed: {e}", file=sys.stderr)
         return None

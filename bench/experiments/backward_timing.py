@@ -1,0 +1,25 @@
+"""The backward alone, timed as the backward experiments time it: one forward kept,
+`out.backward(dout)` with CUDA events, the inputs' grads reset before each call, the median of
+`reps` runs after one warm-up (bench/experiments/backward_vs_sdpa.py, backward_deterministic.py)."""
+import statistics
+
+import torch
+
+
+def backward_ms(forward, inputs, reps, dout=None):
+    """Median ms of forward().backward(dout) over `reps` runs; dout random when None."""
+    out = forward()
+    if dout is None:
+        dout = torch.randn_like(out)
+    times = []
+    for i in range(reps + 1):
+        for x in inputs:
+            x.grad = None
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        out.backward(dout, retain_graph=True)
+        end.record()
+        torch.cuda.synchronize()
+        if i:
+            times.append(start.elapsed_time(end))
+    return statistics.median(times)
