@@ -642,8 +642,10 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
 // semaphore protocol: poll, fence (membar.gl), CTA barrier, adds; CTA
 // barrier, fence, exchange. So the adds of the CTAs before are performed
 // before this one's, and this one's before the next one's. A pass of a
-// skipped block (no adds) polls and exchanges: an atomic read-modify-write
-// continues the previous turn's release.
+// skipped block (no adds) polls and exchanges, the CTA's threads a block
+// each: an atomic read-modify-write continues the previous turn's release.
+// Deadlock-free in any order within a CTA: a CTA waits only on lower KV
+// blocks of its (batch, head), which start first and pass every block.
 LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   auto lockOf = [&](auto turn, Value block) -> std::pair<Value, SmallVector<Value>> {
@@ -680,16 +682,17 @@ LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
   };
   Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, cIdx(b, 0));
   if (auto pass = dyn_cast<TurnPassOp>(op)) {
-    scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
-      scf::ForOp::create(b, loc, pass.getFrom(), pass.getTo(), cIdx(b, 1), ValueRange{},
-                         [&](OpBuilder &b, Location loc, Value k, ValueRange) {
-                           auto [mem, idx] = lockOf(pass, k);
-                           poll(b, mem, idx);
-                           release(b, mem, idx);
-                           scf::YieldOp::create(b, loc);
-                         });
-      scf::YieldOp::create(b, loc);
-    });
+    // The skipped blocks carry no adds, and their turns are independent of
+    // one another: the threads pass them in parallel (block from + tid, then
+    // + threads, ...), so a CTA's pass costs about one turn, not one per block.
+    Value first = arith::AddIOp::create(b, loc, pass.getFrom(), tid);
+    scf::ForOp::create(b, loc, first, pass.getTo(), cIdx(b, threads), ValueRange{},
+                       [&](OpBuilder &b, Location loc, Value k, ValueRange) {
+                         auto [mem, idx] = lockOf(pass, k);
+                         poll(b, mem, idx);
+                         release(b, mem, idx);
+                         scf::YieldOp::create(b, loc);
+                       });
   } else if (auto wait = dyn_cast<TurnWaitOp>(op)) {
     auto [mem, idx] = lockOf(wait, wait.getBlock());
     scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {

@@ -4,22 +4,24 @@
 //     mask = causal; deterministic }
 // Thread 0 polls a Q block's lock (an atomic OR of 0) until it holds the CTA's turn, a
 // fence and a CTA barrier follow, then every thread's atomic adds of dQ; a CTA barrier,
-// thread 0's fence and an atomic exchange (turn + 1) end the turn. A pass of a skipped
-// block is thread 0's poll and exchange.
+// thread 0's fence and an atomic exchange (turn + 1) end the turn. The skipped blocks are
+// passed by the threads in parallel, a poll and an exchange each.
 // RUN: faattn-opt %s -pass-pipeline='builtin.module(func.func(faattn-backward-tile{workspace-args=true block=64},faattn-mask-analysis),faattn-tiles-to-wgmma{backward=true})' | FileCheck %s
 
 // CHECK-LABEL: gpu.func @causal_det(
 // CHECK-SAME:  %[[LOCK:arg11]]: memref<?x4x?xi32>)
 // CHECK-SAME:  faattn.mapping = "wgmma"
-// The pass of the blocks skipped since the last add: thread 0's loop over them.
-// CHECK:         scf.for %[[K:.*]] = %arg{{[0-9]+}} to %arg{{[0-9]+}} step %{{.*}} {
-// CHECK-NEXT:      arith.constant 64 : index
-// CHECK-NEXT:      arith.muli %[[K]], %{{.*}} : index
-// CHECK-NEXT:      scf.while : () -> () {
-// CHECK:             %[[HELD:.*]] = memref.atomic_rmw ori %{{.*}}, %[[LOCK]][%{{.*}}, %{{.*}}, %{{.*}}] : (i32, memref<?x4x?xi32>) -> i32
-// CHECK-NEXT:        %[[WAIT:.*]] = arith.cmpi ne, %[[HELD]], %{{.*}} : i32
-// CHECK-NEXT:        scf.condition(%[[WAIT]])
-// CHECK:           memref.atomic_rmw assign %{{.*}}, %[[LOCK]]
+// The pass of the blocks skipped since the last add: the threads a block each (from + tid,
+// step 128), each polling and exchanging; no barrier.
+// CHECK:       %[[FIRST:.*]] = arith.addi %arg{{[0-9]+}}, %thread_id_x : index
+// CHECK:       scf.for %[[K:.*]] = %[[FIRST]] to %arg{{[0-9]+}} step %c128{{.*}} {
+// CHECK-NEXT:    arith.constant 64 : index
+// CHECK-NEXT:    arith.muli %[[K]], %{{.*}} : index
+// CHECK-NEXT:    scf.while : () -> () {
+// CHECK:           %[[HELD:.*]] = memref.atomic_rmw ori %{{.*}}, %[[LOCK]][%{{.*}}, %{{.*}}, %{{.*}}] : (i32, memref<?x4x?xi32>) -> i32
+// CHECK-NEXT:      %[[WAIT:.*]] = arith.cmpi ne, %[[HELD]], %{{.*}} : i32
+// CHECK-NEXT:      scf.condition(%[[WAIT]])
+// CHECK:         memref.atomic_rmw assign %{{.*}}, %[[LOCK]]
 // This block's turn: poll, fence, barrier.
 // CHECK:       %[[LEAD2:.*]] = arith.cmpi eq, %thread_id_x, %{{.*}} : index
 // CHECK:       scf.if %[[LEAD2]] {
