@@ -132,7 +132,7 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
   // deterministic: the Q blocks' turn locks (BackwardTile.cpp), shaped as the LSE.
   if (workspace && backward && backwardTiled && k.deterministic)
     add("workspace:dqlock", "i32", {qBatch, num(k.headsQ), qSeq}, {1});
-  else if (workspace && !backward)
+  if (workspace && !backward)
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
       args.push_back(std::move(a));
   return args;

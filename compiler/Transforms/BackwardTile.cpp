@@ -29,9 +29,10 @@
 // wait until the lock is j, set j + 1), waits for its turn at i
 // (turn_wait), adds, and ends it (turn_end: j + 1); after a head's Q
 // blocks it passes the rest. Every CTA passes every Q block of its
-// sequence in ascending order whatever the mask skips, and waits only on
-// lower KV blocks of its (batch, head), so the chain cannot deadlock when
-// CTAs start in grid order (KV block the slowest index). The CPU path runs
+// sequence whatever the mask skips (its adds in ascending order; the GPU
+// passes skipped blocks in parallel), and waits only on lower KV blocks of
+// its (batch, head), so the chain cannot deadlock when CTAs start in grid
+// order (KV block the slowest index; TilesToWGMMA keeps it). The CPU path runs
 // the CTAs in that order and does not wait; its turn_wait reports whether
 // the turn had come (a NaN add if not). On the GPU the workspace gains
 // workspace:dqlock.

@@ -403,9 +403,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     auto zero = [&](const Tensor &t) -> Status {
       size_t n = bytesOf(t) / elementBytes(t.dtype);
       CUdeviceptr p = reinterpret_cast<CUdeviceptr>(t.data);
-      CUresult r = t.dtype == DType::F32 ? d.memsetD32Async(p, 0, n, cuStream)
-                                         : d.memsetD16Async(p, 0, n, cuStream);
-      if (llvm::Error e = d.check(r, t.dtype == DType::F32 ? "cuMemsetD32Async" : "cuMemsetD16Async"))
+      bool words = elementBytes(t.dtype) == 4; // f32, i32
+      CUresult r = words ? d.memsetD32Async(p, 0, n, cuStream) : d.memsetD16Async(p, 0, n, cuStream);
+      if (llvm::Error e = d.check(r, words ? "cuMemsetD32Async" : "cuMemsetD16Async"))
         return fail(llvm::toString(std::move(e)));
       return Status::ok();
     };
@@ -431,10 +431,17 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       if (st.compiled.backwardTiled) // workspace:dq, shaped (and packed) as dq
         memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}},
                varlen && dq.shape.size() == 3);
-      if (hasTurnLocks(st.compiled)) // workspace:dqlock, i32 as the LSE (set by the pre grid)
-        memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes + alignedDqBytes(dq)),
-                      DType::I32, lse.shape, {}},
-               varlen && lse.shape.size() == 2);
+      if (hasTurnLocks(st.compiled)) {
+        // workspace:dqlock, i32 as the LSE. The pre grid sets the locks of its Q blocks
+        // to 0; zeroed here too, so that a lock the pre grid does not reach (varlen
+        // with a max_seqlen_q below a sequence's length) holds 0, not a stale turn that
+        // would make a CTA wait forever.
+        Tensor locks{reinterpret_cast<void *>(workspace + deltaBytes + alignedDqBytes(dq)),
+                     DType::I32, lse.shape, {}};
+        if (Status z = zero(locks); !z)
+          return z;
+        memref(locks, varlen && lse.shape.size() == 2);
+      }
       std::vector<void *> argPtrs;
       for (int64_t &w : words)
         argPtrs.push_back(&w);

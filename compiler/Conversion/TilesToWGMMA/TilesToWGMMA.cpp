@@ -172,6 +172,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gfn->setAttr(FAAttnDialect::getTileOrderAttrName(),
                    StringAttr::get(gfn.getContext(),
                                    sectionTiles > 0 ? "l2_sections" : "heavy_first"));
+      // The backward's main grid keeps its KV blocks in launch order (z, the
+      // slowest index, not reversed): the deterministic backward's turns rely
+      // on lower KV blocks starting first (BackwardTile.cpp), else a CTA could
+      // wait on one that never gets an SM.
       gfn.walk([&](gpu::BlockIdOp id) {
         if (id.getDimension() != gpu::Dimension::z || sectionTiles > 0 || persistent || mainGrid)
           return;

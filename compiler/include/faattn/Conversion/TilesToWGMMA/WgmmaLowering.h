@@ -256,7 +256,8 @@ private:
   LogicalResult convertScoreGrad(OpBuilder &b, TileScoreGradOp op);
   LogicalResult convertParamGrad(OpBuilder &b, TileParamGradOp op);
   /// The deterministic backward's turns (faattn.turn_pass, turn_wait,
-  /// turn_end): thread 0 polls and stores the lock, CTA barriers around.
+  /// turn_end): thread 0 polls and stores a block's lock with CTA barriers
+  /// around; skipped blocks are passed by the threads in parallel.
   LogicalResult convertTurn(OpBuilder &b, Operation *op);
   /// A block scan (or a range reduction in one) as a loop every thread runs.
   LogicalResult sequentialScan(scf::ParallelOp par);

@@ -441,10 +441,11 @@ class FAAttn_TurnOp<string mnemonic, dag blocks, list<Trait> traits = []>
 def FAAttn_TurnPassOp : FAAttn_TurnOp<"turn_pass", (ins Index:$from, Index:$to)> {
   let summary = "Take and end this CTA's turn at Q blocks it adds nothing to";
   let description = [{
-    For each Q block k in [from, to), in order: wait for the turn `turn`
-    at k, then end it (the element to `turn + 1`). The CTA passes the
-    blocks its mask range skips, so that the order of the adds does not
-    depend on the mask. On the GPU one thread waits and stores.
+    For each Q block k in [from, to): wait for the turn `turn` at k, then
+    end it (the element to `turn + 1`). The CTA passes the blocks its mask
+    range skips, so that the order of the adds does not depend on the mask.
+    The blocks' turns are independent: on the GPU the CTA's threads pass
+    them in parallel, a block each.
   }];
   let assemblyFormat = [{
     $lock `[` $batch `,` $head `]` `blocks` `[` $from `,` $to `)` (`offset` $offset^)?
