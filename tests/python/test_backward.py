@@ -302,3 +302,32 @@ def test_gradients_of_restrided_inputs():
     ref_attention(rq, rk, rv, mask_mod=lambda h, qi, ki: qi >= ki).backward(as_ref(dout))
     for a, w in ((q.grad, rq.grad), (k.grad, rk.grad), (v.grad, rv.grad)):
         assert rel_l2(a, w) < TOL
+
+
+def test_deterministic_gradients_are_the_same_bits_every_run():
+    # `deterministic` (docs/spec-language.md): the same inputs give the same gradients, bit for
+    # bit, on every call (on CUDA the tensor-core backward adds dq in KV-block order; on the
+    # CPU every backward is). Several Q and KV blocks of 64, GQA and a causal mask, and the
+    # gradients against float64 autograd as for the other specs.
+    attn = faattn.compile("""kernel det { heads = 4 : 2; head_dim = 32; dtype = bf16; backward
+        mask = causal; deterministic }""")
+    g = torch.Generator().manual_seed(5)
+    q, k, v = bshd(2, 150, 4, 32, g), bshd(2, 150, 2, 32, g), bshd(2, 150, 2, 32, g)
+    runs = [run_both(attn, q, k, v, {}, lambda s, h, qi, ki, p: s,
+                     lambda h, qi, ki: qi >= ki, ()) for _ in range(3)]
+    for got, want in runs:
+        for a, b in zip(got, want):
+            assert rel_l2(a, b) < TOL
+    for got, _ in runs[1:]:
+        for a, b in zip(got, runs[0][0]):
+            assert torch.equal(a, b)
+
+
+def test_deterministic_with_a_learnable_param_is_refused():
+    with pytest.raises(faattn.FaattnError, match=re.escape(
+            "error: deterministic does not cover param gradients yet, and param 'slopes' "
+            "requires a gradient")):
+        faattn.compile("""kernel detp { heads = 2; head_dim = 32; dtype = bf16; backward
+            deterministic
+            param slopes : f32[heads] requires_grad
+            score = score - slopes[h] * abs(q_idx - kv_idx) }""")
