@@ -41,7 +41,8 @@ for d in sys.argv[1:]:
                 if f".visible .entry {entry}(" not in ptx:
                     problems.append(f"no entry {entry}")
             spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
-            if spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"]:
+            if spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"] and \
+                    k["params"][-1]["name"] == "workspace:dqlock":
                 # deterministic: the turn locks last, polled and released by thread 0.
                 deterministic += 1
                 for op in ("atom.global.or.b32", "atom.global.exch.b32", "membar.gl"):
