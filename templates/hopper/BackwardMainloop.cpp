@@ -646,6 +646,10 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
 // each: an atomic read-modify-write continues the previous turn's release.
 // Deadlock-free in any order within a CTA: a CTA waits only on lower KV
 // blocks of its (batch, head), which start first and pass every block.
+/// The pause between two polls of a turn lock that did not hold the turn
+/// (nanosleep; a turn lasts a few microseconds).
+constexpr int32_t kTurnBackoffNs = 128;
+
 LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   auto lockOf = [&](auto turn, Value block) -> std::pair<Value, SmallVector<Value>> {
@@ -674,7 +678,10 @@ LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
                                              idx);
     Value waiting = arith::CmpIOp::create(w, loc, arith::CmpIPredicate::ne, held, turn);
     scf::ConditionOp::create(w, loc, waiting, ValueRange{});
+    // The turn has not come: back off before the next poll (the polls are atomics at L2,
+    // beside the dQ adds of the CTAs that hold their turns).
     OpBuilder a = OpBuilder::atBlockBegin(b.createBlock(&loop.getAfter()));
+    NVVM::NanosleepOp::create(a, loc, c32(a, kTurnBackoffNs));
     scf::YieldOp::create(a, loc);
   };
   auto release = [&](OpBuilder &b, Value mem, ValueRange idx) {

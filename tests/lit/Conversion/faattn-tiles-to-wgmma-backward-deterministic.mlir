@@ -2,7 +2,7 @@
 // `deterministic`; faattn-backward-tile's Q-block turns, here from its GPU form):
 //   kernel causal_det { mode = backward; heads = 4 : 2; head_dim = 32; dtype = bf16
 //     mask = causal; deterministic }
-// Thread 0 polls a Q block's lock (an atomic OR of 0) until it holds the CTA's turn, a
+// Thread 0 polls a Q block's lock (an atomic OR of 0, 128 ns apart) until it holds the CTA's turn, a
 // fence and a CTA barrier follow, then every thread's atomic adds of dQ; a CTA barrier,
 // thread 0's fence and an atomic exchange (turn + 1) end the turn. The skipped blocks are
 // passed by the threads in parallel, a poll and an exchange each.
@@ -21,6 +21,11 @@
 // CHECK:           %[[HELD:.*]] = memref.atomic_rmw ori %{{.*}}, %[[LOCK]][%{{.*}}, %{{.*}}, %{{.*}}] : (i32, memref<?x4x?xi32>) -> i32
 // CHECK-NEXT:      %[[WAIT:.*]] = arith.cmpi ne, %[[HELD]], %{{.*}} : i32
 // CHECK-NEXT:      scf.condition(%[[WAIT]])
+// CHECK-NEXT:    } do {
+// CHECK-NEXT:      %[[PAUSE:.*]] = arith.constant 128 : i32
+// CHECK-NEXT:      nvvm.nanosleep %[[PAUSE]]
+// CHECK-NEXT:      scf.yield
+// CHECK-NEXT:    }
 // CHECK:         memref.atomic_rmw assign %{{.*}}, %[[LOCK]]
 // This block's turn: poll, fence, barrier.
 // CHECK:       %[[LEAD2:.*]] = arith.cmpi eq, %thread_id_x, %{{.*}} : index
