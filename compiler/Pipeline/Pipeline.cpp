@@ -71,6 +71,7 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
     if (name == "faattn-tune") {
       FAAttnTuneOptions o;
       o.longKV = options.longKV;
+      o.padHeadDims = options.padHeadDims;
       fn.addPass(createFAAttnTune(o));
     }
     else if (name == "faattn-tile") {

@@ -22,6 +22,7 @@
 #include "faattn/Analysis/AttentionRegions.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/Passes.h"
+#include "faattn/Transforms/TileSequence.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -71,8 +72,10 @@ constexpr int64_t kLongKVFrom = 4096;
 /// 128 on an H200, docs/PERFORMANCE.md step 18); with a mask 128 (FA3's too:
 /// 176 under the causal mask measured 10% slower at 1k, even at 4k and 16k).
 /// sm_80 follows FlashAttention-2's.
-std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
-  int64_t headDim = std::max(op.getHeadDimQK(), op.getHeadDimV());
+std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target, bool pad) {
+  // The head dims the tiles will have (a padded kernel's: faattn-tile's pad-head-dims).
+  auto [tileQK, tileV] = tileHeadDims(op, pad);
+  int64_t headDim = std::max(tileQK, tileV);
   if (target == "sm_80") {
     if (headDim <= 64)
       return {128, 128};
@@ -85,8 +88,7 @@ std::pair<int64_t, int64_t> defaultTile(AttentionOp op, StringRef target) {
   // batch 1 x 131k and 64 x 8k keys, GQA 32:8, head dim 128: step 27).
   int64_t bm = op.getMode() == Mode::decode ? 64 : 128;
   if (headDim <= 128) {
-    bool plain = isPlainHopperForward(op, target) && !op.hasMask() &&
-                 op.getHeadDimQK() == op.getHeadDimV();
+    bool plain = isPlainHopperForward(op, target) && !op.hasMask() && tileQK == tileV;
     if (plain && headDim == 80) // 17% faster than 128x128 at 16k (step 27)
       return {128, 96};
     bool wide = plain && headDim == 128;
@@ -125,7 +127,7 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     // (tile, stages, tile_order, overlap; schedule and grid make a kernel not
     // plain) — `stages = 1`, for one, has no ring for the rotated loops.
     auto longKVWins = [&](AttentionOp op) {
-      int64_t d = op.getHeadDimQK(), dv = op.getHeadDimV();
+      auto [d, dv] = tileHeadDims(op, padHeadDims);
       return isPlainHopperForward(op, t) && !op.getTile() && d == dv &&
              (d == 256 || (d == 128 && isCausalMask(op)) || (d == 112 && !op.hasMask()));
     };
@@ -152,7 +154,7 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     bool qOuter = !order || order.getValue() == "q-outer";
     for (AttentionOp op : ops) {
       if (!op.getTile()) { // else: the spec's `tile = MxN` override
-        auto [m, n] = defaultTile(op, t);
+        auto [m, n] = defaultTile(op, t, padHeadDims);
         op.setTile(ArrayRef<int64_t>{m, n});
       }
       // GQA packing for decode (docs/PERFORMANCE.md step 28): a CTA takes G

@@ -1,4 +1,5 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tune -verify-diagnostics | FileCheck %s
+// RUN: faattn-opt %s -split-input-file -faattn-tune=pad-head-dims=true -verify-diagnostics | FileCheck %s --check-prefix=PAD
 
 // The tuning table (compiler/Target/Tune.cpp): each attention op gets its block sizes
 // (tile = array<i64: block_m, block_n>), the plain kernels their tile order.
@@ -422,6 +423,38 @@ func.func @decode_varlen(%q: memref<1x?x8x64xbf16>, %k: memref<1x?x2x64xbf16>, %
 // CHECK: return
 func.func @forward_gqa(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xbf16>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<?x?x8x64xbf16>) k(%k : memref<?x?x2x64xbf16>) v(%k : memref<?x?x2x64xbf16>) out(%o : memref<?x?x8x64xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Head dim 72 under pad-head-dims (FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: faattn-tile pads
+// it to 80): the tiles of 80, 128x96 (step 27), not 72's own 128x128 (PERFORMANCE step 48).
+// PAD-LABEL: func.func @h72_padded(
+// PAD: faattn.attention {{.*}}tile = array<i64: 128, 96>
+// CHECK-LABEL: func.func @h72_padded(
+// CHECK: faattn.attention {{.*}}tile = array<i64: 128, 128>
+func.func @h72_padded(%q: memref<?x?x4x72xbf16>, %k: memref<?x?x4x72xbf16>, %v: memref<?x?x4x72xbf16>, %o: memref<?x?x4x72xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x72xbf16>) k(%k : memref<?x?x4x72xbf16>) v(%v : memref<?x?x4x72xbf16>) out(%o : memref<?x?x4x72xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Head dim 104 padded to 112: 112's long-KV build (the plain kernel without a mask, step 27).
+// PAD-LABEL: func.func @h104_padded(
+// PAD-SAME: faattn.long_kv_alternative = 4096
+// CHECK-LABEL: func.func @h104_padded(
+// CHECK-NOT: faattn.long_kv_alternative
+// CHECK: faattn.attention
+func.func @h104_padded(%q: memref<?x?x4x104xbf16>, %k: memref<?x?x4x104xbf16>, %v: memref<?x?x4x104xbf16>, %o: memref<?x?x4x104xbf16>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x4x104xbf16>) k(%k : memref<?x?x4x104xbf16>) v(%v : memref<?x?x4x104xbf16>) out(%o : memref<?x?x4x104xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
   ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
     faattn.yield %s : f32
   }

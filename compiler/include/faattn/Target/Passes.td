@@ -38,7 +38,10 @@ def FAAttnTune : Pass<"faattn-tune", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"longKV", "long-kv", "bool", /*default=*/"false",
-           "Build the long-KV alternative of the functions that have one">
+           "Build the long-KV alternative of the functions that have one">,
+    Option<"padHeadDims", "pad-head-dims", "bool", /*default=*/"false",
+           "Judge the head dims as faattn-tile's pad-head-dims will tile them (a padded "
+           "72 takes 80's tiles, a padded 104 112's long-KV build)">
   ];
 }
 def FAAttnAssignLayouts : Pass<"faattn-assign-layouts", "::mlir::func::FuncOp"> {
