@@ -10,14 +10,14 @@ L2: the same sums in another order), and the backward alone timed as backward_vs
   PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 \
       bench/experiments/backward_deterministic.py --out deterministic.json
 """
-import argparse, datetime, json, os, subprocess, sys
+import argparse, datetime, json, os, sys
 
 import torch
 
 import faattn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from backward_timing import backward_ms  # noqa: E402
+from backward_timing import backward_ms, source_commit  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--out", required=True)
@@ -74,11 +74,7 @@ for S in (int(s) for s in args.seqs.split(",")):
         print(json.dumps(r), flush=True)
         rows.append(r)
 
-try:
-    commit = open("bundle/COMMIT").read().strip()
-except OSError:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+commit = source_commit()
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "rows": rows},
           open(args.out, "w"), indent=1)

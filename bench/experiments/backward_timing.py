@@ -1,9 +1,19 @@
-"""The backward alone, timed as the backward experiments time it: one forward kept,
+"""The commit of a result file, and the backward alone, timed as the backward experiments time it: one forward kept,
 `out.backward(dout)` with CUDA events, the inputs' grads reset before each call, the median of
 `reps` runs after one warm-up (bench/experiments/backward_vs_sdpa.py, backward_deterministic.py)."""
 import statistics
+import subprocess
 
 import torch
+
+
+def source_commit():
+    """The commit the results belong to: the bundle's (bundle/COMMIT), else the checkout's."""
+    try:
+        return open("bundle/COMMIT").read().strip()
+    except OSError:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip()
 
 
 def backward_ms(forward, inputs, reps, dout=None):

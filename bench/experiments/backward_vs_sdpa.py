@@ -9,7 +9,7 @@ with FAATTN_BACKWARD_SIMT=1 in the environment (the JSON's faattn_backward says 
   PYTHONPATH=python FAATTN_LIBRARY=.../libfaattn_c.so python3 bench/experiments/backward_vs_sdpa.py \
       --out backward.json
 """
-import argparse, datetime, json, os, subprocess, sys
+import argparse, datetime, json, os, sys
 
 import torch
 import torch.nn.functional as F
@@ -71,11 +71,7 @@ for S in (int(s) for s in args.seqs.split(",")):
         print(json.dumps(r), flush=True)
         rows.append(r)
 
-try:
-    commit = open("bundle/COMMIT").read().strip()
-except OSError:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+commit = timing.source_commit()
 # Which backward faattn built: the tiled one on the tensor cores (the default at head dim
 # 128), or SIMT (FAATTN_BACKWARD_SIMT=1 in the environment the library compiles in).
 lowering = "simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "tiled-wgmma"
