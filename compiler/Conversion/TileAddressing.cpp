@@ -28,14 +28,6 @@ SmallVector<Value> tileMemIndices(MemRefType t, Layout layout, Value bat, Value 
   return {bat, head, row, col};
 }
 
-SmallVector<Value> turnLockIndices(OpBuilder &b, Location loc, Value batch, Value head,
-                                   Value offset, Value block, int64_t rows) {
-  Value row = arith::MulIOp::create(b, loc, block, arith::ConstantIndexOp::create(b, loc, rows));
-  if (offset)
-    row = arith::AddIOp::create(b, loc, offset, row);
-  return {batch, head, row};
-}
-
 namespace {
 
 /// Sequence row and head of tile row r: (row0 + r, head), or with a head

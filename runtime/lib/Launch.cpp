@@ -134,11 +134,14 @@ Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a, bool
 /// bytes: where the tiled backward's dQ accumulator starts.
 static size_t alignedDeltaBytes(const Tensor &lse) { return (bytesOf(lse) + 255) / 256 * 256; }
 
-/// The tiled backward's f32 dQ accumulator (shaped as dq) rounded up to 256
-/// bytes: where a deterministic kernel's workspace:dqlock starts after it.
-static size_t alignedDqBytes(const Tensor &dq) {
-  return (bytesOf(dq) / elementBytes(dq.dtype) * 4 + 255) / 256 * 256;
+/// The tiled backward's f32 dQ accumulator (workspace:dq, shaped as dq).
+static size_t dqAccumulatorBytes(const Tensor &dq) {
+  return bytesOf(dq) / elementBytes(dq.dtype) * 4;
 }
+
+/// The same rounded up to 256 bytes: where a deterministic kernel's
+/// workspace:dqlock starts after it.
+static size_t alignedDqBytes(const Tensor &dq) { return (dqAccumulatorBytes(dq) + 255) / 256 * 256; }
 
 /// A deterministic backward (BackwardTile.cpp's turns): its arguments end
 /// with workspace:dqlock (i32, shaped as the LSE).
@@ -532,7 +535,7 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
       return bytesOf(*a.lse);
     return alignedDeltaBytes(*a.lse) +
            (hasTurnLocks(st.compiled) ? alignedDqBytes(*a.dq) + bytesOf(*a.lse)
-                                      : bytesOf(*a.dq) / elementBytes(a.dq->dtype) * 4);
+                                      : dqAccumulatorBytes(*a.dq));
   }
   if (st.compiled.maxSplits <= 0)
     return 0;

@@ -44,8 +44,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
-#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Target/TargetInfo.h"
+
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
 
@@ -652,22 +653,10 @@ constexpr int32_t kTurnBackoffNs = 128;
 
 LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
-  auto lockOf = [&](auto turn, Value block) -> std::pair<Value, SmallVector<Value>> {
-    return {turn.getLock(), turnLockIndices(b, loc, turn.getBatch(), turn.getHead(),
-                                            turn.getOffset(), block,
-                                            static_cast<int64_t>(turn.getRows()))};
-  };
-  auto i32Of = [&](OpBuilder &b, Value v) {
-    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
-  };
-  auto turnOf = [&](Operation *op) -> Value {
-    if (auto t = dyn_cast<TurnPassOp>(op))
-      return t.getTurn();
-    if (auto t = dyn_cast<TurnWaitOp>(op))
-      return t.getTurn();
-    return cast<TurnEndOp>(op).getTurn();
-  };
-  Value turn = i32Of(b, turnOf(op));
+  Value turn = arith::IndexCastOp::create(
+      b, loc, b.getI32Type(),
+      TypeSwitch<Operation *, Value>(op).Case<TurnPassOp, TurnWaitOp, TurnEndOp>(
+          [](auto t) { return t.getTurn(); }));
   Value next = arith::AddIOp::create(b, loc, turn, c32(b, 1));
   // Thread 0 polls until `mem[idx]` holds the turn.
   auto poll = [&](OpBuilder &b, Value mem, ValueRange idx) {
@@ -695,15 +684,15 @@ LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
     Value first = arith::AddIOp::create(b, loc, pass.getFrom(), tid);
     scf::ForOp::create(b, loc, first, pass.getTo(), cIdx(b, threads), ValueRange{},
                        [&](OpBuilder &b, Location loc, Value k, ValueRange) {
-                         auto [mem, idx] = lockOf(pass, k);
-                         poll(b, mem, idx);
-                         release(b, mem, idx);
+                         SmallVector<Value> idx = pass.lockIndices(b, k);
+                         poll(b, pass.getLock(), idx);
+                         release(b, pass.getLock(), idx);
                          scf::YieldOp::create(b, loc);
                        });
   } else if (auto wait = dyn_cast<TurnWaitOp>(op)) {
-    auto [mem, idx] = lockOf(wait, wait.getBlock());
+    SmallVector<Value> idx = wait.lockIndices(b, wait.getBlock());
     scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
-      poll(b, mem, idx);
+      poll(b, wait.getLock(), idx);
       NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU); // acquire: the adds after
       scf::YieldOp::create(b, loc);
     });
@@ -712,11 +701,11 @@ LogicalResult WgmmaLowering::convertTurn(OpBuilder &b, Operation *op) {
         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1).getResult());
   } else {
     auto end = cast<TurnEndOp>(op);
-    auto [mem, idx] = lockOf(end, end.getBlock());
+    SmallVector<Value> idx = end.lockIndices(b, end.getBlock());
     gpu::BarrierOp::create(b, loc);
     scf::IfOp::create(b, loc, leader, [&](OpBuilder &b, Location loc) {
       NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
-      release(b, mem, idx);
+      release(b, end.getLock(), idx);
       scf::YieldOp::create(b, loc);
     });
   }

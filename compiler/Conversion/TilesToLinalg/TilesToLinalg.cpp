@@ -273,10 +273,6 @@ void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
 Value lowerTurn(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   auto i32 = [&](Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); };
-  auto at = [&](auto turn, Value block) {
-    return turnLockIndices(b, loc, turn.getBatch(), turn.getHead(), turn.getOffset(), block,
-                           static_cast<int64_t>(turn.getRows()));
-  };
   auto next = [&](Value turn) {
     return arith::AddIOp::create(b, loc, i32(turn),
                                  arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1));
@@ -285,7 +281,7 @@ Value lowerTurn(OpBuilder &b, Operation *op) {
     scf::ForOp::create(
         b, loc, pass.getFrom(), pass.getTo(), cIdx(b, loc, 1), ValueRange{},
         [&](OpBuilder &b, Location loc, Value k, ValueRange) {
-          SmallVector<Value> idx = at(pass, k);
+          SmallVector<Value> idx = pass.lockIndices(b, k);
           Value held = memref::LoadOp::create(b, loc, pass.getLock(), idx);
           Value ours = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, held,
                                              i32(pass.getTurn()));
@@ -297,11 +293,12 @@ Value lowerTurn(OpBuilder &b, Operation *op) {
     return Value();
   }
   if (auto wait = dyn_cast<TurnWaitOp>(op)) {
-    Value held = memref::LoadOp::create(b, loc, wait.getLock(), at(wait, wait.getBlock()));
+    Value held = memref::LoadOp::create(b, loc, wait.getLock(), wait.lockIndices(b, wait.getBlock()));
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, held, i32(wait.getTurn()));
   }
   auto end = cast<TurnEndOp>(op);
-  memref::StoreOp::create(b, loc, next(end.getTurn()), end.getLock(), at(end, end.getBlock()));
+  memref::StoreOp::create(b, loc, next(end.getTurn()), end.getLock(),
+                          end.lockIndices(b, end.getBlock()));
   return Value();
 }
 

@@ -62,13 +62,6 @@ int64_t memColumns(mlir::MemRefType type);
 mlir::Value withinColumns(mlir::OpBuilder &b, mlir::Location loc, mlir::Value inside,
                           mlir::MemRefType type, int64_t tileCols, mlir::Value col);
 
-/// The memref indices of Q block `block`'s turn lock (faattn.turn_pass,
-/// turn_wait, turn_end): (batch, head, offset + block * rows).
-llvm::SmallVector<mlir::Value> turnLockIndices(mlir::OpBuilder &b, mlir::Location loc,
-                                               mlir::Value batch, mlir::Value head,
-                                               mlir::Value offset, mlir::Value block,
-                                               int64_t rows);
-
 } // namespace faattn
 
 #endif // FAATTN_CONVERSION_TILEADDRESSING_H

@@ -1,6 +1,7 @@
 //===- FAAttnDialect.cpp - The faattn dialect: types, ops, verifiers ------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
@@ -740,4 +741,13 @@ LogicalResult SoftmaxFinalizeOp::verify() {
   if (out.getShape() != acc.getShape() || !isa<FloatType>(out.getElementType()))
     return emitOpError() << "out must be a float tile of the accumulator's shape";
   return success();
+}
+
+llvm::SmallVector<Value> faattn::turnLockIndices(OpBuilder &b, Location loc, Value batch,
+                                                 Value head, Value offset, Value block,
+                                                 int64_t rows) {
+  Value row = arith::MulIOp::create(b, loc, block, arith::ConstantIndexOp::create(b, loc, rows));
+  if (offset)
+    row = arith::AddIOp::create(b, loc, offset, row);
+  return {batch, head, row};
 }

@@ -37,6 +37,14 @@ struct BackwardOperands {
 /// up to a multiple of 16 (the lowerings copy 8-column chunks, each all
 /// inside or all past D); any other `d` itself.
 inline int64_t paddedHeadDim(int64_t d) { return d % 8 == 0 ? (d + 15) / 16 * 16 : d; }
+
+/// The memref indices of a deterministic backward's turn lock for Q block
+/// `block` (faattn.turn_pass / turn_wait / turn_end's lockIndices): (batch,
+/// head, offset + block * rows); `offset` may be null.
+llvm::SmallVector<mlir::Value> turnLockIndices(mlir::OpBuilder &b, mlir::Location loc,
+                                               mlir::Value batch, mlir::Value head,
+                                               mlir::Value offset, mlir::Value block,
+                                               int64_t rows);
 } // namespace faattn
 
 #define GET_OP_CLASSES

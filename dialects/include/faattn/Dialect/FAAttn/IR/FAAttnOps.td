@@ -436,6 +436,14 @@ class FAAttn_TurnOp<string mnemonic, dag blocks, list<Trait> traits = []>
   let arguments = !con((ins MemRefRankOf<[I32], [3]>:$lock, Index:$batch, Index:$head), blocks,
                        (ins Optional<Index>:$offset, Index:$turn,
                             ConfinedAttr<I64Attr, [IntPositive]>:$rows));
+  let extraClassDeclaration = [{
+    /// The memref indices of Q block `block`'s lock: (batch, head,
+    /// offset + block * rows), built at `b`'s insertion point.
+    ::llvm::SmallVector<::mlir::Value> lockIndices(::mlir::OpBuilder &b, ::mlir::Value block) {
+      return turnLockIndices(b, getLoc(), getBatch(), getHead(), getOffset(), block,
+                             static_cast<int64_t>(getRows()));
+    }
+  }];
 }
 
 def FAAttn_TurnPassOp : FAAttn_TurnOp<"turn_pass", (ins Index:$from, Index:$to)> {
