@@ -171,6 +171,11 @@ bool experimentalE4M3KV() {
   return on;
 }
 
+bool experimentalFp8Wgmma() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_FP8_WGMMA");
+  return on;
+}
+
 bool experimentalPaddedHeadDims() {
   static const bool on = envFlag("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS");
   return on;
@@ -231,6 +236,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
+  wgmma.e4m3 = experimentalFp8Wgmma();
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();

@@ -68,11 +68,13 @@ LogicalResult WgmmaLowering::run() {
   if (tma) {
     // Swizzled tiles start at 1024-byte boundaries (the swizzle repeats
     // every 8 rows of 128 bytes); the base is aligned at run time.
-    qAt = place(p.bm * p.d * eb, 1024);
+    qAt = place(p.bm * p.d * p.qBytes(), 1024);
     kAt = place(p.stages * p.bn * p.d * p.kvBytes(), 1024);
     vAt = place(p.stages * p.bn * p.dv * p.kvBytes(), 1024);
     kReadAt = p.convertsKV() ? place(p.stages * p.bn * p.d * eb, 1024) : kAt;
-    vReadAt = p.convertsKV() ? place(p.stages * p.bn * p.dv * eb, 1024) : vAt;
+    vReadAt = p.convertsKV() ? place(p.stages * p.bn * p.dv * eb, 1024)
+              : p.fp8        ? place(p.stages * p.bn * p.dv, 1024) // V transposed, e4m3
+                             : vAt;
     oAt = p.oReusesQ() ? qAt : place(p.bm * p.dv * eb, 1024);
     barAt = place(8 * (1 + (p.rotated ? 4 : 3) * p.stages), 8);
   } else {
@@ -270,10 +272,11 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
   Location loc = load.getLoc();
   if (load == p.q) {
     ifThen(b, loc, producer, [&](OpBuilder &b) {
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(b), c32(b, p.bm * p.d * 2),
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(b),
+                                             c32(b, p.bm * p.d * p.qBytes()),
                                              NVVM::MemScopeKindAttr(), BoolAttr(), Value());
       tmaLoad(b, tmap[0], p.d, p.swizzleQK, p.bm, cIdx(b, qAt), i32(b, load.getRow0()),
-              load.getHead(), load.getBatch(), qFull(b));
+              load.getHead(), load.getBatch(), qFull(b), p.qBytes());
     });
     qIssued = true; // the head block's loads may follow (convertBlock)
   } else if (llvm::is_contained(p.k, load)) {
@@ -449,27 +452,40 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
         // Both of the stage's blocks are converted: the stage is free.
         convertStage(b, /*ofV=*/true, ring, vRow0);
         release(b, empty(b, ring));
+      } else if (p.fp8) {
+        // K was read by Q K^T (waited for), V is transposed: the stage is free.
+        transposeStage(b, ring);
+        release(b, empty(b, ring));
       } else if (p.page) {
         clearTail(b, ring, vRow0);
       }
     }
+    // e4m3 P: every k-step's A registers converted before the products (a
+    // conversion between two wgmmas of the chain makes ptxas fence them, C7519).
+    SmallVector<SmallVector<Value>> a8;
+    for (int64_t k = 0; !qk && p.fp8 && k < kdim / p.kStep(); ++k)
+      a8.push_back(packA8(b, pFrag, k));
     if (take)
       sched->beforeProducts(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-    for (int64_t k = 0; k < kdim / 16; ++k) {
+    auto wgType = p.fp8          ? NVVM::WGMMATypes::e4m3
+                  : p.elt.isBF16() ? NVVM::WGMMATypes::bf16
+                                   : NVVM::WGMMATypes::f16;
+    for (int64_t k = 0; k < kdim / p.kStep(); ++k) {
       auto [descA, descB] = descriptors(b, qk, k, kdim, ring);
       if (qk) {
         acc = NVVM::WgmmaMmaAsyncOp::create(
-            b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
-            wgType, NVVM::WGMMATypes::f32,
+            b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, p.kStep()),
+            wgType, wgType, NVVM::WGMMATypes::f32,
             k == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
             NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
             NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
         continue;
       }
-      acc = wgmmaRS(b, acc, packA(b, pFrag, k), descB, n, /*accumulate=*/k > 0 || update,
-                    /*transposeB=*/tma);
+      acc = p.fp8 ? wgmmaRS(b, acc, a8[k], descB, n, /*accumulate=*/k > 0 || update,
+                            /*transposeB=*/false)
+                  : wgmmaRS(b, acc, packA(b, pFrag, k), descB, n, /*accumulate=*/k > 0 || update,
+                            /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     if (pass)
@@ -515,7 +531,7 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   acc = issue(b, acc);
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  if (!qk && tma && !p.convertsKV()) {
+  if (!qk && tma && !p.oneByteKV()) {
     // The stage's K and V are read: one arrival per warp frees it.
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage), Value(),
@@ -524,6 +540,37 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   frag[result] = fragmentsOf(b, acc, res);
   return success();
+}
+
+SmallVector<Value> WgmmaLowering::packA8(OpBuilder &b, Value pFrag, int64_t k) {
+  Location loc = fn.getLoc();
+  MLIRContext *ctx = b.getContext();
+  // P's k-step k (32 keys): its fragment elements 16k .. 16k + 15 rounded
+  // to e4m3 (cvt.rn.satfinite: P is in [0, 1], no scale) and packed four a
+  // register as they lie, with no shuffle: register r holds elements 16k +
+  // 8 (r / 2) + 2 (r % 2) + {0, 1, 4, 5} (bytes 0..3). The A fragment wants
+  // keys 4t..4t+3 (+ 16 for registers 2 and 3) of lane t of a quad; these
+  // are keys 2t, 2t + 1, 8 + 2t, 9 + 2t (+ 16) of the accumulator, so the
+  // transposed V holds key fp8KeyAt(q) at position q (transposeStage).
+  auto pair = [&](int64_t i) {
+    Value lo = vector::ExtractOp::create(b, loc, pFrag, i);
+    Value hi = vector::ExtractOp::create(b, loc, pFrag, i + 1);
+    // cvt's a goes to the upper byte, b to the lower.
+    auto cvt = LLVM::InlineAsmOp::create(
+        b, loc, b.getI16Type(), ValueRange{hi, lo}, "cvt.rn.satfinite.e4m3x2.f32 $0, $1, $2;",
+        "=h,f,f", /*has_side_effects=*/false, /*is_align_stack=*/false, LLVM::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT), ArrayAttr());
+    return cvt.getResult(0);
+  };
+  SmallVector<Value> regs;
+  for (int64_t r = 0; r < 4; ++r) {
+    int64_t at = 16 * k + 8 * (r / 2) + 2 * (r % 2);
+    Value halves = vector::FromElementsOp::create(b, loc, VectorType::get({2}, b.getI16Type()),
+                                                  ValueRange{pair(at), pair(at + 4)});
+    Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), halves);
+    regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
+  }
+  return regs;
 }
 
 SmallVector<Value> WgmmaLowering::packA(OpBuilder &b, Value pFrag, int64_t k) {

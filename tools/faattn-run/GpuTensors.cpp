@@ -103,6 +103,8 @@ std::vector<double> decode16(const std::vector<uint8_t> &raw, spec::DType d) {
 
 double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2; }
 
+double fp8WgmmaTolerance() { return 5e-2; }
+
 DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }

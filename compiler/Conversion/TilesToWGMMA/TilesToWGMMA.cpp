@@ -137,7 +137,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule,
                                        /*threads=*/0, persistent && !mainGrid, sectionTiles);
       // faattn-backward-tile's main grid: the backward template.
-      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV)
+      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV, e4m3)
                   : backward ? hopper::analyzeBackward(gfn)
                              : Plan();
       if (mainGrid && !backward)
@@ -191,7 +191,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       std::string tmaWhyNot = plan.tmaWhyNot;
       int64_t swizzleQK = plan.swizzleQK, swizzleV = plan.swizzleV;
       // e4m3 K/V: their tensor maps' swizzles (rows of d / dv bytes).
-      int64_t swizzleK8 = plan.convertsKV() ? plan.swizzleK8 : 0, swizzleV8 = plan.swizzleV8;
+      int64_t swizzleK8 = plan.oneByteKV() ? plan.swizzleK8 : 0, swizzleV8 = plan.swizzleV8;
       int64_t kvBoxRows = plan.kvBoxRows(); // block_n, or a page's rows
       OpBuilder ab(gfn);
       gfn.setKnownBlockSizeAttr(ab.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));

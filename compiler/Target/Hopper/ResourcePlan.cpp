@@ -97,10 +97,13 @@ int64_t copyPipelineBytes(const Plan &p) {
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t ring = stages * p.bn * (p.d + p.dv);
   int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.persistent ? 8 : 0);
+  auto padded = [](int64_t b) { return (b + 1023) / 1024 * 1024; };
+  if (p.fp8) // e4m3 Q and rings, and the ring of V's transposed stages
+    bytes = 1024 + padded(p.bm * p.d) + padded(stages * p.bn * p.d) +
+            padded(stages * p.bn * p.dv) + padded(stages * p.bn * p.dv) + (p.persistent ? 8 : 0);
   if (p.convertsKV()) {
     // The e4m3 K and V rings and the two converted ones, each placed at a
     // 1024-byte boundary (ForwardMainloop.cpp): their padding counted.
-    auto padded = [](int64_t b) { return (b + 1023) / 1024 * 1024; };
     bytes = 1024 + padded(p.bm * p.d * 2) + padded(stages * p.bn * p.d) +
             padded(stages * p.bn * p.dv) + padded(stages * p.bn * p.d * 2) +
             padded(stages * p.bn * p.dv * 2) + (p.persistent ? 8 : 0);
@@ -168,7 +171,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   p.swizzleQK = swizzleOf(p.q.getType());
   p.swizzleV = swizzleOf(p.v.front().getType());
   int64_t swizzleK = p.swizzleQK;
-  if (p.convertsKV()) {
+  if (p.oneByteKV()) {
     // The e4m3 blocks as loaded (rows of d / dv bytes); the tiles they are
     // converted into (and O) are laid out as 16-bit ones.
     p.swizzleK8 = swizzleK = swizzleOf(p.k.front().getType());
@@ -177,11 +180,19 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     if (p.swizzleK8 == 0 || p.swizzleV8 == 0)
       return "the e4m3 K or V tile is not swizzled (32, 64 or 128 bytes)";
   }
+  if (p.fp8) {
+    // V's transposed stage: dv rows of bn e4m3 keys (k-steps of 32 bytes).
+    p.swizzleVt = swizzleForRow(p.bn);
+    if (p.swizzleQK != p.swizzleK8 || p.swizzleVt == 0)
+      return "e4m3 Q and K swizzled differently, or block_n not a multiple of 32";
+    if (p.page)
+      return "paged e4m3 Q, K and V (the transposed V's rows past the sequence)";
+  }
   if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != swizzleK)
     return "the Q, K or V tile is not swizzled (32, 64 or 128 bytes), or Q and K differ";
   for (TileLoadOp l : llvm::concat<TileLoadOp>(p.k, p.v))
     if (swizzleOf(l.getType()) !=
-        (llvm::is_contained(p.k, l) ? swizzleK : p.convertsKV() ? p.swizzleV8 : p.swizzleV))
+        (llvm::is_contained(p.k, l) ? swizzleK : p.oneByteKV() ? p.swizzleV8 : p.swizzleV))
       return "the K or V blocks are swizzled differently";
   if (p.bn % 8 != 0)
     return "block_n is not a multiple of 8";
@@ -321,9 +332,9 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   // A converted stage is rewritten once every thread has passed the barrier
   // after the previous block's conversion, which follows the products of the
   // block before that: with two stages or more, those that read it.
-  if (p.convertsKV() && p.stages < 2)
+  if (p.oneByteKV() && p.stages < 2)
     return "e4m3 K/V need two ring stages, shared memory holds one";
-  if (p.convertsKV() && p.rotated)
+  if (p.oneByteKV() && p.rotated)
     return "e4m3 K/V are not converted in rotated KV loops";
   // O in 16 bits, swizzled, stored as one block of the out argument.
   fn.walk([&](TileStoreOp st) {
@@ -337,7 +348,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
 
 /// The plan for the tile ops under `root` (a grid's body, outlined);
 /// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) {
   Plan p;
   auto no = [&](const Twine &why) {
     p.whyNot = why.str();
@@ -353,7 +364,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   // (faattn-assign-layouts gives neither layout encodings).
   for (TileDotOp dot : dots) {
     Type kv = dot.getRhs().getType().getElementType();
-    if (!kv.isBF16() && !kv.isF16() && !(e4m3KV && isa<Float8E4M3FNType>(kv)))
+    if (!kv.isBF16() && !kv.isF16() && !((e4m3KV || e4m3) && isa<Float8E4M3FNType>(kv)))
       return no("element type is not bf16 or f16");
     int64_t rows = dot.getType().getShape()[0];
     if (rows % 64 != 0 || rows > 256)
@@ -394,7 +405,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
       p.q = lhs;
       p.k.push_back(rhs);
     } else if (isa<WgmmaOperandALayoutAttr>(a) ||
-               (e4m3KV && isa<WgmmaAccLayoutAttr>(a) &&
+               ((e4m3KV || e4m3) && isa<WgmmaAccLayoutAttr>(a) &&
                 isa<Float8E4M3FNType>(dot.getRhs().getType().getElementType()))) {
       // RS: P V (with e4m3 V, P is f32 in the IR, as the SIMT path takes it:
       // its fragments are rounded to Q's type for the product, as a 16-bit
@@ -416,9 +427,21 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   p.bn = p.k.front().getType().getShape()[0];
   p.dv = p.v.front().getType().getShape()[1];
   p.kvElt = p.k.front().getType().getElementType();
+  if (e4m3 && isa<Float8E4M3FNType>(p.elt) && p.kvElt == p.elt) {
+    // e4m3 Q, K and V: elt becomes O's type (a 16-bit tile store of the
+    // CTA's rows), and the FP8 products' shapes are checked here.
+    p.fp8 = true;
+    root->walk([&](TileStoreOp st) {
+      TileType t = st.getValue().getType();
+      if (t.getShape()[1] == p.dv && (t.getElementType().isBF16() || t.getElementType().isF16()))
+        p.elt = t.getElementType();
+    });
+    if (p.d % 32 != 0 || p.dv % 32 != 0 || p.bn % 32 != 0)
+      return no("e4m3 head dims and block_n must be multiples of 32 (k-steps of 32 bytes)");
+  }
   if (!p.elt.isBF16() && !p.elt.isF16())
     return no("element type is not bf16 or f16");
-  if (p.kvElt != p.elt && !p.convertsKV())
+  if (p.kvElt != p.elt && !p.oneByteKV())
     return no("K and V are neither of Q's type nor e4m3");
   if (p.bm % 64 != 0 || p.bm > 256)
     return no("block_m is not 64, 128, 192 or 256");
@@ -459,7 +482,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV) {
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
-  if (!p.tmaWhyNot.empty() && (p.rotated || p.convertsKV())) // the TMA pipeline only
+  if (!p.tmaWhyNot.empty() && (p.rotated || p.oneByteKV())) // the TMA pipeline only
     return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.page = 0;

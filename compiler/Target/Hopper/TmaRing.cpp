@@ -299,6 +299,52 @@ void WgmmaLowering::convertStage(OpBuilder &b, bool ofV, Value ring, Value row0)
   asyncVisible(b, loc);
 }
 
+void WgmmaLowering::transposeStage(OpBuilder &b, Value ring) {
+  Location loc = fn.getLoc();
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+  auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+  // Byte (r, c) of a swizzled e4m3 tile of `rows` rows stored as column
+  // chunks of S bytes: its 16-byte unit (the formula of convertStage) plus
+  // c % 16.
+  auto byteAt = [&](Value r, Value c, int64_t s, int64_t rows) {
+    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, s), 16), rem(div(r, 128 / s), s / 16));
+    return add(add(mul(div(c, s), rows * s), mul(r, s)), add(mul(unit, 16), rem(c, 16)));
+  };
+  Value src = add(cIdx(b, vAt), mul(ring, p.bn * p.dv));
+  Value dst = add(cIdx(b, vReadAt), mul(ring, p.bn * p.dv));
+  int64_t groups = p.dv / 4; // a task: 4 columns (one word a key) of 16 keys
+  int64_t consumers = 2 * p.bm;
+  Value me = warpSpec ? arith::SubIOp::create(b, loc, tid, cIdx(b, 128)).getResult() : tid;
+  auto bytesTy = VectorType::get({4}, b.getI8Type());
+  auto rowTy = VectorType::get({16}, b.getI8Type());
+  // The lanes of a warp take consecutive column groups: each load of a key
+  // reads 128 consecutive bytes of its row.
+  scf::ForOp::create(
+      b, loc, me, cIdx(b, groups * (p.bn / 16)), cIdx(b, consumers), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+        Value c = mul(rem(i, groups), 4);
+        Value key0 = mul(div(i, groups), 16);
+        SmallVector<Value> words;
+        for (int64_t q = 0; q < 16; ++q)
+          words.push_back(LLVM::LoadOp::create(
+              b, loc, bytesTy,
+              sharedPtr(b, add(src, byteAt(add(key0, cIdx(b, q)), c, p.swizzleV8, p.bn))),
+              /*alignment=*/4));
+        for (int64_t j = 0; j < 4; ++j) {
+          SmallVector<Value> row;
+          for (int64_t q = 0; q < 16; ++q)
+            row.push_back(vector::ExtractOp::create(b, loc, words[fp8KeyAt(q)], j));
+          Value at = add(dst, byteAt(add(c, cIdx(b, j)), key0, p.swizzleVt, p.dv));
+          LLVM::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, rowTy, row),
+                                sharedPtr(b, at), /*alignment=*/16);
+        }
+        scf::YieldOp::create(b, loc);
+      });
+  asyncVisible(b, loc);
+}
+
 void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {
   NVVM::FenceProxyOp::create(b, loc, NVVM::ProxyKind::async_shared,
                              NVVM::SharedSpaceAttr::get(b.getContext(), NVVM::SharedSpace::shared_cta));

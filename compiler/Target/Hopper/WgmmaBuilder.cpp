@@ -59,15 +59,25 @@ std::pair<Value, Value> WgmmaLowering::descriptors(OpBuilder &b, bool qk, int64_
   // column chunks of S / 2 elements (one TMA box each), rows of S bytes,
   // SBO 8 S (the next 8 rows: the swizzle pattern's repeat).
   if (qk) {
-    // K-major A (Q) and B (K): S / 32 k-steps of 32 bytes per chunk.
+    // K-major A (Q) and B (K): S / 32 k-steps of 32 bytes per chunk (16
+    // elements of 16 bits, or 32 of e4m3).
     int64_t s = p.swizzleQK, mode = swizzleMode(s);
     int64_t chunk = k / (s / 32), step = (k % (s / 32)) * 32;
     Value aRows = arith::MulIOp::create(b, loc, wgIdx, cIdx(b, 64 * s));
     Value descA = descriptor(b, address(b, qAt + chunk * p.bm * s + step, aRows), 16, 8 * s, mode);
-    Value kStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.d * 2));
+    Value kStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.d * (p.fp8 ? 1 : 2)));
     Value descB =
         descriptor(b, address(b, kReadAt + chunk * p.bn * s + step, kStage), 16, 8 * s, mode);
     return {descA, descB};
+  }
+  if (p.fp8) {
+    // V transposed (transposeStage): a K-major B of dv rows of bn e4m3 keys,
+    // as K is; k-step k is 32 keys.
+    int64_t s = p.swizzleVt;
+    int64_t chunk = k / (s / 32), step = (k % (s / 32)) * 32;
+    Value vtStage = arith::MulIOp::create(b, loc, ring, cIdx(b, p.bn * p.dv));
+    return {Value(), descriptor(b, address(b, vReadAt + chunk * p.dv * s + step, vtStage), 16,
+                                8 * s, swizzleMode(s))};
   }
   // MN-major B (V as stored, rows = reduction): k-step k is 16 rows (16 S
   // bytes) on; LBO is the distance between column chunks, SBO the next 8 rows.
@@ -82,10 +92,11 @@ Value WgmmaLowering::wgmmaRS(OpBuilder &b, Value acc, ArrayRef<Value> a, Value d
               bool accumulate, bool transposeB) {
   Location loc = fn.getLoc();
   int64_t m = n / 2;
-  std::string type = p.elt.isBF16() ? "bf16" : "f16";
+  // e4m3 (Plan::fp8): k32, and no transpose immediates (FP8 B is K-major).
+  std::string type = p.fp8 ? "e4m3" : p.elt.isBF16() ? "bf16" : "f16";
   std::string asmStr = "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(2 * m + 5) +
-                       ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) +
-                       "k16.f32." + type + "." + type + " {";
+                       ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k" +
+                       std::to_string(p.kStep()) + ".f32." + type + "." + type + " {";
   std::string constraints;
   for (int64_t i = 0; i < m; ++i) {
     asmStr += (i ? ", $" : "$") + std::to_string(i);
@@ -93,7 +104,8 @@ Value WgmmaLowering::wgmmaRS(OpBuilder &b, Value acc, ArrayRef<Value> a, Value d
   }
   asmStr += "}, {$" + std::to_string(2 * m) + ", $" + std::to_string(2 * m + 1) + ", $" +
             std::to_string(2 * m + 2) + ", $" + std::to_string(2 * m + 3) + "}, $" +
-            std::to_string(2 * m + 4) + ", p, 1, 1, " + (transposeB ? "1" : "0") + ";\n}\n";
+            std::to_string(2 * m + 4) + ", p, 1, 1" +
+            (p.fp8 ? "" : transposeB ? ", 1" : ", 0") + ";\n}\n";
   SmallVector<Value> operands;
   for (int64_t i = 0; i < m; ++i) {
     operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));

@@ -65,7 +65,7 @@ public:
     // synchronizes both warpgroups, which pingpong keeps apart.
     // Nor with e4m3 K/V: their conversion synchronizes the consumers.
     sched = makeSchedule(*this, warpSpec,
-                         pingpong && tma && p.bm == 128 && !warpSpec && !p.page && !p.convertsKV());
+                         pingpong && tma && p.bm == 128 && !warpSpec && !p.page && !p.oneByteKV());
   }
 
   /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
@@ -170,6 +170,9 @@ private:
   /// The four 32-bit A registers of k-step k (16 columns) of a 16-bit (or
   /// f32, rounded to the plan's type) fragment vector: P's for P V.
   SmallVector<Value> packA(OpBuilder &b, Value pFrag, int64_t k);
+  /// The four 32-bit e4m3 A registers of k-step k (32 keys) of P's f32
+  /// fragments (Plan::fp8), in the key order transposeStage gives V.
+  SmallVector<Value> packA8(OpBuilder &b, Value pFrag, int64_t k);
   /// Before the first KV loop: ring blocks [0, stages - 1) are started
   /// (with a head, block 0 was started before, as early as its index and
   /// K/V's batch and head were known) and Q is waited for. Warp-specialized:
@@ -346,6 +349,17 @@ private:
   /// the sequence's length (block row `row0` on) are written as zeros, as
   /// clearTail clears them. Ends with asyncVisible.
   void convertStage(OpBuilder &b, bool ofV, Value ring, Value row0);
+  /// e4m3 Q, K, V (Plan::fp8): the consumers transpose ring stage `ring` of
+  /// V (bn keys x dv) into the K-major tile P V's FP8 wgmma reads (vReadAt:
+  /// dv rows of bn keys, swizzleVt), each 16 keys in the order of P's A
+  /// fragments (position q holds key fp8KeyAt(q)); a thread reads 4 columns
+  /// of 16 keys (16 words) and writes 4 rows of 16 keys (16 bytes each).
+  /// Ends with asyncVisible.
+  void transposeStage(OpBuilder &b, Value ring);
+  /// The key at position q (0..15) of a 16-key group of the transposed V:
+  /// lane t of a quad holds accumulator keys 2t, 2t + 1, 8 + 2t, 9 + 2t of
+  /// it, and its A fragment bytes are positions 4t .. 4t + 3 (packA8).
+  static int64_t fp8KeyAt(int64_t q) { return 8 * ((q % 4) / 2) + 2 * (q / 4) + q % 2; }
   /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
   /// the head block first (ring block 0), then headLo, headLo + 1, ...
   Value blockOf(OpBuilder &b, Value seq);

@@ -36,8 +36,21 @@ struct Plan {
   // out as a 16-bit ring is, which the products read unchanged.
   Type kvElt;
   int64_t swizzleK8 = 0, swizzleV8 = 0;
-  bool convertsKV() const { return kvElt && isa<Float8E4M3FNType>(kvElt); }
-  int64_t kvBytes() const { return convertsKV() ? 1 : 2; }
+  // e4m3 Q, K and V on the FP8 wgmma (`dtype = e4m3`; faattn-tiles-to-wgmma's
+  // e4m3 option). `elt` is then O's 16-bit type. Q K^T runs on the e4m3
+  // tiles as loaded (k-steps of 32); V's stage is transposed by the consumers
+  // into a K-major tile (vReadAt; swizzleVt: its rows of bn bytes), its keys
+  // in the order of P's e4m3 A fragments (fp8KeyAt), and P V reads P's
+  // accumulator fragments rounded to e4m3 in place (no register permutation).
+  bool fp8 = false;
+  int64_t swizzleVt = 0;
+  bool convertsKV() const { return !fp8 && kvElt && isa<Float8E4M3FNType>(kvElt); }
+  /// K and V of one byte in the ring (e4m3: converted, or read by the FP8 wgmma).
+  bool oneByteKV() const { return kvElt && isa<Float8E4M3FNType>(kvElt); }
+  int64_t kvBytes() const { return oneByteKV() ? 1 : 2; }
+  /// Bytes of a Q element, and the reduction depth of a wgmma k-step.
+  int64_t qBytes() const { return fp8 ? 1 : 2; }
+  int64_t kStep() const { return fp8 ? 32 : 16; }
   TileLoadOp q;              // the Q block: left operand of the first dot
   SmallVector<TileLoadOp> k; // right operands of Q K^T (one per KV loop)
   SmallVector<TileLoadOp> v; // right operands of P V
@@ -79,7 +92,7 @@ struct Plan {
   // (head dim 96 : 64, 64- and 128-byte swizzles: seen as wrong output under
   // compute-sanitizer's racecheck timing, which cannot see the tensor cores'
   // reads), and O gets a buffer of its own.
-  bool oReusesQ() const { return dv <= d && swizzleQK == swizzleV; }
+  bool oReusesQ() const { return !fp8 && dv <= d && swizzleQK == swizzleV; }
   SmallVector<scf::ForOp> kvLoops; // in program order; each loads one K and one V block
   // faattn-kv-head's head (kvLoops.front() {faattn.kv_head}, whose
   // block is `iv < headLo ? headBlock : iv`), if any: block headBlock is
@@ -145,7 +158,8 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages);
 /// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
 /// `whyNot` is set when wgmma cannot take the kernel. `e4m3KV`: take K and V
 /// in e4m3 under a 16-bit Q (converted in shared memory; see Plan::kvElt).
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false);
+/// `e4m3`: take e4m3 Q, K and V on the FP8 wgmma (Plan::fp8).
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false, bool e4m3 = false);
 
 } // namespace hopper
 } // namespace faattn
