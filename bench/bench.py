@@ -27,7 +27,8 @@ ap.add_argument("--parts", default="grid,variants,decode",
                      "96, 112, 160, 192 at 16k tokens), paddeddims (40, 72, 104: multiples of 8 "
                      "padded to 16, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1), variants (vs "
                      "FlexAttention), decode, "
-                     "decode_e4m3 (an e4m3 KV cache, beside decode's bf16 rows)")
+                     "decode_e4m3 (an e4m3 KV cache, beside decode's bf16 rows), fp8 (e4m3 Q, "
+                     "K, V: bench/fp8-grid.fa's grid beside the bf16 grid kernels)")
 ap.add_argument("--faattn-spec", default="bench/grid.fa",
                 help="the spec file of faattn's grid and variant kernels (the same kernel names "
                      "as bench/grid.fa: an A/B of a tuning key over every row)")
@@ -178,6 +179,32 @@ if "paddeddims" in parts:
         for causal in (False, True):
             forward_row(f"g{D}{'c' if causal else ''}", D, 16384, causal,
                         causal_mask if causal else None, flex=args.grid_flex)
+
+if "fp8" in parts:
+    # Issue 24's grid: e4m3 Q, K, V (bench/fp8-grid.fa) against faattn's own bf16 kernel of the
+    # same shape in the same run (the issue's bar: 1.6x), FLOPs as the bf16 rows count them.
+    # No peer runs here: cuDNN's FP8 SDPA needs the cudnn-frontend package (docs/FP8.md).
+    for D in (64, 128, 256):
+        for S in (1024, 4096, 16384):
+            for causal in (False, True):
+                name = f"g{D}{'c' if causal else ''}"
+                if only_specs and name not in only_specs and "f8" + name not in only_specs:
+                    continue
+                H, B = 2048 // D, max(1, 16384 // S)
+                flops = 4 * B * H * S * S * D / (2 if causal else 1)
+                ms8, err8, fail8 = faattn_ms("bench/fp8-grid.fa", "f8" + name, B, S)
+                ms16, err16, fail16 = faattn_ms(args.faattn_spec, name, B, S)
+                row = {"spec": "f8" + name, "mode": "forward", "dtype": "e4m3", "B": B, "H": H,
+                       "H_kv": H, "S_q": S, "S_kv": S, "D": D, "causal": causal,
+                       "faattn": {"ms": ms8, "tflops": flops / ms8 / 1e9 if ms8 else None,
+                                  "error": fail8},
+                       "faattn_bf16": {"ms": ms16, "tflops": flops / ms16 / 1e9 if ms16 else None,
+                                       "error": fail16},
+                       "rel_err": err8}
+                if ms8 and ms16:
+                    row["ratio_vs_faattn_bf16"] = ms16 / ms8
+                print(json.dumps(row), flush=True)
+                rows.append(row)
 
 if "variants" in parts:
     # The variant specs at head_dim 128 against FlexAttention (TFLOP/s with the causal

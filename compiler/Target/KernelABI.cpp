@@ -244,18 +244,22 @@ json kernelToJson(const KernelABI &g) {
                            "dq, dk and dv too) zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse"}}
           : json(nullptr);
-  // K's and V's elements: 1 byte when e4m3 (their boxes are swizzle columns).
-  int64_t kvBytes = 2;
-  for (const KernelArg &a : g.args)
+  // Q's, K's and V's elements: 1 byte when e4m3 (their boxes are swizzle columns).
+  int64_t qBytes = 2, kvBytes = 2;
+  for (const KernelArg &a : g.args) {
     if (a.name == "k" && a.dtype == "e4m3")
       kvBytes = 1;
+    if (a.name == "q" && a.dtype == "e4m3")
+      qBytes = 1;
+  }
   out["tma"] =
       g.tmaBlockN > 0
           ? json{{"tensor_maps", {"q", "k", "v", "out"}},
                  {"dims", "(head_dim, seq, heads, batch) of each tensor as laid out"},
                  {"box",
-                  {{"q", packed ? json::array({g.tmaSwizzleQK / 2, g.blockM / g.headGroup, g.headGroup})
-                                : json::array({g.tmaSwizzleQK / 2, g.blockM})},
+                  {{"q", packed ? json::array({g.tmaSwizzleQK / qBytes, g.blockM / g.headGroup,
+                                               g.headGroup})
+                                : json::array({g.tmaSwizzleQK / qBytes, g.blockM})},
                    {"k", {g.tmaSwizzleK / kvBytes, g.tmaBlockN}},
                    {"v", {g.tmaSwizzleVLoad / kvBytes, g.tmaBlockN}},
                    {"out", packed ? json::array({g.tmaSwizzleV / 2, g.blockM / g.headGroup, g.headGroup})
