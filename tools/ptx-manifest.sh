@@ -48,6 +48,7 @@ experimental() {
   env "$var" "$compile" --emit=ptx -o "$work/experimental/$name" "$root/$spec" > /dev/null
 }
 experimental e4m3-kv FAATTN_EXPERIMENTAL_E4M3_KV=1 tests/lit/cli/Inputs/e4m3-kv.fa
+experimental fp8-wgmma FAATTN_EXPERIMENTAL_FP8_WGMMA=1 tests/lit/cpu/fp8-wgmma.fa
 experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
 experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
   tests/lit/cpu/padded-head-dims-backward.fa
