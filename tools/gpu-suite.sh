@@ -15,7 +15,9 @@
 # runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
-# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/padded-head-dims-tests.txt and
+# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/fp8-wgmma-tests.txt and
+# $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma,
+# FAATTN_EXPERIMENTAL_FP8_WGMMA=1: numerics, sanitizers, bench.py's fp8 grid), $OUT/padded-head-dims-tests.txt and
 # $OUT/bench-padded-head-dims.json (part `padded-head-dims`, a default: head dims of multiples of
 # 8 padded to 16 on the tensor cores, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: numerics,
 # sanitizers, bench.py's paddeddims rows), $OUT/backward-wgmma-tests.txt and
@@ -81,7 +83,7 @@ collect() {
   grep -E " PASS| FAIL|UNWRITTEN" "$1" >> "$OUT/gpu-tests.txt"
   grep -qE "FAIL|exit=[1-9]" "$1" && status=1
 }
-PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv padded-head-dims bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv fp8-wgmma padded-head-dims bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -299,6 +301,26 @@ collect "$OUT/e4m3-kv-tests.txt"
 # The e4m3 decode beside its bf16 twins (and SDPA) in one run.
 FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-e4m3-kv.json" --parts decode,decode_e4m3 2>&1 | tail -30 | tee -a "$OUT/e4m3-kv-tests.txt"
+
+fi
+if [[ " $PARTS " == *" fp8-wgmma "* ]]; then
+echo "== experimental: e4m3 Q, K, V on the FP8 wgmma (FAATTN_EXPERIMENTAL_FP8_WGMMA=1; docs/FP8.md)"
+random_specs e4m3 1 2
+{
+  export FAATTN_EXPERIMENTAL_FP8_WGMMA=1
+  # Every forward variant at odd lengths (faattn-run holds these kernels to the tolerance of P
+  # in e4m3, 5e-2; the random files' kernels the lowering leaves stay SIMT at 1e-2).
+  for spec in tests/lit/cpu/fp8-wgmma.fa specs/fp8-forward.fa /tmp/faattn-random-e4m3-*.fa; do
+    timeout 300 "$RUN" --gpu "$spec" --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
+      --shape b=1,seq_q=1000,seq_kv=4097
+    echo "exit=$? $spec"
+  done
+  sanitize tests/lit/cpu/fp8-wgmma.fa b=1,seq_q=130,seq_kv=200 f8_block_scale f8_hd256 f8_document
+} 2>&1 | tee "$OUT/fp8-wgmma-tests.txt"
+collect "$OUT/fp8-wgmma-tests.txt"
+# Issue 24's grid beside faattn's bf16 kernels in one run.
+FAATTN_EXPERIMENTAL_FP8_WGMMA=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
+  --out "$OUT/bench-fp8.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
 
 fi
 if [[ " $PARTS " == *" padded-head-dims "* ]]; then
