@@ -38,6 +38,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "faattn/Target/Hopper/WgmmaFragments.h"
 namespace faattn {
 namespace hopper {
 
@@ -547,11 +548,15 @@ SmallVector<Value> WgmmaLowering::packA8(OpBuilder &b, Value pFrag, int64_t k) {
   MLIRContext *ctx = b.getContext();
   // P's k-step k (32 keys): its fragment elements 16k .. 16k + 15 rounded
   // to e4m3 (cvt.rn.satfinite: P is in [0, 1], no scale) and packed four a
-  // register as they lie, with no shuffle: register r holds elements 16k +
-  // 8 (r / 2) + 2 (r % 2) + {0, 1, 4, 5} (bytes 0..3). The A fragment wants
-  // keys 4t..4t+3 (+ 16 for registers 2 and 3) of lane t of a quad; these
-  // are keys 2t, 2t + 1, 8 + 2t, 9 + 2t (+ 16) of the accumulator, so the
-  // transposed V holds key fp8KeyAt(q) at position q (transposeStage).
+  // register as they lie, with no shuffle: byte b of register r holds element
+  // fp8PackedElement(k, r, b) (16k + 8 (r / 2) + 2 (r % 2) + {0, 1, 4, 5}).
+  // The A fragment reads keys 4t..4t+3 (+ 16 for registers 2 and 3) of lane t
+  // of a quad there; these are keys 2t, 2t + 1, 8 + 2t, 9 + 2t (+ 16) of the
+  // accumulator, so the transposed V holds key fp8KeyAt(q) at position q
+  // (transposeStage; WgmmaFragments.h, checked in tests/unit).
+  // (A register's bytes 0, 1 and 2, 3 are pairs of consecutive elements.)
+  static_assert(fp8PackedElement(1, 3, 1) == fp8PackedElement(1, 3, 0) + 1 &&
+                fp8PackedElement(1, 3, 3) == fp8PackedElement(1, 3, 2) + 1);
   auto pair = [&](int64_t i) {
     Value lo = vector::ExtractOp::create(b, loc, pFrag, i);
     Value hi = vector::ExtractOp::create(b, loc, pFrag, i + 1);
@@ -564,9 +569,9 @@ SmallVector<Value> WgmmaLowering::packA8(OpBuilder &b, Value pFrag, int64_t k) {
   };
   SmallVector<Value> regs;
   for (int64_t r = 0; r < 4; ++r) {
-    int64_t at = 16 * k + 8 * (r / 2) + 2 * (r % 2);
-    Value halves = vector::FromElementsOp::create(b, loc, VectorType::get({2}, b.getI16Type()),
-                                                  ValueRange{pair(at), pair(at + 4)});
+    Value halves = vector::FromElementsOp::create(
+        b, loc, VectorType::get({2}, b.getI16Type()),
+        ValueRange{pair(fp8PackedElement(k, r, 0)), pair(fp8PackedElement(k, r, 2))});
     Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), halves);
     regs.push_back(vector::ExtractOp::create(b, loc, word, 0));
   }

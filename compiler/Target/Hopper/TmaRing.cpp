@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "faattn/Target/Hopper/WgmmaFragments.h"
 namespace faattn {
 namespace hopper {
 

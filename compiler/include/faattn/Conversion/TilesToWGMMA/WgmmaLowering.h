@@ -352,14 +352,11 @@ private:
   /// e4m3 Q, K, V (Plan::fp8): the consumers transpose ring stage `ring` of
   /// V (bn keys x dv) into the K-major tile P V's FP8 wgmma reads (vReadAt:
   /// dv rows of bn keys, swizzleVt), each 16 keys in the order of P's A
-  /// fragments (position q holds key fp8KeyAt(q)); a thread reads 4 columns
+  /// fragments (position q holds key fp8KeyAt(q), WgmmaFragments.h); a thread reads 4 columns
   /// of 16 keys (16 words) and writes 4 rows of 16 keys (16 bytes each).
   /// Ends with asyncVisible.
   void transposeStage(OpBuilder &b, Value ring);
-  /// The key at position q (0..15) of a 16-key group of the transposed V:
-  /// lane t of a quad holds accumulator keys 2t, 2t + 1, 8 + 2t, 9 + 2t of
-  /// it, and its A fragment bytes are positions 4t .. 4t + 3 (packA8).
-  static int64_t fp8KeyAt(int64_t q) { return 8 * ((q % 4) / 2) + 2 * (q / 4) + q % 2; }
+
   /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
   /// the head block first (ring block 0), then headLo, headLo + 1, ...
   Value blockOf(OpBuilder &b, Value seq);
