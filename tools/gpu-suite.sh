@@ -315,6 +315,16 @@ random_specs e4m3 1 2
       --shape b=1,seq_q=1000,seq_kv=4097
     echo "exit=$? $spec"
   done
+  # The NaN rule through P's e4m3 rounding: a NaN factor of V at a kept key makes its rows NaN
+  # (NaN survives cvt.rn.satfinite), at a key scored -inf nothing.
+  python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%df' % n, *[float('nan') if i == 20 else 0.25 for i in range(n)]))" /tmp/faattn-bad77 77
+  python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%df' % n, *[float('-inf') if i == 20 else 0.0 for i in range(n)]))" /tmp/faattn-ninf77 77
+  timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=nan_v_descale --shape b=2,seq_q=100,seq_kv=77 \
+    --param bad=/tmp/faattn-bad77
+  echo "exit=$? nan_v_descale"
+  timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=ninf_v_descale --shape b=2,seq_q=100,seq_kv=77 \
+    --param bad=/tmp/faattn-bad77 --param ninf=/tmp/faattn-ninf77
+  echo "exit=$? ninf_v_descale"
   sanitize tests/lit/cpu/fp8-wgmma.fa b=1,seq_q=130,seq_kv=200 f8_block_scale f8_hd256 f8_document
 } 2>&1 | tee "$OUT/fp8-wgmma-tests.txt"
 collect "$OUT/fp8-wgmma-tests.txt"
