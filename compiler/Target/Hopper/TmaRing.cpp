@@ -161,8 +161,10 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     TileLoadOp block = ofV ? v : k;
     NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full(), c32(b, p.bn * cols * eb),
                                            NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-    int64_t swizzle = p.convertsKV() ? (ofV ? p.swizzleV8 : p.swizzleK8)
-                                     : (ofV ? p.swizzleV : p.swizzleQK);
+    // One-byte K/V (e4m3: converted, or the FP8 wgmma's) have swizzles of
+    // their own; p.swizzleV is then O's.
+    int64_t swizzle = p.oneByteKV() ? (ofV ? p.swizzleV8 : p.swizzleK8)
+                                    : (ofV ? p.swizzleV : p.swizzleQK);
     if (!p.page) {
       tmaLoad(b, tmap[ofV ? 2 : 1], cols, swizzle, p.bn, ofV ? vDst : kDst, row,
               block.getHead(), block.getBatch(), full(), eb);

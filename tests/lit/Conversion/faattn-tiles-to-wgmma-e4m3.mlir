@@ -23,10 +23,17 @@
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.ring_stages = 2 : i64
 // CHECK-SAME: faattn.tma_swizzle = array<i64: 64, 64, 64, 128>
-// Q: 8192 bytes expected on its barrier; K's and V's blocks 8192 each.
+// Q: 8192 bytes expected on its barrier; K's and V's blocks 8192 each; each one box of 64
+// one-byte columns (their own 64-byte swizzle, not O's 128: a V box of O's would be wider
+// than the row, no copy would be issued and the barrier never complete).
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c8192_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg4, %{{.*}}, box[%c0_i32
+// CHECK-NOT: nvvm.cp.async.bulk.tensor
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c8192_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg5, %{{.*}}, box[%c0_i32
+// CHECK-NOT: nvvm.cp.async.bulk.tensor
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c8192_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg6, %{{.*}}, box[%c0_i32
 
 // In the KV loop, Q K^T: two k-steps of 32 e4m3 keys, both operands K-major.
 // CHECK: scf.for
