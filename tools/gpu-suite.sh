@@ -16,8 +16,8 @@
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
 # bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/fp8-wgmma-tests.txt and
-# $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma,
-# FAATTN_EXPERIMENTAL_FP8_WGMMA=1: numerics, sanitizers, bench.py's fp8 grid), $OUT/padded-head-dims-tests.txt and
+# $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma, the default
+# lowering since PERFORMANCE step 51: numerics, the NaN rule, sanitizers, bench.py's fp8 grid), $OUT/padded-head-dims-tests.txt and
 # $OUT/bench-padded-head-dims.json (part `padded-head-dims`, a default: head dims of multiples of
 # 8 padded to 16 on the tensor cores, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: numerics,
 # sanitizers, bench.py's paddeddims rows), $OUT/backward-wgmma-tests.txt and
@@ -304,10 +304,9 @@ FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$
 
 fi
 if [[ " $PARTS " == *" fp8-wgmma "* ]]; then
-echo "== experimental: e4m3 Q, K, V on the FP8 wgmma (FAATTN_EXPERIMENTAL_FP8_WGMMA=1; docs/FP8.md)"
+echo "== e4m3 Q, K, V on the FP8 wgmma (docs/FP8.md)"
 random_specs e4m3 1 2
 {
-  export FAATTN_EXPERIMENTAL_FP8_WGMMA=1
   # Every forward variant at odd lengths (faattn-run holds these kernels to the tolerance of P
   # in e4m3, 5e-2; the random files' kernels the lowering leaves stay SIMT at 1e-2).
   for spec in tests/lit/cpu/fp8-wgmma.fa specs/fp8-forward.fa /tmp/faattn-random-e4m3-*.fa; do
@@ -329,7 +328,7 @@ random_specs e4m3 1 2
 } 2>&1 | tee "$OUT/fp8-wgmma-tests.txt"
 collect "$OUT/fp8-wgmma-tests.txt"
 # Issue 24's grid beside faattn's bf16 kernels in one run.
-FAATTN_EXPERIMENTAL_FP8_WGMMA=1 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
+timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-fp8.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
 
 fi

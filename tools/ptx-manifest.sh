@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PTX manifest: a SHA-256 per PTX file of every kernel faattn generates from specs/,
-# bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), and of the
+# bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), of the FP8
+# wgmma's tests/lit/cpu/fp8-wgmma.fa and bench/fp8-grid.fa (fp8/), and of the
 # experimental lowerings' builds of their test kernels (experimental/NAME/), committed
 # as tests/ptx-manifest.txt. CI (ctest's ptx-manifest) checks that the compiler still generates
 # exactly these files; a change of generated code is then visible in review: the commit that
@@ -35,10 +36,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The catalogue in one compilation (its kernel names are unique there); each benchmark file on
 # its own (bench/grid.fa has an alibi of its own).
-mkdir -p "$work/specs" "$work/grid" "$work/tuning"
+mkdir -p "$work/specs" "$work/grid" "$work/tuning" "$work/fp8"
 "$compile" --emit=ptx -o "$work/specs" "$root"/specs/*.fa > /dev/null
 "$compile" --emit=ptx -o "$work/grid" "$root/bench/grid.fa" > /dev/null
 "$compile" --emit=ptx -o "$work/tuning" "$root/bench/tuning.fa" > /dev/null
+# The FP8 wgmma's kernels: every forward variant in e4m3, and the e4m3 benchmark grid.
+"$compile" --emit=ptx -o "$work/fp8" "$root/tests/lit/cpu/fp8-wgmma.fa" "$root/bench/fp8-grid.fa" \
+  > /dev/null
 # The experimental lowerings the environment turns on, each on the kernels that exercise it
 # (directory experimental/NAME): their code changes the manifest too, and so the runtime's
 # cache key (which holds the manifest's hash), so that no cache keeps an older build of them.
@@ -48,7 +52,7 @@ experimental() {
   env "$var" "$compile" --emit=ptx -o "$work/experimental/$name" "$root/$spec" > /dev/null
 }
 experimental e4m3-kv FAATTN_EXPERIMENTAL_E4M3_KV=1 tests/lit/cli/Inputs/e4m3-kv.fa
-experimental fp8-wgmma FAATTN_EXPERIMENTAL_FP8_WGMMA=1 tests/lit/cpu/fp8-wgmma.fa
+experimental fp8-simt FAATTN_FP8_SIMT=1 specs/fp8-forward.fa
 experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
 experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
   tests/lit/cpu/padded-head-dims-backward.fa
@@ -62,7 +66,7 @@ current=$work/manifest.txt
   echo "# PTX of every kernel of specs/, bench/grid.fa and bench/tuning.fa, and of the"
   echo "# experimental lowerings (experimental/; tools/ptx-manifest.sh)."
   echo "# Made with LLVM $(llvm-config-22 --version 2>/dev/null || echo '(llvm-config-22 not found)')"
-  (cd "$work" && find specs grid tuning experimental -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
+  (cd "$work" && find specs grid tuning fp8 experimental -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
      awk '{ print $2, $1 }')
 } > "$current"
 kernels=$(grep -vc '^#' "$current")

@@ -171,8 +171,8 @@ bool experimentalE4M3KV() {
   return on;
 }
 
-bool experimentalFp8Wgmma() {
-  static const bool on = envFlag("FAATTN_EXPERIMENTAL_FP8_WGMMA");
+bool fp8SimtForced() {
+  static const bool on = envFlag("FAATTN_FP8_SIMT");
   return on;
 }
 
@@ -236,7 +236,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   // Tensor cores where the kernel fits them, the SIMT mapping for the rest.
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
-  wgmma.e4m3 = experimentalFp8Wgmma();
+  wgmma.e4m3 = !fp8SimtForced();
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();

@@ -45,7 +45,7 @@ const char *compilerVersion() {
   static const std::string version = "faattn-abi" + std::to_string(kKernelABIVersion) + "-ptx" +
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
-                                     (experimentalFp8Wgmma() ? "-fp8wgmma" : "") +
+                                     (fp8SimtForced() ? "-fp8simt" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (experimentalBackwardCopyBatch() > 1
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())

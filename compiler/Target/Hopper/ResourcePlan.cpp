@@ -427,6 +427,9 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) 
   p.bn = p.k.front().getType().getShape()[0];
   p.dv = p.v.front().getType().getShape()[1];
   p.kvElt = p.k.front().getType().getElementType();
+  // e4m3 K/V under a 16-bit Q only with e4m3-kv (the e4m3 option is for e4m3 Q, K and V).
+  if (isa<Float8E4M3FNType>(p.kvElt) && !isa<Float8E4M3FNType>(p.elt) && !e4m3KV)
+    return no("element type is not bf16 or f16");
   if (e4m3 && isa<Float8E4M3FNType>(p.elt) && p.kvElt == p.elt) {
     // e4m3 Q, K and V: elt becomes O's type (a 16-bit tile store of the
     // CTA's rows), and the FP8 products' shapes are checked here.

@@ -1,4 +1,4 @@
-// faattn-tiles-to-wgmma with e4m3 (experimental: FAATTN_EXPERIMENTAL_FP8_WGMMA=1) on the
+// faattn-tiles-to-wgmma with e4m3 (the GPU pipeline's default; FAATTN_FP8_SIMT=1 turns it off) on the
 // algorithm pipeline's output (faattn-compile --emit=mlir --stop-after=faattn-overlap-softmax) for
 //   kernel f8 { heads = 4 : 2; head_dim = 64; dtype = e4m3; target = sm_90a }
 // Q, K and V are e4m3: Q K^T runs on the FP8 wgmma (k32) from the TMA tiles as loaded; V's

@@ -129,9 +129,8 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     laid out as a 16-bit one, and the products read that; the kernel's
     `faattn.tma_swizzle` then lists q, k, v and out's swizzles.
 
-    With `e4m3` (experimental, off by default until a GPU run validates it;
-    the pipeline's FAATTN_EXPERIMENTAL_FP8_WGMMA=1), a TMA kernel whose Q, K
-    and V are e4m3 (`dtype = e4m3`) runs both products on the FP8 wgmma
+    With `e4m3` (the GPU pipeline sets it unless FAATTN_FP8_SIMT=1), a TMA
+    kernel whose Q, K and V are e4m3 (`dtype = e4m3`) runs both products on the FP8 wgmma
     (k32, f32 accumulation): Q K^T on the e4m3 tiles as loaded, V's stage
     transposed by the consumers into a K-major tile whose keys follow P's A
     fragment order, and P's accumulator fragments rounded to e4m3 in place
@@ -158,7 +157,7 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "Take e4m3 K/V under a 16-bit Q on the TMA pipeline, converted in shared memory "
            "(experimental)">,
     Option<"e4m3", "e4m3", "bool", /*default=*/"false",
-           "Take e4m3 Q, K and V on the TMA pipeline and the FP8 wgmma (experimental)">,
+           "Take e4m3 Q, K and V on the TMA pipeline and the FP8 wgmma">,
     Option<"backward", "backward", "bool", /*default=*/"false",
            "Lower faattn-backward-tile's main grid on wgmma">,
     Option<"backwardCopyBatch", "backward-copy-batch", "int64_t", /*default=*/"1",

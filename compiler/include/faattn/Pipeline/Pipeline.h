@@ -88,11 +88,11 @@ bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "
 /// (compilerVersion) names it.
 bool experimentalE4M3KV();
 
-/// FAATTN_EXPERIMENTAL_FP8_WGMMA=1: e4m3 Q, K and V on the FP8 wgmma
-/// (faattn-tiles-to-wgmma's e4m3; docs/FP8.md) instead of the SIMT path,
-/// until a GPU run validates it. addGpuLoweringPasses follows it and the
-/// runtime's cache key names it.
-bool experimentalFp8Wgmma();
+/// FAATTN_FP8_SIMT=1: e4m3 Q, K and V on the SIMT path (f32 P) instead of
+/// the FP8 wgmma (faattn-tiles-to-wgmma's e4m3, the default since its GPU
+/// run: docs/FP8.md, PERFORMANCE step 51). addGpuLoweringPasses follows it
+/// and the runtime's cache key names it.
+bool fp8SimtForced();
 
 /// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: head dims that are multiples of 8
 /// but not of 16 padded to the next multiple of 16 on the GPU path (the TMA

@@ -5,7 +5,8 @@ bf16, and has wgmma products; K's and V's TMA boxes are one-byte columns as wide
 swizzle, q's and out's two-byte ones) or `NAME: simt (REASON)`. Exits 1 when a wgmma build
 breaks one of those rules. With --summary (a directory of random kernels): one line,
 `DIR: wgmma builds checked` when at least one kernel took wgmma and every other one stayed
-SIMT for a reason this lowering leaves to it (e4m3 Q, or a Q block that is not plain)."""
+SIMT for a reason this lowering leaves to it (a Q block that is not plain, or an e4m3 Q the
+FP8 wgmma does not take), or took the FP8 wgmma (e4m3 Q: check_fp8_wgmma.py's)."""
 import glob, json, os, sys
 
 summary = sys.argv[1] == "--summary"
@@ -15,6 +16,9 @@ wgmma = 0
 for f in sorted(glob.glob(os.path.join(d, "*.json"))):
     j = json.load(open(f))
     name = j["kernel"]
+    q = next(p for p in j["params"] if p["name"] == "q")
+    if summary and q["dtype"] == "e4m3":  # the FP8 wgmma's, or SIMT by its limits
+        continue
     if j["mapping"] != "wgmma":
         if not summary:
             print(f"{name}: {j['mapping']} ({j['fallback']})")
@@ -22,9 +26,10 @@ for f in sorted(glob.glob(os.path.join(d, "*.json"))):
             print(f"{name}: simt ({j['fallback']})")
             sys.exit(1)
         continue
+    if q["dtype"] == "e4m3":  # the FP8 wgmma's (tests/lit/cli/fp8-wgmma.test)
+        continue
     wgmma += 1
     ptx = open(os.path.join(d, j["ptx"])).read()
-    q = next(p for p in j["params"] if p["name"] == "q")
     problems = []
     if "cvt.rn.f16x2.e4m3x2" not in ptx:
         problems.append("no e4m3 conversion")

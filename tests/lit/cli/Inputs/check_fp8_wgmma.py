@@ -1,5 +1,5 @@
-"""Checks faattn-compile's output directory of e4m3 Q, K, V kernels built with
-FAATTN_EXPERIMENTAL_FP8_WGMMA=1 (tests/lit/cli/fp8-wgmma.test). Prints one line per kernel:
+"""Checks faattn-compile's output directory of e4m3 Q, K, V kernels (the FP8 wgmma is the GPU
+pipeline's default; tests/lit/cli/fp8-wgmma.test). Prints one line per kernel:
 `NAME: wgmma SCHEDULE stages N tile BMxBN` (the FP8 wgmma: both products on
 `k32.f32.e4m3.e4m3`, P rounded by cvt.rn.satfinite.e4m3x2.f32, no e4m3-to-16-bit conversion of
 K or V; q's, k's and v's TMA boxes one-byte columns as wide as their swizzle, out's two-byte)
