@@ -7,7 +7,7 @@ import sys
 import pytest
 import torch
 
-from conftest import DEVICE, TOLERANCE, reference, rel_l2
+from conftest import DEVICE, FP8_TOLERANCE, TOLERANCE, reference, rel_l2
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
 import fp8_attention  # noqa: E402
@@ -73,5 +73,6 @@ def test_fp8_llama(rotate):
     x = torch.randn(2, 300, 256, device=DEVICE, dtype=DTYPE)
     with torch.no_grad():
         out, want = module(x), ref(x)
-    # Both sides round the attention output to bf16 (the kernel's output type).
-    assert rel_l2(out, want) < TOLERANCE[torch.bfloat16]
+    # Both sides round the attention output to bf16 (the kernel's output type); on the GPU the
+    # FP8 wgmma also rounds P to e4m3.
+    assert rel_l2(out, want) < FP8_TOLERANCE

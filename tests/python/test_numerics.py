@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import faattn
-from conftest import DEVICE, TOLERANCE, bshd_randn, dtypes, reference, rel_l2
+from conftest import DEVICE, FP8_TOLERANCE, TOLERANCE, bshd_randn, dtypes, reference, rel_l2
 
 GEMMA = """
 kernel gqa_swa_softcap {
@@ -223,4 +223,5 @@ def test_spec_dtypes_and_head_dims(spec_dtype, dv):
     out_dt = torch.float16 if spec_dtype == "f16" else torch.bfloat16
     assert out.shape == (2, 4, 70, dv) and out.dtype == out_dt
     want, _ = reference(q, k, v, mask_mod=lambda b, h, qi, ki: qi >= ki)
-    assert rel_l2(out, want) < TOLERANCE[out_dt]
+    # (e4m3 on the GPU: the FP8 wgmma rounds P to e4m3.)
+    assert rel_l2(out, want) < (FP8_TOLERANCE if spec_dtype == "e4m3" else TOLERANCE[out_dt])
