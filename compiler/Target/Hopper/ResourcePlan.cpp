@@ -98,10 +98,11 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t ring = stages * p.bn * (p.d + p.dv);
   int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.persistent ? 8 : 0);
   auto padded = [](int64_t b) { return (b + 1023) / 1024 * 1024; };
-  if (p.fp8) // e4m3 Q and rings, and the ring of V's transposed stages
+  if (p.fp8) {
+    // e4m3 Q and rings, and the ring of V's transposed stages.
     bytes = 1024 + padded(p.bm * p.d) + padded(stages * p.bn * p.d) +
             padded(stages * p.bn * p.dv) + padded(stages * p.bn * p.dv) + (p.persistent ? 8 : 0);
-  if (p.convertsKV()) {
+  } else if (p.convertsKV()) {
     // The e4m3 K and V rings and the two converted ones, each placed at a
     // 1024-byte boundary (ForwardMainloop.cpp): their padding counted.
     bytes = 1024 + padded(p.bm * p.d * 2) + padded(stages * p.bn * p.d) +

@@ -233,15 +233,8 @@ void WgmmaLowering::convertStage(OpBuilder &b, bool ofV, Value ring, Value row0)
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
   auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
   auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
-  // Byte (r, c) of a swizzled tile of `bn` rows stored as column chunks of
-  // S bytes (S / eltBytes columns): chunk c / (S / eltBytes), row r of S
-  // bytes, its 16-byte unit XORed with (r / (128 / S)) % (S / 16), as TMA
-  // writes it (CUTLASS's Swizzle<log2(S / 16), 4, 3>; the epilogue's formula).
   auto swizzled = [&](Value r, Value c, int64_t s, int64_t eltBytes) {
-    int64_t chunk = s / eltBytes;
-    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, chunk), 16 / eltBytes),
-                                       rem(div(r, 128 / s), s / 16));
-    return add(add(mul(div(c, chunk), p.bn * s), mul(r, s)), mul(unit, 16));
+    return swizzledUnit(b, r, c, s, eltBytes, p.bn);
   };
   int64_t cols = ofV ? p.dv : p.d;
   int64_t s8 = ofV ? p.swizzleV8 : p.swizzleK8, s16 = ofV ? p.swizzleV : p.swizzleQK;
@@ -302,18 +295,29 @@ void WgmmaLowering::convertStage(OpBuilder &b, bool ofV, Value ring, Value row0)
   asyncVisible(b, loc);
 }
 
+Value WgmmaLowering::swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int64_t eltBytes,
+                                  int64_t rows, bool byte) {
+  Location loc = fn.getLoc();
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
+  auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
+  int64_t chunk = s / eltBytes;
+  Value unit = arith::XOrIOp::create(b, loc, div(rem(c, chunk), 16 / eltBytes),
+                                     rem(div(r, 128 / s), s / 16));
+  return add(add(mul(div(c, chunk), rows * s), mul(r, s)),
+             byte ? add(mul(unit, 16), rem(c, 16)) : mul(unit, 16));
+}
+
 void WgmmaLowering::transposeStage(OpBuilder &b, Value ring) {
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
   auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
   auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
-  // Byte (r, c) of a swizzled e4m3 tile of `rows` rows stored as column
-  // chunks of S bytes: its 16-byte unit (the formula of convertStage) plus
-  // c % 16.
+  // Byte (r, c) of a swizzled e4m3 tile of `rows` rows.
   auto byteAt = [&](Value r, Value c, int64_t s, int64_t rows) {
-    Value unit = arith::XOrIOp::create(b, loc, div(rem(c, s), 16), rem(div(r, 128 / s), s / 16));
-    return add(add(mul(div(c, s), rows * s), mul(r, s)), add(mul(unit, 16), rem(c, 16)));
+    return swizzledUnit(b, r, c, s, 1, rows, /*byte=*/true);
   };
   Value src = add(cIdx(b, vAt), mul(ring, p.bn * p.dv));
   Value dst = add(cIdx(b, vReadAt), mul(ring, p.bn * p.dv));

@@ -356,6 +356,14 @@ private:
   /// of 16 keys (16 words) and writes 4 rows of 16 keys (16 bytes each).
   /// Ends with asyncVisible.
   void transposeStage(OpBuilder &b, Value ring);
+  /// The byte offset of the 16-byte unit holding element (r, c) of a
+  /// swizzled tile of `rows` rows stored as column chunks of S bytes (S /
+  /// eltBytes columns): chunk c / (S / eltBytes), row r of S bytes, its unit
+  /// XORed with (r / (128 / S)) % (S / 16), as TMA writes it (CUTLASS's
+  /// Swizzle<log2(S / 16), 4, 3>; the epilogue's formula). `byte` (one-byte
+  /// elements): element (r, c)'s own byte, the unit's plus c % 16.
+  Value swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int64_t eltBytes, int64_t rows,
+                     bool byte = false);
 
   /// The KV block index of ring block `seq`: seqOrigin + seq, and with a head
   /// the head block first (ring block 0), then headLo, headLo + 1, ...
