@@ -110,8 +110,10 @@ timeout 400 "$RUN" --gpu tests/lit/cpu/head-dims.fa \
   --shape b=3,seq_q=2,seq_kv=3000 2>&1 | tee -a "$OUT/gpu-tests.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # Decode on the wgmma path at odd lengths: decode-wgmma.fa (seq_q 1..16; dense and paged, head
-# dims, masks), decode-packed.fa (GQA packing: a tile row's head, seq_q 17 = two q-blocks).
-for f in decode-wgmma decode-packed; do
+# dims, masks), decode-packed.fa (GQA packing: a tile row's head, seq_q 17 = two q-blocks),
+# decode-varlen.fa (packed query rows split over the KV range: ragged lengths, an empty
+# sequence at b >= 3, the workspace's S rows shared by every sequence).
+for f in decode-wgmma decode-packed decode-varlen; do
   echo "== GPU numerics: decode on the wgmma path (tests/lit/cpu/$f.fa)"
   timeout 500 "$RUN" --gpu tests/lit/cpu/$f.fa \
     --shape b=1,seq_q=1,seq_kv=1 \
@@ -230,6 +232,12 @@ for tool in memcheck racecheck; do
     timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
       tests/lit/cpu/decode-wgmma.fa --kernel=$k --shape b=3,seq_q=5,seq_kv=700 >> "$OUT/sanitizer.txt" 2>&1
     echo "$tool tests/lit/cpu/decode-wgmma.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
+  done
+  # varlen decode: the split grid's packed stores and the combine's rows from cu_seqlens_q.
+  for k in vdecode_spec vdecode_packed; do
+    timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu \
+      tests/lit/cpu/decode-varlen.fa --kernel=$k --shape b=4,seq_q=7,seq_kv=700 >> "$OUT/sanitizer.txt" 2>&1
+    echo "$tool tests/lit/cpu/decode-varlen.fa:$k exit=$?" | tee -a "$OUT/sanitizer.txt"
   done
   # GQA packing: a whole tile of heads (MQA 64 : 1) and per-head masks over two q-blocks.
   for k in pk_mqa64 pk_head_mask; do

@@ -51,10 +51,11 @@ bool launchSizesValid(const KernelABI &a) {
          a.stages >= 0 && a.minSeqKV >= 0;
 }
 
-std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV) {
+std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV, bool packed) {
   std::string h = std::to_string(headsQ), d = std::to_string(headDimV);
-  return {{"workspace:o", "f32", {"batch * splits", "seq_q", h, d}, {2, 3}},
-          {"workspace:lse", "f32", {"batch * splits", h, "seq_q"}, {1}}};
+  std::string parts = packed ? "splits" : "batch * splits", rows = packed ? "total_q" : "seq_q";
+  return {{"workspace:o", "f32", {parts, rows, h, d}, {2, 3}},
+          {"workspace:lse", "f32", {parts, h, rows}, {1}}};
 }
 
 std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, bool backwardTiled) {
@@ -133,7 +134,7 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
   if (workspace && backward && backwardTiled && k.deterministic)
     add("workspace:dqlock", "i32", {qBatch, num(k.headsQ), qSeq}, {1});
   if (workspace && !backward)
-    for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV))
+    for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV, k.varlen))
       args.push_back(std::move(a));
   return args;
 }
@@ -213,10 +214,14 @@ json kernelToJson(const KernelABI &g) {
                  {"combine_parameters", "the memref parameters only (no tensor maps)"},
                  {"block_n", g.blockN},
                  {"max_splits", g.maxSplits},
-                 {"splits", "1 to max_splits, chosen at launch; the kernels read it from "
-                            "workspace:o's first dimension / batch"},
+                 {"splits", g.varlen ? "1 to max_splits, chosen at launch; the kernels read "
+                                       "it from workspace:o's first dimension"
+                                     : "1 to max_splits, chosen at launch; the kernels read "
+                                       "it from workspace:o's first dimension / batch"},
                  {"grid", {"batch", heads, qBlocks + " * splits"}},
-                 {"combine_grid", {"batch", "heads", "ceil(seq_q / block_m)"}}}
+                 {"combine_grid", {"batch", "heads",
+                                   g.varlen ? "ceil(max_seqlen_q / block_m)"
+                                            : "ceil(seq_q / block_m)"}}}
           : json(nullptr);
   out["backward"] =
       g.backward && g.backwardTiled

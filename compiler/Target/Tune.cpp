@@ -166,9 +166,11 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
       // query heads of a KV group, block_m / G rows each, G = gcd(group,
       // block_m): each K/V block is read once per group instead of once per
       // query head, and at seq_q 1 a 64-row tile has G useful rows, not 1.
-      // Not for varlen decode (it runs unsplit, one CTA per sequence) nor the
-      // CPU path's kv-outer order (its row state is per query head).
-      if (op.getMode() == Mode::decode && !op.getHeadGroup() && !op.getVarlen() && qOuter) {
+      // varlen decode too: a tile row's sequence row is then past its
+      // sequence's packed start (TileAddressing adds the offset after the
+      // head-group split). Not for the CPU path's kv-outer order (its row
+      // state is per query head).
+      if (op.getMode() == Mode::decode && !op.getHeadGroup() && qOuter) {
         int64_t g = std::gcd(op.getGroupSize(), (*op.getTile())[0]);
         if (g > 1)
           op.setHeadGroup(static_cast<uint64_t>(g));

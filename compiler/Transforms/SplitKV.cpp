@@ -14,10 +14,15 @@
 //   }                                  // templates/common/SplitKVCombine.h)
 //
 // S = min(nkb, max-splits) and chunk = ceil(nkb / S) are computed at run
-// time (paged K/V: chunk = ceil(own / S) of the CTA's own sequence's blocks). A split that sees no kept key for a row has lse -inf and weight 0;
-// a row with no kept key at all gets O = 0 and lse = -inf. The workspace is
-// a memref.alloc in the function, freed by the buffer deallocation pipeline
-// on the CPU path (the GPU runtime will pass a workspace in instead).
+// time (paged K/V and varlen: chunk = ceil(own / S) of the CTA's own
+// sequence's blocks). A split that sees no kept key for a row has lse -inf
+// and weight 0; a row with no kept key at all gets O = 0 and lse = -inf.
+// varlen (packed query rows): the workspace has S rows, not B * S, each
+// holding every sequence's rows at their packed rows (row s for split s),
+// and the combine CTA finds its sequence's rows in cu_seqlens as the split
+// grid does. The workspace is a memref.alloc in the function, freed by the
+// buffer deallocation pipeline on the CPU path (the GPU runtime passes its
+// own in instead: workspace-args).
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
@@ -26,11 +31,15 @@
 #include "faattn/Transforms/Passes.h"
 #include "templates/common/SplitKVCombine.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 
 namespace faattn {
@@ -62,16 +71,50 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       if (g->hasAttr(FAAttnDialect::getDecodeAttrName()))
         grids.push_back(g);
     });
-    for (scf::ForallOp grid : grids) {
-      // varlen decode stays unsplit (correct, one CTA per q-block): the
-      // combine grid would need each sequence's row range again.
-      bool packedQ = false;
-      grid.walk([&](TileStoreOp st) { packedQ |= static_cast<bool>(st.getOffset()); });
-      if (packedQ)
-        continue;
+    for (scf::ForallOp grid : grids)
       if (failed(split(grid)))
         return signalPassFailure();
-    }
+  }
+
+  /// Packed (varlen) query rows: the ops of `gridBody` that compute the
+  /// output store's batch index, row offset and limit (`rows`) from the
+  /// CTA's batch index (cu_seqlens, clamped: faattn-tile's tileSequence), in
+  /// their order; null when one of them cannot be computed again in the
+  /// combine grid (neither pure nor a memref.load, or it reads the head, the
+  /// q-block or the split).
+  static std::optional<SetVector<Operation *>> sequenceRowsSlice(std::array<Value, 3> rows,
+                                                                 Block *gridBody) {
+    SetVector<Operation *> slice;
+    BackwardSliceOptions opts;
+    opts.inclusive = true;
+    opts.omitBlockArguments = true;
+    opts.filter = [&](Operation *o) { return gridBody->findAncestorOpInBlock(*o) == o; };
+    for (Value v : rows)
+      if (Operation *def = v.getDefiningOp(); def && gridBody->findAncestorOpInBlock(*def) == def)
+        if (failed(getBackwardSlice(def, &slice, opts)))
+          return std::nullopt;
+    auto otherArgument = [&](Value v) {
+      auto arg = dyn_cast<BlockArgument>(v);
+      return arg && arg.getOwner() == gridBody && arg.getArgNumber() != 0;
+    };
+    for (Operation *o : slice)
+      if (o->getNumRegions() || (!isPure(o) && !isa<memref::LoadOp>(o)) ||
+          llvm::any_of(o->getOperands(), otherArgument))
+        return std::nullopt;
+    return topologicalSort(slice);
+  }
+
+  /// The slice cloned at b's insertion point with the grid's batch index
+  /// `gridBatch` mapped to `bIdx`: the combine CTA's {batch, start, limit}.
+  static std::array<Value, 3> cloneSequenceRows(OpBuilder &b, std::array<Value, 3> rows,
+                                                const SetVector<Operation *> &slice,
+                                                Value gridBatch, Value bIdx) {
+    IRMapping map;
+    map.map(gridBatch, bIdx);
+    for (Operation *o : slice)
+      b.clone(*o, map);
+    return {map.lookupOrDefault(rows[0]), map.lookupOrDefault(rows[1]),
+            map.lookupOrDefault(rows[2])};
   }
 
   LogicalResult split(scf::ForallOp grid) {
@@ -95,6 +138,20 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     if (!outStore)
       return grid.emitError() << "decode grid without an output store";
     Value lseMem = lseStore ? lseStore.getMem() : Value();
+    // varlen: the query rows are packed, each sequence's at the stores' offset.
+    bool packed = static_cast<bool>(outStore.getOffset());
+    std::array<Value, 3> seqRows = {outStore.getBatch(), outStore.getOffset(),
+                                    outStore.getLimit()};
+    std::optional<SetVector<Operation *>> seqSlice;
+    if (packed) {
+      if (!outStore.getLimit())
+        return grid.emitError() << "a packed (varlen) output store without its sequence's limit";
+      seqSlice = sequenceRowsSlice(seqRows, body);
+      if (!seqSlice)
+        return grid.emitError()
+               << "the sequence rows of a packed (varlen) output store must be computed by pure "
+                  "ops and memref.load in the grid, for the combine to compute them again";
+    }
 
     Location loc = grid.getLoc();
     OpBuilder b(grid);
@@ -122,12 +179,13 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     }
     Value batch = grid.getUpperBound(b)[0];
     // The workspace's types are the kernel ABI's (the runtime allocates it).
-    std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv);
+    std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv, packed);
     MemRefType partTy = kernelArgType(b.getContext(), workspace[0]);
     MemRefType lsePartTy = kernelArgType(b.getContext(), workspace[1]);
     Value splits, oPart, lsePart;
     if (workspaceArgs) {
-      // The runtime's workspace: S = its rows / batch (at least 1).
+      // The runtime's workspace: S = its rows / batch (packed: its rows), at
+      // least 1.
       auto fn = grid->getParentOfType<func::FuncOp>();
       if (fn->hasAttr(FAAttnDialect::getSplitKvAttrName()))
         return grid.emitError() << "faattn-split-kv with workspace-args splits one decode grid "
@@ -139,7 +197,10 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       oPart = fn.getArgument(n);
       lsePart = fn.getArgument(n + 1);
       Value rows = memref::DimOp::create(b, loc, oPart, 0);
-      splits = arith::DivUIOp::create(b, loc, rows, arith::MaxUIOp::create(b, loc, batch, cIdx(1)));
+      splits = packed ? rows
+                      : arith::DivUIOp::create(b, loc, rows,
+                                               arith::MaxUIOp::create(b, loc, batch, cIdx(1)))
+                            .getResult();
       splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
       fn->setAttr(FAAttnDialect::getSplitKvAttrName(),
                   b.getDictionaryAttr({b.getNamedAttr("block_n", b.getI64IntegerAttr(
@@ -153,7 +214,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     Value chunk = arith::CeilDivUIOp::create(b, loc, nkb, splits);
     if (!workspaceArgs) {
       Value seqQ = memref::DimOp::create(b, loc, out, seqDim);
-      Value rowsOfSplits = arith::MulIOp::create(b, loc, batch, splits);
+      Value rowsOfSplits =
+          packed ? splits : arith::MulIOp::create(b, loc, batch, splits).getResult();
       oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
       lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
     }
@@ -192,13 +254,23 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                                                fin.getScaleLog2Attr());
       Value row = outStore.getRow0(), head = outStore.getHead();
       b.setInsertionPoint(outStore);
-      Value part = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits), s);
+      // The workspace row of this split: b * S + s, packed s (the sequence's
+      // rows at their packed rows, as in out).
+      Value part = packed ? s
+                          : arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits),
+                                                  s)
+                                .getResult();
       auto oStore = TileStoreOp::create(b, loc, partial.getOut(), oPart, part, head, row,
                                         LayoutAttr::get(b.getContext(), Layout::bshd));
       auto lStore = TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, head, row,
                                         LayoutAttr::get(b.getContext(), Layout::bshd));
       oStore.setHeadGroupAttr(headGroup);
       lStore.setHeadGroupAttr(headGroup);
+      if (packed)
+        for (TileStoreOp st : {oStore, lStore}) {
+          st.getOffsetMutable().assign(seqRows[1]);
+          st.getLimitMutable().assign(seqRows[2]);
+        }
       outStore.erase();
       if (lseStore)
         lseStore.erase();
@@ -216,8 +288,13 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       combineUbs[2] = arith::CeilDivUIOp::create(b, loc, seqQ, cIdx(accTy.getShape()[0])).getResult();
     }
     b.setInsertionPointAfter(splitGrid);
-    buildSplitKVCombine(b, loc, combineUbs,
-                        {splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy});
+    SplitKVCombineOperands combineOps{splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy,
+                                      nullptr};
+    if (packed)
+      combineOps.sequenceRows = [&](OpBuilder &b, Value bIdx) {
+        return cloneSequenceRows(b, seqRows, *seqSlice, newBody->getArgument(0), bIdx);
+      };
+    buildSplitKVCombine(b, loc, combineUbs, combineOps);
     // No dealloc here: the buffer deallocation pipeline places it.
     grid.erase();
     return success();

@@ -18,6 +18,13 @@
 
 namespace faattn {
 
+/// The rows of a split-KV workspace: batch * splits, or with packed
+/// (varlen) sequences `splits`, each holding every sequence's rows
+/// (faattn-split-kv).
+static int64_t splitParts(int64_t batch, int64_t splits, bool varlen) {
+  return varlen ? splits : batch * splits;
+}
+
 /// Bytes of a split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v)
 /// then LSE (parts, heads, seq_q); none when the size overflows.
 static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads,
@@ -496,10 +503,11 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
     return run(entry.main, blocks);
 
   // Split-KV: partial O (batch * splits, seq_q, heads, dim_v) and LSE
-  // (batch * splits, heads, seq_q) in f32, then the split grid and the
-  // combine grid; in the caller's workspace when given, else in a buffer
-  // allocated for this launch.
-  int64_t parts = batch * splits, heads = st.info.headsQ, dv = st.info.headDimV;
+  // (batch * splits, heads, seq_q) in f32 (varlen: splits and total_q), then
+  // the split grid and the combine grid; in the caller's workspace when
+  // given, else in a buffer allocated for this launch.
+  int64_t parts = splitParts(batch, splits, varlen), heads = st.info.headsQ,
+          dv = st.info.headDimV;
   std::optional<size_t> size = splitWorkspaceBytes(parts, q.s, heads, dv);
   if (!size)
     return fail("the split-KV workspace's size overflows 64 bits");
@@ -539,7 +547,8 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   }
   if (st.compiled.maxSplits <= 0)
     return 0;
-  int64_t parts = batchOf(a, st.info.bshd) * numSplits(a, multiprocessors);
+  int64_t parts = splitParts(batchOf(a, st.info.bshd), numSplits(a, multiprocessors),
+                             st.info.varlen);
   return splitWorkspaceBytes(parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ,
                              st.info.headDimV)
       .value_or(0);
@@ -580,19 +589,23 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
     return 1;
   if (a.splits > 0) // the caller's (validate bounded it by max_splits)
     return a.splits;
-  // KV blocks: the dense length, or the block table's capacity (paged).
+  // KV blocks: the dense length, the block table's capacity (paged), or all
+  // sequences' rows (varlen: packed K/V).
   Dims q = dimsOf(a.q, st.info.bshd), kv = dimsOf(a.k, st.info.bshd);
   int64_t kvRows = kv.s;
   if (st.info.page > 0 && __builtin_mul_overflow(a.blockTable->shape[1], st.info.page, &kvRows))
     kvRows = INT64_MAX - st.compiled.blockN; // as many KV blocks as can be: maxSplits bounds it
   // The caller's longest sequence bounds it (a table sized for the model's
-  // longest context would otherwise split a short batch for its capacity).
-  if (st.info.page > 0 && a.maxSeqlenKV > 0)
+  // longest context, or packed sequences, would otherwise split a short
+  // batch for their capacity).
+  if ((st.info.page > 0 || st.info.varlen) && a.maxSeqlenKV > 0)
     kvRows = std::min(kvRows, a.maxSeqlenKV);
   int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
   int64_t rowsPerCta = st.compiled.blockM / st.compiled.headGroup; // (GQA packing)
+  // The grid's q-blocks: those of the longest query sequence (varlen).
+  int64_t qRows = st.info.varlen && a.maxSeqlenQ > 0 ? std::min(q.s, a.maxSeqlenQ) : q.s;
   int64_t ctas = batchOf(a, st.info.bshd) * (q.h / st.compiled.headGroup) *
-                 ((q.s + rowsPerCta - 1) / rowsPerCta);
+                 ((qRows + rowsPerCta - 1) / rowsPerCta);
   // CTAs an SM holds, by shared memory (228 KB an SM: the 227 KB a CTA may
   // take plus the 1 KB reserved for each) and threads; registers are not
   // known here (a SIMT kernel may hold fewer).

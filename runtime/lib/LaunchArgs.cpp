@@ -267,10 +267,11 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
     return fail("sequence lengths must fit in 32 bits");
   if (!k.varlen && a.maxSeqlenQ != 0)
     return fail("maxSeqlenQ is only for varlen specs, this one is not");
-  if (k.page == 0 && a.maxSeqlenKV != 0)
-    return fail("maxSeqlenKV is only for paged_kv specs, this one is not");
+  if (k.page == 0 && !k.varlen && a.maxSeqlenKV != 0)
+    return fail("maxSeqlenKV is only for paged_kv and varlen specs, this one is neither");
   if (a.maxSeqlenKV < 0)
-    return fail("maxSeqlenKV must be 0 (the block table's capacity) or positive, got " +
+    return fail("maxSeqlenKV must be 0 (the block table's capacity, or total_kv) or positive, "
+                "got " +
                 std::to_string(a.maxSeqlenKV));
   if (a.maxSeqlenQ < 0 || a.maxSeqlenQ > q.s)
     return fail("maxSeqlenQ must be between 0 and total_q (" + std::to_string(q.s) + "), got " +

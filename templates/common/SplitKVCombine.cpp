@@ -39,10 +39,19 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(combine.getBody()->getTerminator());
   Value cb = combine.getInductionVar(0), ch = combine.getInductionVar(1);
-  Value seqQ = memref::DimOp::create(b, loc, ops.out, tileSeqDim(outTy, ops.layout));
+  // The sequence's rows: dense, rows [0, seq_q) of batch cb (workspace row
+  // cb * S + s); packed, rows [start, start + length) of batch 0 (row s).
+  Value outBatch = cb, start, seqQ;
+  if (ops.sequenceRows) {
+    std::array<Value, 3> seq = ops.sequenceRows(b, cb);
+    outBatch = seq[0], start = seq[1], seqQ = seq[2];
+  } else {
+    seqQ = memref::DimOp::create(b, loc, ops.out, tileSeqDim(outTy, ops.layout));
+  }
   Value row0 = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(bm));
   Value rowEnd = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, row0, cIdx(bm)), seqQ);
-  Value first = arith::MulIOp::create(b, loc, cb, splits); // workspace row of split 0
+  // The workspace row of split 0.
+  Value first = start ? cIdx(0) : arith::MulIOp::create(b, loc, cb, splits).getResult();
   float negInf = -std::numeric_limits<float>::infinity();
   Type f32 = b.getF32Type();
   Type outElt = outTy.getElementType();
@@ -56,7 +65,10 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   Value c = columns.getInductionVars()[0];
   auto rows = scf::ForOp::create(b, loc, row0, rowEnd, cIdx(1));
   b.setInsertionPointToStart(rows.getBody());
+  // The row in the memrefs (packed: past the sequence's start).
   Value r = rows.getInductionVar();
+  if (start)
+    r = arith::AddIOp::create(b, loc, start, r);
   auto partLse = [&](OpBuilder &b, Location l, Value s) -> Value {
     Value part = arith::AddIOp::create(b, l, first, s);
     return memref::LoadOp::create(
@@ -95,7 +107,8 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
                                     arith::DivFOp::create(b, loc, acc, l));
   if (outElt != f32)
     o = arith::TruncFOp::create(b, loc, outElt, o);
-  memref::StoreOp::create(b, loc, o, ops.out, tileMemIndices(outTy, ops.layout, cb, ch, r, c));
+  memref::StoreOp::create(b, loc, o, ops.out,
+                          tileMemIndices(outTy, ops.layout, outBatch, ch, r, c));
   if (ops.lse) {
     Value col0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, cIdx(0));
     scf::IfOp::create(b, loc, col0, [&](OpBuilder &b, Location lc) {
@@ -103,7 +116,8 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
       v = arith::SelectOp::create(b, lc, none, cstF32(b, lc, negInf), v);
       memref::StoreOp::create(
           b, lc, v, ops.lse,
-          tileMemIndices(cast<MemRefType>(ops.lse.getType()), ops.layout, cb, ch, r, Value()));
+          tileMemIndices(cast<MemRefType>(ops.lse.getType()), ops.layout, outBatch, ch, r,
+                         Value()));
       scf::YieldOp::create(b, lc);
     });
   }

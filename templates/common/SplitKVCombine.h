@@ -31,6 +31,16 @@
 // shapes of the split grid's accumulator (block_m x Dv) and rows (block_m x
 // 1).
 //
+// Packed sequences (varlen: every sequence's query rows in one batch of
+// total_q rows). The workspace is then (S, total_q, H, Dv) and (S, H,
+// total_q), row s for split s: sequence b's rows are its packed rows [start,
+// start + length), as in out, so the splits of all sequences take S copies
+// of Q's rows, not B * S. `sequenceRows` gives each CTA its sequence's
+// memref batch index (0), start and length, computed from the CTA's batch
+// index as the split grid computed them (cu_seqlens, clamped); the CTA's
+// q-block covers rows [qb * block_m, ...) of its own sequence, and a q-block
+// past its sequence's end does nothing.
+//
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_TEMPLATES_SPLITKVCOMBINE_H
 #define FAATTN_TEMPLATES_SPLITKVCOMBINE_H
@@ -38,6 +48,9 @@
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <array>
+#include <functional>
 
 namespace faattn {
 
@@ -48,6 +61,9 @@ struct SplitKVCombineOperands {
   mlir::Value out, lse;          // lse: null without return_lse
   Layout layout;                 // out's and lse's
   TileType accTy, rowTy;         // block_m x Dv and block_m x 1, f32
+  /// Packed sequences (see the file comment), else null: at the combine
+  /// CTA's batch index b, {the memrefs' batch index, first row, row count}.
+  std::function<std::array<mlir::Value, 3>(mlir::OpBuilder &, mlir::Value)> sequenceRows;
 };
 
 /// Builds the combine grid after the insertion point of `b`: an scf.forall

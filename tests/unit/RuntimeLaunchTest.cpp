@@ -76,6 +76,8 @@ TEST_F(RuntimeValidate, EveryErrorHasItsMessage) {
             pre + "param 'slopes' dimension 0 (heads) must be 8, got 4");
   EXPECT_EQ(error(with([](LaunchArgs &a) { a.params[0].second.dtype = DType::I32; })),
             pre + "tensor 'param slopes' must be f32, got i32");
+  EXPECT_EQ(error(with([](LaunchArgs &a) { a.maxSeqlenKV = 5; })),
+            pre + "maxSeqlenKV is only for paged_kv and varlen specs, this one is neither");
 }
 
 TEST_F(RuntimeValidate, LaunchWithoutADriverIsAnErrorNotACrash) {
@@ -118,8 +120,8 @@ TEST(RuntimeValidateSequences, Varlen) {
             pre + "tensor 'cu_seqlens_q' must have batch + 1 >= 2 entries");
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->dtype = DType::F32; }),
             pre + "tensor 'cu_seqlens_q' must be i32, got f32");
-  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.maxSeqlenKV = 5; }),
-            pre + "maxSeqlenKV is only for paged_kv specs, this one is not");
+  // The longest KV sequence, a hint for the split count of a varlen decode kernel.
+  EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.maxSeqlenKV = 5; }), "");
   // Index tensors need 4-byte alignment only.
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 4; }), "");
   EXPECT_EQ(errorOf(k, varlenArgs(), [](LaunchArgs &a) { a.cuSeqlensQ->data = gBuffer + 2; }),
@@ -243,7 +245,8 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   EXPECT_EQ(packed.workspaceBytes(a, 132), size_t(2 * 5 * (1 * 8 * 64 + 8 * 1)) * 4);
   a.splits = 0;
   EXPECT_EQ(errorOf(packed, a, [](LaunchArgs &x) { x.maxSeqlenKV = -1; }),
-            pre + "maxSeqlenKV must be 0 (the block table's capacity) or positive, got -1");
+            pre + "maxSeqlenKV must be 0 (the block table's capacity, or total_kv) or "
+                  "positive, got -1");
   a.maxSeqlenKV = 0;
   // Not a split-KV kernel.
   Kernel plain = fakeKernel(freshDir("splits-plain"), kPaged);
@@ -251,6 +254,43 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
   EXPECT_EQ(plain.numSplits(a, 132), 1);
   EXPECT_EQ(errorOf(plain, a, [](LaunchArgs &x) { x.splits = 2; }),
             pre + "splits = 2 for a kernel without split-KV (only 0 is accepted)");
+}
+
+// varlen decode: the splits of every sequence share S workspace rows of
+// total_q query rows (faattn-split-kv), and the split count is chosen for
+// the longest sequences the caller names (else the packed totals).
+TEST(RuntimeSplitKV, VarlenDecode) {
+  Kernel split = fakeKernel(
+      freshDir("splits-varlen"),
+      "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
+      [](CompiledKernel &k) {
+        k.blockN = 32;
+        k.maxSplits = 16;
+        k.threads = 128;
+        k.sharedBytes = 148536; // one CTA an SM
+      });
+  LaunchArgs a = varlenArgs(); // 3 sequences, 100 query rows, 77 KV rows; maxSeqlenQ 60
+  a.k.shape[0] = a.v.shape[0] = 4096;
+  ASSERT_TRUE(split.validate(a).isOk()) << split.validate(a).message();
+  // 3 x 8 heads x ceil(60 / 64) = 24 CTAs over 128 KV blocks of 32 (total_kv): the model's
+  // cost waves(s) * (ceil(128 / s) + 1) + 0.16 s, waves(s) = ceil(24 s / 132), is least at
+  // s = 11 (two waves: 2 x 13 + 1.76 = 27.76; s = 5, the best single wave: 27 + 0.8).
+  EXPECT_EQ(split.numSplits(a, 132), 11);
+  // Without maxSeqlenQ the grid has ceil(100 / 64) = 2 q-blocks a head: 48 CTAs, s = 8
+  // (three waves: 3 x 17 + 1.28 = 52.28; s = 5: 2 x 27 + 0.8, s = 11: 4 x 13 + 1.76).
+  a.maxSeqlenQ = 0;
+  EXPECT_EQ(split.numSplits(a, 132), 8);
+  a.maxSeqlenQ = 60;
+  // The longest KV sequence, 1024 rows (32 blocks): s = 5 costs 8 + 0.8, s = 11 2 x 4 + 1.76.
+  a.maxSeqlenKV = 1024;
+  EXPECT_EQ(split.numSplits(a, 132), 5);
+  a.maxSeqlenKV = 128; // 4 blocks: s = 4 costs 2 + 0.64, s = 2 3 + 0.32
+  EXPECT_EQ(split.numSplits(a, 132), 4);
+  // S rows of every sequence's 100 query rows, not 3 x S: partial O (8 heads, dim 64) and
+  // LSE (8 heads) in f32.
+  EXPECT_EQ(split.workspaceBytes(a, 132), size_t(4 * 100 * (8 * 64 + 8)) * 4);
+  a.splits = 7;
+  EXPECT_EQ(split.workspaceBytes(a, 132), size_t(7 * 100 * (8 * 64 + 8)) * 4);
 }
 
 // The caller's workspace (LaunchArgs::workspace): its size, and the checks

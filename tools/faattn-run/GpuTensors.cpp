@@ -193,9 +193,11 @@ void setIndexTensors(LaunchArgs &args, DeviceTensors &mem, const spec::KernelSpe
   if (k.pagedKVPage) {
     args.blockTable = i32Tensor(p.table, {B, p.maxPages});
     args.seqlensKV = i32Tensor(p.seqlensKV, {B});
-    // The host-known longest sequence, as a serving engine passes it.
-    args.maxSeqlenKV = *std::max_element(p.lensKV.begin(), p.lensKV.end());
   }
+  // The host-known longest KV sequence, as a serving engine passes it (the
+  // split count of a decode kernel is chosen for it).
+  if (k.pagedKVPage || k.varlen)
+    args.maxSeqlenKV = *std::max_element(p.lensKV.begin(), p.lensKV.end());
 }
 
 void setParams(LaunchArgs &args, DeviceTensors &mem, const spec::KernelSpec &k,

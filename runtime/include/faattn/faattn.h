@@ -118,11 +118,13 @@ struct LaunchArgs {
   std::optional<Tensor> cuSeqlensQ, cuSeqlensKV; // varlen
   int64_t maxSeqlenQ = 0;                        // varlen
   std::optional<Tensor> blockTable, seqlensKV;   // paged_kv
-  /// paged_kv: the longest KV sequence when the caller knows it on the host
-  /// (vLLM's max_seqlen_k), at most what seqlens_kv holds: the split count is
-  /// chosen for it instead of the block table's capacity (a table sized for
-  /// the longest context would split a batch of short sequences into CTAs
-  /// with nothing to do). 0: the table's capacity. Not read from the device.
+  /// paged_kv and varlen: the longest KV sequence when the caller knows it
+  /// on the host (vLLM's max_seqlen_k), at most what seqlens_kv or
+  /// cuSeqlensKV hold: a split-KV (decode) kernel's split count is chosen
+  /// for it instead of the block table's capacity or total_kv (which would
+  /// split a batch of short sequences into CTAs with nothing to do). 0: that
+  /// capacity. Not read from the device; only the split count depends on it
+  /// (each CTA divides its own sequence's blocks).
   int64_t maxSeqlenKV = 0;
   /// Split-KV kernels: a device buffer of workspaceBytes bytes (16-byte
   /// aligned, at least Kernel::workspaceBytes(args)) that launch() uses for

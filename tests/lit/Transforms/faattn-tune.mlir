@@ -366,8 +366,8 @@ func.func @h80_sm90(%q: memref<?x?x4x80xbf16>, %k: memref<?x?x4x80xbf16>, %v: me
 // -----
 
 // GQA packing's head group is gcd(group, block_m): a group of 6 (12 : 2) packs 2 heads of 32
-// rows; MQA 64 : 1 a whole 64-row tile of heads (one row each); MHA and varlen decode (which
-// runs unsplit) none, nor the forward.
+// rows; MQA 64 : 1 a whole 64-row tile of heads (one row each); varlen decode too (its packed
+// rows are a tile row's sequence row past the sequence's start); MHA none, nor the forward.
 // CHECK-LABEL: func.func @decode_group6(
 // CHECK: faattn.attention {{.*}}head_group = 2 : i64
 func.func @decode_group6(%q: memref<?x?x12x64xbf16>, %k: memref<?x?x2x64xbf16>, %o: memref<?x?x12x64xbf16>) attributes {faattn.target = "sm_90a"} {
@@ -406,7 +406,7 @@ func.func @decode_mha(%q: memref<?x?x8x64xbf16>, %o: memref<?x?x8x64xbf16>) attr
 // -----
 
 // CHECK-LABEL: func.func @decode_varlen(
-// CHECK-NOT: head_group
+// CHECK: faattn.attention {{.*}}head_group = 4 : i64
 // CHECK: return
 func.func @decode_varlen(%q: memref<1x?x8x64xbf16>, %k: memref<1x?x2x64xbf16>, %o: memref<1x?x8x64xbf16>, %cq: memref<?xi32>, %ck: memref<?xi32>) attributes {faattn.target = "sm_90a"} {
   faattn.attention q(%q : memref<1x?x8x64xbf16>) k(%k : memref<1x?x2x64xbf16>) v(%k : memref<1x?x2x64xbf16>) out(%o : memref<1x?x8x64xbf16>) cu_seqlens_q(%cq : memref<?xi32>) cu_seqlens_kv(%ck : memref<?xi32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<decode>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 1.0 : f32, varlen} score {

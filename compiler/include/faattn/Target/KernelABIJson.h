@@ -29,8 +29,11 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace,
 /// faattn-split-kv's workspace arguments (item 4 of KernelABI.h's list) for
 /// a kernel of `headsQ` query heads and V head dim `headDimV`: partial O as
 /// a bshd (batch * splits, seq_q, heads, dim_v) f32 tensor and partial LSE
-/// as (batch * splits, heads, seq_q).
-std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV);
+/// as (batch * splits, heads, seq_q); `packed` (varlen: every sequence's
+/// query rows in one batch of total_q) (splits, total_q, heads, dim_v) and
+/// (splits, heads, total_q).
+std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV,
+                                            bool packed = false);
 
 /// The JSON form of `abi`: abi_version, entry, target, params (the memref
 /// arguments), varlen, launch (grid, block, block_m, dynamic_shared_bytes),

@@ -181,7 +181,11 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     seq_q), both f32, allocated by the runtime, which chooses S (1 to
     max-splits) from the GPU's size: the kernel reads S from the workspace's
     first dimension. The function gets `faattn.split_kv = {block_n,
-    max_splits}` for the runtime. varlen decode grids stay unsplit.
+    max_splits}` for the runtime. varlen decode (packed query rows): the
+    workspace is (S, total_q, heads, dim_v) and (S, heads, total_q), each
+    sequence's rows at their packed rows, S its first dimension, and the
+    combine grid reads each sequence's rows from cu_seqlens_q as the split
+    grid does.
   }];
   let options = [
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
