@@ -96,7 +96,8 @@ class Kernel:
             return self._backward
 
     def __call__(self, q, k, v, *, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
-                 block_table=None, seqlens_kv=None, return_lse=None, **params):
+                 block_table=None, seqlens_kv=None, max_seqlen_kv=0, return_lse=None,
+                 **params):
         """out, or (out, lse) when return_lse (default: the spec's return_lse, except for a
         spec with the `backward` flag, below).
 
@@ -105,6 +106,9 @@ class Kernel:
         head_dim) with cu_seqlens_q / cu_seqlens_kv (batch + 1, int32) and
         max_seqlen_q; paged_kv: k, v (num_pages, kv_heads, page, head_dim)
         with block_table (batch, max_pages) and seqlens_kv (batch), int32.
+        max_seqlen_kv (paged_kv, varlen): the longest KV sequence when known on the host
+        (a decode kernel's split count is chosen for it; 0: the table's capacity or
+        total_kv). It is not read from the device and changes no result.
         The spec's params by name. lse is (batch, heads, seq_q) float32
         ((heads, total_q) for varlen).
 
@@ -129,7 +133,8 @@ class Kernel:
             raise FaattnError(f"launch of kernel '{self.name}': param '{missing[0]}' is missing")
         out, lse = torch.ops.faattn.attention(
             self.id, q, k, v, [params[n] for n in self.param_names], cu_seqlens_q,
-            cu_seqlens_kv, int(max_seqlen_q or 0), block_table, seqlens_kv)
+            cu_seqlens_kv, int(max_seqlen_q or 0), block_table, seqlens_kv,
+            int(max_seqlen_kv or 0))
         return (out, lse) if return_lse else out
 
 

@@ -9,7 +9,7 @@ import json
 import os
 import threading
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 MAX_RANK = 8
 
 F16, BF16, E4M3, F32, I32 = 0, 1, 2, 3, 4
@@ -48,6 +48,7 @@ class Args(ctypes.Structure):
         ("num_param_grads", ctypes.c_int32),
         ("param_grad_names", ctypes.POINTER(ctypes.c_char_p)),
         ("param_grads", _TP),
+        ("max_seqlen_kv", ctypes.c_int64),
     ]
 
 
@@ -203,7 +204,7 @@ def make_tensor(ptr, dtype_code, shape):
 
 def make_args(q, k, v, out, lse=None, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
               block_table=None, seqlens_kv=None, params=(), dout=None, dq=None, dk=None,
-              dv=None, param_grads=()):
+              dv=None, param_grads=(), max_seqlen_kv=0):
     """Args from Tensor structs (None for absent ones); params and a backward's
     param_grads: [(name, Tensor)]."""
     a = Args()
@@ -218,6 +219,7 @@ def make_args(q, k, v, out, lse=None, cu_seqlens_q=None, cu_seqlens_kv=None, max
     a.q, a.k, a.v, a.out, a.lse = ptr(q), ptr(k), ptr(v), ptr(out), ptr(lse)
     a.cu_seqlens_q, a.cu_seqlens_kv = ptr(cu_seqlens_q), ptr(cu_seqlens_kv)
     a.max_seqlen_q = int(max_seqlen_q or 0)
+    a.max_seqlen_kv = int(max_seqlen_kv or 0)
     a.block_table, a.seqlens_kv = ptr(block_table), ptr(seqlens_kv)
     a.dout, a.dq, a.dk, a.dv = ptr(dout), ptr(dq), ptr(dk), ptr(dv)
 

@@ -130,8 +130,8 @@ _TAGS = tuple(getattr(torch.Tag, t) for t in ("needs_exact_strides",) if hasattr
 def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
               params: List[torch.Tensor], cu_seqlens_q: Optional[torch.Tensor],
               cu_seqlens_kv: Optional[torch.Tensor], max_seqlen_q: int,
-              block_table: Optional[torch.Tensor], seqlens_kv: Optional[torch.Tensor]
-              ) -> Tuple[torch.Tensor, torch.Tensor]:
+              block_table: Optional[torch.Tensor], seqlens_kv: Optional[torch.Tensor],
+              max_seqlen_kv: int = 0) -> Tuple[torch.Tensor, torch.Tensor]:
     kern = _kernel(kernel)
     info = kern.info
     rq, rkv = _ranks(info)
@@ -172,7 +172,7 @@ def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
 
     args = _lib.make_args(
         t(qp, codes["q"]), t(kp, codes["k"]), t(vp, codes["v"]), t(out_phys, out_code), lse_t,
-        max_seqlen_q=max_seqlen_q, params=ptensors, **idx)
+        max_seqlen_q=max_seqlen_q, max_seqlen_kv=max_seqlen_kv, params=ptensors, **idx)
     if not cpu:
         # The launch runs the runtime's checks itself (the same messages as validate).
         with torch.cuda.device(device):
@@ -190,7 +190,7 @@ def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
         out_phys.shape, dtype=torch.float32)
     kern._c.run_cpu(_lib.make_args(
         t(q32, _lib.F32), t(k32, _lib.F32), t(v32, _lib.F32), t(o32, _lib.F32), lse_t,
-        max_seqlen_q=max_seqlen_q, params=ptensors, **idx))
+        max_seqlen_q=max_seqlen_q, max_seqlen_kv=max_seqlen_kv, params=ptensors, **idx))
     if o32 is not out_phys:
         out_phys.copy_(o32)
     return out, lse
@@ -198,7 +198,7 @@ def attention(kernel: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
 
 @attention.register_fake
 def _(kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_table,
-      seqlens_kv):
+      seqlens_kv, max_seqlen_kv=0):
     info = _kernel(kernel).info
     rq, _ = _ranks(info)
     qp = _physical(info, "q", q, rq) if q.dim() == rq else None
@@ -322,7 +322,7 @@ def _(kernel, grad_out, q, k, v, out, lse, grad_lse, params, cu_seqlens_q, cu_se
 
 def _setup_context(ctx, inputs, output):
     (kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_table,
-     seqlens_kv) = inputs
+     seqlens_kv, _max_seqlen_kv) = inputs
     ctx.kernel, ctx.max_seqlen_q = kernel, max_seqlen_q
     ctx.num_inputs, ctx.num_params = len(inputs), len(params)
     ctx.params_need_grad = [p.requires_grad for p in params]

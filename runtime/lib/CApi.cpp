@@ -139,6 +139,7 @@ bool toLaunchArgs(const faattn_args *a, LaunchArgs &out) {
       !toOptional("seqlens_kv", a->seqlens_kv, out.seqlensKV))
     return false;
   out.maxSeqlenQ = a->max_seqlen_q;
+  out.maxSeqlenKV = a->max_seqlen_kv;
   return toNamed("param", a->num_params, a->param_names, a->params, out.params) &&
          toOptional("dout", a->dout, out.dout) && toOptional("dq", a->dq, out.dq) &&
          toOptional("dk", a->dk, out.dk) && toOptional("dv", a->dv, out.dv) &&

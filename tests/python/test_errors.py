@@ -134,6 +134,12 @@ def test_varlen_needs_cu_seqlens():
     with raises("launch of kernel 'errs': tensor 'cu_seqlens_q' is only for varlen specs, this "
                 "one is not"):
         dense(q, k, v, slopes=slopes(), cu_seqlens_q=cu.int())
+    with raises("launch of kernel 'errs': maxSeqlenKV is only for paged_kv and varlen specs, "
+                "this one is neither"):
+        dense(q, k, v, slopes=slopes(), max_seqlen_kv=16)
+    with raises("launch of kernel 'vl': maxSeqlenKV must be 0 (the block table's capacity, or "
+                "total_kv) or positive, got -1"):
+        attn(x, x, x, cu_seqlens_q=cu.int(), cu_seqlens_kv=cu.int(), max_seqlen_kv=-1)
 
 
 def test_backward_spec_is_not_called():

@@ -178,14 +178,41 @@ def test_paged_decode():
     vp = torch.randn(num_pages, 16, 2, 64, generator=g).to(dt).to(DEVICE)
     table = torch.randperm(num_pages, generator=g)[:3 * max_pages].view(3, max_pages).to(torch.int32)
     q = bshd_randn(3, 1, 4, 64, dt, g)
+    # max_seqlen_kv: the host-known longest sequence (it sizes the split count on the GPU).
     out, lse = attn(q, kp.transpose(1, 2), vp.transpose(1, 2), block_table=table.to(DEVICE),
-                    seqlens_kv=torch.tensor(lens, dtype=torch.int32, device=DEVICE))
+                    seqlens_kv=torch.tensor(lens, dtype=torch.int32, device=DEVICE),
+                    max_seqlen_kv=max(lens))
     for b, n in enumerate(lens):
         rows = torch.cat([kp[p] for p in table[b].tolist()])[:n]  # (n, kv_heads, dim)
         vrows = torch.cat([vp[p] for p in table[b].tolist()])[:n]
         want, want_lse = reference(q[b:b + 1], rows.transpose(0, 1)[None], vrows.transpose(0, 1)[None])
         assert rel_l2(out[b:b + 1], want) < TOLERANCE[dt], b
         assert rel_l2(lse[b:b + 1], want_lse) < 1e-3, b
+
+
+def test_varlen_decode():
+    """Speculative decode over a ragged batch: 1-4 new tokens a sequence (packed, causal
+    among themselves) against each sequence's cache, split over the KV range."""
+    attn = faattn.compile("""kernel vdecode { mode = decode; heads = 8 : 2; head_dim = 64
+      dtype = bf16; varlen; return_lse
+      mask = kv_idx <= seq_kv - seq_q + q_idx }""")
+    g = torch.Generator().manual_seed(9)
+    dt = dtypes()[0]
+    lens_q, lens_kv = [3, 1, 4], [300, 5, 777]
+    cu_q = torch.tensor([0] + list(torch.tensor(lens_q).cumsum(0)), dtype=torch.int32)
+    cu_kv = torch.tensor([0] + list(torch.tensor(lens_kv).cumsum(0)), dtype=torch.int32)
+    q = torch.randn(sum(lens_q), 8, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    k = torch.randn(sum(lens_kv), 2, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    v = torch.randn(sum(lens_kv), 2, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    out, lse = attn(q, k, v, cu_seqlens_q=cu_q.to(DEVICE), cu_seqlens_kv=cu_kv.to(DEVICE),
+                    max_seqlen_q=max(lens_q), max_seqlen_kv=max(lens_kv))
+    for b in range(3):
+        qs, ks = slice(cu_q[b], cu_q[b + 1]), slice(cu_kv[b], cu_kv[b + 1])
+        sq, skv = lens_q[b], lens_kv[b]
+        want, want_lse = reference(q[None, :, qs], k[None, :, ks], v[None, :, ks],
+                                   mask_mod=lambda bb, h, qi, ki: ki <= skv - sq + qi)
+        assert rel_l2(out[None, :, qs], want) < TOLERANCE[dt], b
+        assert rel_l2(lse[None, :, qs], want_lse) < 1e-3, b
 
 
 @pytest.mark.skipif(DEVICE != "cuda", reason="streams are CUDA's")

@@ -29,7 +29,7 @@
 extern "C" {
 #endif
 
-#define FAATTN_C_ABI_VERSION 2
+#define FAATTN_C_ABI_VERSION 3
 #define FAATTN_C_MAX_RANK 8
 
 /* Element types, as faattn::DType. */
@@ -72,6 +72,10 @@ typedef struct faattn_args {
   int32_t num_param_grads;
   const char *const *param_grad_names;
   const faattn_tensor *param_grads;
+  /* paged_kv and varlen: the longest KV sequence when the caller knows it on
+   * the host (LaunchArgs::maxSeqlenKV: a decode kernel's split count is chosen
+   * for it); 0: the block table's capacity, or total_kv. (ABI version 3.) */
+  int64_t max_seqlen_kv;
 } faattn_args;
 
 typedef struct faattn_runtime faattn_runtime;
