@@ -76,3 +76,8 @@ def reference(q, k, v, scale=None, score_mod=None, mask_mod=None):
     p = torch.exp(s - lse.unsqueeze(-1))
     p = torch.where(torch.isneginf(lse).unsqueeze(-1), torch.zeros_like(p), p)
     return p @ v, lse
+
+
+def cu_seqlens(lens):
+    """The (batch + 1) int32 offsets of sequences of lengths `lens` packed one after another."""
+    return torch.tensor([0] + list(torch.tensor(lens).cumsum(0)), dtype=torch.int32)

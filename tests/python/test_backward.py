@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 import faattn
-from conftest import DEVICE, rel_l2
+from conftest import DEVICE, cu_seqlens, rel_l2
 
 # f32 CPU loops against float64 autograd: faattn-run --cpu's threshold for dq, dk, dv
 # (--backward-tolerance 5e-5, set from its measurement: at most 1.8e-5 over its backward
@@ -180,8 +180,7 @@ def test_varlen_gradients():
         mask = causal; backward }""")
     g = torch.Generator().manual_seed(9)
     lens_q, lens_kv = [17, 1, 30], [20, 9, 30]
-    cu_q = torch.tensor([0] + list(torch.tensor(lens_q).cumsum(0)), dtype=torch.int32)
-    cu_kv = torch.tensor([0] + list(torch.tensor(lens_kv).cumsum(0)), dtype=torch.int32)
+    cu_q, cu_kv = cu_seqlens(lens_q), cu_seqlens(lens_kv)
     # (total, heads, dim) memory passed heads first.
     q = leaf(on_device(torch.randn(sum(lens_q), 4, 32, generator=g).transpose(0, 1)))
     k = leaf(on_device(torch.randn(sum(lens_kv), 2, 32, generator=g).transpose(0, 1)))

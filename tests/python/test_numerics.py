@@ -6,7 +6,8 @@ import pytest
 import torch
 
 import faattn
-from conftest import DEVICE, FP8_TOLERANCE, TOLERANCE, bshd_randn, dtypes, reference, rel_l2
+from conftest import (DEVICE, FP8_TOLERANCE, TOLERANCE, bshd_randn, cu_seqlens, dtypes, reference,
+                      rel_l2)
 
 GEMMA = """
 kernel gqa_swa_softcap {
@@ -144,17 +145,22 @@ VARLEN = """kernel varlen_gqa { heads = 4 : 2; head_dim = 32; dtype = bf16
   varlen; mask = causal; return_lse }"""
 
 
+def packed_batch(lens_q, lens_kv, heads, kv_heads, dim, dt, g):
+    """cu_seqlens_q, cu_seqlens_kv (int32, on the CPU) and q, k, v of a ragged batch packed
+    along the sequence: (total, heads, dim) memory, passed heads first (heads, total, dim)."""
+    cu_q, cu_kv = cu_seqlens(lens_q), cu_seqlens(lens_kv)
+    q = torch.randn(sum(lens_q), heads, dim, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    k = torch.randn(sum(lens_kv), kv_heads, dim, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    v = torch.randn(sum(lens_kv), kv_heads, dim, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    return cu_q, cu_kv, q, k, v
+
+
 def test_varlen_ragged_batch():
     attn = faattn.compile(VARLEN)
     g = torch.Generator().manual_seed(6)
     dt = dtypes()[0]
     lens_q, lens_kv = [37, 1, 64], [37, 20, 80]
-    cu_q = torch.tensor([0] + list(torch.tensor(lens_q).cumsum(0)), dtype=torch.int32)
-    cu_kv = torch.tensor([0] + list(torch.tensor(lens_kv).cumsum(0)), dtype=torch.int32)
-    # (total, heads, dim) memory, passed heads first: (heads, total, dim).
-    q = torch.randn(sum(lens_q), 4, 32, generator=g).to(dt).to(DEVICE).transpose(0, 1)
-    k = torch.randn(sum(lens_kv), 2, 32, generator=g).to(dt).to(DEVICE).transpose(0, 1)
-    v = torch.randn(sum(lens_kv), 2, 32, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    cu_q, cu_kv, q, k, v = packed_batch(lens_q, lens_kv, 4, 2, 32, dt, g)
     out, lse = attn(q, k, v, cu_seqlens_q=cu_q.to(DEVICE), cu_seqlens_kv=cu_kv.to(DEVICE),
                     max_seqlen_q=max(lens_q))
     assert out.shape == (4, sum(lens_q), 32) and lse.shape == (4, sum(lens_q))
@@ -199,11 +205,7 @@ def test_varlen_decode():
     g = torch.Generator().manual_seed(9)
     dt = dtypes()[0]
     lens_q, lens_kv = [3, 1, 4], [300, 5, 777]
-    cu_q = torch.tensor([0] + list(torch.tensor(lens_q).cumsum(0)), dtype=torch.int32)
-    cu_kv = torch.tensor([0] + list(torch.tensor(lens_kv).cumsum(0)), dtype=torch.int32)
-    q = torch.randn(sum(lens_q), 8, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
-    k = torch.randn(sum(lens_kv), 2, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
-    v = torch.randn(sum(lens_kv), 2, 64, generator=g).to(dt).to(DEVICE).transpose(0, 1)
+    cu_q, cu_kv, q, k, v = packed_batch(lens_q, lens_kv, 8, 2, 64, dt, g)
     out, lse = attn(q, k, v, cu_seqlens_q=cu_q.to(DEVICE), cu_seqlens_kv=cu_kv.to(DEVICE),
                     max_seqlen_q=max(lens_q), max_seqlen_kv=max(lens_kv))
     for b in range(3):
