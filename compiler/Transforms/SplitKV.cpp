@@ -89,10 +89,17 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     opts.inclusive = true;
     opts.omitBlockArguments = true;
     opts.filter = [&](Operation *o) { return gridBody->findAncestorOpInBlock(*o) == o; };
-    for (Value v : rows)
-      if (Operation *def = v.getDefiningOp(); def && gridBody->findAncestorOpInBlock(*def) == def)
-        if (failed(getBackwardSlice(def, &slice, opts)))
-          return std::nullopt;
+    Operation *grid = gridBody->getParentOp();
+    for (Value v : rows) {
+      // A value from above the grid dominates the combine too; one defined in
+      // the grid must be an op of its body (not a block argument, not nested).
+      if (!grid->isProperAncestor(v.getParentRegion()->getParentOp()) &&
+          v.getParentRegion() != &grid->getRegion(0))
+        continue;
+      Operation *def = v.getDefiningOp();
+      if (!def || def->getBlock() != gridBody || failed(getBackwardSlice(def, &slice, opts)))
+        return std::nullopt;
+    }
     auto otherArgument = [&](Value v) {
       auto arg = dyn_cast<BlockArgument>(v);
       return arg && arg.getOwner() == gridBody && arg.getArgNumber() != 0;

@@ -99,6 +99,14 @@ TEST(KernelABI, ArgumentsOfVarlenAndPagedKernels) {
                   "block_table:i32[batch,max_pages]", "seqlens_kv:i32[batch]",
                   "workspace:o:f32[batch * splits,seq_q,=4,=64]",
                   "workspace:lse:f32[batch * splits,=4,seq_q]"}));
+  // varlen decode: every sequence's packed rows in `splits` rows of the workspace.
+  EXPECT_EQ(argsOf("kernel k { heads = 4 : 2; head_dim = 64; mode = decode; varlen }",
+                   /*splitKV=*/true),
+            (Args{"q:bf16[1,total_q,=4,=64]", "k:bf16[1,total_kv,=2,=64]",
+                  "v:bf16[1,total_kv,=2,=64]", "out:bf16[1,total_q,=4,=64]",
+                  "cu_seqlens_q:i32[batch + 1]", "cu_seqlens_kv:i32[batch + 1]",
+                  "workspace:o:f32[splits,total_q,=4,=64]",
+                  "workspace:lse:f32[splits,=4,total_q]"}));
 }
 
 TEST(KernelABI, ArgumentsOfABackwardKernel) {

@@ -191,3 +191,35 @@ func.func @packed_rows_with_effects(%q: memref<1x?x8x64xbf16>, %k: memref<1x?x2x
   } {faattn.decode, faattn.grid}
   return
 }
+
+// -----
+
+// ... nor from the grid's own indices (here the q-block), which the combine grid does not have.
+func.func @packed_rows_from_the_grid_index(%q: memref<1x?x8x64xbf16>, %k: memref<1x?x2x64xbf16>, %v: memref<1x?x2x64xbf16>, %o: memref<1x?x8x64xbf16>, %cu: memref<?xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %skv = memref.dim %k, %c1 : memref<1x?x2x64xbf16>
+  %nkb = arith.ceildivui %skv, %c64 : index
+  // expected-error @+1 {{the sequence rows of a packed (varlen) output store must be computed by pure ops and memref.load in the grid, for the combine to compute them again}}
+  scf.forall (%b, %h, %qb) in (2, 8, 1) {
+    %c4 = arith.constant 4 : index
+    %hk = arith.divui %h, %c4 : index
+    %limit = arith.constant 5 : index
+    %qt = faattn.tile_load %q[%c0, %h, %c0] <bshd> offset %qb limit %limit : memref<1x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%c0, %hk, %row] <bshd> : memref<1x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%c0, %hk, %row] <bshd> : memref<1x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xbf16>
+    faattn.tile_store %out, %o[%c0, %h, %c0] <bshd> offset %qb limit %limit : <16x64xbf16>, memref<1x?x8x64xbf16>
+  } {faattn.decode, faattn.grid}
+  return
+}

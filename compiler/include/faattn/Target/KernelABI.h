@@ -48,7 +48,8 @@ namespace faattn {
 /// or the JSON form change. The runtime's disk cache derives its format and
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
-inline constexpr int kKernelABIVersion = 11;
+/// 12: varlen decode kernels are split (workspace (splits, total_q, ...)).
+inline constexpr int kKernelABIVersion = 12;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
