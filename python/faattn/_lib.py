@@ -111,6 +111,9 @@ def lib():
                                     ctypes.c_void_p]
         l.faattn_run_cpu.restype = ctypes.c_int32
         l.faattn_run_cpu.argtypes = [ctypes.c_void_p, ctypes.POINTER(Args)]
+        l.faattn_quantize_e4m3.restype = ctypes.c_int32
+        l.faattn_quantize_e4m3.argtypes = [ctypes.POINTER(Tensor)] * 3 + [
+            ctypes.c_int32, ctypes.c_int64, ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]
         l.path = path
         _lib = l
         return l

@@ -322,6 +322,35 @@ faattn_kernel *compileKernel(faattn_runtime *rt, const char *specText, const cha
   }
 }
 
+/// The device's primary context (the one PyTorch's runtime uses) current on
+/// this thread, so that modules are loaded and kernels launched there.
+Status makeCurrent(int32_t device) {
+  auto driver = cuda::Driver::get();
+  if (!driver)
+    return Status::error(llvm::toString(driver.takeError()));
+  const cuda::Driver &d = *driver;
+  CUdevice dev;
+  if (llvm::Error err = d.check(d.deviceGet(&dev, device), "cuDeviceGet"))
+    return Status::error(llvm::toString(std::move(err)));
+  static std::mutex ctxMutex;
+  static std::map<int32_t, CUcontext> contexts; // retained once per device
+  CUcontext ctx = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(ctxMutex);
+    auto it = contexts.find(device);
+    if (it == contexts.end()) {
+      if (llvm::Error err = d.check(d.primaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain"))
+        return Status::error(llvm::toString(std::move(err)));
+      contexts[device] = ctx;
+    } else {
+      ctx = it->second;
+    }
+  }
+  if (llvm::Error err = d.check(d.ctxSetCurrent(ctx), "cuCtxSetCurrent"))
+    return Status::error(llvm::toString(std::move(err)));
+  return Status::ok();
+}
+
 } // namespace
 
 extern "C" {
@@ -388,6 +417,35 @@ int32_t faattn_validate(faattn_kernel *k, const faattn_args *args) {
   return 0;
 }
 
+int32_t faattn_quantize_e4m3(const faattn_tensor *x, const faattn_tensor *x8,
+                             const faattn_tensor *descale, int32_t granularity, int64_t block,
+                             int32_t bshd, int32_t device, void *stream) {
+  try {
+    QuantizeArgs a;
+    if (!x || !x8 || !descale)
+      return fail("quantizeE4M3: x, x8 and descale are required");
+    if (!toTensor("x", x, a.x) || !toTensor("x8", x8, a.x8) ||
+        !toTensor("descale", descale, a.descale))
+      return 1;
+    if (granularity < 0 || granularity > 2)
+      return fail("quantizeE4M3: granularity must be 0 (tensor), 1 (head) or 2 (block), got " +
+                  std::to_string(granularity));
+    a.granularity = static_cast<QuantGranularity>(granularity);
+    a.block = block;
+    a.bshd = bshd != 0;
+    if (device < 0) {
+      Status s = quantizeE4M3Host(a);
+      return s ? 0 : fail(s.message());
+    }
+    if (Status s = makeCurrent(device); !s)
+      return fail(s.message());
+    Status s = quantizeE4M3(a, stream);
+    return s ? 0 : fail(s.message());
+  } catch (const std::exception &e) {
+    return fail(std::string("internal error in quantizeE4M3: ") + e.what());
+  }
+}
+
 int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device, void *stream) {
   if (!k)
     return fail("no kernel");
@@ -402,31 +460,8 @@ int32_t faattn_launch(faattn_kernel *k, const faattn_args *args, int32_t device,
       Status s = k->kernel.launch(a, stream);
       return s ? 0 : fail(s.message());
     }
-    // The device's primary context (the one PyTorch's runtime uses) current
-    // on this thread, so that the kernel's module is loaded there.
-    auto driver = cuda::Driver::get();
-    if (!driver)
-      return fail(llvm::toString(driver.takeError()));
-    const cuda::Driver &d = *driver;
-    CUdevice dev;
-    if (llvm::Error err = d.check(d.deviceGet(&dev, device), "cuDeviceGet"))
-      return fail(llvm::toString(std::move(err)));
-    static std::mutex ctxMutex;
-    static std::map<int32_t, CUcontext> contexts; // retained once per device
-    CUcontext ctx = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(ctxMutex);
-      auto it = contexts.find(device);
-      if (it == contexts.end()) {
-        if (llvm::Error err = d.check(d.primaryCtxRetain(&ctx, dev), "cuDevicePrimaryCtxRetain"))
-          return fail(llvm::toString(std::move(err)));
-        contexts[device] = ctx;
-      } else {
-        ctx = it->second;
-      }
-    }
-    if (llvm::Error err = d.check(d.ctxSetCurrent(ctx), "cuCtxSetCurrent"))
-      return fail(llvm::toString(std::move(err)));
+    if (Status s = makeCurrent(device); !s)
+      return fail(s.message());
     if (Status s = k->kernel.launch(a, stream); !s)
       return fail(s.message());
     return 0;

@@ -114,6 +114,15 @@ inline Dims dimsOf(const Tensor &t, bool bshd) {
   return {t.shape[0], t.shape[2], t.shape[1], t.shape[3]};
 }
 
+/// A device buffer of `bytes` for one launch, zeroed (32-bit words) when
+/// asked, given to `body`: allocated and freed in stream order when the
+/// driver has it (CUDA 11.2+; the pool makes repeated launches cheap), else
+/// a plain allocation (cuMemFree waits for the kernels; the async free is
+/// ordered after them). A driver failure comes back through `fail`.
+Status withStreamBuffer(const cuda::Driver &d, CUstream stream, size_t bytes, bool zero,
+                        llvm::function_ref<Status(const std::string &)> fail,
+                        llvm::function_ref<Status(CUdeviceptr)> body);
+
 /// The number of sequences of a launch (validated args).
 inline int64_t batchOf(const LaunchArgs &a, bool bshd) {
   return a.cuSeqlensQ ? a.cuSeqlensQ->shape[0] - 1 : dimsOf(a.q, bshd).b;

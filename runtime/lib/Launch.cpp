@@ -156,6 +156,29 @@ static bool hasTurnLocks(const CompiledKernel &k) {
   return k.backwardTiled && !k.args.empty() && k.args.back().name == "workspace:dqlock";
 }
 
+Status withStreamBuffer(const cuda::Driver &d, CUstream stream, size_t bytes, bool zero,
+                        llvm::function_ref<Status(const std::string &)> fail,
+                        llvm::function_ref<Status(CUdeviceptr)> body) {
+  bool async = d.memAllocAsync && d.memFreeAsync;
+  CUdeviceptr buffer = 0;
+  if (llvm::Error e = async ? d.check(d.memAllocAsync(&buffer, bytes, stream), "cuMemAllocAsync")
+                            : d.check(d.memAlloc(&buffer, bytes), "cuMemAlloc"))
+    return fail(llvm::toString(std::move(e)));
+  Status done = Status::ok();
+  if (llvm::Error e = zero ? d.check(d.memsetD32Async(buffer, 0, bytes / 4, stream),
+                                     "cuMemsetD32Async")
+                           : llvm::Error::success())
+    done = fail(llvm::toString(std::move(e)));
+  else
+    done = body(buffer);
+  llvm::Error freed = async ? d.check(d.memFreeAsync(buffer, stream), "cuMemFreeAsync")
+                            : d.check(d.memFree(buffer), "cuMemFree");
+  if (freed && done)
+    return fail(llvm::toString(std::move(freed)));
+  llvm::consumeError(std::move(freed));
+  return done;
+}
+
 Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
   if (Status s = validateLaunch(*state, a, &paramTensors, false); !s)
@@ -371,30 +394,11 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return fail(llvm::toString(std::move(e)));
     return Status::ok();
   };
-  // A device buffer for one launch, zeroed when asked: allocated and freed in
-  // stream order when the driver has it (CUDA 11.2+; the pool makes repeated
-  // launches cheap), else a plain allocation (cuMemFree waits for the
-  // kernels; the async free is ordered after them).
   auto withBuffer = [&](size_t bytes, const std::string &what, bool zero,
                         llvm::function_ref<Status(CUdeviceptr)> body) -> Status {
-    bool async = d.memAllocAsync && d.memFreeAsync;
-    CUdeviceptr buffer = 0;
-    if (llvm::Error e = async ? d.check(d.memAllocAsync(&buffer, bytes, cuStream), "cuMemAllocAsync")
-                              : d.check(d.memAlloc(&buffer, bytes), "cuMemAlloc"))
-      return fail(what + ": " + llvm::toString(std::move(e)));
-    Status done = Status::ok();
-    if (llvm::Error e = zero ? d.check(d.memsetD32Async(buffer, 0, bytes / 4, cuStream),
-                                       "cuMemsetD32Async")
-                             : llvm::Error::success())
-      done = fail(llvm::toString(std::move(e)));
-    else
-      done = body(buffer);
-    llvm::Error freed = async ? d.check(d.memFreeAsync(buffer, cuStream), "cuMemFreeAsync")
-                              : d.check(d.memFree(buffer), "cuMemFree");
-    if (freed && done)
-      return fail(llvm::toString(std::move(freed)));
-    llvm::consumeError(std::move(freed));
-    return done;
+    return withStreamBuffer(
+        d, cuStream, bytes, zero, [&](const std::string &msg) { return fail(what + ": " + msg); },
+        body);
   };
   if (st.compiled.backward) {
     // faattn-backward-to-gpu's two grids (KernelABI::backward): `name`_dq

@@ -45,30 +45,6 @@ float fromF16(uint16_t bits) {
   std::memcpy(&h, &bits, 2);
   return static_cast<float>(h);
 }
-/// e4m3fn: bias 7, 3 mantissa bits, max 448, S.1111.111 NaN.
-float fromE4M3(uint8_t b) {
-  int exp = (b >> 3) & 15, mant = b & 7;
-  if (exp == 15 && mant == 7)
-    return std::numeric_limits<float>::quiet_NaN();
-  float mag = exp == 0 ? mant * std::ldexp(1.0f, -9) : (8 + mant) * std::ldexp(1.0f, exp - 10);
-  return (b & 0x80) ? -mag : mag;
-}
-uint8_t toE4M3(float f) {
-  // Nearest of the 127 finite magnitudes (ties to even code), saturating.
-  static std::vector<float> mags = [] {
-    std::vector<float> m;
-    for (int b = 0; b < 127; ++b)
-      m.push_back(fromE4M3(uint8_t(b)));
-    return m;
-  }();
-  float a = std::min(std::fabs(f), 448.0f);
-  auto it = std::lower_bound(mags.begin(), mags.end(), a);
-  int hi = static_cast<int>(std::min<size_t>(it - mags.begin(), 126)), lo = std::max(hi - 1, 0);
-  float dl = a - mags[lo], dh = mags[hi] - a;
-  int code = dl < dh ? lo : dh < dl ? hi : ((lo & 1) ? hi : lo);
-  return static_cast<uint8_t>(code | (std::signbit(f) ? 0x80 : 0));
-}
-
 } // namespace
 
 size_t elementBytes(spec::DType d) { return d == spec::DType::E4M3 ? 1 : 2; }
@@ -80,8 +56,8 @@ std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d,
   for (size_t i = 0; i < x.size(); ++i) {
     float f = static_cast<float>(x[i]);
     if (d == spec::DType::E4M3) {
-      bytes[i] = toE4M3(f);
-      seen[i] = fromE4M3(bytes[i]);
+      bytes[i] = encodeE4M3(f); // the runtime's: nearest even, saturating
+      seen[i] = decodeE4M3(bytes[i]);
     } else {
       uint16_t h = d == spec::DType::BF16 ? toBF16(f) : toF16(f);
       std::memcpy(&bytes[2 * i], &h, 2);

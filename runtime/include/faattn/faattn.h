@@ -132,6 +132,10 @@ struct LaunchArgs {
   /// launch: a buffer sized once for the largest shape, reused, and nothing
   /// allocated inside a captured CUDA graph. It must not be in use by another
   /// launch at the same time. Null: launch() allocates (cuMemAllocAsync).
+  /// The split count depends on the shape (a varlen kernel's workspace is
+  /// splits x total_q rows, and a smaller maxSeqlenQ can choose more
+  /// splits): size it for max_splits, or pass `splits`, to be sure it fits
+  /// every launch (launch() refuses one that does not).
   void *workspace = nullptr;
   size_t workspaceBytes = 0;
   /// Split-KV kernels: the number of KV splits, 1 to the kernel's max_splits
@@ -283,6 +287,40 @@ std::string cacheKey(const std::string &canonicalSpecJson, const std::string &ta
 
 /// faattn's compiler version (part of every cache key).
 const char *compilerVersion();
+
+/// quantizeE4M3's scale granularity (docs/FP8.md): one dequantization
+/// factor per tensor, per (batch, head), or per block of `block` rows of a
+/// (batch, head) (FA3's block quantization with 128).
+enum class QuantGranularity { Tensor = 0, Head = 1, Block = 2 };
+
+/// quantizeE4M3's tensors. x: (batch, seq, heads, head_dim) when bshd, else
+/// (batch, heads, seq, head_dim), bf16, f16 or f32, contiguous; x8: e4m3 of
+/// x's shape; descale: f32, (1) per tensor, (batch, heads) per head, and
+/// (batch, heads, seq) per block, each row holding its block's factor: the
+/// param shapes a spec's q_descale / k_descale / v_descale read (a factor
+/// for K and V per KV head).
+struct QuantizeArgs {
+  Tensor x, x8, descale;
+  bool bshd = true;
+  QuantGranularity granularity = QuantGranularity::Block;
+  int64_t block = 128;
+};
+
+/// x ~= x8 * descale, for an e4m3 kernel's inputs: each group's factor is
+/// amax(|x|) / 448 (at least the smallest normal f32; 1 for a group of
+/// zeros; NaN when the group holds a NaN, which then reaches every element
+/// of it), x8 = e4m3(clamp(x / factor, -448, 448)) rounded to nearest even.
+/// The semantics of python/faattn's quantize_e4m3. On the GPU (device
+/// memory, sm_90a) on `stream`, two kernels compiled once per process by
+/// faattn's compiler (compiler/include/faattn/Pipeline/QuantizeKernel.h)
+/// and a stream-ordered scratch buffer of 4 bytes a group.
+Status quantizeE4M3(const QuantizeArgs &args, void *stream);
+/// The same on host memory.
+Status quantizeE4M3Host(const QuantizeArgs &args);
+/// One e4m3 (E4M3FN) value: round to nearest even, saturating at +-448,
+/// NaN as 0x7F; and back.
+uint8_t encodeE4M3(float f);
+float decodeE4M3(uint8_t b);
 
 } // namespace faattn
 

@@ -81,6 +81,18 @@ typedef struct faattn_args {
 typedef struct faattn_runtime faattn_runtime;
 typedef struct faattn_kernel faattn_kernel;
 
+/* faattn::quantizeE4M3 (faattn.h): x (bf16, f16 or f32; (batch, seq, heads,
+ * head_dim) when bshd, else (batch, heads, seq, head_dim)) to x8 (e4m3, x's
+ * shape) and descale (f32: (1), (batch, heads) or (batch, heads, seq) for
+ * granularity 0 (tensor), 1 (head) or 2 (block of `block` rows)), with
+ * x ~= x8 * descale. device < 0: host memory; else device memory of that
+ * GPU, on `stream`. 0 on success, else nonzero (faattn_last_error). (ABI
+ * version 3.) */
+FAATTN_C_API int32_t faattn_quantize_e4m3(const faattn_tensor *x, const faattn_tensor *x8,
+                                          const faattn_tensor *descale, int32_t granularity,
+                                          int64_t block, int32_t bshd, int32_t device,
+                                          void *stream);
+
 /* FAATTN_C_ABI_VERSION of the library (a binding checks it). */
 FAATTN_C_API int32_t faattn_abi_version(void);
 /* faattn's compiler version (part of every cache key). */
