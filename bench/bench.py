@@ -233,7 +233,7 @@ if "variants" in parts:
 # GQA 32:8 and MQA 16:1 (bench/decode.fa's decode_mqa*), and 1 x 2k (latency-bound: report us).
 decode_cases = [(hq, hkv, kernels, B, S)
                 for hq, hkv, kernels in ((32, 8, ("decode_dense", "decode_dense_m64", "decode_paged64",
-                                                  "decode_paged16")),
+                                                  "decode_paged16", "decode_varlen")),
                                          (16, 1, ("decode_mqa", "decode_mqa_paged16")))
                 for B, S in ((1, 2048), (1, 16384), (1, 131072), (8, 32768), (64, 8192))]
 for Hq, Hkv, kernels, B, S in (decode_cases if "decode" in parts else ()):
