@@ -6,8 +6,10 @@
 // multiply-add feeding exp2: exp2(fma(s, t, -base)).
 //
 // Fully masked rows: their running max stays -inf; the base is then 0 so
-// that exp2(-inf * t - 0) = 0 and no -inf - -inf = NaN appears; finalize
-// turns l = 0 into out = 0 and lse = -inf.
+// that exp2(-inf * t - 0) = 0 and no -inf - -inf = NaN appears, and the
+// rescale alpha of a row whose max was -inf is 0 (not exp2 of -inf - -inf);
+// finalize turns l = 0 into out = 0 and lse = -inf. alpha is exp2((m - m') *
+// t), exactly 1 while the max stays.
 //
 // NaN is never hidden: a NaN score (a NaN or inf in Q or K, or from the
 // score expression) makes the row's max NaN (maximumf propagates it), so
@@ -63,7 +65,19 @@ void decompose(SoftmaxUpdateOp op) {
     return math::Exp2Op::create(b, l, math::FmaOp::create(b, l, a[0], cstF32(b, l, t), negBase));
   };
   Value p = TileMapOp::create(b, loc, sTy, {op.getScores(), base}, expScaled);
-  Value alpha = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), base}, expScaled);
+  // alpha = exp2((m - m') * t): exactly 1 where the max did not change (the
+  // difference is 0), as FlashAttention computes it. exp2(fma(m, t, -base))
+  // would be exp2(m * t - round(m' * t)), off 1 by the rounding of the base,
+  // and that error would compound over every block after the max is found
+  // (rows whose scores all sit near one large value drifted by 2e-3 at 2000
+  // keys). A row that has kept nothing yet (m = -inf) has alpha 0; NaN
+  // propagates through the difference.
+  Value alpha = TileMapOp::create(
+      b, loc, rowTy, {op.getRowMax(), mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
+        Value diff = arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]), cstF32(b, l, t));
+        return arith::SelectOp::create(b, l, none, cstF32(b, l, 0), math::Exp2Op::create(b, l, diff));
+      });
   Value rowSum = TileReduceOp::create(b, loc, rowTy, p, ReduceKind::sum);
   Value lNew = TileMapOp::create(b, loc, rowTy, {op.getRowSum(), alpha, rowSum},
                    [](OpBuilder &b, Location l, ValueRange a) -> Value {

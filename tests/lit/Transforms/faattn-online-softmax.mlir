@@ -20,9 +20,16 @@ func.func @update(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc:
   // CHECK:   %[[C:.*]] = arith.constant 2.500000e-01 : f32
   // CHECK:   %[[FMA:.*]] = math.fma %{{.*}}, %[[C]], %[[NB]] : f32
   // CHECK:   math.exp2 %[[FMA]] : f32
-  // alpha = exp2(fma(m, t, -base))
-  // CHECK: %[[ALPHA:.*]] = faattn.tile_map %[[M]], %[[BASE]]
-  // CHECK:   math.exp2
+  // alpha = m == -inf ? 0 : exp2((m - m') * t): exactly 1 while the max stays (not
+  // exp2(fma(m, t, -base)), off 1 by the base's rounding, compounding over the blocks)
+  // CHECK: %[[ALPHA:.*]] = faattn.tile_map %[[M]], %[[MN]] : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32>
+  // CHECK-NEXT: ^bb0(%[[MO:.*]]: f32, %[[MW:.*]]: f32):
+  // CHECK:   %[[NONE:.*]] = arith.cmpf oeq, %[[MO]], %{{.*}} : f32
+  // CHECK:   %[[D:.*]] = arith.subf %[[MO]], %[[MW]] : f32
+  // CHECK:   %[[T:.*]] = arith.constant 2.500000e-01 : f32
+  // CHECK:   %[[DT:.*]] = arith.mulf %[[D]], %[[T]] : f32
+  // CHECK:   %[[E:.*]] = math.exp2 %[[DT]] : f32
+  // CHECK:   arith.select %[[NONE]], %{{.*}}, %[[E]] : f32
   // l' = fma(l, alpha, rowsum(p))
   // CHECK: %[[RS:.*]] = faattn.tile_reduce <sum> %[[P]]
   // CHECK: %[[LN:.*]] = faattn.tile_map %[[L]], %[[ALPHA]], %[[RS]]
