@@ -141,6 +141,12 @@ struct ParamTensors {
 Status validateLaunch(Kernel::State &st, const LaunchArgs &a, ParamTensors *paramTensors,
                       bool hostF32);
 
+/// One tensor's checks, each error "<context>tensor '<what>' ...": rank,
+/// dtype, positive dimensions, its size in bytes (overflow, the end of the
+/// address space), null, `alignment`, row-major strides (LaunchArgs.cpp).
+Status checkTensorShape(const std::string &context, const char *what, const Tensor &t,
+                        DType dtype, size_t rank, uintptr_t alignment);
+
 /// The tensor of validated `a` that argument slot `slot` is packed from
 /// (null for the workspace and an unknown slot).
 const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTensors &p);

@@ -33,12 +33,10 @@ uint64_t bytesOf(const Tensor &t) {
   return n;
 }
 
-namespace {
-
-Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
-                   size_t rank, uintptr_t alignment = 16) {
+Status checkTensorShape(const std::string &context, const char *what, const Tensor &t,
+                        DType dtype, size_t rank, uintptr_t alignment) {
   auto fail = [&](const std::string &msg) {
-    return Status::error("launch of kernel '" + kernel + "': tensor '" + what + "' " + msg);
+    return Status::error(context + "tensor '" + what + "' " + msg);
   };
   if (t.shape.size() != rank)
     return fail("must have rank " + std::to_string(rank) + ", got " +
@@ -73,6 +71,13 @@ Status checkTensor(const std::string &kernel, const char *what, const Tensor &t,
     }
   }
   return Status::ok();
+}
+
+namespace {
+
+Status checkTensor(const std::string &kernel, const char *what, const Tensor &t, DType dtype,
+                   size_t rank, uintptr_t alignment = 16) {
+  return checkTensorShape("launch of kernel '" + kernel + "': ", what, t, dtype, rank, alignment);
 }
 
 /// A backward kernel's own arguments (KernelInfo::backward): dout shaped and

@@ -32,21 +32,9 @@ struct QuantShape {
   int64_t groups; // factors
 };
 
-Status invalid(const std::string &msg) { return Status::error("quantizeE4M3: " + msg); }
+constexpr const char *kContext = "quantizeE4M3: ";
 
-bool contiguous(const Tensor &t) {
-  if (t.strides.empty())
-    return true;
-  if (t.strides.size() != t.shape.size())
-    return false;
-  int64_t expect = 1;
-  for (size_t i = t.shape.size(); i-- > 0;) {
-    if (t.shape[i] != 1 && t.strides[i] != expect)
-      return false;
-    expect *= t.shape[i];
-  }
-  return true;
-}
+Status invalid(const std::string &msg) { return Status::error(kContext + msg); }
 
 Status validate(const QuantizeArgs &a, QuantShape &q) {
   const Tensor &x = a.x;
@@ -55,9 +43,10 @@ Status validate(const QuantizeArgs &a, QuantShape &q) {
   if (x.shape.size() != 4)
     return invalid("tensor 'x' must have rank 4 (batch, seq, heads, head_dim as laid out), got " +
                    std::to_string(x.shape.size()));
-  for (int64_t n : x.shape)
-    if (n <= 0)
-      return invalid("tensor 'x' has an empty or negative dimension");
+  // The launch's checks (positive dimensions, the size in bytes, null,
+  // alignment to an element, row-major strides).
+  if (Status s = checkTensorShape(kContext, "x", x, x.dtype, 4, elementBytes(x.dtype)); !s)
+    return s;
   q.B = x.shape[0];
   q.S = a.bshd ? x.shape[1] : x.shape[2];
   q.H = a.bshd ? x.shape[2] : x.shape[1];
@@ -66,13 +55,10 @@ Status validate(const QuantizeArgs &a, QuantShape &q) {
     return invalid("block must be positive, got " + std::to_string(a.block));
   if (q.B > 65535 || q.H > 65535 || q.S > INT32_MAX || q.D > INT32_MAX)
     return invalid("tensor 'x' is too large (batch and heads at most 65535)");
-  if (a.x8.dtype != DType::E4M3)
-    return invalid(std::string("tensor 'x8' must be e4m3, got ") + dtypeName(a.x8.dtype));
-  if (a.x8.shape != x.shape)
+  if (a.x8.dtype == DType::E4M3 && a.x8.shape != x.shape)
     return invalid("tensor 'x8' must have x's shape");
-  if (a.descale.dtype != DType::F32)
-    return invalid(std::string("tensor 'descale' must be f32, got ") +
-                   dtypeName(a.descale.dtype));
+  if (Status s = checkTensorShape(kContext, "x8", a.x8, DType::E4M3, 4, 1); !s)
+    return s;
   std::vector<int64_t> want;
   const char *what = "";
   switch (a.granularity) {
@@ -86,22 +72,18 @@ Status validate(const QuantizeArgs &a, QuantShape &q) {
     want = {q.B, q.H, q.S}, what = "(batch, heads, seq)";
     break;
   }
-  bool scalar = a.granularity == QuantGranularity::Tensor && a.descale.shape.empty();
-  if (!scalar && a.descale.shape != want)
+  if (a.granularity == QuantGranularity::Tensor && a.descale.shape.empty())
+    want.clear(); // a scalar
+  if (a.descale.dtype == DType::F32 && a.descale.shape != want)
     return invalid(std::string("tensor 'descale' must have shape ") + what);
-  for (auto [t, name] : {std::pair{&x, "x"}, std::pair{&a.x8, "x8"}, std::pair{&a.descale,
-                                                                               "descale"}}) {
-    if (!t->data)
-      return invalid(std::string("tensor '") + name + "' has a null pointer");
-    if (!contiguous(*t))
-      return invalid(std::string("tensor '") + name + "' must be contiguous (row-major strides)");
-  }
+  if (Status s = checkTensorShape(kContext, "descale", a.descale, DType::F32, want.size(), 4); !s)
+    return s;
   bool block = a.granularity == QuantGranularity::Block;
+  // A CTA's rows: a block (or all S rows when the block is longer), else a
+  // chunk of kQuantizeChunkRows; both within one factor's group.
   q.rows = block ? std::min(a.block, q.S) : std::min(kQuantizeChunkRows, q.S);
   q.chunks = (q.S + q.rows - 1) / q.rows;
   q.groups = block ? q.B * q.H * q.chunks : a.granularity == QuantGranularity::Head ? q.B * q.H : 1;
-  // Block factors: a block of `block` rows is one chunk only when block <= S
-  // (rows = min(block, S)); a larger block holds all S rows anyway.
   return Status::ok();
 }
 
@@ -219,16 +201,15 @@ Status quantizeE4M3(const QuantizeArgs &a, void *stream) {
   QuantShape q;
   if (Status s = validate(a, q); !s)
     return s;
-  auto fail = [](const std::string &msg) { return invalid(msg); };
   auto driver = cuda::Driver::get();
   if (!driver)
-    return fail(llvm::toString(driver.takeError()));
+    return invalid(llvm::toString(driver.takeError()));
   const cuda::Driver &d = *driver;
   auto device = cuda::Device::current();
   if (!device)
-    return fail(llvm::toString(device.takeError()));
+    return invalid(llvm::toString(device.takeError()));
   if (device->major < 9)
-    return fail("the kernels need compute capability 9.0 (sm_90a); the GPU (" + device->name +
+    return invalid("the kernels need compute capability 9.0 (sm_90a); the GPU (" + device->name +
                 ") has " + std::to_string(device->major) + "." + std::to_string(device->minor));
   QuantizeInput input = a.x.dtype == DType::BF16  ? QuantizeInput::BF16
                         : a.x.dtype == DType::F16 ? QuantizeInput::F16
@@ -251,7 +232,7 @@ Status quantizeE4M3(const QuantizeArgs &a, void *stream) {
       if (!ptxOf.count(input)) {
         llvm::Expected<std::string> ptx = quantizeKernelPTX(input);
         if (!ptx)
-          return fail(llvm::toString(ptx.takeError()));
+          return invalid(llvm::toString(ptx.takeError()));
         ptxOf[input] = std::move(*ptx);
       }
       llvm::Error e = d.check(d.moduleLoadData(&fns.module, ptxOf[input].c_str()),
@@ -265,7 +246,7 @@ Status quantizeE4M3(const QuantizeArgs &a, void *stream) {
       if (e) {
         if (fns.module)
           d.moduleUnload(fns.module);
-        return fail(llvm::toString(std::move(e)));
+        return invalid(llvm::toString(std::move(e)));
       }
       loaded[{device->context, input}] = fns;
     }
@@ -289,13 +270,13 @@ Status quantizeE4M3(const QuantizeArgs &a, void *stream) {
                                                static_cast<unsigned>(kQuantizeThreads), 1, 1, 0,
                                                cuStream, params.data(), nullptr),
                                 "cuLaunchKernel"))
-      return fail(llvm::toString(std::move(e)));
+      return invalid(llvm::toString(std::move(e)));
     return Status::ok();
   };
   if (q.chunks > INT32_MAX)
-    return fail("tensor 'x' has too many row chunks");
+    return invalid("tensor 'x' has too many row chunks");
   // amax: a zero u32 per group, for this call (stream-ordered).
-  return withStreamBuffer(d, cuStream, size_t(q.groups) * 4, /*zero=*/true, fail,
+  return withStreamBuffer(d, cuStream, size_t(q.groups) * 4, /*zero=*/true, invalid,
                           [&](CUdeviceptr amax) -> Status {
                             if (Status s = launch(fns.amax, {x}, amax); !s)
                               return s;

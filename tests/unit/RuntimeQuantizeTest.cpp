@@ -186,6 +186,15 @@ TEST(Quantize, ErrorsHaveTheirMessages) {
             "quantizeE4M3: tensor 'x8' has a null pointer");
   EXPECT_EQ(error([](QuantizeArgs &a) { a.x.strides = {256, 32, 1, 2}; }),
             "quantizeE4M3: tensor 'x' must be contiguous (row-major strides)");
+  // The launch's tensor checks (checkTensorShape): an element's alignment, the size in bytes.
+  EXPECT_EQ(error([](QuantizeArgs &a) {
+              a.descale.data = static_cast<char *>(a.descale.data) + 2;
+            }),
+            "quantizeE4M3: tensor 'descale' is not 4-byte aligned");
+  EXPECT_EQ(error([](QuantizeArgs &a) {
+              a.x.shape = {1, INT64_MAX / 4, 2, 16};
+            }),
+            "quantizeE4M3: tensor 'x' is too large: its size in bytes overflows 64 bits");
   EXPECT_EQ(error([](QuantizeArgs &a) {
               a.granularity = QuantGranularity::Head;
               a.descale.shape = {2};
