@@ -324,7 +324,6 @@ def _setup_context(ctx, inputs, output):
     (kernel, q, k, v, params, cu_seqlens_q, cu_seqlens_kv, max_seqlen_q, block_table,
      seqlens_kv, _max_seqlen_kv) = inputs
     ctx.kernel, ctx.max_seqlen_q = kernel, max_seqlen_q
-    ctx.num_inputs, ctx.num_params = len(inputs), len(params)
     ctx.params_need_grad = [p.requires_grad for p in params]
     ctx.save_for_backward(q, k, v, output[0], output[1], cu_seqlens_q, cu_seqlens_kv, *params)
 
@@ -344,7 +343,10 @@ def _backward(ctx, grad_out, grad_lse):
                              cu_seqlens_q, cu_seqlens_kv, ctx.max_seqlen_q)
     learnable = iter(res[3:])
     pgrads = [next(learnable) if p["requires_grad"] else None for p in kern.info["params"]]
-    grads = [None] * ctx.num_inputs
+    # One entry per input as the op was called: needs_input_grad has that structure (the
+    # inputs setup_context sees can differ: the dispatcher drops arguments equal to their
+    # default and setup_context gets them back, and torch versions differ in which).
+    grads = [None] * len(ctx.needs_input_grad)
     grads[1:5] = [res[0], res[1], res[2], pgrads]
     return tuple(grads)
 

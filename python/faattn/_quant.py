@@ -70,7 +70,10 @@ def quantize_e4m3(x, granularity="block", block=128):
     # The smallest normal f32 as a floor: amax / 448 of a group of denormals would round to 0
     # (a zero element's 0 / 0 would be NaN; non-zero x / 0 saturates at +-448 below); a NaN
     # amax stays NaN (clamp keeps it).
-    scale = (amax / E4M3_MAX).clamp_min(torch.finfo(torch.float32).tiny)
+    # A tensor divisor, not the number: PyTorch's CUDA division by a Python scalar multiplies
+    # by its reciprocal (1 / 448 is inexact: a factor an ulp off), while the CPU and the
+    # C++ quantizer divide; amax / 448 correctly rounded everywhere.
+    scale = (amax / torch.full_like(amax, E4M3_MAX)).clamp_min(torch.finfo(torch.float32).tiny)
     scale = torch.where(amax == 0, torch.ones_like(scale), scale)
     if granularity == "tensor":
         per_elem = scale
