@@ -32,6 +32,9 @@ ap.add_argument("--parts", default="grid,variants,decode",
 ap.add_argument("--faattn-spec", default="bench/grid.fa",
                 help="the spec file of faattn's grid and variant kernels (the same kernel names "
                      "as bench/grid.fa: an A/B of a tuning key over every row)")
+ap.add_argument("--fp8-spec", default="bench/fp8-grid.fa",
+                help="the spec file of the fp8 part's e4m3 kernels (bench/fp8-grid.fa's names: "
+                     "an A/B of a tuning key, such as the schedule, over the fp8 grid)")
 ap.add_argument("--specs", default="",
                 help="only the rows of these specs (comma-separated names: g128c,document); all "
                      "rows of the chosen parts when empty")
@@ -181,7 +184,7 @@ if "paddeddims" in parts:
                         causal_mask if causal else None, flex=args.grid_flex)
 
 if "fp8" in parts:
-    # Issue 24's grid: e4m3 Q, K, V (bench/fp8-grid.fa) against faattn's own bf16 kernel of the
+    # Issue 24's grid: e4m3 Q, K, V (bench/fp8-grid.fa, or --fp8-spec) against faattn's own bf16 kernel of the
     # same shape in the same run (the issue's bar: 1.6x), FLOPs as the bf16 rows count them.
     # No peer runs here: cuDNN's FP8 SDPA needs the cudnn-frontend package (docs/FP8.md).
     for D in (64, 128, 256):
@@ -192,7 +195,7 @@ if "fp8" in parts:
                     continue
                 H, B = 2048 // D, max(1, 16384 // S)
                 flops = 4 * B * H * S * S * D / (2 if causal else 1)
-                ms8, err8, fail8 = faattn_ms("bench/fp8-grid.fa", "f8" + name, B, S)
+                ms8, err8, fail8 = faattn_ms(args.fp8_spec, "f8" + name, B, S)
                 ms16, err16, fail16 = faattn_ms(args.faattn_spec, name, B, S)
                 row = {"spec": "f8" + name, "mode": "forward", "dtype": "e4m3", "B": B, "H": H,
                        "H_kv": H, "S_q": S, "S_kv": S, "D": D, "causal": causal,

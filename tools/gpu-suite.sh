@@ -332,12 +332,23 @@ random_specs e4m3 1 2
   timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=ninf_v_descale --shape b=2,seq_q=100,seq_kv=77 \
     --param bad=/tmp/faattn-bad77 --param ninf=/tmp/faattn-ninf77
   echo "exit=$? ninf_v_descale"
+  # The cooperative schedule (the producer warpgroup transposes V, PERFORMANCE step 54): every
+  # kernel of the file under it, its sanitizers (racecheck: the transposed barriers' protocol).
+  python3 tools/spec-with-key.py "schedule = cooperative" tests/lit/cpu/fp8-wgmma.fa /tmp/faattn-fp8-coop.fa
+  timeout 300 "$RUN" --gpu /tmp/faattn-fp8-coop.fa --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+  echo "exit=$? fp8-wgmma.fa, schedule = cooperative"
+  sanitize tests/lit/cpu/fp8-wgmma.fa b=1,seq_q=130,seq_kv=200 f8_coop
+  sanitize /tmp/faattn-fp8-coop.fa b=2,seq_q=300,seq_kv=1000 f8_hd256 f8_lse
   sanitize tests/lit/cpu/fp8-wgmma.fa b=1,seq_q=130,seq_kv=200 f8_block_scale f8_hd256 f8_document
 } 2>&1 | tee "$OUT/fp8-wgmma-tests.txt"
 collect "$OUT/fp8-wgmma-tests.txt"
-# Issue 24's grid beside faattn's bf16 kernels in one run.
+# Issue 24's grid beside faattn's bf16 kernels in one run, then under the cooperative schedule.
 timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-fp8.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
+python3 tools/spec-with-key.py "schedule = cooperative" bench/fp8-grid.fa /tmp/faattn-fp8-grid-coop.fa
+timeout 900 python3 bench/bench.py --faattn-run "$RUN" --fp8-spec /tmp/faattn-fp8-grid-coop.fa \
+  --out "$OUT/bench-fp8-coop.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
 
 fi
 if [[ " $PARTS " == *" padded-head-dims "* ]]; then

@@ -6,7 +6,8 @@ A/B scripts' variants of bench/grid.fa (bench/experiments/ab-key.sh, ab-alone.sh
 
 --tma-forward: only the kernels the key applies to on the wgmma TMA pipeline (target sm_90a,
 mode forward, dtype bf16 or f16, no varlen or paged_kv, head dims multiples of 16); the others
-are copied as they are. Prints how many kernels got the key.
+are copied as they are. A kernel that sets the key already keeps its own value. Prints how many
+kernels got the key.
 """
 import re
 import sys
@@ -61,9 +62,12 @@ def main():
     only_tma = "--tma-forward" in sys.argv
     text = open(src).read()
     out, last, n = [], 0, 0
+    name = key.split("=", 1)[0].strip()
     for start, close in kernels(text):
         out.append(text[last:close])
-        if not only_tma or tma_forward(text[start:close]):
+        # A kernel that sets the key itself keeps its own value (a second one is an error).
+        has = name in statements(text[text.index("{", start) + 1:close])
+        if not has and (not only_tma or tma_forward(text[start:close])):
             out.append("; " + key + " ")
             n += 1
         last = close

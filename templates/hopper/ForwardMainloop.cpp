@@ -77,7 +77,7 @@ LogicalResult WgmmaLowering::run() {
               : p.fp8        ? place(p.stages * p.bn * p.dv, 1024) // V transposed, e4m3
                              : vAt;
     oAt = p.oReusesQ() ? qAt : place(p.bm * p.dv * eb, 1024);
-    barAt = place(8 * (1 + (p.rotated ? 4 : 3) * p.stages), 8);
+    barAt = place(8 * barrierCount(), 8);
   } else {
     qAt = place(p.bm * p.d * eb, 128);
     kAt = place(p.bn * p.d * eb, 128);
@@ -130,6 +130,8 @@ LogicalResult WgmmaLowering::run() {
       }
       for (int64_t s = 0; p.rotated && s < p.stages; ++s)
         init(emptyV(b, cIdx(b, s)), 2 * p.bm / 32);
+      for (int64_t s = 0; producerTransposes() && s < p.stages; ++s)
+        init(transposed(b, cIdx(b, s)), kTransposingWarps);
       NVVM::FenceMbarrierInitOp::create(b, loc);
     });
     gpu::BarrierOp::create(b, loc);
@@ -258,7 +260,9 @@ void WgmmaLowering::drainHead(OpBuilder &b) {
     auto phase0 = [&](OpBuilder &b) { return ringBase ? parityOf(b, ringBase) : c32(b, 0); };
     Value s = stage0(b);
     wait(b, fullK(b, s), phase0(b));
-    wait(b, fullV(b, stage0(b)), phase0(b));
+    // The producer warpgroup transposes every block it loads: the stage is
+    // free once its transposition is written.
+    wait(b, producerTransposes() ? transposed(b, stage0(b)) : fullV(b, stage0(b)), phase0(b));
     NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage0(b)), Value(),
@@ -447,15 +451,18 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   bool pass = kvIv && (!rotated || !qk);
   auto issue = [&](OpBuilder &b, Value acc) {
     if (!qk && tma) {
-      wait(b, fullV(b, ring), ringParity);
+      // V as the producer warpgroup transposed it (released after P V), or
+      // as loaded.
+      wait(b, producerTransposes() ? transposed(b, ring) : fullV(b, ring), ringParity);
       NVVM::SyncWarpOp::create(b, loc, c32(b, -1));
       if (p.convertsKV()) {
         // Both of the stage's blocks are converted: the stage is free.
         convertStage(b, /*ofV=*/true, ring, vRow0);
         release(b, empty(b, ring));
-      } else if (p.fp8) {
+      } else if (p.fp8 && !producerTransposes()) {
         // K was read by Q K^T (waited for), V is transposed: the stage is free.
-        transposeStage(b, ring);
+        transposeStage(b, ring, tid, 2 * p.bm);
+        asyncVisible(b, loc);
         release(b, empty(b, ring));
       } else if (p.page) {
         clearTail(b, ring, vRow0);
@@ -532,8 +539,9 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   acc = issue(b, acc);
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  if (!qk && tma && !p.oneByteKV()) {
-    // The stage's K and V are read: one arrival per warp frees it.
+  if (!qk && tma && (!p.oneByteKV() || producerTransposes())) {
+    // The stage's K and V (or V's transposition) are read: one arrival per
+    // warp frees it.
     ifThen(b, loc, laneLeader, [&](OpBuilder &b) {
       NVVM::MBarrierArriveOp::create(b, loc, Type(), empty(b, stage), Value(),
                                      NVVM::MemScopeKindAttr(), BoolAttr());

@@ -78,6 +78,8 @@ public:
   void startRing(mlir::OpBuilder &b) override;
 
 private:
+  /// e4m3 Q, K, V: the producer's warps 1-3 transpose every V stage.
+  void transposeRing(mlir::OpBuilder &b);
   WgmmaLowering &L;
 };
 

@@ -111,7 +111,9 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   }
   if (!p.oReusesQ())
     bytes += p.bm * p.dv * 2;
-  return bytes + 8 * (1 + (p.rotated ? 4 : 3) * stages) + p.scanBytes;
+  // The mbarriers (e4m3 Q, K, V: the cooperative schedule's `transposed`
+  // too, counted whatever the schedule).
+  return bytes + 8 * (1 + (p.rotated ? 4 : 3) * stages + (p.fp8 ? stages : 0)) + p.scanBytes;
 }
 
 static int64_t swizzleOf(Type t) {

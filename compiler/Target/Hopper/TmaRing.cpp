@@ -309,7 +309,7 @@ Value WgmmaLowering::swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int
              byte ? add(mul(unit, 16), rem(c, 16)) : mul(unit, 16));
 }
 
-void WgmmaLowering::transposeStage(OpBuilder &b, Value ring) {
+void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t count) {
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
@@ -322,14 +322,12 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring) {
   Value src = add(cIdx(b, vAt), mul(ring, p.bn * p.dv));
   Value dst = add(cIdx(b, vReadAt), mul(ring, p.bn * p.dv));
   int64_t groups = p.dv / 4; // a task: 4 columns (one word a key) of 16 keys
-  int64_t consumers = 2 * p.bm;
-  Value me = warpSpec ? arith::SubIOp::create(b, loc, tid, cIdx(b, 128)).getResult() : tid;
   auto bytesTy = VectorType::get({4}, b.getI8Type());
   auto rowTy = VectorType::get({16}, b.getI8Type());
   // The lanes of a warp take consecutive column groups: each load of a key
   // reads 128 consecutive bytes of its row.
   scf::ForOp::create(
-      b, loc, me, cIdx(b, groups * (p.bn / 16)), cIdx(b, consumers), ValueRange{},
+      b, loc, me, cIdx(b, groups * (p.bn / 16)), cIdx(b, count), ValueRange{},
       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
         Value c = mul(rem(i, groups), 4);
         Value key0 = mul(div(i, groups), 16);
@@ -349,7 +347,6 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring) {
         }
         scf::YieldOp::create(b, loc);
       });
-  asyncVisible(b, loc);
 }
 
 void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {

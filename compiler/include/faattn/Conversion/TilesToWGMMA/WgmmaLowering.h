@@ -321,6 +321,23 @@ private:
   /// Rotated loops: the release of the stage's V (after block j's P V, in
   /// iteration j + 1), apart from its K's (after Q K_j^T).
   Value emptyV(OpBuilder &b, Value s) { return barrier(b, 1 + 3 * p.stages, s); }
+  /// e4m3 Q, K, V under the cooperative schedule (producerTransposes): V's
+  /// transposed stage written (one arrival per transposing warp).
+  Value transposed(OpBuilder &b, Value s) {
+    return barrier(b, 1 + (p.rotated ? 4 : 3) * p.stages, s);
+  }
+  /// The mbarriers' count: Q full, then per stage K full, V full, empty,
+  /// (rotated) emptyV and (producerTransposes) transposed.
+  int64_t barrierCount() const {
+    return 1 + (3 + (p.rotated ? 1 : 0) + (producerTransposes() ? 1 : 0)) * p.stages;
+  }
+  /// Whether the producer warpgroup transposes V's stages (e4m3 Q, K, V
+  /// under the cooperative schedule; Cooperative.cpp): its warps 1-3 do,
+  /// off the consumers' path, and signal `transposed`.
+  bool producerTransposes() const { return p.fp8 && warpSpec; }
+  /// The producer warpgroup's warps that transpose (1-3; warp 0's thread 0
+  /// issues the loads).
+  static constexpr int64_t kTransposingWarps = 3;
   /// A shared-memory pointer `bytes` (an index value) past the aligned base.
   Value sharedPtr(OpBuilder &b, Value bytes);
   Value barrier(OpBuilder &b, int64_t first, Value stage);
@@ -349,13 +366,14 @@ private:
   /// the sequence's length (block row `row0` on) are written as zeros, as
   /// clearTail clears them. Ends with asyncVisible.
   void convertStage(OpBuilder &b, bool ofV, Value ring, Value row0);
-  /// e4m3 Q, K, V (Plan::fp8): the consumers transpose ring stage `ring` of
+  /// e4m3 Q, K, V (Plan::fp8): threads `me`, `me + count`, ... transpose ring stage `ring` of
   /// V (bn keys x dv) into the K-major tile P V's FP8 wgmma reads (vReadAt:
   /// dv rows of bn keys, swizzleVt), each 16 keys in the order of P's A
   /// fragments (position q holds key fp8KeyAt(q), WgmmaFragments.h); a thread reads 4 columns
   /// of 16 keys (16 words) and writes 4 rows of 16 keys (16 bytes each).
-  /// Ends with asyncVisible.
-  void transposeStage(OpBuilder &b, Value ring);
+  /// The caller makes the stage visible to the async proxy (the consumers:
+  /// asyncVisible; the producer warpgroup: a fence and `transposed`).
+  void transposeStage(OpBuilder &b, Value ring, Value me, int64_t count);
   /// The byte offset of the 16-byte unit holding element (r, c) of a
   /// swizzled tile of `rows` rows stored as column chunks of S bytes (S /
   /// eltBytes columns): chunk c / (S / eltBytes), row r of S bytes, its unit
