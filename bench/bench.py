@@ -35,6 +35,8 @@ ap.add_argument("--faattn-spec", default="bench/grid.fa",
 ap.add_argument("--fp8-spec", default="bench/fp8-grid.fa",
                 help="the spec file of the fp8 part's e4m3 kernels (bench/fp8-grid.fa's names: "
                      "an A/B of a tuning key, such as the schedule, over the fp8 grid)")
+ap.add_argument("--fp8-seqs", default="1024,4096,16384",
+                help="the fp8 part's sequence lengths (comma-separated)")
 ap.add_argument("--specs", default="",
                 help="only the rows of these specs (comma-separated names: g128c,document); all "
                      "rows of the chosen parts when empty")
@@ -188,7 +190,7 @@ if "fp8" in parts:
     # same shape in the same run (the bar: 1.6x), FLOPs as the bf16 rows count them.
     # No peer runs here: cuDNN's FP8 SDPA needs the cudnn-frontend package (docs/FP8.md).
     for D in (64, 128, 256):
-        for S in (1024, 4096, 16384):
+        for S in [int(x) for x in args.fp8_seqs.split(",")]:
             for causal in (False, True):
                 name = f"g{D}{'c' if causal else ''}"
                 if only_specs and name not in only_specs and "f8" + name not in only_specs:

@@ -14,7 +14,7 @@ B=/tmp/faattn-bundle
 mkdir -p $B
 for xz in bundle/bin/*.xz bundle/lib/*.xz; do xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; done
 nvidia-smi -L | tee "$OUT/device.txt"
-timeout 100 python3 bench/experiments/fp8_python_diag.py $B/libfaattn_c.so 2>&1 | tee "$OUT/fp8-diag.jsonl"
+timeout 90 python3 bench/experiments/fp8_python_diag.py $B/libfaattn_c.so 2>&1 | tee "$OUT/fp8-diag.jsonl"
 timeout 40 $B/faattn-run --gpu examples/fp8.fa --kernel=llama3_8b_fp8 --shape b=2,seq_q=300,seq_kv=300 \
   --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/fp8-diag.jsonl"
 python3 -c "import pytest" 2>/dev/null ||
@@ -26,14 +26,14 @@ grep -E "^FAILED|passed|failed" "$OUT/python-tests.txt" | tail -12
 sed -n '/^if \[\[ " $PARTS " == \*" fp8-wgmma "\* \]\]; then/,/^collect "$OUT\/fp8-wgmma-tests.txt"/p' \
   tools/gpu-suite.sh > /tmp/fp8-part.sh
 { sed -n '1,/^status=0/p' tools/gpu-suite.sh; cat /tmp/fp8-part.sh; echo fi; } > /tmp/fp8-suite.sh
-GPU_SUITE_PARTS=fp8-wgmma timeout 200 bash /tmp/fp8-suite.sh > "$OUT/fp8-suite-log.txt" 2>&1
+GPU_SUITE_PARTS=fp8-wgmma timeout 150 bash /tmp/fp8-suite.sh > "$OUT/fp8-suite-log.txt" 2>&1
 echo "fp8-wgmma numerics rc $?"; grep -cE " PASS" "$OUT/fp8-wgmma-tests.txt"
 grep -E "FAIL|exit=[1-9]" "$OUT/fp8-wgmma-tests.txt" | head
 python3 tools/spec-with-key.py "schedule = cooperative" bench/fp8-grid.fa /tmp/faattn-fp8-grid-coop.fa
 for arm in default coop; do
   spec=bench/fp8-grid.fa; [ $arm = coop ] && spec=/tmp/faattn-fp8-grid-coop.fa
-  timeout 80 python3 bench/bench.py --faattn-run $B/faattn-run --fp8-spec $spec --parts fp8 \
-    --specs g128,g64 --out "$OUT/bench-fp8-$arm.json" 2>&1 | grep '"spec"' |
+  timeout 45 python3 bench/bench.py --faattn-run $B/faattn-run --fp8-spec $spec --parts fp8 \
+    --specs g128,g128c,g64 --fp8-seqs 16384 --out "$OUT/bench-fp8-$arm.json" 2>&1 | grep '"spec"' |
     python3 -c "import json,sys
 for l in sys.stdin:
     r=json.loads(l); print('$arm', r['spec'], r['S_q'], r['faattn']['tflops'], r['faattn_bf16']['tflops'], r.get('ratio_vs_faattn_bf16'), r['rel_err'])"
