@@ -14,27 +14,27 @@ B=/tmp/faattn-bundle
 mkdir -p $B
 for xz in bundle/bin/*.xz bundle/lib/*.xz; do xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; done
 nvidia-smi -L | tee "$OUT/device.txt"
-timeout 80 python3 bench/experiments/fp8_python_diag.py $B/libfaattn_c.so 2>&1 | tee "$OUT/fp8-diag.jsonl"
-timeout 30 $B/faattn-run --gpu examples/fp8.fa --kernel=llama3_8b_fp8 --shape b=2,seq_q=300,seq_kv=300 \
+timeout 70 python3 bench/experiments/fp8_python_diag.py $B/libfaattn_c.so 2>&1 | tee "$OUT/fp8-diag.jsonl"
+timeout 25 $B/faattn-run --gpu examples/fp8.fa --kernel=llama3_8b_fp8 --shape b=2,seq_q=300,seq_kv=300 \
   --shape b=1,seq_q=1000,seq_kv=1000 2>&1 | tee -a "$OUT/fp8-diag.jsonl"
-python3 -c "import pytest" 2>/dev/null ||
-  python3 -m pip install -q --no-index --find-links bundle/wheels --target /tmp/faattn-pytest pytest
-PYTHONPATH=/tmp/faattn-pytest FAATTN_TEST_DEVICE=cuda FAATTN_REQUIRE_TORCH=1 timeout 80 \
-  bash tests/python/run.sh $B/libfaattn_c.so python3 -rxs > "$OUT/python-tests.txt" 2>&1
-grep -E "^FAILED|passed|failed" "$OUT/python-tests.txt" | tail -12
 # The e4m3 kernels at the module's square causal shape (default schedule), then every kernel of
 # fp8-wgmma.fa under the cooperative schedule, and f8_coop's racecheck and memcheck.
-timeout 40 $B/faattn-run --gpu tests/lit/cpu/fp8-wgmma.fa --shape b=2,seq_q=300,seq_kv=300 2>&1 |
+timeout 30 $B/faattn-run --gpu tests/lit/cpu/fp8-wgmma.fa --shape b=2,seq_q=300,seq_kv=300 2>&1 |
   tee "$OUT/fp8-wgmma-tests.txt" | grep -E "FAIL|error" | head
 python3 tools/spec-with-key.py "schedule = cooperative" tests/lit/cpu/fp8-wgmma.fa /tmp/faattn-fp8-coop.fa
-timeout 60 $B/faattn-run --gpu /tmp/faattn-fp8-coop.fa --shape b=2,seq_q=100,seq_kv=77 \
+timeout 50 $B/faattn-run --gpu /tmp/faattn-fp8-coop.fa --shape b=2,seq_q=100,seq_kv=77 \
   --shape b=1,seq_q=1000,seq_kv=4097 2>&1 | tee -a "$OUT/fp8-wgmma-tests.txt" | grep -E "FAIL|error|build" | head -14
 for tool in racecheck memcheck; do
-  timeout 40 compute-sanitizer --tool $tool --error-exitcode 3 $B/faattn-run --gpu \
+  timeout 35 compute-sanitizer --tool $tool --error-exitcode 3 $B/faattn-run --gpu \
     tests/lit/cpu/fp8-wgmma.fa --kernel=f8_coop --shape b=1,seq_q=130,seq_kv=200 > "$OUT/sanitizer-$tool.txt" 2>&1
   echo "$tool f8_coop exit=$?" | tee -a "$OUT/fp8-wgmma-tests.txt"
 done
 echo "PASS count $(grep -c ' PASS' "$OUT/fp8-wgmma-tests.txt"), FAIL count $(grep -c FAIL "$OUT/fp8-wgmma-tests.txt")"
+python3 -c "import pytest" 2>/dev/null ||
+  python3 -m pip install -q --no-index --find-links bundle/wheels --target /tmp/faattn-pytest pytest
+PYTHONPATH=/tmp/faattn-pytest FAATTN_TEST_DEVICE=cuda FAATTN_REQUIRE_TORCH=1 timeout 70 \
+  bash tests/python/run.sh $B/libfaattn_c.so python3 -rxs > "$OUT/python-tests.txt" 2>&1
+grep -E "^FAILED|passed|failed" "$OUT/python-tests.txt" | tail -12
 python3 tools/spec-with-key.py "schedule = cooperative" bench/fp8-grid.fa /tmp/faattn-fp8-grid-coop.fa
 for arm in default coop; do
   spec=bench/fp8-grid.fa; [ $arm = coop ] && spec=/tmp/faattn-fp8-grid-coop.fa
