@@ -50,6 +50,9 @@ print(json.dumps({"S": S, "order": order, "factors": factors,
 
 lib = sys.argv[1]
 cases = [("0", S, f) for S in (256, 300) for f in ("block", "head", "ones")] + [("1", 300, "block")]
+if os.environ.get("DIAG_CASES"):  # SIMT:S:factors,... (a shorter call)
+    cases = [tuple(c.split(":")) for c in os.environ["DIAG_CASES"].split(",")]
+    cases = [(a, int(b), c) for a, b, c in cases]
 for simt, S, factors in cases:
         for order in ("bshd-view",):
                 env = dict(os.environ, FAATTN_LIBRARY=lib, FAATTN_CACHE_DIR=f"/tmp/fp8diag-{simt}", FAATTN_FP8_SIMT=simt)
