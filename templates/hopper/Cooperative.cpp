@@ -4,11 +4,12 @@
 // pipeline): FA3's producer / consumer warp specialization.
 //
 // Warp roles. Warpgroup 0 is the producer: it gives up registers
-// (setmaxnreg.dec 24) and its thread 0 loads every KV block of the CTA into
-// the ring, waiting for each stage's release. Warpgroups 1 and 2 are the
-// consumers: they take registers (setmaxnreg.inc 240; 24 x 128 + 240 x 256 =
-// 64512, the pool of 168 registers x 384 threads the kernel starts with,
-// fixed by nvvm.minctasm = 1) and compute. With e4m3 Q, K and V
+// (setmaxnreg.dec 24, 56 with e4m3 below) and its thread 0 loads every KV
+// block of the CTA into the ring, waiting for each stage's release.
+// Warpgroups 1 and 2 are the consumers: they take registers (setmaxnreg.inc
+// 240, 224 with e4m3; 24 x 128 + 240 x 256 = 64512, the pool of 168
+// registers x 384 threads the kernel starts with, fixed by nvvm.minctasm =
+// 1) and compute. With e4m3 Q, K and V
 // (WgmmaLowering::producerTransposes) the producer's warps 1-3 also
 // transpose each V stage into the K-major tile P V's FP8 wgmma reads (FA3's
 // in-kernel V transpose, off the consumers' path); the producer then keeps
@@ -19,7 +20,7 @@
 // order: for block seq it waits for empty[seq % stages] (phase of its
 // previous use, only once seq >= stages), then expect-tx and TMA on K full
 // and V full. The consumers wait for Q full, then per block for K full / V
-// full and arrive on empty (one arrival per warp). The consumers' code is the
+// full (e4m3: transposed, below) and arrive on empty (one arrival per warp). The consumers' code is the
 // else branch of the role split (run() moves it there); no CTA-wide barrier
 // may follow the split (the producer never reaches it): the consumers sync
 // among themselves on named barrier 3 (256 threads).

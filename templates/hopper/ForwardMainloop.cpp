@@ -25,7 +25,9 @@
 //      thread waits for K full[stage]; S = Q K^T (wgmma, both operands from
 //      shared memory, waited for at once);
 //   score / mask / online softmax on S's fragments (WgmmaLowering.cpp);
-//   V: wait V full[stage]; O = O * alpha + P V (wgmma, P from registers),
+//   V: wait V full[stage] (e4m3 V: the consumers transpose the stage, or
+//      under the cooperative schedule wait for transposed[stage], the
+//      producer warpgroup's); O = O * alpha + P V (wgmma, P from registers),
 //      then one arrival per warp on empty[stage].
 // faattn-overlap-softmax's rotated loops issue Q K_j^T and P V_{j-1} back to
 // back and retire each before its result's first use (WgmmaBuilder.cpp).
