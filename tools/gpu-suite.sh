@@ -325,6 +325,12 @@ random_specs e4m3 1 2
       --shape b=2,seq_q=300,seq_kv=300 --shape b=1,seq_q=1000,seq_kv=4097
     echo "exit=$? $spec"
   done
+  # A quantizer's V factor (amax / 448, here 0.004 per (batch, head)): P V's rows weighed, P
+  # rounded alone (PERFORMANCE step 55; P * 0.004 in e4m3 was 17% off).
+  python3 -c "import struct; open('/tmp/faattn-vs-small','wb').write(struct.pack('<4f', *[0.004] * 4))"
+  timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-wgmma.fa --kernel=f8_head_scale --shape b=2,seq_q=300,seq_kv=300 \
+    --param vs=/tmp/faattn-vs-small
+  echo "exit=$? f8_head_scale, small V factors"
   # The NaN rule through P's e4m3 rounding: a NaN factor of V at a kept key makes its rows NaN
   # (NaN survives cvt.rn.satfinite), at a key scored -inf nothing.
   python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%df' % n, *[float('nan') if i == 20 else 0.25 for i in range(n)]))" /tmp/faattn-bad77 77

@@ -42,6 +42,18 @@ Value cstF32(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(static_cast<float>(v)));
 }
 
+/// Whether a v_descale weight tile (faattn-tile's tile_score over ones) is
+/// the same for every key of a row: its region reads neither the score
+/// (argument 0) nor kv_idx (argument 4).
+bool isKeyInvariant(Value w) {
+  auto score = w.getDefiningOp<TileScoreOp>();
+  if (!score || score.getRegion().empty())
+    return false;
+  Block &body = score.getRegion().front();
+  return body.getNumArguments() > 4 && body.getArgument(0).use_empty() &&
+         body.getArgument(4).use_empty();
+}
+
 void decompose(SoftmaxUpdateOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -88,9 +100,29 @@ void decompose(SoftmaxUpdateOp op) {
   // scales (the FP8 layout pass), so P stays f32 here.
   Value pIn = p;
   // V's dequantization factors (v_descale) weigh P in the product, not in l'.
-  // A key whose score is -inf (masked, or scored -inf) contributes nothing
-  // whatever its factor (a NaN factor there is not read, as the mask's rule).
-  if (Value w = op.getWeight())
+  // A factor the same for every key of a row (per tensor, per (batch, head),
+  // per query row: its region reads neither kv_idx nor the score) weighs the
+  // product's rows instead: P enters the product unweighted. The FP8 wgmma
+  // rounds the product's A operand to e4m3, and P * w with a quantizer's
+  // factor (amax / 448, often below 1e-2) falls among e4m3's subnormals
+  // (steps of 2^-9): 17% relative L2 on the GPU where P alone gives 2%
+  // (docs/FP8.md). The row's factor is the max of its elements at the keys
+  // the row keeps (all equal; maximumf: a NaN factor stays NaN; the region
+  // yields 1 outside the sequence, so the masked columns are left out), and
+  // a row that keeps no key of the block adds 0 whatever its factor (the
+  // mask's rule: a factor is read only at a kept key; the block's row max is
+  // -inf exactly there). Otherwise, a key whose score is -inf (masked, or
+  // scored -inf) contributes nothing whatever its factor, likewise.
+  Value rowWeight;
+  if (Value w = op.getWeight(); w && isKeyInvariant(w)) {
+    Value kept = TileMapOp::create(
+        b, loc, sTy, {w, op.getScores()}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
+                                             cstF32(b, l, negInf));
+          return arith::SelectOp::create(b, l, dead, cstF32(b, l, negInf), a[0]);
+        });
+    rowWeight = TileReduceOp::create(b, loc, rowTy, kept, ReduceKind::max);
+  } else if (Value w = op.getWeight()) {
     pIn = TileMapOp::create(
         b, loc, sTy, {p, w, op.getScores()}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[2],
@@ -98,6 +130,7 @@ void decompose(SoftmaxUpdateOp op) {
           Value pw = arith::MulFOp::create(b, l, a[0], a[1]);
           return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0), pw);
         });
+  }
   if (vTy.getElementType() != sTy.getElementType() &&
       vTy.getElementType().getIntOrFloatBitWidth() == 16)
     pIn = TileMapOp::create(b, loc, TileType::get(sTy.getShape(), vTy.getElementType()), {pIn},
@@ -106,9 +139,19 @@ void decompose(SoftmaxUpdateOp op) {
               });
   Value pv = TileDotOp::create(b, loc, accTy, pIn, op.getV(), /*transpose_lhs=*/nullptr,
                                /*transpose_rhs=*/nullptr);
-  Value accNew = TileMapOp::create(b, loc, accTy, {op.getAcc(), alpha, pv},
-                     [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                       return math::FmaOp::create(b, l, a[0], a[1], a[2]);
+  SmallVector<Value> accIn = {op.getAcc(), alpha, pv};
+  if (rowWeight)
+    accIn.append({rowWeight, rowMax});
+  Value accNew = TileMapOp::create(b, loc, accTy, accIn,
+                     [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                       Value pv = a[2];
+                       if (a.size() > 3) { // pv * w, 0 for a row that kept no key
+                         Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[4],
+                                                            cstF32(b, l, negInf));
+                         pv = arith::SelectOp::create(b, l, none, cstF32(b, l, 0),
+                                                      arith::MulFOp::create(b, l, pv, a[3]));
+                       }
+                       return math::FmaOp::create(b, l, a[0], a[1], pv);
                      });
   op.getNewAcc().replaceAllUsesWith(accNew);
   op.getNewRowMax().replaceAllUsesWith(mNew);

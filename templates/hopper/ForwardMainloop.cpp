@@ -557,7 +557,9 @@ SmallVector<Value> WgmmaLowering::packA8(OpBuilder &b, Value pFrag, int64_t k) {
   Location loc = fn.getLoc();
   MLIRContext *ctx = b.getContext();
   // P's k-step k (32 keys): its fragment elements 16k .. 16k + 15 rounded
-  // to e4m3 (cvt.rn.satfinite: P is in [0, 1], no scale) and packed four a
+  // to e4m3 (cvt.rn.satfinite: P is in [0, 1], no scale; a v_descale per
+  // key weighs it first, docs/FP8.md: a small factor loses precision in
+  // e4m3's subnormals, a per-row one weighs P V instead) and packed four a
   // register as they lie, with no shuffle: byte b of register r holds element
   // fp8PackedElement(k, r, b) (16k + 8 (r / 2) + 2 (r % 2) + {0, 1, 4, 5}).
   // The A fragment reads keys 4t..4t+3 (+ 16 for registers 2 and 3) of lane t

@@ -330,3 +330,25 @@ def test_deterministic_with_a_learnable_param_is_refused():
             deterministic
             param slopes : f32[heads] requires_grad
             score = score - slopes[h] * abs(q_idx - kv_idx) }""")
+
+
+@pytest.mark.parametrize("tail", [(), (0,)])
+def test_op_gradients_whatever_the_trailing_defaults(tail):
+    # The op called as the package calls it (every argument), without the defaulted
+    # max_seqlen_kv, and with it: the dispatcher drops an argument equal to its
+    # default before autograd, and torch versions hand setup_context the inputs with or
+    # without it; the backward must return one gradient per input as called either way
+    # (torch 2.11 on the GPU raised "Expected the return from backward to be of the same
+    # structure as the inputs", 2026-12-06).
+    attn = faattn.compile("""kernel t { heads = 2; head_dim = 16; dtype = bf16; backward
+        mask = causal }""")
+    g = torch.Generator().manual_seed(4)
+    q, k, v = (leaf(on_device(bshd(1, 9, 2, 16, g))) for _ in range(3))
+    args = [attn.id, q, k, v, [], None, None, 0, None, None, *tail]
+    out, _ = torch.ops.faattn.attention(*args)
+    out.backward(torch.ones_like(out))
+    want_q = [leaf(as_ref(t)) for t in (q, k, v)]
+    ref_attention(*want_q, mask_mod=lambda h, qi, ki: qi >= ki).backward(
+        torch.ones_like(as_ref(out)))
+    for got, want in zip((q, k, v), want_q):
+        assert rel_l2(got.grad, want.grad) < (1e-5 if DEVICE == "cpu" else 1e-2)

@@ -83,6 +83,68 @@ func.func @update_weighted_bf16(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x3
   return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
 }
 
+// A weight the same for every key of a row (faattn-tile's tile_score over ones whose region
+// reads neither the score nor kv_idx: v_descale = vs[b, h]): P enters the product unweighted
+// (the FP8 wgmma rounds it to e4m3 alone, not P * w among e4m3's subnormals), the row's factor
+// is the max of the weight at the kept keys (a masked column's, which the region yields as 1
+// outside the sequence, left out), and it weighs the product's rows; a row that kept no key
+// of the block (its max -inf) adds 0 whatever its factor.
+// CHECK-LABEL: func.func @update_row_weighted(
+// CHECK-SAME: %[[S:[a-z0-9_]+]]: !faattn.tile<16x8xf32>, %[[V:[a-z0-9_]+]]: !faattn.tile<8x32xf8E4M3FN>
+// CHECK: %[[W:.*]] = faattn.tile_score
+// CHECK: %[[MAX:.*]] = faattn.tile_reduce <max> %[[S]]
+// CHECK: %[[P:.*]] = faattn.tile_map %[[S]], %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
+// CHECK:   math.exp2
+// CHECK: %[[KEPT:.*]] = faattn.tile_map %[[W]], %[[S]] : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
+// CHECK:   arith.cmpf oeq
+// CHECK:   arith.select
+// CHECK: %[[WROW:.*]] = faattn.tile_reduce <max> %[[KEPT]] : <16x8xf32> -> <16x1xf32>
+// CHECK: %[[PV:.*]] = faattn.tile_dot %[[P]], %[[V]] : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
+// CHECK: faattn.tile_map %{{.*}}, %{{.*}}, %[[PV]], %[[WROW]], %[[MAX]] : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x32xf32>
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32, %[[ALPHA:.*]]: f32, %[[X:.*]]: f32, %[[WR:.*]]: f32, %[[MR:.*]]: f32):
+// CHECK-NEXT:   %[[NI:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT:   %[[NONE:.*]] = arith.cmpf oeq, %[[MR]], %[[NI]] : f32
+// CHECK-NEXT:   %[[Z:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:   %[[XW:.*]] = arith.mulf %[[X]], %[[WR]] : f32
+// CHECK-NEXT:   %[[SEL:.*]] = arith.select %[[NONE]], %[[Z]], %[[XW]] : f32
+// CHECK-NEXT:   %[[R:.*]] = math.fma %[[ACC]], %[[ALPHA]], %[[SEL]] : f32
+func.func @update_row_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xf8E4M3FN>,
+                  %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>,
+                  %ones: !faattn.tile<16x8xf32>, %bi: i32, %hi: i32, %r0: i32, %c0: i32, %sq: i32,
+                  %skv: i32, %vs: memref<?x2xf32>)
+    -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+  %w = faattn.tile_score %ones at[%bi, %hi, %r0, %c0] seq[%sq, %skv] params(%vs : memref<?x2xf32>) {scale = 1.000000e+00 : f32} : <16x8xf32> {
+  ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32, %t: memref<?x2xf32>):
+    %bx = arith.index_cast %b : i32 to index
+    %hx = arith.index_cast %h : i32 to index
+    %f = memref.load %t[%bx, %hx] : memref<?x2xf32>
+    faattn.yield %f : f32
+  }
+  %a, %mm, %ll = faattn.softmax_update %s, %v, %acc, %m, %l weight(%w : !faattn.tile<16x8xf32>) {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xf8E4M3FN>, <16x32xf32>, <16x1xf32>
+  return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+}
+
+// A weight per key (its region reads kv_idx: v_descale = vs[b, kv_idx]) still weighs P.
+// CHECK-LABEL: func.func @update_key_weighted(
+// CHECK: %[[PW:.*]] = faattn.tile_map %[[P:.*]], %{{.*}}, %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
+// CHECK-NOT: faattn.tile_reduce <max>
+// CHECK: faattn.tile_dot %[[PW]], %{{.*}} : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
+func.func @update_key_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xf8E4M3FN>,
+                  %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>,
+                  %ones: !faattn.tile<16x8xf32>, %bi: i32, %hi: i32, %r0: i32, %c0: i32, %sq: i32,
+                  %skv: i32, %vs: memref<?x?xf32>)
+    -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+  %w = faattn.tile_score %ones at[%bi, %hi, %r0, %c0] seq[%sq, %skv] params(%vs : memref<?x?xf32>) {scale = 1.000000e+00 : f32} : <16x8xf32> {
+  ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32, %t: memref<?x?xf32>):
+    %bx = arith.index_cast %b : i32 to index
+    %kx = arith.index_cast %kv_idx : i32 to index
+    %f = memref.load %t[%bx, %kx] : memref<?x?xf32>
+    faattn.yield %f : f32
+  }
+  %a, %mm, %ll = faattn.softmax_update %s, %v, %acc, %m, %l weight(%w : !faattn.tile<16x8xf32>) {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xf8E4M3FN>, <16x32xf32>, <16x1xf32>
+  return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+}
+
 // CHECK-LABEL: func.func @finalize(
 // CHECK-SAME: %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>)
 func.func @finalize(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>)
