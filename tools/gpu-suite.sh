@@ -331,6 +331,10 @@ random_specs e4m3 1 2
   timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-wgmma.fa --kernel=f8_head_scale --shape b=2,seq_q=300,seq_kv=300 \
     --param vs=/tmp/faattn-vs-small
   echo "exit=$? f8_head_scale, small V factors"
+  python3 -c "import struct; open('/tmp/faattn-vsk-small','wb').write(struct.pack('<1200f', *[0.004 + 1e-5 * (i % 7) for i in range(1200)]))"
+  timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-wgmma.fa --kernel=f8_block_scale --shape b=2,seq_q=300,seq_kv=300 \
+    --param vs=/tmp/faattn-vsk-small
+  echo "exit=$? f8_block_scale, small V factors per key"
   # The NaN rule through P's e4m3 rounding: a NaN factor of V at a kept key makes its rows NaN
   # (NaN survives cvt.rn.satfinite), at a key scored -inf nothing.
   python3 -c "import struct,sys; n=int(sys.argv[2]); open(sys.argv[1],'wb').write(struct.pack('<%df' % n, *[float('nan') if i == 20 else 0.25 for i in range(n)]))" /tmp/faattn-bad77 77

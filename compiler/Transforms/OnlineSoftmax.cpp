@@ -100,36 +100,51 @@ void decompose(SoftmaxUpdateOp op) {
   // scales (the FP8 layout pass), so P stays f32 here.
   Value pIn = p;
   // V's dequantization factors (v_descale) weigh P in the product, not in l'.
-  // A factor the same for every key of a row (per tensor, per (batch, head),
-  // per query row: its region reads neither kv_idx nor the score) weighs the
-  // product's rows instead: P enters the product unweighted. The FP8 wgmma
-  // rounds the product's A operand to e4m3, and P * w with a quantizer's
-  // factor (amax / 448, often below 1e-2) falls among e4m3's subnormals
-  // (steps of 2^-9): 17% relative L2 on the GPU where P alone gives 2%
-  // (docs/FP8.md). The row's factor is the max of its elements at the keys
-  // the row keeps (all equal; maximumf: a NaN factor stays NaN; the region
-  // yields 1 outside the sequence, so the masked columns are left out), and
-  // a row that keeps no key of the block adds 0 whatever its factor (the
-  // mask's rule: a factor is read only at a kept key; the block's row max is
-  // -inf exactly there). Otherwise, a key whose score is -inf (masked, or
-  // scored -inf) contributes nothing whatever its factor, likewise.
+  // The FP8 wgmma rounds the product's A operand to e4m3, and P * w with a
+  // quantizer's factor (amax / 448, often below 1e-2) falls among e4m3's
+  // subnormals (steps of 2^-9): 17% relative L2 on the GPU where P alone
+  // gives 2% (docs/FP8.md). So each row's largest factor magnitude over the
+  // keys it keeps in the block, W, weighs the product's rows, and P enters
+  // the product as P * (w / W), at most 1 in magnitude: P itself where the
+  // factor is the same for the row's keys (per tensor, per (batch, head), a
+  // block of V rows that covers the tile). A factor whose region reads
+  // neither kv_idx nor the score is that case by construction: P is not
+  // touched at all. W is taken at kept keys only (the region yields 1
+  // outside the sequence; a masked key's factor is not read, as the mask's
+  // rule: a NaN there changes nothing), maximumf keeps a NaN factor NaN, a
+  // row of zero factors weighs 0, and a row that keeps no key of the block
+  // adds 0 whatever its factor (its block row max is -inf exactly there).
   Value rowWeight;
-  if (Value w = op.getWeight(); w && isKeyInvariant(w)) {
+  if (Value w = op.getWeight()) {
+    bool invariant = isKeyInvariant(w);
     Value kept = TileMapOp::create(
         b, loc, sTy, {w, op.getScores()}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                              cstF32(b, l, negInf));
-          return arith::SelectOp::create(b, l, dead, cstF32(b, l, negInf), a[0]);
+          if (invariant) // the row's one factor, sign and all
+            return arith::SelectOp::create(b, l, dead, cstF32(b, l, negInf), a[0]);
+          return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0),
+                                         math::AbsFOp::create(b, l, a[0]));
         });
     rowWeight = TileReduceOp::create(b, loc, rowTy, kept, ReduceKind::max);
-  } else if (Value w = op.getWeight()) {
-    pIn = TileMapOp::create(
-        b, loc, sTy, {p, w, op.getScores()}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[2],
-                                             cstF32(b, l, negInf));
-          Value pw = arith::MulFOp::create(b, l, a[0], a[1]);
-          return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0), pw);
-        });
+    if (!invariant) {
+      Value inverse = TileMapOp::create(
+          b, loc, rowTy, {rowWeight}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            Value zero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0],
+                                               cstF32(b, l, 0));
+            return arith::SelectOp::create(b, l, zero, cstF32(b, l, 0),
+                                           arith::DivFOp::create(b, l, cstF32(b, l, 1), a[0]));
+          });
+      pIn = TileMapOp::create(
+          b, loc, sTy, {p, w, op.getScores(), inverse},
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[2],
+                                               cstF32(b, l, negInf));
+            Value ratio = arith::MulFOp::create(b, l, a[1], a[3]);
+            Value pw = arith::MulFOp::create(b, l, a[0], ratio);
+            return arith::SelectOp::create(b, l, dead, cstF32(b, l, 0), pw);
+          });
+    }
   }
   if (vTy.getElementType() != sTy.getElementType() &&
       vTy.getElementType().getIntOrFloatBitWidth() == 16)

@@ -46,34 +46,46 @@ func.func @update(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc:
   return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
 }
 
-// With a weight (V's dequantization factors, v_descale): P * weight feeds the product,
-// the row sum l' takes P itself, and a key scored -inf (masked) contributes 0 whatever its
-// factor (a NaN factor there is not read).
+// With a weight per key (V's dequantization factors, v_descale, here an argument): each row's
+// largest factor magnitude W over the keys it keeps weighs the product's rows, and P * (w / W)
+// (at most 1 in magnitude, P itself where the row's factors are equal) feeds the product, so
+// that a small factor is not rounded among e4m3's subnormals; the row sum l' takes P itself,
+// a key scored -inf (masked) contributes 0 whatever its factor (a NaN factor there is not
+// read), a row of zero factors weighs 0, a row that kept no key of the block adds 0.
 // CHECK-LABEL: func.func @update_weighted(
 // CHECK-SAME: %[[S:.*]]: !faattn.tile<16x8xf32>, %[[V:.*]]: !faattn.tile<8x32xf8E4M3FN>, %{{.*}}: !faattn.tile<16x32xf32>, %{{.*}}: !faattn.tile<16x1xf32>, %{{.*}}: !faattn.tile<16x1xf32>, %[[W:.*]]: !faattn.tile<16x8xf32>)
 func.func @update_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xf8E4M3FN>, %acc: !faattn.tile<16x32xf32>,
                   %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>, %w: !faattn.tile<16x8xf32>)
     -> (!faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+  // CHECK: %[[MAX:.*]] = faattn.tile_reduce <max> %[[S]]
   // CHECK: %[[P:.*]] = faattn.tile_map %[[S]], %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
   // CHECK:   math.exp2
   // CHECK: %[[RS:.*]] = faattn.tile_reduce <sum> %[[P]]
-  // CHECK: %[[PW:.*]] = faattn.tile_map %[[P]], %[[W]], %[[S]] : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
-  // CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[SC:.*]]: f32):
+  // CHECK: %[[ABS:.*]] = faattn.tile_map %[[W]], %[[S]] : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
+  // CHECK:   math.absf
+  // CHECK:   arith.select
+  // CHECK: %[[WROW:.*]] = faattn.tile_reduce <max> %[[ABS]] : <16x8xf32> -> <16x1xf32>
+  // CHECK: %[[INV:.*]] = faattn.tile_map %[[WROW]] : !faattn.tile<16x1xf32> -> <16x1xf32>
+  // CHECK:   arith.divf
+  // CHECK: %[[PW:.*]] = faattn.tile_map %[[P]], %[[W]], %[[S]], %[[INV]] : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
+  // CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[SC:.*]]: f32, %[[R:.*]]: f32):
   // CHECK-NEXT:   %[[NI:.*]] = arith.constant 0xFF800000 : f32
   // CHECK-NEXT:   %[[DEAD:.*]] = arith.cmpf oeq, %[[SC]], %[[NI]] : f32
-  // CHECK-NEXT:   %[[MUL:.*]] = arith.mulf %[[X]], %[[Y]] : f32
+  // CHECK-NEXT:   %[[RATIO:.*]] = arith.mulf %[[Y]], %[[R]] : f32
+  // CHECK-NEXT:   %[[MUL:.*]] = arith.mulf %[[X]], %[[RATIO]] : f32
   // CHECK-NEXT:   %[[Z:.*]] = arith.constant 0.000000e+00 : f32
   // CHECK-NEXT:   %[[SEL:.*]] = arith.select %[[DEAD]], %[[Z]], %[[MUL]] : f32
   // CHECK-NEXT:   faattn.yield %[[SEL]] : f32
-  // e4m3 V: P stays f32 for the product.
-  // CHECK: faattn.tile_dot %[[PW]], %[[V]] : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
+  // e4m3 V: P stays f32 for the product; its rows weighed by W after it.
+  // CHECK: %[[PV:.*]] = faattn.tile_dot %[[PW]], %[[V]] : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
+  // CHECK: faattn.tile_map %{{.*}}, %{{.*}}, %[[PV]], %[[WROW]], %[[MAX]]
   %a, %mm, %ll = faattn.softmax_update %s, %v, %acc, %m, %l weight(%w : !faattn.tile<16x8xf32>) {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xf8E4M3FN>, <16x32xf32>, <16x1xf32>
   return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
 }
 
 // A 16-bit V: the weighted P is what is rounded to V's type for the product.
 // CHECK-LABEL: func.func @update_weighted_bf16(
-// CHECK: %[[PW:.*]] = faattn.tile_map %[[P:.*]], %{{.*}}, %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
+// CHECK: %[[PW:.*]] = faattn.tile_map %[[P:.*]], %{{.*}}, %{{.*}}, %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
 // CHECK: %[[PB:.*]] = faattn.tile_map %[[PW]] : !faattn.tile<16x8xf32> -> <16x8xbf16>
 // CHECK: faattn.tile_dot %[[PB]], %{{.*}} : <16x8xbf16>, <8x32xbf16> -> <16x32xf32>
 func.func @update_weighted_bf16(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>, %acc: !faattn.tile<16x32xf32>,
@@ -124,10 +136,10 @@ func.func @update_row_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32
   return %a, %mm, %ll : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
 }
 
-// A weight per key (its region reads kv_idx: v_descale = vs[b, kv_idx]) still weighs P.
+// A weight per key (its region reads kv_idx: v_descale = vs[b, kv_idx]): P * (w / W) feeds the
+// product, as for @update_weighted.
 // CHECK-LABEL: func.func @update_key_weighted(
-// CHECK: %[[PW:.*]] = faattn.tile_map %[[P:.*]], %{{.*}}, %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32> -> <16x8xf32>
-// CHECK-NOT: faattn.tile_reduce <max>
+// CHECK: %[[PW:.*]] = faattn.tile_map %[[P:.*]], %{{.*}}, %{{.*}}, %{{.*}} : !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
 // CHECK: faattn.tile_dot %[[PW]], %{{.*}} : <16x8xf32>, <8x32xf8E4M3FN> -> <16x32xf32>
 func.func @update_key_weighted(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xf8E4M3FN>,
                   %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %l: !faattn.tile<16x1xf32>,
