@@ -345,6 +345,19 @@ random_specs e4m3 1 2
   timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=ninf_v_descale --shape b=2,seq_q=100,seq_kv=77 \
     --param bad=/tmp/faattn-bad77 --param ninf=/tmp/faattn-ninf77
   echo "exit=$? ninf_v_descale"
+  # e4m3 outputs (out_dtype = e4m3, o_descale; tests/lit/cpu/fp8-out.fa): the bytes decoded
+  # against clamp(out / o_descale) at e4m3OutputTolerance; o8_unit (factor 1) at short lengths
+  # only (long rows' small outputs are subnormal there), the others at 300 x 300 and 1000 x 4097
+  # too; its sanitizers (byte stores of O).
+  timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-out.fa --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=2,seq_q=100,seq_kv=77
+  echo "exit=$? fp8-out.fa"
+  for k in o8_tensor o8_head o8_row o8_coop o8_varlen o8_bf16 o8_qrow; do
+    timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-out.fa --kernel=$k --shape b=2,seq_q=300,seq_kv=300 \
+      --shape b=1,seq_q=1000,seq_kv=4097
+    echo "exit=$? fp8-out.fa $k"
+  done
+  sanitize tests/lit/cpu/fp8-out.fa b=2,seq_q=100,seq_kv=77 o8_tensor o8_row o8_varlen
   # The cooperative schedule (the producer warpgroup transposes V, PERFORMANCE step 54): every
   # kernel of the file under it, its sanitizers (racecheck: the transposed barriers' protocol).
   python3 tools/spec-with-key.py "schedule = cooperative" tests/lit/cpu/fp8-wgmma.fa /tmp/faattn-fp8-coop.fa

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PTX manifest: a SHA-256 per PTX file of every kernel faattn generates from specs/,
 # bench/grid.fa and bench/tuning.fa (shape-dependent builds, NAME.kvN.ptx, included), of the FP8
-# wgmma's tests/lit/cpu/fp8-wgmma.fa and bench/fp8-grid.fa (fp8/), and of the
+# wgmma's tests/lit/cpu/fp8-wgmma.fa, tests/lit/cpu/fp8-out.fa and bench/fp8-grid.fa (fp8/), and of the
 # experimental lowerings' builds of their test kernels (experimental/NAME/), committed
 # as tests/ptx-manifest.txt. CI (ctest's ptx-manifest) checks that the compiler still generates
 # exactly these files; a change of generated code is then visible in review: the commit that
@@ -42,6 +42,7 @@ mkdir -p "$work/specs" "$work/grid" "$work/tuning" "$work/fp8"
 "$compile" --emit=ptx -o "$work/tuning" "$root/bench/tuning.fa" > /dev/null
 # The FP8 wgmma's kernels: every forward variant in e4m3, and the e4m3 benchmark grid.
 "$compile" --emit=ptx -o "$work/fp8" "$root/tests/lit/cpu/fp8-wgmma.fa" "$root/bench/fp8-grid.fa" \
+  "$root/tests/lit/cpu/fp8-out.fa" \
   > /dev/null
 # The experimental lowerings the environment turns on, each on the kernels that exercise it
 # (directory experimental/NAME): their code changes the manifest too, and so the runtime's

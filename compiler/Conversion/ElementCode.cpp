@@ -7,6 +7,7 @@
 #include "faattn/Conversion/ElementCode.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
@@ -292,6 +293,10 @@ Value emitScoreElement(OpBuilder &b, TileScoreOp op, TileRow row, Value kv, Valu
       arith::MulFOp::create(b, loc, x, arith::ConstantOp::create(b, loc, op.getScaleAttr()));
   auto [kvInside, inside] = inRange(b, loc, q, kv, op.getSeqQ(), op.getSeqKv());
   (void)kvInside;
+  if (op.getRows()) { // columns that are not keys: the row's range alone
+    kv = op.getCol0();
+    inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, op.getSeqQ());
+  }
   SmallVector<Value> args = {scaled, op.getBatch(), row.h, q, kv, op.getSeqQ(), op.getSeqKv()};
   llvm::append_range(args, op.getParams());
   return guardedRegion(b, loc, inside, op.getRegion(), args, scaled, pre);
@@ -481,6 +486,26 @@ emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value 
     scf::YieldOp::create(eb, loc, SmallVector<Value>(resultTypes.size(), zero));
   }
   return SmallVector<Value>(ifOp.getResults());
+}
+
+void lowerE4M3Truncs(Operation *root) {
+  SmallVector<arith::TruncFOp> truncs;
+  root->walk([&](arith::TruncFOp t) {
+    if (isa<Float8E4M3FNType>(t.getType()) && t.getIn().getType().isF32())
+      truncs.push_back(t);
+  });
+  for (arith::TruncFOp t : truncs) {
+    OpBuilder b(t);
+    Location loc = t.getLoc();
+    // cvt's first operand goes to the upper byte, the second to the lower.
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+        b, loc, b.getI16Type(), zero, t.getIn(), NVVM::FPRoundingMode::RN,
+        NVVM::SaturationMode::SATFINITE, /*relu=*/false, b.getType<Float8E4M3FNType>());
+    Value byte = arith::TruncIOp::create(b, loc, b.getI8Type(), pair);
+    t.replaceAllUsesWith(arith::BitcastOp::create(b, loc, t.getType(), byte).getResult());
+    t.erase();
+  }
 }
 
 } // namespace faattn

@@ -322,6 +322,14 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     fillRegion(attn.getMask(), *k.mask, /*hasScore=*/false);
   if (k.vDescale)
     fillRegion(attn.getVDescale(), *k.vDescale, /*hasScore=*/false);
+  // An e4m3 output always has the region (1.0 unless the spec's o_descale):
+  // it marks the output as quantized on every path, the CPU path's f32 too.
+  if (k.outType() == spec::DType::E4M3) {
+    spec::Expr one(spec::Expr::Kind::FloatLit, k.loc);
+    one.fval = 1.0f;
+    one.type = spec::Type::F32;
+    fillRegion(attn.getODescale(), k.oDescale ? *k.oDescale : one, /*hasScore=*/false);
+  }
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b, l);
 }

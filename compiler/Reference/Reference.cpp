@@ -467,8 +467,21 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
 
         double *outRow = &out[((b * Sq + i) * Hq + h) * Dv];
         double &rowLse = lse[(b * Hq + h) * Sq + i];
+        // An e4m3 output (out_dtype = e4m3): the row in the quantized domain,
+        // clamp(out / o_descale, -448, 448) (NaN kept), as the kernel writes
+        // it before rounding to e4m3; o_descale does not read kv_idx.
+        auto quantize = [&] {
+          if (spec.outType() != spec::DType::E4M3)
+            return;
+          const double f = spec.oDescale ? evalExpr(*spec.oDescale, env) : 1.0;
+          for (int64_t d = 0; d < Dv; ++d) {
+            double x = outRow[d] / f;
+            outRow[d] = std::isnan(x) ? x : std::clamp(x, -448.0, 448.0);
+          }
+        };
         if (!anyKept || rowMax == negInf) { // nothing to attend to
           std::fill(outRow, outRow + Dv, 0.0);
+          quantize();
           rowLse = negInf;
           continue;
         }
@@ -490,6 +503,7 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
         }
         for (int64_t d = 0; d < Dv; ++d)
           outRow[d] = acc[d] / sum;
+        quantize();
         rowLse = rowMax + std::log(sum);
       }
     }

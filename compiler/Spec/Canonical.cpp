@@ -143,6 +143,10 @@ nlohmann::json canonicalJson(const KernelSpec &k) {
     j["k_descale"] = canonicalExpr(*k.kDescale);
   if (k.vDescale)
     j["v_descale"] = canonicalExpr(*k.vDescale);
+  if (k.outDtype) // e4m3: Sema drops the default
+    j["out_dtype"] = dtypeName(*k.outDtype);
+  if (k.oDescale)
+    j["o_descale"] = canonicalExpr(*k.oDescale);
   return j;
 }
 

@@ -20,12 +20,12 @@ constexpr int kMaxExprDepth = 200;
 /// of long left-associative chains such as `a + b + c + ...`).
 constexpr int kMaxExprNodes = 2000;
 
-const char *const kKeys[] = {"heads", "head_dim", "dtype", "kv_dtype", "layout", "mode",
-                             "target", "score", "mask", "scale", "tile",
+const char *const kKeys[] = {"heads", "head_dim", "dtype", "kv_dtype", "out_dtype",
+                             "layout", "mode", "target", "score", "mask", "scale", "tile",
                              "stages", "schedule", "grid", "tile_order", "overlap",
                              "return_lse", "backward", "deterministic", "varlen",
                              "paged_kv", "q_descale", "k_descale", "v_descale",
-                             "param"};
+                             "o_descale", "param"};
 
 class Parser {
 public:
@@ -262,6 +262,14 @@ bool Parser::parseStatement(KernelSpec &k) {
     k.kvDtype = d;
     return true;
   }
+  if (key == "out_dtype") {
+    DType d;
+    if (!parseEnum<DType>("out_dtype", "f16, bf16 or e4m3",
+                          {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}}, d))
+      return false;
+    k.outDtype = d;
+    return true;
+  }
   if (key == "layout")
     return parseEnum<Layout>("layout", "bshd or bhsd",
                              {{"bshd", Layout::BSHD}, {"bhsd", Layout::BHSD}}, k.layout);
@@ -338,8 +346,10 @@ bool Parser::parseStatement(KernelSpec &k) {
     k.qDescale = std::move(e);
   else if (key == "k_descale")
     k.kDescale = std::move(e);
-  else
+  else if (key == "v_descale")
     k.vDescale = std::move(e);
+  else
+    k.oDescale = std::move(e);
   return true;
 }
 

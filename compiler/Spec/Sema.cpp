@@ -599,6 +599,7 @@ void Checker::run() {
   checkDescale(k.qDescale, "q_descale", k.dtype, Builtin::KVIdx, "a query row");
   checkDescale(k.kDescale, "k_descale", k.kvType(), Builtin::QIdx, "a key row");
   checkDescale(k.vDescale, "v_descale", k.kvType(), Builtin::QIdx, "a value row");
+  checkDescale(k.oDescale, "o_descale", k.outType(), Builtin::KVIdx, "an output row");
 }
 
 } // namespace sema

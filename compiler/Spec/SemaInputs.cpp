@@ -41,6 +41,24 @@ void Checker::checkDtypes() {
     else
       checkE4M3("kv_dtype");
   }
+  // The output: the default, or e4m3 under an e4m3 dtype (quantized by o_descale).
+  DType defaultOut = k.dtype == DType::E4M3 ? DType::BF16 : k.dtype;
+  if (k.outDtype && *k.outDtype == defaultOut) {
+    k.outDtype.reset(); // writing the default
+  } else if (k.outDtype && *k.outDtype != DType::E4M3) {
+    diag.error(valueLoc("out_dtype"), llvm::Twine("out_dtype = ") + dtypeName(*k.outDtype) +
+                                          " with dtype = " + dtypeName(k.dtype) +
+                                          " is not supported (the output is " +
+                                          dtypeName(defaultOut) + ", or e4m3 under dtype = e4m3)");
+  } else if (k.outDtype) {
+    if (k.dtype != DType::E4M3)
+      diag.error(valueLoc("out_dtype"), llvm::Twine("out_dtype = e4m3 requires dtype = e4m3, got ") +
+                                            dtypeName(k.dtype));
+    else if (k.mode == Mode::Decode)
+      diag.error(valueLoc("out_dtype"),
+                 "out_dtype = e4m3 is not supported with mode = decode yet (split-KV's combine "
+                 "writes the output)");
+  }
 }
 
 namespace {
@@ -61,6 +79,11 @@ void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin fo
                            const char *rowOf) {
   if (!e)
     return;
+  if (scaled != DType::E4M3 && llvm::StringRef(key) == "o_descale") {
+    diag.error(k.keyLocs.at(key),
+               llvm::Twine("o_descale requires out_dtype = e4m3, got ") + dtypeName(scaled));
+    return;
+  }
   if (scaled != DType::E4M3) {
     if (forbidden == Builtin::QIdx && k.kvDtype)
       return; // K and V's type is kv_dtype's own error (any kv_dtype left here is one)

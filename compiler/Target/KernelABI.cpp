@@ -74,7 +74,7 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
   };
   std::vector<int64_t> qkvStatic = bshd ? std::vector<int64_t>{2, 3} : std::vector<int64_t>{1, 3};
   std::string inType = spec::dtypeName(k.dtype);
-  std::string outType = k.dtype == spec::DType::E4M3 ? "bf16" : inType;
+  std::string outType = spec::dtypeName(k.outType()); // bf16 for e4m3 unless out_dtype
   std::string qBatch = k.varlen ? "1" : "batch";
   std::string qSeq = k.varlen ? "total_q" : "seq_q";
   std::string kvSeq = k.pagedKVPage ? num(*k.pagedKVPage) : k.varlen ? "total_kv" : "seq_kv";
@@ -249,13 +249,15 @@ json kernelToJson(const KernelABI &g) {
                            "dq, dk and dv too) zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse"}}
           : json(nullptr);
-  // Q's, K's and V's elements: 1 byte when e4m3 (their boxes are swizzle columns).
-  int64_t qBytes = 2, kvBytes = 2;
+  // Q's, K's, V's and out's elements: 1 byte when e4m3 (their boxes are swizzle columns).
+  int64_t qBytes = 2, kvBytes = 2, outBytes = 2;
   for (const KernelArg &a : g.args) {
     if (a.name == "k" && a.dtype == "e4m3")
       kvBytes = 1;
     if (a.name == "q" && a.dtype == "e4m3")
       qBytes = 1;
+    if (a.name == "out" && a.dtype == "e4m3")
+      outBytes = 1;
   }
   out["tma"] =
       g.tmaBlockN > 0
@@ -267,8 +269,9 @@ json kernelToJson(const KernelABI &g) {
                                 : json::array({g.tmaSwizzleQK / qBytes, g.blockM})},
                    {"k", {g.tmaSwizzleK / kvBytes, g.tmaBlockN}},
                    {"v", {g.tmaSwizzleVLoad / kvBytes, g.tmaBlockN}},
-                   {"out", packed ? json::array({g.tmaSwizzleV / 2, g.blockM / g.headGroup, g.headGroup})
-                                  : json::array({g.tmaSwizzleV / 2, g.blockM})}}},
+                   {"out", packed ? json::array({g.tmaSwizzleV / outBytes, g.blockM / g.headGroup,
+                                                 g.headGroup})
+                                  : json::array({g.tmaSwizzleV / outBytes, g.blockM})}}},
                  {"swizzle",
                   {{"q", g.tmaSwizzleQK},
                    {"k", g.tmaSwizzleK},

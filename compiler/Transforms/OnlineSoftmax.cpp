@@ -180,12 +180,20 @@ void decompose(SoftmaxFinalizeOp op) {
   float t = op.getScaleLog2().convertToFloat();
   TileType outTy = op.getOut().getType(), rowTy = op.getRowMax().getType();
   Type outElt = outTy.getElementType();
-  Value out = TileMapOp::create(b, loc, outTy, {op.getAcc(), op.getRowSum()},
+  SmallVector<Value> in = {op.getAcc(), op.getRowSum()};
+  if (Value d = op.getDescale())
+    in.push_back(d);
+  Value out = TileMapOp::create(b, loc, outTy, in,
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                     Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                                        cstF32(b, l, 0));
                     Value q = arith::DivFOp::create(b, l, a[0], a[1]);
                     Value v = arith::SelectOp::create(b, l, none, cstF32(b, l, 0), q);
+                    if (a.size() > 2) { // an e4m3 output: out / descale, saturated (NaN kept)
+                      v = arith::DivFOp::create(b, l, v, a[2]);
+                      v = arith::MinimumFOp::create(b, l, v, cstF32(b, l, kE4M3Max));
+                      v = arith::MaximumFOp::create(b, l, v, cstF32(b, l, -kE4M3Max));
+                    }
                     if (outElt != v.getType())
                       v = arith::TruncFOp::create(b, l, outElt, v);
                     return v;

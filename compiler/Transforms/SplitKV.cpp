@@ -137,6 +137,9 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     if (!kvLoop || !fin || grid.getRank() != 3)
       return grid.emitError() << "faattn-split-kv expects the grid of faattn-tile (one KV loop "
                                  "and one softmax_finalize); run it right after faattn-tile";
+    if (fin.getDescale())
+      return grid.emitError() << "faattn-split-kv does not split a grid whose output is "
+                                 "quantized (softmax_finalize with descale)";
     TileStoreOp outStore, lseStore;
     for (Operation *user : fin.getOut().getUsers())
       outStore = dyn_cast<TileStoreOp>(user);
@@ -258,7 +261,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       b.setInsertionPoint(fin);
       auto partial = SoftmaxFinalizeOp::create(b, loc, TypeRange{accTy, rowTy}, fin.getAcc(),
                                                fin.getRowMax(), fin.getRowSum(),
-                                               fin.getScaleLog2Attr());
+                                               /*descale=*/Value(), fin.getScaleLog2Attr());
       Value row = outStore.getRow0(), head = outStore.getHead();
       b.setInsertionPoint(outStore);
       // The workspace row of this split: b * S + s, packed s (the sequence's

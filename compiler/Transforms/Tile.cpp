@@ -226,7 +226,8 @@ void materialize(AttentionOp op, bool pad) {
     Value s = TileDotOp::create(b, loc, tileTy(bm, bn, f32), qTile, kTile,
                                 /*transpose_lhs=*/UnitAttr(), /*transpose_rhs=*/b.getUnitAttr());
     if (!identity) {
-      auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale), s, b32,
+      auto score = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(scale),
+                                       /*rows=*/UnitAttr(), s, b32,
                                        h32, row32, col32, seqQ32, seqKV32, op.getParams(),
                                        headGroup);
       score.getRegion().takeBody(op.getScore());
@@ -241,7 +242,8 @@ void materialize(AttentionOp op, bool pad) {
     Value weight;
     if (op.hasVDescale()) {
       Value ones = TileSplatOp::create(b, loc, s.getType(), b.getF32FloatAttr(1));
-      auto w = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(1), ones, b32, h32,
+      auto w = TileScoreOp::create(b, loc, s.getType(), b.getF32FloatAttr(1),
+                                   /*rows=*/UnitAttr(), ones, b32, h32,
                                    row32, col32, seqQ32, seqKV32, op.getParams(), headGroup);
       w.getRegion().takeBody(op.getVDescale());
       w.getRegion().front().insertArgument(0u, f32, loc);
@@ -255,9 +257,24 @@ void materialize(AttentionOp op, bool pad) {
     scf::YieldOp::create(b, loc, update.getResults());
   }
   Type outElt = memTy(op.getOut()).getElementType();
+  // An e4m3 output's factors per output row (the o_descale region, kv_idx
+  // unread: a `rows` tile_score, columns 0) over ones of the output's
+  // shape, built after the KV loop so that they are not live across it.
+  Value outDescale;
+  if (op.hasODescale()) {
+    Value ones = TileSplatOp::create(b, loc, tileTy(bm, dv, f32), b.getF32FloatAttr(1));
+    auto f = TileScoreOp::create(b, loc, ones.getType(), b.getF32FloatAttr(1),
+                                 /*rows=*/b.getUnitAttr(), ones, b32, h32,
+                                 row32, toI32(cIdx(0)), seqQ32, seqKV32, op.getParams(),
+                                 headGroup);
+    f.getRegion().takeBody(op.getODescale());
+    f.getRegion().front().insertArgument(0u, f32, loc);
+    outDescale = f;
+  }
   auto fin = SoftmaxFinalizeOp::create(b, loc, tileTy(bm, dv, outElt), tileTy(bm, 1, f32),
                                        kvLoop.getResult(0), kvLoop.getResult(1),
-                                       kvLoop.getResult(2), b.getF32FloatAttr(scaleLog2));
+                                       kvLoop.getResult(2), outDescale,
+                                       b.getF32FloatAttr(scaleLog2));
   auto outStore = TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), qBatch, hIdx, row0,
                                       layoutAttr);
   setRows(outStore, qStart, qLimit);

@@ -174,7 +174,7 @@ std::string infoJson(const spec::KernelSpec &k) {
   j["head_dim_qk"] = k.headDimQK;
   j["head_dim_v"] = k.headDimV;
   j["dtype"] = dtypeJson(k.dtype);
-  j["out_dtype"] = k.dtype == spec::DType::E4M3 ? "bf16" : dtypeJson(k.dtype);
+  j["out_dtype"] = dtypeJson(k.outType());
   j["kv_dtype"] = dtypeJson(k.kvType()); // K and V's: dtype unless the spec's kv_dtype
   j["layout"] = spec::layoutName(k.layout);
   j["mode"] = spec::modeName(k.mode);

@@ -334,7 +334,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       int64_t headStride = st.info.bshd ? x.d : x.s * x.d;
       cuuint64_t dims[4] = {cuuint64_t(x.d), cuuint64_t(std::max<int64_t>(x.s, 1)),
                             cuuint64_t(x.h), cuuint64_t(x.b)};
-      // Bytes of an element: 2, or 1 for e4m3 K/V (checked against the kernel's types).
+      // Bytes of an element: 2, or 1 for e4m3 (checked against the kernel's types).
       int64_t eb = t.dtype == DType::E4M3 ? 1 : 2;
       cuuint64_t strides[3] = {cuuint64_t(seqStride * eb), cuuint64_t(headStride * eb),
                                cuuint64_t(x.s * x.h * x.d * eb)};

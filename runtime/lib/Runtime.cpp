@@ -246,7 +246,7 @@ KernelInfo kernelInfo(const spec::KernelSpec &k) {
     return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
   };
   info.dtype = dt(k.dtype);
-  info.outDtype = k.dtype == spec::DType::E4M3 ? DType::BF16 : info.dtype;
+  info.outDtype = dt(k.outType());
   info.kvDtype = dt(k.kvType());
   info.bshd = k.layout == spec::Layout::BSHD;
   info.returnLse = k.returnLse;

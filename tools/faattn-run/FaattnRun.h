@@ -51,6 +51,9 @@ extern llvm::cl::opt<double> paramGradTolerance; // --gpu: when given
 inline constexpr uint32_t kPoisonF32 = 0xFFA5A5A5u; // f32 (CPU out and LSE, GPU LSE)
 inline constexpr uint16_t kPoisonBF16 = 0xFFA5;     // bf16 out
 inline constexpr uint16_t kPoisonF16 = 0xFD5A;      // f16 out
+/// e4m3 out: E4M3FN's negative NaN (no signaling NaNs in the format);
+/// cvt.rn.satfinite writes a NaN as 0x7F, so a computed NaN is not this.
+inline constexpr uint8_t kPoisonE4M3 = 0xFF;
 inline float poisonF32() {
   float f;
   std::memcpy(&f, &kPoisonF32, 4);

@@ -118,9 +118,9 @@ bool runGpuBackwardShape(const cuda::Driver &d, const Kernel &kernel, const spec
   args.lse =
       Tensor{mem.upload(lsef.data(), lsef.size() * 4), DType::F32, apiLseDims(k, place, SQ), {}};
   args.dout = tensor(dol, true, HQ, DV);
-  args.dq = tensor(poisoned16(ql.size(), type), true, HQ, DQK);
-  args.dk = tensor(poisoned16(kl.size(), type), false, HKV, DQK);
-  args.dv = tensor(poisoned16(vl.size(), type), false, HKV, DV);
+  args.dq = tensor(poisoned(ql.size(), type), true, HQ, DQK);
+  args.dk = tensor(poisoned(kl.size(), type), false, HKV, DQK);
+  args.dv = tensor(poisoned(vl.size(), type), false, HKV, DV);
   setIndexTensors(args, mem, k, place);
   setParams(args, mem, k, params);
   for (size_t i = 0; i < k.params.size(); ++i) {
@@ -166,11 +166,11 @@ bool runGpuBackwardShape(const cuda::Driver &d, const Kernel &kernel, const spec
     return false;
   }
   bool unwritten =
-      holdsPoison16(dqRaw, type) || holdsPoison16(dkRaw, type) || holdsPoison16(dvRaw, type);
+      holdsPoison(dqRaw, type) || holdsPoison(dkRaw, type) || holdsPoison(dvRaw, type);
   // Dense padded bshd, decoded (rows past a sequence's length are 0, as the
   // reference's).
   auto dense = [&](const std::vector<uint8_t> &raw, bool isQ, int64_t H, int64_t D) {
-    return decode16(fromPhysical(raw, eb, place, isQ ? SQ : SKV, H, D, k.layout, isQ), type);
+    return decodeOutput(fromPhysical(raw, eb, place, isQ ? SQ : SKV, H, D, k.layout, isQ), type);
   };
 
   // The float64 reference backward (the whole problem: it samples no rows;

@@ -67,9 +67,14 @@ std::vector<uint8_t> encode(const std::vector<double> &x, spec::DType d,
   return bytes;
 }
 
-std::vector<double> decode16(const std::vector<uint8_t> &raw, spec::DType d) {
-  std::vector<double> x(raw.size() / 2);
+std::vector<double> decodeOutput(const std::vector<uint8_t> &raw, spec::DType d) {
+  size_t eb = elementBytes(d);
+  std::vector<double> x(raw.size() / eb);
   for (size_t i = 0; i < x.size(); ++i) {
+    if (d == spec::DType::E4M3) {
+      x[i] = decodeE4M3(raw[i]);
+      continue;
+    }
     uint16_t h;
     std::memcpy(&h, &raw[2 * i], 2);
     x[i] = d == spec::DType::BF16 ? fromBF16(h) : fromF16(h);
@@ -81,25 +86,31 @@ double gpuTolerance(spec::DType d) { return d == spec::DType::F16 ? 5e-3 : 1e-2;
 
 double fp8WgmmaTolerance() { return 5e-2; }
 
+double e4m3OutputTolerance() { return 5e-2; }
+
 DType apiType(spec::DType d) {
   return d == spec::DType::F16 ? DType::F16 : d == spec::DType::BF16 ? DType::BF16 : DType::E4M3;
 }
 
-uint16_t poison16(spec::DType d) { return d == spec::DType::BF16 ? kPoisonBF16 : kPoisonF16; }
+uint16_t poisonBits(spec::DType d) {
+  return d == spec::DType::BF16 ? kPoisonBF16 : d == spec::DType::F16 ? kPoisonF16 : kPoisonE4M3;
+}
 
-std::vector<uint8_t> poisoned16(size_t bytes, spec::DType d) {
-  const uint16_t poison = poison16(d);
+std::vector<uint8_t> poisoned(size_t bytes, spec::DType d) {
+  const uint16_t poison = poisonBits(d);
+  size_t eb = elementBytes(d);
   std::vector<uint8_t> x(bytes);
-  for (size_t i = 0; i + 1 < bytes; i += 2)
-    std::memcpy(&x[i], &poison, 2);
+  for (size_t i = 0; i + eb <= bytes; i += eb)
+    std::memcpy(&x[i], &poison, eb); // little-endian: e4m3's byte is the low one
   return x;
 }
 
-bool holdsPoison16(const std::vector<uint8_t> &raw, spec::DType d) {
-  const uint16_t poison = poison16(d);
-  for (size_t i = 0; i + 1 < raw.size(); i += 2) {
-    uint16_t h;
-    std::memcpy(&h, &raw[i], 2);
+bool holdsPoison(const std::vector<uint8_t> &raw, spec::DType d) {
+  const uint16_t poison = poisonBits(d);
+  size_t eb = elementBytes(d);
+  for (size_t i = 0; i + eb <= raw.size(); i += eb) {
+    uint16_t h = 0;
+    std::memcpy(&h, &raw[i], eb);
     if (h == poison)
       return true;
   }

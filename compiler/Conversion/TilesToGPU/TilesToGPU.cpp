@@ -28,6 +28,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -559,6 +560,7 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
         gfn->setAttr(FAAttnDialect::getBlockMAttrName(), OpBuilder(gfn).getI64IntegerAttr(rows));
         if (failed(SimtLowering(gfn, rows, combine).run()))
           return signalPassFailure();
+        lowerE4M3Truncs(gfn); // an e4m3 output's conversion
       }
       fn.erase();
     }

@@ -190,6 +190,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       });
       std::string tmaWhyNot = plan.tmaWhyNot;
       int64_t swizzleQK = plan.swizzleQK, swizzleV = plan.swizzleV;
+      // An e4m3 output (stored by threads, not through its map): the out map's
+      // swizzle is one row of its dv bytes, so that the map the runtime builds is valid.
+      if (isa<Float8E4M3FNType>(cast<MemRefType>(gfn.getArgument(3).getType()).getElementType()))
+        swizzleV = std::min<int64_t>(128, plan.dv);
       // e4m3 K/V: their tensor maps' swizzles (rows of d / dv bytes).
       int64_t swizzleK8 = plan.oneByteKV() ? plan.swizzleK8 : 0, swizzleV8 = plan.swizzleV8;
       int64_t kvBoxRows = plan.kvBoxRows(); // block_n, or a page's rows
@@ -198,6 +202,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       WgmmaLowering lowering(gfn, std::move(plan), pingpong);
       if (failed(lowering.run()))
         return signalPassFailure();
+      lowerE4M3Truncs(gfn); // an e4m3 output's conversion
       // Fast math (faattn-fast-math, after this pass) keeps libdevice's exp2
       // for head dims up to 64 with 128-row tiles: there it fits in 128
       // registers a thread, two CTAs per SM (measured at f076142: 1.3x the

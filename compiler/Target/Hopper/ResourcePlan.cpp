@@ -343,7 +343,8 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   fn.walk([&](TileStoreOp st) {
     TileType t = st.getValue().getType();
     if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
-        t.getElementType() == p.elt && swizzleOf(t) == p.swizzleV)
+        t.getElementType() == p.elt && t.getElementType().getIntOrFloatBitWidth() == 16 &&
+        swizzleOf(t) == p.swizzleV)
       p.oStore = st;
   });
   return "";
@@ -435,12 +436,18 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) 
     return no("element type is not bf16 or f16");
   if (e4m3 && isa<Float8E4M3FNType>(p.elt) && p.kvElt == p.elt) {
     // e4m3 Q, K and V: elt becomes O's type (a 16-bit tile store of the
-    // CTA's rows), and the FP8 products' shapes are checked here.
+    // CTA's rows), and the FP8 products' shapes are checked here. An e4m3 O
+    // (out_dtype = e4m3, stored by threads) gives bf16: shared memory's
+    // 16-bit view. (A split-KV grid's f32 partial O gives neither: SIMT.)
     p.fp8 = true;
     root->walk([&](TileStoreOp st) {
       TileType t = st.getValue().getType();
-      if (t.getShape()[1] == p.dv && (t.getElementType().isBF16() || t.getElementType().isF16()))
+      if (t.getShape()[1] != p.dv)
+        return;
+      if (t.getElementType().isBF16() || t.getElementType().isF16())
         p.elt = t.getElementType();
+      else if (isa<Float8E4M3FNType>(t.getElementType()))
+        p.elt = BFloat16Type::get(root->getContext());
     });
     if (p.d % 32 != 0 || p.dv % 32 != 0 || p.bn % 32 != 0)
       return no("e4m3 head dims and block_n must be multiples of 32 (k-steps of 32 bytes)");

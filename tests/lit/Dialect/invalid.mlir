@@ -545,3 +545,32 @@ func.func @deterministic_param_grad(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>)
   }
   return
 }
+
+// -----
+
+func.func @o_descale_backward(%q: memref<?x?x4x64xf16>) {
+  // expected-error @+1 {{'faattn.attention' op an 'o_descale' region is not supported with mode backward}}
+  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } o_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    %c = arith.constant 2.0 : f32
+    faattn.yield %c : f32
+  }
+  return
+}
+
+// -----
+
+func.func @o_descale_yield(%q: memref<?x?x4x64xf8E4M3FN>) {
+  // expected-error @+1 {{'faattn.attention' op 'o_descale' region must yield 'f32', got 'i32'}}
+  faattn.attention q(%q : memref<?x?x4x64xf8E4M3FN>) k(%q : memref<?x?x4x64xf8E4M3FN>) v(%q : memref<?x?x4x64xf8E4M3FN>) out(%q : memref<?x?x4x64xf8E4M3FN>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %s : f32
+  } o_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32):
+    faattn.yield %qi : i32
+  }
+  return
+}

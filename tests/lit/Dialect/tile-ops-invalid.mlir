@@ -482,3 +482,12 @@ func.func @turn_rows(%lock: memref<?x4x?xi32>, %i: index) -> i1 {
   %r = faattn.turn_wait %lock[%i, %i] block %i turn %i {rows = 0} : memref<?x4x?xi32>
   return %r : i1
 }
+
+// -----
+
+func.func @finalize_descale_shape(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>,
+                                  %l: !faattn.tile<16x1xf32>, %d: !faattn.tile<16x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_finalize' op descale must be an f32 tile of the accumulator's shape}}
+  %o, %lse = faattn.softmax_finalize %acc, %m, %l descale %d : !faattn.tile<16x1xf32> {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf8E4M3FN>
+  return
+}

@@ -181,3 +181,26 @@ func.func @finalize(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %
   %o, %lse = faattn.softmax_finalize %acc, %m, %l {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf16>
   return %o, %lse : !faattn.tile<16x32xf16>, !faattn.tile<16x1xf32>
 }
+
+// CHECK-LABEL: func.func @finalize_descale(
+// CHECK-SAME: %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>, %[[D:.*]]: !faattn.tile<16x32xf32>)
+func.func @finalize_descale(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>,
+                            %l: !faattn.tile<16x1xf32>, %d: !faattn.tile<16x32xf32>)
+    -> (!faattn.tile<16x32xf8E4M3FN>, !faattn.tile<16x1xf32>) {
+  // An e4m3 output: (l == 0 ? 0 : acc / l) / descale, saturated at the largest finite e4m3
+  // (minimumf / maximumf: a NaN stays NaN), then converted.
+  // CHECK: %[[OUT:.*]] = faattn.tile_map %[[ACC]], %[[L]], %[[D]] : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x32xf32> -> <16x32xf8E4M3FN>
+  // CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[S:.*]]: f32, %[[F:.*]]: f32):
+  // CHECK:   %[[NONE:.*]] = arith.cmpf oeq, %[[S]]
+  // CHECK:   %[[Q:.*]] = arith.divf %[[A]], %[[S]]
+  // CHECK:   %[[SEL:.*]] = arith.select %[[NONE]], %{{.*}}, %[[Q]] : f32
+  // CHECK:   %[[X:.*]] = arith.divf %[[SEL]], %[[F]] : f32
+  // CHECK:   %[[MAX:.*]] = arith.constant 4.480000e+02 : f32
+  // CHECK:   %[[LO:.*]] = arith.minimumf %[[X]], %[[MAX]] : f32
+  // CHECK:   %[[MIN:.*]] = arith.constant -4.480000e+02 : f32
+  // CHECK:   %[[SAT:.*]] = arith.maximumf %[[LO]], %[[MIN]] : f32
+  // CHECK:   arith.truncf %[[SAT]] : f32 to f8E4M3FN
+  // CHECK: return %[[OUT]]
+  %o, %lse = faattn.softmax_finalize %acc, %m, %l descale %d : !faattn.tile<16x32xf32> {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf8E4M3FN>
+  return %o, %lse : !faattn.tile<16x32xf8E4M3FN>, !faattn.tile<16x1xf32>
+}

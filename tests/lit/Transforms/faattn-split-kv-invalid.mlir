@@ -223,3 +223,37 @@ func.func @packed_rows_from_the_grid_index(%q: memref<1x?x8x64xbf16>, %k: memref
   } {faattn.decode, faattn.grid}
   return
 }
+
+// -----
+
+// The output is quantized (an e4m3 output: softmax_finalize with descale): split-KV's
+// combine writes the output and knows no factor, so the grid is not split.
+func.func @quantized_output(%q: memref<?x?x8x64xbf16>, %k: memref<?x?x2x64xbf16>, %v: memref<?x?x2x64xbf16>, %o: memref<?x?x8x64xf8E4M3FN>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %batch = memref.dim %q, %c0 : memref<?x?x8x64xbf16>
+  %skv = memref.dim %k, %c1 : memref<?x?x2x64xbf16>
+  %nkb = arith.ceildivui %skv, %c64 : index
+  // expected-error @+1 {{faattn-split-kv does not split a grid whose output is quantized (softmax_finalize with descale)}}
+  scf.forall (%b, %h, %qb) in (%batch, 8, 1) {
+    %c4 = arith.constant 4 : index
+    %hk = arith.divui %h, %c4 : index
+    %qt = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x8x64xbf16> -> <16x64xbf16>
+    %acc0 = faattn.tile_splat 0.000000e+00 : <16x64xf32>
+    %m0 = faattn.tile_splat 0xFF800000 : <16x1xf32>
+    %l0 = faattn.tile_splat 0.000000e+00 : <16x1xf32>
+    %r:3 = scf.for %kb = %c0 to %nkb step %c1 iter_args(%acc = %acc0, %m = %m0, %l = %l0) -> (!faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>) {
+      %row = arith.muli %kb, %c64 : index
+      %kt = faattn.tile_load %k[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %s = faattn.tile_dot %qt, %kt {transpose_rhs} : <16x64xbf16>, <64x64xbf16> -> <16x64xf32>
+      %vt = faattn.tile_load %v[%b, %hk, %row] <bshd> : memref<?x?x2x64xbf16> -> <64x64xbf16>
+      %na, %nm, %nl = faattn.softmax_update %s, %vt, %acc, %m, %l {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <64x64xbf16>, <16x64xf32>, <16x1xf32>
+      scf.yield %na, %nm, %nl : !faattn.tile<16x64xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32>
+    } {faattn.kv_loop}
+    %d = faattn.tile_splat 2.000000e+00 : <16x64xf32>
+    %out, %lse = faattn.softmax_finalize %r#0, %r#1, %r#2 descale %d : !faattn.tile<16x64xf32> {scale_log2 = 0.180336878 : f32} : <16x64xf32>, <16x1xf32> -> <16x64xf8E4M3FN>
+    faattn.tile_store %out, %o[%b, %h, %c0] <bshd> : <16x64xf8E4M3FN>, memref<?x?x8x64xf8E4M3FN>
+  } {faattn.decode, faattn.grid}
+  return
+}

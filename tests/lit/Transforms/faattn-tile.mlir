@@ -132,3 +132,31 @@ func.func @v_descale(%q: memref<?x?x8x64xf8E4M3FN>, %k: memref<?x?x2x64xf8E4M3FN
   }
   return
 }
+
+// -----
+
+// An e4m3 output (o_descale): after the KV loop, the region becomes a `rows`
+// tile_score over ones of the output's shape (columns are not keys: kv_idx is
+// col0 = 0, only the row is range-checked), passed to softmax_finalize as its
+// descale; the finalized tile is e4m3 and stored as before.
+// CHECK-LABEL: func.func @o_descale(
+// CHECK: %[[LOOP:.*]]:3 = scf.for
+// CHECK: %[[ONES:.*]] = faattn.tile_splat 1.000000e+00 : <64x64xf32>
+// CHECK: %[[F:.*]] = faattn.tile_score %[[ONES]] at[{{.*}}] seq[{{.*}}] params(%{{.*}} : memref<?x8xf32>) {rows, scale = 1.000000e+00 : f32} : <64x64xf32> {
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %[[B:.*]]: i32, %[[H:.*]]: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %[[PA:.*]]: memref<?x8xf32>):
+// CHECK: memref.load %[[PA]]
+// CHECK: %[[OUT:.*]], %{{.*}} = faattn.softmax_finalize %[[LOOP]]#0, %[[LOOP]]#1, %[[LOOP]]#2 descale %[[F]] : !faattn.tile<64x64xf32> {{.*}} -> <64x64xf8E4M3FN>
+// CHECK: faattn.tile_store %[[OUT]], %{{.*}}
+func.func @o_descale(%q: memref<?x?x8x64xf8E4M3FN>, %k: memref<?x?x2x64xf8E4M3FN>, %v: memref<?x?x2x64xf8E4M3FN>, %o: memref<?x?x8x64xf8E4M3FN>, %p: memref<?x8xf32>) attributes {faattn.target = "sm_90a"} {
+  faattn.attention q(%q : memref<?x?x8x64xf8E4M3FN>) k(%k : memref<?x?x2x64xf8E4M3FN>) v(%v : memref<?x?x2x64xf8E4M3FN>) out(%o : memref<?x?x8x64xf8E4M3FN>) params(%p : memref<?x8xf32>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<forward>, num_heads = 8 : i64, num_kv_heads = 2 : i64, scale = 0.125 : f32, tile = array<i64: 64, 32>} score {
+  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %ps: memref<?x8xf32>):
+    faattn.yield %s : f32
+  } o_descale {
+  ^bb0(%b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %ps: memref<?x8xf32>):
+    %bi = arith.index_cast %b : i32 to index
+    %hi = arith.index_cast %h : i32 to index
+    %x = memref.load %ps[%bi, %hi] : memref<?x8xf32>
+    faattn.yield %x : f32
+  }
+  return
+}

@@ -136,6 +136,12 @@ llvm::SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op);
 llvm::SmallVector<mlir::Value> emitParamGradIndices(mlir::OpBuilder &b, TileParamGradOp op,
                                                     unsigned e);
 
+/// After a GPU lowering: each f32 `arith.truncf` to f8E4M3FN under `root` (an
+/// e4m3 output's conversion, which softmax_finalize's descale saturates
+/// first) as PTX's cvt.rn.satfinite.e4m3x2.f32 (nvvm.convert.f32x2.to.f8x2)
+/// of the value and 0, its low byte bitcast to e4m3: LLVM has no f8 type.
+void lowerE4M3Truncs(mlir::Operation *root);
+
 } // namespace faattn
 
 #endif // FAATTN_CONVERSION_ELEMENTCODE_H

@@ -115,6 +115,13 @@ struct KernelSpec {
   /// from `dtype` (e4m3 K and V under a bf16 / f16 Q: an e4m3 KV cache).
   std::optional<DType> kvDtype;
   DType kvType() const { return kvDtype.value_or(dtype); }
+  /// `out_dtype`: the output's element type; after Sema set only when it
+  /// differs from the default (`dtype`, bf16 for e4m3): e4m3, the output
+  /// quantized by `o_descale` (docs/FP8.md).
+  std::optional<DType> outDtype;
+  DType outType() const {
+    return outDtype.value_or(dtype == DType::E4M3 ? DType::BF16 : dtype);
+  }
   Layout layout = Layout::BSHD;
   Mode mode = Mode::Forward;
   Target target = Target::SM90a;
@@ -129,6 +136,9 @@ struct KernelSpec {
   /// `v_descale`), f32 after Sema; null: 1. The kernel attends over
   /// q * q_descale, k * k_descale and v * v_descale (docs/spec-language.md).
   ExprPtr qDescale, kDescale, vDescale;
+  /// `o_descale` (with out_dtype = e4m3), f32 after Sema; null: 1. The kernel
+  /// writes e4m3(clamp(out / o_descale, -448, 448)): out = out8 * o_descale.
+  ExprPtr oDescale;
   std::vector<ParamDecl> params;
   bool returnLse = false;
   /// The `backward` flag of a forward kernel: it also yields its backward

@@ -2,7 +2,8 @@
 pipeline's default; tests/lit/cli/fp8-wgmma.test). Prints one line per kernel:
 `NAME: wgmma SCHEDULE stages N tile BMxBN` (the FP8 wgmma: both products on
 `k32.f32.e4m3.e4m3`, P rounded by cvt.rn.satfinite.e4m3x2.f32, no e4m3-to-16-bit conversion of
-K or V; q's, k's and v's TMA boxes one-byte columns as wide as their swizzle, out's two-byte)
+K or V; q's, k's and v's TMA boxes one-byte columns as wide as their swizzle, out's two-byte,
+or one-byte for an e4m3 output, stored by bytes)
 or `NAME: simt (REASON)`. Exits 1 when a wgmma build breaks one of those rules. With --summary
 (a directory of random kernels): `DIR: N wgmma builds checked` when every wgmma build passes."""
 import glob, json, os, re, sys
@@ -38,8 +39,13 @@ for f in sorted(glob.glob(os.path.join(d, "*.json"))):
     for x in ("q", "k", "v"):
         if t["box"][x][0] != t["swizzle"][x]:
             problems.append(f"{x}'s box is not {t['swizzle'][x]} one-byte columns")
-    if t["box"]["out"][0] * 2 != t["swizzle"]["out"]:
-        problems.append("out's box is not two-byte columns")
+    out = next(p for p in j["params"] if p["name"] == "out")
+    out_bytes = 1 if out["dtype"] == "e4m3" else 2
+    if t["box"]["out"][0] * out_bytes != t["swizzle"]["out"]:
+        problems.append(f"out's box is not {out_bytes}-byte columns")
+    # An e4m3 output: each element converted by cvt.rn.satfinite (saturating), no 16-bit O.
+    if out_bytes == 1 and not re.search(r"st\.global\.(u8|b8)", ptx):
+        problems.append("no byte stores of the e4m3 output")
     if problems:
         print(f"{name}: " + "; ".join(problems))
         sys.exit(1)

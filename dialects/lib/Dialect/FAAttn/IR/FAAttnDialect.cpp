@@ -162,6 +162,7 @@ void AttentionOp::build(OpBuilder &b, OperationState &state, Value q, Value k, V
   state.addRegion(); // mask
   state.addRegion(); // grad (faattn-score-grad)
   state.addRegion(); // v_descale (e4m3 kernels)
+  state.addRegion(); // o_descale (an e4m3 output)
 }
 
 static void setIndexRegionArgNames(Region &region, bool hasScore,
@@ -376,6 +377,13 @@ LogicalResult AttentionOp::verifyRegions() {
     if (getMode() == Mode::backward)
       return emitOpError() << "a 'v_descale' region is not supported with mode backward";
     if (failed(verifyIndexRegion(*this, getVDescale(), "v_descale", Type(), b.getF32Type(),
+                                 getParams().getTypes())))
+      return failure();
+  }
+  if (hasODescale()) {
+    if (getMode() == Mode::backward)
+      return emitOpError() << "an 'o_descale' region is not supported with mode backward";
+    if (failed(verifyIndexRegion(*this, getODescale(), "o_descale", Type(), b.getF32Type(),
                                  getParams().getTypes())))
       return failure();
   }
@@ -740,6 +748,11 @@ LogicalResult SoftmaxFinalizeOp::verify() {
   }
   if (out.getShape() != acc.getShape() || !isa<FloatType>(out.getElementType()))
     return emitOpError() << "out must be a float tile of the accumulator's shape";
+  if (Value d = getDescale()) {
+    TileType t = tileOf(d);
+    if (t.getShape() != acc.getShape() || !t.getElementType().isF32())
+      return emitOpError() << "descale must be an f32 tile of the accumulator's shape";
+  }
   return success();
 }
 

@@ -38,6 +38,10 @@ struct BackwardOperands {
 /// inside or all past D); any other `d` itself.
 inline int64_t paddedHeadDim(int64_t d) { return d % 8 == 0 ? (d + 15) / 16 * 16 : d; }
 
+/// The largest finite float8_e4m3fn (E4M3FN has no infinity): where an e4m3
+/// output saturates (softmax_finalize with descale; the quantizer's bound).
+inline constexpr float kE4M3Max = 448.0f;
+
 /// The memref indices of a deterministic backward's turn lock for Q block
 /// `block` (faattn.turn_pass / turn_wait / turn_end's lockIndices): (batch,
 /// head, offset + block * rows); `offset` may be null.

@@ -62,6 +62,12 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     / sum_j p_j. (The spec's `q_descale` and `k_descale` are folded into the
     score region by the frontend: they scale the score.)
 
+    The `o_descale` region (an e4m3 output, the spec's `out_dtype = e4m3`;
+    the frontend writes 1.0 when the spec has no `o_descale`) takes the
+    mask region's arguments and yields an f32 factor f(b, h, q_idx) that
+    quantizes the output row: out8 = e4m3(clamp(out / f, -448, 448)), so
+    that out = out8 * f. It does not read kv_idx (the spec's checks).
+
     `deterministic` (backward ops without `requires_grad`, the spec's key):
     the backward adds dQ in a fixed order, so its gradients are
     bit-reproducible (faattn-backward-tile's Q-block turns, faattn.turn_*).
@@ -96,7 +102,8 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     UnitAttr:$deterministic
   );
   let regions = (region SizedRegion<1>:$score, MaxSizedRegion<1>:$mask,
-                        MaxSizedRegion<1>:$grad, MaxSizedRegion<1>:$v_descale);
+                        MaxSizedRegion<1>:$grad, MaxSizedRegion<1>:$v_descale,
+                        MaxSizedRegion<1>:$o_descale);
   let assemblyFormat = [{
     `q` `(` $q `:` type($q) `)` `k` `(` $k `:` type($k) `)`
     `v` `(` $v `:` type($v) `)` `out` `(` $out `:` type($out) `)`
@@ -112,7 +119,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     (`dv` `(` $dv^ `:` type($dv) `)`)?
     (`param_grads` `(` $param_grads^ `:` type($param_grads) `)`)?
     attr-dict-with-keyword `score` $score (`mask` $mask^)? (`grad` $grad^)?
-    (`v_descale` $v_descale^)?
+    (`v_descale` $v_descale^)? (`o_descale` $o_descale^)?
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
@@ -133,6 +140,7 @@ def FAAttn_AttentionOp : FAAttn_Op<"attention", [
     bool hasMask() { return !getMask().empty(); }
     bool hasGrad() { return !getGrad().empty(); }
     bool hasVDescale() { return !getVDescale().empty(); }
+    bool hasODescale() { return !getODescale().empty(); }
     int64_t getGroupSize() { return getNumHeads() / getNumKvHeads(); }
     /// Head dims from the static innermost sizes of Q and V.
     int64_t getHeadDimQK();
@@ -341,7 +349,8 @@ class FAAttn_IndexedTileOp<string mnemonic, dag extraArgs> : FAAttn_Op<mnemonic,
   let hasRegionVerifier = 1;
 }
 
-def FAAttn_TileScoreOp : FAAttn_IndexedTileOp<"tile_score", (ins F32Attr:$scale)> {
+def FAAttn_TileScoreOp : FAAttn_IndexedTileOp<"tile_score", (ins F32Attr:$scale,
+                                                                UnitAttr:$rows)> {
   let summary = "Apply the spec's score modification to a block of scores";
   let description = [{
     `result[r, c] = region(scale * input[r, c], batch, head, row0 + r,
@@ -349,6 +358,11 @@ def FAAttn_TileScoreOp : FAAttn_IndexedTileOp<"tile_score", (ins F32Attr:$scale)
     moved here by faattn-tile. With `head_group = G` (GQA packing, see
     `faattn.tile_load`) row r is query row `row0 + r % R` of head
     `head + r / R`, R = M / G.
+
+    `rows`: the columns are not keys (an e4m3 output's o_descale over the
+    output tile, a region that reads no kv_idx): the region gets kv_idx =
+    col0 for every column, and only the row is checked against seq_q (where
+    a lowering guards the region's param reads).
   }];
   let regions = (region SizedRegion<1>:$region);
 }
@@ -525,12 +539,17 @@ def FAAttn_SoftmaxFinalizeOp : FAAttn_Op<"softmax_finalize", [Pure,
   let description = [{
     `out = l > 0 ? acc / l : 0` converted to the result's element type;
     `lse = l > 0 ? (m * scale_log2 + log2(l)) * ln(2) : -inf` (natural log).
+    With `descale` (an f32 tile of the accumulator's shape: the attention
+    op's o_descale per element), the output is quantized for e4m3:
+    `out = clamp((l > 0 ? acc / l : 0) / descale, -448, 448)`, then
+    converted (to e4m3, or kept f32 where the CPU path stores f32).
   }];
   let arguments = (ins FAAttn_Tile:$acc, FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum,
-                       F32Attr:$scale_log2);
+                       Optional<FAAttn_Tile>:$descale, F32Attr:$scale_log2);
   let results = (outs FAAttn_Tile:$out, FAAttn_Tile:$lse);
   let assemblyFormat = [{
-    $acc `,` $row_max `,` $row_sum attr-dict `:` type($acc) `,` type($row_max) `->` type($out)
+    $acc `,` $row_max `,` $row_sum (`descale` $descale^ `:` type($descale))? attr-dict `:`
+    type($acc) `,` type($row_max) `->` type($out)
   }];
   let hasVerifier = 1;
 }
