@@ -254,20 +254,13 @@ bool Parser::parseStatement(KernelSpec &k) {
     return parseEnum<DType>("dtype", "f16, bf16 or e4m3",
                             {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}},
                             k.dtype);
-  if (key == "kv_dtype") {
+  // K and V's, and the output's, element types (Sema checks which pairs exist).
+  if (key == "kv_dtype" || key == "out_dtype") {
     DType d;
-    if (!parseEnum<DType>("kv_dtype", "f16, bf16 or e4m3",
+    if (!parseEnum<DType>(key.c_str(), "f16, bf16 or e4m3",
                           {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}}, d))
       return false;
-    k.kvDtype = d;
-    return true;
-  }
-  if (key == "out_dtype") {
-    DType d;
-    if (!parseEnum<DType>("out_dtype", "f16, bf16 or e4m3",
-                          {{"f16", DType::F16}, {"bf16", DType::BF16}, {"e4m3", DType::E4M3}}, d))
-      return false;
-    k.outDtype = d;
+    (key == "kv_dtype" ? k.kvDtype : k.outDtype) = d;
     return true;
   }
   if (key == "layout")

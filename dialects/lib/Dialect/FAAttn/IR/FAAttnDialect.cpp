@@ -373,17 +373,18 @@ LogicalResult AttentionOp::verifyRegions() {
   if (hasMask() && failed(verifyIndexRegion(*this, getMask(), "mask", Type(), b.getI1Type(),
                                             getParams().getTypes())))
     return failure();
-  if (hasVDescale()) {
+  // The factor regions of e4m3 kernels: V's per (row, key), the output's per row.
+  struct Factor {
+    Region *region;
+    const char *name, *article;
+  } factors[] = {{&getVDescale(), "v_descale", "a"}, {&getODescale(), "o_descale", "an"}};
+  for (const Factor &f : factors) {
+    if (f.region->empty())
+      continue;
     if (getMode() == Mode::backward)
-      return emitOpError() << "a 'v_descale' region is not supported with mode backward";
-    if (failed(verifyIndexRegion(*this, getVDescale(), "v_descale", Type(), b.getF32Type(),
-                                 getParams().getTypes())))
-      return failure();
-  }
-  if (hasODescale()) {
-    if (getMode() == Mode::backward)
-      return emitOpError() << "an 'o_descale' region is not supported with mode backward";
-    if (failed(verifyIndexRegion(*this, getODescale(), "o_descale", Type(), b.getF32Type(),
+      return emitOpError() << f.article << " '" << f.name
+                           << "' region is not supported with mode backward";
+    if (failed(verifyIndexRegion(*this, *f.region, f.name, Type(), b.getF32Type(),
                                  getParams().getTypes())))
       return failure();
   }
