@@ -25,6 +25,8 @@
 # sanitizers, the SIMT backward forced with FAATTN_BACKWARD_SIMT=1, the backward timed
 # against SDPA with bench/experiments/backward_vs_sdpa.py, and the deterministic backward's
 # bits and cost, $OUT/backward-deterministic.json; part `backward` has the numerics).
+# GPU_SUITE_PARTS picks parts (default: every default part); GPU_SUITE_SANITIZE=0 skips the
+# compute-sanitizer runs and GPU_SUITE_BENCH=0 part fp8-wgmma's timing (a numerics-only call).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-bundle}
@@ -60,6 +62,7 @@ random_specs() {
 sanitize() {
   local spec=$1 shape=$2 tool k
   shift 2
+  [ "${GPU_SUITE_SANITIZE:-1}" = 1 ] || return 0 # GPU_SUITE_SANITIZE=0: numerics only
   for tool in memcheck racecheck; do
     for k in "$@"; do
       timeout 300 compute-sanitizer --tool "$tool" --error-exitcode 3 "$RUN" --gpu "$spec" \
@@ -369,11 +372,12 @@ random_specs e4m3 1 2
   sanitize tests/lit/cpu/fp8-wgmma.fa b=1,seq_q=130,seq_kv=200 f8_block_scale f8_hd256 f8_document
 } 2>&1 | tee "$OUT/fp8-wgmma-tests.txt"
 collect "$OUT/fp8-wgmma-tests.txt"
-# Issue 24's grid beside faattn's bf16 kernels in one run, then under the cooperative schedule.
-timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
+# Issue 24's grid beside faattn's bf16 kernels in one run, then under the cooperative schedule
+# (not with GPU_SUITE_BENCH=0).
+[ "${GPU_SUITE_BENCH:-1}" = 1 ] && timeout 900 python3 bench/bench.py --faattn-run "$RUN" \
   --out "$OUT/bench-fp8.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
 python3 tools/spec-with-key.py "schedule = cooperative" bench/fp8-grid.fa /tmp/faattn-fp8-grid-coop.fa
-timeout 900 python3 bench/bench.py --faattn-run "$RUN" --fp8-spec /tmp/faattn-fp8-grid-coop.fa \
+[ "${GPU_SUITE_BENCH:-1}" = 1 ] && timeout 900 python3 bench/bench.py --faattn-run "$RUN" --fp8-spec /tmp/faattn-fp8-grid-coop.fa \
   --out "$OUT/bench-fp8-coop.json" --parts fp8 2>&1 | tail -20 | tee -a "$OUT/fp8-wgmma-tests.txt"
 
 fi
