@@ -10,7 +10,8 @@
 //                     plain kernels; the long-KV build (cooperative +
 //                     softmax overlap) of the plain head dim 256, causal
 //                     head dim 128 and plain head dim 112 kernels from
-//                     seq_kv 4096
+//                     seq_kv 4096; the cooperative schedule for e4m3
+//                     Q, K and V (step 57)
 //   sm_80 (Ampere)    FlashAttention-2's block sizes
 //   every target      decode packs the query heads of a GQA group into a
 //                     CTA's rows (head_group, step 28)
@@ -148,6 +149,23 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
                     IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
       }
     }
+    // schedule = auto for e4m3 Q, K and V: cooperative (the producer
+    // warpgroup transposes V for the FP8 wgmma, the consumers' loop has no
+    // barrier between them), measured 1.02-1.43x the inline producer's speed
+    // at every cell timed, head dims 64-256, 1k-16k, causal or not
+    // (docs/PERFORMANCE.md step 57). Not for a persistent grid (the inline
+    // producer's only) nor decode (split-KV grids stay SIMT in e4m3).
+    auto e4m3Forward = [&](AttentionOp op) {
+      auto isE4M3 = [](Value m) {
+        return isa<Float8E4M3FNType>(cast<MemRefType>(m.getType()).getElementType());
+      };
+      return t == "sm_90a" && op.getMode() == Mode::forward && isE4M3(op.getQ()) &&
+             isE4M3(op.getK());
+    };
+    if (!ops.empty() && !fn->hasAttr(FAAttnDialect::getScheduleAttrName()) &&
+        !fn->hasAttr(FAAttnDialect::getLaunchGridAttrName()) && llvm::all_of(ops, e4m3Forward))
+      fn->setAttr(FAAttnDialect::getScheduleAttrName(),
+                  StringAttr::get(fn.getContext(), "cooperative"));
     // tile_order = auto: L2 sections for the plain kernels of the default
     // grid (measured faster there, slower for the window, ALiBi and document
     // kernels: docs/PERFORMANCE.md steps 17-18); heavy first otherwise. The

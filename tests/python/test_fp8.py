@@ -291,7 +291,10 @@ def test_e4m3_output_saturates_and_keeps_nan():
     assert not big.isnan().any()
     want, _ = reference(q8.double(), k8.double(), v8.double(),
                         mask_mod=lambda b, h, qi, ki: qi >= ki)
-    sat = want[:, :3].abs() > 448e-6
+    # Outputs clearly past 448 * 1e-6 (by 25%: on the GPU P's e4m3 rounding moves an output by a
+    # few percent, so one just past the bound may land under it).
+    sat = want[:, :3].abs() > 1.25 * 448e-6
+    assert int(sat.sum()) > 1000
     assert bool((big.abs()[sat] == 448).all())
     assert bool((big.sign()[sat] == want[:, :3].sign()[sat]).all())
     assert out[:, 3].double().isnan().all()
