@@ -117,6 +117,11 @@ ElementCode::ElementCode(Operation *tileOp) : tileOp(tileOp) {
     init(mask, 0);
   if (!blk)
     return;
+  if (auto score = dyn_cast<TileScoreOp>(tileOp); score && score.getRows()) {
+    rowsOnly = true; // kv_idx is col0 for every column: uniform, never a column's
+    args.map(kv, col0);
+    kv = Value();
+  }
   qArg = q;
   kvArg = kv;
   hArg = h;
@@ -164,9 +169,10 @@ void ElementCode::emitUniform(OpBuilder &b) {
   if (guarded.empty())
     return;
   Location loc = tileOp->getLoc();
-  Value inside = arith::AndIOp::create(
-      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row0, seqQ),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col0, seqKV));
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row0, seqQ);
+  if (!rowsOnly) // a `rows` tile's columns are not keys: seq_kv (even 0) does not bound them
+    inside = arith::AndIOp::create(
+        b, loc, inside, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col0, seqKV));
   IRMapping results = emitGuarded(b, inside, guarded, IRMapping());
   for (auto [k, v] : results.getValueMap())
     uniform.map(k, v);

@@ -15,7 +15,17 @@
 // CHECK-SAME: %[[OUT:arg3]]: memref<?x?x4x64xf8E4M3FN>, %[[OS:arg4]]: memref<?x4xf32>
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.tma_swizzle = array<i64: 64, 64, 64, 64>
-// CHECK: memref.load %[[OS]][
+// The factor, uniform over the tile, is read once after the KV loops, guarded by the tile's
+// first row alone (a `rows` tile_score: seq_kv, even 0, does not bound its columns).
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: vector.broadcast %[[ONE]] : f32 to vector<32xf32>
+// CHECK-NEXT: arith.constant 0 : index
+// CHECK-NEXT: arith.index_cast
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+// CHECK-NEXT: %{{.*}}:3 = scf.if %[[IN]] -> (index, index, f32) {
+// CHECK-NEXT: arith.index_cast
+// CHECK-NEXT: arith.index_cast
+// CHECK-NEXT: memref.load %[[OS]][
 // CHECK: %[[Q:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
 // CHECK-NEXT: %[[X:.*]] = arith.divf %[[Q]], %{{.*}} : f32
 // CHECK-NEXT: %[[HI:.*]] = arith.constant 4.480000e+02 : f32

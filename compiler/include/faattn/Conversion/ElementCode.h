@@ -76,6 +76,9 @@ private:
   mlir::Operation *tileOp;
   mlir::IRMapping args; // region arguments -> the op's uniform operands
   mlir::Value qArg, kvArg, seqQ, seqKV, row0, col0;
+  /// A `rows` tile_score (columns that are not keys): kv_idx is col0 and
+  /// only the row is range-checked, as in emitScoreElement.
+  bool rowsOnly = false;
   mlir::Value hArg; // the h argument when it is a row's (head_group), else null
   llvm::SmallVector<mlir::Operation *> uniformOps, rowOps, colOps;
   mlir::IRMapping uniform;
