@@ -128,13 +128,15 @@ std::string renderText(const KernelExplain &e) {
   os << "spec     " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype);
   if (k.kvDtype) // an e4m3 KV cache under a 16-bit Q
     os << " (K, V " << spec::dtypeName(*k.kvDtype) << ")";
+  if (k.outDtype) // an e4m3 output
+    os << " (out " << spec::dtypeName(*k.outDtype) << ")";
   os << ", heads " << k.headsQ << ":" << k.headsKV << ", head_dim " << k.headDimQK << ":"
      << k.headDimV << ", target " << spec::targetName(k.target) << ", layout "
      << spec::layoutName(k.layout) << "\n";
   os << "mask     " << maskText(k) << "\n";
   // e4m3 dequantization factors (docs/FP8.md), as the canonical form writes them.
   const std::pair<const char *, const spec::ExprPtr *> factors[] = {
-      {"q", &k.qDescale}, {"k", &k.kDescale}, {"v", &k.vDescale}};
+      {"q", &k.qDescale}, {"k", &k.kDescale}, {"v", &k.vDescale}, {"o", &k.oDescale}};
   bool first = true;
   for (auto [name, e] : factors)
     if (*e) {

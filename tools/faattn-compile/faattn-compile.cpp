@@ -111,6 +111,8 @@ std::string summaryLine(const spec::KernelSpec &k, mlir::ModuleOp module) {
   os << k.name << ": " << spec::modeName(k.mode) << " " << spec::dtypeName(k.dtype);
   if (k.kvDtype) // an e4m3 KV cache under a 16-bit Q
     os << " kv=" << spec::dtypeName(*k.kvDtype);
+  if (k.outDtype) // an e4m3 output
+    os << " out=" << spec::dtypeName(*k.outDtype);
   os << " heads=" << k.headsQ << ":" << k.headsKV << " head_dim=" << k.headDimQK << ":"
      << k.headDimV << " target=" << spec::targetName(k.target)
      << " mask=" << (k.mask ? "yes" : "none") << " params=" << k.params.size()
