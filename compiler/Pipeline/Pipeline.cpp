@@ -202,6 +202,11 @@ bool experimentalBackwardCopyPrefetch() {
   return on;
 }
 
+bool experimentalBackwardDqBulk() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK");
+  return on;
+}
+
 bool simtBackwardForced() {
   static const bool on = envFlag("FAATTN_BACKWARD_SIMT");
   return on;
@@ -241,6 +246,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
   wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
+  wgmma.backwardDqBulk = experimentalBackwardDqBulk();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

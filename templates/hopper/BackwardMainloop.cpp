@@ -120,6 +120,14 @@ LogicalResult WgmmaLowering::runBackward() {
     }
     needs(dot, [&](Value v) { return qLoopOf(v) == loop && loop; });
   }
+  // dQ's staging buffer over the Q loop's buffers: they are dead once a Q
+  // block's products are waited for, and the next block's copies wait for
+  // the bulk reductions' reads of it.
+  if (auto [rows, cols] = dqStagingShape(); p.dqBulk && rows) {
+    dqPitch = cols * 4 + 16;
+    cursor = invariant;
+    dqAt = place(rows * dqPitch);
+  }
   if (total > kSM90a.maxDynamicSharedBytes())
     return fn.emitOpError() << "the backward's tiles need " << total
                             << " bytes of shared memory, more than "
@@ -128,8 +136,37 @@ LogicalResult WgmmaLowering::runBackward() {
   initThreads(b, loc);
   if (failed(convertBlock(entry)))
     return failure();
+  // The bulk reductions complete before the CTA's shared memory goes.
+  if (dqAt >= 0)
+    fn.walk([&](gpu::ReturnOp ret) {
+      OpBuilder rb(ret);
+      NVVM::CpAsyncBulkWaitGroupOp::create(rb, ret.getLoc(), rb.getI32IntegerAttr(0), UnitAttr());
+    });
   eraseConverted();
   return success();
+}
+
+std::pair<int64_t, int64_t> WgmmaLowering::dqStagingShape() {
+  int64_t rows = 0, cols = 0;
+  bool fits = true;
+  fn.walk([&](Operation *op) {
+    if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
+      fits = false;
+    auto store = dyn_cast<TileStoreOp>(op);
+    if (!store || !store.getAccumulate())
+      return;
+    TileType t = store.getValue().getType();
+    MemRefType mem = store.getMem().getType();
+    int64_t d = mem.getShape().back();
+    fits = fits && t.getElementType().isF32() && t.getShape()[1] > 1 &&
+           mem.getLayout().isIdentity() && !ShapedType::isDynamic(d) && (d * 4) % 16 == 0 &&
+           t.getShape()[0] <= threads;
+    rows = std::max(rows, t.getShape()[0]);
+    cols = std::max(cols, std::min(t.getShape()[1], d));
+  });
+  if (!fits || !rows)
+    return {0, 0};
+  return {rows, cols};
 }
 
 Value WgmmaLowering::canonicalDescriptor(OpBuilder &b, int64_t at, int64_t k, int64_t kdim,
@@ -221,9 +258,14 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   if (asyncCopiesPending && !async)
     finishAsyncCopies(b, loc);
   // No thread may still read the buffers' previous block (each product is
-  // waited for at once); a copy joining a pending one is behind its barrier.
-  if (!asyncCopiesPending)
+  // waited for at once; the bulk reductions of dQ's staging buffer, over
+  // them, by the threads that issued them); a copy joining a pending one is
+  // behind its barrier.
+  if (!asyncCopiesPending) {
+    if (dqAt >= 0)
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0), b.getUnitAttr());
     gpu::BarrierOp::create(b, loc);
+  }
   if (async) {
     copyBlockAsync(b, load, rowLoad, o.direct / 2);
     // A block load right after (Q, then dO) joins the copies in flight: one

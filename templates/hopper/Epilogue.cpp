@@ -85,6 +85,8 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
   bool column = t.getShape()[1] == 1;
   if (store.getAccumulate() && (column || !t.getElementType().isF32()))
     return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
+  if (store.getAccumulate() && dqAt >= 0)
+    return convertStoreReduce(b, store);
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
@@ -106,6 +108,64 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
     ifThen(b, loc, quadLeader, body);
   else
     body(b);
+  toErase.push_back(store);
+  return success();
+}
+
+LogicalResult WgmmaLowering::convertStoreReduce(OpBuilder &b, TileStoreOp store) {
+  Location loc = store.getLoc();
+  TileType t = store.getValue().getType();
+  Value v = frag.lookup(store.getValue());
+  MemRefType memTy = store.getMem().getType();
+  int64_t rows = t.getShape()[0];
+  // A padded tile's columns past the head dim are not added.
+  int64_t rowBytes = std::min(t.getShape()[1], memTy.getShape().back()) * 4;
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
+  gpu::BarrierOp::create(b, loc);
+  auto pairTy = VectorType::get({2}, b.getF32Type());
+  // The thread's first pair, the others at constant offsets from it (one
+  // address register, the offsets in the stores).
+  Value first = sharedPtr(
+      b, add(add(mul(rowOf(b, t, 0), dqPitch), mul(colOf(b, 0), 4)), cIdx(b, dqAt)));
+  for (int64_t i = 0; i < elems(t); i += 2) {
+    Value at = LLVM::GEPOp::create(
+        b, loc, first.getType(), b.getI8Type(), first,
+        ArrayRef<LLVM::GEPArg>{rowPlus(t, i) * dqPitch + colPlus(i) * 4});
+    Value pair = vector::FromElementsOp::create(
+        b, loc, pairTy,
+        ValueRange{vector::ExtractOp::create(b, loc, v, i),
+                   vector::ExtractOp::create(b, loc, v, i + 1)});
+    LLVM::StoreOp::create(b, loc, pair, at, /*alignment=*/8);
+  }
+  asyncVisible(b, loc);
+  Value issues = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, cIdx(b, rows));
+  ifThen(b, loc, issues, [&](OpBuilder &b) {
+    RowAddress row = tileRowAddress(b, loc, store, tid);
+    ifThen(b, loc, row.inside, [&](OpBuilder &b) {
+      // The row's first element in global memory (as copyBlockAsync's chunks).
+      auto meta = memref::ExtractStridedMetadataOp::create(b, loc, store.getMem());
+      Value offset = meta.getOffset();
+      for (auto [x, stride] : llvm::zip(tileMemIndices(memTy, store.getLayout(), row.batch,
+                                                       row.head, row.row, cIdx(b, 0)),
+                                        meta.getStrides()))
+        offset = arith::AddIOp::create(b, loc, offset, arith::MulIOp::create(b, loc, x, stride));
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, store.getMem());
+      Value dst = arith::IndexCastOp::create(
+          b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, mul(offset, 4)));
+      Value src = arith::AddIOp::create(
+          b, loc, smemBase,
+          arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                     add(mul(tid, dqPitch), cIdx(b, dqAt))));
+      NVVM::InlinePtxOp::create(
+          b, loc, TypeRange{}, ValueRange{dst, src}, ValueRange{},
+          ("cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], " +
+           std::to_string(rowBytes) + ";")
+              .c_str(),
+          Value());
+    });
+  });
+  NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
   toErase.push_back(store);
   return success();
 }

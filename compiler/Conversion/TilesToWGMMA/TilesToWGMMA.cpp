@@ -146,6 +146,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
         plan.copyAsync = backwardCopyAsync || backwardCopyPrefetch;
         plan.copyPrefetch = backwardCopyPrefetch;
+        plan.dqBulk = backwardDqBulk && !backwardCopyPrefetch;
       }
       // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
       // main grid has no SIMT lowering: a refusal is an error here, with its

@@ -27,13 +27,13 @@ bool WgmmaLowering::headOperandsBefore(Operation *op) const {
 }
 
 Value WgmmaLowering::rowOf(OpBuilder &b, TileType t, int64_t i) {
-  int64_t plus = t.getShape()[1] == 1 ? 8 * i : 8 * ((i % 4) / 2);
+  int64_t plus = rowPlus(t, i);
   return plus ? arith::AddIOp::create(b, fn.getLoc(), rowBase, cIdx(b, plus)).getResult()
               : rowBase;
 }
 
 Value WgmmaLowering::colOf(OpBuilder &b, int64_t i) {
-  return arith::AddIOp::create(b, fn.getLoc(), colBase, cIdx(b, 8 * (i / 4) + i % 2));
+  return arith::AddIOp::create(b, fn.getLoc(), colBase, cIdx(b, colPlus(i)));
 }
 
 Value WgmmaLowering::element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn) {

@@ -144,6 +144,11 @@ private:
   /// The row (within the CTA's block) and column of fragment element i.
   Value rowOf(OpBuilder &b, TileType t, int64_t i);
   Value colOf(OpBuilder &b, int64_t i);
+  /// The same less element 0's (a constant: rowOf(i) = rowOf(0) + rowPlus(t, i)).
+  static int64_t rowPlus(TileType t, int64_t i) {
+    return t.getShape()[1] == 1 ? 8 * i : 8 * ((i % 4) / 2);
+  }
+  static int64_t colPlus(int64_t i) { return 8 * (i / 4) + i % 2; }
   /// Element i of input `in` for element i of an M x N result (M x 1: its row).
   Value element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn);
   LogicalResult convertBlock(Block &block);
@@ -248,6 +253,15 @@ private:
   /// Whether cp.async copies are committed but not yet waited for (Q's, so
   /// that dO's join them).
   bool asyncCopiesPending = false;
+  /// Plan::dqBulk: the byte offset of dQ's staging buffer (over the Q loop's
+  /// buffers; -1: dQ by atomic adds) and its row pitch in bytes (a row's
+  /// bytes plus 16, so that the fragment stores of 8 rows fall on distinct
+  /// banks). Set by runBackward where every accumulating store can take it.
+  int64_t dqAt = -1, dqPitch = 0;
+  /// Where the staging buffer fits dQ's stores (f32 M x N fragments; rows of
+  /// whole 16-byte units in an identity-layout memref) and no deterministic
+  /// turn orders the adds: its rows and columns, else {0, 0}.
+  std::pair<int64_t, int64_t> dqStagingShape();
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory, B MN-major); dQ = dS K
   /// (RS, B MN-major).
@@ -309,6 +323,15 @@ private:
   /// Q (Plan::oReusesQ; else O's own buffer), then one TMA store per box of p.swizzleV / 2
   /// columns writes the block; TMA drops the rows past the sequence.
   LogicalResult convertStoreTma(OpBuilder &b, TileStoreOp store);
+  /// The backward's dQ under Plan::dqBulk (dqAt): every thread's fragments
+  /// into the staging buffer (after a barrier: the block's products are
+  /// done with the buffers under it), fence.proxy.async and a barrier, then
+  /// thread r adds row r into the accumulator with one bulk reduction
+  /// (cp.reduce.async.bulk .add.f32, element-wise atomic at L2) if the row
+  /// exists; one bulk group a thread. The next Q block's copies wait for
+  /// the group's reads (convertLoadBackward), the kernel's end for its
+  /// completion (runBackward).
+  LogicalResult convertStoreReduce(OpBuilder &b, TileStoreOp store);
 
   // ---- compiler/Target/Hopper/TmaRing.cpp ----
   // The TMA ring: mbarriers, full/empty phases, expect-tx, bulk tensor copies.

@@ -123,6 +123,11 @@ struct Plan {
   // And the next Q block's Q and dO copied during this block's products, into
   // a second buffer of each (backward-copy-prefetch; implies copyAsync).
   bool copyPrefetch = false;
+  // dQ added a Q block at a time by bulk reductions (cp.reduce.async.bulk,
+  // a row each) from a staging buffer over the Q loop's buffers, instead of
+  // an atomic add per element (backward-dq-bulk; the deterministic turns
+  // keep the atomics).
+  bool dqBulk = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 

@@ -1,0 +1,70 @@
+// faattn-tiles-to-wgmma's backward-dq-bulk (experimental; FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1)
+// on the main grids of faattn-tiles-to-wgmma-backward.mlir (head dim 64) and of the
+// deterministic one. Each Q block's dQ goes through a staging buffer over the Q loop's
+// buffers (shared memory unchanged: 49152 bytes) into the accumulator by one bulk reduction a
+// row, instead of an atomic add an element.
+// RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward.mlir -split-input-file -faattn-tiles-to-wgmma='backward=true backward-dq-bulk=true' | FileCheck %s
+// RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward-deterministic.mlir -pass-pipeline='builtin.module(func.func(faattn-backward-tile{workspace-args=true block=64},faattn-mask-analysis),faattn-tiles-to-wgmma{backward=true backward-dq-bulk=true})' | FileCheck %s --check-prefix=DET
+
+// CHECK-LABEL: gpu.func @b(
+// CHECK-SAME: faattn.dynamic_shared_bytes = 49152 : i64
+// CHECK-NOT: memref.atomic_rmw addf
+// Every block copy (K, V, then each Q block's Q and dO) first waits, in the threads that
+// issued them, for the reads of the bulk reductions in flight: the staging buffer is under
+// Q's and dO's.
+// CHECK:      nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-NEXT: gpu.barrier
+// CHECK:      scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
+// CHECK:        nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-NEXT:   gpu.barrier
+// CHECK:        nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-NEXT:   gpu.barrier
+// dQ = dS K, waited for; a barrier (every thread past the products that read the buffers
+// under the staging one), then the thread's 32 elements as 16 pairs: one address (row r,
+// column c: 16384 + 272 r + 4 c, rows of 256 bytes padded by 16), the others at constant
+// offsets (the fragment's rows 8 apart: 8 x 272; its columns 8 apart: 32 bytes).
+// CHECK:        wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// CHECK:        nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK:        %[[DQ:.*]] = vector.from_elements {{.*}} : vector<32xf32>
+// CHECK-NEXT:   gpu.barrier
+// CHECK-NEXT:   %c272 = arith.constant 272 : index
+// CHECK-NEXT:   arith.muli %{{.*}}, %c272 : index
+// CHECK:        %[[FIRST:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
+// CHECK:        llvm.getelementptr %[[FIRST]][0] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// CHECK:        vector.extract %[[DQ]][0]
+// CHECK:        llvm.store %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// CHECK:        llvm.getelementptr %[[FIRST]][2176] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// CHECK:        llvm.getelementptr %[[FIRST]][32] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// CHECK-COUNT-14: llvm.store %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// CHECK-NOT:    llvm.store
+// Visible to the bulk copies; thread r < 64 adds row r (256 bytes) if it is in the sequence,
+// from staging row r; one group a thread.
+// CHECK:        nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT:   gpu.barrier
+// CHECK:        %[[ISSUES:.*]] = arith.cmpi ult, %thread_id_x, %c64{{.*}} : index
+// CHECK-NEXT:   scf.if %[[ISSUES]] {
+// CHECK:          %[[SEQ:.*]] = arith.addi %{{.*}}, %thread_id_x : index
+// CHECK:          %[[INSIDE:.*]] = arith.cmpi ult, %[[SEQ]], %{{.*}} : index
+// CHECK-NEXT:     scf.if %[[INSIDE]] {
+// CHECK:            memref.extract_strided_metadata %arg10
+// CHECK:            %[[SRCROW:.*]] = arith.muli %thread_id_x, %c272{{.*}} : index
+// CHECK-NEXT:       arith.constant 16384 : index
+// CHECK:            nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 256;" ro(%{{.*}}, %{{.*}} : i64, i64)
+// CHECK:        nvvm.cp.async.bulk.commit.group
+// CHECK-NEXT:   scf.yield
+// CHECK-NEXT: } {faattn.q_loop = "masked"}
+// CHECK:      } {faattn.q_loop = "full"}
+// CHECK:      } {faattn.q_loop = "masked"}
+// The kernel ends when its reductions have completed (the CTA's shared memory outlives them).
+// CHECK:      nvvm.cp.async.bulk.wait_group 0
+// CHECK-NEXT: gpu.return
+// CHECK-LABEL: gpu.func @alibi_bwd(
+// CHECK:        nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 256;"
+
+// The deterministic backward's turns order the adds CTA by CTA: they stay atomic adds,
+// without the staging buffer or its waits.
+// DET-LABEL: gpu.func
+// DET-NOT: nvvm.cp.async.bulk
+// DET-NOT: nvvm.inline_ptx
+// DET: memref.atomic_rmw addf
+// DET-NOT: nvvm.cp.async.bulk
