@@ -71,12 +71,12 @@ sanitize() {
     done
   done
 }
-# The backward's experimental arms, each with its variable: the block copies (PERFORMANCE
-# step 49) and dQ by bulk reductions (step 58). GPU_SUITE_BACKWARD_ARMS picks some.
-COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqbulk}
+# The backward's other arms, each with its variable: the experimental block copies
+# (PERFORMANCE step 49) and dQ by atomic adds (before step 58). GPU_SUITE_BACKWARD_ARMS picks some.
+COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic}
 copy_arm_vars() {
   case $1 in
-    dqbulk) echo FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1 ;;
+    dqatomic) echo FAATTN_BACKWARD_DQ_ATOMIC=1 ;;
     async) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 ;;
     prefetch) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 ;;
     *) echo "FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
@@ -452,9 +452,9 @@ random_specs backward 1
   # The experimental block copies (PERFORMANCE step 49): batched loads
   # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]), cp.async
   # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; [copyasync]) and cp.async with Q / dO
-  # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]), and dQ by bulk
-  # reductions from shared memory (FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1; [copydqbulk]): their
-  # builds' numerics, memcheck, and racecheck of the asynchronous ones.
+  # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]), and dQ by atomic
+  # adds (FAATTN_BACKWARD_DQ_ATOMIC=1; [copydqatomic]; the default's bulk reductions since
+  # PERFORMANCE step 58): their builds' numerics, memcheck, and racecheck of the asynchronous ones.
   for arm in $COPY_ARMS; do
     vars=$(copy_arm_vars "$arm")
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
@@ -464,7 +464,7 @@ random_specs backward 1
         --shape b=1,seq_q=300,seq_kv=130 2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
       echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
-    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] || [ "$arm" = dqbulk ] &&
+    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] || [ "$arm" = dqatomic ] &&
                            echo racecheck); do
       env $vars timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
         specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130

@@ -202,8 +202,8 @@ bool experimentalBackwardCopyPrefetch() {
   return on;
 }
 
-bool experimentalBackwardDqBulk() {
-  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK");
+bool backwardDqAtomic() {
+  static const bool on = envFlag("FAATTN_BACKWARD_DQ_ATOMIC");
   return on;
 }
 
@@ -246,7 +246,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
   wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
-  wgmma.backwardDqBulk = experimentalBackwardDqBulk();
+  wgmma.backwardDqBulk = !backwardDqAtomic();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

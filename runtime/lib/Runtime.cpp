@@ -52,7 +52,7 @@ const char *compilerVersion() {
                                           : std::string()) +
                                      (experimentalBackwardCopyAsync() ? "-bwdcpasync" : "") +
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
-                                     (experimentalBackwardDqBulk() ? "-bwddqbulk" : "") +
+                                     (backwardDqAtomic() ? "-bwddqatomic" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

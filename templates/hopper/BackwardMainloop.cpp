@@ -162,7 +162,9 @@ std::pair<int64_t, int64_t> WgmmaLowering::dqStagingShape() {
            mem.getLayout().isIdentity() && !ShapedType::isDynamic(d) && (d * 4) % 16 == 0 &&
            t.getShape()[0] <= threads;
     rows = std::max(rows, t.getShape()[0]);
-    cols = std::max(cols, std::min(t.getShape()[1], d));
+    // (The tile's columns: a padded tile's fragments past the head dim are
+    // staged too, though not added.)
+    cols = std::max(cols, t.getShape()[1]);
   });
   if (!fits || !rows)
     return {0, 0};

@@ -291,9 +291,13 @@ def test_e4m3_output_saturates_and_keeps_nan():
     assert not big.isnan().any()
     want, _ = reference(q8.double(), k8.double(), v8.double(),
                         mask_mod=lambda b, h, qi, ki: qi >= ki)
-    # Outputs clearly past 448 * 1e-6 (by 25%: on the GPU P's e4m3 rounding moves an output by a
-    # few percent, so one just past the bound may land under it).
-    sat = want[:, :3].abs() > 1.25 * 448e-6
+    # Outputs clearly past 448 * 1e-6. On the GPU P's e4m3 rounding moves an output by an error of
+    # a few percent of the outputs' scale (relative L2 0.02-0.04), not of its own value: an
+    # output near 0 can move by many times itself (measured on an H100, 2026-12-06: a 25% margin
+    # of the value let such outputs land under the bound). The margin is therefore a quarter of
+    # the outputs' root mean square, about 6x that error.
+    scale = want[:, :3].pow(2).mean().sqrt().item()
+    sat = want[:, :3].abs() > 448e-6 + 0.25 * scale
     assert int(sat.sum()) > 1000
     assert bool((big.abs()[sat] == 448).all())
     assert bool((big.sign()[sat] == want[:, :3].sign()[sat]).all())

@@ -68,3 +68,37 @@
 // DET-NOT: nvvm.inline_ptx
 // DET: memref.atomic_rmw addf
 // DET-NOT: nvvm.cp.async.bulk
+
+// A head dim padded to a multiple of 16 (faattn-backward-tile's pad-head-dims, as
+// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1): 40 held in 48-column tiles. The staging rows hold the
+// tile's 48 columns (pitch 48 x 4 + 16 = 208 bytes, so that a thread's stores stay in its own
+// row), and each bulk reduction adds the row's 40 real ones (160 bytes).
+//   kernel pad40 { mode = backward; heads = 2; head_dim = 40; dtype = bf16 }
+// RUN: faattn-opt %s -pass-pipeline='builtin.module(func.func(faattn-backward-tile{workspace-args=true block=64 pad-head-dims=true},faattn-mask-analysis),faattn-tiles-to-wgmma{backward=true backward-dq-bulk=true})' | FileCheck %s --check-prefix=PAD
+// PAD-LABEL: gpu.func @pad40(
+// PAD-NOT: memref.atomic_rmw addf
+// PAD:       vector<24xf32>
+// PAD:       %c208 = arith.constant 208 : index
+// PAD-NEXT:  arith.muli %{{.*}}, %c208 : index
+// PAD:       llvm.getelementptr %{{.*}}[1664] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// PAD-COUNT-11: llvm.store %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// PAD:       arith.muli %thread_id_x, %c208{{.*}} : index
+// PAD:       nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 160;"
+
+module {
+  func.func @pad40(%arg0: memref<?x?x2x40xbf16>, %arg1: memref<?x?x2x40xbf16>, %arg2: memref<?x?x2x40xbf16>, %arg3: memref<?x?x2x40xbf16>, %arg4: memref<?x2x?xf32>, %arg5: memref<?x?x2x40xbf16>, %arg6: memref<?x?x2x40xbf16>, %arg7: memref<?x?x2x40xbf16>, %arg8: memref<?x?x2x40xbf16>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
+    faattn.attention q(%arg0 : memref<?x?x2x40xbf16>) k(%arg1 : memref<?x?x2x40xbf16>) v(%arg2 : memref<?x?x2x40xbf16>) out(%arg3 : memref<?x?x2x40xbf16>) lse(%arg4 : memref<?x2x?xf32>) dout(%arg5 : memref<?x?x2x40xbf16>) dq(%arg6 : memref<?x?x2x40xbf16>) dk(%arg7 : memref<?x?x2x40xbf16>) dv(%arg8 : memref<?x?x2x40xbf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 2 : i64, num_kv_heads = 2 : i64, scale = 0.158113882 : f32, tile = array<i64: 64, 64>} score {
+    ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+      faattn.yield %score : f32
+    } mask {
+    ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+      %0 = arith.constant true
+      faattn.yield %0 : i1
+    } grad {
+    ^bb0(%score: f32, %b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+      %cst = arith.constant 1.000000e+00 : f32
+      faattn.grad_yield %score, %cst
+    }
+    return
+  }
+}

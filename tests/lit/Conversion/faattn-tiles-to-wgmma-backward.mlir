@@ -9,6 +9,15 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true' | FileCheck %s
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true' | FileCheck %s --check-prefix=ALIBI
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-dq-bulk=false' | FileCheck %s --check-prefix=DQATOMIC
+// backward-dq-bulk=false (the pipeline's FAATTN_BACKWARD_DQ_ATOMIC=1): dQ by one f32 atomic add
+// per fragment element (32 a thread at head dim 64), no staging buffer, no bulk group.
+// DQATOMIC-LABEL: gpu.func @b(
+// DQATOMIC-NOT: nvvm.cp.async.bulk
+// DQATOMIC: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// DQATOMIC-COUNT-32: memref.atomic_rmw addf %{{.*}}, %arg10[
+// DQATOMIC-NOT: nvvm.inline_ptx
+// DQATOMIC: } {faattn.q_loop = "masked"}
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-copy-batch=4' | FileCheck %s --check-prefix=BATCH
 // backward-copy-batch = 4 (experimental): a thread's 64 x 64 block copy (512 chunks of 16
 // bytes, 4 a thread) is one iteration that issues its 4 loads before its first store.
@@ -164,10 +173,13 @@
 // CHECK:       nvvm.fence.proxy
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 // dQ = dS K: A from dS's registers (4 k-steps of the RS form, K MN-major: the last
-// immediate, transpose-B, is 1), then one atomic add per fragment element into the f32
-// accumulator.
+// immediate, transpose-B, is 1), then added into the f32 accumulator by bulk reductions
+// from shared memory (backward-dq-bulk, the default: faattn-tiles-to-wgmma-backward-dq-bulk.mlir
+// has the details; DQATOMIC below, one atomic add per fragment element).
 // CHECK-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}} p, 1, 1, 1;
-// CHECK:       memref.atomic_rmw addf %{{.*}}, %arg10[
+// CHECK-NOT:   memref.atomic_rmw
+// CHECK:       nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 256;"
+// CHECK-NOT:   memref.atomic_rmw
 // CHECK:     } {faattn.q_loop = "masked"}
 // dK and dV (bf16) from the fragments into the KV head's rows.
 // CHECK:     arith.truncf
@@ -180,7 +192,7 @@
 // and lane 0 adds it once, when it is not 0: no per-element atomics on one address.
 // ALIBI-LABEL: gpu.func @alibi_bwd(
 // ALIBI: scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
-// ALIBI: memref.atomic_rmw addf %{{.*}}, %arg12[
+// ALIBI: nvvm.inline_ptx "cp.reduce.async.bulk
 // ALIBI-COUNT-32: scf.if %{{.*}} -> (f32) {
 // ALIBI-NOT: memref.atomic_rmw
 // ALIBI: gpu.shuffle  xor %{{.*}}, %c16_i32

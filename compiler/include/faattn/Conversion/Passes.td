@@ -151,11 +151,12 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     LSE is -inf; `backward-copy-prefetch` (FAATTN_EXPERIMENTAL_BACKWARD_COPY_
     PREFETCH=1) also double-buffers Q and dO: a Q loop's first block is copied
     before it, each next block during the current one's products.
-    `backward-dq-bulk` (FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1) adds each Q
-    block's dQ into the f32 accumulator by bulk reductions
-    (cp.reduce.async.bulk .add.f32, a row each) from a staging buffer in
-    shared memory, instead of an atomic add per element (not with
-    `deterministic` or backward-copy-prefetch, which keep the atomics).
+    `backward-dq-bulk` (the default; false: the pipeline's
+    FAATTN_BACKWARD_DQ_ATOMIC=1) adds each Q block's dQ into the f32
+    accumulator by bulk reductions (cp.reduce.async.bulk .add.f32, a row
+    each) from a staging buffer in shared memory, instead of an atomic add
+    per element (not with `deterministic` or backward-copy-prefetch, which
+    keep the atomics).
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
@@ -173,9 +174,9 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     Option<"backwardCopyPrefetch", "backward-copy-prefetch", "bool", /*default=*/"false",
            "backward-copy-async, and each Q block's Q and dO copied during the previous "
            "block's products into a second buffer (experimental)">,
-    Option<"backwardDqBulk", "backward-dq-bulk", "bool", /*default=*/"false",
-           "The backward's dQ added by bulk reductions from shared memory, a row each, "
-           "instead of an atomic add per element (experimental)">
+    Option<"backwardDqBulk", "backward-dq-bulk", "bool", /*default=*/"true",
+           "The backward's dQ added by bulk reductions from shared memory, a row each "
+           "(false: an atomic add per element)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

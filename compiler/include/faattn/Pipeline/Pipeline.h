@@ -116,11 +116,11 @@ bool experimentalBackwardCopyAsync();
 /// products (faattn-tiles-to-wgmma's backward-copy-prefetch).
 bool experimentalBackwardCopyPrefetch();
 
-/// FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1: the tensor-core backward's dQ
-/// added a Q block at a time by bulk reductions from shared memory, a row
-/// each (faattn-tiles-to-wgmma's backward-dq-bulk), instead of one f32 atomic
-/// add an element, until a GPU run measures it.
-bool experimentalBackwardDqBulk();
+/// FAATTN_BACKWARD_DQ_ATOMIC=1: the tensor-core backward's dQ by one f32
+/// atomic add an element, as before PERFORMANCE step 58, instead of the
+/// default bulk reductions from shared memory, a row each (faattn-tiles-to-
+/// wgmma's backward-dq-bulk=false), for comparison.
+bool backwardDqAtomic();
 
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
