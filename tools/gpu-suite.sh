@@ -72,11 +72,13 @@ sanitize() {
   done
 }
 # The backward's other arms, each with its variable: the experimental block copies
-# (PERFORMANCE step 49) and dQ by atomic adds (before step 58). GPU_SUITE_BACKWARD_ARMS picks some.
-COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic}
+# (PERFORMANCE step 49), dQ by atomic adds (before step 58) and the products overlapped
+# (step 59). GPU_SUITE_BACKWARD_ARMS picks some.
+COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic overlap}
 copy_arm_vars() {
   case $1 in
     dqatomic) echo FAATTN_BACKWARD_DQ_ATOMIC=1 ;;
+    overlap) echo FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1 ;;
     async) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 ;;
     prefetch) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 ;;
     *) echo "FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
@@ -454,7 +456,8 @@ random_specs backward 1
   # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; [copyasync]) and cp.async with Q / dO
   # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]), and dQ by atomic
   # adds (FAATTN_BACKWARD_DQ_ATOMIC=1; [copydqatomic]; the default's bulk reductions since
-  # PERFORMANCE step 58): their builds' numerics, memcheck, and racecheck of the asynchronous ones.
+  # PERFORMANCE step 58), and the products in flight together (FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1;
+  # [copyoverlap]; step 59): their builds' numerics, memcheck, and racecheck of the asynchronous ones.
   for arm in $COPY_ARMS; do
     vars=$(copy_arm_vars "$arm")
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do
@@ -464,7 +467,7 @@ random_specs backward 1
         --shape b=1,seq_q=300,seq_kv=130 2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
       echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
-    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] || [ "$arm" = dqatomic ] &&
+    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] || [ "$arm" = dqatomic ] || [ "$arm" = overlap ] &&
                            echo racecheck); do
       env $vars timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
         specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130

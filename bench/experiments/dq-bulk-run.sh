@@ -9,8 +9,10 @@
 # 7e67a4a, FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1 turned it on): every backward spec at odd
 # shapes (the padded head dims too), memcheck and racecheck; with ARM=FAATTN_BACKWARD_DQ_ATOMIC=1 the same
 # for the atomic adds.
-# bench: bench/experiments/backward_vs_sdpa.py with atomics (FAATTN_BACKWARD_DQ_ATOMIC=1) and
-# with bulk reductions, SDPA's backward in the same runs.
+# bench: bench/experiments/backward_vs_sdpa.py with atomics (FAATTN_BACKWARD_DQ_ATOMIC=1), with
+# bulk reductions (the default) and with the products overlapped (PERFORMANCE step 59,
+# FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1), SDPA's backward in the same runs.
+# check-backward ARM=...: the backward part of check alone, under ARM's variable.
 set -u
 export OUT=${OUT:-/tmp/faattn-gpu-out}
 mkdir -p "$OUT"
@@ -23,6 +25,7 @@ RUN=$B/faattn-run
 nvidia-smi -L | tee "$OUT/device.txt"
 BULK=FAATTN_BACKWARD_DQ_BULK_DEFAULT=1 # (a no-op variable: bulk is the default)
 ATOMIC=FAATTN_BACKWARD_DQ_ATOMIC=1
+OVERLAP=FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1
 case ${1:-check} in
 check)
   python3 -c "import pytest" 2>/dev/null ||
@@ -40,6 +43,8 @@ check)
     echo "racecheck o8_tensor exit=${PIPESTATUS[0]}"; } > "$OUT/fp8-tests.txt" 2>&1
   echo "fp8 PASS $(grep -c ' PASS' "$OUT/fp8-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-tests.txt")"
   grep -E "FAIL|exit=[1-9]" "$OUT/fp8-tests.txt" | head
+  ;&
+check-backward)
   python3 tests/cpu/gen_random_specs.py 1 20 backward > /tmp/random-backward-1.fa
   { for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
         tests/lit/cpu/backward-deterministic.fa /tmp/random-backward-1.fa; do
@@ -60,13 +65,14 @@ check)
         --error-exitcode 3 $RUN --gpu tests/lit/cpu/padded-head-dims-backward.fa --kernel=hd56_alibi_bwd \
         --shape b=2,seq_q=33,seq_kv=150 | tail -2
       echo "$tool hd56_alibi_bwd exit=${PIPESTATUS[0]}"
-    done; } > "$OUT/dq-bulk-tests.txt" 2>&1
-  echo "dq-bulk PASS $(grep -c ' PASS' "$OUT/dq-bulk-tests.txt") FAIL $(grep -c FAIL "$OUT/dq-bulk-tests.txt")"
-  grep -E "FAIL|exit=|rror" "$OUT/dq-bulk-tests.txt" | head -30
+    done; } > "$OUT/backward-tests${ARM:+-${ARM%%=*}}.txt" 2>&1
+  f="$OUT/backward-tests${ARM:+-${ARM%%=*}}.txt"
+  echo "backward ${ARM:-default} PASS $(grep -c ' PASS' "$f") FAIL $(grep -c FAIL "$f")"
+  grep -E "FAIL|exit=|rror" "$f" | head -30
   ;;
 bench)
-  for arm in atomic bulk; do
-    vars=$([ $arm = bulk ] && echo $BULK || echo $ATOMIC)
+  for arm in ${ARMS:-atomic bulk overlap}; do
+    case $arm in atomic) vars=$ATOMIC ;; bulk) vars=$BULK ;; overlap) vars=$OVERLAP ;; esac
     env $vars FAATTN_LIBRARY=$B/libfaattn_c.so PYTHONPATH="$PWD/python" timeout 270 \
       python3 bench/experiments/backward_vs_sdpa.py --seqs ${SEQS:-1024,4096,16384} \
       --out "$OUT/backward-dq-$arm.json" 2>&1 | tail -12

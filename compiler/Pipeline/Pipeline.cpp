@@ -202,6 +202,11 @@ bool experimentalBackwardCopyPrefetch() {
   return on;
 }
 
+bool experimentalBackwardOverlap() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP");
+  return on;
+}
+
 bool backwardDqAtomic() {
   static const bool on = envFlag("FAATTN_BACKWARD_DQ_ATOMIC");
   return on;
@@ -247,6 +252,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
   wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
   wgmma.backwardDqBulk = !backwardDqAtomic();
+  wgmma.backwardOverlap = experimentalBackwardOverlap();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

@@ -53,6 +53,7 @@ const char *compilerVersion() {
                                      (experimentalBackwardCopyAsync() ? "-bwdcpasync" : "") +
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
+                                     (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

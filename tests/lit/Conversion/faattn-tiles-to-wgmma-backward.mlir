@@ -18,6 +18,45 @@
 // DQATOMIC-COUNT-32: memref.atomic_rmw addf %{{.*}}, %arg10[
 // DQATOMIC-NOT: nvvm.inline_ptx
 // DQATOMIC: } {faattn.q_loop = "masked"}
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-overlap=true' | FileCheck %s --check-prefix=OVERLAP
+// backward-overlap (experimental): each product issued as soon as its operands exist and
+// waited for where its result is read. S = Q K^T goes out before dO's copy; dP = dO V^T right
+// after it; the wait for 1 group (S's, dP still in flight) comes before P's exponentials; dV
+// (P moved up to just after its exponentials) goes out before dS, whose wait for 1 retires
+// dP with dV in flight; dK and dQ follow without a wait between; one wait for all before dQ's
+// bulk reductions.
+// OVERLAP-LABEL: gpu.func @b(
+// OVERLAP:      scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
+// OVERLAP-COUNT-4: nvvm.wgmma.mma_async {{.*}} B[<bf16>, <one>, <col>]
+// OVERLAP-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NOT:  nvvm.wgmma.wait.group
+// OVERLAP:      nvvm.cp.async.bulk.wait_group 0 {read}
+// OVERLAP-NEXT: gpu.barrier
+// OVERLAP:      nvvm.fence.proxy
+// OVERLAP-NEXT: gpu.barrier
+// OVERLAP-COUNT-4: nvvm.wgmma.mma_async {{.*}} B[<bf16>, <one>, <col>]
+// OVERLAP-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NOT:  math.exp
+// OVERLAP:      nvvm.wgmma.wait.group.sync.aligned 1
+// OVERLAP-COUNT-32: math.exp
+// OVERLAP-NOT:  nvvm.wgmma.wait.group
+// OVERLAP:      nvvm.fence.proxy
+// OVERLAP-NEXT: gpu.barrier
+// OVERLAP-COUNT-4: nvvm.wgmma.mma_async {{.*}} B[<bf16>, <one>, <row>]
+// OVERLAP-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// OVERLAP-NOT:  nvvm.wgmma.wait.group
+// OVERLAP:      nvvm.fence.proxy
+// OVERLAP-NEXT: gpu.barrier
+// OVERLAP-COUNT-4: nvvm.wgmma.mma_async {{.*}} B[<bf16>, <one>, <row>]
+// OVERLAP-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NOT:  nvvm.wgmma.wait.group
+// OVERLAP-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// OVERLAP:      nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// OVERLAP-NOT:  nvvm.wgmma
+// OVERLAP:      nvvm.inline_ptx "cp.reduce.async.bulk
+// OVERLAP:      } {faattn.q_loop = "masked"
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-copy-batch=4' | FileCheck %s --check-prefix=BATCH
 // backward-copy-batch = 4 (experimental): a thread's 64 x 64 block copy (512 chunks of 16
 // bytes, 4 a thread) is one iteration that issues its 4 loads before its first store.

@@ -156,7 +156,12 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     accumulator by bulk reductions (cp.reduce.async.bulk .add.f32, a row
     each) from a staging buffer in shared memory, instead of an atomic add
     per element (not with `deterministic` or backward-copy-prefetch, which
-    keep the atomics).
+    keep the atomics). `backward-overlap` (experimental; FAATTN_EXPERIMENTAL_
+    BACKWARD_OVERLAP=1) issues each product of a Q block as soon as its
+    operands exist (the products, and the maps that make their 16-bit
+    operands, moved up in the Q loop's body) and waits for it where its
+    result is first read, so that dP = dO V^T runs under P's exponentials and
+    dV, dK and dQ under one another, instead of waiting for each at once.
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
@@ -176,7 +181,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "block's products into a second buffer (experimental)">,
     Option<"backwardDqBulk", "backward-dq-bulk", "bool", /*default=*/"true",
            "The backward's dQ added by bulk reductions from shared memory, a row each "
-           "(false: an atomic add per element)">
+           "(false: an atomic add per element)">,
+    Option<"backwardOverlap", "backward-overlap", "bool", /*default=*/"false",
+           "The backward's products issued as early as their operands allow and waited for "
+           "where their results are read (experimental)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -122,6 +122,12 @@ bool experimentalBackwardCopyPrefetch();
 /// wgmma's backward-dq-bulk=false), for comparison.
 bool backwardDqAtomic();
 
+/// FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1: the tensor-core backward's
+/// products issued as soon as their operands exist and waited for where
+/// their results are first read (faattn-tiles-to-wgmma's backward-overlap),
+/// instead of each waited for at once, until a GPU run measures it.
+bool experimentalBackwardOverlap();
+
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
 /// of the tensor-core backward, for comparison; docs/BACKWARD.md). Read once

@@ -262,6 +262,12 @@ private:
   /// whole 16-byte units in an identity-layout memref) and no deterministic
   /// turn orders the adds: its rows and columns, else {0, 0}.
   std::pair<int64_t, int64_t> dqStagingShape();
+  /// Plan::overlapProducts: each product of a Q loop's `body` moved up to
+  /// just after the last op it needs there (and after the product before
+  /// it, so that the wgmma groups retire in order), the maps that make its
+  /// operands (P, dS in 16 bits) first, likewise. convertDotBackward then
+  /// leaves each in flight until its result is read.
+  void hoistProducts(Block &body);
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory, B MN-major); dQ = dS K
   /// (RS, B MN-major).

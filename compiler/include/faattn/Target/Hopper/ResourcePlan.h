@@ -128,6 +128,10 @@ struct Plan {
   // an atomic add per element (backward-dq-bulk; the deterministic turns
   // keep the atomics).
   bool dqBulk = false;
+  // The products of a Q block issued as early as their operands allow (they
+  // and the maps making their 16-bit operands moved up in the Q loop's
+  // body), each waited for where its result is first read (backward-overlap).
+  bool overlapProducts = false;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
