@@ -10,6 +10,9 @@
 //       ops; elementwise code, reductions and loops on wgmma fragments
 //   templates/hopper/ForwardMainloop.cpp   the forward kernel's skeleton and
 //       mainloop (Q once; the K/V ring; Q K^T; softmax; P V)
+//   templates/hopper/BackwardMainloop.cpp, BackwardCopies.cpp  the backward's
+//       main grid (its products, score and param gradients, turns) and its
+//       block copies
 //   templates/hopper/InlineProducer.cpp, Cooperative.cpp, Pingpong.cpp  the
 //       warpgroup schedules: classes of their own behind the hooks of
 //       templates/hopper/Schedule.h, each with its barrier protocol in its
@@ -216,11 +219,12 @@ private:
   /// same type, alpha a row or a full tile); null otherwise.
   static TileMapOp rescaleOf(TileDotOp dot);
 
-  // ---- templates/hopper/BackwardMainloop.cpp ----
+  // ---- templates/hopper/BackwardMainloop.cpp, BackwardCopies.cpp ----
   // The backward's main grid (faattn-backward-tile's; Plan::backward): one
-  // warpgroup, Q/dO blocks copied by the threads, the five products on wgmma
-  // from the canonical layout without swizzle (K-major, or MN-major for a B
-  // whose reduction runs over its rows).
+  // warpgroup, Q/dO blocks copied by the threads (BackwardCopies.cpp: the
+  // loads, the cp.async and prefetch arms), the five products on wgmma from
+  // the canonical layout without swizzle (K-major, or MN-major for a B whose
+  // reduction runs over its rows).
 
   LogicalResult runBackward();
   /// K, V (once) and Q, dO (each Q block, with faattn-backward-tile's row
