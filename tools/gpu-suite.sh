@@ -72,13 +72,14 @@ sanitize() {
   done
 }
 # The backward's other arms, each with its variable: the experimental block copies
-# (PERFORMANCE step 49), dQ by atomic adds (before step 58) and the products overlapped
-# (step 59). GPU_SUITE_BACKWARD_ARMS picks some.
-COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic overlap}
+# (PERFORMANCE step 49), dQ by atomic adds (before step 58), the products overlapped (step 59)
+# and the descriptors hoisted (before step 60). GPU_SUITE_BACKWARD_ARMS picks some.
+COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic overlap hoisteddesc}
 copy_arm_vars() {
   case $1 in
     dqatomic) echo FAATTN_BACKWARD_DQ_ATOMIC=1 ;;
     overlap) echo FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1 ;;
+    hoisteddesc) echo FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1 ;;
     async) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 ;;
     prefetch) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 ;;
     *) echo "FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
@@ -457,7 +458,9 @@ random_specs backward 1
   # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]), and dQ by atomic
   # adds (FAATTN_BACKWARD_DQ_ATOMIC=1; [copydqatomic]; the default's bulk reductions since
   # PERFORMANCE step 58), and the products in flight together (FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1;
-  # [copyoverlap]; step 59): their builds' numerics, memcheck, and racecheck of the asynchronous ones.
+  # [copyoverlap]; step 59), and the descriptors hoisted out of the Q loop as before step 60
+  # (FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1; [copyhoisteddesc]): their builds' numerics, memcheck,
+  # and racecheck of the asynchronous ones.
   for arm in $COPY_ARMS; do
     vars=$(copy_arm_vars "$arm")
     for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa; do

@@ -12,7 +12,9 @@
 # bench: bench/experiments/backward_vs_sdpa.py with atomics (FAATTN_BACKWARD_DQ_ATOMIC=1), with
 # bulk reductions (the default) and with the products overlapped (PERFORMANCE step 59,
 # FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1), SDPA's backward in the same runs.
-# check-backward ARM=...: the backward part of check alone, under ARM's variable.
+# check-backward ARM=...: the backward part of check alone, under ARM's variable. ARMS=
+# "hoisted bulk overlap" times PERFORMANCE step 60 (the descriptors made in the Q loop, the
+# default since; FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1 hoists them as before).
 set -u
 export OUT=${OUT:-/tmp/faattn-gpu-out}
 mkdir -p "$OUT"
@@ -26,6 +28,7 @@ nvidia-smi -L | tee "$OUT/device.txt"
 BULK=FAATTN_BACKWARD_DQ_BULK_DEFAULT=1 # (a no-op variable: bulk is the default)
 ATOMIC=FAATTN_BACKWARD_DQ_ATOMIC=1
 OVERLAP=FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1
+HOISTED=FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1
 case ${1:-check} in
 check)
   python3 -c "import pytest" 2>/dev/null ||
@@ -72,7 +75,7 @@ check-backward)
   ;;
 bench)
   for arm in ${ARMS:-atomic bulk overlap}; do
-    case $arm in atomic) vars=$ATOMIC ;; bulk) vars=$BULK ;; overlap) vars=$OVERLAP ;; esac
+    case $arm in atomic) vars=$ATOMIC ;; bulk) vars=$BULK ;; overlap) vars=$OVERLAP ;; hoisted) vars=$HOISTED ;; esac
     env $vars FAATTN_LIBRARY=$B/libfaattn_c.so PYTHONPATH="$PWD/python" timeout 270 \
       python3 bench/experiments/backward_vs_sdpa.py --seqs ${SEQS:-1024,4096,16384} \
       --out "$OUT/backward-dq-$arm.json" 2>&1 | tail -12

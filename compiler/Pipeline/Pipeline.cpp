@@ -207,6 +207,11 @@ bool experimentalBackwardOverlap() {
   return on;
 }
 
+bool backwardHoistedDescriptors() {
+  static const bool on = envFlag("FAATTN_BACKWARD_HOISTED_DESCRIPTORS");
+  return on;
+}
+
 bool backwardDqAtomic() {
   static const bool on = envFlag("FAATTN_BACKWARD_DQ_ATOMIC");
   return on;
@@ -253,6 +258,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
   wgmma.backwardDqBulk = !backwardDqAtomic();
   wgmma.backwardOverlap = experimentalBackwardOverlap();
+  wgmma.backwardLoopDescriptors = !backwardHoistedDescriptors();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

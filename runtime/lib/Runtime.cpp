@@ -54,6 +54,7 @@ const char *compilerVersion() {
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
+                                     (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
                                      (unvalidatedBackwardWgmma() ? "-bwdall" : "");
   return version.c_str();

@@ -286,9 +286,14 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   // over its rows, n = its columns), both from its direct buffer.
   bool mnMajorB = !dot.getTransposeRhs();
   // A prefetched block's buffer of this Q block (bytes past its first).
+  // Every buffer's address is loop-invariant, so LLVM would hoist all the
+  // product's descriptors (52 of 64 bits at head dim 128) out of the Q loop
+  // and hold them in registers across it, which spilled; from an opaque zero
+  // they are made here, next to their wgmma (Plan::loopDescriptors).
+  Value opaque = p.loopDescriptors ? opaqueZero(b) : Value();
   auto stageOffset = [&](const OperandTile &o) -> Value {
     if (!o.stageBytes)
-      return Value();
+      return opaque;
     return arith::MulIOp::create(b, loc, qStage, cIdx(b, o.stageBytes));
   };
   for (int64_t k = 0; k < kdim / 16; ++k) {
@@ -300,7 +305,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
       continue;
     }
     Value descA =
-        dot.getTransposeLhs() ? canonicalDescriptor(b, a.transposed, k, kdim)
+        dot.getTransposeLhs() ? canonicalDescriptor(b, a.transposed, k, kdim, opaque)
                               : canonicalDescriptor(b, a.direct, k, kdim, stageOffset(a));
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,

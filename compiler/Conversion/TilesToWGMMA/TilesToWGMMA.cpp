@@ -148,6 +148,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         plan.copyPrefetch = backwardCopyPrefetch;
         plan.dqBulk = backwardDqBulk && !backwardCopyPrefetch;
         plan.overlapProducts = backwardOverlap;
+        plan.loopDescriptors = backwardLoopDescriptors;
       }
       // The backward's pre and post grids go on to faattn-tiles-to-gpu, its
       // main grid has no SIMT lowering: a refusal is an error here, with its

@@ -130,6 +130,15 @@ Value WgmmaLowering::fragmentsOf(OpBuilder &b, Value acc, TileType t) {
   return vector::FromElementsOp::create(b, fn.getLoc(), vecOf(t), out);
 }
 
+Value WgmmaLowering::opaqueZero(OpBuilder &b) {
+  Location loc = fn.getLoc();
+  auto op = LLVM::InlineAsmOp::create(
+      b, loc, b.getI64Type(), ValueRange{}, "mov.u64 $0, 0;", "=l", /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), op.getResult(0));
+}
+
 SmallVector<Value> WgmmaLowering::fenced(OpBuilder &b, ValueRange values) {
   Location loc = fn.getLoc();
   std::string constraints;

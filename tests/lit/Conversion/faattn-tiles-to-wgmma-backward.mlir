@@ -18,6 +18,26 @@
 // DQATOMIC-COUNT-32: memref.atomic_rmw addf %{{.*}}, %arg10[
 // DQATOMIC-NOT: nvvm.inline_ptx
 // DQATOMIC: } {faattn.q_loop = "masked"}
+// The descriptors of each product are made next to its wgmma from an opaque zero (an inline
+// asm with side effects, which LLVM cannot hoist; backward-loop-descriptors, the default), one
+// a product: every buffer's address is loop-invariant, so they would otherwise be hoisted out
+// of the Q loop and held across it (PERFORMANCE step 60). backward-loop-descriptors=false
+// leaves them to LLVM (the HOISTED prefix, no such asm).
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true' | FileCheck %s --check-prefix=DESC
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-loop-descriptors=false' | FileCheck %s --check-prefix=HOISTED
+// DESC-LABEL: gpu.func @b(
+// DESC:      scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
+// DESC:        %[[Z:.*]] = llvm.inline_asm has_side_effects asm_dialect = att "mov.u64 $0, 0;", "=l"  : () -> i64
+// DESC-NEXT:   %[[ZI:.*]] = arith.index_cast %[[Z]] : i64 to index
+// DESC-NOT:    nvvm.wgmma.mma_async
+// DESC:        arith.index_cast %[[ZI]] : index to i64
+// DESC:        nvvm.wgmma.mma_async
+// DESC-COUNT-4: llvm.inline_asm has_side_effects asm_dialect = att "mov.u64 $0, 0;"
+// DESC-NOT:    llvm.inline_asm has_side_effects asm_dialect = att "mov.u64 $0, 0;"
+// DESC:      } {faattn.q_loop = "masked"}
+// HOISTED-LABEL: gpu.func @b(
+// HOISTED-NOT: "mov.u64 $0, 0;"
+// HOISTED: } {faattn.q_loop = "masked"}
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma='backward=true backward-overlap=true' | FileCheck %s --check-prefix=OVERLAP
 // backward-overlap (experimental): each product issued as soon as its operands exist and
 // waited for where its result is read. S = Q K^T goes out before dO's copy; dP = dO V^T right

@@ -162,6 +162,11 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     operands, moved up in the Q loop's body) and waits for it where its
     result is first read, so that dP = dO V^T runs under P's exponentials and
     dV, dK and dQ under one another, instead of waiting for each at once.
+    `backward-loop-descriptors` (the default; false: the pipeline's
+    FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1) makes each product's shared-memory
+    descriptors next to its wgmma from an opaque zero: the buffers'
+    addresses are loop-invariant, and LLVM would otherwise hoist every
+    descriptor out of the Q loop and hold them in registers across it.
   }];
   let options = [
     Option<"e4m3KV", "e4m3-kv", "bool", /*default=*/"false",
@@ -184,7 +189,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "(false: an atomic add per element)">,
     Option<"backwardOverlap", "backward-overlap", "bool", /*default=*/"false",
            "The backward's products issued as early as their operands allow and waited for "
-           "where their results are read (experimental)">
+           "where their results are read (experimental)">,
+    Option<"backwardLoopDescriptors", "backward-loop-descriptors", "bool", /*default=*/"true",
+           "The backward's descriptors made next to their wgmma, not hoisted out of the Q "
+           "loop (false: LLVM hoists them)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -128,6 +128,12 @@ bool backwardDqAtomic();
 /// instead of each waited for at once, until a GPU run measures it.
 bool experimentalBackwardOverlap();
 
+/// FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1: the tensor-core backward's
+/// descriptors as before PERFORMANCE step 60 (hoisted out of the Q loop by
+/// LLVM; faattn-tiles-to-wgmma's backward-loop-descriptors=false), for
+/// comparison.
+bool backwardHoistedDescriptors();
+
 /// Whether the environment asks for the SIMT backward for every backward
 /// kernel (FAATTN_BACKWARD_SIMT=1: faattn-backward-to-gpu's kernels instead
 /// of the tensor-core backward, for comparison; docs/BACKWARD.md). Read once

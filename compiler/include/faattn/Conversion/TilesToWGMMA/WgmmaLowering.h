@@ -471,6 +471,11 @@ private:
   /// warpgroup_fence_operand): their uses stay after what comes before it
   /// (a wgmma.wait_group), whatever LLVM would move; no instruction in SASS.
   SmallVector<Value> fenced(OpBuilder &b, ValueRange values);
+  /// An index 0 that LLVM cannot see through (a `mov` in an inline asm with
+  /// side effects): what is computed from it where it is made stays there,
+  /// instead of being hoisted out of the loop around and held in registers
+  /// across it (the backward's descriptors, Plan::loopDescriptors).
+  Value opaqueZero(OpBuilder &b);
   /// Before `op` (in a rotated loop): the products whose results it reads
   /// retired, and all of them before a terminator or control flow (no group
   /// crosses a region boundary) and before an op that computes a wgmma A

@@ -132,6 +132,12 @@ struct Plan {
   // and the maps making their 16-bit operands moved up in the Q loop's
   // body), each waited for where its result is first read (backward-overlap).
   bool overlapProducts = false;
+  // Each product's descriptors made next to its wgmma from an opaque zero
+  // (WgmmaLowering::opaqueZero) rather than hoisted out of the Q loop: the
+  // buffers' addresses are loop-invariant, and 52 hoisted 64-bit descriptors
+  // (head dim 128) spilled (faattn-tiles-to-wgmma's backward-loop-descriptors;
+  // PERFORMANCE step 60).
+  bool loopDescriptors = true;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
