@@ -86,8 +86,8 @@ def faattn_column(spec, fwd_params, inputs):
     build = ("simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "default")
     if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"):
         build += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]
-    if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC") == "1":
-        build += "-cpasync"
+    if build != "simt" and os.environ.get("FAATTN_BACKWARD_COPY_REGISTERS") == "1":
+        build += "-copyregs"
     if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
         build += "-prefetch"
     return ms, build, None if ms else "the backward failed (stderr)"

@@ -74,15 +74,15 @@ sanitize() {
 # The backward's other arms, each with its variable: the experimental block copies
 # (PERFORMANCE step 49), dQ by atomic adds (before step 58), the products overlapped (step 59)
 # and the descriptors hoisted (before step 60). GPU_SUITE_BACKWARD_ARMS picks some.
-COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 async prefetch dqatomic overlap hoisteddesc}
+COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 registers prefetch dqatomic overlap hoisteddesc}
 copy_arm_vars() {
   case $1 in
     dqatomic) echo FAATTN_BACKWARD_DQ_ATOMIC=1 ;;
     overlap) echo FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1 ;;
     hoisteddesc) echo FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1 ;;
-    async) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 ;;
+    registers) echo FAATTN_BACKWARD_COPY_REGISTERS=1 ;;
     prefetch) echo FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 ;;
-    *) echo "FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
+    *) echo "FAATTN_BACKWARD_COPY_REGISTERS=1 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=$1" ;;
   esac
 }
 # A part's log: its numerics lines join gpu-tests.txt (results.json counts them), and a FAIL or
@@ -452,9 +452,9 @@ random_specs backward 1
     echo "exit=${PIPESTATUS[0]} SIMT $spec"
   done
   sanitize specs/backward.fa b=2,seq_q=77,seq_kv=130 causal_bwd alibi_bwd
-  # The experimental block copies (PERFORMANCE step 49): batched loads
-  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]), cp.async
-  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1; [copyasync]) and cp.async with Q / dO
+  # The other block copies (PERFORMANCE steps 49 and 61): through registers as before step 61
+  # (FAATTN_BACKWARD_COPY_REGISTERS=1; [copyregisters]), with batched loads
+  # (FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=4, 8; tagged [copy4], [copy8]) and cp.async with Q / dO
   # prefetched (FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1; [copyprefetch]), and dQ by atomic
   # adds (FAATTN_BACKWARD_DQ_ATOMIC=1; [copydqatomic]; the default's bulk reductions since
   # PERFORMANCE step 58), and the products in flight together (FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1;
@@ -470,7 +470,7 @@ random_specs backward 1
         --shape b=1,seq_q=300,seq_kv=130 2>&1 | sed "s/^\([^ :]*\) b=/\1[copy$arm] b=/"
       echo "exit=${PIPESTATUS[0]} $vars $spec"
     done
-    for tool in memcheck $([ "$arm" = async ] || [ "$arm" = prefetch ] || [ "$arm" = dqatomic ] || [ "$arm" = overlap ] &&
+    for tool in memcheck $([ "$arm" = registers ] || [ "$arm" = prefetch ] || [ "$arm" = dqatomic ] || [ "$arm" = overlap ] &&
                            echo racecheck); do
       env $vars timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
         specs/backward.fa --kernel=alibi_bwd --shape b=2,seq_q=77,seq_kv=130

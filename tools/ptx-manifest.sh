@@ -59,8 +59,9 @@ experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
   tests/lit/cpu/padded-head-dims-backward.fa
 experimental backward-all FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 \
   tests/lit/cli/Inputs/backward-head-dims.fa
-experimental backward-copy8 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8 specs/backward.fa
-experimental backward-cpasync FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1 specs/backward.fa
+experimental backward-copy8 "FAATTN_BACKWARD_COPY_REGISTERS=1 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8" \
+  specs/backward.fa
+experimental backward-copyregs FAATTN_BACKWARD_COPY_REGISTERS=1 specs/backward.fa
 experimental backward-prefetch FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 specs/backward.fa
 current=$work/manifest.txt
 {

@@ -77,8 +77,8 @@ commit = timing.source_commit()
 lowering = "simt" if os.environ.get("FAATTN_BACKWARD_SIMT") == "1" else "tiled-wgmma"
 if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"):
     lowering += "-copy" + os.environ["FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH"]  # step 49
-if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC") == "1":
-    lowering += "-cpasync"
+if lowering != "simt" and os.environ.get("FAATTN_BACKWARD_COPY_REGISTERS") == "1":
+    lowering += "-copyregs"  # the copies as before step 61
 if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
     lowering += "-prefetch"
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),

@@ -192,8 +192,8 @@ int64_t experimentalBackwardCopyBatch() {
   return batch;
 }
 
-bool experimentalBackwardCopyAsync() {
-  static const bool on = envFlag("FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC");
+bool backwardCopyRegisters() {
+  static const bool on = envFlag("FAATTN_BACKWARD_COPY_REGISTERS");
   return on;
 }
 
@@ -254,7 +254,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.e4m3 = !fp8SimtForced();
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
-  wgmma.backwardCopyAsync = experimentalBackwardCopyAsync();
+  wgmma.backwardCopyAsync = !backwardCopyRegisters();
   wgmma.backwardCopyPrefetch = experimentalBackwardCopyPrefetch();
   wgmma.backwardDqBulk = !backwardDqAtomic();
   wgmma.backwardOverlap = experimentalBackwardOverlap();

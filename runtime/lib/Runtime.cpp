@@ -50,7 +50,7 @@ const char *compilerVersion() {
                                      (experimentalBackwardCopyBatch() > 1
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())
                                           : std::string()) +
-                                     (experimentalBackwardCopyAsync() ? "-bwdcpasync" : "") +
+                                     (backwardCopyRegisters() ? "-bwdcpregs" : "") +
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +

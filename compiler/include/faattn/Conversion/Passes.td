@@ -145,10 +145,11 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N) has each thread issue N of
     its 16-byte chunk loads of a block before it stores them to shared
     memory, instead of one load and its store at a time (a round trip to
-    global memory each); `backward-copy-async` (FAATTN_EXPERIMENTAL_BACKWARD_
-    COPY_ASYNC=1) copies them by cp.async instead, every chunk in flight and
-    none in registers, zero-filling the rows outside the sequence or whose
-    LSE is -inf; `backward-copy-prefetch` (FAATTN_EXPERIMENTAL_BACKWARD_COPY_
+    global memory each); `backward-copy-async` (the pipeline's default since
+    PERFORMANCE step 61; FAATTN_BACKWARD_COPY_REGISTERS=1 turns it off)
+    copies them by cp.async instead, every chunk in flight and none in
+    registers, zero-filling the rows outside the sequence or whose LSE is
+    -inf; `backward-copy-prefetch` (FAATTN_EXPERIMENTAL_BACKWARD_COPY_
     PREFETCH=1) also double-buffers Q and dO: a Q loop's first block is copied
     before it, each next block during the current one's products.
     `backward-dq-bulk` (the default; false: the pipeline's
@@ -180,7 +181,8 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "The backward's block copies: 16-byte chunks a thread loads before storing them "
            "(1: each load then its store; experimental above 1)">,
     Option<"backwardCopyAsync", "backward-copy-async", "bool", /*default=*/"false",
-           "The backward's block copies by cp.async with zero fill (experimental)">,
+           "The backward's block copies by cp.async with zero fill (the GPU pipeline sets it "
+           "unless FAATTN_BACKWARD_COPY_REGISTERS=1)">,
     Option<"backwardCopyPrefetch", "backward-copy-prefetch", "bool", /*default=*/"false",
            "backward-copy-async, and each Q block's Q and dO copied during the previous "
            "block's products into a second buffer (experimental)">,

@@ -100,16 +100,18 @@ bool fp8SimtForced();
 /// validates it.
 bool experimentalPaddedHeadDims();
 
-/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): the
-/// tensor-core backward's block copies issue N 16-byte loads a thread before
-/// storing them (faattn-tiles-to-wgmma's backward-copy-batch), until a GPU
-/// run measures it against 1.
+/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): with
+/// FAATTN_BACKWARD_COPY_REGISTERS=1, the tensor-core backward's block copies
+/// issue N 16-byte loads a thread before storing them (faattn-tiles-to-wgmma's
+/// backward-copy-batch; the default cp.async copies have every chunk in
+/// flight already).
 int64_t experimentalBackwardCopyBatch();
 
-/// FAATTN_EXPERIMENTAL_BACKWARD_COPY_ASYNC=1: those copies by cp.async with
-/// zero fill instead (faattn-tiles-to-wgmma's backward-copy-async), until a
-/// GPU run measures them.
-bool experimentalBackwardCopyAsync();
+/// FAATTN_BACKWARD_COPY_REGISTERS=1: those copies through the threads'
+/// registers (a load, then its store; with COPY_BATCH, N loads first), as
+/// before PERFORMANCE step 61, instead of the default cp.async with zero fill
+/// (faattn-tiles-to-wgmma's backward-copy-async), for comparison.
+bool backwardCopyRegisters();
 
 /// FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1: the cp.async copies, with Q
 /// and dO double-buffered, the next Q block's copied during this one's
