@@ -123,8 +123,10 @@ LogicalResult WgmmaLowering::runBackward() {
   }
   // dQ's staging buffer over the Q loop's buffers: they are dead once a Q
   // block's products are waited for, and the next block's copies wait for
-  // the bulk reductions' reads of it.
-  if (auto [rows, cols] = dqStagingShape(); p.dqBulk && rows) {
+  // the bulk reductions' reads of it. Not with the prefetched copies, which
+  // write the next block's Q and dO during this block's products (the pass
+  // also turns dqBulk off with them).
+  if (auto [rows, cols] = dqStagingShape(); p.dqBulk && !p.copyPrefetch && rows) {
     dqPitch = cols * 4 + 16;
     cursor = invariant;
     dqAt = place(rows * dqPitch);

@@ -1,9 +1,34 @@
-// faattn-tiles-to-wgmma's backward-dq-bulk (experimental; FAATTN_EXPERIMENTAL_BACKWARD_DQ_BULK=1)
-// on the main grids of faattn-tiles-to-wgmma-backward.mlir (head dim 64) and of the
+// faattn-tiles-to-wgmma's backward-dq-bulk (the default since PERFORMANCE step 58; the
+// pipeline's FAATTN_BACKWARD_DQ_ATOMIC=1 turns it off; given explicitly here) on the main grids of faattn-tiles-to-wgmma-backward.mlir (head dim 64) and of the
 // deterministic one. Each Q block's dQ goes through a staging buffer over the Q loop's
 // buffers (shared memory unchanged: 49152 bytes) into the accumulator by one bulk reduction a
 // row, instead of an atomic add an element.
 // RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward.mlir -split-input-file -faattn-tiles-to-wgmma='backward=true backward-dq-bulk=true' | FileCheck %s
+// With the cp.async copies (backward-copy-async, the pipeline's default since step 61): every
+// copy still waits for the reductions' reads first, K's and V's, then each Q block's Q (dO's
+// joins Q's cp.async groups behind the same wait and barrier).
+// RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward.mlir -split-input-file -faattn-tiles-to-wgmma='backward=true backward-dq-bulk=true backward-copy-async=true' | FileCheck %s --check-prefix=ASYNC
+// ASYNC-LABEL: gpu.func @b(
+// ASYNC:      nvvm.cp.async.bulk.wait_group 0 {read}
+// ASYNC-NEXT: gpu.barrier
+// ASYNC:      nvvm.cp.async.shared.global
+// ASYNC:      scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>) {
+// ASYNC:        nvvm.cp.async.bulk.wait_group 0 {read}
+// ASYNC-NEXT:   gpu.barrier
+// ASYNC-NOT:    gpu.barrier
+// ASYNC:        nvvm.cp.async.shared.global
+// ASYNC:        nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 256;"
+// ASYNC:        nvvm.cp.async.bulk.commit.group
+// ASYNC-NEXT:   scf.yield
+// With the prefetched copies (backward-copy-prefetch), which write the next block's Q and dO
+// during this block's products, dQ keeps the atomic adds: no staging buffer, no bulk group.
+// RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward.mlir -split-input-file -faattn-tiles-to-wgmma='backward=true backward-dq-bulk=true backward-copy-prefetch=true' | FileCheck %s --check-prefix=PREFETCH
+// PREFETCH-LABEL: gpu.func @b(
+// PREFETCH-NOT: nvvm.cp.async.bulk
+// PREFETCH-NOT: cp.reduce
+// PREFETCH:     memref.atomic_rmw addf %{{.*}}, %arg10[
+// PREFETCH-NOT: cp.reduce
+// PREFETCH-LABEL: gpu.func @alibi_bwd(
 // RUN: faattn-opt %S/faattn-tiles-to-wgmma-backward-deterministic.mlir -pass-pipeline='builtin.module(func.func(faattn-backward-tile{workspace-args=true block=64},faattn-mask-analysis),faattn-tiles-to-wgmma{backward=true backward-dq-bulk=true})' | FileCheck %s --check-prefix=DET
 
 // CHECK-LABEL: gpu.func @b(
@@ -56,7 +81,7 @@
 // CHECK:      } {faattn.q_loop = "full"}
 // CHECK:      } {faattn.q_loop = "masked"}
 // The kernel ends when its reductions have completed (the CTA's shared memory outlives them).
-// CHECK:      nvvm.cp.async.bulk.wait_group 0
+// CHECK:      nvvm.cp.async.bulk.wait_group 0{{$}}
 // CHECK-NEXT: gpu.return
 // CHECK-LABEL: gpu.func @alibi_bwd(
 // CHECK:        nvvm.inline_ptx "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.f32 [$0], [$1], 256;"

@@ -259,8 +259,9 @@ private:
   bool asyncCopiesPending = false;
   /// Plan::dqBulk: the byte offset of dQ's staging buffer (over the Q loop's
   /// buffers; -1: dQ by atomic adds) and its row pitch in bytes (a row's
-  /// bytes plus 16, so that the fragment stores of 8 rows fall on distinct
-  /// banks). Set by runBackward where every accumulating store can take it.
+  /// bytes plus 16: a half-warp's 8-byte stores to 4 rows then meet 2-way
+  /// bank conflicts, not 4-way; a 32-byte pad would remove them, not yet
+  /// measured). Set by runBackward where every accumulating store can take it.
   int64_t dqAt = -1, dqPitch = 0;
   /// Where the staging buffer fits dQ's stores (f32 M x N fragments; rows of
   /// whole 16-byte units in an identity-layout memref) and no deterministic
