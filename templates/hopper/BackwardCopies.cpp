@@ -163,6 +163,24 @@ LogicalResult WgmmaLowering::convertLoadBackward(OpBuilder &b, TileLoadOp load) 
   return success();
 }
 
+Value WgmmaLowering::elementOffset(OpBuilder &b, memref::ExtractStridedMetadataOp meta,
+                                   MemRefType memTy, Layout layout, const RowAddress &row,
+                                   Value col) {
+  Location loc = fn.getLoc();
+  Value offset = meta.getOffset();
+  for (auto [x, stride] : llvm::zip(tileMemIndices(memTy, layout, row.batch, row.head, row.row, col),
+                                    meta.getStrides()))
+    offset = arith::AddIOp::create(b, loc, offset, arith::MulIOp::create(b, loc, x, stride));
+  return offset;
+}
+
+Value WgmmaLowering::globalAddress(OpBuilder &b, Value base, Value offset, int64_t eltBytes) {
+  Location loc = fn.getLoc();
+  return arith::IndexCastOp::create(
+      b, loc, b.getI64Type(),
+      arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, offset, cIdx(b, eltBytes))));
+}
+
 void WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad,
                                    int64_t at, Value stageElems) {
   Location loc = load.getLoc();
@@ -198,17 +216,11 @@ void WgmmaLowering::copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp row
           arith::XOrIOp::create(b, loc, dead[k],
                                 arith::ConstantOp::create(b, loc, b.getBoolAttr(true))));
     // The chunk's element offset (the tensor's own when nothing is read).
-    Value offset = meta.getOffset();
-    for (auto [x, stride] :
-         llvm::zip(tileMemIndices(memTy, load.getLayout(), row.batch, row.head, row.row, cs[k]),
-                   meta.getStrides()))
-      offset = arith::AddIOp::create(b, loc, offset, arith::MulIOp::create(b, loc, x, stride));
-    offset = arith::SelectOp::create(b, loc, read, offset, meta.getOffset());
-    Value addr = arith::IndexCastOp::create(
-        b, loc, b.getI64Type(),
-        arith::AddIOp::create(b, loc, base, arith::MulIOp::create(b, loc, offset, cIdx(b, eltBytes))));
+    Value offset = arith::SelectOp::create(
+        b, loc, read, elementOffset(b, meta, memTy, load.getLayout(), row, cs[k]),
+        meta.getOffset());
     Value src = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
-                                         addr);
+                                         globalAddress(b, base, offset, eltBytes));
     Value element = coreIndex(b, at, rs[k], cs[k], cols);
     if (stageElems)
       element = arith::AddIOp::create(b, loc, element, stageElems);

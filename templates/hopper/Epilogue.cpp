@@ -143,16 +143,11 @@ LogicalResult WgmmaLowering::convertStoreReduce(OpBuilder &b, TileStoreOp store)
   ifThen(b, loc, issues, [&](OpBuilder &b) {
     RowAddress row = tileRowAddress(b, loc, store, tid);
     ifThen(b, loc, row.inside, [&](OpBuilder &b) {
-      // The row's first element in global memory (as copyBlockAsync's chunks).
+      // The row's first element in global memory.
       auto meta = memref::ExtractStridedMetadataOp::create(b, loc, store.getMem());
-      Value offset = meta.getOffset();
-      for (auto [x, stride] : llvm::zip(tileMemIndices(memTy, store.getLayout(), row.batch,
-                                                       row.head, row.row, cIdx(b, 0)),
-                                        meta.getStrides()))
-        offset = arith::AddIOp::create(b, loc, offset, arith::MulIOp::create(b, loc, x, stride));
+      Value offset = elementOffset(b, meta, memTy, store.getLayout(), row, cIdx(b, 0));
       Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, store.getMem());
-      Value dst = arith::IndexCastOp::create(
-          b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, mul(offset, 4)));
+      Value dst = globalAddress(b, base, offset, 4);
       Value src = arith::AddIOp::create(
           b, loc, smemBase,
           arith::IndexCastOp::create(b, loc, b.getI64Type(),

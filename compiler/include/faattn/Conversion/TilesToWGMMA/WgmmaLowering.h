@@ -238,6 +238,14 @@ private:
   /// `rowLoad` (the LSE of the row-zeroing map) rows whose LSE is -inf,
   /// zero-filled. The block's chunks divide evenly over the threads (the
   /// caller checks).
+  /// The element offset of (row, col) in a tile_load / tile_store memref of
+  /// type memTy whose strided metadata is `meta` (its offset plus the tile
+  /// indices times its strides).
+  Value elementOffset(OpBuilder &b, memref::ExtractStridedMetadataOp meta, MemRefType memTy,
+                      Layout layout, const RowAddress &row, Value col);
+  /// The global byte address (i64) of element `offset` past `base` (an
+  /// aligned pointer as an index) for elements of `eltBytes` bytes.
+  Value globalAddress(OpBuilder &b, Value base, Value offset, int64_t eltBytes);
   void copyBlockAsync(OpBuilder &b, TileLoadOp load, TileLoadOp rowLoad, int64_t at,
                       Value stageElems = Value());
   /// Plan::copyPrefetch: the loads of a Q loop's body that are copied ahead
