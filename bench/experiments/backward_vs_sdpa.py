@@ -1,7 +1,7 @@
 """faattn's backward against SDPA's backward (cuDNN and flash) in the same run: the backward
 alone (one forward kept, `out.backward(dout)` timed with CUDA events, the inputs' grads reset
 before each call, median of --reps runs after one warm-up), bf16, B * S = 16k tokens, hidden
-2048 (16 heads of 128), causal or not, and a learnable-ALiBi row (faattn only: no peer
+2048 (16 heads of 128, or --head-dim D: 2048 / D heads of D), causal or not, and a learnable-ALiBi row (faattn only: no peer
 computes the slopes' gradient). FLOP convention (FlashAttention): backward = 2.5 x 4 * B * H
 * S^2 * D, halved when causal. faattn's build is the tensor-core backward, or the SIMT one
 with FAATTN_BACKWARD_SIMT=1 in the environment (the JSON's faattn_backward says which).
@@ -24,6 +24,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--out", required=True)
 ap.add_argument("--seqs", default="1024,4096")
 ap.add_argument("--reps", type=int, default=5)
+ap.add_argument("--head-dim", type=int, default=128)
 args = ap.parse_args()
 dev = "cuda"
 torch.manual_seed(0)
@@ -39,7 +40,8 @@ def backward_ms(forward, inputs):
 
 
 rows = []
-H, D = 16, 128
+D = args.head_dim
+H = 2048 // D
 for S in (int(s) for s in args.seqs.split(",")):
     B = max(1, 16384 // S)
     for causal, alibi in ((False, False), (True, False), (True, True)):
@@ -47,7 +49,7 @@ for S in (int(s) for s in args.seqs.split(",")):
                    for _ in range(3))
         flops = 2.5 * 4 * B * H * S * S * D / (2 if causal else 1)
         r = {"B": B, "H": H, "S": S, "D": D, "causal": causal, "alibi_learnable": alibi}
-        spec = ("kernel t { heads = 16; head_dim = 128; dtype = bf16; layout = bhsd; backward"
+        spec = (f"kernel t {{ heads = {H}; head_dim = {D}; dtype = bf16; layout = bhsd; backward"
                 + ("; mask = causal" if causal else "")
                 + ("\n param slopes : f32[heads] requires_grad\n"
                    " score = score - slopes[h] * abs(q_idx - kv_idx)" if alibi else "") + " }")
@@ -81,6 +83,8 @@ if lowering != "simt" and os.environ.get("FAATTN_BACKWARD_COPY_REGISTERS") == "1
     lowering += "-copyregs"  # the copies as before step 61
 if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
     lowering += "-prefetch"
+if lowering != "simt" and D > 128:
+    lowering += "-column-chunks"  # faattn-backward-tile's max-cols 128
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),
            "commit": commit, "torch": torch.__version__, "faattn_backward": lowering,
            "rows": rows},

@@ -10,6 +10,7 @@
 #include "faattn/Target/Passes.h"
 #include "faattn/Target/KernelABIJson.h"
 #include "faattn/Transforms/Passes.h"
+#include "faattn/Transforms/TileSequence.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -116,7 +117,7 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
 }
 
 void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwardBlock,
-                          bool padHeadDims) {
+                          bool padHeadDims, int64_t backwardMaxCols) {
   // Backward ops (the algorithm passes leave them whole): the score's
   // derivatives, then the blocked backward as tile ops whose Q loops
   // faattn-mask-analysis splits in column order (it leaves the forward's
@@ -129,6 +130,7 @@ void addCpuLoweringPasses(OpPassManager &pm, bool naiveBackward, int64_t backwar
     FAAttnBackwardTileOptions tile;
     tile.block = backwardBlock;
     tile.padHeadDims = padHeadDims;
+    tile.maxCols = backwardMaxCols;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   }
@@ -227,6 +229,12 @@ bool unvalidatedBackwardWgmma() {
   return on;
 }
 
+/// The widest dK / dV / dQ column range one warpgroup accumulates: head dims
+/// past it are done in column chunks (faattn-backward-tile's max-cols). At
+/// 128 a thread holds dK and dV (64 x 128 f32 each: 128 registers) beside
+/// S and dP; head dim 128 runs without spills (PERFORMANCE step 60).
+constexpr int64_t kBackwardWgmmaMaxCols = 128;
+
 bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV,
                           bool backwardWgmma, bool padHeadDims) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
@@ -241,6 +249,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
     tile.workspaceArgs = true;
     tile.block = 64;
     tile.padHeadDims = padHeadDims;
+    tile.maxCols = kBackwardWgmmaMaxCols;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   } else {
@@ -309,11 +318,18 @@ void registerGpuDialects(DialectRegistry &registry) {
 /// registers): FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 admits those too, for the
 /// GPU run that validates them. Others keep the SIMT backward.
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
-  auto fits = [](int64_t d) { return d % 16 == 0 && d <= 192; };
   // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
   // multiple of 8 to the next multiple of 16 (the template then sees that).
   auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
   int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
+  // Column chunks of the tensors' own head dims (as faattn-backward-tile
+  // makes them), each a multiple of 16 the template takes; without chunks
+  // every multiple of 16 up to 192.
+  bool padded = dqk != k.headDimQK || dv != k.headDimV;
+  int64_t chunks = padded ? 1 : backwardColumnChunks(dqk, dv, kBackwardWgmmaMaxCols);
+  auto fits = [&](int64_t d) {
+    return d % 16 == 0 && (chunks == 1 ? d <= 192 : (d / chunks) % 16 == 0);
+  };
   bool validated = dqk == dv && llvm::is_contained({16, 32, 64, 128}, dqk);
   return !simtBackwardForced() && k.mode == spec::Mode::Backward &&
          k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 && fits(dqk) &&

@@ -53,7 +53,16 @@
 // (faattn-backward-to-loops) and the float64 reference do.
 //
 // GQA: the CTA of KV head hkv loops over the G query heads of its group, so
-// dK and dV are reduced in the CTA. varlen: the batch is the number of
+// dK and dV are reduced in the CTA.
+//
+// Column chunks (`max-cols`, head dims wider than a warpgroup's accumulators
+// hold): the CTA keeps K and V whole and runs the heads and Q loops above
+// once a chunk c of C, each recomputing S, P, dP and dS from the whole head
+// dim and accumulating chunk c of dK, dV and dQ (Q, dO and K read through
+// tile_columns; dK, dV and dQ stored with col0). The param gradients are
+// added in chunk 0 only. deterministic: the turn of KV block j's chunk c is
+// j * C + c (the locks count up to the KV blocks times C), so each column
+// of dQ still takes its adds in KV-block order. varlen: the batch is the number of
 // sequences, each grid's rows are its sequence's (tileSequence), and the
 // rows of dq, dk and dv outside every sequence are zeroed first, as the
 // param gradients are (linalg.fill before the grids: on the GPU the
@@ -91,8 +100,9 @@ namespace {
 
 class BackwardTiler {
 public:
-  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block, bool pad)
-      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block), pad(pad) {}
+  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block, bool pad, int64_t maxCols)
+      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block), pad(pad),
+        maxCols(maxCols) {}
   LogicalResult run();
 
 private:
@@ -116,7 +126,7 @@ private:
   Value load(TileType t, Value mem, Value batch, Value head, Value row0, Value start,
              Value limit);
   void store(Value v, Value mem, Value batch, Value head, Value row0, Value start, Value limit,
-             bool accumulate = false);
+             bool accumulate = false, int64_t col0 = -1);
   /// Elementwise: `fn` of the input scalars, as a tile of `t`.
   Value map(TileType t, ValueRange inputs,
             function_ref<Value(OpBuilder &, Location, ValueRange)> fn);
@@ -136,13 +146,15 @@ private:
   };
   /// The deterministic backward's turn state of a Q block (null otherwise).
   struct Turn {
-    Value kvBlock; ///< index: this CTA's KV block, its turn number
+    Value kvBlock; ///< index: this CTA's turn number (KV block x chunks + chunk)
     Value cursor;  ///< index: the first Q block it has not passed
     Value qBlock;  ///< index: this Q block
   };
   SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value row0, Value k, Value v,
                                     Value dK, Value dV, Value delta, Value dqAcc,
-                                    const BlockIndex &idx, const Turn &turn);
+                                    const BlockIndex &idx, const Turn &turn, int64_t chunk);
+  /// Columns [chunk * n, chunk * n + n) of tile `x` (x itself with one chunk).
+  Value columns(Value x, int64_t chunk, int64_t n);
 
   AttentionOp op;
   OpBuilder b;
@@ -150,6 +162,8 @@ private:
   bool workspaceArgs;
   int64_t block;
   bool pad; ///< faattn-tile's pad-head-dims
+  int64_t maxCols;     ///< the option max-cols (0: none)
+  int64_t chunks = 1;  ///< column chunks of dK, dV and dQ (backwardColumnChunks)
   /// The deterministic backward's turn locks (i32, shaped as the LSE; the
   /// op's `deterministic`), else null.
   Value locks;
@@ -193,8 +207,10 @@ Value BackwardTiler::load(TileType t, Value mem, Value batchIdx, Value head, Val
 }
 
 void BackwardTiler::store(Value v, Value mem, Value batchIdx, Value head, Value row0,
-                          Value start, Value limit, bool accumulate) {
+                          Value start, Value limit, bool accumulate, int64_t col0) {
   auto st = TileStoreOp::create(b, loc, v, mem, batchIdx, head, row0, layout);
+  if (col0 >= 0)
+    st.setCol0(col0);
   if (start)
     st.getOffsetMutable().assign(start);
   if (limit)
@@ -206,6 +222,14 @@ void BackwardTiler::store(Value v, Value mem, Value batchIdx, Value head, Value 
 Value BackwardTiler::map(TileType t, ValueRange inputs,
                          function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
   return TileMapOp::create(b, loc, t, inputs, fn);
+}
+
+Value BackwardTiler::columns(Value x, int64_t chunk, int64_t n) {
+  auto t = cast<TileType>(x.getType());
+  if (chunks == 1)
+    return x;
+  return TileColumnsOp::create(b, loc, tile(t.getShape()[0], n, t.getElementType()), x,
+                               b.getI64IntegerAttr(chunk * n));
 }
 
 Value BackwardTiler::convert(Value x, Type t) {
@@ -268,7 +292,7 @@ void BackwardTiler::buildPost(Value dqAcc) {
 SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value row0, Value k,
                                                  Value v, Value dK, Value dV, Value delta,
                                                  Value dqAcc, const BlockIndex &idx,
-                                                 const Turn &turn) {
+                                                 const Turn &turn, int64_t chunk) {
   Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
   float scale = op.getScale().convertToFloat();
   Value h = idx.h, b32 = idx.b32, h32 = idx.h32, row32 = i32(row0), col32 = idx.col32;
@@ -337,7 +361,7 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
   // The param gradients here, while S and dS' are fresh (a tensor-core lowering
   // need not keep them live across the three products that follow).
   auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
-  if (!yield.getDparams().empty()) {
+  if (!yield.getDparams().empty() && chunk == 0) {
     ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
     auto pg = TileParamGradOp::create(b, loc, b.getF32FloatAttr(scale), sRaw, dSPrime, b32, h32,
                                       row32, col32, seqQ32, seqKV32, op.getParams(),
@@ -353,13 +377,16 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
                  return arith::AddFOp::create(b, loc, a[0], a[1]);
                });
   };
-  Value dVNew = addInto(
-      dV, TileDotOp::create(b, loc, tile(bn, dv, f32), pLow, dO, b.getUnitAttr(), UnitAttr()));
-  Value dKNew = addInto(
-      dK, TileDotOp::create(b, loc, tile(bn, dqk, f32), dS, q, b.getUnitAttr(), UnitAttr()));
-  Value dQ = TileDotOp::create(b, loc, tile(bm, dqk, f32), dS, k, UnitAttr(), UnitAttr());
+  // This chunk's columns of dV, dK and dQ (all of them with one chunk).
+  int64_t kc = dqk / chunks, vc = dv / chunks, dqCol0 = chunks > 1 ? chunk * kc : -1;
+  Value dVNew = addInto(dV, TileDotOp::create(b, loc, tile(bn, vc, f32), pLow,
+                                              columns(dO, chunk, vc), b.getUnitAttr(), UnitAttr()));
+  Value dKNew = addInto(dK, TileDotOp::create(b, loc, tile(bn, kc, f32), dS,
+                                              columns(q, chunk, kc), b.getUnitAttr(), UnitAttr()));
+  Value dQ = TileDotOp::create(b, loc, tile(bm, kc, f32), dS, columns(k, chunk, kc), UnitAttr(),
+                               UnitAttr());
   if (!locks) {
-    store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
+    store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true, dqCol0);
     return {dKNew, dVNew};
   }
   // deterministic: the blocks skipped since the last one this CTA added to
@@ -369,12 +396,12 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
   passTurns(s, h, turn.cursor, turn.qBlock, turn.kvBlock);
   Value ready = TurnWaitOp::create(b, loc, b.getI1Type(), locks, s.qBatch, h, turn.qBlock, s.qStart,
                                    turn.kvBlock, b.getI64IntegerAttr(bm));
-  dQ = map(tile(bm, dqk, f32), dQ, [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+  dQ = map(tile(bm, kc, f32), dQ, [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
     Value nan = arith::ConstantOp::create(
         b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
     return arith::SelectOp::create(b, loc, ready, a[0], nan);
   });
-  store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true);
+  store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true, dqCol0);
   TurnEndOp::create(b, loc, locks, s.qBatch, h, turn.qBlock, s.qStart, turn.kvBlock,
                     b.getI64IntegerAttr(bm));
   return {dKNew, dVNew};
@@ -395,49 +422,58 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
   Type f32 = b.getF32Type(), inElt = eltOf(op.getQ());
   Value k = load(tile(bn, dqk, inElt), op.getK(), s.kvBatch, hkv, col0, s.kvStart, s.kvLimit);
   Value v = load(tile(bn, dv, inElt), op.getV(), s.kvBatch, hkv, col0, s.kvStart, s.kvLimit);
-  Value dK0 = TileSplatOp::create(b, loc, tile(bn, dqk, f32), b.getF32FloatAttr(0));
-  Value dV0 = TileSplatOp::create(b, loc, tile(bn, dv, f32), b.getF32FloatAttr(0));
   int64_t group = op.getGroupSize();
   Value kvBlock = locks ? arith::DivUIOp::create(b, loc, col0, cIdx(bn)).getResult() : Value();
-
-  auto heads = scf::ForOp::create(b, loc, cIdx(0), cIdx(group), cIdx(1), ValueRange{dK0, dV0});
-  {
-    OpBuilder::InsertionGuard inHeads(b);
-    b.setInsertionPointToStart(heads.getBody());
-    Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, hkv, cIdx(group)),
-                                    heads.getInductionVar());
-    // The index operands of the block's score, mask and param ops, defined
-    // before the Q loop (faattn-mask-analysis scans with them).
-    BlockIndex idx{h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
-    // deterministic: a third carried value, the first Q block not passed.
-    SmallVector<Value> inits(heads.getRegionIterArgs());
-    if (locks)
-      inits.push_back(cIdx(0));
-    auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1), inits);
-    qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());
+  // One pass of the heads and Q loops a column chunk (one with no chunks).
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    int64_t kc = dqk / chunks, vc = dv / chunks;
+    Value dK0 = TileSplatOp::create(b, loc, tile(bn, kc, f32), b.getF32FloatAttr(0));
+    Value dV0 = TileSplatOp::create(b, loc, tile(bn, vc, f32), b.getF32FloatAttr(0));
+    // deterministic: this chunk's turn, KV block x chunks + chunk.
+    Value turnNo = kvBlock;
+    if (locks && chunks > 1)
+      turnNo = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, kvBlock, cIdx(chunks)),
+                                     cIdx(chunk));
+    auto heads = scf::ForOp::create(b, loc, cIdx(0), cIdx(group), cIdx(1), ValueRange{dK0, dV0});
     {
-      OpBuilder::InsertionGuard inQ(b);
-      b.setInsertionPointToStart(qLoop.getBody());
-      Value iv = qLoop.getInductionVar();
-      Value row0 = arith::MulIOp::create(b, loc, iv, cIdx(bm));
-      Value dK = qLoop.getRegionIterArg(0), dV = qLoop.getRegionIterArg(1);
-      Turn turn;
+      OpBuilder::InsertionGuard inHeads(b);
+      b.setInsertionPointToStart(heads.getBody());
+      Value h = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, hkv, cIdx(group)),
+                                      heads.getInductionVar());
+      // The index operands of the block's score, mask and param ops, defined
+      // before the Q loop (faattn-mask-analysis scans with them).
+      BlockIndex idx{h, i32(bIdx), i32(h), i32(col0), seqQ32, seqKV32};
+      // deterministic: a third carried value, the first Q block not passed.
+      SmallVector<Value> inits(heads.getRegionIterArgs());
       if (locks)
-        turn = {kvBlock, qLoop.getRegionIterArg(2), iv};
-      SmallVector<Value> yielded(buildQBlock(s, row0, k, v, dK, dV, delta, dqAcc, idx, turn));
+        inits.push_back(cIdx(0));
+      auto qLoop = scf::ForOp::create(b, loc, cIdx(0), qBlocks, cIdx(1), inits);
+      qLoop->setAttr(FAAttnDialect::getQLoopAttrName(), b.getUnitAttr());
+      {
+        OpBuilder::InsertionGuard inQ(b);
+        b.setInsertionPointToStart(qLoop.getBody());
+        Value iv = qLoop.getInductionVar();
+        Value row0 = arith::MulIOp::create(b, loc, iv, cIdx(bm));
+        Value dK = qLoop.getRegionIterArg(0), dV = qLoop.getRegionIterArg(1);
+        Turn turn;
+        if (locks)
+          turn = {turnNo, qLoop.getRegionIterArg(2), iv};
+        SmallVector<Value> yielded(
+            buildQBlock(s, row0, k, v, dK, dV, delta, dqAcc, idx, turn, chunk));
+        if (locks)
+          yielded.push_back(arith::AddIOp::create(b, loc, iv, cIdx(1)));
+        scf::YieldOp::create(b, loc, yielded);
+      }
+      // The blocks after the last one added to are passed too.
       if (locks)
-        yielded.push_back(arith::AddIOp::create(b, loc, iv, cIdx(1)));
-      scf::YieldOp::create(b, loc, yielded);
+        passTurns(s, h, qLoop.getResult(2), qBlocks, turnNo);
+      scf::YieldOp::create(b, loc, ValueRange{qLoop.getResult(0), qLoop.getResult(1)});
     }
-    // The blocks after the last one added to are passed too.
-    if (locks)
-      passTurns(s, h, qLoop.getResult(2), qBlocks, kvBlock);
-    scf::YieldOp::create(b, loc, ValueRange{qLoop.getResult(0), qLoop.getResult(1)});
+    store(convert(heads.getResult(0), eltOf(op.getDk())), op.getDk(), s.kvBatch, hkv, col0,
+          s.kvStart, s.kvLimit, false, chunks > 1 ? chunk * kc : -1);
+    store(convert(heads.getResult(1), eltOf(op.getDv())), op.getDv(), s.kvBatch, hkv, col0,
+          s.kvStart, s.kvLimit, false, chunks > 1 ? chunk * vc : -1);
   }
-  store(convert(heads.getResult(0), eltOf(op.getDk())), op.getDk(), s.kvBatch, hkv, col0,
-        s.kvStart, s.kvLimit);
-  store(convert(heads.getResult(1), eltOf(op.getDv())), op.getDv(), s.kvBatch, hkv, col0,
-        s.kvStart, s.kvLimit);
 }
 
 LogicalResult BackwardTiler::run() {
@@ -453,6 +489,11 @@ LogicalResult BackwardTiler::run() {
   bm = block > 0 ? block : (*op.getTile())[0];
   bn = block > 0 ? block : (*op.getTile())[1];
   std::tie(dqk, dv) = tileHeadDims(op, pad); // padded to 16 under pad-head-dims
+  // Column chunks of the tensors' own head dims only (a padded chunk's
+  // columns past the head dim would need col0 stores to drop them).
+  auto [memQK, memV] = tileHeadDims(op, false);
+  if (dqk == memQK && dv == memV)
+    chunks = backwardColumnChunks(dqk, dv, maxCols);
   layout = op.getLayoutAttr();
   seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
   Value cuQ = op.getCuSeqlensQ();
@@ -506,7 +547,7 @@ struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
   using impl::FAAttnBackwardTileBase<BackwardTilePass>::FAAttnBackwardTileBase;
   void runOnOperation() override {
     for (AttentionOp op : backwardOps(getOperation()))
-      if (failed(BackwardTiler(op, workspaceArgs, block, padHeadDims).run()))
+      if (failed(BackwardTiler(op, workspaceArgs, block, padHeadDims, maxCols).run()))
         return signalPassFailure();
   }
 };

@@ -38,6 +38,12 @@
 // The block scans of the mask analysis (column order) run as loops that
 // every thread evaluates (they are short: one step a Q block).
 //
+// Column chunks (faattn-backward-tile's max-cols, head dims over 128): the
+// products of dV, dK and dQ read their chunk of dO, Q or K (tile_columns)
+// in place, an MN-major B at the chunk's first core matrix of the whole
+// tile's buffer, with the whole tile's strides; the chunk's dQ is added at
+// its columns (tile_store col0).
+//
 // Needs from the plan: elt (bm = bn = 64). The grid's arguments are the
 // backward's, with the delta and the dQ accumulator as memrefs of its own.
 //
@@ -53,6 +59,14 @@
 
 namespace faattn {
 namespace hopper {
+
+/// The tile whose buffer `v` is read from and the first column of `v` in it:
+/// a column chunk's source (tile_columns), else `v` itself at column 0.
+static std::pair<Value, int64_t> columnsOf(Value v) {
+  if (auto c = v.getDefiningOp<TileColumnsOp>())
+    return {c.getInput(), static_cast<int64_t>(c.getCol0())};
+  return {v, 0};
+}
 
 LogicalResult WgmmaLowering::runBackward() {
   Block &entry = fn.getBody().front();
@@ -96,6 +110,7 @@ LogicalResult WgmmaLowering::runBackward() {
   fn.walk([&](TileDotOp dot) { dots.push_back(dot); });
   auto needs = [&](TileDotOp dot, function_ref<bool(Value)> take) {
     auto want = [&](Value v, bool transposed) {
+      v = columnsOf(v).first; // a column chunk is read from its tile's buffer
       if (take(v))
         need(v, transposed);
     };
@@ -199,7 +214,9 @@ std::pair<int64_t, int64_t> WgmmaLowering::dqStagingShape() {
     TileType t = store.getValue().getType();
     MemRefType mem = store.getMem().getType();
     int64_t d = mem.getShape().back();
-    fits = fits && t.getElementType().isF32() && t.getShape()[1] > 1 &&
+    // (A column chunk's rows start at col0: 16-byte aligned.)
+    int64_t col0 = static_cast<int64_t>(store.getCol0().value_or(0));
+    fits = fits && t.getElementType().isF32() && t.getShape()[1] > 1 && col0 % 4 == 0 &&
            mem.getLayout().isIdentity() && !ShapedType::isDynamic(d) && (d * 4) % 16 == 0 &&
            t.getShape()[0] <= threads;
     rows = std::max(rows, t.getShape()[0]);
@@ -283,7 +300,11 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   }
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-  OperandTile a = operandTiles.lookup(dot.getLhs()), bt = operandTiles.lookup(dot.getRhs());
+  // B may be a column chunk: its tile's buffer from the chunk's first core
+  // matrix (8 columns of 16 bytes), with the tile's strides.
+  auto [bTile, bCol0] = columnsOf(dot.getRhs());
+  OperandTile a = operandTiles.lookup(dot.getLhs()), bt = operandTiles.lookup(bTile);
+  int64_t bCols = cast<TileType>(bTile.getType()).getShape()[1], bFirst = bCol0 / 8 * 128;
   // B: K-major (S, dP: reduction over its columns) or MN-major (dV, dK, dQ:
   // over its rows, n = its columns), both from its direct buffer.
   bool mnMajorB = !dot.getTransposeRhs();
@@ -299,7 +320,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
     return arith::MulIOp::create(b, loc, qStage, cIdx(b, o.stageBytes));
   };
   for (int64_t k = 0; k < kdim / 16; ++k) {
-    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct, k, n, stageOffset(bt))
+    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct + bFirst, k, bCols, stageOffset(bt))
                            : canonicalDescriptor(b, bt.direct, k, kdim, stageOffset(bt));
     bool onto = k > 0 || add;
     if (!ss) { // dQ = dS K: A from registers

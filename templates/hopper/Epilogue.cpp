@@ -87,12 +87,19 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
     return store.emitOpError() << "accumulates a tile that is not f32 M x N fragments";
   if (store.getAccumulate() && dqAt >= 0)
     return convertStoreReduce(b, store);
+  // A column chunk's columns (the backward's max-cols) start at col0, inside
+  // the head dim (the verifier's).
+  int64_t col0 = static_cast<int64_t>(store.getCol0().value_or(0));
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
       Value col = column ? cIdx(b, 0) : colOf(b, i);
+      if (col0)
+        col = arith::AddIOp::create(b, loc, col, cIdx(b, col0));
       // A padded tile's columns past the head dim are not written.
-      Value inside = withinColumns(b, loc, at.inside, store.getMem().getType(), t.getShape()[1], col);
+      Value inside = store.getCol0() ? at.inside
+                                     : withinColumns(b, loc, at.inside, store.getMem().getType(),
+                                                     t.getShape()[1], col);
       ifThen(b, loc, inside, [&](OpBuilder &b) {
         Value x = vector::ExtractOp::create(b, loc, v, i);
         SmallVector<Value> idx = tileMemIndices(store.getMem().getType(), store.getLayout(),
@@ -118,8 +125,10 @@ LogicalResult WgmmaLowering::convertStoreReduce(OpBuilder &b, TileStoreOp store)
   Value v = frag.lookup(store.getValue());
   MemRefType memTy = store.getMem().getType();
   int64_t rows = t.getShape()[0];
-  // A padded tile's columns past the head dim are not added.
-  int64_t rowBytes = std::min(t.getShape()[1], memTy.getShape().back()) * 4;
+  // A padded tile's columns past the head dim are not added; a column
+  // chunk's row starts at its col0.
+  int64_t col0 = static_cast<int64_t>(store.getCol0().value_or(0));
+  int64_t rowBytes = std::min(t.getShape()[1], memTy.getShape().back() - col0) * 4;
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
   gpu::BarrierOp::create(b, loc);
@@ -145,7 +154,7 @@ LogicalResult WgmmaLowering::convertStoreReduce(OpBuilder &b, TileStoreOp store)
     ifThen(b, loc, row.inside, [&](OpBuilder &b) {
       // The row's first element in global memory.
       auto meta = memref::ExtractStridedMetadataOp::create(b, loc, store.getMem());
-      Value offset = elementOffset(b, meta, memTy, store.getLayout(), row, cIdx(b, 0));
+      Value offset = elementOffset(b, meta, memTy, store.getLayout(), row, cIdx(b, col0));
       Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, store.getMem());
       Value dst = globalAddress(b, base, offset, 4);
       Value src = arith::AddIOp::create(
@@ -171,6 +180,8 @@ LogicalResult WgmmaLowering::convertStoreTma(OpBuilder &b, TileStoreOp store) {
   Value v = frag.lookup(store.getValue());
   if (!v)
     return store.emitOpError() << "stores a tile with no fragments";
+  if (store.getCol0())
+    return store.emitOpError() << "stores a column chunk through TMA";
   auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
   auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };

@@ -132,6 +132,11 @@ cl::opt<unsigned> backwardBlock(
     cl::desc("--cpu: faattn-backward-tile's Q and KV blocks of this many rows instead of the "
              "kernel's tile (64: the tensor-core backward's tiling)"),
     cl::cat(category));
+cl::opt<unsigned> backwardMaxCols(
+    "backward-max-cols", cl::init(0),
+    cl::desc("--cpu: faattn-backward-tile's max-cols: head dims wider than this in column "
+             "chunks of dK, dV and dQ (128: the tensor-core backward's, above head dim 128)"),
+    cl::cat(category));
 cl::opt<unsigned> seed("seed", cl::init(1), cl::desc("Seed of the random inputs"),
                        cl::cat(category));
 cl::opt<bool> uniformLengths(
@@ -661,7 +666,7 @@ int runMain(int argc, char **argv) {
     AlgorithmOptions algorithm; // (the backward op passes them whole)
     algorithm.padHeadDims = padsHeadDims(k);
     addAlgorithmPasses(pm, algorithm);
-    addCpuLoweringPasses(pm, backwardNaive, backwardBlock, padsHeadDims(k));
+    addCpuLoweringPasses(pm, backwardNaive, backwardBlock, padsHeadDims(k), backwardMaxCols);
     if (mlir::failed(pm.run(*module))) {
       ++failures;
       fail("the backward of kernel '" + k.name + "' failed to lower for the CPU");

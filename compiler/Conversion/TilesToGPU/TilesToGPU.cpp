@@ -228,12 +228,14 @@ private:
     if (auto load = dyn_cast<TileLoadOp>(op))
       return shared.count(load.getResult()) ? sharedLoad(b, load) : rowLoad(b, load);
     if (auto store = dyn_cast<TileStoreOp>(op)) {
-      if (store.getAccumulate())
-        return op->emitOpError() << "with accumulate has no GPU (SIMT) lowering";
+      if (store.getAccumulate() || store.getCol0())
+        return op->emitOpError() << "with accumulate or col0 has no GPU (SIMT) lowering";
       return rowStore(b, store);
     }
     if (auto dot = dyn_cast<TileDotOp>(op); dot && dot.getTransposeLhs())
       return op->emitOpError() << "with transpose_lhs has no GPU (SIMT) lowering";
+    if (isa<TileColumnsOp>(op))
+      return op->emitOpError() << "has no GPU (SIMT) lowering";
     if (auto splat = dyn_cast<TileSplatOp>(op)) {
       if (failed(define(op, splat)))
         return failure();

@@ -6,6 +6,8 @@
 //   tile_load   -> tensor.generate (rows past the sequence read as 0)
 //   tile_store  -> loops of tensor.extract + memref.store (rows inside only;
 //                  `accumulate`: load, add, store)
+//                  (`col0`: the memref's columns from col0)
+//   tile_columns -> tensor.extract_slice
 //   tile_splat  -> linalg.fill
 //   tile_dot    -> linalg.generic (m, n, k), f32 products and sums
 //   tile_reduce -> linalg.generic with a reduction over columns
@@ -87,14 +89,18 @@ void lowerStore(OpBuilder &b, TileStoreOp op) {
       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
         RowAddress at = tileRowAddress(b, loc, op, i);
         scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
-          // A padded tile's columns past the head dim are not written.
-          int64_t cols = std::min(shape[1], memColumns(op.getMem().getType()));
+          // A padded tile's columns past the head dim are not written; a
+          // column chunk's go to the memref's columns from col0.
+          int64_t col0 = static_cast<int64_t>(op.getCol0().value_or(0));
+          int64_t cols = std::min(shape[1], memColumns(op.getMem().getType()) - col0);
           scf::ForOp::create(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1),
                              ValueRange{}, [&](OpBuilder &b, Location loc, Value j, ValueRange) {
                                Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{i, j});
+                               Value col = col0 ? arith::AddIOp::create(b, loc, j, cIdx(b, loc, col0))
+                                                : j;
                                SmallVector<Value> idx =
                                    tileMemIndices(op.getMem().getType(), op.getLayout(), at.batch,
-                                                  at.head, at.row, j);
+                                                  at.head, at.row, col);
                                if (op.getAccumulate())
                                  v = arith::AddFOp::create(
                                      b, loc, memref::LoadOp::create(b, loc, op.getMem(), idx), v);
@@ -330,7 +336,14 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
         repl = lowerLoad(b, o);
       else if (auto o = dyn_cast<TileStoreOp>(op))
         lowerStore(b, o);
-      else if (auto o = dyn_cast<TileSplatOp>(op))
+      else if (auto o = dyn_cast<TileColumnsOp>(op)) {
+        TileType t = o.getType();
+        repl = tensor::ExtractSliceOp::create(
+            b, o.getLoc(), tensorOf(t), o.getInput(),
+            ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(o.getCol0())},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(t.getShape()[0]), b.getIndexAttr(t.getShape()[1])},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+      } else if (auto o = dyn_cast<TileSplatOp>(op))
         repl = filled(b, o.getLoc(), tensorOf(o.getType()),
                       arith::ConstantOp::create(b, o.getLoc(), o.getValueAttr()));
       else if (auto o = dyn_cast<TileDotOp>(op))

@@ -84,6 +84,13 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   }
   if (auto dot = dyn_cast<TileDotOp>(op))
     return p.backward ? convertDotBackward(b, dot) : convertDot(b, dot);
+  if (auto cols = dyn_cast<TileColumnsOp>(op)) {
+    // The backward's products read a column chunk in place (operandTile).
+    if (!p.backward)
+      return op->emitOpError() << "has no wgmma lowering outside the backward";
+    toErase.push_back(op);
+    return success();
+  }
   if (auto grad = dyn_cast<TileScoreGradOp>(op))
     return convertScoreGrad(b, grad);
   if (auto grad = dyn_cast<TileParamGradOp>(op))

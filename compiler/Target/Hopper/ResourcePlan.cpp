@@ -527,8 +527,11 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
   if (dots.empty())
     return no("no tile_dot");
   // A 16-bit tile that a product reads from shared memory: a block load, or
-  // faattn-backward-tile's map of one (its rows zeroed where the LSE is -inf).
+  // faattn-backward-tile's map of one (its rows zeroed where the LSE is -inf),
+  // or a column chunk of either (tile_columns, read in place).
   auto loaded = [](Value v) {
+    if (auto c = v.getDefiningOp<TileColumnsOp>())
+      v = c.getInput();
     if (v.getDefiningOp<TileLoadOp>())
       return true;
     auto map = v.getDefiningOp<TileMapOp>();
@@ -551,6 +554,11 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
     if (!loaded(dot.getRhs()) || loaded(dot.getLhs()) != dot.getTransposeRhs())
       return no("a product's operands are not the backward's (a loaded B; A loaded only for "
                 "Q K^T and dO V^T)");
+    // A column chunk is read in place as an MN-major B only (its columns
+    // are the product's N; a K-major read would need its own buffer).
+    if (dot.getLhs().getDefiningOp<TileColumnsOp>() ||
+        (dot.getTransposeRhs() && dot.getRhs().getDefiningOp<TileColumnsOp>()))
+      return no("a column chunk read as A or K-major");
     int64_t m = c.getShape()[0], n = c.getShape()[1];
     int64_t k = dot.getTransposeLhs() ? a.getShape()[0] : a.getShape()[1];
     if (m != 64 || n % 16 != 0 || n > 256 || k % 16 != 0 || k > 256)

@@ -1066,7 +1066,7 @@ func.func @accumulate(%q: memref<?x?x2x32xf32>, %acc: memref<?x?x2x32xf32>) attr
   %n = memref.dim %acc, %c0 : memref<?x?x2x32xf32>
   scf.forall (%b, %h, %qb) in (%n, 2, 1) {
     %z = faattn.tile_load %q[%b, %h, %c0] <bshd> : memref<?x?x2x32xf32> -> <16x32xf32>
-    // expected-error @+1 {{'faattn.tile_store' op with accumulate has no GPU (SIMT) lowering}}
+    // expected-error @+1 {{'faattn.tile_store' op with accumulate or col0 has no GPU (SIMT) lowering}}
     faattn.tile_store %z, %acc[%b, %h, %c0] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
   } {faattn.grid}
   return

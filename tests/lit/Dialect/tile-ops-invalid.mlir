@@ -387,6 +387,47 @@ func.func @store_accumulate_elt(%t: !faattn.tile<16x32xf32>, %dq: memref<?x?x2x3
 
 // -----
 
+// A column chunk's store stays inside the head dim (col0 + N <= D).
+func.func @store_col0_outside(%t: !faattn.tile<16x64xf32>, %dq: memref<?x?x2x96xf32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op columns 64 .. 127 are not inside the memref's head dim: 'memref<?x?x2x96xf32>'}}
+  faattn.tile_store %t, %dq[%i, %i, %i] <bshd> {accumulate, col0 = 64 : i64} : <16x64xf32>, memref<?x?x2x96xf32>
+  return
+}
+
+// -----
+
+func.func @store_col0_lse(%t: !faattn.tile<16x1xf32>, %lse: memref<?x2x?xf32>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op columns 0 .. 0 are not inside the memref's head dim: 'memref<?x2x?xf32>'}}
+  faattn.tile_store %t, %lse[%i, %i, %i] <bshd> {col0 = 0 : i64} : <16x1xf32>, memref<?x2x?xf32>
+  return
+}
+
+// -----
+
+func.func @store_col0_elt(%t: !faattn.tile<16x32xf32>, %dk: memref<?x?x2x64xbf16>, %i: index) {
+  // expected-error @+1 {{'faattn.tile_store' op tile and memref element types differ}}
+  faattn.tile_store %t, %dk[%i, %i, %i] <bshd> {col0 = 32 : i64} : <16x32xf32>, memref<?x?x2x64xbf16>
+  return
+}
+
+// -----
+
+func.func @columns_outside(%t: !faattn.tile<16x64xbf16>) {
+  // expected-error @+1 {{'faattn.tile_columns' op result '!faattn.tile<16x32xbf16>' is not columns 48.. of '!faattn.tile<16x64xbf16>'}}
+  %c = faattn.tile_columns %t [48] : <16x64xbf16> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @columns_rows(%t: !faattn.tile<16x64xbf16>) {
+  // expected-error @+1 {{'faattn.tile_columns' op result '!faattn.tile<8x32xbf16>' is not columns 0.. of '!faattn.tile<16x64xbf16>'}}
+  %c = faattn.tile_columns %t [0] : <16x64xbf16> -> <8x32xbf16>
+  return
+}
+
+// -----
+
 func.func @score_grad_elt(%s: !faattn.tile<16x16xbf16>, %i: i32) {
   // expected-error @+1 {{'faattn.tile_score_grad' op input and results must be the same f32 tile}}
   %v, %d = faattn.tile_score_grad %s at[%i, %i, %i, %i] seq[%i, %i] {scale = 1.0 : f32} : <16x16xbf16> {

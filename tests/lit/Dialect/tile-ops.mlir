@@ -124,6 +124,14 @@ func.func @backward_cta(%acc: memref<?x?x2x32xf32>, %p: memref<2xf32>, %g: memre
   }
   // CHECK: faattn.tile_store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
   faattn.tile_store %dk, %acc[%b, %h, %r] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
+  // A column chunk (faattn-backward-tile's max-cols): Q's columns 16..31 and
+  // dQ's columns of that chunk.
+  // CHECK: %[[QC:.*]] = faattn.tile_columns %{{.*}}[16] : <16x32xbf16> -> <16x16xbf16>
+  %qc = faattn.tile_columns %q[16] : <16x32xbf16> -> <16x16xbf16>
+  // CHECK: faattn.tile_dot %{{.*}}, %[[QC]] {transpose_lhs} : <16x16xbf16>, <16x16xbf16> -> <16x16xf32>
+  %dkc = faattn.tile_dot %pt, %qc {transpose_lhs} : <16x16xbf16>, <16x16xbf16> -> <16x16xf32>
+  // CHECK: faattn.tile_store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> {accumulate, col0 = 16 : i64} : <16x16xf32>, memref<?x?x2x32xf32>
+  faattn.tile_store %dkc, %acc[%b, %h, %r] <bshd> {accumulate, col0 = 16} : <16x16xf32>, memref<?x?x2x32xf32>
   return
 }
 

@@ -62,9 +62,12 @@ bool addAlgorithmPasses(mlir::OpPassManager &pm, const AlgorithmOptions &options
 /// conversion to the LLVM dialect.
 /// `backwardBlock` > 0: faattn-backward-tile's blocks of that many rows
 /// (the tensor-core backward's 64, checked on the CPU); `padHeadDims`: its
-/// pad-head-dims (faattn-run --cpu --pad-head-dims).
+/// pad-head-dims (faattn-run --cpu --pad-head-dims); `backwardMaxCols` > 0:
+/// its max-cols, the column chunks of head dims wider than that (the
+/// tensor-core backward's 128).
 void addCpuLoweringPasses(mlir::OpPassManager &pm, bool naiveBackward = false,
-                          int64_t backwardBlock = 0, bool padHeadDims = false);
+                          int64_t backwardBlock = 0, bool padHeadDims = false,
+                          int64_t backwardMaxCols = 0);
 
 /// The GPU lowering passes faattn's own, in order (the upstream conversions
 /// run between them): the names --stop-after takes after the algorithm's.

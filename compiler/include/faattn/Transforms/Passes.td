@@ -58,6 +58,16 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
 
     With `pad-head-dims`, the tiles' head dims are padded as faattn-tile's
     option pads them (the tensors, the dQ accumulator included, keep theirs).
+
+    With `max-cols = N`, a head dim wider than N is done in column chunks
+    (backwardColumnChunks: the fewest equal chunks of qk and v at most N
+    wide, multiples of 8): the main grid's CTA keeps K and V whole and runs
+    its heads and Q loops once a chunk, recomputing S, P, dP and dS (which
+    read the whole head dim) and accumulating that chunk's columns of dK, dV
+    and dQ (tile_columns of Q, dO and K; tile_store col0). A tensor-core
+    warpgroup's accumulators then fit its registers at head dims up to 256
+    (1.4x the products' FLOPs at two chunks). Param gradients are added in
+    the first chunk only; the deterministic turns count KV block x chunk.
   }];
   let options = [
     Option<"workspaceArgs", "workspace-args", "bool", /*default=*/"false",
@@ -67,7 +77,10 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
            "backward's 64; 0: the op's)">,
     Option<"padHeadDims", "pad-head-dims", "bool", /*default=*/"false",
            "faattn-tile's pad-head-dims for the backward's tiles (16-bit sm_90a head dims "
-           "that are multiples of 8 rounded up to multiples of 16)">
+           "that are multiples of 8 rounded up to multiples of 16)">,
+    Option<"maxCols", "max-cols", "int64_t", /*default=*/"0",
+           "Head dims wider than this are done in column chunks of dK, dV and dQ (0: never; "
+           "the tensor-core backward's 128)">
   ];
 }
 

@@ -11,6 +11,8 @@
 #ifndef FAATTN_TRANSFORMS_TILESEQUENCE_H
 #define FAATTN_TRANSFORMS_TILESEQUENCE_H
 
+#include <algorithm>
+
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
 #include "mlir/IR/Builders.h"
@@ -36,6 +38,18 @@ TileSequence tileSequence(mlir::OpBuilder &b, mlir::Location loc, AttentionOp op
 /// kernel: a function for sm_90a whose Q, K and V are of one 16-bit type (or
 /// f32, the CPU path's storage of such a kernel), head dims multiples of 8.
 std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad);
+
+/// The column chunks of faattn-backward-tile's `max-cols` for tile head dims
+/// (qk, v): the fewest equal chunks of both, each at most `maxCols` wide and
+/// a multiple of 8; 1 (no chunks) when both fit, when `maxCols` is 0, or
+/// when no such split exists.
+inline int64_t backwardColumnChunks(int64_t qk, int64_t v, int64_t maxCols) {
+  if (maxCols <= 0 || std::max(qk, v) <= maxCols)
+    return 1;
+  int64_t n = (std::max(qk, v) + maxCols - 1) / maxCols;
+  bool even = qk % n == 0 && v % n == 0 && (qk / n) % 8 == 0 && (v / n) % 8 == 0;
+  return even ? n : 1;
+}
 
 } // namespace faattn
 

@@ -571,7 +571,26 @@ LogicalResult TileStoreOp::verify() {
   if (getAccumulate() && (!getValue().getType().getElementType().isF32() ||
                           !getMem().getType().getElementType().isF32()))
     return emitOpError() << "accumulates f32 tiles into f32 memrefs only";
-  return verifyRowsTile(*this, getMem().getType(), getValue().getType());
+  MemRefType mem = getMem().getType();
+  if (std::optional<uint64_t> c0 = getCol0()) {
+    int64_t cols = getValue().getType().getShape()[1], c = static_cast<int64_t>(*c0);
+    if (mem.getRank() != 4 || c < 0 || c + cols > mem.getShape().back())
+      return emitOpError() << "columns " << c << " .. " << c + cols - 1
+                           << " are not inside the memref's head dim: " << mem;
+    if (getValue().getType().getElementType() != mem.getElementType())
+      return emitOpError() << "tile and memref element types differ";
+    return success();
+  }
+  return verifyRowsTile(*this, mem, getValue().getType());
+}
+
+LogicalResult TileColumnsOp::verify() {
+  TileType in = getInput().getType(), out = getResult().getType();
+  int64_t c0 = static_cast<int64_t>(getCol0());
+  if (in.getShape()[0] != out.getShape()[0] || in.getElementType() != out.getElementType() ||
+      c0 < 0 || c0 + out.getShape()[1] > in.getShape()[1])
+    return emitOpError() << "result " << out << " is not columns " << c0 << ".. of " << in;
+  return success();
 }
 
 LogicalResult TileSplatOp::verify() {

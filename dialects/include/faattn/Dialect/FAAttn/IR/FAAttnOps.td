@@ -247,11 +247,14 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
     `head_group = G`: the rows of G heads, as for `faattn.tile_load`.
     With `accumulate` the tile is added to memory (`mem[...] += value`, an
     f32 tile into an f32 memref): the backward's dQ, which the CTAs of
-    several KV blocks add into (atomically on the GPU). }];
+    several KV blocks add into (atomically on the GPU).
+    With `col0 = C` the tile's N columns are the memref's head-dim columns
+    C .. C + N - 1 (a 4-D memref; the backward's column chunks of a head dim
+    over 128, faattn-backward-tile's `max-cols`). }];
   let arguments = (ins FAAttn_Tile:$value, AnyMemRef:$mem, Index:$batch, Index:$head,
                        Index:$row0, Optional<Index>:$offset, Optional<Index>:$limit,
                        FAAttn_LayoutAttr:$layout, OptionalAttr<I64Attr>:$head_group,
-                       UnitAttr:$accumulate);
+                       OptionalAttr<I64Attr>:$col0, UnitAttr:$accumulate);
   let assemblyFormat = [{
     $value `,` $mem `[` $batch `,` $head `,` $row0 `]` $layout
     (`offset` $offset^)? (`limit` $limit^)?
@@ -262,8 +265,23 @@ def FAAttn_TileStoreOp : FAAttn_Op<"tile_store", [
     OpBuilder<(ins "::mlir::Value":$value, "::mlir::Value":$mem, "::mlir::Value":$batch,
                    "::mlir::Value":$head, "::mlir::Value":$row0, "::faattn::LayoutAttr":$layout),
     [{ build($_builder, $_state, value, mem, batch, head, row0, ::mlir::Value(),
-             ::mlir::Value(), layout, ::mlir::IntegerAttr(), ::mlir::UnitAttr()); }]>
+             ::mlir::Value(), layout, ::mlir::IntegerAttr(), ::mlir::IntegerAttr(),
+             ::mlir::UnitAttr()); }]>
   ];
+}
+
+def FAAttn_TileColumnsOp : FAAttn_Op<"tile_columns", [Pure]> {
+  let summary = "Columns col0 .. col0 + N - 1 of a tile";
+  let description = [{
+    `result[r, c] = input[r, col0 + c]`: the backward's column chunks of Q,
+    dO and K (faattn-backward-tile's `max-cols`), read by the products of
+    dK, dV and dQ. The tensor-core lowering reads them in place from the
+    input's buffer (no copy).
+  }];
+  let arguments = (ins FAAttn_Tile:$input, I64Attr:$col0);
+  let results = (outs FAAttn_Tile:$result);
+  let assemblyFormat = "$input `[` $col0 `]` attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
 }
 
 def FAAttn_TileSplatOp : FAAttn_Op<"tile_splat", [Pure]> {
