@@ -16,15 +16,7 @@
 # "hoisted bulk overlap" times PERFORMANCE step 60 (the descriptors made in the Q loop, the
 # default since; FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1 hoists them as before).
 set -u
-export OUT=${OUT:-/tmp/faattn-gpu-out}
-mkdir -p "$OUT"
-B=/tmp/faattn-bundle
-mkdir -p $B
-for xz in bundle/bin/faattn-run.xz bundle/lib/*.xz; do
-  [ -f "$B/$(basename "${xz%.xz}")" ] || { xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; }
-done
-RUN=$B/faattn-run
-nvidia-smi -L | tee "$OUT/device.txt"
+. bench/experiments/unpack-bundle.sh
 BULK=FAATTN_BACKWARD_DQ_BULK_DEFAULT=1 # (a no-op variable: bulk is the default)
 ATOMIC=FAATTN_BACKWARD_DQ_ATOMIC=1
 OVERLAP=FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1

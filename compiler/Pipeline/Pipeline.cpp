@@ -224,11 +224,6 @@ bool simtBackwardForced() {
   return on;
 }
 
-bool unvalidatedBackwardWgmma() {
-  static const bool on = envFlag("FAATTN_BACKWARD_WGMMA_UNVALIDATED");
-  return on;
-}
-
 /// The widest dK / dV / dQ column range one warpgroup accumulates: head dims
 /// past it are done in column chunks (faattn-backward-tile's max-cols). At
 /// 128 a thread holds dK and dV (64 x 128 f32 each: 128 registers) beside
@@ -311,29 +306,29 @@ void registerGpuDialects(DialectRegistry &registry) {
 }
 
 /// Whether the tensor-core backward takes `k` (unless FAATTN_BACKWARD_SIMT=1):
-/// a backward kernel for sm_90a in bf16 / f16 whose head dims are ones it
-/// has run at on a GPU against the float64 reference (16, 32, 64 and 128,
-/// qk = v; bench/results/2026-12-05-h200-*). The template takes any multiple
-/// of 16 up to 192 for qk and v (wgmma's k-step; its six 64-row buffers and
-/// registers): FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 admits those too, for the
-/// GPU run that validates them. Others keep the SIMT backward.
+/// a backward kernel for sm_90a in bf16 / f16 whose head dims the template
+/// takes: multiples of 16 (wgmma's k-step) up to 192 for qk and v, or over
+/// 128 in column chunks whose widths are multiples of 16 (160, 192, 224, 256,
+/// 256 : 128, ...). Every such class has run on a GPU against the float64
+/// reference (16-128: bench/results/2026-12-05-h200-*; 48, 80, 96, 112,
+/// 128 : 64 and the chunked ones: 2026-12-06-h100-4f3afe5-*). Others (144,
+/// 176, 208, 240: chunks of 72-120 columns; 40, 72, ...) keep the SIMT
+/// backward.
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
   // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
   // multiple of 8 to the next multiple of 16 (the template then sees that).
   auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
   int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
   // Column chunks of the tensors' own head dims (as faattn-backward-tile
-  // makes them), each a multiple of 16 the template takes; without chunks
+  // makes them: of multiples of 16 when the head dims are); without chunks
   // every multiple of 16 up to 192.
   bool padded = dqk != k.headDimQK || dv != k.headDimV;
-  int64_t chunks = padded ? 1 : backwardColumnChunks(dqk, dv, kBackwardWgmmaMaxCols);
-  auto fits = [&](int64_t d) {
-    return d % 16 == 0 && (chunks == 1 ? d <= 192 : (d / chunks) % 16 == 0);
-  };
-  bool validated = dqk == dv && llvm::is_contained({16, 32, 64, 128}, dqk);
+  bool chunked =
+      !padded && !backwardColumnChunks(dqk, dv, kBackwardWgmmaMaxCols).empty();
+  auto fits = [&](int64_t d) { return d % 16 == 0 && (chunked || d <= 192); };
   return !simtBackwardForced() && k.mode == spec::Mode::Backward &&
          k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 && fits(dqk) &&
-         fits(dv) && (validated || unvalidatedBackwardWgmma());
+         fits(dv);
 }
 
 namespace {

@@ -57,7 +57,8 @@
 //
 // Column chunks (`max-cols`, head dims wider than a warpgroup's accumulators
 // hold): the CTA keeps K and V whole and runs the heads and Q loops above
-// once a chunk c of C, each recomputing S, P, dP and dS from the whole head
+// once a chunk c of C (backwardColumnChunks: widths of multiples of 16, or 8,
+// as equal as that allows), each recomputing S, P, dP and dS from the whole head
 // dim and accumulating chunk c of dK, dV and dQ (Q, dO and K read through
 // tile_columns; dK, dV and dQ stored with col0). The param gradients are
 // added in chunk 0 only. deterministic: the turn of KV block j's chunk c is
@@ -153,8 +154,12 @@ private:
   SmallVector<Value, 2> buildQBlock(const TileSequence &s, Value row0, Value k, Value v,
                                     Value dK, Value dV, Value delta, Value dqAcc,
                                     const BlockIndex &idx, const Turn &turn, int64_t chunk);
-  /// Columns [chunk * n, chunk * n + n) of tile `x` (x itself with one chunk).
-  Value columns(Value x, int64_t chunk, int64_t n);
+  /// Columns [col0, col0 + n) of tile `x` (x itself without chunks).
+  Value columns(Value x, int64_t col0, int64_t n);
+  /// Chunk `c`'s columns (the whole head dims without chunks).
+  ColumnChunk chunkAt(int64_t c) const {
+    return chunks.empty() ? ColumnChunk{0, dqk, 0, dv} : chunks[c];
+  }
 
   AttentionOp op;
   OpBuilder b;
@@ -163,7 +168,8 @@ private:
   int64_t block;
   bool pad; ///< faattn-tile's pad-head-dims
   int64_t maxCols;     ///< the option max-cols (0: none)
-  int64_t chunks = 1;  ///< column chunks of dK, dV and dQ (backwardColumnChunks)
+  /// Column chunks of dK, dV and dQ (backwardColumnChunks; empty: none).
+  std::vector<ColumnChunk> chunks;
   /// The deterministic backward's turn locks (i32, shaped as the LSE; the
   /// op's `deterministic`), else null.
   Value locks;
@@ -224,12 +230,12 @@ Value BackwardTiler::map(TileType t, ValueRange inputs,
   return TileMapOp::create(b, loc, t, inputs, fn);
 }
 
-Value BackwardTiler::columns(Value x, int64_t chunk, int64_t n) {
+Value BackwardTiler::columns(Value x, int64_t col0, int64_t n) {
   auto t = cast<TileType>(x.getType());
-  if (chunks == 1)
+  if (chunks.empty())
     return x;
   return TileColumnsOp::create(b, loc, tile(t.getShape()[0], n, t.getElementType()), x,
-                               b.getI64IntegerAttr(chunk * n));
+                               b.getI64IntegerAttr(col0));
 }
 
 Value BackwardTiler::convert(Value x, Type t) {
@@ -378,12 +384,13 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
                });
   };
   // This chunk's columns of dV, dK and dQ (all of them with one chunk).
-  int64_t kc = dqk / chunks, vc = dv / chunks, dqCol0 = chunks > 1 ? chunk * kc : -1;
+  ColumnChunk c = chunkAt(chunk);
+  int64_t kc = c.qk, vc = c.v, dqCol0 = chunks.empty() ? -1 : c.qkCol0;
   Value dVNew = addInto(dV, TileDotOp::create(b, loc, tile(bn, vc, f32), pLow,
-                                              columns(dO, chunk, vc), b.getUnitAttr(), UnitAttr()));
+                                              columns(dO, c.vCol0, vc), b.getUnitAttr(), UnitAttr()));
   Value dKNew = addInto(dK, TileDotOp::create(b, loc, tile(bn, kc, f32), dS,
-                                              columns(q, chunk, kc), b.getUnitAttr(), UnitAttr()));
-  Value dQ = TileDotOp::create(b, loc, tile(bm, kc, f32), dS, columns(k, chunk, kc), UnitAttr(),
+                                              columns(q, c.qkCol0, kc), b.getUnitAttr(), UnitAttr()));
+  Value dQ = TileDotOp::create(b, loc, tile(bm, kc, f32), dS, columns(k, c.qkCol0, kc), UnitAttr(),
                                UnitAttr());
   if (!locks) {
     store(dQ, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit, /*accumulate=*/true, dqCol0);
@@ -425,14 +432,16 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
   int64_t group = op.getGroupSize();
   Value kvBlock = locks ? arith::DivUIOp::create(b, loc, col0, cIdx(bn)).getResult() : Value();
   // One pass of the heads and Q loops a column chunk (one with no chunks).
-  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-    int64_t kc = dqk / chunks, vc = dv / chunks;
+  int64_t nChunks = std::max<int64_t>(1, chunks.size());
+  for (int64_t chunk = 0; chunk < nChunks; ++chunk) {
+    ColumnChunk c = chunkAt(chunk);
+    int64_t kc = c.qk, vc = c.v;
     Value dK0 = TileSplatOp::create(b, loc, tile(bn, kc, f32), b.getF32FloatAttr(0));
     Value dV0 = TileSplatOp::create(b, loc, tile(bn, vc, f32), b.getF32FloatAttr(0));
     // deterministic: this chunk's turn, KV block x chunks + chunk.
     Value turnNo = kvBlock;
-    if (locks && chunks > 1)
-      turnNo = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, kvBlock, cIdx(chunks)),
+    if (locks && nChunks > 1)
+      turnNo = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, kvBlock, cIdx(nChunks)),
                                      cIdx(chunk));
     auto heads = scf::ForOp::create(b, loc, cIdx(0), cIdx(group), cIdx(1), ValueRange{dK0, dV0});
     {
@@ -470,9 +479,9 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
       scf::YieldOp::create(b, loc, ValueRange{qLoop.getResult(0), qLoop.getResult(1)});
     }
     store(convert(heads.getResult(0), eltOf(op.getDk())), op.getDk(), s.kvBatch, hkv, col0,
-          s.kvStart, s.kvLimit, false, chunks > 1 ? chunk * kc : -1);
+          s.kvStart, s.kvLimit, false, chunks.empty() ? -1 : c.qkCol0);
     store(convert(heads.getResult(1), eltOf(op.getDv())), op.getDv(), s.kvBatch, hkv, col0,
-          s.kvStart, s.kvLimit, false, chunks > 1 ? chunk * vc : -1);
+          s.kvStart, s.kvLimit, false, chunks.empty() ? -1 : c.vCol0);
   }
 }
 

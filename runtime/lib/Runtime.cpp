@@ -55,8 +55,7 @@ const char *compilerVersion() {
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
-                                     (simtBackwardForced() ? "-bwdsimt" : "") +
-                                     (unvalidatedBackwardWgmma() ? "-bwdall" : "");
+                                     (simtBackwardForced() ? "-bwdsimt" : "");
   return version.c_str();
 }
 

@@ -145,17 +145,12 @@ bool backwardHoistedDescriptors();
 /// per process; the runtime's cache key names it.
 bool simtBackwardForced();
 
-/// Whether the environment admits the tensor-core backward at head dims not
-/// yet run on a GPU (FAATTN_BACKWARD_WGMMA_UNVALIDATED=1: every multiple of
-/// 16 up to 192, qk and v; for the run that validates them). Read once per
-/// process; the runtime's cache key names it.
-bool unvalidatedBackwardWgmma();
-
 /// Whether compileForGpu builds backward kernel `k` as the tensor-core
 /// backward (faattn-backward-tile's GPU form, its main grid on wgmma, pre
 /// and post SIMT): not simtBackwardForced(), and `k` a bf16 / f16 sm_90a
-/// backward kernel at head dims 16, 32, 64 or 128 (qk = v), or, with
-/// unvalidatedBackwardWgmma(), any multiple of 16 up to 192.
+/// backward kernel at head dims that are multiples of 16 up to 192, or over
+/// 128 in column chunks of multiples of 16 (faattn-backward-tile's max-cols
+/// 128: 160, 192, 224, 256, ...).
 bool takesBackwardWgmma(const spec::KernelSpec &k);
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).

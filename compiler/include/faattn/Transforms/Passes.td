@@ -60,8 +60,9 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
     option pads them (the tensors, the dQ accumulator included, keep theirs).
 
     With `max-cols = N`, a head dim wider than N is done in column chunks
-    (backwardColumnChunks: the fewest equal chunks of qk and v at most N
-    wide, multiples of 8): the main grid's CTA keeps K and V whole and runs
+    (backwardColumnChunks: the fewest chunks of qk and v at most N wide, of
+    multiples of 16, or 8 when a head dim is not a multiple of 16, as equal
+    as that allows): the main grid's CTA keeps K and V whole and runs
     its heads and Q loops once a chunk, recomputing S, P, dP and dS (which
     read the whole head dim) and accumulating that chunk's columns of dK, dV
     and dQ (tile_columns of Q, dO and K; tile_store col0). A tensor-core

@@ -12,6 +12,7 @@
 #define FAATTN_TRANSFORMS_TILESEQUENCE_H
 
 #include <algorithm>
+#include <vector>
 
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 
@@ -39,16 +40,38 @@ TileSequence tileSequence(mlir::OpBuilder &b, mlir::Location loc, AttentionOp op
 /// f32, the CPU path's storage of such a kernel), head dims multiples of 8.
 std::pair<int64_t, int64_t> tileHeadDims(AttentionOp op, bool pad);
 
+/// One column chunk of faattn-backward-tile's `max-cols`: its first column
+/// and width in qk (dK, dQ, Q, K) and in v (dV, dO).
+struct ColumnChunk {
+  int64_t qkCol0, qk, vCol0, v;
+};
+
 /// The column chunks of faattn-backward-tile's `max-cols` for tile head dims
-/// (qk, v): the fewest equal chunks of both, each at most `maxCols` wide and
-/// a multiple of 8; 1 (no chunks) when both fit, when `maxCols` is 0, or
-/// when no such split exists.
-inline int64_t backwardColumnChunks(int64_t qk, int64_t v, int64_t maxCols) {
+/// (qk, v): the fewest chunks, each at most `maxCols` wide, whose widths are
+/// multiples of a unit (16 when both head dims are multiples of 16, the
+/// tensor cores' k-step; else 8) as equal as the unit allows, larger first
+/// (176 -> 96 + 80; 256 -> 128 + 128). Empty (no chunks) when both fit, when
+/// `maxCols` is 0, or when no such split exists (a head dim not a multiple
+/// of 8, or with fewer units than chunks).
+inline std::vector<ColumnChunk> backwardColumnChunks(int64_t qk, int64_t v, int64_t maxCols) {
   if (maxCols <= 0 || std::max(qk, v) <= maxCols)
-    return 1;
-  int64_t n = (std::max(qk, v) + maxCols - 1) / maxCols;
-  bool even = qk % n == 0 && v % n == 0 && (qk / n) % 8 == 0 && (v / n) % 8 == 0;
-  return even ? n : 1;
+    return {};
+  int64_t unit = qk % 16 == 0 && v % 16 == 0 ? 16 : 8;
+  if (qk % unit || v % unit || maxCols < unit)
+    return {};
+  int64_t uqk = qk / unit, uv = v / unit, most = maxCols / unit;
+  int64_t n = (std::max(uqk, uv) + most - 1) / most;
+  if (n > std::min(uqk, uv))
+    return {};
+  std::vector<ColumnChunk> chunks;
+  int64_t qkAt = 0, vAt = 0;
+  for (int64_t c = 0; c < n; ++c) {
+    int64_t wqk = (uqk / n + (c < uqk % n)) * unit, wv = (uv / n + (c < uv % n)) * unit;
+    chunks.push_back({qkAt, wqk, vAt, wv});
+    qkAt += wqk;
+    vAt += wv;
+  }
+  return chunks;
 }
 
 } // namespace faattn

@@ -2,9 +2,9 @@
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
 NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq, and a
 deterministic one's with workspace:dqlock after them, its PTX polling and releasing it) exactly
-when its head dims are 16, 32, 64 or 128 (qk = v; with FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 any
-multiples of 16 up to 192, or over 128 in column chunks of multiples of 16 (faattn-backward-tile's
-max-cols 128: 160, 192, 224, 256); with FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
+when its head dims are multiples of 16 up to 256 (over 128 in column chunks of multiples of 16,
+faattn-backward-tile's max-cols 128); with
+FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
 multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
 one (NAME_dq). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
 the first build that breaks the rule."""
@@ -26,19 +26,12 @@ for d in sys.argv[1:]:
         own = dims
         if os.environ.get("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS") == "1":
             dims = tuple((x + 15) // 16 * 16 if x % 8 == 0 else x for x in dims)
-        # backwardColumnChunks(qk, v, 128), of the tensors' own head dims only.
-        chunks = 1
-        if dims == own and max(dims) > 128:
-            n = -(-max(dims) // 128)
-            if all(x % n == 0 and (x // n) % 8 == 0 for x in dims):
-                chunks = n
-        # The pipeline's takesBackwardWgmma: the head dims run on a GPU (16, 32, 64, 128 with
-        # qk = v), or with FAATTN_BACKWARD_WGMMA_UNVALIDATED=1 any multiple of 16 up to 192.
-        validated = dims[0] == dims[1] and dims[0] in (16, 32, 64, 128)
-        everything = os.environ.get("FAATTN_BACKWARD_WGMMA_UNVALIDATED") == "1"
-        fits = all(x % 16 == 0 and (x <= 192 if chunks == 1 else (x // chunks) % 16 == 0)
-                   for x in dims) and q["dtype"] in ("bf16", "f16") \
-            and (validated or everything)
+        # backwardColumnChunks(qk, v, 128) (of the tensors' own head dims only): chunks of
+        # multiples of 16 for head dims that are.
+        chunked = dims == own and max(dims) > 128 and all(x % 16 == 0 for x in dims)
+        # The pipeline's takesBackwardWgmma.
+        fits = all(x % 16 == 0 and (chunked or x <= 192) for x in dims) and \
+            q["dtype"] in ("bf16", "f16")
         ptx = open(os.path.join(d, k["ptx"])).read()
         problems = []
         if fits:
