@@ -6,6 +6,7 @@
 # tools/bundle.sh in bundle/; results under $OUT.
 #   bash bench/experiments/wide-head-dims-run.sh check   # numerics, NaN file, sanitizers
 #   bash bench/experiments/wide-head-dims-run.sh bench   # backward_vs_sdpa.py at head dims DIMS
+# The second run (c6d4085: unequal chunks, 144-240) adds SANITIZE="bwd176 bwd240 bwd144".
 set -u
 . bench/experiments/unpack-bundle.sh
 export FAATTN_BACKWARD_WGMMA_UNVALIDATED=1
@@ -18,7 +19,7 @@ check)
       echo "exit=$? $spec"
     done
     for tool in memcheck racecheck; do
-      for k in bwd256 bwd192_128 bwd256_det bwd256_alibi bwd80; do
+      for k in ${SANITIZE:-bwd256 bwd192_128 bwd256_det bwd256_alibi bwd80}; do
         timeout 60 compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu \
           tests/lit/cli/Inputs/backward-head-dims.fa --kernel=$k --shape b=2,seq_q=77,seq_kv=130 | tail -2
         echo "$tool $k exit=${PIPESTATUS[0]}"

@@ -5,7 +5,8 @@
 // column order, as tile ops, in three grids:
 //
 //   "pre"  scf.forall (b, h, qb) over Q blocks:
-//            D = rowsum(dO * O) -> delta;  0 -> the f32 dQ accumulator
+//            D = rowsum(dO * O) -> delta;  0 -> the f32 dQ accumulator (not
+//            with workspace-args: the runtime zeroes workspace:dq)
 //   "main" scf.forall (b, hkv, kb) over KV blocks: K_j, V_j stay,
 //            dK, dV = 0 (f32, in the CTA)
 //            for each query head h of the group, each Q block i {faattn.q_loop}
@@ -265,8 +266,12 @@ void BackwardTiler::buildPre(Value delta, Value dqAcc) {
   });
   Value d = TileReduceOp::create(b, loc, tile(bm, 1, f32), prod, ReduceKind::sum);
   store(d, delta, s.qBatch, h, row0, s.qStart, s.qLimit);
-  Value zero = TileSplatOp::create(b, loc, tile(bm, dqk, f32), b.getF32FloatAttr(0));
-  store(zero, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
+  // The accumulator to 0 (the GPU form's workspace:dq is zeroed by the
+  // runtime, a memset at full bandwidth, not by these row stores).
+  if (!workspaceArgs) {
+    Value zero = TileSplatOp::create(b, loc, tile(bm, dqk, f32), b.getF32FloatAttr(0));
+    store(zero, dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
+  }
   if (locks) {
     // This Q block's turn lock to 0 (the first KV block's turn), for a block
     // of the sequence (varlen: its rows start at s.qStart).

@@ -442,9 +442,12 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       memref(Tensor{reinterpret_cast<void *>(workspace), DType::F32, lse.shape, {}},
              varlen && lse.shape.size() == 2);
       const Tensor &dq = *a.dq;
-      if (st.compiled.backwardTiled) // workspace:dq, shaped (and packed) as dq
-        memref(Tensor{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}},
-               varlen && dq.shape.size() == 3);
+      if (st.compiled.backwardTiled) { // workspace:dq, shaped (and packed) as dq, zeroed here
+        Tensor acc{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}};
+        if (Status z = zero(acc); !z)
+          return z;
+        memref(acc, varlen && dq.shape.size() == 3);
+      }
       if (hasTurnLocks(st.compiled)) {
         // workspace:dqlock, i32 as the LSE. The pre grid sets the locks of its Q blocks
         // to 0; zeroed here too, so that a lock the pre grid does not reach (varlen

@@ -104,13 +104,15 @@
 
 // The GPU form (workspace-args, the tensor-core backward's): the delta and the f32
 // dQ accumulator are two arguments after the function's own, nothing is allocated or zeroed
-// (the runtime zeroes the param gradients), and block=64 makes both blocks 64 rows (the op's
+// (the runtime zeroes the accumulator and the param gradients), and block=64 makes both blocks 64 rows (the op's
 // tile is 64 x 32): the main grid's K blocks and the Q blocks' LSE.
 // GPU-LABEL: func.func @alibi_bwd(
 // GPU-SAME: %[[DELTA:arg11]]: memref<?x4x?xf32>, %[[ACC:arg12]]: memref<?x?x4x32xf32>)
 // GPU-NOT:  linalg.fill
 // GPU-NOT:  memref.alloc
 // GPU:      faattn.tile_store %{{.*}}, %[[DELTA]]
+// The accumulator is the runtime's to zero (a memset), not the pre grid's.
+// GPU-NOT:  faattn.tile_store %{{.*}}, %[[ACC]]
 // GPU:      } {faattn.backward_grid = "pre", faattn.grid}
 // GPU:      faattn.tile_load %arg1{{.*}} -> <64x32xbf16>
 // GPU:      faattn.tile_load %[[DELTA]]{{.*}} -> <64x1xf32>

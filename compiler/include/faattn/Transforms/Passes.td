@@ -52,9 +52,9 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
     `backward`), the delta and the f32 dQ accumulator are two
     arguments appended to the function (the kernel ABI's `workspace:delta`
     and `workspace:dq`, the runtime's workspace) instead of allocations, and
-    nothing is zeroed before the grids: the runtime zeroes the param
-    gradients (and under varlen dq, dk and dv) as it does for the SIMT
-    backward.
+    nothing is zeroed by the grids: the runtime zeroes the dQ accumulator and
+    the param gradients (and under varlen dq, dk and dv), memsets at full
+    bandwidth (the pre grid's row stores of zeros had cost as much as D).
 
     With `pad-head-dims`, the tiles' head dims are padded as faattn-tile's
     option pads them (the tensors, the dQ accumulator included, keep theirs).
