@@ -325,6 +325,10 @@ def _setup_context(ctx, inputs, output):
      seqlens_kv, _max_seqlen_kv) = inputs
     ctx.kernel, ctx.max_seqlen_q = kernel, max_seqlen_q
     ctx.params_need_grad = [p.requires_grad for p in params]
+    # An output the loss does not read comes to _backward as None, not as zeros: the lse's
+    # gradient is then None and attention_backward's check that it is zero (a read of the
+    # device, which stalls the stream) is not made on every backward call.
+    ctx.set_materialize_grads(False)
     ctx.save_for_backward(q, k, v, output[0], output[1], cu_seqlens_q, cu_seqlens_kv, *params)
 
 

@@ -255,6 +255,28 @@ def test_a_loss_through_the_lse_is_refused():
     with raises("faattn: kernel 'tl': the backward takes the gradient of out only; a loss that "
                 "depends on the returned lse has no backward"):
         (out.sum() + lse.sum()).backward()
+    # A loss through the lse alone: out's gradient comes as None (no zeros are made for an
+    # output the loss does not read), the lse's is refused the same way.
+    out, lse = attn(q, q.detach(), q.detach(), return_lse=True)
+    with raises("faattn: kernel 'tl': the backward takes the gradient of out only; a loss that "
+                "depends on the returned lse has no backward"):
+        lse.sum().backward()
+
+
+@cpu_only
+def test_a_loss_through_out_alone_with_the_lse_returned():
+    # The lse's gradient is None then (not a materialized zero tensor the op would read back):
+    # the gradients are those of the call without the lse.
+    attn = faattn.compile("kernel to { heads = 2; head_dim = 32; dtype = bf16; backward }")
+    g = torch.Generator().manual_seed(3)
+    x = bshd(1, 9, 2, 32, g)
+    grads = []
+    for with_lse in (True, False):
+        q = leaf(x.clone())
+        res = attn(q, q.detach(), q.detach(), return_lse=with_lse)
+        (res[0] if with_lse else res).float().pow(2).sum().backward()
+        grads.append(q.grad)
+    assert torch.equal(grads[0], grads[1]) and grads[0].abs().sum() > 0
 
 
 def test_backward_kernel_info():
