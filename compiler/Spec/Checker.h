@@ -47,11 +47,13 @@ private:
   /// limits (SemaInputs.cpp).
   void checkDtypes();
   void checkMask();
-  /// `q_descale` / `k_descale` / `v_descale`: only on e4m3 inputs (`scaled`
-  /// is their element type), numeric (f32 after the check), and not reading
-  /// the index of the other side (`forbidden`).
-  void checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
-                    const char *rowOf);
+  /// `q_descale` / `k_descale` / `v_descale` / `o_descale`: only where what
+  /// they scale is e4m3 (`scaled` is its element type; `requirement` names
+  /// the key that makes it so, for the error), numeric (f32 after the check),
+  /// and not reading the index of the other side (`forbidden`). `kvTyped`:
+  /// K and V's type, whose kv_dtype has its own error (SemaInputs.cpp).
+  void checkDescale(ExprPtr &e, const char *key, DType scaled, const char *requirement,
+                    bool kvTyped, Builtin forbidden, const char *rowOf);
   /// The `requires_grad` params: f32, a kernel with a backward, read by the
   /// score where a gradient flows (after the score is checked).
   void checkGradients(bool scoreOk);

@@ -596,10 +596,13 @@ void Checker::run() {
   if (!maskFirst)
     checkMask();
   checkGradients(scoreOk);
-  checkDescale(k.qDescale, "q_descale", k.dtype, Builtin::KVIdx, "a query row");
-  checkDescale(k.kDescale, "k_descale", k.kvType(), Builtin::QIdx, "a key row");
-  checkDescale(k.vDescale, "v_descale", k.kvType(), Builtin::QIdx, "a value row");
-  checkDescale(k.oDescale, "o_descale", k.outType(), Builtin::KVIdx, "an output row");
+  const char *kvE4M3 = "dtype = e4m3 or kv_dtype = e4m3";
+  checkDescale(k.qDescale, "q_descale", k.dtype, "dtype = e4m3", false, Builtin::KVIdx,
+               "a query row");
+  checkDescale(k.kDescale, "k_descale", k.kvType(), kvE4M3, true, Builtin::QIdx, "a key row");
+  checkDescale(k.vDescale, "v_descale", k.kvType(), kvE4M3, true, Builtin::QIdx, "a value row");
+  checkDescale(k.oDescale, "o_descale", k.outType(), "out_dtype = e4m3", false, Builtin::KVIdx,
+               "an output row");
 }
 
 } // namespace sema

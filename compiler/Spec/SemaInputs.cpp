@@ -75,23 +75,15 @@ const Expr *findBuiltin(const Expr &e, Builtin b) {
 
 } // namespace
 
-void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, Builtin forbidden,
-                           const char *rowOf) {
+void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, const char *requirement,
+                           bool kvTyped, Builtin forbidden, const char *rowOf) {
   if (!e)
     return;
-  if (scaled != DType::E4M3 && llvm::StringRef(key) == "o_descale") {
-    diag.error(k.keyLocs.at(key),
-               llvm::Twine("o_descale requires out_dtype = e4m3, got ") + dtypeName(scaled));
-    return;
-  }
   if (scaled != DType::E4M3) {
-    if (forbidden == Builtin::QIdx && k.kvDtype)
+    if (kvTyped && k.kvDtype)
       return; // K and V's type is kv_dtype's own error (any kv_dtype left here is one)
-    diag.error(k.keyLocs.at(key),
-               llvm::Twine(key) + " requires " +
-                   (forbidden == Builtin::KVIdx ? "dtype = e4m3"
-                                                : "dtype = e4m3 or kv_dtype = e4m3") +
-                   ", got " + dtypeName(scaled));
+    diag.error(k.keyLocs.at(key), llvm::Twine(key) + " requires " + requirement + ", got " +
+                                      dtypeName(scaled));
     return;
   }
   Type t = checkExpr(e);
