@@ -307,13 +307,15 @@ void registerGpuDialects(DialectRegistry &registry) {
 
 /// Whether the tensor-core backward takes `k` (unless FAATTN_BACKWARD_SIMT=1):
 /// a backward kernel for sm_90a in bf16 / f16 whose head dims the template
-/// takes: multiples of 16 (wgmma's k-step) up to 192 for qk and v, or over
-/// 128 in column chunks whose widths are multiples of 16 (160, 192, 224, 256,
-/// 256 : 128, ...). Every such class has run on a GPU against the float64
-/// reference (16-128: bench/results/2026-12-05-h200-*; 48, 80, 96, 112,
-/// 128 : 64 and the chunked ones: 2026-12-06-h100-4f3afe5-*). Others (144,
-/// 176, 208, 240: chunks of 72-120 columns; 40, 72, ...) keep the SIMT
-/// backward.
+/// takes: multiples of 16 (wgmma's k-step) up to 128 for qk and v, or over
+/// 128 in column chunks of multiples of 16 up to 128 wide (backwardColumnChunks:
+/// 144-256, 192 : 128, 256 : 128, ...). Every such class has run on a GPU
+/// against the float64 reference (16-128: bench/results/2026-12-05-h200-*;
+/// 48, 80, 96, 112, 128 : 64 and the chunked ones, equal and unequal:
+/// 2026-12-06-h100-{4f3afe5,c6d4085}-*). Others keep the SIMT backward: head
+/// dims not multiples of 16 (40, 72, ...), and a head dim over 128 beside one
+/// too narrow to split as often (256 : 16), which would hold its whole dK or
+/// dV in one warpgroup.
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
   // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
   // multiple of 8 to the next multiple of 16 (the template then sees that).
@@ -325,7 +327,7 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
   bool padded = dqk != k.headDimQK || dv != k.headDimV;
   bool chunked =
       !padded && !backwardColumnChunks(dqk, dv, kBackwardWgmmaMaxCols).empty();
-  auto fits = [&](int64_t d) { return d % 16 == 0 && (chunked || d <= 192); };
+  auto fits = [&](int64_t d) { return d % 16 == 0 && (chunked || d <= 128); };
   return !simtBackwardForced() && k.mode == spec::Mode::Backward &&
          k.target == spec::Target::SM90a && k.dtype != spec::DType::E4M3 && fits(dqk) &&
          fits(dv);

@@ -233,8 +233,9 @@ json kernelToJson(const KernelABI &g) {
                  {"block_n", g.blockN},
                  {"grid", {"batch", "kv_heads", g.varlen ? "ceil(total_kv / block_n)"
                                                          : "ceil(seq_kv / block_n)"}},
-                 {"order", "pre_entry, entry, post_entry (pre_entry's grid), on one stream; the "
-                           "param gradients (varlen: dq, dk and dv too) zeroed before"},
+                 {"order", "pre_entry, entry, post_entry (pre_entry's grid), on one stream; "
+                           "workspace:dq and the param gradients (varlen: dq, dk and dv too) "
+                           "zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse; workspace:dq, f32, shaped "
                                "as dq; deterministic kernels: workspace:dqlock, i32, shaped as "
                                "lse; each 256-byte aligned"}}

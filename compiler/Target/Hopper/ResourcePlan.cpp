@@ -556,9 +556,11 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
                 "Q K^T and dO V^T)");
     // A column chunk is read in place as an MN-major B only (its columns
     // are the product's N; a K-major read would need its own buffer).
-    if (dot.getLhs().getDefiningOp<TileColumnsOp>() ||
-        (dot.getTransposeRhs() && dot.getRhs().getDefiningOp<TileColumnsOp>()))
+    auto chunk = dot.getRhs().getDefiningOp<TileColumnsOp>();
+    if (dot.getLhs().getDefiningOp<TileColumnsOp>() || (chunk && dot.getTransposeRhs()))
       return no("a column chunk read as A or K-major");
+    if (chunk && chunk.getCol0() % 8 != 0)
+      return no("a column chunk that does not start at a core matrix (a multiple of 8 columns)");
     int64_t m = c.getShape()[0], n = c.getShape()[1];
     int64_t k = dot.getTransposeLhs() ? a.getShape()[0] : a.getShape()[1];
     if (m != 64 || n % 16 != 0 || n > 256 || k % 16 != 0 || k > 256)

@@ -49,7 +49,9 @@ namespace faattn {
 /// its keys from it (compilerVersion(), the entry header), so an entry of
 /// another ABI is never read.
 /// 12: varlen decode kernels are split (workspace (splits, total_q, ...)).
-inline constexpr int kKernelABIVersion = 12;
+/// 13: the tiled backward's workspace:dq is zeroed by the launcher (its pre
+/// grid no longer stores the zeros).
+inline constexpr int kKernelABIVersion = 13;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {

@@ -2,8 +2,8 @@
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
 NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq, and a
 deterministic one's with workspace:dqlock after them, its PTX polling and releasing it) exactly
-when its head dims are multiples of 16 up to 256 (over 128 in column chunks of multiples of 16,
-faattn-backward-tile's max-cols 128); with
+when its head dims are multiples of 16 up to 128, or over 128 in column chunks of multiples of
+16 (faattn-backward-tile's max-cols 128; both head dims split as often); with
 FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
 multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
 one (NAME_dq). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
@@ -30,7 +30,12 @@ for d in sys.argv[1:]:
         # multiples of 16 for head dims that are.
         chunked = dims == own and max(dims) > 128 and all(x % 16 == 0 for x in dims)
         # The pipeline's takesBackwardWgmma.
-        fits = all(x % 16 == 0 and (chunked or x <= 192) for x in dims) and \
+        # (without chunks: up to 128; a wide head dim beside one too narrow to split as
+        # often, 256 : 16, is not chunked and keeps the SIMT backward)
+        if chunked:
+            units = [x // 16 for x in dims]
+            chunked = -(-max(units) // 8) <= min(units)
+        fits = all(x % 16 == 0 and (chunked or x <= 128) for x in dims) and \
             q["dtype"] in ("bf16", "f16")
         ptx = open(os.path.join(d, k["ptx"])).read()
         problems = []
