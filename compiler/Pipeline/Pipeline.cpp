@@ -323,7 +323,7 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
   int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
   // Column chunks of the tensors' own head dims (as faattn-backward-tile
   // makes them: of multiples of 16 when the head dims are); without chunks
-  // every multiple of 16 up to 192.
+  // every multiple of 16 up to 128.
   bool padded = dqk != k.headDimQK || dv != k.headDimV;
   bool chunked =
       !padded && !backwardColumnChunks(dqk, dv, kBackwardWgmmaMaxCols).empty();

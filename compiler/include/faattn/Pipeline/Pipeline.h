@@ -148,9 +148,9 @@ bool simtBackwardForced();
 /// Whether compileForGpu builds backward kernel `k` as the tensor-core
 /// backward (faattn-backward-tile's GPU form, its main grid on wgmma, pre
 /// and post SIMT): not simtBackwardForced(), and `k` a bf16 / f16 sm_90a
-/// backward kernel at head dims that are multiples of 16 up to 192, or over
+/// backward kernel at head dims that are multiples of 16 up to 128, or over
 /// 128 in column chunks of multiples of 16 (faattn-backward-tile's max-cols
-/// 128: 160, 192, 224, 256, ...).
+/// 128: 144-256, ...; both head dims split as often).
 bool takesBackwardWgmma(const spec::KernelSpec &k);
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
