@@ -214,6 +214,11 @@ bool backwardHoistedDescriptors() {
   return on;
 }
 
+bool backwardThreadPerRow() {
+  static const bool on = envFlag("FAATTN_BACKWARD_THREAD_PER_ROW");
+  return on;
+}
+
 bool backwardDqAtomic() {
   static const bool on = envFlag("FAATTN_BACKWARD_DQ_ATOMIC");
   return on;
@@ -266,7 +271,9 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;
-  pm.addPass(createFAAttnTilesToGPU());
+  FAAttnTilesToGPUOptions simt;
+  simt.maxRowLanes = backwardThreadPerRow() ? 1 : 32;
+  pm.addPass(createFAAttnTilesToGPU(simt));
   if (stopAfter == "faattn-tiles-to-gpu")
     return true;
   OpPassManager &g = pm.nest<gpu::GPUModuleOp>();
@@ -461,8 +468,14 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       auto a = fn ? fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()) : nullptr;
       return a ? a.getInt() : 0;
     };
+    auto threads = [&](LLVM::LLVMFuncOp fn) -> int64_t {
+      auto a = fn ? fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getThreadsAttrName()) : nullptr;
+      return a ? a.getInt() : rows(fn);
+    };
     kernel.backward = true;
     kernel.backwardTiled = preFn && postFn;
+    kernel.preThreads = kernel.backwardTiled ? threads(preFn) : 0;
+    kernel.postThreads = kernel.backwardTiled ? threads(postFn) : 0;
     kernel.blockN = kernel.blockM;
     kernel.blockM = rows(kernel.backwardTiled ? preFn : dqFn);
     if (kernel.backwardTiled && rows(postFn) != kernel.blockM)

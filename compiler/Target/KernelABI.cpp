@@ -35,7 +35,9 @@ bool launchSizesValid(const KernelABI &a) {
     return false;
   if (a.backward && (a.persistent || a.maxSplits != 0 || a.tmaBlockN != 0 || a.blockN < 1))
     return false;
-  if (a.backwardTiled && (!a.backward || a.threads < 1)) // its main entry's own block size
+  if (a.backwardTiled && (!a.backward || a.threads < 1 || // the main entry's own block size
+                          a.preThreads < 1 || a.preThreads > kSM90a.maxThreadsPerBlock ||
+                          a.postThreads < 1 || a.postThreads > kSM90a.maxThreadsPerBlock))
     return false;
   return a.blockM >= 1 && a.blockM <= 1024 && a.headGroup >= 1 &&
          a.blockM % a.headGroup == 0 && a.threads >= 0 &&
@@ -229,7 +231,8 @@ json kernelToJson(const KernelABI &g) {
                  {"pre_entry", g.name + "_pre"},
                  {"post_entry", g.name + "_post"},
                  {"pre_grid", {"batch", "heads", qBlocks}},
-                 {"pre_block", {g.blockM, 1, 1}},
+                 {"pre_block", {g.preThreads, 1, 1}},
+                 {"post_block", {g.postThreads, 1, 1}},
                  {"block_n", g.blockN},
                  {"grid", {"batch", "kv_heads", g.varlen ? "ceil(total_kv / block_n)"
                                                          : "ceil(seq_kv / block_n)"}},
@@ -371,6 +374,14 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
   if (a.backward && !integer(j["backward"], "block_n", a.blockN))
     return no("backward is malformed");
   a.backwardTiled = a.backward && j["backward"].contains("form");
+  if (a.backwardTiled) {
+    const json &bw = j["backward"];
+    for (auto [key, field] : {std::pair{"pre_block", &a.preThreads},
+                              std::pair{"post_block", &a.postThreads}})
+      if (!bw.contains(key) || !bw[key].is_array() || bw[key].empty() ||
+          !bw[key][0].is_number_integer() || (*field = bw[key][0].get<int64_t>()) < 1)
+        return no("backward is malformed");
+  }
   if (!j.contains("tma") || !(j["tma"].is_null() || j["tma"].is_object()))
     return no("tma is malformed");
   if (j["tma"].is_object()) {

@@ -468,10 +468,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       };
       std::vector<Grid> grids;
       if (st.compiled.backwardTiled)
-        grids = {{entry.pre, q.h, dqBlocks, st.compiled.blockM, 0},
+        grids = {{entry.pre, q.h, dqBlocks, st.compiled.preThreads, 0},
                  {entry.main, st.info.headsKV, kvBlocks, st.compiled.threads,
                   st.compiled.sharedBytes},
-                 {entry.post, q.h, dqBlocks, st.compiled.blockM, 0}};
+                 {entry.post, q.h, dqBlocks, st.compiled.postThreads, 0}};
       else
         grids = {{entry.dq, q.h, dqBlocks, st.compiled.blockM, 0},
                  {entry.main, st.info.headsKV, kvBlocks, st.compiled.blockN, 0}};

@@ -53,6 +53,7 @@ const char *compilerVersion() {
                                      (backwardCopyRegisters() ? "-bwdcpregs" : "") +
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
+                                     (backwardThreadPerRow() ? "-bwdrowthreads" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "");

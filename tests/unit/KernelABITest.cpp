@@ -275,8 +275,12 @@ TEST(KernelABI, JsonOfATiledBackwardBuild) {
   a.mapping = "wgmma";
   a.schedule = "backward";
   a.backward = a.backwardTiled = true;
+  a.preThreads = 1024; // pre and post share a row among 16 lanes, or 8 (faattn-tiles-to-gpu)
+  a.postThreads = 512;
   json j = kernelToJson(a);
   EXPECT_EQ(j["backward"]["form"], "tiled");
+  EXPECT_EQ(j["backward"]["pre_block"], json::array({1024, 1, 1}));
+  EXPECT_EQ(j["backward"]["post_block"], json::array({512, 1, 1}));
   EXPECT_EQ(j["backward"]["pre_entry"], "b_pre");
   EXPECT_EQ(j["backward"]["post_entry"], "b_post");
   EXPECT_FALSE(j["backward"].contains("dq_entry"));
@@ -286,11 +290,25 @@ TEST(KernelABI, JsonOfATiledBackwardBuild) {
   ASSERT_TRUE(back) << why;
   EXPECT_TRUE(back->backward);
   EXPECT_TRUE(back->backwardTiled);
+  EXPECT_EQ(back->preThreads, 1024);
+  EXPECT_EQ(back->postThreads, 512);
   EXPECT_TRUE(launchSizesValid(*back));
-  // Its main entry has a block size of its own: 0 threads is not one.
+  // Its main entry has a block size of its own: 0 threads is not one; nor
+  // are pre's or post's 0 or over 1024.
   KernelABI noThreads = a;
   noThreads.threads = 0;
   EXPECT_FALSE(launchSizesValid(noThreads));
+  for (int64_t bad : {int64_t(0), int64_t(2048)}) {
+    KernelABI pre = a, post = a;
+    pre.preThreads = bad;
+    post.postThreads = bad;
+    EXPECT_FALSE(launchSizesValid(pre));
+    EXPECT_FALSE(launchSizesValid(post));
+  }
+  // A tiled form without a post block size is refused.
+  json noPost = j;
+  noPost["backward"].erase("post_block");
+  EXPECT_FALSE(kernelFromJson(noPost, why));
   // The SIMT build's form is another: its JSON does not read back as tiled.
   a.backwardTiled = false;
   back = kernelFromJson(kernelToJson(a), why);

@@ -105,8 +105,11 @@ class SimtLowering {
 public:
   /// `combine`: the split-KV combine kernel (templates/common/SplitKVCombine.h),
   /// whose top-level scf.parallel over the columns is spread over the threads.
-  SimtLowering(gpu::GPUFuncOp fn, int64_t threads, bool combine = false)
-      : fn(fn), threads(threads), combine(combine) {}
+  /// `lanes` (a power of 2 up to 32 dividing every row tile's columns; 1
+  /// unless the grid has no products, rowLanes): the threads that share a
+  /// row, rows * lanes in all.
+  SimtLowering(gpu::GPUFuncOp fn, int64_t rows, int64_t lanes = 1, bool combine = false)
+      : fn(fn), rows(rows), lanes(lanes), threads(rows * lanes), combine(combine) {}
 
   LogicalResult run() {
     Block &entry = fn.getBody().front();
@@ -115,6 +118,13 @@ public:
     tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     tid32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), tid);
     allocPoint = tid32.getDefiningOp();
+    row = tid;
+    row32 = tid32;
+    if (lanes > 1) {
+      row = arith::DivUIOp::create(b, loc, tid, cIdx(b, loc, lanes));
+      lane = arith::RemUIOp::create(b, loc, tid, cIdx(b, loc, lanes));
+      row32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), row);
+    }
     // Shared tiles: loads whose every use is the right operand of a dot.
     fn.walk([&](TileLoadOp load) {
       bool onlyRhs = !load->use_empty();
@@ -141,12 +151,32 @@ public:
 private:
   /// A per-thread row buffer for `t` (rows must be the CTA's query rows).
   FailureOr<Value> rowBuffer(Operation *at, TileType t) {
-    if (t.getShape()[0] != threads)
+    if (t.getShape()[0] != rows)
       return at->emitError() << "the GPU (SIMT) mapping needs every row tile to have "
-                             << threads << " rows, got " << t;
+                             << rows << " rows, got " << t;
+    if (held(t.getShape()[1]) * lanes != t.getShape()[1] && t.getShape()[1] != 1)
+      return at->emitError() << "the GPU (SIMT) mapping shares a row among " << lanes
+                             << " threads, which do not divide " << t;
     OpBuilder b(allocPoint->getBlock(), std::next(allocPoint->getIterator()));
     return Value(memref::AllocaOp::create(
-        b, fn.getLoc(), MemRefType::get({t.getShape()[1]}, t.getElementType())));
+        b, fn.getLoc(), MemRefType::get({held(t.getShape()[1])}, t.getElementType())));
+  }
+
+  /// The elements of an n-column row tile a thread holds: its row's columns
+  /// lane, lane + lanes, ... (an n = 1 tile's one value in every lane).
+  int64_t held(int64_t n) const { return n == 1 ? 1 : n / lanes; }
+
+  /// for (j = 0; j < held(n); ++j) body(j, the column of element j).
+  void eachHeld(OpBuilder &b, Location loc, int64_t n,
+                function_ref<void(OpBuilder &, Value, Value)> body) {
+    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, held(n)), cIdx(b, loc, 1),
+            [&](OpBuilder &b, Value j) {
+              Value c = j;
+              if (lanes > 1 && n != 1)
+                c = arith::AddIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, j, cIdx(b, loc, lanes)), lane);
+              body(b, j, c);
+            });
   }
 
   /// True when every use of `earlier` comes before `later` (so that `later`
@@ -201,8 +231,8 @@ private:
   Value buf(Value tile) { return buffers.lookup(tile); }
 
   void copy(OpBuilder &b, Location loc, Value from, Value to, int64_t n) {
-    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
-      memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, from, c), to, c);
+    eachHeld(b, loc, n, [&](OpBuilder &b, Value j, Value) {
+      memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, from, j), to, j);
     });
   }
 
@@ -241,9 +271,8 @@ private:
         return failure();
       Value v = arith::ConstantOp::create(b, loc, splat.getValueAttr());
       Value dst = buf(splat);
-      int64_t n = splat.getType().getShape()[1];
-      forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1),
-              [&](OpBuilder &b, Value c) { memref::StoreOp::create(b, loc, v, dst, c); });
+      eachHeld(b, loc, splat.getType().getShape()[1],
+               [&](OpBuilder &b, Value j, Value) { memref::StoreOp::create(b, loc, v, dst, j); });
       toErase.push_back(op);
       return success();
     }
@@ -303,7 +332,7 @@ private:
   }
 
   /// The thread's row of a tile_score / tile_mask.
-  TileRow rowIndex(OpBuilder &b, Operation *indexedOp) { return indexedRow(b, indexedOp, tid32); }
+  TileRow rowIndex(OpBuilder &b, Operation *indexedOp) { return indexedRow(b, indexedOp, row32); }
   Value kvIndex(OpBuilder &b, Value col0, Value col) {
     Location loc = fn.getLoc();
     return arith::AddIOp::create(b, loc, col0,
@@ -319,13 +348,13 @@ private:
     Location loc = op->getLoc();
     int64_t n = cast<TileType>(res.getType()).getShape()[1];
     Value dst = buf(res);
-    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
+    eachHeld(b, loc, n, [&](OpBuilder &b, Value j, Value c) {
       SmallVector<Value> x;
       for (Value in : inputs) {
-        Value idx = cast<TileType>(in.getType()).getShape()[1] == 1 ? cIdx(b, loc, 0) : c;
+        Value idx = cast<TileType>(in.getType()).getShape()[1] == 1 ? cIdx(b, loc, 0) : j;
         x.push_back(memref::LoadOp::create(b, loc, buf(in), idx));
       }
-      memref::StoreOp::create(b, loc, fnBody(b, c, x), dst, c);
+      memref::StoreOp::create(b, loc, fnBody(b, c, x), dst, j);
     });
     toErase.push_back(op);
     return success();
@@ -336,10 +365,10 @@ private:
       return failure();
     Location loc = load.getLoc();
     int64_t cols = load.getType().getShape()[1];
-    RowAddress at = tileRowAddress(b, loc, load, tid);
+    RowAddress at = tileRowAddress(b, loc, load, row);
     Value dst = buf(load);
-    forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
-      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), dst, c);
+    eachHeld(b, loc, cols, [&](OpBuilder &b, Value j, Value c) {
+      memref::StoreOp::create(b, loc, loadOrZero(b, loc, load, at, c), dst, j);
     });
     toErase.push_back(load);
     return success();
@@ -367,17 +396,37 @@ private:
     Location loc = store.getLoc();
     auto memTy = store.getMem().getType();
     // A padded tile's columns past the head dim are not written.
-    int64_t cols = std::min(store.getValue().getType().getShape()[1], memColumns(memTy));
+    int64_t n = store.getValue().getType().getShape()[1];
+    int64_t cols = std::min(n, memColumns(memTy));
     Value src = buf(store.getValue());
     if (!src)
       return store.emitOpError() << "stores a tile with no per-thread buffer";
-    RowAddress at = tileRowAddress(b, loc, store, tid);
-    scf::IfOp::create(b, loc, at.inside, [&](OpBuilder &b, Location loc) {
-      forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1), [&](OpBuilder &b, Value c) {
-        memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, c), store.getMem(),
+    RowAddress at = tileRowAddress(b, loc, store, row);
+    Value inside = at.inside;
+    if (lanes > 1 && n == 1) // the row's one value: its first lane stores it
+      inside = arith::AndIOp::create(
+          b, loc, inside,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, loc, 0)));
+    scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
+      auto storeAt = [&](OpBuilder &b, Value j, Value c) {
+        memref::StoreOp::create(b, loc, memref::LoadOp::create(b, loc, src, j), store.getMem(),
                                 tileMemIndices(memTy, store.getLayout(), at.batch, at.head,
-                                                       at.row, c));
-      });
+                                               at.row, c));
+      };
+      if (lanes == 1)
+        forLoop(b, loc, cIdx(b, loc, 0), cIdx(b, loc, cols), cIdx(b, loc, 1),
+                [&](OpBuilder &b, Value c) { storeAt(b, c, c); });
+      else
+        eachHeld(b, loc, n, [&](OpBuilder &b, Value j, Value c) {
+          if (cols == n)
+            return storeAt(b, j, c);
+          Value kept = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, c,
+                                             cIdx(b, loc, cols));
+          scf::IfOp::create(b, loc, kept, [&](OpBuilder &b, Location loc) {
+            storeAt(b, j, c);
+            scf::YieldOp::create(b, loc);
+          });
+        });
       scf::YieldOp::create(b, loc);
     });
     toErase.push_back(store);
@@ -388,7 +437,7 @@ private:
     Location loc = dot.getLoc();
     Value rhs = sharedBuffers.lookup(dot.getRhs());
     Value lhs = buf(dot.getLhs());
-    if (!rhs || !lhs)
+    if (!rhs || !lhs || lanes > 1)
       return dot.emitOpError() << "the GPU (SIMT) mapping needs a row-tile left operand and a "
                                   "shared (K/V) right operand";
     if (failed(define(dot, dot)))
@@ -423,15 +472,29 @@ private:
     Value src = buf(red.getInput());
     Value init = arith::ConstantOp::create(
         b, loc, b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity() : 0.0f));
+    auto fold = [&](OpBuilder &b, Value x, Value y) -> Value {
+      return isMax ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                   : Value(arith::AddFOp::create(b, loc, x, y));
+    };
     auto loop = scf::ForOp::create(
-        b, loc, cIdx(b, loc, 0), cIdx(b, loc, n), cIdx(b, loc, 1), ValueRange{init},
-        [&](OpBuilder &b, Location loc, Value c, ValueRange acc) {
-          Value x = memref::LoadOp::create(b, loc, src, c);
-          Value r = isMax ? Value(arith::MaximumFOp::create(b, loc, acc[0], x))
-                          : Value(arith::AddFOp::create(b, loc, acc[0], x));
-          scf::YieldOp::create(b, loc, r);
+        b, loc, cIdx(b, loc, 0), cIdx(b, loc, held(n)), cIdx(b, loc, 1), ValueRange{init},
+        [&](OpBuilder &b, Location loc, Value j, ValueRange acc) {
+          scf::YieldOp::create(b, loc, fold(b, acc[0], memref::LoadOp::create(b, loc, src, j)));
         });
-    memref::StoreOp::create(b, loc, loop.getResult(0), buf(red), cIdx(b, loc, 0));
+    Value r = loop.getResult(0);
+    // The row's lanes (adjacent in the warp) combine theirs, every lane
+    // getting the row's value.
+    auto c32 = [&](int64_t v) -> Value {
+      return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+    };
+    if (n != 1 && lanes > 1) {
+      Value width = c32(32);
+      for (int64_t offset = lanes / 2; offset >= 1; offset /= 2)
+        r = fold(b, r,
+                 gpu::ShuffleOp::create(b, loc, r, c32(offset), width, gpu::ShuffleMode::XOR)
+                     .getShuffleResult());
+    }
+    memref::StoreOp::create(b, loc, r, buf(red), cIdx(b, loc, 0));
     toErase.push_back(red);
     return success();
   }
@@ -511,9 +574,10 @@ private:
   }
 
   gpu::GPUFuncOp fn;
-  int64_t threads;
+  int64_t rows, lanes, threads;
   bool combine;
   Value tid, tid32;
+  Value row, row32, lane; // the thread's row of the CTA's and its lane in it
   Operation *allocPoint = nullptr;
   DenseSet<Value> shared;
   DenseMap<Value, Value> buffers, sharedBuffers;
@@ -521,7 +585,36 @@ private:
   SmallVector<Operation *> toErase;
 };
 
+/// The threads that share a row of `grid`'s Q block of `rows`: 1 where the
+/// grid has products (a thread holds its row), else (the backward's pre and
+/// post grids: loads, stores and row-wise maps and sums) the widest power of
+/// 2 up to `maxLanes` that divides every row tile's columns (but 1), in a
+/// CTA of whole warps and at most 1024 threads, so that a warp's loads and
+/// stores fall on a few rows' adjacent elements instead of 32 rows a row's
+/// pitch apart (PERFORMANCE step 65).
+int64_t rowLanes(scf::ForallOp grid, int64_t rows, int64_t maxLanes) {
+  bool products = false;
+  SmallVector<int64_t> cols;
+  grid.walk([&](Operation *op) {
+    products |= isa<TileDotOp, scf::ParallelOp>(op);
+    for (Type t : op->getResultTypes())
+      if (auto tile = dyn_cast<TileType>(t); tile && tile.getShape()[1] != 1)
+        cols.push_back(tile.getShape()[1]);
+  });
+  if (products)
+    return 1;
+  int64_t lanes = 1;
+  for (int64_t g = 2; g <= std::min<int64_t>(maxLanes, 32); g *= 2) {
+    bool fits = rows * g <= 1024 && (rows * g) % 32 == 0 &&
+                llvm::all_of(cols, [&](int64_t n) { return n % g == 0; });
+    if (fits)
+      lanes = g;
+  }
+  return lanes;
+}
+
 struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
+  using FAAttnTilesToGPUBase::FAAttnTilesToGPUBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> kernels;
@@ -558,9 +651,14 @@ struct TilesToGPUPass : impl::FAAttnTilesToGPUBase<TilesToGPUPass> {
           fn.emitError() << "cannot map a Q block of " << rows << " rows to one CTA";
           return signalPassFailure();
         }
-        gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule, rows);
-        gfn->setAttr(FAAttnDialect::getBlockMAttrName(), OpBuilder(gfn).getI64IntegerAttr(rows));
-        if (failed(SimtLowering(gfn, rows, combine).run()))
+        int64_t lanes = combine ? 1 : rowLanes(grid, rows, maxRowLanes);
+        gpu::GPUFuncOp gfn =
+            outlineGrid(fn, grid, kernelName(fn, grid), gpuModule, rows * lanes);
+        OpBuilder ab(gfn);
+        gfn->setAttr(FAAttnDialect::getBlockMAttrName(), ab.getI64IntegerAttr(rows));
+        if (lanes > 1)
+          gfn->setAttr(FAAttnDialect::getThreadsAttrName(), ab.getI64IntegerAttr(rows * lanes));
+        if (failed(SimtLowering(gfn, rows, lanes, combine).run()))
           return signalPassFailure();
         lowerE4M3Truncs(gfn); // an e4m3 output's conversion
       }

@@ -1088,16 +1088,23 @@ func.func @transpose_lhs(%q: memref<?x?x2x32xbf16>, %o: memref<?x?x2x32xf32>) at
 
 // -----
 
-// A padded head dim (faattn-tile's pad-head-dims): a thread's row reads its 48 columns, those
-// at or past the memref's 40 as 0, and writes 40.
+// A padded head dim (faattn-tile's pad-head-dims): a row reads its 48 columns, those at or
+// past the memref's 40 as 0, and writes 40. A grid without products shares a row among 16
+// lanes (faattn-tiles-to-gpu-row-lanes.mlir): 256 threads, 3 columns each (lane + 16 j).
 // CHECK-LABEL: gpu.func @padded(
-// CHECK: scf.for %[[C:.*]] = %c0{{.*}} to %c48{{.*}} step
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK: %[[LANE:.*]] = arith.remui %{{.*}}, %c16
+// CHECK: scf.for %[[J:.*]] = %c0{{.*}} to %c3{{.*}} step
+// CHECK:   %[[C:.*]] = arith.addi %{{.*}}, %[[LANE]] : index
 // CHECK:   %[[COL:.*]] = arith.cmpi ult, %[[C]], %c40{{.*}} : index
 // CHECK:   %[[IN:.*]] = arith.andi %{{.*}}, %[[COL]] : i1
 // CHECK:   scf.if %[[IN]] -> (f32)
 // CHECK: scf.if
-// CHECK:   scf.for %{{.*}} = %c0{{.*}} to %c40{{.*}} step
-// CHECK:     memref.store %{{.*}} : memref<?x?x2x40xf32>
+// CHECK:   scf.for %[[J2:.*]] = %c0{{.*}} to %c3{{.*}} step
+// CHECK:     %[[C2:.*]] = arith.addi %{{.*}}, %[[LANE]] : index
+// CHECK:     %[[KEEP:.*]] = arith.cmpi ult, %[[C2]], %c40{{.*}} : index
+// CHECK:     scf.if %[[KEEP]] {
+// CHECK:       memref.store %{{.*}} : memref<?x?x2x40xf32>
 func.func @padded(%q: memref<?x?x2x40xf32>, %o: memref<?x?x2x40xf32>) attributes {faattn.kernel, faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index
   %n = memref.dim %q, %c0 : memref<?x?x2x40xf32>

@@ -243,7 +243,23 @@ def FAAttnTilesToGPU : Pass<"faattn-tiles-to-gpu", "::mlir::ModuleOp"> {
     on CUDA cores; the Hopper tensor-core passes replace it. Runs after
     faattn-online-softmax. The kernel keeps the function's signature (memref
     arguments) and gets `faattn.block_m` and `known_block_size`.
+
+    A grid without products (faattn-backward-tile's pre and post grids:
+    loads, stores, row-wise maps and sums) shares each row among `lanes`
+    adjacent threads of a warp instead: the widest power of 2 up to
+    `max-row-lanes` that divides every row tile's columns, with whole warps
+    and at most 1024 threads a CTA. A thread holds the row's columns lane,
+    lane + lanes, ...; a row sum ends with xor shuffles over the row's
+    lanes, and a one-column tile's store is its first lane's. Such a kernel
+    also gets `faattn.threads` (block_m * lanes). The point: a warp's loads
+    and stores fall on a few rows' adjacent elements, not on 32 rows a row's
+    pitch apart (docs/PERFORMANCE.md step 65).
   }];
+  let options = [
+    Option<"maxRowLanes", "max-row-lanes", "int64_t", /*default=*/"32",
+           "the most threads that share a row of a grid without products (1: a "
+           "thread per row everywhere)">,
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::NVVM::NVVMDialect"];

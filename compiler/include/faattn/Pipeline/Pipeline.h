@@ -121,6 +121,12 @@ bool backwardCopyRegisters();
 /// products (faattn-tiles-to-wgmma's backward-copy-prefetch).
 bool experimentalBackwardCopyPrefetch();
 
+/// FAATTN_BACKWARD_THREAD_PER_ROW=1: the tiled backward's pre and post
+/// grids a thread per row, as before PERFORMANCE step 65, instead of a row
+/// shared by up to 32 lanes (faattn-tiles-to-gpu's max-row-lanes=1), for
+/// comparison.
+bool backwardThreadPerRow();
+
 /// FAATTN_BACKWARD_DQ_ATOMIC=1: the tensor-core backward's dQ by one f32
 /// atomic add an element, as before PERFORMANCE step 58, instead of the
 /// default bulk reductions from shared memory, a row each (faattn-tiles-to-

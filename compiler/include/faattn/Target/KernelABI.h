@@ -51,7 +51,9 @@ namespace faattn {
 /// 12: varlen decode kernels are split (workspace (splits, total_q, ...)).
 /// 13: the tiled backward's workspace:dq is zeroed by the launcher (its pre
 /// grid no longer stores the zeros).
-inline constexpr int kKernelABIVersion = 13;
+/// 14: the tiled backward's pre and post grids have block sizes of their own
+/// (backward.pre_block, backward.post_block: preThreads, postThreads).
+inline constexpr int kKernelABIVersion = 14;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -106,13 +108,17 @@ struct KernelABI {
   bool backward = false;
   /// The tiled backward (faattn-backward-tile's grids; the tensor-core
   /// build, unless FAATTN_BACKWARD_SIMT=1): entries
-  /// `name`_pre (grid (batch, heads, ceil(max seq_q / blockM)), blockM
-  /// threads: D into workspace:delta, the dQ accumulator workspace:dq
-  /// zeroed), `name` (grid (batch, KV heads, ceil(seq_kv / blockN)),
+  /// `name`_pre (grid (batch, heads, ceil(max seq_q / blockM)), preThreads
+  /// threads: D into workspace:delta), `name` (grid (batch, KV heads, ceil(seq_kv / blockN)),
   /// `threads` threads and sharedBytes: dK, dV, dQ and the param gradients
-  /// added) and `name`_post (pre's grid: dq from the accumulator), on one
-  /// stream after the runtime zeroes the param gradients (varlen: dq, dk, dv).
+  /// added) and `name`_post (pre's grid, postThreads threads: dq from the
+  /// accumulator), on one stream after the runtime zeroes workspace:dq and
+  /// the param gradients (varlen: dq, dk, dv).
   bool backwardTiled = false;
+  /// The tiled backward's `name`_pre and `name`_post block sizes (0:
+  /// blockM): faattn-tiles-to-gpu shares a row of those grids among lanes
+  /// (blockM * lanes threads).
+  int64_t preThreads = 0, postThreads = 0;
   /// The TMA pipeline when tmaBlockN > 0: four tensor maps (q, k, v, out)
   /// after the other arguments, built at each launch: boxes of swizzle / 2
   /// columns (one swizzled row of 16-bit elements) x blockM rows for q and

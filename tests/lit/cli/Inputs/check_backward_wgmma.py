@@ -6,7 +6,9 @@ when its head dims are multiples of 16 up to 128, or over 128 in column chunks o
 16 (faattn-backward-tile's max-cols 128; both head dims split as often); with
 FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
 multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
-one (NAME_dq). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
+one (NAME_dq). The tiled build's pre and post grids have 64 * lanes threads (pre_block,
+post_block and the entries' .maxntid), a row over the widest power of 2 up to 16 lanes dividing
+its columns (dv for pre, qk for post). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
@@ -47,6 +49,19 @@ for d in sys.argv[1:]:
             for entry in (name + "_pre", name, name + "_post"):
                 if f".visible .entry {entry}(" not in ptx:
                     problems.append(f"no entry {entry}")
+            # The pre grid (rows of dv columns) and the post grid (rows of qk) share each of
+            # their 64 rows among the widest power of 2 up to 16 lanes dividing the columns
+            # (faattn-tiles-to-gpu's row lanes): their block sizes in the metadata and the PTX.
+            def lanes(n):
+                return max(g for g in (1, 2, 4, 8, 16) if n % g == 0)
+            for entry, key, n in ((name + "_pre", "pre_block", dims[1]),
+                                  (name + "_post", "post_block", dims[0])):
+                want = 64 * lanes(n)
+                if k["backward"].get(key) != [want, 1, 1]:
+                    problems.append(f"{key} {k['backward'].get(key)}, not [{want}, 1, 1]")
+                at = ptx.find(f".visible .entry {entry}(")
+                if at < 0 or f".maxntid {want}, 1, 1" not in ptx[at:ptx.find("{", at)]:
+                    problems.append(f"{entry} is not of {want} threads")
             spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
             if spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"] and \
                     k["params"][-1]["name"] == "workspace:dqlock":
