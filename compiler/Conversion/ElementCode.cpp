@@ -494,6 +494,15 @@ emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value 
   return SmallVector<Value>(ifOp.getResults());
 }
 
+Value e4m3Byte(OpBuilder &b, Location loc, Value x) {
+  // cvt's first operand goes to the upper byte, the second to the lower.
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+      b, loc, b.getI16Type(), zero, x, NVVM::FPRoundingMode::RN, NVVM::SaturationMode::SATFINITE,
+      /*relu=*/false, b.getType<Float8E4M3FNType>());
+  return arith::TruncIOp::create(b, loc, b.getI8Type(), pair);
+}
+
 void lowerE4M3Truncs(Operation *root) {
   SmallVector<arith::TruncFOp> truncs;
   root->walk([&](arith::TruncFOp t) {
@@ -502,14 +511,8 @@ void lowerE4M3Truncs(Operation *root) {
   });
   for (arith::TruncFOp t : truncs) {
     OpBuilder b(t);
-    Location loc = t.getLoc();
-    // cvt's first operand goes to the upper byte, the second to the lower.
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
-        b, loc, b.getI16Type(), zero, t.getIn(), NVVM::FPRoundingMode::RN,
-        NVVM::SaturationMode::SATFINITE, /*relu=*/false, b.getType<Float8E4M3FNType>());
-    Value byte = arith::TruncIOp::create(b, loc, b.getI8Type(), pair);
-    t.replaceAllUsesWith(arith::BitcastOp::create(b, loc, t.getType(), byte).getResult());
+    Value byte = e4m3Byte(b, t.getLoc(), t.getIn());
+    t.replaceAllUsesWith(arith::BitcastOp::create(b, t.getLoc(), t.getType(), byte).getResult());
     t.erase();
   }
 }

@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Pipeline/QuantizeKernel.h"
+#include "faattn/Conversion/ElementCode.h"
+#include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Pipeline/Pipeline.h"
 #include "faattn/Target/PTX.h"
 
@@ -29,8 +31,6 @@ using namespace mlir;
 
 namespace faattn {
 namespace {
-
-constexpr float kE4M3Max = 448.0f;
 
 /// The sizes and the CTA's place, as i64 values, shared by both kernels.
 struct Frame {
@@ -194,12 +194,7 @@ void KernelBuilder::buildQuantize(gpu::GPUModuleOp module) {
     Value y = arith::DivFOp::create(b, loc, x, factor);
     y = arith::MinimumFOp::create(b, loc, arith::MaximumFOp::create(b, loc, y, f32(-kE4M3Max)),
                                   f32(kE4M3Max));
-    // cvt's first operand goes to the upper byte, the second to the lower.
-    auto pair = NVVM::ConvertF32x2ToF8x2Op::create(
-        b, loc, b.getI16Type(), f32(0), y, NVVM::FPRoundingMode::RN, NVVM::SaturationMode::SATFINITE,
-        /*relu=*/false, b.getType<Float8E4M3FNType>());
-    Value byte = arith::TruncIOp::create(b, loc, i8, pair);
-    LLVM::StoreOp::create(b, loc, byte, at(x8, i8, el.index));
+    LLVM::StoreOp::create(b, loc, e4m3Byte(b, loc, y), at(x8, i8, el.index));
     // Block factors: each row's, by the thread of its column 0.
     Value rowFactor = arith::AndIOp::create(b, loc, eq(f.granularity, i64(2)), el.column0);
     auto ifRow = scf::IfOp::create(b, loc, rowFactor, /*withElseRegion=*/false);

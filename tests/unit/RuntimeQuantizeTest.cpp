@@ -226,7 +226,8 @@ TEST(Quantize, KernelsCompileToPTX) {
     EXPECT_EQ(ptx->find(".local"), std::string::npos);
     const char *ptxas = "/usr/local/cuda/bin/ptxas";
     if (std::ifstream(ptxas).good()) {
-      std::string file = testing::TempDir() + "faattn-quantize.ptx";
+      std::string file =
+          testing::TempDir() + "faattn-quantize-" + std::to_string(static_cast<int>(in)) + ".ptx";
       std::ofstream(file) << *ptx;
       std::string cmd = std::string(ptxas) + " -arch=sm_90a -o /dev/null " + file;
       EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;

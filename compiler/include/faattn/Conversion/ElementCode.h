@@ -139,6 +139,12 @@ llvm::SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op);
 llvm::SmallVector<mlir::Value> emitParamGradIndices(mlir::OpBuilder &b, TileParamGradOp op,
                                                     unsigned e);
 
+/// `x` (f32) rounded to e4m3 as its byte (i8): PTX's cvt.rn.satfinite.e4m3x2.f32
+/// (nvvm.convert.f32x2.to.f8x2) of 0 and `x`, whose low byte is x's (a
+/// finite value past 448 saturates, NaN stays NaN). lowerE4M3Truncs' and the
+/// quantization kernel's conversion.
+mlir::Value e4m3Byte(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
 /// After a GPU lowering: each f32 `arith.truncf` to f8E4M3FN under `root` (an
 /// e4m3 output's conversion, which softmax_finalize's descale saturates
 /// first) as PTX's cvt.rn.satfinite.e4m3x2.f32 (nvvm.convert.f32x2.to.f8x2)
