@@ -1,6 +1,7 @@
 """The commit of a result file, and the backward alone, timed as the backward experiments time it: one forward kept,
 `out.backward(dout)` with CUDA events, the inputs' grads reset before each call, the median of
 `reps` runs after one warm-up (bench/experiments/backward_vs_sdpa.py, backward_deterministic.py)."""
+import os
 import statistics
 import subprocess
 
@@ -8,7 +9,10 @@ import torch
 
 
 def source_commit():
-    """The commit the results belong to: the bundle's (bundle/COMMIT), else the checkout's."""
+    """The commit the results belong to: FAATTN_SOURCE_COMMIT (a run of another bundle's
+    library), else the bundle's (bundle/COMMIT), else the checkout's."""
+    if os.environ.get("FAATTN_SOURCE_COMMIT"):
+        return os.environ["FAATTN_SOURCE_COMMIT"]
     try:
         return open("bundle/COMMIT").read().strip()
     except OSError:

@@ -298,6 +298,13 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
                               coreIndex(b, at, colOf(b, i), rowOf(b, lt, i), lt.getShape()[0]));
     asyncVisible(b, loc);
   }
+  // dQ = dS K's A fragments, every k-step's packed before the fence: a
+  // register written between the wgmmas of a group makes ptxas insert a
+  // warpgroup.arrive before each (C7519), which serializes them.
+  SmallVector<SmallVector<Value>> packedA;
+  if (!ss)
+    for (int64_t k = 0; k < kdim / 16; ++k)
+      packedA.push_back(packA(b, aFrag, k));
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   auto wgType = p.elt.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
   // B may be a column chunk: its tile's buffer from the chunk's first core
@@ -324,7 +331,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
                            : canonicalDescriptor(b, bt.direct, k, kdim, stageOffset(bt));
     bool onto = k > 0 || add;
     if (!ss) { // dQ = dS K: A from registers
-      acc = wgmmaRS(b, acc, packA(b, aFrag, k), descB, n, onto, /*transposeB=*/mnMajorB);
+      acc = wgmmaRS(b, acc, packedA[k], descB, n, onto, /*transposeB=*/mnMajorB);
       continue;
     }
     Value descA =
