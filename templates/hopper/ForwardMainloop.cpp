@@ -470,12 +470,11 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
         clearTail(b, ring, vRow0);
       }
     }
-    // P: every k-step's A registers converted before the products (a
-    // conversion between two wgmmas of the chain makes ptxas fence them, C7519;
-    // PERFORMANCE step 66 for the 16-bit P).
-    SmallVector<SmallVector<Value>> packedP;
-    for (int64_t k = 0; !qk && k < kdim / p.kStep(); ++k)
-      packedP.push_back(p.fp8 ? packA8(b, pFrag, k) : packA(b, pFrag, k));
+    // e4m3 P: every k-step's A registers converted before the products (a
+    // conversion between two wgmmas of the chain makes ptxas fence them, C7519).
+    SmallVector<SmallVector<Value>> a8;
+    for (int64_t k = 0; !qk && p.fp8 && k < kdim / p.kStep(); ++k)
+      a8.push_back(packA8(b, pFrag, k));
     if (take)
       sched->beforeProducts(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
@@ -493,8 +492,10 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
             NVVM::MMALayout::col, /*satfinite=*/NVVM::MMAIntOverflowAttr());
         continue;
       }
-      acc = wgmmaRS(b, acc, packedP[k], descB, n, /*accumulate=*/k > 0 || update,
-                    /*transposeB=*/!p.fp8 && tma);
+      acc = p.fp8 ? wgmmaRS(b, acc, a8[k], descB, n, /*accumulate=*/k > 0 || update,
+                            /*transposeB=*/false)
+                  : wgmmaRS(b, acc, packA(b, pFrag, k), descB, n, /*accumulate=*/k > 0 || update,
+                            /*transposeB=*/tma);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     if (pass)
