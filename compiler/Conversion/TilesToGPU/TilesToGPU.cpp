@@ -586,14 +586,15 @@ private:
 };
 
 /// The threads that share a row of `grid`'s Q block of `rows`: 1 where the
-/// grid has products (a thread holds its row), else (the backward's pre and
+/// grid has products (a thread holds its row) or an scf.parallel (a block
+/// scan, which its own code spreads over the threads), else (the backward's pre and
 /// post grids: loads, stores and row-wise maps and sums) the widest power of
 /// 2 up to `maxLanes` that divides every row tile's columns (but 1), in a
 /// CTA of whole warps and at most 1024 threads, so that a warp's loads and
 /// stores fall on a few rows' adjacent elements instead of 32 rows a row's
 /// pitch apart (PERFORMANCE step 65).
 int64_t rowLanes(scf::ForallOp grid, int64_t rows, int64_t maxLanes) {
-  bool products = false;
+  bool products = false; // or a scan: anything not row by row
   SmallVector<int64_t> cols;
   grid.walk([&](Operation *op) {
     products |= isa<TileDotOp, scf::ParallelOp>(op);
