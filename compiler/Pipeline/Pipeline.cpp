@@ -219,6 +219,11 @@ bool backwardThreadPerRow() {
   return on;
 }
 
+bool backwardOneWarpgroup() {
+  static const bool on = envFlag("FAATTN_BACKWARD_ONE_WARPGROUP");
+  return on;
+}
+
 bool backwardDqAtomic() {
   static const bool on = envFlag("FAATTN_BACKWARD_DQ_ATOMIC");
   return on;
@@ -235,6 +240,12 @@ bool simtBackwardForced() {
 /// S and dP; head dim 128 runs without spills (PERFORMANCE step 60).
 constexpr int64_t kBackwardWgmmaMaxCols = 128;
 
+/// The keys of a tensor-core backward CTA whose two warpgroups split them
+/// (faattn-backward-tile's block-kv; PERFORMANCE step 67): each holds what
+/// one warpgroup of 64 keys held (head dim 128 without spills), and Q, dO,
+/// the LSE and D are copied once for both.
+constexpr int64_t kBackwardKeySplitKeys = 128;
+
 bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV,
                           bool backwardWgmma, bool padHeadDims) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
@@ -250,6 +261,9 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
     tile.block = 64;
     tile.padHeadDims = padHeadDims;
     tile.maxCols = kBackwardWgmmaMaxCols;
+    // Two warpgroups split a CTA's 128 keys (faattn-tiles-to-wgmma's key
+    // split), where a kernel has no deterministic turns or column chunks.
+    tile.blockKV = backwardOneWarpgroup() ? 0 : kBackwardKeySplitKeys;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   } else {

@@ -102,9 +102,10 @@ namespace {
 
 class BackwardTiler {
 public:
-  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block, bool pad, int64_t maxCols)
-      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block), pad(pad),
-        maxCols(maxCols) {}
+  BackwardTiler(AttentionOp op, bool workspaceArgs, int64_t block, int64_t blockKV, bool pad,
+                int64_t maxCols)
+      : op(op), b(op), loc(op.getLoc()), workspaceArgs(workspaceArgs), block(block),
+        blockKV(blockKV), pad(pad), maxCols(maxCols) {}
   LogicalResult run();
 
 private:
@@ -167,6 +168,7 @@ private:
   Location loc;
   bool workspaceArgs;
   int64_t block;
+  int64_t blockKV; ///< the option block-kv (0: `block`)
   bool pad; ///< faattn-tile's pad-head-dims
   int64_t maxCols;     ///< the option max-cols (0: none)
   /// Column chunks of dK, dV and dQ (backwardColumnChunks; empty: none).
@@ -508,6 +510,10 @@ LogicalResult BackwardTiler::run() {
   auto [memQK, memV] = tileHeadDims(op, false);
   if (dqk == memQK && dv == memV)
     chunks = backwardColumnChunks(dqk, dv, maxCols);
+  // block-kv: the KV blocks two warpgroups split, for ops that have neither
+  // deterministic turns nor column chunks (each is one warpgroup's work).
+  if (blockKV > 0 && !op.getDeterministic() && chunks.empty())
+    bn = blockKV;
   layout = op.getLayoutAttr();
   seqDim = op.getLayout() == Layout::bshd ? 1 : 2;
   Value cuQ = op.getCuSeqlensQ();
@@ -561,7 +567,7 @@ struct BackwardTilePass : impl::FAAttnBackwardTileBase<BackwardTilePass> {
   using impl::FAAttnBackwardTileBase<BackwardTilePass>::FAAttnBackwardTileBase;
   void runOnOperation() override {
     for (AttentionOp op : backwardOps(getOperation()))
-      if (failed(BackwardTiler(op, workspaceArgs, block, padHeadDims, maxCols).run()))
+      if (failed(BackwardTiler(op, workspaceArgs, block, blockKV, padHeadDims, maxCols).run()))
         return signalPassFailure();
   }
 };

@@ -54,6 +54,7 @@ const char *compilerVersion() {
                                      (experimentalBackwardCopyPrefetch() ? "-bwdprefetch" : "") +
                                      (backwardDqAtomic() ? "-bwddqatomic" : "") +
                                      (backwardThreadPerRow() ? "-bwdrowthreads" : "") +
+                                     (backwardOneWarpgroup() ? "-bwd1wg" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "");

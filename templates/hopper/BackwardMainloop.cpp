@@ -6,10 +6,21 @@
 // (takesBackwardWgmma; docs/BACKWARD.md). Built by WgmmaLowering::runBackward over the grid's
 // tile ops; the walk, elementwise code and loops are WgmmaLowering.cpp's.
 //
-// Warp roles. One warpgroup (128 threads) per CTA: a CTA owns 64 keys of
-// one (batch, KV head), and every 64-row tile of the grid is one warpgroup's
-// accumulator fragments, whether its rows are query rows (S, P, dP, dS, dQ)
-// or the CTA's keys (dK, dV). No producer: the threads copy the blocks.
+// Warp roles. One warpgroup (128 threads) per CTA of 64 keys of one (batch,
+// KV head): every 64-row tile of the grid is its accumulator fragments,
+// whether its rows are query rows (S, P, dP, dS, dQ) or the CTA's keys (dK,
+// dV). Or, for a CTA of 128 keys (faattn-backward-tile's block-kv 128; Plan::
+// keySplit), two warpgroups (256 threads) that split the keys: warpgroup w
+// owns keys 64 w .. 64 w + 63, so its S, P, dP and dS are those keys'
+// columns (#faattn.wgmma_cols, splitKeys), its dK and dV their rows (the
+// 128-row tiles, split as the forward splits its rows), and it makes half
+// of dQ = dS K's columns (#faattn.wgmma_cols too) over all 128 keys, its A
+// dS^T as both warpgroups wrote it for dK (read MN-major: an SS product, no
+// dS fragments packed), so no thread holds a whole dQ row block (FA3's dQ
+// split). Q, dO, LSE and D are copied once for both, and every barrier below
+// is the CTA's: the warpgroups go through a Q block in step (no
+// deterministic turns or column chunks then: analyzeBackward). No producer:
+// the threads copy the blocks.
 //
 // Shared memory. Each 16-bit tile a product reads has a buffer in the
 // canonical K-major layout without swizzle (8 x 8 core matrices, as the
@@ -74,6 +85,8 @@ LogicalResult WgmmaLowering::runBackward() {
   Location loc = fn.getLoc();
   f32 = b.getF32Type();
   threads = p.threads();
+  if (p.keySplit && failed(splitKeys()))
+    return failure();
   // The buffers: for each product, its operands' (a tile read by several
   // products has one buffer of each form it is read in). The tiles of a Q
   // loop (faattn.q_loop: Q, dO, P, dS) are dead after it, so the loops (the
@@ -202,6 +215,44 @@ void WgmmaLowering::hoistProducts(Block &body) {
   }
 }
 
+LogicalResult WgmmaLowering::splitKeys() {
+  MLIRContext *ctx = fn.getContext();
+  auto cols = WgmmaColumnsLayoutAttr::get(ctx, 2);
+  SmallVector<Value> work;
+  fn.walk([&](TileDotOp dot) {
+    if (dot.getTransposeRhs())
+      work.push_back(dot.getResult());
+  });
+  DenseSet<Value> split;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!split.insert(v).second)
+      continue;
+    auto t = cast<TileType>(v.getType());
+    v.setType(TileType::get(ctx, t.getShape(), t.getElementType(), cols));
+    for (Operation *user : v.getUsers()) {
+      // dQ = dS K: its columns split too (each warpgroup's half of the head
+      // dim, over every key); the other products read the tile.
+      if (auto dot = dyn_cast<TileDotOp>(user)) {
+        if (!dot.getTransposeLhs() && !dot.getTransposeRhs() && dot.getLhs() == v)
+          work.push_back(dot.getResult());
+        continue;
+      }
+      if (auto store = dyn_cast<TileStoreOp>(user); store && store.getAccumulate())
+        continue; // (dQ's adds, each warpgroup its columns)
+      if (isa<TileParamGradOp>(user))
+        continue; // (no tile result)
+      if (!isa<TileMapOp, TileScoreGradOp, TileMaskOp>(user))
+        return user->emitOpError()
+               << "reads a tile whose columns two warpgroups split (the CTA's keys): no "
+                  "lowering under the key split";
+      for (Value r : user->getResults())
+        work.push_back(r);
+    }
+  }
+  return success();
+}
+
 std::pair<int64_t, int64_t> WgmmaLowering::dqStagingShape() {
   int64_t rows = 0, cols = 0;
   bool fits = true;
@@ -255,8 +306,19 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
     finishAsyncCopies(b, loc);
   MLIRContext *ctx = b.getContext();
   TileType res = dot.getType(), lt = dot.getLhs().getType();
-  int64_t n = res.getShape()[1];
-  bool ss = dot.getTransposeRhs() || dot.getTransposeLhs();
+  // dQ = dS K under the key split (Plan::keySplit): each warpgroup's half of
+  // dQ's columns, reduced over all the CTA's keys, its A dS^T as both
+  // warpgroups wrote it for dK (read MN-major), so no warpgroup holds dS's
+  // 16-bit fragments and a whole dQ row block.
+  bool dqSplit = p.keySplit && !dot.getTransposeLhs() && !dot.getTransposeRhs();
+  if (dqSplit && !llvm::any_of(dot->getBlock()->getOps<TileDotOp>(), [&](TileDotOp d) {
+        return d.getTransposeLhs() && d.getLhs() == dot.getLhs() && d->isBeforeInBlock(dot);
+      }))
+    return dot.emitOpError() << "reads dS^T before a product of the block writes it";
+  // N and the reduction of this warpgroup's product: under the key split S
+  // and dP have its 64 keys' columns (N 64), dQ its half of the head dim.
+  int64_t n = res.getShape()[1] / columnGroups(res);
+  bool ss = dot.getTransposeRhs() || dot.getTransposeLhs() || dqSplit;
   int64_t kdim = dot.getTransposeLhs() ? lt.getShape()[0] : lt.getShape()[1];
   auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
   // dK / dV: the product accumulates onto the carried fragments (the map
@@ -284,7 +346,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
       acc = LLVM::InsertValueOp::create(b, loc, acc, vector::ExtractOp::create(b, loc, from, i), i);
   }
   Value aFrag;
-  if (!dot.getTransposeRhs()) {
+  if (!dot.getTransposeRhs() && !dqSplit) {
     aFrag = frag.lookup(dot.getLhs());
     if (!aFrag)
       return dot.emitOpError() << "A has no fragments";
@@ -295,7 +357,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
     int64_t at = operandTiles.lookup(dot.getLhs()).transposed / 2;
     for (int64_t i = 0; i < elems(lt); ++i)
       memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, aFrag, i), smem,
-                              coreIndex(b, at, colOf(b, i), rowOf(b, lt, i), lt.getShape()[0]));
+                              coreIndex(b, at, colOf(b, lt, i), rowOf(b, lt, i), lt.getShape()[0]));
     asyncVisible(b, loc);
   }
   // dQ = dS K's A fragments, every k-step's packed before the fence: a
@@ -321,26 +383,53 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   // and hold them in registers across it, which spilled; from an opaque zero
   // they are made here, next to their wgmma (Plan::loopDescriptors).
   Value opaque = p.loopDescriptors ? opaqueZero(b) : Value();
+  // Under the key split, warpgroup w's keys are rows 64 w on of K and V (B
+  // of S and dP, K-major) and of P^T and dS^T (A of dV and dK); its half of
+  // dQ's columns, columns n w on of K (B of dQ, MN-major: n / 8 core
+  // matrices of 128 bytes a half): `extra` plus w times `bytes`.
+  // (Made next to the wgmma, from %tid.x, under Plan::loopDescriptors: the
+  // opaque zero's reason.)
+  auto ownPart = [&](Value extra, int64_t bytes) -> Value {
+    if (!p.keySplit)
+      return extra;
+    Value part = p.loopDescriptors
+                     ? opaqueWarpgroupBytes(b, bytes)
+                     : arith::MulIOp::create(b, loc, wgIdx, cIdx(b, bytes)).getResult();
+    if (!extra || extra == opaque)
+      return part;
+    return arith::AddIOp::create(b, loc, extra, part).getResult();
+  };
   auto stageOffset = [&](const OperandTile &o) -> Value {
     if (!o.stageBytes)
       return opaque;
     return arith::MulIOp::create(b, loc, qStage, cIdx(b, o.stageBytes));
   };
+  // (dV, dK: B is dO or Q, read over the query rows every warpgroup shares.)
+  Value bExtra = !mnMajorB ? ownPart(stageOffset(bt), 64 * kdim * 2)
+                 : dqSplit ? ownPart(stageOffset(bt), n / 8 * 128)
+                           : stageOffset(bt);
+  Value aExtra = !ss                    ? Value()
+                 : dot.getTransposeLhs() ? ownPart(opaque, 64 * kdim * 2)
+                 : dqSplit               ? opaque
+                                         : stageOffset(a);
   for (int64_t k = 0; k < kdim / 16; ++k) {
-    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct + bFirst, k, bCols, stageOffset(bt))
-                           : canonicalDescriptor(b, bt.direct, k, kdim, stageOffset(bt));
+    Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct + bFirst, k, bCols, bExtra)
+                           : canonicalDescriptor(b, bt.direct, k, kdim, bExtra);
     bool onto = k > 0 || add;
     if (!ss) { // dQ = dS K: A from registers
       acc = wgmmaRS(b, acc, packedA[k], descB, n, onto, /*transposeB=*/mnMajorB);
       continue;
     }
+    // (dQ's A: dS^T, keys x query rows, read as query rows x keys: MN-major.)
     Value descA =
-        dot.getTransposeLhs() ? canonicalDescriptor(b, a.transposed, k, kdim, opaque)
-                              : canonicalDescriptor(b, a.direct, k, kdim, stageOffset(a));
+        dqSplit ? mnMajorDescriptor(b, a.transposed, k, lt.getShape()[0], aExtra)
+                : canonicalDescriptor(b, dot.getTransposeLhs() ? a.transposed : a.direct, k,
+                                      kdim, aExtra);
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, structTy, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, n, 16), wgType,
         wgType, NVVM::WGMMATypes::f32, onto ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
-        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+        dqSplit ? NVVM::MMALayout::col : NVVM::MMALayout::row,
         mnMajorB ? NVVM::MMALayout::row : NVVM::MMALayout::col,
         /*satfinite=*/NVVM::MMAIntOverflowAttr());
   }
@@ -367,7 +456,7 @@ std::pair<Value, Value> WgmmaLowering::gradIndices(OpBuilder &b, Value row0, Val
                                                    TileType t, int64_t i) {
   Location loc = fn.getLoc();
   return {arith::AddIOp::create(b, loc, row0, i32(b, rowOf(b, t, i))),
-          arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)))};
+          arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, t, i)))};
 }
 
 LogicalResult WgmmaLowering::convertScoreGrad(OpBuilder &b, TileScoreGradOp op) {

@@ -93,7 +93,7 @@ LogicalResult WgmmaLowering::convertStore(OpBuilder &b, TileStoreOp store) {
   auto body = [&](OpBuilder &b) {
     for (int64_t i = 0; i < elems(t); ++i) {
       RowAddress at = tileRowAddress(b, loc, store, rowOf(b, t, i));
-      Value col = column ? cIdx(b, 0) : colOf(b, i);
+      Value col = column ? cIdx(b, 0) : colOf(b, t, i);
       if (col0)
         col = arith::AddIOp::create(b, loc, col, cIdx(b, col0));
       // A padded tile's columns past the head dim are not written.
@@ -134,9 +134,10 @@ LogicalResult WgmmaLowering::convertStoreReduce(OpBuilder &b, TileStoreOp store)
   gpu::BarrierOp::create(b, loc);
   auto pairTy = VectorType::get({2}, b.getF32Type());
   // The thread's first pair, the others at constant offsets from it (one
-  // address register, the offsets in the stores).
+  // address register, the offsets in the stores). (Under the key split each
+  // warpgroup stages its columns: colOf.)
   Value first = sharedPtr(
-      b, add(add(mul(rowOf(b, t, 0), dqPitch), mul(colOf(b, 0), 4)), cIdx(b, dqAt)));
+      b, add(add(mul(rowOf(b, t, 0), dqPitch), mul(colOf(b, t, 0), 4)), cIdx(b, dqAt)));
   for (int64_t i = 0; i < elems(t); i += 2) {
     Value at = LLVM::GEPOp::create(
         b, loc, first.getType(), b.getI8Type(), first,
@@ -196,7 +197,7 @@ LogicalResult WgmmaLowering::convertStoreTma(OpBuilder &b, TileStoreOp store) {
   // of the row's offset in the 8 S-byte pattern (CUTLASS's Swizzle<log2(S / 16), 4, 3>).
   int64_t s = p.swizzleV, chunk = s / 2;
   for (int64_t i = 0; i < elems(t); i += 2) {
-    Value r = rowOf(b, t, i), c = colOf(b, i);
+    Value r = rowOf(b, t, i), c = colOf(b, t, i);
     // Byte (r, c): chunk c / (S / 2), row r of S bytes, 16-byte unit
     // (c % (S / 2)) / 8 XOR (r / (128 / S)) % (S / 16).
     Value unit = arith::XOrIOp::create(b, loc, div(rem(c, chunk), 8),

@@ -227,6 +227,9 @@ void WgmmaLowering::initThreads(OpBuilder &b, Location loc) {
       arith::DivUIOp::create(b, loc, lane, cIdx(b, 4)));
   colBase = arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)),
                                   cIdx(b, 2));
+  if (p.keySplit) // (the tiles of query rows: every warpgroup's)
+    rowInWg = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, warp, cIdx(b, 16)),
+                                    arith::DivUIOp::create(b, loc, lane, cIdx(b, 4)));
   quadLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                      arith::RemUIOp::create(b, loc, lane, cIdx(b, 4)), cIdx(b, 0));
   laneLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, cIdx(b, 0));

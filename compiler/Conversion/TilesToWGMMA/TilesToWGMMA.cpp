@@ -211,7 +211,9 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       // registers a thread, two CTAs per SM (measured at f076142: 1.3x the
       // one-CTA kernel at 1k tokens); the approximation's shorter code lets
       // ptxas keep more exponentials in flight and takes 164.
-      if (!warpSpec && d <= 64 && dv <= 64 && bm == 128)
+      // (Not the backward's main grid, whose CTA of 128 keys is two
+      // warpgroups of up to 255 registers: one CTA an SM.)
+      if (!mainGrid && !warpSpec && d <= 64 && dv <= 64 && bm == 128)
         gfn->setAttr(FAAttnDialect::getCtasPerSmAttrName(), OpBuilder(gfn).getI64IntegerAttr(2));
       OpBuilder b(gfn);
       gfn->setAttr(FAAttnDialect::getBlockMAttrName(), b.getI64IntegerAttr(bm));

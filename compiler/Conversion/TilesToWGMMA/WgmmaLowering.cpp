@@ -28,12 +28,17 @@ bool WgmmaLowering::headOperandsBefore(Operation *op) const {
 
 Value WgmmaLowering::rowOf(OpBuilder &b, TileType t, int64_t i) {
   int64_t plus = rowPlus(t, i);
-  return plus ? arith::AddIOp::create(b, fn.getLoc(), rowBase, cIdx(b, plus)).getResult()
-              : rowBase;
+  Value base = p.keySplit && t.getShape()[0] == 64 ? rowInWg : rowBase;
+  return plus ? arith::AddIOp::create(b, fn.getLoc(), base, cIdx(b, plus)).getResult() : base;
 }
 
-Value WgmmaLowering::colOf(OpBuilder &b, int64_t i) {
-  return arith::AddIOp::create(b, fn.getLoc(), colBase, cIdx(b, colPlus(i)));
+Value WgmmaLowering::colOf(OpBuilder &b, TileType t, int64_t i) {
+  Location loc = fn.getLoc();
+  Value c = arith::AddIOp::create(b, loc, colBase, cIdx(b, colPlus(i)));
+  if (int64_t groups = columnGroups(t); groups > 1)
+    c = arith::AddIOp::create(
+        b, loc, c, arith::MulIOp::create(b, loc, wgIdx, cIdx(b, t.getShape()[1] / groups)));
+  return c;
 }
 
 Value WgmmaLowering::element(OpBuilder &b, Value in, TileType inTy, int64_t i, bool resultIsColumn) {
@@ -163,7 +168,7 @@ std::pair<TileRow, Value> WgmmaLowering::indices(OpBuilder &b, Operation *indexe
   TileRow row = indexedRow(b, indexedOp, i32(b, rowOf(b, t, i)));
   Value col0 = isa<TileScoreOp>(indexedOp) ? cast<TileScoreOp>(indexedOp).getCol0()
                                             : cast<TileMaskOp>(indexedOp).getCol0();
-  Value kv = arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, i)));
+  Value kv = arith::AddIOp::create(b, loc, col0, i32(b, colOf(b, t, i)));
   return {row, kv};
 }
 

@@ -540,6 +540,22 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
            cast<TileType>(map.getInputs()[1].getType()).getShape()[1] == 1 &&
            map.getInputs()[1].getDefiningOp<TileLoadOp>();
   };
+  // The CTA's keys: the rows of K (the B of S = Q K^T, read K-major).
+  int64_t keys = 0;
+  for (TileDotOp dot : dots)
+    if (dot.getTransposeRhs())
+      keys = std::max(keys, dot.getRhs().getType().getShape()[0]);
+  if (keys != 64 && keys != 128)
+    return no("a KV block that is not of 64 or 128 rows");
+  p.keySplit = keys == 128;
+  if (p.keySplit) {
+    bool other = false;
+    root->walk([&](Operation *op) {
+      other |= isa<TurnPassOp, TurnWaitOp, TurnEndOp, TileColumnsOp>(op);
+    });
+    if (other)
+      return no("128 keys a CTA with deterministic turns or column chunks");
+  }
   for (TileDotOp dot : dots) {
     TileType a = dot.getLhs().getType(), b = dot.getRhs().getType(), c = dot.getType();
     Type elt = a.getElementType();
@@ -563,19 +579,32 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
       return no("a column chunk that does not start at a core matrix (a multiple of 8 columns)");
     int64_t m = c.getShape()[0], n = c.getShape()[1];
     int64_t k = dot.getTransposeLhs() ? a.getShape()[0] : a.getShape()[1];
-    if (m != 64 || n % 16 != 0 || n > 256 || k % 16 != 0 || k > 256)
+    // (dK and dV: M the CTA's keys, 64 a warpgroup.)
+    int64_t rows = dot.getTransposeLhs() ? keys : 64;
+    if (m != rows || n % 16 != 0 || n > 256 || k % 16 != 0 || k > 256)
       return no("a product is not 64 x N x K with N and K multiples of 16 up to 256");
+    // Under the key split each warpgroup makes half of dQ = dS K's columns
+    // (splitKeys): the product's result may only be added into memory.
+    if (p.keySplit && !dot.getTransposeLhs() && !dot.getTransposeRhs())
+      for (Operation *user : dot->getUsers()) {
+        auto store = dyn_cast<TileStoreOp>(user);
+        if (!store || !store.getAccumulate())
+          return no("a product over the CTA's keys whose result is not only added into memory");
+      }
   }
-  // Every tile: 64 rows (query rows, or the CTA's 64 keys), M x N or M x 1.
+  // Every tile: 64 rows (query rows, or the CTA's 64 keys) or the CTA's
+  // keys, M x N or M x 1.
   bool ok = true;
   root->walk([&](Operation *op) {
     for (Value r : op->getResults())
       if (auto t = dyn_cast<TileType>(r.getType()))
-        ok &= t.getShape()[0] == 64 && (t.getShape()[1] == 1 || t.getShape()[1] % 8 == 0);
+        ok &= (t.getShape()[0] == 64 || t.getShape()[0] == keys) &&
+              (t.getShape()[1] == 1 || t.getShape()[1] % 8 == 0);
   });
   if (!ok)
     return no("a tile is not of 64 rows");
-  p.bm = p.bn = 64;
+  p.bm = keys;
+  p.bn = 64;
   return p;
 }
 

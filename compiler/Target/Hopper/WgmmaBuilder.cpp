@@ -139,6 +139,17 @@ Value WgmmaLowering::opaqueZero(OpBuilder &b) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), op.getResult(0));
 }
 
+Value WgmmaLowering::opaqueWarpgroupBytes(OpBuilder &b, int64_t bytes) {
+  Location loc = fn.getLoc();
+  std::string asmText = "{ .reg .u32 w; mov.u32 w, %tid.x; shr.u32 w, w, 7; mul.wide.u32 $0, w, " +
+                        std::to_string(bytes) + "; }";
+  auto op = LLVM::InlineAsmOp::create(
+      b, loc, b.getI64Type(), ValueRange{}, asmText, "=l", /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), op.getResult(0));
+}
+
 SmallVector<Value> WgmmaLowering::fenced(OpBuilder &b, ValueRange values) {
   Location loc = fn.getLoc();
   std::string constraints;

@@ -276,6 +276,34 @@ func.func @a_type(%a: !faattn.tile<64x64xf32, #faattn.wgmma_a<warpgroups = 1>>) 
 
 // -----
 
+// expected-error @+1 {{a wgmma_cols tile splits its columns over 2 to 4 warpgroups, got 1}}
+func.func @cols_wg(%a: !faattn.tile<64x128xf32, #faattn.wgmma_cols<warpgroups = 1>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_cols tile has 64 rows, got 128}}
+func.func @cols_rows(%a: !faattn.tile<128x128xf32, #faattn.wgmma_cols<warpgroups = 2>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_cols tile's columns split into blocks of multiples of 8: 40 columns over 2 warpgroups}}
+func.func @cols_cols(%a: !faattn.tile<64x40xf32, #faattn.wgmma_cols<warpgroups = 2>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a wgmma_cols tile holds f32 or 16-bit elements, got 'i32'}}
+func.func @cols_type(%a: !faattn.tile<64x128xi32, #faattn.wgmma_cols<warpgroups = 2>>) {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{swizzle must be 0, 32, 64 or 128 bytes, got 48}}
 func.func @swizzle(%a: !faattn.tile<64x64xbf16, #faattn.smem<swizzle = 48, stages = 1>>) {
   return

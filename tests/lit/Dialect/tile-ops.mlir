@@ -149,3 +149,15 @@ func.func @turns(%lock: memref<?x4x?xi32>, %b: index, %h: index, %from: index, %
   // CHECK: return %[[R]]
   return %ready : i1
 }
+
+// The layout encodings round-trip, #faattn.wgmma_cols (columns split over
+// warpgroups: the backward's S when two warpgroups split the keys) among them.
+// CHECK-LABEL: func.func @encodings
+// CHECK-SAME: !faattn.tile<64x128xf32, #faattn.wgmma_cols<warpgroups = 2>>
+// CHECK-SAME: !faattn.tile<64x128xbf16, #faattn.wgmma_cols<warpgroups = 2>>
+// CHECK-SAME: !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>
+func.func @encodings(%s: !faattn.tile<64x128xf32, #faattn.wgmma_cols<warpgroups = 2>>,
+                     %p: !faattn.tile<64x128xbf16, #faattn.wgmma_cols<warpgroups = 2>>,
+                     %dk: !faattn.tile<128x64xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+  return
+}

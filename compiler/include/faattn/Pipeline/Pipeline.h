@@ -127,6 +127,12 @@ bool experimentalBackwardCopyPrefetch();
 /// comparison.
 bool backwardThreadPerRow();
 
+/// FAATTN_BACKWARD_ONE_WARPGROUP=1: the tensor-core backward's CTA of 64
+/// keys and one warpgroup, as before PERFORMANCE step 67, instead of 128
+/// keys that two warpgroups split (faattn-backward-tile's block-kv 128), for
+/// comparison. Read once per process; the runtime's cache key names it.
+bool backwardOneWarpgroup();
+
 /// FAATTN_BACKWARD_DQ_ATOMIC=1: the tensor-core backward's dQ by one f32
 /// atomic add an element, as before PERFORMANCE step 58, instead of the
 /// default bulk reductions from shared memory, a row each (faattn-tiles-to-

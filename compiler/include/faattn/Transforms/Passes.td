@@ -81,7 +81,11 @@ def FAAttnBackwardTile : Pass<"faattn-backward-tile", "::mlir::func::FuncOp"> {
            "that are multiples of 8 rounded up to multiples of 16)">,
     Option<"maxCols", "max-cols", "int64_t", /*default=*/"0",
            "Head dims wider than this are done in column chunks of dK, dV and dQ (0: never; "
-           "the tensor-core backward's 128)">
+           "the tensor-core backward's 128)">,
+    Option<"blockKV", "block-kv", "int64_t", /*default=*/"0",
+           "The main grid's KV blocks (a CTA's keys) of this many rows for ops without "
+           "deterministic turns or column chunks (0, or such an op: `block`, else the op's; the "
+           "tensor-core backward's 128, two warpgroups splitting a CTA's keys)">
   ];
 }
 

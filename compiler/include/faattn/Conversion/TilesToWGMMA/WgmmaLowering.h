@@ -119,9 +119,16 @@ private:
       scf::YieldOp::create(b, loc);
     });
   }
-  /// Elements per thread of a tile: N / 2 for M x N, 2 for M x 1.
+  /// The warpgroups a tile's columns are split over (#faattn.wgmma_cols: the
+  /// backward's S, P, dP and dS under Plan::keySplit), else 1.
+  static int64_t columnGroups(TileType t) {
+    auto cols = dyn_cast_or_null<WgmmaColumnsLayoutAttr>(t.getEncoding());
+    return cols ? cols.getWarpgroups() : 1;
+  }
+  /// Elements per thread of a tile: N / 2 for M x N (N / 2 of a warpgroup's
+  /// block of columns under #faattn.wgmma_cols), 2 for M x 1.
   static int64_t elems(TileType t) {
-    return t.getShape()[1] == 1 ? 2 : t.getShape()[1] / 2;
+    return t.getShape()[1] == 1 ? 2 : t.getShape()[1] / 2 / columnGroups(t);
   }
   /// Whether `v` is defined before `op` (in its block or above it).
   static bool definedBefore(Value v, Operation *op) {
@@ -144,9 +151,12 @@ private:
   /// Whether what the head block's loads need (its index, K's and V's
   /// batch and head) is defined before `op`.
   bool headOperandsBefore(Operation *op) const;
-  /// The row (within the CTA's block) and column of fragment element i.
+  /// The row (within the CTA's block) and column of fragment element i of
+  /// a tile of type t. Under Plan::keySplit a tile of 64 rows (query rows) is
+  /// every warpgroup's (its rows do not count the warpgroup), and a
+  /// #faattn.wgmma_cols tile's columns start at the warpgroup's block.
   Value rowOf(OpBuilder &b, TileType t, int64_t i);
-  Value colOf(OpBuilder &b, int64_t i);
+  Value colOf(OpBuilder &b, TileType t, int64_t i);
   /// The same less element 0's (a constant: rowOf(i) = rowOf(0) + rowPlus(t, i)).
   static int64_t rowPlus(TileType t, int64_t i) {
     return t.getShape()[1] == 1 ? 8 * i : 8 * ((i % 4) / 2);
@@ -283,8 +293,17 @@ private:
   void hoistProducts(Block &body);
   /// S = Q K^T, dP = dO V^T (SS); dV += P^T dO, dK += dS^T Q (SS, A the
   /// fragments written transposed to shared memory, B MN-major); dQ = dS K
-  /// (RS, B MN-major).
+  /// (RS, B MN-major). Under Plan::keySplit each warpgroup's products read
+  /// its own 64 keys (rows 64 w on of K and V, of P^T and dS^T), and dQ = dS K
+  /// is its half of the columns over every key (SS: A dS^T read MN-major).
   LogicalResult convertDotBackward(OpBuilder &b, TileDotOp dot);
+  /// Plan::keySplit: S and dP (the products over K and V, B read K-major) and
+  /// the tiles made from them elementwise (P, dS, the score's derivative, in
+  /// f32 or 16 bits) become #faattn.wgmma_cols<warpgroups = 2> tiles: each
+  /// warpgroup holds its 64 keys' columns; so does dQ = dS K (each its half of
+  /// the head dim). Fails on such a tile read by an op other than those, the
+  /// products and dQ's accumulating store.
+  LogicalResult splitKeys();
   /// (q_idx, kv_idx) (i32) of fragment element i of a tile_score_grad /
   /// tile_param_grad input of type t at (row0, col0).
   std::pair<Value, Value> gradIndices(OpBuilder &b, Value row0, Value col0, TileType t,
@@ -485,6 +504,10 @@ private:
   /// instead of being hoisted out of the loop around and held in registers
   /// across it (the backward's descriptors, Plan::loopDescriptors).
   Value opaqueZero(OpBuilder &b);
+  /// The same for the warpgroup's index (thread index / 128) times `bytes`,
+  /// read from %tid.x where it is made: Plan::keySplit's offsets of a
+  /// warpgroup's keys in the descriptors of the Q loop (Plan::loopDescriptors).
+  Value opaqueWarpgroupBytes(OpBuilder &b, int64_t bytes);
   /// Before `op` (in a rotated loop): the products whose results it reads
   /// retired, and all of them before a terminator or control flow (no group
   /// crosses a region boundary) and before an op that computes a wgmma A
@@ -600,6 +623,9 @@ private:
   bool inCopyPhase = false;
   Value smem, smemBase, padElems, tid, wgIdx, rowBase, colBase, quadLeader, laneLeader, producer,
       storeLeader;
+  /// Plan::keySplit: the thread's first fragment row in its warpgroup
+  /// (rowBase less the warpgroup's 64 rows).
+  Value rowInWg;
   /// The tensor maps of q, k, v and out (TMA pipeline).
   Value tmap[4];
   /// The KV sequence: its length (ring blocks, the head block's included),

@@ -110,9 +110,15 @@ struct Plan {
   // A persistent grid (outlineGrid's tile loop): 8 bytes of shared memory
   // for the next tile's index.
   bool persistent = false;
-  // The backward's main grid (analyzeBackward): one warpgroup
-  // of 64 query rows a Q block and 64 key rows a CTA (bm = bn = 64).
+  // The backward's main grid (analyzeBackward): Q blocks of 64 query rows
+  // (bn = 64) and a CTA of bm keys: one warpgroup for 64 keys, or two that
+  // split 128 keys (keySplit).
   bool backward = false;
+  // Two warpgroups split the CTA's 128 keys (faattn-backward-tile's block-kv
+  // 128): each holds S, P, dP and dS for its 64 keys (#faattn.wgmma_cols),
+  // and its 64 rows of dK and dV; Q, dO, LSE and D are copied once for
+  // both, and each makes half of dQ = dS K's columns over all 128 keys.
+  bool keySplit = false;
   // The backward's block copies: chunks of 16 bytes a thread loads before it
   // stores them (1: a load, then its store; faattn-tiles-to-wgmma's
   // backward-copy-batch).
@@ -142,8 +148,9 @@ struct Plan {
 };
 
 /// The plan of faattn-backward-tile's main grid (outlined) on the tensor
-/// cores: bf16/f16 Q, K, V and dO blocks of 64 rows, head dims multiples of
-/// 16 up to 256; `whyNot` otherwise.
+/// cores: bf16/f16 Q and dO blocks of 64 rows, K and V blocks of 64 rows (one
+/// warpgroup) or 128 (keySplit: no column chunks, no deterministic turns),
+/// head dims multiples of 16 up to 256; `whyNot` otherwise.
 Plan analyzeBackward(gpu::GPUFuncOp root);
 
 /// The largest swizzle (128, 64 or 32 bytes) that divides a row of `bytes`; 0 if none.

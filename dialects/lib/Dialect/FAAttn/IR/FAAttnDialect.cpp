@@ -55,6 +55,14 @@ LogicalResult WgmmaOperandALayoutAttr::verify(function_ref<InFlightDiagnostic()>
   return success();
 }
 
+LogicalResult WgmmaColumnsLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                             int64_t warpgroups) {
+  if (warpgroups < 2 || warpgroups > 4)
+    return emitError() << "a wgmma_cols tile splits its columns over 2 to 4 warpgroups, got "
+                       << warpgroups;
+  return success();
+}
+
 LogicalResult SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                        int64_t swizzle, int64_t stages) {
   if (swizzle != 0 && swizzle != 32 && swizzle != 64 && swizzle != 128)
@@ -117,6 +125,17 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
                          << 64 * a.getWarpgroups() << " rows, got " << shape[0];
     if (elementType.getIntOrFloatBitWidth() != 16)
       return emitError() << "a wgmma_a tile holds 16-bit elements, got " << elementType;
+  }
+  if (auto cols = llvm::dyn_cast_or_null<WgmmaColumnsLayoutAttr>(encoding)) {
+    if (shape[0] != 64)
+      return emitError() << "a wgmma_cols tile has 64 rows, got " << shape[0];
+    if (shape[1] % (8 * cols.getWarpgroups()) != 0)
+      return emitError() << "a wgmma_cols tile's columns split into blocks of multiples of 8: "
+                         << shape[1] << " columns over " << cols.getWarpgroups()
+                         << " warpgroups";
+    if (!elementType.isF32() && elementType.getIntOrFloatBitWidth() != 16)
+      return emitError() << "a wgmma_cols tile holds f32 or 16-bit elements, got "
+                         << elementType;
   }
   if (auto sh = llvm::dyn_cast_or_null<SharedLayoutAttr>(encoding)) {
     int64_t rowBytes = shape[1] * elementType.getIntOrFloatBitWidth() / 8;

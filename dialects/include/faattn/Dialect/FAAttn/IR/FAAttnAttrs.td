@@ -30,6 +30,23 @@ def FAAttn_WgmmaAccLayout : FAAttn_Attr<"WgmmaAccLayout", "wgmma_acc"> {
   let genVerifyDecl = 1;
 }
 
+def FAAttn_WgmmaColumnsLayout : FAAttn_Attr<"WgmmaColumnsLayout", "wgmma_cols"> {
+  let summary = "A wgmma accumulator fragment whose columns are split over warpgroups";
+  let description = [{
+    A 64-row tile whose columns are split into `warpgroups` equal blocks,
+    one per warpgroup: warpgroup w holds columns [w N / warpgroups,
+    (w + 1) N / warpgroups) as the fragments of an m64n(N / warpgroups)
+    accumulator (the same thread-to-element map as #faattn.wgmma_acc inside
+    its block); every warpgroup holds all 64 rows. The backward's S, P, dP
+    and dS when two warpgroups split a CTA's keys (faattn-tiles-to-wgmma's
+    key split): the columns are the keys, each warpgroup owns its own.
+    f32 or 16-bit elements (P and dS as the next products' operands).
+  }];
+  let parameters = (ins "int64_t":$warpgroups);
+  let assemblyFormat = "`<` `warpgroups` `=` $warpgroups `>`";
+  let genVerifyDecl = 1;
+}
+
 def FAAttn_WgmmaOperandALayout : FAAttn_Attr<"WgmmaOperandALayout", "wgmma_a"> {
   let summary = "A wgmma A operand in registers (P for the P*V product)";
   let description = [{
