@@ -73,12 +73,14 @@ sanitize() {
 }
 # The backward's other arms, each with its variable: the experimental block copies
 # (PERFORMANCE step 49), dQ by atomic adds (before step 58), the products overlapped (step 59)
-# the descriptors hoisted (before step 60) and the pre and post grids a thread per row (before
-# step 65). GPU_SUITE_BACKWARD_ARMS picks some.
-COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 registers prefetch dqatomic overlap hoisteddesc rowthreads}
+# the descriptors hoisted (before step 60), the pre and post grids a thread per row (before
+# step 65) and the main grid's CTA one warpgroup of 64 keys (before step 67).
+# GPU_SUITE_BACKWARD_ARMS picks some.
+COPY_ARMS=${GPU_SUITE_BACKWARD_ARMS:-4 8 registers prefetch dqatomic overlap hoisteddesc rowthreads onewg}
 copy_arm_vars() {
   case $1 in
     rowthreads) echo FAATTN_BACKWARD_THREAD_PER_ROW=1 ;;
+    onewg) echo FAATTN_BACKWARD_ONE_WARPGROUP=1 ;;
     dqatomic) echo FAATTN_BACKWARD_DQ_ATOMIC=1 ;;
     overlap) echo FAATTN_EXPERIMENTAL_BACKWARD_OVERLAP=1 ;;
     hoisteddesc) echo FAATTN_BACKWARD_HOISTED_DESCRIPTORS=1 ;;

@@ -66,6 +66,7 @@ experimental backward-copy8 "FAATTN_BACKWARD_COPY_REGISTERS=1 FAATTN_EXPERIMENTA
 experimental backward-copyregs FAATTN_BACKWARD_COPY_REGISTERS=1 specs/backward.fa
 experimental backward-prefetch FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH=1 specs/backward.fa
 experimental backward-thread-per-row FAATTN_BACKWARD_THREAD_PER_ROW=1 specs/backward.fa
+experimental backward-one-warpgroup FAATTN_BACKWARD_ONE_WARPGROUP=1 specs/backward.fa
 current=$work/manifest.txt
 {
   echo "# PTX of every kernel of specs/, bench/grid.fa, bench/tuning.fa, the e4m3 and backward head-dim files, and of the"

@@ -8,7 +8,9 @@ FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
 multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma), else the SIMT
 one (NAME_dq). The tiled build's pre and post grids have 64 * lanes threads (pre_block,
 post_block and the entries' .maxntid), a row over the widest power of 2 up to 16 lanes dividing
-its columns (dv for pre, qk for post). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
+its columns (dv for pre, qk for post). The main grid's CTA is 128 keys and two warpgroups (256
+threads: block_n, launch.block and the entry's .maxntid) for a kernel without deterministic
+turns or column chunks, unless FAATTN_BACKWARD_ONE_WARPGROUP=1; else 64 keys and one. Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
@@ -63,8 +65,17 @@ for d in sys.argv[1:]:
                 if at < 0 or f".maxntid {want}, 1, 1" not in ptx[at:ptx.find("{", at)]:
                     problems.append(f"{entry} is not of {want} threads")
             spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
-            if spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"] and \
-                    k["params"][-1]["name"] == "workspace:dqlock":
+            det = spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"]
+            split = not det and not chunked and \
+                os.environ.get("FAATTN_BACKWARD_ONE_WARPGROUP") != "1"
+            keys, threads = (128, 256) if split else (64, 128)
+            if k["backward"].get("block_n") != keys or k["launch"]["block"] != [threads, 1, 1]:
+                problems.append(f"main grid block_n {k['backward'].get('block_n')}, block "
+                                f"{k['launch']['block']}: not {keys} keys, {threads} threads")
+            at = ptx.find(f".visible .entry {name}(")
+            if at < 0 or f".maxntid {threads}, 1, 1" not in ptx[at:ptx.find("{", at)]:
+                problems.append(f"{name} is not of {threads} threads")
+            if det and k["params"][-1]["name"] == "workspace:dqlock":
                 # deterministic: the turn locks last, polled and released by thread 0.
                 deterministic += 1
                 for op in ("atom.global.or.b32", "atom.global.exch.b32", "membar.gl"):
