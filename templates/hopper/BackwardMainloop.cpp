@@ -354,10 +354,23 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
   if (dot.getTransposeLhs()) {
     // P^T or dS^T: the fragments (query rows x keys) to shared memory as
     // (keys x query rows), then visible to the tensor cores.
+    // Under the key split a warpgroup's keys are its own 64 rows of the
+    // buffer, 64 x (query rows) elements on: added to the index made from
+    // its columns within its block, so that the row and core-matrix
+    // arithmetic folds to constants per element as with one warpgroup.
     int64_t at = operandTiles.lookup(dot.getLhs()).transposed / 2;
-    for (int64_t i = 0; i < elems(lt); ++i)
-      memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, aFrag, i), smem,
-                              coreIndex(b, at, colOf(b, lt, i), rowOf(b, lt, i), lt.getShape()[0]));
+    int64_t groups = columnGroups(lt), qRows = lt.getShape()[0];
+    TileType inBlock = TileType::get(lt.getShape(), lt.getElementType());
+    Value own = groups > 1 ? arith::MulIOp::create(
+                                 b, loc, wgIdx, cIdx(b, lt.getShape()[1] / groups * qRows))
+                                 .getResult()
+                           : Value();
+    for (int64_t i = 0; i < elems(lt); ++i) {
+      Value idx = coreIndex(b, at, colOf(b, inBlock, i), rowOf(b, lt, i), qRows);
+      if (own)
+        idx = arith::AddIOp::create(b, loc, idx, own);
+      memref::StoreOp::create(b, loc, vector::ExtractOp::create(b, loc, aFrag, i), smem, idx);
+    }
     asyncVisible(b, loc);
   }
   // dQ = dS K's A fragments, every k-step's packed before the fence: a
