@@ -7,7 +7,8 @@
 #                                                   # memcheck and racecheck; Python on CUDA
 #   bash bench/experiments/key-split-run.sh bench   # ncu per grid at 1k, both arms; the
 #                                                   # backward against SDPA, both arms, head
-#                                                   # dims 128 and 64 (SEQS, DIMS)
+#                                                   # dims 128 and 64 (SEQS, DIMS; NCU=0
+#                                                   # skips ncu)
 #   bash bench/experiments/key-split-run.sh grid    # bench/bench_backward.py: issue 22's grid
 #                                                   # and variants with cuDNN, FA2 and Flex
 set -u
@@ -39,7 +40,7 @@ check)
   grep -E "^FAILED|passed|failed" "$OUT/python-tests.txt" | tail -8
   ;;
 bench)
-  for arm in split onewg; do
+  for arm in $([ "${NCU:-1}" = 1 ] && echo split onewg); do
     vars=FAATTN_NOTHING=1
     [ $arm = onewg ] && vars=$ONEWG
     for c in "" --causal; do
