@@ -36,9 +36,12 @@ check)
   grep -E "^FAILED|passed|failed" "$OUT/python-tests.txt" | tail -8
   ;;
 bench)
-  for arm in lanes rowthreads; do
+  # (ALT and NAMES: another comparison's variable and its arms' names, the default's first;
+  # NCU=0 skips ncu; DIMS: head dims of the timing, 128 unless given)
+  read -r first second <<< "${NAMES:-lanes rowthreads}"
+  for arm in $([ "${NCU:-1}" = 1 ] && echo $first $second); do
     vars=FAATTN_NOTHING=1
-    [ $arm = rowthreads ] && vars=$ROWTHREADS
+    [ $arm = $second ] && vars=${ALT:-$ROWTHREADS}
     for c in "" --causal; do
       env $vars FAATTN_LIBRARY=$B/libfaattn_c.so PYTHONPATH="$PWD/python" timeout 200 \
         ncu --metrics gpu__time_duration.sum python3 bench/experiments/backward_kernel_times.py \
@@ -48,12 +51,14 @@ bench)
         paste - - | awk '{print $1, $(NF-1), $NF}' | grep bwdtime | tail -3
     done
   done
-  for arm in rowthreads lanes; do
-    vars=FAATTN_NOTHING=1
-    [ $arm = rowthreads ] && vars=$ROWTHREADS
-    env $vars FAATTN_LIBRARY=$B/libfaattn_c.so PYTHONPATH="$PWD/python" timeout 240 \
-      python3 bench/experiments/backward_vs_sdpa.py --seqs ${SEQS:-1024,4096,16384} \
-      --out "$OUT/backward-hd128-$arm.json" 2>&1 | tail -8
+  for d in ${DIMS:-128}; do
+    for arm in $second $first; do
+      vars=FAATTN_NOTHING=1
+      [ $arm = $second ] && vars=${ALT:-$ROWTHREADS}
+      env $vars FAATTN_LIBRARY=$B/libfaattn_c.so PYTHONPATH="$PWD/python" timeout 240 \
+        python3 bench/experiments/backward_vs_sdpa.py --head-dim $d --seqs ${SEQS:-1024,4096,16384} \
+        --out "$OUT/backward-hd$d-$arm.json" 2>&1 | tail -8
+    done
   done
   ;;
 esac
