@@ -90,6 +90,8 @@ def faattn_column(spec, fwd_params, inputs):
         build += "-copyregs"
     if build != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREFETCH") == "1":
         build += "-prefetch"
+    if build != "simt" and os.environ.get("FAATTN_BACKWARD_ONE_WARPGROUP") == "1":
+        build += "-one-warpgroup"  # no key split (PERFORMANCE step 67)
     return ms, build, None if ms else "the backward failed (stderr)"
 
 

@@ -85,6 +85,8 @@ if lowering != "simt" and os.environ.get("FAATTN_EXPERIMENTAL_BACKWARD_COPY_PREF
     lowering += "-prefetch"
 if lowering != "simt" and os.environ.get("FAATTN_BACKWARD_THREAD_PER_ROW") == "1":
     lowering += "-prepost-thread-per-row"  # the pre and post grids as before step 65
+if lowering != "simt" and os.environ.get("FAATTN_BACKWARD_ONE_WARPGROUP") == "1":
+    lowering += "-one-warpgroup"  # no key split (step 67)
 if lowering != "simt" and D > 128:
     lowering += "-column-chunks"  # faattn-backward-tile's max-cols 128
 json.dump({"device": torch.cuda.get_device_name(), "date": str(datetime.date.today()),

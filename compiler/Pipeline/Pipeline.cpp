@@ -242,12 +242,21 @@ constexpr int64_t kBackwardWgmmaMaxCols = 128;
 
 /// The keys of a tensor-core backward CTA whose two warpgroups split them
 /// (faattn-backward-tile's block-kv; PERFORMANCE step 67): each holds what
-/// one warpgroup of 64 keys held (head dim 128 without spills), and Q, dO,
-/// the LSE and D are copied once for both.
+/// one warpgroup of 64 keys held, and Q, dO, the LSE and D are copied once
+/// for both.
 constexpr int64_t kBackwardKeySplitKeys = 128;
 
+/// The widest head dim at which the key split takes a kernel whatever its
+/// mask and score: up to it every kernel measured fits a thread's 255
+/// registers without spills (48, 64, 80 causal or not, learnable ALiBi at
+/// 64); past it a mask or a score modification spilled (96 and 128 causal,
+/// 128 with learnable ALiBi; ptxas, step 67), where one warpgroup of 64 keys
+/// does not, so there only plain kernels (no mask, the identity score; 0
+/// spills at 96, 112 and 128) take it.
+constexpr int64_t kBackwardKeySplitMaxHeadDim = 80;
+
 bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m3KV,
-                          bool backwardWgmma, bool padHeadDims) {
+                          bool backwardWgmma, bool padHeadDims, bool backwardKeySplit) {
   if (!stopAfter.empty() && !llvm::is_contained(gpuLoweringPassNames(), stopAfter))
     return false;
   // Backward ops (the algorithm passes leave them whole): the score's
@@ -262,8 +271,8 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
     tile.padHeadDims = padHeadDims;
     tile.maxCols = kBackwardWgmmaMaxCols;
     // Two warpgroups split a CTA's 128 keys (faattn-tiles-to-wgmma's key
-    // split), where a kernel has no deterministic turns or column chunks.
-    tile.blockKV = backwardOneWarpgroup() ? 0 : kBackwardKeySplitKeys;
+    // split) where takesBackwardKeySplit chose it.
+    tile.blockKV = backwardKeySplit ? kBackwardKeySplitKeys : 0;
     pm.nest<func::FuncOp>().addPass(createFAAttnBackwardTile(tile));
     pm.nest<func::FuncOp>().addPass(createFAAttnMaskAnalysis());
   } else {
@@ -354,6 +363,18 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
          fits(dv);
 }
 
+bool takesBackwardKeySplit(const spec::KernelSpec &k) {
+  if (!takesBackwardWgmma(k) || k.deterministic || backwardOneWarpgroup())
+    return false;
+  auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
+  int64_t widest = std::max<int64_t>(tiled(k.headDimQK), tiled(k.headDimV));
+  if (widest > kBackwardWgmmaMaxCols)
+    return false; // column chunks: one warpgroup's loops
+  bool plain = !k.mask && k.score && k.score->kind == spec::Expr::Kind::Builtin &&
+               k.score->builtin == spec::Builtin::Score;
+  return widest <= kBackwardKeySplitMaxHeadDim || plain;
+}
+
 namespace {
 
 /// One build of `k`: the algorithm passes (faattn-tune's long-kv when
@@ -385,7 +406,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   algorithmOptions.padHeadDims = experimentalPaddedHeadDims();
   addAlgorithmPasses(algorithm, algorithmOptions);
   addGpuLoweringPasses(lowering, "", experimentalE4M3KV(), takesBackwardWgmma(k),
-                       experimentalPaddedHeadDims());
+                       experimentalPaddedHeadDims(), takesBackwardKeySplit(k));
   TimingScope algorithmTime = timing.nest("algorithm passes");
   if (algorithmTime)
     algorithm.enableTiming(algorithmTime);

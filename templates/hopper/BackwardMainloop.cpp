@@ -418,14 +418,22 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
     return arith::MulIOp::create(b, loc, qStage, cIdx(b, o.stageBytes));
   };
   // (dV, dK: B is dO or Q, read over the query rows every warpgroup shares.)
-  Value bExtra = !mnMajorB ? ownPart(stageOffset(bt), 64 * kdim * 2)
-                 : dqSplit ? ownPart(stageOffset(bt), n / 8 * 128)
-                           : stageOffset(bt);
-  Value aExtra = !ss                    ? Value()
-                 : dot.getTransposeLhs() ? ownPart(opaque, 64 * kdim * 2)
-                 : dqSplit               ? opaque
-                                         : stageOffset(a);
+  // Made once a product under the key split, else a k-step's own (one
+  // warpgroup's code as before the key split).
+  auto bExtraOf = [&]() -> Value {
+    return !mnMajorB ? ownPart(stageOffset(bt), 64 * kdim * 2)
+           : dqSplit ? ownPart(stageOffset(bt), n / 8 * 128)
+                     : stageOffset(bt);
+  };
+  auto aExtraOf = [&]() -> Value {
+    return !ss                    ? Value()
+           : dot.getTransposeLhs() ? ownPart(opaque, 64 * kdim * 2)
+           : dqSplit               ? opaque
+                                   : stageOffset(a);
+  };
+  Value bOnce = p.keySplit ? bExtraOf() : Value(), aOnce = p.keySplit ? aExtraOf() : Value();
   for (int64_t k = 0; k < kdim / 16; ++k) {
+    Value bExtra = p.keySplit ? bOnce : bExtraOf();
     Value descB = mnMajorB ? mnMajorDescriptor(b, bt.direct + bFirst, k, bCols, bExtra)
                            : canonicalDescriptor(b, bt.direct, k, kdim, bExtra);
     bool onto = k > 0 || add;
@@ -434,6 +442,7 @@ LogicalResult WgmmaLowering::convertDotBackward(OpBuilder &b, TileDotOp dot) {
       continue;
     }
     // (dQ's A: dS^T, keys x query rows, read as query rows x keys: MN-major.)
+    Value aExtra = p.keySplit ? aOnce : aExtraOf();
     Value descA =
         dqSplit ? mnMajorDescriptor(b, a.transposed, k, lt.getShape()[0], aExtra)
                 : canonicalDescriptor(b, dot.getTransposeLhs() ? a.transposed : a.direct, k,

@@ -450,8 +450,12 @@ int run(int argc, char **argv) {
       }) && llvm::all_of(kernels, [](const spec::KernelSpec &k) {
         return k.mode != spec::Mode::Backward || faattn::takesBackwardWgmma(k);
       });
+      // (The key split likewise: when every backward kernel here takes it.)
+      bool keySplit = backwardWgmma && llvm::all_of(kernels, [](const spec::KernelSpec &k) {
+        return k.mode != spec::Mode::Backward || faattn::takesBackwardKeySplit(k);
+      });
       faattn::addGpuLoweringPasses(pm, stopAfter, faattn::experimentalE4M3KV(), backwardWgmma,
-                                   faattn::experimentalPaddedHeadDims());
+                                   faattn::experimentalPaddedHeadDims(), keySplit);
     } else if (stopAfter != "frontend") {
       // The algorithm passes as the GPU build runs them (the padded tiles too).
       faattn::AlgorithmOptions algorithm;

@@ -80,9 +80,11 @@ llvm::ArrayRef<llvm::StringRef> gpuLoweringPassNames();
 /// gpuLoweringPassNames() (false when it names none).
 /// `padHeadDims`: faattn-backward-tile's pad-head-dims for the tensor-core
 /// backward (as AlgorithmOptions::padHeadDims for the forward).
+/// `backwardKeySplit`: faattn-backward-tile's block-kv 128, two warpgroups
+/// splitting a CTA's keys (takesBackwardKeySplit).
 bool addGpuLoweringPasses(mlir::OpPassManager &pm, llvm::StringRef stopAfter = "",
                           bool e4m3KV = false, bool backwardWgmma = false,
-                          bool padHeadDims = false);
+                          bool padHeadDims = false, bool backwardKeySplit = false);
 
 /// Whether the environment asks for the experimental tensor-core lowering of
 /// e4m3 K/V under a 16-bit Q (FAATTN_EXPERIMENTAL_E4M3_KV=1:
@@ -164,6 +166,14 @@ bool simtBackwardForced();
 /// 128 in column chunks of multiples of 16 (faattn-backward-tile's max-cols
 /// 128: 144-256, ...; both head dims split as often).
 bool takesBackwardWgmma(const spec::KernelSpec &k);
+
+/// Whether the tensor-core backward of `k` has CTAs of 128 keys that two
+/// warpgroups split (faattn-backward-tile's block-kv 128; PERFORMANCE step
+/// 67): takesBackwardWgmma(k), not deterministic, no column chunks (head
+/// dims up to 128), not FAATTN_BACKWARD_ONE_WARPGROUP=1, and either head dims
+/// up to 80 or no mask and the identity score (where the split measured
+/// without register spills).
+bool takesBackwardKeySplit(const spec::KernelSpec &k);
 
 /// Registers what the GPU path needs (gpu, nvvm, LLVM, their translations).
 void registerGpuDialects(mlir::DialectRegistry &registry);

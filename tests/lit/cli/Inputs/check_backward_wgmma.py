@@ -9,8 +9,11 @@ multiples of 16) in bf16 or f16 (the rule of the pipeline's takesBackwardWgmma),
 one (NAME_dq). The tiled build's pre and post grids have 64 * lanes threads (pre_block,
 post_block and the entries' .maxntid), a row over the widest power of 2 up to 16 lanes dividing
 its columns (dv for pre, qk for post). The main grid's CTA is 128 keys and two warpgroups (256
-threads: block_n, launch.block and the entry's .maxntid) for a kernel without deterministic
-turns or column chunks, unless FAATTN_BACKWARD_ONE_WARPGROUP=1; else 64 keys and one. Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
+threads: block_n, launch.block and the entry's .maxntid agree) or 64 keys and one (128): two
+for every kernel without deterministic turns or column chunks at head dims up to 80, one for
+deterministic or chunked kernels and under FAATTN_BACKWARD_ONE_WARPGROUP=1; between 81 and
+128 the mask and score decide (the pipeline's takesBackwardKeySplit; backward-wgmma.test pins
+them). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
@@ -66,12 +69,16 @@ for d in sys.argv[1:]:
                     problems.append(f"{entry} is not of {want} threads")
             spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
             det = spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"]
-            split = not det and not chunked and \
+            can = not det and not chunked and \
                 os.environ.get("FAATTN_BACKWARD_ONE_WARPGROUP") != "1"
-            keys, threads = (128, 256) if split else (64, 128)
-            if k["backward"].get("block_n") != keys or k["launch"]["block"] != [threads, 1, 1]:
-                problems.append(f"main grid block_n {k['backward'].get('block_n')}, block "
-                                f"{k['launch']['block']}: not {keys} keys, {threads} threads")
+            keys = k["backward"].get("block_n")
+            must = can and max(dims) <= 80
+            threads = {128: 256, 64: 128}.get(keys)
+            if threads is None or (keys == 128 and not can) or (must and keys != 128) or \
+                    k["launch"]["block"] != [threads, 1, 1]:
+                problems.append(f"main grid block_n {keys}, block {k['launch']['block']}: "
+                                f"not 128 keys and 256 threads{' or 64 and 128' if not must else ''}"
+                                f"{'' if can else ' (must be 64 and 128)'}")
             at = ptx.find(f".visible .entry {name}(")
             if at < 0 or f".maxntid {threads}, 1, 1" not in ptx[at:ptx.find("{", at)]:
                 problems.append(f"{name} is not of {threads} threads")
