@@ -346,11 +346,15 @@ void registerGpuDialects(DialectRegistry &registry) {
 /// dims not multiples of 16 (40, 72, ...), and a head dim over 128 beside one
 /// too narrow to split as often (256 : 16), which would hold its whole dK or
 /// dV in one warpgroup.
+/// A head dim as faattn-backward-tile tiles it: under
+/// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 a multiple of 8 padded to the next
+/// multiple of 16 (the template then sees that).
+static int64_t tiledHeadDim(int64_t d) {
+  return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d;
+}
+
 bool takesBackwardWgmma(const spec::KernelSpec &k) {
-  // Under FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 faattn-backward-tile pads a
-  // multiple of 8 to the next multiple of 16 (the template then sees that).
-  auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
-  int64_t dqk = tiled(k.headDimQK), dv = tiled(k.headDimV);
+  int64_t dqk = tiledHeadDim(k.headDimQK), dv = tiledHeadDim(k.headDimV);
   // Column chunks of the tensors' own head dims (as faattn-backward-tile
   // makes them: of multiples of 16 when the head dims are); without chunks
   // every multiple of 16 up to 128.
@@ -366,8 +370,7 @@ bool takesBackwardWgmma(const spec::KernelSpec &k) {
 bool takesBackwardKeySplit(const spec::KernelSpec &k) {
   if (!takesBackwardWgmma(k) || k.deterministic || backwardOneWarpgroup())
     return false;
-  auto tiled = [](int64_t d) { return experimentalPaddedHeadDims() ? paddedHeadDim(d) : d; };
-  int64_t widest = std::max<int64_t>(tiled(k.headDimQK), tiled(k.headDimV));
+  int64_t widest = std::max<int64_t>(tiledHeadDim(k.headDimQK), tiledHeadDim(k.headDimV));
   if (widest > kBackwardWgmmaMaxCols)
     return false; // column chunks: one warpgroup's loops
   bool plain = !k.mask && k.score && k.score->kind == spec::Expr::Kind::Builtin &&

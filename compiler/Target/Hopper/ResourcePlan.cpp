@@ -602,7 +602,7 @@ Plan analyzeBackward(gpu::GPUFuncOp root) {
               (t.getShape()[1] == 1 || t.getShape()[1] % 8 == 0);
   });
   if (!ok)
-    return no("a tile is not of 64 rows");
+    return no(p.keySplit ? "a tile is not of 64 or 128 rows" : "a tile is not of 64 rows");
   p.bm = keys;
   p.bn = 64;
   return p;

@@ -130,24 +130,24 @@ Value WgmmaLowering::fragmentsOf(OpBuilder &b, Value acc, TileType t) {
   return vector::FromElementsOp::create(b, fn.getLoc(), vecOf(t), out);
 }
 
-Value WgmmaLowering::opaqueZero(OpBuilder &b) {
-  Location loc = fn.getLoc();
+/// An index made by `text` (PTX writing the 64-bit $0) in an inline asm with
+/// side effects, which LLVM neither hoists nor sees through.
+static Value opaqueIndex(OpBuilder &b, Location loc, StringRef text) {
   auto op = LLVM::InlineAsmOp::create(
-      b, loc, b.getI64Type(), ValueRange{}, "mov.u64 $0, 0;", "=l", /*has_side_effects=*/true,
+      b, loc, b.getI64Type(), ValueRange{}, text, "=l", /*has_side_effects=*/true,
       /*is_align_stack=*/false, LLVM::TailCallKind::None,
       LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), op.getResult(0));
 }
 
+Value WgmmaLowering::opaqueZero(OpBuilder &b) {
+  return opaqueIndex(b, fn.getLoc(), "mov.u64 $0, 0;");
+}
+
 Value WgmmaLowering::opaqueWarpgroupBytes(OpBuilder &b, int64_t bytes) {
-  Location loc = fn.getLoc();
-  std::string asmText = "{ .reg .u32 w; mov.u32 w, %tid.x; shr.u32 w, w, 7; mul.wide.u32 $0, w, " +
-                        std::to_string(bytes) + "; }";
-  auto op = LLVM::InlineAsmOp::create(
-      b, loc, b.getI64Type(), ValueRange{}, asmText, "=l", /*has_side_effects=*/true,
-      /*is_align_stack=*/false, LLVM::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT), ArrayAttr());
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), op.getResult(0));
+  return opaqueIndex(b, fn.getLoc(),
+                     "{ .reg .u32 w; mov.u32 w, %tid.x; shr.u32 w, w, 7; mul.wide.u32 $0, w, " +
+                         std::to_string(bytes) + "; }");
 }
 
 SmallVector<Value> WgmmaLowering::fenced(OpBuilder &b, ValueRange values) {
