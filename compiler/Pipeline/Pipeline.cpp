@@ -380,14 +380,23 @@ bool takesBackwardKeySplit(const spec::KernelSpec &k) {
 
 namespace {
 
+/// What faattn-tune decided of a long-KV build (the function's
+/// faattn.long_kv_alternative and faattn.long_kv_blocks_per_wave): the
+/// shortest seq_kv it may be launched for (0: no such build) and the cost
+/// model's ratio.
+struct LongKVChoice {
+  int64_t fromSeqKV = 0;
+  double blocksPerWave = 0;
+};
+
 /// One build of `k`: the algorithm passes (faattn-tune's long-kv when
 /// `longKV`), the GPU lowering and the NVPTX backend. `afterAlgorithm`, when
-/// given, is called after the algorithm passes with the function's
-/// faattn.long_kv_alternative (0 when it has none), before the lowering.
+/// given, is called after the algorithm passes with faattn-tune's choice,
+/// before the lowering.
 llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &k,
                                       llvm::SourceMgr &sm, bool printIR, bool longKV,
                                       TimingScope &timing,
-                                      llvm::function_ref<void(int64_t)> afterAlgorithm = {}) {
+                                      llvm::function_ref<void(LongKVChoice)> afterAlgorithm = {}) {
   auto fail = [&](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + k.name + "': " + msg);
@@ -417,12 +426,14 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
     return fail("the GPU pipeline failed");
   algorithmTime.stop();
   if (afterAlgorithm) {
-    int64_t longKVFrom = 0;
+    LongKVChoice choice;
     module->walk([&](func::FuncOp fn) {
       if (auto a = fn->getAttrOfType<IntegerAttr>(FAAttnDialect::getLongKvAlternativeAttrName()))
-        longKVFrom = a.getInt();
+        choice.fromSeqKV = a.getInt();
+      if (auto r = fn->getAttrOfType<FloatAttr>(FAAttnDialect::getLongKvBlocksPerWaveAttrName()))
+        choice.blocksPerWave = r.getValueAsDouble();
     });
-    afterAlgorithm(longKVFrom);
+    afterAlgorithm(choice);
   }
   TimingScope loweringTime = timing.nest("GPU lowering passes");
   if (loweringTime)
@@ -562,7 +573,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
-  // seq_kv = longKVFrom. Known once the main build's algorithm passes ran
+  // seq_kv = longKV.fromSeqKV where its cost model says (the runtime's
+  // chooseLongKV). Known once the main build's algorithm passes ran
   // (faattn-tune marks the function), it is built from then on in a thread
   // of its own, in a context of its own (the caller's may be
   // single-threaded), while the main build lowers: the two cost about one
@@ -570,7 +582,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   // source buffer is only read by then (its line table was built by the
   // main build's frontend). With printIR the builds run in series, their IR
   // printed one after the other.
-  int64_t longKVFrom = 0;
+  LongKVChoice longKVChoice;
   std::unique_ptr<MLIRContext> longKVCtx;
   std::optional<llvm::Expected<GpuKernel>> longKVBuild;
   std::thread worker;
@@ -579,9 +591,9 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     longKVBuild.emplace(buildForGpu(*longKVCtx, k, sm, printIR, true, longKVTime));
     longKVTime.stop();
   };
-  auto start = [&](int64_t from) {
-    longKVFrom = from;
-    if (from <= 0)
+  auto start = [&](LongKVChoice choice) {
+    longKVChoice = choice;
+    if (choice.fromSeqKV <= 0)
       return;
     if (k.loc.isValid())
       (void)sm.getLineAndColumn(k.loc); // the buffer's line table, before the thread reads it
@@ -598,7 +610,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
     worker.join();
   else if (longKVCtx)
     buildLongKV();
-  if (!kernel || longKVFrom <= 0 || kernel->mapping != "wgmma") {
+  if (!kernel || longKVChoice.fromSeqKV <= 0 || kernel->mapping != "wgmma") {
     if (longKVBuild && !*longKVBuild)
       llvm::consumeError(longKVBuild->takeError()); // not needed: the main build decides
     return kernel;
@@ -619,7 +631,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
         llvm::inconvertibleErrorCode(),
         "kernel '" + k.name + "': its long-KV build (overlap = auto) did not take the rotated "
         "KV loops" + (longKV->fallback.empty() ? "" : ": " + longKV->fallback));
-  longKV->minSeqKV = longKVFrom;
+  longKV->minSeqKV = longKVChoice.fromSeqKV;
+  longKV->minKVBlocksPerWave = longKVChoice.blocksPerWave;
   kernel->alternatives.push_back(std::move(*longKV));
   return kernel;
 }

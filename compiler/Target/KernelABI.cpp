@@ -26,6 +26,10 @@ int64_t KernelABI::llvmParams() const {
   return n + (persistent ? 1 : 0) + tensorMaps();
 }
 
+/// The largest cost-model ratio a build may carry (faattn-tune's are 1-6.5;
+/// above this the long build would never be launched).
+static constexpr double kMaxKVBlocksPerWave = 1024;
+
 static bool tmaSwizzleValid(int64_t bytes) {
   return bytes == 32 || bytes == 64 || bytes == kSM90a.tmaMaxSwizzleBytes;
 }
@@ -50,7 +54,23 @@ bool launchSizesValid(const KernelABI &a) {
                                tmaSwizzleValid(a.tmaSwizzleV) &&
                                tmaSwizzleValid(a.tmaSwizzleK) &&
                                tmaSwizzleValid(a.tmaSwizzleVLoad))) &&
-         a.stages >= 0 && a.minSeqKV >= 0;
+         a.stages >= 0 && a.minSeqKV >= 0 && a.minKVBlocksPerWave >= 0 &&
+         a.minKVBlocksPerWave <= kMaxKVBlocksPerWave;
+}
+
+bool launchesAlternative(const KernelABI &alt, int64_t batch, int64_t heads, int64_t seqQ,
+                         int64_t seqKV, int multiprocessors) {
+  if (seqKV < alt.minSeqKV)
+    return false;
+  if (alt.minKVBlocksPerWave <= 0)
+    return true;
+  constexpr double kMaxWaves = 16;
+  int64_t bm = std::max<int64_t>(alt.blockM, 1);
+  int64_t bn = std::max<int64_t>(alt.tmaBlockN > 0 ? alt.tmaBlockN : alt.blockN, 1);
+  double tiles = double(std::max<int64_t>(batch, 0)) * double(std::max<int64_t>(heads, 0)) *
+                 double((std::max<int64_t>(seqQ, 0) + bm - 1) / bm);
+  double waves = multiprocessors > 0 ? std::min(tiles / multiprocessors, kMaxWaves) : kMaxWaves;
+  return double((seqKV + bn - 1) / bn) >= alt.minKVBlocksPerWave * waves;
 }
 
 std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV, bool packed) {
@@ -187,6 +207,7 @@ json kernelToJson(const KernelABI &g) {
   out["overlap"] = orNull(g.overlap);
   out["fallback"] = orNull(g.fallback);
   out["min_seq_kv"] = g.minSeqKV;
+  out["min_kv_blocks_per_wave"] = g.minKVBlocksPerWave;
   // GQA packing: grid y counts head groups, q-blocks are block_m / head_group rows.
   bool packed = g.headGroup > 1;
   std::string heads = packed ? "heads / head_group" : "heads";
@@ -321,6 +342,9 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
       !str(j, "tile_order", a.tileOrder, true) || !str(j, "overlap", a.overlap, true) ||
       !str(j, "fallback", a.fallback, true) || !integer(j, "min_seq_kv", a.minSeqKV))
     return no("a name, target or build field is missing or not a string");
+  if (!j.contains("min_kv_blocks_per_wave") || !j["min_kv_blocks_per_wave"].is_number())
+    return no("min_kv_blocks_per_wave is missing or not a number");
+  a.minKVBlocksPerWave = j["min_kv_blocks_per_wave"].get<double>();
   if (!j.contains("varlen") || !j["varlen"].is_boolean())
     return no("varlen is missing or not a boolean");
   a.varlen = j["varlen"].get<bool>();

@@ -9,9 +9,9 @@
 //                     plain head dim 80; L2-section tile order for the
 //                     plain kernels; the long-KV build (cooperative +
 //                     softmax overlap) of the plain head dim 256, causal
-//                     head dim 128 and plain head dim 112 kernels from
-//                     seq_kv 4096; the cooperative schedule for e4m3
-//                     Q, K and V (step 57)
+//                     head dim 128 and plain head dim 112 kernels, launched
+//                     where the cost model below puts it ahead (step 68);
+//                     the cooperative schedule for e4m3 Q, K and V (step 57)
 //   sm_80 (Ampere)    FlashAttention-2's block sizes
 //   every target      decode packs the query heads of a GQA group into a
 //                     CTA's rows (head_group, step 28)
@@ -57,11 +57,37 @@ bool isPlainHopperForward(AttentionOp op, StringRef target) {
          (!op.hasMask() || isCausalMask(op));
 }
 
-/// The shortest KV sequence the long-kv build of a kernel is launched for
-/// (docs/PERFORMANCE.md step 21: where it starts to win). Cache entries keep
-/// it (the kernel ABI's min_seq_kv); a change changes the generated kernels'
-/// metadata, not their PTX.
-constexpr int64_t kLongKVFrom = 4096;
+/// The build choice's cost model (docs/PERFORMANCE.md step 68, fitted to a
+/// sweep of both builds on the H200): with n = ceil(seq_kv / block_n) KV
+/// blocks a tile and w = tiles / SMs waves of the launch (tiles = batch x
+/// heads x ceil(seq_q / block_m)), the long-KV build's time relative to the
+/// main one's went as
+///   ln(t_main / t_long) = a + 0.0535 (log2 n - log2 min(w, 16))
+/// (rms 0.042 over 80 timings of four kernels): the softmax overlap pays off
+/// with more KV blocks a tile, and the main build's two consumer warpgroups
+/// fill the SMs better the more waves there are (no trend measured past 16
+/// waves, so w is capped there). So the long build is launched where
+/// n >= R x min(w, 16), R = 2^(-a / 0.0535) per kernel class
+/// (longKVBlocksPerWave), and seq_kv >= kLongKVFrom, the shortest length
+/// measured. Cache entries keep both (the kernel ABI's min_seq_kv and
+/// min_kv_blocks_per_wave); a change changes the kernels' metadata, not
+/// their PTX.
+constexpr int64_t kLongKVFrom = 1024;
+
+/// R of the cost model above for a kernel that has a long-KV build (head
+/// dims d x d): causal 128 2.5 (fitted 2.54), head dim 256 6.5 (the plain
+/// kernel's fit 6.47; the causal one's step 21 timings agree: long at 4k
+/// tokens a sequence, 7.75 waves, main at 2k), plain 112 1.0 (fitted 0.79).
+/// Within the sweep the model's choice is within 0.5% of the better build's
+/// time on the geometric mean (the threshold seq_kv >= 4096 it replaces:
+/// 1.6-5.5%).
+double longKVBlocksPerWave(int64_t d) {
+  if (d == 256)
+    return 6.5;
+  if (d == 128)
+    return 2.5;
+  return 1.0;
+}
 
 /// Default (block_m, block_n) per target and head dim. sm_90a: block_m a
 /// multiple of the 64-row wgmma M, block_n bounded by the registers the S and
@@ -123,9 +149,10 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
     // plain head dim 256 and causal head dim 128 kernels with their default
     // tiles, and 16-21% slower at 1k (docs/PERFORMANCE.md steps 20-21); 11%
     // faster for the plain head dim 112 kernel without a mask at 16k (step
-    // 27; from 4096 as the others, not measured between). Such
-    // a function is marked faattn.long_kv_alternative = the shortest KV
-    // sequence the other build is launched for; the compiler builds it again
+    // 27). Such a function is marked faattn.long_kv_alternative = the
+    // shortest KV sequence the other build is launched for and
+    // faattn.long_kv_blocks_per_wave = the cost model's R (above: the launch's
+    // KV blocks a tile against its waves, step 68); the compiler builds it again
     // with long-kv, which gives it the two keys (set before the choices below,
     // which then see a kernel with a schedule: heavy first; the tiles stay the
     // defaults of these head dims), and the runtime picks one of the two at
@@ -147,6 +174,9 @@ struct TunePass : impl::FAAttnTuneBase<TunePass> {
       } else {
         fn->setAttr(FAAttnDialect::getLongKvAlternativeAttrName(),
                     IntegerAttr::get(IntegerType::get(ctx, 64), kLongKVFrom));
+        int64_t d = tileHeadDims(ops.front(), padHeadDims).first;
+        fn->setAttr(FAAttnDialect::getLongKvBlocksPerWaveAttrName(),
+                    FloatAttr::get(Float64Type::get(ctx), longKVBlocksPerWave(d)));
       }
     }
     // schedule = auto for e4m3 Q, K and V: cooperative (the producer

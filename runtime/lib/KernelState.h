@@ -83,9 +83,10 @@ struct Kernel::State {
   std::map<CUcontext, Loaded> loaded;
   /// compiled.alternatives, each with its own loaded modules (same info).
   std::vector<std::shared_ptr<State>> alternatives;
-  /// The build for validated args: the last alternative whose minSeqKV the
-  /// launch's KV sequence reaches (dense K/V only), else this one.
-  State &forArgs(const LaunchArgs &a);
+  /// The build for args on a GPU of `multiprocessors` SMs: the last
+  /// alternative launchesAlternative takes for the shape (KernelABI.h: its
+  /// minSeqKV and cost model; dense K/V only), else this one.
+  State &forArgs(const LaunchArgs &a, int multiprocessors);
   ~State() {
     if (auto d = cuda::Driver::get())
       for (auto &[ctx, l] : loaded)

@@ -42,12 +42,12 @@ static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, in
 const std::string &Kernel::name() const { return state->compiled.name; }
 const CompiledKernel &Kernel::compiled() const { return state->compiled; }
 
-Kernel::State &Kernel::State::forArgs(const LaunchArgs &a) {
+Kernel::State &Kernel::State::forArgs(const LaunchArgs &a, int multiprocessors) {
   State *chosen = this;
   if (!alternatives.empty() && !info.varlen && info.page == 0 && a.k.shape.size() == 4) {
-    int64_t seqKV = dimsOf(a.k, info.bshd).s;
+    Dims q = dimsOf(a.q, info.bshd), kv = dimsOf(a.k, info.bshd);
     for (const std::shared_ptr<State> &alt : alternatives)
-      if (seqKV >= alt->compiled.minSeqKV)
+      if (launchesAlternative(alt->compiled, q.b, q.h, q.s, kv.s, multiprocessors))
         chosen = alt.get();
   }
   return *chosen;
@@ -87,8 +87,8 @@ void Kernel::State::resolveArgs() {
   }
 }
 
-const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a) const {
-  return state->forArgs(a).compiled;
+const CompiledKernel &Kernel::compiledFor(const LaunchArgs &a, int multiprocessors) const {
+  return state->forArgs(a, multiprocessors).compiled;
 }
 
 const Tensor *argTensor(const ArgSlot &slot, const LaunchArgs &a, const ParamTensors &p) {
@@ -183,11 +183,11 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   ParamTensors paramTensors; // KernelInfo::params' tensors (and gradients)
   if (Status s = validateLaunch(*state, a, &paramTensors, false); !s)
     return s;
-  State &st = state->forArgs(a);
+  // (every build has the kernel's name: invalidReason)
   auto fail = [&](const std::string &msg) {
-    return Status::error("launch of kernel '" + st.compiled.name + "': " + msg);
+    return Status::error("launch of kernel '" + state->compiled.name + "': " + msg);
   };
-  if (st.compiled.ptx.empty())
+  if (state->compiled.ptx.empty())
     return fail("the kernel has no GPU code");
   auto driver = cuda::Driver::get();
   if (!driver)
@@ -198,6 +198,10 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   auto device = cuda::Device::current();
   if (!device)
     return fail(llvm::toString(device.takeError()));
+  // The build for this shape on this GPU (the cost model counts its SMs).
+  State &st = state->forArgs(a, device->multiprocessors);
+  if (st.compiled.ptx.empty())
+    return fail("the kernel has no GPU code");
   State::Loaded entry;
   {
     std::lock_guard<std::mutex> lock(st.loadMutex);

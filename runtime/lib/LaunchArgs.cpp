@@ -400,8 +400,9 @@ Status validateLaunch(Kernel::State &state, const LaunchArgs &a, ParamTensors *p
                     "' (an output must not share memory with another tensor)");
   }
 
-  // A persistent grid counts its tiles in 32 bits.
-  const CompiledKernel &build = state.forArgs(a).compiled;
+  // A persistent grid counts its tiles in 32 bits (the main build: a
+  // persistent kernel has no alternatives, invalidReason).
+  const CompiledKernel &build = state.compiled;
   if (build.persistent && build.blockM > 0) {
     int64_t rows = k.varlen && a.maxSeqlenQ > 0 ? a.maxSeqlenQ : q.s;
     int64_t tiles = 0;
@@ -426,14 +427,15 @@ std::string invalidReason(const CompiledKernel &k) {
   };
   if (std::string why = sizes(k); !why.empty())
     return why;
-  if (k.minSeqKV != 0 || k.alternatives.size() > kMaxAlternatives)
+  if (k.minSeqKV != 0 || k.minKVBlocksPerWave != 0 || k.alternatives.size() > kMaxAlternatives ||
+      (k.persistent && !k.alternatives.empty()))
     return "kernel '" + k.name + "' has invalid alternatives";
   int64_t last = 0;
   for (const CompiledKernel &alt : k.alternatives) {
     if (std::string why = sizes(alt); !why.empty())
       return why;
     if (alt.minSeqKV <= last || !alt.alternatives.empty() || alt.name != k.name ||
-        alt.target != k.target || alt.maxSplits != 0 || k.maxSplits != 0)
+        alt.target != k.target || alt.maxSplits != 0 || k.maxSplits != 0 || alt.persistent)
       return "kernel '" + k.name + "' has invalid alternatives";
     last = alt.minSeqKV;
   }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 
 using namespace faattn;
@@ -65,7 +67,8 @@ KernelABI fullAbi() {
   a.stages = 2;
   a.tileOrder = "heavy_first";
   a.overlap = "softmax";
-  a.minSeqKV = 4096;
+  a.minSeqKV = 1024;
+  a.minKVBlocksPerWave = 2.5;
   return a;
 }
 
@@ -185,6 +188,7 @@ TEST(KernelABI, JsonRoundTrips) {
     EXPECT_EQ(back->tmaSwizzleVLoad, a.tmaSwizzleVLoad);
     EXPECT_EQ(back->maxSplits, a.maxSplits);
     EXPECT_EQ(back->minSeqKV, a.minSeqKV);
+    EXPECT_EQ(back->minKVBlocksPerWave, a.minKVBlocksPerWave);
     EXPECT_EQ(back->varlen, a.varlen);
   }
 }
@@ -359,6 +363,12 @@ TEST(KernelABI, JsonOfAnotherFormIsRefused) {
   j = good;
   j["schedule"] = "";
   refused(j, "a name, target or build field is missing or not a string");
+  j = good;
+  j.erase("min_kv_blocks_per_wave");
+  refused(j, "min_kv_blocks_per_wave is missing or not a number");
+  j = good;
+  j["min_kv_blocks_per_wave"] = "2.5";
+  refused(j, "min_kv_blocks_per_wave is missing or not a number");
   refused(json::array(), "not a JSON object");
 }
 
@@ -392,6 +402,32 @@ TEST(KernelABI, LaunchSizesWithinTheTargets) {
   a.blockN = 64;
   a.maxSplits = 2; // a persistent grid has no split-KV
   EXPECT_FALSE(launchSizesValid(a));
+  // The cost model's ratio: 0 (none) up to 1024 (above, never launched).
+  for (double r : {-0.5, 1024.5, std::numeric_limits<double>::quiet_NaN()}) {
+    a = fullAbi();
+    a.minKVBlocksPerWave = r;
+    EXPECT_FALSE(launchSizesValid(a)) << r;
+  }
+  a.minKVBlocksPerWave = 0;
+  EXPECT_TRUE(launchSizesValid(a));
+}
+
+// The build choice's cost model (faattn-tune's, docs/PERFORMANCE.md step 68) on the
+// sweep's shapes: causal head dim 128, 16 heads, 128 x 128 tiles, R = 2.5, 132 SMs.
+TEST(KernelABI, LaunchesAlternativeByKVBlocksAgainstWaves) {
+  KernelABI alt = fullAbi(); // min_seq_kv 1024, R 2.5, block_m 128, TMA block_n 128
+  auto on = [&](int64_t b, int64_t s, int sms = 132) {
+    return launchesAlternative(alt, b, 16, s, s, sms);
+  };
+  EXPECT_TRUE(on(1, 2048));   // 256 tiles, 1.9 waves: 16 blocks >= 4.8 (measured 1.09-1.15x)
+  EXPECT_FALSE(on(8, 2048));  // 2048 tiles, 15.5 waves: 16 < 38.8 (measured 0.87x)
+  EXPECT_TRUE(on(2, 4096));   // 7.8 waves: 32 >= 19.4 (measured 1.08x)
+  EXPECT_FALSE(on(4, 4096));  // 15.5 waves: 32 < 38.8 (measured 1.01x)
+  EXPECT_TRUE(on(1, 16384));  // 128 >= 38.8 (measured 1.12x)
+  EXPECT_FALSE(on(16, 1024)); // 8 < 38.8 (measured 0.83x)
+  EXPECT_FALSE(on(1, 1000));  // below min_seq_kv
+  EXPECT_FALSE(on(1, 2048, 0)); // an unknown SM count counts 16 waves: 16 blocks < 40
+  EXPECT_TRUE(on(1, 5121, 0));  // 41 blocks >= 40
 }
 
 // e4m3 K and V under a bf16 Q (the experimental e4m3-kv lowering): K's and V's

@@ -39,7 +39,7 @@ TEST(RuntimeAlternatives, LaunchTakesTheLastOneTheKVLengthReaches) {
   auto chosen = [&](int64_t seqKV) {
     v.a.k.shape[1] = v.a.v.shape[1] = seqKV;
     EXPECT_TRUE(k.validate(v.a)) << k.validate(v.a).message();
-    return k.compiledFor(v.a).ptx;
+    return k.compiledFor(v.a, 132).ptx;
   };
   EXPECT_EQ(chosen(77), "// fake ptx\n");
   EXPECT_EQ(chosen(4095), "// fake ptx\n");
@@ -64,18 +64,18 @@ TEST(RuntimeAlternatives, VarlenAndPagedKernelsTakeTheKernelItself) {
   LaunchArgs a = varlenArgs();
   a.k.shape[0] = a.v.shape[0] = 10000;
   ASSERT_TRUE(vl.validate(a)) << vl.validate(a).message();
-  EXPECT_EQ(vl.compiledFor(a).ptx, "// fake ptx\n");
+  EXPECT_EQ(vl.compiledFor(a, 132).ptx, "// fake ptx\n");
   Kernel pg = fakeKernel(freshDir("alternatives-paged"), kPaged, withAlternatives);
   LaunchArgs p = pagedArgs();
   p.blockTable->shape = {2, 200}; // 200 pages of 32 rows: 6400 >= 4096
   ASSERT_TRUE(pg.validate(p)) << pg.validate(p).message();
-  EXPECT_EQ(pg.compiledFor(p).ptx, "// fake ptx\n");
+  EXPECT_EQ(pg.compiledFor(p, 132).ptx, "// fake ptx\n");
 }
 
 TEST(RuntimeAlternatives, CompiledForUnvalidatedArgsDoesNotReadPastK) {
   Kernel k = fakeKernel(freshDir("alternatives-rank"), kSpec, withAlternatives);
   LaunchArgs a; // k has rank 0
-  EXPECT_EQ(k.compiledFor(a).ptx, "// fake ptx\n");
+  EXPECT_EQ(k.compiledFor(a, 132).ptx, "// fake ptx\n");
 }
 
 TEST(RuntimeAlternatives, DiskEntryKeepsThem) {
@@ -91,7 +91,46 @@ TEST(RuntimeAlternatives, DiskEntryKeepsThem) {
   }
   ValidArgs v;
   v.a.k.shape[1] = v.a.v.shape[1] = 9000;
-  EXPECT_EQ(k.compiledFor(v.a).ptx, "// long ptx 8192\n");
+  EXPECT_EQ(k.compiledFor(v.a, 132).ptx, "// long ptx 8192\n");
+}
+
+/// One alternative under the cost model faattn-tune gives causal head dim 128
+/// (min_seq_kv 1024, R = 2.5; 128 x 128 tiles).
+void withCostModel(CompiledKernel &k) {
+  withAlternatives(k);
+  k.alternatives.resize(1);
+  k.alternatives[0].minSeqKV = 1024;
+  k.alternatives[0].minKVBlocksPerWave = 2.5;
+}
+
+TEST(RuntimeAlternatives, TheCostModelWeighsKVBlocksAgainstWaves) {
+  Kernel k = fakeKernel(freshDir("alternatives-model"), kSpec, withCostModel);
+  ValidArgs v;
+  // (batch 2, 8 query heads, seq_q rows, seq_kv keys) on `sms` SMs
+  auto isLong = [&](int64_t seqQ, int64_t seqKV, int sms) {
+    v.a.q.shape[1] = v.a.out.shape[1] = seqQ;
+    v.a.lse->shape[2] = seqQ;
+    v.a.k.shape[1] = v.a.v.shape[1] = seqKV;
+    EXPECT_TRUE(k.validate(v.a)) << k.validate(v.a).message();
+    return k.compiledFor(v.a, sms).ptx == "// long ptx 4096\n";
+  };
+  // 2 x 8 x 1 = 16 tiles: 0.12 waves on 132 SMs, any seq_kv from min_seq_kv.
+  EXPECT_FALSE(isLong(100, 1023, 132));
+  EXPECT_TRUE(isLong(100, 1024, 132));
+  // On 8 SMs, 2 waves: 8 KV blocks >= 2.5 x 2.
+  EXPECT_TRUE(isLong(100, 1024, 8));
+  // On 2 SMs, 8 waves: 20 KV blocks needed (seq_kv 2433 .. 2560 has 20).
+  EXPECT_FALSE(isLong(100, 2432, 2));
+  EXPECT_TRUE(isLong(100, 2433, 2));
+  // 2 x 8 x 128 = 2048 tiles, 15.5 waves on 132 SMs: 38.8 blocks, so 39.
+  EXPECT_FALSE(isLong(16384, 38 * 128, 132));
+  EXPECT_TRUE(isLong(16384, 38 * 128 + 1, 132));
+  // Waves past 16 count 16: on 1 SM (2048 waves) 40 blocks, as with an
+  // unknown SM count (0).
+  EXPECT_FALSE(isLong(16384, 39 * 128, 1));
+  EXPECT_TRUE(isLong(16384, 39 * 128 + 1, 1));
+  EXPECT_FALSE(isLong(16384, 39 * 128, 0));
+  EXPECT_TRUE(isLong(16384, 39 * 128 + 1, 0));
 }
 
 /// A disk entry cut into its lines: the header, then (JSON, PTX) per build.
@@ -228,6 +267,7 @@ TEST(RuntimeAlternatives, InvalidOnesFromACompilerAreAnError) {
             invalid); // not ascending
   EXPECT_EQ(errorOf([](CompiledKernel &k) { k.alternatives[0].minSeqKV = 0; }), invalid);
   EXPECT_EQ(errorOf([](CompiledKernel &k) { k.minSeqKV = 1; }), invalid);
+  EXPECT_EQ(errorOf([](CompiledKernel &k) { k.minKVBlocksPerWave = 2.5; }), invalid);
   EXPECT_EQ(errorOf([](CompiledKernel &k) { k.alternatives[1].name = "other"; }), invalid);
   EXPECT_EQ(errorOf([](CompiledKernel &k) {
               CompiledKernel copy = k;

@@ -37,6 +37,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "faattn/runtime/FileIO.h"
@@ -405,12 +406,15 @@ std::string blockMap(KernelExplain &e, mlir::Region &mask,
 
 } // namespace
 
-std::string explainSpan(int64_t from, int64_t to) {
-  if (to == 0)
-    return "seq_kv >= " + std::to_string(from);
-  if (from == 0)
-    return "seq_kv < " + std::to_string(to);
-  return std::to_string(from) + " <= seq_kv < " + std::to_string(to);
+std::string explainLaunchRule(const CompiledKernel &alt) {
+  std::string rule = "seq_kv >= " + std::to_string(alt.minSeqKV);
+  if (alt.minKVBlocksPerWave <= 0)
+    return rule;
+  int64_t bn = alt.tmaBlockN > 0 ? alt.tmaBlockN : alt.blockN;
+  return rule + " and ceil(seq_kv / " + std::to_string(bn) + ") >= " +
+         llvm::formatv("{0}", alt.minKVBlocksPerWave).str() +
+         " x min(waves, 16), waves = batch x heads x ceil(seq_q / " +
+         std::to_string(alt.blockM) + ") / " + std::to_string(kExplainMultiprocessors) + " SMs";
 }
 
 std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::SourceMgr &sm,
@@ -440,8 +444,6 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
       BuildFacts b;
       b.kernel = builds[i];
       b.label = i == 0 ? "main" : "long-kv";
-      b.fromKV = builds[i]->minSeqKV;
-      b.toKV = i + 1 < builds.size() ? builds[i + 1]->minSeqKV : 0;
       std::string why;
       modules.push_back(tiledModule(ctx, k, sm, i > 0, why));
       if (!modules.back())
@@ -459,7 +461,8 @@ std::string explainKernels(const std::vector<spec::KernelSpec> &kernels, llvm::S
         b.ptxasFound = true;
         b.resources = *report;
       }
-      if (shape.seqKV >= b.fromKV)
+      if (i > 0 && launchesAlternative(*builds[i], shape.batch, k.headsQ, shape.seqQ, shape.seqKV,
+                                       kExplainMultiprocessors))
         e.launched = i;
       e.builds.push_back(std::move(b));
     }

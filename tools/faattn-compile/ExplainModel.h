@@ -24,7 +24,6 @@ struct BuildFacts {
   const CompiledKernel *kernel = nullptr; // its ABI and launch facts
   int64_t bm = 0, bn = 0;                // faattn-tile's tile for this build
   int64_t headGroup = 1; // GQA packing: the tile's bm rows are headGroup heads x bm / headGroup
-  int64_t fromKV = 0, toKV = 0;          // serves seq_kv in [fromKV, toKV); toKV 0: no bound
   bool ptxasFound = false;
   nlohmann::json resources; // ptxas' report (registers, shared_bytes, ...)
 };
@@ -64,8 +63,13 @@ struct KernelExplain {
 
 /// "43.8%" (Explain.cpp).
 std::string explainPercent(int64_t n, int64_t total);
-/// "seq_kv < 4096", "seq_kv >= 4096", "a <= seq_kv < b" (toKV 0: no bound).
-std::string explainSpan(int64_t from, int64_t to);
+/// The SMs --explain counts a launch's waves over (the H100 and H200 SXM
+/// faattn-tune's cost model was measured on; the runtime counts the GPU's own).
+inline constexpr int kExplainMultiprocessors = 132;
+
+/// When shape-dependent build `alt` is launched (launchesAlternative), in
+/// words: "seq_kv >= 1024 and ceil(seq_kv / 128) >= 2.5 x min(waves, 16), ...".
+std::string explainLaunchRule(const CompiledKernel &alt);
 
 /// The text form (ExplainRender.cpp).
 std::string renderText(const KernelExplain &e);

@@ -98,11 +98,10 @@ std::string maskText(const spec::KernelSpec &k) {
 }
 
 std::string buildsLine(const KernelExplain &e) {
-  std::string s;
-  for (size_t i = 0; i < e.builds.size(); ++i)
-    s += (i ? "; " : "") + e.builds[i].label + " " +
-         (e.builds.size() == 1 ? std::string("(every seq_kv)")
-                               : explainSpan(e.builds[i].fromKV, e.builds[i].toKV));
+  std::string s = e.builds[0].label +
+                  (e.builds.size() == 1 ? " (every seq_kv)" : " (where no other build is)");
+  for (size_t i = 1; i < e.builds.size(); ++i)
+    s += "; " + e.builds[i].label + " where " + explainLaunchRule(*e.builds[i].kernel);
   return s + "; this shape launches " + e.builds[e.launched].label;
 }
 

@@ -17,6 +17,7 @@
 #include "faattn/runtime/CudaDriver.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -358,12 +359,17 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
                          : gpuTolerance(outType);
   bool ok = err <= tol && lseErr <= tol;
   std::string splits;
-  if (kernel.compiled().maxSplits > 0)
-    if (auto dev = cuda::Device::current())
-      splits = " splits=" + std::to_string(kernel.numSplits(args, dev->multiprocessors));
-  // overlap = auto's long-KV build, when the launch took it.
-  if (int64_t from = kernel.compiledFor(args).minSeqKV; from > 0)
-    splits += " build=long-kv(seq_kv>=" + std::to_string(from) + ")";
+  auto dev = cuda::Device::current();
+  int sms = dev ? dev->multiprocessors : 0;
+  if (!dev)
+    llvm::consumeError(dev.takeError());
+  if (kernel.compiled().maxSplits > 0 && sms > 0)
+    splits = " splits=" + std::to_string(kernel.numSplits(args, sms));
+  // overlap = auto's long-KV build, when the launch took it (its cost model's
+  // ratio: KV blocks a tile against the launch's waves).
+  if (const CompiledKernel &build = kernel.compiledFor(args, sms); build.minSeqKV > 0)
+    splits += " build=long-kv(seq_kv>=" + std::to_string(build.minSeqKV) +
+              llvm::formatv(", kv_blocks>={0}x_waves)", build.minKVBlocksPerWave).str();
   llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << splits << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)

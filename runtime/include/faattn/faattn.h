@@ -166,9 +166,10 @@ class Kernel {
 public:
   const std::string &name() const;
   const CompiledKernel &compiled() const;
-  /// The build launch() takes for `args` (validated args): compiled() or one
-  /// of its alternatives.
-  const CompiledKernel &compiledFor(const LaunchArgs &args) const;
+  /// The build launch() takes for `args` (validated args) on a GPU of
+  /// `multiprocessors` SMs: compiled() or one of its alternatives (a long-KV
+  /// build where its cost model, min_kv_blocks_per_wave, takes the shape).
+  const CompiledKernel &compiledFor(const LaunchArgs &args, int multiprocessors) const;
   /// Checks `args` against the spec (ranks, shapes, dtypes, head counts,
   /// contiguity, null and misaligned pointers) and launches on `stream`
   /// (a CUstream; nullptr = the default stream).

@@ -1,13 +1,15 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tune | FileCheck %s --check-prefix=DEFAULT
 // RUN: faattn-opt %s -split-input-file -faattn-tune=long-kv=true | FileCheck %s --check-prefix=LONG
 
-// overlap = auto's shape-dependent choice (docs/PERFORMANCE.md steps 20-21): the plain
+// overlap = auto's shape-dependent choice (docs/PERFORMANCE.md steps 20-21, 68): the plain
 // sm_90a kernels at head dim 256, and the causal ones at head dim 128, with their default
-// tiles are marked with the shortest KV sequence from which their long-KV build is
-// launched; with long-kv the pass makes that build (cooperative warpgroups, the softmax
-// overlap, which then are not plain: heavy first; the tiles stay these head dims' defaults).
+// tiles are marked with the shortest KV sequence their long-KV build may be launched for
+// (1024) and the cost model's ratio (the launch's KV blocks a tile against its waves: 6.5 at
+// head dim 256, 2.5 for causal 128, 1.0 for plain 112); with long-kv the pass makes that
+// build (cooperative warpgroups, the softmax overlap, which then are not plain: heavy first;
+// the tiles stay these head dims' defaults).
 // DEFAULT-LABEL: func.func @d256(
-// DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
+// DEFAULT-SAME: faattn.long_kv_alternative = 1024 : i64, faattn.long_kv_blocks_per_wave = 6.500000e+00 : f64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
 // DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
@@ -29,7 +31,7 @@ func.func @d256(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v: memr
 // -----
 
 // DEFAULT-LABEL: func.func @d256_causal(
-// DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
+// DEFAULT-SAME: faattn.long_kv_alternative = 1024 : i64, faattn.long_kv_blocks_per_wave = 6.500000e+00 : f64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
 // DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 80>
@@ -55,7 +57,7 @@ func.func @d256_causal(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %
 // -----
 
 // DEFAULT-LABEL: func.func @d128_causal(
-// DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
+// DEFAULT-SAME: faattn.long_kv_alternative = 1024 : i64, faattn.long_kv_blocks_per_wave = 2.500000e+00 : f64
 // DEFAULT-NOT: faattn.schedule
 // DEFAULT-SAME: faattn.tile_order = "l2_sections"
 // DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
@@ -281,7 +283,7 @@ func.func @d256_order(%q: memref<?x?x4x256xbf16>, %k: memref<?x?x4x256xbf16>, %v
 // Plain head dim 112 without a mask: marked too (cooperative + overlap 11% faster at 16k,
 // step 27); the tiles stay 128x128.
 // DEFAULT-LABEL: func.func @d112(
-// DEFAULT-SAME: faattn.long_kv_alternative = 4096 : i64
+// DEFAULT-SAME: faattn.long_kv_alternative = 1024 : i64, faattn.long_kv_blocks_per_wave = 1.000000e+00 : f64
 // DEFAULT: faattn.attention {{.*}}tile = array<i64: 128, 128>
 // LONG-LABEL: func.func @d112(
 // LONG-SAME: faattn.overlap = "softmax", faattn.schedule = "cooperative"

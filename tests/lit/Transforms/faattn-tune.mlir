@@ -449,7 +449,7 @@ func.func @h72_padded(%q: memref<?x?x4x72xbf16>, %k: memref<?x?x4x72xbf16>, %v: 
 
 // Head dim 104 padded to 112: 112's long-KV build (the plain kernel without a mask, step 27).
 // PAD-LABEL: func.func @h104_padded(
-// PAD-SAME: faattn.long_kv_alternative = 4096
+// PAD-SAME: faattn.long_kv_alternative = 1024 : i64, faattn.long_kv_blocks_per_wave = 1.000000e+00 : f64
 // CHECK-LABEL: func.func @h104_padded(
 // CHECK-NOT: faattn.long_kv_alternative
 // CHECK: faattn.attention

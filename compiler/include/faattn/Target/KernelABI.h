@@ -53,7 +53,8 @@ namespace faattn {
 /// grid no longer stores the zeros).
 /// 14: the tiled backward's pre and post grids have block sizes of their own
 /// (backward.pre_block, backward.post_block: preThreads, postThreads).
-inline constexpr int kKernelABIVersion = 14;
+/// 15: a long-KV build is launched by a cost model (min_kv_blocks_per_wave).
+inline constexpr int kKernelABIVersion = 15;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -145,6 +146,12 @@ struct KernelABI {
   /// As a shape-dependent build (overlap = auto): the shortest KV sequence
   /// it is launched for; 0 for a kernel's main build.
   int64_t minSeqKV = 0;
+  /// As a shape-dependent build: the cost model's ratio R (faattn-tune,
+  /// docs/PERFORMANCE.md step 68). It is launched where the launch's KV
+  /// blocks a tile, ceil(seq_kv / block_n), reach R x min(waves, 16), waves
+  /// = batch x heads x ceil(seq_q / block_m) / SMs (launchesAlternative); 0:
+  /// from minSeqKV at any shape.
+  double minKVBlocksPerWave = 0;
 
   /// The number of tensor maps after the memrefs (0 or 4).
   int64_t tensorMaps() const { return tmaBlockN > 0 ? 4 : 0; }
@@ -161,10 +168,22 @@ struct CompiledKernel : KernelABI {
   std::string ptx;
   /// Shape-dependent builds of the same spec (`overlap = auto`: a long-KV
   /// build, cooperative with the softmax overlap). launch() takes the last
-  /// whose minSeqKV is at most the launch's KV sequence length, else this
-  /// kernel. Ascending minSeqKV, each > 0; an alternative has none of its own.
+  /// whose minSeqKV is at most the launch's KV sequence length and whose
+  /// cost model takes the launch's shape (chooseLongKV), else this kernel.
+  /// Ascending minSeqKV, each > 0; an alternative has none of its own.
   std::vector<CompiledKernel> alternatives{};
 };
+
+/// Whether shape-dependent build `alt` (a CompiledKernel's alternative) is
+/// launched for batch x heads x seq_q queries over seq_kv keys on a GPU of
+/// `multiprocessors` SMs: seq_kv >= alt.minSeqKV and the build choice's cost
+/// model (faattn-tune; docs/PERFORMANCE.md step 68): with n = ceil(seq_kv /
+/// block_n) KV blocks a tile and w = batch x heads x ceil(seq_q / block_m) /
+/// multiprocessors waves, n >= alt.minKVBlocksPerWave x min(w, 16) (no trend
+/// was measured past 16 waves). A ratio of 0 takes every seq_kv from
+/// minSeqKV; an unknown SM count (0) counts 16 waves.
+bool launchesAlternative(const KernelABI &alt, int64_t batch, int64_t heads, int64_t seqQ,
+                         int64_t seqKV, int multiprocessors);
 
 /// Whether `abi`'s launch sizes can be launched: a block of at most 1024
 /// threads, at most the shared memory a target allows (TargetInfo), block_n

@@ -26,11 +26,15 @@ def FAAttnTune : Pass<"faattn-tune", "::mlir::func::FuncOp"> {
         exactly q_idx >= kv_idx, the default schedule and grid)
         `faattn.tile_order = "l2_sections"`; the others keep none (heavy
         first);
-      * `overlap = auto` (no `faattn.overlap`): the plain kernels at head dim
-        256 and the causal ones at head dim 128 (default tiles, no
+      * `overlap = auto` (no `faattn.overlap`): the plain kernels at head dims
+        256 and 112 and the causal ones at 128 and 256 (default tiles, no
         `faattn.stages` or `faattn.tile_order`) get
-        `faattn.long_kv_alternative = N`, the shortest KV sequence from which
-        a second build is expected faster; with `long-kv` the pass makes that
+        `faattn.long_kv_alternative = N`, the shortest KV sequence a second
+        build may be launched for, and `faattn.long_kv_blocks_per_wave = R`,
+        the cost model's ratio (the runtime launches that build where the
+        launch's KV blocks a tile reach R x its waves over the SMs, waves
+        capped at 16; plain 112 1.0, causal 128 2.5, head dim 256 6.5,
+        docs/PERFORMANCE.md step 68); with `long-kv` the pass makes that
         build instead, marking the function `faattn.schedule = "cooperative"`
         and `faattn.overlap = "softmax"` (which then takes its tiles heavy
         first).

@@ -55,9 +55,14 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getLoopOrderAttrName() {
       return ::llvm::StringLiteral("faattn.loop_order");
     }
-    /// `faattn.long_kv_alternative`: seq_kv from which the long-KV build is launched.
+    /// `faattn.long_kv_alternative`: the shortest seq_kv the long-KV build may be launched for.
     static constexpr ::llvm::StringLiteral getLongKvAlternativeAttrName() {
       return ::llvm::StringLiteral("faattn.long_kv_alternative");
+    }
+    /// `faattn.long_kv_blocks_per_wave`: the build choice's cost model (faattn-tune): the
+    /// long-KV build is launched where ceil(seq_kv / block_n) >= this x min(waves, 16).
+    static constexpr ::llvm::StringLiteral getLongKvBlocksPerWaveAttrName() {
+      return ::llvm::StringLiteral("faattn.long_kv_blocks_per_wave");
     }
     /// `faattn.reference_shape`: the shape faattn-mask-analysis reports block counts at.
     static constexpr ::llvm::StringLiteral getReferenceShapeAttrName() {
