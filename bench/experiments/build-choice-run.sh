@@ -8,6 +8,8 @@
 #   bash bench/experiments/build-choice-run.sh verify  # the cost model in the runtime: which build
 #                                                      # each launch takes (numerics checked), and
 #                                                      # the default kernel's time beside both builds
+#   bash bench/experiments/build-choice-run.sh fp8out  # the e4m3-output kernels without O's tile
+#                                                      # (fp8-out.fa), memcheck and racecheck
 set -u
 . bench/experiments/unpack-bundle.sh
 for part in "$@"; do
@@ -24,18 +26,18 @@ for part in "$@"; do
     grep -E "PASS|FAIL|exit=|rror" "$OUT/bwd128-plain-tests.txt" | head -20
     ;;
   verify)
-    { for spec in specs/causal.fa specs/head-dims.fa specs/gqa.fa; do
-        timeout 200 $RUN --gpu "$spec" --shape b=1,seq_q=300,seq_kv=1023 --shape b=1,seq_q=300,seq_kv=1025 \
-          --shape b=16,seq_q=1024,seq_kv=1024 --shape b=2,seq_q=1000,seq_kv=4099 \
-          --shape b=1,seq_q=1,seq_kv=8192 --shape b=4,seq_q=4096,seq_kv=4096
-        echo "exit=$? $spec"
+    { for sk in specs/causal.fa:causal specs/head-dims.fa:hd256 specs/gqa.fa:gqa_causal bench/grid.fa:g112; do
+        timeout 200 $RUN --gpu "${sk%%:*}" --kernel=${sk##*:} --shape b=1,seq_q=300,seq_kv=1023 \
+          --shape b=1,seq_q=300,seq_kv=1025 --shape b=16,seq_q=1024,seq_kv=1024 \
+          --shape b=2,seq_q=1000,seq_kv=4099 --shape b=1,seq_q=1,seq_kv=8192 --shape b=4,seq_q=4096,seq_kv=4096
+        echo "exit=$? $sk"
       done; } > "$OUT/build-choice-verify.txt" 2>&1
     echo "verify PASS $(grep -c ' PASS' "$OUT/build-choice-verify.txt") FAIL $(grep -c FAIL "$OUT/build-choice-verify.txt") long-kv launches $(grep -c build=long-kv "$OUT/build-choice-verify.txt")"
-    grep -E "^(causal|hd256|gqa_causal) " "$OUT/build-choice-verify.txt" | sed 's/: rel_l2.*//' | head -24
+    grep -E "^(causal|hd256|gqa_causal|g112) " "$OUT/build-choice-verify.txt" | sed 's/: rel_l2.*//' | head -24
     # The default (auto) kernels of bench/grid.fa beside both builds, interleaved.
     for pk in c128:g128c p256:g256 p112:g112; do
       pair=${pk%%:*} grid=${pk##*:}
-      for bs in 1:2048 2:2048 16:1024 4:4096 1:16384; do
+      for bs in ${AUTO_SHAPES:-1:2048 16:1024 2:4096}; do
         line="$pair b=${bs%%:*} s=${bs##*:}"
         for run in "bench/grid.fa $grid" "bench/experiments/build-choice.fa ${pair}_main" \
             "bench/experiments/build-choice.fa ${pair}_long"; do
@@ -49,6 +51,20 @@ for part in "$@"; do
         echo "$line" | tee -a "$OUT/build-choice-auto.txt"
       done
     done
+    ;;
+  fp8out)
+    { timeout 150 $RUN --gpu tests/lit/cpu/fp8-out.fa --shape b=1,seq_q=1,seq_kv=1 \
+        --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+      echo "exit=$? fp8-out.fa"
+      for tool in memcheck racecheck; do
+        for k in o8_coop o8_row; do
+          timeout 90 compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu tests/lit/cpu/fp8-out.fa \
+            --kernel=$k --shape b=2,seq_q=100,seq_kv=300 | tail -2
+          echo "$tool $k exit=${PIPESTATUS[0]}"
+        done
+      done; } > "$OUT/fp8-out-tests.txt" 2>&1
+    echo "fp8-out PASS $(grep -c ' PASS' "$OUT/fp8-out-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-out-tests.txt")"
+    grep -E "FAIL|exit=|rror" "$OUT/fp8-out-tests.txt" | head -20
     ;;
   sweep)
     FAATTN_CACHE_DIR=/tmp/cache-build-choice timeout ${BUDGET:-480} python3 bench/experiments/build_choice.py \

@@ -78,7 +78,9 @@ LogicalResult WgmmaLowering::run() {
     vReadAt = p.convertsKV() ? place(p.stages * p.bn * p.dv * eb, 1024)
               : p.fp8        ? place(p.stages * p.bn * p.dv, 1024) // V transposed, e4m3
                              : vAt;
-    oAt = p.oReusesQ() ? qAt : place(p.bm * p.dv * eb, 1024);
+    // O's tile for its TMA store (Plan::oStore; none when O leaves by the
+    // threads' stores, as the e4m3 kernels' does).
+    oAt = p.oReusesQ() || !p.oStore ? qAt : place(p.bm * p.dv * eb, 1024);
     barAt = place(8 * barrierCount(), 8);
   } else {
     qAt = place(p.bm * p.d * eb, 128);

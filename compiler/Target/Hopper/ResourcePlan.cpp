@@ -93,7 +93,8 @@ int64_t copyPipelineBytes(const Plan &p) {
 /// Bytes of shared memory the TMA pipeline needs with `stages` K/V buffers:
 /// 1024 to align the swizzled tiles, Q (reused for O when laid out alike:
 /// Plan::oReusesQ), the ring (e4m3 K/V: and the ring they are converted
-/// into), else O, and the mbarriers.
+/// into), else O when it leaves by a TMA store (Plan::oStore), and the
+/// mbarriers.
 int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
   int64_t ring = stages * p.bn * (p.d + p.dv);
   int64_t bytes = 1024 + p.bm * p.d * 2 + ring * p.kvBytes() + (p.persistent ? 8 : 0);
@@ -109,7 +110,7 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages) {
             padded(stages * p.bn * p.dv) + padded(stages * p.bn * p.d * 2) +
             padded(stages * p.bn * p.dv * 2) + (p.persistent ? 8 : 0);
   }
-  if (!p.oReusesQ())
+  if (p.oStore && !p.oReusesQ()) // O's own tile (the e4m3 kernels store O by threads: none)
     bytes += p.bm * p.dv * 2;
   // The mbarriers (e4m3 Q, K, V: the cooperative schedule's `transposed`
   // too, counted whatever the schedule).
@@ -322,6 +323,16 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       if (!inBody && !inPreamble)
         return "the KV range is not known before the first KV loop";
     }
+  // O in 16 bits, swizzled, stored as one block of the out argument: through
+  // a shared-memory tile and a TMA store (known before the stages are
+  // counted: the tile takes shared memory unless it reuses Q's).
+  fn.walk([&](TileStoreOp st) {
+    TileType t = st.getValue().getType();
+    if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
+        t.getElementType() == p.elt && t.getElementType().getIntOrFloatBitWidth() == 16 &&
+        swizzleOf(t) == p.swizzleV)
+      p.oStore = st;
+  });
   // As many K/V buffers as the tiles ask for and shared memory holds.
   auto enc = cast<SharedLayoutAttr>(p.k.front().getType().getEncoding());
   for (p.stages = std::max<int64_t>(enc.getStages(), 1); p.stages > 1; --p.stages)
@@ -339,14 +350,6 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     return "e4m3 K/V need two ring stages, shared memory holds one";
   if (p.oneByteKV() && p.rotated)
     return "e4m3 K/V are not converted in rotated KV loops";
-  // O in 16 bits, swizzled, stored as one block of the out argument.
-  fn.walk([&](TileStoreOp st) {
-    TileType t = st.getValue().getType();
-    if (plain(st) && isArg(st.getMem(), 3) && t.getShape()[1] == p.dv &&
-        t.getElementType() == p.elt && t.getElementType().getIntOrFloatBitWidth() == 16 &&
-        swizzleOf(t) == p.swizzleV)
-      p.oStore = st;
-  });
   return "";
 }
 

@@ -13,6 +13,11 @@
 
 // CHECK-LABEL: gpu.func @o8(
 // CHECK-SAME: %[[OUT:arg3]]: memref<?x?x4x64xf8E4M3FN>, %[[OS:arg4]]: memref<?x4xf32>
+// Shared memory without an O tile (O leaves by the threads' stores): 1024 of alignment, Q's
+// 128 x 64 e4m3 bytes (8192), the K, V and transposed-V rings of 2 x 128 x 64 bytes each
+// (3 x 16384) and 7 mbarriers (Q full; K full, V full, empty per stage): 58424 (a bf16 output
+// adds its 128 x 64 x 2-byte tile: 74808, as faattn-tiles-to-wgmma-e4m3.mlir's).
+// CHECK-SAME: faattn.dynamic_shared_bytes = 58424 : i64
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.tma_swizzle = array<i64: 64, 64, 64, 64>
 // The factor, uniform over the tile, is read once after the KV loops, guarded by the tile's
