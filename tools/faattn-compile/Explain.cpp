@@ -37,7 +37,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "faattn/runtime/FileIO.h"
@@ -411,8 +410,9 @@ std::string explainLaunchRule(const CompiledKernel &alt) {
   if (alt.minKVBlocksPerWave <= 0)
     return rule;
   int64_t bn = alt.tmaBlockN > 0 ? alt.tmaBlockN : alt.blockN;
-  return rule + " and ceil(seq_kv / " + std::to_string(bn) + ") >= " +
-         llvm::formatv("{0}", alt.minKVBlocksPerWave).str() +
+  std::string ratio;
+  llvm::raw_string_ostream(ratio) << llvm::format("%g", alt.minKVBlocksPerWave);
+  return rule + " and ceil(seq_kv / " + std::to_string(bn) + ") >= " + ratio +
          " x min(waves, 16), waves = batch x heads x ceil(seq_q / " +
          std::to_string(alt.blockM) + ") / " + std::to_string(kExplainMultiprocessors) + " SMs";
 }

@@ -369,7 +369,9 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   // ratio: KV blocks a tile against the launch's waves).
   if (const CompiledKernel &build = kernel.compiledFor(args, sms); build.minSeqKV > 0)
     splits += " build=long-kv(seq_kv>=" + std::to_string(build.minSeqKV) +
-              llvm::formatv(", kv_blocks>={0}x_waves)", build.minKVBlocksPerWave).str();
+              llvm::formatv(", kv_blocks>={0}x_waves)",
+                            llvm::format("%g", build.minKVBlocksPerWave))
+                  .str();
   llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << splits << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)
