@@ -573,8 +573,8 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
-  // seq_kv = longKV.fromSeqKV where its cost model says (the runtime's
-  // chooseLongKV). Known once the main build's algorithm passes ran
+  // seq_kv = longKVChoice.fromSeqKV where its cost model says
+  // (launchesAlternative, KernelABI.h). Known once the main build's algorithm passes ran
   // (faattn-tune marks the function), it is built from then on in a thread
   // of its own, in a context of its own (the caller's may be
   // single-threaded), while the main build lowers: the two cost about one

@@ -17,7 +17,6 @@
 #include "faattn/runtime/CudaDriver.h"
 
 #include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -368,10 +367,9 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   // overlap = auto's long-KV build, when the launch took it (its cost model's
   // ratio: KV blocks a tile against the launch's waves).
   if (const CompiledKernel &build = kernel.compiledFor(args, sms); build.minSeqKV > 0)
-    splits += " build=long-kv(seq_kv>=" + std::to_string(build.minSeqKV) +
-              llvm::formatv(", kv_blocks>={0}x_waves)",
-                            llvm::format("%g", build.minKVBlocksPerWave))
-                  .str();
+    llvm::raw_string_ostream(splits)
+        << " build=long-kv(seq_kv>=" << build.minSeqKV
+        << llvm::format(", kv_blocks>=%gx_waves)", build.minKVBlocksPerWave);
   llvm::outs() << k.name << " b=" << B << " seq_q=" << SQ << " seq_kv=" << SKV << describe(place)
                << splits << llvm::format(": rel_l2=%.3g", err);
   if (k.returnLse)

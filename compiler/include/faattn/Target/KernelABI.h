@@ -169,7 +169,7 @@ struct CompiledKernel : KernelABI {
   /// Shape-dependent builds of the same spec (`overlap = auto`: a long-KV
   /// build, cooperative with the softmax overlap). launch() takes the last
   /// whose minSeqKV is at most the launch's KV sequence length and whose
-  /// cost model takes the launch's shape (chooseLongKV), else this kernel.
+  /// cost model takes the launch's shape (launchesAlternative), else this kernel.
   /// Ascending minSeqKV, each > 0; an alternative has none of its own.
   std::vector<CompiledKernel> alternatives{};
 };
