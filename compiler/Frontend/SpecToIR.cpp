@@ -11,6 +11,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/SourceMgr.h"
+#include <limits>
 
 using namespace mlir;
 
@@ -304,14 +305,24 @@ void Builder::buildKernel(ModuleOp module, const spec::KernelSpec &k) {
     llvm::append_range(types, paramTypes);
     Block *block = b.createBlock(&region, {}, types, SmallVector<Location>(types.size(), l));
     // The score region dequantizes the score first: scale * dot(q, k) of
-    // the e4m3 values times q_descale and k_descale (in that order).
+    // the e4m3 values times q_descale and k_descale (in that order). A
+    // negative factor reads as NaN (docs/spec-language.md, section 4), so
+    // that every factor is >= 0 or NaN and faattn-fold-row-factors may move
+    // a query row's factors into the softmax's exponent.
     scoreValue = Value();
     if (hasScore)
       for (const spec::ExprPtr *d : {&k.qDescale, &k.kDescale})
         if (*d) {
+          Location at = loc((*d)->loc);
           Value base = scoreValue ? scoreValue : block->getArgument(0);
-          scoreValue = arith::MulFOp::create(b, loc((*d)->loc), base,
-                                             emit(**d, *block, /*hasScore=*/true));
+          Value factor = emit(**d, *block, /*hasScore=*/true);
+          Value negative = arith::CmpFOp::create(
+              b, at, arith::CmpFPredicate::OLT, factor,
+              arith::ConstantOp::create(b, at, b.getF32FloatAttr(0)));
+          Value nan = arith::ConstantOp::create(
+              b, at, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+          factor = arith::SelectOp::create(b, at, negative, nan, factor);
+          scoreValue = arith::MulFOp::create(b, at, base, factor);
         }
     Value v = emit(expr, *block, hasScore);
     scoreValue = Value();

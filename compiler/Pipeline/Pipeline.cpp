@@ -57,7 +57,8 @@ namespace faattn {
 
 llvm::ArrayRef<llvm::StringRef> algorithmPassNames() {
   static const llvm::StringRef names[] = {
-      "faattn-tune",          "faattn-tile",           "faattn-loop-order",     "faattn-split-kv",
+      "faattn-tune",          "faattn-tile",           "faattn-fold-row-factors",
+      "faattn-loop-order",    "faattn-split-kv",
       "faattn-mask-analysis", "faattn-kv-head",  "faattn-online-softmax",
       "faattn-assign-layouts", "faattn-overlap-softmax"};
   return names;
@@ -80,6 +81,8 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
       o.padHeadDims = options.padHeadDims;
       fn.addPass(createFAAttnTile(o));
     }
+    else if (name == "faattn-fold-row-factors")
+      fn.addPass(createFAAttnFoldRowFactors());
     else if (name == "faattn-loop-order")
       fn.addPass(createFAAttnLoopOrder());
     else if (name == "faattn-split-kv") {

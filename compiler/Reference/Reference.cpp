@@ -452,10 +452,13 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
             dot += qRow[d] * kRow[d];
           env.score = scale * dot;
           // e4m3 dequantization: q and k times their factors (section 4).
-          if (spec.qDescale)
-            env.score *= evalExpr(*spec.qDescale, env);
-          if (spec.kDescale)
-            env.score *= evalExpr(*spec.kDescale, env);
+          // A negative q_descale / k_descale reads as NaN (docs/spec-language.md,
+          // section 4).
+          for (const spec::ExprPtr *d : {&spec.qDescale, &spec.kDescale})
+            if (*d) {
+              const double f = evalExpr(**d, env);
+              env.score *= f < 0 ? std::numeric_limits<double>::quiet_NaN() : f;
+            }
           vWeight[j] = spec.vDescale ? evalExpr(*spec.vDescale, env) : 1.0;
           // A checked spec always has a score expression; a hand-built one may not.
           s[j] = spec.score ? evalExpr(*spec.score, env) : env.score;

@@ -3,7 +3,10 @@
 // Decomposes faattn.softmax_update / faattn.softmax_finalize into tile ops:
 // row reductions, elementwise maps and the P*V product. The softmax scale is
 // already folded into `scale_log2` (faattn-tile), so each exponent is one
-// multiply-add feeding exp2: exp2(fma(s, t, -base)).
+// multiply-add feeding exp2: exp2(fma(s, t, -base)). With `row_scale` (the
+// query rows' dequantization factors, also folded out of the score by
+// faattn-tile) t is a row's scale_log2 * row_scale, one multiply a row and
+// block, and the exponent is still one multiply-add.
 //
 // Fully masked rows: their running max stays -inf; the base is then 0 so
 // that exp2(-inf * t - 0) = 0 and no -inf - -inf = NaN appears, and the
@@ -54,29 +57,57 @@ bool isKeyInvariant(Value w) {
          body.getArgument(4).use_empty();
 }
 
+/// The exponent's factor t of each row: scale_log2, or scale_log2 times the
+/// row's row_scale (an Mx1 tile; then `t(b, l, a)` reads it as the map's
+/// last input, which `withT` appends).
+struct RowFactor {
+  float scaleLog2;
+  Value rowScale;
+  SmallVector<Value> withT(ValueRange in) const {
+    SmallVector<Value> all(in);
+    if (rowScale)
+      all.push_back(rowScale);
+    return all;
+  }
+  Value t(OpBuilder &b, Location l, ValueRange a) const {
+    return rowScale ? a.back() : cstF32(b, l, scaleLog2);
+  }
+};
+
+/// scale_log2 * row_scale once a row (the maps below read it), or no tile.
+Value rowFactorTile(OpBuilder &b, Location loc, Value rowScale, float t) {
+  if (!rowScale)
+    return Value();
+  return TileMapOp::create(b, loc, cast<TileType>(rowScale.getType()), {rowScale},
+                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return arith::MulFOp::create(b, l, a[0], cstF32(b, l, t));
+                           });
+}
+
 void decompose(SoftmaxUpdateOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
-  float t = op.getScaleLog2().convertToFloat();
+  float t0 = op.getScaleLog2().convertToFloat();
   TileType sTy = op.getScores().getType(), rowTy = op.getRowMax().getType();
   TileType accTy = op.getAcc().getType(), vTy = op.getV().getType();
   float negInf = -std::numeric_limits<float>::infinity();
+  RowFactor rf{t0, rowFactorTile(b, loc, op.getRowScale(), t0)};
 
   Value rowMax = TileReduceOp::create(b, loc, rowTy, op.getScores(), ReduceKind::max);
   Value mNew = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), rowMax}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
     return arith::MaximumFOp::create(b, l, a[0], a[1]);
   });
   // base = m' * t, or 0 for a row that has seen only masked scores.
-  Value base = TileMapOp::create(b, loc, rowTy, {mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+  Value base = TileMapOp::create(b, loc, rowTy, rf.withT({mNew}), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     Value isNegInf = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
-    Value scaled = arith::MulFOp::create(b, l, a[0], cstF32(b, l, t));
+    Value scaled = arith::MulFOp::create(b, l, a[0], rf.t(b, l, a));
     return arith::SelectOp::create(b, l, isNegInf, cstF32(b, l, 0), scaled);
   });
   auto expScaled = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     Value negBase = arith::NegFOp::create(b, l, a[1]);
-    return math::Exp2Op::create(b, l, math::FmaOp::create(b, l, a[0], cstF32(b, l, t), negBase));
+    return math::Exp2Op::create(b, l, math::FmaOp::create(b, l, a[0], rf.t(b, l, a), negBase));
   };
-  Value p = TileMapOp::create(b, loc, sTy, {op.getScores(), base}, expScaled);
+  Value p = TileMapOp::create(b, loc, sTy, rf.withT({op.getScores(), base}), expScaled);
   // alpha = exp2((m - m') * t): exactly 1 where the max did not change (the
   // difference is 0), as FlashAttention computes it. exp2(fma(m, t, -base))
   // would be exp2(m * t - round(m' * t)), off 1 by the rounding of the base,
@@ -85,9 +116,9 @@ void decompose(SoftmaxUpdateOp op) {
   // keys). A row that has kept nothing yet (m = -inf) has alpha 0; NaN
   // propagates through the difference.
   Value alpha = TileMapOp::create(
-      b, loc, rowTy, {op.getRowMax(), mNew}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      b, loc, rowTy, rf.withT({op.getRowMax(), mNew}), [&](OpBuilder &b, Location l, ValueRange a) -> Value {
         Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], cstF32(b, l, negInf));
-        Value diff = arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]), cstF32(b, l, t));
+        Value diff = arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]), rf.t(b, l, a));
         return arith::SelectOp::create(b, l, none, cstF32(b, l, 0), math::Exp2Op::create(b, l, diff));
       });
   Value rowSum = TileReduceOp::create(b, loc, rowTy, p, ReduceKind::sum);
@@ -177,20 +208,26 @@ void decompose(SoftmaxUpdateOp op) {
 void decompose(SoftmaxFinalizeOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
-  float t = op.getScaleLog2().convertToFloat();
+  float t0 = op.getScaleLog2().convertToFloat();
+  RowFactor rf{t0, rowFactorTile(b, loc, op.getRowScale(), t0)};
   TileType outTy = op.getOut().getType(), rowTy = op.getRowMax().getType();
   Type outElt = outTy.getElementType();
   SmallVector<Value> in = {op.getAcc(), op.getRowSum()};
-  if (Value d = op.getDescale())
-    in.push_back(d);
+  Value outScale = op.getOutScale(), descale = op.getDescale();
+  if (outScale)
+    in.push_back(outScale);
+  if (descale)
+    in.push_back(descale);
   Value out = TileMapOp::create(b, loc, outTy, in,
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                     Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                                        cstF32(b, l, 0));
                     Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+                    if (outScale) // V's factor of the row (before the select: 0 stays 0)
+                      q = arith::MulFOp::create(b, l, q, a[2]);
                     Value v = arith::SelectOp::create(b, l, none, cstF32(b, l, 0), q);
-                    if (a.size() > 2) { // an e4m3 output: out / descale, saturated (NaN kept)
-                      v = arith::DivFOp::create(b, l, v, a[2]);
+                    if (descale) { // an e4m3 output: out / descale, saturated (NaN kept)
+                      v = arith::DivFOp::create(b, l, v, a.back());
                       v = arith::MinimumFOp::create(b, l, v, cstF32(b, l, kE4M3Max));
                       v = arith::MaximumFOp::create(b, l, v, cstF32(b, l, -kE4M3Max));
                     }
@@ -198,11 +235,11 @@ void decompose(SoftmaxFinalizeOp op) {
                       v = arith::TruncFOp::create(b, l, outElt, v);
                     return v;
                   });
-  Value lse = TileMapOp::create(b, loc, rowTy, {op.getRowMax(), op.getRowSum()},
+  Value lse = TileMapOp::create(b, loc, rowTy, rf.withT({op.getRowMax(), op.getRowSum()}),
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                     Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
                                                        cstF32(b, l, 0));
-                    Value log2Sum = math::FmaOp::create(b, l, a[0], cstF32(b, l, t),
+                    Value log2Sum = math::FmaOp::create(b, l, a[0], rf.t(b, l, a),
                                                         math::Log2Op::create(b, l, a[1]));
                     Value ln = arith::MulFOp::create(b, l, log2Sum, cstF32(b, l, M_LN2));
                     return arith::SelectOp::create(

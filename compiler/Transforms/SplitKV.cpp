@@ -261,7 +261,9 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       b.setInsertionPoint(fin);
       auto partial = SoftmaxFinalizeOp::create(b, loc, TypeRange{accTy, rowTy}, fin.getAcc(),
                                                fin.getRowMax(), fin.getRowSum(),
-                                               /*descale=*/Value(), fin.getScaleLog2Attr());
+                                               /*descale=*/Value(), fin.getRowScale(),
+                                               fin.getOutScale(),
+                                               fin.getScaleLog2Attr());
       Value row = outStore.getRow0(), head = outStore.getHead();
       b.setInsertionPoint(outStore);
       // The workspace row of this split: b * S + s, packed s (the sequence's

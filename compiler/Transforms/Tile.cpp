@@ -253,7 +253,7 @@ void materialize(AttentionOp op, bool pad) {
     auto update = SoftmaxUpdateOp::create(
         b, loc, TypeRange(kvLoop.getResultTypes()), mask.getResult(), vTile,
         body->getArgument(1), body->getArgument(2), body->getArgument(3), weight,
-        b.getF32FloatAttr(scaleLog2));
+        /*row_scale=*/Value(), b.getF32FloatAttr(scaleLog2));
     scf::YieldOp::create(b, loc, update.getResults());
   }
   Type outElt = memTy(op.getOut()).getElementType();
@@ -273,7 +273,8 @@ void materialize(AttentionOp op, bool pad) {
   }
   auto fin = SoftmaxFinalizeOp::create(b, loc, tileTy(bm, dv, outElt), tileTy(bm, 1, f32),
                                        kvLoop.getResult(0), kvLoop.getResult(1),
-                                       kvLoop.getResult(2), outDescale,
+                                       kvLoop.getResult(2), outDescale, /*row_scale=*/Value(),
+                                       /*out_scale=*/Value(),
                                        b.getF32FloatAttr(scaleLog2));
   auto outStore = TileStoreOp::create(b, loc, fin.getOut(), op.getOut(), qBatch, hIdx, row0,
                                       layoutAttr);

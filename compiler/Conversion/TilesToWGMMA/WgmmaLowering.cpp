@@ -114,17 +114,21 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
   // element's score nor its indices (slopes[h]) once per tile, what
   // depends on its row or column alone (doc[q_idx], doc[kv_idx]) once per
   // row (2 a thread) or column (N / 4).
-  if (isa<TileScoreOp, TileMaskOp>(op) &&
-      cast<TileType>(op->getResult(0).getType()).getShape()[1] == 1)
-    return op->emitOpError() << "on an M x 1 tile has no wgmma lowering (rowKey / colKey "
-                                "assume M x N fragments)";
+  // An M x 1 tile (a thread's two rows, element i row i) only as a `rows`
+  // tile_score: a query row's factors (faattn-fold-row-factors), whose
+  // kv_idx is col0.
+  bool column = isa<TileScoreOp, TileMaskOp>(op) &&
+                cast<TileType>(op->getResult(0).getType()).getShape()[1] == 1;
+  if (column && !(isa<TileScoreOp>(op) && cast<TileScoreOp>(op).getRows()))
+    return op->emitOpError() << "on an M x 1 tile has a wgmma lowering only with `rows`";
   if (auto score = dyn_cast<TileScoreOp>(op)) {
     ElementCode code(op);
     code.emitUniform(b);
     return elementwise(b, op, ValueRange{score.getInput()}, [&](OpBuilder &b, int64_t i,
                                                                  ValueRange x) {
       auto [row, kv] = indices(b, score, i);
-      IRMapping pre = code.forElement(b, rowKey(i), row, colKey(i), kv);
+      IRMapping pre = column ? code.forElement(b, i, row, 0, score.getCol0())
+                             : code.forElement(b, rowKey(i), row, colKey(i), kv);
       return emitScoreElement(b, score, row, kv, x[0], &pre);
     });
   }

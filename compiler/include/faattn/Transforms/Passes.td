@@ -167,6 +167,24 @@ def FAAttnKVHead : Pass<"faattn-kv-head", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
 }
 
+def FAAttnFoldRowFactors : Pass<"faattn-fold-row-factors", "::mlir::func::FuncOp"> {
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let summary = "Fold a query row's factors (q_descale, k_descale per tensor or head) into the softmax's exponent";
+  let description = [{
+    On the KV loops of faattn-tile: where the tile_score's region is the
+    score times factors (SpecToIR's q_descale and k_descale under
+    `score = score`), the factors that read neither the score nor kv_idx
+    and are >= 0 or NaN by construction (the descales' guard, constants
+    >= 0) move into a `rows` tile_score over an M x 1 tile built once
+    before the loop; softmax_update and softmax_finalize take it as
+    `row_scale` (each row's exponent factor is scale_log2 * row_scale,
+    still one multiply-add a score), and the softmax scale moves into
+    scale_log2 with them. Factors that read kv_idx stay in the region
+    (scale 1); with none left the tile_score is removed. A factor 0 is
+    taken as 2^-100 (a masked -inf score stays 0 after exp2); NaN stays.
+  }];
+}
+
 def FAAttnLoopOrder : Pass<"faattn-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Order the Q-block and KV-block loops (FA2 q-outer or FA1 kv-outer)";
   let description = [{

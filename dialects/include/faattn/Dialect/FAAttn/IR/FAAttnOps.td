@@ -524,7 +524,7 @@ def FAAttn_TurnEndOp : FAAttn_TurnOp<"turn_end", (ins Index:$block)> {
   }];
 }
 
-def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,
+def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure, AttrSizedOperandSegments,
     AllTypesMatch<["acc", "new_acc"]>, AllTypesMatch<["row_max", "row_sum", "new_row_max",
     "new_row_sum"]>]> {
   let summary = "One step of the online softmax over a block of KV";
@@ -537,21 +537,27 @@ def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure,
     With `weight` (f32, shaped like the scores: V's dequantization factors,
     the attention op's `v_descale`), the product takes p * weight instead
     of p: acc' = alpha * acc + (p * weight) v; l' is unchanged.
+    With `row_scale` (an Mx1 f32 tile, positive or NaN: the dequantization
+    factors of the query rows folded out of the score by faattn-tile), row
+    r takes t = scale_log2 * row_scale[r]: the scores are the row's scores
+    divided by its factor, and the exponent stays one multiply-add.
   }];
   let arguments = (ins FAAttn_Tile:$scores, FAAttn_Tile:$v, FAAttn_Tile:$acc,
                        FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum,
-                       Optional<FAAttn_Tile>:$weight, F32Attr:$scale_log2);
+                       Optional<FAAttn_Tile>:$weight, Optional<FAAttn_Tile>:$row_scale,
+                       F32Attr:$scale_log2);
   let results = (outs FAAttn_Tile:$new_acc, FAAttn_Tile:$new_row_max,
                       FAAttn_Tile:$new_row_sum);
   let assemblyFormat = [{
     $scores `,` $v `,` $acc `,` $row_max `,` $row_sum
-    (`weight` `(` $weight^ `:` type($weight) `)`)? attr-dict `:`
+    (`weight` `(` $weight^ `:` type($weight) `)`)?
+    (`row_scale` `(` $row_scale^ `:` type($row_scale) `)`)? attr-dict `:`
     type($scores) `,` type($v) `,` type($acc) `,` type($row_max)
   }];
   let hasVerifier = 1;
 }
 
-def FAAttn_SoftmaxFinalizeOp : FAAttn_Op<"softmax_finalize", [Pure,
+def FAAttn_SoftmaxFinalizeOp : FAAttn_Op<"softmax_finalize", [Pure, AttrSizedOperandSegments,
     AllTypesMatch<["row_max", "row_sum", "lse"]>]> {
   let summary = "Normalize the accumulator and compute the log-sum-exp";
   let description = [{
@@ -561,12 +567,20 @@ def FAAttn_SoftmaxFinalizeOp : FAAttn_Op<"softmax_finalize", [Pure,
     op's o_descale per element), the output is quantized for e4m3:
     `out = clamp((l > 0 ? acc / l : 0) / descale, -448, 448)`, then
     converted (to e4m3, or kept f32 where the CPU path stores f32).
+    With `row_scale` (softmax_update's), row r's lse takes
+    t = scale_log2 * row_scale[r]. With `out_scale` (an Mx1 f32 tile: V's
+    factors where they are the same for every key of a row, folded out of
+    softmax_update's weight by faattn-fold-row-factors), row r's output is
+    `l > 0 ? acc / l * out_scale[r] : 0` before the descale.
   }];
   let arguments = (ins FAAttn_Tile:$acc, FAAttn_Tile:$row_max, FAAttn_Tile:$row_sum,
-                       Optional<FAAttn_Tile>:$descale, F32Attr:$scale_log2);
+                       Optional<FAAttn_Tile>:$descale, Optional<FAAttn_Tile>:$row_scale,
+                       Optional<FAAttn_Tile>:$out_scale, F32Attr:$scale_log2);
   let results = (outs FAAttn_Tile:$out, FAAttn_Tile:$lse);
   let assemblyFormat = [{
-    $acc `,` $row_max `,` $row_sum (`descale` $descale^ `:` type($descale))? attr-dict `:`
+    $acc `,` $row_max `,` $row_sum (`descale` $descale^ `:` type($descale))?
+    (`row_scale` `(` $row_scale^ `:` type($row_scale) `)`)?
+    (`out_scale` `(` $out_scale^ `:` type($out_scale) `)`)? attr-dict `:`
     type($acc) `,` type($row_max) `->` type($out)
   }];
   let hasVerifier = 1;
