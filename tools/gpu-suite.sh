@@ -357,6 +357,18 @@ random_specs e4m3 1 2
   timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=ninf_v_descale --shape b=2,seq_q=100,seq_kv=77 \
     --param bad=/tmp/faattn-bad77 --param ninf=/tmp/faattn-ninf77
   echo "exit=$? ninf_v_descale"
+  # Query factors folded into the exponent (faattn-fold-row-factors, PERFORMANCE step 70): a
+  # negative one reads as NaN (row 30), a zero one keeps the masked keys at 0 (-inf * 2^-100),
+  # and a negative per-key K factor (not folded) reads as NaN too; the folded kernels' sanitizers.
+  python3 -c "import struct; open('/tmp/faattn-qn','wb').write(struct.pack('<100f', *[-0.5 if i == 30 else 0.5 for i in range(100)]))"
+  python3 -c "import struct; open('/tmp/faattn-qz','wb').write(struct.pack('<100f', *[0.0 if i == 30 else 0.5 for i in range(100)]))"
+  python3 -c "import struct; open('/tmp/faattn-kn','wb').write(struct.pack('<77f', *[-0.25 if i == 20 else 0.5 for i in range(77)]))"
+  for kp in neg_q_descale:qn zero_q_descale:qz neg_k_descale:kn; do
+    timeout 300 "$RUN" --gpu tests/lit/cpu/nan.fa --kernel=${kp%%:*} --shape b=2,seq_q=100,seq_kv=77 \
+      --param ${kp##*:}=/tmp/faattn-${kp##*:}
+    echo "exit=$? ${kp%%:*}"
+  done
+  sanitize tests/lit/cpu/fp8-wgmma.fa b=2,seq_q=100,seq_kv=77 f8_head_scale f8_block_scale
   # e4m3 outputs (out_dtype = e4m3, o_descale; tests/lit/cpu/fp8-out.fa): the bytes decoded
   # against clamp(out / o_descale) at e4m3OutputTolerance; o8_unit (factor 1) at short lengths
   # only (long rows' small outputs are subnormal there), the others at 300 x 300 and 1000 x 4097

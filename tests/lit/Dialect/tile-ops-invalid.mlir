@@ -560,3 +560,27 @@ func.func @finalize_descale_shape(%acc: !faattn.tile<16x32xf32>, %m: !faattn.til
   %o, %lse = faattn.softmax_finalize %acc, %m, %l descale %d : !faattn.tile<16x1xf32> {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf8E4M3FN>
   return
 }
+
+// -----
+
+func.func @update_row_scale(%s: !faattn.tile<16x16xf32>, %v: !faattn.tile<16x32xbf16>, %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %r: !faattn.tile<16x16xf32>) {
+  // expected-error @+1 {{'faattn.softmax_update' op row_scale must be a 16x1 f32 tile, got '!faattn.tile<16x16xf32>'}}
+  %a, %b, %c = faattn.softmax_update %s, %v, %acc, %m, %m row_scale(%r : !faattn.tile<16x16xf32>) {scale_log2 = 1.0 : f32} : <16x16xf32>, <16x32xbf16>, <16x32xf32>, <16x1xf32>
+  return
+}
+
+// -----
+
+func.func @finalize_row_scale(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %r: !faattn.tile<8x1xf32>) {
+  // expected-error @+1 {{'faattn.softmax_finalize' op row_scale must be a 16x1 f32 tile, got '!faattn.tile<8x1xf32>'}}
+  %o, %lse = faattn.softmax_finalize %acc, %m, %m row_scale(%r : !faattn.tile<8x1xf32>) {scale_log2 = 1.0 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
+  return
+}
+
+// -----
+
+func.func @finalize_out_scale(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>, %w: !faattn.tile<16x1xbf16>) {
+  // expected-error @+1 {{'faattn.softmax_finalize' op out_scale must be a 16x1 f32 tile, got '!faattn.tile<16x1xbf16>'}}
+  %o, %lse = faattn.softmax_finalize %acc, %m, %m out_scale(%w : !faattn.tile<16x1xbf16>) {scale_log2 = 1.0 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
+  return
+}

@@ -204,3 +204,47 @@ func.func @finalize_descale(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1
   %o, %lse = faattn.softmax_finalize %acc, %m, %l descale %d : !faattn.tile<16x32xf32> {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xf8E4M3FN>
   return %o, %lse : !faattn.tile<16x32xf8E4M3FN>, !faattn.tile<16x1xf32>
 }
+
+// Folded row factors (faattn-fold-row-factors): each row's exponent factor is
+// t = scale_log2 * row_scale, computed once (a 16x1 map), and every use of t reads
+// it: base = m' * t, p = exp2(fma(s, t, -base)) (still one multiply-add a score),
+// alpha = exp2((m - m') * t), lse = fma(m, t, log2 l) ln 2. out_scale (V's factor of
+// the row) multiplies acc / l before the select, so a row that kept no key stays 0.
+// CHECK-LABEL: func.func @row_scale(
+// CHECK-SAME: %[[S:.*]]: !faattn.tile<16x8xf32>, %[[V:.*]]: !faattn.tile<8x32xbf16>, %[[ACC:.*]]: !faattn.tile<16x32xf32>, %[[M:.*]]: !faattn.tile<16x1xf32>, %[[L:.*]]: !faattn.tile<16x1xf32>, %[[R:.*]]: !faattn.tile<16x1xf32>, %[[W:.*]]: !faattn.tile<16x1xf32>)
+func.func @row_scale(%s: !faattn.tile<16x8xf32>, %v: !faattn.tile<8x32xbf16>,
+                     %acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16x1xf32>,
+                     %l: !faattn.tile<16x1xf32>, %r: !faattn.tile<16x1xf32>,
+                     %w: !faattn.tile<16x1xf32>)
+    -> (!faattn.tile<16x32xbf16>, !faattn.tile<16x1xf32>) {
+  // CHECK: %[[T:.*]] = faattn.tile_map %[[R]] : !faattn.tile<16x1xf32> -> <16x1xf32>
+  // CHECK:   %[[C:.*]] = arith.constant 2.500000e-01 : f32
+  // CHECK:   arith.mulf %{{.*}}, %[[C]] : f32
+  // CHECK: %[[MN:.*]] = faattn.tile_map %[[M]], %{{.*}}
+  // CHECK: %[[BASE:.*]] = faattn.tile_map %[[MN]], %[[T]] : !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x1xf32>
+  // CHECK-NEXT: ^bb0(%[[BM:.*]]: f32, %[[BT:.*]]: f32):
+  // CHECK:   arith.mulf %[[BM]], %[[BT]] : f32
+  // CHECK: %[[P:.*]] = faattn.tile_map %[[S]], %[[BASE]], %[[T]] : !faattn.tile<16x8xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x8xf32>
+  // CHECK-NEXT: ^bb0(%[[PS:.*]]: f32, %[[PB:.*]]: f32, %[[PT:.*]]: f32):
+  // CHECK:   %[[NB:.*]] = arith.negf %[[PB]]
+  // CHECK:   %[[FMA:.*]] = math.fma %[[PS]], %[[PT]], %[[NB]] : f32
+  // CHECK:   math.exp2 %[[FMA]] : f32
+  // CHECK: faattn.tile_map %[[M]], %[[MN]], %[[T]]
+  // CHECK-NEXT: ^bb0(%{{.*}}: f32, %{{.*}}: f32, %[[AT:.*]]: f32):
+  // CHECK:   arith.mulf %{{.*}}, %[[AT]] : f32
+  // CHECK:   math.exp2
+  %a, %m2, %l2 = faattn.softmax_update %s, %v, %acc, %m, %l row_scale(%r : !faattn.tile<16x1xf32>) {scale_log2 = 0.25 : f32} : <16x8xf32>, <8x32xbf16>, <16x32xf32>, <16x1xf32>
+  // CHECK: %[[T2:.*]] = faattn.tile_map %[[R]] : !faattn.tile<16x1xf32> -> <16x1xf32>
+  // CHECK: %[[OUT:.*]] = faattn.tile_map %{{.*}}, %{{.*}}, %[[W]] : !faattn.tile<16x32xf32>, !faattn.tile<16x1xf32>, !faattn.tile<16x1xf32> -> <16x32xbf16>
+  // CHECK-NEXT: ^bb0(%[[OA:.*]]: f32, %[[OL:.*]]: f32, %[[OW:.*]]: f32):
+  // CHECK:   %[[NONE:.*]] = arith.cmpf oeq, %[[OL]]
+  // CHECK:   %[[Q:.*]] = arith.divf %[[OA]], %[[OL]]
+  // CHECK:   %[[QW:.*]] = arith.mulf %[[Q]], %[[OW]] : f32
+  // CHECK:   arith.select %[[NONE]], %{{.*}}, %[[QW]] : f32
+  // CHECK: %[[LSE:.*]] = faattn.tile_map %{{.*}}, %{{.*}}, %[[T2]]
+  // CHECK-NEXT: ^bb0(%[[LM:.*]]: f32, %[[LL:.*]]: f32, %[[LT:.*]]: f32):
+  // CHECK:   %[[LOG:.*]] = math.log2 %[[LL]]
+  // CHECK:   math.fma %[[LM]], %[[LT]], %[[LOG]] : f32
+  %o, %lse = faattn.softmax_finalize %a, %m2, %l2 row_scale(%r : !faattn.tile<16x1xf32>) out_scale(%w : !faattn.tile<16x1xf32>) {scale_log2 = 0.25 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
+  return %o, %lse : !faattn.tile<16x32xbf16>, !faattn.tile<16x1xf32>
+}
