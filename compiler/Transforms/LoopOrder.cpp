@@ -125,9 +125,11 @@ struct LoopOrderPass : impl::FAAttnLoopOrderBase<LoopOrderPass> {
         break;
       prologue.push_back(&op);
     }
+    // The KV loop's initial state (splats) becomes the state's loads; other
+    // splats (the ones of faattn-fold-row-factors' row factors) are cloned.
     auto cloneInto = [&](OpBuilder &ib, IRMapping &map, ArrayRef<Operation *> ops) {
       for (Operation *op : ops)
-        if (!isa<TileSplatOp>(op))
+        if (!isa<TileSplatOp>(op) || !llvm::is_contained(kvLoop.getInitArgs(), op->getResult(0)))
           ib.clone(*op, map);
     };
     Value splatAcc, splatM, splatL;
