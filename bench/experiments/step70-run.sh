@@ -15,5 +15,15 @@ GPU_SUITE_PARTS=fp8-wgmma GPU_SUITE_BENCH=0 timeout ${T2:-220} bash tools/gpu-su
 echo "part 2 exit=$?"
 grep -cE " PASS" "$OUT/suite-fp8-wgmma.txt" | sed 's/^/part 2 PASS lines: /'
 grep -E "FAIL|exit=[1-9]|UNWRITTEN|rror" "$OUT/suite-fp8-wgmma.txt" | head -20
+# The SIMT lowering of the rows tile_score (M x 1): e4m3 decode's split grids, and the e4m3
+# forward with FAATTN_FP8_SIMT=1.
+RUN=/tmp/faattn-bundle/faattn-run
+{ timeout 100 $RUN --gpu specs/decode-paged.fa --kernel=decode_paged_fp8 --shape b=3,seq_q=2,seq_kv=300 \
+    --shape b=1,seq_q=1,seq_kv=4097 --shape b=2,seq_q=16,seq_kv=1000
+  echo "exit=$? decode_paged_fp8"
+  FAATTN_FP8_SIMT=1 timeout 100 $RUN --gpu specs/fp8-forward.fa --kernel=fp8_scaled --shape b=2,seq_q=100,seq_kv=77 \
+    --shape b=1,seq_q=300,seq_kv=517
+  echo "exit=$? fp8_scaled FAATTN_FP8_SIMT=1"; } > "$OUT/simt-row-factors.txt" 2>&1
+grep -E "PASS|FAIL|exit=" "$OUT/simt-row-factors.txt"
 timeout ${T3:-140} bash bench/experiments/build-choice-run.sh verify
 echo "part 3 exit=$?"
