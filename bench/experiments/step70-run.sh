@@ -23,7 +23,10 @@ RUN=/tmp/faattn-bundle/faattn-run
   echo "exit=$? decode_paged_fp8"
   FAATTN_FP8_SIMT=1 timeout 100 $RUN --gpu specs/fp8-forward.fa --kernel=fp8_scaled --shape b=2,seq_q=100,seq_kv=77 \
     --shape b=1,seq_q=300,seq_kv=517
-  echo "exit=$? fp8_scaled FAATTN_FP8_SIMT=1"; } > "$OUT/simt-row-factors.txt" 2>&1
+  echo "exit=$? fp8_scaled FAATTN_FP8_SIMT=1"
+  timeout 100 $RUN --gpu tests/lit/cpu/row-factors.fa --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+  echo "exit=$? row-factors.fa"; } > "$OUT/simt-row-factors.txt" 2>&1
 grep -E "PASS|FAIL|exit=" "$OUT/simt-row-factors.txt"
 timeout ${T3:-140} bash bench/experiments/build-choice-run.sh verify
 echo "part 3 exit=$?"
