@@ -16,11 +16,12 @@ if [ -f bundle/base/faattn-run.xz ]; then
   echo "base: $(cat bundle/base/COMMIT 2>/dev/null)"
 fi
 SPEC=bench/experiments/fp8-descale.fa
-{ timeout 200 $RUN --gpu $SPEC --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
+[ "${SKIP_TESTS:-0}" = 1 ] || { timeout 200 $RUN --gpu $SPEC --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
     --shape b=1,seq_q=1000,seq_kv=4097
   echo "exit=$? fp8-descale.fa"; } > "$OUT/fp8-descale-tests.txt" 2>&1
-echo "fp8-descale PASS $(grep -c ' PASS' "$OUT/fp8-descale-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-descale-tests.txt")"
-grep -E "FAIL|exit=|rror" "$OUT/fp8-descale-tests.txt" | head -10
+[ "${SKIP_TESTS:-0}" = 1 ] || {
+  echo "fp8-descale PASS $(grep -c ' PASS' "$OUT/fp8-descale-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-descale-tests.txt")"
+  grep -E "FAIL|exit=|rror" "$OUT/fp8-descale-tests.txt" | head -10; }
 for round in $(seq ${ROUNDS:-3}); do
   for k in d128 d128_t d128_h d128_b d128c d128c_h; do
     for bs in ${SHAPES_BS:-1:16384 4:4096}; do
