@@ -32,4 +32,12 @@ bool isCausalMask(AttentionOp op) {
           cmp.getRhs() == q);
 }
 
+bool readsNeitherScoreNorKey(TileScoreOp score) {
+  if (score.getRegion().empty())
+    return false;
+  Block &body = score.getRegion().front();
+  return body.getNumArguments() > 4 && body.getArgument(0).use_empty() &&
+         body.getArgument(4).use_empty();
+}
+
 } // namespace faattn

@@ -453,11 +453,11 @@ void attention(const spec::KernelSpec &spec, const Shape &shape, const std::vect
           env.score = scale * dot;
           // e4m3 dequantization: q and k times their factors (section 4).
           // A negative q_descale / k_descale reads as NaN (docs/spec-language.md,
-          // section 4).
+          // section 4): negative once in f32, as the kernels convert the factor.
           for (const spec::ExprPtr *d : {&spec.qDescale, &spec.kDescale})
             if (*d) {
               const double f = evalExpr(**d, env);
-              env.score *= f < 0 ? std::numeric_limits<double>::quiet_NaN() : f;
+              env.score *= static_cast<float>(f) < 0 ? std::numeric_limits<double>::quiet_NaN() : f;
             }
           vWeight[j] = spec.vDescale ? evalExpr(*spec.vDescale, env) : 1.0;
           // A checked spec always has a score expression; a hand-built one may not.

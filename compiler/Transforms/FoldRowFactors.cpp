@@ -43,6 +43,7 @@
 // its row NaN as the unfolded product did.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Analysis/AttentionRegions.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -99,14 +100,21 @@ bool nonNegativeOrNaN(Value v) {
          std::isnan(nan.getValueAsDouble());
 }
 
-/// The multiplications of the score chain whose factor folds (see the file
-/// comment), in chain order from the yield; empty when the region is not a
-/// chain or no factor folds.
-SmallVector<arith::MulFOp> foldableFactors(TileScoreOp score) {
+/// A link of the score chain: `mul` = `rest` * `factor`, `rest` leading to
+/// the score argument.
+struct Link {
+  arith::MulFOp mul;
+  Value rest, factor;
+};
+
+/// The links of the score chain whose factor folds (see the file comment),
+/// in chain order from the yield; empty when the region is not a chain or
+/// no factor folds.
+SmallVector<Link> foldableFactors(TileScoreOp score) {
   Block &body = score.getRegion().front();
   Value s = body.getArgument(0), kv = body.getArgument(4);
   DenseMap<Value, bool> readsScore, readsKV;
-  SmallVector<arith::MulFOp> chain, folds;
+  SmallVector<Link> folds;
   Value v = cast<YieldOp>(body.getTerminator()).getValue();
   while (v != s) {
     auto mul = v.getDefiningOp<arith::MulFOp>();
@@ -115,13 +123,10 @@ SmallVector<arith::MulFOp> foldableFactors(TileScoreOp score) {
     bool lhs = reads(mul.getLhs(), s, readsScore), rhs = reads(mul.getRhs(), s, readsScore);
     if (lhs == rhs)
       return {};
-    chain.push_back(mul);
-    v = lhs ? mul.getLhs() : mul.getRhs();
-  }
-  for (arith::MulFOp mul : chain) {
-    Value factor = reads(mul.getLhs(), s, readsScore) ? mul.getRhs() : mul.getLhs();
-    if (!reads(factor, kv, readsKV) && nonNegativeOrNaN(factor))
-      folds.push_back(mul);
+    Link link{mul, lhs ? mul.getLhs() : mul.getRhs(), lhs ? mul.getRhs() : mul.getLhs()};
+    if (!reads(link.factor, kv, readsKV) && nonNegativeOrNaN(link.factor))
+      folds.push_back(link);
+    v = link.rest;
   }
   return folds;
 }
@@ -134,12 +139,6 @@ void eraseDead(Block &block) {
   for (Operation *op : llvm::reverse(ops)) // users before what they use
     if (isOpTriviallyDead(op))
       op->erase();
-}
-
-/// The factor of a chain link (its operand that does not lead to the score).
-Value factorOf(arith::MulFOp mul, Value s) {
-  DenseMap<Value, bool> memo;
-  return reads(mul.getLhs(), s, memo) ? mul.getRhs() : mul.getLhs();
 }
 
 /// Whether `score` (a tile_score in `loop`) can be evaluated before the
@@ -178,7 +177,7 @@ void foldScore(SoftmaxUpdateOp update, SoftmaxFinalizeOp fin, scf::ForOp loop) {
   if (!score || !score->hasOneUse() || !hoistable(score, loop) || update.getRowScale() ||
       fin.getRowScale())
     return;
-  SmallVector<arith::MulFOp> folds = foldableFactors(score);
+  SmallVector<Link> folds = foldableFactors(score);
   if (folds.empty())
     return;
   Location loc = score.getLoc();
@@ -191,8 +190,8 @@ void foldScore(SoftmaxUpdateOp update, SoftmaxFinalizeOp fin, scf::ForOp loop) {
     auto yield = cast<YieldOp>(copy.getTerminator());
     OpBuilder rb(yield);
     Value product;
-    for (arith::MulFOp mul : llvm::reverse(folds)) {
-      Value f = map.lookup(factorOf(mul, s));
+    for (const Link &link : llvm::reverse(folds)) {
+      Value f = map.lookup(link.factor);
       product = product ? arith::MulFOp::create(rb, loc, product, f).getResult() : f;
     }
     yield.getValueMutable().assign(product);
@@ -207,10 +206,9 @@ void foldScore(SoftmaxUpdateOp update, SoftmaxFinalizeOp fin, scf::ForOp loop) {
                                        return arith::MaximumFOp::create(b, l, a[0], tiny);
                                      });
   // The score keeps its other factors, or goes.
-  for (arith::MulFOp mul : folds) {
-    Value f = factorOf(mul, s);
-    mul.getResult().replaceAllUsesWith(mul.getLhs() == f ? mul.getRhs() : mul.getLhs());
-    mul.erase();
+  for (Link link : folds) {
+    link.mul.getResult().replaceAllUsesWith(link.rest);
+    link.mul.erase();
   }
   eraseDead(body);
   float scale = score.getScale().convertToFloat();
@@ -237,11 +235,7 @@ void foldValue(SoftmaxUpdateOp update, SoftmaxFinalizeOp fin, scf::ForOp loop) {
   auto weight = w ? w.getDefiningOp<TileScoreOp>() : TileScoreOp();
   if (!weight || !weight->hasOneUse() || !hoistable(weight, loop) || fin.getOutScale())
     return;
-  Block &body = weight.getRegion().front();
-  DenseMap<Value, bool> readsScore, readsKV; // a memo per argument
-  Value factor = cast<YieldOp>(body.getTerminator()).getValue();
-  if (reads(factor, body.getArgument(0), readsScore) ||
-      reads(factor, body.getArgument(4), readsKV))
+  if (!readsNeitherScoreNorKey(weight))
     return;
   IRMapping map;
   TileScoreOp rows = rowsBefore(loop, weight, map);

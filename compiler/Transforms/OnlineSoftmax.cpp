@@ -4,8 +4,8 @@
 // row reductions, elementwise maps and the P*V product. The softmax scale is
 // already folded into `scale_log2` (faattn-tile), so each exponent is one
 // multiply-add feeding exp2: exp2(fma(s, t, -base)). With `row_scale` (the
-// query rows' dequantization factors, also folded out of the score by
-// faattn-tile) t is a row's scale_log2 * row_scale, one multiply a row and
+// query rows' dequantization factors, folded out of the score by
+// faattn-fold-row-factors) t is a row's scale_log2 * row_scale, one multiply a row and
 // block, and the exponent is still one multiply-add.
 //
 // Fully masked rows: their running max stays -inf; the base is then 0 so
@@ -21,6 +21,7 @@
 // row that kept no key (or only -inf scores), gives 0 and -inf.
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Analysis/AttentionRegions.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 
@@ -50,11 +51,7 @@ Value cstF32(OpBuilder &b, Location loc, double v) {
 /// (argument 0) nor kv_idx (argument 4).
 bool isKeyInvariant(Value w) {
   auto score = w.getDefiningOp<TileScoreOp>();
-  if (!score || score.getRegion().empty())
-    return false;
-  Block &body = score.getRegion().front();
-  return body.getNumArguments() > 4 && body.getArgument(0).use_empty() &&
-         body.getArgument(4).use_empty();
+  return score && readsNeitherScoreNorKey(score);
 }
 
 /// The exponent's factor t of each row: scale_log2, or scale_log2 times the
