@@ -15,7 +15,9 @@
 # runs, and bench/fp8_accuracy.py on the GPU; their pytest cases run in part `python`),
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
-# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/fp8-wgmma-tests.txt and
+# bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/varlen-tests.txt (part
+# `varlen`, a default: packed sequences and paged e4m3 on the TMA pipeline at ragged lengths,
+# another sequence's NaN key row, sanitizers), $OUT/fp8-wgmma-tests.txt and
 # $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma, the default
 # lowering since PERFORMANCE step 51: numerics, the NaN rule, sanitizers, bench.py's fp8 grid), $OUT/padded-head-dims-tests.txt and
 # $OUT/bench-padded-head-dims.json (part `padded-head-dims`, a default: head dims of multiples of
@@ -95,7 +97,7 @@ collect() {
   grep -E " PASS| FAIL|UNWRITTEN" "$1" >> "$OUT/gpu-tests.txt"
   grep -qE "FAIL|exit=[1-9]" "$1" && status=1
 }
-PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv fp8-wgmma padded-head-dims bench}
+PARTS=${GPU_SUITE_PARTS:-tests backward backward-wgmma variants overlap semantics quickstart sanitizer python fp8 e4m3-kv varlen fp8-wgmma padded-head-dims bench}
 status=0
 if [[ " $PARTS " == *" tests "* ]]; then
 echo "== GPU numerics: every spec at odd shapes"
@@ -323,6 +325,34 @@ FAATTN_EXPERIMENTAL_E4M3_KV=1 timeout 900 python3 bench/bench.py --faattn-run "$
   --out "$OUT/bench-e4m3-kv.json" --parts decode,decode_e4m3 2>&1 | tail -30 | tee -a "$OUT/e4m3-kv-tests.txt"
 
 fi
+if [[ " $PARTS " == *" varlen "* ]]; then
+echo "== packed sequences (varlen) and paged e4m3 on the TMA pipeline (tests/lit/cpu/varlen-tma.fa)"
+{
+  # Ragged lengths (sequence 0 at the full lengths, sequence 2 empty at b >= 3) at odd sizes;
+  # then sequence 1's first key row NaN (--nan-key=1:0): sequence 0's last block reads it
+  # (its length is not a multiple of block_n) and must not take it into its rows.
+  timeout 300 "$RUN" --gpu tests/lit/cpu/varlen-tma.fa --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=3,seq_q=100,seq_kv=77 --shape b=4,seq_q=300,seq_kv=517 --shape b=2,seq_q=1000,seq_kv=4097
+  echo "exit=$? varlen-tma.fa"
+  timeout 300 "$RUN" --gpu tests/lit/cpu/varlen-tma.fa --nan-key=1:0 --shape b=2,seq_q=300,seq_kv=130 \
+    --shape b=3,seq_q=77,seq_kv=1000
+  echo "exit=$? varlen-tma.fa --nan-key=1:0"
+  # (Kernels whose masks keep key 0 for every row: a NaN key that a row's mask leaves out but
+  # its KV block holds gives NaN there, P = 0 times NaN, in the dense kernels too.)
+  for sk in specs/varlen.fa:varlen_causal tests/lit/cpu/fp8-out.fa:o8_varlen; do
+    timeout 300 "$RUN" --gpu ${sk%%:*} --kernel=${sk##*:} --nan-key=1:0 --shape b=3,seq_q=100,seq_kv=300
+    echo "exit=$? $sk --nan-key=1:0"
+  done
+  for k in vdecode_gqa vdecode_spec vdecode_packed vdecode_alibi; do
+    timeout 300 "$RUN" --gpu tests/lit/cpu/decode-varlen.fa --kernel=$k --nan-key=1:0 \
+      --shape b=3,seq_q=5,seq_kv=300 --shape b=2,seq_q=16,seq_kv=4097
+    echo "exit=$? decode-varlen.fa:$k --nan-key=1:0"
+  done
+  sanitize tests/lit/cpu/varlen-tma.fa b=3,seq_q=100,seq_kv=300 vl128c vl_coop vl_pingpong vl_e4m3 \
+    vl_e4m3_coop pg_e4m3
+} 2>&1 | tee "$OUT/varlen-tests.txt"
+collect "$OUT/varlen-tests.txt"
+fi
 if [[ " $PARTS " == *" fp8-wgmma "* ]]; then
 echo "== e4m3 Q, K, V on the FP8 wgmma (docs/FP8.md)"
 random_specs e4m3 1 2
@@ -415,7 +445,7 @@ echo "== experimental: head dims of multiples of 8 padded to 16 (FAATTN_EXPERIME
     --shape b=1,seq_q=1,seq_kv=1 --shape b=1,seq_q=1000,seq_kv=1000
   echo "exit=$? tests/lit/cpu/padded-head-dims-backward.fa"
   sanitize tests/lit/cpu/padded-head-dims.fa b=2,seq_q=33,seq_kv=300 \
-    hd40v72 hd64v40 hd8 hd40_varlen dec_hd72_page16
+    hd40v72 hd64v40 hd8 hd40_varlen hd40_page4 dec_hd72_page16
   sanitize tests/lit/cpu/padded-head-dims-backward.fa b=2,seq_q=33,seq_kv=150 \
     hd56_alibi_bwd hd24_gqa_bwd
 } 2>&1 | tee "$OUT/padded-head-dims-tests.txt"

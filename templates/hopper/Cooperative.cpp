@@ -79,7 +79,11 @@ void CooperativeSchedule::transposeRing(OpBuilder &b) {
           Value g = L.globalSeq(b, seq);
           Value s = L.stageOf(b, g);
           L.wait(b, L.fullV(b, s), L.parityOf(b, g));
-          L.transposeStage(b, s, me, 32 * WgmmaLowering::kTransposingWarps);
+          // Paged or packed K/V: the block's first row, for the keys past the sequence.
+          Value row0 = L.p.kvLimit ? arith::MulIOp::create(b, loc, L.blockOf(b, seq),
+                                                           cIdx(b, L.p.bn)).getResult()
+                                   : Value();
+          L.transposeStage(b, s, me, 32 * WgmmaLowering::kTransposingWarps, row0);
           // The warp's writes, visible to the consumers' wgmma (async proxy):
           // each thread fences its own, the warp syncs, lane 0 arrives.
           NVVM::FenceProxyOp::create(

@@ -31,8 +31,11 @@
 //      then one arrival per warp on empty[stage].
 // faattn-overlap-softmax's rotated loops issue Q K_j^T and P V_{j-1} back to
 // back and retire each before its result's first use (WgmmaBuilder.cpp).
-// Without TMA (head dims not multiples of 64, varlen, paged) the threads
-// copy Q, K and V^T into the unswizzled canonical layout between barriers.
+// Packed sequences (varlen): Q's and K/V's boxes start at the sequence's
+// first row; V's rows past it are cleared before P V (clearTail, as a paged
+// sequence's), O leaves by the threads' stores. Without TMA (pages of fewer
+// than 8 rows, tiles over the shared memory) the threads copy Q, K and V^T
+// into the unswizzled canonical layout between barriers.
 //
 // Needs from the plan: q, k, v, bm, bn, d, dv, elt, stages, kvLoops, head,
 // rotated, warpSpecialized, persistent, scanBytes, oStore.
@@ -283,11 +286,14 @@ void WgmmaLowering::drainHead(OpBuilder &b) {
 LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
   Location loc = load.getLoc();
   if (load == p.q) {
+    // A packed sequence's Q: its box starts at the sequence's first row.
+    Value row = p.qStart ? arith::AddIOp::create(b, loc, p.qStart, load.getRow0()).getResult()
+                         : load.getRow0();
     ifThen(b, loc, producer, [&](OpBuilder &b) {
       NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(b),
                                              c32(b, p.bm * p.d * p.qBytes()),
                                              NVVM::MemScopeKindAttr(), BoolAttr(), Value());
-      tmaLoad(b, tmap[0], p.d, p.swizzleQK, p.bm, cIdx(b, qAt), i32(b, load.getRow0()),
+      tmaLoad(b, tmap[0], p.d, p.swizzleQK, p.bm, cIdx(b, qAt), i32(b, row),
               load.getHead(), load.getBatch(), qFull(b), p.qBytes());
     });
     qIssued = true; // the head block's loads may follow (convertBlock)
@@ -307,7 +313,7 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
   } else if (!llvm::is_contained(p.v, load)) {
     return load.emitOpError() << "is not a Q, K or V block";
   } else if (!p.rotated) {
-    vRow0 = load.getRow0(); // paged K/V: P V clears the rows past the sequence
+    vRow0 = load.getRow0(); // paged or packed K/V: P V clears the rows past the sequence
   } else {
     // Rotated loops: V of block j' (the carried index in the loop, the
     // loop's result after it), ring block j' - seqOrigin; in the loop a
@@ -321,6 +327,7 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     vEarlier = kvIv ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, j, kvIv).getResult()
                     : Value();
     vLoop = kvIv ? scf::ForOp() : j.getDefiningOp<scf::ForOp>();
+    vRow0 = arith::MulIOp::create(b, loc, j, cIdx(b, p.bn));
     if (!kvIv && !vLoop)
       return load.emitOpError() << "a rotated loop's last V block, not from the loop's index";
   }
@@ -468,10 +475,10 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
         release(b, empty(b, ring));
       } else if (p.fp8 && !producerTransposes()) {
         // K was read by Q K^T (waited for), V is transposed: the stage is free.
-        transposeStage(b, ring, tid, 2 * p.bm);
+        transposeStage(b, ring, tid, 2 * p.bm, p.kvLimit ? vRow0 : Value());
         asyncVisible(b, loc);
         release(b, empty(b, ring));
-      } else if (p.page) {
+      } else if (p.kvLimit) { // paged or packed: the rows past the sequence
         clearTail(b, ring, vRow0);
       }
     }

@@ -38,6 +38,8 @@ extern llvm::cl::opt<unsigned> splitCount;
 extern llvm::cl::opt<std::string> onlyKernel;
 extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;
+/// --nan-key=B:S as (B, S), or (-1, -1) when not given (checked at start-up).
+std::pair<int64_t, int64_t> nanKey();
 extern llvm::cl::opt<std::string> cacheDir;
 extern llvm::cl::opt<bool> graphReplay;
 extern llvm::cl::opt<double> backwardTolerance;  // --gpu: when given

@@ -149,6 +149,14 @@ std::vector<double> unownedRows(uint64_t seed) {
   return x;
 }
 
+void nanKeyRow(std::vector<double> &dense, int64_t batch, int64_t seq, int64_t heads,
+               int64_t dim, int64_t b, int64_t s) {
+  if (b < 0 || b >= batch || s < 0 || s >= seq)
+    return;
+  auto at = dense.begin() + ((b * seq + s) * heads) * dim;
+  std::fill(at, at + heads * dim, std::numeric_limits<double>::quiet_NaN());
+}
+
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;
 /// the rest (unused pages) holds `fill`.
 std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Placement &p,

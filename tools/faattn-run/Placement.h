@@ -83,6 +83,14 @@ std::vector<T> fromBytes(const std::vector<uint8_t> &x) {
 /// into its result (0 * NaN is NaN) is caught.
 std::vector<double> unownedRows(uint64_t seed);
 
+/// --nan-key=B:S: key row S of sequence B as NaN in every head and column of
+/// a dense (batch, seq, heads, dim) K or V, before it is placed (so that the
+/// reference sees it too); a row outside the shape is left as it is. Packed
+/// (varlen) and paged sequences then show whether a kernel reads a row of
+/// another sequence into its own (P is 0 there, 0 * NaN is not).
+void nanKeyRow(std::vector<double> &dense, int64_t batch, int64_t seq, int64_t heads,
+               int64_t dim, int64_t b, int64_t s);
+
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;
 /// the rest (unused pages) holds `fill`.
 std::vector<uint8_t> toPhysical(std::vector<uint8_t> dense, size_t eb, const Placement &p,

@@ -144,6 +144,12 @@ cl::opt<bool> uniformLengths(
     cl::desc("varlen / paged_kv: every sequence at the full seq_q / seq_kv (default: ragged "
              "lengths, one sequence empty; for benchmarks)"),
     cl::cat(category));
+cl::opt<std::string> nanKeyOption(
+    "nan-key",
+    cl::desc("Forward runs: K's and V's key row S of sequence B as NaN (every head and column, "
+             "the reference's inputs too), e.g. 1:0, so that a kernel that reads another "
+             "sequence's rows (varlen, paged) into a sequence's result is caught"),
+    cl::value_desc("B:S"), cl::init(""), cl::cat(category));
 cl::opt<bool> graphReplay(
     "graph",
     cl::desc("--gpu, paged_kv kernels: also capture the launch into a CUDA graph and replay it "
@@ -339,6 +345,11 @@ std::optional<RunInputs> randomInputs(const spec::KernelSpec &k, const ref::Shap
   in.q = roundToF32(ref::randomTensor(B * SQ * k.headsQ * k.headDimQK, seedBase + 1));
   in.k = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimQK, seedBase + 2));
   in.v = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimV, seedBase + 3));
+  if (k.mode != spec::Mode::Backward) {
+    auto [nb, ns] = nanKey();
+    nanKeyRow(in.k, B, SKV, k.headsKV, k.headDimQK, nb, ns);
+    nanKeyRow(in.v, B, SKV, k.headsKV, k.headDimV, nb, ns);
+  }
   sharePrefix(place, in.k, SKV, k.headsKV, k.headDimQK);
   sharePrefix(place, in.v, SKV, k.headsKV, k.headDimV);
   auto loaded = kernelParams(k, shape, seedBase);
@@ -592,6 +603,16 @@ bool runBackwardShape(mlir::ExecutionEngine &engine, const spec::KernelSpec &k, 
 
 } // namespace
 
+std::pair<int64_t, int64_t> faattn::run::nanKey() {
+  llvm::StringRef text = nanKeyOption;
+  auto [bText, sText] = text.split(':');
+  unsigned long long b = 0, s = 0;
+  if (text.empty() || !text.contains(':') || bText.getAsInteger(10, b) ||
+      sText.getAsInteger(10, s) || b > (1ull << 31) || s > (1ull << 31))
+    return {-1, -1};
+  return {static_cast<int64_t>(b), static_cast<int64_t>(s)};
+}
+
 namespace {
 
 int runMain(int argc, char **argv) {
@@ -612,6 +633,9 @@ int runMain(int argc, char **argv) {
   }
   if (shapeList.empty())
     shapeList.push_back(ref::Shape{2, 300, 517, {}, {}});
+  if (!nanKeyOption.empty() && nanKey().first < 0)
+    return fail("--nan-key must be B:S (a sequence and a key row, integers >= 0), got '" +
+                nanKeyOption + "'");
 
   // A regular file of at most kMaxSpecBytes: a FIFO, a device or a directory
   // is refused, never blocked on or read without end.

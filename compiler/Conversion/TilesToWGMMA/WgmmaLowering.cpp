@@ -23,7 +23,8 @@ bool WgmmaLowering::headOperandsBefore(Operation *op) const {
   return llvm::all_of(ValueRange{p.headBlock, k.getBatch(), k.getHead(), v.getBatch(),
                                  v.getHead()},
                       [&](Value x) { return definedBefore(x, op); }) &&
-         (!p.kvLimit || definedBefore(p.kvLimit, op));
+         (!p.kvLimit || definedBefore(p.kvLimit, op)) &&
+         (!p.kvStart || definedBefore(p.kvStart, op));
 }
 
 Value WgmmaLowering::rowOf(OpBuilder &b, TileType t, int64_t i) {

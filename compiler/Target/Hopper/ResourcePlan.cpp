@@ -136,18 +136,34 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   // faattn-overlap-softmax's V loads have the limit select(none, row, max) (the
   // first iteration's and an empty loop's product read 0 on the CPU path);
   // the TMA pipeline reads the block as it is (P is 0 there: it adds 0).
-  auto plainV = [&](TileLoadOp v) {
-    if (!p.rotated || v.getOffset() || !v.getLimit())
-      return plain(v);
-    auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
-    return sel && sel.getTrueValue() == v.getRow0() &&
-           getConstantIntValue(sel.getFalseValue()) == std::numeric_limits<int64_t>::max();
+  // A packed sequence's block (varlen): its first row and its length.
+  auto packedIn = [](TileLoadOp l) {
+    return l.getOffset() && l.getLimit() && !l.getPageTable();
   };
-  if (!plain(p.q) || p.q.getPageTable() || !isArg(p.q.getMem(), 0))
+  if (p.q.getPageTable() || !isArg(p.q.getMem(), 0) || !(plain(p.q) || packedIn(p.q)))
     return "Q is not a block of the q argument";
-  // Paged K/V: every K/V block through the same page table, length and page
-  // size (faattn-tile's loads of one sequence).
+  p.qStart = p.q.getOffset();
   TileLoadOp k0 = p.k.front();
+  if (packedIn(k0)) {
+    p.kvStart = k0.getOffset();
+    p.kvLimit = k0.getLimit();
+  }
+  auto plainV = [&](TileLoadOp v) {
+    if (v.getOffset() != p.kvStart || v.getPageTable())
+      return false;
+    if (p.rotated && v.getLimit()) {
+      auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
+      if (sel && sel.getTrueValue() == v.getRow0() &&
+          (p.kvStart ? sel.getFalseValue() == p.kvLimit
+                     : getConstantIntValue(sel.getFalseValue()) ==
+                           std::numeric_limits<int64_t>::max()))
+        return true;
+    }
+    return p.kvStart ? v.getLimit() == p.kvLimit : plain(v);
+  };
+  // Paged K/V: every K/V block through the same page table, length and page
+  // size (faattn-tile's loads of one sequence); packed: at the same first row
+  // with the same length.
   auto paged = [&](TileLoadOp l) {
     return l.getPageTable() && !l.getOffset() && l.getLimit() &&
            l.getPageTable() == k0.getPageTable() && l.getLimit() == k0.getLimit() &&
@@ -158,12 +174,16 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     p.pageTable = k0.getPageTable();
     p.kvLimit = k0.getLimit();
   }
+  auto packed = [&](TileLoadOp l) {
+    return packedIn(l) && l.getOffset() == p.kvStart && l.getLimit() == p.kvLimit;
+  };
   for (TileLoadOp l : p.k)
-    if (!(p.page ? paged(l) : plain(l) && !l.getPageTable()) || !isArg(l.getMem(), 1))
-      return "a K block is not a block of the k argument (varlen, or paged blocks that differ)";
+    if (!(p.page ? paged(l) : p.kvStart ? packed(l) : plain(l) && !l.getPageTable()) ||
+        !isArg(l.getMem(), 1))
+      return "a K block is not a block of the k argument (paged or packed blocks that differ)";
   for (TileLoadOp l : p.v)
-    if (!(p.page ? paged(l) : plainV(l) && !l.getPageTable()) || !isArg(l.getMem(), 2))
-      return "a V block is not a block of the v argument (varlen, or paged blocks that differ)";
+    if (!(p.page ? paged(l) : plainV(l)) || !isArg(l.getMem(), 2))
+      return "a V block is not a block of the v argument (paged or packed blocks that differ)";
   if (p.page % 8 != 0)
     return "page size " + std::to_string(p.page) +
            " (a TMA box holds whole 8-row swizzle atoms: a multiple of 8)";
@@ -189,8 +209,6 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     p.swizzleVt = swizzleForRow(p.bn);
     if (p.swizzleQK != p.swizzleK8 || p.swizzleVt == 0)
       return "e4m3 Q and K swizzled differently, or block_n not a multiple of 32";
-    if (p.page)
-      return "paged e4m3 Q, K and V (the transposed V's rows past the sequence)";
   }
   if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != swizzleK)
     return "the Q, K or V tile is not swizzled (32, 64 or 128 bytes), or Q and K differ";
@@ -302,8 +320,9 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
       return "the KV loops do not cover consecutive block ranges";
   scf::ForOp first = p.kvLoops.front();
   SmallVector<Value> bounds{first.getLowerBound(), p.kvLoops.back().getUpperBound()};
-  if (p.kvLimit)
-    bounds.push_back(p.kvLimit); // the producer reads it in the prologue
+  for (Value x : {p.kvLimit, p.kvStart})
+    if (x)
+      bounds.push_back(x); // the producer reads them in the prologue
   for (size_t i = 1; i < p.kvLoops.size(); ++i)
     if (p.kvLoops[i]->hasAttr(FAAttnDialect::getKvHeadAttrName()))
       return "a head KV loop after the first";
@@ -502,7 +521,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) 
     return no(p.tmaWhyNot);
   if (!p.tmaWhyNot.empty()) {
     p.page = 0;
-    p.pageTable = p.kvLimit = Value();
+    p.pageTable = p.kvLimit = p.qStart = p.kvStart = Value();
     p.kvLoops.clear();
     p.head = nullptr;
     p.headBlock = p.headLo = Value();

@@ -146,7 +146,11 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     pages = pageSlots(b, j, k.getBatch());
   if (!p.rotated)
     awaitFree(/*ofV=*/false);
-  Value row = i32(b, arith::MulIOp::create(b, loc, j, cIdx(b, p.bn)));
+  // A packed sequence's block j: rows kvStart + j * bn of all the packed rows.
+  Value row = arith::MulIOp::create(b, loc, j, cIdx(b, p.bn));
+  if (p.kvStart)
+    row = arith::AddIOp::create(b, loc, p.kvStart, row);
+  row = i32(b, row);
   int64_t eb = p.kvBytes();
   Value kDst = arith::AddIOp::create(b, loc, cIdx(b, kAt),
                                      arith::MulIOp::create(b, loc, s, cIdx(b, p.bn * p.d * eb)));
@@ -279,7 +283,7 @@ void WgmmaLowering::convertStage(OpBuilder &b, bool ofV, Value ring, Value row0)
         }
         Value zero = c32(b, 0);
         Value dead;
-        if (ofV && p.page) // rows past the sequence: zeros (P is 0 there, 0 * NaN is not)
+        if (ofV && p.kvLimit) // rows past the sequence: zeros (P is 0 there, 0 * NaN is not)
           dead = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, add(row0, r), p.kvLimit);
         for (int64_t h = 0; h < 2; ++h) {
           SmallVector<Value> half(out.begin() + 4 * h, out.begin() + 4 * h + 4);
@@ -309,7 +313,8 @@ Value WgmmaLowering::swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int
              byte ? add(mul(unit, 16), rem(c, 16)) : mul(unit, 16));
 }
 
-void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t count) {
+void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t count,
+                                   Value row0) {
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
@@ -324,6 +329,14 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
   int64_t groups = p.dv / 4; // a task: 4 columns (one word a key) of 16 keys
   auto bytesTy = VectorType::get({4}, b.getI8Type());
   auto rowTy = VectorType::get({16}, b.getI8Type());
+  // Paged or packed K/V (row0: the block's first row): the keys at or past
+  // the sequence's length are written as zeros (P is 0 there; 0 * NaN is
+  // not), counted from the block's start.
+  Value live;
+  if (row0)
+    live = arith::SelectOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, p.kvLimit, row0),
+        arith::SubIOp::create(b, loc, p.kvLimit, row0), cIdx(b, 0));
   // The lanes of a warp take consecutive column groups: each load of a key
   // reads 128 consecutive bytes of its row.
   scf::ForOp::create(
@@ -332,11 +345,20 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
         Value c = mul(rem(i, groups), 4);
         Value key0 = mul(div(i, groups), 16);
         SmallVector<Value> words;
-        for (int64_t q = 0; q < 16; ++q)
-          words.push_back(LLVM::LoadOp::create(
-              b, loc, bytesTy,
-              sharedPtr(b, add(src, byteAt(add(key0, cIdx(b, q)), c, p.swizzleV8, p.bn))),
-              /*alignment=*/4));
+        Value zero = live ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
+                                                                 bytesTy, b.getI8IntegerAttr(0)))
+                                .getResult()
+                          : Value();
+        for (int64_t q = 0; q < 16; ++q) {
+          Value key = add(key0, cIdx(b, q));
+          Value w = LLVM::LoadOp::create(
+              b, loc, bytesTy, sharedPtr(b, add(src, byteAt(key, c, p.swizzleV8, p.bn))),
+              /*alignment=*/4);
+          if (live)
+            w = arith::SelectOp::create(
+                b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, key, live), zero, w);
+          words.push_back(w);
+        }
         for (int64_t j = 0; j < 4; ++j) {
           SmallVector<Value> row;
           for (int64_t q = 0; q < 16; ++q)

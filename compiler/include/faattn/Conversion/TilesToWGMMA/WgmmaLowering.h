@@ -434,7 +434,7 @@ private:
   /// of 16 keys (16 words) and writes 4 rows of 16 keys (16 bytes each).
   /// The caller makes the stage visible to the async proxy (the consumers:
   /// asyncVisible; the producer warpgroup: a fence and `transposed`).
-  void transposeStage(OpBuilder &b, Value ring, Value me, int64_t count);
+  void transposeStage(OpBuilder &b, Value ring, Value me, int64_t count, Value row0 = Value());
   /// The byte offset of the 16-byte unit holding element (r, c) of a
   /// swizzled tile of `rows` rows stored as column chunks of S bytes (S /
   /// eltBytes columns): chunk c / (S / eltBytes), row r of S bytes, its unit

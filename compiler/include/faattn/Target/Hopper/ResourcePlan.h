@@ -83,6 +83,14 @@ struct Plan {
   // rotated loops (the spec refuses overlap = softmax with paged K/V).
   int64_t page = 0;
   Value pageTable, kvLimit;
+  // Packed sequences (varlen) on the TMA pipeline: the boxes of Q and of K/V
+  // start at the sequence's first row (qStart, kvStart: the loads' offsets;
+  // null when dense) in tensor maps over all packed rows. A box's rows past
+  // the sequence are the next sequence's (or zeros past the tensor): K's are
+  // masked, V's cleared before P V as a paged sequence's (kvLimit), Q's rows
+  // are computed and not stored (O and the LSE leave by the threads' stores,
+  // which check each row against qLimit).
+  Value qStart, kvStart;
   int64_t kvBoxRows() const { return page ? std::min(page, bn) : bn; }
   // Whether O's epilogue buffer is Q's: each warpgroup writes its O rows over
   // its own Q rows (no other warpgroup reads them any more), which holds only
