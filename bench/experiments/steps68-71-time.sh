@@ -6,7 +6,7 @@
 # choice (build-choice-run.sh verify); step 70's kernels with and without factors.
 set -u
 export OUT=${OUT:-/tmp/faattn-gpu-out}
-ROUNDS=${ROUNDS71:-1} SKIP_SUITE=1 timeout ${P1T:-330} bash bench/experiments/varlen-tma-run.sh
+VARLEN_PARTS="time decode" ROUNDS=${ROUNDS71:-1} timeout ${P1T:-330} bash bench/experiments/varlen-tma-run.sh
 echo "varlen timing exit=$?"
 timeout ${P2:-150} bash bench/experiments/build-choice-run.sh verify
 echo "verify exit=$?"

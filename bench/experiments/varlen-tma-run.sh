@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU call of PERFORMANCE step 71 (from the repository root, the bundle of tools/bundle.sh in
 # bundle/, the base commit's faattn-run in bundle/base/; results under $OUT), in order of need:
-# (SKIP_SUITE=1: parts 3-4 alone; bench/experiments/steps69-71-check.sh runs parts 1-2)
+# VARLEN_PARTS picks parts (default "suite shapes time decode"; steps69-71-check.sh runs the
+# first two, steps68-71-time.sh the last two):
 #   1. tools/gpu-suite.sh part varlen: tests/lit/cpu/varlen-tma.fa at ragged odd shapes, another
 #      sequence's NaN key row (--nan-key), the catalogue's varlen and the varlen decode and e4m3
 #      output kernels with it, memcheck and racecheck;
@@ -18,10 +19,14 @@ if [ -f bundle/base/faattn-run.xz ]; then
   BASE=/tmp/faattn-base/faattn-run
   echo "base: $(cat bundle/base/COMMIT 2>/dev/null)" | tee "$OUT/varlen-base.txt"
 fi
-if [ "${SKIP_SUITE:-0}" != 1 ]; then
+PARTS=" ${VARLEN_PARTS:-suite shapes time decode} "
+if [[ $PARTS == *" suite "* ]]; then
 GPU_SUITE_PARTS=varlen timeout ${P1:-240} bash tools/gpu-suite.sh > "$OUT/suite-varlen.txt" 2>&1
 echo "part 1 exit=$? PASS $(grep -c ' PASS' "$OUT/varlen-tests.txt") FAIL $(grep -c FAIL "$OUT/varlen-tests.txt")"
 grep -E "FAIL|exit=[1-9]|UNWRITTEN|rror" "$OUT/varlen-tests.txt" | head -20
+grep -E "exit=" "$OUT/varlen-tests.txt" | tr '\n' ' '; echo
+fi
+if [[ $PARTS == *" shapes "* ]]; then
 { timeout ${P2A:-150} $RUN --gpu specs/varlen.fa --shape b=1,seq_q=1,seq_kv=1 --shape b=8,seq_q=1000,seq_kv=1000 \
     --shape b=1,seq_q=4097,seq_kv=4097 --shape b=2,seq_q=1000,seq_kv=4097 --shape b=1,seq_q=4097,seq_kv=1000 \
     --shape b=1,seq_q=1,seq_kv=4097 --shape b=3,seq_q=2,seq_kv=3000
@@ -32,6 +37,7 @@ grep -E "FAIL|exit=[1-9]|UNWRITTEN|rror" "$OUT/varlen-tests.txt" | head -20
 echo "part 2 PASS $(grep -c ' PASS' "$OUT/varlen-suite-shapes.txt") FAIL $(grep -c FAIL "$OUT/varlen-suite-shapes.txt")"
 grep -E "FAIL|exit=|UNWRITTEN" "$OUT/varlen-suite-shapes.txt" | grep -v "exit=0" | head
 fi
+if [[ $PARTS == *" time "* ]]; then
 SPEC=bench/experiments/varlen-tma.fa
 end=$((SECONDS + ${P3:-150}))
 for round in $(seq ${ROUNDS:-2}); do
@@ -49,6 +55,8 @@ for round in $(seq ${ROUNDS:-2}); do
     done
   done
 done | tee "$OUT/varlen-tma-bench.txt"
+fi
+if [[ $PARTS == *" decode "* ]]; then
 timeout ${P4:-150} python3 bench/bench.py --faattn-run "$RUN" --out "$OUT/bench-decode-varlen.json" --parts decode \
   --specs decode_dense,decode_varlen 2>&1 | tail -3
 python3 - "$OUT/bench-decode-varlen.json" <<'PY'
@@ -62,3 +70,4 @@ for r in rows:
     f, p = r["faattn"], r["peers"]["sdpa_default"]
     print(r["spec"], r["B"], r["S_kv"], "graph_us", f.get("graph_us"), "sdpa_us", p.get("us"), "graph_tbps", f.get("graph_tbps"))
 PY
+fi
