@@ -327,7 +327,6 @@ LogicalResult WgmmaLowering::convertLoadTma(OpBuilder &b, TileLoadOp load) {
     vEarlier = kvIv ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, j, kvIv).getResult()
                     : Value();
     vLoop = kvIv ? scf::ForOp() : j.getDefiningOp<scf::ForOp>();
-    vRow0 = arith::MulIOp::create(b, loc, j, cIdx(b, p.bn));
     if (!kvIv && !vLoop)
       return load.emitOpError() << "a rotated loop's last V block, not from the loop's index";
   }

@@ -40,6 +40,11 @@ extern llvm::cl::opt<unsigned> seed;
 extern llvm::cl::opt<bool> uniformLengths;
 /// --nan-key=B:S as (B, S), or (-1, -1) when not given (checked at start-up).
 std::pair<int64_t, int64_t> nanKey();
+struct Placement;
+/// --nan-key's row made NaN in the dense K and V of a forward run (Placement's
+/// nanKeyRow), with a note on stderr where it lands on no key of sequence B.
+void applyNanKey(const spec::KernelSpec &k, const Placement &place, int64_t seqKV,
+                 std::vector<double> &kDense, std::vector<double> &vDense);
 extern llvm::cl::opt<std::string> cacheDir;
 extern llvm::cl::opt<bool> graphReplay;
 extern llvm::cl::opt<double> backwardTolerance;  // --gpu: when given

@@ -196,11 +196,9 @@ bool runGpuShape(const cuda::Driver &d, const Kernel &kernel, const spec::Kernel
   std::vector<double> q, kk, v;
   std::vector<double> kr = ref::randomTensor(B * SKV * HKV * DQK, seedBase + 2);
   std::vector<double> vr = ref::randomTensor(B * SKV * HKV * DV, seedBase + 3);
-  auto [nanB, nanS] = nanKey();
-  nanKeyRow(kr, B, SKV, HKV, DQK, nanB, nanS);
-  nanKeyRow(vr, B, SKV, HKV, DV, nanB, nanS);
   sharePrefix(place, kr, SKV, HKV, DQK);
   sharePrefix(place, vr, SKV, HKV, DV);
+  applyNanKey(k, place, SKV, kr, vr);
   std::vector<uint8_t> qb = encode(ref::randomTensor(B * SQ * HQ * DQK, seedBase + 1), inType, q);
   std::vector<uint8_t> kb = encode(kr, kvType, kk);
   std::vector<uint8_t> vb = encode(vr, kvType, v);

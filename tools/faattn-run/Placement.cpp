@@ -149,12 +149,14 @@ std::vector<double> unownedRows(uint64_t seed) {
   return x;
 }
 
-void nanKeyRow(std::vector<double> &dense, int64_t batch, int64_t seq, int64_t heads,
+bool nanKeyRow(std::vector<double> &dense, const Placement &p, int64_t seq, int64_t heads,
                int64_t dim, int64_t b, int64_t s) {
-  if (b < 0 || b >= batch || s < 0 || s >= seq)
-    return;
+  if (b < 0 || b >= p.batch || s < 0 || s >= std::min(seq, p.lenKV(b, seq)) ||
+      (b <= 1 && s < p.sharedPages * p.page))
+    return false;
   auto at = dense.begin() + ((b * seq + s) * heads) * dim;
   std::fill(at, at + heads * dim, std::numeric_limits<double>::quiet_NaN());
+  return true;
 }
 
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;

@@ -84,11 +84,13 @@ std::vector<T> fromBytes(const std::vector<uint8_t> &x) {
 std::vector<double> unownedRows(uint64_t seed);
 
 /// --nan-key=B:S: key row S of sequence B as NaN in every head and column of
-/// a dense (batch, seq, heads, dim) K or V, before it is placed (so that the
-/// reference sees it too); a row outside the shape is left as it is. Packed
-/// (varlen) and paged sequences then show whether a kernel reads a row of
-/// another sequence into its own (P is 0 there, 0 * NaN is not).
-void nanKeyRow(std::vector<double> &dense, int64_t batch, int64_t seq, int64_t heads,
+/// a dense (batch, seq, heads, dim) K or V, after sharePrefix and before it
+/// is placed (so that the reference sees it too). Packed (varlen) and paged
+/// sequences then show whether a kernel reads a row of another sequence into
+/// its own (P is 0 there, 0 * NaN is not). Returns false, changing nothing,
+/// where the row is not one of sequence B's keys at this placement (past its
+/// length) or is in a page sequences 0 and 1 share (both would read it).
+bool nanKeyRow(std::vector<double> &dense, const Placement &p, int64_t seq, int64_t heads,
                int64_t dim, int64_t b, int64_t s);
 
 /// The physical tensor of Q/out (`isQ`) or K/V with the dense rows placed;

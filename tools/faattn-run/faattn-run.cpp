@@ -345,13 +345,9 @@ std::optional<RunInputs> randomInputs(const spec::KernelSpec &k, const ref::Shap
   in.q = roundToF32(ref::randomTensor(B * SQ * k.headsQ * k.headDimQK, seedBase + 1));
   in.k = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimQK, seedBase + 2));
   in.v = roundToF32(ref::randomTensor(B * SKV * k.headsKV * k.headDimV, seedBase + 3));
-  if (k.mode != spec::Mode::Backward) {
-    auto [nb, ns] = nanKey();
-    nanKeyRow(in.k, B, SKV, k.headsKV, k.headDimQK, nb, ns);
-    nanKeyRow(in.v, B, SKV, k.headsKV, k.headDimV, nb, ns);
-  }
   sharePrefix(place, in.k, SKV, k.headsKV, k.headDimQK);
   sharePrefix(place, in.v, SKV, k.headsKV, k.headDimV);
+  applyNanKey(k, place, SKV, in.k, in.v);
   auto loaded = kernelParams(k, shape, seedBase);
   if (!loaded) {
     fail(llvm::toString(loaded.takeError()));
@@ -608,9 +604,27 @@ std::pair<int64_t, int64_t> faattn::run::nanKey() {
   auto [bText, sText] = text.split(':');
   unsigned long long b = 0, s = 0;
   if (text.empty() || !text.contains(':') || bText.getAsInteger(10, b) ||
-      sText.getAsInteger(10, s) || b > (1ull << 31) || s > (1ull << 31))
+      sText.getAsInteger(10, s) || b >= (1ull << 31) || s >= (1ull << 31))
     return {-1, -1};
   return {static_cast<int64_t>(b), static_cast<int64_t>(s)};
+}
+
+void faattn::run::applyNanKey(const spec::KernelSpec &k, const Placement &place, int64_t seqKV,
+                              std::vector<double> &kDense, std::vector<double> &vDense) {
+  if (nanKeyOption.empty())
+    return;
+  auto [b, s] = nanKey();
+  if (k.mode == spec::Mode::Backward) {
+    llvm::errs() << "faattn-run: note: --nan-key applies to forward runs; kernel '" << k.name
+                 << "' is a backward (nothing made NaN)\n";
+    return;
+  }
+  if (!nanKeyRow(kDense, place, seqKV, k.headsKV, k.headDimQK, b, s) ||
+      !nanKeyRow(vDense, place, seqKV, k.headsKV, k.headDimV, b, s))
+    llvm::errs() << "faattn-run: note: --nan-key=" << nanKeyOption << ": kernel '" << k.name
+                 << "': sequence " << b << " has no key row " << s
+                 << " of its own at this shape (past its length, or in a page sequences 0 "
+                    "and 1 share): nothing made NaN\n";
 }
 
 namespace {

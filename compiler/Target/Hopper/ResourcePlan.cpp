@@ -151,12 +151,10 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   auto plainV = [&](TileLoadOp v) {
     if (v.getOffset() != p.kvStart || v.getPageTable())
       return false;
-    if (p.rotated && v.getLimit()) {
+    if (p.rotated && !p.kvStart && v.getLimit()) {
       auto sel = v.getLimit().getDefiningOp<arith::SelectOp>();
       if (sel && sel.getTrueValue() == v.getRow0() &&
-          (p.kvStart ? sel.getFalseValue() == p.kvLimit
-                     : getConstantIntValue(sel.getFalseValue()) ==
-                           std::numeric_limits<int64_t>::max()))
+          getConstantIntValue(sel.getFalseValue()) == std::numeric_limits<int64_t>::max())
         return true;
     }
     return p.kvStart ? v.getLimit() == p.kvLimit : plain(v);
@@ -174,6 +172,11 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     p.pageTable = k0.getPageTable();
     p.kvLimit = k0.getLimit();
   }
+  // P V's clearing of the rows past a paged or packed sequence is not
+  // placed in rotated loops (faattn-overlap-softmax; the spec refuses
+  // overlap = softmax with paged_kv and varlen).
+  if (p.rotated && p.kvLimit)
+    return "rotated KV loops over a paged or packed sequence";
   auto packed = [&](TileLoadOp l) {
     return packedIn(l) && l.getOffset() == p.kvStart && l.getLimit() == p.kvLimit;
   };

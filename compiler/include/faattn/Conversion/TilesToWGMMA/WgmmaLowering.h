@@ -64,11 +64,12 @@ public:
     tileLoop = tileLoopOf(fn);
     tma = p.tmaWhyNot.empty();
     warpSpec = p.warpSpecialized;
-    // Not with paged K/V: P V's clearing of the rows past the sequence
-    // synchronizes both warpgroups, which pingpong keeps apart.
+    // Not with paged or packed K/V: P V's clearing of the rows past the
+    // sequence synchronizes both warpgroups, which pingpong keeps apart.
     // Nor with e4m3 K/V: their conversion synchronizes the consumers.
     sched = makeSchedule(*this, warpSpec,
-                         pingpong && tma && p.bm == 128 && !warpSpec && !p.page && !p.oneByteKV());
+                         pingpong && tma && p.bm == 128 && !warpSpec && !p.kvLimit &&
+                             !p.oneByteKV());
   }
 
   /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
