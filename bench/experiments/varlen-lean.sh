@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Steps 70-71's checks for a short device budget (from the repository root, the bundle in
+# bundle/, the base commit's faattn-run in bundle/base/; results under $OUT), most needed first:
+# the packed kernels' numerics (tests/lit/cpu/varlen-tma.fa at ragged odd shapes, another
+# sequence's NaN key row), the catalogue's varlen kernel and the varlen decode, two sanitizers,
+# step 70's folded factors, then one timing of the causal varlen kernel beside its dense twin
+# and the base (thread-copied) build.
+set -u
+. bench/experiments/unpack-bundle.sh
+{ timeout ${T1:-90} $RUN --gpu tests/lit/cpu/varlen-tma.fa --shape b=1,seq_q=1,seq_kv=1 \
+    --shape b=3,seq_q=100,seq_kv=77 --shape b=4,seq_q=300,seq_kv=517 --shape b=2,seq_q=1000,seq_kv=4097
+  echo "exit=$? varlen-tma.fa"
+  timeout ${T2:-60} $RUN --gpu tests/lit/cpu/varlen-tma.fa --nan-key=1:0 --shape b=2,seq_q=300,seq_kv=130
+  echo "exit=$? varlen-tma.fa --nan-key=1:0"
+  timeout ${T3:-40} $RUN --gpu specs/varlen.fa --shape b=8,seq_q=1000,seq_kv=1000 --shape b=2,seq_q=1000,seq_kv=4097 \
+    --shape b=3,seq_q=2,seq_kv=3000
+  echo "exit=$? specs/varlen.fa"
+  timeout ${T3:-40} $RUN --gpu specs/varlen.fa --nan-key=1:0 --shape b=3,seq_q=100,seq_kv=300
+  echo "exit=$? specs/varlen.fa --nan-key=1:0"
+  timeout ${T4:-60} $RUN --gpu tests/lit/cpu/decode-varlen.fa --shape b=3,seq_q=1,seq_kv=17 \
+    --shape b=2,seq_q=16,seq_kv=4097 --shape b=1,seq_q=1,seq_kv=131073
+  echo "exit=$? decode-varlen.fa"
+  for tool in memcheck racecheck; do
+    for k in vl128c vl_e4m3_coop; do
+      timeout 40 compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu tests/lit/cpu/varlen-tma.fa \
+        --kernel=$k --shape b=3,seq_q=100,seq_kv=300 | tail -1
+      echo "$tool $k exit=${PIPESTATUS[0]}"
+    done
+  done; } > "$OUT/varlen-lean-tests.txt" 2>&1
+echo "varlen PASS $(grep -c ' PASS' "$OUT/varlen-lean-tests.txt") FAIL $(grep -c FAIL "$OUT/varlen-lean-tests.txt")"
+grep -E "FAIL|UNWRITTEN|rror" "$OUT/varlen-lean-tests.txt" | head -12
+grep -E "exit=" "$OUT/varlen-lean-tests.txt" | tr '\n' ' '; echo
+T1=${T5:-90} T2=1 ROUNDS=0 timeout ${T6:-100} bash bench/experiments/step70-lean.sh
+echo "step70 checks exit=$?"
+if [ -f bundle/base/faattn-run.xz ]; then
+  mkdir -p /tmp/faattn-base && xz -dc bundle/base/faattn-run.xz > /tmp/faattn-base/faattn-run && chmod +x /tmp/faattn-base/faattn-run
+fi
+for run in "new v128c $RUN" "base v128c /tmp/faattn-base/faattn-run" "new d128c $RUN"; do
+  set -- $run
+  [ -x "$3" ] || continue
+  out=$(timeout 30 $3 --gpu bench/experiments/varlen-tma.fa --kernel=$2 --uniform-lengths \
+    --shape b=4,seq_q=4096,seq_kv=4096 --bench=20)
+  echo "timing $1 $2 b=4 s=4096 $(echo "$out" | grep -o 'median=[0-9.]*' | head -1) $(echo "$out" | grep -o 'rel_l2=[0-9.e-]*' | head -1)"
+done | tee "$OUT/varlen-lean-timing.txt"
