@@ -59,6 +59,9 @@ experimental() {
 experimental e4m3-kv FAATTN_EXPERIMENTAL_E4M3_KV=1 tests/lit/cli/Inputs/e4m3-kv.fa
 experimental fp8-simt FAATTN_FP8_SIMT=1 specs/fp8-forward.fa
 experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
+experimental packed-tma FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/varlen-tma.fa
+experimental packed-tma-decode FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/decode-varlen.fa
+experimental packed-tma-catalogue FAATTN_EXPERIMENTAL_PACKED_TMA=1 specs/varlen.fa
 experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
   tests/lit/cpu/padded-head-dims-backward.fa
 experimental backward-copy8 "FAATTN_BACKWARD_COPY_REGISTERS=1 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8" \

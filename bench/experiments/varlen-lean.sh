@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Steps 70-71's checks for a short device budget (from the repository root, the bundle in
-# bundle/, the base commit's faattn-run in bundle/base/; results under $OUT), most needed first:
+# bundle/; results under $OUT), most needed first:
 # the packed kernels' numerics (tests/lit/cpu/varlen-tma.fa at ragged odd shapes, another
 # sequence's NaN key row), the catalogue's varlen kernel and the varlen decode, two sanitizers,
-# step 70's folded factors, then one timing of the causal varlen kernel beside its dense twin
-# and the base (thread-copied) build.
+# step 70's folded factors, then one timing of the causal varlen kernel with and without the
+# packed boxes beside its dense twin.
 set -u
 . bench/experiments/unpack-bundle.sh
+export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until this run passes
 { timeout ${T1:-90} $RUN --gpu tests/lit/cpu/varlen-tma.fa --shape b=1,seq_q=1,seq_kv=1 \
     --shape b=3,seq_q=100,seq_kv=77 --shape b=4,seq_q=300,seq_kv=517 --shape b=2,seq_q=1000,seq_kv=4097
   echo "exit=$? varlen-tma.fa"
@@ -32,13 +33,10 @@ grep -E "FAIL|UNWRITTEN|rror" "$OUT/varlen-lean-tests.txt" | head -12
 grep -E "exit=" "$OUT/varlen-lean-tests.txt" | tr '\n' ' '; echo
 T1=${T5:-90} T2=1 ROUNDS=0 timeout ${T6:-100} bash bench/experiments/step70-lean.sh
 echo "step70 checks exit=$?"
-if [ -f bundle/base/faattn-run.xz ]; then
-  mkdir -p /tmp/faattn-base && xz -dc bundle/base/faattn-run.xz > /tmp/faattn-base/faattn-run && chmod +x /tmp/faattn-base/faattn-run
-fi
-for run in "new v128c $RUN" "base v128c /tmp/faattn-base/faattn-run" "new d128c $RUN"; do
+# The same binary with the packed boxes (packed-tma=1) and without (the default thread copies).
+for run in "packed-tma=1 v128c 1" "packed-tma=0 v128c 0" "dense d128c 1"; do
   set -- $run
-  [ -x "$3" ] || continue
-  out=$(timeout 30 $3 --gpu bench/experiments/varlen-tma.fa --kernel=$2 --uniform-lengths \
-    --shape b=4,seq_q=4096,seq_kv=4096 --bench=20)
+  out=$(FAATTN_EXPERIMENTAL_PACKED_TMA=$3 timeout 30 $RUN --gpu bench/experiments/varlen-tma.fa --kernel=$2 \
+    --uniform-lengths --shape b=4,seq_q=4096,seq_kv=4096 --bench=20)
   echo "timing $1 $2 b=4 s=4096 $(echo "$out" | grep -o 'median=[0-9.]*' | head -1) $(echo "$out" | grep -o 'rel_l2=[0-9.e-]*' | head -1)"
 done | tee "$OUT/varlen-lean-timing.txt"

@@ -12,6 +12,7 @@
 #   4. bench/bench.py part decode for decode_dense and decode_varlen, SDPA in the same run.
 set -u
 . bench/experiments/unpack-bundle.sh
+export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until this run passes
 BASE=
 if [ -f bundle/base/faattn-run.xz ]; then
   mkdir -p /tmp/faattn-base
@@ -44,10 +45,13 @@ for round in $(seq ${ROUNDS:-2}); do
   for pair in v128c:d128c v128:d128 v64:d64; do
     for bs in 16:1024 4:4096 1:16384; do
       line="round=$round b=${bs%%:*} s=${bs##*:}"
-      for run in "new:${pair%%:*}:$RUN" "base:${pair%%:*}:$BASE" "new:${pair##*:}:$RUN"; do
-        IFS=: read -r build k bin <<< "$run"
+      # packed: the boxes (packed-tma); copies: the default thread copies; base: bundle/base's build.
+      for run in "packed:${pair%%:*}:$RUN:1" "copies:${pair%%:*}:$RUN:0" "base:${pair%%:*}:$BASE:0" \
+          "dense:${pair##*:}:$RUN:1"; do
+        IFS=: read -r build k bin env <<< "$run"
         [ -n "$bin" ] && [ $SECONDS -lt $end ] || continue
-        out=$(timeout 60 $bin --gpu $SPEC --cache-dir=/tmp/cache-varlen-$build --kernel=$k --uniform-lengths \
+        out=$(FAATTN_EXPERIMENTAL_PACKED_TMA=$env timeout 60 $bin --gpu $SPEC --cache-dir=/tmp/cache-varlen-$build \
+          --kernel=$k --uniform-lengths \
           --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20})
         line="$line $build:$k=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
       done

@@ -181,6 +181,11 @@ bool fp8SimtForced() {
   return on;
 }
 
+bool experimentalPackedTma() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_PACKED_TMA");
+  return on;
+}
+
 bool experimentalPaddedHeadDims() {
   static const bool on = envFlag("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS");
   return on;
@@ -287,6 +292,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
   wgmma.e4m3 = !fp8SimtForced();
+  wgmma.packedTma = experimentalPackedTma();
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = !backwardCopyRegisters();

@@ -46,6 +46,7 @@ const char *compilerVersion() {
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
                                      (fp8SimtForced() ? "-fp8simt" : "") +
+                                     (experimentalPackedTma() ? "-packedtma" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (experimentalBackwardCopyBatch() > 1
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())

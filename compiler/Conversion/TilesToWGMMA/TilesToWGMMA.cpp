@@ -137,7 +137,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule,
                                        /*threads=*/0, persistent && !mainGrid, sectionTiles);
       // faattn-backward-tile's main grid: the backward template.
-      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV, e4m3)
+      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV, e4m3, packedTma)
                   : backward ? hopper::analyzeBackward(gfn)
                              : Plan();
       if (mainGrid && !backward)

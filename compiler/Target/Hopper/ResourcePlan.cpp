@@ -124,7 +124,7 @@ static int64_t swizzleOf(Type t) {
 
 /// Why the kernel cannot take the TMA pipeline ("" when it can); fills the
 /// plan's TMA fields.
-static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
+static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn, bool packedTma) {
   Block &entry = fn.getBody().front();
   scf::WhileOp tileLoop = tileLoopOf(fn);
   Block &body = tileLoop ? tileLoop.getAfter().front() : entry;
@@ -140,10 +140,13 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
   auto packedIn = [](TileLoadOp l) {
     return l.getOffset() && l.getLimit() && !l.getPageTable();
   };
-  if (p.q.getPageTable() || !isArg(p.q.getMem(), 0) || !(plain(p.q) || packedIn(p.q)))
+  if (p.q.getPageTable() || !isArg(p.q.getMem(), 0) ||
+      !(plain(p.q) || (packedTma && packedIn(p.q))))
     return "Q is not a block of the q argument";
   p.qStart = p.q.getOffset();
   TileLoadOp k0 = p.k.front();
+  if (!packedTma && packedIn(k0))
+    return "a K block is not a block of the k argument (varlen, or paged blocks that differ)";
   if (packedIn(k0)) {
     p.kvStart = k0.getOffset();
     p.kvLimit = k0.getLimit();
@@ -212,6 +215,8 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
     p.swizzleVt = swizzleForRow(p.bn);
     if (p.swizzleQK != p.swizzleK8 || p.swizzleVt == 0)
       return "e4m3 Q and K swizzled differently, or block_n not a multiple of 32";
+    if (p.page && !packedTma)
+      return "paged e4m3 Q, K and V (the transposed V's rows past the sequence)";
   }
   if (p.swizzleQK == 0 || p.swizzleV == 0 || swizzleOf(p.k.front().getType()) != swizzleK)
     return "the Q, K or V tile is not swizzled (32, 64 or 128 bytes), or Q and K differ";
@@ -377,7 +382,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn) {
 
 /// The plan for the tile ops under `root` (a grid's body, outlined);
 /// `warpSpecialized`: a producer warpgroup if the TMA pipeline is taken.
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) {
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3, bool packedTma) {
   Plan p;
   auto no = [&](const Twine &why) {
     p.whyNot = why.str();
@@ -516,7 +521,7 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3) 
   p.persistent = static_cast<bool>(tileLoopOf(root));
   // The slots for the larger thread count; the TMA check counts them.
   p.scanBytes = scanSlotBytes(root, 2 * p.bm + (warpSpecialized ? 128 : 0));
-  p.tmaWhyNot = analyzeTma(p, root);
+  p.tmaWhyNot = analyzeTma(p, root, packedTma);
   p.warpSpecialized = warpSpecialized && p.tmaWhyNot.empty() && p.bm == 128;
   if (!p.warpSpecialized) // the slots for the threads there are (stages were chosen with more)
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);

@@ -11,13 +11,12 @@
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=SECT
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=SUM
 // RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=BADHEAD
-// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=PACK
+// RUN: faattn-opt %s -split-input-file -faattn-tiles-to-wgmma=packed-tma=1 | FileCheck %s --check-prefix=PACK
 
-// A causal varlen kernel with head_dim 32 whose K/V are in pages of 4 rows: a page is less than
-// a TMA box's 8-row swizzle atom, so not the TMA pipeline (thread copies); block_m 128 = two
-// warpgroups (256 threads), block_n 32. (Varlen alone takes the TMA pipeline: PACK, the last split.)
+// A causal varlen kernel with head_dim 32: its Q block is a packed sequence's, so not the TMA
+// pipeline by default (thread copies; with packed-tma: PACK, the last split); block_m 128 = two warpgroups (256 threads), block_n 32.
 // kernel wg { heads = 4 : 2; head_dim = 32; tile = 128x32; mask = causal; return_lse; varlen
-//   paged_kv(page = 4); tile_order = heavy_first }
+//   tile_order = heavy_first }
 // CHECK-LABEL: gpu.func @wg(
 // CHECK-SAME: kernel
 // CHECK-SAME: faattn.block_m = 128 : i64
@@ -27,7 +26,7 @@
 // CHECK-SAME: faattn.mapping = "wgmma"
 // CHECK-SAME: faattn.schedule = "inline-producer"
 // CHECK-SAME: faattn.threads = 256 : i64
-// CHECK-SAME: faattn.tma_skipped = "page size 4 (a TMA box holds whole 8-row swizzle atoms: a multiple of 8)"
+// CHECK-SAME: faattn.tma_skipped = "Q is not a block of the q argument"
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK:     %[[RAW:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK:     %[[SMEM:.*]] = memref.view %[[RAW]]
@@ -64,7 +63,7 @@
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
 // CHECK:     gpu.return
 // CHECK-NOT: faattn.tile
-func.func @wg(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?xi32>, %arg6: memref<?x?xi32>, %arg7: memref<?xi32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.spec_hash = "af67a1ab84bd42c426ad469b4ca8df28d547b4db87389c18ad594e191eb8ee38", faattn.target = "sm_90a", faattn.tile_order = "heavy_first"} {
+func.func @wg(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x4x?xf32>, %arg5: memref<?xi32>, %arg6: memref<?xi32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a", faattn.tile_order = "heavy_first"} {
   %c0 = arith.constant 0 : index
   %dim = memref.dim %arg5, %c0 : memref<?xi32>
   %c1 = arith.constant 1 : index
@@ -72,357 +71,348 @@ func.func @wg(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2:
   %c1_0 = arith.constant 1 : index
   %dim_1 = memref.dim %arg0, %c1_0 : memref<?x?x4x32xbf16>
   %c1_2 = arith.constant 1 : index
-  %dim_3 = memref.dim %arg6, %c1_2 : memref<?x?xi32>
-  %c4 = arith.constant 4 : index
-  %1 = arith.muli %dim_3, %c4 : index
+  %dim_3 = memref.dim %arg1, %c1_2 : memref<?x?x2x32xbf16>
   %c128 = arith.constant 128 : index
-  %2 = arith.ceildivui %dim_1, %c128 : index
+  %1 = arith.ceildivui %dim_1, %c128 : index
   %c32 = arith.constant 32 : index
-  %3 = arith.ceildivui %1, %c32 : index
-  %4 = arith.index_cast %dim_1 : index to i32
-  %5 = arith.index_cast %1 : index to i32
-  scf.forall (%arg8, %arg9, %arg10) in (%0, 4, %2) {
+  %2 = arith.ceildivui %dim_3, %c32 : index
+  %3 = arith.index_cast %dim_1 : index to i32
+  %4 = arith.index_cast %dim_3 : index to i32
+  scf.forall (%arg7, %arg8, %arg9) in (%0, 4, %1) {
     %c2 = arith.constant 2 : index
-    %6 = arith.divui %arg9, %c2 : index
+    %5 = arith.divui %arg8, %c2 : index
     %c128_4 = arith.constant 128 : index
-    %7 = arith.muli %arg10, %c128_4 : index
+    %6 = arith.muli %arg9, %c128_4 : index
+    %7 = arith.index_cast %arg7 : index to i32
     %8 = arith.index_cast %arg8 : index to i32
-    %9 = arith.index_cast %arg9 : index to i32
-    %10 = arith.index_cast %7 : index to i32
+    %9 = arith.index_cast %6 : index to i32
     %c1_5 = arith.constant 1 : index
-    %11 = arith.addi %arg8, %c1_5 : index
+    %10 = arith.addi %arg7, %c1_5 : index
     %c0_6 = arith.constant 0 : index
-    %12 = memref.load %arg5[%arg8] : memref<?xi32>
-    %13 = arith.index_cast %12 : i32 to index
-    %14 = memref.load %arg5[%11] : memref<?xi32>
-    %15 = arith.index_cast %14 : i32 to index
-    %16 = arith.subi %15, %13 : index
+    %11 = memref.load %arg5[%arg7] : memref<?xi32>
+    %12 = arith.index_cast %11 : i32 to index
+    %13 = memref.load %arg5[%10] : memref<?xi32>
+    %14 = arith.index_cast %13 : i32 to index
+    %15 = arith.subi %14, %12 : index
     %c0_7 = arith.constant 0 : index
-    %17 = arith.cmpi slt, %16, %c0_7 : index
+    %16 = arith.cmpi slt, %15, %c0_7 : index
     %c0_8 = arith.constant 0 : index
-    %18 = arith.select %17, %c0_8, %16 : index
+    %17 = arith.select %16, %c0_8, %15 : index
     %c1_9 = arith.constant 1 : index
     %dim_10 = memref.dim %arg0, %c1_9 : memref<?x?x4x32xbf16>
-    %19 = arith.minui %13, %dim_10 : index
-    %20 = arith.subi %dim_10, %19 : index
-    %21 = arith.minui %18, %20 : index
-    %22 = memref.load %arg7[%arg8] : memref<?xi32>
-    %23 = arith.index_cast %22 : i32 to index
+    %18 = arith.minui %12, %dim_10 : index
+    %19 = arith.subi %dim_10, %18 : index
+    %20 = arith.minui %17, %19 : index
+    %21 = arith.index_cast %20 : index to i32
     %c0_11 = arith.constant 0 : index
-    %24 = arith.subi %23, %c0_11 : index
+    %22 = memref.load %arg6[%arg7] : memref<?xi32>
+    %23 = arith.index_cast %22 : i32 to index
+    %24 = memref.load %arg6[%10] : memref<?xi32>
+    %25 = arith.index_cast %24 : i32 to index
+    %26 = arith.subi %25, %23 : index
     %c0_12 = arith.constant 0 : index
-    %25 = arith.cmpi slt, %24, %c0_12 : index
+    %27 = arith.cmpi slt, %26, %c0_12 : index
     %c0_13 = arith.constant 0 : index
-    %26 = arith.select %25, %c0_13, %24 : index
-    %27 = arith.minsi %26, %1 : index
-    %28 = arith.index_cast %21 : index to i32
-    %29 = arith.index_cast %27 : index to i32
-    %c32_14 = arith.constant 32 : index
-    %30 = arith.ceildivui %27, %c32_14 : index
-    %31 = arith.cmpi uge, %7, %21 : index
-    %c0_15 = arith.constant 0 : index
-    %32 = arith.select %31, %c0_15, %30 : index
-    %33 = arith.minui %3, %32 : index
-    %34 = faattn.tile_load %arg0[%c0_6, %arg9, %7] <bshd> offset %13 limit %21 : memref<?x?x4x32xbf16> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>
-    %35 = faattn.tile_splat 0.000000e+00 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %36 = faattn.tile_splat 0xFF800000 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %37 = faattn.tile_splat 0.000000e+00 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    %c0_16 = arith.constant 0 : index
-    %c1_17 = arith.constant 1 : index
-    %38 = arith.index_cast %c0_16 : index to i64
-    %39 = arith.index_cast %33 : index to i64
-    %40 = arith.extsi %28 : i32 to i64
-    %41 = arith.extsi %29 : i32 to i64
+    %28 = arith.select %27, %c0_13, %26 : index
+    %c1_14 = arith.constant 1 : index
+    %dim_15 = memref.dim %arg1, %c1_14 : memref<?x?x2x32xbf16>
+    %29 = arith.minui %23, %dim_15 : index
+    %30 = arith.subi %dim_15, %29 : index
+    %31 = arith.minui %28, %30 : index
+    %32 = arith.index_cast %31 : index to i32
+    %c32_16 = arith.constant 32 : index
+    %33 = arith.ceildivui %31, %c32_16 : index
+    %34 = arith.cmpi uge, %6, %20 : index
+    %c0_17 = arith.constant 0 : index
+    %35 = arith.select %34, %c0_17, %33 : index
+    %36 = arith.minui %2, %35 : index
+    %37 = faattn.tile_load %arg0[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : memref<?x?x4x32xbf16> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>
+    %38 = faattn.tile_splat 0.000000e+00 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %39 = faattn.tile_splat 0xFF800000 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %40 = faattn.tile_splat 0.000000e+00 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    %c0_18 = arith.constant 0 : index
+    %c1_19 = arith.constant 1 : index
+    %41 = arith.index_cast %c0_18 : index to i64
+    %42 = arith.index_cast %36 : index to i64
+    %43 = arith.extsi %21 : i32 to i64
+    %44 = arith.extsi %32 : i32 to i64
     %c32_i64 = arith.constant 32 : i64
-    %c128_i64 = arith.constant 128 : i64
     %c1_i64 = arith.constant 1 : i64
-    %42 = arith.extsi %8 : i32 to i64
-    %43 = arith.extsi %9 : i32 to i64
-    %44 = arith.extsi %10 : i32 to i64
-    %45 = arith.addi %44, %c128_i64 : i64
-    %46 = arith.minsi %45, %40 : i64
-    %47 = arith.subi %46, %c1_i64 : i64
+    %45 = arith.extsi %7 : i32 to i64
+    %46 = arith.extsi %8 : i32 to i64
+    %47 = arith.extsi %9 : i32 to i64
+    %c128_i64 = arith.constant 128 : i64
+    %48 = arith.addi %47, %c128_i64 : i64
+    %49 = arith.minsi %48, %43 : i64
+    %50 = arith.subi %49, %c1_i64 : i64
     %c-1_i64 = arith.constant -1 : i64
     %c0_i64 = arith.constant 0 : i64
-    %48 = arith.index_cast %38 : i64 to index
-    %49 = arith.index_cast %39 : i64 to index
-    %50 = arith.index_cast %c1_i64 : i64 to index
-    %51:5 = scf.parallel (%arg11) = (%48) to (%49) step (%50) init (%39, %c-1_i64, %39, %c-1_i64, %c0_i64) -> (i64, i64, i64, i64, i64) {
-      %72 = arith.index_cast %arg11 : index to i64
-      %73 = arith.muli %72, %c32_i64 : i64
-      %74 = arith.addi %73, %c32_i64 : i64
-      %75 = arith.addi %73, %c32_i64 : i64
-      %76 = arith.minsi %75, %41 : i64
-      %77 = arith.subi %76, %c1_i64 : i64
-      %78 = arith.cmpi sge, %47, %73 : i64
-      %79 = arith.cmpi slt, %44, %77 : i64
-      %80 = arith.cmpi sle, %74, %41 : i64
+    %51 = arith.index_cast %41 : i64 to index
+    %52 = arith.index_cast %42 : i64 to index
+    %53 = arith.index_cast %c1_i64 : i64 to index
+    %54:5 = scf.parallel (%arg10) = (%51) to (%52) step (%53) init (%42, %c-1_i64, %42, %c-1_i64, %c0_i64) -> (i64, i64, i64, i64, i64) {
+      %75 = arith.index_cast %arg10 : index to i64
+      %76 = arith.muli %75, %c32_i64 : i64
+      %77 = arith.addi %76, %c32_i64 : i64
+      %78 = arith.minsi %77, %44 : i64
+      %79 = arith.subi %78, %c1_i64 : i64
+      %80 = arith.cmpi sge, %50, %76 : i64
+      %81 = arith.cmpi slt, %47, %79 : i64
+      %82 = arith.cmpi sle, %77, %44 : i64
       %true = arith.constant true
-      %81 = arith.xori %79, %true : i1
-      %82 = arith.andi %81, %80 : i1
-      %83 = arith.select %78, %72, %39 : i64
-      %84 = arith.select %78, %72, %c-1_i64 : i64
-      %85 = arith.select %82, %72, %39 : i64
-      %86 = arith.select %82, %72, %c-1_i64 : i64
-      %87 = arith.extui %82 : i1 to i64
-      scf.reduce(%83, %84, %85, %86, %87 : i64, i64, i64, i64, i64) {
-      ^bb0(%arg12: i64, %arg13: i64):
-        %88 = arith.minsi %arg12, %arg13 : i64
-        scf.reduce.return %88 : i64
+      %83 = arith.xori %81, %true : i1
+      %84 = arith.andi %83, %82 : i1
+      %85 = arith.select %80, %75, %42 : i64
+      %86 = arith.select %80, %75, %c-1_i64 : i64
+      %87 = arith.select %84, %75, %42 : i64
+      %88 = arith.select %84, %75, %c-1_i64 : i64
+      %89 = arith.extui %84 : i1 to i64
+      scf.reduce(%85, %86, %87, %88, %89 : i64, i64, i64, i64, i64) {
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.minsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg12: i64, %arg13: i64):
-        %88 = arith.maxsi %arg12, %arg13 : i64
-        scf.reduce.return %88 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.maxsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg12: i64, %arg13: i64):
-        %88 = arith.minsi %arg12, %arg13 : i64
-        scf.reduce.return %88 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.minsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg12: i64, %arg13: i64):
-        %88 = arith.maxsi %arg12, %arg13 : i64
-        scf.reduce.return %88 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.maxsi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }, {
-      ^bb0(%arg12: i64, %arg13: i64):
-        %88 = arith.addi %arg12, %arg13 : i64
-        scf.reduce.return %88 : i64
+      ^bb0(%arg11: i64, %arg12: i64):
+        %90 = arith.addi %arg11, %arg12 : i64
+        scf.reduce.return %90 : i64
       }
     } {faattn.block_scan}
-    %52 = arith.maxsi %51#0, %38 : i64
-    %53 = arith.addi %51#1, %c1_i64 : i64
-    %54 = arith.maxsi %53, %52 : i64
-    %55 = arith.addi %51#3, %c1_i64 : i64
-    %56 = arith.subi %55, %51#2 : i64
-    %57 = arith.cmpi sgt, %51#4, %c0_i64 : i64
-    %58 = arith.cmpi eq, %51#4, %56 : i64
-    %59 = arith.andi %57, %58 : i1
-    %60 = arith.select %59, %51#2, %54 : i64
-    %61 = arith.addi %51#3, %c1_i64 : i64
-    %62 = arith.select %59, %61, %54 : i64
-    %63 = arith.index_cast %52 : i64 to index
-    %64 = arith.index_cast %60 : i64 to index
-    %65 = arith.index_cast %62 : i64 to index
-    %66 = arith.index_cast %54 : i64 to index
-    %67:3 = scf.for %arg11 = %63 to %64 step %c1_17 iter_args(%arg12 = %35, %arg13 = %36, %arg14 = %37) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_18 = arith.constant 32 : index
-      %72 = arith.muli %arg11, %c32_18 : index
-      %73 = arith.index_cast %72 : index to i32
-      %74 = faattn.tile_load %arg1[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %75 = faattn.tile_dot %34, %74 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %76 = faattn.tile_mask %75 at[%8, %9, %10, %73] seq[%28, %29] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+    %55 = arith.maxsi %54#0, %41 : i64
+    %56 = arith.addi %54#1, %c1_i64 : i64
+    %57 = arith.maxsi %56, %55 : i64
+    %58 = arith.addi %54#3, %c1_i64 : i64
+    %59 = arith.subi %58, %54#2 : i64
+    %60 = arith.cmpi sgt, %54#4, %c0_i64 : i64
+    %61 = arith.cmpi eq, %54#4, %59 : i64
+    %62 = arith.andi %60, %61 : i1
+    %63 = arith.select %62, %54#2, %57 : i64
+    %64 = arith.addi %54#3, %c1_i64 : i64
+    %65 = arith.select %62, %64, %57 : i64
+    %66 = arith.index_cast %55 : i64 to index
+    %67 = arith.index_cast %63 : i64 to index
+    %68 = arith.index_cast %65 : i64 to index
+    %69 = arith.index_cast %57 : i64 to index
+    %70:3 = scf.for %arg10 = %66 to %67 step %c1_19 iter_args(%arg11 = %38, %arg12 = %39, %arg13 = %40) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_mask %78 at[%7, %8, %9, %76] seq[%21, %32] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
       ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
-        %88 = arith.cmpi sge, %q_idx, %kv_idx : i32
-        faattn.yield %88 : i1
+        %91 = arith.cmpi sge, %q_idx, %kv_idx : i32
+        faattn.yield %91 : i1
       }
-      %77 = faattn.tile_load %arg2[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %78 = faattn.tile_reduce <max> %76 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %79 = faattn.tile_map %arg13, %78 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %88 = arith.maximumf %arg15, %arg16 : f32
-        faattn.yield %88 : f32
-      }
-      %80 = faattn.tile_map %79 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
-        %cst = arith.constant 0xFF800000 : f32
-        %88 = arith.cmpf oeq, %arg15, %cst : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %89 = arith.mulf %arg15, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %90 = arith.select %88, %cst_20, %89 : f32
-        faattn.yield %90 : f32
-      }
-      %81 = faattn.tile_map %76, %80 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %88 = arith.negf %arg16 : f32
-        %cst = arith.constant 0.255034864 : f32
-        %89 = math.fma %arg15, %cst, %88 : f32
-        %90 = math.exp2 %89 : f32
-        faattn.yield %90 : f32
-      }
-      %82 = faattn.tile_map %arg13, %79 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %cst = arith.constant 0xFF800000 : f32
-        %88 = arith.cmpf oeq, %arg15, %cst : f32
-        %89 = arith.subf %arg15, %arg16 : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %90 = arith.mulf %89, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %91 = math.exp2 %90 : f32
-        %92 = arith.select %88, %cst_20, %91 : f32
-        faattn.yield %92 : f32
-      }
-      %83 = faattn.tile_reduce <sum> %81 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %84 = faattn.tile_map %arg14, %82, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %88 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %88 : f32
-      }
-      %85 = faattn.tile_map %81 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
-        %88 = arith.truncf %arg15 : f32 to bf16
-        faattn.yield %88 : bf16
-      }
-      %86 = faattn.tile_dot %85, %77 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %87 = faattn.tile_map %arg12, %82, %86 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %88 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %88 : f32
-      }
-      scf.yield %87, %79, %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    } {faattn.kv_loop = "masked"}
-    %68:3 = scf.for %arg11 = %64 to %65 step %c1_17 iter_args(%arg12 = %67#0, %arg13 = %67#1, %arg14 = %67#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_18 = arith.constant 32 : index
-      %72 = arith.muli %arg11, %c32_18 : index
-      %73 = arith.index_cast %72 : index to i32
-      %74 = faattn.tile_load %arg1[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %75 = faattn.tile_dot %34, %74 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %76 = faattn.tile_load %arg2[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %77 = faattn.tile_reduce <max> %75 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %78 = faattn.tile_map %arg13, %77 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %87 = arith.maximumf %arg15, %arg16 : f32
-        faattn.yield %87 : f32
-      }
-      %79 = faattn.tile_map %78 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
-        %cst = arith.constant 0xFF800000 : f32
-        %87 = arith.cmpf oeq, %arg15, %cst : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %88 = arith.mulf %arg15, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %89 = arith.select %87, %cst_20, %88 : f32
-        faattn.yield %89 : f32
-      }
-      %80 = faattn.tile_map %75, %79 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %87 = arith.negf %arg16 : f32
-        %cst = arith.constant 0.255034864 : f32
-        %88 = math.fma %arg15, %cst, %87 : f32
-        %89 = math.exp2 %88 : f32
-        faattn.yield %89 : f32
-      }
-      %81 = faattn.tile_map %arg13, %78 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %cst = arith.constant 0xFF800000 : f32
-        %87 = arith.cmpf oeq, %arg15, %cst : f32
-        %88 = arith.subf %arg15, %arg16 : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %89 = arith.mulf %88, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %90 = math.exp2 %89 : f32
-        %91 = arith.select %87, %cst_20, %90 : f32
+      %80 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %81 = faattn.tile_reduce <max> %79 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %82 = faattn.tile_map %arg12, %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.maximumf %arg14, %arg15 : f32
         faattn.yield %91 : f32
       }
-      %82 = faattn.tile_reduce <sum> %80 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %83 = faattn.tile_map %arg14, %81, %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %87 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %87 : f32
-      }
-      %84 = faattn.tile_map %80 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
-        %87 = arith.truncf %arg15 : f32 to bf16
-        faattn.yield %87 : bf16
-      }
-      %85 = faattn.tile_dot %84, %76 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %86 = faattn.tile_map %arg12, %81, %85 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %87 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %87 : f32
-      }
-      scf.yield %86, %78, %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-    } {faattn.kv_loop = "full"}
-    %69:3 = scf.for %arg11 = %65 to %66 step %c1_17 iter_args(%arg12 = %68#0, %arg13 = %68#1, %arg14 = %68#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
-      %c32_18 = arith.constant 32 : index
-      %72 = arith.muli %arg11, %c32_18 : index
-      %73 = arith.index_cast %72 : index to i32
-      %74 = faattn.tile_load %arg1[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %75 = faattn.tile_dot %34, %74 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %76 = faattn.tile_mask %75 at[%8, %9, %10, %73] seq[%28, %29] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
-        %88 = arith.cmpi sge, %q_idx, %kv_idx : i32
-        faattn.yield %88 : i1
-      }
-      %77 = faattn.tile_load %arg2[%arg8, %6, %72] <bshd> limit %27 pages(%arg6 : memref<?x?xi32>) {page_size = 4 : i64} : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
-      %78 = faattn.tile_reduce <max> %76 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %79 = faattn.tile_map %arg13, %78 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %88 = arith.maximumf %arg15, %arg16 : f32
-        faattn.yield %88 : f32
-      }
-      %80 = faattn.tile_map %79 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
+      %83 = faattn.tile_map %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %88 = arith.cmpf oeq, %arg15, %cst : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %89 = arith.mulf %arg15, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %90 = arith.select %88, %cst_20, %89 : f32
-        faattn.yield %90 : f32
+        %91 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %92 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %93 = arith.select %91, %cst_22, %92 : f32
+        faattn.yield %93 : f32
       }
-      %81 = faattn.tile_map %76, %80 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
-        %88 = arith.negf %arg16 : f32
+      %84 = faattn.tile_map %79, %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
         %cst = arith.constant 0.255034864 : f32
-        %89 = math.fma %arg15, %cst, %88 : f32
-        %90 = math.exp2 %89 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
+      }
+      %85 = faattn.tile_map %arg12, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
+        %cst = arith.constant 0.255034864 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
+      }
+      %86 = faattn.tile_reduce <sum> %84 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %87 = faattn.tile_map %arg13, %85, %86 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
+      }
+      %88 = faattn.tile_map %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %91 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %91 : bf16
+      }
+      %89 = faattn.tile_dot %88, %80 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %90 = faattn.tile_map %arg11, %85, %89 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
+      }
+      scf.yield %90, %82, %87 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    } {faattn.kv_loop = "masked"}
+    %71:3 = scf.for %arg10 = %67 to %68 step %c1_19 iter_args(%arg11 = %70#0, %arg12 = %70#1, %arg13 = %70#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %80 = faattn.tile_reduce <max> %78 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %81 = faattn.tile_map %arg12, %80 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.maximumf %arg14, %arg15 : f32
         faattn.yield %90 : f32
       }
-      %82 = faattn.tile_map %arg13, %79 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32):
+      %82 = faattn.tile_map %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
         %cst = arith.constant 0xFF800000 : f32
-        %88 = arith.cmpf oeq, %arg15, %cst : f32
-        %89 = arith.subf %arg15, %arg16 : f32
-        %cst_19 = arith.constant 0.255034864 : f32
-        %90 = arith.mulf %89, %cst_19 : f32
-        %cst_20 = arith.constant 0.000000e+00 : f32
-        %91 = math.exp2 %90 : f32
-        %92 = arith.select %88, %cst_20, %91 : f32
+        %90 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %91 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %92 = arith.select %90, %cst_22, %91 : f32
         faattn.yield %92 : f32
       }
-      %83 = faattn.tile_reduce <sum> %81 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %84 = faattn.tile_map %arg14, %82, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %88 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %88 : f32
+      %83 = faattn.tile_map %78, %82 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.negf %arg15 : f32
+        %cst = arith.constant 0.255034864 : f32
+        %91 = math.fma %arg14, %cst, %90 : f32
+        %92 = math.exp2 %91 : f32
+        faattn.yield %92 : f32
       }
-      %85 = faattn.tile_map %81 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
-      ^bb0(%arg15: f32):
-        %88 = arith.truncf %arg15 : f32 to bf16
-        faattn.yield %88 : bf16
+      %84 = faattn.tile_map %arg12, %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %90 = arith.negf %arg15 : f32
+        %cst = arith.constant 0.255034864 : f32
+        %91 = math.fma %arg14, %cst, %90 : f32
+        %92 = math.exp2 %91 : f32
+        faattn.yield %92 : f32
       }
-      %86 = faattn.tile_dot %85, %77 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
-      %87 = faattn.tile_map %arg12, %82, %86 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-      ^bb0(%arg15: f32, %arg16: f32, %arg17: f32):
-        %88 = math.fma %arg15, %arg16, %arg17 : f32
-        faattn.yield %88 : f32
+      %85 = faattn.tile_reduce <sum> %83 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %86 = faattn.tile_map %arg13, %84, %85 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %90 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %90 : f32
       }
-      scf.yield %87, %79, %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %87 = faattn.tile_map %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %90 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %90 : bf16
+      }
+      %88 = faattn.tile_dot %87, %79 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %89 = faattn.tile_map %arg11, %84, %88 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %90 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %90 : f32
+      }
+      scf.yield %89, %81, %86 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+    } {faattn.kv_loop = "full"}
+    %72:3 = scf.for %arg10 = %68 to %69 step %c1_19 iter_args(%arg11 = %71#0, %arg12 = %71#1, %arg13 = %71#2) -> (!faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>) {
+      %c32_20 = arith.constant 32 : index
+      %75 = arith.muli %arg10, %c32_20 : index
+      %76 = arith.index_cast %75 : index to i32
+      %77 = faattn.tile_load %arg1[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %78 = faattn.tile_dot %37, %77 {transpose_rhs} : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %79 = faattn.tile_mask %78 at[%7, %8, %9, %76] seq[%21, %32] : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%b: i32, %h: i32, %q_idx: i32, %kv_idx: i32, %seq_q: i32, %seq_kv: i32):
+        %91 = arith.cmpi sge, %q_idx, %kv_idx : i32
+        faattn.yield %91 : i1
+      }
+      %80 = faattn.tile_load %arg2[%c0_11, %5, %75] <bshd> offset %23 limit %31 : memref<?x?x2x32xbf16> -> <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>>
+      %81 = faattn.tile_reduce <max> %79 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %82 = faattn.tile_map %arg12, %81 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.maximumf %arg14, %arg15 : f32
+        faattn.yield %91 : f32
+      }
+      %83 = faattn.tile_map %82 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %cst = arith.constant 0xFF800000 : f32
+        %91 = arith.cmpf oeq, %arg14, %cst : f32
+        %cst_21 = arith.constant 0.255034864 : f32
+        %92 = arith.mulf %arg14, %cst_21 : f32
+        %cst_22 = arith.constant 0.000000e+00 : f32
+        %93 = arith.select %91, %cst_22, %92 : f32
+        faattn.yield %93 : f32
+      }
+      %84 = faattn.tile_map %79, %83 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
+        %cst = arith.constant 0.255034864 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
+      }
+      %85 = faattn.tile_map %arg12, %83 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32):
+        %91 = arith.negf %arg15 : f32
+        %cst = arith.constant 0.255034864 : f32
+        %92 = math.fma %arg14, %cst, %91 : f32
+        %93 = math.exp2 %92 : f32
+        faattn.yield %93 : f32
+      }
+      %86 = faattn.tile_reduce <sum> %84 : <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %87 = faattn.tile_map %arg13, %85, %86 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
+      }
+      %88 = faattn.tile_map %84 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>> {
+      ^bb0(%arg14: f32):
+        %91 = arith.truncf %arg14 : f32 to bf16
+        faattn.yield %91 : bf16
+      }
+      %89 = faattn.tile_dot %88, %80 : <128x32xbf16, #faattn.wgmma_a<warpgroups = 2>>, <32x32xbf16, #faattn.smem<swizzle = 64, stages = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>
+      %90 = faattn.tile_map %arg11, %85, %89 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+      ^bb0(%arg14: f32, %arg15: f32, %arg16: f32):
+        %91 = math.fma %arg14, %arg15, %arg16 : f32
+        faattn.yield %91 : f32
+      }
+      scf.yield %90, %82, %87 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>
     } {faattn.kv_loop = "masked"}
-    %70 = faattn.tile_map %69#0, %69#2 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>> {
-    ^bb0(%arg11: f32, %arg12: f32):
+    %73 = faattn.tile_map %72#0, %72#2 : !faattn.tile<128x32xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>> {
+    ^bb0(%arg10: f32, %arg11: f32):
       %cst = arith.constant 0.000000e+00 : f32
-      %72 = arith.cmpf oeq, %arg12, %cst : f32
-      %73 = arith.divf %arg11, %arg12 : f32
-      %cst_18 = arith.constant 0.000000e+00 : f32
-      %74 = arith.select %72, %cst_18, %73 : f32
-      %75 = arith.truncf %74 : f32 to bf16
-      faattn.yield %75 : bf16
+      %75 = arith.cmpf oeq, %arg11, %cst : f32
+      %76 = arith.divf %arg10, %arg11 : f32
+      %cst_20 = arith.constant 0.000000e+00 : f32
+      %77 = arith.select %75, %cst_20, %76 : f32
+      %78 = arith.truncf %77 : f32 to bf16
+      faattn.yield %78 : bf16
     }
-    %71 = faattn.tile_map %69#1, %69#2 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
-    ^bb0(%arg11: f32, %arg12: f32):
+    %74 = faattn.tile_map %72#1, %72#2 : !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, !faattn.tile<128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> -> <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>> {
+    ^bb0(%arg10: f32, %arg11: f32):
       %cst = arith.constant 0.000000e+00 : f32
-      %72 = arith.cmpf oeq, %arg12, %cst : f32
-      %cst_18 = arith.constant 0.255034864 : f32
-      %73 = math.log2 %arg12 : f32
-      %74 = math.fma %arg11, %cst_18, %73 : f32
-      %cst_19 = arith.constant 0.693147182 : f32
-      %75 = arith.mulf %74, %cst_19 : f32
-      %cst_20 = arith.constant 0xFF800000 : f32
-      %76 = arith.select %72, %cst_20, %75 : f32
-      faattn.yield %76 : f32
+      %75 = arith.cmpf oeq, %arg11, %cst : f32
+      %cst_20 = arith.constant 0.255034864 : f32
+      %76 = math.log2 %arg11 : f32
+      %77 = math.fma %arg10, %cst_20, %76 : f32
+      %cst_21 = arith.constant 0.693147182 : f32
+      %78 = arith.mulf %77, %cst_21 : f32
+      %cst_22 = arith.constant 0xFF800000 : f32
+      %79 = arith.select %75, %cst_22, %78 : f32
+      faattn.yield %79 : f32
     }
-    faattn.tile_store %70, %arg3[%c0_6, %arg9, %7] <bshd> offset %13 limit %21 : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, memref<?x?x4x32xbf16>
-    faattn.tile_store %71, %arg4[%c0_6, %arg9, %7] <bshd> offset %13 limit %21 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, memref<?x4x?xf32>
+    faattn.tile_store %73, %arg3[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : <128x32xbf16, #faattn.smem<swizzle = 64, stages = 1>>, memref<?x?x4x32xbf16>
+    faattn.tile_store %74, %arg4[%c0_6, %arg8, %6] <bshd> offset %12 limit %20 : <128x1xf32, #faattn.wgmma_acc<warpgroups = 2>>, memref<?x4x?xf32>
   } {faattn.block_counts = {empty = 1984 : i64, full = 1984 : i64, partial = 128 : i64}, faattn.grid}
   return
 }

@@ -175,6 +175,9 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "(experimental)">,
     Option<"e4m3", "e4m3", "bool", /*default=*/"false",
            "Take e4m3 Q, K and V on the TMA pipeline and the FP8 wgmma">,
+    Option<"packedTma", "packed-tma", "bool", /*default=*/"false",
+           "Take packed (varlen) sequences on the TMA pipeline (boxes at the sequence's rows), "
+           "and paged or packed e4m3 Q, K and V on the FP8 wgmma (experimental)">,
     Option<"backward", "backward", "bool", /*default=*/"false",
            "Lower faattn-backward-tile's main grid on wgmma">,
     Option<"backwardCopyBatch", "backward-copy-batch", "int64_t", /*default=*/"1",

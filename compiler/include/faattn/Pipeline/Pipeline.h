@@ -99,6 +99,13 @@ bool experimentalE4M3KV();
 /// and the runtime's cache key names it.
 bool fp8SimtForced();
 
+/// FAATTN_EXPERIMENTAL_PACKED_TMA=1: packed (varlen) sequences on the TMA
+/// pipeline, and paged or packed e4m3 Q, K and V on the FP8 wgmma
+/// (faattn-tiles-to-wgmma's packed-tma; PERFORMANCE step 71). Off by default
+/// until a GPU run validates it; addGpuLoweringPasses follows it and the
+/// runtime's cache key names it.
+bool experimentalPackedTma();
+
 /// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: head dims that are multiples of 8
 /// but not of 16 padded to the next multiple of 16 on the GPU path (the TMA
 /// pipeline instead of the thread copies or SIMT), until a GPU run

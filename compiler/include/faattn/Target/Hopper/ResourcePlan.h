@@ -189,7 +189,10 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages);
 /// `whyNot` is set when wgmma cannot take the kernel. `e4m3KV`: take K and V
 /// in e4m3 under a 16-bit Q (converted in shared memory; see Plan::kvElt).
 /// `e4m3`: take e4m3 Q, K and V on the FP8 wgmma (Plan::fp8).
-Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false, bool e4m3 = false);
+/// `packedTma`: packed (varlen) Q and K/V on the TMA pipeline, paged or
+/// packed e4m3 Q, K and V too (faattn-tiles-to-wgmma's packed-tma).
+Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false, bool e4m3 = false,
+             bool packedTma = false);
 
 } // namespace hopper
 } // namespace faattn
