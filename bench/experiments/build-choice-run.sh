@@ -56,13 +56,8 @@ for part in "$@"; do
     { timeout 150 $RUN --gpu tests/lit/cpu/fp8-out.fa --shape b=1,seq_q=1,seq_kv=1 \
         --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
       echo "exit=$? fp8-out.fa"
-      for tool in memcheck racecheck; do
-        for k in o8_coop o8_row; do
-          timeout 90 compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu tests/lit/cpu/fp8-out.fa \
-            --kernel=$k --shape b=2,seq_q=100,seq_kv=300 | tail -2
-          echo "$tool $k exit=${PIPESTATUS[0]}"
-        done
-      done; } > "$OUT/fp8-out-tests.txt" 2>&1
+      sanitize_kernels tests/lit/cpu/fp8-out.fa b=2,seq_q=100,seq_kv=300 90 o8_coop o8_row
+    } > "$OUT/fp8-out-tests.txt" 2>&1
     echo "fp8-out PASS $(grep -c ' PASS' "$OUT/fp8-out-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-out-tests.txt")"
     grep -E "FAIL|exit=|rror" "$OUT/fp8-out-tests.txt" | head -20
     ;;

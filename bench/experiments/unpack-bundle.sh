@@ -9,4 +9,17 @@ for xz in bundle/bin/faattn-run.xz bundle/lib/*.xz; do
   [ -f "$B/$(basename "${xz%.xz}")" ] || { xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; }
 done
 RUN=$B/faattn-run
+# sanitize_kernels SPEC SHAPE SECONDS KERNEL...: memcheck and racecheck of each kernel at one
+# shape, each under SECONDS; a line "TOOL KERNEL exit=N" after each run's last line.
+sanitize_kernels() {
+  local spec=$1 shape=$2 secs=$3 tool k
+  shift 3
+  for tool in memcheck racecheck; do
+    for k in "$@"; do
+      timeout "$secs" compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu "$spec" \
+        --kernel=$k --shape "$shape" | tail -2
+      echo "$tool $k exit=${PIPESTATUS[0]}"
+    done
+  done
+}
 nvidia-smi -L | tee "$OUT/device.txt"

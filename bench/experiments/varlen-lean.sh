@@ -21,13 +21,8 @@ export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until t
   timeout ${T4:-60} $RUN --gpu tests/lit/cpu/decode-varlen.fa --shape b=3,seq_q=1,seq_kv=17 \
     --shape b=2,seq_q=16,seq_kv=4097 --shape b=1,seq_q=1,seq_kv=131073
   echo "exit=$? decode-varlen.fa"
-  for tool in memcheck racecheck; do
-    for k in vl128c vl_e4m3_coop; do
-      timeout 40 compute-sanitizer --tool $tool --error-exitcode 3 $RUN --gpu tests/lit/cpu/varlen-tma.fa \
-        --kernel=$k --shape b=3,seq_q=100,seq_kv=300 | tail -1
-      echo "$tool $k exit=${PIPESTATUS[0]}"
-    done
-  done; } > "$OUT/varlen-lean-tests.txt" 2>&1
+  sanitize_kernels tests/lit/cpu/varlen-tma.fa b=3,seq_q=100,seq_kv=300 40 vl128c vl_e4m3_coop
+} > "$OUT/varlen-lean-tests.txt" 2>&1
 echo "varlen PASS $(grep -c ' PASS' "$OUT/varlen-lean-tests.txt") FAIL $(grep -c FAIL "$OUT/varlen-lean-tests.txt")"
 grep -E "FAIL|UNWRITTEN|rror" "$OUT/varlen-lean-tests.txt" | head -12
 grep -E "exit=" "$OUT/varlen-lean-tests.txt" | tr '\n' ' '; echo
