@@ -58,8 +58,7 @@ for part in "$@"; do
       echo "exit=$? fp8-out.fa"
       sanitize_kernels tests/lit/cpu/fp8-out.fa b=2,seq_q=100,seq_kv=300 90 o8_coop o8_row
     } > "$OUT/fp8-out-tests.txt" 2>&1
-    echo "fp8-out PASS $(grep -c ' PASS' "$OUT/fp8-out-tests.txt") FAIL $(grep -c FAIL "$OUT/fp8-out-tests.txt")"
-    grep -E "FAIL|exit=|rror" "$OUT/fp8-out-tests.txt" | head -20
+    summarize "$OUT/fp8-out-tests.txt" fp8-out
     ;;
   sweep)
     FAATTN_CACHE_DIR=/tmp/cache-build-choice timeout ${BUDGET:-480} python3 bench/experiments/build_choice.py \

@@ -9,6 +9,11 @@ for xz in bundle/bin/faattn-run.xz bundle/lib/*.xz; do
   [ -f "$B/$(basename "${xz%.xz}")" ] || { xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; }
 done
 RUN=$B/faattn-run
+# summarize FILE LABEL: a results file's PASS and FAIL counts, then its failing lines.
+summarize() {
+  echo "$2 PASS $(grep -c ' PASS' "$1") FAIL $(grep -c FAIL "$1")"
+  grep -E "FAIL|UNWRITTEN|rror|exit=[1-9]" "$1" | head -20
+}
 # sanitize_kernels SPEC SHAPE SECONDS KERNEL...: memcheck and racecheck of each kernel at one
 # shape, each under SECONDS; a line "TOOL KERNEL exit=N" after each run's last line.
 sanitize_kernels() {

@@ -23,8 +23,7 @@ export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until t
   echo "exit=$? decode-varlen.fa"
   sanitize_kernels tests/lit/cpu/varlen-tma.fa b=3,seq_q=100,seq_kv=300 40 vl128c vl_e4m3_coop
 } > "$OUT/varlen-lean-tests.txt" 2>&1
-echo "varlen PASS $(grep -c ' PASS' "$OUT/varlen-lean-tests.txt") FAIL $(grep -c FAIL "$OUT/varlen-lean-tests.txt")"
-grep -E "FAIL|UNWRITTEN|rror" "$OUT/varlen-lean-tests.txt" | head -12
+summarize "$OUT/varlen-lean-tests.txt" varlen
 grep -E "exit=" "$OUT/varlen-lean-tests.txt" | tr '\n' ' '; echo
 T1=${T5:-90} T2=1 ROUNDS=0 timeout ${T6:-100} bash bench/experiments/step70-lean.sh
 echo "step70 checks exit=$?"
