@@ -195,6 +195,13 @@ void WgmmaLowering::issueKV(OpBuilder &b, Value seq, Value j, bool withK, bool w
     start(/*ofV=*/true);
 }
 
+Value WgmmaLowering::keysLeft(OpBuilder &b, Value row0) {
+  Location loc = fn.getLoc();
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, p.kvLimit, row0);
+  return arith::SelectOp::create(b, loc, inside, arith::SubIOp::create(b, loc, p.kvLimit, row0),
+                                 cIdx(b, 0));
+}
+
 void WgmmaLowering::clearTail(OpBuilder &b, Value ring, Value row0) {
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
@@ -204,9 +211,7 @@ void WgmmaLowering::clearTail(OpBuilder &b, Value ring, Value row0) {
   ifThen(b, loc, past, [&](OpBuilder &b) {
     // Rows [from, bn) of each chunk (whole rows of `swizzle` bytes: the
     // swizzle permutes 16-byte pieces within a row), 16 bytes a store.
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, p.kvLimit, row0);
-    Value from = arith::SelectOp::create(b, loc, inside,
-                                         arith::SubIOp::create(b, loc, p.kvLimit, row0), cIdx(b, 0));
+    Value from = keysLeft(b, row0);
     int64_t perRow = p.swizzleV / 16, chunks = p.dv * 2 / p.swizzleV;
     Value count = mul(arith::SubIOp::create(b, loc, cIdx(b, p.bn), from), perRow * chunks);
     int64_t consumers = 2 * p.bm;
@@ -332,11 +337,11 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
   // Paged or packed K/V (row0: the block's first row): the keys at or past
   // the sequence's length are written as zeros (P is 0 there; 0 * NaN is
   // not), counted from the block's start.
-  Value live;
-  if (row0)
-    live = arith::SelectOp::create(
-        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, p.kvLimit, row0),
-        arith::SubIOp::create(b, loc, p.kvLimit, row0), cIdx(b, 0));
+  Value live = row0 ? keysLeft(b, row0) : Value();
+  Value zero = live ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
+                                                           bytesTy, b.getI8IntegerAttr(0)))
+                          .getResult()
+                    : Value();
   // The lanes of a warp take consecutive column groups: each load of a key
   // reads 128 consecutive bytes of its row.
   scf::ForOp::create(
@@ -345,10 +350,6 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
         Value c = mul(rem(i, groups), 4);
         Value key0 = mul(div(i, groups), 16);
         SmallVector<Value> words;
-        Value zero = live ? arith::ConstantOp::create(b, loc, DenseElementsAttr::get(
-                                                                 bytesTy, b.getI8IntegerAttr(0)))
-                                .getResult()
-                          : Value();
         for (int64_t q = 0; q < 16; ++q) {
           Value key = add(key0, cIdx(b, q));
           Value w = LLVM::LoadOp::create(

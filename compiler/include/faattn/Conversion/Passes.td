@@ -86,8 +86,12 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     PTX) with P's fragments packed in pairs; row reductions use quad shuffles.
 
     The TMA pipeline, when the tiles carry 128-byte swizzled layouts
-    (faattn-assign-layouts) and Q, K, V are plain blocks of the arguments
-    (not varlen, not paged): four tensor-map arguments (q, k, v, out;
+    (faattn-assign-layouts) and Q, K, V are plain blocks of the arguments,
+    or K/V pages through the block table (paged_kv; a box per page, rows
+    past the sequence masked in K and cleared in V before P V), or, with
+    `packed-tma`, blocks of packed (varlen) sequences (boxes at
+    cu_seqlens' row plus the block's; O and the LSE by the threads'
+    row-checked stores): four tensor-map arguments (q, k, v, out;
     `faattn.tensor_maps`, marked grid constants by faattn-tensor-map-args)
     are appended; Q is loaded once by TMA, K and V by TMA into a ring of
     `stages` buffers with mbarrier full (K, V) and empty phases, thread 0

@@ -469,6 +469,10 @@ private:
   /// hold another sequence's rows or anything a page held: P is 0 there, but
   /// 0 * NaN is not), then made visible to the tensor cores.
   void clearTail(OpBuilder &b, Value ring, Value row0);
+  /// Paged or packed K/V: the keys of the block at row `row0` that lie in the
+  /// sequence, max(kvLimit - row0, 0) (clearTail clears V's rows from there,
+  /// transposeStage writes those keys as zeros).
+  Value keysLeft(OpBuilder &b, Value row0);
   /// Shared-memory writes by the threads, then the tensor cores (or TMA)
   /// read them.
   void asyncVisible(OpBuilder &b, Location loc);
