@@ -188,7 +188,10 @@ if "paddeddims" in parts:
 if "fp8" in parts:
     # Issue 24's grid: e4m3 Q, K, V (bench/fp8-grid.fa, or --fp8-spec) against faattn's own bf16 kernel of the
     # same shape in the same run (the issue's bar: 1.6x), FLOPs as the bf16 rows count them.
-    # No peer runs here: cuDNN's FP8 SDPA needs the cudnn-frontend package (docs/FP8.md).
+    # The peer: cuDNN's FP8 SDPA (bench/cudnn_fp8.py) where the cudnn-frontend package was
+    # carried (docs/FP8.md), with an e4m3 output as in NVIDIA's published sweep; else the row
+    # says why it did not run.
+    import cudnn_fp8
     for D in (64, 128, 256):
         for S in [int(x) for x in args.fp8_seqs.split(",")]:
             for causal in (False, True):
@@ -208,6 +211,15 @@ if "fp8" in parts:
                        "rel_err": err8}
                 if ms8 and ms16:
                     row["ratio_vs_faattn_bf16"] = ms16 / ms8
+                if D == 128:  # the e4m3-output twin (fp8-grid.fa's f8o kernels)
+                    mso, erro, failo = faattn_ms(args.fp8_spec, "f8o" + name, B, S)
+                    row["faattn_e4m3_out"] = {"ms": mso, "tflops": flops / mso / 1e9 if mso else None,
+                                              "rel_err": erro, "error": failo}
+                msc, errc, failc = cudnn_fp8.time_ms(B, H, S, D, causal, do_bench)
+                row["peers"] = {"cudnn_fp8": {"ms": msc, "tflops": flops / msc / 1e9 if msc else None,
+                                              "rel_err": errc, "error": failc}}
+                if ms8 and msc:
+                    row["ratio_vs_cudnn_fp8"] = msc / ms8
                 print(json.dumps(row), flush=True)
                 rows.append(row)
 

@@ -21,7 +21,7 @@ export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until t
   timeout ${T4:-60} $RUN --gpu tests/lit/cpu/decode-varlen.fa --shape b=3,seq_q=1,seq_kv=17 \
     --shape b=2,seq_q=16,seq_kv=4097 --shape b=1,seq_q=1,seq_kv=131073
   echo "exit=$? decode-varlen.fa"
-  sanitize_kernels tests/lit/cpu/varlen-tma.fa b=3,seq_q=100,seq_kv=300 40 vl128c vl_e4m3_coop
+  sanitize_kernels tests/lit/cpu/varlen-tma.fa b=3,seq_q=100,seq_kv=300 ${SAN:-40} vl128c vl_e4m3_coop
 } > "$OUT/varlen-lean-tests.txt" 2>&1
 summarize "$OUT/varlen-lean-tests.txt" varlen
 grep -E "exit=" "$OUT/varlen-lean-tests.txt" | tr '\n' ' '; echo
