@@ -62,6 +62,9 @@ experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-
 experimental packed-tma FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/varlen-tma.fa
 experimental packed-tma-decode FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/decode-varlen.fa
 experimental packed-tma-catalogue FAATTN_EXPERIMENTAL_PACKED_TMA=1 specs/varlen.fa
+experimental no-lsr FAATTN_EXPERIMENTAL_NO_LSR=1 specs/sliding-window.fa
+experimental no-lsr-alibi FAATTN_EXPERIMENTAL_NO_LSR=1 specs/alibi.fa
+experimental no-lsr-mha FAATTN_EXPERIMENTAL_NO_LSR=1 specs/mha.fa
 experimental padded-backward FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 \
   tests/lit/cpu/padded-head-dims-backward.fa
 experimental backward-copy8 "FAATTN_BACKWARD_COPY_REGISTERS=1 FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=8" \

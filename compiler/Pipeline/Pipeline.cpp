@@ -186,6 +186,11 @@ bool experimentalPackedTma() {
   return on;
 }
 
+bool experimentalNoLSR() {
+  static const bool on = envFlag("FAATTN_EXPERIMENTAL_NO_LSR");
+  return on;
+}
+
 bool experimentalPaddedHeadDims() {
   static const bool on = envFlag("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS");
   return on;
@@ -566,6 +571,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
                 ", shared memory " + llvm::Twine(kernel.sharedBytes) + ")");
   PTXOptions options;
   options.chip = kernel.target;
+  options.loopStrengthReduction = !experimentalNoLSR();
   TimingScope ptxTime = timing.nest("PTX (LLVM)");
   options.timing = &ptxTime;
   llvm::Expected<std::string> ptx = emitPTX(gpuModule, options);

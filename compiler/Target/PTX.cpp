@@ -15,6 +15,7 @@
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -31,6 +32,20 @@ void registerPTXTranslations(mlir::DialectRegistry &registry) {
   mlir::registerGPUDialectTranslation(registry);
 }
 
+/// Turns LLVM's codegen option -disable-lsr on, once per process (every
+/// caller that asks waits until it is set, so no compile that asked runs
+/// with the option half set).
+static void disableLoopStrengthReduction() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto &options = llvm::cl::getRegisteredOptions();
+    auto it = options.find("disable-lsr");
+    if (it != options.end())
+      if (auto *opt = static_cast<llvm::cl::opt<bool> *>(it->second))
+        *opt = true;
+  });
+}
+
 static llvm::Error error(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
@@ -43,6 +58,8 @@ llvm::Expected<std::string> emitPTX(mlir::gpu::GPUModuleOp gpuModule, const PTXO
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
   });
+  if (!opts.loopStrengthReduction)
+    disableLoopStrengthReduction();
   mlir::TimingScope none;
   mlir::TimingScope &timing = opts.timing ? *opts.timing : none;
   mlir::TimingScope stage = timing.nest("translate to LLVM IR");

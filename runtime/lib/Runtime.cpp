@@ -48,6 +48,7 @@ const char *compilerVersion() {
                                      (fp8SimtForced() ? "-fp8simt" : "") +
                                      (experimentalPackedTma() ? "-packedtma" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
+                                     (experimentalNoLSR() ? "-nolsr" : "") +
                                      (experimentalBackwardCopyBatch() > 1
                                           ? "-bwdcopy" + std::to_string(experimentalBackwardCopyBatch())
                                           : std::string()) +

@@ -106,6 +106,13 @@ bool fp8SimtForced();
 /// runtime's cache key names it.
 bool experimentalPackedTma();
 
+/// FAATTN_EXPERIMENTAL_NO_LSR=1: the kernels' PTX made without LLVM's loop
+/// strength reduction (PTXOptions::loopStrengthReduction; a third to a half
+/// of the compile of the kernels whose mask or score reads q_idx and kv_idx
+/// per element, PERFORMANCE step 72), until a GPU run shows the kernels no
+/// slower. compileForGpu follows it and the runtime's cache key names it.
+bool experimentalNoLSR();
+
 /// FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: head dims that are multiples of 8
 /// but not of 16 padded to the next multiple of 16 on the GPU path (the TMA
 /// pipeline instead of the thread copies or SIMT), until a GPU run

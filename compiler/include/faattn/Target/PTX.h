@@ -17,6 +17,13 @@ struct PTXOptions {
   /// libdevice bitcode, linked when the kernel calls __nv_* math functions.
   std::string libdevice = "/usr/local/cuda/nvvm/libdevice/libdevice.10.bc";
   unsigned optLevel = 3;
+  /// false: the NVPTX backend runs without LLVM's loop strength reduction
+  /// (LLVM's -disable-lsr; ptxas strength-reduces the PTX itself). LSR is
+  /// most of the backend's time for kernels whose mask or score reads q_idx
+  /// and kv_idx per element (docs/PERFORMANCE.md step 72). The switch is
+  /// LLVM's process-wide option: once a compile turns it off, the process's
+  /// later compiles (and faattn-compile's --disable-lsr) run without it too.
+  bool loopStrengthReduction = true;
   /// When set, the stages (translation to LLVM IR, libdevice, the optimizer,
   /// the NVPTX backend) are timed under it.
   mlir::TimingScope *timing = nullptr;
