@@ -5,6 +5,7 @@ export OUT=${OUT:-/tmp/faattn-gpu-out}
 mkdir -p "$OUT"
 B=/tmp/faattn-bundle
 mkdir -p $B
+shopt -s nullglob
 for xz in bundle/bin/faattn-run.xz bundle/lib/*.xz; do
   [ -f "$B/$(basename "${xz%.xz}")" ] || { xz -dc "$xz" > "$B/$(basename "${xz%.xz}")"; chmod +x "$B/$(basename "${xz%.xz}")"; }
 done
