@@ -20,4 +20,6 @@ config.environment["PATH"] = os.pathsep.join(
 import sys
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%specs", os.path.join(config.faattn_src_dir, "specs")))
+config.substitutions.append(("%stubcuda", config.faattn_stub_cuda_dir))
+config.substitutions.append(("%bench", os.path.join(config.faattn_src_dir, "bench")))
 config.substitutions.append(("%examples", os.path.join(config.faattn_src_dir, "examples")))
