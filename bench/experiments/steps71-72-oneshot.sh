@@ -9,23 +9,6 @@ export OUT=${OUT:-/tmp/faattn-gpu-out}
 T1=${T1:-80} T2=${T2:-40} T3=${T3:-35} T4=${T4:-50} SAN=${SAN:-25} T5=1 T6=1 \
   timeout ${P1:-330} bash bench/experiments/varlen-lean.sh 2>&1 | grep -v "^step70"
 echo "varlen exit=$?"
-KERNELS="alibi:alibi sliding-window:sliding_window softcap:gemma2_local mha:mha causal:causal"
-. bench/experiments/unpack-bundle.sh > /dev/null
-{ for arm in 0 1; do
-    rm -rf /tmp/cache-lsr$arm
-    for kf in $KERNELS; do
-      out=$(FAATTN_EXPERIMENTAL_NO_LSR=$arm timeout 30 $RUN --gpu specs/${kf%%:*}.fa --kernel=${kf##*:} \
-        --cache-dir=/tmp/cache-lsr$arm --shape b=2,seq_q=333,seq_kv=517 2>&1)
-      echo "nolsr=$arm ${kf##*:} $(echo "$out" | grep -o 'compiled.*in [0-9.]* ms' | head -1) $(echo "$out" | grep -o 'rel_l2=[0-9.e-]*' | head -1) $(echo "$out" | grep -o 'first_launch_ms=[0-9.]*' | head -1) $(echo "$out" | grep -o 'PASS\|FAIL' | sort | uniq -c | tr '\n' ' ')"
-    done
-  done
-  for kf in $KERNELS; do
-    line="${kf##*:} b=1 s=16384"
-    for arm in 0 1 0 1; do
-      out=$(FAATTN_EXPERIMENTAL_NO_LSR=$arm timeout 25 $RUN --gpu specs/${kf%%:*}.fa --kernel=${kf##*:} \
-        --cache-dir=/tmp/cache-lsr$arm --uniform-lengths --shape b=1,seq_q=16384,seq_kv=16384 --bench=20)
-      line="$line nolsr$arm=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
-    done
-    echo "$line"
-  done; } 2>&1 | tee "$OUT/no-lsr.txt"
+COMPILE_ROUNDS=1 COMPILE_SHAPE=b=2,seq_q=333,seq_kv=517 NUMERICS=0 BENCH_SHAPES=1:16384 ROUNDS=2 \
+  T3=${P2:-150} bash bench/experiments/no-lsr-ab.sh 2>&1 | grep -v "^GPU "
 FP8_SPECS=g128 timeout ${P3:-70} bash bench/experiments/fp8-peer-row.sh 2>&1 | tail -4
