@@ -3,7 +3,8 @@
 # tests/lit/cpu/varlen-tma.fa at the shapes that failed on 186325c, with another sequence's NaN
 # key, and their sanitizers (from the repository root, the bundle in bundle/; results under
 # $OUT). Then a backtrace of faattn-run's crash on bench/decode.fa (186325c: SIGSEGV at once on
-# decode_dense with --bench --uniform-lengths --bench-graph) and which of those options it needs.
+# decode_dense with --bench --uniform-lengths --bench-graph) and which of those options it needs
+# (each option alone, the packed-TMA flag and default cache as bench.py ran it, a larger stack).
 set -u
 . bench/experiments/unpack-bundle.sh
 export FAATTN_EXPERIMENTAL_PACKED_TMA=1
@@ -21,11 +22,25 @@ summarize "$OUT/e4m3-packed-recheck.txt" e4m3-packed
 grep -E "exit=" "$OUT/e4m3-packed-recheck.txt" | tr '\n' ' '; echo
 unset FAATTN_EXPERIMENTAL_PACKED_TMA
 D="--gpu bench/decode.fa --kernel=decode_dense"
-{ for opts in "--shape=b=8,seq_q=1,seq_kv=32768" "--shape=b=8,seq_q=1,seq_kv=32768 --uniform-lengths" \
-      "--shape=b=8,seq_q=1,seq_kv=32768 --bench=5" "--shape=b=8,seq_q=1,seq_kv=32768 --bench=5 --bench-graph" \
-      "--shape=b=1,seq_q=1,seq_kv=2048"; do
-    timeout 60 $RUN $D $opts 2>&1 | tail -2; echo "exit=${PIPESTATUS[0]} $opts"
+S1="--shape=b=1,seq_q=1,seq_kv=2048"
+{ for opts in "$S1" "$S1 --uniform-lengths" "$S1 --bench=5" "$S1 --bench=5 --uniform-lengths" \
+      "$S1 --bench=5 --bench-graph" "$S1 --bench=5 --uniform-lengths --bench-graph" \
+      "--shape=b=8,seq_q=1,seq_kv=32768 --bench=5 --uniform-lengths --bench-graph"; do
+    timeout 60 $RUN $D $opts > /tmp/crash.out 2>&1; rc=$?; tail -3 /tmp/crash.out; echo "exit=$rc $opts"
   done
-  timeout 120 cuda-gdb -batch -ex run -ex bt --args $RUN $D --shape=b=1,seq_q=1,seq_kv=2048 2>&1 | tail -40
+  # As bench.py ran it (186325c's crash): the packed-TMA flag set, the default cache, --bench=30.
+  FAATTN_EXPERIMENTAL_PACKED_TMA=1 timeout 60 $RUN $D $S1 --bench=30 --uniform-lengths --bench-graph \
+    > /tmp/crash.out 2>&1; rc=$?; tail -3 /tmp/crash.out; echo "exit=$rc packed-tma flag, default cache"
+  ( ulimit -s unlimited; timeout 60 $RUN $D $S1 --bench=30 --uniform-lengths --bench-graph > /tmp/crash.out 2>&1
+    rc=$?; tail -3 /tmp/crash.out; echo "exit=$rc ulimit -s unlimited" )
+  if command -v cuda-gdb > /dev/null; then
+    timeout 150 cuda-gdb -batch -ex run -ex bt -ex "info threads" --args $RUN $D $S1 --bench=30 \
+      --uniform-lengths --bench-graph 2>&1 | grep -v "^\[New Thread\|^\[Thread" | tail -60
+  elif command -v gdb > /dev/null; then
+    timeout 150 gdb -batch -ex run -ex bt --args $RUN $D $S1 --bench=30 --uniform-lengths \
+      --bench-graph 2>&1 | tail -60
+  else
+    echo "no cuda-gdb or gdb"
+  fi
 } > "$OUT/decode-crash.txt" 2>&1
-grep -E "exit=|^#[0-9]" "$OUT/decode-crash.txt" | head -30
+grep -E "exit=|^#[0-9]|Stack dump|signal" "$OUT/decode-crash.txt" | head -40
