@@ -16,8 +16,8 @@
 # $OUT/e4m3-kv-tests.txt and $OUT/bench-e4m3-kv.json (part `e4m3-kv`, a default: the experimental
 # tensor-core lowering of e4m3 K/V, FAATTN_EXPERIMENTAL_E4M3_KV=1: numerics, sanitizers, and
 # bench/bench.py's decode and decode_e4m3 parts in one run), $OUT/varlen-tests.txt (part
-# `varlen`, a default: packed sequences and paged e4m3 on the TMA pipeline, experimental:
-# FAATTN_EXPERIMENTAL_PACKED_TMA=1, at ragged lengths,
+# `varlen`, a default: packed sequences and paged e4m3 on the TMA pipeline, the default since
+# PERFORMANCE step 71 (FAATTN_PACKED_THREAD_COPIES=1 keeps the thread copies), at ragged lengths,
 # another sequence's NaN key row, sanitizers), $OUT/fp8-wgmma-tests.txt and
 # $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma, the default
 # lowering since PERFORMANCE step 51: numerics, the NaN rule, sanitizers, bench.py's fp8 grid), $OUT/padded-head-dims-tests.txt and
@@ -329,8 +329,6 @@ fi
 if [[ " $PARTS " == *" varlen "* ]]; then
 echo "== packed sequences (varlen) and paged e4m3 on the TMA pipeline (tests/lit/cpu/varlen-tma.fa)"
 {
-  # Experimental until this part passes on a GPU (PERFORMANCE step 71).
-  export FAATTN_EXPERIMENTAL_PACKED_TMA=1
   # Ragged lengths (sequence 0 at the full lengths, sequence 2 empty at b >= 3) at odd sizes;
   # then sequence 1's first key row NaN (--nan-key=1:0): sequence 0's last block reads it
   # (its length is not a multiple of block_n) and must not take it into its rows.

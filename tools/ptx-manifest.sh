@@ -36,7 +36,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The catalogue in one compilation (its kernel names are unique there); each benchmark file on
 # its own (bench/grid.fa has an alibi of its own).
-mkdir -p "$work/specs" "$work/grid" "$work/tuning" "$work/fp8" "$work/backward-dims"
+mkdir -p "$work/specs" "$work/grid" "$work/tuning" "$work/fp8" "$work/backward-dims" "$work/packed" \
+  "$work/packed-decode"
 "$compile" --emit=ptx -o "$work/specs" "$root"/specs/*.fa > /dev/null
 "$compile" --emit=ptx -o "$work/grid" "$root/bench/grid.fa" > /dev/null
 "$compile" --emit=ptx -o "$work/tuning" "$root/bench/tuning.fa" > /dev/null
@@ -48,7 +49,10 @@ mkdir -p "$work/specs" "$work/grid" "$work/tuning" "$work/fp8" "$work/backward-d
 # in column chunks).
 "$compile" --emit=ptx -o "$work/backward-dims" "$root/tests/lit/cli/Inputs/backward-head-dims.fa" \
   > /dev/null
-# The experimental lowerings the environment turns on, each on the kernels that exercise it
+# Packed sequences (varlen) and paged e4m3 on the TMA pipeline: every variant of the test files.
+"$compile" --emit=ptx -o "$work/packed" "$root/tests/lit/cpu/varlen-tma.fa" > /dev/null
+"$compile" --emit=ptx -o "$work/packed-decode" "$root/tests/lit/cpu/decode-varlen.fa" > /dev/null
+# The experimental lowerings (and the opt-outs of defaults) the environment turns on, each on the kernels that exercise it
 # (directory experimental/NAME): their code changes the manifest too, and so the runtime's
 # cache key (which holds the manifest's hash), so that no cache keeps an older build of them.
 experimental() {
@@ -59,9 +63,7 @@ experimental() {
 experimental e4m3-kv FAATTN_EXPERIMENTAL_E4M3_KV=1 tests/lit/cli/Inputs/e4m3-kv.fa
 experimental fp8-simt FAATTN_FP8_SIMT=1 specs/fp8-forward.fa
 experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
-experimental packed-tma FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/varlen-tma.fa
-experimental packed-tma-decode FAATTN_EXPERIMENTAL_PACKED_TMA=1 tests/lit/cpu/decode-varlen.fa
-experimental packed-tma-catalogue FAATTN_EXPERIMENTAL_PACKED_TMA=1 specs/varlen.fa
+experimental packed-thread-copies FAATTN_PACKED_THREAD_COPIES=1 tests/lit/cpu/varlen-tma.fa
 experimental no-lsr FAATTN_EXPERIMENTAL_NO_LSR=1 specs/sliding-window.fa
 experimental no-lsr-alibi FAATTN_EXPERIMENTAL_NO_LSR=1 specs/alibi.fa
 experimental no-lsr-mha FAATTN_EXPERIMENTAL_NO_LSR=1 specs/mha.fa
@@ -75,10 +77,10 @@ experimental backward-thread-per-row FAATTN_BACKWARD_THREAD_PER_ROW=1 specs/back
 experimental backward-one-warpgroup FAATTN_BACKWARD_ONE_WARPGROUP=1 specs/backward.fa
 current=$work/manifest.txt
 {
-  echo "# PTX of every kernel of specs/, bench/grid.fa, bench/tuning.fa, the e4m3 and backward head-dim files, and of the"
+  echo "# PTX of every kernel of specs/, bench/grid.fa, bench/tuning.fa, the e4m3, backward head-dim and packed-sequence files, and of the"
   echo "# experimental lowerings (experimental/; tools/ptx-manifest.sh)."
   echo "# Made with LLVM $(llvm-config-22 --version 2>/dev/null || echo '(llvm-config-22 not found)')"
-  (cd "$work" && find specs grid tuning fp8 backward-dims experimental -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
+  (cd "$work" && find specs grid tuning fp8 backward-dims packed packed-decode experimental -name '*.ptx' | LC_ALL=C sort | xargs sha256sum |
      awk '{ print $2, $1 }')
 } > "$current"
 kernels=$(grep -vc '^#' "$current")

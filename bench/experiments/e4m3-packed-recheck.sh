@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# (Ran at b92864d, where FAATTN_EXPERIMENTAL_PACKED_TMA=1 turned the packed boxes on; they are the
+# default since, and the variable does nothing.)
 # After 2fc3a48 (no clearTail after the e4m3 transposition): the packed and paged e4m3 kernels of
 # tests/lit/cpu/varlen-tma.fa at the shapes that failed on 186325c, with another sequence's NaN
 # key, and their sanitizers (from the repository root, the bundle in bundle/; results under

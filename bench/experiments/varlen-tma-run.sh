@@ -12,7 +12,8 @@
 #   4. bench/bench.py part decode for decode_dense and decode_varlen, SDPA in the same run.
 set -u
 . bench/experiments/unpack-bundle.sh
-export FAATTN_EXPERIMENTAL_PACKED_TMA=1 # the packed boxes, experimental until this run passes
+# (Until the commit that made the packed boxes the default, FAATTN_EXPERIMENTAL_PACKED_TMA=1 turned
+# them on; now FAATTN_PACKED_THREAD_COPIES=1 turns them off: the timing below sets both.)
 BASE=
 if [ -f bundle/base/faattn-run.xz ]; then
   mkdir -p /tmp/faattn-base
@@ -50,7 +51,7 @@ for round in $(seq ${ROUNDS:-2}); do
           "dense:${pair##*:}:$RUN:1"; do
         IFS=: read -r build k bin env <<< "$run"
         [ -n "$bin" ] && [ $SECONDS -lt $end ] || continue
-        out=$(FAATTN_EXPERIMENTAL_PACKED_TMA=$env timeout 60 $bin --gpu $SPEC --cache-dir=/tmp/cache-varlen-$build \
+        out=$(FAATTN_EXPERIMENTAL_PACKED_TMA=$env FAATTN_PACKED_THREAD_COPIES=$((1 - env)) timeout 60 $bin --gpu $SPEC --cache-dir=/tmp/cache-varlen-$build \
           --kernel=$k --uniform-lengths \
           --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20})
         line="$line $build:$k=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"

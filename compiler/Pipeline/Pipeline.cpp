@@ -181,8 +181,8 @@ bool fp8SimtForced() {
   return on;
 }
 
-bool experimentalPackedTma() {
-  static const bool on = envFlag("FAATTN_EXPERIMENTAL_PACKED_TMA");
+bool packedThreadCopies() {
+  static const bool on = envFlag("FAATTN_PACKED_THREAD_COPIES");
   return on;
 }
 
@@ -297,7 +297,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   FAAttnTilesToWGMMAOptions wgmma;
   wgmma.e4m3KV = e4m3KV;
   wgmma.e4m3 = !fp8SimtForced();
-  wgmma.packedTma = experimentalPackedTma();
+  wgmma.packedTma = !packedThreadCopies();
   wgmma.backward = backwardWgmma;
   wgmma.backwardCopyBatch = experimentalBackwardCopyBatch();
   wgmma.backwardCopyAsync = !backwardCopyRegisters();

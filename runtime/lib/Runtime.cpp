@@ -46,7 +46,7 @@ const char *compilerVersion() {
                                      std::string(FAATTN_PTX_MANIFEST_SHA256).substr(0, 16) +
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
                                      (fp8SimtForced() ? "-fp8simt" : "") +
-                                     (experimentalPackedTma() ? "-packedtma" : "") +
+                                     (packedThreadCopies() ? "-packedcopies" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (experimentalNoLSR() ? "-nolsr" : "") +
                                      (experimentalBackwardCopyBatch() > 1

@@ -31,10 +31,10 @@
 //      then one arrival per warp on empty[stage].
 // faattn-overlap-softmax's rotated loops issue Q K_j^T and P V_{j-1} back to
 // back and retire each before its result's first use (WgmmaBuilder.cpp).
-// Packed sequences (varlen, the packed-tma option): Q's and K/V's boxes
+// Packed sequences (varlen; packed-tma, the default): Q's and K/V's boxes
 // start at the sequence's first row; V's rows past it are cleared before
 // P V (clearTail, as a paged sequence's), O leaves by the threads' stores.
-// Without TMA (varlen by default, pages of fewer than 8 rows, tiles over
+// Without TMA (varlen with packed-tma=0, pages of fewer than 8 rows, tiles over
 // the shared memory) the threads copy Q, K and V^T into the unswizzled
 // canonical layout between barriers.
 //

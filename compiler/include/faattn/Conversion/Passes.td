@@ -88,8 +88,8 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     The TMA pipeline, when the tiles carry 128-byte swizzled layouts
     (faattn-assign-layouts) and Q, K, V are plain blocks of the arguments,
     or K/V pages through the block table (paged_kv; a box per page, rows
-    past the sequence masked in K and cleared in V before P V), or, with
-    `packed-tma`, blocks of packed (varlen) sequences (boxes at
+    past the sequence masked in K and cleared in V before P V), or (unless
+    `packed-tma=0`) blocks of packed (varlen) sequences (boxes at
     cu_seqlens' row plus the block's; O and the LSE by the threads'
     row-checked stores): four tensor-map arguments (q, k, v, out;
     `faattn.tensor_maps`, marked grid constants by faattn-tensor-map-args)
@@ -179,9 +179,10 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
            "(experimental)">,
     Option<"e4m3", "e4m3", "bool", /*default=*/"false",
            "Take e4m3 Q, K and V on the TMA pipeline and the FP8 wgmma">,
-    Option<"packedTma", "packed-tma", "bool", /*default=*/"false",
+    Option<"packedTma", "packed-tma", "bool", /*default=*/"true",
            "Take packed (varlen) sequences on the TMA pipeline (boxes at the sequence's rows), "
-           "and paged or packed e4m3 Q, K and V on the FP8 wgmma (experimental)">,
+           "and paged or packed e4m3 Q, K and V on the FP8 wgmma (=0: the threads' copies "
+           "and the SIMT path, as before)">,
     Option<"backward", "backward", "bool", /*default=*/"false",
            "Lower faattn-backward-tile's main grid on wgmma">,
     Option<"backwardCopyBatch", "backward-copy-batch", "int64_t", /*default=*/"1",

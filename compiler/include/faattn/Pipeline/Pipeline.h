@@ -99,12 +99,13 @@ bool experimentalE4M3KV();
 /// and the runtime's cache key names it.
 bool fp8SimtForced();
 
-/// FAATTN_EXPERIMENTAL_PACKED_TMA=1: packed (varlen) sequences on the TMA
-/// pipeline, and paged or packed e4m3 Q, K and V on the FP8 wgmma
-/// (faattn-tiles-to-wgmma's packed-tma; PERFORMANCE step 71). Off by default
-/// until a GPU run validates it; addGpuLoweringPasses follows it and the
+/// FAATTN_PACKED_THREAD_COPIES=1: packed (varlen) sequences by the threads'
+/// copies, and paged or packed e4m3 Q, K and V on the SIMT path, as before
+/// PERFORMANCE step 71 (faattn-tiles-to-wgmma's packed-tma=0). By default
+/// they take the TMA pipeline and the FP8 wgmma (GPU-validated on an H100:
+/// step 71 and its recheck); addGpuLoweringPasses follows it and the
 /// runtime's cache key names it.
-bool experimentalPackedTma();
+bool packedThreadCopies();
 
 /// FAATTN_EXPERIMENTAL_NO_LSR=1: the kernels' PTX made without LLVM's loop
 /// strength reduction (PTXOptions::loopStrengthReduction; a third to a half

@@ -192,7 +192,7 @@ int64_t tmaPipelineBytes(const Plan &p, int64_t stages);
 /// `packedTma`: packed (varlen) Q and K/V on the TMA pipeline, paged or
 /// packed e4m3 Q, K and V too (faattn-tiles-to-wgmma's packed-tma).
 Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV = false, bool e4m3 = false,
-             bool packedTma = false);
+             bool packedTma = true);
 
 } // namespace hopper
 } // namespace faattn
