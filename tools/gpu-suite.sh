@@ -344,7 +344,10 @@ echo "== packed sequences (varlen) and paged e4m3 on the TMA pipeline (tests/lit
     timeout 300 "$RUN" --gpu ${sk%%:*} --kernel=${sk##*:} --nan-key=1:0 --shape b=3,seq_q=100,seq_kv=300
     echo "exit=$? $sk --nan-key=1:0"
   done
-  for k in vdecode_gqa vdecode_spec vdecode_packed vdecode_alibi; do
+  # (Not vdecode_packed: its window, kv_idx >= seq_kv - 40 - 50 h, leaves key 0 out of
+  # sequence 1's rows, so the NaN may reach them by spec-language 6.6's rule: rel_l2 inf on an
+  # H100, 2026-12-07, and on the CPU path alike, which reads no other sequence's rows.)
+  for k in vdecode_gqa vdecode_spec vdecode_alibi; do
     timeout 300 "$RUN" --gpu tests/lit/cpu/decode-varlen.fa --kernel=$k --nan-key=1:0 \
       --shape b=3,seq_q=5,seq_kv=300 --shape b=2,seq_q=16,seq_kv=4097
     echo "exit=$? decode-varlen.fa:$k --nan-key=1:0"

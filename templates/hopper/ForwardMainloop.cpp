@@ -50,6 +50,8 @@ namespace hopper {
 
 std::unique_ptr<WarpgroupSchedule> makeSchedule(WgmmaLowering &lowering, bool warpSpecialized,
                                                 bool pingpong) {
+  if (warpSpecialized && pingpong)
+    return std::make_unique<WarpSpecializedPingpongSchedule>(lowering);
   if (warpSpecialized)
     return std::make_unique<CooperativeSchedule>(lowering);
   if (pingpong)

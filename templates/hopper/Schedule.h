@@ -11,7 +11,8 @@
 //   Cooperative.cpp     "cooperative": a producer warpgroup (setmaxnreg)
 //                       issues every block; the consumers only compute
 //   Pingpong.cpp        "pingpong": inline-producer loads, and the two
-//                       warpgroups take turns at the tensor cores
+//                       warpgroups take turns at the tensor cores; for e4m3
+//                       Q, K and V the cooperative roles with those turns
 //
 // A schedule builds with the Hopper building blocks through the lowering it
 // belongs to (the TMA ring's issueKV / wait / release, the plan); the
@@ -77,10 +78,12 @@ public:
   llvm::StringRef name() const override { return "cooperative"; }
   void startRing(mlir::OpBuilder &b) override;
 
+protected:
+  WgmmaLowering &L;
+
 private:
   /// e4m3 Q, K, V: the producer's warps 1-3 transpose every V stage.
   void transposeRing(mlir::OpBuilder &b);
-  WgmmaLowering &L;
 };
 
 /// Schedule "pingpong" (Pingpong.cpp): inline-producer's loads, and turns.
@@ -93,16 +96,35 @@ public:
   void afterProducts(mlir::OpBuilder &b) override;
   void afterKVLoops(mlir::OpBuilder &b) override;
 
+  /// The turns, shared with the warp-specialized form: the first given to
+  /// warpgroup 0 (startRing), this warpgroup's waited for (named barrier 1 +
+  /// its index), passed to the other after its products, the last taken
+  /// after the KV loops.
+  static void firstTurn(WgmmaLowering &L, mlir::OpBuilder &b);
+  static void takeTurn(WgmmaLowering &L, mlir::OpBuilder &b);
+  static void otherTurn(WgmmaLowering &L, mlir::OpBuilder &b);
+  static void lastTurn(WgmmaLowering &L, mlir::OpBuilder &b);
+
 private:
-  /// Wait for this warpgroup's turn (named barrier 1 + its index).
-  void takeTurn(mlir::OpBuilder &b);
-  /// Pass the turn to warpgroup `wg` (an index value).
-  void passTurn(mlir::OpBuilder &b, mlir::Value wg);
+  static void passTurn(WgmmaLowering &L, mlir::OpBuilder &b, mlir::Value wg);
+};
+
+/// Schedule "pingpong" with a producer warpgroup (Pingpong.cpp; e4m3 Q, K
+/// and V, whose V the producer transposes): cooperative's roles, pingpong's
+/// turns between the two consumer warpgroups.
+class WarpSpecializedPingpongSchedule : public CooperativeSchedule {
+public:
+  using CooperativeSchedule::CooperativeSchedule;
+  llvm::StringRef name() const override { return "pingpong"; }
+  void startRing(mlir::OpBuilder &b) override;
+  void beforeProducts(mlir::OpBuilder &b) override;
+  void afterProducts(mlir::OpBuilder &b) override;
+  void afterKVLoops(mlir::OpBuilder &b) override;
 };
 
 /// The schedule of kernel `lowering`: cooperative when its plan is
-/// warp-specialized, else pingpong when the two warpgroups take turns, else
-/// inline-producer.
+/// warp-specialized (with pingpong's turns when `pingpong`), else pingpong
+/// when the two warpgroups take turns, else inline-producer.
 std::unique_ptr<WarpgroupSchedule> makeSchedule(WgmmaLowering &lowering, bool warpSpecialized,
                                                 bool pingpong);
 

@@ -43,7 +43,8 @@
 //     its classifier reads a param over a range (faattn.range_reduce);
 //   * O goes out through swizzled shared memory and a TMA store (else from
 //     the fragments), LSE from the fragments;
-//   * schedule = pingpong: the two warpgroups take turns at the tensor cores.
+//   * schedule = pingpong: the two warpgroups take turns at the tensor cores
+//     (e4m3 Q, K and V: the consumers of a producer warpgroup, as below);
 //
 //   * schedule = cooperative: a producer warpgroup (setmaxnreg) issues the
 //     loads, the two consumer warpgroups compute;
@@ -136,8 +137,14 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       scf::ForallOp grid = mainGrid ? mainGrid : grids->front();
       gpu::GPUFuncOp gfn = outlineGrid(fn, grid, kernelName(fn, grid), gpuModule,
                                        /*threads=*/0, persistent && !mainGrid, sectionTiles);
-      // faattn-backward-tile's main grid: the backward template.
-      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative, e4m3KV, e4m3, packedTma)
+      // faattn-backward-tile's main grid: the backward template. Pingpong
+      // with e4m3 Q, K and V takes a producer warpgroup, which transposes V
+      // (templates/hopper/Pingpong.cpp's warp-specialized form).
+      bool e4m3Pingpong =
+          pingpong && e4m3 && isa<Float8E4M3FNType>(
+                                  cast<MemRefType>(gfn.getArgument(0).getType()).getElementType());
+      Plan plan = !mainGrid ? hopper::analyze(gfn, cooperative || e4m3Pingpong, e4m3KV, e4m3,
+                                              packedTma)
                   : backward ? hopper::analyzeBackward(gfn)
                              : Plan();
       if (mainGrid && !backward)

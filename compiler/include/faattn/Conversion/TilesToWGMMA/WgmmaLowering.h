@@ -66,10 +66,13 @@ public:
     warpSpec = p.warpSpecialized;
     // Not with paged or packed K/V: P V's clearing of the rows past the
     // sequence synchronizes both warpgroups, which pingpong keeps apart.
-    // Nor with e4m3 K/V: their conversion synchronizes the consumers.
+    // Nor with one-byte K/V in the consumers' hands: their conversion or
+    // transposition synchronizes the consumers. With a producer warpgroup
+    // (e4m3 Q, K and V: TilesToWGMMA.cpp), which transposes V, the turns are
+    // the consumers'.
     sched = makeSchedule(*this, warpSpec,
-                         pingpong && tma && p.bm == 128 && !warpSpec && !p.kvLimit &&
-                             !p.oneByteKV());
+                         pingpong && tma && p.bm == 128 && !p.kvLimit &&
+                             (warpSpec || !p.oneByteKV()));
   }
 
   /// The schedule the kernel got (templates/hopper/Schedule.h): "pingpong"
