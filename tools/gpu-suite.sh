@@ -371,6 +371,12 @@ random_specs e4m3 1 2
       --shape b=2,seq_q=300,seq_kv=300 --shape b=1,seq_q=1000,seq_kv=4097
     echo "exit=$? $spec"
   done
+  # The experimental rotated loops for e4m3 (FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1; PERFORMANCE
+  # step 74), at the same shapes.
+  FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1 timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-overlap.fa \
+    --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 --shape b=2,seq_q=300,seq_kv=300 \
+    --shape b=1,seq_q=1000,seq_kv=4097
+  echo "exit=$? tests/lit/cpu/fp8-overlap.fa (FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1)"
   # A quantizer's V factor (amax / 448, here 0.004 per (batch, head)): P V's rows weighed, P
   # rounded alone (PERFORMANCE step 55; P * 0.004 in e4m3 was 17% off).
   python3 -c "import struct; open('/tmp/faattn-vs-small','wb').write(struct.pack('<4f', *[0.004] * 4))"

@@ -54,6 +54,9 @@ private:
   /// K and V's type, whose kv_dtype has its own error (SemaInputs.cpp).
   void checkDescale(ExprPtr &e, const char *key, DType scaled, const char *requirement,
                     bool kvTyped, Builtin forbidden, const char *rowOf);
+  /// overlap = softmax with e4m3 Q, K and V (experimental): V's factors that
+  /// vary over the keys are refused (after the descales are checked).
+  void checkE4M3Overlap();
   /// The `requires_grad` params: f32, a kernel with a backward, read by the
   /// score where a gradient flows (after the score is checked).
   void checkGradients(bool scoreOk);

@@ -1,5 +1,6 @@
 //===- Sema.cpp - Name resolution, type checking and target checks --------===//
 #include "Checker.h"
+#include "faattn/Spec/Experimental.h"
 #include "faattn/Spec/Spec.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -8,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 namespace faattn::spec {
@@ -146,6 +148,14 @@ std::string suggestion(const std::string &n, const std::vector<std::string> &can
 
 
 } // namespace
+
+bool experimentalE4M3Overlap() {
+  static const bool on = [] {
+    const char *v = std::getenv("FAATTN_EXPERIMENTAL_E4M3_OVERLAP");
+    return v && std::string(v) == "1";
+  }();
+  return on;
+}
 
 namespace sema {
 
@@ -480,9 +490,15 @@ void Checker::run() {
     else if (k.mode != Mode::Forward)
       diag.error(loc, llvm::Twine("overlap = softmax requires mode = forward, got ") +
                           modeName(k.mode));
-    else if (k.dtype == DType::E4M3)
-      diag.error(loc, "overlap = softmax is not supported with dtype e4m3 yet");
-    else if (k.kvType() == DType::E4M3)
+    else if (k.dtype == DType::E4M3 && !experimentalE4M3Overlap())
+      diag.error(loc, "overlap = softmax is not supported with dtype e4m3 yet "
+                      "(FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1: built, not GPU-validated)");
+    else if (k.dtype == DType::E4M3 && k.schedule != Schedule::Cooperative &&
+             k.schedule != Schedule::Auto)
+      diag.error(loc, llvm::Twine("overlap = softmax with dtype e4m3 requires schedule = "
+                                  "cooperative, got ") +
+                          scheduleName(k.schedule));
+    else if (k.kvType() == DType::E4M3 && k.dtype != DType::E4M3)
       diag.error(loc, "overlap = softmax is not supported with kv_dtype e4m3 yet");
     else if (k.varlen)
       diag.error(loc, "overlap = softmax is not supported with varlen yet");
@@ -603,6 +619,7 @@ void Checker::run() {
   checkDescale(k.vDescale, "v_descale", k.kvType(), kvE4M3, true, Builtin::QIdx, "a value row");
   checkDescale(k.oDescale, "o_descale", k.outType(), "out_dtype = e4m3", false, Builtin::KVIdx,
                "an output row");
+  checkE4M3Overlap();
 }
 
 } // namespace sema

@@ -75,6 +75,17 @@ const Expr *findBuiltin(const Expr &e, Builtin b) {
 
 } // namespace
 
+void Checker::checkE4M3Overlap() {
+  // V's factors that vary over the keys weigh P V's rows (docs/FP8.md, "The
+  // FP8 mainloop"): a form of O's update faattn-overlap-softmax's rotated
+  // loops do not take yet.
+  if (k.overlap != Overlap::Softmax || k.dtype != DType::E4M3 || !k.vDescale)
+    return;
+  if (const Expr *read = findBuiltin(*k.vDescale, Builtin::KVIdx))
+    diag.error(read->loc, "v_descale cannot read kv_idx with overlap = softmax yet (the rotated "
+                          "loops do not take V's row weights)");
+}
+
 void Checker::checkDescale(ExprPtr &e, const char *key, DType scaled, const char *requirement,
                            bool kvTyped, Builtin forbidden, const char *rowOf) {
   if (!e)

@@ -16,6 +16,7 @@
 
 #include "faattn/Frontend/SpecToIR.h"
 #include "faattn/Pipeline/Pipeline.h"
+#include "faattn/Spec/Experimental.h"
 #include "faattn/Spec/Spec.h"
 #include "faattn/Target/KernelABIJson.h"
 
@@ -47,6 +48,7 @@ const char *compilerVersion() {
                                      (experimentalE4M3KV() ? "-e4m3kv" : "") +
                                      (fp8SimtForced() ? "-fp8simt" : "") +
                                      (packedThreadCopies() ? "-packedcopies" : "") +
+                                     (spec::experimentalE4M3Overlap() ? "-e4m3overlap" : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (experimentalNoLSR() ? "-nolsr" : "") +
                                      (experimentalBackwardCopyBatch() > 1

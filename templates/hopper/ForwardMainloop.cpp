@@ -443,7 +443,16 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   if (rotated && qk)
     for (Operation *op = dot->getNextNode(); op; op = op->getNextNode())
       if (auto pv = dyn_cast<TileDotOp>(op);
-          pv && isa<WgmmaOperandALayoutAttr>(pv.getLhs().getType().getEncoding())) {
+          pv && !isa<SharedLayoutAttr>(pv.getLhs().getType().getEncoding())) {
+        // (P in registers: the 16-bit kernels' A operand, e4m3's f32
+        // accumulator that packA8 converts.)
+        // e4m3 P: its A registers too (a conversion between the two
+        // issues is an instruction ptxas waits for the Q K^T before).
+        if (Value pf = frag.lookup(pv.getLhs()); pf && p.fp8) {
+          int64_t pk = pv.getLhs().getType().getShape()[1];
+          for (int64_t k = 0; k < pk / p.kStep(); ++k)
+            prePackedA8[pv].push_back(packA8(b, pf, k));
+        }
         TileMapOp up = rescaleOf(pv);
         if (up && definedBefore(up.getInputs()[0], dot) && definedBefore(up.getInputs()[1], dot))
           preScaled[pv] = scaledAccumulator(
@@ -489,8 +498,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     }
     // e4m3 P: every k-step's A registers converted before the products (a
     // conversion between two wgmmas of the chain makes ptxas fence them, C7519).
-    SmallVector<SmallVector<Value>> a8;
-    for (int64_t k = 0; !qk && p.fp8 && k < kdim / p.kStep(); ++k)
+    SmallVector<SmallVector<Value>> a8 = prePackedA8.lookup(dot);
+    for (int64_t k = a8.size(); !qk && p.fp8 && k < kdim / p.kStep(); ++k)
       a8.push_back(packA8(b, pFrag, k));
     if (take)
       sched->beforeProducts(b);

@@ -375,7 +375,7 @@ static std::string analyzeTma(Plan &p, gpu::GPUFuncOp fn, bool packedTma) {
   // block before that: with two stages or more, those that read it.
   if (p.oneByteKV() && p.stages < 2)
     return "e4m3 K/V need two ring stages, shared memory holds one";
-  if (p.oneByteKV() && p.rotated)
+  if (p.convertsKV() && p.rotated)
     return "e4m3 K/V are not converted in rotated KV loops";
   return "";
 }
@@ -527,6 +527,12 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3, 
     p.scanBytes = scanSlotBytes(root, 2 * p.bm);
   if (!p.tmaWhyNot.empty() && (p.rotated || p.oneByteKV())) // the TMA pipeline only
     return no(p.tmaWhyNot);
+  // e4m3 Q, K and V in rotated loops: V transposed by the producer
+  // warpgroup (cooperative). The consumers' own transposition releases the
+  // stage's `empty`, which in rotated loops guards K only (V has emptyV).
+  if (p.fp8 && p.rotated && !p.warpSpecialized)
+    return no("rotated KV loops with e4m3 Q, K and V need the cooperative schedule (its "
+              "producer warpgroup transposes V)");
   if (!p.tmaWhyNot.empty()) {
     p.page = 0;
     p.pageTable = p.kvLimit = p.qStart = p.kvStart = Value();

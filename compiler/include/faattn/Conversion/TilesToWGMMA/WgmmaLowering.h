@@ -655,6 +655,9 @@ private:
   int64_t nextGroup = 0;
   /// Rotated loops: P V's accumulator o * alpha, computed before Q K^T's issue.
   DenseMap<Operation *, Value> preScaled;
+  /// e4m3 P's A registers of a rotated loop's P V (per k-step), converted
+  /// before the Q K^T issued ahead of it, as preScaled's o * alpha.
+  DenseMap<Operation *, SmallVector<SmallVector<Value>>> prePackedA8;
   /// Whether Q's and the head block's loads are issued yet.
   bool qIssued = false, headIssued = false;
   DenseMap<Value, Value> frag;
