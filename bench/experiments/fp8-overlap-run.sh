@@ -15,21 +15,7 @@ T=tests/lit/cpu/fp8-overlap.fa
 } > "$OUT/fp8-overlap-tests.txt" 2>&1
 summarize "$OUT/fp8-overlap-tests.txt" fp8-overlap
 grep -E "exit=" "$OUT/fp8-overlap-tests.txt" | tr '\n' ' '; echo
-end=$((SECONDS + ${TIME_BUDGET:-240}))
-for round in $(seq ${ROUNDS:-1}); do
-  for bs in ${SHAPES:-1:16384 4:4096 16:1024}; do
-    for k in ${KERNELS:-f8g128 f8g64 f8g256 f8g128c f8g64c f8g256c}; do
-      line="round=$round b=${bs%%:*} s=${bs##*:} $k"
-      for spec in bench/fp8-grid.fa:coop bench/experiments/fp8-overlap.fa:overlap; do
-        [ $SECONDS -lt $end ] || continue
-        out=$(timeout 60 $RUN --gpu ${spec%%:*} --kernel=$k --uniform-lengths \
-          --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20} 2>&1)
-        line="$line ${spec##*:}=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
-      done
-      echo "$line"
-    done
-  done
-done | tee "$OUT/fp8-overlap-timing.txt"
+ab_time "$OUT/fp8-overlap-timing.txt" "f8g128 f8g64 f8g256 f8g128c f8g64c f8g256c" bench/fp8-grid.fa:coop bench/experiments/fp8-overlap.fa:overlap
 timeout 120 ncu --metrics sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_active,sm__inst_executed_pipe_xu.avg.pct_of_peak_sustained_active,smsp__inst_executed_op_local_ld.sum,smsp__inst_executed_op_local_st.sum \
   --launch-count 1 -k regex:f8g128 $RUN --gpu bench/experiments/fp8-overlap.fa --kernel=f8g128 --uniform-lengths \
   --shape b=1,seq_q=4096,seq_kv=4096 > "$OUT/ncu-f8g128-overlap.txt" 2>&1

@@ -16,21 +16,7 @@ PP=bench/experiments/fp8-pingpong.fa
 } > "$OUT/fp8-pingpong-tests.txt" 2>&1
 summarize "$OUT/fp8-pingpong-tests.txt" fp8-pingpong
 grep -E "exit=" "$OUT/fp8-pingpong-tests.txt" | tr '\n' ' '; echo
-end=$((SECONDS + ${TIME_BUDGET:-240}))
-for round in $(seq ${ROUNDS:-1}); do
-  for bs in ${SHAPES:-1:16384 4:4096 16:1024}; do
-    for k in ${KERNELS:-f8g128 f8g128c f8g64 f8g64c f8g256 f8g256c}; do
-      line="round=$round b=${bs%%:*} s=${bs##*:} $k"
-      for spec in bench/fp8-grid.fa:coop $PP:pingpong; do
-        [ $SECONDS -lt $end ] || continue
-        out=$(timeout 60 $RUN --gpu ${spec%%:*} --kernel=$k --uniform-lengths \
-          --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20} 2>&1)
-        line="$line ${spec##*:}=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
-      done
-      echo "$line"
-    done
-  done
-done | tee "$OUT/fp8-pingpong-timing.txt"
+ab_time "$OUT/fp8-pingpong-timing.txt" "f8g128 f8g128c f8g64 f8g64c f8g256 f8g256c" bench/fp8-grid.fa:coop $PP:pingpong
 if [ -n "${VARLEN:-1}" ]; then
   GPU_SUITE_PARTS=varlen timeout ${P_VARLEN:-200} bash tools/gpu-suite.sh > "$OUT/suite-varlen.txt" 2>&1
   echo "varlen exit=$?"

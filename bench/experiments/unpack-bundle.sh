@@ -29,3 +29,26 @@ sanitize_kernels() {
   done
 }
 nvidia-smi -L | tee "$OUT/device.txt"
+# ab_time OUTFILE DEFAULT_KERNELS SPEC:LABEL...: each kernel of KERNELS (default
+# DEFAULT_KERNELS) from each SPEC (same kernel names) at each B:S of SHAPES (default issue 24's
+# grid, 16k tokens), interleaved, ROUNDS rounds of --bench=BENCH medians within TIME_BUDGET
+# seconds; a line "round=R b=B s=S KERNEL LABEL=MS ..." each (FAIL appended where numerics
+# failed), also into OUTFILE.
+ab_time() {
+  local outfile=$1 kernels=$2 round bs k spec line out end=$((SECONDS + ${TIME_BUDGET:-240}))
+  shift 2
+  for round in $(seq ${ROUNDS:-1}); do
+    for bs in ${SHAPES:-1:16384 4:4096 16:1024}; do
+      for k in ${KERNELS:-$kernels}; do
+        line="round=$round b=${bs%%:*} s=${bs##*:} $k"
+        for spec in "$@"; do
+          [ $SECONDS -lt $end ] || continue
+          out=$(timeout 60 $RUN --gpu ${spec%%:*} --kernel=$k --uniform-lengths \
+            --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20} 2>&1)
+          line="$line ${spec##*:}=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
+        done
+        echo "$line"
+      done
+    done
+  done | tee "$outfile"
+}
