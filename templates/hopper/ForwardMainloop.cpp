@@ -448,7 +448,9 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
         // accumulator that packA8 converts.)
         // e4m3 P: its A registers too (a conversion between the two
         // issues is an instruction ptxas waits for the Q K^T before).
-        if (Value pf = frag.lookup(pv.getLhs()); pf && p.fp8) {
+        if (Value packed = packedP.lookup(pv.getLhs()); packed && p.fp8) {
+          prePackedA8[pv] = unpackP8(b, packed);
+        } else if (Value pf = frag.lookup(pv.getLhs()); pf && p.fp8) {
           int64_t pk = pv.getLhs().getType().getShape()[1];
           for (int64_t k = 0; k < pk / p.kStep(); ++k)
             prePackedA8[pv].push_back(packA8(b, pf, k));
@@ -464,7 +466,7 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   Value pFrag;
   if (!qk) {
     pFrag = frag.lookup(dot.getLhs());
-    if (!pFrag)
+    if (!pFrag && !packedP.count(dot.getLhs()))
       return dot.emitOpError() << "P has no fragments";
   }
   // The rotated loops' P V reads its own block's stage (block j - 1's).
@@ -499,6 +501,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     // e4m3 P: every k-step's A registers converted before the products (a
     // conversion between two wgmmas of the chain makes ptxas fence them, C7519).
     SmallVector<SmallVector<Value>> a8 = prePackedA8.lookup(dot);
+    if (Value packed = !qk && p.fp8 && a8.empty() ? packedP.lookup(dot.getLhs()) : Value())
+      a8 = unpackP8(b, packed);
     for (int64_t k = a8.size(); !qk && p.fp8 && k < kdim / p.kStep(); ++k)
       a8.push_back(packA8(b, pFrag, k));
     if (take)
@@ -577,6 +581,22 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   }
   frag[result] = fragmentsOf(b, acc, res);
   return success();
+}
+
+Value WgmmaLowering::packP8(OpBuilder &b, Value pFrag, int64_t kSteps) {
+  SmallVector<Value> regs;
+  for (int64_t k = 0; k < kSteps; ++k)
+    llvm::append_range(regs, packA8(b, pFrag, k));
+  return vector::FromElementsOp::create(
+      b, fn.getLoc(), VectorType::get({static_cast<int64_t>(regs.size())}, b.getI32Type()), regs);
+}
+
+SmallVector<SmallVector<Value>> WgmmaLowering::unpackP8(OpBuilder &b, Value packed) {
+  int64_t n = cast<VectorType>(packed.getType()).getNumElements();
+  SmallVector<SmallVector<Value>> regs(n / 4);
+  for (int64_t i = 0; i < n; ++i)
+    regs[i / 4].push_back(vector::ExtractOp::create(b, fn.getLoc(), packed, i));
+  return regs;
 }
 
 SmallVector<Value> WgmmaLowering::packA8(OpBuilder &b, Value pFrag, int64_t k) {

@@ -245,9 +245,30 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
   }
   Location loc = loop.getLoc();
   OpBuilder b(loop);
+  // A rotated e4m3 loop carries P as its e4m3 A registers (packP8: 16 a
+  // thread at block_n 128 instead of 64 f32), packed where the softmax made
+  // it, when P V is all that reads the carried value.
+  auto carriesP8 = [&](BlockArgument arg) {
+    return p.fp8 && p.rotated && isKV && isa<TileType>(arg.getType()) && !arg.use_empty() &&
+           llvm::all_of(arg.getUsers(), [&](Operation *u) {
+             auto d = dyn_cast<TileDotOp>(u);
+             return d && d.getLhs() == arg;
+           });
+  };
+  auto pSteps = [&](Value tile) {
+    return cast<TileType>(tile.getType()).getShape()[1] / p.kStep();
+  };
+  auto packed = [&](OpBuilder &b, Value tile) {
+    if (Value v = packedP.lookup(tile))
+      return v;
+    Value f = frag.lookup(tile);
+    return f ? packP8(b, f, pSteps(tile)) : Value();
+  };
   SmallVector<Value> inits;
-  for (Value init : loop.getInitArgs())
-    inits.push_back(isa<TileType>(init.getType()) ? frag.lookup(init) : init);
+  for (auto [init, arg] : llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs()))
+    inits.push_back(carriesP8(arg)                  ? packed(b, init)
+                    : isa<TileType>(init.getType()) ? frag.lookup(init)
+                                                    : init);
   if (llvm::is_contained(inits, Value()))
     return loop.emitError() << "a carried tile has no fragments";
   auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
@@ -258,8 +279,13 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
     newBody->getTerminator()->erase();
   newBody->getOperations().splice(newBody->end(), loop.getBody()->getOperations());
   loop.getInductionVar().replaceAllUsesWith(newLoop.getInductionVar());
+  SmallVector<bool> carried;
+  for (BlockArgument arg : loop.getRegionIterArgs())
+    carried.push_back(carriesP8(arg));
   for (auto [oldArg, newArg] : llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs())) {
-    if (isa<TileType>(oldArg.getType()))
+    if (carried[oldArg.getArgNumber() - 1])
+      packedP[oldArg] = newArg;
+    else if (isa<TileType>(oldArg.getType()))
       frag[oldArg] = newArg;
     else
       oldArg.replaceAllUsesWith(newArg);
@@ -270,15 +296,30 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
     return failure();
   kvIv = Value();
   SmallVector<Value> yielded;
-  for (Value v : yield.getOperands())
-    yielded.push_back(isa<TileType>(v.getType()) ? frag.lookup(v) : v);
   {
     OpBuilder yb(yield);
+    // P packed where its fragments are made, before the iteration's last
+    // wait (for P V_{j-1}), so that the conversions run under that product.
+    auto packedHere = [&](Value tile) {
+      OpBuilder pb(yield);
+      Value f = frag.lookup(tile);
+      if (Operation *def = f ? f.getDefiningOp() : nullptr; def && def->getBlock() == newBody)
+        pb.setInsertionPointAfter(def);
+      return packed(pb, tile);
+    };
+    for (auto [i, v] : llvm::enumerate(yield.getOperands()))
+      yielded.push_back(carried[i]                    ? packedHere(v)
+                        : isa<TileType>(v.getType()) ? frag.lookup(v)
+                                                      : v);
+    if (llvm::is_contained(yielded, Value()))
+      return loop.emitError() << "a carried tile has no fragments";
     scf::YieldOp::create(yb, loc, yielded);
   }
   yield.erase();
   for (auto [oldRes, newRes] : llvm::zip(loop.getResults(), newLoop.getResults())) {
-    if (isa<TileType>(oldRes.getType()))
+    if (carried[oldRes.getResultNumber()])
+      packedP[oldRes] = newRes;
+    else if (isa<TileType>(oldRes.getType()))
       frag[oldRes] = newRes;
     else
       oldRes.replaceAllUsesWith(newRes);

@@ -195,6 +195,10 @@ private:
   /// The four 32-bit e4m3 A registers of k-step k (32 keys) of P's f32
   /// fragments (Plan::fp8), in the key order transposeStage gives V.
   SmallVector<Value> packA8(OpBuilder &b, Value pFrag, int64_t k);
+  /// Every k-step's packA8 registers of `pFrag` in one vector<4 kSteps x
+  /// i32>, and back (a rotated e4m3 loop's carried P: packedP).
+  Value packP8(OpBuilder &b, Value pFrag, int64_t kSteps);
+  SmallVector<SmallVector<Value>> unpackP8(OpBuilder &b, Value packed);
   /// Before the first KV loop: ring blocks [0, stages - 1) are started
   /// (with a head, block 0 was started before, as early as its index and
   /// K/V's batch and head were known) and Q is waited for. Warp-specialized:
@@ -658,6 +662,11 @@ private:
   /// e4m3 P's A registers of a rotated loop's P V (per k-step), converted
   /// before the Q K^T issued ahead of it, as preScaled's o * alpha.
   DenseMap<Operation *, SmallVector<SmallVector<Value>>> prePackedA8;
+  /// Rotated e4m3 loops: P carried between iterations as its e4m3 A
+  /// registers (packP8; a quarter of its f32 fragments' registers), by the
+  /// tile value it stands for (a KV loop's iter_arg or result), for the P V
+  /// that reads it (convertLoop).
+  DenseMap<Value, Value> packedP;
   /// Whether Q's and the head block's loads are issued yet.
   bool qIssued = false, headIssued = false;
   DenseMap<Value, Value> frag;
