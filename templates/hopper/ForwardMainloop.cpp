@@ -427,6 +427,18 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
   if (!rotated && !inFlight.empty())
     retire(b, inFlight.back().group, nullptr);
   auto structTy = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
+  // e4m3 P's A registers for P V `pv`, every k-step: a rotated loop's
+  // carried P unpacked, or P's f32 fragments converted (empty: neither is
+  // known yet).
+  auto a8Of = [&](OpBuilder &b, TileDotOp pv) {
+    SmallVector<SmallVector<Value>> a8;
+    if (Value packed = packedP.lookup(pv.getLhs()))
+      return unpackP8(b, packed);
+    if (Value pf = frag.lookup(pv.getLhs()))
+      for (int64_t k = 0; k < pv.getLhs().getType().getShape()[1] / p.kStep(); ++k)
+        a8.push_back(packA8(b, pf, k));
+    return a8;
+  };
   Value acc;
   // O's update o * alpha + P V: the wgmma chain accumulates onto o * alpha
   // (one accumulator live instead of two).
@@ -448,13 +460,9 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
         // accumulator that packA8 converts.)
         // e4m3 P: its A registers too (a conversion between the two
         // issues is an instruction ptxas waits for the Q K^T before).
-        if (Value packed = packedP.lookup(pv.getLhs()); packed && p.fp8) {
-          prePackedA8[pv] = unpackP8(b, packed);
-        } else if (Value pf = frag.lookup(pv.getLhs()); pf && p.fp8) {
-          int64_t pk = pv.getLhs().getType().getShape()[1];
-          for (int64_t k = 0; k < pk / p.kStep(); ++k)
-            prePackedA8[pv].push_back(packA8(b, pf, k));
-        }
+        if (p.fp8)
+          if (SmallVector<SmallVector<Value>> a8 = a8Of(b, pv); !a8.empty())
+            prePackedA8[pv] = std::move(a8);
         TileMapOp up = rescaleOf(pv);
         if (up && definedBefore(up.getInputs()[0], dot) && definedBefore(up.getInputs()[1], dot))
           preScaled[pv] = scaledAccumulator(
@@ -501,10 +509,8 @@ LogicalResult WgmmaLowering::convertDot(OpBuilder &b, TileDotOp dot) {
     // e4m3 P: every k-step's A registers converted before the products (a
     // conversion between two wgmmas of the chain makes ptxas fence them, C7519).
     SmallVector<SmallVector<Value>> a8 = prePackedA8.lookup(dot);
-    if (Value packed = !qk && p.fp8 && a8.empty() ? packedP.lookup(dot.getLhs()) : Value())
-      a8 = unpackP8(b, packed);
-    for (int64_t k = a8.size(); !qk && p.fp8 && k < kdim / p.kStep(); ++k)
-      a8.push_back(packA8(b, pFrag, k));
+    if (!qk && p.fp8 && a8.empty())
+      a8 = a8Of(b, dot);
     if (take)
       sched->beforeProducts(b);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);

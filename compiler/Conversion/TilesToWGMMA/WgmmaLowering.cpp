@@ -264,9 +264,12 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
     Value f = frag.lookup(tile);
     return f ? packP8(b, f, pSteps(tile)) : Value();
   };
+  SmallVector<bool> carried;
+  for (BlockArgument arg : loop.getRegionIterArgs())
+    carried.push_back(carriesP8(arg));
   SmallVector<Value> inits;
-  for (auto [init, arg] : llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs()))
-    inits.push_back(carriesP8(arg)                  ? packed(b, init)
+  for (auto [i, init] : llvm::enumerate(loop.getInitArgs()))
+    inits.push_back(carried[i]                      ? packed(b, init)
                     : isa<TileType>(init.getType()) ? frag.lookup(init)
                                                     : init);
   if (llvm::is_contained(inits, Value()))
@@ -279,9 +282,6 @@ LogicalResult WgmmaLowering::convertLoop(scf::ForOp loop) {
     newBody->getTerminator()->erase();
   newBody->getOperations().splice(newBody->end(), loop.getBody()->getOperations());
   loop.getInductionVar().replaceAllUsesWith(newLoop.getInductionVar());
-  SmallVector<bool> carried;
-  for (BlockArgument arg : loop.getRegionIterArgs())
-    carried.push_back(carriesP8(arg));
   for (auto [oldArg, newArg] : llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs())) {
     if (carried[oldArg.getArgNumber() - 1])
       packedP[oldArg] = newArg;
