@@ -511,6 +511,7 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       };
       kernel.blockN = get("block_n");
       kernel.maxSplits = get("max_splits");
+      kernel.splitBalance = split.contains("balance") ? get("balance") : 1;
       auto combine = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_combine");
       if (kernel.blockN <= 0 || kernel.maxSplits <= 0 || !combine)
         return fail("the split-KV kernel has no combine entry or no block sizes");

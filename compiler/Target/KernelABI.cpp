@@ -48,6 +48,7 @@ bool launchSizesValid(const KernelABI &a) {
          a.threads <= kSM90a.maxThreadsPerBlock && a.sharedBytes >= 0 &&
          a.sharedBytes <= kMaxSharedBytesAnyTarget && a.blockN >= 0 && a.blockN <= 1024 &&
          a.maxSplits >= 0 && a.maxSplits <= 1024 && (a.maxSplits == 0 || a.blockN > 0) &&
+         a.splitBalance >= 1 && a.splitBalance <= 64 &&
          a.tmaBlockN >= 0 && a.tmaBlockN <= kSM90a.tmaMaxBoxElements &&
          (a.tmaBlockN == 0 || (a.blockM <= kSM90a.tmaMaxBoxElements &&
                                tmaSwizzleValid(a.tmaSwizzleQK) &&
@@ -237,7 +238,9 @@ json kernelToJson(const KernelABI &g) {
                  {"combine_parameters", "the memref parameters only (no tensor maps)"},
                  {"block_n", g.blockN},
                  {"max_splits", g.maxSplits},
-                 {"splits", g.varlen ? "1 to max_splits, chosen at launch; the kernels read "
+                 {"balance", g.splitBalance},
+                 {"splits", g.varlen ? "1 to max_splits, chosen at launch (balance x the "
+                                       "cost model's count); the kernels read "
                                        "it from workspace:o's first dimension"
                                      : "1 to max_splits, chosen at launch; the kernels read "
                                        "it from workspace:o's first dimension / batch"},
@@ -390,7 +393,8 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
   if (!j.contains("split_kv") || !(j["split_kv"].is_null() || j["split_kv"].is_object()))
     return no("split_kv is malformed");
   if (j["split_kv"].is_object() && (!integer(j["split_kv"], "block_n", a.blockN) ||
-                                    !integer(j["split_kv"], "max_splits", a.maxSplits)))
+                                    !integer(j["split_kv"], "max_splits", a.maxSplits) ||
+                                    !integer(j["split_kv"], "balance", a.splitBalance)))
     return no("split_kv is malformed");
   if (!j.contains("backward") || !(j["backward"].is_null() || j["backward"].is_object()))
     return no("backward is malformed");

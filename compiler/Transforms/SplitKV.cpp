@@ -82,7 +82,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
   /// their order; null when one of them cannot be computed again in the
   /// combine grid (neither pure nor a memref.load, or it reads the head, the
   /// q-block or the split).
-  static std::optional<SetVector<Operation *>> sequenceRowsSlice(std::array<Value, 3> rows,
+  static std::optional<SetVector<Operation *>> sequenceRowsSlice(ArrayRef<Value> rows,
                                                                  Block *gridBody) {
     SetVector<Operation *> slice;
     BackwardSliceOptions opts;
@@ -112,16 +112,50 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
   }
 
   /// The slice cloned at b's insertion point with the grid's batch index
-  /// `gridBatch` mapped to `bIdx`: the combine CTA's {batch, start, limit}.
-  static std::array<Value, 3> cloneSequenceRows(OpBuilder &b, std::array<Value, 3> rows,
-                                                const SetVector<Operation *> &slice,
-                                                Value gridBatch, Value bIdx) {
+  /// `gridBatch` mapped to `bIdx`: `values` as the combine CTA of batch index
+  /// bIdx computes them (its {batch, start, limit}; balanced splits' own
+  /// blocks and total blocks).
+  static SmallVector<Value> cloneSequenceRows(OpBuilder &b, ArrayRef<Value> values,
+                                              const SetVector<Operation *> &slice,
+                                              Value gridBatch, Value bIdx) {
     IRMapping map;
     map.map(gridBatch, bIdx);
     for (Operation *o : slice)
       b.clone(*o, map);
-    return {map.lookupOrDefault(rows[0]), map.lookupOrDefault(rows[1]),
-            map.lookupOrDefault(rows[2])};
+    SmallVector<Value> out;
+    for (Value v : values)
+      out.push_back(map.lookupOrDefault(v));
+    return out;
+  }
+
+  /// varlen K/V (packed, not paged): the cu_seqlens_kv memref the KV loop's
+  /// loads take their sequence's start from (faattn-tile's tileSequence:
+  /// index_cast(memref.load cu[b])), else null.
+  static Value kvOffsets(scf::ForOp kvLoop) {
+    Value cu;
+    kvLoop.walk([&](TileLoadOp load) {
+      if (cu || !load.getOffset() || load.getPageTable())
+        return;
+      if (auto c = load.getOffset().getDefiningOp<arith::IndexCastOp>())
+        if (auto l = c.getIn().getDefiningOp<memref::LoadOp>(); l && l.getIndices().size() == 1)
+          cu = l.getMemRef();
+    });
+    return cu;
+  }
+
+  /// Balanced splits' chunk (the pass description): max(ceil(T / (B * S_u)),
+  /// ceil(own / S)) KV blocks, S_u = max(S / balance, 1), at b's insertion
+  /// point (the split grid, and the combine for its live splits).
+  Value balancedChunk(OpBuilder &b, Location loc, Value own, Value totalBlocks, Value batch,
+                      Value splits) const {
+    auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    Value uniform = arith::MaxUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, splits, cIdx(balance)), cIdx(1));
+    Value ctas = arith::MulIOp::create(b, loc, arith::MaxUIOp::create(b, loc, batch, cIdx(1)),
+                                       uniform);
+    Value avg = arith::CeilDivUIOp::create(b, loc, totalBlocks, ctas);
+    Value cover = arith::CeilDivUIOp::create(b, loc, own, splits);
+    return arith::MaxUIOp::create(b, loc, avg, cover);
   }
 
   LogicalResult split(scf::ForallOp grid) {
@@ -150,8 +184,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     Value lseMem = lseStore ? lseStore.getMem() : Value();
     // varlen: the query rows are packed, each sequence's at the stores' offset.
     bool packed = static_cast<bool>(outStore.getOffset());
-    std::array<Value, 3> seqRows = {outStore.getBatch(), outStore.getOffset(),
-                                    outStore.getLimit()};
+    SmallVector<Value> seqRows = {outStore.getBatch(), outStore.getOffset(),
+                                  outStore.getLimit()};
     std::optional<SetVector<Operation *>> seqSlice;
     if (packed) {
       if (!outStore.getLimit())
@@ -188,6 +222,35 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       nkb = min.getLhs();
     }
     Value batch = grid.getUpperBound(b)[0];
+    // Balanced splits (varlen K/V): the sequence's own KV blocks, whatever
+    // the CTA's q-block (the select of faattn-tile's past-the-end q-blocks
+    // left out), and the batch's total blocks, in the grid; the combine
+    // computes both again.
+    Value cuKV = balance > 1 && packed && nkbLocal != nkb ? kvOffsets(kvLoop) : Value();
+    Value ownAll, totalBlocks;
+    std::optional<SetVector<Operation *>> balanceSlice;
+    if (cuKV) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(kvLoop);
+      Value local = nkbLocal.getDefiningOp<arith::MinUIOp>().getRhs();
+      if (auto sel = local.getDefiningOp<arith::SelectOp>())
+        local = sel.getFalseValue();
+      ownAll = arith::MinUIOp::create(b, loc, nkb, local);
+      auto keyAt = [&](Value i) -> Value {
+        Value v = memref::LoadOp::create(b, loc, cuKV, i);
+        return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+      };
+      Value first = keyAt(cIdx(0)), last = keyAt(batch);
+      Value backwards = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, last, first);
+      Value keys = arith::SelectOp::create(b, loc, backwards, cIdx(0),
+                                           arith::SubIOp::create(b, loc, last, first));
+      totalBlocks = arith::CeilDivUIOp::create(b, loc, keys, cIdx(kvBlockSize(kvLoop)));
+      balanceSlice = sequenceRowsSlice({ownAll, totalBlocks}, body);
+      if (!balanceSlice)
+        return grid.emitError() << "faattn-split-kv: a varlen sequence's KV blocks must be "
+                                   "computed by pure ops and memref.load in the grid, for the "
+                                   "combine to compute them again";
+    }
     // The workspace's types are the kernel ABI's (the runtime allocates it).
     std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv, packed);
     MemRefType partTy = kernelArgType(b.getContext(), workspace[0]);
@@ -212,11 +275,12 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                                                arith::MaxUIOp::create(b, loc, batch, cIdx(1)))
                             .getResult();
       splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
-      fn->setAttr(FAAttnDialect::getSplitKvAttrName(),
-                  b.getDictionaryAttr({b.getNamedAttr("block_n", b.getI64IntegerAttr(
-                                                                     kvBlockSize(kvLoop))),
-                                       b.getNamedAttr("max_splits",
-                                                      b.getI64IntegerAttr(maxSplits))}));
+      SmallVector<NamedAttribute> split = {
+          b.getNamedAttr("block_n", b.getI64IntegerAttr(kvBlockSize(kvLoop))),
+          b.getNamedAttr("max_splits", b.getI64IntegerAttr(maxSplits))};
+      if (cuKV) // the runtime launches S = balance x its model's count
+        split.push_back(b.getNamedAttr("balance", b.getI64IntegerAttr(balance)));
+      fn->setAttr(FAAttnDialect::getSplitKvAttrName(), b.getDictionaryAttr(split));
     } else {
       splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
       splits = arith::MaxUIOp::create(b, loc, splits, cIdx(1));
@@ -251,8 +315,12 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       // Paged K/V: the splits divide this CTA's own blocks (its sequence's),
       // not the table's capacity, so that a short sequence in a table sized
       // for a long context is still spread over every split.
-      Value mine = nkbLocal == nkb ? chunk
-                                   : arith::CeilDivUIOp::create(b, loc, nkbLocal, splits).getResult();
+      // Balanced splits: the chunk of a batch at the average length, or
+      // longer where the sequence needs it to fit S splits.
+      Value mine = cuKV ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
+                   : nkbLocal == nkb
+                       ? chunk
+                       : arith::CeilDivUIOp::create(b, loc, nkbLocal, splits).getResult();
       Value lo = arith::MulIOp::create(b, loc, s, mine);
       Value hi = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, lo, mine), nkbLocal);
       kvLoop.getLowerBoundMutable().assign(lo);
@@ -301,10 +369,19 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     }
     b.setInsertionPointAfter(splitGrid);
     SplitKVCombineOperands combineOps{splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy,
-                                      nullptr};
+                                      nullptr, nullptr};
     if (packed)
-      combineOps.sequenceRows = [&](OpBuilder &b, Value bIdx) {
-        return cloneSequenceRows(b, seqRows, *seqSlice, newBody->getArgument(0), bIdx);
+      combineOps.sequenceRows = [&](OpBuilder &b, Value bIdx) -> std::array<Value, 3> {
+        SmallVector<Value> v =
+            cloneSequenceRows(b, seqRows, *seqSlice, newBody->getArgument(0), bIdx);
+        return {v[0], v[1], v[2]};
+      };
+    if (cuKV)
+      combineOps.liveSplits = [&](OpBuilder &b, Value bIdx) -> Value {
+        SmallVector<Value> v = cloneSequenceRows(b, {ownAll, totalBlocks}, *balanceSlice,
+                                                 newBody->getArgument(0), bIdx);
+        Value mine = balancedChunk(b, loc, v[0], v[1], batch, splits);
+        return arith::CeilDivUIOp::create(b, loc, v[0], mine);
       };
     buildSplitKVCombine(b, loc, combineUbs, combineOps);
     // No dealloc here: the buffer deallocation pipeline places it.

@@ -624,8 +624,15 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   int64_t perSM = std::min<int64_t>(32, 2048 / std::max<int64_t>(threads, 1));
   if (st.compiled.sharedBytes > 0)
     perSM = std::min(perSM, (kSM90a.maxSharedBytesPerBlock + 1024) / (st.compiled.sharedBytes + 1024));
-  return chooseSplits(ctas, kvBlocks, std::min(st.compiled.maxSplits, kvBlocks),
-                      int64_t(std::max(multiprocessors, 1)) * std::max<int64_t>(perSM, 1));
+  // Balanced splits (varlen K/V): the model's count for a uniform batch, S_u,
+  // times the kernel's balance, so that a sequence longer than the batch's
+  // average can take up to that many times S_u (faattn-split-kv: each
+  // sequence's chunk is the average length's over S_u).
+  int64_t balance = std::max<int64_t>(st.compiled.splitBalance, 1);
+  int64_t most = std::max<int64_t>(std::min(st.compiled.maxSplits / balance, kvBlocks), 1);
+  int64_t uniform = chooseSplits(ctas, kvBlocks, most,
+                                 int64_t(std::max(multiprocessors, 1)) * std::max<int64_t>(perSM, 1));
+  return std::min(balance * uniform, std::max<int64_t>(st.compiled.maxSplits, 1));
 }
 
 

@@ -50,6 +50,10 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   }
   Value row0 = arith::MulIOp::create(b, loc, combine.getInductionVar(2), cIdx(bm));
   Value rowEnd = arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, row0, cIdx(bm)), seqQ);
+  // The splits this sequence used (balanced splits), else all S.
+  Value used = splits;
+  if (ops.liveSplits)
+    used = arith::MinUIOp::create(b, loc, ops.liveSplits(b, cb), splits);
   // The workspace row of split 0.
   Value first = start ? cIdx(0) : arith::MulIOp::create(b, loc, cb, splits).getResult();
   float negInf = -std::numeric_limits<float>::infinity();
@@ -78,7 +82,7 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   // (1) m = max_s lse_s (NaN if any is NaN); base = m, or 0 when every
   // split saw nothing (no -inf - -inf).
   auto maxLoop = scf::ForOp::create(
-      b, loc, cIdx(0), splits, cIdx(1), ValueRange{cstF32(b, loc, negInf)},
+      b, loc, cIdx(0), used, cIdx(1), ValueRange{cstF32(b, loc, negInf)},
       [&](OpBuilder &b, Location l, Value s, ValueRange m) {
         scf::YieldOp::create(b, l,
                              ValueRange{arith::MaximumFOp::create(b, l, m[0], partLse(b, l, s))});
@@ -89,7 +93,7 @@ scf::ForallOp buildSplitKVCombine(OpBuilder &b, Location loc,
   Value base = arith::SelectOp::create(b, loc, isNegInf, cstF32(b, loc, 0), m);
   // (2) l = sum_s w_s, acc = sum_s w_s O_s[c], w_s = exp(lse_s - base).
   auto sumLoop = scf::ForOp::create(
-      b, loc, cIdx(0), splits, cIdx(1), ValueRange{cstF32(b, loc, 0), cstF32(b, loc, 0)},
+      b, loc, cIdx(0), used, cIdx(1), ValueRange{cstF32(b, loc, 0), cstF32(b, loc, 0)},
       [&](OpBuilder &b, Location l, Value s, ValueRange la) {
         Value w = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, partLse(b, l, s), base));
         Value part = arith::AddIOp::create(b, l, first, s);

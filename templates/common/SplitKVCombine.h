@@ -41,6 +41,12 @@
 // q-block covers rows [qb * block_m, ...) of its own sequence, and a q-block
 // past its sequence's end does nothing.
 //
+// Balanced splits (faattn-split-kv's `balance`): a sequence may use fewer
+// than S splits (its chunk is longer than its own blocks / S); the splits it
+// did not use ran no KV block. `liveSplits` gives each CTA its sequence's
+// count, computed as the split grid computed it, and the combine reads only
+// those (the others would add weight 0, at a read each).
+//
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_TEMPLATES_SPLITKVCOMBINE_H
 #define FAATTN_TEMPLATES_SPLITKVCOMBINE_H
@@ -64,6 +70,9 @@ struct SplitKVCombineOperands {
   /// Packed sequences (see the file comment), else null: at the combine
   /// CTA's batch index b, {the memrefs' batch index, first row, row count}.
   std::function<std::array<mlir::Value, 3>(mlir::OpBuilder &, mlir::Value)> sequenceRows;
+  /// Balanced splits (see the file comment), else null: at the combine CTA's
+  /// batch index b, the number of splits its sequence used (at most S).
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Value)> liveSplits;
 };
 
 /// Builds the combine grid after the insertion point of `b`: an scf.forall

@@ -171,6 +171,7 @@ TEST(KernelABI, JsonRoundTrips) {
       a.blockM = 64;
       a.blockN = 64;
       a.maxSplits = 16;
+      a.splitBalance = 2;
       a.varlen = true;
     }
     json j = kernelToJson(a);
@@ -187,9 +188,30 @@ TEST(KernelABI, JsonRoundTrips) {
     EXPECT_EQ(back->tmaSwizzleK, a.tmaSwizzleK);
     EXPECT_EQ(back->tmaSwizzleVLoad, a.tmaSwizzleVLoad);
     EXPECT_EQ(back->maxSplits, a.maxSplits);
+    EXPECT_EQ(back->splitBalance, a.splitBalance);
     EXPECT_EQ(back->minSeqKV, a.minSeqKV);
     EXPECT_EQ(back->minKVBlocksPerWave, a.minKVBlocksPerWave);
     EXPECT_EQ(back->varlen, a.varlen);
+  }
+}
+
+// split_kv.balance (ABI 16): required in the JSON, within [1, 64].
+TEST(KernelABI, SplitBalance) {
+  KernelABI a = fullAbi();
+  a.persistent = false;
+  a.blockN = 128;
+  a.maxSplits = 256;
+  a.splitBalance = 2;
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["split_kv"]["balance"], 2);
+  EXPECT_TRUE(launchSizesValid(a));
+  std::string why;
+  j["split_kv"].erase("balance");
+  EXPECT_FALSE(kernelFromJson(j, why));
+  EXPECT_EQ(why, "split_kv is malformed");
+  for (int64_t bad : {0, 65}) {
+    a.splitBalance = bad;
+    EXPECT_FALSE(launchSizesValid(a)) << bad;
   }
 }
 

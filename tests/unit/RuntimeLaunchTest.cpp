@@ -291,6 +291,29 @@ TEST(RuntimeSplitKV, VarlenDecode) {
   EXPECT_EQ(split.workspaceBytes(a, 132), size_t(4 * 100 * (8 * 64 + 8)) * 4);
   a.splits = 7;
   EXPECT_EQ(split.workspaceBytes(a, 132), size_t(7 * 100 * (8 * 64 + 8)) * 4);
+  a.splits = 0;
+  // Balanced splits (split_kv.balance 2): the model picks S_u among at most max_splits / 2 =
+  // 8, and the launch takes 2 S_u. The longest sequence 1024 rows: S_u = 5 (above), S = 10.
+  Kernel balanced = fakeKernel(
+      freshDir("splits-balanced"),
+      "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
+      [](CompiledKernel &k) {
+        k.blockN = 32;
+        k.maxSplits = 16;
+        k.splitBalance = 2;
+        k.threads = 128;
+        k.sharedBytes = 148536;
+      });
+  a.maxSeqlenKV = 1024;
+  EXPECT_EQ(balanced.numSplits(a, 132), 10);
+  EXPECT_EQ(balanced.workspaceBytes(a, 132), size_t(10 * 100 * (8 * 64 + 8)) * 4);
+  // 128 blocks (total_kv): s = 11 is past 8; among 1..8 the single wave s = 5 (27 + 0.8)
+  // beats s = 8 (two waves: 2 x 17 + 1.28), so S = 10.
+  a.maxSeqlenKV = 0;
+  EXPECT_EQ(balanced.numSplits(a, 132), 10);
+  // 4 blocks: S_u = 4, S = 8 (the CTAs past a sequence's chunks run no block).
+  a.maxSeqlenKV = 128;
+  EXPECT_EQ(balanced.numSplits(a, 132), 8);
 }
 
 // The caller's workspace (LaunchArgs::workspace): its size, and the checks

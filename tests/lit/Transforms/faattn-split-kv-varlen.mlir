@@ -5,8 +5,14 @@
 // has S rows (not batch * S) of all total_q rows, each split's partials at the packed rows (the
 // output store's offset and limit); the combine CTA of sequence b reads cu_seqlens_q again
 // (the split grid's offset and limit, cloned) and walks its q-block's rows of that sequence.
+// Balanced splits (the default balance 2): sequence b's chunk is max(ceil(T / (B * S_u)),
+// ceil(own_b / S)) blocks, S_u = max(S / 2, 1) and T the batch's total blocks from
+// cu_seqlens_kv[B] - cu_seqlens_kv[0], so a sequence longer than the average takes more
+// splits; the combine reads the ceil(own_b / chunk) splits sequence b used. balance=1: each
+// sequence divides its own blocks by S and the combine reads all S.
 // RUN: faattn-opt %s -faattn-split-kv | FileCheck %s
 // RUN: faattn-opt %s -faattn-split-kv=workspace-args=true | FileCheck %s --check-prefix=ARGS
+// RUN: faattn-opt %s -faattn-split-kv=balance=1 | FileCheck %s --check-prefix=BAL1
 
 // CHECK-LABEL: func.func @vl(
 // CHECK-SAME: %[[O:arg3]]: memref<?x?x4x32xbf16>, %[[LSE:arg4]]: memref<?x4x?xf32>, %[[CUQ:arg5]]: memref<?xi32>
@@ -22,8 +28,21 @@
 // CHECK:   %[[FROM:.*]] = arith.minui %[[START]], %{{.*}} : index
 // CHECK:   %[[LEFT:.*]] = arith.subi %{{.*}}, %[[FROM]] : index
 // CHECK:   %[[LIMIT:.*]] = arith.minui %{{.*}}, %[[LEFT]] : index
-// CHECK:   %[[OWN:.*]] = arith.minui %[[BOUND]], %{{.*}} : index
-// CHECK:   %[[CHUNK:.*]] = arith.ceildivui %[[OWN]], %[[S]] : index
+// CHECK:   %[[KVBLOCKS:.*]] = arith.ceildivui %[[KVLIMIT:.*]], %c32{{.*}} : index
+// CHECK:   %[[LOCAL:.*]] = arith.select %{{.*}}, %c0{{.*}}, %[[KVBLOCKS]] : index
+// CHECK:   %[[OWN:.*]] = arith.minui %[[BOUND]], %[[LOCAL]] : index
+// CHECK:   %[[OWNALL:.*]] = arith.minui %[[BOUND]], %[[KVBLOCKS]] : index
+// CHECK:   %[[K0:.*]] = memref.load %[[CUKV:arg6]][%c0{{.*}}] : memref<?xi32>
+// CHECK:   %[[KB:.*]] = memref.load %[[CUKV]][%[[NB:.*]]] : memref<?xi32>
+// CHECK:   %[[KEYS:.*]] = arith.select %{{.*}}, %c0{{.*}}, %{{.*}} : index
+// CHECK:   %[[T:.*]] = arith.ceildivui %[[KEYS]], %c32{{.*}} : index
+// CHECK:   %[[HALF:.*]] = arith.divui %[[S]], %c2{{.*}} : index
+// CHECK:   %[[SU:.*]] = arith.maxui %[[HALF]], %c1{{.*}} : index
+// CHECK:   %[[NB1:.*]] = arith.maxui %[[NB]], %c1{{.*}} : index
+// CHECK:   %[[CTAS:.*]] = arith.muli %[[NB1]], %[[SU]] : index
+// CHECK:   %[[AVG:.*]] = arith.ceildivui %[[T]], %[[CTAS]] : index
+// CHECK:   %[[COVER:.*]] = arith.ceildivui %[[OWNALL]], %[[S]] : index
+// CHECK:   %[[CHUNK:.*]] = arith.maxui %[[AVG]], %[[COVER]] : index
 // CHECK-NEXT: %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
 // CHECK-NEXT: %[[END:.*]] = arith.addi %[[LO]], %[[CHUNK]] : index
 // CHECK-NEXT: %[[HI:.*]] = arith.minui %[[END]], %[[OWN]] : index
@@ -42,10 +61,19 @@
 // CHECK:   %[[R0:.*]] = arith.muli %[[CQ]], %c16
 // CHECK:   %[[R1:.*]] = arith.addi %[[R0]], %c16
 // CHECK:   %[[REND:.*]] = arith.minui %[[R1]], %[[CLIMIT]]
+// The splits sequence cb used: its own blocks and the total again, the chunk, ceil(own / chunk).
+// CHECK:   memref.load %[[CUKV]][%[[CB]]] : memref<?xi32>
+// CHECK:   %[[COWN:.*]] = arith.minui %[[BOUND]], %{{.*}} : index
+// CHECK:   memref.load %[[CUKV]][%c0{{.*}}] : memref<?xi32>
+// CHECK:   memref.load %[[CUKV]][%[[NB]]] : memref<?xi32>
+// CHECK:   %[[CCOVER:.*]] = arith.ceildivui %[[COWN]], %[[S]] : index
+// CHECK-NEXT: %[[CCHUNK:.*]] = arith.maxui %{{.*}}, %[[CCOVER]] : index
+// CHECK:   %[[LIVE:.*]] = arith.ceildivui %[[COWN]], %[[CCHUNK]] : index
+// CHECK:   %[[USED:.*]] = arith.minui %[[LIVE]], %[[S]] : index
 // CHECK:   scf.parallel (%[[C:.*]]) =
 // CHECK:     scf.for %[[R:.*]] = %[[R0]] to %[[REND]]
 // CHECK:       %[[ROW:.*]] = arith.addi %[[CS]], %[[R]] : index
-// CHECK:       scf.for %[[S1:.*]] = %c0{{.*}} to %[[S]]
+// CHECK:       scf.for %[[S1:.*]] = %c0{{.*}} to %[[USED]]
 // CHECK:         %[[P1:.*]] = arith.addi %c0{{.*}}, %[[S1]] : index
 // CHECK:         memref.load %[[LPART]][%[[P1]], %[[CH]], %[[ROW]]]
 // CHECK:         memref.load %[[OPART]][%{{.*}}, %[[ROW]], %[[CH]], %[[C]]]
@@ -53,10 +81,22 @@
 // CHECK:         memref.store %{{.*}}, %[[LSE]][%c0{{.*}}, %[[CH]], %[[ROW]]]
 // CHECK: } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
 
-// With the workspace as arguments S is its first dimension (not divided by the batch).
+// balance=1: each sequence's own blocks over S, no total read; the combine reads all S.
+// BAL1-LABEL: func.func @vl(
+// BAL1: %[[S:.*]] = arith.maxui %{{.*}}, %c1{{.*}} : index
+// BAL1: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}, %[[SPLIT:.*]]) in (%{{.*}}, 2, %{{.*}}, %[[S]]) {
+// BAL1-NOT: memref.load %arg6[%c0
+// BAL1:   %[[CHUNK:.*]] = arith.ceildivui %{{.*}}, %[[S]] : index
+// BAL1-NEXT: %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
+// BAL1: } {faattn.grid, faattn.split_kv}
+// BAL1: scf.for %{{.*}} = %c0{{.*}} to %[[S]]
+// BAL1: } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
+
+// With the workspace as arguments S is its first dimension (not divided by the batch); the
+// function tells the runtime to launch balance x its model's count.
 // ARGS-LABEL: func.func @vl(
 // ARGS-SAME: %[[OPART:arg7]]: memref<?x?x4x32xf32>, %[[LPART:arg8]]: memref<?x4x?xf32>)
-// ARGS-SAME: faattn.split_kv = {block_n = 32 : i64, max_splits = 16 : i64}
+// ARGS-SAME: faattn.split_kv = {balance = 2 : i64, block_n = 32 : i64, max_splits = 16 : i64}
 // ARGS: %[[S0:.*]] = memref.dim %[[OPART]], %c0
 // ARGS: %[[S:.*]] = arith.maxui %[[S0]], %c1{{.*}} : index
 // ARGS-NOT: arith.divui %[[S0]]

@@ -54,7 +54,9 @@ namespace faattn {
 /// 14: the tiled backward's pre and post grids have block sizes of their own
 /// (backward.pre_block, backward.post_block: preThreads, postThreads).
 /// 15: a long-KV build is launched by a cost model (min_kv_blocks_per_wave).
-inline constexpr int kKernelABIVersion = 15;
+/// 16: split_kv.balance (varlen decode: S = balance x the cost model's
+/// count, each sequence's chunk from the batch's average length).
+inline constexpr int kKernelABIVersion = 16;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -100,6 +102,11 @@ struct KernelABI {
   /// q_blocks), blockM threads, no dynamic shared memory, no tensor maps),
   /// with a workspace the runtime allocates.
   int64_t blockN = 0, maxSplits = 0;
+  /// Balanced splits (varlen K/V; faattn-split-kv's `balance`): the runtime
+  /// launches balance x its cost model's split count, a sequence's chunk
+  /// then being the average length's (1: each sequence divides its own KV
+  /// blocks by the count).
+  int64_t splitBalance = 1;
   /// A backward kernel's GPU build (faattn-backward-to-gpu): entries
   /// `name`_dq (grid (batch, heads, ceil(max seq_q / blockM)), blockM
   /// threads: D into workspace:delta, dq, the param gradients) then `name`

@@ -222,12 +222,29 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     sequence's rows at their packed rows, S its first dimension, and the
     combine grid reads each sequence's rows from cu_seqlens_q as the split
     grid does.
+
+    Balanced splits (varlen K/V, `balance` = k > 1): with S splits, S_u =
+    max(S / k, 1) is the uniform batch's count, and sequence b's chunk is
+    max(ceil(T / (B * S_u)), ceil(own_b / S)) KV blocks, T = ceil(total
+    keys / block_n) from cu_seqlens_kv[B] - cu_seqlens_kv[0]: the chunk a
+    batch of sequences at the average length would get, so a sequence longer
+    than the average takes more splits (up to S) and a shorter one fewer;
+    every CTA's chunk is about the same, and a ragged batch's longest
+    sequence no longer bounds the grid's time. A uniform batch gets S_u
+    splits a sequence, as with balance 1 and S_u splits; the others run no
+    block. The combine reads the splits a sequence used (computed again from
+    cu_seqlens_kv). The runtime launches S = k x its cost model's count
+    (faattn.split_kv's `balance`).
   }];
   let options = [
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
            "Most CTAs one (batch, head, q-block) is split over">,
     Option<"workspaceArgs", "workspace-args", "bool", /*default=*/"false",
-           "Take the workspace (and so S) as function arguments">
+           "Take the workspace (and so S) as function arguments">,
+    Option<"balance", "balance", "int64_t", /*default=*/"2",
+           "varlen K/V: a sequence longer than the batch's average may take up to "
+           "this many times the splits of a uniform batch (S = balance x the "
+           "uniform count; 1: every sequence divides its own blocks by S)">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];
