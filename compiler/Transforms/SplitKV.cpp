@@ -143,9 +143,11 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     return cu;
   }
 
-  /// Balanced splits' chunk (the pass description): max(ceil(T / (B * S_u)),
-  /// ceil(own / S)) KV blocks, S_u = max(S / balance, 1), at b's insertion
-  /// point (the split grid, and the combine for its live splits).
+  /// Balanced splits' chunk (the pass description): ceil(own / n) KV blocks
+  /// (at least 1), n = min(S, max(floor(own * B * S_u / T), 1)) splits,
+  /// S_u = max(S / balance, 1), at
+  /// b's insertion point (the split grid, and the combine for its live
+  /// splits).
   Value balancedChunk(OpBuilder &b, Location loc, Value own, Value totalBlocks, Value batch,
                       Value splits) const {
     auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -153,9 +155,12 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         b, loc, arith::DivUIOp::create(b, loc, splits, cIdx(balance)), cIdx(1));
     Value ctas = arith::MulIOp::create(b, loc, arith::MaxUIOp::create(b, loc, batch, cIdx(1)),
                                        uniform);
-    Value avg = arith::CeilDivUIOp::create(b, loc, totalBlocks, ctas);
-    Value cover = arith::CeilDivUIOp::create(b, loc, own, splits);
-    return arith::MaxUIOp::create(b, loc, avg, cover);
+    Value share = arith::DivUIOp::create(b, loc, arith::MulIOp::create(b, loc, own, ctas),
+                                         arith::MaxUIOp::create(b, loc, totalBlocks, cIdx(1)));
+    Value n = arith::MinUIOp::create(b, loc, arith::MaxUIOp::create(b, loc, share, cIdx(1)),
+                                     splits);
+    // (At least 1: the combine divides by it, also for an empty sequence.)
+    return arith::MaxUIOp::create(b, loc, arith::CeilDivUIOp::create(b, loc, own, n), cIdx(1));
   }
 
   LogicalResult split(scf::ForallOp grid) {

@@ -5,11 +5,11 @@
 // has S rows (not batch * S) of all total_q rows, each split's partials at the packed rows (the
 // output store's offset and limit); the combine CTA of sequence b reads cu_seqlens_q again
 // (the split grid's offset and limit, cloned) and walks its q-block's rows of that sequence.
-// Balanced splits (the default balance 2): sequence b's chunk is max(ceil(T / (B * S_u)),
-// ceil(own_b / S)) blocks, S_u = max(S / 2, 1) and T the batch's total blocks from
-// cu_seqlens_kv[B] - cu_seqlens_kv[0], so a sequence longer than the average takes more
-// splits; the combine reads the ceil(own_b / chunk) splits sequence b used. balance=1: each
-// sequence divides its own blocks by S and the combine reads all S.
+// Balanced splits (the default balance 2): sequence b takes n = min(S, max(floor(own_b * B *
+// S_u / T), 1)) splits of ceil(own_b / n) blocks, S_u = max(S / 2, 1) and T the batch's total
+// blocks from cu_seqlens_kv[B] - cu_seqlens_kv[0], so a sequence longer than the average takes
+// more splits; the combine reads the ceil(own_b / chunk) splits sequence b used. balance=1:
+// each sequence divides its own blocks by S and the combine reads all S.
 // RUN: faattn-opt %s -faattn-split-kv | FileCheck %s
 // RUN: faattn-opt %s -faattn-split-kv=workspace-args=true | FileCheck %s --check-prefix=ARGS
 // RUN: faattn-opt %s -faattn-split-kv=balance=1 | FileCheck %s --check-prefix=BAL1
@@ -40,9 +40,13 @@
 // CHECK:   %[[SU:.*]] = arith.maxui %[[HALF]], %c1{{.*}} : index
 // CHECK:   %[[NB1:.*]] = arith.maxui %[[NB]], %c1{{.*}} : index
 // CHECK:   %[[CTAS:.*]] = arith.muli %[[NB1]], %[[SU]] : index
-// CHECK:   %[[AVG:.*]] = arith.ceildivui %[[T]], %[[CTAS]] : index
-// CHECK:   %[[COVER:.*]] = arith.ceildivui %[[OWNALL]], %[[S]] : index
-// CHECK:   %[[CHUNK:.*]] = arith.maxui %[[AVG]], %[[COVER]] : index
+// CHECK:   %[[SCALED:.*]] = arith.muli %[[OWNALL]], %[[CTAS]] : index
+// CHECK:   %[[T1:.*]] = arith.maxui %[[T]], %c1{{.*}} : index
+// CHECK:   %[[SHARE:.*]] = arith.divui %[[SCALED]], %[[T1]] : index
+// CHECK:   %[[SHARE1:.*]] = arith.maxui %[[SHARE]], %c1{{.*}} : index
+// CHECK:   %[[N:.*]] = arith.minui %[[SHARE1]], %[[S]] : index
+// CHECK:   %[[PER:.*]] = arith.ceildivui %[[OWNALL]], %[[N]] : index
+// CHECK:   %[[CHUNK:.*]] = arith.maxui %[[PER]], %c1{{.*}} : index
 // CHECK-NEXT: %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
 // CHECK-NEXT: %[[END:.*]] = arith.addi %[[LO]], %[[CHUNK]] : index
 // CHECK-NEXT: %[[HI:.*]] = arith.minui %[[END]], %[[OWN]] : index
@@ -66,8 +70,9 @@
 // CHECK:   %[[COWN:.*]] = arith.minui %[[BOUND]], %{{.*}} : index
 // CHECK:   memref.load %[[CUKV]][%c0{{.*}}] : memref<?xi32>
 // CHECK:   memref.load %[[CUKV]][%[[NB]]] : memref<?xi32>
-// CHECK:   %[[CCOVER:.*]] = arith.ceildivui %[[COWN]], %[[S]] : index
-// CHECK-NEXT: %[[CCHUNK:.*]] = arith.maxui %{{.*}}, %[[CCOVER]] : index
+// CHECK:   %[[CN:.*]] = arith.minui %{{.*}}, %[[S]] : index
+// CHECK:   %[[CPER:.*]] = arith.ceildivui %[[COWN]], %[[CN]] : index
+// CHECK:   %[[CCHUNK:.*]] = arith.maxui %[[CPER]], %c1{{.*}} : index
 // CHECK:   %[[LIVE:.*]] = arith.ceildivui %[[COWN]], %[[CCHUNK]] : index
 // CHECK:   %[[USED:.*]] = arith.minui %[[LIVE]], %[[S]] : index
 // CHECK:   scf.parallel (%[[C:.*]]) =

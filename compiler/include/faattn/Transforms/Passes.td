@@ -224,17 +224,18 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     grid does.
 
     Balanced splits (varlen K/V, `balance` = k > 1): with S splits, S_u =
-    max(S / k, 1) is the uniform batch's count, and sequence b's chunk is
-    max(ceil(T / (B * S_u)), ceil(own_b / S)) KV blocks, T = ceil(total
-    keys / block_n) from cu_seqlens_kv[B] - cu_seqlens_kv[0]: the chunk a
-    batch of sequences at the average length would get, so a sequence longer
-    than the average takes more splits (up to S) and a shorter one fewer;
-    every CTA's chunk is about the same, and a ragged batch's longest
-    sequence no longer bounds the grid's time. A uniform batch gets S_u
-    splits a sequence, as with balance 1 and S_u splits; the others run no
-    block. The combine reads the splits a sequence used (computed again from
-    cu_seqlens_kv). The runtime launches S = k x its cost model's count
-    (faattn.split_kv's `balance`).
+    max(S / k, 1) is the uniform batch's count, and sequence b takes n_b =
+    min(S, max(floor(own_b * B * S_u / T), 1)) splits of ceil(own_b / n_b)
+    KV blocks, T = ceil(total keys / block_n) from cu_seqlens_kv[B] -
+    cu_seqlens_kv[0]: its share of the B * S_u CTAs a uniform batch has, by
+    its length, so a sequence longer than the average takes more splits
+    (up to S) and a shorter one fewer, the chunks are about equal and (the
+    shares rounded down) the CTAs with work stay about B * S_u, the waves of
+    the uniform batch. A uniform batch gets S_u splits a sequence, as with
+    balance 1 and S_u splits; the other CTAs run no block. The combine reads
+    the splits a sequence used (computed again from cu_seqlens_kv). The
+    runtime launches S = k x its cost model's count (faattn.split_kv's
+    `balance`).
   }];
   let options = [
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
