@@ -260,15 +260,20 @@ TEST(RuntimeSplitKV, NumberOfSplits) {
 // total_q query rows (faattn-split-kv), and the split count is chosen for
 // the longest sequences the caller names (else the packed totals).
 TEST(RuntimeSplitKV, VarlenDecode) {
-  Kernel split = fakeKernel(
-      freshDir("splits-varlen"),
-      "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
-      [](CompiledKernel &k) {
-        k.blockN = 32;
-        k.maxSplits = 16;
-        k.threads = 128;
-        k.sharedBytes = 148536; // one CTA an SM
-      });
+  // A varlen decode kernel of blocks of 32 keys, up to 16 splits, one CTA an SM, whose splits
+  // are balanced `balance` times over (split_kv.balance).
+  auto varlenDecode = [](const char *dir, int64_t balance) {
+    return fakeKernel(
+        freshDir(dir), "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
+        [balance](CompiledKernel &k) {
+          k.blockN = 32;
+          k.maxSplits = 16;
+          k.splitBalance = balance;
+          k.threads = 128;
+          k.sharedBytes = 148536;
+        });
+  };
+  Kernel split = varlenDecode("splits-varlen", 1);
   LaunchArgs a = varlenArgs(); // 3 sequences, 100 query rows, 77 KV rows; maxSeqlenQ 60
   a.k.shape[0] = a.v.shape[0] = 4096;
   ASSERT_TRUE(split.validate(a).isOk()) << split.validate(a).message();
@@ -294,16 +299,7 @@ TEST(RuntimeSplitKV, VarlenDecode) {
   a.splits = 0;
   // Balanced splits (split_kv.balance 2): the model picks S_u among at most max_splits / 2 =
   // 8, and the launch takes 2 S_u. The longest sequence 1024 rows: S_u = 5 (above), S = 10.
-  Kernel balanced = fakeKernel(
-      freshDir("splits-balanced"),
-      "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
-      [](CompiledKernel &k) {
-        k.blockN = 32;
-        k.maxSplits = 16;
-        k.splitBalance = 2;
-        k.threads = 128;
-        k.sharedBytes = 148536;
-      });
+  Kernel balanced = varlenDecode("splits-balanced", 2);
   a.maxSeqlenKV = 1024;
   EXPECT_EQ(balanced.numSplits(a, 132), 10);
   EXPECT_EQ(balanced.workspaceBytes(a, 132), size_t(10 * 100 * (8 * 64 + 8)) * 4);
