@@ -345,6 +345,14 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                           : arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bIdx, splits),
                                                   s)
                                 .getResult();
+      // Balanced splits: a split past the blocks its sequence uses stores no
+      // row (the combine reads only the used ones), so that a uniform batch's
+      // idle CTAs do not write their partials.
+      Value limit = packed ? seqRows[2] : Value();
+      if (cuKV)
+        limit = arith::SelectOp::create(
+            b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, lo, ownAll),
+            cIdx(0), limit);
       auto oStore = TileStoreOp::create(b, loc, partial.getOut(), oPart, part, head, row,
                                         LayoutAttr::get(b.getContext(), Layout::bshd));
       auto lStore = TileStoreOp::create(b, loc, partial.getLse(), lsePart, part, head, row,
@@ -354,7 +362,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       if (packed)
         for (TileStoreOp st : {oStore, lStore}) {
           st.getOffsetMutable().assign(seqRows[1]);
-          st.getLimitMutable().assign(seqRows[2]);
+          st.getLimitMutable().assign(limit);
         }
       outStore.erase();
       if (lseStore)

@@ -52,8 +52,11 @@
 // CHECK-NEXT: %[[HI:.*]] = arith.minui %[[END]], %[[OWN]] : index
 // CHECK-NEXT: scf.for %{{.*}} = %[[LO]] to %[[HI]]
 // Workspace row s, at the sequence's packed rows.
-// CHECK: faattn.tile_store %out, %[[OPART]][%[[SPLIT]], %{{.*}}, %{{.*}}] <bshd> offset %[[START]] limit %[[LIMIT]] {head_group = 2 : i64}
-// CHECK: faattn.tile_store %lse, %[[LPART]][%[[SPLIT]], %{{.*}}, %{{.*}}] <bshd> offset %[[START]] limit %[[LIMIT]] {head_group = 2 : i64}
+// A split past the blocks its sequence uses stores no row (limit 0).
+// CHECK: %[[IDLE:.*]] = arith.cmpi uge, %[[LO]], %[[OWNALL]] : index
+// CHECK: %[[SLIMIT:.*]] = arith.select %[[IDLE]], %c0{{.*}}, %[[LIMIT]] : index
+// CHECK: faattn.tile_store %out, %[[OPART]][%[[SPLIT]], %{{.*}}, %{{.*}}] <bshd> offset %[[START]] limit %[[SLIMIT]] {head_group = 2 : i64}
+// CHECK: faattn.tile_store %lse, %[[LPART]][%[[SPLIT]], %{{.*}}, %{{.*}}] <bshd> offset %[[START]] limit %[[SLIMIT]] {head_group = 2 : i64}
 // CHECK: } {faattn.grid, faattn.split_kv}
 // The combine: one query head a CTA; sequence cb's rows [start, start + limit).
 // CHECK: scf.forall (%[[CB:.*]], %[[CH:.*]], %[[CQ:.*]]) in (%{{.*}}, 4, %{{.*}}) {
@@ -93,6 +96,7 @@
 // BAL1-NOT: memref.load %arg6[%c0
 // BAL1:   %[[CHUNK:.*]] = arith.ceildivui %{{.*}}, %[[S]] : index
 // BAL1-NEXT: %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
+// BAL1-NOT: arith.cmpi uge
 // BAL1: } {faattn.grid, faattn.split_kv}
 // BAL1: scf.for %{{.*}} = %c0{{.*}} to %[[S]]
 // BAL1: } {faattn.block_m = 16 : i64, faattn.split_kv_combine}
