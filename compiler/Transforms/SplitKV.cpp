@@ -250,11 +250,12 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       Value keys = arith::SelectOp::create(b, loc, backwards, cIdx(0),
                                            arith::SubIOp::create(b, loc, last, first));
       totalBlocks = arith::CeilDivUIOp::create(b, loc, keys, cIdx(kvBlockSize(kvLoop)));
+      // (Balancing is an optimization: where the combine could not compute
+      // them again, the splits divide each sequence's own blocks instead, and
+      // the ops above are dead.)
       balanceSlice = sequenceRowsSlice({ownAll, totalBlocks}, body);
       if (!balanceSlice)
-        return grid.emitError() << "faattn-split-kv: a varlen sequence's KV blocks must be "
-                                   "computed by pure ops and memref.load in the grid, for the "
-                                   "combine to compute them again";
+        cuKV = Value();
     }
     // The workspace's types are the kernel ABI's (the runtime allocates it).
     std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv, packed);
@@ -320,8 +321,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       // Paged K/V: the splits divide this CTA's own blocks (its sequence's),
       // not the table's capacity, so that a short sequence in a table sized
       // for a long context is still spread over every split.
-      // Balanced splits: the chunk of a batch at the average length, or
-      // longer where the sequence needs it to fit S splits.
+      // Balanced splits: the chunk of the sequence's share of the uniform
+      // batch's CTAs (balancedChunk).
       Value mine = cuKV ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
                    : nkbLocal == nkb
                        ? chunk
