@@ -627,7 +627,8 @@ int64_t Kernel::numSplits(const LaunchArgs &a, int multiprocessors) const {
   // Balanced splits (varlen K/V): the model's count for a uniform batch, S_u,
   // times the kernel's balance, so that a sequence longer than the batch's
   // average can take up to that many times S_u (faattn-split-kv: each
-  // sequence's chunk is the average length's over S_u).
+  // sequence takes its share of the uniform batch's B x S_u CTAs by its
+  // length).
   int64_t balance = std::max<int64_t>(st.compiled.splitBalance, 1);
   int64_t most = std::max<int64_t>(std::min(st.compiled.maxSplits / balance, kvBlocks), 1);
   int64_t uniform = chooseSplits(ctas, kvBlocks, most,

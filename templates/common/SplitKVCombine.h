@@ -43,9 +43,10 @@
 //
 // Balanced splits (faattn-split-kv's `balance`): a sequence may use fewer
 // than S splits (its chunk is longer than its own blocks / S); the splits it
-// did not use ran no KV block. `liveSplits` gives each CTA its sequence's
-// count, computed as the split grid computed it, and the combine reads only
-// those (the others would add weight 0, at a read each).
+// did not use ran no KV block and stored nothing (their workspace rows hold
+// whatever was there). `liveSplits` gives each CTA its sequence's count,
+// computed as the split grid computed it, and the combine must read only
+// those.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_TEMPLATES_SPLITKVCOMBINE_H
