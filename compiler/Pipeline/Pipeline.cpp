@@ -93,8 +93,11 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
         // one CTA of the grid over every SM of a large GPU: an MQA decode step
         // at batch 1 is a single (batch, head group) CTA); the CPU path keeps
         // the pass's default.
-        if (o.workspaceArgs)
+        if (o.workspaceArgs) {
           o.maxSplits = 256;
+          if (int64_t k = splitBalanceOverride())
+            o.balance = k;
+        }
         fn.addPass(createFAAttnSplitKV(o));
       }
     }
@@ -194,6 +197,17 @@ bool experimentalNoLSR() {
 bool experimentalPaddedHeadDims() {
   static const bool on = envFlag("FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS");
   return on;
+}
+
+int64_t splitBalanceOverride() {
+  static const int64_t balance = [] {
+    const char *env = std::getenv("FAATTN_SPLIT_BALANCE");
+    int64_t k = 0;
+    if (!env || llvm::StringRef(env).getAsInteger(10, k) || k < 1 || k > 64)
+      return int64_t(0);
+    return k;
+  }();
+  return balance;
 }
 
 int64_t experimentalBackwardCopyBatch() {

@@ -61,7 +61,10 @@ const char *compilerVersion() {
                                      (backwardOneWarpgroup() ? "-bwd1wg" : "") +
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
-                                     (simtBackwardForced() ? "-bwdsimt" : "");
+                                     (simtBackwardForced() ? "-bwdsimt" : "") +
+                                     (splitBalanceOverride()
+                                          ? "-balance" + std::to_string(splitBalanceOverride())
+                                          : std::string());
   return version.c_str();
 }
 

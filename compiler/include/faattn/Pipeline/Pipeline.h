@@ -120,6 +120,12 @@ bool experimentalNoLSR();
 /// validates it.
 bool experimentalPaddedHeadDims();
 
+/// FAATTN_SPLIT_BALANCE=k (1 to 64; else 0, unset): faattn-split-kv's
+/// `balance` for varlen decode on the GPU, in place of the pass's default
+/// (2). 1 is the split of each sequence's own blocks from before balancing,
+/// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
+int64_t splitBalanceOverride();
+
 /// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): with
 /// FAATTN_BACKWARD_COPY_REGISTERS=1, the tensor-core backward's block copies
 /// issue N 16-byte loads a thread before storing them (faattn-tiles-to-wgmma's
