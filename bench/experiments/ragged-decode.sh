@@ -20,7 +20,7 @@ for k in ${KERNELS:-decode_varlen decode_paged64}; do
     for u in --uniform-lengths ""; do
       for bin in "${BINS[@]}"; do
         out=$(timeout 60 ${bin#*:} --gpu bench/decode.fa --kernel=$k --shape b=${bs%%:*},seq_q=1,seq_kv=${bs##*:} \
-          --bench=${BENCH:-50} --bench-graph $u 2>&1)
+          --bench=${BENCH:-50} --bench-graph --cache-dir=/tmp/faattn-ragged-cache $u 2>&1)
         echo "$k b=${bs%%:*} kv=${bs##*:} ${u:-ragged} ${bin%%:*} $(echo "$out" | grep -oE 'splits=\S+|rel_l2=\S+| median=\S+ ms|kv_tbps=\S+|graph_median=\S+ ms|FAIL' | tr '\n' ' ')"
       done
     done

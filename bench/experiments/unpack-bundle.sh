@@ -44,7 +44,7 @@ ab_time() {
         for spec in "$@"; do
           [ $SECONDS -lt $end ] || continue
           out=$(timeout 60 $RUN --gpu ${spec%%:*} --kernel=$k --uniform-lengths \
-            --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20} 2>&1)
+            --shape b=${bs%%:*},seq_q=${bs##*:},seq_kv=${bs##*:} --bench=${BENCH:-20} --cache-dir=/tmp/faattn-ab-cache 2>&1)
           line="$line ${spec##*:}=$(echo "$out" | grep -o 'median=[0-9.]*' | head -1 | cut -d= -f2)$(echo "$out" | grep -q FAIL && echo FAIL)"
         done
         echo "$line"
