@@ -210,6 +210,15 @@ int64_t splitBalanceOverride() {
   return balance;
 }
 
+llvm::StringRef e4m3TransposeOrder() {
+  static const std::string order = [] {
+    const char *env = std::getenv("FAATTN_E4M3_TRANSPOSE");
+    std::string v = env ? env : "";
+    return v == "direct" || v == "skip" ? v : std::string("rotated");
+  }();
+  return order;
+}
+
 int64_t experimentalBackwardCopyBatch() {
   static const int64_t batch = [] {
     const char *env = std::getenv("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH");
@@ -319,6 +328,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardDqBulk = !backwardDqAtomic();
   wgmma.backwardOverlap = experimentalBackwardOverlap();
   wgmma.backwardLoopDescriptors = !backwardHoistedDescriptors();
+  wgmma.e4m3Transpose = e4m3TransposeOrder().str();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

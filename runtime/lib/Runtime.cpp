@@ -62,6 +62,9 @@ const char *compilerVersion() {
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
+                                     (e4m3TransposeOrder() != "rotated"
+                                          ? "-vt" + e4m3TransposeOrder().str()
+                                          : std::string()) +
                                      (splitBalanceOverride()
                                           ? "-balance" + std::to_string(splitBalanceOverride())
                                           : std::string());

@@ -89,6 +89,12 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
   using impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass>::FAAttnTilesToWGMMABase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (e4m3Transpose != "rotated" && e4m3Transpose != "direct" && e4m3Transpose != "skip") {
+      module.emitError() << "faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct or "
+                            "skip, not '"
+                         << e4m3Transpose << "'";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> kernels;
     for (auto fn : module.getOps<func::FuncOp>())
       kernels.push_back(fn);
@@ -149,6 +155,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                              : Plan();
       if (mainGrid && !backward)
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
+      if (e4m3Transpose == "direct")
+        plan.vTranspose = Plan::VTranspose::Direct;
+      else if (e4m3Transpose == "skip")
+        plan.vTranspose = Plan::VTranspose::Skip;
       if (mainGrid) {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
         plan.copyAsync = backwardCopyAsync || backwardCopyPrefetch;

@@ -320,6 +320,8 @@ Value WgmmaLowering::swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int
 
 void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t count,
                                    Value row0) {
+  if (p.vTranspose == Plan::VTranspose::Skip) // timing only: the tile is left as it is
+    return;
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
@@ -343,7 +345,19 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
                           .getResult()
                     : Value();
   // The lanes of a warp take consecutive column groups: each load of a key
-  // reads 128 consecutive bytes of its row.
+  // reads 128 consecutive bytes of its row. A lane's four row stores (rows c
+  // to c + 3 of the transposed tile, 16 keys each) would put the warp's
+  // stores j in rows 4 lane + j, whose residues mod 8 (the 128-byte swizzle's
+  // xor) take two values: 16 lanes on one 16-byte unit, 16 wavefronts a
+  // store. Rotated (the default), lane L's words are rotated right by rot =
+  // (L / 2) % 4 bytes (one funnel shift a word), so that its store j writes
+  // row c + (j + rot) % 4: every residue four times, 4 wavefronts, the least
+  // 512 bytes take.
+  bool rotated = p.vTranspose == Plan::VTranspose::Rotated;
+  Value rot = rotated ? rem(div(rem(me, 32), 2), 4) : Value();
+  auto i32Ty = b.getI32Type();
+  Value rotBits =
+      rotated ? arith::IndexCastUIOp::create(b, loc, i32Ty, mul(rot, 8)).getResult() : Value();
   scf::ForOp::create(
       b, loc, me, cIdx(b, groups * (p.bn / 16)), cIdx(b, count), ValueRange{},
       [&](OpBuilder &b, Location loc, Value i, ValueRange) {
@@ -358,13 +372,20 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
           if (live)
             w = arith::SelectOp::create(
                 b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, key, live), zero, w);
+          if (rotated) {
+            Value x = LLVM::BitcastOp::create(b, loc, i32Ty, w);
+            x = LLVM::FshrOp::create(b, loc, x, x, rotBits);
+            w = LLVM::BitcastOp::create(b, loc, bytesTy, x);
+          }
           words.push_back(w);
         }
         for (int64_t j = 0; j < 4; ++j) {
           SmallVector<Value> row;
           for (int64_t q = 0; q < 16; ++q)
             row.push_back(vector::ExtractOp::create(b, loc, words[fp8KeyAt(q)], j));
-          Value at = add(dst, byteAt(add(c, cIdx(b, j)), key0, p.swizzleVt, p.dv));
+          // Byte j of a rotated word is column c + (j + rot) % 4's.
+          Value col = rotated ? add(c, rem(add(rot, cIdx(b, j)), 4)) : add(c, cIdx(b, j));
+          Value at = add(dst, byteAt(col, key0, p.swizzleVt, p.dv));
           LLVM::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, rowTy, row),
                                 sharedPtr(b, at), /*alignment=*/16);
         }

@@ -9,7 +9,23 @@
 // Without the option the kernel is left to the SIMT path.
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true' | FileCheck %s
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=direct' | FileCheck %s --check-prefix=DIRECT
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=skip' | FileCheck %s --check-prefix=SKIP
+// RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=sideways' 2>&1 | FileCheck %s --check-prefix=BAD
 
+// e4m3-transpose=direct (as before PERFORMANCE step 76): the same loads and stores, no
+// rotation, store j at row C + j.
+// DIRECT: scf.for %{{.*}} = %thread_id_x to %c128{{.*}} step %c256 {
+// DIRECT-NOT: llvm.intr.fshr
+// DIRECT-COUNT-16: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// DIRECT-NOT: llvm.intr.fshr
+// DIRECT: llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
+// e4m3-transpose=skip (timing only): no transposition at all, P V reads the stage as loaded.
+// SKIP: gpu.func @f8(
+// SKIP-NOT: vector<4xi8>
+// SKIP-NOT: vector<16xi8>, !llvm.ptr<3>
+// SKIP: gpu.return
+// BAD: error: faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct or skip, not 'sideways'
 // OFF: func.func @f8(
 // OFF-SAME: faattn.wgmma_skipped = "element type is not bf16 or f16"
 // OFF-NOT: gpu.func
@@ -49,26 +65,56 @@
 // each of its 4 columns' rows of the transposed tile (128-byte rows of keys, 128-byte
 // swizzle: unit (k % 128) / 16 XOR r % 8). Row j of the 16-byte store takes byte j of the
 // keys' words in the order 0 1 8 9 2 3 10 11 ...
+// Bank conflicts: a warp's store j would write rows 4 lane + j, two residues mod 8 (the
+// swizzle's xor), 16 lanes on one 16-byte unit. Each lane's words are rotated right by
+// ROT = (lane / 2) % 4 bytes (a funnel shift, 8 ROT bits), so that byte j of a word is
+// column (j + ROT) % 4 of the task's four and store j writes that row: four lanes a unit.
 // CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: %[[LANE:.*]] = arith.remui %thread_id_x, %c32{{.*}} : index
+// CHECK-NEXT: %c2{{.*}} = arith.constant 2 : index
+// CHECK-NEXT: %[[PAIR:.*]] = arith.divui %[[LANE]], %c2{{.*}} : index
+// CHECK-NEXT: %c4{{.*}} = arith.constant 4 : index
+// CHECK-NEXT: %[[ROT:.*]] = arith.remui %[[PAIR]], %c4{{.*}} : index
+// CHECK-NEXT: %c8{{.*}} = arith.constant 8 : index
+// CHECK-NEXT: %[[ROT8:.*]] = arith.muli %[[ROT]], %c8{{.*}} : index
+// CHECK-NEXT: %[[BITS:.*]] = arith.index_castui %[[ROT8]] : index to i32
 // CHECK: scf.for %{{.*}} = %thread_id_x to %c128{{.*}} step %c256 {
 // CHECK:   %[[C:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
 // CHECK:   %[[K0:.*]] = arith.muli %{{.*}}, %c16{{.*}} : index
-// CHECK:   %[[W0:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W1:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W2:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W3:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W4:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W5:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W6:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W7:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W8:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W9:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W10:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W11:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W12:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W13:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W14:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK:   %[[W15:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[L0:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK-NEXT:   %[[I0:.*]] = llvm.bitcast %[[L0]] : vector<4xi8> to i32
+// CHECK-NEXT:   %[[R0:.*]] = llvm.intr.fshr(%[[I0]], %[[I0]], %[[BITS]]) : (i32, i32, i32) -> i32
+// CHECK-NEXT:   %[[W0:.*]] = llvm.bitcast %[[R0]] : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W1:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W2:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W3:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W4:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W5:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W6:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W7:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W8:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W9:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W10:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W11:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W12:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W13:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W14:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W15:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
 // Row j = 0 of the task's 4 columns: byte 0 of keys 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15.
 // CHECK:   vector.extract %[[W0]][0] : i8 from vector<4xi8>
 // CHECK-NEXT:   vector.extract %[[W1]][0] : i8 from vector<4xi8>
@@ -86,6 +132,12 @@
 // CHECK-NEXT:   vector.extract %[[W7]][0] : i8 from vector<4xi8>
 // CHECK-NEXT:   vector.extract %[[W14]][0] : i8 from vector<4xi8>
 // CHECK-NEXT:   vector.extract %[[W15]][0] : i8 from vector<4xi8>
+// Its row: column C + (ROT + 0) % 4 of the task.
+// CHECK-NEXT:   %c0{{.*}} = arith.constant 0 : index
+// CHECK-NEXT:   %[[J:.*]] = arith.addi %[[ROT]], %c0{{.*}} : index
+// CHECK-NEXT:   %c4{{.*}} = arith.constant 4 : index
+// CHECK-NEXT:   %[[JR:.*]] = arith.remui %[[J]], %c4{{.*}} : index
+// CHECK-NEXT:   %{{.*}} = arith.addi %[[C]], %[[JR]] : index
 // CHECK:   vector.from_elements {{.*}} : vector<16xi8>
 // CHECK:   llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
 // CHECK-COUNT-3: llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>

@@ -126,6 +126,11 @@ bool experimentalPaddedHeadDims();
 /// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
 int64_t splitBalanceOverride();
 
+/// FAATTN_E4M3_TRANSPOSE=direct|skip (else rotated, the default):
+/// faattn-tiles-to-wgmma's e4m3-transpose, for A/B timing in one bundle
+/// (PERFORMANCE step 76). skip is timing only: its e4m3 results are wrong.
+llvm::StringRef e4m3TransposeOrder();
+
 /// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): with
 /// FAATTN_BACKWARD_COPY_REGISTERS=1, the tensor-core backward's block copies
 /// issue N 16-byte loads a thread before storing them (faattn-tiles-to-wgmma's
