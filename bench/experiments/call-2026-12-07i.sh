@@ -13,7 +13,7 @@
 set -u
 . bench/experiments/unpack-bundle.sh
 [ -f $B/faattn-run-base ] || { xz -dc bundle/bin/faattn-run-base.xz > $B/faattn-run-base; chmod +x $B/faattn-run-base; }
-{ for F in tests/lit/cpu/fp8-wgmma.fa tests/lit/cpu/fp8-out.fa; do
+{ for F in ${FILES:-tests/lit/cpu/fp8-wgmma.fa tests/lit/cpu/fp8-out.fa}; do
     timeout ${N1:-80} $RUN --gpu $F --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
       --shape b=1,seq_q=1000,seq_kv=4097
     echo "exit=$? $F"
@@ -25,13 +25,13 @@ set -u
     timeout 30 $RUN --gpu tests/lit/cpu/varlen-tma.fa --kernel=$k --nan-key=1:0 --shape b=2,seq_q=300,seq_kv=130
     echo "exit=$? $k --nan-key=1:0"
   done
-  sanitize_kernels tests/lit/cpu/fp8-wgmma.fa b=2,seq_q=300,seq_kv=517 ${SAN:-25} f8_coop f8_hd256
+  sanitize_kernels tests/lit/cpu/fp8-wgmma.fa b=2,seq_q=300,seq_kv=517 ${SAN:-25} ${SAN_KERNELS:-f8_coop f8_hd256}
   sanitize_kernels tests/lit/cpu/varlen-tma.fa b=4,seq_q=300,seq_kv=517 ${SAN:-25} pg_e4m3
 } > "$OUT/fp8-lean-tests.txt" 2>&1
 summarize "$OUT/fp8-lean-tests.txt" fp8-lean
 grep -E "exit=" "$OUT/fp8-lean-tests.txt" | tr '\n' ' '; echo
 end=$((SECONDS + ${FP8_BUDGET:-200}))
-for k in f8g128 f8g256 f8g64 g128 f8g128c g256 g64; do
+for k in ${KERNELS:-f8g128 f8g256 f8g64 g128 f8g128c g256 g64}; do
   spec=bench/fp8-grid.fa; [[ $k == f8* ]] || spec=bench/grid.fa
   line="b=1 s=16384 $k"
   for bin in "base:$B/faattn-run-base" "new:$RUN"; do
@@ -46,6 +46,6 @@ done | tee "$OUT/fp8-lean-timing.txt"
 M=sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_active,sm__inst_executed_pipe_xu.avg.pct_of_peak_sustained_active
 M=$M,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_st.sum,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum
 M=$M,smsp__inst_executed.sum,gpu__time_duration.sum
-timeout 60 ncu --metrics $M --launch-count 1 -k regex:f8g128 $RUN --gpu bench/fp8-grid.fa --kernel=f8g128 \
+[ "${NCU:-1}" = 1 ] && timeout 60 ncu --metrics $M --launch-count 1 -k regex:f8g128 $RUN --gpu bench/fp8-grid.fa --kernel=f8g128 \
   --uniform-lengths --shape b=1,seq_q=4096,seq_kv=4096 > "$OUT/ncu-f8g128-lean.txt" 2>&1
 grep -E "sm__|l1tex__|smsp__inst|gpu__time" "$OUT/ncu-f8g128-lean.txt"
