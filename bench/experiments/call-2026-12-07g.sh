@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GPU call of the fourth sitting of 2026-12-07 (from the repository root, the bundle in
-# bundle/; results under $OUT). Supersedes call-2026-12-07f.sh (its bundle never got a device):
+# bundle/; results under $OUT). (A first form of it never got a device.)
 # 1. PERFORMANCE step 75's balanced varlen decode in its final form (016735a's share rule,
 #    59ba839's idle splits storing nothing): GPU numerics at ragged shapes with an empty
 #    sequence, memcheck and racecheck, then ragged / uniform graph replays against the same

@@ -199,14 +199,17 @@ bool experimentalPaddedHeadDims() {
   return on;
 }
 
+/// Environment variable `name` as an integer in [lo, hi], else `otherwise`.
+static int64_t envInt(const char *name, int64_t lo, int64_t hi, int64_t otherwise) {
+  const char *env = std::getenv(name);
+  int64_t n = 0;
+  if (!env || llvm::StringRef(env).getAsInteger(10, n) || n < lo || n > hi)
+    return otherwise;
+  return n;
+}
+
 int64_t splitBalanceOverride() {
-  static const int64_t balance = [] {
-    const char *env = std::getenv("FAATTN_SPLIT_BALANCE");
-    int64_t k = 0;
-    if (!env || llvm::StringRef(env).getAsInteger(10, k) || k < 1 || k > 64)
-      return int64_t(0);
-    return k;
-  }();
+  static const int64_t balance = envInt("FAATTN_SPLIT_BALANCE", 1, 64, 0);
   return balance;
 }
 
@@ -220,13 +223,7 @@ llvm::StringRef e4m3TransposeOrder() {
 }
 
 int64_t experimentalBackwardCopyBatch() {
-  static const int64_t batch = [] {
-    const char *env = std::getenv("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH");
-    int64_t n = 1;
-    if (!env || llvm::StringRef(env).getAsInteger(10, n) || n < 1 || n > 16)
-      return int64_t(1);
-    return n;
-  }();
+  static const int64_t batch = envInt("FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH", 1, 16, 1);
   return batch;
 }
 
