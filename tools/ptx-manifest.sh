@@ -65,6 +65,7 @@ experimental fp8-simt FAATTN_FP8_SIMT=1 specs/fp8-forward.fa
 experimental padded FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 tests/lit/cpu/padded-head-dims.fa
 experimental packed-thread-copies FAATTN_PACKED_THREAD_COPIES=1 tests/lit/cpu/varlen-tma.fa
 experimental e4m3-overlap FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1 tests/lit/cpu/fp8-overlap.fa
+experimental e4m3-transpose-lean FAATTN_E4M3_TRANSPOSE=lean bench/fp8-grid.fa
 experimental no-lsr FAATTN_EXPERIMENTAL_NO_LSR=1 specs/sliding-window.fa
 experimental no-lsr-alibi FAATTN_EXPERIMENTAL_NO_LSR=1 specs/alibi.fa
 experimental no-lsr-mha FAATTN_EXPERIMENTAL_NO_LSR=1 specs/mha.fa

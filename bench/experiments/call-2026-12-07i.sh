@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# PERFORMANCE step 77's GPU call (from the repository root; results under $OUT): the e4m3 V
-# transposition in fewer instructions (prmt rounds with the rotation in their selectors, load
-# offsets made once a stage, head dim 256 on 64 of the producer's 96 threads).
-# 1. Numerics: every kernel of tests/lit/cpu/fp8-wgmma.fa and fp8-out.fa at odd shapes, the
+# PERFORMANCE step 77's GPU call (from the repository root; results under $OUT), not run yet:
+# the experimental e4m3 V transposition in fewer instructions (FAATTN_E4M3_TRANSPOSE=lean: prmt
+# rounds with the rotation in their selectors, load offsets made once a stage, head dim 256 on
+# 64 of the producer's 96 threads), against the rotated default in the same bundle.
+# 1. Numerics (lean): every kernel of tests/lit/cpu/fp8-wgmma.fa and fp8-out.fa at odd shapes, the
 #    packed and paged e4m3 kernels of varlen-tma.fa (keys past a sequence zeroed by the
 #    transposition) with another sequence's NaN key; memcheck and racecheck of f8_coop,
 #    f8_hd256 (the 64-thread form) and pg_e4m3.
-# 2. Timing at 16k, interleaved: this bundle ("new") against bundle/bin/faattn-run-base.xz
-#    (916e807: the rotated transposition of step 76), bench/fp8-grid.fa's kernels and faattn's
-#    bf16 twins (bench/grid.fa) for the ratio.
-# 3. ncu of f8g128 (1 x 4k): instructions, tensor pipe, shared wavefronts.
+# 2. Timing at 16k, interleaved: lean ("new") against the default ("base"), bench/fp8-grid.fa's
+#    kernels, and faattn's bf16 twins (bench/grid.fa) for the ratio.
+# 3. ncu of f8g128 lean (1 x 4k): instructions, tensor pipe, shared wavefronts.
 set -u
 . bench/experiments/unpack-bundle.sh
-[ -f $B/faattn-run-base ] || { xz -dc bundle/bin/faattn-run-base.xz > $B/faattn-run-base; chmod +x $B/faattn-run-base; }
+export FAATTN_E4M3_TRANSPOSE=lean
 { for F in ${FILES:-tests/lit/cpu/fp8-wgmma.fa tests/lit/cpu/fp8-out.fa}; do
     timeout ${N1:-80} $RUN --gpu $F --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 \
       --shape b=1,seq_q=1000,seq_kv=4097
@@ -34,7 +34,7 @@ end=$((SECONDS + ${FP8_BUDGET:-200}))
 for k in ${KERNELS:-f8g128 f8g256 f8g64 g128 f8g128c g256 g64}; do
   spec=bench/fp8-grid.fa; [[ $k == f8* ]] || spec=bench/grid.fa
   line="b=1 s=16384 $k"
-  for bin in "base:$B/faattn-run-base" "new:$RUN"; do
+  for bin in "base:env FAATTN_E4M3_TRANSPOSE=rotated $RUN" "new:$RUN"; do
     [ $SECONDS -lt $end ] || continue
     [[ $k == f8* ]] || [ ${bin%%:*} = new ] || continue
     out=$(timeout 60 ${bin#*:} --gpu $spec --kernel=$k --uniform-lengths --shape b=1,seq_q=16384,seq_kv=16384 \

@@ -217,7 +217,7 @@ llvm::StringRef e4m3TransposeOrder() {
   static const std::string order = [] {
     const char *env = std::getenv("FAATTN_E4M3_TRANSPOSE");
     std::string v = env ? env : "";
-    return v == "direct" || v == "skip" ? v : std::string("rotated");
+    return v == "direct" || v == "lean" || v == "skip" ? v : std::string("rotated");
   }();
   return order;
 }

@@ -89,9 +89,10 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
   using impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass>::FAAttnTilesToWGMMABase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (e4m3Transpose != "rotated" && e4m3Transpose != "direct" && e4m3Transpose != "skip") {
-      module.emitError() << "faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct or "
-                            "skip, not '"
+    if (e4m3Transpose != "rotated" && e4m3Transpose != "direct" && e4m3Transpose != "lean" &&
+        e4m3Transpose != "skip") {
+      module.emitError() << "faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct, lean "
+                            "or skip, not '"
                          << e4m3Transpose << "'";
       return signalPassFailure();
     }
@@ -157,6 +158,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
       if (e4m3Transpose == "direct")
         plan.vTranspose = Plan::VTranspose::Direct;
+      else if (e4m3Transpose == "lean")
+        plan.vTranspose = Plan::VTranspose::Lean;
       else if (e4m3Transpose == "skip")
         plan.vTranspose = Plan::VTranspose::Skip;
       if (mainGrid) {

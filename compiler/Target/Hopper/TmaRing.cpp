@@ -18,7 +18,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
-#include "faattn/Target/Hopper/WgmmaFragments.h"
 namespace faattn {
 namespace hopper {
 
@@ -316,123 +315,6 @@ Value WgmmaLowering::swizzledUnit(OpBuilder &b, Value r, Value c, int64_t s, int
                                      rem(div(r, 128 / s), s / 16));
   return add(add(mul(div(c, chunk), rows * s), mul(r, s)),
              byte ? add(mul(unit, 16), rem(c, 16)) : mul(unit, 16));
-}
-
-void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t count,
-                                   Value row0) {
-  if (p.vTranspose == Plan::VTranspose::Skip) // timing only: the tile is left as it is
-    return;
-  Location loc = fn.getLoc();
-  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
-  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, cIdx(b, y)); };
-  auto div = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, cIdx(b, y)); };
-  auto rem = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, cIdx(b, y)); };
-  auto i32Ty = b.getI32Type();
-  auto i32 = [&](Value x) { return arith::IndexCastUIOp::create(b, loc, i32Ty, x).getResult(); };
-  // Byte (r, c) of a swizzled e4m3 tile of `rows` rows.
-  auto byteAt = [&](Value r, Value c, int64_t s, int64_t rows) {
-    return swizzledUnit(b, r, c, s, 1, rows, /*byte=*/true);
-  };
-  Value src = add(cIdx(b, vAt), mul(ring, p.bn * p.dv));
-  Value dst = add(cIdx(b, vReadAt), mul(ring, p.bn * p.dv));
-  // A task: 4 columns (one word a key) of 16 keys, written as 4 rows of the
-  // transposed tile (16 bytes each). The lanes of a warp take consecutive
-  // column groups: each load of a key reads 128 consecutive bytes of its row.
-  int64_t groups = p.dv / 4;
-  int64_t keyGroups = p.bn / 16;
-  // Where there are at least as many threads as column groups (always: 96
-  // or 256 threads, at most 64 groups), the first `active` = a multiple of
-  // the groups take part (head dim 256 under the cooperative schedule: 64
-  // of the 96), each keeping one column group and stepping over the key
-  // groups: its 16 loads' offsets are the same in every key group but for
-  // key0 * S (S the row's bytes), made once a stage (8 of them: keys q and
-  // q + 8 are 8 S apart), an add a load pair in the loop.
-  bool fixedColumns = count >= groups;
-  int64_t active = fixedColumns ? count / groups * groups : count;
-  Value c0 = fixedColumns ? mul(rem(me, groups), 4).getResult() : Value();
-  int64_t rowBytes = p.swizzleV8; // a key's row within its column chunk
-  SmallVector<Value> loadAt;
-  if (fixedColumns)
-    for (int64_t q = 0; q < 8; ++q)
-      loadAt.push_back(add(src, byteAt(cIdx(b, q), c0, p.swizzleV8, p.bn)));
-  // Bank conflicts: in order, a warp's store j writes rows 4 lane + j,
-  // whose residues mod 8 (the 128-byte swizzle's xor) take two values: 16
-  // lanes on one 16-byte unit, 16 wavefronts a store. Rotated (the default),
-  // lane L's store j writes row c + (j + rot) % 4, rot = (L / 2) % 4: every
-  // residue four times, 4 wavefronts, the least 512 bytes take.
-  Value rot = p.vTranspose == Plan::VTranspose::Rotated ? rem(div(rem(me, 32), 2), 4)
-                                                         : cIdx(b, 0);
-  // The 4 x 4 byte transposes (two rounds of prmt): round one pairs the
-  // words of keys a and b (and c and d) by column, the rotation in its
-  // selectors, lo = [a_r0 b_r0 a_r1 b_r1] and hi = [a_r2 b_r2 a_r3 b_r3]
-  // with r_k = (rot + k) % 4; round two takes row j's [a b c d]: 2 prmt a
-  // word of the rows.
-  auto c32v = [&](int64_t v) { return c32(b, v); };
-  auto orI = [&](Value x, Value y) { return arith::OrIOp::create(b, loc, x, y).getResult(); };
-  auto shl = [&](Value x, int64_t n) {
-    return arith::ShLIOp::create(b, loc, x, c32v(n)).getResult();
-  };
-  auto pairSelector = [&](int64_t k) {
-    Value r = i32(rem(add(rot, cIdx(b, k)), 4));
-    Value r1 = i32(rem(add(rot, cIdx(b, k + 1)), 4));
-    auto plus4 = [&](Value x) { return arith::AddIOp::create(b, loc, x, c32v(4)).getResult(); };
-    return orI(orI(r, shl(plus4(r), 4)), orI(shl(r1, 8), shl(plus4(r1), 12)));
-  };
-  Value lowSel = pairSelector(0), highSel = pairSelector(2);
-  auto prmt = [&](Value lo, Value hi, Value sel) {
-    return NVVM::PermuteOp::create(b, loc, i32Ty, lo, hi, sel, NVVM::PermuteMode::DEFAULT)
-        .getResult();
-  };
-  // Paged or packed K/V (row0: the block's first row): the keys at or past
-  // the sequence's length are written as zeros (P is 0 there; 0 * NaN is
-  // not), counted from the block's start.
-  Value live = row0 ? keysLeft(b, row0) : Value();
-  auto words = VectorType::get({4}, i32Ty);
-  Value lb = me;
-  if (fixedColumns) // the threads past `active` run no task
-    lb = arith::SelectOp::create(
-        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, me, cIdx(b, active)),
-        div(me, groups), cIdx(b, keyGroups));
-  Value ub = cIdx(b, fixedColumns ? keyGroups : groups * keyGroups);
-  Value step = cIdx(b, fixedColumns ? active / groups : count);
-  scf::ForOp::create(
-      b, loc, lb, ub, step, ValueRange{},
-      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-        Value c = fixedColumns ? c0 : mul(rem(i, groups), 4).getResult();
-        Value key0 = mul(fixedColumns ? i : div(i, groups).getResult(), 16);
-        SmallVector<Value> w;
-        for (int64_t q = 0; q < 16; ++q) {
-          Value key = add(key0, cIdx(b, q));
-          Value at = fixedColumns
-                         ? add(loadAt[q % 8], add(mul(key0, rowBytes), cIdx(b, q / 8 * 8 * rowBytes)))
-                         : add(src, byteAt(key, c, p.swizzleV8, p.bn));
-          Value x = LLVM::LoadOp::create(b, loc, i32Ty, sharedPtr(b, at), /*alignment=*/4);
-          if (live)
-            x = arith::SelectOp::create(
-                b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, key, live),
-                c32v(0), x);
-          w.push_back(x);
-        }
-        // Row j's word m: byte (j + rot) % 4 of keys fp8KeyAt(4m .. 4m + 3).
-        SmallVector<SmallVector<Value, 4>, 4> rows(4);
-        for (int64_t m = 0; m < 4; ++m) {
-          Value ka = w[fp8KeyAt(4 * m)], kb = w[fp8KeyAt(4 * m + 1)];
-          Value kc = w[fp8KeyAt(4 * m + 2)], kd = w[fp8KeyAt(4 * m + 3)];
-          Value ab0 = prmt(ka, kb, lowSel), ab1 = prmt(ka, kb, highSel);
-          Value cd0 = prmt(kc, kd, lowSel), cd1 = prmt(kc, kd, highSel);
-          rows[0].push_back(prmt(ab0, cd0, c32v(0x5410)));
-          rows[1].push_back(prmt(ab0, cd0, c32v(0x7632)));
-          rows[2].push_back(prmt(ab1, cd1, c32v(0x5410)));
-          rows[3].push_back(prmt(ab1, cd1, c32v(0x7632)));
-        }
-        for (int64_t j = 0; j < 4; ++j) {
-          Value col = add(c, rem(add(rot, cIdx(b, j)), 4));
-          Value at = add(dst, byteAt(col, key0, p.swizzleVt, p.dv));
-          LLVM::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, words, rows[j]),
-                                sharedPtr(b, at), /*alignment=*/16);
-        }
-        scf::YieldOp::create(b, loc);
-      });
 }
 
 void WgmmaLowering::asyncVisible(OpBuilder &b, Location loc) {

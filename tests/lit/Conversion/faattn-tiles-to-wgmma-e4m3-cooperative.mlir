@@ -36,15 +36,9 @@
 // CHECK:           scf.for %[[SEQ:.*]] = %c0{{.*}} to %{{.*}} step %c1{{.*}} {
 // CHECK:             %c73752 = arith.constant 73752 : index
 // CHECK:             nvvm.mbarrier.try_wait.parity
-// 96 is a multiple of the 16 column groups (head dim 64): a thread keeps column group me % 16
-// and steps over the 8 key groups from me / 16 by 6.
-// CHECK:             %[[ACT:.*]] = arith.cmpi ult, %[[ME]], %c96{{.*}} : index
-// CHECK:             %[[KGD:.*]] = arith.divui %[[ME]], %c16{{.*}} : index
-// CHECK:             %[[KG0:.*]] = arith.select %[[ACT]], %[[KGD]], %c8{{.*}} : index
-// CHECK:             scf.for %{{.*}} = %[[KG0]] to %c8{{.*}} step %c6{{.*}} {
-// CHECK-COUNT-16:      llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK-COUNT-32:      nvvm.prmt
-// CHECK-COUNT-4:       llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK:             scf.for %{{.*}} = %[[ME]] to %c128{{.*}} step %c96 {
+// CHECK-COUNT-16:      llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK-COUNT-4:       llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
 // CHECK:             }
 // CHECK-NEXT:        nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK:             nvvm.bar.warp.sync
@@ -60,7 +54,7 @@
 // CHECK:           nvvm.mbarrier.try_wait.parity
 // CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e4m3>
 // CHECK-NOT:       %c73752
-// CHECK-NOT:       nvvm.prmt
+// CHECK-NOT:       llvm.store %{{.*}} : vector<16xi8>
 // CHECK-NOT:       nvvm.barrier id
 // CHECK:           %c73784 = arith.constant 73784 : index
 // CHECK:           nvvm.mbarrier.try_wait.parity

@@ -11,21 +11,120 @@
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=direct' | FileCheck %s --check-prefix=DIRECT
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=skip' | FileCheck %s --check-prefix=SKIP
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=lean' | FileCheck %s --check-prefix=LEAN
 // RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=sideways' 2>&1 | FileCheck %s --check-prefix=BAD
 
-// e4m3-transpose=direct (as before PERFORMANCE step 76): the same loads, permutes and stores,
-// no lane term in the selectors (rotation 0), store j at row C + j.
-// DIRECT: nvvm.mbarrier.try_wait.parity
-// DIRECT-NOT: arith.remui %thread_id_x, %c32
-// DIRECT: scf.for
-// DIRECT-COUNT-16: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// DIRECT-COUNT-32: nvvm.prmt
-// DIRECT: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// e4m3-transpose=direct (as before PERFORMANCE step 76): the same loads and stores, no
+// rotation, store j at row C + j.
+// DIRECT: scf.for %{{.*}} = %thread_id_x to %c128{{.*}} step %c256 {
+// DIRECT-NOT: llvm.intr.fshr
+// DIRECT-COUNT-16: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// DIRECT-NOT: llvm.intr.fshr
+// DIRECT: llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
+// e4m3-transpose=skip (timing only): no transposition at all, P V reads the stage as loaded.
 // SKIP: gpu.func @f8(
-// SKIP-NOT: nvvm.prmt
-// SKIP-NOT: vector<4xi32>, !llvm.ptr<3>
+// SKIP-NOT: vector<4xi8>
+// SKIP-NOT: vector<16xi8>, !llvm.ptr<3>
 // SKIP: gpu.return
-// BAD: error: faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct or skip, not 'sideways'
+// BAD: error: faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct, lean or skip, not 'sideways'
+// e4m3-transpose=lean (experimental, PERFORMANCE step 77): the same tile in fewer instructions.
+// P V: V's full barrier, then its stage transposed: 128 tasks (16 groups of 4 columns x 8
+// groups of 16 keys) over the 256 threads; a task reads a word (4 columns) of each of its
+// 16 keys (64-byte swizzled rows: unit (c % 64) / 16 XOR (r / 2) % 4) and writes 16 bytes to
+// each of its 4 columns' rows of the transposed tile (128-byte rows of keys, 128-byte
+// swizzle: unit (k % 128) / 16 XOR r % 8). 256 threads are a multiple of the 16 column
+// groups: a thread keeps column group tid % 16 (C = 4 (tid % 16)) and steps over the key
+// groups from tid / 16 by 16 (one task each here).
+// Bank conflicts: a warp's store j in order would write rows 4 lane + j, two residues mod 8
+// (the swizzle's xor), 16 lanes on one 16-byte unit. Lane L's store j writes row
+// C + (j + ROT) % 4 instead, ROT = (L / 2) % 4: four lanes a unit. The rotation is in the
+// selectors of the first round of byte permutes: LOW = r0 | (r0 + 4) << 4 | r1 << 8 |
+// (r1 + 4) << 12 with r_k = (ROT + k) % 4 (HIGH the same with r2, r3).
+// LEAN: nvvm.mbarrier.try_wait.parity
+// LEAN: %[[CG:.*]] = arith.remui %thread_id_x, %c16{{.*}} : index
+// LEAN-NEXT: %c4{{.*}} = arith.constant 4 : index
+// LEAN-NEXT: %[[C:.*]] = arith.muli %[[CG]], %c4{{.*}} : index
+// LEAN: %[[LANE:.*]] = arith.remui %thread_id_x, %c32{{.*}} : index
+// LEAN-NEXT: %c2{{.*}} = arith.constant 2 : index
+// LEAN-NEXT: %[[PAIR:.*]] = arith.divui %[[LANE]], %c2{{.*}} : index
+// LEAN-NEXT: %c4{{.*}} = arith.constant 4 : index
+// LEAN-NEXT: %[[ROT:.*]] = arith.remui %[[PAIR]], %c4{{.*}} : index
+// LEAN: %[[R0:.*]] = arith.index_castui %{{.*}} : index to i32
+// LEAN: %[[R1:.*]] = arith.index_castui %{{.*}} : index to i32
+// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
+// LEAN-NEXT: %[[R0P4:.*]] = arith.addi %[[R0]], %c4_i32{{.*}} : i32
+// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
+// LEAN-NEXT: %[[N1:.*]] = arith.shli %[[R0P4]], %c4_i32{{.*}} : i32
+// LEAN-NEXT: %[[N01:.*]] = arith.ori %[[R0]], %[[N1]] : i32
+// LEAN-NEXT: %c8_i32{{.*}} = arith.constant 8 : i32
+// LEAN-NEXT: %[[N2:.*]] = arith.shli %[[R1]], %c8_i32{{.*}} : i32
+// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
+// LEAN-NEXT: %[[R1P4:.*]] = arith.addi %[[R1]], %c4_i32{{.*}} : i32
+// LEAN-NEXT: %c12_i32{{.*}} = arith.constant 12 : i32
+// LEAN-NEXT: %[[N3:.*]] = arith.shli %[[R1P4]], %c12_i32{{.*}} : i32
+// LEAN-NEXT: %[[N23:.*]] = arith.ori %[[N2]], %[[N3]] : i32
+// LEAN-NEXT: %[[LOW:.*]] = arith.ori %[[N01]], %[[N23]] : i32
+// LEAN: arith.ori
+// LEAN: arith.ori
+// LEAN: %[[HIGH:.*]] = arith.ori %{{.*}}, %{{.*}} : i32
+// The 256 threads all take part (a multiple of the 16 groups); a thread past them would start
+// at the last key group (8) and run no task.
+// LEAN: %[[ACT:.*]] = arith.cmpi ult, %thread_id_x, %c256{{.*}} : index
+// LEAN: %[[KGD:.*]] = arith.divui %thread_id_x, %c16{{.*}} : index
+// LEAN: %[[KG0:.*]] = arith.select %[[ACT]], %[[KGD]], %c8{{.*}} : index
+// LEAN: scf.for %[[KG:.*]] = %[[KG0]] to %c8{{.*}} step %c16{{.*}} {
+// LEAN:   %[[K0:.*]] = arith.muli %[[KG]], %c16{{.*}} : index
+// Key q's word: its offset in key group 0 (made before the loop, keys q and q + 8 share it)
+// plus K0 rows of 64 bytes (and 8 rows for q >= 8).
+// LEAN:   %[[KOFF:.*]] = arith.muli %[[K0]], %c64{{.*}} : index
+// LEAN:   %[[KQ:.*]] = arith.addi %[[KOFF]], %c0{{.*}} : index
+// LEAN:   %[[AT0:.*]] = arith.addi %[[BASE0:.*]], %[[KQ]] : index
+// LEAN:   %[[W0:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W1:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W2:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W3:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W4:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W5:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W6:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W7:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W8:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W9:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W10:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W11:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W12:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W13:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W14:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// LEAN:   %[[W15:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// Word m of the rows: keys fp8KeyAt(4m .. 4m + 3), for m = 0 keys 0 1 8 9 (the order
+// 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15): round one pairs (0, 1) and (8, 9) by LOW and HIGH,
+// round two takes row 0 (0x5410 = 21520: bytes 0 1 of the first pair, 0 1 of the second),
+// row 1 (0x7632 = 30258: bytes 2 3, 2 3), rows 2 and 3 from the HIGH pairs.
+// LEAN:   %[[AB0:.*]] = nvvm.prmt <default> %[[LOW]], %[[W0]], %[[W1]] : i32
+// LEAN-NEXT:   %[[AB1:.*]] = nvvm.prmt <default> %[[HIGH]], %[[W0]], %[[W1]] : i32
+// LEAN-NEXT:   %[[CD0:.*]] = nvvm.prmt <default> %[[LOW]], %[[W8]], %[[W9]] : i32
+// LEAN-NEXT:   %[[CD1:.*]] = nvvm.prmt <default> %[[HIGH]], %[[W8]], %[[W9]] : i32
+// LEAN-NEXT:   %c21520_i32{{.*}} = arith.constant 21520 : i32
+// LEAN-NEXT:   %[[ROW0M0:.*]] = nvvm.prmt <default> %c21520_i32{{.*}}, %[[AB0]], %[[CD0]] : i32
+// LEAN-NEXT:   %c30258_i32{{.*}} = arith.constant 30258 : i32
+// LEAN-NEXT:   nvvm.prmt <default> %c30258_i32{{.*}}, %[[AB0]], %[[CD0]] : i32
+// LEAN-NEXT:   %c21520_i32{{.*}} = arith.constant 21520 : i32
+// LEAN-NEXT:   nvvm.prmt <default> %c21520_i32{{.*}}, %[[AB1]], %[[CD1]] : i32
+// LEAN-NEXT:   %c30258_i32{{.*}} = arith.constant 30258 : i32
+// LEAN-NEXT:   nvvm.prmt <default> %c30258_i32{{.*}}, %[[AB1]], %[[CD1]] : i32
+// m = 1: keys 2 3 10 11.
+// LEAN-NEXT:   nvvm.prmt <default> %[[LOW]], %[[W2]], %[[W3]] : i32
+// LEAN-NEXT:   nvvm.prmt <default> %[[HIGH]], %[[W2]], %[[W3]] : i32
+// LEAN-NEXT:   nvvm.prmt <default> %[[LOW]], %[[W10]], %[[W11]] : i32
+// LEAN-COUNT-21: nvvm.prmt
+// LEAN-NOT: nvvm.prmt
+// Row 0 (the first store) at column C + (ROT + 0) % 4 of the task, keys from K0.
+// LEAN:   %[[J:.*]] = arith.addi %[[ROT]], %c0{{.*}} : index
+// LEAN-NEXT:   %c4{{.*}} = arith.constant 4 : index
+// LEAN-NEXT:   %[[JR:.*]] = arith.remui %[[J]], %c4{{.*}} : index
+// LEAN-NEXT:   %{{.*}} = arith.addi %[[C]], %[[JR]] : index
+// LEAN:   %[[ROW0:.*]] = vector.from_elements %[[ROW0M0]], %{{.*}}, %{{.*}}, %{{.*}} : vector<4xi32>
+// LEAN:   llvm.store %[[ROW0]], %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// LEAN-COUNT-3: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
 // OFF: func.func @f8(
 // OFF-SAME: faattn.wgmma_skipped = "element type is not bf16 or f16"
 // OFF-NOT: gpu.func
@@ -63,99 +162,84 @@
 // groups of 16 keys) over the 256 threads; a task reads a word (4 columns) of each of its
 // 16 keys (64-byte swizzled rows: unit (c % 64) / 16 XOR (r / 2) % 4) and writes 16 bytes to
 // each of its 4 columns' rows of the transposed tile (128-byte rows of keys, 128-byte
-// swizzle: unit (k % 128) / 16 XOR r % 8). 256 threads are a multiple of the 16 column
-// groups: a thread keeps column group tid % 16 (C = 4 (tid % 16)) and steps over the key
-// groups from tid / 16 by 16 (one task each here).
-// Bank conflicts: a warp's store j in order would write rows 4 lane + j, two residues mod 8
-// (the swizzle's xor), 16 lanes on one 16-byte unit. Lane L's store j writes row
-// C + (j + ROT) % 4 instead, ROT = (L / 2) % 4: four lanes a unit. The rotation is in the
-// selectors of the first round of byte permutes: LOW = r0 | (r0 + 4) << 4 | r1 << 8 |
-// (r1 + 4) << 12 with r_k = (ROT + k) % 4 (HIGH the same with r2, r3).
+// swizzle: unit (k % 128) / 16 XOR r % 8). Row j of the 16-byte store takes byte j of the
+// keys' words in the order 0 1 8 9 2 3 10 11 ...
+// Bank conflicts: a warp's store j would write rows 4 lane + j, two residues mod 8 (the
+// swizzle's xor), 16 lanes on one 16-byte unit. Each lane's words are rotated right by
+// ROT = (lane / 2) % 4 bytes (a funnel shift, 8 ROT bits), so that byte j of a word is
+// column (j + ROT) % 4 of the task's four and store j writes that row: four lanes a unit.
 // CHECK: nvvm.mbarrier.try_wait.parity
-// CHECK: %[[CG:.*]] = arith.remui %thread_id_x, %c16{{.*}} : index
-// CHECK-NEXT: %c4{{.*}} = arith.constant 4 : index
-// CHECK-NEXT: %[[C:.*]] = arith.muli %[[CG]], %c4{{.*}} : index
 // CHECK: %[[LANE:.*]] = arith.remui %thread_id_x, %c32{{.*}} : index
 // CHECK-NEXT: %c2{{.*}} = arith.constant 2 : index
 // CHECK-NEXT: %[[PAIR:.*]] = arith.divui %[[LANE]], %c2{{.*}} : index
 // CHECK-NEXT: %c4{{.*}} = arith.constant 4 : index
 // CHECK-NEXT: %[[ROT:.*]] = arith.remui %[[PAIR]], %c4{{.*}} : index
-// CHECK: %[[R0:.*]] = arith.index_castui %{{.*}} : index to i32
-// CHECK: %[[R1:.*]] = arith.index_castui %{{.*}} : index to i32
-// CHECK-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// CHECK-NEXT: %[[R0P4:.*]] = arith.addi %[[R0]], %c4_i32{{.*}} : i32
-// CHECK-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// CHECK-NEXT: %[[N1:.*]] = arith.shli %[[R0P4]], %c4_i32{{.*}} : i32
-// CHECK-NEXT: %[[N01:.*]] = arith.ori %[[R0]], %[[N1]] : i32
-// CHECK-NEXT: %c8_i32{{.*}} = arith.constant 8 : i32
-// CHECK-NEXT: %[[N2:.*]] = arith.shli %[[R1]], %c8_i32{{.*}} : i32
-// CHECK-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// CHECK-NEXT: %[[R1P4:.*]] = arith.addi %[[R1]], %c4_i32{{.*}} : i32
-// CHECK-NEXT: %c12_i32{{.*}} = arith.constant 12 : i32
-// CHECK-NEXT: %[[N3:.*]] = arith.shli %[[R1P4]], %c12_i32{{.*}} : i32
-// CHECK-NEXT: %[[N23:.*]] = arith.ori %[[N2]], %[[N3]] : i32
-// CHECK-NEXT: %[[LOW:.*]] = arith.ori %[[N01]], %[[N23]] : i32
-// CHECK: arith.ori
-// CHECK: arith.ori
-// CHECK: %[[HIGH:.*]] = arith.ori %{{.*}}, %{{.*}} : i32
-// The 256 threads all take part (a multiple of the 16 groups); a thread past them would start
-// at the last key group (8) and run no task.
-// CHECK: %[[ACT:.*]] = arith.cmpi ult, %thread_id_x, %c256{{.*}} : index
-// CHECK: %[[KGD:.*]] = arith.divui %thread_id_x, %c16{{.*}} : index
-// CHECK: %[[KG0:.*]] = arith.select %[[ACT]], %[[KGD]], %c8{{.*}} : index
-// CHECK: scf.for %[[KG:.*]] = %[[KG0]] to %c8{{.*}} step %c16{{.*}} {
-// CHECK:   %[[K0:.*]] = arith.muli %[[KG]], %c16{{.*}} : index
-// Key q's word: its offset in key group 0 (made before the loop, keys q and q + 8 share it)
-// plus K0 rows of 64 bytes (and 8 rows for q >= 8).
-// CHECK:   %[[KOFF:.*]] = arith.muli %[[K0]], %c64{{.*}} : index
-// CHECK:   %[[KQ:.*]] = arith.addi %[[KOFF]], %c0{{.*}} : index
-// CHECK:   %[[AT0:.*]] = arith.addi %[[BASE0:.*]], %[[KQ]] : index
-// CHECK:   %[[W0:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W1:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W2:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W3:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W4:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W5:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W6:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W7:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W8:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W9:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W10:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W11:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W12:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W13:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W14:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// CHECK:   %[[W15:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// Word m of the rows: keys fp8KeyAt(4m .. 4m + 3), for m = 0 keys 0 1 8 9 (the order
-// 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15): round one pairs (0, 1) and (8, 9) by LOW and HIGH,
-// round two takes row 0 (0x5410 = 21520: bytes 0 1 of the first pair, 0 1 of the second),
-// row 1 (0x7632 = 30258: bytes 2 3, 2 3), rows 2 and 3 from the HIGH pairs.
-// CHECK:   %[[AB0:.*]] = nvvm.prmt <default> %[[LOW]], %[[W0]], %[[W1]] : i32
-// CHECK-NEXT:   %[[AB1:.*]] = nvvm.prmt <default> %[[HIGH]], %[[W0]], %[[W1]] : i32
-// CHECK-NEXT:   %[[CD0:.*]] = nvvm.prmt <default> %[[LOW]], %[[W8]], %[[W9]] : i32
-// CHECK-NEXT:   %[[CD1:.*]] = nvvm.prmt <default> %[[HIGH]], %[[W8]], %[[W9]] : i32
-// CHECK-NEXT:   %c21520_i32{{.*}} = arith.constant 21520 : i32
-// CHECK-NEXT:   %[[ROW0M0:.*]] = nvvm.prmt <default> %c21520_i32{{.*}}, %[[AB0]], %[[CD0]] : i32
-// CHECK-NEXT:   %c30258_i32{{.*}} = arith.constant 30258 : i32
-// CHECK-NEXT:   nvvm.prmt <default> %c30258_i32{{.*}}, %[[AB0]], %[[CD0]] : i32
-// CHECK-NEXT:   %c21520_i32{{.*}} = arith.constant 21520 : i32
-// CHECK-NEXT:   nvvm.prmt <default> %c21520_i32{{.*}}, %[[AB1]], %[[CD1]] : i32
-// CHECK-NEXT:   %c30258_i32{{.*}} = arith.constant 30258 : i32
-// CHECK-NEXT:   nvvm.prmt <default> %c30258_i32{{.*}}, %[[AB1]], %[[CD1]] : i32
-// m = 1: keys 2 3 10 11.
-// CHECK-NEXT:   nvvm.prmt <default> %[[LOW]], %[[W2]], %[[W3]] : i32
-// CHECK-NEXT:   nvvm.prmt <default> %[[HIGH]], %[[W2]], %[[W3]] : i32
-// CHECK-NEXT:   nvvm.prmt <default> %[[LOW]], %[[W10]], %[[W11]] : i32
-// CHECK-COUNT-21: nvvm.prmt
-// CHECK-NOT: nvvm.prmt
-// Row 0 (the first store) at column C + (ROT + 0) % 4 of the task, keys from K0.
-// CHECK:   %[[J:.*]] = arith.addi %[[ROT]], %c0{{.*}} : index
+// CHECK-NEXT: %c8{{.*}} = arith.constant 8 : index
+// CHECK-NEXT: %[[ROT8:.*]] = arith.muli %[[ROT]], %c8{{.*}} : index
+// CHECK-NEXT: %[[BITS:.*]] = arith.index_castui %[[ROT8]] : index to i32
+// CHECK: scf.for %{{.*}} = %thread_id_x to %c128{{.*}} step %c256 {
+// CHECK:   %[[C:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
+// CHECK:   %[[K0:.*]] = arith.muli %{{.*}}, %c16{{.*}} : index
+// CHECK:   %[[L0:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK-NEXT:   %[[I0:.*]] = llvm.bitcast %[[L0]] : vector<4xi8> to i32
+// CHECK-NEXT:   %[[R0:.*]] = llvm.intr.fshr(%[[I0]], %[[I0]], %[[BITS]]) : (i32, i32, i32) -> i32
+// CHECK-NEXT:   %[[W0:.*]] = llvm.bitcast %[[R0]] : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W1:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W2:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W3:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W4:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W5:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W6:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W7:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W8:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W9:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W10:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W11:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W12:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W13:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W14:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// CHECK:   llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
+// CHECK:   %[[W15:.*]] = llvm.bitcast %{{.*}} : i32 to vector<4xi8>
+// Row j = 0 of the task's 4 columns: byte 0 of keys 0 1 8 9 2 3 10 11 4 5 12 13 6 7 14 15.
+// CHECK:   vector.extract %[[W0]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W1]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W8]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W9]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W2]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W3]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W10]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W11]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W4]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W5]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W12]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W13]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W6]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W7]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W14]][0] : i8 from vector<4xi8>
+// CHECK-NEXT:   vector.extract %[[W15]][0] : i8 from vector<4xi8>
+// Its row: column C + (ROT + 0) % 4 of the task.
+// CHECK-NEXT:   %c0{{.*}} = arith.constant 0 : index
+// CHECK-NEXT:   %[[J:.*]] = arith.addi %[[ROT]], %c0{{.*}} : index
 // CHECK-NEXT:   %c4{{.*}} = arith.constant 4 : index
 // CHECK-NEXT:   %[[JR:.*]] = arith.remui %[[J]], %c4{{.*}} : index
 // CHECK-NEXT:   %{{.*}} = arith.addi %[[C]], %[[JR]] : index
-// CHECK:   %[[ROW0:.*]] = vector.from_elements %[[ROW0M0]], %{{.*}}, %{{.*}}, %{{.*}} : vector<4xi32>
-// CHECK:   llvm.store %[[ROW0]], %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
-// CHECK-COUNT-3: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK:   vector.from_elements {{.*}} : vector<16xi8>
+// CHECK:   llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
+// CHECK-COUNT-3: llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
 // CHECK: }
 // Visible to the tensor cores, then the stage is released (K and V both read) before P V.
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}

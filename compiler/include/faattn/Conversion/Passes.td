@@ -206,7 +206,8 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     Option<"e4m3Transpose", "e4m3-transpose", "std::string", /*default=*/"\"rotated\"",
            "e4m3 V's transposition in shared memory: rotated (each lane's row stores "
            "rotated, no bank conflicts), direct (in order, 16-way conflicts on the stores), "
-           "or skip (timing only: P V reads V untransposed, the results are wrong)">
+           "lean (rotated in fewer instructions; experimental), or skip (timing only: P V "
+           "reads V untransposed, the results are wrong)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -126,9 +126,10 @@ bool experimentalPaddedHeadDims();
 /// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
 int64_t splitBalanceOverride();
 
-/// FAATTN_E4M3_TRANSPOSE=direct|skip (else rotated, the default):
+/// FAATTN_E4M3_TRANSPOSE=direct|lean|skip (else rotated, the default):
 /// faattn-tiles-to-wgmma's e4m3-transpose, for A/B timing in one bundle
-/// (PERFORMANCE step 76). skip is timing only: its e4m3 results are wrong.
+/// (PERFORMANCE steps 76 and 77; lean is experimental). skip is timing only:
+/// its e4m3 results are wrong.
 llvm::StringRef e4m3TransposeOrder();
 
 /// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): with

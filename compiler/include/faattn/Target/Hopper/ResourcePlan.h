@@ -152,13 +152,14 @@ struct Plan {
   // (head dim 128) spilled (faattn-tiles-to-wgmma's backward-loop-descriptors;
   // PERFORMANCE step 60).
   bool loopDescriptors = true;
-  // e4m3 V's transposition (WgmmaLowering::transposeStage): a lane's row
-  // stores rotated by (lane / 2) % 4 so that a warp's 16-byte stores spread
-  // over the swizzle's eight units (faattn-tiles-to-wgmma's
+  // e4m3 V's transposition (WgmmaLowering::transposeStage, VTranspose.cpp):
+  // a lane's row stores rotated by (lane / 2) % 4 so that a warp's 16-byte
+  // stores spread over the swizzle's eight units (faattn-tiles-to-wgmma's
   // e4m3-transpose=rotated, the default), in order (direct: 16-way bank
-  // conflicts, as before PERFORMANCE step 76), or not at all (skip: a
+  // conflicts, as before PERFORMANCE step 76), rotated in fewer
+  // instructions (lean: experimental, step 77), or not at all (skip: a
   // timing-only build whose P V reads V's stage as loaded; wrong results).
-  enum class VTranspose { Rotated, Direct, Skip };
+  enum class VTranspose { Rotated, Direct, Lean, Skip };
   VTranspose vTranspose = VTranspose::Rotated;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
