@@ -57,3 +57,63 @@ TEST(WgmmaFragments, PackedPBytesMatchTheTransposedV) {
     EXPECT_EQ(seen.size(), 64u);
   }
 }
+
+// prmt.b32 in its default mode (PTX ISA, "prmt"): byte n of the result is byte
+// (sel >> 4 n) & 7 of {lo (bytes 0-3), hi (bytes 4-7)}, or that byte's sign
+// replicated where bit 3 of the nibble is set.
+static uint32_t prmt(uint32_t lo, uint32_t hi, uint32_t sel) {
+  uint64_t pool = uint64_t(hi) << 32 | lo;
+  uint32_t out = 0;
+  for (int n = 0; n < 4; ++n) {
+    uint32_t nib = (sel >> (4 * n)) & 15;
+    uint32_t byte = uint32_t(pool >> (8 * (nib & 7))) & 0xff;
+    if (nib & 8)
+      byte = (byte & 0x80) ? 0xff : 0;
+    out |= byte << (8 * n);
+  }
+  return out;
+}
+
+// The lean transposition (e4m3-transpose = lean) of one task: 16 keys' words
+// (4 columns each) to 4 rows of 16 keys, by its two rounds of prmt at every
+// rotation. Row j, stored at column fp8RowColumn(rot, j) of the task, must
+// hold that column of keys fp8KeyAt(0..15) in order: what the rotated and
+// direct forms write (a byte extract per key).
+TEST(WgmmaFragments, LeanTransposeRoundsGiveTheRows) {
+  uint32_t words[16];
+  for (int q = 0; q < 16; ++q) // distinct bytes: key q, column c holds 16 c + q
+    words[q] = uint32_t(q) | uint32_t(16 + q) << 8 | uint32_t(32 + q) << 16 | uint32_t(48 + q) << 24;
+  for (int64_t rot = 0; rot < 4; ++rot) {
+    std::set<int64_t> columns;
+    for (int64_t j = 0; j < 4; ++j)
+      columns.insert(fp8RowColumn(rot, j));
+    EXPECT_EQ(columns.size(), 4u) << "rot " << rot << ": a column written twice";
+    uint32_t rows[4][4];
+    for (int64_t m = 0; m < 4; ++m) {
+      uint32_t a = words[fp8KeyAt(4 * m)], b = words[fp8KeyAt(4 * m + 1)];
+      uint32_t c = words[fp8KeyAt(4 * m + 2)], d = words[fp8KeyAt(4 * m + 3)];
+      uint32_t ab0 = prmt(a, b, fp8PairSelector(rot, 0)), ab1 = prmt(a, b, fp8PairSelector(rot, 2));
+      uint32_t cd0 = prmt(c, d, fp8PairSelector(rot, 0)), cd1 = prmt(c, d, fp8PairSelector(rot, 2));
+      rows[0][m] = prmt(ab0, cd0, fp8RowSelector(0));
+      rows[1][m] = prmt(ab0, cd0, fp8RowSelector(1));
+      rows[2][m] = prmt(ab1, cd1, fp8RowSelector(2));
+      rows[3][m] = prmt(ab1, cd1, fp8RowSelector(3));
+    }
+    for (int64_t j = 0; j < 4; ++j)
+      for (int64_t q = 0; q < 16; ++q) {
+        uint32_t got = (rows[j][q / 4] >> (8 * (q % 4))) & 0xff;
+        uint32_t want = uint32_t(16 * fp8RowColumn(rot, j) + fp8KeyAt(q));
+        EXPECT_EQ(got, want) << "rot " << rot << " row " << j << " position " << q;
+      }
+  }
+  // The rotation's purpose: over a warp (rot = (lane / 2) % 4, the task's
+  // first column 4 lane), store j's rows take every residue mod 8 (the
+  // 128-byte swizzle's xor) four times.
+  for (int64_t j = 0; j < 4; ++j) {
+    int residues[8] = {};
+    for (int64_t lane = 0; lane < 32; ++lane)
+      ++residues[(4 * lane + fp8RowColumn((lane / 2) % 4, j)) % 8];
+    for (int r = 0; r < 8; ++r)
+      EXPECT_EQ(residues[r], 4) << "store " << j << " residue " << r;
+  }
+}

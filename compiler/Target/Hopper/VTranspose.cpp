@@ -151,16 +151,18 @@ void WgmmaLowering::transposeStageLean(OpBuilder &b, Value ring, Value me, int64
   // selectors, lo = [a_r0 b_r0 a_r1 b_r1] and hi = [a_r2 b_r2 a_r3 b_r3]
   // with r_k = (rot + k) % 4; round two takes row j's [a b c d]: 2 prmt a
   // word of the rows.
+  // (fp8PairSelector, fp8RowSelector: WgmmaFragments.h, checked in
+  // tests/unit/WgmmaFragmentsTest.cpp.) A lane's selectors: fp8PairSelector
+  // at its rot, picked from the four constants once a thread.
   auto c32v = [&](int64_t v) { return c32(b, v); };
-  auto orI = [&](Value x, Value y) { return arith::OrIOp::create(b, loc, x, y).getResult(); };
-  auto shl = [&](Value x, int64_t n) {
-    return arith::ShLIOp::create(b, loc, x, c32v(n)).getResult();
-  };
+  Value rot32 = i32(rot);
   auto pairSelector = [&](int64_t k) {
-    Value r = i32(rem(add(rot, cIdx(b, k)), 4));
-    Value r1 = i32(rem(add(rot, cIdx(b, k + 1)), 4));
-    auto plus4 = [&](Value x) { return arith::AddIOp::create(b, loc, x, c32v(4)).getResult(); };
-    return orI(orI(r, shl(plus4(r), 4)), orI(shl(r1, 8), shl(plus4(r1), 12)));
+    Value sel = c32v(fp8PairSelector(0, k));
+    for (int64_t r = 1; r < 4; ++r)
+      sel = arith::SelectOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rot32, c32v(r)),
+          c32v(fp8PairSelector(r, k)), sel);
+    return sel;
   };
   Value lowSel = pairSelector(0), highSel = pairSelector(2);
   auto prmt = [&](Value lo, Value hi, Value sel) {
@@ -204,13 +206,13 @@ void WgmmaLowering::transposeStageLean(OpBuilder &b, Value ring, Value me, int64
           Value kc = w[fp8KeyAt(4 * m + 2)], kd = w[fp8KeyAt(4 * m + 3)];
           Value ab0 = prmt(ka, kb, lowSel), ab1 = prmt(ka, kb, highSel);
           Value cd0 = prmt(kc, kd, lowSel), cd1 = prmt(kc, kd, highSel);
-          rows[0].push_back(prmt(ab0, cd0, c32v(0x5410)));
-          rows[1].push_back(prmt(ab0, cd0, c32v(0x7632)));
-          rows[2].push_back(prmt(ab1, cd1, c32v(0x5410)));
-          rows[3].push_back(prmt(ab1, cd1, c32v(0x7632)));
+          rows[0].push_back(prmt(ab0, cd0, c32v(fp8RowSelector(0))));
+          rows[1].push_back(prmt(ab0, cd0, c32v(fp8RowSelector(1))));
+          rows[2].push_back(prmt(ab1, cd1, c32v(fp8RowSelector(2))));
+          rows[3].push_back(prmt(ab1, cd1, c32v(fp8RowSelector(3))));
         }
         for (int64_t j = 0; j < 4; ++j) {
-          Value col = add(c, rem(add(rot, cIdx(b, j)), 4));
+          Value col = add(c, rem(add(rot, cIdx(b, j)), 4)); // fp8RowColumn(rot, j)
           Value at = add(dst, byteAt(col, key0, p.swizzleVt, p.dv));
           LLVM::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, words, rows[j]),
                                 sharedPtr(b, at), /*alignment=*/16);

@@ -38,8 +38,10 @@
 // Bank conflicts: a warp's store j in order would write rows 4 lane + j, two residues mod 8
 // (the swizzle's xor), 16 lanes on one 16-byte unit. Lane L's store j writes row
 // C + (j + ROT) % 4 instead, ROT = (L / 2) % 4: four lanes a unit. The rotation is in the
-// selectors of the first round of byte permutes: LOW = r0 | (r0 + 4) << 4 | r1 << 8 |
-// (r1 + 4) << 12 with r_k = (ROT + k) % 4 (HIGH the same with r2, r3).
+// selectors of the first round of byte permutes, fp8PairSelector(ROT, k) of WgmmaFragments.h
+// (r0 | (r0 + 4) << 4 | r1 << 8 | (r1 + 4) << 12, r_k = (ROT + k) % 4): LOW (k = 0) is
+// 0x5140 = 20800, 0x6251 = 25169, 0x7362 = 29538 or 0x4073 = 16499 for ROT 0 to 3, picked
+// once a thread; HIGH (k = 2) the same constants from ROT + 2.
 // LEAN: nvvm.mbarrier.try_wait.parity
 // LEAN: %[[CG:.*]] = arith.remui %thread_id_x, %c16{{.*}} : index
 // LEAN-NEXT: %c4{{.*}} = arith.constant 4 : index
@@ -49,24 +51,16 @@
 // LEAN-NEXT: %[[PAIR:.*]] = arith.divui %[[LANE]], %c2{{.*}} : index
 // LEAN-NEXT: %c4{{.*}} = arith.constant 4 : index
 // LEAN-NEXT: %[[ROT:.*]] = arith.remui %[[PAIR]], %c4{{.*}} : index
-// LEAN: %[[R0:.*]] = arith.index_castui %{{.*}} : index to i32
-// LEAN: %[[R1:.*]] = arith.index_castui %{{.*}} : index to i32
-// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// LEAN-NEXT: %[[R0P4:.*]] = arith.addi %[[R0]], %c4_i32{{.*}} : i32
-// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// LEAN-NEXT: %[[N1:.*]] = arith.shli %[[R0P4]], %c4_i32{{.*}} : i32
-// LEAN-NEXT: %[[N01:.*]] = arith.ori %[[R0]], %[[N1]] : i32
-// LEAN-NEXT: %c8_i32{{.*}} = arith.constant 8 : i32
-// LEAN-NEXT: %[[N2:.*]] = arith.shli %[[R1]], %c8_i32{{.*}} : i32
-// LEAN-NEXT: %c4_i32{{.*}} = arith.constant 4 : i32
-// LEAN-NEXT: %[[R1P4:.*]] = arith.addi %[[R1]], %c4_i32{{.*}} : i32
-// LEAN-NEXT: %c12_i32{{.*}} = arith.constant 12 : i32
-// LEAN-NEXT: %[[N3:.*]] = arith.shli %[[R1P4]], %c12_i32{{.*}} : i32
-// LEAN-NEXT: %[[N23:.*]] = arith.ori %[[N2]], %[[N3]] : i32
-// LEAN-NEXT: %[[LOW:.*]] = arith.ori %[[N01]], %[[N23]] : i32
-// LEAN: arith.ori
-// LEAN: arith.ori
-// LEAN: %[[HIGH:.*]] = arith.ori %{{.*}}, %{{.*}} : i32
+// LEAN: %[[ROT32:.*]] = arith.index_castui %[[ROT]] : index to i32
+// LEAN-NEXT: %c20800_i32 = arith.constant 20800 : i32
+// LEAN: arith.cmpi eq, %[[ROT32]], %c1_i32{{.*}} : i32
+// LEAN-NEXT: %c25169_i32 = arith.constant 25169 : i32
+// LEAN: arith.cmpi eq, %[[ROT32]], %c2_i32{{.*}} : i32
+// LEAN-NEXT: %c29538_i32 = arith.constant 29538 : i32
+// LEAN: arith.cmpi eq, %[[ROT32]], %c3_i32{{.*}} : i32
+// LEAN-NEXT: %c16499_i32 = arith.constant 16499 : i32
+// LEAN-NEXT: %[[LOW:.*]] = arith.select %{{.*}}, %c16499_i32, %{{.*}} : i32
+// LEAN: %[[HIGH:.*]] = arith.select %{{.*}}, %c25169_i32{{.*}}, %{{.*}} : i32
 // The 256 threads all take part (a multiple of the 16 groups); a thread past them would start
 // at the last key group (8) and run no task.
 // LEAN: %[[ACT:.*]] = arith.cmpi ult, %thread_id_x, %c256{{.*}} : index

@@ -42,6 +42,22 @@ constexpr int64_t fp8KeyAt(int64_t q) { return 8 * ((q % 4) / 2) + 2 * (q / 4) +
 /// Reduction index i (0..31) of an FP8 P V k-step: its key within the step.
 constexpr int64_t fp8KeyOf(int64_t i) { return 16 * (i / 16) + fp8KeyAt(i % 16); }
 
+/// The lean transposition's byte permutes (VTranspose.cpp, e4m3-transpose =
+/// lean). prmt.b32's default mode: byte n of the result is byte (selector >>
+/// 4 n) & 7 of the pair (lo bytes 0-3, hi bytes 4-7). A lane with rotation rot
+/// (0..3) writes its row j from column (j + rot) % 4 of its four
+/// (fp8RowColumn). Round one pairs the words of two keys a (lo) and b (hi) by
+/// column: fp8PairSelector(rot, k) gives [a_r b_r a_r1 b_r1], r = (rot + k) %
+/// 4 and r1 = (rot + k + 1) % 4 (k = 0: rows 0 and 1; k = 2: rows 2 and 3).
+/// Round two takes row j's four bytes [a b c d] from round one's pairs of
+/// rows 2 (j / 2) (lo: keys a, b; hi: keys c, d) with fp8RowSelector(j).
+constexpr int64_t fp8RowColumn(int64_t rot, int64_t j) { return (j + rot) % 4; }
+constexpr uint32_t fp8PairSelector(int64_t rot, int64_t k) {
+  int64_t r = fp8RowColumn(rot, k), r1 = fp8RowColumn(rot, k + 1);
+  return uint32_t(r | (r + 4) << 4 | r1 << 8 | (r1 + 4) << 12);
+}
+constexpr uint32_t fp8RowSelector(int64_t j) { return j % 2 == 0 ? 0x5410u : 0x7632u; }
+
 } // namespace hopper
 } // namespace faattn
 
