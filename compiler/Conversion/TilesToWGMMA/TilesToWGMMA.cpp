@@ -71,6 +71,7 @@
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
 #include "faattn/Conversion/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace faattn {
 #define GEN_PASS_DEF_FAATTNTILESTOWGMMA
@@ -89,8 +90,15 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
   using impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass>::FAAttnTilesToWGMMABase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (e4m3Transpose != "rotated" && e4m3Transpose != "direct" && e4m3Transpose != "lean" &&
-        e4m3Transpose != "skip") {
+    using VTranspose = Plan::VTranspose;
+    std::optional<VTranspose> vTranspose =
+        llvm::StringSwitch<std::optional<VTranspose>>(e4m3Transpose)
+            .Case("rotated", VTranspose::Rotated)
+            .Case("direct", VTranspose::Direct)
+            .Case("lean", VTranspose::Lean)
+            .Case("skip", VTranspose::Skip)
+            .Default(std::nullopt);
+    if (!vTranspose) {
       module.emitError() << "faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct, lean "
                             "or skip, not '"
                          << e4m3Transpose << "'";
@@ -156,12 +164,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                              : Plan();
       if (mainGrid && !backward)
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
-      if (e4m3Transpose == "direct")
-        plan.vTranspose = Plan::VTranspose::Direct;
-      else if (e4m3Transpose == "lean")
-        plan.vTranspose = Plan::VTranspose::Lean;
-      else if (e4m3Transpose == "skip")
-        plan.vTranspose = Plan::VTranspose::Skip;
+      plan.vTranspose = *vTranspose;
       if (mainGrid) {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
         plan.copyAsync = backwardCopyAsync || backwardCopyPrefetch;

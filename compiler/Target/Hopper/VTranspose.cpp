@@ -125,21 +125,20 @@ void WgmmaLowering::transposeStageLean(OpBuilder &b, Value ring, Value me, int64
   // column groups: each load of a key reads 128 consecutive bytes of its row.
   int64_t groups = p.dv / 4;
   int64_t keyGroups = p.bn / 16;
-  // Where there are at least as many threads as column groups (always: 96
-  // or 256 threads, at most 64 groups), the first `active` = a multiple of
-  // the groups take part (head dim 256 under the cooperative schedule: 64
-  // of the 96), each keeping one column group and stepping over the key
-  // groups: its 16 loads' offsets are the same in every key group but for
-  // key0 * S (S the row's bytes), made once a stage (8 of them: keys q and
-  // q + 8 are 8 S apart), an add a load pair in the loop.
-  bool fixedColumns = count >= groups;
-  int64_t active = fixedColumns ? count / groups * groups : count;
-  Value c0 = fixedColumns ? mul(rem(me, groups), 4).getResult() : Value();
+  // The callers have at least as many threads as column groups (96 or 256
+  // threads, at most 64 groups): the first `active` = a multiple of the
+  // groups take part (head dim 256 under the cooperative schedule: 64 of the
+  // 96), each keeping one column group c and stepping over the key groups:
+  // its 16 loads' offsets are the same in every key group but for key0 * S
+  // (S the row's bytes), made once a stage (8 of them: keys q and q + 8 are
+  // 8 S apart), an add a load in the loop.
+  assert(count >= groups && "fewer transposing threads than column groups");
+  int64_t active = count / groups * groups;
+  Value c = mul(rem(me, groups), 4);
   int64_t rowBytes = p.swizzleV8; // a key's row within its column chunk
   SmallVector<Value> loadAt;
-  if (fixedColumns)
-    for (int64_t q = 0; q < 8; ++q)
-      loadAt.push_back(add(src, byteAt(cIdx(b, q), c0, p.swizzleV8, p.bn)));
+  for (int64_t q = 0; q < 8; ++q)
+    loadAt.push_back(add(src, byteAt(cIdx(b, q), c, p.swizzleV8, p.bn)));
   // Bank conflicts: in order, a warp's store j writes rows 4 lane + j,
   // whose residues mod 8 (the 128-byte swizzle's xor) take two values: 16
   // lanes on one 16-byte unit, 16 wavefronts a store. As in the rotated form,
@@ -174,24 +173,18 @@ void WgmmaLowering::transposeStageLean(OpBuilder &b, Value ring, Value me, int64
   // not), counted from the block's start.
   Value live = row0 ? keysLeft(b, row0) : Value();
   auto words = VectorType::get({4}, i32Ty);
-  Value lb = me;
-  if (fixedColumns) // the threads past `active` run no task
-    lb = arith::SelectOp::create(
-        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, me, cIdx(b, active)),
-        div(me, groups), cIdx(b, keyGroups));
-  Value ub = cIdx(b, fixedColumns ? keyGroups : groups * keyGroups);
-  Value step = cIdx(b, fixedColumns ? active / groups : count);
+  // The threads past `active` start at the last key group: no task.
+  Value lb = arith::SelectOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, me, cIdx(b, active)),
+      div(me, groups), cIdx(b, keyGroups));
   scf::ForOp::create(
-      b, loc, lb, ub, step, ValueRange{},
-      [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-        Value c = fixedColumns ? c0 : mul(rem(i, groups), 4).getResult();
-        Value key0 = mul(fixedColumns ? i : div(i, groups).getResult(), 16);
+      b, loc, lb, cIdx(b, keyGroups), cIdx(b, active / groups), ValueRange{},
+      [&](OpBuilder &b, Location loc, Value kg, ValueRange) {
+        Value key0 = mul(kg, 16);
         SmallVector<Value> w;
         for (int64_t q = 0; q < 16; ++q) {
           Value key = add(key0, cIdx(b, q));
-          Value at = fixedColumns
-                         ? add(loadAt[q % 8], add(mul(key0, rowBytes), cIdx(b, q / 8 * 8 * rowBytes)))
-                         : add(src, byteAt(key, c, p.swizzleV8, p.bn));
+          Value at = add(loadAt[q % 8], add(mul(key0, rowBytes), cIdx(b, q / 8 * 8 * rowBytes)));
           Value x = LLVM::LoadOp::create(b, loc, i32Ty, sharedPtr(b, at), /*alignment=*/4);
           if (live)
             x = arith::SelectOp::create(
