@@ -493,11 +493,6 @@ void Checker::run() {
     else if (k.dtype == DType::E4M3 && !experimentalE4M3Overlap())
       diag.error(loc, "overlap = softmax is not supported with dtype e4m3 yet "
                       "(FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1: built, not GPU-validated)");
-    else if (k.dtype == DType::E4M3 && k.schedule != Schedule::Cooperative &&
-             k.schedule != Schedule::Auto)
-      diag.error(loc, llvm::Twine("overlap = softmax with dtype e4m3 requires schedule = "
-                                  "cooperative, got ") +
-                          scheduleName(k.schedule));
     else if (k.kvType() == DType::E4M3 && k.dtype != DType::E4M3)
       diag.error(loc, "overlap = softmax is not supported with kv_dtype e4m3 yet");
     else if (k.varlen)
