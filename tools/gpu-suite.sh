@@ -20,8 +20,8 @@
 # PERFORMANCE step 71 (FAATTN_PACKED_THREAD_COPIES=1 keeps the thread copies), at ragged lengths,
 # another sequence's NaN key row, sanitizers), $OUT/fp8-wgmma-tests.txt and
 # $OUT/bench-fp8.json (part `fp8-wgmma`, a default: e4m3 Q, K, V on the FP8 wgmma, the default
-# lowering since PERFORMANCE step 51: numerics, the NaN rule, sanitizers, bench.py's fp8 grid; the experimental
-# lean transposition, FAATTN_E4M3_TRANSPOSE=lean, step 77: numerics and sanitizers), $OUT/padded-head-dims-tests.txt and
+# lowering since PERFORMANCE step 51: numerics, the NaN rule, sanitizers, bench.py's fp8 grid; step 77's
+# lean transposition's sanitizers, step 76's rotated form's numerics), $OUT/padded-head-dims-tests.txt and
 # $OUT/bench-padded-head-dims.json (part `padded-head-dims`, a default: head dims of multiples of
 # 8 padded to 16 on the tensor cores, FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1: numerics,
 # sanitizers, bench.py's paddeddims rows), $OUT/backward-wgmma-tests.txt and
@@ -373,25 +373,18 @@ random_specs e4m3 1 2
     echo "exit=$? $spec"
   done
   # The experimental rotated loops for e4m3 (FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1; PERFORMANCE
-  # step 74), at the same shapes.
+  # step 74; under schedule = pingpong, FA3's FP8 schedule, f8o_pp: step 78), at the same shapes.
   FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1 timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-overlap.fa \
     --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 --shape b=2,seq_q=300,seq_kv=300 \
     --shape b=1,seq_q=1000,seq_kv=4097
   echo "exit=$? tests/lit/cpu/fp8-overlap.fa (FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1)"
-  # The experimental lean transposition of V (FAATTN_E4M3_TRANSPOSE=lean; PERFORMANCE step 77):
-  # every kernel of the file at the same shapes, the packed and paged e4m3 kernels (the keys past
-  # a sequence are zeroed by the transposition) with another sequence's NaN key, and the
-  # sanitizers of the cooperative head dim 256 form (64 of the 96 producer threads transpose).
-  FAATTN_E4M3_TRANSPOSE=lean timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-wgmma.fa \
-    --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 --shape b=2,seq_q=300,seq_kv=300 \
-    --shape b=1,seq_q=1000,seq_kv=4097
-  echo "exit=$? tests/lit/cpu/fp8-wgmma.fa (FAATTN_E4M3_TRANSPOSE=lean)"
-  for k in vl_e4m3 vl_e4m3_coop pg_e4m3; do
-    FAATTN_E4M3_TRANSPOSE=lean timeout 300 "$RUN" --gpu tests/lit/cpu/varlen-tma.fa --kernel=$k \
-      --nan-key=1:0 --shape b=3,seq_q=100,seq_kv=77 --shape b=2,seq_q=1000,seq_kv=4097
-    echo "exit=$? varlen-tma.fa $k (FAATTN_E4M3_TRANSPOSE=lean)"
-  done
-  (export FAATTN_E4M3_TRANSPOSE=lean; sanitize tests/lit/cpu/fp8-wgmma.fa b=2,seq_q=300,seq_kv=517 f8_hd256 f8_coop)
+  # The transposition of V (lean, the default since PERFORMANCE step 77): the sanitizers of the
+  # cooperative head dim 256 form (64 of the 96 producer threads transpose), and step 76's
+  # rotated form (FAATTN_E4M3_TRANSPOSE=rotated, kept for A/B runs) at the same shapes.
+  sanitize tests/lit/cpu/fp8-wgmma.fa b=2,seq_q=300,seq_kv=517 f8_hd256 f8_coop
+  FAATTN_E4M3_TRANSPOSE=rotated timeout 300 "$RUN" --gpu tests/lit/cpu/fp8-wgmma.fa \
+    --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=100,seq_kv=77 --shape b=1,seq_q=1000,seq_kv=4097
+  echo "exit=$? tests/lit/cpu/fp8-wgmma.fa (FAATTN_E4M3_TRANSPOSE=rotated)"
   # A quantizer's V factor (amax / 448, here 0.004 per (batch, head)): P V's rows weighed, P
   # rounded alone (PERFORMANCE step 55; P * 0.004 in e4m3 was 17% off).
   python3 -c "import struct; open('/tmp/faattn-vs-small','wb').write(struct.pack('<4f', *[0.004] * 4))"

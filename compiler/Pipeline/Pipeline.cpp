@@ -217,9 +217,14 @@ llvm::StringRef e4m3TransposeOrder() {
   static const std::string order = [] {
     const char *env = std::getenv("FAATTN_E4M3_TRANSPOSE");
     std::string v = env ? env : "";
-    return v == "direct" || v == "lean" || v == "skip" ? v : std::string("rotated");
+    return v == "direct" || v == "rotated" || v == "skip" ? v : std::string("lean");
   }();
   return order;
+}
+
+int64_t rowPartials() {
+  static const int64_t parts = envInt("FAATTN_ROW_PARTIALS", 2, 8, 1);
+  return parts;
 }
 
 int64_t experimentalBackwardCopyBatch() {
@@ -326,6 +331,7 @@ bool addGpuLoweringPasses(OpPassManager &pm, llvm::StringRef stopAfter, bool e4m
   wgmma.backwardOverlap = experimentalBackwardOverlap();
   wgmma.backwardLoopDescriptors = !backwardHoistedDescriptors();
   wgmma.e4m3Transpose = e4m3TransposeOrder().str();
+  wgmma.rowPartials = rowPartials();
   pm.addPass(createFAAttnTilesToWGMMA(wgmma));
   if (stopAfter == "faattn-tiles-to-wgmma")
     return true;

@@ -62,9 +62,11 @@ const char *compilerVersion() {
                                      (experimentalBackwardOverlap() ? "-bwdoverlap" : "") +
                                      (backwardHoistedDescriptors() ? "-bwdhoistdesc" : "") +
                                      (simtBackwardForced() ? "-bwdsimt" : "") +
-                                     (e4m3TransposeOrder() != "rotated"
+                                     (e4m3TransposeOrder() != "lean"
                                           ? "-vt" + e4m3TransposeOrder().str()
                                           : std::string()) +
+                                     (rowPartials() > 1 ? "-rp" + std::to_string(rowPartials())
+                                                        : std::string()) +
                                      (splitBalanceOverride()
                                           ? "-balance" + std::to_string(splitBalanceOverride())
                                           : std::string());

@@ -104,6 +104,11 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                          << e4m3Transpose << "'";
       return signalPassFailure();
     }
+    if (rowPartials < 1 || rowPartials > 8) {
+      module.emitError() << "faattn-tiles-to-wgmma: row-partials must be 1 to 8, not "
+                         << static_cast<int64_t>(rowPartials);
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> kernels;
     for (auto fn : module.getOps<func::FuncOp>())
       kernels.push_back(fn);
@@ -165,6 +170,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       if (mainGrid && !backward)
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
       plan.vTranspose = *vTranspose;
+      plan.rowPartials = rowPartials;
       if (mainGrid) {
         plan.copyBatch = std::max<int64_t>(1, backwardCopyBatch);
         plan.copyAsync = backwardCopyAsync || backwardCopyPrefetch;

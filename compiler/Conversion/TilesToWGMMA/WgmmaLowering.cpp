@@ -202,6 +202,43 @@ LogicalResult WgmmaLowering::convertReduce(OpBuilder &b, TileReduceOp red) {
                  : Value(arith::AddFOp::create(b, loc, x, y));
   };
   SmallVector<Value> rows;
+  if (p.rowPartials > 1) {
+    // A thread's two rows (elements i with (i % 4) / 2 = r) in rowPartials
+    // independent chains each, taken in element order so that the rows'
+    // chains interleave; then each row's partials as a tree and the quad's
+    // shuffles of both rows together: the chain's latency, not its length,
+    // is what the softmax waits for (PERFORMANCE step 79).
+    Value v = frag.lookup(red.getInput());
+    SmallVector<SmallVector<Value>> part(2, SmallVector<Value>(p.rowPartials));
+    int64_t seen[2] = {0, 0};
+    for (int64_t i = 0; i < elems(in); ++i) {
+      int64_t r = (i % 4) / 2;
+      Value x = vector::ExtractOp::create(b, loc, v, i);
+      Value &acc = part[r][seen[r]++ % p.rowPartials];
+      acc = acc ? combine(acc, x) : x;
+    }
+    for (SmallVector<Value> &chains : part) {
+      llvm::erase(chains, Value());
+      while (chains.size() > 1) {
+        SmallVector<Value> next;
+        for (size_t k = 0; k + 1 < chains.size(); k += 2)
+          next.push_back(combine(chains[k], chains[k + 1]));
+        if (chains.size() % 2)
+          next.push_back(chains.back());
+        chains = std::move(next);
+      }
+      rows.push_back(chains.front());
+    }
+    for (int64_t offset : {1, 2})
+      for (Value &acc : rows) {
+        auto shfl = gpu::ShuffleOp::create(b, loc, acc, c32(b, offset), c32(b, 32),
+                                           gpu::ShuffleMode::XOR);
+        acc = combine(acc, shfl.getShuffleResult());
+      }
+    frag[red] = vector::FromElementsOp::create(b, loc, vecOf(red.getType()), rows);
+    toErase.push_back(red);
+    return success();
+  }
   for (int64_t r = 0; r < 2; ++r) {
     Value acc;
     for (int64_t i = 0; i < elems(in); ++i) {

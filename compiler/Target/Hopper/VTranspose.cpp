@@ -8,16 +8,15 @@
 // warpgroup's warps 1-3 under the cooperative and e4m3 pingpong schedules)
 // and its barriers are the schedule's (templates/hopper/); this file is the
 // copy itself, in the forms of faattn-tiles-to-wgmma's `e4m3-transpose`:
-//   rotated (default) a task (4 columns of 16 keys) is 16 word loads, byte
-//                     extracts into 4 rows, 4 16-byte stores; each lane's row
-//                     order rotated so that a warp's stores hit every unit of
-//                     the swizzle (PERFORMANCE step 76);
-//   direct            the same in row order (16-way bank conflicts; before
+//   lean (default)    a task (4 columns of 16 keys) is 16 word loads, two
+//                     rounds of prmt with the rotation in the selectors, 4
+//                     16-byte stores, load offsets made once a stage
+//                     (PERFORMANCE step 77: 1.05-1.09x rotated on an H100);
+//   rotated           the same rows from byte extracts and a funnel shift a
+//                     word: each lane's row order rotated so that a warp's
+//                     stores hit every unit of the swizzle (step 76);
+//   direct            rotated's in row order (16-way bank conflicts; before
 //                     step 76);
-//   lean              (experimental, not yet GPU-run) the same tile in fewer
-//                     instructions: two rounds of prmt with the rotation in
-//                     the selectors, load offsets made once a stage
-//                     (PERFORMANCE step 77);
 //   skip              no transposition (timing only: wrong results).
 //
 //===----------------------------------------------------------------------===//
@@ -61,7 +60,7 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
   // to c + 3 of the transposed tile, 16 keys each) would put the warp's
   // stores j in rows 4 lane + j, whose residues mod 8 (the 128-byte swizzle's
   // xor) take two values: 16 lanes on one 16-byte unit, 16 wavefronts a
-  // store. Rotated (the default), lane L's words are rotated right by rot =
+  // store. Rotated, lane L's words are rotated right by rot =
   // (L / 2) % 4 bytes (one funnel shift a word), so that its store j writes
   // row c + (j + rot) % 4: every residue four times, 4 wavefronts, the least
   // 512 bytes take.

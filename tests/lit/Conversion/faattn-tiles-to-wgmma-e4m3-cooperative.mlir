@@ -8,6 +8,42 @@
 // barrier instead of V full, with no transposition and no barrier among themselves in the loop,
 // and free the stage (empty) after P V. templates/hopper/Cooperative.cpp states the protocol.
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true' | FileCheck %s
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=4' | grep -m1 -B9 -A150 arith.maximumf | FileCheck %s --check-prefix=PARTS
+// RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=9' 2>&1 | FileCheck %s --check-prefix=BADPARTS
+// RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=0' 2>&1 | FileCheck %s --check-prefix=BADPARTS0
+
+// row-partials=4 (experimental, PERFORMANCE step 79): the row maximum of S's 64 fragments a
+// thread (rows 0 and 1: elements i with (i % 4) / 2 = 0 or 1) as 4 independent chains a row,
+// taken in element order so the two rows' chains interleave: element 8 (row 0's fifth) joins
+// element 0's chain, 9 joins 1's, 10 (row 1's fifth) joins 2's; then each row's 4 chains as a
+// tree, then the quad's shuffles of both rows, offset 1 then 2. (Without the option: one chain
+// a row, row 0's shuffles before row 1's chain.)
+// (grep: from the 9 lines before the kernel's first maximumf, the row maximum's first extracts.)
+// PARTS: %[[E0:.*]] = vector.extract %[[S:.*]][0] : f32 from vector<64xf32>
+// PARTS-NEXT: %[[E1:.*]] = vector.extract %[[S]][1] : f32 from vector<64xf32>
+// PARTS-NEXT: %[[E2:.*]] = vector.extract %[[S]][2] : f32 from vector<64xf32>
+// PARTS-COUNT-5: vector.extract %[[S]]
+// PARTS-NEXT: %[[E8:.*]] = vector.extract %[[S]][8] : f32 from vector<64xf32>
+// PARTS-NEXT: %[[C0:.*]] = arith.maximumf %[[E0]], %[[E8]] : f32
+// PARTS-NEXT: %[[E9:.*]] = vector.extract %[[S]][9] : f32 from vector<64xf32>
+// PARTS-NEXT: arith.maximumf %[[E1]], %[[E9]] : f32
+// PARTS-NEXT: %[[E10:.*]] = vector.extract %[[S]][10] : f32 from vector<64xf32>
+// PARTS-NEXT: arith.maximumf %[[E2]], %[[E10]] : f32
+// PARTS-COUNT-53: arith.maximumf
+// PARTS-NEXT: %[[T0:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// PARTS-NEXT: %[[T1:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// PARTS-NEXT: %[[ROW0:.*]] = arith.maximumf %[[T0]], %[[T1]] : f32
+// PARTS-NEXT: %[[T2:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// PARTS-NEXT: %[[T3:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// PARTS-NEXT: %[[ROW1:.*]] = arith.maximumf %[[T2]], %[[T3]] : f32
+// PARTS: gpu.shuffle  xor %[[ROW0]], %c1_i32
+// PARTS: %[[M0:.*]] = arith.maximumf %[[ROW0]]
+// PARTS: gpu.shuffle  xor %[[ROW1]], %c1_i32
+// PARTS: %[[M1:.*]] = arith.maximumf %[[ROW1]]
+// PARTS: gpu.shuffle  xor %[[M0]], %c2_i32
+// PARTS: gpu.shuffle  xor %[[M1]], %c2_i32
+// BADPARTS: error: faattn-tiles-to-wgmma: row-partials must be 1 to 8, not 9
+// BADPARTS0: error: faattn-tiles-to-wgmma: row-partials must be 1 to 8, not 0
 
 // Shared memory: the inline-producer kernel's 74808 bytes (faattn-tiles-to-wgmma-e4m3.mlir)
 // and two more mbarriers, `transposed` of each stage: 74824. The mbarriers from 73728: Q full,
@@ -29,16 +65,22 @@
 // CHECK-NEXT:    nvvm.setmaxregister  decrease 56
 // CHECK:         scf.for
 // CHECK:           nvvm.cp.async.bulk.tensor.shared.cluster.global
-// Warps 1-3 (threads 32-127) transpose every block the CTA loads, 96 threads a task stride.
+// Warps 1-3 (threads 32-127) transpose every block the CTA loads (the lean form, the default:
+// faattn-tiles-to-wgmma-e4m3.mlir's LEAN): 96 threads over 16 column groups, a thread keeps
+// column group ME % 16 and steps over the 8 key groups from ME / 16 by 6.
 // CHECK:         %[[T:.*]] = arith.cmpi uge, %thread_id_x, %c32{{.*}} : index
 // CHECK-NEXT:    scf.if %[[T]] {
 // CHECK:           %[[ME:.*]] = arith.subi %thread_id_x, %c32{{.*}} : index
 // CHECK:           scf.for %[[SEQ:.*]] = %c0{{.*}} to %{{.*}} step %c1{{.*}} {
 // CHECK:             %c73752 = arith.constant 73752 : index
 // CHECK:             nvvm.mbarrier.try_wait.parity
-// CHECK:             scf.for %{{.*}} = %[[ME]] to %c128{{.*}} step %c96 {
-// CHECK-COUNT-16:      llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> vector<4xi8>
-// CHECK-COUNT-4:       llvm.store %{{.*}} {alignment = 16 : i64} : vector<16xi8>, !llvm.ptr<3>
+// CHECK:             %[[ACT:.*]] = arith.cmpi ult, %[[ME]], %c96{{.*}} : index
+// CHECK:             %[[KGD:.*]] = arith.divui %[[ME]], %c16{{.*}} : index
+// CHECK:             %[[KG0:.*]] = arith.select %[[ACT]], %[[KGD]], %c8{{.*}} : index
+// CHECK:             scf.for %{{.*}} = %[[KG0]] to %c8{{.*}} step %c6{{.*}} {
+// CHECK-COUNT-16:      llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
+// CHECK-COUNT-32:      nvvm.prmt
+// CHECK-COUNT-4:       llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
 // CHECK:             }
 // CHECK-NEXT:        nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK:             nvvm.bar.warp.sync
@@ -54,7 +96,7 @@
 // CHECK:           nvvm.mbarrier.try_wait.parity
 // CHECK:           nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e4m3>
 // CHECK-NOT:       %c73752
-// CHECK-NOT:       llvm.store %{{.*}} : vector<16xi8>
+// CHECK-NOT:       llvm.store %{{.*}} : vector<4xi32>, !llvm.ptr<3>
 // CHECK-NOT:       nvvm.barrier id
 // CHECK:           %c73784 = arith.constant 73784 : index
 // CHECK:           nvvm.mbarrier.try_wait.parity

@@ -7,11 +7,11 @@
 // keys each lane of a quad holds, in the order of its e4m3 A-fragment bytes), so that P is
 // rounded to e4m3 where it lies and P V runs on the RS FP8 wgmma with no register shuffle.
 // Without the option the kernel is left to the SIMT path.
-// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true' | FileCheck %s
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=rotated' | FileCheck %s
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma | FileCheck %s --check-prefix=OFF
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=direct' | FileCheck %s --check-prefix=DIRECT
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=skip' | FileCheck %s --check-prefix=SKIP
-// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=lean' | FileCheck %s --check-prefix=LEAN
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true' | FileCheck %s --check-prefix=LEAN
 // RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true e4m3-transpose=sideways' 2>&1 | FileCheck %s --check-prefix=BAD
 
 // e4m3-transpose=direct (as before PERFORMANCE step 76): the same loads and stores, no
@@ -27,7 +27,8 @@
 // SKIP-NOT: vector<16xi8>, !llvm.ptr<3>
 // SKIP: gpu.return
 // BAD: error: faattn-tiles-to-wgmma: e4m3-transpose must be rotated, direct, lean or skip, not 'sideways'
-// e4m3-transpose=lean (experimental, PERFORMANCE step 77): the same tile in fewer instructions.
+// e4m3-transpose=lean (the default since PERFORMANCE step 77's GPU run): the rotated form's tile
+// (CHECK below, run with e4m3-transpose=rotated) in fewer instructions.
 // P V: V's full barrier, then its stage transposed: 128 tasks (16 groups of 4 columns x 8
 // groups of 16 keys) over the 256 threads; a task reads a word (4 columns) of each of its
 // 16 keys (64-byte swizzled rows: unit (c % 64) / 16 XOR (r / 2) % 4) and writes 16 bytes to
@@ -159,7 +160,8 @@
 // swizzle: unit (k % 128) / 16 XOR r % 8). Row j of the 16-byte store takes byte j of the
 // keys' words in the order 0 1 8 9 2 3 10 11 ...
 // Bank conflicts: a warp's store j would write rows 4 lane + j, two residues mod 8 (the
-// swizzle's xor), 16 lanes on one 16-byte unit. Each lane's words are rotated right by
+// swizzle's xor), 16 lanes on one 16-byte unit. e4m3-transpose=rotated (this RUN; the default
+// until step 77, LEAN above is the default now): each lane's words are rotated right by
 // ROT = (lane / 2) % 4 bytes (a funnel shift, 8 ROT bits), so that byte j of a word is
 // column (j + ROT) % 4 of the task's four and store j writes that row: four lanes a unit.
 // CHECK: nvvm.mbarrier.try_wait.parity

@@ -203,11 +203,18 @@ def FAAttnTilesToWGMMA : Pass<"faattn-tiles-to-wgmma", "::mlir::ModuleOp"> {
     Option<"backwardLoopDescriptors", "backward-loop-descriptors", "bool", /*default=*/"true",
            "The backward's descriptors made next to their wgmma, not hoisted out of the Q "
            "loop (false: LLVM hoists them)">,
-    Option<"e4m3Transpose", "e4m3-transpose", "std::string", /*default=*/"\"rotated\"",
-           "e4m3 V's transposition in shared memory: rotated (each lane's row stores "
-           "rotated, no bank conflicts), direct (in order, 16-way conflicts on the stores), "
-           "lean (rotated in fewer instructions; experimental), or skip (timing only: P V "
-           "reads V untransposed, the results are wrong)">
+    Option<"e4m3Transpose", "e4m3-transpose", "std::string", /*default=*/"\"lean\"",
+           "e4m3 V's transposition in shared memory: lean (two rounds of prmt, each lane's "
+           "row stores rotated: no bank conflicts), rotated (the same stores from byte "
+           "extracts and funnel shifts, 1.05-1.09x slower), direct (rotated's in order, "
+           "16-way conflicts on the stores), or skip (timing only: P V reads V "
+           "untransposed, the results are wrong)">,
+    Option<"rowPartials", "row-partials", "int64_t", /*default=*/"1",
+           "The softmax's row maxima and sums over a thread's columns as this many "
+           "independent chains a row, the two rows of a thread interleaved, combined as a "
+           "tree before the quad's shuffles (1: one chain a row, row after row; "
+           "experimental). The maxima are the same values in any order; the sums round "
+           "differently">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -126,11 +126,17 @@ bool experimentalPaddedHeadDims();
 /// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
 int64_t splitBalanceOverride();
 
-/// FAATTN_E4M3_TRANSPOSE=direct|lean|skip (else rotated, the default):
+/// FAATTN_E4M3_TRANSPOSE=rotated|direct|skip (else lean, the default):
 /// faattn-tiles-to-wgmma's e4m3-transpose, for A/B timing in one bundle
-/// (PERFORMANCE steps 76 and 77; lean is experimental). skip is timing only:
-/// its e4m3 results are wrong.
+/// (PERFORMANCE steps 76 and 77). skip is timing only: its e4m3 results are
+/// wrong.
 llvm::StringRef e4m3TransposeOrder();
+
+/// FAATTN_ROW_PARTIALS=N (2 to 8; else 1, the default): faattn-tiles-to-wgmma's
+/// row-partials, the softmax's row maxima and sums on the tensor-core path as N
+/// independent chains a row (PERFORMANCE step 79; experimental, for A/B
+/// timing in one bundle).
+int64_t rowPartials();
 
 /// FAATTN_EXPERIMENTAL_BACKWARD_COPY_BATCH=N (1 to 16; else 1): with
 /// FAATTN_BACKWARD_COPY_REGISTERS=1, the tensor-core backward's block copies

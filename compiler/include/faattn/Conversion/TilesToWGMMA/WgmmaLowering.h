@@ -443,7 +443,7 @@ private:
   /// The caller makes the stage visible to the async proxy (the consumers:
   /// asyncVisible; the producer warpgroup: a fence and `transposed`).
   void transposeStage(OpBuilder &b, Value ring, Value me, int64_t count, Value row0 = Value());
-  /// transposeStage's experimental lean form (e4m3-transpose=lean).
+  /// transposeStage's lean form (e4m3-transpose=lean, the default).
   void transposeStageLean(OpBuilder &b, Value ring, Value me, int64_t count, Value row0);
   /// The byte offset of the 16-byte unit holding element (r, c) of a
   /// swizzled tile of `rows` rows stored as column chunks of S bytes (S /

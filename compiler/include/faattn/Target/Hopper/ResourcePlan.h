@@ -154,13 +154,19 @@ struct Plan {
   bool loopDescriptors = true;
   // e4m3 V's transposition (WgmmaLowering::transposeStage, VTranspose.cpp):
   // a lane's row stores rotated by (lane / 2) % 4 so that a warp's 16-byte
-  // stores spread over the swizzle's eight units (faattn-tiles-to-wgmma's
-  // e4m3-transpose=rotated, the default), in order (direct: 16-way bank
-  // conflicts, as before PERFORMANCE step 76), rotated in fewer
-  // instructions (lean: experimental, step 77), or not at all (skip: a
-  // timing-only build whose P V reads V's stage as loaded; wrong results).
+  // stores spread over the swizzle's eight units, in two rounds of prmt
+  // (faattn-tiles-to-wgmma's e4m3-transpose=lean, the default since
+  // PERFORMANCE step 77), from byte extracts (rotated, step 76), those in
+  // order (direct: 16-way bank conflicts, as before step 76), or not at all
+  // (skip: a timing-only build whose P V reads V's stage as loaded; wrong
+  // results).
   enum class VTranspose { Rotated, Direct, Lean, Skip };
-  VTranspose vTranspose = VTranspose::Rotated;
+  VTranspose vTranspose = VTranspose::Lean;
+  // The softmax's row reductions (WgmmaLowering::convertReduce): 1, a chain
+  // a row, row after row; N > 1, N independent chains a row with the two rows
+  // interleaved, then a tree (faattn-tiles-to-wgmma's row-partials;
+  // experimental, PERFORMANCE step 79).
+  int64_t rowPartials = 1;
   int64_t threads() const { return 2 * bm + (warpSpecialized ? 128 : 0); }
 };
 
