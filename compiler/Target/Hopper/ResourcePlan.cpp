@@ -528,11 +528,12 @@ Plan analyze(gpu::GPUFuncOp root, bool warpSpecialized, bool e4m3KV, bool e4m3, 
   if (!p.tmaWhyNot.empty() && (p.rotated || p.oneByteKV())) // the TMA pipeline only
     return no(p.tmaWhyNot);
   // e4m3 Q, K and V in rotated loops: V transposed by the producer
-  // warpgroup (cooperative). The consumers' own transposition releases the
-  // stage's `empty`, which in rotated loops guards K only (V has emptyV).
+  // warpgroup (cooperative or pingpong). The consumers' own transposition
+  // releases the stage's `empty`, which in rotated loops guards K only (V
+  // has emptyV).
   if (p.fp8 && p.rotated && !p.warpSpecialized)
-    return no("rotated KV loops with e4m3 Q, K and V need the cooperative schedule (its "
-              "producer warpgroup transposes V)");
+    return no("rotated KV loops with e4m3 Q, K and V need a producer warpgroup that "
+              "transposes V (schedule cooperative or pingpong)");
   if (!p.tmaWhyNot.empty()) {
     p.page = 0;
     p.pageTable = p.kvLimit = p.qStart = p.kvStart = Value();

@@ -31,7 +31,10 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
                                    Value row0) {
   if (p.vTranspose == Plan::VTranspose::Skip) // timing only: the tile is left as it is
     return;
-  if (p.vTranspose == Plan::VTranspose::Lean)
+  // The lean form keeps a column group a thread: it needs at least as many
+  // threads as column groups (every caller has: 96 or 256 threads, at most 64
+  // groups); with fewer the rotated form below writes the same tile.
+  if (p.vTranspose == Plan::VTranspose::Lean && count >= p.dv / 4)
     return transposeStageLean(b, ring, me, count, row0);
   Location loc = fn.getLoc();
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y).getResult(); };
@@ -64,7 +67,7 @@ void WgmmaLowering::transposeStage(OpBuilder &b, Value ring, Value me, int64_t c
   // (L / 2) % 4 bytes (one funnel shift a word), so that its store j writes
   // row c + (j + rot) % 4: every residue four times, 4 wavefronts, the least
   // 512 bytes take.
-  bool rotated = p.vTranspose == Plan::VTranspose::Rotated;
+  bool rotated = p.vTranspose != Plan::VTranspose::Direct; // rotated, or lean's fallback
   Value rot = rotated ? rem(div(rem(me, 32), 2), 4) : Value();
   auto i32Ty = b.getI32Type();
   Value rotBits =
@@ -124,14 +127,13 @@ void WgmmaLowering::transposeStageLean(OpBuilder &b, Value ring, Value me, int64
   // column groups: each load of a key reads 128 consecutive bytes of its row.
   int64_t groups = p.dv / 4;
   int64_t keyGroups = p.bn / 16;
-  // The callers have at least as many threads as column groups (96 or 256
-  // threads, at most 64 groups): the first `active` = a multiple of the
+  // transposeStage sends at least as many threads as column groups (96 or
+  // 256 threads, at most 64 groups): the first `active` = a multiple of the
   // groups take part (head dim 256 under the cooperative schedule: 64 of the
   // 96), each keeping one column group c and stepping over the key groups:
   // its 16 loads' offsets are the same in every key group but for key0 * S
   // (S the row's bytes), made once a stage (8 of them: keys q and q + 8 are
   // 8 S apart), an add a load in the loop.
-  assert(count >= groups && "fewer transposing threads than column groups");
   int64_t active = count / groups * groups;
   Value c = mul(rem(me, groups), 4);
   int64_t rowBytes = p.swizzleV8; // a key's row within its column chunk

@@ -8,7 +8,13 @@
 // barrier instead of V full, with no transposition and no barrier among themselves in the loop,
 // and free the stage (empty) after P V. templates/hopper/Cooperative.cpp states the protocol.
 // RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true' | FileCheck %s
-// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=4' | grep -m1 -B9 -A150 arith.maximumf | FileCheck %s --check-prefix=PARTS
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=4' > %t.p4
+// RUN: grep -m1 -B9 -A150 arith.maximumf %t.p4 | FileCheck %s --check-prefix=PARTS
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=3' > %t.p3
+// RUN: faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=8' > %t.p8
+// RUN: grep -m1 -B200 gpu.shuffle %t.p4 | grep -c arith.maximumf | FileCheck %s --check-prefix=COMBINES
+// RUN: grep -m1 -B200 gpu.shuffle %t.p3 | grep -c arith.maximumf | FileCheck %s --check-prefix=COMBINES
+// RUN: grep -m1 -B200 gpu.shuffle %t.p8 | grep -c arith.maximumf | FileCheck %s --check-prefix=COMBINES
 // RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=9' 2>&1 | FileCheck %s --check-prefix=BADPARTS
 // RUN: not faattn-opt %s -faattn-tiles-to-wgmma='e4m3=true row-partials=0' 2>&1 | FileCheck %s --check-prefix=BADPARTS0
 
@@ -36,12 +42,17 @@
 // PARTS-NEXT: %[[T2:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
 // PARTS-NEXT: %[[T3:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
 // PARTS-NEXT: %[[ROW1:.*]] = arith.maximumf %[[T2]], %[[T3]] : f32
+// PARTS-NOT: arith.maximumf
 // PARTS: gpu.shuffle  xor %[[ROW0]], %c1_i32
 // PARTS: %[[M0:.*]] = arith.maximumf %[[ROW0]]
 // PARTS: gpu.shuffle  xor %[[ROW1]], %c1_i32
 // PARTS: %[[M1:.*]] = arith.maximumf %[[ROW1]]
 // PARTS: gpu.shuffle  xor %[[M0]], %c2_i32
 // PARTS: gpu.shuffle  xor %[[M1]], %c2_i32
+// Every element combined once whatever the partials: 2 x 31 maxima before the kernel's first
+// shuffle (the kernel's first maxima are this reduction's) at 4, 3 (32 elements a row in chains
+// of 11, 11 and 10, the odd chain carried through the tree) and 8 partials (chains of 4).
+// COMBINES: {{^}}62{{$}}
 // BADPARTS: error: faattn-tiles-to-wgmma: row-partials must be 1 to 8, not 9
 // BADPARTS0: error: faattn-tiles-to-wgmma: row-partials must be 1 to 8, not 0
 

@@ -12,8 +12,9 @@
 namespace faattn::spec {
 
 /// FAATTN_EXPERIMENTAL_E4M3_OVERLAP=1: `overlap = softmax` with `dtype = e4m3`
-/// (faattn-overlap-softmax's rotated loops on the FP8 wgmma, the cooperative
-/// schedule's producer transposing V; docs/FP8.md). Refused without it.
+/// (faattn-overlap-softmax's rotated loops on the FP8 wgmma, the producer
+/// warpgroup of the cooperative or pingpong schedule transposing V;
+/// docs/FP8.md). Refused without it.
 bool experimentalE4M3Overlap();
 
 } // namespace faattn::spec
