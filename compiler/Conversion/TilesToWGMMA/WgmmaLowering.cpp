@@ -201,6 +201,13 @@ LogicalResult WgmmaLowering::convertReduce(OpBuilder &b, TileReduceOp red) {
     return isMax ? Value(arith::MaximumFOp::create(b, loc, x, y))
                  : Value(arith::AddFOp::create(b, loc, x, y));
   };
+  // The row's other elements are in the three other threads of the quad.
+  auto quad = [&](Value acc, int64_t offset) {
+    auto shfl = gpu::ShuffleOp::create(b, loc, acc, c32(b, offset), c32(b, 32),
+                                       gpu::ShuffleMode::XOR);
+    return combine(acc, shfl.getShuffleResult());
+  };
+  Value v = frag.lookup(red.getInput());
   SmallVector<Value> rows;
   if (p.rowPartials > 1) {
     // A thread's two rows (elements i with (i % 4) / 2 = r) in rowPartials
@@ -208,7 +215,6 @@ LogicalResult WgmmaLowering::convertReduce(OpBuilder &b, TileReduceOp red) {
     // chains interleave; then each row's partials as a tree and the quad's
     // shuffles of both rows together: the chain's latency, not its length,
     // is what the softmax waits for (PERFORMANCE step 79).
-    Value v = frag.lookup(red.getInput());
     SmallVector<SmallVector<Value>> part(2, SmallVector<Value>(p.rowPartials));
     int64_t seen[2] = {0, 0};
     for (int64_t i = 0; i < elems(in); ++i) {
@@ -230,30 +236,22 @@ LogicalResult WgmmaLowering::convertReduce(OpBuilder &b, TileReduceOp red) {
       rows.push_back(chains.front());
     }
     for (int64_t offset : {1, 2})
-      for (Value &acc : rows) {
-        auto shfl = gpu::ShuffleOp::create(b, loc, acc, c32(b, offset), c32(b, 32),
-                                           gpu::ShuffleMode::XOR);
-        acc = combine(acc, shfl.getShuffleResult());
+      for (Value &acc : rows)
+        acc = quad(acc, offset);
+  } else {
+    // One chain a row, row after row.
+    for (int64_t r = 0; r < 2; ++r) {
+      Value acc;
+      for (int64_t i = 0; i < elems(in); ++i) {
+        if ((i % 4) / 2 != r)
+          continue;
+        Value x = vector::ExtractOp::create(b, loc, v, i);
+        acc = acc ? combine(acc, x) : x;
       }
-    frag[red] = vector::FromElementsOp::create(b, loc, vecOf(red.getType()), rows);
-    toErase.push_back(red);
-    return success();
-  }
-  for (int64_t r = 0; r < 2; ++r) {
-    Value acc;
-    for (int64_t i = 0; i < elems(in); ++i) {
-      if ((i % 4) / 2 != r)
-        continue;
-      Value x = vector::ExtractOp::create(b, loc, frag.lookup(red.getInput()), i);
-      acc = acc ? combine(acc, x) : x;
+      for (int64_t offset : {1, 2})
+        acc = quad(acc, offset);
+      rows.push_back(acc);
     }
-    // The row's other elements are in the three other threads of the quad.
-    for (int64_t offset : {1, 2}) {
-      auto shfl = gpu::ShuffleOp::create(b, loc, acc, c32(b, offset), c32(b, 32),
-                                         gpu::ShuffleMode::XOR);
-      acc = combine(acc, shfl.getShuffleResult());
-    }
-    rows.push_back(acc);
   }
   frag[red] = vector::FromElementsOp::create(b, loc, vecOf(red.getType()), rows);
   toErase.push_back(red);
