@@ -146,6 +146,9 @@ for k in dec_page1 dec_page16 dec_page64 dec_page256; do
 done
 fi
 if [[ " $PARTS " == *" backward "* ]]; then
+# The deterministic param gradients' GPU build is experimental until this part has run it
+# (tests/lit/cpu/backward-deterministic.fa's alibi_det, temp_det, varlen_alibi_det).
+export FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1
 echo "== GPU numerics: the backward (the tensor-core one where it applies, else SIMT) against the float64 reference"
 for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
     tests/lit/cpu/backward-deterministic.fa; do
@@ -544,8 +547,10 @@ random_specs backward 1
     done
   done
   # The deterministic backward's turns (docs/BACKWARD.md): a window (passes on both sides of
-  # a band) and varlen (locks in the packed LSE), with synccheck for the polls and barriers.
-  for k in window_det varlen_det; do
+  # a band) and varlen (locks in the packed LSE), with synccheck for the polls and barriers;
+  # and its param partials (learnable ALiBi, dense and varlen: the warps' slots, the post
+  # grid's sum behind a barrier).
+  for k in window_det varlen_det alibi_det varlen_alibi_det; do
     for tool in memcheck racecheck synccheck; do
       timeout 300 compute-sanitizer --tool $tool --error-exitcode 3 "$RUN" --gpu \
         tests/lit/cpu/backward-deterministic.fa --kernel=$k --shape b=2,seq_q=200,seq_kv=260
@@ -570,7 +575,7 @@ if [ -f "$LIB" ]; then
   FAATTN_LIBRARY="$LIB" PYTHONPATH="$PWD/python" timeout 600 \
     python3 bench/experiments/backward_deterministic.py --seqs 1024,4096,16384 \
     --out "$OUT/backward-deterministic.json" 2>&1 | tail -12 | tee -a "$OUT/backward-wgmma-tests.txt"
-  python3 -c "import json,sys; rows=json.load(open(sys.argv[1]))['rows']; bad=[r for r in rows if 'error' in r or not all(r['deterministic_%s_identical' % t] for t in ('dq','dk','dv'))]; print('deterministic bits: %d rows, %d bad' % (len(rows), len(bad))); sys.exit(1 if bad or not rows else 0)" \
+  python3 -c "import json,sys; rows=json.load(open(sys.argv[1]))['rows']; bad=[r for r in rows if 'error' in r or not all(r['deterministic_%s_identical' % t] for t in ('dq','dk','dv') + (('dslopes',) if r.get('alibi') else ()))]; print('deterministic bits: %d rows, %d bad' % (len(rows), len(bad))); sys.exit(1 if bad or not rows else 0)" \
     "$OUT/backward-deterministic.json" 2>&1 | tee -a "$OUT/backward-wgmma-tests.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   # The same with the experimental block copies, in the same run (PERFORMANCE step 49's A/B).

@@ -29,20 +29,27 @@ dev = "cuda"
 torch.manual_seed(0)
 
 
-def grads(attn, q, k, v, dout):
-    for x in (q, k, v):
+def grads(attn, q, k, v, dout, params):
+    xs = (q, k, v) + tuple(params.values())
+    for x in xs:
         x.grad = None
-    attn(q, k, v).backward(dout)
-    return [x.grad.clone() for x in (q, k, v)]
+    attn(q, k, v, **params).backward(dout)
+    return [x.grad.clone() for x in xs]
 
 
 rows = []
 D = 128
 for S in (int(s) for s in args.seqs.split(",")):
     B = max(1, 16384 // S)
-    for causal, hkv in ((False, 16), (True, 16), (True, 4)):
+    # The last case has learnable ALiBi slopes: its deterministic kernel orders their
+    # gradient's adds through per-warp partials (docs/BACKWARD.md).
+    for causal, hkv, alibi in ((False, 16, False), (True, 16, False), (True, 4, False),
+                               (True, 16, True)):
         H = 16
-        r = {"B": B, "H": H, "H_kv": hkv, "S": S, "D": D, "causal": causal}
+        r = {"B": B, "H": H, "H_kv": hkv, "S": S, "D": D, "causal": causal, "alibi": alibi}
+        params = ({"slopes": torch.linspace(0.5, 0.01, H, device=dev).requires_grad_()}
+                  if alibi else {})
+        names = ("dq", "dk", "dv") + (("dslopes",) if alibi else ())
         q = torch.randn(B, H, S, D, device=dev, dtype=torch.bfloat16, requires_grad=True)
         k, v = (torch.randn(B, hkv, S, D, device=dev, dtype=torch.bfloat16, requires_grad=True)
                 for _ in range(2))
@@ -53,15 +60,19 @@ for S in (int(s) for s in args.seqs.split(",")):
                 name = "deterministic" if det else "default"
                 spec = (f"kernel t {{ heads = {H} : {hkv}; head_dim = {D}; dtype = bf16; "
                         "layout = bhsd; backward" + ("; mask = causal" if causal else "")
-                        + ("; deterministic" if det else "") + " }")
+                        + ("; deterministic" if det else "")
+                        + ("\n param slopes : f32[heads] requires_grad\n"
+                           " score = score - slopes[h] * abs(q_idx - kv_idx)" if alibi else "")
+                        + " }")
                 attn = faattn.compile(spec)
-                runs = [grads(attn, q, k, v, dout) for _ in range(args.repeats)]
-                for i, t in enumerate(("dq", "dk", "dv")):
+                runs = [grads(attn, q, k, v, dout, params) for _ in range(args.repeats)]
+                for i, t in enumerate(names):
                     r[f"{name}_{t}_identical"] = all(torch.equal(run[i], runs[0][i])
                                                      for run in runs[1:])
                     r[f"{name}_{t}_finite"] = bool(torch.isfinite(runs[0][i]).all())
                 r[f"{name}_dq"] = runs[0][0]
-                ms = backward_ms(lambda: attn(q, k, v), (q, k, v), args.reps, dout)
+                ms = backward_ms(lambda: attn(q, k, v, **params),
+                                 (q, k, v) + tuple(params.values()), args.reps, dout)
                 r[f"{name}_ms"] = ms
                 r[f"{name}_tflops"] = flops / ms / 1e9
             a, b = r.pop("default_dq").double(), r.pop("deterministic_dq").double()

@@ -494,6 +494,47 @@ emitParamGradElement(OpBuilder &b, TileParamGradOp op, Value q, Value kv, Value 
   return SmallVector<Value>(ifOp.getResults());
 }
 
+void addParamGradPartial(OpBuilder &b, TileParamGradOp op, unsigned e, Value slot, Value sum) {
+  Location loc = op.getLoc();
+  auto idx = [&](Value i32) {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), i32).getResult();
+  };
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v).getResult(); };
+  Value batch = idx(op.getBatch()), head = idx(op.getHead());
+  Value column = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, slot, cst(kParamGradEntries)), cst(e));
+  SmallVector<Value> at = {batch, head, op.getKvBlock(), column};
+  Value old = memref::LoadOp::create(b, loc, op.getPartials(), at);
+  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sum), op.getPartials(), at);
+  // The element's row-major index in its gradient buffer.
+  auto yield = cast<GradYieldOp>(op.getRegion().front().getTerminator());
+  Value grad = op.getGrads()[gradBufferIndex(yield, op.getRequiresGrad(), e)];
+  Value linear = cst(0);
+  for (auto [d, i] : llvm::enumerate(emitParamGradIndices(b, op, e))) {
+    Value extent = memref::DimOp::create(b, loc, grad, d);
+    linear = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, linear, extent), i);
+  }
+  memref::StoreOp::create(b, loc, arith::IndexCastOp::create(b, loc, b.getI32Type(), linear),
+                          op.getPartialIndices(), ValueRange{batch, head, cst(e)});
+}
+
+void addParamGradTotal(OpBuilder &b, ParamGradSumOp op, unsigned e, Value linearI32,
+                       Value total) {
+  Location loc = op.getLoc();
+  Value grad = op.getGrads()[op.getGradOfEntry()[e]];
+  Value linear = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), linearI32);
+  // Row-major: the last index is the remainder by the last extent, and so on.
+  auto rank = cast<MemRefType>(grad.getType()).getRank();
+  SmallVector<Value> at(rank);
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    Value extent = memref::DimOp::create(b, loc, grad, d);
+    at[d] = arith::RemUIOp::create(b, loc, linear, extent);
+    linear = arith::DivUIOp::create(b, loc, linear, extent);
+  }
+  Value old = memref::LoadOp::create(b, loc, grad, at);
+  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total), grad, at);
+}
+
 Value e4m3Byte(OpBuilder &b, Location loc, Value x) {
   // cvt's first operand goes to the upper byte, the second to the lower.
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));

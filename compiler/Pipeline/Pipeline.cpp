@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - faattn's pass pipelines ------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Pipeline/Pipeline.h"
+#include "faattn/Spec/Experimental.h"
 
 #include <cstdlib>
 
@@ -615,6 +616,17 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
                                         llvm::SourceMgr &sm, bool printIR, TimingScope *timing) {
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
+  // Built, not yet GPU-validated (Experimental.h): the deterministic param
+  // gradients' partials.
+  bool learnable = std::any_of(k.params.begin(), k.params.end(),
+                               [](const spec::ParamDecl &p) { return p.requiresGrad; });
+  if (k.deterministic && learnable && !spec::experimentalDeterministicParamGrads())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "kernel '" + k.name +
+            "': deterministic with params that require a gradient is built for the GPU but "
+            "not yet validated on one (FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1 "
+            "compiles it; the CPU path takes it)");
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
   // seq_kv = longKVChoice.fromSeqKV where its cost model says
   // (launchesAlternative, KernelABI.h). Known once the main build's algorithm passes ran

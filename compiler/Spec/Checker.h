@@ -60,6 +60,12 @@ private:
   /// The `requires_grad` params: f32, a kernel with a backward, read by the
   /// score where a gradient flows (after the score is checked).
   void checkGradients(bool scoreOk);
+  /// deterministic: each read of learnable param `name` in `e` is indexed by
+  /// what is the same over a tile of the backward (not q_idx, kv_idx, the
+  /// score or another param), so its gradient has one element a tile.
+  void checkDeterministicReads(const Expr &e, const std::string &name);
+  /// deterministic: at most kParamGradEntries distinct learnable reads.
+  void checkDeterministicEntries();
 
   KernelSpec &k;
   Diagnostics &diag;

@@ -157,6 +157,14 @@ bool experimentalE4M3Overlap() {
   return on;
 }
 
+bool experimentalDeterministicParamGrads() {
+  static const bool on = [] {
+    const char *v = std::getenv("FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS");
+    return v && std::string(v) == "1";
+  }();
+  return on;
+}
+
 namespace sema {
 
 bool isReservedName(llvm::StringRef n) { return isReserved(n); }
@@ -528,22 +536,13 @@ void Checker::run() {
     else
       k.returnLse = true;
   }
-  // deterministic orders the backward's dQ adds (docs/BACKWARD.md); the param
-  // gradients' adds are not ordered yet, so a learnable param is refused.
-  if (k.deterministic) {
-    if (k.mode != Mode::Backward && !k.backward)
-      diag.error(k.keyLocs["deterministic"],
-                 "deterministic applies to the backward, but kernel '" + k.name +
-                     "' has none (add 'backward', or set mode = backward)");
-    else
-      for (const ParamDecl &p : k.params)
-        if (p.requiresGrad) {
-          diag.error(k.keyLocs["deterministic"],
-                     "deterministic does not cover param gradients yet, and param '" + p.name +
-                         "' requires a gradient");
-          break;
-        }
-  }
+  // deterministic orders the backward's dQ and param-gradient adds
+  // (docs/BACKWARD.md); what it needs of the learnable params' reads is
+  // checkGradients' (SemaInputs.cpp).
+  if (k.deterministic && k.mode != Mode::Backward && !k.backward)
+    diag.error(k.keyLocs["deterministic"],
+               "deterministic applies to the backward, but kernel '" + k.name +
+                   "' has none (add 'backward', or set mode = backward)");
   if (k.tileM) {
     auto bad = [](int t) { return t < 16 || t > 256 || t % 16 != 0; };
     if (bad(*k.tileM) || bad(*k.tileN))

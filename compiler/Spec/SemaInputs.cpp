@@ -8,6 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "Checker.h"
 
+#include "faattn/Dialect/FAAttn/IR/ParamGradSlots.h"
+
+#include <set>
+
 namespace faattn::spec::sema {
 
 // Target and dtype: e4m3 inputs (all of them, or K and V under `kv_dtype`).
@@ -119,10 +123,14 @@ enum class Read { None, NoGradient, Differentiable };
 
 Read combine(Read a, Read b) { return a > b ? a : b; }
 
-Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
-  Read r = Read::None;
-  if (e.kind == Expr::Kind::Param && e.name == name)
-    r = differentiable && e.type == Type::F32 ? Read::Differentiable : Read::NoGradient;
+/// Calls `fn(read, differentiable)` for each param read in `e`, in order:
+/// `differentiable` when a gradient flows to it along a path of f32
+/// arithmetic and functions from `e`'s value (`e` itself taking one when
+/// `differentiable` is set).
+void walkParamReads(const Expr &e, bool differentiable,
+                    llvm::function_ref<void(const Expr &, bool)> fn) {
+  if (e.kind == Expr::Kind::Param)
+    fn(e, differentiable && e.type == Type::F32);
   for (size_t i = 0; i < e.args.size(); ++i) {
     // Gradients flow into the f32 operands of + - * /, unary -, the f32
     // functions and min / max, and into the branches of where (not its
@@ -138,14 +146,91 @@ Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
     case Expr::Kind::Call: through &= e.func != Func::Where || i > 0; break;
     default: through = false; break; // a param's indices, an i32 conversion
     }
-    r = combine(r, readsParam(*e.args[i], name, through));
+    walkParamReads(*e.args[i], through, fn);
   }
+}
+
+Read readsParam(const Expr &e, const std::string &name, bool differentiable) {
+  Read r = Read::None;
+  walkParamReads(e, differentiable, [&](const Expr &read, bool flows) {
+    if (read.name == name)
+      r = combine(r, flows ? Read::Differentiable : Read::NoGradient);
+  });
   return r;
+}
+
+/// What in `index` (a learnable param's index, under deterministic) keeps it
+/// from being the same over a block of the backward: q_idx, kv_idx, the
+/// score, a param read, or a division by anything but a number (lowered with
+/// a guard that the backward's analysis does not see through); else null.
+const Expr *findTileVarying(const Expr &index, std::string &what) {
+  if (index.kind == Expr::Kind::Builtin &&
+      (index.builtin == Builtin::QIdx || index.builtin == Builtin::KVIdx ||
+       index.builtin == Builtin::Score)) {
+    what = std::string("reads ") + builtinName(index.builtin);
+    return &index;
+  }
+  if (index.kind == Expr::Kind::Param) {
+    what = "reads param '" + index.name + "'";
+    return &index;
+  }
+  if (index.kind == Expr::Kind::Binary &&
+      (index.binop == BinOp::Div || index.binop == BinOp::Rem) &&
+      index.args[1]->kind != Expr::Kind::IntLit) {
+    what = "divides by an expression (only by numbers)";
+    return index.args[1].get();
+  }
+  for (const ExprPtr &a : index.args)
+    if (const Expr *found = findTileVarying(*a, what))
+      return found;
+  return nullptr;
 }
 
 } // namespace
 
+void Checker::checkDeterministicReads(const Expr &e, const std::string &name) {
+  walkParamReads(e, /*differentiable=*/true, [&](const Expr &read, bool flows) {
+    if (!flows || read.name != name)
+      return; // no gradient: nothing to order
+    for (const ExprPtr &index : read.args) {
+      std::string what;
+      if (const Expr *varying = findTileVarying(*index, what)) {
+        diag.error(varying->loc, "deterministic needs param '" + name +
+                                     "' (which requires a gradient) read at indices of b, h, "
+                                     "seq_q, seq_kv and numbers, but this index " + what);
+        return;
+      }
+    }
+  });
+}
+
+void Checker::checkDeterministicEntries() {
+  // The distinct reads (by their canonical text) where a gradient flows to a
+  // param that requires one: the partials' entries.
+  std::set<std::string> reads;
+  walkParamReads(*k.score, /*differentiable=*/true, [&](const Expr &read, bool flows) {
+    if (const ParamDecl *p = k.findParam(read.name); flows && p && p->requiresGrad)
+      reads.insert(canonicalExpr(read));
+  });
+  if (reads.empty())
+    return;
+  // The SIMT backward (sm_80, head dims not multiples of 16) adds param
+  // gradients by atomics in no fixed order; only the tensor-core one orders them.
+  if (k.target != Target::SM90a || k.headDimQK % 16 != 0 || k.headDimV % 16 != 0)
+    diag.error(k.keyLocs["deterministic"],
+               "deterministic with params that require a gradient needs the tensor-core "
+               "backward: target sm_90a and head dims multiples of 16");
+  else if (static_cast<int64_t>(reads.size()) > kParamGradEntries)
+    diag.error(k.keyLocs["deterministic"],
+               "deterministic takes at most " + llvm::Twine(kParamGradEntries) +
+                   " distinct reads of params that require a gradient, the score has " +
+                   llvm::Twine(reads.size()));
+}
+
 void Checker::checkGradients(bool scoreOk) {
+  // (A kernel without a backward has its error already.)
+  if (scoreOk && k.deterministic && k.score && (k.mode == Mode::Backward || k.backward))
+    checkDeterministicEntries();
   for (const ParamDecl &p : k.params) {
     if (!p.requiresGrad || isReservedName(p.name))
       continue; // a reserved name is an error already
@@ -162,8 +247,11 @@ void Checker::checkGradients(bool scoreOk) {
     if (!scoreOk)
       continue; // the score's errors are reported already
     Read r = readsParam(*k.score, p.name, /*differentiable=*/true);
-    if (r == Read::Differentiable)
+    if (r == Read::Differentiable) {
+      if (k.deterministic)
+        checkDeterministicReads(*k.score, p.name);
       continue;
+    }
     if (r == Read::NoGradient)
       diag.error(p.gradLoc, "param '" + p.name + "' requires a gradient, but the score reads it "
                                 "only where nothing is differentiated (comparisons, conditions)");

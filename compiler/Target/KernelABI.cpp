@@ -14,6 +14,7 @@
 #include "faattn/Target/KernelABIJson.h"
 #include "faattn/Spec/AST.h"
 #include "faattn/Target/TargetInfo.h"
+#include "faattn/Dialect/FAAttn/IR/ParamGradSlots.h"
 
 #include <algorithm>
 
@@ -156,6 +157,18 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
   // deterministic: the Q blocks' turn locks (BackwardTile.cpp), shaped as the LSE.
   if (workspace && backward && backwardTiled && k.deterministic)
     add("workspace:dqlock", "i32", {qBatch, num(k.headsQ), qSeq}, {1});
+  // deterministic with learnable params: the param gradients' partials, a
+  // (batch or sequence, head, KV block)'s slots x entries, and the entries'
+  // element indices (ParamGradSlots.h, BackwardTile.cpp).
+  bool learnable = std::any_of(k.params.begin(), k.params.end(),
+                               [](const spec::ParamDecl &p) { return p.requiresGrad; });
+  if (workspace && backward && backwardTiled && k.deterministic && learnable) {
+    add("workspace:pgrad", "f32",
+        {"batch", num(k.headsQ), k.varlen ? "ceil(total_kv / block_n)" : "ceil(seq_kv / block_n)",
+         num(kParamGradSlots * kParamGradEntries)},
+        {1, 3});
+    add("workspace:pgidx", "i32", {"batch", num(k.headsQ), num(kParamGradEntries)}, {1, 2});
+  }
   if (workspace && !backward)
     for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV, k.varlen))
       args.push_back(std::move(a));
@@ -265,7 +278,8 @@ json kernelToJson(const KernelABI &g) {
                            "zeroed before"},
                  {"workspace", "workspace:delta, f32, shaped as lse; workspace:dq, f32, shaped "
                                "as dq; deterministic kernels: workspace:dqlock, i32, shaped as "
-                               "lse; each 256-byte aligned"}}
+                               "lse, and with learnable params workspace:pgrad (f32) and "
+                               "workspace:pgidx (i32), zeroed; each 256-byte aligned"}}
       : g.backward
           ? json{{"dq_entry", g.name + "_dq"},
                  {"dq_grid", {"batch", "heads", qBlocks}},

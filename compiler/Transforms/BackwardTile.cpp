@@ -77,6 +77,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "faattn/Conversion/BackwardCode.h"
+#include "faattn/Conversion/ElementCode.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Transforms/Passes.h"
 #include "faattn/Transforms/TileSequence.h"
@@ -176,6 +177,13 @@ private:
   /// The deterministic backward's turn locks (i32, shaped as the LSE; the
   /// op's `deterministic`), else null.
   Value locks;
+  /// The deterministic backward's param-gradient partials and their indices
+  /// (ParamGradSlots.h; with learnable params), else null; the main grid's
+  /// KV block (index) while it is built.
+  Value partials, partialIndices, ctaKVBlock;
+  /// A param-gradient entry whose element varies over a tile (no partials
+  /// for it): the deterministic form fails.
+  bool variesOverTile = false;
   int64_t bm = 0, bn = 0, dqk = 0, dv = 0;
   unsigned seqDim = 1;
   Value batch, seqQ, seqKV;
@@ -300,6 +308,25 @@ void BackwardTiler::buildPost(Value dqAcc) {
   const TileSequence &s = cta.s;
   Value acc = load(tile(bm, dqk, b.getF32Type()), dqAcc, s.qBatch, h, row0, s.qStart, s.qLimit);
   store(convert(acc, eltOf(op.getDq())), op.getDq(), s.qBatch, h, row0, s.qStart, s.qLimit);
+  if (!partials)
+    return;
+  // deterministic: the param-gradient partials into the gradients, once,
+  // in the grid's first CTA (the main grid has ended).
+  Value first = arith::AndIOp::create(
+      b, loc,
+      arith::AndIOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, cta.b, cIdx(0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, h, cIdx(0))),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, row0, cIdx(0)));
+  auto once = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard inIf(b);
+  b.setInsertionPointToStart(once.thenBlock());
+  auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
+  ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
+  SmallVector<int64_t> gradOf;
+  for (unsigned e = 0; e < yield.getDparams().size(); ++e)
+    gradOf.push_back(gradBufferIndex(yield, learnable, e));
+  ParamGradSumOp::create(b, loc, partials, partialIndices, op.getParamGrads(), gradOf);
 }
 
 SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value row0, Value k,
@@ -378,9 +405,15 @@ SmallVector<Value, 2> BackwardTiler::buildQBlock(const TileSequence &s, Value ro
     ArrayRef<int64_t> learnable = op.getRequiresGrad().value_or(ArrayRef<int64_t>());
     auto pg = TileParamGradOp::create(b, loc, b.getF32FloatAttr(scale), sRaw, dSPrime, b32, h32,
                                       row32, col32, seqQ32, seqKV32, op.getParams(),
-                                      op.getParamGrads(), b.getDenseI64ArrayAttr(learnable));
+                                      op.getParamGrads(), partials, partialIndices,
+                                      partials ? ctaKVBlock : Value(),
+                                      b.getDenseI64ArrayAttr(learnable));
     IRMapping none;
     op.getGrad().cloneInto(&pg.getRegion(), none);
+    // The partials hold one element an entry a tile (its indices read
+    // neither the score, q_idx, kv_idx nor memory: Sema's rule).
+    if (partials && llvm::is_contained(tileInvariantParamEntries(pg), false))
+      variesOverTile = true;
   }
   Value pLow = convert(p, inElt);
 
@@ -438,6 +471,7 @@ void BackwardTiler::buildMain(Value delta, Value dqAcc) {
   Value v = load(tile(bn, dv, inElt), op.getV(), s.kvBatch, hkv, col0, s.kvStart, s.kvLimit);
   int64_t group = op.getGroupSize();
   Value kvBlock = locks ? arith::DivUIOp::create(b, loc, col0, cIdx(bn)).getResult() : Value();
+  ctaKVBlock = kvBlock;
   // One pass of the heads and Q loops a column chunk (one with no chunks).
   int64_t nChunks = std::max<int64_t>(1, chunks.size());
   for (int64_t chunk = 0; chunk < nChunks; ++chunk) {
@@ -534,30 +568,63 @@ LogicalResult BackwardTiler::run() {
   }
   Value delta, dqAcc;
   bool det = op.getDeterministic();
+  // deterministic with learnable params: their partials (ParamGradSlots.h),
+  // f32 [batch, heads, KV blocks, slots x entries], and the entries'
+  // indices, i32 [batch, heads, entries].
+  bool pgrad = det && !op.getParamGrads().empty();
+  if (pgrad) {
+    auto yield = cast<GradYieldOp>(op.getGrad().front().getTerminator());
+    if (static_cast<int64_t>(yield.getDparams().size()) > kParamGradEntries)
+      return op.emitOpError() << "deterministic takes at most " << kParamGradEntries
+                              << " param-gradient entries, this op has "
+                              << yield.getDparams().size();
+  }
+  int64_t heads = op.getNumHeads(), dyn = ShapedType::kDynamic;
+  auto partialsType =
+      MemRefType::get({dyn, heads, dyn, kParamGradSlots * kParamGradEntries}, b.getF32Type());
+  auto indicesType = MemRefType::get({dyn, heads, kParamGradEntries}, b.getI32Type());
   if (workspaceArgs) {
-    // workspace:delta, workspace:dq and (deterministic) workspace:dqlock,
-    // after the function's arguments.
+    // workspace:delta, workspace:dq, (deterministic) workspace:dqlock and
+    // (with learnable params) workspace:pgrad and workspace:pgidx, after
+    // the function's arguments.
     auto fn = op->getParentOfType<func::FuncOp>();
-    SmallVector<std::pair<Value, Type>> spaces = {{op.getLse(), b.getF32Type()},
-                                                 {op.getDq(), b.getF32Type()}};
+    auto like = [](Value v, Type elt) {
+      return MemRefType::get(cast<MemRefType>(v.getType()).getShape(), elt);
+    };
+    SmallVector<std::pair<Type, Value *>> spaces = {
+        {like(op.getLse(), b.getF32Type()), &delta}, {like(op.getDq(), b.getF32Type()), &dqAcc}};
     if (det)
-      spaces.push_back({op.getLse(), b.getI32Type()});
-    for (auto [i, space] : llvm::enumerate(spaces)) {
-      auto t = cast<MemRefType>(space.first.getType());
+      spaces.push_back({like(op.getLse(), b.getI32Type()), &locks});
+    if (pgrad) {
+      spaces.push_back({partialsType, &partials});
+      spaces.push_back({indicesType, &partialIndices});
+    }
+    for (auto [type, slot] : spaces) {
       unsigned n = fn.getNumArguments();
-      if (failed(fn.insertArgument(n, MemRefType::get(t.getShape(), space.second),
-                                   DictionaryAttr::get(b.getContext()), loc)))
+      if (failed(fn.insertArgument(n, type, DictionaryAttr::get(b.getContext()), loc)))
         return op.emitOpError() << "cannot take its workspace as arguments";
-      (i == 0 ? delta : i == 1 ? dqAcc : locks) = fn.getArgument(n);
+      *slot = fn.getArgument(n);
     }
   } else {
     delta = allocLike(op.getLse());
     dqAcc = allocLike(op.getDq());
     if (det)
       locks = allocLike(op.getLse(), b.getI32Type());
+    if (pgrad) {
+      Value kvBlocks = arith::CeilDivUIOp::create(b, loc, seqKV, cIdx(bn));
+      partials = memref::AllocOp::create(b, loc, partialsType, ValueRange{batch, kvBlocks});
+      partialIndices = memref::AllocOp::create(b, loc, indicesType, ValueRange{batch});
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+      Value zero32 = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+      linalg::FillOp::create(b, loc, zero, partials);
+      linalg::FillOp::create(b, loc, zero32, partialIndices);
+    }
   }
   buildPre(delta, dqAcc);
   buildMain(delta, dqAcc);
+  if (variesOverTile)
+    return op.emitOpError() << "deterministic needs every learnable param read at indices "
+                               "that depend on neither q_idx, kv_idx, the score nor memory";
   buildPost(dqAcc);
   op.erase();
   return success();

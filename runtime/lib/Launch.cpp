@@ -150,10 +150,37 @@ static size_t dqAccumulatorBytes(const Tensor &dq) {
 /// workspace:dqlock starts after it.
 static size_t alignedDqBytes(const Tensor &dq) { return (dqAccumulatorBytes(dq) + 255) / 256 * 256; }
 
-/// A deterministic backward (BackwardTile.cpp's turns): its arguments end
-/// with workspace:dqlock (i32, shaped as the LSE).
+/// A deterministic backward with learnable params: its arguments end with
+/// workspace:pgrad and workspace:pgidx (the param gradients' partials,
+/// ParamGradSlots.h; KernelABI.cpp).
+static bool hasParamGradPartials(const CompiledKernel &k) {
+  return k.backwardTiled && k.args.size() >= 2 && k.args.back().name == "workspace:pgidx";
+}
+
+/// A deterministic backward (BackwardTile.cpp's turns): workspace:dqlock
+/// (i32, shaped as the LSE) after workspace:dq.
 static bool hasTurnLocks(const CompiledKernel &k) {
-  return k.backwardTiled && !k.args.empty() && k.args.back().name == "workspace:dqlock";
+  size_t n = k.args.size() - (hasParamGradPartials(k) ? 2 : 0);
+  return k.backwardTiled && n > 0 && k.args[n - 1].name == "workspace:dqlock";
+}
+
+/// The shapes of workspace:pgrad, f32 [sequences, heads, KV blocks, slots x
+/// entries], and workspace:pgidx, i32 [sequences, heads, entries] (their
+/// static extents are the ABI's).
+static std::pair<std::vector<int64_t>, std::vector<int64_t>>
+paramGradPartialShapes(const CompiledKernel &k, int64_t sequences, int64_t heads,
+                       int64_t kvBlocks) {
+  const KernelArg &pgrad = k.args[k.args.size() - 2], &pgidx = k.args.back();
+  return {{sequences, heads, kvBlocks, std::stoll(pgrad.shape[3])},
+          {sequences, heads, std::stoll(pgidx.shape[2])}};
+}
+
+/// Bytes of a tensor of `shape`'s elements of 4 bytes, rounded up to 256.
+static size_t alignedWordBytes(const std::vector<int64_t> &shape) {
+  size_t n = 4;
+  for (int64_t d : shape)
+    n *= static_cast<size_t>(d);
+  return (n + 255) / 256 * 256;
 }
 
 Status withStreamBuffer(const cuda::Driver &d, CUstream stream, size_t bytes, bool zero,
@@ -463,6 +490,21 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
           return z;
         memref(locks, varlen && lse.shape.size() == 2);
       }
+      if (hasParamGradPartials(st.compiled)) {
+        // workspace:pgrad and workspace:pgidx after the locks, zeroed: the main grid
+        // adds into the partials, the post grid's first CTA reads them.
+        auto [pgradShape, pgidxShape] =
+            paramGradPartialShapes(st.compiled, batch, q.h, kvBlocks);
+        CUdeviceptr at = workspace + deltaBytes + alignedDqBytes(dq) + alignedWordBytes(lse.shape);
+        Tensor partials{reinterpret_cast<void *>(at), DType::F32, pgradShape, {}};
+        Tensor indices{reinterpret_cast<void *>(at + alignedWordBytes(pgradShape)), DType::I32,
+                       pgidxShape, {}};
+        for (const Tensor *t : {&partials, &indices}) {
+          if (Status z = zero(*t); !z)
+            return z;
+          memref(*t, false);
+        }
+      }
       std::vector<void *> argPtrs;
       for (int64_t &w : words)
         argPtrs.push_back(&w);
@@ -552,9 +594,19 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   if (st.compiled.backward && a.lse) {
     if (!st.compiled.backwardTiled || !a.dq)
       return bytesOf(*a.lse);
-    return alignedDeltaBytes(*a.lse) +
-           (hasTurnLocks(st.compiled) ? alignedDqBytes(*a.dq) + bytesOf(*a.lse)
-                                      : dqAccumulatorBytes(*a.dq));
+    size_t bytes = alignedDeltaBytes(*a.lse) +
+                   (hasTurnLocks(st.compiled) ? alignedDqBytes(*a.dq) + bytesOf(*a.lse)
+                                              : dqAccumulatorBytes(*a.dq));
+    if (hasParamGradPartials(st.compiled)) {
+      // workspace:pgrad and workspace:pgidx, after the locks rounded up to 256.
+      int64_t kvRows = dimsOf(a.k, st.info.bshd).s;
+      int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
+      auto [pgradShape, pgidxShape] = paramGradPartialShapes(
+          st.compiled, batchOf(a, st.info.bshd), dimsOf(a.q, st.info.bshd).h, kvBlocks);
+      bytes = alignedDeltaBytes(*a.lse) + alignedDqBytes(*a.dq) + alignedWordBytes(a.lse->shape) +
+              alignedWordBytes(pgradShape) + alignedWordBytes(pgidxShape);
+    }
+    return bytes;
   }
   if (st.compiled.maxSplits <= 0)
     return 0;

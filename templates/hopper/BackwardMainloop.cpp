@@ -511,8 +511,16 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
   // Entries whose param element is the same for the whole tile (slopes[h],
   // a scalar) are summed: over this thread's elements, then over the warp
   // (shuffles), and added by lane 0, one atomic a warp instead of one an
-  // element, all on one address. Other entries add per element.
+  // element, all on one address. Other entries add per element. With
+  // partials (deterministic) every entry is summed, and lane 0 of warp w adds
+  // into slot w of the CTA's partials (a load and a store: its own slot).
   SmallVector<bool> summed = tileInvariantParamEntries(op);
+  bool partials = static_cast<bool>(op.getPartials());
+  if (partials && llvm::is_contained(summed, false))
+    return op.emitOpError() << "with partials needs every entry's element the same over the tile";
+  if (partials && threads > 32 * kParamGradSlots)
+    return op.emitOpError() << "with partials takes " << kParamGradSlots << " warps, the CTA has "
+                            << threads / 32;
   SmallVector<Value> sums;
   for (int64_t i = 0; i < elems(t); ++i) {
     auto [q, kv] = gradIndices(b, op.getRow0(), op.getCol0(), t, i);
@@ -545,9 +553,12 @@ LogicalResult WgmmaLowering::convertParamGrad(OpBuilder &b, TileParamGradOp op) 
       Value adds = arith::AndIOp::create(
           b, loc, lane0, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, sum, zero));
       scf::IfOp::create(b, loc, adds, [&](OpBuilder &b, Location loc) {
-        Value grad =
-            op.getGrads()[gradBufferIndex(yield, op.getRequiresGrad(), e)];
-        atomicAdd(b, grad, emitParamGradIndices(b, op, e), sum);
+        if (partials) {
+          addParamGradPartial(b, op, e, arith::DivUIOp::create(b, loc, tid, cIdx(b, 32)), sum);
+        } else {
+          Value grad = op.getGrads()[gradBufferIndex(yield, op.getRequiresGrad(), e)];
+          atomicAdd(b, grad, emitParamGradIndices(b, op, e), sum);
+        }
         scf::YieldOp::create(b, loc);
       });
     }

@@ -325,17 +325,35 @@ def test_gradients_of_restrided_inputs():
         assert rel_l2(a, w) < TOL
 
 
-def test_deterministic_gradients_are_the_same_bits_every_run():
+DETERMINISTIC = {
+    # No param: dq's adds in KV-block order.
+    "plain": ("", {}, (), lambda s, h, qi, ki, p: s),
+    # Learnable params: each CTA's contributions into its own partials, summed by the post
+    # grid in a fixed order (docs/BACKWARD.md), so their gradients repeat bit for bit too.
+    "learnable": ("""
+        param slopes : f32[heads] requires_grad
+        param temperature : f32 requires_grad
+        score = (score - slopes[h] * abs(q_idx - kv_idx)) / temperature""",
+                  {"slopes": torch.tensor([0.5, 0.25, 0.125, 0.0625]),
+                   "temperature": torch.tensor(1.3)}, ("slopes", "temperature"),
+                  lambda s, h, qi, ki, p: (s - p["slopes"].view(1, -1, 1, 1)
+                                           * (qi - ki).abs()) / p["temperature"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DETERMINISTIC))
+def test_deterministic_gradients_are_the_same_bits_every_run(case):
     # `deterministic` (docs/spec-language.md): the same inputs give the same gradients, bit for
     # bit, on every call (on CUDA the tensor-core backward adds dq in KV-block order; on the
     # CPU every backward is). Several Q and KV blocks of 64, GQA and a causal mask, and the
     # gradients against float64 autograd as for the other specs.
+    body, params, learnable, mod = DETERMINISTIC[case]
     attn = faattn.compile("""kernel det { heads = 4 : 2; head_dim = 32; dtype = bf16; backward
-        mask = causal; deterministic }""")
+        mask = causal; deterministic""" + body + " }")
     g = torch.Generator().manual_seed(5)
     q, k, v = bshd(2, 150, 4, 32, g), bshd(2, 150, 2, 32, g), bshd(2, 150, 2, 32, g)
-    runs = [run_both(attn, q, k, v, {}, lambda s, h, qi, ki, p: s,
-                     lambda h, qi, ki: qi >= ki, ()) for _ in range(3)]
+    runs = [run_both(attn, q, k, v, params, mod, lambda h, qi, ki: qi >= ki, learnable)
+            for _ in range(3)]
     for got, want in runs:
         for a, b in zip(got, want):
             assert rel_l2(a, b) < TOL
@@ -344,14 +362,14 @@ def test_deterministic_gradients_are_the_same_bits_every_run():
             assert torch.equal(a, b)
 
 
-def test_deterministic_with_a_learnable_param_is_refused():
+def test_deterministic_with_a_param_read_per_query_is_refused():
     with pytest.raises(faattn.FaattnError, match=re.escape(
-            "error: deterministic does not cover param gradients yet, and param 'slopes' "
-            "requires a gradient")):
+            "error: deterministic needs param 'bias' (which requires a gradient) read at "
+            "indices of b, h, seq_q, seq_kv and numbers, but this index reads q_idx")):
         faattn.compile("""kernel detp { heads = 2; head_dim = 32; dtype = bf16; backward
             deterministic
-            param slopes : f32[heads] requires_grad
-            score = score - slopes[h] * abs(q_idx - kv_idx) }""")
+            param bias : f32[seq_q] requires_grad
+            score = score + bias[q_idx] }""")
 
 
 @pytest.mark.parametrize("tail", [(), (0,)])

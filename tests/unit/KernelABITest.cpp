@@ -151,6 +151,21 @@ TEST(KernelABI, ArgumentsOfADeterministicBackward) {
   tiled.push_back("workspace:dq:f32[batch,seq_q,=4,=32]");
   tiled.push_back("workspace:dqlock:i32[batch,=4,seq_q]");
   EXPECT_EQ(argsOf(spec, /*workspace=*/true, /*backwardTiled=*/true), tiled);
+  // With a learnable param: the param gradients' partials (4 slots x 8 entries a KV block of
+  // a sequence and head) and their indices, after the locks; the gradient after the params.
+  const char *learnable =
+      "kernel k { mode = backward; heads = 4 : 2; head_dim = 32; mask = causal; deterministic\n"
+      " param s : f32[heads] requires_grad\n score = score * s[h] }";
+  Args withGrad = cpu;
+  withGrad.push_back("param:s:f32[=4]");
+  withGrad.push_back("grad:s:f32[=4]");
+  EXPECT_EQ(argsOf(learnable), withGrad);
+  withGrad.push_back("workspace:delta:f32[batch,=4,seq_q]");
+  withGrad.push_back("workspace:dq:f32[batch,seq_q,=4,=32]");
+  withGrad.push_back("workspace:dqlock:i32[batch,=4,seq_q]");
+  withGrad.push_back("workspace:pgrad:f32[batch,=4,ceil(seq_kv / block_n),=32]");
+  withGrad.push_back("workspace:pgidx:i32[batch,=4,=8]");
+  EXPECT_EQ(argsOf(learnable, /*workspace=*/true, /*backwardTiled=*/true), withGrad);
 }
 
 TEST(KernelABI, LlvmParamsCountDescriptorsCounterAndMaps) {

@@ -11,10 +11,18 @@
 #include "RuntimeTestSupport.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <dlfcn.h>
 
 namespace faattn::runtime_test {
 namespace {
+
+// The deterministic param gradients' GPU build is experimental (faattn/Spec/Experimental.h:
+// refused without its variable, which is read once, at the first compile): this binary
+// sets it before main, so DeterministicParamGradientsTakePartials builds it. The refusal's
+// message is lit's (tests/lit/cli/backward-wgmma.test, PGRADGATE).
+const bool kDeterministicParamGrads =
+    setenv("FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS", "1", /*overwrite=*/0) == 0;
 
 // GQA 8:2, a learnable ALiBi slope per head and a fixed per-head bias.
 const char *const kTrain = R"(
@@ -266,6 +274,44 @@ kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; mode =
   EXPECT_EQ(plain->compiled().args.back().name, "workspace:dq");
   EXPECT_EQ(plain->compiled().ptx.find("atom.global.exch.b32"), std::string::npos);
   EXPECT_EQ(plain->workspaceBytes(a, 132), size_t(6400 + 2 * 100 * 8 * 64 * 4));
+}
+
+TEST_F(RuntimeBackward, DeterministicParamGradientsTakePartials) {
+  // deterministic with a learnable param (kTrain's slopes): after the locks come the param
+  // gradients' partials, workspace:pgrad (f32: 2 sequences x 8 heads x ceil(77 / 64) = 2 KV
+  // blocks x 4 slots x 8 entries = 4096 bytes) and their indices, workspace:pgidx (i32: 2 x 8
+  // x 8 = 512 bytes), each rounded up to 256.
+  ASSERT_TRUE(kDeterministicParamGrads);
+  auto k = rt.compileBackward(R"(
+kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; backward
+  deterministic
+  param slopes : f32[heads] requires_grad
+  param bias : f32[heads]
+  score = score - slopes[h] * (q_idx - kv_idx) + bias[h] }
+)");
+  ASSERT_TRUE(k) << k.error();
+  const std::vector<KernelArg> &args = k->compiled().args;
+  ASSERT_GE(args.size(), 3u);
+  EXPECT_EQ(args[args.size() - 3].name, "workspace:dqlock");
+  EXPECT_EQ(args[args.size() - 2].name, "workspace:pgrad");
+  EXPECT_EQ(args[args.size() - 2].dtype, "f32");
+  EXPECT_EQ(args[args.size() - 2].shape,
+            (std::vector<std::string>{"batch", "8", "ceil(seq_kv / block_n)", "32"}));
+  EXPECT_EQ(args.back().name, "workspace:pgidx");
+  EXPECT_EQ(args.back().shape, (std::vector<std::string>{"batch", "8", "8"}));
+  EXPECT_EQ(k->compiled().blockN, 64);
+  LaunchArgs a = backwardArgs();
+  EXPECT_TRUE(k->validate(a)) << k->validate(a).message();
+  EXPECT_EQ(k->workspaceBytes(a, 132), size_t(6400 + 2 * 100 * 8 * 64 * 4 + 6400 + 4096 + 512));
+  // The post kernel sums them: a warp's lanes over the partials, a shuffle tree, a CTA
+  // barrier, then one thread's adds (no atomics into the gradient).
+  const std::string &ptx = k->compiled().ptx;
+  size_t post = ptx.find(".entry train_post(");
+  ASSERT_NE(post, std::string::npos);
+  std::string postPtx = ptx.substr(post);
+  EXPECT_NE(postPtx.find("shfl.sync.bfly"), std::string::npos);
+  EXPECT_NE(postPtx.find("bar.sync"), std::string::npos);
+  EXPECT_EQ(postPtx.find("atom.global.add.f32"), std::string::npos);
 }
 
 TEST_F(RuntimeBackward, Varlen) {

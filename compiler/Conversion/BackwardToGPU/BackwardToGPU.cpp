@@ -273,6 +273,12 @@ struct BackwardToGPUPass : impl::FAAttnBackwardToGPUBase<BackwardToGPUPass> {
                                  "'grad' region (run faattn-score-grad first)";
     if (op.getPagedKvPage())
       return op.emitOpError() << "faattn-backward-to-gpu does not lower paged_kv backward ops";
+    // Its param gradients are atomics in no fixed order (BackwardTile.cpp's
+    // partials order them).
+    if (op.getDeterministic() && !op.getParamGrads().empty())
+      return op.emitOpError() << "deterministic param gradients need the tensor-core backward "
+                                 "(sm_90a, head dims multiples of 16); the SIMT backward adds "
+                                 "them in no fixed order";
     auto fn = op->getParentOfType<func::FuncOp>();
     for (Value v : op->getOperands())
       if (auto arg = dyn_cast<BlockArgument>(v); !arg || arg.getOwner() != &fn.getBody().front())

@@ -298,6 +298,8 @@ private:
                          });
     if (auto loop = dyn_cast<scf::ForOp>(op))
       return convertLoop(loop);
+    if (auto sum = dyn_cast<ParamGradSumOp>(op))
+      return convertParamGradSum(b, sum);
     if (auto par = dyn_cast<scf::ParallelOp>(op);
         par && combine && par->getBlock() == &fn.getBody().front())
       return threadLoop(par);
@@ -307,6 +309,118 @@ private:
       for (Block &blk : r)
         if (failed(convertBlock(blk)))
           return failure();
+    return success();
+  }
+
+  /// faattn.param_grad_sum (the deterministic backward's post grid, its
+  /// first CTA): warp w sums the items (batch, head, entry) w, w + warps, ...
+  /// (entry innermost), its lanes over the item's KV blocks x slots (lane l
+  /// the l-th, l + 32-th, ...), then a shuffle tree, and lane 0 leaves the
+  /// sum in the item's slot-0 column of KV block 0; after a CTA barrier
+  /// thread 0 adds the sums into the gradients, entry by entry over (batch,
+  /// head) in order, a run of sums on one element added once. Fixed lanes,
+  /// tree and order: the same partials give the same bits.
+  LogicalResult convertParamGradSum(OpBuilder &b, ParamGradSumOp op) {
+    if (threads % 32 != 0)
+      return op.emitOpError() << "needs whole warps, the CTA has " << threads << " threads";
+    Location loc = op.getLoc();
+    Value partials = op.getPartials();
+    int64_t entries = static_cast<int64_t>(op.getGradOfEntry().size());
+    auto c = [&](int64_t v) { return cIdx(b, loc, v); };
+    auto dim = [&](int64_t d) { return memref::DimOp::create(b, loc, partials, d).getResult(); };
+    Value batch = dim(0), heads = dim(1), kvBlocks = dim(2);
+    Value perBatch = arith::MulIOp::create(b, loc, heads, c(entries));
+    Value items = arith::MulIOp::create(b, loc, batch, perBatch);
+    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, kvBlocks, c(0));
+    Value parts = arith::MulIOp::create(b, loc, kvBlocks, c(kParamGradSlots));
+    Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
+    Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
+    // An item's (batch, head, entry), entry innermost.
+    auto itemAt = [&](OpBuilder &b, Value item) {
+      Value e = arith::RemUIOp::create(b, loc, item, cIdx(b, loc, entries));
+      Value bh = arith::DivUIOp::create(b, loc, item, cIdx(b, loc, entries));
+      return std::array<Value, 3>{arith::DivUIOp::create(b, loc, bh, heads),
+                                  arith::RemUIOp::create(b, loc, bh, heads), e};
+    };
+    auto ifThen = [&](OpBuilder &b, Value cond, function_ref<void(OpBuilder &)> body) {
+      scf::IfOp::create(b, loc, cond, [&](OpBuilder &b, Location loc) {
+        body(b);
+        scf::YieldOp::create(b, loc);
+      });
+    };
+    forLoop(b, loc, warp, items, c(threads / 32), [&](OpBuilder &b, Value item) {
+      auto [bi, hi, e] = itemAt(b, item);
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      auto sweep = scf::ForOp::create(
+          b, loc, lane, parts, cIdx(b, loc, 32), ValueRange{zero},
+          [&](OpBuilder &b, Location loc, Value i, ValueRange sum) {
+            Value slot = arith::RemUIOp::create(b, loc, i, cIdx(b, loc, kParamGradSlots));
+            Value col = arith::AddIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, slot, cIdx(b, loc, kParamGradEntries)), e);
+            Value kb = arith::DivUIOp::create(b, loc, i, cIdx(b, loc, kParamGradSlots));
+            Value x = memref::LoadOp::create(b, loc, partials, ValueRange{bi, hi, kb, col});
+            scf::YieldOp::create(b, loc, ValueRange{arith::AddFOp::create(b, loc, sum[0], x)});
+          });
+      Value sum = sweep.getResult(0);
+      for (int64_t offset : {16, 8, 4, 2, 1})
+        sum = arith::AddFOp::create(b, loc, sum,
+                                    gpu::ShuffleOp::create(b, loc, sum,
+                                                           arith::ConstantIntOp::create(
+                                                               b, loc, b.getI32Type(), offset),
+                                                           arith::ConstantIntOp::create(
+                                                               b, loc, b.getI32Type(), 32),
+                                                           gpu::ShuffleMode::XOR)
+                                        .getShuffleResult());
+      Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
+      ifThen(b, arith::AndIOp::create(b, loc, first, any), [&](OpBuilder &b) {
+        memref::StoreOp::create(b, loc, sum, partials, ValueRange{bi, hi, cIdx(b, loc, 0), e});
+      });
+    });
+    gpu::BarrierOp::create(b, loc);
+    // Thread 0, entry by entry, over (batch, head) in order: a run of items
+    // on one element (a scalar's every item) is summed in a register and
+    // added once, so the adds do not wait on one another's stores.
+    Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+    ifThen(b, arith::AndIOp::create(b, loc, leader, any), [&](OpBuilder &b) {
+      Type i32 = b.getI32Type();
+      auto c32 = [&](OpBuilder &b, int64_t v) {
+        return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
+      };
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      for (int64_t e = 0; e < entries; ++e) {
+        auto flush = [&](OpBuilder &b, Value at, Value acc) {
+          ifThen(b, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, at, c32(b, 0)),
+                 [&](OpBuilder &b) { addParamGradTotal(b, op, e, at, acc); });
+        };
+        auto walk = scf::ForOp::create(
+            b, loc, cIdx(b, loc, 0), arith::MulIOp::create(b, loc, batch, heads),
+            cIdx(b, loc, 1), ValueRange{zero, c32(b, -1)},
+            [&](OpBuilder &b, Location loc, Value bh, ValueRange run) {
+              Value bi = arith::DivUIOp::create(b, loc, bh, heads);
+              Value hi = arith::RemUIOp::create(b, loc, bh, heads);
+              Value total = memref::LoadOp::create(
+                  b, loc, partials, ValueRange{bi, hi, cIdx(b, loc, 0), cIdx(b, loc, e)});
+              Value adds = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, total, zero);
+              auto step = scf::IfOp::create(
+                  b, loc, adds,
+                  [&](OpBuilder &b, Location loc) {
+                    Value at = memref::LoadOp::create(b, loc, op.getPartialIndices(),
+                                                      ValueRange{bi, hi, cIdx(b, loc, e)});
+                    // Another element: the run so far is added, a new one starts.
+                    Value other = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, at,
+                                                        run[1]);
+                    ifThen(b, other, [&](OpBuilder &b) { flush(b, run[1], run[0]); });
+                    Value acc = arith::SelectOp::create(
+                        b, loc, other, total, arith::AddFOp::create(b, loc, run[0], total));
+                    scf::YieldOp::create(b, loc, ValueRange{acc, at});
+                  },
+                  [&](OpBuilder &b, Location loc) { scf::YieldOp::create(b, loc, run); });
+              scf::YieldOp::create(b, loc, step.getResults());
+            });
+        flush(b, walk.getResult(1), walk.getResult(0));
+      }
+    });
+    op.erase();
     return success();
   }
 

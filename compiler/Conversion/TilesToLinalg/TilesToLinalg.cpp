@@ -245,7 +245,7 @@ std::pair<Value, Value> lowerScoreGrad(OpBuilder &b, TileScoreGradOp op) {
 
 /// tile_param_grad: loops over the block's elements, each adding into the
 /// gradient buffers (load, add, store: the CPU path runs one thread).
-void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
+LogicalResult lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
   Location loc = op.getLoc();
   ArrayRef<int64_t> shape = op.getInput().getType().getShape();
   Value x = op.getInput(), w = op.getWeight(); // already tensors
@@ -256,18 +256,83 @@ void lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
                          scf::YieldOp::create(b, loc);
                        });
   };
+  // With partials (deterministic): every entry is summed, into slot 0.
+  SmallVector<bool> summed;
+  if (op.getPartials()) {
+    summed = tileInvariantParamEntries(op);
+    if (llvm::is_contained(summed, false))
+      return op.emitOpError() << "with partials needs every entry's element the same over "
+                                 "the tile";
+  }
   forEach(b, shape[0], [&](OpBuilder &b, Value i) {
     forEach(b, shape[1], [&](OpBuilder &b, Value j) {
       Value q = offsetI32(b, loc, op.getRow0(), i), kv = offsetI32(b, loc, op.getCol0(), j);
       Value xe = tensor::ExtractOp::create(b, loc, x, ValueRange{i, j});
       Value we = tensor::ExtractOp::create(b, loc, w, ValueRange{i, j});
-      emitParamGradElement(b, op, q, kv, xe, we,
-                           [&](OpBuilder &b, Value mem, ValueRange idx, Value v) {
-                             Value old = memref::LoadOp::create(b, loc, mem, idx);
-                             memref::StoreOp::create(
-                                 b, loc, arith::AddFOp::create(b, loc, old, v), mem, idx);
-                           });
+      SmallVector<Value> parts = emitParamGradElement(
+          b, op, q, kv, xe, we,
+          [&](OpBuilder &b, Value mem, ValueRange idx, Value v) {
+            Value old = memref::LoadOp::create(b, loc, mem, idx);
+            memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, v), mem, idx);
+          },
+          summed);
+      for (auto [e, part] : llvm::enumerate(parts)) {
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        Value adds = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, part, zero);
+        scf::IfOp::create(b, loc, adds, [&](OpBuilder &b, Location loc) {
+          addParamGradPartial(b, op, e, cIdx(b, loc, 0), part);
+          scf::YieldOp::create(b, loc);
+        });
+      }
     });
+  });
+  return success();
+}
+
+/// faattn.param_grad_sum on the CPU: (batch, head, entry) in order, each
+/// entry's partials summed over the KV blocks, then the slots.
+void lowerParamGradSum(OpBuilder &b, ParamGradSumOp op) {
+  Location loc = op.getLoc();
+  Value partials = op.getPartials();
+  auto loop = [&](OpBuilder &b, Value n, ValueRange init,
+                  function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body) {
+    return scf::ForOp::create(b, loc, cIdx(b, loc, 0), n, cIdx(b, loc, 1), init,
+                              [&](OpBuilder &b, Location loc, Value iv, ValueRange carried) {
+                                scf::YieldOp::create(b, loc, body(b, iv, carried));
+                              });
+  };
+  auto dim = [&](OpBuilder &b, int64_t d) { return memref::DimOp::create(b, loc, partials, d); };
+  loop(b, dim(b, 0), {}, [&](OpBuilder &b, Value batch, ValueRange) {
+    loop(b, dim(b, 1), {}, [&](OpBuilder &b, Value head, ValueRange) {
+      for (unsigned e = 0; e < op.getGradOfEntry().size(); ++e) {
+        Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        auto blocks = loop(b, dim(b, 2), zero, [&](OpBuilder &b, Value kb, ValueRange sum) {
+          auto slots = loop(b, cIdx(b, loc, kParamGradSlots), sum,
+                            [&](OpBuilder &b, Value slot, ValueRange sum) {
+                              Value col = arith::AddIOp::create(
+                                  b, loc,
+                                  arith::MulIOp::create(b, loc, slot,
+                                                        cIdx(b, loc, kParamGradEntries)),
+                                  cIdx(b, loc, e));
+                              Value x = memref::LoadOp::create(
+                                  b, loc, partials, ValueRange{batch, head, kb, col});
+                              return SmallVector<Value>{
+                                  arith::AddFOp::create(b, loc, sum[0], x)};
+                            });
+          return SmallVector<Value>(slots.getResults());
+        });
+        Value total = blocks.getResult(0);
+        Value adds = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, total, zero);
+        scf::IfOp::create(b, loc, adds, [&](OpBuilder &b, Location loc) {
+          Value linear = memref::LoadOp::create(b, loc, op.getPartialIndices(),
+                                                ValueRange{batch, head, cIdx(b, loc, e)});
+          addParamGradTotal(b, op, e, linear, total);
+          scf::YieldOp::create(b, loc);
+        });
+      }
+      return SmallVector<Value>();
+    });
+    return SmallVector<Value>();
   });
 }
 
@@ -360,8 +425,11 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
         auto [score, dscore] = lowerScoreGrad(b, o);
         o.getDscore().replaceAllUsesWith(dscore);
         repl = score;
-      } else if (auto o = dyn_cast<TileParamGradOp>(op))
-        lowerParamGrad(b, o);
+      } else if (auto o = dyn_cast<TileParamGradOp>(op)) {
+        if (failed(lowerParamGrad(b, o)))
+          return signalPassFailure();
+      } else if (auto o = dyn_cast<ParamGradSumOp>(op))
+        lowerParamGradSum(b, o);
       else if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
         repl = lowerTurn(b, op);
       else {

@@ -537,17 +537,6 @@ func.func @deterministic_forward(%q: memref<?x?x4x64xf16>) {
 
 // -----
 
-func.func @deterministic_param_grad(%q: memref<?x?x4x64xf16>, %p: memref<4xf32>) {
-  // expected-error @+1 {{'faattn.attention' op is deterministic and has requires_grad: the param gradients' adds are not ordered}}
-  faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) params(%p : memref<4xf32>) attributes {deterministic, layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, requires_grad = array<i64: 0>, scale = 1.0 : f32} score {
-  ^bb0(%s: f32, %b: i32, %h: i32, %qi: i32, %ki: i32, %sq: i32, %skv: i32, %pp: memref<4xf32>):
-    faattn.yield %s : f32
-  }
-  return
-}
-
-// -----
-
 func.func @o_descale_backward(%q: memref<?x?x4x64xf16>) {
   // expected-error @+1 {{'faattn.attention' op an 'o_descale' region is not supported with mode backward}}
   faattn.attention q(%q : memref<?x?x4x64xf16>) k(%q : memref<?x?x4x64xf16>) v(%q : memref<?x?x4x64xf16>) out(%q : memref<?x?x4x64xf16>) attributes {layout = #faattn.layout<bshd>, mode = #faattn.mode<backward>, num_heads = 4 : i64, num_kv_heads = 4 : i64, scale = 1.0 : f32} score {

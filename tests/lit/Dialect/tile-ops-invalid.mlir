@@ -482,7 +482,7 @@ func.func @score_grad_args(%s: !faattn.tile<16x16xf32>, %i: i32) {
 
 func.func @param_grad_count(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>) {
   // expected-error @+1 {{'faattn.tile_param_grad' op needs one gradient per requires_grad entry (1), got 0}}
-  "faattn.tile_param_grad"(%s, %s, %i, %i, %i, %i, %i, %i, %p) <{scale = 1.0 : f32, requires_grad = array<i64: 0>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 0>}> ({
+  "faattn.tile_param_grad"(%s, %s, %i, %i, %i, %i, %i, %i, %p) <{scale = 1.0 : f32, requires_grad = array<i64: 0>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0>}> ({
   ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
     %one = arith.constant 1.0 : f32
     faattn.grad_yield %x, %one
@@ -524,6 +524,75 @@ func.func @param_grad_twice(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf
     %one = arith.constant 1.0 : f32
     faattn.grad_yield %x, %one
   }
+  return
+}
+
+// -----
+
+// The deterministic backward's partials: [batch, heads, KV blocks, slots x entries].
+func.func @param_grad_partials_extent(%s: !faattn.tile<16x16xf32>, %i: i32, %k: index, %p: memref<2xf32>, %g: memref<2xf32>, %pt: memref<?x2x?x16xf32>, %pi: memref<?x2x8xi32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op partials' last extent must be 4 x 8 (slots x entries), got 'memref<?x2x?x16xf32>'}}
+  faattn.tile_param_grad %s, %s at[%i, %i, %i, %i] seq[%i, %i] params(%p : memref<2xf32>) grads(%g : memref<2xf32>) partials(%pt, %pi : memref<?x2x?x16xf32>, memref<?x2x8xi32>) kv_block %k {requires_grad = array<i64: 0>, scale = 1.0 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }
+  return
+}
+
+// -----
+
+func.func @param_grad_partials_alone(%s: !faattn.tile<16x16xf32>, %i: i32, %p: memref<2xf32>, %g: memref<2xf32>, %pt: memref<?x2x?x32xf32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op partials, partial_indices and kv_block go together}}
+  "faattn.tile_param_grad"(%s, %s, %i, %i, %i, %i, %i, %i, %p, %g, %pt) <{scale = 1.0 : f32, requires_grad = array<i64: 0>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0>}> ({
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }) : (!faattn.tile<16x16xf32>, !faattn.tile<16x16xf32>, i32, i32, i32, i32, i32, i32, memref<2xf32>, memref<2xf32>, memref<?x2x?x32xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @param_grad_indices_alone(%s: !faattn.tile<16x16xf32>, %i: i32, %k: index, %p: memref<2xf32>, %g: memref<2xf32>, %pi: memref<?x2x8xi32>) {
+  // expected-error @+1 {{'faattn.tile_param_grad' op partials, partial_indices and kv_block go together}}
+  "faattn.tile_param_grad"(%s, %s, %i, %i, %i, %i, %i, %i, %p, %g, %pi, %k) <{scale = 1.0 : f32, requires_grad = array<i64: 0>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1>}> ({
+  ^bb0(%x: f32, %b: i32, %h: i32, %q: i32, %kv: i32, %sq: i32, %skv: i32, %pp: memref<2xf32>):
+    %one = arith.constant 1.0 : f32
+    faattn.grad_yield %x, %one
+  }) : (!faattn.tile<16x16xf32>, !faattn.tile<16x16xf32>, i32, i32, i32, i32, i32, i32, memref<2xf32>, memref<2xf32>, memref<?x2x8xi32>, index) -> ()
+  return
+}
+
+// -----
+
+func.func @param_grad_sum_heads(%pt: memref<?x2x?x32xf32>, %pi: memref<?x4x8xi32>, %g: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.param_grad_sum' op partials and partial_indices must have the same heads, got 'memref<?x2x?x32xf32>' and 'memref<?x4x8xi32>'}}
+  faattn.param_grad_sum %pt, %pi into(%g : memref<2xf32>) {grad_of_entry = array<i64: 0>} : memref<?x2x?x32xf32>, memref<?x4x8xi32>
+  return
+}
+
+// -----
+
+func.func @param_grad_sum_entry(%pt: memref<?x2x?x32xf32>, %pi: memref<?x2x8xi32>, %g: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.param_grad_sum' op grad_of_entry names gradient 1, but there are 1}}
+  faattn.param_grad_sum %pt, %pi into(%g : memref<2xf32>) {grad_of_entry = array<i64: 0, 1>} : memref<?x2x?x32xf32>, memref<?x2x8xi32>
+  return
+}
+
+// -----
+
+func.func @param_grad_sum_indices(%pt: memref<?x2x?x32xf32>, %pi: memref<?x2x4xi32>, %g: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.param_grad_sum' op partial_indices' last extent must be 8, got 'memref<?x2x4xi32>'}}
+  faattn.param_grad_sum %pt, %pi into(%g : memref<2xf32>) {grad_of_entry = array<i64: 0>} : memref<?x2x?x32xf32>, memref<?x2x4xi32>
+  return
+}
+
+// -----
+
+func.func @param_grad_sum_entries(%pt: memref<?x2x?x32xf32>, %pi: memref<?x2x8xi32>, %g: memref<2xf32>) {
+  // expected-error @+1 {{'faattn.param_grad_sum' op has 9 entries; partials hold 8}}
+  faattn.param_grad_sum %pt, %pi into(%g : memref<2xf32>) {grad_of_entry = array<i64: 0, 0, 0, 0, 0, 0, 0, 0, 0>} : memref<?x2x?x32xf32>, memref<?x2x8xi32>
   return
 }
 

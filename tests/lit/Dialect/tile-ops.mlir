@@ -100,7 +100,8 @@ func.func @head_group(%q: memref<?x?x8x32xbf16>, %s: !faattn.tile<16x32xf32>, %b
 func.func @backward_cta(%acc: memref<?x?x2x32xf32>, %p: memref<2xf32>, %g: memref<2xf32>,
                         %b: index, %h: index, %r: index, %b32: i32, %h32: i32, %r32: i32,
                         %c32: i32, %sq: i32, %skv: i32, %q: !faattn.tile<16x32xbf16>,
-                        %pt: !faattn.tile<16x16xbf16>) {
+                        %pt: !faattn.tile<16x16xbf16>, %pgp: memref<?x2x?x32xf32>,
+                        %pgi: memref<?x2x8xi32>) {
   // CHECK: faattn.tile_dot %{{.*}}, %{{.*}} {transpose_lhs} : <16x16xbf16>, <16x32xbf16> -> <16x32xf32>
   %dk = faattn.tile_dot %pt, %q {transpose_lhs} : <16x16xbf16>, <16x32xbf16> -> <16x32xf32>
   %s = faattn.tile_dot %q, %q {transpose_rhs} : <16x32xbf16>, <16x32xbf16> -> <16x16xf32>
@@ -122,6 +123,17 @@ func.func @backward_cta(%acc: memref<?x?x2x32xf32>, %p: memref<2xf32>, %g: memre
     %y = arith.mulf %x, %sl : f32
     faattn.grad_yield %y, %sl params(%x -> %pp[%i] : memref<2xf32>)
   }
+  // The deterministic form: partials and their indices, then their sum.
+  // CHECK: faattn.tile_param_grad {{.*}} grads(%{{.*}} : memref<2xf32>) partials(%{{.*}}, %{{.*}} : memref<?x2x?x32xf32>, memref<?x2x8xi32>) kv_block %{{.*}} {requires_grad
+  faattn.tile_param_grad %s, %d at[%b32, %h32, %r32, %c32] seq[%sq, %skv] params(%p : memref<2xf32>) grads(%g : memref<2xf32>) partials(%pgp, %pgi : memref<?x2x?x32xf32>, memref<?x2x8xi32>) kv_block %r {requires_grad = array<i64: 0>, scale = 0.125 : f32} : <16x16xf32>, <16x16xf32> {
+  ^bb0(%x: f32, %bb: i32, %hh: i32, %qi: i32, %ki: i32, %a: i32, %c: i32, %pp: memref<2xf32>):
+    %i = arith.index_cast %hh : i32 to index
+    %sl = memref.load %pp[%i] : memref<2xf32>
+    %y = arith.mulf %x, %sl : f32
+    faattn.grad_yield %y, %sl params(%x -> %pp[%i] : memref<2xf32>)
+  }
+  // CHECK: faattn.param_grad_sum %{{.*}}, %{{.*}} into(%{{.*}} : memref<2xf32>) {grad_of_entry = array<i64: 0>} : memref<?x2x?x32xf32>, memref<?x2x8xi32>
+  faattn.param_grad_sum %pgp, %pgi into(%g : memref<2xf32>) {grad_of_entry = array<i64: 0>} : memref<?x2x?x32xf32>, memref<?x2x8xi32>
   // CHECK: faattn.tile_store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
   faattn.tile_store %dk, %acc[%b, %h, %r] <bshd> {accumulate} : <16x32xf32>, memref<?x?x2x32xf32>
   // A column chunk (faattn-backward-tile's max-cols): Q's columns 16..31 and

@@ -139,6 +139,20 @@ llvm::SmallVector<bool> tileInvariantParamEntries(TileParamGradOp op);
 llvm::SmallVector<mlir::Value> emitParamGradIndices(mlir::OpBuilder &b, TileParamGradOp op,
                                                     unsigned e);
 
+/// tile_param_grad with `partials` (the deterministic backward's): entry
+/// e's `sum` added into partials[batch, head, kv_block, slot * entries + e]
+/// (a load and a store: one thread owns a slot) and the entry's element,
+/// row-major in its gradient buffer, stored at partial_indices[batch, head,
+/// e]. The caller skips a sum of 0.
+void addParamGradPartial(mlir::OpBuilder &b, TileParamGradOp op, unsigned e, mlir::Value slot,
+                         mlir::Value sum);
+
+/// faattn.param_grad_sum's last step for entry e: `total` added into
+/// element `linear` (i32, row-major: a partial_indices value) of entry e's
+/// gradient buffer (a load and a store: one thread makes these adds).
+void addParamGradTotal(mlir::OpBuilder &b, ParamGradSumOp op, unsigned e, mlir::Value linear,
+                       mlir::Value total);
+
 /// `x` (f32) rounded to e4m3 as its byte (i8): PTX's cvt.rn.satfinite.e4m3x2.f32
 /// (nvvm.convert.f32x2.to.f8x2) of 0 and `x`, whose low byte is x's (a
 /// finite value past 448 saturates, NaN stays NaN). lowerE4M3Truncs' and the

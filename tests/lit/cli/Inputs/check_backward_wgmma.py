@@ -1,7 +1,9 @@
 """Checks faattn-compile's output directories of backward kernels (tests/lit/cli/backward-wgmma.test): a backward build is
 the tiled one (mapping wgmma, schedule backward; backward.form tiled; its PTX holds the entries
 NAME_pre, NAME and NAME_post; its arguments end with workspace:delta and workspace:dq, and a
-deterministic one's with workspace:dqlock after them, its PTX polling and releasing it) exactly
+deterministic one's with workspace:dqlock after them, its PTX polling and releasing it, then
+with learnable params workspace:pgrad and workspace:pgidx, its post entry summing them with
+shuffles and a barrier and adding no atomic) exactly
 when its head dims are multiples of 16 up to 128, or over 128 in column chunks of multiples of
 16 (faattn-backward-tile's max-cols 128; both head dims split as often); with
 FAATTN_EXPERIMENTAL_PADDED_HEAD_DIMS=1 the head dims padded to
@@ -13,12 +15,12 @@ threads: block_n, launch.block and the entry's .maxntid agree) or 64 keys and on
 for every kernel without deterministic turns or column chunks at head dims up to 80, one for
 deterministic or chunked kernels and under FAATTN_BACKWARD_ONE_WARPGROUP=1; between 81 and
 128 the mask and score decide (the pipeline's takesBackwardKeySplit; backward-wgmma.test pins
-them). Prints `DIR: N tiled, M SIMT[, K deterministic]`; exits 1 at
+them). Prints `DIR: N tiled, M SIMT[, K deterministic[, P with param partials]]`; exits 1 at
 the first build that breaks the rule."""
 import glob, json, os, sys
 
 for d in sys.argv[1:]:
-    tiled = simt = deterministic = 0
+    tiled = simt = deterministic = partials = 0
     for f in sorted(glob.glob(os.path.join(d, "*.json"))):
         j = json.load(open(f))
         k = j if j.get("backward") is not None else j.get("backward_kernel")
@@ -68,7 +70,9 @@ for d in sys.argv[1:]:
                 if at < 0 or f".maxntid {want}, 1, 1" not in ptx[at:ptx.find("{", at)]:
                     problems.append(f"{entry} is not of {want} threads")
             spaces = [p["name"] for p in k["params"] if p["name"].startswith("workspace:")]
-            det = spaces == ["workspace:delta", "workspace:dq", "workspace:dqlock"]
+            pgrad = spaces[3:] == ["workspace:pgrad", "workspace:pgidx"]
+            det = spaces[:3] == ["workspace:delta", "workspace:dq", "workspace:dqlock"] and \
+                len(spaces) == (5 if pgrad else 3)
             can = not det and not chunked and \
                 os.environ.get("FAATTN_BACKWARD_ONE_WARPGROUP") != "1"
             keys = k["backward"].get("block_n")
@@ -82,12 +86,21 @@ for d in sys.argv[1:]:
             at = ptx.find(f".visible .entry {name}(")
             if at < 0 or f".maxntid {threads}, 1, 1" not in ptx[at:ptx.find("{", at)]:
                 problems.append(f"{name} is not of {threads} threads")
-            if det and k["params"][-1]["name"] == "workspace:dqlock":
-                # deterministic: the turn locks last, polled and released by thread 0.
+            if det and k["params"][-1]["name"] == spaces[-1]:
+                # deterministic: the turn locks, polled and released by thread 0; with
+                # learnable params the partials after them, summed by the post entry.
                 deterministic += 1
                 for op in ("atom.global.or.b32", "atom.global.exch.b32", "membar.gl"):
                     if op not in ptx:
                         problems.append(f"deterministic without {op}")
+                if pgrad:
+                    partials += 1
+                    post = ptx[ptx.find(f".visible .entry {name}_post("):]
+                    for op in ("shfl.sync.bfly", "bar.sync"):
+                        if op not in post:
+                            problems.append(f"the post entry sums no partials ({op})")
+                    if "atom.global.add.f32" in post:
+                        problems.append("the post entry adds by atomics")
             elif spaces != ["workspace:delta", "workspace:dq"] or \
                     k["params"][-1]["name"] != "workspace:dq":
                 problems.append("the workspace is not delta then dq (then dqlock), last")
@@ -101,4 +114,5 @@ for d in sys.argv[1:]:
             print(f"{f}: " + "; ".join(problems))
             sys.exit(1)
     print(f"{os.path.basename(d)}: {tiled} tiled, {simt} SIMT"
-          + (f", {deterministic} deterministic" if deterministic else ""))
+          + (f", {deterministic} deterministic" if deterministic else "")
+          + (f", {partials} with param partials" if partials else ""))

@@ -296,13 +296,8 @@ LogicalResult AttentionOp::verify() {
         return emitOpError() << "requires_grad names param " << p << ", which is not f32";
     }
   }
-  if (getDeterministic()) {
-    if (getMode() != Mode::backward)
-      return emitOpError() << "is deterministic, which only mode = backward takes";
-    if (getRequiresGrad() && !getRequiresGrad()->empty())
-      return emitOpError() << "is deterministic and has requires_grad: the param gradients' "
-                              "adds are not ordered";
-  }
+  if (getDeterministic() && getMode() != Mode::backward)
+    return emitOpError() << "is deterministic, which only mode = backward takes";
   // The backward's gradient operands: all or none, on backward ops only.
   Value grads[] = {getDout(), getDq(), getDk(), getDv()};
   bool any = llvm::any_of(grads, [](Value v) { return bool(v); }) || !getParamGrads().empty();

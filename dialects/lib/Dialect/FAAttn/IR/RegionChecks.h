@@ -30,6 +30,11 @@ mlir::LogicalResult verifyGradRegion(mlir::Operation *op, mlir::Region &region,
                                      mlir::TypeRange paramTypes,
                                      const llvm::ArrayRef<int64_t> *learnable);
 
+/// The deterministic param gradients' partials and indices
+/// (ParamGradSlots.h's extents).
+mlir::LogicalResult verifyParamGradPartials(mlir::Operation *op, mlir::MemRefType partials,
+                                            mlir::MemRefType indices);
+
 } // namespace faattn::detail
 
 #endif // FAATTN_DIALECT_IR_REGIONCHECKS_H

@@ -218,7 +218,51 @@ LogicalResult TileParamGradOp::verifyRegions() {
       return emitOpError() << "the gradient of param " << p << " must have its type "
                            << getParams()[p].getType() << ", got " << g.getType();
   }
-  return verifyGradRegion(*this, getRegion(), getParams().getTypes(), &learnable);
+  if (LogicalResult r = verifyGradRegion(*this, getRegion(), getParams().getTypes(), &learnable);
+      failed(r))
+    return r;
+  if (!getPartials() || !getPartialIndices() || !getKvBlock()) {
+    if (getPartials() || getPartialIndices() || getKvBlock())
+      return emitOpError() << "partials, partial_indices and kv_block go together";
+    return success();
+  }
+  auto yield = cast<GradYieldOp>(getRegion().front().getTerminator());
+  int64_t entries = static_cast<int64_t>(yield.getDparams().size());
+  if (entries > kParamGradEntries)
+    return emitOpError() << "has " << entries << " param-gradient entries; partials hold "
+                         << kParamGradEntries;
+  return verifyParamGradPartials(*this, getPartials().getType(),
+                                 getPartialIndices().getType());
+}
+
+LogicalResult faattn::detail::verifyParamGradPartials(Operation *op, MemRefType partials,
+                                              MemRefType indices) {
+  if (partials.getDimSize(3) != kParamGradSlots * kParamGradEntries)
+    return op->emitOpError() << "partials' last extent must be " << kParamGradSlots << " x "
+                             << kParamGradEntries << " (slots x entries), got "
+                             << partials;
+  if (indices.getDimSize(2) != kParamGradEntries)
+    return op->emitOpError() << "partial_indices' last extent must be " << kParamGradEntries
+                             << ", got " << indices;
+  if (partials.getDimSize(1) != indices.getDimSize(1))
+    return op->emitOpError() << "partials and partial_indices must have the same heads, got "
+                             << partials << " and " << indices;
+  return success();
+}
+
+LogicalResult ParamGradSumOp::verify() {
+  if (failed(verifyParamGradPartials(*this, getPartials().getType(),
+                                     getPartialIndices().getType())))
+    return failure();
+  ArrayRef<int64_t> gradOf = getGradOfEntry();
+  if (static_cast<int64_t>(gradOf.size()) > kParamGradEntries)
+    return emitOpError() << "has " << gradOf.size() << " entries; partials hold "
+                         << kParamGradEntries;
+  for (int64_t g : gradOf)
+    if (g < 0 || g >= static_cast<int64_t>(getGrads().size()))
+      return emitOpError() << "grad_of_entry names gradient " << g << ", but there are "
+                           << getGrads().size();
+  return success();
 }
 
 void TileParamGradOp::getEffects(
@@ -229,6 +273,12 @@ void TileParamGradOp::getEffects(
     effects.emplace_back(MemoryEffects::Read::get(), &g);
     effects.emplace_back(MemoryEffects::Write::get(), &g);
   }
+  for (OpOperand &g : getPartialsMutable()) {
+    effects.emplace_back(MemoryEffects::Read::get(), &g);
+    effects.emplace_back(MemoryEffects::Write::get(), &g);
+  }
+  for (OpOperand &g : getPartialIndicesMutable())
+    effects.emplace_back(MemoryEffects::Write::get(), &g);
 }
 
 void TileScoreGradOp::getAsmBlockArgumentNames(Region &region, OpAsmSetValueNameFn setName) {

@@ -10,6 +10,8 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "faattn/Dialect/FAAttn/IR/ParamGradSlots.h"
+
 #include "faattn/Dialect/FAAttn/IR/FAAttnDialect.h.inc"
 #include "faattn/Dialect/FAAttn/IR/FAAttnEnums.h.inc"
 

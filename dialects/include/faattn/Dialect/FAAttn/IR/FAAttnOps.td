@@ -439,10 +439,24 @@ def FAAttn_TileParamGradOp : FAAttn_Op<"tile_param_grad", [
     numbers with a gradient, as the attention op's) of the param the entry
     names. A weight of 0 adds nothing, so an infinite derivative where no
     gradient flows does not make a NaN. On the GPU the adds are atomic.
+
+    With `partials` (the deterministic backward's, BackwardTile.cpp): no
+    gradient is added here. Every entry's param element must be the same for
+    the whole tile (its indices read neither the score, q_idx, kv_idx nor
+    memory); entry e's contributions are added into
+    `partials[batch, head, kv_block, slot * kParamGradEntries + e]`, where
+    `slot` (below kParamGradSlots) is the lowering's: each slot is added to
+    by one thread, in program order, so the partial sums are reproducible.
+    The element's index in its gradient buffer (row-major) is stored at
+    `partial_indices[batch, head, e]`; faattn.param_grad_sum adds the
+    partials into the gradients after the grid.
   }];
   let arguments = (ins F32Attr:$scale, FAAttn_Tile:$input, FAAttn_Tile:$weight, I32:$batch,
                        I32:$head, I32:$row0, I32:$col0, I32:$seq_q, I32:$seq_kv,
                        Variadic<AnyMemRef>:$params, Variadic<AnyMemRef>:$grads,
+                       Optional<MemRefRankOf<[F32], [4]>>:$partials,
+                       Optional<MemRefRankOf<[I32], [3]>>:$partial_indices,
+                       Optional<Index>:$kv_block,
                        DenseI64ArrayAttr:$requires_grad);
   let regions = (region SizedRegion<1>:$region);
   let assemblyFormat = [{
@@ -450,9 +464,37 @@ def FAAttn_TileParamGradOp : FAAttn_Op<"tile_param_grad", [
     `seq` `[` $seq_q `,` $seq_kv `]`
     (`params` `(` $params^ `:` type($params) `)`)?
     `grads` `(` $grads `:` type($grads) `)`
+    (`partials` `(` $partials^ `,` $partial_indices `:` type($partials) `,`
+     type($partial_indices) `)` `kv_block` $kv_block)?
     attr-dict `:` type($input) `,` type($weight) $region
   }];
   let hasRegionVerifier = 1;
+}
+
+def FAAttn_ParamGradSumOp : FAAttn_Op<"param_grad_sum"> {
+  let summary = "Add the deterministic backward's param-gradient partials, in a fixed order";
+  let description = [{
+    The second half of faattn.tile_param_grad's `partials` form, run once
+    after the grid that filled them (BackwardTile.cpp puts it in the post
+    grid's first CTA). For each (batch, head, entry e): the partials of
+    every KV block and slot are summed in a fixed order (the CPU path: KV
+    blocks, then slots; the GPU: a warp's lanes over them, then a shuffle
+    tree), and a sum other than 0 is added into element
+    `partial_indices[batch, head, e]` (row-major) of `grads[grad_of_entry[e]]`,
+    by one thread in a fixed order (the CPU: batch, head, entry; the GPU:
+    entry by entry over (batch, head), consecutive sums on one element
+    added together first). A sum of 0 adds nothing (its index may never
+    have been written); NaN is not 0 and propagates. The same partials give
+    the same gradients, bit for bit, whatever order the grid's CTAs ran in.
+  }];
+  let arguments = (ins MemRefRankOf<[F32], [4]>:$partials,
+                       MemRefRankOf<[I32], [3]>:$partial_indices,
+                       Variadic<MemRefOf<[F32]>>:$grads, DenseI64ArrayAttr:$grad_of_entry);
+  let assemblyFormat = [{
+    $partials `,` $partial_indices `into` `(` $grads `:` type($grads) `)` attr-dict `:`
+    type($partials) `,` type($partial_indices)
+  }];
+  let hasVerifier = 1;
 }
 
 // The deterministic backward's turns (faattn-backward-tile with an op's
