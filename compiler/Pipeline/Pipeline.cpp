@@ -616,17 +616,25 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
                                         llvm::SourceMgr &sm, bool printIR, TimingScope *timing) {
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
-  // Built, not yet GPU-validated (Experimental.h): the deterministic param
-  // gradients' partials.
+  // A deterministic backward's param gradients: ordered by the tensor-core
+  // backward's partials only (the SIMT one adds them by atomics), which are
+  // built, not yet GPU-validated (Experimental.h).
   bool learnable = std::any_of(k.params.begin(), k.params.end(),
                                [](const spec::ParamDecl &p) { return p.requiresGrad; });
-  if (k.deterministic && learnable && !spec::experimentalDeterministicParamGrads())
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "kernel '" + k.name +
-            "': deterministic with params that require a gradient is built for the GPU but "
-            "not yet validated on one (FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1 "
-            "compiles it; the CPU path takes it)");
+  if (k.mode == spec::Mode::Backward && k.deterministic && learnable) {
+    auto refuse = [&](const llvm::Twine &why) {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "kernel '" + k.name + "': " + why);
+    };
+    if (!takesBackwardWgmma(k))
+      return refuse("deterministic with params that require a gradient needs the tensor-core "
+                    "backward, which does not take this kernel (the SIMT backward adds param "
+                    "gradients in no fixed order)");
+    if (!spec::experimentalDeterministicParamGrads())
+      return refuse("deterministic with params that require a gradient is built for the GPU "
+                    "but not yet validated on one (FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1 "
+                    "compiles it; the CPU path takes it)");
+  }
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
   // seq_kv = longKVChoice.fromSeqKV where its cost model says
   // (launchesAlternative, KernelABI.h). Known once the main build's algorithm passes ran
