@@ -14,7 +14,9 @@ or per row (whole, or by blocks of rows), or computed from the indices; forward 
 some paged or varlen.
 
 backward: mode = backward kernels (the CPU path's faattn-backward-to-loops; some varlen), some with
-learnable ALiBi slopes, a learnable scalar factor, or both (their gradients checked too).
+learnable ALiBi slopes, a learnable scalar factor, or both (their gradients checked too), and
+some `deterministic` (with learnable params only at head dim 16, the tensor-core backward's;
+drawn from a second generator, so the other kernels' draws are those of before).
 
 faattn-run then compares each compiled kernel with the float64 reference evaluated from the
 same spec (CPU: ctest cpu-random; GPU: tools/gpu-suite.sh). A failure is either a compiler bug
@@ -72,18 +74,25 @@ def descale(side, hq, hkv, seq_dims):
         blk = random.choice([4, 16])
         return f"param {name} : f32[batch, {heads}, {seq}]", f"{name}[b, {hidx}, {idx} / {blk} * {blk}]"
     return None, f"(1.0 + ({idx} % 5)) / {random.choice(['3.0', '7.0'])} + b / 4.0"
+det_random = random.Random(int(sys.argv[1]) * 7919 + 17)
 for n in range(int(sys.argv[2])) if backward else []:
     hq = random.choice([1, 2, 4]); hkv = random.choice([x for x in [1, 2, 4] if hq % x == 0])
     extra = "; layout = bhsd" if random.random() < 0.3 else ""
     if random.random() < 0.2: extra += "; varlen"
-    print(f"kernel g{n} {{ mode = backward; heads = {hq} : {hkv}; head_dim = {random.choice([8, 16, 24, 40])}{extra}")
+    d = random.choice([8, 16, 24, 40])
+    lines = []
     score = fexpr(3)
     if random.random() < 0.5:
-        print("  param slopes : f32[heads] requires_grad")
+        lines.append("  param slopes : f32[heads] requires_grad")
         score = f"({score}) - slopes[h] * abs(q_idx - kv_idx) / 8.0"
     if random.random() < 0.3:
-        print("  param gain : f32 requires_grad")
+        lines.append("  param gain : f32 requires_grad")
         score = f"({score}) * gain"
+    if det_random.random() < 0.3 and (d == 16 or not lines):
+        extra += "; deterministic"
+    print(f"kernel g{n} {{ mode = backward; heads = {hq} : {hkv}; head_dim = {d}{extra}")
+    for line in lines:
+        print(line)
     print(f"  score = {score}")
     print(f"  mask = {bexpr(3)} }}")
 for n in range(int(sys.argv[2])) if hopper else []:
