@@ -349,7 +349,8 @@ private:
       });
     };
     forLoop(b, loc, warp, items, c(threads / 32), [&](OpBuilder &b, Value item) {
-      auto [bi, hi, e] = itemAt(b, item);
+      std::array<Value, 3> at = itemAt(b, item);
+      Value bi = at[0], hi = at[1], e = at[2];
       Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
       auto sweep = scf::ForOp::create(
           b, loc, lane, parts, cIdx(b, loc, 32), ValueRange{zero},

@@ -276,7 +276,8 @@ LogicalResult lowerParamGrad(OpBuilder &b, TileParamGradOp op) {
             memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, v), mem, idx);
           },
           summed);
-      for (auto [e, part] : llvm::enumerate(parts)) {
+      for (unsigned e = 0; e < parts.size(); ++e) {
+        Value part = parts[e];
         Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
         Value adds = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, part, zero);
         scf::IfOp::create(b, loc, adds, [&](OpBuilder &b, Location loc) {
