@@ -57,19 +57,49 @@ def _spec_text(spec):
         raise FaattnError(f"cannot open '{path}': {e.strerror}") from None
 
 
+class _BackwardBuild:
+    """The backward of a kernel with the `backward` flag, compiled in a thread started by
+    compile() (the C library releases the GIL while it compiles; the runtime is
+    thread-safe). Kernel.backward_kernel takes its result, or compiles again where it failed,
+    so that the error is raised there, as without it."""
+
+    def __init__(self, text, kernel):
+        self._kernel = None
+        self._thread = threading.Thread(target=self._run, args=(text, kernel), daemon=True,
+                                        name="faattn-backward-build")
+        self._thread.start()
+
+    def _run(self, text, kernel):
+        try:
+            self._kernel = runtime().compile_backward(text, kernel)
+        except Exception:  # noqa: BLE001 (raised again by the synchronous compile)
+            self._kernel = None
+
+    def result(self):
+        """The compiled backward kernel, or None where the build failed."""
+        self._thread.join()
+        return self._kernel
+
+
+def _kernel_id(info):
+    """One id per spec content: the same kernel compiled twice is one op target."""
+    return f"{info['name']}:{info['hash']}"
+
+
 class Kernel:
     """A compiled faattn kernel, callable on torch tensors."""
 
-    def __init__(self, ckernel, text):
+    def __init__(self, ckernel, text, backward_build=None):
         self._c = ckernel
         self._text = text
         self._backward = None
         self._backward_lock = threading.Lock()
+        # compile()'s build of the backward, started beside the forward's (_BackwardBuild).
+        self._backward_build = backward_build
         self.info = ckernel.info
         self.name = self.info["name"]
         self.param_names = tuple(p["name"] for p in self.info["params"])
-        # One id per spec content: the same kernel compiled twice is one op target.
-        self.id = f"{self.name}:{self.info['hash']}"
+        self.id = _kernel_id(self.info)
 
     # A compiled kernel is immutable: copy.deepcopy(model) shares it.
     def __copy__(self):
@@ -86,13 +116,19 @@ class Kernel:
                 f"layout={i['layout']} params={list(self.param_names)})")
 
     def backward_kernel(self):
-        """The backward of this kernel (compiled on first use), which autograd runs: the
-        spec needs the `backward` flag. On CUDA tensors it runs as GPU kernels (the
+        """The backward of this kernel, which autograd runs: the spec needs the `backward`
+        flag. compile() starts its build in a thread (so a model's construction and first
+        forward overlap it); this waits for that build, or compiles it where it failed
+        (raising the error here). On CUDA tensors it runs as GPU kernels (the
         tensor-core backward where its head dims allow, else SIMT), on CPU tensors through
         the CPU path."""
         with self._backward_lock:
             if self._backward is None:
-                self._backward = runtime().compile_backward(self._text, self.name)
+                build, self._backward_build = self._backward_build, None
+                # The build compile() started, if it succeeded; else compiled here (a
+                # failed build's error is raised here, where autograd asks for it).
+                self._backward = (build.result() if build is not None else None) or \
+                    runtime().compile_backward(self._text, self.name)
             return self._backward
 
     def __call__(self, q, k, v, *, cu_seqlens_q=None, cu_seqlens_kv=None, max_seqlen_q=0,
@@ -146,10 +182,15 @@ def compile(spec, kernel=None):
     text or a path to a .fa file, through the runtime's memory and disk caches.
     Raises FaattnError with the compiler's diagnostics on a bad spec."""
     text = _spec_text(spec)
-    k = Kernel(runtime().compile(text, kernel), text)
+    c = runtime().compile(text, kernel)
     with _kernels_lock:
-        known = _op.KERNELS.get(k.id)
+        known = _op.KERNELS.get(_kernel_id(c.info))
         if known is not None:
             return known
+        # A kernel with the `backward` flag: its backward starts building now, in a thread,
+        # while the caller goes on (a model's construction, its first forward), so that the
+        # first backward call does not wait for the whole build.
+        build = _BackwardBuild(text, c.info["name"]) if c.info["backward"] else None
+        k = Kernel(c, text, build)
         _op.KERNELS[k.id] = k
     return k

@@ -362,6 +362,29 @@ def test_deterministic_gradients_are_the_same_bits_every_run(case):
             assert torch.equal(a, b)
 
 
+def test_the_backward_builds_while_the_caller_goes_on(monkeypatch):
+    # compile() of a kernel with the `backward` flag starts the backward's build in a thread;
+    # backward_kernel() takes its result once, and the build's failure is raised by
+    # backward_kernel() (where autograd asks), not by compile().
+    spec = """kernel prefetch { heads = 2; head_dim = 16; dtype = bf16; backward; mask = causal
+        score = score * 0.75 }"""
+    attn = faattn.compile(spec)
+    assert attn._backward_build is not None
+    bk = attn.backward_kernel()
+    assert attn._backward_build is None and attn.backward_kernel() is bk
+    assert bk.info["mode"] == "backward" and bk.info["name"] == "prefetch"
+    # A forward kernel without the flag starts nothing.
+    assert faattn.compile("kernel nobwd { heads = 2; head_dim = 16; dtype = bf16 }") \
+        ._backward_build is None
+
+    def boom(self, text, kernel=None):
+        raise faattn.FaattnError("the backward's build failed")
+    monkeypatch.setattr(faattn._lib.Runtime, "compile_backward", boom)
+    failing = faattn.compile(spec.replace("0.75", "0.5"))
+    with pytest.raises(faattn.FaattnError, match="the backward's build failed"):
+        failing.backward_kernel()
+
+
 def test_deterministic_with_a_param_read_per_query_is_refused():
     with pytest.raises(faattn.FaattnError, match=re.escape(
             "error: deterministic needs param 'bias' (which requires a gradient) read at "
