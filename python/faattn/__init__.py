@@ -65,7 +65,9 @@ class _BackwardBuild:
 
     def __init__(self, text, kernel):
         self._kernel = None
-        self._thread = threading.Thread(target=self._run, args=(text, kernel), daemon=True,
+        # Not a daemon: the interpreter waits for the build at exit rather than running the
+        # library's static destructors under a compile in flight.
+        self._thread = threading.Thread(target=self._run, args=(text, kernel), daemon=False,
                                         name="faattn-backward-build")
         self._thread.start()
 
