@@ -137,18 +137,10 @@ Result<std::vector<const Tensor *>> Kernel::argTensors(const LaunchArgs &a, bool
   return out;
 }
 
-/// The backward's workspace:delta (f32, shaped as the LSE) rounded up to 256
-/// bytes: where the tiled backward's dQ accumulator starts.
-static size_t alignedDeltaBytes(const Tensor &lse) { return (bytesOf(lse) + 255) / 256 * 256; }
-
 /// The tiled backward's f32 dQ accumulator (workspace:dq, shaped as dq).
 static size_t dqAccumulatorBytes(const Tensor &dq) {
   return bytesOf(dq) / elementBytes(dq.dtype) * 4;
 }
-
-/// The same rounded up to 256 bytes: where a deterministic kernel's
-/// workspace:dqlock starts after it.
-static size_t alignedDqBytes(const Tensor &dq) { return (dqAccumulatorBytes(dq) + 255) / 256 * 256; }
 
 /// A deterministic backward with learnable params: its arguments end with
 /// workspace:pgrad and workspace:pgidx (the param gradients' partials,
@@ -164,23 +156,47 @@ static bool hasTurnLocks(const CompiledKernel &k) {
   return k.backwardTiled && n > 0 && k.args[n - 1].name == "workspace:dqlock";
 }
 
-/// The shapes of workspace:pgrad, f32 [sequences, heads, KV blocks, slots x
-/// entries], and workspace:pgidx, i32 [sequences, heads, entries] (their
-/// static extents are the ABI's).
-static std::pair<std::vector<int64_t>, std::vector<int64_t>>
-paramGradPartialShapes(const CompiledKernel &k, int64_t sequences, int64_t heads,
-                       int64_t kvBlocks) {
-  const KernelArg &pgrad = k.args[k.args.size() - 2], &pgidx = k.args.back();
-  return {{sequences, heads, kvBlocks, std::stoll(pgrad.shape[3])},
-          {sequences, heads, std::stoll(pgidx.shape[2])}};
-}
+/// The backward's workspace, its parts one after another, each from a
+/// 256-byte boundary: workspace:delta (f32, as the LSE); the tiled build's
+/// workspace:dq (f32, as dq); a deterministic one's workspace:dqlock (i32,
+/// as the LSE); with learnable params workspace:pgrad, f32 [sequences, heads,
+/// KV blocks, slots x entries], and workspace:pgidx, i32 [sequences, heads,
+/// entries] (their static extents the ABI's). Offsets in bytes; `end`, the
+/// last part's end, is the workspace's size.
+struct BackwardWorkspace {
+  size_t dq = 0, locks = 0, pgrad = 0, pgidx = 0, end = 0;
+  std::vector<int64_t> pgradShape, pgidxShape;
+};
 
-/// Bytes of a tensor of `shape`'s elements of 4 bytes, rounded up to 256.
-static size_t alignedWordBytes(const std::vector<int64_t> &shape) {
-  size_t n = 4;
-  for (int64_t d : shape)
-    n *= static_cast<size_t>(d);
-  return (n + 255) / 256 * 256;
+static BackwardWorkspace backwardWorkspace(const CompiledKernel &k, const Tensor &lse,
+                                           const Tensor &dq, int64_t sequences, int64_t heads,
+                                           int64_t kvBlocks) {
+  BackwardWorkspace w;
+  auto next = [&](size_t bytes) { // a part after the last one: its offset
+    size_t at = (w.end + 255) / 256 * 256;
+    w.end = at + bytes;
+    return at;
+  };
+  w.end = bytesOf(lse); // workspace:delta
+  if (!k.backwardTiled)
+    return w;
+  w.dq = next(dqAccumulatorBytes(dq));
+  if (hasTurnLocks(k))
+    w.locks = next(bytesOf(lse));
+  if (hasParamGradPartials(k)) {
+    const KernelArg &pgrad = k.args[k.args.size() - 2], &pgidx = k.args.back();
+    w.pgradShape = {sequences, heads, kvBlocks, std::stoll(pgrad.shape[3])};
+    w.pgidxShape = {sequences, heads, std::stoll(pgidx.shape[2])};
+    auto words = [](const std::vector<int64_t> &shape) {
+      size_t n = 4;
+      for (int64_t d : shape)
+        n *= static_cast<size_t>(d);
+      return n;
+    };
+    w.pgrad = next(words(w.pgradShape));
+    w.pgidx = next(words(w.pgidxShape));
+  }
+  return w;
 }
 
 Status withStreamBuffer(const cuda::Driver &d, CUstream stream, size_t bytes, bool zero,
@@ -455,10 +471,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       return Status::ok();
     };
     const Tensor &lse = *a.lse;
-    // workspace:delta: f32, as the LSE; the tiled backward's workspace:dq
-    // (f32, as dq) after it, 256-byte aligned.
-    size_t deltaBytes = alignedDeltaBytes(lse);
-    size_t bytes = workspaceBytes(a, entry.multiprocessors);
+    const Tensor &dq = *a.dq;
+    BackwardWorkspace layout = backwardWorkspace(st.compiled, lse, dq, batch, q.h, kvBlocks);
+    size_t bytes = layout.end;
     // With the workspace in hand (nothing is written before a launch that
     // fails its size check or its allocation).
     auto launchBoth = [&](CUdeviceptr workspace) -> Status {
@@ -469,12 +484,13 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         for (const Tensor *t : {&*a.dq, &*a.dk, &*a.dv})
           if (Status z = zero(*t); !z)
             return z;
+      auto part = [&](size_t offset, DType t, const std::vector<int64_t> &shape) {
+        return Tensor{reinterpret_cast<void *>(workspace + offset), t, shape, {}};
+      };
       // workspace:delta, shaped (and packed) as the LSE.
-      memref(Tensor{reinterpret_cast<void *>(workspace), DType::F32, lse.shape, {}},
-             varlen && lse.shape.size() == 2);
-      const Tensor &dq = *a.dq;
+      memref(part(0, DType::F32, lse.shape), varlen && lse.shape.size() == 2);
       if (st.compiled.backwardTiled) { // workspace:dq, shaped (and packed) as dq, zeroed here
-        Tensor acc{reinterpret_cast<void *>(workspace + deltaBytes), DType::F32, dq.shape, {}};
+        Tensor acc = part(layout.dq, DType::F32, dq.shape);
         if (Status z = zero(acc); !z)
           return z;
         memref(acc, varlen && dq.shape.size() == 3);
@@ -484,25 +500,19 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
         // to 0; zeroed here too, so that a lock the pre grid does not reach (varlen
         // with a max_seqlen_q below a sequence's length) holds 0, not a stale turn that
         // would make a CTA wait forever.
-        Tensor locks{reinterpret_cast<void *>(workspace + deltaBytes + alignedDqBytes(dq)),
-                     DType::I32, lse.shape, {}};
+        Tensor locks = part(layout.locks, DType::I32, lse.shape);
         if (Status z = zero(locks); !z)
           return z;
         memref(locks, varlen && lse.shape.size() == 2);
       }
       if (hasParamGradPartials(st.compiled)) {
-        // workspace:pgrad and workspace:pgidx after the locks, zeroed: the main grid
-        // adds into the partials, the post grid's first CTA reads them.
-        auto [pgradShape, pgidxShape] =
-            paramGradPartialShapes(st.compiled, batch, q.h, kvBlocks);
-        CUdeviceptr at = workspace + deltaBytes + alignedDqBytes(dq) + alignedWordBytes(lse.shape);
-        Tensor partials{reinterpret_cast<void *>(at), DType::F32, pgradShape, {}};
-        Tensor indices{reinterpret_cast<void *>(at + alignedWordBytes(pgradShape)), DType::I32,
-                       pgidxShape, {}};
-        for (const Tensor *t : {&partials, &indices}) {
-          if (Status z = zero(*t); !z)
+        // workspace:pgrad and workspace:pgidx, zeroed: the main grid adds into the
+        // partials, the post grid's first CTA reads them.
+        for (Tensor t : {part(layout.pgrad, DType::F32, layout.pgradShape),
+                         part(layout.pgidx, DType::I32, layout.pgidxShape)}) {
+          if (Status z = zero(t); !z)
             return z;
-          memref(*t, false);
+          memref(t, false);
         }
       }
       std::vector<void *> argPtrs;
@@ -594,19 +604,11 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
   if (st.compiled.backward && a.lse) {
     if (!st.compiled.backwardTiled || !a.dq)
       return bytesOf(*a.lse);
-    size_t bytes = alignedDeltaBytes(*a.lse) +
-                   (hasTurnLocks(st.compiled) ? alignedDqBytes(*a.dq) + bytesOf(*a.lse)
-                                              : dqAccumulatorBytes(*a.dq));
-    if (hasParamGradPartials(st.compiled)) {
-      // workspace:pgrad and workspace:pgidx, after the locks rounded up to 256.
-      int64_t kvRows = dimsOf(a.k, st.info.bshd).s;
-      int64_t kvBlocks = (kvRows + st.compiled.blockN - 1) / st.compiled.blockN;
-      auto [pgradShape, pgidxShape] = paramGradPartialShapes(
-          st.compiled, batchOf(a, st.info.bshd), dimsOf(a.q, st.info.bshd).h, kvBlocks);
-      bytes = alignedDeltaBytes(*a.lse) + alignedDqBytes(*a.dq) + alignedWordBytes(a.lse->shape) +
-              alignedWordBytes(pgradShape) + alignedWordBytes(pgidxShape);
-    }
-    return bytes;
+    int64_t kvRows = dimsOf(a.k, st.info.bshd).s;
+    return backwardWorkspace(st.compiled, *a.lse, *a.dq, batchOf(a, st.info.bshd),
+                             dimsOf(a.q, st.info.bshd).h,
+                             (kvRows + st.compiled.blockN - 1) / st.compiled.blockN)
+        .end;
   }
   if (st.compiled.maxSplits <= 0)
     return 0;
