@@ -34,6 +34,10 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
   };
   bool split = grids.size() == 2 && grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName()) &&
                grids[0].getRank() == 4 && isCombine(grids[1]);
+  // faattn-split-kv's last-cta-combine: the split grid combines in its last
+  // CTA of a tile; no combine grid.
+  bool lastCta = grids.size() == 1 && grids[0]->hasAttr(FAAttnDialect::getSplitKvAttrName()) &&
+                 grids[0].getRank() == 4;
   // faattn-tiles-to-wgmma took the split grid: the combine grid is left.
   bool combineLeft = grids.size() == 1 && isCombine(grids[0]) &&
                      fn->hasAttr(FAAttnDialect::getSplitKvAttrName());
@@ -50,7 +54,7 @@ FailureOr<SmallVector<scf::ForallOp>> kernelGrids(func::FuncOp fn) {
     return true;
   };
   bool backward = roles({"pre", "main", "post"}) || roles({"pre", "post"});
-  if (other || (!plain && !split && !combineLeft && !backward)) {
+  if (other || (!plain && !split && !lastCta && !combineLeft && !backward)) {
     fn.emitError() << "the GPU (SIMT) path maps a (batch, head, q-block) grid, or a split-KV "
                       "grid and its combine grid, per kernel; this kernel has another shape "
                       "(kv-outer loop order, or a split-KV workspace allocated in the "

@@ -99,6 +99,7 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
           if (int64_t k = splitBalanceOverride())
             o.balance = k;
         }
+        o.lastCtaCombine = lastCtaCombineOverride();
         fn.addPass(createFAAttnSplitKV(o));
       }
     }
@@ -212,6 +213,14 @@ static int64_t envInt(const char *name, int64_t lo, int64_t hi, int64_t otherwis
 int64_t splitBalanceOverride() {
   static const int64_t balance = envInt("FAATTN_SPLIT_BALANCE", 1, 64, 0);
   return balance;
+}
+
+bool lastCtaCombineOverride() {
+  static const bool on = [] {
+    const char *env = std::getenv("FAATTN_SPLIT_COMBINE");
+    return env && llvm::StringRef(env) == "last_cta";
+  }();
+  return on;
 }
 
 llvm::StringRef e4m3TransposeOrder() {
@@ -540,12 +549,14 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
       kernel.blockN = get("block_n");
       kernel.maxSplits = get("max_splits");
       kernel.splitBalance = split.contains("balance") ? get("balance") : 1;
+      kernel.lastCtaCombine = get("last_cta") == 1;
       auto combine = gpuModule.lookupSymbol<LLVM::LLVMFuncOp>(k.name + "_combine");
-      if (kernel.blockN <= 0 || kernel.maxSplits <= 0 || !combine)
+      if (kernel.blockN <= 0 || kernel.maxSplits <= 0 || (!combine && !kernel.lastCtaCombine))
         return fail("the split-KV kernel has no combine entry or no block sizes");
       // The combine runs block_m threads over the split grid's q-blocks.
-      auto combineRows = combine->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName());
-      if (!combineRows || combineRows.getInt() != kernel.blockM)
+      auto combineRows =
+          combine ? combine->getAttrOfType<IntegerAttr>(FAAttnDialect::getBlockMAttrName()) : nullptr;
+      if (!kernel.lastCtaCombine && (!combineRows || combineRows.getInt() != kernel.blockM))
         return fail("the split-KV combine's q-block is not the split grid's");
     }
   }
@@ -580,10 +591,12 @@ llvm::Expected<GpuKernel> buildForGpu(MLIRContext &ctx, const spec::KernelSpec &
   // The argument list of the ABI is the lowered kernel's: a difference is a
   // compiler bug (the frontend, faattn-split-kv or the lowering moved an
   // argument without KernelABI's kernelArgs).
-  kernel.args = kernelArgs(k, kernel.maxSplits > 0 || kernel.backward, kernel.backwardTiled);
+  kernel.args = kernelArgs(k, kernel.maxSplits > 0 || kernel.backward, kernel.backwardTiled,
+                           kernel.lastCtaCombine);
   for (const std::string &entry :
        {k.name,
-        kernel.maxSplits > 0    ? k.name + "_combine"
+        kernel.maxSplits > 0 && kernel.lastCtaCombine ? std::string()
+        : kernel.maxSplits > 0                       ? k.name + "_combine"
         : kernel.backwardTiled ? k.name + "_pre"
         : kernel.backward      ? k.name + "_dq"
                                : std::string(),

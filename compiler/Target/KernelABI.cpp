@@ -75,14 +75,19 @@ bool launchesAlternative(const KernelABI &alt, int64_t batch, int64_t heads, int
   return double((seqKV + bn - 1) / bn) >= alt.minKVBlocksPerWave * waves;
 }
 
-std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV, bool packed) {
+std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV, bool packed,
+                                            bool lastCtaCombine) {
   std::string h = std::to_string(headsQ), d = std::to_string(headDimV);
   std::string parts = packed ? "splits" : "batch * splits", rows = packed ? "total_q" : "seq_q";
-  return {{"workspace:o", "f32", {parts, rows, h, d}, {2, 3}},
-          {"workspace:lse", "f32", {parts, h, rows}, {1}}};
+  std::vector<KernelArg> args = {{"workspace:o", "f32", {parts, rows, h, d}, {2, 3}},
+                                 {"workspace:lse", "f32", {parts, h, rows}, {1}}};
+  if (lastCtaCombine)
+    args.push_back({"workspace:count", "i32", {packed ? "1" : "batch", h, rows}, {1}});
+  return args;
 }
 
-std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, bool backwardTiled) {
+std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, bool backwardTiled,
+                                  bool lastCtaCombine) {
   std::vector<KernelArg> args;
   auto add = [&](std::string name, std::string dtype, std::vector<std::string> shape,
                  std::vector<int64_t> staticDims) {
@@ -170,7 +175,7 @@ std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace, boo
     add("workspace:pgidx", "i32", {"batch", num(k.headsQ), num(kParamGradEntries)}, {1, 2});
   }
   if (workspace && !backward)
-    for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV, k.varlen))
+    for (KernelArg &a : splitKVWorkspaceArgs(k.headsQ, k.headDimV, k.varlen, lastCtaCombine))
       args.push_back(std::move(a));
   return args;
 }
@@ -245,7 +250,15 @@ json kernelToJson(const KernelABI &g) {
           : json(nullptr);
   out["split_kv"] =
       g.maxSplits > 0
-          ? json{{"combine_entry", g.name + "_combine"},
+          ? g.lastCtaCombine
+              ? json{{"combine", "last_cta: the split grid's last CTA of a tile combines; no "
+                                 "combine entry; workspace:count zeroed before each launch"},
+                     {"last_cta", true},
+                     {"block_n", g.blockN},
+                     {"max_splits", g.maxSplits},
+                     {"balance", g.splitBalance},
+                     {"grid", {"batch", heads, qBlocks + " * splits"}}}
+              : json{{"combine_entry", g.name + "_combine"},
                  {"combine_block", {g.blockM, 1, 1}},
                  {"combine_dynamic_shared_bytes", 0},
                  {"combine_parameters", "the memref parameters only (no tensor maps)"},
@@ -410,6 +423,11 @@ std::optional<KernelABI> kernelFromJson(const json &j, std::string &why) {
                                     !integer(j["split_kv"], "max_splits", a.maxSplits) ||
                                     !integer(j["split_kv"], "balance", a.splitBalance)))
     return no("split_kv is malformed");
+  if (j["split_kv"].is_object() && j["split_kv"].contains("last_cta")) {
+    if (!j["split_kv"]["last_cta"].is_boolean())
+      return no("split_kv is malformed");
+    a.lastCtaCombine = j["split_kv"]["last_cta"].get<bool>();
+  }
   if (!j.contains("backward") || !(j["backward"].is_null() || j["backward"].is_object()))
     return no("backward is malformed");
   a.backward = j["backward"].is_object();

@@ -25,6 +25,7 @@
 // own in instead: workspace-args).
 //
 //===----------------------------------------------------------------------===//
+#include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Target/KernelABIIR.h"
 #include "faattn/Target/KernelABIJson.h"
@@ -163,6 +164,63 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     return arith::MaxUIOp::create(b, loc, arith::CeilDivUIOp::create(b, loc, own, n), cIdx(1));
   }
 
+  /// The CPU path's counter for the last-CTA combine: an alloc of `ty`
+  /// (rows, heads, seq_q), zeroed.
+  Value zeroedCounter(OpBuilder &b, Location loc, MemRefType ty, Value rows, Value seqQ) const {
+    Value mem = memref::AllocOp::create(b, loc, ty, ValueRange{rows, seqQ});
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0), c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    SmallVector<Value> ubs = {rows, arith::ConstantIndexOp::create(b, loc, ty.getShape()[1]), seqQ};
+    scf::buildLoopNest(b, loc, ValueRange{c0, c0, c0}, ubs, ValueRange{c1, c1, c1},
+                       [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                         memref::StoreOp::create(b, loc, zero, mem, ivs);
+                       });
+    return mem;
+  }
+
+  /// The last-CTA combine (SplitKVCombine.h) at `b`'s insertion point, after
+  /// the split CTA's stores of the partials (`outStore`'s tile: its rows
+  /// row0.. of heads head.. head + group - 1; `seqRows` the packed
+  /// sequence's {batch, start, length}, empty when dense; `live` the splits
+  /// its sequence used, null for all).
+  void combineInCta(OpBuilder &b, Location loc, const SplitKVCombineOperands &ops,
+                    TileStoreOp outStore, ArrayRef<Value> seqRows, int64_t group, Value count,
+                    Value live) const {
+    auto cIdx = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    auto outTy = cast<MemRefType>(ops.out.getType());
+    bool packed = !seqRows.empty();
+    Value row0 = outStore.getRow0(), head0 = outStore.getHead();
+    Value outBatch = packed ? seqRows[0] : outStore.getBatch();
+    Value start = packed ? seqRows[1] : Value();
+    Value seqLen = packed ? seqRows[2]
+                          : memref::DimOp::create(b, loc, ops.out, tileSeqDim(outTy, ops.layout))
+                                .getResult();
+    // A tile's rows: block_m / group of each of its heads (GQA packing).
+    int64_t rowsPerHead = ops.accTy.getShape()[0] / group;
+    Value rowEnd = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, row0, cIdx(rowsPerHead)), seqLen);
+    Value used = live ? arith::MinUIOp::create(b, loc, live, ops.splits).getResult() : ops.splits;
+    // The workspace row of split 0: this CTA's row less its split.
+    Value first = packed ? cIdx(0)
+                         : arith::MulIOp::create(b, loc, outStore.getBatch(), ops.splits).getResult();
+    // A packed q-block past its sequence's end has no rows (its row0 would
+    // be the next sequence's): every split of it skips the arrival too.
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row0, seqLen);
+    scf::IfOp::create(b, loc, inside, [&](OpBuilder &b, Location loc) {
+      Value countRow = start ? arith::AddIOp::create(b, loc, start, row0).getResult() : row0;
+      Value last = SplitArriveOp::create(b, loc, b.getI1Type(), count, outBatch, head0, countRow,
+                                         ops.splits);
+      scf::IfOp::create(b, loc, last, [&](OpBuilder &b, Location loc) {
+        scf::ParallelOp items = buildSplitKVCombineRows(
+            b, loc, ops, SplitKVCombineRows{outBatch, start, head0, group, row0, rowEnd, used,
+                                            first});
+        items->setAttr(FAAttnDialect::getThreadLoopAttrName(), b.getUnitAttr());
+        scf::YieldOp::create(b, loc);
+      });
+      scf::YieldOp::create(b, loc);
+    });
+  }
+
   LogicalResult split(scf::ForallOp grid) {
     Block *body = grid.getBody();
     scf::ForOp kvLoop;
@@ -258,10 +316,10 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         cuKV = Value();
     }
     // The workspace's types are the kernel ABI's (the runtime allocates it).
-    std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv, packed);
+    std::vector<KernelArg> workspace = splitKVWorkspaceArgs(heads, dv, packed, lastCtaCombine);
     MemRefType partTy = kernelArgType(b.getContext(), workspace[0]);
     MemRefType lsePartTy = kernelArgType(b.getContext(), workspace[1]);
-    Value splits, oPart, lsePart;
+    Value splits, oPart, lsePart, count;
     if (workspaceArgs) {
       // The runtime's workspace: S = its rows / batch (packed: its rows), at
       // least 1.
@@ -271,10 +329,14 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                                    "per function";
       unsigned n = fn.getNumArguments();
       if (failed(fn.insertArgument(n, partTy, {}, loc)) ||
-          failed(fn.insertArgument(n + 1, lsePartTy, {}, loc)))
+          failed(fn.insertArgument(n + 1, lsePartTy, {}, loc)) ||
+          (lastCtaCombine &&
+           failed(fn.insertArgument(n + 2, kernelArgType(b.getContext(), workspace[2]), {}, loc))))
         return grid.emitError() << "cannot add the workspace arguments";
       oPart = fn.getArgument(n);
       lsePart = fn.getArgument(n + 1);
+      if (lastCtaCombine)
+        count = fn.getArgument(n + 2);
       Value rows = memref::DimOp::create(b, loc, oPart, 0);
       splits = packed ? rows
                       : arith::DivUIOp::create(b, loc, rows,
@@ -286,6 +348,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
           b.getNamedAttr("max_splits", b.getI64IntegerAttr(maxSplits))};
       if (cuKV) // the runtime launches S = balance x its model's count
         split.push_back(b.getNamedAttr("balance", b.getI64IntegerAttr(balance)));
+      if (lastCtaCombine) // no combine entry; the runtime zeroes workspace:count
+        split.push_back(b.getNamedAttr("last_cta", b.getI64IntegerAttr(1)));
       fn->setAttr(FAAttnDialect::getSplitKvAttrName(), b.getDictionaryAttr(split));
     } else {
       splits = arith::MinUIOp::create(b, loc, nkb, cIdx(maxSplits));
@@ -298,6 +362,9 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
           packed ? splits : arith::MulIOp::create(b, loc, batch, splits).getResult();
       oPart = memref::AllocOp::create(b, loc, partTy, ValueRange{rowsOfSplits, seqQ});
       lsePart = memref::AllocOp::create(b, loc, lsePartTy, ValueRange{rowsOfSplits, seqQ});
+      if (lastCtaCombine)
+        count = zeroedCounter(b, loc, kernelArgType(b.getContext(), workspace[2]),
+                              packed ? cIdx(1) : batch, seqQ);
     }
 
     // 1. The split grid: the old body under a fourth induction variable.
@@ -315,6 +382,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     // GQA packing: the output's rows are a head group's (the stores keep it).
     IntegerAttr headGroup = outStore.getHeadGroupAttr();
     Value bIdx = newBody->getArgument(0);
+    Value mine;
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(kvLoop);
@@ -323,7 +391,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       // for a long context is still spread over every split.
       // Balanced splits: the chunk of the sequence's share of the uniform
       // batch's CTAs (balancedChunk).
-      Value mine = cuKV ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
+      mine = cuKV ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
                    : nkbLocal == nkb
                        ? chunk
                        : arith::CeilDivUIOp::create(b, loc, nkbLocal, splits).getResult();
@@ -365,10 +433,21 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
           st.getOffsetMutable().assign(seqRows[1]);
           st.getLimitMutable().assign(limit);
         }
+      if (lastCtaCombine) {
+        SplitKVCombineOperands ops{splits, oPart, lsePart, out, lseMem, layout, accTy, rowTy,
+                                   nullptr, nullptr};
+        combineInCta(b, loc, ops, outStore, packed ? seqRows : SmallVector<Value>{},
+                     headGroup ? headGroup.getInt() : 1, count,
+                     cuKV ? arith::CeilDivUIOp::create(b, loc, ownAll, mine).getResult() : Value());
+      }
       outStore.erase();
       if (lseStore)
         lseStore.erase();
       fin.erase();
+    }
+    if (lastCtaCombine) {
+      grid.erase();
+      return success();
     }
 
     // 2. The combine grid (templates/common/SplitKVCombine.h): one query head

@@ -25,18 +25,29 @@ static int64_t splitParts(int64_t batch, int64_t splits, bool varlen) {
   return varlen ? splits : batch * splits;
 }
 
+/// The last-CTA combine's counters (workspace:count, i32 (countRows, heads,
+/// seq_q)) start at this byte offset of a split-KV workspace of `bytes`
+/// bytes of partials: the next 256-byte boundary.
+static size_t splitCountOffset(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
 /// Bytes of a split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v)
-/// then LSE (parts, heads, seq_q); none when the size overflows.
+/// then LSE (parts, heads, seq_q), then with `countRows` > 0 (the last-CTA
+/// combine: batch, or 1 for packed sequences) the counters at
+/// splitCountOffset; none when the size overflows.
 static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads,
-                                                 int64_t dv) {
-  int64_t rows = 0, oElems = 0, lseElems = 0, total = 0;
+                                                 int64_t dv, int64_t countRows = 0) {
+  int64_t rows = 0, oElems = 0, lseElems = 0, total = 0, counts = 0;
   if (__builtin_mul_overflow(parts, seqQ, &rows) ||
       __builtin_mul_overflow(rows, heads * dv, &oElems) ||
       __builtin_mul_overflow(rows, heads, &lseElems) ||
       __builtin_add_overflow(oElems, lseElems, &total) ||
-      __builtin_mul_overflow(total, int64_t(sizeof(float)), &total))
+      __builtin_mul_overflow(total, int64_t(sizeof(float)), &total) ||
+      __builtin_mul_overflow(countRows, seqQ * heads * int64_t(sizeof(int32_t)), &counts) ||
+      total > INT64_MAX - 256 - counts)
     return std::nullopt;
-  return static_cast<size_t>(total);
+  if (countRows <= 0)
+    return static_cast<size_t>(total);
+  return splitCountOffset(static_cast<size_t>(total)) + static_cast<size_t>(counts);
 }
 
 const std::string &Kernel::name() const { return state->compiled.name; }
@@ -264,7 +275,7 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
       llvm::Error e = d.check(
           d.moduleGetFunction(&entry.main, entry.module, st.compiled.name.c_str()),
           "cuModuleGetFunction");
-      if (!e && st.compiled.maxSplits > 0)
+      if (!e && st.compiled.maxSplits > 0 && !st.compiled.lastCtaCombine)
         e = d.check(d.moduleGetFunction(&entry.combine, entry.module, combineName.c_str()),
                     "cuModuleGetFunction(" + combineName + ")");
       std::string dqName = st.compiled.name + "_dq";
@@ -571,7 +582,9 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
   // given, else in a buffer allocated for this launch.
   int64_t parts = splitParts(batch, splits, varlen), heads = st.info.headsQ,
           dv = st.info.headDimV;
-  std::optional<size_t> size = splitWorkspaceBytes(parts, q.s, heads, dv);
+  bool lastCta = st.compiled.lastCtaCombine;
+  int64_t countRows = lastCta ? (varlen ? 1 : batch) : 0;
+  std::optional<size_t> size = splitWorkspaceBytes(parts, q.s, heads, dv, countRows);
   if (!size)
     return fail("the split-KV workspace's size overflows 64 bits");
   size_t bytes = *size;
@@ -582,6 +595,18 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
                    {parts, heads, q.s}, {}};
     memref(oPart);
     memref(lsePart);
+    if (lastCta) {
+      // The tiles' arrival counters, zeroed before each launch (the kernel
+      // leaves them zero too: SplitKVCombine.h).
+      size_t at = splitCountOffset(size_t(parts) * q.s * heads * (dv + 1) * sizeof(float));
+      Tensor count{reinterpret_cast<void *>(workspace + at), DType::I32, {countRows, heads, q.s}, {}};
+      memref(count);
+      if (llvm::Error e = d.check(d.memsetD32Async(workspace + at, 0, countRows * heads * q.s,
+                                                   cuStream),
+                                  "cuMemsetD32Async"))
+        return fail(llvm::toString(std::move(e)));
+      return run(entry.main, blocks * splits);
+    }
     Status launched = run(entry.main, blocks * splits);
     if (launched)
       launched = run(entry.combine, combineBlocks, /*combine=*/true);
@@ -614,8 +639,10 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
     return 0;
   int64_t parts = splitParts(batchOf(a, st.info.bshd), numSplits(a, multiprocessors),
                              st.info.varlen);
+  int64_t countRows =
+      st.compiled.lastCtaCombine ? (st.info.varlen ? 1 : batchOf(a, st.info.bshd)) : 0;
   return splitWorkspaceBytes(parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ,
-                             st.info.headDimV)
+                             st.info.headDimV, countRows)
       .value_or(0);
 }
 

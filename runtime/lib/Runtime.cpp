@@ -71,7 +71,8 @@ const char *compilerVersion() {
                                                         : std::string()) +
                                      (splitBalanceOverride()
                                           ? "-balance" + std::to_string(splitBalanceOverride())
-                                          : std::string());
+                                          : std::string()) +
+                                     (lastCtaCombineOverride() ? "-lastcta" : "");
   return version.c_str();
 }
 

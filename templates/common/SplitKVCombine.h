@@ -48,6 +48,25 @@
 // computed as the split grid computed it, and the combine must read only
 // those.
 //
+// The last CTA combines (faattn-split-kv's `last-cta-combine`; issue 23
+// item 2's alternative to the combine grid). No combine grid: after its
+// stores of the partials, every CTA of a tile (the split grid's (b, head
+// group, q-block), all S splits, idle balanced ones too) arrives at the
+// tile's counter, faattn.split_arrive (an i32 workspace shaped as the LSE's
+// without the split dimension: (B, H, Sq), packed (1, H, total_q), indexed
+// at the tile's first head and row). The S-th arrival combines the tile's
+// rows, G query heads x its R rows (buildSplitKVCombineRows with heads = G),
+// in its own CTA: one scf.parallel marked faattn.thread_loop over G x Dv
+// items that each lowering spreads over the CTA's threads, and sets the
+// counter back to 0, so that the counter is zero after every launch and a
+// CUDA graph replays the kernel without a memset (the runtime zeroes the
+// counter only when it allocates the workspace). Memory order on the GPU
+// (lowerSplitArrive): every thread's fence (membar.gl) after its stores, a
+// CTA barrier, thread 0's atomic add; in the last CTA thread 0's fence,
+// then a barrier (bar.red.or) that broadcasts "last" to the CTA, whose
+// loads of the partials follow it. Nothing waits: no CTA depends on another
+// being resident.
+//
 //===----------------------------------------------------------------------===//
 #ifndef FAATTN_TEMPLATES_SPLITKVCOMBINE_H
 #define FAATTN_TEMPLATES_SPLITKVCOMBINE_H
@@ -75,6 +94,34 @@ struct SplitKVCombineOperands {
   /// batch index b, the number of splits its sequence used (at most S).
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Value)> liveSplits;
 };
+
+/// One tile's rows for buildSplitKVCombineRows: query heads [head0, head0 +
+/// heads) x the sequence's rows [row0, rowEnd) (memref rows start + r when
+/// packed, start null when dense), at the memrefs' batch index outBatch;
+/// `used` splits read from workspace row `first` on.
+struct SplitKVCombineRows {
+  mlir::Value outBatch, start, head0;
+  int64_t heads;
+  mlir::Value row0, rowEnd, used, first;
+};
+
+/// Builds the combine of `rows` at `b`'s insertion point: an scf.parallel
+/// over heads x Dv items (item i: head head0 + i / Dv, column i mod Dv),
+/// each walking the rows (phases (1)-(3) above), and returns it.
+mlir::scf::ParallelOp buildSplitKVCombineRows(mlir::OpBuilder &b, mlir::Location loc,
+                                              const SplitKVCombineOperands &ops,
+                                              const SplitKVCombineRows &rows);
+
+/// The GPU form of faattn.split_arrive (the protocol above) at `b`'s
+/// insertion point, for a CTA whose thread index is `tid` (every thread of
+/// the CTA runs it): returns the op's result, the same in every thread.
+mlir::Value lowerSplitArrive(mlir::OpBuilder &b, SplitArriveOp op, mlir::Value tid);
+
+/// The iterations of `par` (one dimension, no reductions) spread over a
+/// CTA's `threads` threads: for (i = lb + tid * step; i < ub; i += threads *
+/// step) with `par`'s body, which replaces it; null (and an error on `par`)
+/// when `par` is not of that form. The combine's columns on the GPU paths.
+mlir::scf::ForOp spreadOverThreads(mlir::scf::ParallelOp par, mlir::Value tid, int64_t threads);
 
 /// Builds the combine grid after the insertion point of `b`: an scf.forall
 /// over `gridUpperBounds` (batch, heads, q_blocks) marked

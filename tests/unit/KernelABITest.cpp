@@ -24,7 +24,7 @@ namespace {
 /// The memref arguments of the one kernel of `text`, as "name:dtype[shape,...]",
 /// a static extent (KernelArg::staticDims) written "=N".
 std::vector<std::string> argsOf(const std::string &text, bool splitKV = false,
-                                bool backwardTiled = false) {
+                                bool backwardTiled = false, bool lastCta = false) {
   llvm::SourceMgr sm;
   std::string diags;
   auto kernels = spec::parseAndCheckText(sm, text, "abi.fa", diags);
@@ -32,7 +32,7 @@ std::vector<std::string> argsOf(const std::string &text, bool splitKV = false,
   std::vector<std::string> out;
   if (!kernels || kernels->size() != 1)
     return out;
-  for (const KernelArg &a : kernelArgs(kernels->front(), splitKV, backwardTiled)) {
+  for (const KernelArg &a : kernelArgs(kernels->front(), splitKV, backwardTiled, lastCta)) {
     std::string s = a.name + ":" + a.dtype + "[";
     for (size_t i = 0; i < a.shape.size(); ++i) {
       bool isStatic = std::find(a.staticDims.begin(), a.staticDims.end(),
@@ -228,6 +228,39 @@ TEST(KernelABI, SplitBalance) {
     a.splitBalance = bad;
     EXPECT_FALSE(launchSizesValid(a)) << bad;
   }
+}
+
+// faattn-split-kv's last-cta-combine: workspace:count after the partials, i32 (batch, heads,
+// seq_q), packed (1, heads, total_q); no combine entry in the JSON, and its flag round trips.
+TEST(KernelABI, LastCtaCombine) {
+  EXPECT_EQ(argsOf("kernel k { heads = 4 : 2; head_dim = 64; mode = decode }", /*splitKV=*/true,
+                   /*backwardTiled=*/false, /*lastCta=*/true),
+            (Args{"q:bf16[batch,seq_q,=4,=64]", "k:bf16[batch,seq_kv,=2,=64]",
+                  "v:bf16[batch,seq_kv,=2,=64]", "out:bf16[batch,seq_q,=4,=64]",
+                  "workspace:o:f32[batch * splits,seq_q,=4,=64]",
+                  "workspace:lse:f32[batch * splits,=4,seq_q]",
+                  "workspace:count:i32[batch,=4,seq_q]"}));
+  EXPECT_EQ(argsOf("kernel k { heads = 4 : 2; head_dim = 64; mode = decode; varlen }",
+                   /*splitKV=*/true, /*backwardTiled=*/false, /*lastCta=*/true)
+                .back(),
+            "workspace:count:i32[1,=4,total_q]");
+  KernelABI a = fullAbi();
+  a.persistent = false;
+  a.blockN = 128;
+  a.maxSplits = 256;
+  a.lastCtaCombine = true;
+  json j = kernelToJson(a);
+  EXPECT_EQ(j["split_kv"]["last_cta"], true);
+  EXPECT_FALSE(j["split_kv"].contains("combine_entry"));
+  std::string why;
+  std::optional<KernelABI> back = kernelFromJson(j, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_TRUE(back->lastCtaCombine);
+  j["split_kv"]["last_cta"] = 1;
+  EXPECT_FALSE(kernelFromJson(j, why));
+  EXPECT_EQ(why, "split_kv is malformed");
+  a.lastCtaCombine = false;
+  EXPECT_FALSE(kernelToJson(a)["split_kv"].contains("last_cta"));
 }
 
 // GQA packing (decode): the launch's head group, the grid it gives and the q / out TMA boxes

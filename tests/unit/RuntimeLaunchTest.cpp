@@ -341,6 +341,32 @@ TEST(RuntimeSplitKV, CallerWorkspace) {
                   "with another tensor)");
 }
 
+// faattn-split-kv's last-cta-combine (FAATTN_SPLIT_COMBINE=last_cta): the
+// workspace gains the tiles' i32 counters (batch, heads, seq_q) at the next
+// 256-byte boundary after the partials, and the disk entry keeps the form.
+TEST(RuntimeSplitKV, LastCtaCombineCounters) {
+  auto edit = [](CompiledKernel &k) {
+    k.blockN = 32;
+    k.maxSplits = 16;
+    k.lastCtaCombine = true;
+  };
+  Kernel split = fakeKernel(freshDir("last-cta"), kPaged, edit);
+  LaunchArgs a = pagedArgs();
+  ASSERT_EQ(split.numSplits(a, 132), 4); // as CallerWorkspace's
+  // Partials: 2 x 4 parts of (1 x 8 x 64 + 8 x 1) f32 = 16640 bytes, so the counters start at
+  // 16640 rounded up to 256 = 16640 (65 x 256); 2 x 8 x 1 i32 counters = 64 bytes.
+  size_t partials = size_t(2 * 4 * (1 * 8 * 64 + 8 * 1)) * 4;
+  ASSERT_EQ(partials % 256, 0u);
+  EXPECT_EQ(split.workspaceBytes(a, 132), partials + 2 * 8 * 1 * 4);
+  // 3 splits: 12480 bytes of partials, the counters at 12544.
+  a.splits = 3;
+  EXPECT_EQ(split.workspaceBytes(a, 132), size_t(12544 + 64));
+  a.splits = 0;
+  Kernel back = reloaded(freshDir("last-cta-disk"), kPaged, edit);
+  EXPECT_TRUE(back.compiled().lastCtaCombine);
+  EXPECT_EQ(back.compiled().maxSplits, 16);
+}
+
 TEST(RuntimeSplitKV, DiskEntryKeepsTheSplitSizes) {
   std::string dir = freshDir("split-disk");
   auto edit = [](CompiledKernel &k) {

@@ -25,6 +25,7 @@
 #include "faattn/Conversion/TileAddressing.h"
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/Passes.h"
+#include "templates/common/SplitKVCombine.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -301,8 +302,15 @@ private:
     if (auto sum = dyn_cast<ParamGradSumOp>(op))
       return convertParamGradSum(b, sum);
     if (auto par = dyn_cast<scf::ParallelOp>(op);
-        par && combine && par->getBlock() == &fn.getBody().front())
+        par && ((combine && par->getBlock() == &fn.getBody().front()) ||
+                par->hasAttr(FAAttnDialect::getThreadLoopAttrName())))
       return threadLoop(par);
+    if (auto arrive = dyn_cast<SplitArriveOp>(op)) {
+      OpBuilder b(arrive);
+      arrive.getLast().replaceAllUsesWith(lowerSplitArrive(b, arrive, tid));
+      arrive.erase();
+      return success();
+    }
     if (isa<FAAttnDialect>(op->getDialect()))
       return op->emitOpError() << "has no GPU (SIMT) lowering; run faattn-online-softmax first";
     for (Region &r : op->getRegions())
@@ -428,22 +436,8 @@ private:
   /// The combine's columns over the threads: for (c = lb + tid * step; c <
   /// ub; c += threads * step), the parallel loop's body in it.
   LogicalResult threadLoop(scf::ParallelOp par) {
-    if (par.getNumLoops() != 1 || par.getNumResults() != 0)
-      return par.emitOpError() << "the combine's columns must be one scf.parallel dimension "
-                                  "without reductions";
-    OpBuilder b(par);
-    Location loc = par.getLoc();
-    Value step = par.getStep()[0];
-    Value lb = arith::AddIOp::create(b, loc, par.getLowerBound()[0],
-                                     arith::MulIOp::create(b, loc, tid, step));
-    Value stride = arith::MulIOp::create(b, loc, cIdx(b, loc, threads), step);
-    auto loop = scf::ForOp::create(b, loc, lb, par.getUpperBound()[0], stride);
-    Block *body = loop.getBody();
-    body->getOperations().splice(body->begin(), par.getBody()->getOperations(),
-                                 par.getBody()->begin(), std::prev(par.getBody()->end()));
-    par.getInductionVars()[0].replaceAllUsesWith(loop.getInductionVar());
-    par.erase();
-    return convertBlock(*body);
+    scf::ForOp loop = spreadOverThreads(par, tid, threads);
+    return loop ? convertBlock(*loop.getBody()) : failure();
   }
 
   /// The thread's row of a tile_score / tile_mask.

@@ -19,6 +19,7 @@
 //                  contribution added into its gradient buffer
 //   turn_pass / turn_wait / turn_end -> the lock's loads and stores, no
 //                  waiting (the CTAs run in grid order; lowerTurn)
+//   split_arrive -> the counter's load, add and store (lowerSplitArrive)
 //
 // The score and mask code is only evaluated for in-range (q_idx, kv_idx):
 // it may read params indexed by them (document ids), which must not be read
@@ -342,6 +343,22 @@ void lowerParamGradSum(OpBuilder &b, ParamGradSumOp op) {
 /// whether the lock holds the turn; a pass whose turn had not come sets the
 /// lock to -1, which no later turn matches, so a broken order makes a later
 /// wait's adds NaN.
+/// faattn.split_arrive with the CTAs in grid order: n = count + 1; the last
+/// (n == splits) sets the element back to 0 and combines.
+Value lowerSplitArrive(OpBuilder &b, SplitArriveOp op) {
+  Location loc = op.getLoc();
+  Type i32 = b.getI32Type();
+  SmallVector<Value> idx = {op.getBatch(), op.getHead(), op.getRow()};
+  Value n = arith::AddIOp::create(b, loc, memref::LoadOp::create(b, loc, op.getCount(), idx),
+                                  arith::ConstantIntOp::create(b, loc, i32, 1));
+  Value splits = arith::IndexCastOp::create(b, loc, i32, op.getSplits());
+  Value last = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, n, splits);
+  Value next = arith::SelectOp::create(b, loc, last,
+                                       arith::ConstantIntOp::create(b, loc, i32, 0), n);
+  memref::StoreOp::create(b, loc, next, op.getCount(), idx);
+  return last;
+}
+
 Value lowerTurn(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   auto i32 = [&](Value v) { return arith::IndexCastOp::create(b, loc, b.getI32Type(), v); };
@@ -433,6 +450,8 @@ struct TilesToLinalgPass : impl::FAAttnTilesToLinalgBase<TilesToLinalgPass> {
         lowerParamGradSum(b, o);
       else if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
         repl = lowerTurn(b, op);
+      else if (auto o = dyn_cast<SplitArriveOp>(op))
+        repl = lowerSplitArrive(b, o);
       else {
         op->emitOpError() << "cannot be lowered to linalg: run faattn-tile and "
                              "faattn-online-softmax first";

@@ -130,7 +130,8 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
           mainGrid = g;
       if (!mainGrid && grids->front()->hasAttr(FAAttnDialect::getBackwardGridAttrName()))
         continue; // pre and post left: faattn-tiles-to-gpu's
-      bool split = grids->size() == 2 && !mainGrid;
+      // (A lone split grid: faattn-split-kv's last-cta-combine.)
+      bool split = grids->front()->hasAttr(FAAttnDialect::getSplitKvAttrName()) && !mainGrid;
       auto target = fn->getAttrOfType<StringAttr>(FAAttnDialect::getTargetAttrName());
       auto skip = [&](StringRef why) {
         fn->setAttr(FAAttnDialect::getWgmmaSkippedAttrName(), StringAttr::get(fn.getContext(), why));
@@ -271,7 +272,7 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
       } else {
         gfn->setAttr(FAAttnDialect::getTmaSkippedAttrName(), b.getStringAttr(tmaWhyNot));
       }
-      if (split || (mainGrid && grids->size() > 1))
+      if (grids->size() > 1) // the combine grid, or the backward's pre and post, left
         grid.erase();
       else
         fn.erase();

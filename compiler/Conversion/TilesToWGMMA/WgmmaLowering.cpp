@@ -15,6 +15,7 @@
 
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Conversion/TilesToWGMMA/WgmmaLowering.h"
+#include "templates/common/SplitKVCombine.h"
 namespace faattn {
 namespace hopper {
 
@@ -103,6 +104,21 @@ LogicalResult WgmmaLowering::convert(Operation *op) {
     return convertParamGrad(b, grad);
   if (isa<TurnPassOp, TurnWaitOp, TurnEndOp>(op))
     return convertTurn(b, op);
+  if (auto arrive = dyn_cast<SplitArriveOp>(op)) {
+    // Every thread of the CTA reaches it (SplitKVCombine.h): not under a
+    // producer warpgroup, whose warps run their own loop.
+    if (p.warpSpecialized)
+      return op->emitOpError() << "needs every thread of the CTA; a warp-specialized split grid "
+                                  "cannot combine in its last CTA";
+    arrive.getLast().replaceAllUsesWith(lowerSplitArrive(b, arrive, tid));
+    toErase.push_back(op);
+    return success();
+  }
+  if (auto par = dyn_cast<scf::ParallelOp>(op);
+      par && par->hasAttr(FAAttnDialect::getThreadLoopAttrName())) {
+    scf::ForOp loop = spreadOverThreads(par, tid, threads);
+    return loop ? convertBlock(*loop.getBody()) : failure();
+  }
   if (auto red = dyn_cast<TileReduceOp>(op))
     return convertReduce(b, red);
   if (fused.contains(op))

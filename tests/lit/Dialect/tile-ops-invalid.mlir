@@ -653,3 +653,12 @@ func.func @finalize_out_scale(%acc: !faattn.tile<16x32xf32>, %m: !faattn.tile<16
   %o, %lse = faattn.softmax_finalize %acc, %m, %m out_scale(%w : !faattn.tile<16x1xbf16>) {scale_log2 = 1.0 : f32} : <16x32xf32>, <16x1xf32> -> <16x32xbf16>
   return
 }
+
+// -----
+
+// A split-KV tile's arrival counter is an i32 memref (batch, heads, seq_q).
+func.func @split_arrive_type(%count: memref<?x8x?xf32>, %i: index) -> i1 {
+  // expected-error @+1 {{'faattn.split_arrive' op operand #0 must be 3D memref of 32-bit signless integer values, but got 'memref<?x8x?xf32>'}}
+  %last = faattn.split_arrive %count[%i, %i, %i] splits %i : memref<?x8x?xf32>
+  return %last : i1
+}

@@ -162,6 +162,15 @@ func.func @turns(%lock: memref<?x4x?xi32>, %b: index, %h: index, %from: index, %
   return %ready : i1
 }
 
+// faattn-split-kv's last-CTA combine: a tile's arrival at its counter (batch, head, row).
+// CHECK-LABEL: func.func @split_arrive(
+func.func @split_arrive(%count: memref<?x8x?xi32>, %b: index, %h: index, %r: index, %s: index) -> i1 {
+  // CHECK: %[[L:.*]] = faattn.split_arrive %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] splits %{{.*}} : memref<?x8x?xi32>
+  %last = faattn.split_arrive %count[%b, %h, %r] splits %s : memref<?x8x?xi32>
+  // CHECK: return %[[L]]
+  return %last : i1
+}
+
 // The layout encodings round-trip, #faattn.wgmma_cols (columns split over
 // warpgroups: the backward's S when two warpgroups split the keys) among them.
 // CHECK-LABEL: func.func @encodings

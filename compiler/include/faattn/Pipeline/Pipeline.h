@@ -126,6 +126,12 @@ bool experimentalPaddedHeadDims();
 /// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
 int64_t splitBalanceOverride();
 
+/// FAATTN_SPLIT_COMBINE=last_cta: split-KV decode with faattn-split-kv's
+/// last-cta-combine (the split grid's last CTA of a tile combines; no
+/// combine kernel), on the CPU and GPU paths; experimental (issue 23 item 2's
+/// measurement of the two forms). Part of the runtime's cache key.
+bool lastCtaCombineOverride();
+
 /// FAATTN_E4M3_TRANSPOSE=rotated|direct|skip (else lean, the default):
 /// faattn-tiles-to-wgmma's e4m3-transpose, for A/B timing in one bundle
 /// (PERFORMANCE steps 76 and 77). skip is timing only: its e4m3 results are

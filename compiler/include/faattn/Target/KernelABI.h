@@ -56,7 +56,9 @@ namespace faattn {
 /// 15: a long-KV build is launched by a cost model (min_kv_blocks_per_wave).
 /// 16: split_kv.balance (varlen decode: S = balance x the cost model's
 /// count, each sequence's chunk from the batch's average length).
-inline constexpr int kKernelABIVersion = 16;
+/// 17: split_kv.last_cta (no combine entry; workspace:count after
+/// workspace:lse).
+inline constexpr int kKernelABIVersion = 17;
 
 /// One memref argument (items 1-4 of the order above).
 struct KernelArg {
@@ -107,6 +109,11 @@ struct KernelABI {
   /// then being the average length's (1: each sequence divides its own KV
   /// blocks by the count).
   int64_t splitBalance = 1;
+  /// Split-KV with faattn-split-kv's last-cta-combine: no `name`_combine
+  /// entry; the split grid's last CTA of a tile combines, counting arrivals
+  /// in workspace:count (after workspace:lse), which the runtime zeroes
+  /// before each launch.
+  bool lastCtaCombine = false;
   /// A backward kernel's GPU build (faattn-backward-to-gpu): entries
   /// `name`_dq (grid (batch, heads, ceil(max seq_q / blockM)), blockM
   /// threads: D into workspace:delta, dq, the param gradients) then `name`

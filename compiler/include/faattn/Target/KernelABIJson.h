@@ -24,16 +24,18 @@ struct KernelSpec;
 /// (faattn-split-kv's for a split-KV kernel, workspace:delta for a backward
 /// kernel, and workspace:dq after it for the tiled backward: `backwardTiled`).
 std::vector<KernelArg> kernelArgs(const spec::KernelSpec &k, bool workspace,
-                                  bool backwardTiled = false);
+                                  bool backwardTiled = false, bool lastCtaCombine = false);
 
 /// faattn-split-kv's workspace arguments (item 4 of KernelABI.h's list) for
 /// a kernel of `headsQ` query heads and V head dim `headDimV`: partial O as
 /// a bshd (batch * splits, seq_q, heads, dim_v) f32 tensor and partial LSE
 /// as (batch * splits, heads, seq_q); `packed` (varlen: every sequence's
 /// query rows in one batch of total_q) (splits, total_q, heads, dim_v) and
-/// (splits, heads, total_q).
+/// (splits, heads, total_q). `lastCtaCombine` (faattn-split-kv's
+/// last-cta-combine): then the tiles' arrival counters, i32 (batch, heads,
+/// seq_q), packed (1, heads, total_q), zeroed by the runtime.
 std::vector<KernelArg> splitKVWorkspaceArgs(int64_t headsQ, int64_t headDimV,
-                                            bool packed = false);
+                                            bool packed = false, bool lastCtaCombine = false);
 
 /// The JSON form of `abi`: abi_version, entry, target, params (the memref
 /// arguments), varlen, launch (grid, block, block_m, dynamic_shared_bytes),

@@ -236,6 +236,16 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     the splits a sequence used (computed again from cu_seqlens_kv). The
     runtime launches S = k x its cost model's count (faattn.split_kv's
     `balance`).
+
+    `last-cta-combine` (issue 23 item 2's alternative; FAATTN_SPLIT_COMBINE=
+    last_cta): no combine grid. After its stores of the partials every split
+    CTA of a tile arrives at the tile's counter (faattn.split_arrive; an i32
+    workspace (batch, heads, seq_q), packed (1, heads, total_q): with
+    `workspace-args` a third argument, workspace:count, which the runtime
+    zeroes, else a zeroed alloc), and the last one combines the tile's rows,
+    its head group's heads x its rows, in an scf.parallel marked
+    faattn.thread_loop (templates/common/SplitKVCombine.h). The function's
+    faattn.split_kv gets `last_cta = 1`.
   }];
   let options = [
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"16",
@@ -245,7 +255,9 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     Option<"balance", "balance", "int64_t", /*default=*/"2",
            "varlen K/V: a sequence longer than the batch's average may take up to "
            "this many times the splits of a uniform batch (S = balance x the "
-           "uniform count; 1: every sequence divides its own blocks by S)">
+           "uniform count; 1: every sequence divides its own blocks by S)">,
+    Option<"lastCtaCombine", "last-cta-combine", "bool", /*default=*/"false",
+           "The last split CTA of a tile combines its partials (no combine grid)">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect"];

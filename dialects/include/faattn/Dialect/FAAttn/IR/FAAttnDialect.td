@@ -120,6 +120,12 @@ def FAAttn_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getSplitKvAttrName() {
       return ::llvm::StringLiteral("faattn.split_kv");
     }
+    /// `faattn.thread_loop`: on an scf.parallel of one dimension in a
+    /// grid's body: its iterations spread over the CTA's threads
+    /// (faattn-split-kv's last-CTA combine).
+    static constexpr ::llvm::StringLiteral getThreadLoopAttrName() {
+      return ::llvm::StringLiteral("faattn.thread_loop");
+    }
     /// `faattn.split_kv_combine`: on a grid: faattn-split-kv's combine grid.
     static constexpr ::llvm::StringLiteral getSplitKvCombineAttrName() {
       return ::llvm::StringLiteral("faattn.split_kv_combine");

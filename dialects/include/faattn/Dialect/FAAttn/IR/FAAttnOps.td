@@ -566,6 +566,30 @@ def FAAttn_TurnEndOp : FAAttn_TurnOp<"turn_end", (ins Index:$block)> {
   }];
 }
 
+// faattn-split-kv's last-CTA combine (templates/common/SplitKVCombine.h):
+// the split CTAs of a tile count their arrivals; the last one combines.
+def FAAttn_SplitArriveOp : FAAttn_Op<"split_arrive"> {
+  let summary = "Count a split-KV CTA's arrival at its tile; true in the last one";
+  let description = [{
+    Adds one to `count[batch, head, row]` once every thread of the CTA has
+    made its stores before this op, and returns true, in every thread of
+    the CTA, in the CTA whose add makes it `splits`: the stores of all the
+    tile's CTAs before their arrival are then visible to it. That CTA sets
+    the element back to 0, so that the counter is zero after every launch
+    (a CUDA graph replays it without a memset). Every thread of the CTA
+    must reach the op. On the CPU the CTAs run one after the other: a load,
+    an add and a store. On the GPU (lowerSplitArrive): each thread's fence,
+    a CTA barrier, one thread's atomic add, its fence when it is the last,
+    and a barrier that broadcasts the result.
+  }];
+  let arguments = (ins Arg<MemRefRankOf<[I32], [3]>, "", [MemRead, MemWrite]>:$count,
+                       Index:$batch, Index:$head, Index:$row, Index:$splits);
+  let results = (outs I1:$last);
+  let assemblyFormat = [{
+    $count `[` $batch `,` $head `,` $row `]` `splits` $splits attr-dict `:` type($count)
+  }];
+}
+
 def FAAttn_SoftmaxUpdateOp : FAAttn_Op<"softmax_update", [Pure, AttrSizedOperandSegments,
     AllTypesMatch<["acc", "new_acc"]>, AllTypesMatch<["row_max", "row_sum", "new_row_max",
     "new_row_sum"]>]> {
