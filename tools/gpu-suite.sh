@@ -146,9 +146,6 @@ for k in dec_page1 dec_page16 dec_page64 dec_page256; do
 done
 fi
 if [[ " $PARTS " == *" backward "* ]]; then
-# The deterministic param gradients' GPU build is experimental until this part has run it
-# (tests/lit/cpu/backward-deterministic.fa's alibi_det, temp_det, varlen_alibi_det).
-export FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1
 echo "== GPU numerics: the backward (the tensor-core one where it applies, else SIMT) against the float64 reference"
 for spec in specs/backward.fa tests/lit/cpu/backward.fa tests/lit/cpu/backward-varlen.fa \
     tests/lit/cpu/backward-deterministic.fa; do

@@ -13,8 +13,8 @@
 #   3. memcheck, racecheck and synccheck of alibi_det and varlen_alibi_det.
 set -u
 . bench/experiments/unpack-bundle.sh
-# Built, not yet GPU-validated: refused without it (faattn/Spec/Experimental.h).
-export FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1
+# (Ran 2026-12-08 on an H100 with FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1, which the
+# GPU build then needed; the default since: docs/BACKWARD.md.)
 spec=tests/lit/cpu/backward-deterministic.fa
 {
   timeout 300 $RUN --gpu $spec --shape b=1,seq_q=1,seq_kv=1 --shape b=2,seq_q=77,seq_kv=130 \

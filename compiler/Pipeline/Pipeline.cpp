@@ -1,7 +1,6 @@
 //===- Pipeline.cpp - faattn's pass pipelines ------------------------------===//
 #include "faattn/Dialect/FAAttn/IR/FAAttn.h"
 #include "faattn/Pipeline/Pipeline.h"
-#include "faattn/Spec/Experimental.h"
 
 #include <cstdlib>
 
@@ -630,8 +629,7 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
   TimingScope none;
   TimingScope &root = timing ? *timing : none;
   // A deterministic backward's param gradients: ordered by the tensor-core
-  // backward's partials only (the SIMT one adds them by atomics), which are
-  // built, not yet GPU-validated (Experimental.h).
+  // backward's partials only (the SIMT one adds them by atomics).
   bool learnable = std::any_of(k.params.begin(), k.params.end(),
                                [](const spec::ParamDecl &p) { return p.requiresGrad; });
   if (k.mode == spec::Mode::Backward && k.deterministic && learnable) {
@@ -643,10 +641,6 @@ llvm::Expected<GpuKernel> compileForGpu(MLIRContext &ctx, const spec::KernelSpec
       return refuse("deterministic with params that require a gradient needs the tensor-core "
                     "backward, which does not take this kernel (the SIMT backward adds param "
                     "gradients in no fixed order)");
-    if (!spec::experimentalDeterministicParamGrads())
-      return refuse("deterministic with params that require a gradient is built for the GPU "
-                    "but not yet validated on one (FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1 "
-                    "compiles it; the CPU path takes it)");
   }
   // overlap = auto's shape-dependent choice: the long-KV build, launched from
   // seq_kv = longKVChoice.fromSeqKV where its cost model says

@@ -157,14 +157,6 @@ bool experimentalE4M3Overlap() {
   return on;
 }
 
-bool experimentalDeterministicParamGrads() {
-  static const bool on = [] {
-    const char *v = std::getenv("FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS");
-    return v && std::string(v) == "1";
-  }();
-  return on;
-}
-
 namespace sema {
 
 bool isReservedName(llvm::StringRef n) { return isReserved(n); }

@@ -49,8 +49,6 @@ const char *compilerVersion() {
                                      (fp8SimtForced() ? "-fp8simt" : "") +
                                      (packedThreadCopies() ? "-packedcopies" : "") +
                                      (spec::experimentalE4M3Overlap() ? "-e4m3overlap" : "") +
-                                     (spec::experimentalDeterministicParamGrads() ? "-detpgrad"
-                                                                                  : "") +
                                      (experimentalPaddedHeadDims() ? "-padhd" : "") +
                                      (experimentalNoLSR() ? "-nolsr" : "") +
                                      (experimentalBackwardCopyBatch() > 1

@@ -10,11 +10,6 @@ import os
 import pytest
 import torch
 
-# The deterministic param gradients' GPU build is experimental (built, not yet run on a GPU;
-# docs/BACKWARD.md): faattn.compile makes the GPU build too, so the tests turn it on before
-# the library reads the variable (once, at its first compile).
-os.environ.setdefault("FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS", "1")
-
 DEVICE = os.environ.get("FAATTN_TEST_DEVICE", "cpu")
 if DEVICE == "cuda" and not torch.cuda.is_available():
     raise RuntimeError("FAATTN_TEST_DEVICE=cuda but torch sees no CUDA device")

@@ -17,13 +17,6 @@
 namespace faattn::runtime_test {
 namespace {
 
-// The deterministic param gradients' GPU build is experimental (faattn/Spec/Experimental.h:
-// refused without its variable, which is read once, at the first compile): this binary
-// sets it before main, so DeterministicParamGradientsTakePartials builds it. The refusal's
-// message is lit's (tests/lit/cli/backward-wgmma.test, PGRADGATE).
-const bool kDeterministicParamGrads =
-    setenv("FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS", "1", /*overwrite=*/0) == 0;
-
 // GQA 8:2, a learnable ALiBi slope per head and a fixed per-head bias.
 const char *const kTrain = R"(
 kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; backward
@@ -281,7 +274,6 @@ TEST_F(RuntimeBackward, DeterministicParamGradientsTakePartials) {
   // gradients' partials, workspace:pgrad (f32: 2 sequences x 8 heads x ceil(77 / 64) = 2 KV
   // blocks x 4 slots x 8 entries = 4096 bytes) and their indices, workspace:pgidx (i32: 2 x 8
   // x 8 = 512 bytes), each rounded up to 256.
-  ASSERT_TRUE(kDeterministicParamGrads);
   auto k = rt.compileBackward(R"(
 kernel train { heads = 8 : 2; head_dim = 64; dtype = bf16; mask = causal; backward
   deterministic

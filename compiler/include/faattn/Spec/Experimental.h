@@ -17,12 +17,6 @@ namespace faattn::spec {
 /// docs/FP8.md). Refused without it.
 bool experimentalE4M3Overlap();
 
-/// FAATTN_EXPERIMENTAL_DETERMINISTIC_PARAM_GRADS=1: a GPU build of a
-/// `deterministic` backward with `requires_grad` params (the param
-/// gradients' partials, docs/BACKWARD.md; built 2026-12-07, not yet run on a
-/// GPU). Without it compileForGpu refuses one; the CPU path takes it always.
-bool experimentalDeterministicParamGrads();
-
 } // namespace faattn::spec
 
 #endif // FAATTN_SPEC_EXPERIMENTAL_H
