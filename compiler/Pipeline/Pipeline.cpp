@@ -99,6 +99,7 @@ bool addAlgorithmPasses(OpPassManager &pm, const AlgorithmOptions &options) {
             o.balance = k;
         }
         o.lastCtaCombine = lastCtaCombineOverride();
+        o.balancePaged = experimentalPagedBalance();
         fn.addPass(createFAAttnSplitKV(o));
       }
     }
@@ -212,6 +213,14 @@ static int64_t envInt(const char *name, int64_t lo, int64_t hi, int64_t otherwis
 int64_t splitBalanceOverride() {
   static const int64_t balance = envInt("FAATTN_SPLIT_BALANCE", 1, 64, 0);
   return balance;
+}
+
+bool experimentalPagedBalance() {
+  static const bool on = [] {
+    const char *env = std::getenv("FAATTN_EXPERIMENTAL_PAGED_BALANCE");
+    return env && llvm::StringRef(env) == "1";
+  }();
+  return on;
 }
 
 bool lastCtaCombineOverride() {

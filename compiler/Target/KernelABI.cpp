@@ -257,6 +257,11 @@ json kernelToJson(const KernelABI &g) {
                      {"block_n", g.blockN},
                      {"max_splits", g.maxSplits},
                      {"balance", g.splitBalance},
+                     {"splits", g.varlen ? "1 to max_splits, chosen at launch (balance x the "
+                                           "cost model's count); the kernel reads it from "
+                                           "workspace:o's first dimension"
+                                         : "1 to max_splits, chosen at launch; the kernel reads "
+                                           "it from workspace:o's first dimension / batch"},
                      {"grid", {"batch", heads, qBlocks + " * splits"}}}
               : json{{"combine_entry", g.name + "_combine"},
                  {"combine_block", {g.blockM, 1, 1}},

@@ -164,11 +164,37 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     return arith::MaxUIOp::create(b, loc, arith::CeilDivUIOp::create(b, loc, own, n), cIdx(1));
   }
 
+  /// Paged K/V: the KV loop reads K through a block table.
+  static bool pagedKV(scf::ForOp kvLoop) {
+    bool paged = false;
+    kvLoop.walk([&](TileLoadOp load) { paged |= static_cast<bool>(load.getPageTable()); });
+    return paged;
+  }
+
+  /// Balanced paged K/V's total: the sum over the batch's sequences i of
+  /// min(bound, `local` as sequence i computes it) (its slice cloned with
+  /// the grid's batch index `gridBatch` mapped to i), at b's insertion point.
+  static Value pagedTotal(OpBuilder &b, Location loc, Value local,
+                          const SetVector<Operation *> &slice, Value gridBatch, Value batch,
+                          Value bound) {
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    auto loop = scf::ForOp::create(
+        b, loc, c0, batch, c1, ValueRange{c0},
+        [&](OpBuilder &b, Location loc, Value i, ValueRange sum) {
+          Value own = arith::MinUIOp::create(
+              b, loc, bound, cloneSequenceRows(b, {local}, slice, gridBatch, i)[0]);
+          scf::YieldOp::create(b, loc, ValueRange{arith::AddIOp::create(b, loc, sum[0], own)});
+        });
+    return loop.getResult(0);
+  }
+
   /// The CPU path's counter for the last-CTA combine: an alloc of `ty`
   /// (rows, heads, seq_q), zeroed.
   Value zeroedCounter(OpBuilder &b, Location loc, MemRefType ty, Value rows, Value seqQ) const {
     Value mem = memref::AllocOp::create(b, loc, ty, ValueRange{rows, seqQ});
-    Value c0 = arith::ConstantIndexOp::create(b, loc, 0), c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
     Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
     SmallVector<Value> ubs = {rows, arith::ConstantIndexOp::create(b, loc, ty.getShape()[1]), seqQ};
     scf::buildLoopNest(b, loc, ValueRange{c0, c0, c0}, ubs, ValueRange{c1, c1, c1},
@@ -292,6 +318,23 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
     Value cuKV = balance > 1 && packed && nkbLocal != nkb ? kvOffsets(kvLoop) : Value();
     Value ownAll, totalBlocks;
     std::optional<SetVector<Operation *>> balanceSlice;
+    // Balanced paged K/V (`balance-paged`): a sequence's own blocks from its
+    // seqlens_kv (faattn-tile's per-CTA bound), the batch's total a loop over
+    // the sequences in every CTA (pagedTotal), computed again by the combine.
+    std::optional<SetVector<Operation *>> pagedSlice;
+    Value pagedLocal;
+    if (balancePaged && balance > 1 && !cuKV && nkbLocal != nkb && pagedKV(kvLoop)) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(kvLoop);
+      pagedLocal = nkbLocal.getDefiningOp<arith::MinUIOp>().getRhs();
+      pagedSlice = sequenceRowsSlice({pagedLocal}, body);
+      if (pagedSlice) {
+        ownAll = arith::MinUIOp::create(b, loc, nkb, pagedLocal);
+        totalBlocks = pagedTotal(b, loc, pagedLocal, *pagedSlice, body->getArgument(0), batch,
+                                 nkb);
+      }
+    }
+    bool balanced = static_cast<bool>(cuKV) || static_cast<bool>(pagedSlice);
     if (cuKV) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(kvLoop);
@@ -346,7 +389,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       SmallVector<NamedAttribute> split = {
           b.getNamedAttr("block_n", b.getI64IntegerAttr(kvBlockSize(kvLoop))),
           b.getNamedAttr("max_splits", b.getI64IntegerAttr(maxSplits))};
-      if (cuKV) // the runtime launches S = balance x its model's count
+      if (balanced) // the runtime launches S = balance x its model's count
         split.push_back(b.getNamedAttr("balance", b.getI64IntegerAttr(balance)));
       if (lastCtaCombine) // no combine entry; the runtime zeroes workspace:count
         split.push_back(b.getNamedAttr("last_cta", b.getI64IntegerAttr(1)));
@@ -391,7 +434,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       // for a long context is still spread over every split.
       // Balanced splits: the chunk of the sequence's share of the uniform
       // batch's CTAs (balancedChunk).
-      mine = cuKV ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
+      mine = balanced ? balancedChunk(b, loc, ownAll, totalBlocks, batch, splits)
                    : nkbLocal == nkb
                        ? chunk
                        : arith::CeilDivUIOp::create(b, loc, nkbLocal, splits).getResult();
@@ -418,7 +461,7 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
       // row (the combine reads only the used ones), so that a uniform batch's
       // idle CTAs do not write their partials.
       Value limit = packed ? seqRows[2] : Value();
-      if (cuKV)
+      if (cuKV) // (paged: dense query rows, an idle split's partials are unread)
         limit = arith::SelectOp::create(
             b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, lo, ownAll),
             cIdx(0), limit);
@@ -438,7 +481,8 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
                                    nullptr, nullptr};
         combineInCta(b, loc, ops, outStore, packed ? seqRows : SmallVector<Value>{},
                      headGroup ? headGroup.getInt() : 1, count,
-                     cuKV ? arith::CeilDivUIOp::create(b, loc, ownAll, mine).getResult() : Value());
+                     balanced ? arith::CeilDivUIOp::create(b, loc, ownAll, mine).getResult()
+                              : Value());
       }
       outStore.erase();
       if (lseStore)
@@ -468,6 +512,16 @@ struct SplitKVPass : impl::FAAttnSplitKVBase<SplitKVPass> {
         SmallVector<Value> v =
             cloneSequenceRows(b, seqRows, *seqSlice, newBody->getArgument(0), bIdx);
         return {v[0], v[1], v[2]};
+      };
+    if (pagedSlice)
+      combineOps.liveSplits = [&](OpBuilder &b, Value bIdx) -> Value {
+        Value own = arith::MinUIOp::create(
+            b, loc, nkb,
+            cloneSequenceRows(b, {pagedLocal}, *pagedSlice, newBody->getArgument(0), bIdx)[0]);
+        Value total =
+            pagedTotal(b, loc, pagedLocal, *pagedSlice, newBody->getArgument(0), batch, nkb);
+        return arith::CeilDivUIOp::create(b, loc, own,
+                                          balancedChunk(b, loc, own, total, batch, splits));
       };
     if (cuKV)
       combineOps.liveSplits = [&](OpBuilder &b, Value bIdx) -> Value {

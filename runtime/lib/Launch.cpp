@@ -36,13 +36,14 @@ static size_t splitCountOffset(size_t bytes) { return (bytes + 255) / 256 * 256;
 /// splitCountOffset; none when the size overflows.
 static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads,
                                                  int64_t dv, int64_t countRows = 0) {
-  int64_t rows = 0, oElems = 0, lseElems = 0, total = 0, counts = 0;
-  if (__builtin_mul_overflow(parts, seqQ, &rows) ||
+  int64_t rows = 0, oElems = 0, lseElems = 0, total = 0, counts = 0, countRow = 0;
+  if (__builtin_mul_overflow(seqQ, heads * int64_t(sizeof(int32_t)), &countRow) ||
+      __builtin_mul_overflow(parts, seqQ, &rows) ||
       __builtin_mul_overflow(rows, heads * dv, &oElems) ||
       __builtin_mul_overflow(rows, heads, &lseElems) ||
       __builtin_add_overflow(oElems, lseElems, &total) ||
       __builtin_mul_overflow(total, int64_t(sizeof(float)), &total) ||
-      __builtin_mul_overflow(countRows, seqQ * heads * int64_t(sizeof(int32_t)), &counts) ||
+      __builtin_mul_overflow(countRows, countRow, &counts) ||
       total > INT64_MAX - 256 - counts)
     return std::nullopt;
   if (countRows <= 0)

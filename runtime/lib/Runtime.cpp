@@ -70,7 +70,8 @@ const char *compilerVersion() {
                                      (splitBalanceOverride()
                                           ? "-balance" + std::to_string(splitBalanceOverride())
                                           : std::string()) +
-                                     (lastCtaCombineOverride() ? "-lastcta" : "");
+                                     (lastCtaCombineOverride() ? "-lastcta" : "") +
+                                     (experimentalPagedBalance() ? "-pagedbal" : "");
   return version.c_str();
 }
 

@@ -58,9 +58,12 @@
 // rows, G query heads x its R rows (buildSplitKVCombineRows with heads = G),
 // in its own CTA: one scf.parallel marked faattn.thread_loop over G x Dv
 // items that each lowering spreads over the CTA's threads, and sets the
-// counter back to 0, so that the counter is zero after every launch and a
-// CUDA graph replays the kernel without a memset (the runtime zeroes the
-// counter only when it allocates the workspace). Memory order on the GPU
+// counter back to 0, so that the counter is zero after every complete
+// launch (the runtime also zeroes it with a memset before each launch, so
+// that nothing depends on the reset yet; a workspace kept without that
+// memset would need the counters at a fixed offset, which they are not:
+// they follow the partials, whose size changes with S and seq_q). Memory
+// order on the GPU
 // (lowerSplitArrive): every thread's fence (membar.gl) after its stores, a
 // CTA barrier, thread 0's atomic add; in the last CTA thread 0's fence,
 // then a barrier (bar.red.or) that broadcasts "last" to the CTA, whose

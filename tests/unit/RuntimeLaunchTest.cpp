@@ -362,6 +362,19 @@ TEST(RuntimeSplitKV, LastCtaCombineCounters) {
   a.splits = 3;
   EXPECT_EQ(split.workspaceBytes(a, 132), size_t(12544 + 64));
   a.splits = 0;
+  // varlen (packed query rows): the counters are (1, heads, total_q): 8 x 100 i32 after 7 parts
+  // of 100 rows x (8 x 64 + 8) f32 = 1456000 bytes (5687.5 x 256: the counters at 1456128).
+  Kernel packed = fakeKernel(
+      freshDir("last-cta-varlen"),
+      "kernel vd { mode = decode; heads = 8 : 2; head_dim = 64; varlen; return_lse }",
+      [&](CompiledKernel &k) {
+        edit(k);
+        k.splitBalance = 1;
+      });
+  LaunchArgs v = varlenArgs();
+  v.splits = 7;
+  ASSERT_TRUE(packed.validate(v).isOk()) << packed.validate(v).message();
+  EXPECT_EQ(packed.workspaceBytes(v, 132), size_t(1456128 + 8 * 100 * 4));
   Kernel back = reloaded(freshDir("last-cta-disk"), kPaged, edit);
   EXPECT_TRUE(back.compiled().lastCtaCombine);
   EXPECT_EQ(back.compiled().maxSplits, 16);

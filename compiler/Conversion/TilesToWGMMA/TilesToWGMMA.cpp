@@ -170,6 +170,11 @@ struct TilesToWGMMAPass : impl::FAAttnTilesToWGMMABase<TilesToWGMMAPass> {
                              : Plan();
       if (mainGrid && !backward)
         plan.whyNot = "the backward's main grid needs faattn-tiles-to-wgmma's backward option";
+      // The last-CTA combine's arrival needs every thread of the CTA
+      // (SplitKVCombine.h): not a producer warpgroup's schedule.
+      if (plan.whyNot.empty() && plan.warpSpecialized &&
+          gfn.walk([](SplitArriveOp) { return WalkResult::interrupt(); }).wasInterrupted())
+        plan.whyNot = "a warp-specialized split grid cannot combine in its last CTA";
       plan.vTranspose = *vTranspose;
       plan.rowPartials = rowPartials;
       if (mainGrid) {

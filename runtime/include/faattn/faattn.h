@@ -190,7 +190,8 @@ public:
   int64_t numSplits(const LaunchArgs &args, int multiprocessors) const;
   /// The bytes of the workspace launch() needs for `args` on a GPU with
   /// `multiprocessors` SMs: split-KV kernels' f32 partial O and LSE of every
-  /// split; a backward's delta (f32, as the LSE), and for the tiled backward
+  /// split (and, with the last-CTA combine, the tiles' i32 counters after
+  /// them at a 256-byte boundary, zeroed by launch()); a backward's delta (f32, as the LSE), and for the tiled backward
   /// (backwardTiled) the f32 dQ accumulator after it, 256-byte aligned; 0
   /// for other kernels (and when the size overflows). Validated args.
   size_t workspaceBytes(const LaunchArgs &args, int multiprocessors) const;

@@ -52,18 +52,27 @@
 // ceil(own / chunk) splits the sequence used.
 // CHECK-LABEL: func.func @vl(
 // CHECK: %[[VCOUNT:.*]] = memref.alloc(%c1{{.*}}, %{{.*}}) : memref<?x4x?xi32>
-// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}}, 2, %{{.*}}, %{{.*}}) {
-// CHECK:   arith.ceildivui %{{.*}}, %[[MINE:.*]] : index
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}}, 2, %{{.*}}, %[[VS:[a-z0-9_]+]]) {
+// The chunk mine = max(ceil(own / n), 1), n = min(.., S); the splits this sequence used:
+// min(ceil(own / mine), S).
+// CHECK:   %[[N:.*]] = arith.minui %{{.*}}, %[[VS]] : index
+// CHECK-NEXT: %[[MINE0:.*]] = arith.ceildivui %[[OWN:.*]], %[[N]] : index
+// CHECK-NEXT: %{{.*}} = arith.constant 1 : index
+// CHECK-NEXT: %[[MINE:.*]] = arith.maxui %[[MINE0]], %{{.*}} : index
+// CHECK:   %[[LIVE:.*]] = arith.ceildivui %[[OWN]], %[[MINE]] : index
 // CHECK:   %[[VR1:.*]] = arith.addi %[[VR0:.*]], %c8
+// CHECK:   %[[USED:.*]] = arith.minui %[[LIVE]], %[[VS]] : index
 // CHECK:   %[[VIN:.*]] = arith.cmpi ult, %[[VR0]], %[[VLEN:.*]] : index
 // CHECK:   scf.if %[[VIN]] {
 // CHECK:     %[[CROW:.*]] = arith.addi %[[START:.*]], %[[VR0]]
-// CHECK:     %[[VLAST:.*]] = faattn.split_arrive %[[VCOUNT]][%{{.*}}, %[[VH:.*]], %[[CROW]]] splits
+// CHECK:     %[[VLAST:.*]] = faattn.split_arrive %[[VCOUNT]][%{{.*}}, %[[VH:.*]], %[[CROW]]] splits %[[VS]]
 // CHECK:     scf.if %[[VLAST]] {
 // CHECK:       scf.parallel (%[[I:.*]]) = (%c0{{.*}}) to (%c64{{.*}})
 // CHECK:         %[[HD:.*]] = arith.divui %[[I]], %c32
 // CHECK:         arith.addi %[[VH]], %[[HD]]
 // CHECK:         arith.remui %[[I]], %c32
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %[[USED]] step
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %[[USED]] step
 // CHECK:       } {faattn.thread_loop}
 // CHECK: } {faattn.grid, faattn.split_kv}
 // CHECK-NOT: faattn.split_kv_combine

@@ -5,6 +5,8 @@
 // short sequence in a table sized for a long context still spreads over every split.
 // RUN: faattn-opt %s -faattn-split-kv | FileCheck %s
 // RUN: faattn-opt %s -faattn-split-kv=workspace-args=true | FileCheck %s --check-prefix=ARGS
+// RUN: faattn-opt %s -faattn-split-kv=balance-paged=true | FileCheck %s --check-prefix=BAL
+// RUN: faattn-opt %s -faattn-split-kv="balance-paged=true workspace-args=true" | FileCheck %s --check-prefix=BALARGS
 
 // CHECK-LABEL: func.func @paged(
 // CHECK: %[[BOUND:.*]] = arith.ceildivui %{{.*}}, %c128 : index
@@ -24,6 +26,42 @@
 // ARGS:   %[[OWN:.*]] = arith.minui %{{.*}}, %{{.*}} : index
 // ARGS:   %[[CHUNK:.*]] = arith.ceildivui %[[OWN]], %[[S]] : index
 // ARGS-NEXT: %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
+
+
+// balance-paged (FAATTN_EXPERIMENTAL_PAGED_BALANCE=1): the splits are balanced as varlen K/V's
+// (faattn-split-kv-varlen.mlir), T the sum over the batch's sequences of min(bound,
+// ceil(seqlens_kv[i] / 128)) (a loop in every split CTA, and again in the combine CTA), sequence
+// b taking n = min(S, max(floor(own * B * S_u / T), 1)) splits of ceil(own / n) blocks,
+// S_u = max(S / 2, 1); the combine reads the ceil(own / chunk) splits it used.
+// BAL-LABEL: func.func @paged(
+// BAL: %[[BOUND:.*]] = arith.ceildivui %{{.*}}, %c128 : index
+// BAL: %[[S:.*]] = arith.maxui %{{.*}}, %c1{{.*}} : index
+// BAL: scf.forall (%[[B:.*]], %{{.*}}, %{{.*}}, %[[SPLIT:.*]]) in (%[[BATCH:[a-z0-9_]+]], 2, %{{.*}}, %[[S]]) {
+// BAL:   arith.minui %[[BOUND]], %{{.*}} : index
+// BAL:   %[[T:.*]] = scf.for %[[I:.*]] = %c0{{.*}} to %[[BATCH]] step %c1{{.*}} iter_args(%[[ACC:.*]] = %c0{{.*}}) -> (index) {
+// BAL:     memref.load %arg5[%[[I]]] : memref<?xi32>
+// BAL:     %[[OWNI:.*]] = arith.minui %[[BOUND]], %{{.*}} : index
+// BAL:     %[[SUM:.*]] = arith.addi %[[ACC]], %[[OWNI]] : index
+// BAL:     scf.yield %[[SUM]] : index
+// BAL:   %[[SU0:.*]] = arith.divui %[[S]], %c2
+// BAL:   %[[SU:.*]] = arith.maxui %[[SU0]], %c1
+// BAL:   %[[TMAX:.*]] = arith.maxui %[[T]], %c1
+// BAL:   %[[N0:.*]] = arith.maxui %{{.*}}, %c1
+// BAL:   %[[N:.*]] = arith.minui %[[N0]], %[[S]]
+// BAL:   %[[CH0:.*]] = arith.ceildivui %{{.*}}, %[[N]]
+// BAL:   %[[CHUNK:.*]] = arith.maxui %[[CH0]], %c1
+// BAL:   %[[LO:.*]] = arith.muli %[[SPLIT]], %[[CHUNK]] : index
+// BAL: } {faattn.grid, faattn.split_kv}
+// BAL: scf.forall
+// BAL:   %[[T2L:.*]] = scf.for %{{.*}} = %c0{{.*}} to %[[BATCH]] step %c1{{.*}} iter_args(
+// BAL:   %[[T2:.*]] = arith.maxui %[[T2L]], %c1
+// BAL:   arith.divui %{{.*}}, %[[T2]] : index
+// BAL:   arith.ceildivui
+// BAL:   scf.parallel
+// BAL: } {faattn.block_m = 64 : i64, faattn.split_kv_combine}
+// The runtime launches balance x its model's count.
+// BALARGS-LABEL: func.func @paged(
+// BALARGS-SAME: faattn.split_kv = {balance = 2 : i64, block_n = 128 : i64, max_splits = 16 : i64}
 
 func.func @paged(%arg0: memref<?x?x4x32xbf16>, %arg1: memref<?x?x2x32xbf16>, %arg2: memref<?x?x2x32xbf16>, %arg3: memref<?x?x4x32xbf16>, %arg4: memref<?x?xi32>, %arg5: memref<?xi32>) attributes {faattn.kernel, faattn.reference_shape = array<i64: 4096, 4096>, faattn.target = "sm_90a"} {
   %c0 = arith.constant 0 : index

@@ -126,6 +126,12 @@ bool experimentalPaddedHeadDims();
 /// for A/B timing in one bundle (bench/experiments/ragged-decode.sh).
 int64_t splitBalanceOverride();
 
+/// FAATTN_EXPERIMENTAL_PAGED_BALANCE=1: faattn-split-kv's `balance-paged`
+/// (paged K/V's splits balanced by each sequence's seqlens_kv, as varlen
+/// K/V's are), on the CPU and GPU paths; built 2026-12-08, not yet run on a
+/// GPU. Part of the runtime's cache key.
+bool experimentalPagedBalance();
+
 /// FAATTN_SPLIT_COMBINE=last_cta: split-KV decode with faattn-split-kv's
 /// last-cta-combine (the split grid's last CTA of a tile combines; no
 /// combine kernel), on the CPU and GPU paths; experimental (issue 23 item 2's

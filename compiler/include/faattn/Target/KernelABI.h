@@ -22,7 +22,8 @@
 //      one f32 gradient per requires_grad param, `grad:NAME`, of its param's
 //      shape, in the same order (out; the faattn.attention op's
 //      param_grads);
-//   4. split-KV decode: the workspace, workspace:o then workspace:lse; a
+//   4. split-KV decode: the workspace, workspace:o then workspace:lse (and
+//      workspace:count with lastCtaCombine); a
 //      backward kernel's GPU build: workspace:delta (f32, shaped as lse);
 //   5. a persistent grid: the tile counter (a zeroed i32 in global memory);
 //   6. the TMA pipeline (tmaBlockN > 0): four CUtensorMaps (q, k, v, out) by

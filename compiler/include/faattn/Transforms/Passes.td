@@ -237,6 +237,11 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
     runtime launches S = k x its cost model's count (faattn.split_kv's
     `balance`).
 
+    `balance-paged` (FAATTN_EXPERIMENTAL_PAGED_BALANCE=1): paged K/V's
+    splits are balanced the same way, T the sum over the batch of each
+    sequence's blocks (min(table bound, ceil(seqlens_kv[b] / block_n))), a
+    loop over the sequences in every split CTA and combine CTA.
+
     `last-cta-combine` (issue 23 item 2's alternative; FAATTN_SPLIT_COMBINE=
     last_cta): no combine grid. After its stores of the partials every split
     CTA of a tile arrives at the tile's counter (faattn.split_arrive; an i32
@@ -256,6 +261,9 @@ def FAAttnSplitKV : Pass<"faattn-split-kv", "::mlir::func::FuncOp"> {
            "varlen K/V: a sequence longer than the batch's average may take up to "
            "this many times the splits of a uniform batch (S = balance x the "
            "uniform count; 1: every sequence divides its own blocks by S)">,
+    Option<"balancePaged", "balance-paged", "bool", /*default=*/"false",
+           "Balance paged K/V too (its per-sequence lengths; experimental): each "
+           "sequence's share of the splits by its own blocks, as varlen K/V's">,
     Option<"lastCtaCombine", "last-cta-combine", "bool", /*default=*/"false",
            "The last split CTA of a tile combines its partials (no combine grid)">
   ];

@@ -575,8 +575,8 @@ def FAAttn_SplitArriveOp : FAAttn_Op<"split_arrive"> {
     made its stores before this op, and returns true, in every thread of
     the CTA, in the CTA whose add makes it `splits`: the stores of all the
     tile's CTAs before their arrival are then visible to it. That CTA sets
-    the element back to 0, so that the counter is zero after every launch
-    (a CUDA graph replays it without a memset). Every thread of the CTA
+    the element back to 0, so that the counter is zero after every complete
+    launch (the runtime also zeroes it before each launch). Every thread of the CTA
     must reach the op. On the CPU the CTAs run one after the other: a load,
     an add and a store. On the GPU (lowerSplitArrive): each thread's fence,
     a CTA barrier, one thread's atomic add, its fence when it is the last,
