@@ -248,38 +248,31 @@ json kernelToJson(const KernelABI &g) {
                                   "the memref parameters (before the tensor maps)"},
                  {"tiles", "batch * heads * ceil(seq_q / block_m), in tile_order"}}
           : json(nullptr);
-  out["split_kv"] =
-      g.maxSplits > 0
-          ? g.lastCtaCombine
-              ? json{{"combine", "last_cta: the split grid's last CTA of a tile combines; no "
-                                 "combine entry; workspace:count zeroed before each launch"},
-                     {"last_cta", true},
-                     {"block_n", g.blockN},
-                     {"max_splits", g.maxSplits},
-                     {"balance", g.splitBalance},
-                     {"splits", g.varlen ? "1 to max_splits, chosen at launch (balance x the "
-                                           "cost model's count); the kernel reads it from "
-                                           "workspace:o's first dimension"
-                                         : "1 to max_splits, chosen at launch; the kernel reads "
-                                           "it from workspace:o's first dimension / batch"},
-                     {"grid", {"batch", heads, qBlocks + " * splits"}}}
-              : json{{"combine_entry", g.name + "_combine"},
-                 {"combine_block", {g.blockM, 1, 1}},
-                 {"combine_dynamic_shared_bytes", 0},
-                 {"combine_parameters", "the memref parameters only (no tensor maps)"},
-                 {"block_n", g.blockN},
-                 {"max_splits", g.maxSplits},
-                 {"balance", g.splitBalance},
-                 {"splits", g.varlen ? "1 to max_splits, chosen at launch (balance x the "
-                                       "cost model's count); the kernels read "
-                                       "it from workspace:o's first dimension"
-                                     : "1 to max_splits, chosen at launch; the kernels read "
-                                       "it from workspace:o's first dimension / batch"},
-                 {"grid", {"batch", heads, qBlocks + " * splits"}},
-                 {"combine_grid", {"batch", "heads",
-                                   g.varlen ? "ceil(max_seqlen_q / block_m)"
-                                            : "ceil(seq_q / block_m)"}}}
-          : json(nullptr);
+  out["split_kv"] = json(nullptr);
+  if (g.maxSplits > 0) {
+    json split = {{"block_n", g.blockN},
+                  {"max_splits", g.maxSplits},
+                  {"balance", g.splitBalance},
+                  {"splits", g.varlen ? "1 to max_splits, chosen at launch (balance x the "
+                                        "cost model's count); the kernels read "
+                                        "it from workspace:o's first dimension"
+                                      : "1 to max_splits, chosen at launch; the kernels read "
+                                        "it from workspace:o's first dimension / batch"},
+                  {"grid", {"batch", heads, qBlocks + " * splits"}}};
+    if (g.lastCtaCombine) {
+      split["combine"] = "last_cta: the split grid's last CTA of a tile combines; no combine "
+                         "entry; workspace:count zeroed before each launch";
+      split["last_cta"] = true;
+    } else {
+      split["combine_entry"] = g.name + "_combine";
+      split["combine_block"] = {g.blockM, 1, 1};
+      split["combine_dynamic_shared_bytes"] = 0;
+      split["combine_parameters"] = "the memref parameters only (no tensor maps)";
+      split["combine_grid"] = {"batch", "heads",
+                               g.varlen ? "ceil(max_seqlen_q / block_m)" : "ceil(seq_q / block_m)"};
+    }
+    out["split_kv"] = std::move(split);
+  }
   out["backward"] =
       g.backward && g.backwardTiled
           ? json{{"form", "tiled"},

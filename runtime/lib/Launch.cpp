@@ -25,17 +25,22 @@ static int64_t splitParts(int64_t batch, int64_t splits, bool varlen) {
   return varlen ? splits : batch * splits;
 }
 
-/// The last-CTA combine's counters (workspace:count, i32 (countRows, heads,
-/// seq_q)) start at this byte offset of a split-KV workspace of `bytes`
-/// bytes of partials: the next 256-byte boundary.
-static size_t splitCountOffset(size_t bytes) { return (bytes + 255) / 256 * 256; }
+/// `bytes` rounded up to the next 256-byte boundary: where a workspace's
+/// next part starts.
+static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-/// Bytes of a split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v)
-/// then LSE (parts, heads, seq_q), then with `countRows` > 0 (the last-CTA
-/// combine: batch, or 1 for packed sequences) the counters at
-/// splitCountOffset; none when the size overflows.
-static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, int64_t heads,
-                                                 int64_t dv, int64_t countRows = 0) {
+/// A split-KV workspace: f32 partial O (parts, seq_q, heads, dim_v) from 0,
+/// then LSE (parts, heads, seq_q) at `lse`, then with `countRows` > 0 (the
+/// last-CTA combine: batch, or 1 for packed sequences) the i32 counters
+/// (countRows, heads, seq_q) at `count`, the next 256-byte boundary. Offsets
+/// in bytes; `end` is the workspace's size.
+struct SplitWorkspace {
+  size_t lse = 0, count = 0, end = 0;
+};
+
+/// That layout; none when its size overflows.
+static std::optional<SplitWorkspace> splitWorkspace(int64_t parts, int64_t seqQ, int64_t heads,
+                                                    int64_t dv, int64_t countRows = 0) {
   int64_t rows = 0, oElems = 0, lseElems = 0, total = 0, counts = 0, countRow = 0;
   if (__builtin_mul_overflow(seqQ, heads * int64_t(sizeof(int32_t)), &countRow) ||
       __builtin_mul_overflow(parts, seqQ, &rows) ||
@@ -46,9 +51,14 @@ static std::optional<size_t> splitWorkspaceBytes(int64_t parts, int64_t seqQ, in
       __builtin_mul_overflow(countRows, countRow, &counts) ||
       total > INT64_MAX - 256 - counts)
     return std::nullopt;
-  if (countRows <= 0)
-    return static_cast<size_t>(total);
-  return splitCountOffset(static_cast<size_t>(total)) + static_cast<size_t>(counts);
+  SplitWorkspace w;
+  w.lse = static_cast<size_t>(oElems) * sizeof(float);
+  w.end = static_cast<size_t>(total);
+  if (countRows > 0) {
+    w.count = align256(w.end);
+    w.end = w.count + static_cast<size_t>(counts);
+  }
+  return w;
 }
 
 const std::string &Kernel::name() const { return state->compiled.name; }
@@ -185,7 +195,7 @@ static BackwardWorkspace backwardWorkspace(const CompiledKernel &k, const Tensor
                                            int64_t kvBlocks) {
   BackwardWorkspace w;
   auto next = [&](size_t bytes) { // a part after the last one: its offset
-    size_t at = (w.end + 255) / 256 * 256;
+    size_t at = align256(w.end);
     w.end = at + bytes;
     return at;
   };
@@ -585,21 +595,20 @@ Status Kernel::launch(const LaunchArgs &a, void *stream) const {
           dv = st.info.headDimV;
   bool lastCta = st.compiled.lastCtaCombine;
   int64_t countRows = lastCta ? (varlen ? 1 : batch) : 0;
-  std::optional<size_t> size = splitWorkspaceBytes(parts, q.s, heads, dv, countRows);
-  if (!size)
+  std::optional<SplitWorkspace> layout = splitWorkspace(parts, q.s, heads, dv, countRows);
+  if (!layout)
     return fail("the split-KV workspace's size overflows 64 bits");
-  size_t bytes = *size;
-  size_t oBytes = size_t(parts) * q.s * heads * dv * sizeof(float);
+  size_t bytes = layout->end;
   auto splitAndCombine = [&](CUdeviceptr workspace) {
     Tensor oPart{reinterpret_cast<void *>(workspace), DType::F32, {parts, q.s, heads, dv}, {}};
-    Tensor lsePart{reinterpret_cast<void *>(workspace + oBytes), DType::F32,
+    Tensor lsePart{reinterpret_cast<void *>(workspace + layout->lse), DType::F32,
                    {parts, heads, q.s}, {}};
     memref(oPart);
     memref(lsePart);
     if (lastCta) {
       // The tiles' arrival counters, zeroed before each launch (the kernel
       // leaves them zero too: SplitKVCombine.h).
-      size_t at = splitCountOffset(size_t(parts) * q.s * heads * (dv + 1) * sizeof(float));
+      size_t at = layout->count;
       Tensor count{reinterpret_cast<void *>(workspace + at), DType::I32, {countRows, heads, q.s}, {}};
       memref(count);
       if (llvm::Error e = d.check(d.memsetD32Async(workspace + at, 0, countRows * heads * q.s,
@@ -642,9 +651,9 @@ size_t Kernel::workspaceBytes(const LaunchArgs &a, int multiprocessors) const {
                              st.info.varlen);
   int64_t countRows =
       st.compiled.lastCtaCombine ? (st.info.varlen ? 1 : batchOf(a, st.info.bshd)) : 0;
-  return splitWorkspaceBytes(parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ,
-                             st.info.headDimV, countRows)
-      .value_or(0);
+  std::optional<SplitWorkspace> layout = splitWorkspace(
+      parts, dimsOf(a.q, st.info.bshd).s, st.info.headsQ, st.info.headDimV, countRows);
+  return layout ? layout->end : 0;
 }
 
 /// The split count's cost model (Flash-Decoding's split over the KV

@@ -173,9 +173,9 @@ Value lowerSplitArrive(OpBuilder &b, SplitArriveOp op, Value tid) {
   Type i32 = b.getI32Type();
   auto c32 = [&](int32_t v) -> Value { return arith::ConstantIntOp::create(b, loc, i32, v); };
   SmallVector<Value> idx = {op.getBatch(), op.getHead(), op.getRow()};
-  // Release: each thread's stores before its fence, then the CTA's barrier,
-  // then one thread's add (CUTLASS's semaphore and CUDA's threadFenceReduction
-  // use this order).
+  // Release: each thread's stores before its own fence, then the CTA's
+  // barrier, then one thread's add (CUTLASS's semaphore fences once, in that
+  // thread after the barrier: PERFORMANCE step 81's A/B to run).
   NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
   gpu::BarrierOp::create(b, loc);
   Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
